@@ -1,0 +1,63 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { z } from "zod";
+import { signIn } from "@/lib/auth";
+import { credentialsSchema, newAccountSchema } from "@/lib/auth/schemas";
+import { AccountExistsError, createLocalUser } from "@/lib/auth/users";
+import { env } from "@/lib/env";
+import { safeReturnPath } from "@/lib/safe-redirect";
+
+export type FormState = { error?: string; fieldErrors?: Record<string, string | undefined> } | undefined;
+
+export const GENERIC_SIGN_IN_ERROR = "The email or password is incorrect.";
+const THROTTLED_ERROR = "Too many failed sign-in attempts from your address. Wait a few minutes, then try again.";
+
+function fieldErrors(error: z.ZodError): Record<string, string | undefined> {
+  const flat = z.flattenError(error).fieldErrors as Record<string, string[] | undefined>;
+  return Object.fromEntries(Object.entries(flat).map(([field, messages]) => [field, messages?.[0]]));
+}
+
+/** Signs in with a password; Auth.js redirects on success, so this returns only on failure. */
+async function signInWith(email: string, password: string, returnTo: string): Promise<FormState> {
+  try {
+    await signIn("credentials", { email, password, redirectTo: returnTo });
+  } catch (error) {
+    if (error instanceof AuthError && error.type === "CredentialsSignin") {
+      return { error: (error as AuthError & { code?: string }).code === "throttled" ? THROTTLED_ERROR : GENERIC_SIGN_IN_ERROR };
+    }
+    throw error; // includes Next's redirect, which must propagate
+  }
+  return undefined;
+}
+
+export async function signInWithPassword(_previous: FormState, form: FormData): Promise<FormState> {
+  const parsed = credentialsSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  if (!parsed.success) return { error: GENERIC_SIGN_IN_ERROR };
+  return signInWith(parsed.data.email, parsed.data.password, safeReturnPath(form.get("callbackUrl")));
+}
+
+async function createAccountAndSignIn(form: FormData, role: "owner" | "member", onlyIfFirst: boolean): Promise<FormState> {
+  const parsed = newAccountSchema.safeParse({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error) };
+  try {
+    await createLocalUser(parsed.data, role, onlyIfFirst);
+  } catch (error) {
+    if (error instanceof AccountExistsError) return { error: error.message };
+    throw error;
+  }
+  return signInWith(parsed.data.email, parsed.data.password, "/");
+}
+
+export async function createOwnerAccount(_previous: FormState, form: FormData): Promise<FormState> {
+  return createAccountAndSignIn(form, "owner", true);
+}
+
+export async function signUp(_previous: FormState, form: FormData): Promise<FormState> {
+  if (!env().ALLOW_SIGNUP) return { error: "Sign-up is closed on this instance. Ask its owner for an account." };
+  return createAccountAndSignIn(form, "member", false);
+}
+
+export async function signInWithGitHub(form: FormData): Promise<void> {
+  await signIn("github", { redirectTo: safeReturnPath(form.get("callbackUrl")) });
+}

@@ -1,0 +1,12 @@
+import { checkDatabase } from "@/lib/health";
+import packageJson from "@/package.json";
+
+export const dynamic = "force-dynamic";
+
+export function GET(): Response {
+  const db = checkDatabase();
+  return Response.json(
+    { status: db === "ok" ? "ok" : "degraded", db, version: packageJson.version },
+    { status: db === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } },
+  );
+}

@@ -1,0 +1,40 @@
+import "server-only";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const migrationsFolder = join(process.cwd(), "db", "migrations");
+
+/**
+ * The one place that opens SQLite: WAL so readers never block the writer, foreign keys enforced,
+ * and a busy timeout so a second writer waits instead of failing. Migrations run on open.
+ */
+export function openDatabase(path: string): Db {
+  mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const database = drizzle(sqlite, { schema });
+  migrate(database, { migrationsFolder });
+  return database;
+}
+
+const holder = globalThis as typeof globalThis & { __patchbayDb?: Db };
+
+/** The process-wide connection (kept on globalThis so dev-mode reloads reuse it). */
+export function db(): Db {
+  holder.__patchbayDb ??= openDatabase(env().DATABASE_PATH);
+  return holder.__patchbayDb;
+}
+
+export function closeDatabase(): void {
+  holder.__patchbayDb?.$client.close();
+  holder.__patchbayDb = undefined;
+}

@@ -1,0 +1,94 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import type { Adapter } from "next-auth/adapters";
+import { db } from "@/db/client";
+import { accounts, users } from "@/db/schema";
+import { env } from "@/lib/env";
+import { baseAuthConfig } from "./auth.config";
+import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "./auth/login-throttle";
+import { verifyAgainstDecoy, verifyPassword } from "./auth/password";
+import { credentialsSchema } from "./auth/schemas";
+import { findUserForSignIn, isLinkedAccount } from "./auth/users";
+
+export class InvalidCredentials extends CredentialsSignin {
+  override code = "invalid";
+}
+
+export class TooManyAttempts extends CredentialsSignin {
+  override code = "throttled";
+}
+
+/** The address the request came from: the last hop our server saw, which a client cannot forge. */
+export function clientAddress(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for");
+  const last = forwarded?.split(",").at(-1)?.trim();
+  return last || request.headers.get("x-real-ip") || "unknown";
+}
+
+/**
+ * Signing in with GitHub identifies a Patchbay user; it is not a service connection, so the
+ * sign-in provider's tokens are dropped instead of stored.
+ */
+function adapterWithoutTokens(): Adapter {
+  const adapter = DrizzleAdapter(db(), { usersTable: users, accountsTable: accounts });
+  return {
+    ...adapter,
+    linkAccount: (account) =>
+      adapter.linkAccount!({ ...account, access_token: undefined, refresh_token: undefined, id_token: undefined }),
+  };
+}
+
+async function authorizeWithPassword(input: unknown, request: Request) {
+  const address = clientAddress(request);
+  const throttle = checkLoginThrottle(address);
+  if (!throttle.allowed) throw new TooManyAttempts();
+  const parsed = credentialsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidCredentials();
+  const user = findUserForSignIn(parsed.data.email);
+  const valid = user?.passwordHash
+    ? await verifyPassword(parsed.data.password, user.passwordHash)
+    : await verifyAgainstDecoy(parsed.data.password);
+  if (!user || !valid) {
+    recordLoginFailure(address);
+    throw new InvalidCredentials();
+  }
+  clearLoginFailures(address);
+  return { id: user.id, name: user.name, email: user.email, image: user.image };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  const config = env();
+  return {
+    ...baseAuthConfig,
+    secret: config.AUTH_SECRET,
+    adapter: adapterWithoutTokens(),
+    providers: [
+      Credentials({
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        authorize: authorizeWithPassword,
+      }),
+      ...(config.githubSignInEnabled
+        ? [
+            GitHub({
+              clientId: config.AUTH_GITHUB_ID,
+              clientSecret: config.AUTH_GITHUB_SECRET,
+              authorization: { url: `${config.GITHUB_BASE_URL}/login/oauth/authorize`, params: { scope: "read:user user:email" } },
+              token: `${config.GITHUB_BASE_URL}/login/oauth/access_token`,
+              userinfo: `${config.GITHUB_API_URL}/user`,
+            }),
+          ]
+        : []),
+    ],
+    callbacks: {
+      ...baseAuthConfig.callbacks,
+      signIn({ account }) {
+        if (!account || account.provider === "credentials") return true;
+        // A GitHub identity already linked to a Patchbay user may sign in; new people only when sign-up is open.
+        return config.ALLOW_SIGNUP || isLinkedAccount(account.provider, account.providerAccountId);
+      },
+    },
+  };
+});

@@ -1,0 +1,33 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+import { findUserById, type PublicUser } from "./users";
+
+/** The signed-in user, read fresh from the database (a deleted user's cookie signs nobody in). */
+export async function currentUser(): Promise<PublicUser | undefined> {
+  const session = await auth();
+  const id = session?.user?.id;
+  return id ? findUserById(id) : undefined;
+}
+
+/** For pages and server actions: the signed-in user, or a redirect to sign-in. */
+export async function requireUser(): Promise<PublicUser> {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}
+
+export function unauthenticated(): Response {
+  return Response.json({ error: { code: "unauthenticated", message: "Sign in first." } }, { status: 401 });
+}
+
+/** Wraps an API route handler so it runs only with a signed-in user, and answers 401 JSON otherwise. */
+export function withUser<Context>(
+  handler: (request: Request, context: Context, user: PublicUser) => Promise<Response> | Response,
+): (request: Request, context: Context) => Promise<Response> {
+  return async (request, context) => {
+    const user = await currentUser();
+    if (!user) return unauthenticated();
+    return handler(request, context, user);
+  };
+}
