@@ -16,7 +16,7 @@ export const migrationsFolder = join(process.cwd(), "db", "migrations");
  * and a busy timeout so a second writer waits instead of failing. Migrations run on open.
  */
 export function openDatabase(path: string): Db {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sqlite = new Database(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");

@@ -7,7 +7,6 @@ import type { Adapter } from "next-auth/adapters";
 import { db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { env } from "@/lib/env";
-import { baseAuthConfig } from "./auth.config";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "./auth/login-throttle";
 import { verifyAgainstDecoy, verifyPassword } from "./auth/password";
 import { credentialsSchema } from "./auth/schemas";
@@ -62,8 +61,10 @@ async function authorizeWithPassword(input: unknown, request: Request) {
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const config = env();
   return {
-    ...baseAuthConfig,
+    trustHost: true,
     secret: config.AUTH_SECRET,
+    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
     adapter: adapterWithoutTokens(),
     providers: [
       Credentials({
@@ -83,7 +84,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         : []),
     ],
     callbacks: {
-      ...baseAuthConfig.callbacks,
+      jwt({ token, user }) {
+        if (user?.id) token.sub = user.id;
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
       signIn({ account }) {
         if (!account || account.provider === "credentials") return true;
         // A GitHub identity already linked to a Patchbay user may sign in; new people only when sign-up is open.

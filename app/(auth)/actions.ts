@@ -7,11 +7,17 @@ import { credentialsSchema, newAccountSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, createLocalUser } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { safeReturnPath } from "@/lib/safe-redirect";
+import { GENERIC_SIGN_IN_ERROR, THROTTLED_SIGN_IN_ERROR } from "./messages";
 
-export type FormState = { error?: string; fieldErrors?: Record<string, string | undefined> } | undefined;
+/** What a form shows after a failed submit; `values` refills the fields (never the password). */
+export type FormState =
+  | { error?: string; fieldErrors?: Record<string, string | undefined>; values?: Record<string, string> }
+  | undefined;
 
-export const GENERIC_SIGN_IN_ERROR = "The email or password is incorrect.";
-const THROTTLED_ERROR = "Too many failed sign-in attempts from your address. Wait a few minutes, then try again.";
+function submitted(form: FormData, ...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, String(form.get(name) ?? "")]));
+}
+
 
 function fieldErrors(error: z.ZodError): Record<string, string | undefined> {
   const flat = z.flattenError(error).fieldErrors as Record<string, string[] | undefined>;
@@ -24,7 +30,7 @@ async function signInWith(email: string, password: string, returnTo: string): Pr
     await signIn("credentials", { email, password, redirectTo: returnTo });
   } catch (error) {
     if (error instanceof AuthError && error.type === "CredentialsSignin") {
-      return { error: (error as AuthError & { code?: string }).code === "throttled" ? THROTTLED_ERROR : GENERIC_SIGN_IN_ERROR };
+      return { error: (error as AuthError & { code?: string }).code === "throttled" ? THROTTLED_SIGN_IN_ERROR : GENERIC_SIGN_IN_ERROR };
     }
     throw error; // includes Next's redirect, which must propagate
   }
@@ -33,17 +39,19 @@ async function signInWith(email: string, password: string, returnTo: string): Pr
 
 export async function signInWithPassword(_previous: FormState, form: FormData): Promise<FormState> {
   const parsed = credentialsSchema.safeParse({ email: form.get("email"), password: form.get("password") });
-  if (!parsed.success) return { error: GENERIC_SIGN_IN_ERROR };
-  return signInWith(parsed.data.email, parsed.data.password, safeReturnPath(form.get("callbackUrl")));
+  if (!parsed.success) return { error: GENERIC_SIGN_IN_ERROR, values: submitted(form, "email") };
+  const failure = await signInWith(parsed.data.email, parsed.data.password, safeReturnPath(form.get("callbackUrl")));
+  return failure && { ...failure, values: submitted(form, "email") };
 }
 
 async function createAccountAndSignIn(form: FormData, role: "owner" | "member", onlyIfFirst: boolean): Promise<FormState> {
   const parsed = newAccountSchema.safeParse({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
-  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error) };
+  const values = submitted(form, "name", "email");
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
   try {
     await createLocalUser(parsed.data, role, onlyIfFirst);
   } catch (error) {
-    if (error instanceof AccountExistsError) return { error: error.message };
+    if (error instanceof AccountExistsError) return { error: error.message, values };
     throw error;
   }
   return signInWith(parsed.data.email, parsed.data.password, "/");

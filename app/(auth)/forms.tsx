@@ -10,7 +10,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     <form action={action} className="space-y-4" noValidate>
       {state?.error && <Alert>{state.error}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus />
+      <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus defaultValue={state?.values?.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
@@ -24,8 +24,8 @@ export function NewAccountForm({ kind }: { kind: "owner" | "signup" }) {
   return (
     <form action={action} className="space-y-4" noValidate>
       {state?.error && <Alert>{state.error}</Alert>}
-      <Field label="Name" name="name" autoComplete="name" required autoFocus error={state?.fieldErrors?.name} />
-      <Field label="Email" name="email" type="email" autoComplete="username" required error={state?.fieldErrors?.email} />
+      <Field label="Name" name="name" autoComplete="name" required autoFocus defaultValue={state?.values?.name} error={state?.fieldErrors?.name} />
+      <Field label="Email" name="email" type="email" autoComplete="username" required defaultValue={state?.values?.email} error={state?.fieldErrors?.email} />
       <Field
         label="Password"
         name="password"

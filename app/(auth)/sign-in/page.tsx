@@ -6,7 +6,8 @@ import { currentUser } from "@/lib/auth/session";
 import { countUsers } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { safeReturnPath } from "@/lib/safe-redirect";
-import { GENERIC_SIGN_IN_ERROR, signInWithGitHub } from "../actions";
+import { signInWithGitHub } from "../actions";
+import { GENERIC_SIGN_IN_ERROR } from "../messages";
 import { NewAccountForm, SignInForm } from "../forms";
 
 export const metadata: Metadata = { title: "Sign in" };

@@ -12,8 +12,8 @@ export function CreateMemberForm() {
         {state?.error && <Alert>{state.error}</Alert>}
         {state?.created && <Alert tone="success">Account created for {state.created}. Share the password with them privately.</Alert>}
       </div>
-      <Field label="Name" name="name" required error={state?.fieldErrors?.name} />
-      <Field label="Email" name="email" type="email" required error={state?.fieldErrors?.email} />
+      <Field label="Name" name="name" required defaultValue={state?.values?.name} error={state?.fieldErrors?.name} />
+      <Field label="Email" name="email" type="email" required defaultValue={state?.values?.email} error={state?.fieldErrors?.email} />
       <Field label="Initial password" name="password" type="password" autoComplete="new-password" required hint="At least 12 characters." error={state?.fieldErrors?.password} />
       <div className="sm:col-span-3">
         <Button type="submit" disabled={pending}>{pending ? "Adding…" : "Add person"}</Button>

@@ -1,0 +1,12 @@
+import { expect, type Page } from "@playwright/test";
+
+/** The owner created by first-run.spec.ts; other specs sign in with it. */
+export const owner = { name: "Olive Owner", email: "owner@patchbay.test", password: "correct horse battery staple" };
+
+export async function signIn(page: Page, account = owner): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByTestId("signed-in-user")).toBeVisible();
+}

@@ -1,0 +1,2 @@
+export declare function findChromium(): { path: string | undefined } | undefined;
+export declare const MISSING_CHROMIUM: string;

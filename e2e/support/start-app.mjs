@@ -1,0 +1,22 @@
+// Starts the built app (`next start`) for the browser tests on its own temporary data directory.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const port = process.env.E2E_PORT;
+const dataDir = mkdtempSync(join(tmpdir(), "patchbay-e2e-"));
+const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
+  stdio: "inherit",
+  env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: `file:${join(dataDir, "patchbay.db")}`, NODE_ENV: "production" },
+});
+
+function stop() {
+  child.kill("SIGTERM");
+}
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+child.on("exit", (code) => {
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code ?? 0);
+});

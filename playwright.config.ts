@@ -1,0 +1,53 @@
+import { execFileSync } from "node:child_process";
+import { defineConfig, devices } from "@playwright/test";
+import { findChromium, MISSING_CHROMIUM } from "./e2e/support/browser.mjs";
+
+// Worker processes load this file again; the port chosen by the main process reaches them
+// through the environment, so every process agrees on one server.
+function freePort(): string {
+  return execFileSync(process.execPath, ["e2e/support/free-port.mjs"], { encoding: "utf8" }).trim();
+}
+process.env.E2E_PORT ??= freePort();
+const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
+
+const browser = findChromium();
+if (!browser) {
+  console.error(MISSING_CHROMIUM);
+  process.exit(1);
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  outputDir: "test-results/playwright",
+  use: {
+    baseURL: appUrl,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: browser.path,
+      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-gpu", "--no-first-run"],
+    },
+  },
+  projects: [
+    // The first-run spec creates the owner account; every other spec signs in as that owner.
+    { name: "first-run", testMatch: "first-run.spec.ts", use: { ...devices["Desktop Chrome"] } },
+    { name: "chromium", testIgnore: "first-run.spec.ts", dependencies: ["first-run"], use: { ...devices["Desktop Chrome"] } },
+  ],
+  webServer: {
+    command: "node e2e/support/start-app.mjs",
+    url: `${appUrl}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { APP_URL: appUrl, E2E_PORT: process.env.E2E_PORT },
+  },
+});
