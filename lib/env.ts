@@ -46,6 +46,7 @@ export const envSchema = z.object({
     .url({ message: "expected the GitHub REST API root, e.g. https://api.github.com or https://ghe.example.com/api/v3" })
     .default("https://api.github.com")
     .transform((value) => value.replace(/\/+$/, "")),
+  PROVIDERS_FILE: optionalText,
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
 });
 
@@ -92,6 +93,16 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     ENCRYPTION_KEY: secrets.ENCRYPTION_KEY,
     githubSignInEnabled: Boolean(raw.AUTH_GITHUB_ID && raw.AUTH_GITHUB_SECRET),
   };
+}
+
+/**
+ * A provider's own variables (client ids and secrets, API keys, base URLs) are named in its
+ * declaration (lib/providers), including those a deployment declares in PROVIDERS_FILE; they are
+ * read here, trimmed, with an empty value treated as unset.
+ */
+export function readVariable(name: string, source: Record<string, string | undefined> = process.env): string | undefined {
+  const value = z.string().trim().optional().parse(source[name]);
+  return value ? value : undefined;
 }
 
 let cached: Env | undefined;

@@ -1,7 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Badge, ProviderLogo } from "@/app/_components/provider-logo";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { briefStatus, providerCards, type BriefStatus } from "@/lib/connections/overview";
+
+const statusBadge: Record<BriefStatus, { tone: "green" | "amber" | "gray"; text: string }> = {
+  connected: { tone: "green", text: "Connected" },
+  instance_key: { tone: "green", text: "Instance key" },
+  needs_reconnect: { tone: "amber", text: "Needs reconnect" },
+  not_connected: { tone: "gray", text: "Not connected" },
+  not_configured: { tone: "gray", text: "Not configured" },
+};
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -14,6 +24,7 @@ const steps = [
 
 export default async function OverviewPage() {
   const user = await requireUser();
+  const cards = providerCards(user.id);
   return (
     <>
       <PageHeader title={`Welcome, ${user.name ?? user.email}`} description="Patchbay connects your services, records every webhook they send, and runs tools and workflows against them." />
@@ -27,6 +38,26 @@ export default async function OverviewPage() {
           </Link>
         ))}
       </div>
+      <Card className="mt-6">
+        <div className="mb-3 flex items-center justify-between">
+          <h2 className="font-semibold">Connections</h2>
+          <Link href="/connections" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+            Manage
+          </Link>
+        </div>
+        <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3" aria-label="Connection status">
+          {cards.map((card) => {
+            const badge = statusBadge[briefStatus(card)];
+            return (
+              <li key={card.id} className="flex items-center gap-2 text-sm">
+                <ProviderLogo name={card.name} color={card.color} size={24} />
+                <span className="flex-1">{card.name}</span>
+                <Badge tone={badge.tone}>{badge.text}</Badge>
+              </li>
+            );
+          })}
+        </ul>
+      </Card>
     </>
   );
 }

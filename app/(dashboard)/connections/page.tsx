@@ -1,18 +1,188 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/app/_components/ui";
+import { Badge, ProviderLogo } from "@/app/_components/provider-logo";
+import { relativeTime } from "@/app/_components/time";
+import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { providerCards, type ProviderCard } from "@/lib/connections/overview";
+import { findConnection, type ConnectionSummary } from "@/lib/connections/store";
+import { getProvider } from "@/lib/providers";
+import { ApiKeyForm, CopyButton, DisconnectButton } from "./controls";
 
 export const metadata: Metadata = { title: "Connections" };
 
-export default async function ConnectionsPage() {
-  await requireUser();
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+function failureMessage(failure: string, providerName: string, detail?: string): string {
+  const messages: Record<string, string> = {
+    access_denied: `You declined to connect ${providerName}. Nothing was saved.`,
+    invalid_state: `That ${providerName} answer could not be matched to a connection you started (it was already used, altered, or started by someone else). Nothing was saved; start again.`,
+    missing_state: `${providerName}'s answer carried no state, so it was not trusted. Nothing was saved.`,
+    expired_state: `The connection to ${providerName} took longer than 10 minutes. Start again.`,
+    not_configured: `${providerName} is not configured on this instance yet.`,
+    provider_error: `${providerName} refused the request${detail ? ` (${detail})` : ""}. Nothing was saved.`,
+    missing_code: `${providerName} sent no authorization code. Nothing was saved; start again.`,
+    token_error: `${providerName} would not exchange the authorization code${detail ? ` (${detail})` : ""}. Nothing was saved; start again.`,
+    account_error: `${providerName} issued a token but would not say which account it belongs to. Nothing was saved.`,
+  };
+  return messages[failure] ?? `Connecting ${providerName} failed. Nothing was saved.`;
+}
+
+function Banner({ params, userId }: { params: Record<string, string | string[] | undefined>; userId: string }) {
+  const one = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : undefined);
+  const connectedId = one("connected");
+  if (connectedId) {
+    const connection = findConnection(userId, connectedId);
+    if (!connection) return null;
+    const name = getProvider(connection.providerId)?.name ?? connection.providerId;
+    return <Alert tone="success">Connected {name}{connection.accountLabel ? ` as ${connection.accountLabel}` : ""}.</Alert>;
+  }
+  const failure = one("error");
+  if (!failure) return null;
+  const name = getProvider(one("provider") ?? "")?.name ?? "The service";
+  return <Alert>{failureMessage(failure, name, one("detail"))}</Alert>;
+}
+
+function OAuthConnection({ card, connection }: { card: ProviderCard; connection: ConnectionSummary }) {
+  const needsReconnect = connection.status === "needs_reconnect";
+  return (
+    <div className="space-y-2 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+      <div className="flex flex-wrap items-center gap-2">
+        {/* eslint-disable-next-line @next/next/no-img-element */}
+        {connection.accountAvatar && <img src={connection.accountAvatar} alt="" width={20} height={20} className="rounded-full" />}
+        <span className="font-medium">Connected as {connection.accountLabel ?? connection.accountId}</span>
+        {needsReconnect ? <Badge tone="amber">Needs reconnect</Badge> : <Badge tone="green">Active</Badge>}
+      </div>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+        <dt>Scopes</dt>
+        <dd>{connection.scopes.length > 0 ? connection.scopes.join(", ") : "none"}</dd>
+        <dt>Token</dt>
+        <dd>{connection.expiresAt ? `expires ${relativeTime(connection.expiresAt)}` : "does not expire"}</dd>
+        {connection.lastRefreshedAt && (
+          <>
+            <dt>Last refreshed</dt>
+            <dd>{relativeTime(connection.lastRefreshedAt)}</dd>
+          </>
+        )}
+        {connection.lastError && (
+          <>
+            <dt>Last error</dt>
+            <dd className="text-red-700 dark:text-red-400">{connection.lastError}</dd>
+          </>
+        )}
+      </dl>
+      <div className="flex flex-wrap gap-2">
+        {needsReconnect && (
+          <a href={`/api/connections/${card.id}/authorize`} className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+            Reconnect {card.name}
+          </a>
+        )}
+        <DisconnectButton connectionId={connection.id} providerName={card.name} what="oauth" />
+      </div>
+    </div>
+  );
+}
+
+function OAuthSection({ card }: { card: ProviderCard }) {
+  const oauth = card.oauth!;
+  if (!oauth.configured) {
+    return (
+      <div className="space-y-2 text-sm">
+        <p className="flex items-center gap-2">
+          <Badge tone="gray">Not configured</Badge>
+          <span className="text-zinc-600 dark:text-zinc-400">OAuth needs a client registered with {card.name}.</span>
+        </p>
+        <p className="text-zinc-600 dark:text-zinc-400">
+          Set <code className="font-mono text-xs">{oauth.variables[0]}</code> and <code className="font-mono text-xs">{oauth.variables[1]}</code>, and register this callback URL:
+        </p>
+        <div className="flex items-center gap-2">
+          <code className="min-w-0 flex-1 truncate rounded bg-zinc-100 px-2 py-1 font-mono text-xs dark:bg-zinc-800">{oauth.callbackUrl}</code>
+          <CopyButton value={oauth.callbackUrl} label={`Copy the ${card.name} callback URL`} />
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-3">
+      {oauth.connections.map((connection) => (
+        <OAuthConnection key={connection.id} card={card} connection={connection} />
+      ))}
+      {oauth.connections.length === 0 && (
+        <p className="flex items-center gap-2 text-sm">
+          <Badge tone="gray">Not connected</Badge>
+        </p>
+      )}
+      <a
+        href={`/api/connections/${card.id}/authorize`}
+        className={
+          oauth.connections.length === 0
+            ? "inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
+            : "inline-flex items-center text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+        }
+      >
+        {oauth.connections.length === 0 ? `Connect ${card.name}` : `Connect another ${card.name} account`}
+      </a>
+    </div>
+  );
+}
+
+function ApiKeySection({ card }: { card: ProviderCard }) {
+  const apiKey = card.apiKey!;
+  return (
+    <div className="space-y-3 text-sm">
+      {apiKey.connection ? (
+        <div className="flex flex-wrap items-center gap-3">
+          <span>
+            Your API key: <code className="font-mono" data-testid={`${card.id}-key`}>….{apiKey.connection.apiKeyLast4}</code>
+          </span>
+          <Badge tone="green">Active</Badge>
+          <DisconnectButton connectionId={apiKey.connection.id} providerName={card.name} what="key" />
+        </div>
+      ) : (
+        <p className="text-zinc-600 dark:text-zinc-400">
+          {apiKey.environmentKey
+            ? `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`
+            : `No key yet: add your own, or the operator can set ${apiKey.variable} for everyone.`}
+        </p>
+      )}
+      <ApiKeyForm providerId={card.id} providerName={card.name} replacing={Boolean(apiKey.connection)} />
+      {apiKey.help && <p className="text-xs text-zinc-500">Where to find one: {apiKey.help}</p>}
+    </div>
+  );
+}
+
+export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
+  const user = await requireUser();
+  const params = await searchParams;
+  const cards = providerCards(user.id);
   return (
     <>
-      <PageHeader title="Connections" description="The services Patchbay acts on for you, connected by OAuth 2.0 or an API key." />
-      <EmptyState title="No services connected">
-        <p>Each connected service will appear here with the account it is connected as, its scopes and when its token expires.</p>
-        <p>Connecting services (GitHub first) is not available in this build yet; nothing is connected on your behalf.</p>
-      </EmptyState>
+      <PageHeader
+        title="Connections"
+        description="The services Patchbay acts on for you. Tokens and keys are stored encrypted and never shown again; tools ask for them at run time."
+      />
+      <div className="mb-4 space-y-2">
+        <Banner params={params} userId={user.id} />
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        {cards.map((card) => (
+          <Card key={card.id}>
+            <article aria-labelledby={`provider-${card.id}`} data-testid={`provider-${card.id}`} className="space-y-4">
+              <header className="flex items-start gap-3">
+                <ProviderLogo name={card.name} color={card.color} />
+                <div>
+                  <h2 id={`provider-${card.id}`} className="font-semibold">
+                    {card.name}
+                  </h2>
+                  <p className="text-sm text-zinc-600 dark:text-zinc-400">{card.description}</p>
+                </div>
+              </header>
+              {card.oauth && <OAuthSection card={card} />}
+              {card.oauth && card.apiKey && <hr className="border-zinc-200 dark:border-zinc-800" />}
+              {card.apiKey && <ApiKeySection card={card} />}
+            </article>
+          </Card>
+        ))}
+      </div>
     </>
   );
 }

@@ -1,0 +1,70 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Alert, Button, inputClass } from "@/app/_components/ui";
+import { disconnectAction, saveApiKeyAction, type ActionResult } from "./actions";
+
+export function CopyButton({ value, label }: { value: string; label: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      onClick={async () => {
+        await navigator.clipboard.writeText(value);
+        setCopied(true);
+        setTimeout(() => setCopied(false), 1500);
+      }}
+      className="shrink-0 rounded border border-zinc-300 px-2 py-1 text-xs font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+    >
+      {copied ? "Copied" : "Copy"}
+    </button>
+  );
+}
+
+export function DisconnectButton({ connectionId, providerName, what }: { connectionId: string; providerName: string; what: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const [state, action, pending] = useActionState<ActionResult, FormData>(disconnectAction, undefined);
+  if (state?.error) return <Alert>{state.error}</Alert>;
+  if (!confirming) {
+    return (
+      <Button type="button" variant="secondary" onClick={() => setConfirming(true)}>
+        {what === "key" ? "Remove key" : "Disconnect"}
+      </Button>
+    );
+  }
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2" role="group" aria-label={`Confirm disconnecting ${providerName}`}>
+      <input type="hidden" name="connectionId" value={connectionId} />
+      <span className="text-sm">
+        {what === "key" ? `Remove your ${providerName} key?` : `Disconnect ${providerName}? Patchbay revokes its access and deletes the tokens.`}
+      </span>
+      <Button type="submit" variant="danger" disabled={pending}>
+        {pending ? "Disconnecting…" : what === "key" ? "Yes, remove" : "Yes, disconnect"}
+      </Button>
+      <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
+        Cancel
+      </Button>
+    </form>
+  );
+}
+
+export function ApiKeyForm({ providerId, providerName, replacing }: { providerId: string; providerName: string; replacing: boolean }) {
+  const [state, action, pending] = useActionState<ActionResult, FormData>(saveApiKeyAction, undefined);
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="providerId" value={providerId} />
+      <label htmlFor={`${providerId}-api-key`} className="block text-sm font-medium">
+        {replacing ? `Replace your ${providerName} API key` : `Add a ${providerName} API key`}
+      </label>
+      <div className="flex gap-2">
+        <input id={`${providerId}-api-key`} name="apiKey" type="password" autoComplete="off" spellCheck={false} required className={inputClass} />
+        <Button type="submit" disabled={pending}>
+          {pending ? "Checking…" : replacing ? "Replace key" : "Add API key"}
+        </Button>
+      </div>
+      {state?.error && <Alert>{state.error}</Alert>}
+      {state?.ok && <Alert tone="success">{state.ok}</Alert>}
+    </form>
+  );
+}

@@ -1,0 +1,23 @@
+import { withUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { beginAuthorization, OAuthFlowError } from "@/lib/oauth/flow";
+
+type Context = { params: Promise<{ provider: string }> };
+
+/** Starts "Connect <provider>": stores a single-use state and PKCE verifier, then redirects to the provider. */
+export const GET = withUser<Context>(async (request, { params }, user) => {
+  const { provider } = await params;
+  try {
+    const url = await beginAuthorization(user.id, provider, new URL(request.url).searchParams.get("returnTo"));
+    return Response.redirect(url, 302);
+  } catch (error) {
+    if (!(error instanceof OAuthFlowError)) throw error;
+    if (error.failure === "unknown_provider") {
+      return Response.json({ error: { code: error.failure, message: error.message } }, { status: 404 });
+    }
+    const back = new URL("/connections", env().APP_URL);
+    back.searchParams.set("error", error.failure);
+    back.searchParams.set("provider", provider);
+    return Response.redirect(back, 302);
+  }
+});

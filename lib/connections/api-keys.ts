@@ -1,0 +1,89 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { connections } from "@/db/schema";
+import { readVariable } from "@/lib/env";
+import { getProvider, type Provider } from "@/lib/providers";
+import { ConnectionError } from "./errors";
+import { ProviderRequestError, providerRequest } from "./provider-request";
+import { sealFor, unsealFrom, type ConnectionRow } from "./store";
+
+/** API-key connections have one row per user and provider. */
+export const API_KEY_ACCOUNT = "api-key";
+
+export const apiKeyInputSchema = z
+  .string()
+  .trim()
+  .min(8, { message: "That is too short to be an API key." })
+  .max(512, { message: "That is too long to be an API key." })
+  .regex(/^\S+$/, { message: "An API key has no spaces." });
+
+function apiKeyProvider(providerId: string): Provider & { apiKey: NonNullable<Provider["apiKey"]> } {
+  const provider = getProvider(providerId);
+  if (!provider?.apiKey) throw new ConnectionError("unknown_provider", `There is no API-key service "${providerId}".`);
+  return provider as Provider & { apiKey: NonNullable<Provider["apiKey"]> };
+}
+
+async function checkKey(provider: Provider & { apiKey: NonNullable<Provider["apiKey"]> }, apiKey: string): Promise<void> {
+  if (!provider.apiKey.check) return;
+  try {
+    await providerRequest(provider, provider.apiKey.check, { apiKey });
+  } catch (error) {
+    if (error instanceof ProviderRequestError && (error.status === 401 || error.status === 403)) {
+      throw new ConnectionError("invalid_api_key", `${provider.name} rejected this key (HTTP ${error.status}). Nothing was saved.`);
+    }
+    throw new ConnectionError("check_failed", `Could not check the key with ${provider.name}: ${(error as Error).message}. Nothing was saved.`);
+  }
+}
+
+/** Checks the key with the provider (where a cheap check exists), then saves it sealed. */
+export async function saveApiKey(userId: string, providerId: string, rawKey: string): Promise<ConnectionRow> {
+  const provider = apiKeyProvider(providerId);
+  const apiKey = apiKeyInputSchema.parse(rawKey);
+  await checkKey(provider, apiKey);
+  const now = new Date();
+  return db().transaction((tx) => {
+    const existing = tx
+      .select({ id: connections.id })
+      .from(connections)
+      .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT)))
+      .get();
+    const id = existing?.id ?? crypto.randomUUID();
+    const values = {
+      authKind: "api_key" as const,
+      accountLabel: "API key",
+      apiKeySealed: sealFor(id, "api_key", apiKey),
+      apiKeyLast4: apiKey.slice(-4),
+      status: "active" as const,
+      lastError: null,
+      updatedAt: now,
+    };
+    if (existing) return tx.update(connections).set(values).where(eq(connections.id, id)).returning().get();
+    return tx.insert(connections).values({ id, userId, providerId, accountId: API_KEY_ACCOUNT, ...values }).returning().get();
+  }, { behavior: "immediate" });
+}
+
+export type ResolvedApiKey = { apiKey: string; source: "user" | "environment" };
+
+/** The user's own key first, then the instance-wide <SERVICE>_API_KEY; otherwise an error naming both. */
+export function resolveApiKey(userId: string, providerId: string): ResolvedApiKey {
+  const provider = apiKeyProvider(providerId);
+  const row = db()
+    .select()
+    .from(connections)
+    .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT)))
+    .get();
+  if (row?.apiKeySealed) return { apiKey: unsealFrom(row.id, "api_key", row.apiKeySealed), source: "user" };
+  const fromEnvironment = readVariable(provider.apiKey.env);
+  if (fromEnvironment) return { apiKey: fromEnvironment, source: "environment" };
+  throw new ConnectionError(
+    "missing_api_key",
+    `No ${provider.name} API key: add one on the Connections page, or set ${provider.apiKey.env} for everyone on this instance.`,
+  );
+}
+
+/** Whether an instance-wide key is set, for the Connections page. */
+export function hasEnvironmentKey(provider: Provider): boolean {
+  return Boolean(provider.apiKey && readVariable(provider.apiKey.env));
+}

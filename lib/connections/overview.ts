@@ -1,0 +1,64 @@
+import "server-only";
+import { callbackUrl, listProviders, oauthCredentials, type Provider } from "@/lib/providers";
+import { hasEnvironmentKey } from "./api-keys";
+import { listConnections, type ConnectionSummary } from "./store";
+
+export type ProviderCard = {
+  id: string;
+  name: string;
+  description: string;
+  color: string;
+  oauth?: {
+    configured: boolean;
+    callbackUrl: string;
+    variables: [string, string];
+    scopes: string[];
+    connections: ConnectionSummary[];
+  };
+  apiKey?: {
+    variable: string;
+    environmentKey: boolean;
+    help?: string;
+    connection?: ConnectionSummary;
+  };
+};
+
+function card(provider: Provider, mine: ConnectionSummary[]): ProviderCard {
+  return {
+    id: provider.id,
+    name: provider.name,
+    description: provider.description,
+    color: provider.color,
+    oauth: provider.oauth2 && {
+      configured: oauthCredentials(provider) !== undefined,
+      callbackUrl: callbackUrl(provider),
+      variables: [provider.oauth2.clientIdEnv, provider.oauth2.clientSecretEnv],
+      scopes: provider.oauth2.scopes,
+      connections: mine.filter((connection) => connection.authKind === "oauth2"),
+    },
+    apiKey: provider.apiKey && {
+      variable: provider.apiKey.env,
+      environmentKey: hasEnvironmentKey(provider),
+      help: provider.apiKey.help,
+      connection: mine.find((connection) => connection.authKind === "api_key"),
+    },
+  };
+}
+
+/** Every provider in the registry with this user's connections to it: what the Connections page shows. */
+export function providerCards(userId: string): ProviderCard[] {
+  const mine = listConnections(userId);
+  return listProviders().map((provider) => card(provider, mine.filter((connection) => connection.providerId === provider.id)));
+}
+
+export type BriefStatus = "connected" | "needs_reconnect" | "not_connected" | "not_configured" | "instance_key";
+
+/** One word per provider for the overview. */
+export function briefStatus(card: ProviderCard): BriefStatus {
+  const oauthConnections = card.oauth?.connections ?? [];
+  if (oauthConnections.some((connection) => connection.status === "needs_reconnect")) return "needs_reconnect";
+  if (oauthConnections.length > 0 || card.apiKey?.connection) return "connected";
+  if (card.apiKey?.environmentKey) return "instance_key";
+  if (card.oauth && !card.oauth.configured && !card.apiKey) return "not_configured";
+  return "not_connected";
+}

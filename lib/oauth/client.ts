@@ -1,0 +1,79 @@
+import "server-only";
+import * as oauth from "oauth4webapi";
+import { expandTemplate, oauthCredentials, type OAuthClientCredentials, type Provider } from "@/lib/providers";
+import { ConnectionError } from "@/lib/connections/errors";
+
+export type OAuthSetup = {
+  provider: Provider & { oauth2: NonNullable<Provider["oauth2"]> };
+  credentials: OAuthClientCredentials;
+  as: oauth.AuthorizationServer;
+  client: oauth.Client;
+  clientAuth: oauth.ClientAuth;
+  options: oauth.HttpRequestOptions<"POST", URLSearchParams>;
+  processOptions: oauth.ProcessTokenResponseOptions;
+};
+
+/**
+ * Some token endpoints (GitHub's among them) answer errors with HTTP 200 and an `error` field.
+ * Turning those into 400 lets oauth4webapi report them as the OAuth errors they are.
+ */
+const normalizingFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(15_000) });
+  if (response.status !== 200 || !response.headers.get("content-type")?.includes("json")) return response;
+  const body = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const isError = parsed && typeof parsed === "object" && "error" in parsed && !("access_token" in parsed);
+  return new Response(body, { status: isError ? 400 : 200, headers: response.headers });
+};
+
+/** Everything oauth4webapi needs to talk to this provider's authorization server. */
+export function oauthSetup(provider: Provider): OAuthSetup {
+  if (!provider.oauth2) throw new ConnectionError("unknown_provider", `${provider.name} does not connect by OAuth.`);
+  const credentials = oauthCredentials(provider);
+  if (!credentials) {
+    throw new ConnectionError(
+      "not_configured",
+      `${provider.name} is not configured: set ${provider.oauth2.clientIdEnv} and ${provider.oauth2.clientSecretEnv}.`,
+    );
+  }
+  const authorizationEndpoint = expandTemplate(provider, provider.oauth2.authorizeUrl);
+  const tokenEndpoint = expandTemplate(provider, provider.oauth2.tokenUrl);
+  const revocationEndpoint = provider.oauth2.revoke
+    ? expandTemplate(provider, provider.oauth2.revoke.url, { clientId: credentials.clientId })
+    : undefined;
+  const as: oauth.AuthorizationServer = {
+    issuer: new URL(authorizationEndpoint).origin,
+    authorization_endpoint: authorizationEndpoint,
+    token_endpoint: tokenEndpoint,
+    revocation_endpoint: revocationEndpoint,
+  };
+  const clientAuth =
+    provider.oauth2.clientAuth === "client_secret_basic"
+      ? oauth.ClientSecretBasic(credentials.clientSecret)
+      : oauth.ClientSecretPost(credentials.clientSecret);
+  return {
+    provider: provider as OAuthSetup["provider"],
+    credentials,
+    as,
+    client: { client_id: credentials.clientId },
+    clientAuth,
+    options: {
+      // Plain http is allowed only when the operator points a provider at an http:// origin (a local fake, an internal GHES).
+      [oauth.allowInsecureRequests]: tokenEndpoint.startsWith("http:"),
+      [oauth.customFetch]: normalizingFetch,
+    },
+    processOptions: {
+      recognizedTokenTypes: Object.fromEntries(provider.oauth2.extraTokenTypes.map((type) => [type, () => {}])),
+    },
+  };
+}
+
+/** A token-endpoint error code (invalid_grant, bad_verification_code, ...) or undefined. */
+export function oauthErrorCode(error: unknown): string | undefined {
+  return error instanceof oauth.ResponseBodyError ? error.error : undefined;
+}

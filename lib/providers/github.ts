@@ -1,0 +1,31 @@
+import { defineProvider } from "./schema";
+
+export const github = defineProvider({
+  id: "github",
+  name: "GitHub",
+  description: "Repositories, issues and pull requests, as you.",
+  color: "#24292f",
+  urls: {
+    web: { default: "https://github.com", env: "GITHUB_BASE_URL" },
+    api: { default: "https://api.github.com", env: "GITHUB_API_URL" },
+  },
+  apiBaseUrl: "{api}",
+  oauth2: {
+    authorizeUrl: "{web}/login/oauth/authorize",
+    tokenUrl: "{web}/login/oauth/access_token",
+    scopes: ["repo", "read:user", "admin:repo_hook"],
+    pkce: true,
+    clientAuth: "client_secret_post",
+    clientIdEnv: "GITHUB_CLIENT_ID",
+    clientSecretEnv: "GITHUB_CLIENT_SECRET",
+    invalidGrantErrors: ["invalid_grant", "bad_refresh_token"],
+    revoke: { url: "{api}/applications/{clientId}/grant", method: "DELETE", style: "json-access-token" },
+  },
+  account: {
+    request: { url: "{api}/user", headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" } },
+    id: "id",
+    label: "login",
+    labelPrefix: "@",
+    avatar: "avatar_url",
+  },
+});

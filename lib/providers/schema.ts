@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/**
+ * The shape of a provider declaration. Built-in providers (one file each in this folder) and the
+ * deployment's own (PROVIDERS_FILE, JSON) are validated by this same schema.
+ *
+ * URL fields are templates: `{name}` is replaced by the provider's `urls[name]`, whose value comes
+ * from its environment variable when set (GITHUB_API_URL, ...) and from `default` otherwise.
+ */
+
+const variableName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "expected an environment variable name such as ACME_CLIENT_ID" });
+const template = z.string().min(1);
+/** A dotted path into a JSON response, such as `data.viewer.id` or `login`. */
+const jsonPath = z.string().regex(/^[\w$-]+(\.[\w$-]+)*$/, { message: "expected a dotted JSON path such as data.viewer.id" });
+
+export const requestSpecSchema = z.object({
+  url: template,
+  method: z.enum(["GET", "POST"]).default("GET"),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.unknown().optional(),
+});
+
+export const oauth2Schema = z.object({
+  authorizeUrl: template,
+  tokenUrl: template,
+  scopes: z.array(z.string()).default([]),
+  scopeSeparator: z.string().default(" "),
+  /** Extra authorize-URL parameters the provider needs (Notion's owner=user, ...). */
+  authorizeParams: z.record(z.string(), z.string()).default({}),
+  pkce: z.boolean(),
+  clientAuth: z.enum(["client_secret_post", "client_secret_basic"]).default("client_secret_post"),
+  clientIdEnv: variableName,
+  clientSecretEnv: variableName,
+  /** token_type values besides bearer that the provider issues (Slack: bot). */
+  extraTokenTypes: z.array(z.string().toLowerCase()).default([]),
+  /** Token-endpoint error codes that mean the grant is gone and the person must reconnect. */
+  invalidGrantErrors: z.array(z.string()).default(["invalid_grant"]),
+  revoke: z
+    .object({
+      url: template,
+      method: z.enum(["POST", "DELETE"]).default("POST"),
+      /** rfc7009: form `token=` with client auth; json-access-token: JSON `{access_token}` with HTTP Basic client auth (GitHub). */
+      style: z.enum(["rfc7009", "json-access-token"]).default("rfc7009"),
+    })
+    .optional(),
+});
+
+export const apiKeySchema = z.object({
+  /** The instance-wide fallback key: <SERVICE>_API_KEY. */
+  env: variableName,
+  placement: z.discriminatedUnion("in", [
+    z.object({ in: z.literal("header"), name: z.string().min(1), prefix: z.string().default("") }),
+    z.object({ in: z.literal("query"), name: z.string().min(1) }),
+  ]),
+  /** A cheap request that succeeds only with a valid key, made before a key is saved. */
+  check: requestSpecSchema.optional(),
+  /** Where to get a key, shown beside the form. */
+  help: z.string().optional(),
+});
+
+export const accountSchema = z.object({
+  request: requestSpecSchema,
+  id: jsonPath,
+  label: jsonPath,
+  labelPrefix: z.string().default(""),
+  avatar: jsonPath.optional(),
+});
+
+export const providerSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, { message: "expected a lower-case id such as acme or acme-crm" }),
+    name: z.string().min(1),
+    description: z.string().default(""),
+    /** Accent colour for the provider's monogram logo. */
+    color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default("#52525b"),
+    urls: z.record(z.string(), z.object({ default: z.url(), env: variableName.optional() })).default({}),
+    apiBaseUrl: template,
+    oauth2: oauth2Schema.optional(),
+    apiKey: apiKeySchema.optional(),
+    /** Who is connected, read with the new token after an OAuth connection. */
+    account: accountSchema.optional(),
+  })
+  .refine((provider) => provider.oauth2 || provider.apiKey, { message: "declare oauth2, apiKey, or both", path: ["oauth2"] });
+
+export type ProviderDeclaration = z.input<typeof providerSchema>;
+export type Provider = z.output<typeof providerSchema>;
+export type RequestSpec = z.output<typeof requestSpecSchema>;
+
+/** Typed identity function: a built-in provider file is checked against the schema when written. */
+export function defineProvider(declaration: ProviderDeclaration): ProviderDeclaration {
+  return declaration;
+}

@@ -1,0 +1,31 @@
+import { defineProvider } from "./schema";
+
+export const slack = defineProvider({
+  id: "slack",
+  name: "Slack",
+  description: "Post messages and create channels in your workspace.",
+  color: "#4a154b",
+  urls: {
+    web: { default: "https://slack.com", env: "SLACK_BASE_URL" },
+    api: { default: "https://slack.com/api", env: "SLACK_API_URL" },
+  },
+  apiBaseUrl: "{api}",
+  oauth2: {
+    authorizeUrl: "{web}/oauth/v2/authorize",
+    tokenUrl: "{api}/oauth.v2.access",
+    scopes: ["chat:write", "channels:manage", "channels:read"],
+    scopeSeparator: ",",
+    pkce: false,
+    clientAuth: "client_secret_post",
+    extraTokenTypes: ["bot", "user"],
+    clientIdEnv: "SLACK_CLIENT_ID",
+    clientSecretEnv: "SLACK_CLIENT_SECRET",
+    invalidGrantErrors: ["invalid_grant", "invalid_refresh_token", "token_revoked"],
+    revoke: { url: "{api}/auth.revoke", method: "POST", style: "rfc7009" },
+  },
+  account: {
+    request: { url: "{api}/auth.test", method: "POST" },
+    id: "user_id",
+    label: "team",
+  },
+});

@@ -1,0 +1,16 @@
+import { defineProvider } from "./schema";
+
+export const stripe = defineProvider({
+  id: "stripe",
+  name: "Stripe",
+  description: "Payments data and webhook endpoints, with a secret or restricted key.",
+  color: "#635bff",
+  urls: { api: { default: "https://api.stripe.com", env: "STRIPE_API_URL" } },
+  apiBaseUrl: "{api}/v1",
+  apiKey: {
+    env: "STRIPE_API_KEY",
+    placement: { in: "header", name: "authorization", prefix: "Bearer " },
+    check: { url: "{api}/v1/balance" },
+    help: "Stripe Dashboard → Developers → API keys (a restricted key is safer).",
+  },
+});
