@@ -1,0 +1,308 @@
+/**
+ * A small fake of GitHub for tests, speaking GitHub's wire format: the OAuth web flow
+ * (/login/oauth/authorize with an approve/deny page, /login/oauth/access_token with PKCE and
+ * expiring, rotating user tokens), the REST endpoints Patchbay calls (/user, /user/repos, grant
+ * revocation), and /_fake/* endpoints that let tests inspect and steer it.
+ *
+ * Run it alone with `node e2e/fakes/github.ts` (Node >= 22.18 strips the types), or start it in
+ * a test with startFakeGitHub(). Never imported by app code.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+
+export type FakeGitHubOptions = {
+  port?: number;
+  clientId?: string;
+  clientSecret?: string;
+  /** Issue expiring user tokens with refresh tokens, as GitHub Apps do (8 h / 6 months). */
+  expiringTokens?: boolean;
+  accessTokenTtlSeconds?: number;
+};
+
+type Grant = { clientId: string; login: string; scope: string };
+type PendingCode = Grant & { redirectUri: string; codeChallenge?: string; expiresAt: number; used: boolean };
+type AccessToken = Grant & { expiresAt?: number };
+
+const user = {
+  login: "octocat",
+  id: 583231,
+  node_id: "MDQ6VXNlcjU4MzIzMQ==",
+  avatar_url: "https://avatars.githubusercontent.com/u/583231?v=4",
+  type: "User",
+  name: "The Octocat",
+  email: null,
+};
+
+function repository(id: number, name: string, isPrivate: boolean) {
+  return {
+    id,
+    node_id: `R_${id}`,
+    name,
+    full_name: `octocat/${name}`,
+    private: isPrivate,
+    owner: { login: "octocat", id: user.id, type: "User" },
+    html_url: `https://github.com/octocat/${name}`,
+    description: `${name} repository`,
+    fork: false,
+    visibility: isPrivate ? "private" : "public",
+    default_branch: "main",
+    permissions: { admin: true, push: true, pull: true },
+  };
+}
+
+export class FakeGitHub {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  expiringTokens: boolean;
+  accessTokenTtlSeconds: number;
+  readonly codes = new Map<string, PendingCode>();
+  readonly accessTokens = new Map<string, AccessToken>();
+  readonly refreshTokens = new Map<string, Grant>();
+  readonly revokedGrants: { clientId: string; login: string; at: string }[] = [];
+  /** Every token ever issued, so tests can look for them where they must not be. */
+  readonly issuedAccessTokens: string[] = [];
+  readonly issuedRefreshTokens: string[] = [];
+  tokenRequests = { authorization_code: 0, refresh_token: 0 };
+  readonly repos = [repository(1296269, "hello-world", false), repository(1296270, "secret-plans", true)];
+  server: Server | undefined;
+  url = "";
+
+  constructor(options: FakeGitHubOptions = {}) {
+    this.clientId = options.clientId ?? "fake-client-id";
+    this.clientSecret = options.clientSecret ?? "fake-client-secret";
+    this.expiringTokens = options.expiringTokens ?? false;
+    this.accessTokenTtlSeconds = options.accessTokenTtlSeconds ?? 8 * 60 * 60;
+  }
+
+  async listen(port = 0): Promise<string> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        send(response, 500, { message: (error as Error).message });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+    const address = this.server.address();
+    this.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Makes every access token expire now, so the next use must refresh. */
+  expireAccessTokens(): void {
+    for (const token of this.accessTokens.values()) token.expiresAt = Date.now() - 1000;
+  }
+
+  private issue(grant: Grant): Record<string, string | number> {
+    const accessToken = `${this.expiringTokens ? "ghu" : "gho"}_${randomBytes(18).toString("base64url")}`;
+    const expiresAt = this.expiringTokens ? Date.now() + this.accessTokenTtlSeconds * 1000 : undefined;
+    this.accessTokens.set(accessToken, { ...grant, expiresAt });
+    this.issuedAccessTokens.push(accessToken);
+    const body: Record<string, string | number> = { access_token: accessToken, token_type: "bearer", scope: grant.scope };
+    if (this.expiringTokens) {
+      const refreshToken = `ghr_${randomBytes(30).toString("base64url")}`;
+      this.refreshTokens.set(refreshToken, grant);
+      this.issuedRefreshTokens.push(refreshToken);
+      body.expires_in = this.accessTokenTtlSeconds;
+      body.refresh_token = refreshToken;
+      body.refresh_token_expires_in = 15_811_200;
+    }
+    return body;
+  }
+
+  private authenticated(request: IncomingMessage): AccessToken | undefined {
+    const match = /^(?:bearer|token)\s+(\S+)$/i.exec(request.headers.authorization ?? "");
+    const token = match ? this.accessTokens.get(match[1]!) : undefined;
+    if (!token || (token.expiresAt !== undefined && token.expiresAt < Date.now())) return undefined;
+    return token;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", this.url);
+    const route = `${request.method} ${url.pathname}`;
+
+    if (route === "GET /login/oauth/authorize") return this.consentPage(url, response);
+    if (route === "POST /login/oauth/authorize") return this.decide(await readForm(request), response);
+    if (route === "POST /login/oauth/access_token") return this.token(request, await readForm(request), response);
+
+    if (route === "GET /user" || route === "GET /user/repos") {
+      const token = this.authenticated(request);
+      if (!token) return send(response, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" });
+      response.setHeader("x-oauth-scopes", token.scope.split(/[ ,]+/).join(", "));
+      response.setHeader("x-ratelimit-limit", "5000");
+      response.setHeader("x-ratelimit-remaining", "4999");
+      response.setHeader("x-ratelimit-reset", String(Math.floor(Date.now() / 1000) + 3600));
+      if (route === "GET /user") return send(response, 200, user);
+      const visibility = url.searchParams.get("visibility") ?? "all";
+      return send(response, 200, this.repos.filter((repo) => visibility === "all" || repo.visibility === visibility));
+    }
+
+    const grant = /^DELETE \/applications\/([^/]+)\/grant$/.exec(route);
+    if (grant) return this.revokeGrant(request, decodeURIComponent(grant[1]!), response);
+
+    if (route === "GET /_fake/state") {
+      return send(response, 200, {
+        tokenRequests: this.tokenRequests,
+        revokedGrants: this.revokedGrants,
+        activeAccessTokens: this.accessTokens.size,
+        expiringTokens: this.expiringTokens,
+      });
+    }
+    if (route === "POST /_fake/config") {
+      const body = JSON.parse((await readBody(request)) || "{}") as { expiringTokens?: boolean; accessTokenTtlSeconds?: number };
+      if (body.expiringTokens !== undefined) this.expiringTokens = body.expiringTokens;
+      if (body.accessTokenTtlSeconds !== undefined) this.accessTokenTtlSeconds = body.accessTokenTtlSeconds;
+      return send(response, 200, { ok: true });
+    }
+    if (route === "POST /_fake/expire-tokens") {
+      this.expireAccessTokens();
+      return send(response, 200, { ok: true });
+    }
+    return send(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+  }
+
+  private consentPage(url: URL, response: ServerResponse): void {
+    const clientId = url.searchParams.get("client_id");
+    if (clientId !== this.clientId) {
+      response.writeHead(404, { "content-type": "text/html" }).end("<h1>404: unknown OAuth application</h1>");
+      return;
+    }
+    const hidden = [...url.searchParams].map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`).join("");
+    const scopes = (url.searchParams.get("scope") ?? "").split(/[ ,]+/).filter(Boolean);
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html>
+<html lang="en"><head><title>Authorize application</title></head>
+<body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto">
+<h1>Authorize Patchbay</h1>
+<p>Patchbay wants to access your account <strong>${user.login}</strong>.</p>
+<ul>${scopes.map((scope) => `<li>${escape(scope)}</li>`).join("")}</ul>
+<form method="post" action="/login/oauth/authorize">${hidden}
+<button type="submit" name="decision" value="approve">Authorize ${user.login}</button>
+<button type="submit" name="decision" value="deny">Cancel</button>
+</form></body></html>`);
+  }
+
+  private decide(form: URLSearchParams, response: ServerResponse): void {
+    const redirectUri = form.get("redirect_uri");
+    if (form.get("client_id") !== this.clientId || !redirectUri) return send(response, 400, { message: "bad request" });
+    const target = new URL(redirectUri);
+    const state = form.get("state");
+    if (form.get("decision") !== "approve") {
+      target.searchParams.set("error", "access_denied");
+      target.searchParams.set("error_description", "The user has denied your application access.");
+      target.searchParams.set("error_uri", "https://docs.github.com/apps/troubleshooting-authorization-request-errors/#access-denied");
+    } else {
+      const challenge = form.get("code_challenge") ?? undefined;
+      if (challenge && form.get("code_challenge_method") !== "S256") return send(response, 400, { message: "only S256 is supported" });
+      const code = randomBytes(10).toString("hex");
+      this.codes.set(code, {
+        clientId: this.clientId,
+        login: user.login,
+        scope: (form.get("scope") ?? "").split(/[ ,]+/).filter(Boolean).join(","),
+        redirectUri,
+        codeChallenge: challenge,
+        expiresAt: Date.now() + 10 * 60 * 1000,
+        used: false,
+      });
+      target.searchParams.set("code", code);
+    }
+    if (state) target.searchParams.set("state", state);
+    response.writeHead(302, { location: target.toString() }).end();
+  }
+
+  private token(request: IncomingMessage, form: URLSearchParams, response: ServerResponse): void {
+    const wantsJson = (request.headers.accept ?? "").includes("json");
+    const reply = (body: Record<string, string | number>) => {
+      // GitHub answers token errors with HTTP 200 too.
+      if (wantsJson) return send(response, 200, body);
+      response.writeHead(200, { "content-type": "application/x-www-form-urlencoded; charset=utf-8" });
+      response.end(new URLSearchParams(Object.entries(body).map(([key, value]) => [key, String(value)])).toString());
+    };
+    const error = (code: string, description: string) => reply({ error: code, error_description: description, error_uri: "https://docs.github.com/apps" });
+
+    const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? "");
+    const [basicId, basicSecret] = basic ? Buffer.from(basic[1]!, "base64").toString().split(":") : [];
+    const clientId = form.get("client_id") ?? basicId;
+    const clientSecret = form.get("client_secret") ?? basicSecret;
+    if (clientId !== this.clientId || clientSecret !== this.clientSecret) {
+      return error("incorrect_client_credentials", "The client_id and/or client_secret passed are incorrect.");
+    }
+    const grantType = form.get("grant_type") ?? "authorization_code";
+    if (grantType === "refresh_token") {
+      this.tokenRequests.refresh_token++;
+      const refreshToken = form.get("refresh_token") ?? "";
+      const grant = this.refreshTokens.get(refreshToken);
+      if (!grant) return error("bad_refresh_token", "The refresh token passed is incorrect or expired.");
+      this.refreshTokens.delete(refreshToken); // GitHub rotates: a refresh token works once.
+      return reply(this.issue(grant));
+    }
+    this.tokenRequests.authorization_code++;
+    const code = this.codes.get(form.get("code") ?? "");
+    if (!code || code.used || code.expiresAt < Date.now()) {
+      return error("bad_verification_code", "The code passed is incorrect or expired.");
+    }
+    code.used = true;
+    if (form.get("redirect_uri") && form.get("redirect_uri") !== code.redirectUri) {
+      return error("redirect_uri_mismatch", "The redirect_uri MUST match the registered callback URL for this application.");
+    }
+    if (code.codeChallenge) {
+      const verifier = form.get("code_verifier") ?? "";
+      const computed = createHash("sha256").update(verifier).digest("base64url");
+      if (computed !== code.codeChallenge) return error("bad_verification_code", "The code_verifier does not match the code_challenge.");
+    }
+    return reply(this.issue({ clientId: code.clientId, login: code.login, scope: code.scope }));
+  }
+
+  private async revokeGrant(request: IncomingMessage, clientId: string, response: ServerResponse): Promise<void> {
+    const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? "");
+    const [id, secret] = basic ? Buffer.from(basic[1]!, "base64").toString().split(":") : [];
+    if (id !== this.clientId || secret !== this.clientSecret || clientId !== this.clientId) {
+      return send(response, 404, { message: "Not Found" });
+    }
+    const body = JSON.parse((await readBody(request)) || "{}") as { access_token?: string };
+    const token = body.access_token ? this.accessTokens.get(body.access_token) : undefined;
+    if (!token) return send(response, 422, { message: "Validation Failed" });
+    for (const [value, candidate] of this.accessTokens) if (candidate.login === token.login && candidate.clientId === clientId) this.accessTokens.delete(value);
+    for (const [value, candidate] of this.refreshTokens) if (candidate.login === token.login && candidate.clientId === clientId) this.refreshTokens.delete(value);
+    this.revokedGrants.push({ clientId, login: token.login, at: new Date().toISOString() });
+    response.writeHead(204).end();
+  }
+}
+
+function escape(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
+  const body = await readBody(request);
+  if ((request.headers["content-type"] ?? "").includes("json")) {
+    return new URLSearchParams(Object.entries(JSON.parse(body || "{}") as Record<string, string>));
+  }
+  return new URLSearchParams(body);
+}
+
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const fake = new FakeGitHub(options);
+  await fake.listen(options.port ?? 0);
+  return fake;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const fake = await startFakeGitHub({
+    port: Number(process.env.FAKE_GITHUB_PORT ?? 0),
+    clientId: process.env.GITHUB_CLIENT_ID,
+    clientSecret: process.env.GITHUB_CLIENT_SECRET,
+  });
+  console.log(`fake GitHub listening on ${fake.url}`);
+}

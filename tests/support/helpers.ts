@@ -1,0 +1,35 @@
+import { createLocalUser } from "@/lib/auth/users";
+import { beginAuthorization, completeAuthorization } from "@/lib/oauth/flow";
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "@/e2e/fakes/github";
+
+let counter = 0;
+
+export async function createUser(name = "user") {
+  counter++;
+  return createLocalUser({ name, email: `${name}-${counter}-${Date.now()}@example.com`, password: "a long enough password" }, "member");
+}
+
+/** Starts the fake GitHub and points the GitHub provider at it through the same variables a deployment sets. */
+export async function useFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const fake = await startFakeGitHub(options);
+  process.env.GITHUB_BASE_URL = fake.url;
+  process.env.GITHUB_API_URL = fake.url;
+  process.env.GITHUB_CLIENT_ID = fake.clientId;
+  process.env.GITHUB_CLIENT_SECRET = fake.clientSecret;
+  return fake;
+}
+
+/** Plays the person on the fake's consent page: approve or deny, and returns where the provider redirects. */
+export async function decide(authorizeUrl: URL, decision: "approve" | "deny"): Promise<URL> {
+  const form = new URLSearchParams(authorizeUrl.searchParams);
+  form.set("decision", decision);
+  const response = await fetch(new URL("/login/oauth/authorize", authorizeUrl), { method: "POST", body: form, redirect: "manual" });
+  if (response.status !== 302) throw new Error(`consent answered ${response.status}`);
+  return new URL(response.headers.get("location")!);
+}
+
+/** The whole "Connect GitHub" flow against the fake, as the route handlers run it. */
+export async function connectGitHub(userId: string) {
+  const authorizeUrl = await beginAuthorization(userId, "github");
+  return completeAuthorization(userId, "github", await decide(authorizeUrl, "approve"));
+}

@@ -1,0 +1,182 @@
+import { createServer, type Server } from "node:http";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { connections } from "@/db/schema";
+import { resolveApiKey, saveApiKey } from "@/lib/connections/api-keys";
+import { disconnect } from "@/lib/connections/disconnect";
+import { ConnectionError } from "@/lib/connections/errors";
+import { findConnection, listConnections, unsealFrom } from "@/lib/connections/store";
+import { getAccessToken } from "@/lib/connections/tokens";
+import type { FakeGitHub } from "@/e2e/fakes/github";
+import { connectGitHub, createUser, useFakeGitHub } from "../support/helpers";
+
+let fake: FakeGitHub;
+
+beforeAll(async () => {
+  fake = await useFakeGitHub({ expiringTokens: true });
+});
+afterAll(() => fake.close());
+
+async function rejection(promise: Promise<unknown>): Promise<ConnectionError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConnectionError);
+  return error as ConnectionError;
+}
+
+async function githubUser(accessToken: string): Promise<number> {
+  return (await fetch(`${fake.url}/user`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
+}
+
+/** Makes the stored token due for refresh (expiring within the five-minute margin). */
+function makeDue(connectionId: string): void {
+  db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connectionId)).run();
+}
+
+describe("getAccessToken", () => {
+  it("returns the live token without refreshing while it is fresh", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    const before = fake.tokenRequests.refresh_token;
+    const { accessToken } = await getAccessToken(user.id, "github");
+    expect(await githubUser(accessToken)).toBe(200);
+    expect(fake.tokenRequests.refresh_token).toBe(before);
+    expect(connection.expiresAt!.getTime() - Date.now()).toBeGreaterThan(7 * 60 * 60 * 1000);
+  });
+
+  it("refreshes once for 50 concurrent callers, and saves the rotated pair", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    const oldRefresh = unsealFrom(connection.id, "refresh_token", connection.refreshTokenSealed!);
+    makeDue(connection.id);
+    fake.expireAccessTokens();
+    const before = fake.tokenRequests.refresh_token;
+
+    const results = await Promise.all(Array.from({ length: 50 }, () => getAccessToken(user.id, "github")));
+
+    expect(fake.tokenRequests.refresh_token - before).toBe(1);
+    const tokens = new Set(results.map((result) => result.accessToken));
+    expect(tokens.size).toBe(1);
+    const [fresh] = tokens;
+    expect(await githubUser(fresh!)).toBe(200);
+
+    const saved = findConnection(user.id, connection.id)!;
+    expect(unsealFrom(saved.id, "access_token", saved.accessTokenSealed!)).toBe(fresh);
+    const newRefresh = unsealFrom(saved.id, "refresh_token", saved.refreshTokenSealed!);
+    expect(newRefresh).not.toBe(oldRefresh);
+    expect(fake.refreshTokens.has(oldRefresh)).toBe(false);
+    expect(fake.refreshTokens.has(newRefresh)).toBe(true);
+    expect(saved.lastRefreshedAt!.getTime()).toBeGreaterThan(connection.lastRefreshedAt!.getTime() - 1);
+    expect(saved.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 7 * 60 * 60 * 1000);
+  });
+
+  it("marks the connection needs_reconnect on invalid_grant and stops calling the provider", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    makeDue(connection.id);
+    fake.refreshTokens.clear(); // the grant is gone at GitHub: refresh answers bad_refresh_token
+    const error = await rejection(getAccessToken(user.id, "github"));
+    expect(error.code).toBe("needs_reconnect");
+    expect(error.message).toContain("Reconnect");
+    const saved = findConnection(user.id, connection.id)!;
+    expect(saved.status).toBe("needs_reconnect");
+    expect(saved.lastError).toContain("bad_refresh_token");
+
+    const before = fake.tokenRequests.refresh_token;
+    expect((await rejection(getAccessToken(user.id, "github"))).code).toBe("needs_reconnect");
+    expect(fake.tokenRequests.refresh_token).toBe(before);
+  });
+
+  it("says what to do when nothing is connected", async () => {
+    const user = await createUser();
+    const error = await rejection(getAccessToken(user.id, "github"));
+    expect(error.code).toBe("not_connected");
+    expect(error.message).toBe("Connect GitHub first on the Connections page.");
+  });
+});
+
+describe("disconnect", () => {
+  it("revokes the grant at GitHub, then deletes the tokens", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    const { accessToken } = await getAccessToken(user.id, "github");
+    const revokedBefore = fake.revokedGrants.length;
+    expect(await disconnect(user.id, connection.id)).toEqual({ revoked: true, warning: undefined });
+    expect(fake.revokedGrants.length).toBe(revokedBefore + 1);
+    expect(await githubUser(accessToken)).toBe(401);
+    expect(listConnections(user.id)).toEqual([]);
+    expect(db().select().from(connections).where(eq(connections.id, connection.id)).get()).toBeUndefined();
+  });
+
+  it("never lets one user see, use or disconnect another user's connection", async () => {
+    const owner = await createUser("owner");
+    const intruder = await createUser("intruder");
+    const { connection } = await connectGitHub(owner.id);
+    expect(findConnection(intruder.id, connection.id)).toBeUndefined();
+    expect(listConnections(intruder.id)).toEqual([]);
+    expect((await rejection(getAccessToken(intruder.id, "github"))).code).toBe("not_connected");
+    expect((await rejection(disconnect(intruder.id, connection.id))).code).toBe("not_found");
+    expect(findConnection(owner.id, connection.id)).toBeDefined();
+  });
+});
+
+describe("API keys", () => {
+  let weather: Server;
+  const goodKey = "0123456789abcdef0123456789abcdef";
+
+  beforeAll(async () => {
+    weather = createServer((request, response) => {
+      const url = new URL(request.url!, "http://localhost");
+      const ok = url.pathname === "/data/2.5/weather" && url.searchParams.get("appid") === goodKey;
+      response.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+      response.end(JSON.stringify(ok ? { name: "London", main: { temp: 280 } } : { cod: 401, message: "Invalid API key." }));
+    });
+    await new Promise<void>((resolve) => weather.listen(0, "127.0.0.1", resolve));
+    const address = weather.address();
+    process.env.OPENWEATHER_API_URL = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => weather.close(() => resolve())));
+
+  it("uses the user's key first, then the instance key, else names the variable", async () => {
+    const user = await createUser();
+    delete process.env.OPENWEATHER_API_KEY;
+    let error: unknown;
+    try {
+      resolveApiKey(user.id, "openweather");
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConnectionError).code).toBe("missing_api_key");
+    expect((error as ConnectionError).message).toContain("OPENWEATHER_API_KEY");
+    expect((error as ConnectionError).message).toContain("Connections page");
+
+    process.env.OPENWEATHER_API_KEY = "instance-wide-key-000";
+    expect(resolveApiKey(user.id, "openweather")).toEqual({ apiKey: "instance-wide-key-000", source: "environment" });
+
+    const saved = await saveApiKey(user.id, "openweather", `  ${goodKey}  `);
+    expect(saved.apiKeyLast4).toBe("cdef");
+    expect(saved.apiKeySealed).not.toContain(goodKey);
+    expect(resolveApiKey(user.id, "openweather")).toEqual({ apiKey: goodKey, source: "user" });
+    delete process.env.OPENWEATHER_API_KEY;
+  });
+
+  it("checks a key with the provider before saving it", async () => {
+    const user = await createUser();
+    const error = await rejection(saveApiKey(user.id, "openweather", "wrong-key-wrong-key"));
+    expect(error.code).toBe("invalid_api_key");
+    expect(error.message).toBe("OpenWeather rejected this key (HTTP 401). Nothing was saved.");
+    expect(error.message).not.toContain("wrong-key");
+    expect(listConnections(user.id)).toEqual([]);
+  });
+
+  it("replaces a user's key rather than adding a second one", async () => {
+    const user = await createUser();
+    const first = await saveApiKey(user.id, "openweather", goodKey);
+    const second = await saveApiKey(user.id, "openweather", goodKey);
+    expect(second.id).toBe(first.id);
+    expect(listConnections(user.id)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,168 @@
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { connections, oauthStates } from "@/db/schema";
+import { listConnections } from "@/lib/connections/store";
+import { beginAuthorization, completeAuthorization, OAuthFlowError, STATE_TTL_MS } from "@/lib/oauth/flow";
+import type { FakeGitHub } from "@/e2e/fakes/github";
+import { connectGitHub, createUser, decide, useFakeGitHub } from "../support/helpers";
+
+let fake: FakeGitHub;
+
+beforeAll(async () => {
+  fake = await useFakeGitHub();
+});
+afterAll(() => fake.close());
+
+async function failure(promise: Promise<unknown>): Promise<OAuthFlowError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(OAuthFlowError);
+  return error as OAuthFlowError;
+}
+
+describe("authorize: state and PKCE", () => {
+  it("redirects with the exact redirect URI, scopes, a random state and an S256 challenge", async () => {
+    const user = await createUser();
+    const url = await beginAuthorization(user.id, "github", "/tools?x=1");
+    expect(url.origin + url.pathname).toBe(`${fake.url}/login/oauth/authorize`);
+    expect(url.searchParams.get("client_id")).toBe(fake.clientId);
+    expect(url.searchParams.get("redirect_uri")).toBe("http://localhost:3000/api/connections/github/callback");
+    expect(url.searchParams.get("scope")).toBe("repo read:user admin:repo_hook");
+    expect(url.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(url.searchParams.get("code_challenge")).toMatch(/^[\w-]{43}$/);
+    const state = url.searchParams.get("state")!;
+    expect(state.length).toBeGreaterThanOrEqual(32);
+
+    const row = db().select().from(oauthStates).where(eq(oauthStates.userId, user.id)).get()!;
+    expect(row.stateHash).toBe(createHash("sha256").update(state).digest("hex"));
+    expect(row.stateHash).not.toContain(state);
+    expect(row.codeVerifierSealed).toMatch(/^v1\./);
+    expect(row.returnTo).toBe("/tools?x=1");
+    expect(row.expiresAt.getTime() - Date.now()).toBeGreaterThan(STATE_TTL_MS - 5000);
+  });
+
+  it("keeps only same-origin relative return paths", async () => {
+    const user = await createUser();
+    await beginAuthorization(user.id, "github", "https://evil.example/steal");
+    await beginAuthorization(user.id, "github", "//evil.example");
+    const rows = db().select().from(oauthStates).where(eq(oauthStates.userId, user.id)).all();
+    expect(rows.map((row) => row.returnTo)).toEqual(["/connections", "/connections"]);
+  });
+
+  it("refuses unknown and unconfigured providers", async () => {
+    const user = await createUser();
+    expect((await failure(beginAuthorization(user.id, "nope"))).failure).toBe("unknown_provider");
+    expect((await failure(beginAuthorization(user.id, "stripe"))).failure).toBe("unknown_provider");
+    expect((await failure(beginAuthorization(user.id, "slack"))).failure).toBe("not_configured");
+  });
+});
+
+describe("callback", () => {
+  it("exchanges the code with the verifier and saves the connection as the GitHub user", async () => {
+    const user = await createUser();
+    const { connection, returnTo } = await connectGitHub(user.id);
+    expect(returnTo).toBe("/connections");
+    expect(connection).toMatchObject({ providerId: "github", accountId: "583231", accountLabel: "@octocat", status: "active", authKind: "oauth2" });
+    expect(connection.accessTokenSealed).toMatch(/^v1\./);
+    expect(listConnections(user.id)).toHaveLength(1);
+    expect(JSON.stringify(listConnections(user.id))).not.toMatch(/gh[ou]_/);
+  });
+
+  it("upserts: connecting the same account again keeps one row", async () => {
+    const user = await createUser();
+    const first = await connectGitHub(user.id);
+    const second = await connectGitHub(user.id);
+    expect(second.connection.id).toBe(first.connection.id);
+    expect(listConnections(user.id)).toHaveLength(1);
+  });
+
+  const rejections: [string, (userId: string) => Promise<URL>, string][] = [
+    ["a missing state", async (userId) => {
+      const callback = await decide(await beginAuthorization(userId, "github"), "approve");
+      callback.searchParams.delete("state");
+      return callback;
+    }, "missing_state"],
+    ["an unknown state", async (userId) => {
+      const callback = await decide(await beginAuthorization(userId, "github"), "approve");
+      callback.searchParams.set("state", "forged-state-value-forged-state-value");
+      return callback;
+    }, "invalid_state"],
+    ["the user declining", async (userId) => decide(await beginAuthorization(userId, "github"), "deny"), "access_denied"],
+    ["a provider error", async (userId) => {
+      const callback = await decide(await beginAuthorization(userId, "github"), "deny");
+      callback.searchParams.set("error", "application_suspended");
+      return callback;
+    }, "provider_error"],
+    ["no code", async (userId) => {
+      const callback = await decide(await beginAuthorization(userId, "github"), "approve");
+      callback.searchParams.delete("code");
+      return callback;
+    }, "missing_code"],
+    ["a code the token endpoint refuses", async (userId) => {
+      const callback = await decide(await beginAuthorization(userId, "github"), "approve");
+      callback.searchParams.set("code", "0000000000");
+      return callback;
+    }, "token_error"],
+  ];
+
+  it.each(rejections)("rejects %s and stores nothing", async (_label, makeCallback, expected) => {
+    const user = await createUser();
+    const error = await failure(completeAuthorization(user.id, "github", await makeCallback(user.id)));
+    expect(error.failure).toBe(expected);
+    expect(listConnections(user.id)).toEqual([]);
+  });
+
+  it("reports the token endpoint's own error code", async () => {
+    const user = await createUser();
+    const callback = await decide(await beginAuthorization(user.id, "github"), "approve");
+    callback.searchParams.set("code", "0000000000");
+    const error = await failure(completeAuthorization(user.id, "github", callback));
+    expect(error.detail).toBe("bad_verification_code");
+  });
+
+  it("rejects a reused state", async () => {
+    const user = await createUser();
+    const callback = await decide(await beginAuthorization(user.id, "github"), "approve");
+    await completeAuthorization(user.id, "github", callback);
+    expect((await failure(completeAuthorization(user.id, "github", callback))).failure).toBe("invalid_state");
+  });
+
+  it("rejects an expired state", async () => {
+    const user = await createUser();
+    const callback = await decide(await beginAuthorization(user.id, "github"), "approve");
+    const error = await failure(completeAuthorization(user.id, "github", callback, Date.now() + STATE_TTL_MS + 1000));
+    expect(error.failure).toBe("expired_state");
+    expect(listConnections(user.id)).toEqual([]);
+  });
+
+  it("rejects another user's state without spoiling it for its owner", async () => {
+    const owner = await createUser("owner");
+    const intruder = await createUser("intruder");
+    const callback = await decide(await beginAuthorization(owner.id, "github"), "approve");
+    expect((await failure(completeAuthorization(intruder.id, "github", callback))).failure).toBe("invalid_state");
+    expect(listConnections(intruder.id)).toEqual([]);
+    await completeAuthorization(owner.id, "github", callback);
+    expect(listConnections(owner.id)).toHaveLength(1);
+  });
+
+  it("rejects a state started for another provider", async () => {
+    process.env.LINEAR_CLIENT_ID = "linear-id";
+    process.env.LINEAR_CLIENT_SECRET = "linear-secret";
+    try {
+      const user = await createUser();
+      const linearUrl = await beginAuthorization(user.id, "linear");
+      const callback = new URL("http://localhost:3000/api/connections/github/callback");
+      callback.searchParams.set("code", "abc");
+      callback.searchParams.set("state", linearUrl.searchParams.get("state")!);
+      expect((await failure(completeAuthorization(user.id, "github", callback))).failure).toBe("invalid_state");
+      expect(db().select().from(connections).where(eq(connections.userId, user.id)).all()).toEqual([]);
+    } finally {
+      delete process.env.LINEAR_CLIENT_ID;
+      delete process.env.LINEAR_CLIENT_SECRET;
+    }
+  });
+});

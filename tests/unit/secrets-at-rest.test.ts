@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync, existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { isNotNull } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { oauthStates } from "@/db/schema";
+import { sealedColumns } from "@/db/sealed-columns";
+import { saveApiKey, resolveApiKey } from "@/lib/connections/api-keys";
+import { getAccessToken } from "@/lib/connections/tokens";
+import { createKeyRing, keyRing, resetKeyRingCache, unseal } from "@/lib/crypto";
+import { rotateSealedColumns } from "@/lib/crypto/rotate";
+import { env, resetEnvCache } from "@/lib/env";
+import { beginAuthorization } from "@/lib/oauth/flow";
+import type { FakeGitHub } from "@/e2e/fakes/github";
+import { connectGitHub, createUser, useFakeGitHub } from "../support/helpers";
+
+let fake: FakeGitHub;
+let stripe: Server;
+const stripeKey = `sk_test_${randomBytes(24).toString("hex")}`;
+
+beforeAll(async () => {
+  fake = await useFakeGitHub({ expiringTokens: true });
+  stripe = createServer((request, response) => {
+    const ok = request.headers.authorization === `Bearer ${stripeKey}`;
+    response.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify(ok ? { object: "balance" } : { error: { type: "invalid_request_error" } }));
+  });
+  await new Promise<void>((resolve) => stripe.listen(0, "127.0.0.1", resolve));
+  const address = stripe.address();
+  process.env.STRIPE_API_URL = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+});
+afterAll(async () => {
+  await fake.close();
+  await new Promise<void>((resolve) => stripe.close(() => resolve()));
+});
+
+/** Every secret the app handled: tokens the fake issued (old and rotated), the API key, pending PKCE verifiers. */
+function knownSecrets(): string[] {
+  const verifiers = db()
+    .select()
+    .from(oauthStates)
+    .where(isNotNull(oauthStates.codeVerifierSealed))
+    .all()
+    .map((row) => unseal(keyRing(), row.codeVerifierSealed!, { table: "oauth_states", column: "code_verifier", id: row.stateHash }));
+  return [...fake.issuedAccessTokens, ...fake.issuedRefreshTokens, stripeKey, ...verifiers];
+}
+
+function rawDatabaseBytes(): string {
+  const path = env().DATABASE_PATH;
+  return [path, `${path}-wal`].filter(existsSync).map((file) => readFileSync(file).toString("latin1")).join("\n");
+}
+
+describe("secrets at rest", () => {
+  it("leaves no token, refresh token, API key or PKCE verifier in plain text in the database file or its WAL", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    fake.expireAccessTokens();
+    await getAccessToken(user.id, "github", connection.expiresAt!.getTime()); // refresh: a rotated pair
+    await saveApiKey(user.id, "stripe", stripeKey);
+    expect(resolveApiKey(user.id, "stripe").apiKey).toBe(stripeKey);
+    await beginAuthorization(user.id, "github"); // a pending flow with a sealed verifier
+
+    const secrets = knownSecrets();
+    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    const raw = rawDatabaseBytes();
+    expect(raw.length).toBeGreaterThan(4096);
+    for (const secret of secrets) expect(raw.includes(secret), "a secret is stored in plain text").toBe(false);
+    // The scan would find them if they were there: the sealed forms are present.
+    expect(raw).toContain("v1.");
+  });
+
+  it("rotates every sealed value to a new key, after which the old key is no longer needed", async () => {
+    const user = await createUser();
+    await connectGitHub(user.id);
+    await saveApiKey(user.id, "stripe", stripeKey);
+    const oldKey = env().ENCRYPTION_KEY;
+    const newKey = randomBytes(32).toString("base64");
+
+    const sealedCount = sealedColumns.reduce(
+      (total, { table, column }) => total + db().select({ value: column }).from(table).where(isNotNull(column)).all().length,
+      0,
+    );
+    expect(rotateSealedColumns(db(), createKeyRing(newKey, [oldKey]))).toBe(sealedCount);
+    expect(rotateSealedColumns(db(), createKeyRing(newKey, [oldKey]))).toBe(0);
+
+    process.env.ENCRYPTION_KEY = newKey;
+    process.env.ENCRYPTION_PREVIOUS_KEYS = "";
+    resetEnvCache();
+    resetKeyRingCache();
+    try {
+      const { accessToken } = await getAccessToken(user.id, "github");
+      expect(fake.issuedAccessTokens).toContain(accessToken);
+      expect(resolveApiKey(user.id, "stripe").apiKey).toBe(stripeKey);
+    } finally {
+      process.env.ENCRYPTION_KEY = oldKey;
+      resetEnvCache();
+      resetKeyRingCache();
+    }
+  });
+
+  it("fails loudly, without leaking, when the key that sealed a value is missing", async () => {
+    const user = await createUser();
+    await saveApiKey(user.id, "stripe", stripeKey);
+    const oldKey = env().ENCRYPTION_KEY;
+    process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
+    resetEnvCache();
+    resetKeyRingCache();
+    try {
+      expect(() => resolveApiKey(user.id, "stripe")).toThrow(/neither ENCRYPTION_KEY nor in ENCRYPTION_PREVIOUS_KEYS/);
+    } finally {
+      process.env.ENCRYPTION_KEY = oldKey;
+      resetEnvCache();
+      resetKeyRingCache();
+    }
+  });
+});
