@@ -8,7 +8,12 @@ function freePort(): string {
   return execFileSync(process.execPath, ["e2e/support/free-port.mjs"], { encoding: "utf8" }).trim();
 }
 process.env.E2E_PORT ??= freePort();
+process.env.E2E_GITHUB_PORT ??= freePort();
+process.env.E2E_OPENWEATHER_PORT ??= freePort();
 const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
+/** Fakes of outside services (e2e/fakes), reached through the same variables a deployment sets. */
+const fakeGitHub = { url: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`, clientId: "e2e-client-id", clientSecret: "e2e-client-secret" };
+const fakeOpenWeatherUrl = `http://127.0.0.1:${process.env.E2E_OPENWEATHER_PORT}`;
 
 const browser = findChromium();
 if (!browser) {
@@ -41,13 +46,35 @@ export default defineConfig({
     { name: "first-run", testMatch: "first-run.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "chromium", testIgnore: "first-run.spec.ts", dependencies: ["first-run"], use: { ...devices["Desktop Chrome"] } },
   ],
-  webServer: {
-    command: "node e2e/support/start-app.mjs",
-    url: `${appUrl}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { APP_URL: appUrl, E2E_PORT: process.env.E2E_PORT },
-  },
+  webServer: [
+    {
+      command: "node e2e/fakes/github.ts",
+      url: `${fakeGitHub.url}/_fake/state`,
+      reuseExistingServer: false,
+      env: { FAKE_GITHUB_PORT: process.env.E2E_GITHUB_PORT, GITHUB_CLIENT_ID: fakeGitHub.clientId, GITHUB_CLIENT_SECRET: fakeGitHub.clientSecret },
+    },
+    {
+      command: "node e2e/fakes/openweather.ts",
+      url: `${fakeOpenWeatherUrl}/data/2.5/weather?q=London&appid=${"0".repeat(32)}`,
+      reuseExistingServer: false,
+      env: { FAKE_OPENWEATHER_PORT: process.env.E2E_OPENWEATHER_PORT },
+    },
+    {
+      command: "node e2e/support/start-app.mjs",
+      url: `${appUrl}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        APP_URL: appUrl,
+        E2E_PORT: process.env.E2E_PORT,
+        GITHUB_BASE_URL: fakeGitHub.url,
+        GITHUB_API_URL: fakeGitHub.url,
+        GITHUB_CLIENT_ID: fakeGitHub.clientId,
+        GITHUB_CLIENT_SECRET: fakeGitHub.clientSecret,
+        OPENWEATHER_API_URL: fakeOpenWeatherUrl,
+      },
+    },
+  ],
 });
