@@ -86,12 +86,12 @@ test("Disconnect asks first, revokes the grant at GitHub and shows Not connected
 test("an API key is checked, saved, and only its last four characters are shown again", async ({ page }) => {
   await page.goto("/connections");
   const card = page.getByTestId("provider-openweather");
-  await card.getByLabel("Add a OpenWeather API key").fill("not-a-real-key-000");
+  await card.getByLabel("Your OpenWeather API key").fill("not-a-real-key-000");
   await card.getByRole("button", { name: "Add API key" }).click();
   await expect(card.getByRole("alert")).toHaveText("OpenWeather rejected this key (HTTP 401). Nothing was saved.");
 
   const key = "0123456789abcdef0123456789ab9f3e";
-  await card.getByLabel("Add a OpenWeather API key").fill(key);
+  await card.getByLabel("Your OpenWeather API key").fill(key);
   await card.getByRole("button", { name: "Add API key" }).click();
   await expect(card.getByTestId("openweather-key")).toHaveText("….9f3e");
   expect(await page.content()).not.toContain(key);

@@ -2,7 +2,7 @@ export function ProviderLogo({ name, color, size = 40 }: { name: string; color: 
   return (
     <span
       aria-hidden
-      className="inline-flex shrink-0 items-center justify-center rounded-lg font-semibold text-white"
+      className="inline-flex shrink-0 items-center justify-center rounded-lg font-semibold text-white ring-1 ring-inset ring-white/20"
       style={{ backgroundColor: color, width: size, height: size, fontSize: size * 0.45 }}
     >
       {name.slice(0, 1)}

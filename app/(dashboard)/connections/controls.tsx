@@ -55,7 +55,7 @@ export function ApiKeyForm({ providerId, providerName, replacing }: { providerId
     <form action={action} className="space-y-2">
       <input type="hidden" name="providerId" value={providerId} />
       <label htmlFor={`${providerId}-api-key`} className="block text-sm font-medium">
-        {replacing ? `Replace your ${providerName} API key` : `Add a ${providerName} API key`}
+        {replacing ? `Replace your ${providerName} API key` : `Your ${providerName} API key`}
       </label>
       <div className="flex gap-2">
         <input id={`${providerId}-api-key`} name="apiKey" type="password" autoComplete="off" spellCheck={false} required className={inputClass} />
