@@ -2,14 +2,17 @@ import "server-only";
 import { db } from "@/db/client";
 import { env, EnvError } from "./env";
 import { log } from "./log";
+import { listProviders, ProviderConfigError } from "./providers";
 
+/** Fails fast, with one line, on a bad variable or a bad PROVIDERS_FILE entry. */
 export function startServer(): void {
   try {
     const config = env();
+    const providers = listProviders();
     db();
-    log.info(`ready: database ${config.DATABASE_PATH} migrated, public URL ${config.APP_URL}`);
+    log.info(`ready: database ${config.DATABASE_PATH} migrated, ${providers.length} providers, public URL ${config.APP_URL}`);
   } catch (error) {
-    if (error instanceof EnvError) {
+    if (error instanceof EnvError || error instanceof ProviderConfigError) {
       console.error(`patchbay: ${error.message}`);
       process.exit(1);
     }
