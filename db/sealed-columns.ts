@@ -1,4 +1,4 @@
-import { connections, oauthStates } from "./schema";
+import { connections, oauthStates, webhookEndpoints } from "./schema";
 
 /**
  * Every column that holds a sealed secret, with the column that identifies its row (the sealing
@@ -9,4 +9,6 @@ export const sealedColumns = [
   { table: connections, tableName: "connections", idColumn: connections.id, column: connections.refreshTokenSealed, columnName: "refresh_token" },
   { table: connections, tableName: "connections", idColumn: connections.id, column: connections.apiKeySealed, columnName: "api_key" },
   { table: oauthStates, tableName: "oauth_states", idColumn: oauthStates.stateHash, column: oauthStates.codeVerifierSealed, columnName: "code_verifier" },
+  { table: webhookEndpoints, tableName: "webhook_endpoints", idColumn: webhookEndpoints.id, column: webhookEndpoints.secretSealed, columnName: "secret" },
+  { table: webhookEndpoints, tableName: "webhook_endpoints", idColumn: webhookEndpoints.id, column: webhookEndpoints.previousSecretSealed, columnName: "previous_secret" },
 ] as const;

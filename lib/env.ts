@@ -47,6 +47,16 @@ export const envSchema = z.object({
     .default("https://api.github.com")
     .transform((value) => value.replace(/\/+$/, "")),
   PROVIDERS_FILE: optionalText,
+  WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Seconds before each retry of a failing delivery (Svix's schedule); its length is the number of retries. */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default("5,300,1800,7200,18000,36000,36000")
+    .transform((value) => value.split(",").map((part) => Number(part.trim())))
+    .pipe(z.array(z.number().nonnegative()).min(1, { message: "expected comma-separated seconds such as 5,300,1800" })),
+  /** Refused deliveries kept per endpoint; older refusals are dropped so garbage cannot fill the disk. */
+  WEBHOOK_REJECTED_CAP: z.coerce.number().int().min(10).default(1000),
+  WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
 });
 

@@ -3,6 +3,7 @@ import { db } from "@/db/client";
 import { env, EnvError } from "./env";
 import { log } from "./log";
 import { listProviders, ProviderConfigError } from "./providers";
+import { startDispatcher } from "./webhooks/dispatcher";
 
 /** Fails fast, with one line, on a bad variable or a bad PROVIDERS_FILE entry. */
 export function startServer(): void {
@@ -10,6 +11,7 @@ export function startServer(): void {
     const config = env();
     const providers = listProviders();
     db();
+    startDispatcher();
     log.info(`ready: database ${config.DATABASE_PATH} migrated, ${providers.length} providers, public URL ${config.APP_URL}`);
   } catch (error) {
     if (error instanceof EnvError || error instanceof ProviderConfigError) {

@@ -68,4 +68,70 @@ CREATE TABLE `user` (
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `user_email_unique` ON `user` (`email`);
+CREATE UNIQUE INDEX `user_email_unique` ON `user` (`email`);--> statement-breakpoint
+CREATE TABLE `webhook_attempts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`delivery_id` integer NOT NULL,
+	`number` integer NOT NULL,
+	`trigger` text NOT NULL,
+	`started_at` integer NOT NULL,
+	`duration_ms` integer NOT NULL,
+	`outcome` text NOT NULL,
+	`error` text,
+	`note` text,
+	FOREIGN KEY (`delivery_id`) REFERENCES `webhook_deliveries`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `webhook_attempts_delivery` ON `webhook_attempts` (`delivery_id`,`number`);--> statement-breakpoint
+CREATE TABLE `webhook_deliveries` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`user_id` text NOT NULL,
+	`endpoint_id` text,
+	`provider_id` text NOT NULL,
+	`dedupe_key` text,
+	`delivery_id` text,
+	`event` text,
+	`action` text,
+	`repository` text,
+	`received_at` integer NOT NULL,
+	`headers` text NOT NULL,
+	`body` text NOT NULL,
+	`body_bytes` integer NOT NULL,
+	`body_truncated` integer DEFAULT false NOT NULL,
+	`verified` integer NOT NULL,
+	`reason` text,
+	`status` text NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer,
+	`lease_until` integer,
+	`replay_requested` integer DEFAULT false NOT NULL,
+	`last_error` text,
+	`processing_ms` integer,
+	`workflow_run_id` text,
+	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`endpoint_id`) REFERENCES `webhook_endpoints`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_deliveries_dedupe` ON `webhook_deliveries` (`dedupe_key`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_user_time` ON `webhook_deliveries` (`user_id`,`received_at`,`id`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_user_status_time` ON `webhook_deliveries` (`user_id`,`status`,`received_at`,`id`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_user_provider_time` ON `webhook_deliveries` (`user_id`,`provider_id`,`received_at`,`id`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_user_event_time` ON `webhook_deliveries` (`user_id`,`event`,`received_at`,`id`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_due` ON `webhook_deliveries` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_endpoint_status` ON `webhook_deliveries` (`endpoint_id`,`provider_id`,`status`,`id`);--> statement-breakpoint
+CREATE TABLE `webhook_endpoints` (
+	`id` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`provider_id` text NOT NULL,
+	`description` text DEFAULT '' NOT NULL,
+	`secret_sealed` text NOT NULL,
+	`previous_secret_sealed` text,
+	`previous_secret_expires_at` integer,
+	`events` text DEFAULT '[]' NOT NULL,
+	`remote_hook_id` text,
+	`remote_target` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `webhook_endpoints_user` ON `webhook_endpoints` (`user_id`);

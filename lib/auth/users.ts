@@ -40,6 +40,11 @@ export function isLinkedAccount(provider: string, providerAccountId: string): bo
   );
 }
 
+/** The instance owner: deliveries to the instance-wide webhook URLs are theirs. */
+export function instanceOwnerId(): string | undefined {
+  return db().select({ id: users.id }).from(users).where(eq(users.role, "owner")).orderBy(asc(users.createdAt)).get()?.id;
+}
+
 export function listUsers(): PublicUser[] {
   return db().select(publicColumns).from(users).orderBy(asc(users.createdAt)).all();
 }

@@ -48,7 +48,9 @@ function card(provider: Provider, mine: ConnectionSummary[]): ProviderCard {
 /** Every provider in the registry with this user's connections to it: what the Connections page shows. */
 export function providerCards(userId: string): ProviderCard[] {
   const mine = listConnections(userId);
-  return listProviders().map((provider) => card(provider, mine.filter((connection) => connection.providerId === provider.id)));
+  return listProviders()
+    .filter((provider) => provider.oauth2 || provider.apiKey)
+    .map((provider) => card(provider, mine.filter((connection) => connection.providerId === provider.id)));
 }
 
 export type BriefStatus = "connected" | "needs_reconnect" | "not_connected" | "not_configured" | "instance_key";

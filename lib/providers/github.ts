@@ -21,6 +21,16 @@ export const github = defineProvider({
     invalidGrantErrors: ["invalid_grant", "bad_refresh_token"],
     revoke: { url: "{api}/applications/{clientId}/grant", method: "DELETE", style: "json-access-token" },
   },
+  webhooks: {
+    scheme: "github-hmac-sha256",
+    secretEnv: "GITHUB_WEBHOOK_SECRET",
+    event: { header: "x-github-event" },
+    deliveryId: { header: "x-github-delivery" },
+    hookId: { header: "x-github-hook-id" },
+    action: { path: "action" },
+    repository: { path: "repository.full_name" },
+    events: ["push", "pull_request", "issues", "issue_comment", "release", "workflow_run"],
+  },
   account: {
     request: { url: "{api}/user", headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" } },
     id: "id",

@@ -8,11 +8,12 @@ import { notion } from "./notion";
 import { openweather } from "./openweather";
 import { providerSchema, type Provider } from "./schema";
 import { slack } from "./slack";
+import { standardWebhooks } from "./standard-webhooks";
 import { stripe } from "./stripe";
 
 export type { Provider } from "./schema";
 
-const builtIn = [github, slack, linear, notion, stripe, openweather];
+const builtIn = [github, slack, linear, notion, stripe, openweather, standardWebhooks];
 
 export class ProviderConfigError extends Error {
   override name = "ProviderConfigError";

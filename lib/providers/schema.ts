@@ -66,6 +66,26 @@ export const accountSchema = z.object({
   avatar: jsonPath.optional(),
 });
 
+/** Where a value comes from in a webhook delivery: a header, or a path into the JSON payload. */
+const deliveryField = z
+  .object({ header: z.string().toLowerCase().optional(), path: jsonPath.optional() })
+  .refine((field) => field.header || field.path, { message: "give a header or a path" });
+
+export const webhookSchemes = ["github-hmac-sha256", "stripe", "slack-v0", "standard-webhooks"] as const;
+
+export const webhooksSchema = z.object({
+  scheme: z.enum(webhookSchemes),
+  /** The instance-wide signing secret for /api/webhooks/<provider>. */
+  secretEnv: variableName,
+  event: deliveryField,
+  deliveryId: deliveryField,
+  hookId: deliveryField.optional(),
+  action: deliveryField.optional(),
+  repository: deliveryField.optional(),
+  /** Events offered when creating an endpoint or registering a hook. */
+  events: z.array(z.string()).default([]),
+});
+
 export const providerSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, { message: "expected a lower-case id such as acme or acme-crm" }),
@@ -79,12 +99,18 @@ export const providerSchema = z
     apiKey: apiKeySchema.optional(),
     /** Who is connected, read with the new token after an OAuth connection. */
     account: accountSchema.optional(),
+    /** How this provider signs and labels the webhooks it sends. */
+    webhooks: webhooksSchema.optional(),
   })
-  .refine((provider) => provider.oauth2 || provider.apiKey, { message: "declare oauth2, apiKey, or both", path: ["oauth2"] });
+  .refine((provider) => provider.oauth2 || provider.apiKey || provider.webhooks, {
+    message: "declare oauth2, apiKey, webhooks, or a combination",
+    path: ["oauth2"],
+  });
 
 export type ProviderDeclaration = z.input<typeof providerSchema>;
 export type Provider = z.output<typeof providerSchema>;
 export type RequestSpec = z.output<typeof requestSpecSchema>;
+export type WebhookScheme = (typeof webhookSchemes)[number];
 
 /** Typed identity function: a built-in provider file is checked against the schema when written. */
 export function defineProvider(declaration: ProviderDeclaration): ProviderDeclaration {

@@ -23,6 +23,13 @@ export const slack = defineProvider({
     invalidGrantErrors: ["invalid_grant", "invalid_refresh_token", "token_revoked"],
     revoke: { url: "{api}/auth.revoke", method: "POST", style: "rfc7009" },
   },
+  webhooks: {
+    scheme: "slack-v0",
+    secretEnv: "SLACK_SIGNING_SECRET",
+    event: { path: "event.type" },
+    deliveryId: { path: "event_id" },
+    events: ["message", "app_mention", "channel_created", "member_joined_channel"],
+  },
   account: {
     request: { url: "{api}/auth.test", method: "POST" },
     id: "user_id",

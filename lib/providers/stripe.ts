@@ -7,6 +7,13 @@ export const stripe = defineProvider({
   color: "#635bff",
   urls: { api: { default: "https://api.stripe.com", env: "STRIPE_API_URL" } },
   apiBaseUrl: "{api}/v1",
+  webhooks: {
+    scheme: "stripe",
+    secretEnv: "STRIPE_WEBHOOK_SECRET",
+    event: { path: "type" },
+    deliveryId: { path: "id" },
+    events: ["checkout.session.completed", "customer.subscription.updated", "invoice.paid", "invoice.payment_failed", "payment_intent.succeeded"],
+  },
   apiKey: {
     env: "STRIPE_API_KEY",
     placement: { in: "header", name: "authorization", prefix: "Bearer " },

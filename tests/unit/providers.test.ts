@@ -42,7 +42,7 @@ describe("the provider registry", () => {
     expect(getProvider("stripe")!.apiKey!.env).toBe("STRIPE_API_KEY");
     expect(getProvider("openweather")!.apiKey!.placement).toEqual({ in: "query", name: "appid" });
     for (const provider of listProviders()) {
-      expect(provider.oauth2 ?? provider.apiKey).toBeDefined();
+      expect(provider.oauth2 ?? provider.apiKey ?? provider.webhooks).toBeDefined();
       if (provider.apiKey) expect(provider.apiKey.env).toMatch(/^[A-Z]+_API_KEY$/);
     }
   });
@@ -64,7 +64,7 @@ describe("the provider registry", () => {
 
   it.each([
     [[{ id: "Bad Id", name: "x", apiBaseUrl: "https://x.test", apiKey: { env: "X_API_KEY", placement: { in: "query", name: "k" } } }], /PROVIDERS_FILE entry 0 \(id "Bad Id"\): id: expected a lower-case id/],
-    [[{ id: "acme", name: "Acme", apiBaseUrl: "https://x.test" }], /PROVIDERS_FILE entry 0 \(id "acme"\): oauth2: declare oauth2, apiKey, or both/],
+    [[{ id: "acme", name: "Acme", apiBaseUrl: "https://x.test" }], /PROVIDERS_FILE entry 0 \(id "acme"\): oauth2: declare oauth2, apiKey, webhooks/],
     [[{ id: "acme", name: "Acme", apiBaseUrl: "https://x.test", oauth2: { authorizeUrl: "https://a", tokenUrl: "https://t", pkce: true, clientIdEnv: "acme id", clientSecretEnv: "ACME_SECRET" } }], /entry 0 \(id "acme"\): oauth2\.clientIdEnv: expected an environment variable name/],
     [{ not: "an array" }, /expected a JSON array/],
   ])("refuses a bad PROVIDERS_FILE with a message naming the entry and field (%#)", (contents, message) => {

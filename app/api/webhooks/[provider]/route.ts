@@ -1,0 +1,9 @@
+import { receiveWebhook } from "@/lib/webhooks/intake";
+
+type Context = { params: Promise<{ provider: string }> };
+
+/** Instance-wide intake, signed with the secret from the environment (GITHUB_WEBHOOK_SECRET, ...). */
+export async function POST(request: Request, { params }: Context): Promise<Response> {
+  const { provider } = await params;
+  return receiveWebhook(request, provider);
+}

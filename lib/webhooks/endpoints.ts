@@ -1,0 +1,127 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { and, desc, eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { webhookEndpoints } from "@/db/schema";
+import { keyRing, seal, unseal } from "@/lib/crypto";
+import { env, readVariable } from "@/lib/env";
+import { getProvider, type Provider } from "@/lib/providers";
+
+export type EndpointRow = typeof webhookEndpoints.$inferSelect;
+export type EndpointSummary = Omit<EndpointRow, "secretSealed" | "previousSecretSealed"> & { url: string; providerName: string };
+
+function sealSecret(endpointId: string, column: "secret" | "previous_secret", value: string): string {
+  return seal(keyRing(), value, { table: "webhook_endpoints", column, id: endpointId });
+}
+
+function unsealSecret(endpointId: string, column: "secret" | "previous_secret", value: string): string {
+  return unseal(keyRing(), value, { table: "webhook_endpoints", column, id: endpointId });
+}
+
+/** A fresh signing secret in the form the provider's scheme expects (Standard Webhooks: whsec_ + base64). */
+export function generateSecret(provider: Provider): string {
+  const bytes = randomBytes(32);
+  return provider.webhooks?.scheme === "standard-webhooks" ? `whsec_${bytes.toString("base64")}` : bytes.toString("hex");
+}
+
+export function endpointUrl(providerId: string, endpointId?: string): string {
+  return `${env().APP_URL}/api/webhooks/${providerId}${endpointId ? `/${endpointId}` : ""}`;
+}
+
+function summary(row: EndpointRow): EndpointSummary {
+  const { secretSealed: _secret, previousSecretSealed: _previous, ...rest } = row;
+  return { ...rest, url: endpointUrl(row.providerId, row.id), providerName: getProvider(row.providerId)?.name ?? row.providerId };
+}
+
+export function listEndpoints(userId: string): EndpointSummary[] {
+  return db().select().from(webhookEndpoints).where(eq(webhookEndpoints.userId, userId)).orderBy(desc(webhookEndpoints.createdAt)).all().map(summary);
+}
+
+export function findEndpoint(userId: string, endpointId: string): EndpointRow | undefined {
+  return db()
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))
+    .get();
+}
+
+/** Intake looks endpoints up by id alone: the URL is the capability, the signature the proof. */
+export function findEndpointForIntake(providerId: string, endpointId: string): EndpointRow | undefined {
+  if (!/^we_[a-z0-9]{16,32}$/.test(endpointId)) return undefined;
+  return db()
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.providerId, providerId)))
+    .get();
+}
+
+/** The secrets a delivery may be signed with: the current one, then a rotated-out one still in its grace period. */
+export function endpointSecrets(endpoint: EndpointRow, now = Date.now()): string[] {
+  const secrets = [unsealSecret(endpoint.id, "secret", endpoint.secretSealed)];
+  if (endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > now) {
+    secrets.push(unsealSecret(endpoint.id, "previous_secret", endpoint.previousSecretSealed));
+  }
+  return secrets;
+}
+
+/** The instance-wide secret for /api/webhooks/<provider>: <SECRET_ENV>, and <SECRET_ENV>_PREVIOUS during a rotation. */
+export function instanceSecrets(provider: Provider): string[] {
+  if (!provider.webhooks) return [];
+  return [readVariable(provider.webhooks.secretEnv), readVariable(`${provider.webhooks.secretEnv}_PREVIOUS`)].filter((value): value is string => Boolean(value));
+}
+
+export type NewEndpoint = { providerId: string; description: string; events: string[]; secret?: string; remoteHookId?: string; remoteTarget?: string };
+
+/** Creates an endpoint; the secret is returned once here and stored sealed. */
+export function createEndpoint(userId: string, input: NewEndpoint): { endpoint: EndpointSummary; secret: string } {
+  const provider = getProvider(input.providerId);
+  if (!provider?.webhooks) throw new Error(`${input.providerId} does not send webhooks`);
+  const id = `we_${randomBytes(10).toString("hex")}`;
+  const secret = input.secret ?? generateSecret(provider);
+  const row = db()
+    .insert(webhookEndpoints)
+    .values({
+      id,
+      userId,
+      providerId: provider.id,
+      description: input.description,
+      events: input.events,
+      secretSealed: sealSecret(id, "secret", secret),
+      remoteHookId: input.remoteHookId,
+      remoteTarget: input.remoteTarget,
+    })
+    .returning()
+    .get();
+  return { endpoint: summary(row), secret };
+}
+
+export function setRemoteHook(userId: string, endpointId: string, remoteHookId: string, remoteTarget: string): void {
+  db()
+    .update(webhookEndpoints)
+    .set({ remoteHookId, remoteTarget })
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))
+    .run();
+}
+
+/** A new secret, shown once; the old one keeps working for WEBHOOK_SECRET_GRACE_HOURS. */
+export function rotateEndpointSecret(userId: string, endpointId: string, now = Date.now()): string | undefined {
+  const endpoint = findEndpoint(userId, endpointId);
+  const provider = endpoint && getProvider(endpoint.providerId);
+  if (!endpoint || !provider) return undefined;
+  const secret = generateSecret(provider);
+  const current = unsealSecret(endpoint.id, "secret", endpoint.secretSealed);
+  db()
+    .update(webhookEndpoints)
+    .set({
+      secretSealed: sealSecret(endpoint.id, "secret", secret),
+      previousSecretSealed: sealSecret(endpoint.id, "previous_secret", current),
+      previousSecretExpiresAt: new Date(now + env().WEBHOOK_SECRET_GRACE_HOURS * 3600 * 1000),
+    })
+    .where(eq(webhookEndpoints.id, endpoint.id))
+    .run();
+  return secret;
+}
+
+export function deleteEndpoint(userId: string, endpointId: string): boolean {
+  return db().delete(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId))).run().changes > 0;
+}

@@ -1,0 +1,44 @@
+import type { DeliveryRow } from "./deliveries";
+
+/** What processing a delivery means: start a workflow, or record the event (the row is the record). */
+export type DeliveryAction = { kind: "workflow"; workflowId: string } | { kind: "record" };
+
+export type HandlerRule = { providerId: string; event: string; action: DeliveryAction; description: string };
+
+/** The mapping from (provider, event) to processing, as data; the Webhooks page shows it. First match wins. */
+export const deliveryRules: HandlerRule[] = [
+  { providerId: "github", event: "push", action: { kind: "workflow", workflowId: "process-github-push" }, description: "Record the branch and commits; open an issue for TODO: commits." },
+  { providerId: "github", event: "pull_request", action: { kind: "workflow", workflowId: "triage-pull-request" }, description: "Label the pull request by the paths it changes." },
+  { providerId: "github", event: "ping", action: { kind: "record" }, description: "GitHub checking the hook: recorded." },
+  { providerId: "github", event: "*", action: { kind: "record" }, description: "Recorded." },
+  { providerId: "stripe", event: "*", action: { kind: "record" }, description: "Recorded." },
+  { providerId: "slack", event: "*", action: { kind: "record" }, description: "Recorded." },
+  { providerId: "*", event: "*", action: { kind: "record" }, description: "Recorded." },
+];
+
+export function ruleFor(delivery: Pick<DeliveryRow, "providerId" | "event">): HandlerRule {
+  return deliveryRules.find(
+    (rule) => (rule.providerId === "*" || rule.providerId === delivery.providerId) && (rule.event === "*" || rule.event === delivery.event),
+  )!;
+}
+
+export type HandlerOutcome = { note?: string; workflowRunId?: string };
+export type DeliveryHandler = (delivery: DeliveryRow) => Promise<HandlerOutcome>;
+
+/** Starts a workflow for a delivery; provided by the workflow runner once workflows exist. */
+export type WorkflowStarter = (workflowId: string, delivery: DeliveryRow) => Promise<{ runId: string } | undefined>;
+
+let workflowStarter: WorkflowStarter | undefined;
+
+export function setWorkflowStarter(starter: WorkflowStarter | undefined): void {
+  workflowStarter = starter;
+}
+
+/** The default handler: follows the rules above. */
+export const handleDelivery: DeliveryHandler = async (delivery) => {
+  const rule = ruleFor(delivery);
+  if (rule.action.kind === "record") return { note: rule.description };
+  const started = workflowStarter ? await workflowStarter(rule.action.workflowId, delivery) : undefined;
+  if (!started) return { note: `Workflow ${rule.action.workflowId} is not available on this instance yet; the event was recorded.` };
+  return { workflowRunId: started.runId, note: `Started workflow ${rule.action.workflowId}.` };
+};

@@ -1,0 +1,128 @@
+import "server-only";
+import { instanceOwnerId } from "@/lib/auth/users";
+import { readPath } from "@/lib/connections/provider-request";
+import { env } from "@/lib/env";
+import { getProvider, type Provider } from "@/lib/providers";
+import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
+import { insertAccepted, insertRefusal, type NewDelivery } from "./deliveries";
+import { readBodyCapped } from "./read-body";
+import { redactHeaders } from "./redact";
+import { verifyDelivery } from "./verify";
+import { wakeDispatcher } from "./wake";
+
+const REFUSAL_BODY_BYTES = 8192;
+
+type Target = { provider: Provider & { webhooks: NonNullable<Provider["webhooks"]> }; userId: string; endpointId: string | null; secrets: string[] };
+
+function json(status: number, body: unknown, headers?: Record<string, string>): Response {
+  return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+function refuse(status: number, code: string, message: string): Response {
+  return json(status, { error: { code, message } });
+}
+
+/** The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured instance URL. */
+function resolveTarget(providerId: string, endpointId: string | undefined): Target | undefined {
+  const provider = getProvider(providerId);
+  if (!provider?.webhooks) return undefined;
+  const webhookProvider = provider as Target["provider"];
+  if (endpointId !== undefined) {
+    const endpoint = findEndpointForIntake(providerId, endpointId);
+    return endpoint && { provider: webhookProvider, userId: endpoint.userId, endpointId: endpoint.id, secrets: endpointSecrets(endpoint) };
+  }
+  const secrets = instanceSecrets(provider);
+  const owner = instanceOwnerId();
+  return secrets.length > 0 && owner ? { provider: webhookProvider, userId: owner, endpointId: null, secrets } : undefined;
+}
+
+function field(source: { header?: string; path?: string } | undefined, headers: Headers, payload: unknown): string | null {
+  if (!source) return null;
+  const value = source.header ? headers.get(source.header) : readPath(payload, source.path!);
+  return value === undefined || value === null || value === "" ? null : String(value).slice(0, 500);
+}
+
+/** GitHub may send `application/x-www-form-urlencoded` with the JSON in a `payload` field. */
+function parsePayload(body: Buffer, contentType: string): unknown {
+  const text = body.toString("utf8");
+  if (contentType.startsWith("application/x-www-form-urlencoded")) {
+    const payload = new URLSearchParams(text).get("payload");
+    if (payload === null) throw new Error("form body without a payload field");
+    return JSON.parse(payload);
+  }
+  return JSON.parse(text);
+}
+
+/**
+ * POST /api/webhooks/<provider>[/<endpointId>]: read the raw body with a cap, verify it, store it,
+ * and only then acknowledge. Processing happens later, in the dispatcher.
+ */
+export async function receiveWebhook(request: Request, providerId: string, endpointId?: string): Promise<Response> {
+  const target = resolveTarget(providerId, endpointId);
+  if (!target) return refuse(404, "unknown_endpoint", "No webhook endpoint here.");
+  const { provider, userId } = target;
+  const receivedAt = Date.now();
+  const headers = request.headers;
+  const base: Pick<NewDelivery, "userId" | "endpointId" | "providerId" | "receivedAt" | "headers"> = {
+    userId,
+    endpointId: target.endpointId,
+    providerId: provider.id,
+    receivedAt,
+    headers: redactHeaders(headers),
+  };
+  const recordRefusal = (reason: string, body: Buffer, totalBytes: number, verified = false, payload: unknown = undefined) =>
+    insertRefusal({
+      ...base,
+      deliveryId: field(provider.webhooks.deliveryId, headers, payload),
+      event: field(provider.webhooks.event, headers, payload),
+      body: body.subarray(0, REFUSAL_BODY_BYTES).toString("utf8"),
+      bodyBytes: totalBytes,
+      bodyTruncated: totalBytes > REFUSAL_BODY_BYTES,
+      verified,
+      reason,
+      status: "rejected",
+    });
+
+  const maxBytes = env().WEBHOOK_MAX_BYTES;
+  const read = await readBodyCapped(request, maxBytes, REFUSAL_BODY_BYTES);
+  if (!read.ok) {
+    recordRefusal(`body larger than WEBHOOK_MAX_BYTES (${maxBytes} bytes)`, read.head, read.declaredBytes ?? maxBytes + 1);
+    return refuse(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
+  }
+  const body = read.body;
+
+  const verification = await verifyDelivery(provider.webhooks.scheme, { body, headers, secrets: target.secrets, nowSeconds: Math.floor(receivedAt / 1000) });
+  if (!verification.ok) {
+    recordRefusal(verification.reason, body, body.length);
+    return refuse(verification.status, verification.status === 400 ? "missing_signature" : "invalid_signature", verification.reason);
+  }
+
+  let payload: unknown;
+  try {
+    payload = parsePayload(body, headers.get("content-type") ?? "application/json");
+  } catch (error) {
+    recordRefusal(`valid signature but unparseable payload: ${(error as Error).message.slice(0, 200)}`, body, body.length, true);
+    return refuse(400, "unparseable_payload", "The signature is valid but the payload is not JSON.");
+  }
+
+  const deliveryId = field(provider.webhooks.deliveryId, headers, payload);
+  const hookId = field(provider.webhooks.hookId, headers, payload) ?? target.endpointId ?? "instance";
+  const isChallenge = typeof payload === "object" && payload !== null && (payload as { type?: unknown }).type === "url_verification";
+  const id = insertAccepted({
+    ...base,
+    dedupeKey: `${target.endpointId ?? `instance:${provider.id}`}:${hookId}:${deliveryId ?? `sha:${receivedAt}:${body.length}`}`,
+    deliveryId,
+    event: isChallenge ? "url_verification" : field(provider.webhooks.event, headers, payload),
+    action: field(provider.webhooks.action, headers, payload),
+    repository: field(provider.webhooks.repository, headers, payload),
+    body: body.toString("utf8"),
+    bodyBytes: body.length,
+    verified: true,
+    status: isChallenge ? "processed" : "received",
+    nextAttemptAt: receivedAt,
+  });
+  if (id === undefined) return json(200, { duplicate: true });
+  if (isChallenge) return json(200, { challenge: String((payload as { challenge?: unknown }).challenge ?? "") });
+  wakeDispatcher();
+  return json(202, { received: true, id });
+}

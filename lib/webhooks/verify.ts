@@ -1,0 +1,109 @@
+import "server-only";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { verifyWithFallback } from "@octokit/webhooks-methods";
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import Stripe from "stripe";
+import type { WebhookScheme } from "@/lib/providers/schema";
+
+export type Verification = { ok: true } | { ok: false; status: 400 | 401; reason: string };
+
+export type SignedRequest = {
+  body: Buffer;
+  headers: Headers;
+  /** Current secret first, then any still accepted after a rotation. */
+  secrets: string[];
+  nowSeconds: number;
+};
+
+export const STRIPE_TOLERANCE_SECONDS = 300;
+export const SLACK_TOLERANCE_SECONDS = 300;
+
+const missing = (header: string): Verification => ({ ok: false, status: 400, reason: `missing ${header} header` });
+const invalid = (reason: string): Verification => ({ ok: false, status: 401, reason });
+
+/** Constant-time comparison that answers false, rather than throwing, when the lengths differ. */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+async function verifyGitHub({ body, headers, secrets }: SignedRequest): Promise<Verification> {
+  const signature = headers.get("x-hub-signature-256");
+  if (!signature) return missing("X-Hub-Signature-256");
+  if (!/^sha256=[0-9a-f]{64}$/.test(signature)) return invalid("malformed X-Hub-Signature-256 (expected sha256= and 64 hex digits)");
+  try {
+    const valid = await verifyWithFallback(secrets[0]!, body.toString("utf8"), signature, secrets.slice(1));
+    return valid ? { ok: true } : invalid("signature does not match the secret");
+  } catch {
+    return invalid("signature does not match the secret");
+  }
+}
+
+function verifyStripe({ body, headers, secrets }: SignedRequest): Verification {
+  const header = headers.get("stripe-signature");
+  if (!header) return missing("Stripe-Signature");
+  let lastReason = "signature does not match the secret";
+  for (const secret of secrets) {
+    try {
+      Stripe.webhooks.constructEvent(body, header, secret, STRIPE_TOLERANCE_SECONDS);
+      return { ok: true };
+    } catch (error) {
+      const message = (error as Error).message ?? "";
+      if (/tolerance/i.test(message)) return invalid(`timestamp outside the ${STRIPE_TOLERANCE_SECONDS} s tolerance`);
+      if (/Unable to extract timestamp and signatures/i.test(message)) lastReason = "malformed Stripe-Signature header";
+    }
+  }
+  return invalid(lastReason);
+}
+
+function verifySlack({ body, headers, secrets, nowSeconds }: SignedRequest): Verification {
+  const signature = headers.get("x-slack-signature");
+  const timestamp = headers.get("x-slack-request-timestamp");
+  if (!signature) return missing("X-Slack-Signature");
+  if (!timestamp) return missing("X-Slack-Request-Timestamp");
+  if (!/^\d{1,12}$/.test(timestamp)) return invalid("malformed X-Slack-Request-Timestamp");
+  if (Math.abs(nowSeconds - Number(timestamp)) > SLACK_TOLERANCE_SECONDS) return invalid("timestamp outside the 5-minute window");
+  if (!/^v0=[0-9a-f]{64}$/.test(signature)) return invalid("malformed X-Slack-Signature (expected v0= and 64 hex digits)");
+  const base = Buffer.concat([Buffer.from(`v0:${timestamp}:`), body]);
+  const valid = secrets.some((secret) => safeEqual(signature, `v0=${createHmac("sha256", secret).update(base).digest("hex")}`));
+  return valid ? { ok: true } : invalid("signature does not match the secret");
+}
+
+function verifyStandard({ body, headers, secrets }: SignedRequest): Verification {
+  for (const name of ["webhook-id", "webhook-timestamp", "webhook-signature"]) {
+    if (!headers.get(name)) return missing(name);
+  }
+  const required = {
+    "webhook-id": headers.get("webhook-id")!,
+    "webhook-timestamp": headers.get("webhook-timestamp")!,
+    "webhook-signature": headers.get("webhook-signature")!,
+  };
+  let reason = "signature does not match the secret";
+  for (const secret of secrets) {
+    try {
+      new StandardWebhook(secret).verify(body, required);
+      return { ok: true };
+    } catch (error) {
+      const message = (error as Error).message ?? "";
+      if (/timestamp/i.test(message)) return invalid(`stale or future webhook-timestamp (${message})`);
+      if (/base64|secret/i.test(message)) reason = "the endpoint secret is not a valid whsec_ secret";
+    }
+  }
+  return invalid(reason);
+}
+
+/** Verifies the raw bytes against the scheme before anything parses them. */
+export async function verifyDelivery(scheme: WebhookScheme, request: SignedRequest): Promise<Verification> {
+  if (request.secrets.length === 0) return invalid("no signing secret is configured");
+  switch (scheme) {
+    case "github-hmac-sha256":
+      return verifyGitHub(request);
+    case "stripe":
+      return verifyStripe(request);
+    case "slack-v0":
+      return verifySlack(request);
+    case "standard-webhooks":
+      return verifyStandard(request);
+  }
+}

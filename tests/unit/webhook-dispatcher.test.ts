@@ -1,0 +1,144 @@
+import { asc, eq } from "drizzle-orm";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { webhookAttempts, webhookDeliveries } from "@/db/schema";
+import { createLocalUser } from "@/lib/auth/users";
+import { resetEnvCache } from "@/lib/env";
+import { insertAccepted } from "@/lib/webhooks/deliveries";
+import { LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs } from "@/lib/webhooks/dispatcher";
+import { handleDelivery, ruleFor } from "@/lib/webhooks/handlers";
+import { pushPayload } from "../support/signers";
+
+let userId: string;
+let sequence = 0;
+
+function deliver(event = "push", receivedAt = Date.now()): number {
+  sequence++;
+  return insertAccepted({
+    userId,
+    providerId: "github",
+    dedupeKey: `test:${sequence}`,
+    deliveryId: `delivery-${sequence}`,
+    event,
+    receivedAt,
+    headers: {},
+    body: pushPayload(),
+    bodyBytes: 100,
+    verified: true,
+    status: "received",
+    nextAttemptAt: receivedAt,
+  })!;
+}
+
+const delivery = (id: number) => db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+const attempts = (id: number) => db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).orderBy(asc(webhookAttempts.number)).all();
+
+beforeAll(async () => {
+  userId = (await createLocalUser({ name: "D", email: "dispatcher@example.com", password: "a long enough password" }, "owner", true)).id;
+  process.env.WEBHOOK_RETRY_SCHEDULE = "5,300,1800";
+  resetEnvCache();
+});
+
+beforeEach(() => {
+  db().delete(webhookDeliveries).run();
+});
+
+describe("the dispatcher", () => {
+  it("processes received deliveries by the rules and records each attempt", async () => {
+    const push = deliver("push");
+    const ping = deliver("ping");
+    expect(await processDueDeliveries()).toBe(2);
+    expect(delivery(push)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null, lastError: null });
+    expect(attempts(push)).toMatchObject([{ number: 1, trigger: "automatic", outcome: "processed" }]);
+    expect(attempts(push)[0]!.note).toContain("process-github-push");
+    expect(attempts(ping)[0]!.note).toBe("GitHub checking the hook: recorded.");
+    expect(await processDueDeliveries()).toBe(0);
+  });
+
+  it("maps events to handlers as data", () => {
+    expect(ruleFor({ providerId: "github", event: "push" }).action).toEqual({ kind: "workflow", workflowId: "process-github-push" });
+    expect(ruleFor({ providerId: "github", event: "pull_request" }).action).toEqual({ kind: "workflow", workflowId: "triage-pull-request" });
+    expect(ruleFor({ providerId: "stripe", event: "invoice.paid" }).action).toEqual({ kind: "record" });
+  });
+
+  it("retries a failing handler on the schedule, then marks the delivery failed", async () => {
+    const id = deliver();
+    let clock = Date.now();
+    const now = () => clock;
+    const failing = async () => {
+      throw new Error("downstream said 503");
+    };
+    await processDueDeliveries({ handle: failing, now });
+    let row = delivery(id);
+    expect(row).toMatchObject({ status: "received", attempts: 1, lastError: "downstream said 503" });
+    expect(row.nextAttemptAt! - clock).toBeGreaterThanOrEqual(4000);
+    expect(row.nextAttemptAt! - clock).toBeLessThanOrEqual(6000);
+
+    expect(await processDueDeliveries({ handle: failing, now })).toBe(0); // not due yet
+    for (const wait of [6_000, 360_000, 2_160_000]) {
+      clock += wait;
+      expect(await processDueDeliveries({ handle: failing, now })).toBe(1);
+    }
+    row = delivery(id);
+    expect(row).toMatchObject({ status: "failed", attempts: 4, nextAttemptAt: null });
+    expect(attempts(id).map((attempt) => [attempt.trigger, attempt.outcome])).toEqual([
+      ["automatic", "failed"],
+      ["retry", "failed"],
+      ["retry", "failed"],
+      ["retry", "failed"],
+    ]);
+  });
+
+  it("uses Svix-like delays with jitter", () => {
+    const schedule = [5, 300, 1800];
+    expect(retryDelayMs(1, schedule, () => 0.5)).toBe(5000);
+    expect(retryDelayMs(2, schedule, () => 0)).toBe(240_000);
+    expect(retryDelayMs(3, schedule, () => 1)).toBe(2_160_000);
+    expect(retryDelayMs(4, schedule, () => 0.5)).toBeUndefined();
+  });
+
+  it("resumes after a crash: an expired lease is taken again, a live one is not", async () => {
+    const id = deliver();
+    const start = Date.now();
+    const [leased] = leaseDue(start); // a process takes it ... and dies before finishing
+    expect(leased!.id).toBe(id);
+    expect(delivery(id).status).toBe("processing");
+    expect(leaseDue(start + 1000)).toHaveLength(0); // lease still held
+    expect(await processDueDeliveries({ now: () => start + LEASE_MS + 1 })).toBe(1);
+    expect(delivery(id)).toMatchObject({ status: "processed", attempts: 2 });
+  });
+
+  it("never lets two dispatchers take the same delivery", async () => {
+    for (let index = 0; index < 20; index++) deliver();
+    const seen: number[] = [];
+    const handle = async (row: { id: number }) => {
+      seen.push(row.id);
+      return {};
+    };
+    await Promise.all([processDueDeliveries({ handle }), processDueDeliveries({ handle }), processDueDeliveries({ handle })]);
+    expect(seen).toHaveLength(20);
+    expect(new Set(seen).size).toBe(20);
+  });
+
+  it("replays a finished delivery as a new attempt, without a new row", async () => {
+    const id = deliver();
+    await processDueDeliveries();
+    expect(requestReplay(userId, [id])).toBe(1);
+    expect(await processDueDeliveries()).toBe(1);
+    expect(attempts(id).map((attempt) => attempt.trigger)).toEqual(["automatic", "replay"]);
+    expect(delivery(id)).toMatchObject({ status: "processed", attempts: 2, replayRequested: false });
+    expect(db().select().from(webhookDeliveries).all()).toHaveLength(1);
+  });
+
+  it("refuses to replay another user's delivery or an unverified one", async () => {
+    const id = deliver();
+    await processDueDeliveries();
+    expect(requestReplay("someone-else", [id])).toBe(0);
+    db().update(webhookDeliveries).set({ verified: false, status: "rejected" }).where(eq(webhookDeliveries.id, id)).run();
+    expect(requestReplay(userId, [id])).toBe(0);
+  });
+
+  it("uses the default handler when none is given", async () => {
+    expect(await handleDelivery(delivery(deliver("issues")))).toEqual({ note: "Recorded." });
+  });
+});

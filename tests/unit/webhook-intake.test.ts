@@ -1,0 +1,176 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
+import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route";
+import { db } from "@/db/client";
+import { webhookDeliveries } from "@/db/schema";
+import { createLocalUser } from "@/lib/auth/users";
+import { resetEnvCache } from "@/lib/env";
+import { createEndpoint, rotateEndpointSecret } from "@/lib/webhooks/endpoints";
+import { githubHeaders, pushPayload, slackHeaders, standardHeaders, stripeHeaders } from "../support/signers";
+
+const GITHUB_SECRET = "instance-github-secret";
+let ownerId: string;
+
+function post(path: string, body: string | Uint8Array | ReadableStream, headers: Record<string, string>): Promise<Response> {
+  const [, , , provider, endpointId] = path.split("/");
+  const request = new Request(`http://localhost:3000${path}`, { method: "POST", body, headers, duplex: "half" } as RequestInit);
+  return endpointId
+    ? endpointRoute.POST(request, { params: Promise.resolve({ provider: provider!, endpointId }) })
+    : instanceRoute.POST(request, { params: Promise.resolve({ provider: provider! }) });
+}
+
+function rows() {
+  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId)).all();
+}
+
+beforeAll(async () => {
+  ownerId = (await createLocalUser({ name: "Owner", email: "owner-intake@example.com", password: "a long enough password" }, "owner", true)).id;
+  process.env.GITHUB_WEBHOOK_SECRET = GITHUB_SECRET;
+  process.env.STRIPE_WEBHOOK_SECRET = "whsec_instance_stripe";
+  process.env.SLACK_SIGNING_SECRET = "slack-signing-secret";
+  process.env.WEBHOOK_MAX_BYTES = String(64 * 1024);
+  process.env.WEBHOOK_REJECTED_CAP = "10";
+  resetEnvCache();
+});
+
+beforeEach(() => {
+  db().delete(webhookDeliveries).run();
+});
+
+describe("intake", () => {
+  it("stores a signed GitHub push before acknowledging it", async () => {
+    const body = pushPayload();
+    const response = await post("/api/webhooks/github", body, await githubHeaders(GITHUB_SECRET, body, "push", "d-1"));
+    expect(response.status).toBe(202);
+    const answer = (await response.json()) as { received: boolean; id: number };
+    expect(answer.received).toBe(true);
+    const [row] = rows();
+    expect(row).toMatchObject({ id: answer.id, providerId: "github", event: "push", deliveryId: "d-1", repository: "octocat/hello-world", verified: true, status: "received" });
+    expect(row!.body).toBe(body);
+    expect(row!.headers["x-hub-signature-256"]).toBe("[redacted]");
+    expect(row!.headers["x-github-event"]).toBe("push");
+  });
+
+  it("recognises a redelivery and does not store or process it twice", async () => {
+    const body = pushPayload();
+    const headers = await githubHeaders(GITHUB_SECRET, body, "push", "same-delivery");
+    expect((await post("/api/webhooks/github", body, headers)).status).toBe(202);
+    const again = await post("/api/webhooks/github", body, headers);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ duplicate: true });
+    expect(rows()).toHaveLength(1);
+  });
+
+  it("accepts GitHub's form-encoded payload= bodies", async () => {
+    const json = JSON.stringify({ zen: "Design for failure.", hook_id: 1 });
+    const body = new URLSearchParams({ payload: json }).toString();
+    const headers = { ...(await githubHeaders(GITHUB_SECRET, body, "ping")), "content-type": "application/x-www-form-urlencoded" };
+    expect((await post("/api/webhooks/github", body, headers)).status).toBe(202);
+    expect(rows()[0]).toMatchObject({ event: "ping", status: "received" });
+  });
+
+  it.each([
+    ["no signature", async (body: string) => ({ "content-type": "application/json", "x-github-event": "push" }), 400, "missing X-Hub-Signature-256 header"],
+    ["a bad signature", async (body: string) => githubHeaders("wrong-secret", body), 401, "signature does not match the secret"],
+  ])("refuses %s, and logs the refusal with its reason", async (_label, headers, status, reason) => {
+    const body = pushPayload();
+    const response = await post("/api/webhooks/github", body, await headers(body));
+    expect(response.status).toBe(status);
+    const [row] = rows();
+    expect(row).toMatchObject({ status: "rejected", verified: false, reason });
+  });
+
+  it("keeps a validly signed but unparseable payload, with the reason, and answers 400", async () => {
+    const body = "{not json";
+    const response = await post("/api/webhooks/github", body, await githubHeaders(GITHUB_SECRET, body));
+    expect(response.status).toBe(400);
+    expect(rows()[0]).toMatchObject({ status: "rejected", verified: true });
+    expect(rows()[0]!.reason).toMatch(/^valid signature but unparseable payload/);
+  });
+
+  it("answers 413 over WEBHOOK_MAX_BYTES, by Content-Length or while streaming, and logs the first 8 KB", async () => {
+    const big = "x".repeat(64 * 1024 + 1);
+    const declared = await post("/api/webhooks/github", big, await githubHeaders(GITHUB_SECRET, big));
+    expect(declared.status).toBe(413);
+
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled > 1000) controller.close();
+        else controller.enqueue(new Uint8Array(16 * 1024).fill(120));
+      },
+    });
+    const streamed = await post("/api/webhooks/github", stream, { "content-type": "application/json", "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
+    expect(streamed.status).toBe(413);
+    expect(pulled).toBeLessThan(10); // stopped reading soon after the cap, not after 16 MB
+    const refusals = rows();
+    expect(refusals).toHaveLength(2);
+    for (const row of refusals) {
+      expect(row.status).toBe("rejected");
+      expect(row.reason).toMatch(/larger than WEBHOOK_MAX_BYTES/);
+      expect(row.body.length).toBeLessThanOrEqual(8192);
+    }
+  });
+
+  it("answers 404 for an unknown provider, an unknown endpoint, and an unconfigured instance URL", async () => {
+    const body = "{}";
+    expect((await post("/api/webhooks/nope", body, {})).status).toBe(404);
+    expect((await post("/api/webhooks/openweather", body, {})).status).toBe(404);
+    expect((await post("/api/webhooks/github/we_doesnotexist0000", body, await githubHeaders(GITHUB_SECRET, body))).status).toBe(404);
+    expect((await post("/api/webhooks/standard", body, {})).status).toBe(404); // STANDARD_WEBHOOKS_SECRET unset
+    expect(rows()).toHaveLength(0);
+  });
+
+  it("exports only POST, so other methods get 405", () => {
+    expect(Object.keys(instanceRoute).filter((name) => /^[A-Z]+$/.test(name))).toEqual(["POST"]);
+    expect(Object.keys(endpointRoute).filter((name) => /^[A-Z]+$/.test(name))).toEqual(["POST"]);
+  });
+
+  it("caps refusals per endpoint so garbage cannot fill the disk", async () => {
+    for (let index = 0; index < 15; index++) await post("/api/webhooks/github", `garbage ${index}`, { "x-hub-signature-256": "nope" });
+    const kept = rows();
+    expect(kept).toHaveLength(10);
+    expect(kept.map((row) => row.body)).toContain("garbage 14");
+    expect(kept.map((row) => row.body)).not.toContain("garbage 0");
+  });
+
+  it("verifies Stripe, Slack (answering the url_verification challenge) and Standard Webhooks", async () => {
+    const stripeBody = JSON.stringify({ id: "evt_123", object: "event", type: "invoice.paid", data: { object: {} } });
+    expect((await post("/api/webhooks/stripe", stripeBody, stripeHeaders("whsec_instance_stripe", stripeBody))).status).toBe(202);
+
+    const challenge = JSON.stringify({ token: "t", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", type: "url_verification" });
+    const answered = await post("/api/webhooks/slack", challenge, slackHeaders("slack-signing-secret", challenge));
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
+    const unsigned = await post("/api/webhooks/slack", challenge, { "content-type": "application/json" });
+    expect(unsigned.status).toBe(400);
+
+    const endpointSecret = `whsec_${Buffer.from("standard endpoint secret bytes!!").toString("base64")}`;
+    const { endpoint } = createEndpoint(ownerId, { providerId: "standard", description: "Resend", events: [], secret: endpointSecret });
+    const standardBody = JSON.stringify({ type: "email.delivered", data: {} });
+    expect((await post(`/api/webhooks/standard/${endpoint.id}`, standardBody, standardHeaders(endpointSecret, standardBody))).status).toBe(202);
+
+    const statuses = rows().map((row) => [row.providerId, row.event, row.status]);
+    expect(statuses).toEqual(
+      expect.arrayContaining([
+        ["stripe", "invoice.paid", "received"],
+        ["slack", "url_verification", "processed"],
+        ["slack", null, "rejected"],
+        ["standard", "email.delivered", "received"],
+      ]),
+    );
+  });
+
+  it("uses an endpoint's own secret, and its previous one during the grace period after a rotation", async () => {
+    const { endpoint, secret } = createEndpoint(ownerId, { providerId: "github", description: "repo hook", events: ["push"] });
+    const body = pushPayload();
+    expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(202);
+    expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(GITHUB_SECRET, body))).status).toBe(401);
+    const rotated = rotateEndpointSecret(ownerId, endpoint.id)!;
+    expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(rotated, body))).status).toBe(202);
+    expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(202);
+    expect((await post(`/api/webhooks/stripe/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(404);
+  });
+});
