@@ -29,8 +29,19 @@ export function endpointUrl(providerId: string, endpointId?: string): string {
 }
 
 function summary(row: EndpointRow): EndpointSummary {
-  const { secretSealed: _secret, previousSecretSealed: _previous, ...rest } = row;
-  return { ...rest, url: endpointUrl(row.providerId, row.id), providerName: getProvider(row.providerId)?.name ?? row.providerId };
+  return {
+    id: row.id,
+    userId: row.userId,
+    providerId: row.providerId,
+    description: row.description,
+    previousSecretExpiresAt: row.previousSecretExpiresAt,
+    events: row.events,
+    remoteHookId: row.remoteHookId,
+    remoteTarget: row.remoteTarget,
+    createdAt: row.createdAt,
+    url: endpointUrl(row.providerId, row.id),
+    providerName: getProvider(row.providerId)?.name ?? row.providerId,
+  };
 }
 
 export function listEndpoints(userId: string): EndpointSummary[] {

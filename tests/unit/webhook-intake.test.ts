@@ -71,7 +71,7 @@ describe("intake", () => {
   });
 
   it.each([
-    ["no signature", async (body: string) => ({ "content-type": "application/json", "x-github-event": "push" }), 400, "missing X-Hub-Signature-256 header"],
+    ["no signature", async () => ({ "content-type": "application/json", "x-github-event": "push" }), 400, "missing X-Hub-Signature-256 header"],
     ["a bad signature", async (body: string) => githubHeaders("wrong-secret", body), 401, "signature does not match the secret"],
   ])("refuses %s, and logs the refusal with its reason", async (_label, headers, status, reason) => {
     const body = pushPayload();
