@@ -7,7 +7,7 @@
  * Run it alone with `node e2e/fakes/github.ts` (Node >= 22.18 strips the types), or start it in
  * a test with startFakeGitHub(). Never imported by app code.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 export type FakeGitHubOptions = {
@@ -20,6 +20,8 @@ export type FakeGitHubOptions = {
 };
 
 type Grant = { clientId: string; login: string; scope: string };
+type Hook = { id: number; owner: string; repo: string; events: string[]; active: boolean; config: { url: string; content_type: string; secret?: string; insecure_ssl: string }; createdAt: string };
+export type SentDelivery = { hookId: number; event: string; guid: string; status: number | "error" };
 type PendingCode = Grant & { redirectUri: string; codeChallenge?: string; expiresAt: number; used: boolean };
 type AccessToken = Grant & { expiresAt?: number };
 
@@ -64,6 +66,10 @@ export class FakeGitHub {
   readonly issuedRefreshTokens: string[] = [];
   tokenRequests = { authorization_code: 0, refresh_token: 0 };
   readonly repos = [repository(1296269, "hello-world", false), repository(1296270, "secret-plans", true)];
+  readonly hooks = new Map<number, Hook>();
+  readonly sentDeliveries: SentDelivery[] = [];
+  readonly createdIssues: { owner: string; repo: string; number: number; title: string; body?: string; labels: string[]; assignees: string[] }[] = [];
+  private nextHookId = 400_000_000;
   server: Server | undefined;
   url = "";
 
@@ -142,12 +148,18 @@ export class FakeGitHub {
     const grant = /^DELETE \/applications\/([^/]+)\/grant$/.exec(route);
     if (grant) return this.revokeGrant(request, decodeURIComponent(grant[1]!), response);
 
+    const repoRoute = /^(GET|POST|DELETE|PATCH) \/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(route);
+    if (repoRoute) return this.repositoryApi(request, response, repoRoute[1]!, decodeURIComponent(repoRoute[2]!), decodeURIComponent(repoRoute[3]!), repoRoute[4] ?? "");
+
     if (route === "GET /_fake/state") {
       return send(response, 200, {
         tokenRequests: this.tokenRequests,
         revokedGrants: this.revokedGrants,
         activeAccessTokens: this.accessTokens.size,
         expiringTokens: this.expiringTokens,
+        hooks: [...this.hooks.values()].map(({ config, ...hook }) => ({ ...hook, config: { url: config.url, content_type: config.content_type } })),
+        sentDeliveries: this.sentDeliveries,
+        createdIssues: this.createdIssues,
       });
     }
     if (route === "POST /_fake/config") {
@@ -159,6 +171,118 @@ export class FakeGitHub {
     if (route === "POST /_fake/expire-tokens") {
       this.expireAccessTokens();
       return send(response, 200, { ok: true });
+    }
+    return send(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+  }
+
+  private hookJson(hook: Hook) {
+    const base = `${this.url}/repos/${hook.owner}/${hook.repo}/hooks/${hook.id}`;
+    return {
+      type: "Repository",
+      id: hook.id,
+      name: "web",
+      active: hook.active,
+      events: hook.events,
+      config: { url: hook.config.url, content_type: hook.config.content_type, insecure_ssl: hook.config.insecure_ssl },
+      updated_at: hook.createdAt,
+      created_at: hook.createdAt,
+      url: base,
+      test_url: `${base}/test`,
+      ping_url: `${base}/pings`,
+      deliveries_url: `${base}/deliveries`,
+      last_response: { code: null, status: "unused", message: null },
+    };
+  }
+
+  /** Sends a signed delivery to a hook's URL, the way GitHub's hookshot does. */
+  async deliver(hook: Hook, event: string, payload: Record<string, unknown>): Promise<SentDelivery> {
+    const body = JSON.stringify(payload);
+    const guid = crypto.randomUUID();
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "user-agent": "GitHub-Hookshot/fake",
+      "x-github-event": event,
+      "x-github-delivery": guid,
+      "x-github-hook-id": String(hook.id),
+      "x-github-hook-installation-target-type": "repository",
+      "x-github-hook-installation-target-id": String(this.repos.find((repo) => repo.name === hook.repo)?.id ?? 0),
+    };
+    if (hook.config.secret) {
+      headers["x-hub-signature"] = `sha1=${createHmac("sha1", hook.config.secret).update(body).digest("hex")}`;
+      headers["x-hub-signature-256"] = `sha256=${createHmac("sha256", hook.config.secret).update(body).digest("hex")}`;
+    }
+    let status: number | "error";
+    try {
+      status = (await fetch(hook.config.url, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) })).status;
+    } catch {
+      status = "error";
+    }
+    const sent = { hookId: hook.id, event, guid, status };
+    this.sentDeliveries.push(sent);
+    return sent;
+  }
+
+  private ping(hook: Hook): Promise<SentDelivery> {
+    const repo = this.repos.find((candidate) => candidate.name === hook.repo);
+    return this.deliver(hook, "ping", { zen: "Keep it logically awesome.", hook_id: hook.id, hook: this.hookJson(hook), repository: repo, sender: { login: user.login, id: user.id, type: "User" } });
+  }
+
+  private async repositoryApi(request: IncomingMessage, response: ServerResponse, method: string, owner: string, name: string, rest: string): Promise<void> {
+    const token = this.authenticated(request);
+    if (!token) return send(response, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+    const repo = this.repos.find((candidate) => candidate.owner.login === owner && candidate.name === name);
+    if (!repo) return send(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    if (method === "GET" && rest === "") return send(response, 200, repo);
+    if (method === "GET" && rest === "/hooks") {
+      return send(response, 200, [...this.hooks.values()].filter((hook) => hook.owner === owner && hook.repo === name).map((hook) => this.hookJson(hook)));
+    }
+    if (method === "POST" && rest === "/hooks") {
+      const body = JSON.parse((await readBody(request)) || "{}") as { config?: { url?: string; content_type?: string; secret?: string; insecure_ssl?: string }; events?: string[]; active?: boolean };
+      if (!body.config?.url) return send(response, 422, { message: "Validation Failed", errors: [{ resource: "Hook", code: "custom", message: "Config must contain a url" }] });
+      const hook: Hook = {
+        id: this.nextHookId++,
+        owner,
+        repo: name,
+        events: body.events ?? ["push"],
+        active: body.active ?? true,
+        config: { url: body.config.url, content_type: body.config.content_type ?? "form", secret: body.config.secret, insecure_ssl: body.config.insecure_ssl ?? "0" },
+        createdAt: new Date().toISOString(),
+      };
+      this.hooks.set(hook.id, hook);
+      send(response, 201, this.hookJson(hook));
+      setTimeout(() => void this.ping(hook), 50); // GitHub pings a new hook right after creating it
+      return;
+    }
+    const hookRoute = /^\/hooks\/(\d+)(\/pings)?$/.exec(rest);
+    const hook = hookRoute ? this.hooks.get(Number(hookRoute[1])) : undefined;
+    if (hookRoute && (!hook || hook.owner !== owner || hook.repo !== name)) return send(response, 404, { message: "Not Found" });
+    if (hook && method === "POST" && hookRoute![2]) {
+      await this.ping(hook);
+      response.writeHead(204).end();
+      return;
+    }
+    if (hook && method === "DELETE" && !hookRoute![2]) {
+      this.hooks.delete(hook.id);
+      response.writeHead(204).end();
+      return;
+    }
+    if (method === "POST" && rest === "/issues") {
+      const body = JSON.parse((await readBody(request)) || "{}") as { title?: string; body?: string; labels?: string[]; assignees?: string[] };
+      if (!body.title) return send(response, 422, { message: "Validation Failed", errors: [{ resource: "Issue", field: "title", code: "missing_field" }] });
+      const number = this.createdIssues.filter((issue) => issue.owner === owner && issue.repo === name).length + 1;
+      this.createdIssues.push({ owner, repo: name, number, title: body.title, body: body.body, labels: body.labels ?? [], assignees: body.assignees ?? [] });
+      return send(response, 201, {
+        id: 1_000_000 + number,
+        number,
+        title: body.title,
+        body: body.body ?? null,
+        state: "open",
+        html_url: `https://github.com/${owner}/${name}/issues/${number}`,
+        labels: (body.labels ?? []).map((label) => ({ name: label })),
+        assignees: (body.assignees ?? []).map((login) => ({ login })),
+        created_at: new Date().toISOString(),
+        user: { login: user.login, id: user.id },
+      });
     }
     return send(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
   }

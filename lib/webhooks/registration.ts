@@ -1,0 +1,142 @@
+import "server-only";
+import Stripe from "stripe";
+import { and, eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { webhookEndpoints } from "@/db/schema";
+import { resolveApiKey } from "@/lib/connections/api-keys";
+import { keyRing, seal } from "@/lib/crypto";
+import { githubErrorMessage, githubFor } from "@/lib/github/client";
+import { expandTemplate, getProvider } from "@/lib/providers";
+import { createEndpoint, deleteEndpoint, endpointUrl, findEndpoint, setRemoteHook, type EndpointSummary } from "./endpoints";
+
+export class RegistrationError extends Error {
+  override name = "RegistrationError";
+}
+
+export type RepositoryChoice = { fullName: string; private: boolean };
+
+/** The repositories the connected GitHub account can administer, for the "register a hook" form. */
+export async function listAdminRepositories(userId: string): Promise<RepositoryChoice[]> {
+  const octokit = await githubFor(userId);
+  const repos = await octokit.paginate(octokit.repos.listForAuthenticatedUser, { per_page: 100, sort: "updated" });
+  return repos.filter((repo) => repo.permissions?.admin !== false).map((repo) => ({ fullName: repo.full_name, private: repo.private }));
+}
+
+function splitRepository(fullName: string): { owner: string; repo: string } {
+  const match = /^([\w.-]+)\/([\w.-]+)$/.exec(fullName);
+  if (!match) throw new RegistrationError(`"${fullName}" is not an owner/name repository.`);
+  return { owner: match[1]!, repo: match[2]! };
+}
+
+/**
+ * Creates a Patchbay endpoint with a fresh 32-byte secret, then the hook on GitHub pointing at it
+ * (content type json). If GitHub refuses, the local endpoint is removed again.
+ */
+export async function registerGitHubHook(userId: string, repository: string, events: string[]): Promise<EndpointSummary> {
+  const { owner, repo } = splitRepository(repository);
+  const octokit = await githubFor(userId);
+  const { endpoint, secret } = createEndpoint(userId, { providerId: "github", description: `GitHub hook on ${owner}/${repo}`, events });
+  try {
+    const { data: hook } = await octokit.repos.createWebhook({
+      owner,
+      repo,
+      name: "web",
+      active: true,
+      events,
+      config: { url: endpoint.url, content_type: "json", secret, insecure_ssl: "0" },
+    });
+    setRemoteHook(userId, endpoint.id, String(hook.id), `${owner}/${repo}`);
+    return { ...endpoint, remoteHookId: String(hook.id), remoteTarget: `${owner}/${repo}` };
+  } catch (error) {
+    deleteEndpoint(userId, endpoint.id);
+    throw new RegistrationError(githubErrorMessage(error));
+  }
+}
+
+function registered(userId: string, endpointId: string) {
+  const endpoint = findEndpoint(userId, endpointId);
+  if (!endpoint?.remoteHookId || !endpoint.remoteTarget) throw new RegistrationError("That hook was not registered by Patchbay.");
+  return endpoint;
+}
+
+/** Asks GitHub to send a ping to the hook; it arrives at the intake like any delivery. */
+export async function pingGitHubHook(userId: string, endpointId: string): Promise<void> {
+  const endpoint = registered(userId, endpointId);
+  const { owner, repo } = splitRepository(endpoint.remoteTarget!);
+  const octokit = await githubFor(userId);
+  try {
+    await octokit.repos.pingWebhook({ owner, repo, hook_id: Number(endpoint.remoteHookId) });
+  } catch (error) {
+    throw new RegistrationError(githubErrorMessage(error));
+  }
+}
+
+function stripeClient(userId: string): Stripe {
+  const provider = getProvider("stripe")!;
+  const api = new URL(expandTemplate(provider, "{api}"));
+  return new Stripe(resolveApiKey(userId, provider.id).apiKey, {
+    host: api.hostname,
+    port: api.port ? Number(api.port) : undefined,
+    protocol: api.protocol === "http:" ? "http" : "https",
+    maxNetworkRetries: 2,
+    timeout: 15_000,
+  });
+}
+
+/** Creates the endpoint through Stripe's webhook endpoints API and keeps the signing secret Stripe returns, sealed. */
+export async function registerStripeEndpoint(userId: string, events: string[]): Promise<EndpointSummary> {
+  const stripe = stripeClient(userId);
+  const { endpoint } = createEndpoint(userId, { providerId: "stripe", description: "Stripe webhook endpoint", events });
+  try {
+    const created = await stripe.webhookEndpoints.create({ url: endpointUrl("stripe", endpoint.id), enabled_events: events as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
+    if (!created.secret) throw new Error("Stripe returned no signing secret");
+    db()
+      .update(webhookEndpoints)
+      .set({
+        secretSealed: seal(keyRing(), created.secret, { table: "webhook_endpoints", column: "secret", id: endpoint.id }),
+        remoteHookId: created.id,
+        remoteTarget: "Stripe account",
+      })
+      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.userId, userId)))
+      .run();
+    return { ...endpoint, remoteHookId: created.id, remoteTarget: "Stripe account" };
+  } catch (error) {
+    deleteEndpoint(userId, endpoint.id);
+    throw new RegistrationError(`Stripe refused: ${(error as Error).message}`);
+  }
+}
+
+type RemoteEndpoint = { remoteHookId: string; remoteTarget: string | null };
+
+async function removeGitHubHook(userId: string, endpoint: RemoteEndpoint): Promise<void> {
+  const { owner, repo } = splitRepository(endpoint.remoteTarget ?? "");
+  const octokit = await githubFor(userId);
+  try {
+    await octokit.repos.deleteWebhook({ owner, repo, hook_id: Number(endpoint.remoteHookId) });
+  } catch (error) {
+    if ((error as { status?: number }).status !== 404) throw new RegistrationError(githubErrorMessage(error));
+  }
+}
+
+async function removeStripeEndpoint(userId: string, endpoint: RemoteEndpoint): Promise<void> {
+  try {
+    await stripeClient(userId).webhookEndpoints.del(endpoint.remoteHookId);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw new RegistrationError(`Stripe refused: ${(error as Error).message}`);
+  }
+}
+
+/** How to remove what Patchbay registered, per provider id. */
+const remoteRemovers: Record<string, (userId: string, endpoint: RemoteEndpoint) => Promise<void>> = {
+  github: removeGitHubHook,
+  stripe: removeStripeEndpoint,
+};
+
+/** Deletes the hook at the provider (already gone is fine), then the local endpoint. */
+export async function deleteRegistered(userId: string, endpointId: string): Promise<void> {
+  const endpoint = findEndpoint(userId, endpointId);
+  if (!endpoint) throw new RegistrationError("That endpoint does not exist.");
+  const remove = remoteRemovers[endpoint.providerId];
+  if (endpoint.remoteHookId && remove) await remove(userId, { remoteHookId: endpoint.remoteHookId, remoteTarget: endpoint.remoteTarget });
+  deleteEndpoint(userId, endpointId);
+}
