@@ -74,6 +74,7 @@ export default defineConfig({
         GITHUB_CLIENT_ID: fakeGitHub.clientId,
         GITHUB_CLIENT_SECRET: fakeGitHub.clientSecret,
         OPENWEATHER_API_URL: fakeOpenWeatherUrl,
+        GITHUB_WEBHOOK_SECRET: "e2e-github-webhook-secret",
       },
     },
   ],

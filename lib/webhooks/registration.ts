@@ -59,6 +59,13 @@ function registered(userId: string, endpointId: string) {
   return endpoint;
 }
 
+/** Providers whose registered hooks can be asked to send a test delivery. */
+const pingable = new Set(["github"]);
+
+export function supportsPing(providerId: string): boolean {
+  return pingable.has(providerId);
+}
+
 /** Asks GitHub to send a ping to the hook; it arrives at the intake like any delivery. */
 export async function pingGitHubHook(userId: string, endpointId: string): Promise<void> {
   const endpoint = registered(userId, endpointId);

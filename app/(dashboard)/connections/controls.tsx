@@ -4,24 +4,6 @@ import { useActionState, useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
 import { disconnectAction, saveApiKeyAction, type ActionResult } from "./actions";
 
-export function CopyButton({ value, label }: { value: string; label: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      type="button"
-      aria-label={label}
-      onClick={async () => {
-        await navigator.clipboard.writeText(value);
-        setCopied(true);
-        setTimeout(() => setCopied(false), 1500);
-      }}
-      className="shrink-0 rounded border border-zinc-300 px-2 py-1 text-xs font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-    >
-      {copied ? "Copied" : "Copy"}
-    </button>
-  );
-}
-
 export function DisconnectButton({ connectionId, providerName, what }: { connectionId: string; providerName: string; what: string }) {
   const [confirming, setConfirming] = useState(false);
   const [state, action, pending] = useActionState<ActionResult, FormData>(disconnectAction, undefined);

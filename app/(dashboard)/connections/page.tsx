@@ -6,7 +6,8 @@ import { requireUser } from "@/lib/auth/session";
 import { providerCards, type ProviderCard } from "@/lib/connections/overview";
 import { findConnection, type ConnectionSummary } from "@/lib/connections/store";
 import { getProvider } from "@/lib/providers";
-import { ApiKeyForm, CopyButton, DisconnectButton } from "./controls";
+import { CopyButton } from "@/app/_components/copy-button";
+import { ApiKeyForm, DisconnectButton } from "./controls";
 
 export const metadata: Metadata = { title: "Connections" };
 

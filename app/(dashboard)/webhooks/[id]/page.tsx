@@ -1,0 +1,141 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CopyButton } from "@/app/_components/copy-button";
+import { JsonTree } from "@/app/_components/json-tree";
+import { LiveRefresh } from "@/app/_components/live-refresh";
+import { Card, PageHeader } from "@/app/_components/ui";
+import { requireUser } from "@/lib/auth/session";
+import { curlCommand } from "@/lib/webhooks/curl";
+import { endpointUrl } from "@/lib/webhooks/endpoints";
+import { getDelivery } from "@/lib/webhooks/queries";
+import { ActionForm } from "../action-form";
+import { replayDeliveryAction } from "../actions";
+import { formatTime, StatusBadge } from "../status";
+
+export const metadata: Metadata = { title: "Delivery" };
+
+export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  if (!/^\d{1,15}$/.test(id)) notFound();
+  const found = getDelivery(user.id, Number(id));
+  if (!found) notFound();
+  const { delivery, attempts } = found;
+  const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body);
+  const canReplay = delivery.verified && (delivery.status === "processed" || delivery.status === "failed");
+
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/webhooks" className="text-indigo-600 hover:underline dark:text-indigo-400">
+          ← All deliveries
+        </Link>
+      </p>
+      <PageHeader
+        title={`${delivery.providerId} ${delivery.event ?? "delivery"}${delivery.action ? `.${delivery.action}` : ""}`}
+        description={`Received ${formatTime(delivery.receivedAt)}${delivery.repository ? ` · ${delivery.repository}` : ""}`}
+        actions={<LiveRefresh />}
+      />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card className="space-y-3 lg:col-span-1">
+          <h2 className="font-semibold">Summary</h2>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+            <dt className="text-zinc-500">Status</dt>
+            <dd>
+              <StatusBadge status={delivery.status} />
+            </dd>
+            <dt className="text-zinc-500">Verified</dt>
+            <dd data-testid="verification">{delivery.verified ? "Signature verified" : `Refused: ${delivery.reason ?? "unknown reason"}`}</dd>
+            {delivery.verified && delivery.reason && (
+              <>
+                <dt className="text-zinc-500">Reason</dt>
+                <dd>{delivery.reason}</dd>
+              </>
+            )}
+            <dt className="text-zinc-500">Delivery id</dt>
+            <dd className="break-all font-mono text-xs">{delivery.deliveryId ?? "—"}</dd>
+            <dt className="text-zinc-500">Size</dt>
+            <dd>
+              {delivery.bodyBytes} bytes{delivery.bodyTruncated ? " (first 8 KB kept)" : ""}
+            </dd>
+            <dt className="text-zinc-500">Attempts</dt>
+            <dd>{delivery.attempts}</dd>
+            {delivery.nextAttemptAt && delivery.status === "received" && (
+              <>
+                <dt className="text-zinc-500">Next attempt</dt>
+                <dd>{formatTime(delivery.nextAttemptAt)}</dd>
+              </>
+            )}
+            <dt className="text-zinc-500">Workflow run</dt>
+            <dd>{delivery.workflowRunId ? <Link href={`/runs/${delivery.workflowRunId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{delivery.workflowRunId}</Link> : "none"}</dd>
+          </dl>
+          {canReplay && (
+            <ActionForm action={replayDeliveryAction} submitLabel="Replay" pendingLabel="Queuing…">
+              <input type="hidden" name="deliveryId" value={delivery.id} />
+            </ActionForm>
+          )}
+        </Card>
+
+        <Card className="lg:col-span-2">
+          <h2 className="mb-3 font-semibold">Processing attempts</h2>
+          {attempts.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">{delivery.status === "rejected" ? "Refused deliveries are not processed." : "Not processed yet."}</p>
+          ) : (
+            <ol className="space-y-2 text-sm" aria-label="Attempts">
+              {attempts.map((attempt) => (
+                <li key={attempt.id} className="rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
+                  <div className="flex flex-wrap items-center gap-2">
+                    <span className="font-medium">Attempt {attempt.number}</span>
+                    <span className="text-xs text-zinc-500">{attempt.trigger}</span>
+                    <StatusBadge status={attempt.outcome} />
+                    <span className="text-xs text-zinc-500">
+                      {formatTime(attempt.startedAt)} · {attempt.durationMs} ms
+                    </span>
+                  </div>
+                  {attempt.note && <p className="mt-1 text-zinc-600 dark:text-zinc-400">{attempt.note}</p>}
+                  {attempt.error && <p className="mt-1 text-red-700 dark:text-red-400">{attempt.error}</p>}
+                </li>
+              ))}
+            </ol>
+          )}
+        </Card>
+
+        <Card className="lg:col-span-3">
+          <h2 className="mb-3 font-semibold">Headers</h2>
+          <table className="w-full text-left text-xs">
+            <tbody className="divide-y divide-zinc-200 font-mono dark:divide-zinc-800">
+              {Object.entries(delivery.headers)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([name, value]) => (
+                  <tr key={name}>
+                    <th className="py-1 pr-4 align-top font-medium">{name}</th>
+                    <td className="break-all py-1">{value}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </Card>
+
+        <Card className="lg:col-span-2">
+          <h2 className="mb-3 font-semibold">Payload</h2>
+          <JsonTree text={delivery.body} />
+        </Card>
+
+        <Card className="space-y-4 lg:col-span-1">
+          <details>
+            <summary className="cursor-pointer font-semibold">Raw body</summary>
+            <pre className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-800">{delivery.body}</pre>
+          </details>
+          <div>
+            <div className="mb-2 flex items-center justify-between">
+              <h2 className="font-semibold">Copy as curl</h2>
+              <CopyButton value={curl} label="Copy as curl" />
+            </div>
+            <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-800">{curl}</pre>
+          </div>
+        </Card>
+      </div>
+    </>
+  );
+}
