@@ -196,3 +196,66 @@ export const webhookAttempts = sqliteTable(
   },
   (table) => [index("webhook_attempts_delivery").on(table.deliveryId, table.number)],
 );
+
+export const runTriggers = ["manual", "webhook", "replay"] as const;
+
+/** One run of a tool, by hand from the runner. Inputs and outputs never contain credentials. */
+export const toolRuns = sqliteTable(
+  "tool_runs",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    toolId: text("tool_id").notNull(),
+    trigger: text("trigger", { enum: runTriggers }).notNull().default("manual"),
+    input: text("input", { mode: "json" }).$type<unknown>().notNull(),
+    output: text("output", { mode: "json" }).$type<unknown>(),
+    status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
+    error: text("error"),
+    startedAt: integer("started_at").notNull(),
+    durationMs: integer("duration_ms"),
+  },
+  (table) => [index("tool_runs_user_tool_time").on(table.userId, table.toolId, table.startedAt)],
+);
+
+/** One run of a workflow, with who started it and why; its steps are in workflow_run_steps. */
+export const workflowRuns = sqliteTable(
+  "workflow_runs",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    workflowId: text("workflow_id").notNull(),
+    trigger: text("trigger", { enum: runTriggers }).notNull(),
+    deliveryId: integer("delivery_id"),
+    input: text("input", { mode: "json" }).$type<unknown>().notNull(),
+    output: text("output", { mode: "json" }).$type<unknown>(),
+    status: text("status", { enum: ["running", "success", "failed"] }).notNull(),
+    error: text("error"),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (table) => [index("workflow_runs_user_time").on(table.userId, table.startedAt), index("workflow_runs_status").on(table.status)],
+);
+
+export const workflowRunSteps = sqliteTable(
+  "workflow_run_steps",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: "cascade" }),
+    stepId: text("step_id").notNull(),
+    position: integer("position").notNull(),
+    status: text("status", { enum: ["pending", "running", "success", "failed", "skipped"] }).notNull(),
+    input: text("input", { mode: "json" }).$type<unknown>(),
+    output: text("output", { mode: "json" }).$type<unknown>(),
+    error: text("error"),
+    startedAt: integer("started_at"),
+    endedAt: integer("ended_at"),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.stepId] })],
+);

@@ -12,7 +12,7 @@ function matches(value: Json, key: string, query: string): boolean {
   return Object.entries(value).some(([childKey, child]) => matches(child as Json, childKey, query));
 }
 
-function Node({ name, value, query, depth }: { name: string; value: Json; query: string; depth: number }) {
+function Node({ name, value, query, depth, openDepth }: { name: string; value: Json; query: string; depth: number; openDepth: number }) {
   const isBranch = value !== null && typeof value === "object";
   if (!matches(value, name, query)) return null;
   if (!isBranch) {
@@ -27,13 +27,13 @@ function Node({ name, value, query, depth }: { name: string; value: Json; query:
   const entries = Array.isArray(value) ? value.map((child, index) => [String(index), child] as const) : Object.entries(value);
   return (
     <li>
-      <details open={depth < 1 || Boolean(query)}>
+      <details open={depth < openDepth || Boolean(query)}>
         <summary className="cursor-pointer select-none">
           <span className="text-zinc-500">{name}</span> <span className="text-zinc-400">{Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`}</span>
         </summary>
         <ul className="ml-4 border-l border-zinc-200 pl-3 dark:border-zinc-800">
           {entries.map(([key, child]) => (
-            <Node key={key} name={key} value={child as Json} query={query} depth={depth + 1} />
+            <Node key={key} name={key} value={child as Json} query={query} depth={depth + 1} openDepth={openDepth} />
           ))}
         </ul>
       </details>
@@ -42,7 +42,7 @@ function Node({ name, value, query, depth }: { name: string; value: Json; query:
 }
 
 /** A collapsible, searchable view of a JSON document (falls back to raw text when it is not JSON). */
-export function JsonTree({ text, label = "payload" }: { text: string; label?: string }) {
+export function JsonTree({ text, label = "payload", openDepth = 1 }: { text: string; label?: string; openDepth?: number }) {
   const [query, setQuery] = useState("");
   const parsed = useMemo(() => {
     try {
@@ -56,7 +56,7 @@ export function JsonTree({ text, label = "payload" }: { text: string; label?: st
     <div className="space-y-2">
       <input type="search" placeholder={`Search the ${label}`} aria-label={`Search the ${label}`} className={inputClass} value={query} onChange={(event) => setQuery(event.target.value.toLowerCase())} />
       <ul className="font-mono text-xs leading-relaxed" data-testid="json-tree">
-        <Node name={label} value={parsed.value} query={query} depth={0} />
+        <Node name={label} value={parsed.value} query={query} depth={0} openDepth={openDepth} />
       </ul>
     </div>
   );

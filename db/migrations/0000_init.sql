@@ -57,6 +57,21 @@ CREATE TABLE `oauth_states` (
 );
 --> statement-breakpoint
 CREATE INDEX `oauth_states_expires` ON `oauth_states` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `tool_runs` (
+	`id` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`tool_id` text NOT NULL,
+	`trigger` text DEFAULT 'manual' NOT NULL,
+	`input` text NOT NULL,
+	`output` text,
+	`status` text NOT NULL,
+	`error` text,
+	`started_at` integer NOT NULL,
+	`duration_ms` integer,
+	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `tool_runs_user_tool_time` ON `tool_runs` (`user_id`,`tool_id`,`started_at`);--> statement-breakpoint
 CREATE TABLE `user` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text,
@@ -134,4 +149,35 @@ CREATE TABLE `webhook_endpoints` (
 	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `webhook_endpoints_user` ON `webhook_endpoints` (`user_id`);
+CREATE INDEX `webhook_endpoints_user` ON `webhook_endpoints` (`user_id`);--> statement-breakpoint
+CREATE TABLE `workflow_run_steps` (
+	`run_id` text NOT NULL,
+	`step_id` text NOT NULL,
+	`position` integer NOT NULL,
+	`status` text NOT NULL,
+	`input` text,
+	`output` text,
+	`error` text,
+	`started_at` integer,
+	`ended_at` integer,
+	PRIMARY KEY(`run_id`, `step_id`),
+	FOREIGN KEY (`run_id`) REFERENCES `workflow_runs`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `workflow_runs` (
+	`id` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`workflow_id` text NOT NULL,
+	`trigger` text NOT NULL,
+	`delivery_id` integer,
+	`input` text NOT NULL,
+	`output` text,
+	`status` text NOT NULL,
+	`error` text,
+	`started_at` integer NOT NULL,
+	`finished_at` integer,
+	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `workflow_runs_user_time` ON `workflow_runs` (`user_id`,`started_at`);--> statement-breakpoint
+CREATE INDEX `workflow_runs_status` ON `workflow_runs` (`status`);

@@ -7,6 +7,14 @@ export const notion = defineProvider({
   color: "#191919",
   urls: { api: { default: "https://api.notion.com", env: "NOTION_API_URL" } },
   apiBaseUrl: "{api}/v1",
+  apiHeaders: { "notion-version": "2022-06-28" },
+  // An internal integration's secret (ntn_...) is the API-key way to connect.
+  apiKey: {
+    env: "NOTION_API_KEY",
+    placement: { in: "header", name: "authorization", prefix: "Bearer " },
+    check: { url: "{api}/v1/users/me", headers: { "notion-version": "2022-06-28" } },
+    help: "notion.so/my-integrations → your internal integration → Internal Integration Secret.",
+  },
   oauth2: {
     authorizeUrl: "{api}/v1/oauth/authorize",
     tokenUrl: "{api}/v1/oauth/token",

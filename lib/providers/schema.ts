@@ -99,6 +99,10 @@ export const providerSchema = z
     apiKey: apiKeySchema.optional(),
     /** Who is connected, read with the new token after an OAuth connection. */
     account: accountSchema.optional(),
+    /** Headers every API call to this provider carries (API versions and the like). */
+    apiHeaders: z.record(z.string(), z.string()).default({}),
+    /** Outbound calls per connection: a token bucket (burst `capacity`, then `refillPerSecond`). */
+    rateLimit: z.object({ capacity: z.number().int().min(1), refillPerSecond: z.number().positive() }).default({ capacity: 10, refillPerSecond: 5 }),
     /** How this provider signs and labels the webhooks it sends. */
     webhooks: webhooksSchema.optional(),
   })

@@ -30,6 +30,14 @@ export const slack = defineProvider({
     deliveryId: { path: "event_id" },
     events: ["message", "app_mention", "channel_created", "member_joined_channel"],
   },
+  // A bot token (xoxb-...) works as the API-key way to connect, as in most Slack setups.
+  apiKey: {
+    env: "SLACK_BOT_TOKEN",
+    placement: { in: "header", name: "authorization", prefix: "Bearer " },
+    check: { url: "{api}/auth.test", method: "POST" },
+    help: "api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token (xoxb-…).",
+  },
+  rateLimit: { capacity: 5, refillPerSecond: 1 },
   account: {
     request: { url: "{api}/auth.test", method: "POST" },
     id: "user_id",

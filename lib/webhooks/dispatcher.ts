@@ -47,6 +47,7 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   let error: string | undefined;
   try {
     outcome = await handle(delivery);
+    error = outcome.error?.slice(0, 1000);
   } catch (caught) {
     error = (caught as Error)?.message?.slice(0, 1000) || String(caught);
   }

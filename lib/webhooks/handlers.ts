@@ -22,11 +22,12 @@ export function ruleFor(delivery: Pick<DeliveryRow, "providerId" | "event">): Ha
   )!;
 }
 
-export type HandlerOutcome = { note?: string; workflowRunId?: string };
+/** `error` marks the attempt failed (it is retried) while still recording the workflow run it started. */
+export type HandlerOutcome = { note?: string; workflowRunId?: string; error?: string };
 export type DeliveryHandler = (delivery: DeliveryRow) => Promise<HandlerOutcome>;
 
-/** Starts a workflow for a delivery; provided by the workflow runner once workflows exist. */
-export type WorkflowStarter = (workflowId: string, delivery: DeliveryRow) => Promise<{ runId: string } | undefined>;
+/** Runs a workflow for a delivery to its end; provided by lib/mastra (see lib/mastra/webhook-trigger.ts). */
+export type WorkflowStarter = (workflowId: string, delivery: DeliveryRow) => Promise<{ runId: string; error?: string } | undefined>;
 
 let workflowStarter: WorkflowStarter | undefined;
 
@@ -39,6 +40,7 @@ export const handleDelivery: DeliveryHandler = async (delivery) => {
   const rule = ruleFor(delivery);
   if (rule.action.kind === "record") return { note: rule.description };
   const started = workflowStarter ? await workflowStarter(rule.action.workflowId, delivery) : undefined;
-  if (!started) return { note: `Workflow ${rule.action.workflowId} is not available on this instance yet; the event was recorded.` };
-  return { workflowRunId: started.runId, note: `Started workflow ${rule.action.workflowId}.` };
+  if (!started) return { note: `Workflow ${rule.action.workflowId} is not available on this instance; the event was recorded.` };
+  if (started.error) return { workflowRunId: started.runId, error: `Workflow ${rule.action.workflowId} failed: ${started.error}` };
+  return { workflowRunId: started.runId, note: `Workflow ${rule.action.workflowId} succeeded.` };
 };

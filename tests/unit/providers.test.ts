@@ -43,7 +43,7 @@ describe("the provider registry", () => {
     expect(getProvider("openweather")!.apiKey!.placement).toEqual({ in: "query", name: "appid" });
     for (const provider of listProviders()) {
       expect(provider.oauth2 ?? provider.apiKey ?? provider.webhooks).toBeDefined();
-      if (provider.apiKey) expect(provider.apiKey.env).toMatch(/^[A-Z]+_API_KEY$/);
+      if (provider.apiKey) expect(provider.apiKey.env).toMatch(/^[A-Z]+_(API_KEY|BOT_TOKEN)$/);
     }
   });
 

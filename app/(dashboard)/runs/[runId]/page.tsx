@@ -1,0 +1,73 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { JsonTree } from "@/app/_components/json-tree";
+import { LiveRefresh } from "@/app/_components/live-refresh";
+import { Badge } from "@/app/_components/provider-logo";
+import { Alert, Card, PageHeader } from "@/app/_components/ui";
+import { requireUser } from "@/lib/auth/session";
+import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { formatTime } from "../../webhooks/status";
+
+export const metadata: Metadata = { title: "Run" };
+
+const stepTone = { pending: "gray", running: "amber", success: "green", failed: "red", skipped: "gray" } as const;
+
+export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
+  const user = await requireUser();
+  const { runId } = await params;
+  const found = getWorkflowRun(user.id, runId);
+  if (!found) notFound();
+  const { run, steps } = found;
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href={`/workflows/${run.workflowId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+          ← {run.workflowId}
+        </Link>
+      </p>
+      <PageHeader
+        title={`Run of ${run.workflowId}`}
+        description={`Started ${formatTime(run.startedAt)} · ${run.trigger}${run.finishedAt ? ` · ${run.finishedAt - run.startedAt} ms` : ""}`}
+        actions={run.status === "running" ? <LiveRefresh src={`/api/runs/${run.id}/stream`} event="run" /> : undefined}
+      />
+      <div className="mb-4 flex flex-wrap items-center gap-3" data-testid="run-status">
+        <span className="text-sm font-medium">Status</span>
+        <Badge tone={run.status === "success" ? "green" : run.status === "failed" ? "red" : "amber"}>{run.status}</Badge>
+        {run.deliveryId && (
+          <Link href={`/webhooks/${run.deliveryId}`} className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">
+            Started by delivery #{run.deliveryId}
+          </Link>
+        )}
+      </div>
+      {run.error && (
+        <div className="mb-4">
+          <Alert>{run.error}</Alert>
+        </div>
+      )}
+      <ol className="space-y-3" aria-label="Steps">
+        {steps.map((step) => (
+          <li key={step.stepId} data-testid={`step-${step.stepId}`}>
+            <Card>
+              <div className="flex flex-wrap items-center gap-3">
+                <span className="font-mono text-sm font-semibold">{step.stepId}</span>
+                <Badge tone={stepTone[step.status]}>{step.status}</Badge>
+                {step.startedAt && step.endedAt && <span className="text-xs text-zinc-500">{step.endedAt - step.startedAt} ms</span>}
+              </div>
+              {step.error && <p className="mt-2 text-sm text-red-700 dark:text-red-400">{step.error}</p>}
+              {step.output !== null && step.output !== undefined && (
+                <div className="mt-2">
+                  <JsonTree text={JSON.stringify(step.output)} label="output" openDepth={2} />
+                </div>
+              )}
+            </Card>
+          </li>
+        ))}
+      </ol>
+      <Card className="mt-4">
+        <h2 className="mb-2 font-semibold">Input</h2>
+        <JsonTree text={JSON.stringify(run.input)} label="input" openDepth={2} />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { JsonSchema } from "@/app/_components/schema-form";
+import { Alert, Card, PageHeader } from "@/app/_components/ui";
+import { requireUser } from "@/lib/auth/session";
+import { toolFormSchema, toolSummary } from "@/lib/mastra/catalog";
+import { getToolRun, listToolRuns } from "@/lib/mastra/tool-runs";
+import { formatTime } from "../../webhooks/status";
+import { Runner } from "../runner";
+
+export const metadata: Metadata = { title: "Tool" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function ToolPage({ params, searchParams }: Props) {
+  const user = await requireUser();
+  const { id } = await params;
+  const tool = toolSummary(user.id, id);
+  const schema = toolFormSchema(id);
+  if (!tool || !schema) notFound();
+  const from = (await searchParams).from;
+  const previous = typeof from === "string" ? getToolRun(user.id, from) : undefined;
+  const history = listToolRuns(user.id, id);
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/tools" className="text-indigo-600 hover:underline dark:text-indigo-400">
+          ← All tools
+        </Link>
+      </p>
+      <PageHeader title={tool.id} description={tool.description} />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-4 lg:col-span-2">
+          {!tool.ready && (
+            <Alert tone="info">
+              <Link href="/connections" className="font-medium underline">
+                {tool.reason}
+              </Link>
+              : this tool acts through {tool.providerName}.
+            </Alert>
+          )}
+          <Card>
+            <Runner key={previous?.id ?? "new"} kind="tool" id={tool.id} schema={schema as JsonSchema} initial={previous?.input as Record<string, unknown> | undefined} />
+          </Card>
+        </div>
+        <Card>
+          <h2 className="mb-3 font-semibold">Your recent runs</h2>
+          {history.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">No runs yet. Fill in the form and run the tool; each run is kept here with its input and output.</p>
+          ) : (
+            <ul className="space-y-2 text-sm" aria-label="Run history">
+              {history.map((run) => (
+                <li key={run.id} className="rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
+                  <div className="flex items-center justify-between gap-2">
+                    <span className={run.status === "succeeded" ? "text-emerald-700 dark:text-emerald-400" : run.status === "failed" ? "text-red-700 dark:text-red-400" : ""}>{run.status}</span>
+                    <span className="text-xs text-zinc-500">{run.durationMs ?? "…"} ms</span>
+                  </div>
+                  <p className="text-xs text-zinc-500">{formatTime(run.startedAt)}</p>
+                  {run.error && <p className="truncate text-xs text-red-700 dark:text-red-400">{run.error}</p>}
+                  <Link href={`/tools/${tool.id}?from=${run.id}`} className="text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+                    Run again with this input
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

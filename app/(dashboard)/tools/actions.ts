@@ -1,0 +1,40 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { requireUser } from "@/lib/auth/session";
+import { runTool } from "@/lib/mastra/tool-runs";
+import { RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
+
+export type RunState =
+  | { status: "succeeded" | "failed"; runId: string; output: unknown; error: string | null; durationMs: number | null }
+  | { status: "invalid"; fieldErrors: Record<string, string>; message: string }
+  | undefined;
+
+function invalid(error: RunInputError): RunState {
+  return { status: "invalid", fieldErrors: Object.fromEntries(error.issues.map((issue) => [issue.path, issue.message])), message: "Some fields need attention." };
+}
+
+export async function runToolAction(toolId: string, input: unknown): Promise<RunState> {
+  const user = await requireUser();
+  try {
+    const run = await runTool(user.id, toolId, input);
+    revalidatePath(`/tools/${toolId}`);
+    return { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output: run.output, error: run.error, durationMs: run.durationMs };
+  } catch (error) {
+    if (error instanceof RunInputError) return invalid(error);
+    throw error;
+  }
+}
+
+export async function startWorkflowAction(workflowId: string, input: unknown): Promise<RunState> {
+  const user = await requireUser();
+  let runId: string;
+  try {
+    runId = (await startWorkflowRun(user.id, workflowId, input, { trigger: "manual" })).runId;
+  } catch (error) {
+    if (error instanceof RunInputError) return invalid(error);
+    throw error;
+  }
+  redirect(`/runs/${runId}`);
+}

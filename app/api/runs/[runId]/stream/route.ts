@@ -1,0 +1,21 @@
+import { withUser } from "@/lib/auth/session";
+import { runEvents, type RunEvent } from "@/lib/mastra/run-events";
+import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { eventStream } from "@/lib/sse";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ runId: string }> };
+
+/** Server-sent events for one of this user's workflow runs: a message whenever a step or the run changes. */
+export const GET = withUser<Context>(async (request, { params }, user) => {
+  const { runId } = await params;
+  if (!getWorkflowRun(user.id, runId)) return Response.json({ error: { code: "not_found", message: "No such run." } }, { status: 404 });
+  return eventStream(request, (send) => {
+    const listener = (event: RunEvent) => {
+      if (event.runId === runId && event.userId === user.id) send("run", { stepId: event.stepId, status: event.status });
+    };
+    runEvents.on("run", listener);
+    return () => runEvents.off("run", listener);
+  });
+});

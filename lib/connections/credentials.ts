@@ -1,0 +1,43 @@
+import "server-only";
+import { getProvider } from "@/lib/providers";
+import { resolveApiKey } from "./api-keys";
+import { ConnectionError } from "./errors";
+import type { Credential } from "./provider-request";
+import { findConnectionFor } from "./store";
+import { getAccessToken } from "./tokens";
+
+export type ResolvedCredential = { credential: Credential; connectionId: string | "environment" };
+
+/**
+ * The credential a tool uses for a provider: the user's OAuth connection when there is one
+ * (refreshed when due), else an API key (theirs, then the instance-wide one).
+ */
+export async function credentialFor(userId: string, providerId: string): Promise<ResolvedCredential> {
+  const provider = getProvider(providerId);
+  if (!provider) throw new ConnectionError("unknown_provider", `There is no provider "${providerId}".`);
+  const oauth = provider.oauth2 ? findConnectionFor(userId, providerId, "oauth2") : undefined;
+  if (oauth || !provider.apiKey) {
+    const { accessToken, connectionId } = await getAccessToken(userId, providerId);
+    return { credential: { accessToken }, connectionId };
+  }
+  const key = resolveApiKey(userId, providerId);
+  const connection = findConnectionFor(userId, providerId, "api_key");
+  return { credential: { apiKey: key.apiKey }, connectionId: key.source === "user" && connection ? connection.id : "environment" };
+}
+
+/** Whether a tool for this provider can run for this user now, and if not, what to do. */
+export function readiness(userId: string, providerId: string): { ready: true } | { ready: false; reason: string } {
+  const provider = getProvider(providerId);
+  if (!provider) return { ready: false, reason: `Unknown provider ${providerId}.` };
+  const oauth = provider.oauth2 ? findConnectionFor(userId, providerId, "oauth2") : undefined;
+  if (oauth) return oauth.status === "needs_reconnect" ? { ready: false, reason: `Reconnect ${provider.name}` } : { ready: true };
+  if (provider.apiKey) {
+    try {
+      resolveApiKey(userId, providerId);
+      return { ready: true };
+    } catch {
+      return { ready: false, reason: provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add a ${provider.name} API key first` };
+    }
+  }
+  return { ready: false, reason: `Connect ${provider.name} first` };
+}

@@ -1,0 +1,37 @@
+import "server-only";
+import { Mastra } from "@mastra/core/mastra";
+import type { z } from "zod";
+import { processGitHubPush, processGitHubPushSteps, pushFromPayload, pushInput } from "./workflows/process-github-push";
+import { projectSetup, projectSetupInput, projectSetupSteps } from "./workflows/project-setup";
+import { pullRequestFromPayload, pullRequestInput, triagePullRequest, triagePullRequestSteps } from "./workflows/triage-pull-request";
+
+/** A workflow in the catalog: its steps in order, its input schema, and how a webhook payload becomes its input. */
+export type CatalogWorkflow = {
+  id: string;
+  name: string;
+  description: string;
+  steps: string[];
+  inputSchema: z.ZodType;
+  fromWebhookPayload?: z.ZodType;
+};
+
+export const workflowCatalog: CatalogWorkflow[] = [
+  { id: projectSetup.id, name: "Project setup", description: projectSetup.description ?? "", steps: projectSetupSteps, inputSchema: projectSetupInput },
+  { id: processGitHubPush.id, name: "Process a GitHub push", description: processGitHubPush.description ?? "", steps: processGitHubPushSteps, inputSchema: pushInput, fromWebhookPayload: pushFromPayload },
+  { id: triagePullRequest.id, name: "Triage a pull request", description: triagePullRequest.description ?? "", steps: triagePullRequestSteps, inputSchema: pullRequestInput, fromWebhookPayload: pullRequestFromPayload },
+];
+
+export function findWorkflow(id: string): CatalogWorkflow | undefined {
+  return workflowCatalog.find((workflow) => workflow.id === id);
+}
+
+const holder = globalThis as typeof globalThis & { __patchbayMastra?: Mastra };
+
+/** The Mastra instance. Runs keep Mastra's default in-memory state; Patchbay's own tables are the run history. */
+export function mastra(): Mastra {
+  holder.__patchbayMastra ??= new Mastra({
+    workflows: { [projectSetup.id]: projectSetup, [processGitHubPush.id]: processGitHubPush, [triagePullRequest.id]: triagePullRequest },
+    logger: false,
+  });
+  return holder.__patchbayMastra;
+}

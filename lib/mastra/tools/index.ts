@@ -1,0 +1,35 @@
+import "server-only";
+import type { Tool } from "@mastra/core/tools";
+import { z } from "zod";
+import { githubTools } from "./github/tools";
+import { apiCall } from "./http/api-call";
+import { linearCreateProject } from "./linear/create-project";
+import { getWeather } from "./openweather/get-weather";
+import { multiServiceSearch } from "./search/multi-service-search";
+import { slackCreateChannel, slackPostMessage } from "./slack/tools";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tools have different input and output types
+export type AnyTool = Tool<any, any, any, any, any, any>;
+
+/** A tool in the catalog: the provider whose connection it needs (none for api-call and search). */
+export type CatalogTool = { tool: AnyTool; providerId?: string; group: string };
+
+/** The one list of built-in tools: the runner, the catalog and workflows all read it. */
+export const builtInTools: CatalogTool[] = [
+  ...Object.values(githubTools).map((tool) => ({ tool: tool as AnyTool, providerId: "github", group: "GitHub" })),
+  { tool: getWeather as AnyTool, providerId: "openweather", group: "OpenWeather" },
+  { tool: slackPostMessage as AnyTool, providerId: "slack", group: "Slack" },
+  { tool: slackCreateChannel as AnyTool, providerId: "slack", group: "Slack" },
+  { tool: linearCreateProject as AnyTool, providerId: "linear", group: "Linear" },
+  { tool: multiServiceSearch as AnyTool, group: "Search" },
+  { tool: apiCall as AnyTool, group: "HTTP" },
+];
+
+export function findTool(id: string): CatalogTool | undefined {
+  return builtInTools.find((entry) => entry.tool.id === id);
+}
+
+/** Every built-in tool is declared with a zod object schema; the runner validates and builds forms from it. */
+export function toolInputSchema(entry: CatalogTool): z.ZodType {
+  return (entry.tool.inputSchema as unknown as z.ZodType | undefined) ?? z.object({});
+}

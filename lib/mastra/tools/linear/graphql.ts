@@ -1,0 +1,11 @@
+import "server-only";
+import { callProvider } from "../provider-call";
+
+/** One GraphQL request to Linear as this user; GraphQL errors become exceptions with Linear's message. */
+export async function linearQuery<T>(userId: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await callProvider(userId, "linear", { path: "/graphql", method: "POST", body: { query, variables }, headers: { "content-type": "application/json" } });
+  const body = response.body as { data?: T; errors?: { message: string }[] } | undefined;
+  if (body?.errors?.length) throw new Error(`Linear: ${body.errors.map((error) => error.message).join("; ")}`);
+  if (response.status !== 200 || !body?.data) throw new Error(`Linear answered HTTP ${response.status}`);
+  return body.data;
+}

@@ -1,0 +1,81 @@
+import "server-only";
+import { createStep, createWorkflow } from "@mastra/core/workflows";
+import { z } from "zod";
+import { githubErrorMessage, githubFor } from "@/lib/github/client";
+import { userIdFrom } from "../context";
+import { workflowOptions } from "./options";
+import { createLinearProject } from "../tools/linear/create-project";
+import { createSlackChannel } from "../tools/slack/tools";
+
+export const projectSetupInput = z.object({
+  projectName: z.string().min(1).max(80).describe("Name for the Linear project and the Slack channel"),
+  repository: z.object({
+    owner: z.string().min(1).max(100).describe("Your GitHub login, or an organization you can create repositories in"),
+    name: z.string().regex(/^[\w.-]{1,100}$/, { message: "letters, digits, '.', '-' and '_' only" }).describe("New repository name"),
+  }),
+  private: z.boolean().default(true).describe("Create a private repository"),
+});
+
+const repositoryOutput = z.object({ repositoryUrl: z.string(), fullName: z.string() });
+const trackingOutput = repositoryOutput.extend({ projectId: z.string(), projectUrl: z.string() });
+const setupOutput = trackingOutput.extend({ channelId: z.string(), channelName: z.string() });
+
+const createRepository = createStep({
+  id: "create-repository",
+  description: "Create the GitHub repository",
+  inputSchema: projectSetupInput,
+  outputSchema: repositoryOutput,
+  execute: async ({ inputData, requestContext }) => {
+    const github = await githubFor(userIdFrom(requestContext));
+    const { owner, name } = inputData.repository;
+    try {
+      const { data: me } = await github.users.getAuthenticated();
+      const { data } =
+        me.login.toLowerCase() === owner.toLowerCase()
+          ? await github.repos.createForAuthenticatedUser({ name, private: inputData.private, auto_init: true })
+          : await github.repos.createInOrg({ org: owner, name, private: inputData.private, auto_init: true });
+      return { repositoryUrl: data.html_url, fullName: data.full_name };
+    } catch (error) {
+      throw new Error(githubErrorMessage(error));
+    }
+  },
+});
+
+const createTracking = createStep({
+  id: "create-linear-project",
+  description: "Create the Linear project",
+  inputSchema: repositoryOutput,
+  outputSchema: trackingOutput,
+  execute: async ({ inputData, requestContext, getInitData }) => {
+    const { projectName } = getInitData<z.infer<typeof projectSetupInput>>();
+    const project = await createLinearProject(userIdFrom(requestContext), { name: projectName, description: `Tracking for ${inputData.fullName}` });
+    return { ...inputData, projectId: project.id, projectUrl: project.url };
+  },
+});
+
+const createChannel = createStep({
+  id: "create-slack-channel",
+  description: "Create the Slack channel",
+  inputSchema: trackingOutput,
+  outputSchema: setupOutput,
+  execute: async ({ inputData, requestContext, getInitData }) => {
+    const { projectName } = getInitData<z.infer<typeof projectSetupInput>>();
+    const channel = await createSlackChannel(userIdFrom(requestContext), projectName, false);
+    return { ...inputData, channelId: channel.channelId, channelName: channel.name };
+  },
+});
+
+/** The seed's multi-service setup: a GitHub repository, a Linear project and a Slack channel, in that order. */
+export const projectSetup = createWorkflow({
+  id: "project-setup",
+  description: "Set up a new project across GitHub, Linear and Slack.",
+  inputSchema: projectSetupInput,
+  outputSchema: setupOutput,
+  options: workflowOptions,
+})
+  .then(createRepository)
+  .then(createTracking)
+  .then(createChannel)
+  .commit();
+
+export const projectSetupSteps = [createRepository.id, createTracking.id, createChannel.id];

@@ -1,0 +1,78 @@
+import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { httpRequest } from "@/lib/http/client";
+import { BlockedRequestError, isForbiddenAddress } from "@/lib/http/ssrf";
+
+let server: Server;
+let port: number;
+const seen: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    seen.push(request.url ?? "");
+    if (request.url === "/to-metadata") return response.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
+    if (request.url === "/to-loopback") return response.writeHead(301, { location: "http://127.0.0.2:9/" }).end();
+    if (request.url === "/to-localhost") return response.writeHead(307, { location: `http://localhost:${port}/ok` }).end();
+    if (request.url === "/hop") return response.writeHead(302, { location: "/ok" }).end();
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, path: request.url }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  seen.length = 0;
+  process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
+});
+
+const guarded = (url: string) => httpRequest({ url, guard: true, retry: false, timeoutMs: 5000 });
+
+describe("the SSRF guard", () => {
+  it.each(["127.0.0.2", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:a9fe:a9fe"])(
+    "treats %s as forbidden",
+    (address) => {
+      expect(isForbiddenAddress(address)).toBe(true);
+    },
+  );
+
+  it.each(["93.184.216.34", "140.82.112.3", "2606:4700:4700::1111"])("lets public %s through", (address) => {
+    expect(isForbiddenAddress(address)).toBe(false);
+  });
+
+  it("allows a host listed in HTTP_TOOL_ALLOWED_HOSTS", async () => {
+    const response = await guarded(`http://127.0.0.1:${port}/ok`);
+    expect(response.body).toEqual({ ok: true, path: "/ok" });
+    const hopped = await guarded(`http://127.0.0.1:${port}/hop`);
+    expect(hopped.body).toEqual({ ok: true, path: "/ok" });
+  });
+
+  it.each([
+    ["a loopback literal", () => `http://127.0.0.2:${port}/`],
+    ["the metadata address", () => "http://169.254.169.254/latest/meta-data/"],
+    ["IPv6 loopback", () => `http://[::1]:${port}/`],
+    ["IPv4-mapped IPv6 loopback", () => `http://[::ffff:127.0.0.1]:${port}/`],
+    ["a DNS name resolving to loopback", () => `http://localhost:${port}/ok`],
+  ])("refuses %s before connecting", async (_label, url) => {
+    await expect(guarded(url())).rejects.toBeInstanceOf(BlockedRequestError);
+    expect(seen).toEqual([]);
+  });
+
+  it.each([
+    ["the metadata address", "/to-metadata"],
+    ["a loopback address", "/to-loopback"],
+    ["a name that resolves to loopback", "/to-localhost"],
+  ])("refuses a redirect to %s", async (_label, path) => {
+    await expect(guarded(`http://127.0.0.1:${port}${path}`)).rejects.toBeInstanceOf(BlockedRequestError);
+    expect(seen).toEqual([path]);
+  });
+
+  it("refuses other schemes", async () => {
+    await expect(guarded("file:///etc/passwd")).rejects.toThrow(/Only http and https/);
+  });
+
+  it("refuses everything private when nothing is allowed", async () => {
+    process.env.HTTP_TOOL_ALLOWED_HOSTS = "";
+    await expect(guarded(`http://127.0.0.1:${port}/ok`)).rejects.toBeInstanceOf(BlockedRequestError);
+    expect(seen).toEqual([]);
+  });
+});
