@@ -35,15 +35,15 @@ const user = {
   email: null,
 };
 
-function repository(id: number, name: string, isPrivate: boolean) {
+function repository(id: number, name: string, isPrivate: boolean, owner = "octocat") {
   return {
     id,
     node_id: `R_${id}`,
     name,
-    full_name: `octocat/${name}`,
+    full_name: `${owner}/${name}`,
     private: isPrivate,
-    owner: { login: "octocat", id: user.id, type: "User" },
-    html_url: `https://github.com/octocat/${name}`,
+    owner: { login: owner, id: owner === "octocat" ? user.id : 9919, type: owner === "octocat" ? "User" : "Organization" },
+    html_url: `https://github.com/${owner}/${name}`,
     description: `${name} repository`,
     fork: false,
     visibility: isPrivate ? "private" : "public",
@@ -69,6 +69,10 @@ export class FakeGitHub {
   readonly hooks = new Map<number, Hook>();
   readonly sentDeliveries: SentDelivery[] = [];
   readonly createdIssues: { owner: string; repo: string; number: number; title: string; body?: string; labels: string[]; assignees: string[] }[] = [];
+  readonly labelsAdded: { owner: string; repo: string; number: number; labels: string[] }[] = [];
+  /** Files changed by each seeded pull request, keyed by "owner/repo#number". */
+  readonly pullRequestFiles = new Map<string, string[]>([["octocat/hello-world#7", ["docs/guide.md", "src/index.ts", ".github/workflows/ci.yml", "tests/index.test.ts"]]]);
+  private nextRepoId = 2_000_000;
   private nextHookId = 400_000_000;
   server: Server | undefined;
   url = "";
@@ -148,6 +152,10 @@ export class FakeGitHub {
     const grant = /^DELETE \/applications\/([^/]+)\/grant$/.exec(route);
     if (grant) return this.revokeGrant(request, decodeURIComponent(grant[1]!), response);
 
+    const create = route === "POST /user/repos" ? user.login : /^POST \/orgs\/([^/]+)\/repos$/.exec(route)?.[1];
+    if (create) return this.createRepository(request, response, decodeURIComponent(create));
+    if (route === "GET /search/issues") return this.searchIssues(request, url, response);
+
     const repoRoute = /^(GET|POST|DELETE|PATCH) \/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(route);
     if (repoRoute) return this.repositoryApi(request, response, repoRoute[1]!, decodeURIComponent(repoRoute[2]!), decodeURIComponent(repoRoute[3]!), repoRoute[4] ?? "");
 
@@ -160,6 +168,8 @@ export class FakeGitHub {
         hooks: [...this.hooks.values()].map(({ config, ...hook }) => ({ ...hook, config: { url: config.url, content_type: config.content_type } })),
         sentDeliveries: this.sentDeliveries,
         createdIssues: this.createdIssues,
+        labelsAdded: this.labelsAdded,
+        repos: this.repos.map((repo) => repo.full_name),
       });
     }
     if (route === "POST /_fake/config") {
@@ -266,6 +276,27 @@ export class FakeGitHub {
       response.writeHead(204).end();
       return;
     }
+    if (method === "GET" && rest === "/issues") {
+      return send(
+        response,
+        200,
+        this.createdIssues
+          .filter((issue) => issue.owner === owner && issue.repo === name)
+          .map((issue) => ({ number: issue.number, title: issue.title, state: "open", html_url: `https://github.com/${owner}/${name}/issues/${issue.number}`, labels: issue.labels.map((label) => ({ name: label })) })),
+      );
+    }
+    const files = /^\/pulls\/(\d+)\/files$/.exec(rest);
+    if (method === "GET" && files) {
+      const changed = this.pullRequestFiles.get(`${owner}/${name}#${files[1]}`);
+      if (!changed) return send(response, 404, { message: "Not Found" });
+      return send(response, 200, changed.map((filename, index) => ({ sha: `${index}`.padStart(40, "0"), filename, status: "modified", additions: 3, deletions: 1, changes: 4 })));
+    }
+    const labels = /^\/issues\/(\d+)\/labels$/.exec(rest);
+    if (method === "POST" && labels) {
+      const body = JSON.parse((await readBody(request)) || "{}") as { labels?: string[] };
+      this.labelsAdded.push({ owner, repo: name, number: Number(labels[1]), labels: body.labels ?? [] });
+      return send(response, 200, (body.labels ?? []).map((label, index) => ({ id: index + 1, name: label, color: "ededed", default: false })));
+    }
     if (method === "POST" && rest === "/issues") {
       const body = JSON.parse((await readBody(request)) || "{}") as { title?: string; body?: string; labels?: string[]; assignees?: string[] };
       if (!body.title) return send(response, 422, { message: "Validation Failed", errors: [{ resource: "Issue", field: "title", code: "missing_field" }] });
@@ -285,6 +316,28 @@ export class FakeGitHub {
       });
     }
     return send(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+  }
+
+  private async createRepository(request: IncomingMessage, response: ServerResponse, owner: string): Promise<void> {
+    if (!this.authenticated(request)) return send(response, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+    const body = JSON.parse((await readBody(request)) || "{}") as { name?: string; private?: boolean };
+    if (!body.name) return send(response, 422, { message: "Repository creation failed.", errors: [{ resource: "Repository", code: "missing_field", field: "name" }] });
+    if (this.repos.some((repo) => repo.owner.login === owner && repo.name === body.name)) {
+      return send(response, 422, { message: "Repository creation failed.", errors: [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }] });
+    }
+    const created = repository(this.nextRepoId++, body.name, body.private ?? false, owner);
+    this.repos.push(created);
+    return send(response, 201, created);
+  }
+
+  private searchIssues(request: IncomingMessage, url: URL, response: ServerResponse): void {
+    if (!this.authenticated(request)) return send(response, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+    const words = (url.searchParams.get("q") ?? "").split(/\s+/).filter((word) => word && !word.includes(":")).map((word) => word.toLowerCase());
+    const seeded = [{ owner: "octocat", repo: "hello-world", number: 1347, title: "Found a bug in the webhook handler", pull: false }, ...this.createdIssues.map((issue) => ({ ...issue, pull: false }))];
+    const items = seeded
+      .filter((issue) => words.every((word) => issue.title.toLowerCase().includes(word)))
+      .map((issue) => ({ number: issue.number, title: issue.title, state: "open", html_url: `https://github.com/${issue.owner}/${issue.repo}/issues/${issue.number}`, repository_url: `${this.url}/repos/${issue.owner}/${issue.repo}` }));
+    send(response, 200, { total_count: items.length, incomplete_results: false, items });
   }
 
   private consentPage(url: URL, response: ServerResponse): void {

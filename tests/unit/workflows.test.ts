@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from "node:fs";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { webhookDeliveries, workflowRuns } from "@/db/schema";
+import { env } from "@/lib/env";
+import { connectWebhooksToWorkflows } from "@/lib/mastra/webhook-trigger";
+import { failInterruptedRuns, getWorkflowRun, RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { labelsFor } from "@/lib/mastra/workflows/triage-pull-request";
+import { insertAccepted } from "@/lib/webhooks/deliveries";
+import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
+import { connectGitHub, createUser } from "../support/helpers";
+import { LINEAR_KEY, SLACK_TOKEN, startServices, type Services } from "../support/services";
+import { pushPayload } from "../support/signers";
+
+let services: Services;
+let userId: string;
+
+beforeAll(async () => {
+  services = await startServices();
+  userId = (await createUser("workflows")).id;
+  await connectGitHub(userId);
+  connectWebhooksToWorkflows();
+});
+afterAll(() => services.close());
+
+const setupInput = (name: string) => ({ projectName: `Rocket ${name}`, repository: { owner: "octocat", name: `rocket-${name}` } });
+
+describe("project-setup", () => {
+  it("creates the repository, the Linear project and the Slack channel, recording each step", async () => {
+    const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("one"));
+    const run = await finished;
+    expect(run).toMatchObject({ id: runId, status: "success", trigger: "manual", error: null });
+    expect(run.output).toMatchObject({ fullName: "octocat/rocket-one", channelName: "rocket-one", projectUrl: expect.stringContaining("https://linear.app/") });
+    const { steps } = getWorkflowRun(userId, runId)!;
+    expect(steps.map((step) => [step.stepId, step.status])).toEqual([
+      ["create-repository", "success"],
+      ["create-linear-project", "success"],
+      ["create-slack-channel", "success"],
+    ]);
+    expect(steps.every((step) => step.startedAt && step.endedAt && step.endedAt >= step.startedAt)).toBe(true);
+    expect(services.github.repos.map((repo) => repo.full_name)).toContain("octocat/rocket-one");
+    expect(services.slack.channels.map((channel) => channel.name)).toContain("rocket-one");
+  });
+
+  it("says which steps succeeded, with their outputs, and which failed and why", async () => {
+    services.slack.failures.set("conversations.create", { error: "restricted_action", status: 200 });
+    try {
+      const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("two"));
+      const run = await finished;
+      expect(run.status).toBe("failed");
+      expect(run.error).toContain("restricted_action");
+      const { steps } = getWorkflowRun(userId, runId)!;
+      expect(steps.map((step) => [step.stepId, step.status])).toEqual([
+        ["create-repository", "success"],
+        ["create-linear-project", "success"],
+        ["create-slack-channel", "failed"],
+      ]);
+      expect(steps[0]!.output).toMatchObject({ fullName: "octocat/rocket-two" });
+      expect(steps[2]!.error).toBe("Slack conversations.create failed: restricted_action");
+    } finally {
+      services.slack.failures.clear();
+    }
+  });
+
+  it("refuses input that does not match the schema, per field", async () => {
+    await expect(startWorkflowRun(userId, "project-setup", { projectName: "", repository: { owner: "octocat", name: "bad name" } })).rejects.toBeInstanceOf(RunInputError);
+  });
+
+  it("keeps runs of other users out of reach", async () => {
+    const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("three"));
+    await finished;
+    const stranger = await createUser("stranger");
+    expect(getWorkflowRun(stranger.id, runId)).toBeUndefined();
+  });
+});
+
+describe("webhook-triggered workflows", () => {
+  function deliver(event: string, body: string): number {
+    return insertAccepted({
+      userId,
+      providerId: "github",
+      dedupeKey: `wf:${crypto.randomUUID()}`,
+      deliveryId: crypto.randomUUID(),
+      event,
+      receivedAt: Date.now(),
+      headers: {},
+      body,
+      bodyBytes: body.length,
+      verified: true,
+      status: "received",
+      nextAttemptAt: Date.now(),
+    })!;
+  }
+
+  it("a push runs process-github-push, which opens an issue for a TODO: commit, and links run and delivery", async () => {
+    const id = deliver("push", pushPayload({ commits: 2, message: "Add retries\n\nTODO: cap the retry budget" }));
+    await processDueDeliveries();
+    const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+    expect(delivery.status).toBe("processed");
+    expect(delivery.workflowRunId).toBeTruthy();
+    const { run, steps } = getWorkflowRun(userId, delivery.workflowRunId!)!;
+    expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success" });
+    expect(steps[0]!.output).toMatchObject({ repository: "octocat/hello-world", branch: "main", commitCount: 2, todos: [{ text: "cap the retry budget" }] });
+    expect(services.github.createdIssues.at(-1)).toMatchObject({ title: "TODO: cap the retry budget", labels: ["todo"] });
+  });
+
+  it("a pull_request runs triage-pull-request, which labels it by the changed paths", async () => {
+    const id = deliver("pull_request", JSON.stringify({ action: "opened", number: 7, repository: { full_name: "octocat/hello-world" } }));
+    await processDueDeliveries();
+    const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+    expect(delivery.status).toBe("processed");
+    expect(services.github.labelsAdded.at(-1)).toEqual({ owner: "octocat", repo: "hello-world", number: 7, labels: ["ci", "code", "documentation", "tests"] });
+  });
+
+  it("a failing workflow fails the attempt (so it is retried) and still links the run", async () => {
+    const id = deliver("pull_request", JSON.stringify({ action: "opened", number: 999, repository: { full_name: "octocat/hello-world" } }));
+    await processDueDeliveries();
+    const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+    expect(delivery).toMatchObject({ status: "received", attempts: 1 });
+    expect(delivery.lastError).toContain("GitHub answered 404");
+    expect(delivery.workflowRunId).toBeTruthy();
+  });
+
+  it("labels by path rules", () => {
+    expect(labelsFor(["README.md", "package-lock.json", "lib/x.ts", "e2e/a.spec.ts"])).toEqual(["code", "dependencies", "documentation", "tests"]);
+    expect(labelsFor(["assets/logo.png"])).toEqual([]);
+  });
+});
+
+describe("run history", () => {
+  it("marks runs interrupted by a restart as failed", () => {
+    db().insert(workflowRuns).values({ id: "interrupted-run", userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now() }).run();
+    expect(failInterruptedRuns()).toBeGreaterThanOrEqual(1);
+    expect(getWorkflowRun(userId, "interrupted-run")!.run).toMatchObject({ status: "failed", error: expect.stringContaining("restarted") });
+  });
+
+  it("never writes a token or key to the database", () => {
+    const path = env().DATABASE_PATH;
+    const raw = [path, `${path}-wal`].filter(existsSync).map((file) => readFileSync(file).toString("latin1")).join("\n");
+    expect(raw).toContain("create-slack-channel"); // the scan sees run history
+    for (const secret of [...services.github.issuedAccessTokens, SLACK_TOKEN, LINEAR_KEY]) expect(raw.includes(secret)).toBe(false);
+  });
+});
