@@ -10,7 +10,7 @@ export async function createUser(name = "user") {
 }
 
 /** Starts the fake GitHub and points the GitHub provider at it through the same variables a deployment sets. */
-export async function useFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+export async function startGitHubFake(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const fake = await startFakeGitHub(options);
   process.env.GITHUB_BASE_URL = fake.url;
   process.env.GITHUB_API_URL = fake.url;

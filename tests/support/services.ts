@@ -3,7 +3,7 @@ import { startFakeNotion, type FakeNotion } from "@/e2e/fakes/notion";
 import { startFakeOpenWeather, type FakeOpenWeather } from "@/e2e/fakes/openweather";
 import { startFakeSlack, type FakeSlack } from "@/e2e/fakes/slack";
 import type { FakeGitHub } from "@/e2e/fakes/github";
-import { useFakeGitHub } from "./helpers";
+import { startGitHubFake } from "./helpers";
 
 export const SLACK_TOKEN = "xoxb-test-0000-slack-bot-token";
 export const LINEAR_KEY = "lin_api_testkey0000000000000000";
@@ -14,7 +14,7 @@ export type Services = { github: FakeGitHub; slack: FakeSlack; linear: FakeLinea
 
 /** Every outside service as a local fake, wired through the variables a deployment would set. */
 export async function startServices(): Promise<Services> {
-  const [github, slack, linear, notion, weather] = await Promise.all([useFakeGitHub(), startFakeSlack(), startFakeLinear(), startFakeNotion(), startFakeOpenWeather()]);
+  const [github, slack, linear, notion, weather] = await Promise.all([startGitHubFake(), startFakeSlack(), startFakeLinear(), startFakeNotion(), startFakeOpenWeather()]);
   Object.assign(process.env, {
     SLACK_API_URL: slack.url,
     SLACK_BOT_TOKEN: SLACK_TOKEN,

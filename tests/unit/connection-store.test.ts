@@ -9,12 +9,12 @@ import { ConnectionError } from "@/lib/connections/errors";
 import { findConnection, listConnections, unsealFrom } from "@/lib/connections/store";
 import { getAccessToken } from "@/lib/connections/tokens";
 import type { FakeGitHub } from "@/e2e/fakes/github";
-import { connectGitHub, createUser, useFakeGitHub } from "../support/helpers";
+import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 
 let fake: FakeGitHub;
 
 beforeAll(async () => {
-  fake = await useFakeGitHub({ expiringTokens: true });
+  fake = await startGitHubFake({ expiringTokens: true });
 });
 afterAll(() => fake.close());
 

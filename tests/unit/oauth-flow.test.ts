@@ -6,12 +6,12 @@ import { connections, oauthStates } from "@/db/schema";
 import { listConnections } from "@/lib/connections/store";
 import { beginAuthorization, completeAuthorization, OAuthFlowError, STATE_TTL_MS } from "@/lib/oauth/flow";
 import type { FakeGitHub } from "@/e2e/fakes/github";
-import { connectGitHub, createUser, decide, useFakeGitHub } from "../support/helpers";
+import { connectGitHub, createUser, decide, startGitHubFake } from "../support/helpers";
 
 let fake: FakeGitHub;
 
 beforeAll(async () => {
-  fake = await useFakeGitHub();
+  fake = await startGitHubFake();
 });
 afterAll(() => fake.close());
 

@@ -13,14 +13,14 @@ import { rotateSealedColumns } from "@/lib/crypto/rotate";
 import { env, resetEnvCache } from "@/lib/env";
 import { beginAuthorization } from "@/lib/oauth/flow";
 import type { FakeGitHub } from "@/e2e/fakes/github";
-import { connectGitHub, createUser, useFakeGitHub } from "../support/helpers";
+import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 
 let fake: FakeGitHub;
 let stripe: Server;
 const stripeKey = `sk_test_${randomBytes(24).toString("hex")}`;
 
 beforeAll(async () => {
-  fake = await useFakeGitHub({ expiringTokens: true });
+  fake = await startGitHubFake({ expiringTokens: true });
   stripe = createServer((request, response) => {
     const ok = request.headers.authorization === `Bearer ${stripeKey}`;
     response.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify(ok ? { object: "balance" } : { error: { type: "invalid_request_error" } }));

@@ -4,13 +4,13 @@ import { endpointSecrets, findEndpoint, listEndpoints } from "@/lib/webhooks/end
 import { deleteRegistered, listAdminRepositories, pingGitHubHook, registerGitHubHook, registerStripeEndpoint, RegistrationError } from "@/lib/webhooks/registration";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import { startFakeStripe, type FakeStripe } from "@/e2e/fakes/stripe";
-import { connectGitHub, createUser, useFakeGitHub } from "../support/helpers";
+import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 
 let github: FakeGitHub;
 let stripe: FakeStripe;
 
 beforeAll(async () => {
-  github = await useFakeGitHub();
+  github = await startGitHubFake();
   stripe = await startFakeStripe();
   process.env.STRIPE_API_URL = stripe.url;
 });
