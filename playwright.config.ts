@@ -10,10 +10,14 @@ function freePort(): string {
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_GITHUB_PORT ??= freePort();
 process.env.E2E_OPENWEATHER_PORT ??= freePort();
+process.env.E2E_SLACK_PORT ??= freePort();
+process.env.E2E_LINEAR_PORT ??= freePort();
 const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
 /** Fakes of outside services (e2e/fakes), reached through the same variables a deployment sets. */
 const fakeGitHub = { url: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`, clientId: "e2e-client-id", clientSecret: "e2e-client-secret" };
 const fakeOpenWeatherUrl = `http://127.0.0.1:${process.env.E2E_OPENWEATHER_PORT}`;
+const fakeSlackUrl = `http://127.0.0.1:${process.env.E2E_SLACK_PORT}`;
+const fakeLinearUrl = `http://127.0.0.1:${process.env.E2E_LINEAR_PORT}`;
 
 const browser = findChromium();
 if (!browser) {
@@ -60,6 +64,18 @@ export default defineConfig({
       env: { FAKE_OPENWEATHER_PORT: process.env.E2E_OPENWEATHER_PORT },
     },
     {
+      command: "node e2e/fakes/slack.ts",
+      url: `${fakeSlackUrl}/_fake/state`,
+      reuseExistingServer: false,
+      env: { FAKE_SLACK_PORT: process.env.E2E_SLACK_PORT },
+    },
+    {
+      command: "node e2e/fakes/linear.ts",
+      url: `${fakeLinearUrl}/_fake/state`,
+      reuseExistingServer: false,
+      env: { FAKE_LINEAR_PORT: process.env.E2E_LINEAR_PORT },
+    },
+    {
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
@@ -75,6 +91,10 @@ export default defineConfig({
         GITHUB_CLIENT_SECRET: fakeGitHub.clientSecret,
         OPENWEATHER_API_URL: fakeOpenWeatherUrl,
         GITHUB_WEBHOOK_SECRET: "e2e-github-webhook-secret",
+        SLACK_API_URL: fakeSlackUrl,
+        SLACK_BOT_TOKEN: "xoxb-e2e-slack-bot-token",
+        LINEAR_API_URL: fakeLinearUrl,
+        LINEAR_API_KEY: "lin_api_e2e0000000000000000000",
       },
     },
   ],

@@ -3,6 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { pushPayload } from "../tests/support/signers";
 import { signIn } from "./support/accounts";
 import { fakeGitHubState } from "./support/fakes";
+import { ensureGitHubConnected } from "./support/github";
 
 test.describe.configure({ mode: "serial" });
 
@@ -75,10 +76,7 @@ test("a redelivery is acknowledged once, and a badly signed delivery is shown as
 });
 
 test("register a hook on a repository of GitHub; GitHub records it and its ping arrives verified", async ({ page, request }) => {
-  await page.goto("/connections");
-  await page.getByTestId("provider-github").getByRole("link", { name: "Connect GitHub" }).click();
-  await page.getByRole("button", { name: "Authorize octocat" }).click();
-  await expect(page.locator("main [role=status]")).toHaveText("Connected GitHub as @octocat.");
+  await ensureGitHubConnected(page);
 
   await page.goto("/webhooks");
   await page.getByRole("combobox", { name: "Repository", exact: true }).selectOption("octocat/hello-world");
