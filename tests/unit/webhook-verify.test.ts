@@ -28,6 +28,19 @@ describe("GitHub X-Hub-Signature-256", () => {
     expect(await verifyDelivery("github-hmac-sha256", request(body, headers, ["new-secret"]))).toMatchObject({ ok: false, status: 401 });
   });
 
+  it("verifies the raw bytes of a body that is not valid UTF-8, with the previous secret too", async () => {
+    const body = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]); // {"a":"<invalid UTF-8>"}
+    expect(body.toString("utf8") === body.toString("latin1")).toBe(false);
+    const signed = (secret: string) => ({ "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}` });
+    const raw = (headers: Record<string, string>, secrets: string[]): SignedRequest => ({ body, headers: new Headers(headers), secrets, nowSeconds: now() });
+    expect(await verifyDelivery("github-hmac-sha256", raw(signed("current"), ["current"]))).toEqual({ ok: true });
+    expect(await verifyDelivery("github-hmac-sha256", raw(signed("previous"), ["current", "previous"]))).toEqual({ ok: true });
+    expect(await verifyDelivery("github-hmac-sha256", raw(signed("other"), ["current", "previous"]))).toMatchObject({ ok: false, status: 401 });
+    // Signed over the UTF-8 decoding (replacement characters) it must not match: the bytes are what counts.
+    const decoded = { "x-hub-signature-256": `sha256=${createHmac("sha256", "current").update(body.toString("utf8")).digest("hex")}` };
+    expect(await verifyDelivery("github-hmac-sha256", raw(decoded, ["current"]))).toMatchObject({ ok: false, status: 401 });
+  });
+
   it.each([
     [{}, 400, "missing X-Hub-Signature-256 header"],
     [{ "x-hub-signature-256": "sha256=abc" }, 401, /malformed/],
