@@ -1,6 +1,8 @@
 import "server-only";
+import { isIP } from "node:net";
 import { z } from "zod";
 import { resolveEmbeddedSecrets } from "./embedded-secrets";
+import type { Provider, WebhookScheme } from "./providers/schema";
 
 const booleanFlag = z
   .enum(["true", "false", "1", "0", ""])
@@ -15,6 +17,21 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value ? value : undefined));
+
+const hostName = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
+/** Host names or IP addresses, comma-separated, as compared with a URL's host (no scheme, port or path). */
+const hostList = z
+  .string()
+  .default("")
+  .transform((value) => value.split(",").map((host) => host.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.string().refine((host) => isIP(host) !== 0 || hostName.test(host), {
+        message: "expected comma-separated host names or IP addresses (no scheme, port or path), e.g. 127.0.0.1,api.internal.example",
+      }),
+    ),
+  );
 
 /** Every variable Patchbay reads, in one place. README's configuration table mirrors this schema. */
 export const envSchema = z.object({
@@ -57,7 +74,14 @@ export const envSchema = z.object({
   /** Refused deliveries kept per endpoint; older refusals are dropped so garbage cannot fill the disk. */
   WEBHOOK_REJECTED_CAP: z.coerce.number().int().min(10).default(1000),
   WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
+  /** Failed sign-ins per (address, email) within 15 minutes before that pair is blocked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Failed sign-ins from one address, whatever the email, before the address is blocked; unset: 4 x LOGIN_MAX_FAILURES. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).optional(),
+  /** true: the app runs behind a reverse proxy that sets X-Forwarded-For, so the client address is read from it. */
+  TRUST_PROXY: booleanFlag,
+  /** Hosts the outbound HTTP client may reach even when they resolve to private or loopback addresses. */
+  HTTP_TOOL_ALLOWED_HOSTS: hostList,
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -113,6 +137,52 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 export function readVariable(name: string, source: Record<string, string | undefined> = process.env): string | undefined {
   const value = z.string().trim().optional().parse(source[name]);
   return value ? value : undefined;
+}
+
+function httpUrlError(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "expected an absolute http(s) URL";
+  }
+  return url.protocol === "http:" || url.protocol === "https:" ? undefined : `expected an http(s) URL, not ${url.protocol}`;
+}
+
+/** What a webhook signing secret of each scheme must look like (checked again when each delivery is verified). */
+const webhookSecretFormats: Record<WebhookScheme, { pattern: RegExp; expected: string }> = {
+  "github-hmac-sha256": { pattern: /^\S(.*\S)?$/, expected: "the webhook secret set on the GitHub hook" },
+  stripe: { pattern: /^whsec_\S+$/, expected: "the endpoint's signing secret, which starts with whsec_" },
+  "slack-v0": { pattern: /^\S+$/, expected: "the app's signing secret (Basic Information → App Credentials), without spaces" },
+  "standard-webhooks": {
+    pattern: /^(whsec_)?(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/,
+    expected: "base64 of the secret bytes, optionally prefixed with whsec_",
+  },
+};
+
+/**
+ * The variables that provider declarations name (built-in and PROVIDERS_FILE ones): URL overrides
+ * must be http(s) URLs and webhook signing secrets (and their *_PREVIOUS) must fit their scheme.
+ * They are read on demand through readVariable(); this runs at start-up so a bad value stops
+ * start-up with one line instead of failing on first use. Throws EnvError.
+ */
+export function checkProviderVariables(providers: readonly Provider[], source: Record<string, string | undefined> = process.env): void {
+  for (const provider of providers) {
+    for (const [name, url] of Object.entries(provider.urls)) {
+      const value = url.env && readVariable(url.env, source);
+      const problem = value && httpUrlError(value);
+      if (problem) throw new EnvError(`Invalid environment variable ${url.env}: ${problem} for ${provider.name}'s ${name} origin, e.g. ${url.default}`);
+    }
+    if (provider.webhooks) {
+      const format = webhookSecretFormats[provider.webhooks.scheme];
+      for (const variable of [provider.webhooks.secretEnv, `${provider.webhooks.secretEnv}_PREVIOUS`]) {
+        const value = readVariable(variable, source);
+        if (value && (!format.pattern.test(value) || value === "whsec_")) {
+          throw new EnvError(`Invalid environment variable ${variable}: expected ${format.expected}`);
+        }
+      }
+    }
+  }
 }
 
 let cached: Env | undefined;

@@ -1,17 +1,28 @@
 import "server-only";
 import { db } from "@/db/client";
-import { env, EnvError } from "./env";
+import { checkProviderVariables, env, EnvError, type Env } from "./env";
 import { log } from "./log";
-import { listProviders, ProviderConfigError } from "./providers";
+import { listProviders, ProviderConfigError, type Provider } from "./providers";
 import { connectWebhooksToWorkflows } from "./mastra/webhook-trigger";
 import { failInterruptedRuns } from "./mastra/workflow-runs";
 import { startDispatcher } from "./webhooks/dispatcher";
 
+/**
+ * Validates the whole configuration: the variables in lib/env.ts, PROVIDERS_FILE, and the
+ * variables the provider declarations name (URL overrides, webhook secrets) that are otherwise
+ * read on demand. Throws EnvError or ProviderConfigError, whose message is one line.
+ */
+export function checkConfiguration(source: Record<string, string | undefined> = process.env): { config: Env; providers: Provider[] } {
+  const config = env();
+  const providers = listProviders();
+  checkProviderVariables(providers, source);
+  return { config, providers };
+}
+
 /** Fails fast, with one line, on a bad variable or a bad PROVIDERS_FILE entry. */
 export function startServer(): void {
   try {
-    const config = env();
-    const providers = listProviders();
+    const { config, providers } = checkConfiguration();
     db();
     const interrupted = failInterruptedRuns();
     if (interrupted > 0) log.warn(`${interrupted} workflow runs were interrupted by the last restart and are marked failed`);

@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadEnv, parseEnv } from "@/lib/env";
+import { checkProviderVariables, loadEnv, parseEnv } from "@/lib/env";
+import { providerSchema } from "@/lib/providers/schema";
+import { github } from "@/lib/providers/github";
+import { slack } from "@/lib/providers/slack";
+import { standardWebhooks } from "@/lib/providers/standard-webhooks";
+import { stripe } from "@/lib/providers/stripe";
 
 const key = Buffer.alloc(32, 1).toString("base64");
 const secret = "s".repeat(40);
@@ -38,6 +43,9 @@ describe("environment", () => {
     ["AUTH_SECRET", "short", /^Invalid environment variable AUTH_SECRET: expected at least 32 characters/],
     ["ALLOW_SIGNUP", "maybe", /^Invalid environment variable ALLOW_SIGNUP/],
     ["LOGIN_MAX_FAILURES", "0", /^Invalid environment variable LOGIN_MAX_FAILURES/],
+    ["TRUST_PROXY", "yes", /^Invalid environment variable TRUST_PROXY/],
+    ["HTTP_TOOL_ALLOWED_HOSTS", "127.0.0.1,http://api.internal", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names or IP addresses/],
+    ["HTTP_TOOL_ALLOWED_HOSTS", "localhost:8080", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names/],
   ])("rejects a bad %s with one line naming it", (name, value, message) => {
     let thrown: Error | undefined;
     try {
@@ -67,5 +75,57 @@ describe("environment", () => {
     const env = loadEnv({ DATA_DIR: dir, AUTH_SECRET: secret, ENCRYPTION_KEY: key });
     expect(env.ENCRYPTION_KEY).toBe(key);
     expect(() => statSync(join(dir, "secrets.json"))).toThrow();
+  });
+});
+
+describe("variables named by provider declarations", () => {
+  const builtIn = [github, slack, stripe, standardWebhooks].map((declaration) => providerSchema.parse(declaration));
+  const acme = providerSchema.parse({
+    id: "acme",
+    name: "Acme CRM",
+    urls: { api: { default: "https://api.acme.example", env: "ACME_API_URL" } },
+    apiBaseUrl: "{api}/v2",
+    apiKey: { env: "ACME_API_KEY", placement: { in: "header", name: "x-api-key" } },
+  });
+
+  function problem(source: Record<string, string>): string | undefined {
+    try {
+      checkProviderVariables([...builtIn, acme], source);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  it("accepts good values and unset ones", () => {
+    expect(problem({})).toBeUndefined();
+    expect(
+      problem({
+        SLACK_BASE_URL: "http://127.0.0.1:4010",
+        SLACK_API_URL: "https://slack.com/api/",
+        STRIPE_API_URL: " https://api.stripe.com ",
+        ACME_API_URL: "https://acme.internal/api",
+        GITHUB_WEBHOOK_SECRET: "any secret at all",
+        SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5",
+        STRIPE_WEBHOOK_SECRET: "whsec_abc123",
+        STRIPE_WEBHOOK_SECRET_PREVIOUS: "whsec_old",
+        STANDARD_WEBHOOKS_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        STANDARD_WEBHOOKS_SECRET_PREVIOUS: "c2VjcmV0IGJ5dGVzIGhlcmU=",
+      }),
+    ).toBeUndefined();
+  });
+
+  it.each([
+    [{ SLACK_API_URL: "slack.com/api" }, "Invalid environment variable SLACK_API_URL: expected an absolute http(s) URL for Slack's api origin, e.g. https://slack.com/api"],
+    [{ SLACK_BASE_URL: "ftp://slack.com" }, "Invalid environment variable SLACK_BASE_URL: expected an http(s) URL, not ftp: for Slack's web origin, e.g. https://slack.com"],
+    [{ STRIPE_API_URL: "not a url" }, "Invalid environment variable STRIPE_API_URL: expected an absolute http(s) URL for Stripe's api origin, e.g. https://api.stripe.com"],
+    [{ ACME_API_URL: "acme" }, "Invalid environment variable ACME_API_URL: expected an absolute http(s) URL for Acme CRM's api origin, e.g. https://api.acme.example"],
+    [{ STRIPE_WEBHOOK_SECRET: "sk_live_oops" }, "Invalid environment variable STRIPE_WEBHOOK_SECRET: expected the endpoint's signing secret, which starts with whsec_"],
+    [{ STRIPE_WEBHOOK_SECRET_PREVIOUS: "whsec_" }, "Invalid environment variable STRIPE_WEBHOOK_SECRET_PREVIOUS: expected the endpoint's signing secret, which starts with whsec_"],
+    [{ SLACK_SIGNING_SECRET: "two words" }, "Invalid environment variable SLACK_SIGNING_SECRET: expected the app's signing secret (Basic Information → App Credentials), without spaces"],
+    [{ STANDARD_WEBHOOKS_SECRET: "whsec_not base64!" }, "Invalid environment variable STANDARD_WEBHOOKS_SECRET: expected base64 of the secret bytes, optionally prefixed with whsec_"],
+    [{ STANDARD_WEBHOOKS_SECRET_PREVIOUS: "whsec_" }, "Invalid environment variable STANDARD_WEBHOOKS_SECRET_PREVIOUS: expected base64 of the secret bytes, optionally prefixed with whsec_"],
+  ])("refuses %o with one line naming the variable", (source, message) => {
+    expect(problem(source)).toBe(message);
   });
 });
