@@ -1,36 +1,74 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import type { DeliveryRow } from "./deliveries";
 import { announce } from "./events";
-import { handleDelivery, type DeliveryHandler } from "./handlers";
+import { handleDelivery, PermanentDeliveryError, type DeliveryHandler } from "./handlers";
 import { dispatcherWake } from "./wake";
 
 export const LEASE_MS = 60_000;
 const BATCH = 16;
 
+export const INTERRUPTED = "processing was interrupted (lease expired)";
+
+function triggerOf(row: { replayRequested: boolean; attempts: number }): "replay" | "retry" | "automatic" {
+  return row.replayRequested ? "replay" : row.attempts > 1 ? "retry" : "automatic";
+}
+
+type Candidate = { id: number; status: string; attempts: number; leaseUntil: number | null; replayRequested: number };
+
 /**
  * Takes up to `limit` deliveries that are due (received, next attempt reached) or whose lease has
  * expired (a process died mid-attempt), marks them processing with a fresh lease, and counts the
- * attempt. One UPDATE ... RETURNING, so two dispatchers never take the same row.
+ * attempt. An expired lease means an attempt was lost: it is recorded as failed before the new one.
+ * One immediate transaction, so two dispatchers never take the same row.
  */
 export function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): DeliveryRow[] {
   const database = db();
-  const leased = database.all<{ id: number }>(sql`
-    update webhook_deliveries
-    set status = 'processing', lease_until = ${now + leaseMs}, attempts = attempts + 1
-    where id in (
-      select id from webhook_deliveries
-      where (status = 'received' and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
-      order by next_attempt_at, id
-      limit ${limit}
-    )
-    returning id`);
-  if (leased.length === 0) return [];
-  return database.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, leased.map((row) => row.id))).all();
+  const ids = database.transaction(
+    (tx) => {
+      const due = tx.all<Candidate>(sql`
+        select id, status, attempts, lease_until as leaseUntil, replay_requested as replayRequested from webhook_deliveries
+        where (status = 'received' and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
+        order by next_attempt_at, id
+        limit ${limit}`);
+      if (due.length === 0) return [];
+      const interrupted = due.filter((row) => row.status === "processing");
+      for (const row of interrupted) {
+        // The lease start is not stored; the last renewal (lease_until - leaseMs) is the last sign of life.
+        const lastSeen = (row.leaseUntil ?? now) - leaseMs;
+        tx.insert(webhookAttempts)
+          .values({
+            deliveryId: row.id,
+            number: row.attempts,
+            trigger: triggerOf({ replayRequested: Boolean(row.replayRequested), attempts: row.attempts }),
+            startedAt: lastSeen,
+            durationMs: Math.max(0, now - lastSeen),
+            outcome: "failed",
+            error: INTERRUPTED,
+          })
+          .run();
+      }
+      const taken = due.map((row) => row.id);
+      tx.update(webhookDeliveries)
+        .set({ status: "processing", leaseUntil: now + leaseMs, attempts: sql`${webhookDeliveries.attempts} + 1` })
+        .where(inArray(webhookDeliveries.id, taken))
+        .run();
+      if (interrupted.length > 0) {
+        tx.update(webhookDeliveries)
+          .set({ lastError: INTERRUPTED })
+          .where(inArray(webhookDeliveries.id, interrupted.map((row) => row.id)))
+          .run();
+      }
+      return taken;
+    },
+    { behavior: "immediate" },
+  );
+  if (ids.length === 0) return [];
+  return database.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id)).all();
 }
 
 /** Seconds until the next try after `attempt` failed, with ±20% jitter; undefined when retries are used up. */
@@ -40,20 +78,37 @@ export function retryDelayMs(attempt: number, schedule = env().WEBHOOK_RETRY_SCH
   return Math.round(seconds * 1000 * (0.8 + 0.4 * random()));
 }
 
-async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () => number): Promise<void> {
+/** Extends the lease of a delivery still being processed by this dispatcher. */
+export function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS): boolean {
+  return (
+    db()
+      .update(webhookDeliveries)
+      .set({ leaseUntil: now + leaseMs })
+      .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "processing")))
+      .run().changes > 0
+  );
+}
+
+async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () => number, leaseMs: number): Promise<void> {
   const startedAt = now();
-  const trigger = delivery.replayRequested ? "replay" : delivery.attempts > 1 ? "retry" : "automatic";
+  const trigger = triggerOf(delivery);
+  // Heartbeat: a long workflow keeps its lease, so no other dispatcher takes the row over meanwhile.
+  const heartbeat = setInterval(() => renewLease(delivery.id, now(), leaseMs), Math.max(10, Math.floor(leaseMs / 3)));
   let outcome: Awaited<ReturnType<DeliveryHandler>> | undefined;
   let error: string | undefined;
+  let permanent = false;
   try {
     outcome = await handle(delivery);
     error = outcome.error?.slice(0, 1000);
   } catch (caught) {
     error = (caught as Error)?.message?.slice(0, 1000) || String(caught);
+    permanent = caught instanceof PermanentDeliveryError;
+  } finally {
+    clearInterval(heartbeat);
   }
   const finishedAt = now();
   const durationMs = finishedAt - startedAt;
-  const retryIn = error === undefined ? undefined : retryDelayMs(delivery.attempts);
+  const retryIn = error === undefined || permanent ? undefined : retryDelayMs(delivery.attempts);
   const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "received";
   db().transaction((tx) => {
     tx.insert(webhookAttempts)
@@ -85,17 +140,45 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   announce({ userId: delivery.userId, deliveryId: delivery.id, status });
 }
 
-export type ProcessOptions = { handle?: DeliveryHandler; now?: () => number; limit?: number };
+export type ProcessOptions = { handle?: DeliveryHandler; now?: () => number; limit?: number; leaseMs?: number; pollMs?: number };
 
-/** Processes everything that is due now; returns how many attempts it made. */
-export async function processDueDeliveries({ handle = handleDelivery, now = Date.now, limit = BATCH }: ProcessOptions = {}): Promise<number> {
+/** Resolves when the intake wakes the dispatcher or after `ms`, whichever is first. */
+function wakeOrTimeout(ms: number): { promise: Promise<void>; cancel: () => void } {
+  let cancel = () => {};
+  const promise = new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      dispatcherWake.off("wake", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    dispatcherWake.on("wake", done);
+    cancel = done;
+  });
+  return { promise, cancel };
+}
+
+/**
+ * Processes everything that is due, keeping up to `limit` attempts in flight: a slot freed by a
+ * finished attempt, a wake from the intake, or `pollMs` passing leases more, so one slow workflow
+ * does not hold back new deliveries. Returns how many attempts it made once nothing is in flight
+ * or due.
+ */
+export async function processDueDeliveries({ handle = handleDelivery, now = Date.now, limit = BATCH, leaseMs = LEASE_MS, pollMs = 1000 }: ProcessOptions = {}): Promise<number> {
   let total = 0;
+  const inFlight = new Set<Promise<void>>();
   for (;;) {
-    const batch = leaseDue(now(), limit);
-    for (const delivery of batch) announce({ userId: delivery.userId, deliveryId: delivery.id, status: "processing" });
-    await Promise.all(batch.map((delivery) => attempt(delivery, handle, now)));
+    const batch = inFlight.size < limit ? leaseDue(now(), limit - inFlight.size, leaseMs) : [];
+    for (const delivery of batch) {
+      announce({ userId: delivery.userId, deliveryId: delivery.id, status: "processing" });
+      const running = attempt(delivery, handle, now, leaseMs).finally(() => inFlight.delete(running));
+      inFlight.add(running);
+    }
     total += batch.length;
-    if (batch.length < limit) return total;
+    if (inFlight.size === 0) return total;
+    const wait = wakeOrTimeout(pollMs);
+    await Promise.race([wait.promise, ...inFlight]);
+    wait.cancel();
   }
 }
 

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { insertAccepted, insertRefusal, type NewDelivery } from "./deliveries";
+import { deliveryPayload } from "./payload";
 import { readBodyCapped } from "./read-body";
 import { redactHeaders } from "./redact";
 import { verifyDelivery } from "./verify";
@@ -40,17 +41,6 @@ function field(source: { header?: string; path?: string } | undefined, headers: 
   if (!source) return null;
   const value = source.header ? headers.get(source.header) : readPath(payload, source.path!);
   return value === undefined || value === null || value === "" ? null : String(value).slice(0, 500);
-}
-
-/** GitHub may send `application/x-www-form-urlencoded` with the JSON in a `payload` field. */
-function parsePayload(body: Buffer, contentType: string): unknown {
-  const text = body.toString("utf8");
-  if (contentType.startsWith("application/x-www-form-urlencoded")) {
-    const payload = new URLSearchParams(text).get("payload");
-    if (payload === null) throw new Error("form body without a payload field");
-    return JSON.parse(payload);
-  }
-  return JSON.parse(text);
 }
 
 /**
@@ -99,7 +89,7 @@ export async function receiveWebhook(request: Request, providerId: string, endpo
 
   let payload: unknown;
   try {
-    payload = parsePayload(body, headers.get("content-type") ?? "application/json");
+    payload = deliveryPayload(body.toString("utf8"), headers.get("content-type"));
   } catch (error) {
     recordRefusal(`valid signature but unparseable payload: ${(error as Error).message.slice(0, 200)}`, body, body.length, true);
     return refuse(400, "unparseable_payload", "The signature is valid but the payload is not JSON.");

@@ -1,12 +1,13 @@
 import { asc, eq } from "drizzle-orm";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
-import { LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs } from "@/lib/webhooks/dispatcher";
-import { handleDelivery, ruleFor } from "@/lib/webhooks/handlers";
+import { INTERRUPTED, LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs } from "@/lib/webhooks/dispatcher";
+import { handleDelivery, PermanentDeliveryError, ruleFor, setWorkflowStarter, type WorkflowStarter } from "@/lib/webhooks/handlers";
+import { wakeDispatcher } from "@/lib/webhooks/wake";
 import { pushPayload } from "../support/signers";
 
 let userId: string;
@@ -43,16 +44,50 @@ beforeEach(() => {
   db().delete(webhookDeliveries).run();
 });
 
+afterEach(() => setWorkflowStarter(undefined));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe("the dispatcher", () => {
   it("processes received deliveries by the rules and records each attempt", async () => {
+    const started: [string, number][] = [];
+    const starter: WorkflowStarter = async (workflowId, row) => {
+      started.push([workflowId, row.id]);
+      return { runId: `run-${row.id}` };
+    };
+    setWorkflowStarter(starter);
     const push = deliver("push");
+    const pull = deliver("pull_request");
     const ping = deliver("ping");
-    expect(await processDueDeliveries()).toBe(2);
-    expect(delivery(push)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null, lastError: null });
-    expect(attempts(push)).toMatchObject([{ number: 1, trigger: "automatic", outcome: "processed" }]);
-    expect(attempts(push)[0]!.note).toContain("process-github-push");
-    expect(attempts(ping)[0]!.note).toBe("GitHub checking the hook: recorded.");
+    const issues = deliver("issues");
+    expect(await processDueDeliveries()).toBe(4);
+    expect(started.sort()).toEqual([
+      ["process-github-push", push],
+      ["triage-pull-request", pull],
+    ]);
+    expect(delivery(push)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null, lastError: null, workflowRunId: `run-${push}` });
+    expect(delivery(pull)).toMatchObject({ status: "processed", workflowRunId: `run-${pull}` });
+    expect(attempts(push)).toMatchObject([{ number: 1, trigger: "automatic", outcome: "processed", note: "Workflow process-github-push succeeded." }]);
+    expect(attempts(ping)).toMatchObject([{ outcome: "processed", note: "GitHub checking the hook: recorded." }]);
+    expect(delivery(ping).workflowRunId).toBeNull();
+    expect(attempts(issues)[0]!.note).toBe("Recorded.");
     expect(await processDueDeliveries()).toBe(0);
+  });
+
+  it("records the event, and says so, when the mapped workflow is not available", async () => {
+    const push = deliver("push");
+    await processDueDeliveries();
+    expect(attempts(push)).toMatchObject([{ outcome: "processed", note: "Workflow process-github-push is not available on this instance; the event was recorded." }]);
+  });
+
+  it("fails a delivery at once, without retries, on a permanent error", async () => {
+    setWorkflowStarter(async () => {
+      throw new PermanentDeliveryError("The payload cannot be parsed: Unexpected token");
+    });
+    const id = deliver("push");
+    await processDueDeliveries();
+    expect(delivery(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "The payload cannot be parsed: Unexpected token" });
+    expect(attempts(id)).toMatchObject([{ outcome: "failed", error: "The payload cannot be parsed: Unexpected token" }]);
   });
 
   it("maps events to handlers as data", () => {
@@ -97,15 +132,58 @@ describe("the dispatcher", () => {
     expect(retryDelayMs(4, schedule, () => 0.5)).toBeUndefined();
   });
 
-  it("resumes after a crash: an expired lease is taken again, a live one is not", async () => {
+  it("resumes after a crash: an expired lease is taken again, a live one is not, and the lost attempt is recorded", async () => {
     const id = deliver();
     const start = Date.now();
     const [leased] = leaseDue(start); // a process takes it ... and dies before finishing
     expect(leased!.id).toBe(id);
     expect(delivery(id).status).toBe("processing");
     expect(leaseDue(start + 1000)).toHaveLength(0); // lease still held
+    expect(attempts(id)).toHaveLength(0);
     expect(await processDueDeliveries({ now: () => start + LEASE_MS + 1 })).toBe(1);
-    expect(delivery(id)).toMatchObject({ status: "processed", attempts: 2 });
+    expect(delivery(id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(attempts(id)).toMatchObject([
+      { number: 1, trigger: "automatic", outcome: "failed", error: INTERRUPTED, startedAt: start },
+      { number: 2, trigger: "retry", outcome: "processed", error: null },
+    ]);
+  });
+
+  it("renews the lease while a long handler runs, so no other dispatcher takes the delivery over", async () => {
+    const id = deliver();
+    const leaseMs = 150;
+    let release!: () => void;
+    const slow = (row: { id: number }) => new Promise<{ note: string }>((resolve) => (release = () => resolve({ note: `done ${row.id}` })));
+    const running = processDueDeliveries({ handle: slow, leaseMs, pollMs: 50 });
+    await sleep(50);
+    const firstLease = delivery(id).leaseUntil!;
+    await sleep(leaseMs * 3); // well past the first lease
+    expect(delivery(id).leaseUntil!).toBeGreaterThan(firstLease);
+    expect(delivery(id).leaseUntil!).toBeGreaterThan(Date.now());
+    expect(leaseDue(Date.now(), 16, leaseMs)).toHaveLength(0); // a second dispatcher finds it still held
+    release();
+    expect(await running).toBe(1);
+    expect(delivery(id)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null });
+    expect(attempts(id)).toHaveLength(1);
+  });
+
+  it("picks up new deliveries while a slow one is still running", async () => {
+    const slowId = deliver();
+    let release!: () => void;
+    const seen: number[] = [];
+    const handle = (row: { id: number }) => {
+      seen.push(row.id);
+      return row.id === slowId ? new Promise<{ note?: string }>((resolve) => (release = () => resolve({}))) : Promise.resolve({});
+    };
+    const running = processDueDeliveries({ handle, pollMs: 5_000 });
+    await sleep(20);
+    const fastId = deliver();
+    wakeDispatcher();
+    await sleep(50);
+    expect(seen).toEqual([slowId, fastId]);
+    expect(delivery(fastId).status).toBe("processed");
+    expect(delivery(slowId).status).toBe("processing");
+    release();
+    expect(await running).toBe(2);
   });
 
   it("never lets two dispatchers take the same delivery", async () => {

@@ -8,12 +8,22 @@ import { Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { curlCommand } from "@/lib/webhooks/curl";
 import { endpointUrl } from "@/lib/webhooks/endpoints";
+import { deliveryPayload } from "@/lib/webhooks/payload";
 import { getDelivery } from "@/lib/webhooks/queries";
 import { ActionForm } from "../action-form";
 import { replayDeliveryAction } from "../actions";
 import { formatTime, StatusBadge } from "../status";
 
 export const metadata: Metadata = { title: "Delivery" };
+
+/** The payload as JSON text for the tree (form-encoded GitHub bodies decoded), or undefined when it is not JSON. */
+function payloadJson(body: string, contentType: string | undefined): string | undefined {
+  try {
+    return JSON.stringify(deliveryPayload(body, contentType));
+  } catch {
+    return undefined;
+  }
+}
 
 export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -23,6 +33,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   if (!found) notFound();
   const { delivery, attempts } = found;
   const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body);
+  const payload = delivery.bodyTruncated ? undefined : payloadJson(delivery.body, delivery.headers["content-type"]);
   const canReplay = delivery.verified && (delivery.status === "processed" || delivery.status === "failed");
 
   return (
@@ -119,7 +130,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
 
         <Card className="lg:col-span-2">
           <h2 className="mb-3 font-semibold">Payload</h2>
-          <JsonTree text={delivery.body} />
+          {payload === undefined ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">{delivery.bodyTruncated ? "Only the first 8 KB were kept; see the raw body." : "Not JSON; see the raw body."}</p>
+          ) : (
+            <JsonTree text={payload} />
+          )}
         </Card>
 
         <Card className="space-y-4 lg:col-span-1">
