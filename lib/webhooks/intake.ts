@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { instanceOwnerId } from "@/lib/auth/users";
 import { readPath } from "@/lib/connections/provider-request";
 import { env } from "@/lib/env";
@@ -21,6 +22,11 @@ function json(status: number, body: unknown, headers?: Record<string, string>): 
 
 function refuse(status: number, code: string, message: string): Response {
   return json(status, { error: { code, message } });
+}
+
+/** Intake only takes POST; route modules export this for the other methods. */
+export function methodNotAllowed(): Response {
+  return json(405, { error: { code: "method_not_allowed", message: "Webhook URLs accept POST only." } }, { allow: "POST" });
 }
 
 /** The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured instance URL. */
@@ -100,7 +106,8 @@ export async function receiveWebhook(request: Request, providerId: string, endpo
   const isChallenge = typeof payload === "object" && payload !== null && (payload as { type?: unknown }).type === "url_verification";
   const id = insertAccepted({
     ...base,
-    dedupeKey: `${target.endpointId ?? `instance:${provider.id}`}:${hookId}:${deliveryId ?? `sha:${receivedAt}:${body.length}`}`,
+    // Without a delivery id only a byte-identical body at the same endpoint counts as a redelivery.
+    dedupeKey: `${target.endpointId ?? `instance:${provider.id}`}:${hookId}:${deliveryId ?? `sha256:${createHash("sha256").update(body).digest("hex")}`}`,
     deliveryId,
     event: isChallenge ? "url_verification" : field(provider.webhooks.event, headers, payload),
     action: field(provider.webhooks.action, headers, payload),

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route";
 import { db } from "@/db/client";
@@ -20,6 +20,15 @@ function post(path: string, body: string | Uint8Array | ReadableStream, headers:
     : instanceRoute.POST(request, { params: Promise.resolve({ provider: provider! }) });
 }
 
+function send(method: string, path: string): Promise<Response> {
+  const [, , , provider, endpointId] = path.split("/");
+  const request = new Request(`http://localhost:3000${path}`, { method, body: method === "GET" ? undefined : "{}" });
+  const route = (endpointId ? endpointRoute : instanceRoute) as unknown as Record<string, (request: Request, context: unknown) => Promise<Response>>;
+  const handler = route[method];
+  if (!handler) throw new Error(`the route module exports no ${method} handler`);
+  return handler(request, { params: Promise.resolve({ provider, endpointId }) });
+}
+
 function rows() {
   return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId)).all();
 }
@@ -36,6 +45,10 @@ beforeAll(async () => {
 
 beforeEach(() => {
   db().delete(webhookDeliveries).run();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe("intake", () => {
@@ -89,11 +102,33 @@ describe("intake", () => {
     expect(rows()[0]!.reason).toMatch(/^valid signature but unparseable payload/);
   });
 
-  it("answers 413 over WEBHOOK_MAX_BYTES, by Content-Length or while streaming, and logs the first 8 KB", async () => {
-    const big = "x".repeat(64 * 1024 + 1);
-    const declared = await post("/api/webhooks/github", big, await githubHeaders(GITHUB_SECRET, big));
-    expect(declared.status).toBe(413);
+  it("answers 413 on a declared Content-Length over WEBHOOK_MAX_BYTES without reading the body", async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled++;
+          controller.enqueue(new Uint8Array(16 * 1024).fill(120));
+        },
+        cancel() {
+          cancelled = true;
+        },
+      },
+      { highWaterMark: 0 }, // nothing is pulled until someone reads
+    );
+    const headers = { ...(await githubHeaders(GITHUB_SECRET, "{}")), "content-length": String(64 * 1024 + 1) };
+    const response = await post("/api/webhooks/github", body, headers);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: "payload_too_large" } });
+    expect(pulled).toBe(0);
+    expect(cancelled).toBe(true);
+    const [row] = rows();
+    expect(row).toMatchObject({ status: "rejected", bodyBytes: 64 * 1024 + 1, body: "" });
+    expect(row!.reason).toMatch(/larger than WEBHOOK_MAX_BYTES/);
+  });
 
+  it("answers 413 while streaming a body over WEBHOOK_MAX_BYTES, and logs the first 8 KB", async () => {
     let pulled = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -105,13 +140,10 @@ describe("intake", () => {
     const streamed = await post("/api/webhooks/github", stream, { "content-type": "application/json", "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
     expect(streamed.status).toBe(413);
     expect(pulled).toBeLessThan(10); // stopped reading soon after the cap, not after 16 MB
-    const refusals = rows();
-    expect(refusals).toHaveLength(2);
-    for (const row of refusals) {
-      expect(row.status).toBe("rejected");
-      expect(row.reason).toMatch(/larger than WEBHOOK_MAX_BYTES/);
-      expect(row.body.length).toBeLessThanOrEqual(8192);
-    }
+    const [row] = rows();
+    expect(row).toMatchObject({ status: "rejected", bodyTruncated: true });
+    expect(row!.reason).toMatch(/larger than WEBHOOK_MAX_BYTES/);
+    expect(row!.body).toBe("x".repeat(8192));
   });
 
   it("answers 404 for an unknown provider, an unknown endpoint, and an unconfigured instance URL", async () => {
@@ -123,9 +155,38 @@ describe("intake", () => {
     expect(rows()).toHaveLength(0);
   });
 
-  it("exports only POST, so other methods get 405", () => {
-    expect(Object.keys(instanceRoute).filter((name) => /^[A-Z]+$/.test(name))).toEqual(["POST"]);
-    expect(Object.keys(endpointRoute).filter((name) => /^[A-Z]+$/.test(name))).toEqual(["POST"]);
+  it("answers 405 with Allow: POST to other methods, at both URLs", async () => {
+    const { endpoint } = createEndpoint(ownerId, { providerId: "github", description: "405", events: [] });
+    for (const path of ["/api/webhooks/github", `/api/webhooks/github/${endpoint.id}`]) {
+      for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
+        const response = await send(method, path);
+        expect(response.status, `${method} ${path}`).toBe(405);
+        expect(response.headers.get("allow")).toBe("POST");
+        expect(await response.json()).toEqual({ error: { code: "method_not_allowed", message: "Webhook URLs accept POST only." } });
+      }
+    }
+    expect(rows()).toHaveLength(0);
+  });
+
+  it("dedupes deliveries without a delivery id by a hash of the body: different bodies are kept, identical ones are redeliveries", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-24T10:00:00Z")); // same time, same length: the old key collided
+    const withoutId = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([name]) => name !== "x-github-delivery"));
+    const sign = async (body: string) => withoutId(await githubHeaders(GITHUB_SECRET, body, "push"));
+    const first = '{"zen":"aaaa"}';
+    const second = '{"zen":"bbbb"}';
+    expect((await post("/api/webhooks/github", first, await sign(first))).status).toBe(202);
+    expect((await post("/api/webhooks/github", second, await sign(second))).status).toBe(202);
+    const again = await post("/api/webhooks/github", first, await sign(first));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ duplicate: true });
+    const stored = rows();
+    expect(stored.map((row) => row.body).sort()).toEqual([first, second]);
+    expect(stored.every((row) => row.deliveryId === null && /:sha256:[0-9a-f]{64}$/.test(row.dedupeKey!))).toBe(true);
+
+    // The same bytes at another endpoint are a different delivery.
+    const { endpoint, secret } = createEndpoint(ownerId, { providerId: "github", description: "dedupe", events: [] });
+    expect((await post(`/api/webhooks/github/${endpoint.id}`, first, withoutId(await githubHeaders(secret, first, "push")))).status).toBe(202);
   });
 
   it("caps refusals per endpoint so garbage cannot fill the disk", async () => {

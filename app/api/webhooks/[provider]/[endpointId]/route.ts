@@ -1,4 +1,4 @@
-import { receiveWebhook } from "@/lib/webhooks/intake";
+import { methodNotAllowed, receiveWebhook } from "@/lib/webhooks/intake";
 
 type Context = { params: Promise<{ provider: string; endpointId: string }> };
 
@@ -7,3 +7,8 @@ export async function POST(request: Request, { params }: Context): Promise<Respo
   const { provider, endpointId } = await params;
   return receiveWebhook(request, provider, endpointId);
 }
+
+export const GET = methodNotAllowed;
+export const PUT = methodNotAllowed;
+export const PATCH = methodNotAllowed;
+export const DELETE = methodNotAllowed;
