@@ -7,10 +7,8 @@ import type { Adapter } from "next-auth/adapters";
 import { db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { env } from "@/lib/env";
-import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "./auth/login-throttle";
-import { verifyAgainstDecoy, verifyPassword } from "./auth/password";
-import { credentialsSchema } from "./auth/schemas";
-import { findUserForSignIn, isLinkedAccount } from "./auth/users";
+import { signInWithPassword } from "./auth/sign-in";
+import { isLinkedAccount } from "./auth/users";
 
 export class InvalidCredentials extends CredentialsSignin {
   override code = "invalid";
@@ -18,13 +16,6 @@ export class InvalidCredentials extends CredentialsSignin {
 
 export class TooManyAttempts extends CredentialsSignin {
   override code = "throttled";
-}
-
-/** The address the request came from: the last hop our server saw, which a client cannot forge. */
-export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  return last || request.headers.get("x-real-ip") || "unknown";
 }
 
 /**
@@ -41,21 +32,9 @@ function adapterWithoutTokens(): Adapter {
 }
 
 async function authorizeWithPassword(input: unknown, request: Request) {
-  const address = clientAddress(request);
-  const throttle = checkLoginThrottle(address);
-  if (!throttle.allowed) throw new TooManyAttempts();
-  const parsed = credentialsSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidCredentials();
-  const user = findUserForSignIn(parsed.data.email);
-  const valid = user?.passwordHash
-    ? await verifyPassword(parsed.data.password, user.passwordHash)
-    : await verifyAgainstDecoy(parsed.data.password);
-  if (!user || !valid) {
-    recordLoginFailure(address);
-    throw new InvalidCredentials();
-  }
-  clearLoginFailures(address);
-  return { id: user.id, name: user.name, email: user.email, image: user.image };
+  const result = await signInWithPassword(input, request);
+  if (result.ok) return result.user;
+  throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {

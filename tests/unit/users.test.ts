@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { clientAddress, signInWithPassword } from "@/lib/auth/sign-in";
+import { parseEnv, resetEnvCache } from "@/lib/env";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "@/lib/auth/login-throttle";
 import { AccountExistsError, countUsers, createLocalUser, findUserForSignIn } from "@/lib/auth/users";
 
@@ -24,22 +26,95 @@ describe("local accounts", () => {
 });
 
 describe("sign-in throttling", () => {
-  it("blocks an address after repeated failures, doubling the wait, and clears on success", () => {
-    const address = "203.0.113.9";
+  it("blocks an (address, email) pair after repeated failures, doubling the wait, and clears on success", () => {
+    const attempt = { address: "203.0.113.9", email: "victim@example.com" };
     const start = Date.UTC(2026, 0, 1);
     for (let failure = 1; failure < 5; failure++) {
-      recordLoginFailure(address, start + failure);
-      expect(checkLoginThrottle(address, start + failure)).toEqual({ allowed: true });
+      recordLoginFailure(attempt, start + failure);
+      expect(checkLoginThrottle(attempt, start + failure)).toEqual({ allowed: true });
     }
-    recordLoginFailure(address, start + 5);
-    expect(checkLoginThrottle(address, start + 6)).toEqual({ allowed: false, retryAfterSeconds: 30 });
-    expect(checkLoginThrottle(address, start + 5 + 30_000)).toEqual({ allowed: true });
+    recordLoginFailure(attempt, start + 5);
+    expect(checkLoginThrottle(attempt, start + 6)).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    expect(checkLoginThrottle(attempt, start + 5 + 30_000)).toEqual({ allowed: true });
 
-    recordLoginFailure(address, start + 31_000);
-    expect(checkLoginThrottle(address, start + 31_000)).toEqual({ allowed: false, retryAfterSeconds: 60 });
-    expect(checkLoginThrottle("198.51.100.1", start + 31_000)).toEqual({ allowed: true });
+    recordLoginFailure(attempt, start + 31_000);
+    expect(checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(checkLoginThrottle({ address: "198.51.100.1", email: attempt.email }, start + 31_000)).toEqual({ allowed: true });
+    expect(checkLoginThrottle({ address: attempt.address, email: "someone-else@example.com" }, start + 31_000)).toEqual({ allowed: true });
 
-    clearLoginFailures(address);
-    expect(checkLoginThrottle(address, start + 31_000)).toEqual({ allowed: true });
+    clearLoginFailures(attempt);
+    expect(checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: true });
+  });
+
+  it("blocks an address that sprays guesses over many emails, at the higher per-address limit", () => {
+    const address = "203.0.113.50";
+    const start = Date.UTC(2026, 0, 2);
+    for (let failure = 1; failure < 20; failure++) recordLoginFailure({ address, email: `spray-${failure}@example.com` }, start + failure);
+    expect(checkLoginThrottle({ address, email: "fresh@example.com" }, start + 20)).toEqual({ allowed: true });
+    recordLoginFailure({ address, email: "spray-20@example.com" }, start + 20);
+    expect(checkLoginThrottle({ address, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    // Without a known address there is no shared per-address bucket, so nobody can lock everyone out.
+    expect(checkLoginThrottle({ address: undefined, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: true });
+  });
+});
+
+describe("sign-in with a password", () => {
+  const password = "the right password 123";
+  let counter = 0;
+
+  async function account(): Promise<string> {
+    counter++;
+    const email = `throttle-${counter}-${Date.now()}@example.com`;
+    await createLocalUser({ name: "T", email, password }, "member");
+    return email;
+  }
+
+  function request(forwardedFor?: string): Request {
+    return new Request("http://localhost/api/auth/callback/credentials", {
+      method: "POST",
+      headers: forwardedFor ? { "x-forwarded-for": forwardedFor, "x-real-ip": forwardedFor } : {},
+    });
+  }
+
+  afterEach(() => {
+    delete process.env.TRUST_PROXY;
+    resetEnvCache();
+  });
+
+  it("reads X-Forwarded-For only with TRUST_PROXY=true", () => {
+    expect(clientAddress(request("1.2.3.4, 203.0.113.7"), false)).toBeUndefined();
+    expect(clientAddress(request("1.2.3.4, 203.0.113.7"), true)).toBe("203.0.113.7");
+    expect(clientAddress(request(), true)).toBeUndefined();
+    expect(parseEnv({}).TRUST_PROXY).toBe(false);
+  });
+
+  it("cannot be bypassed by sending a new X-Forwarded-For with every guess", async () => {
+    const email = await account();
+    for (let guess = 1; guess <= 5; guess++) {
+      expect(await signInWithPassword({ email, password: `wrong guess ${guess}` }, request(`198.51.100.${guess}`))).toEqual({ ok: false, reason: "invalid" });
+    }
+    const blocked = await signInWithPassword({ email, password }, request("198.51.100.99"));
+    expect(blocked).toEqual({ ok: false, reason: "throttled" });
+  });
+
+  it("trusts X-Forwarded-For behind a proxy, per address", async () => {
+    process.env.TRUST_PROXY = "true";
+    resetEnvCache();
+    const email = await account();
+    for (let guess = 1; guess <= 5; guess++) await signInWithPassword({ email, password: "wrong" }, request("203.0.113.20"));
+    expect(await signInWithPassword({ email, password }, request("203.0.113.20"))).toEqual({ ok: false, reason: "throttled" });
+    expect(await signInWithPassword({ email, password }, request("203.0.113.21"))).toMatchObject({ ok: true });
+  });
+
+  it("does not reset other emails' failures when one account signs in from the same address", async () => {
+    process.env.TRUST_PROXY = "true";
+    resetEnvCache();
+    const mine = await account();
+    const target = await account();
+    const address = "203.0.113.30";
+    for (let guess = 1; guess <= 4; guess++) await signInWithPassword({ email: target, password: "wrong" }, request(address));
+    expect(await signInWithPassword({ email: mine, password }, request(address))).toMatchObject({ ok: true });
+    expect(await signInWithPassword({ email: target, password: "wrong again" }, request(address))).toEqual({ ok: false, reason: "invalid" });
+    expect(await signInWithPassword({ email: target, password }, request(address))).toEqual({ ok: false, reason: "throttled" });
   });
 });
