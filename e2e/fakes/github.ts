@@ -271,6 +271,30 @@ export class FakeGitHub {
       response.writeHead(204).end();
       return;
     }
+    if (hook && method === "PATCH" && !hookRoute![2]) {
+      // Update a repository webhook: config (url required) replaces the config; a missing secret keeps the old one.
+      const body = JSON.parse((await readBody(request)) || "{}") as {
+        config?: { url?: string; content_type?: string; secret?: string; insecure_ssl?: string };
+        events?: string[];
+        add_events?: string[];
+        remove_events?: string[];
+        active?: boolean;
+      };
+      if (body.config && !body.config.url) return send(response, 422, { message: "Validation Failed", errors: [{ resource: "Hook", code: "custom", message: "Config must contain a url" }] });
+      if (body.config) {
+        hook.config = {
+          url: body.config.url!,
+          content_type: body.config.content_type ?? hook.config.content_type,
+          secret: body.config.secret ?? hook.config.secret,
+          insecure_ssl: body.config.insecure_ssl ?? hook.config.insecure_ssl,
+        };
+      }
+      if (body.events) hook.events = body.events;
+      if (body.add_events) hook.events = [...new Set([...hook.events, ...body.add_events])];
+      if (body.remove_events) hook.events = hook.events.filter((event) => !body.remove_events!.includes(event));
+      if (body.active !== undefined) hook.active = body.active;
+      return send(response, 200, this.hookJson(hook));
+    }
     if (hook && method === "DELETE" && !hookRoute![2]) {
       this.hooks.delete(hook.id);
       response.writeHead(204).end();

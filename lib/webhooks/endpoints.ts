@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
+import { z } from "zod";
 import { db } from "@/db/client";
 import { webhookEndpoints } from "@/db/schema";
 import { keyRing, seal, unseal } from "@/lib/crypto";
@@ -81,6 +82,19 @@ export function instanceSecrets(provider: Provider): string[] {
   return [readVariable(provider.webhooks.secretEnv), readVariable(`${provider.webhooks.secretEnv}_PREVIOUS`)].filter((value): value is string => Boolean(value));
 }
 
+const eventName = /^[\w.*-]{1,80}$/;
+
+/** The create form's events field: comma-separated event names (empty = not narrowed), deduplicated. */
+export const endpointEventsSchema = z
+  .string()
+  .max(4000)
+  .transform((value) => [...new Set(value.split(",").map((event) => event.trim()).filter(Boolean))])
+  .superRefine((events, context) => {
+    const bad = events.filter((event) => !eventName.test(event));
+    if (bad.length > 0) context.addIssue({ code: "custom", message: `Not an event name: ${bad.slice(0, 3).join(", ")} (letters, digits, _ . * - only).` });
+    if (events.length > 50) context.addIssue({ code: "custom", message: "At most 50 events." });
+  });
+
 export type NewEndpoint = { providerId: string; description: string; events: string[]; secret?: string; remoteHookId?: string; remoteTarget?: string };
 
 /** Creates an endpoint; the secret is returned once here and stored sealed. */
@@ -114,12 +128,12 @@ export function setRemoteHook(userId: string, endpointId: string, remoteHookId: 
     .run();
 }
 
-/** A new secret, shown once; the old one keeps working for WEBHOOK_SECRET_GRACE_HOURS. */
-export function rotateEndpointSecret(userId: string, endpointId: string, now = Date.now()): string | undefined {
+/** A new secret (generated unless given), shown once; the old one keeps working for WEBHOOK_SECRET_GRACE_HOURS. */
+export function rotateEndpointSecret(userId: string, endpointId: string, now = Date.now(), newSecret?: string): string | undefined {
   const endpoint = findEndpoint(userId, endpointId);
   const provider = endpoint && getProvider(endpoint.providerId);
   if (!endpoint || !provider) return undefined;
-  const secret = generateSecret(provider);
+  const secret = newSecret ?? generateSecret(provider);
   const current = unsealSecret(endpoint.id, "secret", endpoint.secretSealed);
   db()
     .update(webhookEndpoints)
@@ -131,6 +145,17 @@ export function rotateEndpointSecret(userId: string, endpointId: string, now = D
     .where(eq(webhookEndpoints.id, endpoint.id))
     .run();
   return secret;
+}
+
+export type SealedSecrets = Pick<EndpointRow, "secretSealed" | "previousSecretSealed" | "previousSecretExpiresAt">;
+
+/** Puts an endpoint's secrets back as they were (a rotation the provider refused). */
+export function restoreSecrets(userId: string, endpointId: string, secrets: SealedSecrets): void {
+  db()
+    .update(webhookEndpoints)
+    .set({ secretSealed: secrets.secretSealed, previousSecretSealed: secrets.previousSecretSealed, previousSecretExpiresAt: secrets.previousSecretExpiresAt })
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))
+    .run();
 }
 
 export function deleteEndpoint(userId: string, endpointId: string): boolean {

@@ -7,7 +7,7 @@ import { resolveApiKey } from "@/lib/connections/api-keys";
 import { keyRing, seal } from "@/lib/crypto";
 import { githubErrorMessage, githubFor } from "@/lib/github/client";
 import { expandTemplate, getProvider } from "@/lib/providers";
-import { createEndpoint, deleteEndpoint, endpointUrl, findEndpoint, setRemoteHook, type EndpointSummary } from "./endpoints";
+import { createEndpoint, deleteEndpoint, endpointUrl, findEndpoint, restoreSecrets, rotateEndpointSecret, setRemoteHook, type EndpointSummary } from "./endpoints";
 
 export class RegistrationError extends Error {
   override name = "RegistrationError";
@@ -146,4 +146,55 @@ export async function deleteRegistered(userId: string, endpointId: string): Prom
   const remove = remoteRemovers[endpoint.providerId];
   if (endpoint.remoteHookId && remove) await remove(userId, { remoteHookId: endpoint.remoteHookId, remoteTarget: endpoint.remoteTarget });
   deleteEndpoint(userId, endpointId);
+}
+
+async function rotateGitHubHookSecret(userId: string, endpoint: RemoteEndpoint & { id: string }, secret: string): Promise<void> {
+  const { owner, repo } = splitRepository(endpoint.remoteTarget ?? "");
+  const octokit = await githubFor(userId);
+  try {
+    await octokit.repos.updateWebhook({
+      owner,
+      repo,
+      hook_id: Number(endpoint.remoteHookId),
+      config: { url: endpointUrl("github", endpoint.id), content_type: "json", secret, insecure_ssl: "0" },
+    });
+  } catch (error) {
+    throw new RegistrationError(githubErrorMessage(error));
+  }
+}
+
+/** How to give a registered hook its new secret, per provider id. */
+const remoteRotators: Record<string, (userId: string, endpoint: RemoteEndpoint & { id: string }, secret: string) => Promise<void>> = {
+  github: rotateGitHubHookSecret,
+};
+
+/** Why a registered endpoint's secret cannot be rotated from Patchbay, or undefined when it can. */
+export function rotationUnsupported(endpoint: { providerId: string; remoteHookId: string | null }): string | undefined {
+  if (!endpoint.remoteHookId || remoteRotators[endpoint.providerId]) return undefined;
+  if (endpoint.providerId === "stripe") return "Stripe has no API to roll an endpoint's signing secret (only its Dashboard can); delete the endpoint and register it again for a new one.";
+  return "This provider's registered endpoints cannot be rotated from Patchbay; delete and register again for a new secret.";
+}
+
+/**
+ * A new secret, returned once. For a registered hook the provider is told too: the new secret is
+ * stored first (the old one stays accepted for the grace period, so deliveries signed either way
+ * in between verify), and put back if the provider refuses.
+ */
+export async function rotateSecret(userId: string, endpointId: string, now = Date.now()): Promise<string> {
+  const endpoint = findEndpoint(userId, endpointId);
+  if (!endpoint) throw new RegistrationError("That endpoint does not exist.");
+  const unsupported = rotationUnsupported(endpoint);
+  if (unsupported) throw new RegistrationError(unsupported);
+  const secret = rotateEndpointSecret(userId, endpointId, now);
+  if (!secret) throw new RegistrationError("That endpoint does not exist.");
+  const rotateRemote = endpoint.remoteHookId ? remoteRotators[endpoint.providerId] : undefined;
+  if (rotateRemote) {
+    try {
+      await rotateRemote(userId, { id: endpoint.id, remoteHookId: endpoint.remoteHookId!, remoteTarget: endpoint.remoteTarget }, secret);
+    } catch (error) {
+      restoreSecrets(userId, endpoint.id, endpoint);
+      throw error;
+    }
+  }
+  return secret;
 }

@@ -6,9 +6,9 @@ import { requireUser } from "@/lib/auth/session";
 import { ConnectionError } from "@/lib/connections/errors";
 import { getProvider } from "@/lib/providers";
 import { requestReplay } from "@/lib/webhooks/dispatcher";
-import { createEndpoint, rotateEndpointSecret } from "@/lib/webhooks/endpoints";
+import { createEndpoint, endpointEventsSchema } from "@/lib/webhooks/endpoints";
 import { deliveryFiltersSchema, failedIds } from "@/lib/webhooks/queries";
-import { deleteRegistered, pingGitHubHook, registerGitHubHook, registerStripeEndpoint, RegistrationError } from "@/lib/webhooks/registration";
+import { deleteRegistered, pingGitHubHook, registerGitHubHook, registerStripeEndpoint, RegistrationError, rotateSecret } from "@/lib/webhooks/registration";
 
 export type WebhookActionState = { ok?: string; error?: string; secret?: string; url?: string } | undefined;
 
@@ -47,16 +47,22 @@ export async function createEndpointAction(_previous: WebhookActionState, form: 
   const provider = providerId.success ? getProvider(providerId.data) : undefined;
   if (!provider?.webhooks) return { error: "Choose a service that sends webhooks." };
   const description = z.string().trim().max(200).catch("").parse(form.get("description"));
-  const { endpoint, secret } = createEndpoint(user.id, { providerId: provider.id, description, events: [] });
+  const events = endpointEventsSchema.safeParse(form.get("events") ?? "");
+  if (!events.success) return { error: events.error.issues[0]!.message };
+  const { endpoint, secret } = createEndpoint(user.id, { providerId: provider.id, description, events: events.data });
   refresh();
   return { ok: `Endpoint created for ${provider.name}.`, secret, url: endpoint.url };
 }
 
 export async function rotateEndpointAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
-  const secret = rotateEndpointSecret(user.id, String(form.get("endpointId") ?? ""));
-  refresh();
-  return secret ? { ok: "New secret created; the old one keeps working for the grace period.", secret } : { error: "That endpoint does not exist." };
+  try {
+    const secret = await rotateSecret(user.id, String(form.get("endpointId") ?? ""));
+    refresh();
+    return { ok: "New secret created (and sent to the provider for a registered hook); the old one keeps working for the grace period.", secret };
+  } catch (error) {
+    return failure(error);
+  }
 }
 
 export async function deleteEndpointAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {

@@ -7,7 +7,7 @@ import { endpointUrl, instanceSecrets, listEndpoints } from "@/lib/webhooks/endp
 import { deliveryRules } from "@/lib/webhooks/handlers";
 import { currentTime } from "@/lib/clock";
 import { env } from "@/lib/env";
-import { listAdminRepositories, supportsPing, type RepositoryChoice } from "@/lib/webhooks/registration";
+import { listAdminRepositories, rotationUnsupported, supportsPing, type RepositoryChoice } from "@/lib/webhooks/registration";
 import { ActionForm } from "./action-form";
 import { createEndpointAction, deleteEndpointAction, pingHookAction, registerGitHubHookAction, registerStripeAction, rotateEndpointAction } from "./actions";
 
@@ -89,13 +89,14 @@ export async function EndpointsSection({ userId }: { userId: string }) {
                   )}
                 </div>
                 <UrlLine url={endpoint.url} label={`Copy the URL of ${endpoint.description || endpoint.id}`} />
+                {rotationUnsupported(endpoint) && <p className="text-xs text-zinc-500">{rotationUnsupported(endpoint)}</p>}
                 <div className="flex flex-wrap items-start gap-2">
                   {endpoint.remoteHookId && supportsPing(endpoint.providerId) && (
                     <ActionForm action={pingHookAction} submitLabel="Send ping" variant="secondary" pendingLabel="Pinging…">
                       <input type="hidden" name="endpointId" value={endpoint.id} />
                     </ActionForm>
                   )}
-                  {!endpoint.remoteHookId && (
+                  {rotationUnsupported(endpoint) === undefined && (
                     <ActionForm action={rotateEndpointAction} submitLabel="Rotate secret" variant="secondary">
                       <input type="hidden" name="endpointId" value={endpoint.id} />
                     </ActionForm>
@@ -133,6 +134,18 @@ export async function EndpointsSection({ userId }: { userId: string }) {
               Description
             </label>
             <input id="endpoint-description" name="description" className={inputClass} placeholder="What sends here" maxLength={200} />
+            <label className="block text-sm font-medium" htmlFor="endpoint-events">
+              Events
+            </label>
+            <input id="endpoint-events" name="events" className={inputClass} placeholder="push, pull_request (empty: any)" maxLength={4000} aria-describedby="endpoint-events-hint" />
+            <p id="endpoint-events-hint" className="text-xs text-zinc-500">
+              Comma-separated. Known events:{" "}
+              {webhookProviders
+                .filter((provider) => provider.webhooks!.events.length > 0)
+                .map((provider) => `${provider.name}: ${provider.webhooks!.events.join(", ")}`)
+                .join("; ")}
+              .
+            </p>
           </ActionForm>
         </Card>
 
