@@ -36,13 +36,16 @@ function verifyGitHub({ body, headers, secrets }: SignedRequest): Verification {
   return valid ? { ok: true } : invalid("signature does not match the secret");
 }
 
-function verifyStripe({ body, headers, secrets }: SignedRequest): Verification {
+function verifyStripe({ body, headers, secrets, nowSeconds }: SignedRequest): Verification {
   const header = headers.get("stripe-signature");
   if (!header) return missing("Stripe-Signature");
   let lastReason = "signature does not match the secret";
   for (const secret of secrets) {
     try {
-      Stripe.webhooks.constructEvent(body, header, secret, STRIPE_TOLERANCE_SECONDS);
+      Stripe.webhooks.constructEvent(body, header, secret, STRIPE_TOLERANCE_SECONDS, undefined, nowSeconds * 1000);
+      // Stripe's library only refuses old timestamps; a signed timestamp far in the future is refused here.
+      const timestamp = Number(/(?:^|,)t=(\d{1,12})(?:,|$)/.exec(header)?.[1]);
+      if (!(timestamp - nowSeconds <= STRIPE_TOLERANCE_SECONDS)) return invalid(`timestamp outside the ${STRIPE_TOLERANCE_SECONDS} s tolerance`);
       return { ok: true };
     } catch (error) {
       const message = (error as Error).message ?? "";
