@@ -80,6 +80,8 @@ export const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).optional(),
   /** true: the app runs behind a reverse proxy that sets X-Forwarded-For, so the client address is read from it. */
   TRUST_PROXY: booleanFlag,
+  /** How long a token, refresh or revocation request to a provider may take. */
+  OAUTH_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
   /** Hosts the outbound HTTP client may reach even when they resolve to private or loopback addresses. */
   HTTP_TOOL_ALLOWED_HOSTS: hostList,
 });

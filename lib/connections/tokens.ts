@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import * as oauth from "oauth4webapi";
 import { db } from "@/db/client";
 import { connections } from "@/db/schema";
-import { oauthErrorCode, oauthSetup } from "@/lib/oauth/client";
+import { describeOAuthFailure, oauthErrorCode, oauthSetup } from "@/lib/oauth/client";
 import { getProvider, type Provider } from "@/lib/providers";
 import { log } from "@/lib/log";
 import { ConnectionError } from "./errors";
@@ -46,8 +46,10 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
       markNeedsReconnect(row, `${provider.name} no longer accepts this connection (${code}).`);
       throw new ConnectionError("needs_reconnect", `${provider.name} revoked or expired this connection. Reconnect it on the Connections page.`);
     }
-    const reason = code ? `refresh refused (${code})` : `refresh failed: ${(error as Error).message.slice(0, 160)}`;
-    db().update(connections).set({ lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id)).run();
+    const reason = code ? `refresh refused (${code})` : `refresh failed: ${describeOAuthFailure(error)}`;
+    // Not a lost grant: the provider failed or answered oddly. The connection shows "Error" with the
+    // reason until a later refresh succeeds, which sets it back to active.
+    db().update(connections).set({ status: "error", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id)).run();
     log.warn("token refresh failed", { connection: row.id, provider: provider.id, reason });
     throw new ConnectionError("refresh_failed", `Could not refresh the ${provider.name} token: ${reason}. Try again shortly.`);
   }

@@ -2,6 +2,7 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import { expandTemplate, oauthCredentials, type OAuthClientCredentials, type Provider } from "@/lib/providers";
 import { ConnectionError } from "@/lib/connections/errors";
+import { env } from "@/lib/env";
 
 export type OAuthSetup = {
   provider: Provider & { oauth2: NonNullable<Provider["oauth2"]> };
@@ -18,7 +19,7 @@ export type OAuthSetup = {
  * Turning those into 400 lets oauth4webapi report them as the OAuth errors they are.
  */
 const normalizingFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(15_000) });
+  const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(env().OAUTH_TIMEOUT_SECONDS * 1000) });
   if (response.status !== 200 || !response.headers.get("content-type")?.includes("json")) return response;
   const body = await response.text();
   let parsed: unknown;
@@ -76,4 +77,20 @@ export function oauthSetup(provider: Provider): OAuthSetup {
 /** A token-endpoint error code (invalid_grant, bad_verification_code, ...) or undefined. */
 export function oauthErrorCode(error: unknown): string | undefined {
   return error instanceof oauth.ResponseBodyError ? error.error : undefined;
+}
+
+/**
+ * A short, secret-free reason for a failed token-endpoint call: the OAuth error code when the
+ * provider gave one, else what happened (HTTP status, a body that is not JSON, no answer in time).
+ */
+export function describeOAuthFailure(error: unknown): string {
+  const code = oauthErrorCode(error);
+  if (code) return code;
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "no answer in time";
+  if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response) {
+    const status = error.cause.status;
+    return error.code === oauth.RESPONSE_IS_NOT_JSON ? `HTTP ${status}, not a JSON answer` : `HTTP ${status}`;
+  }
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+  return `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, 160);
 }

@@ -6,7 +6,8 @@ import { connections } from "@/db/schema";
 import { resolveApiKey, saveApiKey } from "@/lib/connections/api-keys";
 import { disconnect } from "@/lib/connections/disconnect";
 import { ConnectionError } from "@/lib/connections/errors";
-import { findConnection, listConnections, unsealFrom } from "@/lib/connections/store";
+import { connectionStatusView } from "@/lib/connections/status";
+import { findConnection, listConnections, toSummary, unsealFrom } from "@/lib/connections/store";
 import { getAccessToken } from "@/lib/connections/tokens";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
@@ -88,6 +89,47 @@ describe("getAccessToken", () => {
     const before = fake.tokenRequests.refresh_token;
     expect((await rejection(getAccessToken(user.id, "github"))).code).toBe("needs_reconnect");
     expect(fake.tokenRequests.refresh_token).toBe(before);
+  });
+
+  it("marks the connection error when a refresh fails for another reason, and active again after a good refresh", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    makeDue(connection.id);
+    const broken = createServer((_request, response) => {
+      response.writeHead(503, { "content-type": "text/html" });
+      response.end("<h1>Service Unavailable</h1>");
+    });
+    await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", resolve));
+    const address = broken.address();
+    process.env.GITHUB_BASE_URL = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    try {
+      const error = await rejection(getAccessToken(user.id, "github"));
+      expect(error.code).toBe("refresh_failed");
+    } finally {
+      process.env.GITHUB_BASE_URL = fake.url;
+      await new Promise<void>((resolve) => broken.close(() => resolve()));
+    }
+    const failed = findConnection(user.id, connection.id)!;
+    expect(failed.status).toBe("error");
+    expect(failed.lastError).toBe("refresh failed: HTTP 503");
+    expect(connectionStatusView(toSummary(failed))).toEqual({ label: "Error", tone: "red", message: failed.lastError, reconnect: true });
+
+    const { accessToken } = await getAccessToken(user.id, "github");
+    expect(await githubUser(accessToken)).toBe(200);
+    const recovered = findConnection(user.id, connection.id)!;
+    expect(recovered).toMatchObject({ status: "active", lastError: null });
+    expect(connectionStatusView(toSummary(recovered))).toEqual({ label: "Active", tone: "green", reconnect: false });
+  });
+
+  it("shows each stored status as itself", () => {
+    expect(connectionStatusView({ status: "needs_reconnect", lastError: "GitHub no longer accepts this connection (bad_refresh_token)." })).toEqual({
+      label: "Needs reconnect",
+      tone: "amber",
+      message: "GitHub no longer accepts this connection (bad_refresh_token).",
+      reconnect: true,
+    });
+    expect(connectionStatusView({ status: "error", lastError: null }).label).toBe("Error");
+    expect(connectionStatusView({ status: "revoked", lastError: null }).label).toBe("Revoked");
   });
 
   it("says what to do when nothing is connected", async () => {

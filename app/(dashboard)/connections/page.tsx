@@ -4,6 +4,7 @@ import { relativeTime } from "@/app/_components/time";
 import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { providerCards, type ProviderCard } from "@/lib/connections/overview";
+import { connectionStatusView } from "@/lib/connections/status";
 import { findConnection, type ConnectionSummary } from "@/lib/connections/store";
 import { getProvider } from "@/lib/providers";
 import { CopyButton } from "@/app/_components/copy-button";
@@ -44,15 +45,20 @@ function Banner({ params, userId }: { params: Record<string, string | string[] |
 }
 
 function OAuthConnection({ card, connection }: { card: ProviderCard; connection: ConnectionSummary }) {
-  const needsReconnect = connection.status === "needs_reconnect";
+  const status = connectionStatusView(connection);
   return (
     <div className="space-y-2 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
       <div className="flex flex-wrap items-center gap-2">
         {/* eslint-disable-next-line @next/next/no-img-element */}
         {connection.accountAvatar && <img src={connection.accountAvatar} alt="" width={20} height={20} className="rounded-full" />}
         <span className="font-medium">Connected as {connection.accountLabel ?? connection.accountId}</span>
-        {needsReconnect ? <Badge tone="amber">Needs reconnect</Badge> : <Badge tone="green">Active</Badge>}
+        <Badge tone={status.tone}>{status.label}</Badge>
       </div>
+      {status.message && status.label !== "Active" && (
+        <p role="status" className={status.tone === "red" ? "text-sm text-red-700 dark:text-red-400" : "text-sm text-amber-800 dark:text-amber-300"}>
+          {status.message}
+        </p>
+      )}
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
         <dt>Scopes</dt>
         <dd>{connection.scopes.length > 0 ? connection.scopes.join(", ") : "none"}</dd>
@@ -64,15 +70,9 @@ function OAuthConnection({ card, connection }: { card: ProviderCard; connection:
             <dd>{relativeTime(connection.lastRefreshedAt)}</dd>
           </>
         )}
-        {connection.lastError && (
-          <>
-            <dt>Last error</dt>
-            <dd className="text-red-700 dark:text-red-400">{connection.lastError}</dd>
-          </>
-        )}
       </dl>
       <div className="flex flex-wrap gap-2">
-        {needsReconnect && (
+        {status.reconnect && (
           <a href={`/api/connections/${card.id}/authorize`} className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
             Reconnect {card.name}
           </a>
@@ -135,7 +135,7 @@ function ApiKeySection({ card }: { card: ProviderCard }) {
           <span>
             Your API key: <code className="font-mono" data-testid={`${card.id}-key`}>….{apiKey.connection.apiKeyLast4}</code>
           </span>
-          <Badge tone="green">Active</Badge>
+          <Badge tone={connectionStatusView(apiKey.connection).tone}>{connectionStatusView(apiKey.connection).label}</Badge>
           <DisconnectButton connectionId={apiKey.connection.id} providerName={card.name} what="key" />
         </div>
       ) : (
