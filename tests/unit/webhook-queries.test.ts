@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { webhookDeliveries, type DeliveryStatus } from "@/db/schema";
+import { createLocalUser } from "@/lib/auth/users";
+import { deliveryFiltersSchema, failedIds, hourlyCounts, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 10, 24, 12, 30); // 12:30, half-way through an hour
+let userId: string;
+let otherId: string;
+
+type Seed = { providerId?: string; event?: string; status?: DeliveryStatus; verified?: boolean; at: number; deliveryId?: string; repository?: string; user?: string };
+
+function seed(row: Seed): number {
+  return db()
+    .insert(webhookDeliveries)
+    .values({
+      userId: row.user ?? userId,
+      providerId: row.providerId ?? "github",
+      dedupeKey: row.status === "rejected" ? null : crypto.randomUUID(),
+      deliveryId: row.deliveryId ?? null,
+      event: row.event ?? "push",
+      repository: row.repository ?? null,
+      receivedAt: row.at,
+      headers: {},
+      body: "{}",
+      bodyBytes: 2,
+      verified: row.verified ?? row.status !== "rejected",
+      status: row.status ?? "processed",
+    })
+    .returning({ id: webhookDeliveries.id })
+    .get().id;
+}
+
+const filters = (query: Record<string, string>): DeliveryFilters => deliveryFiltersSchema.parse(query);
+const ids = (query: Record<string, string>) => listDeliveries(userId, filters(query), NOW).items.map((item) => item.id).sort((a, b) => a - b);
+
+const named: Record<string, number> = {};
+
+beforeAll(async () => {
+  userId = (await createLocalUser({ name: "Q", email: "queries@example.com", password: "a long enough password" }, "owner", true)).id;
+  otherId = (await createLocalUser({ name: "O", email: "other-queries@example.com", password: "a long enough password" }, "member")).id;
+  named.push = seed({ at: NOW - 10 * 60_000, deliveryId: "guid-push", repository: "octocat/hello-world" });
+  named.pull = seed({ at: NOW - 2 * HOUR, event: "pull_request", status: "failed", repository: "octocat/spoon-knife" });
+  named.stripe = seed({ at: NOW - 3 * HOUR, providerId: "stripe", event: "invoice.paid", status: "received", deliveryId: "evt_1" });
+  named.rejected = seed({ at: NOW - 30 * 60_000, status: "rejected", verified: false, event: "push" });
+  named.old = seed({ at: NOW - 3 * 86_400_000, status: "failed", repository: "octocat/hello-world" });
+  named.ancient = seed({ at: NOW - 20 * 86_400_000, providerId: "slack", event: "message" });
+  named.stranger = seed({ at: NOW - 60_000, user: otherId, status: "failed", deliveryId: "guid-push" });
+});
+
+describe("filters", () => {
+  it("lists only the user's own deliveries, newest first", () => {
+    const items = listDeliveries(userId, filters({}), NOW).items;
+    expect(items.map((item) => item.id)).toEqual([named.push, named.rejected, named.pull, named.stripe, named.old, named.ancient]);
+  });
+
+  it.each([
+    [{ provider: "stripe" }, ["stripe"]],
+    [{ event: "push" }, ["push", "rejected", "old"]],
+    [{ status: "failed" }, ["pull", "old"]],
+    [{ verified: "no" }, ["rejected"]],
+    [{ verified: "yes" }, ["push", "pull", "stripe", "old", "ancient"]],
+    [{ range: "1h" }, ["push", "rejected"]],
+    [{ range: "24h" }, ["push", "pull", "stripe", "rejected"]],
+    [{ range: "7d" }, ["push", "pull", "stripe", "rejected", "old"]],
+    [{ q: "guid-push" }, ["push"]],
+    [{ q: "evt_1" }, ["stripe"]],
+    [{ q: "octocat/hello-world" }, ["push", "old"]],
+    [{ q: "octocat/spoon" }, ["pull"]],
+    [{ q: "nothing-like-this" }, []],
+    [{ provider: "github", event: "push", verified: "yes", range: "7d" }, ["push", "old"]],
+  ] as [Record<string, string>, string[]][])("%j", (query, expected) => {
+    expect(ids(query)).toEqual(expected.map((name) => named[name]!).sort((a, b) => a - b));
+  });
+
+  it("ignores empty values and refuses bad ones", () => {
+    expect(filters({ provider: "", status: "" })).toEqual({});
+    expect(deliveryFiltersSchema.safeParse({ status: "exploded" }).success).toBe(false);
+    expect(deliveryFiltersSchema.safeParse({ cursor: "1; drop table" }).success).toBe(false);
+  });
+});
+
+describe("keyset paging", () => {
+  it("walks every page with the cursor, without duplicates or gaps, also when times tie", async () => {
+    const pagerId = (await createLocalUser({ name: "P", email: "pager-queries@example.com", password: "a long enough password" }, "member")).id;
+    const base = NOW - HOUR;
+    const all: number[] = [];
+    // 23 rows over 12 distinct times: pairs share a received_at, so the id breaks the tie.
+    for (let index = 0; index < 23; index++) all.push(seed({ at: base + Math.floor(index / 2) * 1000, user: pagerId }));
+    const expected = [...all].sort((a, b) => b - a); // newest first; within a time, the higher id first
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = listDeliveries(pagerId, filters(cursor ? { cursor } : {}), NOW, 5);
+      expect(page.items.length).toBeLessThanOrEqual(5);
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(5);
+    expect(seen).toEqual(expected);
+    expect(new Set(seen).size).toBe(23);
+  });
+
+  it("has no next cursor when the page is the last one, even when exactly full", () => {
+    expect(listDeliveries(userId, filters({}), NOW, 6).nextCursor).toBeUndefined();
+    const first = listDeliveries(userId, filters({}), NOW, 5);
+    expect(first.nextCursor).toBe(`${NOW - 3 * 86_400_000}.${named.old}`);
+    expect(listDeliveries(userId, filters({ cursor: first.nextCursor! }), NOW, 5).items.map((item) => item.id)).toEqual([named.ancient]);
+  });
+
+  it("keeps filters applied across pages", () => {
+    const first = listDeliveries(userId, filters({ provider: "github" }), NOW, 2);
+    expect(first.items.map((item) => item.id)).toEqual([named.push, named.rejected]);
+    const second = listDeliveries(userId, filters({ provider: "github", cursor: first.nextCursor! }), NOW, 2);
+    expect(second.items.map((item) => item.id)).toEqual([named.pull, named.old]);
+    expect(second.nextCursor).toBeUndefined();
+  });
+});
+
+describe("the hourly chart", () => {
+  it("counts the last 24 hours per hour and status, oldest hour first, the current hour last", () => {
+    const buckets = hourlyCounts(userId, NOW);
+    expect(buckets).toHaveLength(24);
+    const currentHour = Math.floor(NOW / HOUR) * HOUR;
+    expect(buckets.at(-1)!.hour).toBe(currentHour);
+    expect(buckets[0]!.hour).toBe(currentHour - 23 * HOUR);
+    expect(buckets.at(-1)!.counts).toEqual({ processed: 1, rejected: 1 }); // 12:20 and 12:00
+    expect(buckets.at(-3)!.counts).toEqual({ failed: 1 }); // 10:30
+    expect(buckets.at(-4)!.counts).toEqual({ received: 1 }); // 09:30
+    const total = buckets.reduce((sum, bucket) => sum + Object.values(bucket.counts).reduce((a, b) => a + b, 0), 0);
+    expect(total).toBe(4); // older deliveries and the other user's are not counted
+  });
+});
+
+describe("failedIds", () => {
+  it("returns the user's failed deliveries matching the filters, whatever status filter was set", () => {
+    expect(failedIds(userId, filters({}), NOW).sort((a, b) => a - b)).toEqual([named.pull, named.old].sort((a, b) => a - b));
+    expect(failedIds(userId, filters({ range: "24h" }), NOW)).toEqual([named.pull]);
+    expect(failedIds(userId, filters({ status: "processed", q: "octocat/hello-world" }), NOW)).toEqual([named.old]);
+    expect(failedIds(userId, filters({}), NOW, 1)).toHaveLength(1);
+    expect(failedIds(otherId, filters({}), NOW)).toEqual([named.stranger]);
+  });
+});
