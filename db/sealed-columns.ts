@@ -1,4 +1,4 @@
-import { connections, oauthStates, webhookEndpoints } from "./schema";
+import { connections, oauthStates, openapiSpecs, webhookEndpoints } from "./schema";
 
 /**
  * Every column that holds a sealed secret, with the column that identifies its row (the sealing
@@ -11,4 +11,5 @@ export const sealedColumns = [
   { table: oauthStates, tableName: "oauth_states", idColumn: oauthStates.stateHash, column: oauthStates.codeVerifierSealed, columnName: "code_verifier" },
   { table: webhookEndpoints, tableName: "webhook_endpoints", idColumn: webhookEndpoints.id, column: webhookEndpoints.secretSealed, columnName: "secret" },
   { table: webhookEndpoints, tableName: "webhook_endpoints", idColumn: webhookEndpoints.id, column: webhookEndpoints.previousSecretSealed, columnName: "previous_secret" },
+  { table: openapiSpecs, tableName: "openapi_specs", idColumn: openapiSpecs.id, column: openapiSpecs.credentialSealed, columnName: "credential" },
 ] as const;

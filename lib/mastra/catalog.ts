@@ -3,7 +3,7 @@ import { z } from "zod";
 import { readiness } from "@/lib/connections/credentials";
 import { getProvider } from "@/lib/providers";
 import { findWorkflow, workflowCatalog } from "./index";
-import { builtInTools, findTool, toolInputSchema } from "./tools";
+import { builtInTools, findUserTool, toolInputSchema, type CatalogTool } from "./tools";
 
 export type ToolSummary = {
   id: string;
@@ -15,30 +15,33 @@ export type ToolSummary = {
   reason?: string;
 };
 
-/** The runner's catalog for one user: each tool, and whether its connection is ready. */
+function summarize(userId: string, entry: CatalogTool): ToolSummary {
+  const state = entry.providerId ? readiness(userId, entry.providerId) : ({ ready: true } as const);
+  return {
+    id: entry.tool.id,
+    description: entry.tool.description ?? "",
+    group: entry.group,
+    providerId: entry.providerId,
+    providerName: entry.providerId ? getProvider(entry.providerId)?.name : undefined,
+    ready: state.ready,
+    reason: state.ready ? undefined : state.reason,
+  };
+}
+
+/** The runner's catalog of built-in tools for one user: each tool, and whether its connection is ready. */
 export function toolSummaries(userId: string): ToolSummary[] {
-  return builtInTools.map((entry) => {
-    const state = entry.providerId ? readiness(userId, entry.providerId) : ({ ready: true } as const);
-    return {
-      id: entry.tool.id,
-      description: entry.tool.description ?? "",
-      group: entry.group,
-      providerId: entry.providerId,
-      providerName: entry.providerId ? getProvider(entry.providerId)?.name : undefined,
-      ready: state.ready,
-      reason: state.ready ? undefined : state.reason,
-    };
-  });
+  return builtInTools.map((entry) => summarize(userId, entry));
 }
 
 export function toolSummary(userId: string, toolId: string): ToolSummary | undefined {
-  return toolSummaries(userId).find((tool) => tool.id === toolId);
+  const entry = findUserTool(userId, toolId);
+  return entry && summarize(userId, entry);
 }
 
-/** The JSON Schema a form is generated from: what the zod schema accepts as input. */
-export function toolFormSchema(toolId: string): object | undefined {
-  const entry = findTool(toolId);
-  return entry && z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" });
+/** The JSON Schema a form is generated from: what the tool's input schema accepts. */
+export function toolFormSchema(userId: string, toolId: string): object | undefined {
+  const entry = findUserTool(userId, toolId);
+  return entry && (entry.formSchema ?? z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" }));
 }
 
 export function workflowFormSchema(workflowId: string): object | undefined {

@@ -4,7 +4,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { toolRuns } from "@/db/schema";
 import { requestContextFor } from "./context";
-import { findTool, toolInputSchema } from "./tools";
+import { findUserTool, toolInputSchema } from "./tools";
 import { RunInputError } from "./workflow-runs";
 
 export type ToolRunRow = typeof toolRuns.$inferSelect;
@@ -21,7 +21,7 @@ function isFailure(output: unknown): output is { error: unknown; message?: strin
  * field), records the run, executes with the user's request context, and records the outcome.
  */
 export async function runTool(userId: string, toolId: string, rawInput: unknown): Promise<ToolRunRow> {
-  const entry = findTool(toolId);
+  const entry = findUserTool(userId, toolId);
   if (!entry) throw new Error(`There is no tool "${toolId}".`);
   const parsed = toolInputSchema(entry).safeParse(rawInput);
   if (!parsed.success) throw new RunInputError(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));

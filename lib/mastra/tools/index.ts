@@ -5,14 +5,18 @@ import { githubTools } from "./github/tools";
 import { apiCall } from "./http/api-call";
 import { linearCreateProject } from "./linear/create-project";
 import { getWeather } from "./openweather/get-weather";
+import { findImportedTool } from "./openapi/imported-tool";
 import { multiServiceSearch } from "./search/multi-service-search";
 import { slackCreateChannel, slackPostMessage } from "./slack/tools";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tools have different input and output types
 export type AnyTool = Tool<any, any, any, any, any, any>;
 
-/** A tool in the catalog: the provider whose connection it needs (none for api-call and search). */
-export type CatalogTool = { tool: AnyTool; providerId?: string; group: string };
+/**
+ * A tool in the catalog: the provider whose connection it needs (none for api-call and search), and
+ * for imported OpenAPI operations the JSON Schema their form is built from.
+ */
+export type CatalogTool = { tool: AnyTool; providerId?: string; group: string; formSchema?: object };
 
 /** The one list of built-in tools: the runner, the catalog and workflows all read it. */
 export const builtInTools: CatalogTool[] = [
@@ -27,6 +31,11 @@ export const builtInTools: CatalogTool[] = [
 
 export function findTool(id: string): CatalogTool | undefined {
   return builtInTools.find((entry) => entry.tool.id === id);
+}
+
+/** A tool this user can run: a built-in one, or one of the operations they imported. */
+export function findUserTool(userId: string, id: string): CatalogTool | undefined {
+  return findTool(id) ?? findImportedTool(userId, id);
 }
 
 /** Every built-in tool is declared with a zod object schema; the runner validates and builds forms from it. */

@@ -17,7 +17,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
   const user = await requireUser();
   const { id } = await params;
   const tool = toolSummary(user.id, id);
-  const schema = toolFormSchema(id);
+  const schema = toolFormSchema(user.id, id);
   if (!tool || !schema) notFound();
   const from = (await searchParams).from;
   const previous = typeof from === "string" ? getToolRun(user.id, from) : undefined;

@@ -8,7 +8,11 @@ import { failure } from "../result";
 const FORBIDDEN_HEADERS = /^(host|content-length|connection|transfer-encoding|cookie)$/i;
 
 /** Response headers worth showing; the rest is noise in run history. */
-const SHOWN_HEADERS = ["content-type", "location", "retry-after", "x-ratelimit-remaining", "x-ratelimit-reset", "etag", "last-modified"];
+const SHOWN_HEADERS = ["content-type", "location", "link", "retry-after", "x-ratelimit-remaining", "x-ratelimit-reset", "etag", "last-modified"];
+
+export function shownHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(SHOWN_HEADERS.filter((name) => headers[name] !== undefined).map((name) => [name, headers[name]!]));
+}
 
 export const apiCall = createTool({
   id: "api-call",
@@ -38,7 +42,7 @@ export const apiCall = createTool({
         guard: true,
         rateLimit: { key: `api-call:${userId}`, capacity: 10, refillPerSecond: 2 },
       });
-      const headers = Object.fromEntries(SHOWN_HEADERS.filter((name) => response.headers[name] !== undefined).map((name) => [name, response.headers[name]!]));
+      const headers = shownHeaders(response.headers);
       if (response.status >= 400) return { success: false as const, error: `The API answered ${response.status}.`, code: response.status };
       return { success: true as const, status: response.status, headers, data: response.body, attempts: response.attempts, durationMs: response.durationMs };
     } catch (error) {

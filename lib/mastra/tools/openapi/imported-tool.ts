@@ -1,0 +1,69 @@
+import "server-only";
+import { createTool } from "@mastra/core/tools";
+import { z } from "zod";
+import { httpRequest } from "@/lib/http/client";
+import { buildRequest } from "@/lib/openapi/request";
+import { credentialForSpec, findOperation, type ImportedOperation } from "@/lib/openapi/store";
+import { userIdFrom } from "../../context";
+import { shownHeaders } from "../http/api-call";
+import { failure } from "../result";
+import type { CatalogTool } from "../index";
+
+/** The zod schema a tool validates with, from the operation's stored JSON Schema. */
+function inputSchemaOf(imported: ImportedOperation): z.ZodType {
+  try {
+    return z.fromJSONSchema(imported.operation.inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
+  } catch {
+    return z.record(z.string(), z.unknown());
+  }
+}
+
+/** What every imported operation answers: the API's status, the headers worth showing, and its body. */
+const outputSchema = z.object({
+  success: z.boolean(),
+  status: z.number().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  data: z.unknown(),
+  durationMs: z.number().optional(),
+  error: z.string().optional(),
+  code: z.union([z.string(), z.number()]).optional(),
+});
+
+/** Calls one imported operation as this user: the chosen server, the API's credential, the guarded client. */
+export async function callImportedOperation(userId: string, imported: ImportedOperation, input: Record<string, unknown>) {
+  const credential = await credentialForSpec(userId, imported.spec);
+  const request = buildRequest(imported.spec.serverUrl, imported.operation.request, input, credential);
+  const response = await httpRequest({
+    ...request,
+    guard: true,
+    rateLimit: { key: `openapi:${imported.spec.id}:${userId}`, capacity: 10, refillPerSecond: 5 },
+  });
+  const result = { status: response.status, headers: shownHeaders(response.headers), data: response.body, durationMs: response.durationMs };
+  if (response.status >= 400) return { success: false as const, error: `The API answered ${response.status}.`, code: response.status, ...result };
+  return { success: true as const, ...result };
+}
+
+/** An imported operation as a Mastra tool: usable in the runner and as a workflow step (createStep(tool)). */
+export function importedTool(imported: ImportedOperation): CatalogTool {
+  const { operation, spec } = imported;
+  const description = [operation.summary, operation.description].filter(Boolean).join(". ") || `${operation.method} ${operation.path}`;
+  const tool = createTool({
+    id: operation.toolId,
+    description: `${description} (${operation.method} ${operation.path})`.slice(0, 1000),
+    inputSchema: inputSchemaOf(imported),
+    outputSchema,
+    execute: async (input, context) => {
+      try {
+        return await callImportedOperation(userIdFrom(context?.requestContext), imported, (input ?? {}) as Record<string, unknown>);
+      } catch (error) {
+        return failure(error);
+      }
+    },
+  });
+  return { tool, group: spec.title, providerId: spec.authKind === "connection" ? (spec.authProviderId ?? undefined) : undefined, formSchema: operation.inputSchema };
+}
+
+export function findImportedTool(userId: string, toolId: string): CatalogTool | undefined {
+  const imported = findOperation(userId, toolId);
+  return imported && importedTool(imported);
+}

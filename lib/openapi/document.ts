@@ -1,0 +1,266 @@
+import { dereference, upgrade, validate } from "@scalar/openapi-parser";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { toFormSchema, type FormSchema } from "./json-schema";
+
+/**
+ * Reads an OpenAPI 3.0 / 3.1 or Swagger 2.0 description (JSON or YAML) with Scalar's maintained
+ * parser: validated as written (so problems point into the user's own document), upgraded to 3.1,
+ * dereferenced (cycles kept as shared objects), then flattened into what Patchbay stores: one
+ * operation per tool, each with a finite input schema and a recipe for building the request.
+ */
+
+export type Problem = { location: string; message: string };
+
+export type ParameterLocation = "path" | "query" | "header" | "cookie";
+/** Where each input field goes: `key` is the field in the tool's input, `name` the parameter on the wire. */
+export type RequestRecipe = {
+  method: string;
+  path: string;
+  parameters: { key: string; name: string; in: ParameterLocation; explode: boolean }[];
+  body?: { key: string; contentType: string; required: boolean };
+  /** Security scheme names this operation accepts; [] means it needs none; null means the description does not say. */
+  security: string[] | null;
+};
+
+export type ParsedOperation = {
+  slug: string;
+  operationId?: string;
+  method: string;
+  path: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  deprecated: boolean;
+  inputSchema: FormSchema;
+  request: RequestRecipe;
+};
+
+export type SecurityScheme =
+  | { type: "apiKey"; in: "header" | "query" | "cookie"; name: string; description?: string }
+  | { type: "http"; scheme: string; description?: string }
+  | { type: "oauth2" | "openIdConnect" | "mutualTLS"; description?: string };
+
+export type ParsedSpec = {
+  title: string;
+  version: string;
+  description: string;
+  specVersion: string;
+  servers: { url: string; description?: string }[];
+  securitySchemes: Record<string, SecurityScheme>;
+  operations: ParsedOperation[];
+  warnings: Problem[];
+};
+
+export type ParseResult = { ok: true; spec: ParsedSpec } | { ok: false; problems: Problem[] };
+
+export class OpenApiImportError extends Error {
+  override name = "OpenApiImportError";
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((problem) => (problem.location ? `${problem.location}: ${problem.message}` : problem.message)).join("\n"));
+  }
+}
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"] as const;
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `/paths/~1pets/get/parameters/0` (or its segments) as `paths./pets.get.parameters[0]`, judged against the document. */
+export function formatLocation(path: string | string[] | undefined, document: unknown): string {
+  const segments = Array.isArray(path) ? path : (path ?? "").split("/").slice(1).map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let node = document;
+  let text = "";
+  for (const segment of segments) {
+    if (Array.isArray(node)) text += `[${segment}]`;
+    else text += text ? `.${segment}` : segment;
+    node = node && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
+  }
+  return text;
+}
+
+function parseText(text: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
+  const trimmed = text.trim();
+  if (!trimmed) return { ok: false, problems: [{ location: "", message: "The description is empty." }] };
+  try {
+    return { ok: true, value: trimmed.startsWith("{") ? JSON.parse(trimmed) : parseYaml(trimmed, { maxAliasCount: 1000 }) };
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const at = error.linePos?.[0];
+      return { ok: false, problems: [{ location: at ? `line ${at.line}, column ${at.col}` : "", message: `Not valid YAML: ${error.message.split("\n")[0]}` }] };
+    }
+    return { ok: false, problems: [{ location: "", message: `Not valid JSON: ${(error as Error).message}` }] };
+  }
+}
+
+export function slugify(text: string, fallback: string, maxLength = 60): string {
+  const slug = text
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9_]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, maxLength)
+    .replace(/-+$/, "");
+  return slug || fallback;
+}
+
+function serversOf(document: Json): { url: string; description?: string }[] {
+  const servers = Array.isArray(document.servers) ? document.servers.filter(isObject) : [];
+  return servers
+    .filter((server) => typeof server.url === "string")
+    .map((server) => {
+      const variables = isObject(server.variables) ? server.variables : {};
+      const url = (server.url as string).replace(/\{([^}]+)\}/g, (whole, name: string) => {
+        const variable = variables[name];
+        return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
+      });
+      return { url, ...(typeof server.description === "string" ? { description: server.description } : {}) };
+    });
+}
+
+function securitySchemesOf(document: Json): Record<string, SecurityScheme> {
+  const declared = isObject(document.components) && isObject(document.components.securitySchemes) ? document.components.securitySchemes : {};
+  const schemes: Record<string, SecurityScheme> = {};
+  for (const [name, scheme] of Object.entries(declared)) {
+    if (!isObject(scheme)) continue;
+    const description = typeof scheme.description === "string" ? scheme.description : undefined;
+    if (scheme.type === "apiKey" && typeof scheme.name === "string" && (scheme.in === "header" || scheme.in === "query" || scheme.in === "cookie")) {
+      schemes[name] = { type: "apiKey", in: scheme.in, name: scheme.name, description };
+    } else if (scheme.type === "http" && typeof scheme.scheme === "string") {
+      schemes[name] = { type: "http", scheme: scheme.scheme.toLowerCase(), description };
+    } else if (scheme.type === "oauth2" || scheme.type === "openIdConnect" || scheme.type === "mutualTLS") {
+      schemes[name] = { type: scheme.type, description };
+    }
+  }
+  return schemes;
+}
+
+/** The scheme names an operation accepts (`security: []` or only `{}` means none). */
+function securityNames(requirements: unknown): string[] | undefined {
+  if (!Array.isArray(requirements)) return undefined;
+  return [...new Set(requirements.filter(isObject).flatMap((requirement) => Object.keys(requirement)))];
+}
+
+function pickBody(requestBody: unknown): { contentType: string; schema: unknown; required: boolean } | undefined {
+  if (!isObject(requestBody) || !isObject(requestBody.content)) return undefined;
+  const types = Object.keys(requestBody.content);
+  const contentType =
+    types.find((type) => /^application\/(.+\+)?json\b/i.test(type)) ??
+    types.find((type) => type.toLowerCase() === "application/x-www-form-urlencoded") ??
+    types.find((type) => type.toLowerCase().startsWith("text/")) ??
+    types[0];
+  if (!contentType) return undefined;
+  const media = requestBody.content[contentType];
+  const schema = isObject(media) && media.schema !== undefined ? media.schema : {};
+  return { contentType, schema, required: requestBody.required === true };
+}
+
+function uniqueSlug(base: string, taken: Set<string>): string {
+  let slug = base;
+  for (let suffix = 2; taken.has(slug); suffix++) slug = `${base}-${suffix}`;
+  taken.add(slug);
+  return slug;
+}
+
+function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
+  const paths = isObject(document.paths) ? document.paths : {};
+  const inheritedSecurity = securityNames(document.security) ?? null;
+  const slugs = new Set<string>();
+  const operations: ParsedOperation[] = [];
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObject(item)) continue;
+    const shared = Array.isArray(item.parameters) ? item.parameters.filter(isObject) : [];
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (!isObject(operation)) continue;
+      const own = Array.isArray(operation.parameters) ? operation.parameters.filter(isObject) : [];
+      // Operation-level parameters override path-level ones with the same name and location.
+      const byIdentity = new Map<string, Json>();
+      for (const parameter of [...shared, ...own]) byIdentity.set(`${parameter.in}:${parameter.name}`, parameter);
+      const parameters = [...byIdentity.values()].filter((parameter) => typeof parameter.name === "string" && ["path", "query", "header", "cookie"].includes(parameter.in as string));
+      const nameCounts = new Map<string, number>();
+      for (const parameter of parameters) nameCounts.set(parameter.name as string, (nameCounts.get(parameter.name as string) ?? 0) + 1);
+
+      const properties: Record<string, FormSchema> = {};
+      const required: string[] = [];
+      const recipe: RequestRecipe = { method: method.toUpperCase(), path, parameters: [], security: securityNames(operation.security) ?? inheritedSecurity };
+      for (const parameter of parameters) {
+        const name = parameter.name as string;
+        const location = parameter.in as ParameterLocation;
+        const key = nameCounts.get(name)! > 1 ? `${name}_${location}` : name;
+        const schema = toFormSchema(parameter.schema ?? (isObject(parameter.content) ? Object.values(parameter.content).find(isObject)?.schema : undefined));
+        const description = typeof parameter.description === "string" ? parameter.description : undefined;
+        properties[key] = { ...schema, description: [description, `(${location} parameter${key !== name ? ` "${name}"` : ""})`].filter(Boolean).join(" ") };
+        if (parameter.required === true || location === "path") required.push(key);
+        const style = typeof parameter.style === "string" ? parameter.style : location === "query" || location === "cookie" ? "form" : "simple";
+        recipe.parameters.push({ key, name, in: location, explode: typeof parameter.explode === "boolean" ? parameter.explode : style === "form" });
+      }
+      const body = pickBody(operation.requestBody);
+      if (body) {
+        const key = "body" in properties ? "requestBody" : "body";
+        const schema = toFormSchema(body.schema);
+        const description = isObject(operation.requestBody) && typeof operation.requestBody.description === "string" ? operation.requestBody.description : undefined;
+        properties[key] = { ...schema, description: [description ?? schema.description, `(request body, ${body.contentType})`].filter(Boolean).join(" ") };
+        if (body.required) required.push(key);
+        recipe.body = { key, contentType: body.contentType, required: body.required };
+      }
+
+      const operationId = typeof operation.operationId === "string" && operation.operationId.trim() ? operation.operationId.trim() : undefined;
+      if (!operationId) warnings.push({ location: formatLocation(["paths", path, method], document), message: "has no operationId; the tool is named after its method and path" });
+      const slug = uniqueSlug(slugify(operationId ?? `${method}-${path}`, method), slugs);
+      operations.push({
+        slug,
+        operationId,
+        method: method.toUpperCase(),
+        path,
+        summary: typeof operation.summary === "string" ? operation.summary : "",
+        description: typeof operation.description === "string" ? operation.description.slice(0, 2000) : "",
+        tags: Array.isArray(operation.tags) ? operation.tags.filter((tag): tag is string => typeof tag === "string") : [],
+        deprecated: operation.deprecated === true,
+        inputSchema: { type: "object", properties, ...(required.length ? { required } : {}) },
+        request: recipe,
+      });
+    }
+  }
+  return operations;
+}
+
+/** Validates and flattens a description; an invalid one comes back as located problems, nothing else. */
+export async function parseOpenApi(text: string): Promise<ParseResult> {
+  const parsed = parseText(text);
+  if (!parsed.ok) return parsed;
+  if (!isObject(parsed.value)) return { ok: false, problems: [{ location: "", message: "Expected an OpenAPI or Swagger document (an object at the top level)." }] };
+  const original = parsed.value;
+  if (typeof original.openapi !== "string" && original.swagger !== "2.0") {
+    return { ok: false, problems: [{ location: "", message: 'Not an OpenAPI description: expected an "openapi" field (3.0 or 3.1) or "swagger": "2.0".' }] };
+  }
+  const validation = await validate(structuredClone(original));
+  if (!validation.valid) {
+    const problems = (validation.errors ?? []).map((error) => ({ location: formatLocation(error.path, original), message: error.message }));
+    return { ok: false, problems: problems.length ? problems : [{ location: "", message: "The description is not valid." }] };
+  }
+  const specVersion = typeof original.openapi === "string" ? original.openapi : "2.0";
+  const upgraded = upgrade(structuredClone(original)).specification;
+  const dereferenced = dereference(upgraded as unknown as Json);
+  if (dereferenced.errors?.length || !isObject(dereferenced.schema)) {
+    return { ok: false, problems: (dereferenced.errors ?? [{ message: "Could not resolve the description's references." }]).map((error) => ({ location: formatLocation(error.path, original), message: error.message })) };
+  }
+  const document = dereferenced.schema;
+  const info = isObject(document.info) ? document.info : {};
+  const warnings: Problem[] = [];
+  const operations = operationsOf(document, warnings);
+  if (!operations.length) return { ok: false, problems: [{ location: "paths", message: "The description has no operations to import." }] };
+  return {
+    ok: true,
+    spec: {
+      title: typeof info.title === "string" && info.title.trim() ? info.title.trim() : "Untitled API",
+      version: typeof info.version === "string" ? info.version : String(info.version ?? ""),
+      description: typeof info.description === "string" ? info.description.slice(0, 4000) : "",
+      specVersion,
+      servers: serversOf(document),
+      securitySchemes: securitySchemesOf(document),
+      operations,
+      warnings,
+    },
+  };
+}

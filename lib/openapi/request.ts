@@ -1,0 +1,87 @@
+import type { RequestRecipe, SecurityScheme } from "./document";
+
+/**
+ * Builds the HTTP request for one imported operation from the tool's validated input: path
+ * parameters substituted and encoded, query parameters serialised (OpenAPI's `form` style, arrays
+ * repeated when exploded), headers and cookies set, the body encoded for its content type, and the
+ * chosen credential placed where the security scheme says.
+ */
+
+export type BuiltRequest = { url: string; method: string; headers: Record<string, string>; body?: string };
+export type AppliedCredential = { schemeName: string; scheme: SecurityScheme; value: string };
+
+type Input = Record<string, unknown>;
+
+function scalar(value: unknown): string {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** OpenAPI `simple` style (path and header parameters): arrays and objects comma-separated. */
+function simple(value: unknown): string {
+  if (Array.isArray(value)) return value.map(scalar).join(",");
+  if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([key, item]) => [key, scalar(item)]).join(",");
+  return scalar(value);
+}
+
+function appendQuery(params: URLSearchParams, name: string, value: unknown, explode: boolean): void {
+  if (Array.isArray(value)) {
+    if (explode) for (const item of value) params.append(name, scalar(item));
+    else params.append(name, value.map(scalar).join(","));
+  } else if (typeof value === "object" && value !== null) {
+    if (explode) for (const [key, item] of Object.entries(value)) params.append(key, scalar(item));
+    else params.append(name, simple(value));
+  } else {
+    params.append(name, scalar(value));
+  }
+}
+
+function encodeBody(contentType: string, value: unknown): string {
+  if (/json/i.test(contentType)) return JSON.stringify(value);
+  if (/x-www-form-urlencoded/i.test(contentType) && typeof value === "object" && value !== null) {
+    const form = new URLSearchParams();
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) form.append(key, scalar(item));
+    return form.toString();
+  }
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Whether the chosen credential goes with this operation: when the operation accepts that scheme or does not say. */
+export function usesCredential(recipe: RequestRecipe, schemeName: string): boolean {
+  return recipe.security === null || recipe.security.includes(schemeName);
+}
+
+export function buildRequest(serverUrl: string, recipe: RequestRecipe, input: Input, credential?: AppliedCredential): BuiltRequest {
+  let path = recipe.path;
+  const query = new URLSearchParams();
+  const headers: Record<string, string> = { accept: "application/json, */*;q=0.8" };
+  const cookies: string[] = [];
+  for (const parameter of recipe.parameters) {
+    const value = input[parameter.key];
+    if (value === undefined || value === null) continue;
+    if (parameter.in === "path") path = path.split(`{${parameter.name}}`).join(encodeURIComponent(simple(value)));
+    else if (parameter.in === "query") appendQuery(query, parameter.name, value, parameter.explode);
+    else if (parameter.in === "header") headers[parameter.name.toLowerCase()] = simple(value);
+    else cookies.push(`${parameter.name}=${encodeURIComponent(simple(value))}`);
+  }
+  let body: string | undefined;
+  if (recipe.body && input[recipe.body.key] !== undefined) {
+    body = encodeBody(recipe.body.contentType, input[recipe.body.key]);
+    headers["content-type"] = recipe.body.contentType;
+  }
+  if (credential && usesCredential(recipe, credential.schemeName)) {
+    const { scheme, value } = credential;
+    if (scheme.type === "apiKey") {
+      if (scheme.in === "header") headers[scheme.name.toLowerCase()] = value;
+      else if (scheme.in === "query") query.set(scheme.name, value);
+      else cookies.push(`${scheme.name}=${encodeURIComponent(value)}`);
+    } else if (scheme.type === "http" && scheme.scheme === "basic") {
+      headers.authorization = `Basic ${Buffer.from(value, "utf8").toString("base64")}`;
+    } else {
+      headers.authorization = `Bearer ${value}`;
+    }
+  }
+  if (cookies.length) headers.cookie = cookies.join("; ");
+  const base = serverUrl.replace(/\/+$/, "");
+  const search = query.toString();
+  return { url: `${base}${path}${search ? `?${search}` : ""}`, method: recipe.method, headers, ...(body !== undefined ? { body } : {}) };
+}
