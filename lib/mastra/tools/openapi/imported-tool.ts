@@ -23,7 +23,7 @@ const outputSchema = z.object({
   success: z.boolean(),
   status: z.number().optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  data: z.unknown(),
+  data: z.unknown().optional(),
   durationMs: z.number().optional(),
   error: z.string().optional(),
   code: z.union([z.string(), z.number()]).optional(),
