@@ -82,6 +82,17 @@ function refreshOnce(provider: Provider, row: ConnectionRow): Promise<string> {
 }
 
 /**
+ * The connection's access token, refreshed first (sharing any refresh in flight) when it expires
+ * within five minutes. For callers such as disconnect that hold the row already.
+ */
+export async function liveAccessToken(provider: Provider, row: ConnectionRow, now = Date.now()): Promise<string> {
+  const pending = refreshesInFlight.get(row.id);
+  if (pending) return pending;
+  if (row.expiresAt && row.expiresAt.getTime() - now < REFRESH_MARGIN_MS) return refreshOnce(provider, row);
+  return unsealFrom(row.id, "access_token", row.accessTokenSealed!);
+}
+
+/**
  * A live access token for this user's connection to the provider, refreshed first when it
  * expires within five minutes. Tools call this at run time; the token never leaves the server.
  */
@@ -94,10 +105,5 @@ export async function getAccessToken(userId: string, providerId: string, now = D
   if (row.status === "needs_reconnect" || row.status === "revoked") {
     throw new ConnectionError("needs_reconnect", `Your ${provider.name} connection needs to be reconnected on the Connections page.`);
   }
-  const pending = refreshesInFlight.get(row.id);
-  if (pending) return { accessToken: await pending, connectionId: row.id };
-  if (row.expiresAt && row.expiresAt.getTime() - now < REFRESH_MARGIN_MS) {
-    return { accessToken: await refreshOnce(provider, row), connectionId: row.id };
-  }
-  return { accessToken: unsealFrom(row.id, "access_token", row.accessTokenSealed), connectionId: row.id };
+  return { accessToken: await liveAccessToken(provider, row, now), connectionId: row.id };
 }

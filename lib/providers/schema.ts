@@ -41,6 +41,11 @@ export const oauth2Schema = z.object({
       method: z.enum(["POST", "DELETE"]).default("POST"),
       /** rfc7009: form `token=` with client auth; json-access-token: JSON `{access_token}` with HTTP Basic client auth (GitHub). */
       style: z.enum(["rfc7009", "json-access-token"]).default("rfc7009"),
+      /**
+       * A JSON field that must be `true` in a 2xx answer for the revocation to count (Slack's
+       * auth.revoke answers failures as HTTP 200 with {"ok": false}). Unset: the status decides.
+       */
+      okField: jsonPath.optional(),
     })
     .optional(),
 });

@@ -21,7 +21,7 @@ export const slack = defineProvider({
     clientIdEnv: "SLACK_CLIENT_ID",
     clientSecretEnv: "SLACK_CLIENT_SECRET",
     invalidGrantErrors: ["invalid_grant", "invalid_refresh_token", "token_revoked"],
-    revoke: { url: "{api}/auth.revoke", method: "POST", style: "rfc7009" },
+    revoke: { url: "{api}/auth.revoke", method: "POST", style: "rfc7009", okField: "ok" },
   },
   webhooks: {
     scheme: "slack-v0",

@@ -146,11 +146,61 @@ describe("disconnect", () => {
     const { connection } = await connectGitHub(user.id);
     const { accessToken } = await getAccessToken(user.id, "github");
     const revokedBefore = fake.revokedGrants.length;
-    expect(await disconnect(user.id, connection.id)).toEqual({ revoked: true, warning: undefined });
+    expect(await disconnect(user.id, connection.id)).toEqual({ revoked: true, message: "Disconnected and revoked." });
     expect(fake.revokedGrants.length).toBe(revokedBefore + 1);
     expect(await githubUser(accessToken)).toBe(401);
     expect(listConnections(user.id)).toEqual([]);
     expect(db().select().from(connections).where(eq(connections.id, connection.id)).get()).toBeUndefined();
+  });
+
+  it("refreshes an expired token before revoking with it, through the single-flight refresh", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    const stale = unsealFrom(connection.id, "access_token", connection.accessTokenSealed!);
+    makeDue(connection.id);
+    fake.expireAccessTokens();
+    const refreshesBefore = fake.tokenRequests.refresh_token;
+    const revokedBefore = fake.revokedGrants.length;
+    expect(await disconnect(user.id, connection.id)).toEqual({ revoked: true, message: "Disconnected and revoked." });
+    expect(fake.tokenRequests.refresh_token - refreshesBefore).toBe(1);
+    expect(fake.revokedGrants.length).toBe(revokedBefore + 1);
+    expect(listConnections(user.id)).toEqual([]);
+
+    // A tool asking for the token at the same moment shares the one refresh.
+    const other = await createUser();
+    const second = (await connectGitHub(other.id)).connection;
+    makeDue(second.id);
+    const before = fake.tokenRequests.refresh_token;
+    const [result, concurrent] = await Promise.all([disconnect(other.id, second.id), getAccessToken(other.id, "github")]);
+    expect(result.revoked).toBe(true);
+    expect(fake.tokenRequests.refresh_token - before).toBe(1);
+    expect(concurrent.accessToken).not.toBe(stale);
+  });
+
+  it("says so when GitHub does not confirm the revocation (422), and still deletes the tokens", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    const { accessToken } = await getAccessToken(user.id, "github");
+    fake.accessTokens.delete(accessToken); // GitHub no longer knows this token: it answers 422
+    const revokedBefore = fake.revokedGrants.length;
+    const result = await disconnect(user.id, connection.id);
+    expect(result.revoked).toBe(false);
+    expect(result.message).toBe("Disconnected; the provider did not confirm the revocation (HTTP 422). Revoke Patchbay in your GitHub settings.");
+    expect(result.message).not.toContain(accessToken);
+    expect(fake.revokedGrants.length).toBe(revokedBefore);
+    expect(listConnections(user.id)).toEqual([]);
+  });
+
+  it("says so when the client credentials are wrong (404)", async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    process.env.GITHUB_CLIENT_SECRET = "not-the-secret";
+    try {
+      const result = await disconnect(user.id, connection.id);
+      expect(result).toMatchObject({ revoked: false, message: expect.stringContaining("did not confirm the revocation (HTTP 404)") });
+    } finally {
+      process.env.GITHUB_CLIENT_SECRET = fake.clientSecret;
+    }
   });
 
   it("never lets one user see, use or disconnect another user's connection", async () => {

@@ -17,7 +17,7 @@ export async function disconnectAction(_previous: ActionResult, form: FormData):
     const result = await disconnect(user.id, connectionId.data);
     revalidatePath("/connections");
     revalidatePath("/");
-    return result.warning ? { error: `Disconnected here. ${result.warning}` } : { ok: result.revoked ? "Disconnected and revoked." : "Disconnected." };
+    return result.warning ? { error: result.message } : { ok: result.message };
   } catch (error) {
     if (error instanceof ConnectionError) return { error: error.message };
     throw error;
