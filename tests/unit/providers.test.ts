@@ -1,8 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OAuth2Server } from "oauth2-mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disconnect } from "@/lib/connections/disconnect";
+import { findConnection, unsealFrom } from "@/lib/connections/store";
 import { getAccessToken } from "@/lib/connections/tokens";
 import { beginAuthorization, completeAuthorization } from "@/lib/oauth/flow";
 import { buildRegistry, expandTemplate, getProvider, listProviders, loadProvidersFile, ProviderConfigError, resetProviderRegistry } from "@/lib/providers";
@@ -116,20 +119,75 @@ describe("a generic OAuth 2.0 provider from PROVIDERS_FILE, against oauth2-mock-
     resetProviderRegistry();
   });
 
-  it("connects with state and PKCE, reads the account, and refreshes", async () => {
+  it("connects with state and PKCE, reads the account, refreshes, and revokes", async () => {
+    const grants: string[] = [];
+    let issued = 0;
+    const onResponse = (_response: unknown, request: { body: Record<string, string> }) => void grants.push(request.body.grant_type!);
+    const onSigning = (token: { payload: Record<string, unknown> }) => void (token.payload.n = ++issued); // distinct tokens within one second
+    server.service.on("beforeResponse", onResponse);
+    server.service.on("beforeTokenSigning", onSigning);
+    try {
+      const user = await createUser();
+      const authorizeUrl = await beginAuthorization(user.id, "mockidp");
+      expect(authorizeUrl.searchParams.get("code_challenge_method")).toBe("S256");
+      const redirect = await fetch(authorizeUrl, { redirect: "manual" });
+      expect(redirect.status).toBe(302);
+      const callback = new URL(redirect.headers.get("location")!);
+      expect(callback.pathname).toBe("/api/connections/mockidp/callback");
+
+      const { connection } = await completeAuthorization(user.id, "mockidp", callback);
+      expect(connection).toMatchObject({ providerId: "mockidp", accountId: "johndoe", accountLabel: "johndoe", status: "active" });
+      expect(connection.refreshTokenSealed).toMatch(/^v1\./);
+      expect(grants).toEqual(["authorization_code"]);
+      const firstAccess = unsealFrom(connection.id, "access_token", connection.accessTokenSealed!);
+      const firstRefresh = unsealFrom(connection.id, "refresh_token", connection.refreshTokenSealed!);
+
+      // Asked at the moment the token expires, the store must refresh: a new token from the mock's token endpoint.
+      const { accessToken } = await getAccessToken(user.id, "mockidp", connection.expiresAt!.getTime());
+      expect(grants).toEqual(["authorization_code", "refresh_token"]);
+      expect(accessToken).not.toBe(firstAccess);
+      expect(accessToken.split(".")).toHaveLength(3); // the mock issues JWT access tokens
+      const saved = findConnection(user.id, connection.id)!;
+      expect(unsealFrom(saved.id, "access_token", saved.accessTokenSealed!)).toBe(accessToken);
+      expect(unsealFrom(saved.id, "refresh_token", saved.refreshTokenSealed!)).not.toBe(firstRefresh); // the mock rotates refresh tokens
+      expect(saved.lastRefreshedAt!.getTime()).toBeGreaterThanOrEqual(connection.lastRefreshedAt!.getTime());
+      expect(saved.expiresAt!.getTime()).toBeGreaterThan(connection.expiresAt!.getTime() - 1);
+      expect(saved.status).toBe("active");
+
+      // Disconnect revokes at the mock's RFC 7009 endpoint, with the current token and the client's Basic credentials.
+      // The mock does not parse the revocation body, so the test reads it off the request stream.
+      const revocation = new Promise<{ token: string | null; authorization?: string }>((resolve) => {
+        server.service.once("beforeRevoke", (_response: unknown, request: IncomingMessage) => {
+          let body = "";
+          request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+          request.on("end", () => resolve({ token: new URLSearchParams(body).get("token"), authorization: request.headers.authorization }));
+        });
+      });
+      expect(await disconnect(user.id, connection.id)).toEqual({ revoked: true, message: "Disconnected and revoked." });
+      const { token, authorization } = await revocation;
+      expect(token).toBe(accessToken);
+      // RFC 6749 2.3.1: Basic credentials are form-encoded first (oauth4webapi sends "-" as %2D).
+      const basic = Buffer.from(authorization!.replace(/^Basic /, ""), "base64").toString().split(":").map(decodeURIComponent);
+      expect(basic).toEqual(["patchbay", "patchbay-test-secret"]);
+      expect(findConnection(user.id, connection.id)).toBeUndefined();
+    } finally {
+      server.service.off("beforeResponse", onResponse);
+      server.service.off("beforeTokenSigning", onSigning);
+    }
+  });
+
+  it("reports a revocation the mock refuses", async () => {
     const user = await createUser();
-    const authorizeUrl = await beginAuthorization(user.id, "mockidp");
-    expect(authorizeUrl.searchParams.get("code_challenge_method")).toBe("S256");
-    const redirect = await fetch(authorizeUrl, { redirect: "manual" });
-    expect(redirect.status).toBe(302);
-    const callback = new URL(redirect.headers.get("location")!);
-    expect(callback.pathname).toBe("/api/connections/mockidp/callback");
-
-    const { connection } = await completeAuthorization(user.id, "mockidp", callback);
-    expect(connection).toMatchObject({ providerId: "mockidp", accountId: "johndoe", accountLabel: "johndoe", status: "active" });
-    expect(connection.refreshTokenSealed).toMatch(/^v1\./);
-
-    const { accessToken } = await getAccessToken(user.id, "mockidp", connection.expiresAt!.getTime());
-    expect(accessToken.split(".")).toHaveLength(3); // the mock issues JWT access tokens
+    const redirect = await fetch(await beginAuthorization(user.id, "mockidp"), { redirect: "manual" });
+    const { connection } = await completeAuthorization(user.id, "mockidp", new URL(redirect.headers.get("location")!));
+    server.service.once("beforeRevoke", (response: { statusCode: number }) => {
+      response.statusCode = 503;
+    });
+    const result = await disconnect(user.id, connection.id);
+    expect(result).toEqual({
+      revoked: false,
+      message: "Disconnected; the provider did not confirm the revocation (HTTP 503). Revoke Patchbay in your Mock IdP settings.",
+      warning: "Mock IdP did not confirm the revocation (HTTP 503); revoke Patchbay in your Mock IdP settings.",
+    });
   });
 });
