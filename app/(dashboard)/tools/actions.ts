@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { runTool } from "@/lib/mastra/tool-runs";
 import { RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { deleteSpec } from "@/lib/openapi/store";
 
 export type RunState =
   | { status: "succeeded" | "failed"; runId: string; output: unknown; error: string | null; durationMs: number | null }
@@ -37,4 +38,11 @@ export async function startWorkflowAction(workflowId: string, input: unknown): P
     throw error;
   }
   redirect(`/runs/${runId}`);
+}
+
+export async function deleteImportedApiAction(specId: string): Promise<void> {
+  const user = await requireUser();
+  deleteSpec(user.id, specId);
+  revalidatePath("/tools");
+  redirect("/tools?deleted=1");
 }

@@ -1,0 +1,95 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Alert, Button, Card, PageHeader } from "@/app/_components/ui";
+import { requireUser } from "@/lib/auth/session";
+import { getProvider } from "@/lib/providers";
+import { getSpec, listOperations } from "@/lib/openapi/store";
+import { formatTime } from "../../../webhooks/status";
+import { deleteImportedApiAction } from "../../actions";
+import { OperationList } from "../../operation-list";
+
+export const metadata: Metadata = { title: "Imported API" };
+
+type Props = { params: Promise<{ specId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function ImportedApiPage({ params, searchParams }: Props) {
+  const user = await requireUser();
+  const { specId } = await params;
+  const spec = getSpec(user.id, specId);
+  if (!spec) notFound();
+  const operations = listOperations(user.id, spec.id);
+  const imported = (await searchParams).imported === "1";
+  const auth =
+    spec.authKind === "none"
+      ? "No credential"
+      : spec.authKind === "connection"
+        ? `Your ${getProvider(spec.authProviderId ?? "")?.name ?? spec.authProviderId} connection, as "${spec.authScheme}"`
+        : `A sealed key ending in …${spec.credentialLast4}, as "${spec.authScheme}"`;
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/tools" className="text-indigo-600 hover:underline dark:text-indigo-400">
+          ← All tools
+        </Link>
+      </p>
+      <PageHeader
+        title={spec.title}
+        description={spec.description || undefined}
+        actions={
+          <div className="flex gap-2">
+            <Link href="/tools/import" className="rounded-md border border-zinc-300 px-3.5 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+              Re-import
+            </Link>
+            <form action={deleteImportedApiAction.bind(null, spec.id)}>
+              <Button type="submit" variant="danger">
+                Delete API and its tools
+              </Button>
+            </form>
+          </div>
+        }
+      />
+      {imported && (
+        <div className="mb-4">
+          <Alert tone="success">
+            Imported {spec.operationCount} operations from {spec.title}. Open one to run it.
+          </Alert>
+        </div>
+      )}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <h2 className="mb-3 font-semibold">Operations</h2>
+          <OperationList label={spec.title} operations={operations} />
+        </Card>
+        <Card>
+          <dl className="space-y-2 text-sm">
+            <div>
+              <dt className="text-zinc-500">Version</dt>
+              <dd>
+                {spec.version} ({spec.specVersion === "2.0" ? "Swagger 2.0" : `OpenAPI ${spec.specVersion}`})
+              </dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500">Server</dt>
+              <dd className="break-all font-mono text-xs">{spec.serverUrl}</dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500">Authentication</dt>
+              <dd>{auth}</dd>
+            </div>
+            {spec.sourceUrl && (
+              <div>
+                <dt className="text-zinc-500">Imported from</dt>
+                <dd className="break-all font-mono text-xs">{spec.sourceUrl}</dd>
+              </div>
+            )}
+            <div>
+              <dt className="text-zinc-500">Last imported</dt>
+              <dd>{formatTime(spec.updatedAt.getTime())}</dd>
+            </div>
+          </dl>
+        </Card>
+      </div>
+    </>
+  );
+}

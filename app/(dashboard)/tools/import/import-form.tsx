@@ -1,0 +1,281 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Alert, Button, inputClass } from "@/app/_components/ui";
+
+type Problem = { location: string; message: string };
+type Scheme = { type: string; in?: string; name?: string; scheme?: string; description?: string };
+type Preview = {
+  title: string;
+  version: string;
+  specVersion: string;
+  description: string;
+  slug: string;
+  servers: { url: string; description?: string }[];
+  securitySchemes: Record<string, Scheme>;
+  operationCount: number;
+  tags: { tag: string; operations: { toolId: string; method: string; path: string; summary: string }[] }[];
+  warnings: Problem[];
+  replaces?: { title: string; operationCount: number };
+};
+type SourceKind = "text" | "url";
+type AuthKind = "none" | "connection" | "secret";
+
+function schemeLabel(name: string, scheme: Scheme): string {
+  if (scheme.type === "apiKey") return `${name}: API key in ${scheme.in} "${scheme.name}"`;
+  if (scheme.type === "http") return `${name}: HTTP ${scheme.scheme}`;
+  return `${name}: ${scheme.type}`;
+}
+
+async function post(path: string, body: unknown): Promise<{ ok: boolean; data: unknown }> {
+  const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  let data: unknown = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = { error: { message: `The server answered ${response.status}.`, problems: [] } };
+  }
+  return { ok: response.ok, data };
+}
+
+function ProblemList({ problems }: { problems: Problem[] }) {
+  return (
+    <ul className="list-disc space-y-1 pl-5" data-testid="import-problems">
+      {problems.map((problem, index) => (
+        <li key={index}>
+          {problem.location && <code className="font-mono text-xs">{problem.location}</code>}
+          {problem.location ? ": " : ""}
+          {problem.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Paste, upload or fetch a description; preview what it contains; choose server and credential; save. */
+export function ImportForm({ connections }: { connections: { id: string; name: string }[] }) {
+  const router = useRouter();
+  const [kind, setKind] = useState<SourceKind>("text");
+  const [text, setText] = useState("");
+  const [url, setUrl] = useState("");
+  const [preview, setPreview] = useState<Preview>();
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [busy, setBusy] = useState<"preview" | "save">();
+  const [server, setServer] = useState("");
+  const [customServer, setCustomServer] = useState("");
+  const [authKind, setAuthKind] = useState<AuthKind>("none");
+  const [scheme, setScheme] = useState("");
+  const [providerId, setProviderId] = useState(connections[0]?.id ?? "");
+  const [secret, setSecret] = useState("");
+
+  const source = kind === "text" ? { kind, text } : { kind, url };
+
+  async function readPreview() {
+    setBusy("preview");
+    setProblems([]);
+    setPreview(undefined);
+    const { ok, data } = await post("/api/openapi/preview", { source });
+    setBusy(undefined);
+    if (!ok) {
+      const error = (data as { error?: { message?: string; problems?: Problem[] } }).error;
+      setProblems(error?.problems?.length ? error.problems : [{ location: "", message: error?.message ?? "The description could not be read." }]);
+      return;
+    }
+    const result = data as Preview;
+    setPreview(result);
+    setServer(result.servers[0]?.url ?? "");
+    const firstScheme = Object.keys(result.securitySchemes)[0] ?? "";
+    setScheme(firstScheme);
+    setAuthKind(firstScheme ? "secret" : "none");
+  }
+
+  async function save() {
+    const serverUrl = server === "custom" || !server ? customServer.trim() : server;
+    const auth = authKind === "none" ? { kind: "none" } : authKind === "connection" ? { kind: "connection", scheme, providerId } : { kind: "secret", scheme, secret };
+    setBusy("save");
+    setProblems([]);
+    const { ok, data } = await post("/api/openapi/imports", { source, serverUrl, auth });
+    setBusy(undefined);
+    if (!ok) {
+      const error = (data as { error?: { message?: string; problems?: Problem[] } }).error;
+      setProblems(error?.problems?.length ? error.problems : [{ location: "", message: error?.message ?? "The import failed." }]);
+      return;
+    }
+    router.push(`/tools/apis/${(data as { id: string }).id}?imported=1`);
+  }
+
+  const schemes = Object.entries(preview?.securitySchemes ?? {});
+
+  return (
+    <div className="space-y-5">
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-semibold">1. The description</legend>
+        <div className="flex gap-4 text-sm" role="radiogroup" aria-label="Where the description comes from">
+          <label className="flex items-center gap-2">
+            <input type="radio" name="source" checked={kind === "text"} onChange={() => setKind("text")} /> Paste or upload
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="source" checked={kind === "url"} onChange={() => setKind("url")} /> From a URL
+          </label>
+        </div>
+        {kind === "text" ? (
+          <div className="space-y-2">
+            <label htmlFor="spec-text" className="block text-sm font-medium">
+              OpenAPI description (JSON or YAML)
+            </label>
+            <textarea id="spec-text" value={text} onChange={(event) => setText(event.target.value)} rows={12} spellCheck={false} className={`${inputClass} font-mono text-xs`} placeholder="openapi: 3.1.0&#10;info: …" />
+            <label className="block text-sm">
+              <span className="font-medium">Or choose a file </span>
+              <input
+                type="file"
+                accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+                aria-label="Description file"
+                onChange={async (event) => {
+                  const file = event.target.files?.[0];
+                  if (file) setText(await file.text());
+                }}
+                className="text-sm"
+              />
+            </label>
+          </div>
+        ) : (
+          <div className="space-y-1">
+            <label htmlFor="spec-url" className="block text-sm font-medium">
+              URL of the description
+            </label>
+            <input id="spec-url" type="url" value={url} onChange={(event) => setUrl(event.target.value)} className={inputClass} placeholder="https://api.example.com/openapi.json" />
+            <p className="text-xs text-zinc-500">Fetched by Patchbay; private and loopback addresses are refused unless the deployment allows them.</p>
+          </div>
+        )}
+        <Button type="button" onClick={readPreview} disabled={busy !== undefined || (kind === "text" ? !text.trim() : !url.trim())}>
+          {busy === "preview" ? "Reading…" : "Preview"}
+        </Button>
+      </fieldset>
+
+      {problems.length > 0 && (
+        <Alert>
+          <p className="mb-1 font-medium">{preview ? "The import was refused:" : "This description cannot be imported:"}</p>
+          <ProblemList problems={problems} />
+        </Alert>
+      )}
+
+      {preview && (
+        <section aria-label="Preview" className="space-y-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+          <div>
+            <h2 className="text-lg font-semibold" data-testid="preview-title">
+              {preview.title} <span className="text-sm font-normal text-zinc-500">version {preview.version} · {preview.specVersion === "2.0" ? "Swagger 2.0" : `OpenAPI ${preview.specVersion}`}</span>
+            </h2>
+            {preview.description && <p className="mt-1 line-clamp-3 text-sm text-zinc-600 dark:text-zinc-400">{preview.description}</p>}
+            <p className="mt-1 text-sm" data-testid="preview-count">
+              {preview.operationCount} operations become tools named <code className="font-mono text-xs">{preview.slug}.…</code>
+            </p>
+            {preview.replaces && (
+              <Alert tone="info">
+                Saving replaces your earlier import of {preview.replaces.title} ({preview.replaces.operationCount} operations).
+              </Alert>
+            )}
+          </div>
+          {preview.warnings.length > 0 && (
+            <details className="text-sm">
+              <summary className="cursor-pointer font-medium text-amber-700 dark:text-amber-300">{preview.warnings.length} notes about this description</summary>
+              <div className="mt-2">
+                <ProblemList problems={preview.warnings} />
+              </div>
+            </details>
+          )}
+          <details className="text-sm" open={preview.operationCount <= 50}>
+            <summary className="cursor-pointer font-medium">Operations by tag</summary>
+            <div className="mt-2 space-y-3">
+              {preview.tags.map((group) => (
+                <div key={group.tag}>
+                  <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">
+                    {group.tag} ({group.operations.length})
+                  </h3>
+                  <ul className="mt-1 space-y-0.5">
+                    {group.operations.slice(0, 50).map((operation) => (
+                      <li key={operation.toolId} className="flex gap-3 font-mono text-xs">
+                        <span className="w-14">{operation.method}</span>
+                        <span>{operation.path}</span>
+                        <span className="truncate font-sans text-zinc-500">{operation.summary}</span>
+                      </li>
+                    ))}
+                    {group.operations.length > 50 && <li className="text-xs text-zinc-500">and {group.operations.length - 50} more</li>}
+                  </ul>
+                </div>
+              ))}
+            </div>
+          </details>
+
+          <fieldset className="space-y-2">
+            <legend className="text-sm font-semibold">2. Server</legend>
+            <select aria-label="Server" value={server} onChange={(event) => setServer(event.target.value)} className={inputClass}>
+              {preview.servers.map((entry) => (
+                <option key={entry.url} value={entry.url}>
+                  {entry.url}
+                  {entry.description ? ` (${entry.description})` : ""}
+                </option>
+              ))}
+              <option value="custom">Another URL…</option>
+            </select>
+            {(server === "custom" || preview.servers.length === 0) && (
+              <input aria-label="Server URL" type="url" value={customServer} onChange={(event) => setCustomServer(event.target.value)} className={inputClass} placeholder="https://api.example.com/v1" />
+            )}
+          </fieldset>
+
+          <fieldset className="space-y-2">
+            <legend className="text-sm font-semibold">3. Authentication</legend>
+            {schemes.length === 0 ? (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">The description declares no security schemes; calls are sent without credentials.</p>
+            ) : (
+              <>
+                <select aria-label="Security scheme" value={scheme} onChange={(event) => setScheme(event.target.value)} className={inputClass}>
+                  {schemes.map(([name, entry]) => (
+                    <option key={name} value={name}>
+                      {schemeLabel(name, entry)}
+                    </option>
+                  ))}
+                </select>
+                <div className="flex flex-wrap gap-4 text-sm" role="radiogroup" aria-label="Credential">
+                  <label className="flex items-center gap-2">
+                    <input type="radio" name="auth" checked={authKind === "secret"} onChange={() => setAuthKind("secret")} /> A key or token I paste
+                  </label>
+                  <label className="flex items-center gap-2">
+                    <input type="radio" name="auth" checked={authKind === "connection"} onChange={() => setAuthKind("connection")} disabled={connections.length === 0} /> One of my connections
+                  </label>
+                  <label className="flex items-center gap-2">
+                    <input type="radio" name="auth" checked={authKind === "none"} onChange={() => setAuthKind("none")} /> No credential
+                  </label>
+                </div>
+                {authKind === "secret" && (
+                  <input
+                    aria-label="Key or token"
+                    type="password"
+                    autoComplete="off"
+                    value={secret}
+                    onChange={(event) => setSecret(event.target.value)}
+                    className={inputClass}
+                    placeholder={preview.securitySchemes[scheme]?.scheme === "basic" ? "user:password" : "Paste the key or token; it is sealed and never shown again"}
+                  />
+                )}
+                {authKind === "connection" && (
+                  <select aria-label="Connection" value={providerId} onChange={(event) => setProviderId(event.target.value)} className={inputClass}>
+                    {connections.map((connection) => (
+                      <option key={connection.id} value={connection.id}>
+                        {connection.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </>
+            )}
+          </fieldset>
+
+          <Button type="button" onClick={save} disabled={busy !== undefined}>
+            {busy === "save" ? "Saving…" : `Save ${preview.operationCount} tools`}
+          </Button>
+        </section>
+      )}
+    </div>
+  );
+}

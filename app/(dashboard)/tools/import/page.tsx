@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, PageHeader } from "@/app/_components/ui";
+import { requireUser } from "@/lib/auth/session";
+import { readiness } from "@/lib/connections/credentials";
+import { listProviders } from "@/lib/providers";
+import { ImportForm } from "./import-form";
+
+export const metadata: Metadata = { title: "Import an OpenAPI description" };
+
+export default async function ImportPage() {
+  const user = await requireUser();
+  // Connections (or API keys) that can authenticate an imported API right now.
+  const usable = listProviders()
+    .filter((provider) => readiness(user.id, provider.id).ready)
+    .map((provider) => ({ id: provider.id, name: provider.name }));
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/tools" className="text-indigo-600 hover:underline dark:text-indigo-400">
+          ← All tools
+        </Link>
+      </p>
+      <PageHeader
+        title="Import an OpenAPI description"
+        description="Paste a description, choose a file, or give its URL (OpenAPI 3.0, 3.1 or Swagger 2.0, JSON or YAML). Preview it, choose the server and how calls authenticate, and every operation becomes a tool you can run."
+      />
+      <Card>
+        <ImportForm connections={usable} />
+      </Card>
+    </>
+  );
+}
