@@ -1,4 +1,5 @@
 import "server-only";
+import { isUtf8 } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
@@ -39,10 +40,13 @@ function verifyGitHub({ body, headers, secrets }: SignedRequest): Verification {
 function verifyStripe({ body, headers, secrets, nowSeconds }: SignedRequest): Verification {
   const header = headers.get("stripe-signature");
   if (!header) return missing("Stripe-Signature");
+  if (!isUtf8(body)) return invalid("the body is not UTF-8, so it is not what Stripe signed");
   let lastReason = "signature does not match the secret";
   for (const secret of secrets) {
     try {
-      Stripe.webhooks.constructEvent(body, header, secret, STRIPE_TOLERANCE_SECONDS, undefined, nowSeconds * 1000);
+      // verifyHeader, not constructEvent: constructEvent also JSON-parses, which would turn a validly
+      // signed but unparseable body into "signature does not match" (the intake answers that one 400).
+      Stripe.webhooks.signature.verifyHeader(body.toString("utf8"), header, secret, STRIPE_TOLERANCE_SECONDS);
       // Stripe's library only refuses old timestamps; a signed timestamp far in the future is refused here.
       const timestamp = Number(/(?:^|,)t=(\d{1,12})(?:,|$)/.exec(header)?.[1]);
       if (!(timestamp - nowSeconds <= STRIPE_TOLERANCE_SECONDS)) return invalid(`timestamp outside the ${STRIPE_TOLERANCE_SECONDS} s tolerance`);
@@ -73,6 +77,7 @@ function verifyStandard({ body, headers, secrets }: SignedRequest): Verification
   for (const name of ["webhook-id", "webhook-timestamp", "webhook-signature"]) {
     if (!headers.get(name)) return missing(name);
   }
+  if (!isUtf8(body)) return invalid("the body is not UTF-8, so it is not what the sender signed");
   const required = {
     "webhook-id": headers.get("webhook-id")!,
     "webhook-timestamp": headers.get("webhook-timestamp")!,
@@ -81,7 +86,8 @@ function verifyStandard({ body, headers, secrets }: SignedRequest): Verification
   let reason = "signature does not match the secret";
   for (const secret of secrets) {
     try {
-      new StandardWebhook(secret).verify(body, required);
+      // jsonParse: false, so a validly signed body that is not JSON is not mistaken for a bad signature.
+      new StandardWebhook(secret).verify(body, required, { jsonParse: false });
       return { ok: true };
     } catch (error) {
       const message = (error as Error).message ?? "";

@@ -385,6 +385,25 @@ describe("bad payloads behind a valid signature", () => {
     await expectStillAnswering();
   });
 
+  it("a validly signed Stripe body that is not JSON -> 400 unparseable_payload (was 401: the library parsed it)", async () => {
+    const body = "not json at all";
+    await expectRefusal(await post("/api/webhooks/stripe", body, stripe(body)), 400, "unparseable_payload");
+    expect(rows()).toMatchObject([{ status: "rejected", verified: true }]);
+  });
+
+  it("a validly signed Standard Webhooks body that is not JSON -> 400 unparseable_payload (was 401)", async () => {
+    const body = "<not-json/>";
+    await expectRefusal(await post("/api/webhooks/standard", body, standard(body)), 400, "unparseable_payload");
+    expect(rows()).toMatchObject([{ status: "rejected", verified: true }]);
+  });
+
+  it("a Stripe body that is not UTF-8 -> 401 (Stripe signs text; the bytes are not what it signed)", async () => {
+    const body = Buffer.from([0x7b, 0xff, 0x7d]);
+    const headers = stripeHeaders(STRIPE_SECRET, body.toString("utf8"));
+    await expectRefusal(await post("/api/webhooks/stripe", new Uint8Array(body), headers), 401, "invalid_signature");
+    await expectStillAnswering();
+  });
+
   it("a validly signed empty body -> 400 unparseable_payload", async () => {
     const headers = { ...(await githubHeaders(GITHUB_SECRET, "{}")), "x-hub-signature-256": signRaw(Buffer.alloc(0)) };
     await expectRefusal(await post("/api/webhooks/github", "", headers), 400, "unparseable_payload");
