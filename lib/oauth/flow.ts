@@ -9,7 +9,7 @@ import { providerRequest, readPath } from "@/lib/connections/provider-request";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { callbackUrl, getProvider, type Provider } from "@/lib/providers";
 import { safeReturnPath } from "@/lib/safe-redirect";
-import { oauthErrorCode, oauthSetup } from "./client";
+import { describeOAuthFailure, oauthErrorCode, oauthSetup } from "./client";
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
 
@@ -157,7 +157,13 @@ export async function completeAuthorization(
     throw new OAuthFlowError("missing_code", `${provider.name} sent no authorization code. Start again.`, returnTo);
   }
 
-  const setup = oauthSetup(provider);
+  let setup;
+  try {
+    setup = oauthSetup(provider);
+  } catch (cause) {
+    // The client credentials were removed between authorize and callback.
+    throw new OAuthFlowError("not_configured", (cause as Error).message, returnTo);
+  }
   let tokens: oauth.TokenEndpointResponse;
   try {
     const parameters = oauth.validateAuthResponse(setup.as, setup.client, currentUrl, state!);
@@ -177,7 +183,7 @@ export async function completeAuthorization(
       "token_error",
       code
         ? `${provider.name} would not exchange the code (${code}). Start again.`
-        : `${provider.name}'s token endpoint failed: ${(cause as Error).message.slice(0, 160)}.`,
+        : `${provider.name}'s token endpoint failed (${describeOAuthFailure(cause)}). Nothing was saved; try again.`,
       returnTo,
       code,
     );

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { connections, oauthStates } from "@/db/schema";
 import { listConnections } from "@/lib/connections/store";
+import { keyRing, seal } from "@/lib/crypto";
+import { resetEnvCache } from "@/lib/env";
 import { beginAuthorization, completeAuthorization, OAuthFlowError, STATE_TTL_MS } from "@/lib/oauth/flow";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import { connectGitHub, createUser, decide, startGitHubFake } from "../support/helpers";
+import { startTokenServer, type TokenServer } from "../support/token-server";
 
 let fake: FakeGitHub;
 
@@ -164,5 +167,73 @@ describe("callback", () => {
       delete process.env.LINEAR_CLIENT_ID;
       delete process.env.LINEAR_CLIENT_SECRET;
     }
+  });
+});
+
+describe("token-endpoint failures, against a local token server that checks PKCE", () => {
+  let server: TokenServer;
+
+  beforeAll(async () => {
+    server = await startTokenServer();
+    Object.assign(process.env, { GITHUB_BASE_URL: server.url, GITHUB_API_URL: server.url, GITHUB_CLIENT_ID: server.clientId, GITHUB_CLIENT_SECRET: server.clientSecret });
+  });
+  afterAll(async () => {
+    Object.assign(process.env, { GITHUB_BASE_URL: fake.url, GITHUB_API_URL: fake.url, GITHUB_CLIENT_ID: fake.clientId, GITHUB_CLIENT_SECRET: fake.clientSecret });
+    await server.close();
+  });
+  afterEach(() => {
+    server.mode = "ok";
+    delete process.env.OAUTH_TIMEOUT_SECONDS;
+    resetEnvCache();
+  });
+
+  async function callbackFor(userId: string): Promise<URL> {
+    const redirect = await fetch(await beginAuthorization(userId, "github"), { redirect: "manual" });
+    return new URL(redirect.headers.get("location")!);
+  }
+
+  it("connects when the verifier matches the challenge", async () => {
+    const user = await createUser();
+    const { connection } = await completeAuthorization(user.id, "github", await callbackFor(user.id));
+    expect(connection).toMatchObject({ accountId: "42", accountLabel: "@token-server-user", status: "active" });
+  });
+
+  it("is refused when the code_verifier does not match the challenge", async () => {
+    const user = await createUser();
+    const authorizeUrl = await beginAuthorization(user.id, "github");
+    // Swap the stored verifier for another valid-looking one, sealed in the same row context.
+    const stateHash = createHash("sha256").update(authorizeUrl.searchParams.get("state")!).digest("hex");
+    const wrong = seal(keyRing(), "w".repeat(43), { table: "oauth_states", column: "code_verifier", id: stateHash });
+    db().update(oauthStates).set({ codeVerifierSealed: wrong }).where(eq(oauthStates.stateHash, stateHash)).run();
+    const redirect = await fetch(authorizeUrl, { redirect: "manual" });
+    const error = await failure(completeAuthorization(user.id, "github", new URL(redirect.headers.get("location")!)));
+    expect(error).toMatchObject({ failure: "token_error", detail: "invalid_grant" });
+    expect(error.message).toBe("GitHub would not exchange the code (invalid_grant). Start again.");
+    expect(listConnections(user.id)).toEqual([]);
+  });
+
+  it.each([
+    ["an HTTP 500", "http_500", "GitHub's token endpoint failed (HTTP 500). Nothing was saved; try again."],
+    ["a body that is not JSON", "html", "GitHub's token endpoint failed (HTTP 200, not a JSON answer). Nothing was saved; try again."],
+  ] as const)("reports %s as a token error and stores nothing", async (_label, mode, message) => {
+    const user = await createUser();
+    const callback = await callbackFor(user.id);
+    server.mode = mode;
+    const error = await failure(completeAuthorization(user.id, "github", callback));
+    expect(error).toMatchObject({ failure: "token_error", detail: undefined, message });
+    expect(listConnections(user.id)).toEqual([]);
+  });
+
+  it("gives up on a token endpoint that does not answer within OAUTH_TIMEOUT_SECONDS", async () => {
+    process.env.OAUTH_TIMEOUT_SECONDS = "1";
+    resetEnvCache();
+    const user = await createUser();
+    const callback = await callbackFor(user.id);
+    server.mode = "hang";
+    const started = Date.now();
+    const error = await failure(completeAuthorization(user.id, "github", callback));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error).toMatchObject({ failure: "token_error", message: "GitHub's token endpoint failed (no answer in time). Nothing was saved; try again." });
+    expect(listConnections(user.id)).toEqual([]);
   });
 });
