@@ -12,12 +12,14 @@ process.env.E2E_GITHUB_PORT ??= freePort();
 process.env.E2E_OPENWEATHER_PORT ??= freePort();
 process.env.E2E_SLACK_PORT ??= freePort();
 process.env.E2E_LINEAR_PORT ??= freePort();
+process.env.E2E_PETSTORE_PORT ??= freePort();
 const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
 /** Fakes of outside services (e2e/fakes), reached through the same variables a deployment sets. */
 const fakeGitHub = { url: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`, clientId: "e2e-client-id", clientSecret: "e2e-client-secret" };
 const fakeOpenWeatherUrl = `http://127.0.0.1:${process.env.E2E_OPENWEATHER_PORT}`;
 const fakeSlackUrl = `http://127.0.0.1:${process.env.E2E_SLACK_PORT}`;
 const fakeLinearUrl = `http://127.0.0.1:${process.env.E2E_LINEAR_PORT}`;
+const fakePetstoreUrl = `http://127.0.0.1:${process.env.E2E_PETSTORE_PORT}`;
 
 const browser = findChromium();
 if (!browser) {
@@ -76,6 +78,12 @@ export default defineConfig({
       env: { FAKE_LINEAR_PORT: process.env.E2E_LINEAR_PORT },
     },
     {
+      command: "node e2e/fakes/petstore.ts",
+      url: `${fakePetstoreUrl}/_fake/state`,
+      reuseExistingServer: false,
+      env: { FAKE_PETSTORE_PORT: process.env.E2E_PETSTORE_PORT },
+    },
+    {
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
@@ -95,6 +103,8 @@ export default defineConfig({
         SLACK_BOT_TOKEN: "xoxb-e2e-slack-bot-token",
         LINEAR_API_URL: fakeLinearUrl,
         LINEAR_API_KEY: "lin_api_e2e0000000000000000000",
+        // Imported OpenAPI tools and api-call reach the local fakes only because this allows loopback.
+        HTTP_TOOL_ALLOWED_HOSTS: "127.0.0.1",
       },
     },
   ],

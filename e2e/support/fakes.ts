@@ -3,6 +3,7 @@ import { expect, type APIRequestContext } from "@playwright/test";
 /** Where playwright.config.ts started the fakes (ports are chosen there and passed through the environment). */
 export const fakeGitHubUrl = `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`;
 export const fakeSlackUrl = `http://127.0.0.1:${process.env.E2E_SLACK_PORT}`;
+export const fakePetstoreUrl = `http://127.0.0.1:${process.env.E2E_PETSTORE_PORT}`;
 
 export type FakeGitHubState = {
   tokenRequests: { authorization_code: number; refresh_token: number };

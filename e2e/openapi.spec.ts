@@ -1,0 +1,136 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support/accounts";
+import { fakePetstoreUrl } from "./support/fakes";
+
+test.describe.configure({ mode: "serial" });
+
+const API_KEY = "pet-key-0001";
+
+type PetstoreState = { requests: { method: string; url: string; apiKey?: string; body?: unknown }[] };
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+test("paste a description, preview it, save it, find the tool, run it against the API and see its response", async ({ page, request }) => {
+  const description = await (await request.get(`${fakePetstoreUrl}/openapi.json`)).text();
+  await page.goto("/tools");
+  await page.getByRole("link", { name: "Import an OpenAPI description" }).click();
+  await page.getByLabel("OpenAPI description (JSON or YAML)").fill(description);
+  await page.getByRole("button", { name: "Preview" }).click();
+
+  await expect(page.getByTestId("preview-title")).toContainText("Petstore");
+  await expect(page.getByTestId("preview-title")).toContainText("OpenAPI 3.0.3");
+  await expect(page.getByTestId("preview-count")).toContainText("4 operations");
+  const preview = page.getByRole("region", { name: "Preview" });
+  await expect(preview.getByText("pets (3)")).toBeVisible();
+  await expect(preview.getByText("meta (1)")).toBeVisible();
+  await expect(page.getByLabel("Server", { exact: true })).toHaveValue(fakePetstoreUrl);
+  await expect(page.getByLabel("Security scheme")).toHaveValue("apiKey");
+  await page.getByLabel("Key or token").fill(API_KEY);
+  await page.getByRole("button", { name: "Save 4 tools" }).click();
+
+  await expect(page.getByText("Imported 4 operations from Petstore")).toBeVisible();
+  await expect(page.getByText("A sealed key ending in …0001")).toBeVisible();
+  await page.getByRole("link", { name: "All tools" }).click();
+  const operations = page.getByRole("list", { name: "Petstore operations" });
+  await expect(operations.getByRole("link", { name: "petstore.showPetById" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "github-create-issue" })).toBeVisible();
+  await operations.getByRole("link", { name: "petstore.showPetById" }).click();
+
+  await expect(page.getByRole("heading", { name: "petstore.showPetById" })).toBeVisible();
+  await page.getByRole("button", { name: "Run tool" }).click();
+  await expect(page.locator("#field-petId-error")).toHaveText("Required.");
+  await page.getByLabel("Pet Id").fill("2");
+  await page.getByRole("button", { name: "Run tool" }).click();
+  await expect(page.getByTestId("run-result")).toContainText("Succeeded");
+  const output = page.getByTestId("json-tree");
+  await expect(output).toContainText("status: 200");
+  await expect(output).toContainText("Rex");
+
+  const state = (await (await request.get(`${fakePetstoreUrl}/_fake/state`)).json()) as PetstoreState;
+  expect(state.requests).toContainEqual({ method: "GET", url: "/pets/2", apiKey: "…0001" });
+  expect(await page.content()).not.toContain(API_KEY);
+
+  // A request body from the generated form, and the API's error shown plainly.
+  await page.goto("/tools/petstore.createPet");
+  await page.getByLabel("Name").fill("Nemo");
+  await page.getByLabel("Tag").selectOption("fish");
+  await page.getByRole("button", { name: "Run tool" }).click();
+  await expect(page.getByTestId("run-result")).toContainText("Succeeded");
+  await expect(page.getByTestId("json-tree")).toContainText("status: 201");
+  await page.goto("/tools/petstore.showPetById");
+  await page.getByLabel("Pet Id").fill("99");
+  await page.getByRole("button", { name: "Run tool" }).click();
+  await expect(page.getByTestId("run-result")).toContainText("Failed");
+  await expect(page.getByText("The API answered 404.").first()).toBeVisible();
+  const after = (await (await request.get(`${fakePetstoreUrl}/_fake/state`)).json()) as PetstoreState;
+  expect(after.requests).toContainEqual({ method: "POST", url: "/pets", apiKey: "…0001", body: { name: "Nemo", tag: "fish" } });
+});
+
+test("an invalid description is refused with located problems, and nothing is saved", async ({ page }) => {
+  await page.goto("/tools/import");
+  await page.getByLabel("OpenAPI description (JSON or YAML)").fill(
+    ["openapi: 3.0.3", "info: { title: Broken, version: '1' }", "paths:", "  /pets:", "    get:", "      parameters:", "        - { name: limit, in: body }", "      responses: { '200': { description: ok } }"].join("\n"),
+  );
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("alert")).toContainText("This description cannot be imported");
+  await expect(page.getByTestId("import-problems")).toContainText("paths./pets.get.parameters[0]");
+  await expect(page.getByRole("region", { name: "Preview" })).toHaveCount(0);
+  await page.goto("/tools");
+  await expect(page.getByRole("heading", { name: "Broken" })).toHaveCount(0);
+});
+
+test("import from a URL replaces the earlier import of the same API", async ({ page }) => {
+  await page.goto("/tools/import");
+  await page.getByLabel("From a URL").check();
+  await page.getByLabel("URL of the description").fill(`${fakePetstoreUrl}/openapi.json`);
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByText("Saving replaces your earlier import of Petstore (4 operations).")).toBeVisible();
+  await page.getByLabel("Key or token").fill(API_KEY);
+  await page.getByRole("button", { name: "Save 4 tools" }).click();
+  await expect(page.getByText("Imported 4 operations from Petstore")).toBeVisible();
+  await expect(page.getByText(`${fakePetstoreUrl}/openapi.json`)).toBeVisible();
+});
+
+test("a thousand-operation API imports, filters as you type, and can be deleted", async ({ page }) => {
+  const paths: Record<string, unknown> = {};
+  for (let index = 0; index < 1200; index++) {
+    const id = String(index).padStart(4, "0");
+    paths[`/resources${index % 40}/items${id}/{itemId}`] = {
+      [index % 3 === 0 ? "post" : "get"]: {
+        operationId: `op${id}`,
+        summary: `Operation number ${id}`,
+        tags: [`group${index % 12}`],
+        parameters: [{ name: "itemId", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok" } },
+      },
+    };
+  }
+  const large = JSON.stringify({ openapi: "3.1.0", info: { title: "Big API", version: "9" }, servers: [{ url: fakePetstoreUrl }], paths });
+  await page.goto("/tools/import");
+  await page.getByLabel("OpenAPI description (JSON or YAML)").fill(large);
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("preview-count")).toContainText("1200 operations");
+  await page.getByRole("button", { name: "Save 1200 tools" }).click();
+  await expect(page.getByText("Imported 1200 operations from Big API")).toBeVisible();
+
+  const filter = page.getByLabel("Filter Big API operations");
+  await expect(page.getByText("1200 operations; showing the first 100")).toBeVisible();
+  await filter.fill("op0777");
+  await expect(page.getByText("1 of 1200 operations match")).toBeVisible();
+  await expect(page.getByRole("link", { name: "big-api.op0777" })).toBeVisible();
+  await filter.fill("items07");
+  await expect(page.getByText("100 of 1200 operations match")).toBeVisible();
+  await page.getByLabel("Method").selectOption("POST");
+  await expect(page.getByText("33 of 1200 operations match")).toBeVisible();
+  await filter.fill("");
+  await page.getByLabel("Method").selectOption("");
+  await page.getByLabel("Tag").selectOption("group5");
+  await expect(page.getByText("100 of 1200 operations match")).toBeVisible();
+
+  await page.getByRole("button", { name: "Delete API and its tools" }).click();
+  await expect(page.getByText("The API and its tools were deleted.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Big API" })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Petstore" })).toBeVisible();
+});
