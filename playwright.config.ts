@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { defineConfig, devices } from "@playwright/test";
 import { findChromium, MISSING_CHROMIUM } from "./e2e/support/browser.mjs";
 
+// The fakes are TypeScript run by Node itself; the flag makes that work from Node 22.13 (engines) up.
 // Worker processes load this file again; the port chosen by the main process reaches them
 // through the environment, so every process agrees on one server.
 function freePort(): string {
@@ -54,31 +55,31 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: "node e2e/fakes/github.ts",
+      command: "node --experimental-strip-types e2e/fakes/github.ts",
       url: `${fakeGitHub.url}/_fake/state`,
       reuseExistingServer: false,
       env: { FAKE_GITHUB_PORT: process.env.E2E_GITHUB_PORT, GITHUB_CLIENT_ID: fakeGitHub.clientId, GITHUB_CLIENT_SECRET: fakeGitHub.clientSecret },
     },
     {
-      command: "node e2e/fakes/openweather.ts",
+      command: "node --experimental-strip-types e2e/fakes/openweather.ts",
       url: `${fakeOpenWeatherUrl}/data/2.5/weather?q=London&appid=${"0".repeat(32)}`,
       reuseExistingServer: false,
       env: { FAKE_OPENWEATHER_PORT: process.env.E2E_OPENWEATHER_PORT },
     },
     {
-      command: "node e2e/fakes/slack.ts",
+      command: "node --experimental-strip-types e2e/fakes/slack.ts",
       url: `${fakeSlackUrl}/_fake/state`,
       reuseExistingServer: false,
       env: { FAKE_SLACK_PORT: process.env.E2E_SLACK_PORT },
     },
     {
-      command: "node e2e/fakes/linear.ts",
+      command: "node --experimental-strip-types e2e/fakes/linear.ts",
       url: `${fakeLinearUrl}/_fake/state`,
       reuseExistingServer: false,
       env: { FAKE_LINEAR_PORT: process.env.E2E_LINEAR_PORT },
     },
     {
-      command: "node e2e/fakes/petstore.ts",
+      command: "node --experimental-strip-types e2e/fakes/petstore.ts",
       url: `${fakePetstoreUrl}/_fake/state`,
       reuseExistingServer: false,
       env: { FAKE_PETSTORE_PORT: process.env.E2E_PETSTORE_PORT },
