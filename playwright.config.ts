@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { defineConfig, devices } from "@playwright/test";
 import { findChromium, MISSING_CHROMIUM } from "./e2e/support/browser.mjs";
 
-// The fakes are TypeScript run by Node itself; the flag makes that work from Node 22.13 (engines) up.
 // Worker processes load this file again; the port chosen by the main process reaches them
 // through the environment, so every process agrees on one server.
 function freePort(): string {
@@ -53,6 +52,7 @@ export default defineConfig({
     { name: "first-run", testMatch: "first-run.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "chromium", testIgnore: "first-run.spec.ts", dependencies: ["first-run"], use: { ...devices["Desktop Chrome"] } },
   ],
+  // The fakes are TypeScript run by Node itself; the flag makes that work from Node 22.13 (engines) up.
   webServer: [
     {
       command: "node --experimental-strip-types e2e/fakes/github.ts",
