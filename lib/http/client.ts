@@ -8,14 +8,24 @@ export type HttpRequestOptions = {
   url: string;
   method?: string;
   headers?: Record<string, string>;
-  /** A string is sent as is; anything else as JSON. */
+  /** A string or bytes (Uint8Array, ArrayBuffer, Blob, URLSearchParams) are sent as they are; anything else as JSON. */
   body?: unknown;
+  /** Per attempt: from sending the request to the last byte of the response. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions> | false;
   rateLimit?: BucketOptions & { key: string };
   /** For user-given URLs: refuse private, loopback, link-local and metadata addresses, also after DNS and on redirects. */
   guard?: boolean;
   signal?: AbortSignal;
+  /**
+   * Whether sending this request twice is harmless. Defaults by method: true for GET, HEAD,
+   * OPTIONS, PUT and DELETE; false for POST and PATCH (creating a channel, a project or an issue).
+   * A request that is not idempotent is retried only when the server certainly did not act on it:
+   * 408, 429, a rate-limited GitHub 403, a 503 with Retry-After, or a connection that was refused
+   * or whose host name did not resolve. Never after a timeout, a reset connection, or a 500/502/504.
+   * Pass true for a POST that only reads (a search, a GraphQL query).
+   */
+  idempotent?: boolean;
 };
 
 export type HttpResponse = { status: number; headers: Record<string, string>; body: unknown; durationMs: number; attempts: number };
@@ -33,6 +43,30 @@ export class HttpError extends Error {
 }
 
 const MAX_REDIRECTS = 5;
+const DEFAULT_TIMEOUT_MS = 15_000;
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+
+/** Failures to connect at all: nothing of the request left this process, so sending it again is safe. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function failedBeforeSending(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 5) return false;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
+  // Happy eyeballs: one AggregateError for every address tried; all of them must have failed to connect.
+  if (Array.isArray(errors) && errors.length > 0 && errors.every((inner) => failedBeforeSending(inner, depth + 1))) return true;
+  return failedBeforeSending(cause, depth + 1);
+}
+
+/** GitHub answers an exhausted primary rate limit (x-ratelimit-remaining: 0) or a secondary one (Retry-After) with 403. */
+function githubRateLimited(status: number, headers: Headers): boolean {
+  return status === 403 && (headers.get("x-ratelimit-remaining") === "0" || headers.has("retry-after"));
+}
+
+/** Answers that mean the server turned the request away before acting on it. */
+function refusedUnprocessed(status: number, headers: Headers): boolean {
+  return status === 408 || status === 429 || (status === 503 && headers.has("retry-after")) || githubRateLimited(status, headers);
+}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -57,17 +91,22 @@ async function readBody(response: Response): Promise<unknown> {
   return text;
 }
 
+function isRawBody(body: unknown): body is string | Uint8Array | ArrayBuffer | Blob | URLSearchParams {
+  return typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob || body instanceof URLSearchParams;
+}
+
 /** One attempt, following redirects by hand when guarded so every hop is checked again. */
 async function send(options: HttpRequestOptions, signal: AbortSignal): Promise<Response> {
-  const body = options.body === undefined || typeof options.body === "string" ? (options.body as string | undefined) : JSON.stringify(options.body);
-  const headers = { ...(typeof options.body === "object" && options.body !== null ? { "content-type": "application/json" } : {}), ...options.headers };
+  const asJson = options.body !== undefined && options.body !== null && !isRawBody(options.body);
+  const body = options.body === undefined || options.body === null ? undefined : asJson ? JSON.stringify(options.body) : (options.body as BodyInit);
+  const headers = { ...(asJson ? { "content-type": "application/json" } : {}), ...options.headers };
   if (!options.guard) return fetch(options.url, { method: options.method ?? "GET", headers, body, signal });
   let url = new URL(options.url);
   let method = options.method ?? "GET";
   let payload = body;
   for (let hop = 0; ; hop++) {
     assertUrlAllowed(url);
-    const response = (await undiciFetch(url, { method, headers, body: payload, signal, redirect: "manual", dispatcher: guardedAgent() })) as unknown as Response;
+    const response = (await undiciFetch(url, { method, headers, body: payload as string | undefined, signal, redirect: "manual", dispatcher: guardedAgent() })) as unknown as Response;
     const location = response.headers.get("location");
     if (response.status < 300 || response.status >= 400 || !location) return response;
     if (hop >= MAX_REDIRECTS) throw new BlockedRequestError(`Stopped after ${MAX_REDIRECTS} redirects`);
@@ -80,44 +119,104 @@ async function send(options: HttpRequestOptions, signal: AbortSignal): Promise<R
   }
 }
 
+type Exchanged<T> = { value: T; response: Response; attempts: number; durationMs: number };
+
 /**
- * The one outbound HTTP client: a timeout on every attempt, retries with exponential backoff and
- * full jitter on network errors, 408, 429 and 5xx (never on other 4xx), honouring Retry-After and
- * GitHub's rate-limit headers, and an optional per-key token bucket.
+ * The policy every outbound request follows: a timeout on every attempt (reading the response
+ * included), retries with exponential backoff and full jitter on network errors, 408, 429 and 5xx
+ * (never on other 4xx; for POST and PATCH only when the server certainly did not act, see
+ * `idempotent`), honouring Retry-After and GitHub's rate-limit headers, and an optional per-key
+ * token bucket. `read` consumes the final response inside its attempt's timeout.
  */
-export async function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
+async function exchange<T>(options: HttpRequestOptions, read: (response: Response) => Promise<T>): Promise<Exchanged<T>> {
   const retry = options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry };
+  const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has((options.method ?? "GET").toUpperCase());
   const limiter = options.rateLimit ? limiterFor(options.rateLimit.key, options.rateLimit) : undefined;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const host = new URL(options.url).host;
   const started = Date.now();
   let lastError: HttpError | undefined;
   for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+    const last = attempt === retry.maxAttempts;
     await limiter?.acquire(options.signal);
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    let response: Response;
+    // A timer of our own rather than AbortSignal.timeout, so that fake timers drive it in tests.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     try {
-      response = await send(options, signal);
-    } catch (error) {
-      if (error instanceof BlockedRequestError || (error as Error).cause instanceof BlockedRequestError) {
-        throw error instanceof BlockedRequestError ? error : (error as Error).cause;
+      let response: Response;
+      try {
+        response = await send(options, signal);
+      } catch (error) {
+        if (error instanceof BlockedRequestError || (error as Error).cause instanceof BlockedRequestError) {
+          throw error instanceof BlockedRequestError ? error : (error as Error).cause;
+        }
+        if (options.signal?.aborted) throw error;
+        const reason = timeout.signal.aborted ? `timed out after ${timeoutMs} ms` : (((error as Error).cause as Error)?.message ?? (error as Error).message);
+        lastError = new HttpError(`Request to ${host} failed: ${reason}`, undefined, attempt);
+        // After a timeout or a reset the server may have acted on the request: send it again only if that is harmless.
+        if (!idempotent && (timeout.signal.aborted || !failedBeforeSending(error))) throw lastError;
+        clearTimeout(timer);
+        if (!last) await sleep(backoffDelay(attempt - 1, retry), options.signal);
+        continue;
       }
-      if (options.signal?.aborted) throw error;
-      const reason = timeout.aborted ? `timed out after ${options.timeoutMs ?? 15_000} ms` : ((error as Error).cause as Error)?.message ?? (error as Error).message;
-      lastError = new HttpError(`Request to ${new URL(options.url).host} failed: ${reason}`, undefined, attempt);
-      if (attempt < retry.maxAttempts) await sleep(backoffDelay(attempt - 1, retry), options.signal);
-      continue;
+      const retryable = idempotent ? isRetryableStatus(response.status) || githubRateLimited(response.status, response.headers) : refusedUnprocessed(response.status, response.headers);
+      if (!retryable || last) {
+        let value: T;
+        try {
+          value = await read(response);
+        } catch (error) {
+          if (options.signal?.aborted) throw error;
+          const reason = timeout.signal.aborted ? `timed out after ${timeoutMs} ms` : (error as Error).message;
+          throw new HttpError(`Reading the response from ${host} failed: ${reason}`, response.status, attempt);
+        }
+        return { value, response, attempts: attempt, durationMs: Date.now() - started };
+      }
+      const requested = requestedWaitMs(response.headers, Date.now());
+      await response.body?.cancel();
+      if (requested !== undefined && requested > retry.maxWaitMs) {
+        throw new HttpError(`${host} asked to wait ${Math.ceil(requested / 1000)} s (rate limited); not retrying`, response.status, attempt);
+      }
+      clearTimeout(timer);
+      await sleep(requested ?? backoffDelay(attempt - 1, retry), options.signal);
+    } finally {
+      clearTimeout(timer);
     }
-    // GitHub answers an exhausted primary rate limit with 403 and x-ratelimit-remaining: 0.
-    const rateLimited = response.status === 403 && response.headers.get("x-ratelimit-remaining") === "0";
-    if ((!isRetryableStatus(response.status) && !rateLimited) || attempt === retry.maxAttempts) {
-      return { status: response.status, headers: Object.fromEntries(response.headers), body: await readBody(response), durationMs: Date.now() - started, attempts: attempt };
-    }
-    const requested = requestedWaitMs(response.headers, Date.now());
-    await response.body?.cancel();
-    if (requested !== undefined && requested > retry.maxWaitMs) {
-      throw new HttpError(`${new URL(options.url).host} asked to wait ${Math.ceil(requested / 1000)} s (rate limited); not retrying`, response.status, attempt);
-    }
-    await sleep(requested ?? backoffDelay(attempt - 1, retry), options.signal);
   }
   throw lastError ?? new HttpError("Request failed", undefined, retry.maxAttempts);
+}
+
+/** The one outbound HTTP client (see `exchange` for the policy), answering the parsed body. */
+export async function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
+  const { value, response, attempts, durationMs } = await exchange(options, readBody);
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: value, durationMs, attempts };
+}
+
+export type FetchPolicy = Omit<HttpRequestOptions, "url" | "method" | "headers" | "body" | "signal">;
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * A fetch-compatible function that sends every request through the same policy as httpRequest
+ * (timeout, retries, Retry-After and rate-limit headers, token bucket), for SDKs that take a
+ * custom fetch (Octokit's `request.fetch`). The body of the answer is read within the timeout
+ * and handed back whole; a request that finally fails rejects with HttpError.
+ */
+export function fetchThrough(policy: FetchPolicy): FetchLike {
+  return async (input, init = {}) => {
+    const request = input instanceof Request ? input : undefined;
+    const url = request ? request.url : input.toString();
+    const method = init.method ?? request?.method ?? "GET";
+    const headers = Object.fromEntries(new Headers(init.headers ?? request?.headers));
+    let body: unknown = init.body ?? (request?.body ? await request.arrayBuffer() : undefined);
+    if (body instanceof ReadableStream) throw new Error("fetchThrough cannot resend a streamed request body");
+    if (body !== undefined && body !== null && !isRawBody(body)) body = String(body);
+    const { value, response } = await exchange({ ...policy, url, method, headers, body: body ?? undefined, signal: init.signal ?? request?.signal ?? undefined }, (answer) => answer.arrayBuffer());
+    const whole = new Response(response.status === 204 || response.status === 205 || response.status === 304 ? null : value, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    Object.defineProperty(whole, "url", { value: response.url });
+    return whole;
+  };
 }
