@@ -1,25 +1,40 @@
 import "server-only";
 import { Octokit } from "@octokit/rest";
 import { getAccessToken } from "@/lib/connections/tokens";
+import { fetchThrough, HttpError } from "@/lib/http/client";
 import { expandTemplate, getProvider } from "@/lib/providers";
+
+/** How long one attempt of a GitHub call may take (Octokit's own `request.timeout` is ignored by @octokit/request 10). */
+export const GITHUB_TIMEOUT_MS = 15_000;
 
 /**
  * Octokit acting as the signed-in person: the token comes from the connection store at call time
  * (refreshed when due), and the base URL follows GITHUB_API_URL, so GitHub Enterprise Server works.
+ * Every request goes through lib/http: a timeout per attempt, retries with backoff (POST and
+ * PATCH only when GitHub certainly did not act on them), Retry-After and x-ratelimit-* honoured,
+ * and GitHub's token bucket for this connection.
  */
 export async function githubFor(userId: string): Promise<Octokit> {
   const provider = getProvider("github")!;
-  const { accessToken } = await getAccessToken(userId, provider.id);
-  return new Octokit({
+  const { accessToken, connectionId } = await getAccessToken(userId, provider.id);
+  const octokit = new Octokit({
     auth: accessToken,
     baseUrl: expandTemplate(provider, provider.apiBaseUrl),
     userAgent: "Patchbay",
-    request: { timeout: 15_000 },
+    request: {
+      fetch: fetchThrough({ timeoutMs: GITHUB_TIMEOUT_MS, rateLimit: { key: `${provider.id}:${connectionId}`, ...provider.rateLimit } }),
+    },
   });
+  // Octokit reports a failed fetch as a made-up HTTP 500; hand on lib/http's own error instead.
+  octokit.hook.error("request", (error) => {
+    throw (error as Error).cause instanceof HttpError ? (error as Error).cause : error;
+  });
+  return octokit;
 }
 
 /** A person-readable message from an Octokit error (status and GitHub's message; never the request headers). */
 export function githubErrorMessage(error: unknown): string {
+  if (error instanceof HttpError && error.status === undefined) return `GitHub could not be reached: ${error.message}`;
   const status = (error as { status?: number }).status;
   const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
   return status ? `GitHub answered ${status}: ${message}` : `GitHub could not be reached: ${message}`;
