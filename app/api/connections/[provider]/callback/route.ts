@@ -1,4 +1,5 @@
 import { withUser } from "@/lib/auth/session";
+import { ConnectionError } from "@/lib/connections/errors";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { completeAuthorization, OAuthFlowError } from "@/lib/oauth/flow";
@@ -19,6 +20,14 @@ export const GET = withUser<Context>(async (request, { params }, user) => {
     target.searchParams.set("connected", connection.id);
     return Response.redirect(target, 302);
   } catch (error) {
+    if (error instanceof ConnectionError) {
+      // Raised below the flow (the provider's configuration changed mid-flight, ...): a banner, not a 500.
+      log.warn("connection refused", { provider, failure: error.code });
+      const target = new URL("/connections", appUrl);
+      target.searchParams.set("error", error.code);
+      target.searchParams.set("provider", provider);
+      return Response.redirect(target, 302);
+    }
     if (!(error instanceof OAuthFlowError)) throw error;
     if (error.failure === "unknown_provider") {
       return Response.json({ error: { code: error.failure, message: error.message } }, { status: 404 });
