@@ -1,5 +1,9 @@
 import { createServer, type Server } from "node:http";
+import { RequestContext } from "@mastra/core/request-context";
+import { noopObserve } from "@mastra/core/tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiCall } from "@/lib/mastra/tools/http/api-call";
+import { multiServiceSearch } from "@/lib/mastra/tools/search/multi-service-search";
 import { runTool } from "@/lib/mastra/tool-runs";
 import { RunInputError } from "@/lib/mastra/workflow-runs";
 import { connectGitHub, createUser } from "../support/helpers";
@@ -144,5 +148,18 @@ describe("multi-service-search", () => {
     services.notion.failWith.status = undefined;
     expect(partial.status).toBe("succeeded");
     expect(partial.output).toMatchObject({ success: true, results: [{ service: "github" }], errors: [{ service: "notion", error: expect.stringContaining("503") }] });
+  });
+});
+
+describe("a tool called without a user in its request context", () => {
+  const noUser = { requestContext: new RequestContext(), observe: noopObserve };
+  const expected = { success: false, error: "This tool needs a signed-in user in its request context." };
+
+  it("multi-service-search answers a failure value instead of throwing", async () => {
+    await expect(multiServiceSearch.execute!({ query: "webhook", services: ["github"], limit: 5 }, noUser)).resolves.toEqual(expected);
+  });
+
+  it("api-call answers a failure value instead of throwing", async () => {
+    await expect(apiCall.execute!({ endpoint: "https://example.com/", method: "GET" }, noUser)).resolves.toEqual(expected);
   });
 });

@@ -45,22 +45,29 @@ export const multiServiceSearch = createTool({
     services: z.array(z.enum(services)).min(1).default(["github", "linear", "notion"]).describe("Which services to search"),
     limit: z.number().int().min(1).max(50).default(10).describe("Results per service"),
   }),
-  outputSchema: z.object({
-    success: z.boolean(),
-    query: z.string(),
-    results: z.array(z.object({ service: z.enum(services), hits: z.array(z.object({ title: z.string(), url: z.string(), kind: z.string() })) })),
-    errors: z.array(z.object({ service: z.enum(services), error: z.string() })),
-  }),
+  outputSchema: z.union([
+    z.object({
+      success: z.boolean(),
+      query: z.string(),
+      results: z.array(z.object({ service: z.enum(services), hits: z.array(z.object({ title: z.string(), url: z.string(), kind: z.string() })) })),
+      errors: z.array(z.object({ service: z.enum(services), error: z.string() })),
+    }),
+    z.object({ success: z.literal(false), error: z.string(), code: z.union([z.string(), z.number()]).optional() }),
+  ]),
   execute: async (input, context) => {
-    const userId = userIdFrom(context?.requestContext);
-    const settled = await Promise.allSettled(input.services.map((service) => searchers[service](userId, input.query, input.limit)));
-    const results: { service: Service; hits: Hit[] }[] = [];
-    const errors: { service: Service; error: string }[] = [];
-    settled.forEach((outcome, index) => {
-      const service = input.services[index]!;
-      if (outcome.status === "fulfilled") results.push({ service, hits: outcome.value });
-      else errors.push({ service, error: failure(outcome.reason).error });
-    });
-    return { success: results.length > 0, query: input.query, results, errors };
+    try {
+      const userId = userIdFrom(context?.requestContext);
+      const settled = await Promise.allSettled(input.services.map((service) => searchers[service](userId, input.query, input.limit)));
+      const results: { service: Service; hits: Hit[] }[] = [];
+      const errors: { service: Service; error: string }[] = [];
+      settled.forEach((outcome, index) => {
+        const service = input.services[index]!;
+        if (outcome.status === "fulfilled") results.push({ service, hits: outcome.value });
+        else errors.push({ service, error: failure(outcome.reason).error });
+      });
+      return { success: results.length > 0, query: input.query, results, errors };
+    } catch (error) {
+      return failure(error);
+    }
   },
 });
