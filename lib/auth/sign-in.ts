@@ -20,7 +20,7 @@ export function clientAddress(request: Request, trustProxy = env().TRUST_PROXY):
 }
 
 export type PasswordSignIn =
-  | { ok: true; user: { id: string; name: string | null; email: string; image: string | null } }
+  | { ok: true; user: Pick<NonNullable<ReturnType<typeof findUserForSignIn>>, "id" | "name" | "email" | "image"> }
   | { ok: false; reason: "invalid" | "throttled" };
 
 /** The credentials sign-in: throttled per (address, email) and per address; one generic failure. */
