@@ -43,7 +43,7 @@ beforeAll(async () => {
       return;
     }
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name))) as Record<string, string>;
-    const answer = await fetch(`${github.url}${request.url}`, { method: request.method, headers, body: body.length ? body : undefined });
+    const answer = await fetch(`${github.url}${request.url}`, { method: request.method, headers, body: body.length ? new Uint8Array(body) : undefined });
     seen.push({ at: Date.now(), route, status: answer.status });
     response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer()));
   });
