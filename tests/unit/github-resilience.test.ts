@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getProvider } from "@/lib/providers";
 import { limiterFor } from "@/lib/http/rate-limit";
 import { runTool } from "@/lib/mastra/tool-runs";
+import { getWorkflowRun, startWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { todoMarker } from "@/lib/mastra/workflows/process-github-push";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 
@@ -120,5 +122,16 @@ describe("GitHub tools through lib/http", () => {
     const bucket = limiterFor(`github:${connectionId}`, rateLimit);
     await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" });
     expect(bucket.available()).toBeLessThan(rateLimit.capacity);
+  });
+
+  it("process-github-push recognises its TODO issue by the marker in the body, even with the title edited", async () => {
+    const commit = { id: "b".repeat(40), message: "Speed up\n\nTODO: cache the token lookups" };
+    const marker = todoMarker({ commitId: commit.id, text: "cache the token lookups" });
+    // GitHub's list answer, with a body (the fake lists issues without one).
+    faults.push({ status: 200, body: [{ number: 42, title: "Cache token lookups (edited)", html_url: "https://github.com/octocat/hello-world/issues/42", state: "open", body: `Opened by Patchbay.\n\n${marker}` }] });
+    const { runId, finished } = await startWorkflowRun(userId, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [commit] });
+    expect((await finished).status).toBe("success");
+    expect(getWorkflowRun(userId, runId)!.steps[1]!.output).toEqual({ opened: [], existing: [{ number: 42, url: "https://github.com/octocat/hello-world/issues/42" }] });
+    expect(seen.map((request) => request.route)).toEqual(["GET /repos/octocat/hello-world/issues?labels=todo&state=all&per_page=100"]);
   });
 });

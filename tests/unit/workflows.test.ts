@@ -6,6 +6,7 @@ import { webhookDeliveries, workflowRuns } from "@/db/schema";
 import { env } from "@/lib/env";
 import { connectWebhooksToWorkflows } from "@/lib/mastra/webhook-trigger";
 import { failInterruptedRuns, getWorkflowRun, RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { todoMarker, todoTitle } from "@/lib/mastra/workflows/process-github-push";
 import { labelsFor } from "@/lib/mastra/workflows/triage-pull-request";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
@@ -102,7 +103,41 @@ describe("webhook-triggered workflows", () => {
     const { run, steps } = getWorkflowRun(userId, delivery.workflowRunId!)!;
     expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success" });
     expect(steps[0]!.output).toMatchObject({ repository: "octocat/hello-world", branch: "main", commitCount: 2, todos: [{ text: "cap the retry budget" }] });
-    expect(services.github.createdIssues.at(-1)).toMatchObject({ title: "TODO: cap the retry budget", labels: ["todo"] });
+    const commitId = (steps[0]!.output as { todos: { commitId: string }[] }).todos[0]!.commitId;
+    expect(services.github.createdIssues.at(-1)).toMatchObject({ title: `TODO: cap the retry budget (${commitId.slice(0, 7)})`, labels: ["todo"] });
+    expect(services.github.createdIssues.at(-1)!.body).toContain(`<!-- patchbay:todo ${commitId} `);
+  });
+
+  it("a second run for the same push (a retried or replayed delivery) finds the TODO issue instead of opening it again", async () => {
+    const payload = pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept RFC 2822 dates" });
+    const first = deliver("push", payload);
+    await processDueDeliveries();
+    const before = services.github.createdIssues.length;
+    const second = deliver("push", payload);
+    await processDueDeliveries();
+    expect(services.github.createdIssues.length).toBe(before);
+    const [firstRun, secondRun] = [first, second].map((id) => {
+      const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+      expect(delivery.status).toBe("processed");
+      return getWorkflowRun(userId, delivery.workflowRunId!)!;
+    });
+    const issue = services.github.createdIssues.at(-1)!;
+    expect(issue.title).toBe("TODO: accept RFC 2822 dates" + ` (${issue.body!.match(/patchbay:todo ([0-9a-f]{7})/)![1]})`);
+    const link = { number: issue.number, url: `https://github.com/octocat/hello-world/issues/${issue.number}` };
+    expect(firstRun!.steps[1]!.output).toEqual({ opened: [link], existing: [] });
+    expect(secondRun!.steps[1]!.output).toEqual({ opened: [], existing: [link] });
+    // A different TODO in the same commit is a different issue.
+    const third = deliver("push", pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept ISO week dates" }));
+    await processDueDeliveries();
+    expect(db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, third)).get()!.status).toBe("processed");
+    expect(services.github.createdIssues.length).toBe(before + 1);
+  });
+
+  it("marks each TODO issue with its commit: the short sha in the title, the full sha and a hash of the text hidden in the body", () => {
+    const todo = { commitId: "0123456789abcdef0123456789abcdef01234567", text: "cap the retry budget" };
+    expect(todoTitle(todo)).toBe("TODO: cap the retry budget (0123456)");
+    expect(todoMarker(todo)).toMatch(/^<!-- patchbay:todo 0123456789abcdef0123456789abcdef01234567 [0-9a-f]{12} -->$/);
+    expect(todoMarker(todo)).not.toBe(todoMarker({ ...todo, text: "something else" }));
   });
 
   it("a pull_request runs triage-pull-request, which labels it by the changed paths", async () => {
