@@ -41,17 +41,31 @@ test("run github-create-issue from its generated form; GitHub receives the issue
   await expect(page.getByLabel("Title", { exact: true })).toHaveValue("Filed from the Patchbay runner");
 });
 
-test("project-setup: three steps turn green live", async ({ page }) => {
-  await page.goto("/workflows/project-setup");
-  await page.getByLabel("Project Name", { exact: true }).fill("Apollo");
-  await page.getByLabel("Owner", { exact: true }).fill("octocat");
-  await page.getByLabel("Name", { exact: true }).fill("apollo");
-  await page.getByRole("button", { name: "Start workflow" }).click();
-  await expect(page).toHaveURL(/\/runs\//);
-  for (const step of ["create-repository", "create-linear-project", "create-slack-channel"]) {
-    await expect(page.getByTestId(`step-${step}`).getByText("success", { exact: true })).toBeVisible();
+test("project-setup: steps turn green live, the Slack step seen running first, without a reload", async ({ page, request }) => {
+  // The fake Slack answers conversations.create only after 4 s, so the run page must show that
+  // step running before it succeeds; the other fakes answer at once.
+  expect((await request.post(`${fakeSlackUrl}/_fake/delay`, { data: { method: "conversations.create", ms: 4000 } })).ok()).toBe(true);
+  try {
+    await page.goto("/workflows/project-setup");
+    await page.getByLabel("Project Name", { exact: true }).fill("Apollo");
+    await page.getByLabel("Owner", { exact: true }).fill("octocat");
+    await page.getByLabel("Name", { exact: true }).fill("apollo");
+    await page.getByRole("button", { name: "Start workflow" }).click();
+    await expect(page).toHaveURL(/\/runs\//);
+    const slack = page.getByTestId("step-create-slack-channel");
+    await expect(slack).toBeVisible();
+    // A mark on this document: a full reload would lose it, a live update keeps it.
+    await page.evaluate(() => Object.assign(window, { __patchbaySameDocument: true }));
+    await expect(slack.getByText("running", { exact: true })).toBeVisible();
+    await expect(page.getByTestId("run-status").getByText("running", { exact: true })).toBeVisible();
+    for (const step of ["create-repository", "create-linear-project", "create-slack-channel"]) {
+      await expect(page.getByTestId(`step-${step}`).getByText("success", { exact: true })).toBeVisible();
+    }
+    await expect(page.getByTestId("run-status").getByText("success")).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { __patchbaySameDocument?: boolean }).__patchbaySameDocument)).toBe(true);
+  } finally {
+    await request.post(`${fakeSlackUrl}/_fake/delay`, { data: { method: "conversations.create", ms: 0 } });
   }
-  await expect(page.getByTestId("run-status").getByText("success")).toBeVisible();
 });
 
 test("project-setup with Slack failing: two steps done, one failed with the reason", async ({ page, request }) => {

@@ -2,7 +2,8 @@
  * A fake of the Slack Web API methods Patchbay calls (auth.test, chat.postMessage,
  * conversations.create), in Slack's wire format: Bearer xoxb-/xoxp- tokens, JSON or form bodies,
  * and HTTP 200 with `ok: false` and an error code on failure. /_fake/fail makes the next calls of
- * a method fail, for partial-failure tests. Run alone with `node e2e/fakes/slack.ts`. Never
+ * a method fail, for partial-failure tests; /_fake/delay makes a method answer only after a
+ * while (otherwise unchanged), so a browser test can watch a step run. Run alone with `node e2e/fakes/slack.ts`. Never
  * imported by app code.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -17,6 +18,8 @@ export type FakeSlack = {
   channels: Channel[];
   messages: Message[];
   failures: Map<string, Failure>;
+  /** Milliseconds a method waits before answering. */
+  delays: Map<string, number>;
   close: () => Promise<void>;
 };
 
@@ -37,15 +40,24 @@ export async function startFakeSlack(port = 0, token?: string): Promise<FakeSlac
   const channels: Channel[] = [{ id: "C0GENERAL", name: "general", is_channel: true, is_private: false, created: 1_700_000_000, creator: "U0OCTO" }];
   const messages: Message[] = [];
   const failures = new Map<string, Failure>();
+  const delays = new Map<string, number>();
   let sequence = 1;
 
   const server = createServer(async (request, response) => {
     const method = (request.url ?? "/").split("?")[0]!.replace(/^\//, "");
-    if (method === "_fake/state") return reply(response, { channels, messages, failures: Object.fromEntries(failures) });
+    if (method === "_fake/state") return reply(response, { channels, messages, failures: Object.fromEntries(failures), delays: Object.fromEntries(delays) });
     if (method === "_fake/reset") {
       channels.splice(1);
       messages.length = 0;
       failures.clear();
+      delays.clear();
+      return reply(response, { ok: true });
+    }
+    if (method === "_fake/delay") {
+      const body = (await readParams(request)) as { method?: string; ms?: number };
+      if (!body.method || typeof body.ms !== "number" || body.ms < 0 || body.ms > 60_000) return reply(response, { ok: false, error: "method and ms (0 to 60000) required" }, 400);
+      if (body.ms === 0) delays.delete(body.method);
+      else delays.set(body.method, body.ms);
       return reply(response, { ok: true });
     }
     if (method === "_fake/fail") {
@@ -58,6 +70,8 @@ export async function startFakeSlack(port = 0, token?: string): Promise<FakeSlac
     const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (!bearer) return reply(response, { ok: false, error: "not_authed" });
     if (token ? bearer !== token : !bearer.startsWith("xox")) return reply(response, { ok: false, error: "invalid_auth" });
+    const delay = delays.get(method);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const failure = failures.get(method);
     if (failure) {
       return failure.status === 429
@@ -99,6 +113,7 @@ export async function startFakeSlack(port = 0, token?: string): Promise<FakeSlac
     channels,
     messages,
     failures,
+    delays,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
