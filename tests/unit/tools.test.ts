@@ -163,3 +163,30 @@ describe("a tool called without a user in its request context", () => {
     await expect(apiCall.execute!({ endpoint: "https://example.com/", method: "GET" }, noUser)).resolves.toEqual(expected);
   });
 });
+
+describe("Linear GraphQL over POST", () => {
+  it("retries a query after a 503 like a GET, and sends a mutation once", async () => {
+    const bodies: string[] = [];
+    const unavailable = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      request.on("end", () => {
+        bodies.push(body);
+        response.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Service unavailable" }] }));
+      });
+    });
+    await new Promise<void>((resolve) => unavailable.listen(0, "127.0.0.1", resolve));
+    const previous = process.env.LINEAR_API_URL;
+    process.env.LINEAR_API_URL = `http://127.0.0.1:${(unavailable.address() as { port: number }).port}`;
+    try {
+      const { linearQuery } = await import("@/lib/mastra/tools/linear/graphql");
+      await expect(linearQuery(userId, "query Teams { teams { nodes { id } } }")).rejects.toThrow();
+      expect(bodies.filter((body) => body.includes("query Teams"))).toHaveLength(3);
+      await expect(linearQuery(userId, "mutation Create { projectCreate(input: {}) { success } }")).rejects.toThrow();
+      expect(bodies.filter((body) => body.includes("mutation Create"))).toHaveLength(1);
+    } finally {
+      process.env.LINEAR_API_URL = previous;
+      unavailable.close();
+    }
+  });
+});

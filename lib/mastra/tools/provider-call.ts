@@ -10,6 +10,8 @@ export type ProviderCall = {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A POST that only reads (a GraphQL query, a search) may be retried like a GET. */
+  idempotent?: boolean;
 };
 
 /**
@@ -30,6 +32,7 @@ export async function callProvider(userId: string, providerId: string, call: Pro
     method: call.method ?? "GET",
     headers: Object.fromEntries(headers),
     body: call.body,
+    idempotent: call.idempotent,
     rateLimit: { key: `${providerId}:${connectionId}`, ...provider.rateLimit },
   });
 }
