@@ -5,10 +5,11 @@ import { Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { briefStatus, providerCards, type BriefStatus } from "@/lib/connections/overview";
 
-const statusBadge: Record<BriefStatus, { tone: "green" | "amber" | "gray"; text: string }> = {
+const statusBadge: Record<BriefStatus, { tone: "green" | "amber" | "red" | "gray"; text: string }> = {
   connected: { tone: "green", text: "Connected" },
   instance_key: { tone: "green", text: "Instance key" },
   needs_reconnect: { tone: "amber", text: "Needs reconnect" },
+  error: { tone: "red", text: "Error" },
   not_connected: { tone: "gray", text: "Not connected" },
   not_configured: { tone: "gray", text: "Not configured" },
 };

@@ -53,12 +53,13 @@ export function providerCards(userId: string): ProviderCard[] {
     .map((provider) => card(provider, mine.filter((connection) => connection.providerId === provider.id)));
 }
 
-export type BriefStatus = "connected" | "needs_reconnect" | "not_connected" | "not_configured" | "instance_key";
+export type BriefStatus = "connected" | "needs_reconnect" | "error" | "not_connected" | "not_configured" | "instance_key";
 
 /** One word per provider for the overview. */
 export function briefStatus(card: ProviderCard): BriefStatus {
   const oauthConnections = card.oauth?.connections ?? [];
-  if (oauthConnections.some((connection) => connection.status === "needs_reconnect")) return "needs_reconnect";
+  if (oauthConnections.some((connection) => connection.status === "needs_reconnect" || connection.status === "revoked")) return "needs_reconnect";
+  if (oauthConnections.some((connection) => connection.status === "error")) return "error";
   if (oauthConnections.length > 0 || card.apiKey?.connection) return "connected";
   if (card.apiKey?.environmentKey) return "instance_key";
   if (card.oauth && !card.oauth.configured && !card.apiKey) return "not_configured";
