@@ -1,0 +1,166 @@
+/**
+ * Bench (a): webhook intake under autocannon, against the production server and against the floor
+ * (bench/floor.ts), at 1, 16 and 64 connections for a fixed duration each. Every request is a
+ * signed ~7 KB GitHub push with its own delivery id; afterwards every 2xx delivery id is looked up
+ * in the database ("lost" counts the ones that are not there).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+import { appEnvironment, freePort, githubHeaders, pushBody, seedOwner, sleep, startApp, stopApp } from "./harness";
+
+export type IntakeRow = {
+  target: "patchbay" | "floor";
+  connections: number;
+  durationS: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  acknowledged: number;
+  lost: number;
+};
+
+const SECRET = `bench-${randomUUID()}`;
+
+async function drive(url: string, connections: number, durationS: number, target: IntakeRow["target"], acknowledged: Set<string>): Promise<IntakeRow> {
+  const body = pushBody();
+  const template = githubHeaders(SECRET, body, "x"); // the signature covers the body only, so one serves every request
+  const mine = new Set<string>();
+  const result = await autocannon({
+    url,
+    connections,
+    duration: durationS,
+    pipelining: 1,
+    timeout: 10,
+    requests: [
+      {
+        method: "POST",
+        path: "/api/webhooks/github",
+        body,
+        setupRequest: (request, context) => {
+          const id = randomUUID();
+          (context as { id?: string }).id = id;
+          return { ...request, headers: { ...template, "x-github-delivery": id } };
+        },
+        onResponse: (status, _body, context) => {
+          const id = (context as { id?: string }).id;
+          if (id && status >= 200 && status < 300) mine.add(id);
+        },
+      },
+    ],
+  });
+  for (const id of mine) acknowledged.add(id);
+  return {
+    target,
+    connections,
+    durationS,
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    acknowledged: mine.size,
+    lost: 0,
+  };
+}
+
+/** Which acknowledged delivery ids are not stored as accepted rows. */
+function countLost(dbPath: string, acknowledged: Set<string>): number {
+  const database = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const stored = new Set((database.prepare("select delivery_id as id from webhook_deliveries where status != 'rejected'").all() as { id: string }[]).map((row) => row.id));
+  database.close();
+  let lost = 0;
+  for (const id of acknowledged) if (!stored.has(id)) lost++;
+  return lost;
+}
+
+/** Waits (bounded) until the app's dispatcher has drained, so each level starts from the same state. */
+async function drained(dbPath: string, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const database = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const { n } = database.prepare("select count(*) as n from webhook_deliveries where status in ('received', 'processing')").get() as { n: number };
+    database.close();
+    if (n === 0 || Date.now() > deadline) return n;
+    await sleep(500);
+  }
+}
+
+async function startFloor(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(import.meta.dirname, "floor.ts"), String(port), dbPath, SECRET], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("floor server did not start")), 20_000);
+    child.stdout!.on("data", (chunk) => {
+      if (String(chunk).includes("listening")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`floor server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+export async function benchIntake(levels = [1, 16, 64], durationS = 5): Promise<{ rows: IntakeRow[]; notes: string[] }> {
+  const rows: IntakeRow[] = [];
+  const notes: string[] = [];
+
+  // Patchbay: the production server, with its dispatcher running as it would in production.
+  const dataDir = mkdtempSync(join(tmpdir(), "patchbay-bench-"));
+  const port = await freePort();
+  const app = await startApp({ port, dataDir, env: appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: SECRET }) });
+  try {
+    seedOwner(app.dbPath);
+    const acknowledged = new Set<string>();
+    await drive(app.url, 4, 2, "patchbay", acknowledged); // warm-up: compile paths, JIT, open the database
+    for (const connections of levels) {
+      const before = await drained(app.dbPath);
+      if (before > 0) notes.push(`patchbay: ${before} deliveries still pending before the ${connections}-connection run`);
+      const ids = new Set<string>();
+      const row = await drive(app.url, connections, durationS, "patchbay", ids);
+      for (const id of ids) acknowledged.add(id);
+      row.lost = countLost(app.dbPath, ids);
+      rows.push(row);
+    }
+    const pending = await drained(app.dbPath, 120_000);
+    notes.push(`patchbay: ${acknowledged.size} deliveries acknowledged in all, lost ${countLost(app.dbPath, acknowledged)}; ${pending} still pending processing 120 s after the last run`);
+  } finally {
+    await stopApp(app);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  // The floor, on its own database migrated with the app's migrations.
+  const floorDir = mkdtempSync(join(tmpdir(), "patchbay-floor-"));
+  const floorDb = join(floorDir, "floor.db");
+  const floor = await startFloor(floorDb);
+  try {
+    const acknowledged = new Set<string>();
+    await drive(floor.url, 4, 2, "floor", acknowledged);
+    for (const connections of levels) {
+      const ids = new Set<string>();
+      const row = await drive(floor.url, connections, durationS, "floor", ids);
+      row.lost = countLost(floorDb, ids);
+      rows.push(row);
+    }
+  } finally {
+    floor.child.kill("SIGTERM");
+    await sleep(300);
+    rmSync(floorDir, { recursive: true, force: true });
+  }
+  return { rows, notes };
+}

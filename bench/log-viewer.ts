@@ -1,0 +1,161 @@
+/**
+ * Bench (b): the log viewer's queries at 100,000 and 1,000,000 deliveries. Seeds a temporary
+ * database migrated with the app's migrations (db/client.ts) by bulk insert, then times the very
+ * functions the Webhooks page calls (lib/webhooks/queries.ts: listDeliveries with each filter and a
+ * deep keyset cursor, hourlyCounts, knownEvents) and prints EXPLAIN QUERY PLAN for the SQL they ran.
+ *
+ * Run by bench/run.ts as: tsx --conditions=react-server bench/log-viewer.ts
+ * Prints one line "RESULT <json>" at the end.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const sizes = (process.env.BENCH_LOG_SIZES ?? "100000,1000000").split(",").map(Number);
+const dataDir = mkdtempSync(join(tmpdir(), "patchbay-logbench-"));
+process.env.DATA_DIR = dataDir;
+process.env.DATABASE_URL = `file:${join(dataDir, "patchbay.db")}`;
+process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
+
+const { db, closeDatabase } = await import("@/db/client");
+const { listDeliveries, hourlyCounts, knownEvents, deliveryFiltersSchema } = await import("@/lib/webhooks/queries");
+
+type Captured = { sql: string; params: unknown[] };
+let captured: Captured[] = [];
+const client = db().$client;
+const prepare = client.prepare.bind(client);
+// Record the SQL and parameters drizzle runs, to EXPLAIN exactly those statements.
+client.prepare = ((source: string) => {
+  const statement = prepare(source);
+  const proxy: object = new Proxy(statement, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== "function") return value;
+      if (property === "raw" || property === "pluck" || property === "expand" || property === "safeIntegers") {
+        return (...args: unknown[]) => {
+          (value as (...a: unknown[]) => unknown).apply(target, args);
+          return proxy;
+        };
+      }
+      if (property === "all" || property === "get" || property === "run" || property === "iterate") {
+        return (...args: unknown[]) => {
+          captured.push({ sql: source, params: args });
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+  return proxy;
+}) as typeof client.prepare;
+
+const USER = "bench-user";
+const OTHER = "other-user";
+const END = Date.UTC(2026, 10, 25, 12, 0, 0);
+const SPAN = 30 * 86_400_000;
+const providers = [
+  { id: "github", share: 0.7, events: ["push", "push", "push", "pull_request", "pull_request", "issues", "ping", "workflow_run"] },
+  { id: "stripe", share: 0.2, events: ["invoice.paid", "charge.succeeded", "customer.created"] },
+  { id: "slack", share: 0.1, events: ["message", "app_mention"] },
+];
+let seeded = 0;
+for (const id of [USER, OTHER]) prepare("insert into user (id, name, email, role) values (?, ?, ?, 'member')").run(id, id, `${id}@example.com`);
+
+/** Appends rows up to `target`, a million spanning the 30 days before END, oldest first (ids grow with time). */
+function seed(target: number): number {
+  const started = performance.now();
+  client.pragma("synchronous = OFF");
+  const insert = prepare(`insert into webhook_deliveries
+    (user_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, reason, status, attempts, processing_ms)
+    values (?, ?, ?, ?, ?, ?, ?, ?, '{"content-type":"application/json"}', ?, ?, ?, ?, ?, ?, ?)`);
+  const body = JSON.stringify({ ref: "refs/heads/main", repository: { full_name: "org/repo" }, pad: "x".repeat(200) });
+  let random = 42 + seeded;
+  const next = () => ((random = (random * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const batch = client.transaction((from: number, to: number) => {
+    for (let index = from; index < to; index++) {
+      const roll = next();
+      const provider = roll < providers[0]!.share ? providers[0]! : roll < providers[0]!.share + providers[1]!.share ? providers[1]! : providers[2]!;
+      const event = provider.events[Math.floor(next() * provider.events.length)]!;
+      const statusRoll = next();
+      const status = statusRoll < 0.86 ? "processed" : statusRoll < 0.91 ? "failed" : statusRoll < 0.96 ? "rejected" : "received";
+      const verified = status === "rejected" ? 0 : 1;
+      const user = next() < 0.95 ? USER : OTHER;
+      const receivedAt = END - SPAN + Math.floor(((index + next()) / 1_000_000) * SPAN);
+      const deliveryId = `d-${index.toString(36)}-${Math.floor(next() * 1e9).toString(36)}`;
+      const repository = provider.id === "github" ? `org${Math.floor(next() * 20)}/repo-${Math.floor(next() * 50)}` : null;
+      insert.run(user, provider.id, status === "rejected" ? null : `instance:${provider.id}:${deliveryId}`, deliveryId, event, event === "pull_request" ? "opened" : null, repository, receivedAt, body, body.length, verified, status === "rejected" ? "signature does not match the secret" : null, status, status === "received" ? 0 : 1, 12);
+    }
+  });
+  for (let from = seeded; from < target; from += 20_000) batch(from, Math.min(target, from + 20_000));
+  client.pragma("synchronous = FULL");
+  client.pragma("wal_checkpoint(TRUNCATE)");
+  client.exec("analyze");
+  const seconds = (performance.now() - started) / 1000;
+  seeded = target;
+  return seconds;
+}
+
+function explain(statement: Captured): string[] {
+  const params = (statement.params[0] !== undefined && Array.isArray(statement.params[0]) ? statement.params[0] : statement.params) as unknown[];
+  return (prepare(`explain query plan ${statement.sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+}
+
+type Timing = { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] };
+
+function time(name: string, run: () => { rows: number }, repeat = 7): Timing {
+  run(); // warm the page cache and the statement
+  const durations: number[] = [];
+  let rows = 0;
+  let statements: Captured[] = [];
+  for (let index = 0; index < repeat; index++) {
+    captured = [];
+    const started = performance.now();
+    rows = run().rows;
+    durations.push(performance.now() - started);
+    statements = captured;
+  }
+  durations.sort((a, b) => a - b);
+  const main = statements.find((statement) => /webhook_deliveries/.test(statement.sql)) ?? statements[0];
+  return { name, medianMs: +durations[Math.floor(durations.length / 2)]!.toFixed(2), maxMs: +durations.at(-1)!.toFixed(2), rows, plan: main ? explain(main) : [] };
+}
+
+function cursorAt(offset: number): string {
+  const row = prepare("select received_at as at, id from webhook_deliveries where user_id = ? order by received_at desc, id desc limit 1 offset ?").get(USER, offset) as { at: number; id: number };
+  return `${row.at}.${row.id}`;
+}
+
+const results: { size: number; seedSeconds: number; timings: Timing[] }[] = [];
+try {
+  for (const size of sizes) {
+    const seedSeconds = seed(size);
+    // "now" is just after the newest row, so the range filters and the chart see a full window.
+    const now = (prepare("select max(received_at) as at from webhook_deliveries").get() as { at: number }).at + 60_000;
+    const userRows = (prepare("select count(*) as n from webhook_deliveries where user_id = ?").get(USER) as { n: number }).n;
+    const sample = prepare("select delivery_id as id from webhook_deliveries where user_id = ? limit 1 offset ?").get(USER, Math.floor(userRows / 2)) as { id: string };
+    const list = (query: Record<string, string>) => () => ({ rows: listDeliveries(USER, deliveryFiltersSchema.parse(query), now).items.length });
+    const timings = [
+      time("first page (no filter)", list({})),
+      time("provider = stripe", list({ provider: "stripe" })),
+      time("event = issues", list({ event: "issues" })),
+      time("status = failed", list({ status: "failed" })),
+      time("verified = no", list({ verified: "no" })),
+      time("range = 1h", list({ range: "1h" })),
+      time("range = 24h", list({ range: "24h" })),
+      time("provider + status + 7d", list({ provider: "github", status: "failed", range: "7d" })),
+      time("q = delivery id", list({ q: sample.id })),
+      time("q = repository prefix", list({ q: "org7/repo-1" })),
+      time(`deep keyset page (row ${Math.floor(userRows * 0.9).toLocaleString("en")})`, list({ cursor: cursorAt(Math.floor(userRows * 0.9)) })),
+      time("deep keyset page, status = failed", list({ status: "failed", cursor: cursorAt(Math.floor(userRows * 0.9)) })),
+      time("per-hour chart (24 h)", () => ({ rows: hourlyCounts(USER, now).length })),
+      time("known events (filter menu)", () => ({ rows: knownEvents(USER).length })),
+    ];
+    results.push({ size, seedSeconds: +seedSeconds.toFixed(1), timings });
+    console.error(`log viewer: ${size.toLocaleString("en")} rows seeded in ${seedSeconds.toFixed(1)} s`);
+  }
+} finally {
+  closeDatabase();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+console.log(`RESULT ${JSON.stringify(results)}`);
