@@ -1,6 +1,6 @@
 /**
  * Shared by the crash test (scripts/crash-test.ts) and the bench (bench/run.ts): start the
- * production server (`next start`) on a free loopback port with its own data directory, sign
+ * production server (`server.ts`, as `npm start` runs it) on a free loopback port with its own data directory, sign
  * GitHub push deliveries, seed the owner account the instance-wide webhook URL belongs to.
  * Loopback only; every wait is bounded.
  */
@@ -60,12 +60,12 @@ export function appEnvironment(dataDir: string, port: number, extra: Record<stri
   };
 }
 
-/** Starts `next start` in its own process group (so SIGKILL reaches every process it spawned) and waits for /api/health. */
+/** Starts the production server (`server.ts`, as `npm start`) in its own process group (so SIGKILL reaches every process it spawned) and waits for /api/health. */
 export async function startApp(options: { port?: number; dataDir?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "patchbay-proof-"));
   const env = options.env ?? appEnvironment(dataDir, port);
-  const child = spawn(process.execPath, [join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", join(ROOT, "server.ts"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env,
     detached: true,
@@ -77,7 +77,7 @@ export async function startApp(options: { port?: number; dataDir?: string; env?:
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
     try {
       const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) break;
@@ -86,7 +86,7 @@ export async function startApp(options: { port?: number; dataDir?: string; env?:
     }
     if (Date.now() > deadline) {
       killGroup(child, "SIGKILL");
-      throw new Error(`next start did not answer /api/health within the time limit:\n${output}`);
+      throw new Error(`the server did not answer /api/health within the time limit:\n${output}`);
     }
     await sleep(200);
   }

@@ -34,6 +34,21 @@ export function db(): Db {
   return holder.__patchbayDb;
 }
 
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * A statement prepared once per connection. For the few hot paths (webhook intake) where building
+ * the query with drizzle and preparing it on every call costs more than running it.
+ */
+export function prepared(sqlText: string): Database.Statement {
+  const client = db().$client;
+  let cache = statements.get(client);
+  if (!cache) statements.set(client, (cache = new Map()));
+  let statement = cache.get(sqlText);
+  if (!statement) cache.set(sqlText, (statement = client.prepare(sqlText)));
+  return statement;
+}
+
 export function closeDatabase(): void {
   holder.__patchbayDb?.$client.close();
   holder.__patchbayDb = undefined;

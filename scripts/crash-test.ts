@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   const env = appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: SECRET });
   const violations: string[] = [];
   try {
-    console.log(`crash test: next start on 127.0.0.1:${port}, data in ${dataDir}, ${CONCURRENCY} concurrent senders`);
+    console.log(`crash test: the production server on 127.0.0.1:${port}, data in ${dataDir}, ${CONCURRENCY} concurrent senders`);
     app = await startApp({ port, dataDir, env });
     seedOwner(app.dbPath);
 

@@ -1,4 +1,4 @@
-// Starts the built app (`next start`) for the browser tests on its own temporary data directory.
+// Starts the built app as `npm start` does (server.ts) for the browser tests, on its own temporary data directory.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 const port = process.env.E2E_PORT;
 const dataDir = mkdtempSync(join(tmpdir(), "patchbay-e2e-"));
-const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
+const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "server.ts", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",
   env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: `file:${join(dataDir, "patchbay.db")}`, NODE_ENV: "production" },
 });

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, prepared } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { hashPassword } from "./password";
 import type { NewAccount } from "./schemas";
@@ -41,8 +41,9 @@ export function isLinkedAccount(provider: string, providerAccountId: string): bo
 }
 
 /** The instance owner: deliveries to the instance-wide webhook URLs are theirs. */
+/** The first owner: instance-wide webhooks are theirs. Read for every delivery, so the statement is prepared once. */
 export function instanceOwnerId(): string | undefined {
-  return db().select({ id: users.id }).from(users).where(eq(users.role, "owner")).orderBy(asc(users.createdAt)).get()?.id;
+  return (prepared("select id from user where role = 'owner' order by created_at limit 1").get() as { id: string } | undefined)?.id;
 }
 
 export function listUsers(): PublicUser[] {

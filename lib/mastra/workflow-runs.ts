@@ -98,12 +98,16 @@ export async function startWorkflowRun(
       .run();
     announceRun({ userId, runId: run.runId, status });
     return db().select().from(workflowRuns).where(eq(workflowRuns.id, run.runId)).get()!;
-  })().catch((error: unknown) => {
-    log.error("workflow run crashed", { run: run.runId, workflow: workflowId, error: (error as Error).message });
-    db().update(workflowRuns).set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() }).where(eq(workflowRuns.id, run.runId)).run();
-    announceRun({ userId, runId: run.runId, status: "failed" });
-    return db().select().from(workflowRuns).where(eq(workflowRuns.id, run.runId)).get()!;
-  });
+  })()
+    .catch((error: unknown) => {
+      log.error("workflow run crashed", { run: run.runId, workflow: workflowId, error: (error as Error).message });
+      db().update(workflowRuns).set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() }).where(eq(workflowRuns.id, run.runId)).run();
+      announceRun({ userId, runId: run.runId, status: "failed" });
+      return db().select().from(workflowRuns).where(eq(workflowRuns.id, run.runId)).get()!;
+    })
+    // Patchbay's tables are the run history; Mastra's snapshot of a finished run would otherwise
+    // pile up in its in-memory store for as long as the server runs.
+    .finally(() => workflow.deleteWorkflowRunById(run.runId).catch((error: unknown) => log.warn("could not drop a finished run's snapshot", { run: run.runId, error: (error as Error).message })));
   return { runId: run.runId, finished };
 }
 

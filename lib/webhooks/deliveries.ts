@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, prepared } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/env";
 import { announce } from "./events";
@@ -14,15 +14,35 @@ export type NewDelivery = typeof webhookDeliveries.$inferInsert;
  * The row is committed before this returns, so a 2xx always means the delivery is on disk.
  */
 export function insertAccepted(delivery: NewDelivery): number | undefined {
-  const row = db()
-    .insert(webhookDeliveries)
-    .values(delivery)
-    .onConflictDoNothing({ target: webhookDeliveries.dedupeKey })
-    .returning({ id: webhookDeliveries.id })
-    .get();
+  // A statement prepared once: this runs for every delivery, and drizzle would build and prepare it each time.
+  const row = prepared(INSERT_ACCEPTED).get({
+    userId: delivery.userId,
+    endpointId: delivery.endpointId ?? null,
+    providerId: delivery.providerId,
+    dedupeKey: delivery.dedupeKey ?? null,
+    deliveryId: delivery.deliveryId ?? null,
+    event: delivery.event ?? null,
+    action: delivery.action ?? null,
+    repository: delivery.repository ?? null,
+    receivedAt: delivery.receivedAt,
+    headers: JSON.stringify(delivery.headers),
+    body: delivery.body,
+    bodyBytes: delivery.bodyBytes,
+    verified: delivery.verified ? 1 : 0,
+    status: delivery.status,
+    nextAttemptAt: delivery.nextAttemptAt ?? null,
+  }) as { id: number } | undefined;
   if (row) announce({ userId: delivery.userId, deliveryId: row.id, status: delivery.status });
   return row?.id;
 }
+
+const INSERT_ACCEPTED = `
+  insert into webhook_deliveries
+    (user_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, status, next_attempt_at)
+  values
+    (@userId, @endpointId, @providerId, @dedupeKey, @deliveryId, @event, @action, @repository, @receivedAt, @headers, @body, @bodyBytes, @verified, @status, @nextAttemptAt)
+  on conflict (dedupe_key) do nothing
+  returning id`;
 
 /** Stores a refusal at a known endpoint, keeping at most WEBHOOK_REJECTED_CAP of them per endpoint. */
 export function insertRefusal(delivery: NewDelivery): number {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -7,7 +7,7 @@ import { log } from "@/lib/log";
 import type { DeliveryRow } from "./deliveries";
 import { announce } from "./events";
 import { handleDelivery, PermanentDeliveryError, type DeliveryHandler } from "./handlers";
-import { dispatcherWake } from "./wake";
+import { dispatcherWake, lastIntakeAt } from "./wake";
 
 export const LEASE_MS = 60_000;
 const BATCH = 16;
@@ -140,7 +140,15 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   announce({ userId: delivery.userId, deliveryId: delivery.id, status });
 }
 
-export type ProcessOptions = { handle?: DeliveryHandler; now?: () => number; limit?: number; leaseMs?: number; pollMs?: number };
+export type ProcessOptions = {
+  handle?: DeliveryHandler;
+  now?: () => number;
+  limit?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  /** Asked before leasing more: true while processing should give way to intake (see intakeHasPriority). */
+  yieldToIntake?: () => boolean;
+};
 
 /** Resolves when the intake wakes the dispatcher or after `ms`, whichever is first. */
 function wakeOrTimeout(ms: number): { promise: Promise<void>; cancel: () => void } {
@@ -164,19 +172,20 @@ function wakeOrTimeout(ms: number): { promise: Promise<void>; cancel: () => void
  * does not hold back new deliveries. Returns how many attempts it made once nothing is in flight
  * or due.
  */
-export async function processDueDeliveries({ handle = handleDelivery, now = Date.now, limit = BATCH, leaseMs = LEASE_MS, pollMs = 1000 }: ProcessOptions = {}): Promise<number> {
+export async function processDueDeliveries({ handle = handleDelivery, now = Date.now, limit = BATCH, leaseMs = LEASE_MS, pollMs = 1000, yieldToIntake }: ProcessOptions = {}): Promise<number> {
   let total = 0;
   const inFlight = new Set<Promise<void>>();
   for (;;) {
-    const batch = inFlight.size < limit ? leaseDue(now(), limit - inFlight.size, leaseMs) : [];
+    const yielding = yieldToIntake?.() ?? false;
+    const batch = inFlight.size < limit && !yielding ? leaseDue(now(), limit - inFlight.size, leaseMs) : [];
     for (const delivery of batch) {
       announce({ userId: delivery.userId, deliveryId: delivery.id, status: "processing" });
       const running = attempt(delivery, handle, now, leaseMs).finally(() => inFlight.delete(running));
       inFlight.add(running);
     }
     total += batch.length;
-    if (inFlight.size === 0) return total;
-    const wait = wakeOrTimeout(pollMs);
+    if (inFlight.size === 0 && !yielding) return total;
+    const wait = wakeOrTimeout(yielding ? YIELD_CHECK_MS : pollMs);
     await Promise.race([wait.promise, ...inFlight]);
     wait.cancel();
   }
@@ -201,6 +210,23 @@ export function requestReplay(userId: string, ids: number[], now = Date.now()): 
   return result.changes;
 }
 
+const YIELD_CHECK_MS = 100;
+
+/**
+ * Intake first: while deliveries keep arriving (one in the last `quietMs`), processing waits, so a
+ * sender's burst is acknowledged at full speed and processed right after it. The wait is bounded:
+ * once the oldest due delivery has waited `maxDelayMs`, processing runs alongside intake again.
+ */
+export function intakeHasPriority({ now = Date.now(), lastIntake = lastIntakeAt(), quietMs = 250, maxDelayMs = env().WEBHOOK_PROCESSING_MAX_DELAY_MS } = {}): boolean {
+  if (maxDelayMs === 0 || now - lastIntake >= quietMs) return false;
+  const oldest = db()
+    .select({ at: sql<number | null>`min(${webhookDeliveries.nextAttemptAt})` })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.status, "received"), lte(webhookDeliveries.nextAttemptAt, now)))
+    .get()?.at;
+  return oldest === null || oldest === undefined || now - oldest < maxDelayMs;
+}
+
 const holder = globalThis as typeof globalThis & { __patchbayDispatcher?: { stop: () => void } };
 
 /** The in-process dispatcher: polls every second and wakes at once when intake stores a delivery. */
@@ -217,7 +243,7 @@ export function startDispatcher(intervalMs = 1000): { stop: () => void } {
     try {
       do {
         again = false;
-        await processDueDeliveries();
+        await processDueDeliveries({ yieldToIntake: () => intakeHasPriority() });
       } while (again);
     } catch (error) {
       log.error("dispatcher pass failed", { error: (error as Error).message });

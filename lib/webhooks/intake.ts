@@ -7,7 +7,7 @@ import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { insertAccepted, insertRefusal, type NewDelivery } from "./deliveries";
 import { deliveryPayload } from "./payload";
-import { readBodyCapped } from "./read-body";
+import { readBodyCapped, type CappedBody } from "./read-body";
 import { redactHeaders } from "./redact";
 import { verifyDelivery } from "./verify";
 import { wakeDispatcher } from "./wake";
@@ -16,17 +16,35 @@ const REFUSAL_BODY_BYTES = 8192;
 
 type Target = { provider: Provider & { webhooks: NonNullable<Provider["webhooks"]> }; userId: string; endpointId: string | null; secrets: string[] };
 
-function json(status: number, body: unknown, headers?: Record<string, string>): Response {
-  return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
+/** What intake answers; the Next route handler and the server's fast path each write it their way. */
+export type IntakeReply = { status: number; body: unknown; headers?: Record<string, string> };
+
+/** A delivery as it arrives: the URL's provider and endpoint, the headers, and a way to read the body with a cap. */
+export type IntakeRequest = {
+  providerId: string;
+  endpointId?: string;
+  headers: Headers;
+  readBody: (maxBytes: number, keepBytes: number) => Promise<CappedBody>;
+};
+
+function reply(status: number, body: unknown, headers?: Record<string, string>): IntakeReply {
+  return { status, body, headers };
 }
 
-function refuse(status: number, code: string, message: string): Response {
-  return json(status, { error: { code, message } });
+function refuse(status: number, code: string, message: string): IntakeReply {
+  return reply(status, { error: { code, message } });
 }
 
-/** Intake only takes POST; route modules export this for the other methods. */
+/** Intake only takes POST; the other methods get this. */
+export const METHOD_NOT_ALLOWED: IntakeReply = reply(405, { error: { code: "method_not_allowed", message: "Webhook URLs accept POST only." } }, { allow: "POST" });
+
+export function toResponse(answer: IntakeReply): Response {
+  return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...answer.headers } });
+}
+
+/** Route modules export this for the methods other than POST. */
 export function methodNotAllowed(): Response {
-  return json(405, { error: { code: "method_not_allowed", message: "Webhook URLs accept POST only." } }, { allow: "POST" });
+  return toResponse(METHOD_NOT_ALLOWED);
 }
 
 /** The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured instance URL. */
@@ -53,12 +71,11 @@ function field(source: { header?: string; path?: string } | undefined, headers: 
  * POST /api/webhooks/<provider>[/<endpointId>]: read the raw body with a cap, verify it, store it,
  * and only then acknowledge. Processing happens later, in the dispatcher.
  */
-export async function receiveWebhook(request: Request, providerId: string, endpointId?: string): Promise<Response> {
+export async function acceptWebhook({ providerId, endpointId, headers, readBody }: IntakeRequest): Promise<IntakeReply> {
   const target = resolveTarget(providerId, endpointId);
   if (!target) return refuse(404, "unknown_endpoint", "No webhook endpoint here.");
   const { provider, userId } = target;
   const receivedAt = Date.now();
-  const headers = request.headers;
   const base: Pick<NewDelivery, "userId" | "endpointId" | "providerId" | "receivedAt" | "headers"> = {
     userId,
     endpointId: target.endpointId,
@@ -80,7 +97,7 @@ export async function receiveWebhook(request: Request, providerId: string, endpo
     });
 
   const maxBytes = env().WEBHOOK_MAX_BYTES;
-  const read = await readBodyCapped(request, maxBytes, REFUSAL_BODY_BYTES);
+  const read = await readBody(maxBytes, REFUSAL_BODY_BYTES);
   if (!read.ok) {
     recordRefusal(`body larger than WEBHOOK_MAX_BYTES (${maxBytes} bytes)`, read.head, read.declaredBytes ?? maxBytes + 1);
     return refuse(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
@@ -118,8 +135,13 @@ export async function receiveWebhook(request: Request, providerId: string, endpo
     status: isChallenge ? "processed" : "received",
     nextAttemptAt: receivedAt,
   });
-  if (id === undefined) return json(200, { duplicate: true });
-  if (isChallenge) return json(200, { challenge: String((payload as { challenge?: unknown }).challenge ?? "") });
+  if (id === undefined) return reply(200, { duplicate: true });
+  if (isChallenge) return reply(200, { challenge: String((payload as { challenge?: unknown }).challenge ?? "") });
   wakeDispatcher();
-  return json(202, { received: true, id });
+  return reply(202, { received: true, id });
+}
+
+/** The Next route handler's way in: a Web Request. */
+export async function receiveWebhook(request: Request, providerId: string, endpointId?: string): Promise<Response> {
+  return toResponse(await acceptWebhook({ providerId, endpointId, headers: request.headers, readBody: (maxBytes, keepBytes) => readBodyCapped(request, maxBytes, keepBytes) }));
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import type { IncomingMessage } from "node:http";
 
 export type CappedBody = { ok: true; body: Buffer } | { ok: false; head: Buffer; declaredBytes?: number };
 
@@ -28,4 +29,30 @@ export async function readBodyCapped(request: Request, maxBytes: number, keepByt
     }
   }
   return { ok: true, body: Buffer.concat(chunks) };
+}
+
+/** The same cap for a body read straight from Node's request stream (the server's intake fast path). */
+export function readMessageCapped(message: IncomingMessage, maxBytes: number, keepBytes = 8192): Promise<CappedBody> {
+  const declared = Number(message.headers["content-length"] ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    message.resume();
+    return Promise.resolve({ ok: false, head: Buffer.alloc(0), declaredBytes: declared });
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      chunks.push(chunk);
+      if (total > maxBytes) {
+        message.off("data", onData);
+        message.resume();
+        resolve({ ok: false, head: Buffer.concat(chunks).subarray(0, keepBytes) });
+      }
+    };
+    message.on("data", onData);
+    message.once("end", () => resolve({ ok: true, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
+    message.once("error", reject);
+    message.once("aborted", () => reject(new Error("the sender closed the connection before the body ended")));
+  });
 }

@@ -1,9 +1,28 @@
 import { EventEmitter } from "node:events";
 
-const holder = globalThis as typeof globalThis & { __patchbayDispatcherWake?: EventEmitter };
-/** Intake calls wakeDispatcher() so a new delivery is picked up at once instead of at the next poll. */
-export const dispatcherWake: EventEmitter = (holder.__patchbayDispatcherWake ??= new EventEmitter());
+type WakeState = { emitter: EventEmitter; scheduled: boolean; lastIntakeAt: number };
 
-export function wakeDispatcher(): void {
-  dispatcherWake.emit("wake");
+// On globalThis: the server's intake fast path and Next's bundle load this module separately.
+const holder = globalThis as typeof globalThis & { __patchbayWake?: WakeState };
+const state: WakeState = (holder.__patchbayWake ??= { emitter: new EventEmitter(), scheduled: false, lastIntakeAt: 0 });
+
+export const dispatcherWake: EventEmitter = state.emitter;
+
+/** Wakes within this long after a delivery are one wake, so a burst is leased in batches, not row by row. */
+export const WAKE_COALESCE_MS = 25;
+
+/** Intake calls this after committing a delivery: the dispatcher picks it up at once instead of at the next poll. */
+export function wakeDispatcher(now = Date.now()): void {
+  state.lastIntakeAt = now;
+  if (state.scheduled) return;
+  state.scheduled = true;
+  setTimeout(() => {
+    state.scheduled = false;
+    state.emitter.emit("wake");
+  }, WAKE_COALESCE_MS).unref();
+}
+
+/** When intake last stored a delivery (ms since the epoch), so processing can give way during a burst. */
+export function lastIntakeAt(): number {
+  return state.lastIntakeAt;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { webhookDeliveries, workflowRuns } from "@/db/schema";
 import { env } from "@/lib/env";
+import { mastra } from "@/lib/mastra";
 import { connectWebhooksToWorkflows } from "@/lib/mastra/webhook-trigger";
 import { failInterruptedRuns, getWorkflowRun, RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { todoMarker, todoTitle } from "@/lib/mastra/workflows/process-github-push";
@@ -164,6 +165,15 @@ describe("webhook-triggered workflows", () => {
 });
 
 describe("run history", () => {
+  it("keeps finished runs in Patchbay's tables and drops Mastra's in-memory snapshot of them", async () => {
+    const started = await startWorkflowRun(userId, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [{ id: "b".repeat(40), message: "Docs" }] }, { trigger: "manual" });
+    const store = await mastra().getStorage()?.getStore("workflows");
+    expect(await store!.loadWorkflowSnapshot({ workflowName: "process-github-push", runId: started.runId })).toBeTruthy();
+    expect(await started.finished).toMatchObject({ id: started.runId, status: "success" });
+    expect(await store!.loadWorkflowSnapshot({ workflowName: "process-github-push", runId: started.runId })).toBeFalsy();
+    expect(getWorkflowRun(userId, started.runId)!.steps.map((step) => step.status)).toEqual(["success", "success"]);
+  });
+
   it("marks runs interrupted by a restart as failed", () => {
     db().insert(workflowRuns).values({ id: "interrupted-run", userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now() }).run();
     expect(failInterruptedRuns()).toBeGreaterThanOrEqual(1);

@@ -1,0 +1,45 @@
+/**
+ * Patchbay's HTTP server: Next.js for everything, except webhook intake, which is handled on
+ * Node's request and response before Next's router sees it (lib/webhooks/node-intake.ts). The
+ * intake is the one path that must keep up with a sender's bursts; a route handler costs several
+ * times what the verification and the insert do. Both paths share one database connection and
+ * one event bus (kept on globalThis), so the dispatcher and the live log see every delivery.
+ *
+ *   npm run dev     tsx --conditions=react-server server.ts --dev
+ *   npm start       tsx --conditions=react-server server.ts [-p port] [-H hostname]
+ */
+import { createServer } from "node:http";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: { dev: { type: "boolean", default: false }, port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
+  allowPositionals: false,
+});
+const dev = values.dev;
+(process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const hostname = values.hostname ?? process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
+
+const { default: next } = await import("next");
+const app = next({ dev, hostname, port, dir: import.meta.dirname });
+const handle = app.getRequestHandler();
+await app.prepare();
+const { handleIntake, intakeTarget } = await import("./lib/webhooks/node-intake");
+
+const server = createServer((request, response) => {
+  const target = intakeTarget(request.url);
+  if (target) void handleIntake(request, response, target);
+  else void handle(request, response);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, hostname, () => {
+  console.log(`patchbay listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}${dev ? " (development)" : ""}`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    server.close();
+    void app.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
+}
