@@ -175,6 +175,9 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_user_event_time").on(table.userId, table.event, table.receivedAt, table.id),
     index("webhook_deliveries_due").on(table.status, table.nextAttemptAt),
     index("webhook_deliveries_endpoint_status").on(table.endpointId, table.providerId, table.status, table.id),
+    // The log viewer's search: a delivery id, or a repository by name or prefix.
+    index("webhook_deliveries_user_delivery").on(table.userId, table.deliveryId),
+    index("webhook_deliveries_user_repository").on(table.userId, table.repository),
   ],
 );
 

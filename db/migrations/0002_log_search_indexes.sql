@@ -1,0 +1,2 @@
+CREATE INDEX `webhook_deliveries_user_delivery` ON `webhook_deliveries` (`user_id`,`delivery_id`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_user_repository` ON `webhook_deliveries` (`user_id`,`repository`);
