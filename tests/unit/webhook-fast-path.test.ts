@@ -1,0 +1,109 @@
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { webhookDeliveries } from "@/db/schema";
+import { createLocalUser } from "@/lib/auth/users";
+import { resetEnvCache } from "@/lib/env";
+import { insertAccepted } from "@/lib/webhooks/deliveries";
+import { intakeHasPriority } from "@/lib/webhooks/dispatcher";
+import { handleIntake, intakeTarget } from "@/lib/webhooks/node-intake";
+import { dispatcherWake, lastIntakeAt, wakeDispatcher, WAKE_COALESCE_MS } from "@/lib/webhooks/wake";
+import { githubHeaders, pushPayload } from "../support/signers";
+
+const SECRET = "fast-path-secret";
+let server: Server;
+let base: string;
+let ownerId: string;
+
+/** The server's intake fast path on a real socket, as server.ts mounts it (without Next behind it). */
+beforeAll(async () => {
+  ownerId = (await createLocalUser({ name: "Owner", email: "owner-fast@example.com", password: "a long enough password" }, "owner", true)).id;
+  process.env.GITHUB_WEBHOOK_SECRET = SECRET;
+  process.env.WEBHOOK_MAX_BYTES = String(32 * 1024);
+  resetEnvCache();
+  server = createServer((request, response) => {
+    const target = intakeTarget(request.url);
+    if (target) void handleIntake(request, response, target);
+    else response.writeHead(418).end("not intake");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => {
+  server.close();
+});
+
+beforeEach(() => {
+  db().delete(webhookDeliveries).run();
+});
+
+describe("the intake fast path", () => {
+  it("recognises intake URLs and nothing else", () => {
+    expect(intakeTarget("/api/webhooks/github")).toEqual({ providerId: "github", endpointId: undefined });
+    expect(intakeTarget("/api/webhooks/github/ep_1?x=1")).toEqual({ providerId: "github", endpointId: "ep_1" });
+    expect(intakeTarget("/api/webhooks/a%20b/")).toEqual({ providerId: "a b", endpointId: undefined });
+    expect(intakeTarget("/api/webhooks")).toBeUndefined();
+    expect(intakeTarget("/api/webhooks/github/ep/extra")).toBeUndefined();
+    expect(intakeTarget("/webhooks/github")).toBeUndefined();
+  });
+
+  it("stores a signed push before its 202, answers a redelivery as a duplicate, and refuses what it must", async () => {
+    const body = pushPayload();
+    const headers = await githubHeaders(SECRET, body, "push", "fast-1");
+    const first = await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers });
+    expect(first.status).toBe(202);
+    const { id } = (await first.json()) as { id: number };
+    expect(db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()).toMatchObject({ userId: ownerId, deliveryId: "fast-1", event: "push", status: "received", verified: true });
+    expect(first.headers.get("cache-control")).toBe("no-store");
+
+    const again = await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers });
+    expect(await again.json()).toEqual({ duplicate: true });
+    expect((await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers: { ...headers, "x-hub-signature-256": `sha256=${"0".repeat(64)}` } })).status).toBe(401);
+    expect((await fetch(`${base}/api/webhooks/nowhere`, { method: "POST", body, headers })).status).toBe(404);
+    const get = await fetch(`${base}/api/webhooks/github`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect((await fetch(`${base}/api/health`)).status).toBe(418);
+  });
+
+  it("refuses a body over the cap by its Content-Length or while it streams, and logs the refusal", async () => {
+    const big = "x".repeat(40 * 1024);
+    expect((await fetch(`${base}/api/webhooks/github`, { method: "POST", body: big, headers: await githubHeaders(SECRET, big, "push", "big-1") })).status).toBe(413);
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${base}/api/webhooks/github`, { method: "POST", headers: { "transfer-encoding": "chunked", "x-github-event": "push", "x-hub-signature-256": "sha256=00" } }, (response) => resolve(response.statusCode!));
+      request.on("error", reject);
+      for (let chunk = 0; chunk < 5; chunk++) request.write("y".repeat(10 * 1024));
+      request.end();
+    });
+    expect(streamed).toBe(413);
+    const refusals = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.status, "rejected")).all();
+    expect(refusals.map((row) => row.reason)).toEqual([expect.stringContaining("WEBHOOK_MAX_BYTES"), expect.stringContaining("WEBHOOK_MAX_BYTES")]);
+  });
+});
+
+describe("intake first", () => {
+  it("coalesces a burst of wakes into one", async () => {
+    let wakes = 0;
+    const count = () => wakes++;
+    dispatcherWake.on("wake", count);
+    for (let index = 0; index < 50; index++) wakeDispatcher();
+    await new Promise((resolve) => setTimeout(resolve, WAKE_COALESCE_MS * 3));
+    dispatcherWake.off("wake", count);
+    expect(wakes).toBe(1);
+    expect(Date.now() - lastIntakeAt()).toBeLessThan(1000);
+  });
+
+  it("lets processing wait while deliveries arrive, but never past the longest delay", () => {
+    const now = Date.now();
+    const deliver = (at: number) =>
+      insertAccepted({ userId: ownerId, providerId: "github", dedupeKey: `prio-${at}-${Math.random()}`, receivedAt: at, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "received", nextAttemptAt: at });
+    deliver(now - 2_000);
+    expect(intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 10_000 })).toBe(true);
+    expect(intakeHasPriority({ now, lastIntake: now - 500, quietMs: 250, maxDelayMs: 10_000 })).toBe(false);
+    expect(intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 1_000 })).toBe(false);
+    expect(intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 0 })).toBe(false);
+  });
+});
