@@ -13,6 +13,7 @@ import { verifyDelivery } from "./verify";
 import { wakeDispatcher } from "./wake";
 
 const REFUSAL_BODY_BYTES = 8192;
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 type Target = { provider: Provider & { webhooks: NonNullable<Provider["webhooks"]> }; userId: string; endpointId: string | null; secrets: string[] };
 
@@ -111,8 +112,11 @@ export async function acceptWebhook({ providerId, endpointId, headers, readBody 
   }
 
   let payload: unknown;
+  let text: string;
   try {
-    payload = deliveryPayload(body.toString("utf8"), headers.get("content-type"));
+    // Strict: a body that is not UTF-8 would otherwise be stored with replacement characters, unlike what was signed.
+    text = UTF8.decode(body);
+    payload = deliveryPayload(text, headers.get("content-type"));
   } catch (error) {
     recordRefusal(`valid signature but unparseable payload: ${(error as Error).message.slice(0, 200)}`, body, body.length, true);
     return refuse(400, "unparseable_payload", "The signature is valid but the payload is not JSON.");
@@ -129,7 +133,7 @@ export async function acceptWebhook({ providerId, endpointId, headers, readBody 
     event: isChallenge ? "url_verification" : field(provider.webhooks.event, headers, payload),
     action: field(provider.webhooks.action, headers, payload),
     repository: field(provider.webhooks.repository, headers, payload),
-    body: body.toString("utf8"),
+    body: text,
     bodyBytes: body.length,
     verified: true,
     status: isChallenge ? "processed" : "received",

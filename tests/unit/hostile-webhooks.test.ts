@@ -345,11 +345,8 @@ describe("bad payloads behind a valid signature", () => {
     await expectStillAnswering();
   });
 
-  // Known gap, reported to the intake owner: the intake decodes the body with toString("utf8"), which
-  // replaces invalid bytes by U+FFFD, so this is stored (202) with a body that differs from the signed
-  // bytes. The fix is a fatal decode (new TextDecoder("utf-8", { fatal: true })) before parsing, in
-  // lib/webhooks/intake.ts. When that lands this case passes, and it.fails turns red: make it `it`.
-  it.fails("invalid UTF-8 inside a JSON string (signed over the raw bytes) -> 400 unparseable_payload", async () => {
+  // Decoded strictly: replacement characters would make the stored body differ from the signed bytes.
+  it("invalid UTF-8 inside a JSON string (signed over the raw bytes) -> 400 unparseable_payload", async () => {
     const body = Buffer.concat([Buffer.from('{"ref":"'), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.from('"}')]);
     await expectRefusal(await post("/api/webhooks/github", new Uint8Array(body), rawHeaders(body)), 400, "unparseable_payload");
     await expectStillAnswering();
