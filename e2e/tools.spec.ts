@@ -37,6 +37,9 @@ test("run github-create-issue from its generated form; GitHub receives the issue
   await page.reload();
   const history = page.getByRole("list", { name: "Run history" });
   await expect(history.getByText("succeeded").first()).toBeVisible();
+  await history.getByText("Input and output").first().click();
+  await expect(history.getByTestId("history-output").first()).toContainText(`number: ${issue.number}`);
+  await expect(history.getByTestId("history-input").first()).toContainText("Filed from the Patchbay runner");
   await history.getByRole("link", { name: "Run again with this input" }).first().click();
   await expect(page.getByLabel("Title", { exact: true })).toHaveValue("Filed from the Patchbay runner");
 });

@@ -42,7 +42,7 @@ function Node({ name, value, query, depth, openDepth }: { name: string; value: J
 }
 
 /** A collapsible, searchable view of a JSON document (falls back to raw text when it is not JSON). */
-export function JsonTree({ text, label = "payload", openDepth = 1 }: { text: string; label?: string; openDepth?: number }) {
+export function JsonTree({ text, label = "payload", openDepth = 1, testId = "json-tree" }: { text: string; label?: string; openDepth?: number; testId?: string }) {
   const [query, setQuery] = useState("");
   const parsed = useMemo(() => {
     try {
@@ -55,7 +55,7 @@ export function JsonTree({ text, label = "payload", openDepth = 1 }: { text: str
   return (
     <div className="space-y-2">
       <input type="search" placeholder={`Search the ${label}`} aria-label={`Search the ${label}`} className={inputClass} value={query} onChange={(event) => setQuery(event.target.value.toLowerCase())} />
-      <ul className="font-mono text-xs leading-relaxed" data-testid="json-tree">
+      <ul className="font-mono text-xs leading-relaxed" data-testid={testId}>
         <Node name={label} value={parsed.value} query={query} depth={0} openDepth={openDepth} />
       </ul>
     </div>

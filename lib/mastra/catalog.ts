@@ -15,8 +15,17 @@ export type ToolSummary = {
   reason?: string;
 };
 
+/** Ready when its provider is; a tool with `anyOf` when at least one of those providers is. */
+function toolReadiness(userId: string, entry: CatalogTool): { ready: true } | { ready: false; reason: string } {
+  if (entry.providerId) return readiness(userId, entry.providerId);
+  if (!entry.anyOf) return { ready: true };
+  if (entry.anyOf.some((providerId) => readiness(userId, providerId).ready)) return { ready: true };
+  const names = entry.anyOf.map((providerId) => getProvider(providerId)?.name ?? providerId);
+  return { ready: false, reason: `Connect ${names.slice(0, -1).join(", ")} or ${names.at(-1)} first` };
+}
+
 function summarize(userId: string, entry: CatalogTool): ToolSummary {
-  const state = entry.providerId ? readiness(userId, entry.providerId) : ({ ready: true } as const);
+  const state = toolReadiness(userId, entry);
   return {
     id: entry.tool.id,
     description: entry.tool.description ?? "",

@@ -13,10 +13,11 @@ import { slackCreateChannel, slackPostMessage } from "./slack/tools";
 export type AnyTool = Tool<any, any, any, any, any, any>;
 
 /**
- * A tool in the catalog: the provider whose connection it needs (none for api-call and search), and
- * for imported OpenAPI operations the JSON Schema their form is built from.
+ * A tool in the catalog: the provider whose connection it needs (none for api-call), or for a tool
+ * that degrades gracefully the providers of which any one will do, and for imported OpenAPI
+ * operations the JSON Schema their form is built from.
  */
-export type CatalogTool = { tool: AnyTool; providerId?: string; group: string; formSchema?: object };
+export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; formSchema?: object };
 
 /** The one list of built-in tools: the runner, the catalog and workflows all read it. */
 export const builtInTools: CatalogTool[] = [
@@ -25,7 +26,7 @@ export const builtInTools: CatalogTool[] = [
   { tool: slackPostMessage as AnyTool, providerId: "slack", group: "Slack" },
   { tool: slackCreateChannel as AnyTool, providerId: "slack", group: "Slack" },
   { tool: linearCreateProject as AnyTool, providerId: "linear", group: "Linear" },
-  { tool: multiServiceSearch as AnyTool, group: "Search" },
+  { tool: multiServiceSearch as AnyTool, anyOf: ["github", "linear", "notion"], group: "Search" },
   { tool: apiCall as AnyTool, group: "HTTP" },
 ];
 

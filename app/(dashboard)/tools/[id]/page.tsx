@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { JsonTree } from "@/app/_components/json-tree";
 import type { JsonSchema } from "@/app/_components/schema-form";
 import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
@@ -37,7 +38,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
               <Link href="/connections" className="font-medium underline">
                 {tool.reason}
               </Link>
-              : this tool acts through {tool.providerName}.
+              {tool.providerName ? `: this tool acts through ${tool.providerName}.` : "."}
             </Alert>
           )}
           <Card>
@@ -58,6 +59,13 @@ export default async function ToolPage({ params, searchParams }: Props) {
                   </div>
                   <p className="text-xs text-zinc-500">{formatTime(run.startedAt)}</p>
                   {run.error && <p className="truncate text-xs text-red-700 dark:text-red-400">{run.error}</p>}
+                  <details className="text-xs">
+                    <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Input and output</summary>
+                    <div className="mt-1 space-y-1 overflow-x-auto">
+                      <JsonTree text={JSON.stringify(run.input ?? null)} label="earlier input" openDepth={1} testId="history-input" />
+                      <JsonTree text={JSON.stringify(run.output ?? null)} label="earlier output" openDepth={1} testId="history-output" />
+                    </div>
+                  </details>
                   <Link href={`/tools/${tool.id}?from=${run.id}`} className="text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">
                     Run again with this input
                   </Link>
