@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { RequestRecipe, SecurityScheme } from "./document";
 
 /**
@@ -35,14 +36,29 @@ function appendQuery(params: URLSearchParams, name: string, value: unknown, expl
   }
 }
 
-function encodeBody(contentType: string, value: unknown): string {
-  if (/json/i.test(contentType)) return JSON.stringify(value);
-  if (/x-www-form-urlencoded/i.test(contentType) && typeof value === "object" && value !== null) {
+/** Multipart form data: one part per field; objects and arrays as JSON parts. Files are sent as their text. */
+function multipart(value: Record<string, unknown>): { body: string; contentType: string } {
+  const boundary = `patchbay-${randomBytes(12).toString("hex")}`;
+  const parts = Object.entries(value)
+    .filter(([, item]) => item !== undefined)
+    .map(([key, item]) => {
+      const json = typeof item === "object" && item !== null;
+      const name = key.replace(/["\r\n]/g, "_");
+      return `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n${json ? "content-type: application/json\r\n" : ""}\r\n${scalar(item)}\r\n`;
+    });
+  return { body: `${parts.join("")}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+function encodeBody(contentType: string, value: unknown): { body: string; contentType: string } {
+  if (/json/i.test(contentType)) return { body: JSON.stringify(value), contentType };
+  const fields = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  if (/x-www-form-urlencoded/i.test(contentType) && fields) {
     const form = new URLSearchParams();
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) form.append(key, scalar(item));
-    return form.toString();
+    for (const [key, item] of Object.entries(fields)) if (item !== undefined) form.append(key, scalar(item));
+    return { body: form.toString(), contentType };
   }
-  return typeof value === "string" ? value : JSON.stringify(value);
+  if (/^multipart\/form-data/i.test(contentType) && fields) return multipart(fields);
+  return { body: typeof value === "string" ? value : JSON.stringify(value), contentType };
 }
 
 /** Whether the chosen credential goes with this operation: when the operation accepts that scheme or does not say. */
@@ -65,8 +81,9 @@ export function buildRequest(serverUrl: string, recipe: RequestRecipe, input: In
   }
   let body: string | undefined;
   if (recipe.body && input[recipe.body.key] !== undefined) {
-    body = encodeBody(recipe.body.contentType, input[recipe.body.key]);
-    headers["content-type"] = recipe.body.contentType;
+    const encoded = encodeBody(recipe.body.contentType, input[recipe.body.key]);
+    body = encoded.body;
+    headers["content-type"] = encoded.contentType;
   }
   if (credential && usesCredential(recipe, credential.schemeName)) {
     const { scheme, value } = credential;

@@ -187,7 +187,7 @@ describe("imported tools", () => {
     expect((run.output as { headers: object }).headers).not.toHaveProperty("x-internal");
   });
 
-  it("sends form bodies form-encoded, and checks input against the schema before sending", async () => {
+  it("sends form bodies form-encoded and multipart, and checks input against the schema before sending", async () => {
     const user = await createUser("form");
     await saveImport(user.id, { source: { kind: "text", text: fixture("echo.yaml") }, serverUrl, auth: { kind: "none" } });
     await runTool(user.id, "echo.postForm", { body: { a: "x&y", b: 2 } });
@@ -195,6 +195,15 @@ describe("imported tools", () => {
     expect(seen[0]!.body).toBe("a=x%26y&b=2");
     await expect(runTool(user.id, "echo.putPart", { thingId: "t", part: "seven", body: { size: 0 } })).rejects.toMatchObject({ name: "RunInputError" });
     expect(seen).toHaveLength(1);
+    await runTool(user.id, "echo.upload", { body: { title: "Report", meta: { size: 3 }, file: "a,b\n1,2" } });
+    const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(String(seen[1]!.headers["content-type"]))![1]!;
+    const parts = seen[1]!.body.split(`--${boundary}`).slice(1, -1);
+    expect(parts).toEqual([
+      '\r\ncontent-disposition: form-data; name="title"\r\n\r\nReport\r\n',
+      '\r\ncontent-disposition: form-data; name="meta"\r\ncontent-type: application/json\r\n\r\n{"size":3}\r\n',
+      '\r\ncontent-disposition: form-data; name="file"\r\n\r\na,b\n1,2\r\n',
+    ]);
+    expect(seen[1]!.body.endsWith(`--${boundary}--\r\n`)).toBe(true);
   });
 
   it("keeps a pasted credential sealed, sends it where the scheme says, and never shows it", async () => {
