@@ -62,7 +62,7 @@ function encodeBody(contentType: string, value: unknown): { body: string; conten
 }
 
 /** Whether the chosen credential goes with this operation: when the operation accepts that scheme or does not say. */
-export function usesCredential(recipe: RequestRecipe, schemeName: string): boolean {
+function usesCredential(recipe: RequestRecipe, schemeName: string): boolean {
   return recipe.security === null || recipe.security.includes(schemeName);
 }
 

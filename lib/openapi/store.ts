@@ -34,7 +34,7 @@ export const importRequestSchema = z.object({
 
 export type SpecSource = z.infer<typeof specSourceSchema>;
 export type ImportRequest = z.infer<typeof importRequestSchema>;
-export type SpecRow = typeof openapiSpecs.$inferSelect;
+type SpecRow = typeof openapiSpecs.$inferSelect;
 export type OperationRow = typeof openapiOperations.$inferSelect;
 export type SpecSummary = Omit<SpecRow, "document" | "credentialSealed">;
 export type OperationSummary = Pick<OperationRow, "toolId" | "method" | "path" | "summary" | "tags" | "deprecated">;

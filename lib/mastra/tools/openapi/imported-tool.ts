@@ -30,7 +30,7 @@ const outputSchema = z.object({
 });
 
 /** Calls one imported operation as this user: the chosen server, the API's credential, the guarded client. */
-export async function callImportedOperation(userId: string, imported: ImportedOperation, input: Record<string, unknown>) {
+async function callImportedOperation(userId: string, imported: ImportedOperation, input: Record<string, unknown>) {
   const credential = await credentialForSpec(userId, imported.spec);
   const request = buildRequest(imported.spec.serverUrl, imported.operation.request, input, credential);
   const response = await httpRequest({
@@ -44,7 +44,7 @@ export async function callImportedOperation(userId: string, imported: ImportedOp
 }
 
 /** An imported operation as a Mastra tool: usable in the runner and as a workflow step (createStep(tool)). */
-export function importedTool(imported: ImportedOperation): CatalogTool {
+function importedTool(imported: ImportedOperation): CatalogTool {
   const { operation, spec } = imported;
   const description = [operation.summary, operation.description].filter(Boolean).join(". ") || `${operation.method} ${operation.path}`;
   const tool = createTool({
