@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ComponentProps, ReactNode } from "react";
 
 export const inputClass =
@@ -79,5 +80,16 @@ export function Card({ children, className = "" }: { children: ReactNode; classN
     <section className={`rounded-lg border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900 ${className}`}>
       {children}
     </section>
+  );
+}
+
+/** The "← back" link above a detail page's header. */
+export function BackLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <p className="mb-2 text-sm">
+      <Link href={href} className="text-indigo-600 hover:underline dark:text-indigo-400">
+        ← {children}
+      </Link>
+    </p>
   );
 }

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { JsonTree } from "@/app/_components/json-tree";
 import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Badge } from "@/app/_components/provider-logo";
-import { Alert, Card, PageHeader } from "@/app/_components/ui";
+import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { formatTime } from "../../webhooks/status";
@@ -21,11 +21,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   const { run, steps } = found;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href={`/workflows/${run.workflowId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
-          ← {run.workflowId}
-        </Link>
-      </p>
+      <BackLink href={`/workflows/${run.workflowId}`}>{run.workflowId}</BackLink>
       <PageHeader
         title={`Run of ${run.workflowId}`}
         description={`Started ${formatTime(run.startedAt)} · ${run.trigger}${run.finishedAt ? ` · ${run.finishedAt - run.startedAt} ms` : ""}`}

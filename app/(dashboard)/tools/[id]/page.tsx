@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { JsonTree } from "@/app/_components/json-tree";
 import type { JsonSchema } from "@/app/_components/schema-form";
-import { Alert, Card, PageHeader } from "@/app/_components/ui";
+import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { toolFormSchema, toolSummary } from "@/lib/mastra/catalog";
 import { getToolRun, listToolRuns } from "@/lib/mastra/tool-runs";
@@ -25,11 +25,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
   const history = listToolRuns(user.id, id);
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/tools" className="text-indigo-600 hover:underline dark:text-indigo-400">
-          ← All tools
-        </Link>
-      </p>
+      <BackLink href="/tools">All tools</BackLink>
       <PageHeader title={tool.id} description={tool.description} />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-4 lg:col-span-2">

@@ -3,29 +3,20 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
+import type { Problem, SecurityScheme } from "@/lib/openapi/document";
+import type { ImportPreview as Preview } from "@/lib/openapi/preview";
 
-type Problem = { location: string; message: string };
-type Scheme = { type: string; in?: string; name?: string; scheme?: string; description?: string };
-type Preview = {
-  title: string;
-  version: string;
-  specVersion: string;
-  description: string;
-  slug: string;
-  servers: { url: string; description?: string }[];
-  securitySchemes: Record<string, Scheme>;
-  operationCount: number;
-  tags: { tag: string; operations: { toolId: string; method: string; path: string; summary: string }[] }[];
-  warnings: Problem[];
-  replaces?: { title: string; operationCount: number };
-};
 type SourceKind = "text" | "url";
 type AuthKind = "none" | "connection" | "secret";
 
-function schemeLabel(name: string, scheme: Scheme): string {
+function schemeLabel(name: string, scheme: SecurityScheme): string {
   if (scheme.type === "apiKey") return `${name}: API key in ${scheme.in} "${scheme.name}"`;
   if (scheme.type === "http") return `${name}: HTTP ${scheme.scheme}`;
   return `${name}: ${scheme.type}`;
+}
+
+function isBasic(scheme: SecurityScheme | undefined): boolean {
+  return scheme?.type === "http" && scheme.scheme === "basic";
 }
 
 async function post(path: string, body: unknown): Promise<{ ok: boolean; data: unknown }> {
@@ -255,7 +246,7 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
                     value={secret}
                     onChange={(event) => setSecret(event.target.value)}
                     className={inputClass}
-                    placeholder={preview.securitySchemes[scheme]?.scheme === "basic" ? "user:password" : "Paste the key or token; it is sealed and never shown again"}
+                    placeholder={isBasic(preview.securitySchemes[scheme]) ? "user:password" : "Paste the key or token; it is sealed and never shown again"}
                   />
                 )}
                 {authKind === "connection" && (

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { Card, PageHeader } from "@/app/_components/ui";
+import { BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { readiness } from "@/lib/connections/credentials";
 import { listProviders } from "@/lib/providers";
@@ -16,11 +15,7 @@ export default async function ImportPage() {
     .map((provider) => ({ id: provider.id, name: provider.name }));
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/tools" className="text-indigo-600 hover:underline dark:text-indigo-400">
-          ← All tools
-        </Link>
-      </p>
+      <BackLink href="/tools">All tools</BackLink>
       <PageHeader
         title="Import an OpenAPI description"
         description="Paste a description, choose a file, or give its URL (OpenAPI 3.0, 3.1 or Swagger 2.0, JSON or YAML). Preview it, choose the server and how calls authenticate, and every operation becomes a tool you can run."

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { CopyButton } from "@/app/_components/copy-button";
 import { JsonTree } from "@/app/_components/json-tree";
 import { LiveRefresh } from "@/app/_components/live-refresh";
-import { Card, PageHeader } from "@/app/_components/ui";
+import { BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { curlCommand } from "@/lib/webhooks/curl";
 import { endpointUrl } from "@/lib/webhooks/endpoints";
@@ -38,11 +38,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/webhooks" className="text-indigo-600 hover:underline dark:text-indigo-400">
-          ← All deliveries
-        </Link>
-      </p>
+      <BackLink href="/webhooks">All deliveries</BackLink>
       <PageHeader
         title={`${delivery.providerId} ${delivery.event ?? "delivery"}${delivery.action ? `.${delivery.action}` : ""}`}
         description={`Received ${formatTime(delivery.receivedAt)}${delivery.repository ? ` · ${delivery.repository}` : ""}`}

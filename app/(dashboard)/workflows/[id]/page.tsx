@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { JsonSchema } from "@/app/_components/schema-form";
-import { Card, PageHeader } from "@/app/_components/ui";
+import { BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { workflowCatalog, workflowFormSchema } from "@/lib/mastra/catalog";
 import { listWorkflowRuns } from "@/lib/mastra/workflow-runs";
@@ -19,11 +18,7 @@ export default async function WorkflowPage({ params }: { params: Promise<{ id: s
   if (!workflow || !schema) notFound();
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/workflows" className="text-indigo-600 hover:underline dark:text-indigo-400">
-          ← All workflows
-        </Link>
-      </p>
+      <BackLink href="/workflows">All workflows</BackLink>
       <PageHeader title={workflow.id} description={workflow.description} />
       <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">Steps: {workflow.steps.join(" → ")}</p>
       <Card className="mb-8">

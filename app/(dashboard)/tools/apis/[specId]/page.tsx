@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Alert, Button, Card, PageHeader } from "@/app/_components/ui";
+import { Alert, BackLink, Button, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { getProvider } from "@/lib/providers";
 import { getSpec, listOperations } from "@/lib/openapi/store";
@@ -28,11 +28,7 @@ export default async function ImportedApiPage({ params, searchParams }: Props) {
         : `A sealed key ending in …${spec.credentialLast4}, as "${spec.authScheme}"`;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/tools" className="text-indigo-600 hover:underline dark:text-indigo-400">
-          ← All tools
-        </Link>
-      </p>
+      <BackLink href="/tools">All tools</BackLink>
       <PageHeader
         title={spec.title}
         description={spec.description || undefined}
