@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { pushPayload } from "../tests/support/push-payload";
 
 export const ROOT = join(import.meta.dirname, "..");
 
@@ -119,47 +120,9 @@ export function seedOwner(dbPath: string): string {
   return id;
 }
 
-/** A realistic GitHub push body (about 7 KB: eleven commits, shaped like tests/support/signers.ts pushPayload). */
+/** A realistic GitHub push body (about 7 KB: eleven commits), the same payload the tests send. */
 export function pushBody(commits = 11): string {
-  const repository = "octocat/hello-world";
-  const list = Array.from({ length: commits }, (_, index) => ({
-    id: createHmac("sha1", "c").update(String(index)).digest("hex"),
-    tree_id: createHmac("sha1", "t").update(String(index)).digest("hex"),
-    distinct: true,
-    message: `Commit number ${index} with a reasonably descriptive message`,
-    timestamp: "2026-11-24T10:00:00Z",
-    url: `https://github.com/${repository}/commit/${index}`,
-    author: { name: "The Octocat", email: "octocat@github.com", username: "octocat" },
-    committer: { name: "GitHub", email: "noreply@github.com", username: "web-flow" },
-    added: [`src/feature-${index}.ts`],
-    removed: [],
-    modified: ["README.md", "package.json"],
-  }));
-  return JSON.stringify({
-    ref: "refs/heads/main",
-    before: "0".repeat(40),
-    after: list.at(-1)!.id,
-    repository: {
-      id: 1296269,
-      name: "hello-world",
-      full_name: repository,
-      private: false,
-      owner: { name: "octocat", login: "octocat", id: 583231 },
-      html_url: `https://github.com/${repository}`,
-      description: "This your first repo!",
-      default_branch: "main",
-      topics: ["octocat", "atom", "electron", "api"],
-      visibility: "public",
-    },
-    pusher: { name: "octocat", email: "octocat@github.com" },
-    sender: { login: "octocat", id: 583231, type: "User", avatar_url: "https://avatars.githubusercontent.com/u/583231?v=4" },
-    created: false,
-    deleted: false,
-    forced: false,
-    compare: `https://github.com/${repository}/compare/abc...def`,
-    commits: list,
-    head_commit: list.at(-1),
-  });
+  return pushPayload({ commits });
 }
 
 export function githubSignature(secret: string, body: string | Buffer): string {
