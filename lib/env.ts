@@ -86,6 +86,8 @@ export const envSchema = z.object({
   OAUTH_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
   /** Hosts the outbound HTTP client may reach even when they resolve to private or loopback addresses. */
   HTTP_TOOL_ALLOWED_HOSTS: hostList,
+  /** The largest response body a tool's outbound call reads; a larger one is refused while it streams in. */
+  TOOL_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

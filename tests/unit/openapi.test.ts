@@ -144,19 +144,24 @@ describe("reading descriptions", () => {
 });
 
 describe("building requests", () => {
-  it("places each security scheme's credential where the scheme says, and none on public operations", async () => {
+  it("places each security scheme's credential where the scheme says, bound to its origins, and none on public operations", async () => {
     const spec = await parsed("security.yaml");
     const byId = Object.fromEntries(spec.operations.map((operation) => [operation.slug, operation.request]));
+    const origins = ["https://locked.example"];
     const build = (slug: string, schemeName: string, value: string) =>
-      buildRequest("https://locked.example", byId[slug]!, {}, { schemeName, scheme: spec.securitySchemes[schemeName]!, value });
-    expect(build("viaBearer", "bearer", "tok").headers.authorization).toBe("Bearer tok");
-    expect(build("viaHeaderKey", "headerKey", "k1").headers["x-api-key"]).toBe("k1");
-    expect(build("viaQueryKey", "queryKey", "k 2").url).toBe("https://locked.example/query-key?api_key=k+2");
-    expect(build("viaBasic", "basic", "ada:pw").headers.authorization).toBe(`Basic ${Buffer.from("ada:pw").toString("base64")}`);
-    expect(build("viaOAuth", "oauth", "oauth-token").headers.authorization).toBe("Bearer oauth-token");
-    expect(build("publicOne", "bearer", "tok").headers.authorization).toBeUndefined();
+      buildRequest("https://locked.example", byId[slug]!, {}, { schemeName, scheme: spec.securitySchemes[schemeName]!, value, origins, owner: "the test key" });
+    const placed = (slug: string, schemeName: string, value: string) => build(slug, schemeName, value).credential?.placements;
+    expect(placed("viaBearer", "bearer", "tok")).toEqual([{ in: "header", name: "authorization", value: "Bearer tok" }]);
+    expect(placed("viaHeaderKey", "headerKey", "k1")).toEqual([{ in: "header", name: "X-API-Key", value: "k1" }]);
+    expect(placed("viaQueryKey", "queryKey", "k 2")).toEqual([{ in: "query", name: "api_key", value: "k 2" }]);
+    expect(placed("viaBasic", "basic", "ada:pw")).toEqual([{ in: "header", name: "authorization", value: `Basic ${Buffer.from("ada:pw").toString("base64")}` }]);
+    expect(placed("viaOAuth", "oauth", "oauth-token")).toEqual([{ in: "header", name: "authorization", value: "Bearer oauth-token" }]);
+    expect(build("viaBearer", "bearer", "tok").credential?.origins).toEqual(origins);
+    // The request itself carries no credential: the outbound client attaches it, and only on a bound origin.
+    expect(build("viaBearer", "bearer", "tok").headers.authorization).toBeUndefined();
+    expect(build("publicOne", "bearer", "tok").credential).toBeUndefined();
     // An operation that asks for another scheme does not get this credential.
-    expect(build("viaHeaderKey", "bearer", "tok").headers.authorization).toBeUndefined();
+    expect(build("viaHeaderKey", "bearer", "tok").credential).toBeUndefined();
   });
 });
 
@@ -223,9 +228,10 @@ describe("imported tools", () => {
     expect(readFileSync(env().DATABASE_PATH).includes(secret)).toBe(false);
   });
 
-  it("authenticates with one of the user's connections, resolved at call time", async () => {
+  it("authenticates with one of the user's connections, resolved at call time, on the provider's own API origin", async () => {
     const user = await createUser("via-connection");
     process.env.OPENWEATHER_API_KEY = "0123456789abcdef0123456789abcdef";
+    process.env.OPENWEATHER_API_URL = serverUrl;
     try {
       await saveImport(user.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl, auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" } });
       expect(findUserTool(user.id, "locked-api.viaQueryKey")!.providerId).toBe("openweather");
@@ -235,6 +241,7 @@ describe("imported tools", () => {
       expect(JSON.stringify(run)).not.toContain("0123456789abcdef0123456789abcdef");
     } finally {
       delete process.env.OPENWEATHER_API_KEY;
+      delete process.env.OPENWEATHER_API_URL;
     }
   });
 

@@ -34,7 +34,7 @@ async function callImportedOperation(userId: string, imported: ImportedOperation
   const credential = await credentialForSpec(userId, imported.spec);
   const request = buildRequest(imported.spec.serverUrl, imported.operation.request, input, credential);
   const response = await httpRequest({
-    ...request,
+    ...request, // the credential, if any, bound to its origins: the client attaches it only there
     guard: true,
     rateLimit: { key: `openapi:${imported.spec.id}:${userId}`, capacity: 10, refillPerSecond: 5 },
   });
