@@ -7,6 +7,7 @@ import { openapiOperations, openapiSpecs } from "@/db/schema";
 import { credentialFor, providerApiOrigin } from "@/lib/connections/credentials";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { httpRequest } from "@/lib/http/client";
+import { ResponseTooLargeError } from "@/lib/http/limited-body";
 import { getProvider } from "@/lib/providers";
 import { OpenApiImportError, parseOpenApi, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme } from "./document";
 import type { FormSchema } from "./json-schema";
@@ -42,10 +43,19 @@ export type OperationSummary = Pick<OperationRow, "toolId" | "method" | "path" |
 /** The text of a description: pasted, or fetched from a URL through the guarded client (no private addresses). */
 export async function readSource(source: SpecSource): Promise<{ text: string; sourceUrl?: string }> {
   if (source.kind === "text") return { text: source.text };
-  const response = await httpRequest({ url: source.url, headers: { accept: "application/json, application/yaml, text/yaml, */*" }, guard: true, timeoutMs: 30_000 });
+  const tooLarge = () => new OpenApiImportError([{ location: "source.url", message: "The description is larger than 40 MB." }]);
+  const response = await httpRequest({
+    url: source.url,
+    headers: { accept: "application/json, application/yaml, text/yaml, */*" },
+    guard: true,
+    timeoutMs: 30_000,
+    maxResponseBytes: MAX_SPEC_BYTES,
+  }).catch((error: unknown) => {
+    throw error instanceof ResponseTooLargeError ? tooLarge() : error;
+  });
   if (response.status >= 400) throw new OpenApiImportError([{ location: "", message: `${new URL(source.url).host} answered ${response.status} for the description.` }]);
   const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? "");
-  if (text.length > MAX_SPEC_BYTES) throw new OpenApiImportError([{ location: "", message: "The description is larger than 40 MB." }]);
+  if (text.length > MAX_SPEC_BYTES) throw tooLarge();
   return { text, sourceUrl: source.url };
 }
 
