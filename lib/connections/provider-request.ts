@@ -1,5 +1,6 @@
 import "server-only";
 import { attachCredential, boundCredential, type CredentialPlacement } from "@/lib/http/credential";
+import { readLimited, ResponseTooLargeError } from "@/lib/http/limited-body";
 import { expandTemplate, type Provider } from "@/lib/providers";
 import type { RequestSpec } from "@/lib/providers/schema";
 
@@ -16,6 +17,8 @@ export class ProviderRequestError extends Error {
 }
 
 const TIMEOUT_MS = 10_000;
+/** Account lookups and key checks answer small JSON documents. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** Where the provider wants the credential: a bearer token, or the API key's header or query parameter. */
 export function credentialPlacement(provider: Provider, credential: Credential): CredentialPlacement {
@@ -46,8 +49,9 @@ export async function providerRequest(provider: Provider, spec: RequestSpec, cre
   }
   if (!response.ok) throw new ProviderRequestError(response.status, `${provider.name} answered HTTP ${response.status}`);
   try {
-    return await response.json();
-  } catch {
+    return JSON.parse((await readLimited(response, MAX_ANSWER_BYTES)).toString("utf8"));
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) throw new ProviderRequestError(response.status, `${provider.name} answered with more than 1 MB`);
     throw new ProviderRequestError(response.status, `${provider.name} answered with something other than JSON`);
   }
 }

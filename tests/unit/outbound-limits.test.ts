@@ -17,6 +17,7 @@ const { readSource, MAX_SPEC_BYTES } = await import("@/lib/openapi/store");
 const { OpenApiImportError } = await import("@/lib/openapi/document");
 const { runTool, listToolRuns } = await import("@/lib/mastra/tool-runs");
 const { HISTORY_VALUE_MAX_BYTES, HISTORY_PREVIEW_BYTES } = await import("@/lib/mastra/run-history");
+const { saveApiKey } = await import("@/lib/connections/api-keys");
 
 const MB = 1024 * 1024;
 /** Where the "endless" body gives up, so that a client that never stops reading fails the byte assertions instead of hanging. */
@@ -53,6 +54,10 @@ beforeAll(async () => {
     }
     if (request.url === "/declares-400mb") {
       response.writeHead(200, { "content-type": "application/yaml", "content-length": String(400 * MB) });
+      return stream(response, ENDLESS_STOPS_AT);
+    }
+    if (request.url === "/v1/balance") {
+      response.writeHead(200, { "content-type": "application/json" });
       return stream(response, ENDLESS_STOPS_AT);
     }
     if (request.url === "/three-mb-json") {
@@ -95,6 +100,20 @@ describe("the outbound client", () => {
   it("reads bodies under the limit whole", async () => {
     const response = await httpRequest({ url: `${base}/three-mb-json`, guard: true, maxResponseBytes: 4 * MB });
     expect((response.body as { items: string }).items).toHaveLength(3 * MB);
+  });
+});
+
+describe("a provider's declared requests", () => {
+  it("stop reading an endless answer to a key check at 1 MB", async () => {
+    process.env.STRIPE_API_URL = base;
+    try {
+      const user = await createUser("key-check");
+      await expect(saveApiKey(user.id, "stripe", "sk_test_0123456789")).rejects.toThrow("Could not check the key with Stripe: Stripe answered with more than 1 MB. Nothing was saved.");
+      await closed;
+      expect(written).toBeLessThan(MB + SOCKET_SLACK);
+    } finally {
+      delete process.env.STRIPE_API_URL;
+    }
   });
 });
 
