@@ -86,7 +86,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 async function readBody(response: Response, limit: number): Promise<unknown> {
-  const text = Buffer.from(await readLimited(response, limit)).toString("utf8");
+  const text = (await readLimited(response, limit)).toString("utf8");
   if (!text) return null;
   if ((response.headers.get("content-type") ?? "").includes("json")) {
     try {
