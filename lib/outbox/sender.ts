@@ -9,7 +9,7 @@ import { BlockedRequestError } from "@/lib/http/ssrf";
 import { log } from "@/lib/log";
 import { postSlackMessage } from "@/lib/mastra/tools/slack/tools";
 import { raiseAlert } from "./alerts";
-import { leaseDueMessages, outboxWake, recordAttempt, type OutboundMessage, type SendOutcome } from "./queue";
+import { leaseDueMessages, OUTBOX_LEASE_MS, outboxWake, recordAttempt, type OutboundMessage, type SendOutcome } from "./queue";
 import { standardWebhookHeaders, unsealSigningSecret } from "./signing";
 
 const SEND_TIMEOUT_MS = 15_000;
@@ -99,10 +99,10 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
 }
 
 /** Sends everything due, a batch at a time, until nothing is due. Returns how many attempts it made. */
-export async function sendDueMessages({ now = Date.now, limit = 16 }: { now?: () => number; limit?: number } = {}): Promise<number> {
+export async function sendDueMessages({ now = Date.now, limit = 16, leaseMs = OUTBOX_LEASE_MS }: { now?: () => number; limit?: number; leaseMs?: number } = {}): Promise<number> {
   let total = 0;
   for (;;) {
-    const batch = leaseDueMessages(now(), limit);
+    const batch = leaseDueMessages(now(), limit, leaseMs);
     if (batch.length === 0) return total;
     await Promise.all(batch.map((message) => sendOne(message, now)));
     total += batch.length;
@@ -110,6 +110,6 @@ export async function sendDueMessages({ now = Date.now, limit = 16 }: { now?: ()
 }
 
 /** The in-process sender: polls every second and wakes at once when a message is queued. */
-export function startOutboxSender(intervalMs = 1000): BackgroundLoop {
-  return startBackgroundLoop("outbox", () => sendDueMessages(), { intervalMs, wake: outboxWake });
+export function startOutboxSender(intervalMs = 1000, leaseMs = OUTBOX_LEASE_MS): BackgroundLoop {
+  return startBackgroundLoop("outbox", () => sendDueMessages({ leaseMs }), { intervalMs, wake: outboxWake });
 }
