@@ -65,6 +65,9 @@ export const newChannelSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** Everything about a channel but its sealed secret. */
+const channelColumns = { id: alertChannels.id, userId: alertChannels.userId, kind: alertChannels.kind, target: alertChannels.target, createdAt: alertChannels.createdAt };
+
 export class AlertChannelError extends Error {
   override name = "AlertChannelError";
 }
@@ -83,17 +86,17 @@ export function createChannel(userId: string, input: z.input<typeof newChannelSc
     }
     secret = newSigningSecret();
   }
-  const { secretSealed: _sealed, ...channel } = db()
+  const channel = db()
     .insert(alertChannels)
     .values({ id, userId, kind: parsed.kind, target: parsed.target, secretSealed: secret ? sealSigningSecret("alert_channels", id, secret) : null, createdAt: now })
-    .returning()
+    .returning(channelColumns)
     .get();
   return { channel, secret };
 }
 
 export function listChannels(userId: string): AlertChannel[] {
   return db()
-    .select({ id: alertChannels.id, userId: alertChannels.userId, kind: alertChannels.kind, target: alertChannels.target, createdAt: alertChannels.createdAt })
+    .select(channelColumns)
     .from(alertChannels)
     .where(eq(alertChannels.userId, userId))
     .orderBy(desc(alertChannels.createdAt))

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, inArray, isNull, or } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { forwardDestinations, outboundMessages, webhookEndpoints } from "@/db/schema";
@@ -35,8 +35,9 @@ export class ForwardingError extends Error {
   override name = "ForwardingError";
 }
 
-function publicView({ secretSealed: _secret, ...destination }: typeof forwardDestinations.$inferSelect): ForwardDestination {
-  return destination;
+function publicView(row: typeof forwardDestinations.$inferSelect): ForwardDestination {
+  const { id, userId, providerId, endpointId, url, events, enabled, createdAt } = row;
+  return { id, userId, providerId, endpointId, url, events, enabled, createdAt };
 }
 
 /**
@@ -127,15 +128,4 @@ export function forwardsOfDelivery(userId: string, deliveryId: number) {
 /** Sends one delivery's forward to its destination again. */
 export function replayForward(userId: string, messageId: string): boolean {
   return requeueMessage(userId, messageId);
-}
-
-/** Pending forwards hold the delivery's body: retention waits for them. */
-export function deliveriesWithOpenForwards(deliveryIds: number[]): Set<number> {
-  if (deliveryIds.length === 0) return new Set();
-  const rows = db()
-    .select({ deliveryId: outboundMessages.deliveryId })
-    .from(outboundMessages)
-    .where(and(inArray(outboundMessages.deliveryId, deliveryIds), or(eq(outboundMessages.status, "pending"), eq(outboundMessages.status, "sending"))))
-    .all();
-  return new Set(rows.map((row) => row.deliveryId!));
 }
