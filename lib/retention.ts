@@ -76,16 +76,16 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
       pauseMs,
     );
   }
-  if (result.deliveries + result.toolRuns + result.workflowRuns > 0) result.pagesFreed = reclaimSpace();
+  if (result.deliveries + result.toolRuns + result.workflowRuns > 0) result.pagesFreed = await inBatches(() => reclaimSpace(), pauseMs);
   return result;
 }
 
 /**
- * Returns free pages to the file system, a bounded number at a time, when the database was
+ * Returns up to `maxPages` free pages to the file system (one short write), when the database was
  * created with auto_vacuum = INCREMENTAL (new databases are; see db/client.ts). Older databases
  * reuse the freed pages for new rows instead, until `npm run db:vacuum` converts them once.
  */
-export function reclaimSpace(maxPages = 4096): number {
+export function reclaimSpace(maxPages = 1024): number {
   const client = db().$client;
   if (client.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
   const before = client.pragma("freelist_count", { simple: true }) as number;
