@@ -4,6 +4,8 @@
 export class ResponseTooLargeError extends Error {
   override name = "ResponseTooLargeError";
   constructor(
+    /** The response's status, which arrived before its body. */
+    readonly status: number,
     readonly limit: number,
     readonly bytesRead: number,
     readonly declared?: number,
@@ -23,7 +25,7 @@ export async function readLimited(response: Response, limit: number): Promise<Bu
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
-    throw new ResponseTooLargeError(limit, 0, declared);
+    throw new ResponseTooLargeError(response.status, limit, 0, declared);
   }
   if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
@@ -35,7 +37,7 @@ export async function readLimited(response: Response, limit: number): Promise<Bu
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel();
-      throw new ResponseTooLargeError(limit, total);
+      throw new ResponseTooLargeError(response.status, limit, total);
     }
     chunks.push(value);
   }
