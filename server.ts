@@ -10,6 +10,7 @@
  */
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
+import { stampClientAddress } from "./lib/auth/client-address";
 
 const { values } = parseArgs({
   options: { dev: { type: "boolean", default: false }, port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
@@ -27,6 +28,7 @@ await app.prepare();
 const { handleIntake, intakeTarget } = await import("./lib/webhooks/node-intake");
 
 const server = createServer((request, response) => {
+  stampClientAddress(request); // sign-in throttling needs the socket address, which Next's Request lacks
   const target = intakeTarget(request.url);
   if (target) void handleIntake(request, response, target);
   else void handle(request, response);
