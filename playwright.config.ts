@@ -88,6 +88,8 @@ export default defineConfig({
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
+      // SIGTERM instead of Playwright's default SIGKILL, so start-app.mjs stops the server and removes its data directory.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
       timeout: 120_000,
       stdout: "pipe",
       stderr: "pipe",

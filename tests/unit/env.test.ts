@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkProviderVariables, loadEnv, parseEnv } from "@/lib/env";
@@ -8,6 +7,7 @@ import { github } from "@/lib/providers/github";
 import { slack } from "@/lib/providers/slack";
 import { standardWebhooks } from "@/lib/providers/standard-webhooks";
 import { stripe } from "@/lib/providers/stripe";
+import { scratchDir } from "../support/scratch";
 
 const key = Buffer.alloc(32, 1).toString("base64");
 const secret = "s".repeat(40);
@@ -24,7 +24,7 @@ describe("environment", () => {
   });
 
   it("derives the database path from DATABASE_URL or DATA_DIR", () => {
-    const dir = mkdtempSync(join(tmpdir(), "env-"));
+    const dir = scratchDir("env-");
     const base = { AUTH_SECRET: secret, ENCRYPTION_KEY: key };
     expect(loadEnv({ ...base, DATA_DIR: dir }).DATABASE_PATH).toBe(`${dir}/patchbay.db`);
     expect(loadEnv({ ...base, DATABASE_URL: "file:./data/patchbay.db" }).DATABASE_PATH).toBe("./data/patchbay.db");
@@ -58,7 +58,7 @@ describe("environment", () => {
   });
 
   it("generates missing secrets once into DATA_DIR/secrets.json with mode 0600", () => {
-    const dir = mkdtempSync(join(tmpdir(), "env-"));
+    const dir = scratchDir("env-");
     const first = loadEnv({ DATA_DIR: dir });
     const second = loadEnv({ DATA_DIR: dir });
     expect(first.AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
@@ -71,7 +71,7 @@ describe("environment", () => {
   });
 
   it("prefers secrets from the environment and writes no file when both are set", () => {
-    const dir = mkdtempSync(join(tmpdir(), "env-"));
+    const dir = scratchDir("env-");
     const env = loadEnv({ DATA_DIR: dir, AUTH_SECRET: secret, ENCRYPTION_KEY: key });
     expect(env.ENCRYPTION_KEY).toBe(key);
     expect(() => statSync(join(dir, "secrets.json"))).toThrow();
