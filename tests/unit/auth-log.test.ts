@@ -11,7 +11,7 @@ const APP = "http://localhost:3000";
 let email: string;
 
 beforeAll(async () => {
-  email = (await createUser("logged")).email;
+  email = (await createUser("logged")).email!;
 });
 
 /** Everything written to the console while `run` runs, one entry per line. */

@@ -100,7 +100,7 @@ describe("every state-changing route handler refuses cross-site writes", async (
 describe("the app's own requests still pass", () => {
   const importRoute = async () => (await import("@/app/api/openapi/imports/route")).POST as Handler;
 
-  it.each([
+  it.each<{ name: string; headers: Record<string, string>; url?: string }>([
     { name: "a browser fetch (Origin and Sec-Fetch-Site)", headers: { origin: APP, "sec-fetch-site": "same-origin" } },
     { name: "Origin alone", headers: { origin: APP } },
     { name: "Sec-Fetch-Site alone", headers: { "sec-fetch-site": "same-origin" } },

@@ -30,6 +30,18 @@ describe("environment", () => {
     expect(loadEnv({ ...base, DATABASE_URL: "file:./data/patchbay.db" }).DATABASE_PATH).toBe("./data/patchbay.db");
   });
 
+  it.each([
+    [{ PORT: "3999" }, "http://localhost:3999"],
+    [{ PORT: "3999", HOSTNAME: "127.0.0.1" }, "http://127.0.0.1:3999"],
+    [{ HOSTNAME: "patchbay.lan" }, "http://patchbay.lan:3000"],
+    [{ PORT: "8080", HOSTNAME: "0.0.0.0" }, "http://localhost:8080"],
+    [{ PORT: "8080", HOSTNAME: "::" }, "http://localhost:8080"],
+    [{ PORT: "8080", HOSTNAME: "::1" }, "http://[::1]:8080"],
+    [{ PORT: "3999", APP_URL: "https://patchbay.example.com" }, "https://patchbay.example.com"],
+  ])("derives APP_URL's default from PORT and HOSTNAME: %o -> %s", (source, appUrl) => {
+    expect(parseEnv(source).APP_URL).toBe(appUrl);
+  });
+
   it("strips a trailing slash from APP_URL and parses booleans", () => {
     const env = parseEnv({ APP_URL: "https://patchbay.example.com/", ALLOW_SIGNUP: "true" });
     expect(env.APP_URL).toBe("https://patchbay.example.com");
@@ -44,6 +56,9 @@ describe("environment", () => {
     ["ALLOW_SIGNUP", "maybe", /^Invalid environment variable ALLOW_SIGNUP/],
     ["LOGIN_MAX_FAILURES", "0", /^Invalid environment variable LOGIN_MAX_FAILURES/],
     ["TRUST_PROXY", "yes", /^Invalid environment variable TRUST_PROXY/],
+    ["PORT", "http", /^Invalid environment variable PORT: expected a port number/],
+    ["PORT", "70000", /^Invalid environment variable PORT/],
+    ["HOSTNAME", "bad host/name", /^Invalid environment variable HOSTNAME: expected a host name or IP address \(or set APP_URL\)/],
     ["HTTP_TOOL_ALLOWED_HOSTS", "127.0.0.1,http://api.internal", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names or IP addresses/],
     ["HTTP_TOOL_ALLOWED_HOSTS", "localhost:8080", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names/],
   ])("rejects a bad %s with one line naming it", (name, value, message) => {
