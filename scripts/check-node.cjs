@@ -1,6 +1,7 @@
 // Refuses to install, test or start Patchbay on a Node older than package.json's engines, with
 // one line that says which Node is needed and how to get it. Plain old syntax on purpose: this
 // runs first, under whatever Node the machine has (npm's preinstall and the dev, start and test scripts).
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, so any old Node can run it */
 "use strict";
 var fs = require("fs");
 var path = require("path");

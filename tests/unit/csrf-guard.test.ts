@@ -43,8 +43,8 @@ async function writeHandlers(): Promise<{ file: string; method: string; handler:
     const source = readFileSync(file, "utf8");
     const methods = WRITE_METHODS.filter((method) => new RegExp(`export (const|async function|function) ${method}\\b`).test(source));
     if (methods.length === 0) continue;
-    const module = (await import(/* @vite-ignore */ join(process.cwd(), file))) as Record<string, Handler>;
-    for (const method of methods) found.push({ file, method, handler: module[method]! });
+    const route = (await import(/* @vite-ignore */ join(process.cwd(), file))) as Record<string, Handler>;
+    for (const method of methods) found.push({ file, method, handler: route[method]! });
   }
   return found;
 }
