@@ -282,9 +282,12 @@ describe("imported tools", () => {
 });
 
 describe("the import routes", () => {
+  /** What the import form's fetch sends (the CSRF guard requires both). */
+  const sameOriginJson = { "content-type": "application/json", origin: "http://localhost" };
+
   it("preview answers 401 without a session, 422 with located problems, and the preview grouped by tag", async () => {
     session.current = null;
-    const post = (route: typeof previewRoute, body: unknown) => route(new Request("http://localhost/api/openapi/preview", { method: "POST", body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+    const post = (route: typeof previewRoute, body: unknown) => route(new Request("http://localhost/api/openapi/preview", { method: "POST", headers: sameOriginJson, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
     expect((await post(previewRoute, { source: { kind: "text", text: "x" } })).status).toBe(401);
     const user = await createUser("routes");
     session.current = { user: { id: user.id } };
@@ -308,7 +311,7 @@ describe("the import routes", () => {
   it("refuses to fetch a description from a private address that is not allowed", async () => {
     const user = await createUser("ssrf");
     session.current = { user: { id: user.id } };
-    const response = await previewRoute(new Request("http://localhost/api/openapi/preview", { method: "POST", body: JSON.stringify({ source: { kind: "url", url: "http://169.254.169.254/latest/meta-data" } }) }), { params: Promise.resolve({}) });
+    const response = await previewRoute(new Request("http://localhost/api/openapi/preview", { method: "POST", headers: sameOriginJson, body: JSON.stringify({ source: { kind: "url", url: "http://169.254.169.254/latest/meta-data" } }) }), { params: Promise.resolve({}) });
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe("blocked_url");
   });
