@@ -127,9 +127,10 @@ function median(rounds: IntakeRow[]): IntakeRow {
 }
 
 /**
- * The three servers run side by side; at each level they are driven in turn, `rounds` times,
- * waiting for Patchbay's dispatcher to drain before every run so its processing never overlaps a
- * measurement of any target. Each target's row per level is its median round.
+ * The three servers run side by side; at each level they are driven in turn, `rounds` times (each
+ * round in a rotated order), waiting for Patchbay's dispatcher to drain before every run so its
+ * processing never overlaps a measurement of any target. Each target's row per level is its
+ * median round.
  */
 export async function benchIntake(levels = [1, 16, 64], durationS = 5, rounds = 3): Promise<{ rows: IntakeRow[]; rounds: IntakeRow[]; notes: string[] }> {
   const notes: string[] = [];
@@ -150,22 +151,19 @@ export async function benchIntake(levels = [1, 16, 64], durationS = 5, rounds = 
     // Warm-up: compile paths, JIT, open the databases.
     await drive(app.url, 4, 2, "patchbay", acknowledged);
     for (const [target, floor] of Object.entries(floors)) await drive(floor.url, 4, 2, target as IntakeRow["target"], new Set());
+    const servers: Record<IntakeRow["target"], { url: string; dbPath: string }> = { patchbay: app, ...floors };
     for (const connections of levels) {
       for (let round = 0; round < rounds; round++) {
-        const before = await drained(app.dbPath);
-        if (before > 0) notes.push(`patchbay: ${before} deliveries still pending before a ${connections}-connection run`);
-        const ids = new Set<string>();
-        const row = await drive(app.url, connections, durationS, "patchbay", ids);
-        for (const id of ids) acknowledged.add(id);
-        row.lost = countLost(app.dbPath, ids);
-        all.push(row);
-        for (const [target, floor] of Object.entries(floors)) {
-          const left = await drained(app.dbPath, 300_000);
-          if (left > 0) notes.push(`patchbay: ${left} deliveries still being processed during a ${connections}-connection ${target} run`);
-          const floorIds = new Set<string>();
-          const floorRow = await drive(floor.url, connections, durationS, target as IntakeRow["target"], floorIds);
-          floorRow.lost = countLost(floor.dbPath, floorIds);
-          all.push(floorRow);
+        // Each round starts with a different target, so a slow spell of this shared machine does not always hit the same one.
+        const order = [...TARGETS.slice(round % TARGETS.length), ...TARGETS.slice(0, round % TARGETS.length)];
+        for (const target of order) {
+          const pending = await drained(app.dbPath, 300_000);
+          if (pending > 0) notes.push(`patchbay: ${pending} deliveries still pending or processing before a ${connections}-connection ${target} run`);
+          const ids = new Set<string>();
+          const row = await drive(servers[target].url, connections, durationS, target, ids);
+          row.lost = countLost(servers[target].dbPath, ids);
+          if (target === "patchbay") for (const id of ids) acknowledged.add(id);
+          all.push(row);
         }
       }
     }

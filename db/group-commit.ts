@@ -60,7 +60,7 @@ export function createGroupCommit(client: Database.Database, { maxRows = 256, ma
     }
     // A caller inside its own transaction: committing now would only be a savepoint of it.
     if (client.inTransaction) {
-      immediate = setImmediate(flush);
+      timer = setTimeout(flush, 1);
       return;
     }
     const batch = queue.slice(0, maxRows);
