@@ -19,6 +19,8 @@ export const migrationsFolder = join(process.cwd(), "db", "migrations");
 export function openDatabase(path: string): Db {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sqlite = new Database(path);
+  // Takes effect only in a new, empty database: retention can then return freed pages (lib/retention.ts).
+  sqlite.pragma("auto_vacuum = INCREMENTAL");
   sqlite.pragma("journal_mode = WAL");
   // Explicit: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a database that is
   // already in WAL mode would otherwise open at NORMAL, where the last commits can be lost on power loss.
