@@ -22,8 +22,9 @@ function restrictDatabaseFiles(path: string): void {
 }
 
 /**
- * The one place that opens SQLite: WAL so readers never block the writer, foreign keys enforced,
- * and a busy timeout so a second writer waits instead of failing. Migrations run on open.
+ * The one place that opens SQLite: WAL so readers never block the writer, synchronous=FULL so a
+ * commit is on disk when it returns (a 2xx to a webhook promises that), foreign keys enforced, and
+ * a busy timeout so a second writer waits instead of failing. Migrations run on open.
  */
 export function openDatabase(path: string): Db {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -32,6 +33,9 @@ export function openDatabase(path: string): Db {
   // Takes effect only in a new, empty database: retention can then return freed pages (lib/retention.ts).
   sqlite.pragma("auto_vacuum = INCREMENTAL");
   sqlite.pragma("journal_mode = WAL");
+  // Explicit: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a database that is
+  // already in WAL mode would otherwise open at NORMAL, where the last commits can be lost on power loss.
+  sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const database = drizzle(sqlite, { schema });
