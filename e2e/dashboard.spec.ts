@@ -25,6 +25,7 @@ async function deliver(page: Page, event: string, body: string, delivery = `dash
 const failingPullRequest = (repository: string) => JSON.stringify({ action: "opened", number: 7, pull_request: { number: 7, title: "Broken" }, repository: { full_name: repository } });
 
 const deliveries = (page: Page) => page.getByRole("table", { name: "Deliveries" });
+const filterBar = (page: Page) => page.getByRole("search", { name: "Filter deliveries" });
 
 async function expectNoHorizontalOverflow(page: Page, what: string) {
   const size = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
@@ -77,7 +78,7 @@ test("filters apply as they change and search ids, repositories and payload text
   await expect(page.getByRole("button", { name: "Filter", exact: true })).toHaveCount(0);
   await expect(deliveries(page).getByRole("row").filter({ hasText: repository }).getByTestId("delivery-status")).toHaveText("processed");
 
-  const search = page.getByRole("searchbox");
+  const search = filterBar(page).getByRole("searchbox");
   await search.fill(`search-${run}`); // a repository substring, other case
   await expect(page).toHaveURL(new RegExp(`/webhooks\\?q=search-${run}$`));
   await expect(deliveries(page).getByRole("row")).toHaveCount(2);
@@ -90,19 +91,19 @@ test("filters apply as they change and search ids, repositories and payload text
   await expect(deliveries(page).getByRole("row").filter({ hasText: repository })).toHaveCount(1);
 
   await search.fill("");
-  await page.getByLabel("Status").selectOption("processed");
+  await filterBar(page).getByLabel("Status").selectOption("processed");
   await expect(page).toHaveURL(/\/webhooks\?status=processed$/);
-  await page.getByLabel("Status").selectOption("");
+  await filterBar(page).getByLabel("Status").selectOption("");
   await expect(page).toHaveURL(/\/webhooks$/); // no empty parameters left behind
 
   await deliver(page, "pull_request", failingPullRequest(`octocat/event-${run}`));
-  await page.getByLabel("Event").fill("pull_request.opened");
+  await filterBar(page).getByLabel("Event").fill("pull_request.opened");
   await expect(page).toHaveURL(/event=pull_request\.opened/);
   await expect(deliveries(page).getByRole("row").filter({ hasText: `octocat/event-${run}` })).toHaveCount(1);
   await expect(deliveries(page).getByRole("row").filter({ hasText: repository })).toHaveCount(0);
   await page.getByRole("link", { name: "Clear all filters" }).click();
   await expect(page).toHaveURL(/\/webhooks$/);
-  await expect(page.getByLabel("Event")).toHaveValue("");
+  await expect(filterBar(page).getByLabel("Event")).toHaveValue("");
 });
 
 test("the chart's range is 1 h, 24 h or 7 d and a bar lists that hour's deliveries", async ({ page }) => {
@@ -117,7 +118,7 @@ test("the chart's range is 1 h, 24 h or 7 d and a bar lists that hour's deliveri
   await ranges.getByRole("link", { name: "24 h" }).click();
   await expect(page).toHaveURL(/range=24h/);
 
-  const bars = page.getByRole("figure").getByRole("link");
+  const bars = page.getByRole("figure").getByRole("link", { name: /UTC: \d+ deliveries/ });
   await expect(bars).toHaveCount(24);
   await bars.last().click(); // the current hour
   await expect(page).toHaveURL(/from=\d+&to=\d+/);
@@ -153,7 +154,7 @@ test("the overview counts the last 24 hours and links each figure to its filtere
   await expect(page.getByRole("list", { name: "Needs attention" })).toContainText("retrying");
   await figures.getByRole("link", { name: /^Retrying: [1-9]/ }).click();
   await expect(page).toHaveURL(/\/webhooks\?status=retrying$/);
-  await expect(page.getByLabel("Status")).toHaveValue("retrying");
+  await expect(filterBar(page).getByLabel("Status")).toHaveValue("retrying");
   await expect(deliveries(page).getByTestId("delivery-status").first()).toContainText("retrying (attempt");
 });
 

@@ -13,7 +13,8 @@ export function DeliveryStatus({ status, attempts, nextAttemptAt }: { status: St
     <span data-testid="delivery-status">
       <StatusBadge status={status} />
       {status === "retrying" && nextAttemptAt !== null && (
-        <span className="ml-1 text-xs text-zinc-600 dark:text-zinc-400">
+        <span className="text-xs text-zinc-600 dark:text-zinc-400">
+          {" "}
           (attempt {attempts}, next at {formatTime(nextAttemptAt)})
         </span>
       )}
