@@ -5,7 +5,7 @@
  * deep keyset cursor, the search (trigram index over delivery ids, repositories and payloads),
  * deliveryHistogram per range, failedCount, deliveryHealth, knownEvents) and prints EXPLAIN QUERY
  * PLAN for the SQL they ran. The seed's rows are finished deliveries, so the index triggers of
- * migration 0003 index them as they are inserted (included in the seeding time).
+ * migration 0004 index them as they are inserted (included in the seeding time).
  *
  * Run by bench/run.ts as: tsx --conditions=react-server bench/log-viewer.ts
  * Prints one line "RESULT <json>" at the end.

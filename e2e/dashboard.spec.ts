@@ -151,7 +151,7 @@ test("the overview counts the last 24 hours and links each figure to its filtere
   await expect(figures.getByRole("link", { name: /^Connections needing you/ })).toHaveAttribute("href", "/connections");
   await expect(figures.getByRole("link", { name: /^Endpoints failing/ })).toBeVisible();
   // The pull request of the first test was replayed and failed again: it is retrying now.
-  await expect(page.getByRole("list", { name: "Needs attention" })).toContainText("retrying");
+  await expect(page.getByRole("list", { name: "In the last 24 hours" })).toContainText("retrying");
   await figures.getByRole("link", { name: /^Retrying: [1-9]/ }).click();
   await expect(page).toHaveURL(/\/webhooks\?status=retrying$/);
   await expect(filterBar(page).getByLabel("Status")).toHaveValue("retrying");

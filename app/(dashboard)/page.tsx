@@ -6,6 +6,7 @@ import { attentionFor } from "@/lib/attention";
 import { requireUser } from "@/lib/auth/session";
 import { currentTime } from "@/lib/clock";
 import { briefStatus, providerCards, type BriefStatus } from "@/lib/connections/overview";
+import { OpenAlerts } from "./alerts/open-alerts";
 import { webhooksHref } from "./webhooks/href";
 
 const statusBadge: Record<BriefStatus, { tone: "green" | "amber" | "red" | "gray"; text: string }> = {
@@ -71,16 +72,20 @@ export default async function OverviewPage() {
         />
       </section>
 
-      <Card className="mt-6">
+      <div className="mt-6">
+        <OpenAlerts userId={user.id} />
+      </div>
+
+      <Card>
         <h2 id="needs-attention" className="mb-3 font-semibold">
-          Needs attention
+          In the last 24 hours
         </h2>
         {allClear ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="all-clear">
             Nothing failed in the last 24 hours and every connection works.
           </p>
         ) : (
-          <ul className="space-y-2 text-sm" aria-label="Needs attention">
+          <ul className="space-y-2 text-sm" aria-label="In the last 24 hours">
             {deliveries.failed > 0 && (
               <li>
                 <Link href={webhooksHref({ range: "24h", status: "failed" })} className="text-indigo-600 hover:underline dark:text-indigo-400">

@@ -35,7 +35,7 @@ const HOUR = 3_600_000;
 const rangeMs: Record<Range, number> = { "1h": HOUR, "24h": 24 * HOUR, "7d": 7 * 24 * HOUR, "30d": 30 * 24 * HOUR };
 
 /**
- * The trigram index of migration 0003 (not in db/schema.ts: drizzle-kit cannot create FTS5
+ * The trigram index of migration 0004 (not in db/schema.ts: drizzle-kit cannot create FTS5
  * tables). Declared here only so queries can join and match it.
  */
 const deliverySearch = sqliteTable("webhook_delivery_search", {
@@ -144,7 +144,7 @@ function timePage(userId: string, filters: DeliveryFilters, now: number, limit: 
 
 /**
  * Search results by id, newest first. Deliveries still waiting for their first attempt are not in
- * the index yet (see migration 0003), so those few are matched by delivery id or repository prefix
+ * the index yet (see migration 0004), so those few are matched by delivery id or repository prefix
  * and merged in.
  */
 function searchPage(userId: string, filters: DeliveryFilters, term: string, now: number, limit: number) {

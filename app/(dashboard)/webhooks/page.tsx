@@ -13,6 +13,7 @@ import { FilterBar } from "./filters";
 import { webhooksHref } from "./href";
 import { ReplayFailed } from "./replay-failed";
 import { DeliveryStatus, formatTime } from "./status";
+import { RetentionNote } from "./retention-note";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -45,6 +46,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
         description="Every delivery your services send, verified and stored before it is acknowledged, then processed with retries."
         actions={<LiveRefresh />}
       />
+      <RetentionNote />
       {!parsed.success && <p className="mb-4 text-sm text-red-700 dark:text-red-400">Some filters were not understood and were ignored.</p>}
 
       <Card className="mb-6">

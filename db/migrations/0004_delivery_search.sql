@@ -17,9 +17,16 @@ CREATE TRIGGER `webhook_delivery_search_taken` AFTER UPDATE OF attempts ON `webh
   VALUES (new.id, new.delivery_id, new.repository, coalesce(new.event || coalesce('.' || new.action, ''), ''), new.body);
 END;
 --> statement-breakpoint
+CREATE TRIGGER `webhook_delivery_search_trimmed` AFTER UPDATE OF trimmed_at ON `webhook_deliveries` WHEN old.trimmed_at IS NULL AND new.trimmed_at IS NOT NULL BEGIN
+  -- Retention dropped the body: its text leaves the index too.
+  DELETE FROM webhook_delivery_search WHERE rowid = new.id;
+  INSERT INTO webhook_delivery_search(rowid, delivery_id, repository, event, body)
+  VALUES (new.id, new.delivery_id, new.repository, coalesce(new.event || coalesce('.' || new.action, ''), ''), '');
+END;
+--> statement-breakpoint
 CREATE TRIGGER `webhook_delivery_search_removed` AFTER DELETE ON `webhook_deliveries` BEGIN
   DELETE FROM webhook_delivery_search WHERE rowid = old.id;
 END;
 --> statement-breakpoint
 INSERT INTO webhook_delivery_search(rowid, delivery_id, repository, event, body)
-  SELECT id, delivery_id, repository, coalesce(event || coalesce('.' || action, ''), ''), body FROM webhook_deliveries WHERE attempts > 0 OR status <> 'received';
+  SELECT id, delivery_id, repository, coalesce(event || coalesce('.' || action, ''), ''), CASE WHEN trimmed_at IS NULL THEN body ELSE '' END FROM webhook_deliveries WHERE attempts > 0 OR status <> 'received';
