@@ -98,7 +98,7 @@ async function drained(dbPath: string, timeoutMs = 60_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const database = new Database(dbPath, { readonly: true, fileMustExist: true });
-    const { n } = database.prepare("select count(*) as n from webhook_deliveries where status in ('received', 'processing')").get() as { n: number };
+    const { n } = database.prepare("select count(*) as n from webhook_deliveries where status in ('received', 'processing', 'retrying')").get() as { n: number };
     database.close();
     if (n === 0 || Date.now() > deadline) return n;
     await sleep(500);
