@@ -131,7 +131,8 @@ export const webhookEndpoints = sqliteTable(
   (table) => [index("webhook_endpoints_user").on(table.userId)],
 );
 
-export const deliveryStatuses = ["received", "processing", "processed", "failed", "rejected"] as const;
+/** received: waiting for its first attempt; retrying: an attempt failed and another is scheduled (next_attempt_at). */
+export const deliveryStatuses = ["received", "processing", "retrying", "processed", "failed", "rejected"] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** Every delivery that reached a known endpoint, accepted or refused. */

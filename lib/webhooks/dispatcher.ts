@@ -27,7 +27,7 @@ function triggerOf(row: { replayRequested: boolean; attempts: number }): "replay
 type Candidate = { id: number; status: string; attempts: number; leaseUntil: number | null; replayRequested: number };
 
 /**
- * Takes up to `limit` deliveries that are due (received, next attempt reached) or whose lease has
+ * Takes up to `limit` deliveries that are due (received or retrying, next attempt reached) or whose lease has
  * expired (a process died mid-attempt), marks them processing with a fresh lease, and counts the
  * attempt. An expired lease means an attempt was lost: it is recorded as failed before the new one.
  * One immediate transaction, so two dispatchers never take the same row.
@@ -38,7 +38,7 @@ export function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): D
     (tx) => {
       const due = tx.all<Candidate>(sql`
         select id, status, attempts, lease_until as leaseUntil, replay_requested as replayRequested from webhook_deliveries
-        where (status = 'received' and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
+        where (status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
         order by next_attempt_at, id
         limit ${limit}`);
       if (due.length === 0) return [];
@@ -126,7 +126,7 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const finishedAt = now();
   const durationMs = finishedAt - startedAt;
   const retryIn = error === undefined || permanent ? undefined : retryDelayMs(delivery.attempts);
-  const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "received";
+  const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "retrying";
   db().transaction((tx) => {
     tx.insert(webhookAttempts)
       .values({
@@ -231,6 +231,30 @@ export function requestReplay(userId: string, ids: number[], now = Date.now()): 
     .run();
   if (result.changes > 0) dispatcherWake.emit("wake");
   return result.changes;
+}
+
+/** Brings a retrying delivery's next attempt forward to now. */
+export function retryNow(userId: string, id: number, now = Date.now()): boolean {
+  const changed =
+    db()
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: now })
+      .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying")))
+      .run().changes > 0;
+  if (changed) dispatcherWake.emit("wake");
+  return changed;
+}
+
+/** Stops a retrying delivery's remaining retries: it ends as failed (and can still be replayed). */
+export function cancelRetries(userId: string, id: number): boolean {
+  const changed =
+    db()
+      .update(webhookDeliveries)
+      .set({ status: "failed", nextAttemptAt: null })
+      .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying")))
+      .run().changes > 0;
+  if (changed) announce({ userId, deliveryId: id, status: "failed" });
+  return changed;
 }
 
 const YIELD_CHECK_MS = 100;

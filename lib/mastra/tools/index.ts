@@ -18,9 +18,10 @@ export type AnyTool = Tool<any, any, any, any, any, any>;
 /**
  * A tool in the catalog: the provider whose connection it needs (none for api-call), or for a tool
  * that degrades gracefully the providers of which any one will do, whether it writes, and for
- * imported OpenAPI operations the JSON Schema their form is built from.
+ * imported OpenAPI operations the JSON Schema their form is built from. `secretFields` are dotted
+ * input paths that carry secrets: run history stores them redacted (besides any field named like a credential).
  */
-export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; access: ToolAccess; formSchema?: object };
+export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; access: ToolAccess; formSchema?: object; secretFields?: string[] };
 
 const githubAccess: Record<keyof typeof githubTools, ToolAccess> = {
   "github-create-issue": "write",

@@ -11,8 +11,8 @@ import { endpointUrl } from "@/lib/webhooks/endpoints";
 import { deliveryPayload } from "@/lib/webhooks/payload";
 import { getDelivery } from "@/lib/webhooks/queries";
 import { ActionForm } from "../action-form";
-import { replayDeliveryAction } from "../actions";
-import { formatTime, StatusBadge } from "../status";
+import { cancelRetriesAction, replayDeliveryAction, retryNowAction } from "../actions";
+import { DeliveryStatus, formatTime, StatusBadge } from "../status";
 import { ForwardsCard } from "./forwards";
 
 export const metadata: Metadata = { title: "Delivery" };
@@ -56,7 +56,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
             <dt className="text-zinc-500">Status</dt>
             <dd>
-              <StatusBadge status={delivery.status} />
+              <DeliveryStatus status={delivery.status} attempts={delivery.attempts} nextAttemptAt={delivery.nextAttemptAt} />
             </dd>
             <dt className="text-zinc-500">Verified</dt>
             <dd data-testid="verification">{delivery.verified ? "Signature verified" : `Refused: ${delivery.reason ?? "unknown reason"}`}</dd>
@@ -74,6 +74,12 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             </dd>
             <dt className="text-zinc-500">Attempts</dt>
             <dd>{delivery.attempts}</dd>
+            {delivery.lastError && (delivery.status === "retrying" || delivery.status === "failed") && (
+              <>
+                <dt className="text-zinc-500">Last error</dt>
+                <dd className="break-words text-red-700 dark:text-red-400">{delivery.lastError}</dd>
+              </>
+            )}
             {delivery.nextAttemptAt && delivery.status === "received" && (
               <>
                 <dt className="text-zinc-500">Next attempt</dt>
@@ -83,6 +89,16 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             <dt className="text-zinc-500">Workflow run</dt>
             <dd>{delivery.workflowRunId ? <Link href={`/runs/${delivery.workflowRunId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{delivery.workflowRunId}</Link> : "none"}</dd>
           </dl>
+          {delivery.status === "retrying" && (
+            <div className="flex flex-wrap items-start gap-2">
+              <ActionForm action={retryNowAction} submitLabel="Retry now" pendingLabel="Queuing…">
+                <input type="hidden" name="deliveryId" value={delivery.id} />
+              </ActionForm>
+              <ActionForm action={cancelRetriesAction} submitLabel="Cancel retries" pendingLabel="Cancelling…" variant="secondary">
+                <input type="hidden" name="deliveryId" value={delivery.id} />
+              </ActionForm>
+            </div>
+          )}
           {canReplay && (
             <ActionForm action={replayDeliveryAction} submitLabel="Replay" pendingLabel="Queuing…">
               <input type="hidden" name="deliveryId" value={delivery.id} />
@@ -118,13 +134,13 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
 
         <Card className="lg:col-span-3">
           <h2 className="mb-3 font-semibold">Headers</h2>
-          <table className="w-full text-left text-xs">
+          <table className="w-full table-fixed text-left text-xs">
             <tbody className="divide-y divide-zinc-200 font-mono dark:divide-zinc-800">
               {Object.entries(delivery.headers)
                 .sort(([a], [b]) => a.localeCompare(b))
                 .map(([name, value]) => (
                   <tr key={name}>
-                    <th className="py-1 pr-4 align-top font-medium">{name}</th>
+                    <th className="w-1/3 break-all py-1 pr-4 align-top font-medium">{name}</th>
                     <td className="break-all py-1">{value}</td>
                   </tr>
                 ))}
