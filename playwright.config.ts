@@ -13,6 +13,7 @@ process.env.E2E_OPENWEATHER_PORT ??= freePort();
 process.env.E2E_SLACK_PORT ??= freePort();
 process.env.E2E_LINEAR_PORT ??= freePort();
 process.env.E2E_PETSTORE_PORT ??= freePort();
+process.env.E2E_OPENAI_PORT ??= freePort();
 const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
 /** Fakes of outside services (e2e/fakes), reached through the same variables a deployment sets. */
 const fakeGitHub = { url: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`, clientId: "e2e-client-id", clientSecret: "e2e-client-secret" };
@@ -20,6 +21,7 @@ const fakeOpenWeatherUrl = `http://127.0.0.1:${process.env.E2E_OPENWEATHER_PORT}
 const fakeSlackUrl = `http://127.0.0.1:${process.env.E2E_SLACK_PORT}`;
 const fakeLinearUrl = `http://127.0.0.1:${process.env.E2E_LINEAR_PORT}`;
 const fakePetstoreUrl = `http://127.0.0.1:${process.env.E2E_PETSTORE_PORT}`;
+const fakeModelUrl = `http://127.0.0.1:${process.env.E2E_OPENAI_PORT}`;
 
 const browser = findChromium();
 if (!browser) {
@@ -85,6 +87,12 @@ export default defineConfig({
       env: { FAKE_PETSTORE_PORT: process.env.E2E_PETSTORE_PORT },
     },
     {
+      command: "node --experimental-strip-types e2e/fakes/openai.ts",
+      url: `${fakeModelUrl}/_fake/state`,
+      reuseExistingServer: false,
+      env: { FAKE_OPENAI_PORT: process.env.E2E_OPENAI_PORT },
+    },
+    {
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
@@ -108,6 +116,10 @@ export default defineConfig({
         LINEAR_API_KEY: "lin_api_e2e0000000000000000000",
         // Imported OpenAPI tools and api-call reach the local fakes only because this allows loopback.
         HTTP_TOOL_ALLOWED_HOSTS: "127.0.0.1",
+        // The agent talks to the fake OpenAI-compatible model, scripted by e2e/agent.spec.ts.
+        AGENT_MODEL: "openai/gpt-5-mini",
+        AGENT_MODEL_URL: `${fakeModelUrl}/v1`,
+        AGENT_MODEL_API_KEY: "sk-e2e-agent-key-0123456789",
       },
     },
   ],

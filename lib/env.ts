@@ -105,6 +105,19 @@ const variables = z.object({
   OAUTH_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
   /** Hosts the outbound HTTP client may reach even when they resolve to private or loopback addresses. */
   HTTP_TOOL_ALLOWED_HOSTS: hostList,
+  /** The agent's model as a Mastra model-router id; unset: the agent page says what to set, nothing else changes. */
+  AGENT_MODEL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined)
+    .pipe(z.string().regex(/^[\w.@-]+\/\S+$/, { message: "expected a model-router id provider/model, e.g. openai/gpt-5-mini or ollama/llama3.2" }).optional()),
+  /** Any OpenAI-compatible chat-completions server (a gateway, Ollama, vLLM); unset: the provider's own API. */
+  AGENT_MODEL_URL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().replace(/\/+$/, "") || undefined)
+    .pipe(z.url({ protocol: /^https?$/, message: "expected the server's OpenAI-compatible API root, e.g. http://localhost:11434/v1" }).optional()),
+  AGENT_MODEL_API_KEY: optionalText,
   /** The largest response body a tool's outbound call reads; a larger one is refused while it streams in. */
   TOOL_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
 });

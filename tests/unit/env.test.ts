@@ -61,6 +61,8 @@ describe("environment", () => {
     ["HOSTNAME", "bad host/name", /^Invalid environment variable HOSTNAME: expected a host name or IP address \(or set APP_URL\)/],
     ["HTTP_TOOL_ALLOWED_HOSTS", "127.0.0.1,http://api.internal", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names or IP addresses/],
     ["HTTP_TOOL_ALLOWED_HOSTS", "localhost:8080", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names/],
+    ["AGENT_MODEL", "gpt-5-mini", /^Invalid environment variable AGENT_MODEL: expected a model-router id provider\/model/],
+    ["AGENT_MODEL_URL", "localhost:11434/v1", /^Invalid environment variable AGENT_MODEL_URL: expected the server's OpenAI-compatible API root/],
   ])("rejects a bad %s with one line naming it", (name, value, message) => {
     let thrown: Error | undefined;
     try {
@@ -70,6 +72,15 @@ describe("environment", () => {
     }
     expect(thrown?.message).toMatch(message);
     expect(thrown?.message).not.toContain("\n");
+  });
+
+  it("reads the agent's model settings, trimmed, with an empty value as unset", () => {
+    expect(parseEnv({ AGENT_MODEL: " ollama/llama3.2 ", AGENT_MODEL_URL: "http://localhost:11434/v1/", AGENT_MODEL_API_KEY: "" })).toMatchObject({
+      AGENT_MODEL: "ollama/llama3.2",
+      AGENT_MODEL_URL: "http://localhost:11434/v1",
+      AGENT_MODEL_API_KEY: undefined,
+    });
+    expect(parseEnv({ AGENT_MODEL: "" }).AGENT_MODEL).toBeUndefined();
   });
 
   it("generates missing secrets once into DATA_DIR/secrets.json with mode 0600", () => {

@@ -4,11 +4,12 @@ import { z } from "zod";
 import { httpRequest } from "@/lib/http/client";
 import { buildRequest } from "@/lib/openapi/request";
 import type { FormSchema } from "@/lib/openapi/json-schema";
-import { credentialForSpec, findOperation, type ImportedOperation } from "@/lib/openapi/store";
+import { credentialForSpec, findOperation, listImportedOperations, type ImportedOperation } from "@/lib/openapi/store";
 import { userIdFrom } from "../../context";
 import { isCredentialField } from "../../run-history";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
+import { accessOfMethod } from "../access";
 import type { CatalogTool } from "../index";
 
 /** The zod schema a tool validates with, from the operation's stored JSON Schema. */
@@ -80,6 +81,7 @@ function importedTool(imported: ImportedOperation): CatalogTool {
     tool,
     group: spec.title,
     providerId: spec.authKind === "connection" ? (spec.authProviderId ?? undefined) : undefined,
+    access: accessOfMethod(operation.method),
     formSchema: operation.inputSchema,
     secretFields: secretFieldsOf(imported),
   };
@@ -88,4 +90,9 @@ function importedTool(imported: ImportedOperation): CatalogTool {
 export function findImportedTool(userId: string, toolId: string): CatalogTool | undefined {
   const imported = findOperation(userId, toolId);
   return imported && importedTool(imported);
+}
+
+/** Every operation this user imported, as tools. */
+export function importedTools(userId: string): CatalogTool[] {
+  return listImportedOperations(userId).map(importedTool);
 }
