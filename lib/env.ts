@@ -86,6 +86,8 @@ export const envSchema = z.object({
   OAUTH_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
   /** Hosts the outbound HTTP client may reach even when they resolve to private or loopback addresses. */
   HTTP_TOOL_ALLOWED_HOSTS: hostList,
+  /** Requests one access token may make to /api/mcp per minute. */
+  MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

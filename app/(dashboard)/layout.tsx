@@ -9,6 +9,7 @@ const sections: NavItem[] = [
   { href: "/webhooks", label: "Webhooks" },
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },
+  { href: "/settings/tokens", label: "Access tokens" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
