@@ -195,6 +195,18 @@ export function findOperation(userId: string, toolId: string): ImportedOperation
   return row as ImportedOperation | undefined;
 }
 
+/** Every operation this user imported, with its API. */
+export function listImportedOperations(userId: string): ImportedOperation[] {
+  const rows = db()
+    .select({ operation: openapiOperations, spec: summaryColumns })
+    .from(openapiOperations)
+    .innerJoin(openapiSpecs, eq(openapiOperations.specId, openapiSpecs.id))
+    .where(eq(openapiOperations.userId, userId))
+    .orderBy(asc(openapiSpecs.title), asc(openapiOperations.toolId))
+    .all();
+  return rows as ImportedOperation[];
+}
+
 /** The credential an imported API's calls carry, resolved at call time (a connection's token is refreshed when due). */
 export async function credentialForSpec(userId: string, spec: SpecSummary): Promise<AppliedCredential | undefined> {
   if (spec.authKind === "none" || !spec.authScheme) return undefined;

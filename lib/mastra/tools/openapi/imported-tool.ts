@@ -3,10 +3,11 @@ import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { httpRequest } from "@/lib/http/client";
 import { buildRequest } from "@/lib/openapi/request";
-import { credentialForSpec, findOperation, type ImportedOperation } from "@/lib/openapi/store";
+import { credentialForSpec, findOperation, listImportedOperations, type ImportedOperation } from "@/lib/openapi/store";
 import { userIdFrom } from "../../context";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
+import { accessOfMethod } from "../access";
 import type { CatalogTool } from "../index";
 
 /** The zod schema a tool validates with, from the operation's stored JSON Schema. */
@@ -60,10 +61,21 @@ function importedTool(imported: ImportedOperation): CatalogTool {
       }
     },
   });
-  return { tool, group: spec.title, providerId: spec.authKind === "connection" ? (spec.authProviderId ?? undefined) : undefined, formSchema: operation.inputSchema };
+  return {
+    tool,
+    group: spec.title,
+    providerId: spec.authKind === "connection" ? (spec.authProviderId ?? undefined) : undefined,
+    access: accessOfMethod(operation.method),
+    formSchema: operation.inputSchema,
+  };
 }
 
 export function findImportedTool(userId: string, toolId: string): CatalogTool | undefined {
   const imported = findOperation(userId, toolId);
   return imported && importedTool(imported);
+}
+
+/** Every operation this user imported, as tools. */
+export function importedTools(userId: string): CatalogTool[] {
+  return listImportedOperations(userId).map(importedTool);
 }
