@@ -68,9 +68,9 @@ async function legacyClient(value: string) {
   return client;
 }
 
-/** A client of the current SDK (protocol revision 2026-07-28). */
+/** A client of the current SDK, negotiating the newest revision it and the server share (2026-07-28). */
 async function modernClient(value: string) {
-  const client = new ModernClient({ name: "sdk-2-test", version: "2.0.0" });
+  const client = new ModernClient({ name: "sdk-2-test", version: "2.0.0" }, { versionNegotiation: { mode: "auto" } });
   await client.connect(new ModernTransport(mcpUrl(), { requestInit: bearer(value) }));
   return client;
 }
@@ -112,6 +112,15 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     expect(JSON.stringify(refused.content)).toContain('There is no tool \\"github-create-issue\\" among your ready tools');
     expect(runsOf(bob.id).map((run) => [run.toolId, run.mcpTokenName])).toEqual([["get-weather", "Bob desktop"]]);
     expect(runsOf(alice.id).map((run) => run.toolId)).not.toContain("get-weather");
+    await client.close();
+  });
+
+  it("speaks revision 2026-07-28 with the current SDK's client", async () => {
+    const transport = new ModernTransport(mcpUrl(), { requestInit: bearer(token(bob.id, "modern", "read").token) });
+    const client = new ModernClient({ name: "sdk-2-test", version: "2.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+    await client.connect(transport);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("get-weather");
+    expect(transport.protocolVersion).toBe("2026-07-28");
     await client.close();
   });
 
