@@ -3,6 +3,7 @@ import { Card, EmptyState, PageHeader } from "@/app/_components/ui";
 import { relativeTime } from "@/app/_components/time";
 import { listAccessTokens } from "@/lib/access-tokens/store";
 import { requireUser } from "@/lib/auth/session";
+import { currentTime } from "@/lib/clock";
 import { env } from "@/lib/env";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
 
@@ -17,7 +18,7 @@ function Expiry({ date, now }: { date: Date | null; now: number }) {
 export default async function AccessTokensPage() {
   const user = await requireUser();
   const tokens = listAccessTokens(user.id);
-  const now = Date.now();
+  const now = currentTime();
   return (
     <>
       <PageHeader
