@@ -3,7 +3,8 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { signIn } from "./support/accounts";
 import { ensureGitHubConnected } from "./support/github";
 
-test.describe.configure({ mode: "serial" });
+// Each test signs in, connects GitHub and makes several round trips; on a busy two-core machine that can take more than a minute.
+test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
@@ -21,7 +22,7 @@ function mcp(request: APIRequestContext, token: string, method: string, params: 
 test("create a token, copy it (shown once), use it over MCP, see the run and last use, revoke it", async ({ page, context, request }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.goto("/settings/tokens");
-  await expect(page.getByRole("heading", { name: "Access tokens" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Access tokens", exact: true })).toBeVisible();
 
   await page.getByRole("button", { name: "Create token" }).click();
   await expect(page.getByText("Give the token a name.")).toBeVisible();
