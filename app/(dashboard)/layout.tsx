@@ -9,6 +9,7 @@ const sections: NavItem[] = [
   { href: "/webhooks", label: "Webhooks" },
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/settings/tokens", label: "Access tokens" },
 ];
 
