@@ -120,6 +120,8 @@ const variables = z.object({
   AGENT_MODEL_API_KEY: optionalText,
   /** The largest response body a tool's outbound call reads; a larger one is refused while it streams in. */
   TOOL_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Requests one access token may make to /api/mcp per minute. */
+  MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
 });
 
 export const envSchema = variables.transform((parsed, context) => {

@@ -11,6 +11,7 @@ const sections: NavItem[] = [
   { href: "/workflows", label: "Workflows" },
   { href: "/alerts", label: "Alerts" },
   { href: "/agent", label: "Agent" },
+  { href: "/settings/tokens", label: "Access tokens" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

@@ -1,4 +1,8 @@
-/** Paths reachable without a session: sign-in itself, Auth.js's own routes, health and webhook intake. */
+/**
+ * Paths reachable without a session: sign-in itself, Auth.js's own routes, health, webhook intake,
+ * and what MCP clients call before or instead of a session (OAuth metadata, client registration,
+ * the token endpoint, and the MCP endpoint, which checks its bearer token itself).
+ */
 export function isPublicPath(pathname: string): boolean {
   return (
     pathname === "/sign-in" ||
@@ -6,6 +10,10 @@ export function isPublicPath(pathname: string): boolean {
     pathname === "/api/health" ||
     pathname.startsWith("/api/auth/") ||
     pathname === "/api/webhooks" ||
-    pathname.startsWith("/api/webhooks/")
+    pathname.startsWith("/api/webhooks/") ||
+    pathname.startsWith("/.well-known/oauth-") ||
+    pathname === "/api/oauth/register" ||
+    pathname === "/api/oauth/token" ||
+    pathname === "/api/mcp"
   );
 }

@@ -8,7 +8,9 @@ import { createUser } from "../support/helpers";
  * state-changing method is found on disk and attacked the way the review did it: an HTML form on
  * another origin (also one on the same site) posting text/plain with the person's cookie. Only
  * the routes that are cross-site by nature (webhook intake, Auth.js's own routes, which carry their
- * own CSRF token) are exempt; a new route is covered without editing this file.
+ * own CSRF token) and those that never read the session cookie (the MCP endpoint, authenticated by
+ * a bearer token, and the OAuth registration and token endpoints MCP clients call) are exempt; a
+ * new route is covered without editing this file.
  */
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
@@ -19,7 +21,7 @@ const { listSpecs } = await import("@/lib/openapi/store");
 
 const APP = "http://localhost:3000";
 const WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
-const EXEMPT = [/^app\/api\/webhooks\//, /^app\/api\/auth\//];
+const EXEMPT = [/^app\/api\/webhooks\//, /^app\/api\/auth\//, /^app\/api\/mcp\//, /^app\/api\/oauth\//];
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 

@@ -9,6 +9,7 @@ import { toolFormSchema, toolSummary } from "@/lib/mastra/catalog";
 import { getToolRun, listToolRuns } from "@/lib/mastra/tool-runs";
 import { formatTime } from "../../webhooks/status";
 import { Runner } from "../runner";
+import { triggerLabel } from "../trigger-label";
 
 export const metadata: Metadata = { title: "Tool" };
 
@@ -53,7 +54,9 @@ export default async function ToolPage({ params, searchParams }: Props) {
                     <span className={run.status === "succeeded" ? "text-emerald-700 dark:text-emerald-400" : run.status === "failed" ? "text-red-700 dark:text-red-400" : ""}>{run.status}</span>
                     <span className="text-xs text-zinc-500">{run.durationMs ?? "…"} ms</span>
                   </div>
-                  <p className="text-xs text-zinc-500">{formatTime(run.startedAt)}</p>
+                  <p className="text-xs text-zinc-500">
+                    {formatTime(run.startedAt)} · <span data-testid="run-trigger">{triggerLabel(run)}</span>
+                  </p>
                   {run.error && <p className="truncate text-xs text-red-700 dark:text-red-400">{run.error}</p>}
                   <details className="text-xs">
                     <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Input and output</summary>

@@ -1,0 +1,36 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { createAccessToken, newTokenSchema, revokeAccessToken } from "@/lib/access-tokens/store";
+import { requireUser } from "@/lib/auth/session";
+
+export type CreateTokenState =
+  | { created?: { name: string; token: string }; error?: string; fieldErrors?: Record<string, string | undefined> }
+  | undefined;
+
+/** Makes a token and answers it to this one response: the page shows it once and never again. */
+export async function createTokenAction(_previous: CreateTokenState, form: FormData): Promise<CreateTokenState> {
+  const user = await requireUser();
+  const expiry = form.get("expiresInDays");
+  const parsed = newTokenSchema.safeParse({ name: form.get("name"), scope: form.get("scope"), expiresInDays: expiry === "never" || !expiry ? undefined : expiry });
+  if (!parsed.success) {
+    const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
+    return { fieldErrors: Object.fromEntries(Object.entries(flat).map(([field, messages]) => [field, messages?.[0]])) };
+  }
+  const { name, scope, expiresInDays } = parsed.data;
+  const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 24 * 60 * 60 * 1000) : undefined;
+  const { token } = createAccessToken(user.id, { name, scope, expiresAt });
+  revalidatePath("/settings/tokens");
+  return { created: { name, token } };
+}
+
+export type RevokeTokenState = { error?: string } | undefined;
+
+export async function revokeTokenAction(_previous: RevokeTokenState, form: FormData): Promise<RevokeTokenState> {
+  const user = await requireUser();
+  const tokenId = z.string().uuid().safeParse(form.get("tokenId"));
+  if (!tokenId.success || !revokeAccessToken(user.id, tokenId.data)) return { error: "That token does not exist or is already revoked." };
+  revalidatePath("/settings/tokens");
+  return undefined;
+}

@@ -1,0 +1,7 @@
+import { authorizationServerMetadata, metadataResponse } from "@/lib/oauth-server/metadata";
+import { preflight } from "@/lib/oauth-server/http";
+
+export const dynamic = "force-dynamic";
+
+export const GET = () => metadataResponse(authorizationServerMetadata());
+export const OPTIONS = preflight;

@@ -1,0 +1,122 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { accessTokens, accessTokenScopes, oauthClients, type AccessTokenScope } from "@/db/schema";
+
+/** Secret scanners (GitHub's among them) recognise Patchbay tokens by this prefix. */
+export const TOKEN_PREFIX = "pbat_";
+const TOKEN_PATTERN = /^pbat_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * A token carries 256 random bits, so a plain SHA-256 is enough to store it: there is nothing to
+ * guess that a slow hash would protect.
+ */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function newToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+}
+
+export const newTokenSchema = z.object({
+  name: z.string().trim().min(1, { message: "Give the token a name." }).max(100, { message: "At most 100 characters." }),
+  scope: z.enum(accessTokenScopes, { message: "Choose read or write." }),
+  expiresInDays: z.coerce.number().int().min(1).max(366).optional(),
+});
+export type NewToken = z.infer<typeof newTokenSchema>;
+
+export type AccessTokenSummary = {
+  id: string;
+  name: string;
+  scope: AccessTokenScope;
+  clientName: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+};
+
+/** Makes a token for a user and answers it once; only its hash is stored. */
+export function createAccessToken(
+  userId: string,
+  request: { name: string; scope: AccessTokenScope; expiresAt?: Date; clientId?: string },
+): { id: string; token: string } {
+  const token = newToken();
+  const row = db()
+    .insert(accessTokens)
+    .values({ userId, name: request.name, scope: request.scope, expiresAt: request.expiresAt, clientId: request.clientId, tokenHash: hashToken(token) })
+    .returning({ id: accessTokens.id })
+    .get();
+  return { id: row.id, token };
+}
+
+/** The user's tokens that still work or may still be shown: revoked ones are gone from the list. */
+export function listAccessTokens(userId: string): AccessTokenSummary[] {
+  return db()
+    .select({
+      id: accessTokens.id,
+      name: accessTokens.name,
+      scope: accessTokens.scope,
+      clientName: oauthClients.name,
+      createdAt: accessTokens.createdAt,
+      lastUsedAt: accessTokens.lastUsedAt,
+      expiresAt: accessTokens.expiresAt,
+    })
+    .from(accessTokens)
+    .leftJoin(oauthClients, eq(oauthClients.id, accessTokens.clientId))
+    .where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
+    .orderBy(desc(accessTokens.createdAt))
+    .all();
+}
+
+/** Revokes one of the user's tokens; answers false when the user has no such live token. */
+export function revokeAccessToken(userId: string, tokenId: string, now = new Date()): boolean {
+  const result = db()
+    .update(accessTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(accessTokens.id, tokenId), eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
+    .run();
+  return result.changes > 0;
+}
+
+export type TokenIdentity = { tokenId: string; tokenName: string; userId: string; scope: AccessTokenScope };
+
+export type TokenCheck =
+  | { ok: true; identity: TokenIdentity }
+  | { ok: false; reason: "invalid" | "revoked" | "expired" }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+
+const RATE_WINDOW_MS = 60_000;
+
+/**
+ * Checks a presented token and counts the request against the token's per-minute limit, in one
+ * statement: the window and its count live on the token's row, so every process sees the same count.
+ */
+export function authenticateToken(token: string, limitPerMinute: number, now = Date.now()): TokenCheck {
+  if (!TOKEN_PATTERN.test(token)) return { ok: false, reason: "invalid" };
+  const row = db()
+    .select({ id: accessTokens.id, userId: accessTokens.userId, name: accessTokens.name, scope: accessTokens.scope, expiresAt: accessTokens.expiresAt, revokedAt: accessTokens.revokedAt })
+    .from(accessTokens)
+    .where(eq(accessTokens.tokenHash, hashToken(token)))
+    .get();
+  if (!row) return { ok: false, reason: "invalid" };
+  if (row.revokedAt) return { ok: false, reason: "revoked" };
+  if (row.expiresAt && row.expiresAt.getTime() <= now) return { ok: false, reason: "expired" };
+  const windowStart = now - (now % RATE_WINDOW_MS);
+  const counted = db()
+    .update(accessTokens)
+    .set({
+      lastUsedAt: new Date(now),
+      rateWindowCount: sql`case when ${accessTokens.rateWindowStart} = ${windowStart} then ${accessTokens.rateWindowCount} + 1 else 1 end`,
+      rateWindowStart: windowStart,
+    })
+    .where(eq(accessTokens.id, row.id))
+    .returning({ count: accessTokens.rateWindowCount })
+    .get();
+  if (counted && counted.count > limitPerMinute) {
+    return { ok: false, reason: "rate_limited", retryAfterSeconds: Math.ceil((windowStart + RATE_WINDOW_MS - now) / 1000) };
+  }
+  return { ok: true, identity: { tokenId: row.id, tokenName: row.name, userId: row.userId, scope: row.scope } };
+}

@@ -1,0 +1,71 @@
+import "server-only";
+import { createMcpHandler, Server, type CallToolResult, type Tool } from "@modelcontextprotocol/server";
+import packageJson from "@/package.json";
+import type { TokenIdentity } from "@/lib/access-tokens/store";
+import { log } from "@/lib/log";
+import { RunInputError } from "@/lib/mastra/workflow-runs";
+import { listReadyTools, type ExposedTool } from "@/lib/tools/exposure";
+
+/** A read token sees and runs only the tools that never write; a write token, all of them. */
+function allowedFor(identity: TokenIdentity, tool: ExposedTool): boolean {
+  return identity.scope === "write" || !tool.writes;
+}
+
+function toolError(message: string): CallToolResult {
+  return { isError: true, content: [{ type: "text", text: message }] };
+}
+
+function toMcpTool(tool: ExposedTool): Tool {
+  return {
+    name: tool.name,
+    title: tool.id,
+    description: tool.description,
+    inputSchema: { type: "object", ...tool.jsonSchema } as Tool["inputSchema"],
+    annotations: { readOnlyHint: !tool.writes },
+  };
+}
+
+/**
+ * Runs one call as the token's owner, recorded in run history as "via MCP (token name)". Every
+ * failure is a tool error the model can read: out of scope, bad input, or the tool's own failure.
+ */
+async function callTool(identity: TokenIdentity, name: string, input: unknown): Promise<CallToolResult> {
+  const tool = (await listReadyTools(identity.userId)).find((candidate) => candidate.name === name);
+  if (!tool) return toolError(`There is no tool "${name}" among your ready tools. List the tools again: a connection may have changed.`);
+  if (!allowedFor(identity, tool)) {
+    return toolError(`"${name}" can change things at ${tool.group}, and the token "${identity.tokenName}" has read scope. Use a token with write scope to run it.`);
+  }
+  try {
+    const run = await tool.run(input ?? {}, { userId: identity.userId, trigger: { kind: "mcp", tokenName: identity.tokenName } });
+    if (run.status === "failed") return toolError(run.error ?? "The tool failed.");
+    const output = run.output ?? null;
+    const structured = output && typeof output === "object" && !Array.isArray(output) ? { structuredContent: output as Record<string, unknown> } : {};
+    return { content: [{ type: "text", text: JSON.stringify(output) }], ...structured };
+  } catch (error) {
+    if (error instanceof RunInputError) return toolError(`Invalid input: ${error.message}`);
+    log.error("MCP tool call failed", { tool: tool.id, error: (error as Error).message });
+    return toolError("The tool could not run; see the Patchbay log.");
+  }
+}
+
+/** One server instance per request, knowing only the token's owner and scope. */
+function serverFor(identity: TokenIdentity): Server {
+  const server = new Server({ name: "patchbay", title: "Patchbay", version: packageJson.version }, { capabilities: { tools: {} } });
+  server.setRequestHandler("tools/list", async () => ({
+    tools: (await listReadyTools(identity.userId)).filter((tool) => allowedFor(identity, tool)).map(toMcpTool),
+  }));
+  server.setRequestHandler("tools/call", async (request) => callTool(identity, request.params.name, request.params.arguments));
+  return server;
+}
+
+/**
+ * Serves one MCP request over Streamable HTTP for an authenticated token. The SDK's handler
+ * answers both protocol eras: 2026-07-28 requests directly, and 2025-era clients (initialize
+ * handshake, what @modelcontextprotocol/sdk 1.x speaks) through its stateless fallback.
+ */
+export function serveMcp(request: Request, identity: TokenIdentity): Promise<Response> {
+  const handler = createMcpHandler(() => serverFor(identity), {
+    onerror: (error) => log.warn("MCP request refused", { message: error.message }),
+  });
+  return handler.fetch(request);
+}
