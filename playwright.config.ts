@@ -13,6 +13,7 @@ process.env.E2E_OPENWEATHER_PORT ??= freePort();
 process.env.E2E_SLACK_PORT ??= freePort();
 process.env.E2E_LINEAR_PORT ??= freePort();
 process.env.E2E_PETSTORE_PORT ??= freePort();
+process.env.E2E_OPENAI_PORT ??= freePort();
 const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
 /** Fakes of outside services (e2e/fakes), reached through the same variables a deployment sets. */
 const fakeGitHub = { url: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`, clientId: "e2e-client-id", clientSecret: "e2e-client-secret" };
@@ -20,6 +21,7 @@ const fakeOpenWeatherUrl = `http://127.0.0.1:${process.env.E2E_OPENWEATHER_PORT}
 const fakeSlackUrl = `http://127.0.0.1:${process.env.E2E_SLACK_PORT}`;
 const fakeLinearUrl = `http://127.0.0.1:${process.env.E2E_LINEAR_PORT}`;
 const fakePetstoreUrl = `http://127.0.0.1:${process.env.E2E_PETSTORE_PORT}`;
+const fakeModelUrl = `http://127.0.0.1:${process.env.E2E_OPENAI_PORT}`;
 
 const browser = findChromium();
 if (!browser) {
@@ -52,7 +54,7 @@ export default defineConfig({
     { name: "first-run", testMatch: "first-run.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "chromium", testIgnore: "first-run.spec.ts", dependencies: ["first-run"], use: { ...devices["Desktop Chrome"] } },
   ],
-  // The fakes are TypeScript run by Node itself; the flag makes that work from Node 22.13 (engines) up.
+  // The fakes are TypeScript run by Node itself; the flag is needed before Node 23.6 and harmless after.
   webServer: [
     {
       command: "node --experimental-strip-types e2e/fakes/github.ts",
@@ -85,9 +87,17 @@ export default defineConfig({
       env: { FAKE_PETSTORE_PORT: process.env.E2E_PETSTORE_PORT },
     },
     {
+      command: "node --experimental-strip-types e2e/fakes/openai.ts",
+      url: `${fakeModelUrl}/_fake/state`,
+      reuseExistingServer: false,
+      env: { FAKE_OPENAI_PORT: process.env.E2E_OPENAI_PORT },
+    },
+    {
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
+      // SIGTERM instead of Playwright's default SIGKILL, so start-app.mjs stops the server and removes its data directory.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
       timeout: 120_000,
       stdout: "pipe",
       stderr: "pipe",
@@ -106,6 +116,10 @@ export default defineConfig({
         LINEAR_API_KEY: "lin_api_e2e0000000000000000000",
         // Imported OpenAPI tools and api-call reach the local fakes only because this allows loopback.
         HTTP_TOOL_ALLOWED_HOSTS: "127.0.0.1",
+        // The agent talks to the fake OpenAI-compatible model, scripted by e2e/agent.spec.ts.
+        AGENT_MODEL: "openai/gpt-5-mini",
+        AGENT_MODEL_URL: `${fakeModelUrl}/v1`,
+        AGENT_MODEL_API_KEY: "sk-e2e-agent-key-0123456789",
       },
     },
   ],

@@ -205,8 +205,72 @@ export const webhookAttempts = sqliteTable(
 );
 
 export const runTriggers = ["manual", "webhook", "replay"] as const;
+/** Tools also run for an agent's conversation or an MCP client, besides by hand. */
+export const toolRunTriggers = [...runTriggers, "agent", "mcp"] as const;
 
-/** One run of a tool, by hand from the runner. Inputs and outputs never contain credentials. */
+/**
+ * A conversation with the agent. Its messages hold what the model saw and said, never a credential:
+ * tools fetch tokens at run time from the user id.
+ */
+export const agentConversations = sqliteTable(
+  "agent_conversations",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [index("agent_conversations_user_time").on(table.userId, table.updatedAt)],
+);
+
+/** One message of a conversation in the model's message format (user, assistant with tool calls, tool results). */
+export const agentMessages = sqliteTable(
+  "agent_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => agentConversations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["user", "assistant", "tool"] }).notNull(),
+    content: text("content", { mode: "json" }).$type<unknown>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("agent_messages_conversation").on(table.conversationId, table.id)],
+);
+
+/**
+ * Each tool call the model made in a conversation: what it asked for, whether it waits for the
+ * person's approval, and the run that answered it.
+ */
+export const agentToolCalls = sqliteTable(
+  "agent_tool_calls",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => agentConversations.id, { onDelete: "cascade" }),
+    /** The id the model gave the call; its result is sent back under it. */
+    toolCallId: text("tool_call_id").notNull(),
+    toolId: text("tool_id").notNull(),
+    toolName: text("tool_name").notNull(),
+    input: text("input", { mode: "json" }).$type<unknown>().notNull(),
+    writes: integer("writes", { mode: "boolean" }).notNull(),
+    status: text("status", { enum: ["pending_approval", "running", "succeeded", "failed", "denied"] }).notNull(),
+    runId: text("run_id"),
+    output: text("output", { mode: "json" }).$type<unknown>(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("agent_tool_calls_call").on(table.conversationId, table.toolCallId)],
+);
+
+/** One run of a tool: by hand from the runner, for an agent's conversation, or for an MCP client. Inputs and outputs never contain credentials. */
 export const toolRuns = sqliteTable(
   "tool_runs",
   {
@@ -217,7 +281,10 @@ export const toolRuns = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     toolId: text("tool_id").notNull(),
-    trigger: text("trigger", { enum: runTriggers }).notNull().default("manual"),
+    trigger: text("trigger", { enum: toolRunTriggers }).notNull().default("manual"),
+    /** The agent conversation that started the run; kept as history when the conversation is deleted. */
+    conversationId: text("conversation_id"),
+    mcpTokenName: text("mcp_token_name"),
     input: text("input", { mode: "json" }).$type<unknown>().notNull(),
     output: text("output", { mode: "json" }).$type<unknown>(),
     status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
@@ -227,7 +294,7 @@ export const toolRuns = sqliteTable(
     /** Set when retention dropped the input and output. */
     trimmedAt: integer("trimmed_at"),
   },
-  (table) => [index("tool_runs_user_tool_time").on(table.userId, table.toolId, table.startedAt)],
+  (table) => [index("tool_runs_user_tool_time").on(table.userId, table.toolId, table.startedAt), index("tool_runs_conversation").on(table.conversationId)],
 );
 
 /** One run of a workflow, with who started it and why; its steps are in workflow_run_steps. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { isIP } from "node:net";
+import { isIP, isIPv6 } from "node:net";
 import { z } from "zod";
 import { resolveEmbeddedSecrets } from "./embedded-secrets";
 import type { Provider, WebhookScheme } from "./providers/schema";
@@ -33,13 +33,28 @@ const hostList = z
     ),
   );
 
+/**
+ * Where a browser on this machine reaches the server when APP_URL is unset: http://localhost:3000,
+ * following PORT and HOSTNAME (server.ts copies -p and -H into them), so that
+ * `PORT=3999 npm run dev` builds OAuth callback and webhook URLs on port 3999. A server bound to
+ * every interface (0.0.0.0, ::) is reached at localhost.
+ */
+export function defaultAppUrl(port: number, hostname: string | undefined): string {
+  if (!hostname || hostname === "0.0.0.0" || hostname === "::") return `http://localhost:${port}`;
+  return `http://${isIPv6(hostname) ? `[${hostname}]` : hostname}:${port}`;
+}
+
 /** Every variable Patchbay reads, in one place. README's configuration table mirrors this schema. */
-export const envSchema = z.object({
+const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z
     .url({ message: "expected an absolute http(s) URL such as http://localhost:3000" })
-    .default("http://localhost:3000")
-    .transform((value) => value.replace(/\/+$/, "")),
+    .optional()
+    .transform((value) => value?.replace(/\/+$/, "")),
+  /** The port server.ts listens on (`-p` overrides it); APP_URL's default follows it. */
+  PORT: z.coerce.number({ message: "expected a port number such as 3000" }).int().min(1).max(65535).default(3000),
+  /** The interface server.ts binds (`-H` overrides it); APP_URL's default follows it. */
+  HOSTNAME: optionalText,
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: z
     .string()
@@ -90,6 +105,31 @@ export const envSchema = z.object({
   OAUTH_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
   /** Hosts the outbound HTTP client may reach even when they resolve to private or loopback addresses. */
   HTTP_TOOL_ALLOWED_HOSTS: hostList,
+  /** The agent's model as a Mastra model-router id; unset: the agent page says what to set, nothing else changes. */
+  AGENT_MODEL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined)
+    .pipe(z.string().regex(/^[\w.@-]+\/\S+$/, { message: "expected a model-router id provider/model, e.g. openai/gpt-5-mini or ollama/llama3.2" }).optional()),
+  /** Any OpenAI-compatible chat-completions server (a gateway, Ollama, vLLM); unset: the provider's own API. */
+  AGENT_MODEL_URL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().replace(/\/+$/, "") || undefined)
+    .pipe(z.url({ protocol: /^https?$/, message: "expected the server's OpenAI-compatible API root, e.g. http://localhost:11434/v1" }).optional()),
+  AGENT_MODEL_API_KEY: optionalText,
+  /** The largest response body a tool's outbound call reads; a larger one is refused while it streams in. */
+  TOOL_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
+});
+
+export const envSchema = variables.transform((parsed, context) => {
+  if (parsed.APP_URL) return { ...parsed, APP_URL: parsed.APP_URL };
+  const derived = defaultAppUrl(parsed.PORT, parsed.HOSTNAME);
+  if (!URL.canParse(derived)) {
+    context.issues.push({ code: "custom", path: ["HOSTNAME"], input: parsed.HOSTNAME, message: "expected a host name or IP address (or set APP_URL)" });
+    return z.NEVER;
+  }
+  return { ...parsed, APP_URL: derived };
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -10,6 +10,7 @@ const sections: NavItem[] = [
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },
   { href: "/alerts", label: "Alerts" },
+  { href: "/agent", label: "Agent" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

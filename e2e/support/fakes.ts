@@ -4,6 +4,7 @@ import { expect, type APIRequestContext } from "@playwright/test";
 export const fakeGitHubUrl = `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`;
 export const fakeSlackUrl = `http://127.0.0.1:${process.env.E2E_SLACK_PORT}`;
 export const fakePetstoreUrl = `http://127.0.0.1:${process.env.E2E_PETSTORE_PORT}`;
+export const fakeModelUrl = `http://127.0.0.1:${process.env.E2E_OPENAI_PORT}`;
 
 export type FakeGitHubState = {
   tokenRequests: { authorization_code: number; refresh_token: number };

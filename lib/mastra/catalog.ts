@@ -1,9 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { readiness } from "@/lib/connections/credentials";
 import { getProvider } from "@/lib/providers";
 import { findWorkflow, workflowCatalog } from "./index";
 import { builtInTools, findUserTool, toolInputSchema, type CatalogTool } from "./tools";
+import { toolReadiness } from "./tools/readiness";
 
 export type ToolSummary = {
   id: string;
@@ -14,15 +14,6 @@ export type ToolSummary = {
   ready: boolean;
   reason?: string;
 };
-
-/** Ready when its provider is; a tool with `anyOf` when at least one of those providers is. */
-function toolReadiness(userId: string, entry: CatalogTool): { ready: true } | { ready: false; reason: string } {
-  if (entry.providerId) return readiness(userId, entry.providerId);
-  if (!entry.anyOf) return { ready: true };
-  if (entry.anyOf.some((providerId) => readiness(userId, providerId).ready)) return { ready: true };
-  const names = entry.anyOf.map((providerId) => getProvider(providerId)?.name ?? providerId);
-  return { ready: false, reason: `Connect ${names.slice(0, -1).join(", ")} or ${names.at(-1)} first` };
-}
 
 function summarize(userId: string, entry: CatalogTool): ToolSummary {
   const state = toolReadiness(userId, entry);

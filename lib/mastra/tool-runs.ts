@@ -4,10 +4,25 @@ import { and, desc, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { toolRuns } from "@/db/schema";
 import { requestContextFor } from "./context";
+import { forHistory } from "./run-history";
 import { findUserTool, toolInputSchema } from "./tools";
 import { RunInputError } from "./workflow-runs";
 
 export type ToolRunRow = typeof toolRuns.$inferSelect;
+
+/** Why a tool ran: by hand from the runner, for an agent's conversation, or for an MCP client (named by its token). */
+export type ToolRunTrigger = { kind: "manual" } | { kind: "agent"; conversationId: string } | { kind: "mcp"; tokenName: string };
+
+function triggerColumns(trigger: ToolRunTrigger) {
+  switch (trigger.kind) {
+    case "manual":
+      return { trigger: "manual" as const };
+    case "agent":
+      return { trigger: "agent" as const, conversationId: trigger.conversationId };
+    case "mcp":
+      return { trigger: "mcp" as const, mcpTokenName: trigger.tokenName };
+  }
+}
 
 /** A tool answered a failure value (`success: false`, or Mastra's `error: true` for bad input). */
 function isFailure(output: unknown): output is { error: unknown; message?: string } {
@@ -17,16 +32,22 @@ function isFailure(output: unknown): output is { error: unknown; message?: strin
 }
 
 /**
- * Runs a tool by hand for a user: validates the input with the tool's schema (errors come back per
- * field), records the run, executes with the user's request context, and records the outcome.
+ * Runs a tool for a user: validates the input with the tool's schema (errors come back per field),
+ * records the run with its trigger, executes with the user's request context, and records the outcome.
+ * History keeps input and output with credentials redacted and large values cut to a preview.
  */
-export async function runTool(userId: string, toolId: string, rawInput: unknown): Promise<ToolRunRow> {
+export async function runTool(userId: string, toolId: string, rawInput: unknown, trigger: ToolRunTrigger = { kind: "manual" }): Promise<ToolRunRow> {
   const entry = findUserTool(userId, toolId);
   if (!entry) throw new Error(`There is no tool "${toolId}".`);
   const parsed = toolInputSchema(entry).safeParse(rawInput);
   if (!parsed.success) throw new RunInputError(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
   const startedAt = Date.now();
-  const row = db().insert(toolRuns).values({ userId, toolId, input: parsed.data ?? {}, status: "running", startedAt }).returning().get();
+  const secretFields = entry.secretFields ?? [];
+  const row = db()
+    .insert(toolRuns)
+    .values({ userId, toolId, ...triggerColumns(trigger), input: forHistory(parsed.data ?? {}, secretFields), status: "running", startedAt })
+    .returning()
+    .get();
   let output: unknown;
   let error: string | null = null;
   try {
@@ -37,7 +58,7 @@ export async function runTool(userId: string, toolId: string, rawInput: unknown)
   }
   return db()
     .update(toolRuns)
-    .set({ output: output ?? null, status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt })
+    .set({ output: forHistory(output ?? null, secretFields), status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt })
     .where(eq(toolRuns.id, row.id))
     .returning()
     .get();

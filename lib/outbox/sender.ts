@@ -5,6 +5,7 @@ import { alertChannels, alerts, forwardDestinations, webhookDeliveries } from "@
 import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
 import { env } from "@/lib/env";
 import { HttpError, httpRequest } from "@/lib/http/client";
+import { ResponseTooLargeError } from "@/lib/http/limited-body";
 import { BlockedRequestError } from "@/lib/http/ssrf";
 import { log } from "@/lib/log";
 import { postSlackMessage } from "@/lib/mastra/tools/slack/tools";
@@ -13,9 +14,16 @@ import { leaseDueMessages, OUTBOX_LEASE_MS, outboxWake, recordAttempt, type Outb
 import { standardWebhookHeaders, unsealSigningSecret } from "./signing";
 
 const SEND_TIMEOUT_MS = 15_000;
+/** Only the receiver's status matters; a longer answer is not read (the status still counts). */
+const RECEIVER_ANSWER_MAX_BYTES = 64 * 1024;
 const USER_AGENT = "Patchbay-Outbox/1";
 
 class PermanentSendError extends Error {}
+
+function receiverOutcome(status: number): SendOutcome {
+  if (status >= 200 && status < 300) return { ok: true, statusCode: status };
+  return { ok: false, statusCode: status, error: `the receiver answered ${status}` };
+}
 
 /** One signed POST; a 2xx is success, anything else is retried on the schedule. */
 async function postSigned(url: string, secret: string, messageId: string, payload: string, contentType: string, extraHeaders: Record<string, string> = {}): Promise<SendOutcome> {
@@ -28,10 +36,11 @@ async function postSigned(url: string, secret: string, messageId: string, payloa
       guard: true,
       retry: false,
       timeoutMs: SEND_TIMEOUT_MS,
+      maxResponseBytes: RECEIVER_ANSWER_MAX_BYTES,
     });
-    if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status };
-    return { ok: false, statusCode: response.status, error: `the receiver answered ${response.status}` };
+    return receiverOutcome(response.status);
   } catch (error) {
+    if (error instanceof ResponseTooLargeError) return receiverOutcome(error.status);
     if (error instanceof BlockedRequestError) return { ok: false, error: error.message, permanent: true };
     if (error instanceof HttpError) return { ok: false, statusCode: error.status, error: error.message };
     throw error;

@@ -6,12 +6,12 @@ export type Received = { id: string; body: string; headers: Record<string, strin
 /**
  * A team's own service receiving Standard Webhooks POSTs: it verifies each with the
  * `standardwebhooks` library under the secret it was given, records what it got, and answers
- * `status` (settable while running, e.g. 500 to exercise retries).
+ * `status` (settable while running, e.g. 500 to exercise retries), with `answerBytes` bytes of body.
  */
-export type Receiver = { url: string; received: Received[]; status: number; secret: string | undefined; close: () => Promise<void> };
+export type Receiver = { url: string; received: Received[]; status: number; answerBytes: number; secret: string | undefined; close: () => Promise<void> };
 
 export async function startReceiver(): Promise<Receiver> {
-  const state: Receiver = { url: "", received: [], status: 204, secret: undefined, close: async () => {} };
+  const state: Receiver = { url: "", received: [], status: 204, answerBytes: 0, secret: undefined, close: async () => {} };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -28,7 +28,7 @@ export async function startReceiver(): Promise<Receiver> {
         verified = false;
       }
       state.received.push({ id: headers["webhook-id"] ?? "", body, headers, verified });
-      response.writeHead(verified ? state.status : 401).end();
+      response.writeHead(verified ? state.status : 401).end(state.answerBytes ? Buffer.alloc(state.answerBytes, "a") : undefined);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -41,6 +41,7 @@ afterAll(async () => {
 beforeEach(() => {
   receiver.received.length = 0;
   receiver.status = 204;
+  receiver.answerBytes = 0;
   slack.messages.length = 0;
 });
 
@@ -98,6 +99,18 @@ describe("forwarding", () => {
     expect(forward).toMatchObject({ status: "delivered", url: `${receiver.url}/hooks`, lastStatusCode: 204 });
     expect(forward!.attempts).toHaveLength(1);
     expect(receiver.received.find((message) => message.id === forward!.id)).toBeDefined();
+  });
+
+  it("counts a receiver's 2xx by its status without reading a long answer", async () => {
+    const user = await createUser("fwd-long-answer");
+    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { secret } = createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
+    receiver.secret = secret;
+    receiver.status = 200;
+    receiver.answerBytes = 2 * 1024 * 1024;
+    const id = deliver(user.id, endpoint.id);
+    await drain();
+    expect(forwardsOfDelivery(user.id, id)[0]).toMatchObject({ status: "delivered", lastStatusCode: 200 });
   });
 
   it("retries a failing receiver on the schedule with the same webhook-id, then fails once with one alert", async () => {

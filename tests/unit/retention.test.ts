@@ -101,7 +101,7 @@ describe("retention", () => {
   });
 
   it("runs while intake is under load, and every accepted delivery is stored", async () => {
-    for (let index = 0; index < 3000; index++) oldDelivery(60);
+    for (let index = 0; index < 2000; index++) oldDelivery(60);
     process.env.GITHUB_WEBHOOK_SECRET = "retention-secret";
     resetEnvCache();
     const { endpoint, secret } = createEndpoint(userId, { providerId: "github", description: "", events: [] });
@@ -117,16 +117,16 @@ describe("retention", () => {
       ids.push(delivery);
     };
     const intake = (async () => {
-      for (let round = 0; round < 40; round++) await Promise.all(Array.from({ length: 10 }, send));
+      for (let round = 0; round < 30; round++) await Promise.all(Array.from({ length: 10 }, send));
     })();
     const [result] = await Promise.all([applyRetention({ webhookDays: 30, runDays: 0, batchRows: 200, pauseMs: 1 }), intake]);
-    expect(result.deliveries).toBeGreaterThanOrEqual(3000);
-    expect(ids).toHaveLength(400);
+    expect(result.deliveries).toBeGreaterThanOrEqual(2000);
+    expect(ids).toHaveLength(300);
     const stored = db()
       .select({ count: sql<number>`count(*)` })
       .from(webhookDeliveries)
       .where(sql`${webhookDeliveries.endpointId} = ${endpoint.id} and ${webhookDeliveries.trimmedAt} is null`)
       .get()!.count;
-    expect(stored).toBe(400);
-  });
+    expect(stored).toBe(300);
+  }, 120_000);
 });

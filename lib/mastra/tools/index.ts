@@ -8,26 +8,37 @@ import { getWeather } from "./openweather/get-weather";
 import { findImportedTool } from "./openapi/imported-tool";
 import { multiServiceSearch } from "./search/multi-service-search";
 import { slackCreateChannel, slackPostMessage } from "./slack/tools";
+import type { ToolAccess } from "./access";
+
+export type { ToolAccess } from "./access";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tools have different input and output types
 export type AnyTool = Tool<any, any, any, any, any, any>;
 
 /**
  * A tool in the catalog: the provider whose connection it needs (none for api-call), or for a tool
- * that degrades gracefully the providers of which any one will do, and for imported OpenAPI
- * operations the JSON Schema their form is built from.
+ * that degrades gracefully the providers of which any one will do, whether it writes, and for
+ * imported OpenAPI operations the JSON Schema their form is built from. `secretFields` are dotted
+ * input paths that carry secrets: run history stores them redacted (besides any field named like a credential).
  */
-export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; formSchema?: object };
+export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; access: ToolAccess; formSchema?: object; secretFields?: string[] };
 
-/** The one list of built-in tools: the runner, the catalog and workflows all read it. */
+const githubAccess: Record<keyof typeof githubTools, ToolAccess> = {
+  "github-create-issue": "write",
+  "github-list-user-repos": "read",
+  "github-get-repo": "read",
+  "github-list-issues": "read",
+};
+
+/** The one list of built-in tools: the runner, the catalog, workflows, the agent and MCP all read it. */
 export const builtInTools: CatalogTool[] = [
-  ...Object.values(githubTools).map((tool) => ({ tool: tool as AnyTool, providerId: "github", group: "GitHub" })),
-  { tool: getWeather as AnyTool, providerId: "openweather", group: "OpenWeather" },
-  { tool: slackPostMessage as AnyTool, providerId: "slack", group: "Slack" },
-  { tool: slackCreateChannel as AnyTool, providerId: "slack", group: "Slack" },
-  { tool: linearCreateProject as AnyTool, providerId: "linear", group: "Linear" },
-  { tool: multiServiceSearch as AnyTool, anyOf: ["github", "linear", "notion"], group: "Search" },
-  { tool: apiCall as AnyTool, group: "HTTP" },
+  ...Object.values(githubTools).map((tool) => ({ tool: tool as AnyTool, providerId: "github", group: "GitHub", access: githubAccess[tool.id] })),
+  { tool: getWeather as AnyTool, providerId: "openweather", group: "OpenWeather", access: "read" },
+  { tool: slackPostMessage as AnyTool, providerId: "slack", group: "Slack", access: "write" },
+  { tool: slackCreateChannel as AnyTool, providerId: "slack", group: "Slack", access: "write" },
+  { tool: linearCreateProject as AnyTool, providerId: "linear", group: "Linear", access: "write" },
+  { tool: multiServiceSearch as AnyTool, anyOf: ["github", "linear", "notion"], group: "Search", access: "read" },
+  { tool: apiCall as AnyTool, group: "HTTP", access: { methodField: "method" } },
 ];
 
 export function findTool(id: string): CatalogTool | undefined {

@@ -1,0 +1,99 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { signIn } from "./support/accounts";
+import { fakeGitHubState, fakeModelUrl } from "./support/fakes";
+import { ensureGitHubConnected } from "./support/github";
+
+test.describe.configure({ mode: "serial" });
+
+type Issue = { title: string; number: number };
+
+/** The fake model's next answers, in the chat-completions wire format (see e2e/fakes/openai.ts). */
+async function scriptModel(request: APIRequestContext, steps: unknown[]): Promise<void> {
+  const response = await request.post(`${fakeModelUrl}/_fake/script`, { data: steps });
+  expect(response.ok()).toBe(true);
+}
+
+async function issuesTitled(request: APIRequestContext, title: string): Promise<Issue[]> {
+  const state = (await fakeGitHubState(request)) as unknown as { createdIssues: Issue[] };
+  return state.createdIssues.filter((issue) => issue.title === title);
+}
+
+async function ask(page: Page, message: string): Promise<void> {
+  await page.getByLabel("Message").fill(message);
+  await page.getByRole("button", { name: "Send" }).click();
+}
+
+const createIssue = (title: string) => ({ toolCalls: [{ name: "github-create-issue", arguments: { owner: "octocat", repo: "hello-world", title } }] });
+
+test.beforeEach(async ({ page, request }) => {
+  await request.post(`${fakeModelUrl}/_fake/reset`);
+  await signIn(page);
+  await ensureGitHubConnected(page);
+  await page.goto("/agent");
+});
+
+test("a read tool runs without asking and the reply streams in", async ({ page, request }) => {
+  await scriptModel(request, [
+    { toolCalls: [{ name: "github-list-issues", arguments: { owner: "octocat", repo: "hello-world" } }] },
+    { text: "I looked at octocat/hello-world for you." },
+  ]);
+  await ask(page, "Which issues are open on octocat/hello-world?");
+  const card = page.getByTestId("tool-call");
+  await expect(card).toHaveAttribute("data-status", "succeeded");
+  await expect(card).toContainText("github-list-issues");
+  await expect(card.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await expect(page.getByTestId("assistant-message")).toHaveText("I looked at octocat/hello-world for you.");
+});
+
+test("a write waits for Approve, runs once, and the reply quotes the new issue's number", async ({ page, request }) => {
+  const title = `Filed by the agent ${Date.now()}`;
+  await scriptModel(request, [createIssue(title), { text: "Created issue #{{result.issue.number}}." }]);
+  await ask(page, `Open an issue on octocat/hello-world titled "${title}"`);
+  const card = page.getByTestId("tool-call");
+  await expect(card).toHaveAttribute("data-status", "pending_approval");
+  await expect(card.getByTestId("tool-call-input")).toContainText(title);
+  await expect(page.getByLabel("Message")).toBeDisabled();
+  expect(await issuesTitled(request, title)).toHaveLength(0);
+
+  await card.getByRole("button", { name: "Approve" }).click();
+  await expect(card).toHaveAttribute("data-status", "succeeded");
+  const created = await issuesTitled(request, title);
+  expect(created).toHaveLength(1);
+  await expect(page.getByTestId("assistant-message")).toHaveText(`Created issue #${created[0]!.number}.`);
+
+  await card.getByRole("link", { name: "Open this run" }).click();
+  await expect(page.getByRole("heading", { name: "Run of github-create-issue" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Started by the agent in a conversation" })).toBeVisible();
+  await page.getByRole("link", { name: "Started by the agent in a conversation" }).click();
+  await expect(page.getByTestId("tool-call")).toHaveAttribute("data-status", "succeeded");
+  await expect(page.getByTestId("assistant-message")).toHaveText(`Created issue #${created[0]!.number}.`);
+});
+
+test("Deny sends nothing to GitHub and the agent is told so", async ({ page, request }) => {
+  const title = `Never filed ${Date.now()}`;
+  await scriptModel(request, [createIssue(title), { text: "Understood: nothing was created." }]);
+  await ask(page, `Open an issue titled "${title}"`);
+  const card = page.getByTestId("tool-call");
+  await expect(card).toHaveAttribute("data-status", "pending_approval");
+  await card.getByRole("button", { name: "Deny" }).click();
+  await expect(card).toHaveAttribute("data-status", "denied");
+  await expect(page.getByTestId("assistant-message")).toHaveText("Understood: nothing was created.");
+  expect(await issuesTitled(request, title)).toHaveLength(0);
+  const state = (await (await request.get(`${fakeModelUrl}/_fake/state`)).json()) as { requests: { body: string }[] };
+  expect(state.requests.at(-1)!.body).toContain("denied");
+});
+
+test("a provider 401 is shown plainly and the conversation goes on", async ({ page, request }) => {
+  await scriptModel(request, [
+    { status: 401, error: { message: "Incorrect API key provided: sk-e2e-***789.", type: "invalid_request_error", code: "invalid_api_key" } },
+    { text: "Back again." },
+  ]);
+  await ask(page, "Hello there");
+  await expect(page.getByRole("log").getByRole("alert")).toContainText("The model provider refused the API key (401 invalid_api_key)");
+  await expect(page.getByLabel("Message")).toBeEnabled();
+  await ask(page, "Are you there now?");
+  await expect(page.getByTestId("assistant-message")).toHaveText("Back again.");
+  await page.reload();
+  await expect(page.getByTestId("user-message")).toHaveText(["Hello there", "Are you there now?"]);
+  await expect(page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: "Hello there" })).toBeVisible();
+});

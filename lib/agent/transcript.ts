@@ -1,0 +1,22 @@
+import "server-only";
+import { listToolCalls, loadMessages } from "./conversations";
+import { toView, type ToolCallView } from "./turn";
+
+/** What the chat shows: the person's words, the agent's words, each tool call as a card, and errors. */
+export type ChatItem = { kind: "user"; text: string } | { kind: "assistant"; text: string } | { kind: "tool"; call: ToolCallView } | { kind: "error"; message: string };
+
+/** A stored conversation as the chat shows it when reopened. */
+export function transcript(conversationId: string): ChatItem[] {
+  const calls = new Map(listToolCalls(conversationId).map((row) => [row.toolCallId, toView(row)]));
+  const items: ChatItem[] = [];
+  for (const message of loadMessages(conversationId)) {
+    if (message.role === "user") items.push({ kind: "user", text: message.content });
+    if (message.role !== "assistant") continue;
+    for (const part of message.content) {
+      const call = part.type === "tool-call" ? calls.get(part.toolCallId) : undefined;
+      if (part.type === "text" && part.text) items.push({ kind: "assistant", text: part.text });
+      else if (call) items.push({ kind: "tool", call });
+    }
+  }
+  return items;
+}

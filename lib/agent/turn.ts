@@ -1,0 +1,260 @@
+import "server-only";
+import { Agent } from "@mastra/core/agent";
+import { noopLogger } from "@mastra/core/logger";
+import { createTool } from "@mastra/core/tools";
+import { log } from "@/lib/log";
+import { requestContextFor } from "@/lib/mastra/context";
+import { listReadyTools, type ExposedTool } from "@/lib/tools/exposure";
+import {
+  appendMessage,
+  claimPendingCall,
+  findToolCall,
+  loadMessages,
+  pendingApprovals,
+  recordToolCall,
+  updateToolCall,
+  type ConversationMessage,
+  type TextPart,
+  type ToolCallPart,
+  type ToolCallRow,
+  type ToolResultPart,
+} from "./conversations";
+import { agentModel, describeProviderError } from "./model";
+
+/** A tool call as the chat shows it: never more than the model saw (its input and output). */
+export type ToolCallView = Pick<ToolCallRow, "toolCallId" | "toolId" | "toolName" | "input" | "writes" | "status" | "output" | "runId">;
+
+/** What the browser receives while a turn runs, one JSON object per line. */
+export type AgentEvent = { type: "text"; text: string } | { type: "tool"; call: ToolCallView } | { type: "error"; message: string } | { type: "done" };
+
+const MAX_STEPS = 8;
+
+const INSTRUCTIONS = [
+  "You are Patchbay's assistant. You act for the signed-in person, with the tools you are given, on the services they connected.",
+  "Use a tool when the person asks for something a tool can do, and say plainly when no tool fits.",
+  "Tools that change something (creating, posting, writing) wait for the person's approval before they run.",
+  "When the person refuses a call, do not try it again another way unless they ask.",
+  "Quote numbers, names and links from tool results exactly.",
+].join(" ");
+
+export function toView(row: ToolCallRow): ToolCallView {
+  return { toolCallId: row.toolCallId, toolId: row.toolId, toolName: row.toolName, input: row.input, writes: row.writes, status: row.status, output: row.output, runId: row.runId };
+}
+
+function resultPart(toolCallId: string, toolName: string, value: unknown): ToolResultPart {
+  return { type: "tool-result", toolCallId, toolName, output: { type: "json", value: value ?? null } };
+}
+
+/** Runs one call as the person, recorded in run history under this conversation; the output is what the model sees. */
+async function runCall(tool: ExposedTool, input: unknown, userId: string, conversationId: string, toolCallId: string): Promise<ToolCallRow> {
+  recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName: tool.name, input, writes: tool.writesWith(input), status: "running" });
+  try {
+    const run = await tool.run(input, { userId, trigger: { kind: "agent", conversationId } });
+    const output = run.output ?? { success: false, error: run.error };
+    return updateToolCall(conversationId, toolCallId, { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output })!;
+  } catch (error) {
+    return updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: (error as Error).message } })!;
+  }
+}
+
+/** The person's ready tools as Mastra tools under their function-safe names; execution goes through tool exposure. */
+function mastraTools(tools: ExposedTool[], userId: string, conversationId: string) {
+  return Object.fromEntries(
+    tools.map((tool) => [
+      tool.name,
+      createTool({
+        id: tool.name,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        execute: async (input, context) => {
+          const toolCallId = context?.agent?.toolCallId ?? crypto.randomUUID();
+          return (await runCall(tool, input, userId, conversationId, toolCallId)).output;
+        },
+      }),
+    ]),
+  );
+}
+
+/** Collects what the model says in a step (text, tool calls) and the tool results, and stores them in order. */
+class StepRecorder {
+  private parts: (TextPart | ToolCallPart)[] = [];
+  private results: ToolResultPart[] = [];
+
+  constructor(private readonly conversationId: string) {}
+
+  text(delta: string): void {
+    const last = this.parts.at(-1);
+    if (last?.type === "text") last.text += delta;
+    else this.parts.push({ type: "text", text: delta });
+  }
+
+  toolCall(part: ToolCallPart): void {
+    this.parts.push(part);
+  }
+
+  toolResult(part: ToolResultPart): void {
+    this.results.push(part);
+  }
+
+  flush(): void {
+    if (this.parts.length) appendMessage(this.conversationId, { role: "assistant", content: this.parts });
+    if (this.results.length) appendMessage(this.conversationId, { role: "tool", content: this.results });
+    this.parts = [];
+    this.results = [];
+  }
+}
+
+/** Tool calls the model made that have no result yet, in order. */
+function openCalls(messages: ConversationMessage[]): ToolCallPart[] {
+  const answered = new Set(messages.flatMap((message) => (message.role === "tool" ? message.content.map((part) => part.toolCallId) : [])));
+  return messages.flatMap((message) => (message.role === "assistant" ? message.content.filter((part): part is ToolCallPart => part.type === "tool-call" && !answered.has(part.toolCallId)) : []));
+}
+
+/**
+ * Answers every open call before the model is asked again: a read runs now, a write waits for the
+ * person (pending_approval), a call already decided or finished gets its stored result. Yields
+ * each call's state; afterwards the caller continues only when nothing waits for approval.
+ */
+async function* settleOpenCalls(userId: string, conversationId: string, tools: ExposedTool[]): AsyncGenerator<AgentEvent> {
+  for (const part of openCalls(loadMessages(conversationId))) {
+    const row = findToolCall(conversationId, part.toolCallId);
+    if (row?.status === "pending_approval") continue;
+    if (row && row.status !== "running") {
+      appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, row.output)] });
+      continue;
+    }
+    const tool = tools.find((candidate) => candidate.name === part.toolName);
+    if (!tool || row?.status === "running") {
+      const error = tool ? "This call was interrupted before it finished; check the service before trying again." : `No tool named ${part.toolName} is ready for this person.`;
+      appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, { success: false, error })] });
+      if (row) yield { type: "tool", call: toView(updateToolCall(conversationId, part.toolCallId, { status: "failed", output: { success: false, error } })!) };
+      continue;
+    }
+    if (tool.writesWith(part.input)) {
+      const pending = recordToolCall({ conversationId, toolCallId: part.toolCallId, toolId: tool.id, toolName: tool.name, input: part.input, writes: true, status: "pending_approval" });
+      yield { type: "tool", call: toView(pending) };
+      continue;
+    }
+    const done = await runCall(tool, part.input, userId, conversationId, part.toolCallId);
+    appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, done.output)] });
+    yield { type: "tool", call: toView(done) };
+  }
+}
+
+/** One agent run over the stored conversation: text streams as it comes, reads run, a write stops the run until decided. */
+async function* streamModel(userId: string, conversationId: string, tools: ExposedTool[]): AsyncGenerator<AgentEvent> {
+  const setting = agentModel();
+  if (!setting.configured) {
+    yield { type: "error", message: "The agent has no model: set AGENT_MODEL (and AGENT_MODEL_API_KEY, and AGENT_MODEL_URL for an OpenAI-compatible server)." };
+    return;
+  }
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const agent = new Agent({
+    id: "patchbay-agent",
+    name: "Patchbay agent",
+    instructions: INSTRUCTIONS,
+    model: setting.model,
+    tools: mastraTools(tools, userId, conversationId),
+    maxRetries: 1,
+  });
+  // Mastra's logger would print provider errors with the whole request; Patchbay logs one line instead.
+  agent.__setLogger(noopLogger);
+  const recorder = new StepRecorder(conversationId);
+  try {
+    const output = await agent.stream(loadMessages(conversationId) as Parameters<typeof agent.stream>[0], {
+      requestContext: requestContextFor(userId),
+      maxSteps: MAX_STEPS,
+      // A name outside the set is refused by Mastra as an unknown tool; there is nothing to approve.
+      requireToolApproval: ({ toolName, args }) => byName.get(toolName)?.writesWith(args) ?? false,
+    });
+    for await (const chunk of output.fullStream) {
+      switch (chunk.type) {
+        case "text-delta":
+          recorder.text(chunk.payload.text);
+          yield { type: "text", text: chunk.payload.text };
+          break;
+        case "tool-call": {
+          const { toolCallId, toolName, args } = chunk.payload;
+          recorder.toolCall({ type: "tool-call", toolCallId, toolName, input: args ?? {} });
+          const tool = byName.get(toolName);
+          // Recorded when it runs or waits for approval; a call Mastra never got to is settled before the next model call.
+          if (tool) yield { type: "tool", call: { toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: tool.writesWith(args), status: "running", output: null, runId: null } };
+          break;
+        }
+        case "tool-call-approval": {
+          const { toolCallId, toolName, args } = chunk.payload;
+          const tool = byName.get(toolName);
+          if (tool) yield { type: "tool", call: toView(recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: true, status: "pending_approval" })) };
+          break;
+        }
+        case "tool-result": {
+          const { toolCallId, toolName, result } = chunk.payload;
+          recorder.toolResult(resultPart(toolCallId, toolName, result));
+          const row = findToolCall(conversationId, toolCallId);
+          if (row) yield { type: "tool", call: toView(row) };
+          break;
+        }
+        case "tool-error": {
+          const { toolCallId, toolName, error } = chunk.payload;
+          recorder.toolResult(resultPart(toolCallId, toolName, { success: false, error: (error as Error)?.message ?? String(error) }));
+          break;
+        }
+        case "step-finish":
+          recorder.flush();
+          break;
+        case "error":
+          log.warn("agent model call failed", { conversationId, status: (chunk.payload.error as { statusCode?: number })?.statusCode });
+          yield { type: "error", message: describeProviderError(chunk.payload.error) };
+          break;
+      }
+    }
+  } catch (error) {
+    log.warn("agent run failed", { conversationId, status: (error as { statusCode?: number })?.statusCode });
+    yield { type: "error", message: describeProviderError(error) };
+  } finally {
+    recorder.flush();
+  }
+}
+
+/** Settles open calls, then asks the model again unless something waits for the person's approval. */
+async function* proceed(userId: string, conversationId: string): AsyncGenerator<AgentEvent> {
+  const tools = await listReadyTools(userId);
+  yield* settleOpenCalls(userId, conversationId, tools);
+  if (pendingApprovals(conversationId).length === 0) yield* streamModel(userId, conversationId, tools);
+  yield { type: "done" };
+}
+
+/** The person's message: stored, then answered. The caller checks that nothing waits for approval first. */
+export async function* sendMessage(userId: string, conversationId: string, text: string): AsyncGenerator<AgentEvent> {
+  appendMessage(conversationId, { role: "user", content: text });
+  yield* proceed(userId, conversationId);
+}
+
+/** A refusal the model reads as the tool's result. */
+export const REFUSAL = { success: false, refused: true, error: "The person denied this action, so nothing was done." };
+
+/**
+ * The person's Approve or Deny on a held call. Approve runs it exactly once (the pending row is
+ * claimed first, so a second click finds nothing to claim); Deny answers the model with a refusal.
+ * Then the model continues.
+ */
+export async function* decide(userId: string, conversationId: string, toolCallId: string, approved: boolean): AsyncGenerator<AgentEvent> {
+  const claimed = claimPendingCall(conversationId, toolCallId, approved ? "running" : "denied");
+  if (!claimed) {
+    yield { type: "error", message: "This action is not waiting for a decision (it was already approved or denied)." };
+    yield { type: "done" };
+    return;
+  }
+  let settled: ToolCallRow;
+  if (!approved) {
+    settled = updateToolCall(conversationId, toolCallId, { output: REFUSAL })!;
+  } else {
+    const tool = (await listReadyTools(userId)).find((candidate) => candidate.id === claimed.toolId);
+    settled = tool
+      ? await runCall(tool, claimed.input, userId, conversationId, toolCallId)
+      : updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: `${claimed.toolId} is no longer ready: reconnect its service first.` } })!;
+  }
+  appendMessage(conversationId, { role: "tool", content: [resultPart(toolCallId, claimed.toolName, settled.output)] });
+  yield { type: "tool", call: toView(settled) };
+  yield* proceed(userId, conversationId);
+}

@@ -1,0 +1,24 @@
+/**
+ * Whether running a tool changes something at the service: an agent asks the person before a write.
+ * `{ methodField }` is for tools whose input names the HTTP method: GET and HEAD read, others write.
+ */
+export type ToolAccess = "read" | "write" | { methodField: string };
+
+const READ_METHODS = new Set(["GET", "HEAD"]);
+
+/** Whether this call writes; a tool whose method comes with the input reads only for GET and HEAD (its default is GET). */
+export function writesWith(access: ToolAccess, input: unknown): boolean {
+  if (typeof access === "string") return access === "write";
+  const method = (input as Record<string, unknown> | undefined)?.[access.methodField] ?? "GET";
+  return typeof method !== "string" || !READ_METHODS.has(method.toUpperCase());
+}
+
+/** Whether some call of this tool may write. */
+export function mayWrite(access: ToolAccess): boolean {
+  return access !== "read";
+}
+
+/** An HTTP operation with a fixed method: GET and HEAD read, everything else writes. */
+export function accessOfMethod(method: string): ToolAccess {
+  return READ_METHODS.has(method.toUpperCase()) ? "read" : "write";
+}
