@@ -125,13 +125,13 @@ describe("the dispatcher", () => {
   });
 
   it("lets a person retry a retrying delivery now, or cancel its retries so it ends as failed", async () => {
-    const clock = Date.now();
+    const first = deliver();
+    const second = deliver();
+    const clock = Date.now(); // after both arrived, so both are due
     const now = () => clock;
     const failing = async () => {
       throw new Error("downstream said 503");
     };
-    const first = deliver();
-    const second = deliver();
     await processDueDeliveries({ handle: failing, now });
     expect(delivery(first)).toMatchObject({ status: "retrying", attempts: 1 });
 
