@@ -9,6 +9,7 @@ const sections: NavItem[] = [
   { href: "/webhooks", label: "Webhooks" },
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },
+  { href: "/runs", label: "Runs" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

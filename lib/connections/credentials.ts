@@ -3,6 +3,7 @@ import { getProvider } from "@/lib/providers";
 import { resolveApiKey } from "./api-keys";
 import { ConnectionError } from "./errors";
 import type { Credential } from "./provider-request";
+import { noteConnectionUsed } from "./run-scope";
 import { findConnectionFor } from "./store";
 import { getAccessToken } from "./tokens";
 
@@ -22,7 +23,9 @@ export async function credentialFor(userId: string, providerId: string): Promise
   }
   const key = resolveApiKey(userId, providerId);
   const connection = findConnectionFor(userId, providerId, "api_key");
-  return { credential: { apiKey: key.apiKey }, connectionId: key.source === "user" && connection ? connection.id : "environment" };
+  const connectionId = key.source === "user" && connection ? connection.id : "environment";
+  noteConnectionUsed(providerId, connectionId);
+  return { credential: { apiKey: key.apiKey }, connectionId };
 }
 
 /** Whether a tool for this provider can run for this user now, and if not, what to do. */

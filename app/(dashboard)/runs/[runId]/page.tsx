@@ -6,8 +6,10 @@ import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Badge } from "@/app/_components/provider-logo";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { getToolRun } from "@/lib/mastra/tool-runs";
 import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { formatTime } from "../../webhooks/status";
+import { ToolRunView } from "./tool-run";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -16,6 +18,8 @@ const stepTone = { pending: "gray", running: "amber", success: "green", failed: 
 export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
   const user = await requireUser();
   const { runId } = await params;
+  const toolRun = getToolRun(user.id, runId);
+  if (toolRun) return <ToolRunView run={toolRun} />;
   const found = getWorkflowRun(user.id, runId);
   if (!found) notFound();
   const { run, steps } = found;
