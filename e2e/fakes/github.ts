@@ -73,6 +73,8 @@ export class FakeGitHub {
   /** Files changed by each seeded pull request, keyed by "owner/repo#number". */
   readonly pullRequestFiles = new Map<string, string[]>([["octocat/hello-world#7", ["docs/guide.md", "src/index.ts", ".github/workflows/ci.yml", "tests/index.test.ts"]]]);
   private nextRepoId = 2_000_000;
+  /** One-shot answers for a route ("POST /user/repos"), for the odd replies a real GitHub sometimes gives. */
+  readonly cannedAnswers = new Map<string, { status: number; body: string }>();
   private nextHookId = 400_000_000;
   server: Server | undefined;
   url = "";
@@ -132,6 +134,13 @@ export class FakeGitHub {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", this.url);
     const route = `${request.method} ${url.pathname}`;
+    const canned = this.cannedAnswers.get(route);
+    if (canned) {
+      this.cannedAnswers.delete(route);
+      await readBody(request);
+      response.writeHead(canned.status, { "content-type": "application/json; charset=utf-8" }).end(canned.body);
+      return;
+    }
 
     if (route === "GET /login/oauth/authorize") return this.consentPage(url, response);
     if (route === "POST /login/oauth/authorize") return this.decide(await readForm(request), response);
@@ -176,6 +185,11 @@ export class FakeGitHub {
       const body = JSON.parse((await readBody(request)) || "{}") as { expiringTokens?: boolean; accessTokenTtlSeconds?: number };
       if (body.expiringTokens !== undefined) this.expiringTokens = body.expiringTokens;
       if (body.accessTokenTtlSeconds !== undefined) this.accessTokenTtlSeconds = body.accessTokenTtlSeconds;
+      return send(response, 200, { ok: true });
+    }
+    if (route === "POST /_fake/answer-once") {
+      const body = JSON.parse((await readBody(request)) || "{}") as { route: string; status: number; body?: string };
+      this.cannedAnswers.set(body.route, { status: body.status, body: body.body ?? "" });
       return send(response, 200, { ok: true });
     }
     if (route === "POST /_fake/expire-tokens") {

@@ -39,7 +39,7 @@ export function readiness(userId: string, providerId: string): { ready: true } |
       resolveApiKey(userId, providerId);
       return { ready: true };
     } catch {
-      return { ready: false, reason: provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add a ${provider.name} API key first` };
+      return { ready: false, reason: provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add your ${provider.name} API key first` };
     }
   }
   return { ready: false, reason: `Connect ${provider.name} first` };

@@ -67,6 +67,14 @@ export function toolFormSchema(userId: string, toolId: string): object | undefin
   return entry && (entry.formSchema ?? z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" }));
 }
 
+/** The services a workflow acts on that this user has not connected (or must reconnect), with what to do. */
+export function workflowMissingServices(userId: string, workflowId: string): { providerId: string; reason: string }[] {
+  return (findWorkflow(workflowId)?.providers ?? []).flatMap((providerId) => {
+    const state = readiness(userId, providerId);
+    return state.ready ? [] : [{ providerId, reason: state.reason }];
+  });
+}
+
 export function workflowFormSchema(workflowId: string): object | undefined {
   const entry = findWorkflow(workflowId);
   return entry && z.toJSONSchema(entry.inputSchema, { io: "input", unrepresentable: "any" });
