@@ -9,6 +9,7 @@ import { requireUser } from "@/lib/auth/session";
 import { getToolRun } from "@/lib/mastra/tool-runs";
 import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { formatTime } from "../../webhooks/status";
+import { RerunButton } from "./rerun-button";
 import { ToolRunView } from "./tool-run";
 
 export const metadata: Metadata = { title: "Run" };
@@ -23,6 +24,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   const found = getWorkflowRun(user.id, runId);
   if (!found) notFound();
   const { run, steps } = found;
+  const failedStep = run.status === "failed" ? steps.find((step) => step.status === "failed") : undefined;
   return (
     <>
       <BackLink href={`/workflows/${run.workflowId}`}>{run.workflowId}</BackLink>
@@ -40,9 +42,24 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
           </Link>
         )}
       </div>
+      {run.resumedFromRunId && (
+        <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
+          Continues{" "}
+          <Link href={`/runs/${run.resumedFromRunId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+            an earlier failed run
+          </Link>{" "}
+          from its failed step; the steps before it reuse that run&apos;s outputs.
+        </p>
+      )}
       {run.error && (
-        <div className="mb-4">
+        <div className="mb-4 space-y-3">
           <Alert>{run.error}</Alert>
+          {failedStep && (
+            <div className="flex flex-wrap items-center gap-3 text-sm">
+              <RerunButton runId={run.id} stepId={failedStep.stepId} />
+              <span className="text-zinc-600 dark:text-zinc-400">Fix the cause first (connect the service, free the name); the steps that succeeded are not run again.</span>
+            </div>
+          )}
         </div>
       )}
       <ol className="space-y-3" aria-label="Steps">
