@@ -10,6 +10,7 @@ const sections: NavItem[] = [
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },
   { href: "/runs", label: "Runs" },
+  { href: "/account", label: "Account" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
