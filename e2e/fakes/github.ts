@@ -35,6 +35,10 @@ const user = {
   email: null,
 };
 
+/** A second account a person can authorize on the consent page, to test choosing between accounts. */
+const secondUser = { ...user, login: "hubot", id: 480938, node_id: "MDQ6VXNlcjQ4MDkzOA==", avatar_url: "http://127.0.0.1:1/avatar-that-fails.png", name: "Hubot" };
+const accountFor = (login: string) => (login === secondUser.login ? secondUser : user);
+
 function repository(id: number, name: string, isPrivate: boolean, owner = "octocat") {
   return {
     id,
@@ -153,7 +157,7 @@ export class FakeGitHub {
       response.setHeader("x-ratelimit-limit", "5000");
       response.setHeader("x-ratelimit-remaining", "4999");
       response.setHeader("x-ratelimit-reset", String(Math.floor(Date.now() / 1000) + 3600));
-      if (route === "GET /user") return send(response, 200, user);
+      if (route === "GET /user") return send(response, 200, accountFor(token.login));
       const visibility = url.searchParams.get("visibility") ?? "all";
       return send(response, 200, this.repos.filter((repo) => visibility === "all" || repo.visibility === visibility));
     }
@@ -394,6 +398,7 @@ export class FakeGitHub {
 <ul>${scopes.map((scope) => `<li>${escape(scope)}</li>`).join("")}</ul>
 <form method="post" action="/login/oauth/authorize">${hidden}
 <button type="submit" name="decision" value="approve">Authorize ${user.login}</button>
+<button type="submit" name="decision" value="approve-${secondUser.login}">Authorize ${secondUser.login} (a second account)</button>
 <button type="submit" name="decision" value="deny">Cancel</button>
 </form></body></html>`);
   }
@@ -403,7 +408,8 @@ export class FakeGitHub {
     if (form.get("client_id") !== this.clientId || !redirectUri) return send(response, 400, { message: "bad request" });
     const target = new URL(redirectUri);
     const state = form.get("state");
-    if (form.get("decision") !== "approve") {
+    const decision = form.get("decision") ?? "";
+    if (!decision.startsWith("approve")) {
       target.searchParams.set("error", "access_denied");
       target.searchParams.set("error_description", "The user has denied your application access.");
       target.searchParams.set("error_uri", "https://docs.github.com/apps/troubleshooting-authorization-request-errors/#access-denied");
@@ -413,7 +419,7 @@ export class FakeGitHub {
       const code = randomBytes(10).toString("hex");
       this.codes.set(code, {
         clientId: this.clientId,
-        login: user.login,
+        login: decision === `approve-${secondUser.login}` ? secondUser.login : user.login,
         scope: (form.get("scope") ?? "").split(/[ ,]+/).filter(Boolean).join(","),
         redirectUri,
         codeChallenge: challenge,
