@@ -58,6 +58,7 @@ const networkReasons: Record<string, string> = {
   ENOTFOUND: "the host name could not be found",
   EAI_AGAIN: "the host name could not be looked up",
   ECONNRESET: "the connection was reset",
+  UND_ERR_SOCKET: "the connection closed before an answer came",
   ETIMEDOUT: "the connection timed out",
   EHOSTUNREACH: "the host is unreachable",
   CERT_HAS_EXPIRED: "its TLS certificate has expired",
