@@ -35,6 +35,9 @@ function singular(text: string): string {
 export function initialValue(rawSchema: JsonSchema, required = true): Value {
   const schema = resolveSchema(rawSchema);
   if (schema.default !== undefined) return schema.default;
+  // A one-value enum or a constant is a tag (kind: "square"): there is nothing to choose.
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum?.length === 1) return schema.enum[0];
   switch (kind(schema)) {
     case "object":
       return Object.fromEntries(Object.entries(schema.properties!).map(([name, child]) => [name, initialValue(child, schema.required?.includes(name) ?? false)]));
@@ -93,6 +96,9 @@ function clean(rawSchema: JsonSchema, value: Value, path: string, required: bool
       if (schema.minLength && String(value).length < schema.minLength) errors[path] = `At least ${schema.minLength} characters.`;
       if (schema.maxLength && String(value).length > schema.maxLength) errors[path] = `At most ${schema.maxLength} characters.`;
       return value;
+    case "enum":
+      if (!schema.enum!.some((option) => String(option) === String(value))) errors[path] = "Choose one of the options.";
+      return schema.enum!.find((option) => String(option) === String(value)) ?? value;
     case "json":
       try {
         return typeof value === "string" ? JSON.parse(value) : value;
