@@ -2,9 +2,9 @@
  * `npm run bench`: a benchmark with a report, not a timed test. Loopback only; every loop is
  * bounded. Runs (a) webhook intake against the production build and the floor, (b) the log
  * viewer's queries at 100k and 1M rows, (c) the single-flight token refresh, (d) OpenAPI import of
- * GitHub's REST description. Prints tables and writes bench/results/<date>.json.
+ * GitHub's REST description, (e) retention's effect on intake latency at 1M rows. Prints tables and writes bench/results/<date>.json.
  *
- * BENCH_ONLY=intake,log,token,openapi picks parts; BENCH_DURATION sets seconds per intake run,
+ * BENCH_ONLY=intake,log,token,openapi,retention picks parts; BENCH_DURATION sets seconds per intake run,
  * BENCH_ROUNDS how many runs per level and target (the median is reported).
  */
 import { spawnSync } from "node:child_process";
@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { ROOT, ensureBuild } from "./harness";
 import { benchIntake, type IntakeRow } from "./intake";
 
-const only = new Set((process.env.BENCH_ONLY ?? "intake,log,token,openapi").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "intake,log,token,openapi,retention").split(","));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -33,6 +33,8 @@ function child(script: string): unknown {
   if (!line) throw new Error(`${script} produced no result (exit ${result.status}):\n${result.stdout.slice(-2000)}`);
   return JSON.parse(line.slice(7));
 }
+
+type Latency = { inserts: number; p50: number; p99: number; max: number };
 
 function table(headers: string[], rows: (string | number)[][]): void {
   const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => String(row[index]).length)));
@@ -101,6 +103,20 @@ if (only.has("openapi")) {
   if (result.skipped) console.log(`  skipped: ${result.skipped}\n`);
   else table(["document", "MB", "operations", "seconds", "peak RSS MB", "baseline RSS MB"], [[String(result.document), result.megabytes as number, result.operations as number, result.seconds as number, result.peakRssMb as number, result.baselineRssMb as number]]);
   report.openapi = result;
+}
+
+if (only.has("retention")) {
+  console.log("(e) retention: a delivery stored every 10 ms, alone and while retention trims old deliveries\n");
+  const result = child("retention.ts") as { rows: number; alone: Latency; during: Latency; retentionSeconds: number; trimmed: number; rowsKept: number; sizeBeforeMb: number; sizeAfterMb: number };
+  table(
+    ["intake", "inserts", "p50 ms", "p99 ms", "max ms"],
+    [
+      ["alone", result.alone.inserts, result.alone.p50, result.alone.p99, result.alone.max],
+      ["during retention", result.during.inserts, result.during.p50, result.during.p99, result.during.max],
+    ],
+  );
+  console.log(`  ${result.trimmed.toLocaleString("en")} of ${result.rows.toLocaleString("en")} deliveries trimmed in ${result.retentionSeconds} s; ${result.rowsKept.toLocaleString("en")} rows kept; file ${result.sizeBeforeMb} MB -> ${result.sizeAfterMb} MB\n`);
+  report.retention = result;
 }
 
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });

@@ -18,6 +18,8 @@ export const migrationsFolder = join(process.cwd(), "db", "migrations");
 export function openDatabase(path: string): Db {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sqlite = new Database(path);
+  // Takes effect only in a new, empty database: retention can then return freed pages (lib/retention.ts).
+  sqlite.pragma("auto_vacuum = INCREMENTAL");
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");

@@ -76,6 +76,10 @@ export const envSchema = z.object({
   WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
   /** During a burst of deliveries processing waits for intake, but never longer than this (0: never waits). */
   WEBHOOK_PROCESSING_MAX_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Days a delivery's body and headers are kept; after that only its row, status and dedupe key remain (0: keep forever). */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  /** Days the inputs and outputs of tool and workflow runs are kept; the run rows stay (0: keep forever). */
+  RUN_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(90),
   /** Failed sign-ins per (address, email) within 15 minutes before that pair is blocked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Failed sign-ins from one address, whatever the email, before the address is blocked; unset: 4 x LOGIN_MAX_FAILURES. */

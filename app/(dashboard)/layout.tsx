@@ -11,6 +11,7 @@ const sections: NavItem[] = [
   { href: "/workflows", label: "Workflows" },
   { href: "/runs", label: "Runs" },
   { href: "/account", label: "Account" },
+  { href: "/alerts", label: "Alerts" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

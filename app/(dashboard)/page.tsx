@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge, ProviderLogo } from "@/app/_components/provider-logo";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { OpenAlerts } from "./alerts/open-alerts";
 import { briefStatus, providerCards, type BriefStatus } from "@/lib/connections/overview";
 
 const statusBadge: Record<BriefStatus, { tone: "green" | "amber" | "red" | "gray"; text: string }> = {
@@ -29,6 +30,7 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title={`Welcome, ${user.name ?? user.email}`} description="Patchbay connects your services, records every webhook they send, and runs tools and workflows against them." />
+      <OpenAlerts userId={user.id} />
       <div className="grid gap-4 sm:grid-cols-2">
         {steps.map((step) => (
           <Link key={step.href} href={step.href} className="group rounded-lg focus-visible:outline-2">

@@ -18,6 +18,7 @@ export function prefillFromDelivery(userId: string, deliveryId: number, target: 
   const found = getDelivery(userId, deliveryId);
   if (!found) return { deliveryId, error: `There is no delivery #${deliveryId}.` };
   const { delivery } = found;
+  if (delivery.trimmedAt !== null) return { deliveryId, error: `Retention removed the payload of delivery #${deliveryId}, so it cannot be used.` };
   if (delivery.bodyTruncated) return { deliveryId, error: `Delivery #${deliveryId} was stored truncated (first 8 KB only), so its payload cannot be used.` };
   let payload: unknown;
   try {

@@ -11,6 +11,7 @@ import { ActionForm } from "./action-form";
 import { replayFailedAction } from "./actions";
 import { DeliveryChart } from "./chart";
 import { EndpointsSection } from "./endpoints-section";
+import { RetentionNote } from "./retention-note";
 import { formatTime, StatusBadge } from "./status";
 
 export const metadata: Metadata = { title: "Webhooks" };
@@ -57,6 +58,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
         description="Every delivery your services send, verified and stored before it is acknowledged, then processed with retries."
         actions={<LiveRefresh />}
       />
+      <RetentionNote />
       {!parsed.success && <p className="mb-4 text-sm text-red-700 dark:text-red-400">Some filters were not understood and were ignored.</p>}
 
       <Card className="mb-6">

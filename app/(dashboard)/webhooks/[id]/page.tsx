@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { CopyButton } from "@/app/_components/copy-button";
 import { JsonTree } from "@/app/_components/json-tree";
 import { LiveRefresh } from "@/app/_components/live-refresh";
-import { BackLink, Card, PageHeader } from "@/app/_components/ui";
+import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { toolSummaries, workflowCatalog } from "@/lib/mastra/catalog";
 import { curlCommand } from "@/lib/webhooks/curl";
@@ -15,6 +15,7 @@ import { ActionForm } from "../action-form";
 import { replayDeliveryAction } from "../actions";
 import { formatTime, StatusBadge } from "../status";
 import { RunWithPayload } from "./run-with-payload";
+import { ForwardsCard } from "./forwards";
 
 export const metadata: Metadata = { title: "Delivery" };
 
@@ -36,7 +37,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const { delivery, attempts } = found;
   const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body, { truncated: delivery.bodyTruncated, bytes: delivery.bodyBytes });
   const payload = delivery.bodyTruncated ? undefined : payloadJson(delivery.body, delivery.headers["content-type"]);
-  const canReplay = delivery.verified && (delivery.status === "processed" || delivery.status === "failed");
+  const canReplay = delivery.verified && delivery.trimmedAt === null && (delivery.status === "processed" || delivery.status === "failed");
 
   return (
     <>
@@ -46,6 +47,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         description={`Received ${formatTime(delivery.receivedAt)}${delivery.repository ? ` · ${delivery.repository}` : ""}`}
         actions={<LiveRefresh />}
       />
+      {delivery.trimmedAt !== null && (
+        <div className="mb-4">
+          <Alert tone="info">Retention removed this delivery&apos;s body and headers on {formatTime(delivery.trimmedAt)}; its status, attempts and delivery id are kept, so a redelivery is still recognised.</Alert>
+        </div>
+      )}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="space-y-3 lg:col-span-1">
           <h2 className="font-semibold">Summary</h2>
@@ -109,6 +115,8 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             </ol>
           )}
         </Card>
+
+        <ForwardsCard userId={user.id} deliveryId={delivery.id} />
 
         <Card className="lg:col-span-3">
           <h2 className="mb-3 font-semibold">Headers</h2>
