@@ -238,7 +238,9 @@ test("Run with this payload fills a workflow from a stored delivery; copy as cur
   });
   expect(refused.status()).toBe(401);
   await page.goto("/webhooks");
-  await page.locator('main a[href^="/webhooks/"]').filter({ hasText: /\S/ }).first().click();
+  // The newest delivery's page: the first link to /webhooks/<number> (not /webhooks/forwarding and the like).
+  const newest = await page.locator('main a[href^="/webhooks/"]').evaluateAll((links) => links.map((link) => link.getAttribute("href")).find((href) => /^\/webhooks\/\d+$/.test(href ?? "")));
+  await page.goto(newest!);
   await expect(page.getByTestId("curl-truncated")).toHaveText("Only the first part of this body was stored, so this command re-sends a truncated body.");
   await expect(page.locator("pre").filter({ hasText: "curl -X POST" })).toContainText("# WARNING: the stored body is truncated (8192 of");
 });
