@@ -270,6 +270,9 @@ export const agentToolCalls = sqliteTable(
   (table) => [uniqueIndex("agent_tool_calls_call").on(table.conversationId, table.toolCallId)],
 );
 
+/** Which account a tool run used for a provider; "environment" is the instance-wide key. */
+export type RunAccount = { providerId: string; connectionId: string | "environment"; label: string | null };
+
 /** One run of a tool: by hand from the runner, for an agent's conversation, or for an MCP client. Inputs and outputs never contain credentials. */
 export const toolRuns = sqliteTable(
   "tool_runs",
@@ -291,10 +294,18 @@ export const toolRuns = sqliteTable(
     error: text("error"),
     startedAt: integer("started_at").notNull(),
     durationMs: integer("duration_ms"),
+    /** The accounts the run acted as (label kept as it was then, in case the connection goes). */
+    accounts: text("accounts", { mode: "json" }).$type<RunAccount[]>().notNull().default(sql`'[]'`),
+    /** The stored webhook delivery whose payload the input came from ("Run with this payload"). */
+    deliveryId: integer("delivery_id"),
     /** Set when retention dropped the input and output. */
     trimmedAt: integer("trimmed_at"),
   },
-  (table) => [index("tool_runs_user_tool_time").on(table.userId, table.toolId, table.startedAt), index("tool_runs_conversation").on(table.conversationId)],
+  (table) => [
+    index("tool_runs_user_tool_time").on(table.userId, table.toolId, table.startedAt),
+    index("tool_runs_user_time").on(table.userId, table.startedAt),
+    index("tool_runs_conversation").on(table.conversationId),
+  ],
 );
 
 /** One run of a workflow, with who started it and why; its steps are in workflow_run_steps. */
@@ -314,6 +325,8 @@ export const workflowRuns = sqliteTable(
     error: text("error"),
     startedAt: integer("started_at").notNull(),
     finishedAt: integer("finished_at"),
+    /** Set on a re-run from a failed step: the run whose earlier step outputs this one reused. */
+    resumedFromRunId: text("resumed_from_run_id"),
     /** Set when retention dropped the inputs and outputs of the run and its steps. */
     trimmedAt: integer("trimmed_at"),
   },

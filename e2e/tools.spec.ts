@@ -24,7 +24,7 @@ test("run github-create-issue from its generated form; GitHub receives the issue
   await page.getByLabel("Title", { exact: true }).fill("Filed from the Patchbay runner");
   await expect(page.getByText("Issue description (Markdown)")).toBeVisible();
   await page.getByRole("button", { name: "Add label" }).click();
-  await page.getByRole("textbox", { name: "Labels 1" }).fill("triage");
+  await page.getByRole("textbox", { name: "Label 1" }).fill("triage");
   await page.getByRole("button", { name: "Run tool" }).click();
 
   await expect(page.getByTestId("run-result")).toContainText("Succeeded");

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { Alert, Button, Field } from "@/app/_components/ui";
 import { createOwnerAccount, signInWithPassword, signUp, type FormState } from "./actions";
 
@@ -21,6 +21,8 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
 
 export function NewAccountForm({ kind }: { kind: "owner" | "signup" }) {
   const [state, action, pending] = useActionState<FormState, FormData>(kind === "owner" ? createOwnerAccount : signUp, undefined);
+  // Controlled, so a refusal about another field (email taken) does not wipe the chosen password.
+  const [password, setPassword] = useState("");
   return (
     <form action={action} className="space-y-4" noValidate>
       {state?.error && <Alert>{state.error}</Alert>}
@@ -35,6 +37,8 @@ export function NewAccountForm({ kind }: { kind: "owner" | "signup" }) {
         minLength={12}
         hint="At least 12 characters."
         error={state?.fieldErrors?.password}
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
       />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Creating…" : kind === "owner" ? "Create owner account" : "Create account"}

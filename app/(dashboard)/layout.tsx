@@ -9,6 +9,8 @@ const sections: NavItem[] = [
   { href: "/webhooks", label: "Webhooks" },
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },
+  { href: "/runs", label: "Runs" },
+  { href: "/account", label: "Account" },
   { href: "/alerts", label: "Alerts" },
   { href: "/agent", label: "Agent" },
   { href: "/settings/tokens", label: "Access tokens" },

@@ -20,7 +20,21 @@ function Node({ name, value, query, depth, openDepth }: { name: string; value: J
     return (
       <li className="whitespace-pre-wrap break-all">
         <span className="text-zinc-500">{name}: </span>
-        <span className={tone}>{typeof value === "string" ? `"${value}"` : String(value)}</span>
+        <span className={tone}>
+          {typeof value === "string" && /^https?:\/\/\S+$/.test(value) ? (
+            <>
+              &quot;
+              <a href={value} target="_blank" rel="noopener noreferrer" className="underline decoration-dotted hover:decoration-solid">
+                {value}
+              </a>
+              &quot;
+            </>
+          ) : typeof value === "string" ? (
+            `"${value}"`
+          ) : (
+            String(value)
+          )}
+        </span>
       </li>
     );
   }

@@ -35,6 +35,10 @@ const user = {
   email: null,
 };
 
+/** A second account a person can authorize on the consent page, to test choosing between accounts. */
+const secondUser = { ...user, login: "hubot", id: 480938, node_id: "MDQ6VXNlcjQ4MDkzOA==", avatar_url: "http://127.0.0.1:1/avatar-that-fails.png", name: "Hubot" };
+const accountFor = (login: string) => (login === secondUser.login ? secondUser : user);
+
 function repository(id: number, name: string, isPrivate: boolean, owner = "octocat") {
   return {
     id,
@@ -73,6 +77,8 @@ export class FakeGitHub {
   /** Files changed by each seeded pull request, keyed by "owner/repo#number". */
   readonly pullRequestFiles = new Map<string, string[]>([["octocat/hello-world#7", ["docs/guide.md", "src/index.ts", ".github/workflows/ci.yml", "tests/index.test.ts"]]]);
   private nextRepoId = 2_000_000;
+  /** One-shot answers for a route ("POST /user/repos"), for the odd replies a real GitHub sometimes gives. */
+  readonly cannedAnswers = new Map<string, { status: number; body: string }>();
   private nextHookId = 400_000_000;
   server: Server | undefined;
   url = "";
@@ -132,6 +138,13 @@ export class FakeGitHub {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", this.url);
     const route = `${request.method} ${url.pathname}`;
+    const canned = this.cannedAnswers.get(route);
+    if (canned) {
+      this.cannedAnswers.delete(route);
+      await readBody(request);
+      response.writeHead(canned.status, { "content-type": "application/json; charset=utf-8" }).end(canned.body);
+      return;
+    }
 
     if (route === "GET /login/oauth/authorize") return this.consentPage(url, response);
     if (route === "POST /login/oauth/authorize") return this.decide(await readForm(request), response);
@@ -144,7 +157,7 @@ export class FakeGitHub {
       response.setHeader("x-ratelimit-limit", "5000");
       response.setHeader("x-ratelimit-remaining", "4999");
       response.setHeader("x-ratelimit-reset", String(Math.floor(Date.now() / 1000) + 3600));
-      if (route === "GET /user") return send(response, 200, user);
+      if (route === "GET /user") return send(response, 200, accountFor(token.login));
       const visibility = url.searchParams.get("visibility") ?? "all";
       return send(response, 200, this.repos.filter((repo) => visibility === "all" || repo.visibility === visibility));
     }
@@ -176,6 +189,11 @@ export class FakeGitHub {
       const body = JSON.parse((await readBody(request)) || "{}") as { expiringTokens?: boolean; accessTokenTtlSeconds?: number };
       if (body.expiringTokens !== undefined) this.expiringTokens = body.expiringTokens;
       if (body.accessTokenTtlSeconds !== undefined) this.accessTokenTtlSeconds = body.accessTokenTtlSeconds;
+      return send(response, 200, { ok: true });
+    }
+    if (route === "POST /_fake/answer-once") {
+      const body = JSON.parse((await readBody(request)) || "{}") as { route: string; status: number; body?: string };
+      this.cannedAnswers.set(body.route, { status: body.status, body: body.body ?? "" });
       return send(response, 200, { ok: true });
     }
     if (route === "POST /_fake/expire-tokens") {
@@ -380,6 +398,7 @@ export class FakeGitHub {
 <ul>${scopes.map((scope) => `<li>${escape(scope)}</li>`).join("")}</ul>
 <form method="post" action="/login/oauth/authorize">${hidden}
 <button type="submit" name="decision" value="approve">Authorize ${user.login}</button>
+<button type="submit" name="decision" value="approve-${secondUser.login}">Authorize ${secondUser.login} (a second account)</button>
 <button type="submit" name="decision" value="deny">Cancel</button>
 </form></body></html>`);
   }
@@ -389,7 +408,8 @@ export class FakeGitHub {
     if (form.get("client_id") !== this.clientId || !redirectUri) return send(response, 400, { message: "bad request" });
     const target = new URL(redirectUri);
     const state = form.get("state");
-    if (form.get("decision") !== "approve") {
+    const decision = form.get("decision") ?? "";
+    if (!decision.startsWith("approve")) {
       target.searchParams.set("error", "access_denied");
       target.searchParams.set("error_description", "The user has denied your application access.");
       target.searchParams.set("error_uri", "https://docs.github.com/apps/troubleshooting-authorization-request-errors/#access-denied");
@@ -399,7 +419,7 @@ export class FakeGitHub {
       const code = randomBytes(10).toString("hex");
       this.codes.set(code, {
         clientId: this.clientId,
-        login: user.login,
+        login: decision === `approve-${secondUser.login}` ? secondUser.login : user.login,
         scope: (form.get("scope") ?? "").split(/[ ,]+/).filter(Boolean).join(","),
         redirectUri,
         codeChallenge: challenge,

@@ -9,10 +9,21 @@ export type FakeOpenWeather = { url: string; server: Server; requests: { q: stri
 
 export async function startFakeOpenWeather(port = 0, acceptedKeys?: string[]): Promise<FakeOpenWeather> {
   const requests: FakeOpenWeather["requests"] = [];
+  /** How many of the next weather requests are cut off without an answer, as a broken network would. */
+  let dropNext = 0;
   const accepts = (key: string | null) => Boolean(key && /^[0-9a-f]{32}$/.test(key) && (!acceptedKeys || acceptedKeys.includes(key)));
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const json = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+    if (request.method === "POST" && url.pathname === "/_fake/drop-next") {
+      dropNext = Number(url.searchParams.get("count") ?? 1);
+      return json(200, { ok: true });
+    }
+    if (url.pathname === "/data/2.5/weather" && dropNext > 0) {
+      dropNext--;
+      request.socket.destroy();
+      return;
+    }
     if (request.method !== "GET" || url.pathname !== "/data/2.5/weather") return json(404, { cod: "404", message: "Internal error" });
     if (!accepts(url.searchParams.get("appid"))) {
       return json(401, { cod: 401, message: "Invalid API key. Please see https://openweathermap.org/faq#error401 for more info." });

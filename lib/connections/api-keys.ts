@@ -33,15 +33,18 @@ async function checkKey(provider: Provider & { apiKey: NonNullable<Provider["api
     if (error instanceof ProviderRequestError && (error.status === 401 || error.status === 403)) {
       throw new ConnectionError("invalid_api_key", `${provider.name} rejected this key (HTTP ${error.status}). Nothing was saved.`);
     }
-    throw new ConnectionError("check_failed", `Could not check the key with ${provider.name}: ${(error as Error).message}. Nothing was saved.`);
+    throw new ConnectionError("check_failed", `Could not check the key: ${(error as Error).message}. Nothing was saved yet; you can save the key without checking it.`);
   }
 }
 
-/** Checks the key with the provider (where a cheap check exists), then saves it sealed. */
-export async function saveApiKey(userId: string, providerId: string, rawKey: string): Promise<ConnectionRow> {
+/**
+ * Checks the key with the provider (where a cheap check exists), then saves it sealed. When the
+ * provider cannot be reached the person may save it unchecked; a key the provider refused never is.
+ */
+export async function saveApiKey(userId: string, providerId: string, rawKey: string, options: { unchecked?: boolean } = {}): Promise<ConnectionRow> {
   const provider = apiKeyProvider(providerId);
   const apiKey = apiKeyInputSchema.parse(rawKey);
-  await checkKey(provider, apiKey);
+  if (!options.unchecked) await checkKey(provider, apiKey);
   const now = new Date();
   return db().transaction((tx) => {
     const existing = tx

@@ -3,6 +3,7 @@ import { expandTemplate, getProvider, type Provider } from "@/lib/providers";
 import { resolveApiKey } from "./api-keys";
 import { ConnectionError } from "./errors";
 import type { Credential } from "./provider-request";
+import { noteConnectionUsed } from "./run-scope";
 import { findConnectionFor } from "./store";
 import { getAccessToken } from "./tokens";
 
@@ -37,9 +38,11 @@ export async function credentialFor(userId: string, providerId: string): Promise
   const key = resolveApiKey(userId, providerId);
   const connection = findConnectionFor(userId, providerId, "api_key");
   const mine = key.source === "user" && connection;
+  const connectionId = mine ? connection.id : "environment";
+  noteConnectionUsed(providerId, connectionId);
   return {
     credential: { apiKey: key.apiKey },
-    connectionId: mine ? connection.id : "environment",
+    connectionId,
     origins: [providerApiOrigin(provider)],
     owner: mine ? `your ${provider.name} API key` : `${provider.name}'s instance-wide API key`,
   };
@@ -56,7 +59,7 @@ export function readiness(userId: string, providerId: string): { ready: true } |
       resolveApiKey(userId, providerId);
       return { ready: true };
     } catch {
-      return { ready: false, reason: provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add a ${provider.name} API key first` };
+      return { ready: false, reason: provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add your ${provider.name} API key first` };
     }
   }
   return { ready: false, reason: `Connect ${provider.name} first` };

@@ -45,7 +45,7 @@ export async function providerRequest(provider: Provider, spec: RequestSpec, cre
       redirect: "error",
     });
   } catch (error) {
-    throw new ProviderRequestError(undefined, `${provider.name} could not be reached (${(error as Error).name})`);
+    throw new ProviderRequestError(undefined, `${provider.name} could not be reached at ${url.host}: ${unreachableReason(error)}`);
   }
   if (!response.ok) throw new ProviderRequestError(response.status, `${provider.name} answered HTTP ${response.status}`);
   try {
@@ -54,6 +54,25 @@ export async function providerRequest(provider: Provider, spec: RequestSpec, cre
     if (error instanceof ResponseTooLargeError) throw new ProviderRequestError(response.status, `${provider.name} answered with more than 1 MB`);
     throw new ProviderRequestError(response.status, `${provider.name} answered with something other than JSON`);
   }
+}
+
+const networkReasons: Record<string, string> = {
+  ECONNREFUSED: "the connection was refused",
+  ENOTFOUND: "the host name could not be found",
+  EAI_AGAIN: "the host name could not be looked up",
+  ECONNRESET: "the connection was reset",
+  UND_ERR_SOCKET: "the connection closed before an answer came",
+  ETIMEDOUT: "the connection timed out",
+  EHOSTUNREACH: "the host is unreachable",
+  CERT_HAS_EXPIRED: "its TLS certificate has expired",
+};
+
+/** Why a request never got an answer, in words a person can act on (fetch only says "TypeError: fetch failed"). */
+export function unreachableReason(error: unknown): string {
+  if ((error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError") return `no answer within ${TIMEOUT_MS / 1000} s`;
+  const code = ((error as { cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code) as string | undefined;
+  if (code && networkReasons[code]) return networkReasons[code];
+  return code ? `the network failed (${code})` : "the network request failed";
 }
 
 /** Reads `a.b.c` out of a JSON value. */

@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { connections } from "@/db/schema";
 import { keyRing, seal, unseal } from "@/lib/crypto";
+import { chosenConnectionId } from "./run-scope";
 
 export type ConnectionRow = typeof connections.$inferSelect;
 
@@ -53,7 +54,14 @@ export function findConnection(userId: string, connectionId: string): Connection
     .get();
 }
 
+/**
+ * The user's connection to a provider of this kind: the one chosen for the current run when the
+ * person picked an account (and it is theirs, for this provider), else the oldest.
+ */
 export function findConnectionFor(userId: string, providerId: string, authKind: ConnectionRow["authKind"]): ConnectionRow | undefined {
+  const chosenId = chosenConnectionId(providerId);
+  const chosen = chosenId ? findConnection(userId, chosenId) : undefined;
+  if (chosen && chosen.providerId === providerId && chosen.authKind === authKind) return chosen;
   return db()
     .select()
     .from(connections)
@@ -114,4 +122,15 @@ export function deleteConnection(userId: string, connectionId: string): boolean 
     .where(and(eq(connections.id, connectionId), eq(connections.userId, userId)))
     .run();
   return result.changes > 0;
+}
+
+/** This user's connections to one provider of one kind, oldest first: the accounts a run can choose from. */
+export function listConnectionsFor(userId: string, providerId: string, authKind: ConnectionRow["authKind"]): ConnectionSummary[] {
+  return db()
+    .select()
+    .from(connections)
+    .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.authKind, authKind)))
+    .orderBy(asc(connections.createdAt))
+    .all()
+    .map(toSummary);
 }

@@ -8,6 +8,7 @@ import { getProvider, type Provider } from "@/lib/providers";
 import { log } from "@/lib/log";
 import { raiseAlert } from "@/lib/outbox/alerts";
 import { ConnectionError } from "./errors";
+import { noteConnectionUsed } from "./run-scope";
 import { findConnectionFor, sealFor, unsealFrom, type ConnectionRow } from "./store";
 
 /** A token that expires within this window is refreshed before use. */
@@ -121,5 +122,6 @@ export async function getAccessToken(userId: string, providerId: string, now = D
   if (row.status === "needs_reconnect" || row.status === "revoked") {
     throw new ConnectionError("needs_reconnect", `Your ${provider.name} connection needs to be reconnected on the Connections page.`);
   }
+  noteConnectionUsed(providerId, row.id);
   return { accessToken: await liveAccessToken(provider, row, now), connectionId: row.id };
 }

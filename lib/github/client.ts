@@ -32,10 +32,23 @@ export async function githubFor(userId: string): Promise<Octokit> {
   return octokit;
 }
 
-/** A person-readable message from an Octokit error (status and GitHub's message; never the request headers). */
+/** "POST /user/repos": the request an Octokit error belongs to, without host or query (which could carry anything). */
+export function githubRequestLine(error: unknown): string | undefined {
+  const request = (error as { request?: { method?: unknown; url?: unknown } }).request;
+  if (typeof request?.method !== "string" || typeof request.url !== "string") return undefined;
+  try {
+    return `${request.method.toUpperCase()} ${new URL(request.url).pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A person-readable message from an Octokit error: the request, the status and GitHub's message; never the request headers. */
 export function githubErrorMessage(error: unknown): string {
   if (error instanceof HttpError && error.status === undefined) return `GitHub could not be reached: ${error.message}`;
   const status = (error as { status?: number }).status;
   const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
-  return status ? `GitHub answered ${status}: ${message}` : `GitHub could not be reached: ${message}`;
+  const request = githubRequestLine(error);
+  if (!status) return `GitHub could not be reached: ${message}`;
+  return request ? `GitHub: ${request} answered ${status}: ${message}` : `GitHub answered ${status}: ${message}`;
 }

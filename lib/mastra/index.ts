@@ -11,14 +11,16 @@ export type CatalogWorkflow = {
   name: string;
   description: string;
   steps: string[];
+  /** The services its steps act on, so a person hears before the run which are not connected. */
+  providers: string[];
   inputSchema: z.ZodType;
   fromWebhookPayload?: z.ZodType;
 };
 
 export const workflowCatalog: CatalogWorkflow[] = [
-  { id: projectSetup.id, name: "Project setup", description: projectSetup.description ?? "", steps: projectSetupSteps, inputSchema: projectSetupInput },
-  { id: processGitHubPush.id, name: "Process a GitHub push", description: processGitHubPush.description ?? "", steps: processGitHubPushSteps, inputSchema: pushInput, fromWebhookPayload: pushFromPayload },
-  { id: triagePullRequest.id, name: "Triage a pull request", description: triagePullRequest.description ?? "", steps: triagePullRequestSteps, inputSchema: pullRequestInput, fromWebhookPayload: pullRequestFromPayload },
+  { id: projectSetup.id, name: "Project setup", description: projectSetup.description ?? "", steps: projectSetupSteps, providers: ["github", "linear", "slack"], inputSchema: projectSetupInput },
+  { id: processGitHubPush.id, name: "Process a GitHub push", description: processGitHubPush.description ?? "", steps: processGitHubPushSteps, providers: ["github"], inputSchema: pushInput, fromWebhookPayload: pushFromPayload },
+  { id: triagePullRequest.id, name: "Triage a pull request", description: triagePullRequest.description ?? "", steps: triagePullRequestSteps, providers: ["github"], inputSchema: pullRequestInput, fromWebhookPayload: pullRequestFromPayload },
 ];
 
 export function findWorkflow(id: string): CatalogWorkflow | undefined {

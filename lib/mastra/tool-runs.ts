@@ -2,7 +2,9 @@ import "server-only";
 import { noopObserve } from "@mastra/core/tools";
 import { and, desc, eq } from "drizzle-orm";
 import { db } from "@/db/client";
-import { toolRuns } from "@/db/schema";
+import { toolRuns, type RunAccount } from "@/db/schema";
+import { inConnectionScope, type UsedConnection } from "@/lib/connections/run-scope";
+import { findConnection } from "@/lib/connections/store";
 import { requestContextFor } from "./context";
 import { forHistory } from "./run-history";
 import { findUserTool, toolInputSchema } from "./tools";
@@ -25,40 +27,74 @@ function triggerColumns(trigger: ToolRunTrigger) {
 }
 
 /** A tool answered a failure value (`success: false`, or Mastra's `error: true` for bad input). */
-function isFailure(output: unknown): output is { error: unknown; message?: string } {
+function isFailure(output: unknown): output is { success?: false; error?: unknown; message?: unknown } {
   if (!output || typeof output !== "object") return false;
   const value = output as { success?: unknown; error?: unknown };
   return value.success === false || value.error === true;
 }
 
+/** The sentence a failed run shows: the tool's message, its error, or (failing per service) each service's error. */
+export function failureText(output: { error?: unknown; message?: unknown; errors?: unknown }): string {
+  if (typeof output.message === "string" && output.message) return output.message;
+  if (typeof output.error === "string" && output.error) return output.error;
+  if (Array.isArray(output.errors) && output.errors.length > 0) {
+    return output.errors.map((entry: { service?: unknown; error?: unknown }) => `${String(entry.service ?? "a service")}: ${String(entry.error ?? "failed")}`).join("; ");
+  }
+  return "The tool reported a failure without saying why.";
+}
+
+function accountsOf(userId: string, used: UsedConnection[]): RunAccount[] {
+  return used.map(({ providerId, connectionId }) => ({
+    providerId,
+    connectionId,
+    label: connectionId === "environment" ? "instance-wide key" : (findConnection(userId, connectionId)?.accountLabel ?? null),
+  }));
+}
+
+export type RunToolOptions = {
+  /** Provider id -> connection id, for people with several accounts of one service. */
+  accounts?: Record<string, string>;
+  /** The stored delivery whose payload the input came from. */
+  deliveryId?: number;
+  /** Why it runs; by hand unless the agent or an MCP client started it. */
+  trigger?: ToolRunTrigger;
+};
+
+/**
 /**
  * Runs a tool for a user: validates the input with the tool's schema (errors come back per field),
- * records the run with its trigger, executes with the user's request context, and records the outcome.
- * History keeps input and output with credentials redacted and large values cut to a preview.
+ * records the run with its trigger, executes with the user's request context and chosen accounts,
+ * and records the outcome with the accounts it acted as. History keeps input and output with
+ * credentials redacted and large values cut to a preview.
  */
-export async function runTool(userId: string, toolId: string, rawInput: unknown, trigger: ToolRunTrigger = { kind: "manual" }): Promise<ToolRunRow> {
+export async function runTool(userId: string, toolId: string, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
+  const trigger = options.trigger ?? { kind: "manual" };
   const entry = findUserTool(userId, toolId);
   if (!entry) throw new Error(`There is no tool "${toolId}".`);
   const parsed = toolInputSchema(entry).safeParse(rawInput);
   if (!parsed.success) throw new RunInputError(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
+  const chosen = Object.fromEntries(Object.entries(options.accounts ?? {}).filter(([providerId, connectionId]) => findConnection(userId, connectionId)?.providerId === providerId));
   const startedAt = Date.now();
   const secretFields = entry.secretFields ?? [];
   const row = db()
     .insert(toolRuns)
-    .values({ userId, toolId, ...triggerColumns(trigger), input: forHistory(parsed.data ?? {}, secretFields), status: "running", startedAt })
+    .values({ userId, toolId, ...triggerColumns(trigger), input: forHistory(parsed.data ?? {}, secretFields), status: "running", startedAt, deliveryId: options.deliveryId })
     .returning()
     .get();
   let output: unknown;
   let error: string | null = null;
+  let used: UsedConnection[] = [];
   try {
-    output = await entry.tool.execute!(parsed.data, { requestContext: requestContextFor(userId), observe: noopObserve });
-    if (isFailure(output)) error = String((output as { error?: unknown; message?: unknown }).message ?? (output as { error: unknown }).error);
+    const scoped = await inConnectionScope(chosen, () => entry.tool.execute!(parsed.data, { requestContext: requestContextFor(userId), observe: noopObserve }));
+    output = scoped.result;
+    used = scoped.used;
+    if (isFailure(output)) error = failureText(output as Record<string, unknown>);
   } catch (caught) {
     error = (caught as Error).message ?? String(caught);
   }
   return db()
     .update(toolRuns)
-    .set({ output: forHistory(output ?? null, secretFields), status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt })
+    .set({ output: forHistory(output ?? null, secretFields), status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt, accounts: accountsOf(userId, used) })
     .where(eq(toolRuns.id, row.id))
     .returning()
     .get();

@@ -72,7 +72,19 @@ export async function startWorkflowRun(
   announceRun({ userId, runId: run.runId, status: "running" });
 
   const output = run.stream({ inputData: parsed.data as never, requestContext: requestContextFor(userId) });
-  const finished = (async () => {
+  return { runId: run.runId, finished: follow(userId, workflowId, workflow, run.runId, output) };
+}
+
+type MastraWorkflow = ReturnType<ReturnType<typeof mastra>["getWorkflow"]>;
+type RunOutput = ReturnType<Awaited<ReturnType<MastraWorkflow["createRun"]>>["stream"]>;
+
+/**
+ * Records a run's step events as Mastra streams them, then its outcome; steps never reached are
+ * marked skipped. Mastra's snapshot of the finished run is dropped: Patchbay's tables are the history.
+ */
+function follow(userId: string, workflowId: string, workflow: MastraWorkflow, runId: string, output: RunOutput): Promise<WorkflowRunRow> {
+  const run = { runId };
+  return (async () => {
     for await (const event of output.fullStream) {
       const step = stepEvent.safeParse(event);
       if (!step.success) continue;
@@ -109,7 +121,58 @@ export async function startWorkflowRun(
     // Patchbay's tables are the run history; Mastra's snapshot of a finished run would otherwise
     // pile up in its in-memory store for as long as the server runs.
     .finally(() => workflow.deleteWorkflowRunById(run.runId).catch((error: unknown) => log.warn("could not drop a finished run's snapshot", { run: run.runId, error: (error as Error).message })));
-  return { runId: run.runId, finished };
+}
+
+export class RerunError extends Error {
+  override name = "RerunError";
+}
+
+/**
+ * Runs a failed run again from its failed step (Mastra's time travel), reusing the outputs of the
+ * steps before it, so what they created is not created twice. The new run is its own row, linked
+ * to the one it continues; the earlier steps show as succeeded with their recorded outputs.
+ */
+export async function rerunFromFailedStep(userId: string, failedRunId: string): Promise<StartedRun> {
+  const found = getWorkflowRun(userId, failedRunId);
+  if (!found) throw new RerunError("There is no such run.");
+  const { run: failed, steps } = found;
+  if (failed.status !== "failed") throw new RerunError("Only a failed run can be run again from its failed step.");
+  const failedAt = steps.findIndex((step) => step.status === "failed");
+  if (failedAt < 0) throw new RerunError("This run has no failed step to start from; start the workflow again instead.");
+  const earlier = steps.slice(0, failedAt);
+  if (earlier.some((step) => step.status !== "success")) throw new RerunError("A step before the failed one did not succeed; start the workflow again instead.");
+  const entry = findWorkflow(failed.workflowId);
+  if (!entry) throw new RerunError(`There is no workflow "${failed.workflowId}" any more.`);
+  const workflow = mastra().getWorkflow(failed.workflowId);
+  const run = await workflow.createRun();
+  const startedAt = Date.now();
+  db().transaction((tx) => {
+    tx.insert(workflowRuns)
+      .values({ id: run.runId, userId, workflowId: failed.workflowId, trigger: "manual", deliveryId: failed.deliveryId, input: failed.input, status: "running", startedAt, resumedFromRunId: failed.id })
+      .run();
+    steps.forEach((step, position) =>
+      tx
+        .insert(workflowRunSteps)
+        .values(
+          position < failedAt
+            ? { runId: run.runId, stepId: step.stepId, position, status: "success", input: step.input, output: step.output, startedAt: step.startedAt, endedAt: step.endedAt }
+            : { runId: run.runId, stepId: step.stepId, position, status: "pending" },
+        )
+        .run(),
+    );
+  });
+  announceRun({ userId, runId: run.runId, status: "running" });
+  const context = Object.fromEntries(
+    earlier.map((step, position) => [step.stepId, { status: "success" as const, payload: step.input ?? (position === 0 ? failed.input : undefined), output: step.output, startedAt: step.startedAt ?? startedAt, endedAt: step.endedAt ?? startedAt }]),
+  );
+  const output = run.timeTravelStream({
+    step: steps[failedAt]!.stepId,
+    context,
+    // The first step's input is the workflow's; a later one's is the step before it's output.
+    inputData: failedAt === 0 ? failed.input : earlier.at(-1)!.output,
+    requestContext: requestContextFor(userId),
+  });
+  return { runId: run.runId, finished: follow(userId, failed.workflowId, workflow, run.runId, output as RunOutput) };
 }
 
 /** Runs that were in flight when the process stopped can never finish: say so at start-up. */

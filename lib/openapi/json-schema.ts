@@ -21,7 +21,11 @@ export type FormSchema = {
   minItems?: number;
   maxItems?: number;
   pattern?: string;
+  title?: string;
   additionalProperties?: FormSchema | boolean;
+  /** The shapes a value may take; the form offers a picker between them. */
+  oneOf?: FormSchema[];
+  anyOf?: FormSchema[];
 };
 
 type OpenApiSchema = Record<string, unknown>;
@@ -84,9 +88,12 @@ function convert(input: unknown, walk: Walk): FormSchema {
 
   const choices = (Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined) as unknown[] | undefined;
   if (choices) {
-    // A value of one of several shapes: accepted as JSON; the shapes are named in the help text.
-    const names = choices.filter(isObject).map((choice) => (typeof choice.title === "string" ? choice.title : typeOf(choice))).filter(Boolean);
-    result.description = [result.description, names.length ? `One of: ${names.join(", ")}` : undefined].filter(Boolean).join(". ");
+    // A value of one of several shapes: each shape converted, so the form can offer a picker.
+    const variants = choices.filter(isObject).map((choice) => {
+      const converted = choice.type === "null" ? { type: "null" } : convert(choice, inner);
+      return typeof choice.title === "string" ? { ...converted, title: choice.title } : converted;
+    });
+    result[Array.isArray(schema.oneOf) ? "oneOf" : "anyOf"] = variants;
     return result;
   }
 

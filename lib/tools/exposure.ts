@@ -79,7 +79,7 @@ function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool 
     writesWith: (input) => writesWith(entry.access, input),
     run: (input, { userId, trigger }) => {
       if (userId !== ownerId) throw new Error("A tool exposed to one person cannot run for another.");
-      return runTool(userId, id, input, trigger);
+      return runTool(userId, id, input, { trigger });
     },
   };
 }

@@ -10,7 +10,7 @@ function quote(value: string): string {
  * A curl command that re-sends a stored delivery: same URL, headers and body, minus secrets.
  * Redacted signature headers are left out, so the receiver needs the signature re-created.
  */
-export function curlCommand(url: string, headers: Record<string, string>, body: string): string {
+export function curlCommand(url: string, headers: Record<string, string>, body: string, stored: { truncated?: boolean; bytes?: number } = {}): string {
   const lines = [`curl -X POST ${quote(url)}`];
   const omitted: string[] = [];
   for (const [name, value] of Object.entries(headers).sort(([a], [b]) => a.localeCompare(b))) {
@@ -23,5 +23,9 @@ export function curlCommand(url: string, headers: Record<string, string>, body: 
   }
   lines.push(`  --data-binary ${quote(body)}`);
   const command = lines.join(" \\\n");
-  return omitted.length > 0 ? `# ${omitted.join(", ")} left out: sign the body again with your secret\n${command}` : command;
+  const notes = [
+    ...(stored.truncated ? [`# WARNING: the stored body is truncated (${Buffer.byteLength(body)} of ${stored.bytes ?? "more"} bytes kept); this re-sends only that part`] : []),
+    ...(omitted.length > 0 ? [`# ${omitted.join(", ")} left out: sign the body again with your secret`] : []),
+  ];
+  return [...notes, command].join("\n");
 }

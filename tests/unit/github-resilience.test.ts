@@ -97,7 +97,7 @@ describe("GitHub tools through lib/http", () => {
   it("never send a POST again after a 502: GitHub may have created the issue", async () => {
     faults.push({ status: 502, body: { message: "Bad Gateway" } });
     const run = await runTool(userId, "github-create-issue", { owner: "octocat", repo: "hello-world", title: "Maybe created" });
-    expect(run).toMatchObject({ status: "failed", error: "GitHub answered 502: Bad Gateway" });
+    expect(run).toMatchObject({ status: "failed", error: "GitHub: POST /repos/octocat/hello-world/issues answered 502: Bad Gateway" });
     expect(seen).toHaveLength(1);
   });
 

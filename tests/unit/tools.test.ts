@@ -39,7 +39,7 @@ describe("GitHub tools (Octokit, as the connected user)", () => {
 
   it("answers a GitHub error and a missing connection as failures, not exceptions", async () => {
     const missing = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "nope" });
-    expect(missing).toMatchObject({ status: "failed", error: "GitHub answered 404: Not Found" });
+    expect(missing).toMatchObject({ status: "failed", error: "GitHub: GET /repos/octocat/nope answered 404: Not Found" });
     const stranger = await createUser("stranger");
     const unconnected = await runTool(stranger.id, "github-create-issue", { owner: "octocat", repo: "hello-world", title: "x" });
     expect(unconnected).toMatchObject({ status: "failed", error: "Connect GitHub first on the Connections page." });

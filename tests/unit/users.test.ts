@@ -5,7 +5,20 @@ import { stampClientAddress } from "@/lib/auth/client-address";
 import { clientAddress, signInWithPassword } from "@/lib/auth/sign-in";
 import { parseEnv, resetEnvCache } from "@/lib/env";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "@/lib/auth/login-throttle";
-import { AccountExistsError, countUsers, createLocalUser, findUserForSignIn } from "@/lib/auth/users";
+import { verifyPassword } from "@/lib/auth/password";
+import {
+  AccountExistsError,
+  changeOwnPassword,
+  countUsers,
+  createLocalUser,
+  findUserById,
+  findUserForSignIn,
+  listUsers,
+  removeUser,
+  setPassword,
+  setRole,
+  UserChangeError,
+} from "@/lib/auth/users";
 
 describe("local accounts", () => {
   it("creates exactly one first-run owner, even when two forms race", async () => {
@@ -211,5 +224,38 @@ describe("sign-in with a password", () => {
     expect(await signInFrom("127.0.0.8", { email: mine, password })).toMatchObject({ ok: true });
     expect(await signInFrom("127.0.0.8", { email: target, password: "wrong again" })).toEqual({ ok: false, reason: "invalid" });
     expect(await signInFrom("127.0.0.8", { email: target, password })).toEqual({ ok: false, reason: "throttled" });
+  });
+});
+
+describe("the owner managing people, and people their own password", () => {
+  it("changes roles but never leaves the instance without an owner", async () => {
+    const owner = await createLocalUser({ name: "O", email: "roles-owner@example.com", password: "owner password 123" }, "owner");
+    const member = await createLocalUser({ name: "P", email: "roles-member@example.com", password: "member password 123" }, "member");
+    const ownerCount = () => listUsers().filter((person) => person.role === "owner").length;
+    while (ownerCount() > 1) setRole(listUsers().find((person) => person.role === "owner" && person.id !== owner.id)!.id, "member");
+    expect(() => setRole(owner.id, "member")).toThrow(UserChangeError);
+    setRole(member.id, "owner");
+    expect(findUserById(member.id)?.role).toBe("owner");
+    setRole(owner.id, "member");
+    expect(findUserById(owner.id)?.role).toBe("member");
+    setRole(owner.id, "owner");
+  });
+
+  it("removes a person with their data, but not oneself", async () => {
+    const owner = await createLocalUser({ name: "O2", email: "remove-owner@example.com", password: "owner password 123" }, "owner");
+    const member = await createLocalUser({ name: "Q", email: "remove-member@example.com", password: "member password 123" }, "member");
+    expect(() => removeUser(owner.id, owner.id)).toThrow("You cannot remove yourself");
+    removeUser(owner.id, member.id);
+    expect(findUserById(member.id)).toBeUndefined();
+    expect(() => removeUser(owner.id, member.id)).toThrow("That person does not exist.");
+  });
+
+  it("resets a password, and lets a person change theirs only with the current one", async () => {
+    const member = await createLocalUser({ name: "R", email: "password-member@example.com", password: "member password 123" }, "member");
+    await setPassword(member.id, "reset by the owner 1");
+    expect(await verifyPassword("reset by the owner 1", findUserForSignIn("password-member@example.com")!.passwordHash!)).toBe(true);
+    await expect(changeOwnPassword(member.id, "wrong current password", "my own new password")).rejects.toThrow("The current password is not right.");
+    await changeOwnPassword(member.id, "reset by the owner 1", "my own new password");
+    expect(await verifyPassword("my own new password", findUserForSignIn("password-member@example.com")!.passwordHash!)).toBe(true);
   });
 });

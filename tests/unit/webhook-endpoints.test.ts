@@ -75,7 +75,7 @@ describe("rotating an endpoint's secret", () => {
     const endpoint = await registerGitHubHook(user.id, "octocat/hello-world", ["push"]);
     const before = endpointSecrets(findEndpoint(user.id, endpoint.id)!);
     github.hooks.delete(Number(endpoint.remoteHookId)); // removed on GitHub behind Patchbay's back
-    await expect(rotateSecret(user.id, endpoint.id)).rejects.toThrow(/GitHub answered 404/);
+    await expect(rotateSecret(user.id, endpoint.id)).rejects.toThrow(/GitHub: [A-Z]+ \/\S+ answered 404/);
     expect(endpointSecrets(findEndpoint(user.id, endpoint.id)!)).toEqual(before);
   });
 

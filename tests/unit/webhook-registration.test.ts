@@ -51,7 +51,7 @@ describe("registering hooks on GitHub", () => {
   it("leaves nothing behind when GitHub refuses", async () => {
     const user = await createUser();
     await connectGitHub(user.id);
-    await expect(registerGitHubHook(user.id, "octocat/not-a-repo", ["push"])).rejects.toThrow(/GitHub answered 404/);
+    await expect(registerGitHubHook(user.id, "octocat/not-a-repo", ["push"])).rejects.toThrow(/GitHub: [A-Z]+ \/\S+ answered 404/);
     await expect(registerGitHubHook(user.id, "not a repo", ["push"])).rejects.toBeInstanceOf(RegistrationError);
     expect(listEndpoints(user.id)).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { webhookDeliveries, workflowRuns } from "@/db/schema";
 import { env } from "@/lib/env";
 import { mastra } from "@/lib/mastra";
 import { connectWebhooksToWorkflows } from "@/lib/mastra/webhook-trigger";
-import { failInterruptedRuns, getWorkflowRun, RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { failInterruptedRuns, getWorkflowRun, RerunError, rerunFromFailedStep, RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { todoMarker, todoTitle } from "@/lib/mastra/workflows/process-github-push";
 import { labelsFor } from "@/lib/mastra/workflows/triage-pull-request";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
@@ -63,6 +63,53 @@ describe("project-setup", () => {
     } finally {
       services.slack.failures.clear();
     }
+  });
+
+  it("re-runs a failed run from its failed step with the earlier outputs: nothing is created twice", async () => {
+    services.slack.failures.set("conversations.create", { error: "restricted_action", status: 200 });
+    const first = await startWorkflowRun(userId, "project-setup", setupInput("again"));
+    const failed = await first.finished;
+    services.slack.failures.clear();
+    expect(failed.status).toBe("failed");
+    const repos = services.github.repos.length;
+    const projects = services.linear.projects.length;
+
+    const second = await rerunFromFailedStep(userId, first.runId);
+    const run = await second.finished;
+    expect(run).toMatchObject({ status: "success", resumedFromRunId: first.runId, input: failed.input });
+    expect(run.output).toMatchObject({ fullName: "octocat/rocket-again", channelName: "rocket-again" });
+    const { steps } = getWorkflowRun(userId, second.runId)!;
+    expect(steps.map((step) => [step.stepId, step.status])).toEqual([
+      ["create-repository", "success"],
+      ["create-linear-project", "success"],
+      ["create-slack-channel", "success"],
+    ]);
+    expect(services.github.repos.length).toBe(repos);
+    expect(services.linear.projects.length).toBe(projects);
+    await expect(rerunFromFailedStep(userId, second.runId)).rejects.toBeInstanceOf(RerunError);
+    const stranger = await createUser("rerun-stranger");
+    await expect(rerunFromFailedStep(stranger.id, first.runId)).rejects.toThrow("There is no such run.");
+  });
+
+  it("fails create-repository on an answer GitHub does not document, naming the request, and runs nothing after it", async () => {
+    services.github.cannedAnswers.set("POST /user/repos", { status: 200, body: "" });
+    const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("odd"));
+    const run = await finished;
+    expect(run.status).toBe("failed");
+    const { steps } = getWorkflowRun(userId, runId)!;
+    expect(steps.map((step) => [step.stepId, step.status])).toEqual([
+      ["create-repository", "failed"],
+      ["create-linear-project", "skipped"],
+      ["create-slack-channel", "skipped"],
+    ]);
+    expect(steps[0]!.error).toMatch(/^GitHub: POST \/user\/repos answered 200, not the documented 201/);
+  });
+
+  it("names the request when GitHub refuses it", async () => {
+    services.github.cannedAnswers.set("POST /user/repos", { status: 404, body: JSON.stringify({ message: "Not Found" }) });
+    const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("gone"));
+    await finished;
+    expect(getWorkflowRun(userId, runId)!.steps[0]!.error).toBe("GitHub: POST /user/repos answered 404: Not Found");
   });
 
   it("refuses input that does not match the schema, per field", async () => {
@@ -154,7 +201,7 @@ describe("webhook-triggered workflows", () => {
     await processDueDeliveries();
     const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
     expect(delivery).toMatchObject({ status: "retrying", attempts: 1 });
-    expect(delivery.lastError).toContain("GitHub answered 404");
+    expect(delivery.lastError).toMatch(/GitHub: [A-Z]+ \/\S+ answered 404/);
     expect(delivery.workflowRunId).toBeTruthy();
   });
 

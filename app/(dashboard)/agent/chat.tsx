@@ -79,7 +79,7 @@ function ToolCard({ call, onDecide, busy }: { call: ToolCallView; onDecide: (app
         </div>
       )}
       {call.runId && (
-        <Link href={`/tools/${call.toolId}/runs/${call.runId}`} className="mt-2 inline-block text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+        <Link href={`/runs/${call.runId}`} className="mt-2 inline-block text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">
           Open this run
         </Link>
       )}

@@ -7,7 +7,7 @@ import { apiKeyInputSchema, saveApiKey } from "@/lib/connections/api-keys";
 import { disconnect } from "@/lib/connections/disconnect";
 import { ConnectionError } from "@/lib/connections/errors";
 
-export type ActionResult = { ok?: string; error?: string } | undefined;
+export type ActionResult = { ok?: string; error?: string; canSaveUnchecked?: boolean } | undefined;
 
 export async function disconnectAction(_previous: ActionResult, form: FormData): Promise<ActionResult> {
   const user = await requireUser();
@@ -31,12 +31,12 @@ export async function saveApiKeyAction(_previous: ActionResult, form: FormData):
   if (!providerId.success) return { error: "Unknown service." };
   if (!apiKey.success) return { error: apiKey.error.issues[0]?.message ?? "That is not an API key." };
   try {
-    const saved = await saveApiKey(user.id, providerId.data, apiKey.data);
+    const saved = await saveApiKey(user.id, providerId.data, apiKey.data, { unchecked: form.get("unchecked") === "1" });
     revalidatePath("/connections");
     revalidatePath("/");
-    return { ok: `Key saved (….${saved.apiKeyLast4}).` };
+    return { ok: `Key saved (….${saved.apiKeyLast4})${form.get("unchecked") === "1" ? ", unchecked" : ""}.` };
   } catch (error) {
-    if (error instanceof ConnectionError) return { error: error.message };
+    if (error instanceof ConnectionError) return { error: error.message, canSaveUnchecked: error.code === "check_failed" };
     throw error;
   }
 }

@@ -33,6 +33,8 @@ export function DisconnectButton({ connectionId, providerName, what }: { connect
 
 export function ApiKeyForm({ providerId, providerName, replacing }: { providerId: string; providerName: string; replacing: boolean }) {
   const [state, action, pending] = useActionState<ActionResult, FormData>(saveApiKeyAction, undefined);
+  // Controlled, so the pasted key survives the form reset React does after an action.
+  const [apiKey, setApiKey] = useState("");
   return (
     <form action={action} className="space-y-2">
       <input type="hidden" name="providerId" value={providerId} />
@@ -40,12 +42,27 @@ export function ApiKeyForm({ providerId, providerName, replacing }: { providerId
         {replacing ? `Replace your ${providerName} API key` : `Your ${providerName} API key`}
       </label>
       <div className="flex gap-2">
-        <input id={`${providerId}-api-key`} name="apiKey" type="password" autoComplete="off" spellCheck={false} required className={inputClass} />
+        <input
+          id={`${providerId}-api-key`}
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          required
+          className={inputClass}
+          value={apiKey}
+          onChange={(event) => setApiKey(event.target.value)}
+        />
         <Button type="submit" disabled={pending}>
           {pending ? "Checking…" : replacing ? "Replace key" : "Add API key"}
         </Button>
       </div>
       {state?.error && <Alert>{state.error}</Alert>}
+      {state?.canSaveUnchecked && (
+        <Button type="submit" name="unchecked" value="1" variant="secondary" disabled={pending}>
+          Save without checking
+        </Button>
+      )}
       {state?.ok && <Alert tone="success">{state.ok}</Alert>}
     </form>
   );

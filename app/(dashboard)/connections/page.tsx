@@ -7,6 +7,7 @@ import { providerCards, type ProviderCard } from "@/lib/connections/overview";
 import { connectionStatusView } from "@/lib/connections/status";
 import { findConnection, type ConnectionSummary } from "@/lib/connections/store";
 import { getProvider } from "@/lib/providers";
+import { Avatar } from "@/app/_components/avatar";
 import { CopyButton } from "@/app/_components/copy-button";
 import { ApiKeyForm, DisconnectButton } from "./controls";
 
@@ -49,8 +50,7 @@ function OAuthConnection({ card, connection }: { card: ProviderCard; connection:
   return (
     <div className="space-y-2 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
       <div className="flex flex-wrap items-center gap-2">
-        {/* eslint-disable-next-line @next/next/no-img-element */}
-        {connection.accountAvatar && <img src={connection.accountAvatar} alt="" width={20} height={20} className="rounded-full" />}
+        <Avatar src={connection.accountAvatar} name={connection.accountLabel ?? connection.accountId} />
         <span className="font-medium">Connected as {connection.accountLabel ?? connection.accountId}</span>
         <Badge tone={status.tone}>{status.label}</Badge>
       </div>
@@ -83,8 +83,11 @@ function OAuthConnection({ card, connection }: { card: ProviderCard; connection:
   );
 }
 
-function OAuthSection({ card }: { card: ProviderCard }) {
+function OAuthSection({ card, isOwner }: { card: ProviderCard; isOwner: boolean }) {
   const oauth = card.oauth!;
+  if (!oauth.configured && !isOwner) {
+    return <p className="text-sm text-zinc-600 dark:text-zinc-400">Connecting {card.name} by OAuth is not set up on this instance; ask its owner.</p>;
+  }
   if (!oauth.configured) {
     return (
       <div className="space-y-2 text-sm">
@@ -126,7 +129,7 @@ function OAuthSection({ card }: { card: ProviderCard }) {
   );
 }
 
-function ApiKeySection({ card }: { card: ProviderCard }) {
+function ApiKeySection({ card, isOwner }: { card: ProviderCard; isOwner: boolean }) {
   const apiKey = card.apiKey!;
   return (
     <div className="space-y-3 text-sm">
@@ -141,8 +144,12 @@ function ApiKeySection({ card }: { card: ProviderCard }) {
       ) : (
         <p className="text-zinc-600 dark:text-zinc-400">
           {apiKey.environmentKey
-            ? `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`
-            : `No key yet: add your own, or the operator can set ${apiKey.variable} for everyone.`}
+            ? isOwner
+              ? `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`
+              : "Tools use the instance-wide key until you add your own."
+            : isOwner
+              ? `No key yet: add your own, or set ${apiKey.variable} for everyone.`
+              : "No key yet: add your own."}
         </p>
       )}
       <ApiKeyForm providerId={card.id} providerName={card.name} replacing={Boolean(apiKey.connection)} />
@@ -154,7 +161,9 @@ function ApiKeySection({ card }: { card: ProviderCard }) {
 export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser();
   const params = await searchParams;
-  const cards = providerCards(user.id);
+  const isOwner = user.role === "owner";
+  // Members see the services they can connect; setting one up (variables, callback URLs) is the owner's job.
+  const cards = providerCards(user.id).filter((card) => isOwner || card.apiKey || card.oauth?.configured);
   return (
     <>
       <PageHeader
@@ -177,9 +186,9 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
                   <p className="text-sm text-zinc-600 dark:text-zinc-400">{card.description}</p>
                 </div>
               </header>
-              {card.oauth && <OAuthSection card={card} />}
+              {card.oauth && <OAuthSection card={card} isOwner={isOwner} />}
               {card.oauth && card.apiKey && <hr className="border-zinc-200 dark:border-zinc-800" />}
-              {card.apiKey && <ApiKeySection card={card} />}
+              {card.apiKey && <ApiKeySection card={card} isOwner={isOwner} />}
             </article>
           </Card>
         ))}

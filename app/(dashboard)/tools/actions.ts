@@ -2,10 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { runTool } from "@/lib/mastra/tool-runs";
 import { RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { deleteSpec } from "@/lib/openapi/store";
+import { getDelivery } from "@/lib/webhooks/queries";
 
 export type RunState =
   | { status: "succeeded" | "failed"; runId: string; output: unknown; error: string | null; durationMs: number | null }
@@ -16,11 +18,22 @@ function invalid(error: RunInputError): RunState {
   return { status: "invalid", fieldErrors: Object.fromEntries(error.issues.map((issue) => [issue.path, issue.message])), message: "Some fields need attention." };
 }
 
-export async function runToolAction(toolId: string, input: unknown): Promise<RunState> {
+const runOptionsSchema = z
+  .object({
+    accounts: z.record(z.string().min(1).max(40), z.string().min(1).max(100)).optional(),
+    deliveryId: z.number().int().positive().optional(),
+  })
+  .default({});
+
+export async function runToolAction(toolId: string, input: unknown, rawOptions?: unknown): Promise<RunState> {
   const user = await requireUser();
+  const options = runOptionsSchema.safeParse(rawOptions);
+  if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen account or delivery is not valid; reload the page." };
+  if (options.data.deliveryId && !getDelivery(user.id, options.data.deliveryId)) return { status: "invalid", fieldErrors: {}, message: "That delivery does not exist." };
   try {
-    const run = await runTool(user.id, toolId, input);
+    const run = await runTool(user.id, toolId, input, options.data);
     revalidatePath(`/tools/${toolId}`);
+    revalidatePath("/runs");
     return { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output: run.output, error: run.error, durationMs: run.durationMs };
   } catch (error) {
     if (error instanceof RunInputError) return invalid(error);
@@ -28,11 +41,14 @@ export async function runToolAction(toolId: string, input: unknown): Promise<Run
   }
 }
 
-export async function startWorkflowAction(workflowId: string, input: unknown): Promise<RunState> {
+export async function startWorkflowAction(workflowId: string, input: unknown, rawOptions?: unknown): Promise<RunState> {
   const user = await requireUser();
+  const options = runOptionsSchema.safeParse(rawOptions);
+  if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen delivery is not valid; reload the page." };
+  const deliveryId = options.data.deliveryId && getDelivery(user.id, options.data.deliveryId) ? options.data.deliveryId : undefined;
   let runId: string;
   try {
-    runId = (await startWorkflowRun(user.id, workflowId, input, { trigger: "manual" })).runId;
+    runId = (await startWorkflowRun(user.id, workflowId, input, { trigger: "manual", deliveryId })).runId;
   } catch (error) {
     if (error instanceof RunInputError) return invalid(error);
     throw error;

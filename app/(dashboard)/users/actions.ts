@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { newAccountSchema } from "@/lib/auth/schemas";
-import { AccountExistsError, createLocalUser } from "@/lib/auth/users";
+import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
+import { AccountExistsError, changeOwnPassword, createLocalUser, removeUser, setPassword, setRole, UserChangeError } from "@/lib/auth/users";
 
 export type CreateMemberState =
   | { error?: string; created?: string; fieldErrors?: Record<string, string | undefined>; values?: { name: string; email: string } }
@@ -25,6 +25,68 @@ export async function createMember(_previous: CreateMemberState, form: FormData)
     return { created: user.email ?? parsed.data.email };
   } catch (error) {
     if (error instanceof AccountExistsError) return { error: error.message, values };
+    throw error;
+  }
+}
+
+export type UserActionState = { ok?: string; error?: string } | undefined;
+
+const userIdSchema = z.string().min(1).max(100);
+
+/** Runs an owner-only change, turning the refusals a person can act on into messages. */
+async function asOwner(change: (ownerId: string) => Promise<string> | string): Promise<UserActionState> {
+  const owner = await requireUser();
+  if (owner.role !== "owner") return { error: "Only an owner can change people's accounts." };
+  try {
+    const ok = await change(owner.id);
+    revalidatePath("/users");
+    return { ok };
+  } catch (error) {
+    if (error instanceof UserChangeError) return { error: error.message };
+    throw error;
+  }
+}
+
+export async function changeRoleAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
+  const userId = userIdSchema.safeParse(form.get("userId"));
+  const role = z.enum(["owner", "member"]).safeParse(form.get("role"));
+  if (!userId.success || !role.success) return { error: "Choose owner or member." };
+  return asOwner(() => {
+    setRole(userId.data, role.data);
+    return `Role changed to ${role.data}.`;
+  });
+}
+
+export async function resetPasswordAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
+  const userId = userIdSchema.safeParse(form.get("userId"));
+  const password = newPasswordSchema.safeParse(form.get("password"));
+  if (!userId.success) return { error: "That person does not exist." };
+  if (!password.success) return { error: password.error.issues[0]?.message ?? "Choose another password." };
+  return asOwner(async () => {
+    await setPassword(userId.data, password.data);
+    return "Password reset. Share it with them privately.";
+  });
+}
+
+export async function removeUserAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
+  const userId = userIdSchema.safeParse(form.get("userId"));
+  if (!userId.success) return { error: "That person does not exist." };
+  return asOwner((ownerId) => {
+    removeUser(ownerId, userId.data);
+    return "Removed, with their connections, deliveries and runs.";
+  });
+}
+
+export async function changeOwnPasswordAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
+  const user = await requireUser();
+  const password = newPasswordSchema.safeParse(form.get("newPassword"));
+  if (!password.success) return { error: password.error.issues[0]?.message ?? "Choose another password." };
+  if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
+  try {
+    await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password.data);
+    return { ok: "Your password was changed." };
+  } catch (error) {
+    if (error instanceof UserChangeError) return { error: error.message };
     throw error;
   }
 }

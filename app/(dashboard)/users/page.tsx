@@ -5,6 +5,7 @@ import { requireUser } from "@/lib/auth/session";
 import { listUsers } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { CreateMemberForm } from "./create-member-form";
+import { PersonControls } from "./person-controls";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -19,24 +20,18 @@ export default async function UsersPage() {
         description={`People who can sign in to this Patchbay. Each sees only their own connections, deliveries and runs. Open sign-up is ${env().ALLOW_SIGNUP ? "on" : "off"} (ALLOW_SIGNUP).`}
       />
       <Card className="mb-6">
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-zinc-500">
-            <tr>
-              <th className="py-2 font-medium">Name</th>
-              <th className="py-2 font-medium">Email</th>
-              <th className="py-2 font-medium">Role</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {people.map((person) => (
-              <tr key={person.id}>
-                <td className="py-2">{person.name}</td>
-                <td className="py-2">{person.email}</td>
-                <td className="py-2 capitalize">{person.role}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="People">
+          {people.map((person) => (
+            <li key={person.id} className="space-y-2 py-3" data-testid="person">
+              <p className="text-sm">
+                <span className="font-medium">{person.name}</span> <span className="break-all text-zinc-600 dark:text-zinc-400">{person.email}</span>{" "}
+                <span className="text-xs capitalize text-zinc-500">· {person.role}</span>
+                {person.id === user.id && <span className="text-xs text-zinc-500"> (you)</span>}
+              </p>
+              <PersonControls userId={person.id} name={person.name ?? person.email ?? "this person"} role={person.role} isSelf={person.id === user.id} />
+            </li>
+          ))}
+        </ul>
       </Card>
       <Card>
         <h2 className="mb-4 font-semibold">Add a person</h2>

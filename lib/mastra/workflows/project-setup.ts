@@ -20,6 +20,28 @@ const repositoryOutput = z.object({ repositoryUrl: z.string(), fullName: z.strin
 const trackingOutput = repositoryOutput.extend({ projectId: z.string(), projectUrl: z.string() });
 const setupOutput = trackingOutput.extend({ channelId: z.string(), channelName: z.string() });
 
+/** What GitHub documents for "create a repository": 201 Created with the repository. */
+const createdRepository = z.object({ html_url: z.string().url(), full_name: z.string().min(1) });
+const authenticatedUser = z.object({ login: z.string().min(1) });
+
+/** A GitHub request whose failure reads as the request and GitHub's answer. */
+async function githubCall<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw new Error(githubErrorMessage(error));
+  }
+}
+
+/** Fails the step unless GitHub gave the answer its API documents, naming the request and what came back. */
+function documentedAnswer<T>(response: { status: number; url: string; data: unknown }, expectedStatus: number, schema: z.ZodType<T>, method: string): T {
+  const parsed = schema.safeParse(response.data);
+  if (response.status === expectedStatus && parsed.success) return parsed.data;
+  const request = `${method} ${new URL(response.url).pathname}`;
+  const why = response.status !== expectedStatus ? `not the documented ${expectedStatus}` : `a body without ${parsed.error!.issues.map((issue) => issue.path.join(".") || "content").join(", ")}`;
+  throw new Error(`GitHub: ${request} answered ${response.status}, ${why}${method === "POST" ? "; check on GitHub whether it was created before running again" : ""}.`);
+}
+
 const createRepository = createStep({
   id: "create-repository",
   description: "Create the GitHub repository",
@@ -28,16 +50,13 @@ const createRepository = createStep({
   execute: async ({ inputData, requestContext }) => {
     const github = await githubFor(userIdFrom(requestContext));
     const { owner, name } = inputData.repository;
-    try {
-      const { data: me } = await github.users.getAuthenticated();
-      const { data } =
-        me.login.toLowerCase() === owner.toLowerCase()
-          ? await github.repos.createForAuthenticatedUser({ name, private: inputData.private, auto_init: true })
-          : await github.repos.createInOrg({ org: owner, name, private: inputData.private, auto_init: true });
-      return { repositoryUrl: data.html_url, fullName: data.full_name };
-    } catch (error) {
-      throw new Error(githubErrorMessage(error));
-    }
+    const me = documentedAnswer(await githubCall(() => github.users.getAuthenticated()), 200, authenticatedUser, "GET");
+    const mine = me.login.toLowerCase() === owner.toLowerCase();
+    const response = await githubCall(() =>
+      mine ? github.repos.createForAuthenticatedUser({ name, private: inputData.private, auto_init: true }) : github.repos.createInOrg({ org: owner, name, private: inputData.private, auto_init: true }),
+    );
+    const created = documentedAnswer(response, 201, createdRepository, "POST");
+    return { repositoryUrl: created.html_url, fullName: created.full_name };
   },
 });
 

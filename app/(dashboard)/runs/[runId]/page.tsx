@@ -6,8 +6,11 @@ import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Badge } from "@/app/_components/provider-logo";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { getToolRun } from "@/lib/mastra/tool-runs";
 import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { formatTime } from "../../webhooks/status";
+import { RerunButton } from "./rerun-button";
+import { ToolRunView } from "./tool-run";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -16,9 +19,12 @@ const stepTone = { pending: "gray", running: "amber", success: "green", failed: 
 export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
   const user = await requireUser();
   const { runId } = await params;
+  const toolRun = getToolRun(user.id, runId);
+  if (toolRun) return <ToolRunView run={toolRun} />;
   const found = getWorkflowRun(user.id, runId);
   if (!found) notFound();
   const { run, steps } = found;
+  const failedStep = run.status === "failed" ? steps.find((step) => step.status === "failed") : undefined;
   return (
     <>
       <BackLink href={`/workflows/${run.workflowId}`}>{run.workflowId}</BackLink>
@@ -36,9 +42,24 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
           </Link>
         )}
       </div>
+      {run.resumedFromRunId && (
+        <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
+          Continues{" "}
+          <Link href={`/runs/${run.resumedFromRunId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+            an earlier failed run
+          </Link>{" "}
+          from its failed step; the steps before it reuse that run&apos;s outputs.
+        </p>
+      )}
       {run.error && (
-        <div className="mb-4">
+        <div className="mb-4 space-y-3">
           <Alert>{run.error}</Alert>
+          {failedStep && (
+            <div className="flex flex-wrap items-center gap-3 text-sm">
+              <RerunButton runId={run.id} stepId={failedStep.stepId} />
+              <span className="text-zinc-600 dark:text-zinc-400">Fix the cause first (connect the service, free the name); the steps that succeeded are not run again.</span>
+            </div>
+          )}
         </div>
       )}
       <ol className="space-y-3" aria-label="Steps">

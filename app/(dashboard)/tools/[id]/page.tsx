@@ -5,7 +5,8 @@ import { JsonTree } from "@/app/_components/json-tree";
 import type { JsonSchema } from "@/app/_components/schema-form";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { toolFormSchema, toolSummary } from "@/lib/mastra/catalog";
+import { toolAccountChoices, toolFormSchema, toolSummary } from "@/lib/mastra/catalog";
+import { prefillFromDelivery } from "@/lib/mastra/prefill";
 import { getToolRun, listToolRuns } from "@/lib/mastra/tool-runs";
 import { formatTime } from "../../webhooks/status";
 import { Runner } from "../runner";
@@ -19,17 +20,22 @@ export default async function ToolPage({ params, searchParams }: Props) {
   const user = await requireUser();
   const { id } = await params;
   const tool = toolSummary(user.id, id);
-  const schema = toolFormSchema(user.id, id);
+  const schema = toolFormSchema(user.id, id) as JsonSchema | undefined;
   if (!tool || !schema) notFound();
-  const from = (await searchParams).from;
+  const { from, delivery } = await searchParams;
   const previous = typeof from === "string" ? getToolRun(user.id, from) : undefined;
+  const prefill =
+    typeof delivery === "string" && /^\d{1,15}$/.test(delivery)
+      ? prefillFromDelivery(user.id, Number(delivery), { kind: "tool", id: tool.id, fields: Object.keys(schema.properties ?? {}) })
+      : undefined;
+  const initial = prefill && "input" in prefill ? prefill.input : (previous?.input as Record<string, unknown> | undefined);
   const history = listToolRuns(user.id, id);
   return (
     <>
       <BackLink href="/tools">All tools</BackLink>
       <PageHeader title={tool.id} description={tool.description} />
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-4 lg:col-span-2">
+        <div className="min-w-0 space-y-4 lg:col-span-2">
           {!tool.ready && (
             <Alert tone="info">
               <Link href="/connections" className="font-medium underline">
@@ -38,11 +44,20 @@ export default async function ToolPage({ params, searchParams }: Props) {
               {tool.providerName ? `: this tool acts through ${tool.providerName}.` : "."}
             </Alert>
           )}
+          {prefill && <Alert tone={"error" in prefill ? "error" : "info"}>{"error" in prefill ? prefill.error : prefill.note}</Alert>}
           <Card>
-            <Runner key={previous?.id ?? "new"} kind="tool" id={tool.id} schema={schema as JsonSchema} initial={previous?.input as Record<string, unknown> | undefined} />
+            <Runner
+              key={prefill ? `delivery-${prefill.deliveryId}` : (previous?.id ?? "new")}
+              kind="tool"
+              id={tool.id}
+              schema={schema}
+              initial={initial}
+              accountChoices={toolAccountChoices(user.id, tool.id)}
+              deliveryId={prefill && "input" in prefill ? prefill.deliveryId : undefined}
+            />
           </Card>
         </div>
-        <Card>
+        <Card className="min-w-0">
           <h2 className="mb-3 font-semibold">Your recent runs</h2>
           {history.length === 0 ? (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">No runs yet. Fill in the form and run the tool; each run is kept here with its input and output.</p>
@@ -55,7 +70,10 @@ export default async function ToolPage({ params, searchParams }: Props) {
                     <span className="text-xs text-zinc-500">{run.durationMs ?? "…"} ms</span>
                   </div>
                   <p className="text-xs text-zinc-500">
-                    {formatTime(run.startedAt)} · <span data-testid="run-trigger">{triggerLabel(run)}</span>
+                    <Link href={`/runs/${run.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                      {formatTime(run.startedAt)}
+                    </Link>{" "}
+                    · <span data-testid="run-trigger">{triggerLabel(run)}</span>
                   </p>
                   {run.error && <p className="truncate text-xs text-red-700 dark:text-red-400">{run.error}</p>}
                   <details className="text-xs">

@@ -6,6 +6,7 @@ import { JsonTree } from "@/app/_components/json-tree";
 import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { toolSummaries, workflowCatalog } from "@/lib/mastra/catalog";
 import { curlCommand } from "@/lib/webhooks/curl";
 import { endpointUrl } from "@/lib/webhooks/endpoints";
 import { deliveryPayload } from "@/lib/webhooks/payload";
@@ -13,6 +14,7 @@ import { getDelivery } from "@/lib/webhooks/queries";
 import { ActionForm } from "../action-form";
 import { cancelRetriesAction, replayDeliveryAction, retryNowAction } from "../actions";
 import { DeliveryStatus, formatTime, StatusBadge } from "../status";
+import { RunWithPayload } from "./run-with-payload";
 import { ForwardsCard } from "./forwards";
 
 export const metadata: Metadata = { title: "Delivery" };
@@ -33,7 +35,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const found = getDelivery(user.id, Number(id));
   if (!found) notFound();
   const { delivery, attempts } = found;
-  const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body);
+  const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body, { truncated: delivery.bodyTruncated, bytes: delivery.bodyBytes });
   const payload = delivery.bodyTruncated ? undefined : payloadJson(delivery.body, delivery.headers["content-type"]);
   const canReplay = delivery.verified && delivery.trimmedAt === null && (delivery.status === "processed" || delivery.status === "failed");
 
@@ -153,7 +155,15 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           {payload === undefined ? (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">{delivery.bodyTruncated ? "Only the first 8 KB were kept; see the raw body." : "Not JSON; see the raw body."}</p>
           ) : (
-            <JsonTree text={payload} />
+            <>
+              <JsonTree text={payload} />
+              <div className="mt-4">
+                <RunWithPayload
+                  deliveryId={delivery.id}
+                  targets={[...workflowCatalog.map((workflow) => ({ kind: "workflow" as const, id: workflow.id })), ...toolSummaries(user.id).map((tool) => ({ kind: "tool" as const, id: tool.id }))]}
+                />
+              </div>
+            </>
           )}
         </Card>
 
@@ -167,6 +177,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
               <h2 className="font-semibold">Copy as curl</h2>
               <CopyButton value={curl} label="Copy as curl" />
             </div>
+            {delivery.bodyTruncated && (
+              <p className="mb-2 text-xs text-amber-700 dark:text-amber-400" data-testid="curl-truncated">
+                Only the first part of this body was stored, so this command re-sends a truncated body.
+              </p>
+            )}
             <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-800">{curl}</pre>
           </div>
         </Card>

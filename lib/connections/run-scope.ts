@@ -1,0 +1,31 @@
+import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** The connection a run used for a provider, as shown on the run's page. */
+export type UsedConnection = { providerId: string; connectionId: string | "environment" };
+
+type Scope = { chosen: Readonly<Record<string, string>>; used: UsedConnection[] };
+
+const scopes = new AsyncLocalStorage<Scope>();
+
+/**
+ * Runs `work` with the person's choice of account per provider (connection ids, already checked to
+ * be theirs) and notes which connections it actually used. A scope rather than a parameter: tools
+ * reach the connection store through several layers (Octokit, GraphQL helpers, imported tools),
+ * and none of them should have to pass the choice along.
+ */
+export async function inConnectionScope<T>(chosen: Record<string, string>, work: () => Promise<T>): Promise<{ result: T; used: UsedConnection[] }> {
+  const scope: Scope = { chosen, used: [] };
+  const result = await scopes.run(scope, work);
+  return { result, used: scope.used };
+}
+
+/** The connection the person chose for this provider in the current run, if they chose one. */
+export function chosenConnectionId(providerId: string): string | undefined {
+  return scopes.getStore()?.chosen[providerId];
+}
+
+export function noteConnectionUsed(providerId: string, connectionId: string | "environment"): void {
+  const scope = scopes.getStore();
+  if (scope && !scope.used.some((entry) => entry.providerId === providerId && entry.connectionId === connectionId)) scope.used.push({ providerId, connectionId });
+}
