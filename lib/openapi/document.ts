@@ -1,6 +1,7 @@
 import { dereference, upgrade, validate } from "@scalar/openapi-parser";
-import { parse as parseYaml, YAMLParseError } from "yaml";
-import { toFormSchema, type FormSchema } from "./json-schema";
+import { toFormSchema, type FormSchema, type SchemaBudget } from "./json-schema.ts";
+import { formatBytes, PARSE_LIMITS } from "./limits.ts";
+import { readDescriptionText, type Problem } from "./read-text.ts";
 
 /**
  * Reads an OpenAPI 3.0 / 3.1 or Swagger 2.0 description (JSON or YAML) with Scalar's maintained
@@ -9,7 +10,7 @@ import { toFormSchema, type FormSchema } from "./json-schema";
  * operation per tool, each with a finite input schema and a recipe for building the request.
  */
 
-export type Problem = { location: string; message: string };
+export type { Problem };
 
 export type ParameterLocation = "path" | "query" | "header" | "cookie";
 /** Where each input field goes: `key` is the field in the tool's input, `name` the parameter on the wire. */
@@ -40,6 +41,9 @@ export type SecurityScheme =
   | { type: "http"; scheme: string; description?: string }
   | { type: "oauth2" | "openIdConnect" | "mutualTLS"; description?: string };
 
+/** An operation that cannot become a tool, and why; the others still import. */
+export type SkippedOperation = { method: string; path: string; location: string; reason: string };
+
 export type ParsedSpec = {
   title: string;
   version: string;
@@ -48,6 +52,7 @@ export type ParsedSpec = {
   servers: { url: string; description?: string }[];
   securitySchemes: Record<string, SecurityScheme>;
   operations: ParsedOperation[];
+  skipped: SkippedOperation[];
   warnings: Problem[];
 };
 
@@ -55,8 +60,10 @@ export type ParseResult = { ok: true; spec: ParsedSpec } | { ok: false; problems
 
 export class OpenApiImportError extends Error {
   override name = "OpenApiImportError";
-  constructor(readonly problems: Problem[]) {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
     super(problems.map((problem) => (problem.location ? `${problem.location}: ${problem.message}` : problem.message)).join("\n"));
+    this.problems = problems;
   }
 }
 
@@ -78,20 +85,6 @@ export function formatLocation(path: string | string[] | undefined, document: un
     node = node && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
   }
   return text;
-}
-
-function parseText(text: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
-  const trimmed = text.trim();
-  if (!trimmed) return { ok: false, problems: [{ location: "", message: "The description is empty." }] };
-  try {
-    return { ok: true, value: trimmed.startsWith("{") ? JSON.parse(trimmed) : parseYaml(trimmed, { maxAliasCount: 1000 }) };
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const at = error.linePos?.[0];
-      return { ok: false, problems: [{ location: at ? `line ${at.line}, column ${at.col}` : "", message: `Not valid YAML: ${error.message.split("\n")[0]}` }] };
-    }
-    return { ok: false, problems: [{ location: "", message: `Not valid JSON: ${(error as Error).message}` }] };
-  }
 }
 
 export function slugify(text: string, fallback: string, maxLength = 60): string {
@@ -162,11 +155,15 @@ function uniqueSlug(base: string, taken: Set<string>): string {
   return slug;
 }
 
-function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
+type Flattened = { operations: ParsedOperation[]; skipped: SkippedOperation[]; tooLarge?: Problem };
+
+function operationsOf(document: Json, warnings: Problem[]): Flattened {
   const paths = isObject(document.paths) ? document.paths : {};
   const inheritedSecurity = securityNames(document.security) ?? null;
   const slugs = new Set<string>();
   const operations: ParsedOperation[] = [];
+  const skipped: SkippedOperation[] = [];
+  let importBytes = 0;
   for (const [path, item] of Object.entries(paths)) {
     if (!isObject(item)) continue;
     const shared = Array.isArray(item.parameters) ? item.parameters.filter(isObject) : [];
@@ -181,6 +178,8 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
       const nameCounts = new Map<string, number>();
       for (const parameter of parameters) nameCounts.set(parameter.name as string, (nameCounts.get(parameter.name as string) ?? 0) + 1);
 
+      const location = formatLocation(["paths", path, method], document);
+      const budget: SchemaBudget = { remaining: PARSE_LIMITS.schemaNodesPerOperation, exhausted: false };
       const properties: Record<string, FormSchema> = {};
       const required: string[] = [];
       const recipe: RequestRecipe = { method: method.toUpperCase(), path, parameters: [], security: securityNames(operation.security) ?? inheritedSecurity };
@@ -188,7 +187,7 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
         const name = parameter.name as string;
         const location = parameter.in as ParameterLocation;
         const key = nameCounts.get(name)! > 1 ? `${name}_${location}` : name;
-        const schema = toFormSchema(parameter.schema ?? (isObject(parameter.content) ? Object.values(parameter.content).find(isObject)?.schema : undefined));
+        const schema = toFormSchema(parameter.schema ?? (isObject(parameter.content) ? Object.values(parameter.content).find(isObject)?.schema : undefined), "request", budget);
         const description = typeof parameter.description === "string" ? parameter.description : undefined;
         properties[key] = { ...schema, description: [description, `(${location} parameter${key !== name ? ` "${name}"` : ""})`].filter(Boolean).join(" ") };
         if (parameter.required === true || location === "path") required.push(key);
@@ -198,7 +197,7 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
       const body = pickBody(operation.requestBody);
       if (body) {
         const key = "body" in properties ? "requestBody" : "body";
-        const schema = toFormSchema(body.schema);
+        const schema = toFormSchema(body.schema, "request", budget);
         const description = isObject(operation.requestBody) && typeof operation.requestBody.description === "string" ? operation.requestBody.description : undefined;
         properties[key] = { ...schema, description: [description ?? schema.description, `(request body, ${body.contentType})`].filter(Boolean).join(" ") };
         if (body.required) required.push(key);
@@ -206,10 +205,10 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
       }
 
       const operationId = typeof operation.operationId === "string" && operation.operationId.trim() ? operation.operationId.trim() : undefined;
-      if (!operationId) warnings.push({ location: formatLocation(["paths", path, method], document), message: "has no operationId; the tool is named after its method and path" });
-      const slug = uniqueSlug(slugify(operationId ?? `${method}-${path}`, method), slugs);
-      operations.push({
-        slug,
+      if (!operationId) warnings.push({ location, message: "has no operationId; the tool is named after its method and path" });
+      if (budget.exhausted) warnings.push({ location, message: `its input unfolds into more than ${PARSE_LIMITS.schemaNodesPerOperation} schema nodes; the fields past that are entered as JSON` });
+      const parsedOperation: ParsedOperation = {
+        slug: "",
         operationId,
         method: method.toUpperCase(),
         path,
@@ -219,15 +218,26 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
         deprecated: operation.deprecated === true,
         inputSchema: { type: "object", properties, ...(required.length ? { required } : {}) },
         request: recipe,
-      });
+      };
+      const bytes = Buffer.byteLength(JSON.stringify(parsedOperation));
+      if (bytes > PARSE_LIMITS.operationBytes) {
+        skipped.push({ method: recipe.method, path, location, reason: `the operation takes ${formatBytes(bytes)} once its schemas are unfolded; the limit is ${formatBytes(PARSE_LIMITS.operationBytes)}` });
+        continue;
+      }
+      importBytes += bytes;
+      if (importBytes > PARSE_LIMITS.importBytes) {
+        return { operations, skipped, tooLarge: { location, message: `The operations up to here take more than ${formatBytes(PARSE_LIMITS.importBytes)} once their schemas are unfolded, the limit for one import.` } };
+      }
+      parsedOperation.slug = uniqueSlug(slugify(operationId ?? `${method}-${path}`, method), slugs);
+      operations.push(parsedOperation);
     }
   }
-  return operations;
+  return { operations, skipped };
 }
 
 /** Validates and flattens a description; an invalid one comes back as located problems, nothing else. */
 export async function parseOpenApi(text: string): Promise<ParseResult> {
-  const parsed = parseText(text);
+  const parsed = readDescriptionText(text);
   if (!parsed.ok) return parsed;
   if (!isObject(parsed.value)) return { ok: false, problems: [{ location: "", message: "Expected an OpenAPI or Swagger document (an object at the top level)." }] };
   const original = parsed.value;
@@ -248,8 +258,12 @@ export async function parseOpenApi(text: string): Promise<ParseResult> {
   const document = dereferenced.schema;
   const info = isObject(document.info) ? document.info : {};
   const warnings: Problem[] = [];
-  const operations = operationsOf(document, warnings);
-  if (!operations.length) return { ok: false, problems: [{ location: "paths", message: "The description has no operations to import." }] };
+  const { operations, skipped, tooLarge } = operationsOf(document, warnings);
+  if (tooLarge) return { ok: false, problems: [tooLarge] };
+  if (!operations.length) {
+    const reasons = skipped.map((skip) => ({ location: skip.location, message: `skipped: ${skip.reason}` }));
+    return { ok: false, problems: [{ location: "paths", message: "The description has no operations to import." }, ...reasons] };
+  }
   return {
     ok: true,
     spec: {
@@ -260,6 +274,7 @@ export async function parseOpenApi(text: string): Promise<ParseResult> {
       servers: serversOf(document),
       securitySchemes: securitySchemesOf(document),
       operations,
+      skipped,
       warnings,
     },
   };

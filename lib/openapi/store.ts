@@ -8,8 +8,9 @@ import { credentialFor } from "@/lib/connections/credentials";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { httpRequest } from "@/lib/http/client";
 import { getProvider } from "@/lib/providers";
-import { OpenApiImportError, parseOpenApi, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme } from "./document";
+import { OpenApiImportError, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme } from "./document";
 import type { FormSchema } from "./json-schema";
+import { parseDescription } from "./parse";
 import type { AppliedCredential } from "./request";
 
 /** The largest description accepted (GitHub's REST description is about 13 MB). */
@@ -65,7 +66,7 @@ export function specSlug(title: string): string {
 }
 
 export async function parseOrThrow(text: string): Promise<ParsedSpec> {
-  const result = await parseOpenApi(text);
+  const result = await parseDescription(text);
   if (!result.ok) throw new OpenApiImportError(result.problems);
   return result.spec;
 }
