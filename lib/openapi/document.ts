@@ -2,6 +2,8 @@ import { dereference, upgrade, validate } from "@scalar/openapi-parser";
 import { toFormSchema, type FormSchema, type SchemaBudget } from "./json-schema.ts";
 import { formatBytes, PARSE_LIMITS } from "./limits.ts";
 import { readDescriptionText, type Problem } from "./read-text.ts";
+import { fillServerUrl, type ServerVariable } from "./server-url.ts";
+import { descriptionWarnings } from "./warnings.ts";
 
 /**
  * Reads an OpenAPI 3.0 / 3.1 or Swagger 2.0 description (JSON or YAML) with Scalar's maintained
@@ -10,7 +12,7 @@ import { readDescriptionText, type Problem } from "./read-text.ts";
  * operation per tool, each with a finite input schema and a recipe for building the request.
  */
 
-export type { Problem };
+export type { Problem, ServerVariable };
 
 export type ParameterLocation = "path" | "query" | "header" | "cookie";
 /** Where each input field goes: `key` is the field in the tool's input, `name` the parameter on the wire. */
@@ -49,7 +51,7 @@ export type ParsedSpec = {
   version: string;
   description: string;
   specVersion: string;
-  servers: { url: string; description?: string }[];
+  servers: ServerEntry[];
   securitySchemes: Record<string, SecurityScheme>;
   operations: ParsedOperation[];
   skipped: SkippedOperation[];
@@ -87,6 +89,17 @@ export function formatLocation(path: string | string[] | undefined, document: un
   return text;
 }
 
+/** A JSON pointer (or segments) as path segments, array indexes as numbers, judged against the document. */
+function pointerSegments(path: string | string[] | undefined, document: unknown): (string | number)[] {
+  const segments = Array.isArray(path) ? path : (path ?? "").split("/").slice(1).map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let node = document;
+  return segments.map((segment) => {
+    const index = Array.isArray(node) ? Number(segment) : undefined;
+    node = node && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
+    return index ?? segment;
+  });
+}
+
 export function slugify(text: string, fallback: string, maxLength = 60): string {
   const slug = text
     .normalize("NFKD")
@@ -97,17 +110,27 @@ export function slugify(text: string, fallback: string, maxLength = 60): string 
   return slug || fallback;
 }
 
-function serversOf(document: Json): { url: string; description?: string }[] {
+/** A server as the description gives it: `template` keeps its `{variables}`, `url` has their defaults filled in. */
+export type ServerEntry = { url: string; template: string; description?: string; variables: Record<string, ServerVariable> };
+
+function serversOf(document: Json): ServerEntry[] {
   const servers = Array.isArray(document.servers) ? document.servers.filter(isObject) : [];
   return servers
     .filter((server) => typeof server.url === "string")
     .map((server) => {
-      const variables = isObject(server.variables) ? server.variables : {};
-      const url = (server.url as string).replace(/\{([^}]+)\}/g, (whole, name: string) => {
-        const variable = variables[name];
-        return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
-      });
-      return { url, ...(typeof server.description === "string" ? { description: server.description } : {}) };
+      const declared = isObject(server.variables) ? server.variables : {};
+      const variables: Record<string, ServerVariable> = {};
+      for (const [name, variable] of Object.entries(declared)) {
+        if (!isObject(variable)) continue;
+        const choices = Array.isArray(variable.enum) ? variable.enum.map(String) : undefined;
+        variables[name] = {
+          default: variable.default !== undefined ? String(variable.default) : (choices?.[0] ?? ""),
+          ...(choices ? { enum: choices } : {}),
+          ...(typeof variable.description === "string" ? { description: variable.description } : {}),
+        };
+      }
+      const template = server.url as string;
+      return { url: fillServerUrl(template, variables), template, variables, ...(typeof server.description === "string" ? { description: server.description } : {}) };
     });
 }
 
@@ -156,6 +179,39 @@ function uniqueSlug(base: string, taken: Set<string>): string {
 }
 
 type Flattened = { operations: ParsedOperation[]; skipped: SkippedOperation[]; tooLarge?: Problem };
+const LOCATIONS = ["path", "query", "header", "cookie"];
+
+/** The first `$ref` left unresolved inside a value (bounded walk; shared nodes looked at once). */
+function unresolvedRef(value: unknown): string | undefined {
+  const seen = new Set<object>();
+  const stack = [value];
+  for (let visited = 0; stack.length && visited < 20_000; visited++) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (!Array.isArray(node) && typeof (node as Json).$ref === "string") return (node as Json).$ref as string;
+    stack.push(...Object.values(node));
+  }
+  return undefined;
+}
+
+/** Why an operation cannot become a tool, or undefined when it can. */
+function refusalOf(path: string, operation: Json, parameters: Json[]): string | undefined {
+  const ref = unresolvedRef([parameters, operation.requestBody]);
+  if (ref) return `the reference "${ref}" does not resolve`;
+  for (const parameter of parameters) {
+    if (typeof parameter.name !== "string") return "a parameter has no name";
+    if (!LOCATIONS.includes(parameter.in as string)) return `parameter "${parameter.name}" is in "${String(parameter.in)}", which OpenAPI 3 cannot send (path, query, header or cookie)`;
+    if (parameter.schema === undefined && isObject(parameter.content)) {
+      const types = Object.keys(parameter.content);
+      if (!types.some((type) => /json/i.test(type) || type.startsWith("text/"))) return `parameter "${parameter.name}" is encoded as ${types.join(", ") || "nothing"}, which Patchbay cannot write`;
+    }
+  }
+  for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+    if (!parameters.some((parameter) => parameter.in === "path" && parameter.name === name)) return `the path parameter "${name}" is not declared`;
+  }
+  return undefined;
+}
 
 function operationsOf(document: Json, warnings: Problem[]): Flattened {
   const paths = isObject(document.paths) ? document.paths : {};
@@ -170,15 +226,20 @@ function operationsOf(document: Json, warnings: Problem[]): Flattened {
     for (const method of METHODS) {
       const operation = item[method];
       if (!isObject(operation)) continue;
+      const location = formatLocation(["paths", path, method], document);
       const own = Array.isArray(operation.parameters) ? operation.parameters.filter(isObject) : [];
       // Operation-level parameters override path-level ones with the same name and location.
       const byIdentity = new Map<string, Json>();
       for (const parameter of [...shared, ...own]) byIdentity.set(`${parameter.in}:${parameter.name}`, parameter);
-      const parameters = [...byIdentity.values()].filter((parameter) => typeof parameter.name === "string" && ["path", "query", "header", "cookie"].includes(parameter.in as string));
+      const parameters = [...byIdentity.values()];
+      const refusal = refusalOf(path, operation, parameters);
+      if (refusal) {
+        skipped.push({ method: method.toUpperCase(), path, location, reason: refusal });
+        continue;
+      }
       const nameCounts = new Map<string, number>();
       for (const parameter of parameters) nameCounts.set(parameter.name as string, (nameCounts.get(parameter.name as string) ?? 0) + 1);
 
-      const location = formatLocation(["paths", path, method], document);
       const budget: SchemaBudget = { remaining: PARSE_LIMITS.schemaNodesPerOperation, exhausted: false };
       const properties: Record<string, FormSchema> = {};
       const required: string[] = [];
@@ -244,25 +305,21 @@ export async function parseOpenApi(text: string): Promise<ParseResult> {
   if (typeof original.openapi !== "string" && original.swagger !== "2.0") {
     return { ok: false, problems: [{ location: "", message: 'Not an OpenAPI description: expected an "openapi" field (3.0 or 3.1) or "swagger": "2.0".' }] };
   }
-  const validation = await validate(structuredClone(original));
-  if (!validation.valid) {
-    const problems = (validation.errors ?? []).map((error) => ({ location: formatLocation(error.path, original), message: error.message }));
-    return { ok: false, problems: problems.length ? problems : [{ location: "", message: "The description is not valid." }] };
-  }
   const specVersion = typeof original.openapi === "string" ? original.openapi : "2.0";
+  // What breaks the letter of the specification but has a clear meaning is a warning, not a refusal.
+  const validation = await validate(structuredClone(original));
+  const validationErrors = (validation.errors ?? []).map((error) => ({ path: pointerSegments(error.path, original), message: error.message }));
+  const warnings = descriptionWarnings(original, specVersion, validationErrors);
   const upgraded = upgrade(structuredClone(original)).specification;
+  // References that do not resolve stay in place; the operations that need one are skipped.
   const dereferenced = dereference(upgraded as unknown as Json);
-  if (dereferenced.errors?.length || !isObject(dereferenced.schema)) {
-    return { ok: false, problems: (dereferenced.errors ?? [{ message: "Could not resolve the description's references." }]).map((error) => ({ location: formatLocation(error.path, original), message: error.message })) };
-  }
-  const document = dereferenced.schema;
+  const document = isObject(dereferenced.schema) ? dereferenced.schema : (upgraded as unknown as Json);
   const info = isObject(document.info) ? document.info : {};
-  const warnings: Problem[] = [];
   const { operations, skipped, tooLarge } = operationsOf(document, warnings);
   if (tooLarge) return { ok: false, problems: [tooLarge] };
   if (!operations.length) {
     const reasons = skipped.map((skip) => ({ location: skip.location, message: `skipped: ${skip.reason}` }));
-    return { ok: false, problems: [{ location: "paths", message: "The description has no operations to import." }, ...reasons] };
+    return { ok: false, problems: [{ location: "paths", message: "The description has no operations to import." }, ...reasons, ...warnings] };
   }
   return {
     ok: true,

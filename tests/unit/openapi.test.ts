@@ -251,7 +251,7 @@ describe("imported tools", () => {
     const first = await saveImport(owner.id, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
     expect(listOperations(owner.id, first.id)).toHaveLength(3);
     const reduced = fixture("petstore-3.0.yaml").replace(/  \/pets\/\{petId\}:[\s\S]*?(?=components:)/, "");
-    const second = await saveImport(owner.id, { source: { kind: "text", text: reduced }, serverUrl, auth: { kind: "none" } });
+    const second = await saveImport(owner.id, { source: { kind: "text", text: reduced }, serverUrl, auth: { kind: "none" }, replace: true });
     expect(second.id).toBe(first.id);
     expect(listOperations(owner.id, first.id).map((operation) => operation.toolId)).toEqual(["swagger-petstore.listPets", "swagger-petstore.createPets"]);
     expect(findOperation(other.id, "swagger-petstore.listPets")).toBeUndefined();

@@ -3,7 +3,7 @@ import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { httpRequest } from "@/lib/http/client";
 import { buildRequest } from "@/lib/openapi/request";
-import { credentialForSpec, findOperation, type ImportedOperation } from "@/lib/openapi/store";
+import { credentialForSpec, findOperation, listEnabledOperations, type ImportedOperation } from "@/lib/openapi/store";
 import { userIdFrom } from "../../context";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
@@ -66,4 +66,9 @@ function importedTool(imported: ImportedOperation): CatalogTool {
 export function findImportedTool(userId: string, toolId: string): CatalogTool | undefined {
   const imported = findOperation(userId, toolId);
   return imported && importedTool(imported);
+}
+
+/** Every imported operation this user enabled, as catalog tools: what the runner, the agent and MCP may offer. */
+export function listImportedTools(userId: string): CatalogTool[] {
+  return listEnabledOperations(userId).map(importedTool);
 }
