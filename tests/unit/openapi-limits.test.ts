@@ -12,6 +12,9 @@ const { POST: previewRoute } = await import("@/app/api/openapi/preview/route");
 const { POST: importRoute } = await import("@/app/api/openapi/imports/route");
 const { PARSE_LIMITS } = await import("@/lib/openapi/limits");
 
+// Each import parses on its own thread; on a busy machine starting one takes seconds.
+vi.setConfig({ testTimeout: 90_000 });
+
 const petstore = readFileSync(join(__dirname, "../fixtures/openapi/petstore-3.0.yaml"), "utf8");
 
 function post(route: typeof previewRoute, body: unknown) {
@@ -68,7 +71,7 @@ describe("descriptions built to exhaust the server (issue 11, item 2)", () => {
   it("skips each operation whose request body unfolds past the per-operation bound, and refuses a description left with none", async () => {
     const error = await refusal(schemaRefExplosion(40));
     expect(error.problems[0]).toEqual({ location: "paths", message: "The description has no operations to import." });
-    expect(error.problems).toHaveLength(41);
+    expect(error.problems.filter((problem) => problem.message.startsWith("skipped: "))).toHaveLength(40);
     expect(error.problems[1]).toEqual({ location: "paths./things/0.post", message: expect.stringMatching(/^skipped: the operation takes \d+ KB once its schemas are unfolded; the limit is 128 KB$/) });
   });
 
