@@ -52,7 +52,7 @@ export default defineConfig({
     { name: "first-run", testMatch: "first-run.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "chromium", testIgnore: "first-run.spec.ts", dependencies: ["first-run"], use: { ...devices["Desktop Chrome"] } },
   ],
-  // The fakes are TypeScript run by Node itself; the flag makes that work from Node 22.13 (engines) up.
+  // The fakes are TypeScript run by Node itself; the flag is needed before Node 23.6 and harmless after.
   webServer: [
     {
       command: "node --experimental-strip-types e2e/fakes/github.ts",
@@ -88,6 +88,8 @@ export default defineConfig({
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
+      // SIGTERM instead of Playwright's default SIGKILL, so start-app.mjs stops the server and removes its data directory.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
       timeout: 120_000,
       stdout: "pipe",
       stderr: "pipe",

@@ -10,6 +10,7 @@
  */
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
+import { stampClientAddress } from "./lib/auth/client-address";
 
 const { values } = parseArgs({
   options: { dev: { type: "boolean", default: false }, port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
@@ -19,6 +20,9 @@ const dev = values.dev;
 (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname ?? process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
+// lib/env.ts derives APP_URL's default from these, so -p and -H count as much as PORT and HOSTNAME.
+process.env.PORT = String(port);
+if (values.hostname) process.env.HOSTNAME = values.hostname;
 
 const { default: next } = await import("next");
 const app = next({ dev, hostname, port, dir: import.meta.dirname });
@@ -27,6 +31,7 @@ await app.prepare();
 const { handleIntake, intakeTarget } = await import("./lib/webhooks/node-intake");
 
 const server = createServer((request, response) => {
+  stampClientAddress(request); // sign-in throttling needs the socket address, which Next's Request lacks
   const target = intakeTarget(request.url);
   if (target) void handleIntake(request, response, target);
   else void handle(request, response);

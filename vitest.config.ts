@@ -13,6 +13,9 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     environment: "node",
     setupFiles: ["tests/support/setup.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
+    // next-auth imports "next/server" without an extension, which only a bundler resolves.
+    server: { deps: { inline: ["next-auth"] } },
     pool: "forks",
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
     testTimeout: 20_000,

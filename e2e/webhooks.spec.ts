@@ -5,8 +5,6 @@ import { signIn } from "./support/accounts";
 import { fakeGitHubState } from "./support/fakes";
 import { ensureGitHubConnected } from "./support/github";
 
-test.describe.configure({ mode: "serial" });
-
 const SECRET = "e2e-github-webhook-secret";
 
 async function sendPush(page: Page, options: { secret?: string; repository: string; delivery: string }) {
@@ -60,7 +58,9 @@ test("a signed push appears live, opens with its payload and attempts, and repla
 test("a redelivery is acknowledged once, and a badly signed delivery is shown as rejected with its reason", async ({ page }) => {
   await page.goto("/webhooks");
   await expect(page.getByTestId("live-status")).toHaveText("Live");
-  const again = await sendPush(page, { repository: "octocat/live-repo", delivery: "e2e-live-1" });
+  const first = await sendPush(page, { repository: "octocat/redelivered", delivery: "e2e-redelivered-1" });
+  expect(first.status()).toBe(202);
+  const again = await sendPush(page, { repository: "octocat/redelivered", delivery: "e2e-redelivered-1" });
   expect(again.status()).toBe(200);
   expect(await again.json()).toEqual({ duplicate: true });
 
@@ -70,6 +70,7 @@ test("a redelivery is acknowledged once, and a badly signed delivery is shown as
   await expect(row).toBeVisible();
   await expect(row.getByText("rejected")).toBeVisible();
   await expect(row.getByText("signature does not match the secret")).toBeVisible();
+  await expect(deliveriesTable(page).getByRole("row").filter({ hasText: "octocat/redelivered" })).toHaveCount(1);
 
   await page.goto("/webhooks?status=rejected");
   await expect(deliveriesTable(page).getByRole("row")).toHaveCount(2); // header + the refusal

@@ -7,6 +7,7 @@ import type { Adapter } from "next-auth/adapters";
 import { db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { env } from "@/lib/env";
+import { authLogger } from "./auth/auth-log";
 import { signInWithPassword } from "./auth/sign-in";
 import { isLinkedAccount } from "./auth/users";
 
@@ -42,6 +43,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   return {
     trustHost: true,
     secret: config.AUTH_SECRET,
+    logger: authLogger,
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     adapter: adapterWithoutTokens(),

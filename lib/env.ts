@@ -1,5 +1,5 @@
 import "server-only";
-import { isIP } from "node:net";
+import { isIP, isIPv6 } from "node:net";
 import { z } from "zod";
 import { resolveEmbeddedSecrets } from "./embedded-secrets";
 import type { Provider, WebhookScheme } from "./providers/schema";
@@ -33,13 +33,28 @@ const hostList = z
     ),
   );
 
+/**
+ * Where a browser on this machine reaches the server when APP_URL is unset: http://localhost:3000,
+ * following PORT and HOSTNAME (server.ts copies -p and -H into them), so that
+ * `PORT=3999 npm run dev` builds OAuth callback and webhook URLs on port 3999. A server bound to
+ * every interface (0.0.0.0, ::) is reached at localhost.
+ */
+export function defaultAppUrl(port: number, hostname: string | undefined): string {
+  if (!hostname || hostname === "0.0.0.0" || hostname === "::") return `http://localhost:${port}`;
+  return `http://${isIPv6(hostname) ? `[${hostname}]` : hostname}:${port}`;
+}
+
 /** Every variable Patchbay reads, in one place. README's configuration table mirrors this schema. */
-export const envSchema = z.object({
+const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z
     .url({ message: "expected an absolute http(s) URL such as http://localhost:3000" })
-    .default("http://localhost:3000")
-    .transform((value) => value.replace(/\/+$/, "")),
+    .optional()
+    .transform((value) => value?.replace(/\/+$/, "")),
+  /** The port server.ts listens on (`-p` overrides it); APP_URL's default follows it. */
+  PORT: z.coerce.number({ message: "expected a port number such as 3000" }).int().min(1).max(65535).default(3000),
+  /** The interface server.ts binds (`-H` overrides it); APP_URL's default follows it. */
+  HOSTNAME: optionalText,
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: z
     .string()
@@ -76,6 +91,10 @@ export const envSchema = z.object({
   WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
   /** During a burst of deliveries processing waits for intake, but never longer than this (0: never waits). */
   WEBHOOK_PROCESSING_MAX_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Days a delivery's body and headers are kept; after that only its row, status and dedupe key remain (0: keep forever). */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  /** Days the inputs and outputs of tool and workflow runs are kept; the run rows stay (0: keep forever). */
+  RUN_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(90),
   /** Failed sign-ins per (address, email) within 15 minutes before that pair is blocked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Failed sign-ins from one address, whatever the email, before the address is blocked; unset: 4 x LOGIN_MAX_FAILURES. */
@@ -86,6 +105,18 @@ export const envSchema = z.object({
   OAUTH_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
   /** Hosts the outbound HTTP client may reach even when they resolve to private or loopback addresses. */
   HTTP_TOOL_ALLOWED_HOSTS: hostList,
+  /** The largest response body a tool's outbound call reads; a larger one is refused while it streams in. */
+  TOOL_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
+});
+
+export const envSchema = variables.transform((parsed, context) => {
+  if (parsed.APP_URL) return { ...parsed, APP_URL: parsed.APP_URL };
+  const derived = defaultAppUrl(parsed.PORT, parsed.HOSTNAME);
+  if (!URL.canParse(derived)) {
+    context.issues.push({ code: "custom", path: ["HOSTNAME"], input: parsed.HOSTNAME, message: "expected a host name or IP address (or set APP_URL)" });
+    return z.NEVER;
+  }
+  return { ...parsed, APP_URL: derived };
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

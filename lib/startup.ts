@@ -5,6 +5,8 @@ import { log } from "./log";
 import { listProviders, ProviderConfigError, type Provider } from "./providers";
 import { connectWebhooksToWorkflows } from "./mastra/webhook-trigger";
 import { failInterruptedRuns } from "./mastra/workflow-runs";
+import { startOutboxSender } from "./outbox/sender";
+import { startRetention } from "./retention";
 import { startDispatcher } from "./webhooks/dispatcher";
 
 /**
@@ -28,6 +30,8 @@ export function startServer(): void {
     if (interrupted > 0) log.warn(`${interrupted} workflow runs were interrupted by the last restart and are marked failed`);
     connectWebhooksToWorkflows();
     startDispatcher();
+    startOutboxSender();
+    startRetention();
     log.info(`ready: database ${config.DATABASE_PATH} migrated, ${providers.length} providers, public URL ${config.APP_URL}`);
   } catch (error) {
     if (error instanceof EnvError || error instanceof ProviderConfigError) {

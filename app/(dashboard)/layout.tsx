@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { NavLinks, type NavItem } from "@/app/_components/nav-links";
+import { SidebarNav, type NavItem } from "@/app/_components/nav-links";
 import { requireUser } from "@/lib/auth/session";
 import { signOutAction } from "./actions";
 
@@ -9,43 +9,46 @@ const sections: NavItem[] = [
   { href: "/webhooks", label: "Webhooks" },
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },
+  { href: "/alerts", label: "Alerts" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const items = user.role === "owner" ? [...sections, { href: "/users", label: "Users" }] : sections;
+  const brand = (
+    <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img src="/icon.svg" alt="" width={24} height={24} />
+      Patchbay
+    </Link>
+  );
+  const account = (
+    <div className="flex items-center justify-between gap-2 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
+      <div className="min-w-0 text-sm">
+        <p className="truncate font-medium" data-testid="signed-in-user">
+          {user.name ?? user.email}
+        </p>
+        {user.name && <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{user.email}</p>}
+      </div>
+      <form action={signOutAction} className="shrink-0">
+        <button type="submit" className="whitespace-nowrap rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
+          Sign out
+        </button>
+      </form>
+    </div>
+  );
   return (
+    // The aside stretches to the page's full height (its background with it); its content stays in view.
     <div className="min-h-screen md:flex">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-zinc-900">
         Skip to content
       </a>
-      <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-60 md:flex-col md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="flex items-center justify-between gap-2 px-4 py-3 md:py-5">
-          <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
-            {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src="/icon.svg" alt="" width={24} height={24} />
-            Patchbay
-          </Link>
-        </div>
-        <nav aria-label="Main" className="px-2 pb-2 md:flex-1">
-          <NavLinks items={items} />
-        </nav>
-        <div className="flex items-center justify-between gap-2 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
-          <div className="min-w-0 text-sm">
-            <p className="truncate font-medium" data-testid="signed-in-user">
-              {user.name ?? user.email}
-            </p>
-            {user.name && <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{user.email}</p>}
-          </div>
-          <form action={signOutAction}>
-            <button type="submit" className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
-              Sign out
-            </button>
-          </form>
-        </div>
+      <aside className="border-b border-zinc-200 bg-white md:w-60 md:shrink-0 md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
+        <SidebarNav brand={brand} items={items} account={account} />
       </aside>
-      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 md:px-8">
-        {children}
+      {/* min-w-0: a wide table scrolls inside its card instead of widening the page. */}
+      <main id="main" className="min-w-0 flex-1 px-4 py-8 md:px-8">
+        <div className="mx-auto w-full max-w-6xl">{children}</div>
       </main>
     </div>
   );

@@ -2,8 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge, ProviderLogo } from "@/app/_components/provider-logo";
 import { Card, PageHeader } from "@/app/_components/ui";
+import { attentionFor } from "@/lib/attention";
 import { requireUser } from "@/lib/auth/session";
+import { currentTime } from "@/lib/clock";
 import { briefStatus, providerCards, type BriefStatus } from "@/lib/connections/overview";
+import { OpenAlerts } from "./alerts/open-alerts";
+import { webhooksHref } from "./webhooks/href";
 
 const statusBadge: Record<BriefStatus, { tone: "green" | "amber" | "red" | "gray"; text: string }> = {
   connected: { tone: "green", text: "Connected" },
@@ -16,29 +20,117 @@ const statusBadge: Record<BriefStatus, { tone: "green" | "amber" | "red" | "gray
 
 export const metadata: Metadata = { title: "Overview" };
 
-const steps = [
-  { href: "/connections", title: "Connections", text: "Services you connect by OAuth or API key, and whether each is ready to use." },
-  { href: "/webhooks", title: "Webhooks", text: "Every delivery those services send: verified, stored, processed, replayable." },
-  { href: "/tools", title: "Tools", text: "Mastra tools that act on your connected services, runnable by hand from a form." },
-  { href: "/workflows", title: "Workflows", text: "Multi-step Mastra workflows, started by hand or by a webhook, with their run history." },
-];
+type Tone = "neutral" | "bad" | "warn";
+const toneLook: Record<Tone, string> = {
+  neutral: "",
+  warn: "border-amber-300 dark:border-amber-800",
+  bad: "border-red-300 dark:border-red-800",
+};
+
+/** One figure of the last 24 hours, linking to the view that lists what it counts. */
+function Figure({ href, label, value, detail, tone }: { href: string; label: string; value: number; detail?: string; tone: Tone }) {
+  return (
+    <Link href={href} className="group rounded-lg focus-visible:outline-2" aria-label={`${label}: ${value}${detail ? `, ${detail}` : ""}`}>
+      <Card className={`h-full transition group-hover:border-indigo-300 dark:group-hover:border-indigo-700 ${value > 0 ? toneLook[tone] : ""}`}>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">{label}</p>
+        <p className={`mt-1 text-3xl font-semibold tabular-nums ${value > 0 && tone === "bad" ? "text-red-700 dark:text-red-400" : value > 0 && tone === "warn" ? "text-amber-700 dark:text-amber-400" : ""}`}>{value}</p>
+        {detail && <p className="mt-1 text-xs text-zinc-500">{detail}</p>}
+      </Card>
+    </Link>
+  );
+}
 
 export default async function OverviewPage() {
   const user = await requireUser();
+  const now = currentTime();
+  const attention = attentionFor(user.id, now);
   const cards = providerCards(user.id);
+  const { deliveries, runsFailed, connections, endpoints } = attention;
+  const runsFailedTotal = runsFailed.tools + runsFailed.workflows;
+  const allClear = deliveries.failed + deliveries.retrying + runsFailedTotal + connections.length + endpoints.length === 0;
+
   return (
     <>
-      <PageHeader title={`Welcome, ${user.name ?? user.email}`} description="Patchbay connects your services, records every webhook they send, and runs tools and workflows against them." />
-      <div className="grid gap-4 sm:grid-cols-2">
-        {steps.map((step) => (
-          <Link key={step.href} href={step.href} className="group rounded-lg focus-visible:outline-2">
-            <Card className="h-full transition group-hover:border-indigo-300 dark:group-hover:border-indigo-700">
-              <h2 className="font-semibold">{step.title}</h2>
-              <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{step.text}</p>
-            </Card>
-          </Link>
-        ))}
+      <PageHeader title={`Welcome, ${user.name ?? user.email}`} description="What happened in the last 24 hours, and what needs you." />
+      <section aria-label="Last 24 hours" className="grid grid-cols-2 gap-3 lg:grid-cols-3">
+        <Figure href={webhooksHref({ range: "24h" })} label="Deliveries (24 h)" value={deliveries.received} detail={deliveries.rejected ? `${deliveries.rejected} rejected` : undefined} tone="neutral" />
+        <Figure href={webhooksHref({ range: "24h", status: "failed" })} label="Failed deliveries (24 h)" value={deliveries.failed} tone="bad" />
+        <Figure href={webhooksHref({ status: "retrying" })} label="Retrying" value={deliveries.retrying} tone="warn" />
+        <Figure
+          href="/runs?status=failed"
+          label="Runs failed (24 h)"
+          value={runsFailedTotal}
+          detail={runsFailedTotal ? `${runsFailed.tools} tool, ${runsFailed.workflows} workflow` : undefined}
+          tone="bad"
+        />
+        <Figure href="/connections" label="Connections needing you" value={connections.length} tone="warn" />
+        <Figure
+          href={endpoints.length === 1 ? webhooksHref({ range: "24h", endpoint: endpoints[0]!.id }) : "#needs-attention"}
+          label="Endpoints failing (24 h)"
+          value={endpoints.length}
+          tone="bad"
+        />
+      </section>
+
+      <div className="mt-6">
+        <OpenAlerts userId={user.id} />
       </div>
+
+      <Card>
+        <h2 id="needs-attention" className="mb-3 font-semibold">
+          In the last 24 hours
+        </h2>
+        {allClear ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="all-clear">
+            Nothing failed in the last 24 hours and every connection works.
+          </p>
+        ) : (
+          <ul className="space-y-2 text-sm" aria-label="In the last 24 hours">
+            {deliveries.failed > 0 && (
+              <li>
+                <Link href={webhooksHref({ range: "24h", status: "failed" })} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                  {deliveries.failed === 1 ? "1 delivery" : `${deliveries.failed} deliveries`} failed processing
+                </Link>{" "}
+                after every retry; replay them from the Webhooks page.
+              </li>
+            )}
+            {deliveries.retrying > 0 && (
+              <li>
+                <Link href={webhooksHref({ status: "retrying" })} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                  {deliveries.retrying === 1 ? "1 delivery is" : `${deliveries.retrying} deliveries are`} retrying
+                </Link>{" "}
+                after a failed attempt.
+              </li>
+            )}
+            {runsFailedTotal > 0 && (
+              <li>
+                <Link href="/runs?status=failed" className="text-indigo-600 hover:underline dark:text-indigo-400">
+                  {runsFailedTotal === 1 ? "1 run" : `${runsFailedTotal} runs`} failed
+                </Link>
+                .
+              </li>
+            )}
+            {connections.map((connection) => (
+              <li key={connection.providerId}>
+                <Link href="/connections" className="text-indigo-600 hover:underline dark:text-indigo-400">
+                  {connection.name}
+                </Link>{" "}
+                {connection.status === "needs_reconnect" ? "needs reconnecting." : "is in error."}
+              </li>
+            ))}
+            {endpoints.map((endpoint) => (
+              <li key={endpoint.id}>
+                Endpoint{" "}
+                <Link href={webhooksHref({ range: "24h", endpoint: endpoint.id })} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                  {endpoint.label}
+                </Link>{" "}
+                has {endpoint.failing === 1 ? "1 delivery" : `${endpoint.failing} deliveries`} failing.
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+
       <Card className="mt-6">
         <div className="mb-3 flex items-center justify-between">
           <h2 className="font-semibold">Connections</h2>
@@ -52,7 +144,7 @@ export default async function OverviewPage() {
             return (
               <li key={card.id} className="flex items-center gap-2 text-sm">
                 <ProviderLogo name={card.name} color={card.color} size={24} />
-                <span className="flex-1">{card.name}</span>
+                <span className="min-w-0 flex-1 truncate">{card.name}</span>
                 <Badge tone={badge.tone}>{badge.text}</Badge>
               </li>
             );

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useState, type ReactNode } from "react";
 
 export type NavItem = { href: string; label: string };
 
@@ -9,16 +10,17 @@ function isActive(pathname: string, href: string): boolean {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
 }
 
-export function NavLinks({ items }: { items: NavItem[] }) {
+function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate: () => void }) {
   const pathname = usePathname();
   return (
-    <ul className="flex gap-1 overflow-x-auto md:flex-col md:overflow-visible">
+    <ul className="flex flex-col gap-1">
       {items.map((item) => {
         const active = isActive(pathname, item.href);
         return (
           <li key={item.href}>
             <Link
               href={item.href}
+              onClick={onNavigate}
               aria-current={active ? "page" : undefined}
               className={`block whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium transition ${
                 active
@@ -32,5 +34,35 @@ export function NavLinks({ items }: { items: NavItem[] }) {
         );
       })}
     </ul>
+  );
+}
+
+/**
+ * The dashboard's navigation: a sidebar from md up; on a phone a bar with a Menu button that opens
+ * every section (and the account block) below it.
+ */
+export function SidebarNav({ brand, items, account }: { brand: ReactNode; items: NavItem[]; account: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="md:sticky md:top-0 md:flex md:h-screen md:flex-col">
+      <div className="flex items-center justify-between gap-2 px-4 py-3 md:py-5">
+        {brand}
+        <button
+          type="button"
+          className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium md:hidden dark:border-zinc-700"
+          aria-expanded={open}
+          aria-controls="main-navigation"
+          onClick={() => setOpen((value) => !value)}
+        >
+          {open ? "Close" : "Menu"}
+        </button>
+      </div>
+      <div id="main-navigation" className={`${open ? "flex" : "hidden"} min-h-0 flex-1 flex-col md:flex`}>
+        <nav aria-label="Main" className="px-2 pb-2 md:flex-1 md:overflow-y-auto">
+          <NavLinks items={items} onNavigate={() => setOpen(false)} />
+        </nav>
+        {account}
+      </div>
+    </div>
   );
 }

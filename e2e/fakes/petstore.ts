@@ -1,7 +1,8 @@
 /**
  * A small Petstore API and its own OpenAPI 3.0 description (GET /openapi.json), the way many real
  * services publish theirs: the browser tests import the description, then run its operations
- * against this server. GET /_fake/state lists the requests it served. Never imported by app code.
+ * against this server. GET /_fake/state lists the requests it served; GET /_fake/large?mb=N answers
+ * N MB of JSON. Never imported by app code.
  */
 import { createServer, type Server } from "node:http";
 
@@ -44,6 +45,8 @@ export async function startFakePetstore(port = 0, apiKey = "pet-key-0001"): Prom
       const json = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
       if (target.pathname === "/openapi.json") return json(200, petstoreDescription(url));
       if (target.pathname === "/_fake/state") return json(200, { requests });
+      // A large answer (?mb=N) for the run-history bounds test; no key needed.
+      if (target.pathname === "/_fake/large") return json(200, { items: "x".repeat(Number(target.searchParams.get("mb") ?? 1) * 1024 * 1024) });
       const text = Buffer.concat(chunks).toString("utf8");
       const body = text ? JSON.parse(text) : undefined;
       const key = request.headers["x-api-key"] as string | undefined;

@@ -4,18 +4,22 @@ import { eq, inArray } from "drizzle-orm";
 import { db } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
 import { env } from "@/lib/env";
+import { addressBucket } from "./client-address";
 
 const WINDOW_MS = 15 * 60 * 1000;
 const FIRST_BLOCK_MS = 30 * 1000;
 const MAX_BLOCK_MS = 15 * 60 * 1000;
+const FIRST_DELAY_MS = 1000;
+const MAX_DELAY_MS = 16 * 1000;
 
 /**
- * One sign-in attempt: the email tried and, when it can be known, the client address (undefined
- * when the address cannot be trusted: no TRUST_PROXY and no socket address in a route handler).
+ * One sign-in attempt: the email tried and the client address (undefined only when the process
+ * is not served by server.ts and TRUST_PROXY is off, so nothing tells who the client is).
  */
 export type SignInAttempt = { address: string | undefined; email: string };
 
-type Bucket = { key: string; limit: number };
+/** A bucket either blocks (answers "throttled" for a while) or only slows every attempt down. */
+type Bucket = { key: string; limit: number; effect: "block" | "slow" };
 
 /** Keys are hashes, so the table holds no raw IPs or emails. */
 function hashKey(parts: string): string {
@@ -23,44 +27,65 @@ function hashKey(parts: string): string {
 }
 
 /**
- * Two buckets per attempt. The (address, email) pair gets LOGIN_MAX_FAILURES; without a known
- * address every client shares one constant address, so guessing one account's password is still
- * limited. The address alone gets a higher limit, which stops one client from spraying guesses
- * over many emails; it is skipped when the address is unknown, so one stranger cannot lock
- * everybody out.
+ * Up to three buckets per attempt:
+ * - (address, email), LOGIN_MAX_FAILURES: blocks one client guessing one account.
+ * - address, LOGIN_MAX_FAILURES_PER_ADDRESS (4 x LOGIN_MAX_FAILURES): blocks one client spraying
+ *   guesses over many emails.
+ * - email, LOGIN_MAX_FAILURES, from any address: never blocks, since then anyone could lock the
+ *   owner out from anywhere; it delays every attempt on that email by a growing amount instead,
+ *   which slows guessing from many addresses while the owner still gets in.
+ * Without an address only the email bucket applies.
  */
 function buckets(attempt: SignInAttempt): Bucket[] {
   const config = env();
   const email = attempt.email.trim().toLowerCase();
-  const pair: Bucket = { key: hashKey(`login:${attempt.address ?? "unknown"}:${email}`), limit: config.LOGIN_MAX_FAILURES };
-  if (!attempt.address) return [pair];
+  const perEmail: Bucket = { key: hashKey(`login-email:${email}`), limit: config.LOGIN_MAX_FAILURES, effect: "slow" };
+  if (!attempt.address) return [perEmail];
+  const address = addressBucket(attempt.address);
   const perAddress = config.LOGIN_MAX_FAILURES_PER_ADDRESS ?? config.LOGIN_MAX_FAILURES * 4;
-  return [pair, { key: hashKey(`login-address:${attempt.address}`), limit: perAddress }];
+  return [
+    { key: hashKey(`login:${address}:${email}`), limit: config.LOGIN_MAX_FAILURES, effect: "block" },
+    { key: hashKey(`login-address:${address}`), limit: perAddress, effect: "block" },
+    perEmail,
+  ];
 }
 
-export type ThrottleState = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** Allowed attempts may still have to wait `delayMs` first (the email's growing delay). */
+export type ThrottleState = { allowed: true; delayMs: number } | { allowed: false; retryAfterSeconds: number };
 
 export function checkLoginThrottle(attempt: SignInAttempt, now = Date.now()): ThrottleState {
-  const keys = buckets(attempt).map((bucket) => bucket.key);
-  const rows = db().select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
+  const all = buckets(attempt);
+  const rows = db()
+    .select()
+    .from(loginThrottle)
+    .where(inArray(loginThrottle.key, all.map((bucket) => bucket.key)))
+    .all();
   const blockedUntil = Math.max(0, ...rows.map((row) => row.blockedUntil?.getTime() ?? 0));
   if (blockedUntil > now) return { allowed: false, retryAfterSeconds: Math.ceil((blockedUntil - now) / 1000) };
-  return { allowed: true };
+  let delayMs = 0;
+  for (const bucket of all.filter((candidate) => candidate.effect === "slow")) {
+    const row = rows.find((candidate) => candidate.key === bucket.key);
+    if (!row || now - row.firstFailureAt.getTime() > WINDOW_MS) continue;
+    const excess = row.failures - bucket.limit;
+    if (excess >= 0) delayMs = Math.max(delayMs, Math.min(FIRST_DELAY_MS * 2 ** excess, MAX_DELAY_MS));
+  }
+  return { allowed: true, delayMs };
 }
 
 /**
- * Counts a failure in each bucket. After a bucket's limit inside 15 minutes, each further failure
- * blocks it for twice as long as the last (30 s, 1 min, 2 min ... up to 15 min).
+ * Counts a failure in each bucket. After a blocking bucket's limit inside 15 minutes, each further
+ * failure blocks it for twice as long as the last (30 s, 1 min, 2 min ... up to 15 min). The
+ * email bucket's delay grows the same way (1 s, 2 s, 4 s ... up to 16 s).
  */
 export function recordLoginFailure(attempt: SignInAttempt, now = Date.now()): void {
   const database = db();
   database.transaction((tx) => {
-    for (const { key, limit } of buckets(attempt)) {
+    for (const { key, limit, effect } of buckets(attempt)) {
       const row = tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get();
       const fresh = !row || now - row.firstFailureAt.getTime() > WINDOW_MS;
       const failures = fresh ? 1 : row.failures + 1;
       const excess = failures - limit;
-      const blockedUntil = excess >= 0 ? new Date(now + Math.min(FIRST_BLOCK_MS * 2 ** excess, MAX_BLOCK_MS)) : null;
+      const blockedUntil = effect === "block" && excess >= 0 ? new Date(now + Math.min(FIRST_BLOCK_MS * 2 ** excess, MAX_BLOCK_MS)) : null;
       const values = { failures, firstFailureAt: fresh ? new Date(now) : row.firstFailureAt, blockedUntil };
       tx.insert(loginThrottle)
         .values({ key, ...values })
@@ -72,9 +97,10 @@ export function recordLoginFailure(attempt: SignInAttempt, now = Date.now()): vo
 
 /**
  * A successful sign-in clears the failures for this (address, email) pair only: the address's own
- * count stays, so signing in to one account does not reset guessing at the others.
+ * count stays, so signing in to one account does not reset guessing at the others, and the email's
+ * delay stays, so a guesser elsewhere is not sped up again by the owner signing in.
  */
 export function clearLoginFailures(attempt: SignInAttempt): void {
-  const [pair] = buckets(attempt);
-  db().delete(loginThrottle).where(eq(loginThrottle.key, pair!.key)).run();
+  const pair = attempt.address ? buckets(attempt)[0] : undefined;
+  if (pair) db().delete(loginThrottle).where(eq(loginThrottle.key, pair.key)).run();
 }

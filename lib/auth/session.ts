@@ -1,6 +1,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
+import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
 import { findUserById, type PublicUser } from "./users";
 
 /** The signed-in user, read fresh from the database (a deleted user's cookie signs nobody in). */
@@ -21,11 +22,18 @@ export function unauthenticated(): Response {
   return Response.json({ error: { code: "unauthenticated", message: "Sign in first." } }, { status: 401 });
 }
 
-/** Wraps an API route handler so it runs only with a signed-in user, and answers 401 JSON otherwise. */
+/**
+ * Wraps an API route handler so it runs only with a signed-in user, and answers 401 JSON otherwise.
+ * A state-changing request must also pass the CSRF guard (same origin, a JSON body unless the route
+ * says it takes `accepts` other types): see refuseCrossSiteWrite.
+ */
 export function withUser<Context>(
   handler: (request: Request, context: Context, user: PublicUser) => Promise<Response> | Response,
+  options: { accepts?: readonly BodyType[] } = {},
 ): (request: Request, context: Context) => Promise<Response> {
   return async (request, context) => {
+    const refused = refuseCrossSiteWrite(request, options.accepts);
+    if (refused) return refused;
     const user = await currentUser();
     if (!user) return unauthenticated();
     return handler(request, context, user);

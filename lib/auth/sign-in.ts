@@ -1,34 +1,47 @@
 import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
 import { env } from "@/lib/env";
+import { stampedClientAddress } from "./client-address";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "./login-throttle";
 import { verifyAgainstDecoy, verifyPassword } from "./password";
 import { credentialsSchema } from "./schemas";
 import { findUserForSignIn } from "./users";
 
 /**
- * The client address, when it can be trusted. With TRUST_PROXY=true the app sits behind one
- * reverse proxy that appends the peer it saw to X-Forwarded-For, so the last entry is the client.
- * Without it, X-Forwarded-For and X-Real-IP are whatever the client sent and are ignored; a route
- * handler's Request carries no socket address, so the answer is undefined and the throttle falls
- * back to a constant bucket per email.
+ * The client address. With TRUST_PROXY=true the app sits behind one reverse proxy that appends
+ * the peer it saw to X-Forwarded-For, so the last entry is the client. Otherwise (and when a proxy
+ * sent none) it is the socket's peer address, which server.ts stamps on every request; a client's
+ * own X-Forwarded-For and X-Real-IP are ignored. Undefined only under `next start` alone.
  */
 export function clientAddress(request: Request, trustProxy = env().TRUST_PROXY): string | undefined {
-  if (!trustProxy) return undefined;
-  const forwarded = request.headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  return last || request.headers.get("x-real-ip")?.trim() || undefined;
+  if (trustProxy) {
+    const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+    const proxied = forwarded || request.headers.get("x-real-ip")?.trim();
+    if (proxied) return proxied;
+  }
+  return stampedClientAddress(request.headers);
 }
 
 export type PasswordSignIn =
   | { ok: true; user: Pick<NonNullable<ReturnType<typeof findUserForSignIn>>, "id" | "name" | "email" | "image"> }
   | { ok: false; reason: "invalid" | "throttled" };
 
-/** The credentials sign-in: throttled per (address, email) and per address; one generic failure. */
-export async function signInWithPassword(input: unknown, request: Request): Promise<PasswordSignIn> {
+/**
+ * The credentials sign-in: blocked per (address, email) and per address, slowed per email (see
+ * login-throttle.ts); one generic failure. The email's delay is served before the password is
+ * checked, so a guesser cannot give up early and read the answer from the timing.
+ */
+export async function signInWithPassword(
+  input: unknown,
+  request: Request,
+  wait: (ms: number) => Promise<unknown> = sleep,
+): Promise<PasswordSignIn> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const attempt = { address: clientAddress(request), email: parsed.data.email };
-  if (!checkLoginThrottle(attempt).allowed) return { ok: false, reason: "throttled" };
+  const throttle = checkLoginThrottle(attempt);
+  if (!throttle.allowed) return { ok: false, reason: "throttled" };
+  if (throttle.delayMs > 0) await wait(throttle.delayMs);
   const user = findUserForSignIn(parsed.data.email);
   const valid = user?.passwordHash
     ? await verifyPassword(parsed.data.password, user.passwordHash)

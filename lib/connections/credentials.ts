@@ -1,16 +1,30 @@
 import "server-only";
-import { getProvider } from "@/lib/providers";
+import { expandTemplate, getProvider, type Provider } from "@/lib/providers";
 import { resolveApiKey } from "./api-keys";
 import { ConnectionError } from "./errors";
 import type { Credential } from "./provider-request";
 import { findConnectionFor } from "./store";
 import { getAccessToken } from "./tokens";
 
-export type ResolvedCredential = { credential: Credential; connectionId: string | "environment" };
+export type ResolvedCredential = {
+  credential: Credential;
+  connectionId: string | "environment";
+  /** The only origins this credential may be sent to: the provider's API origin. */
+  origins: string[];
+  /** Who it belongs to, for messages: "OpenWeather's instance-wide API key", "your GitHub connection". */
+  owner: string;
+};
+
+/** The origin of the provider's API (its environment override included): where its credentials may go. */
+export function providerApiOrigin(provider: Provider): string {
+  return new URL(expandTemplate(provider, provider.apiBaseUrl)).origin;
+}
 
 /**
  * The credential a tool uses for a provider: the user's OAuth connection when there is one
- * (refreshed when due), else an API key (theirs, then the instance-wide one).
+ * (refreshed when due), else an API key (theirs, then the instance-wide one). Whichever it is, it
+ * is bound to the provider's API origin: an instance-wide key serves everyone and must never reach
+ * a server a member picked, and a person's token was issued for that provider's API.
  */
 export async function credentialFor(userId: string, providerId: string): Promise<ResolvedCredential> {
   const provider = getProvider(providerId);
@@ -18,11 +32,17 @@ export async function credentialFor(userId: string, providerId: string): Promise
   const oauth = provider.oauth2 ? findConnectionFor(userId, providerId, "oauth2") : undefined;
   if (oauth || !provider.apiKey) {
     const { accessToken, connectionId } = await getAccessToken(userId, providerId);
-    return { credential: { accessToken }, connectionId };
+    return { credential: { accessToken }, connectionId, origins: [providerApiOrigin(provider)], owner: `your ${provider.name} connection` };
   }
   const key = resolveApiKey(userId, providerId);
   const connection = findConnectionFor(userId, providerId, "api_key");
-  return { credential: { apiKey: key.apiKey }, connectionId: key.source === "user" && connection ? connection.id : "environment" };
+  const mine = key.source === "user" && connection;
+  return {
+    credential: { apiKey: key.apiKey },
+    connectionId: mine ? connection.id : "environment",
+    origins: [providerApiOrigin(provider)],
+    owner: mine ? `your ${provider.name} API key` : `${provider.name}'s instance-wide API key`,
+  };
 }
 
 /** Whether a tool for this provider can run for this user now, and if not, what to do. */

@@ -6,6 +6,7 @@ import { connections } from "@/db/schema";
 import { describeOAuthFailure, oauthErrorCode, oauthSetup } from "@/lib/oauth/client";
 import { getProvider, type Provider } from "@/lib/providers";
 import { log } from "@/lib/log";
+import { raiseAlert } from "@/lib/outbox/alerts";
 import { ConnectionError } from "./errors";
 import { findConnectionFor, sealFor, unsealFrom, type ConnectionRow } from "./store";
 
@@ -22,6 +23,14 @@ function knownProvider(providerId: string): Provider {
 
 function markNeedsReconnect(row: ConnectionRow, reason: string): void {
   db().update(connections).set({ status: "needs_reconnect", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id)).run();
+  const name = getProvider(row.providerId)?.name ?? row.providerId;
+  raiseAlert(row.userId, {
+    kind: "connection_needs_reconnect",
+    subject: `connection:${row.id}`,
+    title: `${name} (${row.accountLabel ?? row.accountId}) needs reconnecting`,
+    detail: reason,
+    link: "/connections",
+  });
 }
 
 async function refresh(provider: Provider, row: ConnectionRow): Promise<string> {
@@ -51,6 +60,13 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
     // reason until a later refresh succeeds, which sets it back to active.
     db().update(connections).set({ status: "error", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id)).run();
     log.warn("token refresh failed", { connection: row.id, provider: provider.id, reason });
+    raiseAlert(row.userId, {
+      kind: "token_refresh_failed",
+      subject: `connection:${row.id}`,
+      title: `Refreshing the ${provider.name} token (${row.accountLabel ?? row.accountId}) failed`,
+      detail: `${reason}. The connection shows Error until a refresh succeeds.`,
+      link: "/connections",
+    });
     throw new ConnectionError("refresh_failed", `Could not refresh the ${provider.name} token: ${reason}. Try again shortly.`);
   }
   const now = new Date();

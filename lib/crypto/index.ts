@@ -18,6 +18,9 @@ export class SealError extends Error {
 }
 
 const VERSION = "v1";
+const IV_BYTES = 12;
+/** GCM's full tag. Node would otherwise accept a tag cut to as little as 4 bytes, which is far easier to forge. */
+const TAG_BYTES = 16;
 
 export function sealKeyFromBase64(encoded: string): SealKey {
   const key = Buffer.from(encoded, "base64");
@@ -34,8 +37,8 @@ function associatedData({ table, column, id }: SealContext): Buffer {
 }
 
 export function seal(ring: KeyRing, plaintext: string, context: SealContext): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", ring.current.key, iv);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", ring.current.key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(context));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   const tag = cipher.getAuthTag();
@@ -47,12 +50,19 @@ export function sealedKeyId(sealed: string): string | undefined {
   return parts.length === 5 && parts[0] === VERSION ? parts[1] : undefined;
 }
 
+/** Base64url as seal writes it, and nothing else: a changed padding bit or a stray character is not the same value. */
+function canonicalBase64url(part: string): Buffer | undefined {
+  const bytes = Buffer.from(part, "base64url");
+  return bytes.toString("base64url") === part ? bytes : undefined;
+}
+
 export function unseal(ring: KeyRing, sealed: string, context: SealContext): string {
+  const malformed = () => new SealError(`sealed value for ${context.table}.${context.column} is malformed`);
   const parts = sealed.split(".");
-  if (parts.length !== 5 || parts[0] !== VERSION) {
-    throw new SealError(`sealed value for ${context.table}.${context.column} is malformed`);
-  }
-  const [, keyId, iv, ciphertext, tag] = parts as [string, string, string, string, string];
+  if (parts.length !== 5 || parts[0] !== VERSION) throw malformed();
+  const [, keyId] = parts as [string, string];
+  const [iv, ciphertext, tag] = parts.slice(2).map(canonicalBase64url);
+  if (!iv || !ciphertext || !tag || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw malformed();
   const key = [ring.current, ...ring.previous].find((candidate) => candidate.id === keyId);
   if (!key) {
     throw new SealError(
@@ -60,10 +70,10 @@ export function unseal(ring: KeyRing, sealed: string, context: SealContext): str
     );
   }
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key.key, Buffer.from(iv, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", key.key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(associatedData(context));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8");
   } catch (cause) {
     throw new SealError(
       `sealed value for ${context.table}.${context.column} failed authentication (tampered, or moved from another row)`,

@@ -1,5 +1,8 @@
 import "server-only";
 import { fetch as undiciFetch } from "undici";
+import { env } from "@/lib/env";
+import { attachCredential, withoutCredentialHeaders, type BoundCredential } from "./credential";
+import { readLimited, ResponseTooLargeError } from "./limited-body";
 import { limiterFor, type BucketOptions } from "./rate-limit";
 import { backoffDelay, defaultRetry, isRetryableStatus, requestedWaitMs, type RetryOptions } from "./retry";
 import { assertUrlAllowed, BlockedRequestError, guardedAgent } from "./ssrf";
@@ -16,6 +19,10 @@ export type HttpRequestOptions = {
   rateLimit?: BucketOptions & { key: string };
   /** For user-given URLs: refuse private, loopback, link-local and metadata addresses, also after DNS and on redirects. */
   guard?: boolean;
+  /** A credential the client attaches itself, only on hops to the origins it is bound to (see BoundCredential). */
+  credential?: BoundCredential;
+  /** The largest response body read; a larger one is refused while streaming (ResponseTooLargeError). Default TOOL_RESPONSE_MAX_BYTES. */
+  maxResponseBytes?: number;
   signal?: AbortSignal;
   /**
    * Whether sending this request twice is harmless. Defaults by method: true for GET, HEAD,
@@ -78,8 +85,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+async function readBody(response: Response, limit: number): Promise<unknown> {
+  const text = (await readLimited(response, limit)).toString("utf8");
   if (!text) return null;
   if ((response.headers.get("content-type") ?? "").includes("json")) {
     try {
@@ -95,23 +102,33 @@ function isRawBody(body: unknown): body is string | Uint8Array | ArrayBuffer | B
   return typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob || body instanceof URLSearchParams;
 }
 
-/** One attempt, following redirects by hand when guarded so every hop is checked again. */
+/**
+ * One attempt, following redirects by hand so that every hop is checked: against the SSRF guard
+ * when guarded, and for the bound credential, which only goes to its own origins. Like fetch,
+ * Authorization, Proxy-Authorization and Cookie headers are not carried to another origin.
+ */
 async function send(options: HttpRequestOptions, signal: AbortSignal): Promise<Response> {
   const asJson = options.body !== undefined && options.body !== null && !isRawBody(options.body);
   const body = options.body === undefined || options.body === null ? undefined : asJson ? JSON.stringify(options.body) : (options.body as BodyInit);
-  const headers = { ...(asJson ? { "content-type": "application/json" } : {}), ...options.headers };
-  if (!options.guard) return fetch(options.url, { method: options.method ?? "GET", headers, body, signal });
+  const given = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  let headers: Record<string, string> = { ...(asJson ? { "content-type": "application/json" } : {}), ...given };
   let url = new URL(options.url);
+  const origin = url.origin;
   let method = options.method ?? "GET";
   let payload = body;
   for (let hop = 0; ; hop++) {
-    assertUrlAllowed(url);
-    const response = (await undiciFetch(url, { method, headers, body: payload as string | undefined, signal, redirect: "manual", dispatcher: guardedAgent() })) as unknown as Response;
+    if (options.guard) assertUrlAllowed(url);
+    const target = attachCredential(options.credential, url, headers, hop === 0);
+    const init = { method, headers: target.headers, body: payload as string | undefined, signal, redirect: "manual" as const };
+    const response = options.guard
+      ? ((await undiciFetch(target.url, { ...init, dispatcher: guardedAgent() })) as unknown as Response)
+      : await fetch(target.url, init);
     const location = response.headers.get("location");
     if (response.status < 300 || response.status >= 400 || !location) return response;
     if (hop >= MAX_REDIRECTS) throw new BlockedRequestError(`Stopped after ${MAX_REDIRECTS} redirects`);
     await response.body?.cancel();
     url = new URL(location, url);
+    if (url.origin !== origin) headers = withoutCredentialHeaders(headers);
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
       method = "GET";
       payload = undefined;
@@ -166,7 +183,7 @@ async function exchange<T>(options: HttpRequestOptions, read: (response: Respons
         try {
           value = await read(response);
         } catch (error) {
-          if (options.signal?.aborted) throw error;
+          if (options.signal?.aborted || error instanceof ResponseTooLargeError) throw error;
           const reason = timeout.signal.aborted ? `timed out after ${timeoutMs} ms` : (error as Error).message;
           throw new HttpError(`Reading the response from ${host} failed: ${reason}`, response.status, attempt);
         }
@@ -188,7 +205,8 @@ async function exchange<T>(options: HttpRequestOptions, read: (response: Respons
 
 /** The one outbound HTTP client (see `exchange` for the policy), answering the parsed body. */
 export async function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
-  const { value, response, attempts, durationMs } = await exchange(options, readBody);
+  const limit = options.maxResponseBytes ?? env().TOOL_RESPONSE_MAX_BYTES;
+  const { value, response, attempts, durationMs } = await exchange(options, (answer) => readBody(answer, limit));
   return { status: response.status, headers: Object.fromEntries(response.headers), body: value, durationMs, attempts };
 }
 
@@ -198,8 +216,8 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 /**
  * A fetch-compatible function that sends every request through the same policy as httpRequest
  * (timeout, retries, Retry-After and rate-limit headers, token bucket), for SDKs that take a
- * custom fetch (Octokit's `request.fetch`). The body of the answer is read within the timeout
- * and handed back whole; a request that finally fails rejects with HttpError.
+ * custom fetch (Octokit's `request.fetch`). The body of the answer is read within the timeout and
+ * the size limit and handed back whole; a request that finally fails rejects with HttpError.
  */
 export function fetchThrough(policy: FetchPolicy): FetchLike {
   return async (input, init = {}) => {
@@ -210,7 +228,7 @@ export function fetchThrough(policy: FetchPolicy): FetchLike {
     let body: unknown = init.body ?? (request?.body ? await request.arrayBuffer() : undefined);
     if (body instanceof ReadableStream) throw new Error("fetchThrough cannot resend a streamed request body");
     if (body !== undefined && body !== null && !isRawBody(body)) body = String(body);
-    const { value, response } = await exchange({ ...policy, url, method, headers, body: body ?? undefined, signal: init.signal ?? request?.signal ?? undefined }, (answer) => answer.arrayBuffer());
+    const { value, response } = await exchange({ ...policy, url, method, headers, body: body ?? undefined, signal: init.signal ?? request?.signal ?? undefined }, (answer) => readLimited(answer, policy.maxResponseBytes ?? env().TOOL_RESPONSE_MAX_BYTES));
     const whole = new Response(response.status === 204 || response.status === 205 || response.status === 304 ? null : value, {
       status: response.status,
       statusText: response.statusText,

@@ -29,36 +29,63 @@ for (const [network, prefix] of [
   forbidden.addSubnet(network, prefix, "ipv4");
 }
 for (const [network, prefix] of [
-  ["::", 128],
-  ["::1", 128],
+  ["::", 96], // IPv4-compatible (deprecated), also :: and ::1: never a public destination
+  ["100::", 64], // discard-only
   ["fc00::", 7],
   ["fe80::", 10],
+  ["fec0::", 10], // site-local (deprecated)
   ["ff00::", 8],
-  ["64:ff9b::", 96],
+  ["64:ff9b::", 96], // NAT64: the gateway would reach the IPv4 address inside
+  ["64:ff9b:1::", 48], // local-use NAT64
   ["2001:db8::", 32],
 ] as const) {
   forbidden.addSubnet(network, prefix, "ipv6");
 }
 
-/** IPv4-mapped IPv6 (::ffff:127.0.0.1, ::ffff:7f00:1) is judged as the IPv4 address it carries. */
-function mappedIpv4(address: string): string | undefined {
-  const match = /^::ffff:(?:0:)?(.+)$/i.exec(address);
-  if (!match) return undefined;
-  if (isIP(match[1]!) === 4) return match[1];
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(match[1]!);
-  if (!hex) return undefined;
-  const value = (parseInt(hex[1]!, 16) << 16) | parseInt(hex[2]!, 16);
-  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
+/** The eight 16-bit groups of an IPv6 address in any spelling (compressed, dotted-quad tail, zone id). */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.replace(/%.*$/, "").toLowerCase();
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[2]!.split(".").map(Number) as [number, number, number, number];
+    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail, extra] = text.split("::");
+  if (extra !== undefined) return undefined;
+  const parse = (part: string | undefined) => (part ? part.split(":").map((group) => parseInt(group, 16)) : []);
+  const front = parse(head);
+  const back = parse(tail);
+  const groups = tail === undefined ? front : [...front, ...new Array(8 - front.length - back.length).fill(0), ...back];
+  return groups.length === 8 && groups.every((group) => Number.isInteger(group) && group >= 0 && group <= 0xffff) ? groups : undefined;
+}
+
+function ipv4From(high: number, low: number): string {
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
+}
+
+/**
+ * The IPv4 addresses an IPv6 address delivers to: IPv4-mapped (::ffff:a.b.c.d) and IPv4-translated
+ * (::ffff:0:a.b.c.d) carry one, 6to4 (2002:AABB:CCDD::/16) routes to one, and Teredo (2001:0::/32)
+ * names a server and an obfuscated (bit-inverted) client address.
+ */
+function embeddedIpv4(groups: number[]): string[] {
+  const zerosUpTo = (end: number) => groups.slice(0, end).every((group) => group === 0);
+  if (zerosUpTo(5) && groups[5] === 0xffff) return [ipv4From(groups[6]!, groups[7]!)];
+  if (zerosUpTo(4) && groups[4] === 0xffff && groups[5] === 0) return [ipv4From(groups[6]!, groups[7]!)];
+  if (groups[0] === 0x2002) return [ipv4From(groups[1]!, groups[2]!)];
+  if (groups[0] === 0x2001 && groups[1] === 0) return [ipv4From(groups[2]!, groups[3]!), ipv4From(groups[6]! ^ 0xffff, groups[7]! ^ 0xffff)];
+  return [];
 }
 
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return forbidden.check(address, "ipv4");
-  if (family === 6) {
-    const v4 = mappedIpv4(address);
-    return v4 ? forbidden.check(v4, "ipv4") : forbidden.check(address, "ipv6");
-  }
-  return true;
+  if (family !== 6) return true;
+  const groups = ipv6Groups(address);
+  if (!groups) return true;
+  const v4 = embeddedIpv4(groups);
+  if (v4.length > 0) return v4.some((inner) => forbidden.check(inner, "ipv4"));
+  return forbidden.check(groups.map((group) => group.toString(16)).join(":"), "ipv6");
 }
 
 function allowedHosts(): Set<string> {

@@ -4,6 +4,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { toolRuns } from "@/db/schema";
 import { requestContextFor } from "./context";
+import { forHistory } from "./run-history";
 import { findUserTool, toolInputSchema } from "./tools";
 import { RunInputError } from "./workflow-runs";
 
@@ -19,6 +20,7 @@ function isFailure(output: unknown): output is { error: unknown; message?: strin
 /**
  * Runs a tool by hand for a user: validates the input with the tool's schema (errors come back per
  * field), records the run, executes with the user's request context, and records the outcome.
+ * History keeps input and output with credentials redacted and large values cut to a preview.
  */
 export async function runTool(userId: string, toolId: string, rawInput: unknown): Promise<ToolRunRow> {
   const entry = findUserTool(userId, toolId);
@@ -26,7 +28,12 @@ export async function runTool(userId: string, toolId: string, rawInput: unknown)
   const parsed = toolInputSchema(entry).safeParse(rawInput);
   if (!parsed.success) throw new RunInputError(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
   const startedAt = Date.now();
-  const row = db().insert(toolRuns).values({ userId, toolId, input: parsed.data ?? {}, status: "running", startedAt }).returning().get();
+  const secretFields = entry.secretFields ?? [];
+  const row = db()
+    .insert(toolRuns)
+    .values({ userId, toolId, input: forHistory(parsed.data ?? {}, secretFields), status: "running", startedAt })
+    .returning()
+    .get();
   let output: unknown;
   let error: string | null = null;
   try {
@@ -37,7 +44,7 @@ export async function runTool(userId: string, toolId: string, rawInput: unknown)
   }
   return db()
     .update(toolRuns)
-    .set({ output: output ?? null, status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt })
+    .set({ output: forHistory(output ?? null, secretFields), status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt })
     .where(eq(toolRuns.id, row.id))
     .returning()
     .get();

@@ -7,6 +7,7 @@ import { log } from "@/lib/log";
 import { requestContextFor } from "./context";
 import { findWorkflow, mastra } from "./index";
 import { announceRun } from "./run-events";
+import { forHistory } from "./run-history";
 
 export type RunTrigger = "manual" | "webhook" | "replay";
 export type WorkflowRunRow = typeof workflowRuns.$inferSelect;
@@ -64,7 +65,7 @@ export async function startWorkflowRun(
   const startedAt = Date.now();
   db().transaction((tx) => {
     tx.insert(workflowRuns)
-      .values({ id: run.runId, userId, workflowId, trigger: options.trigger, deliveryId: options.deliveryId, input: parsed.data, status: "running", startedAt })
+      .values({ id: run.runId, userId, workflowId, trigger: options.trigger, deliveryId: options.deliveryId, input: forHistory(parsed.data), status: "running", startedAt })
       .run();
     entry.steps.forEach((stepId, position) => tx.insert(workflowRunSteps).values({ runId: run.runId, stepId, position, status: "pending" }).run());
   });
@@ -77,9 +78,9 @@ export async function startWorkflowRun(
       if (!step.success) continue;
       const { id, status, payload, output: stepOutput, error, startedAt: stepStarted, endedAt } = step.data.payload;
       if (step.data.type === "workflow-step-start") {
-        updateStep(run.runId, { status: "running", input: payload ?? null, startedAt: stepStarted ?? Date.now() }, id);
+        updateStep(run.runId, { status: "running", input: forHistory(payload ?? null), startedAt: stepStarted ?? Date.now() }, id);
       } else {
-        updateStep(run.runId, { status: status === "success" ? "success" : "failed", output: stepOutput ?? null, error: errorText(error), endedAt: endedAt ?? Date.now() }, id);
+        updateStep(run.runId, { status: status === "success" ? "success" : "failed", output: forHistory(stepOutput ?? null), error: errorText(error), endedAt: endedAt ?? Date.now() }, id);
       }
       announceRun({ userId, runId: run.runId, stepId: id, status });
     }
@@ -88,7 +89,7 @@ export async function startWorkflowRun(
     const failure = "error" in result ? errorText(result.error) : null;
     db()
       .update(workflowRuns)
-      .set({ status, output: "result" in result ? (result.result ?? null) : null, error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null, finishedAt: Date.now() })
+      .set({ status, output: "result" in result ? forHistory(result.result ?? null) : null, error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null, finishedAt: Date.now() })
       .where(eq(workflowRuns.id, run.runId))
       .run();
     db()

@@ -3,6 +3,10 @@ import * as oauth from "oauth4webapi";
 import { expandTemplate, oauthCredentials, type OAuthClientCredentials, type Provider } from "@/lib/providers";
 import { ConnectionError } from "@/lib/connections/errors";
 import { env } from "@/lib/env";
+import { readLimited } from "@/lib/http/limited-body";
+
+/** Token, refresh and revocation answers are small; a larger body is refused while it streams in. */
+const OAUTH_RESPONSE_MAX_BYTES = 1024 * 1024;
 
 export type OAuthSetup = {
   provider: Provider & { oauth2: NonNullable<Provider["oauth2"]> };
@@ -16,12 +20,15 @@ export type OAuthSetup = {
 
 /**
  * Some token endpoints (GitHub's among them) answer errors with HTTP 200 and an `error` field.
- * Turning those into 400 lets oauth4webapi report them as the OAuth errors they are.
+ * Turning those into 400 lets oauth4webapi report them as the OAuth errors they are. Every answer
+ * is read here, capped at OAUTH_RESPONSE_MAX_BYTES.
  */
 const normalizingFetch: typeof fetch = async (input, init) => {
   const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(env().OAUTH_TIMEOUT_SECONDS * 1000) });
-  if (response.status !== 200 || !response.headers.get("content-type")?.includes("json")) return response;
-  const body = await response.text();
+  if (response.status === 204 || response.status === 205 || response.status === 304) return response;
+  const bytes = await readLimited(response, OAUTH_RESPONSE_MAX_BYTES);
+  if (response.status !== 200 || !response.headers.get("content-type")?.includes("json")) return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const body = bytes.toString("utf8");
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

@@ -1,15 +1,18 @@
 import { randomBytes } from "node:crypto";
+import type { BoundCredential, CredentialPlacement } from "@/lib/http/credential";
 import type { RequestRecipe, SecurityScheme } from "./document";
 
 /**
  * Builds the HTTP request for one imported operation from the tool's validated input: path
  * parameters substituted and encoded, query parameters serialised (OpenAPI's `form` style, arrays
  * repeated when exploded), headers and cookies set, the body encoded for its content type, and the
- * chosen credential placed where the security scheme says.
+ * chosen credential described where the security scheme puts it, bound to the origins it may go
+ * to (the outbound client attaches it, and only there).
  */
 
-export type BuiltRequest = { url: string; method: string; headers: Record<string, string>; body?: string };
-export type AppliedCredential = { schemeName: string; scheme: SecurityScheme; value: string };
+export type BuiltRequest = { url: string; method: string; headers: Record<string, string>; body?: string; credential?: BoundCredential };
+/** The API's credential and the origins it is bound to (see credentialForSpec). */
+export type AppliedCredential = { schemeName: string; scheme: SecurityScheme; value: string; origins: string[]; owner: string };
 
 type Input = Record<string, unknown>;
 
@@ -85,20 +88,16 @@ export function buildRequest(serverUrl: string, recipe: RequestRecipe, input: In
     body = encoded.body;
     headers["content-type"] = encoded.contentType;
   }
-  if (credential && usesCredential(recipe, credential.schemeName)) {
-    const { scheme, value } = credential;
-    if (scheme.type === "apiKey") {
-      if (scheme.in === "header") headers[scheme.name.toLowerCase()] = value;
-      else if (scheme.in === "query") query.set(scheme.name, value);
-      else cookies.push(`${scheme.name}=${encodeURIComponent(value)}`);
-    } else if (scheme.type === "http" && scheme.scheme === "basic") {
-      headers.authorization = `Basic ${Buffer.from(value, "utf8").toString("base64")}`;
-    } else {
-      headers.authorization = `Bearer ${value}`;
-    }
-  }
   if (cookies.length) headers.cookie = cookies.join("; ");
   const base = serverUrl.replace(/\/+$/, "");
   const search = query.toString();
-  return { url: `${base}${path}${search ? `?${search}` : ""}`, method: recipe.method, headers, ...(body !== undefined ? { body } : {}) };
+  const bound = credential && usesCredential(recipe, credential.schemeName) ? { origins: credential.origins, owner: credential.owner, placements: [placementFor(credential)] } : undefined;
+  return { url: `${base}${path}${search ? `?${search}` : ""}`, method: recipe.method, headers, ...(body !== undefined ? { body } : {}), ...(bound ? { credential: bound } : {}) };
+}
+
+/** Where the security scheme puts the credential. */
+function placementFor({ scheme, value }: AppliedCredential): CredentialPlacement {
+  if (scheme.type === "apiKey") return { in: scheme.in, name: scheme.name, value };
+  if (scheme.type === "http" && scheme.scheme === "basic") return { in: "header", name: "authorization", value: `Basic ${Buffer.from(value, "utf8").toString("base64")}` };
+  return { in: "header", name: "authorization", value: `Bearer ${value}` };
 }

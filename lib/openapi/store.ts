@@ -4,9 +4,10 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
-import { credentialFor } from "@/lib/connections/credentials";
+import { credentialFor, providerApiOrigin } from "@/lib/connections/credentials";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { httpRequest } from "@/lib/http/client";
+import { ResponseTooLargeError } from "@/lib/http/limited-body";
 import { getProvider } from "@/lib/providers";
 import { OpenApiImportError, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme, type ServerEntry } from "./document";
 import type { FormSchema } from "./json-schema";
@@ -55,10 +56,19 @@ export type OperationSummary = Pick<OperationRow, "toolId" | "method" | "path" |
 /** The text of a description: pasted, or fetched from a URL through the guarded client (no private addresses). */
 export async function readSource(source: SpecSource): Promise<{ text: string; sourceUrl?: string }> {
   if (source.kind === "text") return { text: source.text };
-  const response = await httpRequest({ url: source.url, headers: { accept: "application/json, application/yaml, text/yaml, */*" }, guard: true, timeoutMs: 30_000 });
+  const tooLarge = () => new OpenApiImportError([{ location: "source.url", message: "The description is larger than 40 MB." }]);
+  const response = await httpRequest({
+    url: source.url,
+    headers: { accept: "application/json, application/yaml, text/yaml, */*" },
+    guard: true,
+    timeoutMs: 30_000,
+    maxResponseBytes: MAX_SPEC_BYTES,
+  }).catch((error: unknown) => {
+    throw error instanceof ResponseTooLargeError ? tooLarge() : error;
+  });
   if (response.status >= 400) throw new OpenApiImportError([{ location: "", message: `${new URL(source.url).host} answered ${response.status} for the description.` }]);
   const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? "");
-  if (text.length > MAX_SPEC_BYTES) throw new OpenApiImportError([{ location: "", message: "The description is larger than 40 MB." }]);
+  if (text.length > MAX_SPEC_BYTES) throw tooLarge();
   return { text, sourceUrl: source.url };
 }
 
@@ -86,14 +96,22 @@ export async function parseOrThrow(text: string): Promise<ParsedSpec> {
   return result.spec;
 }
 
-function checkAuth(auth: ImportRequest["auth"], schemes: Record<string, SecurityScheme>): void {
+function checkAuth({ auth, serverUrl }: ImportRequest, schemes: Record<string, SecurityScheme>): void {
   if (auth.kind === "none") return;
   const scheme = schemes[auth.scheme];
   if (!scheme) throw new OpenApiImportError([{ location: "auth.scheme", message: `The description declares no security scheme "${auth.scheme}".` }]);
   if (scheme.type === "mutualTLS" || (scheme.type === "http" && scheme.scheme !== "bearer" && scheme.scheme !== "basic")) {
     throw new OpenApiImportError([{ location: "auth.scheme", message: `Patchbay cannot authenticate with "${auth.scheme}" (${scheme.type}${scheme.type === "http" ? ` ${scheme.scheme}` : ""}).` }]);
   }
-  if (auth.kind === "connection" && !getProvider(auth.providerId)) throw new OpenApiImportError([{ location: "auth.providerId", message: `There is no provider "${auth.providerId}".` }]);
+  if (auth.kind === "connection") {
+    const provider = getProvider(auth.providerId);
+    if (!provider) throw new OpenApiImportError([{ location: "auth.providerId", message: `There is no provider "${auth.providerId}".` }]);
+    // A connection's credential (and the instance-wide key behind it) only ever goes to the provider's own API.
+    const origin = providerApiOrigin(provider);
+    if (new URL(serverUrl).origin !== origin) {
+      throw new OpenApiImportError([{ location: "serverUrl", message: `${provider.name} credentials are only sent to ${origin}. Choose a server there, or paste a key for ${new URL(serverUrl).origin} instead.` }]);
+    }
+  }
   if (auth.kind === "secret" && scheme.type === "http" && scheme.scheme === "basic" && !auth.secret.includes(":")) {
     throw new OpenApiImportError([{ location: "auth.secret", message: "Basic authentication takes user:password." }]);
   }
@@ -111,7 +129,7 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
   const request = importRequestSchema.parse(input);
   const { text, sourceUrl } = await readSource(request.source);
   const spec = await parseOrThrow(text);
-  checkAuth(request.auth, spec.securitySchemes);
+  checkAuth(request, spec.securitySchemes);
   const slug = specSlug(spec.title);
   const now = new Date();
   return db().transaction((tx) => {
@@ -276,16 +294,21 @@ export function listEnabledOperations(userId: string): ImportedOperation[] {
     .all() as ImportedOperation[];
 }
 
-/** The credential an imported API's calls carry, resolved at call time (a connection's token is refreshed when due). */
+/**
+ * The credential an imported API's calls carry, resolved at call time (a connection's token is
+ * refreshed when due), bound to where it may go: a connection's credential to its provider's API
+ * origin (whatever server the import names), a key pasted for this API to the server chosen with it.
+ */
 export async function credentialForSpec(userId: string, spec: SpecSummary): Promise<AppliedCredential | undefined> {
   if (spec.authKind === "none" || !spec.authScheme) return undefined;
   const scheme = (spec.securitySchemes as Record<string, SecurityScheme>)[spec.authScheme];
   if (!scheme) return undefined;
   if (spec.authKind === "connection") {
-    const { credential } = await credentialFor(userId, spec.authProviderId!);
-    return { schemeName: spec.authScheme, scheme, value: "accessToken" in credential ? credential.accessToken : credential.apiKey };
+    const { credential, origins, owner } = await credentialFor(userId, spec.authProviderId!);
+    return { schemeName: spec.authScheme, scheme, value: "accessToken" in credential ? credential.accessToken : credential.apiKey, origins, owner };
   }
   const row = db().select({ sealed: openapiSpecs.credentialSealed }).from(openapiSpecs).where(and(eq(openapiSpecs.id, spec.id), eq(openapiSpecs.userId, userId))).get();
   if (!row?.sealed) return undefined;
-  return { schemeName: spec.authScheme, scheme, value: unseal(keyRing(), row.sealed, { table: "openapi_specs", column: "credential", id: spec.id }) };
+  const value = unseal(keyRing(), row.sealed, { table: "openapi_specs", column: "credential", id: spec.id });
+  return { schemeName: spec.authScheme, scheme, value, origins: [new URL(spec.serverUrl).origin], owner: `the key saved for ${spec.title}` };
 }

@@ -9,11 +9,18 @@ export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type NewDelivery = typeof webhookDeliveries.$inferInsert;
 
 /**
- * Stores an accepted delivery. Returns its id, or undefined when the same (endpoint, hook id,
- * delivery id) was stored before: a redelivery, which is acknowledged but not processed again.
- * The row is committed before this returns, so a 2xx always means the delivery is on disk.
+ * Stores an accepted delivery and tells open log viewers. Returns its id, or undefined when the
+ * same (endpoint, hook id, delivery id) was stored before: a redelivery, which is acknowledged but
+ * not processed again. Committed on its own; intake batches `insertAcceptedRow` instead.
  */
 export function insertAccepted(delivery: NewDelivery): number | undefined {
+  const id = insertAcceptedRow(delivery);
+  if (id !== undefined) announce({ userId: delivery.userId, deliveryId: id, status: delivery.status });
+  return id;
+}
+
+/** The insert alone, for a caller that commits it (in a batch) and announces it afterwards. */
+export function insertAcceptedRow(delivery: NewDelivery): number | undefined {
   // A statement prepared once: this runs for every delivery, and drizzle would build and prepare it each time.
   const row = prepared(INSERT_ACCEPTED).get({
     userId: delivery.userId,
@@ -32,7 +39,6 @@ export function insertAccepted(delivery: NewDelivery): number | undefined {
     status: delivery.status,
     nextAttemptAt: delivery.nextAttemptAt ?? null,
   }) as { id: number } | undefined;
-  if (row) announce({ userId: delivery.userId, deliveryId: row.id, status: delivery.status });
   return row?.id;
 }
 
@@ -44,19 +50,18 @@ const INSERT_ACCEPTED = `
   on conflict (dedupe_key) do nothing
   returning id`;
 
-/** Stores a refusal at a known endpoint, keeping at most WEBHOOK_REJECTED_CAP of them per endpoint. */
-export function insertRefusal(delivery: NewDelivery): number {
+/**
+ * Stores a refusal at a known endpoint, keeping at most WEBHOOK_REJECTED_CAP of them per endpoint.
+ * Runs inside the caller's transaction (intake's batch); the caller announces it after the commit.
+ */
+export function insertRefusalRow(delivery: NewDelivery): number {
   const database = db();
-  const id = database.transaction((tx) => {
-    const row = tx.insert(webhookDeliveries).values(delivery).returning({ id: webhookDeliveries.id }).get();
-    tx.run(sql`
-      delete from webhook_deliveries where id in (
-        select id from webhook_deliveries
-        where endpoint_id is ${delivery.endpointId ?? null} and provider_id = ${delivery.providerId} and status = 'rejected'
-        order by id desc limit -1 offset ${env().WEBHOOK_REJECTED_CAP}
-      )`);
-    return row.id;
-  });
-  announce({ userId: delivery.userId, deliveryId: id, status: "rejected" });
-  return id;
+  const row = database.insert(webhookDeliveries).values(delivery).returning({ id: webhookDeliveries.id }).get();
+  database.run(sql`
+    delete from webhook_deliveries where id in (
+      select id from webhook_deliveries
+      where endpoint_id is ${delivery.endpointId ?? null} and provider_id = ${delivery.providerId} and status = 'rejected'
+      order by id desc limit -1 offset ${env().WEBHOOK_REJECTED_CAP}
+    )`);
+  return row.id;
 }

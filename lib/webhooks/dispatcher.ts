@@ -1,13 +1,19 @@
 import "server-only";
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
+import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { checkEndpointFailing, raiseAlert } from "@/lib/outbox/alerts";
+import { enqueueForwards } from "@/lib/outbox/forwarding";
 import type { DeliveryRow } from "./deliveries";
 import { announce } from "./events";
 import { handleDelivery, PermanentDeliveryError, type DeliveryHandler } from "./handlers";
+import { retryDelayMs } from "./retry-schedule";
 import { dispatcherWake, lastIntakeAt } from "./wake";
+
+export { retryDelayMs };
 
 export const LEASE_MS = 60_000;
 const BATCH = 16;
@@ -21,7 +27,7 @@ function triggerOf(row: { replayRequested: boolean; attempts: number }): "replay
 type Candidate = { id: number; status: string; attempts: number; leaseUntil: number | null; replayRequested: number };
 
 /**
- * Takes up to `limit` deliveries that are due (received, next attempt reached) or whose lease has
+ * Takes up to `limit` deliveries that are due (received or retrying, next attempt reached) or whose lease has
  * expired (a process died mid-attempt), marks them processing with a fresh lease, and counts the
  * attempt. An expired lease means an attempt was lost: it is recorded as failed before the new one.
  * One immediate transaction, so two dispatchers never take the same row.
@@ -32,7 +38,7 @@ export function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): D
     (tx) => {
       const due = tx.all<Candidate>(sql`
         select id, status, attempts, lease_until as leaseUntil, replay_requested as replayRequested from webhook_deliveries
-        where (status = 'received' and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
+        where (status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
         order by next_attempt_at, id
         limit ${limit}`);
       if (due.length === 0) return [];
@@ -71,12 +77,6 @@ export function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): D
   return database.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id)).all();
 }
 
-/** Seconds until the next try after `attempt` failed, with ±20% jitter; undefined when retries are used up. */
-export function retryDelayMs(attempt: number, schedule = env().WEBHOOK_RETRY_SCHEDULE, random = Math.random): number | undefined {
-  const seconds = schedule[attempt - 1];
-  if (seconds === undefined) return undefined;
-  return Math.round(seconds * 1000 * (0.8 + 0.4 * random()));
-}
 
 /** Extends the lease of a delivery still being processed by this dispatcher. */
 export function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS): boolean {
@@ -89,6 +89,21 @@ export function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS): bo
   );
 }
 
+function raiseDeliveryFailed(delivery: DeliveryRow, error: string, now: number): void {
+  const what = [delivery.event, delivery.action].filter(Boolean).join(".") || "delivery";
+  raiseAlert(
+    delivery.userId,
+    {
+      kind: "delivery_failed",
+      subject: `delivery:${delivery.id}`,
+      title: `A ${delivery.providerId} ${what} failed for good`,
+      detail: `After ${delivery.attempts} attempts: ${error.slice(0, 500)}`,
+      link: `/webhooks/${delivery.id}`,
+    },
+    now,
+  );
+}
+
 async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () => number, leaseMs: number): Promise<void> {
   const startedAt = now();
   const trigger = triggerOf(delivery);
@@ -97,6 +112,8 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   let outcome: Awaited<ReturnType<DeliveryHandler>> | undefined;
   let error: string | undefined;
   let permanent = false;
+  // Forwarding runs beside processing: queued once per destination, whatever the handler does.
+  if (!delivery.replayRequested) enqueueForwards(delivery, startedAt);
   try {
     outcome = await handle(delivery);
     error = outcome.error?.slice(0, 1000);
@@ -109,7 +126,7 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const finishedAt = now();
   const durationMs = finishedAt - startedAt;
   const retryIn = error === undefined || permanent ? undefined : retryDelayMs(delivery.attempts);
-  const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "received";
+  const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "retrying";
   db().transaction((tx) => {
     tx.insert(webhookAttempts)
       .values({
@@ -136,7 +153,11 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
       .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing")))
       .run();
   });
-  if (error) log.warn("webhook processing failed", { delivery: delivery.id, attempt: delivery.attempts, status, error });
+  if (error) {
+    log.warn("webhook processing failed", { delivery: delivery.id, attempt: delivery.attempts, status, error });
+    if (status === "failed") raiseDeliveryFailed(delivery, error, finishedAt);
+    checkEndpointFailing(delivery, finishedAt);
+  }
   announce({ userId: delivery.userId, deliveryId: delivery.id, status });
 }
 
@@ -203,11 +224,37 @@ export function requestReplay(userId: string, ids: number[], now = Date.now()): 
         inArray(webhookDeliveries.id, ids),
         eq(webhookDeliveries.verified, true),
         inArray(webhookDeliveries.status, ["processed", "failed"]),
+        // Retention removed the body: there is nothing left to process.
+        isNull(webhookDeliveries.trimmedAt),
       ),
     )
     .run();
   if (result.changes > 0) dispatcherWake.emit("wake");
   return result.changes;
+}
+
+/** Brings a retrying delivery's next attempt forward to now. */
+export function retryNow(userId: string, id: number, now = Date.now()): boolean {
+  const changed =
+    db()
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: now })
+      .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying")))
+      .run().changes > 0;
+  if (changed) dispatcherWake.emit("wake");
+  return changed;
+}
+
+/** Stops a retrying delivery's remaining retries: it ends as failed (and can still be replayed). */
+export function cancelRetries(userId: string, id: number): boolean {
+  const changed =
+    db()
+      .update(webhookDeliveries)
+      .set({ status: "failed", nextAttemptAt: null })
+      .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying")))
+      .run().changes > 0;
+  if (changed) announce({ userId, deliveryId: id, status: "failed" });
+  return changed;
 }
 
 const YIELD_CHECK_MS = 100;
@@ -227,40 +274,7 @@ export function intakeHasPriority({ now = Date.now(), lastIntake = lastIntakeAt(
   return oldest === null || oldest === undefined || now - oldest < maxDelayMs;
 }
 
-const holder = globalThis as typeof globalThis & { __patchbayDispatcher?: { stop: () => void } };
-
 /** The in-process dispatcher: polls every second and wakes at once when intake stores a delivery. */
-export function startDispatcher(intervalMs = 1000): { stop: () => void } {
-  if (holder.__patchbayDispatcher) return holder.__patchbayDispatcher;
-  let running = false;
-  let again = false;
-  const run = async () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        again = false;
-        await processDueDeliveries({ yieldToIntake: () => intakeHasPriority() });
-      } while (again);
-    } catch (error) {
-      log.error("dispatcher pass failed", { error: (error as Error).message });
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  dispatcherWake.on("wake", run);
-  void run();
-  holder.__patchbayDispatcher = {
-    stop: () => {
-      clearInterval(timer);
-      dispatcherWake.off("wake", run);
-      holder.__patchbayDispatcher = undefined;
-    },
-  };
-  return holder.__patchbayDispatcher;
+export function startDispatcher(intervalMs = 1000): BackgroundLoop {
+  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
 }

@@ -1,11 +1,15 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import type Database from "better-sqlite3";
+import { db } from "@/db/client";
+import { createGroupCommit, type GroupCommit } from "@/db/group-commit";
 import { instanceOwnerId } from "@/lib/auth/users";
 import { readPath } from "@/lib/connections/provider-request";
 import { env } from "@/lib/env";
 import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
-import { insertAccepted, insertRefusal, type NewDelivery } from "./deliveries";
+import { announce } from "./events";
+import { insertAcceptedRow, insertRefusalRow, type NewDelivery } from "./deliveries";
 import { deliveryPayload } from "./payload";
 import { readBodyCapped, type CappedBody } from "./read-body";
 import { redactHeaders } from "./redact";
@@ -68,13 +72,67 @@ function field(source: { header?: string; path?: string } | undefined, headers: 
   return value === undefined || value === null || value === "" ? null : String(value).slice(0, 500);
 }
 
+/** What examining a delivery decided: answer at once, or store a row first. */
+type Examined =
+  | { kind: "answer"; reply: IntakeReply }
+  | { kind: "refusal"; row: NewDelivery; reply: IntakeReply }
+  | { kind: "accepted"; row: NewDelivery; challenge: string | undefined };
+
+/** The batch policy: at most this many rows per transaction ... */
+const BATCH_MAX_ROWS = 128;
+/** ... and a batch waits at most this long, and only while other deliveries are still being read. */
+const BATCH_MAX_WAIT_MS = 2;
+
+// Deliveries between arriving and reaching the batch (reading, verifying): the batch waits for them.
+let examining = 0;
+const batches = new WeakMap<Database.Database, GroupCommit>();
+
+/** Runs a write in intake's current batch; resolves once that batch has committed. */
+function inBatch<T>(write: () => T): Promise<T> {
+  const client = db().$client;
+  let batch = batches.get(client);
+  if (!batch) batches.set(client, (batch = createGroupCommit(client, { maxRows: BATCH_MAX_ROWS, maxWaitMs: BATCH_MAX_WAIT_MS, othersComing: () => examining > 0 })));
+  return batch(write);
+}
+
 /**
  * POST /api/webhooks/<provider>[/<endpointId>]: read the raw body with a cap, verify it, store it,
- * and only then acknowledge. Processing happens later, in the dispatcher.
+ * and only then acknowledge. Deliveries arriving together are committed in one transaction (one
+ * fsync); each is answered only after the batch holding it committed. Processing happens later,
+ * in the dispatcher.
  */
-export async function acceptWebhook({ providerId, endpointId, headers, readBody }: IntakeRequest): Promise<IntakeReply> {
+export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply> {
+  examining++;
+  let examined: Examined;
+  try {
+    examined = await examine(request);
+  } finally {
+    examining--;
+  }
+  switch (examined.kind) {
+    case "answer":
+      return examined.reply;
+    case "refusal": {
+      const { row } = examined;
+      const id = await inBatch(() => insertRefusalRow(row));
+      announce({ userId: row.userId, deliveryId: id, status: row.status });
+      return examined.reply;
+    }
+    case "accepted": {
+      const { row } = examined;
+      const id = await inBatch(() => insertAcceptedRow(row));
+      if (id === undefined) return reply(200, { duplicate: true });
+      announce({ userId: row.userId, deliveryId: id, status: row.status });
+      if (examined.challenge !== undefined) return reply(200, { challenge: examined.challenge });
+      wakeDispatcher();
+      return reply(202, { received: true, id });
+    }
+  }
+}
+
+async function examine({ providerId, endpointId, headers, readBody }: IntakeRequest): Promise<Examined> {
   const target = resolveTarget(providerId, endpointId);
-  if (!target) return refuse(404, "unknown_endpoint", "No webhook endpoint here.");
+  if (!target) return { kind: "answer", reply: refuse(404, "unknown_endpoint", "No webhook endpoint here.") };
   const { provider, userId } = target;
   const receivedAt = Date.now();
   const base: Pick<NewDelivery, "userId" | "endpointId" | "providerId" | "receivedAt" | "headers"> = {
@@ -84,8 +142,10 @@ export async function acceptWebhook({ providerId, endpointId, headers, readBody 
     receivedAt,
     headers: redactHeaders(headers),
   };
-  const recordRefusal = (reason: string, body: Buffer, totalBytes: number, verified = false, payload: unknown = undefined) =>
-    insertRefusal({
+  const refusal = (answer: IntakeReply, reason: string, body: Buffer, totalBytes: number, verified = false, payload: unknown = undefined): Examined => ({
+    kind: "refusal",
+    reply: answer,
+    row: {
       ...base,
       deliveryId: field(provider.webhooks.deliveryId, headers, payload),
       event: field(provider.webhooks.event, headers, payload),
@@ -95,20 +155,21 @@ export async function acceptWebhook({ providerId, endpointId, headers, readBody 
       verified,
       reason,
       status: "rejected",
-    });
+    },
+  });
 
   const maxBytes = env().WEBHOOK_MAX_BYTES;
   const read = await readBody(maxBytes, REFUSAL_BODY_BYTES);
   if (!read.ok) {
-    recordRefusal(`body larger than WEBHOOK_MAX_BYTES (${maxBytes} bytes)`, read.head, read.declaredBytes ?? maxBytes + 1);
-    return refuse(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
+    const answer = refuse(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
+    return refusal(answer, `body larger than WEBHOOK_MAX_BYTES (${maxBytes} bytes)`, read.head, read.declaredBytes ?? maxBytes + 1);
   }
   const body = read.body;
 
   const verification = await verifyDelivery(provider.webhooks.scheme, { body, headers, secrets: target.secrets, nowSeconds: Math.floor(receivedAt / 1000) });
   if (!verification.ok) {
-    recordRefusal(verification.reason, body, body.length);
-    return refuse(verification.status, verification.status === 400 ? "missing_signature" : "invalid_signature", verification.reason);
+    const answer = refuse(verification.status, verification.status === 400 ? "missing_signature" : "invalid_signature", verification.reason);
+    return refusal(answer, verification.reason, body, body.length);
   }
 
   let payload: unknown;
@@ -118,31 +179,31 @@ export async function acceptWebhook({ providerId, endpointId, headers, readBody 
     text = UTF8.decode(body);
     payload = deliveryPayload(text, headers.get("content-type"));
   } catch (error) {
-    recordRefusal(`valid signature but unparseable payload: ${(error as Error).message.slice(0, 200)}`, body, body.length, true);
-    return refuse(400, "unparseable_payload", "The signature is valid but the payload is not JSON.");
+    const answer = refuse(400, "unparseable_payload", "The signature is valid but the payload is not JSON.");
+    return refusal(answer, `valid signature but unparseable payload: ${(error as Error).message.slice(0, 200)}`, body, body.length, true);
   }
 
   const deliveryId = field(provider.webhooks.deliveryId, headers, payload);
   const hookId = field(provider.webhooks.hookId, headers, payload) ?? target.endpointId ?? "instance";
   const isChallenge = typeof payload === "object" && payload !== null && (payload as { type?: unknown }).type === "url_verification";
-  const id = insertAccepted({
-    ...base,
-    // Without a delivery id only a byte-identical body at the same endpoint counts as a redelivery.
-    dedupeKey: `${target.endpointId ?? `instance:${provider.id}`}:${hookId}:${deliveryId ?? `sha256:${createHash("sha256").update(body).digest("hex")}`}`,
-    deliveryId,
-    event: isChallenge ? "url_verification" : field(provider.webhooks.event, headers, payload),
-    action: field(provider.webhooks.action, headers, payload),
-    repository: field(provider.webhooks.repository, headers, payload),
-    body: text,
-    bodyBytes: body.length,
-    verified: true,
-    status: isChallenge ? "processed" : "received",
-    nextAttemptAt: receivedAt,
-  });
-  if (id === undefined) return reply(200, { duplicate: true });
-  if (isChallenge) return reply(200, { challenge: String((payload as { challenge?: unknown }).challenge ?? "") });
-  wakeDispatcher();
-  return reply(202, { received: true, id });
+  return {
+    kind: "accepted",
+    challenge: isChallenge ? String((payload as { challenge?: unknown }).challenge ?? "") : undefined,
+    row: {
+      ...base,
+      // Without a delivery id only a byte-identical body at the same endpoint counts as a redelivery.
+      dedupeKey: `${target.endpointId ?? `instance:${provider.id}`}:${hookId}:${deliveryId ?? `sha256:${createHash("sha256").update(body).digest("hex")}`}`,
+      deliveryId,
+      event: isChallenge ? "url_verification" : field(provider.webhooks.event, headers, payload),
+      action: field(provider.webhooks.action, headers, payload),
+      repository: field(provider.webhooks.repository, headers, payload),
+      body: text,
+      bodyBytes: body.length,
+      verified: true,
+      status: isChallenge ? "processed" : "received",
+      nextAttemptAt: receivedAt,
+    },
+  };
 }
 
 /** The Next route handler's way in: a Web Request. */

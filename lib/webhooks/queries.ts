@@ -1,5 +1,6 @@
 import "server-only";
-import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { deliveryStatuses, webhookAttempts, webhookDeliveries } from "@/db/schema";
@@ -7,20 +8,48 @@ import { deliveryStatuses, webhookAttempts, webhookDeliveries } from "@/db/schem
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" || value === undefined || Array.isArray(value) ? undefined : value), schema.optional());
 
+const epochMs = z.coerce.number().int().min(0).max(8_640_000_000_000);
+
+export const ranges = ["1h", "24h", "7d", "30d"] as const;
+export type Range = (typeof ranges)[number];
+
 /** The log viewer's filters, parsed from the query string. */
 export const deliveryFiltersSchema = z.object({
   provider: optional(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)),
-  event: optional(z.string().max(100)),
+  /** An event name (`push`, `invoice.paid`) or an event with its action (`pull_request.opened`). */
+  event: optional(z.string().trim().max(100)),
   status: optional(z.enum(deliveryStatuses)),
   verified: optional(z.enum(["yes", "no"])),
-  range: optional(z.enum(["1h", "24h", "7d", "30d"])),
+  range: optional(z.enum(ranges)),
+  /** One bar of the chart: received in [from, to). */
+  from: optional(epochMs),
+  to: optional(epochMs),
+  endpoint: optional(z.string().regex(/^[\w-]{1,64}$/)),
   q: optional(z.string().trim().min(1).max(200)),
   cursor: optional(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
 });
 
 export type DeliveryFilters = z.infer<typeof deliveryFiltersSchema>;
 
-const rangeMs = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
+const HOUR = 3_600_000;
+const rangeMs: Record<Range, number> = { "1h": HOUR, "24h": 24 * HOUR, "7d": 7 * 24 * HOUR, "30d": 30 * 24 * HOUR };
+
+/**
+ * The trigram index of migration 0004 (not in db/schema.ts: drizzle-kit cannot create FTS5
+ * tables). Declared here only so queries can join and match it.
+ */
+const deliverySearch = sqliteTable("webhook_delivery_search", {
+  rowid: integer("rowid").notNull(),
+  deliveryId: text("delivery_id"),
+});
+
+/** Trigrams need three characters; shorter terms search delivery ids and repositories by prefix. */
+const MIN_INDEXED_TERM = 3;
+
+/** The term as one FTS5 phrase: a case-insensitive substring of any indexed column. */
+function phrase(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
+}
 
 export const listColumns = {
   id: webhookDeliveries.id,
@@ -33,78 +62,148 @@ export const listColumns = {
   verified: webhookDeliveries.verified,
   status: webhookDeliveries.status,
   attempts: webhookDeliveries.attempts,
+  nextAttemptAt: webhookDeliveries.nextAttemptAt,
   processingMs: webhookDeliveries.processingMs,
   reason: webhookDeliveries.reason,
+  lastError: webhookDeliveries.lastError,
   endpointId: webhookDeliveries.endpointId,
 };
 
+function eventCondition(value: string): SQL {
+  const dot = value.lastIndexOf(".");
+  if (dot <= 0) return eq(webhookDeliveries.event, value);
+  // Stripe's event names contain dots themselves, so `invoice.paid` may be a whole event name.
+  return or(eq(webhookDeliveries.event, value), and(eq(webhookDeliveries.event, value.slice(0, dot)), eq(webhookDeliveries.action, value.slice(dot + 1))))!;
+}
+
+/** Every filter except the search term and the cursor, as conditions on webhook_deliveries. */
 function conditions(userId: string, filters: DeliveryFilters, now: number): SQL[] {
   const where: SQL[] = [eq(webhookDeliveries.userId, userId)];
   if (filters.provider) where.push(eq(webhookDeliveries.providerId, filters.provider));
-  if (filters.event) where.push(eq(webhookDeliveries.event, filters.event));
+  if (filters.event) where.push(eventCondition(filters.event));
   if (filters.status) where.push(eq(webhookDeliveries.status, filters.status));
   if (filters.verified) where.push(eq(webhookDeliveries.verified, filters.verified === "yes"));
+  if (filters.endpoint) where.push(eq(webhookDeliveries.endpointId, filters.endpoint));
   if (filters.range) where.push(gte(webhookDeliveries.receivedAt, now - rangeMs[filters.range]));
-  if (filters.q) {
-    where.push(
-      or(
-        eq(webhookDeliveries.deliveryId, filters.q),
-        eq(webhookDeliveries.repository, filters.q),
-        and(gte(webhookDeliveries.repository, filters.q), lt(webhookDeliveries.repository, `${filters.q}\uffff`)),
-      )!,
-    );
-  }
+  if (filters.from !== undefined) where.push(gte(webhookDeliveries.receivedAt, filters.from));
+  if (filters.to !== undefined) where.push(lt(webhookDeliveries.receivedAt, filters.to));
+  if (filters.q && filters.q.length < MIN_INDEXED_TERM) where.push(prefixSearch(filters.q));
+  return where;
+}
+
+function prefixSearch(term: string): SQL {
+  return or(
+    and(gte(webhookDeliveries.deliveryId, term), lt(webhookDeliveries.deliveryId, `${term}\uffff`)),
+    and(gte(webhookDeliveries.repository, term), lt(webhookDeliveries.repository, `${term}\uffff`)),
+  )!;
+}
+
+const indexedTerm = (filters: DeliveryFilters) => (filters.q && filters.q.length >= MIN_INDEXED_TERM ? filters.q : undefined);
+
+/** For counts and bulk actions: the matching ids of the search index as a subquery. */
+function allConditions(userId: string, filters: DeliveryFilters, now: number): SQL[] {
+  const where = conditions(userId, filters, now);
+  const term = indexedTerm(filters);
+  if (term) where.push(inArray(webhookDeliveries.id, db().select({ id: deliverySearch.rowid }).from(deliverySearch).where(sql`${deliverySearch} match ${phrase(term)}`)));
   return where;
 }
 
 export const PAGE_SIZE = 50;
 
-/** One page of this user's deliveries, newest first, by keyset (received_at, id): no OFFSET, so deep pages stay fast. */
+function parseCursor(cursor: string): [number, number] {
+  return cursor.split(".").map(Number) as [number, number];
+}
+
+/**
+ * One page of this user's deliveries, newest first, by keyset (received_at, id): no OFFSET, so deep
+ * pages stay fast. A search walks the trigram index newest first (by id, which grows with arrival)
+ * and stops once the page is full, so a term matching most rows costs no more than a rare one.
+ */
 export function listDeliveries(userId: string, filters: DeliveryFilters, now = Date.now(), pageSize = PAGE_SIZE) {
-  const where = conditions(userId, filters, now);
-  if (filters.cursor) {
-    const [at, id] = filters.cursor.split(".").map(Number) as [number, number];
-    where.push(sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id}) < (${at}, ${id})`);
-  }
-  const rows = db()
-    .select(listColumns)
-    .from(webhookDeliveries)
-    .where(and(...where))
-    .orderBy(desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id))
-    .limit(pageSize + 1)
-    .all();
+  const term = indexedTerm(filters);
+  const rows = term ? searchPage(userId, filters, term, now, pageSize + 1) : timePage(userId, filters, now, pageSize + 1);
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   return { items: page, nextCursor: rows.length > pageSize && last ? `${last.receivedAt}.${last.id}` : undefined };
 }
 
+function timePage(userId: string, filters: DeliveryFilters, now: number, limit: number) {
+  const where = conditions(userId, filters, now);
+  if (filters.cursor) {
+    const [at, id] = parseCursor(filters.cursor);
+    where.push(sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id}) < (${at}, ${id})`);
+  }
+  return db()
+    .select(listColumns)
+    .from(webhookDeliveries)
+    .where(and(...where))
+    .orderBy(desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * Search results by id, newest first. Deliveries still waiting for their first attempt are not in
+ * the index yet (see migration 0004), so those few are matched by delivery id or repository prefix
+ * and merged in.
+ */
+function searchPage(userId: string, filters: DeliveryFilters, term: string, now: number, limit: number) {
+  const before = filters.cursor ? [lt(webhookDeliveries.id, parseCursor(filters.cursor)[1])] : [];
+  const indexed = db()
+    .select(listColumns)
+    .from(deliverySearch)
+    .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, deliverySearch.rowid))
+    .where(and(...conditions(userId, filters, now), sql`${deliverySearch} match ${phrase(term)}`, ...before))
+    .orderBy(desc(deliverySearch.rowid))
+    .limit(limit)
+    .all();
+  const waiting = db()
+    .select(listColumns)
+    .from(webhookDeliveries)
+    .where(and(...conditions(userId, filters, now), eq(webhookDeliveries.status, "received"), eq(webhookDeliveries.attempts, 0), prefixSearch(term), ...before))
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(limit)
+    .all();
+  const byId = new Map([...indexed, ...waiting].map((row) => [row.id, row]));
+  return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, limit);
+}
+
 export type DeliveryListItem = ReturnType<typeof listDeliveries>["items"][number];
 
-export type HourlyBucket = { hour: number; counts: Record<string, number> };
+export type Histogram = { range: Range; bucketMs: number; buckets: { start: number; counts: Record<string, number> }[] };
 
-/** Deliveries per hour over the 24 hours before `now`, split by status (oldest hour first). */
-export function hourlyCounts(userId: string, now = Date.now()): HourlyBucket[] {
-  const currentHour = Math.floor(now / 3_600_000);
-  const since = (currentHour - 23) * 3_600_000;
+const histogramShapes: Record<Range, { bucketMs: number; count: number }> = {
+  "1h": { bucketMs: 5 * 60_000, count: 12 },
+  "24h": { bucketMs: HOUR, count: 24 },
+  "7d": { bucketMs: 6 * HOUR, count: 28 },
+  "30d": { bucketMs: 24 * HOUR, count: 30 },
+};
+
+/** Deliveries over `range` before `now` in equal UTC-aligned buckets, split by status (oldest first). */
+export function deliveryHistogram(userId: string, range: Range = "24h", now = Date.now()): Histogram {
+  const { bucketMs, count: size } = histogramShapes[range];
+  const current = Math.floor(now / bucketMs);
+  const first = current - size + 1;
   const rows = db()
     .select({
-      hour: sql<number>`${webhookDeliveries.receivedAt} / 3600000`.as("hour"),
+      // Inlined: a bound JS number is a REAL to SQLite, and the division must stay integral.
+      bucket: sql<number>`${webhookDeliveries.receivedAt} / ${sql.raw(String(bucketMs))}`.as("bucket"),
       status: webhookDeliveries.status,
       count: sql<number>`count(*)`,
     })
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.userId, userId), gte(webhookDeliveries.receivedAt, since), lte(webhookDeliveries.receivedAt, now)))
-    .groupBy(sql`hour`, webhookDeliveries.status)
+    .where(and(eq(webhookDeliveries.userId, userId), gte(webhookDeliveries.receivedAt, first * bucketMs), lt(webhookDeliveries.receivedAt, (current + 1) * bucketMs)))
+    .groupBy(sql`bucket`, webhookDeliveries.status)
     .all();
-  const buckets = Array.from({ length: 24 }, (_, index) => ({ hour: (currentHour - 23 + index) * 3_600_000, counts: {} as Record<string, number> }));
+  const buckets = Array.from({ length: size }, (_, index) => ({ start: (first + index) * bucketMs, counts: {} as Record<string, number> }));
   for (const row of rows) {
-    const bucket = buckets[row.hour - (currentHour - 23)];
+    const bucket = buckets[row.bucket - first];
     if (bucket) bucket.counts[row.status] = row.count;
   }
-  return buckets;
+  return { range, bucketMs, buckets };
 }
 
-/** The events this user has seen, for the filter menu. */
+/** The events this user has seen, for the filter's suggestions. */
 export function knownEvents(userId: string): string[] {
   return db()
     .selectDistinct({ event: webhookDeliveries.event })
@@ -128,13 +227,57 @@ export function getDelivery(userId: string, id: number) {
   return { delivery, attempts };
 }
 
+export const REPLAY_LIMIT = 1000;
+
 /** Ids of this user's failed deliveries that match the filters (for "replay all failed"). */
-export function failedIds(userId: string, filters: DeliveryFilters, now = Date.now(), limit = 1000): number[] {
+export function failedIds(userId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): number[] {
   return db()
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
-    .where(and(...conditions(userId, { ...filters, status: "failed" }, now)))
+    .where(and(...allConditions(userId, { ...filters, status: "failed", cursor: undefined }, now)))
     .limit(limit)
     .all()
     .map((row) => row.id);
+}
+
+/** How many failed deliveries match the filters, counted up to `limit` (what one replay would take). */
+export function failedCount(userId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): number {
+  const matching = db()
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(...allConditions(userId, { ...filters, status: "failed", cursor: undefined }, now)))
+    .limit(limit)
+    .as("matching");
+  return db().select({ n: count() }).from(matching).get()?.n ?? 0;
+}
+
+export type DeliveryHealth = { received: number; failed: number; retrying: number; rejected: number };
+
+/** This user's deliveries since `since`, by outcome: the overview's first figures. */
+export function deliveryHealth(userId: string, since: number): DeliveryHealth {
+  const rows = db()
+    .select({ status: webhookDeliveries.status, n: count() })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.userId, userId), gte(webhookDeliveries.receivedAt, since)))
+    .groupBy(webhookDeliveries.status)
+    .all();
+  const of = (status: string) => rows.find((row) => row.status === status)?.n ?? 0;
+  return { received: rows.reduce((sum, row) => sum + row.n, 0), failed: of("failed"), retrying: of("retrying"), rejected: of("rejected") };
+}
+
+/** Endpoints with deliveries that failed or are retrying since `since`, with how many. */
+export function failingEndpoints(userId: string, since: number): { endpointId: string; failing: number }[] {
+  return db()
+    .select({ endpointId: sql<string>`${webhookDeliveries.endpointId}`, failing: count() })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.userId, userId),
+        inArray(webhookDeliveries.status, ["failed", "retrying"]),
+        gte(webhookDeliveries.receivedAt, since),
+        sql`${webhookDeliveries.endpointId} is not null`,
+      ),
+    )
+    .groupBy(webhookDeliveries.endpointId)
+    .all();
 }

@@ -53,6 +53,11 @@ export function readMessageCapped(message: IncomingMessage, maxBytes: number, ke
     message.on("data", onData);
     message.once("end", () => resolve({ ok: true, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
     message.once("error", reject);
-    message.once("aborted", () => reject(new Error("the sender closed the connection before the body ended")));
+    const cutOff = () => reject(new Error("the sender closed the connection before the body ended"));
+    message.once("aborted", cutOff);
+    // Also on close: a read that never settled would hold intake's batch waiting for it.
+    message.once("close", () => {
+      if (!message.complete) cutOff();
+    });
   });
 }

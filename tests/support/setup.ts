@@ -3,16 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 
-/** Every test file gets its own data directory and SQLite file, so files run in parallel safely. */
-const dataDir = mkdtempSync(join(tmpdir(), "patchbay-test-"));
-process.env.DATA_DIR = dataDir;
-process.env.DATABASE_URL = `file:${join(dataDir, "patchbay.db")}`;
+/**
+ * Every test file gets its own temporary directory, its data directory and SQLite file, so files
+ * run in parallel safely. Other scratch directories a test needs go inside it (tests/support/scratch.ts),
+ * so removing it after the file leaves nothing behind in /tmp.
+ */
+const root = mkdtempSync(join(tmpdir(), "patchbay-test-"));
+process.env.PATCHBAY_TEST_ROOT = root;
+process.env.DATA_DIR = root;
+process.env.DATABASE_URL = `file:${join(root, "patchbay.db")}`;
 process.env.ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 process.env.AUTH_SECRET ??= "test-auth-secret-that-is-long-enough-0123456789";
 process.env.APP_URL ??= "http://localhost:3000";
 
 afterAll(async () => {
-  const { closeDatabase } = await import("@/db/client");
-  closeDatabase();
-  rmSync(dataDir, { recursive: true, force: true });
+  // Only a file that opened the database has one to close; importing db/client just to find out is slow.
+  if ((globalThis as { __patchbayDb?: unknown }).__patchbayDb) {
+    const { closeDatabase } = await import("@/db/client");
+    closeDatabase();
+  }
+  rmSync(root, { recursive: true, force: true });
 });

@@ -38,6 +38,22 @@ describe("sealing", () => {
     expect(() => unseal(ring, flipBit(sealed, part), where)).toThrow(SealError);
   });
 
+  it.each([4, 8, 12, 15])("refuses a tag cut to %i bytes (GCM would otherwise check only what is left)", (bytes) => {
+    const parts = seal(ring, "gho_secret", where).split(".");
+    parts[4] = Buffer.from(parts[4]!, "base64url").subarray(0, bytes).toString("base64url");
+    expect(() => unseal(ring, parts.join("."), where)).toThrow(SealError);
+  });
+
+  it("refuses a part spelled in non-canonical base64, though it decodes to the same bytes", () => {
+    const parts = seal(ring, "gho_secret", where).split(".");
+    const tag = parts[4]!;
+    // 16 tag bytes are 22 base64url characters; the last one carries 4 unused bits.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    parts[4] = tag.slice(0, -1) + alphabet[alphabet.indexOf(tag.at(-1)!) ^ 1]!;
+    expect(Buffer.from(parts[4], "base64url").equals(Buffer.from(tag, "base64url"))).toBe(true);
+    expect(() => unseal(ring, parts.join("."), where)).toThrow(SealError);
+  });
+
   it("fails loudly with a wrong key", () => {
     const sealed = seal(ring, "gho_secret", where);
     const other = createKeyRing(keyB);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkProviderVariables, loadEnv, parseEnv } from "@/lib/env";
@@ -8,6 +7,7 @@ import { github } from "@/lib/providers/github";
 import { slack } from "@/lib/providers/slack";
 import { standardWebhooks } from "@/lib/providers/standard-webhooks";
 import { stripe } from "@/lib/providers/stripe";
+import { scratchDir } from "../support/scratch";
 
 const key = Buffer.alloc(32, 1).toString("base64");
 const secret = "s".repeat(40);
@@ -24,10 +24,22 @@ describe("environment", () => {
   });
 
   it("derives the database path from DATABASE_URL or DATA_DIR", () => {
-    const dir = mkdtempSync(join(tmpdir(), "env-"));
+    const dir = scratchDir("env-");
     const base = { AUTH_SECRET: secret, ENCRYPTION_KEY: key };
     expect(loadEnv({ ...base, DATA_DIR: dir }).DATABASE_PATH).toBe(`${dir}/patchbay.db`);
     expect(loadEnv({ ...base, DATABASE_URL: "file:./data/patchbay.db" }).DATABASE_PATH).toBe("./data/patchbay.db");
+  });
+
+  it.each([
+    [{ PORT: "3999" }, "http://localhost:3999"],
+    [{ PORT: "3999", HOSTNAME: "127.0.0.1" }, "http://127.0.0.1:3999"],
+    [{ HOSTNAME: "patchbay.lan" }, "http://patchbay.lan:3000"],
+    [{ PORT: "8080", HOSTNAME: "0.0.0.0" }, "http://localhost:8080"],
+    [{ PORT: "8080", HOSTNAME: "::" }, "http://localhost:8080"],
+    [{ PORT: "8080", HOSTNAME: "::1" }, "http://[::1]:8080"],
+    [{ PORT: "3999", APP_URL: "https://patchbay.example.com" }, "https://patchbay.example.com"],
+  ])("derives APP_URL's default from PORT and HOSTNAME: %o -> %s", (source, appUrl) => {
+    expect(parseEnv(source).APP_URL).toBe(appUrl);
   });
 
   it("strips a trailing slash from APP_URL and parses booleans", () => {
@@ -44,6 +56,9 @@ describe("environment", () => {
     ["ALLOW_SIGNUP", "maybe", /^Invalid environment variable ALLOW_SIGNUP/],
     ["LOGIN_MAX_FAILURES", "0", /^Invalid environment variable LOGIN_MAX_FAILURES/],
     ["TRUST_PROXY", "yes", /^Invalid environment variable TRUST_PROXY/],
+    ["PORT", "http", /^Invalid environment variable PORT: expected a port number/],
+    ["PORT", "70000", /^Invalid environment variable PORT/],
+    ["HOSTNAME", "bad host/name", /^Invalid environment variable HOSTNAME: expected a host name or IP address \(or set APP_URL\)/],
     ["HTTP_TOOL_ALLOWED_HOSTS", "127.0.0.1,http://api.internal", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names or IP addresses/],
     ["HTTP_TOOL_ALLOWED_HOSTS", "localhost:8080", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names/],
   ])("rejects a bad %s with one line naming it", (name, value, message) => {
@@ -58,7 +73,7 @@ describe("environment", () => {
   });
 
   it("generates missing secrets once into DATA_DIR/secrets.json with mode 0600", () => {
-    const dir = mkdtempSync(join(tmpdir(), "env-"));
+    const dir = scratchDir("env-");
     const first = loadEnv({ DATA_DIR: dir });
     const second = loadEnv({ DATA_DIR: dir });
     expect(first.AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
@@ -71,7 +86,7 @@ describe("environment", () => {
   });
 
   it("prefers secrets from the environment and writes no file when both are set", () => {
-    const dir = mkdtempSync(join(tmpdir(), "env-"));
+    const dir = scratchDir("env-");
     const env = loadEnv({ DATA_DIR: dir, AUTH_SECRET: secret, ENCRYPTION_KEY: key });
     expect(env.ENCRYPTION_KEY).toBe(key);
     expect(() => statSync(join(dir, "secrets.json"))).toThrow();

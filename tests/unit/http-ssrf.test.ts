@@ -35,7 +35,40 @@ describe("the SSRF guard", () => {
     },
   );
 
-  it.each(["93.184.216.34", "140.82.112.3", "2606:4700:4700::1111"])("lets public %s through", (address) => {
+  it.each([
+    // IPv4-compatible ::/96, every spelling
+    "::127.0.0.1",
+    "::7f00:1",
+    "0:0:0:0:0:0:7f00:1",
+    "::a9fe:a9fe",
+    "::8.8.8.8",
+    // IPv4-mapped and IPv4-translated, every spelling
+    "::FFFF:127.0.0.1",
+    "0:0:0:0:0:ffff:7f00:1",
+    "::ffff:0:127.0.0.1",
+    "::ffff:0:a00:1",
+    "::ffff:10.0.0.1%eth0",
+    // 6to4 carrying a private IPv4 address
+    "2002:7f00:1::",
+    "2002:a9fe:a9fe::1",
+    "2002:c0a8:101::",
+    // NAT64 (well-known and local-use prefixes)
+    "64:ff9b::7f00:1",
+    "64:ff9b::8.8.8.8",
+    "64:ff9b:1::a00:1",
+    // Teredo with a private server or (bit-inverted) client address
+    "2001:0:7f00:1::",
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe", // client 10.0.0.1
+    // others
+    "fec0::1",
+    "100::1",
+    "not-an-address",
+    "1::2::3",
+  ])("treats %s as forbidden", (address) => {
+    expect(isForbiddenAddress(address)).toBe(true);
+  });
+
+  it.each(["93.184.216.34", "140.82.112.3", "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"])("lets public %s through", (address) => {
     expect(isForbiddenAddress(address)).toBe(false);
   });
 
@@ -51,6 +84,9 @@ describe("the SSRF guard", () => {
     ["the metadata address", () => "http://169.254.169.254/latest/meta-data/"],
     ["IPv6 loopback", () => `http://[::1]:${port}/`],
     ["IPv4-mapped IPv6 loopback", () => `http://[::ffff:127.0.0.1]:${port}/`],
+    ["IPv4-compatible IPv6 loopback", () => `http://[::127.0.0.1]:${port}/`],
+    ["IPv4-compatible IPv6 loopback in hex", () => `http://[::7f00:1]:${port}/`],
+    ["6to4 wrapping loopback", () => `http://[2002:7f00:1::1]:${port}/`],
     ["a DNS name resolving to loopback", () => `http://localhost:${port}/ok`],
   ])("refuses %s before connecting", async (_label, url) => {
     await expect(guarded(url())).rejects.toBeInstanceOf(BlockedRequestError);

@@ -149,19 +149,24 @@ describe("reading descriptions", () => {
 });
 
 describe("building requests", () => {
-  it("places each security scheme's credential where the scheme says, and none on public operations", async () => {
+  it("places each security scheme's credential where the scheme says, bound to its origins, and none on public operations", async () => {
     const spec = await parsed("security.yaml");
     const byId = Object.fromEntries(spec.operations.map((operation) => [operation.slug, operation.request]));
+    const origins = ["https://locked.example"];
     const build = (slug: string, schemeName: string, value: string) =>
-      buildRequest("https://locked.example", byId[slug]!, {}, { schemeName, scheme: spec.securitySchemes[schemeName]!, value });
-    expect(build("viaBearer", "bearer", "tok").headers.authorization).toBe("Bearer tok");
-    expect(build("viaHeaderKey", "headerKey", "k1").headers["x-api-key"]).toBe("k1");
-    expect(build("viaQueryKey", "queryKey", "k 2").url).toBe("https://locked.example/query-key?api_key=k+2");
-    expect(build("viaBasic", "basic", "ada:pw").headers.authorization).toBe(`Basic ${Buffer.from("ada:pw").toString("base64")}`);
-    expect(build("viaOAuth", "oauth", "oauth-token").headers.authorization).toBe("Bearer oauth-token");
-    expect(build("publicOne", "bearer", "tok").headers.authorization).toBeUndefined();
+      buildRequest("https://locked.example", byId[slug]!, {}, { schemeName, scheme: spec.securitySchemes[schemeName]!, value, origins, owner: "the test key" });
+    const placed = (slug: string, schemeName: string, value: string) => build(slug, schemeName, value).credential?.placements;
+    expect(placed("viaBearer", "bearer", "tok")).toEqual([{ in: "header", name: "authorization", value: "Bearer tok" }]);
+    expect(placed("viaHeaderKey", "headerKey", "k1")).toEqual([{ in: "header", name: "X-API-Key", value: "k1" }]);
+    expect(placed("viaQueryKey", "queryKey", "k 2")).toEqual([{ in: "query", name: "api_key", value: "k 2" }]);
+    expect(placed("viaBasic", "basic", "ada:pw")).toEqual([{ in: "header", name: "authorization", value: `Basic ${Buffer.from("ada:pw").toString("base64")}` }]);
+    expect(placed("viaOAuth", "oauth", "oauth-token")).toEqual([{ in: "header", name: "authorization", value: "Bearer oauth-token" }]);
+    expect(build("viaBearer", "bearer", "tok").credential?.origins).toEqual(origins);
+    // The request itself carries no credential: the outbound client attaches it, and only on a bound origin.
+    expect(build("viaBearer", "bearer", "tok").headers.authorization).toBeUndefined();
+    expect(build("publicOne", "bearer", "tok").credential).toBeUndefined();
     // An operation that asks for another scheme does not get this credential.
-    expect(build("viaHeaderKey", "bearer", "tok").headers.authorization).toBeUndefined();
+    expect(build("viaHeaderKey", "bearer", "tok").credential).toBeUndefined();
   });
 });
 
@@ -228,9 +233,10 @@ describe("imported tools", () => {
     expect(readFileSync(env().DATABASE_PATH).includes(secret)).toBe(false);
   });
 
-  it("authenticates with one of the user's connections, resolved at call time", async () => {
+  it("authenticates with one of the user's connections, resolved at call time, on the provider's own API origin", async () => {
     const user = await createUser("via-connection");
     process.env.OPENWEATHER_API_KEY = "0123456789abcdef0123456789abcdef";
+    process.env.OPENWEATHER_API_URL = serverUrl;
     try {
       await saveImport(user.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl, auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" } });
       expect(findUserTool(user.id, "locked-api.viaQueryKey")!.providerId).toBe("openweather");
@@ -240,6 +246,7 @@ describe("imported tools", () => {
       expect(JSON.stringify(run)).not.toContain("0123456789abcdef0123456789abcdef");
     } finally {
       delete process.env.OPENWEATHER_API_KEY;
+      delete process.env.OPENWEATHER_API_URL;
     }
   });
 
@@ -280,9 +287,12 @@ describe("imported tools", () => {
 });
 
 describe("the import routes", () => {
+  /** What the import form's fetch sends (the CSRF guard requires both). */
+  const sameOriginJson = { "content-type": "application/json", origin: "http://localhost" };
+
   it("preview answers 401 without a session, 422 with located problems, and the preview grouped by tag", async () => {
     session.current = null;
-    const post = (route: typeof previewRoute, body: unknown) => route(new Request("http://localhost/api/openapi/preview", { method: "POST", body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+    const post = (route: typeof previewRoute, body: unknown) => route(new Request("http://localhost/api/openapi/preview", { method: "POST", headers: sameOriginJson, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
     expect((await post(previewRoute, { source: { kind: "text", text: "x" } })).status).toBe(401);
     const user = await createUser("routes");
     session.current = { user: { id: user.id } };
@@ -310,7 +320,7 @@ describe("the import routes", () => {
   it("refuses to fetch a description from a private address that is not allowed", async () => {
     const user = await createUser("ssrf");
     session.current = { user: { id: user.id } };
-    const response = await previewRoute(new Request("http://localhost/api/openapi/preview", { method: "POST", body: JSON.stringify({ source: { kind: "url", url: "http://169.254.169.254/latest/meta-data" } }) }), { params: Promise.resolve({}) });
+    const response = await previewRoute(new Request("http://localhost/api/openapi/preview", { method: "POST", headers: sameOriginJson, body: JSON.stringify({ source: { kind: "url", url: "http://169.254.169.254/latest/meta-data" } }) }), { params: Promise.resolve({}) });
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe("blocked_url");
   });

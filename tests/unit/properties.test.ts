@@ -228,7 +228,7 @@ describe("sealing (AES-256-GCM with the row as associated data)", () => {
     );
   });
 
-  it("any changed character of the sealed text fails with SealError, or (non-canonical base64) opens to the same plaintext", () => {
+  it("any changed character of the sealed text fails with SealError", () => {
     fc.assert(
       fc.property(plaintextArb, contextArb, fc.nat(), fc.integer({ min: 0x20, max: 0x7e }), (plaintext, context, position, code) => {
         const sealed = seal(ring, plaintext, context);
@@ -236,11 +236,7 @@ describe("sealing (AES-256-GCM with the row as associated data)", () => {
         const char = String.fromCharCode(code);
         fc.pre(char !== sealed[index]);
         const tampered = sealed.slice(0, index) + char + sealed.slice(index + 1);
-        try {
-          expect(unseal(ring, tampered, context)).toBe(plaintext);
-        } catch (error) {
-          expect(error).toBeInstanceOf(SealError);
-        }
+        sealError(() => unseal(ring, tampered, context));
       }),
       options,
     );

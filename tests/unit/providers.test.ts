@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OAuth2Server } from "oauth2-mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +10,10 @@ import { beginAuthorization, completeAuthorization } from "@/lib/oauth/flow";
 import { buildRegistry, expandTemplate, getProvider, listProviders, loadProvidersFile, ProviderConfigError, resetProviderRegistry } from "@/lib/providers";
 import { resetEnvCache } from "@/lib/env";
 import { createUser } from "../support/helpers";
+import { scratchDir } from "../support/scratch";
 
 function writeProvidersFile(contents: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), "providers-")), "providers.json");
+  const path = join(scratchDir("providers-"), "providers.json");
   writeFileSync(path, JSON.stringify(contents));
   return path;
 }

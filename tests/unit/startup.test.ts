@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { EnvError, resetEnvCache } from "@/lib/env";
 import { ProviderConfigError, resetProviderRegistry } from "@/lib/providers";
 import { checkConfiguration, startServer } from "@/lib/startup";
+import { scratchDir } from "../support/scratch";
 
 const changed = ["SLACK_API_URL", "LINEAR_BASE_URL", "NOTION_API_URL", "OPENWEATHER_API_URL", "HTTP_TOOL_ALLOWED_HOSTS", "STRIPE_WEBHOOK_SECRET", "PROVIDERS_FILE", "ACME_API_URL"];
 const saved = Object.fromEntries(changed.map((name) => [name, process.env[name]]));
@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 function providersFile(contents: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), "providers-")), "providers.json");
+  const path = join(scratchDir("providers-"), "providers.json");
   writeFileSync(path, JSON.stringify(contents));
   return path;
 }

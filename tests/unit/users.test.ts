@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { stampClientAddress } from "@/lib/auth/client-address";
 import { clientAddress, signInWithPassword } from "@/lib/auth/sign-in";
 import { parseEnv, resetEnvCache } from "@/lib/env";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "@/lib/auth/login-throttle";
@@ -31,42 +34,115 @@ describe("sign-in throttling", () => {
     const start = Date.UTC(2026, 0, 1);
     for (let failure = 1; failure < 5; failure++) {
       recordLoginFailure(attempt, start + failure);
-      expect(checkLoginThrottle(attempt, start + failure)).toEqual({ allowed: true });
+      expect(checkLoginThrottle(attempt, start + failure)).toEqual({ allowed: true, delayMs: 0 });
     }
     recordLoginFailure(attempt, start + 5);
     expect(checkLoginThrottle(attempt, start + 6)).toEqual({ allowed: false, retryAfterSeconds: 30 });
-    expect(checkLoginThrottle(attempt, start + 5 + 30_000)).toEqual({ allowed: true });
+    expect(checkLoginThrottle(attempt, start + 5 + 30_000)).toMatchObject({ allowed: true });
 
     recordLoginFailure(attempt, start + 31_000);
     expect(checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: false, retryAfterSeconds: 60 });
-    expect(checkLoginThrottle({ address: "198.51.100.1", email: attempt.email }, start + 31_000)).toEqual({ allowed: true });
-    expect(checkLoginThrottle({ address: attempt.address, email: "someone-else@example.com" }, start + 31_000)).toEqual({ allowed: true });
+    // Another client may still try this email, only slowed down; this client may try other emails.
+    expect(checkLoginThrottle({ address: "198.51.100.1", email: attempt.email }, start + 31_000)).toEqual({ allowed: true, delayMs: 2000 });
+    expect(checkLoginThrottle({ address: attempt.address, email: "someone-else@example.com" }, start + 31_000)).toEqual({ allowed: true, delayMs: 0 });
 
     clearLoginFailures(attempt);
-    expect(checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: true });
+    expect(checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: true, delayMs: 2000 });
   });
 
   it("blocks an address that sprays guesses over many emails, at the higher per-address limit", () => {
     const address = "203.0.113.50";
     const start = Date.UTC(2026, 0, 2);
     for (let failure = 1; failure < 20; failure++) recordLoginFailure({ address, email: `spray-${failure}@example.com` }, start + failure);
-    expect(checkLoginThrottle({ address, email: "fresh@example.com" }, start + 20)).toEqual({ allowed: true });
+    expect(checkLoginThrottle({ address, email: "fresh@example.com" }, start + 20)).toEqual({ allowed: true, delayMs: 0 });
     recordLoginFailure({ address, email: "spray-20@example.com" }, start + 20);
     expect(checkLoginThrottle({ address, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: false, retryAfterSeconds: 30 });
     // Without a known address there is no shared per-address bucket, so nobody can lock everyone out.
-    expect(checkLoginThrottle({ address: undefined, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: true });
+    expect(checkLoginThrottle({ address: undefined, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: true, delayMs: 0 });
+  });
+
+  it("counts an IPv6 client by its /64 and an IPv4-mapped address as IPv4", () => {
+    const start = Date.UTC(2026, 0, 3);
+    for (let failure = 1; failure <= 20; failure++) {
+      recordLoginFailure({ address: `2001:db8:1:2::${failure.toString(16)}`, email: `v6-${failure}@example.com` }, start + failure);
+    }
+    expect(checkLoginThrottle({ address: "2001:db8:1:2:ffff::1", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: false });
+    expect(checkLoginThrottle({ address: "2001:db8:1:3::1", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: true });
+
+    for (let failure = 1; failure <= 20; failure++) recordLoginFailure({ address: "::ffff:192.0.2.7", email: `v4-${failure}@example.com` }, start + failure);
+    expect(checkLoginThrottle({ address: "192.0.2.7", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: false });
+  });
+
+  it("slows an email that many addresses guess at with a growing delay, and never blocks it", () => {
+    const email = "owner-everywhere@example.com";
+    const start = Date.UTC(2026, 0, 4);
+    const delays: number[] = [];
+    for (let failure = 1; failure <= 12; failure++) {
+      recordLoginFailure({ address: `198.51.100.${failure}`, email }, start + failure);
+      const fromElsewhere = checkLoginThrottle({ address: "192.0.2.200", email }, start + failure);
+      expect(fromElsewhere.allowed).toBe(true);
+      if (fromElsewhere.allowed) delays.push(fromElsewhere.delayMs);
+    }
+    expect(delays).toEqual([0, 0, 0, 0, 1000, 2000, 4000, 8000, 16000, 16000, 16000, 16000]);
+    // The window passes and the email is fast again.
+    expect(checkLoginThrottle({ address: "192.0.2.200", email }, start + 16 * 60 * 1000)).toEqual({ allowed: true, delayMs: 0 });
   });
 });
 
+/**
+ * Sign-in as server.ts serves it: a real HTTP server that stamps the socket address the way
+ * server.ts does, then runs the credentials sign-in with the Request a route handler would see.
+ * Clients connect from different loopback addresses (127.0.0.0/8) to play different machines.
+ */
 describe("sign-in with a password", () => {
   const password = "the right password 123";
   let counter = 0;
+  let server: Server;
+  let port: number;
+  const waits: number[] = [];
+
+  beforeAll(async () => {
+    server = createServer((incoming, outgoing) => {
+      stampClientAddress(incoming);
+      let body = "";
+      incoming.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      incoming.on("end", () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === "string") headers.set(name, value);
+        const request = new Request(`http://localhost${incoming.url}`, { method: "POST", headers, body });
+        void signInWithPassword(JSON.parse(body), request, async (ms) => waits.push(ms)).then((result) => {
+          outgoing.setHeader("content-type", "application/json");
+          outgoing.end(JSON.stringify(result));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   async function account(): Promise<string> {
     counter++;
     const email = `throttle-${counter}-${Date.now()}@example.com`;
     await createLocalUser({ name: "T", email, password }, "member");
     return email;
+  }
+
+  /** Signs in from a loopback address of our choosing, optionally sending headers that try to name another client. */
+  function signInFrom(from: string, credentials: { email: string; password: string }, headers: Record<string, string> = {}): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const body = JSON.stringify(credentials);
+      const request = httpRequest(
+        { host: "127.0.0.1", port, path: "/api/auth/callback/credentials", method: "POST", localAddress: from, headers: { "content-type": "application/json", ...headers } },
+        (response) => {
+          let text = "";
+          response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+          response.on("end", () => resolve(JSON.parse(text)));
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
   }
 
   function request(forwardedFor?: string): Request {
@@ -76,6 +152,10 @@ describe("sign-in with a password", () => {
     });
   }
 
+  beforeEach(() => {
+    waits.length = 0;
+  });
+
   afterEach(() => {
     delete process.env.TRUST_PROXY;
     resetEnvCache();
@@ -84,37 +164,52 @@ describe("sign-in with a password", () => {
   it("reads X-Forwarded-For only with TRUST_PROXY=true", () => {
     expect(clientAddress(request("1.2.3.4, 203.0.113.7"), false)).toBeUndefined();
     expect(clientAddress(request("1.2.3.4, 203.0.113.7"), true)).toBe("203.0.113.7");
-    expect(clientAddress(request(), true)).toBeUndefined();
     expect(parseEnv({}).TRUST_PROXY).toBe(false);
   });
 
-  it("cannot be bypassed by sending a new X-Forwarded-For with every guess", async () => {
+  it("counts the socket address: a new X-Forwarded-For or a forged address header with every guess changes nothing", async () => {
     const email = await account();
     for (let guess = 1; guess <= 5; guess++) {
-      expect(await signInWithPassword({ email, password: `wrong guess ${guess}` }, request(`198.51.100.${guess}`))).toEqual({ ok: false, reason: "invalid" });
+      const spoofed = { "x-forwarded-for": `198.51.100.${guess}`, "x-real-ip": `198.51.100.${guess}`, "x-patchbay-client-address": `198.51.100.${guess}` };
+      expect(await signInFrom("127.0.0.2", { email, password: `wrong guess ${guess}` }, spoofed)).toEqual({ ok: false, reason: "invalid" });
     }
-    const blocked = await signInWithPassword({ email, password }, request("198.51.100.99"));
-    expect(blocked).toEqual({ ok: false, reason: "throttled" });
+    expect(await signInFrom("127.0.0.2", { email, password }, { "x-patchbay-client-address": "198.51.100.99" })).toEqual({ ok: false, reason: "throttled" });
   });
+
+  it("does not let six wrong passwords from one client lock the owner out elsewhere: the owner is only slowed", async () => {
+    const email = await account();
+    for (let guess = 1; guess <= 5; guess++) expect(await signInFrom("127.0.0.3", { email, password: "wrong" })).toEqual({ ok: false, reason: "invalid" });
+    expect(await signInFrom("127.0.0.3", { email, password: "wrong" })).toEqual({ ok: false, reason: "throttled" });
+    expect(await signInFrom("127.0.0.3", { email, password })).toEqual({ ok: false, reason: "throttled" });
+    waits.length = 0;
+    expect(await signInFrom("127.0.0.4", { email, password })).toMatchObject({ ok: true });
+    expect(waits).toEqual([1000]);
+  });
+
+  it("throttles one client that sprays 30 failures over 30 emails", async () => {
+    const results = [];
+    for (let guess = 1; guess <= 30; guess++) results.push(await signInFrom("127.0.0.5", { email: `spray-${guess}-${Date.now()}@example.com`, password: "Winter2026!" }));
+    expect(results.slice(0, 20)).toEqual(Array(20).fill({ ok: false, reason: "invalid" }));
+    expect(results.slice(20)).toEqual(Array(10).fill({ ok: false, reason: "throttled" }));
+    // Another client is not affected.
+    expect(await signInFrom("127.0.0.6", { email: await account(), password })).toMatchObject({ ok: true });
+  }, 120_000); // 20 password checks (scrypt) on a shared machine
 
   it("trusts X-Forwarded-For behind a proxy, per address", async () => {
     process.env.TRUST_PROXY = "true";
     resetEnvCache();
     const email = await account();
-    for (let guess = 1; guess <= 5; guess++) await signInWithPassword({ email, password: "wrong" }, request("203.0.113.20"));
-    expect(await signInWithPassword({ email, password }, request("203.0.113.20"))).toEqual({ ok: false, reason: "throttled" });
-    expect(await signInWithPassword({ email, password }, request("203.0.113.21"))).toMatchObject({ ok: true });
+    for (let guess = 1; guess <= 5; guess++) await signInFrom("127.0.0.7", { email, password: "wrong" }, { "x-forwarded-for": "203.0.113.20" });
+    expect(await signInFrom("127.0.0.7", { email, password }, { "x-forwarded-for": "203.0.113.20" })).toEqual({ ok: false, reason: "throttled" });
+    expect(await signInFrom("127.0.0.7", { email, password }, { "x-forwarded-for": "203.0.113.21" })).toMatchObject({ ok: true });
   });
 
   it("does not reset other emails' failures when one account signs in from the same address", async () => {
-    process.env.TRUST_PROXY = "true";
-    resetEnvCache();
     const mine = await account();
     const target = await account();
-    const address = "203.0.113.30";
-    for (let guess = 1; guess <= 4; guess++) await signInWithPassword({ email: target, password: "wrong" }, request(address));
-    expect(await signInWithPassword({ email: mine, password }, request(address))).toMatchObject({ ok: true });
-    expect(await signInWithPassword({ email: target, password: "wrong again" }, request(address))).toEqual({ ok: false, reason: "invalid" });
-    expect(await signInWithPassword({ email: target, password }, request(address))).toEqual({ ok: false, reason: "throttled" });
+    for (let guess = 1; guess <= 4; guess++) await signInFrom("127.0.0.8", { email: target, password: "wrong" });
+    expect(await signInFrom("127.0.0.8", { email: mine, password })).toMatchObject({ ok: true });
+    expect(await signInFrom("127.0.0.8", { email: target, password: "wrong again" })).toEqual({ ok: false, reason: "invalid" });
+    expect(await signInFrom("127.0.0.8", { email: target, password })).toEqual({ ok: false, reason: "throttled" });
   });
 });

@@ -5,7 +5,7 @@ import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
-import { INTERRUPTED, LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs } from "@/lib/webhooks/dispatcher";
+import { cancelRetries, INTERRUPTED, LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs, retryNow } from "@/lib/webhooks/dispatcher";
 import { handleDelivery, PermanentDeliveryError, ruleFor, setWorkflowStarter, type WorkflowStarter } from "@/lib/webhooks/handlers";
 import { wakeDispatcher } from "@/lib/webhooks/wake";
 import { pushPayload } from "../support/signers";
@@ -105,7 +105,7 @@ describe("the dispatcher", () => {
     };
     await processDueDeliveries({ handle: failing, now });
     let row = delivery(id);
-    expect(row).toMatchObject({ status: "received", attempts: 1, lastError: "downstream said 503" });
+    expect(row).toMatchObject({ status: "retrying", attempts: 1, lastError: "downstream said 503" });
     expect(row.nextAttemptAt! - clock).toBeGreaterThanOrEqual(4000);
     expect(row.nextAttemptAt! - clock).toBeLessThanOrEqual(6000);
 
@@ -122,6 +122,43 @@ describe("the dispatcher", () => {
       ["retry", "failed"],
       ["retry", "failed"],
     ]);
+  });
+
+  it("lets a person retry a retrying delivery now, or cancel its retries so it ends as failed", async () => {
+    const clock = Date.now();
+    const now = () => clock;
+    const failing = async () => {
+      throw new Error("downstream said 503");
+    };
+    const first = deliver();
+    const second = deliver();
+    await processDueDeliveries({ handle: failing, now });
+    expect(delivery(first)).toMatchObject({ status: "retrying", attempts: 1 });
+
+    expect(retryNow(userId, first, clock)).toBe(true);
+    expect(retryNow("someone-else", second, clock)).toBe(false);
+    expect(await processDueDeliveries({ handle: async () => ({}), now })).toBe(1); // only the one brought forward
+    expect(delivery(first)).toMatchObject({ status: "processed", attempts: 2, nextAttemptAt: null });
+    expect(attempts(first).map((attempt) => attempt.trigger)).toEqual(["automatic", "retry"]);
+
+    expect(cancelRetries("someone-else", second)).toBe(false);
+    expect(cancelRetries(userId, second)).toBe(true);
+    expect(delivery(second)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "downstream said 503" });
+    expect(cancelRetries(userId, second)).toBe(false); // no longer retrying
+    expect(retryNow(userId, second, clock)).toBe(false);
+  });
+
+  it("puts a delivery into the search index when it is first taken, with its payload", async () => {
+    const id = deliver();
+    const indexed = () => db().$client.prepare("select rowid from webhook_delivery_search where webhook_delivery_search match ?").pluck().all('"commit number 0"');
+    expect(indexed()).not.toContain(id);
+    await processDueDeliveries({ handle: async () => ({}) });
+    expect(indexed()).toContain(id);
+    expect(requestReplay(userId, [id])).toBe(1);
+    await processDueDeliveries({ handle: async () => ({}) }); // a replay does not index it twice
+    expect(indexed().filter((rowid) => rowid === id)).toHaveLength(1);
+    db().delete(webhookDeliveries).where(eq(webhookDeliveries.id, id)).run();
+    expect(indexed()).not.toContain(id);
   });
 
   it("uses Svix-like delays with jitter", () => {

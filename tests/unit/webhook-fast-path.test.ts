@@ -1,13 +1,15 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { resetEnvCache } from "@/lib/env";
+import { env, resetEnvCache } from "@/lib/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { intakeHasPriority } from "@/lib/webhooks/dispatcher";
+import { deliveryEvents, type DeliveryEvent } from "@/lib/webhooks/events";
 import { handleIntake, intakeTarget } from "@/lib/webhooks/node-intake";
 import { dispatcherWake, lastIntakeAt, wakeDispatcher, WAKE_COALESCE_MS } from "@/lib/webhooks/wake";
 import { githubHeaders, pushPayload } from "../support/signers";
@@ -67,6 +69,34 @@ describe("the intake fast path", () => {
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
     expect((await fetch(`${base}/api/health`)).status).toBe(418);
+  });
+
+  it("commits deliveries arriving together, each announced and answered only once it is on disk", async () => {
+    const body = pushPayload();
+    const ids = [...Array.from({ length: 20 }, (_, index) => `together-${index}`), "together-0"];
+    // A second connection sees only committed rows: each live-log announcement must find its row there.
+    const observer = new Database(env().DATABASE_PATH, { readonly: true });
+    const visibleWhenAnnounced: boolean[] = [];
+    const onDelivery = (event: DeliveryEvent) => visibleWhenAnnounced.push(observer.prepare("select 1 from webhook_deliveries where id = ?").get(event.deliveryId) !== undefined);
+    deliveryEvents.on("delivery", onDelivery);
+    try {
+      const answers = await Promise.all(
+        ids.map(async (id) => {
+          const response = await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers: await githubHeaders(SECRET, body, "push", id) });
+          const answer = (await response.json()) as { id?: number; duplicate?: boolean };
+          // Answered means committed: the other connection sees the row already.
+          return { status: response.status, answer, visible: observer.prepare("select 1 from webhook_deliveries where delivery_id = ?").get(id) !== undefined };
+        }),
+      );
+      expect(answers.filter((entry) => entry.status === 202)).toHaveLength(20);
+      expect(answers.filter((entry) => entry.status === 200).map((entry) => entry.answer)).toEqual([{ duplicate: true }]);
+      expect(answers.every((entry) => entry.visible)).toBe(true);
+      expect(visibleWhenAnnounced).toEqual(Array.from({ length: 20 }, () => true));
+      expect(db().select().from(webhookDeliveries).all().map((row) => row.deliveryId).sort()).toEqual(ids.slice(0, 20).sort());
+    } finally {
+      deliveryEvents.off("delivery", onDelivery);
+      observer.close();
+    }
   });
 
   it("refuses a body over the cap by its Content-Length or while it streams, and logs the refusal", async () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { webhookDeliveries, type DeliveryStatus } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { deliveryFiltersSchema, failedIds, hourlyCounts, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
+import { deliveryFiltersSchema, failedIds, deliveryHistogram, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 24, 12, 30); // 12:30, half-way through an hour
@@ -122,11 +122,12 @@ describe("keyset paging", () => {
 
 describe("the hourly chart", () => {
   it("counts the last 24 hours per hour and status, oldest hour first, the current hour last", () => {
-    const buckets = hourlyCounts(userId, NOW);
+    const { buckets, bucketMs } = deliveryHistogram(userId, "24h", NOW);
+    expect(bucketMs).toBe(HOUR);
     expect(buckets).toHaveLength(24);
     const currentHour = Math.floor(NOW / HOUR) * HOUR;
-    expect(buckets.at(-1)!.hour).toBe(currentHour);
-    expect(buckets[0]!.hour).toBe(currentHour - 23 * HOUR);
+    expect(buckets.at(-1)!.start).toBe(currentHour);
+    expect(buckets[0]!.start).toBe(currentHour - 23 * HOUR);
     expect(buckets.at(-1)!.counts).toEqual({ processed: 1, rejected: 1 }); // 12:20 and 12:00
     expect(buckets.at(-3)!.counts).toEqual({ failed: 1 }); // 10:30
     expect(buckets.at(-4)!.counts).toEqual({ received: 1 }); // 09:30
@@ -142,5 +143,34 @@ describe("failedIds", () => {
     expect(failedIds(userId, filters({ status: "processed", q: "octocat/hello-world" }), NOW)).toEqual([named.old]);
     expect(failedIds(userId, filters({}), NOW, 1)).toHaveLength(1);
     expect(failedIds(otherId, filters({}), NOW)).toEqual([named.stranger]);
+  });
+});
+
+describe("search", () => {
+  it("matches case-insensitive substrings of delivery ids, repositories, events and payloads", async () => {
+    const searcherId = (await createLocalUser({ name: "S", email: "search-queries@example.com", password: "a long enough password" }, "member")).id;
+    const insert = (values: Partial<typeof webhookDeliveries.$inferInsert> & { at: number }) =>
+      db()
+        .insert(webhookDeliveries)
+        .values({ userId: searcherId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: values.at, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "processed", ...values })
+        .returning({ id: webhookDeliveries.id })
+        .get().id;
+    const opened = insert({ at: NOW - 5000, event: "pull_request", action: "opened", deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958", repository: "Octocat/Hello-World", body: '{"title":"Fix the Login flow"}' });
+    const pending = insert({ at: NOW - 4000, status: "received", deliveryId: "waiting-for-first-attempt", repository: "octocat/queue" });
+    const stranger = db().insert(webhookDeliveries).values({ userId: otherId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: NOW, headers: {}, body: '{"title":"Fix the login flow"}', bodyBytes: 2, verified: true, status: "processed" }).returning({ id: webhookDeliveries.id }).get().id;
+    const search = (q: string, extra: Record<string, string> = {}) => listDeliveries(searcherId, filters({ q, ...extra }), NOW).items.map((item) => item.id);
+    expect(search("72D3162E")).toEqual([opened]); // a delivery id prefix, any case
+    expect(search("hello-world")).toEqual([opened]); // a repository substring
+    expect(search("login flow")).toEqual([opened]); // text inside the payload
+    expect(search("waiting-for")).toEqual([pending]); // not yet indexed: found by its delivery id prefix
+    expect(search("login", { event: "pull_request.opened" })).toEqual([opened]);
+    expect(search("login", { event: "pull_request.closed" })).toEqual([]);
+    expect(search('"; drop')).toEqual([]); // quotes are part of the phrase, not syntax
+    expect(search("login")).not.toContain(stranger);
+  });
+
+  it("filters by event with its action, and by event names that contain dots", () => {
+    expect(ids({ event: "invoice.paid" })).toEqual([named.stripe]);
+    expect(ids({ event: "pull_request" })).toEqual([named.pull]);
   });
 });

@@ -153,7 +153,7 @@ describe("webhook-triggered workflows", () => {
     const id = deliver("pull_request", JSON.stringify({ action: "opened", number: 999, repository: { full_name: "octocat/hello-world" } }));
     await processDueDeliveries();
     const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
-    expect(delivery).toMatchObject({ status: "received", attempts: 1 });
+    expect(delivery).toMatchObject({ status: "retrying", attempts: 1 });
     expect(delivery.lastError).toContain("GitHub answered 404");
     expect(delivery.workflowRunId).toBeTruthy();
   });

@@ -5,13 +5,14 @@ import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { ConnectionError } from "@/lib/connections/errors";
 import { getProvider } from "@/lib/providers";
-import { requestReplay } from "@/lib/webhooks/dispatcher";
+import { cancelRetries, requestReplay, retryNow } from "@/lib/webhooks/dispatcher";
 import { createEndpoint, endpointEventsSchema } from "@/lib/webhooks/endpoints";
 import { deliveryFiltersSchema, failedIds } from "@/lib/webhooks/queries";
 import { deleteRegistered, pingGitHubHook, registerGitHubHook, registerStripeEndpoint, RegistrationError, rotateSecret } from "@/lib/webhooks/registration";
 
 export type WebhookActionState = { ok?: string; error?: string; secret?: string; url?: string } | undefined;
 
+const deliveryIdSchema = z.coerce.number().int().positive();
 const eventsSchema = z.array(z.string().regex(/^[\w.*-]{1,80}$/)).max(50);
 
 function failure(error: unknown): WebhookActionState {
@@ -25,7 +26,7 @@ function refresh(): void {
 
 export async function replayDeliveryAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
-  const id = z.coerce.number().int().positive().safeParse(form.get("deliveryId"));
+  const id = deliveryIdSchema.safeParse(form.get("deliveryId"));
   if (!id.success) return { error: "Unknown delivery." };
   const replayed = requestReplay(user.id, [id.data]);
   revalidatePath(`/webhooks/${id.data}`);
@@ -33,10 +34,31 @@ export async function replayDeliveryAction(_previous: WebhookActionState, form: 
   return replayed ? { ok: "Replay queued as a new attempt." } : { error: "Only verified deliveries that have finished processing can be replayed." };
 }
 
+export async function retryNowAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
+  const user = await requireUser();
+  const id = deliveryIdSchema.safeParse(form.get("deliveryId"));
+  if (!id.success) return { error: "Unknown delivery." };
+  const queued = retryNow(user.id, id.data);
+  revalidatePath(`/webhooks/${id.data}`);
+  refresh();
+  return queued ? { ok: "Retrying now." } : { error: "This delivery is no longer waiting for a retry." };
+}
+
+export async function cancelRetriesAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
+  const user = await requireUser();
+  const id = deliveryIdSchema.safeParse(form.get("deliveryId"));
+  if (!id.success) return { error: "Unknown delivery." };
+  const cancelled = cancelRetries(user.id, id.data);
+  revalidatePath(`/webhooks/${id.data}`);
+  refresh();
+  return cancelled ? { ok: "Retries cancelled; the delivery is marked failed and can still be replayed." } : { error: "This delivery is no longer waiting for a retry." };
+}
+
 export async function replayFailedAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
-  const filters = deliveryFiltersSchema.parse(Object.fromEntries(form.entries()));
-  const replayed = requestReplay(user.id, failedIds(user.id, { ...filters, cursor: undefined }));
+  const filters = deliveryFiltersSchema.safeParse(Object.fromEntries(form.entries()));
+  if (!filters.success) return { error: "Those filters were not understood; nothing was replayed." };
+  const replayed = requestReplay(user.id, failedIds(user.id, filters.data));
   refresh();
   return { ok: replayed === 1 ? "1 failed delivery queued for replay." : `${replayed} failed deliveries queued for replay.` };
 }

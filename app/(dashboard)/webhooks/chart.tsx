@@ -1,40 +1,89 @@
-import type { HourlyBucket } from "@/lib/webhooks/queries";
+import Link from "next/link";
+import type { DeliveryFilters, Histogram, Range } from "@/lib/webhooks/queries";
+import { webhooksHref } from "./href";
 import { statusColors } from "./status";
 
-const order = ["processed", "received", "processing", "failed", "rejected"];
+const order = ["processed", "received", "processing", "retrying", "failed", "rejected"];
+const rangeChoices: [Range | undefined, string][] = [
+  ["1h", "1 h"],
+  ["24h", "24 h"],
+  ["7d", "7 d"],
+  [undefined, "All"],
+];
+const rangeNames: Record<Range, string> = { "1h": "Last hour", "24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days" };
 
-/** Deliveries per hour over the last 24 hours, stacked by status. */
-export function DeliveryChart({ buckets }: { buckets: HourlyBucket[] }) {
+function bucketLabel(start: number, bucketMs: number): string {
+  const iso = new Date(start).toISOString();
+  if (bucketMs >= 86_400_000) return iso.slice(5, 10);
+  if (bucketMs >= 6 * 3_600_000) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  return iso.slice(11, 16);
+}
+
+/**
+ * Deliveries over the chosen range, stacked by status. Each bar links to the list of that bar's
+ * deliveries; the range links set the time range of both the chart and the list.
+ */
+export function DeliveryChart({ histogram, filters }: { histogram: Histogram; filters: DeliveryFilters }) {
+  const { buckets, bucketMs } = histogram;
   const totals = buckets.map((bucket) => Object.values(bucket.counts).reduce((sum, count) => sum + count, 0));
   const max = Math.max(1, ...totals);
   const total = totals.reduce((sum, count) => sum + count, 0);
+  const label = (start: number) => `${bucketLabel(start, bucketMs)}–${bucketLabel(start + bucketMs, bucketMs)} UTC`;
   return (
-    <figure aria-label={`Deliveries per hour over the last 24 hours: ${total} in all`}>
-      <div className="flex h-24 items-end gap-1" role="img" aria-hidden>
-        {buckets.map((bucket, index) => (
-          <div
-            key={bucket.hour}
-            className="flex flex-1 flex-col-reverse overflow-hidden rounded-sm bg-zinc-100 dark:bg-zinc-800"
-            style={{ height: "100%" }}
-            title={`${new Date(bucket.hour).toISOString().slice(11, 16)} UTC: ${totals[index]} (${Object.entries(bucket.counts).map(([status, count]) => `${count} ${status}`).join(", ") || "none"})`}
-          >
-            {order.map((status) =>
-              bucket.counts[status] ? <div key={status} style={{ height: `${(bucket.counts[status]! / max) * 100}%`, backgroundColor: statusColors[status] }} /> : null,
-            )}
-          </div>
-        ))}
+    <figure aria-label={`Deliveries, ${rangeNames[histogram.range].toLowerCase()}: ${total} in all`}>
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <figcaption className="text-sm font-medium">
+          {rangeNames[histogram.range]}: {total} deliveries
+        </figcaption>
+        <nav aria-label="Time range" className="inline-flex rounded-md border border-zinc-300 text-xs dark:border-zinc-700">
+          {rangeChoices.map(([range, text]) => {
+            const current = filters.range === range && filters.from === undefined;
+            return (
+              <Link
+                key={text}
+                href={webhooksHref({ ...filters, range, from: undefined, to: undefined, cursor: undefined })}
+                aria-current={current ? "true" : undefined}
+                className={`px-2.5 py-1 first:rounded-l-md last:rounded-r-md ${current ? "bg-indigo-600 text-white" : "hover:bg-zinc-100 dark:hover:bg-zinc-800"}`}
+              >
+                {text}
+              </Link>
+            );
+          })}
+        </nav>
       </div>
-      <figcaption className="mt-2 flex flex-wrap items-center justify-between gap-2 text-xs text-zinc-600 dark:text-zinc-400">
-        <span>Last 24 hours, per hour: {total} deliveries</span>
-        <span className="flex flex-wrap gap-3">
-          {order.map((status) => (
-            <span key={status} className="inline-flex items-center gap-1">
-              <span aria-hidden className="h-2 w-2 rounded-sm" style={{ backgroundColor: statusColors[status] }} />
-              {status}
-            </span>
-          ))}
-        </span>
-      </figcaption>
+      <div className="flex h-24 items-end gap-px sm:gap-1">
+        {buckets.map((bucket, index) => {
+          const selected = filters.from === bucket.start;
+          const summary = Object.entries(bucket.counts).map(([status, count]) => `${count} ${status}`).join(", ") || "none";
+          return (
+            <Link
+              key={bucket.start}
+              href={webhooksHref({ ...filters, from: bucket.start, to: bucket.start + bucketMs, cursor: undefined })}
+              aria-label={`${label(bucket.start)}: ${totals[index]} deliveries (${summary})`}
+              title={`${label(bucket.start)}: ${totals[index]} (${summary})`}
+              aria-current={selected ? "true" : undefined}
+              className={`flex h-full min-w-0 flex-1 flex-col-reverse overflow-hidden rounded-sm bg-zinc-100 hover:ring-2 hover:ring-indigo-400 dark:bg-zinc-800 ${selected ? "ring-2 ring-indigo-600" : ""}`}
+            >
+              {order.map((status) =>
+                bucket.counts[status] ? <span key={status} className="block" style={{ height: `${(bucket.counts[status]! / max) * 100}%`, backgroundColor: statusColors[status] }} /> : null,
+              )}
+            </Link>
+          );
+        })}
+      </div>
+      <div className="mt-1 flex justify-between text-[11px] text-zinc-500">
+        <span>{bucketLabel(buckets[0]!.start, bucketMs)}</span>
+        <span>now</span>
+      </div>
+      <p className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+        {order.map((status) => (
+          <span key={status} className="inline-flex items-center gap-1">
+            <span aria-hidden className="h-2 w-2 rounded-sm" style={{ backgroundColor: statusColors[status] }} />
+            {status}
+          </span>
+        ))}
+        <span className="text-zinc-500">· click a bar to list its deliveries</span>
+      </p>
     </figure>
   );
 }

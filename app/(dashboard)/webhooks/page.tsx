@@ -1,42 +1,30 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveRefresh } from "@/app/_components/live-refresh";
-import { Card, EmptyState, inputClass, PageHeader } from "@/app/_components/ui";
+import { Card, EmptyState, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { currentTime } from "@/lib/clock";
 import { deliveryStatuses } from "@/db/schema";
 import { listProviders } from "@/lib/providers";
-import { deliveryFiltersSchema, hourlyCounts, knownEvents, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
-import { ActionForm } from "./action-form";
-import { replayFailedAction } from "./actions";
+import { deliveryFiltersSchema, deliveryHistogram, failedCount, knownEvents, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
 import { DeliveryChart } from "./chart";
 import { EndpointsSection } from "./endpoints-section";
-import { formatTime, StatusBadge } from "./status";
+import { FilterBar } from "./filters";
+import { webhooksHref } from "./href";
+import { ReplayFailed } from "./replay-failed";
+import { DeliveryStatus, formatTime } from "./status";
+import { RetentionNote } from "./retention-note";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-function query(filters: DeliveryFilters, extra: Partial<DeliveryFilters> = {}): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries({ ...filters, ...extra })) if (value) params.set(name, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}
-
-function Select({ name, label, value, options }: { name: string; label: string; value?: string; options: [string, string][] }) {
-  return (
-    <label className="space-y-1 text-xs font-medium">
-      <span>{label}</span>
-      <select name={name} defaultValue={value ?? ""} className={inputClass}>
-        <option value="">Any</option>
-        {options.map(([optionValue, text]) => (
-          <option key={optionValue} value={optionValue}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
+/** The filters as strings, without the cursor: what a bulk action over "these filters" receives. */
+function filterFields(filters: DeliveryFilters): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(filters)
+      .filter(([name, value]) => name !== "cursor" && value !== undefined && value !== "")
+      .map(([name, value]) => [name, String(value)]),
   );
 }
 
@@ -46,9 +34,10 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
   const filters: DeliveryFilters = parsed.success ? parsed.data : {};
   const now = currentTime();
   const page = listDeliveries(user.id, filters, now);
-  const buckets = hourlyCounts(user.id, now);
+  const histogram = deliveryHistogram(user.id, filters.range ?? "24h", now);
+  const failed = failedCount(user.id, filters, now);
   const providers = listProviders().filter((provider) => provider.webhooks);
-  const filtered = Object.entries(filters).some(([name, value]) => name !== "cursor" && value);
+  const filtered = Object.keys(filterFields(filters)).length > 0;
 
   return (
     <>
@@ -57,33 +46,31 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
         description="Every delivery your services send, verified and stored before it is acknowledged, then processed with retries."
         actions={<LiveRefresh />}
       />
+      <RetentionNote />
       {!parsed.success && <p className="mb-4 text-sm text-red-700 dark:text-red-400">Some filters were not understood and were ignored.</p>}
 
       <Card className="mb-6">
-        <DeliveryChart buckets={buckets} />
+        <DeliveryChart histogram={histogram} filters={filters} />
       </Card>
 
-      <form method="get" className="mb-4 grid grid-cols-2 gap-3 md:grid-cols-7" aria-label="Filter deliveries">
-        <Select name="provider" label="Service" value={filters.provider} options={providers.map((provider) => [provider.id, provider.name])} />
-        <Select name="event" label="Event" value={filters.event} options={knownEvents(user.id).map((event) => [event, event])} />
-        <Select name="status" label="Status" value={filters.status} options={deliveryStatuses.map((status) => [status, status])} />
-        <Select name="verified" label="Verified" value={filters.verified} options={[["yes", "verified"], ["no", "not verified"]]} />
-        <Select name="range" label="Time" value={filters.range} options={[["1h", "last hour"], ["24h", "last 24 hours"], ["7d", "last 7 days"], ["30d", "last 30 days"]]} />
-        <label className="space-y-1 text-xs font-medium">
-          <span>Delivery id or repository</span>
-          <input type="search" name="q" defaultValue={filters.q ?? ""} className={inputClass} placeholder="octocat/hello-world" />
-        </label>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-500">
-            Filter
-          </button>
-          {filtered && (
-            <Link href="/webhooks" className="px-2 py-2 text-sm text-zinc-600 hover:underline dark:text-zinc-400">
-              Clear
-            </Link>
-          )}
-        </div>
-      </form>
+      <FilterBar
+        current={filters}
+        providers={providers.map((provider) => [provider.id, provider.name])}
+        events={knownEvents(user.id)}
+        statuses={[...deliveryStatuses]}
+      />
+      {filters.from !== undefined && (
+        <p className="mb-3 text-sm">
+          Received {formatTime(filters.from)} to {filters.to !== undefined ? formatTime(filters.to) : "now"} ·{" "}
+          <Link href={webhooksHref({ ...filters, from: undefined, to: undefined, cursor: undefined })} className="text-indigo-600 hover:underline dark:text-indigo-400">
+            any time in the range
+          </Link>
+        </p>
+      )}
+
+      <div className="mb-3">
+        <ReplayFailed count={failed} filters={filterFields(filters)} />
+      </div>
 
       {page.items.length === 0 ? (
         <EmptyState title={filtered ? "No deliveries match these filters" : "No deliveries yet"}>
@@ -129,9 +116,14 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
                     {delivery.deliveryId ?? "—"}
                   </td>
                   <td className="px-4 py-2">{delivery.verified ? "yes" : <span title={delivery.reason ?? undefined}>no</span>}</td>
-                  <td className="px-4 py-2">
-                    <StatusBadge status={delivery.status} />
+                  <td className="min-w-48 px-4 py-2">
+                    <DeliveryStatus status={delivery.status} attempts={delivery.attempts} nextAttemptAt={delivery.nextAttemptAt} />
                     {delivery.status === "rejected" && delivery.reason && <span className="block max-w-56 truncate text-xs text-zinc-500">{delivery.reason}</span>}
+                    {(delivery.status === "retrying" || delivery.status === "failed") && delivery.lastError && (
+                      <span className="block max-w-64 truncate text-xs text-red-700 dark:text-red-400" title={delivery.lastError}>
+                        {delivery.lastError}
+                      </span>
+                    )}
                   </td>
                   <td className="px-4 py-2 text-right tabular-nums">{delivery.attempts}</td>
                   <td className="px-4 py-2 text-right tabular-nums">{delivery.processingMs === null ? "—" : `${delivery.processingMs} ms`}</td>
@@ -142,23 +134,18 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
         </Card>
       )}
 
-      <div className="mt-3 flex flex-wrap items-start justify-between gap-3">
-        <ActionForm action={replayFailedAction} submitLabel="Replay all failed in this filter" variant="secondary" confirm="Replay every failed delivery that matches the filters?">
-          {Object.entries(filters).map(([name, value]) => (value && name !== "cursor" ? <input key={name} type="hidden" name={name} value={String(value)} /> : null))}
-        </ActionForm>
-        <div className="flex gap-3 text-sm">
-          {filters.cursor && (
-            <Link href={`/webhooks${query(filters, { cursor: undefined })}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-              Newest
-            </Link>
-          )}
-          {page.nextCursor && (
-            <Link href={`/webhooks${query(filters, { cursor: page.nextCursor })}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-              Older →
-            </Link>
-          )}
-        </div>
-      </div>
+      <nav aria-label="Pages" className="mt-3 flex justify-end gap-3 text-sm">
+        {filters.cursor && (
+          <Link href={webhooksHref({ ...filters, cursor: undefined })} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+            ← Newest
+          </Link>
+        )}
+        {page.nextCursor && (
+          <Link href={webhooksHref({ ...filters, cursor: page.nextCursor })} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+            Older →
+          </Link>
+        )}
+      </nav>
 
       <EndpointsSection userId={user.id} />
     </>

@@ -15,9 +15,10 @@ export type AnyTool = Tool<any, any, any, any, any, any>;
 /**
  * A tool in the catalog: the provider whose connection it needs (none for api-call), or for a tool
  * that degrades gracefully the providers of which any one will do, and for imported OpenAPI
- * operations the JSON Schema their form is built from.
+ * operations the JSON Schema their form is built from. `secretFields` are dotted input paths that
+ * carry secrets: run history stores them redacted (besides any field named like a credential).
  */
-export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; formSchema?: object };
+export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; formSchema?: object; secretFields?: string[] };
 
 /** The one list of built-in tools: the runner, the catalog and workflows all read it. */
 export const builtInTools: CatalogTool[] = [

@@ -1,6 +1,7 @@
 import "server-only";
 import { credentialFor } from "@/lib/connections/credentials";
-import { authorize } from "@/lib/connections/provider-request";
+import { credentialPlacement } from "@/lib/connections/provider-request";
+import { boundCredential } from "@/lib/http/credential";
 import { httpRequest, type HttpResponse } from "@/lib/http/client";
 import { expandTemplate, getProvider } from "@/lib/providers";
 
@@ -22,15 +23,14 @@ export type ProviderCall = {
 export async function callProvider(userId: string, providerId: string, call: ProviderCall): Promise<HttpResponse> {
   const provider = getProvider(providerId);
   if (!provider) throw new Error(`There is no provider "${providerId}".`);
-  const { credential, connectionId } = await credentialFor(userId, providerId);
+  const { credential, connectionId, origins, owner } = await credentialFor(userId, providerId);
   const url = new URL(`${expandTemplate(provider, provider.apiBaseUrl)}${call.path}`);
   for (const [name, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
-  const headers = new Headers({ accept: "application/json", ...provider.apiHeaders, ...call.headers });
-  authorize(provider, url, headers, credential);
   return httpRequest({
     url: url.toString(),
     method: call.method ?? "GET",
-    headers: Object.fromEntries(headers),
+    headers: { accept: "application/json", ...provider.apiHeaders, ...call.headers },
+    credential: boundCredential(owner, origins, [credentialPlacement(provider, credential)]),
     body: call.body,
     idempotent: call.idempotent,
     rateLimit: { key: `${providerId}:${connectionId}`, ...provider.rateLimit },

@@ -4,15 +4,16 @@ import { notFound } from "next/navigation";
 import { CopyButton } from "@/app/_components/copy-button";
 import { JsonTree } from "@/app/_components/json-tree";
 import { LiveRefresh } from "@/app/_components/live-refresh";
-import { BackLink, Card, PageHeader } from "@/app/_components/ui";
+import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { curlCommand } from "@/lib/webhooks/curl";
 import { endpointUrl } from "@/lib/webhooks/endpoints";
 import { deliveryPayload } from "@/lib/webhooks/payload";
 import { getDelivery } from "@/lib/webhooks/queries";
 import { ActionForm } from "../action-form";
-import { replayDeliveryAction } from "../actions";
-import { formatTime, StatusBadge } from "../status";
+import { cancelRetriesAction, replayDeliveryAction, retryNowAction } from "../actions";
+import { DeliveryStatus, formatTime, StatusBadge } from "../status";
+import { ForwardsCard } from "./forwards";
 
 export const metadata: Metadata = { title: "Delivery" };
 
@@ -34,7 +35,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const { delivery, attempts } = found;
   const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body);
   const payload = delivery.bodyTruncated ? undefined : payloadJson(delivery.body, delivery.headers["content-type"]);
-  const canReplay = delivery.verified && (delivery.status === "processed" || delivery.status === "failed");
+  const canReplay = delivery.verified && delivery.trimmedAt === null && (delivery.status === "processed" || delivery.status === "failed");
 
   return (
     <>
@@ -44,13 +45,18 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         description={`Received ${formatTime(delivery.receivedAt)}${delivery.repository ? ` · ${delivery.repository}` : ""}`}
         actions={<LiveRefresh />}
       />
+      {delivery.trimmedAt !== null && (
+        <div className="mb-4">
+          <Alert tone="info">Retention removed this delivery&apos;s body and headers on {formatTime(delivery.trimmedAt)}; its status, attempts and delivery id are kept, so a redelivery is still recognised.</Alert>
+        </div>
+      )}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="space-y-3 lg:col-span-1">
           <h2 className="font-semibold">Summary</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
             <dt className="text-zinc-500">Status</dt>
             <dd>
-              <StatusBadge status={delivery.status} />
+              <DeliveryStatus status={delivery.status} attempts={delivery.attempts} nextAttemptAt={delivery.nextAttemptAt} />
             </dd>
             <dt className="text-zinc-500">Verified</dt>
             <dd data-testid="verification">{delivery.verified ? "Signature verified" : `Refused: ${delivery.reason ?? "unknown reason"}`}</dd>
@@ -68,6 +74,12 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             </dd>
             <dt className="text-zinc-500">Attempts</dt>
             <dd>{delivery.attempts}</dd>
+            {delivery.lastError && (delivery.status === "retrying" || delivery.status === "failed") && (
+              <>
+                <dt className="text-zinc-500">Last error</dt>
+                <dd className="break-words text-red-700 dark:text-red-400">{delivery.lastError}</dd>
+              </>
+            )}
             {delivery.nextAttemptAt && delivery.status === "received" && (
               <>
                 <dt className="text-zinc-500">Next attempt</dt>
@@ -77,6 +89,16 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             <dt className="text-zinc-500">Workflow run</dt>
             <dd>{delivery.workflowRunId ? <Link href={`/runs/${delivery.workflowRunId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{delivery.workflowRunId}</Link> : "none"}</dd>
           </dl>
+          {delivery.status === "retrying" && (
+            <div className="flex flex-wrap items-start gap-2">
+              <ActionForm action={retryNowAction} submitLabel="Retry now" pendingLabel="Queuing…">
+                <input type="hidden" name="deliveryId" value={delivery.id} />
+              </ActionForm>
+              <ActionForm action={cancelRetriesAction} submitLabel="Cancel retries" pendingLabel="Cancelling…" variant="secondary">
+                <input type="hidden" name="deliveryId" value={delivery.id} />
+              </ActionForm>
+            </div>
+          )}
           {canReplay && (
             <ActionForm action={replayDeliveryAction} submitLabel="Replay" pendingLabel="Queuing…">
               <input type="hidden" name="deliveryId" value={delivery.id} />
@@ -108,15 +130,17 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           )}
         </Card>
 
+        <ForwardsCard userId={user.id} deliveryId={delivery.id} />
+
         <Card className="lg:col-span-3">
           <h2 className="mb-3 font-semibold">Headers</h2>
-          <table className="w-full text-left text-xs">
+          <table className="w-full table-fixed text-left text-xs">
             <tbody className="divide-y divide-zinc-200 font-mono dark:divide-zinc-800">
               {Object.entries(delivery.headers)
                 .sort(([a], [b]) => a.localeCompare(b))
                 .map(([name, value]) => (
                   <tr key={name}>
-                    <th className="py-1 pr-4 align-top font-medium">{name}</th>
+                    <th className="w-1/3 break-all py-1 pr-4 align-top font-medium">{name}</th>
                     <td className="break-all py-1">{value}</td>
                   </tr>
                 ))}

@@ -3,8 +3,10 @@ import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { httpRequest } from "@/lib/http/client";
 import { buildRequest } from "@/lib/openapi/request";
+import type { FormSchema } from "@/lib/openapi/json-schema";
 import { credentialForSpec, findOperation, listEnabledOperations, type ImportedOperation } from "@/lib/openapi/store";
 import { userIdFrom } from "../../context";
+import { isCredentialField } from "../../run-history";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
 import type { CatalogTool } from "../index";
@@ -34,13 +36,27 @@ async function callImportedOperation(userId: string, imported: ImportedOperation
   const credential = await credentialForSpec(userId, imported.spec);
   const request = buildRequest(imported.spec.serverUrl, imported.operation.request, input, credential);
   const response = await httpRequest({
-    ...request,
+    ...request, // the credential, if any, bound to its origins: the client attaches it only there
     guard: true,
     rateLimit: { key: `openapi:${imported.spec.id}:${userId}`, capacity: 10, refillPerSecond: 5 },
   });
   const result = { status: response.status, headers: shownHeaders(response.headers), data: response.body, durationMs: response.durationMs };
   if (response.status >= 400) return { success: false as const, error: `The API answered ${response.status}.`, code: response.status, ...result };
   return { success: true as const, ...result };
+}
+
+/**
+ * Input paths that carry secrets, as data for run history: parameters named like a credential
+ * (an Authorization header, an api_key query parameter) and fields the description marks
+ * `format: password`, top-level or in the request body.
+ */
+function secretFieldsOf({ operation }: ImportedOperation): string[] {
+  const properties = operation.inputSchema.properties ?? {};
+  const isPassword = (schema: FormSchema | undefined) => schema?.format === "password";
+  const parameters = operation.request.parameters.filter((parameter) => isCredentialField(parameter.name) || isPassword(properties[parameter.key])).map((parameter) => parameter.key);
+  const bodyKey = operation.request.body?.key;
+  const bodyFields = bodyKey ? Object.entries(properties[bodyKey]?.properties ?? {}).filter(([, schema]) => isPassword(schema)).map(([name]) => `${bodyKey}.${name}`) : [];
+  return [...parameters, ...bodyFields];
 }
 
 /** An imported operation as a Mastra tool: usable in the runner and as a workflow step (createStep(tool)). */
@@ -60,7 +76,13 @@ function importedTool(imported: ImportedOperation): CatalogTool {
       }
     },
   });
-  return { tool, group: spec.title, providerId: spec.authKind === "connection" ? (spec.authProviderId ?? undefined) : undefined, formSchema: operation.inputSchema };
+  return {
+    tool,
+    group: spec.title,
+    providerId: spec.authKind === "connection" ? (spec.authProviderId ?? undefined) : undefined,
+    formSchema: operation.inputSchema,
+    secretFields: secretFieldsOf(imported),
+  };
 }
 
 export function findImportedTool(userId: string, toolId: string): CatalogTool | undefined {

@@ -25,6 +25,12 @@ export async function createSlackChannel(userId: string, name: string, isPrivate
   return { channelId: data.channel.id, name: data.channel.name };
 }
 
+/** Posts a message as this user's Slack connection; used by the post-message tool and by alerts. */
+export async function postSlackMessage(userId: string, channel: string, text: string): Promise<{ channel: string; ts: string }> {
+  const data = await slack<{ channel: string; ts: string }>(userId, "chat.postMessage", { channel, text });
+  return { channel: data.channel, ts: data.ts };
+}
+
 export const slackPostMessage = createTool({
   id: "slack-post-message",
   description: "Post a message to a Slack channel.",
@@ -35,8 +41,7 @@ export const slackPostMessage = createTool({
   outputSchema: z.union([z.object({ success: z.literal(true), channel: z.string(), ts: z.string() }), failed]),
   execute: async (input, context) => {
     try {
-      const data = await slack<{ channel: string; ts: string }>(userIdFrom(context?.requestContext), "chat.postMessage", { channel: input.channel, text: input.text });
-      return { success: true as const, channel: data.channel, ts: data.ts };
+      return { success: true as const, ...(await postSlackMessage(userIdFrom(context?.requestContext), input.channel, input.text)) };
     } catch (error) {
       return failure(error);
     }

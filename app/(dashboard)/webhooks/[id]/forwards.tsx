@@ -1,0 +1,60 @@
+import Link from "next/link";
+import { Badge } from "@/app/_components/provider-logo";
+import { Card } from "@/app/_components/ui";
+import { forwardsOfDelivery } from "@/lib/outbox/forwarding";
+import { ActionForm } from "../action-form";
+import { replayForwardAction } from "../forwarding/actions";
+import { formatTime } from "../status";
+
+const forwardTones = { pending: "gray", sending: "amber", delivered: "green", failed: "red" } as const;
+
+/** Each destination this delivery was forwarded to, with every attempt and a per-destination replay. */
+export function ForwardsCard({ userId, deliveryId }: { userId: string; deliveryId: number }) {
+  const forwards = forwardsOfDelivery(userId, deliveryId);
+  return (
+    <Card className="lg:col-span-3">
+      <h2 className="mb-3 font-semibold">Forwarding</h2>
+      {forwards.length === 0 ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Not forwarded. <Link href="/webhooks/forwarding" className="text-indigo-600 hover:underline dark:text-indigo-400">Set up forwarding</Link> to hand deliveries on to your own services.
+        </p>
+      ) : (
+        <ul className="space-y-3 text-sm" aria-label="Forwards">
+          {forwards.map((forward) => (
+            <li key={forward.id} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <div className="min-w-0">
+                  <p className="break-all font-mono text-xs">{forward.url}</p>
+                  <p className="text-xs text-zinc-500">webhook-id {forward.id}</p>
+                </div>
+                <div className="flex items-center gap-2">
+                  <Badge tone={forwardTones[forward.status]}>{forward.status}</Badge>
+                  {(forward.status === "delivered" || forward.status === "failed") && (
+                    <ActionForm action={replayForwardAction} submitLabel="Send again" variant="secondary">
+                      <input type="hidden" name="messageId" value={forward.id} />
+                      <input type="hidden" name="deliveryId" value={deliveryId} />
+                    </ActionForm>
+                  )}
+                </div>
+              </div>
+              {forward.status === "pending" && forward.nextAttemptAt && <p className="mt-1 text-xs text-zinc-500">Next attempt {formatTime(forward.nextAttemptAt)}</p>}
+              {forward.attempts.length > 0 && (
+                <ol className="mt-2 space-y-1" aria-label="Forward attempts">
+                  {forward.attempts.map((attempt) => (
+                    <li key={attempt.id} className="flex flex-wrap gap-2 text-xs">
+                      <span className="font-medium">Attempt {attempt.number}</span>
+                      <span>{formatTime(attempt.startedAt)} · {attempt.durationMs} ms</span>
+                      <span className={attempt.error ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}>
+                        {attempt.error ?? `answered ${attempt.statusCode}`}
+                      </span>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

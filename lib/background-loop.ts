@@ -1,0 +1,49 @@
+import type { EventEmitter } from "node:events";
+import { log } from "./log";
+
+export type BackgroundLoop = { stop: () => void };
+
+const holder = globalThis as typeof globalThis & { __patchbayLoops?: Map<string, BackgroundLoop> };
+const loops = (holder.__patchbayLoops ??= new Map());
+
+/**
+ * Runs `pass` every `intervalMs` and whenever `wake` emits "wake", never two passes at once (a wake
+ * during a pass runs one more pass after it). One loop per name per process, kept on globalThis so
+ * dev-mode reloads do not start a second one.
+ */
+export function startBackgroundLoop(name: string, pass: () => Promise<unknown>, { intervalMs, wake }: { intervalMs: number; wake?: EventEmitter }): BackgroundLoop {
+  const existing = loops.get(name);
+  if (existing) return existing;
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await pass();
+      } while (again);
+    } catch (error) {
+      log.error(`${name} pass failed`, { error: (error as Error).message });
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  wake?.on("wake", run);
+  void run();
+  const loop = {
+    stop: () => {
+      clearInterval(timer);
+      wake?.off("wake", run);
+      loops.delete(name);
+    },
+  };
+  loops.set(name, loop);
+  return loop;
+}

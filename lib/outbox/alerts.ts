@@ -1,0 +1,145 @@
+import "server-only";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { alertChannels, alerts, webhookAttempts, webhookDeliveries, type AlertKind } from "@/db/schema";
+import { assertUrlAllowed, BlockedRequestError } from "@/lib/http/ssrf";
+import { log } from "@/lib/log";
+import { enqueue } from "./queue";
+import { newSigningSecret, sealSigningSecret } from "./signing";
+
+export type Alert = typeof alerts.$inferSelect;
+export type AlertChannel = Omit<typeof alertChannels.$inferSelect, "secretSealed">;
+
+export type RaiseAlert = { kind: AlertKind; subject: string; title: string; detail?: string; link: string };
+
+/**
+ * Raises an alert unless one for the same kind and subject is still open (not acknowledged), and
+ * queues one notification per channel the person chose. Returns the new alert's id, or undefined
+ * when an open one already covered it. Never throws: an alert must not break what raised it.
+ */
+export function raiseAlert(userId: string, alert: RaiseAlert, now = Date.now()): string | undefined {
+  try {
+    const row = db()
+      .insert(alerts)
+      .values({ userId, kind: alert.kind, subject: alert.subject, openKey: `${alert.kind}:${alert.subject}`, title: alert.title.slice(0, 300), detail: (alert.detail ?? "").slice(0, 2000), link: alert.link, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ id: alerts.id })
+      .get();
+    if (!row) return undefined;
+    const channels = db().select({ id: alertChannels.id }).from(alertChannels).where(eq(alertChannels.userId, userId)).all();
+    enqueue(channels.map((channel) => ({ userId, kind: "alert" as const, alertId: row.id, channelId: channel.id })), now);
+    return row.id;
+  } catch (error) {
+    log.error("could not raise an alert", { kind: alert.kind, error: (error as Error).message });
+    return undefined;
+  }
+}
+
+export function listAlerts(userId: string, { open, limit = 100 }: { open?: boolean; limit?: number } = {}): Alert[] {
+  const filter = open === undefined ? undefined : open ? isNull(alerts.acknowledgedAt) : isNotNull(alerts.acknowledgedAt);
+  return db().select().from(alerts).where(and(eq(alerts.userId, userId), filter)).orderBy(desc(alerts.createdAt)).limit(limit).all();
+}
+
+export function openAlertCount(userId: string): number {
+  return db().select({ count: sql<number>`count(*)` }).from(alerts).where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))).get()?.count ?? 0;
+}
+
+/** Acknowledges an alert: it leaves the open list, and the same condition may raise a new one. */
+export function acknowledgeAlert(userId: string, alertId: string, now = Date.now()): boolean {
+  return db().update(alerts).set({ acknowledgedAt: now, openKey: null }).where(and(eq(alerts.id, alertId), eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))).run().changes > 0;
+}
+
+export function acknowledgeAll(userId: string, now = Date.now()): number {
+  return db().update(alerts).set({ acknowledgedAt: now, openKey: null }).where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))).run().changes;
+}
+
+export const newChannelSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("slack"), target: z.string().trim().regex(/^#?[A-Za-z0-9_-]{1,80}$/, { message: "expected a Slack channel name (#alerts) or id (C0123…)" }) }),
+  z.object({
+    kind: z.literal("webhook"),
+    target: z
+      .url({ message: "expected an absolute http(s) URL" })
+      .refine((value) => /^https?:/i.test(value), { message: "expected an http or https URL" })
+      .refine((value) => !new URL(value).username && !new URL(value).password, { message: "put no credentials in the URL; verify the signature instead" }),
+  }),
+]);
+
+/** Everything about a channel but its sealed secret. */
+const channelColumns = { id: alertChannels.id, userId: alertChannels.userId, kind: alertChannels.kind, target: alertChannels.target, createdAt: alertChannels.createdAt };
+
+export class AlertChannelError extends Error {
+  override name = "AlertChannelError";
+}
+
+/** Adds a channel; for a URL, the Standard Webhooks secret is returned once here and stored sealed. */
+export function createChannel(userId: string, input: z.input<typeof newChannelSchema>, now = Date.now()): { channel: AlertChannel; secret?: string } {
+  const parsed = newChannelSchema.parse(input);
+  const id = crypto.randomUUID();
+  let secret: string | undefined;
+  if (parsed.kind === "webhook") {
+    try {
+      assertUrlAllowed(new URL(parsed.target));
+    } catch (error) {
+      if (error instanceof BlockedRequestError) throw new AlertChannelError(error.message);
+      throw error;
+    }
+    secret = newSigningSecret();
+  }
+  const channel = db()
+    .insert(alertChannels)
+    .values({ id, userId, kind: parsed.kind, target: parsed.target, secretSealed: secret ? sealSigningSecret("alert_channels", id, secret) : null, createdAt: now })
+    .returning(channelColumns)
+    .get();
+  return { channel, secret };
+}
+
+export function listChannels(userId: string): AlertChannel[] {
+  return db()
+    .select(channelColumns)
+    .from(alertChannels)
+    .where(eq(alertChannels.userId, userId))
+    .orderBy(desc(alertChannels.createdAt))
+    .all();
+}
+
+export function deleteChannel(userId: string, channelId: string): boolean {
+  return db().delete(alertChannels).where(and(eq(alertChannels.id, channelId), eq(alertChannels.userId, userId))).run().changes > 0;
+}
+
+/** Failed attempts in a row, newest first, before an endpoint counts as failing. */
+export const ENDPOINT_FAILING_STREAK = 5;
+
+/**
+ * After a failed attempt: when the endpoint's last ENDPOINT_FAILING_STREAK attempts (across its
+ * deliveries) all failed, the endpoint is failing.
+ */
+export function checkEndpointFailing(delivery: { userId: string; providerId: string; endpointId: string | null }, now = Date.now()): void {
+  const recent = db()
+    .select({ outcome: webhookAttempts.outcome })
+    .from(webhookAttempts)
+    .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
+    .where(
+      and(
+        eq(webhookDeliveries.userId, delivery.userId),
+        eq(webhookDeliveries.providerId, delivery.providerId),
+        delivery.endpointId === null ? isNull(webhookDeliveries.endpointId) : eq(webhookDeliveries.endpointId, delivery.endpointId),
+      ),
+    )
+    .orderBy(desc(webhookAttempts.id))
+    .limit(ENDPOINT_FAILING_STREAK)
+    .all();
+  if (recent.length < ENDPOINT_FAILING_STREAK || recent.some((attempt) => attempt.outcome !== "failed")) return;
+  const where = delivery.endpointId ? `endpoint ${delivery.endpointId}` : `the ${delivery.providerId} URL`;
+  raiseAlert(
+    delivery.userId,
+    {
+      kind: "endpoint_failing",
+      subject: `endpoint:${delivery.providerId}/${delivery.endpointId ?? ""}`,
+      title: `Deliveries to ${where} keep failing`,
+      detail: `The last ${ENDPOINT_FAILING_STREAK} processing attempts failed.`,
+      link: `/webhooks?status=failed&provider=${encodeURIComponent(delivery.providerId)}`,
+    },
+    now,
+  );
+}

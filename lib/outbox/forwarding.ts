@@ -1,0 +1,131 @@
+import "server-only";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { forwardDestinations, outboundMessages, webhookEndpoints } from "@/db/schema";
+import { assertUrlAllowed, BlockedRequestError } from "@/lib/http/ssrf";
+import { getProvider } from "@/lib/providers";
+import type { DeliveryRow } from "@/lib/webhooks/deliveries";
+import { attemptsOf, enqueue, requeueMessage } from "./queue";
+import { newSigningSecret, sealSigningSecret } from "./signing";
+
+export type ForwardDestination = Omit<typeof forwardDestinations.$inferSelect, "secretSealed">;
+
+/** `push`, `pull_request` or `pull_request.opened`: an event, optionally with its action. */
+const eventFilter = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: "expected event names such as push or pull_request.opened" });
+
+export const newDestinationSchema = z.object({
+  /** `<provider>` for the provider's instance-wide URL, or `<provider>/<endpoint id>`. */
+  source: z.string().min(1),
+  url: z
+    .url({ message: "expected an absolute http(s) URL" })
+    .refine((value) => /^https?:/i.test(value), { message: "expected an http or https URL" })
+    .refine((value) => !new URL(value).username && !new URL(value).password, { message: "put no credentials in the URL; verify the signature instead" }),
+  events: z
+    .string()
+    .default("")
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(eventFilter).max(50)),
+});
+
+export class ForwardingError extends Error {
+  override name = "ForwardingError";
+}
+
+function publicView(row: typeof forwardDestinations.$inferSelect): ForwardDestination {
+  const { id, userId, providerId, endpointId, url, events, enabled, createdAt } = row;
+  return { id, userId, providerId, endpointId, url, events, enabled, createdAt };
+}
+
+/**
+ * Adds a destination for one of the user's endpoints (or a provider's instance-wide URL). The
+ * signing secret is returned once here and stored sealed.
+ */
+export function createDestination(userId: string, input: z.input<typeof newDestinationSchema>, now = Date.now()): { destination: ForwardDestination; secret: string } {
+  const parsed = newDestinationSchema.parse(input);
+  const [providerId, endpointId] = parsed.source.split("/", 2) as [string, string | undefined];
+  if (!getProvider(providerId)) throw new ForwardingError(`There is no provider "${providerId}".`);
+  if (endpointId) {
+    const endpoint = db().select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId), eq(webhookEndpoints.providerId, providerId))).get();
+    if (!endpoint) throw new ForwardingError("That endpoint does not exist.");
+  }
+  try {
+    assertUrlAllowed(new URL(parsed.url));
+  } catch (error) {
+    if (error instanceof BlockedRequestError) throw new ForwardingError(error.message);
+    throw error;
+  }
+  const id = crypto.randomUUID();
+  const secret = newSigningSecret();
+  const row = db()
+    .insert(forwardDestinations)
+    .values({ id, userId, providerId, endpointId: endpointId ?? null, url: parsed.url, events: parsed.events, secretSealed: sealSigningSecret("forward_destinations", id, secret), createdAt: now })
+    .returning()
+    .get();
+  return { destination: publicView(row), secret };
+}
+
+export function listDestinations(userId: string): ForwardDestination[] {
+  return db().select().from(forwardDestinations).where(eq(forwardDestinations.userId, userId)).orderBy(desc(forwardDestinations.createdAt)).all().map(publicView);
+}
+
+export function setDestinationEnabled(userId: string, id: string, enabled: boolean): boolean {
+  return db().update(forwardDestinations).set({ enabled }).where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId))).run().changes > 0;
+}
+
+export function deleteDestination(userId: string, id: string): boolean {
+  return db().delete(forwardDestinations).where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId))).run().changes > 0;
+}
+
+export function matchesEvents(filter: string[], delivery: Pick<DeliveryRow, "event" | "action">): boolean {
+  if (filter.length === 0) return true;
+  if (!delivery.event) return false;
+  return filter.includes(delivery.event) || (delivery.action !== null && filter.includes(`${delivery.event}.${delivery.action}`));
+}
+
+/**
+ * Queues the delivery for every enabled destination of its endpoint whose filter it matches.
+ * Called when the dispatcher takes the delivery, so a crash between intake and here only delays
+ * forwarding; queuing is idempotent per (delivery, destination).
+ */
+export function enqueueForwards(delivery: DeliveryRow, now = Date.now()): number {
+  if (!delivery.verified) return 0;
+  const destinations = db()
+    .select({ id: forwardDestinations.id, events: forwardDestinations.events })
+    .from(forwardDestinations)
+    .where(
+      and(
+        eq(forwardDestinations.userId, delivery.userId),
+        eq(forwardDestinations.providerId, delivery.providerId),
+        eq(forwardDestinations.enabled, true),
+        delivery.endpointId === null ? isNull(forwardDestinations.endpointId) : eq(forwardDestinations.endpointId, delivery.endpointId),
+      ),
+    )
+    .all()
+    .filter((destination) => matchesEvents(destination.events, delivery));
+  return enqueue(
+    destinations.map((destination) => ({ userId: delivery.userId, kind: "forward" as const, deliveryId: delivery.id, destinationId: destination.id })),
+    now,
+  );
+}
+
+/** Each destination's forward of one delivery, with its attempts, for the delivery page. */
+export function forwardsOfDelivery(userId: string, deliveryId: number) {
+  const rows = db()
+    .select({ message: outboundMessages, url: forwardDestinations.url })
+    .from(outboundMessages)
+    .innerJoin(forwardDestinations, eq(forwardDestinations.id, outboundMessages.destinationId))
+    .where(and(eq(outboundMessages.userId, userId), eq(outboundMessages.deliveryId, deliveryId), eq(outboundMessages.kind, "forward")))
+    .orderBy(asc(outboundMessages.createdAt))
+    .all();
+  const attempts = attemptsOf(rows.map((row) => row.message.id));
+  return rows.map(({ message, url }) => ({ ...message, url, attempts: attempts.filter((attempt) => attempt.messageId === message.id) }));
+}
+
+/** Sends one delivery's forward to its destination again. */
+export function replayForward(userId: string, messageId: string): boolean {
+  return requeueMessage(userId, messageId);
+}

@@ -1,0 +1,108 @@
+import "server-only";
+import { EventEmitter } from "node:events";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { outboundAttempts, outboundMessages } from "@/db/schema";
+import { retryDelayMs } from "@/lib/webhooks/retry-schedule";
+
+export type OutboundMessage = typeof outboundMessages.$inferSelect;
+export type NewOutboundMessage = Omit<typeof outboundMessages.$inferInsert, "id" | "createdAt" | "status" | "attempts" | "nextAttemptAt">;
+
+export const OUTBOX_LEASE_MS = 60_000;
+
+const holder = globalThis as typeof globalThis & { __patchbayOutboxWake?: EventEmitter };
+/** Wakes the sender when a message is queued, instead of waiting for its next poll. */
+export const outboxWake: EventEmitter = (holder.__patchbayOutboxWake ??= new EventEmitter().setMaxListeners(100));
+
+/**
+ * Queues messages; a (delivery, destination) or (alert, channel) pair already queued is left as it
+ * is, so queuing twice (a retried delivery, a re-raised alert) never sends twice.
+ */
+export function enqueue(messages: NewOutboundMessage[], now = Date.now()): number {
+  if (messages.length === 0) return 0;
+  const inserted = db()
+    .insert(outboundMessages)
+    .values(messages.map((message) => ({ ...message, id: crypto.randomUUID(), createdAt: now, nextAttemptAt: now, status: "pending" as const })))
+    .onConflictDoNothing()
+    .run().changes;
+  if (inserted > 0) outboxWake.emit("wake");
+  return inserted;
+}
+
+/**
+ * Takes up to `limit` messages that are due, or whose lease expired because the process sending
+ * them died, and leases them. One immediate transaction, so two senders never take the same row.
+ */
+export function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS): OutboundMessage[] {
+  const database = db();
+  const ids = database.transaction(
+    (tx) => {
+      const due = tx.all<{ id: string }>(sql`
+        select id from outbound_messages
+        where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})
+        order by next_attempt_at, created_at limit ${limit}`);
+      if (due.length === 0) return [];
+      const taken = due.map((row) => row.id);
+      tx.update(outboundMessages)
+        .set({ status: "sending", leaseUntil: now + leaseMs, attempts: sql`${outboundMessages.attempts} + 1` })
+        .where(inArray(outboundMessages.id, taken))
+        .run();
+      return taken;
+    },
+    { behavior: "immediate" },
+  );
+  if (ids.length === 0) return [];
+  return database.select().from(outboundMessages).where(inArray(outboundMessages.id, ids)).orderBy(asc(outboundMessages.nextAttemptAt)).all();
+}
+
+export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string; permanent?: boolean };
+
+/**
+ * Records an attempt and moves the message on: delivered, due again after the retry schedule's
+ * delay, or failed for good once the schedule is used up. Returns the new status.
+ */
+export function recordAttempt(message: OutboundMessage, startedAt: number, outcome: SendOutcome, now = Date.now()): OutboundMessage["status"] {
+  const retryIn = outcome.ok || outcome.permanent ? undefined : retryDelayMs(message.attempts);
+  const status = outcome.ok ? "delivered" : retryIn === undefined ? "failed" : "pending";
+  db().transaction((tx) => {
+    tx.insert(outboundAttempts)
+      .values({
+        messageId: message.id,
+        number: message.attempts,
+        startedAt,
+        durationMs: Math.max(0, now - startedAt),
+        statusCode: outcome.statusCode ?? null,
+        error: outcome.ok ? null : outcome.error.slice(0, 1000),
+      })
+      .run();
+    tx.update(outboundMessages)
+      .set({
+        status,
+        leaseUntil: null,
+        lastStatusCode: outcome.statusCode ?? null,
+        lastError: outcome.ok ? null : outcome.error.slice(0, 1000),
+        nextAttemptAt: retryIn === undefined ? null : now + retryIn,
+        deliveredAt: outcome.ok ? now : null,
+      })
+      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending")))
+      .run();
+  });
+  return status;
+}
+
+/** Sends a finished message again as a new attempt (replay to one destination). Scoped to the user. */
+export function requeueMessage(userId: string, messageId: string, now = Date.now()): boolean {
+  const changed =
+    db()
+      .update(outboundMessages)
+      .set({ status: "pending", nextAttemptAt: now })
+      .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.userId, userId), inArray(outboundMessages.status, ["delivered", "failed"])))
+      .run().changes > 0;
+  if (changed) outboxWake.emit("wake");
+  return changed;
+}
+
+export function attemptsOf(messageIds: string[]): (typeof outboundAttempts.$inferSelect)[] {
+  if (messageIds.length === 0) return [];
+  return db().select().from(outboundAttempts).where(inArray(outboundAttempts.messageId, messageIds)).orderBy(asc(outboundAttempts.id)).all();
+}

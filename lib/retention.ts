@@ -1,0 +1,113 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { startBackgroundLoop, type BackgroundLoop } from "./background-loop";
+import { env } from "./env";
+import { log } from "./log";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type RetentionOptions = {
+  now?: number;
+  webhookDays?: number;
+  runDays?: number;
+  /** Rows per write transaction: small, so intake never waits long for the write lock. */
+  batchRows?: number;
+  /** Pause between batches, so intake and the dispatcher get the database in between. */
+  pauseMs?: number;
+};
+
+export type RetentionResult = { deliveries: number; toolRuns: number; workflowRuns: number; pagesFreed: number };
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Repeats a batched update until it changes nothing, pausing between batches. */
+async function inBatches(batch: () => number, pauseMs: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const changed = batch();
+    total += changed;
+    if (changed === 0) return total;
+    await pause(pauseMs);
+  }
+}
+
+/**
+ * Drops the bodies and headers of finished deliveries older than the webhook cut-off (not those a
+ * forward still needs), and the inputs and outputs of finished runs older than the run cut-off.
+ * Rows, statuses and dedupe keys stay, so a late redelivery is still recognised as a duplicate.
+ */
+export async function applyRetention(options: RetentionOptions = {}): Promise<RetentionResult> {
+  const { now = Date.now(), webhookDays = env().WEBHOOK_RETENTION_DAYS, runDays = env().RUN_RETENTION_DAYS, batchRows = 500, pauseMs = 20 } = options;
+  const database = db();
+  const result: RetentionResult = { deliveries: 0, toolRuns: 0, workflowRuns: 0, pagesFreed: 0 };
+  if (webhookDays > 0) {
+    const cutoff = now - webhookDays * DAY_MS;
+    result.deliveries = await inBatches(
+      () =>
+        database.run(sql`
+          update webhook_deliveries set body = '', headers = '{}', trimmed_at = ${now}
+          where id in (
+            select d.id from webhook_deliveries d
+            where d.trimmed_at is null and d.received_at < ${cutoff} and d.status in ('processed', 'failed', 'rejected')
+              and not exists (select 1 from outbound_messages m where m.delivery_id = d.id and m.status in ('pending', 'sending'))
+            limit ${batchRows})`).changes,
+      pauseMs,
+    );
+  }
+  if (runDays > 0) {
+    const cutoff = now - runDays * DAY_MS;
+    result.toolRuns = await inBatches(
+      () =>
+        database.run(sql`
+          update tool_runs set input = 'null', output = null, trimmed_at = ${now}
+          where id in (select id from tool_runs where trimmed_at is null and started_at < ${cutoff} and status <> 'running' limit ${batchRows})`).changes,
+      pauseMs,
+    );
+    result.workflowRuns = await inBatches(
+      () =>
+        database.transaction((tx) => {
+          const ids = tx.all<{ id: string }>(sql`select id from workflow_runs where trimmed_at is null and started_at < ${cutoff} and status <> 'running' limit ${batchRows}`).map((row) => row.id);
+          if (ids.length === 0) return 0;
+          const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+          tx.run(sql`update workflow_run_steps set input = null, output = null where run_id in (${list})`);
+          return tx.run(sql`update workflow_runs set input = 'null', output = null, trimmed_at = ${now} where id in (${list})`).changes;
+        }),
+      pauseMs,
+    );
+  }
+  if (result.deliveries + result.toolRuns + result.workflowRuns > 0) result.pagesFreed = await inBatches(() => reclaimSpace(), pauseMs);
+  return result;
+}
+
+/**
+ * Returns up to `maxPages` free pages to the file system (one short write), when the database was
+ * created with auto_vacuum = INCREMENTAL (new databases are; see db/client.ts). Older databases
+ * reuse the freed pages for new rows instead, until `npm run db:vacuum` converts them once.
+ */
+export function reclaimSpace(maxPages = 1024): number {
+  const client = db().$client;
+  if (client.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
+  const before = client.pragma("freelist_count", { simple: true }) as number;
+  client.pragma(`incremental_vacuum(${Math.min(before, maxPages)})`);
+  return before - (client.pragma("freelist_count", { simple: true }) as number);
+}
+
+/** What the Webhooks page says about retention. */
+export function retentionPolicy(): { webhookDays: number; runDays: number } {
+  return { webhookDays: env().WEBHOOK_RETENTION_DAYS, runDays: env().RUN_RETENTION_DAYS };
+}
+
+const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Applies retention at start-up and then every ten minutes. */
+export function startRetention(): BackgroundLoop {
+  return startBackgroundLoop(
+    "retention",
+    async () => {
+      const result = await applyRetention();
+      if (result.deliveries + result.toolRuns + result.workflowRuns > 0) log.info("retention applied", result);
+    },
+    { intervalMs: RETENTION_INTERVAL_MS },
+  );
+}

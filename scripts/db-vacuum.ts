@@ -1,0 +1,13 @@
+/**
+ * npm run db:vacuum: converts a database created before retention existed to auto_vacuum =
+ * INCREMENTAL, so retention can return freed pages to the file system. Rewrites the whole file
+ * once (VACUUM): run it with the server stopped.
+ */
+import { closeDatabase, db } from "@/db/client";
+import { env } from "@/lib/env";
+
+const client = db().$client;
+client.pragma("auto_vacuum = INCREMENTAL");
+client.exec("VACUUM");
+console.log(`${env().DATABASE_PATH}: auto_vacuum is ${client.pragma("auto_vacuum", { simple: true }) === 2 ? "incremental" : "unchanged"}`);
+closeDatabase();

@@ -1,0 +1,55 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { connections, toolRuns, webhookDeliveries, workflowRuns, type DeliveryStatus } from "@/db/schema";
+import { attentionFor } from "@/lib/attention";
+import { createLocalUser } from "@/lib/auth/users";
+import { upsertOAuthConnection } from "@/lib/connections/store";
+import { createEndpoint } from "@/lib/webhooks/endpoints";
+
+const NOW = Date.UTC(2026, 10, 24, 12, 0);
+const HOUR = 3_600_000;
+let userId: string;
+let otherId: string;
+
+function delivery(status: DeliveryStatus, at: number, endpointId: string | null = null, user = userId) {
+  db()
+    .insert(webhookDeliveries)
+    .values({ userId: user, endpointId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: at, headers: {}, body: "{}", bodyBytes: 2, verified: status !== "rejected", status })
+    .run();
+}
+
+beforeAll(async () => {
+  userId = (await createLocalUser({ name: "A", email: "attention@example.com", password: "a long enough password" }, "owner", true)).id;
+  otherId = (await createLocalUser({ name: "B", email: "attention-other@example.com", password: "a long enough password" }, "member")).id;
+});
+
+describe("what needs attention", () => {
+  it("is all zero for someone with nothing going on", () => {
+    expect(attentionFor(userId, NOW)).toEqual({ deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 }, runsFailed: { tools: 0, workflows: 0 }, connections: [], endpoints: [] });
+  });
+
+  it("counts the last 24 hours' deliveries and failures, failed runs, broken connections and failing endpoints, only the user's own", () => {
+    const { endpoint } = createEndpoint(userId, { providerId: "github", description: "CI hooks", events: [] });
+    const { endpoint: healthy } = createEndpoint(userId, { providerId: "github", description: "quiet", events: [] });
+    delivery("processed", NOW - HOUR, healthy.id);
+    delivery("failed", NOW - 2 * HOUR, endpoint.id);
+    delivery("retrying", NOW - 3 * HOUR, endpoint.id);
+    delivery("rejected", NOW - 4 * HOUR);
+    delivery("failed", NOW - 30 * HOUR, healthy.id); // older than a day
+    delivery("failed", NOW - HOUR, null, otherId);
+    db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "failed", startedAt: NOW - HOUR }).run();
+    db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR }).run();
+    db().insert(workflowRuns).values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR }).run();
+    db().insert(toolRuns).values({ userId: otherId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR }).run();
+    const slack = upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
+    db().update(connections).set({ status: "needs_reconnect" }).where(eq(connections.id, slack.id)).run();
+
+    expect(attentionFor(userId, NOW)).toEqual({
+      deliveries: { received: 4, failed: 1, retrying: 1, rejected: 1 },
+      runsFailed: { tools: 1, workflows: 1 },
+      connections: [{ providerId: "slack", name: "Slack", status: "needs_reconnect" }],
+      endpoints: [{ id: endpoint.id, label: "GitHub: CI hooks", failing: 2 }],
+    });
+  });
+});

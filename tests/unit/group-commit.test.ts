@@ -1,0 +1,118 @@
+import Database from "better-sqlite3";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { createGroupCommit } from "@/db/group-commit";
+import { webhookDeliveries } from "@/db/schema";
+import { createLocalUser } from "@/lib/auth/users";
+import { env } from "@/lib/env";
+import { insertAcceptedRow, type NewDelivery } from "@/lib/webhooks/deliveries";
+
+let userId: string;
+/** A second connection to the same file: it sees only what has been committed. */
+let observer: Database.Database;
+
+const delivery = (key: string, overrides: Partial<NewDelivery> = {}): NewDelivery => ({
+  userId,
+  providerId: "github",
+  dedupeKey: `group:${key}`,
+  deliveryId: key,
+  event: "push",
+  receivedAt: Date.now(),
+  headers: {},
+  body: "{}",
+  bodyBytes: 2,
+  verified: true,
+  status: "received",
+  nextAttemptAt: Date.now(),
+  ...overrides,
+});
+
+const committedIds = () => (observer.prepare("select delivery_id as id from webhook_deliveries order by id").all() as { id: string }[]).map((row) => row.id);
+
+beforeAll(async () => {
+  userId = (await createLocalUser({ name: "G", email: "group-commit@example.com", password: "a long enough password" }, "owner", true)).id;
+  observer = new Database(env().DATABASE_PATH, { readonly: true });
+});
+
+beforeEach(() => {
+  db().delete(webhookDeliveries).run();
+});
+
+describe("group commit", () => {
+  it("commits a batch with one bad delivery: the others are stored, only the bad one fails", async () => {
+    const commit = createGroupCommit(db().$client);
+    const seenDuringBatch: string[][] = [];
+    const results = await Promise.allSettled([
+      commit(() => insertAcceptedRow(delivery("a"))),
+      // A user that does not exist: the foreign key refuses this row inside the batch.
+      commit(() => insertAcceptedRow(delivery("bad", { userId: "no-such-user" }))),
+      commit(() => insertAcceptedRow(delivery("b"))),
+      // The same delivery again within the batch: recognised as a duplicate, not an error.
+      commit(() => insertAcceptedRow(delivery("a"))),
+      commit(() => {
+        seenDuringBatch.push(committedIds());
+        return insertAcceptedRow(delivery("c"));
+      }),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_CONSTRAINT_FOREIGNKEY" });
+    expect((results[3] as PromiseFulfilledResult<number | undefined>).value).toBeUndefined();
+    expect(typeof (results[0] as PromiseFulfilledResult<number>).value).toBe("number");
+    // One transaction: while its last write ran, nothing of it was visible to another connection ...
+    expect(seenDuringBatch).toEqual([[]]);
+    // ... and by the time the promises settled, all of its good rows were.
+    expect(committedIds()).toEqual(["a", "b", "c"]);
+  });
+
+  it("resolves a lone write after its commit, and splits a queue longer than maxRows into several transactions", async () => {
+    const commit = createGroupCommit(db().$client, { maxRows: 2 });
+    const lone = await commit(() => insertAcceptedRow(delivery("lone")));
+    expect(typeof lone).toBe("number");
+    expect(committedIds()).toEqual(["lone"]);
+
+    db().delete(webhookDeliveries).run();
+    const seenByThird: string[][] = [];
+    await Promise.all([
+      commit(() => insertAcceptedRow(delivery("1"))),
+      commit(() => insertAcceptedRow(delivery("2"))),
+      commit(() => {
+        seenByThird.push(committedIds());
+        return insertAcceptedRow(delivery("3"));
+      }),
+    ]);
+    expect(seenByThird).toEqual([["1", "2"]]);
+    expect(committedIds()).toEqual(["1", "2", "3"]);
+  });
+
+  it("waits while the caller is inside its own transaction, so a resolved write is really committed", async () => {
+    const commit = createGroupCommit(db().$client);
+    const client = db().$client;
+    client.prepare("begin").run();
+    const pending = commit(() => insertAcceptedRow(delivery("later")));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(committedIds()).toEqual([]);
+    client.prepare("commit").run();
+    await pending;
+    expect(committedIds()).toEqual(["later"]);
+  });
+
+  it("rejects every write of a batch whose transaction cannot start", async () => {
+    const writer = new Database(env().DATABASE_PATH);
+    writer.pragma("busy_timeout = 0");
+    const blocked = db().$client;
+    blocked.pragma("busy_timeout = 0");
+    writer.prepare("begin immediate").run();
+    try {
+      const commit = createGroupCommit(blocked);
+      const results = await Promise.allSettled([commit(() => insertAcceptedRow(delivery("x"))), commit(() => insertAcceptedRow(delivery("y")))]);
+      expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+      expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_BUSY" });
+    } finally {
+      writer.prepare("rollback").run();
+      writer.close();
+      blocked.pragma("busy_timeout = 5000");
+    }
+    expect(committedIds()).toEqual([]);
+  });
+});

@@ -1,0 +1,218 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { alerts, outboundMessages, webhookDeliveries } from "@/db/schema";
+import { resetEnvCache } from "@/lib/env";
+import { acknowledgeAlert, createChannel, ENDPOINT_FAILING_STREAK, listAlerts, openAlertCount, raiseAlert } from "@/lib/outbox/alerts";
+import { createDestination, forwardsOfDelivery, replayForward } from "@/lib/outbox/forwarding";
+import { sendDueMessages } from "@/lib/outbox/sender";
+import { insertAccepted } from "@/lib/webhooks/deliveries";
+import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
+import { createEndpoint } from "@/lib/webhooks/endpoints";
+import type { DeliveryHandler } from "@/lib/webhooks/handlers";
+import { startFakeSlack, type FakeSlack } from "@/e2e/fakes/slack";
+import { connections } from "@/db/schema";
+import { getAccessToken } from "@/lib/connections/tokens";
+import type { FakeGitHub } from "@/e2e/fakes/github";
+import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
+import { startReceiver, type Receiver } from "../support/receiver";
+
+let receiver: Receiver;
+let slack: FakeSlack;
+let github: FakeGitHub;
+let sequence = 0;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  slack = await startFakeSlack();
+  github = await startGitHubFake({ expiringTokens: true });
+  process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
+  process.env.SLACK_API_URL = slack.url;
+  process.env.SLACK_BOT_TOKEN = "xoxb-test-0000-slack-bot-token";
+  // Retries at once, twice, so a test sees the whole schedule.
+  process.env.WEBHOOK_RETRY_SCHEDULE = "0,0";
+  resetEnvCache();
+});
+afterAll(async () => {
+  await receiver.close();
+  await slack.close();
+  await github.close();
+});
+beforeEach(() => {
+  receiver.received.length = 0;
+  receiver.status = 204;
+  receiver.answerBytes = 0;
+  slack.messages.length = 0;
+});
+
+const processed: DeliveryHandler = async () => ({ note: "recorded" });
+const failing: DeliveryHandler = async () => ({ error: "the workflow failed" });
+
+function deliver(userId: string, endpointId: string | null, event = "pull_request", action: string | null = "opened"): number {
+  sequence++;
+  const now = Date.now();
+  return insertAccepted({
+    userId,
+    endpointId,
+    providerId: "github",
+    dedupeKey: `outbox:${sequence}`,
+    deliveryId: `d-${sequence}`,
+    event,
+    action,
+    receivedAt: now,
+    headers: { "content-type": "application/json", "x-github-event": event },
+    body: JSON.stringify({ action, number: sequence }),
+    bodyBytes: 30,
+    verified: true,
+    status: "received",
+    nextAttemptAt: now,
+  })!;
+}
+
+async function drain(handle: DeliveryHandler = processed): Promise<void> {
+  for (let pass = 0; pass < 10; pass++) {
+    const work = (await processDueDeliveries({ handle, pollMs: 5 })) + (await sendDueMessages());
+    if (work === 0) return;
+  }
+}
+
+describe("forwarding", () => {
+  it("forwards each verified delivery of the endpoint once, re-signed with Standard Webhooks, filtered by event.action", async () => {
+    const user = await createUser("fwd");
+    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { secret } = createDestination(user.id, { source: `github/${endpoint.id}`, url: `${receiver.url}/hooks`, events: "pull_request.opened push" });
+    receiver.secret = secret;
+    const opened = deliver(user.id, endpoint.id, "pull_request", "opened");
+    deliver(user.id, endpoint.id, "pull_request", "closed");
+    const push = deliver(user.id, endpoint.id, "push", null);
+    deliver(user.id, null, "push", null); // the instance-wide URL: another source
+    await drain();
+
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received.every((message) => message.verified)).toBe(true);
+    const bodies = receiver.received.map((message) => JSON.parse(message.body) as { number: number });
+    const stored = (id: number) => JSON.parse(db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!.body) as { number: number };
+    expect(bodies).toEqual(expect.arrayContaining([stored(opened), stored(push)]));
+    expect(receiver.received.map((message) => message.headers["patchbay-event"]).sort()).toEqual(["pull_request.opened", "push"]);
+
+    const [forward] = forwardsOfDelivery(user.id, opened);
+    expect(forward).toMatchObject({ status: "delivered", url: `${receiver.url}/hooks`, lastStatusCode: 204 });
+    expect(forward!.attempts).toHaveLength(1);
+    expect(receiver.received.find((message) => message.id === forward!.id)).toBeDefined();
+  });
+
+  it("counts a receiver's 2xx by its status without reading a long answer", async () => {
+    const user = await createUser("fwd-long-answer");
+    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { secret } = createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
+    receiver.secret = secret;
+    receiver.status = 200;
+    receiver.answerBytes = 2 * 1024 * 1024;
+    const id = deliver(user.id, endpoint.id);
+    await drain();
+    expect(forwardsOfDelivery(user.id, id)[0]).toMatchObject({ status: "delivered", lastStatusCode: 200 });
+  });
+
+  it("retries a failing receiver on the schedule with the same webhook-id, then fails once with one alert", async () => {
+    const user = await createUser("fwd-fail");
+    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { secret } = createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
+    receiver.secret = secret;
+    receiver.status = 500;
+    const id = deliver(user.id, endpoint.id);
+    await drain();
+
+    const [forward] = forwardsOfDelivery(user.id, id);
+    expect(forward!.status).toBe("failed");
+    expect(forward!.attempts.map((attempt) => attempt.statusCode)).toEqual([500, 500, 500]); // first try + the schedule's two retries
+    expect(new Set(receiver.received.map((message) => message.id))).toEqual(new Set([forward!.id]));
+    expect(listAlerts(user.id).filter((alert) => alert.kind === "forward_failed")).toHaveLength(1);
+
+    receiver.status = 200;
+    expect(replayForward(user.id, forward!.id)).toBe(true);
+    await drain();
+    const [replayed] = forwardsOfDelivery(user.id, id);
+    expect(replayed).toMatchObject({ status: "delivered", lastStatusCode: 200 });
+    expect(replayed!.attempts).toHaveLength(4);
+  });
+
+  it("refuses private destinations and another user's endpoint, and keeps forwards to each user's own", async () => {
+    const owner = await createUser("fwd-owner");
+    const other = await createUser("fwd-other");
+    const { endpoint } = createEndpoint(owner.id, { providerId: "github", description: "", events: [] });
+    expect(() => createDestination(other.id, { source: `github/${endpoint.id}`, url: receiver.url })).toThrow(/does not exist/);
+    expect(() => createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://10.0.0.8/hook" })).toThrow(/private/);
+    expect(() => createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://[::ffff:169.254.169.254]/" })).toThrow(/private|link-local/);
+    const { destination } = createDestination(owner.id, { source: `github/${endpoint.id}`, url: receiver.url });
+    expect(replayForward(other.id, destination.id)).toBe(false);
+  });
+});
+
+describe("alerts", () => {
+  it("raises one alert per condition until acknowledged, and sends it once to each channel", async () => {
+    const user = await createUser("alerts");
+    const { secret } = createChannel(user.id, { kind: "webhook", target: `${receiver.url}/alerts` });
+    createChannel(user.id, { kind: "slack", target: "#general" });
+    receiver.secret = secret;
+    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const id = deliver(user.id, endpoint.id, "push", null);
+    await drain(failing); // three failed attempts: the first and two retries
+
+    const raised = listAlerts(user.id, { open: true });
+    expect(raised.filter((alert) => alert.kind === "delivery_failed")).toEqual([expect.objectContaining({ subject: `delivery:${id}`, link: `/webhooks/${id}` })]);
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]!.verified).toBe(true);
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: "alert.raised", data: { kind: "delivery_failed", url: expect.stringContaining(`/webhooks/${id}`) } });
+    expect(slack.messages).toHaveLength(1);
+    expect(slack.messages[0]).toMatchObject({ text: expect.stringContaining(`/webhooks/${id}|Open in Patchbay>`) });
+
+    // The same condition again is covered by the open alert: nothing new is raised or sent.
+    expect(raiseAlert(user.id, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeUndefined();
+    await drain();
+    expect(receiver.received).toHaveLength(1);
+
+    const alert = raised.find((entry) => entry.kind === "delivery_failed")!;
+    expect(acknowledgeAlert(user.id, alert.id)).toBe(true);
+    expect(listAlerts(user.id, { open: true }).some((entry) => entry.id === alert.id)).toBe(false);
+    expect(raiseAlert(user.id, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeDefined();
+  });
+
+  it("raises endpoint_failing once after a streak of failed attempts", async () => {
+    const user = await createUser("streak");
+    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    for (let index = 0; index < ENDPOINT_FAILING_STREAK; index++) deliver(user.id, endpoint.id, "push", null);
+    await drain(failing);
+    const failingAlerts = listAlerts(user.id).filter((alert) => alert.kind === "endpoint_failing");
+    expect(failingAlerts).toHaveLength(1);
+    expect(failingAlerts[0]!.subject).toBe(`endpoint:github/${endpoint.id}`);
+  });
+
+  it("keeps each user's alerts to themselves", async () => {
+    const one = await createUser("alerts-one");
+    const two = await createUser("alerts-two");
+    const id = raiseAlert(one.id, { kind: "token_refresh_failed", subject: "connection:x", title: "t", link: "/connections" })!;
+    expect(openAlertCount(two.id)).toBe(0);
+    expect(acknowledgeAlert(two.id, id)).toBe(false);
+    expect(db().select().from(alerts).where(eq(alerts.id, id)).get()!.acknowledgedAt).toBeNull();
+  });
+
+  it("queues nothing for a user without channels", async () => {
+    const user = await createUser("no-channels");
+    raiseAlert(user.id, { kind: "token_refresh_failed", subject: "connection:y", title: "t", link: "/connections" });
+    expect(db().select().from(outboundMessages).where(eq(outboundMessages.userId, user.id)).all()).toHaveLength(0);
+  });
+});
+
+describe("connection alerts", () => {
+  it("a refresh refused with invalid_grant raises one needs-reconnect alert, however often the token is asked for", async () => {
+    const user = await createUser("reconnect");
+    const { connection } = await connectGitHub(user.id);
+    db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connection.id)).run();
+    github.refreshTokens.clear();
+    await expect(getAccessToken(user.id, "github")).rejects.toThrow(/Reconnect/);
+    await expect(getAccessToken(user.id, "github")).rejects.toThrow(/reconnect/);
+    expect(listAlerts(user.id, { open: true })).toEqual([
+      expect.objectContaining({ kind: "connection_needs_reconnect", subject: `connection:${connection.id}`, link: "/connections" }),
+    ]);
+  });
+});
