@@ -18,7 +18,7 @@ vi.setConfig({ testTimeout: 90_000 });
 const petstore = readFileSync(join(__dirname, "../fixtures/openapi/petstore-3.0.yaml"), "utf8");
 
 function post(route: typeof previewRoute, body: unknown) {
-  return route(new Request("http://localhost:3000/api/openapi/preview", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+  return route(new Request("http://localhost:3000/api/openapi/preview", { method: "POST", headers: { "content-type": "application/json", origin: "http://localhost:3000" }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
 }
 
 type Refusal = { error: { code: string; problems: { location: string; message: string }[] } };
