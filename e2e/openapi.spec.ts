@@ -151,7 +151,7 @@ test("a published-style description: warnings shown, a tag enabled, one operatio
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByTestId("preview-warnings")).toContainText('type "null" is OpenAPI 3.1, not 3.0; read as 3.1 reads it');
 
-  await page.getByRole("button", { name: "Disable all" }).click();
+  await page.getByRole("button", { name: "Disable all", exact: true }).click();
   await page.getByLabel("All of pets").check();
   await expect(page.getByTestId("enabled-count")).toHaveText("3 of 4 operations enabled as tools");
   await page.getByLabel("Key or token", { exact: true }).fill(API_KEY);
