@@ -1,18 +1,23 @@
 /**
- * Bench (d): OpenAPI import of a large real description, GitHub's REST API (api.github.com.json
+ * Bench (d): OpenAPI import of large real descriptions, each the way the server imports it
+ * (parseDescription: its own thread with the import bounds): GitHub's REST API (api.github.com.json
  * from @octokit/openapi@23, fetched once with `npm pack` into ~/.cache/patchbay-bench and never a
- * dependency). Times parseOpenApi(text) from lib/openapi/document.ts and reports peak RSS.
- * When lib/openapi/document.ts has no parseOpenApi yet, prints RESULT {"skipped": ...}.
+ * dependency) and the largest published fixture in tests/fixtures/openapi/published. Reports the
+ * time and the process's peak RSS (the parsing thread included) for the document named by
+ * BENCH_OPENAPI_DOCUMENT ("github" or "fixture"); bench/run.ts runs one process per document so
+ * each peak is its own.
  *
- * Run by bench/run.ts as: tsx --conditions=react-server bench/openapi.ts
+ * Run by bench/run.ts as: BENCH_OPENAPI_DOCUMENT=github tsx --conditions=react-server bench/openapi.ts
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { parseDescription } from "@/lib/openapi/parse";
 
 const CACHE = join(homedir(), ".cache", "patchbay-bench", "octokit-openapi-23");
 const SPEC = join(CACHE, "package", "generated", "api.github.com.json");
+const FIXTURES = join(import.meta.dirname, "..", "tests", "fixtures", "openapi", "published");
 
 /** The hook for the OpenAPI bench: the large description's text, fetched once through npm's own client. */
 export function githubRestDescription(): string {
@@ -24,34 +29,29 @@ export function githubRestDescription(): string {
   return readFileSync(SPEC, "utf8");
 }
 
-type Parse = (text: string) => Promise<{ ok: boolean; spec?: { operations?: unknown[] }; problems?: unknown[] }>;
-
-async function loadParser(): Promise<Parse | undefined> {
-  try {
-    const document = (await import("@/lib/openapi/document")) as { parseOpenApi?: Parse };
-    return document.parseOpenApi;
-  } catch {
-    return undefined;
-  }
+function largestFixture(): { name: string; text: string } {
+  const files = readdirSync(FIXTURES).filter((name) => /\.(json|ya?ml)$/.test(name));
+  const name = files.sort((a, b) => statSync(join(FIXTURES, b)).size - statSync(join(FIXTURES, a)).size)[0]!;
+  return { name, text: readFileSync(join(FIXTURES, name), "utf8") };
 }
 
-const parseOpenApi = await loadParser();
-if (!parseOpenApi) {
-  console.log(`RESULT ${JSON.stringify({ skipped: "lib/openapi/document.ts has no parseOpenApi yet" })}`);
-} else {
-  const text = githubRestDescription();
+if (import.meta.main ?? process.argv[1]?.endsWith("openapi.ts")) {
+  const which = process.env.BENCH_OPENAPI_DOCUMENT === "fixture" ? "fixture" : "github";
+  const { name, text } = which === "github" ? { name: "api.github.com.json (@octokit/openapi@23)", text: githubRestDescription() } : largestFixture();
   const baselineRssMb = process.resourceUsage().maxRSS / 1024;
   const started = performance.now();
-  const result = await parseOpenApi(text);
+  const result = await parseDescription(text);
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   console.log(
     `RESULT ${JSON.stringify({
-      document: "api.github.com.json (@octokit/openapi@23)",
-      megabytes: +(Buffer.byteLength(text) / 1024 / 1024).toFixed(1),
+      document: name,
+      megabytes: +(Buffer.byteLength(text) / 1024 / 1024).toFixed(2),
       ok: result.ok,
-      operations: result.ok ? (result.spec?.operations?.length ?? null) : null,
-      problems: result.ok ? 0 : (result.problems?.length ?? null),
+      operations: result.ok ? result.spec.operations.length : null,
+      warnings: result.ok ? result.spec.warnings.length : null,
+      skipped: result.ok ? result.spec.skipped.length : null,
+      problems: result.ok ? 0 : result.problems.length,
       seconds: +seconds.toFixed(2),
       baselineRssMb: Math.round(baselineRssMb),
       peakRssMb: Math.round(peakRssMb),

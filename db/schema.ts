@@ -381,6 +381,10 @@ export const openapiSpecs = sqliteTable(
     credentialSealed: text("credential_sealed"),
     credentialLast4: text("credential_last4"),
     operationCount: integer("operation_count").notNull(),
+    /** What the description gets wrong but was read anyway, each with its location. */
+    warnings: text("warnings", { mode: "json" }).$type<{ location: string; message: string }[]>().notNull().default([]),
+    /** Operations that could not become tools, each with its reason. */
+    skipped: text("skipped", { mode: "json" }).$type<{ method: string; path: string; location: string; reason: string }[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -407,6 +411,8 @@ export const openapiOperations = sqliteTable(
     deprecated: integer("deprecated", { mode: "boolean" }).notNull().default(false),
     inputSchema: text("input_schema", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     request: text("request", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** Only enabled operations are tools (runner, agent, MCP); the person chooses which. */
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
   },
   (table) => [primaryKey({ columns: [table.userId, table.toolId] }), index("openapi_operations_spec").on(table.specId)],
 );

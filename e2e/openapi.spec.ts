@@ -23,14 +23,14 @@ test("paste a description, preview it, save it, find the tool, run it against th
   await expect(page.getByTestId("preview-title")).toContainText("OpenAPI 3.0.3");
   await expect(page.getByTestId("preview-count")).toContainText("4 operations");
   const preview = page.getByRole("region", { name: "Preview" });
-  await expect(preview.getByText("pets (3)")).toBeVisible();
-  await expect(preview.getByText("meta (1)")).toBeVisible();
-  await expect(page.getByLabel("Server", { exact: true })).toHaveValue(fakePetstoreUrl);
+  await expect(preview.getByText("pets (3/3)")).toBeVisible();
+  await expect(preview.getByText("meta (1/1)")).toBeVisible();
+  await expect(page.getByLabel("Server", { exact: true }).locator("option:checked")).toContainText(fakePetstoreUrl);
   await expect(page.getByLabel("Security scheme")).toHaveValue("apiKey");
   await page.getByLabel("Key or token", { exact: true }).fill(API_KEY);
-  await page.getByRole("button", { name: "Save 4 tools" }).click();
+  await page.getByRole("button", { name: "Import (4 of 4 operations enabled as tools)" }).click();
 
-  await expect(page.getByText("Imported 4 operations from Petstore")).toBeVisible();
+  await expect(page.getByText("Imported 4 operations from Petstore; 4 are enabled as tools.")).toBeVisible();
   await expect(page.getByText("A sealed key ending in …0001")).toBeVisible();
   await page.getByRole("link", { name: "All tools" }).click();
   const operations = page.getByRole("list", { name: "Petstore operations" });
@@ -86,9 +86,11 @@ test("import from a URL replaces the earlier import of the same API", async ({ p
   await page.getByLabel("From a URL").check();
   await page.getByLabel("URL of the description").fill(`${fakePetstoreUrl}/openapi.json`);
   await page.getByRole("button", { name: "Preview" }).click();
-  await expect(page.getByText("Saving replaces your earlier import of Petstore (4 operations).")).toBeVisible();
+  await expect(page.getByTestId("preview-diff")).toContainText("You imported Petstore before (4 operations). Saving replaces it: 0 added, 0 removed, 0 changed, 4 unchanged.");
   await page.getByLabel("Key or token", { exact: true }).fill(API_KEY);
-  await page.getByRole("button", { name: "Save 4 tools" }).click();
+  await expect(page.getByRole("button", { name: "Apply changes (4 tools enabled)" })).toBeDisabled();
+  await page.getByLabel("Apply these changes").check();
+  await page.getByRole("button", { name: "Apply changes (4 tools enabled)" }).click();
   await expect(page.getByText("Imported 4 operations from Petstore")).toBeVisible();
   await expect(page.getByText(`${fakePetstoreUrl}/openapi.json`)).toBeVisible();
 });
@@ -112,8 +114,10 @@ test("a thousand-operation API imports, filters as you type, and can be deleted"
   await page.getByLabel("OpenAPI description (JSON or YAML)").fill(large);
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByTestId("preview-count")).toContainText("1200 operations");
-  await page.getByRole("button", { name: "Save 1200 tools" }).click();
-  await expect(page.getByText("Imported 1200 operations from Big API")).toBeVisible();
+  await expect(page.getByText("This API has 1200 operations, so none starts enabled.")).toBeVisible();
+  await page.getByRole("button", { name: "Enable all", exact: true }).click();
+  await page.getByRole("button", { name: "Import (1200 of 1200 operations enabled as tools)" }).click();
+  await expect(page.getByText("Imported 1200 operations from Big API; 1200 are enabled as tools.")).toBeVisible();
 
   const filter = page.getByLabel("Filter Big API operations");
   await expect(page.getByText("1200 operations; showing the first 100")).toBeVisible();
@@ -133,4 +137,47 @@ test("a thousand-operation API imports, filters as you type, and can be deleted"
   await expect(page.getByText("The API and its tools were deleted.")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Big API" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Petstore" })).toBeVisible();
+});
+
+test("a published-style description: warnings shown, a tag enabled, one operation run, a changed version re-imported after confirming the difference", async ({ page, request }) => {
+  const description = JSON.parse(await (await request.get(`${fakePetstoreUrl}/openapi.json`)).text()) as { info: Record<string, unknown>; paths: Record<string, Record<string, Record<string, unknown>>> };
+  // As published descriptions often are: a 3.1 construct in a 3.0 document, and a new title so this is a fresh import.
+  description.info.title = "Pet Shop";
+  const firstPath = Object.keys(description.paths)[0]!;
+  const firstOperation = Object.values(description.paths[firstPath]!)[0]!;
+  firstOperation.parameters = [...((firstOperation.parameters as unknown[]) ?? []), { name: "note", in: "query", schema: { type: "null" } }];
+  await page.goto("/tools/import");
+  await page.getByLabel("OpenAPI description (JSON or YAML)").fill(JSON.stringify(description));
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("preview-warnings")).toContainText('type "null" is OpenAPI 3.1, not 3.0; read as 3.1 reads it');
+
+  await page.getByRole("button", { name: "Disable all", exact: true }).click();
+  await page.getByLabel("All of pets").check();
+  await expect(page.getByTestId("enabled-count")).toHaveText("3 of 4 operations enabled as tools");
+  await page.getByLabel("Key or token", { exact: true }).fill(API_KEY);
+  await page.getByRole("button", { name: "Import (3 of 4 operations enabled as tools)" }).click();
+  await expect(page.getByText("Imported 4 operations from Pet Shop; 3 are enabled as tools.")).toBeVisible();
+
+  await page.goto("/tools/pet-shop.showPetById");
+  await page.getByLabel("Pet Id").fill("2");
+  await page.getByRole("button", { name: "Run tool" }).click();
+  await expect(page.getByTestId("run-result")).toContainText("Succeeded");
+
+  // Version 2: one operation removed, one added.
+  const removedPath = Object.keys(description.paths).find((path) => path !== firstPath && !path.includes("{"))!;
+  const removed = Object.entries(description.paths[removedPath]!)[0]!;
+  delete description.paths[removedPath]![removed[0]];
+  if (Object.keys(description.paths[removedPath]!).length === 0) delete description.paths[removedPath];
+  description.paths["/stores"] = { get: { operationId: "listStores", tags: ["stores"], responses: { "200": { description: "ok" } } } };
+  await page.goto("/tools/import");
+  await page.getByLabel("OpenAPI description (JSON or YAML)").fill(JSON.stringify(description));
+  await page.getByRole("button", { name: "Preview" }).click();
+  const diff = page.getByTestId("preview-diff");
+  await expect(diff).toContainText("1 added, 1 removed");
+  await expect(diff).toContainText("+ added GET /stores");
+  await expect(diff).toContainText(`− removed ${removed[0].toUpperCase()} ${removedPath}`);
+  await page.getByLabel("Key or token", { exact: true }).fill(API_KEY);
+  await page.getByLabel("Apply these changes").check();
+  await page.getByRole("button", { name: /^Apply changes/ }).click();
+  await expect(page.getByText("Imported 4 operations from Pet Shop")).toBeVisible();
 });

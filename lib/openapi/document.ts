@@ -1,6 +1,9 @@
 import { dereference, upgrade, validate } from "@scalar/openapi-parser";
-import { parse as parseYaml, YAMLParseError } from "yaml";
-import { toFormSchema, type FormSchema } from "./json-schema";
+import { toFormSchema, type FormSchema, type SchemaBudget } from "./json-schema.ts";
+import { formatBytes, PARSE_LIMITS } from "./limits.ts";
+import { readDescriptionText, type Problem } from "./read-text.ts";
+import { fillServerUrl, type ServerVariable } from "./server-url.ts";
+import { descriptionWarnings } from "./warnings.ts";
 
 /**
  * Reads an OpenAPI 3.0 / 3.1 or Swagger 2.0 description (JSON or YAML) with Scalar's maintained
@@ -9,7 +12,7 @@ import { toFormSchema, type FormSchema } from "./json-schema";
  * operation per tool, each with a finite input schema and a recipe for building the request.
  */
 
-export type Problem = { location: string; message: string };
+export type { Problem, ServerVariable };
 
 export type ParameterLocation = "path" | "query" | "header" | "cookie";
 /** Where each input field goes: `key` is the field in the tool's input, `name` the parameter on the wire. */
@@ -40,14 +43,18 @@ export type SecurityScheme =
   | { type: "http"; scheme: string; description?: string }
   | { type: "oauth2" | "openIdConnect" | "mutualTLS"; description?: string };
 
+/** An operation that cannot become a tool, and why; the others still import. */
+export type SkippedOperation = { method: string; path: string; location: string; reason: string };
+
 export type ParsedSpec = {
   title: string;
   version: string;
   description: string;
   specVersion: string;
-  servers: { url: string; description?: string }[];
+  servers: ServerEntry[];
   securitySchemes: Record<string, SecurityScheme>;
   operations: ParsedOperation[];
+  skipped: SkippedOperation[];
   warnings: Problem[];
 };
 
@@ -55,8 +62,10 @@ export type ParseResult = { ok: true; spec: ParsedSpec } | { ok: false; problems
 
 export class OpenApiImportError extends Error {
   override name = "OpenApiImportError";
-  constructor(readonly problems: Problem[]) {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
     super(problems.map((problem) => (problem.location ? `${problem.location}: ${problem.message}` : problem.message)).join("\n"));
+    this.problems = problems;
   }
 }
 
@@ -80,18 +89,15 @@ export function formatLocation(path: string | string[] | undefined, document: un
   return text;
 }
 
-function parseText(text: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
-  const trimmed = text.trim();
-  if (!trimmed) return { ok: false, problems: [{ location: "", message: "The description is empty." }] };
-  try {
-    return { ok: true, value: trimmed.startsWith("{") ? JSON.parse(trimmed) : parseYaml(trimmed, { maxAliasCount: 1000 }) };
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const at = error.linePos?.[0];
-      return { ok: false, problems: [{ location: at ? `line ${at.line}, column ${at.col}` : "", message: `Not valid YAML: ${error.message.split("\n")[0]}` }] };
-    }
-    return { ok: false, problems: [{ location: "", message: `Not valid JSON: ${(error as Error).message}` }] };
-  }
+/** A JSON pointer (or segments) as path segments, array indexes as numbers, judged against the document. */
+function pointerSegments(path: string | string[] | undefined, document: unknown): (string | number)[] {
+  const segments = Array.isArray(path) ? path : (path ?? "").split("/").slice(1).map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let node = document;
+  return segments.map((segment) => {
+    const index = Array.isArray(node) ? Number(segment) : undefined;
+    node = node && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
+    return index ?? segment;
+  });
 }
 
 export function slugify(text: string, fallback: string, maxLength = 60): string {
@@ -104,17 +110,27 @@ export function slugify(text: string, fallback: string, maxLength = 60): string 
   return slug || fallback;
 }
 
-function serversOf(document: Json): { url: string; description?: string }[] {
+/** A server as the description gives it: `template` keeps its `{variables}`, `url` has their defaults filled in. */
+export type ServerEntry = { url: string; template: string; description?: string; variables: Record<string, ServerVariable> };
+
+function serversOf(document: Json): ServerEntry[] {
   const servers = Array.isArray(document.servers) ? document.servers.filter(isObject) : [];
   return servers
     .filter((server) => typeof server.url === "string")
     .map((server) => {
-      const variables = isObject(server.variables) ? server.variables : {};
-      const url = (server.url as string).replace(/\{([^}]+)\}/g, (whole, name: string) => {
-        const variable = variables[name];
-        return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
-      });
-      return { url, ...(typeof server.description === "string" ? { description: server.description } : {}) };
+      const declared = isObject(server.variables) ? server.variables : {};
+      const variables: Record<string, ServerVariable> = {};
+      for (const [name, variable] of Object.entries(declared)) {
+        if (!isObject(variable)) continue;
+        const choices = Array.isArray(variable.enum) ? variable.enum.map(String) : undefined;
+        variables[name] = {
+          default: variable.default !== undefined ? String(variable.default) : (choices?.[0] ?? ""),
+          ...(choices ? { enum: choices } : {}),
+          ...(typeof variable.description === "string" ? { description: variable.description } : {}),
+        };
+      }
+      const template = server.url as string;
+      return { url: fillServerUrl(template, variables), template, variables, ...(typeof server.description === "string" ? { description: server.description } : {}) };
     });
 }
 
@@ -162,25 +178,69 @@ function uniqueSlug(base: string, taken: Set<string>): string {
   return slug;
 }
 
-function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
+type Flattened = { operations: ParsedOperation[]; skipped: SkippedOperation[]; tooLarge?: Problem };
+const LOCATIONS = ["path", "query", "header", "cookie"];
+
+/** The first `$ref` left unresolved inside a value (bounded walk; shared nodes looked at once). */
+function unresolvedRef(value: unknown): string | undefined {
+  const seen = new Set<object>();
+  const stack = [value];
+  for (let visited = 0; stack.length && visited < 20_000; visited++) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null || seen.has(node)) continue;
+    seen.add(node);
+    if (!Array.isArray(node) && typeof (node as Json).$ref === "string") return (node as Json).$ref as string;
+    stack.push(...Object.values(node));
+  }
+  return undefined;
+}
+
+/** Why an operation cannot become a tool, or undefined when it can. */
+function refusalOf(path: string, operation: Json, parameters: Json[]): string | undefined {
+  const ref = unresolvedRef([parameters, operation.requestBody]);
+  if (ref) return `the reference "${ref}" does not resolve`;
+  for (const parameter of parameters) {
+    if (typeof parameter.name !== "string") return "a parameter has no name";
+    if (!LOCATIONS.includes(parameter.in as string)) return `parameter "${parameter.name}" is in "${String(parameter.in)}", which OpenAPI 3 cannot send (path, query, header or cookie)`;
+    if (parameter.schema === undefined && isObject(parameter.content)) {
+      const types = Object.keys(parameter.content);
+      if (!types.some((type) => /json/i.test(type) || type.startsWith("text/"))) return `parameter "${parameter.name}" is encoded as ${types.join(", ") || "nothing"}, which Patchbay cannot write`;
+    }
+  }
+  for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+    if (!parameters.some((parameter) => parameter.in === "path" && parameter.name === name)) return `the path parameter "${name}" is not declared`;
+  }
+  return undefined;
+}
+
+function operationsOf(document: Json, warnings: Problem[]): Flattened {
   const paths = isObject(document.paths) ? document.paths : {};
   const inheritedSecurity = securityNames(document.security) ?? null;
   const slugs = new Set<string>();
   const operations: ParsedOperation[] = [];
+  const skipped: SkippedOperation[] = [];
+  let importBytes = 0;
   for (const [path, item] of Object.entries(paths)) {
     if (!isObject(item)) continue;
     const shared = Array.isArray(item.parameters) ? item.parameters.filter(isObject) : [];
     for (const method of METHODS) {
       const operation = item[method];
       if (!isObject(operation)) continue;
+      const location = formatLocation(["paths", path, method], document);
       const own = Array.isArray(operation.parameters) ? operation.parameters.filter(isObject) : [];
       // Operation-level parameters override path-level ones with the same name and location.
       const byIdentity = new Map<string, Json>();
       for (const parameter of [...shared, ...own]) byIdentity.set(`${parameter.in}:${parameter.name}`, parameter);
-      const parameters = [...byIdentity.values()].filter((parameter) => typeof parameter.name === "string" && ["path", "query", "header", "cookie"].includes(parameter.in as string));
+      const parameters = [...byIdentity.values()];
+      const refusal = refusalOf(path, operation, parameters);
+      if (refusal) {
+        skipped.push({ method: method.toUpperCase(), path, location, reason: refusal });
+        continue;
+      }
       const nameCounts = new Map<string, number>();
       for (const parameter of parameters) nameCounts.set(parameter.name as string, (nameCounts.get(parameter.name as string) ?? 0) + 1);
 
+      const budget: SchemaBudget = { remaining: PARSE_LIMITS.schemaNodesPerOperation, exhausted: false };
       const properties: Record<string, FormSchema> = {};
       const required: string[] = [];
       const recipe: RequestRecipe = { method: method.toUpperCase(), path, parameters: [], security: securityNames(operation.security) ?? inheritedSecurity };
@@ -188,7 +248,7 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
         const name = parameter.name as string;
         const location = parameter.in as ParameterLocation;
         const key = nameCounts.get(name)! > 1 ? `${name}_${location}` : name;
-        const schema = toFormSchema(parameter.schema ?? (isObject(parameter.content) ? Object.values(parameter.content).find(isObject)?.schema : undefined));
+        const schema = toFormSchema(parameter.schema ?? (isObject(parameter.content) ? Object.values(parameter.content).find(isObject)?.schema : undefined), "request", budget);
         const description = typeof parameter.description === "string" ? parameter.description : undefined;
         properties[key] = { ...schema, description: [description, `(${location} parameter${key !== name ? ` "${name}"` : ""})`].filter(Boolean).join(" ") };
         if (parameter.required === true || location === "path") required.push(key);
@@ -198,7 +258,7 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
       const body = pickBody(operation.requestBody);
       if (body) {
         const key = "body" in properties ? "requestBody" : "body";
-        const schema = toFormSchema(body.schema);
+        const schema = toFormSchema(body.schema, "request", budget);
         const description = isObject(operation.requestBody) && typeof operation.requestBody.description === "string" ? operation.requestBody.description : undefined;
         properties[key] = { ...schema, description: [description ?? schema.description, `(request body, ${body.contentType})`].filter(Boolean).join(" ") };
         if (body.required) required.push(key);
@@ -206,10 +266,10 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
       }
 
       const operationId = typeof operation.operationId === "string" && operation.operationId.trim() ? operation.operationId.trim() : undefined;
-      if (!operationId) warnings.push({ location: formatLocation(["paths", path, method], document), message: "has no operationId; the tool is named after its method and path" });
-      const slug = uniqueSlug(slugify(operationId ?? `${method}-${path}`, method), slugs);
-      operations.push({
-        slug,
+      if (!operationId) warnings.push({ location, message: "has no operationId; the tool is named after its method and path" });
+      if (budget.exhausted) warnings.push({ location, message: `its input unfolds into more than ${PARSE_LIMITS.schemaNodesPerOperation} schema nodes; the fields past that are entered as JSON` });
+      const parsedOperation: ParsedOperation = {
+        slug: "",
         operationId,
         method: method.toUpperCase(),
         path,
@@ -219,37 +279,48 @@ function operationsOf(document: Json, warnings: Problem[]): ParsedOperation[] {
         deprecated: operation.deprecated === true,
         inputSchema: { type: "object", properties, ...(required.length ? { required } : {}) },
         request: recipe,
-      });
+      };
+      const bytes = Buffer.byteLength(JSON.stringify(parsedOperation));
+      if (bytes > PARSE_LIMITS.operationBytes) {
+        skipped.push({ method: recipe.method, path, location, reason: `the operation takes ${formatBytes(bytes)} once its schemas are unfolded; the limit is ${formatBytes(PARSE_LIMITS.operationBytes)}` });
+        continue;
+      }
+      importBytes += bytes;
+      if (importBytes > PARSE_LIMITS.importBytes) {
+        return { operations, skipped, tooLarge: { location, message: `The operations up to here take more than ${formatBytes(PARSE_LIMITS.importBytes)} once their schemas are unfolded, the limit for one import.` } };
+      }
+      parsedOperation.slug = uniqueSlug(slugify(operationId ?? `${method}-${path}`, method), slugs);
+      operations.push(parsedOperation);
     }
   }
-  return operations;
+  return { operations, skipped };
 }
 
 /** Validates and flattens a description; an invalid one comes back as located problems, nothing else. */
 export async function parseOpenApi(text: string): Promise<ParseResult> {
-  const parsed = parseText(text);
+  const parsed = readDescriptionText(text);
   if (!parsed.ok) return parsed;
   if (!isObject(parsed.value)) return { ok: false, problems: [{ location: "", message: "Expected an OpenAPI or Swagger document (an object at the top level)." }] };
   const original = parsed.value;
   if (typeof original.openapi !== "string" && original.swagger !== "2.0") {
     return { ok: false, problems: [{ location: "", message: 'Not an OpenAPI description: expected an "openapi" field (3.0 or 3.1) or "swagger": "2.0".' }] };
   }
-  const validation = await validate(structuredClone(original));
-  if (!validation.valid) {
-    const problems = (validation.errors ?? []).map((error) => ({ location: formatLocation(error.path, original), message: error.message }));
-    return { ok: false, problems: problems.length ? problems : [{ location: "", message: "The description is not valid." }] };
-  }
   const specVersion = typeof original.openapi === "string" ? original.openapi : "2.0";
+  // What breaks the letter of the specification but has a clear meaning is a warning, not a refusal.
+  const validation = await validate(structuredClone(original));
+  const validationErrors = (validation.errors ?? []).map((error) => ({ path: pointerSegments(error.path, original), message: error.message }));
+  const warnings = descriptionWarnings(original, specVersion, validationErrors);
   const upgraded = upgrade(structuredClone(original)).specification;
+  // References that do not resolve stay in place; the operations that need one are skipped.
   const dereferenced = dereference(upgraded as unknown as Json);
-  if (dereferenced.errors?.length || !isObject(dereferenced.schema)) {
-    return { ok: false, problems: (dereferenced.errors ?? [{ message: "Could not resolve the description's references." }]).map((error) => ({ location: formatLocation(error.path, original), message: error.message })) };
-  }
-  const document = dereferenced.schema;
+  const document = isObject(dereferenced.schema) ? dereferenced.schema : (upgraded as unknown as Json);
   const info = isObject(document.info) ? document.info : {};
-  const warnings: Problem[] = [];
-  const operations = operationsOf(document, warnings);
-  if (!operations.length) return { ok: false, problems: [{ location: "paths", message: "The description has no operations to import." }] };
+  const { operations, skipped, tooLarge } = operationsOf(document, warnings);
+  if (tooLarge) return { ok: false, problems: [tooLarge] };
+  if (!operations.length) {
+    const reasons = skipped.map((skip) => ({ location: skip.location, message: `skipped: ${skip.reason}` }));
+    return { ok: false, problems: [{ location: "paths", message: "The description has no operations to import." }, ...reasons, ...warnings] };
+  }
   return {
     ok: true,
     spec: {
@@ -260,6 +331,7 @@ export async function parseOpenApi(text: string): Promise<ParseResult> {
       servers: serversOf(document),
       securitySchemes: securitySchemesOf(document),
       operations,
+      skipped,
       warnings,
     },
   };

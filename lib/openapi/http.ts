@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { BlockedRequestError } from "@/lib/http/ssrf";
 import { HttpError } from "@/lib/http/client";
 import { OpenApiImportError } from "./document";
-import { MAX_SPEC_BYTES } from "./store";
+import { MAX_SPEC_BYTES, ReplaceNotConfirmedError } from "./store";
 
 /** Reads and validates an import request body; a refusal comes back as the JSON response to send. */
 export async function readImportBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; data: T } | { ok: false; response: Response }> {
@@ -29,6 +29,7 @@ export function problemResponse(status: number, code: string, problems: { locati
 /** Import failures a person can act on become 4xx answers with their problems; anything else is a bug and rethrown. */
 export function importFailure(error: unknown): Response {
   if (error instanceof OpenApiImportError) return problemResponse(422, "invalid_description", error.problems);
+  if (error instanceof ReplaceNotConfirmedError) return problemResponse(409, "confirm_replace", [{ location: "replace", message: error.message }]);
   if (error instanceof BlockedRequestError) return problemResponse(400, "blocked_url", [{ location: "source.url", message: error.message }]);
   if (error instanceof HttpError) return problemResponse(502, "fetch_failed", [{ location: "source.url", message: error.message }]);
   throw error;

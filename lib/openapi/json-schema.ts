@@ -74,10 +74,22 @@ function typeOf(schema: OpenApiSchema): string | string[] | undefined {
   return undefined;
 }
 
-type Walk = { ancestors: Set<object>; depth: number; direction: "request" | "response" };
+/**
+ * How many schema nodes one operation's input may still unfold into. Shared schemas are shared
+ * objects after dereferencing, but a form copies them wherever they are used, so ten fields that
+ * each refer to the next of ten schemas would otherwise become 10^8 nodes.
+ */
+export type SchemaBudget = { remaining: number; exhausted: boolean };
+
+type Walk = { ancestors: Set<object>; depth: number; direction: "request" | "response"; budget: SchemaBudget };
 
 function convert(input: unknown, walk: Walk): FormSchema {
   if (!isObject(input)) return {};
+  if (walk.budget.remaining <= 0) {
+    walk.budget.exhausted = true;
+    return { description: `${describe(input) ?? "A value"} (enter it as JSON)` };
+  }
+  walk.budget.remaining--;
   if (walk.ancestors.has(input)) return { description: `${describe(input) ?? "A nested value"} (refers to itself; enter it as JSON)` };
   if (walk.depth > MAX_DEPTH) return { description: `${describe(input) ?? "A deeply nested value"} (enter it as JSON)` };
   const schema = Array.isArray(input.allOf) ? mergeAllOf(input) : input;
@@ -109,6 +121,12 @@ function convert(input: unknown, walk: Walk): FormSchema {
     const properties: Record<string, FormSchema> = {};
     for (const [name, child] of Object.entries(schema.properties)) {
       if (isObject(child) && child[hidden] === true) continue;
+      if (walk.budget.remaining <= 0) {
+        // Fields past the budget are not listed (so not required); the object still accepts them as JSON.
+        walk.budget.exhausted = true;
+        result.description = [result.description, "(more fields can be given as JSON)"].filter(Boolean).join(" ");
+        break;
+      }
       properties[name] = convert(child, inner);
     }
     result.properties = properties;
@@ -120,6 +138,6 @@ function convert(input: unknown, walk: Walk): FormSchema {
   return result;
 }
 
-export function toFormSchema(schema: unknown, direction: "request" | "response" = "request"): FormSchema {
-  return convert(schema, { ancestors: new Set(), depth: 0, direction });
+export function toFormSchema(schema: unknown, direction: "request" | "response" = "request", budget: SchemaBudget = { remaining: Infinity, exhausted: false }): FormSchema {
+  return convert(schema, { ancestors: new Set(), depth: 0, direction, budget });
 }

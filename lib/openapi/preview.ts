@@ -1,9 +1,22 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db/client";
-import { openapiSpecs } from "@/db/schema";
-import type { Problem, SecurityScheme } from "./document";
-import { parseOrThrow, readSource, resolveServers, specSlug, type SpecSource } from "./store";
+import { openapiOperations, openapiSpecs } from "@/db/schema";
+import type { Problem, SecurityScheme, ServerEntry, SkippedOperation } from "./document";
+import { ENABLE_ALL_UP_TO, parseOrThrow, readSource, resolveServers, specSlug, type SpecSource } from "./store";
+
+export type PreviewOperation = { toolId: string; method: string; path: string; summary: string; tags: string[]; enabled: boolean };
+export type OperationChange = { toolId: string; method: string; path: string; changed: ("method" | "path" | "inputs")[] };
+
+/** What replacing an earlier import would do; choices are kept for the operations that remain. */
+export type ImportDiff = {
+  title: string;
+  operationCount: number;
+  added: PreviewOperation[];
+  removed: { toolId: string; method: string; path: string }[];
+  changed: OperationChange[];
+  unchanged: number;
+};
 
 export type ImportPreview = {
   title: string;
@@ -11,30 +24,62 @@ export type ImportPreview = {
   specVersion: string;
   description: string;
   slug: string;
-  servers: { url: string; description?: string }[];
+  servers: ServerEntry[];
   securitySchemes: Record<string, SecurityScheme>;
   operationCount: number;
-  tags: { tag: string; operations: { toolId: string; method: string; path: string; summary: string }[] }[];
+  /** Each operation with whether it starts enabled: an earlier choice, else all when there are at most 50, else none. */
+  operations: PreviewOperation[];
+  /** True when the API is large enough that nothing starts enabled. */
+  chooseFirst: boolean;
+  skipped: SkippedOperation[];
   warnings: Problem[];
   /** Set when saving replaces an API this user imported before. */
-  replaces?: { title: string; operationCount: number };
+  replaces?: ImportDiff;
 };
+
+function diffAgainst(userId: string, specId: string, title: string, operations: (PreviewOperation & { inputSchema: unknown })[]): { diff: ImportDiff; choices: Map<string, boolean> } {
+  const stored = db()
+    .select({ toolId: openapiOperations.toolId, method: openapiOperations.method, path: openapiOperations.path, inputSchema: openapiOperations.inputSchema, enabled: openapiOperations.enabled })
+    .from(openapiOperations)
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)))
+    .all();
+  const before = new Map(stored.map((row) => [row.toolId, row]));
+  const after = new Set(operations.map((operation) => operation.toolId));
+  const diff: ImportDiff = { title, operationCount: stored.length, added: [], removed: [], changed: [], unchanged: 0 };
+  for (const operation of operations) {
+    const old = before.get(operation.toolId);
+    if (!old) {
+      diff.added.push(operation);
+      continue;
+    }
+    const changed: OperationChange["changed"] = [];
+    if (old.method !== operation.method) changed.push("method");
+    if (old.path !== operation.path) changed.push("path");
+    if (JSON.stringify(old.inputSchema) !== JSON.stringify(operation.inputSchema)) changed.push("inputs");
+    if (changed.length) diff.changed.push({ toolId: operation.toolId, method: operation.method, path: operation.path, changed });
+    else diff.unchanged++;
+  }
+  for (const row of stored) if (!after.has(row.toolId)) diff.removed.push({ toolId: row.toolId, method: row.method, path: row.path });
+  return { diff, choices: new Map(stored.map((row) => [row.toolId, row.enabled])) };
+}
 
 /** What saving would create, read from the description without storing anything. */
 export async function previewImport(userId: string, source: SpecSource): Promise<ImportPreview> {
   const { text, sourceUrl } = await readSource(source);
   const spec = await parseOrThrow(text);
   const slug = specSlug(spec.title);
-  const tags = new Map<string, ImportPreview["tags"][number]["operations"]>();
-  for (const operation of spec.operations) {
-    const entry = { toolId: `${slug}.${operation.slug}`, method: operation.method, path: operation.path, summary: operation.summary };
-    for (const tag of operation.tags.length ? operation.tags : ["(untagged)"]) tags.set(tag, [...(tags.get(tag) ?? []), entry]);
-  }
-  const existing = db()
-    .select({ title: openapiSpecs.title, operationCount: openapiSpecs.operationCount })
-    .from(openapiSpecs)
-    .where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug)))
-    .get();
+  const chooseFirst = spec.operations.length > ENABLE_ALL_UP_TO;
+  const operations = spec.operations.map((operation) => ({
+    toolId: `${slug}.${operation.slug}`,
+    method: operation.method,
+    path: operation.path,
+    summary: operation.summary,
+    tags: operation.tags,
+    enabled: !chooseFirst,
+    inputSchema: operation.inputSchema,
+  }));
+  const existing = db().select({ id: openapiSpecs.id, title: openapiSpecs.title }).from(openapiSpecs).where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug))).get();
+  const earlier = existing ? diffAgainst(userId, existing.id, existing.title, operations) : undefined;
   return {
     title: spec.title,
     version: spec.version,
@@ -44,8 +89,17 @@ export async function previewImport(userId: string, source: SpecSource): Promise
     servers: resolveServers(spec, sourceUrl),
     securitySchemes: spec.securitySchemes,
     operationCount: spec.operations.length,
-    tags: [...tags].map(([tag, operations]) => ({ tag, operations })),
+    operations: operations.map((operation) => ({
+      toolId: operation.toolId,
+      method: operation.method,
+      path: operation.path,
+      summary: operation.summary,
+      tags: operation.tags,
+      enabled: earlier?.choices.get(operation.toolId) ?? operation.enabled,
+    })),
+    chooseFirst: chooseFirst && !earlier,
+    skipped: spec.skipped,
     warnings: spec.warnings,
-    ...(existing ? { replaces: existing } : {}),
+    ...(earlier ? { replaces: earlier.diff } : {}),
   };
 }

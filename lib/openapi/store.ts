@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
@@ -9,8 +9,9 @@ import { keyRing, seal, unseal } from "@/lib/crypto";
 import { httpRequest } from "@/lib/http/client";
 import { ResponseTooLargeError } from "@/lib/http/limited-body";
 import { getProvider } from "@/lib/providers";
-import { OpenApiImportError, parseOpenApi, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme } from "./document";
+import { OpenApiImportError, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme, type ServerEntry } from "./document";
 import type { FormSchema } from "./json-schema";
+import { parseDescription } from "./parse";
 import type { AppliedCredential } from "./request";
 
 /** The largest description accepted (GitHub's REST description is about 13 MB). */
@@ -31,14 +32,26 @@ export const importRequestSchema = z.object({
   source: specSourceSchema,
   serverUrl: z.url({ protocol: /^https?$/, message: "Choose or enter the server URL (http or https)." }),
   auth: importAuthSchema.default({ kind: "none" }),
+  /** The tool ids to enable; without it, an earlier import's choices are kept and new operations get the default. */
+  enabledToolIds: z.array(z.string().max(200)).max(20_000).optional(),
+  /** Saving over an API imported before happens only when the person confirmed the difference. */
+  replace: z.boolean().default(false),
 });
+
+/** Above this many operations an import starts with none enabled, and the person picks. */
+export const ENABLE_ALL_UP_TO = 50;
+
+export class ReplaceNotConfirmedError extends Error {
+  override name = "ReplaceNotConfirmedError";
+}
 
 export type SpecSource = z.infer<typeof specSourceSchema>;
 export type ImportRequest = z.infer<typeof importRequestSchema>;
+export type ImportRequestInput = z.input<typeof importRequestSchema>;
 type SpecRow = typeof openapiSpecs.$inferSelect;
 export type OperationRow = typeof openapiOperations.$inferSelect;
 export type SpecSummary = Omit<SpecRow, "document" | "credentialSealed">;
-export type OperationSummary = Pick<OperationRow, "toolId" | "method" | "path" | "summary" | "tags" | "deprecated">;
+export type OperationSummary = Pick<OperationRow, "toolId" | "method" | "path" | "summary" | "tags" | "deprecated" | "enabled">;
 
 /** The text of a description: pasted, or fetched from a URL through the guarded client (no private addresses). */
 export async function readSource(source: SpecSource): Promise<{ text: string; sourceUrl?: string }> {
@@ -60,10 +73,13 @@ export async function readSource(source: SpecSource): Promise<{ text: string; so
 }
 
 /** Server URLs as a person can use them: relative ones resolved against where the description came from. */
-export function resolveServers(spec: ParsedSpec, sourceUrl?: string): { url: string; description?: string }[] {
+export function resolveServers(spec: ParsedSpec, sourceUrl?: string): ServerEntry[] {
   return spec.servers.flatMap((server) => {
     try {
-      return [{ ...server, url: new URL(server.url, sourceUrl).toString().replace(/\/+$/, "") }];
+      const url = new URL(server.url, sourceUrl).toString().replace(/\/+$/, "");
+      // A relative server has its variables filled in before it is resolved; an absolute one keeps them editable.
+      const absolute = /^([a-z][a-z0-9+.-]*:)?\/\//i.test(server.template) || server.template.startsWith("{");
+      return [{ ...server, url, template: absolute ? server.template.replace(/\/+$/, "") : url, variables: absolute ? server.variables : {} }];
     } catch {
       return [];
     }
@@ -75,7 +91,7 @@ export function specSlug(title: string): string {
 }
 
 export async function parseOrThrow(text: string): Promise<ParsedSpec> {
-  const result = await parseOpenApi(text);
+  const result = await parseDescription(text);
   if (!result.ok) throw new OpenApiImportError(result.problems);
   return result.spec;
 }
@@ -109,7 +125,8 @@ function sealCredential(specId: string, value: string): string {
  * Saves an imported API: the description, the chosen server and credential, and one operation row
  * per tool. Importing an API with the same title again replaces its operations in one transaction.
  */
-export async function saveImport(userId: string, request: ImportRequest): Promise<SpecSummary> {
+export async function saveImport(userId: string, input: ImportRequestInput): Promise<SpecSummary> {
+  const request = importRequestSchema.parse(input);
   const { text, sourceUrl } = await readSource(request.source);
   const spec = await parseOrThrow(text);
   checkAuth(request, spec.securitySchemes);
@@ -117,7 +134,13 @@ export async function saveImport(userId: string, request: ImportRequest): Promis
   const now = new Date();
   return db().transaction((tx) => {
     const existing = tx.select({ id: openapiSpecs.id }).from(openapiSpecs).where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug))).get();
+    if (existing && !request.replace) throw new ReplaceNotConfirmedError(`You imported "${spec.title}" before: preview the difference and confirm to replace it.`);
     const id = existing?.id ?? randomUUID();
+    const earlierChoices = new Map(
+      existing ? tx.select({ toolId: openapiOperations.toolId, enabled: openapiOperations.enabled }).from(openapiOperations).where(eq(openapiOperations.specId, id)).all().map((row) => [row.toolId, row.enabled]) : [],
+    );
+    const chosen = request.enabledToolIds ? new Set(request.enabledToolIds) : undefined;
+    const enabledByDefault = spec.operations.length <= ENABLE_ALL_UP_TO;
     const values = {
       title: spec.title,
       version: spec.version,
@@ -133,6 +156,8 @@ export async function saveImport(userId: string, request: ImportRequest): Promis
       credentialSealed: request.auth.kind === "secret" ? sealCredential(id, request.auth.secret) : null,
       credentialLast4: request.auth.kind === "secret" ? request.auth.secret.slice(-4) : null,
       operationCount: spec.operations.length,
+      warnings: spec.warnings,
+      skipped: spec.skipped,
       updatedAt: now,
     };
     if (existing) {
@@ -141,22 +166,45 @@ export async function saveImport(userId: string, request: ImportRequest): Promis
     } else {
       tx.insert(openapiSpecs).values({ id, userId, slug, ...values }).run();
     }
-    const rows = spec.operations.map((operation) => ({
-      specId: id,
-      userId,
-      toolId: `${slug}.${operation.slug}`,
-      operationId: operation.operationId ?? null,
-      method: operation.method,
-      path: operation.path,
-      summary: operation.summary,
-      description: operation.description,
-      tags: operation.tags,
-      deprecated: operation.deprecated,
-      inputSchema: operation.inputSchema as Record<string, unknown>,
-      request: operation.request as unknown as Record<string, unknown>,
-    }));
+    const rows = spec.operations.map((operation) => {
+      const toolId = `${slug}.${operation.slug}`;
+      return {
+        specId: id,
+        userId,
+        toolId,
+        operationId: operation.operationId ?? null,
+        method: operation.method,
+        path: operation.path,
+        summary: operation.summary,
+        description: operation.description,
+        tags: operation.tags,
+        deprecated: operation.deprecated,
+        inputSchema: operation.inputSchema as Record<string, unknown>,
+        request: operation.request as unknown as Record<string, unknown>,
+        enabled: chosen ? chosen.has(toolId) : (earlierChoices.get(toolId) ?? enabledByDefault),
+      };
+    });
     for (let start = 0; start < rows.length; start += 200) tx.insert(openapiOperations).values(rows.slice(start, start + 200)).run();
     return tx.select(summaryColumns).from(openapiSpecs).where(eq(openapiSpecs.id, id)).get()!;
+  });
+}
+
+/** Makes exactly these operations of one API tools (the others stay imported but are not tools); answers how many are enabled. */
+export function setEnabledOperations(userId: string, specId: string, toolIds: string[]): number | undefined {
+  const chosen = new Set(toolIds);
+  return db().transaction((tx) => {
+    const spec = tx.select({ id: openapiSpecs.id }).from(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).get();
+    if (!spec) return undefined;
+    const rows = tx.select({ toolId: openapiOperations.toolId }).from(openapiOperations).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId))).all();
+    const enabled = rows.filter((row) => chosen.has(row.toolId)).map((row) => row.toolId);
+    tx.update(openapiOperations).set({ enabled: false }).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId))).run();
+    for (let start = 0; start < enabled.length; start += 500) {
+      tx.update(openapiOperations)
+        .set({ enabled: true })
+        .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), inArray(openapiOperations.toolId, enabled.slice(start, start + 500))))
+        .run();
+    }
+    return enabled.length;
   });
 }
 
@@ -176,6 +224,8 @@ const summaryColumns = {
   authProviderId: openapiSpecs.authProviderId,
   credentialLast4: openapiSpecs.credentialLast4,
   operationCount: openapiSpecs.operationCount,
+  warnings: openapiSpecs.warnings,
+  skipped: openapiSpecs.skipped,
   createdAt: openapiSpecs.createdAt,
   updatedAt: openapiSpecs.updatedAt,
 };
@@ -192,37 +242,56 @@ export function deleteSpec(userId: string, specId: string): boolean {
   return db().delete(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).run().changes > 0;
 }
 
+const operationSummaryColumns = {
+  toolId: openapiOperations.toolId,
+  method: openapiOperations.method,
+  path: openapiOperations.path,
+  summary: openapiOperations.summary,
+  tags: openapiOperations.tags,
+  deprecated: openapiOperations.deprecated,
+  enabled: openapiOperations.enabled,
+};
+
+/** Every operation of one API, enabled or not (the API page, where the person chooses). */
 export function listOperations(userId: string, specId: string): OperationSummary[] {
+  return db().select(operationSummaryColumns).from(openapiOperations).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId))).all();
+}
+
+/** The operations of one API that are tools. */
+export function listEnabledOperationSummaries(userId: string, specId: string): OperationSummary[] {
   return db()
-    .select({ toolId: openapiOperations.toolId, method: openapiOperations.method, path: openapiOperations.path, summary: openapiOperations.summary, tags: openapiOperations.tags, deprecated: openapiOperations.deprecated })
+    .select(operationSummaryColumns)
     .from(openapiOperations)
-    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)))
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), eq(openapiOperations.enabled, true)))
     .all();
 }
 
 export type ImportedOperation = { operation: OperationRow & { inputSchema: FormSchema; request: RequestRecipe }; spec: SpecSummary };
 
-/** One imported operation of this user's, with its API; another user's tool id finds nothing. */
+/** One enabled imported operation of this user's, with its API; a disabled one, or another user's, finds nothing. */
 export function findOperation(userId: string, toolId: string): ImportedOperation | undefined {
   const row = db()
     .select({ operation: openapiOperations, spec: summaryColumns })
     .from(openapiOperations)
     .innerJoin(openapiSpecs, eq(openapiOperations.specId, openapiSpecs.id))
-    .where(and(eq(openapiOperations.userId, userId), eq(openapiOperations.toolId, toolId)))
+    .where(and(eq(openapiOperations.userId, userId), eq(openapiOperations.toolId, toolId), eq(openapiOperations.enabled, true)))
     .get();
   return row as ImportedOperation | undefined;
 }
 
-/** Every operation this user imported, with its API. */
-export function listImportedOperations(userId: string): ImportedOperation[] {
-  const rows = db()
+/**
+ * Every imported operation this user has enabled, across their APIs, with its API: what the
+ * runner, the agent and MCP offer as tools (lib/mastra/tools/openapi/imported-tool.ts turns each
+ * into a Mastra tool with listImportedTools). Disabled operations are never in it.
+ */
+export function listEnabledOperations(userId: string): ImportedOperation[] {
+  return db()
     .select({ operation: openapiOperations, spec: summaryColumns })
     .from(openapiOperations)
     .innerJoin(openapiSpecs, eq(openapiOperations.specId, openapiSpecs.id))
-    .where(eq(openapiOperations.userId, userId))
+    .where(and(eq(openapiOperations.userId, userId), eq(openapiOperations.enabled, true)))
     .orderBy(asc(openapiSpecs.title), asc(openapiOperations.toolId))
-    .all();
-  return rows as ImportedOperation[];
+    .all() as ImportedOperation[];
 }
 
 /**

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { runTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/mastra/tool-runs";
 import { builtInTools, toolInputSchema, type CatalogTool, type ToolAccess } from "@/lib/mastra/tools";
 import { mayWrite, writesWith } from "@/lib/mastra/tools/access";
-import { importedTools } from "@/lib/mastra/tools/openapi/imported-tool";
+import { listImportedTools } from "@/lib/mastra/tools/openapi/imported-tool";
 import { toolReadiness } from "@/lib/mastra/tools/readiness";
 
 export type { ToolRunTrigger } from "@/lib/mastra/tool-runs";
@@ -32,14 +32,6 @@ export type ExposedTool = {
 /** What every major provider accepts as a function name. */
 export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_NAME = 64;
-
-/**
- * Imported OpenAPI operations offered to agents and MCP. The one place that narrows them to the
- * operations the person enabled, once enabling exists; until then every imported operation.
- */
-function enabledImportedTools(userId: string): CatalogTool[] {
-  return importedTools(userId);
-}
 
 /** `swagger-petstore.listPets` -> `swagger-petstore_listPets`; too long or taken -> shortened with a hash of the id. */
 function functionName(toolId: string, taken: Set<string>): string {
@@ -90,7 +82,7 @@ function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool 
  * unique within the set; the runner, the agent and the MCP endpoint all ask here.
  */
 export async function listReadyTools(userId: string): Promise<ExposedTool[]> {
-  const ready = [...builtInTools, ...enabledImportedTools(userId)].filter((entry) => toolReadiness(userId, entry).ready);
+  const ready = [...builtInTools, ...listImportedTools(userId)].filter((entry) => toolReadiness(userId, entry).ready);
   const names = functionNames(ready.map((entry) => entry.tool.id));
   return ready.map((entry, index) => expose(userId, entry, names[index]!));
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { runTool } from "@/lib/mastra/tool-runs";
 import { RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
-import { deleteSpec } from "@/lib/openapi/store";
+import { deleteSpec, setEnabledOperations } from "@/lib/openapi/store";
 import { getDelivery } from "@/lib/webhooks/queries";
 
 export type RunState =
@@ -61,4 +61,15 @@ export async function deleteImportedApiAction(specId: string): Promise<void> {
   deleteSpec(user.id, specId);
   revalidatePath("/tools");
   redirect("/tools?deleted=1");
+}
+
+const toolChoices = z.object({ specId: z.string().min(1).max(100), toolIds: z.array(z.string().max(200)).max(20_000) });
+
+/** Saves which operations of one of the user's APIs are tools. */
+export async function saveToolChoicesAction(specId: string, toolIds: string[]): Promise<void> {
+  const user = await requireUser();
+  const parsed = toolChoices.parse({ specId, toolIds });
+  setEnabledOperations(user.id, parsed.specId, parsed.toolIds);
+  revalidatePath("/tools");
+  revalidatePath(`/tools/apis/${parsed.specId}`);
 }

@@ -4,7 +4,7 @@ import { Badge } from "@/app/_components/provider-logo";
 import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { toolSummaries, type ToolSummary } from "@/lib/mastra/catalog";
-import { listOperations, listSpecs } from "@/lib/openapi/store";
+import { listEnabledOperationSummaries, listSpecs } from "@/lib/openapi/store";
 import { OperationList } from "./operation-list";
 
 export const metadata: Metadata = { title: "Tools" };
@@ -77,7 +77,7 @@ export default async function ToolsPage({ searchParams }: Props) {
               </Link>
             </div>
             <Card>
-              <OperationList label={api.title} operations={listOperations(user.id, api.id)} />
+              <OperationList label={api.title} operations={listEnabledOperationSummaries(user.id, api.id)} />
             </Card>
           </section>
         ))}

@@ -5,6 +5,8 @@ import { useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
 import type { Problem, SecurityScheme } from "@/lib/openapi/document";
 import type { ImportPreview as Preview } from "@/lib/openapi/preview";
+import { fillServerUrl } from "@/lib/openapi/server-url";
+import { OperationChooser } from "../operation-chooser";
 
 type SourceKind = "text" | "url";
 type AuthKind = "none" | "connection" | "secret";
@@ -54,7 +56,10 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
   const [problems, setProblems] = useState<Problem[]>([]);
   const [busy, setBusy] = useState<"preview" | "save">();
   const [server, setServer] = useState("");
+  const [variableValues, setVariableValues] = useState<Record<string, string>>({});
   const [customServer, setCustomServer] = useState("");
+  const [enabled, setEnabled] = useState<Set<string>>(new Set());
+  const [confirmed, setConfirmed] = useState(false);
   const [authKind, setAuthKind] = useState<AuthKind>("none");
   const [scheme, setScheme] = useState("");
   const [providerId, setProviderId] = useState(connections[0]?.id ?? "");
@@ -75,18 +80,22 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
     }
     const result = data as Preview;
     setPreview(result);
-    setServer(result.servers[0]?.url ?? "");
+    setServer(result.servers.length ? "0" : "custom");
+    setVariableValues({});
+    setEnabled(new Set(result.operations.filter((operation) => operation.enabled).map((operation) => operation.toolId)));
+    setConfirmed(false);
     const firstScheme = Object.keys(result.securitySchemes)[0] ?? "";
     setScheme(firstScheme);
     setAuthKind(firstScheme ? "secret" : "none");
   }
 
   async function save() {
-    const serverUrl = server === "custom" || !server ? customServer.trim() : server;
+    const chosen = preview?.servers[Number(server)];
+    const serverUrl = server === "custom" || !chosen ? customServer.trim() : fillServerUrl(chosen.template, chosen.variables, variableValues);
     const auth = authKind === "none" ? { kind: "none" } : authKind === "connection" ? { kind: "connection", scheme, providerId } : { kind: "secret", scheme, secret };
     setBusy("save");
     setProblems([]);
-    const { ok, data } = await post("/api/openapi/imports", { source, serverUrl, auth });
+    const { ok, data } = await post("/api/openapi/imports", { source, serverUrl, auth, enabledToolIds: [...enabled], replace: confirmed });
     setBusy(undefined);
     if (!ok) {
       const error = (data as { error?: { message?: string; problems?: Problem[] } }).error;
@@ -97,6 +106,7 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
   }
 
   const schemes = Object.entries(preview?.securitySchemes ?? {});
+  const chosenServer = preview?.servers[Number(server)];
 
   return (
     <div className="space-y-5">
@@ -159,56 +169,109 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
             </h2>
             {preview.description && <p className="mt-1 line-clamp-3 text-sm text-zinc-600 dark:text-zinc-400">{preview.description}</p>}
             <p className="mt-1 text-sm" data-testid="preview-count">
-              {preview.operationCount} operations become tools named <code className="font-mono text-xs">{preview.slug}.…</code>
+              {preview.operationCount} operations, as tools named <code className="font-mono text-xs">{preview.slug}.…</code>
             </p>
-            {preview.replaces && (
-              <Alert tone="info">
-                Saving replaces your earlier import of {preview.replaces.title} ({preview.replaces.operationCount} operations).
-              </Alert>
-            )}
           </div>
           {preview.warnings.length > 0 && (
-            <details className="text-sm">
-              <summary className="cursor-pointer font-medium text-amber-700 dark:text-amber-300">{preview.warnings.length} notes about this description</summary>
+            <details className="text-sm" open={preview.warnings.length <= 20} data-testid="preview-warnings">
+              <summary className="cursor-pointer font-medium text-amber-700 dark:text-amber-300">
+                {preview.warnings.length} {preview.warnings.length === 1 ? "warning" : "warnings"}: the description breaks its specification here, and is read anyway
+              </summary>
               <div className="mt-2">
                 <ProblemList problems={preview.warnings} />
               </div>
             </details>
           )}
-          <details className="text-sm" open={preview.operationCount <= 50}>
-            <summary className="cursor-pointer font-medium">Operations by tag</summary>
-            <div className="mt-2 space-y-3">
-              {preview.tags.map((group) => (
-                <div key={group.tag}>
-                  <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">
-                    {group.tag} ({group.operations.length})
-                  </h3>
-                  <ul className="mt-1 space-y-0.5">
-                    {group.operations.slice(0, 50).map((operation) => (
-                      <li key={operation.toolId} className="flex gap-3 font-mono text-xs">
-                        <span className="w-14">{operation.method}</span>
-                        <span>{operation.path}</span>
-                        <span className="truncate font-sans text-zinc-500">{operation.summary}</span>
-                      </li>
-                    ))}
-                    {group.operations.length > 50 && <li className="text-xs text-zinc-500">and {group.operations.length - 50} more</li>}
-                  </ul>
-                </div>
-              ))}
+          {preview.skipped.length > 0 && (
+            <div className="text-sm" data-testid="preview-skipped">
+              <p className="font-medium text-red-700 dark:text-red-300">
+                {preview.skipped.length} {preview.skipped.length === 1 ? "operation is" : "operations are"} skipped; the others import:
+              </p>
+              <ProblemList problems={preview.skipped.map((skip) => ({ location: `${skip.method} ${skip.path}`, message: skip.reason }))} />
             </div>
-          </details>
+          )}
+          {preview.replaces && (
+            <section aria-label="Changes" className="space-y-2 rounded-md border border-sky-300 p-3 text-sm dark:border-sky-800" data-testid="preview-diff">
+              <p className="font-medium">
+                You imported {preview.replaces.title} before ({preview.replaces.operationCount} operations). Saving replaces it: {preview.replaces.added.length} added,{" "}
+                {preview.replaces.removed.length} removed, {preview.replaces.changed.length} changed, {preview.replaces.unchanged} unchanged. Your choices are kept for the
+                operations that remain.
+              </p>
+              <ul className="space-y-0.5 font-mono text-xs">
+                {preview.replaces.added.map((operation) => (
+                  <li key={`added-${operation.toolId}`}>+ added {operation.method} {operation.path}</li>
+                ))}
+                {preview.replaces.removed.map((operation) => (
+                  <li key={`removed-${operation.toolId}`}>− removed {operation.method} {operation.path}</li>
+                ))}
+                {preview.replaces.changed.map((operation) => (
+                  <li key={`changed-${operation.toolId}`}>
+                    ~ changed {operation.method} {operation.path} ({operation.changed.join(", ")})
+                  </li>
+                ))}
+              </ul>
+              <label className="flex items-center gap-2">
+                <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} /> Apply these changes
+              </label>
+            </section>
+          )}
+          <section aria-label="Tools" className="space-y-2">
+            <h3 className="text-sm font-semibold">Choose the tools</h3>
+            {preview.chooseFirst && enabled.size === 0 && (
+              <Alert tone="info">
+                This API has {preview.operationCount} operations, so none starts enabled. Choose the ones you want as tools: a whole tag, every operation of a method (say, all
+                GET), or one by one.
+              </Alert>
+            )}
+            <OperationChooser operations={preview.operations} enabled={enabled} onChange={setEnabled} />
+          </section>
 
           <fieldset className="space-y-2">
             <legend className="text-sm font-semibold">2. Server</legend>
-            <select aria-label="Server" value={server} onChange={(event) => setServer(event.target.value)} className={inputClass}>
-              {preview.servers.map((entry) => (
-                <option key={entry.url} value={entry.url}>
-                  {entry.url}
+            <select
+              aria-label="Server"
+              value={server}
+              onChange={(event) => {
+                setServer(event.target.value);
+                setVariableValues({});
+              }}
+              className={inputClass}
+            >
+              {preview.servers.map((entry, index) => (
+                <option key={`${index}-${entry.template}`} value={String(index)}>
+                  {entry.template}
                   {entry.description ? ` (${entry.description})` : ""}
                 </option>
               ))}
               <option value="custom">Another URL…</option>
             </select>
+            {chosenServer && Object.keys(chosenServer.variables).length > 0 && (
+              <div className="space-y-2" data-testid="server-variables">
+                {Object.entries(chosenServer.variables).map(([name, variable]) => (
+                  <label key={name} className="block text-sm">
+                    <span className="font-mono text-xs">{`{${name}}`}</span>
+                    {variable.description ? <span className="text-zinc-500"> {variable.description}</span> : null}
+                    <input
+                      aria-label={`Server variable ${name}`}
+                      list={variable.enum ? `server-variable-${name}` : undefined}
+                      value={variableValues[name] ?? variable.default}
+                      onChange={(event) => setVariableValues({ ...variableValues, [name]: event.target.value })}
+                      className={inputClass}
+                    />
+                    {variable.enum && (
+                      <datalist id={`server-variable-${name}`}>
+                        {variable.enum.map((choice) => (
+                          <option key={choice} value={choice} />
+                        ))}
+                      </datalist>
+                    )}
+                  </label>
+                ))}
+                <p className="font-mono text-xs" data-testid="server-url">
+                  {fillServerUrl(chosenServer.template, chosenServer.variables, variableValues)}
+                </p>
+              </div>
+            )}
             {(server === "custom" || preview.servers.length === 0) && (
               <input aria-label="Server URL" type="url" value={customServer} onChange={(event) => setCustomServer(event.target.value)} className={inputClass} placeholder="https://api.example.com/v1" />
             )}
@@ -262,8 +325,8 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
             )}
           </fieldset>
 
-          <Button type="button" onClick={save} disabled={busy !== undefined}>
-            {busy === "save" ? "Saving…" : `Save ${preview.operationCount} tools`}
+          <Button type="button" onClick={save} disabled={busy !== undefined || (preview.replaces !== undefined && !confirmed)}>
+            {busy === "save" ? "Saving…" : preview.replaces ? `Apply changes (${enabled.size} tools enabled)` : `Import (${enabled.size} of ${preview.operationCount} operations enabled as tools)`}
           </Button>
         </section>
       )}

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { httpRequest } from "@/lib/http/client";
 import { buildRequest } from "@/lib/openapi/request";
 import type { FormSchema } from "@/lib/openapi/json-schema";
-import { credentialForSpec, findOperation, listImportedOperations, type ImportedOperation } from "@/lib/openapi/store";
+import { credentialForSpec, findOperation, listEnabledOperations, type ImportedOperation } from "@/lib/openapi/store";
 import { userIdFrom } from "../../context";
 import { isCredentialField } from "../../run-history";
 import { shownHeaders } from "../http/api-call";
@@ -92,7 +92,7 @@ export function findImportedTool(userId: string, toolId: string): CatalogTool | 
   return imported && importedTool(imported);
 }
 
-/** Every operation this user imported, as tools. */
-export function importedTools(userId: string): CatalogTool[] {
-  return listImportedOperations(userId).map(importedTool);
+/** Every imported operation this user enabled, as catalog tools: what the runner, the agent and MCP may offer. */
+export function listImportedTools(userId: string): CatalogTool[] {
+  return listEnabledOperations(userId).map(importedTool);
 }

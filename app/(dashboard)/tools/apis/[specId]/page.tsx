@@ -8,6 +8,7 @@ import { getSpec, listOperations } from "@/lib/openapi/store";
 import { formatTime } from "../../../webhooks/status";
 import { deleteImportedApiAction } from "../../actions";
 import { OperationList } from "../../operation-list";
+import { ToolChoices } from "./tool-choices";
 
 export const metadata: Metadata = { title: "Imported API" };
 
@@ -48,15 +49,55 @@ export default async function ImportedApiPage({ params, searchParams }: Props) {
       {imported && (
         <div className="mb-4">
           <Alert tone="success">
-            Imported {spec.operationCount} operations from {spec.title}. Open one to run it.
+            Imported {spec.operationCount} operations from {spec.title}; {operations.filter((operation) => operation.enabled).length} are enabled as tools.
           </Alert>
         </div>
       )}
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
-          <h2 className="mb-3 font-semibold">Operations</h2>
-          <OperationList label={spec.title} operations={operations} />
-        </Card>
+        <div className="space-y-6 lg:col-span-2">
+          <Card>
+            <h2 className="mb-3 font-semibold">Tools</h2>
+            <OperationList label={spec.title} operations={operations.filter((operation) => operation.enabled)} />
+          </Card>
+          <Card>
+            <h2 className="mb-3 font-semibold">Choose the tools</h2>
+            <ToolChoices specId={spec.id} operations={operations} initiallyEnabled={operations.filter((operation) => operation.enabled).map((operation) => operation.toolId)} />
+          </Card>
+          {(spec.warnings.length > 0 || spec.skipped.length > 0) && (
+            <Card>
+              <h2 className="mb-3 font-semibold">About the description</h2>
+              {spec.skipped.length > 0 && (
+                <div className="mb-3 text-sm" data-testid="api-skipped">
+                  <p className="font-medium">{spec.skipped.length} operations were skipped:</p>
+                  <ul className="list-disc pl-5">
+                    {spec.skipped.map((skip) => (
+                      <li key={skip.location}>
+                        <code className="font-mono text-xs">
+                          {skip.method} {skip.path}
+                        </code>
+                        : {skip.reason}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+              {spec.warnings.length > 0 && (
+                <details className="text-sm" data-testid="api-warnings">
+                  <summary className="cursor-pointer font-medium">{spec.warnings.length} warnings</summary>
+                  <ul className="mt-2 list-disc pl-5">
+                    {spec.warnings.map((warning, index) => (
+                      <li key={index}>
+                        {warning.location && <code className="font-mono text-xs">{warning.location}</code>}
+                        {warning.location ? ": " : ""}
+                        {warning.message}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </Card>
+          )}
+        </div>
         <Card>
           <dl className="space-y-2 text-sm">
             <div>
