@@ -59,7 +59,8 @@ function rowCounts(): Record<string, number> {
 }
 
 const spec = readFileSync(join(__dirname, "../fixtures/openapi/petstore-2.0.json"), "utf8");
-const importBody = JSON.stringify({ source: { kind: "text", text: spec }, serverUrl: "https://petstore.example", auth: { kind: "none" } });
+// replace: importing the same API again replaces it (the person confirmed the difference).
+const importBody = JSON.stringify({ source: { kind: "text", text: spec }, serverUrl: "https://petstore.example", auth: { kind: "none" }, replace: true });
 
 let user: { id: string };
 beforeAll(async () => {

@@ -20,7 +20,8 @@ afterAll(() => {
 
 function startWorker(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "tests/support/outbox-worker.ts", String(LEASE_MS)], {
-    env: { ...process.env, HTTP_TOOL_ALLOWED_HOSTS: "127.0.0.1", NODE_ENV: "test" },
+    // TMPDIR in this file's data directory: tsx keeps its cache there, and it goes with the directory.
+    env: { ...process.env, HTTP_TOOL_ALLOWED_HOSTS: "127.0.0.1", NODE_ENV: "test", TMPDIR: process.env.DATA_DIR },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
