@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./support/accounts";
 import { fakeGitHubState } from "./support/fakes";
+import { ensureGitHubDisconnected } from "./support/github";
 
 test.describe.configure({ mode: "serial" });
 
@@ -11,6 +12,14 @@ async function startConnect(page: Page): Promise<void> {
   await githubCard(page).getByRole("link", { name: "Connect GitHub" }).click();
   await expect(page.getByRole("heading", { name: "Authorize Patchbay" })).toBeVisible();
 }
+
+// Specs that run earlier (the agent's, the tokens') connect GitHub: this one starts from "Not connected".
+test.beforeAll(async ({ browser }) => {
+  const page = await browser.newPage();
+  await signIn(page);
+  await ensureGitHubDisconnected(page);
+  await page.close();
+});
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
