@@ -35,6 +35,12 @@ export function ApiKeyForm({ providerId, providerName, replacing }: { providerId
   const [state, action, pending] = useActionState<ActionResult, FormData>(saveApiKeyAction, undefined);
   // Controlled, so the pasted key survives the form reset React does after an action.
   const [apiKey, setApiKey] = useState("");
+  // Once saved, the key leaves the field (and the page): it is never shown again.
+  const [answered, setAnswered] = useState(state);
+  if (state !== answered) {
+    setAnswered(state);
+    if (state?.ok) setApiKey("");
+  }
   return (
     <form action={action} className="space-y-2">
       <input type="hidden" name="providerId" value={providerId} />
