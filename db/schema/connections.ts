@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { users } from "./auth";
+import { createdAt } from "./common";
+
+/**
+ * A user's connection to a provider, by OAuth 2.0 or API key. Secrets are sealed (lib/crypto) with
+ * this row's id as associated data; `*_sealed` columns never hold plain text.
+ */
+export const connections = sqliteTable(
+  "connections",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    providerId: text("provider_id").notNull(),
+    authKind: text("auth_kind", { enum: ["oauth2", "api_key"] }).notNull(),
+    accountId: text("account_id").notNull(),
+    accountLabel: text("account_label"),
+    accountAvatar: text("account_avatar"),
+    scopes: text("scopes").notNull().default(""),
+    accessTokenSealed: text("access_token_sealed"),
+    refreshTokenSealed: text("refresh_token_sealed"),
+    apiKeySealed: text("api_key_sealed"),
+    apiKeyLast4: text("api_key_last4"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    status: text("status", { enum: ["active", "needs_reconnect", "revoked", "error"] }).notNull().default("active"),
+    lastError: text("last_error"),
+    lastRefreshedAt: integer("last_refreshed_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (table) => [
+    uniqueIndex("connections_user_provider_account").on(table.userId, table.providerId, table.accountId),
+    index("connections_user").on(table.userId),
+  ],
+);
+
+/** A pending OAuth authorization: single use, 10 minutes, bound to the user and the provider. */
+export const oauthStates = sqliteTable(
+  "oauth_states",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    providerId: text("provider_id").notNull(),
+    codeVerifierSealed: text("code_verifier_sealed"),
+    returnTo: text("return_to").notNull().default("/connections"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("oauth_states_expires").on(table.expiresAt)],
+);
