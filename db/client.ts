@@ -4,8 +4,10 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { SQL } from "drizzle-orm";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
+import { exclusively, gateOpen, gated } from "./sqlite-gate";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -43,12 +45,66 @@ export function openDatabase(path: string): Db {
   return database;
 }
 
-const holder = globalThis as typeof globalThis & { __patchbayDb?: Db };
+const holder = globalThis as typeof globalThis & { __patchbayDb?: Db; __patchbayGatedDb?: Db };
 
-/** The process-wide connection (kept on globalThis so dev-mode reloads reuse it). */
-export function db(): Db {
+function connection(): Db {
   holder.__patchbayDb ??= openDatabase(env().DATABASE_PATH);
   return holder.__patchbayDb;
+}
+
+/**
+ * The data-access API every feature module uses: drizzle's query builders, always awaited
+ * (`await db().select()...`, `const [row] = await ....limit(1)`), never their dialect-specific
+ * synchronous `.all()` / `.get()` / `.run()`. Raw SQL goes through `rows` and `execute`, several
+ * statements that must commit together through `transaction`. (Kept on globalThis so dev-mode
+ * reloads reuse the connection.)
+ */
+export function db(): Db {
+  const raw = connection();
+  if (holder.__patchbayGatedDb?.$client !== raw.$client) holder.__patchbayGatedDb = gated(raw);
+  return holder.__patchbayGatedDb;
+}
+
+/**
+ * Runs `body` as one transaction and resolves with its result after COMMIT (or rejects after
+ * ROLLBACK). `tx` is the database to use inside it. A transaction started inside another joins it.
+ * On SQLite it is BEGIN IMMEDIATE on the process's one connection, with the gate
+ * (db/sqlite-gate.ts) holding back queries from outside it until it ends.
+ */
+export function transaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
+  const database = db();
+  return exclusively(async () => {
+    const client = database.$client;
+    if (client.inTransaction) return body(database);
+    client.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await body(database);
+      client.exec("COMMIT");
+      return result;
+    } catch (error) {
+      // SQLite may already have rolled back (e.g. a full disk); then there is nothing to undo.
+      if (client.inTransaction) client.exec("ROLLBACK");
+      throw error;
+    }
+  });
+}
+
+/** Runs a raw SELECT and resolves with its rows (alias columns as "camelCase", quoted, for both dialects). */
+export async function rows<T>(query: SQL): Promise<T[]> {
+  await gateOpen();
+  return connection().all<T>(query);
+}
+
+/** Runs a raw INSERT / UPDATE / DELETE and resolves with how many rows it changed. */
+export async function execute(query: SQL): Promise<number> {
+  await gateOpen();
+  return connection().run(query).changes;
+}
+
+/** How many rows an awaited insert / update / delete without `returning` changed, in either dialect. */
+export function affectedRows(result: unknown): number {
+  const outcome = result as { changes?: number; rowCount?: number | null };
+  return outcome.changes ?? outcome.rowCount ?? 0;
 }
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
@@ -58,7 +114,7 @@ const statements = new WeakMap<Database.Database, Map<string, Database.Statement
  * the query with drizzle and preparing it on every call costs more than running it.
  */
 export function prepared(sqlText: string): Database.Statement {
-  const client = db().$client;
+  const client = connection().$client;
   let cache = statements.get(client);
   if (!cache) statements.set(client, (cache = new Map()));
   let statement = cache.get(sqlText);
@@ -69,4 +125,5 @@ export function prepared(sqlText: string): Database.Statement {
 export function closeDatabase(): void {
   holder.__patchbayDb?.$client.close();
   holder.__patchbayDb = undefined;
+  holder.__patchbayGatedDb = undefined;
 }

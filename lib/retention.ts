@@ -38,7 +38,7 @@ async function inBatches(batch: () => number, pauseMs: number): Promise<number> 
  * Rows, statuses and dedupe keys stay, so a late redelivery is still recognised as a duplicate.
  */
 export async function applyRetention(options: RetentionOptions = {}): Promise<RetentionResult> {
-  const { now = Date.now(), webhookDays = env().WEBHOOK_RETENTION_DAYS, runDays = env().RUN_RETENTION_DAYS, batchRows = 500, pauseMs = 20 } = options;
+  const { now = Date.now(), webhookDays = env().WEBHOOK_RETENTION_DAYS, runDays = env().RUN_RETENTION_DAYS, batchRows = 250, pauseMs = 20 } = options;
   const database = db();
   const result: RetentionResult = { deliveries: 0, toolRuns: 0, workflowRuns: 0, pagesFreed: 0 };
   if (webhookDays > 0) {
@@ -81,11 +81,12 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
 }
 
 /**
- * Returns up to `maxPages` free pages to the file system (one short write), when the database was
+ * Returns up to `maxPages` free pages to the file system (one short write: 256 pages took 10-30 ms
+ * at a million rows, bench/retention.ts), when the database was
  * created with auto_vacuum = INCREMENTAL (new databases are; see db/client.ts). Older databases
  * reuse the freed pages for new rows instead, until `npm run db:vacuum` converts them once.
  */
-export function reclaimSpace(maxPages = 1024): number {
+export function reclaimSpace(maxPages = 256): number {
   const client = db().$client;
   if (client.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
   const before = client.pragma("freelist_count", { simple: true }) as number;
