@@ -19,7 +19,7 @@ import { findPostgresBinaries, NOT_INSTALLED, startThrowawayPostgres, type Throw
  */
 
 const migrationsFolder = join(process.cwd(), "db", "migrations-pg");
-const tables = Object.values(schema).filter((value): value is PgTable => is(value, PgTable));
+const tables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => is(value, PgTable));
 
 let cluster: ThrowawayPostgres | undefined;
 let pool: pg.Pool;

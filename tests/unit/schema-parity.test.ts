@@ -117,14 +117,14 @@ function describePg(table: PgTable): Description {
   return describeTable(pgTableConfig(table) as unknown as AnyConfig, (value) => pgDialect.sqlToQuery(value).sql, (text) => text);
 }
 
-function tablesOf<T>(schema: Record<string, unknown>, kind: new (...args: never[]) => T): Map<string, T> {
+function tablesOf<T extends SQLiteTable | PgTable>(schema: Record<string, unknown>, isTable: (value: unknown) => value is T): Map<string, T> {
   const tables = new Map<string, T>();
-  for (const value of Object.values(schema)) if (is(value, kind)) tables.set(getTableName(value as never), value);
+  for (const value of Object.values(schema)) if (isTable(value)) tables.set(getTableName(value), value);
   return tables;
 }
 
-const sqliteTables = tablesOf(sqliteSchema, SQLiteTable);
-const pgTables = tablesOf(pgSchema, PgTable);
+const sqliteTables = tablesOf(sqliteSchema, (value): value is SQLiteTable => is(value, SQLiteTable));
+const pgTables = tablesOf(pgSchema, (value): value is PgTable => is(value, PgTable));
 
 describe("SQLite and PostgreSQL schemas", () => {
   it("declare the same tables", () => {
@@ -140,9 +140,9 @@ describe("SQLite and PostgreSQL schemas", () => {
   });
 
   it.each([...sqliteTables.keys()].sort())("declare %s alike: columns, JS types, nullability, defaults, keys, unique constraints, indexes, foreign keys", (name) => {
-    const pgTable = pgTables.get(name);
-    expect(pgTable, `${name} is missing from db/schema-pg`).toBeDefined();
-    expect(describePg(pgTable!)).toEqual(describeSqlite(sqliteTables.get(name)!));
+    const postgresTable = pgTables.get(name);
+    expect(postgresTable, `${name} is missing from db/schema-pg`).toBeDefined();
+    expect(describePg(postgresTable!)).toEqual(describeSqlite(sqliteTables.get(name)!));
   });
 
   it("keep numbers that hold epoch milliseconds in 64 bits on PostgreSQL", () => {
