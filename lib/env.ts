@@ -44,6 +44,15 @@ export function defaultAppUrl(port: number, hostname: string | undefined): strin
   return `http://${isIPv6(hostname) ? `[${hostname}]` : hostname}:${port}`;
 }
 
+const sqlitePath = /^(file:)?[^:]+$/;
+const postgresScheme = /^postgres(ql)?:\/\/./i;
+
+function isPostgresUrl(value: string): boolean {
+  return postgresScheme.test(value) && URL.canParse(value);
+}
+
+export type DatabaseDialect = "sqlite" | "postgres";
+
 /** Every variable Patchbay reads, in one place. README's configuration table mirrors this schema. */
 const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -56,10 +65,15 @@ const variables = z.object({
   /** The interface server.ts binds (`-H` overrides it); APP_URL's default follows it. */
   HOSTNAME: optionalText,
   DATA_DIR: z.string().min(1).default("./data"),
+  /** A SQLite file (file: optional), or postgres:// / postgresql:// for PostgreSQL (see databaseDialect). */
   DATABASE_URL: z
     .string()
-    .regex(/^(file:)?[^:]+$/, { message: "expected a SQLite file path such as file:./data/patchbay.db" })
+    .refine((value) => sqlitePath.test(value) || isPostgresUrl(value), {
+      message: "expected a SQLite file path such as file:./data/patchbay.db, or a PostgreSQL URL such as postgres://patchbay:password@localhost:5432/patchbay",
+    })
     .optional(),
+  /** 1: start with a PostgreSQL DATABASE_URL although this build's data layer is not on PostgreSQL yet (development only). */
+  PATCHBAY_EXPERIMENTAL_POSTGRES: booleanFlag,
   AUTH_SECRET: z.string().min(32, { message: "expected at least 32 characters (openssl rand -base64 32)" }).optional(),
   ENCRYPTION_KEY: base64Key.optional(),
   ENCRYPTION_PREVIOUS_KEYS: z
@@ -136,7 +150,13 @@ export const envSchema = variables.transform((parsed, context) => {
 
 export type RawEnv = z.infer<typeof envSchema>;
 
-export type Env = Omit<RawEnv, "DATABASE_URL" | "AUTH_SECRET" | "ENCRYPTION_KEY"> & {
+export type Env = Omit<RawEnv, "AUTH_SECRET" | "ENCRYPTION_KEY"> & {
+  /** postgres when DATABASE_URL is a postgres:// or postgresql:// URL; SQLite otherwise. */
+  DATABASE_DIALECT: DatabaseDialect;
+  /**
+   * The SQLite file. With PostgreSQL (experimental) it is still DATA_DIR/patchbay.db, which the
+   * parts of the data layer not yet on PostgreSQL keep using.
+   */
   DATABASE_PATH: string;
   AUTH_SECRET: string;
   ENCRYPTION_KEY: string;
@@ -158,20 +178,41 @@ export function parseEnv(source: Record<string, string | undefined>): RawEnv {
   return result.data;
 }
 
+/** Which database DATABASE_URL names: PostgreSQL for a postgres:// or postgresql:// URL, SQLite otherwise. */
+export function databaseDialect(config: { DATABASE_URL?: string | undefined } = env()): DatabaseDialect {
+  return config.DATABASE_URL && isPostgresUrl(config.DATABASE_URL) ? "postgres" : "sqlite";
+}
+
 export function databasePath(raw: Pick<RawEnv, "DATABASE_URL" | "DATA_DIR">): string {
-  if (raw.DATABASE_URL) return raw.DATABASE_URL.replace(/^file:/, "");
+  if (raw.DATABASE_URL && databaseDialect(raw) === "sqlite") return raw.DATABASE_URL.replace(/^file:/, "");
   return `${raw.DATA_DIR.replace(/\/+$/, "")}/patchbay.db`;
 }
 
-/** Parses the environment and fills AUTH_SECRET / ENCRYPTION_KEY from data/secrets.json when unset. */
+/**
+ * What PostgreSQL asks of the environment, checked before anything is generated: this build may
+ * refuse it outright, and several processes share one database, so each needs the same keys from
+ * the environment (a secrets.json generated in one process's DATA_DIR is no use to the others).
+ */
+function checkPostgres(raw: RawEnv): void {
+  if (databaseDialect(raw) !== "postgres") return;
+  if (!raw.PATCHBAY_EXPERIMENTAL_POSTGRES) throw new EnvError("DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path");
+  const missing = (["AUTH_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !raw[name]);
+  if (missing.length > 0) {
+    throw new EnvError(`Missing environment variable ${missing.join(" and ")}: with PostgreSQL every process needs the same keys, so set ${missing.length > 1 ? "them" : "it"} (openssl rand -base64 32)`);
+  }
+}
+
+/** Parses the environment and fills AUTH_SECRET / ENCRYPTION_KEY from data/secrets.json when unset (SQLite only). */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const raw = parseEnv(source);
+  checkPostgres(raw);
   const secrets = resolveEmbeddedSecrets(raw.DATA_DIR, {
     AUTH_SECRET: raw.AUTH_SECRET,
     ENCRYPTION_KEY: raw.ENCRYPTION_KEY,
   });
   return {
     ...raw,
+    DATABASE_DIALECT: databaseDialect(raw),
     DATABASE_PATH: databasePath(raw),
     AUTH_SECRET: secrets.AUTH_SECRET,
     ENCRYPTION_KEY: secrets.ENCRYPTION_KEY,

@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkProviderVariables, loadEnv, parseEnv } from "@/lib/env";
+import { checkProviderVariables, databaseDialect, EnvError, loadEnv, parseEnv } from "@/lib/env";
 import { providerSchema } from "@/lib/providers/schema";
 import { github } from "@/lib/providers/github";
 import { slack } from "@/lib/providers/slack";
@@ -28,6 +28,37 @@ describe("environment", () => {
     const base = { AUTH_SECRET: secret, ENCRYPTION_KEY: key };
     expect(loadEnv({ ...base, DATA_DIR: dir }).DATABASE_PATH).toBe(`${dir}/patchbay.db`);
     expect(loadEnv({ ...base, DATABASE_URL: "file:./data/patchbay.db" }).DATABASE_PATH).toBe("./data/patchbay.db");
+  });
+
+  it("reads the database dialect from DATABASE_URL: postgres:// or postgresql:// is PostgreSQL, a path SQLite", () => {
+    expect(databaseDialect(parseEnv({}))).toBe("sqlite");
+    expect(databaseDialect(parseEnv({ DATABASE_URL: "file:./data/patchbay.db" }))).toBe("sqlite");
+    expect(databaseDialect(parseEnv({ DATABASE_URL: "/var/lib/patchbay/patchbay.db" }))).toBe("sqlite");
+    expect(databaseDialect(parseEnv({ DATABASE_URL: "postgres://patchbay:secret@db.internal:5432/patchbay" }))).toBe("postgres");
+    expect(databaseDialect(parseEnv({ DATABASE_URL: "postgresql://patchbay@localhost/patchbay?sslmode=require" }))).toBe("postgres");
+    expect(databaseDialect(parseEnv({ DATABASE_URL: "postgresql:///patchbay?host=/var/run/postgresql" }))).toBe("postgres");
+  });
+
+  it("refuses PostgreSQL in this build, in one line, unless PATCHBAY_EXPERIMENTAL_POSTGRES=1", () => {
+    const dir = scratchDir("env-");
+    const postgres = { DATA_DIR: dir, DATABASE_URL: "postgres://patchbay@localhost:5432/patchbay", AUTH_SECRET: secret, ENCRYPTION_KEY: key };
+    expect(() => loadEnv(postgres)).toThrow(new EnvError("DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path"));
+    expect(() => loadEnv({ ...postgres, PATCHBAY_EXPERIMENTAL_POSTGRES: "0" })).toThrow("DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path");
+    const env = loadEnv({ ...postgres, PATCHBAY_EXPERIMENTAL_POSTGRES: "1" });
+    expect(env).toMatchObject({ DATABASE_DIALECT: "postgres", DATABASE_URL: postgres.DATABASE_URL, DATABASE_PATH: `${dir}/patchbay.db`, AUTH_SECRET: secret, ENCRYPTION_KEY: key });
+    expect(databaseDialect(env)).toBe("postgres");
+    expect(loadEnv({ ...postgres, DATABASE_URL: `file:${dir}/patchbay.db` }).DATABASE_DIALECT).toBe("sqlite");
+  });
+
+  it.each([
+    [{ AUTH_SECRET: secret }, "Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)"],
+    [{ ENCRYPTION_KEY: key }, "Missing environment variable AUTH_SECRET: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)"],
+    [{}, "Missing environment variable AUTH_SECRET and ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set them (openssl rand -base64 32)"],
+  ])("with PostgreSQL, generates no keys: %o is refused in one line and no secrets.json is written", (keys, message) => {
+    const dir = scratchDir("env-");
+    const source = { DATA_DIR: dir, DATABASE_URL: "postgresql://patchbay@localhost/patchbay", PATCHBAY_EXPERIMENTAL_POSTGRES: "1", ...keys };
+    expect(() => loadEnv(source)).toThrow(new EnvError(message));
+    expect(existsSync(join(dir, "secrets.json"))).toBe(false);
   });
 
   it.each([
@@ -63,6 +94,10 @@ describe("environment", () => {
     ["HTTP_TOOL_ALLOWED_HOSTS", "localhost:8080", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names/],
     ["AGENT_MODEL", "gpt-5-mini", /^Invalid environment variable AGENT_MODEL: expected a model-router id provider\/model/],
     ["AGENT_MODEL_URL", "localhost:11434/v1", /^Invalid environment variable AGENT_MODEL_URL: expected the server's OpenAI-compatible API root/],
+    ["DATABASE_URL", "mysql://patchbay@localhost/patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path such as file:\.\/data\/patchbay\.db, or a PostgreSQL URL such as postgres:\/\//],
+    ["DATABASE_URL", "postgres:patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
+    ["DATABASE_URL", "postgres://", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
+    ["PATCHBAY_EXPERIMENTAL_POSTGRES", "yes", /^Invalid environment variable PATCHBAY_EXPERIMENTAL_POSTGRES/],
   ])("rejects a bad %s with one line naming it", (name, value, message) => {
     let thrown: Error | undefined;
     try {

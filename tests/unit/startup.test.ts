@@ -6,7 +6,19 @@ import { ProviderConfigError, resetProviderRegistry } from "@/lib/providers";
 import { checkConfiguration, startServer } from "@/lib/startup";
 import { scratchDir } from "../support/scratch";
 
-const changed = ["SLACK_API_URL", "LINEAR_BASE_URL", "NOTION_API_URL", "OPENWEATHER_API_URL", "HTTP_TOOL_ALLOWED_HOSTS", "STRIPE_WEBHOOK_SECRET", "PROVIDERS_FILE", "ACME_API_URL"];
+const changed = [
+  "SLACK_API_URL",
+  "LINEAR_BASE_URL",
+  "NOTION_API_URL",
+  "OPENWEATHER_API_URL",
+  "HTTP_TOOL_ALLOWED_HOSTS",
+  "STRIPE_WEBHOOK_SECRET",
+  "PROVIDERS_FILE",
+  "ACME_API_URL",
+  "DATABASE_URL",
+  "PATCHBAY_EXPERIMENTAL_POSTGRES",
+  "ENCRYPTION_KEY",
+];
 const saved = Object.fromEntries(changed.map((name) => [name, process.env[name]]));
 
 function setEnv(values: Record<string, string>): void {
@@ -74,8 +86,17 @@ describe("start-up configuration check", () => {
     expect(() => checkConfiguration()).toThrow(ProviderConfigError);
   });
 
-  it("startServer really refuses: one line on stderr naming the variable, then exit code 1", () => {
-    setEnv({ SLACK_API_URL: "not-a-url" });
+  it("refuses a PostgreSQL DATABASE_URL in this build, and with PATCHBAY_EXPERIMENTAL_POSTGRES=1 still wants the keys in the environment", () => {
+    setEnv({ DATABASE_URL: "postgres://patchbay@127.0.0.1:5432/patchbay" });
+    expect(() => checkConfiguration()).toThrow(EnvError);
+    expect(() => checkConfiguration()).toThrow("DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path");
+    delete process.env.ENCRYPTION_KEY;
+    setEnv({ PATCHBAY_EXPERIMENTAL_POSTGRES: "1" });
+    expect(() => checkConfiguration()).toThrow(EnvError);
+    expect(() => checkConfiguration()).toThrow(/^Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys/);
+  });
+
+  function refusal(): string[] {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
     const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
@@ -83,6 +104,17 @@ describe("start-up configuration check", () => {
     }) as typeof process.exit);
     expect(() => startServer()).toThrow("exit 1");
     expect(exit).toHaveBeenCalledWith(1);
+    return errors;
+  }
+
+  it("startServer refuses PostgreSQL with one line on stderr, then exit code 1", () => {
+    setEnv({ DATABASE_URL: "postgresql://patchbay@127.0.0.1:5432/patchbay" });
+    expect(refusal()).toEqual(["patchbay: DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path"]);
+  });
+
+  it("startServer really refuses: one line on stderr naming the variable, then exit code 1", () => {
+    setEnv({ SLACK_API_URL: "not-a-url" });
+    const errors = refusal();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^patchbay: Invalid environment variable SLACK_API_URL: expected an absolute http\(s\) URL for Slack's api origin, e\.g\. https:\/\/slack\.com\/api$/);
   });

@@ -1,0 +1,65 @@
+import { boolean, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { createdAt, serialId, timestampMs } from "./common";
+
+/**
+ * A conversation with the agent. Its messages hold what the model saw and said, never a credential:
+ * tools fetch tokens at run time from the user id.
+ */
+export const agentConversations = pgTable(
+  "agent_conversations",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestampMs("updated_at").notNull(),
+  },
+  (table) => [index("agent_conversations_user_time").on(table.userId, table.updatedAt)],
+);
+
+/** One message of a conversation in the model's message format (user, assistant with tool calls, tool results). */
+export const agentMessages = pgTable(
+  "agent_messages",
+  {
+    id: serialId("id"),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => agentConversations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["user", "assistant", "tool"] }).notNull(),
+    content: jsonb("content").$type<unknown>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("agent_messages_conversation").on(table.conversationId, table.id)],
+);
+
+/**
+ * Each tool call the model made in a conversation: what it asked for, whether it waits for the
+ * person's approval, and the run that answered it.
+ */
+export const agentToolCalls = pgTable(
+  "agent_tool_calls",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => agentConversations.id, { onDelete: "cascade" }),
+    /** The id the model gave the call; its result is sent back under it. */
+    toolCallId: text("tool_call_id").notNull(),
+    toolId: text("tool_id").notNull(),
+    toolName: text("tool_name").notNull(),
+    input: jsonb("input").$type<unknown>().notNull(),
+    writes: boolean("writes").notNull(),
+    status: text("status", { enum: ["pending_approval", "running", "succeeded", "failed", "denied"] }).notNull(),
+    runId: text("run_id"),
+    output: jsonb("output").$type<unknown>(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("agent_tool_calls_call").on(table.conversationId, table.toolCallId)],
+);

@@ -1,0 +1,56 @@
+import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { createdAt, timestampMs } from "./common";
+
+/**
+ * A user's connection to a provider, by OAuth 2.0 or API key. Secrets are sealed (lib/crypto) with
+ * this row's id as associated data; `*_sealed` columns never hold plain text.
+ */
+export const connections = pgTable(
+  "connections",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    providerId: text("provider_id").notNull(),
+    authKind: text("auth_kind", { enum: ["oauth2", "api_key"] }).notNull(),
+    accountId: text("account_id").notNull(),
+    accountLabel: text("account_label"),
+    accountAvatar: text("account_avatar"),
+    scopes: text("scopes").notNull().default(""),
+    accessTokenSealed: text("access_token_sealed"),
+    refreshTokenSealed: text("refresh_token_sealed"),
+    apiKeySealed: text("api_key_sealed"),
+    apiKeyLast4: text("api_key_last4"),
+    expiresAt: timestampMs("expires_at"),
+    status: text("status", { enum: ["active", "needs_reconnect", "revoked", "error"] }).notNull().default("active"),
+    lastError: text("last_error"),
+    lastRefreshedAt: timestampMs("last_refreshed_at"),
+    createdAt: createdAt(),
+    updatedAt: timestampMs("updated_at").notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("connections_user_provider_account").on(table.userId, table.providerId, table.accountId),
+    index("connections_user").on(table.userId),
+  ],
+);
+
+/** A pending OAuth authorization: single use, 10 minutes, bound to the user and the provider. */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    providerId: text("provider_id").notNull(),
+    codeVerifierSealed: text("code_verifier_sealed"),
+    returnTo: text("return_to").notNull().default("/connections"),
+    expiresAt: timestampMs("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("oauth_states_expires").on(table.expiresAt)],
+);

@@ -1,0 +1,69 @@
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { createdAt, timestampMs } from "./common";
+
+/**
+ * An imported OpenAPI description: the document as given, the server and credential the user chose
+ * for it. Its operations (below) are the tools; re-importing the same API replaces them.
+ */
+export const openapiSpecs = pgTable(
+  "openapi_specs",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The prefix of every tool id from this API (`petstore.listPets`): unique per user. */
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    version: text("version").notNull(),
+    description: text("description").notNull().default(""),
+    specVersion: text("spec_version").notNull(),
+    sourceUrl: text("source_url"),
+    document: text("document").notNull(),
+    serverUrl: text("server_url").notNull(),
+    securitySchemes: jsonb("security_schemes").$type<Record<string, unknown>>().notNull(),
+    /** How calls authenticate: nothing, one of the user's connections, or a secret sealed here. */
+    authKind: text("auth_kind", { enum: ["none", "connection", "secret"] }).notNull().default("none"),
+    authScheme: text("auth_scheme"),
+    authProviderId: text("auth_provider_id"),
+    credentialSealed: text("credential_sealed"),
+    credentialLast4: text("credential_last4"),
+    operationCount: integer("operation_count").notNull(),
+    /** What the description gets wrong but was read anyway, each with its location. */
+    warnings: jsonb("warnings").$type<{ location: string; message: string }[]>().notNull().default([]),
+    /** Operations that could not become tools, each with its reason. */
+    skipped: jsonb("skipped").$type<{ method: string; path: string; location: string; reason: string }[]>().notNull().default([]),
+    createdAt: createdAt(),
+    updatedAt: timestampMs("updated_at").notNull(),
+  },
+  (table) => [uniqueIndex("openapi_specs_user_slug").on(table.userId, table.slug)],
+);
+
+/** One operation of an imported description: a tool with its input schema and how to build its request. */
+export const openapiOperations = pgTable(
+  "openapi_operations",
+  {
+    specId: text("spec_id")
+      .notNull()
+      .references(() => openapiSpecs.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    toolId: text("tool_id").notNull(),
+    operationId: text("operation_id"),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    summary: text("summary").notNull(),
+    description: text("description").notNull(),
+    tags: jsonb("tags").$type<string[]>().notNull(),
+    deprecated: boolean("deprecated").notNull().default(false),
+    inputSchema: jsonb("input_schema").$type<Record<string, unknown>>().notNull(),
+    request: jsonb("request").$type<Record<string, unknown>>().notNull(),
+    /** Only enabled operations are tools (runner, agent, MCP); the person chooses which. */
+    enabled: boolean("enabled").notNull().default(true),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.toolId] }), index("openapi_operations_spec").on(table.specId)],
+);

@@ -1,0 +1,104 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { createdAt, epochMs, serialId, serialRef, timestampMs } from "./common";
+
+/** A webhook URL created in the UI or by registration, with its own sealed signing secret. */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    providerId: text("provider_id").notNull(),
+    description: text("description").notNull().default(""),
+    secretSealed: text("secret_sealed").notNull(),
+    /** After a rotation the old secret is still accepted until previousSecretExpiresAt. */
+    previousSecretSealed: text("previous_secret_sealed"),
+    previousSecretExpiresAt: timestampMs("previous_secret_expires_at"),
+    events: jsonb("events").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Set when Patchbay registered the hook at the provider (GitHub hook id, Stripe endpoint id). */
+    remoteHookId: text("remote_hook_id"),
+    remoteTarget: text("remote_target"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("webhook_endpoints_user").on(table.userId)],
+);
+
+/** received: waiting for its first attempt; retrying: an attempt failed and another is scheduled (next_attempt_at). */
+export const deliveryStatuses = ["received", "processing", "retrying", "processed", "failed", "rejected"] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/**
+ * Every delivery that reached a known endpoint, accepted or refused. The log viewer's search is a
+ * GIN trigram index (pg_trgm) made by migration 0001_delivery_search, not declared here (SQLite's
+ * twin is the FTS5 table of db/migrations/0004_delivery_search.sql).
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: serialId("id"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The endpoint row, or null for the instance-wide URL (/api/webhooks/<provider>). */
+    endpointId: text("endpoint_id").references(() => webhookEndpoints.id, { onDelete: "set null" }),
+    providerId: text("provider_id").notNull(),
+    /** Unique per (endpoint, hook id, delivery id), so a redelivery is recognised; null for refusals. */
+    dedupeKey: text("dedupe_key"),
+    deliveryId: text("delivery_id"),
+    event: text("event"),
+    action: text("action"),
+    repository: text("repository"),
+    receivedAt: epochMs("received_at").notNull(),
+    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    body: text("body").notNull(),
+    bodyBytes: integer("body_bytes").notNull(),
+    bodyTruncated: boolean("body_truncated").notNull().default(false),
+    verified: boolean("verified").notNull(),
+    reason: text("reason"),
+    status: text("status", { enum: deliveryStatuses }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: epochMs("next_attempt_at"),
+    leaseUntil: epochMs("lease_until"),
+    replayRequested: boolean("replay_requested").notNull().default(false),
+    lastError: text("last_error"),
+    processingMs: integer("processing_ms"),
+    workflowRunId: text("workflow_run_id"),
+    /** Set when retention dropped the body and headers; the row, status and dedupe key stay. */
+    trimmedAt: epochMs("trimmed_at"),
+  },
+  (table) => [
+    uniqueIndex("webhook_deliveries_dedupe").on(table.dedupeKey),
+    index("webhook_deliveries_user_time").on(table.userId, table.receivedAt, table.id),
+    index("webhook_deliveries_user_status_time").on(table.userId, table.status, table.receivedAt, table.id),
+    index("webhook_deliveries_user_provider_time").on(table.userId, table.providerId, table.receivedAt, table.id),
+    index("webhook_deliveries_user_event_time").on(table.userId, table.event, table.receivedAt, table.id),
+    index("webhook_deliveries_due").on(table.status, table.nextAttemptAt),
+    index("webhook_deliveries_endpoint_status").on(table.endpointId, table.providerId, table.status, table.id),
+    // The log viewer's search: a delivery id, or a repository by name or prefix.
+    index("webhook_deliveries_user_delivery").on(table.userId, table.deliveryId),
+    index("webhook_deliveries_user_repository").on(table.userId, table.repository),
+    index("webhook_deliveries_untrimmed").on(table.trimmedAt, table.receivedAt),
+  ],
+);
+
+/** One processing attempt of a delivery: when, how long, and how it ended. */
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    id: serialId("id"),
+    deliveryId: serialRef("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    trigger: text("trigger", { enum: ["automatic", "retry", "replay"] }).notNull(),
+    startedAt: epochMs("started_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    outcome: text("outcome", { enum: ["processed", "failed"] }).notNull(),
+    error: text("error"),
+    note: text("note"),
+  },
+  (table) => [index("webhook_attempts_delivery").on(table.deliveryId, table.number)],
+);
