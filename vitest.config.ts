@@ -1,6 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/** The suites that also run on PostgreSQL: the data layer first; more join as their modules are ported. */
+const postgresSuites = ["tests/unit/db-transaction.test.ts"];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,14 +13,27 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["tests/**/*.test.ts"],
     environment: "node",
-    setupFiles: ["tests/support/setup.ts"],
-    globalSetup: ["tests/support/global-setup.ts"],
     // next-auth imports "next/server" without an extension, which only a bundler resolves.
     server: { deps: { inline: ["next-auth"] } },
     pool: "forks",
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "sqlite", include: ["tests/**/*.test.ts"], setupFiles: ["tests/support/setup.ts"], globalSetup: ["tests/support/global-setup.ts"] },
+      },
+      {
+        // The same files again on a real PostgreSQL (a throwaway cluster, or TEST_DATABASE_URL).
+        extends: true,
+        test: {
+          name: "postgres",
+          include: postgresSuites,
+          setupFiles: ["tests/support/setup.ts", "tests/support/setup-postgres.ts"],
+          globalSetup: ["tests/support/global-setup.ts", "tests/support/postgres-global.ts"],
+        },
+      },
+    ],
   },
 });

@@ -171,7 +171,7 @@ try {
     console.error(`log viewer: ${size.toLocaleString("en")} rows seeded in ${seedSeconds.toFixed(1)} s`);
   }
 } finally {
-  closeDatabase();
+  await closeDatabase();
   rmSync(dataDir, { recursive: true, force: true });
 }
 console.log(`RESULT ${JSON.stringify(results)}`);

@@ -90,7 +90,7 @@ client.pragma("wal_checkpoint(TRUNCATE)");
 const sizeAfter = statSync(join(dataDir, "patchbay.db")).size;
 const kept = (client.prepare("select count(*) as count from webhook_deliveries").get() as { count: number }).count;
 
-closeDatabase();
+await closeDatabase();
 rmSync(dataDir, { recursive: true, force: true });
 console.log(
   `RESULT ${JSON.stringify({ rows, seedSeconds, alone, during, retentionSeconds, trimmed: result.deliveries, pagesFreed: result.pagesFreed, rowsKept: kept, sizeBeforeMb: Math.round(sizeBefore / 1e6), sizeAfterMb: Math.round(sizeAfter / 1e6) })}`,

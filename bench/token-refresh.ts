@@ -76,6 +76,6 @@ try {
   console.log(`RESULT ${JSON.stringify(summary)}`);
 } finally {
   await fake.close();
-  closeDatabase();
+  await closeDatabase();
   rmSync(dataDir, { recursive: true, force: true });
 }

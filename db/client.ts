@@ -6,6 +6,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { SQL } from "drizzle-orm";
 import { env } from "@/lib/env";
+import { currentTransaction, migratePostgres, openPostgres, postgresTransaction, type PgDb } from "./postgres";
 import * as schema from "./schema";
 import { exclusively, gateOpen, gated } from "./sqlite-gate";
 
@@ -45,21 +46,52 @@ export function openDatabase(path: string): Db {
   return database;
 }
 
-const holder = globalThis as typeof globalThis & { __patchbayDb?: Db; __patchbayGatedDb?: Db };
+const holder = globalThis as typeof globalThis & { __patchbayDb?: Db; __patchbayGatedDb?: Db; __patchbayPg?: PgDb; __patchbayPgReady?: Promise<void> };
+
+/** PostgreSQL when DATABASE_URL is a postgres:// URL (the tables of @/db/schema follow the same rule). */
+export function usingPostgres(): boolean {
+  return env().DATABASE_DIALECT === "postgres";
+}
 
 function connection(): Db {
   holder.__patchbayDb ??= openDatabase(env().DATABASE_PATH);
   return holder.__patchbayDb;
 }
 
+function postgres(): PgDb {
+  holder.__patchbayPg ??= openPostgres(env().DATABASE_URL!, env().DATABASE_POOL_SIZE);
+  return holder.__patchbayPg;
+}
+
+/** Inside a PostgreSQL transaction, its connection; otherwise the pool. */
+function postgresNow(): PgDb {
+  return currentTransaction() ?? postgres();
+}
+
+/**
+ * Opens the database and applies pending migrations: synchronously on SQLite (the first `db()`
+ * does it too), and on PostgreSQL once per process, under an advisory lock so processes starting
+ * together take turns. Start-up awaits it before serving.
+ */
+export async function databaseReady(): Promise<void> {
+  if (!usingPostgres()) {
+    connection();
+    return;
+  }
+  holder.__patchbayPgReady ??= migratePostgres(postgres());
+  await holder.__patchbayPgReady;
+}
+
 /**
  * The data-access API every feature module uses: drizzle's query builders, always awaited
  * (`await db().select()...`, `const [row] = await ....limit(1)`), never their dialect-specific
  * synchronous `.all()` / `.get()` / `.run()`. Raw SQL goes through `rows` and `execute`, several
- * statements that must commit together through `transaction`. (Kept on globalThis so dev-mode
- * reloads reuse the connection.)
+ * statements that must commit together through `transaction`. Typed with the SQLite declarations;
+ * on PostgreSQL the same calls run on drizzle's node-postgres driver and the tables of
+ * db/schema-pg. (Kept on globalThis so dev-mode reloads reuse the connection.)
  */
 export function db(): Db {
+  if (usingPostgres()) return postgresNow() as unknown as Db;
   const raw = connection();
   if (holder.__patchbayGatedDb?.$client !== raw.$client) holder.__patchbayGatedDb = gated(raw);
   return holder.__patchbayGatedDb;
@@ -67,11 +99,13 @@ export function db(): Db {
 
 /**
  * Runs `body` as one transaction and resolves with its result after COMMIT (or rejects after
- * ROLLBACK). `tx` is the database to use inside it. A transaction started inside another joins it.
- * On SQLite it is BEGIN IMMEDIATE on the process's one connection, with the gate
- * (db/sqlite-gate.ts) holding back queries from outside it until it ends.
+ * ROLLBACK). `tx` is the database to use inside it; `db()`, `rows` and `execute` called inside it
+ * run in it too, and a transaction started inside another joins it. On SQLite it is BEGIN
+ * IMMEDIATE on the process's one connection, with the gate (db/sqlite-gate.ts) holding back
+ * queries from outside it until it ends; on PostgreSQL, one pooled connection.
  */
 export function transaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
+  if (usingPostgres()) return postgresTransaction(postgres(), (tx) => body(tx as unknown as Db));
   const database = db();
   return exclusively(async () => {
     const client = database.$client;
@@ -91,12 +125,14 @@ export function transaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
 
 /** Runs a raw SELECT and resolves with its rows (alias columns as "camelCase", quoted, for both dialects). */
 export async function rows<T>(query: SQL): Promise<T[]> {
+  if (usingPostgres()) return (await postgresNow().execute(query)).rows as T[];
   await gateOpen();
   return connection().all<T>(query);
 }
 
 /** Runs a raw INSERT / UPDATE / DELETE and resolves with how many rows it changed. */
 export async function execute(query: SQL): Promise<number> {
+  if (usingPostgres()) return (await postgresNow().execute(query)).rowCount ?? 0;
   await gateOpen();
   return connection().run(query).changes;
 }
@@ -114,6 +150,7 @@ const statements = new WeakMap<Database.Database, Map<string, Database.Statement
  * the query with drizzle and preparing it on every call costs more than running it.
  */
 export function prepared(sqlText: string): Database.Statement {
+  if (usingPostgres()) throw new Error("prepared statements are SQLite's; on PostgreSQL use db() or rows/execute");
   const client = connection().$client;
   let cache = statements.get(client);
   if (!cache) statements.set(client, (cache = new Map()));
@@ -122,8 +159,12 @@ export function prepared(sqlText: string): Database.Statement {
   return statement;
 }
 
-export function closeDatabase(): void {
+export async function closeDatabase(): Promise<void> {
   holder.__patchbayDb?.$client.close();
   holder.__patchbayDb = undefined;
   holder.__patchbayGatedDb = undefined;
+  const pool = holder.__patchbayPg?.$client;
+  holder.__patchbayPg = undefined;
+  holder.__patchbayPgReady = undefined;
+  await pool?.end();
 }

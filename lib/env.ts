@@ -1,6 +1,7 @@
 import "server-only";
 import { isIP, isIPv6 } from "node:net";
 import { z } from "zod";
+import { isPostgresUrl, type DatabaseDialect } from "@/db/dialect";
 import { resolveEmbeddedSecrets } from "./embedded-secrets";
 import type { Provider, WebhookScheme } from "./providers/schema";
 
@@ -45,13 +46,7 @@ export function defaultAppUrl(port: number, hostname: string | undefined): strin
 }
 
 const sqlitePath = /^(file:)?[^:]+$/;
-const postgresScheme = /^postgres(ql)?:\/\/./i;
-
-function isPostgresUrl(value: string): boolean {
-  return postgresScheme.test(value) && URL.canParse(value);
-}
-
-export type DatabaseDialect = "sqlite" | "postgres";
+export type { DatabaseDialect };
 
 /** Every variable Patchbay reads, in one place. README's configuration table mirrors this schema. */
 const variables = z.object({
@@ -72,6 +67,8 @@ const variables = z.object({
       message: "expected a SQLite file path such as file:./data/patchbay.db, or a PostgreSQL URL such as postgres://patchbay:password@localhost:5432/patchbay",
     })
     .optional(),
+  /** Connections each process keeps to PostgreSQL (SQLite has one). */
+  DATABASE_POOL_SIZE: z.coerce.number({ message: "expected a number of connections such as 10" }).int().min(1).max(500).default(10),
   /** 1: start with a PostgreSQL DATABASE_URL although this build's data layer is not on PostgreSQL yet (development only). */
   PATCHBAY_EXPERIMENTAL_POSTGRES: booleanFlag,
   AUTH_SECRET: z.string().min(32, { message: "expected at least 32 characters (openssl rand -base64 32)" }).optional(),

@@ -1,7 +1,7 @@
 /** npm run db:migrate: applies pending migrations to DATABASE_URL (the server also does this at start-up). */
-import { closeDatabase, db } from "@/db/client";
+import { closeDatabase, databaseReady, usingPostgres } from "@/db/client";
 import { env } from "@/lib/env";
 
-db();
-closeDatabase();
-console.log(`migrations applied to ${env().DATABASE_PATH}`);
+await databaseReady();
+await closeDatabase();
+console.log(`migrations applied to ${usingPostgres() ? "the PostgreSQL database of DATABASE_URL" : env().DATABASE_PATH}`);

@@ -13,4 +13,4 @@ client.exec("INSERT INTO webhook_delivery_search(webhook_delivery_search) VALUES
 client.pragma("auto_vacuum = INCREMENTAL");
 client.exec("VACUUM");
 console.log(`${env().DATABASE_PATH}: auto_vacuum is ${client.pragma("auto_vacuum", { simple: true }) === 2 ? "incremental" : "unchanged"}`);
-closeDatabase();
+await closeDatabase();

@@ -8,5 +8,5 @@ import { rotateSealedColumns } from "@/lib/crypto/rotate";
 
 const ring = keyRing();
 const rewritten = rotateSealedColumns(db(), ring);
-closeDatabase();
+await closeDatabase();
 console.log(`re-sealed ${rewritten} value${rewritten === 1 ? "" : "s"} with key ${ring.current.id}`);

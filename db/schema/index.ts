@@ -1,9 +1,41 @@
-/** The database schema, one file per domain; every module imports it from "@/db/schema". */
-export * from "./auth";
-export * from "./connections";
-export * from "./webhooks";
-export * from "./runs";
-export * from "./agent";
-export * from "./openapi";
-export * from "./access-tokens";
-export * from "./outbox";
+/**
+ * The tables every module imports: SQLite's (db/schema-sqlite) or PostgreSQL's (db/schema-pg),
+ * picked once from DATABASE_URL. Both declare the same tables, columns and indexes
+ * (tests/unit/schema-parity.test.ts) and give rows the same JavaScript shape, so modules are
+ * typed against the SQLite declarations and run on either. Everything else (types, status lists)
+ * comes from the SQLite files unchanged; the tables below shadow those of the star export.
+ */
+import * as pg from "../schema-pg";
+import * as sqlite from "../schema-sqlite";
+import { isPostgresUrl } from "../dialect";
+
+export * from "../schema-sqlite";
+
+const chosen = (isPostgresUrl(process.env.DATABASE_URL) ? pg : sqlite) as unknown as typeof sqlite;
+
+export const {
+  users,
+  accounts,
+  loginThrottle,
+  connections,
+  oauthStates,
+  webhookEndpoints,
+  webhookDeliveries,
+  webhookAttempts,
+  toolRuns,
+  workflowRuns,
+  workflowRunSteps,
+  agentConversations,
+  agentMessages,
+  agentToolCalls,
+  openapiSpecs,
+  openapiOperations,
+  oauthClients,
+  accessTokens,
+  oauthAuthorizationCodes,
+  alerts,
+  alertChannels,
+  forwardDestinations,
+  outboundMessages,
+  outboundAttempts,
+} = chosen;

@@ -8,8 +8,11 @@ import { join } from "node:path";
  * hold a generated secrets.json, so nothing may stay behind in /tmp.
  */
 export default function setup(): () => void {
+  // Each project (sqlite, postgres) runs its global setup; the first one makes the directory.
+  if (process.env.PATCHBAY_VITEST_TMPDIR) return () => {};
   const root = mkdtempSync(join(tmpdir(), "patchbay-vitest-"));
   process.env.TMPDIR = root;
+  process.env.PATCHBAY_VITEST_TMPDIR = root;
   return () => {
     const left = readdirSync(root);
     rmSync(root, { recursive: true, force: true });

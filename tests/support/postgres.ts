@@ -203,9 +203,10 @@ function readLog(root: string): string {
   }
 }
 
-async function freshDatabase(serverUrl: string): Promise<ThrowawayPostgres> {
+/** A new database with a random name on the server of `serverUrl` (a copy of `template` when given), dropped by stop(). */
+export async function freshDatabase(serverUrl: string, template?: string): Promise<ThrowawayPostgres> {
   const name = `patchbay_test_${randomBytes(6).toString("hex")}`;
-  await query(serverUrl, `create database "${name}"`);
+  await query(serverUrl, `create database "${name}"${template ? ` template "${template}"` : ""}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   let stopped: Promise<void> | undefined;

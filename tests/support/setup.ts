@@ -20,7 +20,7 @@ afterAll(async () => {
   // Only a file that opened the database has one to close; importing db/client just to find out is slow.
   if ((globalThis as { __patchbayDb?: unknown }).__patchbayDb) {
     const { closeDatabase } = await import("@/db/client");
-    closeDatabase();
+    await closeDatabase();
   }
   rmSync(root, { recursive: true, force: true });
 });

@@ -1,15 +1,26 @@
-import { sql } from "drizzle-orm";
+import { is, sql } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { affectedRows, db, execute, rows, transaction } from "@/db/client";
-import { users as user } from "@/db/schema";
+import { affectedRows, db, execute, rows, transaction, usingPostgres } from "@/db/client";
+import * as schema from "@/db/schema";
+import * as sqliteSchema from "@/db/schema-sqlite";
+
+const user = schema.users;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const emails = async () => (await db().select({ email: user.email }).from(user).orderBy(user.email)).map((row) => row.email);
 const add = (email: string) => db().insert(user).values({ id: email, email, role: "member" });
 
-describe("the async data-access API on SQLite", () => {
+describe("the async data-access API", () => {
   beforeAll(async () => {
-    await execute(sql`delete from user`);
+    await execute(sql`delete from "user"`);
+  });
+
+  it("hands out every table in the dialect of DATABASE_URL", () => {
+    const names = Object.entries(sqliteSchema).filter(([, value]) => is(value, SQLiteTable)).map(([name]) => name);
+    expect(names.length).toBeGreaterThan(20);
+    for (const name of names) expect(is((schema as Record<string, unknown>)[name], usingPostgres() ? PgTable : SQLiteTable), name).toBe(true);
   });
 
   it("commits every statement of a transaction together and resolves with its result", async () => {
@@ -53,7 +64,7 @@ describe("the async data-access API on SQLite", () => {
     expect(await emails()).not.toContain("g1@example.com");
   });
 
-  it("runs concurrent transactions one after the other, and a nested one joins its parent", async () => {
+  it("runs concurrent transactions whole (one after the other on SQLite), and a nested one joins its parent", async () => {
     const order: string[] = [];
     const run = (name: string) =>
       transaction(async (tx) => {
@@ -66,15 +77,17 @@ describe("the async data-access API on SQLite", () => {
         order.push(`${name} end`);
       });
     await Promise.all([run("c1"), run("c2"), run("c3")]);
-    expect(order).toEqual(["c1 start", "c1 end", "c2 start", "c2 end", "c3 start", "c3 end"]);
+    // SQLite has one connection, so they take turns; PostgreSQL runs them side by side on pooled connections.
+    if (!usingPostgres()) expect(order).toEqual(["c1 start", "c1 end", "c2 start", "c2 end", "c3 start", "c3 end"]);
+    else expect(order.toSorted()).toEqual(["c1 end", "c1 start", "c2 end", "c2 start", "c3 end", "c3 start"]);
     expect(await emails()).toEqual(expect.arrayContaining(["c1-nested@example.com", "c2-nested@example.com", "c3-nested@example.com"]));
   });
 
   it("runs raw SQL through rows and execute, and counts affected rows of builder writes", async () => {
     await add("raw@example.com");
-    const found = await rows<{ email: string }>(sql`select email as "email" from user where id = ${"raw@example.com"}`);
+    const found = await rows<{ email: string }>(sql`select email as "email" from "user" where id = ${"raw@example.com"}`);
     expect(found).toEqual([{ email: "raw@example.com" }]);
-    expect(await execute(sql`update user set name = 'Raw' where id = ${"raw@example.com"}`)).toBe(1);
+    expect(await execute(sql`update "user" set name = 'Raw' where id = ${"raw@example.com"}`)).toBe(1);
     expect(affectedRows(await db().update(user).set({ name: "Raw again" }).where(sql`id = ${"raw@example.com"}`))).toBe(1);
   });
 });

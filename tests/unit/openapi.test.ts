@@ -229,7 +229,7 @@ describe("imported tools", () => {
     await runTool(user.id, "locked-api.publicOne", {});
     expect(seen[1]!.headers["x-api-key"]).toBeUndefined();
     const { closeDatabase } = await import("@/db/client");
-    closeDatabase();
+    await closeDatabase();
     expect(readFileSync(env().DATABASE_PATH).includes(secret)).toBe(false);
   });
 

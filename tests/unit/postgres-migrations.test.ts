@@ -8,7 +8,7 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as sqliteSchema from "@/db/schema";
+import * as sqliteSchema from "@/db/schema-sqlite";
 import * as schema from "@/db/schema-pg";
 import { findPostgresBinaries, NOT_INSTALLED, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres";
 

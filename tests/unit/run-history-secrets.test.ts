@@ -54,7 +54,7 @@ describe("run history", () => {
     expect(JSON.stringify(listToolRuns(user.id))).not.toMatch(/sk_live_typed|typed-x-api-key|body-password/);
     const needles = ["sk_live_typed_into_api_call", apiKey, "body-password-0123456789"];
     const whileOpen = databaseBytes();
-    closeDatabase();
+    await closeDatabase();
     const afterCheckpoint = databaseBytes();
     for (const needle of needles) expect([whileOpen.includes(needle), afterCheckpoint.includes(needle)]).toEqual([false, false]);
   });

@@ -3,7 +3,7 @@ import { getTableConfig as pgTableConfig, index as pgIndex, integer as pgInteger
 import { getTableConfig as sqliteTableConfig, integer as sqliteInteger, SQLiteSyncDialect, SQLiteTable, sqliteTable, text as sqliteText } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import * as pgSchema from "@/db/schema-pg";
-import * as sqliteSchema from "@/db/schema";
+import * as sqliteSchema from "@/db/schema-sqlite";
 
 /*
  * db/schema (SQLite) and db/schema-pg (PostgreSQL) must declare the same tables, columns, keys and

@@ -1,0 +1,65 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { join } from "node:path";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import * as pgSchema from "./schema-pg";
+
+export type PgDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
+
+export const pgMigrationsFolder = join(process.cwd(), "db", "migrations-pg");
+
+/**
+ * The pool of one process. Every process of a deployment opens its own against the same
+ * database; anything they must agree on goes through the database, never this pool's memory.
+ */
+export function openPostgres(url: string, poolSize: number): PgDb {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  // An idle client losing its connection (a server restart) must not take the process down; the pool replaces it.
+  pool.on("error", (error) => console.error(`patchbay: a PostgreSQL connection was lost: ${error.message}`));
+  return drizzle(pool, { schema: pgSchema }) as PgDb;
+}
+
+/** Any constant: every Patchbay process takes the same lock, so one applies the migrations and the others wait for it. */
+const MIGRATION_LOCK = 0x5041_5443; // "PATC"
+
+/** Applies db/migrations-pg, one process at a time. */
+export async function migratePostgres(database: PgDb): Promise<void> {
+  const client = await database.$client.connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await migrate(drizzle(client, { schema: pgSchema }), { migrationsFolder: pgMigrationsFolder });
+    } finally {
+      await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+type Scope = { tx: PgDb; open: boolean };
+const transactionScope = new AsyncLocalStorage<Scope>();
+
+/** The transaction this async context runs in, while it is open. */
+export function currentTransaction(): PgDb | undefined {
+  const scope = transactionScope.getStore();
+  return scope?.open ? scope.tx : undefined;
+}
+
+/**
+ * One transaction on one pooled connection. Inside it, `db()`, `rows` and `execute` use that
+ * connection too (as on SQLite, where everything shares one), and a nested call joins it.
+ */
+export async function postgresTransaction<T>(database: PgDb, body: (tx: PgDb) => Promise<T>): Promise<T> {
+  const outer = currentTransaction();
+  if (outer) return body(outer);
+  return database.transaction(async (tx) => {
+    const scope: Scope = { tx: tx as unknown as PgDb, open: true };
+    try {
+      return await transactionScope.run(scope, () => body(scope.tx));
+    } finally {
+      scope.open = false;
+    }
+  });
+}

@@ -1,0 +1,16 @@
+import { afterAll, inject } from "vitest";
+import { freshDatabase } from "./postgres";
+
+/**
+ * Runs after tests/support/setup.ts in the postgres project: points DATABASE_URL at a database
+ * of this file's own, copied from the migrated template, and drops it afterwards.
+ */
+const database = await freshDatabase(inject("postgresServerUrl"), inject("postgresTemplate"));
+process.env.DATABASE_URL = database.url;
+process.env.PATCHBAY_EXPERIMENTAL_POSTGRES = "1";
+
+afterAll(async () => {
+  const { closeDatabase } = await import("@/db/client");
+  await closeDatabase();
+  await database.stop();
+}, 30_000);
