@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /** The suites that also run on PostgreSQL: the data layer first; more join as their modules are ported. */
-const postgresSuites = ["tests/unit/db-transaction.test.ts"];
+const postgresSuites = ["tests/unit/db-transaction.test.ts", "tests/unit/db-coordination.test.ts"];
 
 export default defineConfig({
   resolve: {

@@ -1,0 +1,92 @@
+import { EventEmitter } from "node:events";
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { env } from "@/lib/env";
+import { execute, usingPostgres } from "./client";
+
+/**
+ * Change notices for live pages (the webhook log, run pages): "delivery" and "run". On SQLite
+ * there is one process, so a notice is emitted on this process's bus at once. On PostgreSQL it is
+ * a NOTIFY, and each process's relay (one LISTEN connection) re-emits what it hears, its own
+ * notices included, so a page served by one process sees what another received (there a notice
+ * sent inside a transaction goes out at COMMIT, and not at all on ROLLBACK).
+ */
+export type NoticeChannel = "delivery" | "run";
+
+const PREFIX = "patchbay_";
+const CHANNELS: NoticeChannel[] = ["delivery", "run"];
+
+type Relay = { client: pg.Client | undefined; starting: Promise<void> | undefined; retryMs: number };
+const holder = globalThis as typeof globalThis & { __patchbayNoticeBus?: EventEmitter; __patchbayNoticeRelay?: Relay };
+
+/** The bus this process's listeners subscribe to (`bus.on("delivery", ...)`). */
+export const noticeBus: EventEmitter = (holder.__patchbayNoticeBus ??= createBus());
+const relay: Relay = (holder.__patchbayNoticeRelay ??= { client: undefined, starting: undefined, retryMs: 500 });
+
+function createBus(): EventEmitter {
+  const bus = new EventEmitter().setMaxListeners(1000);
+  // The first page that listens starts the relay (on PostgreSQL); publishing starts it too.
+  bus.on("newListener", (event: string | symbol) => {
+    if (CHANNELS.includes(event as NoticeChannel) && usingPostgres()) void startNoticeRelay();
+  });
+  return bus;
+}
+
+export function publish(channel: NoticeChannel, notice: object): void {
+  if (!usingPostgres()) {
+    noticeBus.emit(channel, notice);
+    return;
+  }
+  void startNoticeRelay();
+  execute(sql`select pg_notify(${PREFIX + channel}, ${JSON.stringify(notice)})`).catch((error: unknown) => {
+    console.error(`patchbay: a live-page notice was not sent: ${(error as Error).message}`);
+  });
+}
+
+/** Connects this process's LISTEN connection (once; reconnects with backoff when it drops). */
+export function startNoticeRelay(): Promise<void> {
+  if (!usingPostgres()) return Promise.resolve();
+  relay.starting ??= connect();
+  return relay.starting;
+}
+
+async function connect(): Promise<void> {
+  const client = new pg.Client({ connectionString: env().DATABASE_URL, connectionTimeoutMillis: 10_000 });
+  client.on("notification", (message) => {
+    const channel = message.channel.slice(PREFIX.length) as NoticeChannel;
+    if (!CHANNELS.includes(channel) || !message.payload) return;
+    try {
+      noticeBus.emit(channel, JSON.parse(message.payload));
+    } catch {
+      // not one of ours
+    }
+  });
+  const reconnect = () => {
+    if (relay.client !== client) return;
+    relay.client = undefined;
+    relay.starting = undefined;
+    void client.end().catch(() => {});
+    setTimeout(() => void startNoticeRelay(), relay.retryMs).unref();
+    relay.retryMs = Math.min(relay.retryMs * 2, 30_000);
+  };
+  client.on("error", reconnect);
+  client.on("end", reconnect);
+  try {
+    await client.connect();
+    for (const channel of CHANNELS) await client.query(`listen ${PREFIX}${channel}`);
+    relay.client = client;
+    relay.retryMs = 500;
+  } catch (error) {
+    relay.starting = undefined;
+    await client.end().catch(() => {});
+    throw error;
+  }
+}
+
+/** Closes the relay (tests, shutdown). */
+export async function stopNoticeRelay(): Promise<void> {
+  const client = relay.client;
+  relay.client = undefined;
+  relay.starting = undefined;
+  await client?.end().catch(() => {});
+}

@@ -1,0 +1,101 @@
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { execute, transaction, usingPostgres } from "@/db/client";
+import { closeLocks, withLock } from "@/db/locks";
+import { noticeBus, publish, startNoticeRelay, stopNoticeRelay, type NoticeChannel } from "@/db/notifications";
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The notices that arrive on this process's bus within `ms`. */
+async function heard(channel: NoticeChannel, ms: number, during: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (notice: unknown) => seen.push(notice);
+  noticeBus.on(channel, listener);
+  try {
+    await startNoticeRelay();
+    await during();
+    await pause(ms);
+    return seen;
+  } finally {
+    noticeBus.off(channel, listener);
+  }
+}
+
+/** A connection of its own: on PostgreSQL, what another Patchbay process would be. */
+async function otherProcess<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  await stopNoticeRelay();
+  await closeLocks();
+});
+
+describe("live-page notices", () => {
+  it("reach this process's listeners", async () => {
+    const seen = await heard("delivery", 300, async () => publish("delivery", { userId: "u1", deliveryId: 1, status: "received" }));
+    expect(seen).toEqual([{ userId: "u1", deliveryId: 1, status: "received" }]);
+  });
+
+  it.runIf(usingPostgres())("reach this process when another process sends them (LISTEN/NOTIFY)", async () => {
+    const seen = await heard("run", 300, () => otherProcess((client) => client.query("select pg_notify('patchbay_run', $1)", [JSON.stringify({ runId: "r1", status: "success" })])));
+    expect(seen).toEqual([{ runId: "r1", status: "success" }]);
+  });
+
+  it.runIf(usingPostgres())("sent inside a transaction, go out at commit and never on rollback", async () => {
+    const seen = await heard("delivery", 300, async () => {
+      await transaction(async () => publish("delivery", { deliveryId: 2, status: "committed" }));
+      await transaction(async () => {
+        publish("delivery", { deliveryId: 3, status: "rolled back" });
+        await pause(20);
+        throw new Error("undo");
+      }).catch(() => undefined);
+    });
+    expect(seen).toEqual([{ deliveryId: 2, status: "committed" }]);
+  });
+});
+
+describe("named locks", () => {
+  it("run the holders of one name one at a time, and other names alongside", async () => {
+    const events: string[] = [];
+    const hold = (name: string, label: string) =>
+      withLock(name, async () => {
+        events.push(`${label} in`);
+        await pause(40);
+        events.push(`${label} out`);
+      });
+    await Promise.all([hold("refresh:a", "a1"), hold("refresh:a", "a2"), hold("refresh:b", "b1")]);
+    // Each holder of "refresh:a" leaves before the next comes in (in either order).
+    const a = events.filter((event) => event.startsWith("a"));
+    expect([a[0]!.slice(0, 2), a[1]!.slice(0, 2)]).toEqual([a[0]!.slice(0, 2), a[0]!.slice(0, 2)]);
+    expect(a.map((event) => event.slice(3))).toEqual(["in", "out", "in", "out"]);
+    // "refresh:b" did not wait for them.
+    expect(events.indexOf("b1 in")).toBeLessThan(events.indexOf(a[3]!));
+  });
+
+  it("release the lock when the body throws", async () => {
+    await expect(withLock("refresh:c", async () => Promise.reject(new Error("token endpoint down")))).rejects.toThrow("token endpoint down");
+    expect(await withLock("refresh:c", async () => "next")).toBe("next");
+  });
+
+  it.runIf(usingPostgres())("wait for a holder in another process", async () => {
+    await execute(sql`select 1`);
+    const order: string[] = [];
+    await otherProcess(async (client) => {
+      await client.query("select pg_advisory_lock(hashtextextended($1, 0))", ["refresh:d"]);
+      const waiting = withLock("refresh:d", async () => void order.push("this process"));
+      await pause(150);
+      order.push("other process releases");
+      await client.query("select pg_advisory_unlock(hashtextextended($1, 0))", ["refresh:d"]);
+      await waiting;
+    });
+    expect(order).toEqual(["other process releases", "this process"]);
+  });
+});
