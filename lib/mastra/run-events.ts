@@ -1,11 +1,12 @@
-import { EventEmitter } from "node:events";
+import type { EventEmitter } from "node:events";
+import { noticeBus, publish } from "@/db/notifications";
 
-/** Tells open run pages that a run or one of its steps changed. */
+/** Tells open run pages that a run or one of its steps changed: in this process, and on PostgreSQL in every process. */
 export type RunEvent = { userId: string; runId: string; stepId?: string; status: string };
 
-const holder = globalThis as typeof globalThis & { __patchbayRunEvents?: EventEmitter };
-export const runEvents: EventEmitter = (holder.__patchbayRunEvents ??= new EventEmitter().setMaxListeners(1000));
+/** Listeners subscribe to "run". */
+export const runEvents: EventEmitter = noticeBus;
 
 export function announceRun(event: RunEvent): void {
-  runEvents.emit("run", event);
+  publish("run", event);
 }

@@ -1,11 +1,12 @@
-import { EventEmitter } from "node:events";
+import type { EventEmitter } from "node:events";
+import { noticeBus, publish } from "@/db/notifications";
 
-/** In-process notifications: intake wakes the dispatcher; both tell open log viewers something changed. */
+/** Tells open log viewers that a delivery changed: in this process, and on PostgreSQL in every process. */
 export type DeliveryEvent = { userId: string; deliveryId: number; status: string };
 
-const holder = globalThis as typeof globalThis & { __patchbayDeliveryEvents?: EventEmitter };
-export const deliveryEvents: EventEmitter = (holder.__patchbayDeliveryEvents ??= new EventEmitter().setMaxListeners(1000));
+/** Listeners subscribe to "delivery". */
+export const deliveryEvents: EventEmitter = noticeBus;
 
 export function announce(event: DeliveryEvent): void {
-  deliveryEvents.emit("delivery", event);
+  publish("delivery", event);
 }
