@@ -22,7 +22,7 @@ export function checkConfiguration(source: Record<string, string | undefined> = 
 }
 
 /** Fails fast, with one line, on a bad variable or a bad PROVIDERS_FILE entry. */
-export function startServer(): void {
+export async function startServer(): Promise<void> {
   try {
     const { config, providers } = checkConfiguration();
     db();
