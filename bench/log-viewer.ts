@@ -110,15 +110,15 @@ function explain(statement: Captured): string[] {
 
 type Timing = { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] };
 
-function time(name: string, run: () => { rows: number }, repeat = 7): Timing {
-  run(); // warm the page cache and the statement
+async function time(name: string, run: () => Promise<{ rows: number }>, repeat = 7): Promise<Timing> {
+  await run(); // warm the page cache and the statement
   const durations: number[] = [];
   let rows = 0;
   let statements: Captured[] = [];
   for (let index = 0; index < repeat; index++) {
     captured = [];
     const started = performance.now();
-    rows = run().rows;
+    rows = (await run()).rows;
     durations.push(performance.now() - started);
     statements = captured;
   }
@@ -140,32 +140,32 @@ try {
     const now = (prepare("select max(received_at) as at from webhook_deliveries").get() as { at: number }).at + 60_000;
     const userRows = (prepare("select count(*) as n from webhook_deliveries where user_id = ?").get(USER) as { n: number }).n;
     const sample = prepare("select delivery_id as id from webhook_deliveries where user_id = ? limit 1 offset ?").get(USER, Math.floor(userRows / 2)) as { id: string };
-    const list = (query: Record<string, string>) => () => ({ rows: listDeliveries(USER, deliveryFiltersSchema.parse(query), now).items.length });
+    const list = (query: Record<string, string>) => async () => ({ rows: (await listDeliveries(USER, deliveryFiltersSchema.parse(query), now)).items.length });
     const timings = [
-      time("first page (no filter)", list({})),
-      time("provider = stripe", list({ provider: "stripe" })),
-      time("event = issues", list({ event: "issues" })),
-      time("status = failed", list({ status: "failed" })),
-      time("verified = no", list({ verified: "no" })),
-      time("range = 1h", list({ range: "1h" })),
-      time("range = 24h", list({ range: "24h" })),
-      time("provider + status + 7d", list({ provider: "github", status: "failed", range: "7d" })),
-      time("q = delivery id", list({ q: sample.id })),
-      time("q = delivery id prefix, other case", list({ q: sample.id.slice(0, 9).toUpperCase() })),
-      time("q = repository prefix", list({ q: "org7/repo-1" })),
-      time("q = repository substring", list({ q: "g7/repo-4" })),
-      time("q = payload text, rare", list({ q: "fix issue 4321 in" })),
-      time("q = payload text, in every row", list({ q: "refs/heads/main" })),
-      time("q = payload text + status = failed", list({ q: "fix issue 4321 in", status: "failed" })),
-      time("event = pull_request.opened", list({ event: "pull_request.opened" })),
-      time(`deep keyset page (row ${Math.floor(userRows * 0.9).toLocaleString("en")})`, list({ cursor: cursorAt(Math.floor(userRows * 0.9)) })),
-      time("deep keyset page, status = failed", list({ status: "failed", cursor: cursorAt(Math.floor(userRows * 0.9)) })),
-      time("chart, 1 h (5-minute bars)", () => ({ rows: deliveryHistogram(USER, "1h", now).buckets.length })),
-      time("chart, 24 h (hourly bars)", () => ({ rows: deliveryHistogram(USER, "24h", now).buckets.length })),
-      time("chart, 7 d (6-hour bars)", () => ({ rows: deliveryHistogram(USER, "7d", now).buckets.length })),
-      time("failed count (Replay N failed)", () => ({ rows: failedCount(USER, {}, now) })),
-      time("overview: deliveries by status, 24 h", () => ({ rows: deliveryHealth(USER, now - 86_400_000).received })),
-      time("known events (filter menu)", () => ({ rows: knownEvents(USER).length })),
+      await time("first page (no filter)", list({})),
+      await time("provider = stripe", list({ provider: "stripe" })),
+      await time("event = issues", list({ event: "issues" })),
+      await time("status = failed", list({ status: "failed" })),
+      await time("verified = no", list({ verified: "no" })),
+      await time("range = 1h", list({ range: "1h" })),
+      await time("range = 24h", list({ range: "24h" })),
+      await time("provider + status + 7d", list({ provider: "github", status: "failed", range: "7d" })),
+      await time("q = delivery id", list({ q: sample.id })),
+      await time("q = delivery id prefix, other case", list({ q: sample.id.slice(0, 9).toUpperCase() })),
+      await time("q = repository prefix", list({ q: "org7/repo-1" })),
+      await time("q = repository substring", list({ q: "g7/repo-4" })),
+      await time("q = payload text, rare", list({ q: "fix issue 4321 in" })),
+      await time("q = payload text, in every row", list({ q: "refs/heads/main" })),
+      await time("q = payload text + status = failed", list({ q: "fix issue 4321 in", status: "failed" })),
+      await time("event = pull_request.opened", list({ event: "pull_request.opened" })),
+      await time(`deep keyset page (row ${Math.floor(userRows * 0.9).toLocaleString("en")})`, list({ cursor: cursorAt(Math.floor(userRows * 0.9)) })),
+      await time("deep keyset page, status = failed", list({ status: "failed", cursor: cursorAt(Math.floor(userRows * 0.9)) })),
+      await time("chart, 1 h (5-minute bars)", async () => ({ rows: (await deliveryHistogram(USER, "1h", now)).buckets.length })),
+      await time("chart, 24 h (hourly bars)", async () => ({ rows: (await deliveryHistogram(USER, "24h", now)).buckets.length })),
+      await time("chart, 7 d (6-hour bars)", async () => ({ rows: (await deliveryHistogram(USER, "7d", now)).buckets.length })),
+      await time("failed count (Replay N failed)", async () => ({ rows: await failedCount(USER, {}, now) })),
+      await time("overview: deliveries by status, 24 h", async () => ({ rows: (await deliveryHealth(USER, now - 86_400_000)).received })),
+      await time("known events (filter menu)", async () => ({ rows: (await knownEvents(USER)).length })),
     ];
     results.push({ size, seedSeconds: +seedSeconds.toFixed(1), timings });
     console.error(`log viewer: ${size.toLocaleString("en")} rows seeded in ${seedSeconds.toFixed(1)} s`);

@@ -15,30 +15,28 @@ export type Attention = {
   endpoints: { id: string; label: string; failing: number }[];
 };
 
-function failedRuns(userId: string, since: number): Attention["runsFailed"] {
-  const tools = db()
+async function failedRuns(userId: string, since: number): Promise<Attention["runsFailed"]> {
+  const [tools] = await db()
     .select({ n: count() })
     .from(toolRuns)
-    .where(and(eq(toolRuns.userId, userId), eq(toolRuns.status, "failed"), gte(toolRuns.startedAt, since)))
-    .get()!.n;
-  const workflows = db()
+    .where(and(eq(toolRuns.userId, userId), eq(toolRuns.status, "failed"), gte(toolRuns.startedAt, since)));
+  const [workflows] = await db()
     .select({ n: count() })
     .from(workflowRuns)
-    .where(and(eq(workflowRuns.userId, userId), eq(workflowRuns.status, "failed"), gte(workflowRuns.startedAt, since)))
-    .get()!.n;
-  return { tools, workflows };
+    .where(and(eq(workflowRuns.userId, userId), eq(workflowRuns.status, "failed"), gte(workflowRuns.startedAt, since)));
+  return { tools: tools!.n, workflows: workflows!.n };
 }
 
 /** What needs this person's attention over the last 24 hours: the overview's figures. */
-export function attentionFor(userId: string, now = Date.now()): Attention {
+export async function attentionFor(userId: string, now = Date.now()): Promise<Attention> {
   const since = now - ATTENTION_WINDOW_MS;
   const connections = providerCards(userId).flatMap((card) => {
     const status = briefStatus(card);
     return status === "needs_reconnect" || status === "error" ? [{ providerId: card.id, name: card.name, status }] : [];
   });
-  const failing = new Map(failingEndpoints(userId, since).map((row) => [row.endpointId, row.failing]));
-  const endpoints = listEndpoints(userId)
+  const failing = new Map((await failingEndpoints(userId, since)).map((row) => [row.endpointId, row.failing]));
+  const endpoints = (await listEndpoints(userId))
     .filter((endpoint) => failing.has(endpoint.id))
     .map((endpoint) => ({ id: endpoint.id, label: `${endpoint.providerName}${endpoint.description ? `: ${endpoint.description}` : ""}`, failing: failing.get(endpoint.id)! }));
-  return { deliveries: deliveryHealth(userId, since), runsFailed: failedRuns(userId, since), connections, endpoints };
+  return { deliveries: await deliveryHealth(userId, since), runsFailed: await failedRuns(userId, since), connections, endpoints };
 }

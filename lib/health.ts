@@ -1,11 +1,11 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { rows } from "@/db/client";
 import { log } from "./log";
 
-export function checkDatabase(): "ok" | "unreachable" {
+export async function checkDatabase(): Promise<"ok" | "unreachable"> {
   try {
-    db().get(sql`select 1`);
+    await rows(sql`select 1`);
     return "ok";
   } catch (error) {
     log.error("health check: database unreachable", { error: (error as Error).message });

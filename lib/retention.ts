@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, execute, rows, transaction } from "@/db/client";
+import { gateOpen } from "@/db/sqlite-gate";
 import { startBackgroundLoop, type BackgroundLoop } from "./background-loop";
 import { env } from "./env";
 import { log } from "./log";
@@ -22,10 +23,10 @@ export type RetentionResult = { deliveries: number; toolRuns: number; workflowRu
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Repeats a batched update until it changes nothing, pausing between batches. */
-async function inBatches(batch: () => number, pauseMs: number): Promise<number> {
+async function inBatches(batch: () => Promise<number>, pauseMs: number): Promise<number> {
   let total = 0;
   for (;;) {
-    const changed = batch();
+    const changed = await batch();
     total += changed;
     if (changed === 0) return total;
     await pause(pauseMs);
@@ -39,19 +40,18 @@ async function inBatches(batch: () => number, pauseMs: number): Promise<number> 
  */
 export async function applyRetention(options: RetentionOptions = {}): Promise<RetentionResult> {
   const { now = Date.now(), webhookDays = env().WEBHOOK_RETENTION_DAYS, runDays = env().RUN_RETENTION_DAYS, batchRows = 250, pauseMs = 20 } = options;
-  const database = db();
   const result: RetentionResult = { deliveries: 0, toolRuns: 0, workflowRuns: 0, pagesFreed: 0 };
   if (webhookDays > 0) {
     const cutoff = now - webhookDays * DAY_MS;
     result.deliveries = await inBatches(
       () =>
-        database.run(sql`
+        execute(sql`
           update webhook_deliveries set body = '', headers = '{}', trimmed_at = ${now}
           where id in (
             select d.id from webhook_deliveries d
             where d.trimmed_at is null and d.received_at < ${cutoff} and d.status in ('processed', 'failed', 'rejected')
               and not exists (select 1 from outbound_messages m where m.delivery_id = d.id and m.status in ('pending', 'sending'))
-            limit ${batchRows})`).changes,
+            limit ${batchRows})`),
       pauseMs,
     );
   }
@@ -59,19 +59,19 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
     const cutoff = now - runDays * DAY_MS;
     result.toolRuns = await inBatches(
       () =>
-        database.run(sql`
+        execute(sql`
           update tool_runs set input = 'null', output = null, trimmed_at = ${now}
-          where id in (select id from tool_runs where trimmed_at is null and started_at < ${cutoff} and status <> 'running' limit ${batchRows})`).changes,
+          where id in (select id from tool_runs where trimmed_at is null and started_at < ${cutoff} and status <> 'running' limit ${batchRows})`),
       pauseMs,
     );
     result.workflowRuns = await inBatches(
       () =>
-        database.transaction((tx) => {
-          const ids = tx.all<{ id: string }>(sql`select id from workflow_runs where trimmed_at is null and started_at < ${cutoff} and status <> 'running' limit ${batchRows}`).map((row) => row.id);
+        transaction(async () => {
+          const ids = (await rows<{ id: string }>(sql`select id as "id" from workflow_runs where trimmed_at is null and started_at < ${cutoff} and status <> 'running' limit ${batchRows}`)).map((row) => row.id);
           if (ids.length === 0) return 0;
           const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
-          tx.run(sql`update workflow_run_steps set input = null, output = null where run_id in (${list})`);
-          return tx.run(sql`update workflow_runs set input = 'null', output = null, trimmed_at = ${now} where id in (${list})`).changes;
+          await execute(sql`update workflow_run_steps set input = null, output = null where run_id in (${list})`);
+          return execute(sql`update workflow_runs set input = 'null', output = null, trimmed_at = ${now} where id in (${list})`);
         }),
       pauseMs,
     );
@@ -85,8 +85,11 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
  * at a million rows, bench/retention.ts), when the database was
  * created with auto_vacuum = INCREMENTAL (new databases are; see db/client.ts). Older databases
  * reuse the freed pages for new rows instead, until `npm run db:vacuum` converts them once.
+ * Runs only while no transaction is open: a vacuum step inside one would be rolled back with it.
  */
-export function reclaimSpace(maxPages = 256): number {
+export async function reclaimSpace(maxPages = 256): Promise<number> {
+  // dialect: SQLite incremental vacuum
+  await gateOpen();
   const client = db().$client;
   if (client.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
   const before = client.pragma("freelist_count", { simple: true }) as number;

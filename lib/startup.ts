@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/db/client";
+import { databaseReady } from "@/db/client";
 import { checkProviderVariables, env, EnvError, type Env } from "./env";
 import { log } from "./log";
 import { listProviders, ProviderConfigError, type Provider } from "./providers";
@@ -22,10 +22,10 @@ export function checkConfiguration(source: Record<string, string | undefined> = 
 }
 
 /** Fails fast, with one line, on a bad variable or a bad PROVIDERS_FILE entry. */
-export function startServer(): void {
+export async function startServer(): Promise<void> {
   try {
     const { config, providers } = checkConfiguration();
-    db();
+    await databaseReady();
     const interrupted = failInterruptedRuns();
     if (interrupted > 0) log.warn(`${interrupted} workflow runs were interrupted by the last restart and are marked failed`);
     connectWebhooksToWorkflows();

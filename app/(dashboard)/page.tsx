@@ -43,7 +43,7 @@ function Figure({ href, label, value, detail, tone }: { href: string; label: str
 export default async function OverviewPage() {
   const user = await requireUser();
   const now = currentTime();
-  const attention = attentionFor(user.id, now);
+  const attention = await attentionFor(user.id, now);
   const cards = providerCards(user.id);
   const { deliveries, runsFailed, connections, endpoints } = attention;
   const runsFailedTotal = runsFailed.tools + runsFailed.workflows;

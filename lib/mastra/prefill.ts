@@ -14,8 +14,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * that webhooks start maps the payload the way its webhook does; otherwise the payload's top-level
  * fields that the form has are taken as they are, and the person edits the rest.
  */
-export function prefillFromDelivery(userId: string, deliveryId: number, target: { kind: "tool" | "workflow"; id: string; fields: string[] }): Prefill {
-  const found = getDelivery(userId, deliveryId);
+export async function prefillFromDelivery(userId: string, deliveryId: number, target: { kind: "tool" | "workflow"; id: string; fields: string[] }): Promise<Prefill> {
+  const found = await getDelivery(userId, deliveryId);
   if (!found) return { deliveryId, error: `There is no delivery #${deliveryId}.` };
   const { delivery } = found;
   if (delivery.trimmedAt !== null) return { deliveryId, error: `Retention removed the payload of delivery #${deliveryId}, so it cannot be used.` };

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { affectedRows, db } from "@/db/client";
 import { alertChannels, alerts, webhookAttempts, webhookDeliveries, type AlertKind } from "@/db/schema";
 import { assertUrlAllowed, BlockedRequestError } from "@/lib/http/ssrf";
 import { log } from "@/lib/log";
@@ -18,17 +18,16 @@ export type RaiseAlert = { kind: AlertKind; subject: string; title: string; deta
  * queues one notification per channel the person chose. Returns the new alert's id, or undefined
  * when an open one already covered it. Never throws: an alert must not break what raised it.
  */
-export function raiseAlert(userId: string, alert: RaiseAlert, now = Date.now()): string | undefined {
+export async function raiseAlert(userId: string, alert: RaiseAlert, now = Date.now()): Promise<string | undefined> {
   try {
-    const row = db()
+    const [row] = await db()
       .insert(alerts)
       .values({ userId, kind: alert.kind, subject: alert.subject, openKey: `${alert.kind}:${alert.subject}`, title: alert.title.slice(0, 300), detail: (alert.detail ?? "").slice(0, 2000), link: alert.link, createdAt: now })
       .onConflictDoNothing()
-      .returning({ id: alerts.id })
-      .get();
+      .returning({ id: alerts.id });
     if (!row) return undefined;
-    const channels = db().select({ id: alertChannels.id }).from(alertChannels).where(eq(alertChannels.userId, userId)).all();
-    enqueue(channels.map((channel) => ({ userId, kind: "alert" as const, alertId: row.id, channelId: channel.id })), now);
+    const channels = await db().select({ id: alertChannels.id }).from(alertChannels).where(eq(alertChannels.userId, userId));
+    await enqueue(channels.map((channel) => ({ userId, kind: "alert" as const, alertId: row.id, channelId: channel.id })), now);
     return row.id;
   } catch (error) {
     log.error("could not raise an alert", { kind: alert.kind, error: (error as Error).message });
@@ -36,22 +35,23 @@ export function raiseAlert(userId: string, alert: RaiseAlert, now = Date.now()):
   }
 }
 
-export function listAlerts(userId: string, { open, limit = 100 }: { open?: boolean; limit?: number } = {}): Alert[] {
+export async function listAlerts(userId: string, { open, limit = 100 }: { open?: boolean; limit?: number } = {}): Promise<Alert[]> {
   const filter = open === undefined ? undefined : open ? isNull(alerts.acknowledgedAt) : isNotNull(alerts.acknowledgedAt);
-  return db().select().from(alerts).where(and(eq(alerts.userId, userId), filter)).orderBy(desc(alerts.createdAt)).limit(limit).all();
+  return db().select().from(alerts).where(and(eq(alerts.userId, userId), filter)).orderBy(desc(alerts.createdAt)).limit(limit);
 }
 
-export function openAlertCount(userId: string): number {
-  return db().select({ count: sql<number>`count(*)` }).from(alerts).where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))).get()?.count ?? 0;
+export async function openAlertCount(userId: string): Promise<number> {
+  const [row] = await db().select({ count: count() }).from(alerts).where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt)));
+  return row?.count ?? 0;
 }
 
 /** Acknowledges an alert: it leaves the open list, and the same condition may raise a new one. */
-export function acknowledgeAlert(userId: string, alertId: string, now = Date.now()): boolean {
-  return db().update(alerts).set({ acknowledgedAt: now, openKey: null }).where(and(eq(alerts.id, alertId), eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))).run().changes > 0;
+export async function acknowledgeAlert(userId: string, alertId: string, now = Date.now()): Promise<boolean> {
+  return affectedRows(await db().update(alerts).set({ acknowledgedAt: now, openKey: null }).where(and(eq(alerts.id, alertId), eq(alerts.userId, userId), isNull(alerts.acknowledgedAt)))) > 0;
 }
 
-export function acknowledgeAll(userId: string, now = Date.now()): number {
-  return db().update(alerts).set({ acknowledgedAt: now, openKey: null }).where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))).run().changes;
+export async function acknowledgeAll(userId: string, now = Date.now()): Promise<number> {
+  return affectedRows(await db().update(alerts).set({ acknowledgedAt: now, openKey: null }).where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))));
 }
 
 export const newChannelSchema = z.discriminatedUnion("kind", [
@@ -73,7 +73,7 @@ export class AlertChannelError extends Error {
 }
 
 /** Adds a channel; for a URL, the Standard Webhooks secret is returned once here and stored sealed. */
-export function createChannel(userId: string, input: z.input<typeof newChannelSchema>, now = Date.now()): { channel: AlertChannel; secret?: string } {
+export async function createChannel(userId: string, input: z.input<typeof newChannelSchema>, now = Date.now()): Promise<{ channel: AlertChannel; secret?: string }> {
   const parsed = newChannelSchema.parse(input);
   const id = crypto.randomUUID();
   let secret: string | undefined;
@@ -86,25 +86,19 @@ export function createChannel(userId: string, input: z.input<typeof newChannelSc
     }
     secret = newSigningSecret();
   }
-  const channel = db()
+  const [channel] = await db()
     .insert(alertChannels)
     .values({ id, userId, kind: parsed.kind, target: parsed.target, secretSealed: secret ? sealSigningSecret("alert_channels", id, secret) : null, createdAt: now })
-    .returning(channelColumns)
-    .get();
-  return { channel, secret };
+    .returning(channelColumns);
+  return { channel: channel!, secret };
 }
 
-export function listChannels(userId: string): AlertChannel[] {
-  return db()
-    .select(channelColumns)
-    .from(alertChannels)
-    .where(eq(alertChannels.userId, userId))
-    .orderBy(desc(alertChannels.createdAt))
-    .all();
+export async function listChannels(userId: string): Promise<AlertChannel[]> {
+  return db().select(channelColumns).from(alertChannels).where(eq(alertChannels.userId, userId)).orderBy(desc(alertChannels.createdAt));
 }
 
-export function deleteChannel(userId: string, channelId: string): boolean {
-  return db().delete(alertChannels).where(and(eq(alertChannels.id, channelId), eq(alertChannels.userId, userId))).run().changes > 0;
+export async function deleteChannel(userId: string, channelId: string): Promise<boolean> {
+  return affectedRows(await db().delete(alertChannels).where(and(eq(alertChannels.id, channelId), eq(alertChannels.userId, userId)))) > 0;
 }
 
 /** Failed attempts in a row, newest first, before an endpoint counts as failing. */
@@ -114,8 +108,8 @@ export const ENDPOINT_FAILING_STREAK = 5;
  * After a failed attempt: when the endpoint's last ENDPOINT_FAILING_STREAK attempts (across its
  * deliveries) all failed, the endpoint is failing.
  */
-export function checkEndpointFailing(delivery: { userId: string; providerId: string; endpointId: string | null }, now = Date.now()): void {
-  const recent = db()
+export async function checkEndpointFailing(delivery: { userId: string; providerId: string; endpointId: string | null }, now = Date.now()): Promise<void> {
+  const recent = await db()
     .select({ outcome: webhookAttempts.outcome })
     .from(webhookAttempts)
     .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
@@ -127,11 +121,10 @@ export function checkEndpointFailing(delivery: { userId: string; providerId: str
       ),
     )
     .orderBy(desc(webhookAttempts.id))
-    .limit(ENDPOINT_FAILING_STREAK)
-    .all();
+    .limit(ENDPOINT_FAILING_STREAK);
   if (recent.length < ENDPOINT_FAILING_STREAK || recent.some((attempt) => attempt.outcome !== "failed")) return;
   const where = delivery.endpointId ? `endpoint ${delivery.endpointId}` : `the ${delivery.providerId} URL`;
-  raiseAlert(
+  await raiseAlert(
     delivery.userId,
     {
       kind: "endpoint_failing",

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { affectedRows, db } from "@/db/client";
 import { forwardDestinations, outboundMessages, webhookEndpoints } from "@/db/schema";
 import { assertUrlAllowed, BlockedRequestError } from "@/lib/http/ssrf";
 import { getProvider } from "@/lib/providers";
@@ -44,12 +44,16 @@ function publicView(row: typeof forwardDestinations.$inferSelect): ForwardDestin
  * Adds a destination for one of the user's endpoints (or a provider's instance-wide URL). The
  * signing secret is returned once here and stored sealed.
  */
-export function createDestination(userId: string, input: z.input<typeof newDestinationSchema>, now = Date.now()): { destination: ForwardDestination; secret: string } {
+export async function createDestination(userId: string, input: z.input<typeof newDestinationSchema>, now = Date.now()): Promise<{ destination: ForwardDestination; secret: string }> {
   const parsed = newDestinationSchema.parse(input);
   const [providerId, endpointId] = parsed.source.split("/", 2) as [string, string | undefined];
   if (!getProvider(providerId)) throw new ForwardingError(`There is no provider "${providerId}".`);
   if (endpointId) {
-    const endpoint = db().select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId), eq(webhookEndpoints.providerId, providerId))).get();
+    const [endpoint] = await db()
+      .select({ id: webhookEndpoints.id })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId), eq(webhookEndpoints.providerId, providerId)))
+      .limit(1);
     if (!endpoint) throw new ForwardingError("That endpoint does not exist.");
   }
   try {
@@ -60,24 +64,23 @@ export function createDestination(userId: string, input: z.input<typeof newDesti
   }
   const id = crypto.randomUUID();
   const secret = newSigningSecret();
-  const row = db()
+  const [row] = await db()
     .insert(forwardDestinations)
     .values({ id, userId, providerId, endpointId: endpointId ?? null, url: parsed.url, events: parsed.events, secretSealed: sealSigningSecret("forward_destinations", id, secret), createdAt: now })
-    .returning()
-    .get();
-  return { destination: publicView(row), secret };
+    .returning();
+  return { destination: publicView(row!), secret };
 }
 
-export function listDestinations(userId: string): ForwardDestination[] {
-  return db().select().from(forwardDestinations).where(eq(forwardDestinations.userId, userId)).orderBy(desc(forwardDestinations.createdAt)).all().map(publicView);
+export async function listDestinations(userId: string): Promise<ForwardDestination[]> {
+  return (await db().select().from(forwardDestinations).where(eq(forwardDestinations.userId, userId)).orderBy(desc(forwardDestinations.createdAt))).map(publicView);
 }
 
-export function setDestinationEnabled(userId: string, id: string, enabled: boolean): boolean {
-  return db().update(forwardDestinations).set({ enabled }).where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId))).run().changes > 0;
+export async function setDestinationEnabled(userId: string, id: string, enabled: boolean): Promise<boolean> {
+  return affectedRows(await db().update(forwardDestinations).set({ enabled }).where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId)))) > 0;
 }
 
-export function deleteDestination(userId: string, id: string): boolean {
-  return db().delete(forwardDestinations).where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId))).run().changes > 0;
+export async function deleteDestination(userId: string, id: string): Promise<boolean> {
+  return affectedRows(await db().delete(forwardDestinations).where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId)))) > 0;
 }
 
 export function matchesEvents(filter: string[], delivery: Pick<DeliveryRow, "event" | "action">): boolean {
@@ -91,21 +94,21 @@ export function matchesEvents(filter: string[], delivery: Pick<DeliveryRow, "eve
  * Called when the dispatcher takes the delivery, so a crash between intake and here only delays
  * forwarding; queuing is idempotent per (delivery, destination).
  */
-export function enqueueForwards(delivery: DeliveryRow, now = Date.now()): number {
+export async function enqueueForwards(delivery: DeliveryRow, now = Date.now()): Promise<number> {
   if (!delivery.verified) return 0;
-  const destinations = db()
-    .select({ id: forwardDestinations.id, events: forwardDestinations.events })
-    .from(forwardDestinations)
-    .where(
-      and(
-        eq(forwardDestinations.userId, delivery.userId),
-        eq(forwardDestinations.providerId, delivery.providerId),
-        eq(forwardDestinations.enabled, true),
-        delivery.endpointId === null ? isNull(forwardDestinations.endpointId) : eq(forwardDestinations.endpointId, delivery.endpointId),
-      ),
-    )
-    .all()
-    .filter((destination) => matchesEvents(destination.events, delivery));
+  const destinations = (
+    await db()
+      .select({ id: forwardDestinations.id, events: forwardDestinations.events })
+      .from(forwardDestinations)
+      .where(
+        and(
+          eq(forwardDestinations.userId, delivery.userId),
+          eq(forwardDestinations.providerId, delivery.providerId),
+          eq(forwardDestinations.enabled, true),
+          delivery.endpointId === null ? isNull(forwardDestinations.endpointId) : eq(forwardDestinations.endpointId, delivery.endpointId),
+        ),
+      )
+  ).filter((destination) => matchesEvents(destination.events, delivery));
   return enqueue(
     destinations.map((destination) => ({ userId: delivery.userId, kind: "forward" as const, deliveryId: delivery.id, destinationId: destination.id })),
     now,
@@ -113,19 +116,18 @@ export function enqueueForwards(delivery: DeliveryRow, now = Date.now()): number
 }
 
 /** Each destination's forward of one delivery, with its attempts, for the delivery page. */
-export function forwardsOfDelivery(userId: string, deliveryId: number) {
-  const rows = db()
+export async function forwardsOfDelivery(userId: string, deliveryId: number) {
+  const rows = await db()
     .select({ message: outboundMessages, url: forwardDestinations.url })
     .from(outboundMessages)
     .innerJoin(forwardDestinations, eq(forwardDestinations.id, outboundMessages.destinationId))
     .where(and(eq(outboundMessages.userId, userId), eq(outboundMessages.deliveryId, deliveryId), eq(outboundMessages.kind, "forward")))
-    .orderBy(asc(outboundMessages.createdAt))
-    .all();
-  const attempts = attemptsOf(rows.map((row) => row.message.id));
+    .orderBy(asc(outboundMessages.createdAt));
+  const attempts = await attemptsOf(rows.map((row) => row.message.id));
   return rows.map(({ message, url }) => ({ ...message, url, attempts: attempts.filter((attempt) => attempt.messageId === message.id) }));
 }
 
 /** Sends one delivery's forward to its destination again. */
-export function replayForward(userId: string, messageId: string): boolean {
+export async function replayForward(userId: string, messageId: string): Promise<boolean> {
   return requeueMessage(userId, messageId);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { affectedRows, db, rows, transaction } from "@/db/client";
 import { outboundAttempts, outboundMessages } from "@/db/schema";
 import { retryDelayMs } from "@/lib/webhooks/retry-schedule";
 
@@ -18,13 +18,14 @@ export const outboxWake: EventEmitter = (holder.__patchbayOutboxWake ??= new Eve
  * Queues messages; a (delivery, destination) or (alert, channel) pair already queued is left as it
  * is, so queuing twice (a retried delivery, a re-raised alert) never sends twice.
  */
-export function enqueue(messages: NewOutboundMessage[], now = Date.now()): number {
+export async function enqueue(messages: NewOutboundMessage[], now = Date.now()): Promise<number> {
   if (messages.length === 0) return 0;
-  const inserted = db()
-    .insert(outboundMessages)
-    .values(messages.map((message) => ({ ...message, id: crypto.randomUUID(), createdAt: now, nextAttemptAt: now, status: "pending" as const })))
-    .onConflictDoNothing()
-    .run().changes;
+  const inserted = affectedRows(
+    await db()
+      .insert(outboundMessages)
+      .values(messages.map((message) => ({ ...message, id: crypto.randomUUID(), createdAt: now, nextAttemptAt: now, status: "pending" as const })))
+      .onConflictDoNothing(),
+  );
   if (inserted > 0) outboxWake.emit("wake");
   return inserted;
 }
@@ -33,26 +34,23 @@ export function enqueue(messages: NewOutboundMessage[], now = Date.now()): numbe
  * Takes up to `limit` messages that are due, or whose lease expired because the process sending
  * them died, and leases them. One immediate transaction, so two senders never take the same row.
  */
-export function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS): OutboundMessage[] {
-  const database = db();
-  const ids = database.transaction(
-    (tx) => {
-      const due = tx.all<{ id: string }>(sql`
-        select id from outbound_messages
-        where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})
-        order by next_attempt_at, created_at limit ${limit}`);
-      if (due.length === 0) return [];
-      const taken = due.map((row) => row.id);
-      tx.update(outboundMessages)
-        .set({ status: "sending", leaseUntil: now + leaseMs, attempts: sql`${outboundMessages.attempts} + 1` })
-        .where(inArray(outboundMessages.id, taken))
-        .run();
-      return taken;
-    },
-    { behavior: "immediate" },
-  );
+export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS): Promise<OutboundMessage[]> {
+  const ids = await transaction(async (tx) => {
+    // dialect: leasing (PostgreSQL: FOR UPDATE SKIP LOCKED)
+    const due = await rows<{ id: string }>(sql`
+      select id as "id" from outbound_messages
+      where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})
+      order by next_attempt_at, created_at limit ${limit}`);
+    if (due.length === 0) return [];
+    const taken = due.map((row) => row.id);
+    await tx
+      .update(outboundMessages)
+      .set({ status: "sending", leaseUntil: now + leaseMs, attempts: sql`${outboundMessages.attempts} + 1` })
+      .where(inArray(outboundMessages.id, taken));
+    return taken;
+  });
   if (ids.length === 0) return [];
-  return database.select().from(outboundMessages).where(inArray(outboundMessages.id, ids)).orderBy(asc(outboundMessages.nextAttemptAt)).all();
+  return db().select().from(outboundMessages).where(inArray(outboundMessages.id, ids)).orderBy(asc(outboundMessages.nextAttemptAt));
 }
 
 export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string; permanent?: boolean };
@@ -61,21 +59,20 @@ export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statu
  * Records an attempt and moves the message on: delivered, due again after the retry schedule's
  * delay, or failed for good once the schedule is used up. Returns the new status.
  */
-export function recordAttempt(message: OutboundMessage, startedAt: number, outcome: SendOutcome, now = Date.now()): OutboundMessage["status"] {
+export async function recordAttempt(message: OutboundMessage, startedAt: number, outcome: SendOutcome, now = Date.now()): Promise<OutboundMessage["status"]> {
   const retryIn = outcome.ok || outcome.permanent ? undefined : retryDelayMs(message.attempts);
   const status = outcome.ok ? "delivered" : retryIn === undefined ? "failed" : "pending";
-  db().transaction((tx) => {
-    tx.insert(outboundAttempts)
-      .values({
-        messageId: message.id,
-        number: message.attempts,
-        startedAt,
-        durationMs: Math.max(0, now - startedAt),
-        statusCode: outcome.statusCode ?? null,
-        error: outcome.ok ? null : outcome.error.slice(0, 1000),
-      })
-      .run();
-    tx.update(outboundMessages)
+  await transaction(async (tx) => {
+    await tx.insert(outboundAttempts).values({
+      messageId: message.id,
+      number: message.attempts,
+      startedAt,
+      durationMs: Math.max(0, now - startedAt),
+      statusCode: outcome.statusCode ?? null,
+      error: outcome.ok ? null : outcome.error.slice(0, 1000),
+    });
+    await tx
+      .update(outboundMessages)
       .set({
         status,
         leaseUntil: null,
@@ -84,25 +81,25 @@ export function recordAttempt(message: OutboundMessage, startedAt: number, outco
         nextAttemptAt: retryIn === undefined ? null : now + retryIn,
         deliveredAt: outcome.ok ? now : null,
       })
-      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending")))
-      .run();
+      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending")));
   });
   return status;
 }
 
 /** Sends a finished message again as a new attempt (replay to one destination). Scoped to the user. */
-export function requeueMessage(userId: string, messageId: string, now = Date.now()): boolean {
+export async function requeueMessage(userId: string, messageId: string, now = Date.now()): Promise<boolean> {
   const changed =
-    db()
-      .update(outboundMessages)
-      .set({ status: "pending", nextAttemptAt: now })
-      .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.userId, userId), inArray(outboundMessages.status, ["delivered", "failed"])))
-      .run().changes > 0;
+    affectedRows(
+      await db()
+        .update(outboundMessages)
+        .set({ status: "pending", nextAttemptAt: now })
+        .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.userId, userId), inArray(outboundMessages.status, ["delivered", "failed"]))),
+    ) > 0;
   if (changed) outboxWake.emit("wake");
   return changed;
 }
 
-export function attemptsOf(messageIds: string[]): (typeof outboundAttempts.$inferSelect)[] {
+export async function attemptsOf(messageIds: string[]): Promise<(typeof outboundAttempts.$inferSelect)[]> {
   if (messageIds.length === 0) return [];
-  return db().select().from(outboundAttempts).where(inArray(outboundAttempts.messageId, messageIds)).orderBy(asc(outboundAttempts.id)).all();
+  return db().select().from(outboundAttempts).where(inArray(outboundAttempts.messageId, messageIds)).orderBy(asc(outboundAttempts.id));
 }

@@ -48,8 +48,8 @@ async function postSigned(url: string, secret: string, messageId: string, payloa
 }
 
 async function sendForward(message: OutboundMessage): Promise<SendOutcome> {
-  const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, message.deliveryId!)).get();
-  const destination = db().select().from(forwardDestinations).where(eq(forwardDestinations.id, message.destinationId!)).get();
+  const [delivery] = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, message.deliveryId!)).limit(1);
+  const [destination] = await db().select().from(forwardDestinations).where(eq(forwardDestinations.id, message.destinationId!)).limit(1);
   if (!delivery || !destination) throw new PermanentSendError("the delivery or the destination was deleted");
   if (!destination.enabled) throw new PermanentSendError("the destination is paused");
   if (delivery.trimmedAt !== null) throw new PermanentSendError("the delivery's body was removed by retention");
@@ -67,8 +67,8 @@ function alertText(alert: typeof alerts.$inferSelect): string {
 }
 
 async function sendAlert(message: OutboundMessage): Promise<SendOutcome> {
-  const alert = db().select().from(alerts).where(eq(alerts.id, message.alertId!)).get();
-  const channel = db().select().from(alertChannels).where(eq(alertChannels.id, message.channelId!)).get();
+  const [alert] = await db().select().from(alerts).where(eq(alerts.id, message.alertId!)).limit(1);
+  const [channel] = await db().select().from(alertChannels).where(eq(alertChannels.id, message.channelId!)).limit(1);
   if (!alert || !channel) throw new PermanentSendError("the alert or the channel was deleted");
   if (channel.kind === "slack") {
     try {
@@ -94,9 +94,9 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
   } catch (error) {
     outcome = { ok: false, error: (error as Error).message, permanent: error instanceof PermanentSendError };
   }
-  const status = recordAttempt(message, startedAt, outcome, now());
+  const status = await recordAttempt(message, startedAt, outcome, now());
   if (status === "failed" && message.kind === "forward") {
-    raiseAlert(message.userId, {
+    await raiseAlert(message.userId, {
       kind: "forward_failed",
       subject: `destination:${message.destinationId}`,
       title: "A forwarded delivery could not be delivered",
@@ -111,7 +111,7 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
 export async function sendDueMessages({ now = Date.now, limit = 16, leaseMs = OUTBOX_LEASE_MS }: { now?: () => number; limit?: number; leaseMs?: number } = {}): Promise<number> {
   let total = 0;
   for (;;) {
-    const batch = leaseDueMessages(now(), limit, leaseMs);
+    const batch = await leaseDueMessages(now(), limit, leaseMs);
     if (batch.length === 0) return total;
     await Promise.all(batch.map((message) => sendOne(message, now)));
     total += batch.length;

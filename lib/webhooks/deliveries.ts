@@ -13,13 +13,37 @@ export type NewDelivery = typeof webhookDeliveries.$inferInsert;
  * same (endpoint, hook id, delivery id) was stored before: a redelivery, which is acknowledged but
  * not processed again. Committed on its own; intake batches `insertAcceptedRow` instead.
  */
-export function insertAccepted(delivery: NewDelivery): number | undefined {
-  const id = insertAcceptedRow(delivery);
+export async function insertAccepted(delivery: NewDelivery): Promise<number | undefined> {
+  const [row] = await db()
+    .insert(webhookDeliveries)
+    .values({
+      userId: delivery.userId,
+      endpointId: delivery.endpointId ?? null,
+      providerId: delivery.providerId,
+      dedupeKey: delivery.dedupeKey ?? null,
+      deliveryId: delivery.deliveryId ?? null,
+      event: delivery.event ?? null,
+      action: delivery.action ?? null,
+      repository: delivery.repository ?? null,
+      receivedAt: delivery.receivedAt,
+      headers: delivery.headers,
+      body: delivery.body,
+      bodyBytes: delivery.bodyBytes,
+      verified: delivery.verified,
+      status: delivery.status,
+      nextAttemptAt: delivery.nextAttemptAt ?? null,
+    })
+    .onConflictDoNothing({ target: webhookDeliveries.dedupeKey })
+    .returning({ id: webhookDeliveries.id });
+  const id = row?.id;
   if (id !== undefined) announce({ userId: delivery.userId, deliveryId: id, status: delivery.status });
   return id;
 }
 
-/** The insert alone, for a caller that commits it (in a batch) and announces it afterwards. */
+/**
+ * The insert alone, for a caller that commits it (intake's group commit, db/group-commit.ts) and
+ * announces it afterwards. Synchronous: it runs inside the batch's synchronous flush.
+ */
 export function insertAcceptedRow(delivery: NewDelivery): number | undefined {
   // A statement prepared once: this runs for every delivery, and drizzle would build and prepare it each time.
   const row = prepared(INSERT_ACCEPTED).get({
@@ -53,6 +77,7 @@ const INSERT_ACCEPTED = `
 /**
  * Stores a refusal at a known endpoint, keeping at most WEBHOOK_REJECTED_CAP of them per endpoint.
  * Runs inside the caller's transaction (intake's batch); the caller announces it after the commit.
+ * Synchronous like insertAcceptedRow: it runs inside the group commit's synchronous flush.
  */
 export function insertRefusalRow(delivery: NewDelivery): number {
   const database = db();

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { affectedRows, db, rows, transaction } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
 import { env } from "@/lib/env";
@@ -24,7 +24,7 @@ function triggerOf(row: { replayRequested: boolean; attempts: number }): "replay
   return row.replayRequested ? "replay" : row.attempts > 1 ? "retry" : "automatic";
 }
 
-type Candidate = { id: number; status: string; attempts: number; leaseUntil: number | null; replayRequested: number };
+type Candidate = { id: number; status: string; attempts: number; leaseUntil: number | null; replayRequested: number | boolean };
 
 /**
  * Takes up to `limit` deliveries that are due (received or retrying, next attempt reached) or whose lease has
@@ -32,66 +32,59 @@ type Candidate = { id: number; status: string; attempts: number; leaseUntil: num
  * attempt. An expired lease means an attempt was lost: it is recorded as failed before the new one.
  * One immediate transaction, so two dispatchers never take the same row.
  */
-export function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): DeliveryRow[] {
-  const database = db();
-  const ids = database.transaction(
-    (tx) => {
-      const due = tx.all<Candidate>(sql`
-        select id, status, attempts, lease_until as leaseUntil, replay_requested as replayRequested from webhook_deliveries
-        where (status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
-        order by next_attempt_at, id
-        limit ${limit}`);
-      if (due.length === 0) return [];
-      const interrupted = due.filter((row) => row.status === "processing");
-      for (const row of interrupted) {
-        // The lease start is not stored; the last renewal (lease_until - leaseMs) is the last sign of life.
-        const lastSeen = (row.leaseUntil ?? now) - leaseMs;
-        tx.insert(webhookAttempts)
-          .values({
-            deliveryId: row.id,
-            number: row.attempts,
-            trigger: triggerOf({ replayRequested: Boolean(row.replayRequested), attempts: row.attempts }),
-            startedAt: lastSeen,
-            durationMs: Math.max(0, now - lastSeen),
-            outcome: "failed",
-            error: INTERRUPTED,
-          })
-          .run();
-      }
-      const taken = due.map((row) => row.id);
-      tx.update(webhookDeliveries)
-        .set({ status: "processing", leaseUntil: now + leaseMs, attempts: sql`${webhookDeliveries.attempts} + 1` })
-        .where(inArray(webhookDeliveries.id, taken))
-        .run();
-      if (interrupted.length > 0) {
-        tx.update(webhookDeliveries)
-          .set({ lastError: INTERRUPTED })
-          .where(inArray(webhookDeliveries.id, interrupted.map((row) => row.id)))
-          .run();
-      }
-      return taken;
-    },
-    { behavior: "immediate" },
-  );
+export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): Promise<DeliveryRow[]> {
+  const ids = await transaction(async (tx) => {
+    // dialect: leasing (PostgreSQL: FOR UPDATE SKIP LOCKED)
+    const due = await rows<Candidate>(sql`
+      select id, status, attempts, lease_until as "leaseUntil", replay_requested as "replayRequested" from webhook_deliveries
+      where (status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
+      order by next_attempt_at, id
+      limit ${limit}`);
+    if (due.length === 0) return [];
+    const interrupted = due.filter((row) => row.status === "processing");
+    for (const row of interrupted) {
+      // The lease start is not stored; the last renewal (lease_until - leaseMs) is the last sign of life.
+      const lastSeen = (row.leaseUntil ?? now) - leaseMs;
+      await tx.insert(webhookAttempts).values({
+        deliveryId: row.id,
+        number: row.attempts,
+        trigger: triggerOf({ replayRequested: Boolean(row.replayRequested), attempts: row.attempts }),
+        startedAt: lastSeen,
+        durationMs: Math.max(0, now - lastSeen),
+        outcome: "failed",
+        error: INTERRUPTED,
+      });
+    }
+    const taken = due.map((row) => row.id);
+    await tx
+      .update(webhookDeliveries)
+      .set({ status: "processing", leaseUntil: now + leaseMs, attempts: sql`${webhookDeliveries.attempts} + 1` })
+      .where(inArray(webhookDeliveries.id, taken));
+    if (interrupted.length > 0) {
+      await tx
+        .update(webhookDeliveries)
+        .set({ lastError: INTERRUPTED })
+        .where(inArray(webhookDeliveries.id, interrupted.map((row) => row.id)));
+    }
+    return taken;
+  });
   if (ids.length === 0) return [];
-  return database.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id)).all();
+  return db().select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id));
 }
 
 
 /** Extends the lease of a delivery still being processed by this dispatcher. */
-export function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS): boolean {
-  return (
-    db()
-      .update(webhookDeliveries)
-      .set({ leaseUntil: now + leaseMs })
-      .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "processing")))
-      .run().changes > 0
-  );
+export async function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS): Promise<boolean> {
+  const result = await db()
+    .update(webhookDeliveries)
+    .set({ leaseUntil: now + leaseMs })
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "processing")));
+  return affectedRows(result) > 0;
 }
 
-function raiseDeliveryFailed(delivery: DeliveryRow, error: string, now: number): void {
+async function raiseDeliveryFailed(delivery: DeliveryRow, error: string, now: number): Promise<void> {
   const what = [delivery.event, delivery.action].filter(Boolean).join(".") || "delivery";
-  raiseAlert(
+  await raiseAlert(
     delivery.userId,
     {
       kind: "delivery_failed",
@@ -108,12 +101,14 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const startedAt = now();
   const trigger = triggerOf(delivery);
   // Heartbeat: a long workflow keeps its lease, so no other dispatcher takes the row over meanwhile.
-  const heartbeat = setInterval(() => renewLease(delivery.id, now(), leaseMs), Math.max(10, Math.floor(leaseMs / 3)));
+  const heartbeat = setInterval(() => {
+    renewLease(delivery.id, now(), leaseMs).catch((caught: unknown) => log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }));
+  }, Math.max(10, Math.floor(leaseMs / 3)));
   let outcome: Awaited<ReturnType<DeliveryHandler>> | undefined;
   let error: string | undefined;
   let permanent = false;
   // Forwarding runs beside processing: queued once per destination, whatever the handler does.
-  if (!delivery.replayRequested) enqueueForwards(delivery, startedAt);
+  if (!delivery.replayRequested) await enqueueForwards(delivery, startedAt);
   try {
     outcome = await handle(delivery);
     error = outcome.error?.slice(0, 1000);
@@ -127,20 +122,19 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const durationMs = finishedAt - startedAt;
   const retryIn = error === undefined || permanent ? undefined : retryDelayMs(delivery.attempts);
   const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "retrying";
-  db().transaction((tx) => {
-    tx.insert(webhookAttempts)
-      .values({
-        deliveryId: delivery.id,
-        number: delivery.attempts,
-        trigger,
-        startedAt,
-        durationMs,
-        outcome: error === undefined ? "processed" : "failed",
-        error: error ?? null,
-        note: outcome?.note ?? null,
-      })
-      .run();
-    tx.update(webhookDeliveries)
+  await transaction(async (tx) => {
+    await tx.insert(webhookAttempts).values({
+      deliveryId: delivery.id,
+      number: delivery.attempts,
+      trigger,
+      startedAt,
+      durationMs,
+      outcome: error === undefined ? "processed" : "failed",
+      error: error ?? null,
+      note: outcome?.note ?? null,
+    });
+    await tx
+      .update(webhookDeliveries)
       .set({
         status,
         leaseUntil: null,
@@ -150,13 +144,12 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
         nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
         ...(outcome?.workflowRunId ? { workflowRunId: outcome.workflowRunId } : {}),
       })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing")))
-      .run();
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing")));
   });
   if (error) {
     log.warn("webhook processing failed", { delivery: delivery.id, attempt: delivery.attempts, status, error });
-    if (status === "failed") raiseDeliveryFailed(delivery, error, finishedAt);
-    checkEndpointFailing(delivery, finishedAt);
+    if (status === "failed") await raiseDeliveryFailed(delivery, error, finishedAt);
+    await checkEndpointFailing(delivery, finishedAt);
   }
   announce({ userId: delivery.userId, deliveryId: delivery.id, status });
 }
@@ -168,7 +161,7 @@ export type ProcessOptions = {
   leaseMs?: number;
   pollMs?: number;
   /** Asked before leasing more: true while processing should give way to intake (see intakeHasPriority). */
-  yieldToIntake?: () => boolean;
+  yieldToIntake?: () => boolean | Promise<boolean>;
 };
 
 /** Resolves when the intake wakes the dispatcher or after `ms`, whichever is first. */
@@ -197,8 +190,8 @@ export async function processDueDeliveries({ handle = handleDelivery, now = Date
   let total = 0;
   const inFlight = new Set<Promise<void>>();
   for (;;) {
-    const yielding = yieldToIntake?.() ?? false;
-    const batch = inFlight.size < limit && !yielding ? leaseDue(now(), limit - inFlight.size, leaseMs) : [];
+    const yielding = (await yieldToIntake?.()) ?? false;
+    const batch = inFlight.size < limit && !yielding ? await leaseDue(now(), limit - inFlight.size, leaseMs) : [];
     for (const delivery of batch) {
       announce({ userId: delivery.userId, deliveryId: delivery.id, status: "processing" });
       const running = attempt(delivery, handle, now, leaseMs).finally(() => inFlight.delete(running));
@@ -213,9 +206,9 @@ export async function processDueDeliveries({ handle = handleDelivery, now = Date
 }
 
 /** Makes deliveries due again as a new attempt; only verified ones that finished (processed or failed). */
-export function requestReplay(userId: string, ids: number[], now = Date.now()): number {
+export async function requestReplay(userId: string, ids: number[], now = Date.now()): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = db()
+  const result = await db()
     .update(webhookDeliveries)
     .set({ status: "received", nextAttemptAt: now, replayRequested: true })
     .where(
@@ -227,32 +220,34 @@ export function requestReplay(userId: string, ids: number[], now = Date.now()): 
         // Retention removed the body: there is nothing left to process.
         isNull(webhookDeliveries.trimmedAt),
       ),
-    )
-    .run();
-  if (result.changes > 0) dispatcherWake.emit("wake");
-  return result.changes;
+    );
+  const changed = affectedRows(result);
+  if (changed > 0) dispatcherWake.emit("wake");
+  return changed;
 }
 
 /** Brings a retrying delivery's next attempt forward to now. */
-export function retryNow(userId: string, id: number, now = Date.now()): boolean {
+export async function retryNow(userId: string, id: number, now = Date.now()): Promise<boolean> {
   const changed =
-    db()
-      .update(webhookDeliveries)
-      .set({ nextAttemptAt: now })
-      .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying")))
-      .run().changes > 0;
+    affectedRows(
+      await db()
+        .update(webhookDeliveries)
+        .set({ nextAttemptAt: now })
+        .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying"))),
+    ) > 0;
   if (changed) dispatcherWake.emit("wake");
   return changed;
 }
 
 /** Stops a retrying delivery's remaining retries: it ends as failed (and can still be replayed). */
-export function cancelRetries(userId: string, id: number): boolean {
+export async function cancelRetries(userId: string, id: number): Promise<boolean> {
   const changed =
-    db()
-      .update(webhookDeliveries)
-      .set({ status: "failed", nextAttemptAt: null })
-      .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying")))
-      .run().changes > 0;
+    affectedRows(
+      await db()
+        .update(webhookDeliveries)
+        .set({ status: "failed", nextAttemptAt: null })
+        .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying"))),
+    ) > 0;
   if (changed) announce({ userId, deliveryId: id, status: "failed" });
   return changed;
 }
@@ -264,13 +259,13 @@ const YIELD_CHECK_MS = 100;
  * sender's burst is acknowledged at full speed and processed right after it. The wait is bounded:
  * once the oldest due delivery has waited `maxDelayMs`, processing runs alongside intake again.
  */
-export function intakeHasPriority({ now = Date.now(), lastIntake = lastIntakeAt(), quietMs = 250, maxDelayMs = env().WEBHOOK_PROCESSING_MAX_DELAY_MS } = {}): boolean {
+export async function intakeHasPriority({ now = Date.now(), lastIntake = lastIntakeAt(), quietMs = 250, maxDelayMs = env().WEBHOOK_PROCESSING_MAX_DELAY_MS } = {}): Promise<boolean> {
   if (maxDelayMs === 0 || now - lastIntake >= quietMs) return false;
-  const oldest = db()
+  const [row] = await db()
     .select({ at: sql<number | null>`min(${webhookDeliveries.nextAttemptAt})` })
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.status, "received"), lte(webhookDeliveries.nextAttemptAt, now)))
-    .get()?.at;
+    .where(and(eq(webhookDeliveries.status, "received"), lte(webhookDeliveries.nextAttemptAt, now)));
+  const oldest = row?.at;
   return oldest === null || oldest === undefined || now - oldest < maxDelayMs;
 }
 

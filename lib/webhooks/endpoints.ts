@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { affectedRows, db } from "@/db/client";
 import { webhookEndpoints } from "@/db/schema";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { env, readVariable } from "@/lib/env";
@@ -45,26 +45,28 @@ function summary(row: EndpointRow): EndpointSummary {
   };
 }
 
-export function listEndpoints(userId: string): EndpointSummary[] {
-  return db().select().from(webhookEndpoints).where(eq(webhookEndpoints.userId, userId)).orderBy(desc(webhookEndpoints.createdAt)).all().map(summary);
+export async function listEndpoints(userId: string): Promise<EndpointSummary[]> {
+  return (await db().select().from(webhookEndpoints).where(eq(webhookEndpoints.userId, userId)).orderBy(desc(webhookEndpoints.createdAt))).map(summary);
 }
 
-export function findEndpoint(userId: string, endpointId: string): EndpointRow | undefined {
-  return db()
+export async function findEndpoint(userId: string, endpointId: string): Promise<EndpointRow | undefined> {
+  const [endpoint] = await db()
     .select()
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))
-    .get();
+    .limit(1);
+  return endpoint;
 }
 
 /** Intake looks endpoints up by id alone: the URL is the capability, the signature the proof. */
-export function findEndpointForIntake(providerId: string, endpointId: string): EndpointRow | undefined {
+export async function findEndpointForIntake(providerId: string, endpointId: string): Promise<EndpointRow | undefined> {
   if (!/^we_[a-z0-9]{16,32}$/.test(endpointId)) return undefined;
-  return db()
+  const [endpoint] = await db()
     .select()
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.providerId, providerId)))
-    .get();
+    .limit(1);
+  return endpoint;
 }
 
 /** The secrets a delivery may be signed with: the current one, then a rotated-out one still in its grace period. */
@@ -98,12 +100,12 @@ export const endpointEventsSchema = z
 export type NewEndpoint = { providerId: string; description: string; events: string[]; secret?: string; remoteHookId?: string; remoteTarget?: string };
 
 /** Creates an endpoint; the secret is returned once here and stored sealed. */
-export function createEndpoint(userId: string, input: NewEndpoint): { endpoint: EndpointSummary; secret: string } {
+export async function createEndpoint(userId: string, input: NewEndpoint): Promise<{ endpoint: EndpointSummary; secret: string }> {
   const provider = getProvider(input.providerId);
   if (!provider?.webhooks) throw new Error(`${input.providerId} does not send webhooks`);
   const id = `we_${randomBytes(10).toString("hex")}`;
   const secret = input.secret ?? generateSecret(provider);
-  const row = db()
+  const [row] = await db()
     .insert(webhookEndpoints)
     .values({
       id,
@@ -115,49 +117,45 @@ export function createEndpoint(userId: string, input: NewEndpoint): { endpoint: 
       remoteHookId: input.remoteHookId,
       remoteTarget: input.remoteTarget,
     })
-    .returning()
-    .get();
-  return { endpoint: summary(row), secret };
+    .returning();
+  return { endpoint: summary(row!), secret };
 }
 
-export function setRemoteHook(userId: string, endpointId: string, remoteHookId: string, remoteTarget: string): void {
-  db()
+export async function setRemoteHook(userId: string, endpointId: string, remoteHookId: string, remoteTarget: string): Promise<void> {
+  await db()
     .update(webhookEndpoints)
     .set({ remoteHookId, remoteTarget })
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))
-    .run();
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)));
 }
 
 /** A new secret (generated unless given), shown once; the old one keeps working for WEBHOOK_SECRET_GRACE_HOURS. */
-export function rotateEndpointSecret(userId: string, endpointId: string, now = Date.now(), newSecret?: string): string | undefined {
-  const endpoint = findEndpoint(userId, endpointId);
+export async function rotateEndpointSecret(userId: string, endpointId: string, now = Date.now(), newSecret?: string): Promise<string | undefined> {
+  const endpoint = await findEndpoint(userId, endpointId);
   const provider = endpoint && getProvider(endpoint.providerId);
   if (!endpoint || !provider) return undefined;
   const secret = newSecret ?? generateSecret(provider);
   const current = unsealSecret(endpoint.id, "secret", endpoint.secretSealed);
-  db()
+  await db()
     .update(webhookEndpoints)
     .set({
       secretSealed: sealSecret(endpoint.id, "secret", secret),
       previousSecretSealed: sealSecret(endpoint.id, "previous_secret", current),
       previousSecretExpiresAt: new Date(now + env().WEBHOOK_SECRET_GRACE_HOURS * 3600 * 1000),
     })
-    .where(eq(webhookEndpoints.id, endpoint.id))
-    .run();
+    .where(eq(webhookEndpoints.id, endpoint.id));
   return secret;
 }
 
 export type SealedSecrets = Pick<EndpointRow, "secretSealed" | "previousSecretSealed" | "previousSecretExpiresAt">;
 
 /** Puts an endpoint's secrets back as they were (a rotation the provider refused). */
-export function restoreSecrets(userId: string, endpointId: string, secrets: SealedSecrets): void {
-  db()
+export async function restoreSecrets(userId: string, endpointId: string, secrets: SealedSecrets): Promise<void> {
+  await db()
     .update(webhookEndpoints)
     .set({ secretSealed: secrets.secretSealed, previousSecretSealed: secrets.previousSecretSealed, previousSecretExpiresAt: secrets.previousSecretExpiresAt })
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))
-    .run();
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)));
 }
 
-export function deleteEndpoint(userId: string, endpointId: string): boolean {
-  return db().delete(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId))).run().changes > 0;
+export async function deleteEndpoint(userId: string, endpointId: string): Promise<boolean> {
+  return affectedRows(await db().delete(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))) > 0;
 }

@@ -53,12 +53,12 @@ export function methodNotAllowed(): Response {
 }
 
 /** The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured instance URL. */
-function resolveTarget(providerId: string, endpointId: string | undefined): Target | undefined {
+async function resolveTarget(providerId: string, endpointId: string | undefined): Promise<Target | undefined> {
   const provider = getProvider(providerId);
   if (!provider?.webhooks) return undefined;
   const webhookProvider = provider as Target["provider"];
   if (endpointId !== undefined) {
-    const endpoint = findEndpointForIntake(providerId, endpointId);
+    const endpoint = await findEndpointForIntake(providerId, endpointId);
     return endpoint && { provider: webhookProvider, userId: endpoint.userId, endpointId: endpoint.id, secrets: endpointSecrets(endpoint) };
   }
   const secrets = instanceSecrets(provider);
@@ -131,7 +131,7 @@ export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply
 }
 
 async function examine({ providerId, endpointId, headers, readBody }: IntakeRequest): Promise<Examined> {
-  const target = resolveTarget(providerId, endpointId);
+  const target = await resolveTarget(providerId, endpointId);
   if (!target) return { kind: "answer", reply: refuse(404, "unknown_endpoint", "No webhook endpoint here.") };
   const { provider, userId } = target;
   const receivedAt = Date.now();

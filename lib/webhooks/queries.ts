@@ -34,6 +34,7 @@ export type DeliveryFilters = z.infer<typeof deliveryFiltersSchema>;
 const HOUR = 3_600_000;
 const rangeMs: Record<Range, number> = { "1h": HOUR, "24h": 24 * HOUR, "7d": 7 * 24 * HOUR, "30d": 30 * 24 * HOUR };
 
+// dialect: full-text search (SQLite: an FTS5 virtual table)
 /**
  * The trigram index of migration 0004 (not in db/schema.ts: drizzle-kit cannot create FTS5
  * tables). Declared here only so queries can join and match it.
@@ -104,6 +105,7 @@ const indexedTerm = (filters: DeliveryFilters) => (filters.q && filters.q.length
 function allConditions(userId: string, filters: DeliveryFilters, now: number): SQL[] {
   const where = conditions(userId, filters, now);
   const term = indexedTerm(filters);
+  // dialect: full-text search (SQLite: the FTS5 trigram index's MATCH)
   if (term) where.push(inArray(webhookDeliveries.id, db().select({ id: deliverySearch.rowid }).from(deliverySearch).where(sql`${deliverySearch} match ${phrase(term)}`)));
   return where;
 }
@@ -119,27 +121,26 @@ function parseCursor(cursor: string): [number, number] {
  * pages stay fast. A search walks the trigram index newest first (by id, which grows with arrival)
  * and stops once the page is full, so a term matching most rows costs no more than a rare one.
  */
-export function listDeliveries(userId: string, filters: DeliveryFilters, now = Date.now(), pageSize = PAGE_SIZE) {
+export async function listDeliveries(userId: string, filters: DeliveryFilters, now = Date.now(), pageSize = PAGE_SIZE) {
   const term = indexedTerm(filters);
-  const rows = term ? searchPage(userId, filters, term, now, pageSize + 1) : timePage(userId, filters, now, pageSize + 1);
+  const rows = term ? await searchPage(userId, filters, term, now, pageSize + 1) : await timePage(userId, filters, now, pageSize + 1);
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   return { items: page, nextCursor: rows.length > pageSize && last ? `${last.receivedAt}.${last.id}` : undefined };
 }
 
-function timePage(userId: string, filters: DeliveryFilters, now: number, limit: number) {
+async function timePage(userId: string, filters: DeliveryFilters, now: number, limit: number) {
   const where = conditions(userId, filters, now);
   if (filters.cursor) {
     const [at, id] = parseCursor(filters.cursor);
     where.push(sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id}) < (${at}, ${id})`);
   }
-  return db()
+  return await db()
     .select(listColumns)
     .from(webhookDeliveries)
     .where(and(...where))
     .orderBy(desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /**
@@ -147,28 +148,27 @@ function timePage(userId: string, filters: DeliveryFilters, now: number, limit: 
  * the index yet (see migration 0004), so those few are matched by delivery id or repository prefix
  * and merged in.
  */
-function searchPage(userId: string, filters: DeliveryFilters, term: string, now: number, limit: number) {
+async function searchPage(userId: string, filters: DeliveryFilters, term: string, now: number, limit: number) {
   const before = filters.cursor ? [lt(webhookDeliveries.id, parseCursor(filters.cursor)[1])] : [];
-  const indexed = db()
+  // dialect: full-text search (SQLite: the FTS5 trigram index's MATCH)
+  const indexed = await db()
     .select(listColumns)
     .from(deliverySearch)
     .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, deliverySearch.rowid))
     .where(and(...conditions(userId, filters, now), sql`${deliverySearch} match ${phrase(term)}`, ...before))
     .orderBy(desc(deliverySearch.rowid))
-    .limit(limit)
-    .all();
-  const waiting = db()
+    .limit(limit);
+  const waiting = await db()
     .select(listColumns)
     .from(webhookDeliveries)
     .where(and(...conditions(userId, filters, now), eq(webhookDeliveries.status, "received"), eq(webhookDeliveries.attempts, 0), prefixSearch(term), ...before))
     .orderBy(desc(webhookDeliveries.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
   const byId = new Map([...indexed, ...waiting].map((row) => [row.id, row]));
   return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, limit);
 }
 
-export type DeliveryListItem = ReturnType<typeof listDeliveries>["items"][number];
+export type DeliveryListItem = Awaited<ReturnType<typeof listDeliveries>>["items"][number];
 
 export type Histogram = { range: Range; bucketMs: number; buckets: { start: number; counts: Record<string, number> }[] };
 
@@ -180,11 +180,11 @@ const histogramShapes: Record<Range, { bucketMs: number; count: number }> = {
 };
 
 /** Deliveries over `range` before `now` in equal UTC-aligned buckets, split by status (oldest first). */
-export function deliveryHistogram(userId: string, range: Range = "24h", now = Date.now()): Histogram {
+export async function deliveryHistogram(userId: string, range: Range = "24h", now = Date.now()): Promise<Histogram> {
   const { bucketMs, count: size } = histogramShapes[range];
   const current = Math.floor(now / bucketMs);
   const first = current - size + 1;
-  const rows = db()
+  const rows = await db()
     .select({
       // Inlined: a bound JS number is a REAL to SQLite, and the division must stay integral.
       bucket: sql<number>`${webhookDeliveries.receivedAt} / ${sql.raw(String(bucketMs))}`.as("bucket"),
@@ -193,8 +193,7 @@ export function deliveryHistogram(userId: string, range: Range = "24h", now = Da
     })
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.userId, userId), gte(webhookDeliveries.receivedAt, first * bucketMs), lt(webhookDeliveries.receivedAt, (current + 1) * bucketMs)))
-    .groupBy(sql`bucket`, webhookDeliveries.status)
-    .all();
+    .groupBy(sql`bucket`, webhookDeliveries.status);
   const buckets = Array.from({ length: size }, (_, index) => ({ start: (first + index) * bucketMs, counts: {} as Record<string, number> }));
   for (const row of rows) {
     const bucket = buckets[row.bucket - first];
@@ -204,70 +203,71 @@ export function deliveryHistogram(userId: string, range: Range = "24h", now = Da
 }
 
 /** The events this user has seen, for the filter's suggestions. */
-export function knownEvents(userId: string): string[] {
-  return db()
-    .selectDistinct({ event: webhookDeliveries.event })
-    .from(webhookDeliveries)
-    .where(eq(webhookDeliveries.userId, userId))
-    .limit(200)
-    .all()
+export async function knownEvents(userId: string): Promise<string[]> {
+  return (
+    await db()
+      .selectDistinct({ event: webhookDeliveries.event })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.userId, userId))
+      .limit(200)
+  )
     .map((row) => row.event)
     .filter((event): event is string => Boolean(event))
     .sort();
 }
 
-export function getDelivery(userId: string, id: number) {
-  const delivery = db()
+export async function getDelivery(userId: string, id: number) {
+  const [delivery] = await db()
     .select()
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.userId, userId)))
-    .get();
+    .limit(1);
   if (!delivery) return undefined;
-  const attempts = db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).orderBy(asc(webhookAttempts.number)).all();
+  const attempts = await db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).orderBy(asc(webhookAttempts.number));
   return { delivery, attempts };
 }
 
 export const REPLAY_LIMIT = 1000;
 
 /** Ids of this user's failed deliveries that match the filters (for "replay all failed"). */
-export function failedIds(userId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): number[] {
-  return db()
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(and(...allConditions(userId, { ...filters, status: "failed", cursor: undefined }, now)))
-    .limit(limit)
-    .all()
-    .map((row) => row.id);
+export async function failedIds(userId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): Promise<number[]> {
+  return (
+    await db()
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(and(...allConditions(userId, { ...filters, status: "failed", cursor: undefined }, now)))
+      .limit(limit)
+  ).map((row) => row.id);
 }
 
 /** How many failed deliveries match the filters, counted up to `limit` (what one replay would take). */
-export function failedCount(userId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): number {
+export async function failedCount(userId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): Promise<number> {
   const matching = db()
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
     .where(and(...allConditions(userId, { ...filters, status: "failed", cursor: undefined }, now)))
     .limit(limit)
     .as("matching");
-  return db().select({ n: count() }).from(matching).get()?.n ?? 0;
+  const [row] = await db().select({ n: count() }).from(matching);
+  return row?.n ?? 0;
 }
 
 export type DeliveryHealth = { received: number; failed: number; retrying: number; rejected: number };
 
 /** This user's deliveries since `since`, by outcome: the overview's first figures. */
-export function deliveryHealth(userId: string, since: number): DeliveryHealth {
-  const rows = db()
+export async function deliveryHealth(userId: string, since: number): Promise<DeliveryHealth> {
+  const rows = await db()
     .select({ status: webhookDeliveries.status, n: count() })
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.userId, userId), gte(webhookDeliveries.receivedAt, since)))
-    .groupBy(webhookDeliveries.status)
-    .all();
+    .groupBy(webhookDeliveries.status);
   const of = (status: string) => rows.find((row) => row.status === status)?.n ?? 0;
   return { received: rows.reduce((sum, row) => sum + row.n, 0), failed: of("failed"), retrying: of("retrying"), rejected: of("rejected") };
 }
 
 /** Endpoints with deliveries that failed or are retrying since `since`, with how many. */
-export function failingEndpoints(userId: string, since: number): { endpointId: string; failing: number }[] {
-  return db()
+export async function failingEndpoints(userId: string, since: number): Promise<{ endpointId: string; failing: number }[]> {
+  return await db()
     .select({ endpointId: sql<string>`${webhookDeliveries.endpointId}`, failing: count() })
     .from(webhookDeliveries)
     .where(
@@ -278,6 +278,5 @@ export function failingEndpoints(userId: string, since: number): { endpointId: s
         sql`${webhookDeliveries.endpointId} is not null`,
       ),
     )
-    .groupBy(webhookDeliveries.endpointId)
-    .all();
+    .groupBy(webhookDeliveries.endpointId);
 }

@@ -35,7 +35,7 @@ function splitRepository(fullName: string): { owner: string; repo: string } {
 export async function registerGitHubHook(userId: string, repository: string, events: string[]): Promise<EndpointSummary> {
   const { owner, repo } = splitRepository(repository);
   const octokit = await githubFor(userId);
-  const { endpoint, secret } = createEndpoint(userId, { providerId: "github", description: `GitHub hook on ${owner}/${repo}`, events });
+  const { endpoint, secret } = await createEndpoint(userId, { providerId: "github", description: `GitHub hook on ${owner}/${repo}`, events });
   try {
     const { data: hook } = await octokit.repos.createWebhook({
       owner,
@@ -45,16 +45,16 @@ export async function registerGitHubHook(userId: string, repository: string, eve
       events,
       config: { url: endpoint.url, content_type: "json", secret, insecure_ssl: "0" },
     });
-    setRemoteHook(userId, endpoint.id, String(hook.id), `${owner}/${repo}`);
+    await setRemoteHook(userId, endpoint.id, String(hook.id), `${owner}/${repo}`);
     return { ...endpoint, remoteHookId: String(hook.id), remoteTarget: `${owner}/${repo}` };
   } catch (error) {
-    deleteEndpoint(userId, endpoint.id);
+    await deleteEndpoint(userId, endpoint.id);
     throw new RegistrationError(githubErrorMessage(error));
   }
 }
 
-function registered(userId: string, endpointId: string) {
-  const endpoint = findEndpoint(userId, endpointId);
+async function registered(userId: string, endpointId: string) {
+  const endpoint = await findEndpoint(userId, endpointId);
   if (!endpoint?.remoteHookId || !endpoint.remoteTarget) throw new RegistrationError("That hook was not registered by Patchbay.");
   return endpoint;
 }
@@ -68,7 +68,7 @@ export function supportsPing(providerId: string): boolean {
 
 /** Asks GitHub to send a ping to the hook; it arrives at the intake like any delivery. */
 export async function pingGitHubHook(userId: string, endpointId: string): Promise<void> {
-  const endpoint = registered(userId, endpointId);
+  const endpoint = await registered(userId, endpointId);
   const { owner, repo } = splitRepository(endpoint.remoteTarget!);
   const octokit = await githubFor(userId);
   try {
@@ -93,22 +93,21 @@ function stripeClient(userId: string): Stripe {
 /** Creates the endpoint through Stripe's webhook endpoints API and keeps the signing secret Stripe returns, sealed. */
 export async function registerStripeEndpoint(userId: string, events: string[]): Promise<EndpointSummary> {
   const stripe = stripeClient(userId);
-  const { endpoint } = createEndpoint(userId, { providerId: "stripe", description: "Stripe webhook endpoint", events });
+  const { endpoint } = await createEndpoint(userId, { providerId: "stripe", description: "Stripe webhook endpoint", events });
   try {
     const created = await stripe.webhookEndpoints.create({ url: endpointUrl("stripe", endpoint.id), enabled_events: events as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
     if (!created.secret) throw new Error("Stripe returned no signing secret");
-    db()
+    await db()
       .update(webhookEndpoints)
       .set({
         secretSealed: seal(keyRing(), created.secret, { table: "webhook_endpoints", column: "secret", id: endpoint.id }),
         remoteHookId: created.id,
         remoteTarget: "Stripe account",
       })
-      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.userId, userId)))
-      .run();
+      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.userId, userId)));
     return { ...endpoint, remoteHookId: created.id, remoteTarget: "Stripe account" };
   } catch (error) {
-    deleteEndpoint(userId, endpoint.id);
+    await deleteEndpoint(userId, endpoint.id);
     throw new RegistrationError(`Stripe refused: ${(error as Error).message}`);
   }
 }
@@ -141,11 +140,11 @@ const remoteRemovers: Record<string, (userId: string, endpoint: RemoteEndpoint) 
 
 /** Deletes the hook at the provider (already gone is fine), then the local endpoint. */
 export async function deleteRegistered(userId: string, endpointId: string): Promise<void> {
-  const endpoint = findEndpoint(userId, endpointId);
+  const endpoint = await findEndpoint(userId, endpointId);
   if (!endpoint) throw new RegistrationError("That endpoint does not exist.");
   const remove = remoteRemovers[endpoint.providerId];
   if (endpoint.remoteHookId && remove) await remove(userId, { remoteHookId: endpoint.remoteHookId, remoteTarget: endpoint.remoteTarget });
-  deleteEndpoint(userId, endpointId);
+  await deleteEndpoint(userId, endpointId);
 }
 
 async function rotateGitHubHookSecret(userId: string, endpoint: RemoteEndpoint & { id: string }, secret: string): Promise<void> {
@@ -181,18 +180,18 @@ export function rotationUnsupported(endpoint: { providerId: string; remoteHookId
  * in between verify), and put back if the provider refuses.
  */
 export async function rotateSecret(userId: string, endpointId: string, now = Date.now()): Promise<string> {
-  const endpoint = findEndpoint(userId, endpointId);
+  const endpoint = await findEndpoint(userId, endpointId);
   if (!endpoint) throw new RegistrationError("That endpoint does not exist.");
   const unsupported = rotationUnsupported(endpoint);
   if (unsupported) throw new RegistrationError(unsupported);
-  const secret = rotateEndpointSecret(userId, endpointId, now);
+  const secret = await rotateEndpointSecret(userId, endpointId, now);
   if (!secret) throw new RegistrationError("That endpoint does not exist.");
   const rotateRemote = endpoint.remoteHookId ? remoteRotators[endpoint.providerId] : undefined;
   if (rotateRemote) {
     try {
       await rotateRemote(userId, { id: endpoint.id, remoteHookId: endpoint.remoteHookId!, remoteTarget: endpoint.remoteTarget }, secret);
     } catch (error) {
-      restoreSecrets(userId, endpoint.id, endpoint);
+      await restoreSecrets(userId, endpoint.id, endpoint);
       throw error;
     }
   }

@@ -12,11 +12,10 @@ const HOUR = 3_600_000;
 let userId: string;
 let otherId: string;
 
-function delivery(status: DeliveryStatus, at: number, endpointId: string | null = null, user = userId) {
-  db()
+async function delivery(status: DeliveryStatus, at: number, endpointId: string | null = null, user = userId) {
+  await db()
     .insert(webhookDeliveries)
-    .values({ userId: user, endpointId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: at, headers: {}, body: "{}", bodyBytes: 2, verified: status !== "rejected", status })
-    .run();
+    .values({ userId: user, endpointId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: at, headers: {}, body: "{}", bodyBytes: 2, verified: status !== "rejected", status });
 }
 
 beforeAll(async () => {
@@ -25,19 +24,19 @@ beforeAll(async () => {
 });
 
 describe("what needs attention", () => {
-  it("is all zero for someone with nothing going on", () => {
-    expect(attentionFor(userId, NOW)).toEqual({ deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 }, runsFailed: { tools: 0, workflows: 0 }, connections: [], endpoints: [] });
+  it("is all zero for someone with nothing going on", async () => {
+    expect(await attentionFor(userId, NOW)).toEqual({ deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 }, runsFailed: { tools: 0, workflows: 0 }, connections: [], endpoints: [] });
   });
 
-  it("counts the last 24 hours' deliveries and failures, failed runs, broken connections and failing endpoints, only the user's own", () => {
-    const { endpoint } = createEndpoint(userId, { providerId: "github", description: "CI hooks", events: [] });
-    const { endpoint: healthy } = createEndpoint(userId, { providerId: "github", description: "quiet", events: [] });
-    delivery("processed", NOW - HOUR, healthy.id);
-    delivery("failed", NOW - 2 * HOUR, endpoint.id);
-    delivery("retrying", NOW - 3 * HOUR, endpoint.id);
-    delivery("rejected", NOW - 4 * HOUR);
-    delivery("failed", NOW - 30 * HOUR, healthy.id); // older than a day
-    delivery("failed", NOW - HOUR, null, otherId);
+  it("counts the last 24 hours' deliveries and failures, failed runs, broken connections and failing endpoints, only the user's own", async () => {
+    const { endpoint } = await createEndpoint(userId, { providerId: "github", description: "CI hooks", events: [] });
+    const { endpoint: healthy } = await createEndpoint(userId, { providerId: "github", description: "quiet", events: [] });
+    await delivery("processed", NOW - HOUR, healthy.id);
+    await delivery("failed", NOW - 2 * HOUR, endpoint.id);
+    await delivery("retrying", NOW - 3 * HOUR, endpoint.id);
+    await delivery("rejected", NOW - 4 * HOUR);
+    await delivery("failed", NOW - 30 * HOUR, healthy.id); // older than a day
+    await delivery("failed", NOW - HOUR, null, otherId);
     db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "failed", startedAt: NOW - HOUR }).run();
     db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR }).run();
     db().insert(workflowRuns).values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR }).run();
@@ -45,7 +44,7 @@ describe("what needs attention", () => {
     const slack = upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
     db().update(connections).set({ status: "needs_reconnect" }).where(eq(connections.id, slack.id)).run();
 
-    expect(attentionFor(userId, NOW)).toEqual({
+    expect(await attentionFor(userId, NOW)).toEqual({
       deliveries: { received: 4, failed: 1, retrying: 1, rejected: 1 },
       runsFailed: { tools: 1, workflows: 1 },
       connections: [{ providerId: "slack", name: "Slack", status: "needs_reconnect" }],

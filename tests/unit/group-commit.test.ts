@@ -34,8 +34,8 @@ beforeAll(async () => {
   observer = new Database(env().DATABASE_PATH, { readonly: true });
 });
 
-beforeEach(() => {
-  db().delete(webhookDeliveries).run();
+beforeEach(async () => {
+  await db().delete(webhookDeliveries);
 });
 
 describe("group commit", () => {
@@ -71,7 +71,7 @@ describe("group commit", () => {
     expect(typeof lone).toBe("number");
     expect(committedIds()).toEqual(["lone"]);
 
-    db().delete(webhookDeliveries).run();
+    await db().delete(webhookDeliveries);
     const seenByThird: string[][] = [];
     await Promise.all([
       commit(() => insertAcceptedRow(delivery("1"))),

@@ -36,7 +36,7 @@ function post(path: string, body: Body, headers: Record<string, string>): Promis
 }
 
 function rows() {
-  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId)).all();
+  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId));
 }
 
 /** A small signed push (under the test cap) that must always be accepted. */
@@ -77,8 +77,8 @@ afterAll(() => {
   resetEnvCache();
 });
 
-beforeEach(() => {
-  db().delete(webhookDeliveries).run();
+beforeEach(async () => {
+  await db().delete(webhookDeliveries);
 });
 
 type Case = [label: string, headers: (body: string) => Promise<Record<string, string>> | Record<string, string>, status: number, code: string];
@@ -107,7 +107,7 @@ describe("GitHub signatures (X-Hub-Signature-256)", () => {
   it.each(cases)("%s -> precise refusal, logged, intake keeps answering", async (_label, headers, status, code) => {
     const body = smallPush();
     await expectRefusal(await post("/api/webhooks/github", body, await headers(body)), status, code);
-    expect(rows()).toMatchObject([{ status: "rejected", verified: false }]);
+    expect(await rows()).toMatchObject([{ status: "rejected", verified: false }]);
     await expectStillAnswering();
   });
 
@@ -190,7 +190,7 @@ describe("Slack signatures (X-Slack-Signature, X-Slack-Request-Timestamp)", () =
     const response = await post("/api/webhooks/slack", body, { "content-type": "application/json" });
     expect(response.status).toBe(400);
     expect(await response.text()).not.toContain("secret-challenge-value");
-    expect(rows()).toMatchObject([{ status: "rejected", verified: false }]);
+    expect(await rows()).toMatchObject([{ status: "rejected", verified: false }]);
     await expectStillAnswering();
   });
 
@@ -244,7 +244,7 @@ describe("replays", () => {
       expect(again.status).toBe(200);
       expect(await again.json()).toEqual({ duplicate: true });
     }
-    expect(rows().filter((row) => row.deliveryId === "replayed-delivery")).toHaveLength(1);
+    expect((await rows()).filter((row) => row.deliveryId === "replayed-delivery")).toHaveLength(1);
     await expectStillAnswering();
   });
 
@@ -253,7 +253,7 @@ describe("replays", () => {
     const headers = standard(body, {}, "msg_replayed");
     expect((await post("/api/webhooks/standard", body, headers)).status).toBe(202);
     expect((await post("/api/webhooks/standard", body, headers)).status).toBe(200);
-    expect(rows().filter((row) => row.deliveryId === "msg_replayed")).toHaveLength(1);
+    expect((await rows()).filter((row) => row.deliveryId === "msg_replayed")).toHaveLength(1);
   });
 
   it("a replayed Stripe event id under the same signature is stored once", async () => {
@@ -261,7 +261,7 @@ describe("replays", () => {
     const headers = stripe(body);
     expect((await post("/api/webhooks/stripe", body, headers)).status).toBe(202);
     expect((await post("/api/webhooks/stripe", body, headers)).status).toBe(200);
-    expect(rows().filter((row) => row.deliveryId === "evt_replayed")).toHaveLength(1);
+    expect((await rows()).filter((row) => row.deliveryId === "evt_replayed")).toHaveLength(1);
   });
 });
 
@@ -294,7 +294,7 @@ describe("body size and slow bodies", () => {
     const body = padded(MAX_BYTES + 1);
     const headers = { ...(await githubHeaders(GITHUB_SECRET, body)), "content-length": String(MAX_BYTES + 1) };
     await expectRefusal(await post("/api/webhooks/github", body, headers), 413, "payload_too_large");
-    expect(rows()).toMatchObject([{ status: "rejected", bodyBytes: MAX_BYTES + 1 }]);
+    expect(await rows()).toMatchObject([{ status: "rejected", bodyBytes: MAX_BYTES + 1 }]);
     await expectStillAnswering();
   });
 
@@ -311,7 +311,7 @@ describe("body size and slow bodies", () => {
     await expectStillAnswering(); // answered while the slow body is still arriving
     expect(Date.now() - started).toBeLessThan(100);
     expect((await slow).status).toBe(202);
-    expect(rows().map((row) => row.deliveryId)).toContain("slow-one");
+    expect((await rows()).map((row) => row.deliveryId)).toContain("slow-one");
   });
 
   it("a slow body that never ends is cut off at the cap (413) without reading the rest", async () => {
@@ -341,7 +341,7 @@ describe("bad payloads behind a valid signature", () => {
   it("invalid UTF-8 outside a string (signed over the raw bytes) -> 400 unparseable_payload", async () => {
     const body = Buffer.concat([Buffer.from([0xff, 0xfe, 0xfd]), Buffer.from('{"ref":"x"}')]);
     await expectRefusal(await post("/api/webhooks/github", new Uint8Array(body), rawHeaders(body)), 400, "unparseable_payload");
-    expect(rows()).toMatchObject([{ status: "rejected", verified: true }]);
+    expect(await rows()).toMatchObject([{ status: "rejected", verified: true }]);
     await expectStillAnswering();
   });
 
@@ -355,7 +355,7 @@ describe("bad payloads behind a valid signature", () => {
   it("a lone UTF-16 surrogate escaped in JSON is valid JSON and stored verbatim", async () => {
     const body = Buffer.from('{"ref":"\\ud800"}');
     expect((await post("/api/webhooks/github", new Uint8Array(body), rawHeaders(body))).status).toBe(202);
-    expect(rows()[0]!.body).toBe('{"ref":"\\ud800"}');
+    expect((await rows())[0]!.body).toBe('{"ref":"\\ud800"}');
   });
 
   it("a JSON bomb (100,000 nested arrays) -> accepted and stored as sent; parsing and processing do not blow the stack", async () => {
@@ -366,12 +366,12 @@ describe("bad payloads behind a valid signature", () => {
       const body = `${"[".repeat(depth)}${"]".repeat(depth)}`;
       const response = await post("/api/webhooks/github", body, await githubHeaders(GITHUB_SECRET, body, "push", "bomb"));
       expect(response.status).toBe(202);
-      const [row] = rows().filter((candidate) => candidate.deliveryId === "bomb");
+      const [row] = (await rows()).filter((candidate) => candidate.deliveryId === "bomb");
       expect(row!.body.length).toBe(2 * depth);
       expect(row!.repository).toBeNull();
       // The dispatcher picks it up like any push and finishes it without a crash.
       await processDueDeliveries({ handle: async () => ({ note: "recorded" }) });
-      const attempts = db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, row!.id)).all();
+      const attempts = await db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, row!.id));
       expect(attempts).toHaveLength(1);
       const objects = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
       expect((await post("/api/webhooks/github", objects, await githubHeaders(GITHUB_SECRET, objects, "push", "bomb-objects"))).status).toBe(202);
@@ -385,13 +385,13 @@ describe("bad payloads behind a valid signature", () => {
   it("a validly signed Stripe body that is not JSON -> 400 unparseable_payload (was 401: the library parsed it)", async () => {
     const body = "not json at all";
     await expectRefusal(await post("/api/webhooks/stripe", body, stripe(body)), 400, "unparseable_payload");
-    expect(rows()).toMatchObject([{ status: "rejected", verified: true }]);
+    expect(await rows()).toMatchObject([{ status: "rejected", verified: true }]);
   });
 
   it("a validly signed Standard Webhooks body that is not JSON -> 400 unparseable_payload (was 401)", async () => {
     const body = "<not-json/>";
     await expectRefusal(await post("/api/webhooks/standard", body, standard(body)), 400, "unparseable_payload");
-    expect(rows()).toMatchObject([{ status: "rejected", verified: true }]);
+    expect(await rows()).toMatchObject([{ status: "rejected", verified: true }]);
   });
 
   it("a Stripe body that is not UTF-8 -> 401 (Stripe signs text; the bytes are not what it signed)", async () => {
@@ -451,12 +451,12 @@ describe("unknown providers and endpoints", () => {
   ])("%s -> 404 unknown_endpoint, nothing stored", async (_label, path) => {
     const body = smallPush();
     await expectRefusal(await post(path, body, await githubHeaders(GITHUB_SECRET, body)), 404, "unknown_endpoint");
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
     await expectStillAnswering();
   });
 
   it("a real endpoint id under another provider's URL -> 404", async () => {
-    const { endpoint, secret } = createEndpoint(ownerId, { providerId: "github", description: "hostile", events: [] });
+    const { endpoint, secret } = await createEndpoint(ownerId, { providerId: "github", description: "hostile", events: [] });
     const body = smallPush();
     await expectRefusal(await post(`/api/webhooks/stripe/${endpoint.id}`, body, await githubHeaders(secret, body)), 404, "unknown_endpoint");
     await expectRefusal(await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(GITHUB_SECRET, body)), 401, "invalid_signature");

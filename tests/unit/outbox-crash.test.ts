@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type ServerResponse } from "node:http";
-import { eq, sql } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { db } from "@/db/client";
@@ -33,9 +33,9 @@ function startWorker(): Promise<ChildProcess> {
   });
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -44,7 +44,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 describe("forwarding across a SIGKILL", () => {
   it("loses no forward, completes each exactly once, and resends only those in flight at the kill, with the same webhook-id", async () => {
     const user = await createUser("crash");
-    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
 
     // The receiver holds the first requests unanswered, so the kill lands with sends in flight.
     let holding = true;
@@ -67,11 +67,11 @@ describe("forwarding across a SIGKILL", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as { port: number }).port;
     process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
-    secret = createDestination(user.id, { source: `github/${endpoint.id}`, url: `http://127.0.0.1:${port}/in` }).secret;
+    secret = (await createDestination(user.id, { source: `github/${endpoint.id}`, url: `http://127.0.0.1:${port}/in` })).secret;
 
     for (let index = 0; index < FORWARDS; index++) {
       const now = Date.now();
-      const id = insertAccepted({
+      const id = (await insertAccepted({
         userId: user.id,
         endpointId: endpoint.id,
         providerId: "github",
@@ -84,8 +84,8 @@ describe("forwarding across a SIGKILL", () => {
         bodyBytes: 12,
         verified: true,
         status: "processed",
-      })!;
-      enqueueForwards({ id, userId: user.id, endpointId: endpoint.id, providerId: "github", event: "push", action: null, verified: true } as DeliveryRow);
+      }))!;
+      await enqueueForwards({ id, userId: user.id, endpointId: endpoint.id, providerId: "github", event: "push", action: null, verified: true } as DeliveryRow);
     }
 
     const first = await startWorker();
@@ -97,11 +97,11 @@ describe("forwarding across a SIGKILL", () => {
     for (const response of held) response.destroy();
 
     await startWorker();
-    const delivered = () => db().select({ count: sql<number>`count(*)` }).from(outboundMessages).where(eq(outboundMessages.status, "delivered")).get()!.count;
-    await until(() => delivered() === FORWARDS, 30_000);
+    const delivered = async () => (await db().select({ count: count() }).from(outboundMessages).where(eq(outboundMessages.status, "delivered")))[0]!.count;
+    await until(async () => (await delivered()) === FORWARDS, 30_000);
     server.close();
 
-    const messages = db().select().from(outboundMessages).where(eq(outboundMessages.userId, user.id)).all();
+    const messages = await db().select().from(outboundMessages).where(eq(outboundMessages.userId, user.id));
     expect(messages).toHaveLength(FORWARDS);
     expect(messages.every((message) => message.status === "delivered")).toBe(true);
     // Every forward completed exactly once at the receiver...

@@ -48,10 +48,10 @@ beforeEach(() => {
 const processed: DeliveryHandler = async () => ({ note: "recorded" });
 const failing: DeliveryHandler = async () => ({ error: "the workflow failed" });
 
-function deliver(userId: string, endpointId: string | null, event = "pull_request", action: string | null = "opened"): number {
+async function deliver(userId: string, endpointId: string | null, event = "pull_request", action: string | null = "opened"): Promise<number> {
   sequence++;
   const now = Date.now();
-  return insertAccepted({
+  return (await insertAccepted({
     userId,
     endpointId,
     providerId: "github",
@@ -66,7 +66,7 @@ function deliver(userId: string, endpointId: string | null, event = "pull_reques
     verified: true,
     status: "received",
     nextAttemptAt: now,
-  })!;
+  }))!;
 }
 
 async function drain(handle: DeliveryHandler = processed): Promise<void> {
@@ -79,23 +79,23 @@ async function drain(handle: DeliveryHandler = processed): Promise<void> {
 describe("forwarding", () => {
   it("forwards each verified delivery of the endpoint once, re-signed with Standard Webhooks, filtered by event.action", async () => {
     const user = await createUser("fwd");
-    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    const { secret } = createDestination(user.id, { source: `github/${endpoint.id}`, url: `${receiver.url}/hooks`, events: "pull_request.opened push" });
+    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { secret } = await createDestination(user.id, { source: `github/${endpoint.id}`, url: `${receiver.url}/hooks`, events: "pull_request.opened push" });
     receiver.secret = secret;
-    const opened = deliver(user.id, endpoint.id, "pull_request", "opened");
-    deliver(user.id, endpoint.id, "pull_request", "closed");
-    const push = deliver(user.id, endpoint.id, "push", null);
-    deliver(user.id, null, "push", null); // the instance-wide URL: another source
+    const opened = await deliver(user.id, endpoint.id, "pull_request", "opened");
+    await deliver(user.id, endpoint.id, "pull_request", "closed");
+    const push = await deliver(user.id, endpoint.id, "push", null);
+    await deliver(user.id, null, "push", null); // the instance-wide URL: another source
     await drain();
 
     expect(receiver.received).toHaveLength(2);
     expect(receiver.received.every((message) => message.verified)).toBe(true);
     const bodies = receiver.received.map((message) => JSON.parse(message.body) as { number: number });
-    const stored = (id: number) => JSON.parse(db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!.body) as { number: number };
-    expect(bodies).toEqual(expect.arrayContaining([stored(opened), stored(push)]));
+    const stored = async (id: number) => JSON.parse((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!.body) as { number: number };
+    expect(bodies).toEqual(expect.arrayContaining([await stored(opened), await stored(push)]));
     expect(receiver.received.map((message) => message.headers["patchbay-event"]).sort()).toEqual(["pull_request.opened", "push"]);
 
-    const [forward] = forwardsOfDelivery(user.id, opened);
+    const [forward] = await forwardsOfDelivery(user.id, opened);
     expect(forward).toMatchObject({ status: "delivered", url: `${receiver.url}/hooks`, lastStatusCode: 204 });
     expect(forward!.attempts).toHaveLength(1);
     expect(receiver.received.find((message) => message.id === forward!.id)).toBeDefined();
@@ -103,35 +103,35 @@ describe("forwarding", () => {
 
   it("counts a receiver's 2xx by its status without reading a long answer", async () => {
     const user = await createUser("fwd-long-answer");
-    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    const { secret } = createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
+    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { secret } = await createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
     receiver.secret = secret;
     receiver.status = 200;
     receiver.answerBytes = 2 * 1024 * 1024;
-    const id = deliver(user.id, endpoint.id);
+    const id = await deliver(user.id, endpoint.id);
     await drain();
-    expect(forwardsOfDelivery(user.id, id)[0]).toMatchObject({ status: "delivered", lastStatusCode: 200 });
+    expect((await forwardsOfDelivery(user.id, id))[0]).toMatchObject({ status: "delivered", lastStatusCode: 200 });
   });
 
   it("retries a failing receiver on the schedule with the same webhook-id, then fails once with one alert", async () => {
     const user = await createUser("fwd-fail");
-    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    const { secret } = createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
+    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { secret } = await createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
     receiver.secret = secret;
     receiver.status = 500;
-    const id = deliver(user.id, endpoint.id);
+    const id = await deliver(user.id, endpoint.id);
     await drain();
 
-    const [forward] = forwardsOfDelivery(user.id, id);
+    const [forward] = await forwardsOfDelivery(user.id, id);
     expect(forward!.status).toBe("failed");
     expect(forward!.attempts.map((attempt) => attempt.statusCode)).toEqual([500, 500, 500]); // first try + the schedule's two retries
     expect(new Set(receiver.received.map((message) => message.id))).toEqual(new Set([forward!.id]));
-    expect(listAlerts(user.id).filter((alert) => alert.kind === "forward_failed")).toHaveLength(1);
+    expect((await listAlerts(user.id)).filter((alert) => alert.kind === "forward_failed")).toHaveLength(1);
 
     receiver.status = 200;
-    expect(replayForward(user.id, forward!.id)).toBe(true);
+    expect(await replayForward(user.id, forward!.id)).toBe(true);
     await drain();
-    const [replayed] = forwardsOfDelivery(user.id, id);
+    const [replayed] = await forwardsOfDelivery(user.id, id);
     expect(replayed).toMatchObject({ status: "delivered", lastStatusCode: 200 });
     expect(replayed!.attempts).toHaveLength(4);
   });
@@ -139,26 +139,26 @@ describe("forwarding", () => {
   it("refuses private destinations and another user's endpoint, and keeps forwards to each user's own", async () => {
     const owner = await createUser("fwd-owner");
     const other = await createUser("fwd-other");
-    const { endpoint } = createEndpoint(owner.id, { providerId: "github", description: "", events: [] });
-    expect(() => createDestination(other.id, { source: `github/${endpoint.id}`, url: receiver.url })).toThrow(/does not exist/);
-    expect(() => createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://10.0.0.8/hook" })).toThrow(/private/);
-    expect(() => createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://[::ffff:169.254.169.254]/" })).toThrow(/private|link-local/);
-    const { destination } = createDestination(owner.id, { source: `github/${endpoint.id}`, url: receiver.url });
-    expect(replayForward(other.id, destination.id)).toBe(false);
+    const { endpoint } = await createEndpoint(owner.id, { providerId: "github", description: "", events: [] });
+    await expect(createDestination(other.id, { source: `github/${endpoint.id}`, url: receiver.url })).rejects.toThrow(/does not exist/);
+    await expect(createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://10.0.0.8/hook" })).rejects.toThrow(/private/);
+    await expect(createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://[::ffff:169.254.169.254]/" })).rejects.toThrow(/private|link-local/);
+    const { destination } = await createDestination(owner.id, { source: `github/${endpoint.id}`, url: receiver.url });
+    expect(await replayForward(other.id, destination.id)).toBe(false);
   });
 });
 
 describe("alerts", () => {
   it("raises one alert per condition until acknowledged, and sends it once to each channel", async () => {
     const user = await createUser("alerts");
-    const { secret } = createChannel(user.id, { kind: "webhook", target: `${receiver.url}/alerts` });
-    createChannel(user.id, { kind: "slack", target: "#general" });
+    const { secret } = await createChannel(user.id, { kind: "webhook", target: `${receiver.url}/alerts` });
+    await createChannel(user.id, { kind: "slack", target: "#general" });
     receiver.secret = secret;
-    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    const id = deliver(user.id, endpoint.id, "push", null);
+    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const id = await deliver(user.id, endpoint.id, "push", null);
     await drain(failing); // three failed attempts: the first and two retries
 
-    const raised = listAlerts(user.id, { open: true });
+    const raised = await listAlerts(user.id, { open: true });
     expect(raised.filter((alert) => alert.kind === "delivery_failed")).toEqual([expect.objectContaining({ subject: `delivery:${id}`, link: `/webhooks/${id}` })]);
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]!.verified).toBe(true);
@@ -167,22 +167,22 @@ describe("alerts", () => {
     expect(slack.messages[0]).toMatchObject({ text: expect.stringContaining(`/webhooks/${id}|Open in Patchbay>`) });
 
     // The same condition again is covered by the open alert: nothing new is raised or sent.
-    expect(raiseAlert(user.id, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeUndefined();
+    expect(await raiseAlert(user.id, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeUndefined();
     await drain();
     expect(receiver.received).toHaveLength(1);
 
     const alert = raised.find((entry) => entry.kind === "delivery_failed")!;
-    expect(acknowledgeAlert(user.id, alert.id)).toBe(true);
-    expect(listAlerts(user.id, { open: true }).some((entry) => entry.id === alert.id)).toBe(false);
-    expect(raiseAlert(user.id, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeDefined();
+    expect(await acknowledgeAlert(user.id, alert.id)).toBe(true);
+    expect((await listAlerts(user.id, { open: true })).some((entry) => entry.id === alert.id)).toBe(false);
+    expect(await raiseAlert(user.id, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeDefined();
   });
 
   it("raises endpoint_failing once after a streak of failed attempts", async () => {
     const user = await createUser("streak");
-    const { endpoint } = createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    for (let index = 0; index < ENDPOINT_FAILING_STREAK; index++) deliver(user.id, endpoint.id, "push", null);
+    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    for (let index = 0; index < ENDPOINT_FAILING_STREAK; index++) await deliver(user.id, endpoint.id, "push", null);
     await drain(failing);
-    const failingAlerts = listAlerts(user.id).filter((alert) => alert.kind === "endpoint_failing");
+    const failingAlerts = (await listAlerts(user.id)).filter((alert) => alert.kind === "endpoint_failing");
     expect(failingAlerts).toHaveLength(1);
     expect(failingAlerts[0]!.subject).toBe(`endpoint:github/${endpoint.id}`);
   });
@@ -190,16 +190,16 @@ describe("alerts", () => {
   it("keeps each user's alerts to themselves", async () => {
     const one = await createUser("alerts-one");
     const two = await createUser("alerts-two");
-    const id = raiseAlert(one.id, { kind: "token_refresh_failed", subject: "connection:x", title: "t", link: "/connections" })!;
-    expect(openAlertCount(two.id)).toBe(0);
-    expect(acknowledgeAlert(two.id, id)).toBe(false);
-    expect(db().select().from(alerts).where(eq(alerts.id, id)).get()!.acknowledgedAt).toBeNull();
+    const id = (await raiseAlert(one.id, { kind: "token_refresh_failed", subject: "connection:x", title: "t", link: "/connections" }))!;
+    expect(await openAlertCount(two.id)).toBe(0);
+    expect(await acknowledgeAlert(two.id, id)).toBe(false);
+    expect((await db().select().from(alerts).where(eq(alerts.id, id)))[0]!.acknowledgedAt).toBeNull();
   });
 
   it("queues nothing for a user without channels", async () => {
     const user = await createUser("no-channels");
-    raiseAlert(user.id, { kind: "token_refresh_failed", subject: "connection:y", title: "t", link: "/connections" });
-    expect(db().select().from(outboundMessages).where(eq(outboundMessages.userId, user.id)).all()).toHaveLength(0);
+    await raiseAlert(user.id, { kind: "token_refresh_failed", subject: "connection:y", title: "t", link: "/connections" });
+    expect(await db().select().from(outboundMessages).where(eq(outboundMessages.userId, user.id))).toHaveLength(0);
   });
 });
 
@@ -207,11 +207,11 @@ describe("connection alerts", () => {
   it("a refresh refused with invalid_grant raises one needs-reconnect alert, however often the token is asked for", async () => {
     const user = await createUser("reconnect");
     const { connection } = await connectGitHub(user.id);
-    db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connection.id)).run();
+    await db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connection.id));
     github.refreshTokens.clear();
     await expect(getAccessToken(user.id, "github")).rejects.toThrow(/Reconnect/);
     await expect(getAccessToken(user.id, "github")).rejects.toThrow(/reconnect/);
-    expect(listAlerts(user.id, { open: true })).toEqual([
+    expect(await listAlerts(user.id, { open: true })).toEqual([
       expect.objectContaining({ kind: "connection_needs_reconnect", subject: `connection:${connection.id}`, link: "/connections" }),
     ]);
   });

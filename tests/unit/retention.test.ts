@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { eq, sql } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route";
 import { db } from "@/db/client";
@@ -21,10 +21,10 @@ beforeAll(async () => {
   resetEnvCache();
 });
 
-function oldDelivery(ageDays: number, status: "processed" | "failed" | "received" | "rejected" = "processed", body = pushPayload({ commits: 20 })): number {
+async function oldDelivery(ageDays: number, status: "processed" | "failed" | "received" | "rejected" = "processed", body = pushPayload({ commits: 20 })): Promise<number> {
   sequence++;
   const receivedAt = Date.now() - ageDays * DAY;
-  return insertAccepted({
+  return (await insertAccepted({
     userId,
     providerId: "github",
     dedupeKey: `retention:${sequence}`,
@@ -37,61 +37,61 @@ function oldDelivery(ageDays: number, status: "processed" | "failed" | "received
     verified: true,
     status,
     nextAttemptAt: status === "received" ? receivedAt : null,
-  })!;
+  }))!;
 }
 
-const row = (id: number) => db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+const row = async (id: number) => (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
 
 describe("retention", () => {
   it("drops bodies and headers of finished deliveries past the cut-off and keeps their rows, status and dedupe key", async () => {
-    const old = oldDelivery(40);
-    const oldFailed = oldDelivery(40, "failed");
-    const pending = oldDelivery(40, "received");
-    const recent = oldDelivery(2);
+    const old = await oldDelivery(40);
+    const oldFailed = await oldDelivery(40, "failed");
+    const pending = await oldDelivery(40, "received");
+    const recent = await oldDelivery(2);
     const result = await applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0 });
     expect(result.deliveries).toBeGreaterThanOrEqual(2);
 
     for (const id of [old, oldFailed]) {
-      expect(row(id)).toMatchObject({ body: "", headers: {}, trimmedAt: expect.any(Number), dedupeKey: expect.stringMatching(/^retention:/) });
+      expect(await row(id)).toMatchObject({ body: "", headers: {}, trimmedAt: expect.any(Number), dedupeKey: expect.stringMatching(/^retention:/) });
     }
-    expect(row(old).status).toBe("processed");
-    expect(row(oldFailed).status).toBe("failed");
-    expect(row(pending).trimmedAt).toBeNull(); // still to be processed: it keeps its body
-    expect(row(recent).body).not.toBe("");
+    expect((await row(old)).status).toBe("processed");
+    expect((await row(oldFailed)).status).toBe("failed");
+    expect((await row(pending)).trimmedAt).toBeNull(); // still to be processed: it keeps its body
+    expect((await row(recent)).body).not.toBe("");
 
     // A late redelivery of the trimmed delivery is still recognised as a duplicate.
-    const again = row(old);
-    expect(insertAccepted({ ...again, id: undefined, body: "{}", status: "received" })).toBeUndefined();
+    const again = await row(old);
+    expect(await insertAccepted({ ...again, id: undefined, body: "{}", status: "received" })).toBeUndefined();
     // And there is nothing left to replay.
-    expect(requestReplay(userId, [old])).toBe(0);
+    expect(await requestReplay(userId, [old])).toBe(0);
   });
 
   it("keeps the body of a delivery a forward still has to send", async () => {
-    const id = oldDelivery(40);
+    const id = await oldDelivery(40);
     const now = Date.now();
-    db().insert(outboundMessages).values({ id: crypto.randomUUID(), userId, kind: "forward", deliveryId: id, status: "pending", createdAt: now, nextAttemptAt: now + DAY }).run();
+    await db().insert(outboundMessages).values({ id: crypto.randomUUID(), userId, kind: "forward", deliveryId: id, status: "pending", createdAt: now, nextAttemptAt: now + DAY });
     await applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0 });
-    expect(row(id).trimmedAt).toBeNull();
+    expect((await row(id)).trimmedAt).toBeNull();
   });
 
   it("drops inputs and outputs of old finished runs and keeps the runs", async () => {
     const startedAt = Date.now() - 100 * DAY;
-    const tool = db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: { title: "secret plans" }, output: { number: 1 }, status: "succeeded", startedAt }).returning().get();
-    const running = db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: { title: "still going" }, status: "running", startedAt }).returning().get();
-    db().insert(workflowRuns).values({ id: `wr-${sequence}`, userId, workflowId: "project-setup", trigger: "manual", input: { name: "x" }, output: { ok: true }, status: "success", startedAt }).run();
-    db().insert(workflowRunSteps).values({ runId: `wr-${sequence}`, stepId: "a", position: 0, status: "success", input: { name: "x" }, output: { id: 1 } }).run();
+    const [tool] = await db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: { title: "secret plans" }, output: { number: 1 }, status: "succeeded", startedAt }).returning();
+    const [running] = await db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: { title: "still going" }, status: "running", startedAt }).returning();
+    await db().insert(workflowRuns).values({ id: `wr-${sequence}`, userId, workflowId: "project-setup", trigger: "manual", input: { name: "x" }, output: { ok: true }, status: "success", startedAt });
+    await db().insert(workflowRunSteps).values({ runId: `wr-${sequence}`, stepId: "a", position: 0, status: "success", input: { name: "x" }, output: { id: 1 } });
 
     const result = await applyRetention({ webhookDays: 0, runDays: 90, pauseMs: 0 });
     expect(result).toMatchObject({ toolRuns: 1, workflowRuns: 1 });
-    expect(db().select().from(toolRuns).where(eq(toolRuns.id, tool.id)).get()).toMatchObject({ input: null, output: null, status: "succeeded", trimmedAt: expect.any(Number) });
-    expect(db().select().from(toolRuns).where(eq(toolRuns.id, running.id)).get()!.input).toEqual({ title: "still going" });
-    expect(db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, `wr-${sequence}`)).get()).toMatchObject({ input: null, output: null, status: "success" });
+    expect((await db().select().from(toolRuns).where(eq(toolRuns.id, tool!.id)))[0]).toMatchObject({ input: null, output: null, status: "succeeded", trimmedAt: expect.any(Number) });
+    expect((await db().select().from(toolRuns).where(eq(toolRuns.id, running!.id)))[0]!.input).toEqual({ title: "still going" });
+    expect((await db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, `wr-${sequence}`)))[0]).toMatchObject({ input: null, output: null, status: "success" });
   });
 
   it("returns freed pages to the file system (new databases use incremental auto-vacuum)", async () => {
     expect(db().$client.pragma("auto_vacuum", { simple: true })).toBe(2);
     const big = JSON.stringify({ padding: "x".repeat(64 * 1024) });
-    for (let index = 0; index < 100; index++) oldDelivery(50, "processed", big);
+    for (let index = 0; index < 100; index++) await oldDelivery(50, "processed", big);
     db().$client.pragma("wal_checkpoint(TRUNCATE)");
     const before = statSync(env().DATABASE_PATH).size;
     const result = await applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0, batchRows: 25 });
@@ -107,10 +107,10 @@ describe("retention", () => {
   });
 
   it("runs while intake is under load, and every accepted delivery is stored", async () => {
-    for (let index = 0; index < 2000; index++) oldDelivery(60);
+    for (let index = 0; index < 2000; index++) await oldDelivery(60);
     process.env.GITHUB_WEBHOOK_SECRET = "retention-secret";
     resetEnvCache();
-    const { endpoint, secret } = createEndpoint(userId, { providerId: "github", description: "", events: [] });
+    const { endpoint, secret } = await createEndpoint(userId, { providerId: "github", description: "", events: [] });
     const ids: string[] = [];
     const send = async () => {
       const body = pushPayload();
@@ -128,11 +128,10 @@ describe("retention", () => {
     const [result] = await Promise.all([applyRetention({ webhookDays: 30, runDays: 0, batchRows: 200, pauseMs: 1 }), intake]);
     expect(result.deliveries).toBeGreaterThanOrEqual(2000);
     expect(ids).toHaveLength(300);
-    const stored = db()
-      .select({ count: sql<number>`count(*)` })
+    const [stored] = await db()
+      .select({ count: count() })
       .from(webhookDeliveries)
-      .where(sql`${webhookDeliveries.endpointId} = ${endpoint.id} and ${webhookDeliveries.trimmedAt} is null`)
-      .get()!.count;
-    expect(stored).toBe(300);
+      .where(sql`${webhookDeliveries.endpointId} = ${endpoint.id} and ${webhookDeliveries.trimmedAt} is null`);
+    expect(stored!.count).toBe(300);
   }, 120_000);
 });

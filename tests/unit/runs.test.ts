@@ -161,7 +161,7 @@ describe("before a workflow runs and from a delivery's payload", () => {
 
   it("prefills a workflow the way its webhook would, a tool with the matching fields, and records the delivery on the run", async () => {
     const body = JSON.stringify({ action: "opened", number: 7, repository: { full_name: "octocat/hello-world" }, pull_request: { number: 7 }, owner: "octocat" });
-    const deliveryId = insertAccepted({
+    const deliveryId = (await insertAccepted({
       userId,
       providerId: "github",
       dedupeKey: `prefill:${crypto.randomUUID()}`,
@@ -173,11 +173,11 @@ describe("before a workflow runs and from a delivery's payload", () => {
       bodyBytes: body.length,
       verified: true,
       status: "processed",
-    })!;
-    expect(prefillFromDelivery(userId, deliveryId, { kind: "workflow", id: "triage-pull-request", fields: [] })).toMatchObject({ input: { repository: "octocat/hello-world", number: 7 } });
-    expect(prefillFromDelivery(userId, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner", "repo"] })).toMatchObject({ input: { owner: "octocat" }, note: `Filled in owner from delivery #${deliveryId}.` });
+    }))!;
+    expect(await prefillFromDelivery(userId, deliveryId, { kind: "workflow", id: "triage-pull-request", fields: [] })).toMatchObject({ input: { repository: "octocat/hello-world", number: 7 } });
+    expect(await prefillFromDelivery(userId, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner", "repo"] })).toMatchObject({ input: { owner: "octocat" }, note: `Filled in owner from delivery #${deliveryId}.` });
     const stranger = (await createUser("runs-prefill-stranger")).id;
-    expect(prefillFromDelivery(stranger, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner"] })).toEqual({ deliveryId, error: `There is no delivery #${deliveryId}.` });
+    expect(await prefillFromDelivery(stranger, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner"] })).toEqual({ deliveryId, error: `There is no delivery #${deliveryId}.` });
     const run = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" }, { deliveryId });
     expect(getToolRun(userId, run.id)).toMatchObject({ deliveryId, status: "succeeded" });
   });

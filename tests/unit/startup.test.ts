@@ -96,25 +96,25 @@ describe("start-up configuration check", () => {
     expect(() => checkConfiguration()).toThrow(/^Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys/);
   });
 
-  function refusal(): string[] {
+  async function refusal(): Promise<string[]> {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
     const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
       throw new Error(`exit ${code}`);
     }) as typeof process.exit);
-    expect(() => startServer()).toThrow("exit 1");
+    await expect(startServer()).rejects.toThrow("exit 1");
     expect(exit).toHaveBeenCalledWith(1);
     return errors;
   }
 
-  it("startServer refuses PostgreSQL with one line on stderr, then exit code 1", () => {
+  it("startServer refuses PostgreSQL with one line on stderr, then exit code 1", async () => {
     setEnv({ DATABASE_URL: "postgresql://patchbay@127.0.0.1:5432/patchbay" });
-    expect(refusal()).toEqual(["patchbay: DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path"]);
+    expect(await refusal()).toEqual(["patchbay: DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path"]);
   });
 
-  it("startServer really refuses: one line on stderr naming the variable, then exit code 1", () => {
+  it("startServer really refuses: one line on stderr naming the variable, then exit code 1", async () => {
     setEnv({ SLACK_API_URL: "not-a-url" });
-    const errors = refusal();
+    const errors = await refusal();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^patchbay: Invalid environment variable SLACK_API_URL: expected an absolute http\(s\) URL for Slack's api origin, e\.g\. https:\/\/slack\.com\/api$/);
   });

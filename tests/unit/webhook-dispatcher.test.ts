@@ -13,9 +13,9 @@ import { pushPayload } from "../support/signers";
 let userId: string;
 let sequence = 0;
 
-function deliver(event = "push", receivedAt = Date.now()): number {
+async function deliver(event = "push", receivedAt = Date.now()): Promise<number> {
   sequence++;
-  return insertAccepted({
+  return (await insertAccepted({
     userId,
     providerId: "github",
     dedupeKey: `test:${sequence}`,
@@ -28,11 +28,11 @@ function deliver(event = "push", receivedAt = Date.now()): number {
     verified: true,
     status: "received",
     nextAttemptAt: receivedAt,
-  })!;
+  }))!;
 }
 
-const delivery = (id: number) => db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
-const attempts = (id: number) => db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).orderBy(asc(webhookAttempts.number)).all();
+const delivery = async (id: number) => (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
+const attempts = (id: number) => db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).orderBy(asc(webhookAttempts.number));
 
 beforeAll(async () => {
   userId = (await createLocalUser({ name: "D", email: "dispatcher@example.com", password: "a long enough password" }, "owner", true)).id;
@@ -40,8 +40,8 @@ beforeAll(async () => {
   resetEnvCache();
 });
 
-beforeEach(() => {
-  db().delete(webhookDeliveries).run();
+beforeEach(async () => {
+  await db().delete(webhookDeliveries);
 });
 
 afterEach(() => setWorkflowStarter(undefined));
@@ -56,38 +56,38 @@ describe("the dispatcher", () => {
       return { runId: `run-${row.id}` };
     };
     setWorkflowStarter(starter);
-    const push = deliver("push");
-    const pull = deliver("pull_request");
-    const ping = deliver("ping");
-    const issues = deliver("issues");
+    const push = await deliver("push");
+    const pull = await deliver("pull_request");
+    const ping = await deliver("ping");
+    const issues = await deliver("issues");
     expect(await processDueDeliveries()).toBe(4);
     expect(started.sort()).toEqual([
       ["process-github-push", push],
       ["triage-pull-request", pull],
     ]);
-    expect(delivery(push)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null, lastError: null, workflowRunId: `run-${push}` });
-    expect(delivery(pull)).toMatchObject({ status: "processed", workflowRunId: `run-${pull}` });
-    expect(attempts(push)).toMatchObject([{ number: 1, trigger: "automatic", outcome: "processed", note: "Workflow process-github-push succeeded." }]);
-    expect(attempts(ping)).toMatchObject([{ outcome: "processed", note: "GitHub checking the hook: recorded." }]);
-    expect(delivery(ping).workflowRunId).toBeNull();
-    expect(attempts(issues)[0]!.note).toBe("Recorded.");
+    expect(await delivery(push)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null, lastError: null, workflowRunId: `run-${push}` });
+    expect(await delivery(pull)).toMatchObject({ status: "processed", workflowRunId: `run-${pull}` });
+    expect(await attempts(push)).toMatchObject([{ number: 1, trigger: "automatic", outcome: "processed", note: "Workflow process-github-push succeeded." }]);
+    expect(await attempts(ping)).toMatchObject([{ outcome: "processed", note: "GitHub checking the hook: recorded." }]);
+    expect((await delivery(ping)).workflowRunId).toBeNull();
+    expect((await attempts(issues))[0]!.note).toBe("Recorded.");
     expect(await processDueDeliveries()).toBe(0);
   });
 
   it("records the event, and says so, when the mapped workflow is not available", async () => {
-    const push = deliver("push");
+    const push = await deliver("push");
     await processDueDeliveries();
-    expect(attempts(push)).toMatchObject([{ outcome: "processed", note: "Workflow process-github-push is not available on this instance; the event was recorded." }]);
+    expect(await attempts(push)).toMatchObject([{ outcome: "processed", note: "Workflow process-github-push is not available on this instance; the event was recorded." }]);
   });
 
   it("fails a delivery at once, without retries, on a permanent error", async () => {
     setWorkflowStarter(async () => {
       throw new PermanentDeliveryError("The payload cannot be parsed: Unexpected token");
     });
-    const id = deliver("push");
+    const id = await deliver("push");
     await processDueDeliveries();
-    expect(delivery(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "The payload cannot be parsed: Unexpected token" });
-    expect(attempts(id)).toMatchObject([{ outcome: "failed", error: "The payload cannot be parsed: Unexpected token" }]);
+    expect(await delivery(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "The payload cannot be parsed: Unexpected token" });
+    expect(await attempts(id)).toMatchObject([{ outcome: "failed", error: "The payload cannot be parsed: Unexpected token" }]);
   });
 
   it("maps events to handlers as data", () => {
@@ -97,14 +97,14 @@ describe("the dispatcher", () => {
   });
 
   it("retries a failing handler on the schedule, then marks the delivery failed", async () => {
-    const id = deliver();
+    const id = await deliver();
     let clock = Date.now();
     const now = () => clock;
     const failing = async () => {
       throw new Error("downstream said 503");
     };
     await processDueDeliveries({ handle: failing, now });
-    let row = delivery(id);
+    let row = await delivery(id);
     expect(row).toMatchObject({ status: "retrying", attempts: 1, lastError: "downstream said 503" });
     expect(row.nextAttemptAt! - clock).toBeGreaterThanOrEqual(4000);
     expect(row.nextAttemptAt! - clock).toBeLessThanOrEqual(6000);
@@ -114,9 +114,9 @@ describe("the dispatcher", () => {
       clock += wait;
       expect(await processDueDeliveries({ handle: failing, now })).toBe(1);
     }
-    row = delivery(id);
+    row = await delivery(id);
     expect(row).toMatchObject({ status: "failed", attempts: 4, nextAttemptAt: null });
-    expect(attempts(id).map((attempt) => [attempt.trigger, attempt.outcome])).toEqual([
+    expect((await attempts(id)).map((attempt) => [attempt.trigger, attempt.outcome])).toEqual([
       ["automatic", "failed"],
       ["retry", "failed"],
       ["retry", "failed"],
@@ -125,39 +125,39 @@ describe("the dispatcher", () => {
   });
 
   it("lets a person retry a retrying delivery now, or cancel its retries so it ends as failed", async () => {
-    const first = deliver();
-    const second = deliver();
+    const first = await deliver();
+    const second = await deliver();
     const clock = Date.now(); // after both arrived, so both are due
     const now = () => clock;
     const failing = async () => {
       throw new Error("downstream said 503");
     };
     await processDueDeliveries({ handle: failing, now });
-    expect(delivery(first)).toMatchObject({ status: "retrying", attempts: 1 });
+    expect(await delivery(first)).toMatchObject({ status: "retrying", attempts: 1 });
 
-    expect(retryNow(userId, first, clock)).toBe(true);
-    expect(retryNow("someone-else", second, clock)).toBe(false);
+    expect(await retryNow(userId, first, clock)).toBe(true);
+    expect(await retryNow("someone-else", second, clock)).toBe(false);
     expect(await processDueDeliveries({ handle: async () => ({}), now })).toBe(1); // only the one brought forward
-    expect(delivery(first)).toMatchObject({ status: "processed", attempts: 2, nextAttemptAt: null });
-    expect(attempts(first).map((attempt) => attempt.trigger)).toEqual(["automatic", "retry"]);
+    expect(await delivery(first)).toMatchObject({ status: "processed", attempts: 2, nextAttemptAt: null });
+    expect((await attempts(first)).map((attempt) => attempt.trigger)).toEqual(["automatic", "retry"]);
 
-    expect(cancelRetries("someone-else", second)).toBe(false);
-    expect(cancelRetries(userId, second)).toBe(true);
-    expect(delivery(second)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "downstream said 503" });
-    expect(cancelRetries(userId, second)).toBe(false); // no longer retrying
-    expect(retryNow(userId, second, clock)).toBe(false);
+    expect(await cancelRetries("someone-else", second)).toBe(false);
+    expect(await cancelRetries(userId, second)).toBe(true);
+    expect(await delivery(second)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "downstream said 503" });
+    expect(await cancelRetries(userId, second)).toBe(false); // no longer retrying
+    expect(await retryNow(userId, second, clock)).toBe(false);
   });
 
   it("puts a delivery into the search index when it is first taken, with its payload", async () => {
-    const id = deliver();
+    const id = await deliver();
     const indexed = () => db().$client.prepare("select rowid from webhook_delivery_search where webhook_delivery_search match ?").pluck().all('"commit number 0"');
     expect(indexed()).not.toContain(id);
     await processDueDeliveries({ handle: async () => ({}) });
     expect(indexed()).toContain(id);
-    expect(requestReplay(userId, [id])).toBe(1);
+    expect(await requestReplay(userId, [id])).toBe(1);
     await processDueDeliveries({ handle: async () => ({}) }); // a replay does not index it twice
     expect(indexed().filter((rowid) => rowid === id)).toHaveLength(1);
-    db().delete(webhookDeliveries).where(eq(webhookDeliveries.id, id)).run();
+    await db().delete(webhookDeliveries).where(eq(webhookDeliveries.id, id));
     expect(indexed()).not.toContain(id);
   });
 
@@ -170,41 +170,41 @@ describe("the dispatcher", () => {
   });
 
   it("resumes after a crash: an expired lease is taken again, a live one is not, and the lost attempt is recorded", async () => {
-    const id = deliver();
+    const id = await deliver();
     const start = Date.now();
-    const [leased] = leaseDue(start); // a process takes it ... and dies before finishing
+    const [leased] = await leaseDue(start); // a process takes it ... and dies before finishing
     expect(leased!.id).toBe(id);
-    expect(delivery(id).status).toBe("processing");
-    expect(leaseDue(start + 1000)).toHaveLength(0); // lease still held
-    expect(attempts(id)).toHaveLength(0);
+    expect((await delivery(id)).status).toBe("processing");
+    expect(await leaseDue(start + 1000)).toHaveLength(0); // lease still held
+    expect(await attempts(id)).toHaveLength(0);
     expect(await processDueDeliveries({ now: () => start + LEASE_MS + 1 })).toBe(1);
-    expect(delivery(id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
-    expect(attempts(id)).toMatchObject([
+    expect(await delivery(id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(await attempts(id)).toMatchObject([
       { number: 1, trigger: "automatic", outcome: "failed", error: INTERRUPTED, startedAt: start },
       { number: 2, trigger: "retry", outcome: "processed", error: null },
     ]);
   });
 
   it("renews the lease while a long handler runs, so no other dispatcher takes the delivery over", async () => {
-    const id = deliver();
+    const id = await deliver();
     const leaseMs = 150;
     let release!: () => void;
     const slow = (row: { id: number }) => new Promise<{ note: string }>((resolve) => (release = () => resolve({ note: `done ${row.id}` })));
     const running = processDueDeliveries({ handle: slow, leaseMs, pollMs: 50 });
     await sleep(50);
-    const firstLease = delivery(id).leaseUntil!;
+    const firstLease = (await delivery(id)).leaseUntil!;
     await sleep(leaseMs * 3); // well past the first lease
-    expect(delivery(id).leaseUntil!).toBeGreaterThan(firstLease);
-    expect(delivery(id).leaseUntil!).toBeGreaterThan(Date.now());
-    expect(leaseDue(Date.now(), 16, leaseMs)).toHaveLength(0); // a second dispatcher finds it still held
+    expect((await delivery(id)).leaseUntil!).toBeGreaterThan(firstLease);
+    expect((await delivery(id)).leaseUntil!).toBeGreaterThan(Date.now());
+    expect(await leaseDue(Date.now(), 16, leaseMs)).toHaveLength(0); // a second dispatcher finds it still held
     release();
     expect(await running).toBe(1);
-    expect(delivery(id)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null });
-    expect(attempts(id)).toHaveLength(1);
+    expect(await delivery(id)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null });
+    expect(await attempts(id)).toHaveLength(1);
   });
 
   it("picks up new deliveries while a slow one is still running", async () => {
-    const slowId = deliver();
+    const slowId = await deliver();
     let release!: () => void;
     const seen: number[] = [];
     const handle = (row: { id: number }) => {
@@ -213,18 +213,18 @@ describe("the dispatcher", () => {
     };
     const running = processDueDeliveries({ handle, pollMs: 5_000 });
     await sleep(20);
-    const fastId = deliver();
+    const fastId = await deliver();
     wakeDispatcher();
     await sleep(50);
     expect(seen).toEqual([slowId, fastId]);
-    expect(delivery(fastId).status).toBe("processed");
-    expect(delivery(slowId).status).toBe("processing");
+    expect((await delivery(fastId)).status).toBe("processed");
+    expect((await delivery(slowId)).status).toBe("processing");
     release();
     expect(await running).toBe(2);
   });
 
   it("never lets two dispatchers take the same delivery", async () => {
-    for (let index = 0; index < 20; index++) deliver();
+    for (let index = 0; index < 20; index++) await deliver();
     const seen: number[] = [];
     const handle = async (row: { id: number }) => {
       seen.push(row.id);
@@ -236,24 +236,24 @@ describe("the dispatcher", () => {
   });
 
   it("replays a finished delivery as a new attempt, without a new row", async () => {
-    const id = deliver();
+    const id = await deliver();
     await processDueDeliveries();
-    expect(requestReplay(userId, [id])).toBe(1);
+    expect(await requestReplay(userId, [id])).toBe(1);
     expect(await processDueDeliveries()).toBe(1);
-    expect(attempts(id).map((attempt) => attempt.trigger)).toEqual(["automatic", "replay"]);
-    expect(delivery(id)).toMatchObject({ status: "processed", attempts: 2, replayRequested: false });
-    expect(db().select().from(webhookDeliveries).all()).toHaveLength(1);
+    expect((await attempts(id)).map((attempt) => attempt.trigger)).toEqual(["automatic", "replay"]);
+    expect(await delivery(id)).toMatchObject({ status: "processed", attempts: 2, replayRequested: false });
+    expect(await db().select().from(webhookDeliveries)).toHaveLength(1);
   });
 
   it("refuses to replay another user's delivery or an unverified one", async () => {
-    const id = deliver();
+    const id = await deliver();
     await processDueDeliveries();
-    expect(requestReplay("someone-else", [id])).toBe(0);
-    db().update(webhookDeliveries).set({ verified: false, status: "rejected" }).where(eq(webhookDeliveries.id, id)).run();
-    expect(requestReplay(userId, [id])).toBe(0);
+    expect(await requestReplay("someone-else", [id])).toBe(0);
+    await db().update(webhookDeliveries).set({ verified: false, status: "rejected" }).where(eq(webhookDeliveries.id, id));
+    expect(await requestReplay(userId, [id])).toBe(0);
   });
 
   it("uses the default handler when none is given", async () => {
-    expect(await handleDelivery(delivery(deliver("issues")))).toEqual({ note: "Recorded." });
+    expect(await handleDelivery(await delivery(await deliver("issues")))).toEqual({ note: "Recorded." });
   });
 });

@@ -55,7 +55,7 @@ describe("rotating an endpoint's secret", () => {
     expect(newSecret).toMatch(/^[0-9a-f]{64}$/);
     expect(newSecret).not.toBe(oldSecret);
     expect(github.hooks.get(hook.id)!.config).toMatchObject({ secret: newSecret, url: endpoint.url, content_type: "json" });
-    expect(endpointSecrets(findEndpoint(user.id, endpoint.id)!)).toEqual([newSecret, oldSecret]);
+    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!)).toEqual([newSecret, oldSecret]);
 
     const body = JSON.stringify({ zen: "Rotate often.", hook_id: hook.id });
     const signedWith = async (secret: string) => post(endpoint.id, body, await githubHeaders(secret, body, "ping"));
@@ -73,28 +73,28 @@ describe("rotating an endpoint's secret", () => {
     const user = await createUser("rotate-refused");
     await connectGitHub(user.id);
     const endpoint = await registerGitHubHook(user.id, "octocat/hello-world", ["push"]);
-    const before = endpointSecrets(findEndpoint(user.id, endpoint.id)!);
+    const before = endpointSecrets((await findEndpoint(user.id, endpoint.id))!);
     github.hooks.delete(Number(endpoint.remoteHookId)); // removed on GitHub behind Patchbay's back
     await expect(rotateSecret(user.id, endpoint.id)).rejects.toThrow(/GitHub: [A-Z]+ \/\S+ answered 404/);
-    expect(endpointSecrets(findEndpoint(user.id, endpoint.id)!)).toEqual(before);
+    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!)).toEqual(before);
   });
 
   it("rotates an unregistered endpoint locally; the old secret is refused once the grace period is over", async () => {
     const user = await createUser("rotate-local");
-    const { endpoint, secret } = createEndpoint(user.id, { providerId: "github", description: "local", events: ["push"] });
+    const { endpoint, secret } = await createEndpoint(user.id, { providerId: "github", description: "local", events: ["push"] });
     const rotatedAt = Date.now();
     const newSecret = await rotateSecret(user.id, endpoint.id, rotatedAt);
     const graceEnds = rotatedAt + env().WEBHOOK_SECRET_GRACE_HOURS * HOUR;
-    expect(endpointSecrets(findEndpoint(user.id, endpoint.id)!, graceEnds - 1)).toEqual([newSecret, secret]);
-    expect(endpointSecrets(findEndpoint(user.id, endpoint.id)!, graceEnds + 1)).toEqual([newSecret]);
+    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!, graceEnds - 1)).toEqual([newSecret, secret]);
+    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!, graceEnds + 1)).toEqual([newSecret]);
   });
 
   it("says Stripe endpoints cannot be rotated through its API instead of pretending", async () => {
     const user = await createUser("rotate-stripe");
-    const { endpoint } = createEndpoint(user.id, { providerId: "stripe", description: "Stripe", events: ["invoice.paid"], remoteHookId: "we_123", remoteTarget: "Stripe account" });
+    const { endpoint } = await createEndpoint(user.id, { providerId: "stripe", description: "Stripe", events: ["invoice.paid"], remoteHookId: "we_123", remoteTarget: "Stripe account" });
     expect(rotationUnsupported(endpoint)).toMatch(/Stripe has no API to roll/);
     await expect(rotateSecret(user.id, endpoint.id)).rejects.toBeInstanceOf(RegistrationError);
-    expect(endpointSecrets(findEndpoint(user.id, endpoint.id)!)).toHaveLength(1);
+    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!)).toHaveLength(1);
     await expect(rotateSecret(user.id, "we_doesnotexist000000")).rejects.toThrow("That endpoint does not exist.");
   });
 });

@@ -38,8 +38,8 @@ afterAll(() => {
   server.close();
 });
 
-beforeEach(() => {
-  db().delete(webhookDeliveries).run();
+beforeEach(async () => {
+  await db().delete(webhookDeliveries);
 });
 
 describe("the intake fast path", () => {
@@ -58,7 +58,7 @@ describe("the intake fast path", () => {
     const first = await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers });
     expect(first.status).toBe(202);
     const { id } = (await first.json()) as { id: number };
-    expect(db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()).toMatchObject({ userId: ownerId, deliveryId: "fast-1", event: "push", status: "received", verified: true });
+    expect((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]).toMatchObject({ userId: ownerId, deliveryId: "fast-1", event: "push", status: "received", verified: true });
     expect(first.headers.get("cache-control")).toBe("no-store");
 
     const again = await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers });
@@ -92,7 +92,7 @@ describe("the intake fast path", () => {
       expect(answers.filter((entry) => entry.status === 200).map((entry) => entry.answer)).toEqual([{ duplicate: true }]);
       expect(answers.every((entry) => entry.visible)).toBe(true);
       expect(visibleWhenAnnounced).toEqual(Array.from({ length: 20 }, () => true));
-      expect(db().select().from(webhookDeliveries).all().map((row) => row.deliveryId).sort()).toEqual(ids.slice(0, 20).sort());
+      expect((await db().select().from(webhookDeliveries)).map((row) => row.deliveryId).sort()).toEqual(ids.slice(0, 20).sort());
     } finally {
       deliveryEvents.off("delivery", onDelivery);
       observer.close();
@@ -109,7 +109,7 @@ describe("the intake fast path", () => {
       request.end();
     });
     expect(streamed).toBe(413);
-    const refusals = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.status, "rejected")).all();
+    const refusals = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.status, "rejected"));
     expect(refusals.map((row) => row.reason)).toEqual([expect.stringContaining("WEBHOOK_MAX_BYTES"), expect.stringContaining("WEBHOOK_MAX_BYTES")]);
   });
 });
@@ -126,14 +126,14 @@ describe("intake first", () => {
     expect(Date.now() - lastIntakeAt()).toBeLessThan(1000);
   });
 
-  it("lets processing wait while deliveries arrive, but never past the longest delay", () => {
+  it("lets processing wait while deliveries arrive, but never past the longest delay", async () => {
     const now = Date.now();
     const deliver = (at: number) =>
       insertAccepted({ userId: ownerId, providerId: "github", dedupeKey: `prio-${at}-${Math.random()}`, receivedAt: at, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "received", nextAttemptAt: at });
-    deliver(now - 2_000);
-    expect(intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 10_000 })).toBe(true);
-    expect(intakeHasPriority({ now, lastIntake: now - 500, quietMs: 250, maxDelayMs: 10_000 })).toBe(false);
-    expect(intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 1_000 })).toBe(false);
-    expect(intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 0 })).toBe(false);
+    await deliver(now - 2_000);
+    expect(await intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 10_000 })).toBe(true);
+    expect(await intakeHasPriority({ now, lastIntake: now - 500, quietMs: 250, maxDelayMs: 10_000 })).toBe(false);
+    expect(await intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 1_000 })).toBe(false);
+    expect(await intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 0 })).toBe(false);
   });
 });

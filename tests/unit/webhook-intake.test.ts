@@ -30,7 +30,7 @@ function send(method: string, path: string): Promise<Response> {
 }
 
 function rows() {
-  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId)).all();
+  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId));
 }
 
 beforeAll(async () => {
@@ -43,8 +43,8 @@ beforeAll(async () => {
   resetEnvCache();
 });
 
-beforeEach(() => {
-  db().delete(webhookDeliveries).run();
+beforeEach(async () => {
+  await db().delete(webhookDeliveries);
 });
 
 afterEach(() => {
@@ -58,7 +58,7 @@ describe("intake", () => {
     expect(response.status).toBe(202);
     const answer = (await response.json()) as { received: boolean; id: number };
     expect(answer.received).toBe(true);
-    const [row] = rows();
+    const [row] = await rows();
     expect(row).toMatchObject({ id: answer.id, providerId: "github", event: "push", deliveryId: "d-1", repository: "octocat/hello-world", verified: true, status: "received" });
     expect(row!.body).toBe(body);
     expect(row!.headers["x-hub-signature-256"]).toBe("[redacted]");
@@ -72,7 +72,7 @@ describe("intake", () => {
     const again = await post("/api/webhooks/github", body, headers);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ duplicate: true });
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
   });
 
   it("accepts GitHub's form-encoded payload= bodies", async () => {
@@ -80,7 +80,7 @@ describe("intake", () => {
     const body = new URLSearchParams({ payload: json }).toString();
     const headers = { ...(await githubHeaders(GITHUB_SECRET, body, "ping")), "content-type": "application/x-www-form-urlencoded" };
     expect((await post("/api/webhooks/github", body, headers)).status).toBe(202);
-    expect(rows()[0]).toMatchObject({ event: "ping", status: "received" });
+    expect((await rows())[0]).toMatchObject({ event: "ping", status: "received" });
   });
 
   it.each([
@@ -90,7 +90,7 @@ describe("intake", () => {
     const body = pushPayload();
     const response = await post("/api/webhooks/github", body, await headers(body));
     expect(response.status).toBe(status);
-    const [row] = rows();
+    const [row] = await rows();
     expect(row).toMatchObject({ status: "rejected", verified: false, reason });
   });
 
@@ -98,8 +98,8 @@ describe("intake", () => {
     const body = "{not json";
     const response = await post("/api/webhooks/github", body, await githubHeaders(GITHUB_SECRET, body));
     expect(response.status).toBe(400);
-    expect(rows()[0]).toMatchObject({ status: "rejected", verified: true });
-    expect(rows()[0]!.reason).toMatch(/^valid signature but unparseable payload/);
+    expect((await rows())[0]).toMatchObject({ status: "rejected", verified: true });
+    expect((await rows())[0]!.reason).toMatch(/^valid signature but unparseable payload/);
   });
 
   it("answers 413 on a declared Content-Length over WEBHOOK_MAX_BYTES without reading the body", async () => {
@@ -123,7 +123,7 @@ describe("intake", () => {
     expect(await response.json()).toMatchObject({ error: { code: "payload_too_large" } });
     expect(pulled).toBe(0);
     expect(cancelled).toBe(true);
-    const [row] = rows();
+    const [row] = await rows();
     expect(row).toMatchObject({ status: "rejected", bodyBytes: 64 * 1024 + 1, body: "" });
     expect(row!.reason).toMatch(/larger than WEBHOOK_MAX_BYTES/);
   });
@@ -140,7 +140,7 @@ describe("intake", () => {
     const streamed = await post("/api/webhooks/github", stream, { "content-type": "application/json", "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
     expect(streamed.status).toBe(413);
     expect(pulled).toBeLessThan(10); // stopped reading soon after the cap, not after 16 MB
-    const [row] = rows();
+    const [row] = await rows();
     expect(row).toMatchObject({ status: "rejected", bodyTruncated: true });
     expect(row!.reason).toMatch(/larger than WEBHOOK_MAX_BYTES/);
     expect(row!.body).toBe("x".repeat(8192));
@@ -152,11 +152,11 @@ describe("intake", () => {
     expect((await post("/api/webhooks/openweather", body, {})).status).toBe(404);
     expect((await post("/api/webhooks/github/we_doesnotexist0000", body, await githubHeaders(GITHUB_SECRET, body))).status).toBe(404);
     expect((await post("/api/webhooks/standard", body, {})).status).toBe(404); // STANDARD_WEBHOOKS_SECRET unset
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 
   it("answers 405 with Allow: POST to other methods, at both URLs", async () => {
-    const { endpoint } = createEndpoint(ownerId, { providerId: "github", description: "405", events: [] });
+    const { endpoint } = await createEndpoint(ownerId, { providerId: "github", description: "405", events: [] });
     for (const path of ["/api/webhooks/github", `/api/webhooks/github/${endpoint.id}`]) {
       for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
         const response = await send(method, path);
@@ -165,7 +165,7 @@ describe("intake", () => {
         expect(await response.json()).toEqual({ error: { code: "method_not_allowed", message: "Webhook URLs accept POST only." } });
       }
     }
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 
   it("dedupes deliveries without a delivery id by a hash of the body: different bodies are kept, identical ones are redeliveries", async () => {
@@ -180,18 +180,18 @@ describe("intake", () => {
     const again = await post("/api/webhooks/github", first, await sign(first));
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ duplicate: true });
-    const stored = rows();
+    const stored = await rows();
     expect(stored.map((row) => row.body).sort()).toEqual([first, second]);
     expect(stored.every((row) => row.deliveryId === null && /:sha256:[0-9a-f]{64}$/.test(row.dedupeKey!))).toBe(true);
 
     // The same bytes at another endpoint are a different delivery.
-    const { endpoint, secret } = createEndpoint(ownerId, { providerId: "github", description: "dedupe", events: [] });
+    const { endpoint, secret } = await createEndpoint(ownerId, { providerId: "github", description: "dedupe", events: [] });
     expect((await post(`/api/webhooks/github/${endpoint.id}`, first, withoutId(await githubHeaders(secret, first, "push")))).status).toBe(202);
   });
 
   it("caps refusals per endpoint so garbage cannot fill the disk", async () => {
     for (let index = 0; index < 15; index++) await post("/api/webhooks/github", `garbage ${index}`, { "x-hub-signature-256": "nope" });
-    const kept = rows();
+    const kept = await rows();
     expect(kept).toHaveLength(10);
     expect(kept.map((row) => row.body)).toContain("garbage 14");
     expect(kept.map((row) => row.body)).not.toContain("garbage 0");
@@ -209,11 +209,11 @@ describe("intake", () => {
     expect(unsigned.status).toBe(400);
 
     const endpointSecret = `whsec_${Buffer.from("standard endpoint secret bytes!!").toString("base64")}`;
-    const { endpoint } = createEndpoint(ownerId, { providerId: "standard", description: "Resend", events: [], secret: endpointSecret });
+    const { endpoint } = await createEndpoint(ownerId, { providerId: "standard", description: "Resend", events: [], secret: endpointSecret });
     const standardBody = JSON.stringify({ type: "email.delivered", data: {} });
     expect((await post(`/api/webhooks/standard/${endpoint.id}`, standardBody, standardHeaders(endpointSecret, standardBody))).status).toBe(202);
 
-    const statuses = rows().map((row) => [row.providerId, row.event, row.status]);
+    const statuses = (await rows()).map((row) => [row.providerId, row.event, row.status]);
     expect(statuses).toEqual(
       expect.arrayContaining([
         ["stripe", "invoice.paid", "received"],
@@ -225,11 +225,11 @@ describe("intake", () => {
   });
 
   it("uses an endpoint's own secret, and its previous one during the grace period after a rotation", async () => {
-    const { endpoint, secret } = createEndpoint(ownerId, { providerId: "github", description: "repo hook", events: ["push"] });
+    const { endpoint, secret } = await createEndpoint(ownerId, { providerId: "github", description: "repo hook", events: ["push"] });
     const body = pushPayload();
     expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(202);
     expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(GITHUB_SECRET, body))).status).toBe(401);
-    const rotated = rotateEndpointSecret(ownerId, endpoint.id)!;
+    const rotated = (await rotateEndpointSecret(ownerId, endpoint.id))!;
     expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(rotated, body))).status).toBe(202);
     expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(202);
     expect((await post(`/api/webhooks/stripe/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(404);

@@ -11,8 +11,8 @@ let otherId: string;
 
 type Seed = { providerId?: string; event?: string; status?: DeliveryStatus; verified?: boolean; at: number; deliveryId?: string; repository?: string; user?: string };
 
-function seed(row: Seed): number {
-  return db()
+async function seed(row: Seed): Promise<number> {
+  const [inserted] = await db()
     .insert(webhookDeliveries)
     .values({
       userId: row.user ?? userId,
@@ -28,30 +28,30 @@ function seed(row: Seed): number {
       verified: row.verified ?? row.status !== "rejected",
       status: row.status ?? "processed",
     })
-    .returning({ id: webhookDeliveries.id })
-    .get().id;
+    .returning({ id: webhookDeliveries.id });
+  return inserted!.id;
 }
 
 const filters = (query: Record<string, string>): DeliveryFilters => deliveryFiltersSchema.parse(query);
-const ids = (query: Record<string, string>) => listDeliveries(userId, filters(query), NOW).items.map((item) => item.id).sort((a, b) => a - b);
+const ids = async (query: Record<string, string>) => (await listDeliveries(userId, filters(query), NOW)).items.map((item) => item.id).sort((a, b) => a - b);
 
 const named: Record<string, number> = {};
 
 beforeAll(async () => {
   userId = (await createLocalUser({ name: "Q", email: "queries@example.com", password: "a long enough password" }, "owner", true)).id;
   otherId = (await createLocalUser({ name: "O", email: "other-queries@example.com", password: "a long enough password" }, "member")).id;
-  named.push = seed({ at: NOW - 10 * 60_000, deliveryId: "guid-push", repository: "octocat/hello-world" });
-  named.pull = seed({ at: NOW - 2 * HOUR, event: "pull_request", status: "failed", repository: "octocat/spoon-knife" });
-  named.stripe = seed({ at: NOW - 3 * HOUR, providerId: "stripe", event: "invoice.paid", status: "received", deliveryId: "evt_1" });
-  named.rejected = seed({ at: NOW - 30 * 60_000, status: "rejected", verified: false, event: "push" });
-  named.old = seed({ at: NOW - 3 * 86_400_000, status: "failed", repository: "octocat/hello-world" });
-  named.ancient = seed({ at: NOW - 20 * 86_400_000, providerId: "slack", event: "message" });
-  named.stranger = seed({ at: NOW - 60_000, user: otherId, status: "failed", deliveryId: "guid-push" });
+  named.push = await seed({ at: NOW - 10 * 60_000, deliveryId: "guid-push", repository: "octocat/hello-world" });
+  named.pull = await seed({ at: NOW - 2 * HOUR, event: "pull_request", status: "failed", repository: "octocat/spoon-knife" });
+  named.stripe = await seed({ at: NOW - 3 * HOUR, providerId: "stripe", event: "invoice.paid", status: "received", deliveryId: "evt_1" });
+  named.rejected = await seed({ at: NOW - 30 * 60_000, status: "rejected", verified: false, event: "push" });
+  named.old = await seed({ at: NOW - 3 * 86_400_000, status: "failed", repository: "octocat/hello-world" });
+  named.ancient = await seed({ at: NOW - 20 * 86_400_000, providerId: "slack", event: "message" });
+  named.stranger = await seed({ at: NOW - 60_000, user: otherId, status: "failed", deliveryId: "guid-push" });
 });
 
 describe("filters", () => {
-  it("lists only the user's own deliveries, newest first", () => {
-    const items = listDeliveries(userId, filters({}), NOW).items;
+  it("lists only the user's own deliveries, newest first", async () => {
+    const items = (await listDeliveries(userId, filters({}), NOW)).items;
     expect(items.map((item) => item.id)).toEqual([named.push, named.rejected, named.pull, named.stripe, named.old, named.ancient]);
   });
 
@@ -70,8 +70,8 @@ describe("filters", () => {
     [{ q: "octocat/spoon" }, ["pull"]],
     [{ q: "nothing-like-this" }, []],
     [{ provider: "github", event: "push", verified: "yes", range: "7d" }, ["push", "old"]],
-  ] as [Record<string, string>, string[]][])("%j", (query, expected) => {
-    expect(ids(query)).toEqual(expected.map((name) => named[name]!).sort((a, b) => a - b));
+  ] as [Record<string, string>, string[]][])("%j", async (query, expected) => {
+    expect(await ids(query)).toEqual(expected.map((name) => named[name]!).sort((a, b) => a - b));
   });
 
   it("ignores empty values and refuses bad ones", () => {
@@ -87,13 +87,13 @@ describe("keyset paging", () => {
     const base = NOW - HOUR;
     const all: number[] = [];
     // 23 rows over 12 distinct times: pairs share a received_at, so the id breaks the tie.
-    for (let index = 0; index < 23; index++) all.push(seed({ at: base + Math.floor(index / 2) * 1000, user: pagerId }));
+    for (let index = 0; index < 23; index++) all.push(await seed({ at: base + Math.floor(index / 2) * 1000, user: pagerId }));
     const expected = [...all].sort((a, b) => b - a); // newest first; within a time, the higher id first
     const seen: number[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = listDeliveries(pagerId, filters(cursor ? { cursor } : {}), NOW, 5);
+      const page = await listDeliveries(pagerId, filters(cursor ? { cursor } : {}), NOW, 5);
       expect(page.items.length).toBeLessThanOrEqual(5);
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;
@@ -104,25 +104,25 @@ describe("keyset paging", () => {
     expect(new Set(seen).size).toBe(23);
   });
 
-  it("has no next cursor when the page is the last one, even when exactly full", () => {
-    expect(listDeliveries(userId, filters({}), NOW, 6).nextCursor).toBeUndefined();
-    const first = listDeliveries(userId, filters({}), NOW, 5);
+  it("has no next cursor when the page is the last one, even when exactly full", async () => {
+    expect((await listDeliveries(userId, filters({}), NOW, 6)).nextCursor).toBeUndefined();
+    const first = await listDeliveries(userId, filters({}), NOW, 5);
     expect(first.nextCursor).toBe(`${NOW - 3 * 86_400_000}.${named.old}`);
-    expect(listDeliveries(userId, filters({ cursor: first.nextCursor! }), NOW, 5).items.map((item) => item.id)).toEqual([named.ancient]);
+    expect((await listDeliveries(userId, filters({ cursor: first.nextCursor! }), NOW, 5)).items.map((item) => item.id)).toEqual([named.ancient]);
   });
 
-  it("keeps filters applied across pages", () => {
-    const first = listDeliveries(userId, filters({ provider: "github" }), NOW, 2);
+  it("keeps filters applied across pages", async () => {
+    const first = await listDeliveries(userId, filters({ provider: "github" }), NOW, 2);
     expect(first.items.map((item) => item.id)).toEqual([named.push, named.rejected]);
-    const second = listDeliveries(userId, filters({ provider: "github", cursor: first.nextCursor! }), NOW, 2);
+    const second = await listDeliveries(userId, filters({ provider: "github", cursor: first.nextCursor! }), NOW, 2);
     expect(second.items.map((item) => item.id)).toEqual([named.pull, named.old]);
     expect(second.nextCursor).toBeUndefined();
   });
 });
 
 describe("the hourly chart", () => {
-  it("counts the last 24 hours per hour and status, oldest hour first, the current hour last", () => {
-    const { buckets, bucketMs } = deliveryHistogram(userId, "24h", NOW);
+  it("counts the last 24 hours per hour and status, oldest hour first, the current hour last", async () => {
+    const { buckets, bucketMs } = await deliveryHistogram(userId, "24h", NOW);
     expect(bucketMs).toBe(HOUR);
     expect(buckets).toHaveLength(24);
     const currentHour = Math.floor(NOW / HOUR) * HOUR;
@@ -137,40 +137,41 @@ describe("the hourly chart", () => {
 });
 
 describe("failedIds", () => {
-  it("returns the user's failed deliveries matching the filters, whatever status filter was set", () => {
-    expect(failedIds(userId, filters({}), NOW).sort((a, b) => a - b)).toEqual([named.pull!, named.old!].sort((a, b) => a - b));
-    expect(failedIds(userId, filters({ range: "24h" }), NOW)).toEqual([named.pull]);
-    expect(failedIds(userId, filters({ status: "processed", q: "octocat/hello-world" }), NOW)).toEqual([named.old]);
-    expect(failedIds(userId, filters({}), NOW, 1)).toHaveLength(1);
-    expect(failedIds(otherId, filters({}), NOW)).toEqual([named.stranger]);
+  it("returns the user's failed deliveries matching the filters, whatever status filter was set", async () => {
+    expect((await failedIds(userId, filters({}), NOW)).sort((a, b) => a - b)).toEqual([named.pull!, named.old!].sort((a, b) => a - b));
+    expect(await failedIds(userId, filters({ range: "24h" }), NOW)).toEqual([named.pull]);
+    expect(await failedIds(userId, filters({ status: "processed", q: "octocat/hello-world" }), NOW)).toEqual([named.old]);
+    expect(await failedIds(userId, filters({}), NOW, 1)).toHaveLength(1);
+    expect(await failedIds(otherId, filters({}), NOW)).toEqual([named.stranger]);
   });
 });
 
 describe("search", () => {
   it("matches case-insensitive substrings of delivery ids, repositories, events and payloads", async () => {
     const searcherId = (await createLocalUser({ name: "S", email: "search-queries@example.com", password: "a long enough password" }, "member")).id;
-    const insert = (values: Partial<typeof webhookDeliveries.$inferInsert> & { at: number }) =>
-      db()
-        .insert(webhookDeliveries)
-        .values({ userId: searcherId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: values.at, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "processed", ...values })
-        .returning({ id: webhookDeliveries.id })
-        .get().id;
-    const opened = insert({ at: NOW - 5000, event: "pull_request", action: "opened", deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958", repository: "Octocat/Hello-World", body: '{"title":"Fix the Login flow"}' });
-    const pending = insert({ at: NOW - 4000, status: "received", deliveryId: "waiting-for-first-attempt", repository: "octocat/queue" });
-    const stranger = db().insert(webhookDeliveries).values({ userId: otherId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: NOW, headers: {}, body: '{"title":"Fix the login flow"}', bodyBytes: 2, verified: true, status: "processed" }).returning({ id: webhookDeliveries.id }).get().id;
-    const search = (q: string, extra: Record<string, string> = {}) => listDeliveries(searcherId, filters({ q, ...extra }), NOW).items.map((item) => item.id);
-    expect(search("72D3162E")).toEqual([opened]); // a delivery id prefix, any case
-    expect(search("hello-world")).toEqual([opened]); // a repository substring
-    expect(search("login flow")).toEqual([opened]); // text inside the payload
-    expect(search("waiting-for")).toEqual([pending]); // not yet indexed: found by its delivery id prefix
-    expect(search("login", { event: "pull_request.opened" })).toEqual([opened]);
-    expect(search("login", { event: "pull_request.closed" })).toEqual([]);
-    expect(search('"; drop')).toEqual([]); // quotes are part of the phrase, not syntax
-    expect(search("login")).not.toContain(stranger);
+    const insert = async (values: Partial<typeof webhookDeliveries.$inferInsert> & { at: number }) =>
+      (
+        await db()
+          .insert(webhookDeliveries)
+          .values({ userId: searcherId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: values.at, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "processed", ...values })
+          .returning({ id: webhookDeliveries.id })
+      )[0]!.id;
+    const opened = await insert({ at: NOW - 5000, event: "pull_request", action: "opened", deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958", repository: "Octocat/Hello-World", body: '{"title":"Fix the Login flow"}' });
+    const pending = await insert({ at: NOW - 4000, status: "received", deliveryId: "waiting-for-first-attempt", repository: "octocat/queue" });
+    const [stranger] = await db().insert(webhookDeliveries).values({ userId: otherId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: NOW, headers: {}, body: '{"title":"Fix the login flow"}', bodyBytes: 2, verified: true, status: "processed" }).returning({ id: webhookDeliveries.id });
+    const search = async (q: string, extra: Record<string, string> = {}) => (await listDeliveries(searcherId, filters({ q, ...extra }), NOW)).items.map((item) => item.id);
+    expect(await search("72D3162E")).toEqual([opened]); // a delivery id prefix, any case
+    expect(await search("hello-world")).toEqual([opened]); // a repository substring
+    expect(await search("login flow")).toEqual([opened]); // text inside the payload
+    expect(await search("waiting-for")).toEqual([pending]); // not yet indexed: found by its delivery id prefix
+    expect(await search("login", { event: "pull_request.opened" })).toEqual([opened]);
+    expect(await search("login", { event: "pull_request.closed" })).toEqual([]);
+    expect(await search('"; drop')).toEqual([]); // quotes are part of the phrase, not syntax
+    expect(await search("login")).not.toContain(stranger!.id);
   });
 
-  it("filters by event with its action, and by event names that contain dots", () => {
-    expect(ids({ event: "invoice.paid" })).toEqual([named.stripe]);
-    expect(ids({ event: "pull_request" })).toEqual([named.pull]);
+  it("filters by event with its action, and by event names that contain dots", async () => {
+    expect(await ids({ event: "invoice.paid" })).toEqual([named.stripe]);
+    expect(await ids({ event: "pull_request" })).toEqual([named.pull]);
   });
 });

@@ -33,11 +33,11 @@ describe("registering hooks on GitHub", () => {
     expect(hook).toMatchObject({ owner: "octocat", repo: "hello-world", events: ["push", "pull_request"], active: true });
     expect(hook.config.url).toBe(`http://localhost:3000/api/webhooks/github/${endpoint.id}`);
     expect(hook.config.content_type).toBe("json");
-    const [secret] = endpointSecrets(findEndpoint(user.id, endpoint.id)!);
+    const [secret] = endpointSecrets((await findEndpoint(user.id, endpoint.id))!);
     expect(hook.config.secret).toBe(secret);
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
-    expect(listEndpoints(user.id)[0]).toMatchObject({ id: endpoint.id, remoteTarget: "octocat/hello-world" });
-    expect(JSON.stringify(listEndpoints(user.id))).not.toContain(secret!);
+    expect((await listEndpoints(user.id))[0]).toMatchObject({ id: endpoint.id, remoteTarget: "octocat/hello-world" });
+    expect(JSON.stringify(await listEndpoints(user.id))).not.toContain(secret!);
 
     const sentBefore = github.sentDeliveries.length;
     await pingGitHubHook(user.id, endpoint.id);
@@ -45,7 +45,7 @@ describe("registering hooks on GitHub", () => {
 
     await deleteRegistered(user.id, endpoint.id);
     expect(github.hooks.has(hook.id)).toBe(false);
-    expect(listEndpoints(user.id)).toEqual([]);
+    expect(await listEndpoints(user.id)).toEqual([]);
   });
 
   it("leaves nothing behind when GitHub refuses", async () => {
@@ -53,7 +53,7 @@ describe("registering hooks on GitHub", () => {
     await connectGitHub(user.id);
     await expect(registerGitHubHook(user.id, "octocat/not-a-repo", ["push"])).rejects.toThrow(/GitHub: [A-Z]+ \/\S+ answered 404/);
     await expect(registerGitHubHook(user.id, "not a repo", ["push"])).rejects.toBeInstanceOf(RegistrationError);
-    expect(listEndpoints(user.id)).toEqual([]);
+    expect(await listEndpoints(user.id)).toEqual([]);
   });
 
   it("needs a GitHub connection", async () => {
@@ -70,7 +70,7 @@ describe("registering a Stripe webhook endpoint", () => {
     const remote = stripe.endpoints.get(endpoint.remoteHookId!)!;
     expect(remote.url).toBe(`http://localhost:3000/api/webhooks/stripe/${endpoint.id}`);
     expect(remote.enabled_events).toEqual(["invoice.paid", "checkout.session.completed"]);
-    expect(endpointSecrets(findEndpoint(user.id, endpoint.id)!)).toEqual([remote.secret]);
+    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!)).toEqual([remote.secret]);
     await deleteRegistered(user.id, endpoint.id);
     expect(stripe.endpoints.size).toBe(0);
   });

@@ -34,11 +34,11 @@ afterAll(async () => {
   await services.close();
 });
 
-const row = (id: number) => db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
-const attemptsOf = (id: number) => db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).all();
+const row = async (id: number) => (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
+const attemptsOf = (id: number) => db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id));
 
-function store(event: string, body: string, contentType = "application/json"): number {
-  return insertAccepted({
+async function store(event: string, body: string, contentType = "application/json"): Promise<number> {
+  return (await insertAccepted({
     userId,
     providerId: "github",
     dedupeKey: `trigger:${crypto.randomUUID()}`,
@@ -51,7 +51,7 @@ function store(event: string, body: string, contentType = "application/json"): n
     verified: true,
     status: "received",
     nextAttemptAt: Date.now(),
-  })!;
+  }))!;
 }
 
 describe("deliveryPayload", () => {
@@ -74,7 +74,7 @@ describe("webhook-triggered workflows", () => {
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: number };
     await processDueDeliveries();
-    const delivery = row(id);
+    const delivery = await row(id);
     expect(delivery).toMatchObject({ status: "processed", attempts: 1, lastError: null });
     const { run, steps } = getWorkflowRun(userId, delivery.workflowRunId!)!;
     expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success" });
@@ -82,17 +82,17 @@ describe("webhook-triggered workflows", () => {
   });
 
   it("fails a delivery whose payload cannot be parsed at once, with the reason, instead of retrying", async () => {
-    const id = store("push", new URLSearchParams({ other: "x" }).toString(), "application/x-www-form-urlencoded");
+    const id = await store("push", new URLSearchParams({ other: "x" }).toString(), "application/x-www-form-urlencoded");
     await processDueDeliveries();
-    expect(row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
-    expect(row(id).lastError).toBe("The payload cannot be parsed: form body without a payload field");
-    expect(attemptsOf(id)).toMatchObject([{ outcome: "failed" }]);
+    expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
+    expect((await row(id)).lastError).toBe("The payload cannot be parsed: form body without a payload field");
+    expect(await attemptsOf(id)).toMatchObject([{ outcome: "failed" }]);
   });
 
   it("fails a delivery whose payload does not fit the workflow's input at once, naming the field", async () => {
-    const id = store("push", JSON.stringify({ ref: "refs/heads/main", commits: [] }));
+    const id = await store("push", JSON.stringify({ ref: "refs/heads/main", commits: [] }));
     await processDueDeliveries();
-    expect(row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
-    expect(row(id).lastError).toMatch(/^The payload does not fit the input of process-github-push: repository: /);
+    expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
+    expect((await row(id)).lastError).toMatch(/^The payload does not fit the input of process-github-push: repository: /);
   });
 });

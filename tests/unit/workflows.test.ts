@@ -125,8 +125,8 @@ describe("project-setup", () => {
 });
 
 describe("webhook-triggered workflows", () => {
-  function deliver(event: string, body: string): number {
-    return insertAccepted({
+  async function deliver(event: string, body: string): Promise<number> {
+    return (await insertAccepted({
       userId,
       providerId: "github",
       dedupeKey: `wf:${crypto.randomUUID()}`,
@@ -139,11 +139,11 @@ describe("webhook-triggered workflows", () => {
       verified: true,
       status: "received",
       nextAttemptAt: Date.now(),
-    })!;
+    }))!;
   }
 
   it("a push runs process-github-push, which opens an issue for a TODO: commit, and links run and delivery", async () => {
-    const id = deliver("push", pushPayload({ commits: 2, message: "Add retries\n\nTODO: cap the retry budget" }));
+    const id = await deliver("push", pushPayload({ commits: 2, message: "Add retries\n\nTODO: cap the retry budget" }));
     await processDueDeliveries();
     const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
     expect(delivery.status).toBe("processed");
@@ -158,10 +158,10 @@ describe("webhook-triggered workflows", () => {
 
   it("a second run for the same push (a retried or replayed delivery) finds the TODO issue instead of opening it again", async () => {
     const payload = pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept RFC 2822 dates" });
-    const first = deliver("push", payload);
+    const first = await deliver("push", payload);
     await processDueDeliveries();
     const before = services.github.createdIssues.length;
-    const second = deliver("push", payload);
+    const second = await deliver("push", payload);
     await processDueDeliveries();
     expect(services.github.createdIssues.length).toBe(before);
     const [firstRun, secondRun] = [first, second].map((id) => {
@@ -175,7 +175,7 @@ describe("webhook-triggered workflows", () => {
     expect(firstRun!.steps[1]!.output).toEqual({ opened: [link], existing: [] });
     expect(secondRun!.steps[1]!.output).toEqual({ opened: [], existing: [link] });
     // A different TODO in the same commit is a different issue.
-    const third = deliver("push", pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept ISO week dates" }));
+    const third = await deliver("push", pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept ISO week dates" }));
     await processDueDeliveries();
     expect(db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, third)).get()!.status).toBe("processed");
     expect(services.github.createdIssues.length).toBe(before + 1);
@@ -189,7 +189,7 @@ describe("webhook-triggered workflows", () => {
   });
 
   it("a pull_request runs triage-pull-request, which labels it by the changed paths", async () => {
-    const id = deliver("pull_request", JSON.stringify({ action: "opened", number: 7, repository: { full_name: "octocat/hello-world" } }));
+    const id = await deliver("pull_request", JSON.stringify({ action: "opened", number: 7, repository: { full_name: "octocat/hello-world" } }));
     await processDueDeliveries();
     const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
     expect(delivery.status).toBe("processed");
@@ -197,7 +197,7 @@ describe("webhook-triggered workflows", () => {
   });
 
   it("a failing workflow fails the attempt (so it is retried) and still links the run", async () => {
-    const id = deliver("pull_request", JSON.stringify({ action: "opened", number: 999, repository: { full_name: "octocat/hello-world" } }));
+    const id = await deliver("pull_request", JSON.stringify({ action: "opened", number: 999, repository: { full_name: "octocat/hello-world" } }));
     await processDueDeliveries();
     const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
     expect(delivery).toMatchObject({ status: "retrying", attempts: 1 });

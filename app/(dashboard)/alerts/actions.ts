@@ -14,14 +14,14 @@ function refresh(): void {
 export async function acknowledgeAlertAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
   const id = z.uuid().safeParse(form.get("alertId"));
-  if (!id.success || !acknowledgeAlert(user.id, id.data)) return { error: "That alert is not open." };
+  if (!id.success || !(await acknowledgeAlert(user.id, id.data))) return { error: "That alert is not open." };
   refresh();
   return { ok: "Acknowledged." };
 }
 
 export async function acknowledgeAllAction(): Promise<WebhookActionState> {
   const user = await requireUser();
-  const count = acknowledgeAll(user.id);
+  const count = await acknowledgeAll(user.id);
   refresh();
   return { ok: count === 1 ? "1 alert acknowledged." : `${count} alerts acknowledged.` };
 }
@@ -31,7 +31,7 @@ export async function createChannelAction(_previous: WebhookActionState, form: F
   const input = newChannelSchema.safeParse({ kind: form.get("kind"), target: String(form.get("target") ?? "").trim() });
   if (!input.success) return { error: input.error.issues[0]!.message };
   try {
-    const { secret } = createChannel(user.id, input.data);
+    const { secret } = await createChannel(user.id, input.data);
     refresh();
     return input.data.kind === "webhook"
       ? { ok: "Alerts will be POSTed to that URL, signed with Standard Webhooks.", secret }
@@ -44,7 +44,7 @@ export async function createChannelAction(_previous: WebhookActionState, form: F
 
 export async function deleteChannelAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
-  if (!deleteChannel(user.id, String(form.get("channelId") ?? ""))) return { error: "That channel does not exist." };
+  if (!(await deleteChannel(user.id, String(form.get("channelId") ?? "")))) return { error: "That channel does not exist." };
   refresh();
   return { ok: "Channel removed." };
 }

@@ -29,7 +29,7 @@ export async function runToolAction(toolId: string, input: unknown, rawOptions?:
   const user = await requireUser();
   const options = runOptionsSchema.safeParse(rawOptions);
   if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen account or delivery is not valid; reload the page." };
-  if (options.data.deliveryId && !getDelivery(user.id, options.data.deliveryId)) return { status: "invalid", fieldErrors: {}, message: "That delivery does not exist." };
+  if (options.data.deliveryId && !(await getDelivery(user.id, options.data.deliveryId))) return { status: "invalid", fieldErrors: {}, message: "That delivery does not exist." };
   try {
     const run = await runTool(user.id, toolId, input, options.data);
     revalidatePath(`/tools/${toolId}`);
@@ -45,7 +45,7 @@ export async function startWorkflowAction(workflowId: string, input: unknown, ra
   const user = await requireUser();
   const options = runOptionsSchema.safeParse(rawOptions);
   if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen delivery is not valid; reload the page." };
-  const deliveryId = options.data.deliveryId && getDelivery(user.id, options.data.deliveryId) ? options.data.deliveryId : undefined;
+  const deliveryId = options.data.deliveryId && (await getDelivery(user.id, options.data.deliveryId)) ? options.data.deliveryId : undefined;
   let runId: string;
   try {
     runId = (await startWorkflowRun(user.id, workflowId, input, { trigger: "manual", deliveryId })).runId;

@@ -28,7 +28,7 @@ export async function replayDeliveryAction(_previous: WebhookActionState, form: 
   const user = await requireUser();
   const id = deliveryIdSchema.safeParse(form.get("deliveryId"));
   if (!id.success) return { error: "Unknown delivery." };
-  const replayed = requestReplay(user.id, [id.data]);
+  const replayed = await requestReplay(user.id, [id.data]);
   revalidatePath(`/webhooks/${id.data}`);
   refresh();
   return replayed ? { ok: "Replay queued as a new attempt." } : { error: "Only verified deliveries that have finished processing can be replayed." };
@@ -38,7 +38,7 @@ export async function retryNowAction(_previous: WebhookActionState, form: FormDa
   const user = await requireUser();
   const id = deliveryIdSchema.safeParse(form.get("deliveryId"));
   if (!id.success) return { error: "Unknown delivery." };
-  const queued = retryNow(user.id, id.data);
+  const queued = await retryNow(user.id, id.data);
   revalidatePath(`/webhooks/${id.data}`);
   refresh();
   return queued ? { ok: "Retrying now." } : { error: "This delivery is no longer waiting for a retry." };
@@ -48,7 +48,7 @@ export async function cancelRetriesAction(_previous: WebhookActionState, form: F
   const user = await requireUser();
   const id = deliveryIdSchema.safeParse(form.get("deliveryId"));
   if (!id.success) return { error: "Unknown delivery." };
-  const cancelled = cancelRetries(user.id, id.data);
+  const cancelled = await cancelRetries(user.id, id.data);
   revalidatePath(`/webhooks/${id.data}`);
   refresh();
   return cancelled ? { ok: "Retries cancelled; the delivery is marked failed and can still be replayed." } : { error: "This delivery is no longer waiting for a retry." };
@@ -58,7 +58,7 @@ export async function replayFailedAction(_previous: WebhookActionState, form: Fo
   const user = await requireUser();
   const filters = deliveryFiltersSchema.safeParse(Object.fromEntries(form.entries()));
   if (!filters.success) return { error: "Those filters were not understood; nothing was replayed." };
-  const replayed = requestReplay(user.id, failedIds(user.id, filters.data));
+  const replayed = await requestReplay(user.id, await failedIds(user.id, filters.data));
   refresh();
   return { ok: replayed === 1 ? "1 failed delivery queued for replay." : `${replayed} failed deliveries queued for replay.` };
 }
@@ -71,7 +71,7 @@ export async function createEndpointAction(_previous: WebhookActionState, form: 
   const description = z.string().trim().max(200).catch("").parse(form.get("description"));
   const events = endpointEventsSchema.safeParse(form.get("events") ?? "");
   if (!events.success) return { error: events.error.issues[0]!.message };
-  const { endpoint, secret } = createEndpoint(user.id, { providerId: provider.id, description, events: events.data });
+  const { endpoint, secret } = await createEndpoint(user.id, { providerId: provider.id, description, events: events.data });
   refresh();
   return { ok: `Endpoint created for ${provider.name}.`, secret, url: endpoint.url };
 }

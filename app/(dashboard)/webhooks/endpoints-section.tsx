@@ -59,7 +59,7 @@ function hasStripeKey(userId: string): boolean {
 
 export async function EndpointsSection({ userId }: { userId: string }) {
   const webhookProviders = listProviders().filter((provider) => provider.webhooks);
-  const endpoints = listEndpoints(userId);
+  const endpoints = await listEndpoints(userId);
   const github = webhookProviders.find((provider) => provider.id === "github");
   const githubConnected = Boolean(findConnectionFor(userId, "github", "oauth2"));
   const repositories = githubConnected ? await repositoriesOrError(userId) : undefined;

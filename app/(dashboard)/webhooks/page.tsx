@@ -33,9 +33,10 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
   const parsed = deliveryFiltersSchema.safeParse(await searchParams);
   const filters: DeliveryFilters = parsed.success ? parsed.data : {};
   const now = currentTime();
-  const page = listDeliveries(user.id, filters, now);
-  const histogram = deliveryHistogram(user.id, filters.range ?? "24h", now);
-  const failed = failedCount(user.id, filters, now);
+  const page = await listDeliveries(user.id, filters, now);
+  const histogram = await deliveryHistogram(user.id, filters.range ?? "24h", now);
+  const failed = await failedCount(user.id, filters, now);
+  const events = await knownEvents(user.id);
   const providers = listProviders().filter((provider) => provider.webhooks);
   const filtered = Object.keys(filterFields(filters)).length > 0;
 
@@ -56,7 +57,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
       <FilterBar
         current={filters}
         providers={providers.map((provider) => [provider.id, provider.name])}
-        events={knownEvents(user.id)}
+        events={events}
         statuses={[...deliveryStatuses]}
       />
       {filters.from !== undefined && (

@@ -3,8 +3,8 @@ import packageJson from "@/package.json";
 
 export const dynamic = "force-dynamic";
 
-export function GET(): Response {
-  const db = checkDatabase();
+export async function GET(): Promise<Response> {
+  const db = await checkDatabase();
   return Response.json(
     { status: db === "ok" ? "ok" : "degraded", db, version: packageJson.version },
     { status: db === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } },

@@ -26,7 +26,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
   const previous = typeof from === "string" ? getToolRun(user.id, from) : undefined;
   const prefill =
     typeof delivery === "string" && /^\d{1,15}$/.test(delivery)
-      ? prefillFromDelivery(user.id, Number(delivery), { kind: "tool", id: tool.id, fields: Object.keys(schema.properties ?? {}) })
+      ? await prefillFromDelivery(user.id, Number(delivery), { kind: "tool", id: tool.id, fields: Object.keys(schema.properties ?? {}) })
       : undefined;
   const initial = prefill && "input" in prefill ? prefill.input : (previous?.input as Record<string, unknown> | undefined);
   const history = listToolRuns(user.id, id);

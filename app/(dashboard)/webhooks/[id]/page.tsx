@@ -32,7 +32,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const user = await requireUser();
   const { id } = await params;
   if (!/^\d{1,15}$/.test(id)) notFound();
-  const found = getDelivery(user.id, Number(id));
+  const found = await getDelivery(user.id, Number(id));
   if (!found) notFound();
   const { delivery, attempts } = found;
   const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body, { truncated: delivery.bodyTruncated, bytes: delivery.bodyBytes });

@@ -12,7 +12,7 @@ export async function createDestinationAction(_previous: WebhookActionState, for
   const input = newDestinationSchema.safeParse(raw);
   if (!input.success) return { error: input.error.issues[0]!.message };
   try {
-    const { secret } = createDestination(user.id, raw);
+    const { secret } = await createDestination(user.id, raw);
     revalidatePath("/webhooks/forwarding");
     return { ok: "Verified deliveries will be forwarded to that URL, signed with Standard Webhooks.", secret };
   } catch (error) {
@@ -24,14 +24,14 @@ export async function createDestinationAction(_previous: WebhookActionState, for
 export async function toggleDestinationAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
   const enabled = form.get("enabled") === "true";
-  if (!setDestinationEnabled(user.id, String(form.get("destinationId") ?? ""), enabled)) return { error: "That destination does not exist." };
+  if (!(await setDestinationEnabled(user.id, String(form.get("destinationId") ?? ""), enabled))) return { error: "That destination does not exist." };
   revalidatePath("/webhooks/forwarding");
   return { ok: enabled ? "Forwarding resumed." : "Forwarding paused." };
 }
 
 export async function deleteDestinationAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
-  if (!deleteDestination(user.id, String(form.get("destinationId") ?? ""))) return { error: "That destination does not exist." };
+  if (!(await deleteDestination(user.id, String(form.get("destinationId") ?? "")))) return { error: "That destination does not exist." };
   revalidatePath("/webhooks/forwarding");
   return { ok: "Destination removed." };
 }
@@ -39,7 +39,7 @@ export async function deleteDestinationAction(_previous: WebhookActionState, for
 export async function replayForwardAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
   const deliveryId = z.coerce.number().int().positive().catch(0).parse(form.get("deliveryId"));
-  const replayed = replayForward(user.id, String(form.get("messageId") ?? ""));
+  const replayed = await replayForward(user.id, String(form.get("messageId") ?? ""));
   if (deliveryId) revalidatePath(`/webhooks/${deliveryId}`);
   return replayed ? { ok: "Queued: it will be sent again with the same webhook-id." } : { error: "Only a forward that was delivered or failed can be sent again." };
 }

@@ -23,7 +23,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const { delivery } = await searchParams;
   const prefill =
     typeof delivery === "string" && /^\d{1,15}$/.test(delivery)
-      ? prefillFromDelivery(user.id, Number(delivery), { kind: "workflow", id: workflow.id, fields: Object.keys(schema.properties ?? {}) })
+      ? await prefillFromDelivery(user.id, Number(delivery), { kind: "workflow", id: workflow.id, fields: Object.keys(schema.properties ?? {}) })
       : undefined;
   const missing = workflowMissingServices(user.id, workflow.id);
   return (
