@@ -7,6 +7,11 @@ import * as pgSchema from "./schema-pg";
 
 export type PgDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
 
+// node-postgres returns 64-bit integers and numerics as strings; ours (epoch milliseconds, ids,
+// counts) fit a JavaScript number, and SQLite returns them as numbers, so raw SQL reads the same.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
 export const pgMigrationsFolder = join(process.cwd(), "db", "migrations-pg");
 
 /**

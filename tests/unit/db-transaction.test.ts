@@ -91,3 +91,11 @@ describe("the async data-access API", () => {
     expect(affectedRows(await db().update(user).set({ name: "Raw again" }).where(sql`id = ${"raw@example.com"}`))).toBe(1);
   });
 });
+
+describe("raw SQL results", () => {
+  it("read 64-bit integers and counts as numbers in both dialects", async () => {
+    const [row] = await rows<{ count: unknown; big: unknown }>(sql`select count(*) as "count", cast(1764547200000 as bigint) as "big" from "user"`);
+    expect(typeof row!.count).toBe("number");
+    expect(row!.big).toBe(1764547200000);
+  });
+});
