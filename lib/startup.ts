@@ -22,11 +22,11 @@ export function checkConfiguration(source: Record<string, string | undefined> = 
 }
 
 /** Fails fast, with one line, on a bad variable or a bad PROVIDERS_FILE entry. */
-export function startServer(): void {
+export async function startServer(): Promise<void> {
   try {
     const { config, providers } = checkConfiguration();
     db();
-    const interrupted = failInterruptedRuns();
+    const interrupted = await failInterruptedRuns();
     if (interrupted > 0) log.warn(`${interrupted} workflow runs were interrupted by the last restart and are marked failed`);
     connectWebhooksToWorkflows();
     startDispatcher();
