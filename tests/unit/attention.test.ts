@@ -25,11 +25,11 @@ beforeAll(async () => {
 });
 
 describe("what needs attention", () => {
-  it("is all zero for someone with nothing going on", () => {
-    expect(attentionFor(userId, NOW)).toEqual({ deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 }, runsFailed: { tools: 0, workflows: 0 }, connections: [], endpoints: [] });
+  it("is all zero for someone with nothing going on", async () => {
+    expect(await attentionFor(userId, NOW)).toEqual({ deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 }, runsFailed: { tools: 0, workflows: 0 }, connections: [], endpoints: [] });
   });
 
-  it("counts the last 24 hours' deliveries and failures, failed runs, broken connections and failing endpoints, only the user's own", () => {
+  it("counts the last 24 hours' deliveries and failures, failed runs, broken connections and failing endpoints, only the user's own", async () => {
     const { endpoint } = createEndpoint(userId, { providerId: "github", description: "CI hooks", events: [] });
     const { endpoint: healthy } = createEndpoint(userId, { providerId: "github", description: "quiet", events: [] });
     delivery("processed", NOW - HOUR, healthy.id);
@@ -42,10 +42,10 @@ describe("what needs attention", () => {
     db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR }).run();
     db().insert(workflowRuns).values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR }).run();
     db().insert(toolRuns).values({ userId: otherId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR }).run();
-    const slack = upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
+    const slack = await upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
     db().update(connections).set({ status: "needs_reconnect" }).where(eq(connections.id, slack.id)).run();
 
-    expect(attentionFor(userId, NOW)).toEqual({
+    expect(await attentionFor(userId, NOW)).toEqual({
       deliveries: { received: 4, failed: 1, retrying: 1, rejected: 1 },
       runsFailed: { tools: 1, workflows: 1 },
       connections: [{ providerId: "slack", name: "Slack", status: "needs_reconnect" }],

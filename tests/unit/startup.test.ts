@@ -74,14 +74,14 @@ describe("start-up configuration check", () => {
     expect(() => checkConfiguration()).toThrow(ProviderConfigError);
   });
 
-  it("startServer really refuses: one line on stderr naming the variable, then exit code 1", () => {
+  it("startServer really refuses: one line on stderr naming the variable, then exit code 1", async () => {
     setEnv({ SLACK_API_URL: "not-a-url" });
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
     const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
       throw new Error(`exit ${code}`);
     }) as typeof process.exit);
-    expect(() => startServer()).toThrow("exit 1");
+    await expect(startServer()).rejects.toThrow("exit 1");
     expect(exit).toHaveBeenCalledWith(1);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^patchbay: Invalid environment variable SLACK_API_URL: expected an absolute http\(s\) URL for Slack's api origin, e\.g\. https:\/\/slack\.com\/api$/);
