@@ -53,11 +53,11 @@ try {
   await round(user.id); // warm-up
   for (let index = 0; index < ROUNDS; index++) {
     fresh.push(await round(user.id));
-    db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connection.id)).run();
+    await db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connection.id));
     fake.expireAccessTokens();
     const before = fake.tokenRequests.refresh_token;
-    const result = await round(user.id).catch((error: unknown) => {
-      const row = db().select().from(connections).where(eq(connections.id, connection.id)).get();
+    const result = await round(user.id).catch(async (error: unknown) => {
+      const [row] = await db().select().from(connections).where(eq(connections.id, connection.id)).limit(1);
       throw new Error(`round ${index}: ${(error as Error).message} (status ${row?.status}, ${row?.lastError})`);
     });
     due.push({ ...result, tokenRequests: fake.tokenRequests.refresh_token - before });

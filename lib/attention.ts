@@ -30,7 +30,7 @@ async function failedRuns(userId: string, since: number): Promise<Attention["run
 /** What needs this person's attention over the last 24 hours: the overview's figures. */
 export async function attentionFor(userId: string, now = Date.now()): Promise<Attention> {
   const since = now - ATTENTION_WINDOW_MS;
-  const connections = providerCards(userId).flatMap((card) => {
+  const connections = (await providerCards(userId)).flatMap((card) => {
     const status = briefStatus(card);
     return status === "needs_reconnect" || status === "error" ? [{ providerId: card.id, name: card.name, status }] : [];
   });

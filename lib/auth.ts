@@ -73,10 +73,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         if (token.sub) session.user.id = token.sub;
         return session;
       },
-      signIn({ account }) {
+      async signIn({ account }) {
         if (!account || account.provider === "credentials") return true;
         // A GitHub identity already linked to a Patchbay user may sign in; new people only when sign-up is open.
-        return config.ALLOW_SIGNUP || isLinkedAccount(account.provider, account.providerAccountId);
+        return config.ALLOW_SIGNUP || (await isLinkedAccount(account.provider, account.providerAccountId));
       },
     },
   };

@@ -26,7 +26,7 @@ export async function startServer(): Promise<void> {
   try {
     const { config, providers } = checkConfiguration();
     await databaseReady();
-    const interrupted = failInterruptedRuns();
+    const interrupted = await failInterruptedRuns();
     if (interrupted > 0) log.warn(`${interrupted} workflow runs were interrupted by the last restart and are marked failed`);
     connectWebhooksToWorkflows();
     startDispatcher();

@@ -44,7 +44,7 @@ export default async function OverviewPage() {
   const user = await requireUser();
   const now = currentTime();
   const attention = await attentionFor(user.id, now);
-  const cards = providerCards(user.id);
+  const cards = await providerCards(user.id);
   const { deliveries, runsFailed, connections, endpoints } = attention;
   const runsFailedTotal = runsFailed.tools + runsFailed.workflows;
   const allClear = deliveries.failed + deliveries.retrying + runsFailedTotal + connections.length + endpoints.length === 0;

@@ -28,11 +28,11 @@ function challenge(reason: keyof typeof messages): Response {
  * Authenticates a request by its bearer token: the token's identity, or the response to send
  * (401 with a challenge, 429 over the token's rate limit). The token itself is never logged.
  */
-export function authenticateBearer(request: Request): { identity: TokenIdentity } | { response: Response } {
+export async function authenticateBearer(request: Request): Promise<{ identity: TokenIdentity } | { response: Response }> {
   const header = request.headers.get("authorization");
   const match = header?.match(/^Bearer +(\S+)$/i);
   if (!match) return { response: challenge("missing") };
-  const check = authenticateToken(match[1]!, env().MCP_RATE_LIMIT_PER_MINUTE);
+  const check = await authenticateToken(match[1]!, env().MCP_RATE_LIMIT_PER_MINUTE);
   if (check.ok) return { identity: check.identity };
   if (check.reason === "rate_limited") {
     log.warn("access token over its rate limit", { retryAfterSeconds: check.retryAfterSeconds });

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { affectedRows, db } from "@/db/client";
 import { accessTokens, accessTokenScopes, oauthClients, type AccessTokenScope } from "@/db/schema";
 
 /** Secret scanners (GitHub's among them) recognise Patchbay tokens by this prefix. */
@@ -39,21 +39,20 @@ export type AccessTokenSummary = {
 };
 
 /** Makes a token for a user and answers it once; only its hash is stored. */
-export function createAccessToken(
+export async function createAccessToken(
   userId: string,
   request: { name: string; scope: AccessTokenScope; expiresAt?: Date; clientId?: string },
-): { id: string; token: string } {
+): Promise<{ id: string; token: string }> {
   const token = newToken();
-  const row = db()
+  const [row] = await db()
     .insert(accessTokens)
     .values({ userId, name: request.name, scope: request.scope, expiresAt: request.expiresAt, clientId: request.clientId, tokenHash: hashToken(token) })
-    .returning({ id: accessTokens.id })
-    .get();
-  return { id: row.id, token };
+    .returning({ id: accessTokens.id });
+  return { id: row!.id, token };
 }
 
 /** The user's tokens that still work or may still be shown: revoked ones are gone from the list. */
-export function listAccessTokens(userId: string): AccessTokenSummary[] {
+export async function listAccessTokens(userId: string): Promise<AccessTokenSummary[]> {
   return db()
     .select({
       id: accessTokens.id,
@@ -67,18 +66,16 @@ export function listAccessTokens(userId: string): AccessTokenSummary[] {
     .from(accessTokens)
     .leftJoin(oauthClients, eq(oauthClients.id, accessTokens.clientId))
     .where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
-    .orderBy(desc(accessTokens.createdAt))
-    .all();
+    .orderBy(desc(accessTokens.createdAt));
 }
 
 /** Revokes one of the user's tokens; answers false when the user has no such live token. */
-export function revokeAccessToken(userId: string, tokenId: string, now = new Date()): boolean {
-  const result = db()
+export async function revokeAccessToken(userId: string, tokenId: string, now = new Date()): Promise<boolean> {
+  const result = await db()
     .update(accessTokens)
     .set({ revokedAt: now })
-    .where(and(eq(accessTokens.id, tokenId), eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
-    .run();
-  return result.changes > 0;
+    .where(and(eq(accessTokens.id, tokenId), eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)));
+  return affectedRows(result) > 0;
 }
 
 export type TokenIdentity = { tokenId: string; tokenName: string; userId: string; scope: AccessTokenScope };
@@ -94,18 +91,18 @@ const RATE_WINDOW_MS = 60_000;
  * Checks a presented token and counts the request against the token's per-minute limit, in one
  * statement: the window and its count live on the token's row, so every process sees the same count.
  */
-export function authenticateToken(token: string, limitPerMinute: number, now = Date.now()): TokenCheck {
+export async function authenticateToken(token: string, limitPerMinute: number, now = Date.now()): Promise<TokenCheck> {
   if (!TOKEN_PATTERN.test(token)) return { ok: false, reason: "invalid" };
-  const row = db()
+  const [row] = await db()
     .select({ id: accessTokens.id, userId: accessTokens.userId, name: accessTokens.name, scope: accessTokens.scope, expiresAt: accessTokens.expiresAt, revokedAt: accessTokens.revokedAt })
     .from(accessTokens)
     .where(eq(accessTokens.tokenHash, hashToken(token)))
-    .get();
+    .limit(1);
   if (!row) return { ok: false, reason: "invalid" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt.getTime() <= now) return { ok: false, reason: "expired" };
   const windowStart = now - (now % RATE_WINDOW_MS);
-  const counted = db()
+  const [counted] = await db()
     .update(accessTokens)
     .set({
       lastUsedAt: new Date(now),
@@ -113,8 +110,7 @@ export function authenticateToken(token: string, limitPerMinute: number, now = D
       rateWindowStart: windowStart,
     })
     .where(eq(accessTokens.id, row.id))
-    .returning({ count: accessTokens.rateWindowCount })
-    .get();
+    .returning({ count: accessTokens.rateWindowCount });
   if (counted && counted.count > limitPerMinute) {
     return { ok: false, reason: "rate_limited", retryAfterSeconds: Math.ceil((windowStart + RATE_WINDOW_MS - now) / 1000) };
   }

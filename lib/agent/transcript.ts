@@ -6,10 +6,10 @@ import { toView, type ToolCallView } from "./turn";
 export type ChatItem = { kind: "user"; text: string } | { kind: "assistant"; text: string } | { kind: "tool"; call: ToolCallView } | { kind: "error"; message: string };
 
 /** A stored conversation as the chat shows it when reopened. */
-export function transcript(conversationId: string): ChatItem[] {
-  const calls = new Map(listToolCalls(conversationId).map((row) => [row.toolCallId, toView(row)]));
+export async function transcript(conversationId: string): Promise<ChatItem[]> {
+  const calls = new Map((await listToolCalls(conversationId)).map((row) => [row.toolCallId, toView(row)]));
   const items: ChatItem[] = [];
-  for (const message of loadMessages(conversationId)) {
+  for (const message of await loadMessages(conversationId)) {
     if (message.role === "user") items.push({ kind: "user", text: message.content });
     if (message.role !== "assistant") continue;
     for (const part of message.content) {

@@ -47,13 +47,13 @@ function resultPart(toolCallId: string, toolName: string, value: unknown): ToolR
 
 /** Runs one call as the person, recorded in run history under this conversation; the output is what the model sees. */
 async function runCall(tool: ExposedTool, input: unknown, userId: string, conversationId: string, toolCallId: string): Promise<ToolCallRow> {
-  recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName: tool.name, input, writes: tool.writesWith(input), status: "running" });
+  await recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName: tool.name, input, writes: tool.writesWith(input), status: "running" });
   try {
     const run = await tool.run(input, { userId, trigger: { kind: "agent", conversationId } });
     const output = run.output ?? { success: false, error: run.error };
-    return updateToolCall(conversationId, toolCallId, { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output })!;
+    return (await updateToolCall(conversationId, toolCallId, { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output }))!;
   } catch (error) {
-    return updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: (error as Error).message } })!;
+    return (await updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: (error as Error).message } }))!;
   }
 }
 
@@ -96,9 +96,9 @@ class StepRecorder {
     this.results.push(part);
   }
 
-  flush(): void {
-    if (this.parts.length) appendMessage(this.conversationId, { role: "assistant", content: this.parts });
-    if (this.results.length) appendMessage(this.conversationId, { role: "tool", content: this.results });
+  async flush(): Promise<void> {
+    if (this.parts.length) await appendMessage(this.conversationId, { role: "assistant", content: this.parts });
+    if (this.results.length) await appendMessage(this.conversationId, { role: "tool", content: this.results });
     this.parts = [];
     this.results = [];
   }
@@ -116,27 +116,27 @@ function openCalls(messages: ConversationMessage[]): ToolCallPart[] {
  * each call's state; afterwards the caller continues only when nothing waits for approval.
  */
 async function* settleOpenCalls(userId: string, conversationId: string, tools: ExposedTool[]): AsyncGenerator<AgentEvent> {
-  for (const part of openCalls(loadMessages(conversationId))) {
-    const row = findToolCall(conversationId, part.toolCallId);
+  for (const part of openCalls(await loadMessages(conversationId))) {
+    const row = await findToolCall(conversationId, part.toolCallId);
     if (row?.status === "pending_approval") continue;
     if (row && row.status !== "running") {
-      appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, row.output)] });
+      await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, row.output)] });
       continue;
     }
     const tool = tools.find((candidate) => candidate.name === part.toolName);
     if (!tool || row?.status === "running") {
       const error = tool ? "This call was interrupted before it finished; check the service before trying again." : `No tool named ${part.toolName} is ready for this person.`;
-      appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, { success: false, error })] });
-      if (row) yield { type: "tool", call: toView(updateToolCall(conversationId, part.toolCallId, { status: "failed", output: { success: false, error } })!) };
+      await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, { success: false, error })] });
+      if (row) yield { type: "tool", call: toView((await updateToolCall(conversationId, part.toolCallId, { status: "failed", output: { success: false, error } }))!) };
       continue;
     }
     if (tool.writesWith(part.input)) {
-      const pending = recordToolCall({ conversationId, toolCallId: part.toolCallId, toolId: tool.id, toolName: tool.name, input: part.input, writes: true, status: "pending_approval" });
+      const pending = await recordToolCall({ conversationId, toolCallId: part.toolCallId, toolId: tool.id, toolName: tool.name, input: part.input, writes: true, status: "pending_approval" });
       yield { type: "tool", call: toView(pending) };
       continue;
     }
     const done = await runCall(tool, part.input, userId, conversationId, part.toolCallId);
-    appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, done.output)] });
+    await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, done.output)] });
     yield { type: "tool", call: toView(done) };
   }
 }
@@ -161,7 +161,7 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
   agent.__setLogger(noopLogger);
   const recorder = new StepRecorder(conversationId);
   try {
-    const output = await agent.stream(loadMessages(conversationId) as Parameters<typeof agent.stream>[0], {
+    const output = await agent.stream((await loadMessages(conversationId)) as Parameters<typeof agent.stream>[0], {
       requestContext: requestContextFor(userId),
       maxSteps: MAX_STEPS,
       // A name outside the set is refused by Mastra as an unknown tool; there is nothing to approve.
@@ -184,13 +184,13 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
         case "tool-call-approval": {
           const { toolCallId, toolName, args } = chunk.payload;
           const tool = byName.get(toolName);
-          if (tool) yield { type: "tool", call: toView(recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: true, status: "pending_approval" })) };
+          if (tool) yield { type: "tool", call: toView(await recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: true, status: "pending_approval" })) };
           break;
         }
         case "tool-result": {
           const { toolCallId, toolName, result } = chunk.payload;
           recorder.toolResult(resultPart(toolCallId, toolName, result));
-          const row = findToolCall(conversationId, toolCallId);
+          const row = await findToolCall(conversationId, toolCallId);
           if (row) yield { type: "tool", call: toView(row) };
           break;
         }
@@ -200,7 +200,7 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
           break;
         }
         case "step-finish":
-          recorder.flush();
+          await recorder.flush();
           break;
         case "error":
           log.warn("agent model call failed", { conversationId, status: (chunk.payload.error as { statusCode?: number })?.statusCode });
@@ -212,7 +212,7 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
     log.warn("agent run failed", { conversationId, status: (error as { statusCode?: number })?.statusCode });
     yield { type: "error", message: describeProviderError(error) };
   } finally {
-    recorder.flush();
+    await recorder.flush();
   }
 }
 
@@ -220,13 +220,13 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
 async function* proceed(userId: string, conversationId: string): AsyncGenerator<AgentEvent> {
   const tools = await listReadyTools(userId);
   yield* settleOpenCalls(userId, conversationId, tools);
-  if (pendingApprovals(conversationId).length === 0) yield* streamModel(userId, conversationId, tools);
+  if ((await pendingApprovals(conversationId)).length === 0) yield* streamModel(userId, conversationId, tools);
   yield { type: "done" };
 }
 
 /** The person's message: stored, then answered. The caller checks that nothing waits for approval first. */
 export async function* sendMessage(userId: string, conversationId: string, text: string): AsyncGenerator<AgentEvent> {
-  appendMessage(conversationId, { role: "user", content: text });
+  await appendMessage(conversationId, { role: "user", content: text });
   yield* proceed(userId, conversationId);
 }
 
@@ -239,7 +239,7 @@ export const REFUSAL = { success: false, refused: true, error: "The person denie
  * Then the model continues.
  */
 export async function* decide(userId: string, conversationId: string, toolCallId: string, approved: boolean): AsyncGenerator<AgentEvent> {
-  const claimed = claimPendingCall(conversationId, toolCallId, approved ? "running" : "denied");
+  const claimed = await claimPendingCall(conversationId, toolCallId, approved ? "running" : "denied");
   if (!claimed) {
     yield { type: "error", message: "This action is not waiting for a decision (it was already approved or denied)." };
     yield { type: "done" };
@@ -247,14 +247,14 @@ export async function* decide(userId: string, conversationId: string, toolCallId
   }
   let settled: ToolCallRow;
   if (!approved) {
-    settled = updateToolCall(conversationId, toolCallId, { output: REFUSAL })!;
+    settled = (await updateToolCall(conversationId, toolCallId, { output: REFUSAL }))!;
   } else {
     const tool = (await listReadyTools(userId)).find((candidate) => candidate.id === claimed.toolId);
     settled = tool
       ? await runCall(tool, claimed.input, userId, conversationId, toolCallId)
-      : updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: `${claimed.toolId} is no longer ready: reconnect its service first.` } })!;
+      : (await updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: `${claimed.toolId} is no longer ready: reconnect its service first.` } }))!;
   }
-  appendMessage(conversationId, { role: "tool", content: [resultPart(toolCallId, claimed.toolName, settled.output)] });
+  await appendMessage(conversationId, { role: "tool", content: [resultPart(toolCallId, claimed.toolName, settled.output)] });
   yield { type: "tool", call: toView(settled) };
   yield* proceed(userId, conversationId);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, transaction } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
 import { env } from "@/lib/env";
 import { addressBucket } from "./client-address";
@@ -53,13 +53,12 @@ function buckets(attempt: SignInAttempt): Bucket[] {
 /** Allowed attempts may still have to wait `delayMs` first (the email's growing delay). */
 export type ThrottleState = { allowed: true; delayMs: number } | { allowed: false; retryAfterSeconds: number };
 
-export function checkLoginThrottle(attempt: SignInAttempt, now = Date.now()): ThrottleState {
+export async function checkLoginThrottle(attempt: SignInAttempt, now = Date.now()): Promise<ThrottleState> {
   const all = buckets(attempt);
-  const rows = db()
+  const rows = await db()
     .select()
     .from(loginThrottle)
-    .where(inArray(loginThrottle.key, all.map((bucket) => bucket.key)))
-    .all();
+    .where(inArray(loginThrottle.key, all.map((bucket) => bucket.key)));
   const blockedUntil = Math.max(0, ...rows.map((row) => row.blockedUntil?.getTime() ?? 0));
   if (blockedUntil > now) return { allowed: false, retryAfterSeconds: Math.ceil((blockedUntil - now) / 1000) };
   let delayMs = 0;
@@ -77,20 +76,19 @@ export function checkLoginThrottle(attempt: SignInAttempt, now = Date.now()): Th
  * failure blocks it for twice as long as the last (30 s, 1 min, 2 min ... up to 15 min). The
  * email bucket's delay grows the same way (1 s, 2 s, 4 s ... up to 16 s).
  */
-export function recordLoginFailure(attempt: SignInAttempt, now = Date.now()): void {
-  const database = db();
-  database.transaction((tx) => {
+export async function recordLoginFailure(attempt: SignInAttempt, now = Date.now()): Promise<void> {
+  await transaction(async (tx) => {
     for (const { key, limit, effect } of buckets(attempt)) {
-      const row = tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get();
+      const [row] = await tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).limit(1);
       const fresh = !row || now - row.firstFailureAt.getTime() > WINDOW_MS;
       const failures = fresh ? 1 : row.failures + 1;
       const excess = failures - limit;
       const blockedUntil = effect === "block" && excess >= 0 ? new Date(now + Math.min(FIRST_BLOCK_MS * 2 ** excess, MAX_BLOCK_MS)) : null;
       const values = { failures, firstFailureAt: fresh ? new Date(now) : row.firstFailureAt, blockedUntil };
-      tx.insert(loginThrottle)
+      await tx
+        .insert(loginThrottle)
         .values({ key, ...values })
-        .onConflictDoUpdate({ target: loginThrottle.key, set: values })
-        .run();
+        .onConflictDoUpdate({ target: loginThrottle.key, set: values });
     }
   });
 }
@@ -100,7 +98,7 @@ export function recordLoginFailure(attempt: SignInAttempt, now = Date.now()): vo
  * count stays, so signing in to one account does not reset guessing at the others, and the email's
  * delay stays, so a guesser elsewhere is not sped up again by the owner signing in.
  */
-export function clearLoginFailures(attempt: SignInAttempt): void {
+export async function clearLoginFailures(attempt: SignInAttempt): Promise<void> {
   const pair = attempt.address ? buckets(attempt)[0] : undefined;
-  if (pair) db().delete(loginThrottle).where(eq(loginThrottle.key, pair.key)).run();
+  if (pair) await db().delete(loginThrottle).where(eq(loginThrottle.key, pair.key));
 }

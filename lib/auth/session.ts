@@ -8,7 +8,7 @@ import { findUserById, type PublicUser } from "./users";
 export async function currentUser(): Promise<PublicUser | undefined> {
   const session = await auth();
   const id = session?.user?.id;
-  return id ? findUserById(id) : undefined;
+  return id ? await findUserById(id) : undefined;
 }
 
 /** For pages and server actions: the signed-in user, or a redirect to sign-in. */

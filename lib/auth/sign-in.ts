@@ -23,7 +23,7 @@ export function clientAddress(request: Request, trustProxy = env().TRUST_PROXY):
 }
 
 export type PasswordSignIn =
-  | { ok: true; user: Pick<NonNullable<ReturnType<typeof findUserForSignIn>>, "id" | "name" | "email" | "image"> }
+  | { ok: true; user: Pick<NonNullable<Awaited<ReturnType<typeof findUserForSignIn>>>, "id" | "name" | "email" | "image"> }
   | { ok: false; reason: "invalid" | "throttled" };
 
 /**
@@ -39,17 +39,17 @@ export async function signInWithPassword(
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const attempt = { address: clientAddress(request), email: parsed.data.email };
-  const throttle = checkLoginThrottle(attempt);
+  const throttle = await checkLoginThrottle(attempt);
   if (!throttle.allowed) return { ok: false, reason: "throttled" };
   if (throttle.delayMs > 0) await wait(throttle.delayMs);
-  const user = findUserForSignIn(parsed.data.email);
+  const user = await findUserForSignIn(parsed.data.email);
   const valid = user?.passwordHash
     ? await verifyPassword(parsed.data.password, user.passwordHash)
     : await verifyAgainstDecoy(parsed.data.password);
   if (!user || !valid) {
-    recordLoginFailure(attempt);
+    await recordLoginFailure(attempt);
     return { ok: false, reason: "invalid" };
   }
-  clearLoginFailures(attempt);
+  await clearLoginFailures(attempt);
   return { ok: true, user: { id: user.id, name: user.name, email: user.email, image: user.image } };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { db, transaction } from "@/db/client";
 import { connections } from "@/db/schema";
 import { readVariable } from "@/lib/env";
 import { getProvider, type Provider } from "@/lib/providers";
@@ -46,12 +46,12 @@ export async function saveApiKey(userId: string, providerId: string, rawKey: str
   const apiKey = apiKeyInputSchema.parse(rawKey);
   if (!options.unchecked) await checkKey(provider, apiKey);
   const now = new Date();
-  return db().transaction((tx) => {
-    const existing = tx
+  return transaction(async (tx) => {
+    const [existing] = await tx
       .select({ id: connections.id })
       .from(connections)
       .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT)))
-      .get();
+      .limit(1);
     const id = existing?.id ?? crypto.randomUUID();
     const values = {
       authKind: "api_key" as const,
@@ -62,21 +62,23 @@ export async function saveApiKey(userId: string, providerId: string, rawKey: str
       lastError: null,
       updatedAt: now,
     };
-    if (existing) return tx.update(connections).set(values).where(eq(connections.id, id)).returning().get();
-    return tx.insert(connections).values({ id, userId, providerId, accountId: API_KEY_ACCOUNT, ...values }).returning().get();
-  }, { behavior: "immediate" });
+    const [saved] = existing
+      ? await tx.update(connections).set(values).where(eq(connections.id, id)).returning()
+      : await tx.insert(connections).values({ id, userId, providerId, accountId: API_KEY_ACCOUNT, ...values }).returning();
+    return saved!;
+  });
 }
 
 export type ResolvedApiKey = { apiKey: string; source: "user" | "environment" };
 
 /** The user's own key first, then the instance-wide <SERVICE>_API_KEY; otherwise an error naming both. */
-export function resolveApiKey(userId: string, providerId: string): ResolvedApiKey {
+export async function resolveApiKey(userId: string, providerId: string): Promise<ResolvedApiKey> {
   const provider = apiKeyProvider(providerId);
-  const row = db()
+  const [row] = await db()
     .select()
     .from(connections)
     .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT)))
-    .get();
+    .limit(1);
   if (row?.apiKeySealed) return { apiKey: unsealFrom(row.id, "api_key", row.apiKeySealed), source: "user" };
   const fromEnvironment = readVariable(provider.apiKey.env);
   if (fromEnvironment) return { apiKey: fromEnvironment, source: "environment" };

@@ -30,13 +30,13 @@ export function providerApiOrigin(provider: Provider): string {
 export async function credentialFor(userId: string, providerId: string): Promise<ResolvedCredential> {
   const provider = getProvider(providerId);
   if (!provider) throw new ConnectionError("unknown_provider", `There is no provider "${providerId}".`);
-  const oauth = provider.oauth2 ? findConnectionFor(userId, providerId, "oauth2") : undefined;
+  const oauth = provider.oauth2 ? await findConnectionFor(userId, providerId, "oauth2") : undefined;
   if (oauth || !provider.apiKey) {
     const { accessToken, connectionId } = await getAccessToken(userId, providerId);
     return { credential: { accessToken }, connectionId, origins: [providerApiOrigin(provider)], owner: `your ${provider.name} connection` };
   }
-  const key = resolveApiKey(userId, providerId);
-  const connection = findConnectionFor(userId, providerId, "api_key");
+  const key = await resolveApiKey(userId, providerId);
+  const connection = await findConnectionFor(userId, providerId, "api_key");
   const mine = key.source === "user" && connection;
   const connectionId = mine ? connection.id : "environment";
   noteConnectionUsed(providerId, connectionId);
@@ -49,14 +49,14 @@ export async function credentialFor(userId: string, providerId: string): Promise
 }
 
 /** Whether a tool for this provider can run for this user now, and if not, what to do. */
-export function readiness(userId: string, providerId: string): { ready: true } | { ready: false; reason: string } {
+export async function readiness(userId: string, providerId: string): Promise<{ ready: true } | { ready: false; reason: string }> {
   const provider = getProvider(providerId);
   if (!provider) return { ready: false, reason: `Unknown provider ${providerId}.` };
-  const oauth = provider.oauth2 ? findConnectionFor(userId, providerId, "oauth2") : undefined;
+  const oauth = provider.oauth2 ? await findConnectionFor(userId, providerId, "oauth2") : undefined;
   if (oauth) return oauth.status === "needs_reconnect" ? { ready: false, reason: `Reconnect ${provider.name}` } : { ready: true };
   if (provider.apiKey) {
     try {
-      resolveApiKey(userId, providerId);
+      await resolveApiKey(userId, providerId);
       return { ready: true };
     } catch {
       return { ready: false, reason: provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add your ${provider.name} API key first` };

@@ -80,7 +80,7 @@ export type DisconnectResult = {
  * the provider's side.
  */
 export async function disconnect(userId: string, connectionId: string): Promise<DisconnectResult> {
-  const row = findConnection(userId, connectionId);
+  const row = await findConnection(userId, connectionId);
   if (!row) throw new ConnectionError("not_found", "That connection does not exist.");
   const provider = getProvider(row.providerId);
   const name = provider?.name ?? row.providerId;
@@ -100,6 +100,6 @@ export async function disconnect(userId: string, connectionId: string): Promise<
       }
     }
   }
-  deleteConnection(userId, connectionId);
+  await deleteConnection(userId, connectionId);
   return result;
 }

@@ -46,8 +46,8 @@ function card(provider: Provider, mine: ConnectionSummary[]): ProviderCard {
 }
 
 /** Every provider in the registry with this user's connections to it: what the Connections page shows. */
-export function providerCards(userId: string): ProviderCard[] {
-  const mine = listConnections(userId);
+export async function providerCards(userId: string): Promise<ProviderCard[]> {
+  const mine = await listConnections(userId);
   return listProviders()
     .filter((provider) => provider.oauth2 || provider.apiKey)
     .map((provider) => card(provider, mine.filter((connection) => connection.providerId === provider.id)));

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
-import { db } from "@/db/client";
+import { affectedRows, db, transaction } from "@/db/client";
 import { connections } from "@/db/schema";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { chosenConnectionId } from "./run-scope";
@@ -41,33 +41,35 @@ export function toSummary(row: ConnectionRow): ConnectionSummary {
   };
 }
 
-export function listConnections(userId: string): ConnectionSummary[] {
-  return db().select().from(connections).where(eq(connections.userId, userId)).orderBy(asc(connections.createdAt)).all().map(toSummary);
+export async function listConnections(userId: string): Promise<ConnectionSummary[]> {
+  return (await db().select().from(connections).where(eq(connections.userId, userId)).orderBy(asc(connections.createdAt))).map(toSummary);
 }
 
 /** One of this user's connections; another user's id finds nothing. */
-export function findConnection(userId: string, connectionId: string): ConnectionRow | undefined {
-  return db()
+export async function findConnection(userId: string, connectionId: string): Promise<ConnectionRow | undefined> {
+  const [row] = await db()
     .select()
     .from(connections)
     .where(and(eq(connections.id, connectionId), eq(connections.userId, userId)))
-    .get();
+    .limit(1);
+  return row;
 }
 
 /**
  * The user's connection to a provider of this kind: the one chosen for the current run when the
  * person picked an account (and it is theirs, for this provider), else the oldest.
  */
-export function findConnectionFor(userId: string, providerId: string, authKind: ConnectionRow["authKind"]): ConnectionRow | undefined {
+export async function findConnectionFor(userId: string, providerId: string, authKind: ConnectionRow["authKind"]): Promise<ConnectionRow | undefined> {
   const chosenId = chosenConnectionId(providerId);
-  const chosen = chosenId ? findConnection(userId, chosenId) : undefined;
+  const chosen = chosenId ? await findConnection(userId, chosenId) : undefined;
   if (chosen && chosen.providerId === providerId && chosen.authKind === authKind) return chosen;
-  return db()
+  const [oldest] = await db()
     .select()
     .from(connections)
     .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.authKind, authKind)))
     .orderBy(asc(connections.createdAt))
-    .get();
+    .limit(1);
+  return oldest;
 }
 
 export type OAuthGrant = {
@@ -83,14 +85,13 @@ export type Account = { id: string; label: string | null; avatar: string | null 
  * Saves a completed OAuth connection, unique on (user, provider, account): connecting the same
  * account again replaces its tokens. The row id is fixed before sealing, since it is the sealing context.
  */
-export function upsertOAuthConnection(userId: string, providerId: string, account: Account, grant: OAuthGrant, now = new Date()): ConnectionRow {
-  const database = db();
-  return database.transaction((tx) => {
-    const existing = tx
+export async function upsertOAuthConnection(userId: string, providerId: string, account: Account, grant: OAuthGrant, now = new Date()): Promise<ConnectionRow> {
+  return transaction(async (tx) => {
+    const [existing] = await tx
       .select({ id: connections.id })
       .from(connections)
       .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, account.id)))
-      .get();
+      .limit(1);
     const id = existing?.id ?? crypto.randomUUID();
     const values = {
       authKind: "oauth2" as const,
@@ -105,32 +106,29 @@ export function upsertOAuthConnection(userId: string, providerId: string, accoun
       lastRefreshedAt: now,
       updatedAt: now,
     };
-    if (existing) {
-      return tx.update(connections).set(values).where(eq(connections.id, id)).returning().get();
-    }
-    return tx
-      .insert(connections)
-      .values({ id, userId, providerId, accountId: account.id, ...values })
-      .returning()
-      .get();
-  }, { behavior: "immediate" });
+    const [saved] = existing
+      ? await tx.update(connections).set(values).where(eq(connections.id, id)).returning()
+      : await tx
+          .insert(connections)
+          .values({ id, userId, providerId, accountId: account.id, ...values })
+          .returning();
+    return saved!;
+  });
 }
 
-export function deleteConnection(userId: string, connectionId: string): boolean {
-  const result = db()
+export async function deleteConnection(userId: string, connectionId: string): Promise<boolean> {
+  const result = await db()
     .delete(connections)
-    .where(and(eq(connections.id, connectionId), eq(connections.userId, userId)))
-    .run();
-  return result.changes > 0;
+    .where(and(eq(connections.id, connectionId), eq(connections.userId, userId)));
+  return affectedRows(result) > 0;
 }
 
 /** This user's connections to one provider of one kind, oldest first: the accounts a run can choose from. */
-export function listConnectionsFor(userId: string, providerId: string, authKind: ConnectionRow["authKind"]): ConnectionSummary[] {
-  return db()
+export async function listConnectionsFor(userId: string, providerId: string, authKind: ConnectionRow["authKind"]): Promise<ConnectionSummary[]> {
+  const rows = await db()
     .select()
     .from(connections)
     .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.authKind, authKind)))
-    .orderBy(asc(connections.createdAt))
-    .all()
-    .map(toSummary);
+    .orderBy(asc(connections.createdAt));
+  return rows.map(toSummary);
 }

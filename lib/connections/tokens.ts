@@ -14,6 +14,7 @@ import { findConnectionFor, sealFor, unsealFrom, type ConnectionRow } from "./st
 /** A token that expires within this window is refreshed before use. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
+// dialect: refresh single-flight (PostgreSQL: advisory lock)
 const refreshesInFlight = new Map<string, Promise<string>>();
 
 function knownProvider(providerId: string): Provider {
@@ -22,8 +23,8 @@ function knownProvider(providerId: string): Provider {
   return provider;
 }
 
-function markNeedsReconnect(row: ConnectionRow, reason: string): void {
-  db().update(connections).set({ status: "needs_reconnect", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id)).run();
+async function markNeedsReconnect(row: ConnectionRow, reason: string): Promise<void> {
+  await db().update(connections).set({ status: "needs_reconnect", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id));
   const name = getProvider(row.providerId)?.name ?? row.providerId;
   raiseAlert(row.userId, {
     kind: "connection_needs_reconnect",
@@ -36,7 +37,7 @@ function markNeedsReconnect(row: ConnectionRow, reason: string): void {
 
 async function refresh(provider: Provider, row: ConnectionRow): Promise<string> {
   if (!row.refreshTokenSealed) {
-    markNeedsReconnect(row, "The token expired and the provider gave no refresh token.");
+    await markNeedsReconnect(row, "The token expired and the provider gave no refresh token.");
     throw new ConnectionError("needs_reconnect", `Your ${provider.name} connection expired. Reconnect it on the Connections page.`);
   }
   const setup = oauthSetup(provider);
@@ -53,13 +54,13 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
   } catch (error) {
     const code = oauthErrorCode(error);
     if (code && setup.provider.oauth2.invalidGrantErrors.includes(code)) {
-      markNeedsReconnect(row, `${provider.name} no longer accepts this connection (${code}).`);
+      await markNeedsReconnect(row, `${provider.name} no longer accepts this connection (${code}).`);
       throw new ConnectionError("needs_reconnect", `${provider.name} revoked or expired this connection. Reconnect it on the Connections page.`);
     }
     const reason = code ? `refresh refused (${code})` : `refresh failed: ${describeOAuthFailure(error)}`;
     // Not a lost grant: the provider failed or answered oddly. The connection shows "Error" with the
     // reason until a later refresh succeeds, which sets it back to active.
-    db().update(connections).set({ status: "error", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id)).run();
+    await db().update(connections).set({ status: "error", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id));
     log.warn("token refresh failed", { connection: row.id, provider: provider.id, reason });
     raiseAlert(row.userId, {
       kind: "token_refresh_failed",
@@ -72,7 +73,7 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
   }
   const now = new Date();
   // Providers that rotate refresh tokens (GitHub) send a new pair; both are saved in one statement.
-  db()
+  await db()
     .update(connections)
     .set({
       accessTokenSealed: sealFor(row.id, "access_token", tokens.access_token),
@@ -84,12 +85,14 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
       lastRefreshedAt: now,
       updatedAt: now,
     })
-    .where(eq(connections.id, row.id))
-    .run();
+    .where(eq(connections.id, row.id));
   return tokens.access_token;
 }
 
-/** At most one refresh per connection at a time: concurrent callers share the one in flight. */
+/**
+ * At most one refresh per connection at a time: concurrent callers share the one in flight. The
+ * lock is this process's map (refreshesInFlight), enough while one process owns the database.
+ */
 function refreshOnce(provider: Provider, row: ConnectionRow): Promise<string> {
   const pending = refreshesInFlight.get(row.id);
   if (pending) return pending;
@@ -115,7 +118,7 @@ export async function liveAccessToken(provider: Provider, row: ConnectionRow, no
  */
 export async function getAccessToken(userId: string, providerId: string, now = Date.now()): Promise<{ accessToken: string; connectionId: string }> {
   const provider = knownProvider(providerId);
-  const row = findConnectionFor(userId, providerId, "oauth2");
+  const row = await findConnectionFor(userId, providerId, "oauth2");
   if (!row || !row.accessTokenSealed) {
     throw new ConnectionError("not_connected", `Connect ${provider.name} first on the Connections page.`);
   }

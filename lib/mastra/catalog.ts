@@ -17,8 +17,8 @@ export type ToolSummary = {
   reason?: string;
 };
 
-function summarize(userId: string, entry: CatalogTool): ToolSummary {
-  const state = toolReadiness(userId, entry);
+async function summarize(userId: string, entry: CatalogTool): Promise<ToolSummary> {
+  const state = await toolReadiness(userId, entry);
   return {
     id: entry.tool.id,
     description: entry.tool.description ?? "",
@@ -31,12 +31,14 @@ function summarize(userId: string, entry: CatalogTool): ToolSummary {
 }
 
 /** The runner's catalog of built-in tools for one user: each tool, and whether its connection is ready. */
-export function toolSummaries(userId: string): ToolSummary[] {
-  return builtInTools.map((entry) => summarize(userId, entry));
+export async function toolSummaries(userId: string): Promise<ToolSummary[]> {
+  const summaries: ToolSummary[] = [];
+  for (const entry of builtInTools) summaries.push(await summarize(userId, entry));
+  return summaries;
 }
 
-export function toolSummary(userId: string, toolId: string): ToolSummary | undefined {
-  const entry = findUserTool(userId, toolId);
+export async function toolSummary(userId: string, toolId: string): Promise<ToolSummary | undefined> {
+  const entry = await findUserTool(userId, toolId);
   return entry && summarize(userId, entry);
 }
 
@@ -44,27 +46,31 @@ export function toolSummary(userId: string, toolId: string): ToolSummary | undef
 export type AccountChoice = { providerId: string; providerName: string; accounts: { id: string; label: string; status: string }[] };
 
 /** For each provider a tool acts through, this user's OAuth accounts (the first is the default). */
-export function toolAccountChoices(userId: string, toolId: string): AccountChoice[] {
-  const entry = findUserTool(userId, toolId);
+export async function toolAccountChoices(userId: string, toolId: string): Promise<AccountChoice[]> {
+  const entry = await findUserTool(userId, toolId);
   const providerIds = entry ? (entry.providerId ? [entry.providerId] : (entry.anyOf ?? [])) : [];
-  return providerIds.flatMap((providerId) => {
-    const accounts = listConnectionsFor(userId, providerId, "oauth2").map((connection) => ({ id: connection.id, label: connection.accountLabel ?? connection.accountId, status: connection.status }));
-    return accounts.length > 0 ? [{ providerId, providerName: getProvider(providerId)?.name ?? providerId, accounts }] : [];
-  });
+  const choices: AccountChoice[] = [];
+  for (const providerId of providerIds) {
+    const accounts = (await listConnectionsFor(userId, providerId, "oauth2")).map((connection) => ({ id: connection.id, label: connection.accountLabel ?? connection.accountId, status: connection.status }));
+    if (accounts.length > 0) choices.push({ providerId, providerName: getProvider(providerId)?.name ?? providerId, accounts });
+  }
+  return choices;
 }
 
 /** The JSON Schema a form is generated from: what the tool's input schema accepts. */
-export function toolFormSchema(userId: string, toolId: string): object | undefined {
-  const entry = findUserTool(userId, toolId);
+export async function toolFormSchema(userId: string, toolId: string): Promise<object | undefined> {
+  const entry = await findUserTool(userId, toolId);
   return entry && (entry.formSchema ?? z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" }));
 }
 
 /** The services a workflow acts on that this user has not connected (or must reconnect), with what to do. */
-export function workflowMissingServices(userId: string, workflowId: string): { providerId: string; reason: string }[] {
-  return (findWorkflow(workflowId)?.providers ?? []).flatMap((providerId) => {
-    const state = readiness(userId, providerId);
-    return state.ready ? [] : [{ providerId, reason: state.reason }];
-  });
+export async function workflowMissingServices(userId: string, workflowId: string): Promise<{ providerId: string; reason: string }[]> {
+  const missing: { providerId: string; reason: string }[] = [];
+  for (const providerId of findWorkflow(workflowId)?.providers ?? []) {
+    const state = await readiness(userId, providerId);
+    if (!state.ready) missing.push({ providerId, reason: state.reason });
+  }
+  return missing;
 }
 
 export function workflowFormSchema(workflowId: string): object | undefined {

@@ -29,23 +29,22 @@ export type RunListItem = {
 
 export const RUNS_PAGE_SIZE = 50;
 
-function toolRunItems(userId: string, filters: RunFilters, limit: number): RunListItem[] {
+async function toolRunItems(userId: string, filters: RunFilters, limit: number): Promise<RunListItem[]> {
   const conditions: SQL[] = [eq(toolRuns.userId, userId)];
   if (filters.status) conditions.push(eq(toolRuns.status, filters.status));
   if (filters.name) conditions.push(eq(toolRuns.toolId, filters.name));
   if (filters.trigger) conditions.push(eq(toolRuns.trigger, filters.trigger));
   if (filters.before) conditions.push(lt(toolRuns.startedAt, filters.before));
-  return db()
+  const runs = await db()
     .select()
     .from(toolRuns)
     .where(and(...conditions))
     .orderBy(desc(toolRuns.startedAt))
-    .limit(limit)
-    .all()
-    .map((run) => ({ kind: "tool", id: run.id, name: run.toolId, status: run.status, trigger: run.trigger, deliveryId: run.deliveryId, startedAt: run.startedAt, durationMs: run.durationMs, error: run.error }));
+    .limit(limit);
+  return runs.map((run) => ({ kind: "tool", id: run.id, name: run.toolId, status: run.status, trigger: run.trigger, deliveryId: run.deliveryId, startedAt: run.startedAt, durationMs: run.durationMs, error: run.error }));
 }
 
-function workflowRunItems(userId: string, filters: RunFilters, limit: number): RunListItem[] {
+async function workflowRunItems(userId: string, filters: RunFilters, limit: number): Promise<RunListItem[]> {
   const conditions: SQL[] = [eq(workflowRuns.userId, userId)];
   if (filters.status) conditions.push(eq(workflowRuns.status, filters.status === "succeeded" ? "success" : filters.status));
   if (filters.name) conditions.push(eq(workflowRuns.workflowId, filters.name));
@@ -56,43 +55,42 @@ function workflowRunItems(userId: string, filters: RunFilters, limit: number): R
     conditions.push(eq(workflowRuns.trigger, trigger));
   }
   if (filters.before) conditions.push(lt(workflowRuns.startedAt, filters.before));
-  return db()
+  const runs = await db()
     .select()
     .from(workflowRuns)
     .where(and(...conditions))
     .orderBy(desc(workflowRuns.startedAt))
-    .limit(limit)
-    .all()
-    .map((run) => ({
-      kind: "workflow",
-      id: run.id,
-      name: run.workflowId,
-      status: run.status === "success" ? "succeeded" : run.status,
-      trigger: run.trigger,
-      deliveryId: run.deliveryId,
-      startedAt: run.startedAt,
-      durationMs: run.finishedAt ? run.finishedAt - run.startedAt : null,
-      error: run.error,
-    }));
+    .limit(limit);
+  return runs.map((run) => ({
+    kind: "workflow",
+    id: run.id,
+    name: run.workflowId,
+    status: run.status === "success" ? "succeeded" : run.status,
+    trigger: run.trigger,
+    deliveryId: run.deliveryId,
+    startedAt: run.startedAt,
+    durationMs: run.finishedAt ? run.finishedAt - run.startedAt : null,
+    error: run.error,
+  }));
 }
 
 /**
  * Tool and workflow runs of one user in one list, newest first, a page at a time: `next` is the
  * `before` value of the following page, or undefined on the last one.
  */
-export function listRuns(userId: string, filters: RunFilters, pageSize = RUNS_PAGE_SIZE): { items: RunListItem[]; next?: number } {
+export async function listRuns(userId: string, filters: RunFilters, pageSize = RUNS_PAGE_SIZE): Promise<{ items: RunListItem[]; next?: number }> {
   const wanted = pageSize + 1;
   const merged = [
-    ...(filters.kind === "workflow" ? [] : toolRunItems(userId, filters, wanted)),
-    ...(filters.kind === "tool" ? [] : workflowRunItems(userId, filters, wanted)),
+    ...(filters.kind === "workflow" ? [] : await toolRunItems(userId, filters, wanted)),
+    ...(filters.kind === "tool" ? [] : await workflowRunItems(userId, filters, wanted)),
   ].sort((a, b) => b.startedAt - a.startedAt);
   const items = merged.slice(0, pageSize);
   return { items, next: merged.length > pageSize ? items.at(-1)!.startedAt : undefined };
 }
 
 /** The names the "what ran" filter offers: every tool and workflow this user has runs of. */
-export function runNames(userId: string): string[] {
-  const tools = db().selectDistinct({ name: toolRuns.toolId }).from(toolRuns).where(eq(toolRuns.userId, userId)).all();
-  const workflows = db().selectDistinct({ name: workflowRuns.workflowId }).from(workflowRuns).where(eq(workflowRuns.userId, userId)).all();
+export async function runNames(userId: string): Promise<string[]> {
+  const tools = await db().selectDistinct({ name: toolRuns.toolId }).from(toolRuns).where(eq(toolRuns.userId, userId));
+  const workflows = await db().selectDistinct({ name: workflowRuns.workflowId }).from(workflowRuns).where(eq(workflowRuns.userId, userId));
   return [...new Set([...tools, ...workflows].map((row) => row.name))].sort();
 }

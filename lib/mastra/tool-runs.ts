@@ -43,12 +43,13 @@ export function failureText(output: { error?: unknown; message?: unknown; errors
   return "The tool reported a failure without saying why.";
 }
 
-function accountsOf(userId: string, used: UsedConnection[]): RunAccount[] {
-  return used.map(({ providerId, connectionId }) => ({
-    providerId,
-    connectionId,
-    label: connectionId === "environment" ? "instance-wide key" : (findConnection(userId, connectionId)?.accountLabel ?? null),
-  }));
+async function accountsOf(userId: string, used: UsedConnection[]): Promise<RunAccount[]> {
+  const accounts: RunAccount[] = [];
+  for (const { providerId, connectionId } of used) {
+    const label = connectionId === "environment" ? "instance-wide key" : ((await findConnection(userId, connectionId))?.accountLabel ?? null);
+    accounts.push({ providerId, connectionId, label });
+  }
+  return accounts;
 }
 
 export type RunToolOptions = {
@@ -69,18 +70,20 @@ export type RunToolOptions = {
  */
 export async function runTool(userId: string, toolId: string, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
   const trigger = options.trigger ?? { kind: "manual" };
-  const entry = findUserTool(userId, toolId);
+  const entry = await findUserTool(userId, toolId);
   if (!entry) throw new Error(`There is no tool "${toolId}".`);
   const parsed = toolInputSchema(entry).safeParse(rawInput);
   if (!parsed.success) throw new RunInputError(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
-  const chosen = Object.fromEntries(Object.entries(options.accounts ?? {}).filter(([providerId, connectionId]) => findConnection(userId, connectionId)?.providerId === providerId));
+  const chosen: Record<string, string> = {};
+  for (const [providerId, connectionId] of Object.entries(options.accounts ?? {})) {
+    if ((await findConnection(userId, connectionId))?.providerId === providerId) chosen[providerId] = connectionId;
+  }
   const startedAt = Date.now();
   const secretFields = entry.secretFields ?? [];
-  const row = db()
+  const [row] = await db()
     .insert(toolRuns)
     .values({ userId, toolId, ...triggerColumns(trigger), input: forHistory(parsed.data ?? {}, secretFields), status: "running", startedAt, deliveryId: options.deliveryId })
-    .returning()
-    .get();
+    .returning();
   let output: unknown;
   let error: string | null = null;
   let used: UsedConnection[] = [];
@@ -92,24 +95,25 @@ export async function runTool(userId: string, toolId: string, rawInput: unknown,
   } catch (caught) {
     error = (caught as Error).message ?? String(caught);
   }
-  return db()
+  const accounts = await accountsOf(userId, used);
+  const [finished] = await db()
     .update(toolRuns)
-    .set({ output: forHistory(output ?? null, secretFields), status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt, accounts: accountsOf(userId, used) })
-    .where(eq(toolRuns.id, row.id))
-    .returning()
-    .get();
+    .set({ output: forHistory(output ?? null, secretFields), status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt, accounts })
+    .where(eq(toolRuns.id, row!.id))
+    .returning();
+  return finished!;
 }
 
-export function listToolRuns(userId: string, toolId?: string, limit = 20): ToolRunRow[] {
+export async function listToolRuns(userId: string, toolId?: string, limit = 20): Promise<ToolRunRow[]> {
   return db()
     .select()
     .from(toolRuns)
     .where(toolId ? and(eq(toolRuns.userId, userId), eq(toolRuns.toolId, toolId)) : eq(toolRuns.userId, userId))
     .orderBy(desc(toolRuns.startedAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function getToolRun(userId: string, runId: string): ToolRunRow | undefined {
-  return db().select().from(toolRuns).where(and(eq(toolRuns.id, runId), eq(toolRuns.userId, userId))).get();
+export async function getToolRun(userId: string, runId: string): Promise<ToolRunRow | undefined> {
+  const [run] = await db().select().from(toolRuns).where(and(eq(toolRuns.id, runId), eq(toolRuns.userId, userId))).limit(1);
+  return run;
 }

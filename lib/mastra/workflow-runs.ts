@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { affectedRows, db, transaction } from "@/db/client";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
 import { log } from "@/lib/log";
 import { requestContextFor } from "./context";
@@ -39,8 +39,13 @@ function errorText(error: unknown): string | null {
   return (error as { message?: string }).message ?? JSON.stringify(error);
 }
 
-function updateStep(runId: string, values: Partial<WorkflowStepRow>, stepId: string): void {
-  db().update(workflowRunSteps).set(values).where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.stepId, stepId))).run();
+async function updateStep(runId: string, values: Partial<WorkflowStepRow>, stepId: string): Promise<void> {
+  await db().update(workflowRunSteps).set(values).where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.stepId, stepId)));
+}
+
+async function findRun(runId: string): Promise<WorkflowRunRow> {
+  const [row] = await db().select().from(workflowRuns).where(eq(workflowRuns.id, runId)).limit(1);
+  return row!;
 }
 
 export type StartedRun = { runId: string; finished: Promise<WorkflowRunRow> };
@@ -63,11 +68,11 @@ export async function startWorkflowRun(
   const workflow = mastra().getWorkflow(workflowId);
   const run = await workflow.createRun();
   const startedAt = Date.now();
-  db().transaction((tx) => {
-    tx.insert(workflowRuns)
-      .values({ id: run.runId, userId, workflowId, trigger: options.trigger, deliveryId: options.deliveryId, input: forHistory(parsed.data), status: "running", startedAt })
-      .run();
-    entry.steps.forEach((stepId, position) => tx.insert(workflowRunSteps).values({ runId: run.runId, stepId, position, status: "pending" }).run());
+  await transaction(async (tx) => {
+    await tx
+      .insert(workflowRuns)
+      .values({ id: run.runId, userId, workflowId, trigger: options.trigger, deliveryId: options.deliveryId, input: forHistory(parsed.data), status: "running", startedAt });
+    for (const [position, stepId] of entry.steps.entries()) await tx.insert(workflowRunSteps).values({ runId: run.runId, stepId, position, status: "pending" });
   });
   announceRun({ userId, runId: run.runId, status: "running" });
 
@@ -90,33 +95,31 @@ function follow(userId: string, workflowId: string, workflow: MastraWorkflow, ru
       if (!step.success) continue;
       const { id, status, payload, output: stepOutput, error, startedAt: stepStarted, endedAt } = step.data.payload;
       if (step.data.type === "workflow-step-start") {
-        updateStep(run.runId, { status: "running", input: forHistory(payload ?? null), startedAt: stepStarted ?? Date.now() }, id);
+        await updateStep(run.runId, { status: "running", input: forHistory(payload ?? null), startedAt: stepStarted ?? Date.now() }, id);
       } else {
-        updateStep(run.runId, { status: status === "success" ? "success" : "failed", output: forHistory(stepOutput ?? null), error: errorText(error), endedAt: endedAt ?? Date.now() }, id);
+        await updateStep(run.runId, { status: status === "success" ? "success" : "failed", output: forHistory(stepOutput ?? null), error: errorText(error), endedAt: endedAt ?? Date.now() }, id);
       }
       announceRun({ userId, runId: run.runId, stepId: id, status });
     }
     const result = await output.result;
     const status = result.status === "success" ? "success" : "failed";
     const failure = "error" in result ? errorText(result.error) : null;
-    db()
+    await db()
       .update(workflowRuns)
       .set({ status, output: "result" in result ? forHistory(result.result ?? null) : null, error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null, finishedAt: Date.now() })
-      .where(eq(workflowRuns.id, run.runId))
-      .run();
-    db()
+      .where(eq(workflowRuns.id, run.runId));
+    await db()
       .update(workflowRunSteps)
       .set({ status: "skipped" })
-      .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")))
-      .run();
+      .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
     announceRun({ userId, runId: run.runId, status });
-    return db().select().from(workflowRuns).where(eq(workflowRuns.id, run.runId)).get()!;
+    return findRun(run.runId);
   })()
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       log.error("workflow run crashed", { run: run.runId, workflow: workflowId, error: (error as Error).message });
-      db().update(workflowRuns).set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() }).where(eq(workflowRuns.id, run.runId)).run();
+      await db().update(workflowRuns).set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() }).where(eq(workflowRuns.id, run.runId));
       announceRun({ userId, runId: run.runId, status: "failed" });
-      return db().select().from(workflowRuns).where(eq(workflowRuns.id, run.runId)).get()!;
+      return findRun(run.runId);
     })
     // Patchbay's tables are the run history; Mastra's snapshot of a finished run would otherwise
     // pile up in its in-memory store for as long as the server runs.
@@ -133,7 +136,7 @@ export class RerunError extends Error {
  * to the one it continues; the earlier steps show as succeeded with their recorded outputs.
  */
 export async function rerunFromFailedStep(userId: string, failedRunId: string): Promise<StartedRun> {
-  const found = getWorkflowRun(userId, failedRunId);
+  const found = await getWorkflowRun(userId, failedRunId);
   if (!found) throw new RerunError("There is no such run.");
   const { run: failed, steps } = found;
   if (failed.status !== "failed") throw new RerunError("Only a failed run can be run again from its failed step.");
@@ -146,20 +149,19 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
   const workflow = mastra().getWorkflow(failed.workflowId);
   const run = await workflow.createRun();
   const startedAt = Date.now();
-  db().transaction((tx) => {
-    tx.insert(workflowRuns)
-      .values({ id: run.runId, userId, workflowId: failed.workflowId, trigger: "manual", deliveryId: failed.deliveryId, input: failed.input, status: "running", startedAt, resumedFromRunId: failed.id })
-      .run();
-    steps.forEach((step, position) =>
-      tx
+  await transaction(async (tx) => {
+    await tx
+      .insert(workflowRuns)
+      .values({ id: run.runId, userId, workflowId: failed.workflowId, trigger: "manual", deliveryId: failed.deliveryId, input: failed.input, status: "running", startedAt, resumedFromRunId: failed.id });
+    for (const [position, step] of steps.entries()) {
+      await tx
         .insert(workflowRunSteps)
         .values(
           position < failedAt
             ? { runId: run.runId, stepId: step.stepId, position, status: "success", input: step.input, output: step.output, startedAt: step.startedAt, endedAt: step.endedAt }
             : { runId: run.runId, stepId: step.stepId, position, status: "pending" },
-        )
-        .run(),
-    );
+        );
+    }
   });
   announceRun({ userId, runId: run.runId, status: "running" });
   const context = Object.fromEntries(
@@ -176,27 +178,27 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
 }
 
 /** Runs that were in flight when the process stopped can never finish: say so at start-up. */
-export function failInterruptedRuns(): number {
-  return db()
-    .update(workflowRuns)
-    .set({ status: "failed", error: "Interrupted: Patchbay restarted while this run was in progress.", finishedAt: Date.now() })
-    .where(eq(workflowRuns.status, "running"))
-    .run().changes;
+export async function failInterruptedRuns(): Promise<number> {
+  return affectedRows(
+    await db()
+      .update(workflowRuns)
+      .set({ status: "failed", error: "Interrupted: Patchbay restarted while this run was in progress.", finishedAt: Date.now() })
+      .where(eq(workflowRuns.status, "running")),
+  );
 }
 
-export function getWorkflowRun(userId: string, runId: string) {
-  const run = db().select().from(workflowRuns).where(and(eq(workflowRuns.id, runId), eq(workflowRuns.userId, userId))).get();
+export async function getWorkflowRun(userId: string, runId: string): Promise<{ run: WorkflowRunRow; steps: WorkflowStepRow[] } | undefined> {
+  const [run] = await db().select().from(workflowRuns).where(and(eq(workflowRuns.id, runId), eq(workflowRuns.userId, userId))).limit(1);
   if (!run) return undefined;
-  const steps = db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runId)).orderBy(asc(workflowRunSteps.position)).all();
+  const steps = await db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runId)).orderBy(asc(workflowRunSteps.position));
   return { run, steps };
 }
 
-export function listWorkflowRuns(userId: string, workflowId?: string, limit = 50): WorkflowRunRow[] {
+export async function listWorkflowRuns(userId: string, workflowId?: string, limit = 50): Promise<WorkflowRunRow[]> {
   return db()
     .select()
     .from(workflowRuns)
     .where(workflowId ? and(eq(workflowRuns.userId, userId), eq(workflowRuns.workflowId, workflowId)) : eq(workflowRuns.userId, userId))
     .orderBy(desc(workflowRuns.startedAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

@@ -54,9 +54,9 @@ function redirectWith(redirectUri: string, params: Record<string, string | undef
  * Checks an authorization request (OAuth 2.1 with PKCE). An unknown client or a redirect URI it
  * did not register is refused on the page; anything else wrong goes back to the client as an error.
  */
-export function checkAuthorizationRequest(params: URLSearchParams): AuthorizationCheck {
+export async function checkAuthorizationRequest(params: URLSearchParams): Promise<AuthorizationCheck> {
   const clientId = params.get("client_id");
-  const client = clientId ? findClient(clientId) : undefined;
+  const client = clientId ? await findClient(clientId) : undefined;
   if (!client) return { kind: "refuse", message: "This application is not registered with Patchbay (unknown client_id)." };
   const requested = params.get("redirect_uri");
   const redirectUri = requested ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
@@ -82,10 +82,10 @@ export function checkAuthorizationRequest(params: URLSearchParams): Authorizatio
 }
 
 /** The person approved: a single-use code bound to them, the client, the redirect URI and the challenge. */
-export function approveAuthorization(userId: string, request: AuthorizationRequest, grantedScope: AccessTokenScope, now = Date.now()): string {
+export async function approveAuthorization(userId: string, request: AuthorizationRequest, grantedScope: AccessTokenScope, now = Date.now()): Promise<string> {
   const code = randomBytes(32).toString("base64url");
-  db().delete(oauthAuthorizationCodes).where(lt(oauthAuthorizationCodes.expiresAt, new Date(now))).run();
-  db()
+  await db().delete(oauthAuthorizationCodes).where(lt(oauthAuthorizationCodes.expiresAt, new Date(now)));
+  await db()
     .insert(oauthAuthorizationCodes)
     .values({
       codeHash: hashSecret(code),
@@ -96,8 +96,7 @@ export function approveAuthorization(userId: string, request: AuthorizationReque
       scope: grantedScope === "write" && request.scope === "write" ? "write" : "read",
       resource: request.resource,
       expiresAt: new Date(now + CODE_LIFETIME_MS),
-    })
-    .run();
+    });
   return redirectWith(request.redirectUri, { code, state: request.state });
 }
 
@@ -108,11 +107,10 @@ export function denyAuthorization(request: AuthorizationRequest): string {
 export type StoredCode = typeof oauthAuthorizationCodes.$inferSelect;
 
 /** Takes a code out of the table: it works once, whatever happens next. */
-export function consumeCode(code: string, now = Date.now()): StoredCode | undefined {
-  const row = db()
+export async function consumeCode(code: string, now = Date.now()): Promise<StoredCode | undefined> {
+  const [row] = await db()
     .delete(oauthAuthorizationCodes)
     .where(eq(oauthAuthorizationCodes.codeHash, hashSecret(code)))
-    .returning()
-    .get();
+    .returning();
   return row && row.expiresAt.getTime() > now ? row : undefined;
 }

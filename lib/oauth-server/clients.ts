@@ -50,7 +50,7 @@ export type RegistrationResult =
  * Dynamic client registration (RFC 7591). Every client is registered as a public client
  * (`token_endpoint_auth_method: none`): it gets no secret, and proves itself with PKCE instead.
  */
-export function registerClient(body: unknown): RegistrationResult {
+export async function registerClient(body: unknown): Promise<RegistrationResult> {
   const parsed = registrationSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -68,7 +68,7 @@ export function registerClient(body: unknown): RegistrationResult {
   if (metadata.response_types && metadata.response_types.some((type) => type !== "code")) {
     return { ok: false, error: "invalid_client_metadata", description: 'response_types: only "code" is supported.' };
   }
-  const client = db()
+  const [client] = await db()
     .insert(oauthClients)
     .values({
       id: `pbc_${randomBytes(16).toString("base64url")}`,
@@ -76,9 +76,8 @@ export function registerClient(body: unknown): RegistrationResult {
       redirectUris: metadata.redirect_uris,
       clientUri: metadata.client_uri,
     })
-    .returning()
-    .get();
-  return { ok: true, client };
+    .returning();
+  return { ok: true, client: client! };
 }
 
 /** The registration response (RFC 7591 §3.2.1): what was actually registered. */
@@ -95,6 +94,7 @@ export function clientInformation(client: OAuthClient) {
   };
 }
 
-export function findClient(clientId: string): OAuthClient | undefined {
-  return db().select().from(oauthClients).where(eq(oauthClients.id, clientId)).get();
+export async function findClient(clientId: string): Promise<OAuthClient | undefined> {
+  const [client] = await db().select().from(oauthClients).where(eq(oauthClients.id, clientId)).limit(1);
+  return client;
 }

@@ -34,7 +34,7 @@ function s256(verifier: string): string {
  * works once even when the rest of the request is wrong; then the client, the redirect URI and the
  * PKCE verifier must all match what the code was issued for.
  */
-export function exchangeCode(form: URLSearchParams, now = Date.now()): TokenResult {
+export async function exchangeCode(form: URLSearchParams, now = Date.now()): Promise<TokenResult> {
   const grantType = form.get("grant_type");
   if (grantType !== "authorization_code") return fail("unsupported_grant_type", "Patchbay issues tokens only for grant_type authorization_code.");
   const parsed = tokenRequestSchema.safeParse(Object.fromEntries(form));
@@ -43,14 +43,14 @@ export function exchangeCode(form: URLSearchParams, now = Date.now()): TokenResu
     return fail("invalid_request", `${issue.path.join(".")}: ${issue.message}`);
   }
   const request = parsed.data;
-  const client = findClient(request.client_id);
+  const client = await findClient(request.client_id);
   if (!client) return fail("invalid_client", "Unknown client_id.", 401);
-  const code = consumeCode(request.code, now);
+  const code = await consumeCode(request.code, now);
   if (!code || code.clientId !== client.id) return fail("invalid_grant", "The authorization code is invalid, expired or already used.");
   if (code.redirectUri !== request.redirect_uri) return fail("invalid_grant", "redirect_uri does not match the authorization request.");
   if (s256(request.code_verifier) !== code.codeChallenge) return fail("invalid_grant", "PKCE verification failed: code_verifier does not match code_challenge.");
   if (request.resource !== undefined && !isOurResource(request.resource)) return fail("invalid_target", "Patchbay issues tokens only for its MCP endpoint.");
-  const { token } = createAccessToken(code.userId, {
+  const { token } = await createAccessToken(code.userId, {
     name: client.name,
     scope: code.scope,
     clientId: client.id,

@@ -66,8 +66,8 @@ export async function beginAuthorization(userId: string, providerId: string, ret
   const stateHash = hashState(state);
   const verifier = setup.provider.oauth2.pkce ? oauth.generateRandomCodeVerifier() : undefined;
   const database = db();
-  database.delete(oauthStates).where(lt(oauthStates.expiresAt, new Date(now))).run();
-  database
+  await database.delete(oauthStates).where(lt(oauthStates.expiresAt, new Date(now)));
+  await database
     .insert(oauthStates)
     .values({
       stateHash,
@@ -76,8 +76,7 @@ export async function beginAuthorization(userId: string, providerId: string, ret
       codeVerifierSealed: verifier ? seal(keyRing(), verifier, verifierContext(stateHash)) : null,
       returnTo: safeReturnPath(returnTo, "/connections"),
       expiresAt: new Date(now + STATE_TTL_MS),
-    })
-    .run();
+    });
 
   const url = new URL(setup.as.authorization_endpoint!);
   url.searchParams.set("client_id", setup.credentials.clientId);
@@ -97,16 +96,16 @@ export async function beginAuthorization(userId: string, providerId: string, ret
  * Consumes the state: it must exist, belong to this user and provider, and be unexpired. A state
  * is deleted on first use, so a replayed callback finds nothing.
  */
-function consumeState(userId: string, providerId: string, state: string | null, now: number) {
+async function consumeState(userId: string, providerId: string, state: string | null, now: number) {
   if (!state) throw new OAuthFlowError("missing_state", "The provider's answer carried no state, so it cannot be trusted.");
   const stateHash = hashState(state);
   const database = db();
-  const row = database.select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash)).get();
+  const [row] = await database.select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash)).limit(1);
   // Another user's state is refused without consuming it, so nobody can spoil someone else's flow.
   if (!row || row.userId !== userId) {
     throw new OAuthFlowError("invalid_state", "This sign-in link is not valid (unknown, already used, or started by someone else). Start again.");
   }
-  database.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash)).run();
+  await database.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash));
   if (row.providerId !== providerId) {
     throw new OAuthFlowError("invalid_state", "This answer was meant for a different provider. Start again.");
   }
@@ -144,7 +143,7 @@ export async function completeAuthorization(
 ): Promise<{ connection: ConnectionRow; returnTo: string }> {
   const provider = oauthProvider(providerId);
   const state = currentUrl.searchParams.get("state");
-  const { verifier, returnTo } = consumeState(userId, providerId, state, now);
+  const { verifier, returnTo } = await consumeState(userId, providerId, state, now);
 
   const error = currentUrl.searchParams.get("error");
   if (error === "access_denied") {
@@ -190,7 +189,7 @@ export async function completeAuthorization(
   }
 
   const account = await readAccount(provider, tokens.access_token);
-  const connection = upsertOAuthConnection(userId, providerId, account, {
+  const connection = await upsertOAuthConnection(userId, providerId, account, {
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     expiresInSeconds: tokens.expires_in,

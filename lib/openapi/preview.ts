@@ -37,12 +37,11 @@ export type ImportPreview = {
   replaces?: ImportDiff;
 };
 
-function diffAgainst(userId: string, specId: string, title: string, operations: (PreviewOperation & { inputSchema: unknown })[]): { diff: ImportDiff; choices: Map<string, boolean> } {
-  const stored = db()
+async function diffAgainst(userId: string, specId: string, title: string, operations: (PreviewOperation & { inputSchema: unknown })[]): Promise<{ diff: ImportDiff; choices: Map<string, boolean> }> {
+  const stored = await db()
     .select({ toolId: openapiOperations.toolId, method: openapiOperations.method, path: openapiOperations.path, inputSchema: openapiOperations.inputSchema, enabled: openapiOperations.enabled })
     .from(openapiOperations)
-    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)))
-    .all();
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
   const before = new Map(stored.map((row) => [row.toolId, row]));
   const after = new Set(operations.map((operation) => operation.toolId));
   const diff: ImportDiff = { title, operationCount: stored.length, added: [], removed: [], changed: [], unchanged: 0 };
@@ -78,8 +77,8 @@ export async function previewImport(userId: string, source: SpecSource): Promise
     enabled: !chooseFirst,
     inputSchema: operation.inputSchema,
   }));
-  const existing = db().select({ id: openapiSpecs.id, title: openapiSpecs.title }).from(openapiSpecs).where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug))).get();
-  const earlier = existing ? diffAgainst(userId, existing.id, existing.title, operations) : undefined;
+  const [existing] = await db().select({ id: openapiSpecs.id, title: openapiSpecs.title }).from(openapiSpecs).where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug))).limit(1);
+  const earlier = existing ? await diffAgainst(userId, existing.id, existing.title, operations) : undefined;
   return {
     title: spec.title,
     version: spec.version,

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { affectedRows, db, transaction } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
 import { credentialFor, providerApiOrigin } from "@/lib/connections/credentials";
 import { keyRing, seal, unseal } from "@/lib/crypto";
@@ -132,12 +132,12 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
   checkAuth(request, spec.securitySchemes);
   const slug = specSlug(spec.title);
   const now = new Date();
-  return db().transaction((tx) => {
-    const existing = tx.select({ id: openapiSpecs.id }).from(openapiSpecs).where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug))).get();
+  return transaction(async (tx) => {
+    const [existing] = await tx.select({ id: openapiSpecs.id }).from(openapiSpecs).where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug))).limit(1);
     if (existing && !request.replace) throw new ReplaceNotConfirmedError(`You imported "${spec.title}" before: preview the difference and confirm to replace it.`);
     const id = existing?.id ?? randomUUID();
     const earlierChoices = new Map(
-      existing ? tx.select({ toolId: openapiOperations.toolId, enabled: openapiOperations.enabled }).from(openapiOperations).where(eq(openapiOperations.specId, id)).all().map((row) => [row.toolId, row.enabled]) : [],
+      existing ? (await tx.select({ toolId: openapiOperations.toolId, enabled: openapiOperations.enabled }).from(openapiOperations).where(eq(openapiOperations.specId, id))).map((row) => [row.toolId, row.enabled]) : [],
     );
     const chosen = request.enabledToolIds ? new Set(request.enabledToolIds) : undefined;
     const enabledByDefault = spec.operations.length <= ENABLE_ALL_UP_TO;
@@ -161,10 +161,10 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
       updatedAt: now,
     };
     if (existing) {
-      tx.update(openapiSpecs).set(values).where(eq(openapiSpecs.id, id)).run();
-      tx.delete(openapiOperations).where(eq(openapiOperations.specId, id)).run();
+      await tx.update(openapiSpecs).set(values).where(eq(openapiSpecs.id, id));
+      await tx.delete(openapiOperations).where(eq(openapiOperations.specId, id));
     } else {
-      tx.insert(openapiSpecs).values({ id, userId, slug, ...values }).run();
+      await tx.insert(openapiSpecs).values({ id, userId, slug, ...values });
     }
     const rows = spec.operations.map((operation) => {
       const toolId = `${slug}.${operation.slug}`;
@@ -184,25 +184,26 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
         enabled: chosen ? chosen.has(toolId) : (earlierChoices.get(toolId) ?? enabledByDefault),
       };
     });
-    for (let start = 0; start < rows.length; start += 200) tx.insert(openapiOperations).values(rows.slice(start, start + 200)).run();
-    return tx.select(summaryColumns).from(openapiSpecs).where(eq(openapiSpecs.id, id)).get()!;
+    for (let start = 0; start < rows.length; start += 200) await tx.insert(openapiOperations).values(rows.slice(start, start + 200));
+    const [saved] = await tx.select(summaryColumns).from(openapiSpecs).where(eq(openapiSpecs.id, id)).limit(1);
+    return saved!;
   });
 }
 
 /** Makes exactly these operations of one API tools (the others stay imported but are not tools); answers how many are enabled. */
-export function setEnabledOperations(userId: string, specId: string, toolIds: string[]): number | undefined {
+export async function setEnabledOperations(userId: string, specId: string, toolIds: string[]): Promise<number | undefined> {
   const chosen = new Set(toolIds);
-  return db().transaction((tx) => {
-    const spec = tx.select({ id: openapiSpecs.id }).from(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).get();
+  return transaction(async (tx) => {
+    const [spec] = await tx.select({ id: openapiSpecs.id }).from(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).limit(1);
     if (!spec) return undefined;
-    const rows = tx.select({ toolId: openapiOperations.toolId }).from(openapiOperations).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId))).all();
+    const rows = await tx.select({ toolId: openapiOperations.toolId }).from(openapiOperations).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
     const enabled = rows.filter((row) => chosen.has(row.toolId)).map((row) => row.toolId);
-    tx.update(openapiOperations).set({ enabled: false }).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId))).run();
+    await tx.update(openapiOperations).set({ enabled: false }).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
     for (let start = 0; start < enabled.length; start += 500) {
-      tx.update(openapiOperations)
+      await tx
+        .update(openapiOperations)
         .set({ enabled: true })
-        .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), inArray(openapiOperations.toolId, enabled.slice(start, start + 500))))
-        .run();
+        .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), inArray(openapiOperations.toolId, enabled.slice(start, start + 500))));
     }
     return enabled.length;
   });
@@ -230,16 +231,17 @@ const summaryColumns = {
   updatedAt: openapiSpecs.updatedAt,
 };
 
-export function listSpecs(userId: string): SpecSummary[] {
-  return db().select(summaryColumns).from(openapiSpecs).where(eq(openapiSpecs.userId, userId)).orderBy(asc(openapiSpecs.title)).all();
+export async function listSpecs(userId: string): Promise<SpecSummary[]> {
+  return db().select(summaryColumns).from(openapiSpecs).where(eq(openapiSpecs.userId, userId)).orderBy(asc(openapiSpecs.title));
 }
 
-export function getSpec(userId: string, specId: string): SpecSummary | undefined {
-  return db().select(summaryColumns).from(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).get();
+export async function getSpec(userId: string, specId: string): Promise<SpecSummary | undefined> {
+  const [spec] = await db().select(summaryColumns).from(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).limit(1);
+  return spec;
 }
 
-export function deleteSpec(userId: string, specId: string): boolean {
-  return db().delete(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).run().changes > 0;
+export async function deleteSpec(userId: string, specId: string): Promise<boolean> {
+  return affectedRows(await db().delete(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId)))) > 0;
 }
 
 const operationSummaryColumns = {
@@ -253,29 +255,28 @@ const operationSummaryColumns = {
 };
 
 /** Every operation of one API, enabled or not (the API page, where the person chooses). */
-export function listOperations(userId: string, specId: string): OperationSummary[] {
-  return db().select(operationSummaryColumns).from(openapiOperations).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId))).all();
+export async function listOperations(userId: string, specId: string): Promise<OperationSummary[]> {
+  return db().select(operationSummaryColumns).from(openapiOperations).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
 }
 
 /** The operations of one API that are tools. */
-export function listEnabledOperationSummaries(userId: string, specId: string): OperationSummary[] {
+export async function listEnabledOperationSummaries(userId: string, specId: string): Promise<OperationSummary[]> {
   return db()
     .select(operationSummaryColumns)
     .from(openapiOperations)
-    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), eq(openapiOperations.enabled, true)))
-    .all();
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), eq(openapiOperations.enabled, true)));
 }
 
 export type ImportedOperation = { operation: OperationRow & { inputSchema: FormSchema; request: RequestRecipe }; spec: SpecSummary };
 
 /** One enabled imported operation of this user's, with its API; a disabled one, or another user's, finds nothing. */
-export function findOperation(userId: string, toolId: string): ImportedOperation | undefined {
-  const row = db()
+export async function findOperation(userId: string, toolId: string): Promise<ImportedOperation | undefined> {
+  const [row] = await db()
     .select({ operation: openapiOperations, spec: summaryColumns })
     .from(openapiOperations)
     .innerJoin(openapiSpecs, eq(openapiOperations.specId, openapiSpecs.id))
     .where(and(eq(openapiOperations.userId, userId), eq(openapiOperations.toolId, toolId), eq(openapiOperations.enabled, true)))
-    .get();
+    .limit(1);
   return row as ImportedOperation | undefined;
 }
 
@@ -284,14 +285,13 @@ export function findOperation(userId: string, toolId: string): ImportedOperation
  * runner, the agent and MCP offer as tools (lib/mastra/tools/openapi/imported-tool.ts turns each
  * into a Mastra tool with listImportedTools). Disabled operations are never in it.
  */
-export function listEnabledOperations(userId: string): ImportedOperation[] {
-  return db()
+export async function listEnabledOperations(userId: string): Promise<ImportedOperation[]> {
+  return (await db()
     .select({ operation: openapiOperations, spec: summaryColumns })
     .from(openapiOperations)
     .innerJoin(openapiSpecs, eq(openapiOperations.specId, openapiSpecs.id))
     .where(and(eq(openapiOperations.userId, userId), eq(openapiOperations.enabled, true)))
-    .orderBy(asc(openapiSpecs.title), asc(openapiOperations.toolId))
-    .all() as ImportedOperation[];
+    .orderBy(asc(openapiSpecs.title), asc(openapiOperations.toolId))) as ImportedOperation[];
 }
 
 /**
@@ -307,7 +307,7 @@ export async function credentialForSpec(userId: string, spec: SpecSummary): Prom
     const { credential, origins, owner } = await credentialFor(userId, spec.authProviderId!);
     return { schemeName: spec.authScheme, scheme, value: "accessToken" in credential ? credential.accessToken : credential.apiKey, origins, owner };
   }
-  const row = db().select({ sealed: openapiSpecs.credentialSealed }).from(openapiSpecs).where(and(eq(openapiSpecs.id, spec.id), eq(openapiSpecs.userId, userId))).get();
+  const [row] = await db().select({ sealed: openapiSpecs.credentialSealed }).from(openapiSpecs).where(and(eq(openapiSpecs.id, spec.id), eq(openapiSpecs.userId, userId))).limit(1);
   if (!row?.sealed) return undefined;
   const value = unseal(keyRing(), row.sealed, { table: "openapi_specs", column: "credential", id: spec.id });
   return { schemeName: spec.authScheme, scheme, value, origins: [new URL(spec.serverUrl).origin], owner: `the key saved for ${spec.title}` };

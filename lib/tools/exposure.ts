@@ -82,7 +82,8 @@ function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool 
  * unique within the set; the runner, the agent and the MCP endpoint all ask here.
  */
 export async function listReadyTools(userId: string): Promise<ExposedTool[]> {
-  const ready = [...builtInTools, ...listImportedTools(userId)].filter((entry) => toolReadiness(userId, entry).ready);
+  const ready: CatalogTool[] = [];
+  for (const entry of [...builtInTools, ...(await listImportedTools(userId))]) if ((await toolReadiness(userId, entry)).ready) ready.push(entry);
   const names = functionNames(ready.map((entry) => entry.tool.id));
   return ready.map((entry, index) => expose(userId, entry, names[index]!));
 }

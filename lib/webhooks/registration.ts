@@ -78,10 +78,10 @@ export async function pingGitHubHook(userId: string, endpointId: string): Promis
   }
 }
 
-function stripeClient(userId: string): Stripe {
+async function stripeClient(userId: string): Promise<Stripe> {
   const provider = getProvider("stripe")!;
   const api = new URL(expandTemplate(provider, "{api}"));
-  return new Stripe(resolveApiKey(userId, provider.id).apiKey, {
+  return new Stripe((await resolveApiKey(userId, provider.id)).apiKey, {
     host: api.hostname,
     port: api.port ? Number(api.port) : undefined,
     protocol: api.protocol === "http:" ? "http" : "https",
@@ -92,7 +92,7 @@ function stripeClient(userId: string): Stripe {
 
 /** Creates the endpoint through Stripe's webhook endpoints API and keeps the signing secret Stripe returns, sealed. */
 export async function registerStripeEndpoint(userId: string, events: string[]): Promise<EndpointSummary> {
-  const stripe = stripeClient(userId);
+  const stripe = await stripeClient(userId);
   const { endpoint } = await createEndpoint(userId, { providerId: "stripe", description: "Stripe webhook endpoint", events });
   try {
     const created = await stripe.webhookEndpoints.create({ url: endpointUrl("stripe", endpoint.id), enabled_events: events as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
@@ -126,7 +126,7 @@ async function removeGitHubHook(userId: string, endpoint: RemoteEndpoint): Promi
 
 async function removeStripeEndpoint(userId: string, endpoint: RemoteEndpoint): Promise<void> {
   try {
-    await stripeClient(userId).webhookEndpoints.del(endpoint.remoteHookId);
+    await (await stripeClient(userId)).webhookEndpoints.del(endpoint.remoteHookId);
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw new RegistrationError(`Stripe refused: ${(error as Error).message}`);
   }

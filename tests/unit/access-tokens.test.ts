@@ -12,47 +12,49 @@ describe("access tokens", () => {
     const owner = await createUser("tokens-owner");
     const other = await createUser("tokens-other");
     const expiresAt = new Date(Date.now() + 86_400_000);
-    const { id, token } = createAccessToken(owner.id, { name: "CI", scope: "read", expiresAt });
+    const { id, token } = await createAccessToken(owner.id, { name: "CI", scope: "read", expiresAt });
     expect(token).toMatch(/^pbat_[A-Za-z0-9_-]{43}$/);
-    const row = db().select().from(accessTokens).where(eq(accessTokens.id, id)).get()!;
-    expect(row.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
+    const [row] = await db().select().from(accessTokens).where(eq(accessTokens.id, id)).limit(1);
+    expect(row!.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(token.slice(5));
-    expect(listAccessTokens(owner.id)).toEqual([{ id, name: "CI", scope: "read", clientName: null, createdAt: expect.any(Date), lastUsedAt: null, expiresAt }]);
-    expect(listAccessTokens(other.id)).toEqual([]);
+    expect(await listAccessTokens(owner.id)).toEqual([{ id, name: "CI", scope: "read", clientName: null, createdAt: expect.any(Date), lastUsedAt: null, expiresAt }]);
+    expect(await listAccessTokens(other.id)).toEqual([]);
   });
 
   it("can be revoked only by their owner, and then no longer authenticate", async () => {
     const owner = await createUser("revoke-owner");
     const other = await createUser("revoke-other");
-    const { id, token } = createAccessToken(owner.id, { name: "laptop", scope: "write" });
-    expect(authenticateToken(token, 100)).toMatchObject({ ok: true, identity: { tokenId: id, userId: owner.id, scope: "write", tokenName: "laptop" } });
-    expect(revokeAccessToken(other.id, id)).toBe(false);
-    expect(authenticateToken(token, 100).ok).toBe(true);
-    expect(revokeAccessToken(owner.id, id)).toBe(true);
-    expect(revokeAccessToken(owner.id, id)).toBe(false);
-    expect(authenticateToken(token, 100)).toEqual({ ok: false, reason: "revoked" });
-    expect(listAccessTokens(owner.id)).toEqual([]);
+    const { id, token } = await createAccessToken(owner.id, { name: "laptop", scope: "write" });
+    expect(await authenticateToken(token, 100)).toMatchObject({ ok: true, identity: { tokenId: id, userId: owner.id, scope: "write", tokenName: "laptop" } });
+    expect(await revokeAccessToken(other.id, id)).toBe(false);
+    expect((await authenticateToken(token, 100)).ok).toBe(true);
+    expect(await revokeAccessToken(owner.id, id)).toBe(true);
+    expect(await revokeAccessToken(owner.id, id)).toBe(false);
+    expect(await authenticateToken(token, 100)).toEqual({ ok: false, reason: "revoked" });
+    expect(await listAccessTokens(owner.id)).toEqual([]);
   });
 
   it("refuses malformed, unknown and expired tokens, and counts requests per token per minute", async () => {
     const owner = await createUser("limits");
-    expect(authenticateToken("ghp_notours", 100)).toEqual({ ok: false, reason: "invalid" });
-    expect(authenticateToken(`pbat_${"A".repeat(43)}`, 100)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticateToken("ghp_notours", 100)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticateToken(`pbat_${"A".repeat(43)}`, 100)).toEqual({ ok: false, reason: "invalid" });
     const now = Date.UTC(2026, 11, 1, 12, 0, 10);
-    const expired = createAccessToken(owner.id, { name: "old", scope: "read", expiresAt: new Date(now - 1) });
-    expect(authenticateToken(expired.token, 100, now)).toEqual({ ok: false, reason: "expired" });
-    const { token } = createAccessToken(owner.id, { name: "busy", scope: "read" });
-    expect([1, 2, 3].map(() => authenticateToken(token, 2, now).ok)).toEqual([true, true, false]);
-    expect(authenticateToken(token, 2, now)).toEqual({ ok: false, reason: "rate_limited", retryAfterSeconds: 50 });
-    expect(authenticateToken(token, 2, now + 60_000).ok).toBe(true);
+    const expired = await createAccessToken(owner.id, { name: "old", scope: "read", expiresAt: new Date(now - 1) });
+    expect(await authenticateToken(expired.token, 100, now)).toEqual({ ok: false, reason: "expired" });
+    const { token } = await createAccessToken(owner.id, { name: "busy", scope: "read" });
+    const outcomes: boolean[] = [];
+    for (let request = 0; request < 3; request++) outcomes.push((await authenticateToken(token, 2, now)).ok);
+    expect(outcomes).toEqual([true, true, false]);
+    expect(await authenticateToken(token, 2, now)).toEqual({ ok: false, reason: "rate_limited", retryAfterSeconds: 50 });
+    expect((await authenticateToken(token, 2, now + 60_000)).ok).toBe(true);
   });
 
   it("die with their user", async () => {
     const owner = await createUser("leaving");
-    createAccessToken(owner.id, { name: "one", scope: "read" });
-    createAccessToken(owner.id, { name: "two", scope: "write" });
-    db().delete(users).where(eq(users.id, owner.id)).run();
-    expect(db().select().from(accessTokens).where(eq(accessTokens.userId, owner.id)).all()).toEqual([]);
+    await createAccessToken(owner.id, { name: "one", scope: "read" });
+    await createAccessToken(owner.id, { name: "two", scope: "write" });
+    await db().delete(users).where(eq(users.id, owner.id));
+    expect(await db().select().from(accessTokens).where(eq(accessTokens.userId, owner.id))).toEqual([]);
   });
 
   it("leave the session guard to the MCP and OAuth endpoints themselves, but not the consent page", () => {

@@ -108,10 +108,10 @@ describe("the agent routes", () => {
     expect(call).toMatchObject({ toolId: "github-list-issues", status: "succeeded" });
     expect(textOf(list)).toContain("Open issues:");
     expect(list.at(-1)).toEqual({ type: "done" });
-    const run = db().select().from(toolRuns).where(eq(toolRuns.id, call.runId!)).get();
+    const [run] = await db().select().from(toolRuns).where(eq(toolRuns.id, call.runId!)).limit(1);
     expect(run).toMatchObject({ userId: alice.id, toolId: "github-list-issues", trigger: "agent", conversationId: id });
-    expect(listConversations(alice.id).map((conversation) => conversation.id)).toContain(id);
-    expect(loadMessages(id).map((message) => message.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+    expect((await listConversations(alice.id)).map((conversation) => conversation.id)).toContain(id);
+    expect((await loadMessages(id)).map((message) => message.role)).toEqual(["user", "assistant", "tool", "assistant"]);
   });
 
   it("holds a write until approved, runs it exactly once, and the reply quotes the issue number", async () => {
@@ -153,7 +153,7 @@ describe("the agent routes", () => {
     expect(JSON.stringify(list)).not.toContain("sk-wrong");
     const next = await events(await say(alice, id, "Are you there now?", [{ text: "Yes, I am here." }]));
     expect(textOf(next)).toBe("Yes, I am here.");
-    expect(loadMessages(id).map((message) => message.role)).toEqual(["user", "user", "assistant"]);
+    expect((await loadMessages(id)).map((message) => message.role)).toEqual(["user", "user", "assistant"]);
   });
 
   it("says plainly when the provider rate-limits or cannot be reached", async () => {
@@ -188,7 +188,7 @@ describe("the agent routes", () => {
 
     expect((await say(bob, alices, "let me in", [])).status).toBe(404);
     expect((await say(alice, bobs, "let me in", [])).status).toBe(404);
-    expect(listConversations(bob.id).map((conversation) => conversation.id)).toEqual([bobs]);
+    expect((await listConversations(bob.id)).map((conversation) => conversation.id)).toEqual([bobs]);
   });
 
   it("never sends a credential to the model or stores one in a conversation", async () => {
@@ -198,7 +198,7 @@ describe("the agent routes", () => {
     for (const request of model.requests) for (const secret of secrets) expect(request.body).not.toContain(secret);
     expect(model.requests.every((request) => request.authorization === `Bearer ${API_KEY}`)).toBe(true);
     const { DATABASE_PATH } = (await import("@/lib/env")).env();
-    const stored = JSON.stringify(listConversations(alice.id).map((conversation) => loadMessages(conversation.id))) + [DATABASE_PATH, `${DATABASE_PATH}-wal`].filter(existsSync).map((file) => readFileSync(file).toString("latin1")).join("");
+    const stored = JSON.stringify(await Promise.all((await listConversations(alice.id)).map((conversation) => loadMessages(conversation.id)))) + [DATABASE_PATH, `${DATABASE_PATH}-wal`].filter(existsSync).map((file) => readFileSync(file).toString("latin1")).join("");
     for (const secret of secrets) expect(stored).not.toContain(secret);
   });
 });

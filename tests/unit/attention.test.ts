@@ -41,7 +41,7 @@ describe("what needs attention", () => {
     db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR }).run();
     db().insert(workflowRuns).values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR }).run();
     db().insert(toolRuns).values({ userId: otherId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR }).run();
-    const slack = upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
+    const slack = await upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
     db().update(connections).set({ status: "needs_reconnect" }).where(eq(connections.id, slack.id)).run();
 
     expect(await attentionFor(userId, NOW)).toEqual({

@@ -72,7 +72,7 @@ describe("GET /api/connections/[provider]/callback", () => {
 
   it("saves the connection and redirects to /connections?connected=<id>", async () => {
     const target = location(await finish(await decide(await startConnect(), "approve")));
-    const [connection] = listConnections(userId);
+    const [connection] = await listConnections(userId);
     expect(target.toString()).toBe(`http://localhost:3000/connections?connected=${connection!.id}`);
   });
 
@@ -81,7 +81,7 @@ describe("GET /api/connections/[provider]/callback", () => {
     session.current = null;
     const response = await finish(callbackUrl);
     expect(response.status).toBe(401);
-    expect(listConnections(userId)).toEqual([]);
+    expect(await listConnections(userId)).toEqual([]);
   });
 
   it("puts error and provider on the redirect when the person declines", async () => {
@@ -119,6 +119,6 @@ describe("GET /api/connections/[provider]/callback", () => {
     } finally {
       process.env.GITHUB_CLIENT_SECRET = fake.clientSecret;
     }
-    expect(listConnections(userId)).toEqual([]);
+    expect(await listConnections(userId)).toEqual([]);
   });
 });

@@ -33,8 +33,8 @@ async function githubUser(accessToken: string): Promise<number> {
 }
 
 /** Makes the stored token due for refresh (expiring within the five-minute margin). */
-function makeDue(connectionId: string): void {
-  db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connectionId)).run();
+async function makeDue(connectionId: string): Promise<void> {
+  await db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connectionId));
 }
 
 describe("getAccessToken", () => {
@@ -52,7 +52,7 @@ describe("getAccessToken", () => {
     const user = await createUser();
     const { connection } = await connectGitHub(user.id);
     const oldRefresh = unsealFrom(connection.id, "refresh_token", connection.refreshTokenSealed!);
-    makeDue(connection.id);
+    await makeDue(connection.id);
     fake.expireAccessTokens();
     const before = fake.tokenRequests.refresh_token;
 
@@ -64,7 +64,7 @@ describe("getAccessToken", () => {
     const [fresh] = tokens;
     expect(await githubUser(fresh!)).toBe(200);
 
-    const saved = findConnection(user.id, connection.id)!;
+    const saved = (await findConnection(user.id, connection.id))!;
     expect(unsealFrom(saved.id, "access_token", saved.accessTokenSealed!)).toBe(fresh);
     const newRefresh = unsealFrom(saved.id, "refresh_token", saved.refreshTokenSealed!);
     expect(newRefresh).not.toBe(oldRefresh);
@@ -77,12 +77,12 @@ describe("getAccessToken", () => {
   it("marks the connection needs_reconnect on invalid_grant and stops calling the provider", async () => {
     const user = await createUser();
     const { connection } = await connectGitHub(user.id);
-    makeDue(connection.id);
+    await makeDue(connection.id);
     fake.refreshTokens.clear(); // the grant is gone at GitHub: refresh answers bad_refresh_token
     const error = await rejection(getAccessToken(user.id, "github"));
     expect(error.code).toBe("needs_reconnect");
     expect(error.message).toContain("Reconnect");
-    const saved = findConnection(user.id, connection.id)!;
+    const saved = (await findConnection(user.id, connection.id))!;
     expect(saved.status).toBe("needs_reconnect");
     expect(saved.lastError).toContain("bad_refresh_token");
 
@@ -94,7 +94,7 @@ describe("getAccessToken", () => {
   it("marks the connection error when a refresh fails for another reason, and active again after a good refresh", async () => {
     const user = await createUser();
     const { connection } = await connectGitHub(user.id);
-    makeDue(connection.id);
+    await makeDue(connection.id);
     const broken = createServer((_request, response) => {
       response.writeHead(503, { "content-type": "text/html" });
       response.end("<h1>Service Unavailable</h1>");
@@ -109,14 +109,14 @@ describe("getAccessToken", () => {
       process.env.GITHUB_BASE_URL = fake.url;
       await new Promise<void>((resolve) => broken.close(() => resolve()));
     }
-    const failed = findConnection(user.id, connection.id)!;
+    const failed = (await findConnection(user.id, connection.id))!;
     expect(failed.status).toBe("error");
     expect(failed.lastError).toBe("refresh failed: HTTP 503");
     expect(connectionStatusView(toSummary(failed))).toEqual({ label: "Error", tone: "red", message: failed.lastError, reconnect: true });
 
     const { accessToken } = await getAccessToken(user.id, "github");
     expect(await githubUser(accessToken)).toBe(200);
-    const recovered = findConnection(user.id, connection.id)!;
+    const recovered = (await findConnection(user.id, connection.id))!;
     expect(recovered).toMatchObject({ status: "active", lastError: null });
     expect(connectionStatusView(toSummary(recovered))).toEqual({ label: "Active", tone: "green", reconnect: false });
   });
@@ -149,27 +149,27 @@ describe("disconnect", () => {
     expect(await disconnect(user.id, connection.id)).toEqual({ revoked: true, message: "Disconnected and revoked." });
     expect(fake.revokedGrants.length).toBe(revokedBefore + 1);
     expect(await githubUser(accessToken)).toBe(401);
-    expect(listConnections(user.id)).toEqual([]);
-    expect(db().select().from(connections).where(eq(connections.id, connection.id)).get()).toBeUndefined();
+    expect(await listConnections(user.id)).toEqual([]);
+    expect(await db().select().from(connections).where(eq(connections.id, connection.id))).toEqual([]);
   });
 
   it("refreshes an expired token before revoking with it, through the single-flight refresh", async () => {
     const user = await createUser();
     const { connection } = await connectGitHub(user.id);
     const stale = unsealFrom(connection.id, "access_token", connection.accessTokenSealed!);
-    makeDue(connection.id);
+    await makeDue(connection.id);
     fake.expireAccessTokens();
     const refreshesBefore = fake.tokenRequests.refresh_token;
     const revokedBefore = fake.revokedGrants.length;
     expect(await disconnect(user.id, connection.id)).toEqual({ revoked: true, message: "Disconnected and revoked." });
     expect(fake.tokenRequests.refresh_token - refreshesBefore).toBe(1);
     expect(fake.revokedGrants.length).toBe(revokedBefore + 1);
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
 
     // A tool asking for the token at the same moment shares the one refresh.
     const other = await createUser();
     const second = (await connectGitHub(other.id)).connection;
-    makeDue(second.id);
+    await makeDue(second.id);
     const before = fake.tokenRequests.refresh_token;
     const [result, concurrent] = await Promise.all([disconnect(other.id, second.id), getAccessToken(other.id, "github")]);
     expect(result.revoked).toBe(true);
@@ -188,7 +188,7 @@ describe("disconnect", () => {
     expect(result.message).toBe("Disconnected; the provider did not confirm the revocation (HTTP 422). Revoke Patchbay in your GitHub settings.");
     expect(result.message).not.toContain(accessToken);
     expect(fake.revokedGrants.length).toBe(revokedBefore);
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 
   it("says so when the client credentials are wrong (404)", async () => {
@@ -207,11 +207,11 @@ describe("disconnect", () => {
     const owner = await createUser("owner");
     const intruder = await createUser("intruder");
     const { connection } = await connectGitHub(owner.id);
-    expect(findConnection(intruder.id, connection.id)).toBeUndefined();
-    expect(listConnections(intruder.id)).toEqual([]);
+    expect(await findConnection(intruder.id, connection.id)).toBeUndefined();
+    expect(await listConnections(intruder.id)).toEqual([]);
     expect((await rejection(getAccessToken(intruder.id, "github"))).code).toBe("not_connected");
     expect((await rejection(disconnect(intruder.id, connection.id))).code).toBe("not_found");
-    expect(findConnection(owner.id, connection.id)).toBeDefined();
+    expect(await findConnection(owner.id, connection.id)).toBeDefined();
   });
 });
 
@@ -237,7 +237,7 @@ describe("API keys", () => {
     delete process.env.OPENWEATHER_API_KEY;
     let error: unknown;
     try {
-      resolveApiKey(user.id, "openweather");
+      await resolveApiKey(user.id, "openweather");
     } catch (caught) {
       error = caught;
     }
@@ -246,12 +246,12 @@ describe("API keys", () => {
     expect((error as ConnectionError).message).toContain("Connections page");
 
     process.env.OPENWEATHER_API_KEY = "instance-wide-key-000";
-    expect(resolveApiKey(user.id, "openweather")).toEqual({ apiKey: "instance-wide-key-000", source: "environment" });
+    expect(await resolveApiKey(user.id, "openweather")).toEqual({ apiKey: "instance-wide-key-000", source: "environment" });
 
     const saved = await saveApiKey(user.id, "openweather", `  ${goodKey}  `);
     expect(saved.apiKeyLast4).toBe("cdef");
     expect(saved.apiKeySealed).not.toContain(goodKey);
-    expect(resolveApiKey(user.id, "openweather")).toEqual({ apiKey: goodKey, source: "user" });
+    expect(await resolveApiKey(user.id, "openweather")).toEqual({ apiKey: goodKey, source: "user" });
     delete process.env.OPENWEATHER_API_KEY;
   });
 
@@ -261,7 +261,7 @@ describe("API keys", () => {
     expect(error.code).toBe("invalid_api_key");
     expect(error.message).toBe("OpenWeather rejected this key (HTTP 401). Nothing was saved.");
     expect(error.message).not.toContain("wrong-key");
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 
   it("replaces a user's key rather than adding a second one", async () => {
@@ -269,6 +269,6 @@ describe("API keys", () => {
     const first = await saveApiKey(user.id, "openweather", goodKey);
     const second = await saveApiKey(user.id, "openweather", goodKey);
     expect(second.id).toBe(first.id);
-    expect(listConnections(user.id)).toHaveLength(1);
+    expect(await listConnections(user.id)).toHaveLength(1);
   });
 });

@@ -109,11 +109,11 @@ describe("the app's own requests still pass", () => {
     { name: "Sec-Fetch-Site alone", headers: { "sec-fetch-site": "same-origin" } },
     { name: "the origin the request was addressed to (127.0.0.1 while APP_URL says localhost)", headers: { origin: "http://127.0.0.1:3000" }, url: "http://127.0.0.1:3000/api/openapi/imports" },
   ])("$name", async ({ headers, url }) => {
-    const before = listSpecs(user.id).length;
+    const before = (await listSpecs(user.id)).length;
     const request = new Request(url ?? `${APP}/api/openapi/imports`, { method: "POST", headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: importBody });
     const response = await (await importRoute())(request, { params: Promise.resolve({}) });
     expect(response.status).toBe(201);
-    expect(listSpecs(user.id).length).toBe(before === 0 ? 1 : before); // the same API again replaces it
+    expect((await listSpecs(user.id)).length).toBe(before === 0 ? 1 : before); // the same API again replaces it
   });
 
   it("reads (GET) are not affected", async () => {

@@ -49,7 +49,7 @@ beforeEach(() => {
 
 async function slackConnection(token: string) {
   const user = await createUser();
-  const connection = upsertOAuthConnection(user.id, "slack", { id: "U123", label: "Acme workspace", avatar: null }, { accessToken: token, scopes: "chat:write" });
+  const connection = await upsertOAuthConnection(user.id, "slack", { id: "U123", label: "Acme workspace", avatar: null }, { accessToken: token, scopes: "chat:write" });
   return { user, connection };
 }
 
@@ -62,7 +62,7 @@ describe("revocation the RFC 7009 way, with the provider's ok field (Slack)", ()
     const { user, connection } = await slackConnection("xoxp-live-token-1");
     expect(await disconnect(user.id, connection.id)).toEqual({ revoked: true, message: "Disconnected and revoked." });
     expect(revocations.at(-1)).toEqual({ token: "xoxp-live-token-1", clientId: "slack-client", clientSecret: "slack-secret" });
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 
   it.each([
@@ -76,7 +76,7 @@ describe("revocation the RFC 7009 way, with the provider's ok field (Slack)", ()
     expect(result.revoked).toBe(false);
     expect(result.message).toBe(`Disconnected; the provider did not confirm the revocation (${reason}). Revoke Patchbay in your Slack settings.`);
     expect(result.message).not.toContain("xoxp-");
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 
   it("does not call an HTTP 503 a revocation", async () => {

@@ -131,7 +131,7 @@ describe("GitHub tools through lib/http", () => {
     faults.push({ status: 200, body: [{ number: 42, title: "Cache token lookups (edited)", html_url: "https://github.com/octocat/hello-world/issues/42", state: "open", body: `Opened by Patchbay.\n\n${marker}` }] });
     const { runId, finished } = await startWorkflowRun(userId, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [commit] });
     expect((await finished).status).toBe("success");
-    expect(getWorkflowRun(userId, runId)!.steps[1]!.output).toEqual({ opened: [], existing: [{ number: 42, url: "https://github.com/octocat/hello-world/issues/42" }] });
+    expect((await getWorkflowRun(userId, runId))!.steps[1]!.output).toEqual({ opened: [], existing: [{ number: 42, url: "https://github.com/octocat/hello-world/issues/42" }] });
     expect(seen.map((request) => request.route)).toEqual(["GET /repos/octocat/hello-world/issues?labels=todo&state=all&per_page=100"]);
   });
 });

@@ -60,8 +60,8 @@ async function expectFailure(response: Response, failure: string, path = "/conne
   return target;
 }
 
-function connectionCount(userId: string): number {
-  return db().select().from(connections).where(eq(connections.userId, userId)).all().length;
+async function connectionCount(userId: string): Promise<number> {
+  return (await db().select().from(connections).where(eq(connections.userId, userId))).length;
 }
 
 /** A normal connect still works: the routes keep answering after whatever came before. */
@@ -160,15 +160,15 @@ describe("state", () => {
   it("reused state (a replayed callback) -> invalid_state, nothing saved twice", async () => {
     const url = await approvedCallback();
     expect(location(await callback("github", url)).searchParams.get("connected")).toBeTruthy();
-    const before = connectionCount(owner.id);
+    const before = await connectionCount(owner.id);
     await expectFailure(await callback("github", url), "invalid_state");
-    expect(connectionCount(owner.id)).toBe(before);
+    expect(await connectionCount(owner.id)).toBe(before);
   });
 
   it("expired state -> expired_state, back to the path it started from", async () => {
     const url = await approvedCallback("/tools?from=expired");
     const stateHash = createHash("sha256").update(url.searchParams.get("state")!).digest("hex");
-    db().update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthStates.stateHash, stateHash)).run();
+    await db().update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthStates.stateHash, stateHash));
     const target = await expectFailure(await callback("github", url), "expired_state", "/tools");
     expect(target.searchParams.get("from")).toBe("expired");
     await expectStillConnecting();
@@ -178,12 +178,12 @@ describe("state", () => {
     as(other);
     const url = await approvedCallback();
     as(owner);
-    const before = connectionCount(owner.id);
+    const before = await connectionCount(owner.id);
     await expectFailure(await callback("github", url), "invalid_state");
-    expect(connectionCount(owner.id)).toBe(before);
+    expect(await connectionCount(owner.id)).toBe(before);
     as(other);
     expect(location(await callback("github", url)).searchParams.get("connected")).toBeTruthy();
-    expect(connectionCount(other.id)).toBe(1);
+    expect(await connectionCount(other.id)).toBe(1);
   });
 
   it("a GitHub state presented at another provider's callback -> invalid_state (and consumed)", async () => {
@@ -231,7 +231,7 @@ describe("provider errors and codes", () => {
     const url = await approvedCallback();
     url.searchParams.set("error", "server_error");
     await expectFailure(await callback("github", url), "provider_error");
-    expect(connectionCount(fresh.id)).toBe(0);
+    expect(await connectionCount(fresh.id)).toBe(0);
   });
 
   it("no code -> missing_code", async () => {

@@ -35,8 +35,8 @@ let alice: { id: string };
 let bob: { id: string };
 const issued: string[] = [];
 
-function token(userId: string, name: string, scope: "read" | "write", expiresAt?: Date) {
-  const created = createAccessToken(userId, { name, scope, expiresAt });
+async function token(userId: string, name: string, scope: "read" | "write", expiresAt?: Date) {
+  const created = await createAccessToken(userId, { name, scope, expiresAt });
   issued.push(created.token);
   return created;
 }
@@ -75,13 +75,13 @@ async function modernClient(value: string) {
   return client;
 }
 
-function runsOf(userId: string) {
-  return db().select().from(toolRuns).where(and(eq(toolRuns.userId, userId), eq(toolRuns.trigger, "mcp"))).all();
+async function runsOf(userId: string) {
+  return db().select().from(toolRuns).where(and(eq(toolRuns.userId, userId), eq(toolRuns.trigger, "mcp")));
 }
 
 describe("MCP endpoint: each token acts as its owner, with the owner's connections", () => {
   it("lists and runs Alice's GitHub tools for Alice (SDK 1.x client), recorded as via MCP with the token name", async () => {
-    const client = await legacyClient(token(alice.id, "Alice laptop", "write").token);
+    const client = await legacyClient((await token(alice.id, "Alice laptop", "write")).token);
     expect(client.getServerVersion()?.name).toBe("patchbay");
     const names = (await client.listTools()).tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(["github-list-user-repos", "github-create-issue", "api-call"]));
@@ -91,12 +91,12 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     expect(created.isError).toBeFalsy();
     expect(created.structuredContent).toMatchObject({ success: true, issue: { number: expect.any(Number), state: "open" } });
     expect(github.createdIssues.at(-1)).toMatchObject({ title: "Filed over MCP" });
-    expect(runsOf(alice.id)).toEqual([expect.objectContaining({ toolId: "github-create-issue", mcpTokenName: "Alice laptop", status: "succeeded" })]);
+    expect(await runsOf(alice.id)).toEqual([expect.objectContaining({ toolId: "github-create-issue", mcpTokenName: "Alice laptop", status: "succeeded" })]);
     await client.close();
   });
 
   it("lists and runs Bob's weather tool for Bob with his own key (current-revision client); Alice's GitHub is not his", async () => {
-    const client = await modernClient(token(bob.id, "Bob desktop", "write").token);
+    const client = await modernClient((await token(bob.id, "Bob desktop", "write")).token);
     const tools = (await client.listTools()).tools;
     const names = tools.map((tool) => tool.name);
     expect(names).toContain("get-weather");
@@ -110,13 +110,13 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     const refused = await client.callTool({ name: "github-create-issue", arguments: { owner: "octocat", repo: "hello-world", title: "Not Bob's" } });
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toContain('There is no tool \\"github-create-issue\\" among your ready tools');
-    expect(runsOf(bob.id).map((run) => [run.toolId, run.mcpTokenName])).toEqual([["get-weather", "Bob desktop"]]);
-    expect(runsOf(alice.id).map((run) => run.toolId)).not.toContain("get-weather");
+    expect((await runsOf(bob.id)).map((run) => [run.toolId, run.mcpTokenName])).toEqual([["get-weather", "Bob desktop"]]);
+    expect((await runsOf(alice.id)).map((run) => run.toolId)).not.toContain("get-weather");
     await client.close();
   });
 
   it("speaks revision 2026-07-28 with the current SDK's client", async () => {
-    const transport = new ModernTransport(mcpUrl(), { requestInit: bearer(token(bob.id, "modern", "read").token) });
+    const transport = new ModernTransport(mcpUrl(), { requestInit: bearer((await token(bob.id, "modern", "read")).token) });
     const client = new ModernClient({ name: "sdk-2-test", version: "2.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
     await client.connect(transport);
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("get-weather");
@@ -127,7 +127,7 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
   it("negotiates the 2025 revision with SDK 1.x", async () => {
     const response = await fetch(mcpUrl(), {
       method: "POST",
-      headers: { ...bearer(token(alice.id, "raw", "read").token).headers, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      headers: { ...bearer((await token(alice.id, "raw", "read")).token).headers, "content-type": "application/json", accept: "application/json, text/event-stream" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: SDK1_LATEST, capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
     });
     expect(response.status).toBe(200);
@@ -135,7 +135,7 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
   });
 
   it("gives a read token only the tools that never write, and refuses a write tool with a clear tool error", async () => {
-    const client = await legacyClient(token(alice.id, "Alice read-only", "read").token);
+    const client = await legacyClient((await token(alice.id, "Alice read-only", "read")).token);
     const names = (await client.listTools()).tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(["github-list-user-repos", "github-list-issues"]));
     expect(names).not.toContain("github-create-issue");
@@ -151,12 +151,12 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
 
     const read = await client.callTool({ name: "github-list-user-repos", arguments: {} });
     expect(read.isError).toBeFalsy();
-    expect(runsOf(alice.id).filter((run) => run.mcpTokenName === "Alice read-only").map((run) => run.toolId)).toEqual(["github-list-user-repos"]);
+    expect((await runsOf(alice.id)).filter((run) => run.mcpTokenName === "Alice read-only").map((run) => run.toolId)).toEqual(["github-list-user-repos"]);
     await client.close();
   });
 
   it("answers bad input as a tool error naming the field", async () => {
-    const client = await modernClient(token(alice.id, "Alice input", "write").token);
+    const client = await modernClient((await token(alice.id, "Alice input", "write")).token);
     const result = await client.callTool({ name: "github-create-issue", arguments: { owner: "octocat" } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/Invalid input: .*repo/);
@@ -183,10 +183,10 @@ describe("MCP endpoint: authentication", () => {
   });
 
   it("answers 401 invalid_token for an unknown, a revoked and an expired token", async () => {
-    const revoked = token(alice.id, "to revoke", "write");
+    const revoked = await token(alice.id, "to revoke", "write");
     expect((await post(`Bearer ${revoked.token}`)).status).toBe(200);
-    expect(revokeAccessToken(alice.id, revoked.id)).toBe(true);
-    const expired = token(alice.id, "expired", "write", new Date(Date.now() - 1000));
+    expect(await revokeAccessToken(alice.id, revoked.id)).toBe(true);
+    const expired = await token(alice.id, "expired", "write", new Date(Date.now() - 1000));
     const cases = [
       ["pbat_" + "x".repeat(43), "The access token is not valid."],
       [revoked.token, "The access token has been revoked."],
@@ -200,8 +200,8 @@ describe("MCP endpoint: authentication", () => {
   });
 
   it("makes the SDK client fail to connect with a revoked token", async () => {
-    const revoked = token(bob.id, "revoked before use", "write");
-    revokeAccessToken(bob.id, revoked.id);
+    const revoked = await token(bob.id, "revoked before use", "write");
+    await revokeAccessToken(bob.id, revoked.id);
     await expect(legacyClient(revoked.token)).rejects.toThrow(/The access token has been revoked/);
   });
 
@@ -209,11 +209,11 @@ describe("MCP endpoint: authentication", () => {
     process.env.MCP_RATE_LIMIT_PER_MINUTE = "3";
     resetEnvCache();
     try {
-      const limited = token(bob.id, "limited", "read");
+      const limited = await token(bob.id, "limited", "read");
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await post(`Bearer ${limited.token}`)).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const other = token(bob.id, "other", "read");
+      const other = await token(bob.id, "other", "read");
       expect((await post(`Bearer ${other.token}`)).status).toBe(200);
     } finally {
       delete process.env.MCP_RATE_LIMIT_PER_MINUTE;
@@ -222,7 +222,7 @@ describe("MCP endpoint: authentication", () => {
   });
 
   it("records last use, and no token value reaches the logs or the database file", async () => {
-    const used = db().select().from(accessTokens).where(eq(accessTokens.name, "Alice laptop")).get();
+    const [used] = await db().select().from(accessTokens).where(eq(accessTokens.name, "Alice laptop")).limit(1);
     expect(used?.lastUsedAt).toBeInstanceOf(Date);
     db().$client.pragma("wal_checkpoint(TRUNCATE)");
     const path = process.env.DATABASE_URL!.replace(/^file:/, "");

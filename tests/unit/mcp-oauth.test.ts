@@ -157,7 +157,7 @@ describe("OAuth for MCP clients, end to end with the SDK 1.x client", () => {
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("github-create-issue");
     await client.close();
 
-    expect(listAccessTokens(userId)).toContainEqual(expect.objectContaining({ name: "Test MCP Client", clientName: "Test MCP Client", scope: "write" }));
+    expect(await listAccessTokens(userId)).toContainEqual(expect.objectContaining({ name: "Test MCP Client", clientName: "Test MCP Client", scope: "write" }));
   });
 
   it("grants read only when the person narrows the scope on the consent page", async () => {

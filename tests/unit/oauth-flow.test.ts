@@ -40,19 +40,19 @@ describe("authorize: state and PKCE", () => {
     const state = url.searchParams.get("state")!;
     expect(state.length).toBeGreaterThanOrEqual(32);
 
-    const row = db().select().from(oauthStates).where(eq(oauthStates.userId, user.id)).get()!;
-    expect(row.stateHash).toBe(createHash("sha256").update(state).digest("hex"));
-    expect(row.stateHash).not.toContain(state);
-    expect(row.codeVerifierSealed).toMatch(/^v1\./);
-    expect(row.returnTo).toBe("/tools?x=1");
-    expect(row.expiresAt.getTime() - Date.now()).toBeGreaterThan(STATE_TTL_MS - 5000);
+    const [row] = await db().select().from(oauthStates).where(eq(oauthStates.userId, user.id)).limit(1);
+    expect(row!.stateHash).toBe(createHash("sha256").update(state).digest("hex"));
+    expect(row!.stateHash).not.toContain(state);
+    expect(row!.codeVerifierSealed).toMatch(/^v1\./);
+    expect(row!.returnTo).toBe("/tools?x=1");
+    expect(row!.expiresAt.getTime() - Date.now()).toBeGreaterThan(STATE_TTL_MS - 5000);
   });
 
   it("keeps only same-origin relative return paths", async () => {
     const user = await createUser();
     await beginAuthorization(user.id, "github", "https://evil.example/steal");
     await beginAuthorization(user.id, "github", "//evil.example");
-    const rows = db().select().from(oauthStates).where(eq(oauthStates.userId, user.id)).all();
+    const rows = await db().select().from(oauthStates).where(eq(oauthStates.userId, user.id));
     expect(rows.map((row) => row.returnTo)).toEqual(["/connections", "/connections"]);
   });
 
@@ -71,8 +71,8 @@ describe("callback", () => {
     expect(returnTo).toBe("/connections");
     expect(connection).toMatchObject({ providerId: "github", accountId: "583231", accountLabel: "@octocat", status: "active", authKind: "oauth2" });
     expect(connection.accessTokenSealed).toMatch(/^v1\./);
-    expect(listConnections(user.id)).toHaveLength(1);
-    expect(JSON.stringify(listConnections(user.id))).not.toMatch(/gh[ou]_/);
+    expect(await listConnections(user.id)).toHaveLength(1);
+    expect(JSON.stringify(await listConnections(user.id))).not.toMatch(/gh[ou]_/);
   });
 
   it("upserts: connecting the same account again keeps one row", async () => {
@@ -80,7 +80,7 @@ describe("callback", () => {
     const first = await connectGitHub(user.id);
     const second = await connectGitHub(user.id);
     expect(second.connection.id).toBe(first.connection.id);
-    expect(listConnections(user.id)).toHaveLength(1);
+    expect(await listConnections(user.id)).toHaveLength(1);
   });
 
   const rejections: [string, (userId: string) => Promise<URL>, string][] = [
@@ -116,7 +116,7 @@ describe("callback", () => {
     const user = await createUser();
     const error = await failure(completeAuthorization(user.id, "github", await makeCallback(user.id)));
     expect(error.failure).toBe(expected);
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 
   it("reports the token endpoint's own error code", async () => {
@@ -139,7 +139,7 @@ describe("callback", () => {
     const callback = await decide(await beginAuthorization(user.id, "github"), "approve");
     const error = await failure(completeAuthorization(user.id, "github", callback, Date.now() + STATE_TTL_MS + 1000));
     expect(error.failure).toBe("expired_state");
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 
   it("rejects another user's state without spoiling it for its owner", async () => {
@@ -147,9 +147,9 @@ describe("callback", () => {
     const intruder = await createUser("intruder");
     const callback = await decide(await beginAuthorization(owner.id, "github"), "approve");
     expect((await failure(completeAuthorization(intruder.id, "github", callback))).failure).toBe("invalid_state");
-    expect(listConnections(intruder.id)).toEqual([]);
+    expect(await listConnections(intruder.id)).toEqual([]);
     await completeAuthorization(owner.id, "github", callback);
-    expect(listConnections(owner.id)).toHaveLength(1);
+    expect(await listConnections(owner.id)).toHaveLength(1);
   });
 
   it("rejects a state started for another provider", async () => {
@@ -162,7 +162,7 @@ describe("callback", () => {
       callback.searchParams.set("code", "abc");
       callback.searchParams.set("state", linearUrl.searchParams.get("state")!);
       expect((await failure(completeAuthorization(user.id, "github", callback))).failure).toBe("invalid_state");
-      expect(db().select().from(connections).where(eq(connections.userId, user.id)).all()).toEqual([]);
+      expect(await db().select().from(connections).where(eq(connections.userId, user.id))).toEqual([]);
     } finally {
       delete process.env.LINEAR_CLIENT_ID;
       delete process.env.LINEAR_CLIENT_SECRET;
@@ -204,12 +204,12 @@ describe("token-endpoint failures, against a local token server that checks PKCE
     // Swap the stored verifier for another valid-looking one, sealed in the same row context.
     const stateHash = createHash("sha256").update(authorizeUrl.searchParams.get("state")!).digest("hex");
     const wrong = seal(keyRing(), "w".repeat(43), { table: "oauth_states", column: "code_verifier", id: stateHash });
-    db().update(oauthStates).set({ codeVerifierSealed: wrong }).where(eq(oauthStates.stateHash, stateHash)).run();
+    await db().update(oauthStates).set({ codeVerifierSealed: wrong }).where(eq(oauthStates.stateHash, stateHash));
     const redirect = await fetch(authorizeUrl, { redirect: "manual" });
     const error = await failure(completeAuthorization(user.id, "github", new URL(redirect.headers.get("location")!)));
     expect(error).toMatchObject({ failure: "token_error", detail: "invalid_grant" });
     expect(error.message).toBe("GitHub would not exchange the code (invalid_grant). Start again.");
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 
   it.each([
@@ -221,7 +221,7 @@ describe("token-endpoint failures, against a local token server that checks PKCE
     server.mode = mode;
     const error = await failure(completeAuthorization(user.id, "github", callback));
     expect(error).toMatchObject({ failure: "token_error", detail: undefined, message });
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 
   it("gives up on a token endpoint that does not answer within OAUTH_TIMEOUT_SECONDS", async () => {
@@ -234,6 +234,6 @@ describe("token-endpoint failures, against a local token server that checks PKCE
     const error = await failure(completeAuthorization(user.id, "github", callback));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(error).toMatchObject({ failure: "token_error", message: "GitHub's token endpoint failed (no answer in time). Nothing was saved; try again." });
-    expect(listConnections(user.id)).toEqual([]);
+    expect(await listConnections(user.id)).toEqual([]);
   });
 });

@@ -121,22 +121,22 @@ describe("choosing the tools", () => {
 
   it("up to 50 operations start enabled; more start with none, and only enabled operations are tools", { timeout: 60_000 }, async () => {
     const small = await saveImport(userId, { source: { kind: "text", text: many(50).replace("title: Many", "title: Few") }, serverUrl: "https://api.example.com" });
-    expect(listOperations(userId, small.id).every((operation) => operation.enabled)).toBe(true);
+    expect((await listOperations(userId, small.id)).every((operation) => operation.enabled)).toBe(true);
 
     const preview = await previewImport(userId, { kind: "text", text: many(51) });
     expect(preview.chooseFirst).toBe(true);
     expect(preview.operations.filter((operation) => operation.enabled)).toEqual([]);
     const large = await saveImport(userId, { source: { kind: "text", text: many(51) }, serverUrl: "https://api.example.com" });
-    expect(listOperations(userId, large.id).filter((operation) => operation.enabled)).toEqual([]);
-    expect(findOperation(userId, "many.op0")).toBeUndefined();
+    expect((await listOperations(userId, large.id)).filter((operation) => operation.enabled)).toEqual([]);
+    expect(await findOperation(userId, "many.op0")).toBeUndefined();
 
-    expect(setEnabledOperations(userId, large.id, ["many.op0", "many.op3", "few.op1", "nonexistent"])).toBe(2);
-    expect(findOperation(userId, "many.op0")?.operation.toolId).toBe("many.op0");
-    expect(findOperation(userId, "many.op1")).toBeUndefined();
-    expect(listEnabledOperations(userId).filter((entry) => entry.spec.id === large.id).map((entry) => entry.operation.toolId)).toEqual(["many.op0", "many.op3"]);
-    expect(listImportedTools(userId).map((entry) => entry.tool.id)).toEqual([...Array.from({ length: 50 }, (_, index) => `few.op${index}`).sort(), "many.op0", "many.op3"]);
+    expect(await setEnabledOperations(userId, large.id, ["many.op0", "many.op3", "few.op1", "nonexistent"])).toBe(2);
+    expect((await findOperation(userId, "many.op0"))?.operation.toolId).toBe("many.op0");
+    expect(await findOperation(userId, "many.op1")).toBeUndefined();
+    expect((await listEnabledOperations(userId)).filter((entry) => entry.spec.id === large.id).map((entry) => entry.operation.toolId)).toEqual(["many.op0", "many.op3"]);
+    expect((await listImportedTools(userId)).map((entry) => entry.tool.id)).toEqual([...Array.from({ length: 50 }, (_, index) => `few.op${index}`).sort(), "many.op0", "many.op3"]);
     const other = await createUser("other");
-    expect(listEnabledOperations(other.id)).toEqual([]);
+    expect(await listEnabledOperations(other.id)).toEqual([]);
   });
 
   it("re-import shows what changed, needs confirming, and keeps the choices of operations that remain", { timeout: 60_000 }, async () => {
@@ -156,9 +156,9 @@ describe("choosing the tools", () => {
     expect(preview.operations.filter((operation) => operation.enabled).map((operation) => operation.toolId)).toEqual(["many.op0", "many.op1"]);
 
     await expect(saveImport(userId, { source: { kind: "text", text: changed }, serverUrl: "https://api.example.com" })).rejects.toThrow(/confirm/);
-    expect(listOperations(userId, first.id)).toHaveLength(60);
+    expect(await listOperations(userId, first.id)).toHaveLength(60);
     await saveImport(userId, { source: { kind: "text", text: changed }, serverUrl: "https://api.example.com", replace: true });
-    expect(listOperations(userId, first.id).filter((operation) => operation.enabled).map((operation) => operation.toolId)).toEqual(["many.op0", "many.op1"]);
+    expect((await listOperations(userId, first.id)).filter((operation) => operation.enabled).map((operation) => operation.toolId)).toEqual(["many.op0", "many.op1"]);
   });
 
   it("server variables come with their defaults and choices", async () => {

@@ -221,7 +221,7 @@ describe("imported tools", () => {
     const secret = "sk_live_openapi_secret_4242";
     const spec = await saveImport(user.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl, auth: { kind: "secret", scheme: "headerKey", secret } });
     expect(spec.credentialLast4).toBe("4242");
-    expect(JSON.stringify(listSpecs(user.id))).not.toContain(secret);
+    expect(JSON.stringify(await listSpecs(user.id))).not.toContain(secret);
     const run = await runTool(user.id, "locked-api.viaHeaderKey", {});
     expect(run.status).toBe("succeeded");
     expect(seen[0]!.headers["x-api-key"]).toBe(secret);
@@ -239,7 +239,7 @@ describe("imported tools", () => {
     process.env.OPENWEATHER_API_URL = serverUrl;
     try {
       await saveImport(user.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl, auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" } });
-      expect(findUserTool(user.id, "locked-api.viaQueryKey")!.providerId).toBe("openweather");
+      expect((await findUserTool(user.id, "locked-api.viaQueryKey"))!.providerId).toBe("openweather");
       const run = await runTool(user.id, "locked-api.viaQueryKey", {});
       expect(run.status).toBe("succeeded");
       expect(seen[0]!.url).toBe("/query-key?api_key=0123456789abcdef0123456789abcdef");
@@ -261,23 +261,23 @@ describe("imported tools", () => {
     const owner = await createUser("owner");
     const other = await createUser("other");
     const first = await saveImport(owner.id, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
-    expect(listOperations(owner.id, first.id)).toHaveLength(3);
+    expect(await listOperations(owner.id, first.id)).toHaveLength(3);
     const reduced = fixture("petstore-3.0.yaml").replace(/  \/pets\/\{petId\}:[\s\S]*?(?=components:)/, "");
     const second = await saveImport(owner.id, { source: { kind: "text", text: reduced }, serverUrl, auth: { kind: "none" }, replace: true });
     expect(second.id).toBe(first.id);
-    expect(listOperations(owner.id, first.id).map((operation) => operation.toolId)).toEqual(["swagger-petstore.listPets", "swagger-petstore.createPets"]);
-    expect(findOperation(other.id, "swagger-petstore.listPets")).toBeUndefined();
-    expect(findUserTool(other.id, "swagger-petstore.listPets")).toBeUndefined();
-    expect(deleteSpec(other.id, first.id)).toBe(false);
-    expect(deleteSpec(owner.id, first.id)).toBe(true);
-    expect(findUserTool(owner.id, "swagger-petstore.listPets")).toBeUndefined();
+    expect((await listOperations(owner.id, first.id)).map((operation) => operation.toolId)).toEqual(["swagger-petstore.listPets", "swagger-petstore.createPets"]);
+    expect(await findOperation(other.id, "swagger-petstore.listPets")).toBeUndefined();
+    expect(await findUserTool(other.id, "swagger-petstore.listPets")).toBeUndefined();
+    expect(await deleteSpec(other.id, first.id)).toBe(false);
+    expect(await deleteSpec(owner.id, first.id)).toBe(true);
+    expect(await findUserTool(owner.id, "swagger-petstore.listPets")).toBeUndefined();
   });
 
   it("gives the runner a form schema and runs as a step of a Mastra workflow", async () => {
     const user = await createUser("workflow");
     await saveImport(user.id, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
-    expect(toolFormSchema(user.id, "swagger-petstore.showPetById")).toMatchObject({ type: "object", required: ["petId"] });
-    const tool = findUserTool(user.id, "swagger-petstore.showPetById")!.tool;
+    expect(await toolFormSchema(user.id, "swagger-petstore.showPetById")).toMatchObject({ type: "object", required: ["petId"] });
+    const tool = (await findUserTool(user.id, "swagger-petstore.showPetById"))!.tool;
     const workflow = createWorkflow({ id: "imported-step", inputSchema: z.object({ petId: z.string() }), outputSchema: z.any() }).then(createStep(tool)).commit();
     const run = await workflow.createRun();
     const result = await run.start({ inputData: { petId: "42" }, requestContext: requestContextFor(user.id) });
@@ -308,10 +308,10 @@ describe("the import routes", () => {
     expect(body).toMatchObject({ title: "Notes", operationCount: 5, servers: [{ url: `${serverUrl}/v1` }], chooseFirst: false, skipped: [] });
     expect(body.operations).toHaveLength(5);
     expect(body.operations.every((operation: { tags: string[]; enabled: boolean }) => operation.tags.length === 0 && operation.enabled)).toBe(true);
-    expect(listSpecs(user.id)).toHaveLength(0);
+    expect(await listSpecs(user.id)).toHaveLength(0);
     const saved = await post(importRoute, { source: { kind: "text", text: fixture("petstore-2.0.json") }, serverUrl, auth: { kind: "secret", scheme: "nope", secret: "x" } });
     expect(saved.status).toBe(422);
-    expect(listSpecs(user.id)).toHaveLength(0);
+    expect(await listSpecs(user.id)).toHaveLength(0);
     const created = await post(importRoute, { source: { kind: "text", text: fixture("petstore-2.0.json") }, serverUrl, auth: { kind: "secret", scheme: "api_key", secret: "key-1234" } });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ slug: "swagger-petstore-2-0", operationCount: 5 });

@@ -149,7 +149,7 @@ describe("tool responses and run history", () => {
     expect(output.bytes).toBeGreaterThan(HISTORY_VALUE_MAX_BYTES);
     expect(output.preview.startsWith('{"success":true,"status":200')).toBe(true);
     expect(Buffer.byteLength(output.preview)).toBeLessThanOrEqual(HISTORY_PREVIEW_BYTES);
-    const [stored] = listToolRuns(user.id, "api-call");
+    const [stored] = await listToolRuns(user.id, "api-call");
     expect(stored!.output).toEqual(output);
     expect(JSON.stringify(stored).length).toBeLessThan(HISTORY_VALUE_MAX_BYTES);
   });

@@ -147,7 +147,7 @@ describe("a generic OAuth 2.0 provider from PROVIDERS_FILE, against oauth2-mock-
       expect(grants).toEqual(["authorization_code", "refresh_token"]);
       expect(accessToken).not.toBe(firstAccess);
       expect(accessToken.split(".")).toHaveLength(3); // the mock issues JWT access tokens
-      const saved = findConnection(user.id, connection.id)!;
+      const saved = (await findConnection(user.id, connection.id))!;
       expect(unsealFrom(saved.id, "access_token", saved.accessTokenSealed!)).toBe(accessToken);
       expect(unsealFrom(saved.id, "refresh_token", saved.refreshTokenSealed!)).not.toBe(firstRefresh); // the mock rotates refresh tokens
       expect(saved.lastRefreshedAt!.getTime()).toBeGreaterThanOrEqual(connection.lastRefreshedAt!.getTime());
@@ -169,7 +169,7 @@ describe("a generic OAuth 2.0 provider from PROVIDERS_FILE, against oauth2-mock-
       // RFC 6749 2.3.1: Basic credentials are form-encoded first (oauth4webapi sends "-" as %2D).
       const basic = Buffer.from(authorization!.replace(/^Basic /, ""), "base64").toString().split(":").map(decodeURIComponent);
       expect(basic).toEqual(["patchbay", "patchbay-test-secret"]);
-      expect(findConnection(user.id, connection.id)).toBeUndefined();
+      expect(await findConnection(user.id, connection.id)).toBeUndefined();
     } finally {
       server.service.off("beforeResponse", onResponse);
       server.service.off("beforeTokenSigning", onSigning);

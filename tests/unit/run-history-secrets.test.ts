@@ -51,7 +51,7 @@ describe("run history", () => {
     expect(run.status).toBe("succeeded");
     expect(received.at(-1)).toMatchObject({ authorization: secret, "x-api-key": apiKey });
     expect(run.input).toMatchObject({ headers: { Authorization: REDACTED, "X-Api-Key": REDACTED, "x-request-id": "visible-123" }, body: { name: "thing", password: REDACTED } });
-    expect(JSON.stringify(listToolRuns(user.id))).not.toMatch(/sk_live_typed|typed-x-api-key|body-password/);
+    expect(JSON.stringify(await listToolRuns(user.id))).not.toMatch(/sk_live_typed|typed-x-api-key|body-password/);
     const needles = ["sk_live_typed_into_api_call", apiKey, "body-password-0123456789"];
     const whileOpen = databaseBytes();
     await closeDatabase();

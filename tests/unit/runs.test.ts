@@ -35,15 +35,15 @@ beforeAll(async () => {
   userId = (await createUser("runs")).id;
   await connectGitHub(userId);
   await connectSecondAccount(userId);
-  const [github] = toolAccountChoices(userId, "github-list-user-repos");
+  const [github] = await toolAccountChoices(userId, "github-list-user-repos");
   octocatId = github!.accounts.find((account) => account.label === "@octocat")!.id;
   hubotId = github!.accounts.find((account) => account.label === "@hubot")!.id;
 });
 afterAll(() => services.close());
 
 describe("choosing the account a tool run acts as", () => {
-  it("offers every connected GitHub account, oldest first", () => {
-    expect(toolAccountChoices(userId, "github-list-user-repos")).toEqual([
+  it("offers every connected GitHub account, oldest first", async () => {
+    expect(await toolAccountChoices(userId, "github-list-user-repos")).toEqual([
       { providerId: "github", providerName: "GitHub", accounts: [expect.objectContaining({ label: "@octocat" }), expect.objectContaining({ label: "@hubot" })] },
     ]);
   });
@@ -59,13 +59,13 @@ describe("choosing the account a tool run acts as", () => {
   it("ignores a connection id that is not this user's, or not for that provider", async () => {
     const stranger = (await createUser("runs-stranger")).id;
     await connectGitHub(stranger);
-    const theirs = toolAccountChoices(stranger, "github-list-user-repos")[0]!.accounts[0]!.id;
+    const theirs = (await toolAccountChoices(stranger, "github-list-user-repos"))[0]!.accounts[0]!.id;
     const run = await runTool(userId, "github-list-user-repos", {}, { accounts: { github: theirs } });
     expect(run.accounts).toEqual([{ providerId: "github", connectionId: octocatId, label: "@octocat" }]);
     const key = await saveApiKey(userId, "openweather", "owm-key-123456789", { unchecked: true });
     const mismatched = await runTool(userId, "github-list-user-repos", {}, { accounts: { github: key.id } });
     expect(mismatched.accounts[0]!.label).toBe("@octocat");
-    expect(findConnection(userId, theirs)).toBeUndefined();
+    expect(await findConnection(userId, theirs)).toBeUndefined();
   });
 });
 
@@ -76,18 +76,18 @@ describe("the Runs list", () => {
     const tool = await runTool(user, "github-get-repo", { owner: "octocat", repo: "nope" });
     const workflow = await startWorkflowRun(user, "triage-pull-request", { repository: "octocat/hello-world", number: 7 });
     await workflow.finished;
-    const all = listRuns(user, {});
+    const all = await listRuns(user, {});
     expect(all.items.map((item) => [item.kind, item.name])).toEqual([
       ["workflow", "triage-pull-request"],
       ["tool", "github-get-repo"],
     ]);
-    expect(listRuns(user, { kind: "tool" }).items.map((item) => item.id)).toEqual([tool.id]);
-    expect(listRuns(user, { status: "failed" }).items.map((item) => item.id)).toEqual([tool.id]);
-    expect(listRuns(user, { status: "succeeded" }).items.map((item) => item.id)).toEqual([workflow.runId]);
-    const firstPage = listRuns(user, {}, 1);
+    expect((await listRuns(user, { kind: "tool" })).items.map((item) => item.id)).toEqual([tool.id]);
+    expect((await listRuns(user, { status: "failed" })).items.map((item) => item.id)).toEqual([tool.id]);
+    expect((await listRuns(user, { status: "succeeded" })).items.map((item) => item.id)).toEqual([workflow.runId]);
+    const firstPage = await listRuns(user, {}, 1);
     expect(firstPage.items).toHaveLength(1);
-    expect(listRuns(user, { before: firstPage.next }, 1).items.map((item) => item.id)).toEqual([tool.id]);
-    expect(listRuns(userId, { name: "github-get-repo" }).items).toEqual([]);
+    expect((await listRuns(user, { before: firstPage.next }, 1)).items.map((item) => item.id)).toEqual([tool.id]);
+    expect((await listRuns(userId, { name: "github-get-repo" })).items).toEqual([]);
   });
 
   it("drops unknown filter values instead of failing the page", () => {
@@ -151,8 +151,8 @@ describe("before a workflow runs and from a delivery's payload", () => {
     delete process.env.LINEAR_API_KEY;
     delete process.env.SLACK_BOT_TOKEN;
     try {
-      expect(workflowMissingServices(user, "project-setup").map((service) => service.providerId)).toEqual(["github", "linear", "slack"]);
-      expect(workflowMissingServices(userId, "triage-pull-request")).toEqual([]);
+      expect((await workflowMissingServices(user, "project-setup")).map((service) => service.providerId)).toEqual(["github", "linear", "slack"]);
+      expect(await workflowMissingServices(userId, "triage-pull-request")).toEqual([]);
     } finally {
       process.env.LINEAR_API_KEY = LINEAR_KEY;
       process.env.SLACK_BOT_TOKEN = SLACK_TOKEN;
@@ -179,6 +179,6 @@ describe("before a workflow runs and from a delivery's payload", () => {
     const stranger = (await createUser("runs-prefill-stranger")).id;
     expect(await prefillFromDelivery(stranger, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner"] })).toEqual({ deliveryId, error: `There is no delivery #${deliveryId}.` });
     const run = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" }, { deliveryId });
-    expect(getToolRun(userId, run.id)).toMatchObject({ deliveryId, status: "succeeded" });
+    expect(await getToolRun(userId, run.id)).toMatchObject({ deliveryId, status: "succeeded" });
   });
 });

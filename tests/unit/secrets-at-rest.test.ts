@@ -35,13 +35,9 @@ afterAll(async () => {
 });
 
 /** Every secret the app handled: tokens the fake issued (old and rotated), the API key, pending PKCE verifiers. */
-function knownSecrets(): string[] {
-  const verifiers = db()
-    .select()
-    .from(oauthStates)
-    .where(isNotNull(oauthStates.codeVerifierSealed))
-    .all()
-    .map((row) => unseal(keyRing(), row.codeVerifierSealed!, { table: "oauth_states", column: "code_verifier", id: row.stateHash }));
+async function knownSecrets(): Promise<string[]> {
+  const pending = await db().select().from(oauthStates).where(isNotNull(oauthStates.codeVerifierSealed));
+  const verifiers = pending.map((row) => unseal(keyRing(), row.codeVerifierSealed!, { table: "oauth_states", column: "code_verifier", id: row.stateHash }));
   return [...fake.issuedAccessTokens, ...fake.issuedRefreshTokens, stripeKey, ...verifiers];
 }
 
@@ -57,10 +53,10 @@ describe("secrets at rest", () => {
     fake.expireAccessTokens();
     await getAccessToken(user.id, "github", connection.expiresAt!.getTime()); // refresh: a rotated pair
     await saveApiKey(user.id, "stripe", stripeKey);
-    expect(resolveApiKey(user.id, "stripe").apiKey).toBe(stripeKey);
+    expect((await resolveApiKey(user.id, "stripe")).apiKey).toBe(stripeKey);
     await beginAuthorization(user.id, "github"); // a pending flow with a sealed verifier
 
-    const secrets = knownSecrets();
+    const secrets = await knownSecrets();
     expect(secrets.length).toBeGreaterThanOrEqual(6);
     const raw = rawDatabaseBytes();
     expect(raw.length).toBeGreaterThan(4096);
@@ -76,12 +72,10 @@ describe("secrets at rest", () => {
     const oldKey = env().ENCRYPTION_KEY;
     const newKey = randomBytes(32).toString("base64");
 
-    const sealedCount = sealedColumns.reduce(
-      (total, { table, column }) => total + db().select({ value: column }).from(table).where(isNotNull(column)).all().length,
-      0,
-    );
-    expect(rotateSealedColumns(db(), createKeyRing(newKey, [oldKey]))).toBe(sealedCount);
-    expect(rotateSealedColumns(db(), createKeyRing(newKey, [oldKey]))).toBe(0);
+    let sealedCount = 0;
+    for (const { table, column } of sealedColumns) sealedCount += (await db().select({ value: column }).from(table).where(isNotNull(column))).length;
+    expect(await rotateSealedColumns(createKeyRing(newKey, [oldKey]))).toBe(sealedCount);
+    expect(await rotateSealedColumns(createKeyRing(newKey, [oldKey]))).toBe(0);
 
     process.env.ENCRYPTION_KEY = newKey;
     process.env.ENCRYPTION_PREVIOUS_KEYS = "";
@@ -90,7 +84,7 @@ describe("secrets at rest", () => {
     try {
       const { accessToken } = await getAccessToken(user.id, "github");
       expect(fake.issuedAccessTokens).toContain(accessToken);
-      expect(resolveApiKey(user.id, "stripe").apiKey).toBe(stripeKey);
+      expect((await resolveApiKey(user.id, "stripe")).apiKey).toBe(stripeKey);
     } finally {
       process.env.ENCRYPTION_KEY = oldKey;
       resetEnvCache();
@@ -106,7 +100,7 @@ describe("secrets at rest", () => {
     resetEnvCache();
     resetKeyRingCache();
     try {
-      expect(() => resolveApiKey(user.id, "stripe")).toThrow(/neither ENCRYPTION_KEY nor in ENCRYPTION_PREVIOUS_KEYS/);
+      await expect(resolveApiKey(user.id, "stripe")).rejects.toThrow(/neither ENCRYPTION_KEY nor in ENCRYPTION_PREVIOUS_KEYS/);
     } finally {
       process.env.ENCRYPTION_KEY = oldKey;
       resetEnvCache();

@@ -74,7 +74,7 @@ describe("tool exposure", () => {
     const run = await listIssues.run({ owner: "octocat", repo: "hello-world" }, { userId: connected.id, trigger: { kind: "agent", conversationId: "conversation-1" } });
     expect(run).toMatchObject({ status: "succeeded", trigger: "agent", conversationId: "conversation-1", userId: connected.id });
     const mcp = await listIssues.run({ owner: "octocat", repo: "hello-world" }, { userId: connected.id, trigger: { kind: "mcp", tokenName: "laptop" } });
-    expect(db().select().from(toolRuns).where(eq(toolRuns.id, mcp.id)).get()).toMatchObject({ trigger: "mcp", mcpTokenName: "laptop" });
+    expect((await db().select().from(toolRuns).where(eq(toolRuns.id, mcp.id)))[0]).toMatchObject({ trigger: "mcp", mcpTokenName: "laptop" });
     expect(() => listIssues.run({ owner: "octocat", repo: "hello-world" }, { userId: stranger.id, trigger: { kind: "manual" } })).toThrow(/another/);
   });
 });

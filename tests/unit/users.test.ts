@@ -29,7 +29,7 @@ describe("local accounts", () => {
     expect(attempts.filter((attempt) => attempt.status === "fulfilled")).toHaveLength(1);
     const rejected = attempts.find((attempt) => attempt.status === "rejected") as PromiseRejectedResult;
     expect(rejected.reason).toBeInstanceOf(AccountExistsError);
-    expect(countUsers()).toBe(1);
+    expect(await countUsers()).toBe(1);
   });
 
   it("refuses a second account with the same email and stores only a hash", async () => {
@@ -37,68 +37,68 @@ describe("local accounts", () => {
     await expect(createLocalUser({ name: "M2", email: "m@example.com", password: "member password 2" }, "member")).rejects.toThrow(
       "An account with this email already exists.",
     );
-    expect(findUserForSignIn("m@example.com")?.passwordHash).toMatch(/^scrypt\$/);
+    expect((await findUserForSignIn("m@example.com"))?.passwordHash).toMatch(/^scrypt\$/);
   });
 });
 
 describe("sign-in throttling", () => {
-  it("blocks an (address, email) pair after repeated failures, doubling the wait, and clears on success", () => {
+  it("blocks an (address, email) pair after repeated failures, doubling the wait, and clears on success", async () => {
     const attempt = { address: "203.0.113.9", email: "victim@example.com" };
     const start = Date.UTC(2026, 0, 1);
     for (let failure = 1; failure < 5; failure++) {
-      recordLoginFailure(attempt, start + failure);
-      expect(checkLoginThrottle(attempt, start + failure)).toEqual({ allowed: true, delayMs: 0 });
+      await recordLoginFailure(attempt, start + failure);
+      expect(await checkLoginThrottle(attempt, start + failure)).toEqual({ allowed: true, delayMs: 0 });
     }
-    recordLoginFailure(attempt, start + 5);
-    expect(checkLoginThrottle(attempt, start + 6)).toEqual({ allowed: false, retryAfterSeconds: 30 });
-    expect(checkLoginThrottle(attempt, start + 5 + 30_000)).toMatchObject({ allowed: true });
+    await recordLoginFailure(attempt, start + 5);
+    expect(await checkLoginThrottle(attempt, start + 6)).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    expect(await checkLoginThrottle(attempt, start + 5 + 30_000)).toMatchObject({ allowed: true });
 
-    recordLoginFailure(attempt, start + 31_000);
-    expect(checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    await recordLoginFailure(attempt, start + 31_000);
+    expect(await checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: false, retryAfterSeconds: 60 });
     // Another client may still try this email, only slowed down; this client may try other emails.
-    expect(checkLoginThrottle({ address: "198.51.100.1", email: attempt.email }, start + 31_000)).toEqual({ allowed: true, delayMs: 2000 });
-    expect(checkLoginThrottle({ address: attempt.address, email: "someone-else@example.com" }, start + 31_000)).toEqual({ allowed: true, delayMs: 0 });
+    expect(await checkLoginThrottle({ address: "198.51.100.1", email: attempt.email }, start + 31_000)).toEqual({ allowed: true, delayMs: 2000 });
+    expect(await checkLoginThrottle({ address: attempt.address, email: "someone-else@example.com" }, start + 31_000)).toEqual({ allowed: true, delayMs: 0 });
 
-    clearLoginFailures(attempt);
-    expect(checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: true, delayMs: 2000 });
+    await clearLoginFailures(attempt);
+    expect(await checkLoginThrottle(attempt, start + 31_000)).toEqual({ allowed: true, delayMs: 2000 });
   });
 
-  it("blocks an address that sprays guesses over many emails, at the higher per-address limit", () => {
+  it("blocks an address that sprays guesses over many emails, at the higher per-address limit", async () => {
     const address = "203.0.113.50";
     const start = Date.UTC(2026, 0, 2);
-    for (let failure = 1; failure < 20; failure++) recordLoginFailure({ address, email: `spray-${failure}@example.com` }, start + failure);
-    expect(checkLoginThrottle({ address, email: "fresh@example.com" }, start + 20)).toEqual({ allowed: true, delayMs: 0 });
-    recordLoginFailure({ address, email: "spray-20@example.com" }, start + 20);
-    expect(checkLoginThrottle({ address, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    for (let failure = 1; failure < 20; failure++) await recordLoginFailure({ address, email: `spray-${failure}@example.com` }, start + failure);
+    expect(await checkLoginThrottle({ address, email: "fresh@example.com" }, start + 20)).toEqual({ allowed: true, delayMs: 0 });
+    await recordLoginFailure({ address, email: "spray-20@example.com" }, start + 20);
+    expect(await checkLoginThrottle({ address, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: false, retryAfterSeconds: 30 });
     // Without a known address there is no shared per-address bucket, so nobody can lock everyone out.
-    expect(checkLoginThrottle({ address: undefined, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: true, delayMs: 0 });
+    expect(await checkLoginThrottle({ address: undefined, email: "fresh@example.com" }, start + 21)).toEqual({ allowed: true, delayMs: 0 });
   });
 
-  it("counts an IPv6 client by its /64 and an IPv4-mapped address as IPv4", () => {
+  it("counts an IPv6 client by its /64 and an IPv4-mapped address as IPv4", async () => {
     const start = Date.UTC(2026, 0, 3);
     for (let failure = 1; failure <= 20; failure++) {
-      recordLoginFailure({ address: `2001:db8:1:2::${failure.toString(16)}`, email: `v6-${failure}@example.com` }, start + failure);
+      await recordLoginFailure({ address: `2001:db8:1:2::${failure.toString(16)}`, email: `v6-${failure}@example.com` }, start + failure);
     }
-    expect(checkLoginThrottle({ address: "2001:db8:1:2:ffff::1", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: false });
-    expect(checkLoginThrottle({ address: "2001:db8:1:3::1", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: true });
+    expect(await checkLoginThrottle({ address: "2001:db8:1:2:ffff::1", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: false });
+    expect(await checkLoginThrottle({ address: "2001:db8:1:3::1", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: true });
 
-    for (let failure = 1; failure <= 20; failure++) recordLoginFailure({ address: "::ffff:192.0.2.7", email: `v4-${failure}@example.com` }, start + failure);
-    expect(checkLoginThrottle({ address: "192.0.2.7", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: false });
+    for (let failure = 1; failure <= 20; failure++) await recordLoginFailure({ address: "::ffff:192.0.2.7", email: `v4-${failure}@example.com` }, start + failure);
+    expect(await checkLoginThrottle({ address: "192.0.2.7", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: false });
   });
 
-  it("slows an email that many addresses guess at with a growing delay, and never blocks it", () => {
+  it("slows an email that many addresses guess at with a growing delay, and never blocks it", async () => {
     const email = "owner-everywhere@example.com";
     const start = Date.UTC(2026, 0, 4);
     const delays: number[] = [];
     for (let failure = 1; failure <= 12; failure++) {
-      recordLoginFailure({ address: `198.51.100.${failure}`, email }, start + failure);
-      const fromElsewhere = checkLoginThrottle({ address: "192.0.2.200", email }, start + failure);
+      await recordLoginFailure({ address: `198.51.100.${failure}`, email }, start + failure);
+      const fromElsewhere = await checkLoginThrottle({ address: "192.0.2.200", email }, start + failure);
       expect(fromElsewhere.allowed).toBe(true);
       if (fromElsewhere.allowed) delays.push(fromElsewhere.delayMs);
     }
     expect(delays).toEqual([0, 0, 0, 0, 1000, 2000, 4000, 8000, 16000, 16000, 16000, 16000]);
     // The window passes and the email is fast again.
-    expect(checkLoginThrottle({ address: "192.0.2.200", email }, start + 16 * 60 * 1000)).toEqual({ allowed: true, delayMs: 0 });
+    expect(await checkLoginThrottle({ address: "192.0.2.200", email }, start + 16 * 60 * 1000)).toEqual({ allowed: true, delayMs: 0 });
   });
 });
 
@@ -231,31 +231,31 @@ describe("the owner managing people, and people their own password", () => {
   it("changes roles but never leaves the instance without an owner", async () => {
     const owner = await createLocalUser({ name: "O", email: "roles-owner@example.com", password: "owner password 123" }, "owner");
     const member = await createLocalUser({ name: "P", email: "roles-member@example.com", password: "member password 123" }, "member");
-    const ownerCount = () => listUsers().filter((person) => person.role === "owner").length;
-    while (ownerCount() > 1) setRole(listUsers().find((person) => person.role === "owner" && person.id !== owner.id)!.id, "member");
-    expect(() => setRole(owner.id, "member")).toThrow(UserChangeError);
-    setRole(member.id, "owner");
-    expect(findUserById(member.id)?.role).toBe("owner");
-    setRole(owner.id, "member");
-    expect(findUserById(owner.id)?.role).toBe("member");
-    setRole(owner.id, "owner");
+    const ownerCount = async () => (await listUsers()).filter((person) => person.role === "owner").length;
+    while ((await ownerCount()) > 1) await setRole((await listUsers()).find((person) => person.role === "owner" && person.id !== owner.id)!.id, "member");
+    await expect(setRole(owner.id, "member")).rejects.toThrow(UserChangeError);
+    await setRole(member.id, "owner");
+    expect((await findUserById(member.id))?.role).toBe("owner");
+    await setRole(owner.id, "member");
+    expect((await findUserById(owner.id))?.role).toBe("member");
+    await setRole(owner.id, "owner");
   });
 
   it("removes a person with their data, but not oneself", async () => {
     const owner = await createLocalUser({ name: "O2", email: "remove-owner@example.com", password: "owner password 123" }, "owner");
     const member = await createLocalUser({ name: "Q", email: "remove-member@example.com", password: "member password 123" }, "member");
-    expect(() => removeUser(owner.id, owner.id)).toThrow("You cannot remove yourself");
-    removeUser(owner.id, member.id);
-    expect(findUserById(member.id)).toBeUndefined();
-    expect(() => removeUser(owner.id, member.id)).toThrow("That person does not exist.");
+    await expect(removeUser(owner.id, owner.id)).rejects.toThrow("You cannot remove yourself");
+    await removeUser(owner.id, member.id);
+    expect(await findUserById(member.id)).toBeUndefined();
+    await expect(removeUser(owner.id, member.id)).rejects.toThrow("That person does not exist.");
   });
 
   it("resets a password, and lets a person change theirs only with the current one", async () => {
     const member = await createLocalUser({ name: "R", email: "password-member@example.com", password: "member password 123" }, "member");
     await setPassword(member.id, "reset by the owner 1");
-    expect(await verifyPassword("reset by the owner 1", findUserForSignIn("password-member@example.com")!.passwordHash!)).toBe(true);
+    expect(await verifyPassword("reset by the owner 1", (await findUserForSignIn("password-member@example.com"))!.passwordHash!)).toBe(true);
     await expect(changeOwnPassword(member.id, "wrong current password", "my own new password")).rejects.toThrow("The current password is not right.");
     await changeOwnPassword(member.id, "reset by the owner 1", "my own new password");
-    expect(await verifyPassword("my own new password", findUserForSignIn("password-member@example.com")!.passwordHash!)).toBe(true);
+    expect(await verifyPassword("my own new password", (await findUserForSignIn("password-member@example.com"))!.passwordHash!)).toBe(true);
   });
 });

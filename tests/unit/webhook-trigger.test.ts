@@ -76,7 +76,7 @@ describe("webhook-triggered workflows", () => {
     await processDueDeliveries();
     const delivery = await row(id);
     expect(delivery).toMatchObject({ status: "processed", attempts: 1, lastError: null });
-    const { run, steps } = getWorkflowRun(userId, delivery.workflowRunId!)!;
+    const { run, steps } = (await getWorkflowRun(userId, delivery.workflowRunId!))!;
     expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success" });
     expect(steps[0]!.output).toMatchObject({ repository: "octocat/hello-world", commitCount: 1, todos: [{ text: "decode form bodies" }] });
   });

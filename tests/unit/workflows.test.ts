@@ -34,7 +34,7 @@ describe("project-setup", () => {
     const run = await finished;
     expect(run).toMatchObject({ id: runId, status: "success", trigger: "manual", error: null });
     expect(run.output).toMatchObject({ fullName: "octocat/rocket-one", channelName: "rocket-one", projectUrl: expect.stringContaining("https://linear.app/") });
-    const { steps } = getWorkflowRun(userId, runId)!;
+    const { steps } = (await getWorkflowRun(userId, runId))!;
     expect(steps.map((step) => [step.stepId, step.status])).toEqual([
       ["create-repository", "success"],
       ["create-linear-project", "success"],
@@ -52,7 +52,7 @@ describe("project-setup", () => {
       const run = await finished;
       expect(run.status).toBe("failed");
       expect(run.error).toContain("restricted_action");
-      const { steps } = getWorkflowRun(userId, runId)!;
+      const { steps } = (await getWorkflowRun(userId, runId))!;
       expect(steps.map((step) => [step.stepId, step.status])).toEqual([
         ["create-repository", "success"],
         ["create-linear-project", "success"],
@@ -78,7 +78,7 @@ describe("project-setup", () => {
     const run = await second.finished;
     expect(run).toMatchObject({ status: "success", resumedFromRunId: first.runId, input: failed.input });
     expect(run.output).toMatchObject({ fullName: "octocat/rocket-again", channelName: "rocket-again" });
-    const { steps } = getWorkflowRun(userId, second.runId)!;
+    const { steps } = (await getWorkflowRun(userId, second.runId))!;
     expect(steps.map((step) => [step.stepId, step.status])).toEqual([
       ["create-repository", "success"],
       ["create-linear-project", "success"],
@@ -96,7 +96,7 @@ describe("project-setup", () => {
     const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("odd"));
     const run = await finished;
     expect(run.status).toBe("failed");
-    const { steps } = getWorkflowRun(userId, runId)!;
+    const { steps } = (await getWorkflowRun(userId, runId))!;
     expect(steps.map((step) => [step.stepId, step.status])).toEqual([
       ["create-repository", "failed"],
       ["create-linear-project", "skipped"],
@@ -109,7 +109,7 @@ describe("project-setup", () => {
     services.github.cannedAnswers.set("POST /user/repos", { status: 404, body: JSON.stringify({ message: "Not Found" }) });
     const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("gone"));
     await finished;
-    expect(getWorkflowRun(userId, runId)!.steps[0]!.error).toBe("GitHub: POST /user/repos answered 404: Not Found");
+    expect((await getWorkflowRun(userId, runId))!.steps[0]!.error).toBe("GitHub: POST /user/repos answered 404: Not Found");
   });
 
   it("refuses input that does not match the schema, per field", async () => {
@@ -120,7 +120,7 @@ describe("project-setup", () => {
     const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("three"));
     await finished;
     const stranger = await createUser("stranger");
-    expect(getWorkflowRun(stranger.id, runId)).toBeUndefined();
+    expect(await getWorkflowRun(stranger.id, runId)).toBeUndefined();
   });
 });
 
@@ -145,10 +145,10 @@ describe("webhook-triggered workflows", () => {
   it("a push runs process-github-push, which opens an issue for a TODO: commit, and links run and delivery", async () => {
     const id = await deliver("push", pushPayload({ commits: 2, message: "Add retries\n\nTODO: cap the retry budget" }));
     await processDueDeliveries();
-    const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+    const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery.status).toBe("processed");
     expect(delivery.workflowRunId).toBeTruthy();
-    const { run, steps } = getWorkflowRun(userId, delivery.workflowRunId!)!;
+    const { run, steps } = (await getWorkflowRun(userId, delivery.workflowRunId!))!;
     expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success" });
     expect(steps[0]!.output).toMatchObject({ repository: "octocat/hello-world", branch: "main", commitCount: 2, todos: [{ text: "cap the retry budget" }] });
     const commitId = (steps[0]!.output as { todos: { commitId: string }[] }).todos[0]!.commitId;
@@ -164,11 +164,13 @@ describe("webhook-triggered workflows", () => {
     const second = await deliver("push", payload);
     await processDueDeliveries();
     expect(services.github.createdIssues.length).toBe(before);
-    const [firstRun, secondRun] = [first, second].map((id) => {
-      const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
-      expect(delivery.status).toBe("processed");
-      return getWorkflowRun(userId, delivery.workflowRunId!)!;
-    });
+    const [firstRun, secondRun] = await Promise.all(
+      [first, second].map(async (id) => {
+        const [delivery] = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+        expect(delivery!.status).toBe("processed");
+        return (await getWorkflowRun(userId, delivery!.workflowRunId!))!;
+      }),
+    );
     const issue = services.github.createdIssues.at(-1)!;
     expect(issue.title).toBe("TODO: accept RFC 2822 dates" + ` (${issue.body!.match(/patchbay:todo ([0-9a-f]{7})/)![1]})`);
     const link = { number: issue.number, url: `https://github.com/octocat/hello-world/issues/${issue.number}` };
@@ -177,7 +179,7 @@ describe("webhook-triggered workflows", () => {
     // A different TODO in the same commit is a different issue.
     const third = await deliver("push", pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept ISO week dates" }));
     await processDueDeliveries();
-    expect(db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, third)).get()!.status).toBe("processed");
+    expect((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, third)))[0]!.status).toBe("processed");
     expect(services.github.createdIssues.length).toBe(before + 1);
   });
 
@@ -191,7 +193,7 @@ describe("webhook-triggered workflows", () => {
   it("a pull_request runs triage-pull-request, which labels it by the changed paths", async () => {
     const id = await deliver("pull_request", JSON.stringify({ action: "opened", number: 7, repository: { full_name: "octocat/hello-world" } }));
     await processDueDeliveries();
-    const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+    const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery.status).toBe("processed");
     expect(services.github.labelsAdded.at(-1)).toEqual({ owner: "octocat", repo: "hello-world", number: 7, labels: ["ci", "code", "documentation", "tests"] });
   });
@@ -199,7 +201,7 @@ describe("webhook-triggered workflows", () => {
   it("a failing workflow fails the attempt (so it is retried) and still links the run", async () => {
     const id = await deliver("pull_request", JSON.stringify({ action: "opened", number: 999, repository: { full_name: "octocat/hello-world" } }));
     await processDueDeliveries();
-    const delivery = db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
+    const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery).toMatchObject({ status: "retrying", attempts: 1 });
     expect(delivery.lastError).toMatch(/GitHub: [A-Z]+ \/\S+ answered 404/);
     expect(delivery.workflowRunId).toBeTruthy();
@@ -218,13 +220,13 @@ describe("run history", () => {
     expect(await store!.loadWorkflowSnapshot({ workflowName: "process-github-push", runId: started.runId })).toBeTruthy();
     expect(await started.finished).toMatchObject({ id: started.runId, status: "success" });
     expect(await store!.loadWorkflowSnapshot({ workflowName: "process-github-push", runId: started.runId })).toBeFalsy();
-    expect(getWorkflowRun(userId, started.runId)!.steps.map((step) => step.status)).toEqual(["success", "success"]);
+    expect((await getWorkflowRun(userId, started.runId))!.steps.map((step) => step.status)).toEqual(["success", "success"]);
   });
 
-  it("marks runs interrupted by a restart as failed", () => {
-    db().insert(workflowRuns).values({ id: "interrupted-run", userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now() }).run();
-    expect(failInterruptedRuns()).toBeGreaterThanOrEqual(1);
-    expect(getWorkflowRun(userId, "interrupted-run")!.run).toMatchObject({ status: "failed", error: expect.stringContaining("restarted") });
+  it("marks runs interrupted by a restart as failed", async () => {
+    await db().insert(workflowRuns).values({ id: "interrupted-run", userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now() });
+    expect(await failInterruptedRuns()).toBeGreaterThanOrEqual(1);
+    expect((await getWorkflowRun(userId, "interrupted-run"))!.run).toMatchObject({ status: "failed", error: expect.stringContaining("restarted") });
   });
 
   it("never writes a token or key to the database", () => {

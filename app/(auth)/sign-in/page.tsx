@@ -24,7 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const callbackUrl = safeReturnPath(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
 
-  if (countUsers() === 0) {
+  if ((await countUsers()) === 0) {
     return (
       <>
         <h1 className="text-lg font-semibold">Create the owner account</h1>

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Create an account" };
 
 export default async function SignUpPage() {
   if (await currentUser()) redirect("/");
-  if (countUsers() === 0) redirect("/sign-in");
+  if ((await countUsers()) === 0) redirect("/sign-in");
   if (!env().ALLOW_SIGNUP) notFound();
   return (
     <>

@@ -13,7 +13,7 @@ export default async function AccountPage() {
       <PageHeader title="Your account" description={`Signed in as ${user.email ?? user.name ?? "you"} (${user.role}).`} />
       <Card>
         <h2 className="mb-4 font-semibold">Change your password</h2>
-        <PasswordForm hasPassword={hasPassword(user.id)} />
+        <PasswordForm hasPassword={await hasPassword(user.id)} />
       </Card>
     </>
   );

@@ -16,10 +16,10 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function AgentPage({ searchParams }: Props) {
   const user = await requireUser();
   const requested = (await searchParams).c;
-  const conversation = typeof requested === "string" ? getConversation(user.id, requested) : undefined;
+  const conversation = typeof requested === "string" ? await getConversation(user.id, requested) : undefined;
   if (typeof requested === "string" && !conversation) notFound();
   const setting = agentModel();
-  const conversations = listConversations(user.id);
+  const conversations = await listConversations(user.id);
   const tools = await listReadyTools(user.id);
   return (
     <>
@@ -60,7 +60,7 @@ export default async function AgentPage({ searchParams }: Props) {
           <Chat
             key={conversation?.id ?? "new"}
             conversationId={conversation?.id}
-            initialItems={conversation ? transcript(conversation.id) : []}
+            initialItems={conversation ? await transcript(conversation.id) : []}
             configured={setting.configured}
             toolCount={tools.length}
           />

@@ -30,11 +30,11 @@ function failureMessage(failure: string, providerName: string, detail?: string):
   return messages[failure] ?? `Connecting ${providerName} failed. Nothing was saved.`;
 }
 
-function Banner({ params, userId }: { params: Record<string, string | string[] | undefined>; userId: string }) {
+async function Banner({ params, userId }: { params: Record<string, string | string[] | undefined>; userId: string }) {
   const one = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : undefined);
   const connectedId = one("connected");
   if (connectedId) {
-    const connection = findConnection(userId, connectedId);
+    const connection = await findConnection(userId, connectedId);
     if (!connection) return null;
     const name = getProvider(connection.providerId)?.name ?? connection.providerId;
     return <Alert tone="success">Connected {name}{connection.accountLabel ? ` as ${connection.accountLabel}` : ""}.</Alert>;
@@ -163,7 +163,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const params = await searchParams;
   const isOwner = user.role === "owner";
   // Members see the services they can connect; setting one up (variables, callback URLs) is the owner's job.
-  const cards = providerCards(user.id).filter((card) => isOwner || card.apiKey || card.oauth?.configured);
+  const cards = (await providerCards(user.id)).filter((card) => isOwner || card.apiKey || card.oauth?.configured);
   return (
     <>
       <PageHeader

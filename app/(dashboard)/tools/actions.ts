@@ -58,7 +58,7 @@ export async function startWorkflowAction(workflowId: string, input: unknown, ra
 
 export async function deleteImportedApiAction(specId: string): Promise<void> {
   const user = await requireUser();
-  deleteSpec(user.id, specId);
+  await deleteSpec(user.id, specId);
   revalidatePath("/tools");
   redirect("/tools?deleted=1");
 }
@@ -69,7 +69,7 @@ const toolChoices = z.object({ specId: z.string().min(1).max(100), toolIds: z.ar
 export async function saveToolChoicesAction(specId: string, toolIds: string[]): Promise<void> {
   const user = await requireUser();
   const parsed = toolChoices.parse({ specId, toolIds });
-  setEnabledOperations(user.id, parsed.specId, parsed.toolIds);
+  await setEnabledOperations(user.id, parsed.specId, parsed.toolIds);
   revalidatePath("/tools");
   revalidatePath(`/tools/apis/${parsed.specId}`);
 }

@@ -14,8 +14,9 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function ToolsPage({ searchParams }: Props) {
   const user = await requireUser();
   const groups = new Map<string, ToolSummary[]>();
-  for (const tool of toolSummaries(user.id)) groups.set(tool.group, [...(groups.get(tool.group) ?? []), tool]);
-  const apis = listSpecs(user.id);
+  for (const tool of await toolSummaries(user.id)) groups.set(tool.group, [...(groups.get(tool.group) ?? []), tool]);
+  const apis = await listSpecs(user.id);
+  const enabledOperations = new Map(await Promise.all(apis.map(async (api) => [api.id, await listEnabledOperationSummaries(user.id, api.id)] as const)));
   const deleted = (await searchParams).deleted === "1";
   return (
     <>
@@ -77,7 +78,7 @@ export default async function ToolsPage({ searchParams }: Props) {
               </Link>
             </div>
             <Card>
-              <OperationList label={api.title} operations={listEnabledOperationSummaries(user.id, api.id)} />
+              <OperationList label={api.title} operations={enabledOperations.get(api.id) ?? []} />
             </Card>
           </section>
         ))}

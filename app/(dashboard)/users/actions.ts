@@ -51,8 +51,8 @@ export async function changeRoleAction(_previous: UserActionState, form: FormDat
   const userId = userIdSchema.safeParse(form.get("userId"));
   const role = z.enum(["owner", "member"]).safeParse(form.get("role"));
   if (!userId.success || !role.success) return { error: "Choose owner or member." };
-  return asOwner(() => {
-    setRole(userId.data, role.data);
+  return asOwner(async () => {
+    await setRole(userId.data, role.data);
     return `Role changed to ${role.data}.`;
   });
 }
@@ -71,8 +71,8 @@ export async function resetPasswordAction(_previous: UserActionState, form: Form
 export async function removeUserAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
   const userId = userIdSchema.safeParse(form.get("userId"));
   if (!userId.success) return { error: "That person does not exist." };
-  return asOwner((ownerId) => {
-    removeUser(ownerId, userId.data);
+  return asOwner(async (ownerId) => {
+    await removeUser(ownerId, userId.data);
     return "Removed, with their connections, deliveries and runs.";
   });
 }

@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Users" };
 export default async function UsersPage() {
   const user = await requireUser();
   if (user.role !== "owner") notFound();
-  const people = listUsers();
+  const people = await listUsers();
   return (
     <>
       <PageHeader

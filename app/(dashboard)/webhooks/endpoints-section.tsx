@@ -48,9 +48,9 @@ async function repositoriesOrError(userId: string): Promise<{ repositories: Repo
   }
 }
 
-function hasStripeKey(userId: string): boolean {
+async function hasStripeKey(userId: string): Promise<boolean> {
   try {
-    resolveApiKey(userId, "stripe");
+    await resolveApiKey(userId, "stripe");
     return true;
   } catch {
     return false;
@@ -61,7 +61,7 @@ export async function EndpointsSection({ userId }: { userId: string }) {
   const webhookProviders = listProviders().filter((provider) => provider.webhooks);
   const endpoints = await listEndpoints(userId);
   const github = webhookProviders.find((provider) => provider.id === "github");
-  const githubConnected = Boolean(findConnectionFor(userId, "github", "oauth2"));
+  const githubConnected = Boolean(await findConnectionFor(userId, "github", "oauth2"));
   const repositories = githubConnected ? await repositoriesOrError(userId) : undefined;
   const stripe = webhookProviders.find((provider) => provider.id === "stripe");
   const now = currentTime();
@@ -203,7 +203,7 @@ export async function EndpointsSection({ userId }: { userId: string }) {
         {stripe && (
           <Card>
             <h3 className="mb-3 font-medium">Register an endpoint on Stripe</h3>
-            {hasStripeKey(userId) ? (
+            {(await hasStripeKey(userId)) ? (
               <ActionForm action={registerStripeAction} submitLabel="Create Stripe endpoint" pendingLabel="Creating…">
                 <EventChoices events={stripe.webhooks!.events} checked={["invoice.paid"]} />
               </ActionForm>

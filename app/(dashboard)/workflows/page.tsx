@@ -25,7 +25,7 @@ export default async function WorkflowsPage() {
         ))}
       </div>
       <h2 className="mb-2 mt-8 text-lg font-semibold">Recent runs</h2>
-      <RunList runs={listWorkflowRuns(user.id)} emptyText="No runs yet. Start a workflow above, or let a webhook start one." />
+      <RunList runs={await listWorkflowRuns(user.id)} emptyText="No runs yet. Start a workflow above, or let a webhook start one." />
     </>
   );
 }

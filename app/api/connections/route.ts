@@ -2,4 +2,4 @@ import { withUser } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/store";
 
 /** This user's connections, without any secret. */
-export const GET = withUser(async (_request, _context, user) => Response.json({ connections: listConnections(user.id) }));
+export const GET = withUser(async (_request, _context, user) => Response.json({ connections: await listConnections(user.id) }));

@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** The MCP endpoint (Streamable HTTP): a bearer token names the person whose tools are served. */
 async function handle(request: Request): Promise<Response> {
-  const auth = authenticateBearer(request);
+  const auth = await authenticateBearer(request);
   const response = "response" in auth ? auth.response : await serveMcp(request, auth.identity);
   for (const [name, value] of Object.entries(corsHeaders)) response.headers.set(name, value);
   return response;

@@ -46,8 +46,8 @@ export function findTool(id: string): CatalogTool | undefined {
 }
 
 /** A tool this user can run: a built-in one, or one of the operations they imported. */
-export function findUserTool(userId: string, id: string): CatalogTool | undefined {
-  return findTool(id) ?? findImportedTool(userId, id);
+export async function findUserTool(userId: string, id: string): Promise<CatalogTool | undefined> {
+  return findTool(id) ?? (await findImportedTool(userId, id));
 }
 
 /** Every built-in tool is declared with a zod object schema; the runner validates and builds forms from it. */

@@ -11,9 +11,9 @@ import { approveAuthorization, checkAuthorizationRequest, denyAuthorization } fr
 export async function decideAuthorization(form: FormData): Promise<void> {
   const user = await requireUser();
   const query = String(form.get("request") ?? "");
-  const check = checkAuthorizationRequest(new URLSearchParams(query));
+  const check = await checkAuthorizationRequest(new URLSearchParams(query));
   if (check.kind === "refuse") redirect(`/oauth/authorize?${query}`);
   if (check.kind === "redirect") redirect(check.location);
   if (form.get("decision") !== "approve") redirect(denyAuthorization(check.request));
-  redirect(approveAuthorization(user.id, check.request, form.get("scope") === "read" ? "read" : check.request.scope));
+  redirect(await approveAuthorization(user.id, check.request, form.get("scope") === "read" ? "read" : check.request.scope));
 }

@@ -23,7 +23,7 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
   const params = toSearchParams(await searchParams);
   const user = await currentUser();
   if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/oauth/authorize?${params}`)}`);
-  const check = checkAuthorizationRequest(params);
+  const check = await checkAuthorizationRequest(params);
   if (check.kind === "redirect") redirect(check.location);
   if (check.kind === "refuse") {
     return (

@@ -20,7 +20,7 @@ export async function createTokenAction(_previous: CreateTokenState, form: FormD
   }
   const { name, scope, expiresInDays } = parsed.data;
   const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 24 * 60 * 60 * 1000) : undefined;
-  const { token } = createAccessToken(user.id, { name, scope, expiresAt });
+  const { token } = await createAccessToken(user.id, { name, scope, expiresAt });
   revalidatePath("/settings/tokens");
   return { created: { name, token } };
 }
@@ -30,7 +30,7 @@ export type RevokeTokenState = { error?: string } | undefined;
 export async function revokeTokenAction(_previous: RevokeTokenState, form: FormData): Promise<RevokeTokenState> {
   const user = await requireUser();
   const tokenId = z.string().uuid().safeParse(form.get("tokenId"));
-  if (!tokenId.success || !revokeAccessToken(user.id, tokenId.data)) return { error: "That token does not exist or is already revoked." };
+  if (!tokenId.success || !(await revokeAccessToken(user.id, tokenId.data))) return { error: "That token does not exist or is already revoked." };
   revalidatePath("/settings/tokens");
   return undefined;
 }

@@ -17,7 +17,7 @@ function Expiry({ date, now }: { date: Date | null; now: number }) {
 
 export default async function AccessTokensPage() {
   const user = await requireUser();
-  const tokens = listAccessTokens(user.id);
+  const tokens = await listAccessTokens(user.id);
   const now = currentTime();
   return (
     <>

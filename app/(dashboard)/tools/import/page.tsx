@@ -10,9 +10,8 @@ export const metadata: Metadata = { title: "Import an OpenAPI description" };
 export default async function ImportPage() {
   const user = await requireUser();
   // Connections (or API keys) that can authenticate an imported API right now.
-  const usable = listProviders()
-    .filter((provider) => readiness(user.id, provider.id).ready)
-    .map((provider) => ({ id: provider.id, name: provider.name }));
+  const usable: { id: string; name: string }[] = [];
+  for (const provider of listProviders()) if ((await readiness(user.id, provider.id)).ready) usable.push({ id: provider.id, name: provider.name });
   return (
     <>
       <BackLink href="/tools">All tools</BackLink>

@@ -160,7 +160,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
               <div className="mt-4">
                 <RunWithPayload
                   deliveryId={delivery.id}
-                  targets={[...workflowCatalog.map((workflow) => ({ kind: "workflow" as const, id: workflow.id })), ...toolSummaries(user.id).map((tool) => ({ kind: "tool" as const, id: tool.id }))]}
+                  targets={[...workflowCatalog.map((workflow) => ({ kind: "workflow" as const, id: workflow.id })), ...(await toolSummaries(user.id)).map((tool) => ({ kind: "tool" as const, id: tool.id }))]}
                 />
               </div>
             </>

@@ -11,7 +11,7 @@ export const POST = withUser(async (request, _context, user) => {
   if (!agentModel().configured) return problem(503, "agent_not_configured", NOT_CONFIGURED);
   const body = await readJson(request, messageRequest);
   if (!body.ok) return body.response;
-  const conversation = createConversation(user.id, body.data.message);
+  const conversation = await createConversation(user.id, body.data.message);
   async function* events() {
     yield { type: "conversation" as const, id: conversation.id, title: conversation.title };
     yield* sendMessage(user.id, conversation.id, body.ok ? body.data.message : "");

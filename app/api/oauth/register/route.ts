@@ -11,7 +11,7 @@ export async function POST(request: Request): Promise<Response> {
   } catch {
     return oauthError(400, "invalid_client_metadata", "Send the client metadata as a JSON object.");
   }
-  const result = registerClient(body);
+  const result = await registerClient(body);
   if (!result.ok) return oauthError(400, result.error, result.description);
   return Response.json(clientInformation(result.client), { status: 201, headers: { ...corsHeaders, "Cache-Control": "no-store" } });
 }

@@ -8,7 +8,7 @@ export async function POST(request: Request): Promise<Response> {
   }
   const text = await readSmallBody(request);
   if (text === undefined) return oauthError(413, "invalid_request", "The token request is too large.");
-  const result = exchangeCode(new URLSearchParams(text));
+  const result = await exchangeCode(new URLSearchParams(text));
   if (!result.ok) return oauthError(result.status, result.error, result.description);
   return Response.json(result.body, { headers: { ...corsHeaders, "Cache-Control": "no-store", Pragma: "no-cache" } });
 }

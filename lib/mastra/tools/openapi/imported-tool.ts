@@ -87,12 +87,12 @@ function importedTool(imported: ImportedOperation): CatalogTool {
   };
 }
 
-export function findImportedTool(userId: string, toolId: string): CatalogTool | undefined {
-  const imported = findOperation(userId, toolId);
+export async function findImportedTool(userId: string, toolId: string): Promise<CatalogTool | undefined> {
+  const imported = await findOperation(userId, toolId);
   return imported && importedTool(imported);
 }
 
 /** Every imported operation this user enabled, as catalog tools: what the runner, the agent and MCP may offer. */
-export function listImportedTools(userId: string): CatalogTool[] {
-  return listEnabledOperations(userId).map(importedTool);
+export async function listImportedTools(userId: string): Promise<CatalogTool[]> {
+  return (await listEnabledOperations(userId)).map(importedTool);
 }

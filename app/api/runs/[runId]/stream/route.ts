@@ -10,7 +10,7 @@ type Context = { params: Promise<{ runId: string }> };
 /** Server-sent events for one of this user's workflow runs: a message whenever a step or the run changes. */
 export const GET = withUser<Context>(async (request, { params }, user) => {
   const { runId } = await params;
-  if (!getWorkflowRun(user.id, runId)) return Response.json({ error: { code: "not_found", message: "No such run." } }, { status: 404 });
+  if (!(await getWorkflowRun(user.id, runId))) return Response.json({ error: { code: "not_found", message: "No such run." } }, { status: 404 });
   return eventStream(request, (send) => {
     const listener = (event: RunEvent) => {
       if (event.runId === runId && event.userId === user.id) send("run", { stepId: event.stepId, status: event.status });

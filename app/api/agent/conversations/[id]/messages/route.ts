@@ -9,10 +9,10 @@ type Context = { params: Promise<{ id: string }> };
 /** The person's next message in one of their conversations, answered as a stream. */
 export const POST = withUser<Context>(async (request, context, user) => {
   const { id } = await context.params;
-  const conversation = getConversation(user.id, id);
+  const conversation = await getConversation(user.id, id);
   if (!conversation) return problem(404, "not_found", "There is no such conversation.");
   if (!agentModel().configured) return problem(503, "agent_not_configured", "The agent has no model: set AGENT_MODEL first.");
-  if (pendingApprovals(conversation.id).length > 0) return problem(409, "approval_pending", "Approve or deny the waiting action first.");
+  if ((await pendingApprovals(conversation.id)).length > 0) return problem(409, "approval_pending", "Approve or deny the waiting action first.");
   const body = await readJson(request, messageRequest);
   if (!body.ok) return body.response;
   return eventLines(sendMessage(user.id, conversation.id, body.data.message));

@@ -9,8 +9,8 @@ type Context = { params: Promise<{ id: string; toolCallId: string }> };
 /** Approve or Deny on an action the agent is holding; the answer streams the agent's continuation. */
 export const POST = withUser<Context>(async (request, context, user) => {
   const { id, toolCallId } = await context.params;
-  const conversation = getConversation(user.id, id);
-  const call = conversation && findToolCall(conversation.id, toolCallId);
+  const conversation = await getConversation(user.id, id);
+  const call = conversation && (await findToolCall(conversation.id, toolCallId));
   if (!conversation || !call) return problem(404, "not_found", "There is no such action in your conversations.");
   if (call.status !== "pending_approval") return problem(409, "already_decided", "This action is not waiting for a decision (it was already approved or denied).");
   if (!agentModel().configured) return problem(503, "agent_not_configured", "The agent has no model: set AGENT_MODEL first.");
