@@ -2,6 +2,7 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { affectedRows, db, rows, transaction } from "@/db/client";
+import { forLease } from "@/db/sql/leasing";
 import { outboundAttempts, outboundMessages } from "@/db/schema";
 import { retryDelayMs } from "@/lib/webhooks/retry-schedule";
 
@@ -32,15 +33,16 @@ export async function enqueue(messages: NewOutboundMessage[], now = Date.now()):
 
 /**
  * Takes up to `limit` messages that are due, or whose lease expired because the process sending
- * them died, and leases them. One immediate transaction, so two senders never take the same row.
+ * them died, and leases them. One transaction that locks what it selects (db/sql/leasing.ts), so two
+ * senders, in one process or several, never take the same row.
  */
 export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS): Promise<OutboundMessage[]> {
   const ids = await transaction(async (tx) => {
-    // dialect: leasing (PostgreSQL: FOR UPDATE SKIP LOCKED)
+    // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
     const due = await rows<{ id: string }>(sql`
       select id as "id" from outbound_messages
       where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})
-      order by next_attempt_at, created_at limit ${limit}`);
+      order by next_attempt_at, created_at limit ${limit}${forLease()}`);
     if (due.length === 0) return [];
     const taken = due.map((row) => row.id);
     await tx

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { affectedRows, db, rows, transaction } from "@/db/client";
+import { forLease } from "@/db/sql/leasing";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
 import { env } from "@/lib/env";
@@ -30,16 +31,17 @@ type Candidate = { id: number; status: string; attempts: number; leaseUntil: num
  * Takes up to `limit` deliveries that are due (received or retrying, next attempt reached) or whose lease has
  * expired (a process died mid-attempt), marks them processing with a fresh lease, and counts the
  * attempt. An expired lease means an attempt was lost: it is recorded as failed before the new one.
- * One immediate transaction, so two dispatchers never take the same row.
+ * One transaction that locks what it selects (db/sql/leasing.ts), so two dispatchers, in one process
+ * or several, never take the same row.
  */
 export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): Promise<DeliveryRow[]> {
   const ids = await transaction(async (tx) => {
-    // dialect: leasing (PostgreSQL: FOR UPDATE SKIP LOCKED)
+    // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
     const due = await rows<Candidate>(sql`
       select id, status, attempts, lease_until as "leaseUntil", replay_requested as "replayRequested" from webhook_deliveries
       where (status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
       order by next_attempt_at, id
-      limit ${limit}`);
+      limit ${limit}${forLease()}`);
     if (due.length === 0) return [];
     const interrupted = due.filter((row) => row.status === "processing");
     for (const row of interrupted) {
