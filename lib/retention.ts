@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, execute, rows, transaction } from "@/db/client";
+import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { gateOpen } from "@/db/sqlite-gate";
 import { startBackgroundLoop, type BackgroundLoop } from "./background-loop";
 import { env } from "./env";
@@ -86,9 +86,12 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
  * created with auto_vacuum = INCREMENTAL (new databases are; see db/client.ts). Older databases
  * reuse the freed pages for new rows instead, until `npm run db:vacuum` converts them once.
  * Runs only while no transaction is open: a vacuum step inside one would be rolled back with it.
+ * On PostgreSQL there is nothing to do: autovacuum marks the space of the emptied bodies free and
+ * new rows reuse it (the files do not shrink, as with an older SQLite database), so it returns 0.
  */
 export async function reclaimSpace(maxPages = 256): Promise<number> {
-  // dialect: SQLite incremental vacuum
+  // dialect: SQLite incremental vacuum (PostgreSQL: autovacuum)
+  if (usingPostgres()) return 0;
   await gateOpen();
   const client = db().$client;
   if (client.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
