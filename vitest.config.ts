@@ -17,6 +17,7 @@ const postgresSuites = [
   "tests/unit/overview.test.ts",
   "tests/unit/webhook-registration.test.ts",
   "tests/unit/webhook-trigger.test.ts",
+  // Not tests/unit/group-commit.test.ts: SQLite's group commit (db/group-commit.ts); intake on PostgreSQL does not use it.
 ];
 
 export default defineConfig({

@@ -59,21 +59,16 @@ export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statu
 
 /**
  * Records an attempt and moves the message on: delivered, due again after the retry schedule's
- * delay, or failed for good once the schedule is used up. Returns the new status.
+ * delay, or failed for good once the schedule is used up. Returns the new status, or "sending" when
+ * this sender's lease ran out and another sender has taken the message over (nothing recorded).
  */
 export async function recordAttempt(message: OutboundMessage, startedAt: number, outcome: SendOutcome, now = Date.now()): Promise<OutboundMessage["status"]> {
   const retryIn = outcome.ok || outcome.permanent ? undefined : retryDelayMs(message.attempts);
   const status = outcome.ok ? "delivered" : retryIn === undefined ? "failed" : "pending";
-  await transaction(async (tx) => {
-    await tx.insert(outboundAttempts).values({
-      messageId: message.id,
-      number: message.attempts,
-      startedAt,
-      durationMs: Math.max(0, now - startedAt),
-      statusCode: outcome.statusCode ?? null,
-      error: outcome.ok ? null : outcome.error.slice(0, 1000),
-    });
-    await tx
+  // Fenced by the attempt number the lease counted: a sender whose lease ran out and was taken over
+  // records nothing (the new holder owns the message), and "sending" says so.
+  const kept = await transaction(async (tx) => {
+    const updated = await tx
       .update(outboundMessages)
       .set({
         status,
@@ -83,8 +78,19 @@ export async function recordAttempt(message: OutboundMessage, startedAt: number,
         nextAttemptAt: retryIn === undefined ? null : now + retryIn,
         deliveredAt: outcome.ok ? now : null,
       })
-      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending")));
+      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), eq(outboundMessages.attempts, message.attempts)));
+    if (affectedRows(updated) === 0) return false;
+    await tx.insert(outboundAttempts).values({
+      messageId: message.id,
+      number: message.attempts,
+      startedAt,
+      durationMs: Math.max(0, now - startedAt),
+      statusCode: outcome.statusCode ?? null,
+      error: outcome.ok ? null : outcome.error.slice(0, 1000),
+    });
+    return true;
   });
+  if (!kept) return "sending";
   return status;
 }
 

@@ -75,12 +75,15 @@ export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_
 }
 
 
-/** Extends the lease of a delivery still being processed by this dispatcher. */
-export async function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS): Promise<boolean> {
+/**
+ * Extends the lease of a delivery still being processed by this dispatcher. With `attempt` (the
+ * attempt number the lease counted), only while no other dispatcher has taken it over since.
+ */
+export async function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS, attempt?: number): Promise<boolean> {
   const result = await db()
     .update(webhookDeliveries)
     .set({ leaseUntil: now + leaseMs })
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "processing")));
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "processing"), attempt === undefined ? undefined : eq(webhookDeliveries.attempts, attempt)));
   return affectedRows(result) > 0;
 }
 
@@ -104,7 +107,7 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const trigger = triggerOf(delivery);
   // Heartbeat: a long workflow keeps its lease, so no other dispatcher takes the row over meanwhile.
   const heartbeat = setInterval(() => {
-    renewLease(delivery.id, now(), leaseMs).catch((caught: unknown) => log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }));
+    renewLease(delivery.id, now(), leaseMs, delivery.attempts).catch((caught: unknown) => log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }));
   }, Math.max(10, Math.floor(leaseMs / 3)));
   let outcome: Awaited<ReturnType<DeliveryHandler>> | undefined;
   let error: string | undefined;
@@ -124,18 +127,11 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const durationMs = finishedAt - startedAt;
   const retryIn = error === undefined || permanent ? undefined : retryDelayMs(delivery.attempts);
   const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "retrying";
-  await transaction(async (tx) => {
-    await tx.insert(webhookAttempts).values({
-      deliveryId: delivery.id,
-      number: delivery.attempts,
-      trigger,
-      startedAt,
-      durationMs,
-      outcome: error === undefined ? "processed" : "failed",
-      error: error ?? null,
-      note: outcome?.note ?? null,
-    });
-    await tx
+  // Fenced by the attempt number each lease counts: when this dispatcher's lease ran out (a stalled
+  // process) and another took the delivery over, that one recorded this attempt as interrupted and
+  // owns the row now, so this late result is dropped instead of finishing the delivery twice.
+  const kept = await transaction(async (tx) => {
+    const updated = await tx
       .update(webhookDeliveries)
       .set({
         status,
@@ -146,8 +142,24 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
         nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
         ...(outcome?.workflowRunId ? { workflowRunId: outcome.workflowRunId } : {}),
       })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing")));
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing"), eq(webhookDeliveries.attempts, delivery.attempts)));
+    if (affectedRows(updated) === 0) return false;
+    await tx.insert(webhookAttempts).values({
+      deliveryId: delivery.id,
+      number: delivery.attempts,
+      trigger,
+      startedAt,
+      durationMs,
+      outcome: error === undefined ? "processed" : "failed",
+      error: error ?? null,
+      note: outcome?.note ?? null,
+    });
+    return true;
   });
+  if (!kept) {
+    log.warn("a delivery's lease ran out before its attempt finished; another dispatcher took it over", { delivery: delivery.id, attempt: delivery.attempts });
+    return;
+  }
   if (error) {
     log.warn("webhook processing failed", { delivery: delivery.id, attempt: delivery.attempts, status, error });
     if (status === "failed") await raiseDeliveryFailed(delivery, error, finishedAt);

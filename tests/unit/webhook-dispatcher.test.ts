@@ -190,6 +190,24 @@ describe("the dispatcher", () => {
     ]);
   });
 
+  it("drops the late result of a dispatcher whose lease ran out and was taken over", async () => {
+    const id = await deliver();
+    const start = Date.now();
+    const leaseMs = 1000;
+    let release!: () => void;
+    // A stalled dispatcher: its clock stands still, so its renewals never reach past start + leaseMs.
+    const stalled = processDueDeliveries({ handle: () => new Promise((resolve) => (release = () => resolve({ error: "late and stale" }))), now: () => start, leaseMs, pollMs: 20 });
+    await sleep(50);
+    expect(await processDueDeliveries({ handle: async () => ({ note: "taken over" }), now: () => start + leaseMs + 1, leaseMs })).toBe(1);
+    release();
+    expect(await stalled).toBe(1);
+    expect(await delivery(id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(await attempts(id)).toMatchObject([
+      { number: 1, outcome: "failed", error: INTERRUPTED },
+      { number: 2, outcome: "processed", note: "taken over" },
+    ]);
+  });
+
   it("renews the lease while a long handler runs, so no other dispatcher takes the delivery over", async () => {
     const id = await deliver();
     const leaseMs = 150;

@@ -56,7 +56,9 @@ async function openObserver(): Promise<{ sees: (query: string, value: unknown) =
   const observer = new Database(env().DATABASE_PATH, { readonly: true });
   return {
     sees: (query, value) => Promise.resolve(observer.prepare(query.replace("$1", "?")).get(value) !== undefined),
-    close: async () => observer.close(),
+    close: async () => {
+      observer.close();
+    },
   };
 }
 
