@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { count, eq, sql } from "drizzle-orm";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route";
 import { db, usingPostgres } from "@/db/client";
@@ -112,6 +113,24 @@ describe("retention", () => {
     await oldDelivery(50, "processed");
     expect(await applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0 })).toMatchObject({ deliveries: 1, pagesFreed: 0 });
     expect(await reclaimSpace()).toBe(0);
+  });
+
+  it.runIf(usingPostgres())("leaves alone a delivery another process replays while a batch runs", async () => {
+    await applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0 }); // nothing else left to trim
+    const id = await oldDelivery(50, "processed");
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query("begin");
+      await other.query("update webhook_deliveries set status = 'received', replay_requested = true, next_attempt_at = $2 where id = $1", [id, Date.now()]);
+      const running = applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0 }); // selects it, then waits for its row lock
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await other.query("commit");
+      expect((await running).deliveries).toBe(0);
+    } finally {
+      await other.end();
+    }
+    expect(await row(id)).toMatchObject({ status: "received", trimmedAt: null, body: pushPayload({ commits: 20 }) });
   });
 
   it("runs while intake is under load, and every accepted delivery is stored", async () => {
