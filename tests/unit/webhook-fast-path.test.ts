@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db, usingPostgres } from "@/db/client";
+import { startNoticeRelay } from "@/db/notifications";
 import { webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { env, resetEnvCache } from "@/lib/env";
@@ -99,6 +100,7 @@ describe("the intake fast path", () => {
     const visibleWhenAnnounced: Promise<boolean>[] = [];
     const onDelivery = (event: DeliveryEvent) => visibleWhenAnnounced.push(observer.sees("select 1 from webhook_deliveries where id = $1", event.deliveryId));
     deliveryEvents.on("delivery", onDelivery);
+    await startNoticeRelay(); // on PostgreSQL announcements come back through LISTEN: listen before the first is sent
     try {
       const answers = await Promise.all(
         ids.map(async (id) => {
@@ -111,6 +113,8 @@ describe("the intake fast path", () => {
       expect(answers.filter((entry) => entry.status === 202)).toHaveLength(20);
       expect(answers.filter((entry) => entry.status === 200).map((entry) => entry.answer)).toEqual([{ duplicate: true }]);
       expect(answers.every((entry) => entry.visible)).toBe(true);
+      // On PostgreSQL the last announcements may still be on their way back through LISTEN.
+      await vi.waitFor(() => expect(visibleWhenAnnounced).toHaveLength(20), { timeout: 5_000, interval: 20 });
       expect(await Promise.all(visibleWhenAnnounced)).toEqual(Array.from({ length: 20 }, () => true));
       expect((await db().select().from(webhookDeliveries)).map((row) => row.deliveryId).sort()).toEqual(ids.slice(0, 20).sort());
     } finally {
