@@ -2,7 +2,23 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /** The suites that also run on PostgreSQL: the data layer first; more join as their modules are ported. */
-const postgresSuites = ["tests/unit/db-transaction.test.ts", "tests/unit/db-coordination.test.ts"];
+const postgresSuites = [
+  "tests/unit/db-transaction.test.ts",
+  "tests/unit/db-coordination.test.ts",
+  "tests/unit/webhook-intake.test.ts",
+  "tests/unit/webhook-dispatcher.test.ts",
+  "tests/unit/webhook-queries.test.ts",
+  "tests/unit/retention.test.ts",
+  "tests/unit/webhook-endpoints.test.ts",
+  "tests/unit/webhook-fast-path.test.ts",
+  "tests/unit/hostile-webhooks.test.ts",
+  "tests/unit/outbox.test.ts",
+  "tests/unit/attention.test.ts",
+  "tests/unit/overview.test.ts",
+  "tests/unit/webhook-registration.test.ts",
+  "tests/unit/webhook-trigger.test.ts",
+  // Not tests/unit/group-commit.test.ts: SQLite's group commit (db/group-commit.ts); intake on PostgreSQL does not use it.
+];
 
 export default defineConfig({
   resolve: {

@@ -27,7 +27,7 @@ function createBus(): EventEmitter {
   const bus = new EventEmitter().setMaxListeners(1000);
   // The first page that listens starts the relay (on PostgreSQL); publishing starts it too.
   bus.on("newListener", (event: string | symbol) => {
-    if (CHANNELS.includes(event as NoticeChannel) && usingPostgres()) void startNoticeRelay();
+    if (CHANNELS.includes(event as NoticeChannel) && usingPostgres()) startInBackground();
   });
   return bus;
 }
@@ -37,7 +37,7 @@ export function publish(channel: NoticeChannel, notice: object): void {
     noticeBus.emit(channel, notice);
     return;
   }
-  void startNoticeRelay();
+  startInBackground();
   execute(sql`select pg_notify(${PREFIX + channel}, ${JSON.stringify(notice)})`).catch((error: unknown) => {
     console.error(`patchbay: a live-page notice was not sent: ${(error as Error).message}`);
   });
@@ -66,7 +66,7 @@ async function connect(): Promise<void> {
     relay.client = undefined;
     relay.starting = undefined;
     void client.end().catch(() => {});
-    setTimeout(() => void startNoticeRelay(), relay.retryMs).unref();
+    setTimeout(startInBackground, relay.retryMs).unref();
     relay.retryMs = Math.min(relay.retryMs * 2, 30_000);
   };
   client.on("error", reconnect);
@@ -81,6 +81,17 @@ async function connect(): Promise<void> {
     await client.end().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Starts the relay without waiting for it. A failed connect (the server restarting, a database
+ * dropped at the end of a test) is logged, not left as an unhandled rejection that would stop the
+ * process; the next notice or listener tries again.
+ */
+function startInBackground(): void {
+  startNoticeRelay().catch((error: unknown) => {
+    console.error(`patchbay: notices from other processes are paused (${(error as Error).message}); retrying with the next one`);
+  });
 }
 
 /** Closes the relay (tests, shutdown). */

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, execute, rows, transaction } from "@/db/client";
+import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { gateOpen } from "@/db/sqlite-gate";
 import { startBackgroundLoop, type BackgroundLoop } from "./background-loop";
 import { env } from "./env";
@@ -37,6 +37,8 @@ async function inBatches(batch: () => Promise<number>, pauseMs: number): Promise
  * Drops the bodies and headers of finished deliveries older than the webhook cut-off (not those a
  * forward still needs), and the inputs and outputs of finished runs older than the run cut-off.
  * Rows, statuses and dedupe keys stay, so a late redelivery is still recognised as a duplicate.
+ * The update repeats the status condition outside the subquery: on PostgreSQL a row replayed
+ * meanwhile by another process is re-checked at its latest version there, and left alone.
  */
 export async function applyRetention(options: RetentionOptions = {}): Promise<RetentionResult> {
   const { now = Date.now(), webhookDays = env().WEBHOOK_RETENTION_DAYS, runDays = env().RUN_RETENTION_DAYS, batchRows = 250, pauseMs = 20 } = options;
@@ -47,7 +49,7 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
       () =>
         execute(sql`
           update webhook_deliveries set body = '', headers = '{}', trimmed_at = ${now}
-          where id in (
+          where trimmed_at is null and status in ('processed', 'failed', 'rejected') and id in (
             select d.id from webhook_deliveries d
             where d.trimmed_at is null and d.received_at < ${cutoff} and d.status in ('processed', 'failed', 'rejected')
               and not exists (select 1 from outbound_messages m where m.delivery_id = d.id and m.status in ('pending', 'sending'))
@@ -86,9 +88,12 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
  * created with auto_vacuum = INCREMENTAL (new databases are; see db/client.ts). Older databases
  * reuse the freed pages for new rows instead, until `npm run db:vacuum` converts them once.
  * Runs only while no transaction is open: a vacuum step inside one would be rolled back with it.
+ * On PostgreSQL there is nothing to do: autovacuum marks the space of the emptied bodies free and
+ * new rows reuse it (the files do not shrink, as with an older SQLite database), so it returns 0.
  */
 export async function reclaimSpace(maxPages = 256): Promise<number> {
-  // dialect: SQLite incremental vacuum
+  // dialect: SQLite incremental vacuum (PostgreSQL: autovacuum)
+  if (usingPostgres()) return 0;
   await gateOpen();
   const client = db().$client;
   if (client.pragma("auto_vacuum", { simple: true }) !== 2) return 0;

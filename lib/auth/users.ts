@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
-import { affectedRows, db, prepared, transaction, type Db } from "@/db/client";
+import { affectedRows, db, prepared, transaction, usingPostgres, type Db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { hashPassword, verifyPassword } from "./password";
 import type { NewAccount } from "./schemas";
@@ -43,11 +43,16 @@ export async function isLinkedAccount(provider: string, providerAccountId: strin
 }
 
 /**
- * The first owner: deliveries to the instance-wide webhook URLs are theirs. Read for every delivery,
- * so the statement is prepared once, and synchronous: part of webhook intake's SQLite hot path.
+ * The first owner: deliveries to the instance-wide webhook URLs are theirs. Read for every delivery:
+ * on SQLite through a statement prepared once (webhook intake's hot path runs synchronously there),
+ * on PostgreSQL an awaited query.
  */
-// dialect: webhook intake's prepared statement (PostgreSQL: an awaited query)
-export function instanceOwnerId(): string | undefined {
+export async function instanceOwnerId(): Promise<string | undefined> {
+  // dialect: webhook intake's prepared statement (PostgreSQL: an awaited query)
+  if (usingPostgres()) {
+    const [owner] = await db().select({ id: users.id }).from(users).where(eq(users.role, "owner")).orderBy(asc(users.createdAt)).limit(1);
+    return owner?.id;
+  }
   return (prepared("select id from user where role = 'owner' order by created_at limit 1").get() as { id: string } | undefined)?.id;
 }
 

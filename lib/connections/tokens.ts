@@ -26,7 +26,7 @@ function knownProvider(providerId: string): Provider {
 async function markNeedsReconnect(row: ConnectionRow, reason: string): Promise<void> {
   await db().update(connections).set({ status: "needs_reconnect", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id));
   const name = getProvider(row.providerId)?.name ?? row.providerId;
-  raiseAlert(row.userId, {
+  await raiseAlert(row.userId, {
     kind: "connection_needs_reconnect",
     subject: `connection:${row.id}`,
     title: `${name} (${row.accountLabel ?? row.accountId}) needs reconnecting`,
@@ -62,7 +62,7 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
     // reason until a later refresh succeeds, which sets it back to active.
     await db().update(connections).set({ status: "error", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id));
     log.warn("token refresh failed", { connection: row.id, provider: provider.id, reason });
-    raiseAlert(row.userId, {
+    await raiseAlert(row.userId, {
       kind: "token_refresh_failed",
       subject: `connection:${row.id}`,
       title: `Refreshing the ${provider.name} token (${row.accountLabel ?? row.accountId}) failed`,

@@ -2,6 +2,7 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { affectedRows, db, rows, transaction } from "@/db/client";
+import { forLease } from "@/db/sql/leasing";
 import { outboundAttempts, outboundMessages } from "@/db/schema";
 import { retryDelayMs } from "@/lib/webhooks/retry-schedule";
 
@@ -32,15 +33,16 @@ export async function enqueue(messages: NewOutboundMessage[], now = Date.now()):
 
 /**
  * Takes up to `limit` messages that are due, or whose lease expired because the process sending
- * them died, and leases them. One immediate transaction, so two senders never take the same row.
+ * them died, and leases them. One transaction that locks what it selects (db/sql/leasing.ts), so two
+ * senders, in one process or several, never take the same row.
  */
 export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS): Promise<OutboundMessage[]> {
   const ids = await transaction(async (tx) => {
-    // dialect: leasing (PostgreSQL: FOR UPDATE SKIP LOCKED)
+    // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
     const due = await rows<{ id: string }>(sql`
       select id as "id" from outbound_messages
       where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})
-      order by next_attempt_at, created_at limit ${limit}`);
+      order by next_attempt_at, created_at limit ${limit}${forLease()}`);
     if (due.length === 0) return [];
     const taken = due.map((row) => row.id);
     await tx
@@ -57,21 +59,16 @@ export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statu
 
 /**
  * Records an attempt and moves the message on: delivered, due again after the retry schedule's
- * delay, or failed for good once the schedule is used up. Returns the new status.
+ * delay, or failed for good once the schedule is used up. Returns the new status, or "sending" when
+ * this sender's lease ran out and another sender has taken the message over (nothing recorded).
  */
 export async function recordAttempt(message: OutboundMessage, startedAt: number, outcome: SendOutcome, now = Date.now()): Promise<OutboundMessage["status"]> {
   const retryIn = outcome.ok || outcome.permanent ? undefined : retryDelayMs(message.attempts);
   const status = outcome.ok ? "delivered" : retryIn === undefined ? "failed" : "pending";
-  await transaction(async (tx) => {
-    await tx.insert(outboundAttempts).values({
-      messageId: message.id,
-      number: message.attempts,
-      startedAt,
-      durationMs: Math.max(0, now - startedAt),
-      statusCode: outcome.statusCode ?? null,
-      error: outcome.ok ? null : outcome.error.slice(0, 1000),
-    });
-    await tx
+  // Fenced by the attempt number the lease counted: a sender whose lease ran out and was taken over
+  // records nothing (the new holder owns the message), and "sending" says so.
+  const kept = await transaction(async (tx) => {
+    const updated = await tx
       .update(outboundMessages)
       .set({
         status,
@@ -81,8 +78,19 @@ export async function recordAttempt(message: OutboundMessage, startedAt: number,
         nextAttemptAt: retryIn === undefined ? null : now + retryIn,
         deliveredAt: outcome.ok ? now : null,
       })
-      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending")));
+      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), eq(outboundMessages.attempts, message.attempts)));
+    if (affectedRows(updated) === 0) return false;
+    await tx.insert(outboundAttempts).values({
+      messageId: message.id,
+      number: message.attempts,
+      startedAt,
+      durationMs: Math.max(0, now - startedAt),
+      statusCode: outcome.statusCode ?? null,
+      error: outcome.ok ? null : outcome.error.slice(0, 1000),
+    });
+    return true;
   });
+  if (!kept) return "sending";
   return status;
 }
 

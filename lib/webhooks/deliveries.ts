@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, prepared } from "@/db/client";
+import { db, execute, prepared, transaction, usingPostgres } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/env";
 import { announce } from "./events";
@@ -14,6 +14,13 @@ export type NewDelivery = typeof webhookDeliveries.$inferInsert;
  * not processed again. Committed on its own; intake batches `insertAcceptedRow` instead.
  */
 export async function insertAccepted(delivery: NewDelivery): Promise<number | undefined> {
+  const id = await insertAcceptedAwaited(delivery);
+  if (id !== undefined) announce({ userId: delivery.userId, deliveryId: id, status: delivery.status });
+  return id;
+}
+
+/** The insert through drizzle, awaited: `on conflict (dedupe_key) do nothing returning id`, in either dialect. */
+async function insertAcceptedAwaited(delivery: NewDelivery): Promise<number | undefined> {
   const [row] = await db()
     .insert(webhookDeliveries)
     .values({
@@ -35,9 +42,7 @@ export async function insertAccepted(delivery: NewDelivery): Promise<number | un
     })
     .onConflictDoNothing({ target: webhookDeliveries.dedupeKey })
     .returning({ id: webhookDeliveries.id });
-  const id = row?.id;
-  if (id !== undefined) announce({ userId: delivery.userId, deliveryId: id, status: delivery.status });
-  return id;
+  return row?.id;
 }
 
 /**
@@ -89,4 +94,35 @@ export function insertRefusalRow(delivery: NewDelivery): number {
       order by id desc limit -1 offset ${env().WEBHOOK_REJECTED_CAP}
     )`);
   return row.id;
+}
+
+/**
+ * How intake stores a delivery, per dialect (the caller announces it once this resolves, i.e. after
+ * the commit, and only then answers the sender):
+ *   - SQLite: the synchronous row inserts above, run inside intake's group commit (`inBatch`,
+ *     db/group-commit.ts), so deliveries arriving together share one transaction and one fsync;
+ *   - PostgreSQL: each delivery awaits its own commit (concurrent commits already share WAL
+ *     flushes there): the accepted insert on its own, the refusal and its cap in one transaction.
+ */
+export const storeDelivery = {
+  accepted(delivery: NewDelivery, inBatch: <T>(write: () => T) => Promise<T>): Promise<number | undefined> {
+    return usingPostgres() ? insertAcceptedAwaited(delivery) : inBatch(() => insertAcceptedRow(delivery));
+  },
+  refusal(delivery: NewDelivery, inBatch: <T>(write: () => T) => Promise<T>): Promise<number> {
+    return usingPostgres() ? insertRefusalAwaited(delivery) : inBatch(() => insertRefusalRow(delivery));
+  },
+};
+
+/** PostgreSQL's insertRefusalRow: the same insert and cap (`offset n` without SQLite's `limit -1`), awaited in one transaction. */
+async function insertRefusalAwaited(delivery: NewDelivery): Promise<number> {
+  return transaction(async (tx) => {
+    const [row] = await tx.insert(webhookDeliveries).values(delivery).returning({ id: webhookDeliveries.id });
+    await execute(sql`
+      delete from webhook_deliveries where id in (
+        select id from webhook_deliveries
+        where endpoint_id is not distinct from ${delivery.endpointId ?? null} and provider_id = ${delivery.providerId} and status = 'rejected'
+        order by id desc offset ${env().WEBHOOK_REJECTED_CAP}
+      )`);
+    return row!.id;
+  });
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { affectedRows, db, rows, transaction } from "@/db/client";
+import { forLease } from "@/db/sql/leasing";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
 import { env } from "@/lib/env";
@@ -30,16 +31,17 @@ type Candidate = { id: number; status: string; attempts: number; leaseUntil: num
  * Takes up to `limit` deliveries that are due (received or retrying, next attempt reached) or whose lease has
  * expired (a process died mid-attempt), marks them processing with a fresh lease, and counts the
  * attempt. An expired lease means an attempt was lost: it is recorded as failed before the new one.
- * One immediate transaction, so two dispatchers never take the same row.
+ * One transaction that locks what it selects (db/sql/leasing.ts), so two dispatchers, in one process
+ * or several, never take the same row.
  */
 export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): Promise<DeliveryRow[]> {
   const ids = await transaction(async (tx) => {
-    // dialect: leasing (PostgreSQL: FOR UPDATE SKIP LOCKED)
+    // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
     const due = await rows<Candidate>(sql`
       select id, status, attempts, lease_until as "leaseUntil", replay_requested as "replayRequested" from webhook_deliveries
       where (status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
       order by next_attempt_at, id
-      limit ${limit}`);
+      limit ${limit}${forLease()}`);
     if (due.length === 0) return [];
     const interrupted = due.filter((row) => row.status === "processing");
     for (const row of interrupted) {
@@ -73,12 +75,15 @@ export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_
 }
 
 
-/** Extends the lease of a delivery still being processed by this dispatcher. */
-export async function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS): Promise<boolean> {
+/**
+ * Extends the lease of a delivery still being processed by this dispatcher. With `attempt` (the
+ * attempt number the lease counted), only while no other dispatcher has taken it over since.
+ */
+export async function renewLease(id: number, now = Date.now(), leaseMs = LEASE_MS, attempt?: number): Promise<boolean> {
   const result = await db()
     .update(webhookDeliveries)
     .set({ leaseUntil: now + leaseMs })
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "processing")));
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "processing"), attempt === undefined ? undefined : eq(webhookDeliveries.attempts, attempt)));
   return affectedRows(result) > 0;
 }
 
@@ -102,7 +107,7 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const trigger = triggerOf(delivery);
   // Heartbeat: a long workflow keeps its lease, so no other dispatcher takes the row over meanwhile.
   const heartbeat = setInterval(() => {
-    renewLease(delivery.id, now(), leaseMs).catch((caught: unknown) => log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }));
+    renewLease(delivery.id, now(), leaseMs, delivery.attempts).catch((caught: unknown) => log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }));
   }, Math.max(10, Math.floor(leaseMs / 3)));
   let outcome: Awaited<ReturnType<DeliveryHandler>> | undefined;
   let error: string | undefined;
@@ -122,18 +127,11 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const durationMs = finishedAt - startedAt;
   const retryIn = error === undefined || permanent ? undefined : retryDelayMs(delivery.attempts);
   const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "retrying";
-  await transaction(async (tx) => {
-    await tx.insert(webhookAttempts).values({
-      deliveryId: delivery.id,
-      number: delivery.attempts,
-      trigger,
-      startedAt,
-      durationMs,
-      outcome: error === undefined ? "processed" : "failed",
-      error: error ?? null,
-      note: outcome?.note ?? null,
-    });
-    await tx
+  // Fenced by the attempt number each lease counts: when this dispatcher's lease ran out (a stalled
+  // process) and another took the delivery over, that one recorded this attempt as interrupted and
+  // owns the row now, so this late result is dropped instead of finishing the delivery twice.
+  const kept = await transaction(async (tx) => {
+    const updated = await tx
       .update(webhookDeliveries)
       .set({
         status,
@@ -144,8 +142,24 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
         nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
         ...(outcome?.workflowRunId ? { workflowRunId: outcome.workflowRunId } : {}),
       })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing")));
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing"), eq(webhookDeliveries.attempts, delivery.attempts)));
+    if (affectedRows(updated) === 0) return false;
+    await tx.insert(webhookAttempts).values({
+      deliveryId: delivery.id,
+      number: delivery.attempts,
+      trigger,
+      startedAt,
+      durationMs,
+      outcome: error === undefined ? "processed" : "failed",
+      error: error ?? null,
+      note: outcome?.note ?? null,
+    });
+    return true;
   });
+  if (!kept) {
+    log.warn("a delivery's lease ran out before its attempt finished; another dispatcher took it over", { delivery: delivery.id, attempt: delivery.attempts });
+    return;
+  }
   if (error) {
     log.warn("webhook processing failed", { delivery: delivery.id, attempt: delivery.attempts, status, error });
     if (status === "failed") await raiseDeliveryFailed(delivery, error, finishedAt);

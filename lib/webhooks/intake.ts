@@ -9,7 +9,7 @@ import { env } from "@/lib/env";
 import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { announce } from "./events";
-import { insertAcceptedRow, insertRefusalRow, type NewDelivery } from "./deliveries";
+import { storeDelivery, type NewDelivery } from "./deliveries";
 import { deliveryPayload } from "./payload";
 import { readBodyCapped, type CappedBody } from "./read-body";
 import { redactHeaders } from "./redact";
@@ -62,7 +62,7 @@ async function resolveTarget(providerId: string, endpointId: string | undefined)
     return endpoint && { provider: webhookProvider, userId: endpoint.userId, endpointId: endpoint.id, secrets: endpointSecrets(endpoint) };
   }
   const secrets = instanceSecrets(provider);
-  const owner = instanceOwnerId();
+  const owner = await instanceOwnerId();
   return secrets.length > 0 && owner ? { provider: webhookProvider, userId: owner, endpointId: null, secrets } : undefined;
 }
 
@@ -87,7 +87,7 @@ const BATCH_MAX_WAIT_MS = 2;
 let examining = 0;
 const batches = new WeakMap<Database.Database, GroupCommit>();
 
-/** Runs a write in intake's current batch; resolves once that batch has committed. */
+/** Runs a write in intake's current batch; resolves once that batch has committed. SQLite's (see storeDelivery). */
 function inBatch<T>(write: () => T): Promise<T> {
   const client = db().$client;
   let batch = batches.get(client);
@@ -97,8 +97,9 @@ function inBatch<T>(write: () => T): Promise<T> {
 
 /**
  * POST /api/webhooks/<provider>[/<endpointId>]: read the raw body with a cap, verify it, store it,
- * and only then acknowledge. Deliveries arriving together are committed in one transaction (one
- * fsync); each is answered only after the batch holding it committed. Processing happens later,
+ * and only then acknowledge. On SQLite deliveries arriving together are committed in one transaction
+ * (one fsync); on PostgreSQL each awaits its own commit. Either way a delivery is answered only after
+ * the commit holding it. Processing happens later,
  * in the dispatcher.
  */
 export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply> {
@@ -114,13 +115,13 @@ export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply
       return examined.reply;
     case "refusal": {
       const { row } = examined;
-      const id = await inBatch(() => insertRefusalRow(row));
+      const id = await storeDelivery.refusal(row, inBatch);
       announce({ userId: row.userId, deliveryId: id, status: row.status });
       return examined.reply;
     }
     case "accepted": {
       const { row } = examined;
-      const id = await inBatch(() => insertAcceptedRow(row));
+      const id = await storeDelivery.accepted(row, inBatch);
       if (id === undefined) return reply(200, { duplicate: true });
       announce({ userId: row.userId, deliveryId: id, status: row.status });
       if (examined.challenge !== undefined) return reply(200, { challenge: examined.challenge });

@@ -10,6 +10,9 @@ process.env.DATABASE_URL = database.url;
 process.env.PATCHBAY_EXPERIMENTAL_POSTGRES = "1";
 
 afterAll(async () => {
+  // The relay's LISTEN connection first: left open, it would reconnect to the dropped database.
+  const { stopNoticeRelay } = await import("@/db/notifications");
+  await stopNoticeRelay();
   const { closeDatabase } = await import("@/db/client");
   await closeDatabase();
   await database.stop();

@@ -37,12 +37,12 @@ describe("what needs attention", () => {
     await delivery("rejected", NOW - 4 * HOUR);
     await delivery("failed", NOW - 30 * HOUR, healthy.id); // older than a day
     await delivery("failed", NOW - HOUR, null, otherId);
-    db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "failed", startedAt: NOW - HOUR }).run();
-    db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR }).run();
-    db().insert(workflowRuns).values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR }).run();
-    db().insert(toolRuns).values({ userId: otherId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR }).run();
+    await db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "failed", startedAt: NOW - HOUR });
+    await db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR });
+    await db().insert(workflowRuns).values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR });
+    await db().insert(toolRuns).values({ userId: otherId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR });
     const slack = await upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
-    db().update(connections).set({ status: "needs_reconnect" }).where(eq(connections.id, slack.id)).run();
+    await db().update(connections).set({ status: "needs_reconnect" }).where(eq(connections.id, slack.id));
 
     expect(await attentionFor(userId, NOW)).toEqual({
       deliveries: { received: 4, failed: 1, retrying: 1, rejected: 1 },

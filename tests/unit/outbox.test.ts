@@ -5,6 +5,7 @@ import { alerts, outboundMessages, webhookDeliveries } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { acknowledgeAlert, createChannel, ENDPOINT_FAILING_STREAK, listAlerts, openAlertCount, raiseAlert } from "@/lib/outbox/alerts";
 import { createDestination, forwardsOfDelivery, replayForward } from "@/lib/outbox/forwarding";
+import { attemptsOf, enqueue, leaseDueMessages, recordAttempt } from "@/lib/outbox/queue";
 import { sendDueMessages } from "@/lib/outbox/sender";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
@@ -214,5 +215,32 @@ describe("connection alerts", () => {
     expect(await listAlerts(user.id, { open: true })).toEqual([
       expect.objectContaining({ kind: "connection_needs_reconnect", subject: `connection:${connection.id}`, link: "/connections" }),
     ]);
+  });
+});
+
+describe("the outbox's leases", () => {
+  it("drops the late result of a sender whose lease ran out and was taken over", async () => {
+    const owner = await createUser("outbox-lease");
+    await db().delete(outboundMessages);
+    const start = Date.now();
+    expect(await enqueue([{ userId: owner.id, kind: "alert" }], start)).toBe(1);
+    const [first] = await leaseDueMessages(start, 16, 1000);
+    expect(await leaseDueMessages(start + 500, 16, 1000)).toEqual([]); // still held
+    const [second] = await leaseDueMessages(start + 1001, 16, 1000); // the first sender stalled
+    expect(second!.id).toBe(first!.id);
+    expect(await recordAttempt(first!, start, { ok: false, error: "late and stale" }, start + 1500)).toBe("sending");
+    expect(await recordAttempt(second!, start + 1001, { ok: true, statusCode: 204 }, start + 1100)).toBe("delivered");
+    expect((await attemptsOf([first!.id])).map((attempt) => [attempt.number, attempt.statusCode])).toEqual([[2, 204]]);
+    expect((await db().select().from(outboundMessages).where(eq(outboundMessages.id, first!.id)))[0]).toMatchObject({ status: "delivered", attempts: 2, lastError: null });
+  });
+
+  it("never lets two senders leasing at the same moment take the same message", async () => {
+    const owner = await createUser("outbox-lease-race");
+    await db().delete(outboundMessages);
+    const now = Date.now();
+    await enqueue(Array.from({ length: 20 }, () => ({ userId: owner.id, kind: "alert" as const })), now);
+    const taken = (await Promise.all(Array.from({ length: 5 }, () => leaseDueMessages(now, 6)))).flat().map((message) => message.id);
+    expect(taken).toHaveLength(20);
+    expect(new Set(taken).size).toBe(20);
   });
 });

@@ -1,6 +1,7 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
+import pg from "pg";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db, rows, usingPostgres } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/env";
@@ -150,15 +151,19 @@ describe("the dispatcher", () => {
 
   it("puts a delivery into the search index when it is first taken, with its payload", async () => {
     const id = await deliver();
-    const indexed = () => db().$client.prepare("select rowid from webhook_delivery_search where webhook_delivery_search match ?").pluck().all('"commit number 0"');
-    expect(indexed()).not.toContain(id);
+    // SQLite: the FTS5 table's rows; PostgreSQL: the rows the partial trigram index holds (its predicate, migrations-pg/0001).
+    const indexed = async (): Promise<number[]> =>
+      usingPostgres()
+        ? (await rows<{ id: number }>(sql`select id as "id" from webhook_deliveries where (attempts > 0 or status <> 'received') and body ilike ${"%commit number 0%"}`)).map((row) => row.id)
+        : db().$client.prepare("select rowid from webhook_delivery_search where webhook_delivery_search match ?").pluck().all('"commit number 0"') as number[];
+    expect(await indexed()).not.toContain(id);
     await processDueDeliveries({ handle: async () => ({}) });
-    expect(indexed()).toContain(id);
+    expect(await indexed()).toContain(id);
     expect(await requestReplay(userId, [id])).toBe(1);
     await processDueDeliveries({ handle: async () => ({}) }); // a replay does not index it twice
-    expect(indexed().filter((rowid) => rowid === id)).toHaveLength(1);
+    expect((await indexed()).filter((rowid) => rowid === id)).toHaveLength(1);
     await db().delete(webhookDeliveries).where(eq(webhookDeliveries.id, id));
-    expect(indexed()).not.toContain(id);
+    expect(await indexed()).not.toContain(id);
   });
 
   it("uses Svix-like delays with jitter", () => {
@@ -182,6 +187,24 @@ describe("the dispatcher", () => {
     expect(await attempts(id)).toMatchObject([
       { number: 1, trigger: "automatic", outcome: "failed", error: INTERRUPTED, startedAt: start },
       { number: 2, trigger: "retry", outcome: "processed", error: null },
+    ]);
+  });
+
+  it("drops the late result of a dispatcher whose lease ran out and was taken over", async () => {
+    const id = await deliver();
+    const start = Date.now();
+    const leaseMs = 1000;
+    let release!: () => void;
+    // A stalled dispatcher: its clock stands still, so its renewals never reach past start + leaseMs.
+    const stalled = processDueDeliveries({ handle: () => new Promise((resolve) => (release = () => resolve({ error: "late and stale" }))), now: () => start, leaseMs, pollMs: 20 });
+    await sleep(50);
+    expect(await processDueDeliveries({ handle: async () => ({ note: "taken over" }), now: () => start + leaseMs + 1, leaseMs })).toBe(1);
+    release();
+    expect(await stalled).toBe(1);
+    expect(await delivery(id)).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(await attempts(id)).toMatchObject([
+      { number: 1, outcome: "failed", error: INTERRUPTED },
+      { number: 2, outcome: "processed", note: "taken over" },
     ]);
   });
 
@@ -233,6 +256,36 @@ describe("the dispatcher", () => {
     await Promise.all([processDueDeliveries({ handle }), processDueDeliveries({ handle }), processDueDeliveries({ handle })]);
     expect(seen).toHaveLength(20);
     expect(new Set(seen).size).toBe(20);
+  });
+
+  it("never lets two dispatchers leasing at the same moment take the same row", async () => {
+    for (let index = 0; index < 30; index++) await deliver();
+    const now = Date.now();
+    // Six leases of 8 at once: on PostgreSQL each its own pooled connection and transaction.
+    const batches = await Promise.all(Array.from({ length: 6 }, () => leaseDue(now, 8)));
+    const taken = batches.flat().map((row) => row.id);
+    expect(new Set(taken).size).toBe(taken.length);
+    expect(taken).toHaveLength(30);
+    const leased = await db().select({ attempts: webhookDeliveries.attempts, status: webhookDeliveries.status }).from(webhookDeliveries);
+    expect(leased.every((row) => row.attempts === 1 && row.status === "processing")).toBe(true);
+  });
+
+  it.runIf(usingPostgres())("skips the rows another process is leasing instead of waiting for them or taking them too", async () => {
+    const ids: number[] = [];
+    for (let index = 0; index < 5; index++) ids.push(await deliver());
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query("begin");
+      // Another process in the middle of leasing the two oldest.
+      await other.query("select id from webhook_deliveries order by next_attempt_at, id limit 2 for update skip locked");
+      const mine = await Promise.race([leaseDue(Date.now()), sleep(5_000).then(() => "waited" as const)]);
+      expect(mine === "waited" ? mine : mine.map((row) => row.id)).toEqual(ids.slice(2));
+      await other.query("rollback"); // that process died before committing: the two are due again
+      expect((await leaseDue(Date.now())).map((row) => row.id)).toEqual(ids.slice(0, 2));
+    } finally {
+      await other.end();
+    }
   });
 
   it("replays a finished delivery as a new attempt, without a new row", async () => {

@@ -2,8 +2,10 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { db, usingPostgres } from "@/db/client";
+import { startNoticeRelay } from "@/db/notifications";
 import { webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { env, resetEnvCache } from "@/lib/env";
@@ -42,6 +44,25 @@ beforeEach(async () => {
   await db().delete(webhookDeliveries);
 });
 
+/**
+ * A second connection, which sees only committed rows: on SQLite a read-only one on the file (its
+ * query runs synchronously, at the moment `sees` is called), on PostgreSQL what another process's would be.
+ */
+async function openObserver(): Promise<{ sees: (query: string, value: unknown) => Promise<boolean>; close: () => Promise<void> }> {
+  if (usingPostgres()) {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    return { sees: async (query, value) => ((await client.query(query, [value])).rowCount ?? 0) > 0, close: () => client.end() };
+  }
+  const observer = new Database(env().DATABASE_PATH, { readonly: true });
+  return {
+    sees: (query, value) => Promise.resolve(observer.prepare(query.replace("$1", "?")).get(value) !== undefined),
+    close: async () => {
+      observer.close();
+    },
+  };
+}
+
 describe("the intake fast path", () => {
   it("recognises intake URLs and nothing else", () => {
     expect(intakeTarget("/api/webhooks/github")).toEqual({ providerId: "github", endpointId: undefined });
@@ -75,27 +96,30 @@ describe("the intake fast path", () => {
     const body = pushPayload();
     const ids = [...Array.from({ length: 20 }, (_, index) => `together-${index}`), "together-0"];
     // A second connection sees only committed rows: each live-log announcement must find its row there.
-    const observer = new Database(env().DATABASE_PATH, { readonly: true });
-    const visibleWhenAnnounced: boolean[] = [];
-    const onDelivery = (event: DeliveryEvent) => visibleWhenAnnounced.push(observer.prepare("select 1 from webhook_deliveries where id = ?").get(event.deliveryId) !== undefined);
+    const observer = await openObserver();
+    const visibleWhenAnnounced: Promise<boolean>[] = [];
+    const onDelivery = (event: DeliveryEvent) => visibleWhenAnnounced.push(observer.sees("select 1 from webhook_deliveries where id = $1", event.deliveryId));
     deliveryEvents.on("delivery", onDelivery);
+    await startNoticeRelay(); // on PostgreSQL announcements come back through LISTEN: listen before the first is sent
     try {
       const answers = await Promise.all(
         ids.map(async (id) => {
           const response = await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers: await githubHeaders(SECRET, body, "push", id) });
           const answer = (await response.json()) as { id?: number; duplicate?: boolean };
           // Answered means committed: the other connection sees the row already.
-          return { status: response.status, answer, visible: observer.prepare("select 1 from webhook_deliveries where delivery_id = ?").get(id) !== undefined };
+          return { status: response.status, answer, visible: await observer.sees("select 1 from webhook_deliveries where delivery_id = $1", id) };
         }),
       );
       expect(answers.filter((entry) => entry.status === 202)).toHaveLength(20);
       expect(answers.filter((entry) => entry.status === 200).map((entry) => entry.answer)).toEqual([{ duplicate: true }]);
       expect(answers.every((entry) => entry.visible)).toBe(true);
-      expect(visibleWhenAnnounced).toEqual(Array.from({ length: 20 }, () => true));
+      // On PostgreSQL the last announcements may still be on their way back through LISTEN.
+      await vi.waitFor(() => expect(visibleWhenAnnounced).toHaveLength(20), { timeout: 5_000, interval: 20 });
+      expect(await Promise.all(visibleWhenAnnounced)).toEqual(Array.from({ length: 20 }, () => true));
       expect((await db().select().from(webhookDeliveries)).map((row) => row.deliveryId).sort()).toEqual(ids.slice(0, 20).sort());
     } finally {
       deliveryEvents.off("delivery", onDelivery);
-      observer.close();
+      await observer.close();
     }
   });
 

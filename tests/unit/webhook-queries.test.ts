@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { sql } from "drizzle-orm";
+import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { webhookDeliveries, type DeliveryStatus } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { deliveryFiltersSchema, failedIds, deliveryHistogram, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
+import { deliveryFiltersSchema, failedIds, deliveryHistogram, listDeliveries, searchMatchesForTest, type DeliveryFilters } from "@/lib/webhooks/queries";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 24, 12, 30); // 12:30, half-way through an hour
@@ -168,6 +169,31 @@ describe("search", () => {
     expect(await search("login", { event: "pull_request.closed" })).toEqual([]);
     expect(await search('"; drop')).toEqual([]); // quotes are part of the phrase, not syntax
     expect(await search("login")).not.toContain(stranger!.id);
+  });
+
+  it("takes %, _ and \\ in a search term literally", async () => {
+    const literalId = (await createLocalUser({ name: "L", email: "search-literal@example.com", password: "a long enough password" }, "member")).id;
+    const insert = async (body: string) =>
+      (await db().insert(webhookDeliveries).values({ userId: literalId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: NOW - 1000, headers: {}, body, bodyBytes: body.length, verified: true, status: "processed" }).returning({ id: webhookDeliveries.id }))[0]!.id;
+    const percent = await insert('{"discount":"50%off"}');
+    const underscore = await insert('{"key":"a_b_c"}');
+    const backslash = await insert('{"path":"C:\\\\tmp"}');
+    const plain = await insert('{"note":"50 xoff abxbxc"}');
+    const search = async (q: string) => (await listDeliveries(literalId, filters({ q }), NOW)).items.map((item) => item.id);
+    expect(await search("50%off")).toEqual([percent]);
+    expect(await search("a_b_c")).toEqual([underscore]);
+    expect(await search(":\\\\tmp")).toEqual([backslash]);
+    expect(await search("%%%")).toEqual([]);
+    expect(await search("___")).toEqual([]);
+    expect(plain).toBeGreaterThan(0);
+  });
+
+  it.runIf(usingPostgres())("searches through the trigram index on PostgreSQL (the query's predicate implies the partial index's)", async () => {
+    const plan = await transaction(async () => {
+      await execute(sql`set local enable_seqscan = off`);
+      return (await rows<{ "QUERY PLAN": string }>(sql`explain select id from webhook_deliveries where ${searchMatchesForTest("login flow")}`)).map((row) => row["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toContain("webhook_deliveries_search");
   });
 
   it("filters by event with its action, and by event names that contain dots", async () => {
