@@ -2,7 +2,27 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /** The suites that also run on PostgreSQL: the data layer first; more join as their modules are ported. */
-const postgresSuites = ["tests/unit/db-transaction.test.ts", "tests/unit/db-coordination.test.ts"];
+const postgresSuites = [
+  "tests/unit/db-transaction.test.ts",
+  "tests/unit/db-coordination.test.ts",
+  "tests/unit/connection-store.test.ts",
+  "tests/unit/oauth-flow.test.ts",
+  "tests/unit/users.test.ts",
+  "tests/unit/password.test.ts",
+  "tests/unit/session-guard.test.ts",
+  "tests/unit/connection-routes.test.ts",
+  "tests/unit/connection-routes-errors.test.ts",
+  "tests/unit/disconnect-rfc7009.test.ts",
+  "tests/unit/access-tokens.test.ts",
+  "tests/unit/mcp-oauth.test.ts",
+  "tests/unit/runs.test.ts",
+  "tests/unit/workflows.test.ts",
+  "tests/unit/tools.test.ts",
+  "tests/unit/agent.test.ts",
+  "tests/unit/crypto.test.ts",
+  "tests/unit/secrets-at-rest.test.ts",
+  "tests/unit/run-history-secrets.test.ts",
+];
 
 export default defineConfig({
   resolve: {
