@@ -18,6 +18,23 @@ const postgresSuites = [
   "tests/unit/webhook-registration.test.ts",
   "tests/unit/webhook-trigger.test.ts",
   // Not tests/unit/group-commit.test.ts: SQLite's group commit (db/group-commit.ts); intake on PostgreSQL does not use it.
+  "tests/unit/connection-store.test.ts",
+  "tests/unit/oauth-flow.test.ts",
+  "tests/unit/users.test.ts",
+  "tests/unit/password.test.ts",
+  "tests/unit/session-guard.test.ts",
+  "tests/unit/connection-routes.test.ts",
+  "tests/unit/connection-routes-errors.test.ts",
+  "tests/unit/disconnect-rfc7009.test.ts",
+  "tests/unit/access-tokens.test.ts",
+  "tests/unit/mcp-oauth.test.ts",
+  "tests/unit/runs.test.ts",
+  "tests/unit/workflows.test.ts",
+  "tests/unit/tools.test.ts",
+  "tests/unit/agent.test.ts",
+  "tests/unit/crypto.test.ts",
+  "tests/unit/secrets-at-rest.test.ts",
+  "tests/unit/run-history-secrets.test.ts",
 ];
 
 export default defineConfig({

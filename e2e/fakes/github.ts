@@ -69,6 +69,8 @@ export class FakeGitHub {
   readonly issuedAccessTokens: string[] = [];
   readonly issuedRefreshTokens: string[] = [];
   tokenRequests = { authorization_code: 0, refresh_token: 0 };
+  /** How long a refresh grant takes to answer: a slow provider widens the window in which refreshes could overlap. */
+  refreshDelayMs = 0;
   readonly repos = [repository(1296269, "hello-world", false), repository(1296270, "secret-plans", true)];
   readonly hooks = new Map<number, Hook>();
   readonly sentDeliveries: SentDelivery[] = [];
@@ -432,7 +434,7 @@ export class FakeGitHub {
     response.writeHead(302, { location: target.toString() }).end();
   }
 
-  private token(request: IncomingMessage, form: URLSearchParams, response: ServerResponse): void {
+  private async token(request: IncomingMessage, form: URLSearchParams, response: ServerResponse): Promise<void> {
     const wantsJson = (request.headers.accept ?? "").includes("json");
     const reply = (body: Record<string, string | number>) => {
       // GitHub answers token errors with HTTP 200 too.
@@ -452,6 +454,7 @@ export class FakeGitHub {
     const grantType = form.get("grant_type") ?? "authorization_code";
     if (grantType === "refresh_token") {
       this.tokenRequests.refresh_token++;
+      if (this.refreshDelayMs) await new Promise((resolve) => setTimeout(resolve, this.refreshDelayMs));
       const refreshToken = form.get("refresh_token") ?? "";
       const grant = this.refreshTokens.get(refreshToken);
       if (!grant) return error("bad_refresh_token", "The refresh token passed is incorrect or expired.");

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { db, transaction } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
+import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { env } from "@/lib/env";
 import { addressBucket } from "./client-address";
 
@@ -78,7 +79,9 @@ export async function checkLoginThrottle(attempt: SignInAttempt, now = Date.now(
  */
 export async function recordLoginFailure(attempt: SignInAttempt, now = Date.now()): Promise<void> {
   await transaction(async (tx) => {
+    // Buckets always in the same order (pair, address, email), so two attempts cannot deadlock.
     for (const { key, limit, effect } of buckets(attempt)) {
+      await lockForTransaction(`login-throttle:${key}`);
       const [row] = await tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).limit(1);
       const fresh = !row || now - row.firstFailureAt.getTime() > WINDOW_MS;
       const failures = fresh ? 1 : row.failures + 1;

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
 import { affectedRows, db, prepared, transaction, usingPostgres, type Db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
+import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { hashPassword, verifyPassword } from "./password";
 import type { NewAccount } from "./schemas";
 
@@ -60,6 +61,9 @@ export async function listUsers(): Promise<PublicUser[]> {
   return db().select(publicColumns).from(users).orderBy(asc(users.createdAt));
 }
 
+/** Held by the transactions that count users or owners before changing them (db/sql/transaction-lock.ts). */
+const USERS_LOCK = "users";
+
 /**
  * Creates a local account. `onlyIfFirst` makes it the first-run owner: the check and the insert
  * happen in one transaction, so two racing first-run forms cannot both create an owner.
@@ -67,6 +71,7 @@ export async function listUsers(): Promise<PublicUser[]> {
 export async function createLocalUser(account: NewAccount, role: UserRole, onlyIfFirst = false): Promise<PublicUser> {
   const passwordHash = await hashPassword(account.password);
   return transaction(async (tx) => {
+    await lockForTransaction(USERS_LOCK);
     const [existing] = await tx.select({ value: count() }).from(users);
     if (onlyIfFirst && (existing?.value ?? 0) > 0) {
       throw new AccountExistsError("The owner account already exists. Sign in instead.");
@@ -97,6 +102,7 @@ async function ownerCount(tx: Pick<Db, "select">): Promise<number> {
 export async function removeUser(actingOwnerId: string, userId: string): Promise<void> {
   if (actingOwnerId === userId) throw new UserChangeError("You cannot remove yourself. Make someone else owner first, and let them remove you.");
   await transaction(async (tx) => {
+    await lockForTransaction(USERS_LOCK);
     const [target] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId)).limit(1);
     if (!target) throw new UserChangeError("That person does not exist.");
     if (target.role === "owner" && (await ownerCount(tx)) <= 1) throw new UserChangeError("That is the only owner.");
@@ -107,6 +113,7 @@ export async function removeUser(actingOwnerId: string, userId: string): Promise
 /** Makes a person owner or member; the last owner stays owner. */
 export async function setRole(userId: string, role: UserRole): Promise<void> {
   await transaction(async (tx) => {
+    await lockForTransaction(USERS_LOCK);
     const [target] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId)).limit(1);
     if (!target) throw new UserChangeError("That person does not exist.");
     if (target.role === "owner" && role === "member" && (await ownerCount(tx)) <= 1) throw new UserChangeError("There must be at least one owner: make someone else owner first.");

@@ -3,11 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { connections } from "@/db/schema";
+import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { readVariable } from "@/lib/env";
 import { getProvider, type Provider } from "@/lib/providers";
 import { ConnectionError } from "./errors";
 import { ProviderRequestError, providerRequest } from "./provider-request";
-import { sealFor, unsealFrom, type ConnectionRow } from "./store";
+import { connectionLockName, sealFor, unsealFrom, type ConnectionRow } from "./store";
 
 /** API-key connections have one row per user and provider. */
 export const API_KEY_ACCOUNT = "api-key";
@@ -47,6 +48,7 @@ export async function saveApiKey(userId: string, providerId: string, rawKey: str
   if (!options.unchecked) await checkKey(provider, apiKey);
   const now = new Date();
   return transaction(async (tx) => {
+    await lockForTransaction(connectionLockName(userId, providerId, API_KEY_ACCOUNT));
     const [existing] = await tx
       .select({ id: connections.id })
       .from(connections)

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { affectedRows, db, transaction } from "@/db/client";
 import { connections } from "@/db/schema";
+import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { chosenConnectionId } from "./run-scope";
 
@@ -85,8 +86,17 @@ export type Account = { id: string; label: string | null; avatar: string | null 
  * Saves a completed OAuth connection, unique on (user, provider, account): connecting the same
  * account again replaces its tokens. The row id is fixed before sealing, since it is the sealing context.
  */
+/**
+ * Saving a connection looks for the row first (its id is the sealing context of its secrets), so
+ * two saves of one (user, provider, account) take turns on this lock (db/sql/transaction-lock.ts).
+ */
+export function connectionLockName(userId: string, providerId: string, accountId: string): string {
+  return `connection:${userId}:${providerId}:${accountId}`;
+}
+
 export async function upsertOAuthConnection(userId: string, providerId: string, account: Account, grant: OAuthGrant, now = new Date()): Promise<ConnectionRow> {
   return transaction(async (tx) => {
+    await lockForTransaction(connectionLockName(userId, providerId, account.id));
     const [existing] = await tx
       .select({ id: connections.id })
       .from(connections)

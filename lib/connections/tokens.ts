@@ -2,6 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import * as oauth from "oauth4webapi";
 import { db } from "@/db/client";
+import { withLock } from "@/db/locks";
 import { connections } from "@/db/schema";
 import { describeOAuthFailure, oauthErrorCode, oauthSetup } from "@/lib/oauth/client";
 import { getProvider, type Provider } from "@/lib/providers";
@@ -14,7 +15,9 @@ import { findConnectionFor, sealFor, unsealFrom, type ConnectionRow } from "./st
 /** A token that expires within this window is refreshed before use. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
-// dialect: refresh single-flight (PostgreSQL: advisory lock)
+// dialect: refresh single-flight. In one process the map below shares a refresh among its callers;
+// across processes withLock (db/locks.ts: an advisory lock on PostgreSQL, an in-process queue on
+// SQLite) lets one refresh at a time, and the row read under the lock shows another's result.
 const refreshesInFlight = new Map<string, Promise<string>>();
 
 function knownProvider(providerId: string): Provider {
@@ -89,14 +92,35 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
   return tokens.access_token;
 }
 
+function due(row: ConnectionRow, now: number): boolean {
+  return row.expiresAt !== null && row.expiresAt.getTime() - now < REFRESH_MARGIN_MS;
+}
+
 /**
- * At most one refresh per connection at a time: concurrent callers share the one in flight. The
- * lock is this process's map (refreshesInFlight), enough while one process owns the database.
+ * The refresh itself, under the connection's lock, on the row as it is once the lock is taken:
+ * when another process refreshed it while this one waited (a new token, or one no longer due),
+ * that token is used and no request is made; a grant found lost meanwhile is not retried.
  */
-function refreshOnce(provider: Provider, row: ConnectionRow): Promise<string> {
+async function refreshUnderLock(provider: Provider, seen: ConnectionRow, now: number): Promise<string> {
+  return withLock(`refresh:${seen.id}`, async () => {
+    const [row] = await db().select().from(connections).where(eq(connections.id, seen.id)).limit(1);
+    if (!row || !row.accessTokenSealed) throw new ConnectionError("not_connected", `Connect ${provider.name} first on the Connections page.`);
+    if (row.status !== seen.status && (row.status === "needs_reconnect" || row.status === "revoked")) {
+      throw new ConnectionError("needs_reconnect", `Your ${provider.name} connection needs to be reconnected on the Connections page.`);
+    }
+    if (row.accessTokenSealed !== seen.accessTokenSealed || !due(row, now)) return unsealFrom(row.id, "access_token", row.accessTokenSealed);
+    return refresh(provider, row);
+  });
+}
+
+/**
+ * At most one refresh per connection at a time: concurrent callers of this process share the one
+ * in flight (refreshesInFlight), and processes take turns on the connection's lock.
+ */
+function refreshOnce(provider: Provider, row: ConnectionRow, now: number): Promise<string> {
   const pending = refreshesInFlight.get(row.id);
   if (pending) return pending;
-  const started = refresh(provider, row).finally(() => refreshesInFlight.delete(row.id));
+  const started = refreshUnderLock(provider, row, now).finally(() => refreshesInFlight.delete(row.id));
   refreshesInFlight.set(row.id, started);
   return started;
 }
@@ -108,7 +132,7 @@ function refreshOnce(provider: Provider, row: ConnectionRow): Promise<string> {
 export async function liveAccessToken(provider: Provider, row: ConnectionRow, now = Date.now()): Promise<string> {
   const pending = refreshesInFlight.get(row.id);
   if (pending) return pending;
-  if (row.expiresAt && row.expiresAt.getTime() - now < REFRESH_MARGIN_MS) return refreshOnce(provider, row);
+  if (due(row, now)) return refreshOnce(provider, row, now);
   return unsealFrom(row.id, "access_token", row.accessTokenSealed!);
 }
 

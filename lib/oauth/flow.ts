@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { eq, lt } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import * as oauth from "oauth4webapi";
 import { db } from "@/db/client";
 import { oauthStates } from "@/db/schema";
@@ -99,13 +99,16 @@ export async function beginAuthorization(userId: string, providerId: string, ret
 async function consumeState(userId: string, providerId: string, state: string | null, now: number) {
   if (!state) throw new OAuthFlowError("missing_state", "The provider's answer carried no state, so it cannot be trusted.");
   const stateHash = hashState(state);
-  const database = db();
-  const [row] = await database.select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash)).limit(1);
-  // Another user's state is refused without consuming it, so nobody can spoil someone else's flow.
-  if (!row || row.userId !== userId) {
+  // Found and consumed in one statement, so of two callbacks with one state (a replay racing the
+  // original, in this process or another) exactly one gets the row. Another user's state is
+  // refused without consuming it, so nobody can spoil someone else's flow.
+  const [row] = await db()
+    .delete(oauthStates)
+    .where(and(eq(oauthStates.stateHash, stateHash), eq(oauthStates.userId, userId)))
+    .returning();
+  if (!row) {
     throw new OAuthFlowError("invalid_state", "This sign-in link is not valid (unknown, already used, or started by someone else). Start again.");
   }
-  await database.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash));
   if (row.providerId !== providerId) {
     throw new OAuthFlowError("invalid_state", "This answer was meant for a different provider. Start again.");
   }

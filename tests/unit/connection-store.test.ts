@@ -1,7 +1,8 @@
+import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db, usingPostgres } from "@/db/client";
 import { connections } from "@/db/schema";
 import { resolveApiKey, saveApiKey } from "@/lib/connections/api-keys";
 import { disconnect } from "@/lib/connections/disconnect";
@@ -30,6 +31,39 @@ async function rejection(promise: Promise<unknown>): Promise<ConnectionError> {
 
 async function githubUser(accessToken: string): Promise<number> {
   return (await fetch(`${fake.url}/user`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
+}
+
+type WorkerOutcome = { tokens: string[]; errors: string[] };
+
+/**
+ * A separate process on this file's database and fake GitHub (tests/support/token-worker.ts) that
+ * makes `calls` concurrent getAccessToken calls once told to go.
+ */
+async function startTokenWorker(userId: string, calls: number): Promise<{ go: () => void; result: Promise<WorkerOutcome> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "tests/support/token-worker.ts", userId, String(calls)], {
+    // TMPDIR in this file's data directory: tsx keeps its cache there, and it goes with the directory.
+    env: { ...process.env, NODE_ENV: "test", TMPDIR: process.env.DATA_DIR },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes("token worker ready")) resolve();
+    });
+    void exited.then((code) => reject(new Error(`token worker exited with ${code}: ${stderr}`)));
+  });
+  return {
+    go: () => child.stdin!.write("go\n"),
+    result: exited.then((code) => {
+      const line = stdout.split("\n").find((text) => text.startsWith("{"));
+      if (code !== 0 || !line) throw new Error(`token worker exited with ${code}: ${stderr}`);
+      return JSON.parse(line) as WorkerOutcome;
+    }),
+  };
 }
 
 /** Makes the stored token due for refresh (expiring within the five-minute margin). */
@@ -72,6 +106,40 @@ describe("getAccessToken", () => {
     expect(fake.refreshTokens.has(newRefresh)).toBe(true);
     expect(saved.lastRefreshedAt!.getTime()).toBeGreaterThan(connection.lastRefreshedAt!.getTime() - 1);
     expect(saved.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 7 * 60 * 60 * 1000);
+  });
+
+  // Issue 12: on PostgreSQL three processes share the database and take turns on the connection's
+  // advisory lock; on SQLite there is one process, so one worker makes all the calls.
+  it("refreshes once for 100 concurrent callers spread over separate processes", { timeout: 60_000 }, async () => {
+    const user = await createUser();
+    const { connection } = await connectGitHub(user.id);
+    await makeDue(connection.id);
+    fake.expireAccessTokens();
+    const before = fake.tokenRequests.refresh_token;
+
+    const processes = usingPostgres() ? 3 : 1;
+    const shares = Array.from({ length: processes }, (_, index) => Math.floor(100 / processes) + (index < 100 % processes ? 1 : 0));
+    const workers = await Promise.all(shares.map((calls) => startTokenWorker(user.id, calls)));
+    // A slow token endpoint: without the cross-process lock the processes' refreshes would overlap
+    // (and the second would spend a rotated refresh token: bad_refresh_token, needs_reconnect).
+    fake.refreshDelayMs = 1000;
+    let outcomes: WorkerOutcome[];
+    try {
+      for (const worker of workers) worker.go();
+      outcomes = await Promise.all(workers.map((worker) => worker.result));
+    } finally {
+      fake.refreshDelayMs = 0;
+    }
+
+    expect(outcomes.flatMap((outcome) => outcome.errors)).toEqual([]);
+    const tokens = new Set(outcomes.flatMap((outcome) => outcome.tokens));
+    expect(outcomes.reduce((total, outcome) => total + outcome.tokens.length, 0)).toBe(100);
+    expect(fake.tokenRequests.refresh_token - before).toBe(1);
+    expect(tokens.size).toBe(1);
+    const [fresh] = tokens;
+    expect(await githubUser(fresh!)).toBe(200);
+    const saved = (await findConnection(user.id, connection.id))!;
+    expect(unsealFrom(saved.id, "access_token", saved.accessTokenSealed!)).toBe(fresh);
   });
 
   it("marks the connection needs_reconnect on invalid_grant and stops calling the provider", async () => {

@@ -134,6 +134,16 @@ describe("callback", () => {
     expect((await failure(completeAuthorization(user.id, "github", callback))).failure).toBe("invalid_state");
   });
 
+  it("lets exactly one of several callbacks racing with one state through", async () => {
+    const user = await createUser();
+    const callback = await decide(await beginAuthorization(user.id, "github"), "approve");
+    const codesBefore = fake.tokenRequests.authorization_code;
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => completeAuthorization(user.id, "github", callback)));
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+    for (const outcome of outcomes) if (outcome.status === "rejected") expect((outcome.reason as OAuthFlowError).failure).toBe("invalid_state");
+    expect(fake.tokenRequests.authorization_code - codesBefore).toBe(1);
+  });
+
   it("rejects an expired state", async () => {
     const user = await createUser();
     const callback = await decide(await beginAuthorization(user.id, "github"), "approve");

@@ -6,6 +6,7 @@ import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createUser } from "../support/helpers";
+import { storedText } from "../support/stored-text";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
 vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
@@ -19,7 +20,6 @@ const { runTool } = await import("@/lib/mastra/tool-runs");
 const { requestContextFor } = await import("@/lib/mastra/context");
 const { POST: previewRoute } = await import("@/app/api/openapi/preview/route");
 const { POST: importRoute } = await import("@/app/api/openapi/imports/route");
-const { env } = await import("@/lib/env");
 
 // Each import parses on its own thread; on a busy machine starting one takes seconds.
 vi.setConfig({ testTimeout: 90_000 });
@@ -230,7 +230,7 @@ describe("imported tools", () => {
     expect(seen[1]!.headers["x-api-key"]).toBeUndefined();
     const { closeDatabase } = await import("@/db/client");
     await closeDatabase();
-    expect(readFileSync(env().DATABASE_PATH).includes(secret)).toBe(false);
+    expect((await storedText()).includes(secret)).toBe(false);
   });
 
   it("authenticates with one of the user's connections, resolved at call time, on the provider's own API origin", async () => {

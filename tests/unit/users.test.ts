@@ -1,6 +1,8 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { loginThrottle } from "@/db/schema";
 import { stampClientAddress } from "@/lib/auth/client-address";
 import { clientAddress, signInWithPassword } from "@/lib/auth/sign-in";
 import { parseEnv, resetEnvCache } from "@/lib/env";
@@ -199,6 +201,13 @@ describe("sign-in with a password", () => {
     expect(waits).toEqual([1000]);
   });
 
+  it("counts every one of 25 failures that arrive at once", async () => {
+    const attempt = { address: "192.0.2.250", email: "at-once@example.com" };
+    await Promise.all(Array.from({ length: 25 }, () => recordLoginFailure(attempt)));
+    const counts = (await db().select({ failures: loginThrottle.failures }).from(loginThrottle)).map((row) => row.failures);
+    expect(counts.filter((failures) => failures === 25)).toHaveLength(3);
+  });
+
   it("throttles one client that sprays 30 failures over 30 emails", async () => {
     const results = [];
     for (let guess = 1; guess <= 30; guess++) results.push(await signInFrom("127.0.0.5", { email: `spray-${guess}-${Date.now()}@example.com`, password: "Winter2026!" }));
@@ -239,6 +248,23 @@ describe("the owner managing people, and people their own password", () => {
     await setRole(owner.id, "member");
     expect((await findUserById(owner.id))?.role).toBe("member");
     await setRole(owner.id, "owner");
+  });
+
+  // On PostgreSQL each call is a transaction on its own connection, truly side by side; the
+  // "users" transaction lock (db/sql/transaction-lock.ts) makes the second see the first's change.
+  it("keeps an owner when two owners are demoted at the same moment", async () => {
+    const ownerCount = async () => (await listUsers()).filter((person) => person.role === "owner").length;
+    const first = await createLocalUser({ name: "R1", email: "race-owner-1@example.com", password: "owner password 123" }, "owner");
+    const second = await createLocalUser({ name: "R2", email: "race-owner-2@example.com", password: "owner password 123" }, "owner");
+    const others = (await listUsers()).filter((person) => person.role === "owner" && person.id !== first.id && person.id !== second.id);
+    for (const other of others) await setRole(other.id, "member");
+    expect(await ownerCount()).toBe(2);
+    const outcomes = await Promise.allSettled([setRole(first.id, "member"), setRole(second.id, "member")]);
+    expect(outcomes.filter((outcome) => outcome.status === "rejected")).toHaveLength(1);
+    expect(await ownerCount()).toBe(1);
+    for (const other of others) await setRole(other.id, "owner");
+    await setRole(first.id, "owner");
+    await setRole(second.id, "owner");
   });
 
   it("removes a person with their data, but not oneself", async () => {
