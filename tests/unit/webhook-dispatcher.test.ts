@@ -1,6 +1,6 @@
 import { asc, eq, sql } from "drizzle-orm";
 import pg from "pg";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db, rows, usingPostgres } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
@@ -197,7 +197,7 @@ describe("the dispatcher", () => {
     let release!: () => void;
     // A stalled dispatcher: its clock stands still, so its renewals never reach past start + leaseMs.
     const stalled = processDueDeliveries({ handle: () => new Promise((resolve) => (release = () => resolve({ error: "late and stale" }))), now: () => start, leaseMs, pollMs: 20 });
-    await sleep(50);
+    await vi.waitFor(() => expect(release).toBeDefined(), { timeout: 2_000, interval: 10 });
     expect(await processDueDeliveries({ handle: async () => ({ note: "taken over" }), now: () => start + leaseMs + 1, leaseMs })).toBe(1);
     release();
     expect(await stalled).toBe(1);
@@ -214,7 +214,7 @@ describe("the dispatcher", () => {
     let release!: () => void;
     const slow = (row: { id: number }) => new Promise<{ note: string }>((resolve) => (release = () => resolve({ note: `done ${row.id}` })));
     const running = processDueDeliveries({ handle: slow, leaseMs, pollMs: 50 });
-    await sleep(50);
+    await vi.waitFor(async () => expect((await delivery(id)).leaseUntil).not.toBeNull(), { timeout: 2_000, interval: 10 });
     const firstLease = (await delivery(id)).leaseUntil!;
     await sleep(leaseMs * 3); // well past the first lease
     expect((await delivery(id)).leaseUntil!).toBeGreaterThan(firstLease);
@@ -238,9 +238,9 @@ describe("the dispatcher", () => {
     await sleep(20);
     const fastId = await deliver();
     wakeDispatcher();
-    await sleep(50);
+    // Well before the next poll (5 s): the wake leased it beside the slow one (bounded, not a fixed sleep, for a loaded PostgreSQL).
+    await vi.waitFor(async () => expect((await delivery(fastId)).status).toBe("processed"), { timeout: 2_000, interval: 10 });
     expect(seen).toEqual([slowId, fastId]);
-    expect((await delivery(fastId)).status).toBe("processed");
     expect((await delivery(slowId)).status).toBe("processing");
     release();
     expect(await running).toBe(2);
