@@ -35,6 +35,7 @@ const postgresSuites = [
   "tests/unit/crypto.test.ts",
   "tests/unit/secrets-at-rest.test.ts",
   "tests/unit/run-history-secrets.test.ts",
+  "tests/unit/openapi.test.ts",
 ];
 
 export default defineConfig({

@@ -30,7 +30,7 @@ const holder = globalThis as typeof globalThis & { __patchbayLockPool?: pg.Pool 
 
 /** Lock connections are held while the body waits on the network, so they get their own small pool. */
 function lockPool(): pg.Pool {
-  holder.__patchbayLockPool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 4, connectionTimeoutMillis: 10_000 }).on("error", () => {});
+  holder.__patchbayLockPool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 16, connectionTimeoutMillis: 30_000 }).on("error", () => {});
   return holder.__patchbayLockPool;
 }
 

@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, json, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { createdAt, timestampMs } from "./common";
 
@@ -24,7 +24,8 @@ export const openapiSpecs = pgTable(
     sourceUrl: text("source_url"),
     document: text("document").notNull(),
     serverUrl: text("server_url").notNull(),
-    securitySchemes: jsonb("security_schemes").$type<Record<string, unknown>>().notNull(),
+    // json, not jsonb: jsonb sorts object keys, and the order of properties is meaningful here (form fields, multipart parts, re-import diffs).
+    securitySchemes: json("security_schemes").$type<Record<string, unknown>>().notNull(),
     /** How calls authenticate: nothing, one of the user's connections, or a secret sealed here. */
     authKind: text("auth_kind", { enum: ["none", "connection", "secret"] }).notNull().default("none"),
     authScheme: text("auth_scheme"),
@@ -60,8 +61,8 @@ export const openapiOperations = pgTable(
     description: text("description").notNull(),
     tags: jsonb("tags").$type<string[]>().notNull(),
     deprecated: boolean("deprecated").notNull().default(false),
-    inputSchema: jsonb("input_schema").$type<Record<string, unknown>>().notNull(),
-    request: jsonb("request").$type<Record<string, unknown>>().notNull(),
+    inputSchema: json("input_schema").$type<Record<string, unknown>>().notNull(),
+    request: json("request").$type<Record<string, unknown>>().notNull(),
     /** Only enabled operations are tools (runner, agent, MCP); the person chooses which. */
     enabled: boolean("enabled").notNull().default(true),
   },

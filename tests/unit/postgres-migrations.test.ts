@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { eq, getTableName, is } from "drizzle-orm";
@@ -128,7 +129,7 @@ describe("PostgreSQL migrations", () => {
 
   it("are recorded, so applying them again (every start-up) changes nothing", async () => {
     const before = await rows(`select hash, created_at from drizzle.__drizzle_migrations order by id`);
-    expect(before).toHaveLength(2);
+    expect(before).toHaveLength(readdirSync(migrationsFolder).filter((name) => name.endsWith(".sql")).length);
     await migrate(database, { migrationsFolder });
     expect(await rows(`select hash, created_at from drizzle.__drizzle_migrations order by id`)).toEqual(before);
   });
