@@ -239,10 +239,19 @@ describe("disconnect", () => {
     const second = (await connectGitHub(other.id)).connection;
     await makeDue(second.id);
     const before = fake.tokenRequests.refresh_token;
-    const [result, concurrent] = await Promise.all([disconnect(other.id, second.id), getAccessToken(other.id, "github")]);
-    expect(result.revoked).toBe(true);
-    expect(fake.tokenRequests.refresh_token - before).toBe(1);
-    expect(concurrent.accessToken).not.toBe(stale);
+    // The tool's refresh is in flight (the provider answers slowly) when the disconnect comes:
+    // which of two calls reads the row first is up to the database, so the order is made explicit.
+    fake.refreshDelayMs = 300;
+    try {
+      const concurrentCall = getAccessToken(other.id, "github");
+      for (let waited = 0; fake.tokenRequests.refresh_token === before && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      const [result, concurrent] = await Promise.all([disconnect(other.id, second.id), concurrentCall]);
+      expect(result.revoked).toBe(true);
+      expect(fake.tokenRequests.refresh_token - before).toBe(1);
+      expect(concurrent.accessToken).not.toBe(stale);
+    } finally {
+      fake.refreshDelayMs = 0;
+    }
   });
 
   it("says so when GitHub does not confirm the revocation (422), and still deletes the tokens", async () => {
