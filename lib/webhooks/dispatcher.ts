@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { affectedRows, db, rows, transaction } from "@/db/client";
+import { affectedRows, db, rows, transaction, usingPostgres } from "@/db/client";
 import { forLease } from "@/db/sql/leasing";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
@@ -9,10 +9,10 @@ import { log } from "@/lib/log";
 import { checkEndpointFailing, raiseAlert } from "@/lib/outbox/alerts";
 import { enqueueForwards } from "@/lib/outbox/forwarding";
 import type { DeliveryRow } from "./deliveries";
-import { announce } from "./events";
 import { handleDelivery, PermanentDeliveryError, type DeliveryHandler } from "./handlers";
 import { retryDelayMs } from "./retry-schedule";
-import { dispatcherWake, lastIntakeAt } from "./wake";
+import { announce, deliveryEvents, type DeliveryEvent } from "./events";
+import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
 
 export { retryDelayMs };
 
@@ -283,7 +283,23 @@ export async function intakeHasPriority({ now = Date.now(), lastIntake = lastInt
   return oldest === null || oldest === undefined || now - oldest < maxDelayMs;
 }
 
-/** The in-process dispatcher: polls every second and wakes at once when intake stores a delivery. */
+/**
+ * On PostgreSQL every process hears every process's delivery notices; one saying a delivery was
+ * received wakes this dispatcher at once, so whichever process is free takes it without waiting
+ * for its poll. (On SQLite intake and dispatcher share the process and intake wakes it directly.)
+ * Returns the unsubscribe.
+ */
+export function wakeOnDeliveriesElsewhere(): () => void {
+  if (!usingPostgres()) return () => {};
+  const listener = (event: DeliveryEvent) => {
+    if (event.status === "received") wakeForDeliveryElsewhere();
+  };
+  deliveryEvents.on("delivery", listener);
+  return () => deliveryEvents.off("delivery", listener);
+}
+
+/** The in-process dispatcher: polls every second and wakes at once when intake (here, or on PostgreSQL anywhere) stores a delivery. */
 export function startDispatcher(intervalMs = 1000): BackgroundLoop {
+  wakeOnDeliveriesElsewhere();
   return startBackgroundLoop("dispatcher", () => processDueDeliveries({ yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
 }

@@ -22,6 +22,20 @@ export function wakeDispatcher(now = Date.now()): void {
   }, WAKE_COALESCE_MS).unref();
 }
 
+/**
+ * A delivery stored by another process (PostgreSQL: its notice arrives over LISTEN/NOTIFY): wake
+ * this dispatcher too, coalesced like intake's own wakes, without counting it as this process's
+ * intake (which only makes processing here give way to intake here).
+ */
+export function wakeForDeliveryElsewhere(): void {
+  if (state.scheduled) return;
+  state.scheduled = true;
+  setTimeout(() => {
+    state.scheduled = false;
+    state.emitter.emit("wake");
+  }, WAKE_COALESCE_MS).unref();
+}
+
 /** When intake last stored a delivery (ms since the epoch), so processing can give way during a burst. */
 export function lastIntakeAt(): number {
   return state.lastIntakeAt;

@@ -6,9 +6,10 @@ import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
-import { cancelRetries, INTERRUPTED, LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs, retryNow } from "@/lib/webhooks/dispatcher";
+import { startNoticeRelay } from "@/db/notifications";
+import { cancelRetries, INTERRUPTED, LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs, retryNow, wakeOnDeliveriesElsewhere } from "@/lib/webhooks/dispatcher";
 import { handleDelivery, PermanentDeliveryError, ruleFor, setWorkflowStarter, type WorkflowStarter } from "@/lib/webhooks/handlers";
-import { wakeDispatcher } from "@/lib/webhooks/wake";
+import { dispatcherWake, wakeDispatcher } from "@/lib/webhooks/wake";
 import { pushPayload } from "../support/signers";
 
 let userId: string;
@@ -268,6 +269,24 @@ describe("the dispatcher", () => {
     expect(taken).toHaveLength(30);
     const leased = await db().select({ attempts: webhookDeliveries.attempts, status: webhookDeliveries.status }).from(webhookDeliveries);
     expect(leased.every((row) => row.attempts === 1 && row.status === "processing")).toBe(true);
+  });
+
+  it.runIf(usingPostgres())("wakes at once when another process receives a delivery (its notice arrives over LISTEN/NOTIFY)", async () => {
+    const unsubscribe = wakeOnDeliveriesElsewhere();
+    try {
+      await startNoticeRelay();
+      const woke = new Promise<string>((resolve) => dispatcherWake.once("wake", () => resolve("woke")));
+      const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await other.connect();
+      try {
+        await other.query("select pg_notify('patchbay_delivery', $1)", [JSON.stringify({ userId: "elsewhere", deliveryId: 1, status: "received" })]);
+      } finally {
+        await other.end();
+      }
+      expect(await Promise.race([woke, new Promise<string>((resolve) => setTimeout(() => resolve("no wake within 5 s"), 5000))])).toBe("woke");
+    } finally {
+      unsubscribe();
+    }
   });
 
   it.runIf(usingPostgres())("skips the rows another process is leasing instead of waiting for them or taking them too", async () => {
