@@ -14,12 +14,7 @@ export const WAKE_COALESCE_MS = 25;
 /** Intake calls this after committing a delivery: the dispatcher picks it up at once instead of at the next poll. */
 export function wakeDispatcher(now = Date.now()): void {
   state.lastIntakeAt = now;
-  if (state.scheduled) return;
-  state.scheduled = true;
-  setTimeout(() => {
-    state.scheduled = false;
-    state.emitter.emit("wake");
-  }, WAKE_COALESCE_MS).unref();
+  scheduleWake();
 }
 
 /**
@@ -28,6 +23,10 @@ export function wakeDispatcher(now = Date.now()): void {
  * intake (which only makes processing here give way to intake here).
  */
 export function wakeForDeliveryElsewhere(): void {
+  scheduleWake();
+}
+
+function scheduleWake(): void {
   if (state.scheduled) return;
   state.scheduled = true;
   setTimeout(() => {
