@@ -64,7 +64,7 @@ describe("project-setup", () => {
     }
   });
 
-  it("re-runs a failed run from its failed step with the earlier outputs: nothing is created twice", async () => {
+  it("re-runs a failed run from its failed step with the earlier outputs, in a fresh Mastra instance: nothing is created twice", async () => {
     services.slack.failures.set("conversations.create", { error: "restricted_action", status: 200 });
     const first = await startWorkflowRun(userId, "project-setup", setupInput("again"));
     const failed = await first.finished;
@@ -73,6 +73,8 @@ describe("project-setup", () => {
     const repos = services.github.repos.length;
     const projects = services.linear.projects.length;
 
+    // As another process (or this one after a restart) would: a Mastra instance that never saw the first run.
+    (globalThis as { __patchbayMastra?: unknown }).__patchbayMastra = undefined;
     const second = await rerunFromFailedStep(userId, first.runId);
     const run = await second.finished;
     expect(run).toMatchObject({ status: "success", resumedFromRunId: first.runId, input: failed.input });
