@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import pg from "pg";
@@ -9,15 +10,22 @@ import { execute, usingPostgres } from "./client";
  * there is one process, so a notice is emitted on this process's bus at once. On PostgreSQL it is
  * a NOTIFY, and each process's relay (one LISTEN connection) re-emits what it hears, its own
  * notices included, so a page served by one process sees what another received (there a notice
- * sent inside a transaction goes out at COMMIT, and not at all on ROLLBACK).
+ * sent inside a transaction goes out at COMMIT, and not at all on ROLLBACK). Listeners get the
+ * notice and its origin: `elsewhere` is true for a notice another process sent.
  */
 export type NoticeChannel = "delivery" | "run";
+export type NoticeOrigin = { elsewhere: boolean };
 
 const PREFIX = "patchbay_";
 const CHANNELS: NoticeChannel[] = ["delivery", "run"];
 
 type Relay = { client: pg.Client | undefined; starting: Promise<void> | undefined; retryMs: number };
-const holder = globalThis as typeof globalThis & { __patchbayNoticeBus?: EventEmitter; __patchbayNoticeRelay?: Relay };
+const holder = globalThis as typeof globalThis & { __patchbayNoticeBus?: EventEmitter; __patchbayNoticeRelay?: Relay; __patchbayNoticeOrigin?: string };
+
+/** This process's mark on the notices it sends, so its relay can tell them from other processes'. */
+const ORIGIN = (holder.__patchbayNoticeOrigin ??= randomUUID());
+const HERE: NoticeOrigin = { elsewhere: false };
+const ELSEWHERE: NoticeOrigin = { elsewhere: true };
 
 /** The bus this process's listeners subscribe to (`bus.on("delivery", ...)`). */
 export const noticeBus: EventEmitter = (holder.__patchbayNoticeBus ??= createBus());
@@ -34,11 +42,11 @@ function createBus(): EventEmitter {
 
 export function publish(channel: NoticeChannel, notice: object): void {
   if (!usingPostgres()) {
-    noticeBus.emit(channel, notice);
+    noticeBus.emit(channel, notice, HERE);
     return;
   }
   startInBackground();
-  execute(sql`select pg_notify(${PREFIX + channel}, ${JSON.stringify(notice)})`).catch((error: unknown) => {
+  execute(sql`select pg_notify(${PREFIX + channel}, ${JSON.stringify({ origin: ORIGIN, notice })})`).catch((error: unknown) => {
     console.error(`patchbay: a live-page notice was not sent: ${(error as Error).message}`);
   });
 }
@@ -56,7 +64,8 @@ async function connect(): Promise<void> {
     const channel = message.channel.slice(PREFIX.length) as NoticeChannel;
     if (!CHANNELS.includes(channel) || !message.payload) return;
     try {
-      noticeBus.emit(channel, JSON.parse(message.payload));
+      const { origin, notice } = JSON.parse(message.payload) as { origin?: unknown; notice?: unknown };
+      if (typeof notice === "object" && notice !== null) noticeBus.emit(channel, notice, origin === ORIGIN ? HERE : ELSEWHERE);
     } catch {
       // not one of ours
     }

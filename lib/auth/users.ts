@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
-import { affectedRows, db, prepared, transaction, usingPostgres, type Db } from "@/db/client";
+import { affectedRows, db, transaction, type Db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { hashPassword, verifyPassword } from "./password";
@@ -41,20 +41,6 @@ export async function isLinkedAccount(provider: string, providerAccountId: strin
     .where(and(eq(accounts.provider, provider), eq(accounts.providerAccountId, providerAccountId)))
     .limit(1);
   return row !== undefined;
-}
-
-/**
- * The first owner: deliveries to the instance-wide webhook URLs are theirs. Read for every delivery:
- * on SQLite through a statement prepared once (webhook intake's hot path runs synchronously there),
- * on PostgreSQL an awaited query.
- */
-export async function instanceOwnerId(): Promise<string | undefined> {
-  // dialect: webhook intake's prepared statement (PostgreSQL: an awaited query)
-  if (usingPostgres()) {
-    const [owner] = await db().select({ id: users.id }).from(users).where(eq(users.role, "owner")).orderBy(asc(users.createdAt)).limit(1);
-    return owner?.id;
-  }
-  return (prepared("select id from user where role = 'owner' order by created_at limit 1").get() as { id: string } | undefined)?.id;
 }
 
 export async function listUsers(): Promise<PublicUser[]> {

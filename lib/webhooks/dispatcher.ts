@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { affectedRows, db, rows, transaction, usingPostgres } from "@/db/client";
+import { affectedRows, db, rows, transaction } from "@/db/client";
+import type { NoticeOrigin } from "@/db/notifications";
 import { forLease } from "@/db/sql/leasing";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
@@ -284,15 +285,14 @@ export async function intakeHasPriority({ now = Date.now(), lastIntake = lastInt
 }
 
 /**
- * On PostgreSQL every process hears every process's delivery notices; one saying a delivery was
- * received wakes this dispatcher at once, so whichever process is free takes it without waiting
- * for its poll. (On SQLite intake and dispatcher share the process and intake wakes it directly.)
- * Returns the unsubscribe.
+ * On PostgreSQL every process hears every process's delivery notices; one from another process
+ * saying a delivery was received wakes this dispatcher at once, so whichever process is free takes
+ * it without waiting for its poll. (A delivery received here wakes it directly, through intake; on
+ * SQLite there is no other process.) Returns the unsubscribe.
  */
 export function wakeOnDeliveriesElsewhere(): () => void {
-  if (!usingPostgres()) return () => {};
-  const listener = (event: DeliveryEvent) => {
-    if (event.status === "received") wakeForDeliveryElsewhere();
+  const listener = (event: DeliveryEvent, origin?: NoticeOrigin) => {
+    if (origin?.elsewhere && event.status === "received") wakeForDeliveryElsewhere();
   };
   deliveryEvents.on("delivery", listener);
   return () => deliveryEvents.off("delivery", listener);

@@ -1,15 +1,12 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type Database from "better-sqlite3";
-import { db } from "@/db/client";
-import { createGroupCommit, type GroupCommit } from "@/db/group-commit";
-import { instanceOwnerId } from "@/lib/auth/users";
+import { instanceOwnerId, intakeWriter, type IntakeWriter } from "@/db/sql/intake";
 import { readPath } from "@/lib/connections/provider-request";
 import { env } from "@/lib/env";
 import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { announce } from "./events";
-import { storeDelivery, type NewDelivery } from "./deliveries";
+import type { NewDelivery } from "./deliveries";
 import { deliveryPayload } from "./payload";
 import { readBodyCapped, type CappedBody } from "./read-body";
 import { redactHeaders } from "./redact";
@@ -78,21 +75,12 @@ type Examined =
   | { kind: "refusal"; row: NewDelivery; reply: IntakeReply }
   | { kind: "accepted"; row: NewDelivery; challenge: string | undefined };
 
-/** The batch policy: at most this many rows per transaction ... */
-const BATCH_MAX_ROWS = 128;
-/** ... and a batch waits at most this long, and only while other deliveries are still being read. */
-const BATCH_MAX_WAIT_MS = 2;
-
-// Deliveries between arriving and reaching the batch (reading, verifying): the batch waits for them.
+// Deliveries between arriving and reaching the store (reading, verifying): SQLite's batch waits for them.
 let examining = 0;
-const batches = new WeakMap<Database.Database, GroupCommit>();
+let writer: IntakeWriter | undefined;
 
-/** Runs a write in intake's current batch; resolves once that batch has committed. SQLite's (see storeDelivery). */
-function inBatch<T>(write: () => T): Promise<T> {
-  const client = db().$client;
-  let batch = batches.get(client);
-  if (!batch) batches.set(client, (batch = createGroupCommit(client, { maxRows: BATCH_MAX_ROWS, maxWaitMs: BATCH_MAX_WAIT_MS, othersComing: () => examining > 0 })));
-  return batch(write);
+function store(): IntakeWriter {
+  return (writer ??= intakeWriter(() => examining > 0));
 }
 
 /**
@@ -115,13 +103,13 @@ export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply
       return examined.reply;
     case "refusal": {
       const { row } = examined;
-      const id = await storeDelivery.refusal(row, inBatch);
+      const id = await store().refusal(row, env().WEBHOOK_REJECTED_CAP);
       announce({ userId: row.userId, deliveryId: id, status: row.status });
       return examined.reply;
     }
     case "accepted": {
       const { row } = examined;
-      const id = await storeDelivery.accepted(row, inBatch);
+      const id = await store().accepted(row);
       if (id === undefined) return reply(200, { duplicate: true });
       announce({ userId: row.userId, deliveryId: id, status: row.status });
       if (examined.challenge !== undefined) return reply(200, { challenge: examined.challenge });

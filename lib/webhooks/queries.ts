@@ -1,8 +1,8 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import { db, usingPostgres } from "@/db/client";
+import { db } from "@/db/client";
+import { indexedMatches, listColumns, searchMatches } from "@/db/sql/delivery-search";
 import { deliveryStatuses, webhookAttempts, webhookDeliveries } from "@/db/schema";
 
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -37,83 +37,8 @@ const rangeMs: Record<Range, number> = { "1h": HOUR, "24h": 24 * HOUR, "7d": 7 *
 /** Trigrams need three characters; shorter terms search delivery ids and repositories by prefix. */
 const MIN_INDEXED_TERM = 3;
 
-// dialect: full-text search. SQLite: the FTS5 trigram table of migration 0004, matched with MATCH.
-// PostgreSQL: the GIN trigram index of db/migrations-pg/0001_delivery_search.sql, used through the
-// predicate documented there (the index's own WHERE, then ILIKE on each indexed field). Both hold the
-// same rows (taken at least once, or stored finished) and match case-insensitive substrings.
-
-/**
- * The FTS5 table (not in db/schema: drizzle-kit cannot create FTS5 tables). Declared here only so
- * queries can join and match it.
- */
-const deliverySearch = sqliteTable("webhook_delivery_search", {
-  rowid: integer("rowid").notNull(),
-  deliveryId: text("delivery_id"),
-});
-
-/** SQLite: the term as one FTS5 phrase: a case-insensitive substring of any indexed column. */
-function phrase(term: string): string {
-  return `"${term.replaceAll('"', '""')}"`;
-}
-
-/** PostgreSQL: the term as an ILIKE pattern for a substring, its wildcards and escape character taken literally. */
-function substringPattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, "\\$&")}%`;
-}
-
-/** PostgreSQL: in the trigram index (its partial predicate) and matching the term in one of its fields. */
-function trigramMatch(term: string): SQL {
-  const d = webhookDeliveries;
-  const pattern = substringPattern(term);
-  return sql`(${d.attempts} > 0 or ${d.status} <> 'received') and (${d.deliveryId} ilike ${pattern} or ${d.repository} ilike ${pattern}
-    or coalesce(${d.event} || coalesce('.' || ${d.action}, ''), '') ilike ${pattern} or ${d.body} ilike ${pattern})`;
-}
-
-/** A condition on webhook_deliveries: the delivery is in the search index and matches the term. */
-function searchMatches(term: string): SQL {
-  if (usingPostgres()) return trigramMatch(term);
-  return inArray(webhookDeliveries.id, db().select({ id: deliverySearch.rowid }).from(deliverySearch).where(sql`${deliverySearch} match ${phrase(term)}`));
-}
-
 /** For the tests: the search condition, to check which index a plan uses. */
 export const searchMatchesForTest = searchMatches;
-
-/** Up to `limit` indexed deliveries matching the term and `where`, newest (highest id) first. */
-async function indexedMatches(term: string, where: SQL[], limit: number) {
-  if (usingPostgres()) {
-    return await db()
-      .select(listColumns)
-      .from(webhookDeliveries)
-      .where(and(...where, trigramMatch(term)))
-      .orderBy(desc(webhookDeliveries.id))
-      .limit(limit);
-  }
-  return await db()
-    .select(listColumns)
-    .from(deliverySearch)
-    .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, deliverySearch.rowid))
-    .where(and(...where, sql`${deliverySearch} match ${phrase(term)}`))
-    .orderBy(desc(deliverySearch.rowid))
-    .limit(limit);
-}
-
-export const listColumns = {
-  id: webhookDeliveries.id,
-  providerId: webhookDeliveries.providerId,
-  event: webhookDeliveries.event,
-  action: webhookDeliveries.action,
-  deliveryId: webhookDeliveries.deliveryId,
-  repository: webhookDeliveries.repository,
-  receivedAt: webhookDeliveries.receivedAt,
-  verified: webhookDeliveries.verified,
-  status: webhookDeliveries.status,
-  attempts: webhookDeliveries.attempts,
-  nextAttemptAt: webhookDeliveries.nextAttemptAt,
-  processingMs: webhookDeliveries.processingMs,
-  reason: webhookDeliveries.reason,
-  lastError: webhookDeliveries.lastError,
-  endpointId: webhookDeliveries.endpointId,
-};
 
 function eventCondition(value: string): SQL {
   const dot = value.lastIndexOf(".");

@@ -3,14 +3,14 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { execute, transaction, usingPostgres } from "@/db/client";
 import { closeLocks, withLock } from "@/db/locks";
-import { noticeBus, publish, startNoticeRelay, stopNoticeRelay, type NoticeChannel } from "@/db/notifications";
+import { noticeBus, publish, startNoticeRelay, stopNoticeRelay, type NoticeChannel, type NoticeOrigin } from "@/db/notifications";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The notices that arrive on this process's bus within `ms`. */
-async function heard(channel: NoticeChannel, ms: number, during: () => Promise<unknown>): Promise<unknown[]> {
+async function heard(channel: NoticeChannel, ms: number, during: () => Promise<unknown>, withOrigin = false): Promise<unknown[]> {
   const seen: unknown[] = [];
-  const listener = (notice: unknown) => seen.push(notice);
+  const listener = (notice: unknown, origin: NoticeOrigin) => seen.push(withOrigin ? { notice, origin } : notice);
   noticeBus.on(channel, listener);
   try {
     await startNoticeRelay();
@@ -39,14 +39,20 @@ afterAll(async () => {
 });
 
 describe("live-page notices", () => {
-  it("reach this process's listeners", async () => {
-    const seen = await heard("delivery", 300, async () => publish("delivery", { userId: "u1", deliveryId: 1, status: "received" }));
-    expect(seen).toEqual([{ userId: "u1", deliveryId: 1, status: "received" }]);
+  it("reach this process's listeners, marked as sent here", async () => {
+    const seen = await heard("delivery", 300, async () => publish("delivery", { userId: "u1", deliveryId: 1, status: "received" }), true);
+    expect(seen).toEqual([{ notice: { userId: "u1", deliveryId: 1, status: "received" }, origin: { elsewhere: false } }]);
   });
 
-  it.runIf(usingPostgres())("reach this process when another process sends them (LISTEN/NOTIFY)", async () => {
-    const seen = await heard("run", 300, () => otherProcess((client) => client.query("select pg_notify('patchbay_run', $1)", [JSON.stringify({ runId: "r1", status: "success" })])));
-    expect(seen).toEqual([{ runId: "r1", status: "success" }]);
+  it.runIf(usingPostgres())("reach this process when another process sends them (LISTEN/NOTIFY), marked as sent elsewhere", async () => {
+    const notice = JSON.stringify({ origin: "another-process", notice: { runId: "r1", status: "success" } });
+    const seen = await heard("run", 300, () => otherProcess((client) => client.query("select pg_notify('patchbay_run', $1)", [notice])), true);
+    expect(seen).toEqual([{ notice: { runId: "r1", status: "success" }, origin: { elsewhere: true } }]);
+  });
+
+  it.runIf(usingPostgres())("ignore a NOTIFY on their channels that is not a Patchbay notice", async () => {
+    const seen = await heard("run", 300, () => otherProcess((client) => client.query("select pg_notify('patchbay_run', 'not json'), pg_notify('patchbay_run', '{\"runId\":\"bare\"}')")));
+    expect(seen).toEqual([]);
   });
 
   it.runIf(usingPostgres())("sent inside a transaction, go out at commit and never on rollback", async () => {

@@ -5,7 +5,7 @@ import { createGroupCommit } from "@/db/group-commit";
 import { webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { env } from "@/lib/env";
-import { insertAcceptedRow, type NewDelivery } from "@/lib/webhooks/deliveries";
+import { insertAcceptedRow, type NewDelivery } from "@/db/sql/intake";
 
 let userId: string;
 /** A second connection to the same file: it sees only what has been committed. */

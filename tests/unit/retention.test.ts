@@ -6,7 +6,8 @@ import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route
 import { db, usingPostgres } from "@/db/client";
 import { outboundMessages, toolRuns, webhookDeliveries, workflowRuns, workflowRunSteps } from "@/db/schema";
 import { env, resetEnvCache } from "@/lib/env";
-import { applyRetention, reclaimSpace } from "@/lib/retention";
+import { reclaimSpace } from "@/db/sql/reclaim-space";
+import { applyRetention } from "@/lib/retention";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { requestReplay } from "@/lib/webhooks/dispatcher";
 import { createEndpoint } from "@/lib/webhooks/endpoints";

@@ -279,7 +279,7 @@ describe("the dispatcher", () => {
       const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await other.connect();
       try {
-        await other.query("select pg_notify('patchbay_delivery', $1)", [JSON.stringify({ userId: "elsewhere", deliveryId: 1, status: "received" })]);
+        await other.query("select pg_notify('patchbay_delivery', $1)", [JSON.stringify({ origin: "another-process", notice: { userId: "elsewhere", deliveryId: 1, status: "received" } })]);
       } finally {
         await other.end();
       }

@@ -1,0 +1,81 @@
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { db, usingPostgres } from "@/db/client";
+import { webhookDeliveries } from "@/db/schema";
+
+/**
+ * dialect: full-text search over deliveries. Both hold the same rows (taken at least once, or
+ * stored finished) and match case-insensitive substrings of the delivery id, the repository, the
+ * event (with its action) and the body:
+ *   - SQLite: the FTS5 trigram table of db/migrations/0004, matched with MATCH;
+ *   - PostgreSQL: the GIN trigram index of db/migrations-pg/0001_delivery_search.sql, used through
+ *     the predicate documented there (the index's own WHERE, then ILIKE on each indexed field).
+ */
+
+/** The FTS5 table (not in db/schema: drizzle-kit cannot create FTS5 tables), declared so queries can join and match it. */
+const deliverySearch = sqliteTable("webhook_delivery_search", {
+  rowid: integer("rowid").notNull(),
+  deliveryId: text("delivery_id"),
+});
+
+/** SQLite: the term as one FTS5 phrase: a case-insensitive substring of any indexed column. */
+function phrase(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
+}
+
+/** PostgreSQL: the term as an ILIKE pattern for a substring, its wildcards and escape character taken literally. */
+function substringPattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, "\\$&")}%`;
+}
+
+/** PostgreSQL: in the trigram index (its partial predicate) and matching the term in one of its fields. */
+function trigramMatch(term: string): SQL {
+  const d = webhookDeliveries;
+  const pattern = substringPattern(term);
+  return sql`(${d.attempts} > 0 or ${d.status} <> 'received') and (${d.deliveryId} ilike ${pattern} or ${d.repository} ilike ${pattern}
+    or coalesce(${d.event} || coalesce('.' || ${d.action}, ''), '') ilike ${pattern} or ${d.body} ilike ${pattern})`;
+}
+
+/** The columns the webhook log lists (lib/webhooks/queries.ts). */
+export const listColumns = {
+  id: webhookDeliveries.id,
+  providerId: webhookDeliveries.providerId,
+  event: webhookDeliveries.event,
+  action: webhookDeliveries.action,
+  deliveryId: webhookDeliveries.deliveryId,
+  repository: webhookDeliveries.repository,
+  receivedAt: webhookDeliveries.receivedAt,
+  verified: webhookDeliveries.verified,
+  status: webhookDeliveries.status,
+  attempts: webhookDeliveries.attempts,
+  nextAttemptAt: webhookDeliveries.nextAttemptAt,
+  processingMs: webhookDeliveries.processingMs,
+  reason: webhookDeliveries.reason,
+  lastError: webhookDeliveries.lastError,
+  endpointId: webhookDeliveries.endpointId,
+};
+
+/** A condition on webhook_deliveries: the delivery is in the search index and matches the term. */
+export function searchMatches(term: string): SQL {
+  if (usingPostgres()) return trigramMatch(term);
+  return inArray(webhookDeliveries.id, db().select({ id: deliverySearch.rowid }).from(deliverySearch).where(sql`${deliverySearch} match ${phrase(term)}`));
+}
+
+/** Up to `limit` indexed deliveries matching the term and `where`, newest (highest id) first, as the log lists them. */
+export async function indexedMatches(term: string, where: SQL[], limit: number) {
+  if (usingPostgres()) {
+    return await db()
+      .select(listColumns)
+      .from(webhookDeliveries)
+      .where(and(...where, trigramMatch(term)))
+      .orderBy(desc(webhookDeliveries.id))
+      .limit(limit);
+  }
+  return await db()
+    .select(listColumns)
+    .from(deliverySearch)
+    .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, deliverySearch.rowid))
+    .where(and(...where, sql`${deliverySearch} match ${phrase(term)}`))
+    .orderBy(desc(deliverySearch.rowid))
+    .limit(limit);
+}
