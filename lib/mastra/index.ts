@@ -29,7 +29,13 @@ export function findWorkflow(id: string): CatalogWorkflow | undefined {
 
 const holder = globalThis as typeof globalThis & { __patchbayMastra?: Mastra };
 
-/** The Mastra instance. Runs keep Mastra's default in-memory state; Patchbay's own tables are the run history. */
+/**
+ * The Mastra instance, one per process. A run's in-flight state is Mastra's default in-memory
+ * store, held by the process executing it; everything needed after that lives in Patchbay's own
+ * tables (the database every process shares): runs and each step's input and output as it
+ * finishes, which a re-run from the failed step is rebuilt from (time travel, in any process), and
+ * the agent's pending approvals. So no Mastra storage (@mastra/pg) is configured.
+ */
 export function mastra(): Mastra {
   holder.__patchbayMastra ??= new Mastra({
     workflows: { [projectSetup.id]: projectSetup, [processGitHubPush.id]: processGitHubPush, [triagePullRequest.id]: triagePullRequest },
