@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { defineConfig, devices } from "@playwright/test";
-import { findChromium, MISSING_CHROMIUM } from "./e2e/support/browser.mjs";
+import { CHROMIUM_ARGS, findChromium, MISSING_CHROMIUM } from "./e2e/support/browser.mjs";
 
 // Worker processes load this file again; the port chosen by the main process reaches them
 // through the environment, so every process agrees on one server.
@@ -46,7 +46,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: browser.path,
-      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-gpu", "--no-first-run"],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [

@@ -13,6 +13,7 @@ const postgresSuites = [
   "tests/unit/webhook-fast-path.test.ts",
   "tests/unit/hostile-webhooks.test.ts",
   "tests/unit/outbox.test.ts",
+  "tests/unit/outbox-crash.test.ts",
   "tests/unit/attention.test.ts",
   "tests/unit/overview.test.ts",
   "tests/unit/webhook-registration.test.ts",

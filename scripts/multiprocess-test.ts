@@ -1,116 +1,148 @@
 /**
- * The several-processes test (`npm run test:multiprocess`, issue 12; not yet part of `npm test`):
- * three production servers on one PostgreSQL (a throwaway cluster, or TEST_DATABASE_URL), signed
- * pushes sent round-robin across them by concurrent senders, one server SIGKILLed mid-load and
- * restarted. Checks: every delivery that got a 2xx is stored exactly once, all are processed,
- * none is processed to completion twice. Loopback only; every wait is bounded. Exits 1 on a violation.
+ * The several-processes test (`npm run test:multiprocess`, part of `npm test`; issue 12): three
+ * production servers on one PostgreSQL (a throwaway cluster, or TEST_DATABASE_URL) beside a fake
+ * GitHub. In order:
+ *   1. a person creates the owner on process 1 (first-run form), signs in there (sign-in form),
+ *      connects GitHub, and with the webhook log open sees a delivery received by process 3
+ *      appear and get processed live;
+ *   2. the single-flight token refresh holds across the servers (scripts/support/refresh-check.ts);
+ *   3. signed pushes round-robin across the three from concurrent senders, server 2 SIGKILLed
+ *      mid-load and restarted: every delivery that got a 2xx is stored exactly once, all are
+ *      processed, none to completion twice.
+ * Loopback only; every wait is bounded. Exits 1 on a violation, 2 when it could not run.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
-import { appEnvironment, ensureBuild, freePort, githubHeaders, killGroup, pushBody, sleep, startApp, stopApp, type AppServer } from "../bench/harness";
-import { startThrowawayPostgres } from "../tests/support/postgres";
+import { appEnvironment, ensureBuild, freePort, killGroup, pushBody, sleep, startApp, stopApp, type AppServer } from "../bench/harness";
+import { startFakeGitHub } from "../e2e/fakes/github";
+import { findChromium, MISSING_CHROMIUM } from "../e2e/support/browser.mjs";
+import { checkPostgresAvailable, startThrowawayPostgres } from "../tests/support/postgres";
+import { pushPayload } from "../tests/support/push-payload";
+import { connectGitHub, createOwner, launchChromium, seesDeliveryLive, signIn } from "./support/browser";
+import { openDeliveryDb } from "./support/delivery-db";
+import { checkSingleFlightRefresh } from "./support/refresh-check";
+import { judge, runScript, sendPush, storageViolations, waitUntilSettled, type Outcome } from "./support/webhook-load";
 
 const SECRET = `multi-${randomUUID()}`;
 const CONCURRENCY = 24;
 const LOAD_MS = 3000;
-const SETTLE_TIMEOUT_MS = 150_000;
-const body = pushBody();
+const SETTLE_TIMEOUT_MS = 150_000; // a delivery cut short by the kill waits for its 60 s lease
+const owner = { name: "Olive Owner", email: "owner@patchbay.test", password: `multi ${randomUUID()}` };
 
-type Outcome = { id: string; status: number | "error"; server: number };
+type Server = { port: number; url: string; dataDir: string; app?: AppServer; env: NodeJS.ProcessEnv };
+
+/** Step 1: the person on process 1. Returns the violations. */
+async function browserSteps(servers: Server[]): Promise<string[]> {
+  const browser = await launchChromium();
+  try {
+    await createOwner(browser, servers[0]!.url, owner);
+    const page = await signIn(browser, servers[0]!.url, owner);
+    await connectGitHub(page);
+    const repository = `octocat/live-${randomUUID().slice(0, 8)}`;
+    return await seesDeliveryLive(page, repository, async () => {
+      const id = `live-${randomUUID()}`;
+      const status = await sendPush(servers[2]!.url, SECRET, pushPayload({ repository }), id);
+      if (status !== 202) throw new Error(`process 3 answered the live delivery with ${status}`);
+    });
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Step 3: concurrent senders round-robin across the servers; server 2 SIGKILLed and restarted halfway. */
+async function loadWithKill(servers: Server[]): Promise<(Outcome & { server: number })[]> {
+  const body = pushBody();
+  const outcomes: (Outcome & { server: number })[] = [];
+  let next = 0;
+  let stop = false;
+  const send = async () => {
+    while (!stop) {
+      const server = next++ % servers.length;
+      const id = `multi-${randomUUID()}`;
+      outcomes.push({ id, status: await sendPush(servers[server]!.url, SECRET, body, id), server });
+    }
+  };
+  const senders = Array.from({ length: CONCURRENCY }, send);
+  await sleep(LOAD_MS / 2);
+  const victim = servers[1]!;
+  killGroup(victim.app!.child, "SIGKILL");
+  console.log("server 2 SIGKILLed under load");
+  await sleep(500);
+  victim.app = await startApp({ port: victim.port, dataDir: victim.dataDir, env: victim.env });
+  console.log("server 2 restarted");
+  await sleep(LOAD_MS / 2);
+  stop = true;
+  await Promise.all(senders);
+  return outcomes;
+}
 
 async function main(): Promise<number> {
+  checkPostgresAvailable();
+  if (!findChromium()) {
+    console.error(MISSING_CHROMIUM);
+    return 2;
+  }
   await ensureBuild();
   const cluster = await startThrowawayPostgres();
-  const database = new pg.Pool({ connectionString: cluster.url, max: 2 });
-  const keys = { AUTH_SECRET: randomBytes(32).toString("hex"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
-  const servers: { port: number; dataDir: string; app?: AppServer; env: NodeJS.ProcessEnv }[] = [];
+  const fake = await startFakeGitHub({ expiringTokens: true });
+  const database = openDeliveryDb(cluster.url);
+  const shared = {
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    DATABASE_URL: cluster.url,
+    PATCHBAY_EXPERIMENTAL_POSTGRES: "1",
+    GITHUB_WEBHOOK_SECRET: SECRET,
+    WEBHOOK_PROCESSING_MAX_DELAY_MS: "0",
+    GITHUB_BASE_URL: fake.url,
+    GITHUB_API_URL: fake.url,
+    GITHUB_CLIENT_ID: fake.clientId,
+    GITHUB_CLIENT_SECRET: fake.clientSecret,
+    HTTP_TOOL_ALLOWED_HOSTS: "127.0.0.1",
+  };
+  const servers: Server[] = [];
   const violations: string[] = [];
   try {
     for (let index = 0; index < 3; index++) {
       const port = await freePort();
       const dataDir = mkdtempSync(join(tmpdir(), `patchbay-multi-${index}-`));
-      const env = appEnvironment(dataDir, port, { ...keys, DATABASE_URL: cluster.url, PATCHBAY_EXPERIMENTAL_POSTGRES: "1", GITHUB_WEBHOOK_SECRET: SECRET, WEBHOOK_PROCESSING_MAX_DELAY_MS: "0" });
-      servers.push({ port, dataDir, env });
+      servers.push({ port, url: `http://127.0.0.1:${port}`, dataDir, env: appEnvironment(dataDir, port, shared) });
     }
     // Started together: they take turns at the migrations (advisory lock).
     await Promise.all(servers.map(async (server) => (server.app = await startApp({ port: server.port, dataDir: server.dataDir, env: server.env }))));
-    await database.query(`insert into "user" (id, name, email, role) values ($1, 'Owner', $2, 'owner')`, [randomUUID(), `owner-${randomUUID()}@example.com`]);
     console.log(`three servers on one PostgreSQL: ${servers.map((server) => server.port).join(", ")}`);
 
-    const outcomes: Outcome[] = [];
-    let next = 0;
-    let stop = false;
-    const send = async () => {
-      while (!stop) {
-        const server = next++ % servers.length;
-        const id = `multi-${randomUUID()}`;
-        try {
-          const response = await fetch(`http://127.0.0.1:${servers[server]!.port}/api/webhooks/github`, { method: "POST", body, headers: githubHeaders(SECRET, body, id), signal: AbortSignal.timeout(10_000) });
-          await response.arrayBuffer();
-          outcomes.push({ id, status: response.status, server });
-        } catch {
-          outcomes.push({ id, status: "error", server });
-        }
-      }
-    };
-    const senders = Array.from({ length: CONCURRENCY }, send);
-    await sleep(LOAD_MS / 2);
-    const victim = servers[1]!;
-    killGroup(victim.app!.child, "SIGKILL");
-    console.log("server 2 SIGKILLed under load");
-    await sleep(500);
-    victim.app = await startApp({ port: victim.port, dataDir: victim.dataDir, env: victim.env });
-    console.log("server 2 restarted");
-    await sleep(LOAD_MS / 2);
-    stop = true;
-    await Promise.all(senders);
+    const live = await browserSteps(servers);
+    violations.push(...live);
+    console.log(`browser on process 1: ${live.length === 0 ? "signed in, connected GitHub, saw the delivery process 3 received appear and get processed live" : "FAILED"}`);
 
-    const settleStarted = Date.now();
-    let pending = Number.POSITIVE_INFINITY;
-    while (Date.now() - settleStarted < SETTLE_TIMEOUT_MS) {
-      const { rows } = await database.query(`select count(*) as n from webhook_deliveries where status in ('received', 'processing', 'retrying')`);
-      pending = Number(rows[0].n);
-      if (pending === 0) break;
-      await sleep(1000);
-    }
-    if (pending > 0) violations.push(`${pending} deliveries still pending ${SETTLE_TIMEOUT_MS / 1000} s after the load`);
+    const refresh = await checkSingleFlightRefresh({ database, fake, appUrls: servers.map((server) => server.url), secret: SECRET });
+    violations.push(...refresh.violations);
+    console.log(refresh.summary);
 
-    const stored = new Map<string, number>();
-    for (const row of (await database.query(`select delivery_id as id, count(*) as n from webhook_deliveries where status <> 'rejected' group by delivery_id`)).rows) stored.set(row.id, Number(row.n));
-    const twice = (await database.query(`select delivery_id, count(*) from webhook_attempts where outcome = 'processed' group by delivery_id having count(*) > 1`)).rows.length;
-    const byStatus = (await database.query(`select status, count(*) as n from webhook_deliveries group by status`)).rows;
-    const acknowledged = outcomes.filter((outcome) => typeof outcome.status === "number" && outcome.status >= 200 && outcome.status < 300);
-    const missing = acknowledged.filter((outcome) => !stored.has(outcome.id)).length;
-    const duplicated = acknowledged.filter((outcome) => (stored.get(outcome.id) ?? 0) > 1).length;
-    const odd = outcomes.filter((outcome) => typeof outcome.status === "number" && (outcome.status < 200 || outcome.status >= 300));
-    if (missing > 0) violations.push(`${missing} deliveries answered 2xx are not stored`);
-    if (duplicated > 0) violations.push(`${duplicated} deliveries answered 2xx are stored more than once`);
+    const outcomes = await loadWithKill(servers);
+    const settled = await waitUntilSettled(database, SETTLE_TIMEOUT_MS);
+    if (settled.pending > 0) violations.push(`${settled.pending} deliveries still pending ${SETTLE_TIMEOUT_MS / 1000} s after the load`);
+    const verdict = judge(outcomes, await database.storedById());
+    const twice = (await database.processedTwice()).length;
+    violations.push(...storageViolations(verdict));
     if (twice > 0) violations.push(`${twice} deliveries processed to completion more than once`);
-    if (odd.length > 0) violations.push(`${odd.length} answers neither 2xx nor a connection error (e.g. ${odd[0]!.status})`);
-    for (const server of [0, 1, 2]) {
-      const answered = acknowledged.filter((outcome) => outcome.server === server).length;
-      if (answered === 0) violations.push(`server ${server + 1} acknowledged nothing`);
-    }
-    console.log(`sent ${outcomes.length}, answered 2xx ${acknowledged.length} (per server ${[0, 1, 2].map((server) => acknowledged.filter((outcome) => outcome.server === server).length).join(" / ")}), connection errors ${outcomes.filter((outcome) => outcome.status === "error").length}`);
-    console.log(`stored exactly once ${acknowledged.length - missing - duplicated} / ${acknowledged.length}; processed twice ${twice}; statuses ${JSON.stringify(byStatus)}`);
+    const perServer = [0, 1, 2].map((server) => verdict.acknowledged.filter((outcome) => outcome.server === server).length);
+    perServer.forEach((answered, server) => answered === 0 && violations.push(`server ${server + 1} acknowledged nothing`));
+    console.log(`sent ${outcomes.length}, answered 2xx ${verdict.acknowledged.length} (per server ${perServer.join(" / ")}), connection errors ${verdict.unanswered.length}`);
+    console.log(`stored exactly once ${verdict.acknowledged.length - verdict.missing - verdict.duplicated} / ${verdict.acknowledged.length}; processed twice ${twice}; settled in ${(settled.ms / 1000).toFixed(1)} s; statuses ${JSON.stringify(await database.statuses())}`);
     for (const violation of violations) console.log(`VIOLATION: ${violation}`);
     if (violations.length > 0) for (const server of servers) console.log(`--- server output\n${server.app?.output().slice(-2000)}`);
+    else console.log("multiprocess test passed");
     return violations.length > 0 ? 1 : 0;
   } finally {
     for (const server of servers) if (server.app) await stopApp(server.app);
     for (const server of servers) rmSync(server.dataDir, { recursive: true, force: true });
-    await database.end();
+    await database.close();
+    await fake.close();
     await cluster.stop();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`multiprocess test could not run: ${(error as Error).stack ?? error}`);
-    process.exit(1);
-  },
-);
+runScript("multiprocess test", main);

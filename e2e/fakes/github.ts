@@ -71,6 +71,8 @@ export class FakeGitHub {
   tokenRequests = { authorization_code: 0, refresh_token: 0 };
   /** How long a refresh grant takes to answer: a slow provider widens the window in which refreshes could overlap. */
   refreshDelayMs = 0;
+  /** While set, refresh grants wait for it before answering: a test holds a refresh in flight for as long as it needs. */
+  refreshGate: Promise<unknown> | undefined;
   readonly repos = [repository(1296269, "hello-world", false), repository(1296270, "secret-plans", true)];
   readonly hooks = new Map<number, Hook>();
   readonly sentDeliveries: SentDelivery[] = [];
@@ -455,6 +457,7 @@ export class FakeGitHub {
     if (grantType === "refresh_token") {
       this.tokenRequests.refresh_token++;
       if (this.refreshDelayMs) await new Promise((resolve) => setTimeout(resolve, this.refreshDelayMs));
+      if (this.refreshGate) await this.refreshGate;
       const refreshToken = form.get("refresh_token") ?? "";
       const grant = this.refreshTokens.get(refreshToken);
       if (!grant) return error("bad_refresh_token", "The refresh token passed is incorrect or expired.");

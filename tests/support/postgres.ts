@@ -16,6 +16,9 @@ import pg from "pg";
 export type ThrowawayPostgres = { url: string; stop(): Promise<void> };
 
 export const NOT_INSTALLED = "PostgreSQL is not installed: apt-get install -y postgresql (or set TEST_DATABASE_URL)";
+
+/** PostgreSQL cannot be had here; the message is one line saying how to get it. */
+export class PostgresUnavailable extends Error {}
 const MIN_VERSION = 15;
 
 /** Bounds on every wait, so a stuck server fails the test instead of hanging it. */
@@ -106,7 +109,7 @@ function postgresUser(): { uid: number; gid: number } {
     .split("\n")
     .find((entry) => entry.startsWith("postgres:"));
   const [, , uid, gid] = line?.split(":") ?? [];
-  if (uid === undefined || gid === undefined) throw new Error("PostgreSQL's system user postgres is missing: apt-get install -y postgresql (or set TEST_DATABASE_URL)");
+  if (uid === undefined || gid === undefined) throw new PostgresUnavailable("PostgreSQL's system user postgres is missing: apt-get install -y postgresql (or set TEST_DATABASE_URL)");
   return { uid: Number(uid), gid: Number(gid) };
 }
 
@@ -219,12 +222,22 @@ export async function freshDatabase(serverUrl: string, template?: string): Promi
   };
 }
 
+/** The programs a throwaway cluster needs; throws PostgresUnavailable (one line saying how to get them) when they are missing or too old. */
+function usableBinaries(places: SearchPlaces): PostgresBinaries {
+  const binaries = findPostgresBinaries(places);
+  if (!binaries) throw new PostgresUnavailable(NOT_INSTALLED);
+  if (binaries.version < MIN_VERSION) throw new PostgresUnavailable(`PostgreSQL ${MIN_VERSION} or newer is needed, ${binaries.initdb} is ${binaries.version}: apt-get install -y postgresql (or set TEST_DATABASE_URL)`);
+  return binaries;
+}
+
+/** Throws PostgresUnavailable unless startThrowawayPostgres can work: for scripts that check before a long run. */
+export function checkPostgresAvailable(places: SearchPlaces = systemPlaces()): void {
+  if (!process.env.TEST_DATABASE_URL?.trim()) usableBinaries(places);
+}
+
 /** See ThrowawayPostgres. Throws one line saying how to get PostgreSQL when it is not installed. */
 export async function startThrowawayPostgres(places: SearchPlaces = systemPlaces()): Promise<ThrowawayPostgres> {
   const given = process.env.TEST_DATABASE_URL?.trim();
   if (given) return freshDatabase(given);
-  const binaries = findPostgresBinaries(places);
-  if (!binaries) throw new Error(NOT_INSTALLED);
-  if (binaries.version < MIN_VERSION) throw new Error(`PostgreSQL ${MIN_VERSION} or newer is needed, ${binaries.initdb} is ${binaries.version}: apt-get install -y postgresql (or set TEST_DATABASE_URL)`);
-  return startCluster(binaries);
+  return startCluster(usableBinaries(places));
 }

@@ -1,0 +1,86 @@
+/**
+ * The crash and multi-process tests' view of a Patchbay database from outside the servers: the
+ * same few queries on SQLite (better-sqlite3, a short read-only connection per query, so nothing
+ * is held open across a kill) or PostgreSQL (a small pg Pool). Written once with `?` placeholders.
+ */
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import pg from "pg";
+
+export type Row = Record<string, unknown>;
+type Query = (statement: string, params?: unknown[], write?: boolean) => Promise<Row[]>;
+
+export type DeliveryDb = {
+  dialect: "sqlite" | "postgres";
+  /** Any other statement (`?` placeholders; counts come back as strings from PostgreSQL). */
+  query(statement: string, params?: unknown[]): Promise<Row[]>;
+  /** The owner the instance-wide webhook URLs belong to (no password: not for signing in). */
+  seedOwner(): Promise<string>;
+  /** webhook_deliveries rows by status. */
+  statuses(): Promise<Record<string, number>>;
+  /** Deliveries received, processing or retrying: work the dispatchers still owe. */
+  pending(): Promise<number>;
+  /** Rows per delivery id (GitHub's X-GitHub-Delivery), refusals left out. */
+  storedById(): Promise<Map<string, number>>;
+  /** Deliveries with more than one attempt that ended "processed". */
+  processedTwice(): Promise<{ id: string; n: number }[]>;
+  /** webhook_attempts by outcome. */
+  attemptOutcomes(): Promise<Record<string, number>>;
+  /** Attempts recorded as cut short by a dead process (their lease expired). */
+  interruptedAttempts(): Promise<number>;
+  close(): Promise<void>;
+};
+
+function sqliteQuery(path: string): Query {
+  return async (statement, params = [], write = false) => {
+    const database = new Database(path, { readonly: !write, fileMustExist: true });
+    try {
+      database.pragma("busy_timeout = 5000");
+      const prepared = database.prepare(statement);
+      if (prepared.reader) return prepared.all(...params) as Row[];
+      prepared.run(...params);
+      return [];
+    } finally {
+      database.close();
+    }
+  };
+}
+
+function postgresQuery(pool: pg.Pool): Query {
+  return async (statement, params = []) => {
+    let index = 0;
+    const { rows } = await pool.query(statement.replace(/\?/g, () => `$${++index}`), params);
+    return rows as Row[];
+  };
+}
+
+/** Counts come back as numbers from SQLite and as strings (bigint) from PostgreSQL. */
+const byKey = (rows: Row[], key: string) => Object.fromEntries(rows.map((row) => [String(row[key]), Number(row.n)]));
+
+/** `databaseUrl` as the server is given it: `file:<path>` for SQLite, `postgres://` for PostgreSQL. */
+export function openDeliveryDb(databaseUrl: string): DeliveryDb {
+  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+  const pool = postgres ? new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 10_000, query_timeout: 30_000 }) : undefined;
+  const query = pool ? postgresQuery(pool) : sqliteQuery(databaseUrl.replace(/^file:/, ""));
+  return {
+    dialect: postgres ? "postgres" : "sqlite",
+    query: (statement, params) => query(statement, params, true),
+    async seedOwner() {
+      const id = randomUUID();
+      await query(`insert into "user" (id, name, email, role) values (?, 'Owner', ?, 'owner')`, [id, `owner-${id}@example.com`], true);
+      return id;
+    },
+    statuses: async () => byKey(await query("select status, count(*) as n from webhook_deliveries group by status"), "status"),
+    pending: async () => Number((await query("select count(*) as n from webhook_deliveries where status in ('received', 'processing', 'retrying')"))[0]!.n),
+    storedById: async () => new Map(Object.entries(byKey(await query("select delivery_id as id, count(*) as n from webhook_deliveries where status <> 'rejected' group by delivery_id"), "id"))),
+    processedTwice: async () =>
+      (
+        await query(
+          "select d.delivery_id as id, count(*) as n from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id where a.outcome = 'processed' group by a.delivery_id, d.delivery_id having count(*) > 1",
+        )
+      ).map((row) => ({ id: String(row.id), n: Number(row.n) })),
+    attemptOutcomes: async () => byKey(await query("select outcome, count(*) as n from webhook_attempts group by outcome"), "outcome"),
+    interruptedAttempts: async () => Number((await query("select count(*) as n from webhook_attempts where error like '%interrupted%'"))[0]!.n),
+    close: async () => void (await pool?.end()),
+  };
+}
