@@ -36,6 +36,7 @@ const postgresSuites = [
   "tests/unit/secrets-at-rest.test.ts",
   "tests/unit/run-history-secrets.test.ts",
   "tests/unit/openapi.test.ts",
+  "tests/unit/shared-rate-limit.test.ts",
 ];
 
 export default defineConfig({
