@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 
-export type Worker<T> = { go: () => void; result: Promise<T> };
+export type Worker<T> = { go: () => void; result: Promise<T>; kill: (signal: NodeJS.Signals) => Promise<void> };
 
 /**
  * A separate Patchbay process running `script` (a file under tests/support) on this test file's
  * database, as another server of a deployment would. Resolves once it prints `readyLine`; `go()`
- * writes the line it waits for, and `result` is the JSON line it prints before exiting 0.
+ * writes the line it waits for, `result` is the JSON line it prints before exiting 0, and `kill`
+ * ends it with a signal (resolving once it has exited).
  */
 export async function startWorker<T>(script: string, args: string[], readyLine: string): Promise<Worker<T>> {
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", script, ...args], {
@@ -24,12 +25,19 @@ export async function startWorker<T>(script: string, args: string[], readyLine: 
     });
     void exited.then((code) => reject(new Error(`${script} exited with ${code}: ${stderr}`)));
   });
+  const result = exited.then((code) => {
+    const line = stdout.split("\n").find((text) => text.startsWith("{"));
+    if (code !== 0 || !line) throw new Error(`${script} exited with ${code}: ${stderr}`);
+    return JSON.parse(line) as T;
+  });
   return {
     go: () => child.stdin!.write("go\n"),
-    result: exited.then((code) => {
-      const line = stdout.split("\n").find((text) => text.startsWith("{"));
-      if (code !== 0 || !line) throw new Error(`${script} exited with ${code}: ${stderr}`);
-      return JSON.parse(line) as T;
-    }),
+    result,
+    kill: async (signal) => {
+      // Killed, it has no result to give.
+      result.catch(() => {});
+      child.kill(signal);
+      await exited;
+    },
   };
 }
