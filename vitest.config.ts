@@ -37,6 +37,8 @@ const postgresSuites = [
   "tests/unit/secrets-at-rest.test.ts",
   "tests/unit/run-history-secrets.test.ts",
   "tests/unit/openapi.test.ts",
+  "tests/unit/shared-rate-limit.test.ts",
+  "tests/unit/interrupted-runs.test.ts",
 ];
 
 export default defineConfig({

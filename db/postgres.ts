@@ -53,6 +53,15 @@ export function currentTransaction(): PgDb | undefined {
 }
 
 /**
+ * Runs `body` as if no transaction were open: `db()`, `rows` and `execute` inside it use the pool.
+ * For statements that must commit on their own at once even when called from inside a
+ * transaction (a rate-limit reservation must not wait for the caller's COMMIT, nor be undone by its ROLLBACK).
+ */
+export function outsideTransaction<T>(body: () => T): T {
+  return transactionScope.exit(body);
+}
+
+/**
  * One transaction on one pooled connection. Inside it, `db()`, `rows` and `execute` use that
  * connection too (as on SQLite, where everything shares one), and a nested call joins it.
  */

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { execute, rows, transaction } from "@/db/client";
+import { pruneRateLimits } from "@/db/sql/rate-limits";
 import { reclaimSpace } from "@/db/sql/reclaim-space";
 import { startBackgroundLoop, type BackgroundLoop } from "./background-loop";
 import { env } from "./env";
@@ -89,13 +90,14 @@ export function retentionPolicy(): { webhookDays: number; runDays: number } {
 
 const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Applies retention at start-up and then every ten minutes. */
+/** Applies retention at start-up and then every ten minutes; drops the rate-limit rows that limit nothing any more. */
 export function startRetention(): BackgroundLoop {
   return startBackgroundLoop(
     "retention",
     async () => {
       const result = await applyRetention();
       if (result.deliveries + result.toolRuns + result.workflowRuns > 0) log.info("retention applied", result);
+      await pruneRateLimits();
     },
     { intervalMs: RETENTION_INTERVAL_MS },
   );

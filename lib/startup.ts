@@ -3,8 +3,8 @@ import { databaseReady } from "@/db/client";
 import { checkProviderVariables, env, EnvError, type Env } from "./env";
 import { log } from "./log";
 import { listProviders, ProviderConfigError, type Provider } from "./providers";
+import { superviseRuns } from "./mastra/interrupted-runs";
 import { connectWebhooksToWorkflows } from "./mastra/webhook-trigger";
-import { failInterruptedRuns } from "./mastra/workflow-runs";
 import { startOutboxSender } from "./outbox/sender";
 import { startRetention } from "./retention";
 import { startDispatcher } from "./webhooks/dispatcher";
@@ -26,8 +26,7 @@ export async function startServer(): Promise<void> {
   try {
     const { config, providers } = checkConfiguration();
     await databaseReady();
-    const interrupted = await failInterruptedRuns();
-    if (interrupted > 0) log.warn(`${interrupted} workflow runs were interrupted by the last restart and are marked failed`);
+    await superviseRuns();
     connectWebhooksToWorkflows();
     startDispatcher();
     startOutboxSender();

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { createdAt, serialId, timestampMs } from "./common";
@@ -58,8 +59,13 @@ export const agentToolCalls = pgTable(
     writes: boolean("writes").notNull(),
     status: text("status", { enum: ["pending_approval", "running", "succeeded", "failed", "denied"] }).notNull(),
     runId: text("run_id"),
+    /** While running: the process running it (db/instance.ts); a stopped process's runs are failed by lib/mastra/interrupted-runs.ts. */
+    runnerInstance: text("runner_instance"),
     output: jsonb("output").$type<unknown>(),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex("agent_tool_calls_call").on(table.conversationId, table.toolCallId)],
+  (table) => [
+    uniqueIndex("agent_tool_calls_call").on(table.conversationId, table.toolCallId),
+    index("agent_tool_calls_running").on(table.runnerInstance).where(sql`${table.status} = 'running'`),
+  ],
 );

@@ -7,3 +7,4 @@ export * from "./agent";
 export * from "./openapi";
 export * from "./access-tokens";
 export * from "./outbox";
+export * from "./rate-limits";

@@ -36,11 +36,14 @@ export const toolRuns = sqliteTable(
     deliveryId: integer("delivery_id"),
     /** Set when retention dropped the input and output. */
     trimmedAt: integer("trimmed_at"),
+    /** While running: the process running it (db/instance.ts); a stopped process's runs are failed by lib/mastra/interrupted-runs.ts. */
+    runnerInstance: text("runner_instance"),
   },
   (table) => [
     index("tool_runs_user_tool_time").on(table.userId, table.toolId, table.startedAt),
     index("tool_runs_user_time").on(table.userId, table.startedAt),
     index("tool_runs_conversation").on(table.conversationId),
+    index("tool_runs_running").on(table.runnerInstance).where(sql`${table.status} = 'running'`),
   ],
 );
 
@@ -65,6 +68,8 @@ export const workflowRuns = sqliteTable(
     resumedFromRunId: text("resumed_from_run_id"),
     /** Set when retention dropped the inputs and outputs of the run and its steps. */
     trimmedAt: integer("trimmed_at"),
+    /** While running: the process running it (db/instance.ts); a stopped process's runs are failed by lib/mastra/interrupted-runs.ts. */
+    runnerInstance: text("runner_instance"),
   },
   (table) => [index("workflow_runs_user_time").on(table.userId, table.startedAt), index("workflow_runs_status").on(table.status)],
 );

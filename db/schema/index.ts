@@ -38,4 +38,5 @@ export const {
   forwardDestinations,
   outboundMessages,
   outboundAttempts,
+  rateLimits,
 } = chosen;

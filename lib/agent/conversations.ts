@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { db, transaction } from "@/db/client";
+import { liveInstanceId } from "@/db/instance";
 import { agentConversations, agentMessages, agentToolCalls } from "@/db/schema";
 
 /** The messages a conversation keeps, in the model's format: what the model saw and said, never a credential. */
@@ -75,9 +76,13 @@ export async function pendingApprovals(conversationId: string): Promise<ToolCall
 
 type NewToolCall = Pick<ToolCallRow, "conversationId" | "toolCallId" | "toolId" | "toolName" | "input" | "writes" | "status">;
 
-/** Records a call the first time it is seen; later sightings leave it as it is. */
+/** Records a call the first time it is seen; later sightings leave it as it is. A running call names this process as its runner. */
 export async function recordToolCall(call: NewToolCall): Promise<ToolCallRow> {
-  await db().insert(agentToolCalls).values(call).onConflictDoNothing();
+  const runnerInstance = call.status === "running" ? await liveInstanceId() : null;
+  await db()
+    .insert(agentToolCalls)
+    .values({ ...call, runnerInstance })
+    .onConflictDoNothing();
   return (await findToolCall(call.conversationId, call.toolCallId))!;
 }
 
@@ -92,12 +97,13 @@ export async function updateToolCall(conversationId: string, toolCallId: string,
 
 /**
  * Claims a pending call for its decision: only one request can move it out of pending_approval,
- * so a double click runs the tool once.
+ * so a double click runs the tool once. An approved call is then run by this process.
  */
 export async function claimPendingCall(conversationId: string, toolCallId: string, status: "running" | "denied"): Promise<ToolCallRow | undefined> {
+  const runnerInstance = status === "running" ? await liveInstanceId() : null;
   const [row] = await db()
     .update(agentToolCalls)
-    .set({ status })
+    .set({ status, runnerInstance })
     .where(and(eq(agentToolCalls.conversationId, conversationId), eq(agentToolCalls.toolCallId, toolCallId), eq(agentToolCalls.status, "pending_approval")))
     .returning();
   return row;

@@ -5,6 +5,7 @@ import { attachCredential, withoutCredentialHeaders, type BoundCredential } from
 import { readLimited, ResponseTooLargeError } from "./limited-body";
 import { limiterFor, type BucketOptions } from "./rate-limit";
 import { backoffDelay, defaultRetry, isRetryableStatus, requestedWaitMs, type RetryOptions } from "./retry";
+import { sleep } from "./sleep";
 import { assertUrlAllowed, BlockedRequestError, guardedAgent } from "./ssrf";
 
 export type HttpRequestOptions = {
@@ -73,16 +74,6 @@ function githubRateLimited(status: number, headers: Headers): boolean {
 /** Answers that mean the server turned the request away before acting on it. */
 function refusedUnprocessed(status: number, headers: Headers): boolean {
   return status === 408 || status === 429 || (status === 503 && headers.has("retry-after")) || githubRateLimited(status, headers);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    }, { once: true });
-  });
 }
 
 async function readBody(response: Response, limit: number): Promise<unknown> {

@@ -1,13 +1,21 @@
-/**
- * A token bucket that stays correct under concurrency: waiters queue in arrival order and each
- * is released by one token as tokens refill, so the bucket never goes negative and a burst of
- * callers cannot all slip through after a single sleep.
- */
+import { usingPostgres } from "@/db/client";
+import { SharedRateLimiter } from "./shared-rate-limit";
+import { abortError } from "./sleep";
+
+/** Requests for one key (a provider and connection) at most `capacity` at once and `refillPerSecond` sustained. */
 export type BucketOptions = { capacity: number; refillPerSecond: number };
+
+/** What the HTTP client waits on before each attempt. */
+export type RateLimiter = { acquire(signal?: AbortSignal): Promise<void> };
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void; signal?: AbortSignal; onAbort?: () => void };
 
-export class TokenBucket {
+/**
+ * A token bucket in this process's memory (SQLite's one process) that stays correct under
+ * concurrency: waiters queue in arrival order and each is released by one token as tokens refill,
+ * so the bucket never goes negative and a burst of callers cannot all slip through after a single sleep.
+ */
+export class TokenBucket implements RateLimiter {
   private tokens: number;
   private refilledAt: number;
   private readonly queue: Waiter[] = [];
@@ -50,7 +58,7 @@ export class TokenBucket {
 
   /** Resolves when a token is taken; rejects if the signal aborts first (the waiter leaves the queue). */
   acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     this.refill();
     if (this.queue.length === 0 && this.tokens >= 1) {
       this.tokens -= 1;
@@ -62,7 +70,7 @@ export class TokenBucket {
         waiter.onAbort = () => {
           const index = this.queue.indexOf(waiter);
           if (index >= 0) this.queue.splice(index, 1);
-          reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+          reject(abortError(signal));
         };
         signal.addEventListener("abort", waiter.onAbort, { once: true });
       }
@@ -74,12 +82,21 @@ export class TokenBucket {
 
 const buckets = new Map<string, TokenBucket>();
 
-/** The shared bucket for a key (provider and connection), created on first use. */
-export function limiterFor(key: string, options: BucketOptions): TokenBucket {
+/** This process's bucket for a key, created on first use (what `limiterFor` hands out on SQLite). */
+export function localBucketFor(key: string, options: BucketOptions): TokenBucket {
   let bucket = buckets.get(key);
   if (!bucket) {
     bucket = new TokenBucket(options);
     buckets.set(key, bucket);
   }
   return bucket;
+}
+
+/**
+ * The limiter for a key. On SQLite there is one process, so its in-memory bucket is the whole
+ * limit. On PostgreSQL several processes call the same provider for the same connection, so the
+ * limit lives in the database (lib/http/shared-rate-limit.ts) and holds for all of them together.
+ */
+export function limiterFor(key: string, options: BucketOptions): RateLimiter {
+  return usingPostgres() ? new SharedRateLimiter(key, options) : localBucketFor(key, options);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { noopObserve } from "@mastra/core/tools";
 import { and, desc, eq } from "drizzle-orm";
 import { db } from "@/db/client";
+import { liveInstanceId } from "@/db/instance";
 import { toolRuns, type RunAccount } from "@/db/schema";
 import { inConnectionScope, type UsedConnection } from "@/lib/connections/run-scope";
 import { findConnection } from "@/lib/connections/store";
@@ -62,10 +63,10 @@ export type RunToolOptions = {
 };
 
 /**
-/**
  * Runs a tool for a user: validates the input with the tool's schema (errors come back per field),
  * records the run with its trigger, executes with the user's request context and chosen accounts,
- * and records the outcome with the accounts it acted as. History keeps input and output with
+ * and records the outcome with the accounts it acted as (while it runs, the row names this process:
+ * lib/mastra/interrupted-runs.ts fails it if the process stops). History keeps input and output with
  * credentials redacted and large values cut to a preview.
  */
 export async function runTool(userId: string, toolId: string, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
@@ -82,7 +83,7 @@ export async function runTool(userId: string, toolId: string, rawInput: unknown,
   const secretFields = entry.secretFields ?? [];
   const [row] = await db()
     .insert(toolRuns)
-    .values({ userId, toolId, ...triggerColumns(trigger), input: forHistory(parsed.data ?? {}, secretFields), status: "running", startedAt, deliveryId: options.deliveryId })
+    .values({ userId, toolId, ...triggerColumns(trigger), input: forHistory(parsed.data ?? {}, secretFields), status: "running", startedAt, deliveryId: options.deliveryId, runnerInstance: await liveInstanceId() })
     .returning();
   let output: unknown;
   let error: string | null = null;

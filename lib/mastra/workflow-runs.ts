@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { affectedRows, db, transaction } from "@/db/client";
+import { db, transaction } from "@/db/client";
+import { liveInstanceId } from "@/db/instance";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
 import { log } from "@/lib/log";
 import { requestContextFor } from "./context";
@@ -52,8 +53,10 @@ export type StartedRun = { runId: string; finished: Promise<WorkflowRunRow> };
 
 /**
  * Starts a workflow for a user. The run and its steps are recorded in Patchbay's tables as Mastra
- * streams step events, so the run page updates live and history survives a restart. The request
- * context carries only the user id; tools fetch credentials themselves.
+ * streams step events, so the run page updates live and history survives a restart; the run names
+ * this process as its runner, so it is marked failed if the process stops first
+ * (lib/mastra/interrupted-runs.ts). The request context carries only the user id; tools fetch
+ * credentials themselves.
  */
 export async function startWorkflowRun(
   userId: string,
@@ -68,10 +71,11 @@ export async function startWorkflowRun(
   const workflow = mastra().getWorkflow(workflowId);
   const run = await workflow.createRun();
   const startedAt = Date.now();
+  const runnerInstance = await liveInstanceId();
   await transaction(async (tx) => {
     await tx
       .insert(workflowRuns)
-      .values({ id: run.runId, userId, workflowId, trigger: options.trigger, deliveryId: options.deliveryId, input: forHistory(parsed.data), status: "running", startedAt });
+      .values({ id: run.runId, userId, workflowId, trigger: options.trigger, deliveryId: options.deliveryId, input: forHistory(parsed.data), status: "running", startedAt, runnerInstance });
     for (const [position, stepId] of entry.steps.entries()) await tx.insert(workflowRunSteps).values({ runId: run.runId, stepId, position, status: "pending" });
   });
   announceRun({ userId, runId: run.runId, status: "running" });
@@ -149,10 +153,11 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
   const workflow = mastra().getWorkflow(failed.workflowId);
   const run = await workflow.createRun();
   const startedAt = Date.now();
+  const runnerInstance = await liveInstanceId();
   await transaction(async (tx) => {
     await tx
       .insert(workflowRuns)
-      .values({ id: run.runId, userId, workflowId: failed.workflowId, trigger: "manual", deliveryId: failed.deliveryId, input: failed.input, status: "running", startedAt, resumedFromRunId: failed.id });
+      .values({ id: run.runId, userId, workflowId: failed.workflowId, trigger: "manual", deliveryId: failed.deliveryId, input: failed.input, status: "running", startedAt, resumedFromRunId: failed.id, runnerInstance });
     for (const [position, step] of steps.entries()) {
       await tx
         .insert(workflowRunSteps)
@@ -175,16 +180,6 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
     requestContext: requestContextFor(userId),
   });
   return { runId: run.runId, finished: follow(userId, failed.workflowId, workflow, run.runId, output as RunOutput) };
-}
-
-/** Runs that were in flight when the process stopped can never finish: say so at start-up. */
-export async function failInterruptedRuns(): Promise<number> {
-  return affectedRows(
-    await db()
-      .update(workflowRuns)
-      .set({ status: "failed", error: "Interrupted: Patchbay restarted while this run was in progress.", finishedAt: Date.now() })
-      .where(eq(workflowRuns.status, "running")),
-  );
 }
 
 export async function getWorkflowRun(userId: string, runId: string): Promise<{ run: WorkflowRunRow; steps: WorkflowStepRow[] } | undefined> {

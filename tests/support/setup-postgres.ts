@@ -13,6 +13,9 @@ afterAll(async () => {
   // The relay's LISTEN connection first: left open, it would reconnect to the dropped database.
   const { stopNoticeRelay } = await import("@/db/notifications");
   await stopNoticeRelay();
+  // And the liveness lock's connection, which would reconnect too.
+  const { releaseInstance } = await import("@/db/instance");
+  await releaseInstance();
   const { closeDatabase } = await import("@/db/client");
   await closeDatabase();
   await database.stop();

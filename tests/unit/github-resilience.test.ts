@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getProvider } from "@/lib/providers";
-import { limiterFor } from "@/lib/http/rate-limit";
+import { localBucketFor } from "@/lib/http/rate-limit";
 import { runTool } from "@/lib/mastra/tool-runs";
 import { getWorkflowRun, startWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { todoMarker } from "@/lib/mastra/workflows/process-github-push";
@@ -119,7 +119,7 @@ describe("GitHub tools through lib/http", () => {
 
   it("take tokens from GitHub's bucket for this connection", async () => {
     const { rateLimit } = getProvider("github")!;
-    const bucket = limiterFor(`github:${connectionId}`, rateLimit);
+    const bucket = localBucketFor(`github:${connectionId}`, rateLimit);
     await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" });
     expect(bucket.available()).toBeLessThan(rateLimit.capacity);
   });

@@ -54,9 +54,9 @@ function indexTable(definition: string): string | undefined {
   return / ON public\.("?)(\w+)\1 USING /.exec(definition)?.[2];
 }
 
-/** The columns of an index as pg_indexes prints them. */
+/** The columns of an index as pg_indexes prints them (a partial index's WHERE clause left out). */
 function indexColumns(definition: string): string[] {
-  const inside = /USING \w+ \((.*)\)/.exec(definition)?.[1] ?? "";
+  const inside = /USING \w+ \((.*)\)/.exec(definition.replace(/ WHERE .*$/, ""))?.[1] ?? "";
   return inside.split(", ").map((column) => column.replace(/^"(.*)"$/, "$1"));
 }
 
@@ -89,13 +89,24 @@ describe("PostgreSQL migrations", () => {
     for (const table of tables) {
       const config = getTableConfig(table);
       const declared = [
-        ...config.indexes.map(({ config: index }) => ({ name: index.name!, columns: index.columns.map((column) => (column as { name: string }).name), unique: index.unique })),
-        ...config.columns.filter((column) => column.isUnique).map((column) => ({ name: column.uniqueName!, columns: [column.name], unique: true })),
+        ...config.indexes.map(({ config: index }) => ({
+          name: index.name!,
+          columns: index.columns.map((column) => (column as { name: string }).name),
+          unique: index.unique,
+          partial: index.where !== undefined,
+        })),
+        ...config.columns.filter((column) => column.isUnique).map((column) => ({ name: column.uniqueName!, columns: [column.name], unique: true, partial: false })),
       ];
       for (const index of declared) {
         const definition = byName.get(index.name);
         expect(definition, `index ${index.name}`).toBeDefined();
-        expect({ name: index.name, table: indexTable(definition!), columns: indexColumns(definition!), unique: definition!.startsWith("CREATE UNIQUE INDEX") }).toEqual({
+        expect({
+          name: index.name,
+          table: indexTable(definition!),
+          columns: indexColumns(definition!),
+          unique: definition!.startsWith("CREATE UNIQUE INDEX"),
+          partial: definition!.includes(" WHERE "),
+        }).toEqual({
           ...index,
           table: getTableName(table),
         });

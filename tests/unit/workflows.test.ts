@@ -1,10 +1,12 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { instanceId } from "@/db/instance";
 import { webhookDeliveries, workflowRuns } from "@/db/schema";
 import { mastra } from "@/lib/mastra";
 import { connectWebhooksToWorkflows } from "@/lib/mastra/webhook-trigger";
-import { failInterruptedRuns, getWorkflowRun, RerunError, rerunFromFailedStep, RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { failInterruptedRuns, INTERRUPTED } from "@/lib/mastra/interrupted-runs";
+import { getWorkflowRun, RerunError, rerunFromFailedStep, RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { todoMarker, todoTitle } from "@/lib/mastra/workflows/process-github-push";
 import { labelsFor } from "@/lib/mastra/workflows/triage-pull-request";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
@@ -224,10 +226,18 @@ describe("run history", () => {
     expect((await getWorkflowRun(userId, started.runId))!.steps.map((step) => step.status)).toEqual(["success", "success"]);
   });
 
-  it("marks runs interrupted by a restart as failed", async () => {
-    await db().insert(workflowRuns).values({ id: "interrupted-run", userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now() });
-    expect(await failInterruptedRuns()).toBeGreaterThanOrEqual(1);
-    expect((await getWorkflowRun(userId, "interrupted-run"))!.run).toMatchObject({ status: "failed", error: expect.stringContaining("restarted") });
+  it("name this process as the runner of a run, and mark failed the runs a stopped process left running", async () => {
+    const started = await startWorkflowRun(userId, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [] });
+    expect(await started.finished).toMatchObject({ status: "success", runnerInstance: instanceId() });
+    const values = { userId, workflowId: "project-setup", trigger: "manual" as const, input: {}, status: "running" as const, startedAt: Date.now() };
+    await db().insert(workflowRuns).values({ ...values, id: "interrupted-run", runnerInstance: "a-stopped-process" });
+    await db().insert(workflowRuns).values({ ...values, id: "run-from-before-runners", runnerInstance: null });
+    await db().insert(workflowRuns).values({ ...values, id: "run-of-this-process", runnerInstance: instanceId() });
+    expect((await failInterruptedRuns()).workflowRuns).toBe(2);
+    expect((await getWorkflowRun(userId, "interrupted-run"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED, finishedAt: expect.any(Number) });
+    expect((await getWorkflowRun(userId, "run-from-before-runners"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED });
+    expect((await getWorkflowRun(userId, "run-of-this-process"))!.run).toMatchObject({ status: "running", error: null });
+    await db().update(workflowRuns).set({ status: "success" }).where(eq(workflowRuns.id, "run-of-this-process"));
   });
 
   it("never writes a token or key to the database", async () => {
