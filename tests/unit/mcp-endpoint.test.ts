@@ -208,6 +208,8 @@ describe("MCP endpoint: authentication", () => {
   it("refuses a token over its per-minute limit with 429 and Retry-After", async () => {
     process.env.MCP_RATE_LIMIT_PER_MINUTE = "3";
     resetEnvCache();
+    // The count is per clock minute: start just after a minute begins, so the four fall in one.
+    vi.useFakeTimers({ toFake: ["Date"], now: Math.ceil(Date.now() / 60_000) * 60_000 + 1000 });
     try {
       const limited = await token(bob.id, "limited", "read");
       const statuses = [];
@@ -216,6 +218,7 @@ describe("MCP endpoint: authentication", () => {
       const other = await token(bob.id, "other", "read");
       expect((await post(`Bearer ${other.token}`)).status).toBe(200);
     } finally {
+      vi.useRealTimers();
       delete process.env.MCP_RATE_LIMIT_PER_MINUTE;
       resetEnvCache();
     }
