@@ -69,8 +69,6 @@ const variables = z.object({
     .optional(),
   /** Connections each process keeps to PostgreSQL (SQLite has one). */
   DATABASE_POOL_SIZE: z.coerce.number({ message: "expected a number of connections such as 10" }).int().min(1).max(500).default(10),
-  /** 1: start with a PostgreSQL DATABASE_URL although this build's data layer is not on PostgreSQL yet (development only). */
-  PATCHBAY_EXPERIMENTAL_POSTGRES: booleanFlag,
   AUTH_SECRET: z.string().min(32, { message: "expected at least 32 characters (openssl rand -base64 32)" }).optional(),
   ENCRYPTION_KEY: base64Key.optional(),
   ENCRYPTION_PREVIOUS_KEYS: z
@@ -186,13 +184,12 @@ export function databasePath(raw: Pick<RawEnv, "DATABASE_URL" | "DATA_DIR">): st
 }
 
 /**
- * What PostgreSQL asks of the environment, checked before anything is generated: this build may
- * refuse it outright, and several processes share one database, so each needs the same keys from
- * the environment (a secrets.json generated in one process's DATA_DIR is no use to the others).
+ * What PostgreSQL asks of the environment, checked before anything is generated: several
+ * processes share one database, so each needs the same keys from the environment (a
+ * secrets.json generated in one process's DATA_DIR is no use to the others).
  */
 function checkPostgres(raw: RawEnv): void {
   if (databaseDialect(raw) !== "postgres") return;
-  if (!raw.PATCHBAY_EXPERIMENTAL_POSTGRES) throw new EnvError("DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path");
   const missing = (["AUTH_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !raw[name]);
   if (missing.length > 0) {
     throw new EnvError(`Missing environment variable ${missing.join(" and ")}: with PostgreSQL every process needs the same keys, so set ${missing.length > 1 ? "them" : "it"} (openssl rand -base64 32)`);

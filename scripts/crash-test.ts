@@ -62,7 +62,7 @@ async function crashRun(dialect: Dialect, postgresUrl?: string): Promise<string[
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "patchbay-crash-"));
   // Processing runs alongside intake (no intake-first wait), so the kill finds deliveries mid-processing too.
-  const onPostgres: Record<string, string> = postgresUrl ? { DATABASE_URL: postgresUrl, PATCHBAY_EXPERIMENTAL_POSTGRES: "1" } : {};
+  const onPostgres: Record<string, string> = postgresUrl ? { DATABASE_URL: postgresUrl } : {};
   const env = appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: secret, WEBHOOK_PROCESSING_MAX_DELAY_MS: "0", ...onPostgres });
   const database: DeliveryDb = openDeliveryDb(env.DATABASE_URL!);
   const load = pushLoad(secret);

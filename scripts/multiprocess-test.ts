@@ -92,7 +92,6 @@ async function main(): Promise<number> {
     AUTH_SECRET: randomBytes(32).toString("hex"),
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     DATABASE_URL: cluster.url,
-    PATCHBAY_EXPERIMENTAL_POSTGRES: "1",
     GITHUB_WEBHOOK_SECRET: SECRET,
     WEBHOOK_PROCESSING_MAX_DELAY_MS: "0",
     GITHUB_BASE_URL: fake.url,

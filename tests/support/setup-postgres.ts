@@ -7,7 +7,6 @@ import { freshDatabase } from "./postgres";
  */
 const database = await freshDatabase(inject("postgresServerUrl"), inject("postgresTemplate"));
 process.env.DATABASE_URL = database.url;
-process.env.PATCHBAY_EXPERIMENTAL_POSTGRES = "1";
 
 afterAll(async () => {
   // The relay's LISTEN connection first: left open, it would reconnect to the dropped database.

@@ -39,14 +39,13 @@ describe("environment", () => {
     expect(databaseDialect(parseEnv({ DATABASE_URL: "postgresql:///patchbay?host=/var/run/postgresql" }))).toBe("postgres");
   });
 
-  it("refuses PostgreSQL in this build, in one line, unless PATCHBAY_EXPERIMENTAL_POSTGRES=1", () => {
+  it("runs on PostgreSQL with the keys from the environment, and keeps SQLite for a file", () => {
     const dir = scratchDir("env-");
     const postgres = { DATA_DIR: dir, DATABASE_URL: "postgres://patchbay@localhost:5432/patchbay", AUTH_SECRET: secret, ENCRYPTION_KEY: key };
-    expect(() => loadEnv(postgres)).toThrow(new EnvError("DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path"));
-    expect(() => loadEnv({ ...postgres, PATCHBAY_EXPERIMENTAL_POSTGRES: "0" })).toThrow("DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path");
-    const env = loadEnv({ ...postgres, PATCHBAY_EXPERIMENTAL_POSTGRES: "1" });
+    const env = loadEnv(postgres);
     expect(env).toMatchObject({ DATABASE_DIALECT: "postgres", DATABASE_URL: postgres.DATABASE_URL, DATABASE_PATH: `${dir}/patchbay.db`, AUTH_SECRET: secret, ENCRYPTION_KEY: key });
     expect(databaseDialect(env)).toBe("postgres");
+    expect(existsSync(join(dir, "secrets.json"))).toBe(false);
     expect(loadEnv({ ...postgres, DATABASE_URL: `file:${dir}/patchbay.db` }).DATABASE_DIALECT).toBe("sqlite");
   });
 
@@ -56,7 +55,7 @@ describe("environment", () => {
     [{}, "Missing environment variable AUTH_SECRET and ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set them (openssl rand -base64 32)"],
   ])("with PostgreSQL, generates no keys: %o is refused in one line and no secrets.json is written", (keys, message) => {
     const dir = scratchDir("env-");
-    const source = { DATA_DIR: dir, DATABASE_URL: "postgresql://patchbay@localhost/patchbay", PATCHBAY_EXPERIMENTAL_POSTGRES: "1", ...keys };
+    const source = { DATA_DIR: dir, DATABASE_URL: "postgresql://patchbay@localhost/patchbay", ...keys };
     expect(() => loadEnv(source)).toThrow(new EnvError(message));
     expect(existsSync(join(dir, "secrets.json"))).toBe(false);
   });
@@ -97,7 +96,6 @@ describe("environment", () => {
     ["DATABASE_URL", "mysql://patchbay@localhost/patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path such as file:\.\/data\/patchbay\.db, or a PostgreSQL URL such as postgres:\/\//],
     ["DATABASE_URL", "postgres:patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
     ["DATABASE_URL", "postgres://", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
-    ["PATCHBAY_EXPERIMENTAL_POSTGRES", "yes", /^Invalid environment variable PATCHBAY_EXPERIMENTAL_POSTGRES/],
   ])("rejects a bad %s with one line naming it", (name, value, message) => {
     let thrown: Error | undefined;
     try {

@@ -16,7 +16,6 @@ const changed = [
   "PROVIDERS_FILE",
   "ACME_API_URL",
   "DATABASE_URL",
-  "PATCHBAY_EXPERIMENTAL_POSTGRES",
   "ENCRYPTION_KEY",
 ];
 const saved = Object.fromEntries(changed.map((name) => [name, process.env[name]]));
@@ -86,12 +85,10 @@ describe("start-up configuration check", () => {
     expect(() => checkConfiguration()).toThrow(ProviderConfigError);
   });
 
-  it("refuses a PostgreSQL DATABASE_URL in this build, and with PATCHBAY_EXPERIMENTAL_POSTGRES=1 still wants the keys in the environment", () => {
+  it("with a PostgreSQL DATABASE_URL wants the keys in the environment", () => {
     setEnv({ DATABASE_URL: "postgres://patchbay@127.0.0.1:5432/patchbay" });
-    expect(() => checkConfiguration()).toThrow(EnvError);
-    expect(() => checkConfiguration()).toThrow("DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path");
     delete process.env.ENCRYPTION_KEY;
-    setEnv({ PATCHBAY_EXPERIMENTAL_POSTGRES: "1" });
+    resetEnvCache();
     expect(() => checkConfiguration()).toThrow(EnvError);
     expect(() => checkConfiguration()).toThrow(/^Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys/);
   });
@@ -107,9 +104,11 @@ describe("start-up configuration check", () => {
     return errors;
   }
 
-  it("startServer refuses PostgreSQL with one line on stderr, then exit code 1", async () => {
+  it("startServer refuses PostgreSQL without the keys in the environment: one line on stderr, then exit code 1", async () => {
     setEnv({ DATABASE_URL: "postgresql://patchbay@127.0.0.1:5432/patchbay" });
-    expect(await refusal()).toEqual(["patchbay: DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite path"]);
+    delete process.env.ENCRYPTION_KEY;
+    resetEnvCache();
+    expect(await refusal()).toEqual(["patchbay: Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)"]);
   });
 
   it("startServer really refuses: one line on stderr naming the variable, then exit code 1", async () => {
