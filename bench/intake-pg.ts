@@ -25,13 +25,27 @@ type PgTarget = (typeof PG_TARGETS)[number];
 /** Patchbay's default DATABASE_POOL_SIZE: each floor process gets as many connections as each Patchbay process. */
 const POOL_SIZE = 10;
 
-export type PgIntakeResult = { rows: IntakeRow[]; rounds: IntakeRow[]; notes: string[]; settings: Record<string, string>; loadAverage: { start: number[]; end: number[] }; lost: number };
+/**
+ * walFlushes: WAL flushes to disk (pg_stat_wal.wal_sync, the whole server) from the start of a run
+ * until Patchbay's dispatchers have drained after it, per delivery acknowledged: what intake and
+ * processing cost in fsyncs, against the floor's one commit per request.
+ */
+export type PgIntakeRow = IntakeRow & { walFlushes: number; walFlushesPerDelivery: number };
+
+export type PgIntakeResult = { rows: PgIntakeRow[]; rounds: PgIntakeRow[]; notes: string[]; settings: Record<string, string>; loadAverage: { start: number[]; end: number[] }; lost: number };
 
 /** How many of the acknowledged delivery ids are not stored as accepted rows. */
 async function countLost(pool: pg.Pool, acknowledged: Set<string>): Promise<number> {
   if (acknowledged.size === 0) return 0;
   const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from webhook_deliveries where status <> 'rejected' and delivery_id = any($1::text[])", [[...acknowledged]]);
   return acknowledged.size - rows[0]!.n;
+}
+
+/** WAL flushes so far; backends report their statistics within about a second of going idle, so it waits for that first. */
+async function walFlushes(pool: pg.Pool): Promise<number> {
+  await sleep(1500);
+  const { rows } = await pool.query<{ n: number }>("select wal_sync::int8 as n from pg_stat_wal");
+  return rows[0]!.n;
 }
 
 /** Waits (bounded) until every Patchbay dispatcher has drained, so each run starts from the same state. */
@@ -50,7 +64,7 @@ type Target = { name: PgTarget; urls: string[]; pool: pg.Pool };
 export async function benchIntakePostgres(levels = [1, 16, 64], durationS = 5, rounds = 3): Promise<PgIntakeResult> {
   const loadStart = loadavg();
   const notes: string[] = [];
-  const all: IntakeRow[] = [];
+  const all: PgIntakeRow[] = [];
   const database = await startBenchPostgres();
   const keys = { AUTH_SECRET: randomBytes(32).toString("hex"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
   const apps: AppServer[] = [];
@@ -91,11 +105,14 @@ export async function benchIntakePostgres(levels = [1, 16, 64], durationS = 5, r
           for (const target of order) {
             const pending = await drained(appPool!, 300_000);
             if (pending > 0) notes.push(`patchbay: ${pending} deliveries still pending or processing before a ${connections}-connection ${target.name} run`);
+            const flushesBefore = await walFlushes(appPool!);
             const ids = new Set<string>();
             const row = await drive(target.urls, connections, durationS, target.name, ids);
             row.lost = await countLost(target.pool, ids);
             if (target.name.includes("patchbay")) for (const id of ids) acknowledged.add(id);
-            all.push(row);
+            await drained(appPool!, 300_000);
+            const flushes = (await walFlushes(appPool!)) - flushesBefore;
+            all.push({ ...row, walFlushes: flushes, walFlushesPerDelivery: row.acknowledged > 0 ? +(flushes / row.acknowledged).toFixed(2) : 0 });
           }
         }
       }

@@ -134,7 +134,7 @@ async function startFloor(dbPath: string, synchronous: "FULL" | "NORMAL"): Promi
 }
 
 /** The round with the median requests/s: one noisy round on a shared 2-core machine does not decide the figure. */
-export function median(rounds: IntakeRow[]): IntakeRow {
+export function median<Row extends IntakeRow>(rounds: Row[]): Row {
   return [...rounds].sort((a, b) => a.rps - b.rps)[Math.floor(rounds.length / 2)]!;
 }
 

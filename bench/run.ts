@@ -48,13 +48,13 @@ function child(script: string, env: Record<string, string> = {}, timeoutMinutes 
 type Latency = { inserts: number; p50: number; p99: number; max: number };
 
 /** The intake rows with their ratio to a floor (`floorOf` names the floor row to compare a row with, if any). */
-function intakeTable(rows: IntakeRow[], ratioHeader: string, floorOf: (row: IntakeRow) => IntakeRow | undefined): void {
-  const ratio = (candidate: IntakeRow) => {
+function intakeTable<Row extends IntakeRow>(rows: Row[], ratioHeader: string, floorOf: (row: Row) => IntakeRow | undefined, extra?: [header: string, value: (row: Row) => number]): void {
+  const ratio = (candidate: Row) => {
     const floor = floorOf(candidate);
     return floor ? `${(candidate.rps / floor.rps).toFixed(2)}x` : "";
   };
   table(
-    ["target", "conns", "req/s", "mean ms", "p50 ms", "p99 ms", "max ms", "non-2xx", "errors", "2xx", "lost", ratioHeader],
+    ["target", "conns", "req/s", "mean ms", "p50 ms", "p99 ms", "max ms", "non-2xx", "errors", "2xx", "lost", ratioHeader, ...(extra ? [extra[0]] : [])],
     rows.map((candidate) => [
       candidate.target,
       candidate.connections,
@@ -68,6 +68,7 @@ function intakeTable(rows: IntakeRow[], ratioHeader: string, floorOf: (row: Inta
       candidate.acknowledged,
       candidate.lost,
       ratio(candidate),
+      ...(extra ? [extra[1](candidate)] : []),
     ]),
   );
 }
@@ -110,7 +111,13 @@ if (only.has("intake-pg")) {
     );
     const result = await benchIntakePostgres([1, 16, 64], duration, rounds);
     const row = (target: string, connections: number) => result.rows.find((candidate) => candidate.target === target && candidate.connections === connections);
-    intakeTable(result.rows, "vs its floor", (candidate) => (candidate.target.includes("patchbay") ? row(candidate.target.replace("patchbay", "floor"), candidate.connections) : undefined));
+    intakeTable(
+      result.rows,
+      "vs its floor",
+      (candidate) => (candidate.target.includes("patchbay") ? row(candidate.target.replace("patchbay", "floor"), candidate.connections) : undefined),
+      ["WAL flushes/2xx", (candidate) => candidate.walFlushesPerDelivery],
+    );
+    console.log("  WAL flushes/2xx: pg_stat_wal.wal_sync from the start of the run until every dispatcher has drained after it, per delivery acknowledged (intake and processing)");
     for (const note of result.notes) console.log(`  ${note}`);
     console.log(`  load average (1 / 5 / 15 min): ${load(result.loadAverage.start)} before, ${load(result.loadAverage.end)} after`);
     console.log(`\n  lost: ${result.lost} (every 2xx of every round is a stored row)\n`);
