@@ -3,7 +3,7 @@
  * floors (bench/floor.ts, one commit per request, at synchronous=FULL and at NORMAL), at 1, 16 and
  * 64 connections for a fixed duration each. Every request is a signed ~7 KB GitHub push with its
  * own delivery id; afterwards every 2xx delivery id is looked up in the database ("lost" counts the
- * ones that are not there).
+ * ones that are not there). bench/intake-pg.ts drives the same way on PostgreSQL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -17,7 +17,8 @@ import { appEnvironment, freePort, githubHeaders, pushBody, seedOwner, sleep, st
 export const TARGETS = ["patchbay", "floor-full", "floor-normal"] as const;
 
 export type IntakeRow = {
-  target: (typeof TARGETS)[number];
+  /** One of TARGETS here; bench/intake-pg.ts names its own. */
+  target: string;
   connections: number;
   durationS: number;
   requests: number;
@@ -34,14 +35,20 @@ export type IntakeRow = {
   lost: number;
 };
 
-const SECRET = `bench-${randomUUID()}`;
+export const SECRET = `bench-${randomUUID()}`;
 
-async function drive(url: string, connections: number, durationS: number, target: IntakeRow["target"], acknowledged: Set<string>): Promise<IntakeRow> {
+/**
+ * One autocannon run. Several URLs (several processes behind one balancer): connection i goes to
+ * url i mod n, as a balancer that spreads connections round-robin does, and the figures (requests,
+ * latency histogram) are over all of them together.
+ */
+export async function drive(url: string | string[], connections: number, durationS: number, target: IntakeRow["target"], acknowledged: Set<string>): Promise<IntakeRow> {
   const body = pushBody();
   const template = githubHeaders(SECRET, body, "x"); // the signature covers the body only, so one serves every request
   const mine = new Set<string>();
   const result = await autocannon({
-    url,
+    // autocannon takes an array of URLs (its clients take them in turn); its types say string only.
+    url: url as string,
     connections,
     duration: durationS,
     pipelining: 1,
@@ -105,9 +112,10 @@ async function drained(dbPath: string, timeoutMs = 60_000): Promise<number> {
   }
 }
 
-async function startFloor(dbPath: string, synchronous: "FULL" | "NORMAL"): Promise<{ url: string; dbPath: string; child: ChildProcess }> {
+/** Starts a floor script (`node bench/<script> <port> ...args`) on a free port; resolves once it prints "listening". */
+export async function startFloorProcess(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(import.meta.dirname, "floor.ts"), String(port), dbPath, SECRET, synchronous], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, script), String(port), ...args], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("floor server did not start")), 20_000);
     child.stdout!.on("data", (chunk) => {
@@ -118,11 +126,15 @@ async function startFloor(dbPath: string, synchronous: "FULL" | "NORMAL"): Promi
     });
     child.once("exit", (code) => reject(new Error(`floor server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, dbPath, child };
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function startFloor(dbPath: string, synchronous: "FULL" | "NORMAL"): Promise<{ url: string; dbPath: string; child: ChildProcess }> {
+  return { ...(await startFloorProcess("floor.ts", [dbPath, SECRET, synchronous])), dbPath };
 }
 
 /** The round with the median requests/s: one noisy round on a shared 2-core machine does not decide the figure. */
-function median(rounds: IntakeRow[]): IntakeRow {
+export function median<Row extends IntakeRow>(rounds: Row[]): Row {
   return [...rounds].sort((a, b) => a.rps - b.rps)[Math.floor(rounds.length / 2)]!;
 }
 
@@ -151,7 +163,7 @@ export async function benchIntake(levels = [1, 16, 64], durationS = 5, rounds = 
     // Warm-up: compile paths, JIT, open the databases.
     await drive(app.url, 4, 2, "patchbay", acknowledged);
     for (const [target, floor] of Object.entries(floors)) await drive(floor.url, 4, 2, target as IntakeRow["target"], new Set());
-    const servers: Record<IntakeRow["target"], { url: string; dbPath: string }> = { patchbay: app, ...floors };
+    const servers: Record<(typeof TARGETS)[number], { url: string; dbPath: string }> = { patchbay: app, ...floors };
     for (const connections of levels) {
       for (let round = 0; round < rounds; round++) {
         // Each round starts with a different target, so a slow spell of this shared machine does not always hit the same one.

@@ -1,10 +1,10 @@
 /**
  * Bench (b): the log viewer's queries at 100,000 and 1,000,000 deliveries. Seeds a temporary
  * database migrated with the app's migrations (db/client.ts) by bulk insert, then times the very
- * functions the Webhooks page calls (lib/webhooks/queries.ts: listDeliveries with each filter and a
+ * functions the Webhooks page calls (bench/log-queries.ts: listDeliveries with each filter and a
  * deep keyset cursor, the search (trigram index over delivery ids, repositories and payloads),
  * deliveryHistogram per range, failedCount, deliveryHealth, knownEvents) and prints EXPLAIN QUERY
- * PLAN for the SQL they ran. The seed's rows are finished deliveries, so the index triggers of
+ * PLAN for the SQL they ran. bench/log-viewer-pg.ts does the same on PostgreSQL. The seed's rows are finished deliveries, so the index triggers of
  * migration 0004 index them as they are inserted (included in the seeding time).
  *
  * Run by bench/run.ts as: tsx --conditions=react-server bench/log-viewer.ts
@@ -23,7 +23,7 @@ process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
 
 const { db, closeDatabase } = await import("@/db/client");
-const { listDeliveries, deliveryHistogram, failedCount, deliveryHealth, knownEvents, deliveryFiltersSchema } = await import("@/lib/webhooks/queries");
+const { measureLogViewer } = await import("./log-queries");
 
 type Captured = { sql: string; params: unknown[] };
 let captured: Captured[] = [];
@@ -108,65 +108,29 @@ function explain(statement: Captured): string[] {
   return (prepare(`explain query plan ${statement.sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
 }
 
-type Timing = { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] };
-
-async function time(name: string, run: () => Promise<{ rows: number }>, repeat = 7): Promise<Timing> {
-  await run(); // warm the page cache and the statement
-  const durations: number[] = [];
-  let rows = 0;
-  let statements: Captured[] = [];
-  for (let index = 0; index < repeat; index++) {
+const tracer = {
+  reset() {
     captured = [];
-    const started = performance.now();
-    rows = (await run()).rows;
-    durations.push(performance.now() - started);
-    statements = captured;
-  }
-  durations.sort((a, b) => a - b);
-  const main = statements.find((statement) => /webhook_deliveries/.test(statement.sql)) ?? statements[0];
-  return { name, medianMs: +durations[Math.floor(durations.length / 2)]!.toFixed(2), maxMs: +durations.at(-1)!.toFixed(2), rows, plan: main ? explain(main) : [] };
-}
+  },
+  async explainMain() {
+    const main = captured.find((statement) => /webhook_deliveries/.test(statement.sql)) ?? captured[0];
+    return main ? explain(main) : [];
+  },
+};
 
-function cursorAt(offset: number): string {
+async function cursorAt(offset: number): Promise<string> {
   const row = prepare("select received_at as at, id from webhook_deliveries where user_id = ? order by received_at desc, id desc limit 1 offset ?").get(USER, offset) as { at: number; id: number };
   return `${row.at}.${row.id}`;
 }
 
-const results: { size: number; seedSeconds: number; timings: Timing[] }[] = [];
+const results: { size: number; seedSeconds: number; timings: Awaited<ReturnType<typeof measureLogViewer>> }[] = [];
 try {
   for (const size of sizes) {
     const seedSeconds = seed(size);
-    // "now" is just after the newest row, so the range filters and the chart see a full window.
     const now = (prepare("select max(received_at) as at from webhook_deliveries").get() as { at: number }).at + 60_000;
     const userRows = (prepare("select count(*) as n from webhook_deliveries where user_id = ?").get(USER) as { n: number }).n;
     const sample = prepare("select delivery_id as id from webhook_deliveries where user_id = ? limit 1 offset ?").get(USER, Math.floor(userRows / 2)) as { id: string };
-    const list = (query: Record<string, string>) => async () => ({ rows: (await listDeliveries(USER, deliveryFiltersSchema.parse(query), now)).items.length });
-    const timings = [
-      await time("first page (no filter)", list({})),
-      await time("provider = stripe", list({ provider: "stripe" })),
-      await time("event = issues", list({ event: "issues" })),
-      await time("status = failed", list({ status: "failed" })),
-      await time("verified = no", list({ verified: "no" })),
-      await time("range = 1h", list({ range: "1h" })),
-      await time("range = 24h", list({ range: "24h" })),
-      await time("provider + status + 7d", list({ provider: "github", status: "failed", range: "7d" })),
-      await time("q = delivery id", list({ q: sample.id })),
-      await time("q = delivery id prefix, other case", list({ q: sample.id.slice(0, 9).toUpperCase() })),
-      await time("q = repository prefix", list({ q: "org7/repo-1" })),
-      await time("q = repository substring", list({ q: "g7/repo-4" })),
-      await time("q = payload text, rare", list({ q: "fix issue 4321 in" })),
-      await time("q = payload text, in every row", list({ q: "refs/heads/main" })),
-      await time("q = payload text + status = failed", list({ q: "fix issue 4321 in", status: "failed" })),
-      await time("event = pull_request.opened", list({ event: "pull_request.opened" })),
-      await time(`deep keyset page (row ${Math.floor(userRows * 0.9).toLocaleString("en")})`, list({ cursor: cursorAt(Math.floor(userRows * 0.9)) })),
-      await time("deep keyset page, status = failed", list({ status: "failed", cursor: cursorAt(Math.floor(userRows * 0.9)) })),
-      await time("chart, 1 h (5-minute bars)", async () => ({ rows: (await deliveryHistogram(USER, "1h", now)).buckets.length })),
-      await time("chart, 24 h (hourly bars)", async () => ({ rows: (await deliveryHistogram(USER, "24h", now)).buckets.length })),
-      await time("chart, 7 d (6-hour bars)", async () => ({ rows: (await deliveryHistogram(USER, "7d", now)).buckets.length })),
-      await time("failed count (Replay N failed)", async () => ({ rows: await failedCount(USER, {}, now) })),
-      await time("overview: deliveries by status, 24 h", async () => ({ rows: (await deliveryHealth(USER, now - 86_400_000)).received })),
-      await time("known events (filter menu)", async () => ({ rows: (await knownEvents(USER)).length })),
-    ];
+    const timings = await measureLogViewer({ userId: USER, now, sampleId: sample.id, userRows, cursorAt }, tracer);
     results.push({ size, seedSeconds: +seedSeconds.toFixed(1), timings });
     console.error(`log viewer: ${size.toLocaleString("en")} rows seeded in ${seedSeconds.toFixed(1)} s`);
   }

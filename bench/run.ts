@@ -1,25 +1,35 @@
 /**
  * `npm run bench`: a benchmark with a report, not a timed test. Loopback only; every loop is
- * bounded. Runs (a) webhook intake against the production build and the two floors, (b) the log
- * viewer's queries at 100k and 1M rows, (c) the single-flight token refresh, (d) OpenAPI import of
- * GitHub's REST description, (e) retention's effect on intake latency at 1M rows. Prints tables and writes bench/results/<date>.json.
+ * bounded. Runs (a) webhook intake against the production build and the two floors, (a2) intake on
+ * PostgreSQL with one and three Patchbay processes and their floors, (b) the log viewer's queries
+ * at 100k and 1M rows, (b2) the same at 1M rows on PostgreSQL, (c) the single-flight token refresh,
+ * (d) OpenAPI import of GitHub's REST description, (e) retention's effect on intake latency at 1M
+ * rows. Prints tables and writes bench/results/<date>.json.
  *
- * BENCH_ONLY=intake,log,token,openapi,retention picks parts; BENCH_DURATION sets seconds per intake run,
- * BENCH_ROUNDS how many runs per level and target (the median is reported).
+ * BENCH_ONLY=intake,intake-pg,log,log-pg,token,openapi,retention picks parts; BENCH_DURATION sets
+ * seconds per intake run, BENCH_ROUNDS how many runs per level and target (the median is reported).
+ * The PostgreSQL parts use a throwaway cluster with PostgreSQL's durable defaults, or a fresh
+ * database on the server of BENCH_DATABASE_URL; without PostgreSQL installed they are skipped.
  */
 import { spawnSync } from "node:child_process";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, ensureBuild } from "./harness";
 import { benchIntake, type IntakeRow } from "./intake";
+import { benchIntakePostgres } from "./intake-pg";
+import { NOT_INSTALLED, findPostgresBinaries } from "../tests/support/postgres";
 
-const only = new Set((process.env.BENCH_ONLY ?? "intake,log,token,openapi,retention").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "intake,intake-pg,log,log-pg,token,openapi,retention").split(","));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1024 ** 3), node: process.version },
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1024 ** 3), node: process.version, loadAverageAtStart: loadavg() },
 };
+const load = (figures: number[]) => figures.map((figure) => figure.toFixed(2)).join(" / ");
+/** PostgreSQL for the PostgreSQL parts: a server given, or one installed for the throwaway cluster. */
+const postgresMissing = !process.env.BENCH_DATABASE_URL?.trim() && !findPostgresBinaries();
 
 function child(script: string, env: Record<string, string> = {}, timeoutMinutes = 15): unknown {
   const result = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["--conditions=react-server", join(ROOT, "bench", script)], {
@@ -37,29 +47,14 @@ function child(script: string, env: Record<string, string> = {}, timeoutMinutes 
 
 type Latency = { inserts: number; p50: number; p99: number; max: number };
 
-function table(headers: string[], rows: (string | number)[][]): void {
-  const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => String(row[index]).length)));
-  const line = (cells: (string | number)[]) => cells.map((cell, index) => (typeof cell === "number" ? String(cell).padStart(widths[index]!) : String(cell).padEnd(widths[index]!))).join("  ");
-  console.log(line(headers));
-  console.log(widths.map((width) => "-".repeat(width)).join("  "));
-  for (const row of rows) console.log(line(row));
-  console.log("");
-}
-
-if (only.has("intake")) {
-  await ensureBuild();
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  console.log(
-    `(a) webhook intake: signed ~7 KB GitHub pushes, unique delivery ids, ${duration} s per run; Patchbay and the two one-commit-per-request floors (synchronous=FULL, NORMAL) in turn, ${rounds} rounds per level, median round shown\n`,
-  );
-  const { rows, rounds: allRounds, notes } = await benchIntake([1, 16, 64], duration, rounds);
-  const row = (target: IntakeRow["target"], connections: number) => rows.find((candidate) => candidate.target === target && candidate.connections === connections);
-  const vsFull = (candidate: IntakeRow) => {
-    const floor = row("floor-full", candidate.connections);
-    return candidate.target === "floor-full" || !floor ? "" : `${(candidate.rps / floor.rps).toFixed(2)}x`;
+/** The intake rows with their ratio to a floor (`floorOf` names the floor row to compare a row with, if any). */
+function intakeTable<Row extends IntakeRow>(rows: Row[], ratioHeader: string, floorOf: (row: Row) => IntakeRow | undefined, extra?: [header: string, value: (row: Row) => number]): void {
+  const ratio = (candidate: Row) => {
+    const floor = floorOf(candidate);
+    return floor ? `${(candidate.rps / floor.rps).toFixed(2)}x` : "";
   };
   table(
-    ["target", "conns", "req/s", "mean ms", "p50 ms", "p99 ms", "max ms", "non-2xx", "errors", "2xx", "lost", "vs FULL floor"],
+    ["target", "conns", "req/s", "mean ms", "p50 ms", "p99 ms", "max ms", "non-2xx", "errors", "2xx", "lost", ratioHeader, ...(extra ? [extra[0]] : [])],
     rows.map((candidate) => [
       candidate.target,
       candidate.connections,
@@ -72,9 +67,29 @@ if (only.has("intake")) {
       candidate.errors + candidate.timeouts,
       candidate.acknowledged,
       candidate.lost,
-      vsFull(candidate),
+      ratio(candidate),
+      ...(extra ? [extra[1](candidate)] : []),
     ]),
   );
+}
+
+function table(headers: string[], rows: (string | number)[][]): void {
+  const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => String(row[index]).length)));
+  const line = (cells: (string | number)[]) => cells.map((cell, index) => (typeof cell === "number" ? String(cell).padStart(widths[index]!) : String(cell).padEnd(widths[index]!))).join("  ");
+  console.log(line(headers));
+  console.log(widths.map((width) => "-".repeat(width)).join("  "));
+  for (const row of rows) console.log(line(row));
+  console.log("");
+}
+
+if (only.has("intake")) {
+  await ensureBuild();
+  console.log(
+    `(a) webhook intake: signed ~7 KB GitHub pushes, unique delivery ids, ${duration} s per run; Patchbay and the two one-commit-per-request floors (synchronous=FULL, NORMAL) in turn, ${rounds} rounds per level, median round shown\n`,
+  );
+  const { rows, rounds: allRounds, notes } = await benchIntake([1, 16, 64], duration, rounds);
+  const row = (target: IntakeRow["target"], connections: number) => rows.find((candidate) => candidate.target === target && candidate.connections === connections);
+  intakeTable(rows, "vs FULL floor", (candidate) => (candidate.target === "floor-full" ? undefined : row("floor-full", candidate.connections)));
   const at64 = row("patchbay", 64);
   const floor64 = row("floor-full", 64);
   if (at64 && floor64) {
@@ -85,6 +100,29 @@ if (only.has("intake")) {
   const lost = allRounds.reduce((sum, row) => sum + row.lost, 0);
   console.log(`\n  lost: ${lost} (every 2xx of every round is a stored row)\n`);
   report.intake = { rows, rounds: allRounds, notes, lost };
+}
+
+if (only.has("intake-pg")) {
+  if (postgresMissing) console.log(`(a2) intake on PostgreSQL: skipped (${NOT_INSTALLED})\n`);
+  else {
+    await ensureBuild();
+    console.log(
+      `(a2) webhook intake on PostgreSQL: one and three Patchbay processes on one database, each beside its floor (bench/floor-pg.ts, as many processes, one commit per request), connections spread round-robin over the processes; ${duration} s per run, ${rounds} rounds per level, median round shown\n`,
+    );
+    const result = await benchIntakePostgres([1, 16, 64], duration, rounds);
+    const row = (target: string, connections: number) => result.rows.find((candidate) => candidate.target === target && candidate.connections === connections);
+    intakeTable(
+      result.rows,
+      "vs its floor",
+      (candidate) => (candidate.target.includes("patchbay") ? row(candidate.target.replace("patchbay", "floor"), candidate.connections) : undefined),
+      ["WAL flushes/2xx", (candidate) => candidate.walFlushesPerDelivery],
+    );
+    console.log("  WAL flushes/2xx: pg_stat_wal.wal_sync from the start of the run until every dispatcher has drained after it, per delivery acknowledged (intake and processing)");
+    for (const note of result.notes) console.log(`  ${note}`);
+    console.log(`  load average (1 / 5 / 15 min): ${load(result.loadAverage.start)} before, ${load(result.loadAverage.end)} after`);
+    console.log(`\n  lost: ${result.lost} (every 2xx of every round is a stored row)\n`);
+    report.intakePostgres = result;
+  }
 }
 
 if (only.has("log")) {
@@ -99,6 +137,28 @@ if (only.has("log")) {
   for (const timing of results.at(-1)!.timings) console.log(`  ${timing.name.padEnd(40)} ${timing.plan.join(" | ")}`);
   console.log(`\n  seeding: ${results.map((result) => `${result.size.toLocaleString("en")} rows in ${result.seedSeconds} s (cumulative)`).join(", ")}\n`);
   report.logViewer = results;
+}
+
+if (only.has("log-pg")) {
+  if (postgresMissing) console.log(`(b2) log viewer on PostgreSQL: skipped (${NOT_INSTALLED})\n`);
+  else {
+    console.log("(b2) log viewer queries on PostgreSQL (lib/webhooks/queries.ts through db/client.ts), median of 7 runs\n");
+    const result = child("log-viewer-pg.ts", {}, 60) as {
+      settings: Record<string, string>;
+      loadAverage: { start: number[]; end: number[] };
+      results: { size: number; seedSeconds: number; tableSize: string; totalSize: string; timings: { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] }[] }[];
+    };
+    const { results } = result;
+    table(
+      ["query", ...results.flatMap((entry) => [`${entry.size / 1000}k median ms`, "max ms", "rows"])],
+      results[0]!.timings.map((timing, index) => [timing.name.replace(/ \(row [\d,]+\)/, ""), ...results.flatMap((entry) => [entry.timings[index]!.medianMs, entry.timings[index]!.maxMs, entry.timings[index]!.rows])]),
+    );
+    console.log("  query plans (at the largest size):");
+    for (const timing of results.at(-1)!.timings) console.log(`  ${timing.name.padEnd(40)} ${timing.plan.join(" | ")}`);
+    console.log(`\n  seeding: ${results.map((entry) => `${entry.size.toLocaleString("en")} rows in ${entry.seedSeconds} s (cumulative; table ${entry.tableSize}, with indexes ${entry.totalSize})`).join(", ")}`);
+    console.log(`  load average (1 / 5 / 15 min): ${load(result.loadAverage.start)} before, ${load(result.loadAverage.end)} after\n`);
+    report.logViewerPostgres = result;
+  }
 }
 
 if (only.has("token")) {
@@ -136,6 +196,7 @@ if (only.has("retention")) {
   report.retention = result;
 }
 
+report.loadAverageAtEnd = loadavg();
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 const file = join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 10)}.json`);
 // A run of some parts (BENCH_ONLY) replaces those parts of the day's report and keeps the others.

@@ -15,6 +15,12 @@ import pg from "pg";
  */
 export type ThrowawayPostgres = { url: string; stop(): Promise<void> };
 
+/**
+ * durable: PostgreSQL's own defaults (fsync, synchronous_commit and full_page_writes on), so a
+ * commit is on disk when it returns, as in production; for the bench. Otherwise nothing is flushed.
+ */
+export type ClusterOptions = { durable?: boolean };
+
 export const NOT_INSTALLED = "PostgreSQL is not installed: apt-get install -y postgresql (or set TEST_DATABASE_URL)";
 
 /** PostgreSQL cannot be had here; the message is one line saying how to get it. */
@@ -136,7 +142,7 @@ process.once("exit", () => {
   for (const discard of running.values()) discard();
 });
 
-async function startCluster(binaries: PostgresBinaries): Promise<ThrowawayPostgres> {
+async function startCluster(binaries: PostgresBinaries, { durable = false }: ClusterOptions): Promise<ThrowawayPostgres> {
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? postgresUser() : undefined;
   const user = asRoot ? "postgres" : undefined;
@@ -162,12 +168,14 @@ async function startCluster(binaries: PostgresBinaries): Promise<ThrowawayPostgr
     }
     // --no-sync and fsync=off (with synchronous_commit and full_page_writes off): nothing is flushed
     // to disk, which is fine for a cluster that lives for one test file and is deleted after it, and
-    // never for data anyone wants to keep.
-    await run(binaries.initdb, ["-D", data, "-A", "trust", "-U", "patchbay", "--no-sync", "-E", "UTF8", "--no-locale", "--no-instructions"], { user, cwd: root });
+    // never for data anyone wants to keep. A durable cluster keeps PostgreSQL's defaults.
+    const noSync = durable ? [] : ["--no-sync"];
+    const noFlush = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+    await run(binaries.initdb, ["-D", data, "-A", "trust", "-U", "patchbay", ...noSync, "-E", "UTF8", "--no-locale", "--no-instructions"], { user, cwd: root });
     let port = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+      const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1${noFlush}`;
       try {
         await pgCtl(["-l", join(root, "server.log"), "-o", options, "-w", "-t", String(START_TIMEOUT_SECONDS), "start"]);
         break;
@@ -236,8 +244,8 @@ export function checkPostgresAvailable(places: SearchPlaces = systemPlaces()): v
 }
 
 /** See ThrowawayPostgres. Throws one line saying how to get PostgreSQL when it is not installed. */
-export async function startThrowawayPostgres(places: SearchPlaces = systemPlaces()): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(places: SearchPlaces = systemPlaces(), options: ClusterOptions = {}): Promise<ThrowawayPostgres> {
   const given = process.env.TEST_DATABASE_URL?.trim();
   if (given) return freshDatabase(given);
-  return startCluster(usableBinaries(places));
+  return startCluster(usableBinaries(places), options);
 }

@@ -1,0 +1,69 @@
+/**
+ * The log viewer's queries as the bench times them, the same list on SQLite (bench/log-viewer.ts)
+ * and on PostgreSQL (bench/log-viewer-pg.ts): the very functions the Webhooks page calls
+ * (lib/webhooks/queries.ts), each run once to warm up and then `repeat` times, with the plan of
+ * the main statement it ran. Import it only after DATABASE_URL is set (db/client reads it).
+ */
+import { deliveryFiltersSchema, deliveryHealth, deliveryHistogram, failedCount, knownEvents, listDeliveries } from "@/lib/webhooks/queries";
+
+export type Timing = { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] };
+
+/** Records the statements a query function runs, to show the plan of its main one. */
+export type Tracer = { reset(): void; explainMain(): Promise<string[]> };
+
+export type LogContext = {
+  userId: string;
+  /** Just after the newest row, so the range filters and the chart see a full window. */
+  now: number;
+  /** A delivery id of this user's, from the middle of the table. */
+  sampleId: string;
+  userRows: number;
+  /** The keyset cursor ("receivedAt.id") of this user's row at `offset`, newest first. */
+  cursorAt(offset: number): Promise<string>;
+};
+
+async function time(name: string, run: () => Promise<{ rows: number }>, tracer: Tracer, repeat = 7): Promise<Timing> {
+  await run(); // warm the cache and the statement
+  const durations: number[] = [];
+  let rows = 0;
+  for (let index = 0; index < repeat; index++) {
+    tracer.reset();
+    const started = performance.now();
+    rows = (await run()).rows;
+    durations.push(performance.now() - started);
+  }
+  durations.sort((a, b) => a - b);
+  return { name, medianMs: +durations[Math.floor(durations.length / 2)]!.toFixed(2), maxMs: +durations.at(-1)!.toFixed(2), rows, plan: await tracer.explainMain() };
+}
+
+export async function measureLogViewer({ userId, now, sampleId, userRows, cursorAt }: LogContext, tracer: Tracer): Promise<Timing[]> {
+  const list = (query: Record<string, string>) => async () => ({ rows: (await listDeliveries(userId, deliveryFiltersSchema.parse(query), now)).items.length });
+  const deep = Math.floor(userRows * 0.9);
+  const measure = (name: string, run: () => Promise<{ rows: number }>) => time(name, run, tracer);
+  return [
+    await measure("first page (no filter)", list({})),
+    await measure("provider = stripe", list({ provider: "stripe" })),
+    await measure("event = issues", list({ event: "issues" })),
+    await measure("status = failed", list({ status: "failed" })),
+    await measure("verified = no", list({ verified: "no" })),
+    await measure("range = 1h", list({ range: "1h" })),
+    await measure("range = 24h", list({ range: "24h" })),
+    await measure("provider + status + 7d", list({ provider: "github", status: "failed", range: "7d" })),
+    await measure("q = delivery id", list({ q: sampleId })),
+    await measure("q = delivery id prefix, other case", list({ q: sampleId.slice(0, 9).toUpperCase() })),
+    await measure("q = repository prefix", list({ q: "org7/repo-1" })),
+    await measure("q = repository substring", list({ q: "g7/repo-4" })),
+    await measure("q = payload text, rare", list({ q: "fix issue 4321 in" })),
+    await measure("q = payload text, in every row", list({ q: "refs/heads/main" })),
+    await measure("q = payload text + status = failed", list({ q: "fix issue 4321 in", status: "failed" })),
+    await measure("event = pull_request.opened", list({ event: "pull_request.opened" })),
+    await measure(`deep keyset page (row ${deep.toLocaleString("en")})`, list({ cursor: await cursorAt(deep) })),
+    await measure("deep keyset page, status = failed", list({ status: "failed", cursor: await cursorAt(deep) })),
+    await measure("chart, 1 h (5-minute bars)", async () => ({ rows: (await deliveryHistogram(userId, "1h", now)).buckets.length })),
+    await measure("chart, 24 h (hourly bars)", async () => ({ rows: (await deliveryHistogram(userId, "24h", now)).buckets.length })),
+    await measure("chart, 7 d (6-hour bars)", async () => ({ rows: (await deliveryHistogram(userId, "7d", now)).buckets.length })),
+    await measure("failed count (Replay N failed)", async () => ({ rows: await failedCount(userId, {}, now) })),
+    await measure("overview: deliveries by status, 24 h", async () => ({ rows: (await deliveryHealth(userId, now - 86_400_000)).received })),
+    await measure("known events (filter menu)", async () => ({ rows: (await knownEvents(userId)).length })),
+  ];
+}
