@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import pg from "pg";
 import { env } from "@/lib/env";
 import { execute, usingPostgres } from "./client";
+import { currentTransaction } from "./postgres";
 
 /**
  * Change notices for live pages (the webhook log, run pages): "delivery" and "run". On SQLite
@@ -46,7 +47,13 @@ export function publish(channel: NoticeChannel, notice: object): void {
     return;
   }
   startInBackground();
-  execute(sql`select pg_notify(${PREFIX + channel}, ${JSON.stringify({ origin: ORIGIN, notice })})`).catch((error: unknown) => {
+  const notify = sql`pg_notify(${PREFIX + channel}, ${JSON.stringify({ origin: ORIGIN, notice })})`;
+  // Inside a transaction the notice goes out with its COMMIT. On its own it is a transaction of its
+  // own, and a NOTIFY's commit waits for a WAL flush like a data change's would: a notice is no
+  // data (a lost one costs a page a poll), so that commit does not wait (synchronous_commit off
+  // for this transaction only).
+  const statement = currentTransaction() ? sql`select ${notify}` : sql`select set_config('synchronous_commit', 'off', true), ${notify}`;
+  execute(statement).catch((error: unknown) => {
     console.error(`patchbay: a live-page notice was not sent: ${(error as Error).message}`);
   });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { db, rows } from "@/db/client";
 import { indexedMatches, listColumns, searchMatches } from "@/db/sql/delivery-search";
 import { deliveryStatuses, webhookAttempts, webhookDeliveries } from "@/db/schema";
 
@@ -164,15 +164,22 @@ export async function deliveryHistogram(userId: string, range: Range = "24h", no
   return { range, bucketMs, buckets };
 }
 
-/** The events this user has seen, for the filter's suggestions. */
+/**
+ * The events this user has seen, for the filter's suggestions (up to 200). A loose index scan:
+ * each step asks the (user, event) index for the next event after the last one, so the cost is
+ * one index probe per distinct event, not a pass over every delivery (PostgreSQL has no skip
+ * scan of its own: a plain DISTINCT read all of a million rows, 333 ms in bench/log-viewer-pg.ts).
+ */
 export async function knownEvents(userId: string): Promise<string[]> {
-  return (
-    await db()
-      .selectDistinct({ event: webhookDeliveries.event })
-      .from(webhookDeliveries)
-      .where(eq(webhookDeliveries.userId, userId))
-      .limit(200)
-  )
+  const found = await rows<{ event: string | null }>(sql`
+    with recursive seen(event) as (
+      select (select min(event) from webhook_deliveries where user_id = ${userId})
+      union all
+      select (select min(event) from webhook_deliveries where user_id = ${userId} and event > seen.event)
+      from seen where seen.event is not null
+    )
+    select event from seen where event is not null limit 200`);
+  return found
     .map((row) => row.event)
     .filter((event): event is string => Boolean(event))
     .sort();

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { webhookDeliveries, type DeliveryStatus } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { deliveryFiltersSchema, failedIds, deliveryHistogram, listDeliveries, searchMatchesForTest, type DeliveryFilters } from "@/lib/webhooks/queries";
+import { deliveryFiltersSchema, failedIds, deliveryHistogram, knownEvents, listDeliveries, searchMatchesForTest, type DeliveryFilters } from "@/lib/webhooks/queries";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 24, 12, 30); // 12:30, half-way through an hour
@@ -79,6 +79,27 @@ describe("filters", () => {
     expect(filters({ provider: "", status: "" })).toEqual({});
     expect(deliveryFiltersSchema.safeParse({ status: "exploded" }).success).toBe(false);
     expect(deliveryFiltersSchema.safeParse({ cursor: "1; drop table" }).success).toBe(false);
+  });
+});
+
+describe("known events", () => {
+  it("lists each event the user has seen once, sorted, without other users' events or deliveries without one", async () => {
+    const seer = await createLocalUser({ name: "S", email: "events-seer@example.com", password: "a long enough password" }, "member");
+    const stranger = await createLocalUser({ name: "E", email: "events-stranger@example.com", password: "a long enough password" }, "member");
+    for (const event of ["push", "pull_request", "push", "invoice.paid", "pull_request"]) await seed({ at: NOW - 5000, user: seer.id, event });
+    await db().insert(webhookDeliveries).values({ userId: seer.id, providerId: "github", event: null, receivedAt: NOW - 7000, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "processed" });
+    await seed({ at: NOW - 5000, user: stranger.id, event: "only.theirs" });
+    expect(await knownEvents(seer.id)).toEqual(["invoice.paid", "pull_request", "push"]);
+    expect(await knownEvents(stranger.id)).toEqual(["only.theirs"]);
+  });
+
+  it("stops at 200 events", async () => {
+    const many = await createLocalUser({ name: "M", email: "many-events@example.com", password: "a long enough password" }, "member");
+    for (let index = 0; index < 205; index++) await seed({ at: NOW - index, user: many.id, event: `event.${String(index).padStart(3, "0")}` });
+    const events = await knownEvents(many.id);
+    expect(events).toHaveLength(200);
+    expect(events[0]).toBe("event.000");
+    expect(events.at(-1)).toBe("event.199");
   });
 });
 
