@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { env } from "@/lib/env";
 import { execute, usingPostgres } from "./client";
+import { instanceId } from "./instance";
 import { currentTransaction } from "./postgres";
 
 /**
@@ -21,10 +21,10 @@ const PREFIX = "patchbay_";
 const CHANNELS: NoticeChannel[] = ["delivery", "run"];
 
 type Relay = { client: pg.Client | undefined; starting: Promise<void> | undefined; retryMs: number };
-const holder = globalThis as typeof globalThis & { __patchbayNoticeBus?: EventEmitter; __patchbayNoticeRelay?: Relay; __patchbayNoticeOrigin?: string };
+const holder = globalThis as typeof globalThis & { __patchbayNoticeBus?: EventEmitter; __patchbayNoticeRelay?: Relay };
 
-/** This process's mark on the notices it sends, so its relay can tell them from other processes'. */
-const ORIGIN = (holder.__patchbayNoticeOrigin ??= randomUUID());
+/** This process's mark on the notices it sends (its instance id), so its relay can tell them from other processes'. */
+const ORIGIN = instanceId();
 const HERE: NoticeOrigin = { elsewhere: false };
 const ELSEWHERE: NoticeOrigin = { elsewhere: true };
 
