@@ -22,7 +22,9 @@ import { judge, runScript, sendPush, storageViolations, waitUntilSettled, type O
 const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 48);
 const LOAD_BEFORE_KILL_MS = Number(process.env.CRASH_LOAD_MS ?? 2000);
 const MAX_DELIVERIES = 20_000;
-const SETTLE_TIMEOUT_MS = Number(process.env.CRASH_SETTLE_MS ?? 150_000); // the dispatcher's lease is 60 s
+const SETTLE_TIMEOUT_MS = Number(process.env.CRASH_SETTLE_MS ?? 150_000);
+/** A delivery cut short by the kill is taken over when its lease runs out: 15 s here instead of the default 60. */
+const LEASE_SECONDS = "15";
 
 type Phase = "before" | "down" | "after";
 type Dialect = "sqlite" | "postgres";
@@ -63,7 +65,7 @@ async function crashRun(dialect: Dialect, postgresUrl?: string): Promise<string[
   const dataDir = mkdtempSync(join(tmpdir(), "patchbay-crash-"));
   // Processing runs alongside intake (no intake-first wait), so the kill finds deliveries mid-processing too.
   const onPostgres: Record<string, string> = postgresUrl ? { DATABASE_URL: postgresUrl } : {};
-  const env = appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: secret, WEBHOOK_PROCESSING_MAX_DELAY_MS: "0", ...onPostgres });
+  const env = appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: secret, WEBHOOK_PROCESSING_MAX_DELAY_MS: "0", WEBHOOK_LEASE_SECONDS: LEASE_SECONDS, ...onPostgres });
   const database: DeliveryDb = openDeliveryDb(env.DATABASE_URL!);
   const load = pushLoad(secret);
   const violations: string[] = [];

@@ -28,7 +28,7 @@ import { judge, runScript, sendPush, storageViolations, waitUntilSettled, type O
 const SECRET = `multi-${randomUUID()}`;
 const CONCURRENCY = 24;
 const LOAD_MS = 3000;
-const SETTLE_TIMEOUT_MS = 150_000; // a delivery cut short by the kill waits for its 60 s lease
+const SETTLE_TIMEOUT_MS = 150_000; // a delivery cut short by the kill waits for its lease (WEBHOOK_LEASE_SECONDS below)
 const owner = { name: "Olive Owner", email: "owner@patchbay.test", password: `multi ${randomUUID()}` };
 
 type Server = { port: number; url: string; dataDir: string; app?: AppServer; env: NodeJS.ProcessEnv };
@@ -94,6 +94,7 @@ async function main(): Promise<number> {
     DATABASE_URL: cluster.url,
     GITHUB_WEBHOOK_SECRET: SECRET,
     WEBHOOK_PROCESSING_MAX_DELAY_MS: "0",
+    WEBHOOK_LEASE_SECONDS: "15",
     GITHUB_BASE_URL: fake.url,
     GITHUB_API_URL: fake.url,
     GITHUB_CLIENT_ID: fake.clientId,

@@ -17,6 +17,7 @@ import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
 
 export { retryDelayMs };
 
+/** The default lease (WEBHOOK_LEASE_SECONDS sets the running dispatcher's). */
 export const LEASE_MS = 60_000;
 const BATCH = 16;
 
@@ -301,5 +302,6 @@ export function wakeOnDeliveriesElsewhere(): () => void {
 /** The in-process dispatcher: polls every second and wakes at once when intake (here, or on PostgreSQL anywhere) stores a delivery. */
 export function startDispatcher(intervalMs = 1000): BackgroundLoop {
   wakeOnDeliveriesElsewhere();
-  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
+  const leaseMs = env().WEBHOOK_LEASE_SECONDS * 1000;
+  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ leaseMs, yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
 }

@@ -96,6 +96,7 @@ describe("environment", () => {
     ["DATABASE_URL", "mysql://patchbay@localhost/patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path such as file:\.\/data\/patchbay\.db, or a PostgreSQL URL such as postgres:\/\//],
     ["DATABASE_URL", "postgres:patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
     ["DATABASE_URL", "postgres://", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
+    ["WEBHOOK_LEASE_SECONDS", "2", /^Invalid environment variable WEBHOOK_LEASE_SECONDS/],
   ])("rejects a bad %s with one line naming it", (name, value, message) => {
     let thrown: Error | undefined;
     try {
