@@ -1,7 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
+import { signIn } from "@/lib/auth";
 import { requireUser } from "@/lib/auth/session";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, changeOwnPassword, createLocalUser, removeUser, setPassword, setRole, UserChangeError } from "@/lib/auth/users";
@@ -84,9 +86,12 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
   if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
   try {
     await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password.data);
-    return { ok: "Your password was changed." };
   } catch (error) {
     if (error instanceof UserChangeError) return { error: error.message };
     throw error;
   }
+  // The change ended every session signed in before it, this one too: sign this one in again.
+  if (!user.email) redirect("/sign-in");
+  await signIn("credentials", { email: user.email, password: password.data, redirect: false });
+  return { ok: "Your password was changed; other sessions are signed out." };
 }
