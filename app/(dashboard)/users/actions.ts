@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
 import { requireUser } from "@/lib/auth/session";
@@ -92,6 +93,11 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
   }
   // The change ended every session signed in before it, this one too: sign this one in again.
   if (!user.email) redirect("/sign-in");
-  await signIn("credentials", { email: user.email, password: password.data, redirect: false });
+  try {
+    await signIn("credentials", { email: user.email, password: password.data, redirect: false });
+  } catch (error) {
+    if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
+    throw error;
+  }
   return { ok: "Your password was changed; other sessions are signed out." };
 }
