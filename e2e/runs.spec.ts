@@ -265,8 +265,12 @@ test("roles: members see what they can connect and change their own password; th
 
   const memberContext = await browser.newContext();
   const memberPage = await memberContext.newPage();
+  // The member signed in on a second device too: changing the password ends that session.
+  const otherDevice = await browser.newContext();
+  const otherPage = await otherDevice.newPage();
   try {
     await signIn(memberPage, member);
+    await signIn(otherPage, member);
     await memberPage.goto("/connections");
     await expect(memberPage.getByTestId("provider-github")).toBeVisible();
     await expect(memberPage.getByText(/_CLIENT_ID|_CLIENT_SECRET|\/callback/)).toHaveCount(0);
@@ -282,19 +286,31 @@ test("roles: members see what they can connect and change their own password; th
     await expect(memberPage.getByLabel("New password", { exact: true })).toHaveValue("a brand new password");
     await memberPage.getByLabel("Current password").fill(member.password);
     await memberPage.getByRole("button", { name: "Change password" }).click();
-    await expect(memberPage.getByText("Your password was changed.")).toBeVisible();
+    await expect(memberPage.getByText("Your password was changed; other sessions are signed out.")).toBeVisible();
+    // This session was signed in again with the new password; the other device's is over.
+    await memberPage.goto("/connections");
+    await expect(memberPage.getByTestId("provider-github")).toBeVisible();
+    await otherPage.goto("/connections");
+    await expect(otherPage).toHaveURL(/\/sign-in/);
+
+    await page.goto("/users");
+    const person = page.getByTestId("person").filter({ hasText: member.email });
+    await person.getByLabel(`Role of ${member.name}`).selectOption("owner");
+    await person.getByRole("button", { name: "Change role" }).click();
+    await expect(person.getByText("Role changed to owner.")).toBeVisible();
+    await person.getByLabel(`New password for ${member.name}`).fill("reset by the owner 99");
+    await person.getByRole("button", { name: "Reset password" }).click();
+    await expect(person.getByText("Password reset. Share it with them privately.")).toBeVisible();
+    // The owner's reset ends the member's own session too.
+    await memberPage.goto("/connections");
+    await expect(memberPage).toHaveURL(/\/sign-in/);
   } finally {
     await memberContext.close();
+    await otherDevice.close();
   }
 
   await page.goto("/users");
   const person = page.getByTestId("person").filter({ hasText: member.email });
-  await person.getByLabel(`Role of ${member.name}`).selectOption("owner");
-  await person.getByRole("button", { name: "Change role" }).click();
-  await expect(person.getByText("Role changed to owner.")).toBeVisible();
-  await person.getByLabel(`New password for ${member.name}`).fill("reset by the owner 99");
-  await person.getByRole("button", { name: "Reset password" }).click();
-  await expect(person.getByText("Password reset. Share it with them privately.")).toBeVisible();
   await person.getByRole("button", { name: "Remove" }).click();
   await person.getByRole("button", { name: "Yes, remove" }).click();
   await expect(page.getByTestId("person").filter({ hasText: member.email })).toHaveCount(0);

@@ -11,6 +11,13 @@ import { authLogger } from "./auth/auth-log";
 import { signInWithPassword } from "./auth/sign-in";
 import { isLinkedAccount } from "./auth/users";
 
+declare module "next-auth" {
+  interface Session {
+    /** When this session signed in (ms since the epoch; 0 for sessions from before it was recorded). */
+    signedInAt?: number;
+  }
+}
+
 export class InvalidCredentials extends CredentialsSignin {
   override code = "invalid";
 }
@@ -66,11 +73,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user?.id) token.sub = user.id;
+        // `user` is there only when signing in: when that happened stays in the token for its life.
+        if (user?.id) {
+          token.sub = user.id;
+          token.signedInAt = Date.now();
+        }
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
+        session.signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : 0;
         return session;
       },
       async signIn({ account }) {

@@ -13,6 +13,8 @@ export const users = pgTable("user", {
   image: text("image"),
   passwordHash: text("password_hash"),
   role: text("role", { enum: ["owner", "member"] }).notNull().default("member"),
+  /** Sessions signed in before this time (ms since the epoch) no longer sign anyone in: set when the password changes. */
+  sessionsValidFrom: bigint("sessions_valid_from", { mode: "number" }),
   createdAt: createdAt(),
 });
 

@@ -13,6 +13,8 @@ export const users = sqliteTable("user", {
   image: text("image"),
   passwordHash: text("password_hash"),
   role: text("role", { enum: ["owner", "member"] }).notNull().default("member"),
+  /** Sessions signed in before this time (ms since the epoch) no longer sign anyone in: set when the password changes. */
+  sessionsValidFrom: integer("sessions_valid_from"),
   createdAt: createdAt(),
 });
 

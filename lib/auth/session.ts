@@ -2,13 +2,16 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
 import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
-import { findUserById, type PublicUser } from "./users";
+import { findSessionUser, type PublicUser } from "./users";
 
-/** The signed-in user, read fresh from the database (a deleted user's cookie signs nobody in). */
+/**
+ * The signed-in user, read fresh from the database: a deleted user's cookie signs nobody in, nor
+ * does one signed in before their password last changed (a reset ends every earlier session).
+ */
 export async function currentUser(): Promise<PublicUser | undefined> {
   const session = await auth();
   const id = session?.user?.id;
-  return id ? await findUserById(id) : undefined;
+  return id ? await findSessionUser(id, session.signedInAt ?? 0) : undefined;
 }
 
 /** For pages and server actions: the signed-in user, or a redirect to sign-in. */

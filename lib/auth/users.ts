@@ -25,6 +25,13 @@ export async function findUserById(id: string): Promise<PublicUser | undefined> 
   return row;
 }
 
+/** The user a session signed in at `signedInAt` belongs to, unless their password changed after it. */
+export async function findSessionUser(id: string, signedInAt: number): Promise<PublicUser | undefined> {
+  const [row] = await db().select({ ...publicColumns, sessionsValidFrom: users.sessionsValidFrom }).from(users).where(eq(users.id, id)).limit(1);
+  if (!row || (row.sessionsValidFrom !== null && signedInAt < row.sessionsValidFrom)) return undefined;
+  return { id: row.id, name: row.name, email: row.email, role: row.role, image: row.image };
+}
+
 export async function findUserForSignIn(email: string) {
   const [row] = await db()
     .select({ ...publicColumns, passwordHash: users.passwordHash })
@@ -107,10 +114,14 @@ export async function setRole(userId: string, role: UserRole): Promise<void> {
   });
 }
 
-/** Sets a new password (the owner resetting one, or a person after proving the current one). */
+/**
+ * Sets a new password (the owner resetting one, or a person after proving the current one) and
+ * ends every session the person signed in before it: someone who had the old password, or a
+ * cookie, is out.
+ */
 export async function setPassword(userId: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
-  const changed = affectedRows(await db().update(users).set({ passwordHash }).where(eq(users.id, userId)));
+  const changed = affectedRows(await db().update(users).set({ passwordHash, sessionsValidFrom: Date.now() }).where(eq(users.id, userId)));
   if (changed === 0) throw new UserChangeError("That person does not exist.");
 }
 

@@ -13,6 +13,7 @@ import {
   changeOwnPassword,
   countUsers,
   createLocalUser,
+  findSessionUser,
   findUserById,
   findUserForSignIn,
   listUsers,
@@ -283,5 +284,23 @@ describe("the owner managing people, and people their own password", () => {
     await expect(changeOwnPassword(member.id, "wrong current password", "my own new password")).rejects.toThrow("The current password is not right.");
     await changeOwnPassword(member.id, "reset by the owner 1", "my own new password");
     expect(await verifyPassword("my own new password", (await findUserForSignIn("password-member@example.com"))!.passwordHash!)).toBe(true);
+  });
+
+  it("ends every session signed in before a password change, and only those", async () => {
+    const member = await createLocalUser({ name: "S", email: "sessions-member@example.com", password: "member password 123" }, "member");
+    const signedInBefore = Date.now() - 1000;
+    expect(await findSessionUser(member.id, signedInBefore)).toMatchObject({ id: member.id, email: "sessions-member@example.com" });
+    expect(await findSessionUser(member.id, 0)).toMatchObject({ id: member.id });
+    await setPassword(member.id, "reset by the owner 2");
+    expect(await findSessionUser(member.id, signedInBefore)).toBeUndefined();
+    expect(await findSessionUser(member.id, 0)).toBeUndefined();
+    const signedInAfter = Date.now();
+    expect(await findSessionUser(member.id, signedInAfter)).toEqual({ id: member.id, name: "S", email: "sessions-member@example.com", role: "member", image: null });
+    await changeOwnPassword(member.id, "reset by the owner 2", "my own newer password");
+    expect(await findSessionUser(member.id, signedInAfter - 1)).toBeUndefined();
+    // Someone else's password change ends nobody else's session.
+    const other = await createLocalUser({ name: "T", email: "sessions-other@example.com", password: "other password 123" }, "member");
+    expect(await findSessionUser(other.id, signedInBefore)).toMatchObject({ id: other.id });
+    expect(await findSessionUser("no-such-user", Date.now())).toBeUndefined();
   });
 });

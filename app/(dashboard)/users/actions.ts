@@ -1,7 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { AuthError } from "next-auth";
 import { z } from "zod";
+import { signIn } from "@/lib/auth";
 import { requireUser } from "@/lib/auth/session";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, changeOwnPassword, createLocalUser, removeUser, setPassword, setRole, UserChangeError } from "@/lib/auth/users";
@@ -84,9 +87,17 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
   if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
   try {
     await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password.data);
-    return { ok: "Your password was changed." };
   } catch (error) {
     if (error instanceof UserChangeError) return { error: error.message };
     throw error;
   }
+  // The change ended every session signed in before it, this one too: sign this one in again.
+  if (!user.email) redirect("/sign-in");
+  try {
+    await signIn("credentials", { email: user.email, password: password.data, redirect: false });
+  } catch (error) {
+    if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
+    throw error;
+  }
+  return { ok: "Your password was changed; other sessions are signed out." };
 }
