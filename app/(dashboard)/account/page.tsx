@@ -1,18 +1,24 @@
 import type { Metadata } from "next";
-import { Card, PageHeader } from "@/app/_components/ui";
+import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { hasPassword } from "@/lib/auth/users";
 import { PasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Your account" };
 
-export default async function AccountPage() {
+export default async function AccountPage({ searchParams }: { searchParams: Promise<{ password?: string | string[] }> }) {
   const user = await requireUser();
+  const { password } = await searchParams;
   return (
     <>
       <PageHeader title="Your account" description={`Signed in as ${user.email ?? user.name ?? "you"} (${user.role}).`} />
       <Card>
         <h2 className="mb-4 font-semibold">Change your password</h2>
+        {password === "changed" && (
+          <div className="mb-4 max-w-md">
+            <Alert tone="success">Your password was changed; other sessions are signed out.</Alert>
+          </div>
+        )}
         <PasswordForm hasPassword={await hasPassword(user.id)} />
       </Card>
     </>

@@ -99,5 +99,7 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
     if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
     throw error;
   }
-  return { ok: "Your password was changed; other sessions are signed out." };
+  // A redirect, not a re-render of this page: that render would still read the old session
+  // from this request and send the person to sign-in; the next request carries the new one.
+  redirect("/account?password=changed");
 }
