@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import { findConnection, listConnections, toSummary, unsealFrom } from "@/lib/co
 import { getAccessToken } from "@/lib/connections/tokens";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
+import { startWorker, type Worker } from "../support/worker-process";
 
 let fake: FakeGitHub;
 
@@ -39,31 +39,8 @@ type WorkerOutcome = { tokens: string[]; errors: string[] };
  * A separate process on this file's database and fake GitHub (tests/support/token-worker.ts) that
  * makes `calls` concurrent getAccessToken calls once told to go.
  */
-async function startTokenWorker(userId: string, calls: number): Promise<{ go: () => void; result: Promise<WorkerOutcome> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "tests/support/token-worker.ts", userId, String(calls)], {
-    // TMPDIR in this file's data directory: tsx keeps its cache there, and it goes with the directory.
-    env: { ...process.env, NODE_ENV: "test", TMPDIR: process.env.DATA_DIR },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes("token worker ready")) resolve();
-    });
-    void exited.then((code) => reject(new Error(`token worker exited with ${code}: ${stderr}`)));
-  });
-  return {
-    go: () => child.stdin!.write("go\n"),
-    result: exited.then((code) => {
-      const line = stdout.split("\n").find((text) => text.startsWith("{"));
-      if (code !== 0 || !line) throw new Error(`token worker exited with ${code}: ${stderr}`);
-      return JSON.parse(line) as WorkerOutcome;
-    }),
-  };
+function startTokenWorker(userId: string, calls: number): Promise<Worker<WorkerOutcome>> {
+  return startWorker<WorkerOutcome>("tests/support/token-worker.ts", [userId, String(calls)], "token worker ready");
 }
 
 /** Makes the stored token due for refresh (expiring within the five-minute margin). */
