@@ -7,11 +7,10 @@
  * Several of these may run against one database, as several Patchbay processes do.
  *
  *   node bench/floor-pg.ts <port> <database url> <secret> [pool size] [max bytes]
- * Prints "listening <port>" when ready. The owner row 'floor-owner' must exist (bench/intake-pg.ts makes it).
+ * Prints "listening <port>" when ready. The owner row 'floor-owner' (FLOOR_OWNER) must exist (bench/intake-pg.ts makes it).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type ServerResponse } from "node:http";
 import pg from "pg";
+import { startFloorServer } from "./floor-server";
 
 const [portArg, databaseUrl, secret, poolArg, maxArg] = process.argv.slice(2);
 if (!portArg || !databaseUrl || !secret) {
@@ -22,7 +21,6 @@ const maxBytes = Number(maxArg ?? 25 * 1024 * 1024);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(poolArg ?? 10), connectionTimeoutMillis: 10_000 });
 pool.on("error", (error) => console.error(`floor-pg: a connection was lost: ${error.message}`));
 
-const ownerId = "floor-owner";
 const INSERT = {
   name: "floor-insert",
   text: `insert into webhook_deliveries
@@ -32,55 +30,12 @@ const INSERT = {
   returning id`,
 };
 
-function answer(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-  response.end(body);
-}
-
-async function store(request: import("node:http").IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> {
-  const delivery = String(request.headers["x-github-delivery"] ?? "");
-  const now = Date.now();
-  const headers = JSON.stringify({ "content-type": request.headers["content-type"], "x-github-event": request.headers["x-github-event"], "x-github-delivery": delivery });
-  const values = [ownerId, `instance:github:${delivery}`, delivery, String(request.headers["x-github-event"] ?? ""), now, headers, body.toString("utf8"), body.length, now];
-  try {
-    const { rows } = await pool.query<{ id: number }>({ ...INSERT, values });
-    if (rows.length === 0) return answer(response, 200, '{"duplicate":true}');
-    answer(response, 202, `{"received":true,"id":${rows[0]!.id}}`);
-  } catch (error) {
-    console.error(`floor-pg: insert failed: ${(error as Error).message}`);
-    answer(response, 500, '{"error":"not stored"}');
-  }
-}
-
-const server = createServer((request, response) => {
-  if (request.method !== "POST" || request.url !== "/api/webhooks/github") return answer(response, 404, '{"error":"not found"}');
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let refused = false;
-  request.on("data", (chunk: Buffer) => {
-    total += chunk.length;
-    if (total > maxBytes && !refused) {
-      refused = true;
-      answer(response, 413, '{"error":"too large"}');
-      request.destroy();
-      return;
-    }
-    chunks.push(chunk);
-  });
-  request.on("end", () => {
-    if (refused) return;
-    const body = Buffer.concat(chunks);
-    const signature = request.headers["x-hub-signature-256"];
-    if (typeof signature !== "string") return answer(response, 400, '{"error":"missing signature"}');
-    const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return answer(response, 401, '{"error":"bad signature"}');
-    void store(request, body, response);
-  });
+const server = startFloorServer({
+  port: Number(portArg),
+  secret,
+  maxBytes,
+  insert: async (row) => (await pool.query<{ id: number }>({ ...INSERT, values: row })).rows[0]?.id,
 });
-
-server.keepAliveTimeout = 10_000;
-server.listen(Number(portArg), "127.0.0.1", () => console.log(`listening ${portArg}`));
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     server.close();

@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { FLOOR_OWNER } from "./floor-server";
 import { appEnvironment, freePort, sleep, startApp, stopApp, type AppServer } from "./harness";
 import { drive, median, SECRET, startFloorProcess, type IntakeRow } from "./intake";
 import { describeSettings, migrateBenchDatabase, postgresSettings, startBenchPostgres } from "./postgres";
@@ -88,7 +89,7 @@ export async function benchIntakePostgres(levels = [1, 16, 64], durationS = 5, r
     const floorUrl = await database.another();
     await migrateBenchDatabase(floorUrl);
     floorPool = new pg.Pool({ connectionString: floorUrl, max: 2 });
-    await floorPool.query(`insert into "user" (id, name, email, role) values ('floor-owner', 'Floor', 'floor@example.com', 'owner')`);
+    await floorPool.query(`insert into "user" (id, name, email, role) values ($1, 'Floor', 'floor@example.com', 'owner')`, [FLOOR_OWNER]);
     for (let index = 0; index < 3; index++) floors.push(await startFloorProcess("floor-pg.ts", [floorUrl, SECRET, String(POOL_SIZE)]));
 
     await startPatchbay();
