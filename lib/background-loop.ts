@@ -9,9 +9,14 @@ const loops = (holder.__patchbayLoops ??= new Map());
 /**
  * Runs `pass` every `intervalMs` and whenever `wake` emits "wake", never two passes at once (a wake
  * during a pass runs one more pass after it). One loop per name per process, kept on globalThis so
- * dev-mode reloads do not start a second one.
+ * dev-mode reloads do not start a second one. The first pass runs at once unless `runNow` is false
+ * (the caller has just run one itself).
  */
-export function startBackgroundLoop(name: string, pass: () => Promise<unknown>, { intervalMs, wake }: { intervalMs: number; wake?: EventEmitter }): BackgroundLoop {
+export function startBackgroundLoop(
+  name: string,
+  pass: () => Promise<unknown>,
+  { intervalMs, wake, runNow = true }: { intervalMs: number; wake?: EventEmitter; runNow?: boolean },
+): BackgroundLoop {
   const existing = loops.get(name);
   if (existing) return existing;
   let running = false;
@@ -36,7 +41,7 @@ export function startBackgroundLoop(name: string, pass: () => Promise<unknown>, 
   const timer = setInterval(run, intervalMs);
   timer.unref();
   wake?.on("wake", run);
-  void run();
+  if (runNow) void run();
   const loop = {
     stop: () => {
       clearInterval(timer);

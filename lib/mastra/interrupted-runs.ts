@@ -91,6 +91,12 @@ function total(interrupted: InterruptedRuns): number {
 
 const SWEEP_INTERVAL_MS = 30_000;
 
+async function sweep(): Promise<InterruptedRuns> {
+  const swept = await failInterruptedRuns();
+  if (total(swept) > 0) log.warn("runs interrupted by a stopped Patchbay process are marked failed", swept);
+  return swept;
+}
+
 /**
  * At start-up: makes this process visible as alive, fails what stopped processes left running
  * (awaited, so pages never show a run that cannot finish as running), then sweeps again every
@@ -98,15 +104,7 @@ const SWEEP_INTERVAL_MS = 30_000;
  */
 export async function superviseRuns(): Promise<InterruptedRuns> {
   await liveInstanceId();
-  const first = await failInterruptedRuns();
-  if (total(first) > 0) log.warn("runs interrupted by a stopped Patchbay process are marked failed", first);
-  startBackgroundLoop(
-    "interrupted-runs",
-    async () => {
-      const swept = await failInterruptedRuns();
-      if (total(swept) > 0) log.warn("runs interrupted by a stopped Patchbay process are marked failed", swept);
-    },
-    { intervalMs: SWEEP_INTERVAL_MS },
-  );
+  const first = await sweep();
+  startBackgroundLoop("interrupted-runs", sweep, { intervalMs: SWEEP_INTERVAL_MS, runNow: false });
   return first;
 }
