@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appEnvironment, ensureBuild, freePort, githubHeaders, killGroup, pushBody, sleep, startApp, stopApp, type AppServer } from "../bench/harness";
 import { checkPostgresAvailable, startThrowawayPostgres } from "../tests/support/postgres";
+import type { DatabaseDialect } from "../db/dialect";
 import { openDeliveryDb, type DeliveryDb } from "./support/delivery-db";
 import { judge, runScript, sendPush, storageViolations, waitUntilSettled, type Outcome } from "./support/webhook-load";
 
@@ -27,7 +28,7 @@ const SETTLE_TIMEOUT_MS = Number(process.env.CRASH_SETTLE_MS ?? 150_000);
 const LEASE_SECONDS = "15";
 
 type Phase = "before" | "down" | "after";
-type Dialect = "sqlite" | "postgres";
+type Dialect = DatabaseDialect;
 const dialectName: Record<Dialect, string> = { sqlite: "SQLite", postgres: "PostgreSQL" };
 
 /** Senders of signed pushes: what each got back, and which are unanswered right now (at the kill: being read, or waiting for their commit). */

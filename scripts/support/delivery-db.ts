@@ -6,12 +6,13 @@
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { isPostgresUrl, type DatabaseDialect } from "../../db/dialect";
 
 export type Row = Record<string, unknown>;
 type Query = (statement: string, params?: unknown[], write?: boolean) => Promise<Row[]>;
 
 export type DeliveryDb = {
-  dialect: "sqlite" | "postgres";
+  dialect: DatabaseDialect;
   /** Any other statement (`?` placeholders; counts come back as strings from PostgreSQL). */
   query(statement: string, params?: unknown[]): Promise<Row[]>;
   /** The owner the instance-wide webhook URLs belong to (no password: not for signing in). */
@@ -59,7 +60,7 @@ const byKey = (rows: Row[], key: string) => Object.fromEntries(rows.map((row) =>
 
 /** `databaseUrl` as the server is given it: `file:<path>` for SQLite, `postgres://` for PostgreSQL. */
 export function openDeliveryDb(databaseUrl: string): DeliveryDb {
-  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+  const postgres = isPostgresUrl(databaseUrl);
   const pool = postgres ? new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 10_000, query_timeout: 30_000 }) : undefined;
   const query = pool ? postgresQuery(pool) : sqliteQuery(databaseUrl.replace(/^file:/, ""));
   return {
