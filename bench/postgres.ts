@@ -4,12 +4,9 @@
  * fresh database on the server of BENCH_DATABASE_URL. Either way the databases made here are
  * dropped (or the cluster deleted) by stop().
  */
-import { join } from "node:path";
-import { drizzle } from "drizzle-orm/node-postgres";
-import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { migratePostgres, openPostgres } from "../db/postgres";
 import { freshDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../tests/support/postgres";
-import { ROOT } from "./harness";
 
 export type BenchPostgres = {
   /** The first database (Patchbay's). */
@@ -37,13 +34,13 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
   };
 }
 
-/** Applies Patchbay's PostgreSQL migrations (db/migrations-pg), as a Patchbay process does at start. */
+/** Applies Patchbay's PostgreSQL migrations (db/migrations-pg) the way a Patchbay process does at start. */
 export async function migrateBenchDatabase(url: string): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const database = openPostgres(url, 1);
   try {
-    await migrate(drizzle(pool), { migrationsFolder: join(ROOT, "db", "migrations-pg") });
+    await migratePostgres(database);
   } finally {
-    await pool.end();
+    await database.$client.end();
   }
 }
 
