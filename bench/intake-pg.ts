@@ -78,7 +78,7 @@ export async function benchIntakePostgres(levels = [1, 16, 64], durationS = 5, r
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), "patchbay-bench-pg-"));
     dataDirs.push(dataDir);
-    const env = appEnvironment(dataDir, port, { ...keys, DATABASE_URL: database.url, PATCHBAY_EXPERIMENTAL_POSTGRES: "1", GITHUB_WEBHOOK_SECRET: SECRET, DATABASE_POOL_SIZE: String(POOL_SIZE) });
+    const env = appEnvironment(dataDir, port, { ...keys, DATABASE_URL: database.url, GITHUB_WEBHOOK_SECRET: SECRET, DATABASE_POOL_SIZE: String(POOL_SIZE) });
     const app = await startApp({ port, dataDir, env });
     apps.push(app);
     return app;

@@ -28,7 +28,6 @@ const database = await startBenchPostgres();
 const dataDir = mkdtempSync(join(tmpdir(), "patchbay-logbench-pg-"));
 process.env.DATA_DIR = dataDir;
 process.env.DATABASE_URL = database.url;
-process.env.PATCHBAY_EXPERIMENTAL_POSTGRES = "1";
 process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
 
