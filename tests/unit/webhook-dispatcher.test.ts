@@ -212,15 +212,19 @@ describe("the dispatcher", () => {
   it("renews the lease while a long handler runs, so no other dispatcher takes the delivery over", async () => {
     const id = await deliver();
     const leaseMs = 150;
+    // The dispatcher's clock is ours: the renewal timer is real, but what it writes is judged on this
+    // clock, so a busy machine that runs the timer late cannot make the lease look lapsed.
+    let clock = Date.now();
     let release!: () => void;
     const slow = (row: { id: number }) => new Promise<{ note: string }>((resolve) => (release = () => resolve({ note: `done ${row.id}` })));
-    const running = processDueDeliveries({ handle: slow, leaseMs, pollMs: 50 });
-    await vi.waitFor(async () => expect((await delivery(id)).leaseUntil).not.toBeNull(), { timeout: 2_000, interval: 10 });
-    const firstLease = (await delivery(id)).leaseUntil!;
-    await sleep(leaseMs * 3); // well past the first lease
-    expect((await delivery(id)).leaseUntil!).toBeGreaterThan(firstLease);
-    expect((await delivery(id)).leaseUntil!).toBeGreaterThan(Date.now());
-    expect(await leaseDue(Date.now(), 16, leaseMs)).toHaveLength(0); // a second dispatcher finds it still held
+    // No poll in the test's window: only the renewal timer runs while the handler is held.
+    const running = processDueDeliveries({ handle: slow, now: () => clock, leaseMs, pollMs: 60_000 });
+    await vi.waitFor(async () => expect((await delivery(id)).leaseUntil).not.toBeNull(), { timeout: 5_000, interval: 10 });
+    expect((await delivery(id)).leaseUntil).toBe(clock + leaseMs);
+    clock += leaseMs * 3; // well past the first lease
+    // A renewal after the clock moved holds the delivery past the new time.
+    await vi.waitFor(async () => expect((await delivery(id)).leaseUntil!).toBeGreaterThan(clock), { timeout: 5_000, interval: 10 });
+    expect(await leaseDue(clock, 16, leaseMs)).toHaveLength(0); // a second dispatcher finds it still held
     release();
     expect(await running).toBe(1);
     expect(await delivery(id)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null });
