@@ -22,20 +22,25 @@ import { findPostgresBinaries, NOT_INSTALLED, startThrowawayPostgres, type Throw
 const migrationsFolder = join(process.cwd(), "db", "migrations-pg");
 const tables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => is(value, PgTable));
 
-let cluster: ThrowawayPostgres | undefined;
+let starting: Promise<ThrowawayPostgres> | undefined;
 let pool: pg.Pool;
 let database: NodePgDatabase<typeof schema>;
 
 beforeAll(async () => {
-  cluster = await startThrowawayPostgres();
+  starting = startThrowawayPostgres();
+  const cluster = await starting;
   pool = new pg.Pool({ connectionString: cluster.url, max: 2, connectionTimeoutMillis: 10_000, query_timeout: 30_000 });
+  // An idle connection ended by the server (57P01 when the cluster stops) is reported on the pool;
+  // a query on it fails on its own, so the pool's report must not become an unhandled error.
+  pool.on("error", () => {});
   database = drizzle(pool, { schema });
   await migrate(database, { migrationsFolder });
-}, 90_000);
+}, 240_000); // initdb, start-up and every migration: generous, for a loaded machine
 
 afterAll(async () => {
   await pool?.end();
-  await cluster?.stop();
+  // Also when beforeAll gave up while the cluster was still starting: stop it once it is up.
+  await (await starting?.catch(() => undefined))?.stop();
 }, 60_000);
 
 async function rows<T>(text: string, values: unknown[] = []): Promise<T[]> {

@@ -50,9 +50,10 @@ beforeEach(async () => {
  */
 async function openObserver(): Promise<{ sees: (query: string, value: unknown) => Promise<boolean>; close: () => Promise<void> }> {
   if (usingPostgres()) {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    return { sees: async (query, value) => ((await client.query(query, [value])).rowCount ?? 0) > 0, close: () => client.end() };
+    // A pool, not one client: the checks run concurrently, and a client takes one query at a time.
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+    pool.on("error", () => {}); // an idle connection ended by the server; a query on it fails by itself
+    return { sees: async (query, value) => ((await pool.query(query, [value])).rowCount ?? 0) > 0, close: () => pool.end() };
   }
   const observer = new Database(env().DATABASE_PATH, { readonly: true });
   return {
