@@ -30,6 +30,7 @@ const postgresSuites = [
   "tests/unit/disconnect-rfc7009.test.ts",
   "tests/unit/access-tokens.test.ts",
   "tests/unit/mcp-oauth.test.ts",
+  "tests/unit/oauth-registration.test.ts",
   "tests/unit/runs.test.ts",
   "tests/unit/workflows.test.ts",
   "tests/unit/tools.test.ts",

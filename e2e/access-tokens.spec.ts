@@ -108,3 +108,31 @@ test("an MCP client signs in with OAuth: the consent page names it and the scope
   await expect(page.getByTestId("token-row").filter({ hasText: "OAuth client: E2E Desktop Client" })).toHaveCount(0);
   expect((await mcp(request, access_token, "tools/list", {})).status()).toBe(401);
 });
+
+test("a bad authorization request is refused on Patchbay's page with 400, signed in or not, and the browser never goes to the client", async ({ page, browser, request, baseURL }) => {
+  const callback = "https://client.invalid/e2e-callback";
+  const registered = await request.post("/api/oauth/register", { data: { client_name: "E2E Plain Client", redirect_uris: [callback] } });
+  expect(registered.status()).toBe(201);
+  const authorize = new URL("/oauth/authorize", baseURL);
+  for (const [key, value] of Object.entries({ client_id: (await registered.json()).client_id, redirect_uri: callback, response_type: "code", code_challenge: "a".repeat(43), code_challenge_method: "plain" })) {
+    authorize.searchParams.set(key, value);
+  }
+  const signedOut = await browser.newPage(); // a fresh context: no session cookie
+  try {
+    for (const visitor of [page, signedOut]) {
+      let leftForClient = false;
+      await visitor.route(`${callback}**`, (route) => {
+        leftForClient = true;
+        return route.abort();
+      });
+      const response = await visitor.goto(authorize.toString());
+      expect(response?.status()).toBe(400);
+      expect(visitor.url()).toBe(authorize.toString());
+      await expect(visitor.getByRole("heading", { name: "Authorization refused" })).toBeVisible();
+      await expect(visitor.getByRole("alert")).toHaveText("Only the S256 code_challenge_method is supported.");
+      expect(leftForClient).toBe(false);
+    }
+  } finally {
+    await signedOut.close();
+  }
+});

@@ -133,6 +133,10 @@ const variables = z.object({
   TOOL_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Requests one access token may make to /api/mcp per minute. */
   MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Dynamic client registrations (RFC 7591) one client address may make per hour; past it, 429 with Retry-After. */
+  OAUTH_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  /** OAuth clients registered in the last day that have not obtained a token yet, at most; past it, 503 with Retry-After. */
+  OAUTH_MAX_PENDING_CLIENTS: z.coerce.number().int().min(1).default(500),
 });
 
 export const envSchema = variables.transform((parsed, context) => {

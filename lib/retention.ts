@@ -6,6 +6,7 @@ import { reclaimSpace } from "@/db/sql/reclaim-space";
 import { startBackgroundLoop, type BackgroundLoop } from "./background-loop";
 import { env } from "./env";
 import { log } from "./log";
+import { sweepUnusedClients } from "./oauth-server/clients";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -90,7 +91,10 @@ export function retentionPolicy(): { webhookDays: number; runDays: number } {
 
 const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Applies retention at start-up and then every ten minutes; drops the rate-limit rows that limit nothing any more. */
+/**
+ * Applies retention at start-up and then every ten minutes; drops the rate-limit rows that limit
+ * nothing any more, and the OAuth clients that never obtained a token within a day.
+ */
 export function startRetention(): BackgroundLoop {
   return startBackgroundLoop(
     "retention",
@@ -98,6 +102,8 @@ export function startRetention(): BackgroundLoop {
       const result = await applyRetention();
       if (result.deliveries + result.toolRuns + result.workflowRuns > 0) log.info("retention applied", result);
       await pruneRateLimits();
+      const clients = await sweepUnusedClients();
+      if (clients > 0) log.info("unused OAuth clients removed", { clients });
     },
     { intervalMs: RETENTION_INTERVAL_MS },
   );

@@ -7,13 +7,19 @@ import { createdAt } from "./common";
  * client is public (no secret): it proves possession with PKCE, and may only be sent back to one
  * of the redirect URIs it registered.
  */
-export const oauthClients = sqliteTable("oauth_clients", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
-  clientUri: text("client_uri"),
-  createdAt: createdAt(),
-});
+export const oauthClients = sqliteTable(
+  "oauth_clients",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    clientUri: text("client_uri"),
+    /** A hash of the client address that registered it (lib/oauth-server/clients.ts), for the per-address limit; null when unknown. */
+    registeredFrom: text("registered_from"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("oauth_clients_registered_from").on(table.registeredFrom, table.createdAt), index("oauth_clients_created").on(table.createdAt)],
+);
 
 export const accessTokenScopes = ["read", "write"] as const;
 export type AccessTokenScope = (typeof accessTokenScopes)[number];
@@ -44,7 +50,12 @@ export const accessTokens = sqliteTable(
     rateWindowStart: integer("rate_window_start").notNull().default(0),
     rateWindowCount: integer("rate_window_count").notNull().default(0),
   },
-  (table) => [uniqueIndex("access_tokens_hash").on(table.tokenHash), index("access_tokens_user").on(table.userId, table.createdAt)],
+  (table) => [
+    uniqueIndex("access_tokens_hash").on(table.tokenHash),
+    index("access_tokens_user").on(table.userId, table.createdAt),
+    // Whether a client ever obtained a token (the pending-client cap and sweep), and the cascade when a client is removed.
+    index("access_tokens_client").on(table.clientId),
+  ],
 );
 
 /** An authorization code: single use, five minutes, bound to the client, redirect URI and PKCE challenge. */

@@ -1,7 +1,9 @@
 /**
  * Paths reachable without a session: sign-in itself, Auth.js's own routes, health, webhook intake,
  * and what MCP clients call before or instead of a session (OAuth metadata, client registration,
- * the token endpoint, and the MCP endpoint, which checks its bearer token itself).
+ * the token endpoint, and the MCP endpoint, which checks its bearer token itself), and the OAuth
+ * authorization endpoint, which checks a request before it sends anyone to sign in (the consent
+ * page behind it is not public).
  */
 export function isPublicPath(pathname: string): boolean {
   return (
@@ -14,6 +16,7 @@ export function isPublicPath(pathname: string): boolean {
     pathname.startsWith("/.well-known/oauth-") ||
     pathname === "/api/oauth/register" ||
     pathname === "/api/oauth/token" ||
+    pathname === "/oauth/authorize" ||
     pathname === "/api/mcp"
   );
 }

@@ -21,10 +21,12 @@ export type AuthorizationRequest = {
 
 export type AuthorizationCheck =
   | { kind: "ok"; request: AuthorizationRequest }
-  /** Told to the person, never redirected: the client or its redirect URI cannot be trusted. */
-  | { kind: "refuse"; message: string }
-  /** Sent back to the client's redirect URI as an OAuth error. */
-  | { kind: "redirect"; location: string };
+  /**
+   * Shown to the person on Patchbay's own page, never redirected to the client (RFC 9700 §4.11.2):
+   * anyone can register a client with any redirect URI, so an error sent there would make
+   * /oauth/authorize an open redirector. `error` is the OAuth error code, for the developer.
+   */
+  | { kind: "error"; error: string; message: string };
 
 export function hashSecret(value: string): string {
   return createHash("sha256").update(value).digest("hex");
@@ -50,34 +52,40 @@ function redirectWith(redirectUri: string, params: Record<string, string | undef
   return url.toString();
 }
 
+/** A value from the request, shortened for a message. */
+function quoted(value: string): string {
+  return `“${value.length > 200 ? `${value.slice(0, 200)}…` : value}”`;
+}
+
 /**
- * Checks an authorization request (OAuth 2.1 with PKCE). An unknown client or a redirect URI it
- * did not register is refused on the page; anything else wrong goes back to the client as an error.
+ * Checks an authorization request (OAuth 2.1 with PKCE). The redirect URI must be one the client
+ * registered, compared exactly (registration stored it in canonical form). Whatever is wrong is
+ * answered as an error for Patchbay's page; the client hears back only after the person decides.
  */
 export async function checkAuthorizationRequest(params: URLSearchParams): Promise<AuthorizationCheck> {
+  const fail = (error: string, message: string): AuthorizationCheck => ({ kind: "error", error, message });
   const clientId = params.get("client_id");
   const client = clientId ? await findClient(clientId) : undefined;
-  if (!client) return { kind: "refuse", message: "This application is not registered with Patchbay (unknown client_id)." };
+  if (!client) return fail("invalid_request", "This application is not registered with Patchbay (unknown client_id).");
   const requested = params.get("redirect_uri");
   const redirectUri = requested ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-  if (!redirectUri) return { kind: "refuse", message: "The request names no redirect_uri, and the application registered more than one." };
+  if (!redirectUri) return fail("invalid_request", "The request names no redirect_uri, and the application registered more than one.");
   if (!client.redirectUris.includes(redirectUri)) {
-    return { kind: "refuse", message: `${client.name} asked to be sent to ${redirectUri}, which it did not register. Patchbay will not send an authorization there.` };
+    return fail("invalid_request", `${client.name} asked to be sent to ${quoted(redirectUri)}, which it did not register. Patchbay will not send an authorization there.`);
   }
-  const state = params.get("state") ?? undefined;
-  const fail = (error: string, description: string): AuthorizationCheck => ({
-    kind: "redirect",
-    location: redirectWith(redirectUri, { error, error_description: description, state }),
-  });
-  if (params.get("response_type") !== "code") return fail("unsupported_response_type", 'Only response_type "code" is supported.');
+  const responseType = params.get("response_type");
+  if (responseType !== "code") {
+    return fail("unsupported_response_type", `Only response_type code is supported; this request ${responseType === null ? "names none" : `asked for ${quoted(responseType)}`}.`);
+  }
   const codeChallenge = params.get("code_challenge");
   if (!codeChallenge) return fail("invalid_request", "PKCE is required: send code_challenge with code_challenge_method S256.");
   if (params.get("code_challenge_method") !== "S256") return fail("invalid_request", "Only the S256 code_challenge_method is supported.");
   if (!/^[A-Za-z0-9_-]{43}$/.test(codeChallenge)) return fail("invalid_request", "code_challenge must be the base64url SHA-256 of the verifier.");
   const scope = parseScope(params.get("scope") ?? undefined);
-  if (!scope) return fail("invalid_scope", 'Scopes are "read" and "write".');
+  if (!scope) return fail("invalid_scope", `Scopes are read and write; this request asked for ${quoted(params.get("scope") ?? "")}.`);
   const resource = params.get("resource") ?? undefined;
   if (resource !== undefined && !isOurResource(resource)) return fail("invalid_target", `Patchbay issues tokens only for ${mcpResourceUrl()}.`);
+  const state = params.get("state") ?? undefined;
   return { kind: "ok", request: { client, redirectUri, codeChallenge, scope, state, resource } };
 }
 
@@ -100,6 +108,10 @@ export async function approveAuthorization(userId: string, request: Authorizatio
   return redirectWith(request.redirectUri, { code, state: request.state });
 }
 
+/**
+ * The person declined on the consent page: the client hears access_denied (RFC 6749 §4.1.2.1).
+ * This is the one error sent to the client, and only after the person saw who asks and chose.
+ */
 export function denyAuthorization(request: AuthorizationRequest): string {
   return redirectWith(request.redirectUri, { error: "access_denied", error_description: "The person declined.", state: request.state });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { readBodyCapped } from "@/lib/webhooks/read-body";
 
 /**
  * The OAuth endpoints are called by MCP clients, some of them running in a browser (the MCP
@@ -15,15 +16,15 @@ export function preflight(): Response {
   return new Response(null, { status: 204, headers: { ...corsHeaders, "Access-Control-Max-Age": "600" } });
 }
 
-/** An OAuth error body (RFC 6749 §5.2), never cached. */
-export function oauthError(status: number, error: string, description: string): Response {
-  return Response.json({ error, error_description: description }, { status, headers: { ...corsHeaders, "Cache-Control": "no-store" } });
+/** An OAuth error body (RFC 6749 §5.2), never cached; with Retry-After when the caller should come back later. */
+export function oauthError(status: number, error: string, description: string, retryAfterSeconds?: number): Response {
+  const headers: Record<string, string> = { ...corsHeaders, "Cache-Control": "no-store" };
+  if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
+  return Response.json({ error, error_description: description }, { status, headers });
 }
 
-/** Reads a small request body; OAuth requests are a few hundred bytes. */
+/** Reads a small request body, stopping as soon as it passes the cap; OAuth requests are a few hundred bytes. */
 export async function readSmallBody(request: Request, maxBytes = 16 * 1024): Promise<string | undefined> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) return undefined;
-  const text = await request.text();
-  return Buffer.byteLength(text) > maxBytes ? undefined : text;
+  const read = await readBodyCapped(request, maxBytes, 0);
+  return read.ok ? read.body.toString("utf8") : undefined;
 }

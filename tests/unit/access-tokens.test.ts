@@ -58,9 +58,9 @@ describe("access tokens", () => {
   });
 
   it("leave the session guard to the MCP and OAuth endpoints themselves, but not the consent page", () => {
-    for (const path of ["/api/mcp", "/api/oauth/token", "/api/oauth/register", "/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource/api/mcp"]) {
+    for (const path of ["/api/mcp", "/api/oauth/token", "/api/oauth/register", "/oauth/authorize", "/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource/api/mcp"]) {
       expect(isPublicPath(path), path).toBe(true);
     }
-    for (const path of ["/oauth/authorize", "/settings/tokens", "/api/mcp/x", "/.well-known/other"]) expect(isPublicPath(path), path).toBe(false);
+    for (const path of ["/oauth/authorize/consent", "/oauth/authorize/", "/settings/tokens", "/api/mcp/x", "/.well-known/other"]) expect(isPublicPath(path), path).toBe(false);
   });
 });

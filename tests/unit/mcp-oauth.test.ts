@@ -18,6 +18,7 @@ const serverMetadata = await import("@/app/.well-known/oauth-authorization-serve
 const registerRoute = await import("@/app/api/oauth/register/route");
 const tokenRoute = await import("@/app/api/oauth/token/route");
 const { decideAuthorization } = await import("@/app/(auth)/oauth/authorize/actions");
+const authorizeRoute = await import("@/app/(auth)/oauth/authorize/route");
 const { listAccessTokens } = await import("@/lib/access-tokens/store");
 const { resetEnvCache } = await import("@/lib/env");
 const { connectGitHub, createUser, startGitHubFake } = await import("../support/helpers");
@@ -124,6 +125,9 @@ function authorizeUrl(params: Record<string, string>): URL {
   return url;
 }
 
+/** A browser's GET of /oauth/authorize. */
+const visit = (url: URL) => authorizeRoute.GET(new Request(url));
+
 async function exchange(params: Record<string, string>) {
   return fetch(`${app.url}/api/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(params) });
 }
@@ -225,15 +229,15 @@ describe("OAuth authorization server, following the spec by hand", () => {
     expect((await consent(unknown, "approve")).origin).toBe(app.url);
   });
 
-  it("requires PKCE with S256, sending the error back to the registered redirect URI", async () => {
+  it("checks the request again when the person answers, and sends a bad one to Patchbay's error page, not to the client", async () => {
     const client = await (await register(["https://app.example/callback"])).json();
     const base = { client_id: client.client_id, redirect_uri: "https://app.example/callback", response_type: "code", state: "s1" };
-    const missing = await consent(authorizeUrl(base), "approve");
-    expect(Object.fromEntries(missing.searchParams)).toMatchObject({ error: "invalid_request", state: "s1" });
-    const plain = await consent(authorizeUrl({ ...base, code_challenge: "a".repeat(43), code_challenge_method: "plain" }), "approve");
-    expect(plain.searchParams.get("error_description")).toBe("Only the S256 code_challenge_method is supported.");
-    const scope = await consent(authorizeUrl({ ...base, code_challenge: "a".repeat(43), code_challenge_method: "S256", scope: "admin" }), "approve");
-    expect(scope.searchParams.get("error")).toBe("invalid_scope");
+    for (const params of [base, { ...base, code_challenge: "a".repeat(43), code_challenge_method: "plain" }, { ...base, code_challenge: "a".repeat(43), code_challenge_method: "S256", scope: "admin" }]) {
+      const landing = await consent(authorizeUrl(params), "approve");
+      expect(landing.origin, JSON.stringify(params)).toBe(app.url);
+      expect(landing.pathname).toBe("/oauth/authorize");
+      expect(landing.searchParams.get("code")).toBeNull();
+    }
   });
 
   it("refuses a wrong code_verifier, and the code is spent by the attempt", async () => {
@@ -274,5 +278,68 @@ describe("OAuth authorization server, following the spec by hand", () => {
     expect(await issued.json()).toMatchObject({ token_type: "Bearer", scope: "read" });
     expect((await exchange(good)).status).toBe(400);
     expect((await exchange({ ...good, grant_type: "refresh_token" })).status).toBe(400);
+  });
+});
+
+describe("/oauth/authorize shows every error on Patchbay's own page, signed in or not, and redirects to the client only after consent", () => {
+  const callback = "https://app.example/callback";
+  let clientId: string;
+  beforeAll(async () => {
+    clientId = (await (await register([callback], "<img src=x onerror=alert(1)>")).json()).client_id;
+  });
+  const valid = (): Record<string, string> => ({
+    client_id: clientId,
+    redirect_uri: callback,
+    response_type: "code",
+    code_challenge: pkce().challenge,
+    code_challenge_method: "S256",
+    scope: "read",
+    state: "s1",
+  });
+  const without = (params: Record<string, string>, ...names: string[]) => Object.fromEntries(Object.entries(params).filter(([name]) => !names.includes(name)));
+  const cases: [string, (params: Record<string, string>) => Record<string, string>, string][] = [
+    ["no PKCE", (params) => without(params, "code_challenge", "code_challenge_method"), "PKCE is required"],
+    ["code_challenge_method=plain", (params) => ({ ...params, code_challenge_method: "plain" }), "Only the S256 code_challenge_method is supported"],
+    ["response_type=token", (params) => ({ ...params, response_type: "token" }), "Only response_type code is supported"],
+    ["an unknown client", (params) => ({ ...params, client_id: "pbc_unknown" }), "not registered with Patchbay"],
+    ["no client_id", (params) => without(params, "client_id"), "not registered with Patchbay"],
+    ["a redirect_uri the client did not register", (params) => ({ ...params, redirect_uri: "https://attacker.example/steal" }), "which it did not register"],
+    ["a redirect_uri spelled differently from the registered one", (params) => ({ ...params, redirect_uri: "https://APP.example/callback" }), "which it did not register"],
+    ["an unknown scope", (params) => ({ ...params, scope: "admin" }), "Scopes are read and write"],
+    ["another resource", (params) => ({ ...params, resource: "https://elsewhere.example/mcp" }), "Patchbay issues tokens only for"],
+  ];
+
+  for (const signedIn of [true, false]) {
+    it.each(cases)(`%s: 400 and the reason on the page, never a redirect (${signedIn ? "signed in" : "signed out"})`, async (_, change, reason) => {
+      session.current = signedIn ? { user: { id: userId } } : null;
+      const response = await visit(authorizeUrl(change(valid())));
+      expect(response.headers.get("location")).toBeNull();
+      expect(response.status).toBe(400);
+      expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      const html = await response.text();
+      expect(html).toContain(reason);
+      expect(html).not.toContain("<img src=x");
+    });
+  }
+
+  it("sends a signed-out person to sign-in only for a request that can be granted, and back here afterwards", async () => {
+    session.current = null;
+    const request = authorizeUrl(valid());
+    const response = await visit(request);
+    expect(response.status).toBeGreaterThanOrEqual(300);
+    expect(response.status).toBeLessThan(400);
+    const location = new URL(response.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(`${app.url}/sign-in`);
+    expect(location.searchParams.get("callbackUrl")).toBe(request.pathname + request.search);
+  });
+
+  it("shows a signed-in person the consent page for a request that can be granted", async () => {
+    const request = authorizeUrl(valid());
+    const response = await visit(request);
+    expect([302, 303, 307]).toContain(response.status);
+    const location = new URL(response.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(`${app.url}/oauth/authorize/consent`);
+    expect(location.search).toBe(request.search);
   });
 });

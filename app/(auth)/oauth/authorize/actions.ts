@@ -6,14 +6,14 @@ import { approveAuthorization, checkAuthorizationRequest, denyAuthorization } fr
 
 /**
  * The person's answer on the consent page. The request is checked again from scratch (the form's
- * hidden copy is not trusted), then the browser goes back to the client with a code or an error.
+ * hidden copy is not trusted): a bad one goes to /oauth/authorize, which shows why; a good one goes
+ * back to the client with a code, or with access_denied when the person declined.
  */
 export async function decideAuthorization(form: FormData): Promise<void> {
   const user = await requireUser();
-  const query = String(form.get("request") ?? "");
-  const check = await checkAuthorizationRequest(new URLSearchParams(query));
-  if (check.kind === "refuse") redirect(`/oauth/authorize?${query}`);
-  if (check.kind === "redirect") redirect(check.location);
+  const params = new URLSearchParams(String(form.get("request") ?? ""));
+  const check = await checkAuthorizationRequest(params);
+  if (check.kind === "error") redirect(`/oauth/authorize?${params}`);
   if (form.get("decision") !== "approve") redirect(denyAuthorization(check.request));
   redirect(await approveAuthorization(user.id, check.request, form.get("scope") === "read" ? "read" : check.request.scope));
 }

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { Alert, Button } from "@/app/_components/ui";
+import { Button } from "@/app/_components/ui";
 import { currentUser } from "@/lib/auth/session";
 import { checkAuthorizationRequest } from "@/lib/oauth-server/authorization";
-import { decideAuthorization } from "./actions";
+import { decideAuthorization } from "../actions";
 
 export const metadata: Metadata = { title: "Authorize an application" };
 
@@ -18,21 +18,17 @@ const scopeText = {
   write: "Read and write: run all your tools, including those that create or change things (issues, messages, channels, projects).",
 };
 
-/** The consent page of Patchbay's authorization server: who asks, for what, as whom. */
-export default async function AuthorizePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+/**
+ * The consent page of Patchbay's authorization server: who asks, for what, as whom. Reached from
+ * /oauth/authorize, which has checked the request; anything wrong with it now (a changed URL, a
+ * client removed meanwhile) goes back there to be shown with its reason, never to the client.
+ */
+export default async function ConsentPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = toSearchParams(await searchParams);
+  const check = await checkAuthorizationRequest(params);
+  if (check.kind === "error") redirect(`/oauth/authorize?${params}`);
   const user = await currentUser();
   if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/oauth/authorize?${params}`)}`);
-  const check = await checkAuthorizationRequest(params);
-  if (check.kind === "redirect") redirect(check.location);
-  if (check.kind === "refuse") {
-    return (
-      <>
-        <h1 className="mb-3 text-lg font-semibold">Authorization refused</h1>
-        <Alert>{check.message}</Alert>
-      </>
-    );
-  }
   const { client, redirectUri, scope } = check.request;
   return (
     <form action={decideAuthorization} className="space-y-4">
