@@ -60,7 +60,7 @@ function verifyStripe({ body, headers, secrets, nowSeconds }: SignedRequest): Ve
     try {
       // verifyHeader, not constructEvent: constructEvent also JSON-parses, which would turn a validly
       // signed but unparseable body into "signature does not match" (the intake answers that one 400).
-      Stripe.webhooks.signature.verifyHeader(body.toString("utf8"), header, secret, STRIPE_TOLERANCE_SECONDS, undefined, nowSeconds * 1000);
+      Stripe.webhooks.signature.verifyHeader(body.toString("utf8"), header, secret, STRIPE_TOLERANCE_SECONDS);
       // Stripe's library only refuses old timestamps (and none that does not parse); the rest is refused here.
       const timestamp = stripeSignedTimestamp(header);
       if (!(Math.abs(timestamp - nowSeconds) <= STRIPE_TOLERANCE_SECONDS)) return invalid(`timestamp outside the ${STRIPE_TOLERANCE_SECONDS} s tolerance`);
