@@ -89,6 +89,11 @@ const variables = z.object({
     .transform((value) => value.replace(/\/+$/, "")),
   PROVIDERS_FILE: optionalText,
   WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /**
+   * Bytes of webhook bodies the process holds at once while reading, verifying and storing them;
+   * past it intake answers 503. Unset: 256 MB, or 4 x WEBHOOK_MAX_BYTES when that is more.
+   */
+  WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: z.coerce.number({ message: "expected a number of bytes such as 268435456" }).int().min(1024).optional(),
   /** Seconds before each retry of a failing delivery (Svix's schedule); its length is the number of retries. */
   WEBHOOK_RETRY_SCHEDULE: z
     .string()
@@ -139,14 +144,22 @@ const variables = z.object({
   OAUTH_MAX_PENDING_CLIENTS: z.coerce.number().int().min(1).default(500),
 });
 
+/** WEBHOOK_INTAKE_MAX_BUFFERED_BYTES when unset: room for about ten of the largest deliveries, and for thousands of ordinary ones. */
+const DEFAULT_INTAKE_BUFFERED_BYTES = 256 * 1024 * 1024;
+
 export const envSchema = variables.transform((parsed, context) => {
-  if (parsed.APP_URL) return { ...parsed, APP_URL: parsed.APP_URL };
-  const derived = defaultAppUrl(parsed.PORT, parsed.HOSTNAME);
-  if (!URL.canParse(derived)) {
+  const intakeBudget = parsed.WEBHOOK_INTAKE_MAX_BUFFERED_BYTES ?? Math.max(DEFAULT_INTAKE_BUFFERED_BYTES, 4 * parsed.WEBHOOK_MAX_BYTES);
+  if (intakeBudget < parsed.WEBHOOK_MAX_BYTES) {
+    const message = `expected at least WEBHOOK_MAX_BYTES (${parsed.WEBHOOK_MAX_BYTES}), or a delivery of that size would never fit`;
+    context.issues.push({ code: "custom", path: ["WEBHOOK_INTAKE_MAX_BUFFERED_BYTES"], input: intakeBudget, message });
+    return z.NEVER;
+  }
+  const appUrl = parsed.APP_URL ?? defaultAppUrl(parsed.PORT, parsed.HOSTNAME);
+  if (!parsed.APP_URL && !URL.canParse(appUrl)) {
     context.issues.push({ code: "custom", path: ["HOSTNAME"], input: parsed.HOSTNAME, message: "expected a host name or IP address (or set APP_URL)" });
     return z.NEVER;
   }
-  return { ...parsed, APP_URL: derived };
+  return { ...parsed, APP_URL: appUrl, WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: intakeBudget };
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -1,10 +1,11 @@
 import "server-only";
 import { EventEmitter } from "node:events";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { affectedRows, db, rows, transaction } from "@/db/client";
 import { forLease } from "@/db/sql/leasing";
-import { outboundAttempts, outboundMessages } from "@/db/schema";
+import { alertChannels, forwardDestinations, outboundAttempts, outboundMessages } from "@/db/schema";
 import { retryDelayMs } from "@/lib/webhooks/retry-schedule";
+import { originOf, type SendKey, type SlotVerdict } from "./slots";
 
 export type OutboundMessage = typeof outboundMessages.$inferSelect;
 export type NewOutboundMessage = Omit<typeof outboundMessages.$inferInsert, "id" | "createdAt" | "status" | "attempts" | "nextAttemptAt">;
@@ -31,20 +32,86 @@ export async function enqueue(messages: NewOutboundMessage[], now = Date.now()):
   return inserted;
 }
 
+/** A due message as the lease sees it before taking it: whose it is and where it goes. */
+type Candidate = { id: string; userId: string; destinationId: string | null; channelId: string | null };
+
+/**
+ * What a sender with slots asks of a lease: skip what it has in flight, and take a candidate only
+ * when `admit` finds it a slot (see lib/outbox/slots.ts).
+ */
+export type Admission = { inFlight: string[]; admit: (id: string, key: SendKey) => SlotVerdict };
+
+/** Where each candidate goes: its destination's or alert URL's origin, "slack" for a Slack channel. */
+async function keysOf(candidates: Candidate[]): Promise<Map<string, SendKey>> {
+  const destinationIds = [...new Set(candidates.flatMap((row) => (row.destinationId ? [row.destinationId] : [])))];
+  const channelIds = [...new Set(candidates.flatMap((row) => (row.channelId ? [row.channelId] : [])))];
+  const origins = new Map<string, string>();
+  if (destinationIds.length > 0) {
+    const destinations = await db().select({ id: forwardDestinations.id, url: forwardDestinations.url }).from(forwardDestinations).where(inArray(forwardDestinations.id, destinationIds));
+    for (const destination of destinations) origins.set(destination.id, originOf(destination.url));
+  }
+  if (channelIds.length > 0) {
+    const channels = await db().select({ id: alertChannels.id, kind: alertChannels.kind, target: alertChannels.target }).from(alertChannels).where(inArray(alertChannels.id, channelIds));
+    for (const channel of channels) origins.set(channel.id, channel.kind === "slack" ? "slack" : originOf(channel.target));
+  }
+  // A deleted destination or channel: the send fails at once as permanent, so any shared key will do.
+  return new Map(candidates.map((row) => [row.id, { userId: row.userId, origin: origins.get(row.destinationId ?? row.channelId ?? "") ?? "(deleted)" }]));
+}
+
+const target = sql`coalesce(${outboundMessages.destinationId}, ${outboundMessages.channelId}, '')`;
+
 /**
  * Takes up to `limit` messages that are due, or whose lease expired because the process sending
  * them died, and leases them. One transaction that locks what it selects (db/sql/leasing.ts), so two
  * senders, in one process or several, never take the same row.
+ *
+ * With an `admission`, only messages that find a slot are taken. The oldest due messages may all be
+ * for a person or an origin whose slots are full; those are skipped by person or by destination and
+ * the select runs again past them, so a long queue for a slow destination never hides the next
+ * message for another one.
  */
-export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS): Promise<OutboundMessage[]> {
+export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS, admission?: Admission): Promise<OutboundMessage[]> {
   const ids = await transaction(async (tx) => {
-    // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
-    const due = await rows<{ id: string }>(sql`
-      select id as "id" from outbound_messages
-      where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})
-      order by next_attempt_at, created_at limit ${limit}${forLease()}`);
-    if (due.length === 0) return [];
-    const taken = due.map((row) => row.id);
+    const taken: string[] = [];
+    const fullPeople = new Set<string>();
+    const fullTargets = new Set<string>();
+    while (taken.length < limit) {
+      const window = admission ? Math.max(32, 2 * (limit - taken.length)) : limit;
+      const skipped = [...(admission?.inFlight ?? []), ...taken];
+      const filters = [
+        skipped.length > 0 ? notInArray(outboundMessages.id, skipped) : undefined,
+        fullPeople.size > 0 ? notInArray(outboundMessages.userId, [...fullPeople]) : undefined,
+        fullTargets.size > 0 ? sql`${target} not in ${[...fullTargets]}` : undefined,
+      ];
+      // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
+      const due = await rows<Candidate>(sql`
+        select id as "id", user_id as "userId", destination_id as "destinationId", channel_id as "channelId" from outbound_messages
+        where ((status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now}))
+          ${sql.join(filters.flatMap((filter) => (filter ? [sql`and ${filter}`] : [])), sql` `)}
+        order by next_attempt_at, created_at limit ${window}${forLease()}`);
+      if (!admission) {
+        taken.push(...due.map((row) => row.id));
+        break;
+      }
+      const keys = await keysOf(due);
+      let passedOver = false;
+      let room = true;
+      for (const row of due) {
+        const verdict = taken.length === limit ? "full" : admission.admit(row.id, keys.get(row.id)!);
+        if (verdict === "full") {
+          room = false;
+          break;
+        }
+        if (verdict === "taken") taken.push(row.id);
+        else {
+          passedOver = true;
+          if (verdict === "person_full") fullPeople.add(row.userId);
+          else fullTargets.add(row.destinationId ?? row.channelId ?? "");
+        }
+      }
+      if (!room || !passedOver || due.length < window) break;
+    }
+    if (taken.length === 0) return [];
     await tx
       .update(outboundMessages)
       .set({ status: "sending", leaseUntil: now + leaseMs, attempts: sql`${outboundMessages.attempts} + 1` })

@@ -7,6 +7,7 @@ import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { announce } from "./events";
 import type { NewDelivery } from "./deliveries";
+import { INTAKE_BUSY_RETRY_AFTER_SECONDS, reserveIntakeBody, type BodyReservation } from "./intake-budget";
 import { deliveryPayload } from "./payload";
 import { readBodyCapped, type CappedBody } from "./read-body";
 import { redactHeaders } from "./redact";
@@ -21,12 +22,12 @@ type Target = { provider: Provider & { webhooks: NonNullable<Provider["webhooks"
 /** What intake answers; the Next route handler and the server's fast path each write it their way. */
 export type IntakeReply = { status: number; body: unknown; headers?: Record<string, string> };
 
-/** A delivery as it arrives: the URL's provider and endpoint, the headers, and a way to read the body with a cap. */
+/** A delivery as it arrives: the URL's provider and endpoint, the headers, and a way to read the body with a cap, within the budget. */
 export type IntakeRequest = {
   providerId: string;
   endpointId?: string;
   headers: Headers;
-  readBody: (maxBytes: number, keepBytes: number) => Promise<CappedBody>;
+  readBody: (maxBytes: number, keepBytes: number, reservation: BodyReservation) => Promise<CappedBody>;
 };
 
 function reply(status: number, body: unknown, headers?: Record<string, string>): IntakeReply {
@@ -36,6 +37,13 @@ function reply(status: number, body: unknown, headers?: Record<string, string>):
 function refuse(status: number, code: string, message: string): IntakeReply {
   return reply(status, { error: { code, message } });
 }
+
+/** No room in WEBHOOK_INTAKE_MAX_BUFFERED_BYTES for this body: nothing read or stored, the sender asked to come back. */
+const BUSY: IntakeReply = reply(
+  503,
+  { error: { code: "intake_busy", message: "Too many webhook bodies are being received at once; send this one again shortly." } },
+  { "retry-after": String(INTAKE_BUSY_RETRY_AFTER_SECONDS) },
+);
 
 /** Intake only takes POST; the other methods get this. */
 export const METHOD_NOT_ALLOWED: IntakeReply = reply(405, { error: { code: "method_not_allowed", message: "Webhook URLs accept POST only." } }, { allow: "POST" });
@@ -91,10 +99,21 @@ function store(): IntakeWriter {
  * in the dispatcher.
  */
 export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply> {
+  // The body's bytes count against the process's budget from before they are read until the row
+  // holding them (or the refusal) is committed, or the reading fails.
+  const reservation = reserveIntakeBody();
+  try {
+    return await examineAndStore(request, reservation);
+  } finally {
+    reservation.release();
+  }
+}
+
+async function examineAndStore(request: IntakeRequest, reservation: BodyReservation): Promise<IntakeReply> {
   examining++;
   let examined: Examined;
   try {
-    examined = await examine(request);
+    examined = await examine(request, reservation);
   } finally {
     examining--;
   }
@@ -119,7 +138,7 @@ export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply
   }
 }
 
-async function examine({ providerId, endpointId, headers, readBody }: IntakeRequest): Promise<Examined> {
+async function examine({ providerId, endpointId, headers, readBody }: IntakeRequest, reservation: BodyReservation): Promise<Examined> {
   const target = await resolveTarget(providerId, endpointId);
   if (!target) return { kind: "answer", reply: refuse(404, "unknown_endpoint", "No webhook endpoint here.") };
   const { provider, userId } = target;
@@ -148,7 +167,8 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
   });
 
   const maxBytes = env().WEBHOOK_MAX_BYTES;
-  const read = await readBody(maxBytes, REFUSAL_BODY_BYTES);
+  const read = await readBody(maxBytes, REFUSAL_BODY_BYTES, reservation);
+  if (!read.ok && read.reason === "busy") return { kind: "answer", reply: BUSY };
   if (!read.ok) {
     const answer = refuse(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
     return refusal(answer, `body larger than WEBHOOK_MAX_BYTES (${maxBytes} bytes)`, read.head, read.declaredBytes ?? maxBytes + 1);
@@ -197,5 +217,5 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
 
 /** The Next route handler's way in: a Web Request. */
 export async function receiveWebhook(request: Request, providerId: string, endpointId?: string): Promise<Response> {
-  return toResponse(await acceptWebhook({ providerId, endpointId, headers: request.headers, readBody: (maxBytes, keepBytes) => readBodyCapped(request, maxBytes, keepBytes) }));
+  return toResponse(await acceptWebhook({ providerId, endpointId, headers: request.headers, readBody: (maxBytes, keepBytes, reservation) => readBodyCapped(request, maxBytes, keepBytes, reservation) }));
 }

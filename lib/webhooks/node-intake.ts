@@ -42,7 +42,7 @@ export async function handleIntake(request: IncomingMessage, response: ServerRes
     return write(response, METHOD_NOT_ALLOWED);
   }
   try {
-    const answer = await acceptWebhook({ ...target, headers: headersOf(request), readBody: (maxBytes, keepBytes) => readMessageCapped(request, maxBytes, keepBytes) });
+    const answer = await acceptWebhook({ ...target, headers: headersOf(request), readBody: (maxBytes, keepBytes, reservation) => readMessageCapped(request, maxBytes, keepBytes, reservation) });
     write(response, answer);
   } catch (error) {
     log.error("webhook intake failed", { provider: target.providerId, error: (error as Error).message });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { db, rows } from "@/db/client";
 import { indexedMatches, listColumns, searchMatches } from "@/db/sql/delivery-search";
 import { deliveryStatuses, webhookAttempts, webhookDeliveries } from "@/db/schema";
+import { withoutInternalHeaders } from "./redact";
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" || value === undefined || Array.isArray(value) ? undefined : value), schema.optional());
@@ -193,7 +194,7 @@ export async function getDelivery(userId: string, id: number) {
     .limit(1);
   if (!delivery) return undefined;
   const attempts = await db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).orderBy(asc(webhookAttempts.number));
-  return { delivery, attempts };
+  return { delivery: { ...delivery, headers: withoutInternalHeaders(delivery.headers) }, attempts };
 }
 
 export const REPLAY_LIMIT = 1000;

@@ -1,18 +1,31 @@
 import "server-only";
 import type { IncomingMessage } from "node:http";
+import type { BodyReservation } from "./intake-budget";
 
-export type CappedBody = { ok: true; body: Buffer } | { ok: false; head: Buffer; declaredBytes?: number };
+/**
+ * A body read whole, or why not: over the cap (the first `keepBytes` kept so the log can show what
+ * was sent), or no room in the process's budget for bodies being read (nothing kept).
+ */
+export type CappedBody = { ok: true; body: Buffer } | { ok: false; reason: "too_large"; head: Buffer; declaredBytes?: number } | { ok: false; reason: "busy" };
+
+const BUSY: CappedBody = { ok: false, reason: "busy" };
+
+/** A declared Content-Length, or NaN. */
+function declaredLength(value: string | null | undefined): number {
+  return Number(value ?? "NaN");
+}
 
 /**
  * Reads a request body up to `maxBytes` without buffering more: a declared Content-Length over
  * the cap is refused before reading, and a streamed body is cut off as soon as it passes it.
- * A refusal keeps the first `keepBytes` so the log can show what was sent.
+ * The bytes are held in `reservation` before they are read: the declared length up front, and
+ * what arrives past it (all of a body without one) as it arrives; without room, "busy".
  */
-export async function readBodyCapped(request: Request, maxBytes: number, keepBytes = 8192): Promise<CappedBody> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) {
+export async function readBodyCapped(request: Request, maxBytes: number, keepBytes: number, reservation: BodyReservation): Promise<CappedBody> {
+  const declared = declaredLength(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && (declared > maxBytes || !reservation.holdUpTo(declared))) {
     await request.body?.cancel().catch(() => undefined);
-    return { ok: false, head: Buffer.alloc(0), declaredBytes: declared };
+    return declared > maxBytes ? { ok: false, reason: "too_large", head: Buffer.alloc(0), declaredBytes: declared } : BUSY;
   }
   if (!request.body) return { ok: true, body: Buffer.alloc(0) };
   const reader = request.body.getReader();
@@ -22,33 +35,39 @@ export async function readBodyCapped(request: Request, maxBytes: number, keepByt
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
+    if (total <= maxBytes && !reservation.holdUpTo(total)) {
+      await reader.cancel().catch(() => undefined);
+      return BUSY;
+    }
     chunks.push(value);
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      return { ok: false, head: Buffer.concat(chunks).subarray(0, keepBytes) };
+      return { ok: false, reason: "too_large", head: Buffer.concat(chunks).subarray(0, keepBytes) };
     }
   }
   return { ok: true, body: Buffer.concat(chunks) };
 }
 
-/** The same cap for a body read straight from Node's request stream (the server's intake fast path). */
-export function readMessageCapped(message: IncomingMessage, maxBytes: number, keepBytes = 8192): Promise<CappedBody> {
-  const declared = Number(message.headers["content-length"] ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) {
+/** The same cap and budget for a body read straight from Node's request stream (the server's intake fast path). */
+export function readMessageCapped(message: IncomingMessage, maxBytes: number, keepBytes: number, reservation: BodyReservation): Promise<CappedBody> {
+  const declared = declaredLength(message.headers["content-length"]);
+  if (Number.isFinite(declared) && (declared > maxBytes || !reservation.holdUpTo(declared))) {
     message.resume();
-    return Promise.resolve({ ok: false, head: Buffer.alloc(0), declaredBytes: declared });
+    return Promise.resolve(declared > maxBytes ? { ok: false, reason: "too_large", head: Buffer.alloc(0), declaredBytes: declared } : BUSY);
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    const stop = (answer: CappedBody) => {
+      message.off("data", onData);
+      message.resume();
+      resolve(answer);
+    };
     const onData = (chunk: Buffer) => {
       total += chunk.length;
+      if (total <= maxBytes && !reservation.holdUpTo(total)) return stop(BUSY);
       chunks.push(chunk);
-      if (total > maxBytes) {
-        message.off("data", onData);
-        message.resume();
-        resolve({ ok: false, head: Buffer.concat(chunks).subarray(0, keepBytes) });
-      }
+      if (total > maxBytes) stop({ ok: false, reason: "too_large", head: Buffer.concat(chunks).subarray(0, keepBytes) });
     };
     message.on("data", onData);
     message.once("end", () => resolve({ ok: true, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));

@@ -72,6 +72,15 @@ describe("environment", () => {
     expect(parseEnv(source).APP_URL).toBe(appUrl);
   });
 
+  it("sizes the intake's budget for bodies being read: 256 MB, at least 4 x WEBHOOK_MAX_BYTES, never below one delivery", () => {
+    expect(parseEnv({}).WEBHOOK_INTAKE_MAX_BUFFERED_BYTES).toBe(256 * 1024 * 1024);
+    expect(parseEnv({ WEBHOOK_MAX_BYTES: String(100 * 1024 * 1024) }).WEBHOOK_INTAKE_MAX_BUFFERED_BYTES).toBe(400 * 1024 * 1024);
+    expect(parseEnv({ WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: "65536", WEBHOOK_MAX_BYTES: "32768" }).WEBHOOK_INTAKE_MAX_BUFFERED_BYTES).toBe(65536);
+    expect(() => parseEnv({ WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: "65536" })).toThrow(
+      new EnvError("Invalid environment variable WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: expected at least WEBHOOK_MAX_BYTES (26214400), or a delivery of that size would never fit"),
+    );
+  });
+
   it("strips a trailing slash from APP_URL and parses booleans", () => {
     const env = parseEnv({ APP_URL: "https://patchbay.example.com/", ALLOW_SIGNUP: "true" });
     expect(env.APP_URL).toBe("https://patchbay.example.com");
@@ -97,6 +106,7 @@ describe("environment", () => {
     ["DATABASE_URL", "postgres:patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
     ["DATABASE_URL", "postgres://", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
     ["WEBHOOK_LEASE_SECONDS", "2", /^Invalid environment variable WEBHOOK_LEASE_SECONDS/],
+    ["WEBHOOK_INTAKE_MAX_BUFFERED_BYTES", "a lot", /^Invalid environment variable WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: expected a number of bytes/],
   ])("rejects a bad %s with one line naming it", (name, value, message) => {
     let thrown: Error | undefined;
     try {

@@ -139,6 +139,7 @@ describe("Stripe signatures (Stripe-Signature)", () => {
     ["garbage", (body) => stripe(body, "garbage;;=,,t=,v1="), 401, "invalid_signature"],
     ["stale timestamp (1 h old)", (body) => stripeHeaders(STRIPE_SECRET, body, now() - 3600), 401, "invalid_signature"],
     ["future timestamp (1 h ahead)", (body) => stripeHeaders(STRIPE_SECRET, body, now() + 3600), 401, "invalid_signature"],
+    ["a fresh t= ahead of the signed one (t=now,t=now+1d,v1=<signature over now+1d>)", (body) => stripe(body, `t=${now()},t=${now() + 86_400},v1=${stripeV1(body, now() + 86_400)}`), 401, "invalid_signature"],
   ];
   it.each(cases)("%s -> precise refusal, intake keeps answering", async (_label, headers, status, code) => {
     const body = JSON.stringify({ id: "evt_hostile", object: "event", type: "invoice.paid", data: { object: {} } });

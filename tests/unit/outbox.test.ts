@@ -1,13 +1,15 @@
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { alerts, outboundMessages, webhookDeliveries } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { acknowledgeAlert, createChannel, ENDPOINT_FAILING_STREAK, listAlerts, openAlertCount, raiseAlert } from "@/lib/outbox/alerts";
-import { createDestination, forwardsOfDelivery, replayForward } from "@/lib/outbox/forwarding";
+import { createDestination, enqueueForwards, forwardsOfDelivery, replayForward } from "@/lib/outbox/forwarding";
 import { attemptsOf, enqueue, leaseDueMessages, recordAttempt } from "@/lib/outbox/queue";
 import { sendDueMessages } from "@/lib/outbox/sender";
-import { insertAccepted } from "@/lib/webhooks/deliveries";
+import { insertAccepted, type DeliveryRow } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import type { DeliveryHandler } from "@/lib/webhooks/handlers";
@@ -243,4 +245,144 @@ describe("the outbox's leases", () => {
     expect(taken).toHaveLength(20);
     expect(new Set(taken).size).toBe(20);
   });
+});
+
+/** A destination that never answers while it holds: it counts what arrived and how many it held at once. */
+type Holder = { url: string; arrived: number; held: ServerResponse[]; mostHeld: number; release: () => void; close: () => void };
+
+const openHolders: Holder[] = [];
+afterEach(() => {
+  for (const holder of openHolders.splice(0)) holder.close();
+});
+
+async function startHolder(): Promise<Holder> {
+  let holding = true;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      holder.arrived++;
+      if (!holding) return void response.writeHead(204).end();
+      holder.held.push(response);
+      holder.mostHeld = Math.max(holder.mostHeld, holder.held.length);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const holder: Holder = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    arrived: 0,
+    held: [],
+    mostHeld: 0,
+    release: () => {
+      holding = false;
+      for (const response of holder.held.splice(0)) response.writeHead(204).end();
+    },
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+  openHolders.push(holder);
+  return holder;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 20) {
+    if (waited > 40_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Queues `count` forwards of new deliveries to the user's destinations, created `at` (so older ones are due first). */
+async function queueForwards(userId: string, endpointId: string, count: number, at: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    sequence++;
+    const id = (await insertAccepted({
+      userId,
+      endpointId,
+      providerId: "github",
+      dedupeKey: `slots:${sequence}`,
+      deliveryId: `s-${sequence}`,
+      event: "push",
+      receivedAt: at,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ number: sequence }),
+      bodyBytes: 20,
+      verified: true,
+      status: "processed",
+    }))!;
+    await enqueueForwards({ id, userId, endpointId, providerId: "github", event: "push", action: null, verified: true } as DeliveryRow, at);
+  }
+}
+
+async function statuses(userId: string): Promise<Record<string, number>> {
+  const messages = await db().select({ status: outboundMessages.status }).from(outboundMessages).where(eq(outboundMessages.userId, userId));
+  const counts: Record<string, number> = {};
+  for (const { status } of messages) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+describe("the outbox's slots", () => {
+  const slots = { total: 8, perOrigin: 2, perPerson: 3 };
+
+  it("a destination that never answers holds only its origin's slots; another person's forwards go out meanwhile, one after another", async () => {
+    await db().delete(outboundMessages);
+    const slow = await startHolder();
+    const member = await createUser("slots-member");
+    const owner = await createUser("slots-owner");
+    const memberEndpoint = (await createEndpoint(member.id, { providerId: "github", description: "", events: [] })).endpoint;
+    const ownerEndpoint = (await createEndpoint(owner.id, { providerId: "github", description: "", events: [] })).endpoint;
+    await createDestination(member.id, { source: `github/${memberEndpoint.id}`, url: slow.url });
+    receiver.secret = (await createDestination(owner.id, { source: `github/${ownerEndpoint.id}`, url: `${receiver.url}/owner` })).secret;
+    // The member's 40 forwards are all due before the owner's 5: more than one lease looks at (32).
+    const start = Date.now() - 10_000;
+    await queueForwards(member.id, memberEndpoint.id, 40, start);
+    await queueForwards(owner.id, ownerEndpoint.id, 5, start + 1000);
+
+    const sending = sendDueMessages({ slots });
+    let memberMeanwhile: Record<string, number> = {};
+    try {
+      // More than the origin's slots: a finished send's slot went to the owner's next forward at once.
+      await until(() => receiver.received.length === 5, "the owner's five forwards");
+      memberMeanwhile = await statuses(member.id);
+    } finally {
+      slow.release();
+    }
+    const attempts = await sending;
+    expect(memberMeanwhile).toEqual({ sending: slots.perOrigin, pending: 40 - slots.perOrigin });
+    expect(attempts).toBe(45);
+    expect(slow.mostHeld).toBe(slots.perOrigin);
+    expect(receiver.received.every((message) => message.verified)).toBe(true);
+    expect(await statuses(member.id)).toEqual({ delivered: 40 });
+    expect(await statuses(owner.id)).toEqual({ delivered: 5 });
+  }, 60_000);
+
+  it("one person's destinations together hold at most that person's slots", async () => {
+    await db().delete(outboundMessages);
+    const holders = await Promise.all([startHolder(), startHolder(), startHolder()]);
+    const member = await createUser("slots-person");
+    const owner = await createUser("slots-person-owner");
+    const memberEndpoint = (await createEndpoint(member.id, { providerId: "github", description: "", events: [] })).endpoint;
+    const ownerEndpoint = (await createEndpoint(owner.id, { providerId: "github", description: "", events: [] })).endpoint;
+    for (const holder of holders) await createDestination(member.id, { source: `github/${memberEndpoint.id}`, url: holder.url });
+    receiver.secret = (await createDestination(owner.id, { source: `github/${ownerEndpoint.id}`, url: `${receiver.url}/owner` })).secret;
+    const start = Date.now() - 10_000;
+    await queueForwards(member.id, memberEndpoint.id, 4, start); // 4 deliveries x 3 destinations
+    await queueForwards(owner.id, ownerEndpoint.id, 1, start + 1000);
+
+    const sending = sendDueMessages({ slots });
+    let memberMeanwhile: Record<string, number> = {};
+    try {
+      await until(() => receiver.received.length === 1, "the owner's forward");
+      memberMeanwhile = await statuses(member.id);
+    } finally {
+      for (const holder of holders) holder.release();
+    }
+    const attempts = await sending;
+    expect(memberMeanwhile).toEqual({ sending: slots.perPerson, pending: 12 - slots.perPerson });
+    expect(attempts).toBe(13);
+    // Nothing is answered while held, so the most each held is what they held together at the end.
+    expect(holders.reduce((sum, holder) => sum + holder.mostHeld, 0)).toBe(slots.perPerson);
+    expect(holders.every((holder) => holder.mostHeld <= slots.perOrigin)).toBe(true);
+    expect(await statuses(member.id)).toEqual({ delivered: 12 });
+  }, 60_000);
 });

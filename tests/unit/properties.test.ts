@@ -5,7 +5,7 @@ import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { createKeyRing, seal, SealError, unseal, type SealContext } from "@/lib/crypto";
 import type { WebhookScheme } from "@/lib/providers/schema";
-import { verifyDelivery } from "@/lib/webhooks/verify";
+import { STRIPE_TOLERANCE_SECONDS, verifyDelivery } from "@/lib/webhooks/verify";
 
 /**
  * Property-based tests (fast-check) for the webhook signature verifiers and the sealing module.
@@ -162,6 +162,53 @@ describe.each(signers)("signature verifier: $scheme", ({ scheme, secret, body, s
         expect(result.ok).toBe(false);
       }),
       options,
+    );
+  });
+});
+
+describe("Stripe-Signature: our verdict is Stripe's library's, plus the future bound it leaves out", () => {
+  const secret = "whsec_property_stripe";
+  const payload = JSON.stringify({ id: "evt_property", object: "event", type: "invoice.paid" });
+  const now = nowSeconds();
+  /** What a v1 signature can be made over: a timestamp, as Stripe's scheme signs `<timestamp>.<payload>`. */
+  const signable = [now, now - 200, now + 200, now - 3_600, now + 3_600, now + 86_400, 1];
+  const v1 = (over: number | string) => `v1=${createHmac("sha256", secret).update(`${over}.${payload}`).digest("hex")}`;
+  const element = fc.oneof(
+    fc.constantFrom(...signable.map((stamp) => `t=${stamp}`), `t=${now}x`, "t=1e3", "t=", "t=abc", `t=${now}=1`, "t"),
+    fc.constantFrom(...signable.map(v1), v1("NaN"), `v1=${"0".repeat(64)}`, "v1="),
+    fc.constantFrom("v0=abc", "x=1", `T=${now}`, "=", ""),
+  );
+  /** Any elements, or a correctly signed pair with others around it (often another t= before or after). */
+  const header = fc.oneof(
+    fc.array(element, { minLength: 1, maxLength: 6 }),
+    fc
+      .tuple(fc.array(element, { maxLength: 3 }), fc.constantFrom(...signable), fc.array(element, { maxLength: 3 }))
+      .map(([before, stamp, after]) => [...before, `t=${stamp}`, v1(stamp), ...after]),
+  );
+
+  /** Stripe's own verdict: constructEvent (the payload is JSON), received at the given second. */
+  const stripeAccepts = (header: string, receivedAtSeconds: number, tolerance: number) => {
+    try {
+      Stripe.webhooks.constructEvent(payload, header, secret, tolerance, undefined, receivedAtSeconds * 1000);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** The timestamp Stripe's library checked, asked of the library itself: at tolerance 1 it still accepts one second after it and refuses two seconds after. */
+  const stripeTimestamp = (header: string) => signable.find((stamp) => stripeAccepts(header, stamp + 1, 1) && !stripeAccepts(header, stamp + 2, 1));
+
+  it("on headers with repeated, missing, malformed and reordered elements", async () => {
+    await fc.assert(
+      fc.asyncProperty(header, async (elements) => {
+        const headers = new Headers({ "stripe-signature": elements.join(",") });
+        const header = headers.get("stripe-signature") ?? "";
+        const timestamp = stripeTimestamp(header);
+        const expected = stripeAccepts(header, now, STRIPE_TOLERANCE_SECONDS) && timestamp !== undefined && Math.abs(now - timestamp) <= STRIPE_TOLERANCE_SECONDS;
+        const verdict = await verifyDelivery("stripe", { body: Buffer.from(payload), headers, secrets: [secret], nowSeconds: now });
+        expect(verdict.ok).toBe(expected);
+      }),
+      { numRuns: 400 },
     );
   });
 });

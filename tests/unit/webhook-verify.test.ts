@@ -70,6 +70,16 @@ describe("Stripe-Signature", () => {
     expect(await verifyDelivery("stripe", request(body, {}, [secret]))).toMatchObject({ ok: false, status: 400 });
     expect(await verifyDelivery("stripe", request(body, { "stripe-signature": "garbage" }, [secret]))).toMatchObject({ ok: false, status: 401 });
   });
+
+  it("checks the timestamp Stripe's library signs with (the last t=), not the first", async () => {
+    const tomorrow = now() + 86_400;
+    const signedTomorrow = stripeHeaders(secret, body, tomorrow)["stripe-signature"]!.split(",")[1]!; // v1=<signature over tomorrow>
+    const smuggled = { "stripe-signature": `t=${now()},t=${tomorrow},${signedTomorrow}` };
+    expect(await verifyDelivery("stripe", request(body, smuggled, [secret]))).toEqual({ ok: false, status: 401, reason: "timestamp outside the 300 s tolerance" });
+    // The other order names tomorrow first; the signature is still over tomorrow, the last t= is now: not a match.
+    const reordered = { "stripe-signature": `t=${tomorrow},t=${now()},${signedTomorrow}` };
+    expect(await verifyDelivery("stripe", request(body, reordered, [secret]))).toMatchObject({ ok: false, status: 401 });
+  });
 });
 
 describe("Slack v0 signatures", () => {
