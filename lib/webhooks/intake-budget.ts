@@ -39,6 +39,11 @@ export class BodyReservation {
   }
 }
 
+/** The bytes of webhook bodies the process holds now. */
+export function bufferedIntakeBytes(): number {
+  return buffered.bytes;
+}
+
 export function reserveIntakeBody(): BodyReservation {
   return new BodyReservation(env().WEBHOOK_INTAKE_MAX_BUFFERED_BYTES);
 }

@@ -18,14 +18,15 @@ function declaredLength(value: string | null | undefined): number {
 /**
  * Reads a request body up to `maxBytes` without buffering more: a declared Content-Length over
  * the cap is refused before reading, and a streamed body is cut off as soon as it passes it.
- * The bytes are held in `reservation` before they are read: the declared length up front, and
- * what arrives past it (all of a body without one) as it arrives; without room, "busy".
+ * The bytes are held in `reservation` as they arrive, before they are kept; without room, "busy".
+ * Only bytes that arrived count: a declared Content-Length costs a sender nothing to send, so
+ * reserving it up front would let a few idle connections shut intake for everyone.
  */
 export async function readBodyCapped(request: Request, maxBytes: number, keepBytes: number, reservation: BodyReservation): Promise<CappedBody> {
   const declared = declaredLength(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && (declared > maxBytes || !reservation.holdUpTo(declared))) {
+  if (Number.isFinite(declared) && declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);
-    return declared > maxBytes ? { ok: false, reason: "too_large", head: Buffer.alloc(0), declaredBytes: declared } : BUSY;
+    return { ok: false, reason: "too_large", head: Buffer.alloc(0), declaredBytes: declared };
   }
   if (!request.body) return { ok: true, body: Buffer.alloc(0) };
   const reader = request.body.getReader();
@@ -51,9 +52,9 @@ export async function readBodyCapped(request: Request, maxBytes: number, keepByt
 /** The same cap and budget for a body read straight from Node's request stream (the server's intake fast path). */
 export function readMessageCapped(message: IncomingMessage, maxBytes: number, keepBytes: number, reservation: BodyReservation): Promise<CappedBody> {
   const declared = declaredLength(message.headers["content-length"]);
-  if (Number.isFinite(declared) && (declared > maxBytes || !reservation.holdUpTo(declared))) {
+  if (Number.isFinite(declared) && declared > maxBytes) {
     message.resume();
-    return Promise.resolve(declared > maxBytes ? { ok: false, reason: "too_large", head: Buffer.alloc(0), declaredBytes: declared } : BUSY);
+    return Promise.resolve({ ok: false, reason: "too_large", head: Buffer.alloc(0), declaredBytes: declared });
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/env";
+import { bufferedIntakeBytes } from "@/lib/webhooks/intake-budget";
 import { handleIntake, intakeTarget } from "@/lib/webhooks/node-intake";
 import { githubHeaders } from "../support/signers";
 
@@ -90,6 +91,7 @@ describe("the intake budget on the server's fast path", () => {
       });
       client.on("error", reject);
     });
+    client.flushHeaders(); // a sender that sends nothing more still sends its headers
     for (const part of parts) client.write(part);
     if (end) client.end();
     return { client, answer };
@@ -99,14 +101,28 @@ describe("the intake budget on the server's fast path", () => {
     return open({ ...headers, "content-length": String(Buffer.byteLength(body)) }, [body]).answer;
   }
 
-  it("answers 503 with Retry-After past the budget, lets deliveries within it through, and gets every byte back", async () => {
-    // A sender declares 40 KB, sends 1 KB and stalls: intake holds its 40 KB while it waits.
-    const stalledBody = padded(LARGE);
-    const stalled = open({ ...(await signed(stalledBody)), "content-length": String(LARGE) }, [stalledBody.slice(0, KB)], false);
-    stalled.answer.catch(() => undefined);
-    await until(() => seen.length === 1 && seen[0]!.message.readableFlowing === true, "intake to start reading the stalled body");
+  it("does not count a declared length that never arrives: an idle sender holds nothing", async () => {
+    const idleBody = padded(LARGE);
+    const idle = open({ ...(await signed(idleBody)), "content-length": String(LARGE) }, [], false);
+    idle.answer.catch(() => undefined);
+    await until(() => seen.length === 1, "intake to see the idle sender");
+    const body = padded(LARGE, "beside-idle");
+    expect((await post(body, await signed(body))).status).toBe(202);
+    const another = padded(LARGE, "beside-idle-2");
+    expect((await post(another, await signed(another))).status).toBe(202);
+    idle.client.destroy();
+    await seen[0]!.handled.catch(() => undefined);
+    seen.length = 0;
+  });
 
-    // Another 40 KB, declared: refused before its body is read.
+  it("answers 503 with Retry-After past the budget, lets deliveries within it through, and gets every byte back", async () => {
+    // A sender declares 40 KB, sends 39 KB and stalls: intake holds the 39 KB that arrived while it waits.
+    const stalledBody = padded(LARGE);
+    const stalled = open({ ...(await signed(stalledBody)), "content-length": String(LARGE) }, [stalledBody.slice(0, LARGE - KB)], false);
+    stalled.answer.catch(() => undefined);
+    await until(() => seen.length === 1 && bufferedIntakeBytes() === LARGE - KB, "intake to hold the stalled body's bytes");
+
+    // Another 40 KB, declared: refused once what arrived of it passes the budget.
     const declared = padded(LARGE);
     expect(await post(declared, badlySigned(declared))).toMatchObject({ status: 503, code: "intake_busy", retryAfter: expect.stringMatching(/^\d+$/) });
     // 30 KB streamed without a Content-Length: refused once the bytes that arrived pass the budget.
@@ -143,6 +159,7 @@ describe("the intake budget in the route handler", () => {
     const stalledBody = padded(LARGE);
     let fail: (error: Error) => void = () => undefined;
     let started = false;
+    const before = bufferedIntakeBytes();
     const stalledStream = new ReadableStream<Uint8Array>({
       start(controller) {
         fail = (error) => controller.error(error);
@@ -150,12 +167,12 @@ describe("the intake budget in the route handler", () => {
       pull(controller) {
         if (started) return new Promise<void>(() => undefined); // stalls after the first kilobyte
         started = true;
-        controller.enqueue(Buffer.from(stalledBody.slice(0, KB)));
+        controller.enqueue(Buffer.from(stalledBody.slice(0, LARGE - KB)));
       },
     });
     const stalled = post(stalledStream, { ...(await signed(stalledBody)), "content-length": String(LARGE) });
     stalled.catch(() => undefined);
-    await until(() => started, "intake to start reading the stalled body");
+    await until(() => bufferedIntakeBytes() === before + LARGE - KB, "intake to hold the stalled body's bytes");
 
     const declared = padded(LARGE);
     const busy = await post(declared, badlySigned(declared));
