@@ -2,8 +2,8 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { affectedRows, db } from "@/db/client";
-import { accessTokens, accessTokenScopes, oauthClients, type AccessTokenScope } from "@/db/schema";
+import { affectedRows, db, type Db } from "@/db/client";
+import { accessTokens, accessTokenScopes, oauthAuthorizationCodes, oauthClients, type AccessTokenScope } from "@/db/schema";
 
 /** Secret scanners (GitHub's among them) recognise Patchbay tokens by this prefix. */
 export const TOKEN_PREFIX = "pbat_";
@@ -76,6 +76,20 @@ export async function revokeAccessToken(userId: string, tokenId: string, now = n
     .set({ revokedAt: now })
     .where(and(eq(accessTokens.id, tokenId), eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)));
   return affectedRows(result) > 0;
+}
+
+/**
+ * Revokes every live token of the user, made by hand or issued to an OAuth client, and deletes
+ * their authorization codes not yet exchanged (each would become a token). Runs in the caller's
+ * transaction when given one; answers how many tokens were revoked.
+ */
+export async function revokeAllAccessTokens(userId: string, executor: Pick<Db, "update" | "delete"> = db(), now = new Date()): Promise<number> {
+  const result = await executor
+    .update(accessTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)));
+  await executor.delete(oauthAuthorizationCodes).where(eq(oauthAuthorizationCodes.userId, userId));
+  return affectedRows(result);
 }
 
 export type TokenIdentity = { tokenId: string; tokenName: string; userId: string; scope: AccessTokenScope };
