@@ -133,6 +133,8 @@ const variables = z.object({
   TOOL_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Requests one access token may make to /api/mcp per minute. */
   MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Requests one person may make to /api/mcp per minute with all their tokens together. */
+  MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE: z.coerce.number().int().min(1).default(300),
 });
 
 export const envSchema = variables.transform((parsed, context) => {

@@ -224,6 +224,47 @@ describe("MCP endpoint: authentication", () => {
     }
   });
 
+  it("refuses a JSON-RPC batch with 400 and a JSON-RPC error, running none of its calls", async () => {
+    const batcher = await token(bob.id, "batcher", "write");
+    const calls = Array.from({ length: 5 }, (_, index) => ({ jsonrpc: "2.0", id: index + 1, method: "tools/call", params: { name: "get-weather", arguments: { location: "Batch" } } }));
+    const before = weather.requests.length;
+    const response = await fetch(mcpUrl(), {
+      method: "POST",
+      headers: { authorization: `Bearer ${batcher.token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-03-26" },
+      body: JSON.stringify(calls),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "JSON-RPC batches are not supported: send one request per HTTP request." } });
+    expect(weather.requests.length).toBe(before);
+    expect((await runsOf(bob.id)).filter((run) => run.mcpTokenName === "batcher")).toEqual([]);
+  });
+
+  it("limits a person across all their tokens with MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE", async () => {
+    Object.assign(process.env, { MCP_RATE_LIMIT_PER_MINUTE: "3", MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE: "5" });
+    resetEnvCache();
+    // The count is per clock minute: start just after a minute begins, so all fall in one.
+    vi.useFakeTimers({ toFake: ["Date"], now: Math.ceil(Date.now() / 60_000) * 60_000 + 1000 });
+    try {
+      const person = await createUser("mcp-many-tokens");
+      const tokens = await Promise.all([1, 2, 3].map((index) => token(person.id, `token ${index}`, "read")));
+      const statuses = [];
+      for (const each of tokens) for (let i = 0; i < 2; i++) statuses.push((await post(`Bearer ${each.token}`)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const refused = await post(`Bearer ${(await token(person.id, "a fresh one", "read")).token}`);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await refused.json()).error_description).toMatch(/Too many requests with your tokens/);
+      // Another person is not affected.
+      const someoneElse = await createUser("mcp-someone-else");
+      expect((await post(`Bearer ${(await token(someoneElse.id, "same minute", "read")).token}`)).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+      delete process.env.MCP_RATE_LIMIT_PER_MINUTE;
+      delete process.env.MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE;
+      resetEnvCache();
+    }
+  });
+
   it("records last use, and no token value reaches the logs or the database file", async () => {
     const [used] = await db().select().from(accessTokens).where(eq(accessTokens.name, "Alice laptop")).limit(1);
     expect(used?.lastUsedAt).toBeInstanceOf(Date);

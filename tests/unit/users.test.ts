@@ -314,11 +314,12 @@ describe("the owner managing people, and people their own password", () => {
     const issued = await createAccessToken(member.id, { name: "Claude", scope: "write", clientId });
     await db().insert(oauthAuthorizationCodes).values({ codeHash: `code-${member.id}`, clientId, userId: member.id, redirectUri: "https://claude.example/callback", codeChallenge: "x".repeat(43), scope: "write", expiresAt: new Date(Date.now() + 300_000) });
     const othersToken = await createAccessToken(other.id, { name: "theirs", scope: "write" });
-    const works = async (token: string) => (await authenticateToken(token, 100)).ok;
+    const roomy = { perToken: 100, perPerson: 1000 };
+    const works = async (token: string) => (await authenticateToken(token, roomy)).ok;
 
     const revoked = await setPassword(member.id, "reset by the owner 3");
-    expect(await authenticateToken(personal.token, 100)).toEqual({ ok: false, reason: "revoked" });
-    expect(await authenticateToken(issued.token, 100)).toEqual({ ok: false, reason: "revoked" });
+    expect(await authenticateToken(personal.token, roomy)).toEqual({ ok: false, reason: "revoked" });
+    expect(await authenticateToken(issued.token, roomy)).toEqual({ ok: false, reason: "revoked" });
     expect(revoked).toBe(2);
     expect(await db().select().from(oauthAuthorizationCodes).where(eq(oauthAuthorizationCodes.userId, member.id))).toEqual([]);
     expect(await listAccessTokens(member.id)).toEqual([]);
@@ -328,7 +329,7 @@ describe("the owner managing people, and people their own password", () => {
     expect(await changeOwnPassword(member.id, "reset by the owner 3", "my own password 3")).toBe(0);
     expect(await works(kept.token)).toBe(true);
     const revokedByChoice = await changeOwnPassword(member.id, "my own password 3", "my own password 4", { revokeTokens: true });
-    expect(await authenticateToken(kept.token, 100)).toEqual({ ok: false, reason: "revoked" });
+    expect(await authenticateToken(kept.token, roomy)).toEqual({ ok: false, reason: "revoked" });
     expect(revokedByChoice).toBe(1);
     expect(await works(othersToken.token)).toBe(true);
   });
