@@ -122,3 +122,10 @@ describe("the SSRF guard", () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe("method-override headers", () => {
+  it.each(["X-HTTP-Method-Override", "x-http-method", "X-METHOD-OVERRIDE"])("refuses %s before anything is sent", async (name) => {
+    await expect(httpRequest({ url: `http://127.0.0.1:${port}/ok`, headers: { [name]: "DELETE" }, guard: true, retry: false })).rejects.toThrow(`Refused: the ${name} header is not sent`);
+    expect(seen).toEqual([]);
+  });
+});

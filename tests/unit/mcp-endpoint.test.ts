@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -13,6 +14,7 @@ import * as mcpRoute from "@/app/api/mcp/route";
 import * as resourceMetadataRoute from "@/app/.well-known/oauth-protected-resource/api/mcp/route";
 import { createAccessToken, revokeAccessToken } from "@/lib/access-tokens/store";
 import { saveApiKey } from "@/lib/connections/api-keys";
+import { saveImport } from "@/lib/openapi/store";
 import { resetEnvCache } from "@/lib/env";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 import { startRouteServer, type RouteServer } from "../support/route-server";
@@ -153,6 +155,36 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     expect(read.isError).toBeFalsy();
     expect((await runsOf(alice.id)).filter((run) => run.mcpTokenName === "Alice read-only").map((run) => run.toolId)).toEqual(["github-list-user-repos"]);
     await client.close();
+  });
+
+  it("never lets a read token turn an imported GET into a DELETE with a method-override header", async () => {
+    const received: { method: string; headers: Record<string, unknown> }[] = [];
+    const service = createServer((request, response) => {
+      received.push({ method: request.method ?? "", headers: request.headers });
+      response.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
+    process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
+    try {
+      const carol = await createUser("mcp-override");
+      const description = {
+        openapi: "3.0.3",
+        info: { title: "Things", version: "1" },
+        paths: { "/things/{id}": { get: { operationId: "getThing", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, { name: "X-HTTP-Method-Override", in: "header", schema: { type: "string" } }], responses: { "200": { description: "ok" } } } } },
+      };
+      await saveImport(carol.id, { source: { kind: "text", text: JSON.stringify(description) }, serverUrl: `http://127.0.0.1:${(service.address() as { port: number }).port}`, auth: { kind: "none" } });
+      const client = await legacyClient((await token(carol.id, "Carol read-only", "read")).token);
+      const tool = (await client.listTools()).tools.find((candidate) => candidate.title === "things.getThing")!;
+      const overrideKey = Object.keys(tool.inputSchema.properties ?? {}).find((key) => /override/i.test(key))!;
+      const result = await client.callTool({ name: tool.name, arguments: { id: "1", [overrideKey]: "DELETE" } });
+      expect(received).toEqual([]);
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/X-HTTP-Method-Override/i);
+      await client.close();
+    } finally {
+      delete process.env.HTTP_TOOL_ALLOWED_HOSTS;
+      await new Promise((resolve) => service.close(resolve));
+    }
   });
 
   it("answers bad input as a tool error naming the field", async () => {
