@@ -1,5 +1,5 @@
 import "server-only";
-import { createMcpHandler, Server, type CallToolResult, type Tool } from "@modelcontextprotocol/server";
+import { createMcpHandler, DEFAULT_MAX_REQUEST_BODY_SIZE, readRequestBody, Server, type CallToolResult, type Tool } from "@modelcontextprotocol/server";
 import packageJson from "@/package.json";
 import type { TokenIdentity } from "@/lib/access-tokens/store";
 import { log } from "@/lib/log";
@@ -64,12 +64,14 @@ const INVALID_REQUEST = -32600;
 /**
  * Whether the body is a JSON-RPC batch (an array). The current protocol revisions have none, and
  * a batch would run many tools for one request of the rate limit, so it is refused before the SDK
- * sees it. A body that is not JSON is left to the SDK's parse error.
+ * sees it. The body is read from a clone with the SDK's own size cap; a body too large or not JSON
+ * is left to the SDK's 413 or parse error.
  */
 async function isBatch(request: Request): Promise<boolean> {
   if (request.method !== "POST") return false;
   try {
-    return Array.isArray(JSON.parse(await request.clone().text()));
+    const read = await readRequestBody(request.clone(), DEFAULT_MAX_REQUEST_BODY_SIZE);
+    return !read.tooLarge && Array.isArray(JSON.parse(read.text));
   } catch {
     return false;
   }
