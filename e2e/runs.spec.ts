@@ -248,6 +248,24 @@ test("Run with this payload fills a workflow from a stored delivery; copy as cur
   await expect(page.locator("pre").filter({ hasText: "curl -X POST" })).toContainText("# WARNING: the stored body is truncated (8192 of");
 });
 
+/** Makes a write access token on /settings/tokens as whoever is signed in on the page, and answers it. */
+async function createToken(page: Page, name: string): Promise<string> {
+  await page.goto("/settings/tokens");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Scope").selectOption("write");
+  await page.getByRole("button", { name: "Create token" }).click();
+  return (await page.getByTestId("new-token").textContent())!;
+}
+
+/** The status /api/mcp answers a tools/list with this token. */
+async function mcpStatus(page: Page, token: string): Promise<number> {
+  const response = await page.request.post("/api/mcp", {
+    headers: { authorization: `Bearer ${token}`, accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+    data: { jsonrpc: "2.0", id: 1, method: "tools/list", params: {} },
+  });
+  return response.status();
+}
+
 test("roles: members see what they can connect and change their own password; the owner manages people", async ({ page, browser }) => {
   const member = { name: "Mia Member", email: `mia-${Date.now()}@patchbay.test`, password: "member password 123" };
   await page.goto("/connections");
@@ -284,14 +302,24 @@ test("roles: members see what they can connect and change their own password; th
     await memberPage.getByRole("button", { name: "Change password" }).click();
     await expect(memberPage.getByRole("alert").filter({ hasText: "The current password is not right." })).toBeVisible();
     await expect(memberPage.getByLabel("New password", { exact: true })).toHaveValue("a brand new password");
+    // A token made before the change (by the member, or by a thief with their cookie) goes when they tick the box.
+    const beforeChange = await createToken(memberPage, "made before my change");
+    expect(await mcpStatus(memberPage, beforeChange)).toBe(200);
+    await memberPage.goto("/account");
     await memberPage.getByLabel("Current password").fill(member.password);
+    await memberPage.getByLabel("New password", { exact: true }).fill("a brand new password");
+    await memberPage.getByLabel("New password again").fill("a brand new password");
+    await memberPage.getByLabel(/Also revoke all my access tokens/).check();
     await memberPage.getByRole("button", { name: "Change password" }).click();
-    await expect(memberPage.getByText("Your password was changed; other sessions are signed out.")).toBeVisible();
+    await expect(memberPage.getByText("Your password was changed; other sessions are signed out. Your access tokens were revoked")).toBeVisible();
+    expect(await mcpStatus(memberPage, beforeChange)).toBe(401);
     // This session was signed in again with the new password; the other device's is over.
     await memberPage.goto("/connections");
     await expect(memberPage.getByTestId("provider-github")).toBeVisible();
     await otherPage.goto("/connections");
     await expect(otherPage).toHaveURL(/\/sign-in/);
+    const beforeReset = await createToken(memberPage, "made before the reset");
+    expect(await mcpStatus(memberPage, beforeReset)).toBe(200);
 
     await page.goto("/users");
     const person = page.getByTestId("person").filter({ hasText: member.email });
@@ -300,7 +328,8 @@ test("roles: members see what they can connect and change their own password; th
     await expect(person.getByText("Role changed to owner.")).toBeVisible();
     await person.getByLabel(`New password for ${member.name}`).fill("reset by the owner 99");
     await person.getByRole("button", { name: "Reset password" }).click();
-    await expect(person.getByText("Password reset. Share it with them privately.")).toBeVisible();
+    await expect(person.getByText("Password reset; they are signed out everywhere. Their access token was revoked. Share the password with them privately.")).toBeVisible();
+    expect(await mcpStatus(page, beforeReset)).toBe(401);
     // The owner's reset ends the member's own session too.
     await memberPage.goto("/connections");
     await expect(memberPage).toHaveURL(/\/sign-in/);

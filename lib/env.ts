@@ -142,6 +142,8 @@ const variables = z.object({
   OAUTH_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   /** OAuth clients registered in the last day that have not obtained a token yet, at most; past it, 503 with Retry-After. */
   OAUTH_MAX_PENDING_CLIENTS: z.coerce.number().int().min(1).default(500),
+  /** Requests one person may make to /api/mcp per minute with all their tokens together. */
+  MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE: z.coerce.number().int().min(1).default(300),
 });
 
 /** WEBHOOK_INTAKE_MAX_BUFFERED_BYTES when unset: room for about ten of the largest deliveries, and for thousands of ordinary ones. */

@@ -17,6 +17,8 @@ export const agentConversations = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
+    /** Hosts (host:port) the person approved for calls whose input chooses the URL (api-call); such a call to any other host waits for approval. */
+    approvedHosts: text("approved_hosts", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },

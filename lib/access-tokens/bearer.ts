@@ -32,13 +32,14 @@ export async function authenticateBearer(request: Request): Promise<{ identity: 
   const header = request.headers.get("authorization");
   const match = header?.match(/^Bearer +(\S+)$/i);
   if (!match) return { response: challenge("missing") };
-  const check = await authenticateToken(match[1]!, env().MCP_RATE_LIMIT_PER_MINUTE);
+  const check = await authenticateToken(match[1]!, { perToken: env().MCP_RATE_LIMIT_PER_MINUTE, perPerson: env().MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE });
   if (check.ok) return { identity: check.identity };
   if (check.reason === "rate_limited") {
-    log.warn("access token over its rate limit", { retryAfterSeconds: check.retryAfterSeconds });
+    log.warn("access token over its rate limit", { limited: check.limited, retryAfterSeconds: check.retryAfterSeconds });
+    const which = check.limited === "token" ? "this token" : "your tokens";
     return {
       response: Response.json(
-        { error: "rate_limited", error_description: `Too many requests with this token; try again in ${check.retryAfterSeconds} s.` },
+        { error: "rate_limited", error_description: `Too many requests with ${which}; try again in ${check.retryAfterSeconds} s.` },
         { status: 429, headers: { "Retry-After": String(check.retryAfterSeconds) } },
       ),
     };

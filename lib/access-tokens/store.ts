@@ -2,8 +2,8 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { affectedRows, db } from "@/db/client";
-import { accessTokens, accessTokenScopes, oauthClients, type AccessTokenScope } from "@/db/schema";
+import { affectedRows, db, type Db } from "@/db/client";
+import { accessTokens, accessTokenScopes, oauthAuthorizationCodes, oauthClients, type AccessTokenScope } from "@/db/schema";
 
 /** Secret scanners (GitHub's among them) recognise Patchbay tokens by this prefix. */
 export const TOKEN_PREFIX = "pbat_";
@@ -78,20 +78,39 @@ export async function revokeAccessToken(userId: string, tokenId: string, now = n
   return affectedRows(result) > 0;
 }
 
+/**
+ * Revokes every live token of the user, made by hand or issued to an OAuth client, and deletes
+ * their authorization codes not yet exchanged (each would become a token). Runs in the caller's
+ * transaction when given one; answers how many tokens were revoked.
+ */
+export async function revokeAllAccessTokens(userId: string, executor: Pick<Db, "update" | "delete"> = db(), now = new Date()): Promise<number> {
+  const result = await executor
+    .update(accessTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)));
+  await executor.delete(oauthAuthorizationCodes).where(eq(oauthAuthorizationCodes.userId, userId));
+  return affectedRows(result);
+}
+
 export type TokenIdentity = { tokenId: string; tokenName: string; userId: string; scope: AccessTokenScope };
 
 export type TokenCheck =
   | { ok: true; identity: TokenIdentity }
   | { ok: false; reason: "invalid" | "revoked" | "expired" }
-  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+  | { ok: false; reason: "rate_limited"; limited: "token" | "person"; retryAfterSeconds: number };
+
+/** Requests per clock minute: for one token, and for one person with all their tokens together. */
+export type RateLimits = { perToken: number; perPerson: number };
 
 const RATE_WINDOW_MS = 60_000;
 
 /**
- * Checks a presented token and counts the request against the token's per-minute limit, in one
- * statement: the window and its count live on the token's row, so every process sees the same count.
+ * Checks a presented token and counts the request against the per-minute limits. The window and
+ * its count live on the token's row, so every process sees the same count; the person's count is
+ * the sum over their tokens in the same window (a token made mid-minute starts its own count at
+ * one, so making more tokens buys no more requests).
  */
-export async function authenticateToken(token: string, limitPerMinute: number, now = Date.now()): Promise<TokenCheck> {
+export async function authenticateToken(token: string, limits: RateLimits, now = Date.now()): Promise<TokenCheck> {
   if (!TOKEN_PATTERN.test(token)) return { ok: false, reason: "invalid" };
   const [row] = await db()
     .select({ id: accessTokens.id, userId: accessTokens.userId, name: accessTokens.name, scope: accessTokens.scope, expiresAt: accessTokens.expiresAt, revokedAt: accessTokens.revokedAt })
@@ -102,6 +121,7 @@ export async function authenticateToken(token: string, limitPerMinute: number, n
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt.getTime() <= now) return { ok: false, reason: "expired" };
   const windowStart = now - (now % RATE_WINDOW_MS);
+  const retryAfterSeconds = Math.ceil((windowStart + RATE_WINDOW_MS - now) / 1000);
   const [counted] = await db()
     .update(accessTokens)
     .set({
@@ -111,8 +131,11 @@ export async function authenticateToken(token: string, limitPerMinute: number, n
     })
     .where(eq(accessTokens.id, row.id))
     .returning({ count: accessTokens.rateWindowCount });
-  if (counted && counted.count > limitPerMinute) {
-    return { ok: false, reason: "rate_limited", retryAfterSeconds: Math.ceil((windowStart + RATE_WINDOW_MS - now) / 1000) };
-  }
+  if (counted && counted.count > limits.perToken) return { ok: false, reason: "rate_limited", limited: "token", retryAfterSeconds };
+  const [person] = await db()
+    .select({ count: sql<number>`coalesce(sum(${accessTokens.rateWindowCount}), 0)`.mapWith(Number) })
+    .from(accessTokens)
+    .where(and(eq(accessTokens.userId, row.userId), eq(accessTokens.rateWindowStart, windowStart)));
+  if (person && person.count > limits.perPerson) return { ok: false, reason: "rate_limited", limited: "person", retryAfterSeconds };
   return { ok: true, identity: { tokenId: row.id, tokenName: row.name, userId: row.userId, scope: row.scope } };
 }

@@ -39,6 +39,27 @@ export async function getConversation(userId: string, conversationId: string): P
   return row;
 }
 
+/** The hosts the person approved in this conversation for calls whose input chooses the URL. */
+export async function approvedHosts(conversationId: string): Promise<Set<string>> {
+  const [row] = await db().select({ hosts: agentConversations.approvedHosts }).from(agentConversations).where(eq(agentConversations.id, conversationId)).limit(1);
+  return new Set(row?.hosts ?? []);
+}
+
+/**
+ * Records that the person approved a host for the rest of this conversation. Two approvals racing
+ * in one conversation may keep only one host; the other is then asked about again, never skipped.
+ */
+export async function approveHost(conversationId: string, host: string): Promise<void> {
+  await transaction(async (tx) => {
+    const [row] = await tx.select({ hosts: agentConversations.approvedHosts }).from(agentConversations).where(eq(agentConversations.id, conversationId)).limit(1);
+    if (!row || row.hosts.includes(host)) return;
+    await tx
+      .update(agentConversations)
+      .set({ approvedHosts: [...row.hosts, host] })
+      .where(eq(agentConversations.id, conversationId));
+  });
+}
+
 export async function loadMessages(conversationId: string): Promise<ConversationMessage[]> {
   return (await db()
     .select({ role: agentMessages.role, content: agentMessages.content })

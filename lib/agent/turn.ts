@@ -4,9 +4,13 @@ import { noopLogger } from "@mastra/core/logger";
 import { createTool } from "@mastra/core/tools";
 import { log } from "@/lib/log";
 import { requestContextFor } from "@/lib/mastra/context";
+import { destinationHost } from "@/lib/mastra/tools/access";
+import { findTool } from "@/lib/mastra/tools";
 import { listReadyTools, type ExposedTool } from "@/lib/tools/exposure";
 import {
   appendMessage,
+  approvedHosts,
+  approveHost,
   claimPendingCall,
   findToolCall,
   loadMessages,
@@ -21,8 +25,11 @@ import {
 } from "./conversations";
 import { agentModel, describeProviderError } from "./model";
 
-/** A tool call as the chat shows it: never more than the model saw (its input and output). */
-export type ToolCallView = Pick<ToolCallRow, "toolCallId" | "toolId" | "toolName" | "input" | "writes" | "status" | "output" | "runId">;
+/**
+ * A tool call as the chat shows it: never more than the model saw (its input and output), and the
+ * host it reaches when its input chooses one (api-call), which an approval allows for the conversation.
+ */
+export type ToolCallView = Pick<ToolCallRow, "toolCallId" | "toolId" | "toolName" | "input" | "writes" | "status" | "output" | "runId"> & { host: string | null };
 
 /** What the browser receives while a turn runs, one JSON object per line. */
 export type AgentEvent = { type: "text"; text: string } | { type: "tool"; call: ToolCallView } | { type: "error"; message: string } | { type: "done" };
@@ -32,13 +39,28 @@ const MAX_STEPS = 8;
 const INSTRUCTIONS = [
   "You are Patchbay's assistant. You act for the signed-in person, with the tools you are given, on the services they connected.",
   "Use a tool when the person asks for something a tool can do, and say plainly when no tool fits.",
-  "Tools that change something (creating, posting, writing) wait for the person's approval before they run.",
+  "Tools that change something (creating, posting, writing), and calls to a host the person has not approved in this conversation, wait for the person's approval before they run.",
   "When the person refuses a call, do not try it again another way unless they ask.",
   "Quote numbers, names and links from tool results exactly.",
 ].join(" ");
 
+/** The host a call reaches when its input chooses it: only built-in tools do (imported operations go to their chosen server). */
+function hostOf(toolId: string, input: unknown): string | null {
+  return destinationHost(findTool(toolId)?.destinationField, input);
+}
+
 export function toView(row: ToolCallRow): ToolCallView {
-  return { toolCallId: row.toolCallId, toolId: row.toolId, toolName: row.toolName, input: row.input, writes: row.writes, status: row.status, output: row.output, runId: row.runId };
+  return { toolCallId: row.toolCallId, toolId: row.toolId, toolName: row.toolName, input: row.input, writes: row.writes, status: row.status, output: row.output, runId: row.runId, host: hostOf(row.toolId, row.input) };
+}
+
+/**
+ * Whether a call waits for the person: a write always; any call, whatever its method, to a host the
+ * person has not approved in this conversation (text the model read may ask it to send data anywhere).
+ */
+function needsApproval(tool: ExposedTool, input: unknown, approved: Set<string>): boolean {
+  if (tool.writesWith(input)) return true;
+  const host = tool.hostWith(input);
+  return host !== null && !approved.has(host);
 }
 
 function resultPart(toolCallId: string, toolName: string, value: unknown): ToolResultPart {
@@ -111,14 +133,25 @@ function openCalls(messages: ConversationMessage[]): ToolCallPart[] {
 }
 
 /**
- * Answers every open call before the model is asked again: a read runs now, a write waits for the
- * person (pending_approval), a call already decided or finished gets its stored result. Yields
- * each call's state; afterwards the caller continues only when nothing waits for approval.
+ * Answers every open call before the model is asked again: a read to an approved host runs now, a
+ * call that needs approval waits for the person (pending_approval), a call already decided or
+ * finished gets its stored result. A waiting call that no longer needs approval (its host was
+ * approved with another call) runs. Yields each call's state; afterwards the caller continues only
+ * when nothing waits for approval.
  */
-async function* settleOpenCalls(userId: string, conversationId: string, tools: ExposedTool[]): AsyncGenerator<AgentEvent> {
+async function* settleOpenCalls(userId: string, conversationId: string, tools: ExposedTool[], approved: Set<string>): AsyncGenerator<AgentEvent> {
   for (const part of openCalls(await loadMessages(conversationId))) {
-    const row = await findToolCall(conversationId, part.toolCallId);
-    if (row?.status === "pending_approval") continue;
+    let row = await findToolCall(conversationId, part.toolCallId);
+    if (row?.status === "pending_approval") {
+      const waiting = tools.find((candidate) => candidate.id === row!.toolId);
+      if (!waiting || needsApproval(waiting, row.input, approved)) continue;
+      row = await claimPendingCall(conversationId, part.toolCallId, "running");
+      if (!row) continue;
+      const done = await runCall(waiting, row.input, userId, conversationId, part.toolCallId);
+      await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, done.output)] });
+      yield { type: "tool", call: toView(done) };
+      continue;
+    }
     if (row && row.status !== "running") {
       await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, row.output)] });
       continue;
@@ -130,8 +163,8 @@ async function* settleOpenCalls(userId: string, conversationId: string, tools: E
       if (row) yield { type: "tool", call: toView((await updateToolCall(conversationId, part.toolCallId, { status: "failed", output: { success: false, error } }))!) };
       continue;
     }
-    if (tool.writesWith(part.input)) {
-      const pending = await recordToolCall({ conversationId, toolCallId: part.toolCallId, toolId: tool.id, toolName: tool.name, input: part.input, writes: true, status: "pending_approval" });
+    if (needsApproval(tool, part.input, approved)) {
+      const pending = await recordToolCall({ conversationId, toolCallId: part.toolCallId, toolId: tool.id, toolName: tool.name, input: part.input, writes: tool.writesWith(part.input), status: "pending_approval" });
       yield { type: "tool", call: toView(pending) };
       continue;
     }
@@ -141,8 +174,8 @@ async function* settleOpenCalls(userId: string, conversationId: string, tools: E
   }
 }
 
-/** One agent run over the stored conversation: text streams as it comes, reads run, a write stops the run until decided. */
-async function* streamModel(userId: string, conversationId: string, tools: ExposedTool[]): AsyncGenerator<AgentEvent> {
+/** One agent run over the stored conversation: text streams as it comes, reads to approved hosts run, a call needing approval stops the run until decided. */
+async function* streamModel(userId: string, conversationId: string, tools: ExposedTool[], approved: Set<string>): AsyncGenerator<AgentEvent> {
   const setting = agentModel();
   if (!setting.configured) {
     yield { type: "error", message: "The agent has no model: set AGENT_MODEL (and AGENT_MODEL_API_KEY, and AGENT_MODEL_URL for an OpenAI-compatible server)." };
@@ -165,7 +198,10 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
       requestContext: requestContextFor(userId),
       maxSteps: MAX_STEPS,
       // A name outside the set is refused by Mastra as an unknown tool; there is nothing to approve.
-      requireToolApproval: ({ toolName, args }) => byName.get(toolName)?.writesWith(args) ?? false,
+      requireToolApproval: ({ toolName, args }) => {
+        const tool = byName.get(toolName);
+        return tool ? needsApproval(tool, args, approved) : false;
+      },
     });
     for await (const chunk of output.fullStream) {
       switch (chunk.type) {
@@ -178,13 +214,13 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
           recorder.toolCall({ type: "tool-call", toolCallId, toolName, input: args ?? {} });
           const tool = byName.get(toolName);
           // Recorded when it runs or waits for approval; a call Mastra never got to is settled before the next model call.
-          if (tool) yield { type: "tool", call: { toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: tool.writesWith(args), status: "running", output: null, runId: null } };
+          if (tool) yield { type: "tool", call: { toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: tool.writesWith(args), status: "running", output: null, runId: null, host: tool.hostWith(args) } };
           break;
         }
         case "tool-call-approval": {
           const { toolCallId, toolName, args } = chunk.payload;
           const tool = byName.get(toolName);
-          if (tool) yield { type: "tool", call: toView(await recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: true, status: "pending_approval" })) };
+          if (tool) yield { type: "tool", call: toView(await recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: tool.writesWith(args), status: "pending_approval" })) };
           break;
         }
         case "tool-result": {
@@ -219,8 +255,9 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
 /** Settles open calls, then asks the model again unless something waits for the person's approval. */
 async function* proceed(userId: string, conversationId: string): AsyncGenerator<AgentEvent> {
   const tools = await listReadyTools(userId);
-  yield* settleOpenCalls(userId, conversationId, tools);
-  if ((await pendingApprovals(conversationId)).length === 0) yield* streamModel(userId, conversationId, tools);
+  const approved = await approvedHosts(conversationId);
+  yield* settleOpenCalls(userId, conversationId, tools, approved);
+  if ((await pendingApprovals(conversationId)).length === 0) yield* streamModel(userId, conversationId, tools, approved);
   yield { type: "done" };
 }
 
@@ -235,8 +272,9 @@ export const REFUSAL = { success: false, refused: true, error: "The person denie
 
 /**
  * The person's Approve or Deny on a held call. Approve runs it exactly once (the pending row is
- * claimed first, so a second click finds nothing to claim); Deny answers the model with a refusal.
- * Then the model continues.
+ * claimed first, so a second click finds nothing to claim) and approves its host, if its input
+ * chose one, for the rest of the conversation; Deny answers the model with a refusal. Then the
+ * model continues.
  */
 export async function* decide(userId: string, conversationId: string, toolCallId: string, approved: boolean): AsyncGenerator<AgentEvent> {
   const claimed = await claimPendingCall(conversationId, toolCallId, approved ? "running" : "denied");
@@ -250,6 +288,8 @@ export async function* decide(userId: string, conversationId: string, toolCallId
     settled = (await updateToolCall(conversationId, toolCallId, { output: REFUSAL }))!;
   } else {
     const tool = (await listReadyTools(userId)).find((candidate) => candidate.id === claimed.toolId);
+    const host = tool?.hostWith(claimed.input);
+    if (host) await approveHost(conversationId, host);
     settled = tool
       ? await runCall(tool, claimed.input, userId, conversationId, toolCallId)
       : (await updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: `${claimed.toolId} is no longer ready: reconnect its service first.` } }))!;

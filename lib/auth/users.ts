@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
 import { affectedRows, db, transaction, type Db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
+import { revokeAllAccessTokens } from "@/lib/access-tokens/store";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { hashPassword, verifyPassword } from "./password";
 import type { NewAccount } from "./schemas";
@@ -115,22 +116,26 @@ export async function setRole(userId: string, role: UserRole): Promise<void> {
 }
 
 /**
- * Sets a new password (the owner resetting one, or a person after proving the current one) and
- * ends every session the person signed in before it: someone who had the old password, or a
- * cookie, is out.
+ * Sets a new password and ends every session the person signed in before it: someone who had the
+ * old password, or a cookie, is out. Unless told otherwise (a person changing their own password
+ * chooses), it also revokes all their access tokens, which a thief with a cookie could have made
+ * first; answers how many were revoked.
  */
-export async function setPassword(userId: string, password: string): Promise<void> {
+export async function setPassword(userId: string, password: string, { revokeTokens = true }: { revokeTokens?: boolean } = {}): Promise<number> {
   const passwordHash = await hashPassword(password);
-  const changed = affectedRows(await db().update(users).set({ passwordHash, sessionsValidFrom: Date.now() }).where(eq(users.id, userId)));
-  if (changed === 0) throw new UserChangeError("That person does not exist.");
+  return transaction(async (tx) => {
+    const changed = affectedRows(await tx.update(users).set({ passwordHash, sessionsValidFrom: Date.now() }).where(eq(users.id, userId)));
+    if (changed === 0) throw new UserChangeError("That person does not exist.");
+    return revokeTokens ? revokeAllAccessTokens(userId, tx) : 0;
+  });
 }
 
-/** A person's own password change: the current password must be right (accounts from GitHub sign-in have none). */
-export async function changeOwnPassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+/** A person's own password change: the current password must be right (accounts from GitHub sign-in have none). Answers how many access tokens were revoked. */
+export async function changeOwnPassword(userId: string, currentPassword: string, newPassword: string, { revokeTokens = false }: { revokeTokens?: boolean } = {}): Promise<number> {
   const [stored] = await db().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
   if (!stored) throw new UserChangeError("That person does not exist.");
   if (stored.passwordHash && !(await verifyPassword(currentPassword, stored.passwordHash))) throw new UserChangeError("The current password is not right.");
-  await setPassword(userId, newPassword);
+  return setPassword(userId, newPassword, { revokeTokens });
 }
 
 /** Whether the person has a local password (GitHub sign-in accounts may not). */

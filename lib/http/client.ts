@@ -3,6 +3,7 @@ import { fetch as undiciFetch } from "undici";
 import { env } from "@/lib/env";
 import { attachCredential, withoutCredentialHeaders, type BoundCredential } from "./credential";
 import { readLimited, ResponseTooLargeError } from "./limited-body";
+import { assertNoMethodOverride } from "./method-override";
 import { limiterFor, type BucketOptions } from "./rate-limit";
 import { backoffDelay, defaultRetry, isRetryableStatus, requestedWaitMs, type RetryOptions } from "./retry";
 import { sleep } from "./sleep";
@@ -137,6 +138,7 @@ type Exchanged<T> = { value: T; response: Response; attempts: number; durationMs
  * token bucket. `read` consumes the final response inside its attempt's timeout.
  */
 async function exchange<T>(options: HttpRequestOptions, read: (response: Response) => Promise<T>): Promise<Exchanged<T>> {
+  assertNoMethodOverride(options.headers);
   const retry = options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry };
   const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has((options.method ?? "GET").toUpperCase());
   const limiter = options.rateLimit ? limiterFor(options.rateLimit.key, options.rateLimit) : undefined;

@@ -3,6 +3,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
 import { Agent } from "undici";
 import { readVariable } from "@/lib/env";
+import { log } from "@/lib/log";
 
 /** A request to a user-given URL that would reach a private, loopback, link-local or metadata address. */
 export class BlockedRequestError extends Error {
@@ -113,7 +114,11 @@ export function checkedLookup(hostname: string, options: { all?: boolean; family
     const list = addresses as LookupAddress[];
     if (!allowedHosts().has(bareHost(hostname))) {
       const bad = list.find((entry) => isForbiddenAddress(entry.address));
-      if (bad) return callback(new BlockedRequestError(`Refused: ${hostname} resolves to ${bad.address}, a private, loopback or link-local address`), []);
+      if (bad) {
+        // What an internal name resolves to is for the operator (allow-listing a host), never for the person who asked.
+        log.warn("outbound request refused: the name resolves to a forbidden address", { host: hostname, address: bad.address });
+        return callback(new BlockedRequestError(`Refused: the address of ${hostname} is not allowed (private, loopback and link-local addresses are refused).`), []);
+      }
     }
     if (options.all) return callback(null, list);
     const first = list[0];

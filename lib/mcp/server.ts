@@ -1,5 +1,5 @@
 import "server-only";
-import { createMcpHandler, Server, type CallToolResult, type Tool } from "@modelcontextprotocol/server";
+import { createMcpHandler, DEFAULT_MAX_REQUEST_BODY_SIZE, readRequestBody, Server, type CallToolResult, type Tool } from "@modelcontextprotocol/server";
 import packageJson from "@/package.json";
 import type { TokenIdentity } from "@/lib/access-tokens/store";
 import { log } from "@/lib/log";
@@ -58,12 +58,34 @@ function serverFor(identity: TokenIdentity): Server {
   return server;
 }
 
+/** JSON-RPC's "Invalid Request". */
+const INVALID_REQUEST = -32600;
+
+/**
+ * Whether the body is a JSON-RPC batch (an array). The current protocol revisions have none, and
+ * a batch would run many tools for one request of the rate limit, so it is refused before the SDK
+ * sees it. The body is read from a clone with the SDK's own size cap; a body too large or not JSON
+ * is left to the SDK's 413 or parse error.
+ */
+async function isBatch(request: Request): Promise<boolean> {
+  if (request.method !== "POST") return false;
+  try {
+    const read = await readRequestBody(request.clone(), DEFAULT_MAX_REQUEST_BODY_SIZE);
+    return !read.tooLarge && Array.isArray(JSON.parse(read.text));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Serves one MCP request over Streamable HTTP for an authenticated token. The SDK's handler
  * answers both protocol eras: 2026-07-28 requests directly, and 2025-era clients (initialize
  * handshake, what @modelcontextprotocol/sdk 1.x speaks) through its stateless fallback.
  */
-export function serveMcp(request: Request, identity: TokenIdentity): Promise<Response> {
+export async function serveMcp(request: Request, identity: TokenIdentity): Promise<Response> {
+  if (await isBatch(request)) {
+    return Response.json({ jsonrpc: "2.0", id: null, error: { code: INVALID_REQUEST, message: "JSON-RPC batches are not supported: send one request per HTTP request." } }, { status: 400 });
+  }
   const handler = createMcpHandler(() => serverFor(identity), {
     onerror: (error) => log.warn("MCP request refused", { message: error.message }),
   });

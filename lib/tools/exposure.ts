@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { runTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/mastra/tool-runs";
 import { builtInTools, toolInputSchema, type CatalogTool, type ToolAccess } from "@/lib/mastra/tools";
-import { mayWrite, writesWith } from "@/lib/mastra/tools/access";
+import { destinationHost, mayWrite, writesWith } from "@/lib/mastra/tools/access";
 import { listImportedTools } from "@/lib/mastra/tools/openapi/imported-tool";
 import { toolReadiness } from "@/lib/mastra/tools/readiness";
 
@@ -25,6 +25,8 @@ export type ExposedTool = {
   writes: boolean;
   /** Whether this exact input changes something: such a call waits for the person's approval. */
   writesWith(input: unknown): boolean;
+  /** The host this input sends the call to when the input chooses it (api-call's endpoint); null when the tool's destination is fixed. */
+  hostWith(input: unknown): string | null;
   /** Validates, runs as the user and records the run with its trigger; invalid input throws RunInputError. */
   run(input: unknown, context: { userId: string; trigger: ToolRunTrigger }): Promise<ToolRunRow>;
 };
@@ -69,6 +71,7 @@ function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool 
     access: entry.access,
     writes: mayWrite(entry.access),
     writesWith: (input) => writesWith(entry.access, input),
+    hostWith: (input) => destinationHost(entry.destinationField, input),
     run: (input, { userId, trigger }) => {
       if (userId !== ownerId) throw new Error("A tool exposed to one person cannot run for another.");
       return runTool(userId, id, input, { trigger });

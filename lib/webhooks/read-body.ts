@@ -18,11 +18,12 @@ function declaredLength(value: string | null | undefined): number {
 /**
  * Reads a request body up to `maxBytes` without buffering more: a declared Content-Length over
  * the cap is refused before reading, and a streamed body is cut off as soon as it passes it.
- * The bytes are held in `reservation` as they arrive, before they are kept; without room, "busy".
+ * With a `reservation` (webhook intake), the bytes are held in it as they arrive, before they are
+ * kept; without room, "busy".
  * Only bytes that arrived count: a declared Content-Length costs a sender nothing to send, so
  * reserving it up front would let a few idle connections shut intake for everyone.
  */
-export async function readBodyCapped(request: Request, maxBytes: number, keepBytes: number, reservation: BodyReservation): Promise<CappedBody> {
+export async function readBodyCapped(request: Request, maxBytes: number, keepBytes: number, reservation?: BodyReservation): Promise<CappedBody> {
   const declared = declaredLength(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);
@@ -36,7 +37,7 @@ export async function readBodyCapped(request: Request, maxBytes: number, keepByt
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total <= maxBytes && !reservation.holdUpTo(total)) {
+    if (total <= maxBytes && reservation?.holdUpTo(total) === false) {
       await reader.cancel().catch(() => undefined);
       return BUSY;
     }

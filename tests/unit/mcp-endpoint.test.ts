@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -13,6 +14,7 @@ import * as mcpRoute from "@/app/api/mcp/route";
 import * as resourceMetadataRoute from "@/app/.well-known/oauth-protected-resource/api/mcp/route";
 import { createAccessToken, revokeAccessToken } from "@/lib/access-tokens/store";
 import { saveApiKey } from "@/lib/connections/api-keys";
+import { saveImport } from "@/lib/openapi/store";
 import { resetEnvCache } from "@/lib/env";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 import { startRouteServer, type RouteServer } from "../support/route-server";
@@ -155,6 +157,36 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     await client.close();
   });
 
+  it("never lets a read token turn an imported GET into a DELETE with a method-override header", async () => {
+    const received: { method: string; headers: Record<string, unknown> }[] = [];
+    const service = createServer((request, response) => {
+      received.push({ method: request.method ?? "", headers: request.headers });
+      response.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
+    process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
+    try {
+      const carol = await createUser("mcp-override");
+      const description = {
+        openapi: "3.0.3",
+        info: { title: "Things", version: "1" },
+        paths: { "/things/{id}": { get: { operationId: "getThing", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, { name: "X-HTTP-Method-Override", in: "header", schema: { type: "string" } }], responses: { "200": { description: "ok" } } } } },
+      };
+      await saveImport(carol.id, { source: { kind: "text", text: JSON.stringify(description) }, serverUrl: `http://127.0.0.1:${(service.address() as { port: number }).port}`, auth: { kind: "none" } });
+      const client = await legacyClient((await token(carol.id, "Carol read-only", "read")).token);
+      const tool = (await client.listTools()).tools.find((candidate) => candidate.title === "things.getThing")!;
+      const overrideKey = Object.keys(tool.inputSchema.properties ?? {}).find((key) => /override/i.test(key))!;
+      const result = await client.callTool({ name: tool.name, arguments: { id: "1", [overrideKey]: "DELETE" } });
+      expect(received).toEqual([]);
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/X-HTTP-Method-Override/i);
+      await client.close();
+    } finally {
+      delete process.env.HTTP_TOOL_ALLOWED_HOSTS;
+      await new Promise((resolve) => service.close(resolve));
+    }
+  });
+
   it("answers bad input as a tool error naming the field", async () => {
     const client = await modernClient((await token(alice.id, "Alice input", "write")).token);
     const result = await client.callTool({ name: "github-create-issue", arguments: { owner: "octocat" } });
@@ -220,6 +252,47 @@ describe("MCP endpoint: authentication", () => {
     } finally {
       vi.useRealTimers();
       delete process.env.MCP_RATE_LIMIT_PER_MINUTE;
+      resetEnvCache();
+    }
+  });
+
+  it("refuses a JSON-RPC batch with 400 and a JSON-RPC error, running none of its calls", async () => {
+    const batcher = await token(bob.id, "batcher", "write");
+    const calls = Array.from({ length: 5 }, (_, index) => ({ jsonrpc: "2.0", id: index + 1, method: "tools/call", params: { name: "get-weather", arguments: { location: "Batch" } } }));
+    const before = weather.requests.length;
+    const response = await fetch(mcpUrl(), {
+      method: "POST",
+      headers: { authorization: `Bearer ${batcher.token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-03-26" },
+      body: JSON.stringify(calls),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "JSON-RPC batches are not supported: send one request per HTTP request." } });
+    expect(weather.requests.length).toBe(before);
+    expect((await runsOf(bob.id)).filter((run) => run.mcpTokenName === "batcher")).toEqual([]);
+  });
+
+  it("limits a person across all their tokens with MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE", async () => {
+    Object.assign(process.env, { MCP_RATE_LIMIT_PER_MINUTE: "3", MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE: "5" });
+    resetEnvCache();
+    // The count is per clock minute: start just after a minute begins, so all fall in one.
+    vi.useFakeTimers({ toFake: ["Date"], now: Math.ceil(Date.now() / 60_000) * 60_000 + 1000 });
+    try {
+      const person = await createUser("mcp-many-tokens");
+      const tokens = await Promise.all([1, 2, 3].map((index) => token(person.id, `token ${index}`, "read")));
+      const statuses = [];
+      for (const each of tokens) for (let i = 0; i < 2; i++) statuses.push((await post(`Bearer ${each.token}`)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const refused = await post(`Bearer ${(await token(person.id, "a fresh one", "read")).token}`);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await refused.json()).error_description).toMatch(/Too many requests with your tokens/);
+      // Another person is not affected.
+      const someoneElse = await createUser("mcp-someone-else");
+      expect((await post(`Bearer ${(await token(someoneElse.id, "same minute", "read")).token}`)).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+      delete process.env.MCP_RATE_LIMIT_PER_MINUTE;
+      delete process.env.MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE;
       resetEnvCache();
     }
   });

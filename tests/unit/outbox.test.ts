@@ -149,6 +149,22 @@ describe("forwarding", () => {
     const { destination } = await createDestination(owner.id, { source: `github/${endpoint.id}`, url: receiver.url });
     expect(await replayForward(other.id, destination.id)).toBe(false);
   });
+  it("tells the person that a destination's address is not allowed, never what its name resolved to", async () => {
+    const user = await createUser("fwd-resolves");
+    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    await createDestination(user.id, { source: `github/${endpoint.id}`, url: `http://localhost:${new URL(receiver.url).port}/hook`, events: "" });
+    const id = await deliver(user.id, endpoint.id);
+    await drain();
+
+    const [forward] = await forwardsOfDelivery(user.id, id);
+    expect(forward).toMatchObject({ id: expect.any(String), status: "failed" });
+    expect(forward!.attempts.map((attempt) => attempt.error)).toEqual(["Refused: the address of localhost is not allowed (private, loopback and link-local addresses are refused)."]);
+    const [alert] = (await listAlerts(user.id)).filter((candidate) => candidate.kind === "forward_failed" && candidate.link === `/webhooks/${id}`);
+    expect(alert?.detail).toContain("the address of localhost is not allowed");
+    const shown = JSON.stringify([forward, alert]);
+    expect(shown).not.toMatch(/127\.0\.0\.1|::1|resolves to/);
+    expect(receiver.received).toEqual([]);
+  });
 });
 
 describe("alerts", () => {

@@ -1,8 +1,10 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
-import { loginThrottle } from "@/db/schema";
+import { loginThrottle, oauthAuthorizationCodes, oauthClients } from "@/db/schema";
+import { authenticateToken, createAccessToken, listAccessTokens } from "@/lib/access-tokens/store";
 import { stampClientAddress } from "@/lib/auth/client-address";
 import { clientAddress, signInWithPassword } from "@/lib/auth/sign-in";
 import { parseEnv, resetEnvCache } from "@/lib/env";
@@ -302,5 +304,33 @@ describe("the owner managing people, and people their own password", () => {
     const other = await createLocalUser({ name: "T", email: "sessions-other@example.com", password: "other password 123" }, "member");
     expect(await findSessionUser(other.id, signedInBefore)).toMatchObject({ id: other.id });
     expect(await findSessionUser("no-such-user", Date.now())).toBeUndefined();
+  });
+  it("revokes all the person's access tokens on a reset, personal and OAuth-issued, and their pending codes; on their own change only when asked", async () => {
+    const member = await createLocalUser({ name: "U", email: "tokens-member@example.com", password: "member password 123" }, "member");
+    const other = await createLocalUser({ name: "V", email: "tokens-other@example.com", password: "other password 123" }, "member");
+    const clientId = `client-${member.id}`;
+    await db().insert(oauthClients).values({ id: clientId, name: "Claude", redirectUris: ["https://claude.example/callback"] });
+    const personal = await createAccessToken(member.id, { name: "laptop", scope: "write" });
+    const issued = await createAccessToken(member.id, { name: "Claude", scope: "write", clientId });
+    await db().insert(oauthAuthorizationCodes).values({ codeHash: `code-${member.id}`, clientId, userId: member.id, redirectUri: "https://claude.example/callback", codeChallenge: "x".repeat(43), scope: "write", expiresAt: new Date(Date.now() + 300_000) });
+    const othersToken = await createAccessToken(other.id, { name: "theirs", scope: "write" });
+    const roomy = { perToken: 100, perPerson: 1000 };
+    const works = async (token: string) => (await authenticateToken(token, roomy)).ok;
+
+    const revoked = await setPassword(member.id, "reset by the owner 3");
+    expect(await authenticateToken(personal.token, roomy)).toEqual({ ok: false, reason: "revoked" });
+    expect(await authenticateToken(issued.token, roomy)).toEqual({ ok: false, reason: "revoked" });
+    expect(revoked).toBe(2);
+    expect(await db().select().from(oauthAuthorizationCodes).where(eq(oauthAuthorizationCodes.userId, member.id))).toEqual([]);
+    expect(await listAccessTokens(member.id)).toEqual([]);
+    expect(await works(othersToken.token)).toBe(true);
+
+    const kept = await createAccessToken(member.id, { name: "kept", scope: "read" });
+    expect(await changeOwnPassword(member.id, "reset by the owner 3", "my own password 3")).toBe(0);
+    expect(await works(kept.token)).toBe(true);
+    const revokedByChoice = await changeOwnPassword(member.id, "my own password 3", "my own password 4", { revokeTokens: true });
+    expect(await authenticateToken(kept.token, roomy)).toEqual({ ok: false, reason: "revoked" });
+    expect(revokedByChoice).toBe(1);
+    expect(await works(othersToken.token)).toBe(true);
   });
 });

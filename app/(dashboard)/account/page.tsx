@@ -6,9 +6,9 @@ import { PasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Your account" };
 
-export default async function AccountPage({ searchParams }: { searchParams: Promise<{ password?: string | string[] }> }) {
+export default async function AccountPage({ searchParams }: { searchParams: Promise<{ password?: string | string[]; tokens?: string | string[] }> }) {
   const user = await requireUser();
-  const { password } = await searchParams;
+  const { password, tokens } = await searchParams;
   return (
     <>
       <PageHeader title="Your account" description={`Signed in as ${user.email ?? user.name ?? "you"} (${user.role}).`} />
@@ -16,7 +16,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <h2 className="mb-4 font-semibold">Change your password</h2>
         {password === "changed" && (
           <div className="mb-4 max-w-md">
-            <Alert tone="success">Your password was changed; other sessions are signed out.</Alert>
+            <Alert tone="success">
+              Your password was changed; other sessions are signed out.{tokens === "revoked" && " Your access tokens were revoked: MCP clients need a new token or to sign in again."}
+            </Alert>
           </div>
         )}
         <PasswordForm hasPassword={await hasPassword(user.id)} />

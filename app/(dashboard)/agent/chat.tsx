@@ -43,6 +43,13 @@ async function failureOf(response: Response): Promise<string> {
   }
 }
 
+/** Why a call waits: it changes something, or it reaches a host not yet approved in this conversation (or both). */
+function approvalReason(call: ToolCallView): string {
+  if (!call.host) return "This changes something at the service.";
+  const allows = `Approving also lets the agent call ${call.host} in the rest of this conversation without asking (changes still ask).`;
+  return call.writes ? `This changes something at ${call.host}. ${allows}` : `This sends a request to ${call.host}, which you have not approved in this conversation. ${allows}`;
+}
+
 function ToolCard({ call, onDecide, busy }: { call: ToolCallView; onDecide: (approve: boolean) => void; busy: boolean }) {
   const look = statusLook[call.status];
   return (
@@ -67,7 +74,7 @@ function ToolCard({ call, onDecide, busy }: { call: ToolCallView; onDecide: (app
       )}
       {call.status === "pending_approval" && (
         <div className="mt-3 space-y-2">
-          <p>This changes something at the service. Approve to run it once, with exactly the input above, as you.</p>
+          <p>{approvalReason(call)} Approve to run it once, with exactly the input above, as you.</p>
           <div className="flex gap-2">
             <Button type="button" disabled={busy} onClick={() => onDecide(true)}>
               Approve

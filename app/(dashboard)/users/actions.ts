@@ -66,8 +66,9 @@ export async function resetPasswordAction(_previous: UserActionState, form: Form
   if (!userId.success) return { error: "That person does not exist." };
   if (!password.success) return { error: password.error.issues[0]?.message ?? "Choose another password." };
   return asOwner(async () => {
-    await setPassword(userId.data, password.data);
-    return "Password reset. Share it with them privately.";
+    const revoked = await setPassword(userId.data, password.data);
+    const tokens = revoked === 0 ? "They had no access tokens to revoke" : `Their ${revoked === 1 ? "access token was" : `${revoked} access tokens were`} revoked`;
+    return `Password reset; they are signed out everywhere. ${tokens}. Share the password with them privately.`;
   });
 }
 
@@ -85,8 +86,9 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
   const password = newPasswordSchema.safeParse(form.get("newPassword"));
   if (!password.success) return { error: password.error.issues[0]?.message ?? "Choose another password." };
   if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
+  const revokeTokens = form.get("revokeTokens") === "on";
   try {
-    await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password.data);
+    await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password.data, { revokeTokens });
   } catch (error) {
     if (error instanceof UserChangeError) return { error: error.message };
     throw error;
@@ -101,5 +103,5 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
   }
   // A redirect, not a re-render of this page: that render would still read the old session
   // from this request and send the person to sign-in; the next request carries the new one.
-  redirect("/account?password=changed");
+  redirect(revokeTokens ? "/account?password=changed&tokens=revoked" : "/account?password=changed");
 }

@@ -22,3 +22,15 @@ export function mayWrite(access: ToolAccess): boolean {
 export function accessOfMethod(method: string): ToolAccess {
   return READ_METHODS.has(method.toUpperCase()) ? "read" : "write";
 }
+
+/**
+ * The host (host:port) a call goes to when its input names the URL in `destinationField`
+ * (api-call's endpoint), null for a tool whose destination is fixed. Input that is no URL answers
+ * its own text, which is never an approved host.
+ */
+export function destinationHost(destinationField: string | undefined, input: unknown): string | null {
+  if (!destinationField) return null;
+  const value = (input as Record<string, unknown> | undefined)?.[destinationField];
+  const text = typeof value === "string" ? value : JSON.stringify(value ?? null);
+  return URL.canParse(text) ? new URL(text).host : text;
+}

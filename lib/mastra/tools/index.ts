@@ -20,8 +20,10 @@ export type AnyTool = Tool<any, any, any, any, any, any>;
  * that degrades gracefully the providers of which any one will do, whether it writes, and for
  * imported OpenAPI operations the JSON Schema their form is built from. `secretFields` are dotted
  * input paths that carry secrets: run history stores them redacted (besides any field named like a credential).
+ * `destinationField` names the input field holding the URL a call goes to, for a tool whose input
+ * chooses its host (api-call): the agent asks before it reaches a host the person has not approved.
  */
-export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; access: ToolAccess; formSchema?: object; secretFields?: string[] };
+export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; access: ToolAccess; destinationField?: string; formSchema?: object; secretFields?: string[] };
 
 const githubAccess: Record<keyof typeof githubTools, ToolAccess> = {
   "github-create-issue": "write",
@@ -38,7 +40,7 @@ export const builtInTools: CatalogTool[] = [
   { tool: slackCreateChannel as AnyTool, providerId: "slack", group: "Slack", access: "write" },
   { tool: linearCreateProject as AnyTool, providerId: "linear", group: "Linear", access: "write" },
   { tool: multiServiceSearch as AnyTool, anyOf: ["github", "linear", "notion"], group: "Search", access: "read" },
-  { tool: apiCall as AnyTool, group: "HTTP", access: { methodField: "method" } },
+  { tool: apiCall as AnyTool, group: "HTTP", access: { methodField: "method" }, destinationField: "endpoint" },
 ];
 
 export function findTool(id: string): CatalogTool | undefined {

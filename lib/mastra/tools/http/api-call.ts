@@ -2,6 +2,7 @@ import "server-only";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { httpRequest } from "@/lib/http/client";
+import { isMethodOverrideHeader, METHOD_OVERRIDE_REFUSAL } from "@/lib/http/method-override";
 import { userIdFrom } from "../../context";
 import { failure } from "../result";
 
@@ -25,6 +26,7 @@ export const apiCall = createTool({
       .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/), z.string().max(8192))
       .optional()
       .refine((headers) => !headers || !Object.keys(headers).some((name) => FORBIDDEN_HEADERS.test(name)), { message: "Host, Content-Length, Connection, Transfer-Encoding and Cookie are set by Patchbay" })
+      .refine((headers) => !headers || !Object.keys(headers).some(isMethodOverrideHeader), { message: METHOD_OVERRIDE_REFUSAL })
       .describe("Extra request headers"),
   }),
   outputSchema: z.union([

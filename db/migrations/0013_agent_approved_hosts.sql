@@ -1,0 +1,1 @@
+ALTER TABLE `agent_conversations` ADD `approved_hosts` text DEFAULT '[]' NOT NULL;
