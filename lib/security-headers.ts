@@ -22,7 +22,7 @@ export function newNonce(): string {
  * Chromium checks form-action on every redirect after a form is posted, which is how those forms
  * travel before the page has hydrated or without JavaScript; so these pages have no form-action.
  */
-const FORMS_LEAVE_ORIGIN = new Set(["/oauth/authorize", "/sign-in"]);
+const FORMS_LEAVE_ORIGIN = new Set(["/oauth/authorize/consent", "/sign-in"]);
 
 export function pagePolicy(nonce: string, { pathname, development }: { pathname: string; development: boolean }): string {
   return [

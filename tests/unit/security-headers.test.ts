@@ -46,7 +46,7 @@ function forwardedRequestHeader(response: Response, name: string): string | null
 describe("security headers on every answer of the proxy", () => {
   const cases: { name: string; path: string; signedIn?: boolean; status: number }[] = [
     { name: "a public page (sign-in)", path: "/sign-in", status: 200 },
-    { name: "the consent page, signed in", path: "/oauth/authorize?client_id=x", signedIn: true, status: 200 },
+    { name: "the consent page, signed in", path: "/oauth/authorize/consent?client_id=x", signedIn: true, status: 200 },
     { name: "the users page, signed in", path: "/users", signedIn: true, status: 200 },
     { name: "a page, signed out (the redirect to sign-in)", path: "/users", status: 307 },
     { name: "an API, signed out (401)", path: "/api/me", status: 401 },
@@ -89,7 +89,7 @@ describe("security headers on every answer of the proxy", () => {
   it("forms post only to Patchbay, except on the two pages whose forms end on another origin by design", async () => {
     const cookie = await signedInCookie();
     expect(directives((await call("/users", { cookie })).headers.get("content-security-policy")).get("form-action")).toEqual(["'self'"]);
-    for (const path of ["/oauth/authorize?client_id=x", "/sign-in"]) {
+    for (const path of ["/oauth/authorize/consent?client_id=x", "/sign-in"]) {
       expect(directives((await call(path, { cookie })).headers.get("content-security-policy")).has("form-action"), path).toBe(false);
     }
   });
