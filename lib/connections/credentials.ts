@@ -23,9 +23,10 @@ export function providerApiOrigin(provider: Provider): string {
 
 /**
  * The credential a tool uses for a provider: the user's OAuth connection when there is one
- * (refreshed when due), else an API key (theirs, then the instance-wide one). Whichever it is, it
- * is bound to the provider's API origin: an instance-wide key serves everyone and must never reach
- * a server a member picked, and a person's token was issued for that provider's API.
+ * (refreshed when due), else an API key (theirs, then the instance-wide one for an owner, or for a
+ * member while an owner shares it). Whichever it is, it is bound to the provider's API origin: an
+ * instance-wide key must never reach a server a person picked, and a person's token was issued for
+ * that provider's API.
  */
 export async function credentialFor(userId: string, providerId: string): Promise<ResolvedCredential> {
   const provider = getProvider(providerId);
@@ -58,8 +59,10 @@ export async function readiness(userId: string, providerId: string): Promise<{ r
     try {
       await resolveApiKey(userId, providerId);
       return { ready: true };
-    } catch {
-      return { ready: false, reason: provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add your ${provider.name} API key first` };
+    } catch (error) {
+      const reason = provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add your ${provider.name} API key first`;
+      const notShared = error instanceof ConnectionError && error.code === "instance_key_not_shared";
+      return { ready: false, reason: notShared ? `${reason} (or ask an owner to share the instance's key)` : reason };
     }
   }
   return { ready: false, reason: `Connect ${provider.name} first` };
