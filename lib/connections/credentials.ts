@@ -60,9 +60,10 @@ export async function readiness(userId: string, providerId: string): Promise<{ r
       await resolveApiKey(userId, providerId);
       return { ready: true };
     } catch (error) {
-      const reason = provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add your ${provider.name} API key first`;
-      const notShared = error instanceof ConnectionError && error.code === "instance_key_not_shared";
-      return { ready: false, reason: notShared ? `${reason} (or ask an owner to share the instance's key)` : reason };
+      // A member with no key of their own on an instance whose key is not shared with them may also ask an owner.
+      const ask = error instanceof ConnectionError && error.code === "instance_key_not_shared" ? " or ask an owner to share the instance's key" : "";
+      const reason = provider.oauth2 ? (ask ? `Connect ${provider.name}, add an API key${ask}` : `Connect ${provider.name} or add an API key`) : `Add your ${provider.name} API key${ask}`;
+      return { ready: false, reason: `${reason} first` };
     }
   }
   return { ready: false, reason: `Connect ${provider.name} first` };

@@ -94,7 +94,7 @@ describe("resolveApiKey and the provider tools built on it", () => {
       "No OpenWeather API key of yours: add one on the Connections page, or ask an owner to share this instance's OpenWeather key with members.",
     );
     expect((refused as ConnectionError).message).not.toContain(WEATHER_INSTANCE_KEY);
-    expect(await readiness(member.id, "openweather")).toEqual({ ready: false, reason: "Add your OpenWeather API key first (or ask an owner to share the instance's key)" });
+    expect(await readiness(member.id, "openweather")).toEqual({ ready: false, reason: "Add your OpenWeather API key or ask an owner to share the instance's key first" });
 
     const before = weather.requests.length;
     const run = await runTool(member.id, "get-weather", { location: "London" });

@@ -157,7 +157,7 @@ function InstanceKeyLine({ card, isOwner }: { card: ProviderCard; isOwner: boole
   return (
     <div className="space-y-2" data-testid={`${card.id}-instance-key`}>
       <p className="text-zinc-600 dark:text-zinc-400">
-        {mine ? `The instance-wide key from ${apiKey.variable} is there for owners; your own key comes first.` : `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`}{" "}
+        {mine ? `Your own key comes first; owners without one use the instance-wide key from ${apiKey.variable}.` : `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`}{" "}
         {share?.current
           ? `Shared with members by ${share.sharedBy} on ${utc(share.sharedAt)}: members without a key of their own act with it.`
           : share
