@@ -41,6 +41,7 @@ const postgresSuites = [
   "tests/unit/openapi.test.ts",
   "tests/unit/shared-rate-limit.test.ts",
   "tests/unit/interrupted-runs.test.ts",
+  "tests/unit/instance-keys.test.ts",
 ];
 
 export default defineConfig({

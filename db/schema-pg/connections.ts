@@ -54,3 +54,18 @@ export const oauthStates = pgTable(
   },
   (table) => [index("oauth_states_expires").on(table.expiresAt)],
 );
+
+/**
+ * An instance-wide API key (a provider's `apiKey.env`) that an owner shared with members. Owners
+ * always act with the instance keys; members only while a row names the key as it is now
+ * (`key_sha256`: a key replaced in the environment is not shared until an owner shares it again).
+ * Stopping sharing deletes the row.
+ */
+export const instanceKeyShares = pgTable("instance_key_shares", {
+  providerId: text("provider_id").primaryKey(),
+  keySha256: text("key_sha256").notNull(),
+  sharedBy: text("shared_by")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  sharedAt: timestampMs("shared_at").notNull().defaultNow(),
+});

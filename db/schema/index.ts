@@ -19,6 +19,7 @@ export const {
   loginThrottle,
   connections,
   oauthStates,
+  instanceKeyShares,
   webhookEndpoints,
   webhookDeliveries,
   webhookAttempts,

@@ -4,9 +4,9 @@ import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { connections } from "@/db/schema";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
-import { readVariable } from "@/lib/env";
 import { getProvider, type Provider } from "@/lib/providers";
 import { ConnectionError } from "./errors";
+import { instanceKeyAccess } from "./instance-keys";
 import { ProviderRequestError, providerRequest } from "./provider-request";
 import { connectionLockName, sealFor, unsealFrom, type ConnectionRow } from "./store";
 
@@ -73,7 +73,11 @@ export async function saveApiKey(userId: string, providerId: string, rawKey: str
 
 export type ResolvedApiKey = { apiKey: string; source: "user" | "environment" };
 
-/** The user's own key first, then the instance-wide <SERVICE>_API_KEY; otherwise an error naming both. */
+/**
+ * The user's own key first, then the instance-wide <SERVICE>_API_KEY if they may act with it (an
+ * owner, or a member while an owner shares it: lib/connections/instance-keys.ts); otherwise an
+ * error saying what this person can do. Every path to an API key comes through here.
+ */
 export async function resolveApiKey(userId: string, providerId: string): Promise<ResolvedApiKey> {
   const provider = apiKeyProvider(providerId);
   const [row] = await db()
@@ -82,15 +86,18 @@ export async function resolveApiKey(userId: string, providerId: string): Promise
     .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT)))
     .limit(1);
   if (row?.apiKeySealed) return { apiKey: unsealFrom(row.id, "api_key", row.apiKeySealed), source: "user" };
-  const fromEnvironment = readVariable(provider.apiKey.env);
-  if (fromEnvironment) return { apiKey: fromEnvironment, source: "environment" };
+  const instance = await instanceKeyAccess(userId, provider);
+  if (instance.state === "usable") return { apiKey: instance.apiKey, source: "environment" };
+  if (instance.state === "not_shared") {
+    throw new ConnectionError(
+      "instance_key_not_shared",
+      `No ${provider.name} API key of yours: add one on the Connections page, or ask an owner to share this instance's ${provider.name} key with members.`,
+    );
+  }
   throw new ConnectionError(
     "missing_api_key",
-    `No ${provider.name} API key: add one on the Connections page, or set ${provider.apiKey.env} for everyone on this instance.`,
+    instance.owner
+      ? `No ${provider.name} API key: add one on the Connections page, or set ${provider.apiKey.env} on this instance.`
+      : `No ${provider.name} API key: add yours on the Connections page.`,
   );
-}
-
-/** Whether an instance-wide key is set, for the Connections page. */
-export function hasEnvironmentKey(provider: Provider): boolean {
-  return Boolean(provider.apiKey && readVariable(provider.apiKey.env));
 }

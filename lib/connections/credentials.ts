@@ -23,9 +23,10 @@ export function providerApiOrigin(provider: Provider): string {
 
 /**
  * The credential a tool uses for a provider: the user's OAuth connection when there is one
- * (refreshed when due), else an API key (theirs, then the instance-wide one). Whichever it is, it
- * is bound to the provider's API origin: an instance-wide key serves everyone and must never reach
- * a server a member picked, and a person's token was issued for that provider's API.
+ * (refreshed when due), else an API key (theirs, then the instance-wide one for an owner, or for a
+ * member while an owner shares it). Whichever it is, it is bound to the provider's API origin: an
+ * instance-wide key must never reach a server a person picked, and a person's token was issued for
+ * that provider's API.
  */
 export async function credentialFor(userId: string, providerId: string): Promise<ResolvedCredential> {
   const provider = getProvider(providerId);
@@ -58,8 +59,11 @@ export async function readiness(userId: string, providerId: string): Promise<{ r
     try {
       await resolveApiKey(userId, providerId);
       return { ready: true };
-    } catch {
-      return { ready: false, reason: provider.oauth2 ? `Connect ${provider.name} or add an API key first` : `Add your ${provider.name} API key first` };
+    } catch (error) {
+      // A member with no key of their own on an instance whose key is not shared with them may also ask an owner.
+      const ask = error instanceof ConnectionError && error.code === "instance_key_not_shared" ? " or ask an owner to share the instance's key" : "";
+      const reason = provider.oauth2 ? (ask ? `Connect ${provider.name}, add an API key${ask}` : `Connect ${provider.name} or add an API key`) : `Add your ${provider.name} API key${ask}`;
+      return { ready: false, reason: `${reason} first` };
     }
   }
   return { ready: false, reason: `Connect ${provider.name} first` };

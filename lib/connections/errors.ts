@@ -7,6 +7,8 @@ export type ConnectionErrorCode =
   | "refresh_failed"
   | "not_found"
   | "missing_api_key"
+  | "instance_key_not_shared"
+  | "owner_only"
   | "invalid_api_key"
   | "check_failed";
 

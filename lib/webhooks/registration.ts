@@ -78,21 +78,27 @@ export async function pingGitHubHook(userId: string, endpointId: string): Promis
   }
 }
 
-async function stripeClient(userId: string): Promise<Stripe> {
+/**
+ * A Stripe client with the person's own key, or the instance's key when they may act with it (an
+ * owner, or a member while an owner shares it); otherwise resolveApiKey's ConnectionError.
+ */
+async function stripeClient(userId: string): Promise<{ stripe: Stripe; account: string }> {
   const provider = getProvider("stripe")!;
   const api = new URL(expandTemplate(provider, "{api}"));
-  return new Stripe((await resolveApiKey(userId, provider.id)).apiKey, {
+  const { apiKey, source } = await resolveApiKey(userId, provider.id);
+  const stripe = new Stripe(apiKey, {
     host: api.hostname,
     port: api.port ? Number(api.port) : undefined,
     protocol: api.protocol === "http:" ? "http" : "https",
     maxNetworkRetries: 2,
     timeout: 15_000,
   });
+  return { stripe, account: source === "user" ? "Stripe account" : "Stripe account (instance key)" };
 }
 
 /** Creates the endpoint through Stripe's webhook endpoints API and keeps the signing secret Stripe returns, sealed. */
 export async function registerStripeEndpoint(userId: string, events: string[]): Promise<EndpointSummary> {
-  const stripe = await stripeClient(userId);
+  const { stripe, account } = await stripeClient(userId);
   const { endpoint } = await createEndpoint(userId, { providerId: "stripe", description: "Stripe webhook endpoint", events });
   try {
     const created = await stripe.webhookEndpoints.create({ url: endpointUrl("stripe", endpoint.id), enabled_events: events as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
@@ -102,10 +108,10 @@ export async function registerStripeEndpoint(userId: string, events: string[]): 
       .set({
         secretSealed: seal(keyRing(), created.secret, { table: "webhook_endpoints", column: "secret", id: endpoint.id }),
         remoteHookId: created.id,
-        remoteTarget: "Stripe account",
+        remoteTarget: account,
       })
       .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.userId, userId)));
-    return { ...endpoint, remoteHookId: created.id, remoteTarget: "Stripe account" };
+    return { ...endpoint, remoteHookId: created.id, remoteTarget: account };
   } catch (error) {
     await deleteEndpoint(userId, endpoint.id);
     throw new RegistrationError(`Stripe refused: ${(error as Error).message}`);
@@ -125,8 +131,9 @@ async function removeGitHubHook(userId: string, endpoint: RemoteEndpoint): Promi
 }
 
 async function removeStripeEndpoint(userId: string, endpoint: RemoteEndpoint): Promise<void> {
+  const { stripe } = await stripeClient(userId);
   try {
-    await (await stripeClient(userId)).webhookEndpoints.del(endpoint.remoteHookId);
+    await stripe.webhookEndpoints.del(endpoint.remoteHookId);
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw new RegistrationError(`Stripe refused: ${(error as Error).message}`);
   }

@@ -1,12 +1,13 @@
-import { createLocalUser } from "@/lib/auth/users";
+import { createLocalUser, type UserRole } from "@/lib/auth/users";
 import { beginAuthorization, completeAuthorization } from "@/lib/oauth/flow";
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "@/e2e/fakes/github";
 
 let counter = 0;
 
-export async function createUser(name = "user") {
+/** A member unless asked otherwise: only owners act with the instance-wide keys (lib/connections/instance-keys.ts). */
+export async function createUser(name = "user", role: UserRole = "member") {
   counter++;
-  return createLocalUser({ name, email: `${name}-${counter}-${Date.now()}@example.com`, password: "a long enough password" }, "member");
+  return createLocalUser({ name, email: `${name}-${counter}-${Date.now()}@example.com`, password: "a long enough password" }, role);
 }
 
 /** Starts the fake GitHub and points the GitHub provider at it through the same variables a deployment sets. */

@@ -4,7 +4,7 @@ import { createUser } from "../support/helpers";
 
 describe("the tool catalog's readiness", () => {
   it("says which connection a tool needs, and a search across services is ready once any one of them is", async () => {
-    const user = await createUser("catalog");
+    const user = await createUser("catalog", "owner"); // an owner, who acts with the instance keys
     const byId = Object.fromEntries((await toolSummaries(user.id)).map((tool) => [tool.id, tool]));
     expect(byId["github-create-issue"]).toMatchObject({ ready: false, reason: "Connect GitHub first", providerName: "GitHub" });
     expect(byId["api-call"]).toMatchObject({ ready: true });

@@ -286,8 +286,8 @@ describe("API keys", () => {
   });
   afterAll(() => new Promise<void>((resolve) => weather.close(() => resolve())));
 
-  it("uses the user's key first, then the instance key, else names the variable", async () => {
-    const user = await createUser();
+  it("uses the user's key first, then the instance key (an owner's), else names the variable", async () => {
+    const user = await createUser("owner", "owner");
     delete process.env.OPENWEATHER_API_KEY;
     let error: unknown;
     try {

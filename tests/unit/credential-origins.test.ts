@@ -105,12 +105,12 @@ describe("imported OpenAPI tools", () => {
   });
 
   it("never sends the instance-wide key to another origin, even for an API saved while it pointed there", async () => {
-    const member = await createUser("member");
+    const owner = await createUser("owner", "owner"); // only owners act with instance keys unless one is shared
     // Saved while the attacker's server was the provider's configured origin; the provider then moved.
     process.env.OPENWEATHER_API_URL = attacker.url;
-    await saveImport(member.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl: attacker.url, auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" } });
+    await saveImport(owner.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl: attacker.url, auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" } });
     process.env.OPENWEATHER_API_URL = provider.url;
-    const run = await runTool(member.id, "locked-api.viaQueryKey", {});
+    const run = await runTool(owner.id, "locked-api.viaQueryKey", {});
     expect(run.status).toBe("failed");
     expect(run.error).toMatch(/^Refused: OpenWeather's instance-wide API key may only be sent to/);
     expect(attacker.seen).toEqual([]);
@@ -147,8 +147,8 @@ describe("api-call", () => {
 
 describe("provider tools", () => {
   it("send the instance-wide key to the provider's API origin only", async () => {
-    const member = await createUser("member");
-    await runTool(member.id, "get-weather", { location: "London" });
+    const owner = await createUser("owner", "owner");
+    await runTool(owner.id, "get-weather", { location: "London" });
     expect(provider.seen[0]!.url).toContain(`appid=${INSTANCE_KEY}`);
     expect(attacker.seen).toEqual([]);
   });

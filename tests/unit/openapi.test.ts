@@ -234,7 +234,7 @@ describe("imported tools", () => {
   });
 
   it("authenticates with one of the user's connections, resolved at call time, on the provider's own API origin", async () => {
-    const user = await createUser("via-connection");
+    const user = await createUser("via-connection", "owner"); // the instance key is an owner's unless shared
     process.env.OPENWEATHER_API_KEY = "0123456789abcdef0123456789abcdef";
     process.env.OPENWEATHER_API_URL = serverUrl;
     try {

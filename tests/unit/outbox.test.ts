@@ -169,7 +169,7 @@ describe("forwarding", () => {
 
 describe("alerts", () => {
   it("raises one alert per condition until acknowledged, and sends it once to each channel", async () => {
-    const user = await createUser("alerts");
+    const user = await createUser("alerts", "owner"); // its Slack channel posts with SLACK_BOT_TOKEN, an owner's
     const { secret } = await createChannel(user.id, { kind: "webhook", target: `${receiver.url}/alerts` });
     await createChannel(user.id, { kind: "slack", target: "#general" });
     receiver.secret = secret;

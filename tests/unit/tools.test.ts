@@ -14,7 +14,7 @@ let userId: string;
 
 beforeAll(async () => {
   services = await startServices();
-  userId = (await createUser("tools")).id;
+  userId = (await createUser("tools", "owner")).id; // acts with the instance keys startServices sets, as an owner does
   await connectGitHub(userId);
 });
 afterAll(() => services.close());

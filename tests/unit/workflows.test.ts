@@ -21,7 +21,7 @@ let userId: string;
 
 beforeAll(async () => {
   services = await startServices();
-  userId = (await createUser("workflows")).id;
+  userId = (await createUser("workflows", "owner")).id; // acts with the instance keys startServices sets, as an owner does
   await connectGitHub(userId);
   connectWebhooksToWorkflows();
 });

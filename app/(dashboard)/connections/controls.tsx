@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
-import { disconnectAction, saveApiKeyAction, type ActionResult } from "./actions";
+import { disconnectAction, instanceKeyShareAction, saveApiKeyAction, type ActionResult } from "./actions";
 
 export function DisconnectButton({ connectionId, providerName, what }: { connectionId: string; providerName: string; what: string }) {
   const [confirming, setConfirming] = useState(false);
@@ -70,6 +70,21 @@ export function ApiKeyForm({ providerId, providerName, replacing }: { providerId
         </Button>
       )}
       {state?.ok && <Alert tone="success">{state.ok}</Alert>}
+    </form>
+  );
+}
+
+/** The owner's per-key choice: let members act with the instance's key for this service, or stop. */
+export function InstanceKeyShareButton({ providerId, shared }: { providerId: string; shared: boolean }) {
+  const [state, action, pending] = useActionState<ActionResult, FormData>(instanceKeyShareAction, undefined);
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="providerId" value={providerId} />
+      <input type="hidden" name="share" value={shared ? "0" : "1"} />
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {shared ? "Stop sharing" : "Share with members"}
+      </Button>
+      {state?.error && <Alert>{state.error}</Alert>}
     </form>
   );
 }

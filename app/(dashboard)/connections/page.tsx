@@ -9,7 +9,7 @@ import { findConnection, type ConnectionSummary } from "@/lib/connections/store"
 import { getProvider } from "@/lib/providers";
 import { Avatar } from "@/app/_components/avatar";
 import { CopyButton } from "@/app/_components/copy-button";
-import { ApiKeyForm, DisconnectButton } from "./controls";
+import { ApiKeyForm, DisconnectButton, InstanceKeyShareButton } from "./controls";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -129,11 +129,51 @@ function OAuthSection({ card, isOwner }: { card: ProviderCard; isOwner: boolean 
   );
 }
 
+function utc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** What the instance-wide key means for this person; members learn only whether they may use it. */
+function InstanceKeyLine({ card, isOwner }: { card: ProviderCard; isOwner: boolean }) {
+  const apiKey = card.apiKey!;
+  const share = apiKey.share;
+  const mine = Boolean(apiKey.connection);
+  if (apiKey.instanceKey === "unset") {
+    if (mine) return null;
+    return <p className="text-zinc-600 dark:text-zinc-400">{isOwner ? `No key yet: add your own, or set ${apiKey.variable} on this instance.` : "No key yet: add your own."}</p>;
+  }
+  if (!isOwner) {
+    if (mine) return null;
+    return apiKey.instanceKey === "usable" ? (
+      <p className="text-zinc-600 dark:text-zinc-400" data-testid={`${card.id}-instance-key`}>
+        Tools use this instance&apos;s {card.name} key, shared with members by {share?.sharedBy ?? "an owner"}, until you add your own.
+      </p>
+    ) : (
+      <p className="text-zinc-600 dark:text-zinc-400" data-testid={`${card.id}-instance-key`}>
+        No key yet. This instance has a {card.name} key, but it is not shared with members: add your own, or ask an owner to share it.
+      </p>
+    );
+  }
+  return (
+    <div className="space-y-2" data-testid={`${card.id}-instance-key`}>
+      <p className="text-zinc-600 dark:text-zinc-400">
+        {mine ? `Your own key comes first; owners without one use the instance-wide key from ${apiKey.variable}.` : `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`}{" "}
+        {share?.current
+          ? `Shared with members by ${share.sharedBy} on ${utc(share.sharedAt)}: members without a key of their own act with it.`
+          : share
+            ? `${share.sharedBy} shared it on ${utc(share.sharedAt)}, but ${apiKey.variable} has changed since, so members cannot use it until it is shared again.`
+            : "Members cannot use it unless you share it."}
+      </p>
+      <InstanceKeyShareButton providerId={card.id} shared={Boolean(share?.current)} />
+    </div>
+  );
+}
+
 function ApiKeySection({ card, isOwner }: { card: ProviderCard; isOwner: boolean }) {
   const apiKey = card.apiKey!;
   return (
     <div className="space-y-3 text-sm">
-      {apiKey.connection ? (
+      {apiKey.connection && (
         <div className="flex flex-wrap items-center gap-3">
           <span>
             Your API key: <code className="font-mono" data-testid={`${card.id}-key`}>….{apiKey.connection.apiKeyLast4}</code>
@@ -141,17 +181,8 @@ function ApiKeySection({ card, isOwner }: { card: ProviderCard; isOwner: boolean
           <Badge tone={connectionStatusView(apiKey.connection).tone}>{connectionStatusView(apiKey.connection).label}</Badge>
           <DisconnectButton connectionId={apiKey.connection.id} providerName={card.name} what="key" />
         </div>
-      ) : (
-        <p className="text-zinc-600 dark:text-zinc-400">
-          {apiKey.environmentKey
-            ? isOwner
-              ? `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`
-              : "Tools use the instance-wide key until you add your own."
-            : isOwner
-              ? `No key yet: add your own, or set ${apiKey.variable} for everyone.`
-              : "No key yet: add your own."}
-        </p>
       )}
+      <InstanceKeyLine card={card} isOwner={isOwner} />
       <ApiKeyForm providerId={card.id} providerName={card.name} replacing={Boolean(apiKey.connection)} />
       {apiKey.help && <p className="text-xs text-zinc-500">Where to find one: {apiKey.help}</p>}
     </div>

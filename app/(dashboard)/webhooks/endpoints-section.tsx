@@ -2,6 +2,7 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { Card, inputClass } from "@/app/_components/ui";
 import { findConnectionFor } from "@/lib/connections/store";
 import { resolveApiKey } from "@/lib/connections/api-keys";
+import { ConnectionError } from "@/lib/connections/errors";
 import { listProviders } from "@/lib/providers";
 import { endpointUrl, instanceSecrets, listEndpoints } from "@/lib/webhooks/endpoints";
 import { deliveryRules } from "@/lib/webhooks/handlers";
@@ -48,12 +49,14 @@ async function repositoriesOrError(userId: string): Promise<{ repositories: Repo
   }
 }
 
-async function hasStripeKey(userId: string): Promise<boolean> {
+/** Why this person cannot register on Stripe (no key of theirs, and the instance's is not theirs to use), or undefined. */
+async function stripeKeyProblem(userId: string): Promise<string | undefined> {
   try {
     await resolveApiKey(userId, "stripe");
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConnectionError) return error.message;
+    throw error;
   }
 }
 
@@ -64,6 +67,7 @@ export async function EndpointsSection({ userId }: { userId: string }) {
   const githubConnected = Boolean(await findConnectionFor(userId, "github", "oauth2"));
   const repositories = githubConnected ? await repositoriesOrError(userId) : undefined;
   const stripe = webhookProviders.find((provider) => provider.id === "stripe");
+  const stripeProblem = stripe && (await stripeKeyProblem(userId));
   const now = currentTime();
 
   return (
@@ -203,17 +207,16 @@ export async function EndpointsSection({ userId }: { userId: string }) {
         {stripe && (
           <Card>
             <h3 className="mb-3 font-medium">Register an endpoint on Stripe</h3>
-            {(await hasStripeKey(userId)) ? (
+            {stripeProblem === undefined ? (
               <ActionForm action={registerStripeAction} submitLabel="Create Stripe endpoint" pendingLabel="Creating…">
                 <EventChoices events={stripe.webhooks!.events} checked={["invoice.paid"]} />
               </ActionForm>
             ) : (
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">
-                Add a Stripe API key on the{" "}
+              <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="stripe-registration-unavailable">
+                {stripeProblem} Patchbay then creates the endpoint and keeps its signing secret.{" "}
                 <a href="/connections" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-                  Connections page
-                </a>{" "}
-                (or set STRIPE_API_KEY); Patchbay then creates the endpoint and keeps its signing secret.
+                  Open Connections
+                </a>
               </p>
             )}
           </Card>
