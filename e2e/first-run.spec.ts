@@ -1,11 +1,16 @@
 import { expect, test, type Page } from "@playwright/test";
 import { owner } from "./support/accounts";
 
-/** Submits a server-action form and waits for the action's answer (the form resets after it). */
+/**
+ * Submits a server-action form and waits until React has applied the answer: the form resets (to
+ * the values the action sent back) in the same render that gives the button back its label, which
+ * can come after the response itself; a field filled before that render would be reset.
+ */
 async function submitAndWait(page: Page, button: string): Promise<void> {
   const answered = page.waitForResponse((response) => response.request().method() === "POST");
   await page.getByRole("button", { name: button, exact: true }).click();
   await answered;
+  await expect(page.getByRole("button", { name: button, exact: true })).toBeEnabled();
 }
 
 test("first run: create the owner, sign out, protected pages redirect, generic error, sign in again", async ({ page }) => {
