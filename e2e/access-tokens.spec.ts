@@ -130,6 +130,8 @@ test("a bad authorization request is refused on Patchbay's page with 400, signed
       expect(visitor.url()).toBe(authorize.toString());
       await expect(visitor.getByRole("heading", { name: "Authorization refused" })).toBeVisible();
       await expect(visitor.getByRole("alert")).toHaveText("Only the S256 code_challenge_method is supported.");
+      // Its style is allowed by the page policy the proxy sets (the request's nonce): the card has its border radius.
+      expect(await visitor.locator("section").evaluate((section) => getComputedStyle(section).borderTopLeftRadius)).toBe("12px");
       expect(leftForClient).toBe(false);
     }
   } finally {

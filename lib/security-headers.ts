@@ -69,6 +69,14 @@ export function securityHeaders(policy: string, { https }: { https: boolean }): 
   return headers;
 }
 
+/**
+ * The nonce the proxy gave this request (it forwards the page policy as a request header, which is
+ * how Next finds it too), for a route handler that answers with HTML of its own.
+ */
+export function requestNonce(headers: Headers): string | undefined {
+  return /'nonce-([A-Za-z0-9+/=]+)'/.exec(headers.get("content-security-policy") ?? "")?.[1];
+}
+
 /** Pages, as opposed to route handlers (JSON, event streams, OAuth metadata). */
 export function isPagePath(pathname: string): boolean {
   return !pathname.startsWith("/api/") && !pathname.startsWith("/.well-known/");

@@ -21,8 +21,10 @@ const STYLE_HASH = createHash("sha256").update(STYLE).digest("base64");
  * An authorization request Patchbay will not serve, explained on its own page with 400. The
  * client's redirect URI is never used for it (RFC 9700 §4.11.2), so /oauth/authorize cannot be
  * made to send a browser anywhere. A route handler answers it, since a page cannot set its status.
+ * Its own policy allows its style by hash; behind the proxy, whose page policy replaces it, the
+ * style carries the request's nonce.
  */
-export function authorizationErrorPage({ error, message }: { error: string; message: string }): Response {
+export function authorizationErrorPage({ error, message }: { error: string; message: string }, nonce?: string): Response {
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -30,7 +32,7 @@ export function authorizationErrorPage({ error, message }: { error: string; mess
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Authorization refused · Patchbay</title>
-<style>${STYLE}</style>
+<style${nonce ? ` nonce="${escapeHtml(nonce)}"` : ""}>${STYLE}</style>
 </head>
 <body>
 <main>

@@ -2,6 +2,7 @@ import { currentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { checkAuthorizationRequest } from "@/lib/oauth-server/authorization";
 import { authorizationErrorPage } from "@/lib/oauth-server/error-page";
+import { requestNonce } from "@/lib/security-headers";
 
 /**
  * The authorization endpoint, open without a session (lib/auth/public-paths.ts) so that a request
@@ -12,7 +13,7 @@ import { authorizationErrorPage } from "@/lib/oauth-server/error-page";
 export async function GET(request: Request): Promise<Response> {
   const { search, searchParams } = new URL(request.url);
   const check = await checkAuthorizationRequest(searchParams);
-  if (check.kind === "error") return authorizationErrorPage(check);
+  if (check.kind === "error") return authorizationErrorPage(check, requestNonce(request.headers));
   const appUrl = env().APP_URL;
   if (!(await currentUser())) {
     const signIn = new URL("/sign-in", appUrl);
