@@ -1,11 +1,11 @@
 /**
  * Bench (d): OpenAPI import of large real descriptions, each the way the server imports it
- * (parseDescription: its own thread with the import bounds): GitHub's REST API (api.github.com.json
- * from @octokit/openapi@23, fetched once with `npm pack` into ~/.cache/patchbay-bench and never a
- * dependency) and the largest published fixture in tests/fixtures/openapi/published. Reports the
- * time and the process's peak RSS (the parsing thread included) for the document named by
- * BENCH_OPENAPI_DOCUMENT ("github" or "fixture"); bench/run.ts runs one process per document so
- * each peak is its own.
+ * (parseDescription: its own capped process with the import bounds): GitHub's REST API
+ * (api.github.com.json from @octokit/openapi@23, fetched once with `npm pack` into
+ * ~/.cache/patchbay-bench and never a dependency) and the largest published fixture in
+ * tests/fixtures/openapi/published. Reports the time, this process's peak RSS and the parser
+ * process's (read from /proc, so Linux) for the document named by BENCH_OPENAPI_DOCUMENT
+ * ("github" or "fixture"); bench/run.ts runs one process per document so each peak is its own.
  *
  * Run by bench/run.ts as: BENCH_OPENAPI_DOCUMENT=github tsx --conditions=react-server bench/openapi.ts
  */
@@ -29,6 +29,26 @@ export function githubRestDescription(): string {
   return readFileSync(SPEC, "utf8");
 }
 
+/** Follows the peak resident memory of this process's children (the parser) while it runs; null where there is no /proc. */
+function watchChildrenPeak(): () => number | null {
+  if (!existsSync("/proc/self/status")) return () => null;
+  let peakKb = 0;
+  const timer = setInterval(() => {
+    for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) === process.pid) peakKb = Math.max(peakKb, Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+  }, 20);
+  return () => {
+    clearInterval(timer);
+    return Math.round(peakKb / 1024);
+  };
+}
+
 function largestFixture(): { name: string; text: string } {
   const files = readdirSync(FIXTURES).filter((name) => /\.(json|ya?ml)$/.test(name));
   const name = files.sort((a, b) => statSync(join(FIXTURES, b)).size - statSync(join(FIXTURES, a)).size)[0]!;
@@ -39,9 +59,11 @@ if (import.meta.main ?? process.argv[1]?.endsWith("openapi.ts")) {
   const which = process.env.BENCH_OPENAPI_DOCUMENT === "fixture" ? "fixture" : "github";
   const { name, text } = which === "github" ? { name: "api.github.com.json (@octokit/openapi@23)", text: githubRestDescription() } : largestFixture();
   const baselineRssMb = process.resourceUsage().maxRSS / 1024;
+  const parserPeak = watchChildrenPeak();
   const started = performance.now();
   const result = await parseDescription(text);
   const seconds = (performance.now() - started) / 1000;
+  const parserPeakRssMb = parserPeak();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   console.log(
     `RESULT ${JSON.stringify({
@@ -55,6 +77,7 @@ if (import.meta.main ?? process.argv[1]?.endsWith("openapi.ts")) {
       seconds: +seconds.toFixed(2),
       baselineRssMb: Math.round(baselineRssMb),
       peakRssMb: Math.round(peakRssMb),
+      parserPeakRssMb,
     })}`,
   );
 }

@@ -299,9 +299,13 @@ function operationsOf(document: Json, warnings: Problem[]): Flattened {
 /** Validates and flattens a description; an invalid one comes back as located problems, nothing else. */
 export async function parseOpenApi(text: string): Promise<ParseResult> {
   const parsed = readDescriptionText(text);
-  if (!parsed.ok) return parsed;
-  if (!isObject(parsed.value)) return { ok: false, problems: [{ location: "", message: "Expected an OpenAPI or Swagger document (an object at the top level)." }] };
-  const original = parsed.value;
+  return parsed.ok ? parseOpenApiValue(parsed.value) : parsed;
+}
+
+/** parseOpenApi for a description already read from its text by readDescriptionText. */
+export async function parseOpenApiValue(value: unknown): Promise<ParseResult> {
+  if (!isObject(value)) return { ok: false, problems: [{ location: "", message: "Expected an OpenAPI or Swagger document (an object at the top level)." }] };
+  const original = value;
   if (typeof original.openapi !== "string" && original.swagger !== "2.0") {
     return { ok: false, problems: [{ location: "", message: 'Not an OpenAPI description: expected an "openapi" field (3.0 or 3.1) or "swagger": "2.0".' }] };
   }

@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { BlockedRequestError } from "@/lib/http/ssrf";
 import { HttpError } from "@/lib/http/client";
 import { OpenApiImportError } from "./document";
-import { MAX_SPEC_BYTES, ReplaceNotConfirmedError } from "./store";
+import { MAX_SPEC_BYTES } from "./limits";
+import { ReplaceNotConfirmedError } from "./store";
 
 /** Reads and validates an import request body; a refusal comes back as the JSON response to send. */
 export async function readImportBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; data: T } | { ok: false; response: Response }> {

@@ -1,12 +1,12 @@
 import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, YAMLParseError, type Node as YamlNode } from "yaml";
-import { PARSE_LIMITS } from "./limits.ts";
+import { formatBytes, PARSE_LIMITS } from "./limits.ts";
 
 /**
  * Turns a description's text (JSON or YAML) into a value, refusing, with the line it happens on,
  * a text that would cost far more than its size: nesting deeper than PARSE_LIMITS.nestingDepth
  * (checked on the tokens, before any recursive parser sees it) or YAML aliases that unfold into
- * more than PARSE_LIMITS.expandedNodes nodes (measured on the syntax tree, before anything is
- * copied).
+ * more than PARSE_LIMITS.expandedNodes nodes or PARSE_LIMITS.expandedBytes bytes (measured on the
+ * syntax tree, before anything is copied).
  */
 
 export type Problem = { location: string; message: string };
@@ -57,7 +57,8 @@ function yamlFlowTooDeepAt(text: string): number {
   return -1;
 }
 
-type Measure = { size: number; height: number };
+/** A node as it will be once aliases are followed: nodes, height, and the bytes its aliases add to its text. */
+type Measure = { size: number; height: number; aliasBytes: number };
 class Refusal extends Error {
   readonly problem: Problem;
   constructor(problem: Problem) {
@@ -67,69 +68,107 @@ class Refusal extends Error {
 }
 
 /**
- * Measures a YAML syntax tree as it will be once aliases are followed: its node count and height.
- * Each anchored node is measured once (memoised), so an alias bomb costs the size of its text.
+ * UTF-8 byte offsets of character offsets in `text`, for offsets asked in (mostly) ascending order,
+ * which is how a walk of the syntax tree meets nodes' starts and ends: linear in the text overall.
  */
-function measureYaml(root: YamlNode, lines: LineCounter): { size: number; aliasUses: Map<YamlNode, number> } {
+function byteOffsets(text: string): (offset: number) => number {
+  let chars = 0;
+  let bytes = 0;
+  return (offset) => {
+    if (offset >= chars) bytes += Buffer.byteLength(text.slice(chars, offset));
+    else bytes -= Buffer.byteLength(text.slice(offset, chars));
+    chars = offset;
+    return bytes;
+  };
+}
+
+type AnchorUse = { node: YamlNode; uses: number; unfoldedBytes: number };
+type Expansion = { size: number; bytes: number; anchors: Map<YamlNode, AnchorUse> };
+
+/**
+ * Measures a YAML syntax tree as it will be once aliases are followed: its node count, height and
+ * size in bytes (the text's own bytes plus, for each alias, the bytes of the node it names with
+ * that node's own aliases unfolded). Each anchored node is measured once (memoised), so an alias
+ * bomb costs the size of its text to measure, however far it unfolds.
+ */
+function measureYaml(text: string, root: YamlNode, lines: LineCounter): Expansion {
   const anchors = new Map<string, YamlNode>();
   const memo = new Map<YamlNode, Measure>();
   const inProgress = new Set<YamlNode>();
-  const aliasUses = new Map<YamlNode, number>();
+  const used = new Map<YamlNode, AnchorUse>();
+  const byteAt = byteOffsets(text);
   const at = (node: YamlNode) => {
     const position = lines.linePos(node.range?.[0] ?? 0);
     return `line ${position.line}, column ${position.col}`;
   };
 
   function measure(node: unknown, depth: number): Measure {
-    if (!node || typeof node !== "object") return { size: 1, height: 0 };
+    if (!node || typeof node !== "object") return { size: 1, height: 0, aliasBytes: 0 };
     const yamlNode = node as YamlNode;
     if (depth > PARSE_LIMITS.nestingDepth) throw new Refusal({ location: at(yamlNode), message: `The description ${tooDeep}.` });
     if (isAlias(yamlNode)) {
       const target = anchors.get(yamlNode.source);
-      if (!target) return { size: 1, height: 0 };
+      if (!target) return { size: 1, height: 0, aliasBytes: 0 };
       if (inProgress.has(target)) throw new Refusal({ location: at(yamlNode), message: `The alias *${yamlNode.source} refers to a node that contains it.` });
-      aliasUses.set(target, (aliasUses.get(target) ?? 0) + 1);
       const known = memo.get(target) ?? measure(target, depth);
       if (depth + known.height > PARSE_LIMITS.nestingDepth) throw new Refusal({ location: at(yamlNode), message: `The description ${tooDeep} once the alias *${yamlNode.source} is followed.` });
-      return known;
+      const use = used.get(target)!;
+      use.uses++;
+      return { size: known.size, height: known.height, aliasBytes: use.unfoldedBytes };
     }
     // Only anchored nodes can be reached twice, so only they are remembered.
     const anchored = Boolean(yamlNode.anchor);
+    let startByte = 0;
     if (anchored) {
       anchors.set(yamlNode.anchor!, yamlNode);
       const known = memo.get(yamlNode);
       if (known) return known;
       inProgress.add(yamlNode);
+      startByte = byteAt(yamlNode.range?.[0] ?? 0);
     }
     let size = 1;
     let height = 0;
+    let aliasBytes = 0;
     const children: unknown[] = isMap(yamlNode) || isSeq(yamlNode) ? yamlNode.items.flatMap((item) => (isPair(item) ? [item.key, item.value] : [item])) : [];
     for (const child of children) {
-      const measured = isScalar(child) && !child.anchor ? { size: 1, height: 0 } : measure(child, depth + 1);
+      const measured = isScalar(child) && !child.anchor ? { size: 1, height: 0, aliasBytes: 0 } : measure(child, depth + 1);
       size += measured.size;
       height = Math.max(height, measured.height + 1);
+      aliasBytes += measured.aliasBytes;
     }
-    const result = { size, height };
+    const result = { size, height, aliasBytes };
     if (anchored) {
       inProgress.delete(yamlNode);
       memo.set(yamlNode, result);
+      const ownBytes = byteAt(yamlNode.range?.[1] ?? 0) - startByte;
+      used.set(yamlNode, { node: yamlNode, uses: 0, unfoldedBytes: ownBytes + aliasBytes });
     }
     return result;
   }
 
-  return { size: measure(root, 0).size, aliasUses };
+  const measured = measure(root, 0);
+  return { size: measured.size, bytes: Buffer.byteLength(text) + measured.aliasBytes, anchors: used };
 }
 
-function explainExpansion(size: number, aliasUses: Map<YamlNode, number>, lines: LineCounter): Problem {
-  let worst: { node: YamlNode; uses: number } | undefined;
-  for (const [node, uses] of aliasUses) if (!worst || uses > worst.uses) worst = { node, uses };
-  const limit = PARSE_LIMITS.expandedNodes.toLocaleString("en");
-  const total = Math.round(size).toLocaleString("en");
-  if (!worst) return { location: "", message: `The description unfolds into ${total} nodes; the limit is ${limit}.` };
+function formatSize(bytes: number): string {
+  if (bytes >= 1024 ** 4) return "more than 1 TB";
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : formatBytes(bytes);
+}
+
+/** Names the anchor whose aliases cost the most: by the nodes they add if there are too many, else by the bytes. */
+function explainExpansion({ size, bytes, anchors }: Expansion, lines: LineCounter): Problem {
+  const byBytes = size <= PARSE_LIMITS.expandedNodes;
+  const cost = (use: AnchorUse) => (byBytes ? use.uses * use.unfoldedBytes : use.uses);
+  let worst: AnchorUse | undefined;
+  for (const use of anchors.values()) if (use.uses && (!worst || cost(use) > cost(worst))) worst = use;
+  const total = byBytes ? formatSize(bytes) : `${Math.round(size).toLocaleString("en")} nodes`;
+  const limit = byBytes ? formatBytes(PARSE_LIMITS.expandedBytes) : PARSE_LIMITS.expandedNodes.toLocaleString("en");
+  if (!worst) return { location: "", message: `The description unfolds into ${total}; the limit is ${limit}.` };
   const position = lines.linePos(worst.node.range?.[0] ?? 0);
+  const anchor = byBytes ? `&${worst.node.anchor} (${formatSize(worst.unfoldedBytes)} once unfolded)` : `&${worst.node.anchor}`;
   return {
     location: `line ${position.line}, column ${position.col}`,
-    message: `The node anchored &${worst.node.anchor} is aliased ${worst.uses} times, which unfolds the description into ${total} nodes; the limit is ${limit}.`,
+    message: `The node anchored ${anchor} is aliased ${worst.uses} times, which unfolds the description into ${total}; the limit is ${limit}.`,
   };
 }
 
@@ -145,8 +184,8 @@ function readYaml(text: string): TextResult {
     return { ok: false, problems: [{ location: position ? `line ${position.line}, column ${position.col}` : "", message: `Not valid YAML: ${error.message.split("\n")[0]}` }] };
   }
   try {
-    const { size, aliasUses } = measureYaml(document.contents as YamlNode, lines);
-    if (size > PARSE_LIMITS.expandedNodes) return { ok: false, problems: [explainExpansion(size, aliasUses, lines)] };
+    const expansion = measureYaml(text, document.contents as YamlNode, lines);
+    if (expansion.size > PARSE_LIMITS.expandedNodes || expansion.bytes > PARSE_LIMITS.expandedBytes) return { ok: false, problems: [explainExpansion(expansion, lines)] };
   } catch (refusal) {
     if (refusal instanceof Refusal) return { ok: false, problems: [refusal.problem] };
     throw refusal;

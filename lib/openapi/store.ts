@@ -11,11 +11,9 @@ import { ResponseTooLargeError } from "@/lib/http/limited-body";
 import { getProvider } from "@/lib/providers";
 import { OpenApiImportError, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme, type ServerEntry } from "./document";
 import type { FormSchema } from "./json-schema";
+import { MAX_SPEC_BYTES } from "./limits";
 import { parseDescription } from "./parse";
 import type { AppliedCredential } from "./request";
-
-/** The largest description accepted (GitHub's REST description is about 13 MB). */
-export const MAX_SPEC_BYTES = 40 * 1024 * 1024;
 
 export const specSourceSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("text"), text: z.string().min(1, "Paste a description or choose a file.").max(MAX_SPEC_BYTES, "The description is larger than 40 MB.") }),

@@ -12,6 +12,24 @@ export function aliasBomb(): string {
   return `${header("Alias bomb")}paths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        "200":\n          description: ok\nx-big:\n  payload: &big\n${entries}\nx-copies:\n${aliases}\n`;
 }
 
+/**
+ * One long string anchored once and aliased `uses` times (issue 23): about `megabytes` of text that
+ * unfolds into `megabytes` x `uses`, while adding only `uses` nodes. The anchor is at line 8, column 8.
+ */
+export function stringAliasBomb(megabytes = 4, uses = 1_000): string {
+  const aliases = Array.from({ length: uses }, () => "  - *big").join("\n");
+  return `${header("String alias bomb")}paths:\n  /ping:\n    get:\n      responses: {"200": {description: ok}}\nx-big: &big ${"x".repeat(megabytes * 1024 * 1024)}\nx-copies:\n${aliases}\n`;
+}
+
+/**
+ * The same through nested anchors: the string is aliased 10 times in &ten, &ten 10 times in
+ * &hundred, and &hundred 10 times at the end, so 30 aliases unfold the string 1,000 times.
+ */
+export function nestedStringAliasBomb(megabytes = 4): string {
+  const ten = (alias: string) => `[${Array.from({ length: 10 }, () => alias).join(", ")}]`;
+  return `${header("Nested alias bomb")}paths:\n  /ping:\n    get:\n      responses: {"200": {description: ok}}\nx-big: &big ${"x".repeat(megabytes * 1024 * 1024)}\nx-ten: &ten ${ten("*big")}\nx-hundred: &hundred ${ten("*ten")}\nx-thousand: ${ten("*hundred")}\n`;
+}
+
 /** A JSON description with an extension nested 100,000 arrays deep. */
 export function deepJson(depth = 100_000): string {
   return `{"openapi":"3.1.0","info":{"title":"Deep","version":"1"},"paths":{"/ping":{"get":{"responses":{"200":{"description":"ok"}}}}},"x-deep":${"[".repeat(depth)}${"]".repeat(depth)}}`;

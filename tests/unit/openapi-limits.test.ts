@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { aliasBomb, deepJson, deepYaml, schemaRefExplosion } from "../support/openapi-bombs";
+import { aliasBomb, deepJson, deepYaml, nestedStringAliasBomb, schemaRefExplosion, stringAliasBomb } from "../support/openapi-bombs";
 import { createUser } from "../support/helpers";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
@@ -11,6 +11,7 @@ const { parseOpenApi } = await import("@/lib/openapi/document");
 const { POST: previewRoute } = await import("@/app/api/openapi/preview/route");
 const { POST: importRoute } = await import("@/app/api/openapi/imports/route");
 const { PARSE_LIMITS } = await import("@/lib/openapi/limits");
+const { runParser } = await import("@/lib/openapi/parse");
 
 // Each import parses on its own thread; on a busy machine starting one takes seconds.
 vi.setConfig({ testTimeout: 90_000 });
@@ -32,6 +33,52 @@ async function refusal(text: string): Promise<Refusal["error"]> {
 beforeEach(async () => {
   const user = await createUser();
   session.current = { user: { id: user.id } };
+});
+
+/** Growth of this process's resident memory while `work` runs, in MB. */
+async function rssGrowthMb(work: () => Promise<void>): Promise<number> {
+  const before = process.memoryUsage.rss();
+  await work();
+  return (process.memoryUsage.rss() - before) / 1024 / 1024;
+}
+
+describe("aliases measured in bytes, and the parse behind an OS memory cap (issue 23, item 2)", () => {
+  it("refuses one 4 MB string aliased 1,000 times, at its anchor, without unfolding it", async () => {
+    let error: Refusal["error"] | undefined;
+    const growth = await rssGrowthMb(async () => {
+      error = await refusal(stringAliasBomb(4, 1_000));
+    });
+    expect(error!.problems).toEqual([
+      { location: "line 9, column 13", message: "The node anchored &big (4.0 MB once unfolded) is aliased 1000 times, which unfolds the description into 3.9 GB; the limit is 80.0 MB." },
+    ]);
+    // The text itself is 4 MB, copied a few times on its way in; unfolded it is 4,000 MB.
+    expect(growth).toBeLessThan(400);
+    expect((await post(previewRoute, { source: { kind: "text", text: petstore } })).status).toBe(200);
+  });
+
+  it("counts nested anchors transitively: 30 aliases that unfold one 4 MB string 1,000 times", async () => {
+    let error: Refusal["error"] | undefined;
+    const growth = await rssGrowthMb(async () => {
+      error = await refusal(nestedStringAliasBomb(4));
+    });
+    expect(error!.problems).toEqual([
+      // The string 1,000 times, and the anchored lists themselves: 4 MB x (1,000 + 100 + 10 + 1).
+      { location: "line 11, column 21", message: "The node anchored &hundred (400.0 MB once unfolded) is aliased 10 times, which unfolds the description into 4.3 GB; the limit is 80.0 MB." },
+    ]);
+    expect(growth).toBeLessThan(400);
+  });
+
+  it("lets a description share a large node a few times, within the byte bound", async () => {
+    const result = await parseOpenApi(stringAliasBomb(4, 15));
+    expect(result.ok).toBe(true);
+  });
+
+  it("parses in a child process the kernel stops past its memory cap: the import is refused and the server keeps answering", async () => {
+    // A stand-in parser that asks for far more memory than the cap (virtual, never touched).
+    const result = await runParser(join(__dirname, "../support/parse-child-hog.ts"), "");
+    expect(result).toEqual({ ok: false, problems: [{ location: "", message: `Reading the description needs more than ${PARSE_LIMITS.memoryMb} MB of memory, the limit for one import.` }] });
+    expect((await post(previewRoute, { source: { kind: "text", text: petstore } })).status).toBe(200);
+  });
 });
 
 describe("descriptions built to exhaust the server (issue 11, item 2)", () => {
@@ -90,7 +137,7 @@ describe("descriptions built to exhaust the server (issue 11, item 2)", () => {
     expect(JSON.stringify(result.spec.operations[0]!.inputSchema)).toContain("(more fields can be given as JSON)");
   });
 
-  it("parses on another thread: the server's event loop runs while a description is read", async () => {
+  it("parses in another process: the server's event loop runs while a description is read", async () => {
     const order: string[] = [];
     const parsing = post(previewRoute, { source: { kind: "text", text: schemaRefExplosion(20) } }).then(() => order.push("parsed"));
     await new Promise((resolve) => setTimeout(resolve, 1)).then(() => order.push("timer"));

@@ -13,7 +13,8 @@ process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
 
 const { httpRequest } = await import("@/lib/http/client");
 const { ResponseTooLargeError } = await import("@/lib/http/limited-body");
-const { readSource, MAX_SPEC_BYTES } = await import("@/lib/openapi/store");
+const { readSource } = await import("@/lib/openapi/store");
+const { MAX_SPEC_BYTES } = await import("@/lib/openapi/limits");
 const { OpenApiImportError } = await import("@/lib/openapi/document");
 const { runTool, listToolRuns } = await import("@/lib/mastra/tool-runs");
 const { HISTORY_VALUE_MAX_BYTES, HISTORY_PREVIEW_BYTES } = await import("@/lib/mastra/run-history");
