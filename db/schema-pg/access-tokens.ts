@@ -1,18 +1,18 @@
-import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+// Generated from db/schema-sqlite/access-tokens.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { users } from "./auth";
-import { createdAt, epochMs, timestampMs } from "./common";
+import { createdAt, defineTable, epochMs, index, integer, jsonValue, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * A client registered by an MCP client through dynamic client registration (RFC 7591). Every
  * client is public (no secret): it proves possession with PKCE, and may only be sent back to one
  * of the redirect URIs it registered.
  */
-export const oauthClients = pgTable(
+export const oauthClients = defineTable(
   "oauth_clients",
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
-    redirectUris: jsonb("redirect_uris").$type<string[]>().notNull(),
+    redirectUris: jsonValue("redirect_uris").$type<string[]>().notNull(),
     clientUri: text("client_uri"),
     /** A hash of the client address that registered it (lib/oauth-server/clients.ts), for the per-address limit; null when unknown. */
     registeredFrom: text("registered_from"),
@@ -29,7 +29,7 @@ export type AccessTokenScope = (typeof accessTokenScopes)[number];
  * client. Only the SHA-256 of the token is kept; the token itself is shown once. The rate window
  * columns count requests per token per minute, here so that every process agrees on them.
  */
-export const accessTokens = pgTable(
+export const accessTokens = defineTable(
   "access_tokens",
   {
     id: text("id")
@@ -59,7 +59,7 @@ export const accessTokens = pgTable(
 );
 
 /** An authorization code: single use, five minutes, bound to the client, redirect URI and PKCE challenge. */
-export const oauthAuthorizationCodes = pgTable(
+export const oauthAuthorizationCodes = defineTable(
   "oauth_authorization_codes",
   {
     codeHash: text("code_hash").primaryKey(),

@@ -1,13 +1,13 @@
+// Generated from db/schema-sqlite/agent.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { sql } from "drizzle-orm";
-import { boolean, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./auth";
-import { createdAt, serialId, timestampMs } from "./common";
+import { boolean, createdAt, defineTable, emptyJsonList, index, jsonValue, serialId, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * A conversation with the agent. Its messages hold what the model saw and said, never a credential:
  * tools fetch tokens at run time from the user id.
  */
-export const agentConversations = pgTable(
+export const agentConversations = defineTable(
   "agent_conversations",
   {
     id: text("id")
@@ -18,7 +18,7 @@ export const agentConversations = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     /** Hosts (host:port) the person approved for calls whose input chooses the URL (api-call); such a call to any other host waits for approval. */
-    approvedHosts: jsonb("approved_hosts").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    approvedHosts: jsonValue("approved_hosts").$type<string[]>().notNull().default(emptyJsonList),
     createdAt: createdAt(),
     updatedAt: timestampMs("updated_at").notNull(),
   },
@@ -26,7 +26,7 @@ export const agentConversations = pgTable(
 );
 
 /** One message of a conversation in the model's message format (user, assistant with tool calls, tool results). */
-export const agentMessages = pgTable(
+export const agentMessages = defineTable(
   "agent_messages",
   {
     id: serialId("id"),
@@ -34,7 +34,7 @@ export const agentMessages = pgTable(
       .notNull()
       .references(() => agentConversations.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["user", "assistant", "tool"] }).notNull(),
-    content: jsonb("content").$type<unknown>().notNull(),
+    content: jsonValue("content").$type<unknown>().notNull(),
     createdAt: createdAt(),
   },
   (table) => [index("agent_messages_conversation").on(table.conversationId, table.id)],
@@ -44,7 +44,7 @@ export const agentMessages = pgTable(
  * Each tool call the model made in a conversation: what it asked for, whether it waits for the
  * person's approval, and the run that answered it.
  */
-export const agentToolCalls = pgTable(
+export const agentToolCalls = defineTable(
   "agent_tool_calls",
   {
     id: text("id")
@@ -57,13 +57,13 @@ export const agentToolCalls = pgTable(
     toolCallId: text("tool_call_id").notNull(),
     toolId: text("tool_id").notNull(),
     toolName: text("tool_name").notNull(),
-    input: jsonb("input").$type<unknown>().notNull(),
+    input: jsonValue("input").$type<unknown>().notNull(),
     writes: boolean("writes").notNull(),
     status: text("status", { enum: ["pending_approval", "running", "succeeded", "failed", "denied"] }).notNull(),
     runId: text("run_id"),
     /** While running: the process running it (db/instance.ts); a stopped process's runs are failed by lib/mastra/interrupted-runs.ts. */
     runnerInstance: text("runner_instance"),
-    output: jsonb("output").$type<unknown>(),
+    output: jsonValue("output").$type<unknown>(),
     createdAt: createdAt(),
   },
   (table) => [

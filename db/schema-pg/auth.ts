@@ -1,9 +1,9 @@
-import { bigint, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+// Generated from db/schema-sqlite/auth.ts by `npm run db:schema:pg`: edit that file, not this one.
 import type { AdapterAccountType } from "next-auth/adapters";
-import { createdAt, timestampMs } from "./common";
+import { createdAt, defineTable, epochMs, epochSeconds, integer, primaryKey, text, timestampMs } from "./common";
 
 /** Auth.js user table (column names as @auth/drizzle-adapter expects), plus local-account fields. */
-export const users = pgTable("user", {
+export const users = defineTable("user", {
   id: text("id")
     .primaryKey()
     .$defaultFn(() => crypto.randomUUID()),
@@ -14,7 +14,7 @@ export const users = pgTable("user", {
   passwordHash: text("password_hash"),
   role: text("role", { enum: ["owner", "member"] }).notNull().default("member"),
   /** Sessions signed in before this time (ms since the epoch) no longer sign anyone in: set when the password changes. */
-  sessionsValidFrom: bigint("sessions_valid_from", { mode: "number" }),
+  sessionsValidFrom: epochMs("sessions_valid_from"),
   createdAt: createdAt(),
 });
 
@@ -22,7 +22,7 @@ export const users = pgTable("user", {
  * Auth.js account table: links a user to a sign-in provider (GitHub sign-in). The sign-in
  * provider's tokens are never stored (see lib/auth.ts); connecting services lives elsewhere.
  */
-export const accounts = pgTable(
+export const accounts = defineTable(
   "account",
   {
     userId: text("userId")
@@ -33,8 +33,8 @@ export const accounts = pgTable(
     providerAccountId: text("providerAccountId").notNull(),
     refresh_token: text("refresh_token"),
     access_token: text("access_token"),
-    /** Epoch seconds (Auth.js): bigint so it outlives 2038. */
-    expires_at: bigint("expires_at", { mode: "number" }),
+    /** Epoch seconds (Auth.js). */
+    expires_at: epochSeconds("expires_at"),
     token_type: text("token_type"),
     scope: text("scope"),
     id_token: text("id_token"),
@@ -44,7 +44,7 @@ export const accounts = pgTable(
 );
 
 /** Failed sign-in attempts per client address, to slow down password guessing. */
-export const loginThrottle = pgTable("login_throttle", {
+export const loginThrottle = defineTable("login_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),
   firstFailureAt: timestampMs("first_failure_at").notNull(),

@@ -1,26 +1,32 @@
-import { bigint, timestamp } from "drizzle-orm/pg-core";
-
 /*
- * The PostgreSQL twin of db/schema: the same tables, columns, keys, defaults and indexes
- * (tests/unit/schema-parity.test.ts holds the two together). Column types are chosen so that a row
- * read through drizzle has the same JavaScript shape in both dialects:
- *   SQLite integer, mode timestamp_ms   -> timestamptz(3), mode date  (a Date, to the millisecond)
- *   SQLite integer holding epoch ms     -> bigint, mode number        (a number past 2^31)
- *   SQLite integer (counts, sizes, ms)  -> integer
- *   SQLite integer, mode boolean        -> boolean
- *   SQLite text, mode json              -> jsonb, with the same $type
- *   SQLite auto-increment integer id    -> bigint identity, mode number (and bigint where it is referenced)
- *   (unixepoch('subsec') * 1000)        -> now(),  '[]' -> '[]'::jsonb
+ * The column vocabulary of the table files, PostgreSQL's half: the same names as
+ * db/schema-sqlite/common.ts (which lists what each is in both dialects), typed so that a row read
+ * through drizzle has the same JavaScript shape as on SQLite. Every other file here is generated
+ * from db/schema-sqlite by `npm run db:schema:pg`; this one is written by hand.
  */
+import { sql } from "drizzle-orm";
+import { bigint, boolean as pgBoolean, doublePrecision, json, jsonb, timestamp } from "drizzle-orm/pg-core";
+
+export { index, integer, primaryKey, pgTable as defineTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** A point in time read as a Date, to the millisecond (SQLite: integer, mode timestamp_ms). */
 export const timestampMs = <TName extends string>(name: TName) => timestamp(name, { mode: "date", precision: 3, withTimezone: true });
 
-/** A row's creation time, set by the database. */
-export const createdAt = () => timestampMs("created_at").notNull().defaultNow();
-
 /** Milliseconds since the epoch read as a number (SQLite: plain integer); bigint because they pass 2^31. */
 export const epochMs = <TName extends string>(name: TName) => bigint(name, { mode: "number" });
+
+/** Seconds since the epoch read as a number (SQLite: plain integer); bigint so it outlives 2038. */
+export const epochSeconds = <TName extends string>(name: TName) => bigint(name, { mode: "number" });
+
+export const boolean = <TName extends string>(name: TName) => pgBoolean(name);
+
+/** A JSON value (SQLite: text, mode json). */
+export const jsonValue = <TName extends string>(name: TName) => jsonb(name);
+
+/** A JSON value whose object keys keep their order: json, since jsonb sorts them. */
+export const orderedJson = <TName extends string>(name: TName) => json(name);
+
+export const double = <TName extends string>(name: TName) => doublePrecision(name);
 
 /**
  * An auto-increment id read as a number (SQLite: integer primary key autoincrement). "By default"
@@ -30,3 +36,12 @@ export const serialId = <TName extends string>(name: TName) => bigint(name, { mo
 
 /** A column holding another table's serialId (SQLite: plain integer). */
 export const serialRef = <TName extends string>(name: TName) => bigint(name, { mode: "number" });
+
+/** The database's clock as a default for a timestampMs column. */
+export const dbNow = sql`now()`;
+
+/** An empty JSON list as a SQL default. */
+export const emptyJsonList = sql`'[]'::jsonb`;
+
+/** A row's creation time, set by the database. */
+export const createdAt = () => timestampMs("created_at").notNull().default(dbNow);

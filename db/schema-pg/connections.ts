@@ -1,12 +1,12 @@
-import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+// Generated from db/schema-sqlite/connections.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { users } from "./auth";
-import { createdAt, timestampMs } from "./common";
+import { createdAt, dbNow, defineTable, index, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * A user's connection to a provider, by OAuth 2.0 or API key. Secrets are sealed (lib/crypto) with
  * this row's id as associated data; `*_sealed` columns never hold plain text.
  */
-export const connections = pgTable(
+export const connections = defineTable(
   "connections",
   {
     id: text("id")
@@ -30,7 +30,7 @@ export const connections = pgTable(
     lastError: text("last_error"),
     lastRefreshedAt: timestampMs("last_refreshed_at"),
     createdAt: createdAt(),
-    updatedAt: timestampMs("updated_at").notNull().defaultNow(),
+    updatedAt: timestampMs("updated_at").notNull().default(dbNow),
   },
   (table) => [
     uniqueIndex("connections_user_provider_account").on(table.userId, table.providerId, table.accountId),
@@ -39,7 +39,7 @@ export const connections = pgTable(
 );
 
 /** A pending OAuth authorization: single use, 10 minutes, bound to the user and the provider. */
-export const oauthStates = pgTable(
+export const oauthStates = defineTable(
   "oauth_states",
   {
     stateHash: text("state_hash").primaryKey(),
@@ -61,11 +61,11 @@ export const oauthStates = pgTable(
  * (`key_sha256`: a key replaced in the environment is not shared until an owner shares it again).
  * Stopping sharing deletes the row.
  */
-export const instanceKeyShares = pgTable("instance_key_shares", {
+export const instanceKeyShares = defineTable("instance_key_shares", {
   providerId: text("provider_id").primaryKey(),
   keySha256: text("key_sha256").notNull(),
   sharedBy: text("shared_by")
     .notNull()
     .references(() => users.id, { onDelete: "cascade" }),
-  sharedAt: timestampMs("shared_at").notNull().defaultNow(),
+  sharedAt: timestampMs("shared_at").notNull().default(dbNow),
 });

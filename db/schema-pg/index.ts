@@ -1,6 +1,8 @@
+// Generated from db/schema-sqlite/index.ts by `npm run db:schema:pg`: edit that file, not this one.
 /**
- * The PostgreSQL schema, one file per domain like db/schema (SQLite), with the same table, column
- * and index names; drizzle.pg.config.ts generates db/migrations-pg from it.
+ * The tables, one file per domain, written once: db/schema-pg is generated from these files (`npm
+ * run db:schema:pg`), and each dialect gives the column vocabulary of its common.ts its own types.
+ * Modules import tables from "@/db/schema"; drizzle-kit generates db/migrations and db/migrations-pg.
  */
 export * from "./auth";
 export * from "./connections";

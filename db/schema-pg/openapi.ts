@@ -1,12 +1,12 @@
-import { boolean, index, integer, json, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+// Generated from db/schema-sqlite/openapi.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { users } from "./auth";
-import { createdAt, timestampMs } from "./common";
+import { boolean, createdAt, defineTable, index, integer, jsonValue, orderedJson, primaryKey, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * An imported OpenAPI description: the document as given, the server and credential the user chose
  * for it. Its operations (below) are the tools; re-importing the same API replaces them.
  */
-export const openapiSpecs = pgTable(
+export const openapiSpecs = defineTable(
   "openapi_specs",
   {
     id: text("id")
@@ -24,8 +24,8 @@ export const openapiSpecs = pgTable(
     sourceUrl: text("source_url"),
     document: text("document").notNull(),
     serverUrl: text("server_url").notNull(),
-    // json, not jsonb: jsonb sorts object keys, and the order of properties is meaningful here (form fields, multipart parts, re-import diffs).
-    securitySchemes: json("security_schemes").$type<Record<string, unknown>>().notNull(),
+    // orderedJson: the order of properties is meaningful here (form fields, multipart parts, re-import diffs).
+    securitySchemes: orderedJson("security_schemes").$type<Record<string, unknown>>().notNull(),
     /** How calls authenticate: nothing, one of the user's connections, or a secret sealed here. */
     authKind: text("auth_kind", { enum: ["none", "connection", "secret"] }).notNull().default("none"),
     authScheme: text("auth_scheme"),
@@ -34,9 +34,9 @@ export const openapiSpecs = pgTable(
     credentialLast4: text("credential_last4"),
     operationCount: integer("operation_count").notNull(),
     /** What the description gets wrong but was read anyway, each with its location. */
-    warnings: jsonb("warnings").$type<{ location: string; message: string }[]>().notNull().default([]),
+    warnings: jsonValue("warnings").$type<{ location: string; message: string }[]>().notNull().default([]),
     /** Operations that could not become tools, each with its reason. */
-    skipped: jsonb("skipped").$type<{ method: string; path: string; location: string; reason: string }[]>().notNull().default([]),
+    skipped: jsonValue("skipped").$type<{ method: string; path: string; location: string; reason: string }[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: timestampMs("updated_at").notNull(),
   },
@@ -44,7 +44,7 @@ export const openapiSpecs = pgTable(
 );
 
 /** One operation of an imported description: a tool with its input schema and how to build its request. */
-export const openapiOperations = pgTable(
+export const openapiOperations = defineTable(
   "openapi_operations",
   {
     specId: text("spec_id")
@@ -59,10 +59,10 @@ export const openapiOperations = pgTable(
     path: text("path").notNull(),
     summary: text("summary").notNull(),
     description: text("description").notNull(),
-    tags: jsonb("tags").$type<string[]>().notNull(),
+    tags: jsonValue("tags").$type<string[]>().notNull(),
     deprecated: boolean("deprecated").notNull().default(false),
-    inputSchema: json("input_schema").$type<Record<string, unknown>>().notNull(),
-    request: json("request").$type<Record<string, unknown>>().notNull(),
+    inputSchema: orderedJson("input_schema").$type<Record<string, unknown>>().notNull(),
+    request: orderedJson("request").$type<Record<string, unknown>>().notNull(),
     /** Only enabled operations are tools (runner, agent, MCP); the person chooses which. */
     enabled: boolean("enabled").notNull().default(true),
   },

@@ -1,8 +1,7 @@
-import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+// Generated from db/schema-sqlite/outbox.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { users } from "./auth";
-import { epochMs, serialId, serialRef } from "./common";
 import { webhookDeliveries, webhookEndpoints } from "./webhooks";
+import { boolean, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, uniqueIndex } from "./common";
 
 export const alertKinds = ["connection_needs_reconnect", "token_refresh_failed", "delivery_failed", "endpoint_failing", "forward_failed"] as const;
 export type AlertKind = (typeof alertKinds)[number];
@@ -11,7 +10,7 @@ export type AlertKind = (typeof alertKinds)[number];
  * Something a person should look at. While open, `openKey` (kind + subject) is set and unique per
  * user, so a condition raises one alert however often it recurs; acknowledging clears the key.
  */
-export const alerts = pgTable(
+export const alerts = defineTable(
   "alerts",
   {
     id: text("id")
@@ -33,7 +32,7 @@ export const alerts = pgTable(
 );
 
 /** Where a person's alerts are sent: a Slack channel through their Slack connection, or a signed POST to a URL. */
-export const alertChannels = pgTable(
+export const alertChannels = defineTable(
   "alert_channels",
   {
     id: text("id")
@@ -53,7 +52,7 @@ export const alertChannels = pgTable(
 );
 
 /** A destination that receives an endpoint's verified deliveries, re-signed with Standard Webhooks. */
-export const forwardDestinations = pgTable(
+export const forwardDestinations = defineTable(
   "forward_destinations",
   {
     id: text("id")
@@ -68,7 +67,7 @@ export const forwardDestinations = pgTable(
     url: text("url").notNull(),
     secretSealed: text("secret_sealed").notNull(),
     /** `event` or `event.action` entries; empty forwards every verified delivery. */
-    events: jsonb("events").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    events: jsonValue("events").$type<string[]>().notNull().default(emptyJsonList),
     enabled: boolean("enabled").notNull().default(true),
     createdAt: epochMs("created_at").notNull(),
   },
@@ -80,7 +79,7 @@ export const forwardDestinations = pgTable(
  * Webhooks `webhook-id`, the same on every attempt, so receivers can deduplicate. Sent at least
  * once, with the delivery retry schedule, leased like deliveries so a crash loses nothing.
  */
-export const outboundMessages = pgTable(
+export const outboundMessages = defineTable(
   "outbound_messages",
   {
     id: text("id").primaryKey(),
@@ -109,7 +108,7 @@ export const outboundMessages = pgTable(
 );
 
 /** One attempt to send an outbound message: when, how long, and what the receiver answered. */
-export const outboundAttempts = pgTable(
+export const outboundAttempts = defineTable(
   "outbound_attempts",
   {
     id: serialId("id"),

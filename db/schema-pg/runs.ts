@@ -1,7 +1,7 @@
+// Generated from db/schema-sqlite/runs.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { users } from "./auth";
-import { epochMs, serialRef } from "./common";
+import { defineTable, emptyJsonList, epochMs, index, integer, jsonValue, primaryKey, serialRef, text } from "./common";
 
 export const runTriggers = ["manual", "webhook", "replay"] as const;
 /** Tools also run for an agent's conversation or an MCP client, besides by hand. */
@@ -11,7 +11,7 @@ export const toolRunTriggers = [...runTriggers, "agent", "mcp"] as const;
 export type RunAccount = { providerId: string; connectionId: string | "environment"; label: string | null };
 
 /** One run of a tool: by hand from the runner, for an agent's conversation, or for an MCP client. Inputs and outputs never contain credentials. */
-export const toolRuns = pgTable(
+export const toolRuns = defineTable(
   "tool_runs",
   {
     id: text("id")
@@ -25,14 +25,14 @@ export const toolRuns = pgTable(
     /** The agent conversation that started the run; kept as history when the conversation is deleted. */
     conversationId: text("conversation_id"),
     mcpTokenName: text("mcp_token_name"),
-    input: jsonb("input").$type<unknown>().notNull(),
-    output: jsonb("output").$type<unknown>(),
+    input: jsonValue("input").$type<unknown>().notNull(),
+    output: jsonValue("output").$type<unknown>(),
     status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
     error: text("error"),
     startedAt: epochMs("started_at").notNull(),
     durationMs: integer("duration_ms"),
     /** The accounts the run acted as (label kept as it was then, in case the connection goes). */
-    accounts: jsonb("accounts").$type<RunAccount[]>().notNull().default(sql`'[]'::jsonb`),
+    accounts: jsonValue("accounts").$type<RunAccount[]>().notNull().default(emptyJsonList),
     /** The stored webhook delivery whose payload the input came from ("Run with this payload"). */
     deliveryId: serialRef("delivery_id"),
     /** Set when retention dropped the input and output. */
@@ -49,7 +49,7 @@ export const toolRuns = pgTable(
 );
 
 /** One run of a workflow, with who started it and why; its steps are in workflow_run_steps. */
-export const workflowRuns = pgTable(
+export const workflowRuns = defineTable(
   "workflow_runs",
   {
     id: text("id").primaryKey(),
@@ -59,8 +59,8 @@ export const workflowRuns = pgTable(
     workflowId: text("workflow_id").notNull(),
     trigger: text("trigger", { enum: runTriggers }).notNull(),
     deliveryId: serialRef("delivery_id"),
-    input: jsonb("input").$type<unknown>().notNull(),
-    output: jsonb("output").$type<unknown>(),
+    input: jsonValue("input").$type<unknown>().notNull(),
+    output: jsonValue("output").$type<unknown>(),
     status: text("status", { enum: ["running", "success", "failed"] }).notNull(),
     error: text("error"),
     startedAt: epochMs("started_at").notNull(),
@@ -75,7 +75,7 @@ export const workflowRuns = pgTable(
   (table) => [index("workflow_runs_user_time").on(table.userId, table.startedAt), index("workflow_runs_status").on(table.status)],
 );
 
-export const workflowRunSteps = pgTable(
+export const workflowRunSteps = defineTable(
   "workflow_run_steps",
   {
     runId: text("run_id")
@@ -84,8 +84,8 @@ export const workflowRunSteps = pgTable(
     stepId: text("step_id").notNull(),
     position: integer("position").notNull(),
     status: text("status", { enum: ["pending", "running", "success", "failed", "skipped"] }).notNull(),
-    input: jsonb("input").$type<unknown>(),
-    output: jsonb("output").$type<unknown>(),
+    input: jsonValue("input").$type<unknown>(),
+    output: jsonValue("output").$type<unknown>(),
     error: text("error"),
     startedAt: epochMs("started_at"),
     endedAt: epochMs("ended_at"),

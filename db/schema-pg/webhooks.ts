@@ -1,10 +1,9 @@
-import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+// Generated from db/schema-sqlite/webhooks.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { users } from "./auth";
-import { createdAt, epochMs, serialId, serialRef, timestampMs } from "./common";
+import { boolean, createdAt, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, timestampMs, uniqueIndex } from "./common";
 
 /** A webhook URL created in the UI or by registration, with its own sealed signing secret. */
-export const webhookEndpoints = pgTable(
+export const webhookEndpoints = defineTable(
   "webhook_endpoints",
   {
     id: text("id").primaryKey(),
@@ -17,7 +16,7 @@ export const webhookEndpoints = pgTable(
     /** After a rotation the old secret is still accepted until previousSecretExpiresAt. */
     previousSecretSealed: text("previous_secret_sealed"),
     previousSecretExpiresAt: timestampMs("previous_secret_expires_at"),
-    events: jsonb("events").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    events: jsonValue("events").$type<string[]>().notNull().default(emptyJsonList),
     /** Set when Patchbay registered the hook at the provider (GitHub hook id, Stripe endpoint id). */
     remoteHookId: text("remote_hook_id"),
     remoteTarget: text("remote_target"),
@@ -31,11 +30,11 @@ export const deliveryStatuses = ["received", "processing", "retrying", "processe
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /**
- * Every delivery that reached a known endpoint, accepted or refused. The log viewer's search is a
- * GIN trigram index (pg_trgm) made by migration 0001_delivery_search, not declared here (SQLite's
- * twin is the FTS5 table of db/migrations/0004_delivery_search.sql).
+ * Every delivery that reached a known endpoint, accepted or refused. The log viewer's search is not
+ * declared here: SQLite's is the FTS5 table of db/migrations/0004_delivery_search.sql, PostgreSQL's
+ * a GIN trigram index (pg_trgm) made by db/migrations-pg/0001_delivery_search.sql.
  */
-export const webhookDeliveries = pgTable(
+export const webhookDeliveries = defineTable(
   "webhook_deliveries",
   {
     id: serialId("id"),
@@ -52,7 +51,7 @@ export const webhookDeliveries = pgTable(
     action: text("action"),
     repository: text("repository"),
     receivedAt: epochMs("received_at").notNull(),
-    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    headers: jsonValue("headers").$type<Record<string, string>>().notNull(),
     body: text("body").notNull(),
     bodyBytes: integer("body_bytes").notNull(),
     bodyTruncated: boolean("body_truncated").notNull().default(false),
@@ -85,7 +84,7 @@ export const webhookDeliveries = pgTable(
 );
 
 /** One processing attempt of a delivery: when, how long, and how it ended. */
-export const webhookAttempts = pgTable(
+export const webhookAttempts = defineTable(
   "webhook_attempts",
   {
     id: serialId("id"),

@@ -1,18 +1,17 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
-import { createdAt } from "./common";
+import { createdAt, defineTable, epochMs, index, integer, jsonValue, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * A client registered by an MCP client through dynamic client registration (RFC 7591). Every
  * client is public (no secret): it proves possession with PKCE, and may only be sent back to one
  * of the redirect URIs it registered.
  */
-export const oauthClients = sqliteTable(
+export const oauthClients = defineTable(
   "oauth_clients",
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
-    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    redirectUris: jsonValue("redirect_uris").$type<string[]>().notNull(),
     clientUri: text("client_uri"),
     /** A hash of the client address that registered it (lib/oauth-server/clients.ts), for the per-address limit; null when unknown. */
     registeredFrom: text("registered_from"),
@@ -29,7 +28,7 @@ export type AccessTokenScope = (typeof accessTokenScopes)[number];
  * client. Only the SHA-256 of the token is kept; the token itself is shown once. The rate window
  * columns count requests per token per minute, here so that every process agrees on them.
  */
-export const accessTokens = sqliteTable(
+export const accessTokens = defineTable(
   "access_tokens",
   {
     id: text("id")
@@ -44,10 +43,10 @@ export const accessTokens = sqliteTable(
     /** Set when the token was issued to an OAuth client rather than made by hand. */
     clientId: text("client_id").references(() => oauthClients.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
-    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
-    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
-    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
-    rateWindowStart: integer("rate_window_start").notNull().default(0),
+    lastUsedAt: timestampMs("last_used_at"),
+    expiresAt: timestampMs("expires_at"),
+    revokedAt: timestampMs("revoked_at"),
+    rateWindowStart: epochMs("rate_window_start").notNull().default(0),
     rateWindowCount: integer("rate_window_count").notNull().default(0),
   },
   (table) => [
@@ -59,7 +58,7 @@ export const accessTokens = sqliteTable(
 );
 
 /** An authorization code: single use, five minutes, bound to the client, redirect URI and PKCE challenge. */
-export const oauthAuthorizationCodes = sqliteTable(
+export const oauthAuthorizationCodes = defineTable(
   "oauth_authorization_codes",
   {
     codeHash: text("code_hash").primaryKey(),
@@ -73,7 +72,7 @@ export const oauthAuthorizationCodes = sqliteTable(
     codeChallenge: text("code_challenge").notNull(),
     scope: text("scope", { enum: accessTokenScopes }).notNull(),
     resource: text("resource"),
-    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: timestampMs("expires_at").notNull(),
     createdAt: createdAt(),
   },
   (table) => [index("oauth_authorization_codes_expires").on(table.expiresAt)],

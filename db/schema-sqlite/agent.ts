@@ -1,13 +1,12 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
-import { createdAt } from "./common";
+import { boolean, createdAt, defineTable, emptyJsonList, index, jsonValue, serialId, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * A conversation with the agent. Its messages hold what the model saw and said, never a credential:
  * tools fetch tokens at run time from the user id.
  */
-export const agentConversations = sqliteTable(
+export const agentConversations = defineTable(
   "agent_conversations",
   {
     id: text("id")
@@ -18,23 +17,23 @@ export const agentConversations = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     /** Hosts (host:port) the person approved for calls whose input chooses the URL (api-call); such a call to any other host waits for approval. */
-    approvedHosts: text("approved_hosts", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    approvedHosts: jsonValue("approved_hosts").$type<string[]>().notNull().default(emptyJsonList),
     createdAt: createdAt(),
-    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: timestampMs("updated_at").notNull(),
   },
   (table) => [index("agent_conversations_user_time").on(table.userId, table.updatedAt)],
 );
 
 /** One message of a conversation in the model's message format (user, assistant with tool calls, tool results). */
-export const agentMessages = sqliteTable(
+export const agentMessages = defineTable(
   "agent_messages",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: serialId("id"),
     conversationId: text("conversation_id")
       .notNull()
       .references(() => agentConversations.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["user", "assistant", "tool"] }).notNull(),
-    content: text("content", { mode: "json" }).$type<unknown>().notNull(),
+    content: jsonValue("content").$type<unknown>().notNull(),
     createdAt: createdAt(),
   },
   (table) => [index("agent_messages_conversation").on(table.conversationId, table.id)],
@@ -44,7 +43,7 @@ export const agentMessages = sqliteTable(
  * Each tool call the model made in a conversation: what it asked for, whether it waits for the
  * person's approval, and the run that answered it.
  */
-export const agentToolCalls = sqliteTable(
+export const agentToolCalls = defineTable(
   "agent_tool_calls",
   {
     id: text("id")
@@ -57,13 +56,13 @@ export const agentToolCalls = sqliteTable(
     toolCallId: text("tool_call_id").notNull(),
     toolId: text("tool_id").notNull(),
     toolName: text("tool_name").notNull(),
-    input: text("input", { mode: "json" }).$type<unknown>().notNull(),
-    writes: integer("writes", { mode: "boolean" }).notNull(),
+    input: jsonValue("input").$type<unknown>().notNull(),
+    writes: boolean("writes").notNull(),
     status: text("status", { enum: ["pending_approval", "running", "succeeded", "failed", "denied"] }).notNull(),
     runId: text("run_id"),
     /** While running: the process running it (db/instance.ts); a stopped process's runs are failed by lib/mastra/interrupted-runs.ts. */
     runnerInstance: text("runner_instance"),
-    output: text("output", { mode: "json" }).$type<unknown>(),
+    output: jsonValue("output").$type<unknown>(),
     createdAt: createdAt(),
   },
   (table) => [

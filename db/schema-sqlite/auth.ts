@@ -1,20 +1,19 @@
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { AdapterAccountType } from "next-auth/adapters";
-import { createdAt } from "./common";
+import { createdAt, defineTable, epochMs, epochSeconds, integer, primaryKey, text, timestampMs } from "./common";
 
 /** Auth.js user table (column names as @auth/drizzle-adapter expects), plus local-account fields. */
-export const users = sqliteTable("user", {
+export const users = defineTable("user", {
   id: text("id")
     .primaryKey()
     .$defaultFn(() => crypto.randomUUID()),
   name: text("name"),
   email: text("email").unique(),
-  emailVerified: integer("emailVerified", { mode: "timestamp_ms" }),
+  emailVerified: timestampMs("emailVerified"),
   image: text("image"),
   passwordHash: text("password_hash"),
   role: text("role", { enum: ["owner", "member"] }).notNull().default("member"),
   /** Sessions signed in before this time (ms since the epoch) no longer sign anyone in: set when the password changes. */
-  sessionsValidFrom: integer("sessions_valid_from"),
+  sessionsValidFrom: epochMs("sessions_valid_from"),
   createdAt: createdAt(),
 });
 
@@ -22,7 +21,7 @@ export const users = sqliteTable("user", {
  * Auth.js account table: links a user to a sign-in provider (GitHub sign-in). The sign-in
  * provider's tokens are never stored (see lib/auth.ts); connecting services lives elsewhere.
  */
-export const accounts = sqliteTable(
+export const accounts = defineTable(
   "account",
   {
     userId: text("userId")
@@ -33,7 +32,8 @@ export const accounts = sqliteTable(
     providerAccountId: text("providerAccountId").notNull(),
     refresh_token: text("refresh_token"),
     access_token: text("access_token"),
-    expires_at: integer("expires_at"),
+    /** Epoch seconds (Auth.js). */
+    expires_at: epochSeconds("expires_at"),
     token_type: text("token_type"),
     scope: text("scope"),
     id_token: text("id_token"),
@@ -43,9 +43,9 @@ export const accounts = sqliteTable(
 );
 
 /** Failed sign-in attempts per client address, to slow down password guessing. */
-export const loginThrottle = sqliteTable("login_throttle", {
+export const loginThrottle = defineTable("login_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),
-  firstFailureAt: integer("first_failure_at", { mode: "timestamp_ms" }).notNull(),
-  blockedUntil: integer("blocked_until", { mode: "timestamp_ms" }),
+  firstFailureAt: timestampMs("first_failure_at").notNull(),
+  blockedUntil: timestampMs("blocked_until"),
 });

@@ -1,13 +1,11 @@
-import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
-import { createdAt } from "./common";
+import { createdAt, dbNow, defineTable, index, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * A user's connection to a provider, by OAuth 2.0 or API key. Secrets are sealed (lib/crypto) with
  * this row's id as associated data; `*_sealed` columns never hold plain text.
  */
-export const connections = sqliteTable(
+export const connections = defineTable(
   "connections",
   {
     id: text("id")
@@ -26,14 +24,12 @@ export const connections = sqliteTable(
     refreshTokenSealed: text("refresh_token_sealed"),
     apiKeySealed: text("api_key_sealed"),
     apiKeyLast4: text("api_key_last4"),
-    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    expiresAt: timestampMs("expires_at"),
     status: text("status", { enum: ["active", "needs_reconnect", "revoked", "error"] }).notNull().default("active"),
     lastError: text("last_error"),
-    lastRefreshedAt: integer("last_refreshed_at", { mode: "timestamp_ms" }),
+    lastRefreshedAt: timestampMs("last_refreshed_at"),
     createdAt: createdAt(),
-    updatedAt: integer("updated_at", { mode: "timestamp_ms" })
-      .notNull()
-      .default(sql`(unixepoch('subsec') * 1000)`),
+    updatedAt: timestampMs("updated_at").notNull().default(dbNow),
   },
   (table) => [
     uniqueIndex("connections_user_provider_account").on(table.userId, table.providerId, table.accountId),
@@ -42,7 +38,7 @@ export const connections = sqliteTable(
 );
 
 /** A pending OAuth authorization: single use, 10 minutes, bound to the user and the provider. */
-export const oauthStates = sqliteTable(
+export const oauthStates = defineTable(
   "oauth_states",
   {
     stateHash: text("state_hash").primaryKey(),
@@ -52,7 +48,7 @@ export const oauthStates = sqliteTable(
     providerId: text("provider_id").notNull(),
     codeVerifierSealed: text("code_verifier_sealed"),
     returnTo: text("return_to").notNull().default("/connections"),
-    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: timestampMs("expires_at").notNull(),
     createdAt: createdAt(),
   },
   (table) => [index("oauth_states_expires").on(table.expiresAt)],
@@ -64,13 +60,11 @@ export const oauthStates = sqliteTable(
  * (`key_sha256`: a key replaced in the environment is not shared until an owner shares it again).
  * Stopping sharing deletes the row.
  */
-export const instanceKeyShares = sqliteTable("instance_key_shares", {
+export const instanceKeyShares = defineTable("instance_key_shares", {
   providerId: text("provider_id").primaryKey(),
   keySha256: text("key_sha256").notNull(),
   sharedBy: text("shared_by")
     .notNull()
     .references(() => users.id, { onDelete: "cascade" }),
-  sharedAt: integer("shared_at", { mode: "timestamp_ms" })
-    .notNull()
-    .default(sql`(unixepoch('subsec') * 1000)`),
+  sharedAt: timestampMs("shared_at").notNull().default(dbNow),
 });

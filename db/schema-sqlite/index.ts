@@ -1,4 +1,8 @@
-/** The SQLite schema, one file per domain (db/schema-pg is its PostgreSQL twin); modules import tables from "@/db/schema". */
+/**
+ * The tables, one file per domain, written once: db/schema-pg is generated from these files (`npm
+ * run db:schema:pg`), and each dialect gives the column vocabulary of its common.ts its own types.
+ * Modules import tables from "@/db/schema"; drizzle-kit generates db/migrations and db/migrations-pg.
+ */
 export * from "./auth";
 export * from "./connections";
 export * from "./webhooks";

@@ -1,12 +1,11 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
-import { createdAt } from "./common";
+import { boolean, createdAt, defineTable, index, integer, jsonValue, orderedJson, primaryKey, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * An imported OpenAPI description: the document as given, the server and credential the user chose
  * for it. Its operations (below) are the tools; re-importing the same API replaces them.
  */
-export const openapiSpecs = sqliteTable(
+export const openapiSpecs = defineTable(
   "openapi_specs",
   {
     id: text("id")
@@ -24,7 +23,8 @@ export const openapiSpecs = sqliteTable(
     sourceUrl: text("source_url"),
     document: text("document").notNull(),
     serverUrl: text("server_url").notNull(),
-    securitySchemes: text("security_schemes", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    // orderedJson: the order of properties is meaningful here (form fields, multipart parts, re-import diffs).
+    securitySchemes: orderedJson("security_schemes").$type<Record<string, unknown>>().notNull(),
     /** How calls authenticate: nothing, one of the user's connections, or a secret sealed here. */
     authKind: text("auth_kind", { enum: ["none", "connection", "secret"] }).notNull().default("none"),
     authScheme: text("auth_scheme"),
@@ -33,17 +33,17 @@ export const openapiSpecs = sqliteTable(
     credentialLast4: text("credential_last4"),
     operationCount: integer("operation_count").notNull(),
     /** What the description gets wrong but was read anyway, each with its location. */
-    warnings: text("warnings", { mode: "json" }).$type<{ location: string; message: string }[]>().notNull().default([]),
+    warnings: jsonValue("warnings").$type<{ location: string; message: string }[]>().notNull().default([]),
     /** Operations that could not become tools, each with its reason. */
-    skipped: text("skipped", { mode: "json" }).$type<{ method: string; path: string; location: string; reason: string }[]>().notNull().default([]),
+    skipped: jsonValue("skipped").$type<{ method: string; path: string; location: string; reason: string }[]>().notNull().default([]),
     createdAt: createdAt(),
-    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: timestampMs("updated_at").notNull(),
   },
   (table) => [uniqueIndex("openapi_specs_user_slug").on(table.userId, table.slug)],
 );
 
 /** One operation of an imported description: a tool with its input schema and how to build its request. */
-export const openapiOperations = sqliteTable(
+export const openapiOperations = defineTable(
   "openapi_operations",
   {
     specId: text("spec_id")
@@ -58,12 +58,12 @@ export const openapiOperations = sqliteTable(
     path: text("path").notNull(),
     summary: text("summary").notNull(),
     description: text("description").notNull(),
-    tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
-    deprecated: integer("deprecated", { mode: "boolean" }).notNull().default(false),
-    inputSchema: text("input_schema", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-    request: text("request", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    tags: jsonValue("tags").$type<string[]>().notNull(),
+    deprecated: boolean("deprecated").notNull().default(false),
+    inputSchema: orderedJson("input_schema").$type<Record<string, unknown>>().notNull(),
+    request: orderedJson("request").$type<Record<string, unknown>>().notNull(),
     /** Only enabled operations are tools (runner, agent, MCP); the person chooses which. */
-    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    enabled: boolean("enabled").notNull().default(true),
   },
   (table) => [primaryKey({ columns: [table.userId, table.toolId] }), index("openapi_operations_spec").on(table.specId)],
 );

@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
 import { webhookDeliveries, webhookEndpoints } from "./webhooks";
+import { boolean, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, uniqueIndex } from "./common";
 
 export const alertKinds = ["connection_needs_reconnect", "token_refresh_failed", "delivery_failed", "endpoint_failing", "forward_failed"] as const;
 export type AlertKind = (typeof alertKinds)[number];
@@ -10,7 +9,7 @@ export type AlertKind = (typeof alertKinds)[number];
  * Something a person should look at. While open, `openKey` (kind + subject) is set and unique per
  * user, so a condition raises one alert however often it recurs; acknowledging clears the key.
  */
-export const alerts = sqliteTable(
+export const alerts = defineTable(
   "alerts",
   {
     id: text("id")
@@ -25,14 +24,14 @@ export const alerts = sqliteTable(
     title: text("title").notNull(),
     detail: text("detail").notNull().default(""),
     link: text("link").notNull(),
-    createdAt: integer("created_at").notNull(),
-    acknowledgedAt: integer("acknowledged_at"),
+    createdAt: epochMs("created_at").notNull(),
+    acknowledgedAt: epochMs("acknowledged_at"),
   },
   (table) => [uniqueIndex("alerts_user_open").on(table.userId, table.openKey), index("alerts_user_time").on(table.userId, table.createdAt)],
 );
 
 /** Where a person's alerts are sent: a Slack channel through their Slack connection, or a signed POST to a URL. */
-export const alertChannels = sqliteTable(
+export const alertChannels = defineTable(
   "alert_channels",
   {
     id: text("id")
@@ -46,13 +45,13 @@ export const alertChannels = sqliteTable(
     target: text("target").notNull(),
     /** Standard Webhooks signing secret (whsec_...), for kind webhook. */
     secretSealed: text("secret_sealed"),
-    createdAt: integer("created_at").notNull(),
+    createdAt: epochMs("created_at").notNull(),
   },
   (table) => [index("alert_channels_user").on(table.userId)],
 );
 
 /** A destination that receives an endpoint's verified deliveries, re-signed with Standard Webhooks. */
-export const forwardDestinations = sqliteTable(
+export const forwardDestinations = defineTable(
   "forward_destinations",
   {
     id: text("id")
@@ -67,9 +66,9 @@ export const forwardDestinations = sqliteTable(
     url: text("url").notNull(),
     secretSealed: text("secret_sealed").notNull(),
     /** `event` or `event.action` entries; empty forwards every verified delivery. */
-    events: text("events", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
-    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
-    createdAt: integer("created_at").notNull(),
+    events: jsonValue("events").$type<string[]>().notNull().default(emptyJsonList),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: epochMs("created_at").notNull(),
   },
   (table) => [index("forward_destinations_user").on(table.userId), index("forward_destinations_endpoint").on(table.providerId, table.endpointId)],
 );
@@ -79,7 +78,7 @@ export const forwardDestinations = sqliteTable(
  * Webhooks `webhook-id`, the same on every attempt, so receivers can deduplicate. Sent at least
  * once, with the delivery retry schedule, leased like deliveries so a crash loses nothing.
  */
-export const outboundMessages = sqliteTable(
+export const outboundMessages = defineTable(
   "outbound_messages",
   {
     id: text("id").primaryKey(),
@@ -87,18 +86,18 @@ export const outboundMessages = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["forward", "alert"] }).notNull(),
-    deliveryId: integer("delivery_id").references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    deliveryId: serialRef("delivery_id").references(() => webhookDeliveries.id, { onDelete: "cascade" }),
     destinationId: text("destination_id").references(() => forwardDestinations.id, { onDelete: "cascade" }),
     alertId: text("alert_id").references(() => alerts.id, { onDelete: "cascade" }),
     channelId: text("channel_id").references(() => alertChannels.id, { onDelete: "cascade" }),
     status: text("status", { enum: ["pending", "sending", "delivered", "failed"] }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
-    nextAttemptAt: integer("next_attempt_at"),
-    leaseUntil: integer("lease_until"),
+    nextAttemptAt: epochMs("next_attempt_at"),
+    leaseUntil: epochMs("lease_until"),
     lastStatusCode: integer("last_status_code"),
     lastError: text("last_error"),
-    createdAt: integer("created_at").notNull(),
-    deliveredAt: integer("delivered_at"),
+    createdAt: epochMs("created_at").notNull(),
+    deliveredAt: epochMs("delivered_at"),
   },
   (table) => [
     uniqueIndex("outbound_messages_forward").on(table.deliveryId, table.destinationId),
@@ -108,15 +107,15 @@ export const outboundMessages = sqliteTable(
 );
 
 /** One attempt to send an outbound message: when, how long, and what the receiver answered. */
-export const outboundAttempts = sqliteTable(
+export const outboundAttempts = defineTable(
   "outbound_attempts",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: serialId("id"),
     messageId: text("message_id")
       .notNull()
       .references(() => outboundMessages.id, { onDelete: "cascade" }),
     number: integer("number").notNull(),
-    startedAt: integer("started_at").notNull(),
+    startedAt: epochMs("started_at").notNull(),
     durationMs: integer("duration_ms").notNull(),
     statusCode: integer("status_code"),
     error: text("error"),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
+import { defineTable, emptyJsonList, epochMs, index, integer, jsonValue, primaryKey, serialRef, text } from "./common";
 
 export const runTriggers = ["manual", "webhook", "replay"] as const;
 /** Tools also run for an agent's conversation or an MCP client, besides by hand. */
@@ -10,7 +10,7 @@ export const toolRunTriggers = [...runTriggers, "agent", "mcp"] as const;
 export type RunAccount = { providerId: string; connectionId: string | "environment"; label: string | null };
 
 /** One run of a tool: by hand from the runner, for an agent's conversation, or for an MCP client. Inputs and outputs never contain credentials. */
-export const toolRuns = sqliteTable(
+export const toolRuns = defineTable(
   "tool_runs",
   {
     id: text("id")
@@ -24,18 +24,18 @@ export const toolRuns = sqliteTable(
     /** The agent conversation that started the run; kept as history when the conversation is deleted. */
     conversationId: text("conversation_id"),
     mcpTokenName: text("mcp_token_name"),
-    input: text("input", { mode: "json" }).$type<unknown>().notNull(),
-    output: text("output", { mode: "json" }).$type<unknown>(),
+    input: jsonValue("input").$type<unknown>().notNull(),
+    output: jsonValue("output").$type<unknown>(),
     status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
     error: text("error"),
-    startedAt: integer("started_at").notNull(),
+    startedAt: epochMs("started_at").notNull(),
     durationMs: integer("duration_ms"),
     /** The accounts the run acted as (label kept as it was then, in case the connection goes). */
-    accounts: text("accounts", { mode: "json" }).$type<RunAccount[]>().notNull().default(sql`'[]'`),
+    accounts: jsonValue("accounts").$type<RunAccount[]>().notNull().default(emptyJsonList),
     /** The stored webhook delivery whose payload the input came from ("Run with this payload"). */
-    deliveryId: integer("delivery_id"),
+    deliveryId: serialRef("delivery_id"),
     /** Set when retention dropped the input and output. */
-    trimmedAt: integer("trimmed_at"),
+    trimmedAt: epochMs("trimmed_at"),
     /** While running: the process running it (db/instance.ts); a stopped process's runs are failed by lib/mastra/interrupted-runs.ts. */
     runnerInstance: text("runner_instance"),
   },
@@ -48,7 +48,7 @@ export const toolRuns = sqliteTable(
 );
 
 /** One run of a workflow, with who started it and why; its steps are in workflow_run_steps. */
-export const workflowRuns = sqliteTable(
+export const workflowRuns = defineTable(
   "workflow_runs",
   {
     id: text("id").primaryKey(),
@@ -57,24 +57,24 @@ export const workflowRuns = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     workflowId: text("workflow_id").notNull(),
     trigger: text("trigger", { enum: runTriggers }).notNull(),
-    deliveryId: integer("delivery_id"),
-    input: text("input", { mode: "json" }).$type<unknown>().notNull(),
-    output: text("output", { mode: "json" }).$type<unknown>(),
+    deliveryId: serialRef("delivery_id"),
+    input: jsonValue("input").$type<unknown>().notNull(),
+    output: jsonValue("output").$type<unknown>(),
     status: text("status", { enum: ["running", "success", "failed"] }).notNull(),
     error: text("error"),
-    startedAt: integer("started_at").notNull(),
-    finishedAt: integer("finished_at"),
+    startedAt: epochMs("started_at").notNull(),
+    finishedAt: epochMs("finished_at"),
     /** Set on a re-run from a failed step: the run whose earlier step outputs this one reused. */
     resumedFromRunId: text("resumed_from_run_id"),
     /** Set when retention dropped the inputs and outputs of the run and its steps. */
-    trimmedAt: integer("trimmed_at"),
+    trimmedAt: epochMs("trimmed_at"),
     /** While running: the process running it (db/instance.ts); a stopped process's runs are failed by lib/mastra/interrupted-runs.ts. */
     runnerInstance: text("runner_instance"),
   },
   (table) => [index("workflow_runs_user_time").on(table.userId, table.startedAt), index("workflow_runs_status").on(table.status)],
 );
 
-export const workflowRunSteps = sqliteTable(
+export const workflowRunSteps = defineTable(
   "workflow_run_steps",
   {
     runId: text("run_id")
@@ -83,11 +83,11 @@ export const workflowRunSteps = sqliteTable(
     stepId: text("step_id").notNull(),
     position: integer("position").notNull(),
     status: text("status", { enum: ["pending", "running", "success", "failed", "skipped"] }).notNull(),
-    input: text("input", { mode: "json" }).$type<unknown>(),
-    output: text("output", { mode: "json" }).$type<unknown>(),
+    input: jsonValue("input").$type<unknown>(),
+    output: jsonValue("output").$type<unknown>(),
     error: text("error"),
-    startedAt: integer("started_at"),
-    endedAt: integer("ended_at"),
+    startedAt: epochMs("started_at"),
+    endedAt: epochMs("ended_at"),
   },
   (table) => [primaryKey({ columns: [table.runId, table.stepId] })],
 );

@@ -1,10 +1,8 @@
-import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
-import { createdAt } from "./common";
+import { boolean, createdAt, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, timestampMs, uniqueIndex } from "./common";
 
 /** A webhook URL created in the UI or by registration, with its own sealed signing secret. */
-export const webhookEndpoints = sqliteTable(
+export const webhookEndpoints = defineTable(
   "webhook_endpoints",
   {
     id: text("id").primaryKey(),
@@ -16,8 +14,8 @@ export const webhookEndpoints = sqliteTable(
     secretSealed: text("secret_sealed").notNull(),
     /** After a rotation the old secret is still accepted until previousSecretExpiresAt. */
     previousSecretSealed: text("previous_secret_sealed"),
-    previousSecretExpiresAt: integer("previous_secret_expires_at", { mode: "timestamp_ms" }),
-    events: text("events", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    previousSecretExpiresAt: timestampMs("previous_secret_expires_at"),
+    events: jsonValue("events").$type<string[]>().notNull().default(emptyJsonList),
     /** Set when Patchbay registered the hook at the provider (GitHub hook id, Stripe endpoint id). */
     remoteHookId: text("remote_hook_id"),
     remoteTarget: text("remote_target"),
@@ -30,11 +28,15 @@ export const webhookEndpoints = sqliteTable(
 export const deliveryStatuses = ["received", "processing", "retrying", "processed", "failed", "rejected"] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
-/** Every delivery that reached a known endpoint, accepted or refused. */
-export const webhookDeliveries = sqliteTable(
+/**
+ * Every delivery that reached a known endpoint, accepted or refused. The log viewer's search is not
+ * declared here: SQLite's is the FTS5 table of db/migrations/0004_delivery_search.sql, PostgreSQL's
+ * a GIN trigram index (pg_trgm) made by db/migrations-pg/0001_delivery_search.sql.
+ */
+export const webhookDeliveries = defineTable(
   "webhook_deliveries",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: serialId("id"),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -47,23 +49,23 @@ export const webhookDeliveries = sqliteTable(
     event: text("event"),
     action: text("action"),
     repository: text("repository"),
-    receivedAt: integer("received_at").notNull(),
-    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    receivedAt: epochMs("received_at").notNull(),
+    headers: jsonValue("headers").$type<Record<string, string>>().notNull(),
     body: text("body").notNull(),
     bodyBytes: integer("body_bytes").notNull(),
-    bodyTruncated: integer("body_truncated", { mode: "boolean" }).notNull().default(false),
-    verified: integer("verified", { mode: "boolean" }).notNull(),
+    bodyTruncated: boolean("body_truncated").notNull().default(false),
+    verified: boolean("verified").notNull(),
     reason: text("reason"),
     status: text("status", { enum: deliveryStatuses }).notNull(),
     attempts: integer("attempts").notNull().default(0),
-    nextAttemptAt: integer("next_attempt_at"),
-    leaseUntil: integer("lease_until"),
-    replayRequested: integer("replay_requested", { mode: "boolean" }).notNull().default(false),
+    nextAttemptAt: epochMs("next_attempt_at"),
+    leaseUntil: epochMs("lease_until"),
+    replayRequested: boolean("replay_requested").notNull().default(false),
     lastError: text("last_error"),
     processingMs: integer("processing_ms"),
     workflowRunId: text("workflow_run_id"),
     /** Set when retention dropped the body and headers; the row, status and dedupe key stay. */
-    trimmedAt: integer("trimmed_at"),
+    trimmedAt: epochMs("trimmed_at"),
   },
   (table) => [
     uniqueIndex("webhook_deliveries_dedupe").on(table.dedupeKey),
@@ -81,16 +83,16 @@ export const webhookDeliveries = sqliteTable(
 );
 
 /** One processing attempt of a delivery: when, how long, and how it ended. */
-export const webhookAttempts = sqliteTable(
+export const webhookAttempts = defineTable(
   "webhook_attempts",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    deliveryId: integer("delivery_id")
+    id: serialId("id"),
+    deliveryId: serialRef("delivery_id")
       .notNull()
       .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
     number: integer("number").notNull(),
     trigger: text("trigger", { enum: ["automatic", "retry", "replay"] }).notNull(),
-    startedAt: integer("started_at").notNull(),
+    startedAt: epochMs("started_at").notNull(),
     durationMs: integer("duration_ms").notNull(),
     outcome: text("outcome", { enum: ["processed", "failed"] }).notNull(),
     error: text("error"),

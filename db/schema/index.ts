@@ -1,8 +1,9 @@
 /**
  * The tables every module imports: SQLite's (db/schema-sqlite) or PostgreSQL's (db/schema-pg),
- * picked once from DATABASE_URL. Both declare the same tables, columns and indexes
- * (tests/unit/schema-parity.test.ts) and give rows the same JavaScript shape, so modules are
- * typed against the SQLite declarations and run on either. Everything else (types, status lists)
+ * picked once from DATABASE_URL. Both declare the same tables, columns and indexes (the table
+ * files of db/schema-pg are generated from db/schema-sqlite; tests/unit/schema-parity.test.ts) and
+ * give rows the same JavaScript shape, so modules are typed against the SQLite declarations and run
+ * on either. Everything else (types, status lists)
  * comes from the SQLite files unchanged; the tables below shadow those of the star export.
  */
 import * as pg from "../schema-pg";
