@@ -1,7 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
-import { ApiError, withErrors } from "@/lib/platform/errors";
+import { ApiError } from "@/lib/platform/errors";
+import { withErrors } from "@/lib/platform/route";
 import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
 import { findSessionUser, type PublicUser } from "./users";
 

@@ -1,4 +1,3 @@
-import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { log } from "@/lib/log";
 import { formatIssues, describeIssues } from "./issues";
@@ -75,22 +74,6 @@ const INTERNAL_MESSAGE = "Something went wrong on our side; try again, and tell 
 export function errorResponse(error: unknown): Response {
   const known = toApiError(error);
   return Response.json(known.body, { status: known.status, headers: known.options.headers });
-}
-
-/**
- * The route wrapper: whatever the handler throws is answered here, once, by errorResponse. Next's
- * own signals (a redirect, a bail-out from static rendering) are not errors and pass through.
- * `withUser` builds on it; the OAuth endpoints and MCP answer in their own formats and do not use it.
- */
-export function withErrors<Args extends unknown[]>(handler: (...args: Args) => Promise<Response> | Response): (...args: Args) => Promise<Response> {
-  return async (...args) => {
-    try {
-      return await handler(...args);
-    } catch (error) {
-      unstable_rethrow(error);
-      return errorResponse(error);
-    }
-  };
 }
 
 function toApiError(error: unknown): ApiError {

@@ -2,7 +2,8 @@ import { redirect } from "next/navigation";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { log } from "@/lib/log";
-import { ApiError, errorResponse, statusOf, withErrors, type ErrorCode } from "@/lib/platform/errors";
+import { ApiError, errorResponse, statusOf, type ErrorCode } from "@/lib/platform/errors";
+import { withErrors } from "@/lib/platform/route";
 
 describe("ApiError", () => {
   it("takes its status from its code", () => {

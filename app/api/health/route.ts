@@ -1,5 +1,5 @@
 import { checkDatabase } from "@/lib/health";
-import { withErrors } from "@/lib/platform/errors";
+import { withErrors } from "@/lib/platform/route";
 import packageJson from "@/package.json";
 
 export const dynamic = "force-dynamic";
