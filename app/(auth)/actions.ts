@@ -1,11 +1,11 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { z } from "zod";
 import { signIn } from "@/lib/auth";
 import { credentialsSchema, newAccountSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, createLocalUser } from "@/lib/auth/users";
 import { env } from "@/lib/env";
+import { fieldErrors } from "@/lib/platform/issues";
 import { safeReturnPath } from "@/lib/safe-redirect";
 import { GENERIC_SIGN_IN_ERROR, THROTTLED_SIGN_IN_ERROR } from "./messages";
 
@@ -16,12 +16,6 @@ export type FormState =
 
 function submitted(form: FormData, ...names: string[]): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, String(form.get(name) ?? "")]));
-}
-
-
-function fieldErrors(error: z.ZodError): Record<string, string | undefined> {
-  const flat = z.flattenError(error).fieldErrors as Record<string, string[] | undefined>;
-  return Object.fromEntries(Object.entries(flat).map(([field, messages]) => [field, messages?.[0]]));
 }
 
 /** Signs in with a password; Auth.js redirects on success, so this returns only on failure. */

@@ -1,5 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import { ApiError } from "@/lib/platform/errors";
+import { describeIssues } from "@/lib/platform/issues";
 import type { AgentEvent } from "./turn";
 
 export const MAX_MESSAGE_LENGTH = 20_000;
@@ -7,21 +9,19 @@ export const MAX_MESSAGE_LENGTH = 20_000;
 export const messageRequest = z.object({ message: z.string().trim().min(1, { message: "Write a message first." }).max(MAX_MESSAGE_LENGTH) });
 export const decisionRequest = z.object({ decision: z.enum(["approve", "deny"]) });
 
-export function problem(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
-}
+export const AGENT_NOT_CONFIGURED = "The agent has no model: set AGENT_MODEL first.";
 
-/** Parses a JSON body with its schema; a refusal comes back as the 400 to send. */
-export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; data: T } | { ok: false; response: Response }> {
+/** Parses a JSON body with its schema; a refusal is thrown as the 400 ApiError to answer. */
+export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
   let body: unknown;
   try {
     body = await request.json();
   } catch {
-    return { ok: false, response: problem(400, "invalid_json", "Send a JSON body.") };
+    throw new ApiError("invalid_json", "Send a JSON body.");
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) return { ok: false, response: problem(400, "invalid_request", parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ")) };
-  return { ok: true, data: parsed.data };
+  if (!parsed.success) throw new ApiError("invalid_request", describeIssues(parsed.error, "body"));
+  return parsed.data;
 }
 
 /** Streams a turn's events to the browser as newline-delimited JSON, each line as soon as it happens. */

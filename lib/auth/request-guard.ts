@@ -1,14 +1,11 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { ApiError } from "@/lib/platform/errors";
 
 /** Body types a state-changing route may take; JSON unless the route takes uploads. */
 export type BodyType = "application/json" | "multipart/form-data";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-function refusal(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
-}
 
 /** The media type without parameters, lower-cased: "application/json; charset=utf-8" -> "application/json". */
 function mediaType(contentType: string | null): string {
@@ -49,14 +46,14 @@ function isSameOrigin(request: Request): boolean {
  * proof (a signature, a single-use state); a bearer-token API such as MCP is not exposed to CSRF
  * because a browser never attaches the token on its own. Returns the refusal, or undefined.
  */
-export function refuseCrossSiteWrite(request: Request, accepts: readonly BodyType[] = ["application/json"]): Response | undefined {
+export function refuseCrossSiteWrite(request: Request, accepts: readonly BodyType[] = ["application/json"]): ApiError | undefined {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return undefined;
   if (!isSameOrigin(request)) {
-    return refusal(403, "cross_origin", "This request must come from Patchbay's own pages (same origin).");
+    return new ApiError("cross_origin", "This request must come from Patchbay's own pages (same origin).");
   }
   const type = mediaType(request.headers.get("content-type"));
   if (!accepts.some((accepted) => accepted === type)) {
-    return refusal(415, "unsupported_media_type", `Send the body as ${accepts.join(" or ")}.`);
+    return new ApiError("unsupported_media_type", `Send the body as ${accepts.join(" or ")}.`);
   }
   return undefined;
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
+import { ApiError } from "@/lib/platform/errors";
+import { withErrors } from "@/lib/platform/route";
 import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
 import { findSessionUser, type PublicUser } from "./users";
 
@@ -21,24 +23,21 @@ export async function requireUser(): Promise<PublicUser> {
   return user;
 }
 
-export function unauthenticated(): Response {
-  return Response.json({ error: { code: "unauthenticated", message: "Sign in first." } }, { status: 401 });
-}
-
 /**
  * Wraps an API route handler so it runs only with a signed-in user, and answers 401 JSON otherwise.
  * A state-changing request must also pass the CSRF guard (same origin, a JSON body unless the route
- * says it takes `accepts` other types): see refuseCrossSiteWrite.
+ * says it takes `accepts` other types): see refuseCrossSiteWrite. What the handler throws is
+ * answered by withErrors: an ApiError as its status and body, anything else as a 500.
  */
 export function withUser<Context>(
   handler: (request: Request, context: Context, user: PublicUser) => Promise<Response> | Response,
   options: { accepts?: readonly BodyType[] } = {},
 ): (request: Request, context: Context) => Promise<Response> {
-  return async (request, context) => {
+  return withErrors(async (request: Request, context: Context) => {
     const refused = refuseCrossSiteWrite(request, options.accepts);
-    if (refused) return refused;
+    if (refused) throw refused;
     const user = await currentUser();
-    if (!user) return unauthenticated();
+    if (!user) throw new ApiError("unauthenticated", "Sign in first.");
     return handler(request, context, user);
-  };
+  });
 }

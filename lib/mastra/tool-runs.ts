@@ -6,6 +6,7 @@ import { liveInstanceId } from "@/db/instance";
 import { toolRuns, type RunAccount } from "@/db/schema";
 import { inConnectionScope, type UsedConnection } from "@/lib/connections/run-scope";
 import { findConnection } from "@/lib/connections/store";
+import { formatIssues } from "@/lib/platform/issues";
 import { requestContextFor } from "./context";
 import { forHistory } from "./run-history";
 import { findUserTool, toolInputSchema } from "./tools";
@@ -74,7 +75,7 @@ export async function runTool(userId: string, toolId: string, rawInput: unknown,
   const entry = await findUserTool(userId, toolId);
   if (!entry) throw new Error(`There is no tool "${toolId}".`);
   const parsed = toolInputSchema(entry).safeParse(rawInput);
-  if (!parsed.success) throw new RunInputError(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
+  if (!parsed.success) throw new RunInputError(formatIssues(parsed.error));
   const chosen: Record<string, string> = {};
   for (const [providerId, connectionId] of Object.entries(options.accounts ?? {})) {
     if ((await findConnection(userId, connectionId))?.providerId === providerId) chosen[providerId] = connectionId;

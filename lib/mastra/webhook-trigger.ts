@@ -1,13 +1,9 @@
 import "server-only";
-import type { z } from "zod";
+import { describeIssues } from "@/lib/platform/issues";
 import { PermanentDeliveryError, setWorkflowStarter } from "@/lib/webhooks/handlers";
 import { deliveryPayload } from "@/lib/webhooks/payload";
 import { findWorkflow } from "./index";
 import { RunInputError, startWorkflowRun } from "./workflow-runs";
-
-function describeIssues(issues: z.core.$ZodIssue[]): string {
-  return issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; ");
-}
 
 /**
  * Connects webhook processing to workflows: the delivery's payload becomes the workflow's input
@@ -26,7 +22,7 @@ export function connectWebhooksToWorkflows(): void {
       throw new PermanentDeliveryError(`The payload cannot be parsed: ${(error as Error).message}`);
     }
     const input = workflow.fromWebhookPayload.safeParse(payload);
-    if (!input.success) throw new PermanentDeliveryError(`The payload does not fit the input of ${workflowId}: ${describeIssues(input.error.issues)}`);
+    if (!input.success) throw new PermanentDeliveryError(`The payload does not fit the input of ${workflowId}: ${describeIssues(input.error, "payload")}`);
     let started: Awaited<ReturnType<typeof startWorkflowRun>>;
     try {
       started = await startWorkflowRun(delivery.userId, workflowId, input.data, {

@@ -5,6 +5,7 @@ import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
 import { log } from "@/lib/log";
+import { describeIssues, formatIssues, type Issue } from "@/lib/platform/issues";
 import { requestContextFor } from "./context";
 import { findWorkflow, mastra } from "./index";
 import { announceRun } from "./run-events";
@@ -16,8 +17,8 @@ export type WorkflowStepRow = typeof workflowRunSteps.$inferSelect;
 
 export class RunInputError extends Error {
   override name = "RunInputError";
-  constructor(readonly issues: { path: string; message: string }[]) {
-    super(issues.map((issue) => `${issue.path || "input"}: ${issue.message}`).join("; "));
+  constructor(readonly issues: Issue[]) {
+    super(describeIssues(issues, "input"));
   }
 }
 
@@ -67,7 +68,7 @@ export async function startWorkflowRun(
   const entry = findWorkflow(workflowId);
   if (!entry) throw new Error(`There is no workflow "${workflowId}".`);
   const parsed = entry.inputSchema.safeParse(rawInput);
-  if (!parsed.success) throw new RunInputError(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
+  if (!parsed.success) throw new RunInputError(formatIssues(parsed.error));
   const workflow = mastra().getWorkflow(workflowId);
   const run = await workflow.createRun();
   const startedAt = Date.now();

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { instanceOwnerId, intakeWriter, type IntakeWriter } from "@/db/sql/intake";
 import { readPath } from "@/lib/connections/provider-request";
 import { env } from "@/lib/env";
+import { ApiError, type ErrorCode } from "@/lib/platform/errors";
 import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { announce } from "./events";
@@ -34,19 +35,24 @@ function reply(status: number, body: unknown, headers?: Record<string, string>):
   return { status, body, headers };
 }
 
-function refuse(status: number, code: string, message: string): IntakeReply {
-  return reply(status, { error: { code, message } });
+/** An ApiError as intake's reply: the same status, body and headers a route handler would answer. */
+function errorReply(error: ApiError): IntakeReply {
+  return reply(error.status, error.body, error.options.headers);
+}
+
+function refuse(code: ErrorCode, message: string): IntakeReply {
+  return errorReply(new ApiError(code, message));
 }
 
 /** No room in WEBHOOK_INTAKE_MAX_BUFFERED_BYTES for this body: nothing read or stored, the sender asked to come back. */
-const BUSY: IntakeReply = reply(
-  503,
-  { error: { code: "intake_busy", message: "Too many webhook bodies are being received at once; send this one again shortly." } },
-  { "retry-after": String(INTAKE_BUSY_RETRY_AFTER_SECONDS) },
+const BUSY: IntakeReply = errorReply(
+  new ApiError("intake_busy", "Too many webhook bodies are being received at once; send this one again shortly.", {
+    headers: { "retry-after": String(INTAKE_BUSY_RETRY_AFTER_SECONDS) },
+  }),
 );
 
 /** Intake only takes POST; the other methods get this. */
-export const METHOD_NOT_ALLOWED: IntakeReply = reply(405, { error: { code: "method_not_allowed", message: "Webhook URLs accept POST only." } }, { allow: "POST" });
+export const METHOD_NOT_ALLOWED: IntakeReply = errorReply(new ApiError("method_not_allowed", "Webhook URLs accept POST only.", { headers: { allow: "POST" } }));
 
 export function toResponse(answer: IntakeReply): Response {
   return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...answer.headers } });
@@ -140,7 +146,7 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
 
 async function examine({ providerId, endpointId, headers, readBody }: IntakeRequest, reservation: BodyReservation): Promise<Examined> {
   const target = await resolveTarget(providerId, endpointId);
-  if (!target) return { kind: "answer", reply: refuse(404, "unknown_endpoint", "No webhook endpoint here.") };
+  if (!target) return { kind: "answer", reply: refuse("unknown_endpoint", "No webhook endpoint here.") };
   const { provider, userId } = target;
   const receivedAt = Date.now();
   const base: Pick<NewDelivery, "userId" | "endpointId" | "providerId" | "receivedAt" | "headers"> = {
@@ -170,14 +176,14 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
   const read = await readBody(maxBytes, REFUSAL_BODY_BYTES, reservation);
   if (!read.ok && read.reason === "busy") return { kind: "answer", reply: BUSY };
   if (!read.ok) {
-    const answer = refuse(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
+    const answer = refuse("payload_too_large", `The body is larger than ${maxBytes} bytes.`);
     return refusal(answer, `body larger than WEBHOOK_MAX_BYTES (${maxBytes} bytes)`, read.head, read.declaredBytes ?? maxBytes + 1);
   }
   const body = read.body;
 
   const verification = await verifyDelivery(provider.webhooks.scheme, { body, headers, secrets: target.secrets, nowSeconds: Math.floor(receivedAt / 1000) });
   if (!verification.ok) {
-    const answer = refuse(verification.status, verification.status === 400 ? "missing_signature" : "invalid_signature", verification.reason);
+    const answer = refuse(verification.status === 400 ? "missing_signature" : "invalid_signature", verification.reason);
     return refusal(answer, verification.reason, body, body.length);
   }
 
@@ -188,7 +194,7 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
     text = UTF8.decode(body);
     payload = deliveryPayload(text, headers.get("content-type"));
   } catch (error) {
-    const answer = refuse(400, "unparseable_payload", "The signature is valid but the payload is not JSON.");
+    const answer = refuse("unparseable_payload", "The signature is valid but the payload is not JSON.");
     return refusal(answer, `valid signature but unparseable payload: ${(error as Error).message.slice(0, 200)}`, body, body.length, true);
   }
 

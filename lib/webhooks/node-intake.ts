@@ -1,6 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/lib/log";
+import { ApiError } from "@/lib/platform/errors";
 import { acceptWebhook, METHOD_NOT_ALLOWED, type IntakeReply } from "./intake";
 import { readMessageCapped } from "./read-body";
 
@@ -46,6 +47,6 @@ export async function handleIntake(request: IncomingMessage, response: ServerRes
     write(response, answer);
   } catch (error) {
     log.error("webhook intake failed", { provider: target.providerId, error: (error as Error).message });
-    if (!response.headersSent) write(response, { status: 500, body: { error: { code: "internal_error", message: "The delivery could not be stored; send it again." } } });
+    if (!response.headersSent) write(response, { status: 500, body: new ApiError("internal_error", "The delivery could not be stored; send it again.").body });
   }
 }

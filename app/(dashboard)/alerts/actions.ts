@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { actionInput, userAction } from "@/lib/auth/action";
 import { requireUser } from "@/lib/auth/session";
 import { acknowledgeAlert, acknowledgeAll, AlertChannelError, createChannel, deleteChannel, newChannelSchema } from "@/lib/outbox/alerts";
 import type { WebhookActionState } from "../webhooks/actions";
@@ -27,19 +28,14 @@ export async function acknowledgeAllAction(): Promise<WebhookActionState> {
 }
 
 export async function createChannelAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  const user = await requireUser();
-  const input = newChannelSchema.safeParse({ kind: form.get("kind"), target: String(form.get("target") ?? "").trim() });
-  if (!input.success) return { error: input.error.issues[0]!.message };
-  try {
-    const { secret } = await createChannel(user.id, input.data);
+  return userAction(async (user) => {
+    const input = actionInput(newChannelSchema, { kind: form.get("kind"), target: String(form.get("target") ?? "").trim() });
+    const { secret } = await createChannel(user.id, input);
     refresh();
-    return input.data.kind === "webhook"
+    return input.kind === "webhook"
       ? { ok: "Alerts will be POSTed to that URL, signed with Standard Webhooks.", secret }
-      : { ok: `Alerts will be posted to ${input.data.target} through your Slack connection.` };
-  } catch (error) {
-    if (error instanceof AlertChannelError) return { error: error.message };
-    throw error;
-  }
+      : { ok: `Alerts will be posted to ${input.target} through your Slack connection.` };
+  }, [AlertChannelError]);
 }
 
 export async function deleteChannelAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {

@@ -5,9 +5,12 @@ import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
+import { actionInput, userAction } from "@/lib/auth/action";
 import { requireUser } from "@/lib/auth/session";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, changeOwnPassword, createLocalUser, removeUser, setPassword, setRole, UserChangeError } from "@/lib/auth/users";
+import { ApiError } from "@/lib/platform/errors";
+import { fieldErrors } from "@/lib/platform/issues";
 
 export type CreateMemberState =
   | { error?: string; created?: string; fieldErrors?: Record<string, string | undefined>; values?: { name: string; email: string } }
@@ -18,10 +21,7 @@ export async function createMember(_previous: CreateMemberState, form: FormData)
   if (owner.role !== "owner") return { error: "Only the owner can add people." };
   const parsed = newAccountSchema.safeParse({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
   const values = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? "") };
-  if (!parsed.success) {
-    const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
-    return { fieldErrors: Object.fromEntries(Object.entries(flat).map(([field, messages]) => [field, messages?.[0]])), values };
-  }
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
   try {
     const user = await createLocalUser(parsed.data, "member");
     revalidatePath("/users");
@@ -38,16 +38,12 @@ const userIdSchema = z.string().min(1).max(100);
 
 /** Runs an owner-only change, turning the refusals a person can act on into messages. */
 async function asOwner(change: (ownerId: string) => Promise<string> | string): Promise<UserActionState> {
-  const owner = await requireUser();
-  if (owner.role !== "owner") return { error: "Only an owner can change people's accounts." };
-  try {
+  return userAction(async (owner) => {
+    if (owner.role !== "owner") throw new ApiError("forbidden", "Only an owner can change people's accounts.");
     const ok = await change(owner.id);
     revalidatePath("/users");
     return { ok };
-  } catch (error) {
-    if (error instanceof UserChangeError) return { error: error.message };
-    throw error;
-  }
+  }, [UserChangeError]);
 }
 
 export async function changeRoleAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
@@ -82,26 +78,21 @@ export async function removeUserAction(_previous: UserActionState, form: FormDat
 }
 
 export async function changeOwnPasswordAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
-  const user = await requireUser();
-  const password = newPasswordSchema.safeParse(form.get("newPassword"));
-  if (!password.success) return { error: password.error.issues[0]?.message ?? "Choose another password." };
-  if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
-  const revokeTokens = form.get("revokeTokens") === "on";
-  try {
-    await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password.data, { revokeTokens });
-  } catch (error) {
-    if (error instanceof UserChangeError) return { error: error.message };
-    throw error;
-  }
-  // The change ended every session signed in before it, this one too: sign this one in again.
-  if (!user.email) redirect("/sign-in");
-  try {
-    await signIn("credentials", { email: user.email, password: password.data, redirect: false });
-  } catch (error) {
-    if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
-    throw error;
-  }
-  // A redirect, not a re-render of this page: that render would still read the old session
-  // from this request and send the person to sign-in; the next request carries the new one.
-  redirect(revokeTokens ? "/account?password=changed&tokens=revoked" : "/account?password=changed");
+  return userAction(async (user) => {
+    const password = actionInput(newPasswordSchema, form.get("newPassword"));
+    if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
+    const revokeTokens = form.get("revokeTokens") === "on";
+    await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password, { revokeTokens });
+    // The change ended every session signed in before it, this one too: sign this one in again.
+    if (!user.email) redirect("/sign-in");
+    try {
+      await signIn("credentials", { email: user.email, password, redirect: false });
+    } catch (error) {
+      if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
+      throw error;
+    }
+    // A redirect, not a re-render of this page: that render would still read the old session
+    // from this request and send the person to sign-in; the next request carries the new one.
+    redirect(revokeTokens ? "/account?password=changed&tokens=revoked" : "/account?password=changed");
+  }, [UserChangeError]);
 }

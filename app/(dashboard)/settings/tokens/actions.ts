@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createAccessToken, newTokenSchema, revokeAccessToken } from "@/lib/access-tokens/store";
 import { requireUser } from "@/lib/auth/session";
+import { fieldErrors } from "@/lib/platform/issues";
 
 export type CreateTokenState =
   | { created?: { name: string; token: string }; error?: string; fieldErrors?: Record<string, string | undefined> }
@@ -14,10 +15,7 @@ export async function createTokenAction(_previous: CreateTokenState, form: FormD
   const user = await requireUser();
   const expiry = form.get("expiresInDays");
   const parsed = newTokenSchema.safeParse({ name: form.get("name"), scope: form.get("scope"), expiresInDays: expiry === "never" || !expiry ? undefined : expiry });
-  if (!parsed.success) {
-    const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
-    return { fieldErrors: Object.fromEntries(Object.entries(flat).map(([field, messages]) => [field, messages?.[0]])) };
-  }
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error) };
   const { name, scope, expiresInDays } = parsed.data;
   const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 24 * 60 * 60 * 1000) : undefined;
   const { token } = await createAccessToken(user.id, { name, scope, expiresAt });

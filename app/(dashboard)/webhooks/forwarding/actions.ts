@@ -2,23 +2,19 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { actionInput, userAction } from "@/lib/auth/action";
 import { requireUser } from "@/lib/auth/session";
 import { createDestination, deleteDestination, ForwardingError, newDestinationSchema, replayForward, setDestinationEnabled } from "@/lib/outbox/forwarding";
 import type { WebhookActionState } from "../actions";
 
 export async function createDestinationAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  const user = await requireUser();
-  const raw = { source: String(form.get("source") ?? ""), url: String(form.get("url") ?? "").trim(), events: String(form.get("events") ?? "") };
-  const input = newDestinationSchema.safeParse(raw);
-  if (!input.success) return { error: input.error.issues[0]!.message };
-  try {
+  return userAction(async (user) => {
+    const raw = { source: String(form.get("source") ?? ""), url: String(form.get("url") ?? "").trim(), events: String(form.get("events") ?? "") };
+    actionInput(newDestinationSchema, raw);
     const { secret } = await createDestination(user.id, raw);
     revalidatePath("/webhooks/forwarding");
     return { ok: "Verified deliveries will be forwarded to that URL, signed with Standard Webhooks.", secret };
-  } catch (error) {
-    if (error instanceof ForwardingError) return { error: error.message };
-    throw error;
-  }
+  }, [ForwardingError]);
 }
 
 export async function toggleDestinationAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {

@@ -1,15 +1,14 @@
 import { withUser } from "@/lib/auth/session";
-import { importFailure, readImportBody } from "@/lib/openapi/http";
+import { importError, readImportBody } from "@/lib/openapi/http";
 import { importRequestSchema, saveImport } from "@/lib/openapi/store";
 
 /** Saves an imported API (replacing an earlier import of the same API): one tool per operation. */
 export const POST = withUser(async (request, _context, user) => {
   const body = await readImportBody(request, importRequestSchema);
-  if (!body.ok) return body.response;
   try {
-    const spec = await saveImport(user.id, body.data);
+    const spec = await saveImport(user.id, body);
     return Response.json({ id: spec.id, slug: spec.slug, title: spec.title, operationCount: spec.operationCount }, { status: 201 });
   } catch (error) {
-    return importFailure(error);
+    throw importError(error);
   }
 });

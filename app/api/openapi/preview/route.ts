@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withUser } from "@/lib/auth/session";
-import { importFailure, readImportBody } from "@/lib/openapi/http";
+import { importError, readImportBody } from "@/lib/openapi/http";
 import { previewImport } from "@/lib/openapi/preview";
 import { specSourceSchema } from "@/lib/openapi/store";
 
@@ -8,11 +8,10 @@ const previewRequest = z.object({ source: specSourceSchema });
 
 /** Reads a description and answers what saving it would create, or its problems with their locations. Stores nothing. */
 export const POST = withUser(async (request, _context, user) => {
-  const body = await readImportBody(request, previewRequest);
-  if (!body.ok) return body.response;
+  const { source } = await readImportBody(request, previewRequest);
   try {
-    return Response.json(await previewImport(user.id, body.data.source));
+    return Response.json(await previewImport(user.id, source));
   } catch (error) {
-    return importFailure(error);
+    throw importError(error);
   }
 });

@@ -1,12 +1,13 @@
+import { withErrors } from "@/lib/platform/route";
 import { methodNotAllowed, receiveWebhook } from "@/lib/webhooks/intake";
 
 type Context = { params: Promise<{ provider: string }> };
 
 /** Instance-wide intake, signed with the secret from the environment (GITHUB_WEBHOOK_SECRET, ...). */
-export async function POST(request: Request, { params }: Context): Promise<Response> {
+export const POST = withErrors(async (request: Request, { params }: Context): Promise<Response> => {
   const { provider } = await params;
   return receiveWebhook(request, provider);
-}
+});
 
 export const GET = methodNotAllowed;
 export const PUT = methodNotAllowed;

@@ -1,6 +1,7 @@
 import { withUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { beginAuthorization, OAuthFlowError } from "@/lib/oauth/flow";
+import { ApiError } from "@/lib/platform/errors";
 
 type Context = { params: Promise<{ provider: string }> };
 
@@ -13,7 +14,7 @@ export const GET = withUser<Context>(async (request, { params }, user) => {
   } catch (error) {
     if (!(error instanceof OAuthFlowError)) throw error;
     if (error.failure === "unknown_provider") {
-      return Response.json({ error: { code: error.failure, message: error.message } }, { status: 404 });
+      throw new ApiError("unknown_provider", error.message);
     }
     const back = new URL("/connections", env().APP_URL);
     back.searchParams.set("error", error.failure);

@@ -3,6 +3,7 @@ import { ConnectionError } from "@/lib/connections/errors";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { completeAuthorization, OAuthFlowError } from "@/lib/oauth/flow";
+import { ApiError } from "@/lib/platform/errors";
 import { safeReturnPath } from "@/lib/safe-redirect";
 
 type Context = { params: Promise<{ provider: string }> };
@@ -30,7 +31,7 @@ export const GET = withUser<Context>(async (request, { params }, user) => {
     }
     if (!(error instanceof OAuthFlowError)) throw error;
     if (error.failure === "unknown_provider") {
-      return Response.json({ error: { code: error.failure, message: error.message } }, { status: 404 });
+      throw new ApiError("unknown_provider", error.message);
     }
     log.warn("connection refused", { provider, failure: error.failure, detail: error.detail });
     const target = new URL(safeReturnPath(error.returnTo, "/connections"), appUrl);

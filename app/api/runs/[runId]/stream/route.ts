@@ -1,6 +1,7 @@
 import { withUser } from "@/lib/auth/session";
 import { runEvents, type RunEvent } from "@/lib/mastra/run-events";
 import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { ApiError } from "@/lib/platform/errors";
 import { eventStream } from "@/lib/sse";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +11,7 @@ type Context = { params: Promise<{ runId: string }> };
 /** Server-sent events for one of this user's workflow runs: a message whenever a step or the run changes. */
 export const GET = withUser<Context>(async (request, { params }, user) => {
   const { runId } = await params;
-  if (!(await getWorkflowRun(user.id, runId))) return Response.json({ error: { code: "not_found", message: "No such run." } }, { status: 404 });
+  if (!(await getWorkflowRun(user.id, runId))) throw new ApiError("not_found", "No such run.");
   return eventStream(request, (send) => {
     const listener = (event: RunEvent) => {
       if (event.runId === runId && event.userId === user.id) send("run", { stepId: event.stepId, status: event.status });

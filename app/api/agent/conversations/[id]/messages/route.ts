@@ -1,8 +1,9 @@
 import { withUser } from "@/lib/auth/session";
 import { getConversation, pendingApprovals } from "@/lib/agent/conversations";
-import { eventLines, messageRequest, problem, readJson } from "@/lib/agent/http";
+import { AGENT_NOT_CONFIGURED, eventLines, messageRequest, readJson } from "@/lib/agent/http";
 import { agentModel } from "@/lib/agent/model";
 import { sendMessage } from "@/lib/agent/turn";
+import { ApiError } from "@/lib/platform/errors";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -10,10 +11,9 @@ type Context = { params: Promise<{ id: string }> };
 export const POST = withUser<Context>(async (request, context, user) => {
   const { id } = await context.params;
   const conversation = await getConversation(user.id, id);
-  if (!conversation) return problem(404, "not_found", "There is no such conversation.");
-  if (!agentModel().configured) return problem(503, "agent_not_configured", "The agent has no model: set AGENT_MODEL first.");
-  if ((await pendingApprovals(conversation.id)).length > 0) return problem(409, "approval_pending", "Approve or deny the waiting action first.");
-  const body = await readJson(request, messageRequest);
-  if (!body.ok) return body.response;
-  return eventLines(sendMessage(user.id, conversation.id, body.data.message));
+  if (!conversation) throw new ApiError("not_found", "There is no such conversation.");
+  if (!agentModel().configured) throw new ApiError("agent_not_configured", AGENT_NOT_CONFIGURED);
+  if ((await pendingApprovals(conversation.id)).length > 0) throw new ApiError("approval_pending", "Approve or deny the waiting action first.");
+  const { message } = await readJson(request, messageRequest);
+  return eventLines(sendMessage(user.id, conversation.id, message));
 });

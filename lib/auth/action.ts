@@ -1,0 +1,37 @@
+import "server-only";
+import type { z } from "zod";
+import { ApiError } from "@/lib/platform/errors";
+import { formatIssues } from "@/lib/platform/issues";
+import { requireUser } from "./session";
+import type { PublicUser } from "./users";
+
+/** An error class whose messages are written for the person (ConnectionError, RegistrationError, ...). */
+export type Refusal = abstract new (...args: never[]) => Error;
+
+/** What a server action answers when it refuses: the message its form shows. */
+export type ActionRefusal = { error: string };
+
+/**
+ * A server action's input checked with its schema. When the schema refuses, throws the ApiError
+ * that `userAction` turns into the form's message: `message` when given, else the first issue's.
+ */
+export function actionInput<T>(schema: z.ZodType<T>, value: unknown, message?: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ApiError("invalid_request", message ?? formatIssues(parsed.error)[0]?.message ?? "That value is not valid.");
+}
+
+/**
+ * Runs a server action for the signed-in user (a redirect to sign-in otherwise). A refusal (an
+ * ApiError, or an error of one of the `refusals` classes) becomes `{ error: message }`; anything
+ * else propagates: a bug, and Next's redirect, which must.
+ */
+export async function userAction<State>(run: (user: PublicUser) => Promise<State>, refusals: readonly Refusal[] = []): Promise<State | ActionRefusal> {
+  const user = await requireUser();
+  try {
+    return await run(user);
+  } catch (error) {
+    if (error instanceof ApiError || refusals.some((refusal) => error instanceof refusal)) return { error: (error as Error).message };
+    throw error;
+  }
+}
