@@ -6,15 +6,15 @@ import { forLease } from "@/db/sql/leasing";
 import { alertChannels, forwardDestinations, outboundAttempts, outboundMessages } from "@/db/schema";
 import { retryDelayMs } from "@/lib/webhooks/retry-schedule";
 import { originOf, type SendKey, type SlotVerdict } from "./slots";
+import { processState } from "@/lib/platform/process-state";
 
 export type OutboundMessage = typeof outboundMessages.$inferSelect;
 export type NewOutboundMessage = Omit<typeof outboundMessages.$inferInsert, "id" | "createdAt" | "status" | "attempts" | "nextAttemptAt">;
 
 export const OUTBOX_LEASE_MS = 60_000;
 
-const holder = globalThis as typeof globalThis & { __patchbayOutboxWake?: EventEmitter };
 /** Wakes the sender when a message is queued, instead of waiting for its next poll. */
-export const outboxWake: EventEmitter = (holder.__patchbayOutboxWake ??= new EventEmitter().setMaxListeners(100));
+export const outboxWake: EventEmitter = processState("OutboxWake", () => new EventEmitter().setMaxListeners(100));
 
 /**
  * Queues messages; a (delivery, destination) or (alert, channel) pair already queued is left as it

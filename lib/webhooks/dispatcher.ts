@@ -10,7 +10,7 @@ import { log } from "@/lib/log";
 import { checkEndpointFailing, raiseAlert } from "@/lib/outbox/alerts";
 import { enqueueForwards } from "@/lib/outbox/forwarding";
 import type { DeliveryRow } from "./deliveries";
-import { handleDelivery, PermanentDeliveryError, type DeliveryHandler } from "./handlers";
+import { handleDelivery, PermanentDeliveryError, type DeliveryHandler, type WorkflowStarter } from "./handlers";
 import { retryDelayMs } from "./retry-schedule";
 import { announce, deliveryEvents, type DeliveryEvent } from "./events";
 import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
@@ -171,6 +171,9 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
 }
 
 export type ProcessOptions = {
+  /** What a delivery's rule starts; without one, a delivery mapped to a workflow is only recorded. */
+  startWorkflow?: WorkflowStarter;
+  /** Processes one delivery; by default handleDelivery, the rules, with `startWorkflow`. */
   handle?: DeliveryHandler;
   now?: () => number;
   limit?: number;
@@ -202,7 +205,7 @@ function wakeOrTimeout(ms: number): { promise: Promise<void>; cancel: () => void
  * does not hold back new deliveries. Returns how many attempts it made once nothing is in flight
  * or due.
  */
-export async function processDueDeliveries({ handle = handleDelivery, now = Date.now, limit = BATCH, leaseMs = LEASE_MS, pollMs = 1000, yieldToIntake }: ProcessOptions = {}): Promise<number> {
+export async function processDueDeliveries({ startWorkflow, handle = (delivery) => handleDelivery(delivery, startWorkflow), now = Date.now, limit = BATCH, leaseMs = LEASE_MS, pollMs = 1000, yieldToIntake }: ProcessOptions = {}): Promise<number> {
   let total = 0;
   const inFlight = new Set<Promise<void>>();
   for (;;) {
@@ -300,8 +303,8 @@ export function wakeOnDeliveriesElsewhere(): () => void {
 }
 
 /** The in-process dispatcher: polls every second and wakes at once when intake (here, or on PostgreSQL anywhere) stores a delivery. */
-export function startDispatcher(intervalMs = 1000): BackgroundLoop {
+export function startDispatcher({ startWorkflow, intervalMs = 1000 }: { startWorkflow?: WorkflowStarter; intervalMs?: number } = {}): BackgroundLoop {
   wakeOnDeliveriesElsewhere();
   const leaseMs = env().WEBHOOK_LEASE_SECONDS * 1000;
-  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ leaseMs, yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
+  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ startWorkflow, leaseMs, yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
 }
