@@ -4,8 +4,8 @@ import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { affectedRows, db, rows, transaction } from "@/db/client";
 import { forLease } from "@/db/sql/leasing";
 import { alertChannels, forwardDestinations, outboundAttempts, outboundMessages } from "@/db/schema";
-import { retryDelayMs } from "@/lib/webhooks/retry-schedule";
-import { originOf, type SendKey, type SlotVerdict } from "./slots";
+import { retryDelayMs } from "@/lib/queue/retry-schedule";
+import { originOf, type SendKey, type SlotVerdict } from "@/lib/queue/slots";
 import { processState } from "@/lib/platform/process-state";
 
 export type OutboundMessage = typeof outboundMessages.$inferSelect;

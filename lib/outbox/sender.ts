@@ -12,7 +12,7 @@ import { postSlackMessage } from "@/lib/mastra/tools/slack/tools";
 import { raiseAlert } from "./alerts";
 import { leaseDueMessages, OUTBOX_LEASE_MS, outboxWake, recordAttempt, type OutboundMessage, type SendOutcome } from "./queue";
 import { standardWebhookHeaders, unsealSigningSecret } from "./signing";
-import { OUTBOX_SLOTS, SendSlots, type SlotLimits } from "./slots";
+import { OUTBOX_SLOTS, SendSlots, type SlotLimits } from "@/lib/queue/slots";
 
 const SEND_TIMEOUT_MS = 15_000;
 /** Only the receiver's status matters; a longer answer is not read (the status still counts). */

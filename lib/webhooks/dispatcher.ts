@@ -11,7 +11,7 @@ import { checkEndpointFailing, raiseAlert } from "@/lib/outbox/alerts";
 import { enqueueForwards } from "@/lib/outbox/forwarding";
 import type { DeliveryRow } from "./deliveries";
 import { handleDelivery, PermanentDeliveryError, type DeliveryHandler, type WorkflowStarter } from "./handlers";
-import { retryDelayMs } from "./retry-schedule";
+import { retryDelayMs } from "@/lib/queue/retry-schedule";
 import { announce, deliveryEvents, type DeliveryEvent } from "./events";
 import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
 
