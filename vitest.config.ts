@@ -15,6 +15,7 @@ const postgresSuites = [
   "tests/unit/hostile-webhooks.test.ts",
   "tests/unit/outbox.test.ts",
   "tests/unit/outbox-crash.test.ts",
+  "tests/unit/queue.test.ts",
   "tests/unit/attention.test.ts",
   "tests/unit/overview.test.ts",
   "tests/unit/webhook-registration.test.ts",
