@@ -3,7 +3,7 @@
  * Node's request and response before Next's router sees it (lib/webhooks/node-intake.ts). The
  * intake is the one path that must keep up with a sender's bursts; a route handler costs several
  * times what the verification and the insert do. Both paths share one database connection and
- * one event bus (kept on globalThis), so the dispatcher and the live log see every delivery.
+ * one event bus (process state: lib/platform/process-state.ts), so the dispatcher and the live log see every delivery.
  *
  *   npm run dev     tsx --conditions=react-server server.ts --dev
  *   npm start       tsx --conditions=react-server server.ts [-p port] [-H hostname]

@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { currentTransaction, migratePostgres, openPostgres, postgresTransaction, type PgDb } from "./postgres";
 import * as schema from "./schema";
 import { exclusively, gateOpen, gated } from "./sqlite-gate";
+import { processState } from "@/lib/platform/process-state";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -46,7 +47,7 @@ export function openDatabase(path: string): Db {
   return database;
 }
 
-const holder = globalThis as typeof globalThis & { __patchbayDb?: Db; __patchbayGatedDb?: Db; __patchbayPg?: PgDb; __patchbayPgReady?: Promise<void> };
+const held = processState("Db", (): { sqlite?: Db; gated?: Db; pg?: PgDb; pgReady?: Promise<void> } => ({}));
 
 /** PostgreSQL when DATABASE_URL is a postgres:// URL (the tables of @/db/schema follow the same rule). */
 export function usingPostgres(): boolean {
@@ -54,13 +55,13 @@ export function usingPostgres(): boolean {
 }
 
 function connection(): Db {
-  holder.__patchbayDb ??= openDatabase(env().DATABASE_PATH);
-  return holder.__patchbayDb;
+  held.sqlite ??= openDatabase(env().DATABASE_PATH);
+  return held.sqlite;
 }
 
 function postgres(): PgDb {
-  holder.__patchbayPg ??= openPostgres(env().DATABASE_URL!, env().DATABASE_POOL_SIZE);
-  return holder.__patchbayPg;
+  held.pg ??= openPostgres(env().DATABASE_URL!, env().DATABASE_POOL_SIZE);
+  return held.pg;
 }
 
 /** Inside a PostgreSQL transaction, its connection; otherwise the pool. */
@@ -78,8 +79,8 @@ export async function databaseReady(): Promise<void> {
     connection();
     return;
   }
-  holder.__patchbayPgReady ??= migratePostgres(postgres());
-  await holder.__patchbayPgReady;
+  held.pgReady ??= migratePostgres(postgres());
+  await held.pgReady;
 }
 
 /**
@@ -88,13 +89,13 @@ export async function databaseReady(): Promise<void> {
  * synchronous `.all()` / `.get()` / `.run()`. Raw SQL goes through `rows` and `execute`, several
  * statements that must commit together through `transaction`. Typed with the SQLite declarations;
  * on PostgreSQL the same calls run on drizzle's node-postgres driver and the tables of
- * db/schema-pg. (Kept on globalThis so dev-mode reloads reuse the connection.)
+ * db/schema-pg. (Kept in the process state so dev-mode reloads reuse the connection.)
  */
 export function db(): Db {
   if (usingPostgres()) return postgresNow() as unknown as Db;
   const raw = connection();
-  if (holder.__patchbayGatedDb?.$client !== raw.$client) holder.__patchbayGatedDb = gated(raw);
-  return holder.__patchbayGatedDb;
+  if (held.gated?.$client !== raw.$client) held.gated = gated(raw);
+  return held.gated;
 }
 
 /**
@@ -160,11 +161,11 @@ export function prepared(sqlText: string): Database.Statement {
 }
 
 export async function closeDatabase(): Promise<void> {
-  holder.__patchbayDb?.$client.close();
-  holder.__patchbayDb = undefined;
-  holder.__patchbayGatedDb = undefined;
-  const pool = holder.__patchbayPg?.$client;
-  holder.__patchbayPg = undefined;
-  holder.__patchbayPgReady = undefined;
+  held.sqlite?.$client.close();
+  held.sqlite = undefined;
+  held.gated = undefined;
+  const pool = held.pg?.$client;
+  held.pg = undefined;
+  held.pgReady = undefined;
   await pool?.end();
 }

@@ -4,6 +4,7 @@ import pg from "pg";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { rows, transaction, usingPostgres } from "./client";
+import { processState } from "@/lib/platform/process-state";
 
 /**
  * This process's instance id, and whether the process that wrote some other id is still running.
@@ -18,9 +19,8 @@ import { rows, transaction, usingPostgres } from "./client";
  */
 
 type Liveness = { id: string; client: pg.Client | undefined; holding: Promise<void> | undefined; retryMs: number; closed: boolean };
-const holder = globalThis as typeof globalThis & { __patchbayInstance?: Liveness };
-// On globalThis: dev-mode reloads are the same process, and keep its id.
-const liveness: Liveness = (holder.__patchbayInstance ??= { id: randomUUID(), client: undefined, holding: undefined, retryMs: 500, closed: false });
+// Process state: dev-mode reloads are the same process, and keep its id.
+const liveness = processState<Liveness>("Instance", () => ({ id: randomUUID(), client: undefined, holding: undefined, retryMs: 500, closed: false }));
 
 /** The name of an instance's lock (hashed to a 64-bit advisory lock key, as db/locks.ts names are). */
 export function instanceLockName(id: string): string {

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { env } from "@/lib/env";
 import { usingPostgres } from "./client";
+import { processState } from "@/lib/platform/process-state";
 
 /**
  * A lock named by a string, held while `body` runs, for work that must happen once however many
@@ -26,12 +27,12 @@ async function withLocalLock<T>(name: string, body: () => Promise<T>): Promise<T
   }
 }
 
-const holder = globalThis as typeof globalThis & { __patchbayLockPool?: pg.Pool };
+const held = processState("LockPool", (): { pool?: pg.Pool } => ({}));
 
 /** Lock connections are held while the body waits on the network, so they get their own small pool. */
 function lockPool(): pg.Pool {
-  holder.__patchbayLockPool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 16, connectionTimeoutMillis: 30_000 }).on("error", () => {});
-  return holder.__patchbayLockPool;
+  held.pool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 16, connectionTimeoutMillis: 30_000 }).on("error", () => {});
+  return held.pool;
 }
 
 async function withAdvisoryLock<T>(name: string, body: () => Promise<T>): Promise<T> {
@@ -51,7 +52,7 @@ async function withAdvisoryLock<T>(name: string, body: () => Promise<T>): Promis
 }
 
 export async function closeLocks(): Promise<void> {
-  const pool = holder.__patchbayLockPool;
-  holder.__patchbayLockPool = undefined;
+  const pool = held.pool;
+  held.pool = undefined;
   await pool?.end();
 }

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { execute, usingPostgres } from "./client";
 import { instanceId } from "./instance";
 import { currentTransaction } from "./postgres";
+import { processState } from "@/lib/platform/process-state";
 
 /**
  * Change notices for live pages (the webhook log, run pages): "delivery" and "run". On SQLite
@@ -21,7 +22,6 @@ const PREFIX = "patchbay_";
 const CHANNELS: NoticeChannel[] = ["delivery", "run"];
 
 type Relay = { client: pg.Client | undefined; starting: Promise<void> | undefined; retryMs: number };
-const holder = globalThis as typeof globalThis & { __patchbayNoticeBus?: EventEmitter; __patchbayNoticeRelay?: Relay };
 
 /** This process's mark on the notices it sends (its instance id), so its relay can tell them from other processes'. */
 const ORIGIN = instanceId();
@@ -29,8 +29,8 @@ const HERE: NoticeOrigin = { elsewhere: false };
 const ELSEWHERE: NoticeOrigin = { elsewhere: true };
 
 /** The bus this process's listeners subscribe to (`bus.on("delivery", ...)`). */
-export const noticeBus: EventEmitter = (holder.__patchbayNoticeBus ??= createBus());
-const relay: Relay = (holder.__patchbayNoticeRelay ??= { client: undefined, starting: undefined, retryMs: 500 });
+export const noticeBus: EventEmitter = processState("NoticeBus", createBus);
+const relay = processState<Relay>("NoticeRelay", () => ({ client: undefined, starting: undefined, retryMs: 500 }));
 
 function createBus(): EventEmitter {
   const bus = new EventEmitter().setMaxListeners(1000);

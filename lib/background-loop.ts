@@ -1,14 +1,14 @@
 import type { EventEmitter } from "node:events";
 import { log } from "./log";
+import { processState } from "@/lib/platform/process-state";
 
 export type BackgroundLoop = { stop: () => void };
 
-const holder = globalThis as typeof globalThis & { __patchbayLoops?: Map<string, BackgroundLoop> };
-const loops = (holder.__patchbayLoops ??= new Map());
+const loops = processState("Loops", () => new Map<string, BackgroundLoop>());
 
 /**
  * Runs `pass` every `intervalMs` and whenever `wake` emits "wake", never two passes at once (a wake
- * during a pass runs one more pass after it). One loop per name per process, kept on globalThis so
+ * during a pass runs one more pass after it). One loop per name per process, kept in the process state so
  * dev-mode reloads do not start a second one. The first pass runs at once unless `runNow` is false
  * (the caller has just run one itself).
  */

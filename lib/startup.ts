@@ -4,7 +4,7 @@ import { checkProviderVariables, env, EnvError, type Env } from "./env";
 import { log } from "./log";
 import { listProviders, ProviderConfigError, type Provider } from "./providers";
 import { superviseRuns } from "./mastra/interrupted-runs";
-import { connectWebhooksToWorkflows } from "./mastra/webhook-trigger";
+import { startWorkflowForDelivery } from "./mastra/webhook-trigger";
 import { startOutboxSender } from "./outbox/sender";
 import { startRetention } from "./retention";
 import { startDispatcher } from "./webhooks/dispatcher";
@@ -27,8 +27,7 @@ export async function startServer(): Promise<void> {
     const { config, providers } = checkConfiguration();
     await databaseReady();
     await superviseRuns();
-    connectWebhooksToWorkflows();
-    startDispatcher();
+    startDispatcher({ startWorkflow: startWorkflowForDelivery });
     startOutboxSender();
     startRetention();
     log.info(`ready: database ${config.DATABASE_PATH} migrated, ${providers.length} providers, public URL ${config.APP_URL}`);

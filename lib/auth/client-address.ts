@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { isIPv4, isIPv6 } from "node:net";
+import { processState } from "@/lib/platform/process-state";
 
 /**
  * How the socket's peer address reaches sign-in. A route handler's Request (and the headers a
@@ -10,12 +11,11 @@ import { isIPv4, isIPv6 } from "node:net";
  */
 export const CLIENT_ADDRESS_HEADER = "x-patchbay-client-address";
 
-// On globalThis: server.ts and Next's bundle load this module separately.
-const holder = globalThis as typeof globalThis & { __patchbayStampsClientAddress?: boolean };
+const stamping = processState("StampsClientAddress", () => ({ on: false }));
 
 /** server.ts calls this for every request before handing it to Next. */
 export function stampClientAddress(request: IncomingMessage): void {
-  holder.__patchbayStampsClientAddress = true;
+  stamping.on = true;
   delete request.headers[CLIENT_ADDRESS_HEADER];
   const address = request.socket.remoteAddress;
   if (address) request.headers[CLIENT_ADDRESS_HEADER] = address;
@@ -23,7 +23,7 @@ export function stampClientAddress(request: IncomingMessage): void {
 
 /** The peer address server.ts stamped on this request; undefined when this process is not served by server.ts. */
 export function stampedClientAddress(headers: Headers): string | undefined {
-  if (!holder.__patchbayStampsClientAddress) return undefined;
+  if (!stamping.on) return undefined;
   return headers.get(CLIENT_ADDRESS_HEADER)?.trim() || undefined;
 }
 

@@ -1,4 +1,69 @@
-/** Reading a response body with a cap: the declared Content-Length first, then the bytes as they arrive. */
+/**
+ * Reading a body with a cap, from any stream of bytes (a web ReadableStream, Node's request): a
+ * declared Content-Length over the cap is refused before reading, and the bytes are counted as they
+ * arrive, so at most one chunk past the cap is ever held.
+ */
+
+/** What a capped read holds its bytes in as they arrive (webhook intake's budget); false: no room. */
+export type ByteReservation = { holdUpTo(total: number): boolean };
+
+/**
+ * A body read whole, or why not: over the cap (the first `keepBytes` kept so the log can show what
+ * was sent), or no room in the reservation for the bytes read (nothing kept).
+ */
+export type CappedBody =
+  | { ok: true; body: Buffer<ArrayBuffer> }
+  | { ok: false; reason: "too_large"; head: Buffer; bytesRead: number; declaredBytes?: number }
+  | { ok: false; reason: "busy" };
+
+export type CapOptions = {
+  maxBytes: number;
+  /** How much of a body over the cap to keep (0 unless the caller logs it). */
+  keepBytes?: number;
+  /** The declared Content-Length header, when there is one. */
+  declared?: string | null;
+  /**
+   * Holds the bytes as they arrive, before they are kept; without room, "busy". Only bytes that
+   * arrived count: a declared Content-Length costs a sender nothing to send, so reserving it up
+   * front would let a few idle connections shut intake for everyone.
+   */
+  reservation?: ByteReservation;
+};
+
+/**
+ * Reads `body` up to `maxBytes` without buffering more. Stopping early returns the stream's
+ * iterator, which cancels a web stream (see node-intake.ts for Node's request); a stream that fails
+ * or is aborted rejects as it does.
+ */
+export async function readCapped(body: AsyncIterable<Uint8Array> | null | undefined, { maxBytes, keepBytes = 0, declared, reservation }: CapOptions): Promise<CappedBody> {
+  const declaredBytes = Number(declared ?? Number.NaN);
+  const chunks = body?.[Symbol.asyncIterator]();
+  const stop = () => chunks?.return?.().catch(() => undefined);
+  if (Number.isFinite(declaredBytes) && declaredBytes > maxBytes) {
+    await stop();
+    return { ok: false, reason: "too_large", head: Buffer.alloc(0), bytesRead: 0, declaredBytes };
+  }
+  if (!chunks) return { ok: true, body: Buffer.alloc(0) };
+  const kept: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await chunks.next();
+    if (done) break;
+    total += value.byteLength;
+    if (total <= maxBytes && reservation?.holdUpTo(total) === false) {
+      await stop();
+      return { ok: false, reason: "busy" };
+    }
+    if (total > maxBytes) {
+      await stop();
+      return { ok: false, reason: "too_large", head: Buffer.concat([...kept, value]).subarray(0, keepBytes), bytesRead: total };
+    }
+    kept.push(value);
+  }
+  // One chunk (most small bodies) is used as it is, without a copy.
+  if (kept.length === 1) return { ok: true, body: Buffer.from(kept[0]!.buffer as ArrayBuffer, kept[0]!.byteOffset, kept[0]!.byteLength) };
+  return { ok: true, body: Buffer.concat(kept, total) };
+}
 
 /** A response body larger than the reader's limit; reading stopped (and the body was cancelled) at `bytesRead`. */
 export class ResponseTooLargeError extends Error {
@@ -20,26 +85,10 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** The whole body, or ResponseTooLargeError as soon as it is known to exceed `limit` bytes (at most one chunk past it is held). */
+/** The whole response body, or ResponseTooLargeError as soon as it is known to exceed `limit` bytes. */
 export async function readLimited(response: Response, limit: number): Promise<Buffer<ArrayBuffer>> {
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel();
-    throw new ResponseTooLargeError(response.status, limit, 0, declared);
-  }
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw new ResponseTooLargeError(response.status, limit, total);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
+  const read = await readCapped(response.body, { maxBytes: limit, declared: response.headers.get("content-length") });
+  if (read.ok) return read.body;
+  if (read.reason === "busy") throw new Error("unreachable: no reservation");
+  throw new ResponseTooLargeError(response.status, limit, read.bytesRead, read.declaredBytes);
 }

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { processGitHubPush, processGitHubPushSteps, pushFromPayload, pushInput } from "./workflows/process-github-push";
 import { projectSetup, projectSetupInput, projectSetupSteps } from "./workflows/project-setup";
 import { pullRequestFromPayload, pullRequestInput, triagePullRequest, triagePullRequestSteps } from "./workflows/triage-pull-request";
+import { processState } from "@/lib/platform/process-state";
 
 /** A workflow in the catalog: its steps in order, its input schema, and how a webhook payload becomes its input. */
 export type CatalogWorkflow = {
@@ -27,8 +28,6 @@ export function findWorkflow(id: string): CatalogWorkflow | undefined {
   return workflowCatalog.find((workflow) => workflow.id === id);
 }
 
-const holder = globalThis as typeof globalThis & { __patchbayMastra?: Mastra };
-
 /**
  * The Mastra instance, one per process. A run's in-flight state is Mastra's default in-memory
  * store, held by the process executing it; everything needed after that lives in Patchbay's own
@@ -37,9 +36,12 @@ const holder = globalThis as typeof globalThis & { __patchbayMastra?: Mastra };
  * the agent's pending approvals. So no Mastra storage (@mastra/pg) is configured.
  */
 export function mastra(): Mastra {
-  holder.__patchbayMastra ??= new Mastra({
-    workflows: { [projectSetup.id]: projectSetup, [processGitHubPush.id]: processGitHubPush, [triagePullRequest.id]: triagePullRequest },
-    logger: false,
-  });
-  return holder.__patchbayMastra;
+  return processState(
+    "Mastra",
+    () =>
+      new Mastra({
+        workflows: { [projectSetup.id]: projectSetup, [processGitHubPush.id]: processGitHubPush, [triagePullRequest.id]: triagePullRequest },
+        logger: false,
+      }),
+  );
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { readBodyCapped } from "@/lib/webhooks/read-body";
+import { readCapped } from "@/lib/http/limited-body";
 
 /**
  * The OAuth endpoints are called by MCP clients, some of them running in a browser (the MCP
@@ -25,6 +25,6 @@ export function oauthError(status: number, error: string, description: string, r
 
 /** Reads a small request body, stopping as soon as it passes the cap; OAuth requests are a few hundred bytes. */
 export async function readSmallBody(request: Request, maxBytes = 16 * 1024): Promise<string | undefined> {
-  const read = await readBodyCapped(request, maxBytes, 0);
+  const read = await readCapped(request.body, { maxBytes, declared: request.headers.get("content-length") });
   return read.ok ? read.body.toString("utf8") : undefined;
 }

@@ -1,20 +1,19 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
-import { affectedRows, db, rows, transaction } from "@/db/client";
+import { affectedRows, db, rows } from "@/db/client";
 import { forLease } from "@/db/sql/leasing";
 import { alertChannels, forwardDestinations, outboundAttempts, outboundMessages } from "@/db/schema";
-import { retryDelayMs } from "@/lib/webhooks/retry-schedule";
-import { originOf, type SendKey, type SlotVerdict } from "./slots";
+import { leaseRows, nextStep, recordFenced, type Admission, type SlotKey } from "@/lib/queue";
+import { processState } from "@/lib/platform/process-state";
 
 export type OutboundMessage = typeof outboundMessages.$inferSelect;
 export type NewOutboundMessage = Omit<typeof outboundMessages.$inferInsert, "id" | "createdAt" | "status" | "attempts" | "nextAttemptAt">;
 
 export const OUTBOX_LEASE_MS = 60_000;
 
-const holder = globalThis as typeof globalThis & { __patchbayOutboxWake?: EventEmitter };
 /** Wakes the sender when a message is queued, instead of waiting for its next poll. */
-export const outboxWake: EventEmitter = (holder.__patchbayOutboxWake ??= new EventEmitter().setMaxListeners(100));
+export const outboxWake: EventEmitter = processState("OutboxWake", () => new EventEmitter().setMaxListeners(100));
 
 /**
  * Queues messages; a (delivery, destination) or (alert, channel) pair already queued is left as it
@@ -35,14 +34,17 @@ export async function enqueue(messages: NewOutboundMessage[], now = Date.now()):
 /** A due message as the lease sees it before taking it: whose it is and where it goes. */
 type Candidate = { id: string; userId: string; destinationId: string | null; channelId: string | null };
 
-/**
- * What a sender with slots asks of a lease: skip what it has in flight, and take a candidate only
- * when `admit` finds it a slot (see lib/outbox/slots.ts).
- */
-export type Admission = { inFlight: string[]; admit: (id: string, key: SendKey) => SlotVerdict };
+/** The origin (scheme, host, port) a send is counted under; a URL that does not parse counts as itself. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
 
 /** Where each candidate goes: its destination's or alert URL's origin, "slack" for a Slack channel. */
-async function keysOf(candidates: Candidate[]): Promise<Map<string, SendKey>> {
+async function keysOf(candidates: Candidate[]): Promise<Map<string, SlotKey>> {
   const destinationIds = [...new Set(candidates.flatMap((row) => (row.destinationId ? [row.destinationId] : [])))];
   const channelIds = [...new Set(candidates.flatMap((row) => (row.channelId ? [row.channelId] : [])))];
   const origins = new Map<string, string>();
@@ -71,7 +73,7 @@ const target = sql`coalesce(${outboundMessages.destinationId}, ${outboundMessage
  * message for another one.
  */
 export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS, admission?: Admission): Promise<OutboundMessage[]> {
-  const ids = await transaction(async (tx) => {
+  return leaseRows(async (tx) => {
     const taken: string[] = [];
     const fullPeople = new Set<string>();
     const fullTargets = new Set<string>();
@@ -117,9 +119,7 @@ export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = O
       .set({ status: "sending", leaseUntil: now + leaseMs, attempts: sql`${outboundMessages.attempts} + 1` })
       .where(inArray(outboundMessages.id, taken));
     return taken;
-  });
-  if (ids.length === 0) return [];
-  return db().select().from(outboundMessages).where(inArray(outboundMessages.id, ids)).orderBy(asc(outboundMessages.nextAttemptAt));
+  }, (ids) => db().select().from(outboundMessages).where(inArray(outboundMessages.id, ids)).orderBy(asc(outboundMessages.nextAttemptAt)));
 }
 
 export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string; permanent?: boolean };
@@ -130,33 +130,31 @@ export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statu
  * this sender's lease ran out and another sender has taken the message over (nothing recorded).
  */
 export async function recordAttempt(message: OutboundMessage, startedAt: number, outcome: SendOutcome, now = Date.now()): Promise<OutboundMessage["status"]> {
-  const retryIn = outcome.ok || outcome.permanent ? undefined : retryDelayMs(message.attempts);
-  const status = outcome.ok ? "delivered" : retryIn === undefined ? "failed" : "pending";
-  // Fenced by the attempt number the lease counted: a sender whose lease ran out and was taken over
-  // records nothing (the new holder owns the message), and "sending" says so.
-  const kept = await transaction(async (tx) => {
-    const updated = await tx
-      .update(outboundMessages)
-      .set({
-        status,
-        leaseUntil: null,
-        lastStatusCode: outcome.statusCode ?? null,
-        lastError: outcome.ok ? null : outcome.error.slice(0, 1000),
-        nextAttemptAt: retryIn === undefined ? null : now + retryIn,
-        deliveredAt: outcome.ok ? now : null,
-      })
-      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), eq(outboundMessages.attempts, message.attempts)));
-    if (affectedRows(updated) === 0) return false;
-    await tx.insert(outboundAttempts).values({
-      messageId: message.id,
-      number: message.attempts,
-      startedAt,
-      durationMs: Math.max(0, now - startedAt),
-      statusCode: outcome.statusCode ?? null,
-      error: outcome.ok ? null : outcome.error.slice(0, 1000),
-    });
-    return true;
-  });
+  const { status, retryIn } = nextStep(message.attempts, outcome, { done: "delivered", retry: "pending", failed: "failed" });
+  // A sender whose lease ran out and was taken over records nothing, and "sending" says so.
+  const kept = await recordFenced(
+    (tx) =>
+      tx
+        .update(outboundMessages)
+        .set({
+          status,
+          leaseUntil: null,
+          lastStatusCode: outcome.statusCode ?? null,
+          lastError: outcome.ok ? null : outcome.error.slice(0, 1000),
+          nextAttemptAt: retryIn === undefined ? null : now + retryIn,
+          deliveredAt: outcome.ok ? now : null,
+        })
+        .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), eq(outboundMessages.attempts, message.attempts))),
+    (tx) =>
+      tx.insert(outboundAttempts).values({
+        messageId: message.id,
+        number: message.attempts,
+        startedAt,
+        durationMs: Math.max(0, now - startedAt),
+        statusCode: outcome.statusCode ?? null,
+        error: outcome.ok ? null : outcome.error.slice(0, 1000),
+      }),
+  );
   if (!kept) return "sending";
   return status;
 }

@@ -8,11 +8,11 @@ import { HttpError, httpRequest } from "@/lib/http/client";
 import { ResponseTooLargeError } from "@/lib/http/limited-body";
 import { BlockedRequestError } from "@/lib/http/ssrf";
 import { log } from "@/lib/log";
+import { QueueWorker, type SlotLimits } from "@/lib/queue";
 import { postSlackMessage } from "@/lib/mastra/tools/slack/tools";
 import { raiseAlert } from "./alerts";
 import { leaseDueMessages, OUTBOX_LEASE_MS, outboxWake, recordAttempt, type OutboundMessage, type SendOutcome } from "./queue";
 import { standardWebhookHeaders, unsealSigningSecret } from "./signing";
-import { OUTBOX_SLOTS, SendSlots, type SlotLimits } from "./slots";
 
 const SEND_TIMEOUT_MS = 15_000;
 /** Only the receiver's status matters; a longer answer is not read (the status still counts). */
@@ -108,97 +108,37 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
   if (!outcome.ok) log.warn("outbound message failed", { message: message.id, kind: message.kind, attempt: message.attempts, status, error: outcome.error });
 }
 
+/**
+ * A destination that never answers holds at most `perOrigin` sends (each up to the 15 s send
+ * timeout), and one person's destinations at most `perPerson`, so everyone else keeps the rest.
+ */
+export const OUTBOX_SLOTS: SlotLimits = { total: 64, perOrigin: 8, perPerson: 16 };
+
 type SenderOptions = { now: () => number; leaseMs: number; slots: SlotLimits };
 
 /**
- * Sends due messages as slots free up (lib/outbox/slots.ts): each finished send gives its slot back
+ * Sends due messages as slots free up (lib/queue/slots.ts): each finished send gives its slot back
  * and the next due message that fits starts at once, so nothing waits for a batch, and a
  * destination that never answers holds only its origin's and its person's slots.
  */
-class OutboxSender {
-  private readonly slots: SendSlots;
-  private readonly sends = new Set<Promise<void>>();
-  private pumping: Promise<void> | undefined;
-  private again = false;
-  attempts = 0;
-
-  constructor(private readonly options: SenderOptions) {
-    this.slots = new SendSlots(options.slots);
-  }
-
-  /** Leases what is due and fits, and starts sending it; settles when nothing more can start now. One pass at a time: a call during one runs another after it. */
-  pump(): Promise<void> {
-    if (this.pumping) {
-      this.again = true;
-      return this.pumping;
-    }
-    this.pumping = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.fill();
-        } while (this.again);
-      } finally {
-        this.pumping = undefined;
-      }
-    })();
-    return this.pumping;
-  }
-
-  /** Sends until nothing is due and nothing is in flight. */
-  async drain(): Promise<number> {
-    await this.pump();
-    while (this.sends.size > 0) {
-      await Promise.race(this.sends);
-      await this.pump();
-    }
-    return this.attempts;
-  }
-
-  private async fill(): Promise<void> {
-    while (this.slots.free > 0) {
-      const wanted = this.slots.free;
-      const admitted: string[] = [];
-      let leased: OutboundMessage[] = [];
-      try {
-        leased = await leaseDueMessages(this.options.now(), wanted, this.options.leaseMs, {
-          inFlight: this.slots.ids(),
-          admit: (id, key) => {
-            const verdict = this.slots.take(id, key);
-            if (verdict === "taken") admitted.push(id);
-            return verdict;
-          },
-        });
-      } finally {
-        // Admitted but not leased: the lease failed, or the message was deleted meanwhile.
-        const started = new Set(leased.map((message) => message.id));
-        for (const id of admitted) if (!started.has(id)) this.slots.release(id);
-      }
-      for (const message of leased) this.start(message);
-      if (leased.length < wanted) return;
-    }
-  }
-
-  private start(message: OutboundMessage): void {
-    const send: Promise<void> = sendOne(message, this.options.now)
-      .catch((error: unknown) => log.error("outbound send failed", { message: message.id, error: (error as Error).message }))
-      .finally(() => {
-        this.slots.release(message.id);
-        this.attempts++;
-        this.sends.delete(send);
-        this.pump().catch((error: unknown) => log.error("outbox pass failed", { error: (error as Error).message }));
-      });
-    this.sends.add(send);
-  }
+function outboxSender({ now, leaseMs, slots }: SenderOptions): QueueWorker<OutboundMessage> {
+  return new QueueWorker<OutboundMessage>(
+    {
+      lease: (wanted, admission) => leaseDueMessages(now(), wanted, leaseMs, admission),
+      attempt: (message) => sendOne(message, now).catch((error: unknown) => log.error("outbound send failed", { message: message.id, error: (error as Error).message })),
+      idOf: (message) => message.id,
+    },
+    { name: "outbox", slots, refillOnFinish: true },
+  );
 }
 
 /** Sends everything due, as slots free up, until nothing is due or in flight. Returns how many attempts it made. */
 export async function sendDueMessages({ now = Date.now, leaseMs = OUTBOX_LEASE_MS, slots = OUTBOX_SLOTS }: Partial<SenderOptions> = {}): Promise<number> {
-  return new OutboxSender({ now, leaseMs, slots }).drain();
+  return outboxSender({ now, leaseMs, slots }).drain();
 }
 
 /** The in-process sender: looks for due messages every second, at once when one is queued, and whenever a send finishes. */
 export function startOutboxSender(intervalMs = 1000, leaseMs = OUTBOX_LEASE_MS): BackgroundLoop {
-  const sender = new OutboxSender({ now: Date.now, leaseMs, slots: OUTBOX_SLOTS });
+  const sender = outboxSender({ now: Date.now, leaseMs, slots: OUTBOX_SLOTS });
   return startBackgroundLoop("outbox", () => sender.pump(), { intervalMs, wake: outboxWake });
 }

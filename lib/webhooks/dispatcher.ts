@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { affectedRows, db, rows, transaction } from "@/db/client";
+import { affectedRows, db, rows } from "@/db/client";
 import type { NoticeOrigin } from "@/db/notifications";
 import { forLease } from "@/db/sql/leasing";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
@@ -10,10 +10,10 @@ import { log } from "@/lib/log";
 import { checkEndpointFailing, raiseAlert } from "@/lib/outbox/alerts";
 import { enqueueForwards } from "@/lib/outbox/forwarding";
 import type { DeliveryRow } from "./deliveries";
-import { handleDelivery, PermanentDeliveryError, type DeliveryHandler } from "./handlers";
-import { retryDelayMs } from "./retry-schedule";
+import { handleDelivery, PermanentDeliveryError, type DeliveryHandler, type WorkflowStarter } from "./handlers";
 import { announce, deliveryEvents, type DeliveryEvent } from "./events";
 import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
+import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
 
 export { retryDelayMs };
 
@@ -37,7 +37,7 @@ type Candidate = { id: number; status: string; attempts: number; leaseUntil: num
  * or several, never take the same row.
  */
 export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): Promise<DeliveryRow[]> {
-  const ids = await transaction(async (tx) => {
+  return leaseRows(async (tx) => {
     // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
     const due = await rows<Candidate>(sql`
       select id, status, attempts, lease_until as "leaseUntil", replay_requested as "replayRequested" from webhook_deliveries
@@ -71,9 +71,7 @@ export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_
         .where(inArray(webhookDeliveries.id, interrupted.map((row) => row.id)));
     }
     return taken;
-  });
-  if (ids.length === 0) return [];
-  return db().select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id));
+  }, (ids) => db().select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id)));
 }
 
 
@@ -107,10 +105,10 @@ async function raiseDeliveryFailed(delivery: DeliveryRow, error: string, now: nu
 async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () => number, leaseMs: number): Promise<void> {
   const startedAt = now();
   const trigger = triggerOf(delivery);
-  // Heartbeat: a long workflow keeps its lease, so no other dispatcher takes the row over meanwhile.
-  const heartbeat = setInterval(() => {
-    renewLease(delivery.id, now(), leaseMs, delivery.attempts).catch((caught: unknown) => log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }));
-  }, Math.max(10, Math.floor(leaseMs / 3)));
+  // A long workflow keeps its lease, so no other dispatcher takes the row over meanwhile.
+  const stopRenewing = renewWhileRunning(() => renewLease(delivery.id, now(), leaseMs, delivery.attempts), leaseMs, (caught) =>
+    log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }),
+  );
   let outcome: Awaited<ReturnType<DeliveryHandler>> | undefined;
   let error: string | undefined;
   let permanent = false;
@@ -123,41 +121,37 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
     error = (caught as Error)?.message?.slice(0, 1000) || String(caught);
     permanent = caught instanceof PermanentDeliveryError;
   } finally {
-    clearInterval(heartbeat);
+    stopRenewing();
   }
   const finishedAt = now();
   const durationMs = finishedAt - startedAt;
-  const retryIn = error === undefined || permanent ? undefined : retryDelayMs(delivery.attempts);
-  const status = error === undefined ? "processed" : retryIn === undefined ? "failed" : "retrying";
-  // Fenced by the attempt number each lease counts: when this dispatcher's lease ran out (a stalled
-  // process) and another took the delivery over, that one recorded this attempt as interrupted and
-  // owns the row now, so this late result is dropped instead of finishing the delivery twice.
-  const kept = await transaction(async (tx) => {
-    const updated = await tx
-      .update(webhookDeliveries)
-      .set({
-        status,
-        leaseUntil: null,
-        replayRequested: false,
-        processingMs: durationMs,
-        lastError: error ?? null,
-        nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
-        ...(outcome?.workflowRunId ? { workflowRunId: outcome.workflowRunId } : {}),
-      })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing"), eq(webhookDeliveries.attempts, delivery.attempts)));
-    if (affectedRows(updated) === 0) return false;
-    await tx.insert(webhookAttempts).values({
-      deliveryId: delivery.id,
-      number: delivery.attempts,
-      trigger,
-      startedAt,
-      durationMs,
-      outcome: error === undefined ? "processed" : "failed",
-      error: error ?? null,
-      note: outcome?.note ?? null,
-    });
-    return true;
-  });
+  const { status, retryIn } = nextStep(delivery.attempts, { ok: error === undefined, permanent }, { done: "processed", retry: "retrying", failed: "failed" });
+  const kept = await recordFenced(
+    (tx) =>
+      tx
+        .update(webhookDeliveries)
+        .set({
+          status,
+          leaseUntil: null,
+          replayRequested: false,
+          processingMs: durationMs,
+          lastError: error ?? null,
+          nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
+          ...(outcome?.workflowRunId ? { workflowRunId: outcome.workflowRunId } : {}),
+        })
+        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing"), eq(webhookDeliveries.attempts, delivery.attempts))),
+    (tx) =>
+      tx.insert(webhookAttempts).values({
+        deliveryId: delivery.id,
+        number: delivery.attempts,
+        trigger,
+        startedAt,
+        durationMs,
+        outcome: error === undefined ? "processed" : "failed",
+        error: error ?? null,
+        note: outcome?.note ?? null,
+      }),
+  );
   if (!kept) {
     log.warn("a delivery's lease ran out before its attempt finished; another dispatcher took it over", { delivery: delivery.id, attempt: delivery.attempts });
     return;
@@ -171,6 +165,9 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
 }
 
 export type ProcessOptions = {
+  /** What a delivery's rule starts; without one, a delivery mapped to a workflow is only recorded. */
+  startWorkflow?: WorkflowStarter;
+  /** Processes one delivery; by default handleDelivery, the rules, with `startWorkflow`. */
   handle?: DeliveryHandler;
   now?: () => number;
   limit?: number;
@@ -180,45 +177,28 @@ export type ProcessOptions = {
   yieldToIntake?: () => boolean | Promise<boolean>;
 };
 
-/** Resolves when the intake wakes the dispatcher or after `ms`, whichever is first. */
-function wakeOrTimeout(ms: number): { promise: Promise<void>; cancel: () => void } {
-  let cancel = () => {};
-  const promise = new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      dispatcherWake.off("wake", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    dispatcherWake.on("wake", done);
-    cancel = done;
-  });
-  return { promise, cancel };
-}
-
 /**
  * Processes everything that is due, keeping up to `limit` attempts in flight: a slot freed by a
  * finished attempt, a wake from the intake, or `pollMs` passing leases more, so one slow workflow
  * does not hold back new deliveries. Returns how many attempts it made once nothing is in flight
  * or due.
  */
-export async function processDueDeliveries({ handle = handleDelivery, now = Date.now, limit = BATCH, leaseMs = LEASE_MS, pollMs = 1000, yieldToIntake }: ProcessOptions = {}): Promise<number> {
-  let total = 0;
-  const inFlight = new Set<Promise<void>>();
-  for (;;) {
-    const yielding = (await yieldToIntake?.()) ?? false;
-    const batch = inFlight.size < limit && !yielding ? await leaseDue(now(), limit - inFlight.size, leaseMs) : [];
-    for (const delivery of batch) {
+export async function processDueDeliveries({ startWorkflow, handle = (delivery) => handleDelivery(delivery, startWorkflow), now = Date.now, limit = BATCH, leaseMs = LEASE_MS, pollMs = 1000, yieldToIntake }: ProcessOptions = {}): Promise<number> {
+  const table: QueueTable<DeliveryRow> = {
+    lease: async (wanted, admission) => {
+      const leased = await leaseDue(now(), wanted, leaseMs);
+      // One slot each, whoever the delivery is for: processing has no per-person or per-origin share.
+      for (const delivery of leased) admission.admit(String(delivery.id), { userId: delivery.userId, origin: "" });
+      return leased;
+    },
+    attempt: (delivery) => {
       announce({ userId: delivery.userId, deliveryId: delivery.id, status: "processing" });
-      const running = attempt(delivery, handle, now, leaseMs).finally(() => inFlight.delete(running));
-      inFlight.add(running);
-    }
-    total += batch.length;
-    if (inFlight.size === 0 && !yielding) return total;
-    const wait = wakeOrTimeout(yielding ? YIELD_CHECK_MS : pollMs);
-    await Promise.race([wait.promise, ...inFlight]);
-    wait.cancel();
-  }
+      return attempt(delivery, handle, now, leaseMs);
+    },
+    idOf: (delivery) => String(delivery.id),
+  };
+  const worker = new QueueWorker(table, { name: "dispatcher", slots: { total: limit, perPerson: limit, perOrigin: limit } });
+  return worker.drain({ wake: dispatcherWake, pollMs, yieldFirst: yieldToIntake });
 }
 
 /** Makes deliveries due again as a new attempt; only verified ones that finished (processed or failed). */
@@ -268,8 +248,6 @@ export async function cancelRetries(userId: string, id: number): Promise<boolean
   return changed;
 }
 
-const YIELD_CHECK_MS = 100;
-
 /**
  * Intake first: while deliveries keep arriving (one in the last `quietMs`), processing waits, so a
  * sender's burst is acknowledged at full speed and processed right after it. The wait is bounded:
@@ -300,8 +278,8 @@ export function wakeOnDeliveriesElsewhere(): () => void {
 }
 
 /** The in-process dispatcher: polls every second and wakes at once when intake (here, or on PostgreSQL anywhere) stores a delivery. */
-export function startDispatcher(intervalMs = 1000): BackgroundLoop {
+export function startDispatcher({ startWorkflow, intervalMs = 1000 }: { startWorkflow?: WorkflowStarter; intervalMs?: number } = {}): BackgroundLoop {
   wakeOnDeliveriesElsewhere();
   const leaseMs = env().WEBHOOK_LEASE_SECONDS * 1000;
-  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ leaseMs, yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
+  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ startWorkflow, leaseMs, yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
 }

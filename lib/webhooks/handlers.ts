@@ -34,21 +34,15 @@ export class PermanentDeliveryError extends Error {
 export type HandlerOutcome = { note?: string; workflowRunId?: string; error?: string };
 export type DeliveryHandler = (delivery: DeliveryRow) => Promise<HandlerOutcome>;
 
-/** Runs a workflow for a delivery to its end; provided by lib/mastra (see lib/mastra/webhook-trigger.ts). */
+/** Runs a workflow for a delivery to its end; lib/startup.ts hands the dispatcher lib/mastra's (lib/mastra/webhook-trigger.ts). */
 export type WorkflowStarter = (workflowId: string, delivery: DeliveryRow) => Promise<{ runId: string; error?: string } | undefined>;
 
-let workflowStarter: WorkflowStarter | undefined;
-
-export function setWorkflowStarter(starter: WorkflowStarter | undefined): void {
-  workflowStarter = starter;
-}
-
-/** The default handler: follows the rules above. */
-export const handleDelivery: DeliveryHandler = async (delivery) => {
+/** The default handler: follows the rules above, starting workflows with `startWorkflow` (none: the event is recorded). */
+export async function handleDelivery(delivery: DeliveryRow, startWorkflow?: WorkflowStarter): Promise<HandlerOutcome> {
   const rule = ruleFor(delivery);
   if (rule.action.kind === "record") return { note: rule.description };
-  const started = workflowStarter ? await workflowStarter(rule.action.workflowId, delivery) : undefined;
+  const started = startWorkflow ? await startWorkflow(rule.action.workflowId, delivery) : undefined;
   if (!started) return { note: `Workflow ${rule.action.workflowId} is not available on this instance; the event was recorded.` };
   if (started.error) return { workflowRunId: started.runId, error: `Workflow ${rule.action.workflowId} failed: ${started.error}` };
   return { workflowRunId: started.runId, note: `Workflow ${rule.action.workflowId} succeeded.` };
-};
+}

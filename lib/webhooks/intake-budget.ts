@@ -1,13 +1,12 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { processState } from "@/lib/platform/process-state";
 
 /** Seconds a sender refused for want of room is asked to wait: bodies in hand are read and stored within moments. */
 export const INTAKE_BUSY_RETRY_AFTER_SECONDS = 5;
 
-// On globalThis: server.ts's intake fast path and Next's bundled route handlers load this module
-// separately, and the budget is the process's.
-const holder = globalThis as typeof globalThis & { __patchbayIntakeBuffered?: { bytes: number } };
-const buffered = (holder.__patchbayIntakeBuffered ??= { bytes: 0 });
+// The budget is the process's (see lib/platform/process-state.ts).
+const buffered = processState("IntakeBuffered", () => ({ bytes: 0 }));
 
 /**
  * One delivery's share of WEBHOOK_INTAKE_MAX_BUFFERED_BYTES, the bytes of webhook bodies the

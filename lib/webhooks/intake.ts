@@ -10,7 +10,7 @@ import { announce } from "./events";
 import type { NewDelivery } from "./deliveries";
 import { INTAKE_BUSY_RETRY_AFTER_SECONDS, reserveIntakeBody, type BodyReservation } from "./intake-budget";
 import { deliveryPayload } from "./payload";
-import { readBodyCapped, type CappedBody } from "./read-body";
+import { readCapped, type CappedBody } from "@/lib/http/limited-body";
 import { redactHeaders } from "./redact";
 import { verifyDelivery } from "./verify";
 import { wakeDispatcher } from "./wake";
@@ -223,5 +223,5 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
 
 /** The Next route handler's way in: a Web Request. */
 export async function receiveWebhook(request: Request, providerId: string, endpointId?: string): Promise<Response> {
-  return toResponse(await acceptWebhook({ providerId, endpointId, headers: request.headers, readBody: (maxBytes, keepBytes, reservation) => readBodyCapped(request, maxBytes, keepBytes, reservation) }));
+  return toResponse(await acceptWebhook({ providerId, endpointId, headers: request.headers, readBody: (maxBytes, keepBytes, reservation) => readCapped(request.body, { maxBytes, keepBytes, reservation, declared: request.headers.get("content-length") }) }));
 }

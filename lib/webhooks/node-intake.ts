@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/lib/log";
 import { ApiError } from "@/lib/platform/errors";
 import { acceptWebhook, METHOD_NOT_ALLOWED, type IntakeReply } from "./intake";
-import { readMessageCapped } from "./read-body";
+import { readCapped } from "@/lib/http/limited-body";
 
 const INTAKE_PATH = /^\/api\/webhooks\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:\?.*)?$/;
 
@@ -26,6 +26,30 @@ function headersOf(message: IncomingMessage): Headers {
   return headers;
 }
 
+/**
+ * The request's body for readCapped. Stopping early drains the rest instead of destroying the
+ * request, whose socket still carries the answer; a sender that goes away mid-body fails the read
+ * (a read that never settled would hold intake's batch waiting for it).
+ */
+function bodyOf(message: IncomingMessage): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      const chunks: AsyncIterator<Uint8Array> = message.iterator({ destroyOnReturn: false });
+      return {
+        next: () =>
+          chunks.next().catch((error: unknown) => {
+            throw message.complete ? error : new Error("the sender closed the connection before the body ended");
+          }),
+        return: async () => {
+          await chunks.return?.();
+          message.resume();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
 function write(response: ServerResponse, answer: IntakeReply): void {
   const body = JSON.stringify(answer.body);
   response.writeHead(answer.status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body), ...answer.headers });
@@ -43,7 +67,7 @@ export async function handleIntake(request: IncomingMessage, response: ServerRes
     return write(response, METHOD_NOT_ALLOWED);
   }
   try {
-    const answer = await acceptWebhook({ ...target, headers: headersOf(request), readBody: (maxBytes, keepBytes, reservation) => readMessageCapped(request, maxBytes, keepBytes, reservation) });
+    const answer = await acceptWebhook({ ...target, headers: headersOf(request), readBody: (maxBytes, keepBytes, reservation) => readCapped(bodyOf(request), { maxBytes, keepBytes, reservation, declared: request.headers["content-length"] }) });
     write(response, answer);
   } catch (error) {
     log.error("webhook intake failed", { provider: target.providerId, error: (error as Error).message });

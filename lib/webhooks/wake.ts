@@ -1,10 +1,9 @@
 import { EventEmitter } from "node:events";
+import { processState } from "@/lib/platform/process-state";
 
 type WakeState = { emitter: EventEmitter; scheduled: boolean; lastIntakeAt: number };
 
-// On globalThis: the server's intake fast path and Next's bundle load this module separately.
-const holder = globalThis as typeof globalThis & { __patchbayWake?: WakeState };
-const state: WakeState = (holder.__patchbayWake ??= { emitter: new EventEmitter(), scheduled: false, lastIntakeAt: 0 });
+const state = processState<WakeState>("Wake", () => ({ emitter: new EventEmitter(), scheduled: false, lastIntakeAt: 0 }));
 
 export const dispatcherWake: EventEmitter = state.emitter;
 

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from "drizzle-orm";
 import pg from "pg";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db, rows, usingPostgres } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
@@ -8,7 +8,7 @@ import { resetEnvCache } from "@/lib/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { startNoticeRelay } from "@/db/notifications";
 import { cancelRetries, INTERRUPTED, LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs, retryNow, wakeOnDeliveriesElsewhere } from "@/lib/webhooks/dispatcher";
-import { handleDelivery, PermanentDeliveryError, ruleFor, setWorkflowStarter, type WorkflowStarter } from "@/lib/webhooks/handlers";
+import { handleDelivery, PermanentDeliveryError, ruleFor, type WorkflowStarter } from "@/lib/webhooks/handlers";
 import { dispatcherWake, wakeDispatcher } from "@/lib/webhooks/wake";
 import { pushPayload } from "../support/signers";
 
@@ -46,8 +46,6 @@ beforeEach(async () => {
   await db().delete(webhookDeliveries);
 });
 
-afterEach(() => setWorkflowStarter(undefined));
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the dispatcher", () => {
@@ -57,12 +55,11 @@ describe("the dispatcher", () => {
       started.push([workflowId, row.id]);
       return { runId: `run-${row.id}` };
     };
-    setWorkflowStarter(starter);
     const push = await deliver("push");
     const pull = await deliver("pull_request");
     const ping = await deliver("ping");
     const issues = await deliver("issues");
-    expect(await processDueDeliveries()).toBe(4);
+    expect(await processDueDeliveries({ startWorkflow: starter })).toBe(4);
     expect(started.sort()).toEqual([
       ["process-github-push", push],
       ["triage-pull-request", pull],
@@ -73,7 +70,7 @@ describe("the dispatcher", () => {
     expect(await attempts(ping)).toMatchObject([{ outcome: "processed", note: "GitHub checking the hook: recorded." }]);
     expect((await delivery(ping)).workflowRunId).toBeNull();
     expect((await attempts(issues))[0]!.note).toBe("Recorded.");
-    expect(await processDueDeliveries()).toBe(0);
+    expect(await processDueDeliveries({ startWorkflow: starter })).toBe(0);
   });
 
   it("records the event, and says so, when the mapped workflow is not available", async () => {
@@ -83,11 +80,11 @@ describe("the dispatcher", () => {
   });
 
   it("fails a delivery at once, without retries, on a permanent error", async () => {
-    setWorkflowStarter(async () => {
+    const startWorkflow: WorkflowStarter = async () => {
       throw new PermanentDeliveryError("The payload cannot be parsed: Unexpected token");
-    });
+    };
     const id = await deliver("push");
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow });
     expect(await delivery(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "The payload cannot be parsed: Unexpected token" });
     expect(await attempts(id)).toMatchObject([{ outcome: "failed", error: "The payload cannot be parsed: Unexpected token" }]);
   });

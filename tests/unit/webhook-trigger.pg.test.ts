@@ -4,11 +4,10 @@ import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import { db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { connectWebhooksToWorkflows } from "@/lib/mastra/webhook-trigger";
+import { startWorkflowForDelivery } from "@/lib/mastra/webhook-trigger";
 import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
-import { setWorkflowStarter } from "@/lib/webhooks/handlers";
 import { deliveryPayload } from "@/lib/webhooks/payload";
 import { createLocalUser } from "@/lib/auth/users";
 import { connectGitHub } from "../support/helpers";
@@ -27,10 +26,8 @@ beforeAll(async () => {
   process.env.GITHUB_WEBHOOK_SECRET = SECRET;
   process.env.WEBHOOK_RETRY_SCHEDULE = "5,300,1800";
   resetEnvCache();
-  connectWebhooksToWorkflows();
 });
 afterAll(async () => {
-  setWorkflowStarter(undefined);
   await services.close();
 });
 
@@ -73,7 +70,7 @@ describe("webhook-triggered workflows", () => {
     const response = await instanceRoute.POST(request, { params: Promise.resolve({ provider: "github" }) });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: number };
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     const delivery = await row(id);
     expect(delivery).toMatchObject({ status: "processed", attempts: 1, lastError: null });
     const { run, steps } = (await getWorkflowRun(userId, delivery.workflowRunId!))!;
@@ -83,7 +80,7 @@ describe("webhook-triggered workflows", () => {
 
   it("fails a delivery whose payload cannot be parsed at once, with the reason, instead of retrying", async () => {
     const id = await store("push", new URLSearchParams({ other: "x" }).toString(), "application/x-www-form-urlencoded");
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
     expect((await row(id)).lastError).toBe("The payload cannot be parsed: form body without a payload field");
     expect(await attemptsOf(id)).toMatchObject([{ outcome: "failed" }]);
@@ -91,7 +88,7 @@ describe("webhook-triggered workflows", () => {
 
   it("fails a delivery whose payload does not fit the workflow's input at once, naming the field", async () => {
     const id = await store("push", JSON.stringify({ ref: "refs/heads/main", commits: [] }));
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
     expect((await row(id)).lastError).toMatch(/^The payload does not fit the input of process-github-push: repository: /);
   });

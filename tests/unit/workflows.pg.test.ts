@@ -4,7 +4,7 @@ import { db } from "@/db/client";
 import { instanceId } from "@/db/instance";
 import { webhookDeliveries, workflowRuns } from "@/db/schema";
 import { mastra } from "@/lib/mastra";
-import { connectWebhooksToWorkflows } from "@/lib/mastra/webhook-trigger";
+import { startWorkflowForDelivery } from "@/lib/mastra/webhook-trigger";
 import { failInterruptedRuns, INTERRUPTED } from "@/lib/mastra/interrupted-runs";
 import { getWorkflowRun, RerunError, rerunFromFailedStep, RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
 import { todoMarker, todoTitle } from "@/lib/mastra/workflows/process-github-push";
@@ -23,7 +23,6 @@ beforeAll(async () => {
   services = await startServices();
   userId = (await createUser("workflows", "owner")).id; // acts with the instance keys startServices sets, as an owner does
   await connectGitHub(userId);
-  connectWebhooksToWorkflows();
 });
 afterAll(() => services.close());
 
@@ -147,7 +146,7 @@ describe("webhook-triggered workflows", () => {
 
   it("a push runs process-github-push, which opens an issue for a TODO: commit, and links run and delivery", async () => {
     const id = await deliver("push", pushPayload({ commits: 2, message: "Add retries\n\nTODO: cap the retry budget" }));
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery.status).toBe("processed");
     expect(delivery.workflowRunId).toBeTruthy();
@@ -162,10 +161,10 @@ describe("webhook-triggered workflows", () => {
   it("a second run for the same push (a retried or replayed delivery) finds the TODO issue instead of opening it again", async () => {
     const payload = pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept RFC 2822 dates" });
     const first = await deliver("push", payload);
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     const before = services.github.createdIssues.length;
     const second = await deliver("push", payload);
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     expect(services.github.createdIssues.length).toBe(before);
     const [firstRun, secondRun] = await Promise.all(
       [first, second].map(async (id) => {
@@ -181,7 +180,7 @@ describe("webhook-triggered workflows", () => {
     expect(secondRun!.steps[1]!.output).toEqual({ opened: [], existing: [link] });
     // A different TODO in the same commit is a different issue.
     const third = await deliver("push", pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept ISO week dates" }));
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     expect((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, third)))[0]!.status).toBe("processed");
     expect(services.github.createdIssues.length).toBe(before + 1);
   });
@@ -195,7 +194,7 @@ describe("webhook-triggered workflows", () => {
 
   it("a pull_request runs triage-pull-request, which labels it by the changed paths", async () => {
     const id = await deliver("pull_request", JSON.stringify({ action: "opened", number: 7, repository: { full_name: "octocat/hello-world" } }));
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery.status).toBe("processed");
     expect(services.github.labelsAdded.at(-1)).toEqual({ owner: "octocat", repo: "hello-world", number: 7, labels: ["ci", "code", "documentation", "tests"] });
@@ -203,7 +202,7 @@ describe("webhook-triggered workflows", () => {
 
   it("a failing workflow fails the attempt (so it is retried) and still links the run", async () => {
     const id = await deliver("pull_request", JSON.stringify({ action: "opened", number: 999, repository: { full_name: "octocat/hello-world" } }));
-    await processDueDeliveries();
+    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery).toMatchObject({ status: "retrying", attempts: 1 });
     expect(delivery.lastError).toMatch(/GitHub: [A-Z]+ \/\S+ answered 404/);
