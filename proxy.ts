@@ -1,8 +1,8 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/public-paths";
-import { env } from "@/lib/env";
-import { API_POLICY, isPagePath, isWellFormedPath, newNonce, pagePolicy, securityHeaders } from "@/lib/security-headers";
+import { env } from "@/lib/platform/env";
+import { API_POLICY, isPagePath, isWellFormedPath, newNonce, pagePolicy, securityHeaders } from "@/lib/platform/security-headers";
 
 /**
  * First line of defence: without a valid session token, pages redirect to sign-in and APIs answer

@@ -5,7 +5,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { SQL } from "drizzle-orm";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { currentTransaction, migratePostgres, openPostgres, postgresTransaction, type PgDb } from "./postgres";
 import * as schema from "./schema";
 import { exclusively, gateOpen, gated } from "./sqlite-gate";

@@ -2,11 +2,11 @@ import "server-only";
 import { Agent } from "@mastra/core/agent";
 import { noopLogger } from "@mastra/core/logger";
 import { createTool } from "@mastra/core/tools";
-import { log } from "@/lib/log";
-import { requestContextFor } from "@/lib/mastra/context";
-import { destinationHost } from "@/lib/mastra/tools/access";
-import { findTool } from "@/lib/mastra/tools";
-import { listReadyTools, type ExposedTool } from "@/lib/tools/exposure";
+import { log } from "@/lib/platform/log";
+import { requestContextFor } from "@/lib/tools/context";
+import { destinationHost } from "@/lib/tools/access";
+import { findTool } from "@/lib/tools/built-in";
+import { listReadyTools, type ExposedTool } from "@/lib/catalog/exposure";
 import {
   appendMessage,
   approvedHosts,

@@ -6,10 +6,10 @@ import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { Adapter } from "next-auth/adapters";
 import { db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
-import { env } from "@/lib/env";
-import { authLogger } from "./auth/auth-log";
-import { signInWithPassword } from "./auth/sign-in";
-import { isLinkedAccount } from "./auth/users";
+import { env } from "@/lib/platform/env";
+import { authLogger } from "./auth-log";
+import { signInWithPassword } from "./sign-in";
+import { isLinkedAccount } from "./users";
 
 declare module "next-auth" {
   interface Session {

@@ -1,6 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/auth";
+import { auth } from "@/lib/auth/config";
 import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
 import { findSessionUser, type PublicUser } from "./users";
 

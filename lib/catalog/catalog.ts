@@ -3,9 +3,9 @@ import { z } from "zod";
 import { readiness } from "@/lib/connections/credentials";
 import { listConnectionsFor } from "@/lib/connections/store";
 import { getProvider } from "@/lib/providers";
-import { findWorkflow, workflowCatalog } from "./index";
-import { builtInTools, findUserTool, toolInputSchema, type CatalogTool } from "./tools";
-import { toolReadiness } from "./tools/readiness";
+import { findWorkflow, workflowCatalog } from "@/lib/mastra";
+import { builtInTools, findUserTool, toolInputSchema, type CatalogTool } from "@/lib/tools/built-in";
+import { toolReadiness } from "@/lib/tools/readiness";
 
 export type ToolSummary = {
   id: string;

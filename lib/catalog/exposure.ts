@@ -1,13 +1,13 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { runTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/mastra/tool-runs";
-import { builtInTools, toolInputSchema, type CatalogTool, type ToolAccess } from "@/lib/mastra/tools";
-import { destinationHost, mayWrite, writesWith } from "@/lib/mastra/tools/access";
-import { listImportedTools } from "@/lib/mastra/tools/openapi/imported-tool";
-import { toolReadiness } from "@/lib/mastra/tools/readiness";
+import { runTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs/tool-runs";
+import { builtInTools, toolInputSchema, type CatalogTool, type ToolAccess } from "@/lib/tools/built-in";
+import { destinationHost, mayWrite, writesWith } from "@/lib/tools/access";
+import { listImportedTools } from "@/lib/tools/openapi/imported-tool";
+import { toolReadiness } from "@/lib/tools/readiness";
 
-export type { ToolRunTrigger } from "@/lib/mastra/tool-runs";
+export type { ToolRunTrigger } from "@/lib/runs/tool-runs";
 
 /**
  * A tool as an agent or an MCP client sees it: a function-safe name (valid for every major model

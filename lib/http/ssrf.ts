@@ -2,8 +2,8 @@ import "server-only";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
 import { Agent } from "undici";
-import { readVariable } from "@/lib/env";
-import { log } from "@/lib/log";
+import { readVariable } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
 
 /** A request to a user-given URL that would reach a private, loopback, link-local or metadata address. */
 export class BlockedRequestError extends Error {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { alertChannels, alerts, webhookAttempts, webhookDeliveries, type AlertKind } from "@/db/schema";
 import { assertUrlAllowed, BlockedRequestError } from "@/lib/http/ssrf";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { enqueue } from "./queue";
 import { newSigningSecret, sealSigningSecret } from "./signing";
 

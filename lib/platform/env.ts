@@ -1,9 +1,9 @@
 import "server-only";
 import { isIP, isIPv6 } from "node:net";
 import { z } from "zod";
-import { isPostgresUrl, type DatabaseDialect } from "@/db/dialect";
+import { isPostgresUrl, type DatabaseDialect } from "@/lib/platform/dialect";
 import { resolveEmbeddedSecrets } from "./embedded-secrets";
-import type { Provider, WebhookScheme } from "./providers/schema";
+import type { Provider, WebhookScheme } from "@/lib/providers/schema";
 
 const booleanFlag = z
   .enum(["true", "false", "1", "0", ""])

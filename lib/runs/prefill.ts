@@ -1,7 +1,7 @@
 import "server-only";
 import { deliveryPayload } from "@/lib/webhooks/payload";
 import { getDelivery } from "@/lib/webhooks/queries";
-import { findWorkflow } from "./index";
+import { findWorkflow } from "@/lib/mastra";
 
 export type Prefill = { deliveryId: number; input: Record<string, unknown>; note: string } | { deliveryId: number; error: string };
 

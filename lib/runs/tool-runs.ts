@@ -6,9 +6,9 @@ import { liveInstanceId } from "@/db/instance";
 import { toolRuns, type RunAccount } from "@/db/schema";
 import { inConnectionScope, type UsedConnection } from "@/lib/connections/run-scope";
 import { findConnection } from "@/lib/connections/store";
-import { requestContextFor } from "./context";
+import { requestContextFor } from "@/lib/tools/context";
 import { forHistory } from "./run-history";
-import { findUserTool, toolInputSchema } from "./tools";
+import { findUserTool, toolInputSchema } from "@/lib/tools/built-in";
 import { RunInputError } from "./workflow-runs";
 
 export type ToolRunRow = typeof toolRuns.$inferSelect;

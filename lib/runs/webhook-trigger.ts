@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { PermanentDeliveryError, setWorkflowStarter } from "@/lib/webhooks/handlers";
 import { deliveryPayload } from "@/lib/webhooks/payload";
-import { findWorkflow } from "./index";
+import { findWorkflow } from "@/lib/mastra";
 import { RunInputError, startWorkflowRun } from "./workflow-runs";
 
 function describeIssues(issues: z.core.$ZodIssue[]): string {

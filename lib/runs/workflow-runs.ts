@@ -4,9 +4,9 @@ import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
-import { log } from "@/lib/log";
-import { requestContextFor } from "./context";
-import { findWorkflow, mastra } from "./index";
+import { log } from "@/lib/platform/log";
+import { requestContextFor } from "@/lib/tools/context";
+import { findWorkflow, mastra } from "@/lib/mastra";
 import { announceRun } from "./run-events";
 import { forHistory } from "./run-history";
 

@@ -2,17 +2,17 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { alertChannels, alerts, forwardDestinations, webhookDeliveries } from "@/db/schema";
-import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
-import { env } from "@/lib/env";
+import { startBackgroundLoop, type BackgroundLoop } from "@/lib/platform/background-loop";
+import { env } from "@/lib/platform/env";
 import { HttpError, httpRequest } from "@/lib/http/client";
 import { ResponseTooLargeError } from "@/lib/http/limited-body";
 import { BlockedRequestError } from "@/lib/http/ssrf";
-import { log } from "@/lib/log";
-import { postSlackMessage } from "@/lib/mastra/tools/slack/tools";
-import { raiseAlert } from "./alerts";
-import { leaseDueMessages, OUTBOX_LEASE_MS, outboxWake, recordAttempt, type OutboundMessage, type SendOutcome } from "./queue";
-import { standardWebhookHeaders, unsealSigningSecret } from "./signing";
-import { OUTBOX_SLOTS, SendSlots, type SlotLimits } from "./slots";
+import { log } from "@/lib/platform/log";
+import { postSlackMessage } from "@/lib/tools/slack/tools";
+import { raiseAlert } from "@/lib/outbox/alerts";
+import { leaseDueMessages, OUTBOX_LEASE_MS, outboxWake, recordAttempt, type OutboundMessage, type SendOutcome } from "@/lib/outbox/queue";
+import { standardWebhookHeaders, unsealSigningSecret } from "@/lib/outbox/signing";
+import { OUTBOX_SLOTS, SendSlots, type SlotLimits } from "@/lib/outbox/slots";
 
 const SEND_TIMEOUT_MS = 15_000;
 /** Only the receiver's status matters; a longer answer is not read (the status still counts). */

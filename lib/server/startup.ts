@@ -1,13 +1,13 @@
 import "server-only";
 import { databaseReady } from "@/db/client";
-import { checkProviderVariables, env, EnvError, type Env } from "./env";
-import { log } from "./log";
-import { listProviders, ProviderConfigError, type Provider } from "./providers";
-import { superviseRuns } from "./mastra/interrupted-runs";
-import { connectWebhooksToWorkflows } from "./mastra/webhook-trigger";
-import { startOutboxSender } from "./outbox/sender";
+import { checkProviderVariables, env, EnvError, type Env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
+import { listProviders, ProviderConfigError, type Provider } from "@/lib/providers";
+import { superviseRuns } from "@/lib/runs/interrupted-runs";
+import { connectWebhooksToWorkflows } from "@/lib/runs/webhook-trigger";
+import { startOutboxSender } from "./outbox-sender";
 import { startRetention } from "./retention";
-import { startDispatcher } from "./webhooks/dispatcher";
+import { startDispatcher } from "@/lib/webhooks/dispatcher";
 
 /**
  * Validates the whole configuration: the variables in lib/env.ts, PROVIDERS_FILE, and the

@@ -1,8 +1,8 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { acceptWebhook, METHOD_NOT_ALLOWED, type IntakeReply } from "./intake";
-import { readMessageCapped } from "./read-body";
+import { readMessageCapped } from "@/lib/http/read-body";
 
 const INTAKE_PATH = /^\/api\/webhooks\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:\?.*)?$/;
 

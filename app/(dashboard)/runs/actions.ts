@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { RerunError, rerunFromFailedStep } from "@/lib/mastra/workflow-runs";
+import { RerunError, rerunFromFailedStep } from "@/lib/runs/workflow-runs";
 
 export type RerunState = { error?: string } | undefined;
 

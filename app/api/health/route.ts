@@ -1,4 +1,4 @@
-import { checkDatabase } from "@/lib/health";
+import { checkDatabase } from "@/lib/server/health";
 import packageJson from "@/package.json";
 
 export const dynamic = "force-dynamic";

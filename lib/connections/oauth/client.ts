@@ -2,7 +2,7 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import { expandTemplate, oauthCredentials, type OAuthClientCredentials, type Provider } from "@/lib/providers";
 import { ConnectionError } from "@/lib/connections/errors";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { readLimited } from "@/lib/http/limited-body";
 
 /** Token, refresh and revocation answers are small; a larger body is refused while it streams in. */

@@ -4,7 +4,7 @@ import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { z } from "zod";
 import { ConnectionError } from "@/lib/connections/errors";
 import { githubErrorMessage, githubFor } from "@/lib/github/client";
-import { userIdFrom } from "../context";
+import { userIdFrom } from "@/lib/tools/context";
 import { workflowOptions } from "./options";
 
 export const pushInput = z.object({

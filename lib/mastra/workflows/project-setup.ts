@@ -2,10 +2,10 @@ import "server-only";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { z } from "zod";
 import { githubErrorMessage, githubFor } from "@/lib/github/client";
-import { userIdFrom } from "../context";
+import { userIdFrom } from "@/lib/tools/context";
 import { workflowOptions } from "./options";
-import { createLinearProject } from "../tools/linear/create-project";
-import { createSlackChannel } from "../tools/slack/tools";
+import { createLinearProject } from "@/lib/tools/linear/create-project";
+import { createSlackChannel } from "@/lib/tools/slack/tools";
 
 export const projectSetupInput = z.object({
   projectName: z.string().min(1).max(80).describe("Name for the Linear project and the Slack channel"),

@@ -2,7 +2,7 @@ import "server-only";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { z } from "zod";
 import { githubErrorMessage, githubFor } from "@/lib/github/client";
-import { userIdFrom } from "../context";
+import { userIdFrom } from "@/lib/tools/context";
 import { workflowOptions } from "./options";
 
 export const pullRequestInput = z.object({

@@ -1,8 +1,8 @@
 import "server-only";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { protectedResourceMetadataUrl } from "@/lib/oauth-server/metadata";
-import { authenticateToken, type TokenIdentity } from "./store";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
+import { protectedResourceMetadataUrl } from "@/lib/mcp/auth/metadata";
+import { authenticateToken, type TokenIdentity } from "@/lib/auth/access-tokens";
 
 const messages = {
   missing: "Send an access token as Authorization: Bearer pbat_…",

@@ -6,7 +6,7 @@ import { affectedRows, db, transaction, type Db } from "@/db/client";
 import { accessTokens, oauthAuthorizationCodes, oauthClients } from "@/db/schema";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { addressBucket } from "@/lib/auth/client-address";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 export type OAuthClient = typeof oauthClients.$inferSelect;
 

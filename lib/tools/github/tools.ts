@@ -2,7 +2,7 @@ import "server-only";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { githubFor } from "@/lib/github/client";
-import { userIdFrom } from "../../context";
+import { userIdFrom } from "../context";
 import { failure } from "../result";
 
 const owner = z.string().min(1).max(100).describe("Repository owner (user or organization)");

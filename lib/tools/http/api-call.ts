@@ -3,7 +3,7 @@ import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { httpRequest } from "@/lib/http/client";
 import { isMethodOverrideHeader, METHOD_OVERRIDE_REFUSAL } from "@/lib/http/method-override";
-import { userIdFrom } from "../../context";
+import { userIdFrom } from "../context";
 import { failure } from "../result";
 
 const FORBIDDEN_HEADERS = /^(host|content-length|connection|transfer-encoding|cookie)$/i;

@@ -5,12 +5,12 @@ import { httpRequest } from "@/lib/http/client";
 import { buildRequest } from "@/lib/openapi/request";
 import type { FormSchema } from "@/lib/openapi/json-schema";
 import { credentialForSpec, findOperation, listEnabledOperations, type ImportedOperation } from "@/lib/openapi/store";
-import { userIdFrom } from "../../context";
-import { isCredentialField } from "../../run-history";
+import { userIdFrom } from "../context";
+import { isCredentialField } from "@/lib/runs/run-history";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
 import { accessOfMethod } from "../access";
-import type { CatalogTool } from "../index";
+import type { CatalogTool } from "../built-in";
 
 /** The zod schema a tool validates with, from the operation's stored JSON Schema. */
 function inputSchemaOf(imported: ImportedOperation): z.ZodType {

@@ -1,7 +1,7 @@
 import "server-only";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
-import { userIdFrom } from "../../context";
+import { userIdFrom } from "../context";
 import { callProvider } from "../provider-call";
 import { failure } from "../result";
 

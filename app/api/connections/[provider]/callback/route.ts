@@ -1,9 +1,9 @@
 import { withUser } from "@/lib/auth/session";
 import { ConnectionError } from "@/lib/connections/errors";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { completeAuthorization, OAuthFlowError } from "@/lib/oauth/flow";
-import { safeReturnPath } from "@/lib/safe-redirect";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
+import { completeAuthorization, OAuthFlowError } from "@/lib/connections/oauth/flow";
+import { safeReturnPath } from "@/lib/platform/safe-redirect";
 
 type Context = { params: Promise<{ provider: string }> };
 

@@ -1,7 +1,7 @@
 import { withUser } from "@/lib/auth/session";
-import { runEvents, type RunEvent } from "@/lib/mastra/run-events";
-import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
-import { eventStream } from "@/lib/sse";
+import { runEvents, type RunEvent } from "@/lib/runs/run-events";
+import { getWorkflowRun } from "@/lib/runs/workflow-runs";
+import { eventStream } from "@/lib/platform/sse";
 
 export const dynamic = "force-dynamic";
 
