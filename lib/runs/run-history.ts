@@ -1,3 +1,5 @@
+import { isCredentialField } from "@/lib/http/credential";
+
 /**
  * What run history keeps of a tool's or step's input and output: credential-bearing fields
  * redacted, and anything larger than HISTORY_VALUE_MAX_BYTES replaced by a marked, bounded preview,
@@ -12,13 +14,6 @@ export const HISTORY_VALUE_MAX_BYTES = 64 * 1024;
 export const HISTORY_PREVIEW_BYTES = 16 * 1024;
 
 export type TruncatedValue = { truncated: true; bytes: number; preview: string };
-
-/** Field names that carry credentials wherever they appear (header maps, bodies, nested objects). */
-const CREDENTIAL_FIELD = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-access-token|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret|password|secret|token)$/i;
-
-export function isCredentialField(name: string): boolean {
-  return CREDENTIAL_FIELD.test(name);
-}
 
 /**
  * The value with credential fields replaced by "[redacted]": any key named like a credential at

@@ -1,6 +1,7 @@
 import "server-only";
 import { databaseReady } from "@/db/client";
-import { checkProviderVariables, env, EnvError, type Env } from "@/lib/platform/env";
+import { env, EnvError, type Env } from "@/lib/platform/env";
+import { checkProviderVariables } from "@/lib/providers/variables";
 import { log } from "@/lib/platform/log";
 import { listProviders, ProviderConfigError, type Provider } from "@/lib/providers";
 import { superviseRuns } from "@/lib/runs/interrupted-runs";

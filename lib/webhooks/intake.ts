@@ -9,7 +9,7 @@ import { announce } from "./events";
 import type { NewDelivery } from "./deliveries";
 import { INTAKE_BUSY_RETRY_AFTER_SECONDS, reserveIntakeBody, type BodyReservation } from "./intake-budget";
 import { deliveryPayload } from "./payload";
-import { readBodyCapped, type CappedBody } from "@/lib/http/read-body";
+import { readBodyCapped, type CappedBody } from "./read-body";
 import { redactHeaders } from "./redact";
 import { verifyDelivery } from "./verify";
 import { wakeDispatcher } from "./wake";

@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/lib/platform/log";
 import { acceptWebhook, METHOD_NOT_ALLOWED, type IntakeReply } from "./intake";
-import { readMessageCapped } from "@/lib/http/read-body";
+import { readMessageCapped } from "./read-body";
 
 const INTAKE_PATH = /^\/api\/webhooks\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:\?.*)?$/;
 

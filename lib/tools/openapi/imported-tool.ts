@@ -6,7 +6,7 @@ import { buildRequest } from "@/lib/openapi/request";
 import type { FormSchema } from "@/lib/openapi/json-schema";
 import { credentialForSpec, findOperation, listEnabledOperations, type ImportedOperation } from "@/lib/openapi/store";
 import { userIdFrom } from "../context";
-import { isCredentialField } from "@/lib/runs/run-history";
+import { isCredentialField } from "@/lib/http/credential";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
 import { accessOfMethod } from "../access";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage } from "node:http";
-import type { BodyReservation } from "@/lib/webhooks/intake-budget";
+import type { BodyReservation } from "./intake-budget";
 
 /**
  * A body read whole, or why not: over the cap (the first `keepBytes` kept so the log can show what
