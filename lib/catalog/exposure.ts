@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { runTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs/tool-runs";
+import { runCatalogTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs/tool-runs";
 import { builtInTools, toolInputSchema, type CatalogTool, type ToolAccess } from "@/lib/tools/built-in";
 import { destinationHost, mayWrite, writesWith } from "@/lib/tools/access";
 import { listImportedTools } from "@/lib/tools/openapi/imported-tool";
@@ -74,7 +74,7 @@ function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool 
     hostWith: (input) => destinationHost(entry.destinationField, input),
     run: (input, { userId, trigger }) => {
       if (userId !== ownerId) throw new Error("A tool exposed to one person cannot run for another.");
-      return runTool(userId, id, input, { trigger });
+      return runCatalogTool(userId, entry, input, { trigger });
     },
   };
 }

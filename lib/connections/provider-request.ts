@@ -2,7 +2,7 @@ import "server-only";
 import { attachCredential, boundCredential, type CredentialPlacement } from "@/lib/http/credential";
 import { readLimited, ResponseTooLargeError } from "@/lib/http/limited-body";
 import { expandTemplate, type Provider } from "@/lib/providers";
-import type { RequestSpec } from "@/lib/providers/schema";
+import type { RequestSpec } from "@/lib/providers";
 
 export type Credential = { accessToken: string } | { apiKey: string };
 

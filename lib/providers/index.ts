@@ -11,7 +11,8 @@ import { slack } from "./slack";
 import { standardWebhooks } from "./standard-webhooks";
 import { stripe } from "./stripe";
 
-export type { Provider } from "./schema";
+export type { Provider, RequestSpec, WebhookScheme } from "./schema";
+export { checkProviderVariables } from "./variables";
 
 const builtIn = [github, slack, linear, notion, stripe, openweather, standardWebhooks];
 

@@ -8,7 +8,7 @@ import { inConnectionScope, type UsedConnection } from "@/lib/connections/run-sc
 import { findConnection } from "@/lib/connections/store";
 import { requestContextFor } from "@/lib/tools/context";
 import { forHistory } from "./run-history";
-import { findUserTool, toolInputSchema } from "@/lib/tools/built-in";
+import { findUserTool, toolInputSchema, type CatalogTool } from "@/lib/tools/built-in";
 import { RunInputError } from "./workflow-runs";
 
 export type ToolRunRow = typeof toolRuns.$inferSelect;
@@ -70,9 +70,15 @@ export type RunToolOptions = {
  * credentials redacted and large values cut to a preview.
  */
 export async function runTool(userId: string, toolId: string, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
-  const trigger = options.trigger ?? { kind: "manual" };
   const entry = await findUserTool(userId, toolId);
   if (!entry) throw new Error(`There is no tool "${toolId}".`);
+  return runCatalogTool(userId, entry, rawInput, options);
+}
+
+/** runTool for a caller that already holds the tool (the agent and MCP got it from listReadyTools): no second lookup. */
+export async function runCatalogTool(userId: string, entry: CatalogTool, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
+  const toolId = entry.tool.id;
+  const trigger = options.trigger ?? { kind: "manual" };
   const parsed = toolInputSchema(entry).safeParse(rawInput);
   if (!parsed.success) throw new RunInputError(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
   const chosen: Record<string, string> = {};

@@ -1,9 +1,8 @@
 import "server-only";
 import { databaseReady } from "@/db/client";
 import { env, EnvError, type Env } from "@/lib/platform/env";
-import { checkProviderVariables } from "@/lib/providers/variables";
 import { log } from "@/lib/platform/log";
-import { listProviders, ProviderConfigError, type Provider } from "@/lib/providers";
+import { checkProviderVariables, listProviders, ProviderConfigError, type Provider } from "@/lib/providers";
 import { superviseRuns } from "@/lib/runs/interrupted-runs";
 import { connectWebhooksToWorkflows } from "@/lib/runs/webhook-trigger";
 import { startOutboxSender } from "./outbox-sender";

@@ -1,7 +1,7 @@
 import "server-only";
 import { readiness } from "@/lib/connections/credentials";
 import { getProvider } from "@/lib/providers";
-import type { CatalogTool } from "./built-in";
+import type { CatalogTool } from "./catalog-tool";
 
 export type ToolReadiness = { ready: true } | { ready: false; reason: string };
 

@@ -10,7 +10,7 @@ import { isCredentialField } from "@/lib/http/credential";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
 import { accessOfMethod } from "../access";
-import type { CatalogTool } from "../built-in";
+import type { CatalogTool } from "../catalog-tool";
 
 /** The zod schema a tool validates with, from the operation's stored JSON Schema. */
 function inputSchemaOf(imported: ImportedOperation): z.ZodType {
