@@ -2,11 +2,9 @@ import "server-only";
 import { Agent } from "@mastra/core/agent";
 import { noopLogger } from "@mastra/core/logger";
 import { createTool } from "@mastra/core/tools";
-import { log } from "@/lib/platform/log";
-import { requestContextFor } from "@/lib/tools/context";
-import { destinationHost } from "@/lib/tools/access";
-import { findTool } from "@/lib/tools/built-in";
-import { listReadyTools, type ExposedTool } from "@/lib/catalog/exposure";
+import { log } from "@/lib/platform";
+import { destinationHost, findTool, requestContextFor } from "@/lib/tools";
+import { type ExposedTool, listReadyTools } from "@/lib/catalog";
 import {
   appendMessage,
   approvedHosts,

@@ -6,7 +6,7 @@ import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { Adapter } from "next-auth/adapters";
 import { db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
-import { env } from "@/lib/platform/env";
+import { env } from "@/lib/platform";
 import { authLogger } from "./auth-log";
 import { signInWithPassword } from "./sign-in";
 import { isLinkedAccount } from "./users";

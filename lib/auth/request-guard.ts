@@ -1,5 +1,5 @@
 import "server-only";
-import { env } from "@/lib/platform/env";
+import { env } from "@/lib/platform";
 
 /** Body types a state-changing route may take; JSON unless the route takes uploads. */
 export type BodyType = "application/json" | "multipart/form-data";

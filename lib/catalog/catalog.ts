@@ -1,11 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { readiness } from "@/lib/connections/credentials";
-import { listConnectionsFor } from "@/lib/connections/store";
+import { listConnectionsFor, readiness } from "@/lib/connections";
 import { getProvider } from "@/lib/providers";
 import { findWorkflow, workflowCatalog } from "@/lib/mastra";
-import { builtInTools, findUserTool, toolInputSchema, type CatalogTool } from "@/lib/tools/built-in";
-import { toolReadiness } from "@/lib/tools/readiness";
+import { builtInTools, type CatalogTool, findUserTool, toolInputSchema, toolReadiness } from "@/lib/tools";
 
 export type ToolSummary = {
   id: string;

@@ -1,13 +1,10 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { runCatalogTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs/tool-runs";
-import { builtInTools, toolInputSchema, type CatalogTool, type ToolAccess } from "@/lib/tools/built-in";
-import { destinationHost, mayWrite, writesWith } from "@/lib/tools/access";
-import { listImportedTools } from "@/lib/tools/openapi/imported-tool";
-import { toolReadiness } from "@/lib/tools/readiness";
+import { runCatalogTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs";
+import { builtInTools, type CatalogTool, destinationHost, listImportedTools, mayWrite, type ToolAccess, toolInputSchema, toolReadiness, writesWith } from "@/lib/tools";
 
-export type { ToolRunTrigger } from "@/lib/runs/tool-runs";
+export type { ToolRunTrigger } from "@/lib/runs";
 
 /**
  * A tool as an agent or an MCP client sees it: a function-safe name (valid for every major model

@@ -2,7 +2,7 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import { describeOAuthFailure, oauthSetup } from "@/lib/connections/oauth/client";
 import { getProvider, type Provider } from "@/lib/providers";
-import { log } from "@/lib/platform/log";
+import { log } from "@/lib/platform";
 import { ConnectionError } from "./errors";
 import { readPath } from "./provider-request";
 import { deleteConnection, findConnection, unsealFrom, type ConnectionRow } from "./store";

@@ -1,7 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { BlockedRequestError } from "@/lib/http/ssrf";
-import { HttpError } from "@/lib/http/client";
+import { BlockedRequestError, HttpError } from "@/lib/http";
 import { OpenApiImportError } from "./document";
 import { MAX_SPEC_BYTES, ReplaceNotConfirmedError } from "./store";
 

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { forwardDestinations, outboundMessages, webhookDeliveries, webhookEndpoints } from "@/db/schema";
-import { assertUrlAllowed, BlockedRequestError } from "@/lib/http/ssrf";
+import { assertUrlAllowed, BlockedRequestError } from "@/lib/http";
 import { getProvider } from "@/lib/providers";
 import { attemptsOf, enqueue, requeueMessage } from "./queue";
 import { newSigningSecret, sealSigningSecret } from "./signing";

@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { affectedRows, db, rows, transaction } from "@/db/client";
 import { forLease } from "@/db/sql/leasing";
 import { alertChannels, forwardDestinations, outboundAttempts, outboundMessages } from "@/db/schema";
-import { retryDelayMs } from "@/lib/platform/retry-schedule";
+import { retryDelayMs } from "@/lib/platform";
 import { originOf, type SendKey, type SlotVerdict } from "./slots";
 
 export type OutboundMessage = typeof outboundMessages.$inferSelect;

@@ -1,7 +1,7 @@
 import "server-only";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { env, readVariable } from "@/lib/platform/env";
+import { env, readVariable } from "@/lib/platform";
 import { github } from "./github";
 import { linear } from "./linear";
 import { notion } from "./notion";

@@ -1,4 +1,4 @@
-import { EnvError, httpUrlError, readVariable } from "@/lib/platform/env";
+import { EnvError, httpUrlError, readVariable } from "@/lib/platform";
 import type { Provider, WebhookScheme } from "./schema";
 
 /** What a webhook signing secret of each scheme must look like (checked again when each delivery is verified). */

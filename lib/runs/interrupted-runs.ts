@@ -4,8 +4,7 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { db, transaction } from "@/db/client";
 import { instanceId, liveInstanceId, stoppedInstances } from "@/db/instance";
 import { agentToolCalls, toolRuns, workflowRuns, workflowRunSteps } from "@/db/schema";
-import { startBackgroundLoop } from "@/lib/platform/background-loop";
-import { log } from "@/lib/platform/log";
+import { log, startBackgroundLoop } from "@/lib/platform";
 import { announceRun } from "./run-events";
 
 /*

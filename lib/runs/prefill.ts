@@ -1,6 +1,5 @@
 import "server-only";
-import { deliveryPayload } from "@/lib/webhooks/payload";
-import { getDelivery } from "@/lib/webhooks/queries";
+import { deliveryPayload, getDelivery } from "@/lib/webhooks";
 import { findWorkflow } from "@/lib/mastra";
 
 export type Prefill = { deliveryId: number; input: Record<string, unknown>; note: string } | { deliveryId: number; error: string };

@@ -1,4 +1,4 @@
-import { isCredentialField } from "@/lib/http/credential";
+import { isCredentialField } from "@/lib/http";
 
 /**
  * What run history keeps of a tool's or step's input and output: credential-bearing fields

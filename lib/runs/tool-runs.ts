@@ -4,11 +4,9 @@ import { and, desc, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { toolRuns, type RunAccount } from "@/db/schema";
-import { inConnectionScope, type UsedConnection } from "@/lib/connections/run-scope";
-import { findConnection } from "@/lib/connections/store";
-import { requestContextFor } from "@/lib/tools/context";
+import { findConnection, inConnectionScope, type UsedConnection } from "@/lib/connections";
+import { type CatalogTool, findUserTool, requestContextFor, toolInputSchema } from "@/lib/tools";
 import { forHistory } from "./run-history";
-import { findUserTool, toolInputSchema, type CatalogTool } from "@/lib/tools/built-in";
 import { RunInputError } from "./workflow-runs";
 
 export type ToolRunRow = typeof toolRuns.$inferSelect;

@@ -1,7 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { PermanentDeliveryError, setWorkflowStarter } from "@/lib/webhooks/handlers";
-import { deliveryPayload } from "@/lib/webhooks/payload";
+import { deliveryPayload, PermanentDeliveryError, setWorkflowStarter } from "@/lib/webhooks";
 import { findWorkflow } from "@/lib/mastra";
 import { RunInputError, startWorkflowRun } from "./workflow-runs";
 

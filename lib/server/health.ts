@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { rows } from "@/db/client";
-import { log } from "@/lib/platform/log";
+import { log } from "@/lib/platform";
 
 export async function checkDatabase(): Promise<"ok" | "unreachable"> {
   try {

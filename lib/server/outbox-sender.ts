@@ -2,17 +2,10 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { alertChannels, alerts, forwardDestinations, webhookDeliveries } from "@/db/schema";
-import { startBackgroundLoop, type BackgroundLoop } from "@/lib/platform/background-loop";
-import { env } from "@/lib/platform/env";
-import { HttpError, httpRequest } from "@/lib/http/client";
-import { ResponseTooLargeError } from "@/lib/http/limited-body";
-import { BlockedRequestError } from "@/lib/http/ssrf";
-import { log } from "@/lib/platform/log";
-import { postSlackMessage } from "@/lib/tools/slack/tools";
-import { raiseAlert } from "@/lib/outbox/alerts";
-import { leaseDueMessages, OUTBOX_LEASE_MS, outboxWake, recordAttempt, type OutboundMessage, type SendOutcome } from "@/lib/outbox/queue";
-import { standardWebhookHeaders, unsealSigningSecret } from "@/lib/outbox/signing";
-import { OUTBOX_SLOTS, SendSlots, type SlotLimits } from "@/lib/outbox/slots";
+import { type BackgroundLoop, env, log, startBackgroundLoop } from "@/lib/platform";
+import { BlockedRequestError, HttpError, httpRequest, ResponseTooLargeError } from "@/lib/http";
+import { postSlackMessage } from "@/lib/tools";
+import { leaseDueMessages, type OutboundMessage, OUTBOX_LEASE_MS, OUTBOX_SLOTS, outboxWake, raiseAlert, recordAttempt, type SendOutcome, SendSlots, type SlotLimits, standardWebhookHeaders, unsealSigningSecret } from "@/lib/outbox";
 
 const SEND_TIMEOUT_MS = 15_000;
 /** Only the receiver's status matters; a longer answer is not read (the status still counts). */

@@ -3,10 +3,8 @@ import { sql } from "drizzle-orm";
 import { execute, rows, transaction } from "@/db/client";
 import { pruneRateLimits } from "@/db/sql/rate-limits";
 import { reclaimSpace } from "@/db/sql/reclaim-space";
-import { startBackgroundLoop, type BackgroundLoop } from "@/lib/platform/background-loop";
-import { env } from "@/lib/platform/env";
-import { log } from "@/lib/platform/log";
-import { sweepUnusedClients } from "@/lib/mcp/auth/clients";
+import { type BackgroundLoop, env, log, startBackgroundLoop } from "@/lib/platform";
+import { sweepUnusedClients } from "@/lib/mcp";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

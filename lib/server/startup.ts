@@ -1,13 +1,11 @@
 import "server-only";
 import { databaseReady } from "@/db/client";
-import { env, EnvError, type Env } from "@/lib/platform/env";
-import { log } from "@/lib/platform/log";
-import { checkProviderVariables, listProviders, ProviderConfigError, type Provider } from "@/lib/providers";
-import { superviseRuns } from "@/lib/runs/interrupted-runs";
-import { connectWebhooksToWorkflows } from "@/lib/runs/webhook-trigger";
+import { env, type Env, EnvError, log } from "@/lib/platform";
+import { checkProviderVariables, listProviders, type Provider, ProviderConfigError } from "@/lib/providers";
+import { connectWebhooksToWorkflows, superviseRuns } from "@/lib/runs";
 import { startOutboxSender } from "./outbox-sender";
 import { startRetention } from "./retention";
-import { startDispatcher } from "@/lib/webhooks/dispatcher";
+import { startDispatcher } from "@/lib/webhooks";
 
 /**
  * Validates the whole configuration: the variables in lib/env.ts, PROVIDERS_FILE, and the

@@ -1,8 +1,6 @@
 import "server-only";
-import { credentialFor } from "@/lib/connections/credentials";
-import { credentialPlacement } from "@/lib/connections/provider-request";
-import { boundCredential } from "@/lib/http/credential";
-import { httpRequest, type HttpResponse } from "@/lib/http/client";
+import { credentialFor, credentialPlacement } from "@/lib/connections";
+import { boundCredential, httpRequest, type HttpResponse } from "@/lib/http";
 import { expandTemplate, getProvider } from "@/lib/providers";
 
 export type ProviderCall = {

@@ -1,5 +1,5 @@
 import "server-only";
-import { readiness } from "@/lib/connections/credentials";
+import { readiness } from "@/lib/connections";
 import { getProvider } from "@/lib/providers";
 import type { CatalogTool } from "./catalog-tool";
 

@@ -1,5 +1,5 @@
-import { ConnectionError } from "@/lib/connections/errors";
-import { githubErrorMessage } from "@/lib/github/client";
+import { ConnectionError } from "@/lib/connections";
+import { githubErrorMessage } from "@/lib/github";
 
 /** Tools answer with values, never throw: `{ success: false, error }` tells the person (or a model) what went wrong. */
 export type ToolFailure = { success: false; error: string; code?: string | number };

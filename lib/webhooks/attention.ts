@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, gte } from "drizzle-orm";
 import { db } from "@/db/client";
 import { toolRuns, workflowRuns } from "@/db/schema";
-import { briefStatus, providerCards } from "@/lib/connections/overview";
+import { briefStatus, providerCards } from "@/lib/connections";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { deliveryHealth, failingEndpoints, type DeliveryHealth } from "@/lib/webhooks/queries";
 

@@ -4,14 +4,10 @@ import { affectedRows, db, rows, transaction } from "@/db/client";
 import type { NoticeOrigin } from "@/db/notifications";
 import { forLease } from "@/db/sql/leasing";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
-import { startBackgroundLoop, type BackgroundLoop } from "@/lib/platform/background-loop";
-import { env } from "@/lib/platform/env";
-import { log } from "@/lib/platform/log";
-import { checkEndpointFailing, raiseAlert } from "@/lib/outbox/alerts";
-import { enqueueForwards } from "@/lib/outbox/forwarding";
+import { type BackgroundLoop, env, log, retryDelayMs, startBackgroundLoop } from "@/lib/platform";
+import { checkEndpointFailing, enqueueForwards, raiseAlert } from "@/lib/outbox";
 import type { DeliveryRow } from "./deliveries";
 import { handleDelivery, PermanentDeliveryError, type DeliveryHandler } from "./handlers";
-import { retryDelayMs } from "@/lib/platform/retry-schedule";
 import { announce, deliveryEvents, type DeliveryEvent } from "./events";
 import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
 

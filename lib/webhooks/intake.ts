@@ -1,8 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { instanceOwnerId, intakeWriter, type IntakeWriter } from "@/db/sql/intake";
-import { readPath } from "@/lib/connections/provider-request";
-import { env } from "@/lib/platform/env";
+import { readPath } from "@/lib/connections";
+import { env } from "@/lib/platform";
 import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { announce } from "./events";

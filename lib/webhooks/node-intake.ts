@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { log } from "@/lib/platform/log";
+import { log } from "@/lib/platform";
 import { acceptWebhook, METHOD_NOT_ALLOWED, type IntakeReply } from "./intake";
 import { readMessageCapped } from "./read-body";
 

@@ -1,9 +1,9 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { expandTemplate, oauthCredentials, type OAuthClientCredentials, type Provider } from "@/lib/providers";
+import { expandTemplate, type OAuthClientCredentials, oauthCredentials, type Provider } from "@/lib/providers";
 import { ConnectionError } from "@/lib/connections/errors";
-import { env } from "@/lib/platform/env";
-import { readLimited } from "@/lib/http/limited-body";
+import { env } from "@/lib/platform";
+import { readLimited } from "@/lib/http";
 
 /** Token, refresh and revocation answers are small; a larger body is refused while it streams in. */
 const OAUTH_RESPONSE_MAX_BYTES = 1024 * 1024;

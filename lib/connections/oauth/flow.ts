@@ -8,7 +8,7 @@ import { upsertOAuthConnection, type Account, type ConnectionRow } from "@/lib/c
 import { providerRequest, readPath } from "@/lib/connections/provider-request";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { callbackUrl, getProvider, type Provider } from "@/lib/providers";
-import { safeReturnPath } from "@/lib/platform/safe-redirect";
+import { safeReturnPath } from "@/lib/platform";
 import { describeOAuthFailure, oauthErrorCode, oauthSetup } from "./client";
 
 export const STATE_TTL_MS = 10 * 60 * 1000;

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { eq, lt } from "drizzle-orm";
 import { db } from "@/db/client";
 import { oauthAuthorizationCodes, type AccessTokenScope } from "@/db/schema";
-import { env } from "@/lib/platform/env";
+import { env } from "@/lib/platform";
 import { findClient, type OAuthClient } from "./clients";
 import { mcpResourceUrl } from "./metadata";
 

@@ -1,8 +1,7 @@
 import "server-only";
-import { env } from "@/lib/platform/env";
-import { log } from "@/lib/platform/log";
+import { env, log } from "@/lib/platform";
 import { protectedResourceMetadataUrl } from "@/lib/mcp/auth/metadata";
-import { authenticateToken, type TokenIdentity } from "@/lib/auth/access-tokens";
+import { authenticateToken, type TokenIdentity } from "@/lib/auth";
 
 const messages = {
   missing: "Send an access token as Authorization: Bearer pbat_…",

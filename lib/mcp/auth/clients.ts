@@ -5,8 +5,8 @@ import { z } from "zod";
 import { affectedRows, db, transaction, type Db } from "@/db/client";
 import { accessTokens, oauthAuthorizationCodes, oauthClients } from "@/db/schema";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
-import { addressBucket } from "@/lib/auth/client-address";
-import { env } from "@/lib/platform/env";
+import { addressBucket } from "@/lib/auth";
+import { env } from "@/lib/platform";
 
 export type OAuthClient = typeof oauthClients.$inferSelect;
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { readBodyCapped } from "@/lib/webhooks/read-body";
+import { readBodyCapped } from "@/lib/webhooks";
 
 /**
  * The OAuth endpoints are called by MCP clients, some of them running in a browser (the MCP

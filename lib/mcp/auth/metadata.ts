@@ -1,6 +1,6 @@
 import "server-only";
 import { accessTokenScopes } from "@/db/schema";
-import { env } from "@/lib/platform/env";
+import { env } from "@/lib/platform";
 import { corsHeaders } from "./http";
 
 /** The MCP endpoint, as the resource identifier clients name in `resource` (RFC 8707). */

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { createAccessToken } from "@/lib/auth/access-tokens";
+import { createAccessToken } from "@/lib/auth";
 import { consumeCode, isOurResource } from "./authorization";
 import { findClient } from "./clients";
 

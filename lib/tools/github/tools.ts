@@ -1,7 +1,7 @@
 import "server-only";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
-import { githubFor } from "@/lib/github/client";
+import { githubFor } from "@/lib/github";
 import { userIdFrom } from "../context";
 import { failure } from "../result";
 

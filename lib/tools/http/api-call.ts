@@ -1,8 +1,7 @@
 import "server-only";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
-import { httpRequest } from "@/lib/http/client";
-import { isMethodOverrideHeader, METHOD_OVERRIDE_REFUSAL } from "@/lib/http/method-override";
+import { httpRequest, isMethodOverrideHeader, METHOD_OVERRIDE_REFUSAL } from "@/lib/http";
 import { userIdFrom } from "../context";
 import { failure } from "../result";
 

@@ -1,12 +1,9 @@
 import "server-only";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
-import { httpRequest } from "@/lib/http/client";
-import { buildRequest } from "@/lib/openapi/request";
-import type { FormSchema } from "@/lib/openapi/json-schema";
-import { credentialForSpec, findOperation, listEnabledOperations, type ImportedOperation } from "@/lib/openapi/store";
+import { httpRequest, isCredentialField } from "@/lib/http";
+import { buildRequest, credentialForSpec, findOperation, type FormSchema, type ImportedOperation, listEnabledOperations } from "@/lib/openapi";
 import { userIdFrom } from "../context";
-import { isCredentialField } from "@/lib/http/credential";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
 import { accessOfMethod } from "../access";
