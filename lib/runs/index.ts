@@ -2,5 +2,4 @@
 export { superviseRuns } from "./interrupted-runs";
 export { runCatalogTool } from "./tool-runs";
 export type { ToolRunRow, ToolRunTrigger } from "./tool-runs";
-export { connectWebhooksToWorkflows } from "./webhook-trigger";
-export { RunInputError } from "./workflow-runs";
+export { RunInputError, startWorkflowRun } from "./workflow-runs";

@@ -2,10 +2,10 @@ import "server-only";
 import { databaseReady } from "@/db/client";
 import { env, type Env, EnvError, log } from "@/lib/platform";
 import { checkProviderVariables, listProviders, type Provider, ProviderConfigError } from "@/lib/providers";
-import { connectWebhooksToWorkflows, superviseRuns } from "@/lib/runs";
+import { superviseRuns } from "@/lib/runs";
 import { startOutboxSender } from "./outbox-sender";
 import { startRetention } from "./retention";
-import { startDispatcher } from "@/lib/webhooks";
+import { connectWebhooksToWorkflows, startDispatcher } from "@/lib/webhooks";
 
 /**
  * Validates the whole configuration: the variables in lib/env.ts, PROVIDERS_FILE, and the

@@ -1,5 +1,6 @@
 import "server-only";
-import { deliveryPayload, getDelivery } from "@/lib/webhooks";
+import { deliveryPayload } from "./payload";
+import { getDelivery } from "./queries";
 import { findWorkflow } from "@/lib/mastra";
 
 export type Prefill = { deliveryId: number; input: Record<string, unknown>; note: string } | { deliveryId: number; error: string };

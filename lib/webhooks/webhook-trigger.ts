@@ -1,8 +1,9 @@
 import "server-only";
 import type { z } from "zod";
-import { deliveryPayload, PermanentDeliveryError, setWorkflowStarter } from "@/lib/webhooks";
+import { PermanentDeliveryError, setWorkflowStarter } from "./handlers";
+import { deliveryPayload } from "./payload";
 import { findWorkflow } from "@/lib/mastra";
-import { RunInputError, startWorkflowRun } from "./workflow-runs";
+import { RunInputError, startWorkflowRun } from "@/lib/runs";
 
 function describeIssues(issues: z.core.$ZodIssue[]): string {
   return issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; ");

@@ -13,10 +13,10 @@ const FLOORS: readonly (readonly string[])[] = [
   ["outbox"],
   ["connections"],
   ["github", "openapi"],
-  ["tools", "webhooks"],
+  ["tools"],
   ["mastra"],
   ["runs"],
-  ["catalog"],
+  ["webhooks", "catalog"],
   ["agent", "mcp"],
   ["server"],
 ];

@@ -6,7 +6,7 @@ import { ConnectionError } from "@/lib/connections/errors";
 import { unreachableReason } from "@/lib/connections/provider-request";
 import { findConnection } from "@/lib/connections/store";
 import { toolAccountChoices, workflowMissingServices } from "@/lib/catalog/catalog";
-import { prefillFromDelivery } from "@/lib/runs/prefill";
+import { prefillFromDelivery } from "@/lib/webhooks/prefill";
 import { listRuns, runFiltersSchema } from "@/lib/runs/runs";
 import { failureText, getToolRun, runTool } from "@/lib/runs/tool-runs";
 import { startWorkflowRun } from "@/lib/runs/workflow-runs";

@@ -4,7 +4,7 @@ import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import { db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { resetEnvCache } from "@/lib/platform/env";
-import { connectWebhooksToWorkflows } from "@/lib/runs/webhook-trigger";
+import { connectWebhooksToWorkflows } from "@/lib/webhooks/webhook-trigger";
 import { getWorkflowRun } from "@/lib/runs/workflow-runs";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";

@@ -4,7 +4,7 @@ import { db } from "@/db/client";
 import { instanceId } from "@/db/instance";
 import { webhookDeliveries, workflowRuns } from "@/db/schema";
 import { mastra } from "@/lib/mastra";
-import { connectWebhooksToWorkflows } from "@/lib/runs/webhook-trigger";
+import { connectWebhooksToWorkflows } from "@/lib/webhooks/webhook-trigger";
 import { failInterruptedRuns, INTERRUPTED } from "@/lib/runs/interrupted-runs";
 import { getWorkflowRun, RerunError, rerunFromFailedStep, RunInputError, startWorkflowRun } from "@/lib/runs/workflow-runs";
 import { todoMarker, todoTitle } from "@/lib/mastra/workflows/process-github-push";

@@ -6,7 +6,7 @@ import type { JsonSchema } from "@/app/_components/schema-form";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { toolAccountChoices, toolFormSchema, toolSummary } from "@/lib/catalog/catalog";
-import { prefillFromDelivery } from "@/lib/runs/prefill";
+import { prefillFromDelivery } from "@/lib/webhooks/prefill";
 import { getToolRun, listToolRuns } from "@/lib/runs/tool-runs";
 import { formatTime } from "../../webhooks/status";
 import { Runner } from "../runner";
