@@ -281,7 +281,7 @@ export async function findOperation(userId: string, toolId: string): Promise<Imp
 
 /**
  * Every imported operation this user has enabled, across their APIs, with its API: what the
- * runner, the agent and MCP offer as tools (lib/mastra/tools/openapi/imported-tool.ts turns each
+ * runner, the agent and MCP offer as tools (lib/tools/openapi/imported-tool.ts turns each
  * into a Mastra tool with listImportedTools). Disabled operations are never in it.
  */
 export async function listEnabledOperations(userId: string): Promise<ImportedOperation[]> {

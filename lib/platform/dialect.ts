@@ -1,4 +1,4 @@
-/** The two databases Patchbay runs on; DATABASE_URL decides (lib/env.ts validates it). */
+/** The two databases Patchbay runs on; DATABASE_URL decides (lib/platform/env.ts validates it). */
 export type DatabaseDialect = "sqlite" | "postgres";
 
 const postgresScheme = /^postgres(ql)?:\/\/./i;

@@ -64,7 +64,7 @@ export type RunToolOptions = {
  * Runs a tool for a user: validates the input with the tool's schema (errors come back per field),
  * records the run with its trigger, executes with the user's request context and chosen accounts,
  * and records the outcome with the accounts it acted as (while it runs, the row names this process:
- * lib/mastra/interrupted-runs.ts fails it if the process stops). History keeps input and output with
+ * lib/runs/interrupted-runs.ts fails it if the process stops). History keeps input and output with
  * credentials redacted and large values cut to a preview.
  */
 export async function runTool(userId: string, toolId: string, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {

@@ -55,7 +55,7 @@ export type StartedRun = { runId: string; finished: Promise<WorkflowRunRow> };
  * Starts a workflow for a user. The run and its steps are recorded in Patchbay's tables as Mastra
  * streams step events, so the run page updates live and history survives a restart; the run names
  * this process as its runner, so it is marked failed if the process stops first
- * (lib/mastra/interrupted-runs.ts). The request context carries only the user id; tools fetch
+ * (lib/runs/interrupted-runs.ts). The request context carries only the user id; tools fetch
  * credentials themselves.
  */
 export async function startWorkflowRun(

@@ -8,7 +8,7 @@ import { startRetention } from "./retention";
 import { connectWebhooksToWorkflows, startDispatcher } from "@/lib/webhooks";
 
 /**
- * Validates the whole configuration: the variables in lib/env.ts, PROVIDERS_FILE, and the
+ * Validates the whole configuration: the variables in lib/platform/env.ts, PROVIDERS_FILE, and the
  * variables the provider declarations name (URL overrides, webhook secrets) that are otherwise
  * read on demand. Throws EnvError or ProviderConfigError, whose message is one line.
  */

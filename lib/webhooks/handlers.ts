@@ -34,7 +34,7 @@ export class PermanentDeliveryError extends Error {
 export type HandlerOutcome = { note?: string; workflowRunId?: string; error?: string };
 export type DeliveryHandler = (delivery: DeliveryRow) => Promise<HandlerOutcome>;
 
-/** Runs a workflow for a delivery to its end; provided by lib/mastra (see lib/mastra/webhook-trigger.ts). */
+/** Runs a workflow for a delivery to its end; provided by lib/mastra (see lib/webhooks/webhook-trigger.ts). */
 export type WorkflowStarter = (workflowId: string, delivery: DeliveryRow) => Promise<{ runId: string; error?: string } | undefined>;
 
 let workflowStarter: WorkflowStarter | undefined;

@@ -204,7 +204,7 @@ export async function registerClient(body: unknown, { address, now = Date.now() 
 /**
  * Removes the clients that have not obtained a token within a day of registering (nor hold a code
  * they are about to exchange). A client that did obtain one stays, even after its tokens are
- * revoked or expire: it is listed with them. Runs with retention (lib/retention.ts).
+ * revoked or expire: it is listed with them. Runs with retention (lib/server/retention.ts).
  */
 export async function sweepUnusedClients(now = Date.now()): Promise<number> {
   const result = await db()
