@@ -1,14 +1,14 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/public-paths";
-import { env } from "@/lib/env";
-import { API_POLICY, isPagePath, isWellFormedPath, newNonce, pagePolicy, securityHeaders } from "@/lib/security-headers";
+import { env } from "@/lib/platform/env";
+import { API_POLICY, isPagePath, isWellFormedPath, newNonce, pagePolicy, securityHeaders } from "@/lib/platform/security-headers";
 
 /**
  * First line of defence: without a valid session token, pages redirect to sign-in and APIs answer
  * 401. It only reads the token (it never re-issues the cookie, which would undo a sign-out), and
  * every page and route still checks the session itself (lib/auth/session.ts). Every answer that
- * passes here carries the security headers (lib/security-headers.ts).
+ * passes here carries the security headers (lib/platform/security-headers.ts).
  */
 export async function proxy(request: NextRequest): Promise<Response> {
   const config = env();

@@ -20,7 +20,7 @@ const dev = values.dev;
 (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname ?? process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
-// lib/env.ts derives APP_URL's default from these, so -p and -H count as much as PORT and HOSTNAME.
+// lib/platform/env.ts derives APP_URL's default from these, so -p and -H count as much as PORT and HOSTNAME.
 process.env.PORT = String(port);
 if (values.hostname) process.env.HOSTNAME = values.hostname;
 

@@ -22,7 +22,7 @@ process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
 
 const { db, closeDatabase } = await import("@/db/client");
 const { insertAccepted } = await import("@/lib/webhooks/deliveries");
-const { applyRetention } = await import("@/lib/retention");
+const { applyRetention } = await import("@/lib/server/retention");
 
 const USER = "bench-user";
 const DAY = 86_400_000;

@@ -5,7 +5,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { SQL } from "drizzle-orm";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { currentTransaction, migratePostgres, openPostgres, postgresTransaction, type PgDb } from "./postgres";
 import * as schema from "./schema";
 import { exclusively, gateOpen, gated } from "./sqlite-gate";
@@ -34,7 +34,7 @@ export function openDatabase(path: string): Db {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   if (path !== ":memory:") restrictDatabaseFiles(path);
   const sqlite = new Database(path);
-  // Takes effect only in a new, empty database: retention can then return freed pages (lib/retention.ts).
+  // Takes effect only in a new, empty database: retention can then return freed pages (lib/server/retention.ts).
   sqlite.pragma("auto_vacuum = INCREMENTAL");
   sqlite.pragma("journal_mode = WAL");
   // Explicit: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a database that is

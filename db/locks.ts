@@ -1,5 +1,5 @@
 import pg from "pg";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { usingPostgres } from "./client";
 import { processState } from "@/lib/platform/process-state";
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { execute, usingPostgres } from "./client";
 import { instanceId } from "./instance";
 import { currentTransaction } from "./postgres";

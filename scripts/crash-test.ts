@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appEnvironment, ensureBuild, freePort, githubHeaders, killGroup, pushBody, sleep, startApp, stopApp, type AppServer } from "../bench/harness";
 import { checkPostgresAvailable, startThrowawayPostgres } from "../tests/support/postgres";
-import type { DatabaseDialect } from "../db/dialect";
+import type { DatabaseDialect } from "@/lib/platform/dialect";
 import { openDeliveryDb, type DeliveryDb } from "./support/delivery-db";
 import { judge, runScript, sendPush, storageViolations, waitUntilSettled, type Outcome } from "./support/webhook-load";
 

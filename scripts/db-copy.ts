@@ -4,7 +4,7 @@
  * afterwards with the same ENCRYPTION_KEY (and AUTH_SECRET), since sealed secrets move as they are.
  */
 import { copySqliteToPostgres } from "@/db/copy";
-import { isPostgresUrl } from "@/db/dialect";
+import { isPostgresUrl } from "@/lib/platform/dialect";
 
 const from = process.argv[2]?.replace(/^file:/, "");
 const to = process.env.DATABASE_URL;

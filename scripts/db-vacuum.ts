@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { closeDatabase, databaseReady, db, execute, usingPostgres } from "@/db/client";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 await databaseReady();
 if (usingPostgres()) {

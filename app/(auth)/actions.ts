@@ -1,12 +1,12 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { signIn } from "@/lib/auth";
+import { signIn } from "@/lib/auth/config";
 import { credentialsSchema, newAccountSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, createLocalUser } from "@/lib/auth/users";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
+import { safeReturnPath } from "@/lib/platform/safe-redirect";
 import { fieldErrors } from "@/lib/platform/issues";
-import { safeReturnPath } from "@/lib/safe-redirect";
 import { GENERIC_SIGN_IN_ERROR, THROTTLED_SIGN_IN_ERROR } from "./messages";
 
 /** What a form shows after a failed submit; `values` refills the fields (never the password). */

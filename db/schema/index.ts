@@ -8,7 +8,7 @@
  */
 import * as pg from "../schema-pg";
 import * as sqlite from "../schema-sqlite";
-import { isPostgresUrl } from "../dialect";
+import { isPostgresUrl } from "@/lib/platform/dialect";
 
 export * from "../schema-sqlite";
 

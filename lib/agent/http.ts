@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { ApiError } from "@/lib/platform/errors";
-import { describeIssues } from "@/lib/platform/issues";
+import { ApiError, describeIssues } from "@/lib/platform";
 import type { AgentEvent } from "./turn";
 
 export const MAX_MESSAGE_LENGTH = 20_000;

@@ -1,6 +1,6 @@
 import "server-only";
 import type { OpenAICompatibleConfig } from "@mastra/core/llm";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform";
 
 export type AgentModelSetting = { configured: true; model: OpenAICompatibleConfig & { id: `${string}/${string}` }; label: string } | { configured: false };
 

@@ -2,11 +2,9 @@ import "server-only";
 import { Agent } from "@mastra/core/agent";
 import { noopLogger } from "@mastra/core/logger";
 import { createTool } from "@mastra/core/tools";
-import { log } from "@/lib/log";
-import { requestContextFor } from "@/lib/mastra/context";
-import { destinationHost } from "@/lib/mastra/tools/access";
-import { findTool } from "@/lib/mastra/tools";
-import { listReadyTools, type ExposedTool } from "@/lib/tools/exposure";
+import { log } from "@/lib/platform";
+import { destinationHost, findTool, requestContextFor } from "@/lib/tools";
+import { type ExposedTool, listReadyTools } from "@/lib/catalog";
 import {
   appendMessage,
   approvedHosts,

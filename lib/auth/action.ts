@@ -1,7 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { ApiError } from "@/lib/platform/errors";
-import { formatIssues } from "@/lib/platform/issues";
+import { ApiError, formatIssues } from "@/lib/platform";
 import { requireUser } from "./session";
 import type { PublicUser } from "./users";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform";
 
 /**
  * Auth.js's logger. A refused sign-in is an everyday outcome, not an error: one line with the

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { isIPv4, isIPv6 } from "node:net";
-import { processState } from "@/lib/platform/process-state";
+import { processState } from "@/lib/platform";
 
 /**
  * How the socket's peer address reaches sign-in. A route handler's Request (and the headers a

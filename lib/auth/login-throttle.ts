@@ -4,7 +4,7 @@ import { eq, inArray } from "drizzle-orm";
 import { db, transaction } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform";
 import { addressBucket } from "./client-address";
 
 const WINDOW_MS = 15 * 60 * 1000;

@@ -1,6 +1,5 @@
 import "server-only";
-import { env } from "@/lib/env";
-import { ApiError } from "@/lib/platform/errors";
+import { env, ApiError } from "@/lib/platform";
 
 /** Body types a state-changing route may take; JSON unless the route takes uploads. */
 export type BodyType = "application/json" | "multipart/form-data";

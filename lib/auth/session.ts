@@ -1,8 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/auth";
-import { ApiError } from "@/lib/platform/errors";
-import { withErrors } from "@/lib/platform/route";
+import { auth } from "@/lib/auth/config";
+import { ApiError } from "@/lib/platform";
+import { withErrors } from "./route";
 import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
 import { findSessionUser, type PublicUser } from "./users";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform";
 import { stampedClientAddress } from "./client-address";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "./login-throttle";
 import { verifyAgainstDecoy, verifyPassword } from "./password";

@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
 import { affectedRows, db, transaction, type Db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
-import { revokeAllAccessTokens } from "@/lib/access-tokens/store";
+import { revokeAllAccessTokens } from "@/lib/auth/access-tokens";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { hashPassword, verifyPassword } from "./password";
 import type { NewAccount } from "./schemas";

@@ -1,8 +1,8 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { describeOAuthFailure, oauthSetup } from "@/lib/oauth/client";
+import { describeOAuthFailure, oauthSetup } from "@/lib/connections/oauth/client";
 import { getProvider, type Provider } from "@/lib/providers";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform";
 import { ConnectionError } from "./errors";
 import { readPath } from "./provider-request";
 import { deleteConnection, findConnection, unsealFrom, type ConnectionRow } from "./store";

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { affectedRows, db } from "@/db/client";
 import { instanceKeyShares, users } from "@/db/schema";
-import { readVariable } from "@/lib/env";
+import { readVariable } from "@/lib/platform";
 import { getProvider, type Provider } from "@/lib/providers";
 import { ConnectionError } from "./errors";
 

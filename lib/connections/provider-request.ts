@@ -1,8 +1,6 @@
 import "server-only";
-import { attachCredential, boundCredential, type CredentialPlacement } from "@/lib/http/credential";
-import { readLimited, ResponseTooLargeError } from "@/lib/http/limited-body";
-import { expandTemplate, type Provider } from "@/lib/providers";
-import type { RequestSpec } from "@/lib/providers/schema";
+import { attachCredential, boundCredential, type CredentialPlacement, readLimited, ResponseTooLargeError } from "@/lib/http";
+import { expandTemplate, type Provider, type RequestSpec } from "@/lib/providers";
 
 export type Credential = { accessToken: string } | { apiKey: string };
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform";
 
 /**
  * Sealed secrets: AES-256-GCM with a random 12-byte IV, the owning row's identity as associated

@@ -1,7 +1,7 @@
 import "server-only";
 import { Octokit } from "@octokit/rest";
-import { getAccessToken } from "@/lib/connections/tokens";
-import { fetchThrough, HttpError } from "@/lib/http/client";
+import { getAccessToken } from "@/lib/connections";
+import { fetchThrough, HttpError } from "@/lib/http";
 import { expandTemplate, getProvider } from "@/lib/providers";
 
 /** How long one attempt of a GitHub call may take (Octokit's own `request.timeout` is ignored by @octokit/request 10). */

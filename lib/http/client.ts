@@ -1,6 +1,6 @@
 import "server-only";
 import { fetch as undiciFetch } from "undici";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform";
 import { attachCredential, withoutCredentialHeaders, type BoundCredential } from "./credential";
 import { readLimited, ResponseTooLargeError } from "./limited-body";
 import { assertNoMethodOverride } from "./method-override";

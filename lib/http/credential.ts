@@ -49,3 +49,10 @@ export function attachCredential(credential: BoundCredential | undefined, url: U
   }
   return { url: target, headers: withCredential };
 }
+
+/** Field names that carry credentials wherever they appear (header maps, bodies, nested objects). */
+const CREDENTIAL_FIELD = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-access-token|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret|password|secret|token)$/i;
+
+export function isCredentialField(name: string): boolean {
+  return CREDENTIAL_FIELD.test(name);
+}

@@ -1,12 +1,9 @@
 import { usingPostgres } from "@/db/client";
+import type { BucketOptions, RateLimiter } from "./limiter";
 import { SharedRateLimiter } from "./shared-rate-limit";
 import { abortError } from "./sleep";
 
-/** Requests for one key (a provider and connection) at most `capacity` at once and `refillPerSecond` sustained. */
-export type BucketOptions = { capacity: number; refillPerSecond: number };
-
-/** What the HTTP client waits on before each attempt. */
-export type RateLimiter = { acquire(signal?: AbortSignal): Promise<void> };
+export type { BucketOptions, RateLimiter };
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void; signal?: AbortSignal; onAbort?: () => void };
 

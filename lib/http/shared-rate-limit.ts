@@ -1,5 +1,5 @@
 import { reserveRateSlot } from "@/db/sql/rate-limits";
-import type { BucketOptions, RateLimiter } from "./rate-limit";
+import type { BucketOptions, RateLimiter } from "./limiter";
 import { abortError, sleep } from "./sleep";
 
 /*

@@ -2,8 +2,7 @@ import "server-only";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
 import { Agent } from "undici";
-import { readVariable } from "@/lib/env";
-import { log } from "@/lib/log";
+import { log, readVariable } from "@/lib/platform";
 
 /** A request to a user-given URL that would reach a private, loopback, link-local or metadata address. */
 export class BlockedRequestError extends Error {

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { processGitHubPush, processGitHubPushSteps, pushFromPayload, pushInput } from "./workflows/process-github-push";
 import { projectSetup, projectSetupInput, projectSetupSteps } from "./workflows/project-setup";
 import { pullRequestFromPayload, pullRequestInput, triagePullRequest, triagePullRequestSteps } from "./workflows/triage-pull-request";
-import { processState } from "@/lib/platform/process-state";
+import { processState } from "@/lib/platform";
 
 /** A workflow in the catalog: its steps in order, its input schema, and how a webhook payload becomes its input. */
 export type CatalogWorkflow = {

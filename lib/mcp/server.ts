@@ -1,10 +1,10 @@
 import "server-only";
 import { createMcpHandler, DEFAULT_MAX_REQUEST_BODY_SIZE, readRequestBody, Server, type CallToolResult, type Tool } from "@modelcontextprotocol/server";
 import packageJson from "@/package.json";
-import type { TokenIdentity } from "@/lib/access-tokens/store";
-import { log } from "@/lib/log";
-import { RunInputError } from "@/lib/mastra/workflow-runs";
-import { listReadyTools, type ExposedTool } from "@/lib/tools/exposure";
+import type { TokenIdentity } from "@/lib/auth";
+import { log } from "@/lib/platform";
+import { RunInputError } from "@/lib/runs";
+import { type ExposedTool, listReadyTools } from "@/lib/catalog";
 
 /** A read token sees and runs only the tools that never write; a write token, all of them. */
 function allowedFor(identity: TokenIdentity, tool: ExposedTool): boolean {

@@ -1,9 +1,7 @@
 import "server-only";
 import type { z } from "zod";
-import { BlockedRequestError } from "@/lib/http/ssrf";
-import { HttpError } from "@/lib/http/client";
-import { ApiError, type ErrorCode } from "@/lib/platform/errors";
-import { formatIssues } from "@/lib/platform/issues";
+import { BlockedRequestError, HttpError } from "@/lib/http";
+import { ApiError, type ErrorCode, formatIssues } from "@/lib/platform";
 import { OpenApiImportError } from "./document";
 import { MAX_SPEC_BYTES } from "./limits";
 import { ReplaceNotConfirmedError } from "./store";

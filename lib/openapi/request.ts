@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { BoundCredential, CredentialPlacement } from "@/lib/http/credential";
+import type { BoundCredential, CredentialPlacement } from "@/lib/http";
 import type { RequestRecipe, SecurityScheme } from "./document";
 
 /**

@@ -4,10 +4,9 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { affectedRows, db, transaction } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
-import { credentialFor, providerApiOrigin } from "@/lib/connections/credentials";
+import { credentialFor, providerApiOrigin } from "@/lib/connections";
 import { keyRing, seal, unseal } from "@/lib/crypto";
-import { httpRequest } from "@/lib/http/client";
-import { ResponseTooLargeError } from "@/lib/http/limited-body";
+import { httpRequest, ResponseTooLargeError } from "@/lib/http";
 import { getProvider } from "@/lib/providers";
 import { OpenApiImportError, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme, type ServerEntry } from "./document";
 import type { FormSchema } from "./json-schema";
@@ -280,7 +279,7 @@ export async function findOperation(userId: string, toolId: string): Promise<Imp
 
 /**
  * Every imported operation this user has enabled, across their APIs, with its API: what the
- * runner, the agent and MCP offer as tools (lib/mastra/tools/openapi/imported-tool.ts turns each
+ * runner, the agent and MCP offer as tools (lib/tools/openapi/imported-tool.ts turns each
  * into a Mastra tool with listImportedTools). Disabled operations are never in it.
  */
 export async function listEnabledOperations(userId: string): Promise<ImportedOperation[]> {

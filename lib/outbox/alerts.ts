@@ -3,8 +3,8 @@ import { and, count, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { alertChannels, alerts, webhookAttempts, webhookDeliveries, type AlertKind } from "@/db/schema";
-import { assertUrlAllowed, BlockedRequestError } from "@/lib/http/ssrf";
-import { log } from "@/lib/log";
+import { assertUrlAllowed, BlockedRequestError } from "@/lib/http";
+import { log } from "@/lib/platform";
 import { enqueue } from "./queue";
 import { newSigningSecret, sealSigningSecret } from "./signing";
 

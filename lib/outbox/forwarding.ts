@@ -2,13 +2,13 @@ import "server-only";
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
-import { forwardDestinations, outboundMessages, webhookEndpoints } from "@/db/schema";
-import { assertUrlAllowed, BlockedRequestError } from "@/lib/http/ssrf";
+import { forwardDestinations, outboundMessages, webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { assertUrlAllowed, BlockedRequestError } from "@/lib/http";
 import { getProvider } from "@/lib/providers";
-import type { DeliveryRow } from "@/lib/webhooks/deliveries";
 import { attemptsOf, enqueue, requeueMessage } from "./queue";
 import { newSigningSecret, sealSigningSecret } from "./signing";
 
+type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type ForwardDestination = Omit<typeof forwardDestinations.$inferSelect, "secretSealed">;
 
 /** `push`, `pull_request` or `pull_request.opened`: an event, optionally with its action. */

@@ -4,8 +4,8 @@ import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { affectedRows, db, rows } from "@/db/client";
 import { forLease } from "@/db/sql/leasing";
 import { alertChannels, forwardDestinations, outboundAttempts, outboundMessages } from "@/db/schema";
+import { processState } from "@/lib/platform";
 import { leaseRows, nextStep, recordFenced, type Admission, type SlotKey } from "@/lib/queue";
-import { processState } from "@/lib/platform/process-state";
 
 export type OutboundMessage = typeof outboundMessages.$inferSelect;
 export type NewOutboundMessage = Omit<typeof outboundMessages.$inferInsert, "id" | "createdAt" | "status" | "attempts" | "nextAttemptAt">;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { formatIssues, describeIssues } from "./issues";
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { env, readVariable } from "@/lib/env";
+import { env, readVariable } from "@/lib/platform";
 import { github } from "./github";
 import { linear } from "./linear";
 import { notion } from "./notion";
@@ -11,7 +11,8 @@ import { slack } from "./slack";
 import { standardWebhooks } from "./standard-webhooks";
 import { stripe } from "./stripe";
 
-export type { Provider } from "./schema";
+export type { Provider, RequestSpec, WebhookScheme } from "./schema";
+export { checkProviderVariables } from "./variables";
 
 const builtIn = [github, slack, linear, notion, stripe, openweather, standardWebhooks];
 

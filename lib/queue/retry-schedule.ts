@@ -1,4 +1,4 @@
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform";
 
 /**
  * Milliseconds until the next try after `attempt` failed, with ±20% jitter; undefined when retries

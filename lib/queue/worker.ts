@@ -1,5 +1,5 @@
 import type { EventEmitter } from "node:events";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform";
 import { Slots, type SlotKey, type SlotLimits, type SlotVerdict } from "./slots";
 
 /**

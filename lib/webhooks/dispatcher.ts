@@ -4,16 +4,13 @@ import { affectedRows, db, rows } from "@/db/client";
 import type { NoticeOrigin } from "@/db/notifications";
 import { forLease } from "@/db/sql/leasing";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
-import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { checkEndpointFailing, raiseAlert } from "@/lib/outbox/alerts";
-import { enqueueForwards } from "@/lib/outbox/forwarding";
+import { checkEndpointFailing, enqueueForwards, raiseAlert } from "@/lib/outbox";
+import { type BackgroundLoop, env, log, startBackgroundLoop } from "@/lib/platform";
+import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
 import type { DeliveryRow } from "./deliveries";
 import { handleDelivery, PermanentDeliveryError, type DeliveryHandler, type WorkflowStarter } from "./handlers";
 import { announce, deliveryEvents, type DeliveryEvent } from "./events";
 import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
-import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
 
 export { retryDelayMs };
 

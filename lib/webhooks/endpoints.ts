@@ -5,7 +5,7 @@ import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { webhookEndpoints } from "@/db/schema";
 import { keyRing, seal, unseal } from "@/lib/crypto";
-import { env, readVariable } from "@/lib/env";
+import { env, readVariable } from "@/lib/platform";
 import { getProvider, type Provider } from "@/lib/providers";
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;

@@ -34,7 +34,7 @@ export class PermanentDeliveryError extends Error {
 export type HandlerOutcome = { note?: string; workflowRunId?: string; error?: string };
 export type DeliveryHandler = (delivery: DeliveryRow) => Promise<HandlerOutcome>;
 
-/** Runs a workflow for a delivery to its end; lib/startup.ts hands the dispatcher lib/mastra's (lib/mastra/webhook-trigger.ts). */
+/** Runs a workflow for a delivery to its end; lib/server/startup.ts hands the dispatcher the one in lib/webhooks/webhook-trigger.ts. */
 export type WorkflowStarter = (workflowId: string, delivery: DeliveryRow) => Promise<{ runId: string; error?: string } | undefined>;
 
 /** The default handler: follows the rules above, starting workflows with `startWorkflow` (none: the event is recorded). */

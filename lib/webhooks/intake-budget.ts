@@ -1,6 +1,5 @@
 import "server-only";
-import { env } from "@/lib/env";
-import { processState } from "@/lib/platform/process-state";
+import { env, processState } from "@/lib/platform";
 
 /** Seconds a sender refused for want of room is asked to wait: bodies in hand are read and stored within moments. */
 export const INTAKE_BUSY_RETRY_AFTER_SECONDS = 5;

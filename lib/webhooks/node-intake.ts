@@ -1,9 +1,8 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { log } from "@/lib/log";
-import { ApiError } from "@/lib/platform/errors";
+import { log, ApiError } from "@/lib/platform";
 import { acceptWebhook, METHOD_NOT_ALLOWED, type IntakeReply } from "./intake";
-import { readCapped } from "@/lib/http/limited-body";
+import { readCapped } from "@/lib/http";
 
 const INTAKE_PATH = /^\/api\/webhooks\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:\?.*)?$/;
 

@@ -1,4 +1,4 @@
-import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth";
 
 /** Headers whose values are secrets or signatures: stored and shown as "[redacted]". */
 const SECRET_HEADERS = new Set([

@@ -3,9 +3,9 @@ import Stripe from "stripe";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { webhookEndpoints } from "@/db/schema";
-import { resolveApiKey } from "@/lib/connections/api-keys";
+import { resolveApiKey } from "@/lib/connections";
 import { keyRing, seal } from "@/lib/crypto";
-import { githubErrorMessage, githubFor } from "@/lib/github/client";
+import { githubErrorMessage, githubFor } from "@/lib/github";
 import { expandTemplate, getProvider } from "@/lib/providers";
 import { createEndpoint, deleteEndpoint, endpointUrl, findEndpoint, restoreSecrets, rotateEndpointSecret, setRemoteHook, type EndpointSummary } from "./endpoints";
 

@@ -3,7 +3,7 @@ import { isUtf8 } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
-import type { WebhookScheme } from "@/lib/providers/schema";
+import type { WebhookScheme } from "@/lib/providers";
 
 export type Verification = { ok: true } | { ok: false; status: 400 | 401; reason: string };
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { processState } from "@/lib/platform/process-state";
+import { processState } from "@/lib/platform";
 
 type WakeState = { emitter: EventEmitter; scheduled: boolean; lastIntakeAt: number };
 

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { isPostgresUrl, type DatabaseDialect } from "../../db/dialect";
+import { isPostgresUrl, type DatabaseDialect } from "@/lib/platform/dialect";
 
 export type Row = Record<string, unknown>;
 type Query = (statement: string, params?: unknown[], write?: boolean) => Promise<Row[]>;

@@ -1,5 +1,5 @@
 import { createLocalUser, type UserRole } from "@/lib/auth/users";
-import { beginAuthorization, completeAuthorization } from "@/lib/oauth/flow";
+import { beginAuthorization, completeAuthorization } from "@/lib/connections/oauth/flow";
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "@/e2e/fakes/github";
 
 let counter = 0;

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
  */
 export async function storedText(): Promise<string> {
   // Imported here, not at the top: some test files import the app's modules only after setting up their environment.
-  const [{ rows, usingPostgres }, { env }] = await Promise.all([import("@/db/client"), import("@/lib/env")]);
+  const [{ rows, usingPostgres }, { env }] = await Promise.all([import("@/db/client"), import("@/lib/platform/env")]);
   if (!usingPostgres()) {
     const path = env().DATABASE_PATH;
     return [path, `${path}-wal`].filter(existsSync).map((file) => readFileSync(file).toString("latin1")).join("\n");

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { accessTokens, users } from "@/db/schema";
-import { authenticateToken, createAccessToken, listAccessTokens, revokeAccessToken } from "@/lib/access-tokens/store";
+import { authenticateToken, createAccessToken, listAccessTokens, revokeAccessToken } from "@/lib/auth/access-tokens";
 import { isPublicPath } from "@/lib/auth/public-paths";
 import { createUser } from "../support/helpers";
 

@@ -7,13 +7,13 @@ import type { FakeGitHub } from "@/e2e/fakes/github";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const { POST: startConversation } = await import("@/app/api/agent/conversations/route");
 const { POST: sendMessage } = await import("@/app/api/agent/conversations/[id]/messages/route");
 const { POST: decideCall } = await import("@/app/api/agent/conversations/[id]/tool-calls/[toolCallId]/route");
 const { listConversations, loadMessages } = await import("@/lib/agent/conversations");
-const { resetEnvCache } = await import("@/lib/env");
+const { resetEnvCache } = await import("@/lib/platform/env");
 const { db } = await import("@/db/client");
 const { toolRuns } = await import("@/db/schema");
 
@@ -295,7 +295,7 @@ describe("the agent routes", () => {
     expect(model.requests.length).toBeGreaterThan(8);
     for (const request of model.requests) for (const secret of secrets) expect(request.body).not.toContain(secret);
     expect(model.requests.every((request) => request.authorization === `Bearer ${API_KEY}`)).toBe(true);
-    const { DATABASE_PATH } = (await import("@/lib/env")).env();
+    const { DATABASE_PATH } = (await import("@/lib/platform/env")).env();
     const stored = JSON.stringify(await Promise.all((await listConversations(alice.id)).map((conversation) => loadMessages(conversation.id)))) + [DATABASE_PATH, `${DATABASE_PATH}-wal`].filter(existsSync).map((file) => readFileSync(file).toString("latin1")).join("");
     for (const secret of secrets) expect(stored).not.toContain(secret);
   });

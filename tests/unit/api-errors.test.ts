@@ -1,9 +1,9 @@
 import { redirect } from "next/navigation";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { ApiError, errorResponse, statusOf, type ErrorCode } from "@/lib/platform/errors";
-import { withErrors } from "@/lib/platform/route";
+import { withErrors } from "@/lib/auth/route";
 
 describe("ApiError", () => {
   it("takes its status from its code", () => {

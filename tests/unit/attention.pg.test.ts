@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { connections, toolRuns, webhookDeliveries, workflowRuns, type DeliveryStatus } from "@/db/schema";
-import { attentionFor } from "@/lib/attention";
+import { attentionFor } from "@/lib/webhooks/attention";
 import { createLocalUser } from "@/lib/auth/users";
 import { upsertOAuthConnection } from "@/lib/connections/store";
 import { createEndpoint } from "@/lib/webhooks/endpoints";

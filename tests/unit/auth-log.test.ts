@@ -5,7 +5,7 @@ import { createUser } from "../support/helpers";
  * A failed sign-in through Auth.js's own route handler (the credentials callback, with its CSRF
  * token), as a browser posts it: the server log gets one line, without the email or the password.
  */
-const { handlers } = await import("@/lib/auth");
+const { handlers } = await import("@/lib/auth/config");
 
 const APP = "http://localhost:3000";
 let email: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toolSummaries, toolSummary } from "@/lib/mastra/catalog";
+import { toolSummaries, toolSummary } from "@/lib/catalog/catalog";
 import { createUser } from "../support/helpers";
 
 describe("the tool catalog's readiness", () => {

@@ -2,10 +2,10 @@ import { describe, expect, it, vi } from "vitest";
 import { ConnectionError } from "@/lib/connections/errors";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 // Any ConnectionError raised under the flow, whatever its cause, must reach the person as a banner.
-vi.mock("@/lib/oauth/flow", async (original) => ({
-  ...(await original<typeof import("@/lib/oauth/flow")>()),
+vi.mock("@/lib/connections/oauth/flow", async (original) => ({
+  ...(await original<typeof import("@/lib/connections/oauth/flow")>()),
   completeAuthorization: async () => {
     throw new ConnectionError("not_configured", "GitHub is not configured: set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.");
   },

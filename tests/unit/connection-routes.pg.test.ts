@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { FakeGitHub } from "@/e2e/fakes/github";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const authorize = await import("@/app/api/connections/[provider]/authorize/route");
 const callback = await import("@/app/api/connections/[provider]/callback/route");

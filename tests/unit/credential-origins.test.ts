@@ -15,7 +15,7 @@ const { httpRequest } = await import("@/lib/http/client");
 const { boundCredential, CredentialOriginError } = await import("@/lib/http/credential");
 const { saveImport } = await import("@/lib/openapi/store");
 const { OpenApiImportError } = await import("@/lib/openapi/document");
-const { runTool } = await import("@/lib/mastra/tool-runs");
+const { runTool } = await import("@/lib/runs/tool-runs");
 
 const INSTANCE_KEY = "instance-openweather-key-0123456789";
 const fixture = (name: string) => readFileSync(join(__dirname, "../fixtures/openapi", name), "utf8");

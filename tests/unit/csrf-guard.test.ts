@@ -14,7 +14,7 @@ import { createUser } from "../support/helpers";
  */
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const { db } = await import("@/db/client");
 const { listSpecs } = await import("@/lib/openapi/store");

@@ -8,7 +8,7 @@ import * as pgSchema from "@/db/schema-pg";
 import { connections, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { saveApiKey } from "@/lib/connections/api-keys";
 import { keyRing, unseal } from "@/lib/crypto";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { createUser } from "../support/helpers";

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkProviderVariables, databaseDialect, EnvError, loadEnv, parseEnv } from "@/lib/env";
+import { databaseDialect, EnvError, loadEnv, parseEnv } from "@/lib/platform/env";
+import { checkProviderVariables } from "@/lib/providers/variables";
 import { providerSchema } from "@/lib/providers/schema";
 import { github } from "@/lib/providers/github";
 import { slack } from "@/lib/providers/slack";

@@ -4,7 +4,7 @@ import { db } from "@/db/client";
 import { createGroupCommit } from "@/db/group-commit";
 import { webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { insertAcceptedRow, type NewDelivery } from "@/db/sql/intake";
 
 let userId: string;

@@ -12,7 +12,7 @@ import type { FakeGitHub } from "@/e2e/fakes/github";
  */
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const authorizeRoute = await import("@/app/api/connections/[provider]/authorize/route");
 const callbackRoute = await import("@/app/api/connections/[provider]/callback/route");

@@ -6,7 +6,7 @@ import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route
 import { db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/platform/env";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { githubHeaders, slackHeaders, standardHeaders, stripeHeaders } from "../support/signers";

@@ -4,15 +4,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import * as mcpRoute from "@/app/api/mcp/route";
 import { startFakeOpenWeather, type FakeOpenWeather } from "@/e2e/fakes/openweather";
 import { startFakeStripe, type FakeStripe } from "@/e2e/fakes/stripe";
-import { createAccessToken } from "@/lib/access-tokens/store";
+import { createAccessToken } from "@/lib/auth/access-tokens";
 import { removeUser } from "@/lib/auth/users";
 import { resolveApiKey, saveApiKey } from "@/lib/connections/api-keys";
 import { readiness } from "@/lib/connections/credentials";
 import { ConnectionError } from "@/lib/connections/errors";
 import { listInstanceKeyShares, shareInstanceKey, stopSharingInstanceKey } from "@/lib/connections/instance-keys";
 import { providerCards } from "@/lib/connections/overview";
-import { resetEnvCache } from "@/lib/env";
-import { runTool } from "@/lib/mastra/tool-runs";
+import { resetEnvCache } from "@/lib/platform/env";
+import { runTool } from "@/lib/runs/tool-runs";
 import { saveImport } from "@/lib/openapi/store";
 import { deleteRegistered, registerStripeEndpoint } from "@/lib/webhooks/registration";
 import { listEndpoints } from "@/lib/webhooks/endpoints";

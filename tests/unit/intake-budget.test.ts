@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import { createLocalUser } from "@/lib/auth/users";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/platform/env";
 import { bufferedIntakeBytes } from "@/lib/webhooks/intake-budget";
 import { handleIntake, intakeTarget } from "@/lib/webhooks/node-intake";
 import { githubHeaders } from "../support/signers";

@@ -6,9 +6,9 @@ import { instanceId, instanceLockName, liveInstanceId, stoppedInstances } from "
 import { startNoticeRelay } from "@/db/notifications";
 import { agentToolCalls, toolRuns, workflowRuns, workflowRunSteps } from "@/db/schema";
 import { claimPendingCall, createConversation, findToolCall, recordToolCall } from "@/lib/agent/conversations";
-import { failInterruptedRuns, INTERRUPTED } from "@/lib/mastra/interrupted-runs";
-import { runEvents, type RunEvent } from "@/lib/mastra/run-events";
-import { runTool } from "@/lib/mastra/tool-runs";
+import { failInterruptedRuns, INTERRUPTED } from "@/lib/runs/interrupted-runs";
+import { runEvents, type RunEvent } from "@/lib/runs/run-events";
+import { runTool } from "@/lib/runs/tool-runs";
 import { createUser } from "../support/helpers";
 import { startWorker } from "../support/worker-process";
 

@@ -12,10 +12,10 @@ import { startFakeOpenWeather, type FakeOpenWeather } from "@/e2e/fakes/openweat
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import * as mcpRoute from "@/app/api/mcp/route";
 import * as resourceMetadataRoute from "@/app/.well-known/oauth-protected-resource/api/mcp/route";
-import { createAccessToken, revokeAccessToken } from "@/lib/access-tokens/store";
+import { createAccessToken, revokeAccessToken } from "@/lib/auth/access-tokens";
 import { saveApiKey } from "@/lib/connections/api-keys";
 import { saveImport } from "@/lib/openapi/store";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/platform/env";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 import { startRouteServer, type RouteServer } from "../support/route-server";
 

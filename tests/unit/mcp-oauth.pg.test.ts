@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { FakeGitHub } from "@/e2e/fakes/github";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const mcpRoute = await import("@/app/api/mcp/route");
 const resourceMetadata = await import("@/app/.well-known/oauth-protected-resource/api/mcp/route");
@@ -19,8 +19,8 @@ const registerRoute = await import("@/app/api/oauth/register/route");
 const tokenRoute = await import("@/app/api/oauth/token/route");
 const { decideAuthorization } = await import("@/app/(auth)/oauth/authorize/actions");
 const authorizeRoute = await import("@/app/(auth)/oauth/authorize/route");
-const { listAccessTokens } = await import("@/lib/access-tokens/store");
-const { resetEnvCache } = await import("@/lib/env");
+const { listAccessTokens } = await import("@/lib/auth/access-tokens");
+const { resetEnvCache } = await import("@/lib/platform/env");
 const { connectGitHub, createUser, startGitHubFake } = await import("../support/helpers");
 const { startRouteServer } = await import("../support/route-server");
 

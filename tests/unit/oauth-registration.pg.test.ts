@@ -2,10 +2,10 @@ import type { IncomingMessage } from "node:http";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const registerRoute = await import("@/app/api/oauth/register/route");
-const { findClient, registerClient, sweepUnusedClients } = await import("@/lib/oauth-server/clients");
-const { createAccessToken, revokeAccessToken } = await import("@/lib/access-tokens/store");
+const { findClient, registerClient, sweepUnusedClients } = await import("@/lib/mcp/auth/clients");
+const { createAccessToken, revokeAccessToken } = await import("@/lib/auth/access-tokens");
 const { stampClientAddress } = await import("@/lib/auth/client-address");
-const { resetEnvCache } = await import("@/lib/env");
+const { resetEnvCache } = await import("@/lib/platform/env");
 const { createUser } = await import("../support/helpers");
 
 const HOUR = 60 * 60 * 1000;

@@ -5,7 +5,7 @@ import { aliasBomb, deepJson, deepYaml, nestedStringAliasBomb, schemaRefExplosio
 import { createUser } from "../support/helpers";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const { parseOpenApi } = await import("@/lib/openapi/document");
 const { POST: previewRoute } = await import("@/app/api/openapi/preview/route");

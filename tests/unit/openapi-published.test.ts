@@ -4,12 +4,12 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createUser } from "../support/helpers";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const { parseOpenApi } = await import("@/lib/openapi/document");
 const { saveImport, listOperations, listEnabledOperations, setEnabledOperations, findOperation } = await import("@/lib/openapi/store");
 const { previewImport } = await import("@/lib/openapi/preview");
-const { listImportedTools } = await import("@/lib/mastra/tools/openapi/imported-tool");
+const { listImportedTools } = await import("@/lib/tools/openapi/imported-tool");
 
 const published = (name: string) => readFileSync(join(__dirname, "../fixtures/openapi/published", name), "utf8");
 

@@ -9,15 +9,15 @@ import { createUser } from "../support/helpers";
 import { storedText } from "../support/stored-text";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const { parseOpenApi } = await import("@/lib/openapi/document");
 const { buildRequest } = await import("@/lib/openapi/request");
 const { saveImport, listSpecs, listOperations, deleteSpec, findOperation } = await import("@/lib/openapi/store");
-const { findUserTool } = await import("@/lib/mastra/tools");
-const { toolFormSchema } = await import("@/lib/mastra/catalog");
-const { runTool } = await import("@/lib/mastra/tool-runs");
-const { requestContextFor } = await import("@/lib/mastra/context");
+const { findUserTool } = await import("@/lib/tools/built-in");
+const { toolFormSchema } = await import("@/lib/catalog/catalog");
+const { runTool } = await import("@/lib/runs/tool-runs");
+const { requestContextFor } = await import("@/lib/tools/context");
 const { POST: previewRoute } = await import("@/app/api/openapi/preview/route");
 const { POST: importRoute } = await import("@/app/api/openapi/imports/route");
 

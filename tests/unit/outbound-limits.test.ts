@@ -16,8 +16,8 @@ const { ResponseTooLargeError } = await import("@/lib/http/limited-body");
 const { readSource } = await import("@/lib/openapi/store");
 const { MAX_SPEC_BYTES } = await import("@/lib/openapi/limits");
 const { OpenApiImportError } = await import("@/lib/openapi/document");
-const { runTool, listToolRuns } = await import("@/lib/mastra/tool-runs");
-const { HISTORY_VALUE_MAX_BYTES, HISTORY_PREVIEW_BYTES } = await import("@/lib/mastra/run-history");
+const { runTool, listToolRuns } = await import("@/lib/runs/tool-runs");
+const { HISTORY_VALUE_MAX_BYTES, HISTORY_PREVIEW_BYTES } = await import("@/lib/runs/run-history");
 const { saveApiKey } = await import("@/lib/connections/api-keys");
 
 const MB = 1024 * 1024;

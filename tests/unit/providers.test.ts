@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnect } from "@/lib/connections/disconnect";
 import { findConnection, unsealFrom } from "@/lib/connections/store";
 import { getAccessToken } from "@/lib/connections/tokens";
-import { beginAuthorization, completeAuthorization } from "@/lib/oauth/flow";
+import { beginAuthorization, completeAuthorization } from "@/lib/connections/oauth/flow";
 import { buildRegistry, expandTemplate, getProvider, listProviders, loadProvidersFile, ProviderConfigError, resetProviderRegistry } from "@/lib/providers";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/platform/env";
 import { createUser } from "../support/helpers";
 import { scratchDir } from "../support/scratch";
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { leaseRows, nextStep, QueueWorker, recordFenced, type QueueTable } from "@/lib/queue";
 

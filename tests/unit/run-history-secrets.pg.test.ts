@@ -11,10 +11,10 @@ import { createUser } from "../support/helpers";
 process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
 
 const { closeDatabase, openDatabase } = await import("@/db/client");
-const { env } = await import("@/lib/env");
-const { runTool, listToolRuns } = await import("@/lib/mastra/tool-runs");
+const { env } = await import("@/lib/platform/env");
+const { runTool, listToolRuns } = await import("@/lib/runs/tool-runs");
 const { saveImport } = await import("@/lib/openapi/store");
-const { redactSecrets, REDACTED } = await import("@/lib/mastra/run-history");
+const { redactSecrets, REDACTED } = await import("@/lib/runs/run-history");
 
 let server: Server;
 let base: string;

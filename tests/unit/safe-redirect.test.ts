@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeReturnPath } from "@/lib/safe-redirect";
+import { safeReturnPath } from "@/lib/platform/safe-redirect";
 
 describe("return paths", () => {
   it.each([

@@ -1,8 +1,8 @@
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
-import { resetEnvCache } from "@/lib/env";
-import { pagePolicy } from "@/lib/security-headers";
+import { resetEnvCache } from "@/lib/platform/env";
+import { pagePolicy } from "@/lib/platform/security-headers";
 import { proxy } from "@/proxy";
 
 /**

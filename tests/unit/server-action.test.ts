@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
-vi.mock("@/lib/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
 const { actionInput, userAction } = await import("@/lib/auth/action");
 const { ApiError } = await import("@/lib/platform/errors");

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { EnvError, resetEnvCache } from "@/lib/env";
+import { EnvError, resetEnvCache } from "@/lib/platform/env";
 import { ProviderConfigError, resetProviderRegistry } from "@/lib/providers";
-import { checkConfiguration, startServer } from "@/lib/startup";
+import { checkConfiguration, startServer } from "@/lib/server/startup";
 import { scratchDir } from "../support/scratch";
 
 const changed = [

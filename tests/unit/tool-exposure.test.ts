@@ -6,7 +6,7 @@ import { db } from "@/db/client";
 import { toolRuns } from "@/db/schema";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import { saveImport } from "@/lib/openapi/store";
-import { functionNames, listReadyTools, resolveToolName, TOOL_NAME_PATTERN } from "@/lib/tools/exposure";
+import { functionNames, listReadyTools, resolveToolName, TOOL_NAME_PATTERN } from "@/lib/catalog/exposure";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 
 let github: FakeGitHub;

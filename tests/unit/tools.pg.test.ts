@@ -2,10 +2,10 @@ import { createServer, type Server } from "node:http";
 import { RequestContext } from "@mastra/core/request-context";
 import { noopObserve } from "@mastra/core/tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiCall } from "@/lib/mastra/tools/http/api-call";
-import { multiServiceSearch } from "@/lib/mastra/tools/search/multi-service-search";
-import { runTool } from "@/lib/mastra/tool-runs";
-import { RunInputError } from "@/lib/mastra/workflow-runs";
+import { apiCall } from "@/lib/tools/http/api-call";
+import { multiServiceSearch } from "@/lib/tools/search/multi-service-search";
+import { runTool } from "@/lib/runs/tool-runs";
+import { RunInputError } from "@/lib/runs/workflow-runs";
 import { connectGitHub, createUser } from "../support/helpers";
 import { startServices, WEATHER_KEY, type Services } from "../support/services";
 
@@ -179,7 +179,7 @@ describe("Linear GraphQL over POST", () => {
     const previous = process.env.LINEAR_API_URL;
     process.env.LINEAR_API_URL = `http://127.0.0.1:${(unavailable.address() as { port: number }).port}`;
     try {
-      const { linearQuery } = await import("@/lib/mastra/tools/linear/graphql");
+      const { linearQuery } = await import("@/lib/tools/linear/graphql");
       await expect(linearQuery(userId, "query Teams { teams { nodes { id } } }")).rejects.toThrow();
       expect(bodies.filter((body) => body.includes("query Teams"))).toHaveLength(3);
       await expect(linearQuery(userId, "mutation Create { projectCreate(input: {}) { success } }")).rejects.toThrow();

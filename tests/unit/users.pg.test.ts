@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { loginThrottle, oauthAuthorizationCodes, oauthClients } from "@/db/schema";
-import { authenticateToken, createAccessToken, listAccessTokens } from "@/lib/access-tokens/store";
+import { authenticateToken, createAccessToken, listAccessTokens } from "@/lib/auth/access-tokens";
 import { stampClientAddress } from "@/lib/auth/client-address";
 import { clientAddress, signInWithPassword } from "@/lib/auth/sign-in";
-import { parseEnv, resetEnvCache } from "@/lib/env";
+import { parseEnv, resetEnvCache } from "@/lib/platform/env";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "@/lib/auth/login-throttle";
 import { verifyPassword } from "@/lib/auth/password";
 import {

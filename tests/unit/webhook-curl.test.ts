@@ -6,7 +6,7 @@ import { db } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import { CLIENT_ADDRESS_HEADER, stampClientAddress } from "@/lib/auth/client-address";
 import { createLocalUser } from "@/lib/auth/users";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/platform/env";
 import { curlCommand } from "@/lib/webhooks/curl";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { handleIntake, intakeTarget } from "@/lib/webhooks/node-intake";

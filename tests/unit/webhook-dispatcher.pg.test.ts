@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db, rows, usingPostgres } from "@/db/client";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { startNoticeRelay } from "@/db/notifications";
 import { cancelRetries, INTERRUPTED, LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs, retryNow, wakeOnDeliveriesElsewhere } from "@/lib/webhooks/dispatcher";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route";
 import type { FakeGitHub } from "@/e2e/fakes/github";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { createEndpoint, endpointEventsSchema, endpointSecrets, findEndpoint } from "@/lib/webhooks/endpoints";
 import { registerGitHubHook, RegistrationError, rotateSecret, rotationUnsupported } from "@/lib/webhooks/registration";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";

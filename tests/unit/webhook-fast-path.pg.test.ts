@@ -8,7 +8,7 @@ import { db, usingPostgres } from "@/db/client";
 import { startNoticeRelay } from "@/db/notifications";
 import { webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { env, resetEnvCache } from "@/lib/env";
+import { env, resetEnvCache } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { intakeHasPriority } from "@/lib/webhooks/dispatcher";
 import { deliveryEvents, type DeliveryEvent } from "@/lib/webhooks/events";

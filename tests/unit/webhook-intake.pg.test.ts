@@ -5,7 +5,7 @@ import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route
 import { db } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/platform/env";
 import { createEndpoint, rotateEndpointSecret } from "@/lib/webhooks/endpoints";
 import { githubHeaders, pushPayload, slackHeaders, standardHeaders, stripeHeaders } from "../support/signers";
 

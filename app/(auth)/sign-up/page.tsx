@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
 import { countUsers } from "@/lib/auth/users";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { NewAccountForm } from "../forms";
 
 export const metadata: Metadata = { title: "Create an account" };

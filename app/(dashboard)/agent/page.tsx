@@ -6,7 +6,7 @@ import { requireUser } from "@/lib/auth/session";
 import { getConversation, listConversations } from "@/lib/agent/conversations";
 import { agentModel } from "@/lib/agent/model";
 import { transcript } from "@/lib/agent/transcript";
-import { listReadyTools } from "@/lib/tools/exposure";
+import { listReadyTools } from "@/lib/catalog/exposure";
 import { Chat } from "./chat";
 
 export const metadata: Metadata = { title: "Agent" };

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { relativeTime } from "@/app/_components/time";
-import { currentTime } from "@/lib/clock";
+import { currentTime } from "@/lib/platform/clock";
 import type { Alert } from "@/lib/outbox/alerts";
 import { ActionForm } from "../webhooks/action-form";
 import { acknowledgeAlertAction } from "./actions";

@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { RerunError, rerunFromFailedStep } from "@/lib/runs/workflow-runs";
 import { actionInput, userAction } from "@/lib/auth/action";
-import { RerunError, rerunFromFailedStep } from "@/lib/mastra/workflow-runs";
 
 export type RerunState = { error?: string } | undefined;
 

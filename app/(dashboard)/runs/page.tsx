@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Badge } from "@/app/_components/provider-logo";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { listRuns, runFiltersSchema, runNames } from "@/lib/mastra/runs";
+import { listRuns, runFiltersSchema, runNames } from "@/lib/runs/runs";
 import { formatTime } from "../webhooks/status";
 import { RunFilters } from "./run-filters";
 

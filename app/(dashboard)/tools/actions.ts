@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { runTool } from "@/lib/mastra/tool-runs";
-import { RunInputError, startWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { runTool } from "@/lib/runs/tool-runs";
+import { RunInputError, startWorkflowRun } from "@/lib/runs/workflow-runs";
 import { deleteSpec, setEnabledOperations } from "@/lib/openapi/store";
 import { getDelivery } from "@/lib/webhooks/queries";
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Badge } from "@/app/_components/provider-logo";
 import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { toolSummaries, type ToolSummary } from "@/lib/mastra/catalog";
+import { toolSummaries, type ToolSummary } from "@/lib/catalog/catalog";
 import { listEnabledOperationSummaries, listSpecs } from "@/lib/openapi/store";
 import { OperationList } from "./operation-list";
 

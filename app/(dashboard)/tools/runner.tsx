@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import { JsonTree } from "@/app/_components/json-tree";
 import { SchemaForm, type JsonSchema } from "@/app/_components/schema-form";
 import { Alert, Card, inputClass } from "@/app/_components/ui";
-import type { AccountChoice } from "@/lib/mastra/catalog";
+import type { AccountChoice } from "@/lib/catalog/catalog";
 import { runToolAction, startWorkflowAction, type RunState } from "./actions";
 
 /** Per-service failures a tool reported beside partial results (multi-service-search). */

@@ -1,4 +1,4 @@
-import type { ToolRunRow } from "@/lib/mastra/tool-runs";
+import type { ToolRunRow } from "@/lib/runs/tool-runs";
 
 /** How a run in the history came about: by hand, for the agent, or for an MCP client named by its token. */
 export function triggerLabel(run: Pick<ToolRunRow, "trigger" | "mcpTokenName">): string {

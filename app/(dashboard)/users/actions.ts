@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
-import { signIn } from "@/lib/auth";
+import { signIn } from "@/lib/auth/config";
 import { actionInput, userAction } from "@/lib/auth/action";
 import { requireUser } from "@/lib/auth/session";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";

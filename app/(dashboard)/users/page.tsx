@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { listUsers } from "@/lib/auth/users";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { CreateMemberForm } from "./create-member-form";
 import { PersonControls } from "./person-controls";
 

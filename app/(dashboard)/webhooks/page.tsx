@@ -3,7 +3,7 @@ import Link from "next/link";
 import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Card, EmptyState, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { currentTime } from "@/lib/clock";
+import { currentTime } from "@/lib/platform/clock";
 import { deliveryStatuses } from "@/db/schema";
 import { listProviders } from "@/lib/providers";
 import { deliveryFiltersSchema, deliveryHistogram, failedCount, knownEvents, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";

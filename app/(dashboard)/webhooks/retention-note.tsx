@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { retentionPolicy } from "@/lib/retention";
+import { retentionPolicy } from "@/lib/server/retention";
 
 function days(count: number): string {
   return count === 1 ? "1 day" : `${count} days`;

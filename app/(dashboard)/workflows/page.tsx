@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { workflowCatalog } from "@/lib/mastra/catalog";
-import { listWorkflowRuns } from "@/lib/mastra/workflow-runs";
+import { workflowCatalog } from "@/lib/catalog/catalog";
+import { listWorkflowRuns } from "@/lib/runs/workflow-runs";
 import { RunList } from "./run-list";
 
 export const metadata: Metadata = { title: "Workflows" };

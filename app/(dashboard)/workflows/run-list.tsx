@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/app/_components/provider-logo";
 import { Card } from "@/app/_components/ui";
-import type { WorkflowRunRow } from "@/lib/mastra/workflow-runs";
+import type { WorkflowRunRow } from "@/lib/runs/workflow-runs";
 import { formatTime } from "../webhooks/status";
 
 const tone = { running: "amber", success: "green", failed: "red" } as const;

@@ -1,5 +1,5 @@
-import { authorizationServerMetadata, metadataResponse } from "@/lib/oauth-server/metadata";
-import { preflight } from "@/lib/oauth-server/http";
+import { authorizationServerMetadata, metadataResponse } from "@/lib/mcp/auth/metadata";
+import { preflight } from "@/lib/mcp/auth/http";
 
 export const dynamic = "force-dynamic";
 

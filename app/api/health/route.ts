@@ -1,5 +1,5 @@
-import { checkDatabase } from "@/lib/health";
-import { withErrors } from "@/lib/platform/route";
+import { checkDatabase } from "@/lib/server/health";
+import { withErrors } from "@/lib/auth/route";
 import packageJson from "@/package.json";
 
 export const dynamic = "force-dynamic";

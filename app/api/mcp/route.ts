@@ -1,6 +1,6 @@
-import { authenticateBearer } from "@/lib/access-tokens/bearer";
+import { authenticateBearer } from "@/lib/mcp/auth/bearer";
 import { serveMcp } from "@/lib/mcp/server";
-import { corsHeaders, preflight } from "@/lib/oauth-server/http";
+import { corsHeaders, preflight } from "@/lib/mcp/auth/http";
 
 export const dynamic = "force-dynamic";
 

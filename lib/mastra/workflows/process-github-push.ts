@@ -2,9 +2,9 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { z } from "zod";
-import { ConnectionError } from "@/lib/connections/errors";
-import { githubErrorMessage, githubFor } from "@/lib/github/client";
-import { userIdFrom } from "../context";
+import { ConnectionError } from "@/lib/connections";
+import { githubErrorMessage, githubFor } from "@/lib/github";
+import { userIdFrom } from "@/lib/tools";
 import { workflowOptions } from "./options";
 
 export const pushInput = z.object({

@@ -1,11 +1,9 @@
 import "server-only";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { z } from "zod";
-import { githubErrorMessage, githubFor } from "@/lib/github/client";
-import { userIdFrom } from "../context";
+import { githubErrorMessage, githubFor } from "@/lib/github";
+import { createLinearProject, createSlackChannel, userIdFrom } from "@/lib/tools";
 import { workflowOptions } from "./options";
-import { createLinearProject } from "../tools/linear/create-project";
-import { createSlackChannel } from "../tools/slack/tools";
 
 export const projectSetupInput = z.object({
   projectName: z.string().min(1).max(80).describe("Name for the Linear project and the Slack channel"),

@@ -1,8 +1,8 @@
 import "server-only";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { z } from "zod";
-import { githubErrorMessage, githubFor } from "@/lib/github/client";
-import { userIdFrom } from "../context";
+import { githubErrorMessage, githubFor } from "@/lib/github";
+import { userIdFrom } from "@/lib/tools";
 import { workflowOptions } from "./options";
 
 export const pullRequestInput = z.object({

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
-import { approveAuthorization, checkAuthorizationRequest, denyAuthorization } from "@/lib/oauth-server/authorization";
+import { approveAuthorization, checkAuthorizationRequest, denyAuthorization } from "@/lib/mcp/auth/authorization";
 
 /**
  * The person's answer on the consent page. The request is checked again from scratch (the form's

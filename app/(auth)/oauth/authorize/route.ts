@@ -1,8 +1,8 @@
 import { currentUser } from "@/lib/auth/session";
-import { env } from "@/lib/env";
-import { checkAuthorizationRequest } from "@/lib/oauth-server/authorization";
-import { authorizationErrorPage } from "@/lib/oauth-server/error-page";
-import { requestNonce } from "@/lib/security-headers";
+import { env } from "@/lib/platform/env";
+import { checkAuthorizationRequest } from "@/lib/mcp/auth/authorization";
+import { authorizationErrorPage } from "@/lib/mcp/auth/error-page";
+import { requestNonce } from "@/lib/platform/security-headers";
 
 /**
  * The authorization endpoint, open without a session (lib/auth/public-paths.ts) so that a request

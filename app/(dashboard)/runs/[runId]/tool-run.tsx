@@ -2,7 +2,7 @@ import Link from "next/link";
 import { JsonTree } from "@/app/_components/json-tree";
 import { Badge } from "@/app/_components/provider-logo";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
-import type { ToolRunRow } from "@/lib/mastra/tool-runs";
+import type { ToolRunRow } from "@/lib/runs/tool-runs";
 import { getProvider } from "@/lib/providers";
 import { formatTime } from "../../webhooks/status";
 

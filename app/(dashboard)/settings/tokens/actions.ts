@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { createAccessToken, newTokenSchema, revokeAccessToken } from "@/lib/access-tokens/store";
+import { createAccessToken, newTokenSchema, revokeAccessToken } from "@/lib/auth/access-tokens";
 import { requireUser } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/platform/issues";
 

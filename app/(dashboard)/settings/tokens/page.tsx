@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { Card, EmptyState, PageHeader } from "@/app/_components/ui";
 import { relativeTime } from "@/app/_components/time";
-import { listAccessTokens } from "@/lib/access-tokens/store";
+import { listAccessTokens } from "@/lib/auth/access-tokens";
 import { requireUser } from "@/lib/auth/session";
-import { currentTime } from "@/lib/clock";
-import { env } from "@/lib/env";
+import { currentTime } from "@/lib/platform/clock";
+import { env } from "@/lib/platform/env";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
 
 export const metadata: Metadata = { title: "Access tokens" };

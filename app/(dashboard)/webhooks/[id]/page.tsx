@@ -6,7 +6,7 @@ import { JsonTree } from "@/app/_components/json-tree";
 import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { toolSummaries, workflowCatalog } from "@/lib/mastra/catalog";
+import { toolSummaries, workflowCatalog } from "@/lib/catalog/catalog";
 import { curlCommand } from "@/lib/webhooks/curl";
 import { endpointUrl } from "@/lib/webhooks/endpoints";
 import { deliveryPayload } from "@/lib/webhooks/payload";

@@ -4,9 +4,9 @@ import { notFound } from "next/navigation";
 import type { JsonSchema } from "@/app/_components/schema-form";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { workflowCatalog, workflowFormSchema, workflowMissingServices } from "@/lib/mastra/catalog";
-import { prefillFromDelivery } from "@/lib/mastra/prefill";
-import { listWorkflowRuns } from "@/lib/mastra/workflow-runs";
+import { workflowCatalog, workflowFormSchema, workflowMissingServices } from "@/lib/catalog/catalog";
+import { prefillFromDelivery } from "@/lib/webhooks/prefill";
+import { listWorkflowRuns } from "@/lib/runs/workflow-runs";
 import { Runner } from "../../tools/runner";
 import { RunList } from "../run-list";
 

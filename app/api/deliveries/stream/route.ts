@@ -1,5 +1,5 @@
 import { withUser } from "@/lib/auth/session";
-import { eventStream } from "@/lib/sse";
+import { eventStream } from "@/lib/platform/sse";
 import { deliveryEvents, type DeliveryEvent } from "@/lib/webhooks/events";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { clientAddress } from "@/lib/auth/sign-in";
-import { clientInformation, registerClient } from "@/lib/oauth-server/clients";
-import { corsHeaders, oauthError, preflight, readSmallBody } from "@/lib/oauth-server/http";
+import { clientInformation, registerClient } from "@/lib/mcp/auth/clients";
+import { corsHeaders, oauthError, preflight, readSmallBody } from "@/lib/mcp/auth/http";
 
 /** Ten redirect URIs of 512 characters and a name fit with room to spare. */
 const MAX_REGISTRATION_BYTES = 8 * 1024;

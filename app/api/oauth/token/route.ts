@@ -1,5 +1,5 @@
-import { corsHeaders, oauthError, preflight, readSmallBody } from "@/lib/oauth-server/http";
-import { exchangeCode } from "@/lib/oauth-server/token";
+import { corsHeaders, oauthError, preflight, readSmallBody } from "@/lib/mcp/auth/http";
+import { exchangeCode } from "@/lib/mcp/auth/token";
 
 /** The token endpoint: form-encoded authorization_code + PKCE grant from a public client. */
 export async function POST(request: Request): Promise<Response> {

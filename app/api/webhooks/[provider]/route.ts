@@ -1,4 +1,4 @@
-import { withErrors } from "@/lib/platform/route";
+import { withErrors } from "@/lib/auth/route";
 import { methodNotAllowed, receiveWebhook } from "@/lib/webhooks/intake";
 
 type Context = { params: Promise<{ provider: string }> };

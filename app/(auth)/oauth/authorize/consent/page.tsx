@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Button } from "@/app/_components/ui";
 import { currentUser } from "@/lib/auth/session";
-import { checkAuthorizationRequest } from "@/lib/oauth-server/authorization";
+import { checkAuthorizationRequest } from "@/lib/mcp/auth/authorization";
 import { decideAuthorization } from "../actions";
 
 export const metadata: Metadata = { title: "Authorize an application" };

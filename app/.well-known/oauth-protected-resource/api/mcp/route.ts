@@ -1,5 +1,5 @@
-import { metadataResponse, protectedResourceMetadata } from "@/lib/oauth-server/metadata";
-import { preflight } from "@/lib/oauth-server/http";
+import { metadataResponse, protectedResourceMetadata } from "@/lib/mcp/auth/metadata";
+import { preflight } from "@/lib/mcp/auth/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { withUser } from "@/lib/auth/session";
-import { env } from "@/lib/env";
-import { beginAuthorization, OAuthFlowError } from "@/lib/oauth/flow";
+import { env } from "@/lib/platform/env";
+import { beginAuthorization, OAuthFlowError } from "@/lib/connections/oauth/flow";
 import { ApiError } from "@/lib/platform/errors";
 
 type Context = { params: Promise<{ provider: string }> };

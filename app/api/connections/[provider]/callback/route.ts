@@ -1,10 +1,10 @@
 import { withUser } from "@/lib/auth/session";
 import { ConnectionError } from "@/lib/connections/errors";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { completeAuthorization, OAuthFlowError } from "@/lib/oauth/flow";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
+import { completeAuthorization, OAuthFlowError } from "@/lib/connections/oauth/flow";
+import { safeReturnPath } from "@/lib/platform/safe-redirect";
 import { ApiError } from "@/lib/platform/errors";
-import { safeReturnPath } from "@/lib/safe-redirect";
 
 type Context = { params: Promise<{ provider: string }> };
 

@@ -1,8 +1,8 @@
 import { withUser } from "@/lib/auth/session";
-import { runEvents, type RunEvent } from "@/lib/mastra/run-events";
-import { getWorkflowRun } from "@/lib/mastra/workflow-runs";
+import { runEvents, type RunEvent } from "@/lib/runs/run-events";
+import { getWorkflowRun } from "@/lib/runs/workflow-runs";
+import { eventStream } from "@/lib/platform/sse";
 import { ApiError } from "@/lib/platform/errors";
-import { eventStream } from "@/lib/sse";
 
 export const dynamic = "force-dynamic";
 

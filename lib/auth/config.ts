@@ -1,0 +1,95 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import type { Adapter } from "next-auth/adapters";
+import { db } from "@/db/client";
+import { accounts, users } from "@/db/schema";
+import { env } from "@/lib/platform";
+import { authLogger } from "./auth-log";
+import { signInWithPassword } from "./sign-in";
+import { isLinkedAccount } from "./users";
+
+declare module "next-auth" {
+  interface Session {
+    /** When this session signed in (ms since the epoch; 0 for sessions from before it was recorded). */
+    signedInAt?: number;
+  }
+}
+
+export class InvalidCredentials extends CredentialsSignin {
+  override code = "invalid";
+}
+
+export class TooManyAttempts extends CredentialsSignin {
+  override code = "throttled";
+}
+
+/**
+ * Signing in with GitHub identifies a Patchbay user; it is not a service connection, so the
+ * sign-in provider's tokens are dropped instead of stored.
+ */
+function adapterWithoutTokens(): Adapter {
+  const adapter = DrizzleAdapter(db(), { usersTable: users, accountsTable: accounts });
+  return {
+    ...adapter,
+    linkAccount: (account) =>
+      adapter.linkAccount!({ ...account, access_token: undefined, refresh_token: undefined, id_token: undefined }),
+  };
+}
+
+async function authorizeWithPassword(input: unknown, request: Request) {
+  const result = await signInWithPassword(input, request);
+  if (result.ok) return result.user;
+  throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  const config = env();
+  return {
+    trustHost: true,
+    secret: config.AUTH_SECRET,
+    logger: authLogger,
+    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    adapter: adapterWithoutTokens(),
+    providers: [
+      Credentials({
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        authorize: authorizeWithPassword,
+      }),
+      ...(config.githubSignInEnabled
+        ? [
+            GitHub({
+              clientId: config.AUTH_GITHUB_ID,
+              clientSecret: config.AUTH_GITHUB_SECRET,
+              authorization: { url: `${config.GITHUB_BASE_URL}/login/oauth/authorize`, params: { scope: "read:user user:email" } },
+              token: `${config.GITHUB_BASE_URL}/login/oauth/access_token`,
+              userinfo: `${config.GITHUB_API_URL}/user`,
+            }),
+          ]
+        : []),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        // `user` is there only when signing in: when that happened stays in the token for its life.
+        if (user?.id) {
+          token.sub = user.id;
+          token.signedInAt = Date.now();
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        session.signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : 0;
+        return session;
+      },
+      async signIn({ account }) {
+        if (!account || account.provider === "credentials") return true;
+        // A GitHub identity already linked to a Patchbay user may sign in; new people only when sign-up is open.
+        return config.ALLOW_SIGNUP || (await isLinkedAccount(account.provider, account.providerAccountId));
+      },
+    },
+  };
+});

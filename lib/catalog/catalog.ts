@@ -1,0 +1,79 @@
+import "server-only";
+import { z } from "zod";
+import { listConnectionsFor, readiness } from "@/lib/connections";
+import { getProvider } from "@/lib/providers";
+import { findWorkflow, workflowCatalog } from "@/lib/mastra";
+import { builtInTools, type CatalogTool, findUserTool, toolInputSchema, toolReadiness } from "@/lib/tools";
+
+export type ToolSummary = {
+  id: string;
+  description: string;
+  group: string;
+  providerId?: string;
+  providerName?: string;
+  ready: boolean;
+  reason?: string;
+};
+
+async function summarize(userId: string, entry: CatalogTool): Promise<ToolSummary> {
+  const state = await toolReadiness(userId, entry);
+  return {
+    id: entry.tool.id,
+    description: entry.tool.description ?? "",
+    group: entry.group,
+    providerId: entry.providerId,
+    providerName: entry.providerId ? getProvider(entry.providerId)?.name : undefined,
+    ready: state.ready,
+    reason: state.ready ? undefined : state.reason,
+  };
+}
+
+/** The runner's catalog of built-in tools for one user: each tool, and whether its connection is ready. */
+export async function toolSummaries(userId: string): Promise<ToolSummary[]> {
+  const summaries: ToolSummary[] = [];
+  for (const entry of builtInTools) summaries.push(await summarize(userId, entry));
+  return summaries;
+}
+
+export async function toolSummary(userId: string, toolId: string): Promise<ToolSummary | undefined> {
+  const entry = await findUserTool(userId, toolId);
+  return entry && summarize(userId, entry);
+}
+
+/** The accounts a person can pick between for one provider when running a tool. */
+export type AccountChoice = { providerId: string; providerName: string; accounts: { id: string; label: string; status: string }[] };
+
+/** For each provider a tool acts through, this user's OAuth accounts (the first is the default). */
+export async function toolAccountChoices(userId: string, toolId: string): Promise<AccountChoice[]> {
+  const entry = await findUserTool(userId, toolId);
+  const providerIds = entry ? (entry.providerId ? [entry.providerId] : (entry.anyOf ?? [])) : [];
+  const choices: AccountChoice[] = [];
+  for (const providerId of providerIds) {
+    const accounts = (await listConnectionsFor(userId, providerId, "oauth2")).map((connection) => ({ id: connection.id, label: connection.accountLabel ?? connection.accountId, status: connection.status }));
+    if (accounts.length > 0) choices.push({ providerId, providerName: getProvider(providerId)?.name ?? providerId, accounts });
+  }
+  return choices;
+}
+
+/** The JSON Schema a form is generated from: what the tool's input schema accepts. */
+export async function toolFormSchema(userId: string, toolId: string): Promise<object | undefined> {
+  const entry = await findUserTool(userId, toolId);
+  return entry && (entry.formSchema ?? z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" }));
+}
+
+/** The services a workflow acts on that this user has not connected (or must reconnect), with what to do. */
+export async function workflowMissingServices(userId: string, workflowId: string): Promise<{ providerId: string; reason: string }[]> {
+  const missing: { providerId: string; reason: string }[] = [];
+  for (const providerId of findWorkflow(workflowId)?.providers ?? []) {
+    const state = await readiness(userId, providerId);
+    if (!state.ready) missing.push({ providerId, reason: state.reason });
+  }
+  return missing;
+}
+
+export function workflowFormSchema(workflowId: string): object | undefined {
+  const entry = findWorkflow(workflowId);
+  return entry && z.toJSONSchema(entry.inputSchema, { io: "input", unrepresentable: "any" });
+}
+
+export { workflowCatalog };

@@ -1,0 +1,94 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { runCatalogTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs";
+import { builtInTools, type CatalogTool, destinationHost, listImportedTools, mayWrite, type ToolAccess, toolInputSchema, toolReadiness, writesWith } from "@/lib/tools";
+
+export type { ToolRunTrigger } from "@/lib/runs";
+
+/**
+ * A tool as an agent or an MCP client sees it: a function-safe name (valid for every major model
+ * provider) that maps back to the tool id, its description and input schema, and whether it writes.
+ */
+export type ExposedTool = {
+  id: string;
+  name: string;
+  description: string;
+  group: string;
+  inputSchema: z.ZodType;
+  jsonSchema: Record<string, unknown>;
+  access: ToolAccess;
+  /** Some call of this tool may change something (api-call does unless its method is GET or HEAD). */
+  writes: boolean;
+  /** Whether this exact input changes something: such a call waits for the person's approval. */
+  writesWith(input: unknown): boolean;
+  /** The host this input sends the call to when the input chooses it (api-call's endpoint); null when the tool's destination is fixed. */
+  hostWith(input: unknown): string | null;
+  /** Validates, runs as the user and records the run with its trigger; invalid input throws RunInputError. */
+  run(input: unknown, context: { userId: string; trigger: ToolRunTrigger }): Promise<ToolRunRow>;
+};
+
+/** What every major provider accepts as a function name. */
+export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+const MAX_NAME = 64;
+
+/** `swagger-petstore.listPets` -> `swagger-petstore_listPets`; too long or taken -> shortened with a hash of the id. */
+function functionName(toolId: string, taken: Set<string>): string {
+  const safe = toolId.replace(/[^a-zA-Z0-9_-]/g, "_") || "tool";
+  if (safe.length <= MAX_NAME && !taken.has(safe)) return safe;
+  const hash = createHash("sha256").update(toolId).digest("hex").slice(0, 8);
+  let name = `${safe.slice(0, MAX_NAME - 9)}_${hash}`;
+  for (let counter = 2; taken.has(name); counter++) name = `${safe.slice(0, MAX_NAME - 10 - String(counter).length)}_${hash}${counter}`;
+  return name;
+}
+
+/** Function-safe names for tool ids, unique within the list, in the same order. */
+export function functionNames(toolIds: string[]): string[] {
+  const taken = new Set<string>();
+  return toolIds.map((toolId) => {
+    const name = functionName(toolId, taken);
+    taken.add(name);
+    return name;
+  });
+}
+
+function jsonSchemaOf(entry: CatalogTool): Record<string, unknown> {
+  return (entry.formSchema ?? z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" })) as Record<string, unknown>;
+}
+
+function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool {
+  const id = entry.tool.id;
+  return {
+    id,
+    name,
+    description: entry.tool.description ?? id,
+    group: entry.group,
+    inputSchema: toolInputSchema(entry),
+    jsonSchema: jsonSchemaOf(entry),
+    access: entry.access,
+    writes: mayWrite(entry.access),
+    writesWith: (input) => writesWith(entry.access, input),
+    hostWith: (input) => destinationHost(entry.destinationField, input),
+    run: (input, { userId, trigger }) => {
+      if (userId !== ownerId) throw new Error("A tool exposed to one person cannot run for another.");
+      return runCatalogTool(userId, entry, input, { trigger });
+    },
+  };
+}
+
+/**
+ * The tools this person can use right now, computed per request from their connections: built-in
+ * tools whose service is ready, then their imported operations whose credential is ready. Names are
+ * unique within the set; the runner, the agent and the MCP endpoint all ask here.
+ */
+export async function listReadyTools(userId: string): Promise<ExposedTool[]> {
+  const ready: CatalogTool[] = [];
+  for (const entry of [...builtInTools, ...(await listImportedTools(userId))]) if ((await toolReadiness(userId, entry)).ready) ready.push(entry);
+  const names = functionNames(ready.map((entry) => entry.tool.id));
+  return ready.map((entry, index) => expose(userId, entry, names[index]!));
+}
+
+/** The ready tool a function name stands for in this person's set, or undefined. */
+export async function resolveToolName(userId: string, name: string): Promise<ExposedTool | undefined> {
+  return (await listReadyTools(userId)).find((tool) => tool.name === name);
+}

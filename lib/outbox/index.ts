@@ -1,0 +1,6 @@
+// The face of lib/outbox/: what other areas of lib/ use (docs/architecture.md).
+export { checkEndpointFailing, raiseAlert } from "./alerts";
+export { enqueueForwards } from "./forwarding";
+export { leaseDueMessages, OUTBOX_LEASE_MS, outboxWake, recordAttempt } from "./queue";
+export type { OutboundMessage, SendOutcome } from "./queue";
+export { standardWebhookHeaders, unsealSigningSecret } from "./signing";

@@ -1,0 +1,12 @@
+// The face of lib/platform/: what other areas of lib/ use (docs/architecture.md).
+export { startBackgroundLoop } from "./background-loop";
+export type { BackgroundLoop } from "./background-loop";
+export { env, EnvError, httpUrlError, readVariable } from "./env";
+export type { Env } from "./env";
+export { log } from "./log";
+export { describeIssues, fieldErrors, formatIssues } from "./issues";
+export { processState } from "./process-state";
+export { safeReturnPath } from "./safe-redirect";
+export { ApiError, errorResponse, statusOf } from "./errors";
+export type { ErrorBody, ErrorCode } from "./errors";
+export type { Issue } from "./issues";

@@ -1,0 +1,199 @@
+import "server-only";
+import { and, asc, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { db, transaction } from "@/db/client";
+import { liveInstanceId } from "@/db/instance";
+import { workflowRuns, workflowRunSteps } from "@/db/schema";
+import { log, describeIssues, formatIssues, type Issue } from "@/lib/platform";
+import { requestContextFor } from "@/lib/tools";
+import { findWorkflow, mastra } from "@/lib/mastra";
+import { announceRun } from "./run-events";
+import { forHistory } from "./run-history";
+
+export type RunTrigger = "manual" | "webhook" | "replay";
+export type WorkflowRunRow = typeof workflowRuns.$inferSelect;
+export type WorkflowStepRow = typeof workflowRunSteps.$inferSelect;
+
+export class RunInputError extends Error {
+  override name = "RunInputError";
+  constructor(readonly issues: Issue[]) {
+    super(describeIssues(issues, "input"));
+  }
+}
+
+const stepEvent = z.object({
+  type: z.enum(["workflow-step-start", "workflow-step-result"]),
+  payload: z.object({
+    id: z.string(),
+    status: z.string(),
+    payload: z.unknown().optional(),
+    output: z.unknown().optional(),
+    error: z.unknown().optional(),
+    startedAt: z.number().optional(),
+    endedAt: z.number().optional(),
+  }),
+});
+
+function errorText(error: unknown): string | null {
+  if (error === undefined || error === null) return null;
+  if (typeof error === "string") return error;
+  return (error as { message?: string }).message ?? JSON.stringify(error);
+}
+
+async function updateStep(runId: string, values: Partial<WorkflowStepRow>, stepId: string): Promise<void> {
+  await db().update(workflowRunSteps).set(values).where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.stepId, stepId)));
+}
+
+async function findRun(runId: string): Promise<WorkflowRunRow> {
+  const [row] = await db().select().from(workflowRuns).where(eq(workflowRuns.id, runId)).limit(1);
+  return row!;
+}
+
+export type StartedRun = { runId: string; finished: Promise<WorkflowRunRow> };
+
+/**
+ * Starts a workflow for a user. The run and its steps are recorded in Patchbay's tables as Mastra
+ * streams step events, so the run page updates live and history survives a restart; the run names
+ * this process as its runner, so it is marked failed if the process stops first
+ * (lib/runs/interrupted-runs.ts). The request context carries only the user id; tools fetch
+ * credentials themselves.
+ */
+export async function startWorkflowRun(
+  userId: string,
+  workflowId: string,
+  rawInput: unknown,
+  options: { trigger: RunTrigger; deliveryId?: number } = { trigger: "manual" },
+): Promise<StartedRun> {
+  const entry = findWorkflow(workflowId);
+  if (!entry) throw new Error(`There is no workflow "${workflowId}".`);
+  const parsed = entry.inputSchema.safeParse(rawInput);
+  if (!parsed.success) throw new RunInputError(formatIssues(parsed.error));
+  const workflow = mastra().getWorkflow(workflowId);
+  const run = await workflow.createRun();
+  const startedAt = Date.now();
+  const runnerInstance = await liveInstanceId();
+  await transaction(async (tx) => {
+    await tx
+      .insert(workflowRuns)
+      .values({ id: run.runId, userId, workflowId, trigger: options.trigger, deliveryId: options.deliveryId, input: forHistory(parsed.data), status: "running", startedAt, runnerInstance });
+    for (const [position, stepId] of entry.steps.entries()) await tx.insert(workflowRunSteps).values({ runId: run.runId, stepId, position, status: "pending" });
+  });
+  announceRun({ userId, runId: run.runId, status: "running" });
+
+  const output = run.stream({ inputData: parsed.data as never, requestContext: requestContextFor(userId) });
+  return { runId: run.runId, finished: follow(userId, workflowId, workflow, run.runId, output) };
+}
+
+type MastraWorkflow = ReturnType<ReturnType<typeof mastra>["getWorkflow"]>;
+type RunOutput = ReturnType<Awaited<ReturnType<MastraWorkflow["createRun"]>>["stream"]>;
+
+/**
+ * Records a run's step events as Mastra streams them, then its outcome; steps never reached are
+ * marked skipped. Mastra's snapshot of the finished run is dropped: Patchbay's tables are the history.
+ */
+function follow(userId: string, workflowId: string, workflow: MastraWorkflow, runId: string, output: RunOutput): Promise<WorkflowRunRow> {
+  const run = { runId };
+  return (async () => {
+    for await (const event of output.fullStream) {
+      const step = stepEvent.safeParse(event);
+      if (!step.success) continue;
+      const { id, status, payload, output: stepOutput, error, startedAt: stepStarted, endedAt } = step.data.payload;
+      if (step.data.type === "workflow-step-start") {
+        await updateStep(run.runId, { status: "running", input: forHistory(payload ?? null), startedAt: stepStarted ?? Date.now() }, id);
+      } else {
+        await updateStep(run.runId, { status: status === "success" ? "success" : "failed", output: forHistory(stepOutput ?? null), error: errorText(error), endedAt: endedAt ?? Date.now() }, id);
+      }
+      announceRun({ userId, runId: run.runId, stepId: id, status });
+    }
+    const result = await output.result;
+    const status = result.status === "success" ? "success" : "failed";
+    const failure = "error" in result ? errorText(result.error) : null;
+    await db()
+      .update(workflowRuns)
+      .set({ status, output: "result" in result ? forHistory(result.result ?? null) : null, error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null, finishedAt: Date.now() })
+      .where(eq(workflowRuns.id, run.runId));
+    await db()
+      .update(workflowRunSteps)
+      .set({ status: "skipped" })
+      .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
+    announceRun({ userId, runId: run.runId, status });
+    return findRun(run.runId);
+  })()
+    .catch(async (error: unknown) => {
+      log.error("workflow run crashed", { run: run.runId, workflow: workflowId, error: (error as Error).message });
+      await db().update(workflowRuns).set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() }).where(eq(workflowRuns.id, run.runId));
+      announceRun({ userId, runId: run.runId, status: "failed" });
+      return findRun(run.runId);
+    })
+    // Patchbay's tables are the run history; Mastra's snapshot of a finished run would otherwise
+    // pile up in its in-memory store for as long as the server runs.
+    .finally(() => workflow.deleteWorkflowRunById(run.runId).catch((error: unknown) => log.warn("could not drop a finished run's snapshot", { run: run.runId, error: (error as Error).message })));
+}
+
+export class RerunError extends Error {
+  override name = "RerunError";
+}
+
+/**
+ * Runs a failed run again from its failed step (Mastra's time travel), reusing the outputs of the
+ * steps before it, so what they created is not created twice. The new run is its own row, linked
+ * to the one it continues; the earlier steps show as succeeded with their recorded outputs.
+ */
+export async function rerunFromFailedStep(userId: string, failedRunId: string): Promise<StartedRun> {
+  const found = await getWorkflowRun(userId, failedRunId);
+  if (!found) throw new RerunError("There is no such run.");
+  const { run: failed, steps } = found;
+  if (failed.status !== "failed") throw new RerunError("Only a failed run can be run again from its failed step.");
+  const failedAt = steps.findIndex((step) => step.status === "failed");
+  if (failedAt < 0) throw new RerunError("This run has no failed step to start from; start the workflow again instead.");
+  const earlier = steps.slice(0, failedAt);
+  if (earlier.some((step) => step.status !== "success")) throw new RerunError("A step before the failed one did not succeed; start the workflow again instead.");
+  const entry = findWorkflow(failed.workflowId);
+  if (!entry) throw new RerunError(`There is no workflow "${failed.workflowId}" any more.`);
+  const workflow = mastra().getWorkflow(failed.workflowId);
+  const run = await workflow.createRun();
+  const startedAt = Date.now();
+  const runnerInstance = await liveInstanceId();
+  await transaction(async (tx) => {
+    await tx
+      .insert(workflowRuns)
+      .values({ id: run.runId, userId, workflowId: failed.workflowId, trigger: "manual", deliveryId: failed.deliveryId, input: failed.input, status: "running", startedAt, resumedFromRunId: failed.id, runnerInstance });
+    for (const [position, step] of steps.entries()) {
+      await tx
+        .insert(workflowRunSteps)
+        .values(
+          position < failedAt
+            ? { runId: run.runId, stepId: step.stepId, position, status: "success", input: step.input, output: step.output, startedAt: step.startedAt, endedAt: step.endedAt }
+            : { runId: run.runId, stepId: step.stepId, position, status: "pending" },
+        );
+    }
+  });
+  announceRun({ userId, runId: run.runId, status: "running" });
+  const context = Object.fromEntries(
+    earlier.map((step, position) => [step.stepId, { status: "success" as const, payload: step.input ?? (position === 0 ? failed.input : undefined), output: step.output, startedAt: step.startedAt ?? startedAt, endedAt: step.endedAt ?? startedAt }]),
+  );
+  const output = run.timeTravelStream({
+    step: steps[failedAt]!.stepId,
+    context,
+    // The first step's input is the workflow's; a later one's is the step before it's output.
+    inputData: failedAt === 0 ? failed.input : earlier.at(-1)!.output,
+    requestContext: requestContextFor(userId),
+  });
+  return { runId: run.runId, finished: follow(userId, failed.workflowId, workflow, run.runId, output as RunOutput) };
+}
+
+export async function getWorkflowRun(userId: string, runId: string): Promise<{ run: WorkflowRunRow; steps: WorkflowStepRow[] } | undefined> {
+  const [run] = await db().select().from(workflowRuns).where(and(eq(workflowRuns.id, runId), eq(workflowRuns.userId, userId))).limit(1);
+  if (!run) return undefined;
+  const steps = await db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runId)).orderBy(asc(workflowRunSteps.position));
+  return { run, steps };
+}
+
+export async function listWorkflowRuns(userId: string, workflowId?: string, limit = 50): Promise<WorkflowRunRow[]> {
+  return db()
+    .select()
+    .from(workflowRuns)
+    .where(workflowId ? and(eq(workflowRuns.userId, userId), eq(workflowRuns.workflowId, workflowId)) : eq(workflowRuns.userId, userId))
+    .orderBy(desc(workflowRuns.startedAt))
+    .limit(limit);
+}

@@ -1,0 +1,9 @@
+// The face of lib/tools/: what other areas of lib/ use (docs/architecture.md).
+export { destinationHost, mayWrite, writesWith } from "./access";
+export { builtInTools, findTool, findUserTool, toolInputSchema } from "./built-in";
+export type { CatalogTool, ToolAccess } from "./built-in";
+export { requestContextFor, userIdFrom } from "./context";
+export { createLinearProject } from "./linear/create-project";
+export { listImportedTools } from "./openapi/imported-tool";
+export { toolReadiness } from "./readiness";
+export { createSlackChannel, postSlackMessage } from "./slack/tools";

@@ -1,0 +1,37 @@
+import "server-only";
+import { findWorkflow } from "@/lib/mastra";
+import { describeIssues } from "@/lib/platform";
+import { RunInputError, startWorkflowRun } from "@/lib/runs";
+import { PermanentDeliveryError, type WorkflowStarter } from "./handlers";
+import { deliveryPayload } from "./payload";
+
+/**
+ * What the dispatcher starts for a delivery (lib/server/startup.ts hands it over): the delivery's payload
+ * becomes the workflow's input (each workflow says how), the run is recorded as triggered by that delivery, and a failed run
+ * fails the processing attempt so the dispatcher retries it. A payload that cannot become the
+ * workflow's input fails the delivery for good: a retry would see the same bytes.
+ */
+export const startWorkflowForDelivery: WorkflowStarter = async (workflowId, delivery) => {
+  const workflow = findWorkflow(workflowId);
+  if (!workflow?.fromWebhookPayload) return undefined;
+  let payload: unknown;
+  try {
+    payload = deliveryPayload(delivery.body, delivery.headers["content-type"]);
+  } catch (error) {
+    throw new PermanentDeliveryError(`The payload cannot be parsed: ${(error as Error).message}`);
+  }
+  const input = workflow.fromWebhookPayload.safeParse(payload);
+  if (!input.success) throw new PermanentDeliveryError(`The payload does not fit the input of ${workflowId}: ${describeIssues(input.error, "payload")}`);
+  let started: Awaited<ReturnType<typeof startWorkflowRun>>;
+  try {
+    started = await startWorkflowRun(delivery.userId, workflowId, input.data, {
+      trigger: delivery.replayRequested ? "replay" : "webhook",
+      deliveryId: delivery.id,
+    });
+  } catch (error) {
+    if (error instanceof RunInputError) throw new PermanentDeliveryError(`The payload does not fit the input of ${workflowId}: ${error.message}`);
+    throw error;
+  }
+  const run = await started.finished;
+  return { runId: run.id, error: run.status === "failed" ? (run.error ?? "the run failed") : undefined };
+};
