@@ -57,15 +57,33 @@ export function startFloorServer({ port, secret, maxBytes, insert }: { port: num
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return answer(response, 401, '{"error":"bad signature"}');
       const delivery = String(request.headers["x-github-delivery"] ?? "");
       const now = Date.now();
-      const headers = JSON.stringify({ "content-type": request.headers["content-type"], "x-github-event": request.headers["x-github-event"], "x-github-delivery": delivery });
-      const row: FloorRow = [FLOOR_OWNER, `instance:github:${delivery}`, delivery, String(request.headers["x-github-event"] ?? ""), now, headers, body.toString("utf8"), body.length, now];
+      const headers = JSON.stringify({
+        "content-type": request.headers["content-type"],
+        "x-github-event": request.headers["x-github-event"],
+        "x-github-delivery": delivery,
+      });
+      const row: FloorRow = [
+        FLOOR_OWNER,
+        `instance:github:${delivery}`,
+        delivery,
+        String(request.headers["x-github-event"] ?? ""),
+        now,
+        headers,
+        body.toString("utf8"),
+        body.length,
+        now,
+      ];
       let stored: ReturnType<Insert>;
       try {
         stored = insert(row);
       } catch (error) {
         return refuseFailed(response, error);
       }
-      if (stored instanceof Promise) stored.then((id) => answerStored(response, id), (error: unknown) => refuseFailed(response, error));
+      if (stored instanceof Promise)
+        stored.then(
+          (id) => answerStored(response, id),
+          (error: unknown) => refuseFailed(response, error),
+        );
       else answerStored(response, stored);
     });
   });

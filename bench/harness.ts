@@ -66,12 +66,16 @@ export async function startApp(options: { port?: number; dataDir?: string; env?:
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "patchbay-proof-"));
   const env = options.env ?? appEnvironment(dataDir, port);
-  const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", join(ROOT, "server.ts"), "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", join(ROOT, "server.ts"), "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout!.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr!.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));

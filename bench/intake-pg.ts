@@ -33,12 +33,22 @@ const POOL_SIZE = 10;
  */
 export type PgIntakeRow = IntakeRow & { walFlushes: number; walFlushesPerDelivery: number };
 
-export type PgIntakeResult = { rows: PgIntakeRow[]; rounds: PgIntakeRow[]; notes: string[]; settings: Record<string, string>; loadAverage: { start: number[]; end: number[] }; lost: number };
+export type PgIntakeResult = {
+  rows: PgIntakeRow[];
+  rounds: PgIntakeRow[];
+  notes: string[];
+  settings: Record<string, string>;
+  loadAverage: { start: number[]; end: number[] };
+  lost: number;
+};
 
 /** How many of the acknowledged delivery ids are not stored as accepted rows. */
 async function countLost(pool: pg.Pool, acknowledged: Set<string>): Promise<number> {
   if (acknowledged.size === 0) return 0;
-  const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from webhook_deliveries where status <> 'rejected' and delivery_id = any($1::text[])", [[...acknowledged]]);
+  const { rows } = await pool.query<{ n: number }>(
+    "select count(*)::int as n from webhook_deliveries where status <> 'rejected' and delivery_id = any($1::text[])",
+    [[...acknowledged]],
+  );
   return acknowledged.size - rows[0]!.n;
 }
 
@@ -53,7 +63,9 @@ async function walFlushes(pool: pg.Pool): Promise<number> {
 async function drained(pool: pg.Pool, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from webhook_deliveries where status in ('received', 'processing', 'retrying')");
+    const { rows } = await pool.query<{ n: number }>(
+      "select count(*)::int as n from webhook_deliveries where status in ('received', 'processing', 'retrying')",
+    );
     const n = rows[0]!.n;
     if (n === 0 || Date.now() > deadline) return n;
     await sleep(500);
@@ -94,11 +106,15 @@ export async function benchIntakePostgres(levels = [1, 16, 64], durationS = 5, r
 
     await startPatchbay();
     appPool = new pg.Pool({ connectionString: database.url, max: 2 });
-    await appPool.query(`insert into "user" (id, name, email, role) values ($1, 'Bench owner', $2, 'owner')`, [randomUUID(), `owner-${randomUUID()}@example.com`]);
+    await appPool.query(`insert into "user" (id, name, email, role) values ($1, 'Bench owner', $2, 'owner')`, [
+      randomUUID(),
+      `owner-${randomUUID()}@example.com`,
+    ]);
 
     const run = async (targets: Target[]) => {
       // Warm-up: compile paths, JIT, fill the pools.
-      for (const target of targets) await drive(target.urls, 4 * target.urls.length, 2, target.name, target.name.includes("patchbay") ? acknowledged : new Set());
+      for (const target of targets)
+        await drive(target.urls, 4 * target.urls.length, 2, target.name, target.name.includes("patchbay") ? acknowledged : new Set());
       for (const connections of levels) {
         for (let round = 0; round < rounds; round++) {
           // Each round starts with a different target, so a slow spell of this shared machine does not always hit the same one.
@@ -134,7 +150,9 @@ export async function benchIntakePostgres(levels = [1, 16, 64], durationS = 5, r
     const pending = await drained(appPool, 120_000);
     const lost = await countLost(appPool, acknowledged);
     notes.push(`patchbay: ${acknowledged.size} deliveries acknowledged in all, lost ${lost}; ${pending} still pending processing 120 s after the last run`);
-    const rows = PG_TARGETS.flatMap((target) => levels.map((connections) => median(all.filter((row) => row.target === target && row.connections === connections))));
+    const rows = PG_TARGETS.flatMap((target) =>
+      levels.map((connections) => median(all.filter((row) => row.target === target && row.connections === connections))),
+    );
     return { rows, rounds: all, notes, settings, loadAverage: { start: loadStart, end: loadavg() }, lost: all.reduce((sum, row) => sum + row.lost, 0) };
   } catch (error) {
     for (const app of apps) console.error(`--- patchbay ${app.port} output\n${app.output().slice(-3000)}`);

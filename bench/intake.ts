@@ -42,7 +42,13 @@ export const SECRET = `bench-${randomUUID()}`;
  * url i mod n, as a balancer that spreads connections round-robin does, and the figures (requests,
  * latency histogram) are over all of them together.
  */
-export async function drive(url: string | string[], connections: number, durationS: number, target: IntakeRow["target"], acknowledged: Set<string>): Promise<IntakeRow> {
+export async function drive(
+  url: string | string[],
+  connections: number,
+  durationS: number,
+  target: IntakeRow["target"],
+  acknowledged: Set<string>,
+): Promise<IntakeRow> {
   const body = pushBody();
   const template = githubHeaders(SECRET, body, "x"); // the signature covers the body only, so one serves every request
   const mine = new Set<string>();
@@ -93,7 +99,9 @@ export async function drive(url: string | string[], connections: number, duratio
 /** Which acknowledged delivery ids are not stored as accepted rows. */
 function countLost(dbPath: string, acknowledged: Set<string>): number {
   const database = new Database(dbPath, { readonly: true, fileMustExist: true });
-  const stored = new Set((database.prepare("select delivery_id as id from webhook_deliveries where status != 'rejected'").all() as { id: string }[]).map((row) => row.id));
+  const stored = new Set(
+    (database.prepare("select delivery_id as id from webhook_deliveries where status != 'rejected'").all() as { id: string }[]).map((row) => row.id),
+  );
   database.close();
   let lost = 0;
   for (const id of acknowledged) if (!stored.has(id)) lost++;
@@ -105,7 +113,9 @@ async function drained(dbPath: string, timeoutMs = 60_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const database = new Database(dbPath, { readonly: true, fileMustExist: true });
-    const { n } = database.prepare("select count(*) as n from webhook_deliveries where status in ('received', 'processing', 'retrying')").get() as { n: number };
+    const { n } = database.prepare("select count(*) as n from webhook_deliveries where status in ('received', 'processing', 'retrying')").get() as {
+      n: number;
+    };
     database.close();
     if (n === 0 || Date.now() > deadline) return n;
     await sleep(500);
@@ -180,7 +190,9 @@ export async function benchIntake(levels = [1, 16, 64], durationS = 5, rounds = 
       }
     }
     const pending = await drained(app.dbPath, 120_000);
-    notes.push(`patchbay: ${acknowledged.size} deliveries acknowledged in all, lost ${countLost(app.dbPath, acknowledged)}; ${pending} still pending processing 120 s after the last run`);
+    notes.push(
+      `patchbay: ${acknowledged.size} deliveries acknowledged in all, lost ${countLost(app.dbPath, acknowledged)}; ${pending} still pending processing 120 s after the last run`,
+    );
   } finally {
     await stopApp(app);
     for (const floor of Object.values(floors)) floor.child.kill("SIGTERM");

@@ -33,7 +33,13 @@ async function time(name: string, run: () => Promise<{ rows: number }>, tracer: 
     durations.push(performance.now() - started);
   }
   durations.sort((a, b) => a - b);
-  return { name, medianMs: +durations[Math.floor(durations.length / 2)]!.toFixed(2), maxMs: +durations.at(-1)!.toFixed(2), rows, plan: await tracer.explainMain() };
+  return {
+    name,
+    medianMs: +durations[Math.floor(durations.length / 2)]!.toFixed(2),
+    maxMs: +durations.at(-1)!.toFixed(2),
+    rows,
+    plan: await tracer.explainMain(),
+  };
 }
 
 export async function measureLogViewer({ userId, now, sampleId, userRows, cursorAt }: LogContext, tracer: Tracer): Promise<Timing[]> {

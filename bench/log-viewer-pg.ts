@@ -144,9 +144,15 @@ try {
     const one = async <T>(text: string, values: unknown[]) => (await seeder.query(text, values)).rows[0] as T;
     const now = Number((await one<{ at: string }>("select max(received_at) as at from webhook_deliveries", [])).at) + 60_000;
     const userRows = (await one<{ n: number }>("select count(*)::int as n from webhook_deliveries where user_id = $1", [USER])).n;
-    const sample = await one<{ id: string }>("select delivery_id as id from webhook_deliveries where user_id = $1 order by id limit 1 offset $2", [USER, Math.floor(userRows / 2)]);
+    const sample = await one<{ id: string }>("select delivery_id as id from webhook_deliveries where user_id = $1 order by id limit 1 offset $2", [
+      USER,
+      Math.floor(userRows / 2),
+    ]);
     const cursorAt = async (offset: number) => {
-      const row = await one<{ at: string; id: string }>("select received_at as at, id from webhook_deliveries where user_id = $1 order by received_at desc, id desc limit 1 offset $2", [USER, offset]);
+      const row = await one<{ at: string; id: string }>(
+        "select received_at as at, id from webhook_deliveries where user_id = $1 order by received_at desc, id desc limit 1 offset $2",
+        [USER, offset],
+      );
       return `${row.at}.${row.id}`;
     };
     const timings = await measureLogViewer({ userId: USER, now, sampleId: sample.id, userRows, cursorAt }, tracer);

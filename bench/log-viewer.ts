@@ -74,7 +74,7 @@ function seed(target: number): number {
     (user_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, reason, status, attempts, processing_ms)
     values (?, ?, ?, ?, ?, ?, ?, ?, '{"content-type":"application/json"}', ?, ?, ?, ?, ?, ?, ?)`);
   let random = 42 + seeded;
-  const next = () => ((random = (random * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const next = () => (random = (random * 1103515245 + 12345) % 2147483648) / 2147483648;
   const batch = client.transaction((from: number, to: number) => {
     for (let index = from; index < to; index++) {
       const roll = next();
@@ -87,9 +87,30 @@ function seed(target: number): number {
       const receivedAt = END - SPAN + Math.floor(((index + next()) / 1_000_000) * SPAN);
       const deliveryId = `d-${index.toString(36)}-${Math.floor(next() * 1e9).toString(36)}`;
       // Each payload has its own commit message; one in 5,000 rows shares a given message.
-      const body = JSON.stringify({ ref: "refs/heads/main", repository: { full_name: "org/repo" }, head_commit: { message: `Fix issue ${index % 5000} in the parser` }, pad: "x".repeat(160) });
+      const body = JSON.stringify({
+        ref: "refs/heads/main",
+        repository: { full_name: "org/repo" },
+        head_commit: { message: `Fix issue ${index % 5000} in the parser` },
+        pad: "x".repeat(160),
+      });
       const repository = provider.id === "github" ? `org${Math.floor(next() * 20)}/repo-${Math.floor(next() * 50)}` : null;
-      insert.run(user, provider.id, status === "rejected" ? null : `instance:${provider.id}:${deliveryId}`, deliveryId, event, event === "pull_request" ? "opened" : null, repository, receivedAt, body, body.length, verified, status === "rejected" ? "signature does not match the secret" : null, status, status === "received" ? 0 : 1, 12);
+      insert.run(
+        user,
+        provider.id,
+        status === "rejected" ? null : `instance:${provider.id}:${deliveryId}`,
+        deliveryId,
+        event,
+        event === "pull_request" ? "opened" : null,
+        repository,
+        receivedAt,
+        body,
+        body.length,
+        verified,
+        status === "rejected" ? "signature does not match the secret" : null,
+        status,
+        status === "received" ? 0 : 1,
+        12,
+      );
     }
   });
   for (let from = seeded; from < target; from += 20_000) batch(from, Math.min(target, from + 20_000));
@@ -119,7 +140,10 @@ const tracer = {
 };
 
 async function cursorAt(offset: number): Promise<string> {
-  const row = prepare("select received_at as at, id from webhook_deliveries where user_id = ? order by received_at desc, id desc limit 1 offset ?").get(USER, offset) as { at: number; id: number };
+  const row = prepare("select received_at as at, id from webhook_deliveries where user_id = ? order by received_at desc, id desc limit 1 offset ?").get(
+    USER,
+    offset,
+  ) as { at: number; id: number };
   return `${row.at}.${row.id}`;
 }
 
@@ -129,7 +153,9 @@ try {
     const seedSeconds = seed(size);
     const now = (prepare("select max(received_at) as at from webhook_deliveries").get() as { at: number }).at + 60_000;
     const userRows = (prepare("select count(*) as n from webhook_deliveries where user_id = ?").get(USER) as { n: number }).n;
-    const sample = prepare("select delivery_id as id from webhook_deliveries where user_id = ? limit 1 offset ?").get(USER, Math.floor(userRows / 2)) as { id: string };
+    const sample = prepare("select delivery_id as id from webhook_deliveries where user_id = ? limit 1 offset ?").get(USER, Math.floor(userRows / 2)) as {
+      id: string;
+    };
     const timings = await measureLogViewer({ userId: USER, now, sampleId: sample.id, userRows, cursorAt }, tracer);
     results.push({ size, seedSeconds: +seedSeconds.toFixed(1), timings });
     console.error(`log viewer: ${size.toLocaleString("en")} rows seeded in ${seedSeconds.toFixed(1)} s`);

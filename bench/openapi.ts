@@ -23,7 +23,10 @@ const FIXTURES = join(import.meta.dirname, "..", "tests", "fixtures", "openapi",
 export function githubRestDescription(): string {
   if (!existsSync(SPEC)) {
     mkdirSync(CACHE, { recursive: true });
-    const tarball = execFileSync("npm", ["pack", "@octokit/openapi@23", "--pack-destination", CACHE, "--silent"], { cwd: CACHE, encoding: "utf8" }).trim().split("\n").at(-1)!;
+    const tarball = execFileSync("npm", ["pack", "@octokit/openapi@23", "--pack-destination", CACHE, "--silent"], { cwd: CACHE, encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .at(-1)!;
     execFileSync("tar", ["xzf", join(CACHE, tarball), "-C", CACHE, "package/generated/api.github.com.json"]);
   }
   return readFileSync(SPEC, "utf8");

@@ -44,14 +44,26 @@ export async function migrateBenchDatabase(url: string): Promise<void> {
   }
 }
 
-const REPORTED = ["server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "commit_delay", "shared_buffers", "work_mem", "max_connections"];
+const REPORTED = [
+  "server_version",
+  "fsync",
+  "synchronous_commit",
+  "full_page_writes",
+  "wal_sync_method",
+  "commit_delay",
+  "shared_buffers",
+  "work_mem",
+  "max_connections",
+];
 
 /** The server's version and the settings the figures depend on. */
 export async function postgresSettings(url: string): Promise<Record<string, string>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ name: string; setting: string }>("select name, current_setting(name) as setting from unnest($1::text[]) as name", [REPORTED]);
+    const { rows } = await client.query<{ name: string; setting: string }>("select name, current_setting(name) as setting from unnest($1::text[]) as name", [
+      REPORTED,
+    ]);
     return Object.fromEntries(rows.map((row) => [row.name, row.setting]));
   } finally {
     await client.end();

@@ -65,7 +65,20 @@ async function steadyIntake(intervalMs: number, done: () => boolean): Promise<nu
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
     sequence++;
     const now = Date.now();
-    await insertAccepted({ userId: USER, providerId: "github", dedupeKey: `live:${sequence}`, deliveryId: `live-${sequence}`, event: "push", receivedAt: now, headers: {}, body, bodyBytes: body.length, verified: true, status: "received", nextAttemptAt: now });
+    await insertAccepted({
+      userId: USER,
+      providerId: "github",
+      dedupeKey: `live:${sequence}`,
+      deliveryId: `live-${sequence}`,
+      event: "push",
+      receivedAt: now,
+      headers: {},
+      body,
+      bodyBytes: body.length,
+      verified: true,
+      status: "received",
+      nextAttemptAt: now,
+    });
     latencies.push(performance.now() - due);
   }
   return latencies;

@@ -48,7 +48,12 @@ function child(script: string, env: Record<string, string> = {}, timeoutMinutes 
 type Latency = { inserts: number; p50: number; p99: number; max: number };
 
 /** The intake rows with their ratio to a floor (`floorOf` names the floor row to compare a row with, if any). */
-function intakeTable<Row extends IntakeRow>(rows: Row[], ratioHeader: string, floorOf: (row: Row) => IntakeRow | undefined, extra?: [header: string, value: (row: Row) => number]): void {
+function intakeTable<Row extends IntakeRow>(
+  rows: Row[],
+  ratioHeader: string,
+  floorOf: (row: Row) => IntakeRow | undefined,
+  extra?: [header: string, value: (row: Row) => number],
+): void {
   const ratio = (candidate: Row) => {
     const floor = floorOf(candidate);
     return floor ? `${(candidate.rps / floor.rps).toFixed(2)}x` : "";
@@ -75,7 +80,8 @@ function intakeTable<Row extends IntakeRow>(rows: Row[], ratioHeader: string, fl
 
 function table(headers: string[], rows: (string | number)[][]): void {
   const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => String(row[index]).length)));
-  const line = (cells: (string | number)[]) => cells.map((cell, index) => (typeof cell === "number" ? String(cell).padStart(widths[index]!) : String(cell).padEnd(widths[index]!))).join("  ");
+  const line = (cells: (string | number)[]) =>
+    cells.map((cell, index) => (typeof cell === "number" ? String(cell).padStart(widths[index]!) : String(cell).padEnd(widths[index]!))).join("  ");
   console.log(line(headers));
   console.log(widths.map((width) => "-".repeat(width)).join("  "));
   for (const row of rows) console.log(line(row));
@@ -88,13 +94,16 @@ if (only.has("intake")) {
     `(a) webhook intake: signed ~7 KB GitHub pushes, unique delivery ids, ${duration} s per run; Patchbay and the two one-commit-per-request floors (synchronous=FULL, NORMAL) in turn, ${rounds} rounds per level, median round shown\n`,
   );
   const { rows, rounds: allRounds, notes } = await benchIntake([1, 16, 64], duration, rounds);
-  const row = (target: IntakeRow["target"], connections: number) => rows.find((candidate) => candidate.target === target && candidate.connections === connections);
+  const row = (target: IntakeRow["target"], connections: number) =>
+    rows.find((candidate) => candidate.target === target && candidate.connections === connections);
   intakeTable(rows, "vs FULL floor", (candidate) => (candidate.target === "floor-full" ? undefined : row("floor-full", candidate.connections)));
   const at64 = row("patchbay", 64);
   const floor64 = row("floor-full", 64);
   if (at64 && floor64) {
     const ratio = at64.rps / floor64.rps;
-    console.log(`  goal at 64 connections: >= 1.5x the FULL floor and p99 < 50 ms: ${ratio.toFixed(2)}x, p99 ${at64.p99} ms -> ${ratio >= 1.5 && at64.p99 < 50 ? "met" : "NOT met"}`);
+    console.log(
+      `  goal at 64 connections: >= 1.5x the FULL floor and p99 < 50 ms: ${ratio.toFixed(2)}x, p99 ${at64.p99} ms -> ${ratio >= 1.5 && at64.p99 < 50 ? "met" : "NOT met"}`,
+    );
   }
   for (const note of notes) console.log(`  ${note}`);
   const lost = allRounds.reduce((sum, row) => sum + row.lost, 0);
@@ -117,7 +126,9 @@ if (only.has("intake-pg")) {
       (candidate) => (candidate.target.includes("patchbay") ? row(candidate.target.replace("patchbay", "floor"), candidate.connections) : undefined),
       ["WAL flushes/2xx", (candidate) => candidate.walFlushesPerDelivery],
     );
-    console.log("  WAL flushes/2xx: pg_stat_wal.wal_sync from the start of the run until every dispatcher has drained after it, per delivery acknowledged (intake and processing)");
+    console.log(
+      "  WAL flushes/2xx: pg_stat_wal.wal_sync from the start of the run until every dispatcher has drained after it, per delivery acknowledged (intake and processing)",
+    );
     for (const note of result.notes) console.log(`  ${note}`);
     console.log(`  load average (1 / 5 / 15 min): ${load(result.loadAverage.start)} before, ${load(result.loadAverage.end)} after`);
     console.log(`\n  lost: ${result.lost} (every 2xx of every round is a stored row)\n`);
@@ -127,11 +138,18 @@ if (only.has("intake-pg")) {
 
 if (only.has("log")) {
   console.log("(b) log viewer queries (lib/webhooks/queries.ts), median of 7 runs\n");
-  const results = child("log-viewer.ts") as { size: number; seedSeconds: number; timings: { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] }[] }[];
+  const results = child("log-viewer.ts") as {
+    size: number;
+    seedSeconds: number;
+    timings: { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] }[];
+  }[];
   const names = results[0]!.timings.map((timing) => timing.name);
   table(
     ["query", ...results.flatMap((result) => [`${result.size / 1000}k median ms`, "max ms"])],
-    names.map((name, index) => [name.replace(/ \(row [\d,]+\)/, ""), ...results.flatMap((result) => [result.timings[index]!.medianMs, result.timings[index]!.maxMs])]),
+    names.map((name, index) => [
+      name.replace(/ \(row [\d,]+\)/, ""),
+      ...results.flatMap((result) => [result.timings[index]!.medianMs, result.timings[index]!.maxMs]),
+    ]),
   );
   console.log("  query plans (at the largest size):");
   for (const timing of results.at(-1)!.timings) console.log(`  ${timing.name.padEnd(40)} ${timing.plan.join(" | ")}`);
@@ -146,16 +164,27 @@ if (only.has("log-pg")) {
     const result = child("log-viewer-pg.ts", {}, 60) as {
       settings: Record<string, string>;
       loadAverage: { start: number[]; end: number[] };
-      results: { size: number; seedSeconds: number; tableSize: string; totalSize: string; timings: { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] }[] }[];
+      results: {
+        size: number;
+        seedSeconds: number;
+        tableSize: string;
+        totalSize: string;
+        timings: { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] }[];
+      }[];
     };
     const { results } = result;
     table(
       ["query", ...results.flatMap((entry) => [`${entry.size / 1000}k median ms`, "max ms", "rows"])],
-      results[0]!.timings.map((timing, index) => [timing.name.replace(/ \(row [\d,]+\)/, ""), ...results.flatMap((entry) => [entry.timings[index]!.medianMs, entry.timings[index]!.maxMs, entry.timings[index]!.rows])]),
+      results[0]!.timings.map((timing, index) => [
+        timing.name.replace(/ \(row [\d,]+\)/, ""),
+        ...results.flatMap((entry) => [entry.timings[index]!.medianMs, entry.timings[index]!.maxMs, entry.timings[index]!.rows]),
+      ]),
     );
     console.log("  query plans (at the largest size):");
     for (const timing of results.at(-1)!.timings) console.log(`  ${timing.name.padEnd(40)} ${timing.plan.join(" | ")}`);
-    console.log(`\n  seeding: ${results.map((entry) => `${entry.size.toLocaleString("en")} rows in ${entry.seedSeconds} s (cumulative; table ${entry.tableSize}, with indexes ${entry.totalSize})`).join(", ")}`);
+    console.log(
+      `\n  seeding: ${results.map((entry) => `${entry.size.toLocaleString("en")} rows in ${entry.seedSeconds} s (cumulative; table ${entry.tableSize}, with indexes ${entry.totalSize})`).join(", ")}`,
+    );
     console.log(`  load average (1 / 5 / 15 min): ${load(result.loadAverage.start)} before, ${load(result.loadAverage.end)} after\n`);
     report.logViewerPostgres = result;
   }
@@ -166,7 +195,15 @@ if (only.has("token")) {
   const result = child("token-refresh.ts") as Record<string, number | number[]>;
   table(
     ["token requests per round", "distinct tokens", "fresh: wall ms", "due: wall ms", "added ms"],
-    [[String(result.tokenRequestsPerRound), String(result.distinctTokensPerRound), result.freshWallMs as number, result.dueWallMs as number, result.addedMs as number]],
+    [
+      [
+        String(result.tokenRequestsPerRound),
+        String(result.distinctTokensPerRound),
+        result.freshWallMs as number,
+        result.dueWallMs as number,
+        result.addedMs as number,
+      ],
+    ],
   );
   report.tokenRefresh = result;
 }
@@ -193,7 +230,16 @@ if (only.has("openapi")) {
 if (only.has("retention")) {
   console.log("(e) retention: a delivery stored every 10 ms, alone and while retention trims old deliveries\n");
   // Seeding a million rows and trimming them takes half an hour on a quiet 2-core machine.
-  const result = child("retention.ts", {}, 90) as { rows: number; alone: Latency; during: Latency; retentionSeconds: number; trimmed: number; rowsKept: number; sizeBeforeMb: number; sizeAfterMb: number };
+  const result = child("retention.ts", {}, 90) as {
+    rows: number;
+    alone: Latency;
+    during: Latency;
+    retentionSeconds: number;
+    trimmed: number;
+    rowsKept: number;
+    sizeBeforeMb: number;
+    sizeAfterMb: number;
+  };
   table(
     ["intake", "inserts", "p50 ms", "p99 ms", "max ms"],
     [
@@ -201,7 +247,9 @@ if (only.has("retention")) {
       ["during retention", result.during.inserts, result.during.p50, result.during.p99, result.during.max],
     ],
   );
-  console.log(`  ${result.trimmed.toLocaleString("en")} of ${result.rows.toLocaleString("en")} deliveries trimmed in ${result.retentionSeconds} s; ${result.rowsKept.toLocaleString("en")} rows kept; file ${result.sizeBeforeMb} MB -> ${result.sizeAfterMb} MB\n`);
+  console.log(
+    `  ${result.trimmed.toLocaleString("en")} of ${result.rows.toLocaleString("en")} deliveries trimmed in ${result.retentionSeconds} s; ${result.rowsKept.toLocaleString("en")} rows kept; file ${result.sizeBeforeMb} MB -> ${result.sizeAfterMb} MB\n`,
+  );
   report.retention = result;
 }
 

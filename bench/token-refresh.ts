@@ -53,7 +53,10 @@ try {
   await round(user.id); // warm-up
   for (let index = 0; index < ROUNDS; index++) {
     fresh.push(await round(user.id));
-    await db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connection.id));
+    await db()
+      .update(connections)
+      .set({ expiresAt: new Date(Date.now() + 60_000) })
+      .where(eq(connections.id, connection.id));
     fake.expireAccessTokens();
     const before = fake.tokenRequests.refresh_token;
     const result = await round(user.id).catch(async (error: unknown) => {

@@ -50,9 +50,7 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
       if (row?.filled) throw new Error(`the PostgreSQL database is not empty (table ${getTableName(table)} has rows): copy into a new database`);
     }
     const sqliteTables = new Map(
-      (Object.values(sqliteSchema) as unknown[])
-        .filter((value): value is SQLiteTable => is(value, SQLiteTable))
-        .map((table) => [getTableName(table), table]),
+      (Object.values(sqliteSchema) as unknown[]).filter((value): value is SQLiteTable => is(value, SQLiteTable)).map((table) => [getTableName(table), table]),
     );
     const report: CopyReport = [];
     await target.transaction(async (tx) => {
@@ -69,7 +67,9 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
         }
         for (const column of pgTableConfig(table).columns) {
           if (!column.generatedIdentity) continue;
-          await tx.execute(sql`select setval(pg_get_serial_sequence(${name}, ${column.name}), coalesce((select max(${sql.identifier(column.name)}) from ${table}), 0) + 1, false)`);
+          await tx.execute(
+            sql`select setval(pg_get_serial_sequence(${name}, ${column.name}), coalesce((select max(${sql.identifier(column.name)}) from ${table}), 0) + 1, false)`,
+          );
         }
         report.push({ table: name, rows: copied });
         progress(`${name}: ${copied} rows`);

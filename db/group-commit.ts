@@ -26,7 +26,10 @@ type Pending = { write: () => unknown; resolve: (value: unknown) => void; reject
  * its promise rejects; the others commit. Every promise settles only after COMMIT returned, so at
  * synchronous=FULL a resolved write is on disk.
  */
-export function createGroupCommit(client: Database.Database, { maxRows = 256, maxWaitMs = 0, othersComing = () => false }: GroupCommitOptions = {}): GroupCommit {
+export function createGroupCommit(
+  client: Database.Database,
+  { maxRows = 256, maxWaitMs = 0, othersComing = () => false }: GroupCommitOptions = {},
+): GroupCommit {
   let queue: Pending[] = [];
   let immediate: NodeJS.Immediate | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -58,7 +58,10 @@ async function holdLock(): Promise<void> {
     if (liveness.closed) return;
     // Until it is back, other processes may take this process for stopped and fail its runs.
     log.warn("the connection holding this process's liveness lock was lost; reconnecting", { retryMs: liveness.retryMs });
-    setTimeout(() => void liveInstanceId().catch((error: unknown) => log.warn("liveness lock not yet back", { error: (error as Error).message })), liveness.retryMs).unref();
+    setTimeout(
+      () => void liveInstanceId().catch((error: unknown) => log.warn("liveness lock not yet back", { error: (error as Error).message })),
+      liveness.retryMs,
+    ).unref();
     liveness.retryMs = Math.min(liveness.retryMs * 2, 30_000);
   };
   client.on("error", lost);
@@ -91,7 +94,9 @@ export async function stoppedInstances(ids: (string | null)[]): Promise<(string 
     sql`, `,
   );
   const free = await transaction(() =>
-    rows<{ id: string }>(sql`select id as "id" from (values ${candidates}) as instance(id, lock_name) where pg_try_advisory_xact_lock(hashtextextended(lock_name, 0))`),
+    rows<{ id: string }>(
+      sql`select id as "id" from (values ${candidates}) as instance(id, lock_name) where pg_try_advisory_xact_lock(hashtextextended(lock_name, 0))`,
+    ),
   );
   const stopped = new Set(free.map((row) => row.id));
   return others.filter((id) => id === null || stopped.has(id));

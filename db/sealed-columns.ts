@@ -10,6 +10,12 @@ export const sealedColumns = [
   { table: connections, tableName: "connections", idColumn: connections.id, column: connections.apiKeySealed, columnName: "api_key" },
   { table: oauthStates, tableName: "oauth_states", idColumn: oauthStates.stateHash, column: oauthStates.codeVerifierSealed, columnName: "code_verifier" },
   { table: webhookEndpoints, tableName: "webhook_endpoints", idColumn: webhookEndpoints.id, column: webhookEndpoints.secretSealed, columnName: "secret" },
-  { table: webhookEndpoints, tableName: "webhook_endpoints", idColumn: webhookEndpoints.id, column: webhookEndpoints.previousSecretSealed, columnName: "previous_secret" },
+  {
+    table: webhookEndpoints,
+    tableName: "webhook_endpoints",
+    idColumn: webhookEndpoints.id,
+    column: webhookEndpoints.previousSecretSealed,
+    columnName: "previous_secret",
+  },
   { table: openapiSpecs, tableName: "openapi_specs", idColumn: openapiSpecs.id, column: openapiSpecs.credentialSealed, columnName: "credential" },
 ] as const;

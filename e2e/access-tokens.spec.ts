@@ -63,7 +63,11 @@ test("create a token, copy it (shown once), use it over MCP, see the run and las
   expect(refused.headers()["www-authenticate"]).toContain('error="invalid_token"');
 });
 
-test("an MCP client signs in with OAuth: the consent page names it and the scope, and its token is listed under its name", async ({ page, request, baseURL }) => {
+test("an MCP client signs in with OAuth: the consent page names it and the scope, and its token is listed under its name", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const callback = "http://127.0.0.1:9/e2e-callback";
   const registered = await request.post("/api/oauth/register", { data: { client_name: "E2E Desktop Client", redirect_uris: [callback] } });
   expect(registered.status()).toBe(201);
@@ -109,12 +113,23 @@ test("an MCP client signs in with OAuth: the consent page names it and the scope
   expect((await mcp(request, access_token, "tools/list", {})).status()).toBe(401);
 });
 
-test("a bad authorization request is refused on Patchbay's page with 400, signed in or not, and the browser never goes to the client", async ({ page, browser, request, baseURL }) => {
+test("a bad authorization request is refused on Patchbay's page with 400, signed in or not, and the browser never goes to the client", async ({
+  page,
+  browser,
+  request,
+  baseURL,
+}) => {
   const callback = "https://client.invalid/e2e-callback";
   const registered = await request.post("/api/oauth/register", { data: { client_name: "E2E Plain Client", redirect_uris: [callback] } });
   expect(registered.status()).toBe(201);
   const authorize = new URL("/oauth/authorize", baseURL);
-  for (const [key, value] of Object.entries({ client_id: (await registered.json()).client_id, redirect_uri: callback, response_type: "code", code_challenge: "a".repeat(43), code_challenge_method: "plain" })) {
+  for (const [key, value] of Object.entries({
+    client_id: (await registered.json()).client_id,
+    redirect_uri: callback,
+    response_type: "code",
+    code_challenge: "a".repeat(43),
+    code_challenge_method: "plain",
+  })) {
     authorize.searchParams.set(key, value);
   }
   const signedOut = await browser.newPage(); // a fresh context: no session cookie

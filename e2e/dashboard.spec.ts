@@ -22,7 +22,8 @@ async function deliver(page: Page, event: string, body: string, delivery = `dash
 }
 
 /** A pull request on a repository the fake GitHub does not have: triage-pull-request fails with a 404, so the delivery is retried. */
-const failingPullRequest = (repository: string) => JSON.stringify({ action: "opened", number: 7, pull_request: { number: 7, title: "Broken" }, repository: { full_name: repository } });
+const failingPullRequest = (repository: string) =>
+  JSON.stringify({ action: "opened", number: 7, pull_request: { number: 7, title: "Broken" }, repository: { full_name: repository } });
 
 const deliveries = (page: Page) => page.getByRole("table", { name: "Deliveries" });
 const filterBar = (page: Page) => page.getByRole("search", { name: "Filter deliveries" });
@@ -36,7 +37,9 @@ test.beforeEach(async ({ page }) => {
   await signIn(page);
 });
 
-test("a failing handler shows retrying with its attempt and next time; retry now, cancel retries, then replay the failed one after an in-page confirmation", async ({ page }) => {
+test("a failing handler shows retrying with its attempt and next time; retry now, cancel retries, then replay the failed one after an in-page confirmation", async ({
+  page,
+}) => {
   await ensureGitHubConnected(page);
   const repository = `octocat/missing-${run}`;
   await deliver(page, "pull_request", failingPullRequest(repository));
@@ -99,7 +102,11 @@ test("filters apply as they change and search ids, repositories and payload text
   await deliver(page, "pull_request", failingPullRequest(`octocat/event-${run}`));
   await filterBar(page).getByLabel("Event").fill("pull_request.opened");
   await expect(page).toHaveURL(/event=pull_request\.opened/);
-  await expect(deliveries(page).getByRole("row").filter({ hasText: `octocat/event-${run}` })).toHaveCount(1);
+  await expect(
+    deliveries(page)
+      .getByRole("row")
+      .filter({ hasText: `octocat/event-${run}` }),
+  ).toHaveCount(1);
   await expect(deliveries(page).getByRole("row").filter({ hasText: repository })).toHaveCount(0);
   await page.getByRole("link", { name: "Clear all filters" }).click();
   await expect(page).toHaveURL(/\/webhooks$/);
@@ -123,7 +130,11 @@ test("the chart's range is 1 h, 24 h or 7 d and a bar lists that hour's deliveri
   await bars.last().click(); // the current hour
   await expect(page).toHaveURL(/from=\d+&to=\d+/);
   await expect(page.getByText(/^Received .* to .*UTC/)).toBeVisible();
-  await expect(deliveries(page).getByRole("row").filter({ hasText: `octocat/chart-${run}` })).toHaveCount(1);
+  await expect(
+    deliveries(page)
+      .getByRole("row")
+      .filter({ hasText: `octocat/chart-${run}` }),
+  ).toHaveCount(1);
   const { from, to } = Object.fromEntries(new URL(page.url()).searchParams) as { from: string; to: string };
   expect(Number(to) - Number(from)).toBe(3_600_000);
 });
@@ -182,10 +193,18 @@ test("every page fits 1280 and 390 px wide, the phone menu lists every section, 
   await page.goto("/workflows");
   const workflow = await page.locator("main a[href^='/workflows/']").first().getAttribute("href");
   if (workflow) pages.add(workflow);
-  const workflowRun = await page.locator("main a[href^='/runs/']").first().getAttribute("href", { timeout: 1000 }).catch(() => null);
+  const workflowRun = await page
+    .locator("main a[href^='/runs/']")
+    .first()
+    .getAttribute("href", { timeout: 1000 })
+    .catch(() => null);
   if (workflowRun) pages.add(workflowRun);
   await page.goto("/tools");
-  const api = await page.locator("main a[href^='/tools/apis/']").first().getAttribute("href", { timeout: 1000 }).catch(() => null);
+  const api = await page
+    .locator("main a[href^='/tools/apis/']")
+    .first()
+    .getAttribute("href", { timeout: 1000 })
+    .catch(() => null);
   if (api) pages.add(api);
 
   const shots: Record<string, string> = { "/": "overview", "/connections": "connections", "/webhooks": "webhooks" };
@@ -209,7 +228,8 @@ test("every page fits 1280 and 390 px wide, the phone menu lists every section, 
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav).toBeHidden();
   await page.getByRole("button", { name: "Menu" }).click();
-  for (const section of ["Overview", "Connections", "Webhooks", "Tools", "Workflows", "Users"]) await expect(nav.getByRole("link", { name: section })).toBeVisible();
+  for (const section of ["Overview", "Connections", "Webhooks", "Tools", "Workflows", "Users"])
+    await expect(nav.getByRole("link", { name: section })).toBeVisible();
   await nav.getByRole("link", { name: "Workflows" }).click();
   await expect(page).toHaveURL(/\/workflows$/);
   await expect(nav).toBeHidden();

@@ -76,7 +76,15 @@ async function registerClient(page: Page, baseURL: string): Promise<URL> {
   expect(registered.status()).toBe(201);
   const { client_id } = (await registered.json()) as { client_id: string };
   const authorize = new URL("/oauth/authorize", baseURL);
-  const query = { client_id, redirect_uri: callback, response_type: "code", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256", scope: "read write", state: "headers-state" };
+  const query = {
+    client_id,
+    redirect_uri: callback,
+    response_type: "code",
+    code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    code_challenge_method: "S256",
+    scope: "read write",
+    state: "headers-state",
+  };
   for (const [key, value] of Object.entries(query)) authorize.searchParams.set(key, value);
   return authorize;
 }
@@ -103,7 +111,12 @@ test("every page, signed out and as the owner, carries the headers and passes it
   const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
   const delivered = await page.request.post("/api/webhooks/github", {
     data: body,
-    headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": `headers-${Date.now()}`, "x-hub-signature-256": await sign("e2e-github-webhook-secret", body) },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "ping",
+      "x-github-delivery": `headers-${Date.now()}`,
+      "x-hub-signature-256": await sign("e2e-github-webhook-secret", body),
+    },
   });
   expect(delivered.status()).toBe(202);
 
@@ -137,7 +150,21 @@ test("every page, signed out and as the owner, carries the headers and passes it
   await visit(page, refused, "/workflows");
   const workflowPage = await firstHref(page, "main a[href^='/workflows/']");
 
-  const pages = ["/", "/connections", deliveryPage, "/webhooks/forwarding", "/tools/api-call", workflowPage, runPage, "/account", "/alerts", "/agent", "/settings/tokens", "/users", "/no-such-page"];
+  const pages = [
+    "/",
+    "/connections",
+    deliveryPage,
+    "/webhooks/forwarding",
+    "/tools/api-call",
+    workflowPage,
+    runPage,
+    "/account",
+    "/alerts",
+    "/agent",
+    "/settings/tokens",
+    "/users",
+    "/no-such-page",
+  ];
   for (const path of pages) await visit(page, refused, path);
   await expect(page.getByTestId("live-status")).toHaveCount(0);
 
@@ -150,7 +177,9 @@ test("without JavaScript, Allow on the consent page still reaches the client (no
   const authorize = await registerClient(page, baseURL!);
   const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
   const noScript = await context.newPage();
-  await noScript.route(`${authorize.searchParams.get("redirect_uri")}**`, (route) => route.fulfill({ contentType: "text/html", body: "<p>Back in the client</p>" }));
+  await noScript.route(`${authorize.searchParams.get("redirect_uri")}**`, (route) =>
+    route.fulfill({ contentType: "text/html", body: "<p>Back in the client</p>" }),
+  );
   await noScript.goto(authorize.toString());
   await noScript.getByRole("button", { name: "Allow" }).click();
   await expect(noScript.getByText("Back in the client")).toBeVisible();
@@ -170,7 +199,10 @@ test.describe("framed by a page on another origin of the same site", () => {
       response.end(
         `<!doctype html><title>attacker</title><script>window.loaded = []</script>` +
           Object.entries(frames)
-            .map(([name, src]) => `<iframe name="${name}" src="${src.replaceAll("&", "&amp;")}" width="800" height="600" onload="window.loaded.push('${name}')"></iframe>`)
+            .map(
+              ([name, src]) =>
+                `<iframe name="${name}" src="${src.replaceAll("&", "&amp;")}" width="800" height="600" onload="window.loaded.push('${name}')"></iframe>`,
+            )
             .join(""),
       );
     });

@@ -12,7 +12,11 @@ test.beforeEach(async ({ page }) => {
 });
 
 /** A tool's card on /tools (the innermost section holding its link): its Ready badge, or why it is not ready. */
-const toolCard = (page: Page, toolId: string): Locator => page.locator("main section").filter({ has: page.getByRole("link", { name: toolId, exact: true }) }).last();
+const toolCard = (page: Page, toolId: string): Locator =>
+  page
+    .locator("main section")
+    .filter({ has: page.getByRole("link", { name: toolId, exact: true }) })
+    .last();
 
 test("the owner shares the instance's Linear key with members and stops sharing it; a member sees each change", async ({ page, browser }) => {
   const member = { name: "Kai Member", email: `kai-${Date.now()}@patchbay.test`, password: "member password 456" };
@@ -23,16 +27,24 @@ test("the owner shares the instance's Linear key with members and stops sharing 
     await signIn(memberPage, member);
     const memberLinear = memberPage.getByTestId("linear-instance-key");
     await memberPage.goto("/connections");
-    await expect(memberLinear).toHaveText("No key yet. This instance has a Linear key, but it is not shared with members: add your own, or ask an owner to share it.");
+    await expect(memberLinear).toHaveText(
+      "No key yet. This instance has a Linear key, but it is not shared with members: add your own, or ask an owner to share it.",
+    );
     await expect(memberPage.getByTestId("provider-linear")).not.toContainText("LINEAR_API_KEY");
     await memberPage.goto("/tools");
-    await expect(toolCard(memberPage, "linear-create-project")).toContainText("Connect Linear, add an API key or ask an owner to share the instance's key first");
+    await expect(toolCard(memberPage, "linear-create-project")).toContainText(
+      "Connect Linear, add an API key or ask an owner to share the instance's key first",
+    );
 
     await page.goto("/connections");
     const ownerLinear = page.getByTestId("linear-instance-key");
-    await expect(ownerLinear).toContainText("Tools use the instance-wide key from LINEAR_API_KEY until you add your own. Members cannot use it unless you share it.");
+    await expect(ownerLinear).toContainText(
+      "Tools use the instance-wide key from LINEAR_API_KEY until you add your own. Members cannot use it unless you share it.",
+    );
     await ownerLinear.getByRole("button", { name: "Share with members" }).click();
-    await expect(ownerLinear).toContainText(/Shared with members by Olive Owner on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: members without a key of their own act with it\./);
+    await expect(ownerLinear).toContainText(
+      /Shared with members by Olive Owner on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: members without a key of their own act with it\./,
+    );
     await expect(ownerLinear.getByRole("button", { name: "Stop sharing" })).toBeVisible();
 
     await memberPage.goto("/connections");
@@ -44,7 +56,9 @@ test("the owner shares the instance's Linear key with members and stops sharing 
     await ownerLinear.getByRole("button", { name: "Stop sharing" }).click();
     await expect(ownerLinear).toContainText("Members cannot use it unless you share it.");
     await memberPage.goto("/connections");
-    await expect(memberLinear).toHaveText("No key yet. This instance has a Linear key, but it is not shared with members: add your own, or ask an owner to share it.");
+    await expect(memberLinear).toHaveText(
+      "No key yet. This instance has a Linear key, but it is not shared with members: add your own, or ask an owner to share it.",
+    );
     await memberPage.goto("/tools");
     await expect(toolCard(memberPage, "linear-create-project")).toContainText("ask an owner to share the instance's key");
   } finally {

@@ -70,9 +70,20 @@ test("paste a description, preview it, save it, find the tool, run it against th
 
 test("an invalid description is refused with located problems, and nothing is saved", async ({ page }) => {
   await page.goto("/tools/import");
-  await page.getByLabel("OpenAPI description (JSON or YAML)").fill(
-    ["openapi: 3.0.3", "info: { title: Broken, version: '1' }", "paths:", "  /pets:", "    get:", "      parameters:", "        - { name: limit, in: body }", "      responses: { '200': { description: ok } }"].join("\n"),
-  );
+  await page
+    .getByLabel("OpenAPI description (JSON or YAML)")
+    .fill(
+      [
+        "openapi: 3.0.3",
+        "info: { title: Broken, version: '1' }",
+        "paths:",
+        "  /pets:",
+        "    get:",
+        "      parameters:",
+        "        - { name: limit, in: body }",
+        "      responses: { '200': { description: ok } }",
+      ].join("\n"),
+    );
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByText("This description cannot be imported")).toBeVisible();
   await expect(page.getByTestId("import-problems")).toContainText("paths./pets.get.parameters[0]");
@@ -86,7 +97,9 @@ test("import from a URL replaces the earlier import of the same API", async ({ p
   await page.getByLabel("From a URL").check();
   await page.getByLabel("URL of the description").fill(`${fakePetstoreUrl}/openapi.json`);
   await page.getByRole("button", { name: "Preview" }).click();
-  await expect(page.getByTestId("preview-diff")).toContainText("You imported Petstore before (4 operations). Saving replaces it: 0 added, 0 removed, 0 changed, 4 unchanged.");
+  await expect(page.getByTestId("preview-diff")).toContainText(
+    "You imported Petstore before (4 operations). Saving replaces it: 0 added, 0 removed, 0 changed, 4 unchanged.",
+  );
   await page.getByLabel("Key or token", { exact: true }).fill(API_KEY);
   await expect(page.getByRole("button", { name: "Apply changes (4 tools enabled)" })).toBeDisabled();
   await page.getByLabel("Apply these changes").check();
@@ -139,8 +152,14 @@ test("a thousand-operation API imports, filters as you type, and can be deleted"
   await expect(page.getByRole("heading", { name: "Petstore" })).toBeVisible();
 });
 
-test("a published-style description: warnings shown, a tag enabled, one operation run, a changed version re-imported after confirming the difference", async ({ page, request }) => {
-  const description = JSON.parse(await (await request.get(`${fakePetstoreUrl}/openapi.json`)).text()) as { info: Record<string, unknown>; paths: Record<string, Record<string, Record<string, unknown>>> };
+test("a published-style description: warnings shown, a tag enabled, one operation run, a changed version re-imported after confirming the difference", async ({
+  page,
+  request,
+}) => {
+  const description = JSON.parse(await (await request.get(`${fakePetstoreUrl}/openapi.json`)).text()) as {
+    info: Record<string, unknown>;
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+  };
   // As published descriptions often are: a 3.1 construct in a 3.0 document, and a new title so this is a fresh import.
   description.info.title = "Pet Shop";
   const firstPath = Object.keys(description.paths)[0]!;

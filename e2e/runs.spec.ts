@@ -134,7 +134,10 @@ test("a oneOf body gets a variant picker and an optional yes/no can stay unset",
   };
   // A JSON request from the app's own origin, as the import page sends it (the CSRF guard wants the Origin).
   const origin = `http://127.0.0.1:${process.env.E2E_PORT}`;
-  const imported = await page.request.post("/api/openapi/imports", { data: { source: { kind: "text", text: JSON.stringify(description) }, serverUrl: fakePetstoreUrl }, headers: { origin } });
+  const imported = await page.request.post("/api/openapi/imports", {
+    data: { source: { kind: "text", text: JSON.stringify(description) }, serverUrl: fakePetstoreUrl },
+    headers: { origin },
+  });
   expect(imported.status()).toBe(201);
   const { slug } = (await imported.json()) as { slug: string };
 
@@ -219,7 +222,12 @@ test("Run with this payload fills a workflow from a stored delivery; copy as cur
   const body = pushPayload({ repository: "octocat/payload-repo" });
   const accepted = await page.request.post("/api/webhooks/github", {
     data: body,
-    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": `e2e-payload-${Date.now()}`, "x-hub-signature-256": await sign(SECRET, body) },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "push",
+      "x-github-delivery": `e2e-payload-${Date.now()}`,
+      "x-hub-signature-256": await sign(SECRET, body),
+    },
   });
   expect(accepted.status()).toBe(202);
   const { id } = (await accepted.json()) as { id: number };
@@ -237,12 +245,19 @@ test("Run with this payload fills a workflow from a stored delivery; copy as cur
   const large = JSON.stringify({ padding: "x".repeat(20_000) });
   const refused = await page.request.post("/api/webhooks/github", {
     data: large,
-    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": `e2e-large-${Date.now()}`, "x-hub-signature-256": "sha256=00" },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "push",
+      "x-github-delivery": `e2e-large-${Date.now()}`,
+      "x-hub-signature-256": "sha256=00",
+    },
   });
   expect(refused.status()).toBe(401);
   await page.goto("/webhooks");
   // The newest delivery's page: the first link to /webhooks/<number> (not /webhooks/forwarding and the like).
-  const newest = await page.locator('main a[href^="/webhooks/"]').evaluateAll((links) => links.map((link) => link.getAttribute("href")).find((href) => /^\/webhooks\/\d+$/.test(href ?? "")));
+  const newest = await page
+    .locator('main a[href^="/webhooks/"]')
+    .evaluateAll((links) => links.map((link) => link.getAttribute("href")).find((href) => /^\/webhooks\/\d+$/.test(href ?? "")));
   await page.goto(newest!);
   await expect(page.getByTestId("curl-truncated")).toHaveText("Only the first part of this body was stored, so this command re-sends a truncated body.");
   await expect(page.locator("pre").filter({ hasText: "curl -X POST" })).toContainText("# WARNING: the stored body is truncated (8192 of");
@@ -328,7 +343,9 @@ test("roles: members see what they can connect and change their own password; th
     await expect(person.getByText("Role changed to owner.")).toBeVisible();
     await person.getByLabel(`New password for ${member.name}`).fill("reset by the owner 99");
     await person.getByRole("button", { name: "Reset password" }).click();
-    await expect(person.getByText("Password reset; they are signed out everywhere. Their access token was revoked. Share the password with them privately.")).toBeVisible();
+    await expect(
+      person.getByText("Password reset; they are signed out everywhere. Their access token was revoked. Share the password with them privately."),
+    ).toBeVisible();
     expect(await mcpStatus(page, beforeReset)).toBe(401);
     // The owner's reset ends the member's own session too.
     await memberPage.goto("/connections");

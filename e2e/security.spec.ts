@@ -26,7 +26,11 @@ test("a signed-in visit to /sign-in with a hostile callbackUrl redirects on this
 
 test("a text/plain form on another origin of the same site cannot import an API into the signed-in account", async ({ page, baseURL }) => {
   const title = `CSRF probe ${Date.now()}`;
-  const description = JSON.stringify({ openapi: "3.0.3", info: { title, version: "1" }, paths: { "/x": { get: { operationId: "x", responses: { "200": { description: "ok" } } } } } });
+  const description = JSON.stringify({
+    openapi: "3.0.3",
+    info: { title, version: "1" },
+    paths: { "/x": { get: { operationId: "x", responses: { "200": { description: "ok" } } } } },
+  });
   // The body a text/plain form sends is "name=value": the name carries the JSON, the value closes it.
   const name = JSON.stringify({ source: { kind: "text", text: description }, serverUrl: "https://api.example", auth: { kind: "none" }, pad: "" }).slice(0, -2);
   // Another origin on the same site: the fake GitHub's port, with the page served by the test itself.

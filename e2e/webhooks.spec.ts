@@ -87,7 +87,9 @@ test("register a hook on a repository of GitHub; GitHub records it and its ping 
   await page.getByRole("button", { name: "Register hook" }).click();
   await expect(page.getByText("Hook created on octocat/hello-world; GitHub sends a ping right away.")).toBeVisible();
 
-  const state = (await fakeGitHubState(request)) as unknown as { hooks: { id: number; repo: string; events: string[]; config: { url: string; content_type: string } }[] };
+  const state = (await fakeGitHubState(request)) as unknown as {
+    hooks: { id: number; repo: string; events: string[]; config: { url: string; content_type: string } }[];
+  };
   const hook = state.hooks.find((candidate) => candidate.repo === "hello-world")!;
   expect(hook.events).toEqual(["push", "pull_request"]);
   expect(hook.config.content_type).toBe("json");

@@ -24,7 +24,10 @@ function problem(version, minimum) {
   var need = parse(minimum);
   if (have && (have[0] > need[0] || (have[0] === need[0] && have[1] >= need[1]))) return undefined;
   return (
-    "Patchbay needs Node >= " + minimum + "; this is Node " + version +
+    "Patchbay needs Node >= " +
+    minimum +
+    "; this is Node " +
+    version +
     ". Get it with `nvm install` (reads .nvmrc) or `. .ci/node24.sh`, then run the command again."
   );
 }

@@ -66,7 +66,12 @@ async function crashRun(dialect: Dialect, postgresUrl?: string): Promise<string[
   const dataDir = mkdtempSync(join(tmpdir(), "patchbay-crash-"));
   // Processing runs alongside intake (no intake-first wait), so the kill finds deliveries mid-processing too.
   const onPostgres: Record<string, string> = postgresUrl ? { DATABASE_URL: postgresUrl } : {};
-  const env = appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: secret, WEBHOOK_PROCESSING_MAX_DELAY_MS: "0", WEBHOOK_LEASE_SECONDS: LEASE_SECONDS, ...onPostgres });
+  const env = appEnvironment(dataDir, port, {
+    GITHUB_WEBHOOK_SECRET: secret,
+    WEBHOOK_PROCESSING_MAX_DELAY_MS: "0",
+    WEBHOOK_LEASE_SECONDS: LEASE_SECONDS,
+    ...onPostgres,
+  });
   const database: DeliveryDb = openDeliveryDb(env.DATABASE_URL!);
   const load = pushLoad(secret);
   const violations: string[] = [];
@@ -114,9 +119,14 @@ async function crashRun(dialect: Dialect, postgresUrl?: string): Promise<string[
     const { acknowledged } = judge(load.outcomes, new Map());
     const redelivered = acknowledged.filter((_, index) => index % Math.max(1, Math.floor(acknowledged.length / 50)) === 0).slice(0, 50);
     for (const outcome of redelivered) {
-      const response = await fetch(`${app.url}/api/webhooks/github`, { method: "POST", body: load.body, headers: githubHeaders(secret, load.body, outcome.id) });
+      const response = await fetch(`${app.url}/api/webhooks/github`, {
+        method: "POST",
+        body: load.body,
+        headers: githubHeaders(secret, load.body, outcome.id),
+      });
       const answer = (await response.json()) as { duplicate?: boolean };
-      if (response.status !== 200 || !answer.duplicate) violations.push(`redelivery of ${outcome.id} answered ${response.status} ${JSON.stringify(answer)}, not 200 duplicate`);
+      if (response.status !== 200 || !answer.duplicate)
+        violations.push(`redelivery of ${outcome.id} answered ${response.status} ${JSON.stringify(answer)}, not 200 duplicate`);
     }
 
     // Wait (bounded) until the dispatcher has picked everything up.
@@ -130,7 +140,8 @@ async function crashRun(dialect: Dialect, postgresUrl?: string): Promise<string[
     const statuses = await database.statuses();
     const verdict = judge(load.outcomes, stored);
     violations.push(...storageViolations(verdict));
-    if (processedTwice.length > 0) violations.push(`${processedTwice.length} deliveries processed to completion more than once (e.g. ${processedTwice[0]!.id}: ${processedTwice[0]!.n})`);
+    if (processedTwice.length > 0)
+      violations.push(`${processedTwice.length} deliveries processed to completion more than once (e.g. ${processedTwice[0]!.id}: ${processedTwice[0]!.n})`);
     if (statuses.rejected) violations.push(`${statuses.rejected} deliveries were refused (expected none: every one is signed)`);
     const unansweredStored = verdict.unanswered.filter((outcome) => stored.has(outcome.id)).length;
     // Sent before the kill and never answered (a reply already on its way when the kill came is not counted).
@@ -142,15 +153,25 @@ async function crashRun(dialect: Dialect, postgresUrl?: string): Promise<string[
     const phase = (name: Phase) => load.outcomes.filter((outcome) => outcome.phase === name).length;
     const storedOnce = verdict.acknowledged.length - verdict.missing - verdict.duplicated;
     console.log(`\ncrash test summary (${dialectName[dialect]})`);
-    console.log(`  sent                         ${load.outcomes.length} (before kill ${phase("before")}, while down ${phase("down")}, after restart ${phase("after")})`);
+    console.log(
+      `  sent                         ${load.outcomes.length} (before kill ${phase("before")}, while down ${phase("down")}, after restart ${phase("after")})`,
+    );
     console.log(`  answered 2xx                 ${verdict.acknowledged.length}`);
-    console.log(`  no answer (killed / down)    ${verdict.unanswered.length}, of which stored anyway ${unansweredStored} (committed before the kill, reply lost)`);
-    console.log(`  in flight at the kill        ${inFlightAtKill.length} (no answer): ${inFlightStored} stored (committed, reply lost), ${inFlightAtKill.length - inFlightStored} not (never committed)`);
+    console.log(
+      `  no answer (killed / down)    ${verdict.unanswered.length}, of which stored anyway ${unansweredStored} (committed before the kill, reply lost)`,
+    );
+    console.log(
+      `  in flight at the kill        ${inFlightAtKill.length} (no answer): ${inFlightStored} stored (committed, reply lost), ${inFlightAtKill.length - inFlightStored} not (never committed)`,
+    );
     console.log(`  2xx stored exactly once      ${storedOnce} / ${verdict.acknowledged.length}   lost: ${verdict.missing}   duplicated: ${verdict.duplicated}`);
     console.log(`  redeliveries recognised      ${redelivered.length} -> 200 duplicate`);
     console.log(`  pending at the kill          received ${atKill.received ?? 0}, processing ${atKill.processing ?? 0}`);
     console.log(`  settled after restart in     ${(settled.ms / 1000).toFixed(1)} s; statuses now ${JSON.stringify(statuses)}`);
-    console.log(`  attempts                     ${Object.entries(attempts).map(([outcome, n]) => `${outcome} ${n}`).join(", ")} (interrupted by the kill: ${interrupted})`);
+    console.log(
+      `  attempts                     ${Object.entries(attempts)
+        .map(([outcome, n]) => `${outcome} ${n}`)
+        .join(", ")} (interrupted by the kill: ${interrupted})`,
+    );
     console.log(`  processed twice              ${processedTwice.length}`);
     if ((atKill.received ?? 0) + (atKill.processing ?? 0) === 0) {
       console.log("  WARNING: nothing was pending or in flight at the kill, so recovery after the restart was not exercised this run");

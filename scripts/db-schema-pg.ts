@@ -42,7 +42,9 @@ export function pgSchemaFiles(root = process.cwd()): Map<string, string> {
 export function pgSchemaDifferences(root = process.cwd()): string[] {
   const expected = pgSchemaFiles(root);
   const present = readdirSync(join(root, target)).filter((name) => name.endsWith(".ts") && name !== handWritten);
-  const differing = [...expected].filter(([name, text]) => !present.includes(name) || readFileSync(join(root, target, name), "utf8") !== text).map(([name]) => name);
+  const differing = [...expected]
+    .filter(([name, text]) => !present.includes(name) || readFileSync(join(root, target, name), "utf8") !== text)
+    .map(([name]) => name);
   const leftOver = present.filter((name) => !expected.has(name));
   return [...differing, ...leftOver].sort().map((name) => `${target}/${name}`);
 }

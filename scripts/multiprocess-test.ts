@@ -115,7 +115,9 @@ async function main(): Promise<number> {
 
     const live = await browserSteps(servers);
     violations.push(...live);
-    console.log(`browser on process 1: ${live.length === 0 ? "signed in, connected GitHub, saw the delivery process 3 received appear and get processed live" : "FAILED"}`);
+    console.log(
+      `browser on process 1: ${live.length === 0 ? "signed in, connected GitHub, saw the delivery process 3 received appear and get processed live" : "FAILED"}`,
+    );
 
     const refresh = await checkSingleFlightRefresh({ database, fake, appUrls: servers.map((server) => server.url), secret: SECRET });
     violations.push(...refresh.violations);
@@ -130,8 +132,12 @@ async function main(): Promise<number> {
     if (twice > 0) violations.push(`${twice} deliveries processed to completion more than once`);
     const perServer = [0, 1, 2].map((server) => verdict.acknowledged.filter((outcome) => outcome.server === server).length);
     perServer.forEach((answered, server) => answered === 0 && violations.push(`server ${server + 1} acknowledged nothing`));
-    console.log(`sent ${outcomes.length}, answered 2xx ${verdict.acknowledged.length} (per server ${perServer.join(" / ")}), connection errors ${verdict.unanswered.length}`);
-    console.log(`stored exactly once ${verdict.acknowledged.length - verdict.missing - verdict.duplicated} / ${verdict.acknowledged.length}; processed twice ${twice}; settled in ${(settled.ms / 1000).toFixed(1)} s; statuses ${JSON.stringify(await database.statuses())}`);
+    console.log(
+      `sent ${outcomes.length}, answered 2xx ${verdict.acknowledged.length} (per server ${perServer.join(" / ")}), connection errors ${verdict.unanswered.length}`,
+    );
+    console.log(
+      `stored exactly once ${verdict.acknowledged.length - verdict.missing - verdict.duplicated} / ${verdict.acknowledged.length}; processed twice ${twice}; settled in ${(settled.ms / 1000).toFixed(1)} s; statuses ${JSON.stringify(await database.statuses())}`,
+    );
     for (const violation of violations) console.log(`VIOLATION: ${violation}`);
     if (violations.length > 0) for (const server of servers) console.log(`--- server output\n${server.app?.output().slice(-2000)}`);
     else console.log("multiprocess test passed");

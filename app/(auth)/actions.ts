@@ -10,9 +10,7 @@ import { fieldErrors } from "@/lib/platform/issues";
 import { GENERIC_SIGN_IN_ERROR, THROTTLED_SIGN_IN_ERROR } from "./messages";
 
 /** What a form shows after a failed submit; `values` refills the fields (never the password). */
-export type FormState =
-  | { error?: string; fieldErrors?: Record<string, string | undefined>; values?: Record<string, string> }
-  | undefined;
+export type FormState = { error?: string; fieldErrors?: Record<string, string | undefined>; values?: Record<string, string> } | undefined;
 
 function submitted(form: FormData, ...names: string[]): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, String(form.get(name) ?? "")]));

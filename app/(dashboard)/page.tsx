@@ -33,7 +33,11 @@ function Figure({ href, label, value, detail, tone }: { href: string; label: str
     <Link href={href} className="group rounded-lg focus-visible:outline-2" aria-label={`${label}: ${value}${detail ? `, ${detail}` : ""}`}>
       <Card className={`h-full transition group-hover:border-indigo-300 dark:group-hover:border-indigo-700 ${value > 0 ? toneLook[tone] : ""}`}>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">{label}</p>
-        <p className={`mt-1 text-3xl font-semibold tabular-nums ${value > 0 && tone === "bad" ? "text-red-700 dark:text-red-400" : value > 0 && tone === "warn" ? "text-amber-700 dark:text-amber-400" : ""}`}>{value}</p>
+        <p
+          className={`mt-1 text-3xl font-semibold tabular-nums ${value > 0 && tone === "bad" ? "text-red-700 dark:text-red-400" : value > 0 && tone === "warn" ? "text-amber-700 dark:text-amber-400" : ""}`}
+        >
+          {value}
+        </p>
         {detail && <p className="mt-1 text-xs text-zinc-500">{detail}</p>}
       </Card>
     </Link>
@@ -53,7 +57,13 @@ export default async function OverviewPage() {
     <>
       <PageHeader title={`Welcome, ${user.name ?? user.email}`} description="What happened in the last 24 hours, and what needs you." />
       <section aria-label="Last 24 hours" className="grid grid-cols-2 gap-3 lg:grid-cols-3">
-        <Figure href={webhooksHref({ range: "24h" })} label="Deliveries (24 h)" value={deliveries.received} detail={deliveries.rejected ? `${deliveries.rejected} rejected` : undefined} tone="neutral" />
+        <Figure
+          href={webhooksHref({ range: "24h" })}
+          label="Deliveries (24 h)"
+          value={deliveries.received}
+          detail={deliveries.rejected ? `${deliveries.rejected} rejected` : undefined}
+          tone="neutral"
+        />
         <Figure href={webhooksHref({ range: "24h", status: "failed" })} label="Failed deliveries (24 h)" value={deliveries.failed} tone="bad" />
         <Figure href={webhooksHref({ status: "retrying" })} label="Retrying" value={deliveries.retrying} tone="warn" />
         <Figure

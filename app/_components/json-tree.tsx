@@ -16,7 +16,12 @@ function Node({ name, value, query, depth, openDepth }: { name: string; value: J
   const isBranch = value !== null && typeof value === "object";
   if (!matches(value, name, query)) return null;
   if (!isBranch) {
-    const tone = typeof value === "string" ? "text-emerald-700 dark:text-emerald-400" : typeof value === "number" ? "text-sky-700 dark:text-sky-400" : "text-violet-700 dark:text-violet-400";
+    const tone =
+      typeof value === "string"
+        ? "text-emerald-700 dark:text-emerald-400"
+        : typeof value === "number"
+          ? "text-sky-700 dark:text-sky-400"
+          : "text-violet-700 dark:text-violet-400";
     return (
       <li className="whitespace-pre-wrap break-all">
         <span className="text-zinc-500">{name}: </span>
@@ -43,7 +48,8 @@ function Node({ name, value, query, depth, openDepth }: { name: string; value: J
     <li>
       <details open={depth < openDepth || Boolean(query)}>
         <summary className="cursor-pointer select-none">
-          <span className="text-zinc-500">{name}</span> <span className="text-zinc-400">{Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`}</span>
+          <span className="text-zinc-500">{name}</span>{" "}
+          <span className="text-zinc-400">{Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`}</span>
         </summary>
         <ul className="ml-4 border-l border-zinc-200 pl-3 dark:border-zinc-800">
           {entries.map(([key, child]) => (
@@ -56,7 +62,17 @@ function Node({ name, value, query, depth, openDepth }: { name: string; value: J
 }
 
 /** A collapsible, searchable view of a JSON document (falls back to raw text when it is not JSON). */
-export function JsonTree({ text, label = "payload", openDepth = 1, testId = "json-tree" }: { text: string; label?: string; openDepth?: number; testId?: string }) {
+export function JsonTree({
+  text,
+  label = "payload",
+  openDepth = 1,
+  testId = "json-tree",
+}: {
+  text: string;
+  label?: string;
+  openDepth?: number;
+  testId?: string;
+}) {
   const [query, setQuery] = useState("");
   const parsed = useMemo(() => {
     try {
@@ -68,7 +84,14 @@ export function JsonTree({ text, label = "payload", openDepth = 1, testId = "jso
   if (!parsed.ok) return <p className="text-sm text-zinc-600 dark:text-zinc-400">Not JSON; see the raw body.</p>;
   return (
     <div className="space-y-2">
-      <input type="search" placeholder={`Search the ${label}`} aria-label={`Search the ${label}`} className={inputClass} value={query} onChange={(event) => setQuery(event.target.value.toLowerCase())} />
+      <input
+        type="search"
+        placeholder={`Search the ${label}`}
+        aria-label={`Search the ${label}`}
+        className={inputClass}
+        value={query}
+        onChange={(event) => setQuery(event.target.value.toLowerCase())}
+      />
       <ul className="font-mono text-xs leading-relaxed" data-testid={testId}>
         <Node name={label} value={parsed.value} query={query} depth={0} openDepth={openDepth} />
       </ul>

@@ -6,7 +6,15 @@ import { initialValue, kind, label, singular, type FieldErrors, type Value } fro
 import { inputClass } from "./ui";
 
 /** One generated field per schema node: objects, arrays, scalars, enums, unions and raw JSON. */
-export type FieldProps = { name: string; path: string; schema: JsonSchema; value: Value; required: boolean; errors: FieldErrors; onChange: (value: Value) => void };
+export type FieldProps = {
+  name: string;
+  path: string;
+  schema: JsonSchema;
+  value: Value;
+  required: boolean;
+  errors: FieldErrors;
+  onChange: (value: Value) => void;
+};
 
 function Help({ id, schema, error }: { id: string; schema: JsonSchema; error?: string }) {
   return (
@@ -39,7 +47,9 @@ function summaryOf(value: Value): string | undefined {
   if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
   const record = value as Record<string, Value>;
   const preferred = ["name", "title", "message", "id", "login", "key"].find((key) => typeof record[key] === "string" && record[key]);
-  const text = preferred ? (record[preferred] as string) : Object.values(record).find((child): child is string => typeof child === "string" && child.length > 0);
+  const text = preferred
+    ? (record[preferred] as string)
+    : Object.values(record).find((child): child is string => typeof child === "string" && child.length > 0);
   return text ? (text.length > 40 ? `${text.slice(0, 40)}…` : text) : undefined;
 }
 
@@ -144,12 +154,21 @@ export function Field(props: FieldProps) {
                   onChange={(next) => onChange(items.map((current, position) => (position === index ? next : current)))}
                 />
               </div>
-              <button type="button" className="mt-6 rounded px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 dark:hover:bg-zinc-800" onClick={() => onChange(items.filter((_, position) => position !== index))} aria-label={`Remove ${singular(label(name)).toLowerCase()} ${index + 1}`}>
+              <button
+                type="button"
+                className="mt-6 rounded px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+                onClick={() => onChange(items.filter((_, position) => position !== index))}
+                aria-label={`Remove ${singular(label(name)).toLowerCase()} ${index + 1}`}
+              >
                 Remove
               </button>
             </div>
           ))}
-          <button type="button" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400" onClick={() => onChange([...items, initialValue(itemSchema)])}>
+          <button
+            type="button"
+            className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+            onClick={() => onChange([...items, initialValue(itemSchema)])}
+          >
             Add {singular(label(name)).toLowerCase()}
           </button>
           <Help id={id} schema={schema} error={error} />
@@ -162,7 +181,12 @@ export function Field(props: FieldProps) {
         return (
           <div className="space-y-1">
             <FieldLabel htmlFor={id} name={name} required={required} />
-            <select {...common} className={inputClass} value={value === undefined ? "" : String(value)} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value === "true")}>
+            <select
+              {...common}
+              className={inputClass}
+              value={value === undefined ? "" : String(value)}
+              onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value === "true")}
+            >
               <option value="">Not set</option>
               <option value="true">Yes</option>
               <option value="false">No</option>
@@ -184,7 +208,12 @@ export function Field(props: FieldProps) {
       return (
         <div className="space-y-1">
           <FieldLabel htmlFor={id} name={name} required={required} />
-          <select {...common} className={inputClass} value={value === undefined ? "" : String(value)} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}>
+          <select
+            {...common}
+            className={inputClass}
+            value={value === undefined ? "" : String(value)}
+            onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}
+          >
             {(!required || schema.default === undefined) && <option value="">{required ? "Choose…" : "—"}</option>}
             {schema.enum!.map((option) => (
               <option key={String(option)} value={String(option)}>
@@ -200,7 +229,16 @@ export function Field(props: FieldProps) {
       return (
         <div className="space-y-1">
           <FieldLabel htmlFor={id} name={name} required={required} />
-          <input {...common} type="number" step={kind(schema) === "integer" ? 1 : "any"} min={schema.minimum} max={schema.maximum} className={inputClass} value={value === undefined ? "" : String(value)} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)} />
+          <input
+            {...common}
+            type="number"
+            step={kind(schema) === "integer" ? 1 : "any"}
+            min={schema.minimum}
+            max={schema.maximum}
+            className={inputClass}
+            value={value === undefined ? "" : String(value)}
+            onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}
+          />
           <Help id={id} schema={schema} error={error} />
         </div>
       );
@@ -211,7 +249,13 @@ export function Field(props: FieldProps) {
           {(schema.maxLength ?? 0) > 300 ? (
             <textarea {...common} rows={4} className={inputClass} value={(value as string) ?? ""} onChange={(event) => onChange(event.target.value)} />
           ) : (
-            <input {...common} type={schema.format === "uri" ? "url" : "text"} className={inputClass} value={(value as string) ?? ""} onChange={(event) => onChange(event.target.value)} />
+            <input
+              {...common}
+              type={schema.format === "uri" ? "url" : "text"}
+              className={inputClass}
+              value={(value as string) ?? ""}
+              onChange={(event) => onChange(event.target.value)}
+            />
           )}
           <Help id={id} schema={schema} error={error} />
         </div>
@@ -222,10 +266,16 @@ export function Field(props: FieldProps) {
           <FieldLabel htmlFor={id} name={name} required={required}>
             <span className="ml-1 text-xs font-normal text-zinc-500">JSON</span>
           </FieldLabel>
-          <textarea {...common} rows={4} spellCheck={false} className={`${inputClass} font-mono text-xs`} value={typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value, null, 2)} onChange={(event) => onChange(event.target.value)} />
+          <textarea
+            {...common}
+            rows={4}
+            spellCheck={false}
+            className={`${inputClass} font-mono text-xs`}
+            value={typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value, null, 2)}
+            onChange={(event) => onChange(event.target.value)}
+          />
           <Help id={id} schema={schema} error={error} />
         </div>
       );
   }
 }
-

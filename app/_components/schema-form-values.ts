@@ -16,7 +16,10 @@ export function kind(schema: JsonSchema): "object" | "array" | "string" | "numbe
 
 export function label(name: string): string {
   if (/\s/.test(name)) return name;
-  return name.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[-_]/g, " ").replace(/^./, (first) => first.toUpperCase());
+  return name
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/[-_]/g, " ")
+    .replace(/^./, (first) => first.toUpperCase());
 }
 
 /** "Labels" -> "Label": what one item of a list is called. */
@@ -35,7 +38,9 @@ export function initialValue(rawSchema: JsonSchema, required = true): Value {
   if (schema.enum?.length === 1) return schema.enum[0];
   switch (kind(schema)) {
     case "object":
-      return Object.fromEntries(Object.entries(schema.properties!).map(([name, child]) => [name, initialValue(child, schema.required?.includes(name) ?? false)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties!).map(([name, child]) => [name, initialValue(child, schema.required?.includes(name) ?? false)]),
+      );
     case "array":
       return [];
     case "boolean":
@@ -72,7 +77,13 @@ export function clean(rawSchema: JsonSchema, value: Value, path: string, require
     case "object": {
       const result: Record<string, Value> = {};
       for (const [name, child] of Object.entries(schema.properties!)) {
-        const cleaned = clean(child, (value as Record<string, Value>)?.[name], path ? `${path}.${name}` : name, schema.required?.includes(name) ?? false, errors);
+        const cleaned = clean(
+          child,
+          (value as Record<string, Value>)?.[name],
+          path ? `${path}.${name}` : name,
+          schema.required?.includes(name) ?? false,
+          errors,
+        );
         if (cleaned !== undefined) result[name] = cleaned;
       }
       return result;
@@ -82,7 +93,8 @@ export function clean(rawSchema: JsonSchema, value: Value, path: string, require
     case "number":
     case "integer": {
       const number = Number(value);
-      if (!Number.isFinite(number) || (fieldKind === "integer" && !Number.isInteger(number))) errors[path] = fieldKind === "integer" ? "Enter a whole number." : "Enter a number.";
+      if (!Number.isFinite(number) || (fieldKind === "integer" && !Number.isInteger(number)))
+        errors[path] = fieldKind === "integer" ? "Enter a whole number." : "Enter a number.";
       else if (schema.minimum !== undefined && number < schema.minimum) errors[path] = `At least ${schema.minimum}.`;
       else if (schema.maximum !== undefined && number > schema.maximum) errors[path] = `At most ${schema.maximum}.`;
       return number;
@@ -105,7 +117,6 @@ export function clean(rawSchema: JsonSchema, value: Value, path: string, require
       return value;
   }
 }
-
 
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
   try {

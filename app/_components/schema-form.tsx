@@ -108,7 +108,11 @@ export function SchemaForm({
             aria-invalid={jsonIssues.length > 0 ? true : undefined}
             onChange={(event) => setJsonText(event.target.value)}
           />
-          {jsonIssues.length === 0 ? <p className="text-xs text-emerald-700 dark:text-emerald-400">Fits the input schema.</p> : <JsonIssues issues={jsonIssues} />}
+          {jsonIssues.length === 0 ? (
+            <p className="text-xs text-emerald-700 dark:text-emerald-400">Fits the input schema.</p>
+          ) : (
+            <JsonIssues issues={jsonIssues} />
+          )}
         </div>
       ) : (
         Object.entries(schema.properties ?? {}).map(([name, child]) => (

@@ -27,7 +27,9 @@ export const openapiSpecs = defineTable(
     // orderedJson: the order of properties is meaningful here (form fields, multipart parts, re-import diffs).
     securitySchemes: orderedJson("security_schemes").$type<Record<string, unknown>>().notNull(),
     /** How calls authenticate: nothing, one of the user's connections, or a secret sealed here. */
-    authKind: text("auth_kind", { enum: ["none", "connection", "secret"] }).notNull().default("none"),
+    authKind: text("auth_kind", { enum: ["none", "connection", "secret"] })
+      .notNull()
+      .default("none"),
     authScheme: text("auth_scheme"),
     authProviderId: text("auth_provider_id"),
     credentialSealed: text("credential_sealed"),

@@ -44,7 +44,9 @@ export const toolRuns = defineTable(
     index("tool_runs_user_tool_time").on(table.userId, table.toolId, table.startedAt),
     index("tool_runs_user_time").on(table.userId, table.startedAt),
     index("tool_runs_conversation").on(table.conversationId),
-    index("tool_runs_running").on(table.runnerInstance).where(sql`${table.status} = 'running'`),
+    index("tool_runs_running")
+      .on(table.runnerInstance)
+      .where(sql`${table.status} = 'running'`),
   ],
 );
 

@@ -1,6 +1,20 @@
 // Generated from db/schema-sqlite/webhooks.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { users } from "./auth";
-import { boolean, createdAt, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, timestampMs, uniqueIndex } from "./common";
+import {
+  boolean,
+  createdAt,
+  defineTable,
+  emptyJsonList,
+  epochMs,
+  index,
+  integer,
+  jsonValue,
+  serialId,
+  serialRef,
+  text,
+  timestampMs,
+  uniqueIndex,
+} from "./common";
 
 /** A webhook URL created in the UI or by registration, with its own sealed signing secret. */
 export const webhookEndpoints = defineTable(

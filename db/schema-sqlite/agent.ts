@@ -67,6 +67,8 @@ export const agentToolCalls = defineTable(
   },
   (table) => [
     uniqueIndex("agent_tool_calls_call").on(table.conversationId, table.toolCallId),
-    index("agent_tool_calls_running").on(table.runnerInstance).where(sql`${table.status} = 'running'`),
+    index("agent_tool_calls_running")
+      .on(table.runnerInstance)
+      .where(sql`${table.status} = 'running'`),
   ],
 );

@@ -11,7 +11,9 @@ export const users = defineTable("user", {
   emailVerified: timestampMs("emailVerified"),
   image: text("image"),
   passwordHash: text("password_hash"),
-  role: text("role", { enum: ["owner", "member"] }).notNull().default("member"),
+  role: text("role", { enum: ["owner", "member"] })
+    .notNull()
+    .default("member"),
   /** Sessions signed in before this time (ms since the epoch) no longer sign anyone in: set when the password changes. */
   sessionsValidFrom: epochMs("sessions_valid_from"),
   createdAt: createdAt(),

@@ -25,16 +25,15 @@ export const connections = defineTable(
     apiKeySealed: text("api_key_sealed"),
     apiKeyLast4: text("api_key_last4"),
     expiresAt: timestampMs("expires_at"),
-    status: text("status", { enum: ["active", "needs_reconnect", "revoked", "error"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "needs_reconnect", "revoked", "error"] })
+      .notNull()
+      .default("active"),
     lastError: text("last_error"),
     lastRefreshedAt: timestampMs("last_refreshed_at"),
     createdAt: createdAt(),
     updatedAt: timestampMs("updated_at").notNull().default(dbNow),
   },
-  (table) => [
-    uniqueIndex("connections_user_provider_account").on(table.userId, table.providerId, table.accountId),
-    index("connections_user").on(table.userId),
-  ],
+  (table) => [uniqueIndex("connections_user_provider_account").on(table.userId, table.providerId, table.accountId), index("connections_user").on(table.userId)],
 );
 
 /** A pending OAuth authorization: single use, 10 minutes, bound to the user and the provider. */

@@ -90,7 +90,9 @@ export const outboundMessages = defineTable(
     destinationId: text("destination_id").references(() => forwardDestinations.id, { onDelete: "cascade" }),
     alertId: text("alert_id").references(() => alerts.id, { onDelete: "cascade" }),
     channelId: text("channel_id").references(() => alertChannels.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["pending", "sending", "delivered", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "sending", "delivered", "failed"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: epochMs("next_attempt_at"),
     leaseUntil: epochMs("lease_until"),

@@ -1,5 +1,19 @@
 import { users } from "./auth";
-import { boolean, createdAt, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, timestampMs, uniqueIndex } from "./common";
+import {
+  boolean,
+  createdAt,
+  defineTable,
+  emptyJsonList,
+  epochMs,
+  index,
+  integer,
+  jsonValue,
+  serialId,
+  serialRef,
+  text,
+  timestampMs,
+  uniqueIndex,
+} from "./common";
 
 /** A webhook URL created in the UI or by registration, with its own sealed signing secret. */
 export const webhookEndpoints = defineTable(

@@ -58,7 +58,13 @@ export const listColumns = {
 /** A condition on webhook_deliveries: the delivery is in the search index and matches the term. */
 export function searchMatches(term: string): SQL {
   if (usingPostgres()) return trigramMatch(term);
-  return inArray(webhookDeliveries.id, db().select({ id: deliverySearch.rowid }).from(deliverySearch).where(sql`${deliverySearch} match ${phrase(term)}`));
+  return inArray(
+    webhookDeliveries.id,
+    db()
+      .select({ id: deliverySearch.rowid })
+      .from(deliverySearch)
+      .where(sql`${deliverySearch} match ${phrase(term)}`),
+  );
 }
 
 /** Up to `limit` indexed deliveries matching the term and `where`, newest (highest id) first, as the log lists them. */

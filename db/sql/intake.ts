@@ -90,7 +90,8 @@ function acceptedColumns(delivery: NewDelivery) {
  */
 export function insertAcceptedRow(delivery: NewDelivery): number | undefined {
   const columns = acceptedColumns(delivery);
-  const row = prepared(INSERT_ACCEPTED).get({ ...columns, headers: JSON.stringify(columns.headers), verified: columns.verified ? 1 : 0 }) as { id: number } | undefined;
+  const row = prepared(INSERT_ACCEPTED).get({ ...columns, headers: JSON.stringify(columns.headers), verified: columns.verified ? 1 : 0 }) as
+    { id: number } | undefined;
   return row?.id;
 }
 

@@ -20,7 +20,15 @@ export type FakeGitHubOptions = {
 };
 
 type Grant = { clientId: string; login: string; scope: string };
-type Hook = { id: number; owner: string; repo: string; events: string[]; active: boolean; config: { url: string; content_type: string; secret?: string; insecure_ssl: string }; createdAt: string };
+type Hook = {
+  id: number;
+  owner: string;
+  repo: string;
+  events: string[];
+  active: boolean;
+  config: { url: string; content_type: string; secret?: string; insecure_ssl: string };
+  createdAt: string;
+};
 export type SentDelivery = { hookId: number; event: string; guid: string; status: number | "error" };
 type PendingCode = Grant & { redirectUri: string; codeChallenge?: string; expiresAt: number; used: boolean };
 type AccessToken = Grant & { expiresAt?: number };
@@ -36,7 +44,14 @@ const user = {
 };
 
 /** A second account a person can authorize on the consent page, to test choosing between accounts. */
-const secondUser = { ...user, login: "hubot", id: 480938, node_id: "MDQ6VXNlcjQ4MDkzOA==", avatar_url: "http://127.0.0.1:1/avatar-that-fails.png", name: "Hubot" };
+const secondUser = {
+  ...user,
+  login: "hubot",
+  id: 480938,
+  node_id: "MDQ6VXNlcjQ4MDkzOA==",
+  avatar_url: "http://127.0.0.1:1/avatar-that-fails.png",
+  name: "Hubot",
+};
 const accountFor = (login: string) => (login === secondUser.login ? secondUser : user);
 
 function repository(id: number, name: string, isPrivate: boolean, owner = "octocat") {
@@ -79,7 +94,9 @@ export class FakeGitHub {
   readonly createdIssues: { owner: string; repo: string; number: number; title: string; body?: string; labels: string[]; assignees: string[] }[] = [];
   readonly labelsAdded: { owner: string; repo: string; number: number; labels: string[] }[] = [];
   /** Files changed by each seeded pull request, keyed by "owner/repo#number". */
-  readonly pullRequestFiles = new Map<string, string[]>([["octocat/hello-world#7", ["docs/guide.md", "src/index.ts", ".github/workflows/ci.yml", "tests/index.test.ts"]]]);
+  readonly pullRequestFiles = new Map<string, string[]>([
+    ["octocat/hello-world#7", ["docs/guide.md", "src/index.ts", ".github/workflows/ci.yml", "tests/index.test.ts"]],
+  ]);
   private nextRepoId = 2_000_000;
   /** One-shot answers for a route ("POST /user/repos"), for the odd replies a real GitHub sometimes gives. */
   readonly cannedAnswers = new Map<string, { status: number; body: string }>();
@@ -163,7 +180,11 @@ export class FakeGitHub {
       response.setHeader("x-ratelimit-reset", String(Math.floor(Date.now() / 1000) + 3600));
       if (route === "GET /user") return send(response, 200, accountFor(token.login));
       const visibility = url.searchParams.get("visibility") ?? "all";
-      return send(response, 200, this.repos.filter((repo) => visibility === "all" || repo.visibility === visibility));
+      return send(
+        response,
+        200,
+        this.repos.filter((repo) => visibility === "all" || repo.visibility === visibility),
+      );
     }
 
     const grant = /^DELETE \/applications\/([^/]+)\/grant$/.exec(route);
@@ -174,7 +195,8 @@ export class FakeGitHub {
     if (route === "GET /search/issues") return this.searchIssues(request, url, response);
 
     const repoRoute = /^(GET|POST|DELETE|PATCH) \/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(route);
-    if (repoRoute) return this.repositoryApi(request, response, repoRoute[1]!, decodeURIComponent(repoRoute[2]!), decodeURIComponent(repoRoute[3]!), repoRoute[4] ?? "");
+    if (repoRoute)
+      return this.repositoryApi(request, response, repoRoute[1]!, decodeURIComponent(repoRoute[2]!), decodeURIComponent(repoRoute[3]!), repoRoute[4] ?? "");
 
     if (route === "GET /_fake/state") {
       return send(response, 200, {
@@ -256,7 +278,13 @@ export class FakeGitHub {
 
   private ping(hook: Hook): Promise<SentDelivery> {
     const repo = this.repos.find((candidate) => candidate.name === hook.repo);
-    return this.deliver(hook, "ping", { zen: "Keep it logically awesome.", hook_id: hook.id, hook: this.hookJson(hook), repository: repo, sender: { login: user.login, id: user.id, type: "User" } });
+    return this.deliver(hook, "ping", {
+      zen: "Keep it logically awesome.",
+      hook_id: hook.id,
+      hook: this.hookJson(hook),
+      repository: repo,
+      sender: { login: user.login, id: user.id, type: "User" },
+    });
   }
 
   private async repositoryApi(request: IncomingMessage, response: ServerResponse, method: string, owner: string, name: string, rest: string): Promise<void> {
@@ -266,18 +294,32 @@ export class FakeGitHub {
     if (!repo) return send(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     if (method === "GET" && rest === "") return send(response, 200, repo);
     if (method === "GET" && rest === "/hooks") {
-      return send(response, 200, [...this.hooks.values()].filter((hook) => hook.owner === owner && hook.repo === name).map((hook) => this.hookJson(hook)));
+      return send(
+        response,
+        200,
+        [...this.hooks.values()].filter((hook) => hook.owner === owner && hook.repo === name).map((hook) => this.hookJson(hook)),
+      );
     }
     if (method === "POST" && rest === "/hooks") {
-      const body = JSON.parse((await readBody(request)) || "{}") as { config?: { url?: string; content_type?: string; secret?: string; insecure_ssl?: string }; events?: string[]; active?: boolean };
-      if (!body.config?.url) return send(response, 422, { message: "Validation Failed", errors: [{ resource: "Hook", code: "custom", message: "Config must contain a url" }] });
+      const body = JSON.parse((await readBody(request)) || "{}") as {
+        config?: { url?: string; content_type?: string; secret?: string; insecure_ssl?: string };
+        events?: string[];
+        active?: boolean;
+      };
+      if (!body.config?.url)
+        return send(response, 422, { message: "Validation Failed", errors: [{ resource: "Hook", code: "custom", message: "Config must contain a url" }] });
       const hook: Hook = {
         id: this.nextHookId++,
         owner,
         repo: name,
         events: body.events ?? ["push"],
         active: body.active ?? true,
-        config: { url: body.config.url, content_type: body.config.content_type ?? "form", secret: body.config.secret, insecure_ssl: body.config.insecure_ssl ?? "0" },
+        config: {
+          url: body.config.url,
+          content_type: body.config.content_type ?? "form",
+          secret: body.config.secret,
+          insecure_ssl: body.config.insecure_ssl ?? "0",
+        },
         createdAt: new Date().toISOString(),
       };
       this.hooks.set(hook.id, hook);
@@ -302,7 +344,8 @@ export class FakeGitHub {
         remove_events?: string[];
         active?: boolean;
       };
-      if (body.config && !body.config.url) return send(response, 422, { message: "Validation Failed", errors: [{ resource: "Hook", code: "custom", message: "Config must contain a url" }] });
+      if (body.config && !body.config.url)
+        return send(response, 422, { message: "Validation Failed", errors: [{ resource: "Hook", code: "custom", message: "Config must contain a url" }] });
       if (body.config) {
         hook.config = {
           url: body.config.url!,
@@ -328,20 +371,34 @@ export class FakeGitHub {
         200,
         this.createdIssues
           .filter((issue) => issue.owner === owner && issue.repo === name)
-          .map((issue) => ({ number: issue.number, title: issue.title, state: "open", html_url: `https://github.com/${owner}/${name}/issues/${issue.number}`, labels: issue.labels.map((label) => ({ name: label })) })),
+          .map((issue) => ({
+            number: issue.number,
+            title: issue.title,
+            state: "open",
+            html_url: `https://github.com/${owner}/${name}/issues/${issue.number}`,
+            labels: issue.labels.map((label) => ({ name: label })),
+          })),
       );
     }
     const files = /^\/pulls\/(\d+)\/files$/.exec(rest);
     if (method === "GET" && files) {
       const changed = this.pullRequestFiles.get(`${owner}/${name}#${files[1]}`);
       if (!changed) return send(response, 404, { message: "Not Found" });
-      return send(response, 200, changed.map((filename, index) => ({ sha: `${index}`.padStart(40, "0"), filename, status: "modified", additions: 3, deletions: 1, changes: 4 })));
+      return send(
+        response,
+        200,
+        changed.map((filename, index) => ({ sha: `${index}`.padStart(40, "0"), filename, status: "modified", additions: 3, deletions: 1, changes: 4 })),
+      );
     }
     const labels = /^\/issues\/(\d+)\/labels$/.exec(rest);
     if (method === "POST" && labels) {
       const body = JSON.parse((await readBody(request)) || "{}") as { labels?: string[] };
       this.labelsAdded.push({ owner, repo: name, number: Number(labels[1]), labels: body.labels ?? [] });
-      return send(response, 200, (body.labels ?? []).map((label, index) => ({ id: index + 1, name: label, color: "ededed", default: false })));
+      return send(
+        response,
+        200,
+        (body.labels ?? []).map((label, index) => ({ id: index + 1, name: label, color: "ededed", default: false })),
+      );
     }
     if (method === "POST" && rest === "/issues") {
       const body = JSON.parse((await readBody(request)) || "{}") as { title?: string; body?: string; labels?: string[]; assignees?: string[] };
@@ -367,9 +424,13 @@ export class FakeGitHub {
   private async createRepository(request: IncomingMessage, response: ServerResponse, owner: string): Promise<void> {
     if (!this.authenticated(request)) return send(response, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
     const body = JSON.parse((await readBody(request)) || "{}") as { name?: string; private?: boolean };
-    if (!body.name) return send(response, 422, { message: "Repository creation failed.", errors: [{ resource: "Repository", code: "missing_field", field: "name" }] });
+    if (!body.name)
+      return send(response, 422, { message: "Repository creation failed.", errors: [{ resource: "Repository", code: "missing_field", field: "name" }] });
     if (this.repos.some((repo) => repo.owner.login === owner && repo.name === body.name)) {
-      return send(response, 422, { message: "Repository creation failed.", errors: [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }] });
+      return send(response, 422, {
+        message: "Repository creation failed.",
+        errors: [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }],
+      });
     }
     const created = repository(this.nextRepoId++, body.name, body.private ?? false, owner);
     this.repos.push(created);
@@ -378,11 +439,23 @@ export class FakeGitHub {
 
   private searchIssues(request: IncomingMessage, url: URL, response: ServerResponse): void {
     if (!this.authenticated(request)) return send(response, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
-    const words = (url.searchParams.get("q") ?? "").split(/\s+/).filter((word) => word && !word.includes(":")).map((word) => word.toLowerCase());
-    const seeded = [{ owner: "octocat", repo: "hello-world", number: 1347, title: "Found a bug in the webhook handler", pull: false }, ...this.createdIssues.map((issue) => ({ ...issue, pull: false }))];
+    const words = (url.searchParams.get("q") ?? "")
+      .split(/\s+/)
+      .filter((word) => word && !word.includes(":"))
+      .map((word) => word.toLowerCase());
+    const seeded = [
+      { owner: "octocat", repo: "hello-world", number: 1347, title: "Found a bug in the webhook handler", pull: false },
+      ...this.createdIssues.map((issue) => ({ ...issue, pull: false })),
+    ];
     const items = seeded
       .filter((issue) => words.every((word) => issue.title.toLowerCase().includes(word)))
-      .map((issue) => ({ number: issue.number, title: issue.title, state: "open", html_url: `https://github.com/${issue.owner}/${issue.repo}/issues/${issue.number}`, repository_url: `${this.url}/repos/${issue.owner}/${issue.repo}` }));
+      .map((issue) => ({
+        number: issue.number,
+        title: issue.title,
+        state: "open",
+        html_url: `https://github.com/${issue.owner}/${issue.repo}/issues/${issue.number}`,
+        repository_url: `${this.url}/repos/${issue.owner}/${issue.repo}`,
+      }));
     send(response, 200, { total_count: items.length, incomplete_results: false, items });
   }
 
@@ -491,7 +564,8 @@ export class FakeGitHub {
     const token = body.access_token ? this.accessTokens.get(body.access_token) : undefined;
     if (!token) return send(response, 422, { message: "Validation Failed" });
     for (const [value, candidate] of this.accessTokens) if (candidate.login === token.login && candidate.clientId === clientId) this.accessTokens.delete(value);
-    for (const [value, candidate] of this.refreshTokens) if (candidate.login === token.login && candidate.clientId === clientId) this.refreshTokens.delete(value);
+    for (const [value, candidate] of this.refreshTokens)
+      if (candidate.login === token.login && candidate.clientId === clientId) this.refreshTokens.delete(value);
     this.revokedGrants.push({ clientId, login: token.login, at: new Date().toISOString() });
     response.writeHead(204).end();
   }

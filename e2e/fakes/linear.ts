@@ -19,7 +19,13 @@ export type FakeLinear = {
 const team = { id: "team-eng-0001", name: "Engineering", key: "ENG" };
 const issues = [
   { id: "issue-1", identifier: "ENG-1", title: "Webhook retries are too aggressive", url: "https://linear.app/patchbay/issue/ENG-1", state: { name: "Todo" } },
-  { id: "issue-2", identifier: "ENG-2", title: "Document the webhook log viewer", url: "https://linear.app/patchbay/issue/ENG-2", state: { name: "In Progress" } },
+  {
+    id: "issue-2",
+    identifier: "ENG-2",
+    title: "Document the webhook log viewer",
+    url: "https://linear.app/patchbay/issue/ENG-2",
+    state: { name: "In Progress" },
+  },
 ];
 
 async function readJson(request: IncomingMessage): Promise<{ query?: string; variables?: Record<string, unknown> }> {
@@ -55,7 +61,18 @@ export async function startFakeLinear(port = 0): Promise<FakeLinear> {
     if (request.method !== "POST" || path !== "/graphql") return reply(response, 404, { errors: [{ message: "Not found" }] });
     const authorization = request.headers.authorization ?? "";
     if (!/^(lin_api_\S+|Bearer \S+)$/.test(authorization)) {
-      return reply(response, 400, { errors: [{ message: "Authentication required, not authenticated", extensions: { type: "authentication error", code: "AUTHENTICATION_ERROR", userPresentableMessage: "You need to authenticate to access this operation." } }] });
+      return reply(response, 400, {
+        errors: [
+          {
+            message: "Authentication required, not authenticated",
+            extensions: {
+              type: "authentication error",
+              code: "AUTHENTICATION_ERROR",
+              userPresentableMessage: "You need to authenticate to access this operation.",
+            },
+          },
+        ],
+      });
     }
     const { query = "", variables = {} } = await readJson(request);
     const name = operation(query);
@@ -69,10 +86,20 @@ export async function startFakeLinear(port = 0): Promise<FakeLinear> {
       case "projectCreate": {
         const input = (variables.input ?? {}) as { name?: string; description?: string; teamIds?: string[] };
         if (!input.name) return reply(response, 200, { data: null, errors: [{ message: "Argument Validation Error", extensions: { code: "INVALID_INPUT" } }] });
-        if (!input.teamIds?.includes(team.id)) return reply(response, 200, { data: null, errors: [{ message: "Entity not found: Team", extensions: { code: "INVALID_INPUT" } }] });
+        if (!input.teamIds?.includes(team.id))
+          return reply(response, 200, { data: null, errors: [{ message: "Entity not found: Team", extensions: { code: "INVALID_INPUT" } }] });
         const id = randomUUID();
-        const slug = input.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-        const project = { id, name: input.name, description: input.description, teamIds: input.teamIds, url: `https://linear.app/patchbay/project/${slug}-${id.slice(0, 12)}` };
+        const slug = input.name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-|-$/g, "");
+        const project = {
+          id,
+          name: input.name,
+          description: input.description,
+          teamIds: input.teamIds,
+          url: `https://linear.app/patchbay/project/${slug}-${id.slice(0, 12)}`,
+        };
         projects.push(project);
         return reply(response, 200, { data: { projectCreate: { success: true, project: { id, name: project.name, url: project.url } } } });
       }

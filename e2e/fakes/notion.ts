@@ -45,11 +45,29 @@ export async function startFakeNotion(port = 0): Promise<FakeNotion> {
       return reply(response, 401, { object: "error", status: 401, code: "unauthorized", message: "API token is invalid." });
     }
     if (!request.headers["notion-version"]) {
-      return reply(response, 400, { object: "error", status: 400, code: "missing_version", message: "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`." });
+      return reply(response, 400, {
+        object: "error",
+        status: 400,
+        code: "missing_version",
+        message: "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.",
+      });
     }
-    if (failWith.status) return reply(response, failWith.status, { object: "error", status: failWith.status, code: "service_unavailable", message: "Notion is unavailable, please try again later." });
+    if (failWith.status)
+      return reply(response, failWith.status, {
+        object: "error",
+        status: failWith.status,
+        code: "service_unavailable",
+        message: "Notion is unavailable, please try again later.",
+      });
     if (request.method === "GET" && path === "/v1/users/me") {
-      return reply(response, 200, { object: "user", id: "bot-0001", type: "bot", name: "Patchbay", avatar_url: null, bot: { owner: { type: "workspace", workspace: true }, workspace_name: "Patchbay Test" } });
+      return reply(response, 200, {
+        object: "user",
+        id: "bot-0001",
+        type: "bot",
+        name: "Patchbay",
+        avatar_url: null,
+        bot: { owner: { type: "workspace", workspace: true }, workspace_name: "Patchbay Test" },
+      });
     }
     if (request.method === "POST" && path === "/v1/search") {
       const body = await readJson(request);

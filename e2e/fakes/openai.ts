@@ -35,7 +35,11 @@ export type FakeModel = {
 
 export const INVALID_KEY_STEP: ScriptedStep = {
   status: 401,
-  error: { message: "Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.", type: "invalid_request_error", code: "invalid_api_key" },
+  error: {
+    message: "Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.",
+    type: "invalid_request_error",
+    code: "invalid_api_key",
+  },
 };
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -76,7 +80,11 @@ function pieces(text: string, size = 8): string[] {
 
 function toolCallsOf(step: ScriptedStep, sequence: number) {
   if (!("toolCalls" in step)) return [];
-  return step.toolCalls.map((call, index) => ({ id: `call_${sequence}_${index}`, type: "function" as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
+  return step.toolCalls.map((call, index) => ({
+    id: `call_${sequence}_${index}`,
+    type: "function" as const,
+    function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+  }));
 }
 
 function completion(step: ScriptedStep, text: string, model: string, sequence: number) {
@@ -99,15 +107,28 @@ function completion(step: ScriptedStep, text: string, model: string, sequence: n
 }
 
 function stream(response: ServerResponse, step: ScriptedStep, text: string, model: string, sequence: number, includeUsage: boolean): void {
-  const base = { id: `chatcmpl-fake${sequence}`, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model, system_fingerprint: "fp_fake" };
+  const base = {
+    id: `chatcmpl-fake${sequence}`,
+    object: "chat.completion.chunk",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    system_fingerprint: "fp_fake",
+  };
   const send = (choices: unknown[], extra: Record<string, unknown> = {}) => response.write(`data: ${JSON.stringify({ ...base, choices, ...extra })}\n\n`);
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
   send([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
   for (const part of pieces(text)) send([{ index: 0, delta: { content: part }, finish_reason: null }]);
   const toolCalls = toolCallsOf(step, sequence);
   toolCalls.forEach((call, index) => {
-    send([{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }] }, finish_reason: null }]);
-    for (const part of pieces(call.function.arguments, 12)) send([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, finish_reason: null }]);
+    send([
+      {
+        index: 0,
+        delta: { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }] },
+        finish_reason: null,
+      },
+    ]);
+    for (const part of pieces(call.function.arguments, 12))
+      send([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, finish_reason: null }]);
   });
   send([{ index: 0, delta: {}, finish_reason: toolCalls.length ? "tool_calls" : "stop" }]);
   if (includeUsage) send([], { usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 } });

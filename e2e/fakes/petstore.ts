@@ -7,10 +7,23 @@
 import { createServer, type Server } from "node:http";
 
 type Pet = { id: number; name: string; tag?: string };
-export type FakePetstore = { url: string; server: Server; requests: { method: string; url: string; apiKey?: string; body?: unknown }[]; close: () => Promise<void> };
+export type FakePetstore = {
+  url: string;
+  server: Server;
+  requests: { method: string; url: string; apiKey?: string; body?: unknown }[];
+  close: () => Promise<void>;
+};
 
 export function petstoreDescription(serverUrl: string) {
-  const pet = { type: "object", required: ["name"], properties: { id: { type: "integer", readOnly: true }, name: { type: "string", description: "The pet's name" }, tag: { type: "string", enum: ["cat", "dog", "fish"] } } };
+  const pet = {
+    type: "object",
+    required: ["name"],
+    properties: {
+      id: { type: "integer", readOnly: true },
+      name: { type: "string", description: "The pet's name" },
+      tag: { type: "string", enum: ["cat", "dog", "fish"] },
+    },
+  };
   return {
     openapi: "3.0.3",
     info: { title: "Petstore", version: "1.2.0", description: "A small pet shop." },
@@ -19,11 +32,29 @@ export function petstoreDescription(serverUrl: string) {
     components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "X-Api-Key" } }, schemas: { Pet: pet } },
     paths: {
       "/pets": {
-        get: { operationId: "listPets", summary: "List pets", tags: ["pets"], parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } }], responses: { "200": { description: "The pets" } } },
-        post: { operationId: "createPet", summary: "Add a pet", tags: ["pets"], requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Pet" } } } }, responses: { "201": { description: "Created" } } },
+        get: {
+          operationId: "listPets",
+          summary: "List pets",
+          tags: ["pets"],
+          parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } }],
+          responses: { "200": { description: "The pets" } },
+        },
+        post: {
+          operationId: "createPet",
+          summary: "Add a pet",
+          tags: ["pets"],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Pet" } } } },
+          responses: { "201": { description: "Created" } },
+        },
       },
       "/pets/{petId}": {
-        get: { operationId: "showPetById", summary: "Show one pet", tags: ["pets"], parameters: [{ name: "petId", in: "path", required: true, schema: { type: "integer" } }], responses: { "200": { description: "The pet" }, "404": { description: "No such pet" } } },
+        get: {
+          operationId: "showPetById",
+          summary: "Show one pet",
+          tags: ["pets"],
+          parameters: [{ name: "petId", in: "path", required: true, schema: { type: "integer" } }],
+          responses: { "200": { description: "The pet" }, "404": { description: "No such pet" } },
+        },
       },
       "/health": { get: { operationId: "health", summary: "Is the shop open", tags: ["meta"], security: [], responses: { "200": { description: "Open" } } } },
     },

@@ -55,7 +55,8 @@ export async function startFakeSlack(port = 0, token?: string): Promise<FakeSlac
     }
     if (method === "_fake/delay") {
       const body = (await readParams(request)) as { method?: string; ms?: number };
-      if (!body.method || typeof body.ms !== "number" || body.ms < 0 || body.ms > 60_000) return reply(response, { ok: false, error: "method and ms (0 to 60000) required" }, 400);
+      if (!body.method || typeof body.ms !== "number" || body.ms < 0 || body.ms > 60_000)
+        return reply(response, { ok: false, error: "method and ms (0 to 60000) required" }, 400);
       if (body.ms === 0) delays.delete(body.method);
       else delays.set(body.method, body.ms);
       return reply(response, { ok: true });
@@ -81,14 +82,29 @@ export async function startFakeSlack(port = 0, token?: string): Promise<FakeSlac
     const params = await readParams(request);
     switch (method) {
       case "auth.test":
-        return reply(response, { ok: true, url: "https://patchbay-test.slack.com/", team: "Patchbay Test", user: "patchbay", team_id: "T0PATCH", user_id: "U0PATCH", bot_id: "B0PATCH" });
+        return reply(response, {
+          ok: true,
+          url: "https://patchbay-test.slack.com/",
+          team: "Patchbay Test",
+          user: "patchbay",
+          team_id: "T0PATCH",
+          user_id: "U0PATCH",
+          bot_id: "B0PATCH",
+        });
       case "conversations.create": {
         const name = String(params.name ?? "");
         if (!name) return reply(response, { ok: false, error: "invalid_name_required" });
         if (name.length > 80) return reply(response, { ok: false, error: "invalid_name_maxlength" });
         if (!/^[a-z0-9_-]+$/.test(name)) return reply(response, { ok: false, error: "invalid_name_specials" });
         if (channels.some((channel) => channel.name === name)) return reply(response, { ok: false, error: "name_taken" });
-        const channel: Channel = { id: `C0${String(sequence++).padStart(8, "0")}`, name, is_channel: true, is_private: params.is_private === true || params.is_private === "true", created: Math.floor(Date.now() / 1000), creator: "U0PATCH" };
+        const channel: Channel = {
+          id: `C0${String(sequence++).padStart(8, "0")}`,
+          name,
+          is_channel: true,
+          is_private: params.is_private === true || params.is_private === "true",
+          created: Math.floor(Date.now() / 1000),
+          creator: "U0PATCH",
+        };
         channels.push(channel);
         return reply(response, { ok: true, channel });
       }

@@ -25,7 +25,8 @@ export async function startFakeStripe(port = 0, validKeyPrefix = "sk_test_"): Pr
   const endpoints = new Map<string, FakeStripeEndpoint>();
   const requests: FakeStripeRequest[] = [];
   const server = createServer(async (request, response) => {
-    const json = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json", "request-id": `req_${randomBytes(6).toString("hex")}` }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) =>
+      response.writeHead(status, { "content-type": "application/json", "request-id": `req_${randomBytes(6).toString("hex")}` }).end(JSON.stringify(body));
     const key = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
     const url = new URL(request.url ?? "/", "http://localhost");
     requests.push({ method: request.method ?? "GET", path: url.pathname, key });
@@ -39,8 +40,14 @@ export async function startFakeStripe(port = 0, validKeyPrefix = "sk_test_"): Pr
       const form = new URLSearchParams(await readBody(request));
       const events = [...form.entries()].filter(([name]) => name.startsWith("enabled_events")).map(([, value]) => value);
       const target = form.get("url");
-      if (!target || events.length === 0) return json(400, { error: { type: "invalid_request_error", message: "Missing required param: url or enabled_events." } });
-      const endpoint = { id: `we_${randomBytes(12).toString("hex")}`, url: target, enabled_events: events, secret: `whsec_${randomBytes(24).toString("base64url")}` };
+      if (!target || events.length === 0)
+        return json(400, { error: { type: "invalid_request_error", message: "Missing required param: url or enabled_events." } });
+      const endpoint = {
+        id: `we_${randomBytes(12).toString("hex")}`,
+        url: target,
+        enabled_events: events,
+        secret: `whsec_${randomBytes(24).toString("base64url")}`,
+      };
       endpoints.set(endpoint.id, endpoint);
       return json(200, { ...endpoint, object: "webhook_endpoint", status: "enabled", livemode: false, created: Math.floor(Date.now() / 1000) });
     }
@@ -52,13 +59,26 @@ export async function startFakeStripe(port = 0, validKeyPrefix = "sk_test_"): Pr
       const form = new URLSearchParams(await readBody(request));
       const charge = form.get("charge");
       const paymentIntent = form.get("payment_intent");
-      if (!charge && !paymentIntent) return json(400, { error: { type: "invalid_request_error", message: "One of the following params should be provided for this request: payment_intent or charge." } });
+      if (!charge && !paymentIntent)
+        return json(400, {
+          error: { type: "invalid_request_error", message: "One of the following params should be provided for this request: payment_intent or charge." },
+        });
       const amount = Number(form.get("amount") ?? 1000);
-      return json(200, { id: `re_${randomBytes(12).toString("hex")}`, object: "refund", amount, currency: "usd", charge, payment_intent: paymentIntent, status: "succeeded", created: Math.floor(Date.now() / 1000) });
+      return json(200, {
+        id: `re_${randomBytes(12).toString("hex")}`,
+        object: "refund",
+        amount,
+        currency: "usd",
+        charge,
+        payment_intent: paymentIntent,
+        status: "succeeded",
+        created: Math.floor(Date.now() / 1000),
+      });
     }
     const match = /^\/v1\/webhook_endpoints\/([\w]+)$/.exec(url.pathname);
     if (request.method === "DELETE" && match) {
-      if (!endpoints.delete(match[1]!)) return json(404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such webhook endpoint: '${match[1]}'` } });
+      if (!endpoints.delete(match[1]!))
+        return json(404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such webhook endpoint: '${match[1]}'` } });
       return json(200, { id: match[1], object: "webhook_endpoint", deleted: true });
     }
     return json(404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${request.method}: ${url.pathname}).` } });

@@ -13,7 +13,15 @@ export function findChromium() {
 }
 
 /** How the tests launch it: no sandbox (containers, root), and nothing that reaches the network by itself. */
-export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-gpu", "--no-first-run"];
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--disable-gpu",
+  "--no-first-run",
+];
 
 export const MISSING_CHROMIUM =
   "Chromium not found: install it with `apt-get install -y chromium` (Debian/Ubuntu) or `npx playwright install chromium`, or set PLAYWRIGHT_CHROMIUM_PATH.";

@@ -9,9 +9,7 @@ export type TextPart = { type: "text"; text: string };
 export type ToolCallPart = { type: "tool-call"; toolCallId: string; toolName: string; input: unknown };
 export type ToolResultPart = { type: "tool-result"; toolCallId: string; toolName: string; output: { type: "json"; value: unknown } };
 export type ConversationMessage =
-  | { role: "user"; content: string }
-  | { role: "assistant"; content: (TextPart | ToolCallPart)[] }
-  | { role: "tool"; content: ToolResultPart[] };
+  { role: "user"; content: string } | { role: "assistant"; content: (TextPart | ToolCallPart)[] } | { role: "tool"; content: ToolResultPart[] };
 
 export type ConversationRow = typeof agentConversations.$inferSelect;
 export type ToolCallRow = typeof agentToolCalls.$inferSelect;
@@ -41,7 +39,11 @@ export async function getConversation(userId: string, conversationId: string): P
 
 /** The hosts the person approved in this conversation for calls whose input chooses the URL. */
 export async function approvedHosts(conversationId: string): Promise<Set<string>> {
-  const [row] = await db().select({ hosts: agentConversations.approvedHosts }).from(agentConversations).where(eq(agentConversations.id, conversationId)).limit(1);
+  const [row] = await db()
+    .select({ hosts: agentConversations.approvedHosts })
+    .from(agentConversations)
+    .where(eq(agentConversations.id, conversationId))
+    .limit(1);
   return new Set(row?.hosts ?? []);
 }
 
@@ -51,7 +53,11 @@ export async function approvedHosts(conversationId: string): Promise<Set<string>
  */
 export async function approveHost(conversationId: string, host: string): Promise<void> {
   await transaction(async (tx) => {
-    const [row] = await tx.select({ hosts: agentConversations.approvedHosts }).from(agentConversations).where(eq(agentConversations.id, conversationId)).limit(1);
+    const [row] = await tx
+      .select({ hosts: agentConversations.approvedHosts })
+      .from(agentConversations)
+      .where(eq(agentConversations.id, conversationId))
+      .limit(1);
     if (!row || row.hosts.includes(host)) return;
     await tx
       .update(agentConversations)
@@ -107,7 +113,11 @@ export async function recordToolCall(call: NewToolCall): Promise<ToolCallRow> {
   return (await findToolCall(call.conversationId, call.toolCallId))!;
 }
 
-export async function updateToolCall(conversationId: string, toolCallId: string, change: Partial<Pick<ToolCallRow, "status" | "runId" | "output">>): Promise<ToolCallRow | undefined> {
+export async function updateToolCall(
+  conversationId: string,
+  toolCallId: string,
+  change: Partial<Pick<ToolCallRow, "status" | "runId" | "output">>,
+): Promise<ToolCallRow | undefined> {
   const [row] = await db()
     .update(agentToolCalls)
     .set(change)

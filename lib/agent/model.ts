@@ -32,7 +32,8 @@ export function describeProviderError(error: unknown): string {
   const status = failure.statusCode;
   const code = typeof failure.data?.error?.code === "string" ? ` ${failure.data.error.code}` : "";
   const message = String(failure.data?.error?.message ?? failure.message ?? error).slice(0, 300);
-  if (status === 401 || status === 403) return `The model provider refused the API key (${status}${code}). Check AGENT_MODEL_API_KEY, then send your message again.`;
+  if (status === 401 || status === 403)
+    return `The model provider refused the API key (${status}${code}). Check AGENT_MODEL_API_KEY, then send your message again.`;
   if (status === 429) return `The model provider is rate limiting requests (429${code}): ${message} Wait a moment, then send your message again.`;
   if (status) return `The model provider answered ${status}${code}: ${message}`;
   return `Could not reach the model provider (${message}). Check AGENT_MODEL_URL and that the server is running.`;

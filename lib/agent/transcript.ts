@@ -3,7 +3,8 @@ import { listToolCalls, loadMessages } from "./conversations";
 import { toView, type ToolCallView } from "./turn";
 
 /** What the chat shows: the person's words, the agent's words, each tool call as a card, and errors. */
-export type ChatItem = { kind: "user"; text: string } | { kind: "assistant"; text: string } | { kind: "tool"; call: ToolCallView } | { kind: "error"; message: string };
+export type ChatItem =
+  { kind: "user"; text: string } | { kind: "assistant"; text: string } | { kind: "tool"; call: ToolCallView } | { kind: "error"; message: string };
 
 /** A stored conversation as the chat shows it when reopened. */
 export async function transcript(conversationId: string): Promise<ChatItem[]> {

@@ -27,7 +27,9 @@ import { agentModel, describeProviderError } from "./model";
  * A tool call as the chat shows it: never more than the model saw (its input and output), and the
  * host it reaches when its input chooses one (api-call), which an approval allows for the conversation.
  */
-export type ToolCallView = Pick<ToolCallRow, "toolCallId" | "toolId" | "toolName" | "input" | "writes" | "status" | "output" | "runId"> & { host: string | null };
+export type ToolCallView = Pick<ToolCallRow, "toolCallId" | "toolId" | "toolName" | "input" | "writes" | "status" | "output" | "runId"> & {
+  host: string | null;
+};
 
 /** What the browser receives while a turn runs, one JSON object per line. */
 export type AgentEvent = { type: "text"; text: string } | { type: "tool"; call: ToolCallView } | { type: "error"; message: string } | { type: "done" };
@@ -48,7 +50,17 @@ function hostOf(toolId: string, input: unknown): string | null {
 }
 
 export function toView(row: ToolCallRow): ToolCallView {
-  return { toolCallId: row.toolCallId, toolId: row.toolId, toolName: row.toolName, input: row.input, writes: row.writes, status: row.status, output: row.output, runId: row.runId, host: hostOf(row.toolId, row.input) };
+  return {
+    toolCallId: row.toolCallId,
+    toolId: row.toolId,
+    toolName: row.toolName,
+    input: row.input,
+    writes: row.writes,
+    status: row.status,
+    output: row.output,
+    runId: row.runId,
+    host: hostOf(row.toolId, row.input),
+  };
 }
 
 /**
@@ -127,7 +139,9 @@ class StepRecorder {
 /** Tool calls the model made that have no result yet, in order. */
 function openCalls(messages: ConversationMessage[]): ToolCallPart[] {
   const answered = new Set(messages.flatMap((message) => (message.role === "tool" ? message.content.map((part) => part.toolCallId) : [])));
-  return messages.flatMap((message) => (message.role === "assistant" ? message.content.filter((part): part is ToolCallPart => part.type === "tool-call" && !answered.has(part.toolCallId)) : []));
+  return messages.flatMap((message) =>
+    message.role === "assistant" ? message.content.filter((part): part is ToolCallPart => part.type === "tool-call" && !answered.has(part.toolCallId)) : [],
+  );
 }
 
 /**
@@ -156,13 +170,24 @@ async function* settleOpenCalls(userId: string, conversationId: string, tools: E
     }
     const tool = tools.find((candidate) => candidate.name === part.toolName);
     if (!tool || row?.status === "running") {
-      const error = tool ? "This call was interrupted before it finished; check the service before trying again." : `No tool named ${part.toolName} is ready for this person.`;
+      const error = tool
+        ? "This call was interrupted before it finished; check the service before trying again."
+        : `No tool named ${part.toolName} is ready for this person.`;
       await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, { success: false, error })] });
-      if (row) yield { type: "tool", call: toView((await updateToolCall(conversationId, part.toolCallId, { status: "failed", output: { success: false, error } }))!) };
+      if (row)
+        yield { type: "tool", call: toView((await updateToolCall(conversationId, part.toolCallId, { status: "failed", output: { success: false, error } }))!) };
       continue;
     }
     if (needsApproval(tool, part.input, approved)) {
-      const pending = await recordToolCall({ conversationId, toolCallId: part.toolCallId, toolId: tool.id, toolName: tool.name, input: part.input, writes: tool.writesWith(part.input), status: "pending_approval" });
+      const pending = await recordToolCall({
+        conversationId,
+        toolCallId: part.toolCallId,
+        toolId: tool.id,
+        toolName: tool.name,
+        input: part.input,
+        writes: tool.writesWith(part.input),
+        status: "pending_approval",
+      });
       yield { type: "tool", call: toView(pending) };
       continue;
     }
@@ -212,13 +237,41 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
           recorder.toolCall({ type: "tool-call", toolCallId, toolName, input: args ?? {} });
           const tool = byName.get(toolName);
           // Recorded when it runs or waits for approval; a call Mastra never got to is settled before the next model call.
-          if (tool) yield { type: "tool", call: { toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: tool.writesWith(args), status: "running", output: null, runId: null, host: tool.hostWith(args) } };
+          if (tool)
+            yield {
+              type: "tool",
+              call: {
+                toolCallId,
+                toolId: tool.id,
+                toolName,
+                input: args ?? {},
+                writes: tool.writesWith(args),
+                status: "running",
+                output: null,
+                runId: null,
+                host: tool.hostWith(args),
+              },
+            };
           break;
         }
         case "tool-call-approval": {
           const { toolCallId, toolName, args } = chunk.payload;
           const tool = byName.get(toolName);
-          if (tool) yield { type: "tool", call: toView(await recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName, input: args ?? {}, writes: tool.writesWith(args), status: "pending_approval" })) };
+          if (tool)
+            yield {
+              type: "tool",
+              call: toView(
+                await recordToolCall({
+                  conversationId,
+                  toolCallId,
+                  toolId: tool.id,
+                  toolName,
+                  input: args ?? {},
+                  writes: tool.writesWith(args),
+                  status: "pending_approval",
+                }),
+              ),
+            };
           break;
         }
         case "tool-result": {
@@ -290,7 +343,10 @@ export async function* decide(userId: string, conversationId: string, toolCallId
     if (host) await approveHost(conversationId, host);
     settled = tool
       ? await runCall(tool, claimed.input, userId, conversationId, toolCallId)
-      : (await updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: `${claimed.toolId} is no longer ready: reconnect its service first.` } }))!;
+      : (await updateToolCall(conversationId, toolCallId, {
+          status: "failed",
+          output: { success: false, error: `${claimed.toolId} is no longer ready: reconnect its service first.` },
+        }))!;
   }
   await appendMessage(conversationId, { role: "tool", content: [resultPart(toolCallId, claimed.toolName, settled.output)] });
   yield { type: "tool", call: toView(settled) };

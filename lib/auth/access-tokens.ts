@@ -113,7 +113,14 @@ const RATE_WINDOW_MS = 60_000;
 export async function authenticateToken(token: string, limits: RateLimits, now = Date.now()): Promise<TokenCheck> {
   if (!TOKEN_PATTERN.test(token)) return { ok: false, reason: "invalid" };
   const [row] = await db()
-    .select({ id: accessTokens.id, userId: accessTokens.userId, name: accessTokens.name, scope: accessTokens.scope, expiresAt: accessTokens.expiresAt, revokedAt: accessTokens.revokedAt })
+    .select({
+      id: accessTokens.id,
+      userId: accessTokens.userId,
+      name: accessTokens.name,
+      scope: accessTokens.scope,
+      expiresAt: accessTokens.expiresAt,
+      revokedAt: accessTokens.revokedAt,
+    })
     .from(accessTokens)
     .where(eq(accessTokens.tokenHash, hashToken(token)))
     .limit(1);

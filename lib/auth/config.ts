@@ -34,8 +34,7 @@ function adapterWithoutTokens(): Adapter {
   const adapter = DrizzleAdapter(db(), { usersTable: users, accountsTable: accounts });
   return {
     ...adapter,
-    linkAccount: (account) =>
-      adapter.linkAccount!({ ...account, access_token: undefined, refresh_token: undefined, id_token: undefined }),
+    linkAccount: (account) => adapter.linkAccount!({ ...account, access_token: undefined, refresh_token: undefined, id_token: undefined }),
   };
 }
 

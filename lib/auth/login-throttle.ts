@@ -59,7 +59,12 @@ export async function checkLoginThrottle(attempt: SignInAttempt, now = Date.now(
   const rows = await db()
     .select()
     .from(loginThrottle)
-    .where(inArray(loginThrottle.key, all.map((bucket) => bucket.key)));
+    .where(
+      inArray(
+        loginThrottle.key,
+        all.map((bucket) => bucket.key),
+      ),
+    );
   const blockedUntil = Math.max(0, ...rows.map((row) => row.blockedUntil?.getTime() ?? 0));
   if (blockedUntil > now) return { allowed: false, retryAfterSeconds: Math.ceil((blockedUntil - now) / 1000) };
   let delayMs = 0;

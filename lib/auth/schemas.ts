@@ -11,10 +11,7 @@ export const credentialsSchema = z.object({
   password: z.string().min(1, { message: "Enter your password." }).max(1024),
 });
 
-export const newPasswordSchema = z
-  .string()
-  .min(12, { message: "Use at least 12 characters." })
-  .max(1024, { message: "Use at most 1024 characters." });
+export const newPasswordSchema = z.string().min(12, { message: "Use at least 12 characters." }).max(1024, { message: "Use at most 1024 characters." });
 
 export const newAccountSchema = z.object({
   name: z.string().trim().min(1, { message: "Enter a name." }).max(100),

@@ -31,11 +31,7 @@ export type PasswordSignIn =
  * login-throttle.ts); one generic failure. The email's delay is served before the password is
  * checked, so a guesser cannot give up early and read the answer from the timing.
  */
-export async function signInWithPassword(
-  input: unknown,
-  request: Request,
-  wait: (ms: number) => Promise<unknown> = sleep,
-): Promise<PasswordSignIn> {
+export async function signInWithPassword(input: unknown, request: Request, wait: (ms: number) => Promise<unknown> = sleep): Promise<PasswordSignIn> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const attempt = { address: clientAddress(request), email: parsed.data.email };
@@ -43,9 +39,7 @@ export async function signInWithPassword(
   if (!throttle.allowed) return { ok: false, reason: "throttled" };
   if (throttle.delayMs > 0) await wait(throttle.delayMs);
   const user = await findUserForSignIn(parsed.data.email);
-  const valid = user?.passwordHash
-    ? await verifyPassword(parsed.data.password, user.passwordHash)
-    : await verifyAgainstDecoy(parsed.data.password);
+  const valid = user?.passwordHash ? await verifyPassword(parsed.data.password, user.passwordHash) : await verifyAgainstDecoy(parsed.data.password);
   if (!user || !valid) {
     await recordLoginFailure(attempt);
     return { ok: false, reason: "invalid" };

@@ -28,7 +28,11 @@ export async function findUserById(id: string): Promise<PublicUser | undefined> 
 
 /** The user a session signed in at `signedInAt` belongs to, unless their password changed after it. */
 export async function findSessionUser(id: string, signedInAt: number): Promise<PublicUser | undefined> {
-  const [row] = await db().select({ ...publicColumns, sessionsValidFrom: users.sessionsValidFrom }).from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await db()
+    .select({ ...publicColumns, sessionsValidFrom: users.sessionsValidFrom })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
   if (!row || (row.sessionsValidFrom !== null && signedInAt < row.sessionsValidFrom)) return undefined;
   return { id: row.id, name: row.name, email: row.email, role: row.role, image: row.image };
 }
@@ -74,10 +78,7 @@ export async function createLocalUser(account: NewAccount, role: UserRole, onlyI
     if (sameEmail) {
       throw new AccountExistsError("An account with this email already exists.");
     }
-    const [created] = await tx
-      .insert(users)
-      .values({ name: account.name, email: account.email, passwordHash, role })
-      .returning(publicColumns);
+    const [created] = await tx.insert(users).values({ name: account.name, email: account.email, passwordHash, role }).returning(publicColumns);
     return created!;
   });
 }
@@ -110,7 +111,8 @@ export async function setRole(userId: string, role: UserRole): Promise<void> {
     await lockForTransaction(USERS_LOCK);
     const [target] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId)).limit(1);
     if (!target) throw new UserChangeError("That person does not exist.");
-    if (target.role === "owner" && role === "member" && (await ownerCount(tx)) <= 1) throw new UserChangeError("There must be at least one owner: make someone else owner first.");
+    if (target.role === "owner" && role === "member" && (await ownerCount(tx)) <= 1)
+      throw new UserChangeError("There must be at least one owner: make someone else owner first.");
     await tx.update(users).set({ role }).where(eq(users.id, userId));
   });
 }
@@ -131,7 +133,12 @@ export async function setPassword(userId: string, password: string, { revokeToke
 }
 
 /** A person's own password change: the current password must be right (accounts from GitHub sign-in have none). Answers how many access tokens were revoked. */
-export async function changeOwnPassword(userId: string, currentPassword: string, newPassword: string, { revokeTokens = false }: { revokeTokens?: boolean } = {}): Promise<number> {
+export async function changeOwnPassword(
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+  { revokeTokens = false }: { revokeTokens?: boolean } = {},
+): Promise<number> {
   const [stored] = await db().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
   if (!stored) throw new UserChangeError("That person does not exist.");
   if (stored.passwordHash && !(await verifyPassword(currentPassword, stored.passwordHash))) throw new UserChangeError("The current password is not right.");

@@ -49,7 +49,11 @@ export async function toolAccountChoices(userId: string, toolId: string): Promis
   const providerIds = entry ? (entry.providerId ? [entry.providerId] : (entry.anyOf ?? [])) : [];
   const choices: AccountChoice[] = [];
   for (const providerId of providerIds) {
-    const accounts = (await listConnectionsFor(userId, providerId, "oauth2")).map((connection) => ({ id: connection.id, label: connection.accountLabel ?? connection.accountId, status: connection.status }));
+    const accounts = (await listConnectionsFor(userId, providerId, "oauth2")).map((connection) => ({
+      id: connection.id,
+      label: connection.accountLabel ?? connection.accountId,
+      status: connection.status,
+    }));
     if (accounts.length > 0) choices.push({ providerId, providerName: getProvider(providerId)?.name ?? providerId, accounts });
   }
   return choices;

@@ -2,7 +2,17 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { runCatalogTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs";
-import { builtInTools, type CatalogTool, destinationHost, listImportedTools, mayWrite, type ToolAccess, toolInputSchema, toolReadiness, writesWith } from "@/lib/tools";
+import {
+  builtInTools,
+  type CatalogTool,
+  destinationHost,
+  listImportedTools,
+  mayWrite,
+  type ToolAccess,
+  toolInputSchema,
+  toolReadiness,
+  writesWith,
+} from "@/lib/tools";
 
 export type { ToolRunTrigger } from "@/lib/runs";
 

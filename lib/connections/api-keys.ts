@@ -34,7 +34,10 @@ async function checkKey(provider: Provider & { apiKey: NonNullable<Provider["api
     if (error instanceof ProviderRequestError && (error.status === 401 || error.status === 403)) {
       throw new ConnectionError("invalid_api_key", `${provider.name} rejected this key (HTTP ${error.status}). Nothing was saved.`);
     }
-    throw new ConnectionError("check_failed", `Could not check the key: ${(error as Error).message}. Nothing was saved yet; you can save the key without checking it.`);
+    throw new ConnectionError(
+      "check_failed",
+      `Could not check the key: ${(error as Error).message}. Nothing was saved yet; you can save the key without checking it.`,
+    );
   }
 }
 
@@ -66,7 +69,10 @@ export async function saveApiKey(userId: string, providerId: string, rawKey: str
     };
     const [saved] = existing
       ? await tx.update(connections).set(values).where(eq(connections.id, id)).returning()
-      : await tx.insert(connections).values({ id, userId, providerId, accountId: API_KEY_ACCOUNT, ...values }).returning();
+      : await tx
+          .insert(connections)
+          .values({ id, userId, providerId, accountId: API_KEY_ACCOUNT, ...values })
+          .returning();
     return saved!;
   });
 }

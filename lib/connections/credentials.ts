@@ -62,7 +62,11 @@ export async function readiness(userId: string, providerId: string): Promise<{ r
     } catch (error) {
       // A member with no key of their own on an instance whose key is not shared with them may also ask an owner.
       const ask = error instanceof ConnectionError && error.code === "instance_key_not_shared" ? " or ask an owner to share the instance's key" : "";
-      const reason = provider.oauth2 ? (ask ? `Connect ${provider.name}, add an API key${ask}` : `Connect ${provider.name} or add an API key`) : `Add your ${provider.name} API key${ask}`;
+      const reason = provider.oauth2
+        ? ask
+          ? `Connect ${provider.name}, add an API key${ask}`
+          : `Connect ${provider.name} or add an API key`
+        : `Add your ${provider.name} API key${ask}`;
       return { ready: false, reason: `${reason} first` };
     }
   }

@@ -18,7 +18,11 @@ async function tokenToRevoke(provider: Provider, row: ConnectionRow): Promise<st
   try {
     return await liveAccessToken(provider, row);
   } catch (error) {
-    log.warn("refresh before revocation failed; revoking with the stored token", { connection: row.id, provider: provider.id, error: (error as Error).message });
+    log.warn("refresh before revocation failed; revoking with the stored token", {
+      connection: row.id,
+      provider: provider.id,
+      error: (error as Error).message,
+    });
     return unsealFrom(row.id, "access_token", row.accessTokenSealed!);
   }
 }
@@ -87,7 +91,10 @@ export async function disconnect(userId: string, connectionId: string): Promise<
   let result: DisconnectResult = { revoked: false, message: "Disconnected." };
   if (provider?.oauth2 && row.authKind === "oauth2" && row.accessTokenSealed) {
     if (!provider.oauth2.revoke) {
-      result = { revoked: false, message: `Disconnected. ${name} offers no revocation endpoint; remove Patchbay in your ${name} settings to end the grant there.` };
+      result = {
+        revoked: false,
+        message: `Disconnected. ${name} offers no revocation endpoint; remove Patchbay in your ${name} settings to end the grant there.`,
+      };
     } else {
       try {
         await revokeAtProvider(provider, row);
@@ -95,7 +102,11 @@ export async function disconnect(userId: string, connectionId: string): Promise<
       } catch (error) {
         const reason = error instanceof NotConfirmed ? error.message : describeOAuthFailure(error);
         const warning = `${name} did not confirm the revocation (${reason}); revoke Patchbay in your ${name} settings.`;
-        result = { revoked: false, message: `Disconnected; the provider did not confirm the revocation (${reason}). Revoke Patchbay in your ${name} settings.`, warning };
+        result = {
+          revoked: false,
+          message: `Disconnected; the provider did not confirm the revocation (${reason}). Revoke Patchbay in your ${name} settings.`,
+          warning,
+        };
         log.warn("revocation not confirmed", { connection: row.id, provider: row.providerId, reason });
       }
     }

@@ -16,9 +16,7 @@ import { ConnectionError } from "./errors";
 
 /** What one person may do with a provider's instance-wide key. */
 export type InstanceKeyAccess =
-  | { state: "unset"; owner: boolean }
-  | { state: "usable"; owner: boolean; apiKey: string }
-  | { state: "not_shared"; owner: false };
+  { state: "unset"; owner: boolean } | { state: "usable"; owner: boolean; apiKey: string } | { state: "not_shared"; owner: false };
 
 /** Who shared a provider's instance key and when; `current` is false once the key in the environment changed. */
 export type InstanceKeyShare = { providerId: string; sharedBy: string; sharedAt: Date; current: boolean };
@@ -42,7 +40,11 @@ export async function instanceKeyAccess(userId: string, provider: Provider): Pro
   const apiKey = instanceKey(provider);
   if (!apiKey) return { state: "unset", owner };
   if (owner) return { state: "usable", owner, apiKey };
-  const [share] = await db().select({ keySha256: instanceKeyShares.keySha256 }).from(instanceKeyShares).where(eq(instanceKeyShares.providerId, provider.id)).limit(1);
+  const [share] = await db()
+    .select({ keySha256: instanceKeyShares.keySha256 })
+    .from(instanceKeyShares)
+    .where(eq(instanceKeyShares.providerId, provider.id))
+    .limit(1);
   return share?.keySha256 === fingerprint(apiKey) ? { state: "usable", owner, apiKey } : { state: "not_shared", owner };
 }
 
@@ -57,7 +59,8 @@ async function sharableProvider(actingUserId: string, providerId: string): Promi
 export async function shareInstanceKey(actingUserId: string, providerId: string, now = new Date()): Promise<void> {
   const provider = await sharableProvider(actingUserId, providerId);
   const apiKey = instanceKey(provider);
-  if (!apiKey) throw new ConnectionError("missing_api_key", `${provider.apiKey.env} is not set on this instance, so there is no ${provider.name} key to share.`);
+  if (!apiKey)
+    throw new ConnectionError("missing_api_key", `${provider.apiKey.env} is not set on this instance, so there is no ${provider.name} key to share.`);
   const values = { keySha256: fingerprint(apiKey), sharedBy: actingUserId, sharedAt: now };
   await db()
     .insert(instanceKeyShares)
@@ -74,12 +77,23 @@ export async function stopSharingInstanceKey(actingUserId: string, providerId: s
 /** Every share, with the name of who made it, for the Connections page. */
 export async function listInstanceKeyShares(): Promise<InstanceKeyShare[]> {
   const rows = await db()
-    .select({ providerId: instanceKeyShares.providerId, keySha256: instanceKeyShares.keySha256, sharedAt: instanceKeyShares.sharedAt, name: users.name, email: users.email })
+    .select({
+      providerId: instanceKeyShares.providerId,
+      keySha256: instanceKeyShares.keySha256,
+      sharedAt: instanceKeyShares.sharedAt,
+      name: users.name,
+      email: users.email,
+    })
     .from(instanceKeyShares)
     .innerJoin(users, eq(users.id, instanceKeyShares.sharedBy));
   return rows.map((row) => {
     const provider = getProvider(row.providerId);
     const apiKey = provider && instanceKey(provider);
-    return { providerId: row.providerId, sharedBy: row.name ?? row.email ?? "an owner", sharedAt: row.sharedAt, current: Boolean(apiKey) && fingerprint(apiKey!) === row.keySha256 };
+    return {
+      providerId: row.providerId,
+      sharedBy: row.name ?? row.email ?? "an owner",
+      sharedAt: row.sharedAt,
+      current: Boolean(apiKey) && fingerprint(apiKey!) === row.keySha256,
+    };
   });
 }

@@ -59,7 +59,13 @@ export async function providerCards(userId: string): Promise<ProviderCard[]> {
     const instance: InstanceKeyView = provider.apiKey
       ? { instanceKey: (await instanceKeyAccess(userId, provider)).state, share: shares.find((share) => share.providerId === provider.id) }
       : { instanceKey: "unset" };
-    cards.push(card(provider, mine.filter((connection) => connection.providerId === provider.id), instance));
+    cards.push(
+      card(
+        provider,
+        mine.filter((connection) => connection.providerId === provider.id),
+        instance,
+      ),
+    );
   }
   return cards;
 }

@@ -75,5 +75,7 @@ export function unreachableReason(error: unknown): string {
 
 /** Reads `a.b.c` out of a JSON value. */
 export function readPath(value: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((current, key) => (current && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split(".")
+    .reduce<unknown>((current, key) => (current && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined), value);
 }

@@ -27,5 +27,6 @@ export function chosenConnectionId(providerId: string): string | undefined {
 
 export function noteConnectionUsed(providerId: string, connectionId: string | "environment"): void {
   const scope = scopes.getStore();
-  if (scope && !scope.used.some((entry) => entry.providerId === providerId && entry.connectionId === connectionId)) scope.used.push({ providerId, connectionId });
+  if (scope && !scope.used.some((entry) => entry.providerId === providerId && entry.connectionId === connectionId))
+    scope.used.push({ providerId, connectionId });
 }

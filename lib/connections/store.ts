@@ -11,7 +11,18 @@ export type ConnectionRow = typeof connections.$inferSelect;
 /** What pages and API responses may show: never a token or key, only the key's last four characters. */
 export type ConnectionSummary = Pick<
   ConnectionRow,
-  "id" | "providerId" | "authKind" | "accountId" | "accountLabel" | "accountAvatar" | "expiresAt" | "status" | "lastError" | "lastRefreshedAt" | "apiKeyLast4" | "createdAt"
+  | "id"
+  | "providerId"
+  | "authKind"
+  | "accountId"
+  | "accountLabel"
+  | "accountAvatar"
+  | "expiresAt"
+  | "status"
+  | "lastError"
+  | "lastRefreshedAt"
+  | "apiKeyLast4"
+  | "createdAt"
 > & { scopes: string[] };
 
 type SecretColumn = "access_token" | "refresh_token" | "api_key";

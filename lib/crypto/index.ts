@@ -75,10 +75,7 @@ export function unseal(ring: KeyRing, sealed: string, context: SealContext): str
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8");
   } catch (cause) {
-    throw new SealError(
-      `sealed value for ${context.table}.${context.column} failed authentication (tampered, or moved from another row)`,
-      { cause },
-    );
+    throw new SealError(`sealed value for ${context.table}.${context.column} failed authentication (tampered, or moved from another row)`, { cause });
   }
 }
 

@@ -91,8 +91,10 @@ export function checkValue(schema: JsonSchema, value: unknown, path = ""): Schem
     if (results.some((issues) => issues.length === 0)) return [];
     return variants.length === 1 ? results[0]! : [{ path: at, message: `Matches none of the options (${variants.map(variantLabel).join(", ")}).` }];
   }
-  if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) return [{ path: at, message: `Must be ${JSON.stringify(schema.const)}.` }];
-  if (schema.enum && !schema.enum.some((option) => option === value)) return [{ path: at, message: `Must be one of ${schema.enum.map((option) => JSON.stringify(option)).join(", ")}.` }];
+  if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value))
+    return [{ path: at, message: `Must be ${JSON.stringify(schema.const)}.` }];
+  if (schema.enum && !schema.enum.some((option) => option === value))
+    return [{ path: at, message: `Must be one of ${schema.enum.map((option) => JSON.stringify(option)).join(", ")}.` }];
   const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.length > 0 && !types.some((type) => typeMatches(type, value))) return [{ path: at, message: `Must be ${describeType(types)}.` }];
   const issues: SchemaIssue[] = [];
@@ -114,20 +116,23 @@ export function checkValue(schema: JsonSchema, value: unknown, path = ""): Schem
     if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) issues.push({ path: at, message: `Less than ${schema.exclusiveMaximum}.` });
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) issues.push({ path: at, message: `At least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}.` });
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      issues.push({ path: at, message: `At least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}.` });
     if (schema.maxItems !== undefined && value.length > schema.maxItems) issues.push({ path: at, message: `At most ${schema.maxItems} items.` });
     if (schema.items) value.forEach((item, index) => issues.push(...checkValue(schema.items!, item, path ? `${path}.${index}` : String(index))));
   }
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     for (const name of schema.required ?? []) {
-      if (record[name] === undefined && schema.properties?.[name]?.default === undefined) issues.push({ path: path ? `${path}.${name}` : name, message: "Required." });
+      if (record[name] === undefined && schema.properties?.[name]?.default === undefined)
+        issues.push({ path: path ? `${path}.${name}` : name, message: "Required." });
     }
     for (const [name, child] of Object.entries(schema.properties ?? {})) {
       if (record[name] !== undefined) issues.push(...checkValue(child, record[name], path ? `${path}.${name}` : name));
     }
     if (schema.additionalProperties === false) {
-      for (const name of Object.keys(record)) if (!schema.properties?.[name]) issues.push({ path: path ? `${path}.${name}` : name, message: "Not a field of this input." });
+      for (const name of Object.keys(record))
+        if (!schema.properties?.[name]) issues.push({ path: path ? `${path}.${name}` : name, message: "Not a field of this input." });
     }
   }
   return issues;

@@ -170,7 +170,9 @@ async function exchange<T>(options: HttpRequestOptions, read: (response: Respons
         if (!last) await sleep(backoffDelay(attempt - 1, retry), options.signal);
         continue;
       }
-      const retryable = idempotent ? isRetryableStatus(response.status) || githubRateLimited(response.status, response.headers) : refusedUnprocessed(response.status, response.headers);
+      const retryable = idempotent
+        ? isRetryableStatus(response.status) || githubRateLimited(response.status, response.headers)
+        : refusedUnprocessed(response.status, response.headers);
       if (!retryable || last) {
         let value: T;
         try {
@@ -221,7 +223,10 @@ export function fetchThrough(policy: FetchPolicy): FetchLike {
     let body: unknown = init.body ?? (request?.body ? await request.arrayBuffer() : undefined);
     if (body instanceof ReadableStream) throw new Error("fetchThrough cannot resend a streamed request body");
     if (body !== undefined && body !== null && !isRawBody(body)) body = String(body);
-    const { value, response } = await exchange({ ...policy, url, method, headers, body: body ?? undefined, signal: init.signal ?? request?.signal ?? undefined }, (answer) => readLimited(answer, policy.maxResponseBytes ?? env().TOOL_RESPONSE_MAX_BYTES));
+    const { value, response } = await exchange(
+      { ...policy, url, method, headers, body: body ?? undefined, signal: init.signal ?? request?.signal ?? undefined },
+      (answer) => readLimited(answer, policy.maxResponseBytes ?? env().TOOL_RESPONSE_MAX_BYTES),
+    );
     const whole = new Response(response.status === 204 || response.status === 205 || response.status === 304 ? null : value, {
       status: response.status,
       statusText: response.statusText,

@@ -31,7 +31,12 @@ export function withoutCredentialHeaders(headers: Record<string, string>): Recor
  * The URL and headers of one hop with the credential in place when the hop's origin is bound.
  * The first hop to an unbound origin is refused before anything is sent.
  */
-export function attachCredential(credential: BoundCredential | undefined, url: URL, headers: Record<string, string>, firstHop: boolean): { url: URL; headers: Record<string, string> } {
+export function attachCredential(
+  credential: BoundCredential | undefined,
+  url: URL,
+  headers: Record<string, string>,
+  firstHop: boolean,
+): { url: URL; headers: Record<string, string> } {
   if (!credential) return { url, headers };
   if (!credential.origins.includes(url.origin)) {
     if (firstHop) throw new CredentialOriginError(`Refused: ${credential.owner} may only be sent to ${credential.origins.join(", ")}, not ${url.origin}`);
@@ -51,7 +56,8 @@ export function attachCredential(credential: BoundCredential | undefined, url: U
 }
 
 /** Field names that carry credentials wherever they appear (header maps, bodies, nested objects). */
-const CREDENTIAL_FIELD = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-access-token|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret|password|secret|token)$/i;
+const CREDENTIAL_FIELD =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-access-token|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret|password|secret|token)$/i;
 
 export function isCredentialField(name: string): boolean {
   return CREDENTIAL_FIELD.test(name);

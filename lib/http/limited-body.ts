@@ -35,7 +35,10 @@ export type CapOptions = {
  * iterator, which cancels a web stream (see node-intake.ts for Node's request); a stream that fails
  * or is aborted rejects as it does.
  */
-export async function readCapped(body: AsyncIterable<Uint8Array> | null | undefined, { maxBytes, keepBytes = 0, declared, reservation }: CapOptions): Promise<CappedBody> {
+export async function readCapped(
+  body: AsyncIterable<Uint8Array> | null | undefined,
+  { maxBytes, keepBytes = 0, declared, reservation }: CapOptions,
+): Promise<CappedBody> {
   const declaredBytes = Number(declared ?? Number.NaN);
   const chunks = body?.[Symbol.asyncIterator]();
   const stop = () => chunks?.return?.().catch(() => undefined);
@@ -75,7 +78,9 @@ export class ResponseTooLargeError extends Error {
     readonly bytesRead: number,
     readonly declared?: number,
   ) {
-    super(`The response is larger than ${formatBytes(limit)}${declared === undefined ? "" : ` (it declares ${formatBytes(declared)})`}; Patchbay stopped reading it.`);
+    super(
+      `The response is larger than ${formatBytes(limit)}${declared === undefined ? "" : ` (it declares ${formatBytes(declared)})`}; Patchbay stopped reading it.`,
+    );
   }
 }
 

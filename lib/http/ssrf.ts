@@ -89,7 +89,12 @@ export function isForbiddenAddress(address: string): boolean {
 }
 
 function allowedHosts(): Set<string> {
-  return new Set((readVariable("HTTP_TOOL_ALLOWED_HOSTS") ?? "").split(",").map((host) => host.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    (readVariable("HTTP_TOOL_ALLOWED_HOSTS") ?? "")
+      .split(",")
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 function bareHost(hostname: string): string {
@@ -116,7 +121,10 @@ export function checkedLookup(hostname: string, options: { all?: boolean; family
       if (bad) {
         // What an internal name resolves to is for the operator (allow-listing a host), never for the person who asked.
         log.warn("outbound request refused: the name resolves to a forbidden address", { host: hostname, address: bad.address });
-        return callback(new BlockedRequestError(`Refused: the address of ${hostname} is not allowed (private, loopback and link-local addresses are refused).`), []);
+        return callback(
+          new BlockedRequestError(`Refused: the address of ${hostname} is not allowed (private, loopback and link-local addresses are refused).`),
+          [],
+        );
       }
     }
     if (options.all) return callback(null, list);

@@ -19,9 +19,32 @@ export type CatalogWorkflow = {
 };
 
 export const workflowCatalog: CatalogWorkflow[] = [
-  { id: projectSetup.id, name: "Project setup", description: projectSetup.description ?? "", steps: projectSetupSteps, providers: ["github", "linear", "slack"], inputSchema: projectSetupInput },
-  { id: processGitHubPush.id, name: "Process a GitHub push", description: processGitHubPush.description ?? "", steps: processGitHubPushSteps, providers: ["github"], inputSchema: pushInput, fromWebhookPayload: pushFromPayload },
-  { id: triagePullRequest.id, name: "Triage a pull request", description: triagePullRequest.description ?? "", steps: triagePullRequestSteps, providers: ["github"], inputSchema: pullRequestInput, fromWebhookPayload: pullRequestFromPayload },
+  {
+    id: projectSetup.id,
+    name: "Project setup",
+    description: projectSetup.description ?? "",
+    steps: projectSetupSteps,
+    providers: ["github", "linear", "slack"],
+    inputSchema: projectSetupInput,
+  },
+  {
+    id: processGitHubPush.id,
+    name: "Process a GitHub push",
+    description: processGitHubPush.description ?? "",
+    steps: processGitHubPushSteps,
+    providers: ["github"],
+    inputSchema: pushInput,
+    fromWebhookPayload: pushFromPayload,
+  },
+  {
+    id: triagePullRequest.id,
+    name: "Triage a pull request",
+    description: triagePullRequest.description ?? "",
+    steps: triagePullRequestSteps,
+    providers: ["github"],
+    inputSchema: pullRequestInput,
+    fromWebhookPayload: pullRequestFromPayload,
+  },
 ];
 
 export function findWorkflow(id: string): CatalogWorkflow | undefined {

@@ -33,7 +33,9 @@ async function callTool(identity: TokenIdentity, name: string, input: unknown): 
   const tool = (await listReadyTools(identity.userId)).find((candidate) => candidate.name === name);
   if (!tool) return toolError(`There is no tool "${name}" among your ready tools. List the tools again: a connection may have changed.`);
   if (!allowedFor(identity, tool)) {
-    return toolError(`"${name}" can change things at ${tool.group}, and the token "${identity.tokenName}" has read scope. Use a token with write scope to run it.`);
+    return toolError(
+      `"${name}" can change things at ${tool.group}, and the token "${identity.tokenName}" has read scope. Use a token with write scope to run it.`,
+    );
   }
   try {
     const run = await tool.run(input ?? {}, { userId: identity.userId, trigger: { kind: "mcp", tokenName: identity.tokenName } });
@@ -84,7 +86,10 @@ async function isBatch(request: Request): Promise<boolean> {
  */
 export async function serveMcp(request: Request, identity: TokenIdentity): Promise<Response> {
   if (await isBatch(request)) {
-    return Response.json({ jsonrpc: "2.0", id: null, error: { code: INVALID_REQUEST, message: "JSON-RPC batches are not supported: send one request per HTTP request." } }, { status: 400 });
+    return Response.json(
+      { jsonrpc: "2.0", id: null, error: { code: INVALID_REQUEST, message: "JSON-RPC batches are not supported: send one request per HTTP request." } },
+      { status: 400 },
+    );
   }
   const handler = createMcpHandler(() => serverFor(identity), {
     onerror: (error) => log.warn("MCP request refused", { message: error.message }),

@@ -78,7 +78,12 @@ function isObject(value: unknown): value is Json {
 
 /** `/paths/~1pets/get/parameters/0` (or its segments) as `paths./pets.get.parameters[0]`, judged against the document. */
 export function formatLocation(path: string | string[] | undefined, document: unknown): string {
-  const segments = Array.isArray(path) ? path : (path ?? "").split("/").slice(1).map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = Array.isArray(path)
+    ? path
+    : (path ?? "")
+        .split("/")
+        .slice(1)
+        .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
   let node = document;
   let text = "";
   for (const segment of segments) {
@@ -91,7 +96,12 @@ export function formatLocation(path: string | string[] | undefined, document: un
 
 /** A JSON pointer (or segments) as path segments, array indexes as numbers, judged against the document. */
 function pointerSegments(path: string | string[] | undefined, document: unknown): (string | number)[] {
-  const segments = Array.isArray(path) ? path : (path ?? "").split("/").slice(1).map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = Array.isArray(path)
+    ? path
+    : (path ?? "")
+        .split("/")
+        .slice(1)
+        .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
   let node = document;
   return segments.map((segment) => {
     const index = Array.isArray(node) ? Number(segment) : undefined;
@@ -130,7 +140,12 @@ function serversOf(document: Json): ServerEntry[] {
         };
       }
       const template = server.url as string;
-      return { url: fillServerUrl(template, variables), template, variables, ...(typeof server.description === "string" ? { description: server.description } : {}) };
+      return {
+        url: fillServerUrl(template, variables),
+        template,
+        variables,
+        ...(typeof server.description === "string" ? { description: server.description } : {}),
+      };
     });
 }
 
@@ -201,10 +216,12 @@ function refusalOf(path: string, operation: Json, parameters: Json[]): string | 
   if (ref) return `the reference "${ref}" does not resolve`;
   for (const parameter of parameters) {
     if (typeof parameter.name !== "string") return "a parameter has no name";
-    if (!LOCATIONS.includes(parameter.in as string)) return `parameter "${parameter.name}" is in "${String(parameter.in)}", which OpenAPI 3 cannot send (path, query, header or cookie)`;
+    if (!LOCATIONS.includes(parameter.in as string))
+      return `parameter "${parameter.name}" is in "${String(parameter.in)}", which OpenAPI 3 cannot send (path, query, header or cookie)`;
     if (parameter.schema === undefined && isObject(parameter.content)) {
       const types = Object.keys(parameter.content);
-      if (!types.some((type) => /json/i.test(type) || type.startsWith("text/"))) return `parameter "${parameter.name}" is encoded as ${types.join(", ") || "nothing"}, which Patchbay cannot write`;
+      if (!types.some((type) => /json/i.test(type) || type.startsWith("text/")))
+        return `parameter "${parameter.name}" is encoded as ${types.join(", ") || "nothing"}, which Patchbay cannot write`;
     }
   }
   for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
@@ -248,7 +265,11 @@ function operationsOf(document: Json, warnings: Problem[]): Flattened {
         const name = parameter.name as string;
         const location = parameter.in as ParameterLocation;
         const key = nameCounts.get(name)! > 1 ? `${name}_${location}` : name;
-        const schema = toFormSchema(parameter.schema ?? (isObject(parameter.content) ? Object.values(parameter.content).find(isObject)?.schema : undefined), "request", budget);
+        const schema = toFormSchema(
+          parameter.schema ?? (isObject(parameter.content) ? Object.values(parameter.content).find(isObject)?.schema : undefined),
+          "request",
+          budget,
+        );
         const description = typeof parameter.description === "string" ? parameter.description : undefined;
         properties[key] = { ...schema, description: [description, `(${location} parameter${key !== name ? ` "${name}"` : ""})`].filter(Boolean).join(" ") };
         if (parameter.required === true || location === "path") required.push(key);
@@ -259,7 +280,8 @@ function operationsOf(document: Json, warnings: Problem[]): Flattened {
       if (body) {
         const key = "body" in properties ? "requestBody" : "body";
         const schema = toFormSchema(body.schema, "request", budget);
-        const description = isObject(operation.requestBody) && typeof operation.requestBody.description === "string" ? operation.requestBody.description : undefined;
+        const description =
+          isObject(operation.requestBody) && typeof operation.requestBody.description === "string" ? operation.requestBody.description : undefined;
         properties[key] = { ...schema, description: [description ?? schema.description, `(request body, ${body.contentType})`].filter(Boolean).join(" ") };
         if (body.required) required.push(key);
         recipe.body = { key, contentType: body.contentType, required: body.required };
@@ -267,7 +289,11 @@ function operationsOf(document: Json, warnings: Problem[]): Flattened {
 
       const operationId = typeof operation.operationId === "string" && operation.operationId.trim() ? operation.operationId.trim() : undefined;
       if (!operationId) warnings.push({ location, message: "has no operationId; the tool is named after its method and path" });
-      if (budget.exhausted) warnings.push({ location, message: `its input unfolds into more than ${PARSE_LIMITS.schemaNodesPerOperation} schema nodes; the fields past that are entered as JSON` });
+      if (budget.exhausted)
+        warnings.push({
+          location,
+          message: `its input unfolds into more than ${PARSE_LIMITS.schemaNodesPerOperation} schema nodes; the fields past that are entered as JSON`,
+        });
       const parsedOperation: ParsedOperation = {
         slug: "",
         operationId,
@@ -282,12 +308,24 @@ function operationsOf(document: Json, warnings: Problem[]): Flattened {
       };
       const bytes = Buffer.byteLength(JSON.stringify(parsedOperation));
       if (bytes > PARSE_LIMITS.operationBytes) {
-        skipped.push({ method: recipe.method, path, location, reason: `the operation takes ${formatBytes(bytes)} once its schemas are unfolded; the limit is ${formatBytes(PARSE_LIMITS.operationBytes)}` });
+        skipped.push({
+          method: recipe.method,
+          path,
+          location,
+          reason: `the operation takes ${formatBytes(bytes)} once its schemas are unfolded; the limit is ${formatBytes(PARSE_LIMITS.operationBytes)}`,
+        });
         continue;
       }
       importBytes += bytes;
       if (importBytes > PARSE_LIMITS.importBytes) {
-        return { operations, skipped, tooLarge: { location, message: `The operations up to here take more than ${formatBytes(PARSE_LIMITS.importBytes)} once their schemas are unfolded, the limit for one import.` } };
+        return {
+          operations,
+          skipped,
+          tooLarge: {
+            location,
+            message: `The operations up to here take more than ${formatBytes(PARSE_LIMITS.importBytes)} once their schemas are unfolded, the limit for one import.`,
+          },
+        };
       }
       parsedOperation.slug = uniqueSlug(slugify(operationId ?? `${method}-${path}`, method), slugs);
       operations.push(parsedOperation);

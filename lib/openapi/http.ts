@@ -17,7 +17,11 @@ export async function readImportBody<T>(request: Request, schema: z.ZodType<T>):
     throw importProblem("invalid_json", [{ location: "", message: "Send a JSON body." }]);
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw importProblem("invalid_request", formatIssues(parsed.error).map(({ path, message }) => ({ location: path, message })));
+  if (!parsed.success)
+    throw importProblem(
+      "invalid_request",
+      formatIssues(parsed.error).map(({ path, message }) => ({ location: path, message })),
+    );
   return parsed.data;
 }
 

@@ -65,10 +65,13 @@ function mergeAllOf(schema: OpenApiSchema): OpenApiSchema {
 }
 
 function typeOf(schema: OpenApiSchema): string | string[] | undefined {
-  const declared = Array.isArray(schema.type) ? (schema.type as unknown[]).filter((entry): entry is string => typeof entry === "string" && SCALAR_TYPES.has(entry)) : schema.type;
+  const declared = Array.isArray(schema.type)
+    ? (schema.type as unknown[]).filter((entry): entry is string => typeof entry === "string" && SCALAR_TYPES.has(entry))
+    : schema.type;
   const nullable = schema.nullable === true;
   if (typeof declared === "string" && SCALAR_TYPES.has(declared)) return nullable ? [declared, "null"] : declared;
-  if (Array.isArray(declared) && declared.length) return declared.length === 1 && !nullable ? declared[0] : [...new Set([...declared, ...(nullable ? ["null"] : [])])];
+  if (Array.isArray(declared) && declared.length)
+    return declared.length === 1 && !nullable ? declared[0] : [...new Set([...declared, ...(nullable ? ["null"] : [])])];
   if (isObject(schema.properties)) return "object";
   if (isObject(schema.items)) return "array";
   return undefined;
@@ -111,7 +114,10 @@ function convert(input: unknown, walk: Walk): FormSchema {
 
   const type = typeOf(schema);
   if (type !== undefined) result.type = type;
-  if (Array.isArray(schema.enum)) result.enum = (schema.enum as unknown[]).filter((value): value is string | number | boolean | null => value === null || ["string", "number", "boolean"].includes(typeof value));
+  if (Array.isArray(schema.enum))
+    result.enum = (schema.enum as unknown[]).filter(
+      (value): value is string | number | boolean | null => value === null || ["string", "number", "boolean"].includes(typeof value),
+    );
   else if (schema.const !== undefined && ["string", "number", "boolean"].includes(typeof schema.const)) result.enum = [schema.const as string];
   if (schema.default !== undefined) result.default = schema.default;
   for (const key of COPIED) if (schema[key] !== undefined) (result as Record<string, unknown>)[key] = schema[key];
@@ -138,6 +144,10 @@ function convert(input: unknown, walk: Walk): FormSchema {
   return result;
 }
 
-export function toFormSchema(schema: unknown, direction: "request" | "response" = "request", budget: SchemaBudget = { remaining: Infinity, exhausted: false }): FormSchema {
+export function toFormSchema(
+  schema: unknown,
+  direction: "request" | "response" = "request",
+  budget: SchemaBudget = { remaining: Infinity, exhausted: false },
+): FormSchema {
   return convert(schema, { ancestors: new Set(), depth: 0, direction, budget });
 }

@@ -17,7 +17,10 @@ async function run(text: string): Promise<ParseResult> {
   } catch (error) {
     // Deep recursion in a parser stops at V8's stack limit (--stack-size), as a RangeError.
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      return { ok: false, problems: [{ location: "", message: `The description is nested too deeply to read (more than ${PARSE_LIMITS.nestingDepth} levels somewhere).` }] };
+      return {
+        ok: false,
+        problems: [{ location: "", message: `The description is nested too deeply to read (more than ${PARSE_LIMITS.nestingDepth} levels somewhere).` }],
+      };
     }
     throw error;
   }

@@ -63,7 +63,10 @@ export function runParser(parser: string, text: string): Promise<ParseResult> {
     const capKb = String(PARSE_LIMITS.memoryMb * 1024);
     const nodeArgs = [`--max-old-space-size=${PARSE_LIMITS.heapMb}`, `--stack-size=${PARSE_LIMITS.stackMb * 1024 - 64}`, parser];
     // Only NODE_ENV: the parser needs nothing else, and the server's secrets stay out of it.
-    const child = spawn("/bin/sh", ["-c", CAPPED, "sh", capKb, process.execPath, ...nodeArgs], { env: { NODE_ENV: process.env.NODE_ENV }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("/bin/sh", ["-c", CAPPED, "sh", capKb, process.execPath, ...nodeArgs], {
+      env: { NODE_ENV: process.env.NODE_ENV },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = "";

@@ -37,9 +37,20 @@ export type ImportPreview = {
   replaces?: ImportDiff;
 };
 
-async function diffAgainst(userId: string, specId: string, title: string, operations: (PreviewOperation & { inputSchema: unknown })[]): Promise<{ diff: ImportDiff; choices: Map<string, boolean> }> {
+async function diffAgainst(
+  userId: string,
+  specId: string,
+  title: string,
+  operations: (PreviewOperation & { inputSchema: unknown })[],
+): Promise<{ diff: ImportDiff; choices: Map<string, boolean> }> {
   const stored = await db()
-    .select({ toolId: openapiOperations.toolId, method: openapiOperations.method, path: openapiOperations.path, inputSchema: openapiOperations.inputSchema, enabled: openapiOperations.enabled })
+    .select({
+      toolId: openapiOperations.toolId,
+      method: openapiOperations.method,
+      path: openapiOperations.path,
+      inputSchema: openapiOperations.inputSchema,
+      enabled: openapiOperations.enabled,
+    })
     .from(openapiOperations)
     .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
   const before = new Map(stored.map((row) => [row.toolId, row]));
@@ -77,7 +88,11 @@ export async function previewImport(userId: string, source: SpecSource): Promise
     enabled: !chooseFirst,
     inputSchema: operation.inputSchema,
   }));
-  const [existing] = await db().select({ id: openapiSpecs.id, title: openapiSpecs.title }).from(openapiSpecs).where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug))).limit(1);
+  const [existing] = await db()
+    .select({ id: openapiSpecs.id, title: openapiSpecs.title })
+    .from(openapiSpecs)
+    .where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug)))
+    .limit(1);
   const earlier = existing ? await diffAgainst(userId, existing.id, existing.title, operations) : undefined;
   return {
     title: spec.title,

@@ -111,7 +111,8 @@ function measureYaml(text: string, root: YamlNode, lines: LineCounter): Expansio
       if (!target) return { size: 1, height: 0, aliasBytes: 0 };
       if (inProgress.has(target)) throw new Refusal({ location: at(yamlNode), message: `The alias *${yamlNode.source} refers to a node that contains it.` });
       const known = memo.get(target) ?? measure(target, depth);
-      if (depth + known.height > PARSE_LIMITS.nestingDepth) throw new Refusal({ location: at(yamlNode), message: `The description ${tooDeep} once the alias *${yamlNode.source} is followed.` });
+      if (depth + known.height > PARSE_LIMITS.nestingDepth)
+        throw new Refusal({ location: at(yamlNode), message: `The description ${tooDeep} once the alias *${yamlNode.source} is followed.` });
       const use = used.get(target)!;
       use.uses++;
       return { size: known.size, height: known.height, aliasBytes: use.unfoldedBytes };
@@ -181,11 +182,15 @@ function readYaml(text: string): TextResult {
   const error = document.errors[0];
   if (error) {
     const position = error.linePos?.[0];
-    return { ok: false, problems: [{ location: position ? `line ${position.line}, column ${position.col}` : "", message: `Not valid YAML: ${error.message.split("\n")[0]}` }] };
+    return {
+      ok: false,
+      problems: [{ location: position ? `line ${position.line}, column ${position.col}` : "", message: `Not valid YAML: ${error.message.split("\n")[0]}` }],
+    };
   }
   try {
     const expansion = measureYaml(text, document.contents as YamlNode, lines);
-    if (expansion.size > PARSE_LIMITS.expandedNodes || expansion.bytes > PARSE_LIMITS.expandedBytes) return { ok: false, problems: [explainExpansion(expansion, lines)] };
+    if (expansion.size > PARSE_LIMITS.expandedNodes || expansion.bytes > PARSE_LIMITS.expandedBytes)
+      return { ok: false, problems: [explainExpansion(expansion, lines)] };
   } catch (refusal) {
     if (refusal instanceof Refusal) return { ok: false, problems: [refusal.problem] };
     throw refusal;

@@ -23,7 +23,10 @@ function scalar(value: unknown): string {
 /** OpenAPI `simple` style (path and header parameters): arrays and objects comma-separated. */
 function simple(value: unknown): string {
   if (Array.isArray(value)) return value.map(scalar).join(",");
-  if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([key, item]) => [key, scalar(item)]).join(",");
+  if (typeof value === "object" && value !== null)
+    return Object.entries(value)
+      .flatMap(([key, item]) => [key, scalar(item)])
+      .join(",");
   return scalar(value);
 }
 
@@ -91,13 +94,23 @@ export function buildRequest(serverUrl: string, recipe: RequestRecipe, input: In
   if (cookies.length) headers.cookie = cookies.join("; ");
   const base = serverUrl.replace(/\/+$/, "");
   const search = query.toString();
-  const bound = credential && usesCredential(recipe, credential.schemeName) ? { origins: credential.origins, owner: credential.owner, placements: [placementFor(credential)] } : undefined;
-  return { url: `${base}${path}${search ? `?${search}` : ""}`, method: recipe.method, headers, ...(body !== undefined ? { body } : {}), ...(bound ? { credential: bound } : {}) };
+  const bound =
+    credential && usesCredential(recipe, credential.schemeName)
+      ? { origins: credential.origins, owner: credential.owner, placements: [placementFor(credential)] }
+      : undefined;
+  return {
+    url: `${base}${path}${search ? `?${search}` : ""}`,
+    method: recipe.method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(bound ? { credential: bound } : {}),
+  };
 }
 
 /** Where the security scheme puts the credential. */
 function placementFor({ scheme, value }: AppliedCredential): CredentialPlacement {
   if (scheme.type === "apiKey") return { in: scheme.in, name: scheme.name, value };
-  if (scheme.type === "http" && scheme.scheme === "basic") return { in: "header", name: "authorization", value: `Basic ${Buffer.from(value, "utf8").toString("base64")}` };
+  if (scheme.type === "http" && scheme.scheme === "basic")
+    return { in: "header", name: "authorization", value: `Basic ${Buffer.from(value, "utf8").toString("base64")}` };
   return { in: "header", name: "authorization", value: `Bearer ${value}` };
 }

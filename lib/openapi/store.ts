@@ -15,7 +15,10 @@ import { parseDescription } from "./parse";
 import type { AppliedCredential } from "./request";
 
 export const specSourceSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("text"), text: z.string().min(1, "Paste a description or choose a file.").max(MAX_SPEC_BYTES, "The description is larger than 40 MB.") }),
+  z.object({
+    kind: z.literal("text"),
+    text: z.string().min(1, "Paste a description or choose a file.").max(MAX_SPEC_BYTES, "The description is larger than 40 MB."),
+  }),
   z.object({ kind: z.literal("url"), url: z.url({ protocol: /^https?$/, message: "Enter an http or https URL." }) }),
 ]);
 
@@ -63,7 +66,8 @@ export async function readSource(source: SpecSource): Promise<{ text: string; so
   }).catch((error: unknown) => {
     throw error instanceof ResponseTooLargeError ? tooLarge() : error;
   });
-  if (response.status >= 400) throw new OpenApiImportError([{ location: "", message: `${new URL(source.url).host} answered ${response.status} for the description.` }]);
+  if (response.status >= 400)
+    throw new OpenApiImportError([{ location: "", message: `${new URL(source.url).host} answered ${response.status} for the description.` }]);
   const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? "");
   if (text.length > MAX_SPEC_BYTES) throw tooLarge();
   return { text, sourceUrl: source.url };
@@ -98,7 +102,12 @@ function checkAuth({ auth, serverUrl }: ImportRequest, schemes: Record<string, S
   const scheme = schemes[auth.scheme];
   if (!scheme) throw new OpenApiImportError([{ location: "auth.scheme", message: `The description declares no security scheme "${auth.scheme}".` }]);
   if (scheme.type === "mutualTLS" || (scheme.type === "http" && scheme.scheme !== "bearer" && scheme.scheme !== "basic")) {
-    throw new OpenApiImportError([{ location: "auth.scheme", message: `Patchbay cannot authenticate with "${auth.scheme}" (${scheme.type}${scheme.type === "http" ? ` ${scheme.scheme}` : ""}).` }]);
+    throw new OpenApiImportError([
+      {
+        location: "auth.scheme",
+        message: `Patchbay cannot authenticate with "${auth.scheme}" (${scheme.type}${scheme.type === "http" ? ` ${scheme.scheme}` : ""}).`,
+      },
+    ]);
   }
   if (auth.kind === "connection") {
     const provider = getProvider(auth.providerId);
@@ -106,7 +115,12 @@ function checkAuth({ auth, serverUrl }: ImportRequest, schemes: Record<string, S
     // A connection's credential (and the instance-wide key behind it) only ever goes to the provider's own API.
     const origin = providerApiOrigin(provider);
     if (new URL(serverUrl).origin !== origin) {
-      throw new OpenApiImportError([{ location: "serverUrl", message: `${provider.name} credentials are only sent to ${origin}. Choose a server there, or paste a key for ${new URL(serverUrl).origin} instead.` }]);
+      throw new OpenApiImportError([
+        {
+          location: "serverUrl",
+          message: `${provider.name} credentials are only sent to ${origin}. Choose a server there, or paste a key for ${new URL(serverUrl).origin} instead.`,
+        },
+      ]);
     }
   }
   if (auth.kind === "secret" && scheme.type === "http" && scheme.scheme === "basic" && !auth.secret.includes(":")) {
@@ -130,11 +144,23 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
   const slug = specSlug(spec.title);
   const now = new Date();
   return transaction(async (tx) => {
-    const [existing] = await tx.select({ id: openapiSpecs.id }).from(openapiSpecs).where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug))).limit(1);
-    if (existing && !request.replace) throw new ReplaceNotConfirmedError(`You imported "${spec.title}" before: preview the difference and confirm to replace it.`);
+    const [existing] = await tx
+      .select({ id: openapiSpecs.id })
+      .from(openapiSpecs)
+      .where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug)))
+      .limit(1);
+    if (existing && !request.replace)
+      throw new ReplaceNotConfirmedError(`You imported "${spec.title}" before: preview the difference and confirm to replace it.`);
     const id = existing?.id ?? randomUUID();
     const earlierChoices = new Map(
-      existing ? (await tx.select({ toolId: openapiOperations.toolId, enabled: openapiOperations.enabled }).from(openapiOperations).where(eq(openapiOperations.specId, id))).map((row) => [row.toolId, row.enabled]) : [],
+      existing
+        ? (
+            await tx
+              .select({ toolId: openapiOperations.toolId, enabled: openapiOperations.enabled })
+              .from(openapiOperations)
+              .where(eq(openapiOperations.specId, id))
+          ).map((row) => [row.toolId, row.enabled])
+        : [],
     );
     const chosen = request.enabledToolIds ? new Set(request.enabledToolIds) : undefined;
     const enabledByDefault = spec.operations.length <= ENABLE_ALL_UP_TO;
@@ -191,16 +217,28 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
 export async function setEnabledOperations(userId: string, specId: string, toolIds: string[]): Promise<number | undefined> {
   const chosen = new Set(toolIds);
   return transaction(async (tx) => {
-    const [spec] = await tx.select({ id: openapiSpecs.id }).from(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).limit(1);
+    const [spec] = await tx
+      .select({ id: openapiSpecs.id })
+      .from(openapiSpecs)
+      .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId)))
+      .limit(1);
     if (!spec) return undefined;
-    const rows = await tx.select({ toolId: openapiOperations.toolId }).from(openapiOperations).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
+    const rows = await tx
+      .select({ toolId: openapiOperations.toolId })
+      .from(openapiOperations)
+      .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
     const enabled = rows.filter((row) => chosen.has(row.toolId)).map((row) => row.toolId);
-    await tx.update(openapiOperations).set({ enabled: false }).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
+    await tx
+      .update(openapiOperations)
+      .set({ enabled: false })
+      .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
     for (let start = 0; start < enabled.length; start += 500) {
       await tx
         .update(openapiOperations)
         .set({ enabled: true })
-        .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), inArray(openapiOperations.toolId, enabled.slice(start, start + 500))));
+        .where(
+          and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), inArray(openapiOperations.toolId, enabled.slice(start, start + 500))),
+        );
     }
     return enabled.length;
   });
@@ -233,12 +271,22 @@ export async function listSpecs(userId: string): Promise<SpecSummary[]> {
 }
 
 export async function getSpec(userId: string, specId: string): Promise<SpecSummary | undefined> {
-  const [spec] = await db().select(summaryColumns).from(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))).limit(1);
+  const [spec] = await db()
+    .select(summaryColumns)
+    .from(openapiSpecs)
+    .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId)))
+    .limit(1);
   return spec;
 }
 
 export async function deleteSpec(userId: string, specId: string): Promise<boolean> {
-  return affectedRows(await db().delete(openapiSpecs).where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId)))) > 0;
+  return (
+    affectedRows(
+      await db()
+        .delete(openapiSpecs)
+        .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))),
+    ) > 0
+  );
 }
 
 const operationSummaryColumns = {
@@ -253,7 +301,10 @@ const operationSummaryColumns = {
 
 /** Every operation of one API, enabled or not (the API page, where the person chooses). */
 export async function listOperations(userId: string, specId: string): Promise<OperationSummary[]> {
-  return db().select(operationSummaryColumns).from(openapiOperations).where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
+  return db()
+    .select(operationSummaryColumns)
+    .from(openapiOperations)
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
 }
 
 /** The operations of one API that are tools. */
@@ -304,7 +355,11 @@ export async function credentialForSpec(userId: string, spec: SpecSummary): Prom
     const { credential, origins, owner } = await credentialFor(userId, spec.authProviderId!);
     return { schemeName: spec.authScheme, scheme, value: "accessToken" in credential ? credential.accessToken : credential.apiKey, origins, owner };
   }
-  const [row] = await db().select({ sealed: openapiSpecs.credentialSealed }).from(openapiSpecs).where(and(eq(openapiSpecs.id, spec.id), eq(openapiSpecs.userId, userId))).limit(1);
+  const [row] = await db()
+    .select({ sealed: openapiSpecs.credentialSealed })
+    .from(openapiSpecs)
+    .where(and(eq(openapiSpecs.id, spec.id), eq(openapiSpecs.userId, userId)))
+    .limit(1);
   if (!row?.sealed) return undefined;
   const value = unseal(keyRing(), row.sealed, { table: "openapi_specs", column: "credential", id: spec.id });
   return { schemeName: spec.authScheme, scheme, value, origins: [new URL(spec.serverUrl).origin], owner: `the key saved for ${spec.title}` };

@@ -11,9 +11,42 @@ type Path = (string | number)[];
 
 /** Formats OpenAPI and JSON Schema define, and the common ones tools understand. */
 const KNOWN_FORMATS = new Set([
-  "int32", "int64", "float", "double", "byte", "binary", "date", "date-time", "password", "email", "idn-email", "uuid", "uri",
-  "uri-reference", "iri", "iri-reference", "uri-template", "url", "hostname", "idn-hostname", "ipv4", "ipv6", "time", "duration",
-  "regex", "json-pointer", "relative-json-pointer", "decimal", "int8", "int16", "uint8", "uint32", "uint64", "char", "base64", "html",
+  "int32",
+  "int64",
+  "float",
+  "double",
+  "byte",
+  "binary",
+  "date",
+  "date-time",
+  "password",
+  "email",
+  "idn-email",
+  "uuid",
+  "uri",
+  "uri-reference",
+  "iri",
+  "iri-reference",
+  "uri-template",
+  "url",
+  "hostname",
+  "idn-hostname",
+  "ipv4",
+  "ipv6",
+  "time",
+  "duration",
+  "regex",
+  "json-pointer",
+  "relative-json-pointer",
+  "decimal",
+  "int8",
+  "int16",
+  "uint8",
+  "uint32",
+  "uint64",
+  "char",
+  "base64",
+  "html",
 ]);
 const MAX_WARNINGS = 200;
 
@@ -35,7 +68,8 @@ function schemaWarnings(node: Json, path: Path, is30: boolean, add: (path: Path,
     add([...path, "type"], `${node.type === "null" ? 'type "null"' : "a list of types"} is OpenAPI 3.1, not 3.0; read as 3.1 reads it`);
   }
   if (!is30 && "nullable" in node) add([...path, "nullable"], 'nullable is OpenAPI 3.0, not 3.1; read as type [..., "null"]');
-  if (typeof node.format === "string" && !KNOWN_FORMATS.has(node.format)) add([...path, "format"], `unknown format "${node.format}"; read as any ${typeof node.type === "string" ? node.type : "value"}`);
+  if (typeof node.format === "string" && !KNOWN_FORMATS.has(node.format))
+    add([...path, "format"], `unknown format "${node.format}"; read as any ${typeof node.type === "string" ? node.type : "value"}`);
   if ("examples" in node && (is30 || !Array.isArray(node.examples))) {
     add([...path, "examples"], is30 ? "examples is not a schema keyword in OpenAPI 3.0 (example is); ignored" : "examples in a schema must be a list; ignored");
   }
@@ -63,7 +97,8 @@ export function descriptionWarnings(document: Json, specVersion: string, validat
     for (const [method, operation] of Object.entries(item)) {
       if (!isObject(operation) || typeof operation.operationId !== "string") continue;
       const first = operationIds.get(operation.operationId);
-      if (first) add(["paths", pathName, method, "operationId"], `operationId "${operation.operationId}" is also used at ${first}; this tool gets a numbered name`);
+      if (first)
+        add(["paths", pathName, method, "operationId"], `operationId "${operation.operationId}" is also used at ${first}; this tool gets a numbered name`);
       else operationIds.set(operation.operationId, pathText(["paths", pathName, method]));
     }
   }

@@ -22,12 +22,24 @@ export async function raiseAlert(userId: string, alert: RaiseAlert, now = Date.n
   try {
     const [row] = await db()
       .insert(alerts)
-      .values({ userId, kind: alert.kind, subject: alert.subject, openKey: `${alert.kind}:${alert.subject}`, title: alert.title.slice(0, 300), detail: (alert.detail ?? "").slice(0, 2000), link: alert.link, createdAt: now })
+      .values({
+        userId,
+        kind: alert.kind,
+        subject: alert.subject,
+        openKey: `${alert.kind}:${alert.subject}`,
+        title: alert.title.slice(0, 300),
+        detail: (alert.detail ?? "").slice(0, 2000),
+        link: alert.link,
+        createdAt: now,
+      })
       .onConflictDoNothing()
       .returning({ id: alerts.id });
     if (!row) return undefined;
     const channels = await db().select({ id: alertChannels.id }).from(alertChannels).where(eq(alertChannels.userId, userId));
-    await enqueue(channels.map((channel) => ({ userId, kind: "alert" as const, alertId: row.id, channelId: channel.id })), now);
+    await enqueue(
+      channels.map((channel) => ({ userId, kind: "alert" as const, alertId: row.id, channelId: channel.id })),
+      now,
+    );
     return row.id;
   } catch (error) {
     log.error("could not raise an alert", { kind: alert.kind, error: (error as Error).message });
@@ -37,25 +49,51 @@ export async function raiseAlert(userId: string, alert: RaiseAlert, now = Date.n
 
 export async function listAlerts(userId: string, { open, limit = 100 }: { open?: boolean; limit?: number } = {}): Promise<Alert[]> {
   const filter = open === undefined ? undefined : open ? isNull(alerts.acknowledgedAt) : isNotNull(alerts.acknowledgedAt);
-  return db().select().from(alerts).where(and(eq(alerts.userId, userId), filter)).orderBy(desc(alerts.createdAt)).limit(limit);
+  return db()
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.userId, userId), filter))
+    .orderBy(desc(alerts.createdAt))
+    .limit(limit);
 }
 
 export async function openAlertCount(userId: string): Promise<number> {
-  const [row] = await db().select({ count: count() }).from(alerts).where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt)));
+  const [row] = await db()
+    .select({ count: count() })
+    .from(alerts)
+    .where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt)));
   return row?.count ?? 0;
 }
 
 /** Acknowledges an alert: it leaves the open list, and the same condition may raise a new one. */
 export async function acknowledgeAlert(userId: string, alertId: string, now = Date.now()): Promise<boolean> {
-  return affectedRows(await db().update(alerts).set({ acknowledgedAt: now, openKey: null }).where(and(eq(alerts.id, alertId), eq(alerts.userId, userId), isNull(alerts.acknowledgedAt)))) > 0;
+  return (
+    affectedRows(
+      await db()
+        .update(alerts)
+        .set({ acknowledgedAt: now, openKey: null })
+        .where(and(eq(alerts.id, alertId), eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))),
+    ) > 0
+  );
 }
 
 export async function acknowledgeAll(userId: string, now = Date.now()): Promise<number> {
-  return affectedRows(await db().update(alerts).set({ acknowledgedAt: now, openKey: null }).where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))));
+  return affectedRows(
+    await db()
+      .update(alerts)
+      .set({ acknowledgedAt: now, openKey: null })
+      .where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))),
+  );
 }
 
 export const newChannelSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("slack"), target: z.string().trim().regex(/^#?[A-Za-z0-9_-]{1,80}$/, { message: "expected a Slack channel name (#alerts) or id (C0123…)" }) }),
+  z.object({
+    kind: z.literal("slack"),
+    target: z
+      .string()
+      .trim()
+      .regex(/^#?[A-Za-z0-9_-]{1,80}$/, { message: "expected a Slack channel name (#alerts) or id (C0123…)" }),
+  }),
   z.object({
     kind: z.literal("webhook"),
     target: z
@@ -66,14 +104,24 @@ export const newChannelSchema = z.discriminatedUnion("kind", [
 ]);
 
 /** Everything about a channel but its sealed secret. */
-const channelColumns = { id: alertChannels.id, userId: alertChannels.userId, kind: alertChannels.kind, target: alertChannels.target, createdAt: alertChannels.createdAt };
+const channelColumns = {
+  id: alertChannels.id,
+  userId: alertChannels.userId,
+  kind: alertChannels.kind,
+  target: alertChannels.target,
+  createdAt: alertChannels.createdAt,
+};
 
 export class AlertChannelError extends Error {
   override name = "AlertChannelError";
 }
 
 /** Adds a channel; for a URL, the Standard Webhooks secret is returned once here and stored sealed. */
-export async function createChannel(userId: string, input: z.input<typeof newChannelSchema>, now = Date.now()): Promise<{ channel: AlertChannel; secret?: string }> {
+export async function createChannel(
+  userId: string,
+  input: z.input<typeof newChannelSchema>,
+  now = Date.now(),
+): Promise<{ channel: AlertChannel; secret?: string }> {
   const parsed = newChannelSchema.parse(input);
   const id = crypto.randomUUID();
   let secret: string | undefined;
@@ -88,7 +136,14 @@ export async function createChannel(userId: string, input: z.input<typeof newCha
   }
   const [channel] = await db()
     .insert(alertChannels)
-    .values({ id, userId, kind: parsed.kind, target: parsed.target, secretSealed: secret ? sealSigningSecret("alert_channels", id, secret) : null, createdAt: now })
+    .values({
+      id,
+      userId,
+      kind: parsed.kind,
+      target: parsed.target,
+      secretSealed: secret ? sealSigningSecret("alert_channels", id, secret) : null,
+      createdAt: now,
+    })
     .returning(channelColumns);
   return { channel: channel!, secret };
 }
@@ -98,7 +153,13 @@ export async function listChannels(userId: string): Promise<AlertChannel[]> {
 }
 
 export async function deleteChannel(userId: string, channelId: string): Promise<boolean> {
-  return affectedRows(await db().delete(alertChannels).where(and(eq(alertChannels.id, channelId), eq(alertChannels.userId, userId)))) > 0;
+  return (
+    affectedRows(
+      await db()
+        .delete(alertChannels)
+        .where(and(eq(alertChannels.id, channelId), eq(alertChannels.userId, userId))),
+    ) > 0
+  );
 }
 
 /** Failed attempts in a row, newest first, before an endpoint counts as failing. */

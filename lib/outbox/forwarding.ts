@@ -44,7 +44,11 @@ function publicView(row: typeof forwardDestinations.$inferSelect): ForwardDestin
  * Adds a destination for one of the user's endpoints (or a provider's instance-wide URL). The
  * signing secret is returned once here and stored sealed.
  */
-export async function createDestination(userId: string, input: z.input<typeof newDestinationSchema>, now = Date.now()): Promise<{ destination: ForwardDestination; secret: string }> {
+export async function createDestination(
+  userId: string,
+  input: z.input<typeof newDestinationSchema>,
+  now = Date.now(),
+): Promise<{ destination: ForwardDestination; secret: string }> {
   const parsed = newDestinationSchema.parse(input);
   const [providerId, endpointId] = parsed.source.split("/", 2) as [string, string | undefined];
   if (!getProvider(providerId)) throw new ForwardingError(`There is no provider "${providerId}".`);
@@ -66,21 +70,45 @@ export async function createDestination(userId: string, input: z.input<typeof ne
   const secret = newSigningSecret();
   const [row] = await db()
     .insert(forwardDestinations)
-    .values({ id, userId, providerId, endpointId: endpointId ?? null, url: parsed.url, events: parsed.events, secretSealed: sealSigningSecret("forward_destinations", id, secret), createdAt: now })
+    .values({
+      id,
+      userId,
+      providerId,
+      endpointId: endpointId ?? null,
+      url: parsed.url,
+      events: parsed.events,
+      secretSealed: sealSigningSecret("forward_destinations", id, secret),
+      createdAt: now,
+    })
     .returning();
   return { destination: publicView(row!), secret };
 }
 
 export async function listDestinations(userId: string): Promise<ForwardDestination[]> {
-  return (await db().select().from(forwardDestinations).where(eq(forwardDestinations.userId, userId)).orderBy(desc(forwardDestinations.createdAt))).map(publicView);
+  return (await db().select().from(forwardDestinations).where(eq(forwardDestinations.userId, userId)).orderBy(desc(forwardDestinations.createdAt))).map(
+    publicView,
+  );
 }
 
 export async function setDestinationEnabled(userId: string, id: string, enabled: boolean): Promise<boolean> {
-  return affectedRows(await db().update(forwardDestinations).set({ enabled }).where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId)))) > 0;
+  return (
+    affectedRows(
+      await db()
+        .update(forwardDestinations)
+        .set({ enabled })
+        .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId))),
+    ) > 0
+  );
 }
 
 export async function deleteDestination(userId: string, id: string): Promise<boolean> {
-  return affectedRows(await db().delete(forwardDestinations).where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId)))) > 0;
+  return (
+    affectedRows(
+      await db()
+        .delete(forwardDestinations)
+        .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId))),
+    ) > 0
+  );
 }
 
 export function matchesEvents(filter: string[], delivery: Pick<DeliveryRow, "event" | "action">): boolean {

@@ -49,11 +49,17 @@ async function keysOf(candidates: Candidate[]): Promise<Map<string, SlotKey>> {
   const channelIds = [...new Set(candidates.flatMap((row) => (row.channelId ? [row.channelId] : [])))];
   const origins = new Map<string, string>();
   if (destinationIds.length > 0) {
-    const destinations = await db().select({ id: forwardDestinations.id, url: forwardDestinations.url }).from(forwardDestinations).where(inArray(forwardDestinations.id, destinationIds));
+    const destinations = await db()
+      .select({ id: forwardDestinations.id, url: forwardDestinations.url })
+      .from(forwardDestinations)
+      .where(inArray(forwardDestinations.id, destinationIds));
     for (const destination of destinations) origins.set(destination.id, originOf(destination.url));
   }
   if (channelIds.length > 0) {
-    const channels = await db().select({ id: alertChannels.id, kind: alertChannels.kind, target: alertChannels.target }).from(alertChannels).where(inArray(alertChannels.id, channelIds));
+    const channels = await db()
+      .select({ id: alertChannels.id, kind: alertChannels.kind, target: alertChannels.target })
+      .from(alertChannels)
+      .where(inArray(alertChannels.id, channelIds));
     for (const channel of channels) origins.set(channel.id, channel.kind === "slack" ? "slack" : originOf(channel.target));
   }
   // A deleted destination or channel: the send fails at once as permanent, so any shared key will do.
@@ -73,53 +79,59 @@ const target = sql`coalesce(${outboundMessages.destinationId}, ${outboundMessage
  * message for another one.
  */
 export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = OUTBOX_LEASE_MS, admission?: Admission): Promise<OutboundMessage[]> {
-  return leaseRows(async (tx) => {
-    const taken: string[] = [];
-    const fullPeople = new Set<string>();
-    const fullTargets = new Set<string>();
-    while (taken.length < limit) {
-      const window = admission ? Math.max(32, 2 * (limit - taken.length)) : limit;
-      const skipped = [...(admission?.inFlight ?? []), ...taken];
-      const filters = [
-        skipped.length > 0 ? notInArray(outboundMessages.id, skipped) : undefined,
-        fullPeople.size > 0 ? notInArray(outboundMessages.userId, [...fullPeople]) : undefined,
-        fullTargets.size > 0 ? sql`${target} not in ${[...fullTargets]}` : undefined,
-      ];
-      // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
-      const due = await rows<Candidate>(sql`
+  return leaseRows(
+    async (tx) => {
+      const taken: string[] = [];
+      const fullPeople = new Set<string>();
+      const fullTargets = new Set<string>();
+      while (taken.length < limit) {
+        const window = admission ? Math.max(32, 2 * (limit - taken.length)) : limit;
+        const skipped = [...(admission?.inFlight ?? []), ...taken];
+        const filters = [
+          skipped.length > 0 ? notInArray(outboundMessages.id, skipped) : undefined,
+          fullPeople.size > 0 ? notInArray(outboundMessages.userId, [...fullPeople]) : undefined,
+          fullTargets.size > 0 ? sql`${target} not in ${[...fullTargets]}` : undefined,
+        ];
+        // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
+        const due = await rows<Candidate>(sql`
         select id as "id", user_id as "userId", destination_id as "destinationId", channel_id as "channelId" from outbound_messages
         where ((status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now}))
-          ${sql.join(filters.flatMap((filter) => (filter ? [sql`and ${filter}`] : [])), sql` `)}
+          ${sql.join(
+            filters.flatMap((filter) => (filter ? [sql`and ${filter}`] : [])),
+            sql` `,
+          )}
         order by next_attempt_at, created_at limit ${window}${forLease()}`);
-      if (!admission) {
-        taken.push(...due.map((row) => row.id));
-        break;
-      }
-      const keys = await keysOf(due);
-      let passedOver = false;
-      let room = true;
-      for (const row of due) {
-        const verdict = taken.length === limit ? "full" : admission.admit(row.id, keys.get(row.id)!);
-        if (verdict === "full") {
-          room = false;
+        if (!admission) {
+          taken.push(...due.map((row) => row.id));
           break;
         }
-        if (verdict === "taken") taken.push(row.id);
-        else {
-          passedOver = true;
-          if (verdict === "person_full") fullPeople.add(row.userId);
-          else fullTargets.add(row.destinationId ?? row.channelId ?? "");
+        const keys = await keysOf(due);
+        let passedOver = false;
+        let room = true;
+        for (const row of due) {
+          const verdict = taken.length === limit ? "full" : admission.admit(row.id, keys.get(row.id)!);
+          if (verdict === "full") {
+            room = false;
+            break;
+          }
+          if (verdict === "taken") taken.push(row.id);
+          else {
+            passedOver = true;
+            if (verdict === "person_full") fullPeople.add(row.userId);
+            else fullTargets.add(row.destinationId ?? row.channelId ?? "");
+          }
         }
+        if (!room || !passedOver || due.length < window) break;
       }
-      if (!room || !passedOver || due.length < window) break;
-    }
-    if (taken.length === 0) return [];
-    await tx
-      .update(outboundMessages)
-      .set({ status: "sending", leaseUntil: now + leaseMs, attempts: sql`${outboundMessages.attempts} + 1` })
-      .where(inArray(outboundMessages.id, taken));
-    return taken;
-  }, (ids) => db().select().from(outboundMessages).where(inArray(outboundMessages.id, ids)).orderBy(asc(outboundMessages.nextAttemptAt)));
+      if (taken.length === 0) return [];
+      await tx
+        .update(outboundMessages)
+        .set({ status: "sending", leaseUntil: now + leaseMs, attempts: sql`${outboundMessages.attempts} + 1` })
+        .where(inArray(outboundMessages.id, taken));
+      return taken;
+    },
+    (ids) => db().select().from(outboundMessages).where(inArray(outboundMessages.id, ids)).orderBy(asc(outboundMessages.nextAttemptAt)),
+  );
 }
 
 export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string; permanent?: boolean };

@@ -56,9 +56,7 @@ export function resolveEmbeddedSecrets(dataDir: string, fromEnv: Partial<Embedde
   const path = join(dataDir, "secrets.json");
   const existing = readSecretsFile(path);
   const stored: StoredSecrets = { ...existing };
-  const missing = (Object.keys(generators) as (keyof EmbeddedSecrets)[]).filter(
-    (name) => !fromEnv[name] && !stored[name],
-  );
+  const missing = (Object.keys(generators) as (keyof EmbeddedSecrets)[]).filter((name) => !fromEnv[name] && !stored[name]);
   if (missing.length > 0) {
     for (const name of missing) stored[name] = generators[name]();
     mkdirSync(dataDir, { recursive: true });

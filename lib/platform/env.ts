@@ -24,7 +24,12 @@ const hostName = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_
 const hostList = z
   .string()
   .default("")
-  .transform((value) => value.split(",").map((host) => host.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(",")
+      .map((host) => host.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z.array(
       z.string().refine((host) => isIP(host) !== 0 || hostName.test(host), {
@@ -73,7 +78,12 @@ const variables = z.object({
   ENCRYPTION_PREVIOUS_KEYS: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((key) => key.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(base64Key)),
   ALLOW_SIGNUP: booleanFlag,
   AUTH_GITHUB_ID: optionalText,
@@ -87,7 +97,11 @@ const variables = z.object({
     .default("https://api.github.com")
     .transform((value) => value.replace(/\/+$/, "")),
   PROVIDERS_FILE: optionalText,
-  WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  WEBHOOK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
   /**
    * Bytes of webhook bodies the process holds at once while reading, verifying and storing them;
    * past it intake answers 503. Unset: 256 MB, or 4 x WEBHOOK_MAX_BYTES when that is more.
@@ -125,7 +139,12 @@ const variables = z.object({
     .string()
     .optional()
     .transform((value) => value?.trim() || undefined)
-    .pipe(z.string().regex(/^[\w.@-]+\/\S+$/, { message: "expected a model-router id provider/model, e.g. openai/gpt-5-mini or ollama/llama3.2" }).optional()),
+    .pipe(
+      z
+        .string()
+        .regex(/^[\w.@-]+\/\S+$/, { message: "expected a model-router id provider/model, e.g. openai/gpt-5-mini or ollama/llama3.2" })
+        .optional(),
+    ),
   /** Any OpenAI-compatible chat-completions server (a gateway, Ollama, vLLM); unset: the provider's own API. */
   AGENT_MODEL_URL: z
     .string()
@@ -134,7 +153,12 @@ const variables = z.object({
     .pipe(z.url({ protocol: /^https?$/, message: "expected the server's OpenAI-compatible API root, e.g. http://localhost:11434/v1" }).optional()),
   AGENT_MODEL_API_KEY: optionalText,
   /** The largest response body a tool's outbound call reads; a larger one is refused while it streams in. */
-  TOOL_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
+  TOOL_RESPONSE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   /** Requests one access token may make to /api/mcp per minute. */
   MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Dynamic client registrations (RFC 7591) one client address may make per hour; past it, 429 with Retry-After. */
@@ -212,7 +236,9 @@ function checkPostgres(raw: RawEnv): void {
   if (databaseDialect(raw) !== "postgres") return;
   const missing = (["AUTH_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !raw[name]);
   if (missing.length > 0) {
-    throw new EnvError(`Missing environment variable ${missing.join(" and ")}: with PostgreSQL every process needs the same keys, so set ${missing.length > 1 ? "them" : "it"} (openssl rand -base64 32)`);
+    throw new EnvError(
+      `Missing environment variable ${missing.join(" and ")}: with PostgreSQL every process needs the same keys, so set ${missing.length > 1 ? "them" : "it"} (openssl rand -base64 32)`,
+    );
   }
 }
 

@@ -97,7 +97,10 @@ export const providerSchema = z
     name: z.string().min(1),
     description: z.string().default(""),
     /** Accent colour for the provider's monogram logo. */
-    color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default("#52525b"),
+    color: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .default("#52525b"),
     urls: z.record(z.string(), z.object({ default: z.url(), env: variableName.optional() })).default({}),
     apiBaseUrl: template,
     oauth2: oauth2Schema.optional(),

@@ -14,7 +14,11 @@ export function retryDelayMs(attempt: number, schedule = env().WEBHOOK_RETRY_SCH
  * Where an attempt leaves its item, in the table's words: done, due again after the schedule's delay
  * (`retryIn`), or failed once the schedule is used up (or at once, for a permanent failure).
  */
-export function nextStep<S extends string>(attempt: number, outcome: { ok: boolean; permanent?: boolean }, statuses: { done: S; retry: S; failed: S }): { status: S; retryIn?: number } {
+export function nextStep<S extends string>(
+  attempt: number,
+  outcome: { ok: boolean; permanent?: boolean },
+  statuses: { done: S; retry: S; failed: S },
+): { status: S; retryIn?: number } {
   if (outcome.ok) return { status: statuses.done };
   const retryIn = outcome.permanent ? undefined : retryDelayMs(attempt);
   return retryIn === undefined ? { status: statuses.failed } : { status: statuses.retry, retryIn };

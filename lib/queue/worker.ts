@@ -131,7 +131,8 @@ export class QueueWorker<T> {
     const running: Promise<void> = this.table.attempt(item).finally(() => {
       this.slots.release(id);
       this.running.delete(running);
-      if (this.options.refillOnFinish) this.pump().catch((error: unknown) => log.error(`${this.options.name} pass failed`, { error: (error as Error).message }));
+      if (this.options.refillOnFinish)
+        this.pump().catch((error: unknown) => log.error(`${this.options.name} pass failed`, { error: (error as Error).message }));
     });
     this.running.add(running);
   }
@@ -142,8 +143,11 @@ export class QueueWorker<T> {
  * item over meanwhile. Returns the stop.
  */
 export function renewWhileRunning(renew: () => Promise<unknown>, leaseMs: number, onError: (error: unknown) => void): () => void {
-  const heartbeat = setInterval(() => {
-    renew().catch(onError);
-  }, Math.max(10, Math.floor(leaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      renew().catch(onError);
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
   return () => clearInterval(heartbeat);
 }

@@ -36,7 +36,10 @@ async function ownersOfRunsElsewhere(): Promise<(string | null)[]> {
   const found = await Promise.all([
     db().selectDistinct({ owner: workflowRuns.runnerInstance }).from(workflowRuns).where(runningElsewhere(workflowRuns.status, workflowRuns.runnerInstance)),
     db().selectDistinct({ owner: toolRuns.runnerInstance }).from(toolRuns).where(runningElsewhere(toolRuns.status, toolRuns.runnerInstance)),
-    db().selectDistinct({ owner: agentToolCalls.runnerInstance }).from(agentToolCalls).where(runningElsewhere(agentToolCalls.status, agentToolCalls.runnerInstance)),
+    db()
+      .selectDistinct({ owner: agentToolCalls.runnerInstance })
+      .from(agentToolCalls)
+      .where(runningElsewhere(agentToolCalls.status, agentToolCalls.runnerInstance)),
   ]);
   return found.flat().map((row) => row.owner);
 }

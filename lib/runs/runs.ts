@@ -41,7 +41,17 @@ async function toolRunItems(userId: string, filters: RunFilters, limit: number):
     .where(and(...conditions))
     .orderBy(desc(toolRuns.startedAt))
     .limit(limit);
-  return runs.map((run) => ({ kind: "tool", id: run.id, name: run.toolId, status: run.status, trigger: run.trigger, deliveryId: run.deliveryId, startedAt: run.startedAt, durationMs: run.durationMs, error: run.error }));
+  return runs.map((run) => ({
+    kind: "tool",
+    id: run.id,
+    name: run.toolId,
+    status: run.status,
+    trigger: run.trigger,
+    deliveryId: run.deliveryId,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    error: run.error,
+  }));
 }
 
 async function workflowRunItems(userId: string, filters: RunFilters, limit: number): Promise<RunListItem[]> {

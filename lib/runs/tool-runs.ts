@@ -38,7 +38,9 @@ export function failureText(output: { error?: unknown; message?: unknown; errors
   if (typeof output.message === "string" && output.message) return output.message;
   if (typeof output.error === "string" && output.error) return output.error;
   if (Array.isArray(output.errors) && output.errors.length > 0) {
-    return output.errors.map((entry: { service?: unknown; error?: unknown }) => `${String(entry.service ?? "a service")}: ${String(entry.error ?? "failed")}`).join("; ");
+    return output.errors
+      .map((entry: { service?: unknown; error?: unknown }) => `${String(entry.service ?? "a service")}: ${String(entry.error ?? "failed")}`)
+      .join("; ");
   }
   return "The tool reported a failure without saying why.";
 }
@@ -88,7 +90,16 @@ export async function runCatalogTool(userId: string, entry: CatalogTool, rawInpu
   const secretFields = entry.secretFields ?? [];
   const [row] = await db()
     .insert(toolRuns)
-    .values({ userId, toolId, ...triggerColumns(trigger), input: forHistory(parsed.data ?? {}, secretFields), status: "running", startedAt, deliveryId: options.deliveryId, runnerInstance: await liveInstanceId() })
+    .values({
+      userId,
+      toolId,
+      ...triggerColumns(trigger),
+      input: forHistory(parsed.data ?? {}, secretFields),
+      status: "running",
+      startedAt,
+      deliveryId: options.deliveryId,
+      runnerInstance: await liveInstanceId(),
+    })
     .returning();
   let output: unknown;
   let error: string | null = null;
@@ -120,6 +131,10 @@ export async function listToolRuns(userId: string, toolId?: string, limit = 20):
 }
 
 export async function getToolRun(userId: string, runId: string): Promise<ToolRunRow | undefined> {
-  const [run] = await db().select().from(toolRuns).where(and(eq(toolRuns.id, runId), eq(toolRuns.userId, userId))).limit(1);
+  const [run] = await db()
+    .select()
+    .from(toolRuns)
+    .where(and(eq(toolRuns.id, runId), eq(toolRuns.userId, userId)))
+    .limit(1);
   return run;
 }

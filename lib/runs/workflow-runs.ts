@@ -41,7 +41,10 @@ function errorText(error: unknown): string | null {
 }
 
 async function updateStep(runId: string, values: Partial<WorkflowStepRow>, stepId: string): Promise<void> {
-  await db().update(workflowRunSteps).set(values).where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.stepId, stepId)));
+  await db()
+    .update(workflowRunSteps)
+    .set(values)
+    .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.stepId, stepId)));
 }
 
 async function findRun(runId: string): Promise<WorkflowRunRow> {
@@ -73,9 +76,17 @@ export async function startWorkflowRun(
   const startedAt = Date.now();
   const runnerInstance = await liveInstanceId();
   await transaction(async (tx) => {
-    await tx
-      .insert(workflowRuns)
-      .values({ id: run.runId, userId, workflowId, trigger: options.trigger, deliveryId: options.deliveryId, input: forHistory(parsed.data), status: "running", startedAt, runnerInstance });
+    await tx.insert(workflowRuns).values({
+      id: run.runId,
+      userId,
+      workflowId,
+      trigger: options.trigger,
+      deliveryId: options.deliveryId,
+      input: forHistory(parsed.data),
+      status: "running",
+      startedAt,
+      runnerInstance,
+    });
     for (const [position, stepId] of entry.steps.entries()) await tx.insert(workflowRunSteps).values({ runId: run.runId, stepId, position, status: "pending" });
   });
   announceRun({ userId, runId: run.runId, status: "running" });
@@ -93,41 +104,64 @@ type RunOutput = ReturnType<Awaited<ReturnType<MastraWorkflow["createRun"]>>["st
  */
 function follow(userId: string, workflowId: string, workflow: MastraWorkflow, runId: string, output: RunOutput): Promise<WorkflowRunRow> {
   const run = { runId };
-  return (async () => {
-    for await (const event of output.fullStream) {
-      const step = stepEvent.safeParse(event);
-      if (!step.success) continue;
-      const { id, status, payload, output: stepOutput, error, startedAt: stepStarted, endedAt } = step.data.payload;
-      if (step.data.type === "workflow-step-start") {
-        await updateStep(run.runId, { status: "running", input: forHistory(payload ?? null), startedAt: stepStarted ?? Date.now() }, id);
-      } else {
-        await updateStep(run.runId, { status: status === "success" ? "success" : "failed", output: forHistory(stepOutput ?? null), error: errorText(error), endedAt: endedAt ?? Date.now() }, id);
+  return (
+    (async () => {
+      for await (const event of output.fullStream) {
+        const step = stepEvent.safeParse(event);
+        if (!step.success) continue;
+        const { id, status, payload, output: stepOutput, error, startedAt: stepStarted, endedAt } = step.data.payload;
+        if (step.data.type === "workflow-step-start") {
+          await updateStep(run.runId, { status: "running", input: forHistory(payload ?? null), startedAt: stepStarted ?? Date.now() }, id);
+        } else {
+          await updateStep(
+            run.runId,
+            {
+              status: status === "success" ? "success" : "failed",
+              output: forHistory(stepOutput ?? null),
+              error: errorText(error),
+              endedAt: endedAt ?? Date.now(),
+            },
+            id,
+          );
+        }
+        announceRun({ userId, runId: run.runId, stepId: id, status });
       }
-      announceRun({ userId, runId: run.runId, stepId: id, status });
-    }
-    const result = await output.result;
-    const status = result.status === "success" ? "success" : "failed";
-    const failure = "error" in result ? errorText(result.error) : null;
-    await db()
-      .update(workflowRuns)
-      .set({ status, output: "result" in result ? forHistory(result.result ?? null) : null, error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null, finishedAt: Date.now() })
-      .where(eq(workflowRuns.id, run.runId));
-    await db()
-      .update(workflowRunSteps)
-      .set({ status: "skipped" })
-      .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
-    announceRun({ userId, runId: run.runId, status });
-    return findRun(run.runId);
-  })()
-    .catch(async (error: unknown) => {
-      log.error("workflow run crashed", { run: run.runId, workflow: workflowId, error: (error as Error).message });
-      await db().update(workflowRuns).set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() }).where(eq(workflowRuns.id, run.runId));
-      announceRun({ userId, runId: run.runId, status: "failed" });
+      const result = await output.result;
+      const status = result.status === "success" ? "success" : "failed";
+      const failure = "error" in result ? errorText(result.error) : null;
+      await db()
+        .update(workflowRuns)
+        .set({
+          status,
+          output: "result" in result ? forHistory(result.result ?? null) : null,
+          error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null,
+          finishedAt: Date.now(),
+        })
+        .where(eq(workflowRuns.id, run.runId));
+      await db()
+        .update(workflowRunSteps)
+        .set({ status: "skipped" })
+        .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
+      announceRun({ userId, runId: run.runId, status });
       return findRun(run.runId);
-    })
-    // Patchbay's tables are the run history; Mastra's snapshot of a finished run would otherwise
-    // pile up in its in-memory store for as long as the server runs.
-    .finally(() => workflow.deleteWorkflowRunById(run.runId).catch((error: unknown) => log.warn("could not drop a finished run's snapshot", { run: run.runId, error: (error as Error).message })));
+    })()
+      .catch(async (error: unknown) => {
+        log.error("workflow run crashed", { run: run.runId, workflow: workflowId, error: (error as Error).message });
+        await db()
+          .update(workflowRuns)
+          .set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() })
+          .where(eq(workflowRuns.id, run.runId));
+        announceRun({ userId, runId: run.runId, status: "failed" });
+        return findRun(run.runId);
+      })
+      // Patchbay's tables are the run history; Mastra's snapshot of a finished run would otherwise
+      // pile up in its in-memory store for as long as the server runs.
+      .finally(() =>
+        workflow
+          .deleteWorkflowRunById(run.runId)
+          .catch((error: unknown) => log.warn("could not drop a finished run's snapshot", { run: run.runId, error: (error as Error).message })),
+      )
+  );
 }
 
 export class RerunError extends Error {
@@ -147,7 +181,8 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
   const failedAt = steps.findIndex((step) => step.status === "failed");
   if (failedAt < 0) throw new RerunError("This run has no failed step to start from; start the workflow again instead.");
   const earlier = steps.slice(0, failedAt);
-  if (earlier.some((step) => step.status !== "success")) throw new RerunError("A step before the failed one did not succeed; start the workflow again instead.");
+  if (earlier.some((step) => step.status !== "success"))
+    throw new RerunError("A step before the failed one did not succeed; start the workflow again instead.");
   const entry = findWorkflow(failed.workflowId);
   if (!entry) throw new RerunError(`There is no workflow "${failed.workflowId}" any more.`);
   const workflow = mastra().getWorkflow(failed.workflowId);
@@ -155,22 +190,47 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
   const startedAt = Date.now();
   const runnerInstance = await liveInstanceId();
   await transaction(async (tx) => {
-    await tx
-      .insert(workflowRuns)
-      .values({ id: run.runId, userId, workflowId: failed.workflowId, trigger: "manual", deliveryId: failed.deliveryId, input: failed.input, status: "running", startedAt, resumedFromRunId: failed.id, runnerInstance });
+    await tx.insert(workflowRuns).values({
+      id: run.runId,
+      userId,
+      workflowId: failed.workflowId,
+      trigger: "manual",
+      deliveryId: failed.deliveryId,
+      input: failed.input,
+      status: "running",
+      startedAt,
+      resumedFromRunId: failed.id,
+      runnerInstance,
+    });
     for (const [position, step] of steps.entries()) {
-      await tx
-        .insert(workflowRunSteps)
-        .values(
-          position < failedAt
-            ? { runId: run.runId, stepId: step.stepId, position, status: "success", input: step.input, output: step.output, startedAt: step.startedAt, endedAt: step.endedAt }
-            : { runId: run.runId, stepId: step.stepId, position, status: "pending" },
-        );
+      await tx.insert(workflowRunSteps).values(
+        position < failedAt
+          ? {
+              runId: run.runId,
+              stepId: step.stepId,
+              position,
+              status: "success",
+              input: step.input,
+              output: step.output,
+              startedAt: step.startedAt,
+              endedAt: step.endedAt,
+            }
+          : { runId: run.runId, stepId: step.stepId, position, status: "pending" },
+      );
     }
   });
   announceRun({ userId, runId: run.runId, status: "running" });
   const context = Object.fromEntries(
-    earlier.map((step, position) => [step.stepId, { status: "success" as const, payload: step.input ?? (position === 0 ? failed.input : undefined), output: step.output, startedAt: step.startedAt ?? startedAt, endedAt: step.endedAt ?? startedAt }]),
+    earlier.map((step, position) => [
+      step.stepId,
+      {
+        status: "success" as const,
+        payload: step.input ?? (position === 0 ? failed.input : undefined),
+        output: step.output,
+        startedAt: step.startedAt ?? startedAt,
+        endedAt: step.endedAt ?? startedAt,
+      },
+    ]),
   );
   const output = run.timeTravelStream({
     step: steps[failedAt]!.stepId,
@@ -183,7 +243,11 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
 }
 
 export async function getWorkflowRun(userId: string, runId: string): Promise<{ run: WorkflowRunRow; steps: WorkflowStepRow[] } | undefined> {
-  const [run] = await db().select().from(workflowRuns).where(and(eq(workflowRuns.id, runId), eq(workflowRuns.userId, userId))).limit(1);
+  const [run] = await db()
+    .select()
+    .from(workflowRuns)
+    .where(and(eq(workflowRuns.id, runId), eq(workflowRuns.userId, userId)))
+    .limit(1);
   if (!run) return undefined;
   const steps = await db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runId)).orderBy(asc(workflowRunSteps.position));
   return { run, steps };

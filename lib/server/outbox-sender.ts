@@ -3,7 +3,17 @@ import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { alertChannels, alerts, forwardDestinations, webhookDeliveries } from "@/db/schema";
 import { BlockedRequestError, HttpError, httpRequest, ResponseTooLargeError } from "@/lib/http";
-import { leaseDueMessages, type OutboundMessage, OUTBOX_LEASE_MS, outboxWake, raiseAlert, recordAttempt, type SendOutcome, standardWebhookHeaders, unsealSigningSecret } from "@/lib/outbox";
+import {
+  leaseDueMessages,
+  type OutboundMessage,
+  OUTBOX_LEASE_MS,
+  outboxWake,
+  raiseAlert,
+  recordAttempt,
+  type SendOutcome,
+  standardWebhookHeaders,
+  unsealSigningSecret,
+} from "@/lib/outbox";
 import { type BackgroundLoop, env, log, startBackgroundLoop } from "@/lib/platform";
 import { QueueWorker, type SlotLimits } from "@/lib/queue";
 import { postSlackMessage } from "@/lib/tools";
@@ -21,7 +31,14 @@ function receiverOutcome(status: number): SendOutcome {
 }
 
 /** One signed POST; a 2xx is success, anything else is retried on the schedule. */
-async function postSigned(url: string, secret: string, messageId: string, payload: string, contentType: string, extraHeaders: Record<string, string> = {}): Promise<SendOutcome> {
+async function postSigned(
+  url: string,
+  secret: string,
+  messageId: string,
+  payload: string,
+  contentType: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<SendOutcome> {
   try {
     const response = await httpRequest({
       url,
@@ -119,7 +136,8 @@ function outboxSender({ now, leaseMs, slots }: SenderOptions): QueueWorker<Outbo
   return new QueueWorker<OutboundMessage>(
     {
       lease: (wanted, admission) => leaseDueMessages(now(), wanted, leaseMs, admission),
-      attempt: (message) => sendOne(message, now).catch((error: unknown) => log.error("outbound send failed", { message: message.id, error: (error as Error).message })),
+      attempt: (message) =>
+        sendOne(message, now).catch((error: unknown) => log.error("outbound send failed", { message: message.id, error: (error as Error).message })),
       idOf: (message) => message.id,
     },
     { name: "outbox", slots, refillOnFinish: true },

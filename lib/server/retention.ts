@@ -69,9 +69,16 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
     result.workflowRuns = await inBatches(
       () =>
         transaction(async () => {
-          const ids = (await rows<{ id: string }>(sql`select id as "id" from workflow_runs where trimmed_at is null and started_at < ${cutoff} and status <> 'running' limit ${batchRows}`)).map((row) => row.id);
+          const ids = (
+            await rows<{ id: string }>(
+              sql`select id as "id" from workflow_runs where trimmed_at is null and started_at < ${cutoff} and status <> 'running' limit ${batchRows}`,
+            )
+          ).map((row) => row.id);
           if (ids.length === 0) return 0;
-          const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+          const list = sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          );
           await execute(sql`update workflow_run_steps set input = null, output = null where run_id in (${list})`);
           return execute(sql`update workflow_runs set input = 'null', output = null, trimmed_at = ${now} where id in (${list})`);
         }),

@@ -12,4 +12,13 @@ export type AnyTool = Tool<any, any, any, any, any, any>;
  * `destinationField` names the input field holding the URL a call goes to, for a tool whose input
  * chooses its host (api-call): the agent asks before it reaches a host the person has not approved.
  */
-export type CatalogTool = { tool: AnyTool; providerId?: string; anyOf?: string[]; group: string; access: ToolAccess; destinationField?: string; formSchema?: object; secretFields?: string[] };
+export type CatalogTool = {
+  tool: AnyTool;
+  providerId?: string;
+  anyOf?: string[];
+  group: string;
+  access: ToolAccess;
+  destinationField?: string;
+  formSchema?: object;
+  secretFields?: string[];
+};

@@ -37,6 +37,10 @@ export async function attentionFor(userId: string, now = Date.now()): Promise<At
   const failing = new Map((await failingEndpoints(userId, since)).map((row) => [row.endpointId, row.failing]));
   const endpoints = (await listEndpoints(userId))
     .filter((endpoint) => failing.has(endpoint.id))
-    .map((endpoint) => ({ id: endpoint.id, label: `${endpoint.providerName}${endpoint.description ? `: ${endpoint.description}` : ""}`, failing: failing.get(endpoint.id)! }));
+    .map((endpoint) => ({
+      id: endpoint.id,
+      label: `${endpoint.providerName}${endpoint.description ? `: ${endpoint.description}` : ""}`,
+      failing: failing.get(endpoint.id)!,
+    }));
   return { deliveries: await deliveryHealth(userId, since), runsFailed: await failedRuns(userId, since), connections, endpoints };
 }

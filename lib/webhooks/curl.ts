@@ -1,6 +1,15 @@
 import { REDACTED } from "./redact";
 
-const SKIPPED = new Set(["host", "content-length", "connection", "accept-encoding", "x-forwarded-for", "x-forwarded-host", "x-forwarded-port", "x-forwarded-proto"]);
+const SKIPPED = new Set([
+  "host",
+  "content-length",
+  "connection",
+  "accept-encoding",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-forwarded-proto",
+]);
 
 function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -24,7 +33,9 @@ export function curlCommand(url: string, headers: Record<string, string>, body: 
   lines.push(`  --data-binary ${quote(body)}`);
   const command = lines.join(" \\\n");
   const notes = [
-    ...(stored.truncated ? [`# WARNING: the stored body is truncated (${Buffer.byteLength(body)} of ${stored.bytes ?? "more"} bytes kept); this re-sends only that part`] : []),
+    ...(stored.truncated
+      ? [`# WARNING: the stored body is truncated (${Buffer.byteLength(body)} of ${stored.bytes ?? "more"} bytes kept); this re-sends only that part`]
+      : []),
     ...(omitted.length > 0 ? [`# ${omitted.join(", ")} left out: sign the body again with your secret`] : []),
   ];
   return [...notes, command].join("\n");

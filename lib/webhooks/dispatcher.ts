@@ -34,43 +34,51 @@ type Candidate = { id: number; status: string; attempts: number; leaseUntil: num
  * or several, never take the same row.
  */
 export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): Promise<DeliveryRow[]> {
-  return leaseRows(async (tx) => {
-    // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
-    const due = await rows<Candidate>(sql`
+  return leaseRows(
+    async (tx) => {
+      // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
+      const due = await rows<Candidate>(sql`
       select id, status, attempts, lease_until as "leaseUntil", replay_requested as "replayRequested" from webhook_deliveries
       where (status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
       order by next_attempt_at, id
       limit ${limit}${forLease()}`);
-    if (due.length === 0) return [];
-    const interrupted = due.filter((row) => row.status === "processing");
-    for (const row of interrupted) {
-      // The lease start is not stored; the last renewal (lease_until - leaseMs) is the last sign of life.
-      const lastSeen = (row.leaseUntil ?? now) - leaseMs;
-      await tx.insert(webhookAttempts).values({
-        deliveryId: row.id,
-        number: row.attempts,
-        trigger: triggerOf({ replayRequested: Boolean(row.replayRequested), attempts: row.attempts }),
-        startedAt: lastSeen,
-        durationMs: Math.max(0, now - lastSeen),
-        outcome: "failed",
-        error: INTERRUPTED,
-      });
-    }
-    const taken = due.map((row) => row.id);
-    await tx
-      .update(webhookDeliveries)
-      .set({ status: "processing", leaseUntil: now + leaseMs, attempts: sql`${webhookDeliveries.attempts} + 1` })
-      .where(inArray(webhookDeliveries.id, taken));
-    if (interrupted.length > 0) {
+      if (due.length === 0) return [];
+      const interrupted = due.filter((row) => row.status === "processing");
+      for (const row of interrupted) {
+        // The lease start is not stored; the last renewal (lease_until - leaseMs) is the last sign of life.
+        const lastSeen = (row.leaseUntil ?? now) - leaseMs;
+        await tx.insert(webhookAttempts).values({
+          deliveryId: row.id,
+          number: row.attempts,
+          trigger: triggerOf({ replayRequested: Boolean(row.replayRequested), attempts: row.attempts }),
+          startedAt: lastSeen,
+          durationMs: Math.max(0, now - lastSeen),
+          outcome: "failed",
+          error: INTERRUPTED,
+        });
+      }
+      const taken = due.map((row) => row.id);
       await tx
         .update(webhookDeliveries)
-        .set({ lastError: INTERRUPTED })
-        .where(inArray(webhookDeliveries.id, interrupted.map((row) => row.id)));
-    }
-    return taken;
-  }, (ids) => db().select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id)));
+        .set({ status: "processing", leaseUntil: now + leaseMs, attempts: sql`${webhookDeliveries.attempts} + 1` })
+        .where(inArray(webhookDeliveries.id, taken));
+      if (interrupted.length > 0) {
+        await tx
+          .update(webhookDeliveries)
+          .set({ lastError: INTERRUPTED })
+          .where(
+            inArray(
+              webhookDeliveries.id,
+              interrupted.map((row) => row.id),
+            ),
+          );
+      }
+      return taken;
+    },
+    (ids) =>
+      db().select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id)),
+  );
 }
-
 
 /**
  * Extends the lease of a delivery still being processed by this dispatcher. With `attempt` (the
@@ -80,7 +88,13 @@ export async function renewLease(id: number, now = Date.now(), leaseMs = LEASE_M
   const result = await db()
     .update(webhookDeliveries)
     .set({ leaseUntil: now + leaseMs })
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "processing"), attempt === undefined ? undefined : eq(webhookDeliveries.attempts, attempt)));
+    .where(
+      and(
+        eq(webhookDeliveries.id, id),
+        eq(webhookDeliveries.status, "processing"),
+        attempt === undefined ? undefined : eq(webhookDeliveries.attempts, attempt),
+      ),
+    );
   return affectedRows(result) > 0;
 }
 
@@ -103,8 +117,10 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const startedAt = now();
   const trigger = triggerOf(delivery);
   // A long workflow keeps its lease, so no other dispatcher takes the row over meanwhile.
-  const stopRenewing = renewWhileRunning(() => renewLease(delivery.id, now(), leaseMs, delivery.attempts), leaseMs, (caught) =>
-    log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }),
+  const stopRenewing = renewWhileRunning(
+    () => renewLease(delivery.id, now(), leaseMs, delivery.attempts),
+    leaseMs,
+    (caught) => log.warn("could not renew a delivery's lease", { delivery: delivery.id, error: (caught as Error)?.message }),
   );
   let outcome: Awaited<ReturnType<DeliveryHandler>> | undefined;
   let error: string | undefined;
@@ -180,7 +196,15 @@ export type ProcessOptions = {
  * does not hold back new deliveries. Returns how many attempts it made once nothing is in flight
  * or due.
  */
-export async function processDueDeliveries({ startWorkflow, handle = (delivery) => handleDelivery(delivery, startWorkflow), now = Date.now, limit = BATCH, leaseMs = LEASE_MS, pollMs = 1000, yieldToIntake }: ProcessOptions = {}): Promise<number> {
+export async function processDueDeliveries({
+  startWorkflow,
+  handle = (delivery) => handleDelivery(delivery, startWorkflow),
+  now = Date.now,
+  limit = BATCH,
+  leaseMs = LEASE_MS,
+  pollMs = 1000,
+  yieldToIntake,
+}: ProcessOptions = {}): Promise<number> {
   const table: QueueTable<DeliveryRow> = {
     lease: async (wanted, admission) => {
       const leased = await leaseDue(now(), wanted, leaseMs);
@@ -250,7 +274,12 @@ export async function cancelRetries(userId: string, id: number): Promise<boolean
  * sender's burst is acknowledged at full speed and processed right after it. The wait is bounded:
  * once the oldest due delivery has waited `maxDelayMs`, processing runs alongside intake again.
  */
-export async function intakeHasPriority({ now = Date.now(), lastIntake = lastIntakeAt(), quietMs = 250, maxDelayMs = env().WEBHOOK_PROCESSING_MAX_DELAY_MS } = {}): Promise<boolean> {
+export async function intakeHasPriority({
+  now = Date.now(),
+  lastIntake = lastIntakeAt(),
+  quietMs = 250,
+  maxDelayMs = env().WEBHOOK_PROCESSING_MAX_DELAY_MS,
+} = {}): Promise<boolean> {
   if (maxDelayMs === 0 || now - lastIntake >= quietMs) return false;
   const [row] = await db()
     .select({ at: sql<number | null>`min(${webhookDeliveries.nextAttemptAt})` })
@@ -278,5 +307,8 @@ export function wakeOnDeliveriesElsewhere(): () => void {
 export function startDispatcher({ startWorkflow, intervalMs = 1000 }: { startWorkflow?: WorkflowStarter; intervalMs?: number } = {}): BackgroundLoop {
   wakeOnDeliveriesElsewhere();
   const leaseMs = env().WEBHOOK_LEASE_SECONDS * 1000;
-  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ startWorkflow, leaseMs, yieldToIntake: () => intakeHasPriority() }), { intervalMs, wake: dispatcherWake });
+  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ startWorkflow, leaseMs, yieldToIntake: () => intakeHasPriority() }), {
+    intervalMs,
+    wake: dispatcherWake,
+  });
 }

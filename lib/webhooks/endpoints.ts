@@ -81,7 +81,9 @@ export function endpointSecrets(endpoint: EndpointRow, now = Date.now()): string
 /** The instance-wide secret for /api/webhooks/<provider>: <SECRET_ENV>, and <SECRET_ENV>_PREVIOUS during a rotation. */
 export function instanceSecrets(provider: Provider): string[] {
   if (!provider.webhooks) return [];
-  return [readVariable(provider.webhooks.secretEnv), readVariable(`${provider.webhooks.secretEnv}_PREVIOUS`)].filter((value): value is string => Boolean(value));
+  return [readVariable(provider.webhooks.secretEnv), readVariable(`${provider.webhooks.secretEnv}_PREVIOUS`)].filter((value): value is string =>
+    Boolean(value),
+  );
 }
 
 const eventName = /^[\w.*-]{1,80}$/;
@@ -90,7 +92,14 @@ const eventName = /^[\w.*-]{1,80}$/;
 export const endpointEventsSchema = z
   .string()
   .max(4000)
-  .transform((value) => [...new Set(value.split(",").map((event) => event.trim()).filter(Boolean))])
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(",")
+        .map((event) => event.trim())
+        .filter(Boolean),
+    ),
+  ])
   .superRefine((events, context) => {
     const bad = events.filter((event) => !eventName.test(event));
     if (bad.length > 0) context.addIssue({ code: "custom", message: `Not an event name: ${bad.slice(0, 3).join(", ")} (letters, digits, _ . * - only).` });
@@ -157,5 +166,11 @@ export async function restoreSecrets(userId: string, endpointId: string, secrets
 }
 
 export async function deleteEndpoint(userId: string, endpointId: string): Promise<boolean> {
-  return affectedRows(await db().delete(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))) > 0;
+  return (
+    affectedRows(
+      await db()
+        .delete(webhookEndpoints)
+        .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId))),
+    ) > 0
+  );
 }

@@ -7,8 +7,18 @@ export type HandlerRule = { providerId: string; event: string; action: DeliveryA
 
 /** The mapping from (provider, event) to processing, as data; the Webhooks page shows it. First match wins. */
 export const deliveryRules: HandlerRule[] = [
-  { providerId: "github", event: "push", action: { kind: "workflow", workflowId: "process-github-push" }, description: "Record the branch and commits; open an issue for TODO: commits." },
-  { providerId: "github", event: "pull_request", action: { kind: "workflow", workflowId: "triage-pull-request" }, description: "Label the pull request by the paths it changes." },
+  {
+    providerId: "github",
+    event: "push",
+    action: { kind: "workflow", workflowId: "process-github-push" },
+    description: "Record the branch and commits; open an issue for TODO: commits.",
+  },
+  {
+    providerId: "github",
+    event: "pull_request",
+    action: { kind: "workflow", workflowId: "triage-pull-request" },
+    description: "Label the pull request by the paths it changes.",
+  },
   { providerId: "github", event: "ping", action: { kind: "record" }, description: "GitHub checking the hook: recorded." },
   { providerId: "github", event: "*", action: { kind: "record" }, description: "Recorded." },
   { providerId: "stripe", event: "*", action: { kind: "record" }, description: "Recorded." },

@@ -222,5 +222,13 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
 
 /** The Next route handler's way in: a Web Request. */
 export async function receiveWebhook(request: Request, providerId: string, endpointId?: string): Promise<Response> {
-  return toResponse(await acceptWebhook({ providerId, endpointId, headers: request.headers, readBody: (maxBytes, keepBytes, reservation) => readCapped(request.body, { maxBytes, keepBytes, reservation, declared: request.headers.get("content-length") }) }));
+  return toResponse(
+    await acceptWebhook({
+      providerId,
+      endpointId,
+      headers: request.headers,
+      readBody: (maxBytes, keepBytes, reservation) =>
+        readCapped(request.body, { maxBytes, keepBytes, reservation, declared: request.headers.get("content-length") }),
+    }),
+  );
 }

@@ -51,7 +51,12 @@ function bodyOf(message: IncomingMessage): AsyncIterable<Uint8Array> {
 
 function write(response: ServerResponse, answer: IntakeReply): void {
   const body = JSON.stringify(answer.body);
-  response.writeHead(answer.status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body), ...answer.headers });
+  response.writeHead(answer.status, {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(body),
+    ...answer.headers,
+  });
   response.end(body);
 }
 
@@ -66,7 +71,12 @@ export async function handleIntake(request: IncomingMessage, response: ServerRes
     return write(response, METHOD_NOT_ALLOWED);
   }
   try {
-    const answer = await acceptWebhook({ ...target, headers: headersOf(request), readBody: (maxBytes, keepBytes, reservation) => readCapped(bodyOf(request), { maxBytes, keepBytes, reservation, declared: request.headers["content-length"] }) });
+    const answer = await acceptWebhook({
+      ...target,
+      headers: headersOf(request),
+      readBody: (maxBytes, keepBytes, reservation) =>
+        readCapped(bodyOf(request), { maxBytes, keepBytes, reservation, declared: request.headers["content-length"] }),
+    });
     write(response, answer);
   } catch (error) {
     log.error("webhook intake failed", { provider: target.providerId, error: (error as Error).message });

@@ -14,7 +14,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * that webhooks start maps the payload the way its webhook does; otherwise the payload's top-level
  * fields that the form has are taken as they are, and the person edits the rest.
  */
-export async function prefillFromDelivery(userId: string, deliveryId: number, target: { kind: "tool" | "workflow"; id: string; fields: string[] }): Promise<Prefill> {
+export async function prefillFromDelivery(
+  userId: string,
+  deliveryId: number,
+  target: { kind: "tool" | "workflow"; id: string; fields: string[] },
+): Promise<Prefill> {
   const found = await getDelivery(userId, deliveryId);
   if (!found) return { deliveryId, error: `There is no delivery #${deliveryId}.` };
   const { delivery } = found;
@@ -29,10 +33,20 @@ export async function prefillFromDelivery(userId: string, deliveryId: number, ta
   const mapping = target.kind === "workflow" ? findWorkflow(target.id)?.fromWebhookPayload : undefined;
   if (mapping) {
     const mapped = mapping.safeParse(payload);
-    if (mapped.success && isRecord(mapped.data)) return { deliveryId, input: mapped.data, note: `Filled in from delivery #${deliveryId} the way its webhook would start ${target.id}.` };
+    if (mapped.success && isRecord(mapped.data))
+      return { deliveryId, input: mapped.data, note: `Filled in from delivery #${deliveryId} the way its webhook would start ${target.id}.` };
   }
   if (!isRecord(payload)) return { deliveryId, error: `The payload of delivery #${deliveryId} is not a JSON object.` };
   const taken = target.fields.filter((field) => field in payload);
-  if (taken.length === 0) return { deliveryId, input: {}, note: `None of the payload's top-level fields of delivery #${deliveryId} fit this form; use the JSON editor to paste what you need.` };
-  return { deliveryId, input: Object.fromEntries(taken.map((field) => [field, payload[field]])), note: `Filled in ${taken.join(", ")} from delivery #${deliveryId}.` };
+  if (taken.length === 0)
+    return {
+      deliveryId,
+      input: {},
+      note: `None of the payload's top-level fields of delivery #${deliveryId} fit this form; use the JSON editor to paste what you need.`,
+    };
+  return {
+    deliveryId,
+    input: Object.fromEntries(taken.map((field) => [field, payload[field]])),
+    note: `Filled in ${taken.join(", ")} from delivery #${deliveryId}.`,
+  };
 }

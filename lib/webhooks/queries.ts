@@ -155,7 +155,13 @@ export async function deliveryHistogram(userId: string, range: Range = "24h", no
       count: sql<number>`count(*)`,
     })
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.userId, userId), gte(webhookDeliveries.receivedAt, first * bucketMs), lt(webhookDeliveries.receivedAt, (current + 1) * bucketMs)))
+    .where(
+      and(
+        eq(webhookDeliveries.userId, userId),
+        gte(webhookDeliveries.receivedAt, first * bucketMs),
+        lt(webhookDeliveries.receivedAt, (current + 1) * bucketMs),
+      ),
+    )
     .groupBy(sql`bucket`, webhookDeliveries.status);
   const buckets = Array.from({ length: size }, (_, index) => ({ start: (first + index) * bucketMs, counts: {} as Record<string, number> }));
   for (const row of rows) {

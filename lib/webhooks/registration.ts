@@ -7,7 +7,16 @@ import { resolveApiKey } from "@/lib/connections";
 import { keyRing, seal } from "@/lib/crypto";
 import { githubErrorMessage, githubFor } from "@/lib/github";
 import { expandTemplate, getProvider } from "@/lib/providers";
-import { createEndpoint, deleteEndpoint, endpointUrl, findEndpoint, restoreSecrets, rotateEndpointSecret, setRemoteHook, type EndpointSummary } from "./endpoints";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  endpointUrl,
+  findEndpoint,
+  restoreSecrets,
+  rotateEndpointSecret,
+  setRemoteHook,
+  type EndpointSummary,
+} from "./endpoints";
 
 export class RegistrationError extends Error {
   override name = "RegistrationError";
@@ -101,7 +110,10 @@ export async function registerStripeEndpoint(userId: string, events: string[]): 
   const { stripe, account } = await stripeClient(userId);
   const { endpoint } = await createEndpoint(userId, { providerId: "stripe", description: "Stripe webhook endpoint", events });
   try {
-    const created = await stripe.webhookEndpoints.create({ url: endpointUrl("stripe", endpoint.id), enabled_events: events as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
+    const created = await stripe.webhookEndpoints.create({
+      url: endpointUrl("stripe", endpoint.id),
+      enabled_events: events as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
+    });
     if (!created.secret) throw new Error("Stripe returned no signing secret");
     await db()
       .update(webhookEndpoints)
@@ -177,7 +189,8 @@ const remoteRotators: Record<string, (userId: string, endpoint: RemoteEndpoint &
 /** Why a registered endpoint's secret cannot be rotated from Patchbay, or undefined when it can. */
 export function rotationUnsupported(endpoint: { providerId: string; remoteHookId: string | null }): string | undefined {
   if (!endpoint.remoteHookId || remoteRotators[endpoint.providerId]) return undefined;
-  if (endpoint.providerId === "stripe") return "Stripe has no API to roll an endpoint's signing secret (only its Dashboard can); delete the endpoint and register it again for a new one.";
+  if (endpoint.providerId === "stripe")
+    return "Stripe has no API to roll an endpoint's signing secret (only its Dashboard can); delete the endpoint and register it again for a new one.";
   return "This provider's registered endpoints cannot be rotated from Patchbay; delete and register again for a new secret.";
 }
 

@@ -78,7 +78,9 @@ export async function seesDeliveryLive(page: Page, repository: string, deliver: 
     await row.waitFor({ timeout: 15_000 });
     await row.getByText("processed").waitFor({ timeout: 15_000 });
   } catch (error) {
-    violations.push(`the webhook log on process 1 did not show the delivery process 3 received, processed, within 15 s: ${(error as Error).message.split("\n")[0]}`);
+    violations.push(
+      `the webhook log on process 1 did not show the delivery process 3 received, processed, within 15 s: ${(error as Error).message.split("\n")[0]}`,
+    );
   }
   if (!(await page.evaluate(() => (window as unknown as { patchbaySameDocument?: boolean }).patchbaySameDocument === true))) {
     violations.push("the webhook log page reloaded instead of updating live");

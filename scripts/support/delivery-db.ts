@@ -50,7 +50,10 @@ function sqliteQuery(path: string): Query {
 function postgresQuery(pool: pg.Pool): Query {
   return async (statement, params = []) => {
     let index = 0;
-    const { rows } = await pool.query(statement.replace(/\?/g, () => `$${++index}`), params);
+    const { rows } = await pool.query(
+      statement.replace(/\?/g, () => `$${++index}`),
+      params,
+    );
     return rows as Row[];
   };
 }
@@ -73,7 +76,12 @@ export function openDeliveryDb(databaseUrl: string): DeliveryDb {
     },
     statuses: async () => byKey(await query("select status, count(*) as n from webhook_deliveries group by status"), "status"),
     pending: async () => Number((await query("select count(*) as n from webhook_deliveries where status in ('received', 'processing', 'retrying')"))[0]!.n),
-    storedById: async () => new Map(Object.entries(byKey(await query("select delivery_id as id, count(*) as n from webhook_deliveries where status <> 'rejected' group by delivery_id"), "id"))),
+    storedById: async () =>
+      new Map(
+        Object.entries(
+          byKey(await query("select delivery_id as id, count(*) as n from webhook_deliveries where status <> 'rejected' group by delivery_id"), "id"),
+        ),
+      ),
     processedTwice: async () =>
       (
         await query(

@@ -29,7 +29,12 @@ async function lockSessions(database: DeliveryDb, name: string): Promise<{ holdi
   return { holding: Number(row!.holding), waiting: Number(row!.waiting) };
 }
 
-export async function checkSingleFlightRefresh(options: { database: DeliveryDb; fake: FakeGitHub; appUrls: string[]; secret: string }): Promise<{ violations: string[]; summary: string }> {
+export async function checkSingleFlightRefresh(options: {
+  database: DeliveryDb;
+  fake: FakeGitHub;
+  appUrls: string[];
+  secret: string;
+}): Promise<{ violations: string[]; summary: string }> {
   const { database, fake, appUrls, secret } = options;
   const [connection] = await database.query("select id from connections where provider_id = 'github' and status = 'active'");
   if (!connection) return { violations: ["no active GitHub connection to refresh"], summary: "" };
@@ -66,16 +71,23 @@ export async function checkSingleFlightRefresh(options: { database: DeliveryDb; 
   const settled = await waitUntilSettled(database, SETTLE_TIMEOUT_MS);
 
   const ids = sent.map((push) => push.id);
-  const statuses = await database.query(`select status, count(*) as n from webhook_deliveries where delivery_id in (${ids.map(() => "?").join(", ")}) group by status`, ids);
+  const statuses = await database.query(
+    `select status, count(*) as n from webhook_deliveries where delivery_id in (${ids.map(() => "?").join(", ")}) group by status`,
+    ids,
+  );
   const processed = Number(statuses.find((row) => row.status === "processed")?.n ?? 0);
   const issued = sent.filter((push) => fake.createdIssues.some((issue) => issue.title.startsWith(`TODO: ${push.todo} (`))).length;
   const refreshes = fake.tokenRequests.refresh_token - before;
 
   const violations: string[] = [];
-  if (most.waiting < others) violations.push(`the servers never all asked for the due token at once within ${HOLD_TIMEOUT_MS / 1000} s (at most ${most.waiting} waited on the refreshing one)`);
+  if (most.waiting < others)
+    violations.push(
+      `the servers never all asked for the due token at once within ${HOLD_TIMEOUT_MS / 1000} s (at most ${most.waiting} waited on the refreshing one)`,
+    );
   if (refreshes !== 1) violations.push(`${refreshes} token refresh requests reached GitHub for one due token (expected exactly 1)`);
   if (!sent.every((push) => isAcknowledged(push))) violations.push(`TODO pushes answered ${JSON.stringify(sent.map((push) => push.status))}`);
-  if (settled.pending > 0 || processed !== sent.length) violations.push(`TODO pushes by status ${JSON.stringify(statuses)} (expected all ${sent.length} processed)`);
+  if (settled.pending > 0 || processed !== sent.length)
+    violations.push(`TODO pushes by status ${JSON.stringify(statuses)} (expected all ${sent.length} processed)`);
   if (issued !== sent.length) violations.push(`${issued} of ${sent.length} TODO commits became issues`);
   const summary = `single-flight refresh: ${sent.length} TODO pushes over ${appUrls.length} servers; on the connection's lock at once: ${most.holding} refreshing, ${most.waiting} waiting; token requests ${refreshes}; processed ${processed} / ${sent.length}; issues opened ${issued}`;
   return { violations, summary };

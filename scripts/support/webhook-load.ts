@@ -15,7 +15,12 @@ export type Outcome = { id: string; status: number | "error" };
 /** POSTs a signed push to `appUrl`'s instance-wide GitHub URL and reads the whole answer. */
 export async function sendPush(appUrl: string, secret: string, body: string, id: string): Promise<Outcome["status"]> {
   try {
-    const response = await fetch(`${appUrl}/api/webhooks/github`, { method: "POST", body, headers: githubHeaders(secret, body, id), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${appUrl}/api/webhooks/github`, {
+      method: "POST",
+      body,
+      headers: githubHeaders(secret, body, id),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     await response.arrayBuffer();
     return response.status;
   } catch {

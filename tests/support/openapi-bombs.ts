@@ -47,7 +47,10 @@ export function deepYaml(depth = 100_000): string {
 export function schemaRefExplosion(operations = 300, levels = 10, width = 10): string {
   const schemas: Record<string, unknown> = {};
   for (let level = 0; level < levels; level++) {
-    const next = level + 1 < levels ? { $ref: `#/components/schemas/S${level + 1}` } : { type: "string", description: "A leaf value, described at some length so each copy weighs what a real one does." };
+    const next =
+      level + 1 < levels
+        ? { $ref: `#/components/schemas/S${level + 1}` }
+        : { type: "string", description: "A leaf value, described at some length so each copy weighs what a real one does." };
     schemas[`S${level}`] = {
       type: "object",
       description: `Level ${level} of a schema that refers to the next level from every one of its properties.`,
@@ -57,7 +60,11 @@ export function schemaRefExplosion(operations = 300, levels = 10, width = 10): s
   const paths: Record<string, unknown> = {};
   for (let index = 0; index < operations; index++) {
     paths[`/things/${index}`] = {
-      post: { operationId: `createThing${index}`, requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/S0" } } } }, responses: { "200": { description: "ok" } } },
+      post: {
+        operationId: `createThing${index}`,
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/S0" } } } },
+        responses: { "200": { description: "ok" } },
+      },
     };
   }
   return JSON.stringify({ openapi: "3.1.0", info: { title: "Ref explosion", version: "1" }, paths, components: { schemas } });

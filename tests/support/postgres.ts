@@ -115,7 +115,8 @@ function postgresUser(): { uid: number; gid: number } {
     .split("\n")
     .find((entry) => entry.startsWith("postgres:"));
   const [, , uid, gid] = line?.split(":") ?? [];
-  if (uid === undefined || gid === undefined) throw new PostgresUnavailable("PostgreSQL's system user postgres is missing: apt-get install -y postgresql (or set TEST_DATABASE_URL)");
+  if (uid === undefined || gid === undefined)
+    throw new PostgresUnavailable("PostgreSQL's system user postgres is missing: apt-get install -y postgresql (or set TEST_DATABASE_URL)");
   return { uid: Number(uid), gid: Number(gid) };
 }
 
@@ -153,7 +154,11 @@ async function startCluster(binaries: PostgresBinaries, { durable = false }: Clu
   const discard = () => {
     if (existsSync(join(data, "postmaster.pid"))) {
       try {
-        execFileSync(...asUser(binaries.pgCtl, ["-D", data, "-m", "immediate", "-w", "-t", "10", "stop"], user), { cwd: root, stdio: "ignore", timeout: 15_000 });
+        execFileSync(...asUser(binaries.pgCtl, ["-D", data, "-m", "immediate", "-w", "-t", "10", "stop"], user), {
+          cwd: root,
+          stdio: "ignore",
+          timeout: 15_000,
+        });
       } catch {
         // Already gone: the directory goes anyway.
       }
@@ -234,7 +239,10 @@ export async function freshDatabase(serverUrl: string, template?: string): Promi
 function usableBinaries(places: SearchPlaces): PostgresBinaries {
   const binaries = findPostgresBinaries(places);
   if (!binaries) throw new PostgresUnavailable(NOT_INSTALLED);
-  if (binaries.version < MIN_VERSION) throw new PostgresUnavailable(`PostgreSQL ${MIN_VERSION} or newer is needed, ${binaries.initdb} is ${binaries.version}: apt-get install -y postgresql (or set TEST_DATABASE_URL)`);
+  if (binaries.version < MIN_VERSION)
+    throw new PostgresUnavailable(
+      `PostgreSQL ${MIN_VERSION} or newer is needed, ${binaries.initdb} is ${binaries.version}: apt-get install -y postgresql (or set TEST_DATABASE_URL)`,
+    );
   return binaries;
 }
 

@@ -14,7 +14,13 @@ export type Services = { github: FakeGitHub; slack: FakeSlack; linear: FakeLinea
 
 /** Every outside service as a local fake, wired through the variables a deployment would set. */
 export async function startServices(): Promise<Services> {
-  const [github, slack, linear, notion, weather] = await Promise.all([startGitHubFake(), startFakeSlack(), startFakeLinear(), startFakeNotion(), startFakeOpenWeather()]);
+  const [github, slack, linear, notion, weather] = await Promise.all([
+    startGitHubFake(),
+    startFakeSlack(),
+    startFakeLinear(),
+    startFakeNotion(),
+    startFakeOpenWeather(),
+  ]);
   Object.assign(process.env, {
     SLACK_API_URL: slack.url,
     SLACK_BOT_TOKEN: SLACK_TOKEN,

@@ -12,7 +12,10 @@ export async function storedText(): Promise<string> {
   const [{ rows, usingPostgres }, { env }] = await Promise.all([import("@/db/client"), import("@/lib/platform/env")]);
   if (!usingPostgres()) {
     const path = env().DATABASE_PATH;
-    return [path, `${path}-wal`].filter(existsSync).map((file) => readFileSync(file).toString("latin1")).join("\n");
+    return [path, `${path}-wal`]
+      .filter(existsSync)
+      .map((file) => readFileSync(file).toString("latin1"))
+      .join("\n");
   }
   const columns = await rows<{ table: string; column: string }>(sql`
     select table_name as "table", column_name as "column" from information_schema.columns

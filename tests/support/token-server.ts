@@ -28,7 +28,14 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 export async function startTokenServer(): Promise<TokenServer> {
   const codes = new Map<string, { challenge: string | null; method: string | null; redirectUri: string }>();
-  const state: TokenServer = { url: "", clientId: "token-server-client", clientSecret: "token-server-secret", mode: "ok", tokenRequests: 0, close: async () => {} };
+  const state: TokenServer = {
+    url: "",
+    clientId: "token-server-client",
+    clientSecret: "token-server-secret",
+    mode: "ok",
+    tokenRequests: 0,
+    close: async () => {},
+  };
   const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url!, "http://localhost");
     const json = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -51,11 +58,13 @@ export async function startTokenServer(): Promise<TokenServer> {
       if (form.get("client_id") !== state.clientId || form.get("client_secret") !== state.clientSecret) return json(401, { error: "invalid_client" });
       const pending = codes.get(form.get("code") ?? "");
       codes.delete(form.get("code") ?? "");
-      if (!pending || pending.redirectUri !== form.get("redirect_uri")) return json(400, { error: "invalid_grant", error_description: "unknown code or redirect URI" });
+      if (!pending || pending.redirectUri !== form.get("redirect_uri"))
+        return json(400, { error: "invalid_grant", error_description: "unknown code or redirect URI" });
       if (pending.challenge) {
         const verifier = form.get("code_verifier") ?? "";
         const computed = createHash("sha256").update(verifier).digest("base64url");
-        if (pending.method !== "S256" || computed !== pending.challenge) return json(400, { error: "invalid_grant", error_description: "PKCE verification failed" });
+        if (pending.method !== "S256" || computed !== pending.challenge)
+          return json(400, { error: "invalid_grant", error_description: "PKCE verification failed" });
       }
       return json(200, { access_token: `tok_${randomBytes(12).toString("hex")}`, token_type: "bearer", scope: "repo" });
     }

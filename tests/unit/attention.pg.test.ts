@@ -15,7 +15,18 @@ let otherId: string;
 async function delivery(status: DeliveryStatus, at: number, endpointId: string | null = null, user = userId) {
   await db()
     .insert(webhookDeliveries)
-    .values({ userId: user, endpointId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: at, headers: {}, body: "{}", bodyBytes: 2, verified: status !== "rejected", status });
+    .values({
+      userId: user,
+      endpointId,
+      providerId: "github",
+      dedupeKey: crypto.randomUUID(),
+      receivedAt: at,
+      headers: {},
+      body: "{}",
+      bodyBytes: 2,
+      verified: status !== "rejected",
+      status,
+    });
 }
 
 beforeAll(async () => {
@@ -25,7 +36,12 @@ beforeAll(async () => {
 
 describe("what needs attention", () => {
   it("is all zero for someone with nothing going on", async () => {
-    expect(await attentionFor(userId, NOW)).toEqual({ deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 }, runsFailed: { tools: 0, workflows: 0 }, connections: [], endpoints: [] });
+    expect(await attentionFor(userId, NOW)).toEqual({
+      deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 },
+      runsFailed: { tools: 0, workflows: 0 },
+      connections: [],
+      endpoints: [],
+    });
   });
 
   it("counts the last 24 hours' deliveries and failures, failed runs, broken connections and failing endpoints, only the user's own", async () => {
@@ -37,10 +53,18 @@ describe("what needs attention", () => {
     await delivery("rejected", NOW - 4 * HOUR);
     await delivery("failed", NOW - 30 * HOUR, healthy.id); // older than a day
     await delivery("failed", NOW - HOUR, null, otherId);
-    await db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "failed", startedAt: NOW - HOUR });
-    await db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR });
-    await db().insert(workflowRuns).values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR });
-    await db().insert(toolRuns).values({ userId: otherId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR });
+    await db()
+      .insert(toolRuns)
+      .values({ userId, toolId: "github-create-issue", input: {}, status: "failed", startedAt: NOW - HOUR });
+    await db()
+      .insert(toolRuns)
+      .values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR });
+    await db()
+      .insert(workflowRuns)
+      .values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR });
+    await db()
+      .insert(toolRuns)
+      .values({ userId: otherId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR });
     const slack = await upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
     await db().update(connections).set({ status: "needs_reconnect" }).where(eq(connections.id, slack.id));
 

@@ -30,7 +30,10 @@ async function logLines(run: () => Promise<unknown>): Promise<string[]> {
 async function postCredentials(password: string): Promise<Response> {
   const csrf = await handlers.GET(new Request(`${APP}/api/auth/csrf`) as never);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = csrf.headers.getSetCookie().map((value) => value.split(";")[0]).join("; ");
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((value) => value.split(";")[0])
+    .join("; ");
   const body = new URLSearchParams({ email, password, csrfToken, callbackUrl: `${APP}/` });
   return handlers.POST(
     new Request(`${APP}/api/auth/callback/credentials`, {

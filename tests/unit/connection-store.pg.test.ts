@@ -45,7 +45,10 @@ function startTokenWorker(userId: string, calls: number): Promise<Worker<WorkerO
 
 /** Makes the stored token due for refresh (expiring within the five-minute margin). */
 async function makeDue(connectionId: string): Promise<void> {
-  await db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connectionId));
+  await db()
+    .update(connections)
+    .set({ expiresAt: new Date(Date.now() + 60_000) })
+    .where(eq(connections.id, connectionId));
 }
 
 describe("getAccessToken", () => {

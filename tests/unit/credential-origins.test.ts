@@ -98,7 +98,11 @@ describe("the outbound client with a bound credential", () => {
 describe("imported OpenAPI tools", () => {
   it("refuses to import with a connection whose credential would go to a server of the member's choosing", async () => {
     const member = await createUser("member");
-    const importing = saveImport(member.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl: attacker.url, auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" } });
+    const importing = saveImport(member.id, {
+      source: { kind: "text", text: fixture("security.yaml") },
+      serverUrl: attacker.url,
+      auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" },
+    });
     await expect(importing).rejects.toBeInstanceOf(OpenApiImportError);
     await expect(importing).rejects.toMatchObject({ problems: [{ location: "serverUrl", message: expect.stringContaining(`only sent to ${provider.url}`) }] });
     expect(attacker.seen).toEqual([]);
@@ -108,7 +112,11 @@ describe("imported OpenAPI tools", () => {
     const owner = await createUser("owner", "owner"); // only owners act with instance keys unless one is shared
     // Saved while the attacker's server was the provider's configured origin; the provider then moved.
     process.env.OPENWEATHER_API_URL = attacker.url;
-    await saveImport(owner.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl: attacker.url, auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" } });
+    await saveImport(owner.id, {
+      source: { kind: "text", text: fixture("security.yaml") },
+      serverUrl: attacker.url,
+      auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" },
+    });
     process.env.OPENWEATHER_API_URL = provider.url;
     const run = await runTool(owner.id, "locked-api.viaQueryKey", {});
     expect(run.status).toBe("failed");
@@ -119,7 +127,11 @@ describe("imported OpenAPI tools", () => {
   it("does not carry a pasted key across a redirect to another origin", async () => {
     const member = await createUser("member");
     const redirecting = fixture("security.yaml").replace("/header-key:", `/away?to=${encodeURIComponent(`${attacker.url}/landing`)}:`);
-    await saveImport(member.id, { source: { kind: "text", text: redirecting }, serverUrl: provider.url, auth: { kind: "secret", scheme: "headerKey", secret: "pasted-secret-4242" } });
+    await saveImport(member.id, {
+      source: { kind: "text", text: redirecting },
+      serverUrl: provider.url,
+      auth: { kind: "secret", scheme: "headerKey", secret: "pasted-secret-4242" },
+    });
     const run = await runTool(member.id, "locked-api.viaHeaderKey", {});
     expect(run.status).toBe("succeeded");
     expect(provider.seen[0]!.headers["x-api-key"]).toBe("pasted-secret-4242");
@@ -138,7 +150,10 @@ describe("api-call", () => {
 
   it("does not carry the caller's Authorization header across a redirect to another origin", async () => {
     const member = await createUser("member");
-    const run = await runTool(member.id, "api-call", { endpoint: `${provider.url}/away?to=${encodeURIComponent(`${attacker.url}/landing`)}`, headers: { authorization: "Bearer my-own-token" } });
+    const run = await runTool(member.id, "api-call", {
+      endpoint: `${provider.url}/away?to=${encodeURIComponent(`${attacker.url}/landing`)}`,
+      headers: { authorization: "Bearer my-own-token" },
+    });
     expect(run.status).toBe("succeeded");
     expect(provider.seen[0]!.headers.authorization).toBe("Bearer my-own-token");
     expect(everything(attacker)).not.toContain("my-own-token");

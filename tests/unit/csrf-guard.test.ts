@@ -25,7 +25,9 @@ const EXEMPT = [/^app\/api\/webhooks\//, /^app\/api\/auth\//, /^app\/api\/mcp\//
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
-const routeFiles = globSync("app/api/**/route.ts").map((file) => file.split("\\").join("/")).sort();
+const routeFiles = globSync("app/api/**/route.ts")
+  .map((file) => file.split("\\").join("/"))
+  .sort();
 const guarded = routeFiles.filter((file) => !EXEMPT.some((pattern) => pattern.test(file)));
 
 /** Placeholder values for the route's dynamic segments ([provider], [...rest]). */
@@ -36,7 +38,10 @@ function paramsFor(file: string): Record<string, string | string[]> {
 }
 
 function urlFor(file: string): string {
-  return `${APP}/${file.replace(/\/route\.ts$/, "").replace(/^app\//, "").replace(/\[\[?(\.\.\.)?\w+\]?\]/g, "x")}`;
+  return `${APP}/${file
+    .replace(/\/route\.ts$/, "")
+    .replace(/^app\//, "")
+    .replace(/\[\[?(\.\.\.)?\w+\]?\]/g, "x")}`;
 }
 
 async function writeHandlers(): Promise<{ file: string; method: string; handler: Handler }[]> {
@@ -78,12 +83,28 @@ describe("every state-changing route handler refuses cross-site writes", async (
   });
 
   const attacks: { name: string; headers: Record<string, string>; status: number }[] = [
-    { name: "a text/plain form post from another origin", headers: { "content-type": "text/plain", origin: "https://evil.example", "sec-fetch-site": "cross-site" }, status: 403 },
-    { name: "a text/plain form post from another origin on the same site", headers: { "content-type": "text/plain", origin: "http://other.localhost:3000", "sec-fetch-site": "same-site" }, status: 403 },
-    { name: "JSON from another origin (a page that got past CORS somehow)", headers: { "content-type": "application/json", origin: "https://evil.example" }, status: 403 },
+    {
+      name: "a text/plain form post from another origin",
+      headers: { "content-type": "text/plain", origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+      status: 403,
+    },
+    {
+      name: "a text/plain form post from another origin on the same site",
+      headers: { "content-type": "text/plain", origin: "http://other.localhost:3000", "sec-fetch-site": "same-site" },
+      status: 403,
+    },
+    {
+      name: "JSON from another origin (a page that got past CORS somehow)",
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      status: 403,
+    },
     { name: "a request with the null origin (sandboxed frame)", headers: { "content-type": "application/json", origin: "null" }, status: 403 },
     { name: "JSON with neither Origin nor Sec-Fetch-Site", headers: { "content-type": "application/json" }, status: 403 },
-    { name: "a same-origin Origin but Sec-Fetch-Site same-site", headers: { "content-type": "application/json", origin: APP, "sec-fetch-site": "same-site" }, status: 403 },
+    {
+      name: "a same-origin Origin but Sec-Fetch-Site same-site",
+      headers: { "content-type": "application/json", origin: APP, "sec-fetch-site": "same-site" },
+      status: 403,
+    },
     { name: "a same-origin text/plain post", headers: { "content-type": "text/plain", origin: APP, "sec-fetch-site": "same-origin" }, status: 415 },
     { name: "a same-origin urlencoded post", headers: { "content-type": "application/x-www-form-urlencoded", origin: APP }, status: 415 },
     { name: "a same-origin multipart post", headers: { "content-type": "multipart/form-data; boundary=x", "sec-fetch-site": "same-origin" }, status: 415 },
@@ -107,10 +128,18 @@ describe("the app's own requests still pass", () => {
     { name: "a browser fetch (Origin and Sec-Fetch-Site)", headers: { origin: APP, "sec-fetch-site": "same-origin" } },
     { name: "Origin alone", headers: { origin: APP } },
     { name: "Sec-Fetch-Site alone", headers: { "sec-fetch-site": "same-origin" } },
-    { name: "the origin the request was addressed to (127.0.0.1 while APP_URL says localhost)", headers: { origin: "http://127.0.0.1:3000" }, url: "http://127.0.0.1:3000/api/openapi/imports" },
+    {
+      name: "the origin the request was addressed to (127.0.0.1 while APP_URL says localhost)",
+      headers: { origin: "http://127.0.0.1:3000" },
+      url: "http://127.0.0.1:3000/api/openapi/imports",
+    },
   ])("$name", async ({ headers, url }) => {
     const before = (await listSpecs(user.id)).length;
-    const request = new Request(url ?? `${APP}/api/openapi/imports`, { method: "POST", headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: importBody });
+    const request = new Request(url ?? `${APP}/api/openapi/imports`, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", ...headers },
+      body: importBody,
+    });
     const response = await (await importRoute())(request, { params: Promise.resolve({}) });
     expect(response.status).toBe(201);
     expect((await listSpecs(user.id)).length).toBe(before === 0 ? 1 : before); // the same API again replaces it

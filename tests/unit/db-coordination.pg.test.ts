@@ -51,7 +51,9 @@ describe("live-page notices", () => {
   });
 
   it.runIf(usingPostgres())("ignore a NOTIFY on their channels that is not a Patchbay notice", async () => {
-    const seen = await heard("run", 300, () => otherProcess((client) => client.query("select pg_notify('patchbay_run', 'not json'), pg_notify('patchbay_run', '{\"runId\":\"bare\"}')")));
+    const seen = await heard("run", 300, () =>
+      otherProcess((client) => client.query("select pg_notify('patchbay_run', 'not json'), pg_notify('patchbay_run', '{\"runId\":\"bare\"}')")),
+    );
     expect(seen).toEqual([]);
   });
 

@@ -47,7 +47,21 @@ describe("copying a SQLite install to PostgreSQL", () => {
     await saveApiKey(user.id, "openweather", "ow-secret-key-0123456789", { unchecked: true });
     const { endpoint, secret } = await createEndpoint(user.id, { providerId: "github", description: "copied hooks", events: ["push"] });
     for (let index = 0; index < 3; index++) {
-      await insertAccepted({ userId: user.id, endpointId: endpoint.id, providerId: "github", dedupeKey: `copy:${index}`, deliveryId: `copy-${index}`, event: "push", receivedAt: Date.now(), headers: { "x-github-event": "push" }, body: `{"n":${index}}`, bodyBytes: 7, verified: true, status: "received", nextAttemptAt: Date.now() });
+      await insertAccepted({
+        userId: user.id,
+        endpointId: endpoint.id,
+        providerId: "github",
+        dedupeKey: `copy:${index}`,
+        deliveryId: `copy-${index}`,
+        event: "push",
+        receivedAt: Date.now(),
+        headers: { "x-github-event": "push" },
+        body: `{"n":${index}}`,
+        bodyBytes: 7,
+        verified: true,
+        status: "received",
+        nextAttemptAt: Date.now(),
+      });
     }
 
     const report = await copySqliteToPostgres(env().DATABASE_PATH, cluster.url);
@@ -63,16 +77,30 @@ describe("copying a SQLite install to PostgreSQL", () => {
 
     const [sourceConnection] = await db().select().from(connections).where(eq(connections.userId, user.id));
     const [copiedConnection] = await target.select().from(pgSchema.connections).where(eq(pgSchema.connections.userId, user.id));
-    expect(unseal(keyRing(), copiedConnection!.apiKeySealed!, { table: "connections", column: "api_key", id: sourceConnection!.id })).toBe("ow-secret-key-0123456789");
+    expect(unseal(keyRing(), copiedConnection!.apiKeySealed!, { table: "connections", column: "api_key", id: sourceConnection!.id })).toBe(
+      "ow-secret-key-0123456789",
+    );
 
     const sourceDeliveries = await db().select().from(webhookDeliveries).orderBy(webhookDeliveries.id);
     const copiedDeliveries = await target.select().from(pgSchema.webhookDeliveries).orderBy(pgSchema.webhookDeliveries.id);
-    expect(copiedDeliveries.map((row) => [row.id, row.dedupeKey, row.verified, row.headers])).toEqual(sourceDeliveries.map((row) => [row.id, row.dedupeKey, row.verified, row.headers]));
+    expect(copiedDeliveries.map((row) => [row.id, row.dedupeKey, row.verified, row.headers])).toEqual(
+      sourceDeliveries.map((row) => [row.id, row.dedupeKey, row.verified, row.headers]),
+    );
 
     // A delivery stored after the move gets the next id, not one of the copied ones.
     const [next] = await target
       .insert(pgSchema.webhookDeliveries)
-      .values({ userId: user.id, providerId: "github", dedupeKey: "after-copy", receivedAt: Date.now(), headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "received" })
+      .values({
+        userId: user.id,
+        providerId: "github",
+        dedupeKey: "after-copy",
+        receivedAt: Date.now(),
+        headers: {},
+        body: "{}",
+        bodyBytes: 2,
+        verified: true,
+        status: "received",
+      })
       .returning({ id: pgSchema.webhookDeliveries.id });
     expect(next!.id).toBe(Math.max(...sourceDeliveries.map((row) => row.id)) + 1);
   });

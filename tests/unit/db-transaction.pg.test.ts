@@ -18,7 +18,9 @@ describe("the async data-access API", () => {
   });
 
   it("hands out every table in the dialect of DATABASE_URL", () => {
-    const names = Object.entries(sqliteSchema).filter(([, value]) => is(value, SQLiteTable)).map(([name]) => name);
+    const names = Object.entries(sqliteSchema)
+      .filter(([, value]) => is(value, SQLiteTable))
+      .map(([name]) => name);
     expect(names.length).toBeGreaterThan(20);
     for (const name of names) expect(is((schema as Record<string, unknown>)[name], usingPostgres() ? PgTable : SQLiteTable), name).toBe(true);
   });
@@ -88,7 +90,14 @@ describe("the async data-access API", () => {
     const found = await rows<{ email: string }>(sql`select email as "email" from "user" where id = ${"raw@example.com"}`);
     expect(found).toEqual([{ email: "raw@example.com" }]);
     expect(await execute(sql`update "user" set name = 'Raw' where id = ${"raw@example.com"}`)).toBe(1);
-    expect(affectedRows(await db().update(user).set({ name: "Raw again" }).where(sql`id = ${"raw@example.com"}`))).toBe(1);
+    expect(
+      affectedRows(
+        await db()
+          .update(user)
+          .set({ name: "Raw again" })
+          .where(sql`id = ${"raw@example.com"}`),
+      ),
+    ).toBe(1);
   });
 });
 

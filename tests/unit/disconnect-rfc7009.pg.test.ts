@@ -49,7 +49,12 @@ beforeEach(() => {
 
 async function slackConnection(token: string) {
   const user = await createUser();
-  const connection = await upsertOAuthConnection(user.id, "slack", { id: "U123", label: "Acme workspace", avatar: null }, { accessToken: token, scopes: "chat:write" });
+  const connection = await upsertOAuthConnection(
+    user.id,
+    "slack",
+    { id: "U123", label: "Acme workspace", avatar: null },
+    { accessToken: token, scopes: "chat:write" },
+  );
   return { user, connection };
 }
 

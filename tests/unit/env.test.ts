@@ -44,16 +44,31 @@ describe("environment", () => {
     const dir = scratchDir("env-");
     const postgres = { DATA_DIR: dir, DATABASE_URL: "postgres://patchbay@localhost:5432/patchbay", AUTH_SECRET: secret, ENCRYPTION_KEY: key };
     const env = loadEnv(postgres);
-    expect(env).toMatchObject({ DATABASE_DIALECT: "postgres", DATABASE_URL: postgres.DATABASE_URL, DATABASE_PATH: `${dir}/patchbay.db`, AUTH_SECRET: secret, ENCRYPTION_KEY: key });
+    expect(env).toMatchObject({
+      DATABASE_DIALECT: "postgres",
+      DATABASE_URL: postgres.DATABASE_URL,
+      DATABASE_PATH: `${dir}/patchbay.db`,
+      AUTH_SECRET: secret,
+      ENCRYPTION_KEY: key,
+    });
     expect(databaseDialect(env)).toBe("postgres");
     expect(existsSync(join(dir, "secrets.json"))).toBe(false);
     expect(loadEnv({ ...postgres, DATABASE_URL: `file:${dir}/patchbay.db` }).DATABASE_DIALECT).toBe("sqlite");
   });
 
   it.each([
-    [{ AUTH_SECRET: secret }, "Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)"],
-    [{ ENCRYPTION_KEY: key }, "Missing environment variable AUTH_SECRET: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)"],
-    [{}, "Missing environment variable AUTH_SECRET and ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set them (openssl rand -base64 32)"],
+    [
+      { AUTH_SECRET: secret },
+      "Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)",
+    ],
+    [
+      { ENCRYPTION_KEY: key },
+      "Missing environment variable AUTH_SECRET: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)",
+    ],
+    [
+      {},
+      "Missing environment variable AUTH_SECRET and ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set them (openssl rand -base64 32)",
+    ],
   ])("with PostgreSQL, generates no keys: %o is refused in one line and no secrets.json is written", (keys, message) => {
     const dir = scratchDir("env-");
     const source = { DATA_DIR: dir, DATABASE_URL: "postgresql://patchbay@localhost/patchbay", ...keys };
@@ -78,7 +93,9 @@ describe("environment", () => {
     expect(parseEnv({ WEBHOOK_MAX_BYTES: String(100 * 1024 * 1024) }).WEBHOOK_INTAKE_MAX_BUFFERED_BYTES).toBe(400 * 1024 * 1024);
     expect(parseEnv({ WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: "65536", WEBHOOK_MAX_BYTES: "32768" }).WEBHOOK_INTAKE_MAX_BUFFERED_BYTES).toBe(65536);
     expect(() => parseEnv({ WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: "65536" })).toThrow(
-      new EnvError("Invalid environment variable WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: expected at least WEBHOOK_MAX_BYTES (26214400), or a delivery of that size would never fit"),
+      new EnvError(
+        "Invalid environment variable WEBHOOK_INTAKE_MAX_BUFFERED_BYTES: expected at least WEBHOOK_MAX_BYTES (26214400), or a delivery of that size would never fit",
+      ),
     );
   });
 
@@ -99,11 +116,19 @@ describe("environment", () => {
     ["PORT", "http", /^Invalid environment variable PORT: expected a port number/],
     ["PORT", "70000", /^Invalid environment variable PORT/],
     ["HOSTNAME", "bad host/name", /^Invalid environment variable HOSTNAME: expected a host name or IP address \(or set APP_URL\)/],
-    ["HTTP_TOOL_ALLOWED_HOSTS", "127.0.0.1,http://api.internal", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names or IP addresses/],
+    [
+      "HTTP_TOOL_ALLOWED_HOSTS",
+      "127.0.0.1,http://api.internal",
+      /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names or IP addresses/,
+    ],
     ["HTTP_TOOL_ALLOWED_HOSTS", "localhost:8080", /^Invalid environment variable HTTP_TOOL_ALLOWED_HOSTS: expected comma-separated host names/],
     ["AGENT_MODEL", "gpt-5-mini", /^Invalid environment variable AGENT_MODEL: expected a model-router id provider\/model/],
     ["AGENT_MODEL_URL", "localhost:11434/v1", /^Invalid environment variable AGENT_MODEL_URL: expected the server's OpenAI-compatible API root/],
-    ["DATABASE_URL", "mysql://patchbay@localhost/patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path such as file:\.\/data\/patchbay\.db, or a PostgreSQL URL such as postgres:\/\//],
+    [
+      "DATABASE_URL",
+      "mysql://patchbay@localhost/patchbay",
+      /^Invalid environment variable DATABASE_URL: expected a SQLite file path such as file:\.\/data\/patchbay\.db, or a PostgreSQL URL such as postgres:\/\//,
+    ],
     ["DATABASE_URL", "postgres:patchbay", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
     ["DATABASE_URL", "postgres://", /^Invalid environment variable DATABASE_URL: expected a SQLite file path/],
     ["WEBHOOK_LEASE_SECONDS", "2", /^Invalid environment variable WEBHOOK_LEASE_SECONDS/],
@@ -187,15 +212,42 @@ describe("variables named by provider declarations", () => {
   });
 
   it.each([
-    [{ SLACK_API_URL: "slack.com/api" }, "Invalid environment variable SLACK_API_URL: expected an absolute http(s) URL for Slack's api origin, e.g. https://slack.com/api"],
-    [{ SLACK_BASE_URL: "ftp://slack.com" }, "Invalid environment variable SLACK_BASE_URL: expected an http(s) URL, not ftp: for Slack's web origin, e.g. https://slack.com"],
-    [{ STRIPE_API_URL: "not a url" }, "Invalid environment variable STRIPE_API_URL: expected an absolute http(s) URL for Stripe's api origin, e.g. https://api.stripe.com"],
-    [{ ACME_API_URL: "acme" }, "Invalid environment variable ACME_API_URL: expected an absolute http(s) URL for Acme CRM's api origin, e.g. https://api.acme.example"],
-    [{ STRIPE_WEBHOOK_SECRET: "sk_live_oops" }, "Invalid environment variable STRIPE_WEBHOOK_SECRET: expected the endpoint's signing secret, which starts with whsec_"],
-    [{ STRIPE_WEBHOOK_SECRET_PREVIOUS: "whsec_" }, "Invalid environment variable STRIPE_WEBHOOK_SECRET_PREVIOUS: expected the endpoint's signing secret, which starts with whsec_"],
-    [{ SLACK_SIGNING_SECRET: "two words" }, "Invalid environment variable SLACK_SIGNING_SECRET: expected the app's signing secret (Basic Information → App Credentials), without spaces"],
-    [{ STANDARD_WEBHOOKS_SECRET: "whsec_not base64!" }, "Invalid environment variable STANDARD_WEBHOOKS_SECRET: expected base64 of the secret bytes, optionally prefixed with whsec_"],
-    [{ STANDARD_WEBHOOKS_SECRET_PREVIOUS: "whsec_" }, "Invalid environment variable STANDARD_WEBHOOKS_SECRET_PREVIOUS: expected base64 of the secret bytes, optionally prefixed with whsec_"],
+    [
+      { SLACK_API_URL: "slack.com/api" },
+      "Invalid environment variable SLACK_API_URL: expected an absolute http(s) URL for Slack's api origin, e.g. https://slack.com/api",
+    ],
+    [
+      { SLACK_BASE_URL: "ftp://slack.com" },
+      "Invalid environment variable SLACK_BASE_URL: expected an http(s) URL, not ftp: for Slack's web origin, e.g. https://slack.com",
+    ],
+    [
+      { STRIPE_API_URL: "not a url" },
+      "Invalid environment variable STRIPE_API_URL: expected an absolute http(s) URL for Stripe's api origin, e.g. https://api.stripe.com",
+    ],
+    [
+      { ACME_API_URL: "acme" },
+      "Invalid environment variable ACME_API_URL: expected an absolute http(s) URL for Acme CRM's api origin, e.g. https://api.acme.example",
+    ],
+    [
+      { STRIPE_WEBHOOK_SECRET: "sk_live_oops" },
+      "Invalid environment variable STRIPE_WEBHOOK_SECRET: expected the endpoint's signing secret, which starts with whsec_",
+    ],
+    [
+      { STRIPE_WEBHOOK_SECRET_PREVIOUS: "whsec_" },
+      "Invalid environment variable STRIPE_WEBHOOK_SECRET_PREVIOUS: expected the endpoint's signing secret, which starts with whsec_",
+    ],
+    [
+      { SLACK_SIGNING_SECRET: "two words" },
+      "Invalid environment variable SLACK_SIGNING_SECRET: expected the app's signing secret (Basic Information → App Credentials), without spaces",
+    ],
+    [
+      { STANDARD_WEBHOOKS_SECRET: "whsec_not base64!" },
+      "Invalid environment variable STANDARD_WEBHOOKS_SECRET: expected base64 of the secret bytes, optionally prefixed with whsec_",
+    ],
+    [
+      { STANDARD_WEBHOOKS_SECRET_PREVIOUS: "whsec_" },
+      "Invalid environment variable STANDARD_WEBHOOKS_SECRET_PREVIOUS: expected base64 of the secret bytes, optionally prefixed with whsec_",
+    ],
   ])("refuses %o with one line naming the variable", (source, message) => {
     expect(problem(source)).toBe(message);
   });

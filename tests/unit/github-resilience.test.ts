@@ -44,10 +44,15 @@ beforeAll(async () => {
       response.writeHead(fault.status, { "content-type": "application/json", ...fault.headers }).end(JSON.stringify(fault.body ?? { message: "Server Error" }));
       return;
     }
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name))) as Record<string, string>;
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name))) as Record<
+      string,
+      string
+    >;
     const answer = await fetch(`${github.url}${request.url}`, { method: request.method, headers, body: body.length ? new Uint8Array(body) : undefined });
     seen.push({ at: Date.now(), route, status: answer.status });
-    response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer()));
+    response
+      .writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" })
+      .end(Buffer.from(await answer.arrayBuffer()));
   });
   await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
   // Only the API goes through the flaky server; OAuth (the web origin) stays on the fake.
@@ -128,10 +133,28 @@ describe("GitHub tools through lib/http", () => {
     const commit = { id: "b".repeat(40), message: "Speed up\n\nTODO: cache the token lookups" };
     const marker = todoMarker({ commitId: commit.id, text: "cache the token lookups" });
     // GitHub's list answer, with a body (the fake lists issues without one).
-    faults.push({ status: 200, body: [{ number: 42, title: "Cache token lookups (edited)", html_url: "https://github.com/octocat/hello-world/issues/42", state: "open", body: `Opened by Patchbay.\n\n${marker}` }] });
-    const { runId, finished } = await startWorkflowRun(userId, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [commit] });
+    faults.push({
+      status: 200,
+      body: [
+        {
+          number: 42,
+          title: "Cache token lookups (edited)",
+          html_url: "https://github.com/octocat/hello-world/issues/42",
+          state: "open",
+          body: `Opened by Patchbay.\n\n${marker}`,
+        },
+      ],
+    });
+    const { runId, finished } = await startWorkflowRun(userId, "process-github-push", {
+      repository: "octocat/hello-world",
+      ref: "refs/heads/main",
+      commits: [commit],
+    });
     expect((await finished).status).toBe("success");
-    expect((await getWorkflowRun(userId, runId))!.steps[1]!.output).toEqual({ opened: [], existing: [{ number: 42, url: "https://github.com/octocat/hello-world/issues/42" }] });
+    expect((await getWorkflowRun(userId, runId))!.steps[1]!.output).toEqual({
+      opened: [],
+      existing: [{ number: 42, url: "https://github.com/octocat/hello-world/issues/42" }],
+    });
     expect(seen.map((request) => request.route)).toEqual(["GET /repos/octocat/hello-world/issues?labels=todo&state=all&per_page=100"]);
   });
 });

@@ -168,7 +168,10 @@ describe("state", () => {
   it("expired state -> expired_state, back to the path it started from", async () => {
     const url = await approvedCallback("/tools?from=expired");
     const stateHash = createHash("sha256").update(url.searchParams.get("state")!).digest("hex");
-    await db().update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthStates.stateHash, stateHash));
+    await db()
+      .update(oauthStates)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(oauthStates.stateHash, stateHash));
     const target = await expectFailure(await callback("github", url), "expired_state", "/tools");
     expect(target.searchParams.get("from")).toBe("expired");
     await expectStillConnecting();

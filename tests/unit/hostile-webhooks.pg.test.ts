@@ -71,7 +71,14 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const name of ["GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET", "STANDARD_WEBHOOKS_SECRET", "WEBHOOK_MAX_BYTES", "WEBHOOK_REJECTED_CAP"]) {
+  for (const name of [
+    "GITHUB_WEBHOOK_SECRET",
+    "STRIPE_WEBHOOK_SECRET",
+    "SLACK_SIGNING_SECRET",
+    "STANDARD_WEBHOOKS_SECRET",
+    "WEBHOOK_MAX_BYTES",
+    "WEBHOOK_REJECTED_CAP",
+  ]) {
     delete process.env[name];
   }
   resetEnvCache();
@@ -96,7 +103,12 @@ describe("GitHub signatures (X-Hub-Signature-256)", () => {
     ["empty", (body) => github(body, ""), 400, "missing_signature"],
     ["truncated by one hex digit", async (body) => github(body, (await github(body))["x-hub-signature-256"]!.slice(0, -1)), 401, "invalid_signature"],
     ["non-hex", (body) => github(body, `sha256=${"z".repeat(64)}`), 401, "invalid_signature"],
-    ["upper-case hex of the right signature", async (body) => github(body, `sha256=${(await github(body))["x-hub-signature-256"]!.slice(7).toUpperCase()}`), 401, "invalid_signature"],
+    [
+      "upper-case hex of the right signature",
+      async (body) => github(body, `sha256=${(await github(body))["x-hub-signature-256"]!.slice(7).toUpperCase()}`),
+      401,
+      "invalid_signature",
+    ],
     ["wrong prefix (sha1=)", async (body) => github(body, (await github(body))["x-hub-signature-256"]!.replace("sha256=", "sha1=")), 401, "invalid_signature"],
     ["no prefix", async (body) => github(body, (await github(body))["x-hub-signature-256"]!.slice(7)), 401, "invalid_signature"],
     ["over-long (one extra hex digit)", async (body) => github(body, `${(await github(body))["x-hub-signature-256"]!}0`), 401, "invalid_signature"],
@@ -139,7 +151,12 @@ describe("Stripe signatures (Stripe-Signature)", () => {
     ["garbage", (body) => stripe(body, "garbage;;=,,t=,v1="), 401, "invalid_signature"],
     ["stale timestamp (1 h old)", (body) => stripeHeaders(STRIPE_SECRET, body, now() - 3600), 401, "invalid_signature"],
     ["future timestamp (1 h ahead)", (body) => stripeHeaders(STRIPE_SECRET, body, now() + 3600), 401, "invalid_signature"],
-    ["a fresh t= ahead of the signed one (t=now,t=now+1d,v1=<signature over now+1d>)", (body) => stripe(body, `t=${now()},t=${now() + 86_400},v1=${stripeV1(body, now() + 86_400)}`), 401, "invalid_signature"],
+    [
+      "a fresh t= ahead of the signed one (t=now,t=now+1d,v1=<signature over now+1d>)",
+      (body) => stripe(body, `t=${now()},t=${now() + 86_400},v1=${stripeV1(body, now() + 86_400)}`),
+      401,
+      "invalid_signature",
+    ],
   ];
   it.each(cases)("%s -> precise refusal, intake keeps answering", async (_label, headers, status, code) => {
     const body = JSON.stringify({ id: "evt_hostile", object: "event", type: "invoice.paid", data: { object: {} } });
@@ -218,9 +235,25 @@ describe("Standard Webhooks signatures (webhook-id, webhook-timestamp, webhook-s
     ["empty signature", (body) => standard(body, { "webhook-signature": "" }), 400, "missing_signature"],
     ["missing webhook-id", (body) => standard(body, { "webhook-id": null }), 400, "missing_signature"],
     ["missing timestamp", (body) => standard(body, { "webhook-timestamp": null }), 400, "missing_signature"],
-    ["truncated", (body) => { const headers = standard(body); return { ...headers, "webhook-signature": headers["webhook-signature"]!.slice(0, -4) }; }, 401, "invalid_signature"],
+    [
+      "truncated",
+      (body) => {
+        const headers = standard(body);
+        return { ...headers, "webhook-signature": headers["webhook-signature"]!.slice(0, -4) };
+      },
+      401,
+      "invalid_signature",
+    ],
     ["non-base64", (body) => standard(body, { "webhook-signature": "v1,%%%%not-base64%%%%" }), 401, "invalid_signature"],
-    ["wrong prefix (v2,)", (body) => { const headers = standard(body); return { ...headers, "webhook-signature": headers["webhook-signature"]!.replace(/^v1,/, "v2,") }; }, 401, "invalid_signature"],
+    [
+      "wrong prefix (v2,)",
+      (body) => {
+        const headers = standard(body);
+        return { ...headers, "webhook-signature": headers["webhook-signature"]!.replace(/^v1,/, "v2,") };
+      },
+      401,
+      "invalid_signature",
+    ],
     ["over-long (8 KB)", (body) => standard(body, { "webhook-signature": `v1,${"A".repeat(8192)}` }), 401, "invalid_signature"],
     ["signed for another webhook-id", (body) => ({ ...standard(body), "webhook-id": "msg_other" }), 401, "invalid_signature"],
     ["stale timestamp (1 h old)", (body) => standard(body, {}, undefined, new Date(Date.now() - 3_600_000)), 401, "invalid_signature"],
@@ -301,7 +334,11 @@ describe("body size and slow bodies", () => {
 
   it("one byte over the cap, streamed without Content-Length -> 413", async () => {
     const body = Buffer.from(padded(MAX_BYTES + 1));
-    await expectRefusal(await post("/api/webhooks/github", dribble(body, 1024, 0), await githubHeaders(GITHUB_SECRET, body.toString())), 413, "payload_too_large");
+    await expectRefusal(
+      await post("/api/webhooks/github", dribble(body, 1024, 0), await githubHeaders(GITHUB_SECRET, body.toString())),
+      413,
+      "payload_too_large",
+    );
     await expectStillAnswering();
   });
 

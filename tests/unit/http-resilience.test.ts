@@ -47,7 +47,10 @@ describe("httpRequest retries (fake timers, fake fetch)", () => {
     vi.useRealTimers();
   });
 
-  const json = (status: number, headers: Record<string, string> = {}) => () => new Response(JSON.stringify({ status }), { status, headers: { "content-type": "application/json", ...headers } });
+  const json =
+    (status: number, headers: Record<string, string> = {}) =>
+    () =>
+      new Response(JSON.stringify({ status }), { status, headers: { "content-type": "application/json", ...headers } });
   /** What Node's fetch throws when the connection fails (the code is on the cause). */
   const networkError = (code: string) => () => {
     throw new TypeError("fetch failed", { cause: Object.assign(new Error(`connect ${code} 203.0.113.9:443`), { code }) });
@@ -236,7 +239,11 @@ describe("per-request timeout", () => {
   });
 
   it("defaults to 15 s", async () => {
-    vi.stubGlobal("fetch", (_url: string, init: RequestInit) => new Promise<Response>((_resolve, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason), { once: true })));
+    vi.stubGlobal(
+      "fetch",
+      (_url: string, init: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason), { once: true })),
+    );
     const pending = httpRequest({ url: "https://api.example.test/slow", retry: false }).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(14_999);
     await vi.advanceTimersByTimeAsync(1);
@@ -253,13 +260,20 @@ describe("fetchThrough (a fetch for SDKs such as Octokit)", () => {
 
   it("sends method, headers and body as given, retries by the same policy, and answers a whole Response", async () => {
     const seen: { method?: string; body?: unknown; accept?: string | null }[] = [];
-    const answers = [new Response("busy", { status: 503, headers: { "retry-after": "1" } }), new Response('{"number":7}', { status: 201, headers: { "content-type": "application/json" } })];
+    const answers = [
+      new Response("busy", { status: 503, headers: { "retry-after": "1" } }),
+      new Response('{"number":7}', { status: 201, headers: { "content-type": "application/json" } }),
+    ];
     vi.stubGlobal("fetch", async (_url: string, init: RequestInit) => {
       seen.push({ method: init.method, body: init.body, accept: new Headers(init.headers).get("accept") });
       return answers.shift()!;
     });
     const fetchLike = fetchThrough({ timeoutMs: 5000 });
-    const pending = fetchLike("https://api.github.test/repos/o/r/issues", { method: "POST", body: '{"title":"x"}', headers: { accept: "application/vnd.github+json" } });
+    const pending = fetchLike("https://api.github.test/repos/o/r/issues", {
+      method: "POST",
+      body: '{"title":"x"}',
+      headers: { accept: "application/vnd.github+json" },
+    });
     await vi.advanceTimersByTimeAsync(1000);
     const response = await pending;
     expect(response.status).toBe(201);

@@ -28,12 +28,23 @@ beforeEach(() => {
 const guarded = (url: string) => httpRequest({ url, guard: true, retry: false, timeoutMs: 5000 });
 
 describe("the SSRF guard", () => {
-  it.each(["127.0.0.2", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:a9fe:a9fe"])(
-    "treats %s as forbidden",
-    (address) => {
-      expect(isForbiddenAddress(address)).toBe(true);
-    },
-  );
+  it.each([
+    "127.0.0.2",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "fe80::1",
+    "fd00::1",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "::ffff:a9fe:a9fe",
+  ])("treats %s as forbidden", (address) => {
+    expect(isForbiddenAddress(address)).toBe(true);
+  });
 
   it.each([
     // IPv4-compatible ::/96, every spelling
@@ -68,9 +79,12 @@ describe("the SSRF guard", () => {
     expect(isForbiddenAddress(address)).toBe(true);
   });
 
-  it.each(["93.184.216.34", "140.82.112.3", "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"])("lets public %s through", (address) => {
-    expect(isForbiddenAddress(address)).toBe(false);
-  });
+  it.each(["93.184.216.34", "140.82.112.3", "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"])(
+    "lets public %s through",
+    (address) => {
+      expect(isForbiddenAddress(address)).toBe(false);
+    },
+  );
 
   it("allows a host listed in HTTP_TOOL_ALLOWED_HOSTS", async () => {
     const response = await guarded(`http://127.0.0.1:${port}/ok`);
@@ -125,7 +139,9 @@ describe("the SSRF guard", () => {
 
 describe("method-override headers", () => {
   it.each(["X-HTTP-Method-Override", "x-http-method", "X-METHOD-OVERRIDE"])("refuses %s before anything is sent", async (name) => {
-    await expect(httpRequest({ url: `http://127.0.0.1:${port}/ok`, headers: { [name]: "DELETE" }, guard: true, retry: false })).rejects.toThrow(`Refused: the ${name} header is not sent`);
+    await expect(httpRequest({ url: `http://127.0.0.1:${port}/ok`, headers: { [name]: "DELETE" }, guard: true, retry: false })).rejects.toThrow(
+      `Refused: the ${name} header is not sent`,
+    );
     expect(seen).toEqual([]);
   });
 });

@@ -69,7 +69,12 @@ afterAll(async () => {
   await Promise.all([stripe.close(), weather.close(), app.close()]);
 });
 beforeEach(() => {
-  Object.assign(process.env, { STRIPE_API_URL: stripe.url, STRIPE_API_KEY: STRIPE_INSTANCE_KEY, OPENWEATHER_API_URL: weather.url, OPENWEATHER_API_KEY: WEATHER_INSTANCE_KEY });
+  Object.assign(process.env, {
+    STRIPE_API_URL: stripe.url,
+    STRIPE_API_KEY: STRIPE_INSTANCE_KEY,
+    OPENWEATHER_API_URL: weather.url,
+    OPENWEATHER_API_KEY: WEATHER_INSTANCE_KEY,
+  });
 });
 afterEach(() => {
   for (const name of ["STRIPE_API_URL", "STRIPE_API_KEY", "OPENWEATHER_API_URL", "OPENWEATHER_API_KEY"]) delete process.env[name];
@@ -94,7 +99,10 @@ describe("resolveApiKey and the provider tools built on it", () => {
       "No OpenWeather API key of yours: add one on the Connections page, or ask an owner to share this instance's OpenWeather key with members.",
     );
     expect((refused as ConnectionError).message).not.toContain(WEATHER_INSTANCE_KEY);
-    expect(await readiness(member.id, "openweather")).toEqual({ ready: false, reason: "Add your OpenWeather API key or ask an owner to share the instance's key first" });
+    expect(await readiness(member.id, "openweather")).toEqual({
+      ready: false,
+      reason: "Add your OpenWeather API key or ask an owner to share the instance's key first",
+    });
 
     const before = weather.requests.length;
     const run = await runTool(member.id, "get-weather", { location: "London" });
@@ -123,7 +131,10 @@ describe("resolveApiKey and the provider tools built on it", () => {
   it("shares the key as it is: a key replaced in the environment is not shared until an owner shares it again", async () => {
     const { owner, member } = await people("replaced");
     await shareInstanceKey(owner.id, "openweather");
-    expect((await listInstanceKeyShares()).find((share) => share.providerId === "openweather")).toMatchObject({ sharedBy: expect.stringMatching(/^replaced-owner/), current: true });
+    expect((await listInstanceKeyShares()).find((share) => share.providerId === "openweather")).toMatchObject({
+      sharedBy: expect.stringMatching(/^replaced-owner/),
+      current: true,
+    });
     process.env.OPENWEATHER_API_KEY = "2222cccc2222cccc2222cccc2222cccc";
     await expect(resolveApiKey(member.id, "openweather")).rejects.toThrow(/ask an owner to share/);
     expect((await listInstanceKeyShares()).find((share) => share.providerId === "openweather")).toMatchObject({ current: false });
@@ -151,7 +162,9 @@ describe("resolveApiKey and the provider tools built on it", () => {
     delete process.env.OPENWEATHER_API_KEY;
     expect(await weatherCard(member.id)).toMatchObject({ instanceKey: "unset" });
     await expect(resolveApiKey(member.id, "openweather")).rejects.toThrow("No OpenWeather API key: add yours on the Connections page.");
-    await expect(resolveApiKey(owner.id, "openweather")).rejects.toThrow("No OpenWeather API key: add one on the Connections page, or set OPENWEATHER_API_KEY on this instance.");
+    await expect(resolveApiKey(owner.id, "openweather")).rejects.toThrow(
+      "No OpenWeather API key: add one on the Connections page, or set OPENWEATHER_API_KEY on this instance.",
+    );
   });
 });
 
@@ -161,7 +174,9 @@ describe("registering a Stripe webhook endpoint", () => {
     const before = stripe.requests.length;
     const refused = await registerStripeEndpoint(member.id, ["invoice.paid"]).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConnectionError);
-    expect((refused as Error).message).toBe("No Stripe API key of yours: add one on the Connections page, or ask an owner to share this instance's Stripe key with members.");
+    expect((refused as Error).message).toBe(
+      "No Stripe API key of yours: add one on the Connections page, or ask an owner to share this instance's Stripe key with members.",
+    );
     expect(stripe.requests.length).toBe(before);
     expect(await listEndpoints(member.id)).toEqual([]);
 
@@ -221,7 +236,11 @@ describe("MCP tool calls", () => {
 
   it("offer and run a member's Stripe tools with the instance key only while it is shared", async () => {
     const { owner, member } = await people("mcp");
-    await saveImport(member.id, { source: { kind: "text", text: stripeDescription }, serverUrl: stripe.url, auth: { kind: "connection", scheme: "bearer", providerId: "stripe" } });
+    await saveImport(member.id, {
+      source: { kind: "text", text: stripeDescription },
+      serverUrl: stripe.url,
+      auth: { kind: "connection", scheme: "bearer", providerId: "stripe" },
+    });
     const client = await mcpClient(member.id);
     try {
       const before = stripe.requests.length;

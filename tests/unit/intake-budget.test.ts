@@ -30,7 +30,12 @@ async function signed(body: string): Promise<Record<string, string>> {
 }
 
 function badlySigned(body: string): Record<string, string> {
-  return { "content-type": "application/json", "x-github-event": "push", "x-hub-signature-256": `sha256=${"0".repeat(64)}`, "content-length": String(Buffer.byteLength(body)) };
+  return {
+    "content-type": "application/json",
+    "x-github-event": "push",
+    "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
+    "content-length": String(Buffer.byteLength(body)),
+  };
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {

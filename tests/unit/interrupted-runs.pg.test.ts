@@ -22,34 +22,69 @@ beforeAll(async () => {
 
 /** A workflow run left running by `owner`: its first step running, its second not reached. */
 async function runningWorkflow(id: string, owner: string | null): Promise<void> {
-  await db().insert(workflowRuns).values({ id, userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner });
+  await db()
+    .insert(workflowRuns)
+    .values({ id, userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner });
   await db().insert(workflowRunSteps).values({ runId: id, stepId: "create-repository", position: 0, status: "running", startedAt: Date.now() });
   await db().insert(workflowRunSteps).values({ runId: id, stepId: "create-linear-project", position: 1, status: "pending" });
 }
 
 async function runningTool(owner: string | null): Promise<string> {
-  const [row] = await db().insert(toolRuns).values({ userId, toolId: "github-get-repo", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner }).returning();
+  const [row] = await db()
+    .insert(toolRuns)
+    .values({ userId, toolId: "github-get-repo", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner })
+    .returning();
   return row!.id;
 }
 
 async function runningCall(toolCallId: string, owner: string | null): Promise<void> {
-  await db().insert(agentToolCalls).values({ conversationId, toolCallId, toolId: "github-get-repo", toolName: "github_get_repo", input: {}, writes: false, status: "running", runnerInstance: owner });
+  await db().insert(agentToolCalls).values({
+    conversationId,
+    toolCallId,
+    toolId: "github-get-repo",
+    toolName: "github_get_repo",
+    input: {},
+    writes: false,
+    status: "running",
+    runnerInstance: owner,
+  });
 }
 
 const workflowStatus = async (id: string) => (await db().select().from(workflowRuns).where(eq(workflowRuns.id, id)))[0];
 const toolStatus = async (id: string) => (await db().select().from(toolRuns).where(eq(toolRuns.id, id)))[0];
-const stepsOf = async (id: string) => (await db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, id))).sort((a, b) => a.position - b.position);
+const stepsOf = async (id: string) =>
+  (await db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, id))).sort((a, b) => a.position - b.position);
 
 describe("the runner of a run", () => {
   it("is this process, recorded on what it starts and on the agent calls it runs", async () => {
     // Not connected to GitHub: the run fails at once, having named its runner.
     const run = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" });
     expect(run).toMatchObject({ status: "failed", runnerInstance: instanceId() });
-    expect(await recordToolCall({ conversationId, toolCallId: "read", toolId: "github-get-repo", toolName: "github_get_repo", input: {}, writes: false, status: "running" })).toMatchObject({
+    expect(
+      await recordToolCall({
+        conversationId,
+        toolCallId: "read",
+        toolId: "github-get-repo",
+        toolName: "github_get_repo",
+        input: {},
+        writes: false,
+        status: "running",
+      }),
+    ).toMatchObject({
       runnerInstance: instanceId(),
     });
     // A call waiting for the person's approval has no runner until it is approved.
-    expect(await recordToolCall({ conversationId, toolCallId: "write", toolId: "github-create-issue", toolName: "github_create_issue", input: {}, writes: true, status: "pending_approval" })).toMatchObject({
+    expect(
+      await recordToolCall({
+        conversationId,
+        toolCallId: "write",
+        toolId: "github-create-issue",
+        toolName: "github_create_issue",
+        input: {},
+        writes: true,
+        status: "pending_approval",
+      }),
+    ).toMatchObject({
       runnerInstance: null,
     });
     expect(await claimPendingCall(conversationId, "write", "running")).toMatchObject({ status: "running", runnerInstance: instanceId() });
@@ -137,15 +172,19 @@ describe("the interrupted-runs sweep", () => {
     }
   });
 
-  it.runIf(usingPostgres())("fails the run of a Patchbay process killed in the middle of it, and not before", async () => {
-    const worker = await startWorker("tests/support/runner-worker.ts", [userId, "killed-workflow"], "runner worker ready");
-    try {
-      await failInterruptedRuns();
-      expect(await workflowStatus("killed-workflow")).toMatchObject({ status: "running", runnerInstance: expect.any(String) });
-    } finally {
-      await worker.kill("SIGKILL");
-    }
-    await vi.waitFor(async () => expect((await failInterruptedRuns()).workflowRuns).toBe(1), { timeout: 10_000, interval: 100 });
-    expect(await workflowStatus("killed-workflow")).toMatchObject({ status: "failed", error: INTERRUPTED });
-  }, 60_000);
+  it.runIf(usingPostgres())(
+    "fails the run of a Patchbay process killed in the middle of it, and not before",
+    async () => {
+      const worker = await startWorker("tests/support/runner-worker.ts", [userId, "killed-workflow"], "runner worker ready");
+      try {
+        await failInterruptedRuns();
+        expect(await workflowStatus("killed-workflow")).toMatchObject({ status: "running", runnerInstance: expect.any(String) });
+      } finally {
+        await worker.kill("SIGKILL");
+      }
+      await vi.waitFor(async () => expect((await failInterruptedRuns()).workflowRuns).toBe(1), { timeout: 10_000, interval: 100 });
+      expect(await workflowStatus("killed-workflow")).toMatchObject({ status: "failed", error: INTERRUPTED });
+    },
+    60_000,
+  );
 });

@@ -37,7 +37,10 @@ describe("checkValue (the JSON editor's check against the input schema)", () => 
 describe("variants (oneOf / anyOf)", () => {
   const auth = toSchema(
     z.object({
-      auth: z.discriminatedUnion("kind", [z.object({ kind: z.literal("token"), token: z.string() }), z.object({ kind: z.literal("basic"), user: z.string(), password: z.string() })]),
+      auth: z.discriminatedUnion("kind", [
+        z.object({ kind: z.literal("token"), token: z.string() }),
+        z.object({ kind: z.literal("basic"), user: z.string(), password: z.string() }),
+      ]),
       note: z.string().nullable(),
     }),
   );

@@ -78,7 +78,10 @@ async function modernClient(value: string) {
 }
 
 async function runsOf(userId: string) {
-  return db().select().from(toolRuns).where(and(eq(toolRuns.userId, userId), eq(toolRuns.trigger, "mcp")));
+  return db()
+    .select()
+    .from(toolRuns)
+    .where(and(eq(toolRuns.userId, userId), eq(toolRuns.trigger, "mcp")));
 }
 
 describe("MCP endpoint: each token acts as its owner, with the owner's connections", () => {
@@ -129,8 +132,17 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
   it("negotiates the 2025 revision with SDK 1.x", async () => {
     const response = await fetch(mcpUrl(), {
       method: "POST",
-      headers: { ...bearer((await token(alice.id, "raw", "read")).token).headers, "content-type": "application/json", accept: "application/json, text/event-stream" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: SDK1_LATEST, capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
+      headers: {
+        ...bearer((await token(alice.id, "raw", "read")).token).headers,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: SDK1_LATEST, capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+      }),
     });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain(`"protocolVersion":"${SDK1_LATEST}"`);
@@ -147,7 +159,10 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     const refused = await client.callTool({ name: "github-create-issue", arguments: { owner: "octocat", repo: "hello-world", title: "Should not exist" } });
     expect(refused.isError).toBe(true);
     expect(refused.content).toEqual([
-      { type: "text", text: '"github-create-issue" can change things at GitHub, and the token "Alice read-only" has read scope. Use a token with write scope to run it.' },
+      {
+        type: "text",
+        text: '"github-create-issue" can change things at GitHub, and the token "Alice read-only" has read scope. Use a token with write scope to run it.',
+      },
     ]);
     expect(github.createdIssues.length).toBe(before);
 
@@ -170,9 +185,24 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
       const description = {
         openapi: "3.0.3",
         info: { title: "Things", version: "1" },
-        paths: { "/things/{id}": { get: { operationId: "getThing", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, { name: "X-HTTP-Method-Override", in: "header", schema: { type: "string" } }], responses: { "200": { description: "ok" } } } } },
+        paths: {
+          "/things/{id}": {
+            get: {
+              operationId: "getThing",
+              parameters: [
+                { name: "id", in: "path", required: true, schema: { type: "string" } },
+                { name: "X-HTTP-Method-Override", in: "header", schema: { type: "string" } },
+              ],
+              responses: { "200": { description: "ok" } },
+            },
+          },
+        },
       };
-      await saveImport(carol.id, { source: { kind: "text", text: JSON.stringify(description) }, serverUrl: `http://127.0.0.1:${(service.address() as { port: number }).port}`, auth: { kind: "none" } });
+      await saveImport(carol.id, {
+        source: { kind: "text", text: JSON.stringify(description) },
+        serverUrl: `http://127.0.0.1:${(service.address() as { port: number }).port}`,
+        auth: { kind: "none" },
+      });
       const client = await legacyClient((await token(carol.id, "Carol read-only", "read")).token);
       const tool = (await client.listTools()).tools.find((candidate) => candidate.title === "things.getThing")!;
       const overrideKey = Object.keys(tool.inputSchema.properties ?? {}).find((key) => /override/i.test(key))!;
@@ -227,7 +257,9 @@ describe("MCP endpoint: authentication", () => {
     for (const [value, description] of cases) {
       const response = await post(`Bearer ${value}`);
       expect(response.status).toBe(401);
-      expect(response.headers.get("www-authenticate")).toBe(`Bearer resource_metadata="${metadataUrl()}", error="invalid_token", error_description="${description}"`);
+      expect(response.headers.get("www-authenticate")).toBe(
+        `Bearer resource_metadata="${metadataUrl()}", error="invalid_token", error_description="${description}"`,
+      );
     }
   });
 
@@ -258,15 +290,29 @@ describe("MCP endpoint: authentication", () => {
 
   it("refuses a JSON-RPC batch with 400 and a JSON-RPC error, running none of its calls", async () => {
     const batcher = await token(bob.id, "batcher", "write");
-    const calls = Array.from({ length: 5 }, (_, index) => ({ jsonrpc: "2.0", id: index + 1, method: "tools/call", params: { name: "get-weather", arguments: { location: "Batch" } } }));
+    const calls = Array.from({ length: 5 }, (_, index) => ({
+      jsonrpc: "2.0",
+      id: index + 1,
+      method: "tools/call",
+      params: { name: "get-weather", arguments: { location: "Batch" } },
+    }));
     const before = weather.requests.length;
     const response = await fetch(mcpUrl(), {
       method: "POST",
-      headers: { authorization: `Bearer ${batcher.token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-03-26" },
+      headers: {
+        authorization: `Bearer ${batcher.token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-03-26",
+      },
       body: JSON.stringify(calls),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "JSON-RPC batches are not supported: send one request per HTTP request." } });
+    expect(await response.json()).toEqual({
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: -32600, message: "JSON-RPC batches are not supported: send one request per HTTP request." },
+    });
     expect(weather.requests.length).toBe(before);
     expect((await runsOf(bob.id)).filter((run) => run.mcpTokenName === "batcher")).toEqual([]);
   });

@@ -64,7 +64,13 @@ class MemoryProvider implements OAuthClientProvider {
     return REDIRECT_URL;
   }
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: this.name, redirect_uris: [REDIRECT_URL], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
+    return {
+      client_name: this.name,
+      redirect_uris: [REDIRECT_URL],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
   }
   clientInformation() {
     return this.client;
@@ -129,7 +135,11 @@ function authorizeUrl(params: Record<string, string>): URL {
 const visit = (url: URL) => authorizeRoute.GET(new Request(url));
 
 async function exchange(params: Record<string, string>) {
-  return fetch(`${app.url}/api/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(params) });
+  return fetch(`${app.url}/api/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(params),
+  });
 }
 
 describe("OAuth for MCP clients, end to end with the SDK 1.x client", () => {
@@ -180,9 +190,9 @@ describe("OAuth for MCP clients, end to end with the SDK 1.x client", () => {
 
   it("sends access_denied back to the client when the person declines", async () => {
     const provider = new MemoryProvider("Declined client");
-    await expect(new Client({ name: "oauth-test", version: "1" }).connect(new StreamableHTTPClientTransport(mcpUrl(), { authProvider: provider }))).rejects.toBeInstanceOf(
-      UnauthorizedError,
-    );
+    await expect(
+      new Client({ name: "oauth-test", version: "1" }).connect(new StreamableHTTPClientTransport(mcpUrl(), { authProvider: provider })),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
     const callback = await consent(provider.authorizationUrl!, "deny");
     expect(callback.origin + callback.pathname).toBe(REDIRECT_URL);
     expect(callback.searchParams.get("error")).toBe("access_denied");
@@ -221,18 +231,35 @@ describe("OAuth authorization server, following the spec by hand", () => {
   it("never sends a code to a redirect URI the client did not register", async () => {
     const client = await (await register(["https://app.example/callback"])).json();
     const { challenge } = pkce();
-    const request = authorizeUrl({ client_id: client.client_id, redirect_uri: "https://attacker.example/steal", response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope: "write" });
+    const request = authorizeUrl({
+      client_id: client.client_id,
+      redirect_uri: "https://attacker.example/steal",
+      response_type: "code",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      scope: "write",
+    });
     const landing = await consent(request, "approve");
     expect(landing.origin).toBe(app.url);
     expect(landing.pathname).toBe("/oauth/authorize");
-    const unknown = authorizeUrl({ client_id: "pbc_unknown", redirect_uri: "https://app.example/callback", response_type: "code", code_challenge: challenge, code_challenge_method: "S256" });
+    const unknown = authorizeUrl({
+      client_id: "pbc_unknown",
+      redirect_uri: "https://app.example/callback",
+      response_type: "code",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    });
     expect((await consent(unknown, "approve")).origin).toBe(app.url);
   });
 
   it("checks the request again when the person answers, and sends a bad one to Patchbay's error page, not to the client", async () => {
     const client = await (await register(["https://app.example/callback"])).json();
     const base = { client_id: client.client_id, redirect_uri: "https://app.example/callback", response_type: "code", state: "s1" };
-    for (const params of [base, { ...base, code_challenge: "a".repeat(43), code_challenge_method: "plain" }, { ...base, code_challenge: "a".repeat(43), code_challenge_method: "S256", scope: "admin" }]) {
+    for (const params of [
+      base,
+      { ...base, code_challenge: "a".repeat(43), code_challenge_method: "plain" },
+      { ...base, code_challenge: "a".repeat(43), code_challenge_method: "S256", scope: "admin" },
+    ]) {
       const landing = await consent(authorizeUrl(params), "approve");
       expect(landing.origin, JSON.stringify(params)).toBe(app.url);
       expect(landing.pathname).toBe("/oauth/authorize");
@@ -244,7 +271,14 @@ describe("OAuth authorization server, following the spec by hand", () => {
     const client = await (await register(["https://app.example/callback"])).json();
     const { verifier, challenge } = pkce();
     const callback = await consent(
-      authorizeUrl({ client_id: client.client_id, redirect_uri: "https://app.example/callback", response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope: "read" }),
+      authorizeUrl({
+        client_id: client.client_id,
+        redirect_uri: "https://app.example/callback",
+        response_type: "code",
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+        scope: "read",
+      }),
       "approve",
     );
     const code = callback.searchParams.get("code")!;
@@ -263,10 +297,22 @@ describe("OAuth authorization server, following the spec by hand", () => {
     const grant = async () => {
       const { verifier, challenge } = pkce();
       const callback = await consent(
-        authorizeUrl({ client_id: client.client_id, redirect_uri: "https://app.example/callback", response_type: "code", code_challenge: challenge, code_challenge_method: "S256" }),
+        authorizeUrl({
+          client_id: client.client_id,
+          redirect_uri: "https://app.example/callback",
+          response_type: "code",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        }),
         "approve",
       );
-      return { grant_type: "authorization_code", code: callback.searchParams.get("code")!, client_id: client.client_id, redirect_uri: "https://app.example/callback", code_verifier: verifier };
+      return {
+        grant_type: "authorization_code",
+        code: callback.searchParams.get("code")!,
+        client_id: client.client_id,
+        redirect_uri: "https://app.example/callback",
+        code_verifier: verifier,
+      };
     };
     expect((await exchange({ ...(await grant()), client_id: other.client_id })).status).toBe(400);
     expect((await exchange({ ...(await grant()), redirect_uri: "https://app.example/other" })).status).toBe(400);
@@ -304,7 +350,11 @@ describe("/oauth/authorize shows every error on Patchbay's own page, signed in o
     ["an unknown client", (params) => ({ ...params, client_id: "pbc_unknown" }), "not registered with Patchbay"],
     ["no client_id", (params) => without(params, "client_id"), "not registered with Patchbay"],
     ["a redirect_uri the client did not register", (params) => ({ ...params, redirect_uri: "https://attacker.example/steal" }), "which it did not register"],
-    ["a redirect_uri spelled differently from the registered one", (params) => ({ ...params, redirect_uri: "https://APP.example/callback" }), "which it did not register"],
+    [
+      "a redirect_uri spelled differently from the registered one",
+      (params) => ({ ...params, redirect_uri: "https://APP.example/callback" }),
+      "which it did not register",
+    ],
     ["an unknown scope", (params) => ({ ...params, scope: "admin" }), "Scopes are read and write"],
     ["another resource", (params) => ({ ...params, resource: "https://elsewhere.example/mcp" }), "Patchbay issues tokens only for"],
   ];

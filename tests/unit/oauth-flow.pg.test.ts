@@ -84,32 +84,52 @@ describe("callback", () => {
   });
 
   const rejections: [string, (userId: string) => Promise<URL>, string][] = [
-    ["a missing state", async (userId) => {
-      const callback = await decide(await beginAuthorization(userId, "github"), "approve");
-      callback.searchParams.delete("state");
-      return callback;
-    }, "missing_state"],
-    ["an unknown state", async (userId) => {
-      const callback = await decide(await beginAuthorization(userId, "github"), "approve");
-      callback.searchParams.set("state", "forged-state-value-forged-state-value");
-      return callback;
-    }, "invalid_state"],
+    [
+      "a missing state",
+      async (userId) => {
+        const callback = await decide(await beginAuthorization(userId, "github"), "approve");
+        callback.searchParams.delete("state");
+        return callback;
+      },
+      "missing_state",
+    ],
+    [
+      "an unknown state",
+      async (userId) => {
+        const callback = await decide(await beginAuthorization(userId, "github"), "approve");
+        callback.searchParams.set("state", "forged-state-value-forged-state-value");
+        return callback;
+      },
+      "invalid_state",
+    ],
     ["the user declining", async (userId) => decide(await beginAuthorization(userId, "github"), "deny"), "access_denied"],
-    ["a provider error", async (userId) => {
-      const callback = await decide(await beginAuthorization(userId, "github"), "deny");
-      callback.searchParams.set("error", "application_suspended");
-      return callback;
-    }, "provider_error"],
-    ["no code", async (userId) => {
-      const callback = await decide(await beginAuthorization(userId, "github"), "approve");
-      callback.searchParams.delete("code");
-      return callback;
-    }, "missing_code"],
-    ["a code the token endpoint refuses", async (userId) => {
-      const callback = await decide(await beginAuthorization(userId, "github"), "approve");
-      callback.searchParams.set("code", "0000000000");
-      return callback;
-    }, "token_error"],
+    [
+      "a provider error",
+      async (userId) => {
+        const callback = await decide(await beginAuthorization(userId, "github"), "deny");
+        callback.searchParams.set("error", "application_suspended");
+        return callback;
+      },
+      "provider_error",
+    ],
+    [
+      "no code",
+      async (userId) => {
+        const callback = await decide(await beginAuthorization(userId, "github"), "approve");
+        callback.searchParams.delete("code");
+        return callback;
+      },
+      "missing_code",
+    ],
+    [
+      "a code the token endpoint refuses",
+      async (userId) => {
+        const callback = await decide(await beginAuthorization(userId, "github"), "approve");
+        callback.searchParams.set("code", "0000000000");
+        return callback;
+      },
+      "token_error",
+    ],
   ];
 
   it.each(rejections)("rejects %s and stores nothing", async (_label, makeCallback, expected) => {
@@ -185,10 +205,20 @@ describe("token-endpoint failures, against a local token server that checks PKCE
 
   beforeAll(async () => {
     server = await startTokenServer();
-    Object.assign(process.env, { GITHUB_BASE_URL: server.url, GITHUB_API_URL: server.url, GITHUB_CLIENT_ID: server.clientId, GITHUB_CLIENT_SECRET: server.clientSecret });
+    Object.assign(process.env, {
+      GITHUB_BASE_URL: server.url,
+      GITHUB_API_URL: server.url,
+      GITHUB_CLIENT_ID: server.clientId,
+      GITHUB_CLIENT_SECRET: server.clientSecret,
+    });
   });
   afterAll(async () => {
-    Object.assign(process.env, { GITHUB_BASE_URL: fake.url, GITHUB_API_URL: fake.url, GITHUB_CLIENT_ID: fake.clientId, GITHUB_CLIENT_SECRET: fake.clientSecret });
+    Object.assign(process.env, {
+      GITHUB_BASE_URL: fake.url,
+      GITHUB_API_URL: fake.url,
+      GITHUB_CLIENT_ID: fake.clientId,
+      GITHUB_CLIENT_SECRET: fake.clientSecret,
+    });
     await server.close();
   });
   afterEach(() => {

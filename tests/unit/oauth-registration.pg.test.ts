@@ -73,7 +73,13 @@ describe("dynamic client registration is bounded", () => {
     await registered(metadata, { now: start + 1000 });
     await registered(metadata, { now: start + 2000 });
     const refused = await registerClient(metadata, { now: start + 3000 });
-    expect(refused).toEqual({ ok: false, status: 503, error: "temporarily_unavailable", description: expect.any(String), retryAfterSeconds: Math.ceil((DAY - 3000) / 1000) });
+    expect(refused).toEqual({
+      ok: false,
+      status: 503,
+      error: "temporarily_unavailable",
+      description: expect.any(String),
+      retryAfterSeconds: Math.ceil((DAY - 3000) / 1000),
+    });
 
     await createAccessToken(userId, { name: "Limits test", scope: "read", clientId: first.id });
     await registered(metadata, { now: start + 4000 });
@@ -125,14 +131,23 @@ describe("dynamic client registration is bounded", () => {
         controller.close();
       },
     });
-    const streamed = await registerRoute.POST(new Request("http://localhost:3000/api/oauth/register", { method: "POST", body: chunked, duplex: "half" } as RequestInit));
+    const streamed = await registerRoute.POST(
+      new Request("http://localhost:3000/api/oauth/register", { method: "POST", body: chunked, duplex: "half" } as RequestInit),
+    );
     expect(streamed.status).toBe(413);
   });
 });
 
 describe("redirect URIs at registration", () => {
   it("refuses whitespace and control characters rather than trimming them", async () => {
-    for (const uri of [" https://app.example/cb", "https://app.example/cb\n", "https://app.example/cb\t", "https://app.example/c b", "https://app.example/\u0000cb", "https://app.example/cb\u00a0"]) {
+    for (const uri of [
+      " https://app.example/cb",
+      "https://app.example/cb\n",
+      "https://app.example/cb\t",
+      "https://app.example/c b",
+      "https://app.example/\u0000cb",
+      "https://app.example/cb\u00a0",
+    ]) {
       const response = await registerFrom("203.0.113.60", { redirect_uris: [uri] });
       expect(response.status, JSON.stringify(uri)).toBe(400);
       expect((await response.json()).error).toBe("invalid_redirect_uri");
@@ -140,7 +155,9 @@ describe("redirect URIs at registration", () => {
   });
 
   it("stores and answers each URI in its canonical form", async () => {
-    const response = await registerFrom("203.0.113.61", { redirect_uris: ["HTTPS://App.Example:443/a/../cb?x=1", "http://localhost:6274/oauth/callback", "cursor.app://oauth/callback"] });
+    const response = await registerFrom("203.0.113.61", {
+      redirect_uris: ["HTTPS://App.Example:443/a/../cb?x=1", "http://localhost:6274/oauth/callback", "cursor.app://oauth/callback"],
+    });
     expect(response.status).toBe(201);
     const body = await response.json();
     const canonical = ["https://app.example/cb?x=1", "http://localhost:6274/oauth/callback", "cursor.app://oauth/callback"];

@@ -50,7 +50,9 @@ beforeAll(async () => {
         return;
       }
       const status = request.url?.includes("missing") ? 404 : 200;
-      response.writeHead(status, { "content-type": "application/json", etag: '"v1"', "x-internal": "not shown" }).end(JSON.stringify({ echoed: { method: entry.method, path: entry.url.split("?")[0] } }));
+      response
+        .writeHead(status, { "content-type": "application/json", etag: '"v1"', "x-internal": "not shown" })
+        .end(JSON.stringify({ echoed: { method: entry.method, path: entry.url.split("?")[0] } }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -78,7 +80,11 @@ describe("reading descriptions", () => {
     expect(list!.inputSchema.properties!.limit).toMatchObject({ type: "integer", maximum: 100 });
     expect(list!.inputSchema.required).toBeUndefined();
     expect(create!.inputSchema.required).toEqual(["body"]);
-    expect(create!.inputSchema.properties!.body).toMatchObject({ type: "object", required: ["id", "name"], properties: { id: { type: "integer" }, name: { type: "string" }, tag: { type: "string" } } });
+    expect(create!.inputSchema.properties!.body).toMatchObject({
+      type: "object",
+      required: ["id", "name"],
+      properties: { id: { type: "integer" }, name: { type: "string" }, tag: { type: "string" } },
+    });
     expect(show!.inputSchema).toMatchObject({ required: ["petId"], properties: { petId: { type: "string" } } });
     expect(show!.tags).toEqual(["pets"]);
   });
@@ -92,7 +98,13 @@ describe("reading descriptions", () => {
     const addPet = byId.addPet!;
     expect(addPet.request.body).toEqual({ key: "body", contentType: "application/json", required: true });
     // readOnly properties are not asked for in a request body.
-    expect(Object.keys((addPet.inputSchema.properties!.body as { properties: object }).properties)).toEqual(["category", "name", "photoUrls", "tags", "status"]);
+    expect(Object.keys((addPet.inputSchema.properties!.body as { properties: object }).properties)).toEqual([
+      "category",
+      "name",
+      "photoUrls",
+      "tags",
+      "status",
+    ]);
     expect(byId.findPetsByStatus!.request.parameters).toEqual([{ key: "status", name: "status", in: "query", explode: true }]);
     expect(byId.findPetsByStatus!.inputSchema.properties!.status).toMatchObject({ type: "array", items: { enum: ["available", "pending", "sold"] } });
     expect(byId.deletePet!.request.parameters.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual(["header:api_key", "path:petId"]);
@@ -132,7 +144,9 @@ describe("reading descriptions", () => {
     const result = await parseOpenApi(text);
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.spec.operations.map((operation) => operation.path)).toEqual(["/pets"]);
-    expect(result.spec.skipped).toEqual([{ method: "GET", path: "/pets/{petId}", location: "paths./pets/{petId}.get", reason: 'the path parameter "petId" is not declared' }]);
+    expect(result.spec.skipped).toEqual([
+      { method: "GET", path: "/pets/{petId}", location: "paths./pets/{petId}.get", reason: 'the path parameter "petId" is not declared' },
+    ]);
   });
 
   it("refuses what is not a description, with the reason", async () => {
@@ -159,7 +173,9 @@ describe("building requests", () => {
     expect(placed("viaBearer", "bearer", "tok")).toEqual([{ in: "header", name: "authorization", value: "Bearer tok" }]);
     expect(placed("viaHeaderKey", "headerKey", "k1")).toEqual([{ in: "header", name: "X-API-Key", value: "k1" }]);
     expect(placed("viaQueryKey", "queryKey", "k 2")).toEqual([{ in: "query", name: "api_key", value: "k 2" }]);
-    expect(placed("viaBasic", "basic", "ada:pw")).toEqual([{ in: "header", name: "authorization", value: `Basic ${Buffer.from("ada:pw").toString("base64")}` }]);
+    expect(placed("viaBasic", "basic", "ada:pw")).toEqual([
+      { in: "header", name: "authorization", value: `Basic ${Buffer.from("ada:pw").toString("base64")}` },
+    ]);
     expect(placed("viaOAuth", "oauth", "oauth-token")).toEqual([{ in: "header", name: "authorization", value: "Bearer oauth-token" }]);
     expect(build("viaBearer", "bearer", "tok").credential?.origins).toEqual(origins);
     // The request itself carries no credential: the outbound client attaches it, and only on a bound origin.
@@ -193,7 +209,12 @@ describe("imported tools", () => {
     expect(request.headers.cookie).toBe("session=s1");
     expect(request.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(request.body)).toEqual({ name: "bolt", size: 3 });
-    expect(run.output).toMatchObject({ success: true, status: 200, headers: { "content-type": "application/json", etag: '"v1"' }, data: { echoed: { method: "PUT" } } });
+    expect(run.output).toMatchObject({
+      success: true,
+      status: 200,
+      headers: { "content-type": "application/json", etag: '"v1"' },
+      data: { echoed: { method: "PUT" } },
+    });
     expect((run.output as { headers: object }).headers).not.toHaveProperty("x-internal");
   });
 
@@ -219,7 +240,11 @@ describe("imported tools", () => {
   it("keeps a pasted credential sealed, sends it where the scheme says, and never shows it", async () => {
     const user = await createUser("sealed");
     const secret = "sk_live_openapi_secret_4242";
-    const spec = await saveImport(user.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl, auth: { kind: "secret", scheme: "headerKey", secret } });
+    const spec = await saveImport(user.id, {
+      source: { kind: "text", text: fixture("security.yaml") },
+      serverUrl,
+      auth: { kind: "secret", scheme: "headerKey", secret },
+    });
     expect(spec.credentialLast4).toBe("4242");
     expect(JSON.stringify(await listSpecs(user.id))).not.toContain(secret);
     const run = await runTool(user.id, "locked-api.viaHeaderKey", {});
@@ -238,7 +263,11 @@ describe("imported tools", () => {
     process.env.OPENWEATHER_API_KEY = "0123456789abcdef0123456789abcdef";
     process.env.OPENWEATHER_API_URL = serverUrl;
     try {
-      await saveImport(user.id, { source: { kind: "text", text: fixture("security.yaml") }, serverUrl, auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" } });
+      await saveImport(user.id, {
+        source: { kind: "text", text: fixture("security.yaml") },
+        serverUrl,
+        auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" },
+      });
       expect((await findUserTool(user.id, "locked-api.viaQueryKey"))!.providerId).toBe("openweather");
       const run = await runTool(user.id, "locked-api.viaQueryKey", {});
       expect(run.status).toBe("succeeded");
@@ -265,7 +294,10 @@ describe("imported tools", () => {
     const reduced = fixture("petstore-3.0.yaml").replace(/  \/pets\/\{petId\}:[\s\S]*?(?=components:)/, "");
     const second = await saveImport(owner.id, { source: { kind: "text", text: reduced }, serverUrl, auth: { kind: "none" }, replace: true });
     expect(second.id).toBe(first.id);
-    expect((await listOperations(owner.id, first.id)).map((operation) => operation.toolId)).toEqual(["swagger-petstore.listPets", "swagger-petstore.createPets"]);
+    expect((await listOperations(owner.id, first.id)).map((operation) => operation.toolId)).toEqual([
+      "swagger-petstore.listPets",
+      "swagger-petstore.createPets",
+    ]);
     expect(await findOperation(other.id, "swagger-petstore.listPets")).toBeUndefined();
     expect(await findUserTool(other.id, "swagger-petstore.listPets")).toBeUndefined();
     expect(await deleteSpec(other.id, first.id)).toBe(false);
@@ -278,7 +310,9 @@ describe("imported tools", () => {
     await saveImport(user.id, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
     expect(await toolFormSchema(user.id, "swagger-petstore.showPetById")).toMatchObject({ type: "object", required: ["petId"] });
     const tool = (await findUserTool(user.id, "swagger-petstore.showPetById"))!.tool;
-    const workflow = createWorkflow({ id: "imported-step", inputSchema: z.object({ petId: z.string() }), outputSchema: z.any() }).then(createStep(tool)).commit();
+    const workflow = createWorkflow({ id: "imported-step", inputSchema: z.object({ petId: z.string() }), outputSchema: z.any() })
+      .then(createStep(tool))
+      .commit();
     const run = await workflow.createRun();
     const result = await run.start({ inputData: { petId: "42" }, requestContext: requestContextFor(user.id) });
     expect(result.status).toBe("success");
@@ -292,7 +326,10 @@ describe("the import routes", () => {
 
   it("preview answers 401 without a session, 422 with located problems, and the preview grouped by tag", async () => {
     session.current = null;
-    const post = (route: typeof previewRoute, body: unknown) => route(new Request("http://localhost/api/openapi/preview", { method: "POST", headers: sameOriginJson, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+    const post = (route: typeof previewRoute, body: unknown) =>
+      route(new Request("http://localhost/api/openapi/preview", { method: "POST", headers: sameOriginJson, body: JSON.stringify(body) }), {
+        params: Promise.resolve({}),
+      });
     expect((await post(previewRoute, { source: { kind: "text", text: "x" } })).status).toBe(401);
     const user = await createUser("routes");
     session.current = { user: { id: user.id } };
@@ -309,10 +346,18 @@ describe("the import routes", () => {
     expect(body.operations).toHaveLength(5);
     expect(body.operations.every((operation: { tags: string[]; enabled: boolean }) => operation.tags.length === 0 && operation.enabled)).toBe(true);
     expect(await listSpecs(user.id)).toHaveLength(0);
-    const saved = await post(importRoute, { source: { kind: "text", text: fixture("petstore-2.0.json") }, serverUrl, auth: { kind: "secret", scheme: "nope", secret: "x" } });
+    const saved = await post(importRoute, {
+      source: { kind: "text", text: fixture("petstore-2.0.json") },
+      serverUrl,
+      auth: { kind: "secret", scheme: "nope", secret: "x" },
+    });
     expect(saved.status).toBe(422);
     expect(await listSpecs(user.id)).toHaveLength(0);
-    const created = await post(importRoute, { source: { kind: "text", text: fixture("petstore-2.0.json") }, serverUrl, auth: { kind: "secret", scheme: "api_key", secret: "key-1234" } });
+    const created = await post(importRoute, {
+      source: { kind: "text", text: fixture("petstore-2.0.json") },
+      serverUrl,
+      auth: { kind: "secret", scheme: "api_key", secret: "key-1234" },
+    });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ slug: "swagger-petstore-2-0", operationCount: 5 });
   });
@@ -320,7 +365,14 @@ describe("the import routes", () => {
   it("refuses to fetch a description from a private address that is not allowed", async () => {
     const user = await createUser("ssrf");
     session.current = { user: { id: user.id } };
-    const response = await previewRoute(new Request("http://localhost/api/openapi/preview", { method: "POST", headers: sameOriginJson, body: JSON.stringify({ source: { kind: "url", url: "http://169.254.169.254/latest/meta-data" } }) }), { params: Promise.resolve({}) });
+    const response = await previewRoute(
+      new Request("http://localhost/api/openapi/preview", {
+        method: "POST",
+        headers: sameOriginJson,
+        body: JSON.stringify({ source: { kind: "url", url: "http://169.254.169.254/latest/meta-data" } }),
+      }),
+      { params: Promise.resolve({}) },
+    );
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe("blocked_url");
   });

@@ -109,7 +109,9 @@ describe("a provider's declared requests", () => {
     process.env.STRIPE_API_URL = base;
     try {
       const user = await createUser("key-check");
-      await expect(saveApiKey(user.id, "stripe", "sk_test_0123456789")).rejects.toThrow("Could not check the key: Stripe answered with more than 1 MB. Nothing was saved yet");
+      await expect(saveApiKey(user.id, "stripe", "sk_test_0123456789")).rejects.toThrow(
+        "Could not check the key: Stripe answered with more than 1 MB. Nothing was saved yet",
+      );
       await closed;
       expect(written).toBeLessThan(MB + SOCKET_SLACK);
     } finally {

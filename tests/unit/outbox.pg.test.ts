@@ -94,7 +94,8 @@ describe("forwarding", () => {
     expect(receiver.received).toHaveLength(2);
     expect(receiver.received.every((message) => message.verified)).toBe(true);
     const bodies = receiver.received.map((message) => JSON.parse(message.body) as { number: number });
-    const stored = async (id: number) => JSON.parse((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!.body) as { number: number };
+    const stored = async (id: number) =>
+      JSON.parse((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!.body) as { number: number };
     expect(bodies).toEqual(expect.arrayContaining([await stored(opened), await stored(push)]));
     expect(receiver.received.map((message) => message.headers["patchbay-event"]).sort()).toEqual(["pull_request.opened", "push"]);
 
@@ -145,7 +146,9 @@ describe("forwarding", () => {
     const { endpoint } = await createEndpoint(owner.id, { providerId: "github", description: "", events: [] });
     await expect(createDestination(other.id, { source: `github/${endpoint.id}`, url: receiver.url })).rejects.toThrow(/does not exist/);
     await expect(createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://10.0.0.8/hook" })).rejects.toThrow(/private/);
-    await expect(createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://[::ffff:169.254.169.254]/" })).rejects.toThrow(/private|link-local/);
+    await expect(createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://[::ffff:169.254.169.254]/" })).rejects.toThrow(
+      /private|link-local/,
+    );
     const { destination } = await createDestination(owner.id, { source: `github/${endpoint.id}`, url: receiver.url });
     expect(await replayForward(other.id, destination.id)).toBe(false);
   });
@@ -158,7 +161,9 @@ describe("forwarding", () => {
 
     const [forward] = await forwardsOfDelivery(user.id, id);
     expect(forward).toMatchObject({ id: expect.any(String), status: "failed" });
-    expect(forward!.attempts.map((attempt) => attempt.error)).toEqual(["Refused: the address of localhost is not allowed (private, loopback and link-local addresses are refused)."]);
+    expect(forward!.attempts.map((attempt) => attempt.error)).toEqual([
+      "Refused: the address of localhost is not allowed (private, loopback and link-local addresses are refused).",
+    ]);
     const [alert] = (await listAlerts(user.id)).filter((candidate) => candidate.kind === "forward_failed" && candidate.link === `/webhooks/${id}`);
     expect(alert?.detail).toContain("the address of localhost is not allowed");
     const shown = JSON.stringify([forward, alert]);
@@ -178,10 +183,15 @@ describe("alerts", () => {
     await drain(failing); // three failed attempts: the first and two retries
 
     const raised = await listAlerts(user.id, { open: true });
-    expect(raised.filter((alert) => alert.kind === "delivery_failed")).toEqual([expect.objectContaining({ subject: `delivery:${id}`, link: `/webhooks/${id}` })]);
+    expect(raised.filter((alert) => alert.kind === "delivery_failed")).toEqual([
+      expect.objectContaining({ subject: `delivery:${id}`, link: `/webhooks/${id}` }),
+    ]);
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]!.verified).toBe(true);
-    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: "alert.raised", data: { kind: "delivery_failed", url: expect.stringContaining(`/webhooks/${id}`) } });
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({
+      type: "alert.raised",
+      data: { kind: "delivery_failed", url: expect.stringContaining(`/webhooks/${id}`) },
+    });
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]).toMatchObject({ text: expect.stringContaining(`/webhooks/${id}|Open in Patchbay>`) });
 
@@ -226,7 +236,10 @@ describe("connection alerts", () => {
   it("a refresh refused with invalid_grant raises one needs-reconnect alert, however often the token is asked for", async () => {
     const user = await createUser("reconnect");
     const { connection } = await connectGitHub(user.id);
-    await db().update(connections).set({ expiresAt: new Date(Date.now() + 60_000) }).where(eq(connections.id, connection.id));
+    await db()
+      .update(connections)
+      .set({ expiresAt: new Date(Date.now() + 60_000) })
+      .where(eq(connections.id, connection.id));
     github.refreshTokens.clear();
     await expect(getAccessToken(user.id, "github")).rejects.toThrow(/Reconnect/);
     await expect(getAccessToken(user.id, "github")).rejects.toThrow(/reconnect/);
@@ -249,14 +262,21 @@ describe("the outbox's leases", () => {
     expect(await recordAttempt(first!, start, { ok: false, error: "late and stale" }, start + 1500)).toBe("sending");
     expect(await recordAttempt(second!, start + 1001, { ok: true, statusCode: 204 }, start + 1100)).toBe("delivered");
     expect((await attemptsOf([first!.id])).map((attempt) => [attempt.number, attempt.statusCode])).toEqual([[2, 204]]);
-    expect((await db().select().from(outboundMessages).where(eq(outboundMessages.id, first!.id)))[0]).toMatchObject({ status: "delivered", attempts: 2, lastError: null });
+    expect((await db().select().from(outboundMessages).where(eq(outboundMessages.id, first!.id)))[0]).toMatchObject({
+      status: "delivered",
+      attempts: 2,
+      lastError: null,
+    });
   });
 
   it("never lets two senders leasing at the same moment take the same message", async () => {
     const owner = await createUser("outbox-lease-race");
     await db().delete(outboundMessages);
     const now = Date.now();
-    await enqueue(Array.from({ length: 20 }, () => ({ userId: owner.id, kind: "alert" as const })), now);
+    await enqueue(
+      Array.from({ length: 20 }, () => ({ userId: owner.id, kind: "alert" as const })),
+      now,
+    );
     const taken = (await Promise.all(Array.from({ length: 5 }, () => leaseDueMessages(now, 6)))).flat().map((message) => message.id);
     expect(taken).toHaveLength(20);
     expect(new Set(taken).size).toBe(20);

@@ -2,8 +2,17 @@ import { describe, expect, it } from "vitest";
 import { briefStatus, type ProviderCard } from "@/lib/connections/overview";
 import type { ConnectionSummary } from "@/lib/connections/store";
 
-const base: ProviderCard = { id: "github", name: "GitHub", description: "", color: "#000", oauth: { configured: true, callbackUrl: "", variables: ["A", "B"], scopes: [], connections: [] } };
-const withStatus = (status: ConnectionSummary["status"]): ProviderCard => ({ ...base, oauth: { ...base.oauth!, connections: [{ status } as ConnectionSummary] } });
+const base: ProviderCard = {
+  id: "github",
+  name: "GitHub",
+  description: "",
+  color: "#000",
+  oauth: { configured: true, callbackUrl: "", variables: ["A", "B"], scopes: [], connections: [] },
+};
+const withStatus = (status: ConnectionSummary["status"]): ProviderCard => ({
+  ...base,
+  oauth: { ...base.oauth!, connections: [{ status } as ConnectionSummary] },
+});
 
 describe("the overview's one word per provider", () => {
   it("names every stored connection status, never folding a broken one into Connected", () => {

@@ -67,7 +67,14 @@ function indexColumns(definition: string): string[] {
 
 describe("PostgreSQL migrations", () => {
   it("create every table and column of db/schema-pg, with its type, nullability and identity", async () => {
-    const columns = await rows<{ table_name: string; column_name: string; data_type: string; datetime_precision: number | null; is_nullable: string; is_identity: string }>(
+    const columns = await rows<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      datetime_precision: number | null;
+      is_nullable: string;
+      is_identity: string;
+    }>(
       `select table_name, column_name, data_type, datetime_precision, is_nullable, is_identity
        from information_schema.columns where table_schema = 'public'`,
     );
@@ -100,7 +107,9 @@ describe("PostgreSQL migrations", () => {
           unique: index.unique,
           partial: index.where !== undefined,
         })),
-        ...config.columns.filter((column) => column.isUnique).map((column) => ({ name: column.uniqueName!, columns: [column.name], unique: true, partial: false })),
+        ...config.columns
+          .filter((column) => column.isUnique)
+          .map((column) => ({ name: column.uniqueName!, columns: [column.name], unique: true, partial: false })),
       ];
       for (const index of declared) {
         const definition = byName.get(index.name);
@@ -122,7 +131,9 @@ describe("PostgreSQL migrations", () => {
   it("give the delivery search a GIN trigram index that the search query uses", async () => {
     expect(await rows(`select extname from pg_extension where extname = 'pg_trgm'`)).toHaveLength(1);
     const [search] = await rows<{ indexdef: string }>(`select indexdef from pg_indexes where indexname = 'webhook_deliveries_search'`);
-    expect(search?.indexdef).toMatch(/ON public\.webhook_deliveries USING gin \(delivery_id gin_trgm_ops, repository gin_trgm_ops, .*event.*action.* gin_trgm_ops, body gin_trgm_ops\) WHERE/);
+    expect(search?.indexdef).toMatch(
+      /ON public\.webhook_deliveries USING gin \(delivery_id gin_trgm_ops, repository gin_trgm_ops, .*event.*action.* gin_trgm_ops, body gin_trgm_ops\) WHERE/,
+    );
 
     // The query form the migration documents is answered from the index (the table is tiny, so
     // the planner is told not to prefer a sequential scan).
@@ -153,7 +164,9 @@ describe("PostgreSQL migrations", () => {
 
 /** Each value's JavaScript kind, for comparing rows across dialects. */
 function shape(row: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value === null ? "null" : value instanceof Date ? "Date" : Array.isArray(value) ? "array" : typeof value]));
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, value === null ? "null" : value instanceof Date ? "Date" : Array.isArray(value) ? "array" : typeof value]),
+  );
 }
 
 describe("a row read back through drizzle", () => {
@@ -186,7 +199,10 @@ describe("a row read back through drizzle", () => {
       sqlite.insert(sqliteSchema.users).values(user).run();
       sqlite.insert(sqliteSchema.webhookEndpoints).values(endpoint).run();
       sqlite.insert(sqliteSchema.webhookDeliveries).values(delivery).run();
-      sqlite.insert(sqliteSchema.accessTokens).values({ ...token, id: "token-1" }).run();
+      sqlite
+        .insert(sqliteSchema.accessTokens)
+        .values({ ...token, id: "token-1" })
+        .run();
       await database.insert(schema.users).values(user);
       await database.insert(schema.webhookEndpoints).values(endpoint);
       await database.insert(schema.webhookDeliveries).values(delivery);

@@ -65,7 +65,11 @@ const signers: Signer[] = [
     body: textBody,
     sign: (secret, body, now) => {
       const id = "msg_property";
-      return { "webhook-id": id, "webhook-timestamp": String(now), "webhook-signature": new StandardWebhook(secret).sign(id, new Date(now * 1000), body.toString("utf8")) };
+      return {
+        "webhook-id": id,
+        "webhook-timestamp": String(now),
+        "webhook-signature": new StandardWebhook(secret).sign(id, new Date(now * 1000), body.toString("utf8")),
+      };
     },
     signatureHeader: "webhook-signature",
   },
@@ -78,7 +82,11 @@ async function verify(scheme: WebhookScheme, body: Buffer, headers: Record<strin
 }
 
 /** A printable ASCII character other than `not` (header values must stay legal for `Headers`). */
-const otherPrintable = (not: string) => fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)).filter((char) => char !== not);
+const otherPrintable = (not: string) =>
+  fc
+    .integer({ min: 0x21, max: 0x7e })
+    .map((code) => String.fromCharCode(code))
+    .filter((char) => char !== not);
 
 describe.each(signers)("signature verifier: $scheme", ({ scheme, secret, body, sign, signatureHeader }) => {
   it("a signature made with the secret always verifies", async () => {
@@ -150,17 +158,30 @@ describe.each(signers)("signature verifier: $scheme", ({ scheme, secret, body, s
       fc.string({ unit: otherPrintable(" "), maxLength: 100 }).map((value) => `v1,${value}`),
       fc.constantFrom("", " ", "=", ",", "t=", "v0=", "v1,", "sha256=", "9".repeat(20), "-1", "NaN"),
     );
-    const names = ["x-hub-signature-256", "x-slack-signature", "x-slack-request-timestamp", "stripe-signature", "webhook-id", "webhook-timestamp", "webhook-signature"];
+    const names = [
+      "x-hub-signature-256",
+      "x-slack-signature",
+      "x-slack-request-timestamp",
+      "stripe-signature",
+      "webhook-id",
+      "webhook-timestamp",
+      "webhook-signature",
+    ];
     await fc.assert(
-      fc.asyncProperty(secret, fc.oneof(byteBody, textBody, fc.constant(Buffer.alloc(0))), fc.dictionary(fc.constantFrom(...names), headerValue), async (key, payload, headers) => {
-        const result = await verify(scheme, payload, headers, [key]);
-        if (!result.ok) {
-          expect([400, 401]).toContain(result.status);
-          expect(result.reason).toEqual(expect.any(String));
-        }
-        // An arbitrary header is never a valid signature for this body.
-        expect(result.ok).toBe(false);
-      }),
+      fc.asyncProperty(
+        secret,
+        fc.oneof(byteBody, textBody, fc.constant(Buffer.alloc(0))),
+        fc.dictionary(fc.constantFrom(...names), headerValue),
+        async (key, payload, headers) => {
+          const result = await verify(scheme, payload, headers, [key]);
+          if (!result.ok) {
+            expect([400, 401]).toContain(result.status);
+            expect(result.reason).toEqual(expect.any(String));
+          }
+          // An arbitrary header is never a valid signature for this body.
+          expect(result.ok).toBe(false);
+        },
+      ),
       options,
     );
   });
@@ -204,7 +225,8 @@ describe("Stripe-Signature: our verdict is Stripe's library's, plus the future b
         const headers = new Headers({ "stripe-signature": elements.join(",") });
         const header = headers.get("stripe-signature") ?? "";
         const timestamp = stripeTimestamp(header);
-        const expected = stripeAccepts(header, now, STRIPE_TOLERANCE_SECONDS) && timestamp !== undefined && Math.abs(now - timestamp) <= STRIPE_TOLERANCE_SECONDS;
+        const expected =
+          stripeAccepts(header, now, STRIPE_TOLERANCE_SECONDS) && timestamp !== undefined && Math.abs(now - timestamp) <= STRIPE_TOLERANCE_SECONDS;
         const verdict = await verifyDelivery("stripe", { body: Buffer.from(payload), headers, secrets: [secret], nowSeconds: now });
         expect(verdict.ok).toBe(expected);
       }),
@@ -311,9 +333,16 @@ describe("sealing (AES-256-GCM with the row as associated data)", () => {
 
   it("arbitrary text is never opened: SealError, never another exception", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.array(fc.string({ maxLength: 30 }), { minLength: 5, maxLength: 5 }).map((parts) => ["v1", ring.current.id, ...parts.slice(2)].join("."))), contextArb, (garbage, context) => {
-        sealError(() => unseal(ring, garbage, context));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "binary", maxLength: 200 }),
+          fc.array(fc.string({ maxLength: 30 }), { minLength: 5, maxLength: 5 }).map((parts) => ["v1", ring.current.id, ...parts.slice(2)].join(".")),
+        ),
+        contextArb,
+        (garbage, context) => {
+          sealError(() => unseal(ring, garbage, context));
+        },
+      ),
       options,
     );
   });

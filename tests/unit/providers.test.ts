@@ -66,16 +66,31 @@ describe("the provider registry", () => {
   });
 
   it.each([
-    [[{ id: "Bad Id", name: "x", apiBaseUrl: "https://x.test", apiKey: { env: "X_API_KEY", placement: { in: "query", name: "k" } } }], /PROVIDERS_FILE entry 0 \(id "Bad Id"\): id: expected a lower-case id/],
+    [
+      [{ id: "Bad Id", name: "x", apiBaseUrl: "https://x.test", apiKey: { env: "X_API_KEY", placement: { in: "query", name: "k" } } }],
+      /PROVIDERS_FILE entry 0 \(id "Bad Id"\): id: expected a lower-case id/,
+    ],
     [[{ id: "acme", name: "Acme", apiBaseUrl: "https://x.test" }], /PROVIDERS_FILE entry 0 \(id "acme"\): oauth2: declare oauth2, apiKey, webhooks/],
-    [[{ id: "acme", name: "Acme", apiBaseUrl: "https://x.test", oauth2: { authorizeUrl: "https://a", tokenUrl: "https://t", pkce: true, clientIdEnv: "acme id", clientSecretEnv: "ACME_SECRET" } }], /entry 0 \(id "acme"\): oauth2\.clientIdEnv: expected an environment variable name/],
+    [
+      [
+        {
+          id: "acme",
+          name: "Acme",
+          apiBaseUrl: "https://x.test",
+          oauth2: { authorizeUrl: "https://a", tokenUrl: "https://t", pkce: true, clientIdEnv: "acme id", clientSecretEnv: "ACME_SECRET" },
+        },
+      ],
+      /entry 0 \(id "acme"\): oauth2\.clientIdEnv: expected an environment variable name/,
+    ],
     [{ not: "an array" }, /expected a JSON array/],
   ])("refuses a bad PROVIDERS_FILE with a message naming the entry and field (%#)", (contents, message) => {
     expect(() => loadProvidersFile(writeProvidersFile(contents))).toThrow(message);
   });
 
   it("refuses a provider id that is already taken", () => {
-    const path = writeProvidersFile([{ id: "github", name: "Mine", apiBaseUrl: "https://x.test", apiKey: { env: "MINE_API_KEY", placement: { in: "query", name: "k" } } }]);
+    const path = writeProvidersFile([
+      { id: "github", name: "Mine", apiBaseUrl: "https://x.test", apiKey: { env: "MINE_API_KEY", placement: { in: "query", name: "k" } } },
+    ]);
     expect(() => buildRegistry(loadProvidersFile(path))).toThrow(ProviderConfigError);
   });
 });
@@ -167,7 +182,10 @@ describe("a generic OAuth 2.0 provider from PROVIDERS_FILE, against oauth2-mock-
       const { token, authorization } = await revocation;
       expect(token).toBe(accessToken);
       // RFC 6749 2.3.1: Basic credentials are form-encoded first (oauth4webapi sends "-" as %2D).
-      const basic = Buffer.from(authorization!.replace(/^Basic /, ""), "base64").toString().split(":").map(decodeURIComponent);
+      const basic = Buffer.from(authorization!.replace(/^Basic /, ""), "base64")
+        .toString()
+        .split(":")
+        .map(decodeURIComponent);
       expect(basic).toEqual(["patchbay", "patchbay-test-secret"]);
       expect(await findConnection(user.id, connection.id)).toBeUndefined();
     } finally {

@@ -39,7 +39,8 @@ function memoryTable(due: Item[]) {
   return { table, started, finish };
 }
 
-const items = (count: number, userId = "a", origin = "x") => Array.from({ length: count }, (_, index) => ({ id: `${userId}${origin}${index}`, userId, origin }));
+const items = (count: number, userId = "a", origin = "x") =>
+  Array.from({ length: count }, (_, index) => ({ id: `${userId}${origin}${index}`, userId, origin }));
 
 describe("the queue worker", () => {
   it("keeps at most its slots in flight, in all, per person and per origin, and refills as attempts finish", async () => {
@@ -76,7 +77,10 @@ describe("the queue worker", () => {
       },
     };
     await expect(new QueueWorker(failing, { name: "test", slots: { total: 1, perPerson: 1, perOrigin: 1 } }).pump()).rejects.toThrow("went away");
-    const worker = new QueueWorker({ ...table, attempt: async (item) => void started.push(item.id) }, { name: "test", slots: { total: 1, perPerson: 1, perOrigin: 1 } });
+    const worker = new QueueWorker(
+      { ...table, attempt: async (item) => void started.push(item.id) },
+      { name: "test", slots: { total: 1, perPerson: 1, perOrigin: 1 } },
+    );
     const drained = worker.drain({ wake: new EventEmitter(), yieldFirst: () => yielding });
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(started).toEqual([]);
@@ -103,11 +107,28 @@ describe("leasing and the fenced record, on the database", () => {
 
   it("records an attempt only while the item is still leased to it", async () => {
     const now = Date.now();
-    const id = (await insertAccepted({ userId, providerId: "github", dedupeKey: "queue:1", deliveryId: "queue-1", event: "push", receivedAt: now, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "received", nextAttemptAt: now }))!;
+    const id = (await insertAccepted({
+      userId,
+      providerId: "github",
+      dedupeKey: "queue:1",
+      deliveryId: "queue-1",
+      event: "push",
+      receivedAt: now,
+      headers: {},
+      body: "{}",
+      bodyBytes: 2,
+      verified: true,
+      status: "received",
+      nextAttemptAt: now,
+    }))!;
     const lease = () =>
       leaseRows(
         async (tx) => {
-          const taken = await tx.update(webhookDeliveries).set({ status: "processing", attempts: sql`${webhookDeliveries.attempts} + 1` }).where(eq(webhookDeliveries.id, id)).returning({ id: webhookDeliveries.id });
+          const taken = await tx
+            .update(webhookDeliveries)
+            .set({ status: "processing", attempts: sql`${webhookDeliveries.attempts} + 1` })
+            .where(eq(webhookDeliveries.id, id))
+            .returning({ id: webhookDeliveries.id });
           return taken.map((row) => row.id);
         },
         (ids) => db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, ids[0]!)),
@@ -117,8 +138,13 @@ describe("leasing and the fenced record, on the database", () => {
     expect([first!.attempts, second!.attempts]).toEqual([1, 2]);
     const record = (attempts: number) =>
       recordFenced(
-        (tx) => tx.update(webhookDeliveries).set({ status: "processed" }).where(sql`${webhookDeliveries.id} = ${id} and ${webhookDeliveries.status} = 'processing' and ${webhookDeliveries.attempts} = ${attempts}`),
-        (tx) => tx.insert(webhookAttempts).values({ deliveryId: id, number: attempts, trigger: "automatic", startedAt: now, durationMs: 0, outcome: "processed" }),
+        (tx) =>
+          tx
+            .update(webhookDeliveries)
+            .set({ status: "processed" })
+            .where(sql`${webhookDeliveries.id} = ${id} and ${webhookDeliveries.status} = 'processing' and ${webhookDeliveries.attempts} = ${attempts}`),
+        (tx) =>
+          tx.insert(webhookAttempts).values({ deliveryId: id, number: attempts, trigger: "automatic", startedAt: now, durationMs: 0, outcome: "processed" }),
       );
     expect(await record(1)).toBe(false);
     expect(await record(2)).toBe(true);

@@ -23,7 +23,11 @@ beforeAll(async () => {
   resetEnvCache();
 });
 
-async function oldDelivery(ageDays: number, status: "processed" | "failed" | "received" | "rejected" = "processed", body = pushPayload({ commits: 20 })): Promise<number> {
+async function oldDelivery(
+  ageDays: number,
+  status: "processed" | "failed" | "received" | "rejected" = "processed",
+  body = pushPayload({ commits: 20 }),
+): Promise<number> {
   sequence++;
   const receivedAt = Date.now() - ageDays * DAY;
   return (await insertAccepted({
@@ -71,23 +75,56 @@ describe("retention", () => {
   it("keeps the body of a delivery a forward still has to send", async () => {
     const id = await oldDelivery(40);
     const now = Date.now();
-    await db().insert(outboundMessages).values({ id: crypto.randomUUID(), userId, kind: "forward", deliveryId: id, status: "pending", createdAt: now, nextAttemptAt: now + DAY });
+    await db()
+      .insert(outboundMessages)
+      .values({ id: crypto.randomUUID(), userId, kind: "forward", deliveryId: id, status: "pending", createdAt: now, nextAttemptAt: now + DAY });
     await applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0 });
     expect((await row(id)).trimmedAt).toBeNull();
   });
 
   it("drops inputs and outputs of old finished runs and keeps the runs", async () => {
     const startedAt = Date.now() - 100 * DAY;
-    const [tool] = await db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: { title: "secret plans" }, output: { number: 1 }, status: "succeeded", startedAt }).returning();
-    const [running] = await db().insert(toolRuns).values({ userId, toolId: "github-create-issue", input: { title: "still going" }, status: "running", startedAt }).returning();
-    await db().insert(workflowRuns).values({ id: `wr-${sequence}`, userId, workflowId: "project-setup", trigger: "manual", input: { name: "x" }, output: { ok: true }, status: "success", startedAt });
-    await db().insert(workflowRunSteps).values({ runId: `wr-${sequence}`, stepId: "a", position: 0, status: "success", input: { name: "x" }, output: { id: 1 } });
+    const [tool] = await db()
+      .insert(toolRuns)
+      .values({ userId, toolId: "github-create-issue", input: { title: "secret plans" }, output: { number: 1 }, status: "succeeded", startedAt })
+      .returning();
+    const [running] = await db()
+      .insert(toolRuns)
+      .values({ userId, toolId: "github-create-issue", input: { title: "still going" }, status: "running", startedAt })
+      .returning();
+    await db()
+      .insert(workflowRuns)
+      .values({
+        id: `wr-${sequence}`,
+        userId,
+        workflowId: "project-setup",
+        trigger: "manual",
+        input: { name: "x" },
+        output: { ok: true },
+        status: "success",
+        startedAt,
+      });
+    await db()
+      .insert(workflowRunSteps)
+      .values({ runId: `wr-${sequence}`, stepId: "a", position: 0, status: "success", input: { name: "x" }, output: { id: 1 } });
 
     const result = await applyRetention({ webhookDays: 0, runDays: 90, pauseMs: 0 });
     expect(result).toMatchObject({ toolRuns: 1, workflowRuns: 1 });
-    expect((await db().select().from(toolRuns).where(eq(toolRuns.id, tool!.id)))[0]).toMatchObject({ input: null, output: null, status: "succeeded", trimmedAt: expect.any(Number) });
+    expect((await db().select().from(toolRuns).where(eq(toolRuns.id, tool!.id)))[0]).toMatchObject({
+      input: null,
+      output: null,
+      status: "succeeded",
+      trimmedAt: expect.any(Number),
+    });
     expect((await db().select().from(toolRuns).where(eq(toolRuns.id, running!.id)))[0]!.input).toEqual({ title: "still going" });
-    expect((await db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, `wr-${sequence}`)))[0]).toMatchObject({ input: null, output: null, status: "success" });
+    expect(
+      (
+        await db()
+          .select()
+          .from(workflowRunSteps)
+          .where(eq(workflowRunSteps.runId, `wr-${sequence}`))
+      )[0],
+    ).toMatchObject({ input: null, output: null, status: "success" });
   });
 
   // SQLite's incremental vacuum and file size; PostgreSQL's autovacuum reuses the space instead (reclaimSpace returns 0 there).

@@ -24,7 +24,9 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     received.push(request.headers);
     request.resume();
-    request.on("end", () => response.writeHead(200, { "content-type": "application/json", "set-cookie": "sid=server-cookie-secret" }).end(JSON.stringify({ ok: true })));
+    request.on("end", () =>
+      response.writeHead(200, { "content-type": "application/json", "set-cookie": "sid=server-cookie-secret" }).end(JSON.stringify({ ok: true })),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -50,7 +52,10 @@ describe("run history", () => {
     });
     expect(run.status).toBe("succeeded");
     expect(received.at(-1)).toMatchObject({ authorization: secret, "x-api-key": apiKey });
-    expect(run.input).toMatchObject({ headers: { Authorization: REDACTED, "X-Api-Key": REDACTED, "x-request-id": "visible-123" }, body: { name: "thing", password: REDACTED } });
+    expect(run.input).toMatchObject({
+      headers: { Authorization: REDACTED, "X-Api-Key": REDACTED, "x-request-id": "visible-123" },
+      body: { name: "thing", password: REDACTED },
+    });
     expect(JSON.stringify(await listToolRuns(user.id))).not.toMatch(/sk_live_typed|typed-x-api-key|body-password/);
     const needles = ["sk_live_typed_into_api_call", apiKey, "body-password-0123456789"];
     const whileOpen = databaseBytes();
@@ -81,7 +86,12 @@ paths:
       responses: { "200": { description: ok } }
 `;
     await saveImport(user.id, { source: { kind: "text", text: description }, serverUrl: base, auth: { kind: "none" } });
-    const run = await runTool(user.id, "secret-fields.login", { "X-Session-Token": "session-token-0123456789", api_key: "query-key-0123456789", page: 2, body: { user: "ada", passphrase: "correct horse battery" } });
+    const run = await runTool(user.id, "secret-fields.login", {
+      "X-Session-Token": "session-token-0123456789",
+      api_key: "query-key-0123456789",
+      page: 2,
+      body: { user: "ada", passphrase: "correct horse battery" },
+    });
     expect(run.status).toBe("succeeded");
     expect(received.at(-1)!["x-session-token"]).toBe("session-token-0123456789");
     expect(JSON.stringify(run.input)).not.toMatch(/session-token-0123|query-key-0123|correct horse/);
@@ -89,7 +99,13 @@ paths:
   });
 
   it("redacts credential-named fields at any depth, including response cookies", () => {
-    expect(redactSecrets({ headers: { "set-cookie": ["a=b"], Cookie: "c=d", accept: "json" }, nested: [{ access_token: "t", refresh_token: "r", client_secret: "s" }], token: null })).toEqual({
+    expect(
+      redactSecrets({
+        headers: { "set-cookie": ["a=b"], Cookie: "c=d", accept: "json" },
+        nested: [{ access_token: "t", refresh_token: "r", client_secret: "s" }],
+        token: null,
+      }),
+    ).toEqual({
       headers: { "set-cookie": REDACTED, Cookie: REDACTED, accept: "json" },
       nested: [{ access_token: REDACTED, refresh_token: REDACTED, client_secret: REDACTED }],
       token: null,

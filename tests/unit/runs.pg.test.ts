@@ -44,7 +44,11 @@ afterAll(() => services.close());
 describe("choosing the account a tool run acts as", () => {
   it("offers every connected GitHub account, oldest first", async () => {
     expect(await toolAccountChoices(userId, "github-list-user-repos")).toEqual([
-      { providerId: "github", providerName: "GitHub", accounts: [expect.objectContaining({ label: "@octocat" }), expect.objectContaining({ label: "@hubot" })] },
+      {
+        providerId: "github",
+        providerName: "GitHub",
+        accounts: [expect.objectContaining({ label: "@octocat" }), expect.objectContaining({ label: "@hubot" })],
+      },
     ]);
   });
 
@@ -97,9 +101,15 @@ describe("the Runs list", () => {
 
 describe("errors a person can act on", () => {
   it("a search where every service fails reads each service's error", () => {
-    expect(failureText({ success: false, errors: [{ service: "github", error: "GitHub: GET /search/issues answered 503: down" }, { service: "linear", error: "No Linear API key" }] } as never)).toBe(
-      "github: GitHub: GET /search/issues answered 503: down; linear: No Linear API key",
-    );
+    expect(
+      failureText({
+        success: false,
+        errors: [
+          { service: "github", error: "GitHub: GET /search/issues answered 503: down" },
+          { service: "linear", error: "No Linear API key" },
+        ],
+      } as never),
+    ).toBe("github: GitHub: GET /search/issues answered 503: down; linear: No Linear API key");
   });
 
   it("multi-service-search with every service failing fails the run with each service's error, not undefined", async () => {
@@ -138,7 +148,7 @@ describe("errors a person can act on", () => {
   });
 
   it("copy as curl warns when the stored body is truncated", () => {
-    expect(curlCommand("https://patchbay.example/api/webhooks/github", {}, "{\"a\":1", { truncated: true, bytes: 30000 })).toMatch(
+    expect(curlCommand("https://patchbay.example/api/webhooks/github", {}, '{"a":1', { truncated: true, bytes: 30000 })).toMatch(
       /^# WARNING: the stored body is truncated \(6 of 30000 bytes kept\); this re-sends only that part\ncurl -X POST/,
     );
     expect(curlCommand("https://patchbay.example/api/webhooks/github", {}, "{}")).toMatch(/^curl -X POST/);
@@ -160,7 +170,13 @@ describe("before a workflow runs and from a delivery's payload", () => {
   });
 
   it("prefills a workflow the way its webhook would, a tool with the matching fields, and records the delivery on the run", async () => {
-    const body = JSON.stringify({ action: "opened", number: 7, repository: { full_name: "octocat/hello-world" }, pull_request: { number: 7 }, owner: "octocat" });
+    const body = JSON.stringify({
+      action: "opened",
+      number: 7,
+      repository: { full_name: "octocat/hello-world" },
+      pull_request: { number: 7 },
+      owner: "octocat",
+    });
     const deliveryId = (await insertAccepted({
       userId,
       providerId: "github",
@@ -174,10 +190,18 @@ describe("before a workflow runs and from a delivery's payload", () => {
       verified: true,
       status: "processed",
     }))!;
-    expect(await prefillFromDelivery(userId, deliveryId, { kind: "workflow", id: "triage-pull-request", fields: [] })).toMatchObject({ input: { repository: "octocat/hello-world", number: 7 } });
-    expect(await prefillFromDelivery(userId, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner", "repo"] })).toMatchObject({ input: { owner: "octocat" }, note: `Filled in owner from delivery #${deliveryId}.` });
+    expect(await prefillFromDelivery(userId, deliveryId, { kind: "workflow", id: "triage-pull-request", fields: [] })).toMatchObject({
+      input: { repository: "octocat/hello-world", number: 7 },
+    });
+    expect(await prefillFromDelivery(userId, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner", "repo"] })).toMatchObject({
+      input: { owner: "octocat" },
+      note: `Filled in owner from delivery #${deliveryId}.`,
+    });
     const stranger = (await createUser("runs-prefill-stranger")).id;
-    expect(await prefillFromDelivery(stranger, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner"] })).toEqual({ deliveryId, error: `There is no delivery #${deliveryId}.` });
+    expect(await prefillFromDelivery(stranger, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner"] })).toEqual({
+      deliveryId,
+      error: `There is no delivery #${deliveryId}.`,
+    });
     const run = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" }, { deliveryId });
     expect(await getToolRun(userId, run.id)).toMatchObject({ deliveryId, status: "succeeded" });
   });

@@ -1,6 +1,13 @@
 import { getTableName, is, SQL } from "drizzle-orm";
 import { getTableConfig as pgTableConfig, index as pgIndex, integer as pgInteger, PgDialect, PgTable, pgTable, text as pgText } from "drizzle-orm/pg-core";
-import { getTableConfig as sqliteTableConfig, integer as sqliteInteger, SQLiteSyncDialect, SQLiteTable, sqliteTable, text as sqliteText } from "drizzle-orm/sqlite-core";
+import {
+  getTableConfig as sqliteTableConfig,
+  integer as sqliteInteger,
+  SQLiteSyncDialect,
+  SQLiteTable,
+  sqliteTable,
+  text as sqliteText,
+} from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import * as pgSchema from "@/db/schema-pg";
 import * as sqliteSchema from "@/db/schema-sqlite";
@@ -85,7 +92,10 @@ function describeTable(config: AnyConfig, sqlText: (value: SQL) => string, trans
     ],
     unique: sorted([
       ...config.columns.filter((column) => column.isUnique).map((column) => ({ name: column.uniqueName!, columns: [column.name] })),
-      ...config.uniqueConstraints.map((constraint) => ({ name: constraint.getName?.() ?? constraint.name!, columns: constraint.columns.map((column) => column.name) })),
+      ...config.uniqueConstraints.map((constraint) => ({
+        name: constraint.getName?.() ?? constraint.name!,
+        columns: constraint.columns.map((column) => column.name),
+      })),
     ]),
     indexes: sorted(
       config.indexes.map(({ config: index }) => ({
@@ -113,11 +123,19 @@ function describeTable(config: AnyConfig, sqlText: (value: SQL) => string, trans
 }
 
 function describeSqlite(table: SQLiteTable): Description {
-  return describeTable(sqliteTableConfig(table) as unknown as AnyConfig, (value) => sqliteDialect.sqlToQuery(value).sql, (text) => sqlDefaultTwins[text] ?? text);
+  return describeTable(
+    sqliteTableConfig(table) as unknown as AnyConfig,
+    (value) => sqliteDialect.sqlToQuery(value).sql,
+    (text) => sqlDefaultTwins[text] ?? text,
+  );
 }
 
 function describePg(table: PgTable): Description {
-  return describeTable(pgTableConfig(table) as unknown as AnyConfig, (value) => pgDialect.sqlToQuery(value).sql, (text) => text);
+  return describeTable(
+    pgTableConfig(table) as unknown as AnyConfig,
+    (value) => pgDialect.sqlToQuery(value).sql,
+    (text) => text,
+  );
 }
 
 function tablesOf<T extends SQLiteTable | PgTable>(schema: Record<string, unknown>, isTable: (value: unknown) => value is T): Map<string, T> {
@@ -146,11 +164,14 @@ describe("SQLite and PostgreSQL schemas", () => {
     }
   });
 
-  it.each([...sqliteTables.keys()].sort())("declare %s alike: columns, JS types, nullability, defaults, keys, unique constraints, indexes, foreign keys", (name) => {
-    const postgresTable = pgTables.get(name);
-    expect(postgresTable, `${name} is missing from db/schema-pg`).toBeDefined();
-    expect(describePg(postgresTable!)).toEqual(describeSqlite(sqliteTables.get(name)!));
-  });
+  it.each([...sqliteTables.keys()].sort())(
+    "declare %s alike: columns, JS types, nullability, defaults, keys, unique constraints, indexes, foreign keys",
+    (name) => {
+      const postgresTable = pgTables.get(name);
+      expect(postgresTable, `${name} is missing from db/schema-pg`).toBeDefined();
+      expect(describePg(postgresTable!)).toEqual(describeSqlite(sqliteTables.get(name)!));
+    },
+  );
 
   it("keep numbers that hold epoch milliseconds in 64 bits on PostgreSQL", () => {
     // A plain SQLite integer is 64-bit; PostgreSQL's integer is 32-bit and ends in 1970 + 24 days.

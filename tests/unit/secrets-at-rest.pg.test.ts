@@ -25,7 +25,9 @@ beforeAll(async () => {
   fake = await startGitHubFake({ expiringTokens: true });
   stripe = createServer((request, response) => {
     const ok = request.headers.authorization === `Bearer ${stripeKey}`;
-    response.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify(ok ? { object: "balance" } : { error: { type: "invalid_request_error" } }));
+    response
+      .writeHead(ok ? 200 : 401, { "content-type": "application/json" })
+      .end(JSON.stringify(ok ? { object: "balance" } : { error: { type: "invalid_request_error" } }));
   });
   await new Promise<void>((resolve) => stripe.listen(0, "127.0.0.1", resolve));
   const address = stripe.address();

@@ -123,15 +123,18 @@ describe("security headers on every answer of the proxy", () => {
 });
 
 describe("an address with a malformed percent-encoding", () => {
-  it.each(["/webhooks/%E0%A4%A", "/runs/%", "/tools/%zz", "/api/runs/%/stream", "/sign-in/%"])("%s is a 400, signed in or not, with the headers", async (path) => {
-    const signedOut: Record<string, string> = {};
-    for (const headers of [signedOut, { cookie: await signedInCookie() }]) {
-      const response = await call(path, headers);
-      expect(response.status, path).toBe(400);
-      expect(response.headers.get("x-frame-options")).toBe("DENY");
-      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    }
-  });
+  it.each(["/webhooks/%E0%A4%A", "/runs/%", "/tools/%zz", "/api/runs/%/stream", "/sign-in/%"])(
+    "%s is a 400, signed in or not, with the headers",
+    async (path) => {
+      const signedOut: Record<string, string> = {};
+      for (const headers of [signedOut, { cookie: await signedInCookie() }]) {
+        const response = await call(path, headers);
+        expect(response.status, path).toBe(400);
+        expect(response.headers.get("x-frame-options")).toBe("DENY");
+        expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      }
+    },
+  );
 
   it("a well-formed escape still goes through", async () => {
     const response = await call("/runs/%25", { cookie: await signedInCookie() });

@@ -28,12 +28,24 @@ describe("the server action helper", () => {
   });
 
   it("turns an ApiError and the named refusals into the form's message", async () => {
-    expect(await userAction(async () => { throw new ApiError("forbidden", "Only an owner can do that."); })).toEqual({ error: "Only an owner can do that." });
-    expect(await userAction(async () => { throw new KnownRefusal("GitHub said no."); }, [KnownRefusal])).toEqual({ error: "GitHub said no." });
+    expect(
+      await userAction(async () => {
+        throw new ApiError("forbidden", "Only an owner can do that.");
+      }),
+    ).toEqual({ error: "Only an owner can do that." });
+    expect(
+      await userAction(async () => {
+        throw new KnownRefusal("GitHub said no.");
+      }, [KnownRefusal]),
+    ).toEqual({ error: "GitHub said no." });
   });
 
   it("lets any other error through", async () => {
-    await expect(userAction(async () => { throw new Error("a bug"); }, [KnownRefusal])).rejects.toThrow("a bug");
+    await expect(
+      userAction(async () => {
+        throw new Error("a bug");
+      }, [KnownRefusal]),
+    ).rejects.toThrow("a bug");
   });
 
   it("checks the input with its schema: the given message, else the first issue's", async () => {

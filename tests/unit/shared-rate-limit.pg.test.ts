@@ -65,7 +65,10 @@ describe("GCRA reservations (the math the shared limit runs in SQL)", () => {
         fc.integer({ min: 1, max: 3000 }),
         (capacity, refillPerSecond, unsorted, windowMs) => {
           const limits = scheduleFor({ capacity, refillPerSecond });
-          const times = grants([...unsorted].sort((a, b) => a - b), limits);
+          const times = grants(
+            [...unsorted].sort((a, b) => a - b),
+            limits,
+          );
           // Granted in order, never before arrival...
           for (let index = 1; index < times.length; index++) expect(times[index]!).toBeGreaterThanOrEqual(times[index - 1]!);
           // ...and in any window starting at a grant, at most capacity + window / interval (a float's breadth of slack).
@@ -117,7 +120,13 @@ describe.runIf(usingPostgres())("shared rate limits on PostgreSQL", () => {
     const [capacity, refillPerSecond, perWorker] = [5, 10, 10];
     const intervalMs = 1000 / refillPerSecond;
     const workers = await Promise.all(
-      [1, 2, 3].map(() => startWorker<{ granted: number[] }>("tests/support/limiter-worker.ts", ["github:shared", String(capacity), String(refillPerSecond), String(perWorker)], "limiter worker ready")),
+      [1, 2, 3].map(() =>
+        startWorker<{ granted: number[] }>(
+          "tests/support/limiter-worker.ts",
+          ["github:shared", String(capacity), String(refillPerSecond), String(perWorker)],
+          "limiter worker ready",
+        ),
+      ),
     );
     const start = Date.now();
     for (const worker of workers) worker.go();

@@ -75,7 +75,9 @@ describe("start-up configuration check", () => {
       ]),
       ACME_API_URL: "acme.internal",
     });
-    expect(() => checkConfiguration()).toThrow("Invalid environment variable ACME_API_URL: expected an absolute http(s) URL for Acme CRM's api origin, e.g. https://api.acme.example");
+    expect(() => checkConfiguration()).toThrow(
+      "Invalid environment variable ACME_API_URL: expected an absolute http(s) URL for Acme CRM's api origin, e.g. https://api.acme.example",
+    );
     setEnv({ ACME_API_URL: "https://acme.internal" });
     expect(checkConfiguration().providers.map((provider) => provider.id)).toContain("acme");
   });
@@ -108,13 +110,17 @@ describe("start-up configuration check", () => {
     setEnv({ DATABASE_URL: "postgresql://patchbay@127.0.0.1:5432/patchbay" });
     delete process.env.ENCRYPTION_KEY;
     resetEnvCache();
-    expect(await refusal()).toEqual(["patchbay: Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)"]);
+    expect(await refusal()).toEqual([
+      "patchbay: Missing environment variable ENCRYPTION_KEY: with PostgreSQL every process needs the same keys, so set it (openssl rand -base64 32)",
+    ]);
   });
 
   it("startServer really refuses: one line on stderr naming the variable, then exit code 1", async () => {
     setEnv({ SLACK_API_URL: "not-a-url" });
     const errors = await refusal();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^patchbay: Invalid environment variable SLACK_API_URL: expected an absolute http\(s\) URL for Slack's api origin, e\.g\. https:\/\/slack\.com\/api$/);
+    expect(errors[0]).toMatch(
+      /^patchbay: Invalid environment variable SLACK_API_URL: expected an absolute http\(s\) URL for Slack's api origin, e\.g\. https:\/\/slack\.com\/api$/,
+    );
   });
 });

@@ -29,7 +29,9 @@ describe("tool exposure", () => {
   it("offers each person only their ready tools: connected services and their own imported operations", async () => {
     const mine = await byId(connected.id);
     const theirs = await byId(stranger.id);
-    expect(Object.keys(mine)).toEqual(expect.arrayContaining(["github-create-issue", "github-list-issues", "api-call", "swagger-petstore.listPets", "swagger-petstore.createPets"]));
+    expect(Object.keys(mine)).toEqual(
+      expect.arrayContaining(["github-create-issue", "github-list-issues", "api-call", "swagger-petstore.listPets", "swagger-petstore.createPets"]),
+    );
     expect(Object.keys(theirs)).toContain("api-call");
     expect(Object.keys(theirs).filter((id) => id.startsWith("github-") || id.startsWith("swagger-petstore."))).toEqual([]);
     expect(await resolveToolName(stranger.id, mine["github-create-issue"]!.name)).toBeUndefined();
@@ -71,7 +73,10 @@ describe("tool exposure", () => {
   it("records a run with its trigger, and refuses to run one person's tool for another", async () => {
     const listIssues = (await byId(connected.id))["github-list-issues"]!;
     expect(listIssues.jsonSchema).toMatchObject({ type: "object", properties: { owner: { type: "string" } } });
-    const run = await listIssues.run({ owner: "octocat", repo: "hello-world" }, { userId: connected.id, trigger: { kind: "agent", conversationId: "conversation-1" } });
+    const run = await listIssues.run(
+      { owner: "octocat", repo: "hello-world" },
+      { userId: connected.id, trigger: { kind: "agent", conversationId: "conversation-1" } },
+    );
     expect(run).toMatchObject({ status: "succeeded", trigger: "agent", conversationId: "conversation-1", userId: connected.id });
     const mcp = await listIssues.run({ owner: "octocat", repo: "hello-world" }, { userId: connected.id, trigger: { kind: "mcp", tokenName: "laptop" } });
     expect((await db().select().from(toolRuns).where(eq(toolRuns.id, mcp.id)))[0]).toMatchObject({ trigger: "mcp", mcpTokenName: "laptop" });

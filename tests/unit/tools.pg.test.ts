@@ -21,7 +21,14 @@ afterAll(() => services.close());
 
 describe("GitHub tools (Octokit, as the connected user)", () => {
   it("github-create-issue creates the issue and answers its number and URL", async () => {
-    const run = await runTool(userId, "github-create-issue", { owner: "octocat", repo: "hello-world", title: "From Patchbay", body: "It works", labels: ["bug"], assignees: ["octocat"] });
+    const run = await runTool(userId, "github-create-issue", {
+      owner: "octocat",
+      repo: "hello-world",
+      title: "From Patchbay",
+      body: "It works",
+      labels: ["bug"],
+      assignees: ["octocat"],
+    });
     expect(run.status).toBe("succeeded");
     expect(run.output).toMatchObject({ success: true, issue: { number: 1, url: "https://github.com/octocat/hello-world/issues/1", state: "open" } });
     expect(services.github.createdIssues.at(-1)).toMatchObject({ title: "From Patchbay", body: "It works", labels: ["bug"], assignees: ["octocat"] });
@@ -33,8 +40,14 @@ describe("GitHub tools (Octokit, as the connected user)", () => {
       success: true,
       repos: [{ name: "secret-plans", fullName: "octocat/secret-plans", url: "https://github.com/octocat/secret-plans", private: true }],
     });
-    expect((await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" })).output).toMatchObject({ success: true, repo: { fullName: "octocat/hello-world", defaultBranch: "main" } });
-    expect((await runTool(userId, "github-list-issues", { owner: "octocat", repo: "hello-world" })).output).toMatchObject({ success: true, issues: [{ number: 1, title: "From Patchbay" }] });
+    expect((await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" })).output).toMatchObject({
+      success: true,
+      repo: { fullName: "octocat/hello-world", defaultBranch: "main" },
+    });
+    expect((await runTool(userId, "github-list-issues", { owner: "octocat", repo: "hello-world" })).output).toMatchObject({
+      success: true,
+      issues: [{ number: 1, title: "From Patchbay" }],
+    });
   });
 
   it("answers a GitHub error and a missing connection as failures, not exceptions", async () => {
@@ -63,7 +76,15 @@ describe("get-weather (API key)", () => {
 
     process.env.OPENWEATHER_API_KEY = WEATHER_KEY;
     const metric = await runTool(userId, "get-weather", { location: "London,GB" });
-    expect(metric.output).toEqual({ success: true, location: "London", temperature: 18.4, conditions: "broken clouds", humidity: 72, windSpeed: 4.12, units: "metric" });
+    expect(metric.output).toEqual({
+      success: true,
+      location: "London",
+      temperature: 18.4,
+      conditions: "broken clouds",
+      humidity: 72,
+      windSpeed: 4.12,
+      units: "metric",
+    });
     const imperial = await runTool(userId, "get-weather", { location: "London", units: "imperial" });
     expect(imperial.output).toMatchObject({ temperature: 65.12, windSpeed: 9.2, units: "imperial" });
     expect(services.weather.requests.at(-1)).toEqual({ q: "London", units: "imperial" });
@@ -83,7 +104,11 @@ describe("api-call (guarded)", () => {
       if (request.url === "/redirect-metadata") return response.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/iam" }).end();
       let body = "";
       request.on("data", (chunk) => (body += chunk));
-      request.on("end", () => response.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ echoed: body ? JSON.parse(body) : null, header: request.headers["x-patchbay-test"] })));
+      request.on("end", () =>
+        response
+          .writeHead(201, { "content-type": "application/json" })
+          .end(JSON.stringify({ echoed: body ? JSON.parse(body) : null, header: request.headers["x-patchbay-test"] })),
+      );
     });
     await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
     port = (target.address() as { port: number }).port;
@@ -92,7 +117,12 @@ describe("api-call (guarded)", () => {
   afterAll(() => new Promise<void>((resolve) => target.close(() => resolve())));
 
   it("calls an allowed host with method, body and headers", async () => {
-    const run = await runTool(userId, "api-call", { endpoint: `http://127.0.0.1:${port}/items`, method: "POST", body: { a: 1 }, headers: { "x-patchbay-test": "yes" } });
+    const run = await runTool(userId, "api-call", {
+      endpoint: `http://127.0.0.1:${port}/items`,
+      method: "POST",
+      body: { a: 1 },
+      headers: { "x-patchbay-test": "yes" },
+    });
     expect(run.output).toMatchObject({ success: true, status: 201, data: { echoed: { a: 1 }, header: "yes" }, attempts: 1 });
   });
 
@@ -147,7 +177,11 @@ describe("multi-service-search", () => {
     const partial = await runTool(userId, "multi-service-search", { query: "webhook", services: ["github", "notion"] });
     services.notion.failWith.status = undefined;
     expect(partial.status).toBe("succeeded");
-    expect(partial.output).toMatchObject({ success: true, results: [{ service: "github" }], errors: [{ service: "notion", error: expect.stringContaining("503") }] });
+    expect(partial.output).toMatchObject({
+      success: true,
+      results: [{ service: "github" }],
+      errors: [{ service: "notion", error: expect.stringContaining("503") }],
+    });
   });
 });
 

@@ -87,7 +87,8 @@ describe("sign-in throttling", () => {
     expect(await checkLoginThrottle({ address: "2001:db8:1:2:ffff::1", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: false });
     expect(await checkLoginThrottle({ address: "2001:db8:1:3::1", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: true });
 
-    for (let failure = 1; failure <= 20; failure++) await recordLoginFailure({ address: "::ffff:192.0.2.7", email: `v4-${failure}@example.com` }, start + failure);
+    for (let failure = 1; failure <= 20; failure++)
+      await recordLoginFailure({ address: "::ffff:192.0.2.7", email: `v4-${failure}@example.com` }, start + failure);
     expect(await checkLoginThrottle({ address: "192.0.2.7", email: "fresh@example.com" }, start + 21)).toMatchObject({ allowed: false });
   });
 
@@ -151,7 +152,14 @@ describe("sign-in with a password", () => {
     return new Promise((resolve, reject) => {
       const body = JSON.stringify(credentials);
       const request = httpRequest(
-        { host: "127.0.0.1", port, path: "/api/auth/callback/credentials", method: "POST", localAddress: from, headers: { "content-type": "application/json", ...headers } },
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/api/auth/callback/credentials",
+          method: "POST",
+          localAddress: from,
+          headers: { "content-type": "application/json", ...headers },
+        },
         (response) => {
           let text = "";
           response.on("data", (chunk: Buffer) => (text += chunk.toString()));
@@ -213,7 +221,8 @@ describe("sign-in with a password", () => {
 
   it("throttles one client that sprays 30 failures over 30 emails", async () => {
     const results = [];
-    for (let guess = 1; guess <= 30; guess++) results.push(await signInFrom("127.0.0.5", { email: `spray-${guess}-${Date.now()}@example.com`, password: "Winter2026!" }));
+    for (let guess = 1; guess <= 30; guess++)
+      results.push(await signInFrom("127.0.0.5", { email: `spray-${guess}-${Date.now()}@example.com`, password: "Winter2026!" }));
     expect(results.slice(0, 20)).toEqual(Array(20).fill({ ok: false, reason: "invalid" }));
     expect(results.slice(20)).toEqual(Array(10).fill({ ok: false, reason: "throttled" }));
     // Another client is not affected.
@@ -297,7 +306,13 @@ describe("the owner managing people, and people their own password", () => {
     expect(await findSessionUser(member.id, signedInBefore)).toBeUndefined();
     expect(await findSessionUser(member.id, 0)).toBeUndefined();
     const signedInAfter = Date.now();
-    expect(await findSessionUser(member.id, signedInAfter)).toEqual({ id: member.id, name: "S", email: "sessions-member@example.com", role: "member", image: null });
+    expect(await findSessionUser(member.id, signedInAfter)).toEqual({
+      id: member.id,
+      name: "S",
+      email: "sessions-member@example.com",
+      role: "member",
+      image: null,
+    });
     await changeOwnPassword(member.id, "reset by the owner 2", "my own newer password");
     expect(await findSessionUser(member.id, signedInAfter - 1)).toBeUndefined();
     // Someone else's password change ends nobody else's session.
@@ -309,10 +324,22 @@ describe("the owner managing people, and people their own password", () => {
     const member = await createLocalUser({ name: "U", email: "tokens-member@example.com", password: "member password 123" }, "member");
     const other = await createLocalUser({ name: "V", email: "tokens-other@example.com", password: "other password 123" }, "member");
     const clientId = `client-${member.id}`;
-    await db().insert(oauthClients).values({ id: clientId, name: "Claude", redirectUris: ["https://claude.example/callback"] });
+    await db()
+      .insert(oauthClients)
+      .values({ id: clientId, name: "Claude", redirectUris: ["https://claude.example/callback"] });
     const personal = await createAccessToken(member.id, { name: "laptop", scope: "write" });
     const issued = await createAccessToken(member.id, { name: "Claude", scope: "write", clientId });
-    await db().insert(oauthAuthorizationCodes).values({ codeHash: `code-${member.id}`, clientId, userId: member.id, redirectUri: "https://claude.example/callback", codeChallenge: "x".repeat(43), scope: "write", expiresAt: new Date(Date.now() + 300_000) });
+    await db()
+      .insert(oauthAuthorizationCodes)
+      .values({
+        codeHash: `code-${member.id}`,
+        clientId,
+        userId: member.id,
+        redirectUri: "https://claude.example/callback",
+        codeChallenge: "x".repeat(43),
+        scope: "write",
+        expiresAt: new Date(Date.now() + 300_000),
+      });
     const othersToken = await createAccessToken(other.id, { name: "theirs", scope: "write" });
     const roomy = { perToken: 100, perPerson: 1000 };
     const works = async (token: string) => (await authenticateToken(token, roomy)).ok;

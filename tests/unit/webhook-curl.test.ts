@@ -30,7 +30,6 @@ describe("copy as curl", () => {
       ].join("\n"),
     );
   });
-
 });
 
 describe("the internal client-address header at intake", () => {

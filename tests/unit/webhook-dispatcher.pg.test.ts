@@ -7,7 +7,17 @@ import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { startNoticeRelay } from "@/db/notifications";
-import { cancelRetries, INTERRUPTED, LEASE_MS, leaseDue, processDueDeliveries, requestReplay, retryDelayMs, retryNow, wakeOnDeliveriesElsewhere } from "@/lib/webhooks/dispatcher";
+import {
+  cancelRetries,
+  INTERRUPTED,
+  LEASE_MS,
+  leaseDue,
+  processDueDeliveries,
+  requestReplay,
+  retryDelayMs,
+  retryNow,
+  wakeOnDeliveriesElsewhere,
+} from "@/lib/webhooks/dispatcher";
 import { handleDelivery, PermanentDeliveryError, ruleFor, type WorkflowStarter } from "@/lib/webhooks/handlers";
 import { dispatcherWake, wakeDispatcher } from "@/lib/webhooks/wake";
 import { pushPayload } from "../support/signers";
@@ -76,7 +86,9 @@ describe("the dispatcher", () => {
   it("records the event, and says so, when the mapped workflow is not available", async () => {
     const push = await deliver("push");
     await processDueDeliveries();
-    expect(await attempts(push)).toMatchObject([{ outcome: "processed", note: "Workflow process-github-push is not available on this instance; the event was recorded." }]);
+    expect(await attempts(push)).toMatchObject([
+      { outcome: "processed", note: "Workflow process-github-push is not available on this instance; the event was recorded." },
+    ]);
   });
 
   it("fails a delivery at once, without retries, on a permanent error", async () => {
@@ -85,7 +97,12 @@ describe("the dispatcher", () => {
     };
     const id = await deliver("push");
     await processDueDeliveries({ startWorkflow });
-    expect(await delivery(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "The payload cannot be parsed: Unexpected token" });
+    expect(await delivery(id)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      nextAttemptAt: null,
+      lastError: "The payload cannot be parsed: Unexpected token",
+    });
     expect(await attempts(id)).toMatchObject([{ outcome: "failed", error: "The payload cannot be parsed: Unexpected token" }]);
   });
 
@@ -152,8 +169,15 @@ describe("the dispatcher", () => {
     // SQLite: the FTS5 table's rows; PostgreSQL: the rows the partial trigram index holds (its predicate, migrations-pg/0001).
     const indexed = async (): Promise<number[]> =>
       usingPostgres()
-        ? (await rows<{ id: number }>(sql`select id as "id" from webhook_deliveries where (attempts > 0 or status <> 'received') and body ilike ${"%commit number 0%"}`)).map((row) => row.id)
-        : db().$client.prepare("select rowid from webhook_delivery_search where webhook_delivery_search match ?").pluck().all('"commit number 0"') as number[];
+        ? (
+            await rows<{ id: number }>(
+              sql`select id as "id" from webhook_deliveries where (attempts > 0 or status <> 'received') and body ilike ${"%commit number 0%"}`,
+            )
+          ).map((row) => row.id)
+        : (db()
+            .$client.prepare("select rowid from webhook_delivery_search where webhook_delivery_search match ?")
+            .pluck()
+            .all('"commit number 0"') as number[]);
     expect(await indexed()).not.toContain(id);
     await processDueDeliveries({ handle: async () => ({}) });
     expect(await indexed()).toContain(id);
@@ -194,7 +218,12 @@ describe("the dispatcher", () => {
     const leaseMs = 1000;
     let release!: () => void;
     // A stalled dispatcher: its clock stands still, so its renewals never reach past start + leaseMs.
-    const stalled = processDueDeliveries({ handle: () => new Promise((resolve) => (release = () => resolve({ error: "late and stale" }))), now: () => start, leaseMs, pollMs: 20 });
+    const stalled = processDueDeliveries({
+      handle: () => new Promise((resolve) => (release = () => resolve({ error: "late and stale" }))),
+      now: () => start,
+      leaseMs,
+      pollMs: 20,
+    });
     await vi.waitFor(() => expect(release).toBeDefined(), { timeout: 2_000, interval: 10 });
     expect(await processDueDeliveries({ handle: async () => ({ note: "taken over" }), now: () => start + leaseMs + 1, leaseMs })).toBe(1);
     release();
@@ -280,7 +309,9 @@ describe("the dispatcher", () => {
       const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await other.connect();
       try {
-        await other.query("select pg_notify('patchbay_delivery', $1)", [JSON.stringify({ origin: "another-process", notice: { userId: "elsewhere", deliveryId: 1, status: "received" } })]);
+        await other.query("select pg_notify('patchbay_delivery', $1)", [
+          JSON.stringify({ origin: "another-process", notice: { userId: "elsewhere", deliveryId: 1, status: "received" } }),
+        ]);
       } finally {
         await other.end();
       }

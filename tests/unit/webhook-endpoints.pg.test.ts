@@ -91,7 +91,13 @@ describe("rotating an endpoint's secret", () => {
 
   it("says Stripe endpoints cannot be rotated through its API instead of pretending", async () => {
     const user = await createUser("rotate-stripe");
-    const { endpoint } = await createEndpoint(user.id, { providerId: "stripe", description: "Stripe", events: ["invoice.paid"], remoteHookId: "we_123", remoteTarget: "Stripe account" });
+    const { endpoint } = await createEndpoint(user.id, {
+      providerId: "stripe",
+      description: "Stripe",
+      events: ["invoice.paid"],
+      remoteHookId: "we_123",
+      remoteTarget: "Stripe account",
+    });
     expect(rotationUnsupported(endpoint)).toMatch(/Stripe has no API to roll/);
     await expect(rotateSecret(user.id, endpoint.id)).rejects.toBeInstanceOf(RegistrationError);
     expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!)).toHaveLength(1);

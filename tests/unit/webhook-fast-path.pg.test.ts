@@ -80,12 +80,20 @@ describe("the intake fast path", () => {
     const first = await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers });
     expect(first.status).toBe(202);
     const { id } = (await first.json()) as { id: number };
-    expect((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]).toMatchObject({ userId: ownerId, deliveryId: "fast-1", event: "push", status: "received", verified: true });
+    expect((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]).toMatchObject({
+      userId: ownerId,
+      deliveryId: "fast-1",
+      event: "push",
+      status: "received",
+      verified: true,
+    });
     expect(first.headers.get("cache-control")).toBe("no-store");
 
     const again = await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers });
     expect(await again.json()).toEqual({ duplicate: true });
-    expect((await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers: { ...headers, "x-hub-signature-256": `sha256=${"0".repeat(64)}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/api/webhooks/github`, { method: "POST", body, headers: { ...headers, "x-hub-signature-256": `sha256=${"0".repeat(64)}` } })).status,
+    ).toBe(401);
     expect((await fetch(`${base}/api/webhooks/nowhere`, { method: "POST", body, headers })).status).toBe(404);
     const get = await fetch(`${base}/api/webhooks/github`);
     expect(get.status).toBe(405);
@@ -102,7 +110,8 @@ describe("the intake fast path", () => {
     // announce "processing" for some, which are not what this test checks.
     const firstAnnouncements = new Map<number, Promise<boolean>>();
     const onDelivery = (event: DeliveryEvent) => {
-      if (!firstAnnouncements.has(event.deliveryId)) firstAnnouncements.set(event.deliveryId, observer.sees("select 1 from webhook_deliveries where id = $1", event.deliveryId));
+      if (!firstAnnouncements.has(event.deliveryId))
+        firstAnnouncements.set(event.deliveryId, observer.sees("select 1 from webhook_deliveries where id = $1", event.deliveryId));
     };
     deliveryEvents.on("delivery", onDelivery);
     await startNoticeRelay(); // on PostgreSQL announcements come back through LISTEN: listen before the first is sent
@@ -130,9 +139,15 @@ describe("the intake fast path", () => {
 
   it("refuses a body over the cap by its Content-Length or while it streams, and logs the refusal", async () => {
     const big = "x".repeat(40 * 1024);
-    expect((await fetch(`${base}/api/webhooks/github`, { method: "POST", body: big, headers: await githubHeaders(SECRET, big, "push", "big-1") })).status).toBe(413);
+    expect((await fetch(`${base}/api/webhooks/github`, { method: "POST", body: big, headers: await githubHeaders(SECRET, big, "push", "big-1") })).status).toBe(
+      413,
+    );
     const streamed = await new Promise<number>((resolve, reject) => {
-      const request = httpRequest(`${base}/api/webhooks/github`, { method: "POST", headers: { "transfer-encoding": "chunked", "x-github-event": "push", "x-hub-signature-256": "sha256=00" } }, (response) => resolve(response.statusCode!));
+      const request = httpRequest(
+        `${base}/api/webhooks/github`,
+        { method: "POST", headers: { "transfer-encoding": "chunked", "x-github-event": "push", "x-hub-signature-256": "sha256=00" } },
+        (response) => resolve(response.statusCode!),
+      );
       request.on("error", reject);
       for (let chunk = 0; chunk < 5; chunk++) request.write("y".repeat(10 * 1024));
       request.end();
@@ -158,7 +173,18 @@ describe("intake first", () => {
   it("lets processing wait while deliveries arrive, but never past the longest delay", async () => {
     const now = Date.now();
     const deliver = (at: number) =>
-      insertAccepted({ userId: ownerId, providerId: "github", dedupeKey: `prio-${at}-${Math.random()}`, receivedAt: at, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "received", nextAttemptAt: at });
+      insertAccepted({
+        userId: ownerId,
+        providerId: "github",
+        dedupeKey: `prio-${at}-${Math.random()}`,
+        receivedAt: at,
+        headers: {},
+        body: "{}",
+        bodyBytes: 2,
+        verified: true,
+        status: "received",
+        nextAttemptAt: at,
+      });
     await deliver(now - 2_000);
     expect(await intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 10_000 })).toBe(true);
     expect(await intakeHasPriority({ now, lastIntake: now - 500, quietMs: 250, maxDelayMs: 10_000 })).toBe(false);

@@ -59,7 +59,15 @@ describe("intake", () => {
     const answer = (await response.json()) as { received: boolean; id: number };
     expect(answer.received).toBe(true);
     const [row] = await rows();
-    expect(row).toMatchObject({ id: answer.id, providerId: "github", event: "push", deliveryId: "d-1", repository: "octocat/hello-world", verified: true, status: "received" });
+    expect(row).toMatchObject({
+      id: answer.id,
+      providerId: "github",
+      event: "push",
+      deliveryId: "d-1",
+      repository: "octocat/hello-world",
+      verified: true,
+      status: "received",
+    });
     expect(row!.body).toBe(body);
     expect(row!.headers["x-hub-signature-256"]).toBe("[redacted]");
     expect(row!.headers["x-github-event"]).toBe("push");

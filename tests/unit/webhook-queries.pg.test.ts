@@ -3,14 +3,31 @@ import { sql } from "drizzle-orm";
 import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { webhookDeliveries, type DeliveryStatus } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
-import { deliveryFiltersSchema, failedIds, deliveryHistogram, knownEvents, listDeliveries, searchMatchesForTest, type DeliveryFilters } from "@/lib/webhooks/queries";
+import {
+  deliveryFiltersSchema,
+  failedIds,
+  deliveryHistogram,
+  knownEvents,
+  listDeliveries,
+  searchMatchesForTest,
+  type DeliveryFilters,
+} from "@/lib/webhooks/queries";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 24, 12, 30); // 12:30, half-way through an hour
 let userId: string;
 let otherId: string;
 
-type Seed = { providerId?: string; event?: string; status?: DeliveryStatus; verified?: boolean; at: number; deliveryId?: string; repository?: string; user?: string };
+type Seed = {
+  providerId?: string;
+  event?: string;
+  status?: DeliveryStatus;
+  verified?: boolean;
+  at: number;
+  deliveryId?: string;
+  repository?: string;
+  user?: string;
+};
 
 async function seed(row: Seed): Promise<number> {
   const [inserted] = await db()
@@ -87,7 +104,19 @@ describe("known events", () => {
     const seer = await createLocalUser({ name: "S", email: "events-seer@example.com", password: "a long enough password" }, "member");
     const stranger = await createLocalUser({ name: "E", email: "events-stranger@example.com", password: "a long enough password" }, "member");
     for (const event of ["push", "pull_request", "push", "invoice.paid", "pull_request"]) await seed({ at: NOW - 5000, user: seer.id, event });
-    await db().insert(webhookDeliveries).values({ userId: seer.id, providerId: "github", event: null, receivedAt: NOW - 7000, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "processed" });
+    await db()
+      .insert(webhookDeliveries)
+      .values({
+        userId: seer.id,
+        providerId: "github",
+        event: null,
+        receivedAt: NOW - 7000,
+        headers: {},
+        body: "{}",
+        bodyBytes: 2,
+        verified: true,
+        status: "processed",
+      });
     await seed({ at: NOW - 5000, user: stranger.id, event: "only.theirs" });
     expect(await knownEvents(seer.id)).toEqual(["invoice.paid", "pull_request", "push"]);
     expect(await knownEvents(stranger.id)).toEqual(["only.theirs"]);
@@ -175,13 +204,45 @@ describe("search", () => {
       (
         await db()
           .insert(webhookDeliveries)
-          .values({ userId: searcherId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: values.at, headers: {}, body: "{}", bodyBytes: 2, verified: true, status: "processed", ...values })
+          .values({
+            userId: searcherId,
+            providerId: "github",
+            dedupeKey: crypto.randomUUID(),
+            receivedAt: values.at,
+            headers: {},
+            body: "{}",
+            bodyBytes: 2,
+            verified: true,
+            status: "processed",
+            ...values,
+          })
           .returning({ id: webhookDeliveries.id })
       )[0]!.id;
-    const opened = await insert({ at: NOW - 5000, event: "pull_request", action: "opened", deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958", repository: "Octocat/Hello-World", body: '{"title":"Fix the Login flow"}' });
+    const opened = await insert({
+      at: NOW - 5000,
+      event: "pull_request",
+      action: "opened",
+      deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+      repository: "Octocat/Hello-World",
+      body: '{"title":"Fix the Login flow"}',
+    });
     const pending = await insert({ at: NOW - 4000, status: "received", deliveryId: "waiting-for-first-attempt", repository: "octocat/queue" });
-    const [stranger] = await db().insert(webhookDeliveries).values({ userId: otherId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: NOW, headers: {}, body: '{"title":"Fix the login flow"}', bodyBytes: 2, verified: true, status: "processed" }).returning({ id: webhookDeliveries.id });
-    const search = async (q: string, extra: Record<string, string> = {}) => (await listDeliveries(searcherId, filters({ q, ...extra }), NOW)).items.map((item) => item.id);
+    const [stranger] = await db()
+      .insert(webhookDeliveries)
+      .values({
+        userId: otherId,
+        providerId: "github",
+        dedupeKey: crypto.randomUUID(),
+        receivedAt: NOW,
+        headers: {},
+        body: '{"title":"Fix the login flow"}',
+        bodyBytes: 2,
+        verified: true,
+        status: "processed",
+      })
+      .returning({ id: webhookDeliveries.id });
+    const search = async (q: string, extra: Record<string, string> = {}) =>
+      (await listDeliveries(searcherId, filters({ q, ...extra }), NOW)).items.map((item) => item.id);
     expect(await search("72D3162E")).toEqual([opened]); // a delivery id prefix, any case
     expect(await search("hello-world")).toEqual([opened]); // a repository substring
     expect(await search("login flow")).toEqual([opened]); // text inside the payload
@@ -195,7 +256,22 @@ describe("search", () => {
   it("takes %, _ and \\ in a search term literally", async () => {
     const literalId = (await createLocalUser({ name: "L", email: "search-literal@example.com", password: "a long enough password" }, "member")).id;
     const insert = async (body: string) =>
-      (await db().insert(webhookDeliveries).values({ userId: literalId, providerId: "github", dedupeKey: crypto.randomUUID(), receivedAt: NOW - 1000, headers: {}, body, bodyBytes: body.length, verified: true, status: "processed" }).returning({ id: webhookDeliveries.id }))[0]!.id;
+      (
+        await db()
+          .insert(webhookDeliveries)
+          .values({
+            userId: literalId,
+            providerId: "github",
+            dedupeKey: crypto.randomUUID(),
+            receivedAt: NOW - 1000,
+            headers: {},
+            body,
+            bodyBytes: body.length,
+            verified: true,
+            status: "processed",
+          })
+          .returning({ id: webhookDeliveries.id })
+      )[0]!.id;
     const percent = await insert('{"discount":"50%off"}');
     const underscore = await insert('{"key":"a_b_c"}');
     const backslash = await insert('{"path":"C:\\\\tmp"}');
@@ -212,7 +288,9 @@ describe("search", () => {
   it.runIf(usingPostgres())("searches through the trigram index on PostgreSQL (the query's predicate implies the partial index's)", async () => {
     const plan = await transaction(async () => {
       await execute(sql`set local enable_seqscan = off`);
-      return (await rows<{ "QUERY PLAN": string }>(sql`explain select id from webhook_deliveries where ${searchMatchesForTest("login flow")}`)).map((row) => row["QUERY PLAN"]).join("\n");
+      return (await rows<{ "QUERY PLAN": string }>(sql`explain select id from webhook_deliveries where ${searchMatchesForTest("login flow")}`))
+        .map((row) => row["QUERY PLAN"])
+        .join("\n");
     });
     expect(plan).toContain("webhook_deliveries_search");
   });

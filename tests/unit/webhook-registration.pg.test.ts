@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveApiKey } from "@/lib/connections/api-keys";
 import { endpointSecrets, findEndpoint, listEndpoints } from "@/lib/webhooks/endpoints";
-import { deleteRegistered, listAdminRepositories, pingGitHubHook, registerGitHubHook, registerStripeEndpoint, RegistrationError } from "@/lib/webhooks/registration";
+import {
+  deleteRegistered,
+  listAdminRepositories,
+  pingGitHubHook,
+  registerGitHubHook,
+  registerStripeEndpoint,
+  RegistrationError,
+} from "@/lib/webhooks/registration";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import { startFakeStripe, type FakeStripe } from "@/e2e/fakes/stripe";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";

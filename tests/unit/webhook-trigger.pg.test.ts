@@ -55,7 +55,9 @@ describe("deliveryPayload", () => {
   it("reads JSON bodies, and GitHub's form-encoded payload= bodies", () => {
     expect(deliveryPayload('{"a":1}', "application/json")).toEqual({ a: 1 });
     expect(deliveryPayload('{"a":1}', undefined)).toEqual({ a: 1 });
-    expect(deliveryPayload(new URLSearchParams({ payload: '{"a":[1,2]}' }).toString(), "application/x-www-form-urlencoded; charset=utf-8")).toEqual({ a: [1, 2] });
+    expect(deliveryPayload(new URLSearchParams({ payload: '{"a":[1,2]}' }).toString(), "application/x-www-form-urlencoded; charset=utf-8")).toEqual({
+      a: [1, 2],
+    });
     expect(() => deliveryPayload("a=1", "application/x-www-form-urlencoded")).toThrow("form body without a payload field");
     expect(() => deliveryPayload("{not json", "application/json")).toThrow();
   });

@@ -13,11 +13,9 @@ const request = (body: string, headers: Record<string, string>, secrets: string[
 
 describe("GitHub X-Hub-Signature-256", () => {
   it("accepts GitHub's documented test vector", async () => {
-    const vector = request(
-      "Hello, World!",
-      { "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17" },
-      ["It's a Secret to Everybody"],
-    );
+    const vector = request("Hello, World!", { "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17" }, [
+      "It's a Secret to Everybody",
+    ]);
     expect(await verifyDelivery("github-hmac-sha256", vector)).toEqual({ ok: true });
   });
 
@@ -75,7 +73,11 @@ describe("Stripe-Signature", () => {
     const tomorrow = now() + 86_400;
     const signedTomorrow = stripeHeaders(secret, body, tomorrow)["stripe-signature"]!.split(",")[1]!; // v1=<signature over tomorrow>
     const smuggled = { "stripe-signature": `t=${now()},t=${tomorrow},${signedTomorrow}` };
-    expect(await verifyDelivery("stripe", request(body, smuggled, [secret]))).toEqual({ ok: false, status: 401, reason: "timestamp outside the 300 s tolerance" });
+    expect(await verifyDelivery("stripe", request(body, smuggled, [secret]))).toEqual({
+      ok: false,
+      status: 401,
+      reason: "timestamp outside the 300 s tolerance",
+    });
     // The other order names tomorrow first; the signature is still over tomorrow, the last t= is now: not a match.
     const reordered = { "stripe-signature": `t=${tomorrow},t=${now()},${signedTomorrow}` };
     expect(await verifyDelivery("stripe", request(body, reordered, [secret]))).toMatchObject({ ok: false, status: 401 });
@@ -100,8 +102,14 @@ describe("Slack v0 signatures", () => {
     const headers = { "x-slack-signature": manual, "x-slack-request-timestamp": String(timestamp) };
     expect(await verifyDelivery("slack-v0", request(body, headers, [secret]))).toEqual({ ok: true });
     expect(await verifyDelivery("slack-v0", request(`${body}x`, headers, [secret]))).toMatchObject({ ok: false, status: 401 });
-    expect(await verifyDelivery("slack-v0", request(body, { "x-slack-request-timestamp": String(timestamp) }, [secret]))).toMatchObject({ ok: false, status: 400 });
-    expect(await verifyDelivery("slack-v0", request(body, { ...headers, "x-slack-signature": "v0=short" }, [secret]))).toMatchObject({ ok: false, status: 401 });
+    expect(await verifyDelivery("slack-v0", request(body, { "x-slack-request-timestamp": String(timestamp) }, [secret]))).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(await verifyDelivery("slack-v0", request(body, { ...headers, "x-slack-signature": "v0=short" }, [secret]))).toMatchObject({
+      ok: false,
+      status: 401,
+    });
   });
 });
 

@@ -115,7 +115,9 @@ describe("project-setup", () => {
   });
 
   it("refuses input that does not match the schema, per field", async () => {
-    await expect(startWorkflowRun(userId, "project-setup", { projectName: "", repository: { owner: "octocat", name: "bad name" } })).rejects.toBeInstanceOf(RunInputError);
+    await expect(startWorkflowRun(userId, "project-setup", { projectName: "", repository: { owner: "octocat", name: "bad name" } })).rejects.toBeInstanceOf(
+      RunInputError,
+    );
   });
 
   it("keeps runs of other users out of reach", async () => {
@@ -217,7 +219,12 @@ describe("webhook-triggered workflows", () => {
 
 describe("run history", () => {
   it("keeps finished runs in Patchbay's tables and drops Mastra's in-memory snapshot of them", async () => {
-    const started = await startWorkflowRun(userId, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [{ id: "b".repeat(40), message: "Docs" }] }, { trigger: "manual" });
+    const started = await startWorkflowRun(
+      userId,
+      "process-github-push",
+      { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [{ id: "b".repeat(40), message: "Docs" }] },
+      { trigger: "manual" },
+    );
     const store = await mastra().getStorage()?.getStore("workflows");
     expect(await store!.loadWorkflowSnapshot({ workflowName: "process-github-push", runId: started.runId })).toBeTruthy();
     expect(await started.finished).toMatchObject({ id: started.runId, status: "success" });
@@ -229,9 +236,15 @@ describe("run history", () => {
     const started = await startWorkflowRun(userId, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [] });
     expect(await started.finished).toMatchObject({ status: "success", runnerInstance: instanceId() });
     const values = { userId, workflowId: "project-setup", trigger: "manual" as const, input: {}, status: "running" as const, startedAt: Date.now() };
-    await db().insert(workflowRuns).values({ ...values, id: "interrupted-run", runnerInstance: "a-stopped-process" });
-    await db().insert(workflowRuns).values({ ...values, id: "run-from-before-runners", runnerInstance: null });
-    await db().insert(workflowRuns).values({ ...values, id: "run-of-this-process", runnerInstance: instanceId() });
+    await db()
+      .insert(workflowRuns)
+      .values({ ...values, id: "interrupted-run", runnerInstance: "a-stopped-process" });
+    await db()
+      .insert(workflowRuns)
+      .values({ ...values, id: "run-from-before-runners", runnerInstance: null });
+    await db()
+      .insert(workflowRuns)
+      .values({ ...values, id: "run-of-this-process", runnerInstance: instanceId() });
     expect((await failInterruptedRuns()).workflowRuns).toBe(2);
     expect((await getWorkflowRun(userId, "interrupted-run"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED, finishedAt: expect.any(Number) });
     expect((await getWorkflowRun(userId, "run-from-before-runners"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED });

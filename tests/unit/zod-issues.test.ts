@@ -31,11 +31,23 @@ describe("the zod issue formatter", () => {
   });
 
   it("says them in one sentence, naming the value itself as the caller calls it", () => {
-    expect(describeIssues([{ path: "", message: "Expected an object" }, { path: "a.b", message: "Required" }], "payload")).toBe("payload: Expected an object; a.b: Required");
+    expect(
+      describeIssues(
+        [
+          { path: "", message: "Expected an object" },
+          { path: "a.b", message: "Required" },
+        ],
+        "payload",
+      ),
+    ).toBe("payload: Expected an object; a.b: Required");
     expect(describeIssues(z.object({ message: z.string() }).safeParse({}).error!, "body")).toMatch(/^message: /);
   });
 
   it("gives a form the first message of each top-level field", () => {
-    expect(fieldErrors(refusal({ name: "", email: "x", repository: {} }))).toEqual({ name: "Name it.", email: "Not an email.", repository: expect.any(String) });
+    expect(fieldErrors(refusal({ name: "", email: "x", repository: {} }))).toEqual({
+      name: "Name it.",
+      email: "Not an email.",
+      repository: expect.any(String),
+    });
   });
 });

@@ -17,7 +17,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         {password === "changed" && (
           <div className="mb-4 max-w-md">
             <Alert tone="success">
-              Your password was changed; other sessions are signed out.{tokens === "revoked" && " Your access tokens were revoked: MCP clients need a new token or to sign in again."}
+              Your password was changed; other sessions are signed out.
+              {tokens === "revoked" && " Your access tokens were revoked: MCP clients need a new token or to sign in again."}
             </Alert>
           </div>
         )}

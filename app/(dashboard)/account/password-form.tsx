@@ -9,7 +9,11 @@ export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
   const [state, action, pending] = useActionState<UserActionState, FormData>(changeOwnPasswordAction, undefined);
   const [values, setValues] = useState({ currentPassword: "", newPassword: "", confirmPassword: "" });
   const [revokeTokens, setRevokeTokens] = useState(false);
-  const bind = (name: keyof typeof values) => ({ name, value: values[name], onChange: (event: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [name]: event.target.value }) });
+  const bind = (name: keyof typeof values) => ({
+    name,
+    value: values[name],
+    onChange: (event: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [name]: event.target.value }),
+  });
   return (
     <form action={action} className="max-w-md space-y-4" noValidate>
       {hasPassword && <Field label="Current password" type="password" autoComplete="current-password" {...bind("currentPassword")} />}

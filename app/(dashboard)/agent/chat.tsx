@@ -47,7 +47,9 @@ async function failureOf(response: Response): Promise<string> {
 function approvalReason(call: ToolCallView): string {
   if (!call.host) return "This changes something at the service.";
   const allows = `Approving also lets the agent call ${call.host} in the rest of this conversation without asking (changes still ask).`;
-  return call.writes ? `This changes something at ${call.host}. ${allows}` : `This sends a request to ${call.host}, which you have not approved in this conversation. ${allows}`;
+  return call.writes
+    ? `This changes something at ${call.host}. ${allows}`
+    : `This sends a request to ${call.host}, which you have not approved in this conversation. ${allows}`;
 }
 
 function ToolCard({ call, onDecide, busy }: { call: ToolCallView; onDecide: (approve: boolean) => void; busy: boolean }) {
@@ -95,7 +97,17 @@ function ToolCard({ call, onDecide, busy }: { call: ToolCallView; onDecide: (app
 }
 
 /** The chat: sends JSON with fetch and reads the agent's reply line by line as it streams. */
-export function Chat({ conversationId, initialItems, configured, toolCount }: { conversationId?: string; initialItems: ChatItem[]; configured: boolean; toolCount: number }) {
+export function Chat({
+  conversationId,
+  initialItems,
+  configured,
+  toolCount,
+}: {
+  conversationId?: string;
+  initialItems: ChatItem[];
+  configured: boolean;
+  toolCount: number;
+}) {
   const [currentId, setCurrentId] = useState(conversationId);
   const [items, setItems] = useState<ChatItem[]>(initialItems);
   const [draft, setDraft] = useState("");
@@ -129,7 +141,10 @@ export function Chat({ conversationId, initialItems, configured, toolCount }: { 
         }
       }
     } catch (error) {
-      setItems((current) => [...current, { kind: "error", message: `The connection to Patchbay broke (${(error as Error).message}). Your conversation is saved; send again.` }]);
+      setItems((current) => [
+        ...current,
+        { kind: "error", message: `The connection to Patchbay broke (${(error as Error).message}). Your conversation is saved; send again.` },
+      ]);
     } finally {
       setBusy(false);
     }
@@ -154,16 +169,26 @@ export function Chat({ conversationId, initialItems, configured, toolCount }: { 
       <div role="log" aria-label="Conversation" aria-live="polite" className="space-y-3">
         {items.length === 0 && (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {toolCount === 0 ? "No tools are ready yet: connect a service on the Connections page first." : `${toolCount} of your tools are ready. Ask for something, e.g. "List the open issues of octocat/hello-world".`}
+            {toolCount === 0
+              ? "No tools are ready yet: connect a service on the Connections page first."
+              : `${toolCount} of your tools are ready. Ask for something, e.g. "List the open issues of octocat/hello-world".`}
           </p>
         )}
         {items.map((item, index) =>
           item.kind === "user" ? (
-            <p key={index} data-testid="user-message" className="ml-auto w-fit max-w-[85%] whitespace-pre-wrap rounded-lg bg-indigo-600 px-3 py-2 text-sm text-white">
+            <p
+              key={index}
+              data-testid="user-message"
+              className="ml-auto w-fit max-w-[85%] whitespace-pre-wrap rounded-lg bg-indigo-600 px-3 py-2 text-sm text-white"
+            >
               {item.text}
             </p>
           ) : item.kind === "assistant" ? (
-            <p key={index} data-testid="assistant-message" className="w-fit max-w-[85%] whitespace-pre-wrap rounded-lg bg-zinc-100 px-3 py-2 text-sm dark:bg-zinc-800">
+            <p
+              key={index}
+              data-testid="assistant-message"
+              className="w-fit max-w-[85%] whitespace-pre-wrap rounded-lg bg-zinc-100 px-3 py-2 text-sm dark:bg-zinc-800"
+            >
               {item.text}
             </p>
           ) : item.kind === "tool" ? (

@@ -39,7 +39,10 @@ export default async function AgentPage({ searchParams }: Props) {
       )}
       <div className="grid gap-6 lg:grid-cols-4">
         <nav aria-label="Conversations" className="space-y-2 text-sm">
-          <Link href="/agent" className="block rounded-md border border-zinc-300 px-3 py-2 font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+          <Link
+            href="/agent"
+            className="block rounded-md border border-zinc-300 px-3 py-2 font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
             New conversation
           </Link>
           <ul className="space-y-1">

@@ -28,14 +28,17 @@ export async function acknowledgeAllAction(): Promise<WebhookActionState> {
 }
 
 export async function createChannelAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  return userAction(async (user) => {
-    const input = actionInput(newChannelSchema, { kind: form.get("kind"), target: String(form.get("target") ?? "").trim() });
-    const { secret } = await createChannel(user.id, input);
-    refresh();
-    return input.kind === "webhook"
-      ? { ok: "Alerts will be POSTed to that URL, signed with Standard Webhooks.", secret }
-      : { ok: `Alerts will be posted to ${input.target} through your Slack connection.` };
-  }, [AlertChannelError]);
+  return userAction(
+    async (user) => {
+      const input = actionInput(newChannelSchema, { kind: form.get("kind"), target: String(form.get("target") ?? "").trim() });
+      const { secret } = await createChannel(user.id, input);
+      refresh();
+      return input.kind === "webhook"
+        ? { ok: "Alerts will be POSTed to that URL, signed with Standard Webhooks.", secret }
+        : { ok: `Alerts will be posted to ${input.target} through your Slack connection.` };
+    },
+    [AlertChannelError],
+  );
 }
 
 export async function deleteChannelAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {

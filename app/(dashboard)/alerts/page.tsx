@@ -30,7 +30,8 @@ export default async function AlertsPage() {
       <Card className="mt-6">
         <h2 className="font-semibold">Where alerts are sent</h2>
         <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-          Each new alert is sent once to every channel here, with a link back. URLs receive a POST signed with Standard Webhooks (retried like deliveries); Slack channels get a message through your Slack connection.
+          Each new alert is sent once to every channel here, with a link back. URLs receive a POST signed with Standard Webhooks (retried like deliveries);
+          Slack channels get a message through your Slack connection.
         </p>
         {channels.length > 0 && (
           <ul className="mb-4 divide-y divide-zinc-200 text-sm dark:divide-zinc-800" aria-label="Alert channels">

@@ -11,13 +11,16 @@ import { shareInstanceKey, stopSharingInstanceKey } from "@/lib/connections/inst
 export type ActionResult = { ok?: string; error?: string; canSaveUnchecked?: boolean } | undefined;
 
 export async function disconnectAction(_previous: ActionResult, form: FormData): Promise<ActionResult> {
-  return userAction(async (user) => {
-    const connectionId = actionInput(z.string().min(1).max(100), form.get("connectionId"), "That connection does not exist.");
-    const result = await disconnect(user.id, connectionId);
-    revalidatePath("/connections");
-    revalidatePath("/");
-    return result.warning ? { error: result.message } : { ok: result.message };
-  }, [ConnectionError]);
+  return userAction(
+    async (user) => {
+      const connectionId = actionInput(z.string().min(1).max(100), form.get("connectionId"), "That connection does not exist.");
+      const result = await disconnect(user.id, connectionId);
+      revalidatePath("/connections");
+      revalidatePath("/");
+      return result.warning ? { error: result.message } : { ok: result.message };
+    },
+    [ConnectionError],
+  );
 }
 
 export async function saveApiKeyAction(_previous: ActionResult, form: FormData): Promise<ActionResult> {
@@ -39,13 +42,16 @@ export async function saveApiKeyAction(_previous: ActionResult, form: FormData):
 
 /** An owner shares the instance's key for one service with members, or stops sharing it. */
 export async function instanceKeyShareAction(_previous: ActionResult, form: FormData): Promise<ActionResult> {
-  return userAction(async (user) => {
-    const providerId = actionInput(z.string().min(1).max(40), form.get("providerId"), "Unknown service.");
-    const share = form.get("share") === "1";
-    if (share) await shareInstanceKey(user.id, providerId);
-    else await stopSharingInstanceKey(user.id, providerId);
-    revalidatePath("/connections");
-    revalidatePath("/");
-    return { ok: share ? "Shared with members." : "No longer shared: members act with their own keys only." };
-  }, [ConnectionError]);
+  return userAction(
+    async (user) => {
+      const providerId = actionInput(z.string().min(1).max(40), form.get("providerId"), "Unknown service.");
+      const share = form.get("share") === "1";
+      if (share) await shareInstanceKey(user.id, providerId);
+      else await stopSharingInstanceKey(user.id, providerId);
+      revalidatePath("/connections");
+      revalidatePath("/");
+      return { ok: share ? "Shared with members." : "No longer shared: members act with their own keys only." };
+    },
+    [ConnectionError],
+  );
 }

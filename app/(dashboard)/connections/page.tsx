@@ -37,7 +37,12 @@ async function Banner({ params, userId }: { params: Record<string, string | stri
     const connection = await findConnection(userId, connectedId);
     if (!connection) return null;
     const name = getProvider(connection.providerId)?.name ?? connection.providerId;
-    return <Alert tone="success">Connected {name}{connection.accountLabel ? ` as ${connection.accountLabel}` : ""}.</Alert>;
+    return (
+      <Alert tone="success">
+        Connected {name}
+        {connection.accountLabel ? ` as ${connection.accountLabel}` : ""}.
+      </Alert>
+    );
   }
   const failure = one("error");
   if (!failure) return null;
@@ -73,7 +78,10 @@ function OAuthConnection({ card, connection }: { card: ProviderCard; connection:
       </dl>
       <div className="flex flex-wrap gap-2">
         {status.reconnect && (
-          <a href={`/api/connections/${card.id}/authorize`} className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+          <a
+            href={`/api/connections/${card.id}/authorize`}
+            className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
+          >
             Reconnect {card.name}
           </a>
         )}
@@ -96,7 +104,8 @@ function OAuthSection({ card, isOwner }: { card: ProviderCard; isOwner: boolean 
           <span className="text-zinc-600 dark:text-zinc-400">OAuth needs a client registered with {card.name}.</span>
         </p>
         <p className="text-zinc-600 dark:text-zinc-400">
-          Set <code className="font-mono text-xs">{oauth.variables[0]}</code> and <code className="font-mono text-xs">{oauth.variables[1]}</code>, and register this callback URL:
+          Set <code className="font-mono text-xs">{oauth.variables[0]}</code> and <code className="font-mono text-xs">{oauth.variables[1]}</code>, and register
+          this callback URL:
         </p>
         <div className="flex items-center gap-2">
           <code className="min-w-0 flex-1 truncate rounded bg-zinc-100 px-2 py-1 font-mono text-xs dark:bg-zinc-800">{oauth.callbackUrl}</code>
@@ -140,7 +149,11 @@ function InstanceKeyLine({ card, isOwner }: { card: ProviderCard; isOwner: boole
   const mine = Boolean(apiKey.connection);
   if (apiKey.instanceKey === "unset") {
     if (mine) return null;
-    return <p className="text-zinc-600 dark:text-zinc-400">{isOwner ? `No key yet: add your own, or set ${apiKey.variable} on this instance.` : "No key yet: add your own."}</p>;
+    return (
+      <p className="text-zinc-600 dark:text-zinc-400">
+        {isOwner ? `No key yet: add your own, or set ${apiKey.variable} on this instance.` : "No key yet: add your own."}
+      </p>
+    );
   }
   if (!isOwner) {
     if (mine) return null;
@@ -157,7 +170,9 @@ function InstanceKeyLine({ card, isOwner }: { card: ProviderCard; isOwner: boole
   return (
     <div className="space-y-2" data-testid={`${card.id}-instance-key`}>
       <p className="text-zinc-600 dark:text-zinc-400">
-        {mine ? `Your own key comes first; owners without one use the instance-wide key from ${apiKey.variable}.` : `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`}{" "}
+        {mine
+          ? `Your own key comes first; owners without one use the instance-wide key from ${apiKey.variable}.`
+          : `Tools use the instance-wide key from ${apiKey.variable} until you add your own.`}{" "}
         {share?.current
           ? `Shared with members by ${share.sharedBy} on ${utc(share.sharedAt)}: members without a key of their own act with it.`
           : share
@@ -176,7 +191,10 @@ function ApiKeySection({ card, isOwner }: { card: ProviderCard; isOwner: boolean
       {apiKey.connection && (
         <div className="flex flex-wrap items-center gap-3">
           <span>
-            Your API key: <code className="font-mono" data-testid={`${card.id}-key`}>….{apiKey.connection.apiKeyLast4}</code>
+            Your API key:{" "}
+            <code className="font-mono" data-testid={`${card.id}-key`}>
+              ….{apiKey.connection.apiKeyLast4}
+            </code>
           </span>
           <Badge tone={connectionStatusView(apiKey.connection).tone}>{connectionStatusView(apiKey.connection).label}</Badge>
           <DisconnectButton connectionId={apiKey.connection.id} providerName={card.name} what="key" />

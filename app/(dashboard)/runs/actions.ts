@@ -9,10 +9,13 @@ import { actionInput, userAction } from "@/lib/auth/action";
 export type RerunState = { error?: string } | undefined;
 
 export async function rerunFromFailedStepAction(_previous: RerunState, form: FormData): Promise<RerunState> {
-  return userAction(async (user) => {
-    const runId = actionInput(z.string().min(1).max(100), form.get("runId"), "There is no such run.");
-    const { runId: newRunId } = await rerunFromFailedStep(user.id, runId);
-    revalidatePath("/runs");
-    redirect(`/runs/${newRunId}`);
-  }, [RerunError]);
+  return userAction(
+    async (user) => {
+      const runId = actionInput(z.string().min(1).max(100), form.get("runId"), "There is no such run.");
+      const { runId: newRunId } = await rerunFromFailedStep(user.id, runId);
+      revalidatePath("/runs");
+      redirect(`/runs/${newRunId}`);
+    },
+    [RerunError],
+  );
 }

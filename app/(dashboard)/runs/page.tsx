@@ -18,10 +18,15 @@ export default async function RunsPage({ searchParams }: Props) {
   const raw = await searchParams;
   const filters = runFiltersSchema.parse(Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value])));
   const { items, next } = await listRuns(user.id, filters);
-  const olderQuery = new URLSearchParams(Object.entries({ ...filters, before: next }).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+  const olderQuery = new URLSearchParams(
+    Object.entries({ ...filters, before: next }).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
+  );
   return (
     <>
-      <PageHeader title="Runs" description="Every tool and workflow run, by hand or from a webhook, newest first. Open one for its input, output, timing and the account it acted as." />
+      <PageHeader
+        title="Runs"
+        description="Every tool and workflow run, by hand or from a webhook, newest first. Open one for its input, output, timing and the account it acted as."
+      />
       <RunFilters names={await runNames(user.id)} />
       {items.length === 0 ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">No runs match. Run a tool or start a workflow, or clear the filters.</p>
@@ -53,8 +58,12 @@ export default async function RunsPage({ searchParams }: Props) {
                       <Link href={`/webhooks/${run.deliveryId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
                         delivery #{run.deliveryId}
                       </Link>
+                    ) : run.trigger === "manual" ? (
+                      "hand"
+                    ) : run.trigger === "mcp" ? (
+                      "MCP client"
                     ) : (
-                      run.trigger === "manual" ? "hand" : run.trigger === "mcp" ? "MCP client" : run.trigger
+                      run.trigger
                     )}
                   </td>
                   <td className="px-4 py-2">

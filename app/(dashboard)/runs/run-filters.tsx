@@ -4,9 +4,34 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { inputClass } from "@/app/_components/ui";
 
 const selects = [
-  { key: "kind", label: "Kind", options: [["tool", "Tools"], ["workflow", "Workflows"]] },
-  { key: "status", label: "Status", options: [["running", "Running"], ["succeeded", "Succeeded"], ["failed", "Failed"]] },
-  { key: "trigger", label: "Started by", options: [["manual", "Hand"], ["webhook", "Webhook"], ["replay", "Replay"], ["agent", "Agent"], ["mcp", "MCP client"]] },
+  {
+    key: "kind",
+    label: "Kind",
+    options: [
+      ["tool", "Tools"],
+      ["workflow", "Workflows"],
+    ],
+  },
+  {
+    key: "status",
+    label: "Status",
+    options: [
+      ["running", "Running"],
+      ["succeeded", "Succeeded"],
+      ["failed", "Failed"],
+    ],
+  },
+  {
+    key: "trigger",
+    label: "Started by",
+    options: [
+      ["manual", "Hand"],
+      ["webhook", "Webhook"],
+      ["replay", "Replay"],
+      ["agent", "Agent"],
+      ["mcp", "MCP client"],
+    ],
+  },
 ] as const;
 
 /** The Runs list's filters: each applies on change, and an empty one leaves the query string. */

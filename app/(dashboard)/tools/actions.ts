@@ -15,7 +15,11 @@ export type RunState =
   | undefined;
 
 function invalid(error: RunInputError): RunState {
-  return { status: "invalid", fieldErrors: Object.fromEntries(error.issues.map((issue) => [issue.path, issue.message])), message: "Some fields need attention." };
+  return {
+    status: "invalid",
+    fieldErrors: Object.fromEntries(error.issues.map((issue) => [issue.path, issue.message])),
+    message: "Some fields need attention.",
+  };
 }
 
 const runOptionsSchema = z
@@ -29,7 +33,8 @@ export async function runToolAction(toolId: string, input: unknown, rawOptions?:
   const user = await requireUser();
   const options = runOptionsSchema.safeParse(rawOptions);
   if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen account or delivery is not valid; reload the page." };
-  if (options.data.deliveryId && !(await getDelivery(user.id, options.data.deliveryId))) return { status: "invalid", fieldErrors: {}, message: "That delivery does not exist." };
+  if (options.data.deliveryId && !(await getDelivery(user.id, options.data.deliveryId)))
+    return { status: "invalid", fieldErrors: {}, message: "That delivery does not exist." };
   try {
     const run = await runTool(user.id, toolId, input, options.data);
     revalidatePath(`/tools/${toolId}`);

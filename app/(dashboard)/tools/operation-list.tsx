@@ -24,18 +24,31 @@ export function OperationList({ label, operations }: { label: string; operations
   const deferredQuery = useDeferredValue(query);
   const tags = useMemo(() => [...new Set(operations.flatMap((operation) => operation.tags))].sort(), [operations]);
   const methods = useMemo(() => [...new Set(operations.map((operation) => operation.method))], [operations]);
-  const indexed = useMemo(() => operations.map((operation) => ({ operation, text: `${operation.toolId} ${operation.summary} ${operation.path}`.toLowerCase() })), [operations]);
+  const indexed = useMemo(
+    () => operations.map((operation) => ({ operation, text: `${operation.toolId} ${operation.summary} ${operation.path}`.toLowerCase() })),
+    [operations],
+  );
   const matches = useMemo(() => {
     const words = deferredQuery.toLowerCase().split(/\s+/).filter(Boolean);
     return indexed
-      .filter(({ operation, text }) => (!method || operation.method === method) && (!tag || operation.tags.includes(tag)) && words.every((word) => text.includes(word)))
+      .filter(
+        ({ operation, text }) =>
+          (!method || operation.method === method) && (!tag || operation.tags.includes(tag)) && words.every((word) => text.includes(word)),
+      )
       .map(({ operation }) => operation);
   }, [indexed, deferredQuery, method, tag]);
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap gap-2">
-        <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} placeholder="Filter by name, summary or path" aria-label={`Filter ${label} operations`} className={`${inputClass} max-w-sm`} />
+        <input
+          type="search"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          placeholder="Filter by name, summary or path"
+          aria-label={`Filter ${label} operations`}
+          className={`${inputClass} max-w-sm`}
+        />
         <select value={method} onChange={(event) => setMethod(event.target.value)} aria-label="Method" className={`${inputClass} w-auto`}>
           <option value="">Any method</option>
           {methods.map((name) => (
@@ -59,7 +72,10 @@ export function OperationList({ label, operations }: { label: string; operations
         {matches.slice(0, SHOWN).map((operation) => (
           <li key={operation.toolId} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-3 py-2 text-sm">
             <span className={`w-14 shrink-0 font-mono text-xs font-semibold ${methodLook[operation.method] ?? ""}`}>{operation.method}</span>
-            <Link href={`/tools/${encodeURIComponent(operation.toolId)}`} className="font-mono text-sm font-semibold text-indigo-600 hover:underline dark:text-indigo-400">
+            <Link
+              href={`/tools/${encodeURIComponent(operation.toolId)}`}
+              className="font-mono text-sm font-semibold text-indigo-600 hover:underline dark:text-indigo-400"
+            >
               {operation.toolId}
             </Link>
             <span className="min-w-0 flex-1 truncate text-zinc-600 dark:text-zinc-400">{operation.summary || operation.path}</span>

@@ -11,11 +11,21 @@ import { runToolAction, startWorkflowAction, type RunState } from "./actions";
 /** Per-service failures a tool reported beside partial results (multi-service-search). */
 function serviceErrors(output: unknown): { service: string; error: string }[] {
   const errors = (output as { errors?: unknown } | null)?.errors;
-  return Array.isArray(errors) ? errors.filter((entry): entry is { service: string; error: string } => typeof entry?.service === "string" && typeof entry?.error === "string") : [];
+  return Array.isArray(errors)
+    ? errors.filter((entry): entry is { service: string; error: string } => typeof entry?.service === "string" && typeof entry?.error === "string")
+    : [];
 }
 
 /** Which account each provider's calls will use; a choice only when several are connected. */
-function AccountPicker({ choices, chosen, onChange }: { choices: AccountChoice[]; chosen: Record<string, string>; onChange: (providerId: string, connectionId: string) => void }) {
+function AccountPicker({
+  choices,
+  chosen,
+  onChange,
+}: {
+  choices: AccountChoice[];
+  chosen: Record<string, string>;
+  onChange: (providerId: string, connectionId: string) => void;
+}) {
   if (choices.length === 0) return null;
   return (
     <div className="space-y-2 rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-800" data-testid="account-picker">
@@ -27,7 +37,11 @@ function AccountPicker({ choices, chosen, onChange }: { choices: AccountChoice[]
         ) : (
           <label key={choice.providerId} className="block">
             <span className="mb-1 block font-medium">{choice.providerName} account to act as</span>
-            <select className={inputClass} value={chosen[choice.providerId] ?? choice.accounts[0]!.id} onChange={(event) => onChange(choice.providerId, event.target.value)}>
+            <select
+              className={inputClass}
+              value={chosen[choice.providerId] ?? choice.accounts[0]!.id}
+              onChange={(event) => onChange(choice.providerId, event.target.value)}
+            >
               {choice.accounts.map((account) => (
                 <option key={account.id} value={account.id}>
                   {account.label}
@@ -60,11 +74,17 @@ export function Runner({
 }) {
   const [state, setState] = useState<RunState>(undefined);
   const [pending, startTransition] = useTransition();
-  const [accounts, setAccounts] = useState<Record<string, string>>(() => Object.fromEntries(accountChoices.map((choice) => [choice.providerId, choice.accounts[0]!.id])));
+  const [accounts, setAccounts] = useState<Record<string, string>>(() =>
+    Object.fromEntries(accountChoices.map((choice) => [choice.providerId, choice.accounts[0]!.id])),
+  );
   const failures = state && state.status !== "invalid" ? serviceErrors(state.output) : [];
   return (
     <div className="space-y-4">
-      <AccountPicker choices={accountChoices} chosen={accounts} onChange={(providerId, connectionId) => setAccounts({ ...accounts, [providerId]: connectionId })} />
+      <AccountPicker
+        choices={accountChoices}
+        chosen={accounts}
+        onChange={(providerId, connectionId) => setAccounts({ ...accounts, [providerId]: connectionId })}
+      />
       <SchemaForm
         schema={schema}
         initial={initial}
@@ -77,7 +97,11 @@ export function Runner({
           })
         }
       />
-      {pending && <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">Running…</p>}
+      {pending && (
+        <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+          Running…
+        </p>
+      )}
       {state?.status === "invalid" && <Alert>{state.message}</Alert>}
       {state && state.status !== "invalid" && (
         <Card>

@@ -13,8 +13,7 @@ import { ApiError } from "@/lib/platform/errors";
 import { fieldErrors } from "@/lib/platform/issues";
 
 export type CreateMemberState =
-  | { error?: string; created?: string; fieldErrors?: Record<string, string | undefined>; values?: { name: string; email: string } }
-  | undefined;
+  { error?: string; created?: string; fieldErrors?: Record<string, string | undefined>; values?: { name: string; email: string } } | undefined;
 
 export async function createMember(_previous: CreateMemberState, form: FormData): Promise<CreateMemberState> {
   const owner = await requireUser();
@@ -38,12 +37,15 @@ const userIdSchema = z.string().min(1).max(100);
 
 /** Runs an owner-only change, turning the refusals a person can act on into messages. */
 async function asOwner(change: (ownerId: string) => Promise<string> | string): Promise<UserActionState> {
-  return userAction(async (owner) => {
-    if (owner.role !== "owner") throw new ApiError("forbidden", "Only an owner can change people's accounts.");
-    const ok = await change(owner.id);
-    revalidatePath("/users");
-    return { ok };
-  }, [UserChangeError]);
+  return userAction(
+    async (owner) => {
+      if (owner.role !== "owner") throw new ApiError("forbidden", "Only an owner can change people's accounts.");
+      const ok = await change(owner.id);
+      revalidatePath("/users");
+      return { ok };
+    },
+    [UserChangeError],
+  );
 }
 
 export async function changeRoleAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
@@ -63,7 +65,8 @@ export async function resetPasswordAction(_previous: UserActionState, form: Form
   if (!password.success) return { error: password.error.issues[0]?.message ?? "Choose another password." };
   return asOwner(async () => {
     const revoked = await setPassword(userId.data, password.data);
-    const tokens = revoked === 0 ? "They had no access tokens to revoke" : `Their ${revoked === 1 ? "access token was" : `${revoked} access tokens were`} revoked`;
+    const tokens =
+      revoked === 0 ? "They had no access tokens to revoke" : `Their ${revoked === 1 ? "access token was" : `${revoked} access tokens were`} revoked`;
     return `Password reset; they are signed out everywhere. ${tokens}. Share the password with them privately.`;
   });
 }
@@ -78,21 +81,24 @@ export async function removeUserAction(_previous: UserActionState, form: FormDat
 }
 
 export async function changeOwnPasswordAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
-  return userAction(async (user) => {
-    const password = actionInput(newPasswordSchema, form.get("newPassword"));
-    if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
-    const revokeTokens = form.get("revokeTokens") === "on";
-    await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password, { revokeTokens });
-    // The change ended every session signed in before it, this one too: sign this one in again.
-    if (!user.email) redirect("/sign-in");
-    try {
-      await signIn("credentials", { email: user.email, password, redirect: false });
-    } catch (error) {
-      if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
-      throw error;
-    }
-    // A redirect, not a re-render of this page: that render would still read the old session
-    // from this request and send the person to sign-in; the next request carries the new one.
-    redirect(revokeTokens ? "/account?password=changed&tokens=revoked" : "/account?password=changed");
-  }, [UserChangeError]);
+  return userAction(
+    async (user) => {
+      const password = actionInput(newPasswordSchema, form.get("newPassword"));
+      if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
+      const revokeTokens = form.get("revokeTokens") === "on";
+      await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password, { revokeTokens });
+      // The change ended every session signed in before it, this one too: sign this one in again.
+      if (!user.email) redirect("/sign-in");
+      try {
+        await signIn("credentials", { email: user.email, password, redirect: false });
+      } catch (error) {
+        if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
+        throw error;
+      }
+      // A redirect, not a re-render of this page: that render would still read the old session
+      // from this request and send the person to sign-in; the next request carries the new one.
+      redirect(revokeTokens ? "/account?password=changed&tokens=revoked" : "/account?password=changed");
+    },
+    [UserChangeError],
+  );
 }

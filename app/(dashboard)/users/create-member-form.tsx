@@ -21,9 +21,21 @@ export function CreateMemberForm() {
       </div>
       <Field label="Name" name="name" required defaultValue={state?.values?.name} error={state?.fieldErrors?.name} />
       <Field label="Email" name="email" type="email" required defaultValue={state?.values?.email} error={state?.fieldErrors?.email} />
-      <Field label="Initial password" name="password" type="password" autoComplete="new-password" required hint="At least 12 characters." error={state?.fieldErrors?.password} value={password} onChange={(event) => setPassword(event.target.value)} />
+      <Field
+        label="Initial password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 12 characters."
+        error={state?.fieldErrors?.password}
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+      />
       <div className="sm:col-span-3">
-        <Button type="submit" disabled={pending}>{pending ? "Adding…" : "Add person"}</Button>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Adding…" : "Add person"}
+        </Button>
       </div>
     </form>
   );

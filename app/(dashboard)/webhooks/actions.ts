@@ -48,7 +48,9 @@ export async function cancelRetriesAction(_previous: WebhookActionState, form: F
     const cancelled = await cancelRetries(user.id, id);
     revalidatePath(`/webhooks/${id}`);
     refresh();
-    return cancelled ? { ok: "Retries cancelled; the delivery is marked failed and can still be replayed." } : { error: "This delivery is no longer waiting for a retry." };
+    return cancelled
+      ? { ok: "Retries cancelled; the delivery is marked failed and can still be replayed." }
+      : { error: "This delivery is no longer waiting for a retry." };
   });
 }
 

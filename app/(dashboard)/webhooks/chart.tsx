@@ -54,7 +54,10 @@ export function DeliveryChart({ histogram, filters }: { histogram: Histogram; fi
       <div className="flex h-24 items-end gap-px sm:gap-1">
         {buckets.map((bucket, index) => {
           const selected = filters.from === bucket.start;
-          const summary = Object.entries(bucket.counts).map(([status, count]) => `${count} ${status}`).join(", ") || "none";
+          const summary =
+            Object.entries(bucket.counts)
+              .map(([status, count]) => `${count} ${status}`)
+              .join(", ") || "none";
           return (
             <Link
               key={bucket.start}
@@ -65,7 +68,9 @@ export function DeliveryChart({ histogram, filters }: { histogram: Histogram; fi
               className={`flex h-full min-w-0 flex-1 flex-col-reverse overflow-hidden rounded-sm bg-zinc-100 hover:ring-2 hover:ring-indigo-400 dark:bg-zinc-800 ${selected ? "ring-2 ring-indigo-600" : ""}`}
             >
               {order.map((status) =>
-                bucket.counts[status] ? <span key={status} className="block" style={{ height: `${(bucket.counts[status]! / max) * 100}%`, backgroundColor: statusColors[status] }} /> : null,
+                bucket.counts[status] ? (
+                  <span key={status} className="block" style={{ height: `${(bucket.counts[status]! / max) * 100}%`, backgroundColor: statusColors[status] }} />
+                ) : null,
               )}
             </Link>
           );

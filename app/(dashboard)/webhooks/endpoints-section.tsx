@@ -89,7 +89,9 @@ export async function EndpointsSection({ userId }: { userId: string }) {
                   {endpoint.events.length > 0 && <span className="text-xs text-zinc-500">events: {endpoint.events.join(", ")}</span>}
                   <span className="text-xs text-zinc-500">created {endpoint.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC</span>
                   {endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > now && (
-                    <span className="text-xs text-amber-700 dark:text-amber-400">old secret accepted until {endpoint.previousSecretExpiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC</span>
+                    <span className="text-xs text-amber-700 dark:text-amber-400">
+                      old secret accepted until {endpoint.previousSecretExpiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                    </span>
                   )}
                 </div>
                 <UrlLine url={endpoint.url} label={`Copy the URL of ${endpoint.description || endpoint.id}`} />
@@ -109,7 +111,11 @@ export async function EndpointsSection({ userId }: { userId: string }) {
                     action={deleteEndpointAction}
                     submitLabel="Delete"
                     variant="secondary"
-                    confirm={endpoint.remoteHookId ? `Delete this endpoint and the hook on ${endpoint.remoteTarget}?` : "Delete this endpoint? Senders using it will get 404."}
+                    confirm={
+                      endpoint.remoteHookId
+                        ? `Delete this endpoint and the hook on ${endpoint.remoteTarget}?`
+                        : "Delete this endpoint? Senders using it will get 404."
+                    }
                   >
                     <input type="hidden" name="endpointId" value={endpoint.id} />
                   </ActionForm>
@@ -141,7 +147,14 @@ export async function EndpointsSection({ userId }: { userId: string }) {
             <label className="block text-sm font-medium" htmlFor="endpoint-events">
               Events
             </label>
-            <input id="endpoint-events" name="events" className={inputClass} placeholder="push, pull_request (empty: any)" maxLength={4000} aria-describedby="endpoint-events-hint" />
+            <input
+              id="endpoint-events"
+              name="events"
+              className={inputClass}
+              placeholder="push, pull_request (empty: any)"
+              maxLength={4000}
+              aria-describedby="endpoint-events-hint"
+            />
             <p id="endpoint-events-hint" className="text-xs text-zinc-500">
               Comma-separated. Known events:{" "}
               {webhookProviders
@@ -239,13 +252,16 @@ export async function EndpointsSection({ userId }: { userId: string }) {
                 <td className="py-1">{rule.providerId === "*" ? "any" : rule.providerId}</td>
                 <td className="py-1 font-mono text-xs">{rule.event === "*" ? "any other" : rule.event}</td>
                 <td className="py-1">
-                  {rule.action.kind === "workflow" ? <span className="font-mono text-xs">workflow {rule.action.workflowId}</span> : "record"} · {rule.description}
+                  {rule.action.kind === "workflow" ? <span className="font-mono text-xs">workflow {rule.action.workflowId}</span> : "record"} ·{" "}
+                  {rule.description}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-        <p className="mt-2 text-xs text-zinc-500">Failing processing is retried after {env().WEBHOOK_RETRY_SCHEDULE.map(formatDelay).join(", ")}, then marked failed.</p>
+        <p className="mt-2 text-xs text-zinc-500">
+          Failing processing is retried after {env().WEBHOOK_RETRY_SCHEDULE.map(formatDelay).join(", ")}, then marked failed.
+        </p>
       </Card>
     </section>
   );

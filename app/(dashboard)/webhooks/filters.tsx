@@ -85,15 +85,29 @@ export function FilterBar({ current, providers, events, statuses }: { current: C
       {select("provider", "Service", providers)}
       <label className="min-w-0 space-y-1 text-xs font-medium">
         <span>Event</span>
-        <input name="event" list="known-events" value={values.event} onChange={(event) => change("event", event.target.value, true)} className={inputClass} placeholder="pull_request.opened" />
+        <input
+          name="event"
+          list="known-events"
+          value={values.event}
+          onChange={(event) => change("event", event.target.value, true)}
+          className={inputClass}
+          placeholder="pull_request.opened"
+        />
         <datalist id="known-events">
           {events.map((event) => (
             <option key={event} value={event} />
           ))}
         </datalist>
       </label>
-      {select("status", "Status", statuses.map((status) => [status, status]))}
-      {select("verified", "Verified", [["yes", "verified"], ["no", "not verified"]])}
+      {select(
+        "status",
+        "Status",
+        statuses.map((status) => [status, status]),
+      )}
+      {select("verified", "Verified", [
+        ["yes", "verified"],
+        ["no", "not verified"],
+      ])}
       {filtered && (
         <p className="col-span-2 text-sm md:col-span-6">
           <Link href="/webhooks" className="text-zinc-600 hover:underline dark:text-zinc-400">

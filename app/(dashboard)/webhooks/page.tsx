@@ -54,16 +54,14 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
         <DeliveryChart histogram={histogram} filters={filters} />
       </Card>
 
-      <FilterBar
-        current={filters}
-        providers={providers.map((provider) => [provider.id, provider.name])}
-        events={events}
-        statuses={[...deliveryStatuses]}
-      />
+      <FilterBar current={filters} providers={providers.map((provider) => [provider.id, provider.name])} events={events} statuses={[...deliveryStatuses]} />
       {filters.from !== undefined && (
         <p className="mb-3 text-sm">
           Received {formatTime(filters.from)} to {filters.to !== undefined ? formatTime(filters.to) : "now"} ·{" "}
-          <Link href={webhooksHref({ ...filters, from: undefined, to: undefined, cursor: undefined })} className="text-indigo-600 hover:underline dark:text-indigo-400">
+          <Link
+            href={webhooksHref({ ...filters, from: undefined, to: undefined, cursor: undefined })}
+            className="text-indigo-600 hover:underline dark:text-indigo-400"
+          >
             any time in the range
           </Link>
         </p>
@@ -80,7 +78,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
           ) : (
             <>
               <p>Deliveries appear here the moment they arrive, newest first, with their signature check, status and processing attempts.</p>
-              <p>Create an endpoint below and give its URL to a service, register a hook on a GitHub repository, or set a service&apos;s instance-wide secret.</p>
+              <p>
+                Create an endpoint below and give its URL to a service, register a hook on a GitHub repository, or set a service&apos;s instance-wide secret.
+              </p>
             </>
           )}
         </EmptyState>
@@ -119,7 +119,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
                   <td className="px-4 py-2">{delivery.verified ? "yes" : <span title={delivery.reason ?? undefined}>no</span>}</td>
                   <td className="min-w-48 px-4 py-2">
                     <DeliveryStatus status={delivery.status} attempts={delivery.attempts} nextAttemptAt={delivery.nextAttemptAt} />
-                    {delivery.status === "rejected" && delivery.reason && <span className="block max-w-56 truncate text-xs text-zinc-500">{delivery.reason}</span>}
+                    {delivery.status === "rejected" && delivery.reason && (
+                      <span className="block max-w-56 truncate text-xs text-zinc-500">{delivery.reason}</span>
+                    )}
                     {(delivery.status === "retrying" || delivery.status === "failed") && delivery.lastError && (
                       <span className="block max-w-64 truncate text-xs text-red-700 dark:text-red-400" title={delivery.lastError}>
                         {delivery.lastError}

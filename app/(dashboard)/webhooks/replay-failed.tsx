@@ -14,7 +14,12 @@ export function ReplayFailed({ count, filters }: { count: number; filters: Recor
   return (
     <div className="space-y-2">
       {confirming ? (
-        <form action={action} onSubmit={() => setConfirming(false)} className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40" aria-label="Confirm replay">
+        <form
+          action={action}
+          onSubmit={() => setConfirming(false)}
+          className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40"
+          aria-label="Confirm replay"
+        >
           <p>Replay {deliveries} matching these filters? Each is processed again as a new attempt.</p>
           {Object.entries(filters).map(([name, value]) => (
             <input key={name} type="hidden" name={name} value={value} />

@@ -12,7 +12,10 @@ export default async function WorkflowsPage() {
   const user = await requireUser();
   return (
     <>
-      <PageHeader title="Workflows" description="Multi-step Mastra workflows, started by hand or by a webhook. Each run shows its steps live and stays in the history." />
+      <PageHeader
+        title="Workflows"
+        description="Multi-step Mastra workflows, started by hand or by a webhook. Each run shows its steps live and stays in the history."
+      />
       <div className="grid gap-3 md:grid-cols-3">
         {workflowCatalog.map((workflow) => (
           <Card key={workflow.id}>

@@ -27,7 +27,8 @@ const normalizingFetch: typeof fetch = async (input, init) => {
   const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(env().OAUTH_TIMEOUT_SECONDS * 1000) });
   if (response.status === 204 || response.status === 205 || response.status === 304) return response;
   const bytes = await readLimited(response, OAUTH_RESPONSE_MAX_BYTES);
-  if (response.status !== 200 || !response.headers.get("content-type")?.includes("json")) return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+  if (response.status !== 200 || !response.headers.get("content-type")?.includes("json"))
+    return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
   const body = bytes.toString("utf8");
   let parsed: unknown;
   try {
@@ -51,9 +52,7 @@ export function oauthSetup(provider: Provider): OAuthSetup {
   }
   const authorizationEndpoint = expandTemplate(provider, provider.oauth2.authorizeUrl);
   const tokenEndpoint = expandTemplate(provider, provider.oauth2.tokenUrl);
-  const revocationEndpoint = provider.oauth2.revoke
-    ? expandTemplate(provider, provider.oauth2.revoke.url, { clientId: credentials.clientId })
-    : undefined;
+  const revocationEndpoint = provider.oauth2.revoke ? expandTemplate(provider, provider.oauth2.revoke.url, { clientId: credentials.clientId }) : undefined;
   const as: oauth.AuthorizationServer = {
     issuer: new URL(authorizationEndpoint).origin,
     authorization_endpoint: authorizationEndpoint,
@@ -61,9 +60,7 @@ export function oauthSetup(provider: Provider): OAuthSetup {
     revocation_endpoint: revocationEndpoint,
   };
   const clientAuth =
-    provider.oauth2.clientAuth === "client_secret_basic"
-      ? oauth.ClientSecretBasic(credentials.clientSecret)
-      : oauth.ClientSecretPost(credentials.clientSecret);
+    provider.oauth2.clientAuth === "client_secret_basic" ? oauth.ClientSecretBasic(credentials.clientSecret) : oauth.ClientSecretPost(credentials.clientSecret);
   return {
     provider: provider as OAuthSetup["provider"],
     credentials,

@@ -67,16 +67,14 @@ export async function beginAuthorization(userId: string, providerId: string, ret
   const verifier = setup.provider.oauth2.pkce ? oauth.generateRandomCodeVerifier() : undefined;
   const database = db();
   await database.delete(oauthStates).where(lt(oauthStates.expiresAt, new Date(now)));
-  await database
-    .insert(oauthStates)
-    .values({
-      stateHash,
-      userId,
-      providerId,
-      codeVerifierSealed: verifier ? seal(keyRing(), verifier, verifierContext(stateHash)) : null,
-      returnTo: safeReturnPath(returnTo, "/connections"),
-      expiresAt: new Date(now + STATE_TTL_MS),
-    });
+  await database.insert(oauthStates).values({
+    stateHash,
+    userId,
+    providerId,
+    codeVerifierSealed: verifier ? seal(keyRing(), verifier, verifierContext(stateHash)) : null,
+    returnTo: safeReturnPath(returnTo, "/connections"),
+    expiresAt: new Date(now + STATE_TTL_MS),
+  });
 
   const url = new URL(setup.as.authorization_endpoint!);
   url.searchParams.set("client_id", setup.credentials.clientId);

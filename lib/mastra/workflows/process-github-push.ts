@@ -8,7 +8,10 @@ import { userIdFrom } from "@/lib/tools";
 import { workflowOptions } from "./options";
 
 export const pushInput = z.object({
-  repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/).describe("owner/name"),
+  repository: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/)
+    .describe("owner/name"),
   ref: z.string().min(1).describe("The pushed ref, e.g. refs/heads/main"),
   pusher: z.string().optional().describe("Who pushed"),
   commits: z
@@ -24,14 +27,28 @@ export const pushFromPayload = z
     repository: z.object({ full_name: z.string() }),
     pusher: z.object({ name: z.string() }).optional(),
     commits: z
-      .array(z.object({ id: z.string(), message: z.string(), url: z.string().optional(), timestamp: z.string().optional(), author: z.object({ name: z.string() }).optional() }))
+      .array(
+        z.object({
+          id: z.string(),
+          message: z.string(),
+          url: z.string().optional(),
+          timestamp: z.string().optional(),
+          author: z.object({ name: z.string() }).optional(),
+        }),
+      )
       .default([]),
   })
   .transform((payload) => ({
     repository: payload.repository.full_name,
     ref: payload.ref,
     pusher: payload.pusher?.name,
-    commits: payload.commits.map((commit) => ({ id: commit.id, message: commit.message, author: commit.author?.name, url: commit.url, timestamp: commit.timestamp })),
+    commits: payload.commits.map((commit) => ({
+      id: commit.id,
+      message: commit.message,
+      author: commit.author?.name,
+      url: commit.url,
+      timestamp: commit.timestamp,
+    })),
   }));
 
 const TODO = /^\s*TODO:\s*(.+)$/im;
@@ -76,7 +93,10 @@ const recordPush = createStep({
       return match ? [{ commitId: commit.id, text: match[1]!.trim().slice(0, 200), url: commit.url }] : [];
     }),
     since: inputData.commits.every((commit) => commit.timestamp && !Number.isNaN(Date.parse(commit.timestamp)))
-      ? inputData.commits.map((commit) => new Date(commit.timestamp!)).sort((a, b) => a.getTime() - b.getTime())[0]?.toISOString()
+      ? inputData.commits
+          .map((commit) => new Date(commit.timestamp!))
+          .sort((a, b) => a.getTime() - b.getTime())[0]
+          ?.toISOString()
       : undefined,
   }),
 });

@@ -9,7 +9,10 @@ export const projectSetupInput = z.object({
   projectName: z.string().min(1).max(80).describe("Name for the Linear project and the Slack channel"),
   repository: z.object({
     owner: z.string().min(1).max(100).describe("Your GitHub login, or an organization you can create repositories in"),
-    name: z.string().regex(/^[\w.-]{1,100}$/, { message: "letters, digits, '.', '-' and '_' only" }).describe("New repository name"),
+    name: z
+      .string()
+      .regex(/^[\w.-]{1,100}$/, { message: "letters, digits, '.', '-' and '_' only" })
+      .describe("New repository name"),
   }),
   private: z.boolean().default(true).describe("Create a private repository"),
 });
@@ -36,8 +39,13 @@ function documentedAnswer<T>(response: { status: number; url: string; data: unkn
   const parsed = schema.safeParse(response.data);
   if (response.status === expectedStatus && parsed.success) return parsed.data;
   const request = `${method} ${new URL(response.url).pathname}`;
-  const why = response.status !== expectedStatus ? `not the documented ${expectedStatus}` : `a body without ${parsed.error!.issues.map((issue) => issue.path.join(".") || "content").join(", ")}`;
-  throw new Error(`GitHub: ${request} answered ${response.status}, ${why}${method === "POST" ? "; check on GitHub whether it was created before running again" : ""}.`);
+  const why =
+    response.status !== expectedStatus
+      ? `not the documented ${expectedStatus}`
+      : `a body without ${parsed.error!.issues.map((issue) => issue.path.join(".") || "content").join(", ")}`;
+  throw new Error(
+    `GitHub: ${request} answered ${response.status}, ${why}${method === "POST" ? "; check on GitHub whether it was created before running again" : ""}.`,
+  );
 }
 
 const createRepository = createStep({
@@ -51,7 +59,9 @@ const createRepository = createStep({
     const me = documentedAnswer(await githubCall(() => github.users.getAuthenticated()), 200, authenticatedUser, "GET");
     const mine = me.login.toLowerCase() === owner.toLowerCase();
     const response = await githubCall(() =>
-      mine ? github.repos.createForAuthenticatedUser({ name, private: inputData.private, auto_init: true }) : github.repos.createInOrg({ org: owner, name, private: inputData.private, auto_init: true }),
+      mine
+        ? github.repos.createForAuthenticatedUser({ name, private: inputData.private, auto_init: true })
+        : github.repos.createInOrg({ org: owner, name, private: inputData.private, auto_init: true }),
     );
     const created = documentedAnswer(response, 201, createdRepository, "POST");
     return { repositoryUrl: created.html_url, fullName: created.full_name };

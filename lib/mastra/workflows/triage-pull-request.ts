@@ -6,7 +6,10 @@ import { userIdFrom } from "@/lib/tools";
 import { workflowOptions } from "./options";
 
 export const pullRequestInput = z.object({
-  repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/).describe("owner/name"),
+  repository: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/)
+    .describe("owner/name"),
   number: z.number().int().positive().describe("Pull request number"),
   action: z.string().default("opened").describe("The pull_request action (opened, synchronize, ...)"),
 });

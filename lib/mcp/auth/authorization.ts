@@ -71,11 +71,17 @@ export async function checkAuthorizationRequest(params: URLSearchParams): Promis
   const redirectUri = requested ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
   if (!redirectUri) return fail("invalid_request", "The request names no redirect_uri, and the application registered more than one.");
   if (!client.redirectUris.includes(redirectUri)) {
-    return fail("invalid_request", `${client.name} asked to be sent to ${quoted(redirectUri)}, which it did not register. Patchbay will not send an authorization there.`);
+    return fail(
+      "invalid_request",
+      `${client.name} asked to be sent to ${quoted(redirectUri)}, which it did not register. Patchbay will not send an authorization there.`,
+    );
   }
   const responseType = params.get("response_type");
   if (responseType !== "code") {
-    return fail("unsupported_response_type", `Only response_type code is supported; this request ${responseType === null ? "names none" : `asked for ${quoted(responseType)}`}.`);
+    return fail(
+      "unsupported_response_type",
+      `Only response_type code is supported; this request ${responseType === null ? "names none" : `asked for ${quoted(responseType)}`}.`,
+    );
   }
   const codeChallenge = params.get("code_challenge");
   if (!codeChallenge) return fail("invalid_request", "PKCE is required: send code_challenge with code_challenge_method S256.");
@@ -92,7 +98,9 @@ export async function checkAuthorizationRequest(params: URLSearchParams): Promis
 /** The person approved: a single-use code bound to them, the client, the redirect URI and the challenge. */
 export async function approveAuthorization(userId: string, request: AuthorizationRequest, grantedScope: AccessTokenScope, now = Date.now()): Promise<string> {
   const code = randomBytes(32).toString("base64url");
-  await db().delete(oauthAuthorizationCodes).where(lt(oauthAuthorizationCodes.expiresAt, new Date(now)));
+  await db()
+    .delete(oauthAuthorizationCodes)
+    .where(lt(oauthAuthorizationCodes.expiresAt, new Date(now)));
   await db()
     .insert(oauthAuthorizationCodes)
     .values({

@@ -96,7 +96,9 @@ function invalid(error: "invalid_redirect_uri" | "invalid_client_metadata", desc
 
 /** The address as the per-address limit counts it (IPv6 by /64), hashed like the sign-in throttle's keys. */
 function addressKey(address: string): string {
-  return createHash("sha256").update(`oauth-register:${addressBucket(address)}`).digest("hex");
+  return createHash("sha256")
+    .update(`oauth-register:${addressBucket(address)}`)
+    .digest("hex");
 }
 
 function secondsUntil(time: number, now: number): number {

@@ -48,7 +48,8 @@ export async function exchangeCode(form: URLSearchParams, now = Date.now()): Pro
   const code = await consumeCode(request.code, now);
   if (!code || code.clientId !== client.id) return fail("invalid_grant", "The authorization code is invalid, expired or already used.");
   if (code.redirectUri !== request.redirect_uri) return fail("invalid_grant", "redirect_uri does not match the authorization request.");
-  if (s256(request.code_verifier) !== code.codeChallenge) return fail("invalid_grant", "PKCE verification failed: code_verifier does not match code_challenge.");
+  if (s256(request.code_verifier) !== code.codeChallenge)
+    return fail("invalid_grant", "PKCE verification failed: code_verifier does not match code_challenge.");
   if (request.resource !== undefined && !isOurResource(request.resource)) return fail("invalid_target", "Patchbay issues tokens only for its MCP endpoint.");
   const { token } = await createAccessToken(code.userId, {
     name: client.name,
@@ -56,5 +57,8 @@ export async function exchangeCode(form: URLSearchParams, now = Date.now()): Pro
     clientId: client.id,
     expiresAt: new Date(now + OAUTH_TOKEN_LIFETIME_SECONDS * 1000),
   });
-  return { ok: true, body: { access_token: token, token_type: "Bearer", expires_in: OAUTH_TOKEN_LIFETIME_SECONDS, scope: code.scope === "write" ? "read write" : "read" } };
+  return {
+    ok: true,
+    body: { access_token: token, token_type: "Bearer", expires_in: OAUTH_TOKEN_LIFETIME_SECONDS, scope: code.scope === "write" ? "read write" : "read" },
+  };
 }

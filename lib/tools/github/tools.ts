@@ -27,7 +27,14 @@ export const githubCreateIssue = createTool({
   execute: async (input, context) => {
     try {
       const github = await githubFor(userIdFrom(context?.requestContext));
-      const { data } = await github.issues.create({ owner: input.owner, repo: input.repo, title: input.title, body: input.body, labels: input.labels, assignees: input.assignees });
+      const { data } = await github.issues.create({
+        owner: input.owner,
+        repo: input.repo,
+        title: input.title,
+        body: input.body,
+        labels: input.labels,
+        assignees: input.assignees,
+      });
       return { success: true as const, issue: { number: data.number, url: data.html_url, state: data.state, createdAt: data.created_at } };
     } catch (error) {
       return failure(error);

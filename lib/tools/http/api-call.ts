@@ -24,12 +24,21 @@ export const apiCall = createTool({
     headers: z
       .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/), z.string().max(8192))
       .optional()
-      .refine((headers) => !headers || !Object.keys(headers).some((name) => FORBIDDEN_HEADERS.test(name)), { message: "Host, Content-Length, Connection, Transfer-Encoding and Cookie are set by Patchbay" })
+      .refine((headers) => !headers || !Object.keys(headers).some((name) => FORBIDDEN_HEADERS.test(name)), {
+        message: "Host, Content-Length, Connection, Transfer-Encoding and Cookie are set by Patchbay",
+      })
       .refine((headers) => !headers || !Object.keys(headers).some(isMethodOverrideHeader), { message: METHOD_OVERRIDE_REFUSAL })
       .describe("Extra request headers"),
   }),
   outputSchema: z.union([
-    z.object({ success: z.literal(true), status: z.number(), headers: z.record(z.string(), z.string()), data: z.unknown(), attempts: z.number(), durationMs: z.number() }),
+    z.object({
+      success: z.literal(true),
+      status: z.number(),
+      headers: z.record(z.string(), z.string()),
+      data: z.unknown(),
+      attempts: z.number(),
+      durationMs: z.number(),
+    }),
     z.object({ success: z.literal(false), error: z.string(), code: z.union([z.string(), z.number()]).optional() }),
   ]),
   execute: async (input, context) => {

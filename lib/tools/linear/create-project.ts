@@ -7,7 +7,8 @@ import { linearQuery } from "./graphql";
 
 export async function createLinearProject(userId: string, input: { name: string; description?: string; teamId?: string }) {
   const teamId =
-    input.teamId ?? (await linearQuery<{ teams: { nodes: { id: string }[] } }>(userId, "query Teams { teams(first: 1) { nodes { id name key } } }")).teams.nodes[0]?.id;
+    input.teamId ??
+    (await linearQuery<{ teams: { nodes: { id: string }[] } }>(userId, "query Teams { teams(first: 1) { nodes { id name key } } }")).teams.nodes[0]?.id;
   if (!teamId) throw new Error("Linear: this workspace has no team to put the project in.");
   const data = await linearQuery<{ projectCreate: { success: boolean; project: { id: string; name: string; url: string } } }>(
     userId,

@@ -7,7 +7,13 @@ import { callProvider } from "../provider-call";
  */
 export async function linearQuery<T>(userId: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const idempotent = !/^\s*mutation\b/.test(query);
-  const response = await callProvider(userId, "linear", { path: "/graphql", method: "POST", body: { query, variables }, headers: { "content-type": "application/json" }, idempotent });
+  const response = await callProvider(userId, "linear", {
+    path: "/graphql",
+    method: "POST",
+    body: { query, variables },
+    headers: { "content-type": "application/json" },
+    idempotent,
+  });
   const body = response.body as { data?: T; errors?: { message: string }[] } | undefined;
   if (body?.errors?.length) throw new Error(`Linear: ${body.errors.map((error) => error.message).join("; ")}`);
   if (response.status !== 200 || !body?.data) throw new Error(`Linear answered HTTP ${response.status}`);

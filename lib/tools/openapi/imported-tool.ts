@@ -51,9 +51,15 @@ async function callImportedOperation(userId: string, imported: ImportedOperation
 function secretFieldsOf({ operation }: ImportedOperation): string[] {
   const properties = operation.inputSchema.properties ?? {};
   const isPassword = (schema: FormSchema | undefined) => schema?.format === "password";
-  const parameters = operation.request.parameters.filter((parameter) => isCredentialField(parameter.name) || isPassword(properties[parameter.key])).map((parameter) => parameter.key);
+  const parameters = operation.request.parameters
+    .filter((parameter) => isCredentialField(parameter.name) || isPassword(properties[parameter.key]))
+    .map((parameter) => parameter.key);
   const bodyKey = operation.request.body?.key;
-  const bodyFields = bodyKey ? Object.entries(properties[bodyKey]?.properties ?? {}).filter(([, schema]) => isPassword(schema)).map(([name]) => `${bodyKey}.${name}`) : [];
+  const bodyFields = bodyKey
+    ? Object.entries(properties[bodyKey]?.properties ?? {})
+        .filter(([, schema]) => isPassword(schema))
+        .map(([name]) => `${bodyKey}.${name}`)
+    : [];
   return [...parameters, ...bodyFields];
 }
 

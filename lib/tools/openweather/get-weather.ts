@@ -33,7 +33,10 @@ export const getWeather = createTool({
   ]),
   execute: async (input, context) => {
     try {
-      const response = await callProvider(userIdFrom(context?.requestContext), "openweather", { path: "/weather", query: { q: input.location, units: input.units } });
+      const response = await callProvider(userIdFrom(context?.requestContext), "openweather", {
+        path: "/weather",
+        query: { q: input.location, units: input.units },
+      });
       if (response.status === 404) return { success: false as const, error: `OpenWeather does not know "${input.location}".`, code: 404 };
       if (response.status !== 200) return { success: false as const, error: `OpenWeather answered ${response.status}.`, code: response.status };
       const data = weatherResponse.parse(response.body);

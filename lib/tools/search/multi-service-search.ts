@@ -26,7 +26,13 @@ const searchers: Record<Service, (userId: string, query: string, limit: number) 
     return data.searchIssues.nodes.map((issue) => ({ title: `${issue.identifier} ${issue.title}`, url: issue.url, kind: "issue" }));
   },
   async notion(userId, query, limit) {
-    const response = await callProvider(userId, "notion", { path: "/search", method: "POST", body: { query, page_size: limit }, headers: { "content-type": "application/json" }, idempotent: true });
+    const response = await callProvider(userId, "notion", {
+      path: "/search",
+      method: "POST",
+      body: { query, page_size: limit },
+      headers: { "content-type": "application/json" },
+      idempotent: true,
+    });
     if (response.status !== 200) throw new Error(`Notion answered HTTP ${response.status}`);
     const body = response.body as { results: { object: string; url: string; properties?: Record<string, { title?: { plain_text: string }[] }> }[] };
     return body.results.map((result) => ({

@@ -9,7 +9,12 @@ const failed = z.object({ success: z.literal(false), error: z.string(), code: z.
 
 /** Slack answers HTTP 200 with `ok: false` and an error code when a call fails. */
 async function slack<T>(userId: string, method: string, body: Record<string, unknown>): Promise<T> {
-  const response = await callProvider(userId, "slack", { path: `/${method}`, method: "POST", body, headers: { "content-type": "application/json; charset=utf-8" } });
+  const response = await callProvider(userId, "slack", {
+    path: `/${method}`,
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
   const data = response.body as { ok?: boolean; error?: string } & T;
   if (response.status !== 200 || !data?.ok) throw new Error(`Slack ${method} failed: ${data?.error ?? `HTTP ${response.status}`}`);
   return data;
@@ -17,7 +22,11 @@ async function slack<T>(userId: string, method: string, body: Record<string, unk
 
 /** Slack channel names: lower case, no spaces or periods, at most 80 characters. */
 export function slackChannelName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80);
 }
 
 export async function createSlackChannel(userId: string, name: string, isPrivate: boolean): Promise<{ channelId: string; name: string }> {

@@ -57,7 +57,9 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
           {failedStep && (
             <div className="flex flex-wrap items-center gap-3 text-sm">
               <RerunButton runId={run.id} stepId={failedStep.stepId} />
-              <span className="text-zinc-600 dark:text-zinc-400">Fix the cause first (connect the service, free the name); the steps that succeeded are not run again.</span>
+              <span className="text-zinc-600 dark:text-zinc-400">
+                Fix the cause first (connect the service, free the name); the steps that succeeded are not run again.
+              </span>
             </div>
           )}
         </div>

@@ -16,7 +16,10 @@ export function ToolRunView({ run }: { run: ToolRunRow }) {
       <PageHeader
         title={`Run of ${run.toolId}`}
         actions={
-          <Link href={`/tools/${run.toolId}?from=${run.id}`} className="rounded-md border border-zinc-300 px-3.5 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+          <Link
+            href={`/tools/${run.toolId}?from=${run.id}`}
+            className="rounded-md border border-zinc-300 px-3.5 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
             Run again with this input
           </Link>
         }
@@ -35,7 +38,9 @@ export function ToolRunView({ run }: { run: ToolRunRow }) {
           <dd data-testid="run-accounts">
             {run.accounts.length === 0
               ? "no connected account"
-              : run.accounts.map((account) => `${getProvider(account.providerId)?.name ?? account.providerId}: ${account.label ?? account.connectionId}`).join(", ")}
+              : run.accounts
+                  .map((account) => `${getProvider(account.providerId)?.name ?? account.providerId}: ${account.label ?? account.connectionId}`)
+                  .join(", ")}
           </dd>
           <dt className="text-zinc-500">Started by</dt>
           <dd>

@@ -6,15 +6,17 @@ import { createAccessToken, newTokenSchema, revokeAccessToken } from "@/lib/auth
 import { requireUser } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/platform/issues";
 
-export type CreateTokenState =
-  | { created?: { name: string; token: string }; error?: string; fieldErrors?: Record<string, string | undefined> }
-  | undefined;
+export type CreateTokenState = { created?: { name: string; token: string }; error?: string; fieldErrors?: Record<string, string | undefined> } | undefined;
 
 /** Makes a token and answers it to this one response: the page shows it once and never again. */
 export async function createTokenAction(_previous: CreateTokenState, form: FormData): Promise<CreateTokenState> {
   const user = await requireUser();
   const expiry = form.get("expiresInDays");
-  const parsed = newTokenSchema.safeParse({ name: form.get("name"), scope: form.get("scope"), expiresInDays: expiry === "never" || !expiry ? undefined : expiry });
+  const parsed = newTokenSchema.safeParse({
+    name: form.get("name"),
+    scope: form.get("scope"),
+    expiresInDays: expiry === "never" || !expiry ? undefined : expiry,
+  });
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error) };
   const { name, scope, expiresInDays } = parsed.data;
   const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 24 * 60 * 60 * 1000) : undefined;

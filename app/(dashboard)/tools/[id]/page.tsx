@@ -60,13 +60,21 @@ export default async function ToolPage({ params, searchParams }: Props) {
         <Card className="min-w-0">
           <h2 className="mb-3 font-semibold">Your recent runs</h2>
           {history.length === 0 ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">No runs yet. Fill in the form and run the tool; each run is kept here with its input and output.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              No runs yet. Fill in the form and run the tool; each run is kept here with its input and output.
+            </p>
           ) : (
             <ul className="space-y-2 text-sm" aria-label="Run history">
               {history.map((run) => (
                 <li key={run.id} className="rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
                   <div className="flex items-center justify-between gap-2">
-                    <span className={run.status === "succeeded" ? "text-emerald-700 dark:text-emerald-400" : run.status === "failed" ? "text-red-700 dark:text-red-400" : ""}>{run.status}</span>
+                    <span
+                      className={
+                        run.status === "succeeded" ? "text-emerald-700 dark:text-emerald-400" : run.status === "failed" ? "text-red-700 dark:text-red-400" : ""
+                      }
+                    >
+                      {run.status}
+                    </span>
                     <span className="text-xs text-zinc-500">{run.durationMs ?? "…"} ms</span>
                   </div>
                   <p className="text-xs text-zinc-500">

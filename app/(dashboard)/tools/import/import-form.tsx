@@ -92,7 +92,8 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
   async function save() {
     const chosen = preview?.servers[Number(server)];
     const serverUrl = server === "custom" || !chosen ? customServer.trim() : fillServerUrl(chosen.template, chosen.variables, variableValues);
-    const auth = authKind === "none" ? { kind: "none" } : authKind === "connection" ? { kind: "connection", scheme, providerId } : { kind: "secret", scheme, secret };
+    const auth =
+      authKind === "none" ? { kind: "none" } : authKind === "connection" ? { kind: "connection", scheme, providerId } : { kind: "secret", scheme, secret };
     setBusy("save");
     setProblems([]);
     const { ok, data } = await post("/api/openapi/imports", { source, serverUrl, auth, enabledToolIds: [...enabled], replace: confirmed });
@@ -125,7 +126,15 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
             <label htmlFor="spec-text" className="block text-sm font-medium">
               OpenAPI description (JSON or YAML)
             </label>
-            <textarea id="spec-text" value={text} onChange={(event) => setText(event.target.value)} rows={12} spellCheck={false} className={`${inputClass} font-mono text-xs`} placeholder="openapi: 3.1.0&#10;info: …" />
+            <textarea
+              id="spec-text"
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+              rows={12}
+              spellCheck={false}
+              className={`${inputClass} font-mono text-xs`}
+              placeholder="openapi: 3.1.0&#10;info: …"
+            />
             <label className="block text-sm">
               <span className="font-medium">Or choose a file </span>
               <input
@@ -145,7 +154,14 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
             <label htmlFor="spec-url" className="block text-sm font-medium">
               URL of the description
             </label>
-            <input id="spec-url" type="url" value={url} onChange={(event) => setUrl(event.target.value)} className={inputClass} placeholder="https://api.example.com/openapi.json" />
+            <input
+              id="spec-url"
+              type="url"
+              value={url}
+              onChange={(event) => setUrl(event.target.value)}
+              className={inputClass}
+              placeholder="https://api.example.com/openapi.json"
+            />
             <p className="text-xs text-zinc-500">Fetched by Patchbay; private and loopback addresses are refused unless the deployment allows them.</p>
           </div>
         )}
@@ -165,7 +181,10 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
         <section aria-label="Preview" className="space-y-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
           <div>
             <h2 className="text-lg font-semibold" data-testid="preview-title">
-              {preview.title} <span className="text-sm font-normal text-zinc-500">version {preview.version} · {preview.specVersion === "2.0" ? "Swagger 2.0" : `OpenAPI ${preview.specVersion}`}</span>
+              {preview.title}{" "}
+              <span className="text-sm font-normal text-zinc-500">
+                version {preview.version} · {preview.specVersion === "2.0" ? "Swagger 2.0" : `OpenAPI ${preview.specVersion}`}
+              </span>
             </h2>
             {preview.description && <p className="mt-1 line-clamp-3 text-sm text-zinc-600 dark:text-zinc-400">{preview.description}</p>}
             <p className="mt-1 text-sm" data-testid="preview-count">
@@ -175,7 +194,8 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
           {preview.warnings.length > 0 && (
             <details className="text-sm" open={preview.warnings.length <= 20} data-testid="preview-warnings">
               <summary className="cursor-pointer font-medium text-amber-700 dark:text-amber-300">
-                {preview.warnings.length} {preview.warnings.length === 1 ? "warning" : "warnings"}: the description breaks its specification here, and is read anyway
+                {preview.warnings.length} {preview.warnings.length === 1 ? "warning" : "warnings"}: the description breaks its specification here, and is read
+                anyway
               </summary>
               <div className="mt-2">
                 <ProblemList problems={preview.warnings} />
@@ -193,16 +213,20 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
           {preview.replaces && (
             <section aria-label="Changes" className="space-y-2 rounded-md border border-sky-300 p-3 text-sm dark:border-sky-800" data-testid="preview-diff">
               <p className="font-medium">
-                You imported {preview.replaces.title} before ({preview.replaces.operationCount} operations). Saving replaces it: {preview.replaces.added.length} added,{" "}
-                {preview.replaces.removed.length} removed, {preview.replaces.changed.length} changed, {preview.replaces.unchanged} unchanged. Your choices are kept for the
-                operations that remain.
+                You imported {preview.replaces.title} before ({preview.replaces.operationCount} operations). Saving replaces it: {preview.replaces.added.length}{" "}
+                added, {preview.replaces.removed.length} removed, {preview.replaces.changed.length} changed, {preview.replaces.unchanged} unchanged. Your
+                choices are kept for the operations that remain.
               </p>
               <ul className="space-y-0.5 font-mono text-xs">
                 {preview.replaces.added.map((operation) => (
-                  <li key={`added-${operation.toolId}`}>+ added {operation.method} {operation.path}</li>
+                  <li key={`added-${operation.toolId}`}>
+                    + added {operation.method} {operation.path}
+                  </li>
                 ))}
                 {preview.replaces.removed.map((operation) => (
-                  <li key={`removed-${operation.toolId}`}>− removed {operation.method} {operation.path}</li>
+                  <li key={`removed-${operation.toolId}`}>
+                    − removed {operation.method} {operation.path}
+                  </li>
                 ))}
                 {preview.replaces.changed.map((operation) => (
                   <li key={`changed-${operation.toolId}`}>
@@ -219,8 +243,8 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
             <h3 className="text-sm font-semibold">Choose the tools</h3>
             {preview.chooseFirst && enabled.size === 0 && (
               <Alert tone="info">
-                This API has {preview.operationCount} operations, so none starts enabled. Choose the ones you want as tools: a whole tag, every operation of a method (say, all
-                GET), or one by one.
+                This API has {preview.operationCount} operations, so none starts enabled. Choose the ones you want as tools: a whole tag, every operation of a
+                method (say, all GET), or one by one.
               </Alert>
             )}
             <OperationChooser operations={preview.operations} enabled={enabled} onChange={setEnabled} />
@@ -273,7 +297,14 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
               </div>
             )}
             {(server === "custom" || preview.servers.length === 0) && (
-              <input aria-label="Server URL" type="url" value={customServer} onChange={(event) => setCustomServer(event.target.value)} className={inputClass} placeholder="https://api.example.com/v1" />
+              <input
+                aria-label="Server URL"
+                type="url"
+                value={customServer}
+                onChange={(event) => setCustomServer(event.target.value)}
+                className={inputClass}
+                placeholder="https://api.example.com/v1"
+              />
             )}
           </fieldset>
 
@@ -295,7 +326,14 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
                     <input type="radio" name="auth" checked={authKind === "secret"} onChange={() => setAuthKind("secret")} /> A key or token I paste
                   </label>
                   <label className="flex items-center gap-2">
-                    <input type="radio" name="auth" checked={authKind === "connection"} onChange={() => setAuthKind("connection")} disabled={connections.length === 0} /> One of my connections
+                    <input
+                      type="radio"
+                      name="auth"
+                      checked={authKind === "connection"}
+                      onChange={() => setAuthKind("connection")}
+                      disabled={connections.length === 0}
+                    />{" "}
+                    One of my connections
                   </label>
                   <label className="flex items-center gap-2">
                     <input type="radio" name="auth" checked={authKind === "none"} onChange={() => setAuthKind("none")} /> No credential
@@ -326,7 +364,11 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
           </fieldset>
 
           <Button type="button" onClick={save} disabled={busy !== undefined || (preview.replaces !== undefined && !confirmed)}>
-            {busy === "save" ? "Saving…" : preview.replaces ? `Apply changes (${enabled.size} tools enabled)` : `Import (${enabled.size} of ${preview.operationCount} operations enabled as tools)`}
+            {busy === "save"
+              ? "Saving…"
+              : preview.replaces
+                ? `Apply changes (${enabled.size} tools enabled)`
+                : `Import (${enabled.size} of ${preview.operationCount} operations enabled as tools)`}
           </Button>
         </section>
       )}

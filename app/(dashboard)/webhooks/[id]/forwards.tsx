@@ -16,7 +16,11 @@ export async function ForwardsCard({ userId, deliveryId }: { userId: string; del
       <h2 className="mb-3 font-semibold">Forwarding</h2>
       {forwards.length === 0 ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Not forwarded. <Link href="/webhooks/forwarding" className="text-indigo-600 hover:underline dark:text-indigo-400">Set up forwarding</Link> to hand deliveries on to your own services.
+          Not forwarded.{" "}
+          <Link href="/webhooks/forwarding" className="text-indigo-600 hover:underline dark:text-indigo-400">
+            Set up forwarding
+          </Link>{" "}
+          to hand deliveries on to your own services.
         </p>
       ) : (
         <ul className="space-y-3 text-sm" aria-label="Forwards">
@@ -37,13 +41,17 @@ export async function ForwardsCard({ userId, deliveryId }: { userId: string; del
                   )}
                 </div>
               </div>
-              {forward.status === "pending" && forward.nextAttemptAt && <p className="mt-1 text-xs text-zinc-500">Next attempt {formatTime(forward.nextAttemptAt)}</p>}
+              {forward.status === "pending" && forward.nextAttemptAt && (
+                <p className="mt-1 text-xs text-zinc-500">Next attempt {formatTime(forward.nextAttemptAt)}</p>
+              )}
               {forward.attempts.length > 0 && (
                 <ol className="mt-2 space-y-1" aria-label="Forward attempts">
                   {forward.attempts.map((attempt) => (
                     <li key={attempt.id} className="flex flex-wrap gap-2 text-xs">
                       <span className="font-medium">Attempt {attempt.number}</span>
-                      <span>{formatTime(attempt.startedAt)} · {attempt.durationMs} ms</span>
+                      <span>
+                        {formatTime(attempt.startedAt)} · {attempt.durationMs} ms
+                      </span>
                       <span className={attempt.error ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}>
                         {attempt.error ?? `answered ${attempt.statusCode}`}
                       </span>

@@ -35,7 +35,10 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const found = await getDelivery(user.id, Number(id));
   if (!found) notFound();
   const { delivery, attempts } = found;
-  const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body, { truncated: delivery.bodyTruncated, bytes: delivery.bodyBytes });
+  const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body, {
+    truncated: delivery.bodyTruncated,
+    bytes: delivery.bodyBytes,
+  });
   const payload = delivery.bodyTruncated ? undefined : payloadJson(delivery.body, delivery.headers["content-type"]);
   const canReplay = delivery.verified && delivery.trimmedAt === null && (delivery.status === "processed" || delivery.status === "failed");
 
@@ -49,7 +52,10 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
       />
       {delivery.trimmedAt !== null && (
         <div className="mb-4">
-          <Alert tone="info">Retention removed this delivery&apos;s body and headers on {formatTime(delivery.trimmedAt)}; its status, attempts and delivery id are kept, so a redelivery is still recognised.</Alert>
+          <Alert tone="info">
+            Retention removed this delivery&apos;s body and headers on {formatTime(delivery.trimmedAt)}; its status, attempts and delivery id are kept, so a
+            redelivery is still recognised.
+          </Alert>
         </div>
       )}
       <div className="grid gap-4 lg:grid-cols-3">
@@ -89,7 +95,15 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
               </>
             )}
             <dt className="text-zinc-500">Workflow run</dt>
-            <dd>{delivery.workflowRunId ? <Link href={`/runs/${delivery.workflowRunId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{delivery.workflowRunId}</Link> : "none"}</dd>
+            <dd>
+              {delivery.workflowRunId ? (
+                <Link href={`/runs/${delivery.workflowRunId}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                  {delivery.workflowRunId}
+                </Link>
+              ) : (
+                "none"
+              )}
+            </dd>
           </dl>
           {delivery.status === "retrying" && (
             <div className="flex flex-wrap items-start gap-2">
@@ -111,7 +125,9 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         <Card className="lg:col-span-2">
           <h2 className="mb-3 font-semibold">Processing attempts</h2>
           {attempts.length === 0 ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">{delivery.status === "rejected" ? "Refused deliveries are not processed." : "Not processed yet."}</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              {delivery.status === "rejected" ? "Refused deliveries are not processed." : "Not processed yet."}
+            </p>
           ) : (
             <ol className="space-y-2 text-sm" aria-label="Attempts">
               {attempts.map((attempt) => (
@@ -153,14 +169,19 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         <Card className="lg:col-span-2">
           <h2 className="mb-3 font-semibold">Payload</h2>
           {payload === undefined ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">{delivery.bodyTruncated ? "Only the first 8 KB were kept; see the raw body." : "Not JSON; see the raw body."}</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              {delivery.bodyTruncated ? "Only the first 8 KB were kept; see the raw body." : "Not JSON; see the raw body."}
+            </p>
           ) : (
             <>
               <JsonTree text={payload} />
               <div className="mt-4">
                 <RunWithPayload
                   deliveryId={delivery.id}
-                  targets={[...workflowCatalog.map((workflow) => ({ kind: "workflow" as const, id: workflow.id })), ...(await toolSummaries(user.id)).map((tool) => ({ kind: "tool" as const, id: tool.id }))]}
+                  targets={[
+                    ...workflowCatalog.map((workflow) => ({ kind: "workflow" as const, id: workflow.id })),
+                    ...(await toolSummaries(user.id)).map((tool) => ({ kind: "tool" as const, id: tool.id })),
+                  ]}
                 />
               </div>
             </>

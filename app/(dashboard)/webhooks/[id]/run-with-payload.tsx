@@ -16,7 +16,12 @@ export function RunWithPayload({ deliveryId, targets }: { deliveryId: number; ta
         Run with this payload
       </label>
       <div className="flex flex-wrap gap-2">
-        <select id="run-with-payload-target" className={`${inputClass} w-auto min-w-0 flex-1`} value={chosen} onChange={(event) => setChosen(event.target.value)}>
+        <select
+          id="run-with-payload-target"
+          className={`${inputClass} w-auto min-w-0 flex-1`}
+          value={chosen}
+          onChange={(event) => setChosen(event.target.value)}
+        >
           {(["workflow", "tool"] as const).map((group) => (
             <optgroup key={group} label={group === "tool" ? "Tools" : "Workflows"}>
               {targets

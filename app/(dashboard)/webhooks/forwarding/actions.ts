@@ -8,13 +8,16 @@ import { createDestination, deleteDestination, ForwardingError, newDestinationSc
 import type { WebhookActionState } from "../actions";
 
 export async function createDestinationAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  return userAction(async (user) => {
-    const raw = { source: String(form.get("source") ?? ""), url: String(form.get("url") ?? "").trim(), events: String(form.get("events") ?? "") };
-    actionInput(newDestinationSchema, raw);
-    const { secret } = await createDestination(user.id, raw);
-    revalidatePath("/webhooks/forwarding");
-    return { ok: "Verified deliveries will be forwarded to that URL, signed with Standard Webhooks.", secret };
-  }, [ForwardingError]);
+  return userAction(
+    async (user) => {
+      const raw = { source: String(form.get("source") ?? ""), url: String(form.get("url") ?? "").trim(), events: String(form.get("events") ?? "") };
+      actionInput(newDestinationSchema, raw);
+      const { secret } = await createDestination(user.id, raw);
+      revalidatePath("/webhooks/forwarding");
+      return { ok: "Verified deliveries will be forwarded to that URL, signed with Standard Webhooks.", secret };
+    },
+    [ForwardingError],
+  );
 }
 
 export async function toggleDestinationAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
@@ -37,5 +40,7 @@ export async function replayForwardAction(_previous: WebhookActionState, form: F
   const deliveryId = z.coerce.number().int().positive().catch(0).parse(form.get("deliveryId"));
   const replayed = await replayForward(user.id, String(form.get("messageId") ?? ""));
   if (deliveryId) revalidatePath(`/webhooks/${deliveryId}`);
-  return replayed ? { ok: "Queued: it will be sent again with the same webhook-id." } : { error: "Only a forward that was delivered or failed can be sent again." };
+  return replayed
+    ? { ok: "Queued: it will be sent again with the same webhook-id." }
+    : { error: "Only a forward that was delivered or failed can be sent again." };
 }

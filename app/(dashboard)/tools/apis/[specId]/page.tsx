@@ -35,7 +35,10 @@ export default async function ImportedApiPage({ params, searchParams }: Props) {
         description={spec.description || undefined}
         actions={
           <div className="flex gap-2">
-            <Link href="/tools/import" className="rounded-md border border-zinc-300 px-3.5 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+            <Link
+              href="/tools/import"
+              className="rounded-md border border-zinc-300 px-3.5 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            >
               Re-import
             </Link>
             <form action={deleteImportedApiAction.bind(null, spec.id)}>
@@ -61,7 +64,11 @@ export default async function ImportedApiPage({ params, searchParams }: Props) {
           </Card>
           <Card>
             <h2 className="mb-3 font-semibold">Choose the tools</h2>
-            <ToolChoices specId={spec.id} operations={operations} initiallyEnabled={operations.filter((operation) => operation.enabled).map((operation) => operation.toolId)} />
+            <ToolChoices
+              specId={spec.id}
+              operations={operations}
+              initiallyEnabled={operations.filter((operation) => operation.enabled).map((operation) => operation.toolId)}
+            />
           </Card>
           {(spec.warnings.length > 0 || spec.skipped.length > 0) && (
             <Card>

@@ -13,7 +13,9 @@ export function ToolChoices({ specId, operations, initiallyEnabled }: { specId: 
   const changed = enabled.size !== saved.size || [...enabled].some((toolId) => !saved.has(toolId));
   return (
     <div className="space-y-3">
-      {saved.size === 0 && <p className="text-sm text-amber-700 dark:text-amber-300">No operation of this API is a tool yet: choose the ones you want and save.</p>}
+      {saved.size === 0 && (
+        <p className="text-sm text-amber-700 dark:text-amber-300">No operation of this API is a tool yet: choose the ones you want and save.</p>
+      )}
       <OperationChooser operations={operations} enabled={enabled} onChange={setEnabled} />
       <Button
         type="button"
