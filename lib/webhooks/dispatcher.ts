@@ -33,13 +33,14 @@ type Candidate = { id: number; status: string; attempts: number; leaseUntil: num
  * One transaction that locks what it selects (db/sql/leasing.ts), so two dispatchers, in one process
  * or several, never take the same row.
  */
-export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS): Promise<DeliveryRow[]> {
+export async function leaseDue(now = Date.now(), limit = BATCH, leaseMs = LEASE_MS, inFlight: readonly number[] = []): Promise<DeliveryRow[]> {
   return leaseRows(
     async (tx) => {
       // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
       const due = await rows<Candidate>(sql`
       select id, status, attempts, lease_until as "leaseUntil", replay_requested as "replayRequested" from webhook_deliveries
-      where (status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now})
+      where ((status in ('received', 'retrying') and next_attempt_at <= ${now}) or (status = 'processing' and lease_until < ${now}))
+        ${inFlight.length > 0 ? sql`and id not in ${inFlight}` : sql``}
       order by next_attempt_at, id
       limit ${limit}${forLease()}`);
       if (due.length === 0) return [];
@@ -207,7 +208,8 @@ export async function processDueDeliveries({
 }: ProcessOptions = {}): Promise<number> {
   const table: QueueTable<DeliveryRow> = {
     lease: async (wanted, admission) => {
-      const leased = await leaseDue(now(), wanted, leaseMs);
+      // Never what this process is still running, even past its lease (a late renewal on a busy machine).
+      const leased = await leaseDue(now(), wanted, leaseMs, admission.inFlight.map(Number));
       // One slot each, whoever the delivery is for: processing has no per-person or per-origin share.
       for (const delivery of leased) admission.admit(String(delivery.id), { userId: delivery.userId, origin: "" });
       return leased;

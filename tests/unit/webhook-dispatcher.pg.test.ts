@@ -257,6 +257,29 @@ describe("the dispatcher", () => {
     expect(await attempts(id)).toHaveLength(1);
   });
 
+  it("never leases again a delivery it is still running, even once its lease has lapsed", async () => {
+    const id = await deliver();
+    let calls = 0;
+    let release!: () => void;
+    const held = () => {
+      calls++;
+      return new Promise<{ note?: string }>((resolve) => (release = () => resolve({})));
+    };
+    const running = processDueDeliveries({ handle: held, leaseMs: 60_000, pollMs: 10 });
+    await vi.waitFor(() => expect(calls).toBe(1), { timeout: 5_000, interval: 10 });
+    // The lease lapses while the attempt still runs (a renewal late on a busy machine).
+    await db()
+      .update(webhookDeliveries)
+      .set({ leaseUntil: Date.now() - 1_000 })
+      .where(eq(webhookDeliveries.id, id));
+    expect(await leaseDue(Date.now(), 16, 60_000, [id])).toEqual([]);
+    await sleep(200); // many polls
+    release();
+    expect(await running).toBe(1);
+    expect(calls).toBe(1);
+    expect(await delivery(id)).toMatchObject({ status: "processed", attempts: 1 });
+  });
+
   it("picks up new deliveries while a slow one is still running", async () => {
     const slowId = await deliver();
     let release!: () => void;
