@@ -53,7 +53,7 @@ test("a failing handler shows retrying with its attempt and next time; retry now
   await row.getByRole("link").first().click();
   await page.getByRole("button", { name: "Retry now" }).click();
   await expect(page.getByTestId("delivery-status")).toContainText("retrying (attempt 3, next at");
-  await expect(page.getByRole("list", { name: "Attempts" }).getByRole("listitem")).toHaveCount(3);
+  await expect(page.getByRole("list", { name: "Attempts", exact: true }).getByRole("listitem")).toHaveCount(3);
 
   await page.getByRole("button", { name: "Cancel retries" }).click();
   await expect(page.getByTestId("delivery-status")).toHaveText("failed");

@@ -43,7 +43,8 @@ test("a signed push appears live, opens with its payload and attempts, and repla
   await expect(page.getByTestId("json-tree")).toContainText('"octocat/live-repo"');
   await page.getByRole("searchbox", { name: "Search the payload" }).fill("pusher");
   await expect(page.getByTestId("json-tree")).toContainText("pusher");
-  const attempts = page.getByRole("list", { name: "Attempts" }).getByRole("listitem");
+  // Exact: "Forward attempts" (a forward set up by another spec) would match too.
+  const attempts = page.getByRole("list", { name: "Attempts", exact: true }).getByRole("listitem");
   await expect(attempts).toHaveCount(1);
   await expect(attempts.first()).toContainText("automatic");
   await expect(page.getByRole("row", { name: "x-hub-signature-256 [redacted]" })).toBeVisible();

@@ -11,12 +11,14 @@ type Props = {
   pendingLabel?: string;
   variant?: "primary" | "secondary" | "danger";
   confirm?: string;
+  /** The button is off, while the form (and the outcome it shows) stays on the page. */
+  disabled?: boolean;
   className?: string;
   children?: ReactNode;
 };
 
 /** A form bound to a webhook server action, showing its outcome; a new secret is shown here once. */
-export function ActionForm({ action, submitLabel, pendingLabel, variant = "primary", confirm, className = "", children }: Props) {
+export function ActionForm({ action, submitLabel, pendingLabel, variant = "primary", confirm, disabled = false, className = "", children }: Props) {
   const [state, formAction, pending] = useActionState<WebhookActionState, FormData>(action, undefined);
   return (
     <form
@@ -27,7 +29,7 @@ export function ActionForm({ action, submitLabel, pendingLabel, variant = "prima
       }}
     >
       {children}
-      <Button type="submit" variant={variant} disabled={pending}>
+      <Button type="submit" variant={variant} disabled={pending || disabled}>
         {pending ? (pendingLabel ?? "Working…") : submitLabel}
       </Button>
       {state?.error && <Alert>{state.error}</Alert>}

@@ -33,12 +33,16 @@ export async function ForwardsCard({ userId, deliveryId }: { userId: string; del
                 </div>
                 <div className="flex items-center gap-2">
                   <Badge tone={forwardTones[forward.status]}>{forward.status}</Badge>
-                  {(forward.status === "delivered" || forward.status === "failed") && (
-                    <ActionForm action={replayForwardAction} submitLabel="Send again" variant="secondary">
-                      <input type="hidden" name="messageId" value={forward.id} />
-                      <input type="hidden" name="deliveryId" value={deliveryId} />
-                    </ActionForm>
-                  )}
+                  {/* Always on the page, so "Queued" stays in view while the forward it queued is pending or sending again. */}
+                  <ActionForm
+                    action={replayForwardAction}
+                    submitLabel="Send again"
+                    variant="secondary"
+                    disabled={forward.status !== "delivered" && forward.status !== "failed"}
+                  >
+                    <input type="hidden" name="messageId" value={forward.id} />
+                    <input type="hidden" name="deliveryId" value={deliveryId} />
+                  </ActionForm>
                 </div>
               </div>
               {forward.status === "pending" && forward.nextAttemptAt && (
