@@ -4,7 +4,7 @@ import { noopLogger } from "@mastra/core/logger";
 import { createTool } from "@mastra/core/tools";
 import { log } from "@/lib/platform";
 import { destinationHost, findTool, requestContextFor } from "@/lib/tools";
-import { type ExposedTool, listReadyTools } from "@/lib/catalog";
+import { type ExposedTool, findReadyTool, listReadyTools } from "@/lib/catalog";
 import {
   appendMessage,
   approvedHosts,
@@ -338,7 +338,7 @@ export async function* decide(userId: string, conversationId: string, toolCallId
   if (!approved) {
     settled = (await updateToolCall(conversationId, toolCallId, { output: REFUSAL }))!;
   } else {
-    const tool = (await listReadyTools(userId)).find((candidate) => candidate.id === claimed.toolId);
+    const tool = await findReadyTool(userId, claimed.toolId);
     const host = tool?.hostWith(claimed.input);
     if (host) await approveHost(conversationId, host);
     settled = tool

@@ -86,19 +86,48 @@ function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool 
   };
 }
 
-/**
- * The tools this person can use right now, computed per request from their connections: built-in
- * tools whose service is ready, then their imported operations whose credential is ready. Names are
- * unique within the set; the runner, the agent and the MCP endpoint all ask here.
- */
-export async function listReadyTools(userId: string): Promise<ExposedTool[]> {
-  const ready: CatalogTool[] = [];
-  for (const entry of [...builtInTools, ...(await listImportedTools(userId))]) if ((await toolReadiness(userId, entry)).ready) ready.push(entry);
-  const names = functionNames(ready.map((entry) => entry.tool.id));
-  return ready.map((entry, index) => expose(userId, entry, names[index]!));
+/** Every tool this person could use, with its function name: names are unique over the whole list, so a name stays put while connections come and go. */
+async function namedTools(userId: string): Promise<{ entry: CatalogTool; name: string }[]> {
+  const entries = [...builtInTools, ...(await listImportedTools(userId))];
+  const names = functionNames(entries.map((entry) => entry.tool.id));
+  return entries.map((entry, index) => ({ entry, name: names[index]! }));
 }
 
-/** The ready tool a function name stands for in this person's set, or undefined. */
+/** toolReadiness with each provider's readiness asked once per call: four GitHub tools consult the connections once. */
+function readinessOnce(userId: string): (entry: CatalogTool) => Promise<boolean> {
+  const known = new Map<string, Promise<boolean>>();
+  return (entry) => {
+    const key = entry.providerId ?? (entry.anyOf ? entry.anyOf.join("|") : "");
+    let ready = known.get(key);
+    if (!ready) known.set(key, (ready = toolReadiness(userId, entry).then((state) => state.ready)));
+    return ready;
+  };
+}
+
+/**
+ * The tools this person can use right now, computed per request from their connections: built-in
+ * tools whose service is ready, then their imported operations whose credential is ready. The
+ * runner, the agent and the MCP endpoint all ask here.
+ */
+export async function listReadyTools(userId: string): Promise<ExposedTool[]> {
+  const isReady = readinessOnce(userId);
+  const ready: ExposedTool[] = [];
+  for (const { entry, name } of await namedTools(userId)) if (await isReady(entry)) ready.push(expose(userId, entry, name));
+  return ready;
+}
+
+/** The ready tool a function name stands for in this person's set, or undefined: one lookup, readiness asked for that tool only. */
 export async function resolveToolName(userId: string, name: string): Promise<ExposedTool | undefined> {
-  return (await listReadyTools(userId)).find((tool) => tool.name === name);
+  return readyOne(userId, (candidate) => candidate.name === name);
+}
+
+/** The ready tool with this id (an approved agent call names its tool by id), or undefined. */
+export async function findReadyTool(userId: string, toolId: string): Promise<ExposedTool | undefined> {
+  return readyOne(userId, (candidate) => candidate.entry.tool.id === toolId);
+}
+
+async function readyOne(userId: string, matches: (candidate: { entry: CatalogTool; name: string }) => boolean): Promise<ExposedTool | undefined> {
+  const named = (await namedTools(userId)).find(matches);
+  if (!named || !(await toolReadiness(userId, named.entry)).ready) return undefined;
+  return expose(userId, named.entry, named.name);
 }

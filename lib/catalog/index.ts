@@ -1,3 +1,3 @@
 // The face of lib/catalog/: what other areas of lib/ use (docs/architecture.md).
-export { listReadyTools } from "./exposure";
+export { findReadyTool, listReadyTools, resolveToolName } from "./exposure";
 export type { ExposedTool } from "./exposure";

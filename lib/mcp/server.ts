@@ -4,7 +4,7 @@ import packageJson from "@/package.json";
 import type { TokenIdentity } from "@/lib/auth";
 import { log } from "@/lib/platform";
 import { RunInputError } from "@/lib/runs";
-import { type ExposedTool, listReadyTools } from "@/lib/catalog";
+import { type ExposedTool, listReadyTools, resolveToolName } from "@/lib/catalog";
 
 /** A read token sees and runs only the tools that never write; a write token, all of them. */
 function allowedFor(identity: TokenIdentity, tool: ExposedTool): boolean {
@@ -30,7 +30,7 @@ function toMcpTool(tool: ExposedTool): Tool {
  * failure is a tool error the model can read: out of scope, bad input, or the tool's own failure.
  */
 async function callTool(identity: TokenIdentity, name: string, input: unknown): Promise<CallToolResult> {
-  const tool = (await listReadyTools(identity.userId)).find((candidate) => candidate.name === name);
+  const tool = await resolveToolName(identity.userId, name);
   if (!tool) return toolError(`There is no tool "${name}" among your ready tools. List the tools again: a connection may have changed.`);
   if (!allowedFor(identity, tool)) {
     return toolError(
