@@ -4,6 +4,7 @@ import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/config";
 import { credentialsSchema, newAccountSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, createLocalUser } from "@/lib/auth/users";
+import { createWorkspace } from "@/lib/auth/workspaces";
 import { env } from "@/lib/platform/env";
 import { safeReturnPath } from "@/lib/platform/safe-redirect";
 import { fieldErrors } from "@/lib/platform/issues";
@@ -36,12 +37,14 @@ export async function signInWithPassword(_previous: FormState, form: FormData): 
   return failure && { ...failure, values: submitted(form, "email") };
 }
 
+/** The first-run owner owns the default workspace; someone who signs up on an open instance gets a workspace of their own (a team's is joined by invite). */
 async function createAccountAndSignIn(form: FormData, role: "owner" | "member", onlyIfFirst: boolean): Promise<FormState> {
   const parsed = newAccountSchema.safeParse({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
   const values = submitted(form, "name", "email");
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
   try {
-    await createLocalUser(parsed.data, role, onlyIfFirst);
+    const person = await createLocalUser(parsed.data, role, onlyIfFirst, role === "owner" ? undefined : null);
+    if (role !== "owner") await createWorkspace(`${parsed.data.name}'s workspace`, person.id);
   } catch (error) {
     if (error instanceof AccountExistsError) return { error: error.message, values };
     throw error;

@@ -47,7 +47,7 @@ function Figure({ href, label, value, detail, tone }: { href: string; label: str
 export default async function OverviewPage() {
   const user = await requireUser();
   const now = currentTime();
-  const attention = await attentionFor(user.id, now);
+  const attention = await attentionFor(user, now);
   const cards = await providerCards(user.id);
   const { deliveries, runsFailed, connections, endpoints } = attention;
   const runsFailedTotal = runsFailed.tools + runsFailed.workflows;
@@ -83,7 +83,7 @@ export default async function OverviewPage() {
       </section>
 
       <div className="mt-6">
-        <OpenAlerts userId={user.id} />
+        <OpenAlerts workspaceId={user.workspaceId} />
       </div>
 
       <Card>

@@ -1,5 +1,6 @@
 // Generated from db/schema-sqlite/access-tokens.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { users } from "./auth";
+import { DEFAULT_WORKSPACE_ID, workspaces } from "./workspaces";
 import { createdAt, defineTable, epochMs, index, integer, jsonValue, text, timestampMs, uniqueIndex } from "./common";
 
 /**
@@ -35,6 +36,9 @@ export const accessTokens = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -69,6 +73,8 @@ export const oauthAuthorizationCodes = defineTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /** The workspace the token acts in: the one the person was in when they approved. */
+    workspaceId: text("workspace_id").notNull().default(DEFAULT_WORKSPACE_ID),
     redirectUri: text("redirect_uri").notNull(),
     codeChallenge: text("code_challenge").notNull(),
     scope: text("scope", { enum: accessTokenScopes }).notNull(),

@@ -1,4 +1,5 @@
 // Generated from db/schema-sqlite/connections.ts by `npm run db:schema:pg`: edit that file, not this one.
+import { sql } from "drizzle-orm";
 import { users } from "./auth";
 import { createdAt, dbNow, defineTable, index, text, timestampMs, uniqueIndex } from "./common";
 
@@ -12,6 +13,8 @@ export const connections = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
+    /** Set for a shared connection: the workspace whose members may use it. A personal one (null) acts only as its person. */
+    workspaceId: text("workspace_id"),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -34,7 +37,15 @@ export const connections = defineTable(
     createdAt: createdAt(),
     updatedAt: timestampMs("updated_at").notNull().default(dbNow),
   },
-  (table) => [uniqueIndex("connections_user_provider_account").on(table.userId, table.providerId, table.accountId), index("connections_user").on(table.userId)],
+  (table) => [
+    uniqueIndex("connections_personal_account")
+      .on(table.userId, table.providerId, table.accountId)
+      .where(sql`${table.workspaceId} is null`),
+    uniqueIndex("connections_shared_account")
+      .on(table.workspaceId, table.providerId, table.accountId)
+      .where(sql`${table.workspaceId} is not null`),
+    index("connections_user").on(table.userId),
+  ],
 );
 
 /** A pending OAuth authorization: single use, 10 minutes, bound to the user and the provider. */

@@ -1,5 +1,5 @@
 // Generated from db/schema-sqlite/openapi.ts by `npm run db:schema:pg`: edit that file, not this one.
-import { users } from "./auth";
+import { workspaces } from "./workspaces";
 import { boolean, createdAt, defineTable, index, integer, jsonValue, orderedJson, primaryKey, text, timestampMs, uniqueIndex } from "./common";
 
 /**
@@ -12,9 +12,9 @@ export const openapiSpecs = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     /** The prefix of every tool id from this API (`petstore.listPets`): unique per user. */
     slug: text("slug").notNull(),
     title: text("title").notNull(),
@@ -42,7 +42,7 @@ export const openapiSpecs = defineTable(
     createdAt: createdAt(),
     updatedAt: timestampMs("updated_at").notNull(),
   },
-  (table) => [uniqueIndex("openapi_specs_user_slug").on(table.userId, table.slug)],
+  (table) => [uniqueIndex("openapi_specs_workspace_slug").on(table.workspaceId, table.slug)],
 );
 
 /** One operation of an imported description: a tool with its input schema and how to build its request. */
@@ -52,9 +52,9 @@ export const openapiOperations = defineTable(
     specId: text("spec_id")
       .notNull()
       .references(() => openapiSpecs.id, { onDelete: "cascade" }),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     toolId: text("tool_id").notNull(),
     operationId: text("operation_id"),
     method: text("method").notNull(),
@@ -68,5 +68,5 @@ export const openapiOperations = defineTable(
     /** Only enabled operations are tools (runner, agent, MCP); the person chooses which. */
     enabled: boolean("enabled").notNull().default(true),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.toolId] }), index("openapi_operations_spec").on(table.specId)],
+  (table) => [primaryKey({ columns: [table.workspaceId, table.toolId] }), index("openapi_operations_spec").on(table.specId)],
 );

@@ -1,5 +1,6 @@
 // Generated from db/schema-sqlite/webhooks.ts by `npm run db:schema:pg`: edit that file, not this one.
 import { users } from "./auth";
+import { workspaces } from "./workspaces";
 import {
   boolean,
   createdAt,
@@ -21,6 +22,10 @@ export const webhookEndpoints = defineTable(
   "webhook_endpoints",
   {
     id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Who made it: webhook-triggered runs act as this person (their connections). */
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -36,7 +41,7 @@ export const webhookEndpoints = defineTable(
     remoteTarget: text("remote_target"),
     createdAt: createdAt(),
   },
-  (table) => [index("webhook_endpoints_user").on(table.userId)],
+  (table) => [index("webhook_endpoints_workspace").on(table.workspaceId)],
 );
 
 /** received: waiting for its first attempt; retrying: an attempt failed and another is scheduled (next_attempt_at). */
@@ -52,9 +57,9 @@ export const webhookDeliveries = defineTable(
   "webhook_deliveries",
   {
     id: serialId("id"),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     /** The endpoint row, or null for the instance-wide URL (/api/webhooks/<provider>). */
     endpointId: text("endpoint_id").references(() => webhookEndpoints.id, { onDelete: "set null" }),
     providerId: text("provider_id").notNull(),
@@ -84,15 +89,15 @@ export const webhookDeliveries = defineTable(
   },
   (table) => [
     uniqueIndex("webhook_deliveries_dedupe").on(table.dedupeKey),
-    index("webhook_deliveries_user_time").on(table.userId, table.receivedAt, table.id),
-    index("webhook_deliveries_user_status_time").on(table.userId, table.status, table.receivedAt, table.id),
-    index("webhook_deliveries_user_provider_time").on(table.userId, table.providerId, table.receivedAt, table.id),
-    index("webhook_deliveries_user_event_time").on(table.userId, table.event, table.receivedAt, table.id),
+    index("webhook_deliveries_workspace_time").on(table.workspaceId, table.receivedAt, table.id),
+    index("webhook_deliveries_workspace_status_time").on(table.workspaceId, table.status, table.receivedAt, table.id),
+    index("webhook_deliveries_workspace_provider_time").on(table.workspaceId, table.providerId, table.receivedAt, table.id),
+    index("webhook_deliveries_workspace_event_time").on(table.workspaceId, table.event, table.receivedAt, table.id),
     index("webhook_deliveries_due").on(table.status, table.nextAttemptAt),
     index("webhook_deliveries_endpoint_status").on(table.endpointId, table.providerId, table.status, table.id),
     // The log viewer's search: a delivery id, or a repository by name or prefix.
-    index("webhook_deliveries_user_delivery").on(table.userId, table.deliveryId),
-    index("webhook_deliveries_user_repository").on(table.userId, table.repository),
+    index("webhook_deliveries_workspace_delivery").on(table.workspaceId, table.deliveryId),
+    index("webhook_deliveries_workspace_repository").on(table.workspaceId, table.repository),
     index("webhook_deliveries_untrimmed").on(table.trimmedAt, table.receivedAt),
   ],
 );

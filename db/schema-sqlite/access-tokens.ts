@@ -1,4 +1,5 @@
 import { users } from "./auth";
+import { DEFAULT_WORKSPACE_ID, workspaces } from "./workspaces";
 import { createdAt, defineTable, epochMs, index, integer, jsonValue, text, timestampMs, uniqueIndex } from "./common";
 
 /**
@@ -34,6 +35,9 @@ export const accessTokens = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -68,6 +72,8 @@ export const oauthAuthorizationCodes = defineTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /** The workspace the token acts in: the one the person was in when they approved. */
+    workspaceId: text("workspace_id").notNull().default(DEFAULT_WORKSPACE_ID),
     redirectUri: text("redirect_uri").notNull(),
     codeChallenge: text("code_challenge").notNull(),
     scope: text("scope", { enum: accessTokenScopes }).notNull(),

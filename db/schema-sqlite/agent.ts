@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { users } from "./auth";
+import { workspaces } from "./workspaces";
 import { boolean, createdAt, defineTable, emptyJsonList, index, jsonValue, serialId, text, timestampMs, uniqueIndex } from "./common";
 
 /**
@@ -12,6 +13,9 @@ export const agentConversations = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),

@@ -1,4 +1,4 @@
-import { users } from "./auth";
+import { workspaces } from "./workspaces";
 import { boolean, createdAt, defineTable, index, integer, jsonValue, orderedJson, primaryKey, text, timestampMs, uniqueIndex } from "./common";
 
 /**
@@ -11,9 +11,9 @@ export const openapiSpecs = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     /** The prefix of every tool id from this API (`petstore.listPets`): unique per user. */
     slug: text("slug").notNull(),
     title: text("title").notNull(),
@@ -41,7 +41,7 @@ export const openapiSpecs = defineTable(
     createdAt: createdAt(),
     updatedAt: timestampMs("updated_at").notNull(),
   },
-  (table) => [uniqueIndex("openapi_specs_user_slug").on(table.userId, table.slug)],
+  (table) => [uniqueIndex("openapi_specs_workspace_slug").on(table.workspaceId, table.slug)],
 );
 
 /** One operation of an imported description: a tool with its input schema and how to build its request. */
@@ -51,9 +51,9 @@ export const openapiOperations = defineTable(
     specId: text("spec_id")
       .notNull()
       .references(() => openapiSpecs.id, { onDelete: "cascade" }),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     toolId: text("tool_id").notNull(),
     operationId: text("operation_id"),
     method: text("method").notNull(),
@@ -67,5 +67,5 @@ export const openapiOperations = defineTable(
     /** Only enabled operations are tools (runner, agent, MCP); the person chooses which. */
     enabled: boolean("enabled").notNull().default(true),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.toolId] }), index("openapi_operations_spec").on(table.specId)],
+  (table) => [primaryKey({ columns: [table.workspaceId, table.toolId] }), index("openapi_operations_spec").on(table.specId)],
 );

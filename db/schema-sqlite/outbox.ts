@@ -1,4 +1,4 @@
-import { users } from "./auth";
+import { workspaces } from "./workspaces";
 import { webhookDeliveries, webhookEndpoints } from "./webhooks";
 import { boolean, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, uniqueIndex } from "./common";
 
@@ -15,9 +15,9 @@ export const alerts = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: alertKinds }).notNull(),
     subject: text("subject").notNull(),
     openKey: text("open_key"),
@@ -27,7 +27,7 @@ export const alerts = defineTable(
     createdAt: epochMs("created_at").notNull(),
     acknowledgedAt: epochMs("acknowledged_at"),
   },
-  (table) => [uniqueIndex("alerts_user_open").on(table.userId, table.openKey), index("alerts_user_time").on(table.userId, table.createdAt)],
+  (table) => [uniqueIndex("alerts_workspace_open").on(table.workspaceId, table.openKey), index("alerts_workspace_time").on(table.workspaceId, table.createdAt)],
 );
 
 /** Where a person's alerts are sent: a Slack channel through their Slack connection, or a signed POST to a URL. */
@@ -37,9 +37,9 @@ export const alertChannels = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["slack", "webhook"] }).notNull(),
     /** The Slack channel (name or id) or the receiving URL. */
     target: text("target").notNull(),
@@ -47,7 +47,7 @@ export const alertChannels = defineTable(
     secretSealed: text("secret_sealed"),
     createdAt: epochMs("created_at").notNull(),
   },
-  (table) => [index("alert_channels_user").on(table.userId)],
+  (table) => [index("alert_channels_workspace").on(table.workspaceId)],
 );
 
 /** A destination that receives an endpoint's verified deliveries, re-signed with Standard Webhooks. */
@@ -57,9 +57,9 @@ export const forwardDestinations = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     providerId: text("provider_id").notNull(),
     /** The endpoint whose deliveries are forwarded, or null for the provider's instance-wide URL. */
     endpointId: text("endpoint_id").references(() => webhookEndpoints.id, { onDelete: "cascade" }),
@@ -70,7 +70,7 @@ export const forwardDestinations = defineTable(
     enabled: boolean("enabled").notNull().default(true),
     createdAt: epochMs("created_at").notNull(),
   },
-  (table) => [index("forward_destinations_user").on(table.userId), index("forward_destinations_endpoint").on(table.providerId, table.endpointId)],
+  (table) => [index("forward_destinations_workspace").on(table.workspaceId), index("forward_destinations_endpoint").on(table.providerId, table.endpointId)],
 );
 
 /**
@@ -82,9 +82,9 @@ export const outboundMessages = defineTable(
   "outbound_messages",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id")
+    workspaceId: text("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["forward", "alert"] }).notNull(),
     deliveryId: serialRef("delivery_id").references(() => webhookDeliveries.id, { onDelete: "cascade" }),
     destinationId: text("destination_id").references(() => forwardDestinations.id, { onDelete: "cascade" }),

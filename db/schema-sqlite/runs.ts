@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { users } from "./auth";
+import { workspaces } from "./workspaces";
 import { defineTable, emptyJsonList, epochMs, index, integer, jsonValue, primaryKey, serialRef, text } from "./common";
 
 export const runTriggers = ["manual", "webhook", "replay"] as const;
@@ -16,6 +17,9 @@ export const toolRuns = defineTable(
     id: text("id")
       .primaryKey()
       .$defaultFn(() => crypto.randomUUID()),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -40,8 +44,8 @@ export const toolRuns = defineTable(
     runnerInstance: text("runner_instance"),
   },
   (table) => [
-    index("tool_runs_user_tool_time").on(table.userId, table.toolId, table.startedAt),
-    index("tool_runs_user_time").on(table.userId, table.startedAt),
+    index("tool_runs_workspace_tool_time").on(table.workspaceId, table.toolId, table.startedAt),
+    index("tool_runs_workspace_time").on(table.workspaceId, table.startedAt),
     index("tool_runs_conversation").on(table.conversationId),
     index("tool_runs_running")
       .on(table.runnerInstance)
@@ -54,6 +58,9 @@ export const workflowRuns = defineTable(
   "workflow_runs",
   {
     id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -73,7 +80,7 @@ export const workflowRuns = defineTable(
     /** While running: the process running it (db/instance.ts); a stopped process's runs are failed by lib/mastra/interrupted-runs.ts. */
     runnerInstance: text("runner_instance"),
   },
-  (table) => [index("workflow_runs_user_time").on(table.userId, table.startedAt), index("workflow_runs_status").on(table.status)],
+  (table) => [index("workflow_runs_workspace_time").on(table.workspaceId, table.startedAt), index("workflow_runs_status").on(table.status)],
 );
 
 export const workflowRunSteps = defineTable(

@@ -65,7 +65,7 @@ export async function insertAcceptedAwaited(delivery: NewDelivery): Promise<numb
 
 function acceptedColumns(delivery: NewDelivery) {
   return {
-    userId: delivery.userId,
+    workspaceId: delivery.workspaceId,
     endpointId: delivery.endpointId ?? null,
     providerId: delivery.providerId,
     dedupeKey: delivery.dedupeKey ?? null,
@@ -97,9 +97,9 @@ export function insertAcceptedRow(delivery: NewDelivery): number | undefined {
 
 const INSERT_ACCEPTED = `
   insert into webhook_deliveries
-    (user_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, status, next_attempt_at)
+    (workspace_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, status, next_attempt_at)
   values
-    (@userId, @endpointId, @providerId, @dedupeKey, @deliveryId, @event, @action, @repository, @receivedAt, @headers, @body, @bodyBytes, @verified, @status, @nextAttemptAt)
+    (@workspaceId, @endpointId, @providerId, @dedupeKey, @deliveryId, @event, @action, @repository, @receivedAt, @headers, @body, @bodyBytes, @verified, @status, @nextAttemptAt)
   on conflict (dedupe_key) do nothing
   returning id`;
 

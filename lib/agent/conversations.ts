@@ -3,6 +3,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { agentConversations, agentMessages, agentToolCalls } from "@/db/schema";
+import type { Actor } from "@/lib/platform";
 
 /** The messages a conversation keeps, in the model's format: what the model saw and said, never a credential. */
 export type TextPart = { type: "text"; text: string };
@@ -17,22 +18,26 @@ export type ToolCallStatus = ToolCallRow["status"];
 
 const TITLE_LENGTH = 80;
 
-export async function createConversation(userId: string, firstMessage: string): Promise<ConversationRow> {
+export async function createConversation({ userId, workspaceId }: Actor, firstMessage: string): Promise<ConversationRow> {
   const title = firstMessage.replace(/\s+/g, " ").trim().slice(0, TITLE_LENGTH) || "New conversation";
-  const [row] = await db().insert(agentConversations).values({ userId, title, updatedAt: new Date() }).returning();
+  const [row] = await db().insert(agentConversations).values({ userId, workspaceId, title, updatedAt: new Date() }).returning();
   return row!;
 }
 
-export async function listConversations(userId: string, limit = 50): Promise<ConversationRow[]> {
-  return db().select().from(agentConversations).where(eq(agentConversations.userId, userId)).orderBy(desc(agentConversations.updatedAt)).limit(limit);
+/** A person's conversations in one workspace (the tools they used belong to it). */
+export async function listConversations({ userId, workspaceId }: Actor, limit = 50): Promise<ConversationRow[]> {
+  return db()
+    .select()
+    .from(agentConversations)
+    .where(and(eq(agentConversations.userId, userId), eq(agentConversations.workspaceId, workspaceId))).orderBy(desc(agentConversations.updatedAt)).limit(limit);
 }
 
 /** This user's conversation; another user's id finds nothing. */
-export async function getConversation(userId: string, conversationId: string): Promise<ConversationRow | undefined> {
+export async function getConversation({ userId, workspaceId }: Actor, conversationId: string): Promise<ConversationRow | undefined> {
   const [row] = await db()
     .select()
     .from(agentConversations)
-    .where(and(eq(agentConversations.id, conversationId), eq(agentConversations.userId, userId)))
+    .where(and(eq(agentConversations.id, conversationId), eq(agentConversations.userId, userId), eq(agentConversations.workspaceId, workspaceId)))
     .limit(1);
   return row;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { Agent } from "@mastra/core/agent";
 import { noopLogger } from "@mastra/core/logger";
 import { createTool } from "@mastra/core/tools";
-import { log } from "@/lib/platform";
+import { type Actor, log } from "@/lib/platform";
 import { destinationHost, findTool, requestContextFor } from "@/lib/tools";
 import { type ExposedTool, findReadyTool, listReadyTools } from "@/lib/catalog";
 import {
@@ -78,10 +78,10 @@ function resultPart(toolCallId: string, toolName: string, value: unknown): ToolR
 }
 
 /** Runs one call as the person, recorded in run history under this conversation; the output is what the model sees. */
-async function runCall(tool: ExposedTool, input: unknown, userId: string, conversationId: string, toolCallId: string): Promise<ToolCallRow> {
+async function runCall(tool: ExposedTool, input: unknown, actor: Actor, conversationId: string, toolCallId: string): Promise<ToolCallRow> {
   await recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName: tool.name, input, writes: tool.writesWith(input), status: "running" });
   try {
-    const run = await tool.run(input, { userId, trigger: { kind: "agent", conversationId } });
+    const run = await tool.run(input, { actor, trigger: { kind: "agent", conversationId } });
     const output = run.output ?? { success: false, error: run.error };
     return (await updateToolCall(conversationId, toolCallId, { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output }))!;
   } catch (error) {
@@ -90,7 +90,7 @@ async function runCall(tool: ExposedTool, input: unknown, userId: string, conver
 }
 
 /** The person's ready tools as Mastra tools under their function-safe names; execution goes through tool exposure. */
-function mastraTools(tools: ExposedTool[], userId: string, conversationId: string) {
+function mastraTools(tools: ExposedTool[], actor: Actor, conversationId: string) {
   return Object.fromEntries(
     tools.map((tool) => [
       tool.name,
@@ -100,7 +100,7 @@ function mastraTools(tools: ExposedTool[], userId: string, conversationId: strin
         inputSchema: tool.inputSchema,
         execute: async (input, context) => {
           const toolCallId = context?.agent?.toolCallId ?? crypto.randomUUID();
-          return (await runCall(tool, input, userId, conversationId, toolCallId)).output;
+          return (await runCall(tool, input, actor, conversationId, toolCallId)).output;
         },
       }),
     ]),
@@ -151,7 +151,7 @@ function openCalls(messages: ConversationMessage[]): ToolCallPart[] {
  * approved with another call) runs. Yields each call's state; afterwards the caller continues only
  * when nothing waits for approval.
  */
-async function* settleOpenCalls(userId: string, conversationId: string, tools: ExposedTool[], approved: Set<string>): AsyncGenerator<AgentEvent> {
+async function* settleOpenCalls(actor: Actor, conversationId: string, tools: ExposedTool[], approved: Set<string>): AsyncGenerator<AgentEvent> {
   for (const part of openCalls(await loadMessages(conversationId))) {
     let row = await findToolCall(conversationId, part.toolCallId);
     if (row?.status === "pending_approval") {
@@ -159,7 +159,7 @@ async function* settleOpenCalls(userId: string, conversationId: string, tools: E
       if (!waiting || needsApproval(waiting, row.input, approved)) continue;
       row = await claimPendingCall(conversationId, part.toolCallId, "running");
       if (!row) continue;
-      const done = await runCall(waiting, row.input, userId, conversationId, part.toolCallId);
+      const done = await runCall(waiting, row.input, actor, conversationId, part.toolCallId);
       await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, done.output)] });
       yield { type: "tool", call: toView(done) };
       continue;
@@ -191,14 +191,14 @@ async function* settleOpenCalls(userId: string, conversationId: string, tools: E
       yield { type: "tool", call: toView(pending) };
       continue;
     }
-    const done = await runCall(tool, part.input, userId, conversationId, part.toolCallId);
+    const done = await runCall(tool, part.input, actor, conversationId, part.toolCallId);
     await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, done.output)] });
     yield { type: "tool", call: toView(done) };
   }
 }
 
 /** One agent run over the stored conversation: text streams as it comes, reads to approved hosts run, a call needing approval stops the run until decided. */
-async function* streamModel(userId: string, conversationId: string, tools: ExposedTool[], approved: Set<string>): AsyncGenerator<AgentEvent> {
+async function* streamModel(actor: Actor, conversationId: string, tools: ExposedTool[], approved: Set<string>): AsyncGenerator<AgentEvent> {
   const setting = agentModel();
   if (!setting.configured) {
     yield { type: "error", message: "The agent has no model: set AGENT_MODEL (and AGENT_MODEL_API_KEY, and AGENT_MODEL_URL for an OpenAI-compatible server)." };
@@ -210,7 +210,7 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
     name: "Patchbay agent",
     instructions: INSTRUCTIONS,
     model: setting.model,
-    tools: mastraTools(tools, userId, conversationId),
+    tools: mastraTools(tools, actor, conversationId),
     maxRetries: 1,
   });
   // Mastra's logger would print provider errors with the whole request; Patchbay logs one line instead.
@@ -218,7 +218,7 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
   const recorder = new StepRecorder(conversationId);
   try {
     const output = await agent.stream((await loadMessages(conversationId)) as Parameters<typeof agent.stream>[0], {
-      requestContext: requestContextFor(userId),
+      requestContext: requestContextFor(actor),
       maxSteps: MAX_STEPS,
       // A name outside the set is refused by Mastra as an unknown tool; there is nothing to approve.
       requireToolApproval: ({ toolName, args }) => {
@@ -304,18 +304,18 @@ async function* streamModel(userId: string, conversationId: string, tools: Expos
 }
 
 /** Settles open calls, then asks the model again unless something waits for the person's approval. */
-async function* proceed(userId: string, conversationId: string): AsyncGenerator<AgentEvent> {
-  const tools = await listReadyTools(userId);
+async function* proceed(actor: Actor, conversationId: string): AsyncGenerator<AgentEvent> {
+  const tools = await listReadyTools(actor);
   const approved = await approvedHosts(conversationId);
-  yield* settleOpenCalls(userId, conversationId, tools, approved);
-  if ((await pendingApprovals(conversationId)).length === 0) yield* streamModel(userId, conversationId, tools, approved);
+  yield* settleOpenCalls(actor, conversationId, tools, approved);
+  if ((await pendingApprovals(conversationId)).length === 0) yield* streamModel(actor, conversationId, tools, approved);
   yield { type: "done" };
 }
 
 /** The person's message: stored, then answered. The caller checks that nothing waits for approval first. */
-export async function* sendMessage(userId: string, conversationId: string, text: string): AsyncGenerator<AgentEvent> {
+export async function* sendMessage(actor: Actor, conversationId: string, text: string): AsyncGenerator<AgentEvent> {
   await appendMessage(conversationId, { role: "user", content: text });
-  yield* proceed(userId, conversationId);
+  yield* proceed(actor, conversationId);
 }
 
 /** A refusal the model reads as the tool's result. */
@@ -327,7 +327,7 @@ export const REFUSAL = { success: false, refused: true, error: "The person denie
  * chose one, for the rest of the conversation; Deny answers the model with a refusal. Then the
  * model continues.
  */
-export async function* decide(userId: string, conversationId: string, toolCallId: string, approved: boolean): AsyncGenerator<AgentEvent> {
+export async function* decide(actor: Actor, conversationId: string, toolCallId: string, approved: boolean): AsyncGenerator<AgentEvent> {
   const claimed = await claimPendingCall(conversationId, toolCallId, approved ? "running" : "denied");
   if (!claimed) {
     yield { type: "error", message: "This action is not waiting for a decision (it was already approved or denied)." };
@@ -338,11 +338,11 @@ export async function* decide(userId: string, conversationId: string, toolCallId
   if (!approved) {
     settled = (await updateToolCall(conversationId, toolCallId, { output: REFUSAL }))!;
   } else {
-    const tool = await findReadyTool(userId, claimed.toolId);
+    const tool = await findReadyTool(actor, claimed.toolId);
     const host = tool?.hostWith(claimed.input);
     if (host) await approveHost(conversationId, host);
     settled = tool
-      ? await runCall(tool, claimed.input, userId, conversationId, toolCallId)
+      ? await runCall(tool, claimed.input, actor, conversationId, toolCallId)
       : (await updateToolCall(conversationId, toolCallId, {
           status: "failed",
           output: { success: false, error: `${claimed.toolId} is no longer ready: reconnect its service first.` },
@@ -350,5 +350,5 @@ export async function* decide(userId: string, conversationId: string, toolCallId
   }
   await appendMessage(conversationId, { role: "tool", content: [resultPart(toolCallId, claimed.toolName, settled.output)] });
   yield { type: "tool", call: toView(settled) };
-  yield* proceed(userId, conversationId);
+  yield* proceed(actor, conversationId);
 }

@@ -3,7 +3,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { affectedRows, db, type Db } from "@/db/client";
-import { accessTokens, accessTokenScopes, oauthAuthorizationCodes, oauthClients, type AccessTokenScope } from "@/db/schema";
+import { accessTokens, accessTokenScopes, memberships, oauthAuthorizationCodes, oauthClients, type AccessTokenScope } from "@/db/schema";
+import type { Actor } from "@/lib/platform";
+import { atLeast, type WorkspaceRole } from "./workspaces";
 
 /** Secret scanners (GitHub's among them) recognise Patchbay tokens by this prefix. */
 export const TOKEN_PREFIX = "pbat_";
@@ -38,15 +40,15 @@ export type AccessTokenSummary = {
   expiresAt: Date | null;
 };
 
-/** Makes a token for a user and answers it once; only its hash is stored. */
+/** Makes a token for a person in a workspace (it acts there with their role) and answers it once; only its hash is stored. */
 export async function createAccessToken(
-  userId: string,
+  { userId, workspaceId }: Actor,
   request: { name: string; scope: AccessTokenScope; expiresAt?: Date; clientId?: string },
 ): Promise<{ id: string; token: string }> {
   const token = newToken();
   const [row] = await db()
     .insert(accessTokens)
-    .values({ userId, name: request.name, scope: request.scope, expiresAt: request.expiresAt, clientId: request.clientId, tokenHash: hashToken(token) })
+    .values({ userId, workspaceId, name: request.name, scope: request.scope, expiresAt: request.expiresAt, clientId: request.clientId, tokenHash: hashToken(token) })
     .returning({ id: accessTokens.id });
   return { id: row!.id, token };
 }
@@ -92,7 +94,8 @@ export async function revokeAllAccessTokens(userId: string, executor: Pick<Db, "
   return affectedRows(result);
 }
 
-export type TokenIdentity = { tokenId: string; tokenName: string; userId: string; scope: AccessTokenScope };
+/** Who a token acts as, where, and what it may do: a viewer's token reads only, whatever scope it was made with. */
+export type TokenIdentity = { tokenId: string; tokenName: string; userId: string; workspaceId: string; role: WorkspaceRole; scope: AccessTokenScope };
 
 export type TokenCheck =
   | { ok: true; identity: TokenIdentity }
@@ -116,15 +119,20 @@ export async function authenticateToken(token: string, limits: RateLimits, now =
     .select({
       id: accessTokens.id,
       userId: accessTokens.userId,
+      workspaceId: accessTokens.workspaceId,
+      role: memberships.role,
       name: accessTokens.name,
       scope: accessTokens.scope,
       expiresAt: accessTokens.expiresAt,
       revokedAt: accessTokens.revokedAt,
     })
     .from(accessTokens)
+    // The person's role now, not when the token was made: someone taken out of the workspace has a token that no longer works.
+    .leftJoin(memberships, and(eq(memberships.workspaceId, accessTokens.workspaceId), eq(memberships.userId, accessTokens.userId)))
     .where(eq(accessTokens.tokenHash, hashToken(token)))
     .limit(1);
   if (!row) return { ok: false, reason: "invalid" };
+  if (!row.role) return { ok: false, reason: "revoked" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt.getTime() <= now) return { ok: false, reason: "expired" };
   const windowStart = now - (now % RATE_WINDOW_MS);
@@ -144,5 +152,6 @@ export async function authenticateToken(token: string, limits: RateLimits, now =
     .from(accessTokens)
     .where(and(eq(accessTokens.userId, row.userId), eq(accessTokens.rateWindowStart, windowStart)));
   if (person && person.count > limits.perPerson) return { ok: false, reason: "rate_limited", limited: "person", retryAfterSeconds };
-  return { ok: true, identity: { tokenId: row.id, tokenName: row.name, userId: row.userId, scope: row.scope } };
+  const scope = atLeast(row.role, "member") ? row.scope : "read";
+  return { ok: true, identity: { tokenId: row.id, tokenName: row.name, userId: row.userId, workspaceId: row.workspaceId, role: row.role, scope } };
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import type { z } from "zod";
 import { ApiError, formatIssues } from "@/lib/platform";
-import { requireUser } from "./session";
-import type { PublicUser } from "./users";
+import { type Member, requireRole, requireUser } from "./session";
+import type { WorkspaceRole } from "./workspaces";
 
 /** An error class whose messages are written for the person (ConnectionError, RegistrationError, ...). */
 export type Refusal = abstract new (...args: never[]) => Error;
@@ -21,13 +21,20 @@ export function actionInput<T>(schema: z.ZodType<T>, value: unknown, message?: s
 }
 
 /**
- * Runs a server action for the signed-in user (a redirect to sign-in otherwise). A refusal (an
- * ApiError, or an error of one of the `refusals` classes) becomes `{ error: message }`; anything
- * else propagates: a bug, and Next's redirect, which must.
+ * Runs a server action for the signed-in person in their workspace (a redirect to sign-in
+ * otherwise), when their role there is at least `minimum` (a member by default: viewers change
+ * nothing; an action on the person's own account says "viewer"). A refusal (an ApiError, or an
+ * error of one of the `refusals` classes) becomes `{ error: message }`; anything else propagates:
+ * a bug, and Next's redirect, which must.
  */
-export async function userAction<State>(run: (user: PublicUser) => Promise<State>, refusals: readonly Refusal[] = []): Promise<State | ActionRefusal> {
+export async function userAction<State>(
+  run: (user: Member) => Promise<State>,
+  refusals: readonly Refusal[] = [],
+  minimum: WorkspaceRole = "member",
+): Promise<State | ActionRefusal> {
   const user = await requireUser();
   try {
+    requireRole(user, minimum);
     return await run(user);
   } catch (error) {
     if (error instanceof ApiError || refusals.some((refusal) => error instanceof refusal)) return { error: (error as Error).message };

@@ -2,3 +2,6 @@
 export { authenticateToken, createAccessToken } from "./access-tokens";
 export type { TokenIdentity } from "./access-tokens";
 export { addressBucket, CLIENT_ADDRESS_HEADER } from "./client-address";
+export { atLeast, DEFAULT_WORKSPACE_ID, workspaceOwnerId } from "./workspaces";
+export type { WorkspaceRole } from "./workspaces";
+export { membershipsOf } from "./workspaces";

@@ -6,6 +6,7 @@ import { revokeAllAccessTokens } from "@/lib/auth/access-tokens";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { hashPassword, verifyPassword } from "./password";
 import type { NewAccount } from "./schemas";
+import { addMember, DEFAULT_WORKSPACE_ID, type WorkspaceRole } from "./workspaces";
 
 export type UserRole = "owner" | "member";
 export type PublicUser = { id: string; name: string | null; email: string | null; role: UserRole; image: string | null };
@@ -64,9 +65,16 @@ const USERS_LOCK = "users";
 
 /**
  * Creates a local account. `onlyIfFirst` makes it the first-run owner: the check and the insert
- * happen in one transaction, so two racing first-run forms cannot both create an owner.
+ * happen in one transaction, so two racing first-run forms cannot both create an owner. The person
+ * joins `membership`'s workspace with its role (the default workspace, as owner for the instance's
+ * owner and member otherwise, unless told; `null`: no workspace yet, for an invite to add).
  */
-export async function createLocalUser(account: NewAccount, role: UserRole, onlyIfFirst = false): Promise<PublicUser> {
+export async function createLocalUser(
+  account: NewAccount,
+  role: UserRole,
+  onlyIfFirst = false,
+  membership: { workspaceId: string; role: WorkspaceRole } | null = { workspaceId: DEFAULT_WORKSPACE_ID, role: role === "owner" ? "owner" : "member" },
+): Promise<PublicUser> {
   const passwordHash = await hashPassword(account.password);
   return transaction(async (tx) => {
     await lockForTransaction(USERS_LOCK);
@@ -79,6 +87,7 @@ export async function createLocalUser(account: NewAccount, role: UserRole, onlyI
       throw new AccountExistsError("An account with this email already exists.");
     }
     const [created] = await tx.insert(users).values({ name: account.name, email: account.email, passwordHash, role }).returning(publicColumns);
+    if (membership) await addMember(membership.workspaceId, created!.id, membership.role, tx);
     return created!;
   });
 }

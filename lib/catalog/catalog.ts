@@ -1,9 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import { listConnectionsFor, readiness } from "@/lib/connections";
+import { listConnectionsFor, readiness, withinWorkspace } from "@/lib/connections";
+import type { Actor } from "@/lib/platform";
 import { getProvider } from "@/lib/providers";
 import { findWorkflow, workflowCatalog } from "@/lib/mastra";
-import { builtInTools, type CatalogTool, findUserTool, toolInputSchema, toolReadiness } from "@/lib/tools";
+import { builtInTools, type CatalogTool, findUserTool, toolInputSchema } from "@/lib/tools";
+import { readyIn } from "./exposure";
 
 export type ToolSummary = {
   id: string;
@@ -15,8 +17,8 @@ export type ToolSummary = {
   reason?: string;
 };
 
-async function summarize(userId: string, entry: CatalogTool): Promise<ToolSummary> {
-  const state = await toolReadiness(userId, entry);
+async function summarize(actor: Actor, entry: CatalogTool): Promise<ToolSummary> {
+  const state = await readyIn(actor, entry);
   return {
     id: entry.tool.id,
     description: entry.tool.description ?? "",
@@ -29,29 +31,29 @@ async function summarize(userId: string, entry: CatalogTool): Promise<ToolSummar
 }
 
 /** The runner's catalog of built-in tools for one user: each tool, and whether its connection is ready. */
-export async function toolSummaries(userId: string): Promise<ToolSummary[]> {
+export async function toolSummaries(actor: Actor): Promise<ToolSummary[]> {
   const summaries: ToolSummary[] = [];
-  for (const entry of builtInTools) summaries.push(await summarize(userId, entry));
+  for (const entry of builtInTools) summaries.push(await summarize(actor, entry));
   return summaries;
 }
 
-export async function toolSummary(userId: string, toolId: string): Promise<ToolSummary | undefined> {
-  const entry = await findUserTool(userId, toolId);
-  return entry && summarize(userId, entry);
+export async function toolSummary(actor: Actor, toolId: string): Promise<ToolSummary | undefined> {
+  const entry = await findUserTool(actor.workspaceId, toolId);
+  return entry && summarize(actor, entry);
 }
 
 /** The accounts a person can pick between for one provider when running a tool. */
 export type AccountChoice = { providerId: string; providerName: string; accounts: { id: string; label: string; status: string }[] };
 
 /** For each provider a tool acts through, this user's OAuth accounts (the first is the default). */
-export async function toolAccountChoices(userId: string, toolId: string): Promise<AccountChoice[]> {
-  const entry = await findUserTool(userId, toolId);
+export async function toolAccountChoices(actor: Actor, toolId: string): Promise<AccountChoice[]> {
+  const entry = await findUserTool(actor.workspaceId, toolId);
   const providerIds = entry ? (entry.providerId ? [entry.providerId] : (entry.anyOf ?? [])) : [];
   const choices: AccountChoice[] = [];
   for (const providerId of providerIds) {
-    const accounts = (await listConnectionsFor(userId, providerId, "oauth2")).map((connection) => ({
+    const accounts = (await listConnectionsFor(actor.userId, providerId, "oauth2", actor.workspaceId)).map((connection) => ({
       id: connection.id,
-      label: connection.accountLabel ?? connection.accountId,
+      label: `${connection.accountLabel ?? connection.accountId}${connection.shared ? " (shared)" : ""}`,
       status: connection.status,
     }));
     if (accounts.length > 0) choices.push({ providerId, providerName: getProvider(providerId)?.name ?? providerId, accounts });
@@ -60,16 +62,16 @@ export async function toolAccountChoices(userId: string, toolId: string): Promis
 }
 
 /** The JSON Schema a form is generated from: what the tool's input schema accepts. */
-export async function toolFormSchema(userId: string, toolId: string): Promise<object | undefined> {
-  const entry = await findUserTool(userId, toolId);
+export async function toolFormSchema(workspaceId: string, toolId: string): Promise<object | undefined> {
+  const entry = await findUserTool(workspaceId, toolId);
   return entry && (entry.formSchema ?? z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" }));
 }
 
 /** The services a workflow acts on that this user has not connected (or must reconnect), with what to do. */
-export async function workflowMissingServices(userId: string, workflowId: string): Promise<{ providerId: string; reason: string }[]> {
+export async function workflowMissingServices(actor: Actor, workflowId: string): Promise<{ providerId: string; reason: string }[]> {
   const missing: { providerId: string; reason: string }[] = [];
   for (const providerId of findWorkflow(workflowId)?.providers ?? []) {
-    const state = await readiness(userId, providerId);
+    const state = await withinWorkspace(actor.workspaceId, () => readiness(actor.userId, providerId));
     if (!state.ready) missing.push({ providerId, reason: state.reason });
   }
   return missing;

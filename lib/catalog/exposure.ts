@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { withinWorkspace } from "@/lib/connections";
+import type { Actor } from "@/lib/platform";
 import { runCatalogTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs";
 import {
   builtInTools,
@@ -11,6 +13,7 @@ import {
   type ToolAccess,
   toolInputSchema,
   toolReadiness,
+  type ToolReadiness,
   writesWith,
 } from "@/lib/tools";
 
@@ -35,7 +38,7 @@ export type ExposedTool = {
   /** The host this input sends the call to when the input chooses it (api-call's endpoint); null when the tool's destination is fixed. */
   hostWith(input: unknown): string | null;
   /** Validates, runs as the user and records the run with its trigger; invalid input throws RunInputError. */
-  run(input: unknown, context: { userId: string; trigger: ToolRunTrigger }): Promise<ToolRunRow>;
+  run(input: unknown, context: { actor: Actor; trigger: ToolRunTrigger }): Promise<ToolRunRow>;
 };
 
 /** What every major provider accepts as a function name. */
@@ -66,7 +69,7 @@ function jsonSchemaOf(entry: CatalogTool): Record<string, unknown> {
   return (entry.formSchema ?? z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" })) as Record<string, unknown>;
 }
 
-function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool {
+function expose(owner: Actor, entry: CatalogTool, name: string): ExposedTool {
   const id = entry.tool.id;
   return {
     id,
@@ -79,27 +82,32 @@ function expose(ownerId: string, entry: CatalogTool, name: string): ExposedTool 
     writes: mayWrite(entry.access),
     writesWith: (input) => writesWith(entry.access, input),
     hostWith: (input) => destinationHost(entry.destinationField, input),
-    run: (input, { userId, trigger }) => {
-      if (userId !== ownerId) throw new Error("A tool exposed to one person cannot run for another.");
-      return runCatalogTool(userId, entry, input, { trigger });
+    run: (input, { actor, trigger }) => {
+      if (actor.userId !== owner.userId || actor.workspaceId !== owner.workspaceId) throw new Error("A tool exposed to one person cannot run for another.");
+      return runCatalogTool(actor, entry, input, { trigger });
     },
   };
 }
 
+/** A tool's readiness for a person in a workspace: their own connections, then the workspace's shared ones. */
+export function readyIn(actor: Actor, entry: CatalogTool): Promise<ToolReadiness> {
+  return withinWorkspace(actor.workspaceId, () => toolReadiness(actor.userId, entry));
+}
+
 /** Every tool this person could use, with its function name: names are unique over the whole list, so a name stays put while connections come and go. */
-async function namedTools(userId: string): Promise<{ entry: CatalogTool; name: string }[]> {
-  const entries = [...builtInTools, ...(await listImportedTools(userId))];
+async function namedTools(workspaceId: string): Promise<{ entry: CatalogTool; name: string }[]> {
+  const entries = [...builtInTools, ...(await listImportedTools(workspaceId))];
   const names = functionNames(entries.map((entry) => entry.tool.id));
   return entries.map((entry, index) => ({ entry, name: names[index]! }));
 }
 
 /** toolReadiness with each provider's readiness asked once per call: four GitHub tools consult the connections once. */
-function readinessOnce(userId: string): (entry: CatalogTool) => Promise<boolean> {
+function readinessOnce(actor: Actor): (entry: CatalogTool) => Promise<boolean> {
   const known = new Map<string, Promise<boolean>>();
   return (entry) => {
     const key = entry.providerId ?? (entry.anyOf ? entry.anyOf.join("|") : "");
     let ready = known.get(key);
-    if (!ready) known.set(key, (ready = toolReadiness(userId, entry).then((state) => state.ready)));
+    if (!ready) known.set(key, (ready = readyIn(actor, entry).then((state) => state.ready)));
     return ready;
   };
 }
@@ -109,25 +117,25 @@ function readinessOnce(userId: string): (entry: CatalogTool) => Promise<boolean>
  * tools whose service is ready, then their imported operations whose credential is ready. The
  * runner, the agent and the MCP endpoint all ask here.
  */
-export async function listReadyTools(userId: string): Promise<ExposedTool[]> {
-  const isReady = readinessOnce(userId);
+export async function listReadyTools(actor: Actor): Promise<ExposedTool[]> {
+  const isReady = readinessOnce(actor);
   const ready: ExposedTool[] = [];
-  for (const { entry, name } of await namedTools(userId)) if (await isReady(entry)) ready.push(expose(userId, entry, name));
+  for (const { entry, name } of await namedTools(actor.workspaceId)) if (await isReady(entry)) ready.push(expose(actor, entry, name));
   return ready;
 }
 
 /** The ready tool a function name stands for in this person's set, or undefined: one lookup, readiness asked for that tool only. */
-export async function resolveToolName(userId: string, name: string): Promise<ExposedTool | undefined> {
-  return readyOne(userId, (candidate) => candidate.name === name);
+export async function resolveToolName(actor: Actor, name: string): Promise<ExposedTool | undefined> {
+  return readyOne(actor, (candidate) => candidate.name === name);
 }
 
 /** The ready tool with this id (an approved agent call names its tool by id), or undefined. */
-export async function findReadyTool(userId: string, toolId: string): Promise<ExposedTool | undefined> {
-  return readyOne(userId, (candidate) => candidate.entry.tool.id === toolId);
+export async function findReadyTool(actor: Actor, toolId: string): Promise<ExposedTool | undefined> {
+  return readyOne(actor, (candidate) => candidate.entry.tool.id === toolId);
 }
 
-async function readyOne(userId: string, matches: (candidate: { entry: CatalogTool; name: string }) => boolean): Promise<ExposedTool | undefined> {
-  const named = (await namedTools(userId)).find(matches);
-  if (!named || !(await toolReadiness(userId, named.entry)).ready) return undefined;
-  return expose(userId, named.entry, named.name);
+async function readyOne(actor: Actor, matches: (candidate: { entry: CatalogTool; name: string }) => boolean): Promise<ExposedTool | undefined> {
+  const named = (await namedTools(actor.workspaceId)).find(matches);
+  if (!named || !(await readyIn(actor, named.entry)).ready) return undefined;
+  return expose(actor, named.entry, named.name);
 }

@@ -4,7 +4,7 @@ export { credentialFor, providerApiOrigin, readiness } from "./credentials";
 export { ConnectionError } from "./errors";
 export { briefStatus, providerCards } from "./overview";
 export { credentialPlacement, readPath } from "./provider-request";
-export { inConnectionScope } from "./run-scope";
+export { inConnectionScope, withinWorkspace } from "./run-scope";
 export type { UsedConnection } from "./run-scope";
 export { findConnection, listConnectionsFor } from "./store";
 export { getAccessToken } from "./tokens";

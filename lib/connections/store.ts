@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { affectedRows, db, transaction } from "@/db/client";
 import { connections } from "@/db/schema";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { keyRing, seal, unseal } from "@/lib/crypto";
-import { chosenConnectionId } from "./run-scope";
+import { chosenConnectionId, scopeWorkspaceId } from "./run-scope";
 
 export type ConnectionRow = typeof connections.$inferSelect;
 
@@ -23,7 +23,7 @@ export type ConnectionSummary = Pick<
   | "lastRefreshedAt"
   | "apiKeyLast4"
   | "createdAt"
-> & { scopes: string[] };
+> & { scopes: string[]; shared: boolean };
 
 type SecretColumn = "access_token" | "refresh_token" | "api_key";
 
@@ -50,19 +50,41 @@ export function toSummary(row: ConnectionRow): ConnectionSummary {
     lastRefreshedAt: row.lastRefreshedAt,
     apiKeyLast4: row.apiKeyLast4,
     createdAt: row.createdAt,
+    shared: row.workspaceId !== null,
   };
 }
 
+/** A person's own connections (not the shared ones they made for a workspace). */
 export async function listConnections(userId: string): Promise<ConnectionSummary[]> {
-  return (await db().select().from(connections).where(eq(connections.userId, userId)).orderBy(asc(connections.createdAt))).map(toSummary);
+  return (
+    await db()
+      .select()
+      .from(connections)
+      .where(and(eq(connections.userId, userId), isNull(connections.workspaceId)))
+      .orderBy(asc(connections.createdAt))
+  ).map(toSummary);
 }
 
-/** One of this user's connections; another user's id finds nothing. */
-export async function findConnection(userId: string, connectionId: string): Promise<ConnectionRow | undefined> {
+/** A workspace's shared connections (bots and service accounts its admins connected). */
+export async function listSharedConnections(workspaceId: string): Promise<ConnectionSummary[]> {
+  return (await db().select().from(connections).where(eq(connections.workspaceId, workspaceId)).orderBy(asc(connections.createdAt))).map(toSummary);
+}
+
+/** Whose a connection is: the person's own, or shared in the given workspace (when there is one). */
+function usableBy(userId: string, workspaceId: string | undefined): SQL {
+  const own = and(eq(connections.userId, userId), isNull(connections.workspaceId))!;
+  return workspaceId ? or(own, eq(connections.workspaceId, workspaceId))! : own;
+}
+
+/**
+ * A connection this person may act with: their own, or one shared in the workspace of the current
+ * work (see run-scope.ts) or the one given. Another person's personal connection finds nothing.
+ */
+export async function findConnection(userId: string, connectionId: string, workspaceId = scopeWorkspaceId()): Promise<ConnectionRow | undefined> {
   const [row] = await db()
     .select()
     .from(connections)
-    .where(and(eq(connections.id, connectionId), eq(connections.userId, userId)))
+    .where(and(eq(connections.id, connectionId), usableBy(userId, workspaceId)))
     .limit(1);
   return row;
 }
@@ -75,11 +97,12 @@ export async function findConnectionFor(userId: string, providerId: string, auth
   const chosenId = chosenConnectionId(providerId);
   const chosen = chosenId ? await findConnection(userId, chosenId) : undefined;
   if (chosen && chosen.providerId === providerId && chosen.authKind === authKind) return chosen;
+  // The person's own account first, then the workspace's shared one.
   const [oldest] = await db()
     .select()
     .from(connections)
-    .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.authKind, authKind)))
-    .orderBy(asc(connections.createdAt))
+    .where(and(usableBy(userId, scopeWorkspaceId()), eq(connections.providerId, providerId), eq(connections.authKind, authKind)))
+    .orderBy(sql`${connections.workspaceId} is not null`, asc(connections.createdAt))
     .limit(1);
   return oldest;
 }
@@ -101,18 +124,31 @@ export type Account = { id: string; label: string | null; avatar: string | null 
  * Saving a connection looks for the row first (its id is the sealing context of its secrets), so
  * two saves of one (user, provider, account) take turns on this lock (db/sql/transaction-lock.ts).
  */
-export function connectionLockName(userId: string, providerId: string, accountId: string): string {
-  return `connection:${userId}:${providerId}:${accountId}`;
+export function connectionLockName(owner: string, providerId: string, accountId: string): string {
+  return `connection:${owner}:${providerId}:${accountId}`;
 }
 
-export async function upsertOAuthConnection(userId: string, providerId: string, account: Account, grant: OAuthGrant, now = new Date()): Promise<ConnectionRow> {
+/** Where a new connection goes: the person's own (personal), or shared in a workspace (made by one of its admins). */
+export type ConnectionOwner = { userId: string; sharedIn?: string };
+
+/** The row a (person or shared workspace, provider, account) already has, in one transaction. */
+function sameAccount(owner: ConnectionOwner, providerId: string, accountId: string): SQL {
+  const whose = owner.sharedIn ? eq(connections.workspaceId, owner.sharedIn) : and(eq(connections.userId, owner.userId), isNull(connections.workspaceId));
+  return and(whose, eq(connections.providerId, providerId), eq(connections.accountId, accountId))!;
+}
+
+export async function upsertOAuthConnection(
+  who: string | ConnectionOwner,
+  providerId: string,
+  account: Account,
+  grant: OAuthGrant,
+  now = new Date(),
+): Promise<ConnectionRow> {
+  const owner = typeof who === "string" ? { userId: who } : who;
+  const { userId } = owner;
   return transaction(async (tx) => {
-    await lockForTransaction(connectionLockName(userId, providerId, account.id));
-    const [existing] = await tx
-      .select({ id: connections.id })
-      .from(connections)
-      .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, account.id)))
-      .limit(1);
+    await lockForTransaction(connectionLockName(owner.sharedIn ?? userId, providerId, account.id));
+    const [existing] = await tx.select({ id: connections.id }).from(connections).where(sameAccount(owner, providerId, account.id)).limit(1);
     const id = existing?.id ?? crypto.randomUUID();
     const values = {
       authKind: "oauth2" as const,
@@ -131,25 +167,41 @@ export async function upsertOAuthConnection(userId: string, providerId: string, 
       ? await tx.update(connections).set(values).where(eq(connections.id, id)).returning()
       : await tx
           .insert(connections)
-          .values({ id, userId, providerId, accountId: account.id, ...values })
+          .values({ id, userId, workspaceId: owner.sharedIn ?? null, providerId, accountId: account.id, ...values })
           .returning();
     return saved!;
   });
 }
 
+/** Deletes one of the person's own connections. */
 export async function deleteConnection(userId: string, connectionId: string): Promise<boolean> {
   const result = await db()
     .delete(connections)
-    .where(and(eq(connections.id, connectionId), eq(connections.userId, userId)));
+    .where(and(eq(connections.id, connectionId), eq(connections.userId, userId), isNull(connections.workspaceId)));
   return affectedRows(result) > 0;
 }
 
-/** This user's connections to one provider of one kind, oldest first: the accounts a run can choose from. */
-export async function listConnectionsFor(userId: string, providerId: string, authKind: ConnectionRow["authKind"]): Promise<ConnectionSummary[]> {
+/** A workspace's shared connection, for its admins to manage. */
+export async function findSharedConnection(workspaceId: string, connectionId: string): Promise<ConnectionRow | undefined> {
+  const [row] = await db()
+    .select()
+    .from(connections)
+    .where(and(eq(connections.id, connectionId), eq(connections.workspaceId, workspaceId)))
+    .limit(1);
+  return row;
+}
+
+/** The connections to one provider of one kind this person may pick in a workspace, their own first, oldest first: the accounts a run can choose from. */
+export async function listConnectionsFor(
+  userId: string,
+  providerId: string,
+  authKind: ConnectionRow["authKind"],
+  workspaceId = scopeWorkspaceId(),
+): Promise<ConnectionSummary[]> {
   const rows = await db()
     .select()
     .from(connections)
-    .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.authKind, authKind)))
-    .orderBy(asc(connections.createdAt));
+    .where(and(usableBy(userId, workspaceId), eq(connections.providerId, providerId), eq(connections.authKind, authKind)))
+    .orderBy(sql`${connections.workspaceId} is not null`, asc(connections.createdAt));
   return rows.map(toSummary);
 }

@@ -8,6 +8,7 @@ import { describeOAuthFailure, oauthErrorCode, oauthSetup } from "@/lib/connecti
 import { getProvider, type Provider } from "@/lib/providers";
 import { log } from "@/lib/platform";
 import { raiseAlert } from "@/lib/outbox";
+import { membershipsOf } from "@/lib/auth";
 import { ConnectionError } from "./errors";
 import { noteConnectionUsed } from "./run-scope";
 import { findConnectionFor, sealFor, unsealFrom, type ConnectionRow } from "./store";
@@ -26,10 +27,23 @@ function knownProvider(providerId: string): Provider {
   return provider;
 }
 
+/**
+ * The workspaces told about a connection's trouble: a shared one's own, or for a personal one every
+ * workspace its person works in (where their runs would fail).
+ */
+async function alertWorkspaces(row: ConnectionRow): Promise<string[]> {
+  if (row.workspaceId) return [row.workspaceId];
+  return (await membershipsOf(row.userId)).map((membership) => membership.workspaceId);
+}
+
+async function raiseConnectionAlert(row: ConnectionRow, alert: Parameters<typeof raiseAlert>[1]): Promise<void> {
+  for (const workspaceId of await alertWorkspaces(row)) await raiseAlert(workspaceId, alert);
+}
+
 async function markNeedsReconnect(row: ConnectionRow, reason: string): Promise<void> {
   await db().update(connections).set({ status: "needs_reconnect", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id));
   const name = getProvider(row.providerId)?.name ?? row.providerId;
-  await raiseAlert(row.userId, {
+  await raiseConnectionAlert(row, {
     kind: "connection_needs_reconnect",
     subject: `connection:${row.id}`,
     title: `${name} (${row.accountLabel ?? row.accountId}) needs reconnecting`,
@@ -65,7 +79,7 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
     // reason until a later refresh succeeds, which sets it back to active.
     await db().update(connections).set({ status: "error", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id));
     log.warn("token refresh failed", { connection: row.id, provider: provider.id, reason });
-    await raiseAlert(row.userId, {
+    await raiseConnectionAlert(row, {
       kind: "token_refresh_failed",
       subject: `connection:${row.id}`,
       title: `Refreshing the ${provider.name} token (${row.accountLabel ?? row.accountId}) failed`,

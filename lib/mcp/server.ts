@@ -2,11 +2,15 @@ import "server-only";
 import { createMcpHandler, DEFAULT_MAX_REQUEST_BODY_SIZE, readRequestBody, Server, type CallToolResult, type Tool } from "@modelcontextprotocol/server";
 import packageJson from "@/package.json";
 import type { TokenIdentity } from "@/lib/auth";
-import { log } from "@/lib/platform";
+import { type Actor, log } from "@/lib/platform";
 import { RunInputError } from "@/lib/runs";
 import { type ExposedTool, listReadyTools, resolveToolName } from "@/lib/catalog";
 
-/** A read token sees and runs only the tools that never write; a write token, all of them. */
+function actorOf(identity: TokenIdentity): Actor {
+  return { userId: identity.userId, workspaceId: identity.workspaceId };
+}
+
+/** A read token sees and runs only the tools that never write; a write token, all of them (authenticateToken made a viewer's token read). */
 function allowedFor(identity: TokenIdentity, tool: ExposedTool): boolean {
   return identity.scope === "write" || !tool.writes;
 }
@@ -30,7 +34,7 @@ function toMcpTool(tool: ExposedTool): Tool {
  * failure is a tool error the model can read: out of scope, bad input, or the tool's own failure.
  */
 async function callTool(identity: TokenIdentity, name: string, input: unknown): Promise<CallToolResult> {
-  const tool = await resolveToolName(identity.userId, name);
+  const tool = await resolveToolName(actorOf(identity), name);
   if (!tool) return toolError(`There is no tool "${name}" among your ready tools. List the tools again: a connection may have changed.`);
   if (!allowedFor(identity, tool)) {
     return toolError(
@@ -38,7 +42,7 @@ async function callTool(identity: TokenIdentity, name: string, input: unknown): 
     );
   }
   try {
-    const run = await tool.run(input ?? {}, { userId: identity.userId, trigger: { kind: "mcp", tokenName: identity.tokenName } });
+    const run = await tool.run(input ?? {}, { actor: actorOf(identity), trigger: { kind: "mcp", tokenName: identity.tokenName } });
     if (run.status === "failed") return toolError(run.error ?? "The tool failed.");
     const output = run.output ?? null;
     const structured = output && typeof output === "object" && !Array.isArray(output) ? { structuredContent: output as Record<string, unknown> } : {};
@@ -54,7 +58,7 @@ async function callTool(identity: TokenIdentity, name: string, input: unknown): 
 function serverFor(identity: TokenIdentity): Server {
   const server = new Server({ name: "patchbay", title: "Patchbay", version: packageJson.version }, { capabilities: { tools: {} } });
   server.setRequestHandler("tools/list", async () => ({
-    tools: (await listReadyTools(identity.userId)).filter((tool) => allowedFor(identity, tool)).map(toMcpTool),
+    tools: (await listReadyTools(actorOf(identity))).filter((tool) => allowedFor(identity, tool)).map(toMcpTool),
   }));
   server.setRequestHandler("tools/call", async (request) => callTool(identity, request.params.name, request.params.arguments));
   return server;

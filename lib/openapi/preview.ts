@@ -38,7 +38,7 @@ export type ImportPreview = {
 };
 
 async function diffAgainst(
-  userId: string,
+  workspaceId: string,
   specId: string,
   title: string,
   operations: (PreviewOperation & { inputSchema: unknown })[],
@@ -52,7 +52,7 @@ async function diffAgainst(
       enabled: openapiOperations.enabled,
     })
     .from(openapiOperations)
-    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId)));
   const before = new Map(stored.map((row) => [row.toolId, row]));
   const after = new Set(operations.map((operation) => operation.toolId));
   const diff: ImportDiff = { title, operationCount: stored.length, added: [], removed: [], changed: [], unchanged: 0 };
@@ -74,7 +74,7 @@ async function diffAgainst(
 }
 
 /** What saving would create, read from the description without storing anything. */
-export async function previewImport(userId: string, source: SpecSource): Promise<ImportPreview> {
+export async function previewImport(workspaceId: string, source: SpecSource): Promise<ImportPreview> {
   const { text, sourceUrl } = await readSource(source);
   const spec = await parseOrThrow(text);
   const slug = specSlug(spec.title);
@@ -91,9 +91,9 @@ export async function previewImport(userId: string, source: SpecSource): Promise
   const [existing] = await db()
     .select({ id: openapiSpecs.id, title: openapiSpecs.title })
     .from(openapiSpecs)
-    .where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug)))
+    .where(and(eq(openapiSpecs.workspaceId, workspaceId), eq(openapiSpecs.slug, slug)))
     .limit(1);
-  const earlier = existing ? await diffAgainst(userId, existing.id, existing.title, operations) : undefined;
+  const earlier = existing ? await diffAgainst(workspaceId, existing.id, existing.title, operations) : undefined;
   return {
     title: spec.title,
     version: spec.version,

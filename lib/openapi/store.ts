@@ -136,7 +136,7 @@ function sealCredential(specId: string, value: string): string {
  * Saves an imported API: the description, the chosen server and credential, and one operation row
  * per tool. Importing an API with the same title again replaces its operations in one transaction.
  */
-export async function saveImport(userId: string, input: ImportRequestInput): Promise<SpecSummary> {
+export async function saveImport(workspaceId: string, input: ImportRequestInput): Promise<SpecSummary> {
   const request = importRequestSchema.parse(input);
   const { text, sourceUrl } = await readSource(request.source);
   const spec = await parseOrThrow(text);
@@ -147,7 +147,7 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
     const [existing] = await tx
       .select({ id: openapiSpecs.id })
       .from(openapiSpecs)
-      .where(and(eq(openapiSpecs.userId, userId), eq(openapiSpecs.slug, slug)))
+      .where(and(eq(openapiSpecs.workspaceId, workspaceId), eq(openapiSpecs.slug, slug)))
       .limit(1);
     if (existing && !request.replace)
       throw new ReplaceNotConfirmedError(`You imported "${spec.title}" before: preview the difference and confirm to replace it.`);
@@ -187,13 +187,13 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
       await tx.update(openapiSpecs).set(values).where(eq(openapiSpecs.id, id));
       await tx.delete(openapiOperations).where(eq(openapiOperations.specId, id));
     } else {
-      await tx.insert(openapiSpecs).values({ id, userId, slug, ...values });
+      await tx.insert(openapiSpecs).values({ id, workspaceId, slug, ...values });
     }
     const rows = spec.operations.map((operation) => {
       const toolId = `${slug}.${operation.slug}`;
       return {
         specId: id,
-        userId,
+        workspaceId,
         toolId,
         operationId: operation.operationId ?? null,
         method: operation.method,
@@ -214,30 +214,30 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
 }
 
 /** Makes exactly these operations of one API tools (the others stay imported but are not tools); answers how many are enabled. */
-export async function setEnabledOperations(userId: string, specId: string, toolIds: string[]): Promise<number | undefined> {
+export async function setEnabledOperations(workspaceId: string, specId: string, toolIds: string[]): Promise<number | undefined> {
   const chosen = new Set(toolIds);
   return transaction(async (tx) => {
     const [spec] = await tx
       .select({ id: openapiSpecs.id })
       .from(openapiSpecs)
-      .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId)))
+      .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.workspaceId, workspaceId)))
       .limit(1);
     if (!spec) return undefined;
     const rows = await tx
       .select({ toolId: openapiOperations.toolId })
       .from(openapiOperations)
-      .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
+      .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId)));
     const enabled = rows.filter((row) => chosen.has(row.toolId)).map((row) => row.toolId);
     await tx
       .update(openapiOperations)
       .set({ enabled: false })
-      .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
+      .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId)));
     for (let start = 0; start < enabled.length; start += 500) {
       await tx
         .update(openapiOperations)
         .set({ enabled: true })
         .where(
-          and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), inArray(openapiOperations.toolId, enabled.slice(start, start + 500))),
+          and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId), inArray(openapiOperations.toolId, enabled.slice(start, start + 500))),
         );
     }
     return enabled.length;
@@ -246,7 +246,7 @@ export async function setEnabledOperations(userId: string, specId: string, toolI
 
 const summaryColumns = {
   id: openapiSpecs.id,
-  userId: openapiSpecs.userId,
+  workspaceId: openapiSpecs.workspaceId,
   slug: openapiSpecs.slug,
   title: openapiSpecs.title,
   version: openapiSpecs.version,
@@ -266,25 +266,25 @@ const summaryColumns = {
   updatedAt: openapiSpecs.updatedAt,
 };
 
-export async function listSpecs(userId: string): Promise<SpecSummary[]> {
-  return db().select(summaryColumns).from(openapiSpecs).where(eq(openapiSpecs.userId, userId)).orderBy(asc(openapiSpecs.title));
+export async function listSpecs(workspaceId: string): Promise<SpecSummary[]> {
+  return db().select(summaryColumns).from(openapiSpecs).where(eq(openapiSpecs.workspaceId, workspaceId)).orderBy(asc(openapiSpecs.title));
 }
 
-export async function getSpec(userId: string, specId: string): Promise<SpecSummary | undefined> {
+export async function getSpec(workspaceId: string, specId: string): Promise<SpecSummary | undefined> {
   const [spec] = await db()
     .select(summaryColumns)
     .from(openapiSpecs)
-    .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId)))
+    .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.workspaceId, workspaceId)))
     .limit(1);
   return spec;
 }
 
-export async function deleteSpec(userId: string, specId: string): Promise<boolean> {
+export async function deleteSpec(workspaceId: string, specId: string): Promise<boolean> {
   return (
     affectedRows(
       await db()
         .delete(openapiSpecs)
-        .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.userId, userId))),
+        .where(and(eq(openapiSpecs.id, specId), eq(openapiSpecs.workspaceId, workspaceId))),
     ) > 0
   );
 }
@@ -300,30 +300,30 @@ const operationSummaryColumns = {
 };
 
 /** Every operation of one API, enabled or not (the API page, where the person chooses). */
-export async function listOperations(userId: string, specId: string): Promise<OperationSummary[]> {
+export async function listOperations(workspaceId: string, specId: string): Promise<OperationSummary[]> {
   return db()
     .select(operationSummaryColumns)
     .from(openapiOperations)
-    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId)));
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId)));
 }
 
 /** The operations of one API that are tools. */
-export async function listEnabledOperationSummaries(userId: string, specId: string): Promise<OperationSummary[]> {
+export async function listEnabledOperationSummaries(workspaceId: string, specId: string): Promise<OperationSummary[]> {
   return db()
     .select(operationSummaryColumns)
     .from(openapiOperations)
-    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.userId, userId), eq(openapiOperations.enabled, true)));
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId), eq(openapiOperations.enabled, true)));
 }
 
 export type ImportedOperation = { operation: OperationRow & { inputSchema: FormSchema; request: RequestRecipe }; spec: SpecSummary };
 
 /** One enabled imported operation of this user's, with its API; a disabled one, or another user's, finds nothing. */
-export async function findOperation(userId: string, toolId: string): Promise<ImportedOperation | undefined> {
+export async function findOperation(workspaceId: string, toolId: string): Promise<ImportedOperation | undefined> {
   const [row] = await db()
     .select({ operation: openapiOperations, spec: summaryColumns })
     .from(openapiOperations)
     .innerJoin(openapiSpecs, eq(openapiOperations.specId, openapiSpecs.id))
-    .where(and(eq(openapiOperations.userId, userId), eq(openapiOperations.toolId, toolId), eq(openapiOperations.enabled, true)))
+    .where(and(eq(openapiOperations.workspaceId, workspaceId), eq(openapiOperations.toolId, toolId), eq(openapiOperations.enabled, true)))
     .limit(1);
   return row as ImportedOperation | undefined;
 }
@@ -333,17 +333,17 @@ export async function findOperation(userId: string, toolId: string): Promise<Imp
  * runner, the agent and MCP offer as tools (lib/tools/openapi/imported-tool.ts turns each
  * into a Mastra tool with listImportedTools). Disabled operations are never in it.
  */
-export async function listEnabledOperations(userId: string): Promise<ImportedOperation[]> {
+export async function listEnabledOperations(workspaceId: string): Promise<ImportedOperation[]> {
   return (await db()
     .select({ operation: openapiOperations, spec: summaryColumns })
     .from(openapiOperations)
     .innerJoin(openapiSpecs, eq(openapiOperations.specId, openapiSpecs.id))
-    .where(and(eq(openapiOperations.userId, userId), eq(openapiOperations.enabled, true)))
+    .where(and(eq(openapiOperations.workspaceId, workspaceId), eq(openapiOperations.enabled, true)))
     .orderBy(asc(openapiSpecs.title), asc(openapiOperations.toolId))) as ImportedOperation[];
 }
 
 /**
- * The credential an imported API's calls carry, resolved at call time (a connection's token is
+ * The credential an imported API's calls carry, resolved at call time for the person running it (a connection's token is
  * refreshed when due), bound to where it may go: a connection's credential to its provider's API
  * origin (whatever server the import names), a key pasted for this API to the server chosen with it.
  */
@@ -358,7 +358,7 @@ export async function credentialForSpec(userId: string, spec: SpecSummary): Prom
   const [row] = await db()
     .select({ sealed: openapiSpecs.credentialSealed })
     .from(openapiSpecs)
-    .where(and(eq(openapiSpecs.id, spec.id), eq(openapiSpecs.userId, userId)))
+    .where(eq(openapiSpecs.id, spec.id)) // the spec was found in the caller's workspace
     .limit(1);
   if (!row?.sealed) return undefined;
   const value = unseal(keyRing(), row.sealed, { table: "openapi_specs", column: "credential", id: spec.id });

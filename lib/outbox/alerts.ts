@@ -18,12 +18,12 @@ export type RaiseAlert = { kind: AlertKind; subject: string; title: string; deta
  * queues one notification per channel the person chose. Returns the new alert's id, or undefined
  * when an open one already covered it. Never throws: an alert must not break what raised it.
  */
-export async function raiseAlert(userId: string, alert: RaiseAlert, now = Date.now()): Promise<string | undefined> {
+export async function raiseAlert(workspaceId: string, alert: RaiseAlert, now = Date.now()): Promise<string | undefined> {
   try {
     const [row] = await db()
       .insert(alerts)
       .values({
-        userId,
+        workspaceId,
         kind: alert.kind,
         subject: alert.subject,
         openKey: `${alert.kind}:${alert.subject}`,
@@ -35,9 +35,9 @@ export async function raiseAlert(userId: string, alert: RaiseAlert, now = Date.n
       .onConflictDoNothing()
       .returning({ id: alerts.id });
     if (!row) return undefined;
-    const channels = await db().select({ id: alertChannels.id }).from(alertChannels).where(eq(alertChannels.userId, userId));
+    const channels = await db().select({ id: alertChannels.id }).from(alertChannels).where(eq(alertChannels.workspaceId, workspaceId));
     await enqueue(
-      channels.map((channel) => ({ userId, kind: "alert" as const, alertId: row.id, channelId: channel.id })),
+      channels.map((channel) => ({ workspaceId, kind: "alert" as const, alertId: row.id, channelId: channel.id })),
       now,
     );
     return row.id;
@@ -47,42 +47,42 @@ export async function raiseAlert(userId: string, alert: RaiseAlert, now = Date.n
   }
 }
 
-export async function listAlerts(userId: string, { open, limit = 100 }: { open?: boolean; limit?: number } = {}): Promise<Alert[]> {
+export async function listAlerts(workspaceId: string, { open, limit = 100 }: { open?: boolean; limit?: number } = {}): Promise<Alert[]> {
   const filter = open === undefined ? undefined : open ? isNull(alerts.acknowledgedAt) : isNotNull(alerts.acknowledgedAt);
   return db()
     .select()
     .from(alerts)
-    .where(and(eq(alerts.userId, userId), filter))
+    .where(and(eq(alerts.workspaceId, workspaceId), filter))
     .orderBy(desc(alerts.createdAt))
     .limit(limit);
 }
 
-export async function openAlertCount(userId: string): Promise<number> {
+export async function openAlertCount(workspaceId: string): Promise<number> {
   const [row] = await db()
     .select({ count: count() })
     .from(alerts)
-    .where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt)));
+    .where(and(eq(alerts.workspaceId, workspaceId), isNull(alerts.acknowledgedAt)));
   return row?.count ?? 0;
 }
 
 /** Acknowledges an alert: it leaves the open list, and the same condition may raise a new one. */
-export async function acknowledgeAlert(userId: string, alertId: string, now = Date.now()): Promise<boolean> {
+export async function acknowledgeAlert(workspaceId: string, alertId: string, now = Date.now()): Promise<boolean> {
   return (
     affectedRows(
       await db()
         .update(alerts)
         .set({ acknowledgedAt: now, openKey: null })
-        .where(and(eq(alerts.id, alertId), eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))),
+        .where(and(eq(alerts.id, alertId), eq(alerts.workspaceId, workspaceId), isNull(alerts.acknowledgedAt))),
     ) > 0
   );
 }
 
-export async function acknowledgeAll(userId: string, now = Date.now()): Promise<number> {
+export async function acknowledgeAll(workspaceId: string, now = Date.now()): Promise<number> {
   return affectedRows(
     await db()
       .update(alerts)
       .set({ acknowledgedAt: now, openKey: null })
-      .where(and(eq(alerts.userId, userId), isNull(alerts.acknowledgedAt))),
+      .where(and(eq(alerts.workspaceId, workspaceId), isNull(alerts.acknowledgedAt))),
   );
 }
 
@@ -106,7 +106,7 @@ export const newChannelSchema = z.discriminatedUnion("kind", [
 /** Everything about a channel but its sealed secret. */
 const channelColumns = {
   id: alertChannels.id,
-  userId: alertChannels.userId,
+  workspaceId: alertChannels.workspaceId,
   kind: alertChannels.kind,
   target: alertChannels.target,
   createdAt: alertChannels.createdAt,
@@ -118,7 +118,7 @@ export class AlertChannelError extends Error {
 
 /** Adds a channel; for a URL, the Standard Webhooks secret is returned once here and stored sealed. */
 export async function createChannel(
-  userId: string,
+  workspaceId: string,
   input: z.input<typeof newChannelSchema>,
   now = Date.now(),
 ): Promise<{ channel: AlertChannel; secret?: string }> {
@@ -138,7 +138,7 @@ export async function createChannel(
     .insert(alertChannels)
     .values({
       id,
-      userId,
+      workspaceId,
       kind: parsed.kind,
       target: parsed.target,
       secretSealed: secret ? sealSigningSecret("alert_channels", id, secret) : null,
@@ -148,16 +148,16 @@ export async function createChannel(
   return { channel: channel!, secret };
 }
 
-export async function listChannels(userId: string): Promise<AlertChannel[]> {
-  return db().select(channelColumns).from(alertChannels).where(eq(alertChannels.userId, userId)).orderBy(desc(alertChannels.createdAt));
+export async function listChannels(workspaceId: string): Promise<AlertChannel[]> {
+  return db().select(channelColumns).from(alertChannels).where(eq(alertChannels.workspaceId, workspaceId)).orderBy(desc(alertChannels.createdAt));
 }
 
-export async function deleteChannel(userId: string, channelId: string): Promise<boolean> {
+export async function deleteChannel(workspaceId: string, channelId: string): Promise<boolean> {
   return (
     affectedRows(
       await db()
         .delete(alertChannels)
-        .where(and(eq(alertChannels.id, channelId), eq(alertChannels.userId, userId))),
+        .where(and(eq(alertChannels.id, channelId), eq(alertChannels.workspaceId, workspaceId))),
     ) > 0
   );
 }
@@ -169,14 +169,14 @@ export const ENDPOINT_FAILING_STREAK = 5;
  * After a failed attempt: when the endpoint's last ENDPOINT_FAILING_STREAK attempts (across its
  * deliveries) all failed, the endpoint is failing.
  */
-export async function checkEndpointFailing(delivery: { userId: string; providerId: string; endpointId: string | null }, now = Date.now()): Promise<void> {
+export async function checkEndpointFailing(delivery: { workspaceId: string; providerId: string; endpointId: string | null }, now = Date.now()): Promise<void> {
   const recent = await db()
     .select({ outcome: webhookAttempts.outcome })
     .from(webhookAttempts)
     .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
     .where(
       and(
-        eq(webhookDeliveries.userId, delivery.userId),
+        eq(webhookDeliveries.workspaceId, delivery.workspaceId),
         eq(webhookDeliveries.providerId, delivery.providerId),
         delivery.endpointId === null ? isNull(webhookDeliveries.endpointId) : eq(webhookDeliveries.endpointId, delivery.endpointId),
       ),
@@ -186,7 +186,7 @@ export async function checkEndpointFailing(delivery: { userId: string; providerI
   if (recent.length < ENDPOINT_FAILING_STREAK || recent.some((attempt) => attempt.outcome !== "failed")) return;
   const where = delivery.endpointId ? `endpoint ${delivery.endpointId}` : `the ${delivery.providerId} URL`;
   await raiseAlert(
-    delivery.userId,
+    delivery.workspaceId,
     {
       kind: "endpoint_failing",
       subject: `endpoint:${delivery.providerId}/${delivery.endpointId ?? ""}`,

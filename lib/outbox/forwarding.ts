@@ -36,8 +36,8 @@ export class ForwardingError extends Error {
 }
 
 function publicView(row: typeof forwardDestinations.$inferSelect): ForwardDestination {
-  const { id, userId, providerId, endpointId, url, events, enabled, createdAt } = row;
-  return { id, userId, providerId, endpointId, url, events, enabled, createdAt };
+  const { id, workspaceId, providerId, endpointId, url, events, enabled, createdAt } = row;
+  return { id, workspaceId, providerId, endpointId, url, events, enabled, createdAt };
 }
 
 /**
@@ -45,7 +45,7 @@ function publicView(row: typeof forwardDestinations.$inferSelect): ForwardDestin
  * signing secret is returned once here and stored sealed.
  */
 export async function createDestination(
-  userId: string,
+  workspaceId: string,
   input: z.input<typeof newDestinationSchema>,
   now = Date.now(),
 ): Promise<{ destination: ForwardDestination; secret: string }> {
@@ -56,7 +56,7 @@ export async function createDestination(
     const [endpoint] = await db()
       .select({ id: webhookEndpoints.id })
       .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId), eq(webhookEndpoints.providerId, providerId)))
+      .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.providerId, providerId)))
       .limit(1);
     if (!endpoint) throw new ForwardingError("That endpoint does not exist.");
   }
@@ -72,7 +72,7 @@ export async function createDestination(
     .insert(forwardDestinations)
     .values({
       id,
-      userId,
+      workspaceId,
       providerId,
       endpointId: endpointId ?? null,
       url: parsed.url,
@@ -84,29 +84,29 @@ export async function createDestination(
   return { destination: publicView(row!), secret };
 }
 
-export async function listDestinations(userId: string): Promise<ForwardDestination[]> {
-  return (await db().select().from(forwardDestinations).where(eq(forwardDestinations.userId, userId)).orderBy(desc(forwardDestinations.createdAt))).map(
+export async function listDestinations(workspaceId: string): Promise<ForwardDestination[]> {
+  return (await db().select().from(forwardDestinations).where(eq(forwardDestinations.workspaceId, workspaceId)).orderBy(desc(forwardDestinations.createdAt))).map(
     publicView,
   );
 }
 
-export async function setDestinationEnabled(userId: string, id: string, enabled: boolean): Promise<boolean> {
+export async function setDestinationEnabled(workspaceId: string, id: string, enabled: boolean): Promise<boolean> {
   return (
     affectedRows(
       await db()
         .update(forwardDestinations)
         .set({ enabled })
-        .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId))),
+        .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.workspaceId, workspaceId))),
     ) > 0
   );
 }
 
-export async function deleteDestination(userId: string, id: string): Promise<boolean> {
+export async function deleteDestination(workspaceId: string, id: string): Promise<boolean> {
   return (
     affectedRows(
       await db()
         .delete(forwardDestinations)
-        .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.userId, userId))),
+        .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.workspaceId, workspaceId))),
     ) > 0
   );
 }
@@ -130,7 +130,7 @@ export async function enqueueForwards(delivery: DeliveryRow, now = Date.now()): 
       .from(forwardDestinations)
       .where(
         and(
-          eq(forwardDestinations.userId, delivery.userId),
+          eq(forwardDestinations.workspaceId, delivery.workspaceId),
           eq(forwardDestinations.providerId, delivery.providerId),
           eq(forwardDestinations.enabled, true),
           delivery.endpointId === null ? isNull(forwardDestinations.endpointId) : eq(forwardDestinations.endpointId, delivery.endpointId),
@@ -138,24 +138,24 @@ export async function enqueueForwards(delivery: DeliveryRow, now = Date.now()): 
       )
   ).filter((destination) => matchesEvents(destination.events, delivery));
   return enqueue(
-    destinations.map((destination) => ({ userId: delivery.userId, kind: "forward" as const, deliveryId: delivery.id, destinationId: destination.id })),
+    destinations.map((destination) => ({ workspaceId: delivery.workspaceId, kind: "forward" as const, deliveryId: delivery.id, destinationId: destination.id })),
     now,
   );
 }
 
 /** Each destination's forward of one delivery, with its attempts, for the delivery page. */
-export async function forwardsOfDelivery(userId: string, deliveryId: number) {
+export async function forwardsOfDelivery(workspaceId: string, deliveryId: number) {
   const rows = await db()
     .select({ message: outboundMessages, url: forwardDestinations.url })
     .from(outboundMessages)
     .innerJoin(forwardDestinations, eq(forwardDestinations.id, outboundMessages.destinationId))
-    .where(and(eq(outboundMessages.userId, userId), eq(outboundMessages.deliveryId, deliveryId), eq(outboundMessages.kind, "forward")))
+    .where(and(eq(outboundMessages.workspaceId, workspaceId), eq(outboundMessages.deliveryId, deliveryId), eq(outboundMessages.kind, "forward")))
     .orderBy(asc(outboundMessages.createdAt));
   const attempts = await attemptsOf(rows.map((row) => row.message.id));
   return rows.map(({ message, url }) => ({ ...message, url, attempts: attempts.filter((attempt) => attempt.messageId === message.id) }));
 }
 
 /** Sends one delivery's forward to its destination again. */
-export async function replayForward(userId: string, messageId: string): Promise<boolean> {
-  return requeueMessage(userId, messageId);
+export async function replayForward(workspaceId: string, messageId: string): Promise<boolean> {
+  return requeueMessage(workspaceId, messageId);
 }

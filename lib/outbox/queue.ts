@@ -32,7 +32,7 @@ export async function enqueue(messages: NewOutboundMessage[], now = Date.now()):
 }
 
 /** A due message as the lease sees it before taking it: whose it is and where it goes. */
-type Candidate = { id: string; userId: string; destinationId: string | null; channelId: string | null };
+type Candidate = { id: string; workspaceId: string; destinationId: string | null; channelId: string | null };
 
 /** The origin (scheme, host, port) a send is counted under; a URL that does not parse counts as itself. */
 export function originOf(url: string): string {
@@ -63,7 +63,7 @@ async function keysOf(candidates: Candidate[]): Promise<Map<string, SlotKey>> {
     for (const channel of channels) origins.set(channel.id, channel.kind === "slack" ? "slack" : originOf(channel.target));
   }
   // A deleted destination or channel: the send fails at once as permanent, so any shared key will do.
-  return new Map(candidates.map((row) => [row.id, { userId: row.userId, origin: origins.get(row.destinationId ?? row.channelId ?? "") ?? "(deleted)" }]));
+  return new Map(candidates.map((row) => [row.id, { workspaceId: row.workspaceId, origin: origins.get(row.destinationId ?? row.channelId ?? "") ?? "(deleted)" }]));
 }
 
 const target = sql`coalesce(${outboundMessages.destinationId}, ${outboundMessages.channelId}, '')`;
@@ -89,12 +89,12 @@ export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = O
         const skipped = [...(admission?.inFlight ?? []), ...taken];
         const filters = [
           skipped.length > 0 ? notInArray(outboundMessages.id, skipped) : undefined,
-          fullPeople.size > 0 ? notInArray(outboundMessages.userId, [...fullPeople]) : undefined,
+          fullPeople.size > 0 ? notInArray(outboundMessages.workspaceId, [...fullPeople]) : undefined,
           fullTargets.size > 0 ? sql`${target} not in ${[...fullTargets]}` : undefined,
         ];
         // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
         const due = await rows<Candidate>(sql`
-        select id as "id", user_id as "userId", destination_id as "destinationId", channel_id as "channelId" from outbound_messages
+        select id as "id", workspace_id as "workspaceId", destination_id as "destinationId", channel_id as "channelId" from outbound_messages
         where ((status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now}))
           ${sql.join(
             filters.flatMap((filter) => (filter ? [sql`and ${filter}`] : [])),
@@ -117,7 +117,7 @@ export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = O
           if (verdict === "taken") taken.push(row.id);
           else {
             passedOver = true;
-            if (verdict === "person_full") fullPeople.add(row.userId);
+            if (verdict === "person_full") fullPeople.add(row.workspaceId);
             else fullTargets.add(row.destinationId ?? row.channelId ?? "");
           }
         }
@@ -172,13 +172,13 @@ export async function recordAttempt(message: OutboundMessage, startedAt: number,
 }
 
 /** Sends a finished message again as a new attempt (replay to one destination). Scoped to the user. */
-export async function requeueMessage(userId: string, messageId: string, now = Date.now()): Promise<boolean> {
+export async function requeueMessage(workspaceId: string, messageId: string, now = Date.now()): Promise<boolean> {
   const changed =
     affectedRows(
       await db()
         .update(outboundMessages)
         .set({ status: "pending", nextAttemptAt: now })
-        .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.userId, userId), inArray(outboundMessages.status, ["delivered", "failed"]))),
+        .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.workspaceId, workspaceId), inArray(outboundMessages.status, ["delivered", "failed"]))),
     ) > 0;
   if (changed) outboxWake.emit("wake");
   return changed;

@@ -10,3 +10,4 @@ export { safeReturnPath } from "./safe-redirect";
 export { ApiError, errorResponse, statusOf } from "./errors";
 export type { ErrorBody, ErrorCode } from "./errors";
 export type { Issue } from "./issues";
+export type { Actor } from "./actor";

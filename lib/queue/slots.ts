@@ -2,7 +2,7 @@
 export type SlotLimits = { total: number; perOrigin: number; perPerson: number };
 
 /** Who an item is for and where its attempt goes (the outbox: its destination URL's origin). */
-export type SlotKey = { userId: string; origin: string };
+export type SlotKey = { workspaceId: string; origin: string };
 
 /** Whether an item took a slot, or which ones were all in use: the process's, its person's or its origin's. */
 export type SlotVerdict = "taken" | "full" | "person_full" | "origin_full";
@@ -34,10 +34,10 @@ export class Slots {
   take(id: string, key: SlotKey): SlotVerdict {
     if (this.inFlight.has(id)) throw new Error(`${id} is already in flight`);
     if (this.free <= 0) return "full";
-    if ((this.byPerson.get(key.userId) ?? 0) >= this.limits.perPerson) return "person_full";
+    if ((this.byPerson.get(key.workspaceId) ?? 0) >= this.limits.perPerson) return "person_full";
     if ((this.byOrigin.get(key.origin) ?? 0) >= this.limits.perOrigin) return "origin_full";
     this.inFlight.set(id, key);
-    add(this.byPerson, key.userId, 1);
+    add(this.byPerson, key.workspaceId, 1);
     add(this.byOrigin, key.origin, 1);
     return "taken";
   }
@@ -50,7 +50,7 @@ export class Slots {
     const key = this.inFlight.get(id);
     if (!key) return;
     this.inFlight.delete(id);
-    add(this.byPerson, key.userId, -1);
+    add(this.byPerson, key.workspaceId, -1);
     add(this.byOrigin, key.origin, -1);
   }
 }

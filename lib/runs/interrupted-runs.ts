@@ -59,7 +59,7 @@ export async function failInterruptedRuns(): Promise<InterruptedRuns> {
       .update(workflowRuns)
       .set({ status: "failed", error: INTERRUPTED, finishedAt: now })
       .where(runningOn(workflowRuns.status, workflowRuns.runnerInstance, stopped))
-      .returning({ id: workflowRuns.id, userId: workflowRuns.userId });
+      .returning({ id: workflowRuns.id, workspaceId: workflowRuns.workspaceId });
     const runIds = runs.map((run) => run.id);
     if (runIds.length > 0) {
       await tx
@@ -83,7 +83,7 @@ export async function failInterruptedRuns(): Promise<InterruptedRuns> {
       .returning({ id: agentToolCalls.id });
     return { runs, tools, calls };
   });
-  for (const run of runs) announceRun({ userId: run.userId, runId: run.id, status: "failed" });
+  for (const run of runs) announceRun({ workspaceId: run.workspaceId, runId: run.id, status: "failed" });
   return { workflowRuns: runs.length, toolRuns: tools.length, toolCalls: calls.length };
 }
 

@@ -29,8 +29,8 @@ export type RunListItem = {
 
 export const RUNS_PAGE_SIZE = 50;
 
-async function toolRunItems(userId: string, filters: RunFilters, limit: number): Promise<RunListItem[]> {
-  const conditions: SQL[] = [eq(toolRuns.userId, userId)];
+async function toolRunItems(workspaceId: string, filters: RunFilters, limit: number): Promise<RunListItem[]> {
+  const conditions: SQL[] = [eq(toolRuns.workspaceId, workspaceId)];
   if (filters.status) conditions.push(eq(toolRuns.status, filters.status));
   if (filters.name) conditions.push(eq(toolRuns.toolId, filters.name));
   if (filters.trigger) conditions.push(eq(toolRuns.trigger, filters.trigger));
@@ -54,8 +54,8 @@ async function toolRunItems(userId: string, filters: RunFilters, limit: number):
   }));
 }
 
-async function workflowRunItems(userId: string, filters: RunFilters, limit: number): Promise<RunListItem[]> {
-  const conditions: SQL[] = [eq(workflowRuns.userId, userId)];
+async function workflowRunItems(workspaceId: string, filters: RunFilters, limit: number): Promise<RunListItem[]> {
+  const conditions: SQL[] = [eq(workflowRuns.workspaceId, workspaceId)];
   if (filters.status) conditions.push(eq(workflowRuns.status, filters.status === "succeeded" ? "success" : filters.status));
   if (filters.name) conditions.push(eq(workflowRuns.workflowId, filters.name));
   if (filters.trigger) {
@@ -88,19 +88,19 @@ async function workflowRunItems(userId: string, filters: RunFilters, limit: numb
  * Tool and workflow runs of one user in one list, newest first, a page at a time: `next` is the
  * `before` value of the following page, or undefined on the last one.
  */
-export async function listRuns(userId: string, filters: RunFilters, pageSize = RUNS_PAGE_SIZE): Promise<{ items: RunListItem[]; next?: number }> {
+export async function listRuns(workspaceId: string, filters: RunFilters, pageSize = RUNS_PAGE_SIZE): Promise<{ items: RunListItem[]; next?: number }> {
   const wanted = pageSize + 1;
   const merged = [
-    ...(filters.kind === "workflow" ? [] : await toolRunItems(userId, filters, wanted)),
-    ...(filters.kind === "tool" ? [] : await workflowRunItems(userId, filters, wanted)),
+    ...(filters.kind === "workflow" ? [] : await toolRunItems(workspaceId, filters, wanted)),
+    ...(filters.kind === "tool" ? [] : await workflowRunItems(workspaceId, filters, wanted)),
   ].sort((a, b) => b.startedAt - a.startedAt);
   const items = merged.slice(0, pageSize);
   return { items, next: merged.length > pageSize ? items.at(-1)!.startedAt : undefined };
 }
 
 /** The names the "what ran" filter offers: every tool and workflow this user has runs of. */
-export async function runNames(userId: string): Promise<string[]> {
-  const tools = await db().selectDistinct({ name: toolRuns.toolId }).from(toolRuns).where(eq(toolRuns.userId, userId));
-  const workflows = await db().selectDistinct({ name: workflowRuns.workflowId }).from(workflowRuns).where(eq(workflowRuns.userId, userId));
+export async function runNames(workspaceId: string): Promise<string[]> {
+  const tools = await db().selectDistinct({ name: toolRuns.toolId }).from(toolRuns).where(eq(toolRuns.workspaceId, workspaceId));
+  const workflows = await db().selectDistinct({ name: workflowRuns.workflowId }).from(workflowRuns).where(eq(workflowRuns.workspaceId, workspaceId));
   return [...new Set([...tools, ...workflows].map((row) => row.name))].sort();
 }

@@ -6,7 +6,7 @@ import { liveInstanceId } from "@/db/instance";
 import { toolRuns, type RunAccount } from "@/db/schema";
 import { findConnection, inConnectionScope, type UsedConnection } from "@/lib/connections";
 import { type CatalogTool, findUserTool, requestContextFor, toolInputSchema } from "@/lib/tools";
-import { formatIssues } from "@/lib/platform";
+import { type Actor, formatIssues } from "@/lib/platform";
 import { forHistory } from "./run-history";
 import { RunInputError } from "./workflow-runs";
 
@@ -45,10 +45,10 @@ export function failureText(output: { error?: unknown; message?: unknown; errors
   return "The tool reported a failure without saying why.";
 }
 
-async function accountsOf(userId: string, used: UsedConnection[]): Promise<RunAccount[]> {
+async function accountsOf({ userId, workspaceId }: Actor, used: UsedConnection[]): Promise<RunAccount[]> {
   const accounts: RunAccount[] = [];
   for (const { providerId, connectionId } of used) {
-    const label = connectionId === "environment" ? "instance-wide key" : ((await findConnection(userId, connectionId))?.accountLabel ?? null);
+    const label = connectionId === "environment" ? "instance-wide key" : ((await findConnection(userId, connectionId, workspaceId))?.accountLabel ?? null);
     accounts.push({ providerId, connectionId, label });
   }
   return accounts;
@@ -70,21 +70,22 @@ export type RunToolOptions = {
  * lib/runs/interrupted-runs.ts fails it if the process stops). History keeps input and output with
  * credentials redacted and large values cut to a preview.
  */
-export async function runTool(userId: string, toolId: string, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
-  const entry = await findUserTool(userId, toolId);
+export async function runTool(actor: Actor, toolId: string, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
+  const entry = await findUserTool(actor.workspaceId, toolId);
   if (!entry) throw new Error(`There is no tool "${toolId}".`);
-  return runCatalogTool(userId, entry, rawInput, options);
+  return runCatalogTool(actor, entry, rawInput, options);
 }
 
 /** runTool for a caller that already holds the tool (the agent and MCP got it from listReadyTools): no second lookup. */
-export async function runCatalogTool(userId: string, entry: CatalogTool, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
+export async function runCatalogTool(actor: Actor, entry: CatalogTool, rawInput: unknown, options: RunToolOptions = {}): Promise<ToolRunRow> {
+  const { userId, workspaceId } = actor;
   const toolId = entry.tool.id;
   const trigger = options.trigger ?? { kind: "manual" };
   const parsed = toolInputSchema(entry).safeParse(rawInput);
   if (!parsed.success) throw new RunInputError(formatIssues(parsed.error));
   const chosen: Record<string, string> = {};
   for (const [providerId, connectionId] of Object.entries(options.accounts ?? {})) {
-    if ((await findConnection(userId, connectionId))?.providerId === providerId) chosen[providerId] = connectionId;
+    if ((await findConnection(userId, connectionId, workspaceId))?.providerId === providerId) chosen[providerId] = connectionId;
   }
   const startedAt = Date.now();
   const secretFields = entry.secretFields ?? [];
@@ -92,6 +93,7 @@ export async function runCatalogTool(userId: string, entry: CatalogTool, rawInpu
     .insert(toolRuns)
     .values({
       userId,
+      workspaceId,
       toolId,
       ...triggerColumns(trigger),
       input: forHistory(parsed.data ?? {}, secretFields),
@@ -105,14 +107,16 @@ export async function runCatalogTool(userId: string, entry: CatalogTool, rawInpu
   let error: string | null = null;
   let used: UsedConnection[] = [];
   try {
-    const scoped = await inConnectionScope(chosen, () => entry.tool.execute!(parsed.data, { requestContext: requestContextFor(userId), observe: noopObserve }));
+    const scoped = await inConnectionScope(workspaceId, chosen, () =>
+      entry.tool.execute!(parsed.data, { requestContext: requestContextFor(actor), observe: noopObserve }),
+    );
     output = scoped.result;
     used = scoped.used;
     if (isFailure(output)) error = failureText(output as Record<string, unknown>);
   } catch (caught) {
     error = (caught as Error).message ?? String(caught);
   }
-  const accounts = await accountsOf(userId, used);
+  const accounts = await accountsOf(actor, used);
   const [finished] = await db()
     .update(toolRuns)
     .set({ output: forHistory(output ?? null, secretFields), status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt, accounts })
@@ -121,20 +125,20 @@ export async function runCatalogTool(userId: string, entry: CatalogTool, rawInpu
   return finished!;
 }
 
-export async function listToolRuns(userId: string, toolId?: string, limit = 20): Promise<ToolRunRow[]> {
+export async function listToolRuns(workspaceId: string, toolId?: string, limit = 20): Promise<ToolRunRow[]> {
   return db()
     .select()
     .from(toolRuns)
-    .where(toolId ? and(eq(toolRuns.userId, userId), eq(toolRuns.toolId, toolId)) : eq(toolRuns.userId, userId))
+    .where(toolId ? and(eq(toolRuns.workspaceId, workspaceId), eq(toolRuns.toolId, toolId)) : eq(toolRuns.workspaceId, workspaceId))
     .orderBy(desc(toolRuns.startedAt))
     .limit(limit);
 }
 
-export async function getToolRun(userId: string, runId: string): Promise<ToolRunRow | undefined> {
+export async function getToolRun(workspaceId: string, runId: string): Promise<ToolRunRow | undefined> {
   const [run] = await db()
     .select()
     .from(toolRuns)
-    .where(and(eq(toolRuns.id, runId), eq(toolRuns.userId, userId)))
+    .where(and(eq(toolRuns.id, runId), eq(toolRuns.workspaceId, workspaceId)))
     .limit(1);
   return run;
 }

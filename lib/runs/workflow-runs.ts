@@ -4,7 +4,8 @@ import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
-import { log, describeIssues, formatIssues, type Issue } from "@/lib/platform";
+import { type Actor, log, describeIssues, formatIssues, type Issue } from "@/lib/platform";
+import { withinWorkspace } from "@/lib/connections";
 import { requestContextFor } from "@/lib/tools";
 import { findWorkflow, mastra } from "@/lib/mastra";
 import { announceRun } from "./run-events";
@@ -62,7 +63,7 @@ export type StartedRun = { runId: string; finished: Promise<WorkflowRunRow> };
  * credentials themselves.
  */
 export async function startWorkflowRun(
-  userId: string,
+  actor: Actor,
   workflowId: string,
   rawInput: unknown,
   options: { trigger: RunTrigger; deliveryId?: number } = { trigger: "manual" },
@@ -78,7 +79,8 @@ export async function startWorkflowRun(
   await transaction(async (tx) => {
     await tx.insert(workflowRuns).values({
       id: run.runId,
-      userId,
+      userId: actor.userId,
+      workspaceId: actor.workspaceId,
       workflowId,
       trigger: options.trigger,
       deliveryId: options.deliveryId,
@@ -89,10 +91,12 @@ export async function startWorkflowRun(
     });
     for (const [position, stepId] of entry.steps.entries()) await tx.insert(workflowRunSteps).values({ runId: run.runId, stepId, position, status: "pending" });
   });
-  announceRun({ userId, runId: run.runId, status: "running" });
+  announceRun({ workspaceId: actor.workspaceId, runId: run.runId, status: "running" });
 
-  const output = run.stream({ inputData: parsed.data as never, requestContext: requestContextFor(userId) });
-  return { runId: run.runId, finished: follow(userId, workflowId, workflow, run.runId, output) };
+  return withinWorkspace(actor.workspaceId, () => {
+    const output = run.stream({ inputData: parsed.data as never, requestContext: requestContextFor(actor) });
+    return { runId: run.runId, finished: follow(actor.workspaceId, workflowId, workflow, run.runId, output) };
+  });
 }
 
 type MastraWorkflow = ReturnType<ReturnType<typeof mastra>["getWorkflow"]>;
@@ -102,7 +106,7 @@ type RunOutput = ReturnType<Awaited<ReturnType<MastraWorkflow["createRun"]>>["st
  * Records a run's step events as Mastra streams them, then its outcome; steps never reached are
  * marked skipped. Mastra's snapshot of the finished run is dropped: Patchbay's tables are the history.
  */
-function follow(userId: string, workflowId: string, workflow: MastraWorkflow, runId: string, output: RunOutput): Promise<WorkflowRunRow> {
+function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflow, runId: string, output: RunOutput): Promise<WorkflowRunRow> {
   const run = { runId };
   return (
     (async () => {
@@ -124,7 +128,7 @@ function follow(userId: string, workflowId: string, workflow: MastraWorkflow, ru
             id,
           );
         }
-        announceRun({ userId, runId: run.runId, stepId: id, status });
+        announceRun({ workspaceId, runId: run.runId, stepId: id, status });
       }
       const result = await output.result;
       const status = result.status === "success" ? "success" : "failed";
@@ -142,7 +146,7 @@ function follow(userId: string, workflowId: string, workflow: MastraWorkflow, ru
         .update(workflowRunSteps)
         .set({ status: "skipped" })
         .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
-      announceRun({ userId, runId: run.runId, status });
+      announceRun({ workspaceId, runId: run.runId, status });
       return findRun(run.runId);
     })()
       .catch(async (error: unknown) => {
@@ -151,7 +155,7 @@ function follow(userId: string, workflowId: string, workflow: MastraWorkflow, ru
           .update(workflowRuns)
           .set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() })
           .where(eq(workflowRuns.id, run.runId));
-        announceRun({ userId, runId: run.runId, status: "failed" });
+        announceRun({ workspaceId, runId: run.runId, status: "failed" });
         return findRun(run.runId);
       })
       // Patchbay's tables are the run history; Mastra's snapshot of a finished run would otherwise
@@ -173,8 +177,8 @@ export class RerunError extends Error {
  * steps before it, so what they created is not created twice. The new run is its own row, linked
  * to the one it continues; the earlier steps show as succeeded with their recorded outputs.
  */
-export async function rerunFromFailedStep(userId: string, failedRunId: string): Promise<StartedRun> {
-  const found = await getWorkflowRun(userId, failedRunId);
+export async function rerunFromFailedStep(actor: Actor, failedRunId: string): Promise<StartedRun> {
+  const found = await getWorkflowRun(actor.workspaceId, failedRunId);
   if (!found) throw new RerunError("There is no such run.");
   const { run: failed, steps } = found;
   if (failed.status !== "failed") throw new RerunError("Only a failed run can be run again from its failed step.");
@@ -192,7 +196,8 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
   await transaction(async (tx) => {
     await tx.insert(workflowRuns).values({
       id: run.runId,
-      userId,
+      userId: actor.userId,
+      workspaceId: actor.workspaceId,
       workflowId: failed.workflowId,
       trigger: "manual",
       deliveryId: failed.deliveryId,
@@ -219,7 +224,7 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
       );
     }
   });
-  announceRun({ userId, runId: run.runId, status: "running" });
+  announceRun({ workspaceId: actor.workspaceId, runId: run.runId, status: "running" });
   const context = Object.fromEntries(
     earlier.map((step, position) => [
       step.stepId,
@@ -232,32 +237,34 @@ export async function rerunFromFailedStep(userId: string, failedRunId: string): 
       },
     ]),
   );
-  const output = run.timeTravelStream({
-    step: steps[failedAt]!.stepId,
-    context,
-    // The first step's input is the workflow's; a later one's is the step before it's output.
-    inputData: failedAt === 0 ? failed.input : earlier.at(-1)!.output,
-    requestContext: requestContextFor(userId),
+  return withinWorkspace(actor.workspaceId, () => {
+    const output = run.timeTravelStream({
+      step: steps[failedAt]!.stepId,
+      context,
+      // The first step's input is the workflow's; a later one's is the step before it's output.
+      inputData: failedAt === 0 ? failed.input : earlier.at(-1)!.output,
+      requestContext: requestContextFor(actor),
+    });
+    return { runId: run.runId, finished: follow(actor.workspaceId, failed.workflowId, workflow, run.runId, output as RunOutput) };
   });
-  return { runId: run.runId, finished: follow(userId, failed.workflowId, workflow, run.runId, output as RunOutput) };
 }
 
-export async function getWorkflowRun(userId: string, runId: string): Promise<{ run: WorkflowRunRow; steps: WorkflowStepRow[] } | undefined> {
+export async function getWorkflowRun(workspaceId: string, runId: string): Promise<{ run: WorkflowRunRow; steps: WorkflowStepRow[] } | undefined> {
   const [run] = await db()
     .select()
     .from(workflowRuns)
-    .where(and(eq(workflowRuns.id, runId), eq(workflowRuns.userId, userId)))
+    .where(and(eq(workflowRuns.id, runId), eq(workflowRuns.workspaceId, workspaceId)))
     .limit(1);
   if (!run) return undefined;
   const steps = await db().select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runId)).orderBy(asc(workflowRunSteps.position));
   return { run, steps };
 }
 
-export async function listWorkflowRuns(userId: string, workflowId?: string, limit = 50): Promise<WorkflowRunRow[]> {
+export async function listWorkflowRuns(workspaceId: string, workflowId?: string, limit = 50): Promise<WorkflowRunRow[]> {
   return db()
     .select()
     .from(workflowRuns)
-    .where(workflowId ? and(eq(workflowRuns.userId, userId), eq(workflowRuns.workflowId, workflowId)) : eq(workflowRuns.userId, userId))
+    .where(workflowId ? and(eq(workflowRuns.workspaceId, workspaceId), eq(workflowRuns.workflowId, workflowId)) : eq(workflowRuns.workspaceId, workspaceId))
     .orderBy(desc(workflowRuns.startedAt))
     .limit(limit);
 }

@@ -84,7 +84,7 @@ async function sendAlert(message: OutboundMessage): Promise<SendOutcome> {
   if (!alert || !channel) throw new PermanentSendError("the alert or the channel was deleted");
   if (channel.kind === "slack") {
     try {
-      await postSlackMessage(alert.userId, channel.target, alertText(alert));
+      await postSlackMessage(alert.workspaceId, channel.target, alertText(alert));
       return { ok: true };
     } catch (error) {
       return { ok: false, error: (error as Error).message };
@@ -108,7 +108,7 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
   }
   const status = await recordAttempt(message, startedAt, outcome, now());
   if (status === "failed" && message.kind === "forward") {
-    await raiseAlert(message.userId, {
+    await raiseAlert(message.workspaceId, {
       kind: "forward_failed",
       subject: `destination:${message.destinationId}`,
       title: "A forwarded delivery could not be delivered",

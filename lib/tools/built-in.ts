@@ -36,9 +36,9 @@ export function findTool(id: string): CatalogTool | undefined {
   return builtInTools.find((entry) => entry.tool.id === id);
 }
 
-/** A tool this user can run: a built-in one, or one of the operations they imported. */
-export async function findUserTool(userId: string, id: string): Promise<CatalogTool | undefined> {
-  return findTool(id) ?? (await findImportedTool(userId, id));
+/** A tool people in this workspace can run: a built-in one, or one of the operations imported into it. */
+export async function findUserTool(workspaceId: string, id: string): Promise<CatalogTool | undefined> {
+  return findTool(id) ?? (await findImportedTool(workspaceId, id));
 }
 
 /** Every built-in tool is declared with a zod object schema; the runner validates and builds forms from it. */

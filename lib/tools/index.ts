@@ -6,4 +6,5 @@ export { requestContextFor, userIdFrom } from "./context";
 export { createLinearProject } from "./linear/create-project";
 export { listImportedTools } from "./openapi/imported-tool";
 export { toolReadiness } from "./readiness";
+export type { ToolReadiness } from "./readiness";
 export { createSlackChannel, postSlackMessage } from "./slack/tools";

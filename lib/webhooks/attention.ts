@@ -3,6 +3,7 @@ import { and, count, eq, gte } from "drizzle-orm";
 import { db } from "@/db/client";
 import { toolRuns, workflowRuns } from "@/db/schema";
 import { briefStatus, providerCards } from "@/lib/connections";
+import type { Actor } from "@/lib/platform";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { deliveryHealth, failingEndpoints, type DeliveryHealth } from "@/lib/webhooks/queries";
 
@@ -15,32 +16,32 @@ export type Attention = {
   endpoints: { id: string; label: string; failing: number }[];
 };
 
-async function failedRuns(userId: string, since: number): Promise<Attention["runsFailed"]> {
+async function failedRuns(workspaceId: string, since: number): Promise<Attention["runsFailed"]> {
   const [tools] = await db()
     .select({ n: count() })
     .from(toolRuns)
-    .where(and(eq(toolRuns.userId, userId), eq(toolRuns.status, "failed"), gte(toolRuns.startedAt, since)));
+    .where(and(eq(toolRuns.workspaceId, workspaceId), eq(toolRuns.status, "failed"), gte(toolRuns.startedAt, since)));
   const [workflows] = await db()
     .select({ n: count() })
     .from(workflowRuns)
-    .where(and(eq(workflowRuns.userId, userId), eq(workflowRuns.status, "failed"), gte(workflowRuns.startedAt, since)));
+    .where(and(eq(workflowRuns.workspaceId, workspaceId), eq(workflowRuns.status, "failed"), gte(workflowRuns.startedAt, since)));
   return { tools: tools!.n, workflows: workflows!.n };
 }
 
 /** What needs this person's attention over the last 24 hours: the overview's figures. */
-export async function attentionFor(userId: string, now = Date.now()): Promise<Attention> {
+export async function attentionFor({ userId, workspaceId }: Actor, now = Date.now()): Promise<Attention> {
   const since = now - ATTENTION_WINDOW_MS;
   const connections = (await providerCards(userId)).flatMap((card) => {
     const status = briefStatus(card);
     return status === "needs_reconnect" || status === "error" ? [{ providerId: card.id, name: card.name, status }] : [];
   });
-  const failing = new Map((await failingEndpoints(userId, since)).map((row) => [row.endpointId, row.failing]));
-  const endpoints = (await listEndpoints(userId))
+  const failing = new Map((await failingEndpoints(workspaceId, since)).map((row) => [row.endpointId, row.failing]));
+  const endpoints = (await listEndpoints(workspaceId))
     .filter((endpoint) => failing.has(endpoint.id))
     .map((endpoint) => ({
       id: endpoint.id,
       label: `${endpoint.providerName}${endpoint.description ? `: ${endpoint.description}` : ""}`,
       failing: failing.get(endpoint.id)!,
     }));
-  return { deliveries: await deliveryHealth(userId, since), runsFailed: await failedRuns(userId, since), connections, endpoints };
+  return { deliveries: await deliveryHealth(workspaceId, since), runsFailed: await failedRuns(workspaceId, since), connections, endpoints };
 }

@@ -13,6 +13,6 @@ export type { NewDelivery };
  */
 export async function insertAccepted(delivery: NewDelivery): Promise<number | undefined> {
   const id = await insertAcceptedAwaited(delivery);
-  if (id !== undefined) announce({ userId: delivery.userId, deliveryId: id, status: delivery.status });
+  if (id !== undefined) announce({ workspaceId: delivery.workspaceId, deliveryId: id, status: delivery.status });
   return id;
 }

@@ -102,7 +102,7 @@ export async function renewLease(id: number, now = Date.now(), leaseMs = LEASE_M
 async function raiseDeliveryFailed(delivery: DeliveryRow, error: string, now: number): Promise<void> {
   const what = [delivery.event, delivery.action].filter(Boolean).join(".") || "delivery";
   await raiseAlert(
-    delivery.userId,
+    delivery.workspaceId,
     {
       kind: "delivery_failed",
       subject: `delivery:${delivery.id}`,
@@ -175,7 +175,7 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
     if (status === "failed") await raiseDeliveryFailed(delivery, error, finishedAt);
     await checkEndpointFailing(delivery, finishedAt);
   }
-  announce({ userId: delivery.userId, deliveryId: delivery.id, status });
+  announce({ workspaceId: delivery.workspaceId, deliveryId: delivery.id, status });
 }
 
 export type ProcessOptions = {
@@ -211,11 +211,11 @@ export async function processDueDeliveries({
       // Never what this process is still running, even past its lease (a late renewal on a busy machine).
       const leased = await leaseDue(now(), wanted, leaseMs, admission.inFlight.map(Number));
       // One slot each, whoever the delivery is for: processing has no per-person or per-origin share.
-      for (const delivery of leased) admission.admit(String(delivery.id), { userId: delivery.userId, origin: "" });
+      for (const delivery of leased) admission.admit(String(delivery.id), { workspaceId: delivery.workspaceId, origin: "" });
       return leased;
     },
     attempt: (delivery) => {
-      announce({ userId: delivery.userId, deliveryId: delivery.id, status: "processing" });
+      announce({ workspaceId: delivery.workspaceId, deliveryId: delivery.id, status: "processing" });
       return attempt(delivery, handle, now, leaseMs);
     },
     idOf: (delivery) => String(delivery.id),
@@ -225,14 +225,14 @@ export async function processDueDeliveries({
 }
 
 /** Makes deliveries due again as a new attempt; only verified ones that finished (processed or failed). */
-export async function requestReplay(userId: string, ids: number[], now = Date.now()): Promise<number> {
+export async function requestReplay(workspaceId: string, ids: number[], now = Date.now()): Promise<number> {
   if (ids.length === 0) return 0;
   const result = await db()
     .update(webhookDeliveries)
     .set({ status: "received", nextAttemptAt: now, replayRequested: true })
     .where(
       and(
-        eq(webhookDeliveries.userId, userId),
+        eq(webhookDeliveries.workspaceId, workspaceId),
         inArray(webhookDeliveries.id, ids),
         eq(webhookDeliveries.verified, true),
         inArray(webhookDeliveries.status, ["processed", "failed"]),
@@ -246,28 +246,28 @@ export async function requestReplay(userId: string, ids: number[], now = Date.no
 }
 
 /** Brings a retrying delivery's next attempt forward to now. */
-export async function retryNow(userId: string, id: number, now = Date.now()): Promise<boolean> {
+export async function retryNow(workspaceId: string, id: number, now = Date.now()): Promise<boolean> {
   const changed =
     affectedRows(
       await db()
         .update(webhookDeliveries)
         .set({ nextAttemptAt: now })
-        .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying"))),
+        .where(and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying"))),
     ) > 0;
   if (changed) dispatcherWake.emit("wake");
   return changed;
 }
 
 /** Stops a retrying delivery's remaining retries: it ends as failed (and can still be replayed). */
-export async function cancelRetries(userId: string, id: number): Promise<boolean> {
+export async function cancelRetries(workspaceId: string, id: number): Promise<boolean> {
   const changed =
     affectedRows(
       await db()
         .update(webhookDeliveries)
         .set({ status: "failed", nextAttemptAt: null })
-        .where(and(eq(webhookDeliveries.userId, userId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying"))),
+        .where(and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying"))),
     ) > 0;
-  if (changed) announce({ userId, deliveryId: id, status: "failed" });
+  if (changed) announce({ workspaceId, deliveryId: id, status: "failed" });
   return changed;
 }
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { webhookEndpoints } from "@/db/schema";
 import { keyRing, seal, unseal } from "@/lib/crypto";
-import { env, readVariable } from "@/lib/platform";
+import { type Actor, env, readVariable } from "@/lib/platform";
 import { getProvider, type Provider } from "@/lib/providers";
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -32,6 +32,7 @@ export function endpointUrl(providerId: string, endpointId?: string): string {
 function summary(row: EndpointRow): EndpointSummary {
   return {
     id: row.id,
+    workspaceId: row.workspaceId,
     userId: row.userId,
     providerId: row.providerId,
     description: row.description,
@@ -45,15 +46,15 @@ function summary(row: EndpointRow): EndpointSummary {
   };
 }
 
-export async function listEndpoints(userId: string): Promise<EndpointSummary[]> {
-  return (await db().select().from(webhookEndpoints).where(eq(webhookEndpoints.userId, userId)).orderBy(desc(webhookEndpoints.createdAt))).map(summary);
+export async function listEndpoints(workspaceId: string): Promise<EndpointSummary[]> {
+  return (await db().select().from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).orderBy(desc(webhookEndpoints.createdAt))).map(summary);
 }
 
-export async function findEndpoint(userId: string, endpointId: string): Promise<EndpointRow | undefined> {
+export async function findEndpoint(workspaceId: string, endpointId: string): Promise<EndpointRow | undefined> {
   const [endpoint] = await db()
     .select()
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)))
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.workspaceId, workspaceId)))
     .limit(1);
   return endpoint;
 }
@@ -109,7 +110,7 @@ export const endpointEventsSchema = z
 export type NewEndpoint = { providerId: string; description: string; events: string[]; secret?: string; remoteHookId?: string; remoteTarget?: string };
 
 /** Creates an endpoint; the secret is returned once here and stored sealed. */
-export async function createEndpoint(userId: string, input: NewEndpoint): Promise<{ endpoint: EndpointSummary; secret: string }> {
+export async function createEndpoint({ userId, workspaceId }: Actor, input: NewEndpoint): Promise<{ endpoint: EndpointSummary; secret: string }> {
   const provider = getProvider(input.providerId);
   if (!provider?.webhooks) throw new Error(`${input.providerId} does not send webhooks`);
   const id = `we_${randomBytes(10).toString("hex")}`;
@@ -118,6 +119,7 @@ export async function createEndpoint(userId: string, input: NewEndpoint): Promis
     .insert(webhookEndpoints)
     .values({
       id,
+      workspaceId,
       userId,
       providerId: provider.id,
       description: input.description,
@@ -130,16 +132,16 @@ export async function createEndpoint(userId: string, input: NewEndpoint): Promis
   return { endpoint: summary(row!), secret };
 }
 
-export async function setRemoteHook(userId: string, endpointId: string, remoteHookId: string, remoteTarget: string): Promise<void> {
+export async function setRemoteHook(workspaceId: string, endpointId: string, remoteHookId: string, remoteTarget: string): Promise<void> {
   await db()
     .update(webhookEndpoints)
     .set({ remoteHookId, remoteTarget })
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)));
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.workspaceId, workspaceId)));
 }
 
 /** A new secret (generated unless given), shown once; the old one keeps working for WEBHOOK_SECRET_GRACE_HOURS. */
-export async function rotateEndpointSecret(userId: string, endpointId: string, now = Date.now(), newSecret?: string): Promise<string | undefined> {
-  const endpoint = await findEndpoint(userId, endpointId);
+export async function rotateEndpointSecret(workspaceId: string, endpointId: string, now = Date.now(), newSecret?: string): Promise<string | undefined> {
+  const endpoint = await findEndpoint(workspaceId, endpointId);
   const provider = endpoint && getProvider(endpoint.providerId);
   if (!endpoint || !provider) return undefined;
   const secret = newSecret ?? generateSecret(provider);
@@ -158,19 +160,19 @@ export async function rotateEndpointSecret(userId: string, endpointId: string, n
 export type SealedSecrets = Pick<EndpointRow, "secretSealed" | "previousSecretSealed" | "previousSecretExpiresAt">;
 
 /** Puts an endpoint's secrets back as they were (a rotation the provider refused). */
-export async function restoreSecrets(userId: string, endpointId: string, secrets: SealedSecrets): Promise<void> {
+export async function restoreSecrets(workspaceId: string, endpointId: string, secrets: SealedSecrets): Promise<void> {
   await db()
     .update(webhookEndpoints)
     .set({ secretSealed: secrets.secretSealed, previousSecretSealed: secrets.previousSecretSealed, previousSecretExpiresAt: secrets.previousSecretExpiresAt })
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId)));
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.workspaceId, workspaceId)));
 }
 
-export async function deleteEndpoint(userId: string, endpointId: string): Promise<boolean> {
+export async function deleteEndpoint(workspaceId: string, endpointId: string): Promise<boolean> {
   return (
     affectedRows(
       await db()
         .delete(webhookEndpoints)
-        .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.userId, userId))),
+        .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.workspaceId, workspaceId))),
     ) > 0
   );
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { instanceOwnerId, intakeWriter, type IntakeWriter } from "@/db/sql/intake";
+import { DEFAULT_WORKSPACE_ID } from "@/db/schema";
 import { readPath } from "@/lib/connections";
 import { env, ApiError, type ErrorCode } from "@/lib/platform";
 import { getProvider, type Provider } from "@/lib/providers";
@@ -17,7 +18,7 @@ import { wakeDispatcher } from "./wake";
 const REFUSAL_BODY_BYTES = 8192;
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-type Target = { provider: Provider & { webhooks: NonNullable<Provider["webhooks"]> }; userId: string; endpointId: string | null; secrets: string[] };
+type Target = { provider: Provider & { webhooks: NonNullable<Provider["webhooks"]> }; workspaceId: string; endpointId: string | null; secrets: string[] };
 
 /** What intake answers; the Next route handler and the server's fast path each write it their way. */
 export type IntakeReply = { status: number; body: unknown; headers?: Record<string, string> };
@@ -69,11 +70,12 @@ async function resolveTarget(providerId: string, endpointId: string | undefined)
   const webhookProvider = provider as Target["provider"];
   if (endpointId !== undefined) {
     const endpoint = await findEndpointForIntake(providerId, endpointId);
-    return endpoint && { provider: webhookProvider, userId: endpoint.userId, endpointId: endpoint.id, secrets: endpointSecrets(endpoint) };
+    return endpoint && { provider: webhookProvider, workspaceId: endpoint.workspaceId, endpointId: endpoint.id, secrets: endpointSecrets(endpoint) };
   }
   const secrets = instanceSecrets(provider);
+  // Instance-wide URLs deliver to the default workspace, once the instance has its owner.
   const owner = await instanceOwnerId();
-  return secrets.length > 0 && owner ? { provider: webhookProvider, userId: owner, endpointId: null, secrets } : undefined;
+  return secrets.length > 0 && owner ? { provider: webhookProvider, workspaceId: DEFAULT_WORKSPACE_ID, endpointId: null, secrets } : undefined;
 }
 
 function field(source: { header?: string; path?: string } | undefined, headers: Headers, payload: unknown): string | null {
@@ -128,14 +130,14 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
     case "refusal": {
       const { row } = examined;
       const id = await store().refusal(row, env().WEBHOOK_REJECTED_CAP);
-      announce({ userId: row.userId, deliveryId: id, status: row.status });
+      announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
       return examined.reply;
     }
     case "accepted": {
       const { row } = examined;
       const id = await store().accepted(row);
       if (id === undefined) return reply(200, { duplicate: true });
-      announce({ userId: row.userId, deliveryId: id, status: row.status });
+      announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
       if (examined.challenge !== undefined) return reply(200, { challenge: examined.challenge });
       wakeDispatcher();
       return reply(202, { received: true, id });
@@ -146,10 +148,10 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
 async function examine({ providerId, endpointId, headers, readBody }: IntakeRequest, reservation: BodyReservation): Promise<Examined> {
   const target = await resolveTarget(providerId, endpointId);
   if (!target) return { kind: "answer", reply: refuse("unknown_endpoint", "No webhook endpoint here.") };
-  const { provider, userId } = target;
+  const { provider, workspaceId } = target;
   const receivedAt = Date.now();
-  const base: Pick<NewDelivery, "userId" | "endpointId" | "providerId" | "receivedAt" | "headers"> = {
-    userId,
+  const base: Pick<NewDelivery, "workspaceId" | "endpointId" | "providerId" | "receivedAt" | "headers"> = {
+    workspaceId,
     endpointId: target.endpointId,
     providerId: provider.id,
     receivedAt,

@@ -15,11 +15,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * fields that the form has are taken as they are, and the person edits the rest.
  */
 export async function prefillFromDelivery(
-  userId: string,
+  workspaceId: string,
   deliveryId: number,
   target: { kind: "tool" | "workflow"; id: string; fields: string[] },
 ): Promise<Prefill> {
-  const found = await getDelivery(userId, deliveryId);
+  const found = await getDelivery(workspaceId, deliveryId);
   if (!found) return { deliveryId, error: `There is no delivery #${deliveryId}.` };
   const { delivery } = found;
   if (delivery.trimmedAt !== null) return { deliveryId, error: `Retention removed the payload of delivery #${deliveryId}, so it cannot be used.` };

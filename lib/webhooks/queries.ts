@@ -49,8 +49,8 @@ function eventCondition(value: string): SQL {
 }
 
 /** Every filter except the search term and the cursor, as conditions on webhook_deliveries. */
-function conditions(userId: string, filters: DeliveryFilters, now: number): SQL[] {
-  const where: SQL[] = [eq(webhookDeliveries.userId, userId)];
+function conditions(workspaceId: string, filters: DeliveryFilters, now: number): SQL[] {
+  const where: SQL[] = [eq(webhookDeliveries.workspaceId, workspaceId)];
   if (filters.provider) where.push(eq(webhookDeliveries.providerId, filters.provider));
   if (filters.event) where.push(eventCondition(filters.event));
   if (filters.status) where.push(eq(webhookDeliveries.status, filters.status));
@@ -73,8 +73,8 @@ function prefixSearch(term: string): SQL {
 const indexedTerm = (filters: DeliveryFilters) => (filters.q && filters.q.length >= MIN_INDEXED_TERM ? filters.q : undefined);
 
 /** For counts and bulk actions: the matching ids of the search index as a subquery. */
-function allConditions(userId: string, filters: DeliveryFilters, now: number): SQL[] {
-  const where = conditions(userId, filters, now);
+function allConditions(workspaceId: string, filters: DeliveryFilters, now: number): SQL[] {
+  const where = conditions(workspaceId, filters, now);
   const term = indexedTerm(filters);
   if (term) where.push(searchMatches(term));
   return where;
@@ -91,16 +91,16 @@ function parseCursor(cursor: string): [number, number] {
  * pages stay fast. A search walks the trigram index newest first (by id, which grows with arrival)
  * and stops once the page is full, so a term matching most rows costs no more than a rare one.
  */
-export async function listDeliveries(userId: string, filters: DeliveryFilters, now = Date.now(), pageSize = PAGE_SIZE) {
+export async function listDeliveries(workspaceId: string, filters: DeliveryFilters, now = Date.now(), pageSize = PAGE_SIZE) {
   const term = indexedTerm(filters);
-  const rows = term ? await searchPage(userId, filters, term, now, pageSize + 1) : await timePage(userId, filters, now, pageSize + 1);
+  const rows = term ? await searchPage(workspaceId, filters, term, now, pageSize + 1) : await timePage(workspaceId, filters, now, pageSize + 1);
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   return { items: page, nextCursor: rows.length > pageSize && last ? `${last.receivedAt}.${last.id}` : undefined };
 }
 
-async function timePage(userId: string, filters: DeliveryFilters, now: number, limit: number) {
-  const where = conditions(userId, filters, now);
+async function timePage(workspaceId: string, filters: DeliveryFilters, now: number, limit: number) {
+  const where = conditions(workspaceId, filters, now);
   if (filters.cursor) {
     const [at, id] = parseCursor(filters.cursor);
     where.push(sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id}) < (${at}, ${id})`);
@@ -118,13 +118,13 @@ async function timePage(userId: string, filters: DeliveryFilters, now: number, l
  * the index yet (see migration 0004), so those few are matched by delivery id or repository prefix
  * and merged in.
  */
-async function searchPage(userId: string, filters: DeliveryFilters, term: string, now: number, limit: number) {
+async function searchPage(workspaceId: string, filters: DeliveryFilters, term: string, now: number, limit: number) {
   const before = filters.cursor ? [lt(webhookDeliveries.id, parseCursor(filters.cursor)[1])] : [];
-  const indexed = await indexedMatches(term, [...conditions(userId, filters, now), ...before], limit);
+  const indexed = await indexedMatches(term, [...conditions(workspaceId, filters, now), ...before], limit);
   const waiting = await db()
     .select(listColumns)
     .from(webhookDeliveries)
-    .where(and(...conditions(userId, filters, now), eq(webhookDeliveries.status, "received"), eq(webhookDeliveries.attempts, 0), prefixSearch(term), ...before))
+    .where(and(...conditions(workspaceId, filters, now), eq(webhookDeliveries.status, "received"), eq(webhookDeliveries.attempts, 0), prefixSearch(term), ...before))
     .orderBy(desc(webhookDeliveries.id))
     .limit(limit);
   const byId = new Map([...indexed, ...waiting].map((row) => [row.id, row]));
@@ -143,7 +143,7 @@ const histogramShapes: Record<Range, { bucketMs: number; count: number }> = {
 };
 
 /** Deliveries over `range` before `now` in equal UTC-aligned buckets, split by status (oldest first). */
-export async function deliveryHistogram(userId: string, range: Range = "24h", now = Date.now()): Promise<Histogram> {
+export async function deliveryHistogram(workspaceId: string, range: Range = "24h", now = Date.now()): Promise<Histogram> {
   const { bucketMs, count: size } = histogramShapes[range];
   const current = Math.floor(now / bucketMs);
   const first = current - size + 1;
@@ -157,7 +157,7 @@ export async function deliveryHistogram(userId: string, range: Range = "24h", no
     .from(webhookDeliveries)
     .where(
       and(
-        eq(webhookDeliveries.userId, userId),
+        eq(webhookDeliveries.workspaceId, workspaceId),
         gte(webhookDeliveries.receivedAt, first * bucketMs),
         lt(webhookDeliveries.receivedAt, (current + 1) * bucketMs),
       ),
@@ -177,12 +177,12 @@ export async function deliveryHistogram(userId: string, range: Range = "24h", no
  * one index probe per distinct event, not a pass over every delivery (PostgreSQL has no skip
  * scan of its own: a plain DISTINCT read all of a million rows, 333 ms in bench/log-viewer-pg.ts).
  */
-export async function knownEvents(userId: string): Promise<string[]> {
+export async function knownEvents(workspaceId: string): Promise<string[]> {
   const found = await rows<{ event: string | null }>(sql`
     with recursive seen(event) as (
-      select (select min(event) from webhook_deliveries where user_id = ${userId})
+      select (select min(event) from webhook_deliveries where workspace_id = ${workspaceId})
       union all
-      select (select min(event) from webhook_deliveries where user_id = ${userId} and event > seen.event)
+      select (select min(event) from webhook_deliveries where workspace_id = ${workspaceId} and event > seen.event)
       from seen where seen.event is not null
     )
     select event from seen where event is not null limit 200`);
@@ -192,11 +192,11 @@ export async function knownEvents(userId: string): Promise<string[]> {
     .sort();
 }
 
-export async function getDelivery(userId: string, id: number) {
+export async function getDelivery(workspaceId: string, id: number) {
   const [delivery] = await db()
     .select()
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.userId, userId)))
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.workspaceId, workspaceId)))
     .limit(1);
   if (!delivery) return undefined;
   const attempts = await db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).orderBy(asc(webhookAttempts.number));
@@ -206,22 +206,22 @@ export async function getDelivery(userId: string, id: number) {
 export const REPLAY_LIMIT = 1000;
 
 /** Ids of this user's failed deliveries that match the filters (for "replay all failed"). */
-export async function failedIds(userId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): Promise<number[]> {
+export async function failedIds(workspaceId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): Promise<number[]> {
   return (
     await db()
       .select({ id: webhookDeliveries.id })
       .from(webhookDeliveries)
-      .where(and(...allConditions(userId, { ...filters, status: "failed", cursor: undefined }, now)))
+      .where(and(...allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined }, now)))
       .limit(limit)
   ).map((row) => row.id);
 }
 
 /** How many failed deliveries match the filters, counted up to `limit` (what one replay would take). */
-export async function failedCount(userId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): Promise<number> {
+export async function failedCount(workspaceId: string, filters: DeliveryFilters, now = Date.now(), limit = REPLAY_LIMIT): Promise<number> {
   const matching = db()
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
-    .where(and(...allConditions(userId, { ...filters, status: "failed", cursor: undefined }, now)))
+    .where(and(...allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined }, now)))
     .limit(limit)
     .as("matching");
   const [row] = await db().select({ n: count() }).from(matching);
@@ -231,24 +231,24 @@ export async function failedCount(userId: string, filters: DeliveryFilters, now 
 export type DeliveryHealth = { received: number; failed: number; retrying: number; rejected: number };
 
 /** This user's deliveries since `since`, by outcome: the overview's first figures. */
-export async function deliveryHealth(userId: string, since: number): Promise<DeliveryHealth> {
+export async function deliveryHealth(workspaceId: string, since: number): Promise<DeliveryHealth> {
   const rows = await db()
     .select({ status: webhookDeliveries.status, n: count() })
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.userId, userId), gte(webhookDeliveries.receivedAt, since)))
+    .where(and(eq(webhookDeliveries.workspaceId, workspaceId), gte(webhookDeliveries.receivedAt, since)))
     .groupBy(webhookDeliveries.status);
   const of = (status: string) => rows.find((row) => row.status === status)?.n ?? 0;
   return { received: rows.reduce((sum, row) => sum + row.n, 0), failed: of("failed"), retrying: of("retrying"), rejected: of("rejected") };
 }
 
 /** Endpoints with deliveries that failed or are retrying since `since`, with how many. */
-export async function failingEndpoints(userId: string, since: number): Promise<{ endpointId: string; failing: number }[]> {
+export async function failingEndpoints(workspaceId: string, since: number): Promise<{ endpointId: string; failing: number }[]> {
   return await db()
     .select({ endpointId: sql<string>`${webhookDeliveries.endpointId}`, failing: count() })
     .from(webhookDeliveries)
     .where(
       and(
-        eq(webhookDeliveries.userId, userId),
+        eq(webhookDeliveries.workspaceId, workspaceId),
         inArray(webhookDeliveries.status, ["failed", "retrying"]),
         gte(webhookDeliveries.receivedAt, since),
         sql`${webhookDeliveries.endpointId} is not null`,

@@ -6,6 +6,7 @@ import { webhookEndpoints } from "@/db/schema";
 import { resolveApiKey } from "@/lib/connections";
 import { keyRing, seal } from "@/lib/crypto";
 import { githubErrorMessage, githubFor } from "@/lib/github";
+import type { Actor } from "@/lib/platform";
 import { expandTemplate, getProvider } from "@/lib/providers";
 import {
   createEndpoint,
@@ -41,10 +42,10 @@ function splitRepository(fullName: string): { owner: string; repo: string } {
  * Creates a Patchbay endpoint with a fresh 32-byte secret, then the hook on GitHub pointing at it
  * (content type json). If GitHub refuses, the local endpoint is removed again.
  */
-export async function registerGitHubHook(userId: string, repository: string, events: string[]): Promise<EndpointSummary> {
+export async function registerGitHubHook(actor: Actor, repository: string, events: string[]): Promise<EndpointSummary> {
   const { owner, repo } = splitRepository(repository);
-  const octokit = await githubFor(userId);
-  const { endpoint, secret } = await createEndpoint(userId, { providerId: "github", description: `GitHub hook on ${owner}/${repo}`, events });
+  const octokit = await githubFor(actor.userId);
+  const { endpoint, secret } = await createEndpoint(actor, { providerId: "github", description: `GitHub hook on ${owner}/${repo}`, events });
   try {
     const { data: hook } = await octokit.repos.createWebhook({
       owner,
@@ -54,16 +55,16 @@ export async function registerGitHubHook(userId: string, repository: string, eve
       events,
       config: { url: endpoint.url, content_type: "json", secret, insecure_ssl: "0" },
     });
-    await setRemoteHook(userId, endpoint.id, String(hook.id), `${owner}/${repo}`);
+    await setRemoteHook(actor.workspaceId, endpoint.id, String(hook.id), `${owner}/${repo}`);
     return { ...endpoint, remoteHookId: String(hook.id), remoteTarget: `${owner}/${repo}` };
   } catch (error) {
-    await deleteEndpoint(userId, endpoint.id);
+    await deleteEndpoint(actor.workspaceId, endpoint.id);
     throw new RegistrationError(githubErrorMessage(error));
   }
 }
 
-async function registered(userId: string, endpointId: string) {
-  const endpoint = await findEndpoint(userId, endpointId);
+async function registered(actor: Actor, endpointId: string) {
+  const endpoint = await findEndpoint(actor.workspaceId, endpointId);
   if (!endpoint?.remoteHookId || !endpoint.remoteTarget) throw new RegistrationError("That hook was not registered by Patchbay.");
   return endpoint;
 }
@@ -76,10 +77,10 @@ export function supportsPing(providerId: string): boolean {
 }
 
 /** Asks GitHub to send a ping to the hook; it arrives at the intake like any delivery. */
-export async function pingGitHubHook(userId: string, endpointId: string): Promise<void> {
-  const endpoint = await registered(userId, endpointId);
+export async function pingGitHubHook(actor: Actor, endpointId: string): Promise<void> {
+  const endpoint = await registered(actor, endpointId);
   const { owner, repo } = splitRepository(endpoint.remoteTarget!);
-  const octokit = await githubFor(userId);
+  const octokit = await githubFor(actor.userId);
   try {
     await octokit.repos.pingWebhook({ owner, repo, hook_id: Number(endpoint.remoteHookId) });
   } catch (error) {
@@ -106,9 +107,9 @@ async function stripeClient(userId: string): Promise<{ stripe: Stripe; account: 
 }
 
 /** Creates the endpoint through Stripe's webhook endpoints API and keeps the signing secret Stripe returns, sealed. */
-export async function registerStripeEndpoint(userId: string, events: string[]): Promise<EndpointSummary> {
-  const { stripe, account } = await stripeClient(userId);
-  const { endpoint } = await createEndpoint(userId, { providerId: "stripe", description: "Stripe webhook endpoint", events });
+export async function registerStripeEndpoint(actor: Actor, events: string[]): Promise<EndpointSummary> {
+  const { stripe, account } = await stripeClient(actor.userId);
+  const { endpoint } = await createEndpoint(actor, { providerId: "stripe", description: "Stripe webhook endpoint", events });
   try {
     const created = await stripe.webhookEndpoints.create({
       url: endpointUrl("stripe", endpoint.id),
@@ -122,10 +123,10 @@ export async function registerStripeEndpoint(userId: string, events: string[]): 
         remoteHookId: created.id,
         remoteTarget: account,
       })
-      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.userId, userId)));
+      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.workspaceId, actor.workspaceId)));
     return { ...endpoint, remoteHookId: created.id, remoteTarget: account };
   } catch (error) {
-    await deleteEndpoint(userId, endpoint.id);
+    await deleteEndpoint(actor.workspaceId, endpoint.id);
     throw new RegistrationError(`Stripe refused: ${(error as Error).message}`);
   }
 }
@@ -158,12 +159,12 @@ const remoteRemovers: Record<string, (userId: string, endpoint: RemoteEndpoint) 
 };
 
 /** Deletes the hook at the provider (already gone is fine), then the local endpoint. */
-export async function deleteRegistered(userId: string, endpointId: string): Promise<void> {
-  const endpoint = await findEndpoint(userId, endpointId);
+export async function deleteRegistered(actor: Actor, endpointId: string): Promise<void> {
+  const endpoint = await findEndpoint(actor.workspaceId, endpointId);
   if (!endpoint) throw new RegistrationError("That endpoint does not exist.");
   const remove = remoteRemovers[endpoint.providerId];
-  if (endpoint.remoteHookId && remove) await remove(userId, { remoteHookId: endpoint.remoteHookId, remoteTarget: endpoint.remoteTarget });
-  await deleteEndpoint(userId, endpointId);
+  if (endpoint.remoteHookId && remove) await remove(actor.userId, { remoteHookId: endpoint.remoteHookId, remoteTarget: endpoint.remoteTarget });
+  await deleteEndpoint(actor.workspaceId, endpointId);
 }
 
 async function rotateGitHubHookSecret(userId: string, endpoint: RemoteEndpoint & { id: string }, secret: string): Promise<void> {
@@ -199,19 +200,19 @@ export function rotationUnsupported(endpoint: { providerId: string; remoteHookId
  * stored first (the old one stays accepted for the grace period, so deliveries signed either way
  * in between verify), and put back if the provider refuses.
  */
-export async function rotateSecret(userId: string, endpointId: string, now = Date.now()): Promise<string> {
-  const endpoint = await findEndpoint(userId, endpointId);
+export async function rotateSecret(actor: Actor, endpointId: string, now = Date.now()): Promise<string> {
+  const endpoint = await findEndpoint(actor.workspaceId, endpointId);
   if (!endpoint) throw new RegistrationError("That endpoint does not exist.");
   const unsupported = rotationUnsupported(endpoint);
   if (unsupported) throw new RegistrationError(unsupported);
-  const secret = await rotateEndpointSecret(userId, endpointId, now);
+  const secret = await rotateEndpointSecret(actor.workspaceId, endpointId, now);
   if (!secret) throw new RegistrationError("That endpoint does not exist.");
   const rotateRemote = endpoint.remoteHookId ? remoteRotators[endpoint.providerId] : undefined;
   if (rotateRemote) {
     try {
-      await rotateRemote(userId, { id: endpoint.id, remoteHookId: endpoint.remoteHookId!, remoteTarget: endpoint.remoteTarget }, secret);
+      await rotateRemote(actor.userId, { id: endpoint.id, remoteHookId: endpoint.remoteHookId!, remoteTarget: endpoint.remoteTarget }, secret);
     } catch (error) {
-      await restoreSecrets(userId, endpoint.id, endpoint);
+      await restoreSecrets(actor.workspaceId, endpoint.id, endpoint);
       throw error;
     }
   }

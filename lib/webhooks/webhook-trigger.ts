@@ -2,8 +2,17 @@ import "server-only";
 import { findWorkflow } from "@/lib/mastra";
 import { describeIssues } from "@/lib/platform";
 import { RunInputError, startWorkflowRun } from "@/lib/runs";
+import { workspaceOwnerId } from "@/lib/auth";
+import type { DeliveryRow } from "./deliveries";
+import { findEndpointForIntake } from "./endpoints";
 import { PermanentDeliveryError, type WorkflowStarter } from "./handlers";
 import { deliveryPayload } from "./payload";
+
+/** Who a delivery's workflow acts as: the person who made its endpoint, or for an instance-wide URL the workspace's first owner. */
+async function actingPersonFor(delivery: DeliveryRow): Promise<string | undefined> {
+  const endpoint = delivery.endpointId ? await findEndpointForIntake(delivery.providerId, delivery.endpointId) : undefined;
+  return endpoint?.userId ?? (await workspaceOwnerId(delivery.workspaceId));
+}
 
 /**
  * What the dispatcher starts for a delivery (lib/server/startup.ts hands it over): the delivery's payload
@@ -22,9 +31,11 @@ export const startWorkflowForDelivery: WorkflowStarter = async (workflowId, deli
   }
   const input = workflow.fromWebhookPayload.safeParse(payload);
   if (!input.success) throw new PermanentDeliveryError(`The payload does not fit the input of ${workflowId}: ${describeIssues(input.error, "payload")}`);
+  const userId = await actingPersonFor(delivery);
+  if (!userId) throw new PermanentDeliveryError("No one in this workspace can act for the delivery: its endpoint's maker and every owner are gone.");
   let started: Awaited<ReturnType<typeof startWorkflowRun>>;
   try {
-    started = await startWorkflowRun(delivery.userId, workflowId, input.data, {
+    started = await startWorkflowRun({ userId, workspaceId: delivery.workspaceId }, workflowId, input.data, {
       trigger: delivery.replayRequested ? "replay" : "webhook",
       deliveryId: delivery.id,
     });

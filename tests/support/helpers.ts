@@ -1,13 +1,28 @@
 import { createLocalUser, type UserRole } from "@/lib/auth/users";
+import { addMember, createWorkspace, type WorkspaceRole } from "@/lib/auth/workspaces";
 import { beginAuthorization, completeAuthorization } from "@/lib/connections/oauth/flow";
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "@/e2e/fakes/github";
 
 let counter = 0;
 
-/** A member unless asked otherwise: only owners act with the instance-wide keys (lib/connections/instance-keys.ts). */
-export async function createUser(name = "user", role: UserRole = "member") {
+/**
+ * A person with a workspace of their own (they own it), so that two people made here see nothing
+ * of each other's, as two teams would not; `join` puts them into an existing workspace with a role
+ * instead. The instance role is member unless asked otherwise: only the instance's owners act with
+ * the instance-wide keys (lib/connections/instance-keys.ts). The answer is also an Actor
+ * (`userId`, `workspaceId`) for the functions that take one.
+ */
+export async function createUser(name = "user", role: UserRole = "member", join?: { workspaceId: string; role: WorkspaceRole }) {
   counter++;
-  return createLocalUser({ name, email: `${name}-${counter}-${Date.now()}@example.com`, password: "a long enough password" }, role);
+  const user = await createLocalUser({ name, email: `${name}-${counter}-${Date.now()}@example.com`, password: "a long enough password" }, role, false, null);
+  let workspaceId: string;
+  if (join) {
+    await addMember(join.workspaceId, user.id, join.role);
+    workspaceId = join.workspaceId;
+  } else {
+    workspaceId = await createWorkspace(`${name}'s workspace`, user.id);
+  }
+  return { ...user, userId: user.id, workspaceId };
 }
 
 /** Starts the fake GitHub and points the GitHub provider at it through the same variables a deployment sets. */

@@ -16,11 +16,11 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function AgentPage({ searchParams }: Props) {
   const user = await requireUser();
   const requested = (await searchParams).c;
-  const conversation = typeof requested === "string" ? await getConversation(user.id, requested) : undefined;
+  const conversation = typeof requested === "string" ? await getConversation(user, requested) : undefined;
   if (typeof requested === "string" && !conversation) notFound();
   const setting = agentModel();
-  const conversations = await listConversations(user.id);
-  const tools = await listReadyTools(user.id);
+  const conversations = await listConversations(user);
+  const tools = await listReadyTools(user);
   return (
     <>
       <PageHeader

@@ -15,14 +15,14 @@ function refresh(): void {
 export async function acknowledgeAlertAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
   const id = z.uuid().safeParse(form.get("alertId"));
-  if (!id.success || !(await acknowledgeAlert(user.id, id.data))) return { error: "That alert is not open." };
+  if (!id.success || !(await acknowledgeAlert(user.workspaceId, id.data))) return { error: "That alert is not open." };
   refresh();
   return { ok: "Acknowledged." };
 }
 
 export async function acknowledgeAllAction(): Promise<WebhookActionState> {
   const user = await requireUser();
-  const count = await acknowledgeAll(user.id);
+  const count = await acknowledgeAll(user.workspaceId);
   refresh();
   return { ok: count === 1 ? "1 alert acknowledged." : `${count} alerts acknowledged.` };
 }
@@ -31,7 +31,7 @@ export async function createChannelAction(_previous: WebhookActionState, form: F
   return userAction(
     async (user) => {
       const input = actionInput(newChannelSchema, { kind: form.get("kind"), target: String(form.get("target") ?? "").trim() });
-      const { secret } = await createChannel(user.id, input);
+      const { secret } = await createChannel(user.workspaceId, input);
       refresh();
       return input.kind === "webhook"
         ? { ok: "Alerts will be POSTed to that URL, signed with Standard Webhooks.", secret }
@@ -43,7 +43,7 @@ export async function createChannelAction(_previous: WebhookActionState, form: F
 
 export async function deleteChannelAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   const user = await requireUser();
-  if (!(await deleteChannel(user.id, String(form.get("channelId") ?? "")))) return { error: "That channel does not exist." };
+  if (!(await deleteChannel(user.workspaceId, String(form.get("channelId") ?? "")))) return { error: "That channel does not exist." };
   refresh();
   return { ok: "Channel removed." };
 }

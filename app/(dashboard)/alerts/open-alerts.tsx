@@ -4,8 +4,8 @@ import { listAlerts } from "@/lib/outbox/alerts";
 import { AlertList } from "./alert-list";
 
 /** The overview's "needs attention" list: open alerts, newest first, until acknowledged. */
-export async function OpenAlerts({ userId }: { userId: string }) {
-  const open = await listAlerts(userId, { open: true, limit: 6 });
+export async function OpenAlerts({ workspaceId }: { workspaceId: string }) {
+  const open = await listAlerts(workspaceId, { open: true, limit: 6 });
   if (open.length === 0) return null;
   return (
     <Card className="mb-6 border-amber-300 dark:border-amber-800">

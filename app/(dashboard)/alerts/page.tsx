@@ -10,9 +10,9 @@ export const metadata: Metadata = { title: "Alerts" };
 
 export default async function AlertsPage() {
   const user = await requireUser();
-  const open = await listAlerts(user.id, { open: true });
-  const acknowledged = await listAlerts(user.id, { open: false, limit: 20 });
-  const channels = await listChannels(user.id);
+  const open = await listAlerts(user.workspaceId, { open: true });
+  const acknowledged = await listAlerts(user.workspaceId, { open: false, limit: 20 });
+  const channels = await listChannels(user.workspaceId);
   return (
     <>
       <PageHeader

@@ -12,7 +12,7 @@ export async function rerunFromFailedStepAction(_previous: RerunState, form: For
   return userAction(
     async (user) => {
       const runId = actionInput(z.string().min(1).max(100), form.get("runId"), "There is no such run.");
-      const { runId: newRunId } = await rerunFromFailedStep(user.id, runId);
+      const { runId: newRunId } = await rerunFromFailedStep(user, runId);
       revalidatePath("/runs");
       redirect(`/runs/${newRunId}`);
     },

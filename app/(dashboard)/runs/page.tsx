@@ -17,7 +17,7 @@ export default async function RunsPage({ searchParams }: Props) {
   const user = await requireUser();
   const raw = await searchParams;
   const filters = runFiltersSchema.parse(Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value])));
-  const { items, next } = await listRuns(user.id, filters);
+  const { items, next } = await listRuns(user.workspaceId, filters);
   const olderQuery = new URLSearchParams(
     Object.entries({ ...filters, before: next }).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
   );
@@ -27,7 +27,7 @@ export default async function RunsPage({ searchParams }: Props) {
         title="Runs"
         description="Every tool and workflow run, by hand or from a webhook, newest first. Open one for its input, output, timing and the account it acted as."
       />
-      <RunFilters names={await runNames(user.id)} />
+      <RunFilters names={await runNames(user.workspaceId)} />
       {items.length === 0 ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">No runs match. Run a tool or start a workflow, or clear the filters.</p>
       ) : (

@@ -33,10 +33,10 @@ export async function runToolAction(toolId: string, input: unknown, rawOptions?:
   const user = await requireUser();
   const options = runOptionsSchema.safeParse(rawOptions);
   if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen account or delivery is not valid; reload the page." };
-  if (options.data.deliveryId && !(await getDelivery(user.id, options.data.deliveryId)))
+  if (options.data.deliveryId && !(await getDelivery(user.workspaceId, options.data.deliveryId)))
     return { status: "invalid", fieldErrors: {}, message: "That delivery does not exist." };
   try {
-    const run = await runTool(user.id, toolId, input, options.data);
+    const run = await runTool(user, toolId, input, options.data);
     revalidatePath(`/tools/${toolId}`);
     revalidatePath("/runs");
     return { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output: run.output, error: run.error, durationMs: run.durationMs };
@@ -50,10 +50,10 @@ export async function startWorkflowAction(workflowId: string, input: unknown, ra
   const user = await requireUser();
   const options = runOptionsSchema.safeParse(rawOptions);
   if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen delivery is not valid; reload the page." };
-  const deliveryId = options.data.deliveryId && (await getDelivery(user.id, options.data.deliveryId)) ? options.data.deliveryId : undefined;
+  const deliveryId = options.data.deliveryId && (await getDelivery(user.workspaceId, options.data.deliveryId)) ? options.data.deliveryId : undefined;
   let runId: string;
   try {
-    runId = (await startWorkflowRun(user.id, workflowId, input, { trigger: "manual", deliveryId })).runId;
+    runId = (await startWorkflowRun(user, workflowId, input, { trigger: "manual", deliveryId })).runId;
   } catch (error) {
     if (error instanceof RunInputError) return invalid(error);
     throw error;
@@ -63,7 +63,7 @@ export async function startWorkflowAction(workflowId: string, input: unknown, ra
 
 export async function deleteImportedApiAction(specId: string): Promise<void> {
   const user = await requireUser();
-  await deleteSpec(user.id, specId);
+  await deleteSpec(user.workspaceId, specId);
   revalidatePath("/tools");
   redirect("/tools?deleted=1");
 }
@@ -74,7 +74,7 @@ const toolChoices = z.object({ specId: z.string().min(1).max(100), toolIds: z.ar
 export async function saveToolChoicesAction(specId: string, toolIds: string[]): Promise<void> {
   const user = await requireUser();
   const parsed = toolChoices.parse({ specId, toolIds });
-  await setEnabledOperations(user.id, parsed.specId, parsed.toolIds);
+  await setEnabledOperations(user.workspaceId, parsed.specId, parsed.toolIds);
   revalidatePath("/tools");
   revalidatePath(`/tools/apis/${parsed.specId}`);
 }

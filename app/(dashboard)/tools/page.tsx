@@ -14,9 +14,9 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function ToolsPage({ searchParams }: Props) {
   const user = await requireUser();
   const groups = new Map<string, ToolSummary[]>();
-  for (const tool of await toolSummaries(user.id)) groups.set(tool.group, [...(groups.get(tool.group) ?? []), tool]);
-  const apis = await listSpecs(user.id);
-  const enabledOperations = new Map(await Promise.all(apis.map(async (api) => [api.id, await listEnabledOperationSummaries(user.id, api.id)] as const)));
+  for (const tool of await toolSummaries(user)) groups.set(tool.group, [...(groups.get(tool.group) ?? []), tool]);
+  const apis = await listSpecs(user.workspaceId);
+  const enabledOperations = new Map(await Promise.all(apis.map(async (api) => [api.id, await listEnabledOperationSummaries(user.workspaceId, api.id)] as const)));
   const deleted = (await searchParams).deleted === "1";
   return (
     <>

@@ -25,7 +25,7 @@ function refresh(): void {
 export async function replayDeliveryAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
     const id = actionInput(deliveryIdSchema, form.get("deliveryId"), "Unknown delivery.");
-    const replayed = await requestReplay(user.id, [id]);
+    const replayed = await requestReplay(user.workspaceId, [id]);
     revalidatePath(`/webhooks/${id}`);
     refresh();
     return replayed ? { ok: "Replay queued as a new attempt." } : { error: "Only verified deliveries that have finished processing can be replayed." };
@@ -35,7 +35,7 @@ export async function replayDeliveryAction(_previous: WebhookActionState, form: 
 export async function retryNowAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
     const id = actionInput(deliveryIdSchema, form.get("deliveryId"), "Unknown delivery.");
-    const queued = await retryNow(user.id, id);
+    const queued = await retryNow(user.workspaceId, id);
     revalidatePath(`/webhooks/${id}`);
     refresh();
     return queued ? { ok: "Retrying now." } : { error: "This delivery is no longer waiting for a retry." };
@@ -45,7 +45,7 @@ export async function retryNowAction(_previous: WebhookActionState, form: FormDa
 export async function cancelRetriesAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
     const id = actionInput(deliveryIdSchema, form.get("deliveryId"), "Unknown delivery.");
-    const cancelled = await cancelRetries(user.id, id);
+    const cancelled = await cancelRetries(user.workspaceId, id);
     revalidatePath(`/webhooks/${id}`);
     refresh();
     return cancelled
@@ -57,7 +57,7 @@ export async function cancelRetriesAction(_previous: WebhookActionState, form: F
 export async function replayFailedAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
     const filters = actionInput(deliveryFiltersSchema, Object.fromEntries(form.entries()), "Those filters were not understood; nothing was replayed.");
-    const replayed = await requestReplay(user.id, await failedIds(user.id, filters));
+    const replayed = await requestReplay(user.workspaceId, await failedIds(user.workspaceId, filters));
     refresh();
     return { ok: replayed === 1 ? "1 failed delivery queued for replay." : `${replayed} failed deliveries queued for replay.` };
   });
@@ -70,7 +70,7 @@ export async function createEndpointAction(_previous: WebhookActionState, form: 
     if (!provider?.webhooks) return { error: "Choose a service that sends webhooks." };
     const description = z.string().trim().max(200).catch("").parse(form.get("description"));
     const events = actionInput(endpointEventsSchema, form.get("events") ?? "");
-    const { endpoint, secret } = await createEndpoint(user.id, { providerId: provider.id, description, events });
+    const { endpoint, secret } = await createEndpoint(user, { providerId: provider.id, description, events });
     refresh();
     return { ok: `Endpoint created for ${provider.name}.`, secret, url: endpoint.url };
   });
@@ -78,7 +78,7 @@ export async function createEndpointAction(_previous: WebhookActionState, form: 
 
 export async function rotateEndpointAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
-    const secret = await rotateSecret(user.id, String(form.get("endpointId") ?? ""));
+    const secret = await rotateSecret(user, String(form.get("endpointId") ?? ""));
     refresh();
     return { ok: "New secret created (and sent to the provider for a registered hook); the old one keeps working for the grace period.", secret };
   }, REFUSALS);
@@ -86,7 +86,7 @@ export async function rotateEndpointAction(_previous: WebhookActionState, form: 
 
 export async function deleteEndpointAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
-    await deleteRegistered(user.id, String(form.get("endpointId") ?? ""));
+    await deleteRegistered(user, String(form.get("endpointId") ?? ""));
     refresh();
     return { ok: "Endpoint deleted." };
   }, REFUSALS);
@@ -96,7 +96,7 @@ export async function registerGitHubHookAction(_previous: WebhookActionState, fo
   return userAction(async (user) => {
     const repository = actionInput(z.string().regex(/^[\w.-]+\/[\w.-]+$/), form.get("repository"), "Choose a repository.");
     const events = actionInput(eventsSchema.min(1), form.getAll("events"), "Choose at least one event.");
-    const endpoint = await registerGitHubHook(user.id, repository, events);
+    const endpoint = await registerGitHubHook(user, repository, events);
     refresh();
     return { ok: `Hook created on ${endpoint.remoteTarget}; GitHub sends a ping right away.` };
   }, REFUSALS);
@@ -104,7 +104,7 @@ export async function registerGitHubHookAction(_previous: WebhookActionState, fo
 
 export async function pingHookAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
-    await pingGitHubHook(user.id, String(form.get("endpointId") ?? ""));
+    await pingGitHubHook(user, String(form.get("endpointId") ?? ""));
     return { ok: "Ping sent; it appears in the log in a moment." };
   }, REFUSALS);
 }
@@ -112,7 +112,7 @@ export async function pingHookAction(_previous: WebhookActionState, form: FormDa
 export async function registerStripeAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
     const events = actionInput(eventsSchema.min(1), form.getAll("events"), "Choose at least one event.");
-    await registerStripeEndpoint(user.id, events);
+    await registerStripeEndpoint(user, events);
     refresh();
     return { ok: "Stripe endpoint created; its signing secret is stored sealed." };
   }, REFUSALS);

@@ -8,6 +8,7 @@ import { endpointUrl, instanceSecrets, listEndpoints } from "@/lib/webhooks/endp
 import { deliveryRules } from "@/lib/webhooks/handlers";
 import { currentTime } from "@/lib/platform/clock";
 import { env } from "@/lib/platform/env";
+import type { Actor } from "@/lib/platform";
 import { listAdminRepositories, rotationUnsupported, supportsPing, type RepositoryChoice } from "@/lib/webhooks/registration";
 import { ActionForm } from "./action-form";
 import { createEndpointAction, deleteEndpointAction, pingHookAction, registerGitHubHookAction, registerStripeAction, rotateEndpointAction } from "./actions";
@@ -60,14 +61,14 @@ async function stripeKeyProblem(userId: string): Promise<string | undefined> {
   }
 }
 
-export async function EndpointsSection({ userId }: { userId: string }) {
+export async function EndpointsSection({ actor }: { actor: Actor }) {
   const webhookProviders = listProviders().filter((provider) => provider.webhooks);
-  const endpoints = await listEndpoints(userId);
+  const endpoints = await listEndpoints(actor.workspaceId);
   const github = webhookProviders.find((provider) => provider.id === "github");
-  const githubConnected = Boolean(await findConnectionFor(userId, "github", "oauth2"));
-  const repositories = githubConnected ? await repositoriesOrError(userId) : undefined;
+  const githubConnected = Boolean(await findConnectionFor(actor.userId, "github", "oauth2"));
+  const repositories = githubConnected ? await repositoriesOrError(actor.userId) : undefined;
   const stripe = webhookProviders.find((provider) => provider.id === "stripe");
-  const stripeProblem = stripe && (await stripeKeyProblem(userId));
+  const stripeProblem = stripe && (await stripeKeyProblem(actor.userId));
   const now = currentTime();
 
   return (

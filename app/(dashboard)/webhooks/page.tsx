@@ -33,10 +33,10 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
   const parsed = deliveryFiltersSchema.safeParse(await searchParams);
   const filters: DeliveryFilters = parsed.success ? parsed.data : {};
   const now = currentTime();
-  const page = await listDeliveries(user.id, filters, now);
-  const histogram = await deliveryHistogram(user.id, filters.range ?? "24h", now);
-  const failed = await failedCount(user.id, filters, now);
-  const events = await knownEvents(user.id);
+  const page = await listDeliveries(user.workspaceId, filters, now);
+  const histogram = await deliveryHistogram(user.workspaceId, filters.range ?? "24h", now);
+  const failed = await failedCount(user.workspaceId, filters, now);
+  const events = await knownEvents(user.workspaceId);
   const providers = listProviders().filter((provider) => provider.webhooks);
   const filtered = Object.keys(filterFields(filters)).length > 0;
 
@@ -150,7 +150,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
         )}
       </nav>
 
-      <EndpointsSection userId={user.id} />
+      <EndpointsSection actor={user} />
     </>
   );
 }

@@ -28,7 +28,7 @@ export default async function WorkflowsPage() {
         ))}
       </div>
       <h2 className="mb-2 mt-8 text-lg font-semibold">Recent runs</h2>
-      <RunList runs={await listWorkflowRuns(user.id)} emptyText="No runs yet. Start a workflow above, or let a webhook start one." />
+      <RunList runs={await listWorkflowRuns(user.workspaceId)} emptyText="No runs yet. Start a workflow above, or let a webhook start one." />
     </>
   );
 }

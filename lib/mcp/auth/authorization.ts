@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { eq, lt } from "drizzle-orm";
 import { db } from "@/db/client";
 import { oauthAuthorizationCodes, type AccessTokenScope } from "@/db/schema";
-import { env } from "@/lib/platform";
+import { type Actor, env } from "@/lib/platform";
 import { findClient, type OAuthClient } from "./clients";
 import { mcpResourceUrl } from "./metadata";
 
@@ -96,7 +96,7 @@ export async function checkAuthorizationRequest(params: URLSearchParams): Promis
 }
 
 /** The person approved: a single-use code bound to them, the client, the redirect URI and the challenge. */
-export async function approveAuthorization(userId: string, request: AuthorizationRequest, grantedScope: AccessTokenScope, now = Date.now()): Promise<string> {
+export async function approveAuthorization({ userId, workspaceId }: Actor, request: AuthorizationRequest, grantedScope: AccessTokenScope, now = Date.now()): Promise<string> {
   const code = randomBytes(32).toString("base64url");
   await db()
     .delete(oauthAuthorizationCodes)
@@ -107,6 +107,7 @@ export async function approveAuthorization(userId: string, request: Authorizatio
       codeHash: hashSecret(code),
       clientId: request.client.id,
       userId,
+      workspaceId,
       redirectUri: request.redirectUri,
       codeChallenge: request.codeChallenge,
       scope: grantedScope === "write" && request.scope === "write" ? "write" : "read",

@@ -90,12 +90,12 @@ function importedTool(imported: ImportedOperation): CatalogTool {
   };
 }
 
-export async function findImportedTool(userId: string, toolId: string): Promise<CatalogTool | undefined> {
-  const imported = await findOperation(userId, toolId);
+export async function findImportedTool(workspaceId: string, toolId: string): Promise<CatalogTool | undefined> {
+  const imported = await findOperation(workspaceId, toolId);
   return imported && importedTool(imported);
 }
 
 /** Every imported operation this user enabled, as catalog tools: what the runner, the agent and MCP may offer. */
-export async function listImportedTools(userId: string): Promise<CatalogTool[]> {
-  return (await listEnabledOperations(userId)).map(importedTool);
+export async function listImportedTools(workspaceId: string): Promise<CatalogTool[]> {
+  return (await listEnabledOperations(workspaceId)).map(importedTool);
 }

@@ -15,5 +15,5 @@ export async function decideAuthorization(form: FormData): Promise<void> {
   const check = await checkAuthorizationRequest(params);
   if (check.kind === "error") redirect(`/oauth/authorize?${params}`);
   if (form.get("decision") !== "approve") redirect(denyAuthorization(check.request));
-  redirect(await approveAuthorization(user.id, check.request, form.get("scope") === "read" ? "read" : check.request.scope));
+  redirect(await approveAuthorization(user, check.request, form.get("scope") === "read" ? "read" : check.request.scope));
 }

@@ -19,9 +19,9 @@ const stepTone = { pending: "gray", running: "amber", success: "green", failed: 
 export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
   const user = await requireUser();
   const { runId } = await params;
-  const toolRun = await getToolRun(user.id, runId);
+  const toolRun = await getToolRun(user.workspaceId, runId);
   if (toolRun) return <ToolRunView run={toolRun} />;
-  const found = await getWorkflowRun(user.id, runId);
+  const found = await getWorkflowRun(user.workspaceId, runId);
   if (!found) notFound();
   const { run, steps } = found;
   const failedStep = run.status === "failed" ? steps.find((step) => step.status === "failed") : undefined;

@@ -20,7 +20,7 @@ export async function createTokenAction(_previous: CreateTokenState, form: FormD
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error) };
   const { name, scope, expiresInDays } = parsed.data;
   const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 24 * 60 * 60 * 1000) : undefined;
-  const { token } = await createAccessToken(user.id, { name, scope, expiresAt });
+  const { token } = await createAccessToken(user, { name, scope, expiresAt });
   revalidatePath("/settings/tokens");
   return { created: { name, token } };
 }

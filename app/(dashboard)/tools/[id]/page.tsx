@@ -19,17 +19,17 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 export default async function ToolPage({ params, searchParams }: Props) {
   const user = await requireUser();
   const { id } = await params;
-  const tool = await toolSummary(user.id, id);
-  const schema = (await toolFormSchema(user.id, id)) as JsonSchema | undefined;
+  const tool = await toolSummary(user, id);
+  const schema = (await toolFormSchema(user.workspaceId, id)) as JsonSchema | undefined;
   if (!tool || !schema) notFound();
   const { from, delivery } = await searchParams;
-  const previous = typeof from === "string" ? await getToolRun(user.id, from) : undefined;
+  const previous = typeof from === "string" ? await getToolRun(user.workspaceId, from) : undefined;
   const prefill =
     typeof delivery === "string" && /^\d{1,15}$/.test(delivery)
-      ? await prefillFromDelivery(user.id, Number(delivery), { kind: "tool", id: tool.id, fields: Object.keys(schema.properties ?? {}) })
+      ? await prefillFromDelivery(user.workspaceId, Number(delivery), { kind: "tool", id: tool.id, fields: Object.keys(schema.properties ?? {}) })
       : undefined;
   const initial = prefill && "input" in prefill ? prefill.input : (previous?.input as Record<string, unknown> | undefined);
-  const history = await listToolRuns(user.id, id);
+  const history = await listToolRuns(user.workspaceId, id);
   return (
     <>
       <BackLink href="/tools">All tools</BackLink>
@@ -52,7 +52,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
               id={tool.id}
               schema={schema}
               initial={initial}
-              accountChoices={await toolAccountChoices(user.id, tool.id)}
+              accountChoices={await toolAccountChoices(user, tool.id)}
               deliveryId={prefill && "input" in prefill ? prefill.deliveryId : undefined}
             />
           </Card>

@@ -9,8 +9,8 @@ import { formatTime } from "../status";
 const forwardTones = { pending: "gray", sending: "amber", delivered: "green", failed: "red" } as const;
 
 /** Each destination this delivery was forwarded to, with every attempt and a per-destination replay. */
-export async function ForwardsCard({ userId, deliveryId }: { userId: string; deliveryId: number }) {
-  const forwards = await forwardsOfDelivery(userId, deliveryId);
+export async function ForwardsCard({ workspaceId, deliveryId }: { workspaceId: string; deliveryId: number }) {
+  const forwards = await forwardsOfDelivery(workspaceId, deliveryId);
   return (
     <Card className="lg:col-span-3">
       <h2 className="mb-3 font-semibold">Forwarding</h2>

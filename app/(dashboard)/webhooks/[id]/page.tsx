@@ -32,7 +32,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const user = await requireUser();
   const { id } = await params;
   if (!/^\d{1,15}$/.test(id)) notFound();
-  const found = await getDelivery(user.id, Number(id));
+  const found = await getDelivery(user.workspaceId, Number(id));
   if (!found) notFound();
   const { delivery, attempts } = found;
   const curl = curlCommand(endpointUrl(delivery.providerId, delivery.endpointId ?? undefined), delivery.headers, delivery.body, {
@@ -148,7 +148,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           )}
         </Card>
 
-        <ForwardsCard userId={user.id} deliveryId={delivery.id} />
+        <ForwardsCard workspaceId={user.workspaceId} deliveryId={delivery.id} />
 
         <Card className="lg:col-span-3">
           <h2 className="mb-3 font-semibold">Headers</h2>
@@ -180,7 +180,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
                   deliveryId={delivery.id}
                   targets={[
                     ...workflowCatalog.map((workflow) => ({ kind: "workflow" as const, id: workflow.id })),
-                    ...(await toolSummaries(user.id)).map((tool) => ({ kind: "tool" as const, id: tool.id })),
+                    ...(await toolSummaries(user)).map((tool) => ({ kind: "tool" as const, id: tool.id })),
                   ]}
                 />
               </div>

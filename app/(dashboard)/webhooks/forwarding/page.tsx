@@ -11,9 +11,9 @@ export const metadata: Metadata = { title: "Forwarding" };
 
 export default async function ForwardingPage() {
   const user = await requireUser();
-  const endpoints = await listEndpoints(user.id);
+  const endpoints = await listEndpoints(user.workspaceId);
   const providers = listProviders().filter((provider) => provider.webhooks);
-  const destinations = await listDestinations(user.id);
+  const destinations = await listDestinations(user.workspaceId);
   const sourceLabel = (providerId: string, endpointId: string | null) => {
     const provider = providers.find((candidate) => candidate.id === providerId)?.name ?? providerId;
     if (!endpointId) return `${provider} (instance URL)`;

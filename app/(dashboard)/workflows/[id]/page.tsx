@@ -23,9 +23,9 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const { delivery } = await searchParams;
   const prefill =
     typeof delivery === "string" && /^\d{1,15}$/.test(delivery)
-      ? await prefillFromDelivery(user.id, Number(delivery), { kind: "workflow", id: workflow.id, fields: Object.keys(schema.properties ?? {}) })
+      ? await prefillFromDelivery(user.workspaceId, Number(delivery), { kind: "workflow", id: workflow.id, fields: Object.keys(schema.properties ?? {}) })
       : undefined;
-  const missing = await workflowMissingServices(user.id, workflow.id);
+  const missing = await workflowMissingServices(user, workflow.id);
   return (
     <>
       <BackLink href="/workflows">All workflows</BackLink>
@@ -63,7 +63,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
         />
       </Card>
       <h2 className="mb-2 text-lg font-semibold">Runs of this workflow</h2>
-      <RunList runs={await listWorkflowRuns(user.id, workflow.id)} emptyText="No runs yet." />
+      <RunList runs={await listWorkflowRuns(user.workspaceId, workflow.id)} emptyText="No runs yet." />
     </>
   );
 }

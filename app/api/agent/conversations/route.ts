@@ -11,10 +11,10 @@ const NOT_CONFIGURED = "The agent has no model: set AGENT_MODEL (and AGENT_MODEL
 export const POST = withUser(async (request, _context, user) => {
   if (!agentModel().configured) throw new ApiError("agent_not_configured", NOT_CONFIGURED);
   const { message } = await readJson(request, messageRequest);
-  const conversation = await createConversation(user.id, message);
+  const conversation = await createConversation(user, message);
   async function* events() {
     yield { type: "conversation" as const, id: conversation.id, title: conversation.title };
-    yield* sendMessage(user.id, conversation.id, message);
+    yield* sendMessage(user, conversation.id, message);
   }
   return eventLines(events());
 });

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export const GET = withUser(async (request, _context, user) =>
   eventStream(request, (send) => {
     const listener = (event: DeliveryEvent) => {
-      if (event.userId === user.id) send("delivery", { id: event.deliveryId, status: event.status });
+      if (event.workspaceId === user.workspaceId) send("delivery", { id: event.deliveryId, status: event.status });
     };
     deliveryEvents.on("delivery", listener);
     return () => deliveryEvents.off("delivery", listener);

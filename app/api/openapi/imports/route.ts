@@ -6,7 +6,7 @@ import { importRequestSchema, saveImport } from "@/lib/openapi/store";
 export const POST = withUser(async (request, _context, user) => {
   const body = await readImportBody(request, importRequestSchema);
   try {
-    const spec = await saveImport(user.id, body);
+    const spec = await saveImport(user.workspaceId, body);
     return Response.json({ id: spec.id, slug: spec.slug, title: spec.title, operationCount: spec.operationCount }, { status: 201 });
   } catch (error) {
     throw importError(error);

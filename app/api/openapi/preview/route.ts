@@ -10,7 +10,7 @@ const previewRequest = z.object({ source: specSourceSchema });
 export const POST = withUser(async (request, _context, user) => {
   const { source } = await readImportBody(request, previewRequest);
   try {
-    return Response.json(await previewImport(user.id, source));
+    return Response.json(await previewImport(user.workspaceId, source));
   } catch (error) {
     throw importError(error);
   }

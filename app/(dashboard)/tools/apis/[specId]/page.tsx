@@ -17,9 +17,9 @@ type Props = { params: Promise<{ specId: string }>; searchParams: Promise<Record
 export default async function ImportedApiPage({ params, searchParams }: Props) {
   const user = await requireUser();
   const { specId } = await params;
-  const spec = await getSpec(user.id, specId);
+  const spec = await getSpec(user.workspaceId, specId);
   if (!spec) notFound();
-  const operations = await listOperations(user.id, spec.id);
+  const operations = await listOperations(user.workspaceId, spec.id);
   const imported = (await searchParams).imported === "1";
   const auth =
     spec.authKind === "none"

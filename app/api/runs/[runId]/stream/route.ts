@@ -11,10 +11,10 @@ type Context = { params: Promise<{ runId: string }> };
 /** Server-sent events for one of this user's workflow runs: a message whenever a step or the run changes. */
 export const GET = withUser<Context>(async (request, { params }, user) => {
   const { runId } = await params;
-  if (!(await getWorkflowRun(user.id, runId))) throw new ApiError("not_found", "No such run.");
+  if (!(await getWorkflowRun(user.workspaceId, runId))) throw new ApiError("not_found", "No such run.");
   return eventStream(request, (send) => {
     const listener = (event: RunEvent) => {
-      if (event.runId === runId && event.userId === user.id) send("run", { stepId: event.stepId, status: event.status });
+      if (event.runId === runId && event.workspaceId === user.workspaceId) send("run", { stepId: event.stepId, status: event.status });
     };
     runEvents.on("run", listener);
     return () => runEvents.off("run", listener);

@@ -10,12 +10,12 @@ type Context = { params: Promise<{ id: string; toolCallId: string }> };
 /** Approve or Deny on an action the agent is holding; the answer streams the agent's continuation. */
 export const POST = withUser<Context>(async (request, context, user) => {
   const { id, toolCallId } = await context.params;
-  const conversation = await getConversation(user.id, id);
+  const conversation = await getConversation(user, id);
   const call = conversation && (await findToolCall(conversation.id, toolCallId));
   if (!conversation || !call) throw new ApiError("not_found", "There is no such action in your conversations.");
   if (call.status !== "pending_approval")
     throw new ApiError("already_decided", "This action is not waiting for a decision (it was already approved or denied).");
   if (!agentModel().configured) throw new ApiError("agent_not_configured", AGENT_NOT_CONFIGURED);
   const { decision } = await readJson(request, decisionRequest);
-  return eventLines(decide(user.id, conversation.id, toolCallId, decision === "approve"));
+  return eventLines(decide(user, conversation.id, toolCallId, decision === "approve"));
 });
