@@ -7,7 +7,7 @@
  * Several of these may run against one database, as several Patchbay processes do.
  *
  *   node bench/floor-pg.ts <port> <database url> <secret> [pool size] [max bytes]
- * Prints "listening <port>" when ready. The owner row 'floor-owner' (FLOOR_OWNER) must exist (bench/intake-pg.ts makes it).
+ * Prints "listening <port>" when ready. Rows go to the default workspace (FLOOR_WORKSPACE), which the migrations create.
  */
 import pg from "pg";
 import { startFloorServer } from "./floor-server";
@@ -24,7 +24,7 @@ pool.on("error", (error) => console.error(`floor-pg: a connection was lost: ${er
 const INSERT = {
   name: "floor-insert",
   text: `insert into webhook_deliveries
-    (user_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, received_at, headers, body, body_bytes, verified, status, next_attempt_at)
+    (workspace_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, received_at, headers, body, body_bytes, verified, status, next_attempt_at)
   values ($1, null, 'github', $2, $3, $4, $5, $6, $7, $8, true, 'received', $9)
   on conflict (dedupe_key) do nothing
   returning id`,

@@ -9,10 +9,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server, type ServerResponse } from "node:http";
 
-/** The row values in the order of both floors' insert: owner, dedupe key, delivery id, event, received at, headers, body, bytes, next attempt at. */
+/** The row values in the order of both floors' insert: workspace, dedupe key, delivery id, event, received at, headers, body, bytes, next attempt at. */
 export type FloorRow = [string, string, string, string, number, string, string, number, number];
 
-export const FLOOR_OWNER = "floor-owner";
+/** Where the instance-wide URL delivers, as in Patchbay: the default workspace (DEFAULT_WORKSPACE_ID), which the migrations create. */
+export const FLOOR_WORKSPACE = "default";
 
 type Insert = (row: FloorRow) => number | undefined | Promise<number | undefined>;
 
@@ -63,7 +64,7 @@ export function startFloorServer({ port, secret, maxBytes, insert }: { port: num
         "x-github-delivery": delivery,
       });
       const row: FloorRow = [
-        FLOOR_OWNER,
+        FLOOR_WORKSPACE,
         `instance:github:${delivery}`,
         delivery,
         String(request.headers["x-github-event"] ?? ""),

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { FLOOR_OWNER, startFloorServer } from "./floor-server";
+import { startFloorServer } from "./floor-server";
 
 const [portArg, dbPath, secret, synchronous, maxArg] = process.argv.slice(2);
 if (!portArg || !dbPath || !secret || (synchronous !== "FULL" && synchronous !== "NORMAL")) {
@@ -31,11 +31,9 @@ sqlite.pragma("foreign_keys = ON");
 sqlite.pragma("busy_timeout = 5000");
 migrate(drizzle(sqlite), { migrationsFolder: join(import.meta.dirname, "..", "db", "migrations") });
 
-sqlite.prepare("insert or ignore into user (id, name, email, role) values (?, 'Floor', 'floor@example.com', 'owner')").run(FLOOR_OWNER);
-
 const insert = sqlite.prepare(`
   insert into webhook_deliveries
-    (user_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, received_at, headers, body, body_bytes, verified, status, next_attempt_at)
+    (workspace_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, received_at, headers, body, body_bytes, verified, status, next_attempt_at)
   values (?, null, 'github', ?, ?, ?, ?, ?, ?, ?, 1, 'received', ?)
   on conflict (dedupe_key) do nothing
   returning id`);

@@ -114,12 +114,13 @@ export async function stopApp(app: AppServer): Promise<void> {
   killGroup(app.child, "SIGKILL");
 }
 
-/** The instance-wide URL /api/webhooks/github belongs to the owner: create one directly in the database. */
+/** The instance-wide URL /api/webhooks/github needs an owner: create one directly in the database, owner of the default workspace as an account made by the app is. */
 export function seedOwner(dbPath: string): string {
   const database = new Database(dbPath);
   database.pragma("busy_timeout = 5000");
   const id = randomUUID();
   database.prepare("insert into user (id, name, email, role) values (?, ?, ?, 'owner')").run(id, "Bench owner", `owner-${id}@example.com`);
+  database.prepare("insert into memberships (workspace_id, user_id, role) values ('default', ?, 'owner')").run(id);
   database.close();
   return id;
 }

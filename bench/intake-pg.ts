@@ -15,7 +15,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { FLOOR_OWNER } from "./floor-server";
 import { appEnvironment, freePort, sleep, startApp, stopApp, type AppServer } from "./harness";
 import { drive, median, SECRET, startFloorProcess, type IntakeRow } from "./intake";
 import { describeSettings, migrateBenchDatabase, postgresSettings, startBenchPostgres } from "./postgres";
@@ -101,15 +100,14 @@ export async function benchIntakePostgres(levels = [1, 16, 64], durationS = 5, r
     const floorUrl = await database.another();
     await migrateBenchDatabase(floorUrl);
     floorPool = new pg.Pool({ connectionString: floorUrl, max: 2 });
-    await floorPool.query(`insert into "user" (id, name, email, role) values ($1, 'Floor', 'floor@example.com', 'owner')`, [FLOOR_OWNER]);
     for (let index = 0; index < 3; index++) floors.push(await startFloorProcess("floor-pg.ts", [floorUrl, SECRET, String(POOL_SIZE)]));
 
     await startPatchbay();
     appPool = new pg.Pool({ connectionString: database.url, max: 2 });
-    await appPool.query(`insert into "user" (id, name, email, role) values ($1, 'Bench owner', $2, 'owner')`, [
-      randomUUID(),
-      `owner-${randomUUID()}@example.com`,
-    ]);
+    const ownerId = randomUUID();
+    await appPool.query(`insert into "user" (id, name, email, role) values ($1, 'Bench owner', $2, 'owner')`, [ownerId, `owner-${ownerId}@example.com`]);
+    // Owner of the default workspace, where the instance-wide URL delivers, as an account made by the app is.
+    await appPool.query(`insert into memberships (workspace_id, user_id, role) values ('default', $1, 'owner')`, [ownerId]);
 
     const run = async (targets: Target[]) => {
       // Warm-up: compile paths, JIT, fill the pools.

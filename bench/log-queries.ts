@@ -12,13 +12,14 @@ export type Timing = { name: string; medianMs: number; maxMs: number; rows: numb
 export type Tracer = { reset(): void; explainMain(): Promise<string[]> };
 
 export type LogContext = {
-  userId: string;
+  /** The workspace whose log is viewed (the table also holds another's). */
+  workspaceId: string;
   /** Just after the newest row, so the range filters and the chart see a full window. */
   now: number;
-  /** A delivery id of this user's, from the middle of the table. */
+  /** A delivery id of this workspace's, from the middle of the table. */
   sampleId: string;
-  userRows: number;
-  /** The keyset cursor ("receivedAt.id") of this user's row at `offset`, newest first. */
+  workspaceRows: number;
+  /** The keyset cursor ("receivedAt.id") of this workspace's row at `offset`, newest first. */
   cursorAt(offset: number): Promise<string>;
 };
 
@@ -42,9 +43,9 @@ async function time(name: string, run: () => Promise<{ rows: number }>, tracer: 
   };
 }
 
-export async function measureLogViewer({ userId, now, sampleId, userRows, cursorAt }: LogContext, tracer: Tracer): Promise<Timing[]> {
-  const list = (query: Record<string, string>) => async () => ({ rows: (await listDeliveries(userId, deliveryFiltersSchema.parse(query), now)).items.length });
-  const deep = Math.floor(userRows * 0.9);
+export async function measureLogViewer({ workspaceId, now, sampleId, workspaceRows, cursorAt }: LogContext, tracer: Tracer): Promise<Timing[]> {
+  const list = (query: Record<string, string>) => async () => ({ rows: (await listDeliveries(workspaceId, deliveryFiltersSchema.parse(query), now)).items.length });
+  const deep = Math.floor(workspaceRows * 0.9);
   const measure = (name: string, run: () => Promise<{ rows: number }>) => time(name, run, tracer);
   return [
     await measure("first page (no filter)", list({})),
@@ -65,11 +66,11 @@ export async function measureLogViewer({ userId, now, sampleId, userRows, cursor
     await measure("event = pull_request.opened", list({ event: "pull_request.opened" })),
     await measure(`deep keyset page (row ${deep.toLocaleString("en")})`, list({ cursor: await cursorAt(deep) })),
     await measure("deep keyset page, status = failed", list({ status: "failed", cursor: await cursorAt(deep) })),
-    await measure("chart, 1 h (5-minute bars)", async () => ({ rows: (await deliveryHistogram(userId, "1h", now)).buckets.length })),
-    await measure("chart, 24 h (hourly bars)", async () => ({ rows: (await deliveryHistogram(userId, "24h", now)).buckets.length })),
-    await measure("chart, 7 d (6-hour bars)", async () => ({ rows: (await deliveryHistogram(userId, "7d", now)).buckets.length })),
-    await measure("failed count (Replay N failed)", async () => ({ rows: await failedCount(userId, {}, now) })),
-    await measure("overview: deliveries by status, 24 h", async () => ({ rows: (await deliveryHealth(userId, now - 86_400_000)).received })),
-    await measure("known events (filter menu)", async () => ({ rows: (await knownEvents(userId)).length })),
+    await measure("chart, 1 h (5-minute bars)", async () => ({ rows: (await deliveryHistogram(workspaceId, "1h", now)).buckets.length })),
+    await measure("chart, 24 h (hourly bars)", async () => ({ rows: (await deliveryHistogram(workspaceId, "24h", now)).buckets.length })),
+    await measure("chart, 7 d (6-hour bars)", async () => ({ rows: (await deliveryHistogram(workspaceId, "7d", now)).buckets.length })),
+    await measure("failed count (Replay N failed)", async () => ({ rows: await failedCount(workspaceId, {}, now) })),
+    await measure("overview: deliveries by status, 24 h", async () => ({ rows: (await deliveryHealth(workspaceId, now - 86_400_000)).received })),
+    await measure("known events (filter menu)", async () => ({ rows: (await knownEvents(workspaceId)).length })),
   ];
 }

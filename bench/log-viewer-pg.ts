@@ -34,8 +34,9 @@ process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
 const { db, databaseReady, closeDatabase } = await import("@/db/client");
 const { measureLogViewer } = await import("./log-queries");
 
-const USER = "bench-user";
-const OTHER = "other-user";
+/** The workspace whose log is viewed, and another team's sharing the table. */
+const WORKSPACE = "bench-workspace";
+const OTHER = "other-workspace";
 const END = Date.UTC(2026, 10, 25, 12, 0, 0);
 const SPAN = 30 * 86_400_000;
 
@@ -74,8 +75,8 @@ const SEED = `
     from picked
   )
   insert into webhook_deliveries
-    (user_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, reason, status, attempts, processing_ms)
-  select case when u < 0.95 then '${USER}' else '${OTHER}' end, provider,
+    (workspace_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, reason, status, attempts, processing_ms)
+  select case when u < 0.95 then '${WORKSPACE}' else '${OTHER}' end, provider,
     case when status = 'rejected' then null else 'instance:' || provider || ':' || delivery end, delivery, event,
     case when event = 'pull_request' then 'opened' end,
     case when provider = 'github' then 'org' || floor(r1 * 20) || '/repo-' || floor(r2 * 50) end,
@@ -125,7 +126,7 @@ try {
   // As the SQLite seed turns synchronous off: nothing here is a delivery anyone was promised.
   await seeder.query("set synchronous_commit = off");
   await seeder.query("set maintenance_work_mem = '256MB'");
-  for (const id of [USER, OTHER]) await seeder.query(`insert into "user" (id, name, email, role) values ($1, $1, $1 || '@example.com', 'member')`, [id]);
+  for (const id of [WORKSPACE, OTHER]) await seeder.query(`insert into workspaces (id, name) values ($1, $1)`, [id]);
   tracePool(pool);
   const tracer = {
     reset() {
@@ -143,19 +144,19 @@ try {
     console.error(`log viewer (PostgreSQL): ${size.toLocaleString("en")} rows seeded in ${seedSeconds.toFixed(1)} s`);
     const one = async <T>(text: string, values: unknown[]) => (await seeder.query(text, values)).rows[0] as T;
     const now = Number((await one<{ at: string }>("select max(received_at) as at from webhook_deliveries", [])).at) + 60_000;
-    const userRows = (await one<{ n: number }>("select count(*)::int as n from webhook_deliveries where user_id = $1", [USER])).n;
-    const sample = await one<{ id: string }>("select delivery_id as id from webhook_deliveries where user_id = $1 order by id limit 1 offset $2", [
-      USER,
-      Math.floor(userRows / 2),
+    const workspaceRows = (await one<{ n: number }>("select count(*)::int as n from webhook_deliveries where workspace_id = $1", [WORKSPACE])).n;
+    const sample = await one<{ id: string }>("select delivery_id as id from webhook_deliveries where workspace_id = $1 order by id limit 1 offset $2", [
+      WORKSPACE,
+      Math.floor(workspaceRows / 2),
     ]);
     const cursorAt = async (offset: number) => {
       const row = await one<{ at: string; id: string }>(
-        "select received_at as at, id from webhook_deliveries where user_id = $1 order by received_at desc, id desc limit 1 offset $2",
-        [USER, offset],
+        "select received_at as at, id from webhook_deliveries where workspace_id = $1 order by received_at desc, id desc limit 1 offset $2",
+        [WORKSPACE, offset],
       );
       return `${row.at}.${row.id}`;
     };
-    const timings = await measureLogViewer({ userId: USER, now, sampleId: sample.id, userRows, cursorAt }, tracer);
+    const timings = await measureLogViewer({ workspaceId: WORKSPACE, now, sampleId: sample.id, workspaceRows, cursorAt }, tracer);
     const footprint = await one<{ table: string; total: string }>(
       `select pg_size_pretty(pg_relation_size('webhook_deliveries')) as "table", pg_size_pretty(pg_total_relation_size('webhook_deliveries')) as total`,
       [],

@@ -54,8 +54,9 @@ client.prepare = ((source: string) => {
   return proxy;
 }) as typeof client.prepare;
 
-const USER = "bench-user";
-const OTHER = "other-user";
+/** The workspace whose log is viewed, and another team's sharing the table. */
+const WORKSPACE = "bench-workspace";
+const OTHER = "other-workspace";
 const END = Date.UTC(2026, 10, 25, 12, 0, 0);
 const SPAN = 30 * 86_400_000;
 const providers = [
@@ -64,14 +65,14 @@ const providers = [
   { id: "slack", share: 0.1, events: ["message", "app_mention"] },
 ];
 let seeded = 0;
-for (const id of [USER, OTHER]) prepare("insert into user (id, name, email, role) values (?, ?, ?, 'member')").run(id, id, `${id}@example.com`);
+for (const id of [WORKSPACE, OTHER]) prepare("insert into workspaces (id, name) values (?, ?)").run(id, id);
 
 /** Appends rows up to `target`, a million spanning the 30 days before END, oldest first (ids grow with time). */
 function seed(target: number): number {
   const started = performance.now();
   client.pragma("synchronous = OFF");
   const insert = prepare(`insert into webhook_deliveries
-    (user_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, reason, status, attempts, processing_ms)
+    (workspace_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, reason, status, attempts, processing_ms)
     values (?, ?, ?, ?, ?, ?, ?, ?, '{"content-type":"application/json"}', ?, ?, ?, ?, ?, ?, ?)`);
   let random = 42 + seeded;
   const next = () => (random = (random * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -83,7 +84,7 @@ function seed(target: number): number {
       const statusRoll = next();
       const status = statusRoll < 0.86 ? "processed" : statusRoll < 0.91 ? "failed" : statusRoll < 0.96 ? "rejected" : "received";
       const verified = status === "rejected" ? 0 : 1;
-      const user = next() < 0.95 ? USER : OTHER;
+      const workspace = next() < 0.95 ? WORKSPACE : OTHER;
       const receivedAt = END - SPAN + Math.floor(((index + next()) / 1_000_000) * SPAN);
       const deliveryId = `d-${index.toString(36)}-${Math.floor(next() * 1e9).toString(36)}`;
       // Each payload has its own commit message; one in 5,000 rows shares a given message.
@@ -95,7 +96,7 @@ function seed(target: number): number {
       });
       const repository = provider.id === "github" ? `org${Math.floor(next() * 20)}/repo-${Math.floor(next() * 50)}` : null;
       insert.run(
-        user,
+        workspace,
         provider.id,
         status === "rejected" ? null : `instance:${provider.id}:${deliveryId}`,
         deliveryId,
@@ -140,8 +141,8 @@ const tracer = {
 };
 
 async function cursorAt(offset: number): Promise<string> {
-  const row = prepare("select received_at as at, id from webhook_deliveries where user_id = ? order by received_at desc, id desc limit 1 offset ?").get(
-    USER,
+  const row = prepare("select received_at as at, id from webhook_deliveries where workspace_id = ? order by received_at desc, id desc limit 1 offset ?").get(
+    WORKSPACE,
     offset,
   ) as { at: number; id: number };
   return `${row.at}.${row.id}`;
@@ -152,11 +153,11 @@ try {
   for (const size of sizes) {
     const seedSeconds = seed(size);
     const now = (prepare("select max(received_at) as at from webhook_deliveries").get() as { at: number }).at + 60_000;
-    const userRows = (prepare("select count(*) as n from webhook_deliveries where user_id = ?").get(USER) as { n: number }).n;
-    const sample = prepare("select delivery_id as id from webhook_deliveries where user_id = ? limit 1 offset ?").get(USER, Math.floor(userRows / 2)) as {
+    const workspaceRows = (prepare("select count(*) as n from webhook_deliveries where workspace_id = ?").get(WORKSPACE) as { n: number }).n;
+    const sample = prepare("select delivery_id as id from webhook_deliveries where workspace_id = ? limit 1 offset ?").get(WORKSPACE, Math.floor(workspaceRows / 2)) as {
       id: string;
     };
-    const timings = await measureLogViewer({ userId: USER, now, sampleId: sample.id, userRows, cursorAt }, tracer);
+    const timings = await measureLogViewer({ workspaceId: WORKSPACE, now, sampleId: sample.id, workspaceRows, cursorAt }, tracer);
     results.push({ size, seedSeconds: +seedSeconds.toFixed(1), timings });
     console.error(`log viewer: ${size.toLocaleString("en")} rows seeded in ${seedSeconds.toFixed(1)} s`);
   }

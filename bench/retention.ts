@@ -24,7 +24,8 @@ const { db, closeDatabase } = await import("@/db/client");
 const { insertAccepted } = await import("@/lib/webhooks/deliveries");
 const { applyRetention } = await import("@/lib/server/retention");
 
-const USER = "bench-user";
+/** The instance-wide URL's workspace, which the migrations create (DEFAULT_WORKSPACE_ID). */
+const WORKSPACE = "default";
 const DAY = 86_400_000;
 /** Bodies as deliveries come: most around 1 KB (pings, issue events), one in five a 6 KB push that spills onto overflow pages. */
 const bodyOf = (size: number) => JSON.stringify({ ref: "refs/heads/main", repository: { full_name: "octo/bench" }, commits: [{ message: "x".repeat(size) }] });
@@ -32,11 +33,10 @@ const small = bodyOf(1000);
 const large = bodyOf(6000);
 const body = large;
 const client = db().$client;
-client.prepare("insert into user (id, email, role) values (?, ?, 'owner')").run(USER, "bench@example.com");
 
 const seedStarted = Date.now();
 const insert = client.prepare(
-  `insert into webhook_deliveries (user_id, provider_id, dedupe_key, delivery_id, event, received_at, headers, body, body_bytes, verified, status, attempts)
+  `insert into webhook_deliveries (workspace_id, provider_id, dedupe_key, delivery_id, event, received_at, headers, body, body_bytes, verified, status, attempts)
    values (?, 'github', ?, ?, 'push', ?, '{"content-type":"application/json"}', ?, ?, 1, 'processed', 1)`,
 );
 const oldest = Date.now() - 60 * DAY;
@@ -44,7 +44,7 @@ for (let start = 0; start < rows; start += 10_000) {
   client.transaction(() => {
     for (let index = start; index < Math.min(rows, start + 10_000); index++) {
       const seeded = index % 5 === 0 ? large : small;
-      insert.run(USER, `seed:${index}`, `seed-${index}`, oldest + index, seeded, seeded.length);
+      insert.run(WORKSPACE, `seed:${index}`, `seed-${index}`, oldest + index, seeded, seeded.length);
     }
   })();
 }
@@ -66,7 +66,7 @@ async function steadyIntake(intervalMs: number, done: () => boolean): Promise<nu
     sequence++;
     const now = Date.now();
     await insertAccepted({
-      userId: USER,
+      workspaceId: WORKSPACE,
       providerId: "github",
       dedupeKey: `live:${sequence}`,
       deliveryId: `live-${sequence}`,

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { SidebarNav, type NavItem } from "@/app/_components/nav-links";
 import { requireUser } from "@/lib/auth/session";
-import { signOutAction } from "./actions";
+import { atLeast } from "@/lib/auth/workspaces";
+import { signOutAction, switchWorkspaceAction } from "./actions";
 
 const sections: NavItem[] = [
   { href: "/", label: "Overview" },
@@ -18,13 +19,46 @@ const sections: NavItem[] = [
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const items = user.role === "owner" ? [...sections, { href: "/users", label: "Users" }] : sections;
+  const items = atLeast(user.role, "admin")
+    ? [...sections, { href: "/users", label: "People" }, { href: "/audit", label: "Audit log" }]
+    : [...sections, { href: "/users", label: "People" }];
   const brand = (
     <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
       {/* eslint-disable-next-line @next/next/no-img-element */}
       <img src="/icon.svg" alt="" width={24} height={24} />
       Patchbay
     </Link>
+  );
+  const workspace = (
+    <div className="border-t border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800" data-testid="workspace">
+      {user.workspaces.length > 1 ? (
+        <form action={switchWorkspaceAction} className="flex items-center gap-2">
+          <label className="sr-only" htmlFor="workspace-switcher">
+            Workspace
+          </label>
+          <select
+            id="workspace-switcher"
+            name="workspaceId"
+            defaultValue={user.workspaceId}
+            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+          >
+            {user.workspaces.map((choice) => (
+              <option key={choice.workspaceId} value={choice.workspaceId}>
+                {choice.name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="rounded-md px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800">
+            Switch
+          </button>
+        </form>
+      ) : (
+        <p className="truncate font-medium">{user.workspaceName}</p>
+      )}
+      <p className="text-xs capitalize text-zinc-500 dark:text-zinc-400" data-testid="workspace-role">
+        {user.role}
+      </p>
+    </div>
   );
   const account = (
     <div className="flex items-center justify-between gap-2 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
@@ -54,7 +88,16 @@ export default async function DashboardLayout({ children }: { children: React.Re
         Skip to content
       </a>
       <aside className="border-b border-zinc-200 bg-white md:w-60 md:shrink-0 md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
-        <SidebarNav brand={brand} items={items} account={account} />
+        <SidebarNav
+          brand={brand}
+          items={items}
+          account={
+            <>
+              {workspace}
+              {account}
+            </>
+          }
+        />
       </aside>
       {/* min-w-0: a wide table scrolls inside its card instead of widening the page. */}
       <main id="main" className="min-w-0 flex-1 px-4 py-8 md:px-8">

@@ -4,8 +4,6 @@ ALTER TABLE "openapi_operations" DROP CONSTRAINT "openapi_operations_user_id_use
 --> statement-breakpoint
 ALTER TABLE "openapi_specs" DROP CONSTRAINT "openapi_specs_user_id_user_id_fk";
 --> statement-breakpoint
-ALTER TABLE "alert_channels" DROP CONSTRAINT "alert_channels_user_id_user_id_fk";
---> statement-breakpoint
 ALTER TABLE "alerts" DROP CONSTRAINT "alerts_user_id_user_id_fk";
 --> statement-breakpoint
 ALTER TABLE "forward_destinations" DROP CONSTRAINT "forward_destinations_user_id_user_id_fk";
@@ -42,6 +40,7 @@ ALTER TABLE "alerts" ALTER COLUMN "workspace_id" SET NOT NULL;--> statement-brea
 ALTER TABLE "forward_destinations" ALTER COLUMN "workspace_id" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "outbound_messages" ALTER COLUMN "workspace_id" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "openapi_operations" ADD CONSTRAINT "openapi_operations_workspace_id_tool_id_pk" PRIMARY KEY("workspace_id","tool_id");--> statement-breakpoint
+ALTER TABLE "oauth_states" ADD COLUMN "shared_in" text;--> statement-breakpoint
 ALTER TABLE "oauth_authorization_codes" ADD COLUMN "workspace_id" text DEFAULT 'default' NOT NULL;--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -75,7 +74,6 @@ CREATE INDEX "forward_destinations_workspace" ON "forward_destinations" USING bt
 ALTER TABLE "webhook_deliveries" DROP COLUMN "user_id";--> statement-breakpoint
 ALTER TABLE "openapi_operations" DROP COLUMN "user_id";--> statement-breakpoint
 ALTER TABLE "openapi_specs" DROP COLUMN "user_id";--> statement-breakpoint
-ALTER TABLE "alert_channels" DROP COLUMN "user_id";--> statement-breakpoint
 ALTER TABLE "alerts" DROP COLUMN "user_id";--> statement-breakpoint
 ALTER TABLE "forward_destinations" DROP COLUMN "user_id";--> statement-breakpoint
 ALTER TABLE "outbound_messages" DROP COLUMN "user_id";

@@ -95,20 +95,6 @@ INSERT INTO `__new_openapi_specs`("id", "workspace_id", "slug", "title", "versio
 DROP TABLE `openapi_specs`;--> statement-breakpoint
 ALTER TABLE `__new_openapi_specs` RENAME TO `openapi_specs`;--> statement-breakpoint
 CREATE UNIQUE INDEX `openapi_specs_workspace_slug` ON `openapi_specs` (`workspace_id`,`slug`);--> statement-breakpoint
-CREATE TABLE `__new_alert_channels` (
-	`id` text PRIMARY KEY NOT NULL,
-	`workspace_id` text NOT NULL,
-	`kind` text NOT NULL,
-	`target` text NOT NULL,
-	`secret_sealed` text,
-	`created_at` integer NOT NULL,
-	FOREIGN KEY (`workspace_id`) REFERENCES `workspaces`(`id`) ON UPDATE no action ON DELETE cascade
-);
---> statement-breakpoint
-INSERT INTO `__new_alert_channels`("id", "workspace_id", "kind", "target", "secret_sealed", "created_at") SELECT "id", "workspace_id", "kind", "target", "secret_sealed", "created_at" FROM `alert_channels`;--> statement-breakpoint
-DROP TABLE `alert_channels`;--> statement-breakpoint
-ALTER TABLE `__new_alert_channels` RENAME TO `alert_channels`;--> statement-breakpoint
-CREATE INDEX `alert_channels_workspace` ON `alert_channels` (`workspace_id`);--> statement-breakpoint
 CREATE TABLE `__new_alerts` (
 	`id` text PRIMARY KEY NOT NULL,
 	`workspace_id` text NOT NULL,
@@ -254,6 +240,22 @@ DROP TABLE `workflow_runs`;--> statement-breakpoint
 ALTER TABLE `__new_workflow_runs` RENAME TO `workflow_runs`;--> statement-breakpoint
 CREATE INDEX `workflow_runs_workspace_time` ON `workflow_runs` (`workspace_id`,`started_at`);--> statement-breakpoint
 CREATE INDEX `workflow_runs_status` ON `workflow_runs` (`status`);--> statement-breakpoint
+CREATE TABLE `__new_alert_channels` (
+	`id` text PRIMARY KEY NOT NULL,
+	`workspace_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`kind` text NOT NULL,
+	`target` text NOT NULL,
+	`secret_sealed` text,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`workspace_id`) REFERENCES `workspaces`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+INSERT INTO `__new_alert_channels`("id", "workspace_id", "user_id", "kind", "target", "secret_sealed", "created_at") SELECT "id", "workspace_id", "user_id", "kind", "target", "secret_sealed", "created_at" FROM `alert_channels`;--> statement-breakpoint
+DROP TABLE `alert_channels`;--> statement-breakpoint
+ALTER TABLE `__new_alert_channels` RENAME TO `alert_channels`;--> statement-breakpoint
+CREATE INDEX `alert_channels_workspace` ON `alert_channels` (`workspace_id`);--> statement-breakpoint
 CREATE TABLE `__new_agent_conversations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`workspace_id` text NOT NULL,
@@ -295,4 +297,5 @@ ALTER TABLE `__new_access_tokens` RENAME TO `access_tokens`;--> statement-breakp
 CREATE UNIQUE INDEX `access_tokens_hash` ON `access_tokens` (`token_hash`);--> statement-breakpoint
 CREATE INDEX `access_tokens_user` ON `access_tokens` (`user_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `access_tokens_client` ON `access_tokens` (`client_id`);--> statement-breakpoint
+ALTER TABLE `oauth_states` ADD `shared_in` text;--> statement-breakpoint
 ALTER TABLE `oauth_authorization_codes` ADD `workspace_id` text DEFAULT 'default' NOT NULL;

@@ -1,4 +1,5 @@
 // Generated from db/schema-sqlite/outbox.ts by `npm run db:schema:pg`: edit that file, not this one.
+import { users } from "./auth";
 import { workspaces } from "./workspaces";
 import { webhookDeliveries, webhookEndpoints } from "./webhooks";
 import { boolean, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, uniqueIndex } from "./common";
@@ -41,6 +42,10 @@ export const alertChannels = defineTable(
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Who made it: a Slack channel is posted to through their Slack connection. */
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["slack", "webhook"] }).notNull(),
     /** The Slack channel (name or id) or the receiving URL. */
     target: text("target").notNull(),

@@ -55,6 +55,8 @@ export const oauthStates = defineTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /** Set when an admin connects a shared account: the workspace it is for. */
+    sharedIn: text("shared_in"),
     providerId: text("provider_id").notNull(),
     codeVerifierSealed: text("code_verifier_sealed"),
     returnTo: text("return_to").notNull().default("/connections"),

@@ -1,3 +1,4 @@
+import { users } from "./auth";
 import { workspaces } from "./workspaces";
 import { webhookDeliveries, webhookEndpoints } from "./webhooks";
 import { boolean, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, uniqueIndex } from "./common";
@@ -40,6 +41,10 @@ export const alertChannels = defineTable(
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Who made it: a Slack channel is posted to through their Slack connection. */
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["slack", "webhook"] }).notNull(),
     /** The Slack channel (name or id) or the receiving URL. */
     target: text("target").notNull(),

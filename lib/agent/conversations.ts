@@ -29,7 +29,9 @@ export async function listConversations({ userId, workspaceId }: Actor, limit = 
   return db()
     .select()
     .from(agentConversations)
-    .where(and(eq(agentConversations.userId, userId), eq(agentConversations.workspaceId, workspaceId))).orderBy(desc(agentConversations.updatedAt)).limit(limit);
+    .where(and(eq(agentConversations.userId, userId), eq(agentConversations.workspaceId, workspaceId)))
+    .orderBy(desc(agentConversations.updatedAt))
+    .limit(limit);
 }
 
 /** This user's conversation; another user's id finds nothing. */

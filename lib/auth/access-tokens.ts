@@ -48,7 +48,15 @@ export async function createAccessToken(
   const token = newToken();
   const [row] = await db()
     .insert(accessTokens)
-    .values({ userId, workspaceId, name: request.name, scope: request.scope, expiresAt: request.expiresAt, clientId: request.clientId, tokenHash: hashToken(token) })
+    .values({
+      userId,
+      workspaceId,
+      name: request.name,
+      scope: request.scope,
+      expiresAt: request.expiresAt,
+      clientId: request.clientId,
+      tokenHash: hashToken(token),
+    })
     .returning({ id: accessTokens.id });
   return { id: row!.id, token };
 }

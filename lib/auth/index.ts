@@ -4,4 +4,6 @@ export type { TokenIdentity } from "./access-tokens";
 export { addressBucket, CLIENT_ADDRESS_HEADER } from "./client-address";
 export { atLeast, DEFAULT_WORKSPACE_ID, workspaceOwnerId } from "./workspaces";
 export type { WorkspaceRole } from "./workspaces";
-export { membershipsOf } from "./workspaces";
+export { membershipsOf, roleIn } from "./workspaces";
+export { actorOf, audit } from "./audit";
+export type { AuditAction } from "./audit";

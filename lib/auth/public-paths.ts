@@ -3,12 +3,13 @@
  * and what MCP clients call before or instead of a session (OAuth metadata, client registration,
  * the token endpoint, and the MCP endpoint, which checks its bearer token itself), and the OAuth
  * authorization endpoint, which checks a request before it sends anyone to sign in (the consent
- * page behind it is not public).
+ * page behind it is not public), and invite links (the page checks the token itself).
  */
 export function isPublicPath(pathname: string): boolean {
   return (
     pathname === "/sign-in" ||
     pathname === "/sign-up" ||
+    pathname.startsWith("/invite/") ||
     pathname === "/api/health" ||
     pathname.startsWith("/api/auth/") ||
     pathname === "/api/webhooks" ||

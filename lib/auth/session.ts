@@ -76,7 +76,10 @@ export async function requireUser(): Promise<Member> {
 /** Refuses with 403 unless the person's role in their workspace is at least `minimum`. */
 export function requireRole(member: Member, minimum: WorkspaceRole): void {
   if (!atLeast(member.role, minimum)) {
-    throw new ApiError("forbidden", `Your role in ${member.workspaceName} is ${member.role}: only ${minimum === "member" ? "members" : `${minimum}s`} and above can do this.`);
+    throw new ApiError(
+      "forbidden",
+      `Your role in ${member.workspaceName} is ${member.role}: only ${minimum === "member" ? "members" : `${minimum}s`} and above can do this.`,
+    );
   }
 }
 

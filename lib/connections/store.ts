@@ -148,7 +148,11 @@ export async function upsertOAuthConnection(
   const { userId } = owner;
   return transaction(async (tx) => {
     await lockForTransaction(connectionLockName(owner.sharedIn ?? userId, providerId, account.id));
-    const [existing] = await tx.select({ id: connections.id }).from(connections).where(sameAccount(owner, providerId, account.id)).limit(1);
+    const [existing] = await tx
+      .select({ id: connections.id })
+      .from(connections)
+      .where(sameAccount(owner, providerId, account.id))
+      .limit(1);
     const id = existing?.id ?? crypto.randomUUID();
     const values = {
       authKind: "oauth2" as const,

@@ -237,7 +237,11 @@ export async function setEnabledOperations(workspaceId: string, specId: string, 
         .update(openapiOperations)
         .set({ enabled: true })
         .where(
-          and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId), inArray(openapiOperations.toolId, enabled.slice(start, start + 500))),
+          and(
+            eq(openapiOperations.specId, specId),
+            eq(openapiOperations.workspaceId, workspaceId),
+            inArray(openapiOperations.toolId, enabled.slice(start, start + 500)),
+          ),
         );
     }
     return enabled.length;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { alertChannels, alerts, webhookAttempts, webhookDeliveries, type AlertKind } from "@/db/schema";
 import { assertUrlAllowed, BlockedRequestError } from "@/lib/http";
-import { log } from "@/lib/platform";
+import { type Actor, log } from "@/lib/platform";
 import { enqueue } from "./queue";
 import { newSigningSecret, sealSigningSecret } from "./signing";
 
@@ -107,6 +107,7 @@ export const newChannelSchema = z.discriminatedUnion("kind", [
 const channelColumns = {
   id: alertChannels.id,
   workspaceId: alertChannels.workspaceId,
+  userId: alertChannels.userId,
   kind: alertChannels.kind,
   target: alertChannels.target,
   createdAt: alertChannels.createdAt,
@@ -116,9 +117,9 @@ export class AlertChannelError extends Error {
   override name = "AlertChannelError";
 }
 
-/** Adds a channel; for a URL, the Standard Webhooks secret is returned once here and stored sealed. */
+/** Adds a channel (a Slack one posts through its maker's Slack connection); for a URL, the Standard Webhooks secret is returned once here and stored sealed. */
 export async function createChannel(
-  workspaceId: string,
+  { userId, workspaceId }: Actor,
   input: z.input<typeof newChannelSchema>,
   now = Date.now(),
 ): Promise<{ channel: AlertChannel; secret?: string }> {
@@ -139,6 +140,7 @@ export async function createChannel(
     .values({
       id,
       workspaceId,
+      userId,
       kind: parsed.kind,
       target: parsed.target,
       secretSealed: secret ? sealSigningSecret("alert_channels", id, secret) : null,

@@ -85,9 +85,9 @@ export async function createDestination(
 }
 
 export async function listDestinations(workspaceId: string): Promise<ForwardDestination[]> {
-  return (await db().select().from(forwardDestinations).where(eq(forwardDestinations.workspaceId, workspaceId)).orderBy(desc(forwardDestinations.createdAt))).map(
-    publicView,
-  );
+  return (
+    await db().select().from(forwardDestinations).where(eq(forwardDestinations.workspaceId, workspaceId)).orderBy(desc(forwardDestinations.createdAt))
+  ).map(publicView);
 }
 
 export async function setDestinationEnabled(workspaceId: string, id: string, enabled: boolean): Promise<boolean> {
@@ -138,7 +138,12 @@ export async function enqueueForwards(delivery: DeliveryRow, now = Date.now()): 
       )
   ).filter((destination) => matchesEvents(destination.events, delivery));
   return enqueue(
-    destinations.map((destination) => ({ workspaceId: delivery.workspaceId, kind: "forward" as const, deliveryId: delivery.id, destinationId: destination.id })),
+    destinations.map((destination) => ({
+      workspaceId: delivery.workspaceId,
+      kind: "forward" as const,
+      deliveryId: delivery.id,
+      destinationId: destination.id,
+    })),
     now,
   );
 }

@@ -63,7 +63,9 @@ async function keysOf(candidates: Candidate[]): Promise<Map<string, SlotKey>> {
     for (const channel of channels) origins.set(channel.id, channel.kind === "slack" ? "slack" : originOf(channel.target));
   }
   // A deleted destination or channel: the send fails at once as permanent, so any shared key will do.
-  return new Map(candidates.map((row) => [row.id, { workspaceId: row.workspaceId, origin: origins.get(row.destinationId ?? row.channelId ?? "") ?? "(deleted)" }]));
+  return new Map(
+    candidates.map((row) => [row.id, { workspaceId: row.workspaceId, origin: origins.get(row.destinationId ?? row.channelId ?? "") ?? "(deleted)" }]),
+  );
 }
 
 const target = sql`coalesce(${outboundMessages.destinationId}, ${outboundMessages.channelId}, '')`;
@@ -178,7 +180,9 @@ export async function requeueMessage(workspaceId: string, messageId: string, now
       await db()
         .update(outboundMessages)
         .set({ status: "pending", nextAttemptAt: now })
-        .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.workspaceId, workspaceId), inArray(outboundMessages.status, ["delivered", "failed"]))),
+        .where(
+          and(eq(outboundMessages.id, messageId), eq(outboundMessages.workspaceId, workspaceId), inArray(outboundMessages.status, ["delivered", "failed"])),
+        ),
     ) > 0;
   if (changed) outboxWake.emit("wake");
   return changed;

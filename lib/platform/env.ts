@@ -124,6 +124,8 @@ const variables = z.object({
   WEBHOOK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   /** Days the inputs and outputs of tool and workflow runs are kept; the run rows stay (0: keep forever). */
   RUN_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(90),
+  /** Days the audit log keeps an entry (0: keep forever). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(365),
   /** Failed sign-ins per (address, email) within 15 minutes before that pair is blocked. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Failed sign-ins from one address, whatever the email, before the address is blocked; unset: 4 x LOGIN_MAX_FAILURES. */

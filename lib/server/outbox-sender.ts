@@ -84,7 +84,7 @@ async function sendAlert(message: OutboundMessage): Promise<SendOutcome> {
   if (!alert || !channel) throw new PermanentSendError("the alert or the channel was deleted");
   if (channel.kind === "slack") {
     try {
-      await postSlackMessage(alert.workspaceId, channel.target, alertText(alert));
+      await postSlackMessage(channel.userId, channel.target, alertText(alert));
       return { ok: true };
     } catch (error) {
       return { ok: false, error: (error as Error).message };

@@ -12,13 +12,14 @@ export type RetentionOptions = {
   now?: number;
   webhookDays?: number;
   runDays?: number;
+  auditDays?: number;
   /** Rows per write transaction: small, so intake never waits long for the write lock. */
   batchRows?: number;
   /** Pause between batches, so intake and the dispatcher get the database in between. */
   pauseMs?: number;
 };
 
-export type RetentionResult = { deliveries: number; toolRuns: number; workflowRuns: number; pagesFreed: number };
+export type RetentionResult = { deliveries: number; toolRuns: number; workflowRuns: number; auditEntries: number; pagesFreed: number };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,8 +42,15 @@ async function inBatches(batch: () => Promise<number>, pauseMs: number): Promise
  * meanwhile by another process is re-checked at its latest version there, and left alone.
  */
 export async function applyRetention(options: RetentionOptions = {}): Promise<RetentionResult> {
-  const { now = Date.now(), webhookDays = env().WEBHOOK_RETENTION_DAYS, runDays = env().RUN_RETENTION_DAYS, batchRows = 250, pauseMs = 20 } = options;
-  const result: RetentionResult = { deliveries: 0, toolRuns: 0, workflowRuns: 0, pagesFreed: 0 };
+  const {
+    now = Date.now(),
+    webhookDays = env().WEBHOOK_RETENTION_DAYS,
+    runDays = env().RUN_RETENTION_DAYS,
+    auditDays = env().AUDIT_RETENTION_DAYS,
+    batchRows = 250,
+    pauseMs = 20,
+  } = options;
+  const result: RetentionResult = { deliveries: 0, toolRuns: 0, workflowRuns: 0, auditEntries: 0, pagesFreed: 0 };
   if (webhookDays > 0) {
     const cutoff = now - webhookDays * DAY_MS;
     result.deliveries = await inBatches(
@@ -82,6 +90,13 @@ export async function applyRetention(options: RetentionOptions = {}): Promise<Re
           await execute(sql`update workflow_run_steps set input = null, output = null where run_id in (${list})`);
           return execute(sql`update workflow_runs set input = 'null', output = null, trimmed_at = ${now} where id in (${list})`);
         }),
+      pauseMs,
+    );
+  }
+  if (auditDays > 0) {
+    const cutoff = now - auditDays * DAY_MS;
+    result.auditEntries = await inBatches(
+      () => execute(sql`delete from audit_events where id in (select id from audit_events where at < ${cutoff} limit ${batchRows})`),
       pauseMs,
     );
   }

@@ -47,7 +47,9 @@ function summary(row: EndpointRow): EndpointSummary {
 }
 
 export async function listEndpoints(workspaceId: string): Promise<EndpointSummary[]> {
-  return (await db().select().from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).orderBy(desc(webhookEndpoints.createdAt))).map(summary);
+  return (await db().select().from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).orderBy(desc(webhookEndpoints.createdAt))).map(
+    summary,
+  );
 }
 
 export async function findEndpoint(workspaceId: string, endpointId: string): Promise<EndpointRow | undefined> {

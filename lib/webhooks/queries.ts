@@ -124,7 +124,9 @@ async function searchPage(workspaceId: string, filters: DeliveryFilters, term: s
   const waiting = await db()
     .select(listColumns)
     .from(webhookDeliveries)
-    .where(and(...conditions(workspaceId, filters, now), eq(webhookDeliveries.status, "received"), eq(webhookDeliveries.attempts, 0), prefixSearch(term), ...before))
+    .where(
+      and(...conditions(workspaceId, filters, now), eq(webhookDeliveries.status, "received"), eq(webhookDeliveries.attempts, 0), prefixSearch(term), ...before),
+    )
     .orderBy(desc(webhookDeliveries.id))
     .limit(limit);
   const byId = new Map([...indexed, ...waiting].map((row) => [row.id, row]));

@@ -49,3 +49,6 @@ export async function connectGitHub(userId: string) {
   const authorizeUrl = await beginAuthorization(userId, "github");
   return completeAuthorization(userId, "github", await decide(authorizeUrl, "approve"));
 }
+
+/** A person createUser made: their user row, and the Actor of their own workspace (or the one they joined). */
+export type TestUser = Awaited<ReturnType<typeof createUser>>;

@@ -15,7 +15,7 @@ describe("access tokens", () => {
     const owner = await createUser("tokens-owner");
     const other = await createUser("tokens-other");
     const expiresAt = new Date(Date.now() + 86_400_000);
-    const { id, token } = await createAccessToken(owner.id, { name: "CI", scope: "read", expiresAt });
+    const { id, token } = await createAccessToken(owner, { name: "CI", scope: "read", expiresAt });
     expect(token).toMatch(/^pbat_[A-Za-z0-9_-]{43}$/);
     const [row] = await db().select().from(accessTokens).where(eq(accessTokens.id, id)).limit(1);
     expect(row!.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
@@ -29,7 +29,7 @@ describe("access tokens", () => {
   it("can be revoked only by their owner, and then no longer authenticate", async () => {
     const owner = await createUser("revoke-owner");
     const other = await createUser("revoke-other");
-    const { id, token } = await createAccessToken(owner.id, { name: "laptop", scope: "write" });
+    const { id, token } = await createAccessToken(owner, { name: "laptop", scope: "write" });
     expect(await authenticateToken(token, roomy)).toMatchObject({ ok: true, identity: { tokenId: id, userId: owner.id, scope: "write", tokenName: "laptop" } });
     expect(await revokeAccessToken(other.id, id)).toBe(false);
     expect((await authenticateToken(token, roomy)).ok).toBe(true);
@@ -44,9 +44,9 @@ describe("access tokens", () => {
     expect(await authenticateToken("ghp_notours", roomy)).toEqual({ ok: false, reason: "invalid" });
     expect(await authenticateToken(`pbat_${"A".repeat(43)}`, roomy)).toEqual({ ok: false, reason: "invalid" });
     const now = Date.UTC(2026, 11, 1, 12, 0, 10);
-    const expired = await createAccessToken(owner.id, { name: "old", scope: "read", expiresAt: new Date(now - 1) });
+    const expired = await createAccessToken(owner, { name: "old", scope: "read", expiresAt: new Date(now - 1) });
     expect(await authenticateToken(expired.token, roomy, now)).toEqual({ ok: false, reason: "expired" });
-    const { token } = await createAccessToken(owner.id, { name: "busy", scope: "read" });
+    const { token } = await createAccessToken(owner, { name: "busy", scope: "read" });
     const outcomes: boolean[] = [];
     for (let request = 0; request < 3; request++) outcomes.push((await authenticateToken(token, { perToken: 2, perPerson: 100 }, now)).ok);
     expect(outcomes).toEqual([true, true, false]);
@@ -64,15 +64,15 @@ describe("access tokens", () => {
     const other = await createUser("person-limit-other");
     const now = Date.UTC(2026, 11, 1, 12, 0, 15);
     const limits = { perToken: 3, perPerson: 4 };
-    const first = await createAccessToken(owner.id, { name: "first", scope: "read" });
-    const second = await createAccessToken(owner.id, { name: "second", scope: "read" });
+    const first = await createAccessToken(owner, { name: "first", scope: "read" });
+    const second = await createAccessToken(owner, { name: "second", scope: "read" });
     const outcomes: boolean[] = [];
     for (const { token } of [first, first, first, second]) outcomes.push((await authenticateToken(token, limits, now)).ok);
     expect(outcomes).toEqual([true, true, true, true]);
     expect(await authenticateToken(second.token, limits, now)).toEqual({ ok: false, reason: "rate_limited", limited: "person", retryAfterSeconds: 45 });
-    const third = await createAccessToken(owner.id, { name: "third", scope: "read" });
+    const third = await createAccessToken(owner, { name: "third", scope: "read" });
     expect(await authenticateToken(third.token, limits, now)).toMatchObject({ ok: false, limited: "person" });
-    const theirs = await createAccessToken(other.id, { name: "theirs", scope: "read" });
+    const theirs = await createAccessToken(other, { name: "theirs", scope: "read" });
     expect((await authenticateToken(theirs.token, limits, now)).ok).toBe(true);
     // A new minute starts every count afresh.
     expect((await authenticateToken(third.token, limits, now + 60_000)).ok).toBe(true);
@@ -80,8 +80,8 @@ describe("access tokens", () => {
 
   it("die with their user", async () => {
     const owner = await createUser("leaving");
-    await createAccessToken(owner.id, { name: "one", scope: "read" });
-    await createAccessToken(owner.id, { name: "two", scope: "write" });
+    await createAccessToken(owner, { name: "one", scope: "read" });
+    await createAccessToken(owner, { name: "two", scope: "write" });
     await db().delete(users).where(eq(users.id, owner.id));
     expect(await db().select().from(accessTokens).where(eq(accessTokens.userId, owner.id))).toEqual([]);
   });

@@ -20,8 +20,8 @@ const { toolRuns } = await import("@/db/schema");
 const API_KEY = "sk-agent-test-key-0123456789abcdef";
 let model: FakeModel;
 let github: FakeGitHub;
-let alice: { id: string };
-let bob: { id: string };
+let alice: Awaited<ReturnType<typeof createUser>>;
+let bob: Awaited<ReturnType<typeof createUser>>;
 
 type Event = {
   type: string;
@@ -143,7 +143,7 @@ describe("the agent routes", () => {
     expect(list.at(-1)).toEqual({ type: "done" });
     const [run] = await db().select().from(toolRuns).where(eq(toolRuns.id, call.runId!)).limit(1);
     expect(run).toMatchObject({ userId: alice.id, toolId: "github-list-issues", trigger: "agent", conversationId: id });
-    expect((await listConversations(alice.id)).map((conversation) => conversation.id)).toContain(id);
+    expect((await listConversations(alice)).map((conversation) => conversation.id)).toContain(id);
     expect((await loadMessages(id)).map((message) => message.role)).toEqual(["user", "assistant", "tool", "assistant"]);
   });
 
@@ -317,7 +317,7 @@ describe("the agent routes", () => {
 
     expect((await say(bob, alices, "let me in", [])).status).toBe(404);
     expect((await say(alice, bobs, "let me in", [])).status).toBe(404);
-    expect((await listConversations(bob.id)).map((conversation) => conversation.id)).toEqual([bobs]);
+    expect((await listConversations(bob)).map((conversation) => conversation.id)).toEqual([bobs]);
   });
 
   it("never sends a credential to the model or stores one in a conversation", async () => {
@@ -328,7 +328,7 @@ describe("the agent routes", () => {
     expect(model.requests.every((request) => request.authorization === `Bearer ${API_KEY}`)).toBe(true);
     const { DATABASE_PATH } = (await import("@/lib/platform/env")).env();
     const stored =
-      JSON.stringify(await Promise.all((await listConversations(alice.id)).map((conversation) => loadMessages(conversation.id)))) +
+      JSON.stringify(await Promise.all((await listConversations(alice)).map((conversation) => loadMessages(conversation.id)))) +
       [DATABASE_PATH, `${DATABASE_PATH}-wal`]
         .filter(existsSync)
         .map((file) => readFileSync(file).toString("latin1"))

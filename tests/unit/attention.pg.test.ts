@@ -3,20 +3,20 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { connections, toolRuns, webhookDeliveries, workflowRuns, type DeliveryStatus } from "@/db/schema";
 import { attentionFor } from "@/lib/webhooks/attention";
-import { createLocalUser } from "@/lib/auth/users";
 import { upsertOAuthConnection } from "@/lib/connections/store";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
+import { createUser } from "../support/helpers";
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0);
 const HOUR = 3_600_000;
-let userId: string;
-let otherId: string;
+let user: Awaited<ReturnType<typeof createUser>>;
+let other: Awaited<ReturnType<typeof createUser>>;
 
-async function delivery(status: DeliveryStatus, at: number, endpointId: string | null = null, user = userId) {
+async function delivery(status: DeliveryStatus, at: number, endpointId: string | null = null, workspaceId = user.workspaceId) {
   await db()
     .insert(webhookDeliveries)
     .values({
-      userId: user,
+      workspaceId,
       endpointId,
       providerId: "github",
       dedupeKey: crypto.randomUUID(),
@@ -30,13 +30,14 @@ async function delivery(status: DeliveryStatus, at: number, endpointId: string |
 }
 
 beforeAll(async () => {
-  userId = (await createLocalUser({ name: "A", email: "attention@example.com", password: "a long enough password" }, "owner", true)).id;
-  otherId = (await createLocalUser({ name: "B", email: "attention-other@example.com", password: "a long enough password" }, "member")).id;
+  // Two teams: each person works in a workspace of their own.
+  user = await createUser("attention", "owner");
+  other = await createUser("attention-other");
 });
 
 describe("what needs attention", () => {
   it("is all zero for someone with nothing going on", async () => {
-    expect(await attentionFor(userId, NOW)).toEqual({
+    expect(await attentionFor(user, NOW)).toEqual({
       deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 },
       runsFailed: { tools: 0, workflows: 0 },
       connections: [],
@@ -45,30 +46,30 @@ describe("what needs attention", () => {
   });
 
   it("counts the last 24 hours' deliveries and failures, failed runs, broken connections and failing endpoints, only the user's own", async () => {
-    const { endpoint } = await createEndpoint(userId, { providerId: "github", description: "CI hooks", events: [] });
-    const { endpoint: healthy } = await createEndpoint(userId, { providerId: "github", description: "quiet", events: [] });
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "CI hooks", events: [] });
+    const { endpoint: healthy } = await createEndpoint(user, { providerId: "github", description: "quiet", events: [] });
     await delivery("processed", NOW - HOUR, healthy.id);
     await delivery("failed", NOW - 2 * HOUR, endpoint.id);
     await delivery("retrying", NOW - 3 * HOUR, endpoint.id);
     await delivery("rejected", NOW - 4 * HOUR);
     await delivery("failed", NOW - 30 * HOUR, healthy.id); // older than a day
-    await delivery("failed", NOW - HOUR, null, otherId);
+    await delivery("failed", NOW - HOUR, null, other.workspaceId);
     await db()
       .insert(toolRuns)
-      .values({ userId, toolId: "github-create-issue", input: {}, status: "failed", startedAt: NOW - HOUR });
+      .values({ userId: user.id, workspaceId: user.workspaceId, toolId: "github-create-issue", input: {}, status: "failed", startedAt: NOW - HOUR });
     await db()
       .insert(toolRuns)
-      .values({ userId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR });
+      .values({ userId: user.id, workspaceId: user.workspaceId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR });
     await db()
       .insert(workflowRuns)
-      .values({ id: crypto.randomUUID(), userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR });
+      .values({ id: crypto.randomUUID(), userId: user.id, workspaceId: user.workspaceId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR });
     await db()
       .insert(toolRuns)
-      .values({ userId: otherId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR });
-    const slack = await upsertOAuthConnection(userId, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
+      .values({ userId: other.id, workspaceId: other.workspaceId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR });
+    const slack = await upsertOAuthConnection(user.id, "slack", { id: "U1", label: "Acme", avatar: null }, { accessToken: "xoxb-test", scopes: "chat:write" });
     await db().update(connections).set({ status: "needs_reconnect" }).where(eq(connections.id, slack.id));
 
-    expect(await attentionFor(userId, NOW)).toEqual({
+    expect(await attentionFor(user, NOW)).toEqual({
       deliveries: { received: 4, failed: 1, retrying: 1, rejected: 1 },
       runsFailed: { tools: 1, workflows: 1 },
       connections: [{ providerId: "slack", name: "Slack", status: "needs_reconnect" }],

@@ -98,7 +98,7 @@ describe("the outbound client with a bound credential", () => {
 describe("imported OpenAPI tools", () => {
   it("refuses to import with a connection whose credential would go to a server of the member's choosing", async () => {
     const member = await createUser("member");
-    const importing = saveImport(member.id, {
+    const importing = saveImport(member.workspaceId, {
       source: { kind: "text", text: fixture("security.yaml") },
       serverUrl: attacker.url,
       auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" },
@@ -112,13 +112,13 @@ describe("imported OpenAPI tools", () => {
     const owner = await createUser("owner", "owner"); // only owners act with instance keys unless one is shared
     // Saved while the attacker's server was the provider's configured origin; the provider then moved.
     process.env.OPENWEATHER_API_URL = attacker.url;
-    await saveImport(owner.id, {
+    await saveImport(owner.workspaceId, {
       source: { kind: "text", text: fixture("security.yaml") },
       serverUrl: attacker.url,
       auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" },
     });
     process.env.OPENWEATHER_API_URL = provider.url;
-    const run = await runTool(owner.id, "locked-api.viaQueryKey", {});
+    const run = await runTool(owner, "locked-api.viaQueryKey", {});
     expect(run.status).toBe("failed");
     expect(run.error).toMatch(/^Refused: OpenWeather's instance-wide API key may only be sent to/);
     expect(attacker.seen).toEqual([]);
@@ -127,12 +127,12 @@ describe("imported OpenAPI tools", () => {
   it("does not carry a pasted key across a redirect to another origin", async () => {
     const member = await createUser("member");
     const redirecting = fixture("security.yaml").replace("/header-key:", `/away?to=${encodeURIComponent(`${attacker.url}/landing`)}:`);
-    await saveImport(member.id, {
+    await saveImport(member.workspaceId, {
       source: { kind: "text", text: redirecting },
       serverUrl: provider.url,
       auth: { kind: "secret", scheme: "headerKey", secret: "pasted-secret-4242" },
     });
-    const run = await runTool(member.id, "locked-api.viaHeaderKey", {});
+    const run = await runTool(member, "locked-api.viaHeaderKey", {});
     expect(run.status).toBe("succeeded");
     expect(provider.seen[0]!.headers["x-api-key"]).toBe("pasted-secret-4242");
     expect(attacker.seen).toHaveLength(1);
@@ -143,14 +143,14 @@ describe("imported OpenAPI tools", () => {
 describe("api-call", () => {
   it("sends no stored credential, not even to the provider's own origin", async () => {
     const member = await createUser("member");
-    const run = await runTool(member.id, "api-call", { endpoint: `${provider.url}/data/2.5/weather?q=London` });
+    const run = await runTool(member, "api-call", { endpoint: `${provider.url}/data/2.5/weather?q=London` });
     expect(run.status).toBe("succeeded");
     expect(everything(provider)).not.toContain(INSTANCE_KEY);
   });
 
   it("does not carry the caller's Authorization header across a redirect to another origin", async () => {
     const member = await createUser("member");
-    const run = await runTool(member.id, "api-call", {
+    const run = await runTool(member, "api-call", {
       endpoint: `${provider.url}/away?to=${encodeURIComponent(`${attacker.url}/landing`)}`,
       headers: { authorization: "Bearer my-own-token" },
     });
@@ -163,7 +163,7 @@ describe("api-call", () => {
 describe("provider tools", () => {
   it("send the instance-wide key to the provider's API origin only", async () => {
     const owner = await createUser("owner", "owner");
-    await runTool(owner.id, "get-weather", { location: "London" });
+    await runTool(owner, "get-weather", { location: "London" });
     expect(provider.seen[0]!.url).toContain(`appid=${INSTANCE_KEY}`);
     expect(attacker.seen).toEqual([]);
   });

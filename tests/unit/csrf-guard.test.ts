@@ -1,7 +1,7 @@
 import { globSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createUser } from "../support/helpers";
+import { createUser, type TestUser } from "../support/helpers";
 
 /**
  * The CSRF guard on cookie-authenticated route handlers. Every route under app/api that handles a
@@ -67,7 +67,7 @@ const spec = readFileSync(join(__dirname, "../fixtures/openapi/petstore-2.0.json
 // replace: importing the same API again replaces it (the person confirmed the difference).
 const importBody = JSON.stringify({ source: { kind: "text", text: spec }, serverUrl: "https://petstore.example", auth: { kind: "none" }, replace: true });
 
-let user: { id: string };
+let user: TestUser;
 beforeAll(async () => {
   user = await createUser("csrf");
   session.current = { user: { id: user.id } };
@@ -134,7 +134,7 @@ describe("the app's own requests still pass", () => {
       url: "http://127.0.0.1:3000/api/openapi/imports",
     },
   ])("$name", async ({ headers, url }) => {
-    const before = (await listSpecs(user.id)).length;
+    const before = (await listSpecs(user.workspaceId)).length;
     const request = new Request(url ?? `${APP}/api/openapi/imports`, {
       method: "POST",
       headers: { "content-type": "application/json; charset=utf-8", ...headers },
@@ -142,7 +142,7 @@ describe("the app's own requests still pass", () => {
     });
     const response = await (await importRoute())(request, { params: Promise.resolve({}) });
     expect(response.status).toBe(201);
-    expect((await listSpecs(user.id)).length).toBe(before === 0 ? 1 : before); // the same API again replaces it
+    expect((await listSpecs(user.workspaceId)).length).toBe(before === 0 ? 1 : before); // the same API again replaces it
   });
 
   it("reads (GET) are not affected", async () => {

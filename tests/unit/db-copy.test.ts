@@ -38,6 +38,9 @@ describe("copying a SQLite install to PostgreSQL", () => {
   it("orders tables so every foreign key points at a table copied before it", () => {
     const names = tablesInDependencyOrder().map((table) => getTableName(table));
     expect(names.indexOf("user")).toBeLessThan(names.indexOf("connections"));
+    expect(names.indexOf("user")).toBeLessThan(names.indexOf("memberships"));
+    expect(names.indexOf("workspaces")).toBeLessThan(names.indexOf("memberships"));
+    expect(names.indexOf("workspaces")).toBeLessThan(names.indexOf("webhook_endpoints"));
     expect(names.indexOf("webhook_endpoints")).toBeLessThan(names.indexOf("webhook_deliveries"));
     expect(names.indexOf("webhook_deliveries")).toBeLessThan(names.indexOf("webhook_attempts"));
   });
@@ -45,10 +48,10 @@ describe("copying a SQLite install to PostgreSQL", () => {
   it("copies every row with its id, keeps secrets sealed and openable, and continues the id sequences", async () => {
     const user = await createUser("copier");
     await saveApiKey(user.id, "openweather", "ow-secret-key-0123456789", { unchecked: true });
-    const { endpoint, secret } = await createEndpoint(user.id, { providerId: "github", description: "copied hooks", events: ["push"] });
+    const { endpoint, secret } = await createEndpoint(user, { providerId: "github", description: "copied hooks", events: ["push"] });
     for (let index = 0; index < 3; index++) {
       await insertAccepted({
-        userId: user.id,
+        workspaceId: user.workspaceId,
         endpointId: endpoint.id,
         providerId: "github",
         dedupeKey: `copy:${index}`,
@@ -66,7 +69,8 @@ describe("copying a SQLite install to PostgreSQL", () => {
 
     const report = await copySqliteToPostgres(env().DATABASE_PATH, cluster.url);
     const copied = Object.fromEntries(report.map((entry) => [entry.table, entry.rows]));
-    expect(copied).toMatchObject({ user: 1, connections: 1, webhook_endpoints: 1, webhook_deliveries: 3 });
+    // The default workspace every install has, and the copier's own.
+    expect(copied).toMatchObject({ user: 1, workspaces: 2, memberships: 1, connections: 1, webhook_endpoints: 1, webhook_deliveries: 3 });
 
     const [sourceEndpoint] = await db().select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
     const [copiedEndpoint] = await target.select().from(pgSchema.webhookEndpoints).where(eq(pgSchema.webhookEndpoints.id, endpoint.id));
@@ -91,7 +95,7 @@ describe("copying a SQLite install to PostgreSQL", () => {
     const [next] = await target
       .insert(pgSchema.webhookDeliveries)
       .values({
-        userId: user.id,
+        workspaceId: user.workspaceId,
         providerId: "github",
         dedupeKey: "after-copy",
         receivedAt: Date.now(),

@@ -5,7 +5,7 @@ import { localBucketFor } from "@/lib/http/rate-limit";
 import { runTool } from "@/lib/runs/tool-runs";
 import { getWorkflowRun, startWorkflowRun } from "@/lib/runs/workflow-runs";
 import { todoMarker } from "@/lib/mastra/workflows/process-github-push";
-import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
+import { connectGitHub, createUser, startGitHubFake, type TestUser } from "../support/helpers";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 
 /**
@@ -19,7 +19,7 @@ type Fault = { status: number; headers?: Record<string, string>; body?: unknown 
 
 let github: FakeGitHub;
 let flaky: Server;
-let userId: string;
+let user: TestUser;
 let connectionId: string;
 const faults: Fault[] = [];
 const seen: { at: number; route: string; status: number }[] = [];
@@ -32,9 +32,8 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 beforeAll(async () => {
   github = await startGitHubFake();
-  const user = await createUser("github-resilience");
-  userId = user.id;
-  connectionId = (await connectGitHub(userId)).connection.id;
+  user = await createUser("github-resilience");
+  connectionId = (await connectGitHub(user.id)).connection.id;
   flaky = createServer(async (request, response) => {
     const route = `${request.method} ${request.url}`;
     const body = await readBody(request);
@@ -72,7 +71,7 @@ beforeEach(() => {
 describe("GitHub tools through lib/http", () => {
   it("retry a 503 with backoff and answer the success", async () => {
     faults.push({ status: 503 }, { status: 503 });
-    const run = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" });
+    const run = await runTool(user, "github-get-repo", { owner: "octocat", repo: "hello-world" });
     expect(run.output).toMatchObject({ success: true, repo: { fullName: "octocat/hello-world" } });
     expect(seen.map((request) => [request.route, request.status])).toEqual([
       ["GET /repos/octocat/hello-world", 503],
@@ -84,7 +83,7 @@ describe("GitHub tools through lib/http", () => {
   it("wait as long as Retry-After says on a 429, also for a POST (GitHub refused it unprocessed)", async () => {
     faults.push({ status: 429, headers: { "retry-after": "1" }, body: { message: "API rate limit exceeded" } });
     const before = github.createdIssues.length;
-    const run = await runTool(userId, "github-create-issue", { owner: "octocat", repo: "hello-world", title: "After a 429" });
+    const run = await runTool(user, "github-create-issue", { owner: "octocat", repo: "hello-world", title: "After a 429" });
     expect(run.output).toMatchObject({ success: true, issue: { url: expect.stringContaining("/octocat/hello-world/issues/") } });
     expect(seen.map((request) => request.status)).toEqual([429, 201]);
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950);
@@ -93,7 +92,7 @@ describe("GitHub tools through lib/http", () => {
 
   it("wait for a secondary rate limit (403 with Retry-After), then succeed", async () => {
     faults.push({ status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit." } });
-    const run = await runTool(userId, "github-list-issues", { owner: "octocat", repo: "hello-world" });
+    const run = await runTool(user, "github-list-issues", { owner: "octocat", repo: "hello-world" });
     expect(run.status).toBe("succeeded");
     expect(seen.map((request) => request.status)).toEqual([403, 200]);
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950);
@@ -101,7 +100,7 @@ describe("GitHub tools through lib/http", () => {
 
   it("never send a POST again after a 502: GitHub may have created the issue", async () => {
     faults.push({ status: 502, body: { message: "Bad Gateway" } });
-    const run = await runTool(userId, "github-create-issue", { owner: "octocat", repo: "hello-world", title: "Maybe created" });
+    const run = await runTool(user, "github-create-issue", { owner: "octocat", repo: "hello-world", title: "Maybe created" });
     expect(run).toMatchObject({ status: "failed", error: "GitHub: POST /repos/octocat/hello-world/issues answered 502: Bad Gateway" });
     expect(seen).toHaveLength(1);
   });
@@ -114,7 +113,7 @@ describe("GitHub tools through lib/http", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     process.env.GITHUB_API_URL = `http://127.0.0.1:${port}`;
     try {
-      const run = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" });
+      const run = await runTool(user, "github-get-repo", { owner: "octocat", repo: "hello-world" });
       expect(run.status).toBe("failed");
       expect(run.error).toMatch(new RegExp(`^Request to 127\\.0\\.0\\.1:${port} failed: .*ECONNREFUSED`));
     } finally {
@@ -125,7 +124,7 @@ describe("GitHub tools through lib/http", () => {
   it("take tokens from GitHub's bucket for this connection", async () => {
     const { rateLimit } = getProvider("github")!;
     const bucket = localBucketFor(`github:${connectionId}`, rateLimit);
-    await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" });
+    await runTool(user, "github-get-repo", { owner: "octocat", repo: "hello-world" });
     expect(bucket.available()).toBeLessThan(rateLimit.capacity);
   });
 
@@ -145,13 +144,13 @@ describe("GitHub tools through lib/http", () => {
         },
       ],
     });
-    const { runId, finished } = await startWorkflowRun(userId, "process-github-push", {
+    const { runId, finished } = await startWorkflowRun(user, "process-github-push", {
       repository: "octocat/hello-world",
       ref: "refs/heads/main",
       commits: [commit],
     });
     expect((await finished).status).toBe("success");
-    expect((await getWorkflowRun(userId, runId))!.steps[1]!.output).toEqual({
+    expect((await getWorkflowRun(user.workspaceId, runId))!.steps[1]!.output).toEqual({
       opened: [],
       existing: [{ number: 42, url: "https://github.com/octocat/hello-world/issues/42" }],
     });

@@ -1,18 +1,17 @@
 import Database from "better-sqlite3";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { databaseReady, db } from "@/db/client";
 import { createGroupCommit } from "@/db/group-commit";
-import { webhookDeliveries } from "@/db/schema";
-import { createLocalUser } from "@/lib/auth/users";
+import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/platform/env";
 import { insertAcceptedRow, type NewDelivery } from "@/db/sql/intake";
 
-let userId: string;
 /** A second connection to the same file: it sees only what has been committed. */
 let observer: Database.Database;
 
+/** Deliveries to an instance-wide URL: the default workspace's. */
 const delivery = (key: string, overrides: Partial<NewDelivery> = {}): NewDelivery => ({
-  userId,
+  workspaceId: DEFAULT_WORKSPACE_ID,
   providerId: "github",
   dedupeKey: `group:${key}`,
   deliveryId: key,
@@ -30,7 +29,7 @@ const delivery = (key: string, overrides: Partial<NewDelivery> = {}): NewDeliver
 const committedIds = () => (observer.prepare("select delivery_id as id from webhook_deliveries order by id").all() as { id: string }[]).map((row) => row.id);
 
 beforeAll(async () => {
-  userId = (await createLocalUser({ name: "G", email: "group-commit@example.com", password: "a long enough password" }, "owner", true)).id;
+  await databaseReady(); // the file exists, migrated, before the observer opens it
   observer = new Database(env().DATABASE_PATH, { readonly: true });
 });
 
@@ -44,8 +43,8 @@ describe("group commit", () => {
     const seenDuringBatch: string[][] = [];
     const results = await Promise.allSettled([
       commit(() => insertAcceptedRow(delivery("a"))),
-      // A user that does not exist: the foreign key refuses this row inside the batch.
-      commit(() => insertAcceptedRow(delivery("bad", { userId: "no-such-user" }))),
+      // A workspace that does not exist: the foreign key refuses this row inside the batch.
+      commit(() => insertAcceptedRow(delivery("bad", { workspaceId: "no-such-workspace" }))),
       commit(() => insertAcceptedRow(delivery("b"))),
       // The same delivery again within the batch: recognised as a duplicate, not an error.
       commit(() => insertAcceptedRow(delivery("a"))),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route";
 import { db } from "@/db/client";
-import { webhookAttempts, webhookDeliveries } from "@/db/schema";
+import { DEFAULT_WORKSPACE_ID, webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/platform/env";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
@@ -36,7 +36,7 @@ function post(path: string, body: Body, headers: Record<string, string>): Promis
 }
 
 function rows() {
-  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId));
+  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.workspaceId, DEFAULT_WORKSPACE_ID));
 }
 
 /** A small signed push (under the test cap) that must always be accepted. */
@@ -494,7 +494,7 @@ describe("unknown providers and endpoints", () => {
   });
 
   it("a real endpoint id under another provider's URL -> 404", async () => {
-    const { endpoint, secret } = await createEndpoint(ownerId, { providerId: "github", description: "hostile", events: [] });
+    const { endpoint, secret } = await createEndpoint({ userId: ownerId, workspaceId: DEFAULT_WORKSPACE_ID }, { providerId: "github", description: "hostile", events: [] });
     const body = smallPush();
     await expectRefusal(await post(`/api/webhooks/stripe/${endpoint.id}`, body, await githubHeaders(secret, body)), 404, "unknown_endpoint");
     await expectRefusal(await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(GITHUB_SECRET, body)), 401, "invalid_signature");

@@ -12,6 +12,7 @@ import { ConnectionError } from "@/lib/connections/errors";
 import { listInstanceKeyShares, shareInstanceKey, stopSharingInstanceKey } from "@/lib/connections/instance-keys";
 import { providerCards } from "@/lib/connections/overview";
 import { resetEnvCache } from "@/lib/platform/env";
+import type { Actor } from "@/lib/platform";
 import { runTool } from "@/lib/runs/tool-runs";
 import { saveImport } from "@/lib/openapi/store";
 import { deleteRegistered, registerStripeEndpoint } from "@/lib/webhooks/registration";
@@ -105,7 +106,7 @@ describe("resolveApiKey and the provider tools built on it", () => {
     });
 
     const before = weather.requests.length;
-    const run = await runTool(member.id, "get-weather", { location: "London" });
+    const run = await runTool(member, "get-weather", { location: "London" });
     expect(run.status).toBe("failed");
     expect(run.error).toContain("ask an owner to share this instance's OpenWeather key");
     expect(weather.requests.length).toBe(before);
@@ -113,15 +114,15 @@ describe("resolveApiKey and the provider tools built on it", () => {
     await expect(shareInstanceKey(member.id, "openweather")).rejects.toThrow("Only an owner can share the instance's keys with members.");
     await shareInstanceKey(owner.id, "openweather");
     expect(await resolveApiKey(member.id, "openweather")).toEqual({ apiKey: WEATHER_INSTANCE_KEY, source: "environment" });
-    const shared = await runTool(member.id, "get-weather", { location: "London" });
+    const shared = await runTool(member, "get-weather", { location: "London" });
     expect(shared.status).toBe("succeeded");
     expect(shared.accounts).toEqual([{ providerId: "openweather", connectionId: "environment", label: "instance-wide key" }]);
     expect(weather.requests.at(-1)).toMatchObject({ q: "London" }); // the fake accepts only the instance key and the member's own, which they have not added yet
 
     expect(await stopSharingInstanceKey(owner.id, "openweather")).toBe(true);
     await expect(resolveApiKey(member.id, "openweather")).rejects.toThrow(/ask an owner to share/);
-    expect((await runTool(member.id, "get-weather", { location: "Paris" })).status).toBe("failed");
-    expect((await runTool(owner.id, "get-weather", { location: "Paris" })).status).toBe("succeeded");
+    expect((await runTool(member, "get-weather", { location: "Paris" })).status).toBe("failed");
+    expect((await runTool(owner, "get-weather", { location: "Paris" })).status).toBe("succeeded");
 
     // A member's own key is theirs whatever is shared.
     await saveApiKey(member.id, "openweather", MEMBER_WEATHER_KEY, { unchecked: true });
@@ -172,28 +173,28 @@ describe("registering a Stripe webhook endpoint", () => {
   it("refuses a member without a key of their own, unless an owner shares the instance key", async () => {
     const { owner, member } = await people("stripe-hook");
     const before = stripe.requests.length;
-    const refused = await registerStripeEndpoint(member.id, ["invoice.paid"]).catch((error: unknown) => error);
+    const refused = await registerStripeEndpoint(member, ["invoice.paid"]).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConnectionError);
     expect((refused as Error).message).toBe(
       "No Stripe API key of yours: add one on the Connections page, or ask an owner to share this instance's Stripe key with members.",
     );
     expect(stripe.requests.length).toBe(before);
-    expect(await listEndpoints(member.id)).toEqual([]);
+    expect(await listEndpoints(member.workspaceId)).toEqual([]);
 
     await shareInstanceKey(owner.id, "stripe");
-    const endpoint = await registerStripeEndpoint(member.id, ["invoice.paid"]);
+    const endpoint = await registerStripeEndpoint(member, ["invoice.paid"]);
     expect(endpoint.remoteTarget).toBe("Stripe account (instance key)");
     expect(stripe.endpoints.has(endpoint.remoteHookId!)).toBe(true);
-    await deleteRegistered(member.id, endpoint.id);
+    await deleteRegistered(member, endpoint.id);
 
     await stopSharingInstanceKey(owner.id, "stripe");
     const after = stripe.requests.length;
-    await expect(registerStripeEndpoint(member.id, ["invoice.paid"])).rejects.toThrow(/ask an owner to share/);
+    await expect(registerStripeEndpoint(member, ["invoice.paid"])).rejects.toThrow(/ask an owner to share/);
     expect(stripeSawInstanceKey(after)).toBe(false);
 
-    const owners = await registerStripeEndpoint(owner.id, ["invoice.paid"]);
+    const owners = await registerStripeEndpoint(owner, ["invoice.paid"]);
     expect(stripe.requests.at(-1)).toMatchObject({ method: "POST", path: "/v1/webhook_endpoints", key: STRIPE_INSTANCE_KEY });
-    await deleteRegistered(owner.id, owners.id);
+    await deleteRegistered(owner, owners.id);
   });
 });
 
@@ -202,33 +203,33 @@ describe("imported tools bound to one of my connections", () => {
     const { owner, member } = await people("imported");
     const source = { kind: "text" as const, text: stripeDescription };
     const auth = { kind: "connection" as const, scheme: "bearer", providerId: "stripe" };
-    await saveImport(member.id, { source, serverUrl: stripe.url, auth });
-    await saveImport(owner.id, { source, serverUrl: stripe.url, auth });
+    await saveImport(member.workspaceId, { source, serverUrl: stripe.url, auth });
+    await saveImport(owner.workspaceId, { source, serverUrl: stripe.url, auth });
 
     const before = stripe.requests.length;
-    const list = await runTool(member.id, "stripe-lite.listCustomers", {});
+    const list = await runTool(member, "stripe-lite.listCustomers", {});
     expect(list.status).toBe("failed");
     expect(list.error).toContain("ask an owner to share this instance's Stripe key");
-    const refund = await runTool(member.id, "stripe-lite.createRefund", { body: { charge: "ch_1", amount: 5000 } });
+    const refund = await runTool(member, "stripe-lite.createRefund", { body: { charge: "ch_1", amount: 5000 } });
     expect(refund.status).toBe("failed");
     expect(stripe.requests.length).toBe(before);
 
     await shareInstanceKey(owner.id, "stripe");
-    const shared = await runTool(member.id, "stripe-lite.listCustomers", {});
+    const shared = await runTool(member, "stripe-lite.listCustomers", {});
     expect(shared.status).toBe("succeeded");
     expect(stripe.requests.at(-1)).toMatchObject({ method: "GET", path: "/v1/customers", key: STRIPE_INSTANCE_KEY });
 
     await stopSharingInstanceKey(owner.id, "stripe");
     const after = stripe.requests.length;
-    expect((await runTool(member.id, "stripe-lite.listCustomers", {})).status).toBe("failed");
+    expect((await runTool(member, "stripe-lite.listCustomers", {})).status).toBe("failed");
     expect(stripeSawInstanceKey(after)).toBe(false);
-    expect((await runTool(owner.id, "stripe-lite.listCustomers", {})).status).toBe("succeeded");
+    expect((await runTool(owner, "stripe-lite.listCustomers", {})).status).toBe("succeeded");
   });
 });
 
 describe("MCP tool calls", () => {
-  async function mcpClient(userId: string) {
-    const { token } = await createAccessToken(userId, { name: "instance-key test", scope: "write" });
+  async function mcpClient(actor: Actor) {
+    const { token } = await createAccessToken(actor, { name: "instance-key test", scope: "write" });
     const client = new McpClient({ name: "instance-key-test", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(new URL("/api/mcp", app.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
     return client;
@@ -236,12 +237,12 @@ describe("MCP tool calls", () => {
 
   it("offer and run a member's Stripe tools with the instance key only while it is shared", async () => {
     const { owner, member } = await people("mcp");
-    await saveImport(member.id, {
+    await saveImport(member.workspaceId, {
       source: { kind: "text", text: stripeDescription },
       serverUrl: stripe.url,
       auth: { kind: "connection", scheme: "bearer", providerId: "stripe" },
     });
-    const client = await mcpClient(member.id);
+    const client = await mcpClient(member);
     try {
       const before = stripe.requests.length;
       expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain("stripe-lite_createRefund");

@@ -9,22 +9,22 @@ import { claimPendingCall, createConversation, findToolCall, recordToolCall } fr
 import { failInterruptedRuns, INTERRUPTED } from "@/lib/runs/interrupted-runs";
 import { runEvents, type RunEvent } from "@/lib/runs/run-events";
 import { runTool } from "@/lib/runs/tool-runs";
-import { createUser } from "../support/helpers";
+import { createUser, type TestUser } from "../support/helpers";
 import { startWorker } from "../support/worker-process";
 
-let userId: string;
+let user: TestUser;
 let conversationId: string;
 
 beforeAll(async () => {
-  userId = (await createUser("interrupted")).id;
-  conversationId = (await createConversation(userId, "Open an issue")).id;
+  user = await createUser("interrupted");
+  conversationId = (await createConversation(user, "Open an issue")).id;
 });
 
 /** A workflow run left running by `owner`: its first step running, its second not reached. */
 async function runningWorkflow(id: string, owner: string | null): Promise<void> {
   await db()
     .insert(workflowRuns)
-    .values({ id, userId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner });
+    .values({ id, userId: user.id, workspaceId: user.workspaceId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner });
   await db().insert(workflowRunSteps).values({ runId: id, stepId: "create-repository", position: 0, status: "running", startedAt: Date.now() });
   await db().insert(workflowRunSteps).values({ runId: id, stepId: "create-linear-project", position: 1, status: "pending" });
 }
@@ -32,7 +32,7 @@ async function runningWorkflow(id: string, owner: string | null): Promise<void> 
 async function runningTool(owner: string | null): Promise<string> {
   const [row] = await db()
     .insert(toolRuns)
-    .values({ userId, toolId: "github-get-repo", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner })
+    .values({ userId: user.id, workspaceId: user.workspaceId, toolId: "github-get-repo", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner })
     .returning();
   return row!.id;
 }
@@ -58,7 +58,7 @@ const stepsOf = async (id: string) =>
 describe("the runner of a run", () => {
   it("is this process, recorded on what it starts and on the agent calls it runs", async () => {
     // Not connected to GitHub: the run fails at once, having named its runner.
-    const run = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" });
+    const run = await runTool(user, "github-get-repo", { owner: "octocat", repo: "hello-world" });
     expect(run).toMatchObject({ status: "failed", runnerInstance: instanceId() });
     expect(
       await recordToolCall({
@@ -115,8 +115,8 @@ describe("the interrupted-runs sweep", () => {
       await startNoticeRelay();
       expect(await failInterruptedRuns()).toEqual({ workflowRuns: 2, toolRuns: 1, toolCalls: 1 });
       // Open run pages hear it (on PostgreSQL through LISTEN/NOTIFY, so a moment later).
-      await vi.waitFor(() => expect(heard).toContainEqual({ userId, runId: "stopped-workflow", status: "failed" }), { timeout: 5000 });
-      expect(heard).toContainEqual({ userId, runId: "workflow-from-before-runners", status: "failed" });
+      await vi.waitFor(() => expect(heard).toContainEqual({ workspaceId: user.workspaceId, runId: "stopped-workflow", status: "failed" }), { timeout: 5000 });
+      expect(heard).toContainEqual({ workspaceId: user.workspaceId, runId: "workflow-from-before-runners", status: "failed" });
     } finally {
       runEvents.off("run", listener);
     }
@@ -175,7 +175,7 @@ describe("the interrupted-runs sweep", () => {
   it.runIf(usingPostgres())(
     "fails the run of a Patchbay process killed in the middle of it, and not before",
     async () => {
-      const worker = await startWorker("tests/support/runner-worker.ts", [userId, "killed-workflow"], "runner worker ready");
+      const worker = await startWorker("tests/support/runner-worker.ts", [user.id, user.workspaceId, "killed-workflow"], "runner worker ready");
       try {
         await failInterruptedRuns();
         expect(await workflowStatus("killed-workflow")).toMatchObject({ status: "running", runnerInstance: expect.any(String) });

@@ -16,6 +16,7 @@ import { createAccessToken, revokeAccessToken } from "@/lib/auth/access-tokens";
 import { saveApiKey } from "@/lib/connections/api-keys";
 import { saveImport } from "@/lib/openapi/store";
 import { resetEnvCache } from "@/lib/platform/env";
+import type { Actor } from "@/lib/platform";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 import { startRouteServer, type RouteServer } from "../support/route-server";
 
@@ -33,12 +34,12 @@ const BOB_WEATHER_KEY = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
 let github: FakeGitHub;
 let weather: FakeOpenWeather;
 let app: RouteServer;
-let alice: { id: string };
-let bob: { id: string };
+let alice: Awaited<ReturnType<typeof createUser>>;
+let bob: Awaited<ReturnType<typeof createUser>>;
 const issued: string[] = [];
 
-async function token(userId: string, name: string, scope: "read" | "write", expiresAt?: Date) {
-  const created = await createAccessToken(userId, { name, scope, expiresAt });
+async function token(actor: Actor, name: string, scope: "read" | "write", expiresAt?: Date) {
+  const created = await createAccessToken(actor, { name, scope, expiresAt });
   issued.push(created.token);
   return created;
 }
@@ -86,7 +87,7 @@ async function runsOf(userId: string) {
 
 describe("MCP endpoint: each token acts as its owner, with the owner's connections", () => {
   it("lists and runs Alice's GitHub tools for Alice (SDK 1.x client), recorded as via MCP with the token name", async () => {
-    const client = await legacyClient((await token(alice.id, "Alice laptop", "write")).token);
+    const client = await legacyClient((await token(alice, "Alice laptop", "write")).token);
     expect(client.getServerVersion()?.name).toBe("patchbay");
     const names = (await client.listTools()).tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(["github-list-user-repos", "github-create-issue", "api-call"]));
@@ -101,7 +102,7 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
   });
 
   it("lists and runs Bob's weather tool for Bob with his own key (current-revision client); Alice's GitHub is not his", async () => {
-    const client = await modernClient((await token(bob.id, "Bob desktop", "write")).token);
+    const client = await modernClient((await token(bob, "Bob desktop", "write")).token);
     const tools = (await client.listTools()).tools;
     const names = tools.map((tool) => tool.name);
     expect(names).toContain("get-weather");
@@ -121,7 +122,7 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
   });
 
   it("speaks revision 2026-07-28 with the current SDK's client", async () => {
-    const transport = new ModernTransport(mcpUrl(), { requestInit: bearer((await token(bob.id, "modern", "read")).token) });
+    const transport = new ModernTransport(mcpUrl(), { requestInit: bearer((await token(bob, "modern", "read")).token) });
     const client = new ModernClient({ name: "sdk-2-test", version: "2.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
     await client.connect(transport);
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("get-weather");
@@ -133,7 +134,7 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     const response = await fetch(mcpUrl(), {
       method: "POST",
       headers: {
-        ...bearer((await token(alice.id, "raw", "read")).token).headers,
+        ...bearer((await token(alice, "raw", "read")).token).headers,
         "content-type": "application/json",
         accept: "application/json, text/event-stream",
       },
@@ -149,7 +150,7 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
   });
 
   it("gives a read token only the tools that never write, and refuses a write tool with a clear tool error", async () => {
-    const client = await legacyClient((await token(alice.id, "Alice read-only", "read")).token);
+    const client = await legacyClient((await token(alice, "Alice read-only", "read")).token);
     const names = (await client.listTools()).tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(["github-list-user-repos", "github-list-issues"]));
     expect(names).not.toContain("github-create-issue");
@@ -198,12 +199,12 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
           },
         },
       };
-      await saveImport(carol.id, {
+      await saveImport(carol.workspaceId, {
         source: { kind: "text", text: JSON.stringify(description) },
         serverUrl: `http://127.0.0.1:${(service.address() as { port: number }).port}`,
         auth: { kind: "none" },
       });
-      const client = await legacyClient((await token(carol.id, "Carol read-only", "read")).token);
+      const client = await legacyClient((await token(carol, "Carol read-only", "read")).token);
       const tool = (await client.listTools()).tools.find((candidate) => candidate.title === "things.getThing")!;
       const overrideKey = Object.keys(tool.inputSchema.properties ?? {}).find((key) => /override/i.test(key))!;
       const result = await client.callTool({ name: tool.name, arguments: { id: "1", [overrideKey]: "DELETE" } });
@@ -218,7 +219,7 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
   });
 
   it("answers bad input as a tool error naming the field", async () => {
-    const client = await modernClient((await token(alice.id, "Alice input", "write")).token);
+    const client = await modernClient((await token(alice, "Alice input", "write")).token);
     const result = await client.callTool({ name: "github-create-issue", arguments: { owner: "octocat" } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/Invalid input: .*repo/);
@@ -245,10 +246,10 @@ describe("MCP endpoint: authentication", () => {
   });
 
   it("answers 401 invalid_token for an unknown, a revoked and an expired token", async () => {
-    const revoked = await token(alice.id, "to revoke", "write");
+    const revoked = await token(alice, "to revoke", "write");
     expect((await post(`Bearer ${revoked.token}`)).status).toBe(200);
     expect(await revokeAccessToken(alice.id, revoked.id)).toBe(true);
-    const expired = await token(alice.id, "expired", "write", new Date(Date.now() - 1000));
+    const expired = await token(alice, "expired", "write", new Date(Date.now() - 1000));
     const cases = [
       ["pbat_" + "x".repeat(43), "The access token is not valid."],
       [revoked.token, "The access token has been revoked."],
@@ -264,7 +265,7 @@ describe("MCP endpoint: authentication", () => {
   });
 
   it("makes the SDK client fail to connect with a revoked token", async () => {
-    const revoked = await token(bob.id, "revoked before use", "write");
+    const revoked = await token(bob, "revoked before use", "write");
     await revokeAccessToken(bob.id, revoked.id);
     await expect(legacyClient(revoked.token)).rejects.toThrow(/The access token has been revoked/);
   });
@@ -275,11 +276,11 @@ describe("MCP endpoint: authentication", () => {
     // The count is per clock minute: start just after a minute begins, so the four fall in one.
     vi.useFakeTimers({ toFake: ["Date"], now: Math.ceil(Date.now() / 60_000) * 60_000 + 1000 });
     try {
-      const limited = await token(bob.id, "limited", "read");
+      const limited = await token(bob, "limited", "read");
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await post(`Bearer ${limited.token}`)).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const other = await token(bob.id, "other", "read");
+      const other = await token(bob, "other", "read");
       expect((await post(`Bearer ${other.token}`)).status).toBe(200);
     } finally {
       vi.useRealTimers();
@@ -289,7 +290,7 @@ describe("MCP endpoint: authentication", () => {
   });
 
   it("refuses a JSON-RPC batch with 400 and a JSON-RPC error, running none of its calls", async () => {
-    const batcher = await token(bob.id, "batcher", "write");
+    const batcher = await token(bob, "batcher", "write");
     const calls = Array.from({ length: 5 }, (_, index) => ({
       jsonrpc: "2.0",
       id: index + 1,
@@ -324,17 +325,17 @@ describe("MCP endpoint: authentication", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Math.ceil(Date.now() / 60_000) * 60_000 + 1000 });
     try {
       const person = await createUser("mcp-many-tokens");
-      const tokens = await Promise.all([1, 2, 3].map((index) => token(person.id, `token ${index}`, "read")));
+      const tokens = await Promise.all([1, 2, 3].map((index) => token(person, `token ${index}`, "read")));
       const statuses = [];
       for (const each of tokens) for (let i = 0; i < 2; i++) statuses.push((await post(`Bearer ${each.token}`)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-      const refused = await post(`Bearer ${(await token(person.id, "a fresh one", "read")).token}`);
+      const refused = await post(`Bearer ${(await token(person, "a fresh one", "read")).token}`);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
       expect((await refused.json()).error_description).toMatch(/Too many requests with your tokens/);
       // Another person is not affected.
       const someoneElse = await createUser("mcp-someone-else");
-      expect((await post(`Bearer ${(await token(someoneElse.id, "same minute", "read")).token}`)).status).toBe(200);
+      expect((await post(`Bearer ${(await token(someoneElse, "same minute", "read")).token}`)).status).toBe(200);
     } finally {
       vi.useRealTimers();
       delete process.env.MCP_RATE_LIMIT_PER_MINUTE;

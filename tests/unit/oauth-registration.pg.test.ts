@@ -39,9 +39,9 @@ async function registered(body: unknown, context: { address?: string; now?: numb
   return result.client;
 }
 
-let userId: string;
+let user: Awaited<ReturnType<typeof createUser>>;
 beforeAll(async () => {
-  userId = (await createUser("registration")).id;
+  user = await createUser("registration");
 });
 afterEach(() => configure({ OAUTH_REGISTRATIONS_PER_HOUR: undefined, OAUTH_MAX_PENDING_CLIENTS: undefined }));
 
@@ -81,7 +81,7 @@ describe("dynamic client registration is bounded", () => {
       retryAfterSeconds: Math.ceil((DAY - 3000) / 1000),
     });
 
-    await createAccessToken(userId, { name: "Limits test", scope: "read", clientId: first.id });
+    await createAccessToken(user, { name: "Limits test", scope: "read", clientId: first.id });
     await registered(metadata, { now: start + 4000 });
     expect((await registerClient(metadata, { now: start + 5000 })).ok).toBe(false);
 
@@ -102,9 +102,9 @@ describe("dynamic client registration is bounded", () => {
     const oldUsed = await registered(metadata, { now: now - DAY - 1000 });
     const oldRevoked = await registered(metadata, { now: now - DAY - 1000 });
     const recent = await registered(metadata, { now: now - HOUR });
-    await createAccessToken(userId, { name: "used", scope: "read", clientId: oldUsed.id });
-    const revoked = await createAccessToken(userId, { name: "revoked", scope: "read", clientId: oldRevoked.id });
-    expect(await revokeAccessToken(userId, revoked.id)).toBe(true);
+    await createAccessToken(user, { name: "used", scope: "read", clientId: oldUsed.id });
+    const revoked = await createAccessToken(user, { name: "revoked", scope: "read", clientId: oldRevoked.id });
+    expect(await revokeAccessToken(user.id, revoked.id)).toBe(true);
 
     expect(await sweepUnusedClients(now)).toBeGreaterThanOrEqual(1);
     expect(await findClient(oldUnused.id)).toBeUndefined();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { createUser } from "../support/helpers";
+import { createUser, type TestUser } from "../support/helpers";
 
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
 vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
@@ -167,44 +167,44 @@ describe("choosing the tools", () => {
     ).join("");
     return `openapi: 3.1.0\ninfo: {title: Many, version: "${version}"}\npaths:\n${paths}`;
   };
-  let userId: string;
+  let user: TestUser;
   beforeEach(async () => {
-    userId = (await createUser()).id;
-    session.current = { user: { id: userId } };
+    user = await createUser();
+    session.current = { user: { id: user.id } };
   });
 
   it("up to 50 operations start enabled; more start with none, and only enabled operations are tools", { timeout: 60_000 }, async () => {
-    const small = await saveImport(userId, {
+    const small = await saveImport(user.workspaceId, {
       source: { kind: "text", text: many(50).replace("title: Many", "title: Few") },
       serverUrl: "https://api.example.com",
     });
-    expect((await listOperations(userId, small.id)).every((operation) => operation.enabled)).toBe(true);
+    expect((await listOperations(user.workspaceId, small.id)).every((operation) => operation.enabled)).toBe(true);
 
-    const preview = await previewImport(userId, { kind: "text", text: many(51) });
+    const preview = await previewImport(user.workspaceId, { kind: "text", text: many(51) });
     expect(preview.chooseFirst).toBe(true);
     expect(preview.operations.filter((operation) => operation.enabled)).toEqual([]);
-    const large = await saveImport(userId, { source: { kind: "text", text: many(51) }, serverUrl: "https://api.example.com" });
-    expect((await listOperations(userId, large.id)).filter((operation) => operation.enabled)).toEqual([]);
-    expect(await findOperation(userId, "many.op0")).toBeUndefined();
+    const large = await saveImport(user.workspaceId, { source: { kind: "text", text: many(51) }, serverUrl: "https://api.example.com" });
+    expect((await listOperations(user.workspaceId, large.id)).filter((operation) => operation.enabled)).toEqual([]);
+    expect(await findOperation(user.workspaceId, "many.op0")).toBeUndefined();
 
-    expect(await setEnabledOperations(userId, large.id, ["many.op0", "many.op3", "few.op1", "nonexistent"])).toBe(2);
-    expect((await findOperation(userId, "many.op0"))?.operation.toolId).toBe("many.op0");
-    expect(await findOperation(userId, "many.op1")).toBeUndefined();
-    expect((await listEnabledOperations(userId)).filter((entry) => entry.spec.id === large.id).map((entry) => entry.operation.toolId)).toEqual([
+    expect(await setEnabledOperations(user.workspaceId, large.id, ["many.op0", "many.op3", "few.op1", "nonexistent"])).toBe(2);
+    expect((await findOperation(user.workspaceId, "many.op0"))?.operation.toolId).toBe("many.op0");
+    expect(await findOperation(user.workspaceId, "many.op1")).toBeUndefined();
+    expect((await listEnabledOperations(user.workspaceId)).filter((entry) => entry.spec.id === large.id).map((entry) => entry.operation.toolId)).toEqual([
       "many.op0",
       "many.op3",
     ]);
-    expect((await listImportedTools(userId)).map((entry) => entry.tool.id)).toEqual([
+    expect((await listImportedTools(user.workspaceId)).map((entry) => entry.tool.id)).toEqual([
       ...Array.from({ length: 50 }, (_, index) => `few.op${index}`).sort(),
       "many.op0",
       "many.op3",
     ]);
     const other = await createUser("other");
-    expect(await listEnabledOperations(other.id)).toEqual([]);
+    expect(await listEnabledOperations(other.workspaceId)).toEqual([]);
   });
 
   it("re-import shows what changed, needs confirming, and keeps the choices of operations that remain", { timeout: 60_000 }, async () => {
-    const first = await saveImport(userId, {
+    const first = await saveImport(user.workspaceId, {
       source: { kind: "text", text: many(60) },
       serverUrl: "https://api.example.com",
       enabledToolIds: ["many.op0", "many.op1", "many.op59"],
@@ -213,7 +213,7 @@ describe("choosing the tools", () => {
       .replace(/  \/items\/i59:[\s\S]*?(?=  \/items\/i60:)/, "")
       .replace("  /items/i1:\n    post:", "  /items/i1:\n    put:")
       .replace("operationId: op0\n", "operationId: op0\n      parameters:\n        - {name: q, in: query, schema: {type: string}}\n");
-    const preview = await previewImport(userId, { kind: "text", text: changed });
+    const preview = await previewImport(user.workspaceId, { kind: "text", text: changed });
     expect(preview.replaces).toMatchObject({ title: "Many", operationCount: 60, unchanged: 57 });
     expect(preview.replaces!.added.map((operation) => operation.toolId)).toEqual(["many.op60"]);
     expect(preview.replaces!.removed).toEqual([{ toolId: "many.op59", method: "POST", path: "/items/i59" }]);
@@ -223,17 +223,17 @@ describe("choosing the tools", () => {
     ]);
     expect(preview.operations.filter((operation) => operation.enabled).map((operation) => operation.toolId)).toEqual(["many.op0", "many.op1"]);
 
-    await expect(saveImport(userId, { source: { kind: "text", text: changed }, serverUrl: "https://api.example.com" })).rejects.toThrow(/confirm/);
-    expect(await listOperations(userId, first.id)).toHaveLength(60);
-    await saveImport(userId, { source: { kind: "text", text: changed }, serverUrl: "https://api.example.com", replace: true });
-    expect((await listOperations(userId, first.id)).filter((operation) => operation.enabled).map((operation) => operation.toolId)).toEqual([
+    await expect(saveImport(user.workspaceId, { source: { kind: "text", text: changed }, serverUrl: "https://api.example.com" })).rejects.toThrow(/confirm/);
+    expect(await listOperations(user.workspaceId, first.id)).toHaveLength(60);
+    await saveImport(user.workspaceId, { source: { kind: "text", text: changed }, serverUrl: "https://api.example.com", replace: true });
+    expect((await listOperations(user.workspaceId, first.id)).filter((operation) => operation.enabled).map((operation) => operation.toolId)).toEqual([
       "many.op0",
       "many.op1",
     ]);
   });
 
   it("server variables come with their defaults and choices", async () => {
-    const preview = await previewImport(userId, {
+    const preview = await previewImport(user.workspaceId, {
       kind: "text",
       text: base(
         `  /a:\n    get:\n      operationId: a\n${ok}`,

@@ -189,8 +189,8 @@ describe("building requests", () => {
 describe("imported tools", () => {
   it("calls an imported operation on the chosen server: method, encoded path, query, headers, cookie and JSON body", async () => {
     const user = await createUser("echo");
-    await saveImport(user.id, { source: { kind: "text", text: fixture("echo.yaml") }, serverUrl: `${serverUrl}/base`, auth: { kind: "none" } });
-    const run = await runTool(user.id, "echo.putPart", {
+    await saveImport(user.workspaceId, { source: { kind: "text", text: fixture("echo.yaml") }, serverUrl: `${serverUrl}/base`, auth: { kind: "none" } });
+    const run = await runTool(user, "echo.putPart", {
       thingId: "a b/c",
       part: 7,
       tags: ["x", "y z"],
@@ -220,13 +220,13 @@ describe("imported tools", () => {
 
   it("sends form bodies form-encoded and multipart, and checks input against the schema before sending", async () => {
     const user = await createUser("form");
-    await saveImport(user.id, { source: { kind: "text", text: fixture("echo.yaml") }, serverUrl, auth: { kind: "none" } });
-    await runTool(user.id, "echo.postForm", { body: { a: "x&y", b: 2 } });
+    await saveImport(user.workspaceId, { source: { kind: "text", text: fixture("echo.yaml") }, serverUrl, auth: { kind: "none" } });
+    await runTool(user, "echo.postForm", { body: { a: "x&y", b: 2 } });
     expect(seen[0]!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(seen[0]!.body).toBe("a=x%26y&b=2");
-    await expect(runTool(user.id, "echo.putPart", { thingId: "t", part: "seven", body: { size: 0 } })).rejects.toMatchObject({ name: "RunInputError" });
+    await expect(runTool(user, "echo.putPart", { thingId: "t", part: "seven", body: { size: 0 } })).rejects.toMatchObject({ name: "RunInputError" });
     expect(seen).toHaveLength(1);
-    await runTool(user.id, "echo.upload", { body: { title: "Report", meta: { size: 3 }, file: "a,b\n1,2" } });
+    await runTool(user, "echo.upload", { body: { title: "Report", meta: { size: 3 }, file: "a,b\n1,2" } });
     const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(String(seen[1]!.headers["content-type"]))![1]!;
     const parts = seen[1]!.body.split(`--${boundary}`).slice(1, -1);
     expect(parts).toEqual([
@@ -240,18 +240,18 @@ describe("imported tools", () => {
   it("keeps a pasted credential sealed, sends it where the scheme says, and never shows it", async () => {
     const user = await createUser("sealed");
     const secret = "sk_live_openapi_secret_4242";
-    const spec = await saveImport(user.id, {
+    const spec = await saveImport(user.workspaceId, {
       source: { kind: "text", text: fixture("security.yaml") },
       serverUrl,
       auth: { kind: "secret", scheme: "headerKey", secret },
     });
     expect(spec.credentialLast4).toBe("4242");
-    expect(JSON.stringify(await listSpecs(user.id))).not.toContain(secret);
-    const run = await runTool(user.id, "locked-api.viaHeaderKey", {});
+    expect(JSON.stringify(await listSpecs(user.workspaceId))).not.toContain(secret);
+    const run = await runTool(user, "locked-api.viaHeaderKey", {});
     expect(run.status).toBe("succeeded");
     expect(seen[0]!.headers["x-api-key"]).toBe(secret);
     expect(JSON.stringify(run)).not.toContain(secret);
-    await runTool(user.id, "locked-api.publicOne", {});
+    await runTool(user, "locked-api.publicOne", {});
     expect(seen[1]!.headers["x-api-key"]).toBeUndefined();
     const { closeDatabase } = await import("@/db/client");
     await closeDatabase();
@@ -263,13 +263,13 @@ describe("imported tools", () => {
     process.env.OPENWEATHER_API_KEY = "0123456789abcdef0123456789abcdef";
     process.env.OPENWEATHER_API_URL = serverUrl;
     try {
-      await saveImport(user.id, {
+      await saveImport(user.workspaceId, {
         source: { kind: "text", text: fixture("security.yaml") },
         serverUrl,
         auth: { kind: "connection", scheme: "queryKey", providerId: "openweather" },
       });
-      expect((await findUserTool(user.id, "locked-api.viaQueryKey"))!.providerId).toBe("openweather");
-      const run = await runTool(user.id, "locked-api.viaQueryKey", {});
+      expect((await findUserTool(user.workspaceId, "locked-api.viaQueryKey"))!.providerId).toBe("openweather");
+      const run = await runTool(user, "locked-api.viaQueryKey", {});
       expect(run.status).toBe("succeeded");
       expect(seen[0]!.url).toBe("/query-key?api_key=0123456789abcdef0123456789abcdef");
       expect(JSON.stringify(run)).not.toContain("0123456789abcdef0123456789abcdef");
@@ -281,40 +281,40 @@ describe("imported tools", () => {
 
   it("answers an API error as a failed run with the status", async () => {
     const user = await createUser("missing");
-    await saveImport(user.id, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
-    const run = await runTool(user.id, "swagger-petstore.showPetById", { petId: "missing" });
+    await saveImport(user.workspaceId, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
+    const run = await runTool(user, "swagger-petstore.showPetById", { petId: "missing" });
     expect(run).toMatchObject({ status: "failed", error: "The API answered 404.", output: { success: false, status: 404 } });
   });
 
   it("re-import replaces the operations, delete removes them, and another user sees none", async () => {
     const owner = await createUser("owner");
     const other = await createUser("other");
-    const first = await saveImport(owner.id, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
-    expect(await listOperations(owner.id, first.id)).toHaveLength(3);
+    const first = await saveImport(owner.workspaceId, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
+    expect(await listOperations(owner.workspaceId, first.id)).toHaveLength(3);
     const reduced = fixture("petstore-3.0.yaml").replace(/  \/pets\/\{petId\}:[\s\S]*?(?=components:)/, "");
-    const second = await saveImport(owner.id, { source: { kind: "text", text: reduced }, serverUrl, auth: { kind: "none" }, replace: true });
+    const second = await saveImport(owner.workspaceId, { source: { kind: "text", text: reduced }, serverUrl, auth: { kind: "none" }, replace: true });
     expect(second.id).toBe(first.id);
-    expect((await listOperations(owner.id, first.id)).map((operation) => operation.toolId)).toEqual([
+    expect((await listOperations(owner.workspaceId, first.id)).map((operation) => operation.toolId)).toEqual([
       "swagger-petstore.listPets",
       "swagger-petstore.createPets",
     ]);
-    expect(await findOperation(other.id, "swagger-petstore.listPets")).toBeUndefined();
-    expect(await findUserTool(other.id, "swagger-petstore.listPets")).toBeUndefined();
-    expect(await deleteSpec(other.id, first.id)).toBe(false);
-    expect(await deleteSpec(owner.id, first.id)).toBe(true);
-    expect(await findUserTool(owner.id, "swagger-petstore.listPets")).toBeUndefined();
+    expect(await findOperation(other.workspaceId, "swagger-petstore.listPets")).toBeUndefined();
+    expect(await findUserTool(other.workspaceId, "swagger-petstore.listPets")).toBeUndefined();
+    expect(await deleteSpec(other.workspaceId, first.id)).toBe(false);
+    expect(await deleteSpec(owner.workspaceId, first.id)).toBe(true);
+    expect(await findUserTool(owner.workspaceId, "swagger-petstore.listPets")).toBeUndefined();
   });
 
   it("gives the runner a form schema and runs as a step of a Mastra workflow", async () => {
     const user = await createUser("workflow");
-    await saveImport(user.id, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
-    expect(await toolFormSchema(user.id, "swagger-petstore.showPetById")).toMatchObject({ type: "object", required: ["petId"] });
-    const tool = (await findUserTool(user.id, "swagger-petstore.showPetById"))!.tool;
+    await saveImport(user.workspaceId, { source: { kind: "text", text: fixture("petstore-3.0.yaml") }, serverUrl, auth: { kind: "none" } });
+    expect(await toolFormSchema(user.workspaceId, "swagger-petstore.showPetById")).toMatchObject({ type: "object", required: ["petId"] });
+    const tool = (await findUserTool(user.workspaceId, "swagger-petstore.showPetById"))!.tool;
     const workflow = createWorkflow({ id: "imported-step", inputSchema: z.object({ petId: z.string() }), outputSchema: z.any() })
       .then(createStep(tool))
       .commit();
     const run = await workflow.createRun();
-    const result = await run.start({ inputData: { petId: "42" }, requestContext: requestContextFor(user.id) });
+    const result = await run.start({ inputData: { petId: "42" }, requestContext: requestContextFor(user) });
     expect(result.status).toBe("success");
     expect(seen[0]!.url).toBe("/pets/42");
   });
@@ -345,14 +345,14 @@ describe("the import routes", () => {
     expect(body).toMatchObject({ title: "Notes", operationCount: 5, servers: [{ url: `${serverUrl}/v1` }], chooseFirst: false, skipped: [] });
     expect(body.operations).toHaveLength(5);
     expect(body.operations.every((operation: { tags: string[]; enabled: boolean }) => operation.tags.length === 0 && operation.enabled)).toBe(true);
-    expect(await listSpecs(user.id)).toHaveLength(0);
+    expect(await listSpecs(user.workspaceId)).toHaveLength(0);
     const saved = await post(importRoute, {
       source: { kind: "text", text: fixture("petstore-2.0.json") },
       serverUrl,
       auth: { kind: "secret", scheme: "nope", secret: "x" },
     });
     expect(saved.status).toBe(422);
-    expect(await listSpecs(user.id)).toHaveLength(0);
+    expect(await listSpecs(user.workspaceId)).toHaveLength(0);
     const created = await post(importRoute, {
       source: { kind: "text", text: fixture("petstore-2.0.json") },
       serverUrl,

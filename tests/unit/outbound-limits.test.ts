@@ -136,7 +136,7 @@ describe("importing a description from a URL", () => {
 describe("tool responses and run history", () => {
   it("api-call refuses a response over TOOL_RESPONSE_MAX_BYTES and says so", async () => {
     const user = await createUser("big-response");
-    const run = await runTool(user.id, "api-call", { endpoint: `${base}/endless` });
+    const run = await runTool(user, "api-call", { endpoint: `${base}/endless` });
     expect(run.status).toBe("failed");
     expect(run.error).toBe("The response is larger than 1 MB; Patchbay stopped reading it.");
     await closed;
@@ -145,14 +145,14 @@ describe("tool responses and run history", () => {
 
   it("keeps a large output in history as a marked, bounded preview", async () => {
     const user = await createUser("medium-response");
-    const run = await runTool(user.id, "api-call", { endpoint: `${base}/200kb-json` });
+    const run = await runTool(user, "api-call", { endpoint: `${base}/200kb-json` });
     expect(run.status).toBe("succeeded");
     const output = run.output as { truncated: boolean; bytes: number; preview: string };
     expect(output.truncated).toBe(true);
     expect(output.bytes).toBeGreaterThan(HISTORY_VALUE_MAX_BYTES);
     expect(output.preview.startsWith('{"success":true,"status":200')).toBe(true);
     expect(Buffer.byteLength(output.preview)).toBeLessThanOrEqual(HISTORY_PREVIEW_BYTES);
-    const [stored] = await listToolRuns(user.id, "api-call");
+    const [stored] = await listToolRuns(user.workspaceId, "api-call");
     expect(stored!.output).toEqual(output);
     expect(JSON.stringify(stored).length).toBeLessThan(HISTORY_VALUE_MAX_BYTES);
   });

@@ -44,7 +44,7 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 describe("forwarding across a SIGKILL", () => {
   it("loses no forward, completes each exactly once, and resends only those in flight at the kill, with the same webhook-id", async () => {
     const user = await createUser("crash");
-    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
 
     // The receiver holds the first requests unanswered, so the kill lands with sends in flight.
     let holding = true;
@@ -67,12 +67,12 @@ describe("forwarding across a SIGKILL", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as { port: number }).port;
     process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
-    secret = (await createDestination(user.id, { source: `github/${endpoint.id}`, url: `http://127.0.0.1:${port}/in` })).secret;
+    secret = (await createDestination(user.workspaceId, { source: `github/${endpoint.id}`, url: `http://127.0.0.1:${port}/in` })).secret;
 
     for (let index = 0; index < FORWARDS; index++) {
       const now = Date.now();
       const id = (await insertAccepted({
-        userId: user.id,
+        workspaceId: user.workspaceId,
         endpointId: endpoint.id,
         providerId: "github",
         dedupeKey: `crash:${index}`,
@@ -85,7 +85,7 @@ describe("forwarding across a SIGKILL", () => {
         verified: true,
         status: "processed",
       }))!;
-      await enqueueForwards({ id, userId: user.id, endpointId: endpoint.id, providerId: "github", event: "push", action: null, verified: true } as DeliveryRow);
+      await enqueueForwards({ id, workspaceId: user.workspaceId, endpointId: endpoint.id, providerId: "github", event: "push", action: null, verified: true } as DeliveryRow);
     }
 
     const first = await startWorker();
@@ -101,7 +101,7 @@ describe("forwarding across a SIGKILL", () => {
     await until(async () => (await delivered()) === FORWARDS, 30_000);
     server.close();
 
-    const messages = await db().select().from(outboundMessages).where(eq(outboundMessages.userId, user.id));
+    const messages = await db().select().from(outboundMessages).where(eq(outboundMessages.workspaceId, user.workspaceId));
     expect(messages).toHaveLength(FORWARDS);
     expect(messages.every((message) => message.status === "delivered")).toBe(true);
     // Every forward completed exactly once at the receiver...

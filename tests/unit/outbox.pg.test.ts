@@ -51,11 +51,11 @@ beforeEach(() => {
 const processed: DeliveryHandler = async () => ({ note: "recorded" });
 const failing: DeliveryHandler = async () => ({ error: "the workflow failed" });
 
-async function deliver(userId: string, endpointId: string | null, event = "pull_request", action: string | null = "opened"): Promise<number> {
+async function deliver(workspaceId: string, endpointId: string | null, event = "pull_request", action: string | null = "opened"): Promise<number> {
   sequence++;
   const now = Date.now();
   return (await insertAccepted({
-    userId,
+    workspaceId,
     endpointId,
     providerId: "github",
     dedupeKey: `outbox:${sequence}`,
@@ -82,13 +82,13 @@ async function drain(handle: DeliveryHandler = processed): Promise<void> {
 describe("forwarding", () => {
   it("forwards each verified delivery of the endpoint once, re-signed with Standard Webhooks, filtered by event.action", async () => {
     const user = await createUser("fwd");
-    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    const { secret } = await createDestination(user.id, { source: `github/${endpoint.id}`, url: `${receiver.url}/hooks`, events: "pull_request.opened push" });
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
+    const { secret } = await createDestination(user.workspaceId, { source: `github/${endpoint.id}`, url: `${receiver.url}/hooks`, events: "pull_request.opened push" });
     receiver.secret = secret;
-    const opened = await deliver(user.id, endpoint.id, "pull_request", "opened");
-    await deliver(user.id, endpoint.id, "pull_request", "closed");
-    const push = await deliver(user.id, endpoint.id, "push", null);
-    await deliver(user.id, null, "push", null); // the instance-wide URL: another source
+    const opened = await deliver(user.workspaceId, endpoint.id, "pull_request", "opened");
+    await deliver(user.workspaceId, endpoint.id, "pull_request", "closed");
+    const push = await deliver(user.workspaceId, endpoint.id, "push", null);
+    await deliver(user.workspaceId, null, "push", null); // the instance-wide URL: another source
     await drain();
 
     expect(receiver.received).toHaveLength(2);
@@ -99,7 +99,7 @@ describe("forwarding", () => {
     expect(bodies).toEqual(expect.arrayContaining([await stored(opened), await stored(push)]));
     expect(receiver.received.map((message) => message.headers["patchbay-event"]).sort()).toEqual(["pull_request.opened", "push"]);
 
-    const [forward] = await forwardsOfDelivery(user.id, opened);
+    const [forward] = await forwardsOfDelivery(user.workspaceId, opened);
     expect(forward).toMatchObject({ status: "delivered", url: `${receiver.url}/hooks`, lastStatusCode: 204 });
     expect(forward!.attempts).toHaveLength(1);
     expect(receiver.received.find((message) => message.id === forward!.id)).toBeDefined();
@@ -107,35 +107,35 @@ describe("forwarding", () => {
 
   it("counts a receiver's 2xx by its status without reading a long answer", async () => {
     const user = await createUser("fwd-long-answer");
-    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    const { secret } = await createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
+    const { secret } = await createDestination(user.workspaceId, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
     receiver.secret = secret;
     receiver.status = 200;
     receiver.answerBytes = 2 * 1024 * 1024;
-    const id = await deliver(user.id, endpoint.id);
+    const id = await deliver(user.workspaceId, endpoint.id);
     await drain();
-    expect((await forwardsOfDelivery(user.id, id))[0]).toMatchObject({ status: "delivered", lastStatusCode: 200 });
+    expect((await forwardsOfDelivery(user.workspaceId, id))[0]).toMatchObject({ status: "delivered", lastStatusCode: 200 });
   });
 
   it("retries a failing receiver on the schedule with the same webhook-id, then fails once with one alert", async () => {
     const user = await createUser("fwd-fail");
-    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    const { secret } = await createDestination(user.id, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
+    const { secret } = await createDestination(user.workspaceId, { source: `github/${endpoint.id}`, url: receiver.url, events: "" });
     receiver.secret = secret;
     receiver.status = 500;
-    const id = await deliver(user.id, endpoint.id);
+    const id = await deliver(user.workspaceId, endpoint.id);
     await drain();
 
-    const [forward] = await forwardsOfDelivery(user.id, id);
+    const [forward] = await forwardsOfDelivery(user.workspaceId, id);
     expect(forward!.status).toBe("failed");
     expect(forward!.attempts.map((attempt) => attempt.statusCode)).toEqual([500, 500, 500]); // first try + the schedule's two retries
     expect(new Set(receiver.received.map((message) => message.id))).toEqual(new Set([forward!.id]));
-    expect((await listAlerts(user.id)).filter((alert) => alert.kind === "forward_failed")).toHaveLength(1);
+    expect((await listAlerts(user.workspaceId)).filter((alert) => alert.kind === "forward_failed")).toHaveLength(1);
 
     receiver.status = 200;
-    expect(await replayForward(user.id, forward!.id)).toBe(true);
+    expect(await replayForward(user.workspaceId, forward!.id)).toBe(true);
     await drain();
-    const [replayed] = await forwardsOfDelivery(user.id, id);
+    const [replayed] = await forwardsOfDelivery(user.workspaceId, id);
     expect(replayed).toMatchObject({ status: "delivered", lastStatusCode: 200 });
     expect(replayed!.attempts).toHaveLength(4);
   });
@@ -143,28 +143,28 @@ describe("forwarding", () => {
   it("refuses private destinations and another user's endpoint, and keeps forwards to each user's own", async () => {
     const owner = await createUser("fwd-owner");
     const other = await createUser("fwd-other");
-    const { endpoint } = await createEndpoint(owner.id, { providerId: "github", description: "", events: [] });
-    await expect(createDestination(other.id, { source: `github/${endpoint.id}`, url: receiver.url })).rejects.toThrow(/does not exist/);
-    await expect(createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://10.0.0.8/hook" })).rejects.toThrow(/private/);
-    await expect(createDestination(owner.id, { source: `github/${endpoint.id}`, url: "http://[::ffff:169.254.169.254]/" })).rejects.toThrow(
+    const { endpoint } = await createEndpoint(owner, { providerId: "github", description: "", events: [] });
+    await expect(createDestination(other.workspaceId, { source: `github/${endpoint.id}`, url: receiver.url })).rejects.toThrow(/does not exist/);
+    await expect(createDestination(owner.workspaceId, { source: `github/${endpoint.id}`, url: "http://10.0.0.8/hook" })).rejects.toThrow(/private/);
+    await expect(createDestination(owner.workspaceId, { source: `github/${endpoint.id}`, url: "http://[::ffff:169.254.169.254]/" })).rejects.toThrow(
       /private|link-local/,
     );
-    const { destination } = await createDestination(owner.id, { source: `github/${endpoint.id}`, url: receiver.url });
-    expect(await replayForward(other.id, destination.id)).toBe(false);
+    const { destination } = await createDestination(owner.workspaceId, { source: `github/${endpoint.id}`, url: receiver.url });
+    expect(await replayForward(other.workspaceId, destination.id)).toBe(false);
   });
   it("tells the person that a destination's address is not allowed, never what its name resolved to", async () => {
     const user = await createUser("fwd-resolves");
-    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    await createDestination(user.id, { source: `github/${endpoint.id}`, url: `http://localhost:${new URL(receiver.url).port}/hook`, events: "" });
-    const id = await deliver(user.id, endpoint.id);
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
+    await createDestination(user.workspaceId, { source: `github/${endpoint.id}`, url: `http://localhost:${new URL(receiver.url).port}/hook`, events: "" });
+    const id = await deliver(user.workspaceId, endpoint.id);
     await drain();
 
-    const [forward] = await forwardsOfDelivery(user.id, id);
+    const [forward] = await forwardsOfDelivery(user.workspaceId, id);
     expect(forward).toMatchObject({ id: expect.any(String), status: "failed" });
     expect(forward!.attempts.map((attempt) => attempt.error)).toEqual([
       "Refused: the address of localhost is not allowed (private, loopback and link-local addresses are refused).",
     ]);
-    const [alert] = (await listAlerts(user.id)).filter((candidate) => candidate.kind === "forward_failed" && candidate.link === `/webhooks/${id}`);
+    const [alert] = (await listAlerts(user.workspaceId)).filter((candidate) => candidate.kind === "forward_failed" && candidate.link === `/webhooks/${id}`);
     expect(alert?.detail).toContain("the address of localhost is not allowed");
     const shown = JSON.stringify([forward, alert]);
     expect(shown).not.toMatch(/127\.0\.0\.1|::1|resolves to/);
@@ -175,14 +175,14 @@ describe("forwarding", () => {
 describe("alerts", () => {
   it("raises one alert per condition until acknowledged, and sends it once to each channel", async () => {
     const user = await createUser("alerts", "owner"); // its Slack channel posts with SLACK_BOT_TOKEN, an owner's
-    const { secret } = await createChannel(user.id, { kind: "webhook", target: `${receiver.url}/alerts` });
-    await createChannel(user.id, { kind: "slack", target: "#general" });
+    const { secret } = await createChannel(user, { kind: "webhook", target: `${receiver.url}/alerts` });
+    await createChannel(user, { kind: "slack", target: "#general" });
     receiver.secret = secret;
-    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    const id = await deliver(user.id, endpoint.id, "push", null);
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
+    const id = await deliver(user.workspaceId, endpoint.id, "push", null);
     await drain(failing); // three failed attempts: the first and two retries
 
-    const raised = await listAlerts(user.id, { open: true });
+    const raised = await listAlerts(user.workspaceId, { open: true });
     expect(raised.filter((alert) => alert.kind === "delivery_failed")).toEqual([
       expect.objectContaining({ subject: `delivery:${id}`, link: `/webhooks/${id}` }),
     ]);
@@ -196,22 +196,22 @@ describe("alerts", () => {
     expect(slack.messages[0]).toMatchObject({ text: expect.stringContaining(`/webhooks/${id}|Open in Patchbay>`) });
 
     // The same condition again is covered by the open alert: nothing new is raised or sent.
-    expect(await raiseAlert(user.id, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeUndefined();
+    expect(await raiseAlert(user.workspaceId, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeUndefined();
     await drain();
     expect(receiver.received).toHaveLength(1);
 
     const alert = raised.find((entry) => entry.kind === "delivery_failed")!;
-    expect(await acknowledgeAlert(user.id, alert.id)).toBe(true);
-    expect((await listAlerts(user.id, { open: true })).some((entry) => entry.id === alert.id)).toBe(false);
-    expect(await raiseAlert(user.id, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeDefined();
+    expect(await acknowledgeAlert(user.workspaceId, alert.id)).toBe(true);
+    expect((await listAlerts(user.workspaceId, { open: true })).some((entry) => entry.id === alert.id)).toBe(false);
+    expect(await raiseAlert(user.workspaceId, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeDefined();
   });
 
   it("raises endpoint_failing once after a streak of failed attempts", async () => {
     const user = await createUser("streak");
-    const { endpoint } = await createEndpoint(user.id, { providerId: "github", description: "", events: [] });
-    for (let index = 0; index < ENDPOINT_FAILING_STREAK; index++) await deliver(user.id, endpoint.id, "push", null);
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
+    for (let index = 0; index < ENDPOINT_FAILING_STREAK; index++) await deliver(user.workspaceId, endpoint.id, "push", null);
     await drain(failing);
-    const failingAlerts = (await listAlerts(user.id)).filter((alert) => alert.kind === "endpoint_failing");
+    const failingAlerts = (await listAlerts(user.workspaceId)).filter((alert) => alert.kind === "endpoint_failing");
     expect(failingAlerts).toHaveLength(1);
     expect(failingAlerts[0]!.subject).toBe(`endpoint:github/${endpoint.id}`);
   });
@@ -219,16 +219,16 @@ describe("alerts", () => {
   it("keeps each user's alerts to themselves", async () => {
     const one = await createUser("alerts-one");
     const two = await createUser("alerts-two");
-    const id = (await raiseAlert(one.id, { kind: "token_refresh_failed", subject: "connection:x", title: "t", link: "/connections" }))!;
-    expect(await openAlertCount(two.id)).toBe(0);
-    expect(await acknowledgeAlert(two.id, id)).toBe(false);
+    const id = (await raiseAlert(one.workspaceId, { kind: "token_refresh_failed", subject: "connection:x", title: "t", link: "/connections" }))!;
+    expect(await openAlertCount(two.workspaceId)).toBe(0);
+    expect(await acknowledgeAlert(two.workspaceId, id)).toBe(false);
     expect((await db().select().from(alerts).where(eq(alerts.id, id)))[0]!.acknowledgedAt).toBeNull();
   });
 
   it("queues nothing for a user without channels", async () => {
     const user = await createUser("no-channels");
-    await raiseAlert(user.id, { kind: "token_refresh_failed", subject: "connection:y", title: "t", link: "/connections" });
-    expect(await db().select().from(outboundMessages).where(eq(outboundMessages.userId, user.id))).toHaveLength(0);
+    await raiseAlert(user.workspaceId, { kind: "token_refresh_failed", subject: "connection:y", title: "t", link: "/connections" });
+    expect(await db().select().from(outboundMessages).where(eq(outboundMessages.workspaceId, user.workspaceId))).toHaveLength(0);
   });
 });
 
@@ -243,7 +243,7 @@ describe("connection alerts", () => {
     github.refreshTokens.clear();
     await expect(getAccessToken(user.id, "github")).rejects.toThrow(/Reconnect/);
     await expect(getAccessToken(user.id, "github")).rejects.toThrow(/reconnect/);
-    expect(await listAlerts(user.id, { open: true })).toEqual([
+    expect(await listAlerts(user.workspaceId, { open: true })).toEqual([
       expect.objectContaining({ kind: "connection_needs_reconnect", subject: `connection:${connection.id}`, link: "/connections" }),
     ]);
   });
@@ -254,7 +254,7 @@ describe("the outbox's leases", () => {
     const owner = await createUser("outbox-lease");
     await db().delete(outboundMessages);
     const start = Date.now();
-    expect(await enqueue([{ userId: owner.id, kind: "alert" }], start)).toBe(1);
+    expect(await enqueue([{ workspaceId: owner.workspaceId, kind: "alert" }], start)).toBe(1);
     const [first] = await leaseDueMessages(start, 16, 1000);
     expect(await leaseDueMessages(start + 500, 16, 1000)).toEqual([]); // still held
     const [second] = await leaseDueMessages(start + 1001, 16, 1000); // the first sender stalled
@@ -274,7 +274,7 @@ describe("the outbox's leases", () => {
     await db().delete(outboundMessages);
     const now = Date.now();
     await enqueue(
-      Array.from({ length: 20 }, () => ({ userId: owner.id, kind: "alert" as const })),
+      Array.from({ length: 20 }, () => ({ workspaceId: owner.workspaceId, kind: "alert" as const })),
       now,
     );
     const taken = (await Promise.all(Array.from({ length: 5 }, () => leaseDueMessages(now, 6)))).flat().map((message) => message.id);
@@ -328,12 +328,12 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
   }
 }
 
-/** Queues `count` forwards of new deliveries to the user's destinations, created `at` (so older ones are due first). */
-async function queueForwards(userId: string, endpointId: string, count: number, at: number): Promise<void> {
+/** Queues `count` forwards of new deliveries to the workspace's destinations, created `at` (so older ones are due first). */
+async function queueForwards(workspaceId: string, endpointId: string, count: number, at: number): Promise<void> {
   for (let index = 0; index < count; index++) {
     sequence++;
     const id = (await insertAccepted({
-      userId,
+      workspaceId,
       endpointId,
       providerId: "github",
       dedupeKey: `slots:${sequence}`,
@@ -346,12 +346,12 @@ async function queueForwards(userId: string, endpointId: string, count: number, 
       verified: true,
       status: "processed",
     }))!;
-    await enqueueForwards({ id, userId, endpointId, providerId: "github", event: "push", action: null, verified: true } as DeliveryRow, at);
+    await enqueueForwards({ id, workspaceId, endpointId, providerId: "github", event: "push", action: null, verified: true } as DeliveryRow, at);
   }
 }
 
-async function statuses(userId: string): Promise<Record<string, number>> {
-  const messages = await db().select({ status: outboundMessages.status }).from(outboundMessages).where(eq(outboundMessages.userId, userId));
+async function statuses(workspaceId: string): Promise<Record<string, number>> {
+  const messages = await db().select({ status: outboundMessages.status }).from(outboundMessages).where(eq(outboundMessages.workspaceId, workspaceId));
   const counts: Record<string, number> = {};
   for (const { status } of messages) counts[status] = (counts[status] ?? 0) + 1;
   return counts;
@@ -365,21 +365,21 @@ describe("the outbox's slots", () => {
     const slow = await startHolder();
     const member = await createUser("slots-member");
     const owner = await createUser("slots-owner");
-    const memberEndpoint = (await createEndpoint(member.id, { providerId: "github", description: "", events: [] })).endpoint;
-    const ownerEndpoint = (await createEndpoint(owner.id, { providerId: "github", description: "", events: [] })).endpoint;
-    await createDestination(member.id, { source: `github/${memberEndpoint.id}`, url: slow.url });
-    receiver.secret = (await createDestination(owner.id, { source: `github/${ownerEndpoint.id}`, url: `${receiver.url}/owner` })).secret;
+    const memberEndpoint = (await createEndpoint(member, { providerId: "github", description: "", events: [] })).endpoint;
+    const ownerEndpoint = (await createEndpoint(owner, { providerId: "github", description: "", events: [] })).endpoint;
+    await createDestination(member.workspaceId, { source: `github/${memberEndpoint.id}`, url: slow.url });
+    receiver.secret = (await createDestination(owner.workspaceId, { source: `github/${ownerEndpoint.id}`, url: `${receiver.url}/owner` })).secret;
     // The member's 40 forwards are all due before the owner's 5: more than one lease looks at (32).
     const start = Date.now() - 10_000;
-    await queueForwards(member.id, memberEndpoint.id, 40, start);
-    await queueForwards(owner.id, ownerEndpoint.id, 5, start + 1000);
+    await queueForwards(member.workspaceId, memberEndpoint.id, 40, start);
+    await queueForwards(owner.workspaceId, ownerEndpoint.id, 5, start + 1000);
 
     const sending = sendDueMessages({ slots });
     let memberMeanwhile: Record<string, number> = {};
     try {
       // More than the origin's slots: a finished send's slot went to the owner's next forward at once.
       await until(() => receiver.received.length === 5, "the owner's five forwards");
-      memberMeanwhile = await statuses(member.id);
+      memberMeanwhile = await statuses(member.workspaceId);
       // The leased sends may still be on their way to the slow server on a busy machine: let them arrive.
       await until(() => slow.held.length === slots.perOrigin, "the slow destination to hold its origin's slots");
     } finally {
@@ -390,8 +390,8 @@ describe("the outbox's slots", () => {
     expect(attempts).toBe(45);
     expect(slow.mostHeld).toBe(slots.perOrigin);
     expect(receiver.received.every((message) => message.verified)).toBe(true);
-    expect(await statuses(member.id)).toEqual({ delivered: 40 });
-    expect(await statuses(owner.id)).toEqual({ delivered: 5 });
+    expect(await statuses(member.workspaceId)).toEqual({ delivered: 40 });
+    expect(await statuses(owner.workspaceId)).toEqual({ delivered: 5 });
   }, 60_000);
 
   it("one person's destinations together hold at most that person's slots", async () => {
@@ -399,19 +399,19 @@ describe("the outbox's slots", () => {
     const holders = await Promise.all([startHolder(), startHolder(), startHolder()]);
     const member = await createUser("slots-person");
     const owner = await createUser("slots-person-owner");
-    const memberEndpoint = (await createEndpoint(member.id, { providerId: "github", description: "", events: [] })).endpoint;
-    const ownerEndpoint = (await createEndpoint(owner.id, { providerId: "github", description: "", events: [] })).endpoint;
-    for (const holder of holders) await createDestination(member.id, { source: `github/${memberEndpoint.id}`, url: holder.url });
-    receiver.secret = (await createDestination(owner.id, { source: `github/${ownerEndpoint.id}`, url: `${receiver.url}/owner` })).secret;
+    const memberEndpoint = (await createEndpoint(member, { providerId: "github", description: "", events: [] })).endpoint;
+    const ownerEndpoint = (await createEndpoint(owner, { providerId: "github", description: "", events: [] })).endpoint;
+    for (const holder of holders) await createDestination(member.workspaceId, { source: `github/${memberEndpoint.id}`, url: holder.url });
+    receiver.secret = (await createDestination(owner.workspaceId, { source: `github/${ownerEndpoint.id}`, url: `${receiver.url}/owner` })).secret;
     const start = Date.now() - 10_000;
-    await queueForwards(member.id, memberEndpoint.id, 4, start); // 4 deliveries x 3 destinations
-    await queueForwards(owner.id, ownerEndpoint.id, 1, start + 1000);
+    await queueForwards(member.workspaceId, memberEndpoint.id, 4, start); // 4 deliveries x 3 destinations
+    await queueForwards(owner.workspaceId, ownerEndpoint.id, 1, start + 1000);
 
     const sending = sendDueMessages({ slots });
     let memberMeanwhile: Record<string, number> = {};
     try {
       await until(() => receiver.received.length === 1, "the owner's forward");
-      memberMeanwhile = await statuses(member.id);
+      memberMeanwhile = await statuses(member.workspaceId);
       // The leased sends may still be on their way to the holders on a busy machine: let them arrive.
       await until(() => holders.reduce((sum, holder) => sum + holder.held.length, 0) === slots.perPerson, "the person's sends to arrive");
     } finally {
@@ -423,6 +423,6 @@ describe("the outbox's slots", () => {
     // Nothing is answered while held, so the most each held is what they held together at the end.
     expect(holders.reduce((sum, holder) => sum + holder.mostHeld, 0)).toBe(slots.perPerson);
     expect(holders.every((holder) => holder.mostHeld <= slots.perOrigin)).toBe(true);
-    expect(await statuses(member.id)).toEqual({ delivered: 12 });
+    expect(await statuses(member.workspaceId)).toEqual({ delivered: 12 });
   }, 60_000);
 });

@@ -177,9 +177,11 @@ describe("a row read back through drizzle", () => {
       const verifiedAt = new Date("2026-03-04T05:06:07.089Z");
       const receivedAt = Date.parse("2026-03-04T05:06:08.123Z"); // past 2^31
       const user = { id: "user-1", name: "Ada", email: "ada@example.com", emailVerified: verifiedAt, role: "owner" as const };
-      const endpoint = { id: "endpoint-1", userId: user.id, providerId: "github", secretSealed: "sealed" };
+      // The default workspace: both migrations create it.
+      const workspaceId = sqliteSchema.DEFAULT_WORKSPACE_ID;
+      const endpoint = { id: "endpoint-1", workspaceId, userId: user.id, providerId: "github", secretSealed: "sealed" };
       const delivery = {
-        userId: user.id,
+        workspaceId,
         endpointId: endpoint.id,
         providerId: "github",
         dedupeKey: "endpoint-1:hook:delivery-1",
@@ -194,9 +196,10 @@ describe("a row read back through drizzle", () => {
         status: "received" as const,
         nextAttemptAt: receivedAt + 5_000,
       };
-      const token = { userId: user.id, name: "ci", tokenHash: "hash-1", scope: "read" as const, expiresAt: new Date(receivedAt + 86_400_000) };
+      const token = { userId: user.id, workspaceId, name: "ci", tokenHash: "hash-1", scope: "read" as const, expiresAt: new Date(receivedAt + 86_400_000) };
 
       sqlite.insert(sqliteSchema.users).values(user).run();
+      sqlite.insert(sqliteSchema.memberships).values({ workspaceId, userId: user.id, role: "owner" }).run();
       sqlite.insert(sqliteSchema.webhookEndpoints).values(endpoint).run();
       sqlite.insert(sqliteSchema.webhookDeliveries).values(delivery).run();
       sqlite
@@ -204,23 +207,28 @@ describe("a row read back through drizzle", () => {
         .values({ ...token, id: "token-1" })
         .run();
       await database.insert(schema.users).values(user);
+      await database.insert(schema.memberships).values({ workspaceId, userId: user.id, role: "owner" });
       await database.insert(schema.webhookEndpoints).values(endpoint);
       await database.insert(schema.webhookDeliveries).values(delivery);
       await database.insert(schema.accessTokens).values({ ...token, id: "token-1" });
 
       const fromSqlite = {
         user: sqlite.select().from(sqliteSchema.users).where(eq(sqliteSchema.users.id, user.id)).get()!,
+        workspace: sqlite.select().from(sqliteSchema.workspaces).where(eq(sqliteSchema.workspaces.id, workspaceId)).get()!,
+        membership: sqlite.select().from(sqliteSchema.memberships).get()!,
         endpoint: sqlite.select().from(sqliteSchema.webhookEndpoints).get()!,
         delivery: sqlite.select().from(sqliteSchema.webhookDeliveries).get()!,
         token: sqlite.select().from(sqliteSchema.accessTokens).get()!,
       };
       const [pgUser] = await database.select().from(schema.users).where(eq(schema.users.id, user.id));
+      const [pgWorkspace] = await database.select().from(schema.workspaces).where(eq(schema.workspaces.id, workspaceId));
+      const [pgMembership] = await database.select().from(schema.memberships);
       const [pgEndpoint] = await database.select().from(schema.webhookEndpoints);
       const [pgDelivery] = await database.select().from(schema.webhookDeliveries);
       const [pgToken] = await database.select().from(schema.accessTokens);
-      const fromPg = { user: pgUser!, endpoint: pgEndpoint!, delivery: pgDelivery!, token: pgToken! };
+      const fromPg = { user: pgUser!, workspace: pgWorkspace!, membership: pgMembership!, endpoint: pgEndpoint!, delivery: pgDelivery!, token: pgToken! };
 
-      for (const name of ["user", "endpoint", "delivery", "token"] as const) {
+      for (const name of ["user", "workspace", "membership", "endpoint", "delivery", "token"] as const) {
         expect(shape(fromPg[name]), name).toEqual(shape(fromSqlite[name]));
         // Everything but the creation time the database set is the same value.
         expect({ ...fromPg[name], createdAt: "set by the database" }, name).toEqual({ ...fromSqlite[name], createdAt: "set by the database" });
@@ -230,6 +238,7 @@ describe("a row read back through drizzle", () => {
       expect(fromPg.user.createdAt).toBeInstanceOf(Date);
       expect(Math.abs(fromPg.user.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
       expect(fromPg.endpoint.events).toEqual([]);
+      expect(fromPg.workspace).toMatchObject({ id: workspaceId, requireSecondFactor: false });
       expect(fromPg.token).toMatchObject({ rateWindowStart: 0, rateWindowCount: 0, lastUsedAt: null });
     } finally {
       sqlite.$client.close();

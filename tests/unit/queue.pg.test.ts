@@ -1,14 +1,13 @@
 import { EventEmitter } from "node:events";
 import { eq, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { webhookAttempts, webhookDeliveries } from "@/db/schema";
-import { createLocalUser } from "@/lib/auth/users";
+import { DEFAULT_WORKSPACE_ID, webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { resetEnvCache } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { leaseRows, nextStep, QueueWorker, recordFenced, type QueueTable } from "@/lib/queue";
 
-type Item = { id: string; userId: string; origin: string };
+type Item = { id: string; workspaceId: string; origin: string };
 
 /** An in-memory table: `due` in order; each attempt waits for its release. */
 function memoryTable(due: Item[]) {
@@ -39,8 +38,8 @@ function memoryTable(due: Item[]) {
   return { table, started, finish };
 }
 
-const items = (count: number, userId = "a", origin = "x") =>
-  Array.from({ length: count }, (_, index) => ({ id: `${userId}${origin}${index}`, userId, origin }));
+const items = (count: number, workspaceId = "a", origin = "x") =>
+  Array.from({ length: count }, (_, index) => ({ id: `${workspaceId}${origin}${index}`, workspaceId, origin }));
 
 describe("the queue worker", () => {
   it("keeps at most its slots in flight, in all, per person and per origin, and refills as attempts finish", async () => {
@@ -72,7 +71,7 @@ describe("the queue worker", () => {
     const failing: QueueTable<Item> = {
       ...table,
       lease: async (wanted, admission) => {
-        admission.admit("ax0", { userId: "a", origin: "x" });
+        admission.admit("ax0", { workspaceId: "a", origin: "x" });
         throw new Error("the database went away");
       },
     };
@@ -100,15 +99,11 @@ describe("the queue worker", () => {
 });
 
 describe("leasing and the fenced record, on the database", () => {
-  let userId: string;
-  beforeAll(async () => {
-    userId = (await createLocalUser({ name: "Q", email: "queue@example.com", password: "a long enough password" }, "owner", true)).id;
-  });
 
   it("records an attempt only while the item is still leased to it", async () => {
     const now = Date.now();
     const id = (await insertAccepted({
-      userId,
+      workspaceId: DEFAULT_WORKSPACE_ID, // an instance-wide URL's delivery
       providerId: "github",
       dedupeKey: "queue:1",
       deliveryId: "queue-1",

@@ -11,15 +11,15 @@ import { applyRetention } from "@/lib/server/retention";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { requestReplay } from "@/lib/webhooks/dispatcher";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
-import { createUser } from "../support/helpers";
+import { createUser, type TestUser } from "../support/helpers";
 import { githubHeaders, pushPayload } from "../support/signers";
 
 const DAY = 24 * 60 * 60 * 1000;
-let userId: string;
+let user: TestUser;
 let sequence = 0;
 
 beforeAll(async () => {
-  userId = (await createUser("retention")).id;
+  user = await createUser("retention");
   resetEnvCache();
 });
 
@@ -31,7 +31,7 @@ async function oldDelivery(
   sequence++;
   const receivedAt = Date.now() - ageDays * DAY;
   return (await insertAccepted({
-    userId,
+    workspaceId: user.workspaceId,
     providerId: "github",
     dedupeKey: `retention:${sequence}`,
     deliveryId: `r-${sequence}`,
@@ -69,7 +69,7 @@ describe("retention", () => {
     const again = await row(old);
     expect(await insertAccepted({ ...again, id: undefined, body: "{}", status: "received" })).toBeUndefined();
     // And there is nothing left to replay.
-    expect(await requestReplay(userId, [old])).toBe(0);
+    expect(await requestReplay(user.workspaceId, [old])).toBe(0);
   });
 
   it("keeps the body of a delivery a forward still has to send", async () => {
@@ -77,7 +77,7 @@ describe("retention", () => {
     const now = Date.now();
     await db()
       .insert(outboundMessages)
-      .values({ id: crypto.randomUUID(), userId, kind: "forward", deliveryId: id, status: "pending", createdAt: now, nextAttemptAt: now + DAY });
+      .values({ id: crypto.randomUUID(), workspaceId: user.workspaceId, kind: "forward", deliveryId: id, status: "pending", createdAt: now, nextAttemptAt: now + DAY });
     await applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0 });
     expect((await row(id)).trimmedAt).toBeNull();
   });
@@ -86,17 +86,18 @@ describe("retention", () => {
     const startedAt = Date.now() - 100 * DAY;
     const [tool] = await db()
       .insert(toolRuns)
-      .values({ userId, toolId: "github-create-issue", input: { title: "secret plans" }, output: { number: 1 }, status: "succeeded", startedAt })
+      .values({ userId: user.id, workspaceId: user.workspaceId, toolId: "github-create-issue", input: { title: "secret plans" }, output: { number: 1 }, status: "succeeded", startedAt })
       .returning();
     const [running] = await db()
       .insert(toolRuns)
-      .values({ userId, toolId: "github-create-issue", input: { title: "still going" }, status: "running", startedAt })
+      .values({ userId: user.id, workspaceId: user.workspaceId, toolId: "github-create-issue", input: { title: "still going" }, status: "running", startedAt })
       .returning();
     await db()
       .insert(workflowRuns)
       .values({
         id: `wr-${sequence}`,
-        userId,
+        userId: user.id,
+        workspaceId: user.workspaceId,
         workflowId: "project-setup",
         trigger: "manual",
         input: { name: "x" },
@@ -175,7 +176,7 @@ describe("retention", () => {
     for (let index = 0; index < 2000; index++) await oldDelivery(60);
     process.env.GITHUB_WEBHOOK_SECRET = "retention-secret";
     resetEnvCache();
-    const { endpoint, secret } = await createEndpoint(userId, { providerId: "github", description: "", events: [] });
+    const { endpoint, secret } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
     const ids: string[] = [];
     const send = async () => {
       const body = pushPayload();

@@ -44,7 +44,7 @@ describe("run history", () => {
     const user = await createUser("typed-secret");
     const secret = "Bearer sk_live_typed_into_api_call_0123456789";
     const apiKey = "typed-x-api-key-0123456789";
-    const run = await runTool(user.id, "api-call", {
+    const run = await runTool(user, "api-call", {
       endpoint: `${base}/things`,
       method: "POST",
       headers: { Authorization: secret, "X-Api-Key": apiKey, "x-request-id": "visible-123" },
@@ -56,7 +56,7 @@ describe("run history", () => {
       headers: { Authorization: REDACTED, "X-Api-Key": REDACTED, "x-request-id": "visible-123" },
       body: { name: "thing", password: REDACTED },
     });
-    expect(JSON.stringify(await listToolRuns(user.id))).not.toMatch(/sk_live_typed|typed-x-api-key|body-password/);
+    expect(JSON.stringify(await listToolRuns(user.workspaceId))).not.toMatch(/sk_live_typed|typed-x-api-key|body-password/);
     const needles = ["sk_live_typed_into_api_call", apiKey, "body-password-0123456789"];
     const whileOpen = databaseBytes();
     await closeDatabase();
@@ -85,8 +85,8 @@ paths:
               properties: { user: { type: string }, passphrase: { type: string, format: password } }
       responses: { "200": { description: ok } }
 `;
-    await saveImport(user.id, { source: { kind: "text", text: description }, serverUrl: base, auth: { kind: "none" } });
-    const run = await runTool(user.id, "secret-fields.login", {
+    await saveImport(user.workspaceId, { source: { kind: "text", text: description }, serverUrl: base, auth: { kind: "none" } });
+    const run = await runTool(user, "secret-fields.login", {
       "X-Session-Token": "session-token-0123456789",
       api_key: "query-key-0123456789",
       page: 2,

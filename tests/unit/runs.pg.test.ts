@@ -13,11 +13,11 @@ import { startWorkflowRun } from "@/lib/runs/workflow-runs";
 import { beginAuthorization, completeAuthorization } from "@/lib/connections/oauth/flow";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { curlCommand } from "@/lib/webhooks/curl";
-import { connectGitHub, createUser } from "../support/helpers";
+import { connectGitHub, createUser, type TestUser } from "../support/helpers";
 import { LINEAR_KEY, SLACK_TOKEN, startServices, type Services } from "../support/services";
 
 let services: Services;
-let userId: string;
+let me: TestUser;
 let octocatId: string;
 let hubotId: string;
 
@@ -32,10 +32,10 @@ async function connectSecondAccount(id: string) {
 
 beforeAll(async () => {
   services = await startServices();
-  userId = (await createUser("runs")).id;
-  await connectGitHub(userId);
-  await connectSecondAccount(userId);
-  const [github] = await toolAccountChoices(userId, "github-list-user-repos");
+  me = await createUser("runs");
+  await connectGitHub(me.id);
+  await connectSecondAccount(me.id);
+  const [github] = await toolAccountChoices(me, "github-list-user-repos");
   octocatId = github!.accounts.find((account) => account.label === "@octocat")!.id;
   hubotId = github!.accounts.find((account) => account.label === "@hubot")!.id;
 });
@@ -43,7 +43,7 @@ afterAll(() => services.close());
 
 describe("choosing the account a tool run acts as", () => {
   it("offers every connected GitHub account, oldest first", async () => {
-    expect(await toolAccountChoices(userId, "github-list-user-repos")).toEqual([
+    expect(await toolAccountChoices(me, "github-list-user-repos")).toEqual([
       {
         providerId: "github",
         providerName: "GitHub",
@@ -53,45 +53,45 @@ describe("choosing the account a tool run acts as", () => {
   });
 
   it("uses the oldest account unless another is chosen, and records which one", async () => {
-    const plain = await runTool(userId, "github-list-user-repos", {});
+    const plain = await runTool(me, "github-list-user-repos", {});
     expect(plain.accounts).toEqual([{ providerId: "github", connectionId: octocatId, label: "@octocat" }]);
-    const chosen = await runTool(userId, "github-list-user-repos", {}, { accounts: { github: hubotId } });
+    const chosen = await runTool(me, "github-list-user-repos", {}, { accounts: { github: hubotId } });
     expect(chosen.status).toBe("succeeded");
     expect(chosen.accounts).toEqual([{ providerId: "github", connectionId: hubotId, label: "@hubot" }]);
   });
 
   it("ignores a connection id that is not this user's, or not for that provider", async () => {
-    const stranger = (await createUser("runs-stranger")).id;
-    await connectGitHub(stranger);
+    const stranger = await createUser("runs-stranger");
+    await connectGitHub(stranger.id);
     const theirs = (await toolAccountChoices(stranger, "github-list-user-repos"))[0]!.accounts[0]!.id;
-    const run = await runTool(userId, "github-list-user-repos", {}, { accounts: { github: theirs } });
+    const run = await runTool(me, "github-list-user-repos", {}, { accounts: { github: theirs } });
     expect(run.accounts).toEqual([{ providerId: "github", connectionId: octocatId, label: "@octocat" }]);
-    const key = await saveApiKey(userId, "openweather", "owm-key-123456789", { unchecked: true });
-    const mismatched = await runTool(userId, "github-list-user-repos", {}, { accounts: { github: key.id } });
+    const key = await saveApiKey(me.id, "openweather", "owm-key-123456789", { unchecked: true });
+    const mismatched = await runTool(me, "github-list-user-repos", {}, { accounts: { github: key.id } });
     expect(mismatched.accounts[0]!.label).toBe("@octocat");
-    expect(await findConnection(userId, theirs)).toBeUndefined();
+    expect(await findConnection(me.id, theirs)).toBeUndefined();
   });
 });
 
 describe("the Runs list", () => {
   it("lists tool and workflow runs together, newest first, filtered and paged", async () => {
-    const user = (await createUser("runs-list")).id;
-    await connectGitHub(user);
+    const user = await createUser("runs-list");
+    await connectGitHub(user.id);
     const tool = await runTool(user, "github-get-repo", { owner: "octocat", repo: "nope" });
     const workflow = await startWorkflowRun(user, "triage-pull-request", { repository: "octocat/hello-world", number: 7 });
     await workflow.finished;
-    const all = await listRuns(user, {});
+    const all = await listRuns(user.workspaceId, {});
     expect(all.items.map((item) => [item.kind, item.name])).toEqual([
       ["workflow", "triage-pull-request"],
       ["tool", "github-get-repo"],
     ]);
-    expect((await listRuns(user, { kind: "tool" })).items.map((item) => item.id)).toEqual([tool.id]);
-    expect((await listRuns(user, { status: "failed" })).items.map((item) => item.id)).toEqual([tool.id]);
-    expect((await listRuns(user, { status: "succeeded" })).items.map((item) => item.id)).toEqual([workflow.runId]);
-    const firstPage = await listRuns(user, {}, 1);
+    expect((await listRuns(user.workspaceId, { kind: "tool" })).items.map((item) => item.id)).toEqual([tool.id]);
+    expect((await listRuns(user.workspaceId, { status: "failed" })).items.map((item) => item.id)).toEqual([tool.id]);
+    expect((await listRuns(user.workspaceId, { status: "succeeded" })).items.map((item) => item.id)).toEqual([workflow.runId]);
+    const firstPage = await listRuns(user.workspaceId, {}, 1);
     expect(firstPage.items).toHaveLength(1);
-    expect((await listRuns(user, { before: firstPage.next }, 1)).items.map((item) => item.id)).toEqual([tool.id]);
-    expect((await listRuns(userId, { name: "github-get-repo" })).items).toEqual([]);
+    expect((await listRuns(user.workspaceId, { before: firstPage.next }, 1)).items.map((item) => item.id)).toEqual([tool.id]);
+    expect((await listRuns(me.workspaceId, { name: "github-get-repo" })).items).toEqual([]);
   });
 
   it("drops unknown filter values instead of failing the page", () => {
@@ -113,7 +113,7 @@ describe("errors a person can act on", () => {
   });
 
   it("multi-service-search with every service failing fails the run with each service's error, not undefined", async () => {
-    const user = (await createUser("runs-search")).id;
+    const user = await createUser("runs-search");
     const run = await runTool(user, "multi-service-search", { query: "bug", services: ["github"] });
     expect(run.status).toBe("failed");
     expect(run.error).toBe("github: Connect GitHub first on the Connections page.");
@@ -157,12 +157,12 @@ describe("errors a person can act on", () => {
 
 describe("before a workflow runs and from a delivery's payload", () => {
   it("says which services a workflow needs that are not connected", async () => {
-    const user = (await createUser("runs-missing")).id;
+    const user = await createUser("runs-missing");
     delete process.env.LINEAR_API_KEY;
     delete process.env.SLACK_BOT_TOKEN;
     try {
       expect((await workflowMissingServices(user, "project-setup")).map((service) => service.providerId)).toEqual(["github", "linear", "slack"]);
-      expect(await workflowMissingServices(userId, "triage-pull-request")).toEqual([]);
+      expect(await workflowMissingServices(me, "triage-pull-request")).toEqual([]);
     } finally {
       process.env.LINEAR_API_KEY = LINEAR_KEY;
       process.env.SLACK_BOT_TOKEN = SLACK_TOKEN;
@@ -178,7 +178,7 @@ describe("before a workflow runs and from a delivery's payload", () => {
       owner: "octocat",
     });
     const deliveryId = (await insertAccepted({
-      userId,
+      workspaceId: me.workspaceId,
       providerId: "github",
       dedupeKey: `prefill:${crypto.randomUUID()}`,
       deliveryId: crypto.randomUUID(),
@@ -190,19 +190,19 @@ describe("before a workflow runs and from a delivery's payload", () => {
       verified: true,
       status: "processed",
     }))!;
-    expect(await prefillFromDelivery(userId, deliveryId, { kind: "workflow", id: "triage-pull-request", fields: [] })).toMatchObject({
+    expect(await prefillFromDelivery(me.workspaceId, deliveryId, { kind: "workflow", id: "triage-pull-request", fields: [] })).toMatchObject({
       input: { repository: "octocat/hello-world", number: 7 },
     });
-    expect(await prefillFromDelivery(userId, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner", "repo"] })).toMatchObject({
+    expect(await prefillFromDelivery(me.workspaceId, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner", "repo"] })).toMatchObject({
       input: { owner: "octocat" },
       note: `Filled in owner from delivery #${deliveryId}.`,
     });
-    const stranger = (await createUser("runs-prefill-stranger")).id;
-    expect(await prefillFromDelivery(stranger, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner"] })).toEqual({
+    const stranger = await createUser("runs-prefill-stranger");
+    expect(await prefillFromDelivery(stranger.workspaceId, deliveryId, { kind: "tool", id: "github-get-repo", fields: ["owner"] })).toEqual({
       deliveryId,
       error: `There is no delivery #${deliveryId}.`,
     });
-    const run = await runTool(userId, "github-get-repo", { owner: "octocat", repo: "hello-world" }, { deliveryId });
-    expect(await getToolRun(userId, run.id)).toMatchObject({ deliveryId, status: "succeeded" });
+    const run = await runTool(me, "github-get-repo", { owner: "octocat", repo: "hello-world" }, { deliveryId });
+    expect(await getToolRun(me.workspaceId, run.id)).toMatchObject({ deliveryId, status: "succeeded" });
   });
 });

@@ -6,12 +6,13 @@ import { db } from "@/db/client";
 import { toolRuns } from "@/db/schema";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import { saveImport } from "@/lib/openapi/store";
+import type { Actor } from "@/lib/platform";
 import { functionNames, listReadyTools, resolveToolName, TOOL_NAME_PATTERN } from "@/lib/catalog/exposure";
-import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
+import { connectGitHub, createUser, startGitHubFake, type TestUser } from "../support/helpers";
 
 let github: FakeGitHub;
-let connected: { id: string };
-let stranger: { id: string };
+let connected: TestUser;
+let stranger: TestUser;
 
 beforeAll(async () => {
   github = await startGitHubFake();
@@ -19,29 +20,29 @@ beforeAll(async () => {
   stranger = await createUser("exposure-stranger");
   await connectGitHub(connected.id);
   const petstore = readFileSync(join(__dirname, "../fixtures/openapi/petstore-3.0.yaml"), "utf8");
-  await saveImport(connected.id, { source: { kind: "text", text: petstore }, serverUrl: "http://127.0.0.1:9/v1", auth: { kind: "none" } });
+  await saveImport(connected.workspaceId, { source: { kind: "text", text: petstore }, serverUrl: "http://127.0.0.1:9/v1", auth: { kind: "none" } });
 });
 afterAll(() => github.close());
 
-const byId = async (userId: string) => Object.fromEntries((await listReadyTools(userId)).map((tool) => [tool.id, tool]));
+const byId = async (actor: Actor) => Object.fromEntries((await listReadyTools(actor)).map((tool) => [tool.id, tool]));
 
 describe("tool exposure", () => {
   it("offers each person only their ready tools: connected services and their own imported operations", async () => {
-    const mine = await byId(connected.id);
-    const theirs = await byId(stranger.id);
+    const mine = await byId(connected);
+    const theirs = await byId(stranger);
     expect(Object.keys(mine)).toEqual(
       expect.arrayContaining(["github-create-issue", "github-list-issues", "api-call", "swagger-petstore.listPets", "swagger-petstore.createPets"]),
     );
     expect(Object.keys(theirs)).toContain("api-call");
     expect(Object.keys(theirs).filter((id) => id.startsWith("github-") || id.startsWith("swagger-petstore."))).toEqual([]);
-    expect(await resolveToolName(stranger.id, mine["github-create-issue"]!.name)).toBeUndefined();
+    expect(await resolveToolName(stranger, mine["github-create-issue"]!.name)).toBeUndefined();
   });
 
   it("names every tool validly and uniquely, and each name maps back to its tool id", async () => {
-    const tools = await listReadyTools(connected.id);
+    const tools = await listReadyTools(connected);
     for (const tool of tools) {
       expect(tool.name).toMatch(TOOL_NAME_PATTERN);
-      expect((await resolveToolName(connected.id, tool.name))?.id).toBe(tool.id);
+      expect((await resolveToolName(connected, tool.name))?.id).toBe(tool.id);
     }
     expect(new Set(tools.map((tool) => tool.name)).size).toBe(tools.length);
     expect(tools.find((tool) => tool.id === "swagger-petstore.listPets")?.name).toBe("swagger-petstore_listPets");
@@ -58,7 +59,7 @@ describe("tool exposure", () => {
   });
 
   it("declares which calls write: creating things, and api-call or imported operations other than GET/HEAD", async () => {
-    const tools = await byId(connected.id);
+    const tools = await byId(connected);
     expect(tools["github-create-issue"]!.writesWith({})).toBe(true);
     expect(tools["github-list-issues"]).toMatchObject({ writes: false });
     expect(tools["github-list-issues"]!.writesWith({ owner: "o", repo: "r" })).toBe(false);
@@ -71,15 +72,18 @@ describe("tool exposure", () => {
   });
 
   it("records a run with its trigger, and refuses to run one person's tool for another", async () => {
-    const listIssues = (await byId(connected.id))["github-list-issues"]!;
+    const listIssues = (await byId(connected))["github-list-issues"]!;
     expect(listIssues.jsonSchema).toMatchObject({ type: "object", properties: { owner: { type: "string" } } });
     const run = await listIssues.run(
       { owner: "octocat", repo: "hello-world" },
-      { userId: connected.id, trigger: { kind: "agent", conversationId: "conversation-1" } },
+      { actor: connected, trigger: { kind: "agent", conversationId: "conversation-1" } },
     );
     expect(run).toMatchObject({ status: "succeeded", trigger: "agent", conversationId: "conversation-1", userId: connected.id });
-    const mcp = await listIssues.run({ owner: "octocat", repo: "hello-world" }, { userId: connected.id, trigger: { kind: "mcp", tokenName: "laptop" } });
+    const mcp = await listIssues.run({ owner: "octocat", repo: "hello-world" }, { actor: connected, trigger: { kind: "mcp", tokenName: "laptop" } });
     expect((await db().select().from(toolRuns).where(eq(toolRuns.id, mcp.id)))[0]).toMatchObject({ trigger: "mcp", mcpTokenName: "laptop" });
-    expect(() => listIssues.run({ owner: "octocat", repo: "hello-world" }, { userId: stranger.id, trigger: { kind: "manual" } })).toThrow(/another/);
+    expect(() => listIssues.run({ owner: "octocat", repo: "hello-world" }, { actor: stranger, trigger: { kind: "manual" } })).toThrow(/another/);
+    // Nor for the same person acting in another workspace.
+    const elsewhere = { userId: connected.id, workspaceId: stranger.workspaceId };
+    expect(() => listIssues.run({ owner: "octocat", repo: "hello-world" }, { actor: elsewhere, trigger: { kind: "manual" } })).toThrow(/another/);
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
-import { loginThrottle, oauthAuthorizationCodes, oauthClients } from "@/db/schema";
+import { DEFAULT_WORKSPACE_ID, loginThrottle, oauthAuthorizationCodes, oauthClients } from "@/db/schema";
 import { authenticateToken, createAccessToken, listAccessTokens } from "@/lib/auth/access-tokens";
 import { stampClientAddress } from "@/lib/auth/client-address";
 import { clientAddress, signInWithPassword } from "@/lib/auth/sign-in";
@@ -24,6 +24,9 @@ import {
   setRole,
   UserChangeError,
 } from "@/lib/auth/users";
+
+/** A person made by createLocalUser acts in the default workspace, which they joined. */
+const inDefault = (userId: string) => ({ userId, workspaceId: DEFAULT_WORKSPACE_ID });
 
 describe("local accounts", () => {
   it("creates exactly one first-run owner, even when two forms race", async () => {
@@ -327,8 +330,8 @@ describe("the owner managing people, and people their own password", () => {
     await db()
       .insert(oauthClients)
       .values({ id: clientId, name: "Claude", redirectUris: ["https://claude.example/callback"] });
-    const personal = await createAccessToken(member.id, { name: "laptop", scope: "write" });
-    const issued = await createAccessToken(member.id, { name: "Claude", scope: "write", clientId });
+    const personal = await createAccessToken(inDefault(member.id), { name: "laptop", scope: "write" });
+    const issued = await createAccessToken(inDefault(member.id), { name: "Claude", scope: "write", clientId });
     await db()
       .insert(oauthAuthorizationCodes)
       .values({
@@ -340,7 +343,7 @@ describe("the owner managing people, and people their own password", () => {
         scope: "write",
         expiresAt: new Date(Date.now() + 300_000),
       });
-    const othersToken = await createAccessToken(other.id, { name: "theirs", scope: "write" });
+    const othersToken = await createAccessToken(inDefault(other.id), { name: "theirs", scope: "write" });
     const roomy = { perToken: 100, perPerson: 1000 };
     const works = async (token: string) => (await authenticateToken(token, roomy)).ok;
 
@@ -352,7 +355,7 @@ describe("the owner managing people, and people their own password", () => {
     expect(await listAccessTokens(member.id)).toEqual([]);
     expect(await works(othersToken.token)).toBe(true);
 
-    const kept = await createAccessToken(member.id, { name: "kept", scope: "read" });
+    const kept = await createAccessToken(inDefault(member.id), { name: "kept", scope: "read" });
     expect(await changeOwnPassword(member.id, "reset by the owner 3", "my own password 3")).toBe(0);
     expect(await works(kept.token)).toBe(true);
     const revokedByChoice = await changeOwnPassword(member.id, "my own password 3", "my own password 4", { revokeTokens: true });

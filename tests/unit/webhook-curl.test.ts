@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { webhookDeliveries } from "@/db/schema";
+import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
 import { CLIENT_ADDRESS_HEADER, stampClientAddress } from "@/lib/auth/client-address";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/platform/env";
@@ -74,9 +74,9 @@ describe("the internal client-address header at intake", () => {
   });
 
   it("is not shown for a delivery stored with it before intake left it out", async () => {
-    const owner = await createLocalUser({ name: "Old", email: "old-curl@example.com", password: "a long enough password" }, "member");
+    // An instance-wide URL's delivery: the default workspace's.
     const id = (await insertAccepted({
-      userId: owner.id,
+      workspaceId: DEFAULT_WORKSPACE_ID,
       endpointId: null,
       providerId: "github",
       dedupeKey: "curl:old-row",
@@ -89,7 +89,7 @@ describe("the internal client-address header at intake", () => {
       verified: true,
       status: "processed",
     }))!;
-    const { delivery } = (await getDelivery(owner.id, id))!;
+    const { delivery } = (await getDelivery(DEFAULT_WORKSPACE_ID, id))!;
     expect(delivery.headers).toEqual({ "content-type": "application/json" });
     expect(curlCommand(`${base}/api/webhooks/github`, delivery.headers, delivery.body)).not.toContain("203.0.113.9");
   });

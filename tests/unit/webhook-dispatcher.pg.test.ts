@@ -2,7 +2,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import pg from "pg";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db, rows, usingPostgres } from "@/db/client";
-import { webhookAttempts, webhookDeliveries } from "@/db/schema";
+import { DEFAULT_WORKSPACE_ID, webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
@@ -22,13 +22,14 @@ import { handleDelivery, PermanentDeliveryError, ruleFor, type WorkflowStarter }
 import { dispatcherWake, wakeDispatcher } from "@/lib/webhooks/wake";
 import { pushPayload } from "../support/signers";
 
-let userId: string;
+/** Deliveries to the instance-wide URL: the default workspace's, which the instance's owner owns. */
+const workspaceId = DEFAULT_WORKSPACE_ID;
 let sequence = 0;
 
 async function deliver(event = "push", receivedAt = Date.now()): Promise<number> {
   sequence++;
   return (await insertAccepted({
-    userId,
+    workspaceId,
     providerId: "github",
     dedupeKey: `test:${sequence}`,
     deliveryId: `delivery-${sequence}`,
@@ -47,7 +48,7 @@ const delivery = async (id: number) => (await db().select().from(webhookDeliveri
 const attempts = (id: number) => db().select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id)).orderBy(asc(webhookAttempts.number));
 
 beforeAll(async () => {
-  userId = (await createLocalUser({ name: "D", email: "dispatcher@example.com", password: "a long enough password" }, "owner", true)).id;
+  await createLocalUser({ name: "D", email: "dispatcher@example.com", password: "a long enough password" }, "owner", true);
   process.env.WEBHOOK_RETRY_SCHEDULE = "5,300,1800";
   resetEnvCache();
 });
@@ -151,17 +152,17 @@ describe("the dispatcher", () => {
     await processDueDeliveries({ handle: failing, now });
     expect(await delivery(first)).toMatchObject({ status: "retrying", attempts: 1 });
 
-    expect(await retryNow(userId, first, clock)).toBe(true);
+    expect(await retryNow(workspaceId, first, clock)).toBe(true);
     expect(await retryNow("someone-else", second, clock)).toBe(false);
     expect(await processDueDeliveries({ handle: async () => ({}), now })).toBe(1); // only the one brought forward
     expect(await delivery(first)).toMatchObject({ status: "processed", attempts: 2, nextAttemptAt: null });
     expect((await attempts(first)).map((attempt) => attempt.trigger)).toEqual(["automatic", "retry"]);
 
     expect(await cancelRetries("someone-else", second)).toBe(false);
-    expect(await cancelRetries(userId, second)).toBe(true);
+    expect(await cancelRetries(workspaceId, second)).toBe(true);
     expect(await delivery(second)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, lastError: "downstream said 503" });
-    expect(await cancelRetries(userId, second)).toBe(false); // no longer retrying
-    expect(await retryNow(userId, second, clock)).toBe(false);
+    expect(await cancelRetries(workspaceId, second)).toBe(false); // no longer retrying
+    expect(await retryNow(workspaceId, second, clock)).toBe(false);
   });
 
   it("puts a delivery into the search index when it is first taken, with its payload", async () => {
@@ -181,7 +182,7 @@ describe("the dispatcher", () => {
     expect(await indexed()).not.toContain(id);
     await processDueDeliveries({ handle: async () => ({}) });
     expect(await indexed()).toContain(id);
-    expect(await requestReplay(userId, [id])).toBe(1);
+    expect(await requestReplay(workspaceId, [id])).toBe(1);
     await processDueDeliveries({ handle: async () => ({}) }); // a replay does not index it twice
     expect((await indexed()).filter((rowid) => rowid === id)).toHaveLength(1);
     await db().delete(webhookDeliveries).where(eq(webhookDeliveries.id, id));
@@ -333,7 +334,7 @@ describe("the dispatcher", () => {
       await other.connect();
       try {
         await other.query("select pg_notify('patchbay_delivery', $1)", [
-          JSON.stringify({ origin: "another-process", notice: { userId: "elsewhere", deliveryId: 1, status: "received" } }),
+          JSON.stringify({ origin: "another-process", notice: { workspaceId: "elsewhere", deliveryId: 1, status: "received" } }),
         ]);
       } finally {
         await other.end();
@@ -365,7 +366,7 @@ describe("the dispatcher", () => {
   it("replays a finished delivery as a new attempt, without a new row", async () => {
     const id = await deliver();
     await processDueDeliveries();
-    expect(await requestReplay(userId, [id])).toBe(1);
+    expect(await requestReplay(workspaceId, [id])).toBe(1);
     expect(await processDueDeliveries()).toBe(1);
     expect((await attempts(id)).map((attempt) => attempt.trigger)).toEqual(["automatic", "replay"]);
     expect(await delivery(id)).toMatchObject({ status: "processed", attempts: 2, replayRequested: false });
@@ -377,7 +378,7 @@ describe("the dispatcher", () => {
     await processDueDeliveries();
     expect(await requestReplay("someone-else", [id])).toBe(0);
     await db().update(webhookDeliveries).set({ verified: false, status: "rejected" }).where(eq(webhookDeliveries.id, id));
-    expect(await requestReplay(userId, [id])).toBe(0);
+    expect(await requestReplay(workspaceId, [id])).toBe(0);
   });
 
   it("uses the default handler when none is given", async () => {

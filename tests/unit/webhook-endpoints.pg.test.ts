@@ -43,7 +43,7 @@ describe("rotating an endpoint's secret", () => {
   it("updates a registered GitHub hook's secret on GitHub; the old one is accepted for the grace period only", async () => {
     const user = await createUser("rotate");
     await connectGitHub(user.id);
-    const endpoint = await registerGitHubHook(user.id, "octocat/hello-world", ["push"]);
+    const endpoint = await registerGitHubHook(user, "octocat/hello-world", ["push"]);
     const hook = github.hooks.get(Number(endpoint.remoteHookId))!;
     const oldSecret = hook.config.secret!;
     expect(rotationUnsupported(endpoint)).toBeUndefined();
@@ -51,11 +51,11 @@ describe("rotating an endpoint's secret", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const rotatedAt = new Date("2026-11-24T10:00:00Z").getTime();
     vi.setSystemTime(rotatedAt);
-    const newSecret = await rotateSecret(user.id, endpoint.id);
+    const newSecret = await rotateSecret(user, endpoint.id);
     expect(newSecret).toMatch(/^[0-9a-f]{64}$/);
     expect(newSecret).not.toBe(oldSecret);
     expect(github.hooks.get(hook.id)!.config).toMatchObject({ secret: newSecret, url: endpoint.url, content_type: "json" });
-    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!)).toEqual([newSecret, oldSecret]);
+    expect(endpointSecrets((await findEndpoint(user.workspaceId, endpoint.id))!)).toEqual([newSecret, oldSecret]);
 
     const body = JSON.stringify({ zen: "Rotate often.", hook_id: hook.id });
     const signedWith = async (secret: string) => post(endpoint.id, body, await githubHeaders(secret, body, "ping"));
@@ -72,26 +72,26 @@ describe("rotating an endpoint's secret", () => {
   it("keeps the secrets as they were when GitHub refuses the update", async () => {
     const user = await createUser("rotate-refused");
     await connectGitHub(user.id);
-    const endpoint = await registerGitHubHook(user.id, "octocat/hello-world", ["push"]);
-    const before = endpointSecrets((await findEndpoint(user.id, endpoint.id))!);
+    const endpoint = await registerGitHubHook(user, "octocat/hello-world", ["push"]);
+    const before = endpointSecrets((await findEndpoint(user.workspaceId, endpoint.id))!);
     github.hooks.delete(Number(endpoint.remoteHookId)); // removed on GitHub behind Patchbay's back
-    await expect(rotateSecret(user.id, endpoint.id)).rejects.toThrow(/GitHub: [A-Z]+ \/\S+ answered 404/);
-    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!)).toEqual(before);
+    await expect(rotateSecret(user, endpoint.id)).rejects.toThrow(/GitHub: [A-Z]+ \/\S+ answered 404/);
+    expect(endpointSecrets((await findEndpoint(user.workspaceId, endpoint.id))!)).toEqual(before);
   });
 
   it("rotates an unregistered endpoint locally; the old secret is refused once the grace period is over", async () => {
     const user = await createUser("rotate-local");
-    const { endpoint, secret } = await createEndpoint(user.id, { providerId: "github", description: "local", events: ["push"] });
+    const { endpoint, secret } = await createEndpoint(user, { providerId: "github", description: "local", events: ["push"] });
     const rotatedAt = Date.now();
-    const newSecret = await rotateSecret(user.id, endpoint.id, rotatedAt);
+    const newSecret = await rotateSecret(user, endpoint.id, rotatedAt);
     const graceEnds = rotatedAt + env().WEBHOOK_SECRET_GRACE_HOURS * HOUR;
-    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!, graceEnds - 1)).toEqual([newSecret, secret]);
-    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!, graceEnds + 1)).toEqual([newSecret]);
+    expect(endpointSecrets((await findEndpoint(user.workspaceId, endpoint.id))!, graceEnds - 1)).toEqual([newSecret, secret]);
+    expect(endpointSecrets((await findEndpoint(user.workspaceId, endpoint.id))!, graceEnds + 1)).toEqual([newSecret]);
   });
 
   it("says Stripe endpoints cannot be rotated through its API instead of pretending", async () => {
     const user = await createUser("rotate-stripe");
-    const { endpoint } = await createEndpoint(user.id, {
+    const { endpoint } = await createEndpoint(user, {
       providerId: "stripe",
       description: "Stripe",
       events: ["invoice.paid"],
@@ -99,8 +99,8 @@ describe("rotating an endpoint's secret", () => {
       remoteTarget: "Stripe account",
     });
     expect(rotationUnsupported(endpoint)).toMatch(/Stripe has no API to roll/);
-    await expect(rotateSecret(user.id, endpoint.id)).rejects.toBeInstanceOf(RegistrationError);
-    expect(endpointSecrets((await findEndpoint(user.id, endpoint.id))!)).toHaveLength(1);
-    await expect(rotateSecret(user.id, "we_doesnotexist000000")).rejects.toThrow("That endpoint does not exist.");
+    await expect(rotateSecret(user, endpoint.id)).rejects.toBeInstanceOf(RegistrationError);
+    expect(endpointSecrets((await findEndpoint(user.workspaceId, endpoint.id))!)).toHaveLength(1);
+    await expect(rotateSecret(user, "we_doesnotexist000000")).rejects.toThrow("That endpoint does not exist.");
   });
 });

@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db, usingPostgres } from "@/db/client";
 import { startNoticeRelay } from "@/db/notifications";
-import { webhookDeliveries } from "@/db/schema";
+import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { env, resetEnvCache } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
@@ -19,11 +19,10 @@ import { githubHeaders, pushPayload } from "../support/signers";
 const SECRET = "fast-path-secret";
 let server: Server;
 let base: string;
-let ownerId: string;
 
 /** The server's intake fast path on a real socket, as server.ts mounts it (without Next behind it). */
 beforeAll(async () => {
-  ownerId = (await createLocalUser({ name: "Owner", email: "owner-fast@example.com", password: "a long enough password" }, "owner", true)).id;
+  await createLocalUser({ name: "Owner", email: "owner-fast@example.com", password: "a long enough password" }, "owner", true);
   process.env.GITHUB_WEBHOOK_SECRET = SECRET;
   process.env.WEBHOOK_MAX_BYTES = String(32 * 1024);
   resetEnvCache();
@@ -81,7 +80,7 @@ describe("the intake fast path", () => {
     expect(first.status).toBe(202);
     const { id } = (await first.json()) as { id: number };
     expect((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]).toMatchObject({
-      userId: ownerId,
+      workspaceId: DEFAULT_WORKSPACE_ID, // the instance-wide URL delivers to the default workspace
       deliveryId: "fast-1",
       event: "push",
       status: "received",
@@ -178,7 +177,7 @@ describe("intake first", () => {
     const now = Date.now();
     const deliver = (at: number) =>
       insertAccepted({
-        userId: ownerId,
+        workspaceId: DEFAULT_WORKSPACE_ID,
         providerId: "github",
         dedupeKey: `prio-${at}-${Math.random()}`,
         receivedAt: at,

@@ -3,14 +3,16 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import * as endpointRoute from "@/app/api/webhooks/[provider]/[endpointId]/route";
 import { db } from "@/db/client";
-import { webhookDeliveries } from "@/db/schema";
+import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
+import type { Actor } from "@/lib/platform";
 import { resetEnvCache } from "@/lib/platform/env";
 import { createEndpoint, rotateEndpointSecret } from "@/lib/webhooks/endpoints";
 import { githubHeaders, pushPayload, slackHeaders, standardHeaders, stripeHeaders } from "../support/signers";
 
 const GITHUB_SECRET = "instance-github-secret";
-let ownerId: string;
+/** The instance's owner, in the default workspace: the instance-wide URLs deliver there. */
+let owner: Actor;
 
 function post(path: string, body: string | Uint8Array | ReadableStream, headers: Record<string, string>): Promise<Response> {
   const [, , , provider, endpointId] = path.split("/");
@@ -30,11 +32,12 @@ function send(method: string, path: string): Promise<Response> {
 }
 
 function rows() {
-  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId));
+  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.workspaceId, DEFAULT_WORKSPACE_ID));
 }
 
 beforeAll(async () => {
-  ownerId = (await createLocalUser({ name: "Owner", email: "owner-intake@example.com", password: "a long enough password" }, "owner", true)).id;
+  const ownerId = (await createLocalUser({ name: "Owner", email: "owner-intake@example.com", password: "a long enough password" }, "owner", true)).id;
+  owner = { userId: ownerId, workspaceId: DEFAULT_WORKSPACE_ID };
   process.env.GITHUB_WEBHOOK_SECRET = GITHUB_SECRET;
   process.env.STRIPE_WEBHOOK_SECRET = "whsec_instance_stripe";
   process.env.SLACK_SIGNING_SECRET = "slack-signing-secret";
@@ -164,7 +167,7 @@ describe("intake", () => {
   });
 
   it("answers 405 with Allow: POST to other methods, at both URLs", async () => {
-    const { endpoint } = await createEndpoint(ownerId, { providerId: "github", description: "405", events: [] });
+    const { endpoint } = await createEndpoint(owner, { providerId: "github", description: "405", events: [] });
     for (const path of ["/api/webhooks/github", `/api/webhooks/github/${endpoint.id}`]) {
       for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
         const response = await send(method, path);
@@ -193,7 +196,7 @@ describe("intake", () => {
     expect(stored.every((row) => row.deliveryId === null && /:sha256:[0-9a-f]{64}$/.test(row.dedupeKey!))).toBe(true);
 
     // The same bytes at another endpoint are a different delivery.
-    const { endpoint, secret } = await createEndpoint(ownerId, { providerId: "github", description: "dedupe", events: [] });
+    const { endpoint, secret } = await createEndpoint(owner, { providerId: "github", description: "dedupe", events: [] });
     expect((await post(`/api/webhooks/github/${endpoint.id}`, first, withoutId(await githubHeaders(secret, first, "push")))).status).toBe(202);
   });
 
@@ -217,7 +220,7 @@ describe("intake", () => {
     expect(unsigned.status).toBe(400);
 
     const endpointSecret = `whsec_${Buffer.from("standard endpoint secret bytes!!").toString("base64")}`;
-    const { endpoint } = await createEndpoint(ownerId, { providerId: "standard", description: "Resend", events: [], secret: endpointSecret });
+    const { endpoint } = await createEndpoint(owner, { providerId: "standard", description: "Resend", events: [], secret: endpointSecret });
     const standardBody = JSON.stringify({ type: "email.delivered", data: {} });
     expect((await post(`/api/webhooks/standard/${endpoint.id}`, standardBody, standardHeaders(endpointSecret, standardBody))).status).toBe(202);
 
@@ -233,11 +236,11 @@ describe("intake", () => {
   });
 
   it("uses an endpoint's own secret, and its previous one during the grace period after a rotation", async () => {
-    const { endpoint, secret } = await createEndpoint(ownerId, { providerId: "github", description: "repo hook", events: ["push"] });
+    const { endpoint, secret } = await createEndpoint(owner, { providerId: "github", description: "repo hook", events: ["push"] });
     const body = pushPayload();
     expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(202);
     expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(GITHUB_SECRET, body))).status).toBe(401);
-    const rotated = (await rotateEndpointSecret(ownerId, endpoint.id))!;
+    const rotated = (await rotateEndpointSecret(owner.workspaceId, endpoint.id))!;
     expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(rotated, body))).status).toBe(202);
     expect((await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(202);
     expect((await post(`/api/webhooks/stripe/${endpoint.id}`, body, await githubHeaders(secret, body))).status).toBe(404);

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { webhookDeliveries, type DeliveryStatus } from "@/db/schema";
-import { createLocalUser } from "@/lib/auth/users";
 import {
   deliveryFiltersSchema,
   failedIds,
@@ -12,11 +11,13 @@ import {
   searchMatchesForTest,
   type DeliveryFilters,
 } from "@/lib/webhooks/queries";
+import { createUser } from "../support/helpers";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 24, 12, 30); // 12:30, half-way through an hour
-let userId: string;
-let otherId: string;
+/** The workspace under test, and another team's. */
+let workspaceId: string;
+let otherWorkspaceId: string;
 
 type Seed = {
   providerId?: string;
@@ -26,14 +27,14 @@ type Seed = {
   at: number;
   deliveryId?: string;
   repository?: string;
-  user?: string;
+  workspace?: string;
 };
 
 async function seed(row: Seed): Promise<number> {
   const [inserted] = await db()
     .insert(webhookDeliveries)
     .values({
-      userId: row.user ?? userId,
+      workspaceId: row.workspace ?? workspaceId,
       providerId: row.providerId ?? "github",
       dedupeKey: row.status === "rejected" ? null : crypto.randomUUID(),
       deliveryId: row.deliveryId ?? null,
@@ -51,25 +52,25 @@ async function seed(row: Seed): Promise<number> {
 }
 
 const filters = (query: Record<string, string>): DeliveryFilters => deliveryFiltersSchema.parse(query);
-const ids = async (query: Record<string, string>) => (await listDeliveries(userId, filters(query), NOW)).items.map((item) => item.id).sort((a, b) => a - b);
+const ids = async (query: Record<string, string>) => (await listDeliveries(workspaceId, filters(query), NOW)).items.map((item) => item.id).sort((a, b) => a - b);
 
 const named: Record<string, number> = {};
 
 beforeAll(async () => {
-  userId = (await createLocalUser({ name: "Q", email: "queries@example.com", password: "a long enough password" }, "owner", true)).id;
-  otherId = (await createLocalUser({ name: "O", email: "other-queries@example.com", password: "a long enough password" }, "member")).id;
+  workspaceId = (await createUser("queries", "owner")).workspaceId;
+  otherWorkspaceId = (await createUser("other-queries")).workspaceId;
   named.push = await seed({ at: NOW - 10 * 60_000, deliveryId: "guid-push", repository: "octocat/hello-world" });
   named.pull = await seed({ at: NOW - 2 * HOUR, event: "pull_request", status: "failed", repository: "octocat/spoon-knife" });
   named.stripe = await seed({ at: NOW - 3 * HOUR, providerId: "stripe", event: "invoice.paid", status: "received", deliveryId: "evt_1" });
   named.rejected = await seed({ at: NOW - 30 * 60_000, status: "rejected", verified: false, event: "push" });
   named.old = await seed({ at: NOW - 3 * 86_400_000, status: "failed", repository: "octocat/hello-world" });
   named.ancient = await seed({ at: NOW - 20 * 86_400_000, providerId: "slack", event: "message" });
-  named.stranger = await seed({ at: NOW - 60_000, user: otherId, status: "failed", deliveryId: "guid-push" });
+  named.stranger = await seed({ at: NOW - 60_000, workspace: otherWorkspaceId, status: "failed", deliveryId: "guid-push" });
 });
 
 describe("filters", () => {
   it("lists only the user's own deliveries, newest first", async () => {
-    const items = (await listDeliveries(userId, filters({}), NOW)).items;
+    const items = (await listDeliveries(workspaceId, filters({}), NOW)).items;
     expect(items.map((item) => item.id)).toEqual([named.push, named.rejected, named.pull, named.stripe, named.old, named.ancient]);
   });
 
@@ -101,13 +102,13 @@ describe("filters", () => {
 
 describe("known events", () => {
   it("lists each event the user has seen once, sorted, without other users' events or deliveries without one", async () => {
-    const seer = await createLocalUser({ name: "S", email: "events-seer@example.com", password: "a long enough password" }, "member");
-    const stranger = await createLocalUser({ name: "E", email: "events-stranger@example.com", password: "a long enough password" }, "member");
-    for (const event of ["push", "pull_request", "push", "invoice.paid", "pull_request"]) await seed({ at: NOW - 5000, user: seer.id, event });
+    const seer = await createUser("events-seer");
+    const stranger = await createUser("events-stranger");
+    for (const event of ["push", "pull_request", "push", "invoice.paid", "pull_request"]) await seed({ at: NOW - 5000, workspace: seer.workspaceId, event });
     await db()
       .insert(webhookDeliveries)
       .values({
-        userId: seer.id,
+        workspaceId: seer.workspaceId,
         providerId: "github",
         event: null,
         receivedAt: NOW - 7000,
@@ -117,15 +118,15 @@ describe("known events", () => {
         verified: true,
         status: "processed",
       });
-    await seed({ at: NOW - 5000, user: stranger.id, event: "only.theirs" });
-    expect(await knownEvents(seer.id)).toEqual(["invoice.paid", "pull_request", "push"]);
-    expect(await knownEvents(stranger.id)).toEqual(["only.theirs"]);
+    await seed({ at: NOW - 5000, workspace: stranger.workspaceId, event: "only.theirs" });
+    expect(await knownEvents(seer.workspaceId)).toEqual(["invoice.paid", "pull_request", "push"]);
+    expect(await knownEvents(stranger.workspaceId)).toEqual(["only.theirs"]);
   });
 
   it("stops at 200 events", async () => {
-    const many = await createLocalUser({ name: "M", email: "many-events@example.com", password: "a long enough password" }, "member");
-    for (let index = 0; index < 205; index++) await seed({ at: NOW - index, user: many.id, event: `event.${String(index).padStart(3, "0")}` });
-    const events = await knownEvents(many.id);
+    const many = await createUser("many-events");
+    for (let index = 0; index < 205; index++) await seed({ at: NOW - index, workspace: many.workspaceId, event: `event.${String(index).padStart(3, "0")}` });
+    const events = await knownEvents(many.workspaceId);
     expect(events).toHaveLength(200);
     expect(events[0]).toBe("event.000");
     expect(events.at(-1)).toBe("event.199");
@@ -134,17 +135,17 @@ describe("known events", () => {
 
 describe("keyset paging", () => {
   it("walks every page with the cursor, without duplicates or gaps, also when times tie", async () => {
-    const pagerId = (await createLocalUser({ name: "P", email: "pager-queries@example.com", password: "a long enough password" }, "member")).id;
+    const pager = (await createUser("pager-queries")).workspaceId;
     const base = NOW - HOUR;
     const all: number[] = [];
     // 23 rows over 12 distinct times: pairs share a received_at, so the id breaks the tie.
-    for (let index = 0; index < 23; index++) all.push(await seed({ at: base + Math.floor(index / 2) * 1000, user: pagerId }));
+    for (let index = 0; index < 23; index++) all.push(await seed({ at: base + Math.floor(index / 2) * 1000, workspace: pager }));
     const expected = [...all].sort((a, b) => b - a); // newest first; within a time, the higher id first
     const seen: number[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await listDeliveries(pagerId, filters(cursor ? { cursor } : {}), NOW, 5);
+      const page = await listDeliveries(pager, filters(cursor ? { cursor } : {}), NOW, 5);
       expect(page.items.length).toBeLessThanOrEqual(5);
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;
@@ -156,16 +157,16 @@ describe("keyset paging", () => {
   });
 
   it("has no next cursor when the page is the last one, even when exactly full", async () => {
-    expect((await listDeliveries(userId, filters({}), NOW, 6)).nextCursor).toBeUndefined();
-    const first = await listDeliveries(userId, filters({}), NOW, 5);
+    expect((await listDeliveries(workspaceId, filters({}), NOW, 6)).nextCursor).toBeUndefined();
+    const first = await listDeliveries(workspaceId, filters({}), NOW, 5);
     expect(first.nextCursor).toBe(`${NOW - 3 * 86_400_000}.${named.old}`);
-    expect((await listDeliveries(userId, filters({ cursor: first.nextCursor! }), NOW, 5)).items.map((item) => item.id)).toEqual([named.ancient]);
+    expect((await listDeliveries(workspaceId, filters({ cursor: first.nextCursor! }), NOW, 5)).items.map((item) => item.id)).toEqual([named.ancient]);
   });
 
   it("keeps filters applied across pages", async () => {
-    const first = await listDeliveries(userId, filters({ provider: "github" }), NOW, 2);
+    const first = await listDeliveries(workspaceId, filters({ provider: "github" }), NOW, 2);
     expect(first.items.map((item) => item.id)).toEqual([named.push, named.rejected]);
-    const second = await listDeliveries(userId, filters({ provider: "github", cursor: first.nextCursor! }), NOW, 2);
+    const second = await listDeliveries(workspaceId, filters({ provider: "github", cursor: first.nextCursor! }), NOW, 2);
     expect(second.items.map((item) => item.id)).toEqual([named.pull, named.old]);
     expect(second.nextCursor).toBeUndefined();
   });
@@ -173,7 +174,7 @@ describe("keyset paging", () => {
 
 describe("the hourly chart", () => {
   it("counts the last 24 hours per hour and status, oldest hour first, the current hour last", async () => {
-    const { buckets, bucketMs } = await deliveryHistogram(userId, "24h", NOW);
+    const { buckets, bucketMs } = await deliveryHistogram(workspaceId, "24h", NOW);
     expect(bucketMs).toBe(HOUR);
     expect(buckets).toHaveLength(24);
     const currentHour = Math.floor(NOW / HOUR) * HOUR;
@@ -189,23 +190,23 @@ describe("the hourly chart", () => {
 
 describe("failedIds", () => {
   it("returns the user's failed deliveries matching the filters, whatever status filter was set", async () => {
-    expect((await failedIds(userId, filters({}), NOW)).sort((a, b) => a - b)).toEqual([named.pull!, named.old!].sort((a, b) => a - b));
-    expect(await failedIds(userId, filters({ range: "24h" }), NOW)).toEqual([named.pull]);
-    expect(await failedIds(userId, filters({ status: "processed", q: "octocat/hello-world" }), NOW)).toEqual([named.old]);
-    expect(await failedIds(userId, filters({}), NOW, 1)).toHaveLength(1);
-    expect(await failedIds(otherId, filters({}), NOW)).toEqual([named.stranger]);
+    expect((await failedIds(workspaceId, filters({}), NOW)).sort((a, b) => a - b)).toEqual([named.pull!, named.old!].sort((a, b) => a - b));
+    expect(await failedIds(workspaceId, filters({ range: "24h" }), NOW)).toEqual([named.pull]);
+    expect(await failedIds(workspaceId, filters({ status: "processed", q: "octocat/hello-world" }), NOW)).toEqual([named.old]);
+    expect(await failedIds(workspaceId, filters({}), NOW, 1)).toHaveLength(1);
+    expect(await failedIds(otherWorkspaceId, filters({}), NOW)).toEqual([named.stranger]);
   });
 });
 
 describe("search", () => {
   it("matches case-insensitive substrings of delivery ids, repositories, events and payloads", async () => {
-    const searcherId = (await createLocalUser({ name: "S", email: "search-queries@example.com", password: "a long enough password" }, "member")).id;
+    const searcher = (await createUser("search-queries")).workspaceId;
     const insert = async (values: Partial<typeof webhookDeliveries.$inferInsert> & { at: number }) =>
       (
         await db()
           .insert(webhookDeliveries)
           .values({
-            userId: searcherId,
+            workspaceId: searcher,
             providerId: "github",
             dedupeKey: crypto.randomUUID(),
             receivedAt: values.at,
@@ -230,7 +231,7 @@ describe("search", () => {
     const [stranger] = await db()
       .insert(webhookDeliveries)
       .values({
-        userId: otherId,
+        workspaceId: otherWorkspaceId,
         providerId: "github",
         dedupeKey: crypto.randomUUID(),
         receivedAt: NOW,
@@ -242,7 +243,7 @@ describe("search", () => {
       })
       .returning({ id: webhookDeliveries.id });
     const search = async (q: string, extra: Record<string, string> = {}) =>
-      (await listDeliveries(searcherId, filters({ q, ...extra }), NOW)).items.map((item) => item.id);
+      (await listDeliveries(searcher, filters({ q, ...extra }), NOW)).items.map((item) => item.id);
     expect(await search("72D3162E")).toEqual([opened]); // a delivery id prefix, any case
     expect(await search("hello-world")).toEqual([opened]); // a repository substring
     expect(await search("login flow")).toEqual([opened]); // text inside the payload
@@ -254,13 +255,13 @@ describe("search", () => {
   });
 
   it("takes %, _ and \\ in a search term literally", async () => {
-    const literalId = (await createLocalUser({ name: "L", email: "search-literal@example.com", password: "a long enough password" }, "member")).id;
+    const literal = (await createUser("search-literal")).workspaceId;
     const insert = async (body: string) =>
       (
         await db()
           .insert(webhookDeliveries)
           .values({
-            userId: literalId,
+            workspaceId: literal,
             providerId: "github",
             dedupeKey: crypto.randomUUID(),
             receivedAt: NOW - 1000,
@@ -276,7 +277,7 @@ describe("search", () => {
     const underscore = await insert('{"key":"a_b_c"}');
     const backslash = await insert('{"path":"C:\\\\tmp"}');
     const plain = await insert('{"note":"50 xoff abxbxc"}');
-    const search = async (q: string) => (await listDeliveries(literalId, filters({ q }), NOW)).items.map((item) => item.id);
+    const search = async (q: string) => (await listDeliveries(literal, filters({ q }), NOW)).items.map((item) => item.id);
     expect(await search("50%off")).toEqual([percent]);
     expect(await search("a_b_c")).toEqual([underscore]);
     expect(await search(":\\\\tmp")).toEqual([backslash]);

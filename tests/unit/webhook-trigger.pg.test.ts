@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import { db } from "@/db/client";
-import { webhookAttempts, webhookDeliveries } from "@/db/schema";
+import { DEFAULT_WORKSPACE_ID, webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { resetEnvCache } from "@/lib/platform/env";
 import { startWorkflowForDelivery } from "@/lib/webhooks/webhook-trigger";
 import { getWorkflowRun } from "@/lib/runs/workflow-runs";
@@ -17,10 +17,12 @@ import { githubHeaders, pushPayload } from "../support/signers";
 const SECRET = "trigger-test-secret";
 let services: Services;
 let userId: string;
+const workspaceId = DEFAULT_WORKSPACE_ID;
 
 beforeAll(async () => {
   services = await startServices();
-  // The instance-wide URL delivers to the owner, so the owner is the one connected to GitHub.
+  // The instance-wide URL delivers to the default workspace, whose workflows act as its first owner:
+  // the instance's owner, who is the one connected to GitHub.
   userId = (await createLocalUser({ name: "Owner", email: "owner-trigger@example.com", password: "a long enough password" }, "owner", true)).id;
   await connectGitHub(userId);
   process.env.GITHUB_WEBHOOK_SECRET = SECRET;
@@ -36,7 +38,7 @@ const attemptsOf = (id: number) => db().select().from(webhookAttempts).where(eq(
 
 async function store(event: string, body: string, contentType = "application/json"): Promise<number> {
   return (await insertAccepted({
-    userId,
+    workspaceId,
     providerId: "github",
     dedupeKey: `trigger:${crypto.randomUUID()}`,
     deliveryId: crypto.randomUUID(),
@@ -75,8 +77,8 @@ describe("webhook-triggered workflows", () => {
     await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
     const delivery = await row(id);
     expect(delivery).toMatchObject({ status: "processed", attempts: 1, lastError: null });
-    const { run, steps } = (await getWorkflowRun(userId, delivery.workflowRunId!))!;
-    expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success" });
+    const { run, steps } = (await getWorkflowRun(workspaceId, delivery.workflowRunId!))!;
+    expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success", userId });
     expect(steps[0]!.output).toMatchObject({ repository: "octocat/hello-world", commitCount: 1, todos: [{ text: "decode form bodies" }] });
   });
 

@@ -11,18 +11,18 @@ import { todoMarker, todoTitle } from "@/lib/mastra/workflows/process-github-pus
 import { labelsFor } from "@/lib/mastra/workflows/triage-pull-request";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
-import { connectGitHub, createUser } from "../support/helpers";
+import { connectGitHub, createUser, type TestUser } from "../support/helpers";
 import { LINEAR_KEY, SLACK_TOKEN, startServices, type Services } from "../support/services";
 import { pushPayload } from "../support/signers";
 import { storedText } from "../support/stored-text";
 
 let services: Services;
-let userId: string;
+let user: TestUser;
 
 beforeAll(async () => {
   services = await startServices();
-  userId = (await createUser("workflows", "owner")).id; // acts with the instance keys startServices sets, as an owner does
-  await connectGitHub(userId);
+  user = await createUser("workflows", "owner"); // acts with the instance keys startServices sets, as an owner does
+  await connectGitHub(user.id);
 });
 afterAll(() => services.close());
 
@@ -30,11 +30,11 @@ const setupInput = (name: string) => ({ projectName: `Rocket ${name}`, repositor
 
 describe("project-setup", () => {
   it("creates the repository, the Linear project and the Slack channel, recording each step", async () => {
-    const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("one"));
+    const { runId, finished } = await startWorkflowRun(user, "project-setup", setupInput("one"));
     const run = await finished;
     expect(run).toMatchObject({ id: runId, status: "success", trigger: "manual", error: null });
     expect(run.output).toMatchObject({ fullName: "octocat/rocket-one", channelName: "rocket-one", projectUrl: expect.stringContaining("https://linear.app/") });
-    const { steps } = (await getWorkflowRun(userId, runId))!;
+    const { steps } = (await getWorkflowRun(user.workspaceId, runId))!;
     expect(steps.map((step) => [step.stepId, step.status])).toEqual([
       ["create-repository", "success"],
       ["create-linear-project", "success"],
@@ -48,11 +48,11 @@ describe("project-setup", () => {
   it("says which steps succeeded, with their outputs, and which failed and why", async () => {
     services.slack.failures.set("conversations.create", { error: "restricted_action", status: 200 });
     try {
-      const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("two"));
+      const { runId, finished } = await startWorkflowRun(user, "project-setup", setupInput("two"));
       const run = await finished;
       expect(run.status).toBe("failed");
       expect(run.error).toContain("restricted_action");
-      const { steps } = (await getWorkflowRun(userId, runId))!;
+      const { steps } = (await getWorkflowRun(user.workspaceId, runId))!;
       expect(steps.map((step) => [step.stepId, step.status])).toEqual([
         ["create-repository", "success"],
         ["create-linear-project", "success"],
@@ -67,7 +67,7 @@ describe("project-setup", () => {
 
   it("re-runs a failed run from its failed step with the earlier outputs, in a fresh Mastra instance: nothing is created twice", async () => {
     services.slack.failures.set("conversations.create", { error: "restricted_action", status: 200 });
-    const first = await startWorkflowRun(userId, "project-setup", setupInput("again"));
+    const first = await startWorkflowRun(user, "project-setup", setupInput("again"));
     const failed = await first.finished;
     services.slack.failures.clear();
     expect(failed.status).toBe("failed");
@@ -76,11 +76,11 @@ describe("project-setup", () => {
 
     // As another process (or this one after a restart) would: a Mastra instance that never saw the first run.
     (globalThis as { __patchbayMastra?: unknown }).__patchbayMastra = undefined;
-    const second = await rerunFromFailedStep(userId, first.runId);
+    const second = await rerunFromFailedStep(user, first.runId);
     const run = await second.finished;
     expect(run).toMatchObject({ status: "success", resumedFromRunId: first.runId, input: failed.input });
     expect(run.output).toMatchObject({ fullName: "octocat/rocket-again", channelName: "rocket-again" });
-    const { steps } = (await getWorkflowRun(userId, second.runId))!;
+    const { steps } = (await getWorkflowRun(user.workspaceId, second.runId))!;
     expect(steps.map((step) => [step.stepId, step.status])).toEqual([
       ["create-repository", "success"],
       ["create-linear-project", "success"],
@@ -88,17 +88,17 @@ describe("project-setup", () => {
     ]);
     expect(services.github.repos.length).toBe(repos);
     expect(services.linear.projects.length).toBe(projects);
-    await expect(rerunFromFailedStep(userId, second.runId)).rejects.toBeInstanceOf(RerunError);
+    await expect(rerunFromFailedStep(user, second.runId)).rejects.toBeInstanceOf(RerunError);
     const stranger = await createUser("rerun-stranger");
-    await expect(rerunFromFailedStep(stranger.id, first.runId)).rejects.toThrow("There is no such run.");
+    await expect(rerunFromFailedStep(stranger, first.runId)).rejects.toThrow("There is no such run.");
   });
 
   it("fails create-repository on an answer GitHub does not document, naming the request, and runs nothing after it", async () => {
     services.github.cannedAnswers.set("POST /user/repos", { status: 200, body: "" });
-    const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("odd"));
+    const { runId, finished } = await startWorkflowRun(user, "project-setup", setupInput("odd"));
     const run = await finished;
     expect(run.status).toBe("failed");
-    const { steps } = (await getWorkflowRun(userId, runId))!;
+    const { steps } = (await getWorkflowRun(user.workspaceId, runId))!;
     expect(steps.map((step) => [step.stepId, step.status])).toEqual([
       ["create-repository", "failed"],
       ["create-linear-project", "skipped"],
@@ -109,29 +109,29 @@ describe("project-setup", () => {
 
   it("names the request when GitHub refuses it", async () => {
     services.github.cannedAnswers.set("POST /user/repos", { status: 404, body: JSON.stringify({ message: "Not Found" }) });
-    const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("gone"));
+    const { runId, finished } = await startWorkflowRun(user, "project-setup", setupInput("gone"));
     await finished;
-    expect((await getWorkflowRun(userId, runId))!.steps[0]!.error).toBe("GitHub: POST /user/repos answered 404: Not Found");
+    expect((await getWorkflowRun(user.workspaceId, runId))!.steps[0]!.error).toBe("GitHub: POST /user/repos answered 404: Not Found");
   });
 
   it("refuses input that does not match the schema, per field", async () => {
-    await expect(startWorkflowRun(userId, "project-setup", { projectName: "", repository: { owner: "octocat", name: "bad name" } })).rejects.toBeInstanceOf(
+    await expect(startWorkflowRun(user, "project-setup", { projectName: "", repository: { owner: "octocat", name: "bad name" } })).rejects.toBeInstanceOf(
       RunInputError,
     );
   });
 
   it("keeps runs of other users out of reach", async () => {
-    const { runId, finished } = await startWorkflowRun(userId, "project-setup", setupInput("three"));
+    const { runId, finished } = await startWorkflowRun(user, "project-setup", setupInput("three"));
     await finished;
     const stranger = await createUser("stranger");
-    expect(await getWorkflowRun(stranger.id, runId)).toBeUndefined();
+    expect(await getWorkflowRun(stranger.workspaceId, runId)).toBeUndefined();
   });
 });
 
 describe("webhook-triggered workflows", () => {
   async function deliver(event: string, body: string): Promise<number> {
     return (await insertAccepted({
-      userId,
+      workspaceId: user.workspaceId,
       providerId: "github",
       dedupeKey: `wf:${crypto.randomUUID()}`,
       deliveryId: crypto.randomUUID(),
@@ -152,7 +152,7 @@ describe("webhook-triggered workflows", () => {
     const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery.status).toBe("processed");
     expect(delivery.workflowRunId).toBeTruthy();
-    const { run, steps } = (await getWorkflowRun(userId, delivery.workflowRunId!))!;
+    const { run, steps } = (await getWorkflowRun(user.workspaceId, delivery.workflowRunId!))!;
     expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success" });
     expect(steps[0]!.output).toMatchObject({ repository: "octocat/hello-world", branch: "main", commitCount: 2, todos: [{ text: "cap the retry budget" }] });
     const commitId = (steps[0]!.output as { todos: { commitId: string }[] }).todos[0]!.commitId;
@@ -172,7 +172,7 @@ describe("webhook-triggered workflows", () => {
       [first, second].map(async (id) => {
         const [delivery] = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
         expect(delivery!.status).toBe("processed");
-        return (await getWorkflowRun(userId, delivery!.workflowRunId!))!;
+        return (await getWorkflowRun(user.workspaceId, delivery!.workflowRunId!))!;
       }),
     );
     const issue = services.github.createdIssues.at(-1)!;
@@ -220,7 +220,7 @@ describe("webhook-triggered workflows", () => {
 describe("run history", () => {
   it("keeps finished runs in Patchbay's tables and drops Mastra's in-memory snapshot of them", async () => {
     const started = await startWorkflowRun(
-      userId,
+      user,
       "process-github-push",
       { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [{ id: "b".repeat(40), message: "Docs" }] },
       { trigger: "manual" },
@@ -229,13 +229,13 @@ describe("run history", () => {
     expect(await store!.loadWorkflowSnapshot({ workflowName: "process-github-push", runId: started.runId })).toBeTruthy();
     expect(await started.finished).toMatchObject({ id: started.runId, status: "success" });
     expect(await store!.loadWorkflowSnapshot({ workflowName: "process-github-push", runId: started.runId })).toBeFalsy();
-    expect((await getWorkflowRun(userId, started.runId))!.steps.map((step) => step.status)).toEqual(["success", "success"]);
+    expect((await getWorkflowRun(user.workspaceId, started.runId))!.steps.map((step) => step.status)).toEqual(["success", "success"]);
   });
 
   it("name this process as the runner of a run, and mark failed the runs a stopped process left running", async () => {
-    const started = await startWorkflowRun(userId, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [] });
+    const started = await startWorkflowRun(user, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [] });
     expect(await started.finished).toMatchObject({ status: "success", runnerInstance: instanceId() });
-    const values = { userId, workflowId: "project-setup", trigger: "manual" as const, input: {}, status: "running" as const, startedAt: Date.now() };
+    const values = { userId: user.id, workspaceId: user.workspaceId, workflowId: "project-setup", trigger: "manual" as const, input: {}, status: "running" as const, startedAt: Date.now() };
     await db()
       .insert(workflowRuns)
       .values({ ...values, id: "interrupted-run", runnerInstance: "a-stopped-process" });
@@ -246,9 +246,9 @@ describe("run history", () => {
       .insert(workflowRuns)
       .values({ ...values, id: "run-of-this-process", runnerInstance: instanceId() });
     expect((await failInterruptedRuns()).workflowRuns).toBe(2);
-    expect((await getWorkflowRun(userId, "interrupted-run"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED, finishedAt: expect.any(Number) });
-    expect((await getWorkflowRun(userId, "run-from-before-runners"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED });
-    expect((await getWorkflowRun(userId, "run-of-this-process"))!.run).toMatchObject({ status: "running", error: null });
+    expect((await getWorkflowRun(user.workspaceId, "interrupted-run"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED, finishedAt: expect.any(Number) });
+    expect((await getWorkflowRun(user.workspaceId, "run-from-before-runners"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED });
+    expect((await getWorkflowRun(user.workspaceId, "run-of-this-process"))!.run).toMatchObject({ status: "running", error: null });
     await db().update(workflowRuns).set({ status: "success" }).where(eq(workflowRuns.id, "run-of-this-process"));
   });
 

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionInput, userAction } from "@/lib/auth/action";
+import { actorOf, audit } from "@/lib/auth/audit";
 import { apiKeyInputSchema, saveApiKey } from "@/lib/connections/api-keys";
 import { disconnect } from "@/lib/connections/disconnect";
 import { ConnectionError } from "@/lib/connections/errors";
@@ -15,6 +16,7 @@ export async function disconnectAction(_previous: ActionResult, form: FormData):
     async (user) => {
       const connectionId = actionInput(z.string().min(1).max(100), form.get("connectionId"), "That connection does not exist.");
       const result = await disconnect(user.id, connectionId);
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "connection_removed", target: connectionId });
       revalidatePath("/connections");
       revalidatePath("/");
       return result.warning ? { error: result.message } : { ok: result.message };
@@ -29,6 +31,7 @@ export async function saveApiKeyAction(_previous: ActionResult, form: FormData):
     const apiKey = actionInput(apiKeyInputSchema, form.get("apiKey"));
     try {
       const saved = await saveApiKey(user.id, providerId, apiKey, { unchecked: form.get("unchecked") === "1" });
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "api_key_saved", target: providerId, detail: { last4: saved.apiKeyLast4 } });
       revalidatePath("/connections");
       revalidatePath("/");
       return { ok: `Key saved (….${saved.apiKeyLast4})${form.get("unchecked") === "1" ? ", unchecked" : ""}.` };
@@ -48,6 +51,7 @@ export async function instanceKeyShareAction(_previous: ActionResult, form: Form
       const share = form.get("share") === "1";
       if (share) await shareInstanceKey(user.id, providerId);
       else await stopSharingInstanceKey(user.id, providerId);
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: share ? "instance_key_shared" : "instance_key_unshared", target: providerId });
       revalidatePath("/connections");
       revalidatePath("/");
       return { ok: share ? "Shared with members." : "No longer shared: members act with their own keys only." };

@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { requireUser } from "@/lib/auth/session";
+import { actorOf, audit } from "@/lib/auth/audit";
+import { requireRole, requireUser } from "@/lib/auth/session";
+import { atLeast } from "@/lib/auth/workspaces";
 import { runTool } from "@/lib/runs/tool-runs";
 import { RunInputError, startWorkflowRun } from "@/lib/runs/workflow-runs";
 import { deleteSpec, setEnabledOperations } from "@/lib/openapi/store";
@@ -29,14 +31,23 @@ const runOptionsSchema = z
   })
   .default({});
 
+/** Viewers read; running anything needs a member. */
+const VIEWER_REFUSAL: RunState = {
+  status: "invalid",
+  fieldErrors: {},
+  message: "Your role is viewer: viewers read runs but cannot start them. Ask an admin for the member role.",
+};
+
 export async function runToolAction(toolId: string, input: unknown, rawOptions?: unknown): Promise<RunState> {
   const user = await requireUser();
+  if (!atLeast(user.role, "member")) return VIEWER_REFUSAL;
   const options = runOptionsSchema.safeParse(rawOptions);
   if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen account or delivery is not valid; reload the page." };
   if (options.data.deliveryId && !(await getDelivery(user.workspaceId, options.data.deliveryId)))
     return { status: "invalid", fieldErrors: {}, message: "That delivery does not exist." };
   try {
     const run = await runTool(user, toolId, input, options.data);
+    await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "tool_run", target: toolId, detail: { run: run.id, status: run.status } });
     revalidatePath(`/tools/${toolId}`);
     revalidatePath("/runs");
     return { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output: run.output, error: run.error, durationMs: run.durationMs };
@@ -48,12 +59,14 @@ export async function runToolAction(toolId: string, input: unknown, rawOptions?:
 
 export async function startWorkflowAction(workflowId: string, input: unknown, rawOptions?: unknown): Promise<RunState> {
   const user = await requireUser();
+  if (!atLeast(user.role, "member")) return VIEWER_REFUSAL;
   const options = runOptionsSchema.safeParse(rawOptions);
   if (!options.success) return { status: "invalid", fieldErrors: {}, message: "The chosen delivery is not valid; reload the page." };
   const deliveryId = options.data.deliveryId && (await getDelivery(user.workspaceId, options.data.deliveryId)) ? options.data.deliveryId : undefined;
   let runId: string;
   try {
     runId = (await startWorkflowRun(user, workflowId, input, { trigger: "manual", deliveryId })).runId;
+    await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "workflow_run", target: workflowId, detail: { run: runId } });
   } catch (error) {
     if (error instanceof RunInputError) return invalid(error);
     throw error;
@@ -63,7 +76,8 @@ export async function startWorkflowAction(workflowId: string, input: unknown, ra
 
 export async function deleteImportedApiAction(specId: string): Promise<void> {
   const user = await requireUser();
-  await deleteSpec(user.workspaceId, specId);
+  requireRole(user, "admin");
+  if (await deleteSpec(user.workspaceId, specId)) await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "api_removed", target: specId });
   revalidatePath("/tools");
   redirect("/tools?deleted=1");
 }
@@ -73,8 +87,11 @@ const toolChoices = z.object({ specId: z.string().min(1).max(100), toolIds: z.ar
 /** Saves which operations of one of the user's APIs are tools. */
 export async function saveToolChoicesAction(specId: string, toolIds: string[]): Promise<void> {
   const user = await requireUser();
+  requireRole(user, "admin");
   const parsed = toolChoices.parse({ specId, toolIds });
-  await setEnabledOperations(user.workspaceId, parsed.specId, parsed.toolIds);
+  const enabled = await setEnabledOperations(user.workspaceId, parsed.specId, parsed.toolIds);
+  if (enabled !== undefined)
+    await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "api_tools_chosen", target: parsed.specId, detail: { enabled } });
   revalidatePath("/tools");
   revalidatePath(`/tools/apis/${parsed.specId}`);
 }

@@ -16,7 +16,9 @@ export default async function ToolsPage({ searchParams }: Props) {
   const groups = new Map<string, ToolSummary[]>();
   for (const tool of await toolSummaries(user)) groups.set(tool.group, [...(groups.get(tool.group) ?? []), tool]);
   const apis = await listSpecs(user.workspaceId);
-  const enabledOperations = new Map(await Promise.all(apis.map(async (api) => [api.id, await listEnabledOperationSummaries(user.workspaceId, api.id)] as const)));
+  const enabledOperations = new Map(
+    await Promise.all(apis.map(async (api) => [api.id, await listEnabledOperationSummaries(user.workspaceId, api.id)] as const)),
+  );
   const deleted = (await searchParams).deleted === "1";
   return (
     <>

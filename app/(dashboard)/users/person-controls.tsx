@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
+import type { WorkspaceRole } from "@/lib/auth/workspaces";
 import { changeRoleAction, removeUserAction, resetPasswordAction, type UserActionState } from "./actions";
 
 function Result({ state }: { state: UserActionState }) {
@@ -10,8 +11,22 @@ function Result({ state }: { state: UserActionState }) {
   return null;
 }
 
-/** The owner's controls for one person: role, a new password, removal (confirmed in place). */
-export function PersonControls({ userId, name, role, isSelf }: { userId: string; name: string; role: "owner" | "member"; isSelf: boolean }) {
+/** An admin's controls for one person in the workspace: role, a new password (the instance's owner), removal from the workspace (confirmed in place). */
+export function PersonControls({
+  userId,
+  name,
+  role,
+  isSelf,
+  canMakeOwners,
+  canResetPassword,
+}: {
+  userId: string;
+  name: string;
+  role: WorkspaceRole;
+  isSelf: boolean;
+  canMakeOwners: boolean;
+  canResetPassword: boolean;
+}) {
   const [roleState, roleAction, rolePending] = useActionState<UserActionState, FormData>(changeRoleAction, undefined);
   const [resetState, resetAction, resetPending] = useActionState<UserActionState, FormData>(resetPasswordAction, undefined);
   const [removeState, removeAction, removePending] = useActionState<UserActionState, FormData>(removeUserAction, undefined);
@@ -26,37 +41,41 @@ export function PersonControls({ userId, name, role, isSelf }: { userId: string;
             Role of {name}
           </label>
           <select id={`role-${userId}`} name="role" defaultValue={role} className={`${inputClass} w-auto`}>
+            {(canMakeOwners || role === "owner") && <option value="owner">Owner</option>}
+            <option value="admin">Admin</option>
             <option value="member">Member</option>
-            <option value="owner">Owner</option>
+            <option value="viewer">Viewer</option>
           </select>
           <Button type="submit" variant="secondary" disabled={rolePending}>
             Change role
           </Button>
         </form>
-        <form action={resetAction} className="flex items-center gap-2">
-          <input type="hidden" name="userId" value={userId} />
-          <label className="sr-only" htmlFor={`password-${userId}`}>
-            New password for {name}
-          </label>
-          <input
-            id={`password-${userId}`}
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            placeholder="New password"
-            className={`${inputClass} w-40`}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          <Button type="submit" variant="secondary" disabled={resetPending}>
-            Reset password
-          </Button>
-        </form>
+        {canResetPassword && (
+          <form action={resetAction} className="flex items-center gap-2">
+            <input type="hidden" name="userId" value={userId} />
+            <label className="sr-only" htmlFor={`password-${userId}`}>
+              New password for {name}
+            </label>
+            <input
+              id={`password-${userId}`}
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              placeholder="New password"
+              className={`${inputClass} w-40`}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+            <Button type="submit" variant="secondary" disabled={resetPending}>
+              Reset password
+            </Button>
+          </form>
+        )}
         {!isSelf &&
           (confirming ? (
             <form action={removeAction} className="flex flex-wrap items-center gap-2">
               <input type="hidden" name="userId" value={userId} />
-              <span className="text-sm">Remove {name} and all their data?</span>
+              <span className="text-sm">Remove {name} from this workspace? Their account and personal connections stay theirs.</span>
               <Button type="submit" variant="danger" disabled={removePending}>
                 Yes, remove
               </Button>

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionInput, userAction } from "@/lib/auth/action";
+import { actorOf, audit } from "@/lib/auth/audit";
 import { ConnectionError } from "@/lib/connections/errors";
 import { getProvider } from "@/lib/providers";
 import { cancelRetries, requestReplay, retryNow } from "@/lib/webhooks/dispatcher";
@@ -26,6 +27,7 @@ export async function replayDeliveryAction(_previous: WebhookActionState, form: 
   return userAction(async (user) => {
     const id = actionInput(deliveryIdSchema, form.get("deliveryId"), "Unknown delivery.");
     const replayed = await requestReplay(user.workspaceId, [id]);
+    if (replayed) await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "delivery_replayed", target: `delivery ${id}` });
     revalidatePath(`/webhooks/${id}`);
     refresh();
     return replayed ? { ok: "Replay queued as a new attempt." } : { error: "Only verified deliveries that have finished processing can be replayed." };
@@ -58,62 +60,100 @@ export async function replayFailedAction(_previous: WebhookActionState, form: Fo
   return userAction(async (user) => {
     const filters = actionInput(deliveryFiltersSchema, Object.fromEntries(form.entries()), "Those filters were not understood; nothing was replayed.");
     const replayed = await requestReplay(user.workspaceId, await failedIds(user.workspaceId, filters));
+    if (replayed) await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "delivery_replayed", target: `${replayed} failed deliveries` });
     refresh();
     return { ok: replayed === 1 ? "1 failed delivery queued for replay." : `${replayed} failed deliveries queued for replay.` };
   });
 }
 
 export async function createEndpointAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  return userAction(async (user) => {
-    const providerId = z.string().safeParse(form.get("providerId"));
-    const provider = providerId.success ? getProvider(providerId.data) : undefined;
-    if (!provider?.webhooks) return { error: "Choose a service that sends webhooks." };
-    const description = z.string().trim().max(200).catch("").parse(form.get("description"));
-    const events = actionInput(endpointEventsSchema, form.get("events") ?? "");
-    const { endpoint, secret } = await createEndpoint(user, { providerId: provider.id, description, events });
-    refresh();
-    return { ok: `Endpoint created for ${provider.name}.`, secret, url: endpoint.url };
-  });
+  return userAction(
+    async (user) => {
+      const providerId = z.string().safeParse(form.get("providerId"));
+      const provider = providerId.success ? getProvider(providerId.data) : undefined;
+      if (!provider?.webhooks) return { error: "Choose a service that sends webhooks." };
+      const description = z.string().trim().max(200).catch("").parse(form.get("description"));
+      const events = actionInput(endpointEventsSchema, form.get("events") ?? "");
+      const { endpoint, secret } = await createEndpoint(user, { providerId: provider.id, description, events });
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "endpoint_created", target: endpoint.id, detail: { provider: provider.id } });
+      refresh();
+      return { ok: `Endpoint created for ${provider.name}.`, secret, url: endpoint.url };
+    },
+    [],
+    "admin",
+  );
 }
 
 export async function rotateEndpointAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  return userAction(async (user) => {
-    const secret = await rotateSecret(user, String(form.get("endpointId") ?? ""));
-    refresh();
-    return { ok: "New secret created (and sent to the provider for a registered hook); the old one keeps working for the grace period.", secret };
-  }, REFUSALS);
+  return userAction(
+    async (user) => {
+      const endpointId = String(form.get("endpointId") ?? "");
+      const secret = await rotateSecret(user, endpointId);
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "endpoint_secret_rotated", target: endpointId });
+      refresh();
+      return { ok: "New secret created (and sent to the provider for a registered hook); the old one keeps working for the grace period.", secret };
+    },
+    REFUSALS,
+    "admin",
+  );
 }
 
 export async function deleteEndpointAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  return userAction(async (user) => {
-    await deleteRegistered(user, String(form.get("endpointId") ?? ""));
-    refresh();
-    return { ok: "Endpoint deleted." };
-  }, REFUSALS);
+  return userAction(
+    async (user) => {
+      const endpointId = String(form.get("endpointId") ?? "");
+      await deleteRegistered(user, endpointId);
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "endpoint_removed", target: endpointId });
+      refresh();
+      return { ok: "Endpoint deleted." };
+    },
+    REFUSALS,
+    "admin",
+  );
 }
 
 export async function registerGitHubHookAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  return userAction(async (user) => {
-    const repository = actionInput(z.string().regex(/^[\w.-]+\/[\w.-]+$/), form.get("repository"), "Choose a repository.");
-    const events = actionInput(eventsSchema.min(1), form.getAll("events"), "Choose at least one event.");
-    const endpoint = await registerGitHubHook(user, repository, events);
-    refresh();
-    return { ok: `Hook created on ${endpoint.remoteTarget}; GitHub sends a ping right away.` };
-  }, REFUSALS);
+  return userAction(
+    async (user) => {
+      const repository = actionInput(z.string().regex(/^[\w.-]+\/[\w.-]+$/), form.get("repository"), "Choose a repository.");
+      const events = actionInput(eventsSchema.min(1), form.getAll("events"), "Choose at least one event.");
+      const endpoint = await registerGitHubHook(user, repository, events);
+      await audit({
+        workspaceId: user.workspaceId,
+        actor: actorOf(user),
+        action: "endpoint_created",
+        target: endpoint.id,
+        detail: { provider: "github", repository },
+      });
+      refresh();
+      return { ok: `Hook created on ${endpoint.remoteTarget}; GitHub sends a ping right away.` };
+    },
+    REFUSALS,
+    "admin",
+  );
 }
 
 export async function pingHookAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  return userAction(async (user) => {
-    await pingGitHubHook(user, String(form.get("endpointId") ?? ""));
-    return { ok: "Ping sent; it appears in the log in a moment." };
-  }, REFUSALS);
+  return userAction(
+    async (user) => {
+      await pingGitHubHook(user, String(form.get("endpointId") ?? ""));
+      return { ok: "Ping sent; it appears in the log in a moment." };
+    },
+    REFUSALS,
+    "admin",
+  );
 }
 
 export async function registerStripeAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
-  return userAction(async (user) => {
-    const events = actionInput(eventsSchema.min(1), form.getAll("events"), "Choose at least one event.");
-    await registerStripeEndpoint(user, events);
-    refresh();
-    return { ok: "Stripe endpoint created; its signing secret is stored sealed." };
-  }, REFUSALS);
+  return userAction(
+    async (user) => {
+      const events = actionInput(eventsSchema.min(1), form.getAll("events"), "Choose at least one event.");
+      const endpoint = await registerStripeEndpoint(user, events);
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "endpoint_created", target: endpoint.id, detail: { provider: "stripe" } });
+      refresh();
+      return { ok: "Stripe endpoint created; its signing secret is stored sealed." };
+    },
+    REFUSALS,
+    "admin",
+  );
 }

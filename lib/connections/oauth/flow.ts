@@ -4,6 +4,7 @@ import { and, eq, lt } from "drizzle-orm";
 import * as oauth from "oauth4webapi";
 import { db } from "@/db/client";
 import { oauthStates } from "@/db/schema";
+import { atLeast, roleIn } from "@/lib/auth";
 import { upsertOAuthConnection, type Account, type ConnectionRow } from "@/lib/connections/store";
 import { providerRequest, readPath } from "@/lib/connections/provider-request";
 import { keyRing, seal, unseal } from "@/lib/crypto";
@@ -54,7 +55,13 @@ function oauthProvider(providerId: string): Provider {
 }
 
 /** Creates a single-use state (stored hashed) and PKCE verifier (stored sealed); returns the provider's authorize URL. */
-export async function beginAuthorization(userId: string, providerId: string, returnTo?: string | null, now = Date.now()): Promise<URL> {
+export async function beginAuthorization(
+  userId: string,
+  providerId: string,
+  returnTo?: string | null,
+  now = Date.now(),
+  options: { sharedIn?: string } = {},
+): Promise<URL> {
   const provider = oauthProvider(providerId);
   let setup;
   try {
@@ -70,6 +77,7 @@ export async function beginAuthorization(userId: string, providerId: string, ret
   await database.insert(oauthStates).values({
     stateHash,
     userId,
+    sharedIn: options.sharedIn ?? null,
     providerId,
     codeVerifierSealed: verifier ? seal(keyRing(), verifier, verifierContext(stateHash)) : null,
     returnTo: safeReturnPath(returnTo, "/connections"),
@@ -114,7 +122,7 @@ async function consumeState(userId: string, providerId: string, state: string | 
     throw new OAuthFlowError("expired_state", "The connection attempt took longer than 10 minutes. Start again.", row.returnTo);
   }
   const verifier = row.codeVerifierSealed ? unseal(keyRing(), row.codeVerifierSealed, verifierContext(stateHash)) : undefined;
-  return { verifier, returnTo: row.returnTo };
+  return { verifier, returnTo: row.returnTo, sharedIn: row.sharedIn };
 }
 
 async function readAccount(provider: Provider, accessToken: string): Promise<Account> {
@@ -144,7 +152,11 @@ export async function completeAuthorization(
 ): Promise<{ connection: ConnectionRow; returnTo: string }> {
   const provider = oauthProvider(providerId);
   const state = currentUrl.searchParams.get("state");
-  const { verifier, returnTo } = await consumeState(userId, providerId, state, now);
+  const { verifier, returnTo, sharedIn } = await consumeState(userId, providerId, state, now);
+  // A shared connection is made by an admin of its workspace, checked again now (a role can change within the ten minutes).
+  const roleThere = sharedIn ? await roleIn(userId, sharedIn) : undefined;
+  if (sharedIn && !(roleThere && atLeast(roleThere, "admin")))
+    throw new OAuthFlowError("invalid_state", "Only admins and owners of the workspace can connect a shared account. Nothing was saved.", returnTo);
 
   const error = currentUrl.searchParams.get("error");
   if (error === "access_denied") {
@@ -190,7 +202,7 @@ export async function completeAuthorization(
   }
 
   const account = await readAccount(provider, tokens.access_token);
-  const connection = await upsertOAuthConnection(userId, providerId, account, {
+  const connection = await upsertOAuthConnection({ userId, sharedIn: sharedIn ?? undefined }, providerId, account, {
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     expiresInSeconds: tokens.expires_in,

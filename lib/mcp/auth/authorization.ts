@@ -96,7 +96,12 @@ export async function checkAuthorizationRequest(params: URLSearchParams): Promis
 }
 
 /** The person approved: a single-use code bound to them, the client, the redirect URI and the challenge. */
-export async function approveAuthorization({ userId, workspaceId }: Actor, request: AuthorizationRequest, grantedScope: AccessTokenScope, now = Date.now()): Promise<string> {
+export async function approveAuthorization(
+  { userId, workspaceId }: Actor,
+  request: AuthorizationRequest,
+  grantedScope: AccessTokenScope,
+  now = Date.now(),
+): Promise<string> {
   const code = randomBytes(32).toString("base64url");
   await db()
     .delete(oauthAuthorizationCodes)

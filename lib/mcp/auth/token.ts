@@ -51,12 +51,15 @@ export async function exchangeCode(form: URLSearchParams, now = Date.now()): Pro
   if (s256(request.code_verifier) !== code.codeChallenge)
     return fail("invalid_grant", "PKCE verification failed: code_verifier does not match code_challenge.");
   if (request.resource !== undefined && !isOurResource(request.resource)) return fail("invalid_target", "Patchbay issues tokens only for its MCP endpoint.");
-  const { token } = await createAccessToken({ userId: code.userId, workspaceId: code.workspaceId }, {
-    name: client.name,
-    scope: code.scope,
-    clientId: client.id,
-    expiresAt: new Date(now + OAUTH_TOKEN_LIFETIME_SECONDS * 1000),
-  });
+  const { token } = await createAccessToken(
+    { userId: code.userId, workspaceId: code.workspaceId },
+    {
+      name: client.name,
+      scope: code.scope,
+      clientId: client.id,
+      expiresAt: new Date(now + OAUTH_TOKEN_LIFETIME_SECONDS * 1000),
+    },
+  );
   return {
     ok: true,
     body: { access_token: token, token_type: "Bearer", expires_in: OAUTH_TOKEN_LIFETIME_SECONDS, scope: code.scope === "write" ? "read write" : "read" },

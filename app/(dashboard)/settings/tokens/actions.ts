@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createAccessToken, newTokenSchema, revokeAccessToken } from "@/lib/auth/access-tokens";
+import { actorOf, audit } from "@/lib/auth/audit";
 import { requireUser } from "@/lib/auth/session";
+import { atLeast } from "@/lib/auth/workspaces";
 import { fieldErrors } from "@/lib/platform/issues";
 
 export type CreateTokenState = { created?: { name: string; token: string }; error?: string; fieldErrors?: Record<string, string | undefined> } | undefined;
@@ -19,8 +21,11 @@ export async function createTokenAction(_previous: CreateTokenState, form: FormD
   });
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error) };
   const { name, scope, expiresInDays } = parsed.data;
+  if (scope === "write" && !atLeast(user.role, "member"))
+    return { error: `Your role in ${user.workspaceName} is viewer: make a read token (a viewer's token reads only, whatever it asks).` };
   const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 24 * 60 * 60 * 1000) : undefined;
-  const { token } = await createAccessToken(user, { name, scope, expiresAt });
+  const { id, token } = await createAccessToken(user, { name, scope, expiresAt });
+  await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "token_created", target: name, detail: { id, scope } });
   revalidatePath("/settings/tokens");
   return { created: { name, token } };
 }
@@ -31,6 +36,7 @@ export async function revokeTokenAction(_previous: RevokeTokenState, form: FormD
   const user = await requireUser();
   const tokenId = z.string().uuid().safeParse(form.get("tokenId"));
   if (!tokenId.success || !(await revokeAccessToken(user.id, tokenId.data))) return { error: "That token does not exist or is already revoked." };
+  await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "token_revoked", target: tokenId.data });
   revalidatePath("/settings/tokens");
   return undefined;
 }
