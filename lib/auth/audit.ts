@@ -3,6 +3,7 @@ import { and, desc, eq, like, lt, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 import { log } from "@/lib/platform";
+import { membershipsOf } from "./workspaces";
 
 /** What the audit log records: people, access, credentials, and changes to what the workspace runs. */
 export const auditActions = [
@@ -87,6 +88,11 @@ export async function audit(entry: AuditEntry, now = Date.now()): Promise<void> 
   } catch (error) {
     log.error("audit entry not written", { action: entry.action, error: (error as Error).message });
   }
+}
+
+/** Records an event of a person's own account (a sign-in, a password change) in each workspace they belong to, where its admins read it. */
+export async function auditPerson(person: { id: string; email: string | null; name: string | null }, action: AuditAction, detail: Record<string, unknown> = {}): Promise<void> {
+  for (const { workspaceId } of await membershipsOf(person.id)) await audit({ workspaceId, actor: actorOf(person), action, target: person.email ?? "", detail });
 }
 
 /** How a person appears in the log: their email, else their name. */

@@ -5,5 +5,5 @@ export { addressBucket, CLIENT_ADDRESS_HEADER } from "./client-address";
 export { atLeast, DEFAULT_WORKSPACE_ID, workspaceOwnerId } from "./workspaces";
 export type { WorkspaceRole } from "./workspaces";
 export { membershipsOf, roleIn } from "./workspaces";
-export { actorOf, audit } from "./audit";
+export { actorOf, audit, auditPerson } from "./audit";
 export type { AuditAction } from "./audit";

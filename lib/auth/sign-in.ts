@@ -4,6 +4,7 @@ import { env } from "@/lib/platform";
 import { stampedClientAddress } from "./client-address";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "./login-throttle";
 import { verifyAgainstDecoy, verifyPassword } from "./password";
+import { auditPerson } from "./audit";
 import { credentialsSchema } from "./schemas";
 import { findUserForSignIn } from "./users";
 
@@ -42,8 +43,10 @@ export async function signInWithPassword(input: unknown, request: Request, wait:
   const valid = user?.passwordHash ? await verifyPassword(parsed.data.password, user.passwordHash) : await verifyAgainstDecoy(parsed.data.password);
   if (!user || !valid) {
     await recordLoginFailure(attempt);
+    if (user) await auditPerson(user, "sign_in_failed");
     return { ok: false, reason: "invalid" };
   }
   await clearLoginFailures(attempt);
+  await auditPerson(user, "sign_in");
   return { ok: true, user: { id: user.id, name: user.name, email: user.email, image: user.image } };
 }

@@ -5,7 +5,7 @@ import { getProvider, type Provider } from "@/lib/providers";
 import { log } from "@/lib/platform";
 import { ConnectionError } from "./errors";
 import { readPath } from "./provider-request";
-import { deleteConnection, findConnection, unsealFrom, type ConnectionRow } from "./store";
+import { deleteConnection, deleteSharedConnection, findConnection, findSharedConnection, unsealFrom, type ConnectionRow } from "./store";
 import { liveAccessToken } from "./tokens";
 
 /** Revocation was attempted and the provider did not confirm it; `reason` is short and secret-free. */
@@ -83,8 +83,9 @@ export type DisconnectResult = {
  * provider does not confirm the revocation; the result says so, so the person can revoke it on
  * the provider's side.
  */
-export async function disconnect(userId: string, connectionId: string): Promise<DisconnectResult> {
-  const row = await findConnection(userId, connectionId);
+export async function disconnect(userId: string, connectionId: string, options: { sharedIn?: string } = {}): Promise<DisconnectResult> {
+  // A person's own connection, or (for its admins, checked by the caller) a workspace's shared one.
+  const row = options.sharedIn ? await findSharedConnection(options.sharedIn, connectionId) : await findConnection(userId, connectionId, null);
   if (!row) throw new ConnectionError("not_found", "That connection does not exist.");
   const provider = getProvider(row.providerId);
   const name = provider?.name ?? row.providerId;
@@ -111,6 +112,7 @@ export async function disconnect(userId: string, connectionId: string): Promise<
       }
     }
   }
-  await deleteConnection(userId, connectionId);
+  if (options.sharedIn) await deleteSharedConnection(options.sharedIn, connectionId);
+  else await deleteConnection(userId, connectionId);
   return result;
 }

@@ -8,3 +8,4 @@ export { inConnectionScope, withinWorkspace } from "./run-scope";
 export type { UsedConnection } from "./run-scope";
 export { findConnection, listConnectionsFor } from "./store";
 export { getAccessToken } from "./tokens";
+export { listSharedConnections } from "./store";

@@ -71,16 +71,20 @@ export async function listSharedConnections(workspaceId: string): Promise<Connec
 }
 
 /** Whose a connection is: the person's own, or shared in the given workspace (when there is one). */
-function usableBy(userId: string, workspaceId: string | undefined): SQL {
+function usableBy(userId: string, workspaceId: string | null | undefined): SQL {
   const own = and(eq(connections.userId, userId), isNull(connections.workspaceId))!;
   return workspaceId ? or(own, eq(connections.workspaceId, workspaceId))! : own;
 }
 
 /**
  * A connection this person may act with: their own, or one shared in the workspace of the current
- * work (see run-scope.ts) or the one given. Another person's personal connection finds nothing.
+ * work (see run-scope.ts) or the one given (null: their own only). Another person's personal connection finds nothing.
  */
-export async function findConnection(userId: string, connectionId: string, workspaceId = scopeWorkspaceId()): Promise<ConnectionRow | undefined> {
+export async function findConnection(
+  userId: string,
+  connectionId: string,
+  workspaceId: string | null | undefined = scopeWorkspaceId(),
+): Promise<ConnectionRow | undefined> {
   const [row] = await db()
     .select()
     .from(connections)
@@ -182,6 +186,13 @@ export async function deleteConnection(userId: string, connectionId: string): Pr
   const result = await db()
     .delete(connections)
     .where(and(eq(connections.id, connectionId), eq(connections.userId, userId), isNull(connections.workspaceId)));
+  return affectedRows(result) > 0;
+}
+
+export async function deleteSharedConnection(workspaceId: string, connectionId: string): Promise<boolean> {
+  const result = await db()
+    .delete(connections)
+    .where(and(eq(connections.id, connectionId), eq(connections.workspaceId, workspaceId)));
   return affectedRows(result) > 0;
 }
 

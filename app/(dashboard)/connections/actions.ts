@@ -25,6 +25,21 @@ export async function disconnectAction(_previous: ActionResult, form: FormData):
   );
 }
 
+/** An admin removes one of the workspace's shared connections (revoked at the provider where it can be). */
+export async function disconnectSharedAction(_previous: ActionResult, form: FormData): Promise<ActionResult> {
+  return userAction(
+    async (user) => {
+      const connectionId = actionInput(z.string().min(1).max(100), form.get("connectionId"), "That connection does not exist.");
+      const result = await disconnect(user.id, connectionId, { sharedIn: user.workspaceId });
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "connection_removed", target: connectionId, detail: { shared: true } });
+      revalidatePath("/connections");
+      return result.warning ? { error: result.message } : { ok: result.message };
+    },
+    [ConnectionError],
+    "admin",
+  );
+}
+
 export async function saveApiKeyAction(_previous: ActionResult, form: FormData): Promise<ActionResult> {
   return userAction(async (user) => {
     const providerId = actionInput(z.string().min(1).max(40), form.get("providerId"), "Unknown service.");

@@ -2,11 +2,21 @@
 
 import { useActionState, useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
-import { disconnectAction, instanceKeyShareAction, saveApiKeyAction, type ActionResult } from "./actions";
+import { disconnectAction, disconnectSharedAction, instanceKeyShareAction, saveApiKeyAction, type ActionResult } from "./actions";
 
-export function DisconnectButton({ connectionId, providerName, what }: { connectionId: string; providerName: string; what: string }) {
+export function DisconnectButton({
+  connectionId,
+  providerName,
+  what,
+  shared = false,
+}: {
+  connectionId: string;
+  providerName: string;
+  what: string;
+  shared?: boolean;
+}) {
   const [confirming, setConfirming] = useState(false);
-  const [state, action, pending] = useActionState<ActionResult, FormData>(disconnectAction, undefined);
+  const [state, action, pending] = useActionState<ActionResult, FormData>(shared ? disconnectSharedAction : disconnectAction, undefined);
   if (state?.error) return <Alert>{state.error}</Alert>;
   if (!confirming) {
     return (

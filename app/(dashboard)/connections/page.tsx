@@ -3,6 +3,8 @@ import { Badge, ProviderLogo } from "@/app/_components/provider-logo";
 import { relativeTime } from "@/app/_components/time";
 import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { atLeast } from "@/lib/auth/workspaces";
+import { listSharedConnections } from "@/lib/connections/store";
 import { providerCards, type ProviderCard } from "@/lib/connections/overview";
 import { connectionStatusView } from "@/lib/connections/status";
 import { findConnection, type ConnectionSummary } from "@/lib/connections/store";
@@ -210,7 +212,10 @@ function ApiKeySection({ card, isOwner }: { card: ProviderCard; isOwner: boolean
 export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser();
   const params = await searchParams;
-  const isOwner = user.role === "owner";
+  // Setting a service up (variables, callback URLs) and the instance's own keys are the instance owner's.
+  const isOwner = user.instanceOwner;
+  const isAdmin = atLeast(user.role, "admin");
+  const shared = await listSharedConnections(user.workspaceId);
   // Members see the services they can connect; setting one up (variables, callback URLs) is the owner's job.
   const cards = (await providerCards(user.id)).filter((card) => isOwner || card.apiKey || card.oauth?.configured);
   return (
@@ -242,6 +247,68 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
           </Card>
         ))}
       </div>
+      <SharedConnections shared={shared} cards={cards} workspaceName={user.workspaceName} isAdmin={isAdmin} />
     </>
+  );
+}
+
+/**
+ * The workspace's shared connections (bots, service accounts): every member may pick one when
+ * they run a tool; only its admins add or remove them. Nobody sees their tokens.
+ */
+function SharedConnections({
+  shared,
+  cards,
+  workspaceName,
+  isAdmin,
+}: {
+  shared: ConnectionSummary[];
+  cards: ProviderCard[];
+  workspaceName: string;
+  isAdmin: boolean;
+}) {
+  const connectable = cards.filter((card) => card.oauth?.configured);
+  return (
+    <section className="mt-8" aria-labelledby="shared-connections">
+      <h2 id="shared-connections" className="mb-1 text-lg font-semibold">
+        Shared with {workspaceName}
+      </h2>
+      <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
+        Accounts every member may choose when they run a tool; runs record who started them and which account acted.
+      </p>
+      <Card>
+        {shared.length === 0 ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">No shared connections yet.</p>
+        ) : (
+          <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Shared connections">
+            {shared.map((connection) => {
+              const name = getProvider(connection.providerId)?.name ?? connection.providerId;
+              return (
+                <li key={connection.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm" data-testid="shared-connection">
+                  <span>
+                    <span className="font-medium">{name}</span> · {connection.accountLabel ?? connection.accountId}{" "}
+                    <Badge tone={connectionStatusView(connection).tone}>{connectionStatusView(connection).label}</Badge>
+                  </span>
+                  {isAdmin && <DisconnectButton connectionId={connection.id} providerName={`the shared ${name} account`} what="connection" shared />}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        {isAdmin && connectable.length > 0 && (
+          <div className="mt-4 flex flex-wrap gap-2">
+            {connectable.map((card) => (
+              <a
+                key={card.id}
+                href={`/api/connections/${card.id}/authorize?shared=1&returnTo=/connections`}
+                className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              >
+                Connect a shared {card.name} account
+              </a>
+            ))}
+          </div>
+        )}
+      </Card>
+    </section>
   );
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { signIn } from "@/lib/auth/config";
 import { actionInput, userAction } from "@/lib/auth/action";
 import { cookies } from "next/headers";
-import { actorOf, audit } from "@/lib/auth/audit";
+import { actorOf, audit, auditPerson } from "@/lib/auth/audit";
 import { createInvite, InviteError, revokeInvite } from "@/lib/auth/invites";
 import { type Member, requireUser, WORKSPACE_COOKIE } from "@/lib/auth/session";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
@@ -200,6 +200,7 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
       if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
       const revokeTokens = form.get("revokeTokens") === "on";
       await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password, { revokeTokens });
+      await auditPerson(user, "password_changed", { revokeTokens });
       // The change ended every session signed in before it, this one too: sign this one in again.
       if (!user.email) redirect("/sign-in");
       try {

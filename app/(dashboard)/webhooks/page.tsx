@@ -8,6 +8,7 @@ import { deliveryStatuses } from "@/db/schema";
 import { listProviders } from "@/lib/providers";
 import { deliveryFiltersSchema, deliveryHistogram, failedCount, knownEvents, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
 import { DeliveryChart } from "./chart";
+import { atLeast } from "@/lib/auth/workspaces";
 import { EndpointsSection } from "./endpoints-section";
 import { FilterBar } from "./filters";
 import { webhooksHref } from "./href";
@@ -150,7 +151,11 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
         )}
       </nav>
 
-      <EndpointsSection actor={user} />
+      {atLeast(user.role, "admin") ? (
+        <EndpointsSection actor={user} />
+      ) : (
+        <p className="mt-10 text-sm text-zinc-600 dark:text-zinc-400">Endpoints and forwarding are managed by the workspace&apos;s admins.</p>
+      )}
     </>
   );
 }

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { BackLink, Card, PageHeader } from "@/app/_components/ui";
+import { NotAllowed } from "@/app/_components/not-allowed";
 import { requireUser } from "@/lib/auth/session";
+import { atLeast } from "@/lib/auth/workspaces";
 import { readiness } from "@/lib/connections/credentials";
 import { listProviders } from "@/lib/providers";
 import { ImportForm } from "./import-form";
@@ -9,6 +11,8 @@ export const metadata: Metadata = { title: "Import an OpenAPI description" };
 
 export default async function ImportPage() {
   const user = await requireUser();
+  if (!atLeast(user.role, "admin"))
+    return <NotAllowed title="Import an OpenAPI description" role={user.role} needs="admin" workspaceName={user.workspaceName} />;
   // Connections (or API keys) that can authenticate an imported API right now.
   const usable: { id: string; name: string }[] = [];
   for (const provider of listProviders()) if ((await readiness(user.id, provider.id)).ready) usable.push({ id: provider.id, name: provider.name });

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { BackLink, Card, inputClass, PageHeader } from "@/app/_components/ui";
+import { NotAllowed } from "@/app/_components/not-allowed";
 import { requireUser } from "@/lib/auth/session";
+import { atLeast } from "@/lib/auth/workspaces";
 import { listDestinations } from "@/lib/outbox/forwarding";
 import { listProviders } from "@/lib/providers";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
@@ -11,6 +13,7 @@ export const metadata: Metadata = { title: "Forwarding" };
 
 export default async function ForwardingPage() {
   const user = await requireUser();
+  if (!atLeast(user.role, "admin")) return <NotAllowed title="Forwarding" role={user.role} needs="admin" workspaceName={user.workspaceName} />;
   const endpoints = await listEndpoints(user.workspaceId);
   const providers = listProviders().filter((provider) => provider.webhooks);
   const destinations = await listDestinations(user.workspaceId);
