@@ -40,11 +40,25 @@ export function openDatabase(path: string): Db {
   // Explicit: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a database that is
   // already in WAL mode would otherwise open at NORMAL, where the last commits can be lost on power loss.
   sqlite.pragma("synchronous = FULL");
-  sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const database = drizzle(sqlite, { schema });
-  migrate(database, { migrationsFolder });
+  migrateSqlite(database, migrationsFolder);
   return database;
+}
+
+/**
+ * Applies pending migrations with foreign keys off, then checks them and turns them on. A migration
+ * that rebuilds a table (create, copy, drop, rename: SQLite's way to change a column) asks for
+ * foreign keys off itself, but drizzle runs it inside a transaction, where that pragma does
+ * nothing: dropping the old table would then cascade into the tables that reference it and delete
+ * their rows (an upgrade that lost every imported tool did exactly that).
+ */
+export function migrateSqlite(database: BetterSQLite3Database<Record<string, unknown>> & { $client: Database.Database }, folder = migrationsFolder): void {
+  database.$client.pragma("foreign_keys = OFF");
+  migrate(database, { migrationsFolder: folder });
+  const broken = database.$client.pragma("foreign_key_check") as unknown[];
+  if (broken.length > 0) throw new Error(`The migrations left ${broken.length} rows whose references point nowhere (PRAGMA foreign_key_check).`);
+  database.$client.pragma("foreign_keys = ON");
 }
 
 const held = processState("Db", (): { sqlite?: Db; gated?: Db; pg?: PgDb; pgReady?: Promise<void> } => ({}));
