@@ -91,8 +91,13 @@ export async function audit(entry: AuditEntry, now = Date.now()): Promise<void> 
 }
 
 /** Records an event of a person's own account (a sign-in, a password change) in each workspace they belong to, where its admins read it. */
-export async function auditPerson(person: { id: string; email: string | null; name: string | null }, action: AuditAction, detail: Record<string, unknown> = {}): Promise<void> {
-  for (const { workspaceId } of await membershipsOf(person.id)) await audit({ workspaceId, actor: actorOf(person), action, target: person.email ?? "", detail });
+export async function auditPerson(
+  person: { id: string; email: string | null; name: string | null },
+  action: AuditAction,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  for (const { workspaceId } of await membershipsOf(person.id))
+    await audit({ workspaceId, actor: actorOf(person), action, target: person.email ?? "", detail });
 }
 
 /** How a person appears in the log: their email, else their name. */

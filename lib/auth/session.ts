@@ -31,9 +31,18 @@ function chooseWorkspace(all: WorkspaceMembership[], wanted: string | undefined)
   return all.find((membership) => membership.workspaceId === wanted) ?? all[0];
 }
 
+/** The workspace the request's cookie names; none outside a request (a script, a test calling lib directly). */
+async function wantedWorkspace(): Promise<string | undefined> {
+  try {
+    return (await cookies()).get(WORKSPACE_COOKIE)?.value;
+  } catch {
+    return undefined;
+  }
+}
+
 async function asMember(user: PublicUser): Promise<Member | undefined> {
   const all = await membershipsOf(user.id);
-  const chosen = chooseWorkspace(all, (await cookies()).get(WORKSPACE_COOKIE)?.value);
+  const chosen = chooseWorkspace(all, await wantedWorkspace());
   if (!chosen) return undefined;
   const { role: instanceRole, ...person } = user;
   return {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
 import { db, transaction, type Db } from "@/db/client";
-import { DEFAULT_WORKSPACE_ID, memberships, users, workspaces, type WorkspaceRole } from "@/db/schema";
+import { memberships, users, workspaces, type WorkspaceRole } from "@/db/schema";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 
 export { DEFAULT_WORKSPACE_ID, workspaceRoles, type WorkspaceRole } from "@/db/schema";

@@ -98,7 +98,10 @@ describe("moving an existing install into the default workspace", () => {
     const folder = join(process.cwd(), "db", "migrations");
     const earlier = migrationsUpTo(folder, BEFORE_WORKSPACES.sqlite);
     const dir = mkdtempSync(join(tmpdir(), "patchbay-workspace-migration-"));
-    cleanups.push(() => rmSync(earlier, { recursive: true, force: true }), () => rmSync(dir, { recursive: true, force: true }));
+    cleanups.push(
+      () => rmSync(earlier, { recursive: true, force: true }),
+      () => rmSync(dir, { recursive: true, force: true }),
+    );
     const sqlite = new Database(join(dir, "old.db"));
     cleanups.push(() => void sqlite.close());
     // As the app opens its database: foreign keys on, migrations through db/client.ts's migrateSqlite.

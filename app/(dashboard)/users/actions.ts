@@ -21,7 +21,6 @@ import {
   setMemberRole,
   updateWorkspace,
   workspaceRoles,
-  type WorkspaceRole,
 } from "@/lib/auth/workspaces";
 import { mailInvite } from "./invite-mail";
 import { ApiError } from "@/lib/platform/errors";
