@@ -1,21 +1,33 @@
 import "server-only";
 import type { z } from "zod";
-import { BlockedRequestError, HttpError } from "@/lib/http";
+import { BlockedRequestError, HttpError, readCapped } from "@/lib/http";
 import { ApiError, type ErrorCode, formatIssues } from "@/lib/platform";
 import { OpenApiImportError } from "./document";
-import { MAX_SPEC_BYTES } from "./limits";
+import { formatBytes, MAX_SPEC_BYTES } from "./limits";
 import { ReplaceNotConfirmedError } from "./store";
 
-/** Reads and validates an import request body; a refusal is thrown as the ApiError to answer. */
+/** The body types the import routes take: JSON (a pasted text or a URL), or the description uploaded as a file. */
+export const IMPORT_BODY_TYPES = ["application/json", "multipart/form-data"] as const;
+
+/** Room for the other fields and the multipart framing around the description itself. */
+const ENVELOPE_BYTES = 256 * 1024;
+
+const tooLarge = () => importProblem("too_large", [{ location: "source", message: `The description is larger than ${formatBytes(MAX_SPEC_BYTES)}.` }]);
+
+/**
+ * Reads an import request body (at most the description's limit and its envelope, counted as the
+ * bytes arrive) and validates it; a refusal is thrown as the ApiError to answer.
+ *
+ * Two shapes: JSON (`{ source: { kind: "text" | "url", ... }, ... }`), or multipart/form-data with
+ * the description as the file part `description` and the other fields as JSON in the part
+ * `request`, which is how the import page sends a file (the browser streams it from disk) and a
+ * long paste (no JSON escaping).
+ */
 export async function readImportBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_SPEC_BYTES + 64 * 1024) throw importProblem("too_large", [{ location: "", message: "The description is larger than 40 MB." }]);
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw importProblem("invalid_json", [{ location: "", message: "Send a JSON body." }]);
-  }
+  const read = await readCapped(request.body, { maxBytes: MAX_SPEC_BYTES + ENVELOPE_BYTES, declared: request.headers.get("content-length") });
+  if (!read.ok) throw tooLarge();
+  const contentType = request.headers.get("content-type") ?? "";
+  const body = /^multipart\/form-data/i.test(contentType) ? await readMultipart(read.body, contentType) : readJson(read.body);
   const parsed = schema.safeParse(body);
   if (!parsed.success)
     throw importProblem(
@@ -23,6 +35,32 @@ export async function readImportBody<T>(request: Request, schema: z.ZodType<T>):
       formatIssues(parsed.error).map(({ path, message }) => ({ location: path, message })),
     );
   return parsed.data;
+}
+
+function readJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw importProblem("invalid_json", [{ location: "", message: "Send a JSON body." }]);
+  }
+}
+
+async function readMultipart(bytes: Buffer<ArrayBuffer>, contentType: string): Promise<unknown> {
+  let form: FormData;
+  try {
+    form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+  } catch {
+    throw importProblem("invalid_request", [{ location: "", message: "Send the form as multipart/form-data." }]);
+  }
+  const fields = form.get("request");
+  const description = form.get("description");
+  if (typeof description === "string" || description === null)
+    throw importProblem("invalid_request", [{ location: "source", message: "Paste a description or choose a file." }]);
+  if (description.size > MAX_SPEC_BYTES) throw tooLarge();
+  const rest = fields === null ? {} : readJson(Buffer.from(typeof fields === "string" ? fields : await fields.text()));
+  if (typeof rest !== "object" || rest === null || Array.isArray(rest))
+    throw importProblem("invalid_request", [{ location: "request", message: "Send the other fields as a JSON object." }]);
+  return { ...rest, source: { kind: "text", text: await description.text() } };
 }
 
 /** An import refusal: the first problem is the message, and the body lists them all with their locations. */

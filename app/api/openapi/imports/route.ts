@@ -1,14 +1,24 @@
 import { withUser } from "@/lib/auth/session";
-import { importError, readImportBody } from "@/lib/openapi/http";
+import { IMPORT_BODY_TYPES, importError, readImportBody } from "@/lib/openapi/http";
 import { importRequestSchema, saveImport } from "@/lib/openapi/store";
+import { env } from "@/lib/platform";
+import { withApiSecurityHeaders } from "@/lib/platform/security-headers";
 
-/** Saves an imported API (replacing an earlier import of the same API): one tool per operation. */
-export const POST = withUser(async (request, _context, user) => {
-  const body = await readImportBody(request, importRequestSchema);
-  try {
-    const spec = await saveImport(user.id, body);
-    return Response.json({ id: spec.id, slug: spec.slug, title: spec.title, operationCount: spec.operationCount }, { status: 201 });
-  } catch (error) {
-    throw importError(error);
-  }
-});
+/** Saves an imported API (replacing an earlier import under the same name): one tool per operation. */
+const save = withUser(
+  async (request, _context, user) => {
+    const body = await readImportBody(request, importRequestSchema);
+    try {
+      const spec = await saveImport(user.id, body);
+      return Response.json({ id: spec.id, slug: spec.slug, title: spec.title, operationCount: spec.operationCount }, { status: 201 });
+    } catch (error) {
+      throw importError(error);
+    }
+  },
+  { accepts: IMPORT_BODY_TYPES },
+);
+
+// Outside the proxy (proxy.ts), which would buffer the upload and cut it at 10 MB: the headers it gives every answer are put on here.
+export async function POST(request: Request, context: { params: Promise<object> }): Promise<Response> {
+  return withApiSecurityHeaders(await save(request, context), { https: new URL(env().APP_URL).protocol === "https:" });
+}
