@@ -20,6 +20,14 @@ export const specSourceSchema = z.discriminatedUnion("kind", [
     text: z.string().min(1, "Paste a description or choose a file.").max(MAX_SPEC_BYTES, "The description is larger than 40 MB."),
   }),
   z.object({ kind: z.literal("url"), url: z.url({ protocol: /^https?$/, message: "Enter an http or https URL." }) }),
+  // An uploaded file's bytes as they arrived (lib/openapi/http.ts, multipart): never decoded until saved. JSON cannot send it.
+  z.object({
+    kind: z.literal("upload"),
+    bytes: z
+      .instanceof(Buffer)
+      .refine((bytes) => bytes.length > 0, "Paste a description or choose a file.")
+      .refine((bytes) => bytes.length <= MAX_SPEC_BYTES, "The description is larger than 40 MB."),
+  }),
 ]);
 
 /** Headers a credential may not be put in: they frame the request itself. */
@@ -89,9 +97,13 @@ export type OperationRow = typeof openapiOperations.$inferSelect;
 export type SpecSummary = Omit<SpecRow, "document" | "credentialSealed">;
 export type OperationSummary = Pick<OperationRow, "toolId" | "operationId" | "method" | "path" | "summary" | "tags" | "deprecated" | "enabled">;
 
-/** The text of a description: pasted, or fetched from a URL through the guarded client (no private addresses). */
-export async function readSource(source: SpecSource): Promise<{ text: string; sourceUrl?: string }> {
+/**
+ * The text of a description: pasted, uploaded (its bytes, handed to the parser as they are), or
+ * fetched from a URL through the guarded client (no private addresses).
+ */
+export async function readSource(source: SpecSource): Promise<{ text: string | Buffer; sourceUrl?: string }> {
   if (source.kind === "text") return { text: source.text };
+  if (source.kind === "upload") return { text: source.bytes };
   const tooLarge = () => new OpenApiImportError([{ location: "source.url", message: "The description is larger than 40 MB." }]);
   const response = await httpRequest({
     url: source.url,
@@ -165,7 +177,7 @@ function customScheme(scheme: z.infer<typeof customSchemeSchema>): SecuritySchem
   return { type: "http", scheme: scheme.type };
 }
 
-export async function parseOrThrow(text: string): Promise<ParsedSpec> {
+export async function parseOrThrow(text: string | Buffer): Promise<ParsedSpec> {
   const result = await parseDescription(text);
   if (!result.ok) throw new OpenApiImportError(result.problems);
   return result.spec;
@@ -245,7 +257,7 @@ export async function saveImport(userId: string, input: ImportRequestInput): Pro
       description: spec.description,
       specVersion: spec.specVersion,
       sourceUrl: sourceUrl ?? null,
-      document: text,
+      document: typeof text === "string" ? text : text.toString("utf8"),
       serverUrl: request.serverUrl.replace(/\/+$/, ""),
       securitySchemes: spec.securitySchemes,
       authKind: auth.kind,
