@@ -405,7 +405,8 @@ export async function parseOpenApiValue(value: unknown): Promise<ParseResult> {
   const validation = await validate(structuredClone(original));
   const validationErrors = (validation.errors ?? []).map((error) => ({ path: pointerSegments(error.path, original), message: error.message }));
   const warnings = descriptionWarnings(original, specVersion, validationErrors);
-  const upgraded = upgrade(structuredClone(original)).specification;
+  // The last use of the document as written is above: upgrade may change it in place.
+  const upgraded = upgrade(original).specification;
   // References that do not resolve stay in place; the operations that need one are skipped.
   const dereferenced = dereference(upgraded as unknown as Json);
   const document = isObject(dereferenced.schema) ? dereferenced.schema : (upgraded as unknown as Json);

@@ -145,9 +145,11 @@ const FILLER = new Set(["the", "official", "openapi", "spec", "specification", "
 export function suggestApiName(title: string): string {
   const owner = /^\s*(.+?)['\u2019]s\s/u.exec(title)?.[1];
   // Accents dropped (Ü -> u), not turned into word breaks.
-  const words = slugify((owner ?? title).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(), "api", 200)
-    .split(/[-_]+/)
-    .filter((word) => word && !FILLER.has(word));
+  const words =
+    slugify((owner ?? title).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(), "api", 200)
+      // A version stays one word ("2.0" is "2-0", not two).
+      .match(/\d+(?:-\d+)*|[a-z0-9]+/g)
+      ?.filter((word) => !FILLER.has(word)) ?? [];
   let name = "";
   for (const word of words.slice(0, 3)) {
     const next = name ? `${name}-${word}` : word;

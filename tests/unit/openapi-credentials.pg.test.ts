@@ -52,6 +52,7 @@ describe("names (issue 29)", () => {
   it("suggests a short name from the title", () => {
     expect(suggestApiName("GitHub's official OpenAPI spec + Octokit extension")).toBe("github");
     expect(suggestApiName("Swagger Petstore")).toBe("swagger-petstore");
+    expect(suggestApiName("Swagger Petstore (2.0)")).toBe("swagger-petstore-2-0");
     expect(suggestApiName("The Official Stripe API Specification")).toBe("stripe-api");
     expect(suggestApiName("Decentraland Catalyst Content Server Extra")).toBe("decentraland-catalyst");
     expect(suggestApiName("Überwachung")).toBe("uberwachung");

@@ -146,7 +146,10 @@ export function ImportForm({ connections }: { connections: { id: string; name: s
           : { kind: "secret", scheme: chosenScheme, secret };
     setBusy("save");
     setProblems([]);
-    const fields = { serverUrl, auth, name: name.trim(), enabledToolIds: [...enabled], replace: replacing && confirmed };
+    // The chooser's ids carry the preview's name; saved under another name, they carry that one.
+    const chosenName = name.trim();
+    const enabledToolIds = [...enabled].map((toolId) => (preview ? `${chosenName}${toolId.slice(preview.slug.length)}` : toolId));
+    const fields = { serverUrl, auth, name: chosenName, enabledToolIds, replace: replacing && confirmed };
     const { ok, data } = await post("/api/openapi/imports", kind === "url" ? { ...fields, source: { kind: "url", url } } : fields, description());
     setBusy(undefined);
     if (!ok) {
