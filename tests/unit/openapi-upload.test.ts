@@ -66,6 +66,27 @@ describe("descriptions past 10 MB (issue 29)", () => {
     expect(await saved.json()).toMatchObject({ slug: "github-big", operationCount: 2 });
   });
 
+  it("reads a body with its Content-Length (as a browser sends a form) into one buffer, and refuses one longer than it says", async () => {
+    const form = new FormData();
+    form.append("request", "{}");
+    form.append("description", new Blob([githubIssues]), "github-issues.json");
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get("content-type")!;
+    const bytes = Buffer.from(await encoded.arrayBuffer());
+    const send = (length: number) =>
+      previewRoute(
+        new Request("http://localhost:3000/api/openapi/preview", {
+          method: "POST",
+          headers: { origin: "http://localhost:3000", "content-type": contentType, "content-length": String(length) },
+          body: bytes,
+        }),
+        context,
+      );
+    expect((await send(bytes.length)).status).toBe(200);
+    expect((await send(bytes.length - 10)).status).toBe(400);
+    expect((await send(41 * MB)).status).toBe(413);
+  });
+
   it("takes a 12 MB paste as JSON too, and refuses more than 40 MB either way with 413", async () => {
     const json = (body: unknown) =>
       new Request("http://localhost:3000/api/openapi/preview", {
