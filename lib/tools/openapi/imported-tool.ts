@@ -2,7 +2,15 @@ import "server-only";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { httpRequest, isCredentialField } from "@/lib/http";
-import { buildRequest, credentialForSpec, findOperation, type FormSchema, type ImportedOperation, listEnabledOperations, withoutOptionalDefaults } from "@/lib/openapi";
+import {
+  buildRequest,
+  credentialForSpec,
+  findOperation,
+  type FormSchema,
+  type ImportedOperation,
+  listEnabledOperations,
+  withoutOptionalDefaults,
+} from "@/lib/openapi";
 import { userIdFrom } from "../context";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
