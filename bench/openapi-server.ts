@@ -14,13 +14,20 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { encode } from "next-auth/jwt";
 import { githubRestDescription } from "./openapi";
 import { appEnvironment, ensureBuild, freePort, seedOwner, startApp, stopApp } from "./harness";
 
-type Status = { pid: number; ppid: number; rssMb: number; command: string };
+type Status = { pid: number; ppid: number; rssMb: number; cpuSeconds: number; command: string };
+
+/** User and system CPU time of a process so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSeconds(pid: string): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function processes(): Status[] {
   const found: Status[] = [];
@@ -32,6 +39,7 @@ function processes(): Status[] {
         pid: Number(pid),
         ppid: Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]),
         rssMb: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024,
+        cpuSeconds: cpuSeconds(pid),
         command,
       });
     } catch {
@@ -48,14 +56,27 @@ function serverPid(launcher: number): number {
   return child.pid;
 }
 
-/** Samples the server's RSS and its parser children's until stopped: the peak of each. */
-function watch(server: number): () => { serverPeakMb: number; parserPeakMb: number } {
+/**
+ * Samples the server's RSS and its parser children's until stopped: the peak of each, and the CPU
+ * seconds each used meanwhile (what the request costs, however busy the machine is: on a loaded
+ * machine the wall-clock seconds measure the queue for the CPU as much as the work).
+ */
+function watch(server: number): () => { serverPeakMb: number; parserPeakMb: number; serverCpuSeconds: number; parserCpuSeconds: number } {
   let serverPeak = 0;
   let parserPeak = 0;
+  let serverCpuStart: number | undefined;
+  let serverCpu = 0;
+  const parserCpu = new Map<number, number>();
   const sample = () => {
     for (const entry of processes()) {
-      if (entry.pid === server) serverPeak = Math.max(serverPeak, entry.rssMb);
-      else if (entry.command.includes("parse-child.ts")) parserPeak = Math.max(parserPeak, entry.rssMb);
+      if (entry.pid === server) {
+        serverPeak = Math.max(serverPeak, entry.rssMb);
+        serverCpuStart ??= entry.cpuSeconds;
+        serverCpu = entry.cpuSeconds - serverCpuStart;
+      } else if (entry.command.includes("parse-child.ts")) {
+        parserPeak = Math.max(parserPeak, entry.rssMb);
+        parserCpu.set(entry.pid, entry.cpuSeconds);
+      }
     }
   };
   sample();
@@ -63,7 +84,13 @@ function watch(server: number): () => { serverPeakMb: number; parserPeakMb: numb
   return () => {
     clearInterval(timer);
     sample();
-    return { serverPeakMb: Math.round(serverPeak), parserPeakMb: Math.round(parserPeak) };
+    return {
+      serverPeakMb: Math.round(serverPeak),
+      parserPeakMb: Math.round(parserPeak),
+      serverCpuSeconds: +serverCpu.toFixed(2),
+      // Up to the last sample before it exited (within 20 ms).
+      parserCpuSeconds: +[...parserCpu.values()].reduce((sum, seconds) => sum + seconds, 0).toFixed(2),
+    };
   };
 }
 
@@ -146,6 +173,9 @@ try {
       serverRssBeforeMb: before,
       serverPeakRssMb: peaks.serverPeakMb,
       parserPeakRssMb: peaks.parserPeakMb,
+      serverCpuSeconds: peaks.serverCpuSeconds,
+      parserCpuSeconds: peaks.parserCpuSeconds,
+      loadAverage: +loadavg()[0]!.toFixed(1),
     });
   }
 } finally {

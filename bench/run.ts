@@ -230,12 +230,14 @@ if (only.has("openapi")) {
   const server = child("openapi-server.ts") as { steps?: Record<string, unknown>[]; skipped?: string };
   if (server.steps)
     table(
-      ["request", "status", "operations", "seconds", "server RSS before MB", "server peak RSS MB", "parser peak RSS MB"],
+      ["request", "status", "operations", "seconds", "CPU s server + parser", "load", "server RSS before MB", "server peak RSS MB", "parser peak RSS MB"],
       server.steps.map((step) => [
         String(step.step),
         String(step.status),
         step.operations as number,
         step.seconds as number,
+        `${step.serverCpuSeconds as number} + ${step.parserCpuSeconds as number}`,
+        step.loadAverage as number,
         step.serverRssBeforeMb as number,
         step.serverPeakRssMb as number,
         step.parserPeakRssMb as number,
