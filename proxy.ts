@@ -47,6 +47,12 @@ async function answer(request: NextRequest, pagePolicy: string | undefined): Pro
   return NextResponse.next({ request: { headers } });
 }
 
+/**
+ * Every path but static files, and the two OpenAPI import routes: Next buffers the body of every
+ * request the proxy runs on, cut at 10 MB (experimental.proxyClientMaxBodySize), and a description
+ * may be 40 MB. Those routes check the session themselves (withUser), read their bodies with their
+ * own cap, and put on the security headers (lib/platform/security-headers.ts withApiSecurityHeaders).
+ */
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|api/openapi/preview|api/openapi/imports).*)"],
 };

@@ -3,7 +3,7 @@
  * bounded. Runs (a) webhook intake against the production build and the two floors, (a2) intake on
  * PostgreSQL with one and three Patchbay processes and their floors, (b) the log viewer's queries
  * at 100k and 1M rows, (b2) the same at 1M rows on PostgreSQL, (c) the single-flight token refresh,
- * (d) OpenAPI import of GitHub's REST description, (e) retention's effect on intake latency at 1M
+ * (d) OpenAPI import of GitHub's REST description (d2: through the production server), (e) retention's effect on intake latency at 1M
  * rows. Prints tables and writes bench/results/<date>.json.
  *
  * BENCH_ONLY=intake,intake-pg,log,log-pg,token,openapi,retention picks parts; BENCH_DURATION sets
@@ -225,6 +225,26 @@ if (only.has("openapi")) {
     ]),
   );
   report.openapi = results;
+
+  console.log("\n(d2) GitHub's description through the production server: upload, paste and URL (issue 29: each under 500 MB and 5 s)\n");
+  const server = child("openapi-server.ts") as { steps?: Record<string, unknown>[]; skipped?: string };
+  if (server.steps)
+    table(
+      ["request", "status", "operations", "seconds", "CPU s server + parser", "load", "server RSS before MB", "server peak RSS MB", "parser peak RSS MB"],
+      server.steps.map((step) => [
+        String(step.step),
+        String(step.status),
+        step.operations as number,
+        step.seconds as number,
+        `${step.serverCpuSeconds as number} + ${step.parserCpuSeconds as number}`,
+        step.loadAverage as number,
+        step.serverRssBeforeMb as number,
+        step.serverPeakRssMb as number,
+        step.parserPeakRssMb as number,
+      ]),
+    );
+  else console.log(`skipped: ${server.skipped}`);
+  report.openapiServer = server;
 }
 
 if (only.has("retention")) {

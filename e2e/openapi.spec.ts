@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./support/accounts";
 import { fakePetstoreUrl } from "./support/fakes";
@@ -199,4 +201,54 @@ test("a published-style description: warnings shown, a tag enabled, one operatio
   await page.getByLabel("Apply these changes").check();
   await page.getByRole("button", { name: /^Apply changes/ }).click();
   await expect(page.getByText("Imported 4 operations from Pet Shop")).toBeVisible();
+});
+
+test("upload a 12 MB description without security schemes, name it, filter the chooser, and call it with an API key in a header I name", async ({
+  page,
+  request,
+}) => {
+  const description = JSON.parse(await (await request.get(`${fakePetstoreUrl}/openapi.json`)).text()) as {
+    info: Record<string, unknown>;
+    security?: unknown;
+    components: { securitySchemes?: unknown; examples?: Record<string, unknown> };
+  };
+  // As GitHub's is: no security scheme, and past the 10 MB the proxy would have cut it at.
+  description.info.title = "Padded Pets";
+  delete description.security;
+  delete description.components.securitySchemes;
+  description.components.examples = { padding: { value: "x".repeat(12 * 1024 * 1024) } };
+  const directory = join("test-results", "openapi-upload");
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, "padded-pets.json");
+  writeFileSync(file, JSON.stringify(description));
+
+  await page.goto("/tools/import");
+  await page.getByLabel("Upload a file").check();
+  await page.getByLabel("Description file").setInputFiles(file);
+  await expect(page.getByTestId("chosen-file")).toContainText("padded-pets.json, 12.0 MB");
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("preview-count")).toContainText("4 operations, as tools named padded-pets.…");
+  await page.getByLabel("API name").fill("big-pets");
+  await expect(page.getByTestId("preview-count")).toContainText("as tools named big-pets.…");
+
+  await page.getByLabel("Filter operations").fill("showpet");
+  await expect(page.getByTestId("shown-count")).toHaveText("Showing 1 of 4; the buttons below apply to these.");
+  await page.getByRole("button", { name: "Disable all shown" }).click();
+  await expect(page.getByTestId("enabled-count")).toHaveText("3 of 4 operations enabled as tools");
+  await page.getByRole("button", { name: "Enable all shown" }).click();
+
+  await expect(page.getByText("The description declares no security schemes.")).toBeVisible();
+  await page.getByLabel("Security scheme").selectOption("+header");
+  await page.getByLabel("Header name").fill("X-Api-Key");
+  await page.getByLabel("A key or token I paste").check();
+  await page.getByLabel("Key or token", { exact: true }).fill(API_KEY);
+  await page.getByRole("button", { name: "Import (4 of 4 operations enabled as tools)" }).click();
+  await expect(page.getByText("Imported 4 operations from Padded Pets; 4 are enabled as tools.")).toBeVisible();
+  await expect(page.getByText('A sealed key ending in …0001, in the header "X-Api-Key"')).toBeVisible();
+
+  await page.goto("/tools/big-pets.showPetById");
+  await page.getByLabel("Pet Id").fill("2");
+  await page.getByRole("button", { name: "Run tool" }).click();
+  // The fake answers 401 without its key in X-Api-Key.
+  await expect(page.getByTestId("run-result")).toContainText("Succeeded");
 });

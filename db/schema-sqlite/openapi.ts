@@ -30,6 +30,12 @@ export const openapiSpecs = defineTable(
       .notNull()
       .default("none"),
     authScheme: text("auth_scheme"),
+    /**
+     * How calls authenticate when the person said so themselves (a description without security
+     * schemes, or one whose schemes are wrong): a bearer token, an API key in a named header or
+     * query parameter, or basic auth. Set, it is used instead of authScheme and goes with every operation.
+     */
+    authCustomScheme: jsonValue("auth_custom_scheme").$type<Record<string, unknown>>(),
     authProviderId: text("auth_provider_id"),
     credentialSealed: text("credential_sealed"),
     credentialLast4: text("credential_last4"),

@@ -1,5 +1,5 @@
 import { dereference, upgrade, validate } from "@scalar/openapi-parser";
-import { toFormSchema, type FormSchema, type SchemaBudget } from "./json-schema.ts";
+import { toFormSchema, withoutOptionalDefaults, type FormSchema, type SchemaBudget } from "./json-schema.ts";
 import { formatBytes, PARSE_LIMITS } from "./limits.ts";
 import { readDescriptionText, type Problem } from "./read-text.ts";
 import { fillServerUrl, type ServerVariable } from "./server-url.ts";
@@ -196,6 +196,59 @@ function uniqueSlug(base: string, taken: Set<string>): string {
 type Flattened = { operations: ParsedOperation[]; skipped: SkippedOperation[]; tooLarge?: Problem };
 const LOCATIONS = ["path", "query", "header", "cookie"];
 
+/** The node a local JSON Pointer (`#/components/examples/thing/value`) names in the document, if any. */
+function atPointer(document: Json, ref: string): unknown {
+  if (!ref.startsWith("#")) return undefined;
+  let pointer: string;
+  try {
+    pointer = decodeURIComponent(ref.slice(1));
+  } catch {
+    return undefined;
+  }
+  if (pointer === "") return document;
+  if (!pointer.startsWith("/")) return undefined;
+  let node: unknown = document;
+  for (const segment of pointer.slice(1).split("/")) {
+    const key = segment.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Json)[key];
+  }
+  return node;
+}
+
+/**
+ * Follows the local references the parser left in place: any JSON Pointer into the document
+ * resolves, wherever it points (into an example's value, a path item, another schema's property),
+ * the way Swagger UI and Redocly read them. Each `{ $ref }` is replaced by the node it names,
+ * shared, not copied (so cycles stay finite); a chain of references is followed a few steps; one
+ * that names nothing stays, and the operations that need it are skipped with the reason.
+ */
+function resolveLocalRefs(document: Json): void {
+  const seen = new Set<object>();
+  const stack: object[] = [document];
+  const target = (value: unknown): unknown => {
+    let node = value;
+    for (let hops = 0; hops < 16 && isObject(node) && typeof node.$ref === "string"; hops++) {
+      const next = atPointer(document, node.$ref);
+      if (next === undefined || next === node) return value;
+      node = next;
+    }
+    return isObject(node) && typeof node.$ref === "string" ? value : node;
+  };
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((item, index) => [index, item]) : Object.entries(node);
+    for (const [key, child] of entries) {
+      if (typeof child !== "object" || child === null) continue;
+      const resolved = isObject(child) && typeof child.$ref === "string" ? target(child) : child;
+      if (resolved !== child) (node as Record<string | number, unknown>)[key] = resolved;
+      if (typeof resolved === "object" && resolved !== null) stack.push(resolved);
+    }
+  }
+}
+
 /** The first `$ref` left unresolved inside a value (bounded walk; shared nodes looked at once). */
 function unresolvedRef(value: unknown): string | undefined {
   const seen = new Set<object>();
@@ -303,7 +356,7 @@ function operationsOf(document: Json, warnings: Problem[]): Flattened {
         description: typeof operation.description === "string" ? operation.description.slice(0, 2000) : "",
         tags: Array.isArray(operation.tags) ? operation.tags.filter((tag): tag is string => typeof tag === "string") : [],
         deprecated: operation.deprecated === true,
-        inputSchema: { type: "object", properties, ...(required.length ? { required } : {}) },
+        inputSchema: withoutOptionalDefaults({ type: "object", properties, ...(required.length ? { required } : {}) }),
         request: recipe,
       };
       const bytes = Buffer.byteLength(JSON.stringify(parsedOperation));
@@ -352,10 +405,12 @@ export async function parseOpenApiValue(value: unknown): Promise<ParseResult> {
   const validation = await validate(structuredClone(original));
   const validationErrors = (validation.errors ?? []).map((error) => ({ path: pointerSegments(error.path, original), message: error.message }));
   const warnings = descriptionWarnings(original, specVersion, validationErrors);
-  const upgraded = upgrade(structuredClone(original)).specification;
+  // The last use of the document as written is above: upgrade may change it in place.
+  const upgraded = upgrade(original).specification;
   // References that do not resolve stay in place; the operations that need one are skipped.
   const dereferenced = dereference(upgraded as unknown as Json);
   const document = isObject(dereferenced.schema) ? dereferenced.schema : (upgraded as unknown as Json);
+  resolveLocalRefs(document);
   const info = isObject(document.info) ? document.info : {};
   const { operations, skipped, tooLarge } = operationsOf(document, warnings);
   if (tooLarge) return { ok: false, problems: [tooLarge] };

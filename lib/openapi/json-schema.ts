@@ -151,3 +151,31 @@ export function toFormSchema(
 ): FormSchema {
   return convert(schema, { ancestors: new Set(), depth: 0, direction, budget });
 }
+
+function defaultNote(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return `(default: ${text.length > 80 ? `${text.slice(0, 80)}…` : text})`;
+}
+
+/**
+ * The schema with the defaults of optional fields turned into notes in their descriptions. A
+ * default documents what the API does when a value is not sent; validating with it (zod fills
+ * defaults in) or starting a form with it would send it, as if the person had chosen it. Required
+ * fields keep theirs: a required value has to be sent, and the default is the one to send.
+ */
+export function withoutOptionalDefaults(schema: FormSchema, required = true): FormSchema {
+  const result: FormSchema = { ...schema };
+  if (!required && result.default !== undefined) {
+    result.description = [result.description, defaultNote(result.default)].filter(Boolean).join(" ");
+    delete result.default;
+  }
+  if (result.properties) {
+    const own = new Set(result.required ?? []);
+    result.properties = Object.fromEntries(Object.entries(result.properties).map(([name, child]) => [name, withoutOptionalDefaults(child, own.has(name))]));
+  }
+  if (result.items) result.items = withoutOptionalDefaults(result.items, true);
+  if (result.oneOf) result.oneOf = result.oneOf.map((variant) => withoutOptionalDefaults(variant, required));
+  if (result.anyOf) result.anyOf = result.anyOf.map((variant) => withoutOptionalDefaults(variant, required));
+  if (typeof result.additionalProperties === "object") result.additionalProperties = withoutOptionalDefaults(result.additionalProperties, true);
+  return result;
+}

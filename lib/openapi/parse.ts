@@ -58,7 +58,7 @@ function readAnswer(stdout: Buffer): ParseResult {
  * Runs `parser` (a parse-child.ts) on `text` in a capped child process. Exported so tests can run
  * a stand-in parser under the same caps; everything else calls parseDescription.
  */
-export function runParser(parser: string, text: string): Promise<ParseResult> {
+export function runParser(parser: string, text: string | Buffer): Promise<ParseResult> {
   return new Promise((resolve, reject) => {
     const capKb = String(PARSE_LIMITS.memoryMb * 1024);
     const nodeArgs = [`--max-old-space-size=${PARSE_LIMITS.heapMb}`, `--stack-size=${PARSE_LIMITS.stackMb * 1024 - 64}`, parser];
@@ -114,7 +114,7 @@ export function runParser(parser: string, text: string): Promise<ParseResult> {
   });
 }
 
-export async function parseDescription(text: string): Promise<ParseResult> {
+export async function parseDescription(text: string | Buffer): Promise<ParseResult> {
   const done = await turn();
   try {
     return await runParser(PARSER, text);

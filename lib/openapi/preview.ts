@@ -3,9 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
 import type { Problem, SecurityScheme, ServerEntry, SkippedOperation } from "./document";
-import { ENABLE_ALL_UP_TO, parseOrThrow, readSource, resolveServers, specSlug, type SpecSource } from "./store";
+import { defaultApiName, ENABLE_ALL_UP_TO, parseOrThrow, readSource, resolveServers, type SpecSource } from "./store";
 
-export type PreviewOperation = { toolId: string; method: string; path: string; summary: string; tags: string[]; enabled: boolean };
+export type PreviewOperation = { toolId: string; operationId: string | null; method: string; path: string; summary: string; tags: string[]; enabled: boolean };
 export type OperationChange = { toolId: string; method: string; path: string; changed: ("method" | "path" | "inputs")[] };
 
 /** What replacing an earlier import would do; choices are kept for the operations that remain. */
@@ -23,6 +23,7 @@ export type ImportPreview = {
   version: string;
   specVersion: string;
   description: string;
+  /** The API's name (its tool ids' prefix): the one asked for, else the earlier import's of this title, else one suggested from the title. */
   slug: string;
   servers: ServerEntry[];
   securitySchemes: Record<string, SecurityScheme>;
@@ -73,14 +74,15 @@ async function diffAgainst(
   return { diff, choices: new Map(stored.map((row) => [row.toolId, row.enabled])) };
 }
 
-/** What saving would create, read from the description without storing anything. */
-export async function previewImport(workspaceId: string, source: SpecSource): Promise<ImportPreview> {
+/** What saving would create (under `name`, or the name suggested), read from the description without storing anything. */
+export async function previewImport(workspaceId: string, source: SpecSource, name?: string): Promise<ImportPreview> {
   const { text, sourceUrl } = await readSource(source);
   const spec = await parseOrThrow(text);
-  const slug = specSlug(spec.title);
+  const slug = name ?? (await defaultApiName(workspaceId, spec.title));
   const chooseFirst = spec.operations.length > ENABLE_ALL_UP_TO;
   const operations = spec.operations.map((operation) => ({
     toolId: `${slug}.${operation.slug}`,
+    operationId: operation.operationId ?? null,
     method: operation.method,
     path: operation.path,
     summary: operation.summary,
@@ -105,6 +107,7 @@ export async function previewImport(workspaceId: string, source: SpecSource): Pr
     operationCount: spec.operations.length,
     operations: operations.map((operation) => ({
       toolId: operation.toolId,
+      operationId: operation.operationId,
       method: operation.method,
       path: operation.path,
       summary: operation.summary,

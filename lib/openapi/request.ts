@@ -11,8 +11,12 @@ import type { RequestRecipe, SecurityScheme } from "./document";
  */
 
 export type BuiltRequest = { url: string; method: string; headers: Record<string, string>; body?: string; credential?: BoundCredential };
-/** The API's credential and the origins it is bound to (see credentialForSpec). */
-export type AppliedCredential = { schemeName: string; scheme: SecurityScheme; value: string; origins: string[]; owner: string };
+/**
+ * The API's credential and the origins it is bound to (see credentialForSpec). `schemeName` is the
+ * description's scheme it stands for, or null for a scheme the person described, which goes with
+ * every operation (the description says nothing about authentication, or says it wrong).
+ */
+export type AppliedCredential = { schemeName: string | null; scheme: SecurityScheme; value: string; origins: string[]; owner: string };
 
 type Input = Record<string, unknown>;
 
@@ -68,8 +72,8 @@ function encodeBody(contentType: string, value: unknown): { body: string; conten
 }
 
 /** Whether the chosen credential goes with this operation: when the operation accepts that scheme or does not say. */
-function usesCredential(recipe: RequestRecipe, schemeName: string): boolean {
-  return recipe.security === null || recipe.security.includes(schemeName);
+function usesCredential(recipe: RequestRecipe, schemeName: string | null): boolean {
+  return schemeName === null || recipe.security === null || recipe.security.includes(schemeName);
 }
 
 export function buildRequest(serverUrl: string, recipe: RequestRecipe, input: Input, credential?: AppliedCredential): BuiltRequest {

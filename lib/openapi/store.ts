@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { affectedRows, db, transaction } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
@@ -20,18 +20,62 @@ export const specSourceSchema = z.discriminatedUnion("kind", [
     text: z.string().min(1, "Paste a description or choose a file.").max(MAX_SPEC_BYTES, "The description is larger than 40 MB."),
   }),
   z.object({ kind: z.literal("url"), url: z.url({ protocol: /^https?$/, message: "Enter an http or https URL." }) }),
+  // An uploaded file's bytes as they arrived (lib/openapi/http.ts, multipart): never decoded until saved. JSON cannot send it.
+  z.object({
+    kind: z.literal("upload"),
+    bytes: z
+      .instanceof(Buffer)
+      .refine((bytes) => bytes.length > 0, "Paste a description or choose a file.")
+      .refine((bytes) => bytes.length <= MAX_SPEC_BYTES, "The description is larger than 40 MB."),
+  }),
 ]);
+
+/** Headers a credential may not be put in: they frame the request itself. */
+const RESERVED_HEADERS = /^(host|content-length|content-type|transfer-encoding|connection|cookie)$/i;
+
+/**
+ * How calls authenticate when the person says so (the description declares no scheme, or not the
+ * right one): a bearer token, an API key in a named header or query parameter, or basic auth.
+ */
+export const customSchemeSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("bearer") }),
+  z.object({
+    type: z.literal("apiKey"),
+    in: z.enum(["header", "query"]),
+    name: z
+      .string()
+      .trim()
+      .min(1, "Name the header or query parameter.")
+      .max(100)
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "Use letters, digits and - _ . only.")
+      .refine((name) => !RESERVED_HEADERS.test(name), "That header frames the request; choose another."),
+  }),
+  z.object({ type: z.literal("basic") }),
+]);
+
+/** A security scheme the description declares (by name), or one the person describes. */
+const authSchemeSchema = z.union([z.string().min(1), customSchemeSchema]);
 
 export const importAuthSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("none") }),
-  z.object({ kind: z.literal("connection"), scheme: z.string().min(1), providerId: z.string().min(1) }),
-  z.object({ kind: z.literal("secret"), scheme: z.string().min(1), secret: z.string().min(1, "Enter the key or token.").max(8192) }),
+  z.object({ kind: z.literal("connection"), scheme: authSchemeSchema, providerId: z.string().min(1) }),
+  z.object({ kind: z.literal("secret"), scheme: authSchemeSchema, secret: z.string().min(1, "Enter the key or token.").max(8192) }),
 ]);
+
+/** An API's name: the prefix of its tool ids (`github.issues-list-for-repo`). */
+export const apiNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Name the API.")
+  .max(40, "At most 40 characters.")
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens (github, billing-v2).");
 
 export const importRequestSchema = z.object({
   source: specSourceSchema,
   serverUrl: z.url({ protocol: /^https?$/, message: "Choose or enter the server URL (http or https)." }),
   auth: importAuthSchema.default({ kind: "none" }),
+  /** The API's name, the prefix of its tool ids; without it, the name of the earlier import of the same title, else one suggested from the title. */
+  name: apiNameSchema.optional(),
   /** The tool ids to enable; without it, an earlier import's choices are kept and new operations get the default. */
   enabledToolIds: z.array(z.string().max(200)).max(20_000).optional(),
   /** Saving over an API imported before happens only when the person confirmed the difference. */
@@ -51,11 +95,15 @@ export type ImportRequestInput = z.input<typeof importRequestSchema>;
 type SpecRow = typeof openapiSpecs.$inferSelect;
 export type OperationRow = typeof openapiOperations.$inferSelect;
 export type SpecSummary = Omit<SpecRow, "document" | "credentialSealed">;
-export type OperationSummary = Pick<OperationRow, "toolId" | "method" | "path" | "summary" | "tags" | "deprecated" | "enabled">;
+export type OperationSummary = Pick<OperationRow, "toolId" | "operationId" | "method" | "path" | "summary" | "tags" | "deprecated" | "enabled">;
 
-/** The text of a description: pasted, or fetched from a URL through the guarded client (no private addresses). */
-export async function readSource(source: SpecSource): Promise<{ text: string; sourceUrl?: string }> {
+/**
+ * The text of a description: pasted, uploaded (its bytes, handed to the parser as they are), or
+ * fetched from a URL through the guarded client (no private addresses).
+ */
+export async function readSource(source: SpecSource): Promise<{ text: string | Buffer; sourceUrl?: string }> {
   if (source.kind === "text") return { text: source.text };
+  if (source.kind === "upload") return { text: source.bytes };
   const tooLarge = () => new OpenApiImportError([{ location: "source.url", message: "The description is larger than 40 MB." }]);
   const response = await httpRequest({
     url: source.url,
@@ -87,11 +135,51 @@ export function resolveServers(spec: ParsedSpec, sourceUrl?: string): ServerEntr
   });
 }
 
-export function specSlug(title: string): string {
-  return slugify(title.toLowerCase(), "api", 40);
+/** Words that say nothing about which API it is. */
+const FILLER = new Set(["the", "official", "openapi", "spec", "specification", "description", "definition", "document"]);
+
+/**
+ * A short name suggested from an API's title: the owner before a possessive ("GitHub's official
+ * OpenAPI spec" -> "github"), else its first three telling words, at most 24 characters.
+ */
+export function suggestApiName(title: string): string {
+  const owner = /^\s*(.+?)['\u2019]s\s/u.exec(title)?.[1];
+  // Accents dropped (Ü -> u), not turned into word breaks.
+  const words =
+    slugify((owner ?? title).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(), "api", 200)
+      // A version stays one word ("2.0" is "2-0", not two).
+      .match(/\d+(?:-\d+)*|[a-z0-9]+/g)
+      ?.filter((word) => !FILLER.has(word)) ?? [];
+  let name = "";
+  for (const word of words.slice(0, 3)) {
+    const next = name ? `${name}-${word}` : word;
+    if (next.length > 24) break;
+    name = next;
+  }
+  return name || words[0]?.slice(0, 24) || "api";
 }
 
-export async function parseOrThrow(text: string): Promise<ParsedSpec> {
+/**
+ * The name an import of `title` gets unless the person gives one: the name they gave the latest
+ * earlier import of the same title (so tool ids stay what they were), else a suggestion.
+ */
+export async function defaultApiName(workspaceId: string, title: string): Promise<string> {
+  const [earlier] = await db()
+    .select({ slug: openapiSpecs.slug })
+    .from(openapiSpecs)
+    .where(and(eq(openapiSpecs.workspaceId, workspaceId), eq(openapiSpecs.title, title)))
+    .orderBy(desc(openapiSpecs.updatedAt))
+    .limit(1);
+  return earlier?.slug ?? suggestApiName(title);
+}
+
+/** A custom scheme as the security scheme it stands for. */
+function customScheme(scheme: z.infer<typeof customSchemeSchema>): SecurityScheme {
+  if (scheme.type === "apiKey") return { type: "apiKey", in: scheme.in, name: scheme.name };
+  return { type: "http", scheme: scheme.type };
+}
+
+export async function parseOrThrow(text: string | Buffer): Promise<ParsedSpec> {
   const result = await parseDescription(text);
   if (!result.ok) throw new OpenApiImportError(result.problems);
   return result.spec;
@@ -99,7 +187,7 @@ export async function parseOrThrow(text: string): Promise<ParsedSpec> {
 
 function checkAuth({ auth, serverUrl }: ImportRequest, schemes: Record<string, SecurityScheme>): void {
   if (auth.kind === "none") return;
-  const scheme = schemes[auth.scheme];
+  const scheme = typeof auth.scheme === "string" ? schemes[auth.scheme] : customScheme(auth.scheme);
   if (!scheme) throw new OpenApiImportError([{ location: "auth.scheme", message: `The description declares no security scheme "${auth.scheme}".` }]);
   if (scheme.type === "mutualTLS" || (scheme.type === "http" && scheme.scheme !== "bearer" && scheme.scheme !== "basic")) {
     throw new OpenApiImportError([
@@ -141,7 +229,8 @@ export async function saveImport(workspaceId: string, input: ImportRequestInput)
   const { text, sourceUrl } = await readSource(request.source);
   const spec = await parseOrThrow(text);
   checkAuth(request, spec.securitySchemes);
-  const slug = specSlug(spec.title);
+  const slug = request.name ?? (await defaultApiName(workspaceId, spec.title));
+  const auth = request.auth;
   const now = new Date();
   return transaction(async (tx) => {
     const [existing] = await tx
@@ -150,7 +239,7 @@ export async function saveImport(workspaceId: string, input: ImportRequestInput)
       .where(and(eq(openapiSpecs.workspaceId, workspaceId), eq(openapiSpecs.slug, slug)))
       .limit(1);
     if (existing && !request.replace)
-      throw new ReplaceNotConfirmedError(`You imported "${spec.title}" before: preview the difference and confirm to replace it.`);
+      throw new ReplaceNotConfirmedError(`You have an API named "${slug}" already: preview the difference and confirm to replace it, or choose another name.`);
     const id = existing?.id ?? randomUUID();
     const earlierChoices = new Map(
       existing
@@ -170,14 +259,15 @@ export async function saveImport(workspaceId: string, input: ImportRequestInput)
       description: spec.description,
       specVersion: spec.specVersion,
       sourceUrl: sourceUrl ?? null,
-      document: text,
+      document: typeof text === "string" ? text : text.toString("utf8"),
       serverUrl: request.serverUrl.replace(/\/+$/, ""),
       securitySchemes: spec.securitySchemes,
-      authKind: request.auth.kind,
-      authScheme: request.auth.kind === "none" ? null : request.auth.scheme,
-      authProviderId: request.auth.kind === "connection" ? request.auth.providerId : null,
-      credentialSealed: request.auth.kind === "secret" ? sealCredential(id, request.auth.secret) : null,
-      credentialLast4: request.auth.kind === "secret" ? request.auth.secret.slice(-4) : null,
+      authKind: auth.kind,
+      authScheme: auth.kind === "none" || typeof auth.scheme !== "string" ? null : auth.scheme,
+      authCustomScheme: auth.kind === "none" || typeof auth.scheme === "string" ? null : (customScheme(auth.scheme) as Record<string, unknown>),
+      authProviderId: auth.kind === "connection" ? auth.providerId : null,
+      credentialSealed: auth.kind === "secret" ? sealCredential(id, auth.secret) : null,
+      credentialLast4: auth.kind === "secret" ? auth.secret.slice(-4) : null,
       operationCount: spec.operations.length,
       warnings: spec.warnings,
       skipped: spec.skipped,
@@ -261,6 +351,7 @@ const summaryColumns = {
   securitySchemes: openapiSpecs.securitySchemes,
   authKind: openapiSpecs.authKind,
   authScheme: openapiSpecs.authScheme,
+  authCustomScheme: openapiSpecs.authCustomScheme,
   authProviderId: openapiSpecs.authProviderId,
   credentialLast4: openapiSpecs.credentialLast4,
   operationCount: openapiSpecs.operationCount,
@@ -295,6 +386,7 @@ export async function deleteSpec(workspaceId: string, specId: string): Promise<b
 
 const operationSummaryColumns = {
   toolId: openapiOperations.toolId,
+  operationId: openapiOperations.operationId,
   method: openapiOperations.method,
   path: openapiOperations.path,
   summary: openapiOperations.summary,
@@ -352,12 +444,18 @@ export async function listEnabledOperations(workspaceId: string): Promise<Import
  * origin (whatever server the import names), a key pasted for this API to the server chosen with it.
  */
 export async function credentialForSpec(userId: string, spec: SpecSummary): Promise<AppliedCredential | undefined> {
-  if (spec.authKind === "none" || !spec.authScheme) return undefined;
-  const scheme = (spec.securitySchemes as Record<string, SecurityScheme>)[spec.authScheme];
+  if (spec.authKind === "none") return undefined;
+  // The person's own scheme goes with every operation (schemeName null); a declared one where operations accept it.
+  const schemeName = spec.authCustomScheme ? null : spec.authScheme;
+  const scheme = spec.authCustomScheme
+    ? (spec.authCustomScheme as SecurityScheme)
+    : spec.authScheme
+      ? (spec.securitySchemes as Record<string, SecurityScheme>)[spec.authScheme]
+      : undefined;
   if (!scheme) return undefined;
   if (spec.authKind === "connection") {
     const { credential, origins, owner } = await credentialFor(userId, spec.authProviderId!);
-    return { schemeName: spec.authScheme, scheme, value: "accessToken" in credential ? credential.accessToken : credential.apiKey, origins, owner };
+    return { schemeName, scheme, value: "accessToken" in credential ? credential.accessToken : credential.apiKey, origins, owner };
   }
   const [row] = await db()
     .select({ sealed: openapiSpecs.credentialSealed })
@@ -366,5 +464,5 @@ export async function credentialForSpec(userId: string, spec: SpecSummary): Prom
     .limit(1);
   if (!row?.sealed) return undefined;
   const value = unseal(keyRing(), row.sealed, { table: "openapi_specs", column: "credential", id: spec.id });
-  return { schemeName: spec.authScheme, scheme, value, origins: [new URL(spec.serverUrl).origin], owner: `the key saved for ${spec.title}` };
+  return { schemeName, scheme, value, origins: [new URL(spec.serverUrl).origin], owner: `the key saved for ${spec.title}` };
 }

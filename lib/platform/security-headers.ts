@@ -70,6 +70,15 @@ export function securityHeaders(policy: string, { https }: { https: boolean }): 
 }
 
 /**
+ * An API answer with the headers the proxy puts on every other one, for the few routes the proxy
+ * does not run on (see the matcher in proxy.ts).
+ */
+export function withApiSecurityHeaders(response: Response, options: { https: boolean }): Response {
+  for (const [name, value] of securityHeaders(API_POLICY, options)) response.headers.set(name, value);
+  return response;
+}
+
+/**
  * The nonce the proxy gave this request (it forwards the page policy as a request header, which is
  * how Next finds it too), for a route handler that answers with HTML of its own.
  */

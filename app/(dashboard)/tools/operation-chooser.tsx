@@ -1,8 +1,10 @@
 "use client";
 
-import { useMemo } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
+import { inputClass } from "@/app/_components/ui";
+import { filterOperations, type ChoosableOperation } from "@/lib/openapi/operation-filter";
 
-export type ChoosableOperation = { toolId: string; method: string; path: string; summary: string; tags: string[] };
+export type { ChoosableOperation };
 
 const UNTAGGED = "(untagged)";
 
@@ -14,7 +16,8 @@ function groupByTag(operations: ChoosableOperation[]): [string, ChoosableOperati
 }
 
 /**
- * Which imported operations are tools: by tag, by method (all GET) or one by one, with counts.
+ * Which imported operations are tools: by tag, by method (all GET) or one by one, with counts, and
+ * a text filter (path, summary, operation id) the bulk choices then apply to.
  * Controlled: `enabled` is the set of tool ids, `onChange` gets the next one.
  */
 export function OperationChooser({
@@ -26,8 +29,12 @@ export function OperationChooser({
   enabled: Set<string>;
   onChange: (next: Set<string>) => void;
 }) {
-  const groups = useMemo(() => groupByTag(operations), [operations]);
-  const methods = useMemo(() => [...new Set(operations.map((operation) => operation.method))], [operations]);
+  const [filter, setFilter] = useState("");
+  const deferredFilter = useDeferredValue(filter);
+  const shown = useMemo(() => filterOperations(operations, deferredFilter), [operations, deferredFilter]);
+  const filtered = shown.length !== operations.length;
+  const groups = useMemo(() => groupByTag(shown), [shown]);
+  const methods = useMemo(() => [...new Set(shown.map((operation) => operation.method))], [shown]);
   const count = (list: ChoosableOperation[]) => list.filter((operation) => enabled.has(operation.toolId)).length;
   const set = (list: ChoosableOperation[], on: boolean) => {
     const next = new Set(enabled);
@@ -42,15 +49,28 @@ export function OperationChooser({
       <p data-testid="enabled-count">
         <strong>{enabled.size}</strong> of {operations.length} operations enabled as tools
       </p>
+      <input
+        type="search"
+        aria-label="Filter operations"
+        placeholder="Filter by path, summary or operation id"
+        value={filter}
+        onChange={(event) => setFilter(event.target.value)}
+        className={inputClass}
+      />
+      {filtered && (
+        <p className="text-zinc-500" data-testid="shown-count">
+          Showing {shown.length} of {operations.length}; the buttons below apply to these.
+        </p>
+      )}
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Choose by HTTP verb">
-        <button type="button" className="rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700" onClick={() => set(operations, true)}>
-          Enable all
+        <button type="button" className="rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700" onClick={() => set(shown, true)}>
+          {filtered ? "Enable all shown" : "Enable all"}
         </button>
-        <button type="button" className="rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700" onClick={() => set(operations, false)}>
-          Disable all
+        <button type="button" className="rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700" onClick={() => set(shown, false)}>
+          {filtered ? "Disable all shown" : "Disable all"}
         </button>
         {methods.map((method) => {
-          const list = operations.filter((operation) => operation.method === method);
+          const list = shown.filter((operation) => operation.method === method);
           const all = count(list) === list.length;
           return (
             <button
@@ -65,6 +85,7 @@ export function OperationChooser({
         })}
       </div>
       <div className="max-h-[32rem] space-y-3 overflow-y-auto pr-2">
+        {shown.length === 0 && <p className="text-zinc-500">No operation matches “{deferredFilter}”.</p>}
         {groups.map(([tag, list]) => {
           const on = count(list);
           return (

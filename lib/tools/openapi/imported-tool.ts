@@ -2,17 +2,33 @@ import "server-only";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { httpRequest, isCredentialField } from "@/lib/http";
-import { buildRequest, credentialForSpec, findOperation, type FormSchema, type ImportedOperation, listEnabledOperations } from "@/lib/openapi";
+import {
+  buildRequest,
+  credentialForSpec,
+  findOperation,
+  type FormSchema,
+  type ImportedOperation,
+  listEnabledOperations,
+  withoutOptionalDefaults,
+} from "@/lib/openapi";
 import { userIdFrom } from "../context";
 import { shownHeaders } from "../http/api-call";
 import { failure } from "../result";
 import { accessOfMethod } from "../access";
 import type { CatalogTool } from "../catalog-tool";
 
+/**
+ * The operation's input schema as the form and validation use it: optional fields without their
+ * defaults (stored before imports dropped them), so only what the person set is sent.
+ */
+function formSchemaOf(imported: ImportedOperation): FormSchema {
+  return withoutOptionalDefaults(imported.operation.inputSchema);
+}
+
 /** The zod schema a tool validates with, from the operation's stored JSON Schema. */
 function inputSchemaOf(imported: ImportedOperation): z.ZodType {
   try {
-    return z.fromJSONSchema(imported.operation.inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
+    return z.fromJSONSchema(formSchemaOf(imported) as Parameters<typeof z.fromJSONSchema>[0]);
   } catch {
     return z.record(z.string(), z.unknown());
   }
@@ -85,7 +101,7 @@ function importedTool(imported: ImportedOperation): CatalogTool {
     group: spec.title,
     providerId: spec.authKind === "connection" ? (spec.authProviderId ?? undefined) : undefined,
     access: accessOfMethod(operation.method),
-    formSchema: operation.inputSchema,
+    formSchema: formSchemaOf(imported),
     secretFields: secretFieldsOf(imported),
   };
 }

@@ -1,10 +1,12 @@
 import { actorOf, audit } from "@/lib/auth/audit";
 import { withUser } from "@/lib/auth/session";
-import { importError, readImportBody } from "@/lib/openapi/http";
+import { IMPORT_BODY_TYPES, importError, readImportBody } from "@/lib/openapi/http";
 import { importRequestSchema, saveImport } from "@/lib/openapi/store";
+import { env } from "@/lib/platform";
+import { withApiSecurityHeaders } from "@/lib/platform/security-headers";
 
-/** Saves an imported API (replacing an earlier import of the same API): one tool per operation. */
-export const POST = withUser(
+/** Saves an imported API (replacing an earlier import under the same name): one tool per operation. */
+const save = withUser(
   async (request, _context, user) => {
     const body = await readImportBody(request, importRequestSchema);
     try {
@@ -21,5 +23,10 @@ export const POST = withUser(
       throw importError(error);
     }
   },
-  { role: "admin" },
+  { accepts: IMPORT_BODY_TYPES, role: "admin" },
 );
+
+// Outside the proxy (proxy.ts), which would buffer the upload and cut it at 10 MB: the headers it gives every answer are put on here.
+export async function POST(request: Request, context: { params: Promise<object> }): Promise<Response> {
+  return withApiSecurityHeaders(await save(request, context), { https: new URL(env().APP_URL).protocol === "https:" });
+}

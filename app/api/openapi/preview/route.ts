@@ -1,20 +1,27 @@
 import { z } from "zod";
 import { withUser } from "@/lib/auth/session";
-import { importError, readImportBody } from "@/lib/openapi/http";
+import { IMPORT_BODY_TYPES, importError, readImportBody } from "@/lib/openapi/http";
 import { previewImport } from "@/lib/openapi/preview";
-import { specSourceSchema } from "@/lib/openapi/store";
+import { apiNameSchema, specSourceSchema } from "@/lib/openapi/store";
+import { env } from "@/lib/platform";
+import { withApiSecurityHeaders } from "@/lib/platform/security-headers";
 
-const previewRequest = z.object({ source: specSourceSchema });
+const previewRequest = z.object({ source: specSourceSchema, name: apiNameSchema.optional() });
 
 /** Reads a description and answers what saving it would create, or its problems with their locations. Stores nothing. */
-export const POST = withUser(
+const preview = withUser(
   async (request, _context, user) => {
-    const { source } = await readImportBody(request, previewRequest);
+    const { source, name } = await readImportBody(request, previewRequest);
     try {
-      return Response.json(await previewImport(user.workspaceId, source));
+      return Response.json(await previewImport(user.workspaceId, source, name));
     } catch (error) {
       throw importError(error);
     }
   },
-  { role: "admin" },
+  { accepts: IMPORT_BODY_TYPES, role: "admin" },
 );
+
+// Outside the proxy (proxy.ts), which would buffer the upload and cut it at 10 MB: the headers it gives every answer are put on here.
+export async function POST(request: Request, context: { params: Promise<object> }): Promise<Response> {
+  return withApiSecurityHeaders(await preview(request, context), { https: new URL(env().APP_URL).protocol === "https:" });
+}

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { Alert, BackLink, Button, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { getProvider } from "@/lib/providers";
+import type { SecurityScheme } from "@/lib/openapi/document";
 import { getSpec, listOperations } from "@/lib/openapi/store";
 import { formatTime } from "../../../webhooks/status";
 import { deleteImportedApiAction } from "../../actions";
@@ -21,12 +22,14 @@ export default async function ImportedApiPage({ params, searchParams }: Props) {
   if (!spec) notFound();
   const operations = await listOperations(user.workspaceId, spec.id);
   const imported = (await searchParams).imported === "1";
+  const custom = spec.authCustomScheme as SecurityScheme | null;
+  const as = custom ? customSchemeLabel(custom) : `as "${spec.authScheme}"`;
   const auth =
     spec.authKind === "none"
       ? "No credential"
       : spec.authKind === "connection"
-        ? `Your ${getProvider(spec.authProviderId ?? "")?.name ?? spec.authProviderId} connection, as "${spec.authScheme}"`
-        : `A sealed key ending in …${spec.credentialLast4}, as "${spec.authScheme}"`;
+        ? `Your ${getProvider(spec.authProviderId ?? "")?.name ?? spec.authProviderId} connection, ${as}`
+        : `A sealed key ending in …${spec.credentialLast4}, ${as}`;
   return (
     <>
       <BackLink href="/tools">All tools</BackLink>
@@ -136,4 +139,11 @@ export default async function ImportedApiPage({ params, searchParams }: Props) {
       </div>
     </>
   );
+}
+
+/** How a scheme the person described sends the credential, in words. */
+function customSchemeLabel(scheme: SecurityScheme): string {
+  if (scheme.type === "apiKey") return `in the ${scheme.in === "header" ? "header" : "query parameter"} "${scheme.name}"`;
+  if (scheme.type === "http" && scheme.scheme === "basic") return "as basic auth";
+  return "as a bearer token";
 }

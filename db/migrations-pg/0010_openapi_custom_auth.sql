@@ -1,0 +1,1 @@
+ALTER TABLE "openapi_specs" ADD COLUMN "auth_custom_scheme" jsonb;

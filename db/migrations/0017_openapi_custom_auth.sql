@@ -1,0 +1,1 @@
+ALTER TABLE `openapi_specs` ADD `auth_custom_scheme` text;
