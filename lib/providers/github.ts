@@ -4,6 +4,8 @@ export const github = defineProvider({
   id: "github",
   name: "GitHub",
   description: "Repositories, issues and pull requests, as you.",
+  category: "developer",
+  logo: "github",
   color: "#24292f",
   urls: {
     web: { default: "https://github.com", env: "GITHUB_BASE_URL" },

@@ -4,6 +4,8 @@ export const notion = defineProvider({
   id: "notion",
   name: "Notion",
   description: "Search pages and databases shared with the integration.",
+  category: "productivity",
+  logo: "notion",
   color: "#191919",
   urls: { api: { default: "https://api.notion.com", env: "NOTION_API_URL" } },
   apiBaseUrl: "{api}/v1",
