@@ -18,6 +18,7 @@ export const airtable = defineProvider({
     scopes: ["data.records:read", "data.records:write", "schema.bases:read", "user.email:read"],
     // Airtable requires PKCE, and a confidential client's credentials as HTTP Basic auth.
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     clientAuth: "client_secret_basic",
     clientIdEnv: "AIRTABLE_CLIENT_ID",
     clientSecretEnv: "AIRTABLE_CLIENT_SECRET",

@@ -14,6 +14,7 @@ export const asana = defineProvider({
     tokenUrl: "{app}/-/oauth_token",
     scopes: [],
     pkce: true,
+    tokens: { expires: true, refresh: "reused" },
     clientIdEnv: "ASANA_CLIENT_ID",
     clientSecretEnv: "ASANA_CLIENT_SECRET",
     // Access tokens last an hour; the refresh token stays the same.

@@ -21,6 +21,7 @@ export const atlassian = defineProvider({
     scopes: ["read:me", "read:jira-work", "write:jira-work", "read:jira-user", "read:confluence-content.all", "offline_access"],
     authorizeParams: { audience: "api.atlassian.com", prompt: "consent" },
     pkce: false,
+    tokens: { expires: true, refresh: "rotating" },
     clientIdEnv: "ATLASSIAN_CLIENT_ID",
     clientSecretEnv: "ATLASSIAN_CLIENT_SECRET",
     // Refresh tokens rotate; Atlassian offers no revocation endpoint for 3LO apps.

@@ -17,6 +17,7 @@ export const bitbucket = defineProvider({
     tokenUrl: "{web}/site/oauth2/access_token",
     scopes: ["account", "repository", "pullrequest"],
     pkce: false,
+    tokens: { expires: true, refresh: "reused" },
     // Bitbucket's token endpoint takes the consumer key and secret as HTTP Basic auth.
     clientAuth: "client_secret_basic",
     clientIdEnv: "BITBUCKET_CLIENT_ID",

@@ -17,6 +17,7 @@ export const box = defineProvider({
     tokenUrl: "{api}/oauth2/token",
     scopes: [],
     pkce: false,
+    tokens: { expires: true, refresh: "rotating" },
     clientIdEnv: "BOX_CLIENT_ID",
     clientSecretEnv: "BOX_CLIENT_SECRET",
     // Access tokens last an hour; a refresh token works once and the answer carries the next one.

@@ -17,6 +17,7 @@ export const calendly = defineProvider({
     tokenUrl: "{auth}/oauth/token",
     scopes: [],
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     clientIdEnv: "CALENDLY_CLIENT_ID",
     clientSecretEnv: "CALENDLY_CLIENT_SECRET",
     // Access tokens last two hours; a refresh token works once and the answer carries the next one.

@@ -17,6 +17,7 @@ export const clickup = defineProvider({
     tokenUrl: "{api}/api/v2/oauth/token",
     scopes: [],
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     // The answer is {access_token} alone: no token_type, no expiry, no refresh token.
     tokenTypeOptional: true,
     clientIdEnv: "CLICKUP_CLIENT_ID",

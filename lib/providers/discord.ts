@@ -14,6 +14,7 @@ export const discord = defineProvider({
     tokenUrl: "{web}/api/oauth2/token",
     scopes: ["identify", "guilds"],
     pkce: false,
+    tokens: { expires: true, refresh: "rotating" },
     clientIdEnv: "DISCORD_CLIENT_ID",
     clientSecretEnv: "DISCORD_CLIENT_SECRET",
     // Tokens last a week; each refresh answers a new refresh token.

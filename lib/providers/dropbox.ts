@@ -19,6 +19,7 @@ export const dropbox = defineProvider({
     // offline: a refresh token (it does not rotate); access tokens last four hours.
     authorizeParams: { token_access_type: "offline" },
     pkce: true,
+    tokens: { expires: true, refresh: "reused" },
     clientIdEnv: "DROPBOX_CLIENT_ID",
     clientSecretEnv: "DROPBOX_CLIENT_SECRET",
     revoke: { url: "{api}/2/auth/token/revoke", method: "POST", style: "bearer" },

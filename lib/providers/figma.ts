@@ -17,6 +17,7 @@ export const figma = defineProvider({
     tokenUrl: "{api}/v1/oauth/token",
     scopes: ["current_user:read", "file_content:read", "file_comments:read"],
     pkce: false,
+    tokens: { expires: true, refresh: "reused" },
     clientAuth: "client_secret_basic",
     clientIdEnv: "FIGMA_CLIENT_ID",
     clientSecretEnv: "FIGMA_CLIENT_SECRET",

@@ -17,6 +17,7 @@ export const github = defineProvider({
     tokenUrl: "{web}/login/oauth/access_token",
     scopes: ["repo", "read:user", "admin:repo_hook"],
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     clientAuth: "client_secret_post",
     clientIdEnv: "GITHUB_CLIENT_ID",
     clientSecretEnv: "GITHUB_CLIENT_SECRET",

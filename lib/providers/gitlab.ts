@@ -15,6 +15,7 @@ export const gitlab = defineProvider({
     tokenUrl: "{web}/oauth/token",
     scopes: ["read_user", "api"],
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     clientIdEnv: "GITLAB_CLIENT_ID",
     clientSecretEnv: "GITLAB_CLIENT_SECRET",
     // Access tokens last two hours; every refresh answers a new refresh token.

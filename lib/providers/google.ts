@@ -29,6 +29,7 @@ export const google = defineProvider({
     // A refresh token comes only with access_type=offline, and again on a later consent only with prompt=consent.
     authorizeParams: { access_type: "offline", prompt: "consent", include_granted_scopes: "true" },
     pkce: true,
+    tokens: { expires: true, refresh: "reused" },
     clientIdEnv: "GOOGLE_CLIENT_ID",
     clientSecretEnv: "GOOGLE_CLIENT_SECRET",
     revoke: { url: "{oauth}/revoke" },

@@ -17,6 +17,7 @@ export const hubspot = defineProvider({
     tokenUrl: "{api}/oauth/v1/token",
     scopes: ["oauth", "crm.objects.contacts.read", "crm.objects.companies.read", "crm.objects.deals.read"],
     pkce: false,
+    tokens: { expires: true, refresh: "reused" },
     clientIdEnv: "HUBSPOT_CLIENT_ID",
     clientSecretEnv: "HUBSPOT_CLIENT_SECRET",
     // Access tokens last 30 minutes; the refresh token stays the same. HubSpot revokes a refresh

@@ -19,6 +19,7 @@ export const intercom = defineProvider({
     // Permissions are chosen in the app's settings, not asked for here.
     scopes: [],
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     clientIdEnv: "INTERCOM_CLIENT_ID",
     clientSecretEnv: "INTERCOM_CLIENT_SECRET",
     // Tokens never expire and there is no refresh token; uninstalling ends the grant.

@@ -26,6 +26,7 @@ export const linear = defineProvider({
     scopes: ["read", "write"],
     scopeSeparator: ",",
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     clientAuth: "client_secret_post",
     clientIdEnv: "LINEAR_CLIENT_ID",
     clientSecretEnv: "LINEAR_CLIENT_SECRET",

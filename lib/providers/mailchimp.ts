@@ -21,6 +21,7 @@ export const mailchimp = defineProvider({
     tokenUrl: "{login}/oauth2/token",
     scopes: [],
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     // The answer is {access_token, expires_in: 0, scope: null}: no token_type, no refresh, no expiry.
     tokenTypeOptional: true,
     tokenHeader: { name: "authorization", prefix: "OAuth " },

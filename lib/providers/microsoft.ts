@@ -27,6 +27,7 @@ export const microsoft = defineProvider({
     // offline_access: a refresh token (rotated on every refresh).
     scopes: ["offline_access", "User.Read", "Mail.Read", "Calendars.Read", "Files.Read"],
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     clientIdEnv: "MICROSOFT_CLIENT_ID",
     clientSecretEnv: "MICROSOFT_CLIENT_SECRET",
     // Graph has no endpoint to revoke one app's grant; disconnecting removes the tokens here.

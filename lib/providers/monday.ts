@@ -23,6 +23,7 @@ export const monday = defineProvider({
     tokenUrl: "{auth}/oauth2/token",
     scopes: ["me:read", "boards:read"],
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     clientIdEnv: "MONDAY_CLIENT_ID",
     clientSecretEnv: "MONDAY_CLIENT_SECRET",
     // Tokens do not expire and come without a refresh token; uninstalling the app ends the grant.

@@ -23,6 +23,7 @@ export const notion = defineProvider({
     scopes: [],
     authorizeParams: { owner: "user" },
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     // Notion's token endpoint takes the client credentials as HTTP Basic auth.
     clientAuth: "client_secret_basic",
     clientIdEnv: "NOTION_CLIENT_ID",

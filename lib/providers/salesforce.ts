@@ -19,6 +19,7 @@ export const salesforce = defineProvider({
     tokenUrl: "{login}/services/oauth2/token",
     scopes: ["api", "refresh_token"],
     pkce: true,
+    tokens: { expires: false, refresh: "reused" },
     clientIdEnv: "SALESFORCE_CLIENT_ID",
     clientSecretEnv: "SALESFORCE_CLIENT_SECRET",
     // The token answer has no expires_in (the session policy decides) and names the org's instance_url.

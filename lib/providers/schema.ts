@@ -37,6 +37,15 @@ export const oauth2Schema = z.object({
    * Unset: Authorization: Bearer.
    */
   tokenHeader: z.object({ name: z.string().toLowerCase(), prefix: z.string().default("") }).optional(),
+  /**
+   * How the provider's tokens behave, as its docs describe them: whether access tokens expire, and
+   * whether a refresh answers a new refresh token (rotating: the old one stops working), keeps the
+   * old one (reused), or there is no refresh token at all. Shown on the catalog page; the test fake
+   * plays each declaration this way.
+   */
+  tokens: z
+    .object({ expires: z.boolean().default(true), refresh: z.enum(["rotating", "reused", "none"]).default("reused") })
+    .default({ expires: true, refresh: "reused" }),
   /** The token endpoint answers without a token_type (Shopify, ClickUp, Mailchimp): the token is a bearer token all the same. */
   tokenTypeOptional: z.boolean().default(false),
   clientAuth: z.enum(["client_secret_post", "client_secret_basic"]).default("client_secret_post"),

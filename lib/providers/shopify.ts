@@ -17,6 +17,7 @@ export const shopify = defineProvider({
     scopes: ["read_products", "read_orders", "read_customers"],
     scopeSeparator: ",",
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     // Offline tokens: no expiry, no refresh token, no token_type; sent as X-Shopify-Access-Token.
     tokenHeader: { name: "x-shopify-access-token" },
     tokenTypeOptional: true,

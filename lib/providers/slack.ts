@@ -18,6 +18,7 @@ export const slack = defineProvider({
     scopes: ["chat:write", "channels:manage", "channels:read"],
     scopeSeparator: ",",
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     clientAuth: "client_secret_post",
     extraTokenTypes: ["bot", "user"],
     clientIdEnv: "SLACK_CLIENT_ID",

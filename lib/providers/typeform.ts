@@ -15,6 +15,7 @@ export const typeform = defineProvider({
     // offline: a refresh token; each refresh answers a new one.
     scopes: ["accounts:read", "forms:read", "responses:read", "webhooks:write", "offline"],
     pkce: false,
+    tokens: { expires: true, refresh: "rotating" },
     clientIdEnv: "TYPEFORM_CLIENT_ID",
     clientSecretEnv: "TYPEFORM_CLIENT_SECRET",
   },

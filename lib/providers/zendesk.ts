@@ -15,6 +15,7 @@ export const zendesk = defineProvider({
     tokenUrl: "{web}/oauth/tokens",
     scopes: ["read", "write"],
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     clientIdEnv: "ZENDESK_CLIENT_ID",
     clientSecretEnv: "ZENDESK_CLIENT_SECRET",
     // Tokens do not expire unless the client asks for expires_in; the token revokes itself.

@@ -17,6 +17,7 @@ export const zoom = defineProvider({
     tokenUrl: "{web}/oauth/token",
     scopes: [],
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     // Zoom's token and revoke endpoints take the client id and secret as HTTP Basic auth.
     clientAuth: "client_secret_basic",
     clientIdEnv: "ZOOM_CLIENT_ID",
