@@ -1,0 +1,88 @@
+import { createHmac } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
+import { db } from "@/db/client";
+import { webhookDeliveries } from "@/db/schema";
+import { createLocalUser } from "@/lib/auth/users";
+import { resetEnvCache } from "@/lib/platform/env";
+import { senders, webhookUrl, type Sender } from "../support/webhook-senders";
+
+/**
+ * The webhook sources through intake at their instance-wide URLs (POST /api/webhooks/<id>, secret
+ * in <ID>_WEBHOOK_SECRET): a signed delivery is stored with the event name read from where the
+ * sender puts it, a forged one is refused, and the senders' handshakes get the answers they expect.
+ */
+
+let ownerId: string;
+
+function post(sender: Sender, body: string, headers: Record<string, string>): Promise<Response> {
+  const request = new Request(webhookUrl(sender.id), { method: "POST", body, headers: { "content-type": sender.contentType, ...headers } });
+  return instanceRoute.POST(request, { params: Promise.resolve({ provider: sender.id }) });
+}
+
+function rows() {
+  return db().select().from(webhookDeliveries).where(eq(webhookDeliveries.userId, ownerId));
+}
+
+const byId = (id: string) => senders.find((sender) => sender.id === id)!;
+const now = () => Math.floor(Date.now() / 1000);
+
+beforeAll(async () => {
+  ownerId = (await createLocalUser({ name: "Owner", email: "owner-sources@example.com", password: "a long enough password" }, "owner", true)).id;
+  for (const sender of senders) process.env[`${sender.id.toUpperCase()}_WEBHOOK_SECRET`] = sender.key.secret;
+  resetEnvCache();
+});
+
+beforeEach(async () => {
+  await db().delete(webhookDeliveries);
+});
+
+describe.each(senders.map((sender) => [sender.id, sender] as const))("POST /api/webhooks/%s", (_id, sender) => {
+  it("stores a signed delivery with its event name, and refuses a forged one", async () => {
+    const body = sender.body();
+    const response = await post(sender, body, await sender.sign(sender.key, body, now()));
+    expect(response.status).toBe(202);
+    const forged = sender.body();
+    expect((await post(sender, forged, await sender.sign(sender.other, forged, now()))).status).toBe(401);
+    const stored = await rows();
+    expect(stored.filter((row) => row.status === "received").map((row) => [row.event, row.verified])).toEqual([[sender.event, true]]);
+    expect(stored.filter((row) => row.status === "rejected").map((row) => row.verified)).toEqual([false]);
+  });
+});
+
+describe("handshakes", () => {
+  it("answers Discord's PING with {type: 1}", async () => {
+    const discord = byId("discord");
+    const body = JSON.stringify({ id: "123", type: 1, application_id: "1" });
+    const response = await post(discord, body, await discord.sign(discord.key, body, now()));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ type: 1 });
+  });
+
+  it("refuses an unsigned Discord PING (Discord checks that forged ones are refused)", async () => {
+    const discord = byId("discord");
+    const body = JSON.stringify({ id: "124", type: 1, application_id: "1" });
+    expect((await post(discord, body, await discord.sign(discord.other, body, now()))).status).toBe(401);
+  });
+
+  it("answers Zoom's endpoint.url_validation with the plain token and its HMAC under the secret token", async () => {
+    const zoom = byId("zoom");
+    const body = JSON.stringify({ event: "endpoint.url_validation", event_ts: Date.now(), payload: { plainToken: "qgg8vlvZRS6UYooatFL8Aw" } });
+    const response = await post(zoom, body, await zoom.sign(zoom.key, body, now()));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      plainToken: "qgg8vlvZRS6UYooatFL8Aw",
+      encryptedToken: createHmac("sha256", zoom.key.secret).update("qgg8vlvZRS6UYooatFL8Aw").digest("hex"),
+    });
+  });
+
+  it("stores Twilio's form parameters as the payload", async () => {
+    const twilio = byId("twilio");
+    const body = twilio.body();
+    expect((await post(twilio, body, await twilio.sign(twilio.key, body, now()))).status).toBe(202);
+    const [row] = await rows();
+    expect(row!.body).toBe(body);
+    expect(row!.event).toBe("received");
+  });
+});
