@@ -5,7 +5,6 @@ export const openweather = defineProvider({
   name: "OpenWeather",
   description: "Current weather for any city.",
   category: "other",
-  logo: "openweathermap",
   color: "#eb6e4b",
   urls: { api: { default: "https://api.openweathermap.org", env: "OPENWEATHER_API_URL" } },
   apiBaseUrl: "{api}/data/2.5",

@@ -5,7 +5,6 @@ export const salesforce = defineProvider({
   name: "Salesforce",
   description: "Salesforce CRM records through the REST API.",
   category: "crm",
-  logo: "salesforce",
   color: "#00a1e0",
   urls: {
     // https://test.salesforce.com for sandboxes, or the org's My Domain.

@@ -5,7 +5,6 @@ export const slack = defineProvider({
   name: "Slack",
   description: "Post messages and create channels in your workspace.",
   category: "communication",
-  logo: "slack",
   color: "#4a154b",
   urls: {
     web: { default: "https://slack.com", env: "SLACK_BASE_URL" },

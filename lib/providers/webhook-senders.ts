@@ -10,7 +10,6 @@ export const twilio = defineProvider({
   name: "Twilio",
   description: "Incoming messages and status callbacks from Twilio, signed over the URL and parameters.",
   category: "communication",
-  logo: "twilio",
   color: "#f22f46",
   apiBaseUrl: "https://api.twilio.com",
   webhooks: {
@@ -80,7 +79,6 @@ export const mux = defineProvider({
   name: "Mux",
   description: "Video assets and live streams from Mux.",
   category: "developer",
-  logo: "mux",
   color: "#fa50b5",
   apiBaseUrl: "https://api.mux.com",
   webhooks: {
