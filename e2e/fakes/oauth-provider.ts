@@ -242,6 +242,14 @@ export async function startFakeOAuthProvider(config: FakeOAuthConfig, port = 0):
     const url = new URL(request.url ?? "/", "http://fake");
     const { paths } = fake.config;
     const handle = async () => {
+      if (url.pathname === "/_fake/state" && request.method === "GET") {
+        return reply(response, 200, {
+          clientId: fake.config.clientId,
+          issued: fake.issued.length,
+          revoked: fake.revoked.size,
+          tokenRequests: fake.tokenRequests.length,
+        });
+      }
       if (url.pathname === paths.authorize && (request.method === "GET" || request.method === "POST")) return authorizeEndpoint(request, response, url);
       if (url.pathname === paths.token && request.method === "POST") return tokenEndpoint(request, response);
       if (paths.revoke && url.pathname === paths.revoke.path && request.method === paths.revoke.method) return revokeEndpoint(request, response);
@@ -260,4 +268,10 @@ export async function startFakeOAuthProvider(config: FakeOAuthConfig, port = 0):
   const address = server.address();
   fake.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}`;
   return fake;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  // Standalone (Playwright's webServer): the configuration comes as JSON in FAKE_OAUTH_CONFIG.
+  const fake = await startFakeOAuthProvider(JSON.parse(process.env.FAKE_OAUTH_CONFIG ?? "{}") as FakeOAuthConfig, Number(process.env.FAKE_OAUTH_PORT ?? 0));
+  console.log(`fake OAuth provider (${fake.config.clientId}) listening on ${fake.url}`);
 }
