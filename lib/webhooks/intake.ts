@@ -63,6 +63,25 @@ export function methodNotAllowed(): Response {
   return toResponse(METHOD_NOT_ALLOWED);
 }
 
+/**
+ * Dropbox checks a webhook URL with `GET ?challenge=<random>` and wants the value echoed back as
+ * text (with nosniff), before it sends anything signed. Only senders of the dropbox scheme get
+ * this answer; every other GET is refused as before. Undefined: not such a request.
+ */
+export function verificationChallenge(providerId: string, query: URLSearchParams): string | undefined {
+  if (getProvider(providerId)?.webhooks?.scheme !== "dropbox") return undefined;
+  const challenge = query.get("challenge");
+  return challenge && /^[\w-]{1,256}$/.test(challenge) ? challenge : undefined;
+}
+
+export const CHALLENGE_HEADERS = { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store" };
+
+/** GET on an intake URL, as the route handlers answer it. */
+export function receiveGet(request: Request, providerId: string): Response {
+  const challenge = verificationChallenge(providerId, new URL(request.url).searchParams);
+  return challenge === undefined ? methodNotAllowed() : new Response(challenge, { status: 200, headers: CHALLENGE_HEADERS });
+}
+
 /** The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured instance URL. */
 async function resolveTarget(providerId: string, endpointId: string | undefined): Promise<Target | undefined> {
   const provider = getProvider(providerId);

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
 import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
@@ -6,6 +7,7 @@ import { db } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/platform/env";
+import { handleIntake, intakeTarget } from "@/lib/webhooks/node-intake";
 import { senders, webhookUrl, type Sender } from "../support/webhook-senders";
 
 /**
@@ -84,5 +86,39 @@ describe("handshakes", () => {
     const [row] = await rows();
     expect(row!.body).toBe(body);
     expect(row!.event).toBe("received");
+  });
+});
+
+describe("Dropbox's URL check", () => {
+  const get = (provider: string, query: string) => instanceRoute.GET(new Request(`${webhookUrl(provider)}${query}`), { params: Promise.resolve({ provider }) });
+
+  it("echoes ?challenge= as text on Dropbox's URL, and refuses GET everywhere else", async () => {
+    const answer = await get("dropbox", "?challenge=dGVzdA-abc_123");
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await answer.text()).toBe("dGVzdA-abc_123");
+    expect((await get("github", "?challenge=abc")).status).toBe(405);
+    expect((await get("dropbox", "")).status).toBe(405);
+    expect((await get("dropbox", "?challenge=%3Cscript%3E")).status).toBe(405);
+  });
+
+  it("answers the same on the server's fast path", async () => {
+    const server = createServer((request, response) => {
+      const target = intakeTarget(request.url);
+      if (target) void handleIntake(request, response, target);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const answer = await fetch(`http://127.0.0.1:${port}/api/webhooks/dropbox?challenge=fast-path-1`);
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toBe("fast-path-1");
+      expect((await fetch(`http://127.0.0.1:${port}/api/webhooks/github?challenge=x`)).status).toBe(405);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
