@@ -149,12 +149,16 @@ export function resetProviderRegistry(): void {
   cached = undefined;
 }
 
-/** The provider's settings (tenant, subdomain, shop) that have a value: from the environment, else the default. */
+/**
+ * The provider's settings (tenant, subdomain, shop) that have a value: from the environment, else
+ * the default. A value that does not fit the setting's pattern counts as unset here too (start-up
+ * refuses it: lib/providers/variables.ts), so it never reaches a host name or a path.
+ */
 export function providerSettings(provider: Provider): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, setting] of Object.entries(provider.settings)) {
     const value = readVariable(setting.env) ?? setting.default;
-    if (value !== undefined) values[name] = value;
+    if (value !== undefined && new RegExp(setting.pattern).test(value)) values[name] = value;
   }
   return values;
 }

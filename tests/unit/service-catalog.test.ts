@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { brandIcons } from "@/app/_components/brand-logo";
 import { canSetUpServices } from "@/lib/auth/roles";
-import { listProviders } from "@/lib/providers";
+import { checkProviderVariables, expandTemplate, getProvider, listProviders, missingSettings } from "@/lib/providers";
 import { catalogCategories, serviceCatalog } from "@/lib/providers/catalog";
 
 const zendeskVariables = ["ZENDESK_SUBDOMAIN", "ZENDESK_CLIENT_ID", "ZENDESK_CLIENT_SECRET"];
@@ -59,5 +59,34 @@ describe("the service catalog", () => {
   it("keeps the role check in one place: owners set services up, members do not", () => {
     expect(canSetUpServices({ role: "owner" })).toBe(true);
     expect(canSetUpServices({ role: "member" })).toBe(false);
+  });
+});
+
+describe("provider settings and webhook secrets at start-up", () => {
+  const source = (values: Record<string, string>) => values;
+
+  it("fills a setting into the URLs, and refuses one that does not fit its pattern", () => {
+    const microsoft = getProvider("microsoft")!;
+    expect(expandTemplate(microsoft, microsoft.oauth2!.authorizeUrl)).toBe("https://login.microsoftonline.com/common/oauth2/v2.0/authorize");
+    process.env.MICROSOFT_TENANT = "contoso.onmicrosoft.com";
+    expect(expandTemplate(microsoft, microsoft.oauth2!.tokenUrl)).toBe("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+    process.env.ZENDESK_SUBDOMAIN = "acme";
+    const zendesk = getProvider("zendesk")!;
+    expect(expandTemplate(zendesk, zendesk.account!.request.url)).toBe("https://acme.zendesk.com/api/v2/users/me.json");
+    // A value that would change the host is refused at start-up and ignored at run time.
+    process.env.ZENDESK_SUBDOMAIN = "evil.example/x";
+    expect(() => checkProviderVariables(listProviders())).toThrow(/ZENDESK_SUBDOMAIN/);
+    expect(missingSettings(zendesk)).toEqual(["ZENDESK_SUBDOMAIN"]);
+    delete process.env.MICROSOFT_TENANT;
+  });
+
+  it("checks each scheme's secret format: Discord's public key is hex, SendGrid's verification key base64, Svix's whsec_", () => {
+    expect(() => checkProviderVariables(listProviders(), source({ DISCORD_WEBHOOK_SECRET: "not-hex" }))).toThrow(
+      /DISCORD_WEBHOOK_SECRET: expected .*64 hex digits/,
+    );
+    expect(() => checkProviderVariables(listProviders(), source({ DISCORD_WEBHOOK_SECRET: "a".repeat(64) }))).not.toThrow();
+    expect(() => checkProviderVariables(listProviders(), source({ SENDGRID_WEBHOOK_SECRET: "not base64!" }))).toThrow(/SENDGRID_WEBHOOK_SECRET/);
+    expect(() => checkProviderVariables(listProviders(), source({ RESEND_WEBHOOK_SECRET: "whsec_" }))).toThrow(/RESEND_WEBHOOK_SECRET/);
+    expect(() => checkProviderVariables(listProviders(), source({ SHOPIFY_WEBHOOK_SECRET: "has a space" }))).toThrow(/SHOPIFY_WEBHOOK_SECRET/);
   });
 });
