@@ -23,6 +23,8 @@ export type FakeOAuthConfig = {
   paths: {
     authorize: string;
     token: string;
+    /** Where refresh grants go, when not to `token` (Figma). */
+    refresh?: string;
     /** The "who am I" request: answered with `account` for a live token. */
     account: { path: string; method: "GET" | "POST" };
     revoke?: { path: string; method: "POST" | "DELETE"; style: "rfc7009" | "bearer" | "json-access-token" };
@@ -147,8 +149,13 @@ export async function startFakeOAuthProvider(config: FakeOAuthConfig, port = 0):
     return typeof value === "string" && value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
   }
 
-  async function tokenEndpoint(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function tokenEndpoint(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     const form = new URLSearchParams(await readBody(request));
+    // A provider with a refresh endpoint of its own takes each grant at its own URL only.
+    const { refresh } = fake.config.paths;
+    if (refresh && refresh !== fake.config.paths.token && (path === refresh) !== (form.get("grant_type") === "refresh_token")) {
+      return reply(response, 400, { error: "unsupported_grant_type", error_description: `not at ${path}` });
+    }
     const clientAuth = clientOf(request, form);
     fake.tokenRequests.push({ grantType: form.get("grant_type") ?? "", clientAuth: clientAuth ?? "none", body: Object.fromEntries(form) });
     if (!clientAuth) return reply(response, 401, { error: "invalid_client", error_description: "client authentication failed" });
@@ -251,7 +258,7 @@ export async function startFakeOAuthProvider(config: FakeOAuthConfig, port = 0):
         });
       }
       if (url.pathname === paths.authorize && (request.method === "GET" || request.method === "POST")) return authorizeEndpoint(request, response, url);
-      if (url.pathname === paths.token && request.method === "POST") return tokenEndpoint(request, response);
+      if ((url.pathname === paths.token || url.pathname === paths.refresh) && request.method === "POST") return tokenEndpoint(request, response, url.pathname);
       if (paths.revoke && url.pathname === paths.revoke.path && request.method === paths.revoke.method) return revokeEndpoint(request, response);
       if (url.pathname === paths.account.path && request.method === paths.account.method) {
         await readBody(request);

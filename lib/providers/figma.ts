@@ -15,6 +15,7 @@ export const figma = defineProvider({
   oauth2: {
     authorizeUrl: "{web}/oauth",
     tokenUrl: "{api}/v1/oauth/token",
+    refreshUrl: "{api}/v1/oauth/refresh",
     scopes: ["current_user:read", "file_content:read", "file_comments:read"],
     pkce: false,
     tokens: { expires: true, refresh: "reused" },

@@ -27,6 +27,8 @@ export const requestSpecSchema = z.object({
 export const oauth2Schema = z.object({
   authorizeUrl: template,
   tokenUrl: template,
+  /** Where refresh_token grants go when that is not the token endpoint (Figma's /v1/oauth/refresh). */
+  refreshUrl: template.optional(),
   scopes: z.array(z.string()).default([]),
   scopeSeparator: z.string().default(" "),
   /** Extra authorize-URL parameters the provider needs (Notion's owner=user, ...). */

@@ -91,6 +91,7 @@ function fakeConfig(provider: Provider, account: unknown): FakeOAuthConfig {
     paths: {
       authorize: path(oauth2.authorizeUrl),
       token: path(oauth2.tokenUrl),
+      refresh: oauth2.refreshUrl && path(oauth2.refreshUrl),
       account: { path: path(accountRequest.url), method: accountRequest.method },
       revoke: oauth2.revoke && { path: path(oauth2.revoke.url), method: oauth2.revoke.method, style: oauth2.revoke.style },
     },

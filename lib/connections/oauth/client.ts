@@ -12,6 +12,8 @@ export type OAuthSetup = {
   provider: Provider & { oauth2: NonNullable<Provider["oauth2"]> };
   credentials: OAuthClientCredentials;
   as: oauth.AuthorizationServer;
+  /** The authorization server as refresh grants see it: its token endpoint is `refreshUrl` where one is declared. */
+  refreshAs: oauth.AuthorizationServer;
   client: oauth.Client;
   clientAuth: oauth.ClientAuth;
   options: oauth.HttpRequestOptions<"POST", URLSearchParams>;
@@ -76,17 +78,19 @@ export function oauthSetup(provider: Provider): OAuthSetup {
     token_endpoint: tokenEndpoint,
     revocation_endpoint: revocationEndpoint,
   };
+  const refreshAs = provider.oauth2.refreshUrl ? { ...as, token_endpoint: expandTemplate(provider, provider.oauth2.refreshUrl) } : as;
   const clientAuth =
     provider.oauth2.clientAuth === "client_secret_basic" ? oauth.ClientSecretBasic(credentials.clientSecret) : oauth.ClientSecretPost(credentials.clientSecret);
   return {
     provider: provider as OAuthSetup["provider"],
     credentials,
     as,
+    refreshAs,
     client: { client_id: credentials.clientId },
     clientAuth,
     options: {
       // Plain http is allowed only when the operator points a provider at an http:// origin (a local fake, an internal GHES).
-      [oauth.allowInsecureRequests]: tokenEndpoint.startsWith("http:"),
+      [oauth.allowInsecureRequests]: tokenEndpoint.startsWith("http:") || refreshAs.token_endpoint!.startsWith("http:"),
       [oauth.customFetch]: normalizingFetch(provider.oauth2.tokenTypeOptional),
     },
     processOptions: {
