@@ -14,6 +14,7 @@ process.env.E2E_SLACK_PORT ??= freePort();
 process.env.E2E_LINEAR_PORT ??= freePort();
 process.env.E2E_PETSTORE_PORT ??= freePort();
 process.env.E2E_OPENAI_PORT ??= freePort();
+process.env.E2E_OAUTH_PORT ??= freePort();
 const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
 /** Fakes of outside services (e2e/fakes), reached through the same variables a deployment sets. */
 const fakeGitHub = { url: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`, clientId: "e2e-client-id", clientSecret: "e2e-client-secret" };
@@ -22,6 +23,28 @@ const fakeSlackUrl = `http://127.0.0.1:${process.env.E2E_SLACK_PORT}`;
 const fakeLinearUrl = `http://127.0.0.1:${process.env.E2E_LINEAR_PORT}`;
 const fakePetstoreUrl = `http://127.0.0.1:${process.env.E2E_PETSTORE_PORT}`;
 const fakeModelUrl = `http://127.0.0.1:${process.env.E2E_OPENAI_PORT}`;
+/** The configurable OAuth fake (e2e/fakes/oauth-provider.ts), playing Asana as lib/providers/asana.ts declares it (PKCE, one-hour tokens, RFC 7009 revocation). */
+const fakeAsana = {
+  url: `http://127.0.0.1:${process.env.E2E_OAUTH_PORT}`,
+  config: {
+    clientId: "e2e-asana-client",
+    clientSecret: "e2e-asana-secret",
+    paths: {
+      authorize: "/-/oauth_authorize",
+      token: "/-/oauth_token",
+      account: { path: "/api/1.0/users/me", method: "GET" },
+      revoke: { path: "/-/oauth_revoke", method: "POST", style: "rfc7009" },
+    },
+    clientAuth: "client_secret_post",
+    pkce: "required",
+    refresh: "reused",
+    expiresIn: 3600,
+    tokenType: "bearer",
+    extra: { data: { id: 4673218951, gid: "4673218951", name: "Greg Sanchez", email: "gsanchez@example.com" } },
+    tokenHeader: { name: "authorization", prefix: "Bearer " },
+    account: { data: { gid: "4673218951", name: "Greg Sanchez", email: "gsanchez@example.com", resource_type: "user" } },
+  },
+};
 
 const browser = findChromium();
 if (!browser) {
@@ -93,6 +116,12 @@ export default defineConfig({
       env: { FAKE_OPENAI_PORT: process.env.E2E_OPENAI_PORT },
     },
     {
+      command: "node --experimental-strip-types e2e/fakes/oauth-provider.ts",
+      url: `${fakeAsana.url}/_fake/state`,
+      reuseExistingServer: false,
+      env: { FAKE_OAUTH_PORT: process.env.E2E_OAUTH_PORT, FAKE_OAUTH_CONFIG: JSON.stringify(fakeAsana.config) },
+    },
+    {
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
@@ -109,6 +138,9 @@ export default defineConfig({
         GITHUB_CLIENT_ID: fakeGitHub.clientId,
         GITHUB_CLIENT_SECRET: fakeGitHub.clientSecret,
         OPENWEATHER_API_URL: fakeOpenWeatherUrl,
+        ASANA_BASE_URL: fakeAsana.url,
+        ASANA_CLIENT_ID: fakeAsana.config.clientId,
+        ASANA_CLIENT_SECRET: fakeAsana.config.clientSecret,
         GITHUB_WEBHOOK_SECRET: "e2e-github-webhook-secret",
         SLACK_API_URL: fakeSlackUrl,
         SLACK_BOT_TOKEN: "xoxb-e2e-slack-bot-token",

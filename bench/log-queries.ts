@@ -44,7 +44,9 @@ async function time(name: string, run: () => Promise<{ rows: number }>, tracer: 
 }
 
 export async function measureLogViewer({ workspaceId, now, sampleId, workspaceRows, cursorAt }: LogContext, tracer: Tracer): Promise<Timing[]> {
-  const list = (query: Record<string, string>) => async () => ({ rows: (await listDeliveries(workspaceId, deliveryFiltersSchema.parse(query), now)).items.length });
+  const list = (query: Record<string, string>) => async () => ({
+    rows: (await listDeliveries(workspaceId, deliveryFiltersSchema.parse(query), now)).items.length,
+  });
   const deep = Math.floor(workspaceRows * 0.9);
   const measure = (name: string, run: () => Promise<{ rows: number }>) => time(name, run, tracer);
   return [

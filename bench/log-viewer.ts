@@ -154,7 +154,10 @@ try {
     const seedSeconds = seed(size);
     const now = (prepare("select max(received_at) as at from webhook_deliveries").get() as { at: number }).at + 60_000;
     const workspaceRows = (prepare("select count(*) as n from webhook_deliveries where workspace_id = ?").get(WORKSPACE) as { n: number }).n;
-    const sample = prepare("select delivery_id as id from webhook_deliveries where workspace_id = ? limit 1 offset ?").get(WORKSPACE, Math.floor(workspaceRows / 2)) as {
+    const sample = prepare("select delivery_id as id from webhook_deliveries where workspace_id = ? limit 1 offset ?").get(
+      WORKSPACE,
+      Math.floor(workspaceRows / 2),
+    ) as {
       id: string;
     };
     const timings = await measureLogViewer({ workspaceId: WORKSPACE, now, sampleId: sample.id, workspaceRows, cursorAt }, tracer);

@@ -7,6 +7,7 @@ import { signOutAction, switchWorkspaceAction } from "./actions";
 const sections: NavItem[] = [
   { href: "/", label: "Overview" },
   { href: "/connections", label: "Connections" },
+  { href: "/catalog", label: "Catalog" },
   { href: "/webhooks", label: "Webhooks" },
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },

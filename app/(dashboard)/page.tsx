@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Badge, ProviderLogo } from "@/app/_components/provider-logo";
+import { BrandLogo } from "@/app/_components/brand-logo";
+import { Badge } from "@/app/_components/provider-logo";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { attentionFor } from "@/lib/webhooks/attention";
 import { requireUser } from "@/lib/auth/session";
 import { currentTime } from "@/lib/platform/clock";
+import { getProvider } from "@/lib/providers";
 import { briefStatus, providerCards, type BriefStatus } from "@/lib/connections/overview";
 import { OpenAlerts } from "./alerts/open-alerts";
 import { webhooksHref } from "./webhooks/href";
@@ -48,7 +50,8 @@ export default async function OverviewPage() {
   const user = await requireUser();
   const now = currentTime();
   const attention = await attentionFor(user, now);
-  const cards = await providerCards(user.id);
+  // Services nobody can use yet are the catalog's business, not the overview's.
+  const cards = (await providerCards(user.id)).filter((card) => briefStatus(card) !== "not_configured");
   const { deliveries, runsFailed, connections, endpoints } = attention;
   const runsFailedTotal = runsFailed.tools + runsFailed.workflows;
   const allClear = deliveries.failed + deliveries.retrying + runsFailedTotal + connections.length + endpoints.length === 0;
@@ -144,16 +147,21 @@ export default async function OverviewPage() {
       <Card className="mt-6">
         <div className="mb-3 flex items-center justify-between">
           <h2 className="font-semibold">Connections</h2>
-          <Link href="/connections" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-            Manage
-          </Link>
+          <span className="flex gap-3">
+            <Link href="/catalog" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+              Catalog
+            </Link>
+            <Link href="/connections" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+              Manage
+            </Link>
+          </span>
         </div>
         <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3" aria-label="Connection status">
           {cards.map((card) => {
             const badge = statusBadge[briefStatus(card)];
             return (
               <li key={card.id} className="flex items-center gap-2 text-sm">
-                <ProviderLogo name={card.name} color={card.color} size={24} />
+                <BrandLogo name={card.name} color={card.color} logo={getProvider(card.id)?.logo} size={24} />
                 <span className="min-w-0 flex-1 truncate">{card.name}</span>
                 <Badge tone={badge.tone}>{badge.text}</Badge>
               </li>

@@ -55,6 +55,19 @@ async function revokeAtProvider(provider: Provider, row: ConnectionRow): Promise
     }
     return;
   }
+  if (revoke.style === "bearer") {
+    // Dropbox, Intercom, Zendesk, Shopify: the token revokes itself, sent the way API calls send it.
+    const header = provider.oauth2!.tokenHeader ?? { name: "authorization", prefix: "Bearer " };
+    response = await fetch(endpoint, {
+      method: revoke.method,
+      headers: { [header.name]: `${header.prefix}${accessToken}`, accept: "application/json", "user-agent": "Patchbay" },
+      signal: AbortSignal.timeout(10_000),
+      redirect: "error",
+    });
+    await response.body?.cancel();
+    if (!response.ok) throw new NotConfirmed(`HTTP ${response.status}`);
+    return;
+  }
   // GitHub: DELETE /applications/{client_id}/grant, client id and secret as HTTP Basic, token in a JSON body.
   const basic = Buffer.from(`${setup.credentials.clientId}:${setup.credentials.clientSecret}`).toString("base64");
   response = await fetch(endpoint, {

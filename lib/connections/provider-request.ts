@@ -20,17 +20,24 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** Where the provider wants the credential: a bearer token, or the API key's header or query parameter. */
 export function credentialPlacement(provider: Provider, credential: Credential): CredentialPlacement {
-  if ("accessToken" in credential) return { in: "header", name: "authorization", value: `Bearer ${credential.accessToken}` };
+  if ("accessToken" in credential) {
+    const header = provider.oauth2?.tokenHeader ?? { name: "authorization", prefix: "Bearer " };
+    return { in: "header", name: header.name, value: `${header.prefix}${credential.accessToken}` };
+  }
   const placement = provider.apiKey?.placement;
   if (!placement) throw new Error(`${provider.name} takes no API key`);
   if (placement.in === "header") return { in: "header", name: placement.name, value: `${placement.prefix}${credential.apiKey}` };
   return { in: "query", name: placement.name, value: credential.apiKey };
 }
 
-/** Makes one of the provider's declared requests (account lookup, key check) with a credential. */
-export async function providerRequest(provider: Provider, spec: RequestSpec, credential: Credential): Promise<unknown> {
+/**
+ * Makes one of the provider's declared requests (account lookup, key check) with a credential.
+ * `values` fill further placeholders (the token answer's fields as `{token.instance_url}`).
+ */
+export async function providerRequest(provider: Provider, spec: RequestSpec, credential: Credential, values: Record<string, string> = {}): Promise<unknown> {
   // A declared request goes to the declared URL only (redirects are errors), so the credential is bound to that origin.
-  const declared = new URL(expandTemplate(provider, spec.url));
+  const declared = new URL(expandTemplate(provider, spec.url, values));
+  if (declared.protocol !== "https:" && declared.protocol !== "http:") throw new ProviderRequestError(undefined, `${provider.name}'s URL is not http(s)`);
   const bound = boundCredential(`${provider.name}'s credential`, [declared.origin], [credentialPlacement(provider, credential)]);
   const { url, headers } = attachCredential(bound, declared, { accept: "application/json", "user-agent": "Patchbay", ...spec.headers }, true);
   let response: Response;

@@ -61,13 +61,13 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
   let tokens: oauth.TokenEndpointResponse;
   try {
     const response = await oauth.refreshTokenGrantRequest(
-      setup.as,
+      setup.refreshAs,
       setup.client,
       setup.clientAuth,
       unsealFrom(row.id, "refresh_token", row.refreshTokenSealed),
       setup.options,
     );
-    tokens = await oauth.processRefreshTokenResponse(setup.as, setup.client, response, setup.processOptions);
+    tokens = await oauth.processRefreshTokenResponse(setup.refreshAs, setup.client, response, setup.processOptions);
   } catch (error) {
     const code = oauthErrorCode(error);
     if (code && setup.provider.oauth2.invalidGrantErrors.includes(code)) {

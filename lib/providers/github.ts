@@ -4,6 +4,8 @@ export const github = defineProvider({
   id: "github",
   name: "GitHub",
   description: "Repositories, issues and pull requests, as you.",
+  category: "developer",
+  logo: "github",
   color: "#24292f",
   urls: {
     web: { default: "https://github.com", env: "GITHUB_BASE_URL" },
@@ -15,6 +17,7 @@ export const github = defineProvider({
     tokenUrl: "{web}/login/oauth/access_token",
     scopes: ["repo", "read:user", "admin:repo_hook"],
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     clientAuth: "client_secret_post",
     clientIdEnv: "GITHUB_CLIENT_ID",
     clientSecretEnv: "GITHUB_CLIENT_SECRET",

@@ -2,19 +2,91 @@ import "server-only";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { env, readVariable } from "@/lib/platform";
+import { airtable } from "./airtable";
+import { asana } from "./asana";
+import { atlassian } from "./atlassian";
+import { bitbucket } from "./bitbucket";
+import { box } from "./box";
+import { calendly } from "./calendly";
+import { clickup } from "./clickup";
+import { discord } from "./discord";
+import { dropbox } from "./dropbox";
+import { figma } from "./figma";
 import { github } from "./github";
+import { gitlab } from "./gitlab";
+import { google } from "./google";
+import { hubspot } from "./hubspot";
+import { intercom } from "./intercom";
 import { linear } from "./linear";
+import { mailchimp } from "./mailchimp";
+import { microsoft } from "./microsoft";
+import { monday } from "./monday";
 import { notion } from "./notion";
-import { openweather } from "./openweather";
 import { providerSchema, type Provider } from "./schema";
+import { openweather } from "./openweather";
+import { pagerduty } from "./pagerduty";
+import { salesforce } from "./salesforce";
+import { sendgrid } from "./sendgrid";
+import { sentry } from "./sentry";
+import { shopify } from "./shopify";
 import { slack } from "./slack";
 import { standardWebhooks } from "./standard-webhooks";
 import { stripe } from "./stripe";
+import { typeform } from "./typeform";
+import { vercel } from "./vercel";
+import { zendesk } from "./zendesk";
+import { zoom } from "./zoom";
+import { clerk, mux, paddle, razorpay, resend, square, svix, twilio, workos } from "./webhook-senders";
 
-export type { Provider, RequestSpec, WebhookScheme } from "./schema";
+export type { Provider, ProviderCategory, RequestSpec, WebhookScheme } from "./schema";
+export { providerCategories } from "./schema";
 export { checkProviderVariables } from "./variables";
 
-const builtIn = [github, slack, linear, notion, stripe, openweather, standardWebhooks];
+// The first six keep their order (the Connections page lists them first); the rest follow by name.
+const builtIn = [
+  github,
+  slack,
+  linear,
+  notion,
+  stripe,
+  openweather,
+  airtable,
+  asana,
+  atlassian,
+  bitbucket,
+  box,
+  calendly,
+  clickup,
+  discord,
+  dropbox,
+  figma,
+  gitlab,
+  google,
+  hubspot,
+  intercom,
+  mailchimp,
+  microsoft,
+  monday,
+  pagerduty,
+  salesforce,
+  sendgrid,
+  sentry,
+  shopify,
+  typeform,
+  vercel,
+  zendesk,
+  zoom,
+  standardWebhooks,
+  svix,
+  resend,
+  clerk,
+  twilio,
+  paddle,
+  square,
+  workos,
+  mux,
+  razorpay,
+];
 
 export class ProviderConfigError extends Error {
   override name = "ProviderConfigError";
@@ -77,24 +149,53 @@ export function resetProviderRegistry(): void {
   cached = undefined;
 }
 
-/** The provider's base URLs, each from its environment variable when set. */
+/**
+ * The provider's settings (tenant, subdomain, shop) that have a value: from the environment, else
+ * the default. A value that does not fit the setting's pattern counts as unset here too (start-up
+ * refuses it: lib/providers/variables.ts), so it never reaches a host name or a path.
+ */
+export function providerSettings(provider: Provider): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, setting] of Object.entries(provider.settings)) {
+    const value = readVariable(setting.env) ?? setting.default;
+    if (value !== undefined && new RegExp(setting.pattern).test(value)) values[name] = value;
+  }
+  return values;
+}
+
+/** The settings this provider needs that have no value yet (their variables), so it cannot be used. */
+export function missingSettings(provider: Provider): string[] {
+  const values = providerSettings(provider);
+  return Object.entries(provider.settings)
+    .filter(([name]) => values[name] === undefined)
+    .map(([, setting]) => setting.env);
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{([\w.]+)\}/g, (whole, name: string) => (name in values ? values[name]!.replace(/\/+$/, "") : whole));
+}
+
+/** The provider's base URLs, each from its environment variable when set, else its default with the settings filled in. */
 export function providerUrls(provider: Provider): Record<string, string> {
+  const settings = providerSettings(provider);
   return Object.fromEntries(
-    Object.entries(provider.urls).map(([name, url]) => [name, (url.env && readVariable(url.env)) || url.default].map(String)),
+    Object.entries(provider.urls).map(([name, url]) => [name, (url.env && readVariable(url.env)) || fill(url.default, settings)].map(String)),
   ) as Record<string, string>;
 }
 
-/** Expands `{name}` placeholders from the provider's URLs (and any extra values such as clientId). */
+/**
+ * Expands `{name}` placeholders from the provider's URLs and settings (and any extra values such as
+ * clientId, or `token.instance_url` from a token answer).
+ */
 export function expandTemplate(provider: Provider, template: string, extra: Record<string, string> = {}): string {
-  const values = { ...providerUrls(provider), ...extra };
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name]!.replace(/\/+$/, "") : whole));
+  return fill(template, { ...providerSettings(provider), ...providerUrls(provider), ...extra });
 }
 
 export type OAuthClientCredentials = { clientId: string; clientSecret: string };
 
 /** The OAuth client credentials, or undefined when the provider is not configured on this instance. */
 export function oauthCredentials(provider: Provider): OAuthClientCredentials | undefined {
-  if (!provider.oauth2) return undefined;
+  if (!provider.oauth2 || missingSettings(provider).length > 0) return undefined;
   const clientId = readVariable(provider.oauth2.clientIdEnv);
   const clientSecret = readVariable(provider.oauth2.clientSecretEnv);
   return clientId && clientSecret ? { clientId, clientSecret } : undefined;

@@ -12,6 +12,8 @@ export const linear = defineProvider({
   id: "linear",
   name: "Linear",
   description: "Create projects and search issues.",
+  category: "developer",
+  logo: "linear",
   color: "#5e6ad2",
   urls: {
     web: { default: "https://linear.app", env: "LINEAR_BASE_URL" },
@@ -24,6 +26,7 @@ export const linear = defineProvider({
     scopes: ["read", "write"],
     scopeSeparator: ",",
     pkce: true,
+    tokens: { expires: true, refresh: "rotating" },
     clientAuth: "client_secret_post",
     clientIdEnv: "LINEAR_CLIENT_ID",
     clientSecretEnv: "LINEAR_CLIENT_SECRET",
@@ -36,4 +39,12 @@ export const linear = defineProvider({
     help: "Linear → Settings → Security & access → Personal API keys.",
   },
   account: { request: viewer, id: "data.viewer.id", label: "data.viewer.name" },
+  webhooks: {
+    scheme: "linear",
+    secretEnv: "LINEAR_WEBHOOK_SECRET",
+    event: { header: "linear-event" },
+    deliveryId: { header: "linear-delivery" },
+    action: { path: "action" },
+    events: ["Issue", "Comment", "Project", "Cycle", "IssueLabel", "Reaction"],
+  },
 });

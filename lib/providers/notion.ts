@@ -4,6 +4,8 @@ export const notion = defineProvider({
   id: "notion",
   name: "Notion",
   description: "Search pages and databases shared with the integration.",
+  category: "productivity",
+  logo: "notion",
   color: "#191919",
   urls: { api: { default: "https://api.notion.com", env: "NOTION_API_URL" } },
   apiBaseUrl: "{api}/v1",
@@ -21,6 +23,7 @@ export const notion = defineProvider({
     scopes: [],
     authorizeParams: { owner: "user" },
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     // Notion's token endpoint takes the client credentials as HTTP Basic auth.
     clientAuth: "client_secret_basic",
     clientIdEnv: "NOTION_CLIENT_ID",

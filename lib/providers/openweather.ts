@@ -4,6 +4,7 @@ export const openweather = defineProvider({
   id: "openweather",
   name: "OpenWeather",
   description: "Current weather for any city.",
+  category: "other",
   color: "#eb6e4b",
   urls: { api: { default: "https://api.openweathermap.org", env: "OPENWEATHER_API_URL" } },
   apiBaseUrl: "{api}/data/2.5",

@@ -10,6 +10,10 @@ import { z } from "zod";
 
 const variableName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "expected an environment variable name such as ACME_CLIENT_ID" });
 const template = z.string().min(1);
+/** A URL that may hold `{setting}` placeholders (a tenant, a subdomain, a shop), filled in from the provider's settings. */
+const urlTemplate = z
+  .string()
+  .refine((value) => URL.canParse(value.replace(/\{\w+\}/g, "x")), { message: "expected a URL, such as https://{subdomain}.example.com" });
 /** A dotted path into a JSON response, such as `data.viewer.id` or `login`. */
 const jsonPath = z.string().regex(/^[\w$-]+(\.[\w$-]+)*$/, { message: "expected a dotted JSON path such as data.viewer.id" });
 
@@ -23,11 +27,29 @@ export const requestSpecSchema = z.object({
 export const oauth2Schema = z.object({
   authorizeUrl: template,
   tokenUrl: template,
+  /** Where refresh_token grants go when that is not the token endpoint (Figma's /v1/oauth/refresh). */
+  refreshUrl: template.optional(),
   scopes: z.array(z.string()).default([]),
   scopeSeparator: z.string().default(" "),
   /** Extra authorize-URL parameters the provider needs (Notion's owner=user, ...). */
   authorizeParams: z.record(z.string(), z.string()).default({}),
   pkce: z.boolean(),
+  /**
+   * The header an OAuth access token travels in (Shopify: X-Shopify-Access-Token with no prefix).
+   * Unset: Authorization: Bearer.
+   */
+  tokenHeader: z.object({ name: z.string().toLowerCase(), prefix: z.string().default("") }).optional(),
+  /**
+   * How the provider's tokens behave, as its docs describe them: whether access tokens expire, and
+   * whether a refresh answers a new refresh token (rotating: the old one stops working), keeps the
+   * old one (reused), or there is no refresh token at all. Shown on the catalog page; the test fake
+   * plays each declaration this way.
+   */
+  tokens: z
+    .object({ expires: z.boolean().default(true), refresh: z.enum(["rotating", "reused", "none"]).default("reused") })
+    .default({ expires: true, refresh: "reused" }),
+  /** The token endpoint answers without a token_type (Shopify, ClickUp, Mailchimp): the token is a bearer token all the same. */
+  tokenTypeOptional: z.boolean().default(false),
   clientAuth: z.enum(["client_secret_post", "client_secret_basic"]).default("client_secret_post"),
   clientIdEnv: variableName,
   clientSecretEnv: variableName,
@@ -39,8 +61,12 @@ export const oauth2Schema = z.object({
     .object({
       url: template,
       method: z.enum(["POST", "DELETE"]).default("POST"),
-      /** rfc7009: form `token=` with client auth; json-access-token: JSON `{access_token}` with HTTP Basic client auth (GitHub). */
-      style: z.enum(["rfc7009", "json-access-token"]).default("rfc7009"),
+      /**
+       * rfc7009: form `token=` with client auth; json-access-token: JSON `{access_token}` with HTTP
+       * Basic client auth (GitHub); bearer: the access token itself in the token header, no body
+       * (Dropbox's /2/auth/token/revoke, Intercom's /auth/uninstall, Zendesk's DELETE tokens/current).
+       */
+      style: z.enum(["rfc7009", "json-access-token", "bearer"]).default("rfc7009"),
       /**
        * A JSON field that must be `true` in a 2xx answer for the revocation to count (Slack's
        * auth.revoke answers failures as HTTP 200 with {"ok": false}). Unset: the status decides.
@@ -71,24 +97,85 @@ export const accountSchema = z.object({
   avatar: jsonPath.optional(),
 });
 
-/** Where a value comes from in a webhook delivery: a header, or a path into the JSON payload. */
+/**
+ * Where a value comes from in a webhook delivery: a header, or a path into the JSON payload; `value`
+ * when neither gives it (a sender whose deliveries carry no event name, such as Dropbox's).
+ */
 const deliveryField = z
-  .object({ header: z.string().toLowerCase().optional(), path: jsonPath.optional() })
-  .refine((field) => field.header || field.path, { message: "give a header or a path" });
+  .object({ header: z.string().toLowerCase().optional(), path: jsonPath.optional(), value: z.string().min(1).optional() })
+  .refine((field) => field.header || field.path || field.value, { message: "give a header, a path or a value" });
 
-export const webhookSchemes = ["github-hmac-sha256", "stripe", "slack-v0", "standard-webhooks"] as const;
+export const webhookSchemes = [
+  "github-hmac-sha256",
+  "stripe",
+  "slack-v0",
+  "standard-webhooks",
+  "svix",
+  "shopify",
+  "linear",
+  "gitlab-token",
+  "intercom",
+  "typeform",
+  "sentry",
+  "pagerduty",
+  "calendly",
+  "workos",
+  "mux",
+  "razorpay",
+  "box",
+  "dropbox",
+  "zoom",
+  "hubspot-v3",
+  "square",
+  "twilio",
+  "paddle",
+  "discord",
+  "sendgrid",
+] as const;
 
 export const webhooksSchema = z.object({
   scheme: z.enum(webhookSchemes),
   /** The instance-wide signing secret for /api/webhooks/<provider>. */
   secretEnv: variableName,
   event: deliveryField,
-  deliveryId: deliveryField,
+  /** Unset when the sender gives none (Calendly, Dropbox): a byte-identical body then counts as a redelivery. */
+  deliveryId: deliveryField.optional(),
   hookId: deliveryField.optional(),
   action: deliveryField.optional(),
   repository: deliveryField.optional(),
   /** Events offered when creating an endpoint or registering a hook. */
   events: z.array(z.string()).default([]),
+});
+
+export const providerCategories = [
+  "developer",
+  "communication",
+  "productivity",
+  "crm",
+  "support",
+  "commerce",
+  "payments",
+  "marketing",
+  "files",
+  "monitoring",
+  "design",
+  "scheduling",
+  "webhooks",
+  "other",
+] as const;
+
+/**
+ * An instance-wide value a provider's URLs need (a Microsoft tenant, a Zendesk subdomain, a
+ * Shopify shop, a self-managed GitLab's host is a `urls` entry instead). `{name}` in a URL or
+ * template is replaced by it; a setting without a default must be set before the provider works.
+ */
+export const settingSchema = z.object({
+  env: variableName,
+  label: z.string().min(1),
+  /** What a value must look like (anchored); it goes into host names and paths, so it is kept tight. */
+  pattern: z.string().default("^[a-z0-9][a-z0-9-]{0,62}$"),
+  default: z.string().optional(),
+  example: z.string().optional(),
 });
 
 export const providerSchema = z
@@ -101,7 +188,14 @@ export const providerSchema = z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/)
       .default("#52525b"),
-    urls: z.record(z.string(), z.object({ default: z.url(), env: variableName.optional() })).default({}),
+    category: z.enum(providerCategories).default("other"),
+    /** A simple-icons slug (simpleicons.org), shown as the logo; unset: a monogram in `color`. */
+    logo: z
+      .string()
+      .regex(/^[a-z0-9]+$/)
+      .optional(),
+    settings: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/), settingSchema).default({}),
+    urls: z.record(z.string(), z.object({ default: urlTemplate, env: variableName.optional() })).default({}),
     apiBaseUrl: template,
     oauth2: oauth2Schema.optional(),
     apiKey: apiKeySchema.optional(),
@@ -123,6 +217,7 @@ export type ProviderDeclaration = z.input<typeof providerSchema>;
 export type Provider = z.output<typeof providerSchema>;
 export type RequestSpec = z.output<typeof requestSpecSchema>;
 export type WebhookScheme = (typeof webhookSchemes)[number];
+export type ProviderCategory = (typeof providerCategories)[number];
 
 /** Typed identity function: a built-in provider file is checked against the schema when written. */
 export function defineProvider(declaration: ProviderDeclaration): ProviderDeclaration {

@@ -4,6 +4,7 @@ export const slack = defineProvider({
   id: "slack",
   name: "Slack",
   description: "Post messages and create channels in your workspace.",
+  category: "communication",
   color: "#4a154b",
   urls: {
     web: { default: "https://slack.com", env: "SLACK_BASE_URL" },
@@ -16,6 +17,7 @@ export const slack = defineProvider({
     scopes: ["chat:write", "channels:manage", "channels:read"],
     scopeSeparator: ",",
     pkce: false,
+    tokens: { expires: false, refresh: "none" },
     clientAuth: "client_secret_post",
     extraTokenTypes: ["bot", "user"],
     clientIdEnv: "SLACK_CLIENT_ID",

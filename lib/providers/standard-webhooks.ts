@@ -5,6 +5,7 @@ export const standardWebhooks = defineProvider({
   id: "standard",
   name: "Standard Webhooks",
   description: "Any service that signs webhooks the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature).",
+  category: "webhooks",
   color: "#0f766e",
   apiBaseUrl: "https://standardwebhooks.com",
   webhooks: {

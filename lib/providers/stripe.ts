@@ -4,6 +4,8 @@ export const stripe = defineProvider({
   id: "stripe",
   name: "Stripe",
   description: "Payments data and webhook endpoints, with a secret or restricted key.",
+  category: "payments",
+  logo: "stripe",
   color: "#635bff",
   urls: { api: { default: "https://api.stripe.com", env: "STRIPE_API_URL" } },
   apiBaseUrl: "{api}/v1",

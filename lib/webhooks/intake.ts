@@ -12,6 +12,7 @@ import { INTAKE_BUSY_RETRY_AFTER_SECONDS, reserveIntakeBody, type BodyReservatio
 import { deliveryPayload } from "./payload";
 import { readCapped, type CappedBody } from "@/lib/http";
 import { redactHeaders } from "./redact";
+import { handshakeAnswer } from "./signatures";
 import { verifyDelivery } from "./verify";
 import { wakeDispatcher } from "./wake";
 
@@ -63,6 +64,25 @@ export function methodNotAllowed(): Response {
   return toResponse(METHOD_NOT_ALLOWED);
 }
 
+/**
+ * Dropbox checks a webhook URL with `GET ?challenge=<random>` and wants the value echoed back as
+ * text (with nosniff), before it sends anything signed. Only senders of the dropbox scheme get
+ * this answer; every other GET is refused as before. Undefined: not such a request.
+ */
+export function verificationChallenge(providerId: string, query: URLSearchParams): string | undefined {
+  if (getProvider(providerId)?.webhooks?.scheme !== "dropbox") return undefined;
+  const challenge = query.get("challenge");
+  return challenge && /^[\w-]{1,256}$/.test(challenge) ? challenge : undefined;
+}
+
+export const CHALLENGE_HEADERS = { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store" };
+
+/** GET on an intake URL, as the route handlers answer it. */
+export function receiveGet(request: Request, providerId: string): Response {
+  const challenge = verificationChallenge(providerId, new URL(request.url).searchParams);
+  return challenge === undefined ? methodNotAllowed() : new Response(challenge, { status: 200, headers: CHALLENGE_HEADERS });
+}
+
 /** The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured instance URL. */
 async function resolveTarget(providerId: string, endpointId: string | undefined): Promise<Target | undefined> {
   const provider = getProvider(providerId);
@@ -78,9 +98,9 @@ async function resolveTarget(providerId: string, endpointId: string | undefined)
   return secrets.length > 0 && owner ? { provider: webhookProvider, workspaceId: DEFAULT_WORKSPACE_ID, endpointId: null, secrets } : undefined;
 }
 
-function field(source: { header?: string; path?: string } | undefined, headers: Headers, payload: unknown): string | null {
+function field(source: { header?: string; path?: string; value?: string } | undefined, headers: Headers, payload: unknown): string | null {
   if (!source) return null;
-  const value = source.header ? headers.get(source.header) : readPath(payload, source.path!);
+  const value = source.header ? headers.get(source.header) : source.path ? readPath(payload, source.path) : source.value;
   return value === undefined || value === null || value === "" ? null : String(value).slice(0, 500);
 }
 
@@ -88,7 +108,8 @@ function field(source: { header?: string; path?: string } | undefined, headers: 
 type Examined =
   | { kind: "answer"; reply: IntakeReply }
   | { kind: "refusal"; row: NewDelivery; reply: IntakeReply }
-  | { kind: "accepted"; row: NewDelivery; challenge: string | undefined };
+  /** `handshake`: the answer a sender's handshake (Slack's challenge, Discord's PING, Zoom's URL validation) wants instead of 202. */
+  | { kind: "accepted"; row: NewDelivery; handshake: unknown };
 
 // Deliveries between arriving and reaching the store (reading, verifying): SQLite's batch waits for them.
 let examining = 0;
@@ -138,7 +159,7 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
       const id = await store().accepted(row);
       if (id === undefined) return reply(200, { duplicate: true });
       announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
-      if (examined.challenge !== undefined) return reply(200, { challenge: examined.challenge });
+      if (examined.handshake !== undefined) return reply(200, examined.handshake);
       wakeDispatcher();
       return reply(202, { received: true, id });
     }
@@ -182,7 +203,13 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
   }
   const body = read.body;
 
-  const verification = await verifyDelivery(provider.webhooks.scheme, { body, headers, secrets: target.secrets, nowSeconds: Math.floor(receivedAt / 1000) });
+  const verification = await verifyDelivery(provider.webhooks.scheme, {
+    body,
+    headers,
+    secrets: target.secrets,
+    nowSeconds: Math.floor(receivedAt / 1000),
+    url: `${env().APP_URL}/api/webhooks/${provider.id}${target.endpointId ? `/${target.endpointId}` : ""}`,
+  });
   if (!verification.ok) {
     const answer = refuse(verification.status === 400 ? "missing_signature" : "invalid_signature", verification.reason);
     return refusal(answer, verification.reason, body, body.length);
@@ -193,7 +220,7 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
   try {
     // Strict: a body that is not UTF-8 would otherwise be stored with replacement characters, unlike what was signed.
     text = UTF8.decode(body);
-    payload = deliveryPayload(text, headers.get("content-type"));
+    payload = deliveryPayload(text, headers.get("content-type"), provider.webhooks.scheme === "twilio");
   } catch (error) {
     const answer = refuse("unparseable_payload", "The signature is valid but the payload is not JSON.");
     return refusal(answer, `valid signature but unparseable payload: ${(error as Error).message.slice(0, 200)}`, body, body.length, true);
@@ -201,10 +228,11 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
 
   const deliveryId = field(provider.webhooks.deliveryId, headers, payload);
   const hookId = field(provider.webhooks.hookId, headers, payload) ?? target.endpointId ?? "instance";
-  const isChallenge = typeof payload === "object" && payload !== null && (payload as { type?: unknown }).type === "url_verification";
+  const handshake = handshakeAnswer(provider.webhooks.scheme, payload, verification.secret);
+  const isChallenge = handshake !== undefined && (payload as { type?: unknown }).type === "url_verification";
   return {
     kind: "accepted",
-    challenge: isChallenge ? String((payload as { challenge?: unknown }).challenge ?? "") : undefined,
+    handshake,
     row: {
       ...base,
       // Without a delivery id only a byte-identical body at the same endpoint counts as a redelivery.
@@ -216,7 +244,7 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
       body: text,
       bodyBytes: body.length,
       verified: true,
-      status: isChallenge ? "processed" : "received",
+      status: handshake !== undefined ? "processed" : "received",
       nextAttemptAt: receivedAt,
     },
   };

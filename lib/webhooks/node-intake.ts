@@ -1,7 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log, ApiError } from "@/lib/platform";
-import { acceptWebhook, METHOD_NOT_ALLOWED, type IntakeReply } from "./intake";
+import { acceptWebhook, CHALLENGE_HEADERS, METHOD_NOT_ALLOWED, verificationChallenge, type IntakeReply } from "./intake";
 import { readCapped } from "@/lib/http";
 
 const INTAKE_PATH = /^\/api\/webhooks\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:\?.*)?$/;
@@ -68,6 +68,9 @@ function write(response: ServerResponse, answer: IntakeReply): void {
 export async function handleIntake(request: IncomingMessage, response: ServerResponse, target: { providerId: string; endpointId?: string }): Promise<void> {
   if (request.method !== "POST") {
     request.resume();
+    const challenge =
+      request.method === "GET" ? verificationChallenge(target.providerId, new URL(request.url ?? "/", "http://intake").searchParams) : undefined;
+    if (challenge !== undefined) return void response.writeHead(200, CHALLENGE_HEADERS).end(challenge);
     return write(response, METHOD_NOT_ALLOWED);
   }
   try {

@@ -1,32 +1,22 @@
 import "server-only";
 import { isUtf8 } from "node:buffer";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
 import type { WebhookScheme } from "@/lib/providers";
+import { safeEqual } from "./safe-equal";
+import type { SignedRequest, Verification } from "./signed-request";
+import * as signatures from "./signatures";
 
-export type Verification = { ok: true } | { ok: false; status: 400 | 401; reason: string };
+export { safeEqual } from "./safe-equal";
 
-export type SignedRequest = {
-  body: Buffer;
-  headers: Headers;
-  /** Current secret first, then any still accepted after a rotation. */
-  secrets: string[];
-  nowSeconds: number;
-};
+export type { SignedRequest, Verification } from "./signed-request";
 
 export const STRIPE_TOLERANCE_SECONDS = 300;
 export const SLACK_TOLERANCE_SECONDS = 300;
 
 const missing = (header: string): Verification => ({ ok: false, status: 400, reason: `missing ${header} header` });
 const invalid = (reason: string): Verification => ({ ok: false, status: 401, reason });
-
-/** Constant-time comparison that answers false, rather than throwing, when the lengths differ. */
-export function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /** HMAC-SHA256 over the raw bytes (not a decoded string, so a body that is not UTF-8 still verifies), current secret first. */
 function verifyGitHub({ body, headers, secrets }: SignedRequest): Verification {
@@ -124,5 +114,47 @@ export async function verifyDelivery(scheme: WebhookScheme, request: SignedReque
       return verifySlack(request);
     case "standard-webhooks":
       return verifyStandard(request);
+    case "svix":
+      return signatures.verifySvix(request);
+    case "shopify":
+      return signatures.verifyShopify(request);
+    case "linear":
+      return signatures.verifyLinear(request);
+    case "gitlab-token":
+      return signatures.verifyGitLabToken(request);
+    case "intercom":
+      return signatures.verifyIntercom(request);
+    case "typeform":
+      return signatures.verifyTypeform(request);
+    case "sentry":
+      return signatures.verifySentry(request);
+    case "pagerduty":
+      return signatures.verifyPagerDuty(request);
+    case "calendly":
+      return signatures.verifyCalendly(request);
+    case "workos":
+      return signatures.verifyWorkOS(request);
+    case "mux":
+      return signatures.verifyMux(request);
+    case "razorpay":
+      return signatures.verifyRazorpay(request);
+    case "box":
+      return signatures.verifyBox(request);
+    case "dropbox":
+      return signatures.verifyDropbox(request);
+    case "zoom":
+      return signatures.verifyZoom(request);
+    case "hubspot-v3":
+      return signatures.verifyHubSpot(request);
+    case "square":
+      return signatures.verifySquare(request);
+    case "twilio":
+      return signatures.verifyTwilio(request);
+    case "paddle":
+      return signatures.verifyPaddle(request);
+    case "discord":
+      return signatures.verifyDiscord(request);
+    case "sendgrid":
+      return signatures.verifySendGrid(request);
   }
 }

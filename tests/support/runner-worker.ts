@@ -13,6 +13,16 @@ await databaseReady();
 const runnerInstance = await liveInstanceId();
 await db()
   .insert(workflowRuns)
-  .values({ id: runId, userId, workspaceId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now(), runnerInstance });
+  .values({
+    id: runId,
+    userId,
+    workspaceId,
+    workflowId: "project-setup",
+    trigger: "manual",
+    input: {},
+    status: "running",
+    startedAt: Date.now(),
+    runnerInstance,
+  });
 console.log("runner worker ready");
 setInterval(() => {}, 60_000);

@@ -62,7 +62,16 @@ describe("what needs attention", () => {
       .values({ userId: user.id, workspaceId: user.workspaceId, toolId: "github-create-issue", input: {}, status: "succeeded", startedAt: NOW - HOUR });
     await db()
       .insert(workflowRuns)
-      .values({ id: crypto.randomUUID(), userId: user.id, workspaceId: user.workspaceId, workflowId: "project-setup", trigger: "manual", input: {}, status: "failed", startedAt: NOW - 2 * HOUR });
+      .values({
+        id: crypto.randomUUID(),
+        userId: user.id,
+        workspaceId: user.workspaceId,
+        workflowId: "project-setup",
+        trigger: "manual",
+        input: {},
+        status: "failed",
+        startedAt: NOW - 2 * HOUR,
+      });
     await db()
       .insert(toolRuns)
       .values({ userId: other.id, workspaceId: other.workspaceId, toolId: "x", input: {}, status: "failed", startedAt: NOW - HOUR });

@@ -494,7 +494,10 @@ describe("unknown providers and endpoints", () => {
   });
 
   it("a real endpoint id under another provider's URL -> 404", async () => {
-    const { endpoint, secret } = await createEndpoint({ userId: ownerId, workspaceId: DEFAULT_WORKSPACE_ID }, { providerId: "github", description: "hostile", events: [] });
+    const { endpoint, secret } = await createEndpoint(
+      { userId: ownerId, workspaceId: DEFAULT_WORKSPACE_ID },
+      { providerId: "github", description: "hostile", events: [] },
+    );
     const body = smallPush();
     await expectRefusal(await post(`/api/webhooks/stripe/${endpoint.id}`, body, await githubHeaders(secret, body)), 404, "unknown_endpoint");
     await expectRefusal(await post(`/api/webhooks/github/${endpoint.id}`, body, await githubHeaders(GITHUB_SECRET, body)), 401, "invalid_signature");

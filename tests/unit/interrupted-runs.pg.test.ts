@@ -24,7 +24,17 @@ beforeAll(async () => {
 async function runningWorkflow(id: string, owner: string | null): Promise<void> {
   await db()
     .insert(workflowRuns)
-    .values({ id, userId: user.id, workspaceId: user.workspaceId, workflowId: "project-setup", trigger: "manual", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner });
+    .values({
+      id,
+      userId: user.id,
+      workspaceId: user.workspaceId,
+      workflowId: "project-setup",
+      trigger: "manual",
+      input: {},
+      status: "running",
+      startedAt: Date.now(),
+      runnerInstance: owner,
+    });
   await db().insert(workflowRunSteps).values({ runId: id, stepId: "create-repository", position: 0, status: "running", startedAt: Date.now() });
   await db().insert(workflowRunSteps).values({ runId: id, stepId: "create-linear-project", position: 1, status: "pending" });
 }
@@ -32,7 +42,15 @@ async function runningWorkflow(id: string, owner: string | null): Promise<void> 
 async function runningTool(owner: string | null): Promise<string> {
   const [row] = await db()
     .insert(toolRuns)
-    .values({ userId: user.id, workspaceId: user.workspaceId, toolId: "github-get-repo", input: {}, status: "running", startedAt: Date.now(), runnerInstance: owner })
+    .values({
+      userId: user.id,
+      workspaceId: user.workspaceId,
+      toolId: "github-get-repo",
+      input: {},
+      status: "running",
+      startedAt: Date.now(),
+      runnerInstance: owner,
+    })
     .returning();
   return row!.id;
 }

@@ -85,7 +85,15 @@ describe("forwarding across a SIGKILL", () => {
         verified: true,
         status: "processed",
       }))!;
-      await enqueueForwards({ id, workspaceId: user.workspaceId, endpointId: endpoint.id, providerId: "github", event: "push", action: null, verified: true } as DeliveryRow);
+      await enqueueForwards({
+        id,
+        workspaceId: user.workspaceId,
+        endpointId: endpoint.id,
+        providerId: "github",
+        event: "push",
+        action: null,
+        verified: true,
+      } as DeliveryRow);
     }
 
     const first = await startWorker();

@@ -83,7 +83,11 @@ describe("forwarding", () => {
   it("forwards each verified delivery of the endpoint once, re-signed with Standard Webhooks, filtered by event.action", async () => {
     const user = await createUser("fwd");
     const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
-    const { secret } = await createDestination(user.workspaceId, { source: `github/${endpoint.id}`, url: `${receiver.url}/hooks`, events: "pull_request.opened push" });
+    const { secret } = await createDestination(user.workspaceId, {
+      source: `github/${endpoint.id}`,
+      url: `${receiver.url}/hooks`,
+      events: "pull_request.opened push",
+    });
     receiver.secret = secret;
     const opened = await deliver(user.workspaceId, endpoint.id, "pull_request", "opened");
     await deliver(user.workspaceId, endpoint.id, "pull_request", "closed");

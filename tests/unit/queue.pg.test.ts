@@ -99,7 +99,6 @@ describe("the queue worker", () => {
 });
 
 describe("leasing and the fenced record, on the database", () => {
-
   it("records an attempt only while the item is still leased to it", async () => {
     const now = Date.now();
     const id = (await insertAccepted({

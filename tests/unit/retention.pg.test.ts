@@ -77,7 +77,15 @@ describe("retention", () => {
     const now = Date.now();
     await db()
       .insert(outboundMessages)
-      .values({ id: crypto.randomUUID(), workspaceId: user.workspaceId, kind: "forward", deliveryId: id, status: "pending", createdAt: now, nextAttemptAt: now + DAY });
+      .values({
+        id: crypto.randomUUID(),
+        workspaceId: user.workspaceId,
+        kind: "forward",
+        deliveryId: id,
+        status: "pending",
+        createdAt: now,
+        nextAttemptAt: now + DAY,
+      });
     await applyRetention({ webhookDays: 30, runDays: 0, pauseMs: 0 });
     expect((await row(id)).trimmedAt).toBeNull();
   });
@@ -86,7 +94,15 @@ describe("retention", () => {
     const startedAt = Date.now() - 100 * DAY;
     const [tool] = await db()
       .insert(toolRuns)
-      .values({ userId: user.id, workspaceId: user.workspaceId, toolId: "github-create-issue", input: { title: "secret plans" }, output: { number: 1 }, status: "succeeded", startedAt })
+      .values({
+        userId: user.id,
+        workspaceId: user.workspaceId,
+        toolId: "github-create-issue",
+        input: { title: "secret plans" },
+        output: { number: 1 },
+        status: "succeeded",
+        startedAt,
+      })
       .returning();
     const [running] = await db()
       .insert(toolRuns)

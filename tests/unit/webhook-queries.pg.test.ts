@@ -52,7 +52,8 @@ async function seed(row: Seed): Promise<number> {
 }
 
 const filters = (query: Record<string, string>): DeliveryFilters => deliveryFiltersSchema.parse(query);
-const ids = async (query: Record<string, string>) => (await listDeliveries(workspaceId, filters(query), NOW)).items.map((item) => item.id).sort((a, b) => a - b);
+const ids = async (query: Record<string, string>) =>
+  (await listDeliveries(workspaceId, filters(query), NOW)).items.map((item) => item.id).sort((a, b) => a - b);
 
 const named: Record<string, number> = {};
 

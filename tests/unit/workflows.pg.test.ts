@@ -235,7 +235,15 @@ describe("run history", () => {
   it("name this process as the runner of a run, and mark failed the runs a stopped process left running", async () => {
     const started = await startWorkflowRun(user, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [] });
     expect(await started.finished).toMatchObject({ status: "success", runnerInstance: instanceId() });
-    const values = { userId: user.id, workspaceId: user.workspaceId, workflowId: "project-setup", trigger: "manual" as const, input: {}, status: "running" as const, startedAt: Date.now() };
+    const values = {
+      userId: user.id,
+      workspaceId: user.workspaceId,
+      workflowId: "project-setup",
+      trigger: "manual" as const,
+      input: {},
+      status: "running" as const,
+      startedAt: Date.now(),
+    };
     await db()
       .insert(workflowRuns)
       .values({ ...values, id: "interrupted-run", runnerInstance: "a-stopped-process" });
@@ -246,7 +254,11 @@ describe("run history", () => {
       .insert(workflowRuns)
       .values({ ...values, id: "run-of-this-process", runnerInstance: instanceId() });
     expect((await failInterruptedRuns()).workflowRuns).toBe(2);
-    expect((await getWorkflowRun(user.workspaceId, "interrupted-run"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED, finishedAt: expect.any(Number) });
+    expect((await getWorkflowRun(user.workspaceId, "interrupted-run"))!.run).toMatchObject({
+      status: "failed",
+      error: INTERRUPTED,
+      finishedAt: expect.any(Number),
+    });
     expect((await getWorkflowRun(user.workspaceId, "run-from-before-runners"))!.run).toMatchObject({ status: "failed", error: INTERRUPTED });
     expect((await getWorkflowRun(user.workspaceId, "run-of-this-process"))!.run).toMatchObject({ status: "running", error: null });
     await db().update(workflowRuns).set({ status: "success" }).where(eq(workflowRuns.id, "run-of-this-process"));

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { Badge, ProviderLogo } from "@/app/_components/provider-logo";
+import { BrandLogo } from "@/app/_components/brand-logo";
+import { Badge } from "@/app/_components/provider-logo";
 import { relativeTime } from "@/app/_components/time";
 import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
@@ -232,7 +233,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
           <Card key={card.id}>
             <article aria-labelledby={`provider-${card.id}`} data-testid={`provider-${card.id}`} className="space-y-4">
               <header className="flex items-start gap-3">
-                <ProviderLogo name={card.name} color={card.color} />
+                <BrandLogo name={card.name} color={card.color} logo={getProvider(card.id)?.logo} />
                 <div>
                   <h2 id={`provider-${card.id}`} className="font-semibold">
                     {card.name}

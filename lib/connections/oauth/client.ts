@@ -12,6 +12,8 @@ export type OAuthSetup = {
   provider: Provider & { oauth2: NonNullable<Provider["oauth2"]> };
   credentials: OAuthClientCredentials;
   as: oauth.AuthorizationServer;
+  /** The authorization server as refresh grants see it: its token endpoint is `refreshUrl` where one is declared. */
+  refreshAs: oauth.AuthorizationServer;
   client: oauth.Client;
   clientAuth: oauth.ClientAuth;
   options: oauth.HttpRequestOptions<"POST", URLSearchParams>;
@@ -20,25 +22,42 @@ export type OAuthSetup = {
 
 /**
  * Some token endpoints (GitHub's among them) answer errors with HTTP 200 and an `error` field.
- * Turning those into 400 lets oauth4webapi report them as the OAuth errors they are. Every answer
- * is read here, capped at OAUTH_RESPONSE_MAX_BYTES.
+ * Turning those into 400 lets oauth4webapi report them as the OAuth errors they are. Some answer a
+ * token without a token_type (Shopify, ClickUp, Mailchimp: declared `tokenTypeOptional`), which is
+ * a bearer token, or with `"scope": null` (Mailchimp), which says nothing. Every answer is read
+ * here, capped at OAUTH_RESPONSE_MAX_BYTES.
  */
-const normalizingFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(env().OAUTH_TIMEOUT_SECONDS * 1000) });
-  if (response.status === 204 || response.status === 205 || response.status === 304) return response;
-  const bytes = await readLimited(response, OAUTH_RESPONSE_MAX_BYTES);
-  if (response.status !== 200 || !response.headers.get("content-type")?.includes("json"))
-    return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
-  const body = bytes.toString("utf8");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  const isError = parsed && typeof parsed === "object" && "error" in parsed && !("access_token" in parsed);
-  return new Response(body, { status: isError ? 400 : 200, headers: response.headers });
-};
+const normalizingFetch =
+  (tokenTypeOptional: boolean): typeof fetch =>
+  async (input, init) => {
+    const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(env().OAUTH_TIMEOUT_SECONDS * 1000) });
+    if (response.status === 204 || response.status === 205 || response.status === 304) return response;
+    const bytes = await readLimited(response, OAUTH_RESPONSE_MAX_BYTES);
+    if (response.status !== 200 || !response.headers.get("content-type")?.includes("json"))
+      return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const body = bytes.toString("utf8");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+    const isError = parsed && typeof parsed === "object" && "error" in parsed && !("access_token" in parsed);
+    if (!isError && parsed && typeof parsed === "object" && "access_token" in parsed) {
+      const answer = parsed as Record<string, unknown>;
+      let changed = false;
+      if (answer.scope === null) {
+        delete answer.scope;
+        changed = true;
+      }
+      if (tokenTypeOptional && answer.token_type === undefined) {
+        answer.token_type = "bearer";
+        changed = true;
+      }
+      if (changed) return new Response(JSON.stringify(answer), { status: 200, headers: response.headers });
+    }
+    return new Response(body, { status: isError ? 400 : 200, headers: response.headers });
+  };
 
 /** Everything oauth4webapi needs to talk to this provider's authorization server. */
 export function oauthSetup(provider: Provider): OAuthSetup {
@@ -59,18 +78,20 @@ export function oauthSetup(provider: Provider): OAuthSetup {
     token_endpoint: tokenEndpoint,
     revocation_endpoint: revocationEndpoint,
   };
+  const refreshAs = provider.oauth2.refreshUrl ? { ...as, token_endpoint: expandTemplate(provider, provider.oauth2.refreshUrl) } : as;
   const clientAuth =
     provider.oauth2.clientAuth === "client_secret_basic" ? oauth.ClientSecretBasic(credentials.clientSecret) : oauth.ClientSecretPost(credentials.clientSecret);
   return {
     provider: provider as OAuthSetup["provider"],
     credentials,
     as,
+    refreshAs,
     client: { client_id: credentials.clientId },
     clientAuth,
     options: {
       // Plain http is allowed only when the operator points a provider at an http:// origin (a local fake, an internal GHES).
-      [oauth.allowInsecureRequests]: tokenEndpoint.startsWith("http:"),
-      [oauth.customFetch]: normalizingFetch,
+      [oauth.allowInsecureRequests]: tokenEndpoint.startsWith("http:") || refreshAs.token_endpoint!.startsWith("http:"),
+      [oauth.customFetch]: normalizingFetch(provider.oauth2.tokenTypeOptional),
     },
     processOptions: {
       recognizedTokenTypes: Object.fromEntries(provider.oauth2.extraTokenTypes.map((type) => [type, () => {}])),

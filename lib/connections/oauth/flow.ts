@@ -125,10 +125,19 @@ async function consumeState(userId: string, providerId: string, state: string | 
   return { verifier, returnTo: row.returnTo, sharedIn: row.sharedIn };
 }
 
-async function readAccount(provider: Provider, accessToken: string): Promise<Account> {
+/** The token answer's string fields as `token.<name>` template values (Salesforce's instance_url). */
+function tokenValues(tokens: oauth.TokenEndpointResponse): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(tokens)
+      .filter(([name, value]) => typeof value === "string" && !/token/.test(name))
+      .map(([name, value]) => [`token.${name}`, value as string]),
+  );
+}
+
+async function readAccount(provider: Provider, tokens: oauth.TokenEndpointResponse): Promise<Account> {
   if (!provider.account) return { id: "default", label: null, avatar: null };
   try {
-    const body = await providerRequest(provider, provider.account.request, { accessToken });
+    const body = await providerRequest(provider, provider.account.request, { accessToken: tokens.access_token }, tokenValues(tokens));
     const id = readPath(body, provider.account.id);
     if (id === undefined || id === null || id === "") throw new Error(`no ${provider.account.id} in the answer`);
     const label = readPath(body, provider.account.label);
@@ -201,7 +210,7 @@ export async function completeAuthorization(
     );
   }
 
-  const account = await readAccount(provider, tokens.access_token);
+  const account = await readAccount(provider, tokens);
   const connection = await upsertOAuthConnection({ userId, sharedIn: sharedIn ?? undefined }, providerId, account, {
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,

@@ -1,5 +1,5 @@
 import { withErrors } from "@/lib/auth/route";
-import { methodNotAllowed, receiveWebhook } from "@/lib/webhooks/intake";
+import { methodNotAllowed, receiveGet, receiveWebhook } from "@/lib/webhooks/intake";
 
 type Context = { params: Promise<{ provider: string }> };
 
@@ -9,7 +9,8 @@ export const POST = withErrors(async (request: Request, { params }: Context): Pr
   return receiveWebhook(request, provider);
 });
 
-export const GET = methodNotAllowed;
+/** Refused, except Dropbox's URL check (GET ?challenge=...), answered with the challenge. */
+export const GET = withErrors(async (request: Request, { params }: Context): Promise<Response> => receiveGet(request, (await params).provider));
 export const PUT = methodNotAllowed;
 export const PATCH = methodNotAllowed;
 export const DELETE = methodNotAllowed;
