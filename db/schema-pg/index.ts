@@ -13,3 +13,4 @@ export * from "./openapi";
 export * from "./access-tokens";
 export * from "./outbox";
 export * from "./rate-limits";
+export * from "./account-security";

@@ -12,3 +12,4 @@ export * from "./openapi";
 export * from "./access-tokens";
 export * from "./outbox";
 export * from "./rate-limits";
+export * from "./account-security";

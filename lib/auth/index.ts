@@ -2,3 +2,4 @@
 export { authenticateToken, createAccessToken } from "./access-tokens";
 export type { TokenIdentity } from "./access-tokens";
 export { addressBucket, CLIENT_ADDRESS_HEADER } from "./client-address";
+export { hasSecondFactor } from "./second-factor";

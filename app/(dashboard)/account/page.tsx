@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { Alert, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { secondFactorStatus } from "@/lib/auth/second-factor";
 import { hasPassword } from "@/lib/auth/users";
 import { PasswordForm } from "./password-form";
+import { TwoFactorPanel } from "./two-factor-panel";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -23,6 +25,10 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           </div>
         )}
         <PasswordForm hasPassword={await hasPassword(user.id)} />
+      </Card>
+      <Card className="mt-6">
+        <h2 className="mb-4 font-semibold">Two-factor sign-in</h2>
+        <TwoFactorPanel {...await secondFactorStatus(user.id)} />
       </Card>
     </>
   );

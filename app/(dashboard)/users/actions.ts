@@ -7,6 +7,7 @@ import { z } from "zod";
 import { signIn } from "@/lib/auth/config";
 import { actionInput, userAction } from "@/lib/auth/action";
 import { requireUser } from "@/lib/auth/session";
+import { signInAgainChallenge } from "@/lib/auth/sign-in";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, changeOwnPassword, createLocalUser, removeUser, setPassword, setRole, UserChangeError } from "@/lib/auth/users";
 import { ApiError } from "@/lib/platform/errors";
@@ -87,10 +88,10 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
       if (form.get("newPassword") !== form.get("confirmPassword")) return { error: "The two new passwords differ." };
       const revokeTokens = form.get("revokeTokens") === "on";
       await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password, { revokeTokens });
-      // The change ended every session signed in before it, this one too: sign this one in again.
-      if (!user.email) redirect("/sign-in");
+      // The change ended every session signed in before it, this one too: sign this one in again,
+      // as the person just proved who they are (no second-factor code asked again).
       try {
-        await signIn("credentials", { email: user.email, password, redirect: false });
+        await signIn("credentials", { challenge: await signInAgainChallenge(user.id), redirect: false });
       } catch (error) {
         if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
         throw error;
