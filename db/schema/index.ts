@@ -41,4 +41,8 @@ export const {
   outboundMessages,
   outboundAttempts,
   rateLimits,
+  passwordResets,
+  secondFactors,
+  recoveryCodes,
+  signInChallenges,
 } = chosen;
