@@ -17,8 +17,9 @@ export async function startTwoFactorSetup(): Promise<TwoFactorState> {
 export async function confirmTwoFactorSetup(previous: TwoFactorState, form: FormData): Promise<TwoFactorState> {
   const result = await userAction(
     async (user) => {
+      // No revalidation here: the page would re-render as "on" and drop the codes before they are
+      // read. The panel refreshes the page once the person says they have kept them.
       const recoveryCodes = await confirmEnrolment(user.id, actionInput(codeSchema, form.get("code")));
-      revalidatePath("/account");
       return { recoveryCodes, ok: "Two-factor sign-in is on." };
     },
     [SecondFactorError],

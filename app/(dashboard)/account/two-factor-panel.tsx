@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useActionState } from "react";
 import { Alert, Button, Field } from "@/app/_components/ui";
 import { confirmTwoFactorSetup, disableTwoFactor, newRecoveryCodes, startTwoFactorSetup, type TwoFactorState } from "./two-factor-actions";
@@ -22,12 +23,16 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
 function Enrol() {
   const [started, start, starting] = useActionState<TwoFactorState, FormData>(startTwoFactorSetup, undefined);
   const [confirmed, confirm, confirming] = useActionState<TwoFactorState, FormData>(confirmTwoFactorSetup, undefined);
+  const router = useRouter();
   const enrolment = confirmed?.enrolment ?? started?.enrolment;
   if (confirmed?.recoveryCodes) {
     return (
       <div className="space-y-4">
         <Alert tone="success">{confirmed.ok}</Alert>
         <RecoveryCodes codes={confirmed.recoveryCodes} />
+        <Button type="button" onClick={() => router.refresh()}>
+          I have kept my recovery codes
+        </Button>
       </div>
     );
   }
