@@ -8,8 +8,7 @@ import { db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { env } from "@/lib/platform";
 import { authLogger } from "./auth-log";
-import { isChallengeInput, signInWithCode, signInWithPassword } from "./sign-in";
-import { isLinkedAccount } from "./users";
+import { isChallengeInput, providerSignInVerdict, signInWithCode, signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
@@ -119,8 +118,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       },
       async signIn({ account }) {
         if (!account || account.provider === "credentials") return true;
-        // A GitHub identity already linked to a Patchbay user may sign in; new people only when sign-up is open.
-        return config.ALLOW_SIGNUP || (await isLinkedAccount(account.provider, account.providerAccountId));
+        const verdict = await providerSignInVerdict(account.provider, account.providerAccountId, config.ALLOW_SIGNUP);
+        return verdict === "allowed" ? true : verdict === "second_factor" ? "/sign-in?error=SecondFactorRequired" : false;
       },
     },
   };

@@ -78,6 +78,9 @@ export type Enrolment = { uri: string; secret: string; qrCode: string };
  */
 export async function beginEnrolment(userId: string, label: string): Promise<Enrolment> {
   if (await hasSecondFactor(userId)) throw new SecondFactorError("Two-factor sign-in is already on. Turn it off first to set up a new authenticator.");
+  // The code is asked after the password, and GitHub sign-in is refused once it is on: without a password there would be no way in.
+  const [person] = await db().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
+  if (!person?.passwordHash) throw new SecondFactorError("Set a password first (above): two-factor sign-in asks for the code after your password.");
   const secret = new Secret({ size: 20 }).base32;
   const sealed = seal(keyRing(), secret, sealContext(userId));
   await db()

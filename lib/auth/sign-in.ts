@@ -8,7 +8,7 @@ import { verifyAgainstDecoy, verifyPassword } from "./password";
 import { credentialsSchema } from "./schemas";
 import { hasSecondFactor } from "./second-factor";
 import { completeSignInChallenge, createSignInChallenge } from "./sign-in-challenge";
-import { findUserById, findUserForSignIn } from "./users";
+import { findUserById, findUserForSignIn, linkedUserId } from "./users";
 
 /**
  * The client address. With TRUST_PROXY=true the app sits behind one reverse proxy that appends
@@ -83,4 +83,19 @@ export async function signInWithCode(input: unknown): Promise<CodeSignIn> {
  */
 export function signInAgainChallenge(userId: string): Promise<string> {
   return createSignInChallenge(userId, true);
+}
+
+/**
+ * Whether a sign-in provider's identity (GitHub) may sign in: one linked to a person may, unless
+ * that person has a second factor (GitHub would skip the code: they sign in with password and
+ * code); a new one only when sign-up is open.
+ */
+export async function providerSignInVerdict(
+  provider: string,
+  providerAccountId: string,
+  allowSignup: boolean,
+): Promise<"allowed" | "refused" | "second_factor"> {
+  const userId = await linkedUserId(provider, providerAccountId);
+  if (userId === undefined) return allowSignup ? "allowed" : "refused";
+  return (await hasSecondFactor(userId)) ? "second_factor" : "allowed";
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { TOTP, URI } from "otpauth";
 import { db } from "@/db/client";
-import { recoveryCodes, secondFactors, signInChallenges, users } from "@/db/schema";
+import { accounts, recoveryCodes, secondFactors, signInChallenges, users } from "@/db/schema";
 import { hasSecondFactor } from "@/lib/auth";
 import {
   beginEnrolment,
@@ -13,8 +13,8 @@ import {
   SecondFactorError,
   secondFactorStatus,
 } from "@/lib/auth/second-factor";
-import { signInAgainChallenge, signInWithCode, signInWithPassword } from "@/lib/auth/sign-in";
-import { createLocalUser } from "@/lib/auth/users";
+import { providerSignInVerdict, signInAgainChallenge, signInWithCode, signInWithPassword } from "@/lib/auth/sign-in";
+import { createLocalUser, setPassword } from "@/lib/auth/users";
 
 let counter = 0;
 const password = "a long enough password";
@@ -153,6 +153,14 @@ describe("sign-in with a second factor", () => {
     expect(await signInWithCode({ challenge: again.challenge, code: codes[0] })).toMatchObject({ ok: true });
   });
 
+  it("ends a sign-in waiting for its code when the password changes", async () => {
+    const user = await person();
+    const { totp } = await enrol(user.id, user.email!, Date.now() - PERIOD_MS);
+    const { challenge } = (await signInWithPassword({ email: user.email, password }, signInRequest(), noWait)) as { challenge: string };
+    await setPassword(user.id, "the owner chose another one 7");
+    expect(await signInWithCode({ challenge, code: totp.generate() })).toEqual({ ok: false, reason: "expired" });
+  });
+
   it("drops a challenge after 5 wrong codes, so the password is asked again", async () => {
     const user = await person();
     const { totp } = await enrol(user.id, user.email!, Date.now() - PERIOD_MS);
@@ -176,5 +184,27 @@ describe("sign-in with a second factor", () => {
     await signInWithPassword({ email: user.email, password }, signInRequest(), noWait);
     await db().delete(users).where(eq(users.id, user.id));
     for (const table of [secondFactors, recoveryCodes, signInChallenges]) expect(await db().select().from(table).where(eq(table.userId, user.id))).toEqual([]);
+  });
+});
+
+describe("GitHub sign-in and the second factor", () => {
+  it("refuses GitHub sign-in to a person with a second factor, who signs in with password and code instead", async () => {
+    const user = await person();
+    const githubId = `gh-${counter}`;
+    await db().insert(accounts).values({ userId: user.id, type: "oauth", provider: "github", providerAccountId: githubId });
+    expect(await providerSignInVerdict("github", githubId, false)).toBe("allowed");
+    await enrol(user.id, user.email!);
+    expect(await providerSignInVerdict("github", githubId, false)).toBe("second_factor");
+    expect(await providerSignInVerdict("github", "gh-someone-new", false)).toBe("refused");
+    expect(await providerSignInVerdict("github", "gh-someone-new", true)).toBe("allowed");
+  });
+
+  it("asks a person without a password (GitHub sign-in only) to set one before setting up a second factor", async () => {
+    const [user] = await db()
+      .insert(users)
+      .values({ name: "Gia GitHub", email: `gia-${Date.now()}@example.test` })
+      .returning({ id: users.id });
+    await expect(beginEnrolment(user!.id, "gia")).rejects.toThrow("Set a password first");
+    expect(await db().select().from(secondFactors).where(eq(secondFactors.userId, user!.id))).toEqual([]);
   });
 });

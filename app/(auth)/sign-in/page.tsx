@@ -18,6 +18,7 @@ const errorMessages: Record<string, string> = {
   CredentialsSignin: GENERIC_SIGN_IN_ERROR,
   AccessDenied: "That GitHub account is not linked to a Patchbay user, and sign-up is closed.",
   OAuthAccountNotLinked: "An account with that email exists. Sign in with your password.",
+  SecondFactorRequired: "Your account has two-factor sign-in: sign in with your email, password and code.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
