@@ -111,5 +111,22 @@ test("second factor: enrol with the QR code's secret, then sign in with a code, 
   await expect(memberPage.getByTestId("signed-in-user")).toHaveText(member.name);
   await memberPage.goto("/account");
   await expect(memberPage.getByTestId("two-factor-status")).toHaveText("Two-factor sign-in is on. 9 recovery codes left.");
+
+  // Changing the password keeps this session (the server signs it in again without asking for a code).
+  const newPassword = "tao keeps a fresh passphrase";
+  await memberPage.getByLabel("Current password").fill(member.password);
+  await memberPage.getByLabel("New password", { exact: true }).fill(newPassword);
+  await memberPage.getByLabel("New password again").fill(newPassword);
+  await memberPage.getByRole("button", { name: "Change password" }).click();
+  await expect(memberPage.getByText("Your password was changed; other sessions are signed out.")).toBeVisible();
+  await expect(memberPage.getByTestId("signed-in-user")).toHaveText(member.name);
+
+  // Turning it off needs proof: a wrong password is refused, the right one turns it off.
+  await memberPage.getByLabel("Your password").fill(member.password);
+  await memberPage.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+  await expect(memberPage.locator("form [role=alert]")).toHaveText("Enter a current code from your authenticator, or your password.");
+  await memberPage.getByLabel("Your password").fill(newPassword);
+  await memberPage.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+  await expect(memberPage.getByRole("button", { name: "Set up two-factor sign-in" })).toBeVisible();
   await memberPage.context().close();
 });
