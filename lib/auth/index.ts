@@ -3,3 +3,4 @@ export { authenticateToken, createAccessToken } from "./access-tokens";
 export type { TokenIdentity } from "./access-tokens";
 export { addressBucket, CLIENT_ADDRESS_HEADER } from "./client-address";
 export { hasSecondFactor } from "./second-factor";
+export { sweepExpiredSignInLinks } from "./expired-links";

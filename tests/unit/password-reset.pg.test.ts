@@ -4,6 +4,7 @@ import { db } from "@/db/client";
 import { passwordResets, users } from "@/db/schema";
 import { createAccessToken, listAccessTokens } from "@/lib/auth/access-tokens";
 import { verifyPassword } from "@/lib/auth/password";
+import { sweepExpiredSignInLinks } from "@/lib/auth";
 import { findPasswordReset, resetPasswordWithToken, resetRequestAllowed, sendPasswordReset } from "@/lib/auth/password-reset";
 import { findSessionUser, findUserForSignIn } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/platform/env";
@@ -109,6 +110,16 @@ describe("forgot password by mail", () => {
       resetEnvCache();
     }
     expect(await db().select().from(passwordResets).where(eq(passwordResets.userId, user.id))).toEqual([]);
+  });
+
+  it("sweeps expired links away and keeps live ones", async () => {
+    const [user, other] = [await createUser("sweep"), await createUser("kept")];
+    const start = Date.now();
+    await mailedToken(user.email!, start - 31 * 60 * 1000);
+    const live = await mailedToken(other.email!, start);
+    expect(await sweepExpiredSignInLinks(start)).toBeGreaterThanOrEqual(1);
+    expect(await db().select().from(passwordResets).where(eq(passwordResets.userId, user.id))).toEqual([]);
+    expect(await findPasswordReset(live, start)).toBeDefined();
   });
 
   it("removes a person's links with the person", async () => {
