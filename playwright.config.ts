@@ -15,6 +15,8 @@ process.env.E2E_LINEAR_PORT ??= freePort();
 process.env.E2E_PETSTORE_PORT ??= freePort();
 process.env.E2E_OPENAI_PORT ??= freePort();
 process.env.E2E_OAUTH_PORT ??= freePort();
+process.env.E2E_SMTP_PORT ??= freePort();
+process.env.E2E_SMTP_HTTP_PORT ??= freePort();
 const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
 /** Fakes of outside services (e2e/fakes), reached through the same variables a deployment sets. */
 const fakeGitHub = { url: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`, clientId: "e2e-client-id", clientSecret: "e2e-client-secret" };
@@ -45,6 +47,8 @@ const fakeAsana = {
     account: { data: { gid: "4673218951", name: "Greg Sanchez", email: "gsanchez@example.com", resource_type: "user" } },
   },
 };
+/** A real SMTP server (smtp-server) that keeps what it receives; its HTTP side port lists the mail for the specs. */
+const mailServer = { user: "patchbay-e2e", password: "e2e-smtp-password", httpUrl: `http://127.0.0.1:${process.env.E2E_SMTP_HTTP_PORT}` };
 
 const browser = findChromium();
 if (!browser) {
@@ -122,6 +126,17 @@ export default defineConfig({
       env: { FAKE_OAUTH_PORT: process.env.E2E_OAUTH_PORT, FAKE_OAUTH_CONFIG: JSON.stringify(fakeAsana.config) },
     },
     {
+      command: "node --experimental-strip-types e2e/fakes/smtp.ts",
+      url: `${mailServer.httpUrl}/_fake/mail`,
+      reuseExistingServer: false,
+      env: {
+        FAKE_SMTP_PORT: process.env.E2E_SMTP_PORT,
+        FAKE_SMTP_HTTP_PORT: process.env.E2E_SMTP_HTTP_PORT,
+        FAKE_SMTP_USER: mailServer.user,
+        FAKE_SMTP_PASSWORD: mailServer.password,
+      },
+    },
+    {
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
@@ -152,6 +167,9 @@ export default defineConfig({
         AGENT_MODEL: "openai/gpt-5-mini",
         AGENT_MODEL_URL: `${fakeModelUrl}/v1`,
         AGENT_MODEL_API_KEY: "sk-e2e-agent-key-0123456789",
+        // "Forgot password?" mails through the test mail server.
+        SMTP_URL: `smtp://${mailServer.user}:${mailServer.password}@127.0.0.1:${process.env.E2E_SMTP_PORT}`,
+        MAIL_FROM: "Patchbay <patchbay@patchbay.test>",
       },
     },
   ],

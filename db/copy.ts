@@ -4,6 +4,7 @@ import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { migratePostgres, openPostgres } from "./postgres";
 import * as pgSchema from "./schema-pg";
 import * as sqliteSchema from "./schema-sqlite";
+import { DEFAULT_WORKSPACE_ID } from "./schema-sqlite";
 import { openDatabase } from "./client";
 
 export type CopyReport = { table: string; rows: number }[];
@@ -46,7 +47,9 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
     await migratePostgres(target);
     const tables = tablesInDependencyOrder();
     for (const table of tables) {
-      const [row] = (await target.execute(sql`select exists (select 1 from ${table}) as "filled"`)).rows as { filled: boolean }[];
+      // The migrations create the default workspace (db/schema-sqlite/workspaces.ts): that row alone does not make the target "not empty".
+      const seeded = getTableName(table) === "workspaces" ? sql` where id <> ${DEFAULT_WORKSPACE_ID}` : sql``;
+      const [row] = (await target.execute(sql`select exists (select 1 from ${table}${seeded}) as "filled"`)).rows as { filled: boolean }[];
       if (row?.filled) throw new Error(`the PostgreSQL database is not empty (table ${getTableName(table)} has rows): copy into a new database`);
     }
     const sqliteTables = new Map(
@@ -54,6 +57,8 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
     );
     const report: CopyReport = [];
     await target.transaction(async (tx) => {
+      // The source has its own default workspace (its migrations made it too): it replaces the seeded one.
+      await tx.execute(sql`delete from workspaces where id = ${DEFAULT_WORKSPACE_ID}`);
       for (const table of tables) {
         const name = getTableName(table);
         const from = sqliteTables.get(name);

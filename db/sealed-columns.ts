@@ -1,4 +1,4 @@
-import { connections, oauthStates, openapiSpecs, webhookEndpoints } from "./schema";
+import { connections, oauthStates, openapiSpecs, secondFactors, webhookEndpoints } from "./schema";
 
 /**
  * Every column that holds a sealed secret, with the column that identifies its row (the sealing
@@ -18,4 +18,5 @@ export const sealedColumns = [
     columnName: "previous_secret",
   },
   { table: openapiSpecs, tableName: "openapi_specs", idColumn: openapiSpecs.id, column: openapiSpecs.credentialSealed, columnName: "credential" },
+  { table: secondFactors, tableName: "second_factors", idColumn: secondFactors.userId, column: secondFactors.secret, columnName: "secret" },
 ] as const;

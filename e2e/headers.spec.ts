@@ -90,11 +90,15 @@ async function registerClient(page: Page, baseURL: string): Promise<URL> {
 }
 
 test("every page, signed out and as the owner, carries the headers and passes its own Content-Security-Policy", async ({ page, baseURL, browser }) => {
-  // Signed out: sign-in, sign-up (closed: the 404 page), a protected page's redirect.
+  // Signed out: sign-in, forgot password and its link's page, sign-up (closed: the 404 page), a protected page's redirect.
   const anonymous = await browser.newPage();
   const anonymousRefused = await watchViolations(anonymous);
   await visit(anonymous, anonymousRefused, "/sign-in");
   await expect(anonymous.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await visit(anonymous, anonymousRefused, "/forgot-password");
+  await expect(anonymous.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
+  await visit(anonymous, anonymousRefused, "/reset-password?token=not-a-token");
+  await expect(anonymous.getByRole("heading", { name: "This link does not work" })).toBeVisible();
   await visit(anonymous, anonymousRefused, "/sign-up");
   await expect(anonymous.getByRole("heading", { name: "This page could not be found." })).toBeVisible();
   const redirect = await anonymous.request.get("/users", { maxRedirects: 0 });

@@ -298,4 +298,25 @@ CREATE UNIQUE INDEX `access_tokens_hash` ON `access_tokens` (`token_hash`);--> s
 CREATE INDEX `access_tokens_user` ON `access_tokens` (`user_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `access_tokens_client` ON `access_tokens` (`client_id`);--> statement-breakpoint
 ALTER TABLE `oauth_states` ADD `shared_in` text;--> statement-breakpoint
-ALTER TABLE `oauth_authorization_codes` ADD `workspace_id` text DEFAULT 'default' NOT NULL;
+ALTER TABLE `oauth_authorization_codes` ADD `workspace_id` text DEFAULT 'default' NOT NULL;--> statement-breakpoint
+-- Rebuilding webhook_deliveries (above) dropped its triggers: the search index (0004) is kept up to date by them again.
+CREATE TRIGGER `webhook_delivery_search_unprocessed` AFTER INSERT ON `webhook_deliveries` WHEN new.status <> 'received' BEGIN
+  INSERT INTO webhook_delivery_search(rowid, delivery_id, repository, event, body)
+  VALUES (new.id, new.delivery_id, new.repository, coalesce(new.event || coalesce('.' || new.action, ''), ''), new.body);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `webhook_delivery_search_taken` AFTER UPDATE OF attempts ON `webhook_deliveries` WHEN old.attempts = 0 AND new.attempts > 0 AND new.replay_requested = 0 BEGIN
+  INSERT INTO webhook_delivery_search(rowid, delivery_id, repository, event, body)
+  VALUES (new.id, new.delivery_id, new.repository, coalesce(new.event || coalesce('.' || new.action, ''), ''), new.body);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `webhook_delivery_search_trimmed` AFTER UPDATE OF trimmed_at ON `webhook_deliveries` WHEN old.trimmed_at IS NULL AND new.trimmed_at IS NOT NULL BEGIN
+  -- Retention dropped the body: its text leaves the index too.
+  DELETE FROM webhook_delivery_search WHERE rowid = new.id;
+  INSERT INTO webhook_delivery_search(rowid, delivery_id, repository, event, body)
+  VALUES (new.id, new.delivery_id, new.repository, coalesce(new.event || coalesce('.' || new.action, ''), ''), '');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `webhook_delivery_search_removed` AFTER DELETE ON `webhook_deliveries` BEGIN
+  DELETE FROM webhook_delivery_search WHERE rowid = old.id;
+END;

@@ -61,6 +61,8 @@ export const openapiOperations = defineTable(
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Where the operation stands in its description: lists show them in the document's order. */
+    position: integer("position").notNull().default(0),
     toolId: text("tool_id").notNull(),
     operationId: text("operation_id"),
     method: text("method").notNull(),

@@ -13,3 +13,4 @@ export * from "./access-tokens";
 export * from "./outbox";
 export * from "./rate-limits";
 export * from "./workspaces";
+export * from "./account-security";

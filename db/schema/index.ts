@@ -41,4 +41,12 @@ export const {
   outboundMessages,
   outboundAttempts,
   rateLimits,
+  passwordResets,
+  secondFactors,
+  recoveryCodes,
+  signInChallenges,
+  workspaces,
+  memberships,
+  invites,
+  auditEvents,
 } = chosen;

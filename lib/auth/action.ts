@@ -23,18 +23,20 @@ export function actionInput<T>(schema: z.ZodType<T>, value: unknown, message?: s
 /**
  * Runs a server action for the signed-in person in their workspace (a redirect to sign-in
  * otherwise), when their role there is at least `minimum` (a member by default: viewers change
- * nothing; an action on the person's own account says "viewer"). A refusal (an ApiError, or an
+ * nothing; an action on the person's own account says "own account"). A refusal (an ApiError, or an
  * error of one of the `refusals` classes) becomes `{ error: message }`; anything else propagates:
  * a bug, and Next's redirect, which must.
  */
 export async function userAction<State>(
   run: (user: Member) => Promise<State>,
   refusals: readonly Refusal[] = [],
-  minimum: WorkspaceRole = "member",
+  minimum: WorkspaceRole | "own account" = "member",
 ): Promise<State | ActionRefusal> {
-  const user = await requireUser();
+  // "own account": any role, and open before a required second factor is set up (it is how one sets it up).
+  const ownAccount = minimum === "own account";
+  const user = await requireUser({ secondFactorExempt: ownAccount });
   try {
-    requireRole(user, minimum);
+    requireRole(user, ownAccount ? "viewer" : minimum);
     return await run(user);
   } catch (error) {
     if (error instanceof ApiError || refusals.some((refusal) => error instanceof refusal)) return { error: (error as Error).message };

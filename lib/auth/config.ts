@@ -8,8 +8,7 @@ import { db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { env } from "@/lib/platform";
 import { authLogger } from "./auth-log";
-import { signInWithPassword } from "./sign-in";
-import { isLinkedAccount } from "./users";
+import { isChallengeInput, providerSignInVerdict, signInWithCode, signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
@@ -27,6 +26,27 @@ export class TooManyAttempts extends CredentialsSignin {
 }
 
 /**
+ * The password was right and the person has a second factor: the sign-in form asks for the code
+ * and sends it back with `challenge`. The challenge travels on this error to the server action
+ * that called signIn; the redirect of a direct POST carries only the code "second_factor".
+ */
+export class SecondFactorRequired extends CredentialsSignin {
+  override code = "second_factor";
+  constructor(readonly challenge: string) {
+    super();
+  }
+}
+
+export class InvalidCode extends CredentialsSignin {
+  override code = "invalid_code";
+}
+
+/** The code step took too long, or too many wrong codes: start again with the password. */
+export class ChallengeExpired extends CredentialsSignin {
+  override code = "expired";
+}
+
+/**
  * Signing in with GitHub identifies a Patchbay user; it is not a service connection, so the
  * sign-in provider's tokens are dropped instead of stored.
  */
@@ -38,9 +58,16 @@ function adapterWithoutTokens(): Adapter {
   };
 }
 
-async function authorizeWithPassword(input: unknown, request: Request) {
+/** Credentials are a password, or a challenge from the password step with the person's code. */
+async function authorizeWithCredentials(input: unknown, request: Request) {
+  if (isChallengeInput(input)) {
+    const result = await signInWithCode(input);
+    if (result.ok) return result.user;
+    throw result.reason === "throttled" ? new TooManyAttempts() : result.reason === "invalid_code" ? new InvalidCode() : new ChallengeExpired();
+  }
   const result = await signInWithPassword(input, request);
   if (result.ok) return result.user;
+  if (result.reason === "second_factor") throw new SecondFactorRequired(result.challenge);
   throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
 }
 
@@ -55,8 +82,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     adapter: adapterWithoutTokens(),
     providers: [
       Credentials({
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: authorizeWithPassword,
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+          challenge: { type: "hidden" },
+          code: { label: "Code", type: "text" },
+        },
+        authorize: authorizeWithCredentials,
       }),
       ...(config.githubSignInEnabled
         ? [
@@ -86,8 +118,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       },
       async signIn({ account }) {
         if (!account || account.provider === "credentials") return true;
-        // A GitHub identity already linked to a Patchbay user may sign in; new people only when sign-up is open.
-        return config.ALLOW_SIGNUP || (await isLinkedAccount(account.provider, account.providerAccountId));
+        const verdict = await providerSignInVerdict(account.provider, account.providerAccountId, config.ALLOW_SIGNUP);
+        return verdict === "allowed" ? true : verdict === "second_factor" ? "/sign-in?error=SecondFactorRequired" : false;
       },
     },
   };

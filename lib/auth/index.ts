@@ -7,3 +7,5 @@ export type { WorkspaceRole } from "./workspaces";
 export { membershipsOf, roleIn } from "./workspaces";
 export { actorOf, audit, auditPerson } from "./audit";
 export type { AuditAction } from "./audit";
+export { hasSecondFactor } from "./second-factor";
+export { sweepExpiredSignInLinks } from "./expired-links";

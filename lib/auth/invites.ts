@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { affectedRows, db, transaction } from "@/db/client";
 import { invites, workspaces } from "@/db/schema";
+import { mailConfigured, sendMail } from "@/lib/mail";
 import { env } from "@/lib/platform";
 import { addMember, type WorkspaceRole } from "./workspaces";
 
@@ -112,4 +113,30 @@ export async function acceptInvite(token: string, person: { id: string; email: s
     await addMember(invite.workspaceId, person.id, invite.role, tx);
   });
   return invite;
+}
+
+/**
+ * Emails an invite link when SMTP is configured (SMTP_URL, MAIL_FROM); answers whether it was
+ * sent. The admin also sees the link to copy, so a mail that cannot be sent is said, not fatal.
+ */
+export async function mailInvite(
+  email: string,
+  url: string,
+  from: { name: string | null; email: string | null; workspaceName: string },
+  role: WorkspaceRole,
+): Promise<boolean> {
+  if (!mailConfigured()) return false;
+  const inviter = from.name ?? from.email ?? "Someone";
+  await sendMail({
+    to: email,
+    subject: `${inviter} invited you to ${from.workspaceName} on Patchbay`,
+    text: [
+      `${inviter} invited you to the ${from.workspaceName} workspace on Patchbay as ${role}.`,
+      "",
+      `Accept the invite: ${url}`,
+      "",
+      "The link works once, for 7 days. If you did not expect it, ignore this mail.",
+    ].join("\n"),
+  });
+  return true;
 }

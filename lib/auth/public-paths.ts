@@ -1,5 +1,5 @@
 /**
- * Paths reachable without a session: sign-in itself, Auth.js's own routes, health, webhook intake,
+ * Paths reachable without a session: sign-in itself, "forgot password" and the mailed reset link, Auth.js's own routes, health, webhook intake,
  * and what MCP clients call before or instead of a session (OAuth metadata, client registration,
  * the token endpoint, and the MCP endpoint, which checks its bearer token itself), and the OAuth
  * authorization endpoint, which checks a request before it sends anyone to sign in (the consent
@@ -10,6 +10,8 @@ export function isPublicPath(pathname: string): boolean {
     pathname === "/sign-in" ||
     pathname === "/sign-up" ||
     pathname.startsWith("/invite/") ||
+    pathname === "/forgot-password" ||
+    pathname === "/reset-password" ||
     pathname === "/api/health" ||
     pathname.startsWith("/api/auth/") ||
     pathname === "/api/webhooks" ||

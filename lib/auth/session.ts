@@ -5,6 +5,7 @@ import { auth } from "@/lib/auth/config";
 import { ApiError } from "@/lib/platform";
 import { withErrors } from "./route";
 import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
+import { hasSecondFactor } from "./second-factor";
 import { findSessionUser, type PublicUser } from "./users";
 import { atLeast, membershipsOf, type WorkspaceMembership, type WorkspaceRole } from "./workspaces";
 
@@ -23,6 +24,8 @@ export type Member = Omit<PublicUser, "role"> & {
   workspaceId: string;
   workspaceName: string;
   requireSecondFactor: boolean;
+  /** The workspace requires a second factor and this person has none yet: only their Account page works until they add one. */
+  secondFactorMissing: boolean;
   workspaces: WorkspaceMembership[];
 };
 
@@ -53,6 +56,7 @@ async function asMember(user: PublicUser): Promise<Member | undefined> {
     workspaceId: chosen.workspaceId,
     workspaceName: chosen.name,
     requireSecondFactor: chosen.requireSecondFactor,
+    secondFactorMissing: chosen.requireSecondFactor && !(await hasSecondFactor(person.id)),
     workspaces: all,
   };
 }
@@ -74,11 +78,13 @@ export async function currentUser(): Promise<Member | undefined> {
 }
 
 /** For pages and server actions: the signed-in person in their workspace, or a redirect (to sign-in, or to the page that says they are in none). */
-export async function requireUser(): Promise<Member> {
+export async function requireUser({ secondFactorExempt = false }: { secondFactorExempt?: boolean } = {}): Promise<Member> {
   const person = await currentPerson();
   if (!person) redirect("/sign-in");
   const member = await asMember(person);
   if (!member) redirect("/no-workspace");
+  // A workspace that requires a second factor is closed to a person without one, but for their Account page (where they add it).
+  if (member.secondFactorMissing && !secondFactorExempt) redirect("/account?second-factor=required");
   return member;
 }
 
@@ -107,6 +113,7 @@ export function withUser<Context>(
     if (refused) throw refused;
     const user = await currentUser();
     if (!user) throw new ApiError("unauthenticated", "Sign in first.");
+    if (user.secondFactorMissing) throw new ApiError("forbidden", `${user.workspaceName} requires a second factor: add one on your Account page first.`);
     // Reading is every role's right; a change needs at least a member unless the route says otherwise.
     requireRole(user, options.role ?? (request.method === "GET" || request.method === "HEAD" ? "viewer" : "member"));
     return handler(request, context, user);

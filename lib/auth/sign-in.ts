@@ -1,12 +1,15 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
 import { env } from "@/lib/platform";
 import { stampedClientAddress } from "./client-address";
 import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from "./login-throttle";
 import { verifyAgainstDecoy, verifyPassword } from "./password";
 import { auditPerson } from "./audit";
 import { credentialsSchema } from "./schemas";
-import { findUserForSignIn } from "./users";
+import { hasSecondFactor } from "./second-factor";
+import { completeSignInChallenge, createSignInChallenge } from "./sign-in-challenge";
+import { findUserById, findUserForSignIn, linkedUserId } from "./users";
 
 /**
  * The client address. With TRUST_PROXY=true the app sits behind one reverse proxy that appends
@@ -23,9 +26,11 @@ export function clientAddress(request: Request, trustProxy = env().TRUST_PROXY):
   return stampedClientAddress(request.headers);
 }
 
+type SignedInUser = Pick<NonNullable<Awaited<ReturnType<typeof findUserForSignIn>>>, "id" | "name" | "email" | "image">;
+
+/** `second_factor`: the password was right, and the person's code must follow with `challenge` (see signInWithCode). */
 export type PasswordSignIn =
-  | { ok: true; user: Pick<NonNullable<Awaited<ReturnType<typeof findUserForSignIn>>>, "id" | "name" | "email" | "image"> }
-  | { ok: false; reason: "invalid" | "throttled" };
+  { ok: true; user: SignedInUser } | { ok: false; reason: "invalid" | "throttled" } | { ok: false; reason: "second_factor"; challenge: string };
 
 /**
  * The credentials sign-in: blocked per (address, email) and per address, slowed per email (see
@@ -47,6 +52,54 @@ export async function signInWithPassword(input: unknown, request: Request, wait:
     return { ok: false, reason: "invalid" };
   }
   await clearLoginFailures(attempt);
+  if (await hasSecondFactor(user.id)) return { ok: false, reason: "second_factor", challenge: await createSignInChallenge(user.id, false) };
   await auditPerson(user, "sign_in");
   return { ok: true, user: { id: user.id, name: user.name, email: user.email, image: user.image } };
+}
+
+const challengeSchema = z.object({ challenge: z.string().min(1).max(100), code: z.string().max(100).optional() });
+
+/** Whether sign-in input continues a challenge (a code after the password, or a sign-in the server made) rather than a password. */
+export function isChallengeInput(input: unknown): boolean {
+  return typeof input === "object" && input !== null && typeof (input as { challenge?: unknown }).challenge === "string";
+}
+
+export type CodeSignIn = { ok: true; user: SignedInUser } | { ok: false; reason: "invalid_code" | "expired" | "throttled" };
+
+/**
+ * The second step of a sign-in with a second factor: the challenge from the password step and a
+ * code (TOTP or recovery). Also completes a verified challenge (no code) the server made itself.
+ */
+export async function signInWithCode(input: unknown): Promise<CodeSignIn> {
+  const parsed = challengeSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, reason: "expired" };
+  const outcome = await completeSignInChallenge(parsed.data.challenge, parsed.data.code);
+  if (!outcome.ok) return outcome;
+  const user = await findUserById(outcome.userId);
+  if (!user) return { ok: false, reason: "expired" };
+  if (parsed.data.code !== undefined) await auditPerson(user, "sign_in", { secondFactor: true });
+  return { ok: true, user: { id: user.id, name: user.name, email: user.email, image: user.image } };
+}
+
+/**
+ * A sign-in for a person the server has just checked itself (their own password change ended
+ * this session too): a verified challenge, for `signIn("credentials", { challenge })`.
+ */
+export function signInAgainChallenge(userId: string): Promise<string> {
+  return createSignInChallenge(userId, true);
+}
+
+/**
+ * Whether a sign-in provider's identity (GitHub) may sign in: one linked to a person may, unless
+ * that person has a second factor (GitHub would skip the code: they sign in with password and
+ * code); a new one only when sign-up is open.
+ */
+export async function providerSignInVerdict(
+  provider: string,
+  providerAccountId: string,
+  allowSignup: boolean,
+): Promise<"allowed" | "refused" | "second_factor"> {
+  const userId = await linkedUserId(provider, providerAccountId);
+  if (userId === undefined) return allowSignup ? "allowed" : "refused";
+  return (await hasSecondFactor(userId)) ? "second_factor" : "allowed";
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
 import { affectedRows, db, transaction, type Db } from "@/db/client";
-import { accounts, users } from "@/db/schema";
+import { accounts, signInChallenges, users } from "@/db/schema";
 import { revokeAllAccessTokens } from "@/lib/auth/access-tokens";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { hashPassword, verifyPassword } from "./password";
@@ -47,13 +47,14 @@ export async function findUserForSignIn(email: string) {
   return row;
 }
 
-export async function isLinkedAccount(provider: string, providerAccountId: string): Promise<boolean> {
+/** The person a sign-in provider's account (GitHub) is linked to, if any. */
+export async function linkedUserId(provider: string, providerAccountId: string): Promise<string | undefined> {
   const [row] = await db()
     .select({ userId: accounts.userId })
     .from(accounts)
     .where(and(eq(accounts.provider, provider), eq(accounts.providerAccountId, providerAccountId)))
     .limit(1);
-  return row !== undefined;
+  return row?.userId;
 }
 
 export async function listUsers(): Promise<PublicUser[]> {
@@ -137,6 +138,8 @@ export async function setPassword(userId: string, password: string, { revokeToke
   return transaction(async (tx) => {
     const changed = affectedRows(await tx.update(users).set({ passwordHash, sessionsValidFrom: Date.now() }).where(eq(users.id, userId)));
     if (changed === 0) throw new UserChangeError("That person does not exist.");
+    // A sign-in that got past the old password and waits for its code ends here too.
+    await tx.delete(signInChallenges).where(eq(signInChallenges.userId, userId));
     return revokeTokens ? revokeAllAccessTokens(userId, tx) : 0;
   });
 }

@@ -279,12 +279,13 @@ export async function saveImport(workspaceId: string, input: ImportRequestInput)
     } else {
       await tx.insert(openapiSpecs).values({ id, workspaceId, slug, ...values });
     }
-    const rows = spec.operations.map((operation) => {
+    const rows = spec.operations.map((operation, position) => {
       const toolId = `${slug}.${operation.slug}`;
       return {
         specId: id,
         workspaceId,
         toolId,
+        position,
         operationId: operation.operationId ?? null,
         method: operation.method,
         path: operation.path,
@@ -400,7 +401,8 @@ export async function listOperations(workspaceId: string, specId: string): Promi
   return db()
     .select(operationSummaryColumns)
     .from(openapiOperations)
-    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId)));
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId)))
+    .orderBy(asc(openapiOperations.position));
 }
 
 /** The operations of one API that are tools. */
@@ -408,7 +410,8 @@ export async function listEnabledOperationSummaries(workspaceId: string, specId:
   return db()
     .select(operationSummaryColumns)
     .from(openapiOperations)
-    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId), eq(openapiOperations.enabled, true)));
+    .where(and(eq(openapiOperations.specId, specId), eq(openapiOperations.workspaceId, workspaceId), eq(openapiOperations.enabled, true)))
+    .orderBy(asc(openapiOperations.position));
 }
 
 export type ImportedOperation = { operation: OperationRow & { inputSchema: FormSchema; request: RequestRecipe }; spec: SpecSummary };

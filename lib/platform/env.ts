@@ -49,6 +49,9 @@ export function defaultAppUrl(port: number, hostname: string | undefined): strin
   return `http://${isIPv6(hostname) ? `[${hostname}]` : hostname}:${port}`;
 }
 
+/** A From address: name@host, optionally as `Display Name <name@host>`. */
+const mailAddress = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
 const sqlitePath = /^(file:)?[^:]+$/;
 export type { DatabaseDialect };
 
@@ -130,6 +133,22 @@ const variables = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Failed sign-ins from one address, whatever the email, before the address is blocked; unset: 4 x LOGIN_MAX_FAILURES. */
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).optional(),
+  /**
+   * The SMTP server mail goes out through: smtp://user:pass@host:port (STARTTLS when the server
+   * offers it) or smtps://user:pass@host:port (TLS from the start); unset: no mail is sent.
+   */
+  SMTP_URL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined)
+    .pipe(
+      z
+        .url({ protocol: /^smtps?$/, message: "expected smtp://user:password@host:port or smtps://user:password@host:port" })
+        .refine((value) => new URL(value).hostname !== "", { message: "expected a host, e.g. smtp://user:password@mail.example.com:587" })
+        .optional(),
+    ),
+  /** The From address of mail Patchbay sends, e.g. "Patchbay <patchbay@example.com>"; required with SMTP_URL. */
+  MAIL_FROM: optionalText,
   /** true: the app runs behind a reverse proxy that sets X-Forwarded-For, so the client address is read from it. */
   TRUST_PROXY: booleanFlag,
   /** How long a token, refresh or revocation request to a provider may take. */
@@ -179,6 +198,24 @@ export const envSchema = variables.transform((parsed, context) => {
   if (intakeBudget < parsed.WEBHOOK_MAX_BYTES) {
     const message = `expected at least WEBHOOK_MAX_BYTES (${parsed.WEBHOOK_MAX_BYTES}), or a delivery of that size would never fit`;
     context.issues.push({ code: "custom", path: ["WEBHOOK_INTAKE_MAX_BUFFERED_BYTES"], input: intakeBudget, message });
+    return z.NEVER;
+  }
+  if (parsed.SMTP_URL && !parsed.MAIL_FROM) {
+    context.issues.push({
+      code: "custom",
+      path: ["MAIL_FROM"],
+      input: parsed.MAIL_FROM,
+      message: "expected the From address of mail, e.g. Patchbay <patchbay@example.com>, since SMTP_URL is set",
+    });
+    return z.NEVER;
+  }
+  if (parsed.MAIL_FROM && !mailAddress.test(parsed.MAIL_FROM)) {
+    context.issues.push({
+      code: "custom",
+      path: ["MAIL_FROM"],
+      input: parsed.MAIL_FROM,
+      message: "expected an address such as patchbay@example.com or Patchbay <patchbay@example.com>",
+    });
     return z.NEVER;
   }
   const appUrl = parsed.APP_URL ?? defaultAppUrl(parsed.PORT, parsed.HOSTNAME);

@@ -4,6 +4,7 @@ import { execute, rows, transaction } from "@/db/client";
 import { pruneRateLimits } from "@/db/sql/rate-limits";
 import { reclaimSpace } from "@/db/sql/reclaim-space";
 import { type BackgroundLoop, env, log, startBackgroundLoop } from "@/lib/platform";
+import { sweepExpiredSignInLinks } from "@/lib/auth";
 import { sweepUnusedClients } from "@/lib/mcp";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -113,7 +114,8 @@ const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
  * Applies retention at start-up and then every ten minutes; drops the rate-limit rows that limit
- * nothing any more, and the OAuth clients that never obtained a token within a day.
+ * nothing any more, the OAuth clients that never obtained a token within a day, and expired
+ * password-reset links and sign-in challenges.
  */
 export function startRetention(): BackgroundLoop {
   return startBackgroundLoop(
@@ -124,6 +126,7 @@ export function startRetention(): BackgroundLoop {
       await pruneRateLimits();
       const clients = await sweepUnusedClients();
       if (clients > 0) log.info("unused OAuth clients removed", { clients });
+      await sweepExpiredSignInLinks();
     },
     { intervalMs: RETENTION_INTERVAL_MS },
   );

@@ -11,18 +11,16 @@ import { workflowRuns } from "@/db/schema";
 const [userId, workspaceId, runId] = [process.argv[2]!, process.argv[3]!, process.argv[4]!];
 await databaseReady();
 const runnerInstance = await liveInstanceId();
-await db()
-  .insert(workflowRuns)
-  .values({
-    id: runId,
-    userId,
-    workspaceId,
-    workflowId: "project-setup",
-    trigger: "manual",
-    input: {},
-    status: "running",
-    startedAt: Date.now(),
-    runnerInstance,
-  });
+await db().insert(workflowRuns).values({
+  id: runId,
+  userId,
+  workspaceId,
+  workflowId: "project-setup",
+  trigger: "manual",
+  input: {},
+  status: "running",
+  startedAt: Date.now(),
+  runnerInstance,
+});
 console.log("runner worker ready");
 setInterval(() => {}, 60_000);

@@ -9,8 +9,8 @@ import { areaOf, cycles, importGraph, sourceFiles } from "@/scripts/support/impo
  */
 const FLOORS: readonly (readonly string[])[] = [
   ["platform"],
-  ["crypto", "providers", "http", "auth", "forms", "queue"],
-  ["outbox"],
+  ["crypto", "providers", "http", "mail", "forms", "queue"],
+  ["outbox", "auth"],
   ["connections"],
   ["github", "openapi"],
   ["tools"],

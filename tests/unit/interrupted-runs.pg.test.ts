@@ -22,19 +22,17 @@ beforeAll(async () => {
 
 /** A workflow run left running by `owner`: its first step running, its second not reached. */
 async function runningWorkflow(id: string, owner: string | null): Promise<void> {
-  await db()
-    .insert(workflowRuns)
-    .values({
-      id,
-      userId: user.id,
-      workspaceId: user.workspaceId,
-      workflowId: "project-setup",
-      trigger: "manual",
-      input: {},
-      status: "running",
-      startedAt: Date.now(),
-      runnerInstance: owner,
-    });
+  await db().insert(workflowRuns).values({
+    id,
+    userId: user.id,
+    workspaceId: user.workspaceId,
+    workflowId: "project-setup",
+    trigger: "manual",
+    input: {},
+    status: "running",
+    startedAt: Date.now(),
+    runnerInstance: owner,
+  });
   await db().insert(workflowRunSteps).values({ runId: id, stepId: "create-repository", position: 0, status: "running", startedAt: Date.now() });
   await db().insert(workflowRunSteps).values({ runId: id, stepId: "create-linear-project", position: 1, status: "pending" });
 }

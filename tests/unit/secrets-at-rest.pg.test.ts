@@ -13,6 +13,8 @@ import { createKeyRing, keyRing, resetKeyRingCache, unseal } from "@/lib/crypto"
 import { rotateSealedColumns } from "@/lib/crypto/rotate";
 import { env, resetEnvCache } from "@/lib/platform/env";
 import { beginAuthorization } from "@/lib/connections/oauth/flow";
+import { beginEnrolment, checkSecondFactorCode, confirmEnrolment } from "@/lib/auth/second-factor";
+import { TOTP, URI } from "otpauth";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 import { storedText } from "../support/stored-text";
@@ -38,11 +40,22 @@ afterAll(async () => {
   await new Promise<void>((resolve) => stripe.close(() => resolve()));
 });
 
-/** Every secret the app handled: tokens the fake issued (old and rotated), the API key, pending PKCE verifiers. */
+const totpSecrets: string[] = [];
+
+/** Turns on a second factor for the person, as the account page does; answers its TOTP. */
+async function enrolSecondFactor(userId: string): Promise<TOTP> {
+  const enrolment = await beginEnrolment(userId, "secrets@example.test");
+  totpSecrets.push(enrolment.secret);
+  const totp = URI.parse(enrolment.uri) as TOTP;
+  await confirmEnrolment(userId, totp.generate({ timestamp: Date.now() - 30_000 }), Date.now() - 30_000);
+  return totp;
+}
+
+/** Every secret the app handled: tokens the fake issued (old and rotated), the API key, pending PKCE verifiers, TOTP secrets. */
 async function knownSecrets(): Promise<string[]> {
   const pending = await db().select().from(oauthStates).where(isNotNull(oauthStates.codeVerifierSealed));
   const verifiers = pending.map((row) => unseal(keyRing(), row.codeVerifierSealed!, { table: "oauth_states", column: "code_verifier", id: row.stateHash }));
-  return [...fake.issuedAccessTokens, ...fake.issuedRefreshTokens, stripeKey, ...verifiers];
+  return [...fake.issuedAccessTokens, ...fake.issuedRefreshTokens, stripeKey, ...verifiers, ...totpSecrets];
 }
 
 describe("secrets at rest", () => {
@@ -55,9 +68,10 @@ describe("secrets at rest", () => {
     await saveApiKey(user.id, "stripe", stripeKey);
     expect((await resolveApiKey(user.id, "stripe")).apiKey).toBe(stripeKey);
     await beginAuthorization(user.id, "github"); // a pending flow with a sealed verifier
+    await enrolSecondFactor(user.id);
 
     const secrets = await knownSecrets();
-    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    expect(secrets.length).toBeGreaterThanOrEqual(7);
     const raw = await storedText();
     // SQLite's scan is the whole file (at least one 4 KiB page); PostgreSQL's is the text columns' values.
     expect(raw.length).toBeGreaterThan(usingPostgres() ? 0 : 4096);
@@ -100,6 +114,7 @@ describe("secrets at rest", () => {
     const user = await createUser();
     await connectGitHub(user.id);
     await saveApiKey(user.id, "stripe", stripeKey);
+    const totp = await enrolSecondFactor(user.id);
     const oldKey = env().ENCRYPTION_KEY;
     const newKey = randomBytes(32).toString("base64");
 
@@ -116,6 +131,7 @@ describe("secrets at rest", () => {
       const { accessToken } = await getAccessToken(user.id, "github");
       expect(fake.issuedAccessTokens).toContain(accessToken);
       expect((await resolveApiKey(user.id, "stripe")).apiKey).toBe(stripeKey);
+      expect(await checkSecondFactorCode(user.id, totp.generate())).toBe("ok");
     } finally {
       process.env.ENCRYPTION_KEY = oldKey;
       resetEnvCache();

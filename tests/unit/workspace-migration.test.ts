@@ -112,6 +112,13 @@ describe("moving an existing install into the default workspace", () => {
     migrateSqlite(database, folder);
     await expectMovedIntoDefaultWorkspace(async <T>(text: string) => sqlite.prepare(text).all() as T[]);
     expect(sqlite.pragma("foreign_key_check")).toEqual([]);
+    // Rebuilding webhook_deliveries must not lose the triggers that keep the delivery search index (0004).
+    expect(sqlite.prepare("select name from sqlite_master where type = 'trigger' order by name").all()).toEqual([
+      { name: "webhook_delivery_search_removed" },
+      { name: "webhook_delivery_search_taken" },
+      { name: "webhook_delivery_search_trimmed" },
+      { name: "webhook_delivery_search_unprocessed" },
+    ]);
   });
 
   it("on PostgreSQL", async () => {

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { Button } from "@/app/_components/ui";
+import { Alert, Button } from "@/app/_components/ui";
 import { currentUser } from "@/lib/auth/session";
 import { countUsers } from "@/lib/auth/users";
+import { mailConfigured } from "@/lib/mail";
 import { env } from "@/lib/platform/env";
 import { safeReturnPath } from "@/lib/platform/safe-redirect";
 import { signInWithGitHub } from "../actions";
@@ -17,6 +18,7 @@ const errorMessages: Record<string, string> = {
   CredentialsSignin: GENERIC_SIGN_IN_ERROR,
   AccessDenied: "That GitHub account is not linked to a Patchbay user, and sign-up is closed.",
   OAuthAccountNotLinked: "An account with that email exists. Sign in with your password.",
+  SecondFactorRequired: "Your account has two-factor sign-in: sign in with your email, password and code.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -41,7 +43,19 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <h1 className="mb-5 text-lg font-semibold">Sign in</h1>
+      {params.reset === "done" && (
+        <div className="mb-4">
+          <Alert tone="success">Your password was changed. Sign in with the new one.</Alert>
+        </div>
+      )}
       <SignInForm callbackUrl={callbackUrl} initialError={error} />
+      {mailConfigured() && (
+        <p className="mt-3 text-right text-sm">
+          <Link href="/forgot-password" className="text-indigo-600 hover:underline dark:text-indigo-400">
+            Forgot password?
+          </Link>
+        </p>
+      )}
       {config.githubSignInEnabled && (
         <form action={signInWithGitHub} className="mt-3">
           <input type="hidden" name="callbackUrl" value={callbackUrl} />

@@ -17,7 +17,13 @@ export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
   return (
     <form action={action} className="max-w-md space-y-4" noValidate>
       {hasPassword && <Field label="Current password" type="password" autoComplete="current-password" {...bind("currentPassword")} />}
-      <Field label="New password" type="password" autoComplete="new-password" hint="At least 12 characters." {...bind("newPassword")} />
+      <Field
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters, and not easy to guess: no common passwords, names or keyboard patterns."
+        {...bind("newPassword")}
+      />
       <Field label="New password again" type="password" autoComplete="new-password" {...bind("confirmPassword")} />
       <label className="flex items-start gap-2 text-sm">
         <input type="checkbox" name="revokeTokens" className="mt-1" checked={revokeTokens} onChange={(event) => setRevokeTokens(event.target.checked)} />

@@ -8,21 +8,12 @@ import { signIn } from "@/lib/auth/config";
 import { actionInput, userAction } from "@/lib/auth/action";
 import { cookies } from "next/headers";
 import { actorOf, audit, auditPerson } from "@/lib/auth/audit";
-import { createInvite, InviteError, revokeInvite } from "@/lib/auth/invites";
+import { createInvite, InviteError, mailInvite, revokeInvite } from "@/lib/auth/invites";
 import { type Member, requireUser, WORKSPACE_COOKIE } from "@/lib/auth/session";
+import { signInAgainChallenge } from "@/lib/auth/sign-in";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, changeOwnPassword, createLocalUser, findUserById, setPassword, UserChangeError } from "@/lib/auth/users";
-import {
-  atLeast,
-  createWorkspace,
-  MembershipError,
-  removeMember,
-  roleIn,
-  setMemberRole,
-  updateWorkspace,
-  workspaceRoles,
-} from "@/lib/auth/workspaces";
-import { mailInvite } from "./invite-mail";
+import { atLeast, createWorkspace, MembershipError, removeMember, roleIn, setMemberRole, updateWorkspace, workspaceRoles } from "@/lib/auth/workspaces";
 import { ApiError } from "@/lib/platform/errors";
 import { fieldErrors } from "@/lib/platform/issues";
 
@@ -134,7 +125,12 @@ export async function inviteAction(_previous: InviteState, form: FormData): Prom
       if (role === "owner" && admin.role !== "owner") throw new ApiError("forbidden", "Only an owner can invite an owner.");
       const invite = await createInvite(admin.workspaceId, admin.id, email, role);
       await audit({ workspaceId: admin.workspaceId, actor: actorOf(admin), action: "invite_created", target: email.toLowerCase(), detail: { role } });
-      const mailed = await mailInvite(email, invite.url, admin, role);
+      let mailed = false;
+      try {
+        mailed = await mailInvite(email, invite.url, admin, role);
+      } catch (error) {
+        return { error: `The invite was made but the mail could not be sent (${(error as Error).message}). Copy the link instead.`, link: invite.url };
+      }
       revalidatePath("/users");
       return {
         ok: mailed ? `Invite emailed to ${email}. The link below works once, for 7 days.` : `Copy this link to ${email}: it works once, for 7 days.`,
@@ -200,10 +196,10 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
       const revokeTokens = form.get("revokeTokens") === "on";
       await changeOwnPassword(user.id, String(form.get("currentPassword") ?? ""), password, { revokeTokens });
       await auditPerson(user, "password_changed", { revokeTokens });
-      // The change ended every session signed in before it, this one too: sign this one in again.
-      if (!user.email) redirect("/sign-in");
+      // The change ended every session signed in before it, this one too: sign this one in again,
+      // as the person just proved who they are (no second-factor code asked again).
       try {
-        await signIn("credentials", { email: user.email, password, redirect: false });
+        await signIn("credentials", { challenge: await signInAgainChallenge(user.id), redirect: false });
       } catch (error) {
         if (error instanceof AuthError) redirect("/sign-in"); // e.g. the sign-in throttle: sign in by hand
         throw error;
@@ -213,6 +209,6 @@ export async function changeOwnPasswordAction(_previous: UserActionState, form: 
       redirect(revokeTokens ? "/account?password=changed&tokens=revoked" : "/account?password=changed");
     },
     [UserChangeError],
-    "viewer",
+    "own account",
   );
 }

@@ -27,7 +27,7 @@ export function CreateMemberForm() {
         type="password"
         autoComplete="new-password"
         required
-        hint="At least 12 characters."
+        hint="At least 12 characters, and not easy to guess: no common passwords, names or keyboard patterns."
         error={state?.fieldErrors?.password}
         value={password}
         onChange={(event) => setPassword(event.target.value)}
