@@ -55,6 +55,10 @@ function runLogged(command: string, args: string[], logPath: string, timeoutMs: 
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", (error) => {
+      // Not started (ENOENT): "close" follows and rejects with this line in the log's tail.
+      log.write(`${command} could not be started: ${error.message}\n`);
+    });
     child.once("close", (code, signal) => {
       clearTimeout(timer);
       log.end(() => {
