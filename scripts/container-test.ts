@@ -10,13 +10,14 @@
  *      by itself (status 0, not SIGKILLed); a new container on the same volume keeps the generated
  *      keys and the owner, and every delivery answered 2xx is stored exactly once and processed;
  *   3. on PostgreSQL (a throwaway cluster, or TEST_DATABASE_URL) with the keys in the
- *      environment: healthy, a signed delivery stored and processed, nothing written to /data.
+ *      environment: healthy, a signed delivery stored and processed, nothing written to /data;
+ *   4. compose.yaml as podman-compose reads it (a dry run).
  * Ports on 127.0.0.1 (the containers share the host's network); every wait is bounded.
  * Without podman (or runc, or root) it says so in one line and passes: exit 0. Exits 1 on a
  * violation, 2 when it could not run.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, pushBody, ROOT, sleep } from "../bench/harness";
@@ -32,10 +33,12 @@ import {
   ensureBaseImage,
   healthcheckPasses,
   imageSize,
+  onPath,
   podman,
   podmanMissing,
   removeContainer,
   removeVolume,
+  run,
   startContainer,
   stopContainer,
   volumeMountpoint,
@@ -256,6 +259,64 @@ async function postgresRun(): Promise<string[]> {
   }
 }
 
+/**
+ * Step 4: compose.yaml as Debian's podman-compose reads it, in a dry run with a throwaway .env:
+ * PostgreSQL with its healthcheck and named volume, each Patchbay service given the database URL
+ * and both keys. (Running it needs a postgres image, which no registry here provides; see
+ * docs/operations.md.) podman-compose 1.0.3 creates the volume and network even in a dry run, so
+ * they are removed after.
+ */
+async function composeRead(): Promise<string[]> {
+  if (!onPath("podman-compose")) {
+    console.log("compose.yaml not read: podman-compose is not installed");
+    return [];
+  }
+  const violations: string[] = [];
+  const directory = mkdtempSync(join(tmpdir(), "patchbay-compose-"));
+  const project = `patchbay-compose-${randomUUID().slice(0, 8)}`;
+  const keys = {
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    POSTGRES_PASSWORD: randomBytes(24).toString("hex"),
+  };
+  try {
+    copyFileSync(join(ROOT, "compose.yaml"), join(directory, "compose.yaml"));
+    writeFileSync(
+      join(directory, ".env"),
+      Object.entries(keys)
+        .map(([name, value]) => `${name}=${value}\n`)
+        .join(""),
+      { mode: 0o600 },
+    );
+    const output = await run("sh", ["-c", `cd '${directory}' && podman-compose -p ${project} --dry-run up -d --no-build 2>&1; true`]);
+    const started = (service: string) => output.split("\n").find((line) => line.startsWith(`podman run --name=${project}_${service}_1 `));
+    const postgres = started("postgres");
+    if (!postgres?.includes("--healthcheck-command") || !postgres.includes(` ${project}_postgres-data:/var/lib/postgresql/data `))
+      violations.push("compose.yaml: PostgreSQL without its healthcheck or its named volume");
+    const expected = [
+      `-e DATABASE_URL=postgres://patchbay:${keys.POSTGRES_PASSWORD}@postgres:5432/patchbay `,
+      `-e AUTH_SECRET=${keys.AUTH_SECRET} `,
+      `-e ENCRYPTION_KEY=${keys.ENCRYPTION_KEY} `,
+    ];
+    // patchbay-2 is in the profile "two"; podman-compose 1.0.3 knows no profiles and starts it too.
+    const services = ["patchbay", "patchbay-2"].filter((service) => service === "patchbay" || started(service));
+    for (const service of services) {
+      const line = started(service);
+      if (!line || expected.some((part) => !line.includes(part)))
+        violations.push(`compose.yaml: ${service} is not started with the database URL and both keys from .env`);
+    }
+    console.log(
+      `compose.yaml read by podman-compose (dry run): postgres ${postgres ? "with" : "WITHOUT"} its healthcheck, ${services.join(" and ")} on its database with the keys from .env`,
+    );
+    if (violations.length > 0) console.log(output.slice(-4000));
+    return violations;
+  } finally {
+    await podman(["volume", "rm", "-f", `${project}_postgres-data`]).catch(() => undefined);
+    await podman(["network", "rm", "-f", `${project}_default`]).catch(() => undefined);
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<number> {
   const missing = await podmanMissing();
   if (missing) {
@@ -278,7 +339,8 @@ async function main(): Promise<number> {
 
   const sqlite = await sqliteRun();
   const postgres = await postgresRun();
-  const violations = [...sqlite.violations, ...postgres];
+  const compose = await composeRead();
+  const violations = [...sqlite.violations, ...postgres, ...compose];
   for (const violation of violations) console.log(`VIOLATION: ${violation}`);
   console.log(
     violations.length === 0

@@ -24,11 +24,13 @@ export const LIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1
 
 const COMMAND_TIMEOUT_MS = 120_000;
 
+/** Whether a program is on the PATH. */
+export const onPath = (command: string) => (process.env.PATH ?? "").split(":").some((directory) => directory && existsSync(join(directory, command)));
+
 /** Why the container test cannot run here, in one line, or undefined when it can. */
 export async function podmanMissing(): Promise<string | undefined> {
-  const found = (command: string) => (process.env.PATH ?? "").split(":").some((directory) => directory && existsSync(join(directory, command)));
-  if (!found("podman")) return "podman is not installed (apt-get install -y podman runc debootstrap)";
-  if (!found("runc")) return "runc is not installed (apt-get install -y runc): podman's crun cannot run containers on this kind of machine";
+  if (!onPath("podman")) return "podman is not installed (apt-get install -y podman runc debootstrap)";
+  if (!onPath("runc")) return "runc is not installed (apt-get install -y runc): podman's crun cannot run containers on this kind of machine";
   if (process.getuid?.() !== 0)
     return "the container test runs podman as root (the stand-in base image is made with debootstrap, and the test reads the data volume)";
   return undefined;
