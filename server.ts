@@ -11,6 +11,7 @@
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { stampClientAddress } from "./lib/auth/client-address";
+import { closeGracefully } from "./lib/platform/graceful-close";
 
 const { values } = parseArgs({
   options: { dev: { type: "boolean", default: false }, port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
@@ -41,10 +42,21 @@ server.listen(port, hostname, () => {
   console.log(`patchbay listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}${dev ? " (development)" : ""}`);
 });
 
+/**
+ * SIGTERM (docker stop, compose down) and SIGINT: no new connections, the requests in progress
+ * answered, then exit; 5 s at most. A delivery the dispatcher is processing at that moment stays
+ * leased in the database and is taken up again when its lease (WEBHOOK_LEASE_SECONDS) runs out,
+ * by the next start or another process; nothing answered 2xx is lost either way.
+ */
+const SHUTDOWN_GRACE_MS = 5000;
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    server.close();
-    void app.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
+  process.on(signal, () => {
+    if (stopping) process.exit(0); // a second signal: at once
+    stopping = true;
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+    void closeGracefully(server, SHUTDOWN_GRACE_MS - 500)
+      .then(() => app.close())
+      .finally(() => process.exit(0));
   });
 }
