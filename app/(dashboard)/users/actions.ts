@@ -155,18 +155,22 @@ export async function revokeInviteAction(_previous: UserActionState, form: FormD
 
 const settingsSchema = z.object({ name: z.string().trim().min(1, "Name the workspace.").max(80), requireSecondFactor: z.boolean() });
 
-/** Renames the workspace and sets whether everyone in it must use a second factor (owners). */
+/** Sets whether everyone in the workspace must use a second factor (admins), and renames it (owners). */
 export async function workspaceSettingsAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
   return userAction(
     async (owner) => {
-      const change = actionInput(settingsSchema, { name: form.get("name"), requireSecondFactor: form.get("requireSecondFactor") === "on" });
+      const parsed = actionInput(settingsSchema, {
+        name: form.get("name") ?? owner.workspaceName,
+        requireSecondFactor: form.get("requireSecondFactor") === "on",
+      });
+      const change = owner.role === "owner" ? parsed : { requireSecondFactor: parsed.requireSecondFactor };
       await updateWorkspace(owner.workspaceId, change);
-      await audit({ workspaceId: owner.workspaceId, actor: actorOf(owner), action: "workspace_updated", target: change.name, detail: change });
+      await audit({ workspaceId: owner.workspaceId, actor: actorOf(owner), action: "workspace_updated", target: owner.workspaceName, detail: change });
       revalidatePath("/", "layout");
       return { ok: "Saved." };
     },
     [],
-    "owner",
+    "admin",
   );
 }
 

@@ -69,12 +69,10 @@ export default async function PeoplePage() {
         </p>
         <CreateMemberForm />
       </Card>
-      {user.role === "owner" && (
-        <Card className="mb-6">
-          <h2 className="mb-4 font-semibold">Workspace</h2>
-          <WorkspaceSettingsForm name={user.workspaceName} requireSecondFactor={user.requireSecondFactor} />
-        </Card>
-      )}
+      <Card className="mb-6">
+        <h2 className="mb-4 font-semibold">Workspace</h2>
+        <WorkspaceSettingsForm name={user.workspaceName} canRename={user.role === "owner"} requireSecondFactor={user.requireSecondFactor} />
+      </Card>
       {user.instanceOwner && (
         <Card>
           <h2 className="mb-4 font-semibold">Workspaces on this instance</h2>

@@ -63,11 +63,11 @@ export function RevokeInviteButton({ inviteId, email }: { inviteId: string; emai
   );
 }
 
-export function WorkspaceSettingsForm({ name, requireSecondFactor }: { name: string; requireSecondFactor: boolean }) {
+export function WorkspaceSettingsForm({ name, canRename, requireSecondFactor }: { name: string; canRename: boolean; requireSecondFactor: boolean }) {
   const [state, action, pending] = useActionState<UserActionState, FormData>(workspaceSettingsAction, undefined);
   return (
     <form action={action} className="space-y-3" noValidate>
-      <Field label="Workspace name" name="name" required defaultValue={name} />
+      {canRename && <Field label="Workspace name" name="name" required defaultValue={name} />}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="requireSecondFactor" defaultChecked={requireSecondFactor} />
         Everyone must use a second factor (an authenticator app) to work in this workspace

@@ -6,11 +6,18 @@ import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Badge } from "@/app/_components/provider-logo";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { findUserById } from "@/lib/auth/users";
 import { getToolRun } from "@/lib/runs/tool-runs";
 import { getWorkflowRun } from "@/lib/runs/workflow-runs";
 import { formatTime } from "../../webhooks/status";
 import { RerunButton } from "./rerun-button";
 import { ToolRunView } from "./tool-run";
+
+/** Who started a run (or whom a webhook-started run acted as), as the workspace knows them. */
+async function personLabel(userId: string): Promise<string> {
+  const person = await findUserById(userId);
+  return person?.name ?? person?.email ?? "someone no longer here";
+}
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -20,7 +27,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   const user = await requireUser();
   const { runId } = await params;
   const toolRun = await getToolRun(user.workspaceId, runId);
-  if (toolRun) return <ToolRunView run={toolRun} />;
+  if (toolRun) return <ToolRunView run={toolRun} startedBy={await personLabel(toolRun.userId)} />;
   const found = await getWorkflowRun(user.workspaceId, runId);
   if (!found) notFound();
   const { run, steps } = found;
@@ -30,7 +37,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
       <BackLink href={`/workflows/${run.workflowId}`}>{run.workflowId}</BackLink>
       <PageHeader
         title={`Run of ${run.workflowId}`}
-        description={`Started ${formatTime(run.startedAt)} · ${run.trigger}${run.finishedAt ? ` · ${run.finishedAt - run.startedAt} ms` : ""}`}
+        description={`Started ${formatTime(run.startedAt)} by ${await personLabel(run.userId)} · ${run.trigger}${run.finishedAt ? ` · ${run.finishedAt - run.startedAt} ms` : ""}`}
         actions={run.status === "running" ? <LiveRefresh src={`/api/runs/${run.id}/stream`} event="run" /> : undefined}
       />
       <div className="mb-4 flex flex-wrap items-center gap-3" data-testid="run-status">

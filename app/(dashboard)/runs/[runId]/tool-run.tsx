@@ -9,7 +9,7 @@ import { formatTime } from "../../webhooks/status";
 const tone = { running: "amber", succeeded: "green", failed: "red" } as const;
 
 /** One tool run: what went in, what came out, how long it took, as whom, and what started it. */
-export function ToolRunView({ run }: { run: ToolRunRow }) {
+export function ToolRunView({ run, startedBy }: { run: ToolRunRow; startedBy: string }) {
   return (
     <>
       <BackLink href="/runs">All runs</BackLink>
@@ -32,6 +32,8 @@ export function ToolRunView({ run }: { run: ToolRunRow }) {
           </dd>
           <dt className="text-zinc-500">Started</dt>
           <dd>{formatTime(run.startedAt)}</dd>
+          <dt className="text-zinc-500">Started by</dt>
+          <dd data-testid="run-started-by">{startedBy}</dd>
           <dt className="text-zinc-500">Duration</dt>
           <dd>{run.durationMs === null ? "still running" : `${run.durationMs} ms`}</dd>
           <dt className="text-zinc-500">Acted as</dt>

@@ -1,3 +1,4 @@
+import { actorOf, audit } from "@/lib/auth/audit";
 import { withUser } from "@/lib/auth/session";
 import { ConnectionError } from "@/lib/connections/errors";
 import { env } from "@/lib/platform/env";
@@ -18,6 +19,13 @@ export const GET = withUser<Context>(
     const current = new URL(`/api/connections/${encodeURIComponent(provider)}/callback${incoming.search}`, appUrl);
     try {
       const { connection, returnTo } = await completeAuthorization(user.id, provider, current);
+      await audit({
+        workspaceId: user.workspaceId,
+        actor: actorOf(user),
+        action: "connection_created",
+        target: `${provider}: ${connection.accountLabel ?? connection.accountId}`,
+        detail: { shared: connection.workspaceId !== null },
+      });
       const target = new URL(safeReturnPath(returnTo, "/connections"), appUrl);
       target.searchParams.set("connected", connection.id);
       return Response.redirect(target, 302);
