@@ -228,7 +228,7 @@ test("every page fits 1280 and 390 px wide, the phone menu lists every section, 
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav).toBeHidden();
   await page.getByRole("button", { name: "Menu" }).click();
-  for (const section of ["Overview", "Connections", "Webhooks", "Tools", "Workflows", "Users"])
+  for (const section of ["Overview", "Connections", "Webhooks", "Tools", "Workflows", "People", "Audit log"])
     await expect(nav.getByRole("link", { name: section })).toBeVisible();
   await nav.getByRole("link", { name: "Workflows" }).click();
   await expect(page).toHaveURL(/\/workflows$/);

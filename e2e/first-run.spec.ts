@@ -30,7 +30,7 @@ test("first run: create the owner, sign out, protected pages redirect, generic e
   await expect(page.getByRole("heading", { name: `Welcome, ${owner.name}` })).toBeVisible();
   await expect(page.getByTestId("signed-in-user")).toHaveText(owner.name);
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const section of ["Overview", "Connections", "Webhooks", "Tools", "Workflows", "Users"]) {
+  for (const section of ["Overview", "Connections", "Webhooks", "Tools", "Workflows", "People", "Audit log"]) {
     await expect(nav.getByRole("link", { name: section })).toBeVisible();
   }
 

@@ -19,21 +19,29 @@ export function Button({ className = "", variant = "primary", ...props }: Compon
   );
 }
 
-export function Field({ label, name, hint, error, ...input }: ComponentProps<"input"> & { label: string; name: string; hint?: string; error?: string }) {
-  const describedBy = [hint ? `${name}-hint` : "", error ? `${name}-error` : ""].filter(Boolean).join(" ") || undefined;
+/** A labelled input; `id` (the name by default) must be unique on the page when two forms share a field name. */
+export function Field({
+  label,
+  name,
+  id = name,
+  hint,
+  error,
+  ...input
+}: ComponentProps<"input"> & { label: string; name: string; hint?: string; error?: string }) {
+  const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <div className="space-y-1">
-      <label htmlFor={name} className="block text-sm font-medium">
+      <label htmlFor={id} className="block text-sm font-medium">
         {label}
       </label>
-      <input id={name} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={inputClass} {...input} />
+      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={inputClass} {...input} />
       {hint && (
-        <p id={`${name}-hint`} className="text-xs text-zinc-500 dark:text-zinc-400">
+        <p id={`${id}-hint`} className="text-xs text-zinc-500 dark:text-zinc-400">
           {hint}
         </p>
       )}
       {error && (
-        <p id={`${name}-error`} className="text-xs text-red-600 dark:text-red-400">
+        <p id={`${id}-error`} className="text-xs text-red-600 dark:text-red-400">
           {error}
         </p>
       )}

@@ -16,7 +16,7 @@ export function InviteForm({ canInviteOwners }: { canInviteOwners: boolean }) {
   return (
     <form action={action} className="space-y-3" noValidate>
       <div className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end">
-        <Field label="Email address" name="email" type="email" required />
+        <Field label="Email address" name="email" id="invite-email" type="email" required />
         <div>
           <label htmlFor="invite-role" className="mb-1 block text-sm font-medium">
             Role
@@ -67,7 +67,7 @@ export function WorkspaceSettingsForm({ name, canRename, requireSecondFactor }: 
   const [state, action, pending] = useActionState<UserActionState, FormData>(workspaceSettingsAction, undefined);
   return (
     <form action={action} className="space-y-3" noValidate>
-      {canRename && <Field label="Workspace name" name="name" required defaultValue={name} />}
+      {canRename && <Field label="Workspace name" name="name" id="workspace-name" required defaultValue={name} />}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="requireSecondFactor" defaultChecked={requireSecondFactor} />
         Everyone must use a second factor (an authenticator app) to work in this workspace
@@ -84,7 +84,7 @@ export function CreateWorkspaceForm() {
   const [state, action, pending] = useActionState<UserActionState, FormData>(createWorkspaceAction, undefined);
   return (
     <form action={action} className="flex flex-wrap items-end gap-3" noValidate>
-      <Field label="New workspace name" name="name" required />
+      <Field label="New workspace name" name="name" id="new-workspace-name" required />
       <Button type="submit" variant="secondary" disabled={pending}>
         Create workspace
       </Button>
