@@ -5,6 +5,7 @@
  * built the app.
  */
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { checkPostgresAvailable, startThrowawayPostgres } from "../tests/support/postgres";
 
 const SPECS = ["e2e/first-run.spec.ts", "e2e/workspace.spec.ts", "e2e/account-security.spec.ts"];
@@ -15,7 +16,14 @@ async function main(): Promise<number> {
   try {
     const run = spawnSync("npx", ["playwright", "test", ...SPECS], {
       stdio: "inherit",
-      env: { ...process.env, E2E_DATABASE_URL: cluster.url, PLAYWRIGHT_TRANSFORM_CACHE_DIR: "node_modules/.cache/playwright-transform" },
+      env: {
+        ...process.env,
+        E2E_DATABASE_URL: cluster.url,
+        // With PostgreSQL the keys come from the environment, as for any deployment of several processes.
+        AUTH_SECRET: randomBytes(32).toString("hex"),
+        ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+        PLAYWRIGHT_TRANSFORM_CACHE_DIR: "node_modules/.cache/playwright-transform",
+      },
     });
     return run.status ?? 1;
   } finally {
