@@ -138,13 +138,14 @@ type Exchanged<T> = { value: T; response: Response; attempts: number; durationMs
  * token bucket. `read` consumes the final response inside its attempt's timeout.
  */
 async function exchange<T>(options: HttpRequestOptions, read: (response: Response) => Promise<T>): Promise<Exchanged<T>> {
+  assertNoMethodOverride(options.headers);
   const host = new URL(options.url).host;
   try {
     const exchanged = await attempts(options, read);
     recordOutboundCall(host, exchanged.response.status);
     return exchanged;
   } catch (error) {
-    // A refusal by our own guards (SSRF, method override) sent nothing; the rest failed on the way or in reading.
+    // A refusal by the SSRF guard sent nothing; the rest failed on the way or in reading.
     if (!(error instanceof BlockedRequestError)) recordOutboundCall(host, error instanceof HttpError && error.status !== undefined ? error.status : "error");
     throw error;
   }
@@ -152,7 +153,6 @@ async function exchange<T>(options: HttpRequestOptions, read: (response: Respons
 
 /** `exchange` without the count: the attempts themselves. */
 async function attempts<T>(options: HttpRequestOptions, read: (response: Response) => Promise<T>): Promise<Exchanged<T>> {
-  assertNoMethodOverride(options.headers);
   const retry = options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry };
   const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has((options.method ?? "GET").toUpperCase());
   const limiter = options.rateLimit ? limiterFor(options.rateLimit.key, options.rateLimit) : undefined;

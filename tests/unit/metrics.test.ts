@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as webhookRoute from "@/app/api/webhooks/[provider]/route";
 import { db } from "@/db/client";
@@ -10,6 +11,7 @@ import { createLocalUser } from "@/lib/auth/users";
 import { resetEnvCache } from "@/lib/platform/env";
 import { runTool } from "@/lib/runs/tool-runs";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
+import { proxy } from "@/proxy";
 import { createUser } from "../support/helpers";
 import { githubHeaders, pushPayload } from "../support/signers";
 
@@ -72,8 +74,12 @@ afterAll(async () => {
 });
 
 describe("GET /metrics", () => {
-  it("is public to the proxy, which leaves the bearer to the route", () => {
+  it("is public to the proxy, which leaves the bearer to the route and answers it as an API", async () => {
     expect(isPublicPath("/metrics")).toBe(true);
+    const response = await proxy(new NextRequest("http://localhost:3000/metrics"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("location")).toBeNull();
+    expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'none'/);
   });
 
   it("answers 404 without METRICS_TOKEN, as if there were no such route", async () => {
