@@ -1,18 +1,21 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as webhookRoute from "@/app/api/webhooks/[provider]/route";
 import { db } from "@/db/client";
 import { instanceId } from "@/db/instance";
-import { webhookDeliveries } from "@/db/schema";
+import { connections, webhookDeliveries } from "@/db/schema";
 import { isPublicPath } from "@/lib/auth/public-paths";
 import { createLocalUser } from "@/lib/auth/users";
+import { ConnectionError } from "@/lib/connections/errors";
+import { getAccessToken } from "@/lib/connections/tokens";
 import { resetEnvCache } from "@/lib/platform/env";
 import { runTool } from "@/lib/runs/tool-runs";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
 import { proxy } from "@/proxy";
-import { createUser } from "../support/helpers";
+import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 import { githubHeaders, pushPayload } from "../support/signers";
 
 /** Issue 30, Metrics: GET /metrics in the Prometheus text format, behind METRICS_TOKEN. */
@@ -163,6 +166,36 @@ describe("what the metrics count", () => {
     for (const status of ["200", "404"]) {
       const labels = { host, status };
       expect(sample(after, "patchbay_outbound_requests_total", labels)).toBe(sample(before, "patchbay_outbound_requests_total", labels) + 1);
+    }
+  });
+});
+
+describe("token refreshes", () => {
+  it("counts refreshes that succeed and those that find the grant gone", async () => {
+    const fake = await startGitHubFake({ expiringTokens: true });
+    resetEnvCache();
+    try {
+      const user = await createUser("metrics-refresh");
+      const { connection } = await connectGitHub(user.id);
+      const makeDue = () =>
+        db()
+          .update(connections)
+          .set({ expiresAt: new Date(Date.now() + 60_000) })
+          .where(eq(connections.id, connection.id));
+      const refreshes = (text: string, outcome: string) => sample(text, "patchbay_token_refreshes_total", { provider: "github", outcome });
+      const before = await metrics();
+
+      await makeDue();
+      await getAccessToken(user.id, "github");
+      await makeDue();
+      fake.refreshTokens.clear(); // the grant is gone at GitHub: refresh answers bad_refresh_token
+      await expect(getAccessToken(user.id, "github")).rejects.toBeInstanceOf(ConnectionError);
+
+      const after = await metrics();
+      expect(refreshes(after, "success")).toBe(refreshes(before, "success") + 1);
+      expect(refreshes(after, "needs_reconnect")).toBe(refreshes(before, "needs_reconnect") + 1);
+    } finally {
+      await fake.close();
     }
   });
 });
