@@ -13,6 +13,7 @@ import { ConnectionError } from "@/lib/connections/errors";
 import { getAccessToken } from "@/lib/connections/tokens";
 import { resetEnvCache } from "@/lib/platform/env";
 import { runTool } from "@/lib/runs/tool-runs";
+import { startWorkflowRun } from "@/lib/runs/workflow-runs";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
 import { proxy } from "@/proxy";
 import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
@@ -170,8 +171,8 @@ describe("what the metrics count", () => {
   });
 });
 
-describe("token refreshes", () => {
-  it("counts refreshes that succeed and those that find the grant gone", async () => {
+describe("with a GitHub connection", () => {
+  it("counts refreshes that succeed and those that find the grant gone, and workflow runs", async () => {
     const fake = await startGitHubFake({ expiringTokens: true });
     resetEnvCache();
     try {
@@ -187,6 +188,9 @@ describe("token refreshes", () => {
 
       await makeDue();
       await getAccessToken(user.id, "github");
+      // A workflow run, while the connection is good (a push without commits calls nothing).
+      const workflow = await startWorkflowRun(user, "process-github-push", { repository: "octocat/hello-world", ref: "refs/heads/main", commits: [] });
+      expect((await workflow.finished).status).toBe("success");
       await makeDue();
       fake.refreshTokens.clear(); // the grant is gone at GitHub: refresh answers bad_refresh_token
       await expect(getAccessToken(user.id, "github")).rejects.toBeInstanceOf(ConnectionError);
@@ -194,6 +198,8 @@ describe("token refreshes", () => {
       const after = await metrics();
       expect(refreshes(after, "success")).toBe(refreshes(before, "success") + 1);
       expect(refreshes(after, "needs_reconnect")).toBe(refreshes(before, "needs_reconnect") + 1);
+      const workflows = (text: string) => sample(text, "patchbay_runs_total", { kind: "workflow", status: "succeeded" });
+      expect(workflows(after)).toBe(workflows(before) + 1);
     } finally {
       await fake.close();
     }
