@@ -159,7 +159,7 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
   switch (examined.kind) {
     case "answer":
       // An unknown endpoint is counted without the URL's provider: anyone can make up URLs.
-      recordDeliveryRefused(examined.target?.providerId ?? "unknown", examined.target?.endpointId, refusalCode(examined.reply));
+      recordDeliveryRefused(examined.target?.providerId ?? "unknown", examined.target ? examined.target.endpointId : "unknown", refusalCode(examined.reply));
       return examined.reply;
     case "refusal": {
       const { row } = examined;

@@ -50,9 +50,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return matching.length === 0 ? 0 : Number(matching[0]!.split(" ").at(-1));
 }
 
-function deliver(body: string, headers: Record<string, string>): Promise<Response> {
-  const request = new Request("http://localhost:3000/api/webhooks/github", { method: "POST", body, headers });
-  return webhookRoute.POST(request, { params: Promise.resolve({ provider: "github" }) });
+function deliver(body: string, headers: Record<string, string>, provider = "github"): Promise<Response> {
+  const request = new Request(`http://localhost:3000/api/webhooks/${provider}`, { method: "POST", body, headers });
+  return webhookRoute.POST(request, { params: Promise.resolve({ provider }) });
 }
 
 beforeAll(async () => {
@@ -125,6 +125,8 @@ describe("what the metrics count", () => {
     const body = pushPayload();
     expect((await deliver(body, await githubHeaders(GITHUB_SECRET, body, "push", "metrics-1"))).status).toBe(202);
     expect((await deliver(body, await githubHeaders("not-the-secret", body, "push", "metrics-2"))).status).toBe(401);
+    // A made-up URL: counted, but not under the provider it names.
+    expect((await deliver(body, await githubHeaders(GITHUB_SECRET, body, "push", "metrics-3"), "made-up-provider")).status).toBe(404);
 
     const received = await metrics();
     expect(sample(received, "patchbay_webhook_deliveries_received_total", labels)).toBe(
@@ -134,6 +136,11 @@ describe("what the metrics count", () => {
     expect(sample(received, "patchbay_webhook_deliveries_refused_total", refused)).toBe(
       sample(before, "patchbay_webhook_deliveries_refused_total", refused) + 1,
     );
+    const unknown = { provider: "unknown", endpoint: "unknown", reason: "unknown_endpoint" };
+    expect(sample(received, "patchbay_webhook_deliveries_refused_total", unknown)).toBe(
+      sample(before, "patchbay_webhook_deliveries_refused_total", unknown) + 1,
+    );
+    expect(received).not.toContain("made-up-provider");
     const answered = (text: string, status: string) => sample(text, "patchbay_webhook_intake_duration_seconds_count", { status });
     expect(answered(received, "202")).toBe(answered(before, "202") + 1);
     expect(answered(received, "401")).toBe(answered(before, "401") + 1);
