@@ -3,7 +3,8 @@
  * and what MCP clients call before or instead of a session (OAuth metadata, client registration,
  * the token endpoint, and the MCP endpoint, which checks its bearer token itself), and the OAuth
  * authorization endpoint, which checks a request before it sends anyone to sign in (the consent
- * page behind it is not public), and invite links (the page checks the token itself).
+ * page behind it is not public), and invite links (the page checks the token itself), and
+ * Prometheus's /metrics (it checks METRICS_TOKEN itself).
  */
 export function isPublicPath(pathname: string): boolean {
   return (
@@ -13,6 +14,7 @@ export function isPublicPath(pathname: string): boolean {
     pathname === "/forgot-password" ||
     pathname === "/reset-password" ||
     pathname === "/api/health" ||
+    pathname === "/metrics" ||
     pathname.startsWith("/api/auth/") ||
     pathname === "/api/webhooks" ||
     pathname.startsWith("/api/webhooks/") ||

@@ -6,7 +6,7 @@ import { withLock } from "@/db/locks";
 import { connections } from "@/db/schema";
 import { describeOAuthFailure, oauthErrorCode, oauthSetup } from "@/lib/connections/oauth/client";
 import { getProvider, type Provider } from "@/lib/providers";
-import { log } from "@/lib/platform";
+import { log, recordTokenRefresh } from "@/lib/platform";
 import { raiseAlert } from "@/lib/outbox";
 import { membershipsOf } from "@/lib/auth";
 import { ConnectionError } from "./errors";
@@ -71,10 +71,12 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
   } catch (error) {
     const code = oauthErrorCode(error);
     if (code && setup.provider.oauth2.invalidGrantErrors.includes(code)) {
+      recordTokenRefresh(provider.id, "needs_reconnect");
       await markNeedsReconnect(row, `${provider.name} no longer accepts this connection (${code}).`);
       throw new ConnectionError("needs_reconnect", `${provider.name} revoked or expired this connection. Reconnect it on the Connections page.`);
     }
     const reason = code ? `refresh refused (${code})` : `refresh failed: ${describeOAuthFailure(error)}`;
+    recordTokenRefresh(provider.id, "failure");
     // Not a lost grant: the provider failed or answered oddly. The connection shows "Error" with the
     // reason until a later refresh succeeds, which sets it back to active.
     await db().update(connections).set({ status: "error", lastError: reason, updatedAt: new Date() }).where(eq(connections.id, row.id));
@@ -88,6 +90,7 @@ async function refresh(provider: Provider, row: ConnectionRow): Promise<string> 
     });
     throw new ConnectionError("refresh_failed", `Could not refresh the ${provider.name} token: ${reason}. Try again shortly.`);
   }
+  recordTokenRefresh(provider.id, "success");
   const now = new Date();
   // Providers that rotate refresh tokens (GitHub) send a new pair; both are saved in one statement.
   await db()

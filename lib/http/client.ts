@@ -1,6 +1,6 @@
 import "server-only";
 import { fetch as undiciFetch } from "undici";
-import { env } from "@/lib/platform";
+import { env, recordOutboundCall } from "@/lib/platform";
 import { attachCredential, withoutCredentialHeaders, type BoundCredential } from "./credential";
 import { readLimited, ResponseTooLargeError } from "./limited-body";
 import { assertNoMethodOverride } from "./method-override";
@@ -139,6 +139,20 @@ type Exchanged<T> = { value: T; response: Response; attempts: number; durationMs
  */
 async function exchange<T>(options: HttpRequestOptions, read: (response: Response) => Promise<T>): Promise<Exchanged<T>> {
   assertNoMethodOverride(options.headers);
+  const host = new URL(options.url).host;
+  try {
+    const exchanged = await attempts(options, read);
+    recordOutboundCall(host, exchanged.response.status);
+    return exchanged;
+  } catch (error) {
+    // A refusal by the SSRF guard sent nothing; the rest failed on the way or in reading.
+    if (!(error instanceof BlockedRequestError)) recordOutboundCall(host, error instanceof HttpError && error.status !== undefined ? error.status : "error");
+    throw error;
+  }
+}
+
+/** `exchange` without the count: the attempts themselves. */
+async function attempts<T>(options: HttpRequestOptions, read: (response: Response) => Promise<T>): Promise<Exchanged<T>> {
   const retry = options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry };
   const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has((options.method ?? "GET").toUpperCase());
   const limiter = options.rateLimit ? limiterFor(options.rateLimit.key, options.rateLimit) : undefined;

@@ -188,6 +188,12 @@ const variables = z.object({
   OAUTH_MAX_PENDING_CLIENTS: z.coerce.number().int().min(1).default(500),
   /** Requests one person may make to /api/mcp per minute with all their tokens together. */
   MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** The bearer token Prometheus sends to GET /metrics; unset: /metrics answers 404. */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined)
+    .pipe(z.string().min(16, { message: "expected at least 16 characters (openssl rand -hex 32)" }).optional()),
 });
 
 /** WEBHOOK_INTAKE_MAX_BUFFERED_BYTES when unset: room for about ten of the largest deliveries, and for thousands of ordinary ones. */

@@ -4,6 +4,18 @@ export type { BackgroundLoop } from "./background-loop";
 export { env, EnvError, httpUrlError, readVariable } from "./env";
 export type { Env } from "./env";
 export { log } from "./log";
+export {
+  bearerMatches,
+  metricsText,
+  observeIntake,
+  recordDeliveryAttempt,
+  recordDeliveryReceived,
+  recordDeliveryRefused,
+  recordOutboundCall,
+  recordRun,
+  recordTokenRefresh,
+  setQueueState,
+} from "./metrics";
 export { describeIssues, fieldErrors, formatIssues } from "./issues";
 export { processState } from "./process-state";
 export { safeReturnPath } from "./safe-redirect";

@@ -28,7 +28,9 @@ export type ProcessStateName =
   | "NoticeBus"
   | "NoticeRelay"
   /** db/instance.ts: this process's instance id and the lock that says it is alive. */
-  | "Instance";
+  | "Instance"
+  /** lib/platform/metrics.ts: the Prometheus registry and its metrics. */
+  | "Metrics";
 
 /** The process's `name`, created by `create` the first time it is asked for. */
 export function processState<T>(name: ProcessStateName, create: () => T): T {

@@ -86,9 +86,9 @@ export function requestNonce(headers: Headers): string | undefined {
   return /'nonce-([A-Za-z0-9+/=]+)'/.exec(headers.get("content-security-policy") ?? "")?.[1];
 }
 
-/** Pages, as opposed to route handlers (JSON, event streams, OAuth metadata). */
+/** Pages, as opposed to route handlers (JSON, event streams, OAuth metadata, Prometheus's /metrics). */
 export function isPagePath(pathname: string): boolean {
-  return !pathname.startsWith("/api/") && !pathname.startsWith("/.well-known/");
+  return !pathname.startsWith("/api/") && !pathname.startsWith("/.well-known/") && pathname !== "/metrics";
 }
 
 /**

@@ -6,7 +6,7 @@ import { liveInstanceId } from "@/db/instance";
 import { toolRuns, type RunAccount } from "@/db/schema";
 import { findConnection, inConnectionScope, type UsedConnection } from "@/lib/connections";
 import { type CatalogTool, findUserTool, requestContextFor, toolInputSchema } from "@/lib/tools";
-import { type Actor, formatIssues } from "@/lib/platform";
+import { type Actor, formatIssues, recordRun } from "@/lib/platform";
 import { forHistory } from "./run-history";
 import { RunInputError } from "./workflow-runs";
 
@@ -122,6 +122,7 @@ export async function runCatalogTool(actor: Actor, entry: CatalogTool, rawInput:
     .set({ output: forHistory(output ?? null, secretFields), status: error ? "failed" : "succeeded", error, durationMs: Date.now() - startedAt, accounts })
     .where(eq(toolRuns.id, row!.id))
     .returning();
+  recordRun("tool", error ? "failed" : "succeeded");
   return finished!;
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
-import { type Actor, log, describeIssues, formatIssues, type Issue } from "@/lib/platform";
+import { type Actor, log, describeIssues, formatIssues, recordRun, type Issue } from "@/lib/platform";
 import { withinWorkspace } from "@/lib/connections";
 import { requestContextFor } from "@/lib/tools";
 import { findWorkflow, mastra } from "@/lib/mastra";
@@ -146,6 +146,7 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
         .update(workflowRunSteps)
         .set({ status: "skipped" })
         .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
+      recordRun("workflow", status === "success" ? "succeeded" : "failed");
       announceRun({ workspaceId, runId: run.runId, status });
       return findRun(run.runId);
     })()
@@ -155,6 +156,7 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
           .update(workflowRuns)
           .set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() })
           .where(eq(workflowRuns.id, run.runId));
+        recordRun("workflow", "failed");
         announceRun({ workspaceId, runId: run.runId, status: "failed" });
         return findRun(run.runId);
       })

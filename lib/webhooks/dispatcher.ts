@@ -5,7 +5,7 @@ import type { NoticeOrigin } from "@/db/notifications";
 import { forLease } from "@/db/sql/leasing";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { checkEndpointFailing, enqueueForwards, raiseAlert } from "@/lib/outbox";
-import { type BackgroundLoop, env, log, startBackgroundLoop } from "@/lib/platform";
+import { type BackgroundLoop, env, log, recordDeliveryAttempt, startBackgroundLoop } from "@/lib/platform";
 import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
 import type { DeliveryRow } from "./deliveries";
 import { handleDelivery, PermanentDeliveryError, type DeliveryHandler, type WorkflowStarter } from "./handlers";
@@ -170,6 +170,7 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
     log.warn("a delivery's lease ran out before its attempt finished; another dispatcher took it over", { delivery: delivery.id, attempt: delivery.attempts });
     return;
   }
+  recordDeliveryAttempt(delivery.providerId, delivery.endpointId, status);
   if (error) {
     log.warn("webhook processing failed", { delivery: delivery.id, attempt: delivery.attempts, status, error });
     if (status === "failed") await raiseDeliveryFailed(delivery, error, finishedAt);

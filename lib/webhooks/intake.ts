@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { instanceOwnerId, intakeWriter, type IntakeWriter } from "@/db/sql/intake";
 import { DEFAULT_WORKSPACE_ID } from "@/db/schema";
 import { readPath } from "@/lib/connections";
-import { env, ApiError, type ErrorCode } from "@/lib/platform";
+import { env, ApiError, observeIntake, recordDeliveryReceived, recordDeliveryRefused, type ErrorCode } from "@/lib/platform";
 import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { announce } from "./events";
@@ -106,7 +106,8 @@ function field(source: { header?: string; path?: string; value?: string } | unde
 
 /** What examining a delivery decided: answer at once, or store a row first. */
 type Examined =
-  | { kind: "answer"; reply: IntakeReply }
+  /** `target`: the provider and endpoint, when known (a busy process refuses a known endpoint's delivery unread). */
+  | { kind: "answer"; reply: IntakeReply; target?: Pick<NewDelivery, "providerId" | "endpointId"> }
   | { kind: "refusal"; row: NewDelivery; reply: IntakeReply }
   /** `handshake`: the answer a sender's handshake (Slack's challenge, Discord's PING, Zoom's URL validation) wants instead of 202. */
   | { kind: "accepted"; row: NewDelivery; handshake: unknown };
@@ -130,11 +131,21 @@ export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply
   // The body's bytes count against the process's budget from before they are read until the row
   // holding them (or the refusal) is committed, or the reading fails.
   const reservation = reserveIntakeBody();
+  const started = performance.now();
+  let status = 500;
   try {
-    return await examineAndStore(request, reservation);
+    const answer = await examineAndStore(request, reservation);
+    status = answer.status;
+    return answer;
   } finally {
     reservation.release();
+    observeIntake(status, (performance.now() - started) / 1000);
   }
+}
+
+/** The error code of a refusal's answer, as the refused counter's reason. */
+function refusalCode(answer: IntakeReply): string {
+  return (answer.body as { error?: { code?: string } } | undefined)?.error?.code ?? String(answer.status);
 }
 
 async function examineAndStore(request: IntakeRequest, reservation: BodyReservation): Promise<IntakeReply> {
@@ -147,10 +158,13 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
   }
   switch (examined.kind) {
     case "answer":
+      // An unknown endpoint is counted without the URL's provider: anyone can make up URLs.
+      recordDeliveryRefused(examined.target?.providerId ?? "unknown", examined.target ? examined.target.endpointId : "unknown", refusalCode(examined.reply));
       return examined.reply;
     case "refusal": {
       const { row } = examined;
       const id = await store().refusal(row, env().WEBHOOK_REJECTED_CAP);
+      recordDeliveryRefused(row.providerId, row.endpointId, refusalCode(examined.reply));
       announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
       return examined.reply;
     }
@@ -158,6 +172,7 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
       const { row } = examined;
       const id = await store().accepted(row);
       if (id === undefined) return reply(200, { duplicate: true });
+      recordDeliveryReceived(row.providerId, row.endpointId);
       announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
       if (examined.handshake !== undefined) return reply(200, examined.handshake);
       wakeDispatcher();
@@ -196,7 +211,7 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
 
   const maxBytes = env().WEBHOOK_MAX_BYTES;
   const read = await readBody(maxBytes, REFUSAL_BODY_BYTES, reservation);
-  if (!read.ok && read.reason === "busy") return { kind: "answer", reply: BUSY };
+  if (!read.ok && read.reason === "busy") return { kind: "answer", reply: BUSY, target: base };
   if (!read.ok) {
     const answer = refuse("payload_too_large", `The body is larger than ${maxBytes} bytes.`);
     return refusal(answer, `body larger than WEBHOOK_MAX_BYTES (${maxBytes} bytes)`, read.head, read.declaredBytes ?? maxBytes + 1);
