@@ -15,7 +15,7 @@ export type DeliveryDb = {
   dialect: DatabaseDialect;
   /** Any other statement (`?` placeholders; counts come back as strings from PostgreSQL). */
   query(statement: string, params?: unknown[]): Promise<Row[]>;
-  /** The owner the instance-wide webhook URLs belong to (no password: not for signing in). */
+  /** The instance's owner, owner of the default workspace the instance-wide webhook URLs deliver to (no password: not for signing in). */
   seedOwner(): Promise<string>;
   /** webhook_deliveries rows by status. */
   statuses(): Promise<Record<string, number>>;
@@ -72,6 +72,8 @@ export function openDeliveryDb(databaseUrl: string): DeliveryDb {
     async seedOwner() {
       const id = randomUUID();
       await query(`insert into "user" (id, name, email, role) values (?, 'Owner', ?, 'owner')`, [id, `owner-${id}@example.com`], true);
+      // As the app makes the first owner: the default workspace's owner, whom instance-wide deliveries' workflows act as.
+      await query(`insert into memberships (workspace_id, user_id, role) values ('default', ?, 'owner')`, [id], true);
       return id;
     },
     statuses: async () => byKey(await query("select status, count(*) as n from webhook_deliveries group by status"), "status"),
