@@ -1,10 +1,9 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signOut } from "@/lib/auth/config";
-import { requireUser, WORKSPACE_COOKIE } from "@/lib/auth/session";
+import { lookAtWorkspace, requireUser } from "@/lib/auth/session";
 
 export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: "/sign-in" });
@@ -15,7 +14,7 @@ export async function switchWorkspaceAction(form: FormData): Promise<void> {
   const user = await requireUser();
   const wanted = z.string().max(100).safeParse(form.get("workspaceId"));
   if (wanted.success && user.workspaces.some((workspace) => workspace.workspaceId === wanted.data)) {
-    (await cookies()).set(WORKSPACE_COOKIE, wanted.data, { httpOnly: true, sameSite: "lax", path: "/" });
+    await lookAtWorkspace(wanted.data);
   }
   redirect("/");
 }

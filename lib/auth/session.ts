@@ -2,7 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth/config";
-import { ApiError } from "@/lib/platform";
+import { ApiError, env } from "@/lib/platform";
 import { withErrors } from "./route";
 import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
 import { hasSecondFactor } from "./second-factor";
@@ -28,6 +28,14 @@ export type Member = Omit<PublicUser, "role"> & {
   secondFactorMissing: boolean;
   workspaces: WorkspaceMembership[];
 };
+
+/**
+ * Looks at a workspace from the next request on: the one way the cookie is written (switching,
+ * joining by invite, creating one). Whether the person is in it is checked on every request.
+ */
+export async function lookAtWorkspace(workspaceId: string): Promise<void> {
+  (await cookies()).set(WORKSPACE_COOKIE, workspaceId, { httpOnly: true, sameSite: "lax", path: "/", secure: new URL(env().APP_URL).protocol === "https:" });
+}
 
 /** The workspace the cookie names when the person is in it, else their first. */
 function chooseWorkspace(all: WorkspaceMembership[], wanted: string | undefined): WorkspaceMembership | undefined {

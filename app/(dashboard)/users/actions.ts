@@ -6,10 +6,9 @@ import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/lib/auth/config";
 import { actionInput, userAction } from "@/lib/auth/action";
-import { cookies } from "next/headers";
 import { actorOf, audit, auditPerson } from "@/lib/auth/audit";
 import { createInvite, InviteError, mailInvite, revokeInvite } from "@/lib/auth/invites";
-import { type Member, requireUser, WORKSPACE_COOKIE } from "@/lib/auth/session";
+import { lookAtWorkspace, type Member, requireUser } from "@/lib/auth/session";
 import { signInAgainChallenge } from "@/lib/auth/sign-in";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, changeOwnPassword, createLocalUser, findUserById, setPassword, UserChangeError } from "@/lib/auth/users";
@@ -182,7 +181,7 @@ export async function createWorkspaceAction(_previous: UserActionState, form: Fo
       const name = actionInput(settingsSchema.shape.name, form.get("name"));
       const workspaceId = await createWorkspace(name, owner.id);
       await audit({ workspaceId, actor: actorOf(owner), action: "workspace_created", target: name });
-      (await cookies()).set(WORKSPACE_COOKIE, workspaceId, { httpOnly: true, sameSite: "lax", path: "/" });
+      await lookAtWorkspace(workspaceId);
       return { ok: `Created ${name}.` };
     },
     [],

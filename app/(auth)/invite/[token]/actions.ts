@@ -7,23 +7,13 @@ import { actorOf, audit } from "@/lib/auth/audit";
 import { signIn } from "@/lib/auth/config";
 import { acceptInvite, findOpenInvite, InviteError } from "@/lib/auth/invites";
 import { newPasswordSchema } from "@/lib/auth/schemas";
-import { currentPerson, WORKSPACE_COOKIE } from "@/lib/auth/session";
+import { currentPerson, lookAtWorkspace } from "@/lib/auth/session";
 import { AccountExistsError, createLocalUser } from "@/lib/auth/users";
 import { fieldErrors } from "@/lib/platform/issues";
-import { cookies } from "next/headers";
 
 export type InviteFormState = { error?: string; fieldErrors?: Record<string, string | undefined>; values?: { name: string } } | undefined;
 
 const newPersonSchema = z.object({ name: z.string().trim().min(1, "Enter your name.").max(100), password: newPasswordSchema });
-
-async function lookInto(workspaceId: string): Promise<void> {
-  (await cookies()).set(WORKSPACE_COOKIE, workspaceId, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: process.env.NODE_ENV === "production" && !!process.env.APP_URL?.startsWith("https:"),
-  });
-}
 
 /** Someone new: the account is made with the invited address and the password they choose, then they join and are signed in. */
 export async function acceptAsNewPerson(token: string, _previous: InviteFormState, form: FormData): Promise<InviteFormState> {
@@ -42,7 +32,7 @@ export async function acceptAsNewPerson(token: string, _previous: InviteFormStat
     throw error;
   }
   await audit({ workspaceId: invite.workspaceId, actor: actorOf(person), action: "invite_accepted", target: invite.email, detail: { role: invite.role } });
-  await lookInto(invite.workspaceId);
+  await lookAtWorkspace(invite.workspaceId);
   try {
     await signIn("credentials", { email: invite.email, password: parsed.data.password, redirectTo: "/" });
   } catch (error) {
@@ -64,6 +54,6 @@ export async function acceptAsSignedIn(token: string): Promise<InviteFormState> 
     throw error;
   }
   await audit({ workspaceId: invite.workspaceId, actor: actorOf(person), action: "invite_accepted", target: invite.email, detail: { role: invite.role } });
-  await lookInto(invite.workspaceId);
+  await lookAtWorkspace(invite.workspaceId);
   redirect("/");
 }
