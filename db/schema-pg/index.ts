@@ -15,3 +15,4 @@ export * from "./outbox";
 export * from "./rate-limits";
 export * from "./workspaces";
 export * from "./account-security";
+export * from "./automations";

@@ -12,6 +12,8 @@ export const workspaces = defineTable("workspaces", {
   name: text("name").notNull(),
   /** Every member must have a second factor before using this workspace. */
   requireSecondFactor: boolean("require_second_factor").notNull().default(false),
+  /** When the automations Patchbay ships were added (once: deleting one keeps it deleted). */
+  automationsSeededAt: epochMs("automations_seeded_at"),
   createdAt: createdAt(),
 });
 

@@ -49,4 +49,9 @@ export const {
   memberships,
   invites,
   auditEvents,
+  automations,
+  automationVersions,
+  automationRuns,
+  automationRunAttempts,
+  automationRunSteps,
 } = chosen;

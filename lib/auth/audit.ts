@@ -42,6 +42,12 @@ export const auditActions = [
   "forwarding_removed",
   "alert_channel_created",
   "alert_channel_removed",
+  "automation_created",
+  "automation_changed",
+  "automation_enabled",
+  "automation_disabled",
+  "automation_removed",
+  "automation_run",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -121,7 +121,7 @@ export function recordTokenRefresh(provider: string, outcome: "success" | "failu
   metrics().tokenRefreshes.inc({ provider, outcome });
 }
 
-export function recordRun(kind: "tool" | "workflow", status: "succeeded" | "failed"): void {
+export function recordRun(kind: "tool" | "workflow" | "automation", status: "succeeded" | "failed"): void {
   metrics().runs.inc({ kind, status });
 }
 

@@ -1,5 +1,8 @@
 // The face of lib/runs/: what other areas of lib/ use (docs/architecture.md).
 export { superviseRuns } from "./interrupted-runs";
-export { runCatalogTool } from "./tool-runs";
+export { failureText, isFailure, runCatalogTool } from "./tool-runs";
+export { forHistory } from "./run-history";
+export { announceRun } from "./run-events";
 export type { ToolRunRow, ToolRunTrigger } from "./tool-runs";
-export { RunInputError, startWorkflowRun } from "./workflow-runs";
+export { getWorkflowRun, rerunFromFailedStep, RunInputError, startWorkflowRun } from "./workflow-runs";
+export type { RunTrigger, WorkflowRunRow } from "./workflow-runs";

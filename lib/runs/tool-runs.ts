@@ -27,7 +27,7 @@ function triggerColumns(trigger: ToolRunTrigger) {
 }
 
 /** A tool answered a failure value (`success: false`, or Mastra's `error: true` for bad input). */
-function isFailure(output: unknown): output is { success?: false; error?: unknown; message?: unknown } {
+export function isFailure(output: unknown): output is { success?: false; error?: unknown; message?: unknown } {
   if (!output || typeof output !== "object") return false;
   const value = output as { success?: unknown; error?: unknown };
   return value.success === false || value.error === true;

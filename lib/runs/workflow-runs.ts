@@ -3,7 +3,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
-import { workflowRuns, workflowRunSteps } from "@/db/schema";
+import { runTriggers, workflowRuns, workflowRunSteps } from "@/db/schema";
 import { type Actor, log, describeIssues, formatIssues, recordRun, type Issue } from "@/lib/platform";
 import { withinWorkspace } from "@/lib/connections";
 import { requestContextFor } from "@/lib/tools";
@@ -11,7 +11,7 @@ import { findWorkflow, mastra } from "@/lib/mastra";
 import { announceRun } from "./run-events";
 import { forHistory } from "./run-history";
 
-export type RunTrigger = "manual" | "webhook" | "replay";
+export type RunTrigger = (typeof runTriggers)[number];
 export type WorkflowRunRow = typeof workflowRuns.$inferSelect;
 export type WorkflowStepRow = typeof workflowRunSteps.$inferSelect;
 
@@ -179,7 +179,7 @@ export class RerunError extends Error {
  * steps before it, so what they created is not created twice. The new run is its own row, linked
  * to the one it continues; the earlier steps show as succeeded with their recorded outputs.
  */
-export async function rerunFromFailedStep(actor: Actor, failedRunId: string): Promise<StartedRun> {
+export async function rerunFromFailedStep(actor: Actor, failedRunId: string, trigger: RunTrigger = "manual"): Promise<StartedRun> {
   const found = await getWorkflowRun(actor.workspaceId, failedRunId);
   if (!found) throw new RerunError("There is no such run.");
   const { run: failed, steps } = found;
@@ -201,7 +201,7 @@ export async function rerunFromFailedStep(actor: Actor, failedRunId: string): Pr
       userId: actor.userId,
       workspaceId: actor.workspaceId,
       workflowId: failed.workflowId,
-      trigger: "manual",
+      trigger,
       deliveryId: failed.deliveryId,
       input: failed.input,
       status: "running",

@@ -5,7 +5,8 @@ import { checkProviderVariables, listProviders, type Provider, ProviderConfigErr
 import { superviseRuns } from "@/lib/runs";
 import { startOutboxSender } from "./outbox-sender";
 import { startRetention } from "./retention";
-import { startDispatcher, startWorkflowForDelivery } from "@/lib/webhooks";
+import { setDeliveryReader, startAutomationWorker, startScheduler } from "@/lib/automations";
+import { readDeliveryForAutomations, startDispatcher } from "@/lib/webhooks";
 
 /**
  * Validates the whole configuration: the variables in lib/platform/env.ts, PROVIDERS_FILE, and the
@@ -25,7 +26,10 @@ export async function startServer(): Promise<void> {
     const { config, providers } = checkConfiguration();
     await databaseReady();
     await superviseRuns();
-    startDispatcher({ startWorkflow: startWorkflowForDelivery });
+    setDeliveryReader(readDeliveryForAutomations);
+    startDispatcher();
+    startAutomationWorker();
+    startScheduler();
     startOutboxSender();
     startRetention();
     log.info(`ready: database ${config.DATABASE_PATH} migrated, ${providers.length} providers, public URL ${config.APP_URL}`);

@@ -8,7 +8,9 @@ import { checkEndpointFailing, enqueueForwards, raiseAlert } from "@/lib/outbox"
 import { type BackgroundLoop, env, log, recordDeliveryAttempt, startBackgroundLoop } from "@/lib/platform";
 import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
 import type { DeliveryRow } from "./deliveries";
-import { handleDelivery, PermanentDeliveryError, type DeliveryHandler, type WorkflowStarter } from "./handlers";
+import { failDeliveryRuns } from "@/lib/automations";
+import { PermanentDeliveryError, type DeliveryHandler } from "./handlers";
+import { handleDelivery } from "./webhook-trigger";
 import { announce, deliveryEvents, type DeliveryEvent } from "./events";
 import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
 
@@ -173,16 +175,17 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   recordDeliveryAttempt(delivery.providerId, delivery.endpointId, status);
   if (error) {
     log.warn("webhook processing failed", { delivery: delivery.id, attempt: delivery.attempts, status, error });
-    if (status === "failed") await raiseDeliveryFailed(delivery, error, finishedAt);
+    if (status === "failed") {
+      await failDeliveryRuns(delivery.id, error);
+      await raiseDeliveryFailed(delivery, error, finishedAt);
+    }
     await checkEndpointFailing(delivery, finishedAt);
   }
   announce({ workspaceId: delivery.workspaceId, deliveryId: delivery.id, status });
 }
 
 export type ProcessOptions = {
-  /** What a delivery's rule starts; without one, a delivery mapped to a workflow is only recorded. */
-  startWorkflow?: WorkflowStarter;
-  /** Processes one delivery; by default handleDelivery, the rules, with `startWorkflow`. */
+  /** Processes one delivery; by default handleDelivery: the workspace's automations that match it run. */
   handle?: DeliveryHandler;
   now?: () => number;
   limit?: number;
@@ -199,8 +202,7 @@ export type ProcessOptions = {
  * or due.
  */
 export async function processDueDeliveries({
-  startWorkflow,
-  handle = (delivery) => handleDelivery(delivery, startWorkflow),
+  handle = handleDelivery,
   now = Date.now,
   limit = BATCH,
   leaseMs = LEASE_MS,
@@ -268,7 +270,10 @@ export async function cancelRetries(workspaceId: string, id: number): Promise<bo
         .set({ status: "failed", nextAttemptAt: null })
         .where(and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "retrying"))),
     ) > 0;
-  if (changed) announce({ workspaceId, deliveryId: id, status: "failed" });
+  if (changed) {
+    await failDeliveryRuns(id, "Its delivery's retries were cancelled.");
+    announce({ workspaceId, deliveryId: id, status: "failed" });
+  }
   return changed;
 }
 
@@ -307,10 +312,10 @@ export function wakeOnDeliveriesElsewhere(): () => void {
 }
 
 /** The in-process dispatcher: polls every second and wakes at once when intake (here, or on PostgreSQL anywhere) stores a delivery. */
-export function startDispatcher({ startWorkflow, intervalMs = 1000 }: { startWorkflow?: WorkflowStarter; intervalMs?: number } = {}): BackgroundLoop {
+export function startDispatcher({ intervalMs = 1000 }: { intervalMs?: number } = {}): BackgroundLoop {
   wakeOnDeliveriesElsewhere();
   const leaseMs = env().WEBHOOK_LEASE_SECONDS * 1000;
-  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ startWorkflow, leaseMs, yieldToIntake: () => intakeHasPriority() }), {
+  return startBackgroundLoop("dispatcher", () => processDueDeliveries({ leaseMs, yieldToIntake: () => intakeHasPriority() }), {
     intervalMs,
     wake: dispatcherWake,
   });

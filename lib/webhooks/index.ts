@@ -1,3 +1,3 @@
 // The face of lib/webhooks/: what other areas of lib/ use (docs/architecture.md).
 export { startDispatcher } from "./dispatcher";
-export { startWorkflowForDelivery } from "./webhook-trigger";
+export { readDeliveryForAutomations } from "./webhook-trigger";

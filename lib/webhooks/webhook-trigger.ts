@@ -1,48 +1,71 @@
 import "server-only";
-import { findWorkflow } from "@/lib/mastra";
-import { describeIssues } from "@/lib/platform";
-import { RunInputError, startWorkflowRun } from "@/lib/runs";
 import { workspaceOwnerId } from "@/lib/auth";
+import { type DeliveryReader, type DeliveryScope, runAutomationsForDelivery } from "@/lib/automations";
+import { isCredentialField } from "@/lib/http";
+import { getProvider } from "@/lib/providers";
 import type { DeliveryRow } from "./deliveries";
 import { findEndpointForIntake } from "./endpoints";
-import { PermanentDeliveryError, type WorkflowStarter } from "./handlers";
+import { type HandlerOutcome, PermanentDeliveryError } from "./handlers";
 import { deliveryPayload } from "./payload";
+import { getDelivery } from "./queries";
 
-/** Who a delivery's workflow acts as: the person who made its endpoint, or for an instance-wide URL the workspace's first owner. */
-async function actingPersonFor(delivery: DeliveryRow): Promise<string | undefined> {
+/** Who a delivery's shipped automations act as: the person who made its endpoint, or for an instance-wide URL the workspace's first owner. */
+async function actingPersonFor(delivery: Pick<DeliveryRow, "providerId" | "endpointId" | "workspaceId">): Promise<string | undefined> {
   const endpoint = delivery.endpointId ? await findEndpointForIntake(delivery.providerId, delivery.endpointId) : undefined;
   return endpoint?.userId ?? (await workspaceOwnerId(delivery.workspaceId));
 }
 
+/** Headers as expressions see them: no credential, signature or internal header. */
+function visibleHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !isCredentialField(name) && !/signature|^cookie$|^x-patchbay-/i.test(name)),
+  );
+}
+
+function payloadOf(delivery: Pick<DeliveryRow, "body" | "headers" | "providerId">): unknown {
+  return deliveryPayload(delivery.body, delivery.headers["content-type"], getProvider(delivery.providerId)?.webhooks?.scheme === "twilio");
+}
+
+function scopeOf(delivery: DeliveryRow, payload: unknown): DeliveryScope {
+  return {
+    id: delivery.id,
+    workspaceId: delivery.workspaceId,
+    providerId: delivery.providerId,
+    endpointId: delivery.endpointId,
+    event: delivery.event,
+    action: delivery.action,
+    payload,
+    headers: visibleHeaders(delivery.headers),
+  };
+}
+
 /**
- * What the dispatcher starts for a delivery (lib/server/startup.ts hands it over): the delivery's payload
- * becomes the workflow's input (each workflow says how), the run is recorded as triggered by that delivery, and a failed run
- * fails the processing attempt so the dispatcher retries it. A payload that cannot become the
- * workflow's input fails the delivery for good: a retry would see the same bytes.
+ * What processing a delivery means (the dispatcher's handler): the workspace's automations that
+ * match it run (lib/automations), one run per automation for the delivery, attempts inside it. A
+ * payload that does not parse fails the delivery for good: a retry would see the same bytes.
  */
-export const startWorkflowForDelivery: WorkflowStarter = async (workflowId, delivery) => {
-  const workflow = findWorkflow(workflowId);
-  if (!workflow?.fromWebhookPayload) return undefined;
+export async function handleDelivery(delivery: DeliveryRow): Promise<HandlerOutcome> {
   let payload: unknown;
   try {
-    payload = deliveryPayload(delivery.body, delivery.headers["content-type"]);
+    payload = payloadOf(delivery);
   } catch (error) {
     throw new PermanentDeliveryError(`The payload cannot be parsed: ${(error as Error).message}`);
   }
-  const input = workflow.fromWebhookPayload.safeParse(payload);
-  if (!input.success) throw new PermanentDeliveryError(`The payload does not fit the input of ${workflowId}: ${describeIssues(input.error, "payload")}`);
-  const userId = await actingPersonFor(delivery);
-  if (!userId) throw new PermanentDeliveryError("No one in this workspace can act for the delivery: its endpoint's maker and every owner are gone.");
-  let started: Awaited<ReturnType<typeof startWorkflowRun>>;
+  const outcome = await runAutomationsForDelivery(scopeOf(delivery, payload), {
+    replay: delivery.replayRequested,
+    actingPerson: () => actingPersonFor(delivery),
+  });
+  if (outcome.error && outcome.permanent) throw new PermanentDeliveryError(outcome.error);
+  return { note: outcome.note, error: outcome.error, workflowRunId: outcome.workflowRunId };
+}
+
+/** A past delivery for "try with this delivery"; none once retention removed its body. */
+export const readDeliveryForAutomations: DeliveryReader = async (workspaceId, deliveryId) => {
+  const found = await getDelivery(workspaceId, deliveryId);
+  if (!found || found.delivery.trimmedAt !== null || !found.delivery.verified) return undefined;
   try {
-    started = await startWorkflowRun({ userId, workspaceId: delivery.workspaceId }, workflowId, input.data, {
-      trigger: delivery.replayRequested ? "replay" : "webhook",
-      deliveryId: delivery.id,
-    });
-  } catch (error) {
-    if (error instanceof RunInputError) throw new PermanentDeliveryError(`The payload does not fit the input of ${workflowId}: ${error.message}`);
-    throw error;
+    return { scope: scopeOf(found.delivery, payloadOf(found.delivery)), actingPerson: await actingPersonFor(found.delivery) };
+  } catch {
+    return undefined;
   }
-  const run = await started.finished;
-  return { runId: run.id, error: run.status === "failed" ? (run.error ?? "the run failed") : undefined };
 };

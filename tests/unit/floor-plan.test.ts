@@ -16,7 +16,8 @@ const FLOORS: readonly (readonly string[])[] = [
   ["tools"],
   ["mastra"],
   ["runs"],
-  ["webhooks", "catalog"],
+  ["automations", "catalog"],
+  ["webhooks"],
   ["agent", "mcp"],
   ["server"],
 ];

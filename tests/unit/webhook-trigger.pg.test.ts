@@ -4,7 +4,6 @@ import * as instanceRoute from "@/app/api/webhooks/[provider]/route";
 import { db } from "@/db/client";
 import { DEFAULT_WORKSPACE_ID, webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { resetEnvCache } from "@/lib/platform/env";
-import { startWorkflowForDelivery } from "@/lib/webhooks/webhook-trigger";
 import { getWorkflowRun } from "@/lib/runs/workflow-runs";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
@@ -74,17 +73,17 @@ describe("webhook-triggered workflows", () => {
     const response = await instanceRoute.POST(request, { params: Promise.resolve({ provider: "github" }) });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: number };
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     const delivery = await row(id);
     expect(delivery).toMatchObject({ status: "processed", attempts: 1, lastError: null });
     const { run, steps } = (await getWorkflowRun(workspaceId, delivery.workflowRunId!))!;
-    expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success", userId });
+    expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "automation", deliveryId: id, status: "success", userId });
     expect(steps[0]!.output).toMatchObject({ repository: "octocat/hello-world", commitCount: 1, todos: [{ text: "decode form bodies" }] });
   });
 
   it("fails a delivery whose payload cannot be parsed at once, with the reason, instead of retrying", async () => {
     const id = await store("push", new URLSearchParams({ other: "x" }).toString(), "application/x-www-form-urlencoded");
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
     expect((await row(id)).lastError).toBe("The payload cannot be parsed: form body without a payload field");
     expect(await attemptsOf(id)).toMatchObject([{ outcome: "failed" }]);
@@ -92,8 +91,8 @@ describe("webhook-triggered workflows", () => {
 
   it("fails a delivery whose payload does not fit the workflow's input at once, naming the field", async () => {
     const id = await store("push", JSON.stringify({ ref: "refs/heads/main", commits: [] }));
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
-    expect((await row(id)).lastError).toMatch(/^The payload does not fit the input of process-github-push: repository: /);
+    expect((await row(id)).lastError).toMatch(/^Process GitHub pushes: The input of step process_push does not fit process-github-push: input\.repository: /);
   });
 });

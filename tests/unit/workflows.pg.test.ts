@@ -4,7 +4,6 @@ import { db } from "@/db/client";
 import { instanceId } from "@/db/instance";
 import { webhookDeliveries, workflowRuns } from "@/db/schema";
 import { mastra } from "@/lib/mastra";
-import { startWorkflowForDelivery } from "@/lib/webhooks/webhook-trigger";
 import { failInterruptedRuns, INTERRUPTED } from "@/lib/runs/interrupted-runs";
 import { getWorkflowRun, RerunError, rerunFromFailedStep, RunInputError, startWorkflowRun } from "@/lib/runs/workflow-runs";
 import { todoMarker, todoTitle } from "@/lib/mastra/workflows/process-github-push";
@@ -148,12 +147,12 @@ describe("webhook-triggered workflows", () => {
 
   it("a push runs process-github-push, which opens an issue for a TODO: commit, and links run and delivery", async () => {
     const id = await deliver("push", pushPayload({ commits: 2, message: "Add retries\n\nTODO: cap the retry budget" }));
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery.status).toBe("processed");
     expect(delivery.workflowRunId).toBeTruthy();
     const { run, steps } = (await getWorkflowRun(user.workspaceId, delivery.workflowRunId!))!;
-    expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "webhook", deliveryId: id, status: "success" });
+    expect(run).toMatchObject({ workflowId: "process-github-push", trigger: "automation", deliveryId: id, status: "success" });
     expect(steps[0]!.output).toMatchObject({ repository: "octocat/hello-world", branch: "main", commitCount: 2, todos: [{ text: "cap the retry budget" }] });
     const commitId = (steps[0]!.output as { todos: { commitId: string }[] }).todos[0]!.commitId;
     expect(services.github.createdIssues.at(-1)).toMatchObject({ title: `TODO: cap the retry budget (${commitId.slice(0, 7)})`, labels: ["todo"] });
@@ -163,10 +162,10 @@ describe("webhook-triggered workflows", () => {
   it("a second run for the same push (a retried or replayed delivery) finds the TODO issue instead of opening it again", async () => {
     const payload = pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept RFC 2822 dates" });
     const first = await deliver("push", payload);
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     const before = services.github.createdIssues.length;
     const second = await deliver("push", payload);
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     expect(services.github.createdIssues.length).toBe(before);
     const [firstRun, secondRun] = await Promise.all(
       [first, second].map(async (id) => {
@@ -182,7 +181,7 @@ describe("webhook-triggered workflows", () => {
     expect(secondRun!.steps[1]!.output).toEqual({ opened: [], existing: [link] });
     // A different TODO in the same commit is a different issue.
     const third = await deliver("push", pushPayload({ commits: 1, message: "Parse dates\n\nTODO: accept ISO week dates" }));
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     expect((await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, third)))[0]!.status).toBe("processed");
     expect(services.github.createdIssues.length).toBe(before + 1);
   });
@@ -196,7 +195,7 @@ describe("webhook-triggered workflows", () => {
 
   it("a pull_request runs triage-pull-request, which labels it by the changed paths", async () => {
     const id = await deliver("pull_request", JSON.stringify({ action: "opened", number: 7, repository: { full_name: "octocat/hello-world" } }));
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery.status).toBe("processed");
     expect(services.github.labelsAdded.at(-1)).toEqual({ owner: "octocat", repo: "hello-world", number: 7, labels: ["ci", "code", "documentation", "tests"] });
@@ -204,7 +203,7 @@ describe("webhook-triggered workflows", () => {
 
   it("a failing workflow fails the attempt (so it is retried) and still links the run", async () => {
     const id = await deliver("pull_request", JSON.stringify({ action: "opened", number: 999, repository: { full_name: "octocat/hello-world" } }));
-    await processDueDeliveries({ startWorkflow: startWorkflowForDelivery });
+    await processDueDeliveries();
     const delivery = (await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0]!;
     expect(delivery).toMatchObject({ status: "retrying", attempts: 1 });
     expect(delivery.lastError).toMatch(/GitHub: [A-Z]+ \/\S+ answered 404/);

@@ -11,6 +11,7 @@ const kindLabel: Record<Alert["kind"], string> = {
   delivery_failed: "Delivery",
   endpoint_failing: "Endpoint",
   forward_failed: "Forwarding",
+  automation_failed: "Automation",
 };
 
 /** Open alerts, each with a link to what it is about and an Acknowledge button. */

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Card, inputClass } from "@/app/_components/ui";
 import { findConnectionFor } from "@/lib/connections/store";
@@ -5,7 +6,6 @@ import { resolveApiKey } from "@/lib/connections/api-keys";
 import { ConnectionError } from "@/lib/connections/errors";
 import { listProviders } from "@/lib/providers";
 import { endpointUrl, instanceSecrets, listEndpoints } from "@/lib/webhooks/endpoints";
-import { deliveryRules } from "@/lib/webhooks/handlers";
 import { currentTime } from "@/lib/platform/clock";
 import { env } from "@/lib/platform/env";
 import type { Actor } from "@/lib/platform";
@@ -239,27 +239,13 @@ export async function EndpointsSection({ actor }: { actor: Actor }) {
 
       <Card>
         <h3 className="mb-3 font-medium">What happens to each delivery</h3>
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-zinc-500">
-            <tr>
-              <th className="py-1 font-medium">Service</th>
-              <th className="py-1 font-medium">Event</th>
-              <th className="py-1 font-medium">Processing</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {deliveryRules.map((rule) => (
-              <tr key={`${rule.providerId}:${rule.event}`}>
-                <td className="py-1">{rule.providerId === "*" ? "any" : rule.providerId}</td>
-                <td className="py-1 font-mono text-xs">{rule.event === "*" ? "any other" : rule.event}</td>
-                <td className="py-1">
-                  {rule.action.kind === "workflow" ? <span className="font-mono text-xs">workflow {rule.action.workflowId}</span> : "record"} ·{" "}
-                  {rule.description}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <p className="text-sm">
+          Every verified delivery is recorded; the workspace&apos;s{" "}
+          <Link href="/automations" className="underline">
+            automations
+          </Link>{" "}
+          decide what runs for it (new workspaces start with two: GitHub pushes and pull requests).
+        </p>
         <p className="mt-2 text-xs text-zinc-500">
           Failing processing is retried after {env().WEBHOOK_RETRY_SCHEDULE.map(formatDelay).join(", ")}, then marked failed.
         </p>

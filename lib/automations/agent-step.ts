@@ -1,0 +1,40 @@
+import "server-only";
+import type { Actor } from "@/lib/platform";
+import type { AutomationStep } from "./definition";
+import { evaluateExpression } from "./expressions";
+import type { RunScope } from "./execute";
+import { StepFailure, type StepContext, type StepDone } from "./steps";
+
+export type AgentStepRequest = {
+  actor: Actor;
+  prompt: string;
+  /** The tools the agent may use. */
+  tools: string[];
+  /** Writes among them that run without asking; any other write waits for a person's approval. */
+  approvedTools: string[];
+  dryRun: boolean;
+};
+export type AgentStepAnswer = { text: string; conversationId: string; toolCalls: { toolId: string; status: string }[]; waitingForApproval?: string };
+export type AgentStepRunner = (request: AgentStepRequest) => Promise<AgentStepAnswer>;
+
+/** The agent lives on a higher floor (lib/agent); lib/server/startup.ts hands its runner over here. */
+let runner: AgentStepRunner | undefined;
+
+export function setAgentStepRunner(next: AgentStepRunner | undefined): void {
+  runner = next;
+}
+
+export async function runAgentStep(step: Extract<AutomationStep, { kind: "agent" }>, scope: RunScope, context: StepContext): Promise<StepDone> {
+  const value = await evaluateExpression(step.prompt, scope, `the prompt of step ${step.key}`);
+  const prompt = typeof value === "string" ? value : JSON.stringify(value ?? null);
+  if (!prompt.trim()) throw new StepFailure(`The prompt of step ${step.key} is empty for this run.`, true);
+  if (!runner) throw new StepFailure("The agent is not available in this process.", false, { prompt });
+  const answer = await runner({ actor: context.actor, prompt, tools: step.tools, approvedTools: step.approvedTools, dryRun: context.dryRun });
+  if (answer.waitingForApproval)
+    throw new StepFailure(
+      `The agent wants to call ${answer.waitingForApproval}, which changes something and is not approved for this automation: approve it in conversation ${answer.conversationId}, or list it under the step's approved tools.`,
+      true,
+      { prompt },
+    );
+  return { input: { prompt }, output: answer };
+}

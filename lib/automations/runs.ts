@@ -1,0 +1,409 @@
+import "server-only";
+import { EventEmitter } from "node:events";
+import { and, asc, desc, eq, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { db, rows } from "@/db/client";
+import { forLease } from "@/db/sql/leasing";
+import { automationRunAttempts, automationRuns, automationRunSteps, automations } from "@/db/schema";
+import { type Actor, type BackgroundLoop, log, startBackgroundLoop } from "@/lib/platform";
+import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, type QueueTable } from "@/lib/queue";
+import { raiseAlert } from "@/lib/outbox";
+import { announceRun } from "@/lib/runs";
+import type { Automation } from "./store";
+import { enabledDeliveryAutomations, findAutomation, requireAutomation } from "./store";
+import { attemptRun, type AutomationRunRow, type AutomationStepRow, type RunScope, runSteps } from "./execute";
+import { evaluateExpression, ExpressionError, passes } from "./expressions";
+import type { AutomationDefinition, DeliveryTrigger } from "./definition";
+
+/** A delivery as automations see it: parsed payload, headers without credentials. */
+export type DeliveryScope = {
+  id: number;
+  workspaceId: string;
+  providerId: string;
+  endpointId: string | null;
+  event: string | null;
+  action: string | null;
+  payload: unknown;
+  headers: Record<string, string>;
+};
+
+/** How the automation queue reads a past delivery ("try with this delivery"); lib/server/startup.ts hands lib/webhooks' reader over. */
+export type DeliveryReader = (workspaceId: string, deliveryId: number) => Promise<{ scope: DeliveryScope; actingPerson?: string } | undefined>;
+let readDelivery: DeliveryReader | undefined;
+export function setDeliveryReader(reader: DeliveryReader | undefined): void {
+  readDelivery = reader;
+}
+
+export function deliveryScope(delivery: DeliveryScope): Omit<RunScope, "steps"> {
+  return {
+    payload: delivery.payload,
+    headers: delivery.headers,
+    event: delivery.event,
+    action: delivery.action,
+    delivery: { id: delivery.id, providerId: delivery.providerId, endpointId: delivery.endpointId },
+  };
+}
+
+/** Whether a delivery trigger names this delivery's source, endpoint and event (the filter is asked separately). */
+export function triggerMatches(trigger: DeliveryTrigger, delivery: Pick<DeliveryScope, "providerId" | "endpointId" | "event" | "action">): boolean {
+  if (trigger.providerId !== delivery.providerId) return false;
+  if (trigger.endpointId !== undefined && trigger.endpointId !== delivery.endpointId) return false;
+  const wanted = trigger.event?.trim();
+  if (!wanted || wanted === "*") return true;
+  const [event, action] = wanted.split(".", 2) as [string, string | undefined];
+  if (event !== delivery.event) return false;
+  return action === undefined || action === "*" || action === delivery.action;
+}
+
+export type DeliveryRunsOutcome = {
+  /** Retrying could help: some run failed for a reason that may pass. */
+  error?: string;
+  /** Every failure would repeat: no retry. */
+  permanent?: boolean;
+  note: string;
+  workflowRunId?: string;
+};
+
+async function deliveryRunFor(automation: Automation, delivery: DeliveryScope, now: number): Promise<AutomationRunRow> {
+  await db()
+    .insert(automationRuns)
+    .values({
+      automationId: automation.id,
+      workspaceId: automation.workspaceId,
+      version: automation.version,
+      trigger: "delivery",
+      deliveryId: delivery.id,
+      status: "queued",
+      createdAt: now,
+    })
+    .onConflictDoNothing();
+  const [row] = await db()
+    .select()
+    .from(automationRuns)
+    .where(and(eq(automationRuns.automationId, automation.id), eq(automationRuns.deliveryId, delivery.id), eq(automationRuns.trigger, "delivery")))
+    .limit(1);
+  return row!;
+}
+
+async function finishRun(run: AutomationRunRow, status: AutomationRunRow["status"], error: string | null, values: Partial<AutomationRunRow> = {}): Promise<void> {
+  await db()
+    .update(automationRuns)
+    .set({ status, error, finishedAt: status === "succeeded" || status === "failed" ? Date.now() : null, ...values })
+    .where(eq(automationRuns.id, run.id));
+  announceRun({ workspaceId: run.workspaceId, runId: run.id, status });
+}
+
+async function raiseRunFailed(automation: Automation, run: AutomationRunRow, error: string): Promise<void> {
+  await raiseAlert(automation.workspaceId, {
+    kind: "automation_failed",
+    subject: `automation:${automation.id}`,
+    title: `The automation "${automation.name}" failed`,
+    detail: error.slice(0, 500),
+    link: `/automations/${automation.id}/runs/${run.id}`,
+  });
+}
+
+/**
+ * What processing a delivery means: every enabled automation of its workspace whose trigger and
+ * filter match gets exactly one run for it (a unique row per delivery and automation), attempted
+ * now. A later attempt of the delivery (its retry schedule, or after a crash, its expired lease)
+ * attempts again only the runs that have not succeeded, each continuing from its failed step; a
+ * replay attempts them all afresh, as new attempts of the same runs.
+ */
+export async function runAutomationsForDelivery(
+  delivery: DeliveryScope,
+  options: { replay: boolean; actingPerson: () => Promise<string | undefined>; now?: () => number },
+): Promise<DeliveryRunsOutcome> {
+  const now = options.now ?? Date.now;
+  const candidates = (await enabledDeliveryAutomations(delivery.workspaceId, delivery.providerId)).filter((automation) =>
+    triggerMatches(automation.definition.trigger as DeliveryTrigger, delivery),
+  );
+  if (candidates.length === 0) return { note: "No automation matches this event; it was recorded." };
+  const base = deliveryScope(delivery);
+  let fallbackPerson: string | undefined;
+  let askedPerson = false;
+  const person = async () => {
+    if (!askedPerson) fallbackPerson = await options.actingPerson();
+    askedPerson = true;
+    return fallbackPerson;
+  };
+  const results = await Promise.all(
+    candidates.map(async (automation) => {
+      const trigger = automation.definition.trigger as DeliveryTrigger;
+      if (trigger.filter) {
+        let value: unknown;
+        try {
+          value = await evaluateExpression(trigger.filter, { ...base, steps: {} }, "the filter");
+        } catch (error) {
+          // A filter that cannot be evaluated fails a run of its own, so the person sees why nothing ran.
+          const run = await deliveryRunFor(automation, delivery, now());
+          if (run.status !== "succeeded") await finishRun(run, "failed", (error as Error).message);
+          return { automation, outcome: { ok: false as const, error: (error as Error).message, permanent: true }, run };
+        }
+        if (!passes(value)) return undefined;
+      }
+      const run = await deliveryRunFor(automation, delivery, now());
+      if (!options.replay && (run.status === "succeeded" || run.status === "failed")) return { automation, outcome: run.status === "succeeded" ? { ok: true as const } : { ok: false as const, error: run.error ?? "failed", permanent: true }, run };
+      const outcome = await attemptRun(run, automation, base, { fallbackPerson: await person(), fresh: options.replay, now });
+      if (outcome.ok) await finishRun(run, "succeeded", null);
+      else {
+        await finishRun(run, outcome.permanent ? "failed" : "retrying", outcome.error);
+        if (outcome.permanent) await raiseRunFailed(automation, run, outcome.error);
+      }
+      return { automation, outcome, run };
+    }),
+  );
+  const ran = results.filter((result) => result !== undefined);
+  if (ran.length === 0) return { note: "No automation's filter matched this event; it was recorded." };
+  const failures = ran.filter((result) => !result.outcome.ok) as { automation: Automation; outcome: { ok: false; error: string; permanent: boolean } }[];
+  const [step] = await db()
+    .select({ workflowRunId: automationRunSteps.workflowRunId })
+    .from(automationRunSteps)
+    .where(
+      and(
+        inArray(
+          automationRunSteps.runId,
+          ran.map((result) => result.run.id),
+        ),
+        isNotNull(automationRunSteps.workflowRunId),
+      ),
+    )
+    .limit(1);
+  const workflowRunId = step?.workflowRunId ?? undefined;
+  const names = ran.map((result) => `"${result.automation.name}"`).join(", ");
+  if (failures.length === 0) return { note: `Ran ${ran.length === 1 ? "the automation" : `${ran.length} automations`} ${names}.`, workflowRunId };
+  const error = failures.map((failure) => `${failure.automation.name}: ${failure.outcome.error}`).join("; ");
+  return { note: `Ran ${names}.`, error, permanent: failures.every((failure) => failure.outcome.permanent), workflowRunId };
+}
+
+/** A delivery whose retries ended (used up, or cancelled): its runs that were waiting to retry fail with it. */
+export async function failDeliveryRuns(deliveryId: number, reason: string): Promise<void> {
+  await db()
+    .update(automationRuns)
+    .set({ status: "failed", error: reason, finishedAt: Date.now() })
+    .where(and(eq(automationRuns.deliveryId, deliveryId), eq(automationRuns.trigger, "delivery"), inArray(automationRuns.status, ["retrying", "queued", "running"])));
+}
+
+// ---- Runs that are not a delivery's: by hand, on a schedule, tried on a past delivery ----
+
+export const automationWake = new EventEmitter();
+automationWake.setMaxListeners(0);
+
+export class AutomationRunError extends Error {
+  override name = "AutomationRunError";
+}
+
+function manualInputIssues(definition: AutomationDefinition, input: Record<string, unknown>): string | undefined {
+  if (definition.trigger.kind !== "manual") return undefined;
+  for (const field of definition.trigger.fields) {
+    const value = input[field.name];
+    if (value === undefined || value === "") {
+      if (field.required) return `${field.name} is required.`;
+      continue;
+    }
+    if (typeof value !== field.type) return `${field.name} must be a ${field.type}.`;
+  }
+  return undefined;
+}
+
+/**
+ * Queues a run started by a person: by hand (with the trigger's input form), a dry run (nothing that
+ * changes anything is called), or "try with this delivery" (before enabling). The automation
+ * queue attempts it at once, leased and retried like a delivery.
+ */
+export async function startAutomationRun(
+  actor: Actor,
+  automationId: string,
+  request: { input?: Record<string, unknown>; dryRun?: boolean; deliveryId?: number },
+  now = Date.now(),
+): Promise<AutomationRunRow> {
+  const automation = await requireAutomation(actor.workspaceId, automationId);
+  const input = request.input ?? {};
+  const problem = manualInputIssues(automation.definition, input);
+  if (problem) throw new AutomationRunError(problem);
+  if (request.deliveryId !== undefined) {
+    if (!readDelivery || !(await readDelivery(actor.workspaceId, request.deliveryId)))
+      throw new AutomationRunError(`There is no delivery #${request.deliveryId} in this workspace (or retention removed its payload).`);
+  }
+  const [row] = await db()
+    .insert(automationRuns)
+    .values({
+      automationId: automation.id,
+      workspaceId: automation.workspaceId,
+      version: automation.version,
+      trigger: request.deliveryId !== undefined ? "try" : "manual",
+      deliveryId: request.deliveryId,
+      startedBy: actor.userId,
+      input,
+      dryRun: request.dryRun ?? false,
+      status: "queued",
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .returning();
+  announceRun({ workspaceId: actor.workspaceId, runId: row!.id, status: "queued" });
+  automationWake.emit("wake");
+  return row!;
+}
+
+/** Re-runs a failed run from its failed step: a new attempt of the same run, reusing what earlier steps made. */
+export async function rerunAutomationRun(actor: Actor, runId: string, now = Date.now()): Promise<AutomationRunRow> {
+  const found = await getAutomationRun(actor.workspaceId, runId);
+  if (!found) throw new AutomationRunError("There is no such run.");
+  if (found.run.status !== "failed") throw new AutomationRunError("Only a failed run can be run again from its failed step.");
+  const [row] = await db()
+    .update(automationRuns)
+    .set({ status: "queued", nextAttemptAt: now, error: null, finishedAt: null, startedBy: found.run.startedBy ?? actor.userId })
+    .where(and(eq(automationRuns.id, runId), eq(automationRuns.status, "failed")))
+    .returning();
+  if (!row) throw new AutomationRunError("The run changed meanwhile; reload.");
+  announceRun({ workspaceId: actor.workspaceId, runId, status: "queued" });
+  automationWake.emit("wake");
+  return row;
+}
+
+const LEASE_MS = 60_000;
+
+/** Leases due runs of the queue (not a delivery's: those move with their delivery); an expired lease is a lost attempt. */
+async function leaseDueRuns(now: number, limit: number, inFlight: string[]): Promise<AutomationRunRow[]> {
+  return leaseRows(
+    async (tx) => {
+      // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
+      const due = await rows<{ id: string }>(sql`
+      select id from automation_runs
+      where trigger <> 'delivery' and (
+        (status in ('queued', 'retrying') and next_attempt_at <= ${now}) or (status = 'running' and lease_until < ${now}))
+        ${inFlight.length > 0 ? sql`and id not in ${inFlight}` : sql``}
+      order by next_attempt_at, id
+      limit ${limit}${forLease()}`);
+      if (due.length === 0) return [];
+      const ids = due.map((row) => row.id);
+      await tx
+        .update(automationRuns)
+        .set({ status: "running", leaseUntil: now + LEASE_MS })
+        .where(inArray(automationRuns.id, ids));
+      return ids;
+    },
+    (ids) => db().select().from(automationRuns).where(inArray(automationRuns.id, ids)),
+  );
+}
+
+async function scopeOfQueuedRun(run: AutomationRunRow): Promise<{ base: Omit<RunScope, "steps">; fallbackPerson?: string }> {
+  if (run.deliveryId !== null) {
+    const found = readDelivery ? await readDelivery(run.workspaceId, run.deliveryId) : undefined;
+    if (!found) throw new ExpressionError(`Delivery #${run.deliveryId} is gone (retention removed its payload).`);
+    return { base: deliveryScope(found.scope), fallbackPerson: found.actingPerson };
+  }
+  if (run.trigger === "schedule") return { base: { schedule: { dueAt: run.dueAt ?? run.createdAt } } };
+  return { base: { input: run.input ?? {} } };
+}
+
+async function attemptQueuedRun(run: AutomationRunRow): Promise<void> {
+  const automation = await findAutomation(run.workspaceId, run.automationId);
+  if (!automation) return; // deleted meanwhile: its runs went with it
+  const stopRenewing = renewWhileRunning(
+    () =>
+      db()
+        .update(automationRuns)
+        .set({ leaseUntil: Date.now() + LEASE_MS })
+        .where(and(eq(automationRuns.id, run.id), eq(automationRuns.status, "running"))),
+    LEASE_MS,
+    (error) => log.warn("could not renew an automation run's lease", { run: run.id, error: (error as Error)?.message }),
+  );
+  let outcome: Awaited<ReturnType<typeof attemptRun>>;
+  try {
+    const { base, fallbackPerson } = await scopeOfQueuedRun(run);
+    outcome = await attemptRun(run, automation, base, { fallbackPerson });
+  } catch (error) {
+    outcome = { ok: false, error: (error as Error).message, permanent: error instanceof ExpressionError };
+  } finally {
+    stopRenewing();
+  }
+  const attempts = run.attempts + 1;
+  const { status, retryIn } = nextStep(attempts, outcome, { done: "succeeded", retry: "retrying", failed: "failed" });
+  const finishedAt = Date.now();
+  const kept = await recordFenced(
+    (tx) =>
+      tx
+        .update(automationRuns)
+        .set({
+          status,
+          leaseUntil: null,
+          error: outcome.ok ? null : outcome.error.slice(0, 2000),
+          nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
+          finishedAt: status === "retrying" ? null : finishedAt,
+        })
+        .where(and(eq(automationRuns.id, run.id), eq(automationRuns.status, "running"), eq(automationRuns.attempts, attempts))),
+    async () => undefined,
+  );
+  if (!kept) return;
+  announceRun({ workspaceId: run.workspaceId, runId: run.id, status });
+  if (status === "failed" && !outcome.ok && !run.dryRun && run.trigger === "schedule") await raiseRunFailed(automation, run, outcome.error);
+}
+
+/** Attempts every due queued run, up to `limit` at once; returns how many attempts it made. */
+export async function processDueAutomationRuns({ limit = 8, pollMs = 1000 } = {}): Promise<number> {
+  const table: QueueTable<AutomationRunRow> = {
+    lease: async (wanted, admission) => {
+      const leased = await leaseDueRuns(Date.now(), wanted, admission.inFlight);
+      for (const run of leased) admission.admit(run.id, { workspaceId: run.workspaceId, origin: "" });
+      return leased;
+    },
+    attempt: attemptQueuedRun,
+    idOf: (run) => run.id,
+  };
+  const worker = new QueueWorker(table, { name: "automations", slots: { total: limit, perPerson: limit, perOrigin: limit } });
+  return worker.drain({ wake: automationWake, pollMs });
+}
+
+export function startAutomationWorker({ intervalMs = 1000 } = {}): BackgroundLoop {
+  return startBackgroundLoop("automations", () => processDueAutomationRuns(), { intervalMs, wake: automationWake });
+}
+
+// ---- Reading runs ----
+
+export type AutomationRunDetail = {
+  run: AutomationRunRow;
+  steps: AutomationStepRow[];
+  attempts: (typeof automationRunAttempts.$inferSelect)[];
+};
+
+export async function getAutomationRun(workspaceId: string, runId: string): Promise<AutomationRunDetail | undefined> {
+  const [run] = await db()
+    .select()
+    .from(automationRuns)
+    .where(and(eq(automationRuns.id, runId), eq(automationRuns.workspaceId, workspaceId)))
+    .limit(1);
+  if (!run) return undefined;
+  const attempts = await db().select().from(automationRunAttempts).where(eq(automationRunAttempts.runId, runId)).orderBy(asc(automationRunAttempts.number));
+  return { run, steps: await runSteps(runId), attempts };
+}
+
+export type RunListFilters = { automationId?: string; status?: AutomationRunRow["status"]; trigger?: AutomationRunRow["trigger"]; before?: number };
+
+export async function listAutomationRuns(workspaceId: string, filters: RunListFilters = {}, limit = 50): Promise<(AutomationRunRow & { automationName: string })[]> {
+  const conditions: SQL[] = [eq(automationRuns.workspaceId, workspaceId)];
+  if (filters.automationId) conditions.push(eq(automationRuns.automationId, filters.automationId));
+  if (filters.status) conditions.push(eq(automationRuns.status, filters.status));
+  if (filters.trigger) conditions.push(eq(automationRuns.trigger, filters.trigger));
+  if (filters.before) conditions.push(lt(automationRuns.createdAt, filters.before));
+  const found = await db()
+    .select({ run: automationRuns, automationName: automations.name })
+    .from(automationRuns)
+    .innerJoin(automations, eq(automations.id, automationRuns.automationId))
+    .where(and(...conditions))
+    .orderBy(desc(automationRuns.createdAt))
+    .limit(limit);
+  return found.map(({ run, automationName }) => ({ ...run, automationName }));
+}
+
+/** The runs a delivery started, for its page. */
+export async function runsForDelivery(workspaceId: string, deliveryId: number): Promise<(AutomationRunRow & { automationName: string })[]> {
+  const found = await db()
+    .select({ run: automationRuns, automationName: automations.name })
+    .from(automationRuns)
+    .innerJoin(automations, eq(automations.id, automationRuns.automationId))
+    .where(and(eq(automationRuns.workspaceId, workspaceId), eq(automationRuns.deliveryId, deliveryId)))
+    .orderBy(asc(automationRuns.createdAt));
+  return found.map(({ run, automationName }) => ({ ...run, automationName }));
+}
+
