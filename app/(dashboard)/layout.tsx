@@ -9,6 +9,7 @@ const sections: NavItem[] = [
   { href: "/connections", label: "Connections" },
   { href: "/catalog", label: "Catalog" },
   { href: "/webhooks", label: "Webhooks" },
+  { href: "/automations", label: "Automations" },
   { href: "/tools", label: "Tools" },
   { href: "/workflows", label: "Workflows" },
   { href: "/runs", label: "Runs" },

@@ -53,7 +53,7 @@ export default async function OverviewPage() {
   // Services nobody can use yet are the catalog's business, not the overview's.
   const cards = (await providerCards(user.id)).filter((card) => briefStatus(card) !== "not_configured");
   const { deliveries, runsFailed, connections, endpoints } = attention;
-  const runsFailedTotal = runsFailed.tools + runsFailed.workflows;
+  const runsFailedTotal = runsFailed.tools + runsFailed.workflows + runsFailed.automations;
   const allClear = deliveries.failed + deliveries.retrying + runsFailedTotal + connections.length + endpoints.length === 0;
 
   return (

@@ -6,3 +6,5 @@ export type { DeliveryReader, DeliveryRunsOutcome, DeliveryScope } from "./runs"
 export { startScheduler } from "./scheduler";
 export { listAutomations, requireAutomation } from "./store";
 export type { Automation, AutomationSummary } from "./store";
+export { checkAutomation, previewAutomation } from "./check";
+export type { Preview, Problem } from "./check";

@@ -263,14 +263,17 @@ export async function rerunAutomationRun(actor: Actor, runId: string, now = Date
 
 const LEASE_MS = 60_000;
 
-/** Leases due runs of the queue (not a delivery's: those move with their delivery); an expired lease is a lost attempt. */
+/**
+ * Leases due runs of the queue; a delivery's runs move with their delivery, except one a person
+ * re-runs from its failed step (it gets a due time). An expired lease is a lost attempt.
+ */
 async function leaseDueRuns(now: number, limit: number, inFlight: string[]): Promise<AutomationRunRow[]> {
   return leaseRows(
     async (tx) => {
       // dialect: leasing (db/sql/leasing.ts: FOR UPDATE SKIP LOCKED on PostgreSQL)
       const due = await rows<{ id: string }>(sql`
       select id from automation_runs
-      where trigger <> 'delivery' and (
+      where (trigger <> 'delivery' or next_attempt_at is not null) and (
         (status in ('queued', 'retrying') and next_attempt_at <= ${now}) or (status = 'running' and lease_until < ${now}))
         ${inFlight.length > 0 ? sql`and id not in ${inFlight}` : sql``}
       order by next_attempt_at, id
@@ -407,3 +410,16 @@ export async function runsForDelivery(workspaceId: string, deliveryId: number): 
   return found.map(({ run, automationName }) => ({ ...run, automationName }));
 }
 
+
+/** The outputs the last run's steps left, for previewing a later step's mapping. */
+export async function lastStepOutputs(workspaceId: string, automationId: string): Promise<Record<string, unknown>> {
+  const [last] = await db()
+    .select({ id: automationRuns.id })
+    .from(automationRuns)
+    .where(and(eq(automationRuns.workspaceId, workspaceId), eq(automationRuns.automationId, automationId)))
+    .orderBy(desc(automationRuns.createdAt))
+    .limit(1);
+  if (!last) return {};
+  const steps = await runSteps(last.id);
+  return Object.fromEntries(steps.filter((step) => step.status === "succeeded").map((step) => [step.stepKey, step.output]));
+}

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, count, eq, gte } from "drizzle-orm";
+import { and, count, eq, gte, ne } from "drizzle-orm";
 import { db } from "@/db/client";
-import { toolRuns, workflowRuns } from "@/db/schema";
+import { automationRuns, toolRuns, workflowRuns } from "@/db/schema";
 import { briefStatus, providerCards } from "@/lib/connections";
 import type { Actor } from "@/lib/platform";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
@@ -11,7 +11,8 @@ export const ATTENTION_WINDOW_MS = 24 * 3_600_000;
 
 export type Attention = {
   deliveries: DeliveryHealth;
-  runsFailed: { tools: number; workflows: number };
+  /** Runs as the Runs list counts them: an automation run once whatever its attempts, a workflow it started inside it. */
+  runsFailed: { tools: number; workflows: number; automations: number };
   connections: { providerId: string; name: string; status: "needs_reconnect" | "error" }[];
   endpoints: { id: string; label: string; failing: number }[];
 };
@@ -24,8 +25,14 @@ async function failedRuns(workspaceId: string, since: number): Promise<Attention
   const [workflows] = await db()
     .select({ n: count() })
     .from(workflowRuns)
-    .where(and(eq(workflowRuns.workspaceId, workspaceId), eq(workflowRuns.status, "failed"), gte(workflowRuns.startedAt, since)));
-  return { tools: tools!.n, workflows: workflows!.n };
+    .where(
+      and(eq(workflowRuns.workspaceId, workspaceId), eq(workflowRuns.status, "failed"), gte(workflowRuns.startedAt, since), ne(workflowRuns.trigger, "automation")),
+    );
+  const [automations] = await db()
+    .select({ n: count() })
+    .from(automationRuns)
+    .where(and(eq(automationRuns.workspaceId, workspaceId), eq(automationRuns.status, "failed"), gte(automationRuns.createdAt, since)));
+  return { tools: tools!.n, workflows: workflows!.n, automations: automations!.n };
 }
 
 /** What needs this person's attention over the last 24 hours: the overview's figures. */

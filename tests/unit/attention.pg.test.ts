@@ -39,7 +39,7 @@ describe("what needs attention", () => {
   it("is all zero for someone with nothing going on", async () => {
     expect(await attentionFor(user, NOW)).toEqual({
       deliveries: { received: 0, failed: 0, retrying: 0, rejected: 0 },
-      runsFailed: { tools: 0, workflows: 0 },
+      runsFailed: { tools: 0, workflows: 0, automations: 0 },
       connections: [],
       endpoints: [],
     });
@@ -80,7 +80,7 @@ describe("what needs attention", () => {
 
     expect(await attentionFor(user, NOW)).toEqual({
       deliveries: { received: 4, failed: 1, retrying: 1, rejected: 1 },
-      runsFailed: { tools: 1, workflows: 1 },
+      runsFailed: { tools: 1, workflows: 1, automations: 0 },
       connections: [{ providerId: "slack", name: "Slack", status: "needs_reconnect" }],
       endpoints: [{ id: endpoint.id, label: "GitHub: CI hooks", failing: 2 }],
     });

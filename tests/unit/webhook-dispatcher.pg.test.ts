@@ -18,7 +18,8 @@ import {
   retryNow,
   wakeOnDeliveriesElsewhere,
 } from "@/lib/webhooks/dispatcher";
-import { handleDelivery, PermanentDeliveryError, ruleFor, type WorkflowStarter } from "@/lib/webhooks/handlers";
+import { PermanentDeliveryError } from "@/lib/webhooks/handlers";
+import { handleDelivery } from "@/lib/webhooks/webhook-trigger";
 import { dispatcherWake, wakeDispatcher } from "@/lib/webhooks/wake";
 import { pushPayload } from "../support/signers";
 
@@ -60,44 +61,22 @@ beforeEach(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the dispatcher", () => {
-  it("processes received deliveries by the rules and records each attempt", async () => {
-    const started: [string, number][] = [];
-    const starter: WorkflowStarter = async (workflowId, row) => {
-      started.push([workflowId, row.id]);
-      return { runId: `run-${row.id}` };
-    };
-    const push = await deliver("push");
-    const pull = await deliver("pull_request");
+  it("processes received deliveries with the workspace's automations and records each attempt", async () => {
     const ping = await deliver("ping");
     const issues = await deliver("issues");
-    expect(await processDueDeliveries({ startWorkflow: starter })).toBe(4);
-    expect(started.sort()).toEqual([
-      ["process-github-push", push],
-      ["triage-pull-request", pull],
-    ]);
-    expect(await delivery(push)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null, lastError: null, workflowRunId: `run-${push}` });
-    expect(await delivery(pull)).toMatchObject({ status: "processed", workflowRunId: `run-${pull}` });
-    expect(await attempts(push)).toMatchObject([{ number: 1, trigger: "automatic", outcome: "processed", note: "Workflow process-github-push succeeded." }]);
-    expect(await attempts(ping)).toMatchObject([{ outcome: "processed", note: "GitHub checking the hook: recorded." }]);
-    expect((await delivery(ping)).workflowRunId).toBeNull();
-    expect((await attempts(issues))[0]!.note).toBe("Recorded.");
-    expect(await processDueDeliveries({ startWorkflow: starter })).toBe(0);
-  });
-
-  it("records the event, and says so, when the mapped workflow is not available", async () => {
-    const push = await deliver("push");
-    await processDueDeliveries();
-    expect(await attempts(push)).toMatchObject([
-      { outcome: "processed", note: "Workflow process-github-push is not available on this instance; the event was recorded." },
-    ]);
+    expect(await processDueDeliveries()).toBe(2);
+    expect(await delivery(ping)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null, lastError: null, workflowRunId: null });
+    expect(await attempts(ping)).toMatchObject([{ number: 1, trigger: "automatic", outcome: "processed", note: "No automation matches this event; it was recorded." }]);
+    expect((await attempts(issues))[0]!.note).toBe("No automation matches this event; it was recorded.");
+    expect(await processDueDeliveries()).toBe(0);
   });
 
   it("fails a delivery at once, without retries, on a permanent error", async () => {
-    const startWorkflow: WorkflowStarter = async () => {
+    const handle = async () => {
       throw new PermanentDeliveryError("The payload cannot be parsed: Unexpected token");
     };
     const id = await deliver("push");
-    await processDueDeliveries({ startWorkflow });
+    await processDueDeliveries({ handle });
     expect(await delivery(id)).toMatchObject({
       status: "failed",
       attempts: 1,
@@ -105,12 +84,6 @@ describe("the dispatcher", () => {
       lastError: "The payload cannot be parsed: Unexpected token",
     });
     expect(await attempts(id)).toMatchObject([{ outcome: "failed", error: "The payload cannot be parsed: Unexpected token" }]);
-  });
-
-  it("maps events to handlers as data", () => {
-    expect(ruleFor({ providerId: "github", event: "push" }).action).toEqual({ kind: "workflow", workflowId: "process-github-push" });
-    expect(ruleFor({ providerId: "github", event: "pull_request" }).action).toEqual({ kind: "workflow", workflowId: "triage-pull-request" });
-    expect(ruleFor({ providerId: "stripe", event: "invoice.paid" }).action).toEqual({ kind: "record" });
   });
 
   it("retries a failing handler on the schedule, then marks the delivery failed", async () => {
@@ -382,6 +355,10 @@ describe("the dispatcher", () => {
   });
 
   it("uses the default handler when none is given", async () => {
-    expect(await handleDelivery(await delivery(await deliver("issues")))).toEqual({ note: "Recorded." });
+    expect(await handleDelivery(await delivery(await deliver("issues")))).toEqual({
+      note: "No automation matches this event; it was recorded.",
+      error: undefined,
+      workflowRunId: undefined,
+    });
   });
 });

@@ -93,6 +93,6 @@ describe("webhook-triggered workflows", () => {
     const id = await store("push", JSON.stringify({ ref: "refs/heads/main", commits: [] }));
     await processDueDeliveries();
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null, workflowRunId: null });
-    expect((await row(id)).lastError).toMatch(/^Process GitHub pushes: The input of step process_push does not fit process-github-push: input\.repository: /);
+    expect((await row(id)).lastError).toMatch(/^Process GitHub pushes: The input of step process_push does not fit process-github-push: repository: /);
   });
 });

@@ -8,6 +8,7 @@ const selects = [
     key: "kind",
     label: "Kind",
     options: [
+      ["automation", "Automations"],
       ["tool", "Tools"],
       ["workflow", "Workflows"],
     ],
@@ -27,6 +28,7 @@ const selects = [
     options: [
       ["manual", "Hand"],
       ["webhook", "Webhook"],
+      ["schedule", "Schedule"],
       ["replay", "Replay"],
       ["agent", "Agent"],
       ["mcp", "MCP client"],
