@@ -3,7 +3,14 @@ import { workspaces } from "./workspaces";
 import { webhookDeliveries, webhookEndpoints } from "./webhooks";
 import { boolean, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, uniqueIndex } from "./common";
 
-export const alertKinds = ["connection_needs_reconnect", "token_refresh_failed", "delivery_failed", "endpoint_failing", "forward_failed", "automation_failed"] as const;
+export const alertKinds = [
+  "connection_needs_reconnect",
+  "token_refresh_failed",
+  "delivery_failed",
+  "endpoint_failing",
+  "forward_failed",
+  "automation_failed",
+] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
 /**

@@ -2,8 +2,7 @@ import "server-only";
 import type { Actor } from "@/lib/platform";
 import type { AutomationStep } from "./definition";
 import { evaluateExpression } from "./expressions";
-import type { RunScope } from "./execute";
-import { StepFailure, type StepContext, type StepDone } from "./steps";
+import { type RunScope, type StepContext, type StepDone, StepFailure } from "./scope";
 
 export type AgentStepRequest = {
   actor: Actor;

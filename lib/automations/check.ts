@@ -13,7 +13,10 @@ export type Problem = { path: string; message: string };
  * Everything wrong with an automation before it is saved: its shape, each expression's syntax,
  * tools and workflows that do not exist in this workspace, a schedule that cannot be read.
  */
-export async function checkAutomation(workspaceId: string, file: unknown): Promise<{ ok: true; name: string; definition: AutomationDefinition } | { ok: false; problems: Problem[] }> {
+export async function checkAutomation(
+  workspaceId: string,
+  file: unknown,
+): Promise<{ ok: true; name: string; definition: AutomationDefinition } | { ok: false; problems: Problem[] }> {
   const parsed = automationFile.safeParse(file);
   if (!parsed.success) return { ok: false, problems: formatIssues(parsed.error).map((issue) => ({ path: issue.path, message: issue.message })) };
   const { definition } = parsed.data;
@@ -33,7 +36,8 @@ export async function checkAutomation(workspaceId: string, file: unknown): Promi
       problems.push({ path: `steps.${position}.workflowId`, message: `There is no workflow "${step.workflowId}".` });
     if (step.kind === "agent")
       for (const toolId of step.tools)
-        if (!(await findUserTool(workspaceId, toolId))) problems.push({ path: `steps.${position}.tools`, message: `There is no tool "${toolId}" in this workspace.` });
+        if (!(await findUserTool(workspaceId, toolId)))
+          problems.push({ path: `steps.${position}.tools`, message: `There is no tool "${toolId}" in this workspace.` });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, ...parsed.data };
 }
@@ -62,7 +66,8 @@ export async function previewAutomation(
     }
   }
   for (const step of definition.steps) {
-    const expression = step.kind === "tool" || step.kind === "workflow" ? step.input : step.kind === "forward" ? step.body : step.kind === "condition" ? step.when : step.prompt;
+    const expression =
+      step.kind === "tool" || step.kind === "workflow" ? step.input : step.kind === "forward" ? step.body : step.kind === "condition" ? step.when : step.prompt;
     const entry: StepPreview = { key: step.key };
     if (expression) {
       try {

@@ -9,26 +9,13 @@ import { type Actor, log, recordRun } from "@/lib/platform";
 import { announceRun, forHistory } from "@/lib/runs";
 import type { AutomationDefinition, AutomationStep } from "./definition";
 import { ExpressionError } from "./expressions";
-import { runStep, StepFailure } from "./steps";
+import { type RunScope, StepFailure } from "./scope";
+import { runStep } from "./steps";
 import type { Automation } from "./store";
 
+export type { RunScope } from "./scope";
 export type AutomationRunRow = typeof automationRuns.$inferSelect;
 export type AutomationStepRow = typeof automationRunSteps.$inferSelect;
-
-/**
- * What expressions see: the trigger's data and, under `steps`, each finished step's output by key.
- * A delivery's payload is there parsed; its headers are there without credentials.
- */
-export type RunScope = {
-  payload?: unknown;
-  headers?: Record<string, string>;
-  event?: string | null;
-  action?: string | null;
-  delivery?: { id: number; providerId: string; endpointId: string | null };
-  input?: unknown;
-  schedule?: { dueAt: number };
-  steps: Record<string, unknown>;
-};
 
 export type AttemptOutcome = { ok: true } | { ok: false; error: string; permanent: boolean };
 
@@ -55,8 +42,7 @@ export async function runSteps(runId: string): Promise<AutomationStepRow[]> {
  */
 async function prepareSteps(run: AutomationRunRow, definition: AutomationDefinition, fresh: boolean): Promise<Map<number, AutomationStepRow>> {
   const existing = await runSteps(run.id);
-  const sameSteps =
-    existing.length === definition.steps.length && existing.every((row, position) => row.stepKey === definition.steps[position]!.key);
+  const sameSteps = existing.length === definition.steps.length && existing.every((row, position) => row.stepKey === definition.steps[position]!.key);
   const reusable = new Map<number, AutomationStepRow>();
   if (sameSteps && !fresh) {
     for (const row of existing) {
@@ -72,7 +58,15 @@ async function prepareSteps(run: AutomationRunRow, definition: AutomationDefinit
       .values(
         kept
           ? { ...kept, reused: true }
-          : { runId: run.id, position, stepKey: step.key, kind: step.kind, status: "pending", reused: false, workflowRunId: existingWorkflowRun(existing, position, step) },
+          : {
+              runId: run.id,
+              position,
+              stepKey: step.key,
+              kind: step.kind,
+              status: "pending",
+              reused: false,
+              workflowRunId: existingWorkflowRun(existing, position, step),
+            },
       );
   }
   return reusable;
@@ -91,7 +85,7 @@ async function actingPerson(run: AutomationRunRow, automation: Automation, fallb
     if (!fallback) throw new StepFailure("No one in this workspace can act for this run: its endpoint's maker and every owner are gone.", true);
     return fallback;
   }
-  if (!(await roleIn(automation.workspaceId, chosen)))
+  if (!(await roleIn(chosen, automation.workspaceId)))
     throw new StepFailure("The person this automation acts as is no longer a member of the workspace; an admin can save a copy as their own.", true);
   return chosen;
 }

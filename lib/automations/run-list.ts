@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { automationRuns, automations } from "@/db/schema";
-import type { RunFilters, RunListItem } from "@/lib/runs/runs";
+import type { RunFilters, RunListItem } from "@/lib/runs";
 
 /** How the Runs list's "what started it" reads an automation run's trigger. */
 const triggerWords = { delivery: "webhook", schedule: "schedule", manual: "manual", try: "manual" } as const;

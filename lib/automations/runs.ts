@@ -49,9 +49,10 @@ export function triggerMatches(trigger: DeliveryTrigger, delivery: Pick<Delivery
   if (trigger.endpointId !== undefined && trigger.endpointId !== delivery.endpointId) return false;
   const wanted = trigger.event?.trim();
   if (!wanted || wanted === "*") return true;
-  const [event, action] = wanted.split(".", 2) as [string, string | undefined];
-  if (event !== delivery.event) return false;
-  return action === undefined || action === "*" || action === delivery.action;
+  // Event names may hold dots themselves (Stripe's invoice.payment_failed): the whole name first, then event.action.
+  if (wanted === delivery.event) return true;
+  if (delivery.action && wanted === `${delivery.event}.${delivery.action}`) return true;
+  return wanted === `${delivery.event}.*`;
 }
 
 export type DeliveryRunsOutcome = {
@@ -84,7 +85,12 @@ async function deliveryRunFor(automation: Automation, delivery: DeliveryScope, n
   return row!;
 }
 
-async function finishRun(run: AutomationRunRow, status: AutomationRunRow["status"], error: string | null, values: Partial<AutomationRunRow> = {}): Promise<void> {
+async function finishRun(
+  run: AutomationRunRow,
+  status: AutomationRunRow["status"],
+  error: string | null,
+  values: Partial<AutomationRunRow> = {},
+): Promise<void> {
   await db()
     .update(automationRuns)
     .set({ status, error, finishedAt: status === "succeeded" || status === "failed" ? Date.now() : null, ...values })
@@ -142,7 +148,12 @@ export async function runAutomationsForDelivery(
         if (!passes(value)) return undefined;
       }
       const run = await deliveryRunFor(automation, delivery, now());
-      if (!options.replay && (run.status === "succeeded" || run.status === "failed")) return { automation, outcome: run.status === "succeeded" ? { ok: true as const } : { ok: false as const, error: run.error ?? "failed", permanent: true }, run };
+      if (!options.replay && (run.status === "succeeded" || run.status === "failed"))
+        return {
+          automation,
+          outcome: run.status === "succeeded" ? { ok: true as const } : { ok: false as const, error: run.error ?? "failed", permanent: true },
+          run,
+        };
       const outcome = await attemptRun(run, automation, base, { fallbackPerson: await person(), fresh: options.replay, now });
       if (outcome.ok) await finishRun(run, "succeeded", null);
       else {
@@ -180,7 +191,9 @@ export async function failDeliveryRuns(deliveryId: number, reason: string): Prom
   await db()
     .update(automationRuns)
     .set({ status: "failed", error: reason, finishedAt: Date.now() })
-    .where(and(eq(automationRuns.deliveryId, deliveryId), eq(automationRuns.trigger, "delivery"), inArray(automationRuns.status, ["retrying", "queued", "running"])));
+    .where(
+      and(eq(automationRuns.deliveryId, deliveryId), eq(automationRuns.trigger, "delivery"), inArray(automationRuns.status, ["retrying", "queued", "running"])),
+    );
 }
 
 // ---- Runs that are not a delivery's: by hand, on a schedule, tried on a past delivery ----
@@ -383,7 +396,11 @@ export async function getAutomationRun(workspaceId: string, runId: string): Prom
 
 export type RunListFilters = { automationId?: string; status?: AutomationRunRow["status"]; trigger?: AutomationRunRow["trigger"]; before?: number };
 
-export async function listAutomationRuns(workspaceId: string, filters: RunListFilters = {}, limit = 50): Promise<(AutomationRunRow & { automationName: string })[]> {
+export async function listAutomationRuns(
+  workspaceId: string,
+  filters: RunListFilters = {},
+  limit = 50,
+): Promise<(AutomationRunRow & { automationName: string })[]> {
   const conditions: SQL[] = [eq(automationRuns.workspaceId, workspaceId)];
   if (filters.automationId) conditions.push(eq(automationRuns.automationId, filters.automationId));
   if (filters.status) conditions.push(eq(automationRuns.status, filters.status));
@@ -409,7 +426,6 @@ export async function runsForDelivery(workspaceId: string, deliveryId: number): 
     .orderBy(asc(automationRuns.createdAt));
   return found.map(({ run, automationName }) => ({ ...run, automationName }));
 }
-
 
 /** The outputs the last run's steps left, for previewing a later step's mapping. */
 export async function lastStepOutputs(workspaceId: string, automationId: string): Promise<Record<string, unknown>> {

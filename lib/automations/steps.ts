@@ -8,39 +8,10 @@ import { findUserTool, requestContextFor, toolInputSchema, writesWith } from "@/
 import { findWorkflow } from "@/lib/mastra";
 import type { AutomationStep } from "./definition";
 import { evaluateExpression, passes } from "./expressions";
-import type { RunScope } from "./execute";
+import { type RunScope, type StepContext, type StepDone, StepFailure } from "./scope";
 import { runAgentStep } from "./agent-step";
 
-/** A step that failed; `permanent` when the next attempt would fail the same way (a missing tool, an input that does not fit). */
-export class StepFailure extends Error {
-  override name = "StepFailure";
-  constructor(
-    message: string,
-    readonly permanent = false,
-    readonly input?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-export type StepDone = {
-  input?: unknown;
-  output: unknown;
-  /** Dotted paths of the input that hold secrets (a tool's declared secret fields): kept out of history. */
-  secretFields?: readonly string[];
-  /** A condition that was false with "stop": the run ends here, succeeded. */
-  stop?: boolean;
-  skipNext?: boolean;
-};
-
-export type StepContext = {
-  actor: Actor;
-  dryRun: boolean;
-  deliveryId?: number;
-  /** A workflow step's run from the attempt before, continued from its failed step rather than started again. */
-  previousWorkflowRunId?: string;
-  onWorkflowRun: (workflowRunId: string) => Promise<void>;
-};
+export { StepFailure };
 
 const FORWARD_TIMEOUT_MS = 15_000;
 
@@ -55,7 +26,8 @@ async function toolStep(step: Extract<AutomationStep, { kind: "tool" }>, scope: 
   if (!entry) throw new StepFailure(`There is no tool "${step.toolId}" in this workspace (was its API removed?).`, true);
   const input = await evaluateExpression(step.input, scope, `the input of step ${step.key}`);
   const parsed = toolInputSchema(entry).safeParse(input ?? {});
-  if (!parsed.success) throw new StepFailure(`The input of step ${step.key} does not fit ${step.toolId}: ${describeIssues(parsed.error, "input")}`, true, input);
+  if (!parsed.success)
+    throw new StepFailure(`The input of step ${step.key} does not fit ${step.toolId}: ${describeIssues(parsed.error, "input")}`, true, input);
   const secretFields = entry.secretFields ?? [];
   if (context.dryRun && writesWith(entry.access, parsed.data)) return { ...wouldCall(`The tool ${step.toolId}`, parsed.data), secretFields };
   const chosen: Record<string, string> = {};
@@ -78,13 +50,16 @@ async function workflowStep(step: Extract<AutomationStep, { kind: "workflow" }>,
   if (!entry) throw new StepFailure(`There is no workflow "${step.workflowId}".`, true);
   const input = await evaluateExpression(step.input, scope, `the input of step ${step.key}`);
   const parsed = entry.inputSchema.safeParse(input);
-  if (!parsed.success) throw new StepFailure(`The input of step ${step.key} does not fit ${step.workflowId}: ${describeIssues(parsed.error, "input")}`, true, input);
+  if (!parsed.success)
+    throw new StepFailure(`The input of step ${step.key} does not fit ${step.workflowId}: ${describeIssues(parsed.error, "input")}`, true, input);
   if (context.dryRun) return wouldCall(`The workflow ${step.workflowId}`, parsed.data);
   let started: Awaited<ReturnType<typeof startWorkflowRun>>;
   const previous = context.previousWorkflowRunId ? await getWorkflowRun(actor.workspaceId, context.previousWorkflowRunId) : undefined;
   try {
     started =
-      previous?.run.status === "failed" && previous.steps.some((row) => row.status === "failed") && JSON.stringify(previous.run.input) === JSON.stringify(parsed.data)
+      previous?.run.status === "failed" &&
+      previous.steps.some((row) => row.status === "failed") &&
+      JSON.stringify(previous.run.input) === JSON.stringify(parsed.data)
         ? await rerunFromFailedStep(actor, previous.run.id, "automation").catch(() =>
             startWorkflowRun(actor, step.workflowId, parsed.data, { trigger: "automation", deliveryId: context.deliveryId }),
           )
@@ -151,4 +126,3 @@ export async function runStep(step: AutomationStep, scope: RunScope, context: St
       return runAgentStep(step, scope, context);
   }
 }
-

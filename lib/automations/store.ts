@@ -134,7 +134,9 @@ export async function createAutomation(actor: Actor, file: unknown, { enabled = 
         nextDueAt: scheduleOf(definition, enabled, now),
       })
       .returning();
-    await tx.insert(automationVersions).values({ automationId: row!.id, version: 1, name, definition, changedBy: actor.userId, changedAt: now, summary: "Created" });
+    await tx
+      .insert(automationVersions)
+      .values({ automationId: row!.id, version: 1, name, definition, changedBy: actor.userId, changedAt: now, summary: "Created" });
     return withDefinition(row!);
   });
 }

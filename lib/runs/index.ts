@@ -6,3 +6,4 @@ export { announceRun } from "./run-events";
 export type { ToolRunRow, ToolRunTrigger } from "./tool-runs";
 export { getWorkflowRun, rerunFromFailedStep, RunInputError, startWorkflowRun } from "./workflow-runs";
 export type { RunTrigger, WorkflowRunRow } from "./workflow-runs";
+export type { RunFilters, RunListItem } from "./runs";

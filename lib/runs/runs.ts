@@ -9,7 +9,10 @@ export const runFiltersSchema = z.object({
   kind: z.enum(["tool", "workflow", "automation"]).optional().catch(undefined),
   status: z.enum(["running", "succeeded", "failed"]).optional().catch(undefined),
   name: z.string().trim().min(1).max(200).optional().catch(undefined),
-  trigger: z.enum([...toolRunTriggers, "schedule"]).optional().catch(undefined),
+  trigger: z
+    .enum([...toolRunTriggers, "schedule"])
+    .optional()
+    .catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
 export type RunFilters = z.infer<typeof runFiltersSchema>;

@@ -26,7 +26,12 @@ async function failedRuns(workspaceId: string, since: number): Promise<Attention
     .select({ n: count() })
     .from(workflowRuns)
     .where(
-      and(eq(workflowRuns.workspaceId, workspaceId), eq(workflowRuns.status, "failed"), gte(workflowRuns.startedAt, since), ne(workflowRuns.trigger, "automation")),
+      and(
+        eq(workflowRuns.workspaceId, workspaceId),
+        eq(workflowRuns.status, "failed"),
+        gte(workflowRuns.startedAt, since),
+        ne(workflowRuns.trigger, "automation"),
+      ),
     );
   const [automations] = await db()
     .select({ n: count() })

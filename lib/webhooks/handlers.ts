@@ -11,4 +11,3 @@ export class PermanentDeliveryError extends Error {
 /** `error` marks the attempt failed (it is retried) while still recording the workflow run it started. */
 export type HandlerOutcome = { note?: string; workflowRunId?: string; error?: string };
 export type DeliveryHandler = (delivery: DeliveryRow) => Promise<HandlerOutcome>;
-

@@ -17,9 +17,7 @@ async function actingPersonFor(delivery: Pick<DeliveryRow, "providerId" | "endpo
 
 /** Headers as expressions see them: no credential, signature or internal header. */
 function visibleHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !isCredentialField(name) && !/signature|^cookie$|^x-patchbay-/i.test(name)),
-  );
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialField(name) && !/signature|^cookie$|^x-patchbay-/i.test(name)));
 }
 
 function payloadOf(delivery: Pick<DeliveryRow, "body" | "headers" | "providerId">): unknown {

@@ -66,7 +66,9 @@ describe("the dispatcher", () => {
     const issues = await deliver("issues");
     expect(await processDueDeliveries()).toBe(2);
     expect(await delivery(ping)).toMatchObject({ status: "processed", attempts: 1, leaseUntil: null, lastError: null, workflowRunId: null });
-    expect(await attempts(ping)).toMatchObject([{ number: 1, trigger: "automatic", outcome: "processed", note: "No automation matches this event; it was recorded." }]);
+    expect(await attempts(ping)).toMatchObject([
+      { number: 1, trigger: "automatic", outcome: "processed", note: "No automation matches this event; it was recorded." },
+    ]);
     expect((await attempts(issues))[0]!.note).toBe("No automation matches this event; it was recorded.");
     expect(await processDueDeliveries()).toBe(0);
   });

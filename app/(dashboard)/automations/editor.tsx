@@ -79,7 +79,11 @@ function TriggerFields({ file, setFile, options }: { file: File; setFile: (file:
           <div className="grid gap-3 sm:grid-cols-3">
             <label className={labelClass}>
               Source
-              <select className={inputClass} value={trigger.providerId} onChange={(event) => setTrigger({ ...trigger, providerId: event.target.value, endpointId: undefined })}>
+              <select
+                className={inputClass}
+                value={trigger.providerId}
+                onChange={(event) => setTrigger({ ...trigger, providerId: event.target.value, endpointId: undefined })}
+              >
                 {options.sources.map((source) => (
                   <option key={source.id} value={source.id}>
                     {source.name}
@@ -89,7 +93,11 @@ function TriggerFields({ file, setFile, options }: { file: File; setFile: (file:
             </label>
             <label className={labelClass}>
               Endpoint
-              <select className={inputClass} value={trigger.endpointId ?? ""} onChange={(event) => setTrigger({ ...trigger, endpointId: event.target.value || undefined })}>
+              <select
+                className={inputClass}
+                value={trigger.endpointId ?? ""}
+                onChange={(event) => setTrigger({ ...trigger, endpointId: event.target.value || undefined })}
+              >
                 <option value="">Any (instance URL and every endpoint)</option>
                 {options.endpoints
                   .filter((endpoint) => endpoint.providerId === trigger.providerId)
@@ -264,7 +272,11 @@ function StepFields({
       {step.kind === "condition" && (
         <label className={labelClass}>
           When false
-          <select className={inputClass} value={step.otherwise} onChange={(event) => change({ ...step, otherwise: event.target.value as "stop" | "skip-next" })}>
+          <select
+            className={inputClass}
+            value={step.otherwise}
+            onChange={(event) => change({ ...step, otherwise: event.target.value as "stop" | "skip-next" })}
+          >
             <option value="stop">stop the run here</option>
             <option value="skip-next">skip the next step</option>
           </select>
@@ -277,7 +289,15 @@ function StepFields({
             <input
               className={inputClass}
               value={step.tools.join(", ")}
-              onChange={(event) => change({ ...step, tools: event.target.value.split(",").map((id) => id.trim()).filter(Boolean) })}
+              onChange={(event) =>
+                change({
+                  ...step,
+                  tools: event.target.value
+                    .split(",")
+                    .map((id) => id.trim())
+                    .filter(Boolean),
+                })
+              }
             />
           </label>
           <label className={labelClass}>
@@ -285,13 +305,27 @@ function StepFields({
             <input
               className={inputClass}
               value={step.approvedTools.join(", ")}
-              onChange={(event) => change({ ...step, approvedTools: event.target.value.split(",").map((id) => id.trim()).filter(Boolean) })}
+              onChange={(event) =>
+                change({
+                  ...step,
+                  approvedTools: event.target.value
+                    .split(",")
+                    .map((id) => id.trim())
+                    .filter(Boolean),
+                })
+              }
             />
           </label>
         </div>
       )}
       <label className={labelClass}>
-        {step.kind === "condition" ? "Condition (JSONata)" : step.kind === "agent" ? "Prompt (JSONata)" : step.kind === "forward" ? "Body (JSONata; empty: the payload)" : "Input (JSONata)"}
+        {step.kind === "condition"
+          ? "Condition (JSONata)"
+          : step.kind === "agent"
+            ? "Prompt (JSONata)"
+            : step.kind === "forward"
+              ? "Body (JSONata; empty: the payload)"
+              : "Input (JSONata)"}
         <textarea
           className={areaClass}
           rows={step.kind === "condition" ? 2 : 5}
@@ -419,7 +453,11 @@ export function AutomationEditor({ initial, automationId, options }: { initial: 
             {preview?.error && <Alert>{preview.error.message}</Alert>}
             {preview?.filter && (
               <p className="text-sm" data-testid="filter-preview">
-                {"error" in preview.filter ? preview.filter.error : preview.filter.passes ? "The filter passes for this sample: it would run." : "The filter does not pass for this sample: it would not run."}
+                {"error" in preview.filter
+                  ? preview.filter.error
+                  : preview.filter.passes
+                    ? "The filter passes for this sample: it would run."
+                    : "The filter does not pass for this sample: it would not run."}
               </p>
             )}
           </fieldset>

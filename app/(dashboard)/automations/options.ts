@@ -39,7 +39,9 @@ export async function editorOptions(user: Member): Promise<EditorOptions> {
     tools: tools.map((entry) => ({ id: entry.tool.id, name: entry.tool.id, providers: entry.providerId ? [entry.providerId] : [] })),
     workflows: workflowCatalog.map((workflow) => ({ id: workflow.id, name: workflow.name })),
     connections: [
-      ...own.filter((connection) => !connection.shared).map((connection) => ({ id: connection.id, providerId: connection.providerId, label: `Mine: ${connection.accountLabel ?? connection.id}` })),
+      ...own
+        .filter((connection) => !connection.shared)
+        .map((connection) => ({ id: connection.id, providerId: connection.providerId, label: `Mine: ${connection.accountLabel ?? connection.id}` })),
       ...shared.map((connection) => ({ id: connection.id, providerId: connection.providerId, label: `Shared: ${connection.accountLabel ?? connection.id}` })),
     ],
     samples,

@@ -15,15 +15,7 @@ function toValue(field: Field, text: string): unknown {
 }
 
 /** Run now (with the manual trigger's fields), a dry run, or "try with this delivery"; opens the run's page. */
-export function RunPanel({
-  automationId,
-  fields,
-  samples,
-}: {
-  automationId: string;
-  fields: Field[];
-  samples: { id: number; label: string }[];
-}) {
+export function RunPanel({ automationId, fields, samples }: { automationId: string; fields: Field[]; samples: { id: number; label: string }[] }) {
   const router = useRouter();
   const [state, action, pending] = useActionState<RunState, FormData>(async (previous, form) => {
     const input: Record<string, unknown> = {};
@@ -77,7 +69,9 @@ export function RunPanel({
           </Button>
         )}
       </div>
-      <p className="text-xs text-zinc-600 dark:text-zinc-400">A dry run calls only what reads; tools that write, workflows and forwards show what they would get.</p>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+        A dry run calls only what reads; tools that write, workflows and forwards show what they would get.
+      </p>
       {state?.error && <Alert>{state.error}</Alert>}
       {state?.runId && (
         <Alert tone="success">

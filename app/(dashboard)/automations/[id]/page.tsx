@@ -40,7 +40,10 @@ export default async function AutomationPage({ params }: Props) {
     trigger.kind === "delivery" && options
       ? options.samples
           .filter((sample) => sample.providerId === trigger.providerId)
-          .map((sample) => ({ id: sample.id, label: `#${sample.id} · ${[sample.event, sample.action].filter(Boolean).join(".")} · ${formatTime(sample.receivedAt)}` }))
+          .map((sample) => ({
+            id: sample.id,
+            label: `#${sample.id} · ${[sample.event, sample.action].filter(Boolean).join(".")} · ${formatTime(sample.receivedAt)}`,
+          }))
       : [];
   const counts = { succeeded: 0, failed: 0, other: 0 };
   for (const run of runs) counts[run.status === "succeeded" ? "succeeded" : run.status === "failed" ? "failed" : "other"]++;

@@ -22,7 +22,10 @@ export default async function NewAutomationPage() {
   return (
     <>
       <BackLink href="/automations">All automations</BackLink>
-      <PageHeader title="New automation" description="Choose what starts it, then its steps; each step's input is a JSONata expression over the trigger and earlier steps." />
+      <PageHeader
+        title="New automation"
+        description="Choose what starts it, then its steps; each step's input is a JSONata expression over the trigger and earlier steps."
+      />
       <Card>
         <AutomationEditor initial={initial} options={options} />
       </Card>
