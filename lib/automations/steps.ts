@@ -2,7 +2,7 @@ import "server-only";
 import { noopObserve } from "@mastra/core/tools";
 import { findConnection, inConnectionScope } from "@/lib/connections";
 import { BlockedRequestError, HttpError, httpRequest } from "@/lib/http";
-import { type Actor, describeIssues } from "@/lib/platform";
+import { describeIssues } from "@/lib/platform";
 import { failureText, getWorkflowRun, isFailure, rerunFromFailedStep, startWorkflowRun, RunInputError } from "@/lib/runs";
 import { findUserTool, requestContextFor, toolInputSchema, writesWith } from "@/lib/tools";
 import { findWorkflow } from "@/lib/mastra";

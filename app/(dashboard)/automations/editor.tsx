@@ -7,6 +7,8 @@ import { cronProblem, upcomingTimes } from "@/lib/automations/schedule-time";
 import { saveAutomationAction, type SaveState } from "./actions";
 
 export type EditorOptions = {
+  /** When the page was made: the schedule's next times are counted from it. */
+  now: number;
   sources: { id: string; name: string }[];
   endpoints: { id: string; providerId: string; label: string }[];
   tools: { id: string; name: string; providers: string[] }[];
@@ -52,8 +54,8 @@ function TriggerFields({ file, setFile, options }: { file: File; setFile: (file:
   const upcoming = useMemo(() => {
     if (trigger.kind !== "schedule") return { problem: undefined, times: [] as number[] };
     const problem = cronProblem(trigger.cron, trigger.timezone);
-    return { problem, times: problem ? [] : upcomingTimes(trigger, Date.now()) };
-  }, [trigger]);
+    return { problem, times: problem ? [] : upcomingTimes(trigger, options.now) };
+  }, [trigger, options.now]);
   return (
     <fieldset className="space-y-3">
       <legend className="mb-2 text-base font-semibold">When</legend>

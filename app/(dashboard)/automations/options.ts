@@ -9,6 +9,7 @@ import { listProviders } from "@/lib/providers";
 import { builtInTools } from "@/lib/tools/built-in";
 import { listImportedTools } from "@/lib/tools/openapi/imported-tool";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
+import { currentTime } from "@/lib/platform/clock";
 import type { EditorOptions } from "./editor";
 
 /** What the editor offers: webhook sources and endpoints, tools and workflows, the person's and the workspace's connections, recent deliveries to preview with. */
@@ -30,6 +31,7 @@ export async function editorOptions(user: Member): Promise<EditorOptions> {
     .orderBy(desc(webhookDeliveries.id))
     .limit(30);
   return {
+    now: currentTime(),
     sources: providers.filter((provider) => provider.webhooks).map((provider) => ({ id: provider.id, name: provider.name })),
     endpoints: (await listEndpoints(user.workspaceId)).map((endpoint) => ({
       id: endpoint.id,
