@@ -157,6 +157,7 @@ export default defineConfig({
         ASANA_CLIENT_ID: fakeAsana.config.clientId,
         ASANA_CLIENT_SECRET: fakeAsana.config.clientSecret,
         GITHUB_WEBHOOK_SECRET: "e2e-github-webhook-secret",
+        STRIPE_WEBHOOK_SECRET: "whsec_e2e_stripe_webhook_secret",
         SLACK_API_URL: fakeSlackUrl,
         SLACK_BOT_TOKEN: "xoxb-e2e-slack-bot-token",
         LINEAR_API_URL: fakeLinearUrl,

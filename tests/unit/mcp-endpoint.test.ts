@@ -7,7 +7,8 @@ import { LATEST_PROTOCOL_VERSION as SDK1_LATEST } from "@modelcontextprotocol/sd
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
-import { accessTokens, toolRuns } from "@/db/schema";
+import { accessTokens, automationRuns, toolRuns } from "@/db/schema";
+import { createAutomation } from "@/lib/automations/store";
 import { startFakeOpenWeather, type FakeOpenWeather } from "@/e2e/fakes/openweather";
 import type { FakeGitHub } from "@/e2e/fakes/github";
 import * as mcpRoute from "@/app/api/mcp/route";
@@ -147,6 +148,36 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain(`"protocolVersion":"${SDK1_LATEST}"`);
+  });
+
+  it("lists automations and starts a manual one with a write token; a read token only lists", async () => {
+    const automation = await createAutomation(alice, {
+      name: "Say hello over MCP",
+      definition: {
+        trigger: { kind: "manual", fields: [{ name: "who", type: "string", required: true }] },
+        steps: [{ key: "greet", kind: "condition", when: "$length(input.who) > 0" }],
+      },
+    });
+    const writer = await modernClient((await token(alice, "Alice automations", "write")).token);
+    const listed = await writer.callTool({ name: "patchbay_list_automations", arguments: {} });
+    expect(JSON.parse((listed.content as { text: string }[])[0]!.text)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: automation.id, name: "Say hello over MCP", trigger: "manual" })]),
+    );
+    const missing = await writer.callTool({ name: "patchbay_start_automation", arguments: { automation: "Say hello over MCP" } });
+    expect(missing).toMatchObject({ isError: true, content: [{ text: "who is required." }] });
+    const started = await writer.callTool({ name: "patchbay_start_automation", arguments: { automation: "Say hello over MCP", input: { who: "Ada" } } });
+    expect(started.isError).toBeFalsy();
+    const { runId } = JSON.parse((started.content as { text: string }[])[0]!.text) as { runId: string };
+    expect(await db().select().from(automationRuns).where(eq(automationRuns.id, runId))).toMatchObject([{ trigger: "manual", startedBy: alice.id, input: { who: "Ada" } }]);
+    await writer.close();
+
+    const reader = await legacyClient((await token(alice, "Alice automations read", "read")).token);
+    const names = (await reader.listTools()).tools.map((tool) => tool.name);
+    expect(names).toContain("patchbay_list_automations");
+    expect(names).not.toContain("patchbay_start_automation");
+    const refused = await reader.callTool({ name: "patchbay_start_automation", arguments: { automation: automation.id, input: { who: "Ada" } } });
+    expect(refused.isError).toBe(true);
+    await reader.close();
   });
 
   it("gives a read token only the tools that never write, and refuses a write tool with a clear tool error", async () => {
