@@ -8,6 +8,7 @@ import { type ExposedTool, findReadyTool, listReadyTools } from "@/lib/catalog";
 import {
   appendMessage,
   approvedHosts,
+  createConversation,
   approveHost,
   claimPendingCall,
   findToolCall,
@@ -63,11 +64,15 @@ export function toView(row: ToolCallRow): ToolCallView {
   };
 }
 
+const NO_TOOLS: ReadonlySet<string> = new Set();
+
 /**
  * Whether a call waits for the person: a write always; any call, whatever its method, to a host the
  * person has not approved in this conversation (text the model read may ask it to send data anywhere).
  */
-function needsApproval(tool: ExposedTool, input: unknown, approved: Set<string>): boolean {
+function needsApproval(tool: ExposedTool, input: unknown, approved: Set<string>, preApproved: ReadonlySet<string> = NO_TOOLS): boolean {
+  // An automation's author may approve a tool for their automation's agent step: its calls run unasked.
+  if (preApproved.has(tool.id)) return false;
   if (tool.writesWith(input)) return true;
   const host = tool.hostWith(input);
   return host !== null && !approved.has(host);
@@ -151,12 +156,18 @@ function openCalls(messages: ConversationMessage[]): ToolCallPart[] {
  * approved with another call) runs. Yields each call's state; afterwards the caller continues only
  * when nothing waits for approval.
  */
-async function* settleOpenCalls(actor: Actor, conversationId: string, tools: ExposedTool[], approved: Set<string>): AsyncGenerator<AgentEvent> {
+async function* settleOpenCalls(
+  actor: Actor,
+  conversationId: string,
+  tools: ExposedTool[],
+  approved: Set<string>,
+  preApproved: ReadonlySet<string> = NO_TOOLS,
+): AsyncGenerator<AgentEvent> {
   for (const part of openCalls(await loadMessages(conversationId))) {
     let row = await findToolCall(conversationId, part.toolCallId);
     if (row?.status === "pending_approval") {
       const waiting = tools.find((candidate) => candidate.id === row!.toolId);
-      if (!waiting || needsApproval(waiting, row.input, approved)) continue;
+      if (!waiting || needsApproval(waiting, row.input, approved, preApproved)) continue;
       row = await claimPendingCall(conversationId, part.toolCallId, "running");
       if (!row) continue;
       const done = await runCall(waiting, row.input, actor, conversationId, part.toolCallId);
@@ -178,7 +189,7 @@ async function* settleOpenCalls(actor: Actor, conversationId: string, tools: Exp
         yield { type: "tool", call: toView((await updateToolCall(conversationId, part.toolCallId, { status: "failed", output: { success: false, error } }))!) };
       continue;
     }
-    if (needsApproval(tool, part.input, approved)) {
+    if (needsApproval(tool, part.input, approved, preApproved)) {
       const pending = await recordToolCall({
         conversationId,
         toolCallId: part.toolCallId,
@@ -198,7 +209,13 @@ async function* settleOpenCalls(actor: Actor, conversationId: string, tools: Exp
 }
 
 /** One agent run over the stored conversation: text streams as it comes, reads to approved hosts run, a call needing approval stops the run until decided. */
-async function* streamModel(actor: Actor, conversationId: string, tools: ExposedTool[], approved: Set<string>): AsyncGenerator<AgentEvent> {
+async function* streamModel(
+  actor: Actor,
+  conversationId: string,
+  tools: ExposedTool[],
+  approved: Set<string>,
+  preApproved: ReadonlySet<string> = NO_TOOLS,
+): AsyncGenerator<AgentEvent> {
   const setting = agentModel();
   if (!setting.configured) {
     yield { type: "error", message: "The agent has no model: set AGENT_MODEL (and AGENT_MODEL_API_KEY, and AGENT_MODEL_URL for an OpenAI-compatible server)." };
@@ -223,7 +240,7 @@ async function* streamModel(actor: Actor, conversationId: string, tools: Exposed
       // A name outside the set is refused by Mastra as an unknown tool; there is nothing to approve.
       requireToolApproval: ({ toolName, args }) => {
         const tool = byName.get(toolName);
-        return tool ? needsApproval(tool, args, approved) : false;
+        return tool ? needsApproval(tool, args, approved, preApproved) : false;
       },
     });
     for await (const chunk of output.fullStream) {
@@ -351,4 +368,36 @@ export async function* decide(actor: Actor, conversationId: string, toolCallId: 
   await appendMessage(conversationId, { role: "tool", content: [resultPart(toolCallId, claimed.toolName, settled.output)] });
   yield { type: "tool", call: toView(settled) };
   yield* proceed(actor, conversationId);
+}
+
+export type UnattendedAnswer = {
+  conversationId: string;
+  text: string;
+  toolCalls: { toolId: string; status: string }[];
+  waitingForApproval?: string;
+  error?: string;
+};
+
+/**
+ * An automation's agent step: a new conversation of the person the automation acts as, with the
+ * prompt as its message and only the tools the step names. Writes the author approved for the
+ * automation run unasked; any other write waits, and the conversation (on the Agent page) is where
+ * the person decides it.
+ */
+export async function runUnattended(actor: Actor, prompt: string, options: { tools: string[]; approvedTools: string[] }): Promise<UnattendedAnswer> {
+  const conversation = await createConversation(actor, prompt);
+  await appendMessage(conversation.id, { role: "user", content: prompt });
+  const allowed = new Set(options.tools);
+  const tools = (await listReadyTools(actor)).filter((tool) => allowed.has(tool.id));
+  const preApproved = new Set(options.approvedTools.filter((id) => allowed.has(id)));
+  let text = "";
+  let error: string | undefined;
+  const calls = new Map<string, { toolId: string; status: string }>();
+  for await (const event of streamModel(actor, conversation.id, tools, await approvedHosts(conversation.id), preApproved)) {
+    if (event.type === "text") text += event.text;
+    if (event.type === "error") error = event.message;
+    if (event.type === "tool") calls.set(event.call.toolCallId, { toolId: event.call.toolId, status: event.call.status });
+  }
+  const waiting = (await pendingApprovals(conversation.id))[0];
+  return { conversationId: conversation.id, text, toolCalls: [...calls.values()], waitingForApproval: waiting?.toolId, error };
 }

@@ -56,7 +56,8 @@ export const automationTools: AutomationTool[] = [
       const automations = await listAutomations(actor.workspaceId);
       const automation = automations.find((candidate) => candidate.id === parsed.data.automation || candidate.name === parsed.data.automation);
       if (!automation) return { ok: false, error: `There is no automation "${parsed.data.automation}". List them first.` };
-      if (automation.definition.trigger.kind !== "manual") return { ok: false, error: `"${automation.name}" is not started by hand; its trigger is a ${automation.definition.trigger.kind}.` };
+      if (automation.definition.trigger.kind !== "manual")
+        return { ok: false, error: `"${automation.name}" is not started by hand; its trigger is a ${automation.definition.trigger.kind}.` };
       try {
         const run = await startAutomationRun(actor, automation.id, { input: parsed.data.input });
         return { ok: true, value: { runId: run.id, status: run.status, page: `/automations/${automation.id}/runs/${run.id}` } };

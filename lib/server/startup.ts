@@ -5,7 +5,8 @@ import { checkProviderVariables, listProviders, type Provider, ProviderConfigErr
 import { superviseRuns } from "@/lib/runs";
 import { startOutboxSender } from "./outbox-sender";
 import { startRetention } from "./retention";
-import { setDeliveryReader, startAutomationWorker, startScheduler } from "@/lib/automations";
+import { setAgentStepRunner, setDeliveryReader, startAutomationWorker, startScheduler } from "@/lib/automations";
+import { runUnattended } from "@/lib/agent/turn";
 import { readDeliveryForAutomations, startDispatcher } from "@/lib/webhooks";
 
 /**
@@ -27,6 +28,7 @@ export async function startServer(): Promise<void> {
     await databaseReady();
     await superviseRuns();
     setDeliveryReader(readDeliveryForAutomations);
+    setAgentStepRunner((request) => runUnattended(request.actor, request.prompt, request));
     startDispatcher();
     startAutomationWorker();
     startScheduler();

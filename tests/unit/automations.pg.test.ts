@@ -24,6 +24,10 @@ import { readDeliveryForAutomations } from "@/lib/webhooks/webhook-trigger";
 import { createUser, type TestUser } from "../support/helpers";
 import { startServices, type Services } from "../support/services";
 import { stripeHeaders } from "../support/signers";
+import { startFakeModel, type FakeModel } from "@/e2e/fakes/openai";
+import { setAgentStepRunner } from "@/lib/automations/agent-step";
+import { runUnattended } from "@/lib/agent/turn";
+import { pendingApprovals } from "@/lib/agent/conversations";
 
 /** A receiver for forward steps that answers what the test asks, recording every body. */
 type Receiver = { url: string; bodies: unknown[]; answers: number[]; close: () => Promise<void> };
@@ -51,6 +55,7 @@ const STRIPE_SECRET = "whsec_automation_test_secret";
 let services: Services;
 let receiver: Receiver;
 let owner: TestUser;
+let model: FakeModel;
 
 beforeAll(async () => {
   services = await startServices();
@@ -60,12 +65,21 @@ beforeAll(async () => {
   process.env.WEBHOOK_RETRY_SCHEDULE = "5,300,1800";
   resetEnvCache();
   setDeliveryReader(readDeliveryForAutomations);
+  model = await startFakeModel();
+  Object.assign(process.env, {
+    AGENT_MODEL: "openai/gpt-5-mini",
+    AGENT_MODEL_URL: `${model.url}/v1`,
+    AGENT_MODEL_API_KEY: "sk-automation-test-key-0123456789",
+  });
+  resetEnvCache();
+  setAgentStepRunner((request) => runUnattended(request.actor, request.prompt, request));
 });
 afterAll(async () => {
   delete process.env.HTTP_TOOL_ALLOWED_HOSTS;
   resetEnvCache();
   await receiver.close();
   await services.close();
+  await new Promise((resolve) => model.server.close(resolve));
 });
 beforeEach(async () => {
   // An instance owner: the only people who act with the instance-wide Slack and Linear keys the fakes answer.
@@ -362,6 +376,33 @@ describe("automations", () => {
     expect(mayEdit({ userId: admin.id, role: "admin" }, automation)).toBe(true);
     expect(mayEdit({ userId: owner.id, role: "member" }, automation)).toBe(true);
     expect(mayEdit({ userId: owner.id, role: "viewer" }, automation)).toBe(false);
+  });
+
+  it("asks the agent with only the step's tools: a write not approved for the automation waits for a person, an approved one runs", async () => {
+    const definition = (approvedTools: string[]) => ({
+      trigger: { kind: "manual" as const, fields: [] },
+      steps: [{ key: "ask", kind: "agent" as const, prompt: '"Tell #general that " & input.news', tools: ["slack-post-message"], approvedTools }],
+    });
+    const post = { toolCalls: [{ name: "slack-post-message", arguments: { channel: "#general", text: "shipped" } }] };
+    const asking = await createAutomation(owner, { name: "Agent asks", definition: definition([]) });
+    model.script.splice(0, model.script.length, post);
+    const held = await startAutomationRun(owner, asking.id, { input: { news: "shipped" } });
+    await processDueAutomationRuns({ pollMs: 50 });
+    const heldRun = (await getAutomationRun(owner.workspaceId, held.id))!;
+    expect(heldRun.run.status).toBe("failed");
+    expect(heldRun.steps[0]!.error).toMatch(/^The agent wants to call slack-post-message, which changes something and is not approved for this automation/);
+    expect(services.slack.messages).toHaveLength(0);
+    const conversationId = /conversation ([0-9a-f-]{36})/.exec(heldRun.steps[0]!.error!)![1]!;
+    expect((await pendingApprovals(conversationId)).map((call) => call.toolId)).toEqual(["slack-post-message"]);
+
+    const trusted = await createAutomation(owner, { name: "Agent trusted", definition: definition(["slack-post-message"]) });
+    model.script.splice(0, model.script.length, post, { text: "Posted to #general." });
+    const done = await startAutomationRun(owner, trusted.id, { input: { news: "shipped" } });
+    await processDueAutomationRuns({ pollMs: 50 });
+    const doneRun = (await getAutomationRun(owner.workspaceId, done.id))!;
+    expect(doneRun.run.status).toBe("succeeded");
+    expect(doneRun.steps[0]!.output).toMatchObject({ text: "Posted to #general.", toolCalls: [{ toolId: "slack-post-message", status: "succeeded" }] });
+    expect(services.slack.messages).toHaveLength(1);
   });
 
   it("gives a new workspace the two shipped automations once: a deleted one stays deleted", async () => {

@@ -168,7 +168,9 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
     const started = await writer.callTool({ name: "patchbay_start_automation", arguments: { automation: "Say hello over MCP", input: { who: "Ada" } } });
     expect(started.isError).toBeFalsy();
     const { runId } = JSON.parse((started.content as { text: string }[])[0]!.text) as { runId: string };
-    expect(await db().select().from(automationRuns).where(eq(automationRuns.id, runId))).toMatchObject([{ trigger: "manual", startedBy: alice.id, input: { who: "Ada" } }]);
+    expect(await db().select().from(automationRuns).where(eq(automationRuns.id, runId))).toMatchObject([
+      { trigger: "manual", startedBy: alice.id, input: { who: "Ada" } },
+    ]);
     await writer.close();
 
     const reader = await legacyClient((await token(alice, "Alice automations read", "read")).token);
