@@ -39,24 +39,23 @@ test("builds Stripe -> Linear + Slack in the editor, sees the mapping for a past
   await page.getByLabel("Event").fill("invoice.payment_failed");
   await page.getByLabel("Filter (JSONata; runs only when true)").fill("payload.data.object.amount_due > 1000");
   await page.getByLabel("Step 1 key").fill("project");
-  await page.getByLabel("Tool").selectOption("linear-create-project");
-  await page.getByLabel("Input (JSONata)").fill('{"name": "Payment failed: " & payload.data.object.customer_email}');
+  await page.getByLabel("Step 1 tool").selectOption("linear-create-project");
+  await page.getByLabel("Step 1 input").fill('{"name": "Payment failed: " & payload.data.object.customer_email}');
   await page.getByLabel("Sample", { exact: true }).selectOption(`delivery:${sample}`);
   await expect(page.getByTestId("filter-preview")).toHaveText("The filter passes for this sample: it would run.");
   await expect(page.getByLabel("Mapped input of step 1")).toContainText(`Payment failed: sample-${run}@example.com`);
 
   // A mistake shows while typing, before saving.
-  await page.getByLabel("Input (JSONata)").fill('{"name": payload.data.object.(');
+  await page.getByLabel("Step 1 input").fill('{"name": payload.data.object.(');
   await expect(page.getByLabel("Mapped input of step 1")).toContainText("cannot be read");
-  await page.getByLabel("Input (JSONata)").fill('{"name": "Payment failed: " & payload.data.object.customer_email}');
+  await page.getByLabel("Step 1 input").fill('{"name": "Payment failed: " & payload.data.object.customer_email}');
 
   await page.getByLabel("New step").selectOption("tool");
   await page.getByRole("button", { name: "Add step" }).click();
   await page.getByLabel("Step 2 key").fill("tell_billing");
-  await page.getByRole("listitem", { name: "Step 2" }).getByLabel("Tool").selectOption("slack-post-message");
+  await page.getByLabel("Step 2 tool").selectOption("slack-post-message");
   await page
-    .getByRole("listitem", { name: "Step 2" })
-    .getByLabel("Input (JSONata)")
+    .getByLabel("Step 2 input")
     .fill('{"channel": "#general", "text": "Payment failed for " & payload.data.object.customer_email & ": " & steps.project.project.url}');
   await expect(page.getByLabel("Mapped input of step 2")).toContainText(`Payment failed for sample-${run}@example.com`);
   await page.getByRole("button", { name: "Save" }).click();
@@ -110,6 +109,7 @@ test("builds Stripe -> Linear + Slack in the editor, sees the mapping for a past
 test("exports an automation as JSON and imports it again as a paused copy", async ({ page }) => {
   await page.goto("/automations");
   await page.getByRole("link", { name: "Process GitHub pushes" }).click();
+  await expect(page).toHaveURL(/\/automations\/[0-9a-f-]{36}$/);
   const exported = await page.request.get(page.url().replace(/\/automations\//, "/api/automations/") + "/export");
   expect(exported.status()).toBe(200);
   const file = (await exported.json()) as { name: string; definition: unknown };

@@ -138,10 +138,15 @@ async function crashRun(dialect: Dialect, postgresUrl?: string): Promise<string[
     const attempts = await database.attemptOutcomes();
     const interrupted = await database.interruptedAttempts();
     const statuses = await database.statuses();
+    const automationRuns = await database.automationRuns();
     const verdict = judge(load.outcomes, stored);
     violations.push(...storageViolations(verdict));
     if (processedTwice.length > 0)
       violations.push(`${processedTwice.length} deliveries processed to completion more than once (e.g. ${processedTwice[0]!.id}: ${processedTwice[0]!.n})`);
+    // Every processed push ran the shipped "Process GitHub pushes" automation exactly once, to the end.
+    if (automationRuns.deliveriesWithoutRun > 0) violations.push(`${automationRuns.deliveriesWithoutRun} processed pushes have no automation run`);
+    if (automationRuns.duplicated > 0) violations.push(`${automationRuns.duplicated} deliveries have more than one run of one automation`);
+    if (automationRuns.unfinished > 0) violations.push(`${automationRuns.unfinished} automation runs of processed deliveries did not succeed`);
     if (statuses.rejected) violations.push(`${statuses.rejected} deliveries were refused (expected none: every one is signed)`);
     const unansweredStored = verdict.unanswered.filter((outcome) => stored.has(outcome.id)).length;
     // Sent before the kill and never answered (a reply already on its way when the kill came is not counted).
@@ -173,6 +178,9 @@ async function crashRun(dialect: Dialect, postgresUrl?: string): Promise<string[
         .join(", ")} (interrupted by the kill: ${interrupted})`,
     );
     console.log(`  processed twice              ${processedTwice.length}`);
+    console.log(
+      `  automation runs              ${automationRuns.runs} (one per processed push; resumed after the kill ${automationRuns.resumed}, unfinished ${automationRuns.unfinished}, duplicated ${automationRuns.duplicated})`,
+    );
     if ((atKill.received ?? 0) + (atKill.processing ?? 0) === 0) {
       console.log("  WARNING: nothing was pending or in flight at the kill, so recovery after the restart was not exercised this run");
     }

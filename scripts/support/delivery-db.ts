@@ -29,6 +29,11 @@ export type DeliveryDb = {
   attemptOutcomes(): Promise<Record<string, number>>;
   /** Attempts recorded as cut short by a dead process (their lease expired). */
   interruptedAttempts(): Promise<number>;
+  /**
+   * Automation runs of processed deliveries: how many processed deliveries have no run or more than
+   * one of one automation, runs not finished, and runs that took more than one attempt (resumed).
+   */
+  automationRuns(): Promise<{ runs: number; deliveriesWithoutRun: number; duplicated: number; unfinished: number; resumed: number }>;
   close(): Promise<void>;
 };
 
@@ -92,6 +97,22 @@ export function openDeliveryDb(databaseUrl: string): DeliveryDb {
       ).map((row) => ({ id: String(row.id), n: Number(row.n) })),
     attemptOutcomes: async () => byKey(await query("select outcome, count(*) as n from webhook_attempts group by outcome"), "outcome"),
     interruptedAttempts: async () => Number((await query("select count(*) as n from webhook_attempts where error like '%interrupted%'"))[0]!.n),
+    automationRuns: async () => {
+      const count = async (statement: string) => Number((await query(statement))[0]!.n);
+      return {
+        runs: await count("select count(*) as n from automation_runs where trigger = 'delivery'"),
+        deliveriesWithoutRun: await count(
+          "select count(*) as n from webhook_deliveries d where d.status = 'processed' and d.event = 'push' and not exists (select 1 from automation_runs r where r.delivery_id = d.id and r.trigger = 'delivery')",
+        ),
+        duplicated: await count(
+          "select count(*) as n from (select automation_id, delivery_id from automation_runs where trigger = 'delivery' group by automation_id, delivery_id having count(*) > 1) twice",
+        ),
+        unfinished: await count(
+          "select count(*) as n from automation_runs r join webhook_deliveries d on d.id = r.delivery_id where d.status = 'processed' and r.status <> 'succeeded'",
+        ),
+        resumed: await count("select count(*) as n from automation_runs where trigger = 'delivery' and attempts > 1"),
+      };
+    },
     close: async () => void (await pool?.end()),
   };
 }

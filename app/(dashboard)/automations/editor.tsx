@@ -63,6 +63,7 @@ function TriggerFields({ file, setFile, options }: { file: File; setFile: (file:
         Trigger
         <select
           className={inputClass}
+          aria-label="Trigger"
           value={trigger.kind}
           onChange={(event) => {
             const kind = event.target.value;
@@ -200,7 +201,12 @@ function StepFields({
       <div className="flex flex-wrap items-end gap-2">
         <label className={labelClass}>
           Step {index + 1} key
-          <input className={`${inputClass} font-mono`} value={step.key} onChange={(event) => change({ ...step, key: event.target.value })} />
+          <input
+            className={`${inputClass} font-mono`}
+            aria-label={`Step ${index + 1} key`}
+            value={step.key}
+            onChange={(event) => change({ ...step, key: event.target.value })}
+          />
         </label>
         <span className="rounded bg-zinc-100 px-2 py-1 text-xs dark:bg-zinc-800">{step.kind}</span>
         <div className="ml-auto flex gap-1">
@@ -219,7 +225,12 @@ function StepFields({
         <div className="grid gap-3 sm:grid-cols-2">
           <label className={labelClass}>
             Tool
-            <select className={inputClass} value={step.toolId} onChange={(event) => change({ ...step, toolId: event.target.value, accounts: undefined })}>
+            <select
+              className={inputClass}
+              aria-label={`Step ${index + 1} tool`}
+              value={step.toolId}
+              onChange={(event) => change({ ...step, toolId: event.target.value, accounts: undefined })}
+            >
               {options.tools.map((candidate) => (
                 <option key={candidate.id} value={candidate.id}>
                   {candidate.name} ({candidate.id})
@@ -256,7 +267,12 @@ function StepFields({
       {step.kind === "workflow" && (
         <label className={labelClass}>
           Workflow
-          <select className={inputClass} value={step.workflowId} onChange={(event) => change({ ...step, workflowId: event.target.value })}>
+          <select
+            className={inputClass}
+            aria-label={`Step ${index + 1} workflow`}
+            value={step.workflowId}
+            onChange={(event) => change({ ...step, workflowId: event.target.value })}
+          >
             {options.workflows.map((candidate) => (
               <option key={candidate.id} value={candidate.id}>
                 {candidate.name}
@@ -330,6 +346,7 @@ function StepFields({
               : "Input (JSONata)"}
         <textarea
           className={areaClass}
+          aria-label={`Step ${index + 1} ${step.kind === "condition" ? "condition" : step.kind === "agent" ? "prompt" : step.kind === "forward" ? "body" : "input"}`}
           rows={step.kind === "condition" ? 2 : 5}
           value={(step.kind === "condition" ? step.when : step.kind === "agent" ? step.prompt : step.kind === "forward" ? step.body : step.input) ?? ""}
           onChange={(event) => {
@@ -488,7 +505,7 @@ export function AutomationEditor({ initial, automationId, options }: { initial: 
             <div className="mt-3 flex items-end gap-2">
               <label className={labelClass}>
                 New step
-                <select className={inputClass} value={newKind} onChange={(event) => setNewKind(event.target.value as StepKind)}>
+                <select className={inputClass} aria-label="New step" value={newKind} onChange={(event) => setNewKind(event.target.value as StepKind)}>
                   <option value="tool">Run a tool</option>
                   <option value="workflow">Run a workflow</option>
                   <option value="agent">Ask the agent</option>
