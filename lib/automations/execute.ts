@@ -1,8 +1,9 @@
 import "server-only";
+import { noopLogger } from "@mastra/core/logger";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { db, type Db, transaction } from "@/db/client";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
 import { type Actor, log, recordRun } from "@/lib/platform";
@@ -40,8 +41,8 @@ export async function runSteps(runId: string): Promise<AutomationStepRow[]> {
  * (they are reused, so what they created is not created twice) up to the first that did not; a
  * fresh attempt (a replay) or a changed list of steps starts over.
  */
-async function prepareSteps(run: AutomationRunRow, definition: AutomationDefinition, fresh: boolean): Promise<Map<number, AutomationStepRow>> {
-  const existing = await runSteps(run.id);
+async function prepareSteps(tx: Db, run: AutomationRunRow, definition: AutomationDefinition, fresh: boolean): Promise<Map<number, AutomationStepRow>> {
+  const existing = await tx.select().from(automationRunSteps).where(eq(automationRunSteps.runId, run.id)).orderBy(asc(automationRunSteps.position));
   const sameSteps = existing.length === definition.steps.length && existing.every((row, position) => row.stepKey === definition.steps[position]!.key);
   const reusable = new Map<number, AutomationStepRow>();
   if (sameSteps && !fresh) {
@@ -50,25 +51,23 @@ async function prepareSteps(run: AutomationRunRow, definition: AutomationDefinit
       reusable.set(row.position, row);
     }
   }
-  await db().delete(automationRunSteps).where(eq(automationRunSteps.runId, run.id));
-  for (const [position, step] of definition.steps.entries()) {
-    const kept = reusable.get(position);
-    await db()
-      .insert(automationRunSteps)
-      .values(
-        kept
-          ? { ...kept, reused: true }
-          : {
-              runId: run.id,
-              position,
-              stepKey: step.key,
-              kind: step.kind,
-              status: "pending",
-              reused: false,
-              workflowRunId: existingWorkflowRun(existing, position, step),
-            },
-      );
-  }
+  if (existing.length > 0) await tx.delete(automationRunSteps).where(eq(automationRunSteps.runId, run.id));
+  await tx.insert(automationRunSteps).values(
+    definition.steps.map((step, position) => {
+      const kept = reusable.get(position);
+      return kept
+        ? { ...kept, reused: true }
+        : {
+            runId: run.id,
+            position,
+            stepKey: step.key,
+            kind: step.kind,
+            status: "pending" as const,
+            reused: false,
+            workflowRunId: existingWorkflowRun(existing, position, step),
+          };
+    }),
+  );
   return reusable;
 }
 
@@ -100,28 +99,37 @@ export async function attemptRun(
   run: AutomationRunRow,
   automation: Automation,
   base: Omit<RunScope, "steps">,
-  options: { fallbackPerson?: string; fresh?: boolean; now?: () => number } = {},
+  options: {
+    fallbackPerson?: string;
+    fresh?: boolean;
+    now?: () => number;
+    /** The run's columns after this attempt, written in the attempt's last commit. */
+    settle?: (outcome: AttemptOutcome) => Partial<AutomationRunRow> | undefined;
+  } = {},
 ): Promise<AttemptOutcome> {
   const now = options.now ?? Date.now;
   const number = run.attempts + 1;
   const startedAt = now();
-  await db().update(automationRuns).set({ status: "running", attempts: number, error: null }).where(eq(automationRuns.id, run.id));
-  // An attempt still "running" here was cut off (its process stopped): it is recorded as such.
-  await db()
-    .update(automationRunAttempts)
-    .set({ outcome: "failed", error: "interrupted (the process running it stopped)" })
-    .where(and(eq(automationRunAttempts.runId, run.id), eq(automationRunAttempts.outcome, "running")));
-  await db()
-    .insert(automationRunAttempts)
-    .values({ runId: run.id, number, startedAt, outcome: "running" })
-    .onConflictDoUpdate({ target: [automationRunAttempts.runId, automationRunAttempts.number], set: { startedAt, outcome: "running", error: null } });
+  const definition = automation.definition;
+  // One commit starts the attempt: the run, its attempt row (an attempt still "running" here was cut off by a stopped process), its steps.
+  const reusable = await transaction(async (tx) => {
+    await tx.update(automationRuns).set({ status: "running", attempts: number, error: null }).where(eq(automationRuns.id, run.id));
+    if (run.attempts > 0)
+      await tx
+        .update(automationRunAttempts)
+        .set({ outcome: "failed", error: "interrupted (the process running it stopped)" })
+        .where(and(eq(automationRunAttempts.runId, run.id), eq(automationRunAttempts.outcome, "running")));
+    await tx
+      .insert(automationRunAttempts)
+      .values({ runId: run.id, number, startedAt, outcome: "running" })
+      .onConflictDoUpdate({ target: [automationRunAttempts.runId, automationRunAttempts.number], set: { startedAt, outcome: "running", error: null } });
+    return prepareSteps(tx, run, definition, options.fresh ?? false);
+  });
   announceRun({ workspaceId: run.workspaceId, runId: run.id, status: "running" });
 
-  const definition = automation.definition;
   const scope: RunScope = { ...base, steps: {} };
   let outcome: AttemptOutcome;
   try {
-    const reusable = await prepareSteps(run, definition, options.fresh ?? false);
     const userId = await actingPerson(run, automation, options.fallbackPerson);
     const actor: Actor = { userId, workspaceId: automation.workspaceId };
     // Mastra hands back its own copy of a step's error; the step keeps the original, which says whether retrying can help.
@@ -138,14 +146,19 @@ export async function attemptRun(
     outcome = { ok: false, error: (error as Error).message ?? String(error), permanent: isPermanent(error) };
   }
   const finishedAt = now();
-  await db()
-    .update(automationRunAttempts)
-    .set({ durationMs: finishedAt - startedAt, outcome: outcome.ok ? "succeeded" : "failed", error: outcome.ok ? null : outcome.error.slice(0, 2000) })
-    .where(and(eq(automationRunAttempts.runId, run.id), eq(automationRunAttempts.number, number)));
-  await db()
-    .update(automationRunSteps)
-    .set({ status: "skipped" })
-    .where(and(eq(automationRunSteps.runId, run.id), eq(automationRunSteps.status, "pending")));
+  // One commit ends it: the attempt's outcome, steps never reached, and (when the caller says how) the run.
+  await transaction(async (tx) => {
+    await tx
+      .update(automationRunAttempts)
+      .set({ durationMs: finishedAt - startedAt, outcome: outcome.ok ? "succeeded" : "failed", error: outcome.ok ? null : outcome.error.slice(0, 2000) })
+      .where(and(eq(automationRunAttempts.runId, run.id), eq(automationRunAttempts.number, number)));
+    await tx
+      .update(automationRunSteps)
+      .set({ status: "skipped" })
+      .where(and(eq(automationRunSteps.runId, run.id), eq(automationRunSteps.status, "pending")));
+    const settled = options.settle?.(outcome);
+    if (settled) await tx.update(automationRuns).set(settled).where(eq(automationRuns.id, run.id));
+  });
   recordRun("automation", outcome.ok ? "succeeded" : "failed");
   if (!outcome.ok) log.warn("automation run attempt failed", { run: run.id, automation: automation.id, attempt: number, error: outcome.error });
   return outcome;
@@ -183,13 +196,19 @@ function buildWorkflow(
           return null;
         }
         const stepStarted = Date.now();
-        await recordStep(run.id, position, { status: "running", attempt, startedAt: stepStarted, endedAt: null, error: null });
-        announce(definitionStep.key, "running");
+        // A condition only evaluates: its one write is its result. Steps that call out show "running" while they do.
+        if (definitionStep.kind !== "condition") {
+          await recordStep(run.id, position, { status: "running", attempt, startedAt: stepStarted, endedAt: null, error: null });
+          announce(definitionStep.key, "running");
+        }
         try {
-          const [previous] = await db()
-            .select({ workflowRunId: automationRunSteps.workflowRunId })
-            .from(automationRunSteps)
-            .where(and(eq(automationRunSteps.runId, run.id), eq(automationRunSteps.position, position)));
+          const [previous] =
+            definitionStep.kind === "workflow"
+              ? await db()
+                  .select({ workflowRunId: automationRunSteps.workflowRunId })
+                  .from(automationRunSteps)
+                  .where(and(eq(automationRunSteps.runId, run.id), eq(automationRunSteps.position, position)))
+              : [];
           const done = await runStep(definitionStep, scope, {
             actor,
             dryRun: run.dryRun,
@@ -200,6 +219,8 @@ function buildWorkflow(
           scope.steps[definitionStep.key] = done.output;
           await recordStep(run.id, position, {
             status: "succeeded",
+            attempt,
+            startedAt: stepStarted,
             input: forHistory(done.input ?? null, done.secretFields),
             output: forHistory(done.output ?? null),
             endedAt: Date.now(),
@@ -212,6 +233,8 @@ function buildWorkflow(
           const failure = error as Error & { input?: unknown };
           await recordStep(run.id, position, {
             status: "failed",
+            attempt,
+            startedAt: stepStarted,
             error: failure.message?.slice(0, 2000) ?? String(error),
             input: failure.input === undefined ? null : forHistory(failure.input),
             endedAt: Date.now(),
@@ -231,5 +254,8 @@ function buildWorkflow(
     options: { validateInputs: false },
   });
   for (const step of steps) workflow = workflow.then(step) as typeof workflow;
-  return workflow.commit();
+  const committed = workflow.commit();
+  // A failed step is recorded on the run and logged once by attemptRun; Mastra's own logger would print it again with a stack.
+  committed.__setLogger(noopLogger);
+  return committed;
 }

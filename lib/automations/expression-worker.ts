@@ -4,10 +4,12 @@ import jsonata from "jsonata";
 /**
  * The thread lib/automations/expressions.ts evaluates JSONata in: an expression that loops, recurses
  * or allocates without end stops here (JSONata's own guardrails, this thread's heap limit, or the
- * parent terminating it), never in the server's thread. Runs under Node's type stripping: imports
- * packages only.
+ * parent terminating it), never in the server's thread. One request evaluates several expressions
+ * over one scope (a delivery's filters), so the scope crosses once. Runs under Node's type
+ * stripping: imports packages only.
  */
-type Request = { id: number; expression: string; scope: unknown; timeoutMs: number; maxOutputBytes: number };
+type Request = { id: number; expressions: string[]; scope: unknown; timeoutMs: number; maxOutputBytes: number };
+type Result = { ok: true; text?: string } | { ok: false; error: string };
 
 function describe(error: unknown): string {
   const value = error as { code?: string; message?: string; position?: number; token?: string };
@@ -17,18 +19,21 @@ function describe(error: unknown): string {
   return `${value?.message ?? String(error)}${where}`;
 }
 
-parentPort!.on("message", async (request: Request) => {
+async function evaluateOne(expression: string, scope: unknown, timeoutMs: number, maxOutputBytes: number): Promise<Result> {
   try {
-    const compiled = jsonata(request.expression, { timeout: request.timeoutMs, stack: 400, sequence: 200_000 });
-    const value = await compiled.evaluate(request.scope);
-    if (typeof value === "function") throw new Error("it evaluates to a function, not a value");
+    const compiled = jsonata(expression, { timeout: timeoutMs, stack: 400, sequence: 200_000 });
+    const value = await compiled.evaluate(scope);
+    if (typeof value === "function") return { ok: false, error: "it evaluates to a function, not a value" };
     const text = value === undefined ? undefined : JSON.stringify(value);
-    if (text !== undefined && Buffer.byteLength(text) > request.maxOutputBytes) {
-      parentPort!.postMessage({ id: request.id, ok: false, error: `its value is larger than ${request.maxOutputBytes} bytes` });
-      return;
-    }
-    parentPort!.postMessage({ id: request.id, ok: true, text });
+    if (text !== undefined && Buffer.byteLength(text) > maxOutputBytes) return { ok: false, error: `its value is larger than ${maxOutputBytes} bytes` };
+    return { ok: true, text };
   } catch (error) {
-    parentPort!.postMessage({ id: request.id, ok: false, error: describe(error) });
+    return { ok: false, error: describe(error) };
   }
+}
+
+parentPort!.on("message", async (request: Request) => {
+  const results: Result[] = [];
+  for (const expression of request.expressions) results.push(await evaluateOne(expression, request.scope, request.timeoutMs, request.maxOutputBytes));
+  parentPort!.postMessage({ id: request.id, results });
 });

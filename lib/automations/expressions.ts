@@ -1,7 +1,6 @@
 import "server-only";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import jsonata from "jsonata";
 
 /**
@@ -36,9 +35,17 @@ export function expressionSyntaxError(expression: string): string | undefined {
 
 /** Where the worker's code lives: beside this file (Next's bundle keeps import.meta.url pointing at the source tree). */
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), "expression-worker.ts");
+/**
+ * Taken from Node at run time rather than imported: the bundler rewrites `new Worker(...)` of an
+ * imported worker_threads into a bundled worker of its own, which does not load this file; Node runs
+ * the file itself (type stripping), as it does under tsx and vitest.
+ */
+const { Worker } = process.getBuiltinModule("node:worker_threads");
+type Worker = InstanceType<typeof Worker>;
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
-type Answer = { id: number; ok: true; text?: string } | { id: number; ok: false; error: string };
+type Result = { ok: true; text?: string } | { ok: false; error: string };
+type Pending = { resolve: (results: Result[]) => void; reject: (error: Error) => void };
+type Answer = { id: number; results: Result[] };
 
 /** The evaluations a worker has not answered yet: each worker its own, so one that dies fails only its own. */
 const pendingOf = new WeakMap<Worker, Map<number, Pending>>();
@@ -66,8 +73,7 @@ function theWorker(): Worker {
     const entry = pending.get(answer.id);
     if (!entry) return;
     pending.delete(answer.id);
-    if (answer.ok) entry.resolve(answer.text === undefined ? undefined : JSON.parse(answer.text));
-    else entry.reject(new ExpressionError(answer.error));
+    entry.resolve(answer.results);
   });
   started.on("error", (error: Error & { code?: string }) => {
     if (worker === started) worker = undefined;
@@ -81,19 +87,22 @@ function theWorker(): Worker {
   return started;
 }
 
-function evaluateNow(expression: string, scope: unknown): Promise<unknown> {
+function evaluateNow(expressions: string[], scope: unknown): Promise<Result[]> {
   const id = nextId++;
   const current = theWorker();
   const pending = pendingOf.get(current)!;
-  return new Promise<unknown>((resolve, reject) => {
+  return new Promise<Result[]>((resolve, reject) => {
     // JSONata checks its own clock between steps; this catches what blocks inside one (a regex, a huge $pad).
-    const timer = setTimeout(() => {
-      if (!pending.has(id)) return;
-      pending.delete(id);
-      reject(new ExpressionError(`it ran for longer than ${EXPRESSION_LIMITS.timeoutMs} ms`));
-      if (worker === current) worker = undefined;
-      void current.terminate();
-    }, EXPRESSION_LIMITS.timeoutMs * 2);
+    const timer = setTimeout(
+      () => {
+        if (!pending.has(id)) return;
+        pending.delete(id);
+        reject(new ExpressionError(`it ran for longer than ${EXPRESSION_LIMITS.timeoutMs} ms`));
+        if (worker === current) worker = undefined;
+        void current.terminate();
+      },
+      EXPRESSION_LIMITS.timeoutMs * (1 + expressions.length),
+    );
     timer.unref();
     pending.set(id, {
       resolve: (value) => {
@@ -105,25 +114,67 @@ function evaluateNow(expression: string, scope: unknown): Promise<unknown> {
         reject(error);
       },
     });
-    current.postMessage({ id, expression, scope, timeoutMs: EXPRESSION_LIMITS.timeoutMs, maxOutputBytes: EXPRESSION_LIMITS.maxOutputBytes });
+    current.postMessage({ id, expressions, scope, timeoutMs: EXPRESSION_LIMITS.timeoutMs, maxOutputBytes: EXPRESSION_LIMITS.maxOutputBytes });
   });
+}
+
+/** Values of several expressions over one scope, each its own value or its own ExpressionError (`what` names each in messages). */
+export async function evaluateEach(
+  expressions: { expression: string; what: string }[],
+  scope: unknown,
+): Promise<({ value: unknown } | { error: ExpressionError })[]> {
+  const answers: ({ value: unknown } | { error: ExpressionError } | undefined)[] = expressions.map(({ expression, what }) => {
+    const syntax = expressionSyntaxError(expression);
+    return syntax ? { error: new ExpressionError(`${what} cannot be read: ${syntax}`) } : undefined;
+  });
+  const asked = expressions.filter((_, index) => answers[index] === undefined);
+  if (asked.length > 0) {
+    const run = queue.then(
+      () =>
+        evaluateNow(
+          asked.map((entry) => entry.expression),
+          scope,
+        ),
+      () =>
+        evaluateNow(
+          asked.map((entry) => entry.expression),
+          scope,
+        ),
+    );
+    queue = run.catch(() => undefined);
+    let results: Result[];
+    try {
+      results = await run;
+    } catch (error) {
+      // The thread was stopped (time, memory): one by one, so only the expression that overran fails.
+      if (asked.length === 1) results = [{ ok: false, error: (error as Error).message }];
+      else
+        results = (await evaluateEach(asked, scope)).map((answer) =>
+          "error" in answer
+            ? { ok: false as const, error: answer.error.message.replace(/^.*? failed: /, "") }
+            : { ok: true as const, text: answer.value === undefined ? undefined : JSON.stringify(answer.value) },
+        );
+    }
+    let next = 0;
+    for (const [index, entry] of expressions.entries()) {
+      if (answers[index] !== undefined) continue;
+      const result = results[next++]!;
+      answers[index] = result.ok
+        ? { value: result.text === undefined ? undefined : JSON.parse(result.text) }
+        : { error: new ExpressionError(`${entry.what} failed: ${result.error}`) };
+    }
+  }
+  return answers as ({ value: unknown } | { error: ExpressionError })[];
 }
 
 /**
  * Evaluates a JSONata expression against `scope` (plain JSON). Rejects with an ExpressionError that
  * says what went wrong, prefixed with `what` ("the filter", "the input of step create_issue").
  */
-export function evaluateExpression(expression: string, scope: unknown, what = "the expression"): Promise<unknown> {
-  const syntax = expressionSyntaxError(expression);
-  if (syntax) return Promise.reject(new ExpressionError(`${what} cannot be read: ${syntax}`));
-  const run = queue.then(
-    () => evaluateNow(expression, scope),
-    () => evaluateNow(expression, scope),
-  );
-  queue = run.catch(() => undefined);
-  return run.catch((error: Error) => {
-    throw new ExpressionError(`${what} failed: ${error.message}`);
-  });
+export async function evaluateExpression(expression: string, scope: unknown, what = "the expression"): Promise<unknown> {
+  const [answer] = await evaluateEach([{ expression, what }], scope);
+  if ("error" in answer!) throw answer.error;
+  return answer!.value;
 }
 
 /** Whether a filter or condition passes: JSONata's truthiness of its value (undefined, false, 0, "" and empty arrays do not). */

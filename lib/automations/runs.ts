@@ -11,7 +11,7 @@ import { announceRun } from "@/lib/runs";
 import type { Automation } from "./store";
 import { enabledDeliveryAutomations, findAutomation, requireAutomation } from "./store";
 import { attemptRun, type AutomationRunRow, type AutomationStepRow, type RunScope, runSteps } from "./execute";
-import { evaluateExpression, ExpressionError, passes } from "./expressions";
+import { evaluateEach, ExpressionError, passes } from "./expressions";
 import type { AutomationDefinition, DeliveryTrigger } from "./definition";
 
 /** A delivery as automations see it: parsed payload, headers without credentials. */
@@ -65,7 +65,7 @@ export type DeliveryRunsOutcome = {
 };
 
 async function deliveryRunFor(automation: Automation, delivery: DeliveryScope, now: number): Promise<AutomationRunRow> {
-  await db()
+  const [inserted] = await db()
     .insert(automationRuns)
     .values({
       automationId: automation.id,
@@ -76,7 +76,9 @@ async function deliveryRunFor(automation: Automation, delivery: DeliveryScope, n
       status: "queued",
       createdAt: now,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) return inserted;
   const [row] = await db()
     .select()
     .from(automationRuns)
@@ -132,21 +134,23 @@ export async function runAutomationsForDelivery(
     askedPerson = true;
     return fallbackPerson;
   };
+  // Every candidate's filter in one evaluation over the delivery: the payload crosses to the expression worker once.
+  const filtered = candidates.filter((automation) => (automation.definition.trigger as DeliveryTrigger).filter);
+  const verdicts = await evaluateEach(
+    filtered.map((automation) => ({ expression: (automation.definition.trigger as DeliveryTrigger).filter!, what: "the filter" })),
+    { ...base, steps: {} },
+  );
+  const verdictOf = new Map(filtered.map((automation, index) => [automation.id, verdicts[index]!]));
   const results = await Promise.all(
     candidates.map(async (automation) => {
-      const trigger = automation.definition.trigger as DeliveryTrigger;
-      if (trigger.filter) {
-        let value: unknown;
-        try {
-          value = await evaluateExpression(trigger.filter, { ...base, steps: {} }, "the filter");
-        } catch (error) {
-          // A filter that cannot be evaluated fails a run of its own, so the person sees why nothing ran.
-          const run = await deliveryRunFor(automation, delivery, now());
-          if (run.status !== "succeeded") await finishRun(run, "failed", (error as Error).message);
-          return { automation, outcome: { ok: false as const, error: (error as Error).message, permanent: true }, run };
-        }
-        if (!passes(value)) return undefined;
+      const verdict = verdictOf.get(automation.id);
+      if (verdict && "error" in verdict) {
+        // A filter that cannot be evaluated fails a run of its own, so the person sees why nothing ran.
+        const run = await deliveryRunFor(automation, delivery, now());
+        if (run.status !== "succeeded") await finishRun(run, "failed", verdict.error.message);
+        return { automation, outcome: { ok: false as const, error: verdict.error.message, permanent: true }, run };
       }
+      if (verdict && !passes(verdict.value)) return undefined;
       const run = await deliveryRunFor(automation, delivery, now());
       if (!options.replay && (run.status === "succeeded" || run.status === "failed"))
         return {
@@ -154,12 +158,17 @@ export async function runAutomationsForDelivery(
           outcome: run.status === "succeeded" ? { ok: true as const } : { ok: false as const, error: run.error ?? "failed", permanent: true },
           run,
         };
-      const outcome = await attemptRun(run, automation, base, { fallbackPerson: await person(), fresh: options.replay, now });
-      if (outcome.ok) await finishRun(run, "succeeded", null);
-      else {
-        await finishRun(run, outcome.permanent ? "failed" : "retrying", outcome.error);
-        if (outcome.permanent) await raiseRunFailed(automation, run, outcome.error);
-      }
+      const outcome = await attemptRun(run, automation, base, {
+        fallbackPerson: await person(),
+        fresh: options.replay,
+        now,
+        settle: (result) =>
+          result.ok
+            ? { status: "succeeded", error: null, finishedAt: now() }
+            : { status: result.permanent ? "failed" : "retrying", error: result.error.slice(0, 2000), finishedAt: result.permanent ? now() : null },
+      });
+      announceRun({ workspaceId: run.workspaceId, runId: run.id, status: outcome.ok ? "succeeded" : outcome.permanent ? "failed" : "retrying" });
+      if (!outcome.ok && outcome.permanent) await raiseRunFailed(automation, run, outcome.error);
       return { automation, outcome, run };
     }),
   );
