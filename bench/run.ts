@@ -4,9 +4,10 @@
  * PostgreSQL with one and three Patchbay processes and their floors, (b) the log viewer's queries
  * at 100k and 1M rows, (b2) the same at 1M rows on PostgreSQL, (c) the single-flight token refresh,
  * (d) OpenAPI import of GitHub's REST description (d2: through the production server), (e) retention's effect on intake latency at 1M
- * rows. Prints tables and writes bench/results/<date>.json.
+ * rows, (f) processing 1,000 pushes through the shipped automation, then through ten more
+ * automations each. Prints tables and writes bench/results/<date>.json.
  *
- * BENCH_ONLY=intake,intake-pg,log,log-pg,token,openapi,retention picks parts; BENCH_DURATION sets
+ * BENCH_ONLY=intake,intake-pg,log,log-pg,token,openapi,retention,automations picks parts; BENCH_DURATION sets
  * seconds per intake run, BENCH_ROUNDS how many runs per level and target (the median is reported).
  * The PostgreSQL parts use a throwaway cluster with PostgreSQL's durable defaults, or a fresh
  * database on the server of BENCH_DATABASE_URL; without PostgreSQL installed they are skipped.
@@ -20,7 +21,7 @@ import { benchIntake, type IntakeRow } from "./intake";
 import { benchIntakePostgres } from "./intake-pg";
 import { NOT_INSTALLED, findPostgresBinaries } from "../tests/support/postgres";
 
-const only = new Set((process.env.BENCH_ONLY ?? "intake,intake-pg,log,log-pg,token,openapi,retention").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "intake,intake-pg,log,log-pg,token,openapi,retention,automations").split(","));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const report: Record<string, unknown> = {
@@ -271,6 +272,35 @@ if (only.has("retention")) {
     `  ${result.trimmed.toLocaleString("en")} of ${result.rows.toLocaleString("en")} deliveries trimmed in ${result.retentionSeconds} s; ${result.rowsKept.toLocaleString("en")} rows kept; file ${result.sizeBeforeMb} MB -> ${result.sizeAfterMb} MB\n`,
   );
   report.retention = result;
+}
+
+if (only.has("automations")) {
+  console.log("(f) automations: a backlog of 1,000 pushes, through the shipped automation, then with ten more matching each\n");
+  type Drain = { seconds: number; deliveriesPerSecond: number; runs: number; runsPerSecond: number };
+  const result = child("automations.ts", {}, 30) as { deliveries: number; shippedOnly: Drain; withTenMore: Drain; timeRatio: number };
+  table(
+    ["backlog", "deliveries", "runs", "seconds", "deliveries/s", "runs/s"],
+    [
+      [
+        "shipped automation only",
+        result.deliveries,
+        result.shippedOnly.runs,
+        result.shippedOnly.seconds,
+        result.shippedOnly.deliveriesPerSecond,
+        result.shippedOnly.runsPerSecond,
+      ],
+      [
+        "+ 10 automations each",
+        result.deliveries,
+        result.withTenMore.runs,
+        result.withTenMore.seconds,
+        result.withTenMore.deliveriesPerSecond,
+        result.withTenMore.runsPerSecond,
+      ],
+    ],
+  );
+  console.log(`  eleven runs per delivery take ${result.timeRatio}x the time of one\n`);
+  report.automations = result;
 }
 
 report.loadAverageAtEnd = loadavg();

@@ -6,7 +6,8 @@
  *      connects GitHub, and with the webhook log open sees a delivery received by process 3
  *      appear and get processed live;
  *   2. the single-flight token refresh holds across the servers (scripts/support/refresh-check.ts);
- *   3. signed pushes round-robin across the three from concurrent senders, server 2 SIGKILLed
+ *   3. a schedule automation fires once per due time, though all three processes' schedulers look;
+ *   4. signed pushes round-robin across the three from concurrent senders, server 2 SIGKILLed
  *      mid-load and restarted: every delivery that got a 2xx is stored exactly once, all are
  *      processed, none to completion twice.
  * Loopback only; every wait is bounded. Exits 1 on a violation, 2 when it could not run.
@@ -32,6 +33,46 @@ const SETTLE_TIMEOUT_MS = 150_000; // a delivery cut short by the kill waits for
 const owner = { name: "Olive Owner", email: "owner@patchbay.test", password: `multi ${randomUUID()}` };
 
 type Server = { port: number; url: string; dataDir: string; app?: AppServer; env: NodeJS.ProcessEnv };
+
+/**
+ * Step 3: an automation on a schedule, its next due time set to now twice over; each due time must
+ * become exactly one run (all three schedulers poll every 5 s), and the run must succeed.
+ */
+async function scheduleFiresOnce(database: ReturnType<typeof openDeliveryDb>): Promise<{ violations: string[]; summary: string }> {
+  const violations: string[] = [];
+  const [person] = await database.query("select id from users where email = ?", [owner.email]);
+  const id = randomUUID();
+  const definition = JSON.stringify({
+    trigger: { kind: "schedule", cron: "* * * * *", timezone: "UTC" },
+    steps: [{ key: "ok", kind: "condition", when: "schedule.dueAt > 0" }],
+  });
+  const first = Date.now() - 1000;
+  await database.query(
+    "insert into automations (id, workspace_id, name, enabled, definition, version, created_by, created_at, updated_at, next_due_at) values (?, 'default', 'Every minute', true, ?, 1, ?, ?, ?, ?)",
+    [id, definition, person!.id, first, first, first],
+  );
+  const runsFor = async (dueAt: number) =>
+    (await database.query("select status from automation_runs where automation_id = ? and trigger = 'schedule' and due_at = ?", [id, dueAt])).map((row) =>
+      String(row.status),
+    );
+  const waitFor = async (dueAt: number) => {
+    for (const giveUp = Date.now() + 30_000; Date.now() < giveUp; await sleep(250)) if ((await runsFor(dueAt)).includes("succeeded")) break;
+    await sleep(6_000); // every scheduler has looked at least once more
+    return runsFor(dueAt);
+  };
+  const once = await waitFor(first);
+  const second = Date.now() - 500;
+  await database.query("update automations set next_due_at = ? where id = ?", [second, id]);
+  const twice = await waitFor(second);
+  for (const [label, runs] of [
+    ["first", once],
+    ["second", twice],
+  ] as const)
+    if (runs.length !== 1 || runs[0] !== "succeeded") violations.push(`the ${label} due time made runs ${JSON.stringify(runs)}, not one that succeeded`);
+  const [next] = await database.query("select next_due_at as n from automations where id = ?", [id]);
+  if (!(Number(next!.n) > Date.now())) violations.push(`the next due time was not moved on (${String(next!.n)})`);
+  return { violations, summary: `schedule: two due times, runs ${JSON.stringify([once, twice])} across three schedulers` };
+}
 
 /** Step 1: the person on process 1. Returns the violations. */
 async function browserSteps(servers: Server[]): Promise<string[]> {
@@ -118,6 +159,10 @@ async function main(): Promise<number> {
     console.log(
       `browser on process 1: ${live.length === 0 ? "signed in, connected GitHub, saw the delivery process 3 received appear and get processed live" : "FAILED"}`,
     );
+
+    const schedule = await scheduleFiresOnce(database);
+    violations.push(...schedule.violations);
+    console.log(schedule.summary);
 
     const refresh = await checkSingleFlightRefresh({ database, fake, appUrls: servers.map((server) => server.url), secret: SECRET });
     violations.push(...refresh.violations);
