@@ -10,6 +10,7 @@ import {
   outboxWake,
   raiseAlert,
   recordAttempt,
+  RESPONSE_HEAD_CHARS,
   type SendOutcome,
   standardWebhookHeaders,
   unsealSigningSecret,
@@ -25,9 +26,16 @@ const USER_AGENT = "Patchbay-Outbox/1";
 
 class PermanentSendError extends Error {}
 
-function receiverOutcome(status: number): SendOutcome {
-  if (status >= 200 && status < 300) return { ok: true, statusCode: status };
-  return { ok: false, statusCode: status, error: `the receiver answered ${status}` };
+/** The start of the receiver's answer, as text: what an attempt keeps to show what it said. */
+function headOf(body: unknown): string | undefined {
+  if (body === null || body === undefined) return undefined;
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return text ? text.slice(0, RESPONSE_HEAD_CHARS) : undefined;
+}
+
+function receiverOutcome(status: number, responseHead?: string): SendOutcome {
+  if (status >= 200 && status < 300) return { ok: true, statusCode: status, responseHead };
+  return { ok: false, statusCode: status, error: `the receiver answered ${status}`, responseHead };
 }
 
 /** One signed POST; a 2xx is success, anything else is retried on the schedule. */
@@ -50,7 +58,7 @@ async function postSigned(
       timeoutMs: SEND_TIMEOUT_MS,
       maxResponseBytes: RECEIVER_ANSWER_MAX_BYTES,
     });
-    return receiverOutcome(response.status);
+    return receiverOutcome(response.status, headOf(response.body));
   } catch (error) {
     if (error instanceof ResponseTooLargeError) return receiverOutcome(error.status);
     if (error instanceof BlockedRequestError) return { ok: false, error: error.message, permanent: true };
@@ -74,8 +82,20 @@ async function sendForward(message: OutboundMessage): Promise<SendOutcome> {
   });
 }
 
-function alertText(alert: typeof alerts.$inferSelect): string {
-  return [`*${alert.title}*`, alert.detail, `<${env().APP_URL}${alert.link}|Open in Patchbay>`].filter(Boolean).join("\n");
+/** A notification tells one opening of an issue: the first, or a reopening after Resolve or a mute. */
+function openingOf(alert: typeof alerts.$inferSelect, message: OutboundMessage): "opened" | "reopened" {
+  return (message.alertOpening ?? 1) > 1 ? "reopened" : "opened";
+}
+
+function issueUrl(alert: typeof alerts.$inferSelect): string {
+  return `${env().APP_URL}/alerts/${alert.id}`;
+}
+
+function alertText(alert: typeof alerts.$inferSelect, opening: "opened" | "reopened"): string {
+  const seen = alert.occurrences === 1 ? "Seen once" : `Seen ${alert.occurrences} times`;
+  return [`*${opening === "reopened" ? "Reopened: " : ""}${alert.title}*`, alert.detail, `${seen}. <${issueUrl(alert)}|Open the issue in Patchbay>`]
+    .filter(Boolean)
+    .join("\n");
 }
 
 async function sendAlert(message: OutboundMessage): Promise<SendOutcome> {
@@ -84,16 +104,25 @@ async function sendAlert(message: OutboundMessage): Promise<SendOutcome> {
   if (!alert || !channel) throw new PermanentSendError("the alert or the channel was deleted");
   if (channel.kind === "slack") {
     try {
-      await postSlackMessage(channel.userId, channel.target, alertText(alert));
+      await postSlackMessage(channel.userId, channel.target, alertText(alert, openingOf(alert, message)));
       return { ok: true };
     } catch (error) {
       return { ok: false, error: (error as Error).message };
     }
   }
   const payload = JSON.stringify({
-    type: "alert.raised",
-    timestamp: new Date(alert.createdAt).toISOString(),
-    data: { id: alert.id, kind: alert.kind, title: alert.title, detail: alert.detail, url: `${env().APP_URL}${alert.link}` },
+    type: `issue.${openingOf(alert, message)}`,
+    timestamp: new Date(alert.statusChangedAt).toISOString(),
+    data: {
+      id: alert.id,
+      kind: alert.kind,
+      title: alert.title,
+      detail: alert.detail,
+      occurrences: alert.occurrences,
+      firstSeen: new Date(alert.createdAt).toISOString(),
+      lastSeen: new Date(alert.lastSeenAt).toISOString(),
+      url: issueUrl(alert),
+    },
   });
   return postSigned(channel.target, unsealSigningSecret("alert_channels", channel.id, channel.secretSealed!), message.id, payload, "application/json");
 }
@@ -111,9 +140,11 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
     await raiseAlert(message.workspaceId, {
       kind: "forward_failed",
       subject: `destination:${message.destinationId}`,
-      title: "A forwarded delivery could not be delivered",
-      detail: outcome.ok ? "" : `Gave up after ${message.attempts} attempts: ${outcome.error}`,
+      error: outcome.ok ? undefined : outcome.error,
+      title: "Forwarded deliveries could not be delivered",
+      detail: outcome.ok ? "" : `Delivery ${message.deliveryId}: gave up after ${message.attempts} attempts: ${outcome.error}`,
       link: `/webhooks/${message.deliveryId}`,
+      deliveryId: message.deliveryId ?? undefined,
     });
   }
   if (!outcome.ok) log.warn("outbound message failed", { message: message.id, kind: message.kind, attempt: message.attempts, status, error: outcome.error });

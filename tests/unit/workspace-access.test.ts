@@ -71,7 +71,7 @@ beforeAll(async () => {
   ids.destinationId = destination.id;
   const { channel } = await createChannel(owner, { kind: "webhook", target: "https://alerts.example/hook" });
   ids.channelId = channel.id;
-  ids.alertId = (await raiseAlert(owner.workspaceId, { kind: "delivery_failed", subject: "delivery:1", title: "A failed", detail: "", link: "/" }))!;
+  ids.alertId = (await raiseAlert(owner.workspaceId, { kind: "delivery_failed", subject: "delivery:1", title: "A failed", detail: "", link: "/" }))!.id;
   const [delivery] = await db()
     .insert(webhookDeliveries)
     .values({
@@ -118,6 +118,8 @@ function formFor(target: Ids, extra: Record<string, string> = {}): FormData {
     kind: "webhook",
     target: "https://alerts.example/other",
     events: "push",
+    to: "resolved",
+    hours: "1",
     repository: "octo/repo",
     password: "a long enough password 123",
     newPassword: "a long enough password 123",
@@ -145,7 +147,7 @@ function argumentsFor(name: string, form: FormData, target: Ids): unknown[] {
       return [target.specId, []];
     case "switchWorkspaceAction":
       return [form];
-    case "acknowledgeAllAction":
+    case "resolveAllAction":
       return [];
     default:
       return [undefined, form];

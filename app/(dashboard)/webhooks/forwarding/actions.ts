@@ -21,7 +21,7 @@ export async function createDestinationAction(_previous: WebhookActionState, for
         detail: { source: raw.source },
       });
       revalidatePath("/webhooks/forwarding");
-      return { ok: "Verified deliveries will be forwarded to that URL, signed with Standard Webhooks.", secret };
+      return { ok: "Verified deliveries will be forwarded to that URL, signed with Standard Webhooks.", secret, secretFor: "receiver" };
     },
     [ForwardingError],
     "admin",
