@@ -67,19 +67,37 @@ async function postSigned(
   }
 }
 
+async function destinationOf(message: OutboundMessage) {
+  const [destination] = await db().select().from(forwardDestinations).where(eq(forwardDestinations.id, message.destinationId!)).limit(1);
+  if (!destination) throw new PermanentSendError("the destination was deleted");
+  return destination;
+}
+
+/**
+ * A forward (or a replay) of a delivery: its body, or the edited one a replay carries, to the
+ * destination's URL, or the other URL a replay names, signed with the destination's secret.
+ */
 async function sendForward(message: OutboundMessage): Promise<SendOutcome> {
   const [delivery] = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, message.deliveryId!)).limit(1);
-  const [destination] = await db().select().from(forwardDestinations).where(eq(forwardDestinations.id, message.destinationId!)).limit(1);
-  if (!delivery || !destination) throw new PermanentSendError("the delivery or the destination was deleted");
-  if (!destination.enabled) throw new PermanentSendError("the destination is paused");
-  if (delivery.trimmedAt !== null) throw new PermanentSendError("the delivery's body was removed by retention");
+  if (!delivery) throw new PermanentSendError("the delivery was deleted");
+  const destination = await destinationOf(message);
+  // A paused destination stops forwarding; a replay is asked for by hand, so it goes.
+  if (!destination.enabled && message.kind === "forward") throw new PermanentSendError("the destination is paused");
+  if (message.body === null && delivery.trimmedAt !== null) throw new PermanentSendError("the delivery's body was removed by retention");
   const secret = unsealSigningSecret("forward_destinations", destination.id, destination.secretSealed);
   const contentType = delivery.headers["content-type"] ?? "application/json";
-  return postSigned(destination.url, secret, message.id, delivery.body, contentType, {
+  return postSigned(message.url ?? destination.url, secret, message.id, message.body ?? delivery.body, contentType, {
     "patchbay-provider": delivery.providerId,
     ...(delivery.event ? { "patchbay-event": delivery.action ? `${delivery.event}.${delivery.action}` : delivery.event } : {}),
     ...(delivery.deliveryId ? { "patchbay-delivery-id": delivery.deliveryId } : {}),
   });
+}
+
+/** A test event: its own small body to the destination, signed like a forward. */
+async function sendTest(message: OutboundMessage): Promise<SendOutcome> {
+  const destination = await destinationOf(message);
+  const secret = unsealSigningSecret("forward_destinations", destination.id, destination.secretSealed);
+  return postSigned(destination.url, secret, message.id, message.body ?? "{}", "application/json", { "patchbay-event": "patchbay.test" });
 }
 
 /** A notification tells one opening of an issue: the first, or a reopening after Resolve or a mute. */
@@ -131,7 +149,7 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
   const startedAt = now();
   let outcome: SendOutcome;
   try {
-    outcome = message.kind === "forward" ? await sendForward(message) : await sendAlert(message);
+    outcome = message.kind === "alert" ? await sendAlert(message) : message.kind === "test" ? await sendTest(message) : await sendForward(message);
   } catch (error) {
     outcome = { ok: false, error: (error as Error).message, permanent: error instanceof PermanentSendError };
   }

@@ -18,8 +18,8 @@ import {
   openAlertCount,
   raiseAlert,
 } from "@/lib/outbox/alerts";
-import { createDestination, enqueueForwards, forwardsOfDelivery, replayForward } from "@/lib/outbox/forwarding";
-import { attemptsOf, enqueue, leaseDueMessages, recordAttempt } from "@/lib/outbox/queue";
+import { createDestination, destinationHealth, enqueueForwards, forwardsOfDelivery, replayForward, replayToUrl, sendTestEvent } from "@/lib/outbox/forwarding";
+import { attemptsOf, enqueue, leaseDueMessages, recordAttempt, RESPONSE_HEAD_CHARS } from "@/lib/outbox/queue";
 import { sendDueMessages } from "@/lib/server/outbox-sender";
 import { insertAccepted, type DeliveryRow } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
@@ -57,6 +57,7 @@ beforeEach(() => {
   receiver.received.length = 0;
   receiver.status = 204;
   receiver.answerBytes = 0;
+  receiver.answer = undefined;
   slack.messages.length = 0;
 });
 
@@ -185,6 +186,61 @@ describe("forwarding", () => {
     const shown = JSON.stringify([forward, alert]);
     expect(shown).not.toMatch(/127\.0\.0\.1|::1|resolves to/);
     expect(receiver.received).toEqual([]);
+  });
+});
+
+describe("forwarding health, test events and replays", () => {
+  it("keeps the head of each answer, shows each destination's health, sends a test event, and replays to another URL with an edited payload", async () => {
+    const user = await createUser("fwd-health");
+    const other = await createUser("fwd-health-other");
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
+    const { destination, secret } = await createDestination(user.workspaceId, { source: `github/${endpoint.id}`, url: `${receiver.url}/hooks`, events: "" });
+    receiver.secret = secret;
+    receiver.status = 500;
+    receiver.answer = JSON.stringify({ error: "repository not found", trace: "x".repeat(5000) });
+    const id = await deliver(user.workspaceId, endpoint.id);
+    await drain();
+
+    const [forward] = await forwardsOfDelivery(user.workspaceId, id);
+    expect(forward!.attempts).toHaveLength(3);
+    for (const attempt of forward!.attempts) {
+      expect(attempt.responseHead).toMatch(/^\{"error":"repository not found"/);
+      expect(attempt.responseHead!.length).toBe(RESPONSE_HEAD_CHARS);
+    }
+    expect((await destinationHealth(user.workspaceId)).get(destination.id)).toMatchObject({
+      attempts: 3,
+      succeeded: 0,
+      successRate: 0,
+      lastSuccessAt: null,
+      lastError: { statusCode: 500, error: "the receiver answered 500", responseHead: expect.stringContaining("repository not found") },
+    });
+
+    receiver.status = 200;
+    receiver.answer = JSON.stringify({ ok: true });
+    await expect(sendTestEvent(other.workspaceId, destination.id)).rejects.toThrow(/does not exist/);
+    await sendTestEvent(user.workspaceId, destination.id);
+    await drain();
+    const test = receiver.received.at(-1)!;
+    expect(test).toMatchObject({ verified: true, path: "/hooks", headers: expect.objectContaining({ "patchbay-event": "patchbay.test" }) });
+    expect(JSON.parse(test.body)).toMatchObject({ type: "patchbay.test", destination: destination.id });
+    const healthy = (await destinationHealth(user.workspaceId)).get(destination.id)!;
+    expect(healthy).toMatchObject({ attempts: 4, succeeded: 1, successRate: 0.25 });
+    expect(healthy.lastSuccessAt).not.toBeNull();
+
+    const edited = JSON.stringify({ action: "opened", edited: true });
+    await expect(replayToUrl(user.workspaceId, { deliveryId: id, destinationId: destination.id, url: "http://10.0.0.8/hook" })).rejects.toThrow(/private/);
+    await expect(replayToUrl(other.workspaceId, { deliveryId: id, destinationId: destination.id, url: "" })).rejects.toThrow(/does not exist/);
+    await replayToUrl(user.workspaceId, { deliveryId: id, destinationId: destination.id, url: `${receiver.url}/elsewhere`, body: edited });
+    await drain();
+    const replayed = receiver.received.at(-1)!;
+    expect(replayed).toMatchObject({ verified: true, path: "/elsewhere", body: edited });
+    const forwards = await forwardsOfDelivery(user.workspaceId, id);
+    expect(forwards.map((entry) => [entry.kind, entry.url, entry.edited, entry.status])).toEqual([
+      ["forward", `${receiver.url}/hooks`, false, "failed"],
+      ["replay", `${receiver.url}/elsewhere`, true, "delivered"],
+    ]);
+    // A failed replay or test is not a forward that failed: no new issue from them.
+    expect((await listAlerts(user.workspaceId)).filter((alert) => alert.kind === "forward_failed")).toHaveLength(1);
   });
 });
 

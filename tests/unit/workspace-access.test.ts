@@ -199,6 +199,8 @@ const ADMIN_ONLY = new Set([
   "createDestinationAction",
   "toggleDestinationAction",
   "deleteDestinationAction",
+  "sendTestEventAction",
+  "replayToUrlAction",
   "createChannelAction",
   "deleteChannelAction",
   "deleteImportedApiAction",
