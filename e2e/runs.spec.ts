@@ -307,7 +307,9 @@ test("roles: members see what they can connect and change their own password; th
     await memberPage.goto("/connections");
     await expect(memberPage.getByTestId("provider-github")).toBeVisible();
     await expect(memberPage.getByText(/_CLIENT_ID|_CLIENT_SECRET|\/callback/)).toHaveCount(0);
-    await expect(memberPage.getByTestId("provider-slack")).toContainText("Connecting Slack by OAuth is not set up on this instance; ask its owner.");
+    // A member sees what they can use: Slack's bot-token field, and nothing of how an operator would set OAuth up.
+    await expect(memberPage.getByTestId("provider-slack")).not.toContainText(/OAuth|SLACK_/);
+    await expect(memberPage.getByTestId("provider-slack").getByLabel("Your Slack API key")).toBeVisible();
     await memberPage.goto("/workflows/project-setup");
     await expect(memberPage.getByTestId("missing-services")).toContainText("connect GitHub");
     await memberPage.goto("/account");
