@@ -99,7 +99,7 @@ export default async function OverviewPage() {
         </h2>
         {allClear ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="all-clear">
-            {cards.some((card) => briefStatus(card) !== "not_connected")
+            {cards.some((card) => briefStatus(card) === "connected")
               ? "Nothing failed in the last 24 hours and every connection works."
               : "Nothing failed in the last 24 hours. Nothing is connected yet."}
           </p>

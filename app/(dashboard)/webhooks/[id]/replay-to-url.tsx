@@ -19,7 +19,7 @@ export function ReplayToUrl({ deliveryId, destinations, payload }: { deliveryId:
   return (
     <details className="mt-4 rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-800">
       <summary className="cursor-pointer font-medium">Replay to a URL</summary>
-      <ActionForm action={replayToUrlAction} submitLabel="Replay" pendingLabel="Queuing…" className="mt-3">
+      <ActionForm action={replayToUrlAction} submitLabel="Send the replay" pendingLabel="Queuing…" className="mt-3">
         <input type="hidden" name="deliveryId" value={deliveryId} />
         <div className="grid gap-3 md:grid-cols-2">
           <label className="block">
