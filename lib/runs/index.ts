@@ -3,3 +3,5 @@ export { superviseRuns } from "./interrupted-runs";
 export { runCatalogTool } from "./tool-runs";
 export type { ToolRunRow, ToolRunTrigger } from "./tool-runs";
 export { RunInputError, startWorkflowRun } from "./workflow-runs";
+export { MissingConnectionsError, missingServices } from "./workflow-readiness";
+export type { MissingService } from "./workflow-readiness";

@@ -102,7 +102,19 @@ export function Runner({
           Running…
         </p>
       )}
-      {state?.status === "invalid" && <Alert>{state.message}</Alert>}
+      {state?.status === "invalid" && (
+        <Alert>
+          {state.message}
+          {state.fix && (
+            <>
+              {" "}
+              <Link href={state.fix.href} className="font-medium underline">
+                {state.fix.label}
+              </Link>
+            </>
+          )}
+        </Alert>
+      )}
       {state && state.status !== "invalid" && (
         <Card>
           <div className="mb-3 flex flex-wrap items-center gap-3 text-sm" data-testid="run-result">
