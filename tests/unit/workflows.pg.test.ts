@@ -4,6 +4,7 @@ import { db } from "@/db/client";
 import { instanceId } from "@/db/instance";
 import { connections, webhookDeliveries, workflowRuns } from "@/db/schema";
 import { MissingConnectionsError } from "@/lib/runs/workflow-readiness";
+import { isReusedStep } from "@/lib/runs/reused-steps";
 import { mastra } from "@/lib/mastra";
 import { startWorkflowForDelivery } from "@/lib/webhooks/webhook-trigger";
 import { failInterruptedRuns, INTERRUPTED } from "@/lib/runs/interrupted-runs";
@@ -89,6 +90,13 @@ describe("project-setup", () => {
     ]);
     expect(services.github.repos.length).toBe(repos);
     expect(services.linear.projects.length).toBe(projects);
+    // The steps before the failed one were reused, not run: the run page marks them.
+    expect(steps.map((step) => [step.stepId, isReusedStep(run, step)])).toEqual([
+      ["create-repository", true],
+      ["create-linear-project", true],
+      ["create-slack-channel", false],
+    ]);
+    expect((await getWorkflowRun(user.workspaceId, first.runId))!.steps.some((step) => isReusedStep(failed, step))).toBe(false);
     await expect(rerunFromFailedStep(user, second.runId)).rejects.toBeInstanceOf(RerunError);
     const stranger = await createUser("rerun-stranger");
     await expect(rerunFromFailedStep(stranger, first.runId)).rejects.toThrow("There is no such run.");
