@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { checkValue, type JsonSchema, type SchemaIssue } from "@/lib/forms/json-schema";
+import { checkValue, exampleOf, type JsonSchema, type SchemaIssue } from "@/lib/forms/json-schema";
 import { Field } from "./schema-form-fields";
 import { clean, initialValue, parseJson, type FieldErrors, type Value } from "./schema-form-values";
 import { Button, inputClass } from "./ui";
@@ -50,8 +50,11 @@ export function SchemaForm({
   const parsedJson = mode === "json" ? parseJson(jsonText) : undefined;
   const jsonIssues: SchemaIssue[] = !parsedJson ? [] : parsedJson.ok ? checkValue(schema, parsedJson.value) : [{ path: "input", message: parsedJson.message }];
 
+  // What the form holds; with nothing filled in yet, an example of the whole input built from the schema to start from.
   const toJson = () => {
-    setJsonText(JSON.stringify(clean(schema, value, "", true, {}) ?? {}, null, 2));
+    const filled = clean(schema, value, "", true, {}) ?? {};
+    const empty = typeof filled === "object" && filled !== null && Object.keys(filled).length === 0;
+    setJsonText(JSON.stringify(empty ? exampleOf(schema) : filled, null, 2));
     setMode("json");
   };
   const toForm = () => {
