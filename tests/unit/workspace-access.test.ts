@@ -22,6 +22,7 @@ const { createDestination } = await import("@/lib/outbox/forwarding");
 const { createChannel, raiseAlert } = await import("@/lib/outbox/alerts");
 const { createInvite } = await import("@/lib/auth/invites");
 const { saveImport } = await import("@/lib/openapi/store");
+const { createConversation } = await import("@/lib/agent/conversations");
 const { webhookDeliveries, toolRuns } = await import("@/db/schema");
 
 const APP = "http://localhost:3000";
@@ -97,6 +98,7 @@ beforeAll(async () => {
   ids.specId = spec.id;
   ids.inviteId = (await createInvite(owner.workspaceId, owner.id, "new@example.com", "member")).id;
   ids.userId = viewer.id;
+  ids.conversationId = (await createConversation(owner, "A conversation of the owner's")).id;
 }, 60_000);
 
 /** A form naming the target workspace's things under every field name the actions read. */
