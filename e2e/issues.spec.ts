@@ -99,7 +99,8 @@ test("deliveries failing the same way are one issue, told once; resolved it reop
   // Resolved, it leaves the open list; the same failure again opens it and tells the channel once more.
   await page.goto(issuePath);
   await page.getByRole("button", { name: "Resolve" }).click();
-  await expect(page.getByText("Resolved: it opens again if it happens again.")).toBeVisible();
+  await expect(page.getByText("Resolved", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Reopen" })).toBeVisible();
   await page.goto("/alerts?view=resolved");
   await expect(page.getByRole("list", { name: "Resolved issues" }).getByRole("link", { name: TITLE })).toBeVisible();
   await sendBrokenPush(page, `e2e-issue-${run}-again`);
@@ -111,7 +112,7 @@ test("deliveries failing the same way are one issue, told once; resolved it reop
   // Muted for an hour: out of the open list, in the muted one, and quiet.
   await page.getByLabel("Mute for").selectOption("1");
   await page.getByRole("button", { name: "Mute" }).click();
-  await expect(page.getByText("Muted for an hour.")).toBeVisible();
+  await expect(page.getByText(/^Muted for (\d+ h )?\d+ min$/)).toBeVisible();
   await sendBrokenPush(page, `e2e-issue-${run}-muted`);
   await page.goto("/alerts?view=muted");
   await expect(page.getByRole("list", { name: "Muted issues" }).getByRole("link", { name: TITLE })).toBeVisible();
@@ -122,7 +123,7 @@ test("deliveries failing the same way are one issue, told once; resolved it reop
   await page.goto(issuePath);
   await page.getByRole("button", { name: "Reopen" }).click();
   await page.getByRole("button", { name: "Resolve" }).click();
-  await expect(page.getByText("Resolved: it opens again if it happens again.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Reopen" })).toBeVisible();
   expect(toldAboutDeliveries()).toHaveLength(2);
   await page.goto("/alerts");
   page.once("dialog", (dialog) => void dialog.accept());
