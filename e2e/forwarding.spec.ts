@@ -15,6 +15,17 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await receiver.close();
 });
+// Leave the shared owner account as it was for the other specs, also when a step failed.
+test.afterEach(async ({ page }) => {
+  await page.goto("/webhooks/forwarding");
+  const destinations = page.getByRole("list", { name: "Destinations" });
+  while ((await destinations.count()) > 0 && (await destinations.getByRole("listitem").count()) > 0) {
+    const count = await destinations.getByRole("listitem").count();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await destinations.getByRole("button", { name: "Remove" }).first().click();
+    await expect(destinations.getByRole("listitem")).toHaveCount(count - 1);
+  }
+});
 test.beforeEach(async ({ page }) => {
   receiver.received.length = 0;
   receiver.status = 204;
@@ -86,7 +97,7 @@ test("a destination shows its health and the receiver's answer, takes a test eve
   await page.getByText("Replay to a URL").click();
   await page.getByLabel("Send to (empty: the destination's URL)").fill("http://10.0.0.8/hook");
   await page.getByRole("button", { name: "Send the replay" }).click();
-  await expect(page.getByText(/private, loopback and link-local addresses are refused/)).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "10.0.0.8 is a private, loopback or link-local address" })).toBeVisible();
   await page.getByLabel("Send to (empty: the destination's URL)").fill(`${receiver.url}/elsewhere`);
   await page.getByLabel("Edit the payload first").check();
   const edited = JSON.stringify({ ref: "refs/heads/main", edited: true });
@@ -98,10 +109,4 @@ test("a destination shows its health and the receiver's answer, takes a test eve
   await page.reload();
   await expect(forwards).toContainText("Replay with an edited payload");
   await expect(forwards).toContainText(`${receiver.url}/elsewhere`);
-
-  // Leave the shared owner account as it was for the other specs.
-  await page.goto("/webhooks/forwarding");
-  page.once("dialog", (dialog) => void dialog.accept());
-  await page.getByRole("list", { name: "Destinations" }).getByRole("button", { name: "Remove" }).click();
-  await expect(page.getByText("No destinations yet.")).toBeVisible();
 });

@@ -74,7 +74,8 @@ test("a delivery that fails for good opens an issue: on the overview, sent signe
   await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(1);
   const sent = JSON.parse(receiver.received[0]!.body) as { type: string; data: { kind: string; url: string } };
   expect(receiver.received[0]!.verified).toBe(true);
-  expect(sent).toMatchObject({ type: "issue.opened", data: { kind: "delivery_failed" } });
+  // Opened, or reopened when an earlier spec saw (and resolved) the same cause.
+  expect(sent).toMatchObject({ type: expect.stringMatching(/^issue\.(re)?opened$/), data: { kind: "delivery_failed" } });
 
   await page.goto("/");
   const attention = page.getByRole("list", { name: "Open issues" });

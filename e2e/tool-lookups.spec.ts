@@ -16,7 +16,10 @@ test("github-create-issue offers the connected account's repositories, and choos
   await repository.selectOption({ label: "octocat/hello-world" });
   await expect(page.getByLabel("Owner", { exact: true })).toHaveValue("octocat");
   await expect(page.getByLabel("Repo", { exact: true })).toHaveValue("hello-world");
+  // Typed by hand: the choice follows what the fields hold.
   await page.getByLabel("Repo", { exact: true }).fill("secret-plans");
+  await expect(repository.locator("option:checked")).toHaveText("octocat/secret-plans");
+  await page.getByLabel("Repo", { exact: true }).fill("not-listed");
   await expect(repository).toHaveValue("");
 });
 
