@@ -101,7 +101,7 @@ test("a destination shows its health and the receiver's answer, takes a test eve
   await page.getByLabel("Send to (empty: the destination's URL)").fill(`${receiver.url}/elsewhere`);
   await page.getByLabel("Edit the payload first").check();
   const edited = JSON.stringify({ ref: "refs/heads/main", edited: true });
-  await page.getByLabel("Payload").fill(edited);
+  await page.getByRole("textbox", { name: "Payload", exact: true }).fill(edited);
   await page.getByRole("button", { name: "Send the replay" }).click();
   await expect(page.getByText("Replay queued")).toBeVisible();
   await expect.poll(() => arrived((message) => message.path === "/elsewhere").length).toBe(1);

@@ -289,6 +289,8 @@ async function mcpStatus(page: Page, token: string): Promise<number> {
 test("roles: members see what they can connect and change their own password; the owner manages people", async ({ page, browser }) => {
   const member = { name: "Mia Member", email: `mia-${Date.now()}@patchbay.test`, password: "member password 123" };
   await page.goto("/connections");
+  // The owner can set OAuth up (folded away where an API key works); a member below sees none of it.
+  await page.getByTestId("provider-slack").getByText("Connect by OAuth instead (for admins: set it up)").click();
   await expect(page.getByText("SLACK_CLIENT_ID")).toBeVisible();
   await page.goto("/users");
   await page.getByLabel("Name", { exact: true }).fill(member.name);
