@@ -97,3 +97,26 @@ test("a provider 401 is shown plainly and the conversation goes on", async ({ pa
   await expect(page.getByTestId("user-message")).toHaveText(["Hello there", "Are you there now?"]);
   await expect(page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: "Hello there" })).toBeVisible();
 });
+
+test("at 390 px the page fits, the message box stays in view in a long chat, and a conversation can be deleted", async ({ page, request }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const replies = Array.from({ length: 8 }, (_, index) => ({ text: `Reply ${index + 1}: ${"a-long-unbroken-identifier-".repeat(6)}` }));
+  await scriptModel(request, replies);
+  const topic = `Long chat ${Date.now()}`;
+  for (const [index] of replies.entries()) {
+    await ask(page, index === 0 ? topic : `Message ${index + 1}`);
+    await expect(page.getByTestId("assistant-message")).toHaveCount(index + 1);
+  }
+  const size = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+  expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
+  await page.evaluate(() => window.scrollTo(0, document.scrollingElement!.scrollHeight / 2));
+  await expect(page.getByLabel("Message")).toBeInViewport();
+
+  await expect(page).toHaveURL(/\/agent\?c=/);
+  await page.reload();
+  await expect(page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: topic })).toBeVisible();
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Delete this conversation" }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+  await expect(page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: topic })).toHaveCount(0);
+});

@@ -160,7 +160,7 @@ test("the overview counts the last 24 hours and links each figure to its filtere
   expect(Number((await received.getAttribute("aria-label"))!.match(/: (\d+)/)![1])).toBeGreaterThan(50);
   await expect(figures.getByRole("link", { name: /^Runs failed \(24 h\)/ })).toHaveAttribute("href", "/runs?status=failed");
   await expect(figures.getByRole("link", { name: /^Connections needing you/ })).toHaveAttribute("href", "/connections");
-  await expect(figures.getByRole("link", { name: /^Endpoints failing/ })).toBeVisible();
+  await expect(figures.getByRole("link", { name: /^Open issues/ })).toHaveAttribute("href", "/alerts");
   // The pull request of the first test was replayed and failed again: it is retrying now.
   await expect(page.getByRole("list", { name: "In the last 24 hours" })).toContainText("retrying");
   await figures.getByRole("link", { name: /^Retrying: [1-9]/ }).click();

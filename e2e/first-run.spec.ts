@@ -29,6 +29,12 @@ test("first run: create the owner, sign out, protected pages redirect, generic e
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("heading", { name: `Welcome, ${owner.name}` })).toBeVisible();
   await expect(page.getByTestId("signed-in-user")).toHaveText(owner.name);
+  // A newcomer: the overview offers the first steps, and claims nothing about connections that do not exist.
+  const firstSteps = page.getByRole("list", { name: "Getting started" });
+  await expect(firstSteps).toContainText("Receive a webhook (to do)");
+  await expect(firstSteps).toContainText("Run a tool or a workflow (to do)");
+  await expect(firstSteps.getByRole("link", { name: "Open Webhooks" })).toHaveAttribute("href", "/webhooks");
+  await expect(page.getByTestId("all-clear")).toHaveText("Nothing failed in the last 24 hours. Nothing is connected yet.");
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const section of ["Overview", "Connections", "Webhooks", "Tools", "Workflows", "People", "Audit log"]) {
     await expect(nav.getByRole("link", { name: section })).toBeVisible();

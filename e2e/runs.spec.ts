@@ -80,6 +80,11 @@ test("the runner says which account it acts as and lets you choose; the run has 
 
 test("the form and the whole-input JSON editor carry the input both ways, checked against the schema", async ({ page }) => {
   await page.goto("/tools/github-create-issue");
+  // With nothing filled in, the JSON starts from an example built from the schema, not an empty {}.
+  await page.getByRole("tab", { name: "JSON" }).click();
+  await expect(page.getByLabel("The whole input as JSON")).toHaveValue(/"owner": "owner",\s+"repo": "repo",\s+"title": "title"/);
+  await expect(page.getByText("Fits the input schema.")).toBeVisible();
+  await page.goto("/tools/github-create-issue");
   await page.getByLabel("Owner", { exact: true }).fill("octocat");
   await page.getByLabel("Repo", { exact: true }).fill("hello-world");
   await page.getByRole("button", { name: "Add label" }).click();
@@ -284,6 +289,8 @@ async function mcpStatus(page: Page, token: string): Promise<number> {
 test("roles: members see what they can connect and change their own password; the owner manages people", async ({ page, browser }) => {
   const member = { name: "Mia Member", email: `mia-${Date.now()}@patchbay.test`, password: "member password 123" };
   await page.goto("/connections");
+  // The owner can set OAuth up (folded away where an API key works); a member below sees none of it.
+  await page.getByTestId("provider-slack").getByText("Connect by OAuth instead (for admins: set it up)").click();
   await expect(page.getByText("SLACK_CLIENT_ID")).toBeVisible();
   await page.goto("/users");
   await page.getByLabel("Name", { exact: true }).fill(member.name);
@@ -307,7 +314,9 @@ test("roles: members see what they can connect and change their own password; th
     await memberPage.goto("/connections");
     await expect(memberPage.getByTestId("provider-github")).toBeVisible();
     await expect(memberPage.getByText(/_CLIENT_ID|_CLIENT_SECRET|\/callback/)).toHaveCount(0);
-    await expect(memberPage.getByTestId("provider-slack")).toContainText("Connecting Slack by OAuth is not set up on this instance; ask its owner.");
+    // A member sees what they can use: Slack's bot-token field, and nothing of how an operator would set OAuth up.
+    await expect(memberPage.getByTestId("provider-slack")).not.toContainText(/by OAuth|SLACK_|Not configured/);
+    await expect(memberPage.getByTestId("provider-slack").getByLabel("Your Slack API key")).toBeVisible();
     await memberPage.goto("/workflows/project-setup");
     await expect(memberPage.getByTestId("missing-services")).toContainText("connect GitHub");
     await memberPage.goto("/account");

@@ -9,6 +9,7 @@ import { currentTime } from "@/lib/platform/clock";
 import { getProvider } from "@/lib/providers";
 import { briefStatus, providerCards, type BriefStatus } from "@/lib/connections/overview";
 import { OpenAlerts } from "./alerts/open-alerts";
+import { GettingStarted } from "./getting-started";
 import { webhooksHref } from "./webhooks/href";
 
 const statusBadge: Record<BriefStatus, { tone: "green" | "amber" | "red" | "gray"; text: string }> = {
@@ -52,13 +53,15 @@ export default async function OverviewPage() {
   const attention = await attentionFor(user, now);
   // Services nobody can use yet are the catalog's business, not the overview's.
   const cards = (await providerCards(user.id)).filter((card) => briefStatus(card) !== "not_configured");
-  const { deliveries, runsFailed, connections, endpoints } = attention;
+  const { deliveries, runsFailed, connections, endpoints, issues, started } = attention;
   const runsFailedTotal = runsFailed.tools + runsFailed.workflows + runsFailed.automations;
   const allClear = deliveries.failed + deliveries.retrying + runsFailedTotal + connections.length + endpoints.length === 0;
+  const newcomer = !(started.connection && started.delivery && started.run);
 
   return (
     <>
       <PageHeader title={`Welcome, ${user.name ?? user.email}`} description="What happened in the last 24 hours, and what needs you." />
+      {newcomer && <GettingStarted started={started} />}
       <section aria-label="Last 24 hours" className="grid grid-cols-2 gap-3 lg:grid-cols-3">
         <Figure
           href={webhooksHref({ range: "24h" })}
@@ -78,15 +81,16 @@ export default async function OverviewPage() {
         />
         <Figure href="/connections" label="Connections needing you" value={connections.length} tone="warn" />
         <Figure
-          href={endpoints.length === 1 ? webhooksHref({ range: "24h", endpoint: endpoints[0]!.id }) : "#needs-attention"}
-          label="Endpoints failing (24 h)"
-          value={endpoints.length}
+          href="/alerts"
+          label="Open issues"
+          value={issues.open}
+          detail={issues.endpointsFailing ? `${issues.endpointsFailing} about an endpoint that keeps failing` : undefined}
           tone="bad"
         />
       </section>
 
       <div className="mt-6">
-        <OpenAlerts workspaceId={user.workspaceId} />
+        <OpenAlerts user={user} open={issues.open} />
       </div>
 
       <Card>
@@ -95,7 +99,9 @@ export default async function OverviewPage() {
         </h2>
         {allClear ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="all-clear">
-            Nothing failed in the last 24 hours and every connection works.
+            {cards.some((card) => briefStatus(card) === "connected")
+              ? "Nothing failed in the last 24 hours and every connection works."
+              : "Nothing failed in the last 24 hours. Nothing is connected yet."}
           </p>
         ) : (
           <ul className="space-y-2 text-sm" aria-label="In the last 24 hours">

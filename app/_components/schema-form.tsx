@@ -1,12 +1,53 @@
 "use client";
 
 import { useState } from "react";
-import { checkValue, type JsonSchema, type SchemaIssue } from "@/lib/forms/json-schema";
+import { checkValue, exampleOf, type JsonSchema, type SchemaIssue } from "@/lib/forms/json-schema";
 import { Field } from "./schema-form-fields";
 import { clean, initialValue, parseJson, type FieldErrors, type Value } from "./schema-form-values";
 import { Button, inputClass } from "./ui";
 
 export type { JsonSchema, FieldErrors };
+
+/** Choices a tool's service listed for the person (lib/tools/lookups.ts): picking one fills in its fields. */
+export type FormLookup = { label: string; fields: string[]; choices: { label: string; values: Record<string, string> }[]; error?: string };
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+}
+
+/** One lookup as a select above the fields; when the service could not list anything, a line saying so (the fields stay free text). */
+function LookupPicker({ lookup, value, onPick }: { lookup: FormLookup; value: Record<string, unknown>; onPick: (values: Record<string, string>) => void }) {
+  const id = `lookup-${slug(lookup.label)}`;
+  if (lookup.choices.length === 0)
+    return (
+      <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid={id}>
+        {lookup.error
+          ? `Your ${lookup.label.toLowerCase()} choices could not be listed (${lookup.error}); type ${lookup.fields.join(" and ")} below.`
+          : `No ${lookup.label.toLowerCase()} to choose from; type ${lookup.fields.join(" and ")} below.`}
+      </p>
+    );
+  const chosen = lookup.choices.findIndex((choice) => Object.entries(choice.values).every(([field, fieldValue]) => value[field] === fieldValue));
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium">
+        {lookup.label} <span className="font-normal text-zinc-600 dark:text-zinc-400">(fills in {lookup.fields.join(" and ")})</span>
+      </label>
+      <select
+        id={id}
+        className={inputClass}
+        value={chosen < 0 ? "" : String(chosen)}
+        onChange={(event) => event.target.value && onPick(lookup.choices[Number(event.target.value)]!.values)}
+      >
+        <option value="">Choose…</option>
+        {lookup.choices.map((choice, index) => (
+          <option key={choice.label} value={index}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
 
 function JsonIssues({ issues }: { issues: SchemaIssue[] }) {
   if (issues.length === 0) return null;
@@ -34,8 +75,10 @@ export function SchemaForm({
   submitLabel,
   pending,
   onSubmit,
+  lookups = [],
 }: {
   schema: JsonSchema;
+  lookups?: FormLookup[];
   initial?: Record<string, unknown>;
   serverErrors?: FieldErrors;
   submitLabel: string;
@@ -50,8 +93,11 @@ export function SchemaForm({
   const parsedJson = mode === "json" ? parseJson(jsonText) : undefined;
   const jsonIssues: SchemaIssue[] = !parsedJson ? [] : parsedJson.ok ? checkValue(schema, parsedJson.value) : [{ path: "input", message: parsedJson.message }];
 
+  // What the form holds; with nothing filled in yet, an example of the whole input built from the schema to start from.
   const toJson = () => {
-    setJsonText(JSON.stringify(clean(schema, value, "", true, {}) ?? {}, null, 2));
+    const filled = clean(schema, value, "", true, {}) ?? {};
+    const empty = typeof filled === "object" && filled !== null && Object.keys(filled).length === 0;
+    setJsonText(JSON.stringify(empty ? exampleOf(schema) : filled, null, 2));
     setMode("json");
   };
   const toForm = () => {
@@ -115,18 +161,28 @@ export function SchemaForm({
           )}
         </div>
       ) : (
-        Object.entries(schema.properties ?? {}).map(([name, child]) => (
-          <Field
-            key={name}
-            name={name}
-            path={name}
-            schema={child}
-            value={(value as Record<string, Value>)?.[name]}
-            required={schema.required?.includes(name) ?? false}
-            errors={errors}
-            onChange={(next) => setValue({ ...(value as object), [name]: next })}
-          />
-        ))
+        <>
+          {lookups.map((lookup) => (
+            <LookupPicker
+              key={lookup.label}
+              lookup={lookup}
+              value={value as Record<string, unknown>}
+              onPick={(values) => setValue({ ...(value as object), ...values })}
+            />
+          ))}
+          {Object.entries(schema.properties ?? {}).map(([name, child]) => (
+            <Field
+              key={name}
+              name={name}
+              path={name}
+              schema={child}
+              value={(value as Record<string, Value>)?.[name]}
+              required={schema.required?.includes(name) ?? false}
+              errors={errors}
+              onChange={(next) => setValue({ ...(value as object), [name]: next })}
+            />
+          ))}
+        </>
       )}
       <Button type="submit" disabled={pending || (mode === "json" && jsonIssues.length > 0)}>
         {pending ? "Running…" : submitLabel}

@@ -4,9 +4,10 @@ import { users } from "./auth";
 import { workspaces } from "./workspaces";
 import { defineTable, emptyJsonList, epochMs, index, integer, jsonValue, primaryKey, serialRef, text } from "./common";
 
-export const runTriggers = ["manual", "webhook", "replay"] as const;
+/** "automation": started by a step of an automation run (its page shows it, the Runs list shows the automation run). */
+export const runTriggers = ["manual", "webhook", "replay", "automation"] as const;
 /** Tools also run for an agent's conversation or an MCP client, besides by hand. */
-export const toolRunTriggers = [...runTriggers, "agent", "mcp"] as const;
+export const toolRunTriggers = ["manual", "webhook", "replay", "agent", "mcp"] as const;
 
 /** Which account a tool run used for a provider; "environment" is the instance-wide key. */
 export type RunAccount = { providerId: string; connectionId: string | "environment"; label: string | null };

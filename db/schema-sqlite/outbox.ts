@@ -1,7 +1,8 @@
+import { sql } from "drizzle-orm";
 import { users } from "./auth";
 import { workspaces } from "./workspaces";
 import { webhookDeliveries, webhookEndpoints } from "./webhooks";
-import { boolean, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, serialId, serialRef, text, uniqueIndex } from "./common";
+import { boolean, defineTable, emptyJsonList, epochMs, index, integer, jsonValue, primaryKey, serialId, serialRef, text, uniqueIndex } from "./common";
 
 export const alertKinds = [
   "connection_needs_reconnect",
@@ -13,9 +14,13 @@ export const alertKinds = [
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
+export const issueStatuses = ["open", "resolved", "ignored", "muted"] as const;
+export type IssueStatus = (typeof issueStatuses)[number];
+
 /**
- * Something a person should look at. While open, `openKey` (kind + subject) is set and unique per
- * user, so a condition raises one alert however often it recurs; acknowledging clears the key.
+ * An issue: failures grouped by cause. `fingerprint` (kind, subject and the error with its ids and
+ * numbers taken out) is unique per workspace, so every recurrence counts on one row; a recurrence
+ * after Resolve (or after a mute ran out) opens it again and its channels are told once more.
  */
 export const alerts = defineTable(
   "alerts",
@@ -27,15 +32,44 @@ export const alerts = defineTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: alertKinds }).notNull(),
+    /** What failed, without the error: a connection, a destination, a source and its event. */
     subject: text("subject").notNull(),
-    openKey: text("open_key"),
+    fingerprint: text("fingerprint").notNull(),
     title: text("title").notNull(),
+    /** The latest occurrence's detail (its error as it was, ids included). */
     detail: text("detail").notNull().default(""),
     link: text("link").notNull(),
+    status: text("status", { enum: issueStatuses }).notNull().default("open"),
+    /** Until when a muted issue stays quiet; a recurrence after it opens the issue again. */
+    mutedUntil: epochMs("muted_until"),
+    /** How many times it was opened (1, then 2 after the first reopening, ...): each opening is told to the channels once. */
+    openings: integer("openings").notNull().default(1),
+    occurrences: integer("occurrences").notNull().default(1),
+    /** First seen. */
     createdAt: epochMs("created_at").notNull(),
-    acknowledgedAt: epochMs("acknowledged_at"),
+    lastSeenAt: epochMs("last_seen_at").notNull(),
+    /** When the status last changed (opened, resolved, ignored, muted). */
+    statusChangedAt: epochMs("status_changed_at").notNull(),
   },
-  (table) => [uniqueIndex("alerts_workspace_open").on(table.workspaceId, table.openKey), index("alerts_workspace_time").on(table.workspaceId, table.createdAt)],
+  (table) => [
+    uniqueIndex("alerts_workspace_fingerprint").on(table.workspaceId, table.fingerprint),
+    index("alerts_workspace_status_seen").on(table.workspaceId, table.status, table.lastSeenAt),
+  ],
+);
+
+/** The deliveries an issue was seen on (each once), newest last seen first on the issue's page. */
+export const alertDeliveries = defineTable(
+  "alert_deliveries",
+  {
+    alertId: text("alert_id")
+      .notNull()
+      .references(() => alerts.id, { onDelete: "cascade" }),
+    deliveryId: serialRef("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    seenAt: epochMs("seen_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.alertId, table.deliveryId] }), index("alert_deliveries_alert_seen").on(table.alertId, table.seenAt)],
 );
 
 /** Where a person's alerts are sent: a Slack channel through their Slack connection, or a signed POST to a URL. */
@@ -97,11 +131,17 @@ export const outboundMessages = defineTable(
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["forward", "alert"] }).notNull(),
+    kind: text("kind", { enum: ["forward", "alert", "replay", "test"] }).notNull(),
     deliveryId: serialRef("delivery_id").references(() => webhookDeliveries.id, { onDelete: "cascade" }),
     destinationId: text("destination_id").references(() => forwardDestinations.id, { onDelete: "cascade" }),
     alertId: text("alert_id").references(() => alerts.id, { onDelete: "cascade" }),
     channelId: text("channel_id").references(() => alertChannels.id, { onDelete: "cascade" }),
+    /** For an alert: which opening of the issue it tells (alerts.openings), so a reopening is told once more. */
+    alertOpening: integer("alert_opening"),
+    /** Where a replay goes instead of its destination's URL (checked like a destination's). */
+    url: text("url"),
+    /** The body sent instead of the delivery's: an edited replay, or a test event. */
+    body: text("body"),
     status: text("status", { enum: ["pending", "sending", "delivered", "failed"] })
       .notNull()
       .default("pending"),
@@ -114,8 +154,11 @@ export const outboundMessages = defineTable(
     deliveredAt: epochMs("delivered_at"),
   },
   (table) => [
-    uniqueIndex("outbound_messages_forward").on(table.deliveryId, table.destinationId),
-    uniqueIndex("outbound_messages_alert").on(table.alertId, table.channelId),
+    // One forward per delivery and destination; replays and test events may repeat.
+    uniqueIndex("outbound_messages_forward")
+      .on(table.deliveryId, table.destinationId)
+      .where(sql`${table.kind} = 'forward'`),
+    uniqueIndex("outbound_messages_alert").on(table.alertId, table.channelId, table.alertOpening),
     index("outbound_messages_due").on(table.status, table.nextAttemptAt),
   ],
 );
@@ -132,6 +175,8 @@ export const outboundAttempts = defineTable(
     startedAt: epochMs("started_at").notNull(),
     durationMs: integer("duration_ms").notNull(),
     statusCode: integer("status_code"),
+    /** The head of the receiver's answer: its first bytes (bounded), kept to show what it said. */
+    responseHead: text("response_head"),
     error: text("error"),
   },
   (table) => [index("outbound_attempts_message").on(table.messageId, table.number)],

@@ -36,6 +36,7 @@ export const {
   accessTokens,
   oauthAuthorizationCodes,
   alerts,
+  alertDeliveries,
   alertChannels,
   forwardDestinations,
   outboundMessages,

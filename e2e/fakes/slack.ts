@@ -1,6 +1,6 @@
 /**
  * A fake of the Slack Web API methods Patchbay calls (auth.test, chat.postMessage,
- * conversations.create), in Slack's wire format: Bearer xoxb-/xoxp- tokens, JSON or form bodies,
+ * conversations.create, conversations.list), in Slack's wire format: Bearer xoxb-/xoxp- tokens, JSON or form bodies,
  * and HTTP 200 with `ok: false` and an error code on failure. /_fake/fail makes the next calls of
  * a method fail, for partial-failure tests; /_fake/delay makes a method answer only after a
  * while (otherwise unchanged), so a browser test can watch a step run. Run alone with `node e2e/fakes/slack.ts`. Never
@@ -107,6 +107,13 @@ export async function startFakeSlack(port = 0, token?: string): Promise<FakeSlac
         };
         channels.push(channel);
         return reply(response, { ok: true, channel });
+      }
+      case "conversations.list": {
+        // Slack reads a read method's arguments from the query string (or a form body).
+        const query = new URL(request.url ?? "/", "http://fake").searchParams;
+        const types = String(query.get("types") ?? params.types ?? "public_channel").split(",");
+        const listed = channels.filter((channel) => types.includes(channel.is_private ? "private_channel" : "public_channel"));
+        return reply(response, { ok: true, channels: listed, response_metadata: { next_cursor: "" } });
       }
       case "chat.postMessage": {
         const target = String(params.channel ?? "").replace(/^#/, "");

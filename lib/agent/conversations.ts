@@ -44,6 +44,15 @@ export async function getConversation({ userId, workspaceId }: Actor, conversati
   return row;
 }
 
+/** Deletes one of the person's conversations with its messages and tool calls (the runs they started stay in run history). */
+export async function deleteConversation({ userId, workspaceId }: Actor, conversationId: string): Promise<boolean> {
+  const deleted = await db()
+    .delete(agentConversations)
+    .where(and(eq(agentConversations.id, conversationId), eq(agentConversations.userId, userId), eq(agentConversations.workspaceId, workspaceId)))
+    .returning({ id: agentConversations.id });
+  return deleted.length > 0;
+}
+
 /** The hosts the person approved in this conversation for calls whose input chooses the URL. */
 export async function approvedHosts(conversationId: string): Promise<Set<string>> {
   const [row] = await db()

@@ -40,6 +40,8 @@ export const auditActions = [
   "forwarding_created",
   "forwarding_changed",
   "forwarding_removed",
+  "forwarding_tested",
+  "delivery_replayed_to_url",
   "alert_channel_created",
   "alert_channel_removed",
   "automation_created",

@@ -1,9 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { listConnectionsFor, readiness, withinWorkspace } from "@/lib/connections";
+import { listConnectionsFor } from "@/lib/connections";
 import type { Actor } from "@/lib/platform";
 import { getProvider } from "@/lib/providers";
 import { findWorkflow, workflowCatalog } from "@/lib/mastra";
+import { missingServices, type MissingService } from "@/lib/runs";
 import { builtInTools, type CatalogTool, findUserTool, toolInputSchema } from "@/lib/tools";
 import { readyIn } from "./exposure";
 
@@ -67,14 +68,9 @@ export async function toolFormSchema(workspaceId: string, toolId: string): Promi
   return entry && (entry.formSchema ?? z.toJSONSchema(toolInputSchema(entry), { io: "input", unrepresentable: "any" }));
 }
 
-/** The services a workflow acts on that this user has not connected (or must reconnect), with what to do. */
-export async function workflowMissingServices(actor: Actor, workflowId: string): Promise<{ providerId: string; reason: string }[]> {
-  const missing: { providerId: string; reason: string }[] = [];
-  for (const providerId of findWorkflow(workflowId)?.providers ?? []) {
-    const state = await withinWorkspace(actor.workspaceId, () => readiness(actor.userId, providerId));
-    if (!state.ready) missing.push({ providerId, reason: state.reason });
-  }
-  return missing;
+/** The services a workflow acts on that this user has not connected (or must reconnect), with what to do: the check that refuses to start it. */
+export async function workflowMissingServices(actor: Actor, workflowId: string): Promise<MissingService[]> {
+  return missingServices(actor, workflowId);
 }
 
 export function workflowFormSchema(workflowId: string): object | undefined {

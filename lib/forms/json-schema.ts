@@ -143,3 +143,43 @@ export function matchingVariant(schema: JsonSchema, value: unknown): number {
   const index = variantsOf(schema).findIndex((variant) => checkValue(variant, value).length === 0);
   return index < 0 ? 0 : index;
 }
+
+/** A string that fits a format, for an example. */
+const formatExamples: Record<string, string> = {
+  uri: "https://example.com",
+  url: "https://example.com",
+  email: "someone@example.com",
+  "date-time": "2026-01-01T00:00:00Z",
+  date: "2026-01-01",
+  uuid: "00000000-0000-4000-8000-000000000000",
+};
+
+/**
+ * An example value built from a schema, for the JSON editor to start from: a default or a constant
+ * where the schema gives one, the first of an enum, a format's example, the property's name for a
+ * plain string, the minimum for a number, one item for a list, every property for an object.
+ */
+export function exampleOf(schema: JsonSchema, name = "value"): unknown {
+  const resolved = resolveSchema(schema);
+  if (resolved.default !== undefined) return resolved.default;
+  if (resolved.const !== undefined) return resolved.const;
+  if (resolved.enum?.length) return resolved.enum[0];
+  const variants = variantsOf(resolved);
+  if (variants.length > 0) return exampleOf(variants[0]!, name);
+  const type = Array.isArray(resolved.type) ? resolved.type.find((candidate) => candidate !== "null") : resolved.type;
+  switch (type) {
+    case "object":
+      return Object.fromEntries(Object.entries(resolved.properties ?? {}).map(([key, child]) => [key, exampleOf(child, key)]));
+    case "array":
+      return resolved.items ? [exampleOf(resolved.items, name)] : [];
+    case "integer":
+    case "number":
+      return resolved.minimum ?? (resolved.exclusiveMinimum !== undefined ? resolved.exclusiveMinimum + 1 : 0);
+    case "boolean":
+      return false;
+    case "string":
+      return (resolved.format && formatExamples[resolved.format]) ?? name;
+    default:
+      return null;
+  }
+}

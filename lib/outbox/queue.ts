@@ -136,7 +136,12 @@ export async function leaseDueMessages(now = Date.now(), limit = 16, leaseMs = O
   );
 }
 
-export type SendOutcome = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string; permanent?: boolean };
+/** What a send came to; `responseHead` is the start of the receiver's answer (RESPONSE_HEAD_CHARS at most). */
+export type SendOutcome =
+  { ok: true; statusCode?: number; responseHead?: string } | { ok: false; statusCode?: number; error: string; permanent?: boolean; responseHead?: string };
+
+/** How much of a receiver's answer an attempt keeps: enough to read its error, never a whole page. */
+export const RESPONSE_HEAD_CHARS = 512;
 
 /**
  * Records an attempt and moves the message on: delivered, due again after the retry schedule's
@@ -166,6 +171,7 @@ export async function recordAttempt(message: OutboundMessage, startedAt: number,
         startedAt,
         durationMs: Math.max(0, now - startedAt),
         statusCode: outcome.statusCode ?? null,
+        responseHead: outcome.responseHead ? outcome.responseHead.slice(0, RESPONSE_HEAD_CHARS) : null,
         error: outcome.ok ? null : outcome.error.slice(0, 1000),
       }),
   );

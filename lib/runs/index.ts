@@ -7,3 +7,5 @@ export type { ToolRunRow, ToolRunTrigger } from "./tool-runs";
 export { getWorkflowRun, rerunFromFailedStep, RunInputError, startWorkflowRun } from "./workflow-runs";
 export type { RunTrigger, WorkflowRunRow } from "./workflow-runs";
 export type { RunFilters, RunListItem } from "./runs";
+export { MissingConnectionsError, missingServices } from "./workflow-readiness";
+export type { MissingService } from "./workflow-readiness";

@@ -10,6 +10,7 @@ import { requestContextFor } from "@/lib/tools";
 import { findWorkflow, mastra } from "@/lib/mastra";
 import { announceRun } from "./run-events";
 import { forHistory } from "./run-history";
+import { assertReadyToStart, MissingConnectionsError } from "./workflow-readiness";
 
 export type RunTrigger = (typeof runTriggers)[number];
 export type WorkflowRunRow = typeof workflowRuns.$inferSelect;
@@ -72,6 +73,7 @@ export async function startWorkflowRun(
   if (!entry) throw new Error(`There is no workflow "${workflowId}".`);
   const parsed = entry.inputSchema.safeParse(rawInput);
   if (!parsed.success) throw new RunInputError(formatIssues(parsed.error));
+  await assertReadyToStart(actor, workflowId);
   const workflow = mastra().getWorkflow(workflowId);
   const run = await workflow.createRun();
   const startedAt = Date.now();
@@ -191,6 +193,10 @@ export async function rerunFromFailedStep(actor: Actor, failedRunId: string, tri
     throw new RerunError("A step before the failed one did not succeed; start the workflow again instead.");
   const entry = findWorkflow(failed.workflowId);
   if (!entry) throw new RerunError(`There is no workflow "${failed.workflowId}" any more.`);
+  // Re-running before fixing what is missing would only fail again.
+  await assertReadyToStart(actor, failed.workflowId).catch((error: unknown) => {
+    throw error instanceof MissingConnectionsError ? new RerunError(error.message) : error;
+  });
   const workflow = mastra().getWorkflow(failed.workflowId);
   const run = await workflow.createRun();
   const startedAt = Date.now();

@@ -10,6 +10,7 @@ import {
   outboxWake,
   raiseAlert,
   recordAttempt,
+  RESPONSE_HEAD_CHARS,
   type SendOutcome,
   standardWebhookHeaders,
   unsealSigningSecret,
@@ -25,9 +26,16 @@ const USER_AGENT = "Patchbay-Outbox/1";
 
 class PermanentSendError extends Error {}
 
-function receiverOutcome(status: number): SendOutcome {
-  if (status >= 200 && status < 300) return { ok: true, statusCode: status };
-  return { ok: false, statusCode: status, error: `the receiver answered ${status}` };
+/** The start of the receiver's answer, as text: what an attempt keeps to show what it said. */
+function headOf(body: unknown): string | undefined {
+  if (body === null || body === undefined) return undefined;
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return text ? text.slice(0, RESPONSE_HEAD_CHARS) : undefined;
+}
+
+function receiverOutcome(status: number, responseHead?: string): SendOutcome {
+  if (status >= 200 && status < 300) return { ok: true, statusCode: status, responseHead };
+  return { ok: false, statusCode: status, error: `the receiver answered ${status}`, responseHead };
 }
 
 /** One signed POST; a 2xx is success, anything else is retried on the schedule. */
@@ -50,7 +58,7 @@ async function postSigned(
       timeoutMs: SEND_TIMEOUT_MS,
       maxResponseBytes: RECEIVER_ANSWER_MAX_BYTES,
     });
-    return receiverOutcome(response.status);
+    return receiverOutcome(response.status, headOf(response.body));
   } catch (error) {
     if (error instanceof ResponseTooLargeError) return receiverOutcome(error.status);
     if (error instanceof BlockedRequestError) return { ok: false, error: error.message, permanent: true };
@@ -59,23 +67,53 @@ async function postSigned(
   }
 }
 
+async function destinationOf(message: OutboundMessage) {
+  const [destination] = await db().select().from(forwardDestinations).where(eq(forwardDestinations.id, message.destinationId!)).limit(1);
+  if (!destination) throw new PermanentSendError("the destination was deleted");
+  return destination;
+}
+
+/**
+ * A forward (or a replay) of a delivery: its body, or the edited one a replay carries, to the
+ * destination's URL, or the other URL a replay names, signed with the destination's secret.
+ */
 async function sendForward(message: OutboundMessage): Promise<SendOutcome> {
   const [delivery] = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, message.deliveryId!)).limit(1);
-  const [destination] = await db().select().from(forwardDestinations).where(eq(forwardDestinations.id, message.destinationId!)).limit(1);
-  if (!delivery || !destination) throw new PermanentSendError("the delivery or the destination was deleted");
-  if (!destination.enabled) throw new PermanentSendError("the destination is paused");
-  if (delivery.trimmedAt !== null) throw new PermanentSendError("the delivery's body was removed by retention");
+  if (!delivery) throw new PermanentSendError("the delivery was deleted");
+  const destination = await destinationOf(message);
+  // A paused destination stops forwarding; a replay is asked for by hand, so it goes.
+  if (!destination.enabled && message.kind === "forward") throw new PermanentSendError("the destination is paused");
+  if (message.body === null && delivery.trimmedAt !== null) throw new PermanentSendError("the delivery's body was removed by retention");
   const secret = unsealSigningSecret("forward_destinations", destination.id, destination.secretSealed);
   const contentType = delivery.headers["content-type"] ?? "application/json";
-  return postSigned(destination.url, secret, message.id, delivery.body, contentType, {
+  return postSigned(message.url ?? destination.url, secret, message.id, message.body ?? delivery.body, contentType, {
     "patchbay-provider": delivery.providerId,
     ...(delivery.event ? { "patchbay-event": delivery.action ? `${delivery.event}.${delivery.action}` : delivery.event } : {}),
     ...(delivery.deliveryId ? { "patchbay-delivery-id": delivery.deliveryId } : {}),
   });
 }
 
-function alertText(alert: typeof alerts.$inferSelect): string {
-  return [`*${alert.title}*`, alert.detail, `<${env().APP_URL}${alert.link}|Open in Patchbay>`].filter(Boolean).join("\n");
+/** A test event: its own small body to the destination, signed like a forward. */
+async function sendTest(message: OutboundMessage): Promise<SendOutcome> {
+  const destination = await destinationOf(message);
+  const secret = unsealSigningSecret("forward_destinations", destination.id, destination.secretSealed);
+  return postSigned(destination.url, secret, message.id, message.body ?? "{}", "application/json", { "patchbay-event": "patchbay.test" });
+}
+
+/** A notification tells one opening of an issue: the first, or a reopening after Resolve or a mute. */
+function openingOf(alert: typeof alerts.$inferSelect, message: OutboundMessage): "opened" | "reopened" {
+  return (message.alertOpening ?? 1) > 1 ? "reopened" : "opened";
+}
+
+function issueUrl(alert: typeof alerts.$inferSelect): string {
+  return `${env().APP_URL}/alerts/${alert.id}`;
+}
+
+function alertText(alert: typeof alerts.$inferSelect, opening: "opened" | "reopened"): string {
+  const seen = alert.occurrences === 1 ? "Seen once" : `Seen ${alert.occurrences} times`;
+  return [`*${opening === "reopened" ? "Reopened: " : ""}${alert.title}*`, alert.detail, `${seen}. <${issueUrl(alert)}|Open the issue in Patchbay>`]
+    .filter(Boolean)
+    .join("\n");
 }
 
 async function sendAlert(message: OutboundMessage): Promise<SendOutcome> {
@@ -84,16 +122,25 @@ async function sendAlert(message: OutboundMessage): Promise<SendOutcome> {
   if (!alert || !channel) throw new PermanentSendError("the alert or the channel was deleted");
   if (channel.kind === "slack") {
     try {
-      await postSlackMessage(channel.userId, channel.target, alertText(alert));
+      await postSlackMessage(channel.userId, channel.target, alertText(alert, openingOf(alert, message)));
       return { ok: true };
     } catch (error) {
       return { ok: false, error: (error as Error).message };
     }
   }
   const payload = JSON.stringify({
-    type: "alert.raised",
-    timestamp: new Date(alert.createdAt).toISOString(),
-    data: { id: alert.id, kind: alert.kind, title: alert.title, detail: alert.detail, url: `${env().APP_URL}${alert.link}` },
+    type: `issue.${openingOf(alert, message)}`,
+    timestamp: new Date(alert.statusChangedAt).toISOString(),
+    data: {
+      id: alert.id,
+      kind: alert.kind,
+      title: alert.title,
+      detail: alert.detail,
+      occurrences: alert.occurrences,
+      firstSeen: new Date(alert.createdAt).toISOString(),
+      lastSeen: new Date(alert.lastSeenAt).toISOString(),
+      url: issueUrl(alert),
+    },
   });
   return postSigned(channel.target, unsealSigningSecret("alert_channels", channel.id, channel.secretSealed!), message.id, payload, "application/json");
 }
@@ -102,7 +149,7 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
   const startedAt = now();
   let outcome: SendOutcome;
   try {
-    outcome = message.kind === "forward" ? await sendForward(message) : await sendAlert(message);
+    outcome = message.kind === "alert" ? await sendAlert(message) : message.kind === "test" ? await sendTest(message) : await sendForward(message);
   } catch (error) {
     outcome = { ok: false, error: (error as Error).message, permanent: error instanceof PermanentSendError };
   }
@@ -111,9 +158,11 @@ async function sendOne(message: OutboundMessage, now: () => number): Promise<voi
     await raiseAlert(message.workspaceId, {
       kind: "forward_failed",
       subject: `destination:${message.destinationId}`,
-      title: "A forwarded delivery could not be delivered",
-      detail: outcome.ok ? "" : `Gave up after ${message.attempts} attempts: ${outcome.error}`,
+      error: outcome.ok ? undefined : outcome.error,
+      title: "Forwarded deliveries could not be delivered",
+      detail: outcome.ok ? "" : `Delivery ${message.deliveryId}: gave up after ${message.attempts} attempts: ${outcome.error}`,
       link: `/webhooks/${message.deliveryId}`,
+      deliveryId: message.deliveryId ?? undefined,
     });
   }
   if (!outcome.ok) log.warn("outbound message failed", { message: message.id, kind: message.kind, attempt: message.attempts, status, error: outcome.error });

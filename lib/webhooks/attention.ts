@@ -1,8 +1,9 @@
 import "server-only";
 import { and, count, eq, gte, ne } from "drizzle-orm";
 import { db } from "@/db/client";
-import { automationRuns, toolRuns, workflowRuns } from "@/db/schema";
+import { automationRuns, toolRuns, webhookDeliveries, workflowRuns } from "@/db/schema";
 import { briefStatus, providerCards } from "@/lib/connections";
+import { issueCounts, openIssueCountOf } from "@/lib/outbox";
 import type { Actor } from "@/lib/platform";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { deliveryHealth, failingEndpoints, type DeliveryHealth } from "@/lib/webhooks/queries";
@@ -15,7 +16,26 @@ export type Attention = {
   runsFailed: { tools: number; workflows: number; automations: number };
   connections: { providerId: string; name: string; status: "needs_reconnect" | "error" }[];
   endpoints: { id: string; label: string; failing: number }[];
+  /** Open issues (as the Alerts page counts them), and those of them about an endpoint that keeps failing. */
+  issues: { open: number; endpointsFailing: number };
+  /** What a newcomer has done yet: connected a service, received a delivery, run something. */
+  started: { connection: boolean; delivery: boolean; run: boolean };
 };
+
+async function anyRow(query: Promise<unknown[]>): Promise<boolean> {
+  return (await query).length > 0;
+}
+
+async function startedSoFar(workspaceId: string, connected: boolean): Promise<Attention["started"]> {
+  const delivery = await anyRow(
+    db().select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.workspaceId, workspaceId)).limit(1),
+  );
+  const run =
+    (await anyRow(db().select({ id: toolRuns.id }).from(toolRuns).where(eq(toolRuns.workspaceId, workspaceId)).limit(1))) ||
+    (await anyRow(db().select({ id: workflowRuns.id }).from(workflowRuns).where(eq(workflowRuns.workspaceId, workspaceId)).limit(1))) ||
+    (await anyRow(db().select({ id: automationRuns.id }).from(automationRuns).where(eq(automationRuns.workspaceId, workspaceId)).limit(1)));
+  return { connection: connected, delivery, run };
+}
 
 async function failedRuns(workspaceId: string, since: number): Promise<Attention["runsFailed"]> {
   const [tools] = await db()
@@ -43,7 +63,10 @@ async function failedRuns(workspaceId: string, since: number): Promise<Attention
 /** What needs this person's attention over the last 24 hours: the overview's figures. */
 export async function attentionFor({ userId, workspaceId }: Actor, now = Date.now()): Promise<Attention> {
   const since = now - ATTENTION_WINDOW_MS;
-  const connections = (await providerCards(userId)).flatMap((card) => {
+  const cards = await providerCards(userId);
+  // Any connection made counts, a broken one too: the checklist is about first steps, the figures about health.
+  const connected = cards.some((card) => !["not_connected", "not_configured"].includes(briefStatus(card)));
+  const connections = cards.flatMap((card) => {
     const status = briefStatus(card);
     return status === "needs_reconnect" || status === "error" ? [{ providerId: card.id, name: card.name, status }] : [];
   });
@@ -55,5 +78,12 @@ export async function attentionFor({ userId, workspaceId }: Actor, now = Date.no
       label: `${endpoint.providerName}${endpoint.description ? `: ${endpoint.description}` : ""}`,
       failing: failing.get(endpoint.id)!,
     }));
-  return { deliveries: await deliveryHealth(workspaceId, since), runsFailed: await failedRuns(workspaceId, since), connections, endpoints };
+  return {
+    deliveries: await deliveryHealth(workspaceId, since),
+    runsFailed: await failedRuns(workspaceId, since),
+    connections,
+    endpoints,
+    issues: { open: (await issueCounts(workspaceId, now)).open, endpointsFailing: await openIssueCountOf(workspaceId, "endpoint_failing", now) },
+    started: await startedSoFar(workspaceId, connected),
+  };
 }

@@ -107,10 +107,13 @@ async function raiseDeliveryFailed(delivery: DeliveryRow, error: string, now: nu
     delivery.workspaceId,
     {
       kind: "delivery_failed",
-      subject: `delivery:${delivery.id}`,
-      title: `A ${delivery.providerId} ${what} failed for good`,
-      detail: `After ${delivery.attempts} attempts: ${error.slice(0, 500)}`,
-      link: `/webhooks/${delivery.id}`,
+      // One issue per source, event and cause, however many deliveries fail the same way.
+      subject: `source:${delivery.providerId}/${delivery.endpointId ?? ""}:${what}`,
+      error,
+      title: `${delivery.providerId} ${what} deliveries fail for good`,
+      detail: `Delivery ${delivery.id}, after ${delivery.attempts} attempts: ${error.slice(0, 500)}`,
+      link: `/webhooks?status=failed&provider=${encodeURIComponent(delivery.providerId)}${delivery.event ? `&event=${encodeURIComponent(what)}` : ""}`,
+      deliveryId: delivery.id,
     },
     now,
   );

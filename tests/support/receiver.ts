@@ -1,17 +1,26 @@
 import { createServer, type Server } from "node:http";
 import { Webhook } from "standardwebhooks";
 
-export type Received = { id: string; body: string; headers: Record<string, string>; verified: boolean };
+export type Received = { id: string; path: string; body: string; headers: Record<string, string>; verified: boolean };
 
 /**
  * A team's own service receiving Standard Webhooks POSTs: it verifies each with the
  * `standardwebhooks` library under the secret it was given, records what it got, and answers
- * `status` (settable while running, e.g. 500 to exercise retries), with `answerBytes` bytes of body.
+ * `status` (settable while running, e.g. 500 to exercise retries), with `answer` as its body, or else
+ * `answerBytes` bytes of body.
  */
-export type Receiver = { url: string; received: Received[]; status: number; answerBytes: number; secret: string | undefined; close: () => Promise<void> };
+export type Receiver = {
+  url: string;
+  received: Received[];
+  status: number;
+  answer: string | undefined;
+  answerBytes: number;
+  secret: string | undefined;
+  close: () => Promise<void>;
+};
 
 export async function startReceiver(): Promise<Receiver> {
-  const state: Receiver = { url: "", received: [], status: 204, answerBytes: 0, secret: undefined, close: async () => {} };
+  const state: Receiver = { url: "", received: [], status: 204, answer: undefined, answerBytes: 0, secret: undefined, close: async () => {} };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -27,8 +36,9 @@ export async function startReceiver(): Promise<Receiver> {
       } catch {
         verified = false;
       }
-      state.received.push({ id: headers["webhook-id"] ?? "", body, headers, verified });
-      response.writeHead(verified ? state.status : 401).end(state.answerBytes ? Buffer.alloc(state.answerBytes, "a") : undefined);
+      state.received.push({ id: headers["webhook-id"] ?? "", path: request.url ?? "/", body, headers, verified });
+      const answer = state.answer ?? (state.answerBytes ? Buffer.alloc(state.answerBytes, "a") : undefined);
+      response.writeHead(verified ? state.status : 401, state.answer ? { "content-type": "application/json" } : {}).end(answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -5,6 +5,7 @@ import { connections, toolRuns, webhookDeliveries, workflowRuns, type DeliverySt
 import { attentionFor } from "@/lib/webhooks/attention";
 import { upsertOAuthConnection } from "@/lib/connections/store";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
+import { changeIssue, issueCounts, raiseAlert } from "@/lib/outbox/alerts";
 import { createUser } from "../support/helpers";
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0);
@@ -42,6 +43,8 @@ describe("what needs attention", () => {
       runsFailed: { tools: 0, workflows: 0, automations: 0 },
       connections: [],
       endpoints: [],
+      issues: { open: 0, endpointsFailing: 0 },
+      started: { connection: false, delivery: false, run: false },
     });
   });
 
@@ -83,6 +86,19 @@ describe("what needs attention", () => {
       runsFailed: { tools: 1, workflows: 1, automations: 0 },
       connections: [{ providerId: "slack", name: "Slack", status: "needs_reconnect" }],
       endpoints: [{ id: endpoint.id, label: "GitHub: CI hooks", failing: 2 }],
+      issues: { open: 0, endpointsFailing: 0 },
+      started: { connection: true, delivery: true, run: true },
     });
+  });
+
+  it("counts open issues as the Alerts page does: an endpoint issue counts while open, not once resolved or muted", async () => {
+    const team = await createUser("attention-issues", "owner");
+    const failing = { kind: "endpoint_failing" as const, subject: "endpoint:github/x", title: "Deliveries keep failing", link: "/webhooks" };
+    const { id } = (await raiseAlert(team.workspaceId, failing, NOW - HOUR))!;
+    await raiseAlert(team.workspaceId, { kind: "token_refresh_failed", subject: "connection:c", title: "Refresh failed", link: "/connections" }, NOW - HOUR);
+    expect((await attentionFor(team, NOW)).issues).toEqual({ open: 2, endpointsFailing: 1 });
+    expect(await issueCounts(team.workspaceId, NOW)).toMatchObject({ open: 2 });
+    await changeIssue(team.workspaceId, id, { to: "muted", hours: 1 }, NOW);
+    expect((await attentionFor(team, NOW)).issues).toEqual({ open: 1, endpointsFailing: 0 });
   });
 });

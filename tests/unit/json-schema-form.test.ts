@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { checkValue, matchingVariant, resolveSchema, variantLabel, variantsOf, type JsonSchema } from "@/lib/forms/json-schema";
+import { checkValue, exampleOf, matchingVariant, resolveSchema, variantLabel, variantsOf, type JsonSchema } from "@/lib/forms/json-schema";
 
 const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
 
@@ -65,5 +65,34 @@ describe("variants (oneOf / anyOf)", () => {
     expect(resolveSchema(optional)).toEqual({ type: "integer", minimum: 1, description: "Page size" });
     expect(checkValue(optional, null)).toEqual([]);
     expect(checkValue(optional, 0, "size")).toEqual([{ path: "size", message: "At least 1." }]);
+  });
+});
+
+describe("exampleOf (where the JSON editor starts)", () => {
+  it("builds an example of every field from the schema, which the schema accepts where it can", () => {
+    const schema = toSchema(
+      z.object({
+        owner: z.string().min(1).describe("Repository owner"),
+        repo: z.string().min(1),
+        labels: z.array(z.string().min(1)).optional(),
+        limit: z.number().int().min(1).max(50).default(10),
+        state: z.enum(["open", "closed"]),
+        homepage: z.url().optional(),
+        draft: z.boolean().optional(),
+        repository: z.object({ owner: z.string(), name: z.string() }),
+      }),
+    );
+    const example = exampleOf(schema);
+    expect(example).toEqual({
+      owner: "owner",
+      repo: "repo",
+      labels: ["labels"],
+      limit: 10,
+      state: "open",
+      homepage: "https://example.com",
+      draft: false,
+      repository: { owner: "owner", name: "name" },
+    });
+    expect(checkValue(schema, example)).toEqual([]);
   });
 });

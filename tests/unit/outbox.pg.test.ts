@@ -5,9 +5,21 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { db } from "@/db/client";
 import { alerts, outboundMessages, webhookDeliveries } from "@/db/schema";
 import { resetEnvCache } from "@/lib/platform/env";
-import { acknowledgeAlert, createChannel, ENDPOINT_FAILING_STREAK, listAlerts, openAlertCount, raiseAlert } from "@/lib/outbox/alerts";
-import { createDestination, enqueueForwards, forwardsOfDelivery, replayForward } from "@/lib/outbox/forwarding";
-import { attemptsOf, enqueue, leaseDueMessages, recordAttempt } from "@/lib/outbox/queue";
+import {
+  affectedDeliveryCounts,
+  causeOf,
+  changeIssue,
+  createChannel,
+  ENDPOINT_FAILING_STREAK,
+  fingerprintOf,
+  getIssue,
+  issueCounts,
+  listAlerts,
+  openAlertCount,
+  raiseAlert,
+} from "@/lib/outbox/alerts";
+import { createDestination, destinationHealth, enqueueForwards, forwardsOfDelivery, replayForward, replayToUrl, sendTestEvent } from "@/lib/outbox/forwarding";
+import { attemptsOf, enqueue, leaseDueMessages, recordAttempt, RESPONSE_HEAD_CHARS } from "@/lib/outbox/queue";
 import { sendDueMessages } from "@/lib/server/outbox-sender";
 import { insertAccepted, type DeliveryRow } from "@/lib/webhooks/deliveries";
 import { processDueDeliveries } from "@/lib/webhooks/dispatcher";
@@ -45,6 +57,7 @@ beforeEach(() => {
   receiver.received.length = 0;
   receiver.status = 204;
   receiver.answerBytes = 0;
+  receiver.answer = undefined;
   slack.messages.length = 0;
 });
 
@@ -176,38 +189,177 @@ describe("forwarding", () => {
   });
 });
 
-describe("alerts", () => {
-  it("raises one alert per condition until acknowledged, and sends it once to each channel", async () => {
-    const user = await createUser("alerts", "owner"); // its Slack channel posts with SLACK_BOT_TOKEN, an owner's
+describe("forwarding health, test events and replays", () => {
+  it("keeps the head of each answer, shows each destination's health, sends a test event, and replays to another URL with an edited payload", async () => {
+    const user = await createUser("fwd-health");
+    const other = await createUser("fwd-health-other");
+    const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
+    const { destination, secret } = await createDestination(user.workspaceId, { source: `github/${endpoint.id}`, url: `${receiver.url}/hooks`, events: "" });
+    receiver.secret = secret;
+    receiver.status = 500;
+    receiver.answer = JSON.stringify({ error: "repository not found", trace: "x".repeat(5000) });
+    const id = await deliver(user.workspaceId, endpoint.id);
+    await drain();
+
+    const [forward] = await forwardsOfDelivery(user.workspaceId, id);
+    expect(forward!.attempts).toHaveLength(3);
+    for (const attempt of forward!.attempts) {
+      expect(attempt.responseHead).toMatch(/^\{"error":"repository not found"/);
+      expect(attempt.responseHead!.length).toBe(RESPONSE_HEAD_CHARS);
+    }
+    expect((await destinationHealth(user.workspaceId)).get(destination.id)).toMatchObject({
+      attempts: 3,
+      succeeded: 0,
+      successRate: 0,
+      lastSuccessAt: null,
+      lastError: { statusCode: 500, error: "the receiver answered 500", responseHead: expect.stringContaining("repository not found") },
+    });
+
+    receiver.status = 200;
+    receiver.answer = JSON.stringify({ ok: true });
+    await expect(sendTestEvent(other.workspaceId, destination.id)).rejects.toThrow(/does not exist/);
+    await sendTestEvent(user.workspaceId, destination.id);
+    await drain();
+    const test = receiver.received.at(-1)!;
+    expect(test).toMatchObject({ verified: true, path: "/hooks", headers: expect.objectContaining({ "patchbay-event": "patchbay.test" }) });
+    expect(JSON.parse(test.body)).toMatchObject({ type: "patchbay.test", destination: destination.id });
+    const healthy = (await destinationHealth(user.workspaceId)).get(destination.id)!;
+    expect(healthy).toMatchObject({ attempts: 4, succeeded: 1, successRate: 0.25 });
+    expect(healthy.lastSuccessAt).not.toBeNull();
+
+    const edited = JSON.stringify({ action: "opened", edited: true });
+    await expect(replayToUrl(user.workspaceId, { deliveryId: id, destinationId: destination.id, url: "http://10.0.0.8/hook" })).rejects.toThrow(/private/);
+    await expect(replayToUrl(other.workspaceId, { deliveryId: id, destinationId: destination.id, url: "" })).rejects.toThrow(/does not exist/);
+    await replayToUrl(user.workspaceId, { deliveryId: id, destinationId: destination.id, url: `${receiver.url}/elsewhere`, body: edited });
+    await drain();
+    const replayed = receiver.received.at(-1)!;
+    expect(replayed).toMatchObject({ verified: true, path: "/elsewhere", body: edited });
+    const forwards = await forwardsOfDelivery(user.workspaceId, id);
+    expect(forwards.map((entry) => [entry.kind, entry.url, entry.edited, entry.status])).toEqual([
+      ["forward", `${receiver.url}/hooks`, false, "failed"],
+      ["replay", `${receiver.url}/elsewhere`, true, "delivered"],
+    ]);
+    // A failed replay or test is not a forward that failed: no new issue from them.
+    expect((await listAlerts(user.workspaceId)).filter((alert) => alert.kind === "forward_failed")).toHaveLength(1);
+  });
+});
+
+describe("issues: alerts grouped by cause", () => {
+  const HOUR = 3_600_000;
+  /** Fails the way a missing repository does: the same 404, with a different request id and number each time. */
+  const missingRepository: DeliveryHandler = async (delivery) => ({
+    error: `GitHub answered 404 for /repos/octo/gone/issues/${delivery.id} (request ${crypto.randomUUID()}, sha 9f86d081884c7d65)`,
+  });
+  const sentOf = (kind: string) => receiver.received.map((message) => JSON.parse(message.body)).filter((body) => body.data.kind === kind);
+
+  it("takes ids, hex and numbers out of an error, keeping an HTTP status", () => {
+    expect(causeOf("GitHub answered 404 for /repos/octo/gone/issues/17 (request 0b5e2b4e-3c1a-4f55-9a57-2d9a3e1f4c11, sha 9f86d081884c7d65)")).toBe(
+      "GitHub answered 404 for /repos/octo/gone/issues/<n> (request <id>, sha <id>)",
+    );
+    expect(causeOf("timed out after 15000 ms")).toBe("timed out after <n> ms");
+    expect(fingerprintOf({ kind: "delivery_failed", subject: "s", error: "answered 404 at 12" })).toBe(
+      fingerprintOf({ kind: "delivery_failed", subject: "s", error: "answered 404 at 13" }),
+    );
+    expect(fingerprintOf({ kind: "delivery_failed", subject: "s", error: "answered 404" })).not.toBe(
+      fingerprintOf({ kind: "delivery_failed", subject: "s", error: "answered 500" }),
+    );
+  });
+
+  it("counts deliveries failing the same way on one issue, with its deliveries, and tells each channel once", async () => {
+    const user = await createUser("issues", "owner"); // its Slack channel posts with SLACK_BOT_TOKEN, an owner's
     const { secret } = await createChannel(user, { kind: "webhook", target: `${receiver.url}/alerts` });
     await createChannel(user, { kind: "slack", target: "#general" });
     receiver.secret = secret;
     const { endpoint } = await createEndpoint(user, { providerId: "github", description: "", events: [] });
-    const id = await deliver(user.workspaceId, endpoint.id, "push", null);
-    await drain(failing); // three failed attempts: the first and two retries
+    const ids = [];
+    for (let index = 0; index < 3; index++) ids.push(await deliver(user.workspaceId, endpoint.id, "issues", "opened"));
+    await drain(missingRepository); // each fails three times: the first attempt and two retries
 
-    const raised = await listAlerts(user.workspaceId, { open: true });
-    expect(raised.filter((alert) => alert.kind === "delivery_failed")).toEqual([
-      expect.objectContaining({ subject: `delivery:${id}`, link: `/webhooks/${id}` }),
-    ]);
-    expect(receiver.received).toHaveLength(1);
-    expect(receiver.received[0]!.verified).toBe(true);
-    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({
-      type: "alert.raised",
-      data: { kind: "delivery_failed", url: expect.stringContaining(`/webhooks/${id}`) },
-    });
-    expect(slack.messages).toHaveLength(1);
-    expect(slack.messages[0]).toMatchObject({ text: expect.stringContaining(`/webhooks/${id}|Open in Patchbay>`) });
+    const issues = (await listAlerts(user.workspaceId, { view: "open" })).filter((alert) => alert.kind === "delivery_failed");
+    expect(issues).toHaveLength(1);
+    const issue = issues[0]!;
+    expect(issue).toMatchObject({ occurrences: 3, status: "open", openings: 1, subject: `source:github/${endpoint.id}:issues.opened` });
+    expect(issue.lastSeenAt).toBeGreaterThanOrEqual(issue.createdAt);
+    const found = await getIssue(user.workspaceId, issue.id);
+    expect(found!.deliveries.map((delivery) => delivery.id).sort()).toEqual([...ids].sort());
+    expect((await affectedDeliveryCounts([issue.id])).get(issue.id)).toBe(3);
 
-    // The same condition again is covered by the open alert: nothing new is raised or sent.
-    expect(await raiseAlert(user.workspaceId, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeUndefined();
+    const told = sentOf("delivery_failed");
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ type: "issue.opened", data: { id: issue.id, url: expect.stringContaining(`/alerts/${issue.id}`) } });
+    expect(receiver.received.every((message) => message.verified)).toBe(true);
+    expect(slack.messages.filter((message) => String(message.text).includes(issue.title))).toHaveLength(1);
+    expect(slack.messages[0]).toMatchObject({ text: expect.stringContaining(`/alerts/`) });
+
+    // Another cause on the same source is another issue.
+    await deliver(user.workspaceId, endpoint.id, "issues", "opened");
+    await drain(async () => ({ error: "Linear answered 500" }));
+    expect((await listAlerts(user.workspaceId, { view: "open" })).filter((alert) => alert.kind === "delivery_failed")).toHaveLength(2);
+  });
+
+  it("opens a resolved issue again when it recurs and tells the channels once more; an ignored one stays quiet", async () => {
+    const user = await createUser("issues-reopen", "owner");
+    const { secret } = await createChannel(user, { kind: "webhook", target: `${receiver.url}/alerts` });
+    receiver.secret = secret;
+    const occurrence = {
+      kind: "token_refresh_failed" as const,
+      subject: "connection:z",
+      error: "refresh refused (503 at 10:02)",
+      title: "GitHub refresh failed",
+      link: "/connections",
+    };
+    const first = await raiseAlert(user.workspaceId, occurrence);
+    expect(first).toEqual({ id: expect.any(String), opened: true });
+    expect(await raiseAlert(user.workspaceId, { ...occurrence, error: "refresh refused (503 at 10:07)" })).toEqual({ id: first!.id, opened: false });
     await drain();
-    expect(receiver.received).toHaveLength(1);
+    expect(sentOf("token_refresh_failed").map((body) => body.type)).toEqual(["issue.opened"]);
 
-    const alert = raised.find((entry) => entry.kind === "delivery_failed")!;
-    expect(await acknowledgeAlert(user.workspaceId, alert.id)).toBe(true);
-    expect((await listAlerts(user.workspaceId, { open: true })).some((entry) => entry.id === alert.id)).toBe(false);
-    expect(await raiseAlert(user.workspaceId, { kind: "delivery_failed", subject: `delivery:${id}`, title: "again", link: "/" })).toBeDefined();
+    expect(await changeIssue(user.workspaceId, first!.id, { to: "resolved" })).toBe(true);
+    expect(await openAlertCount(user.workspaceId)).toBe(0);
+    expect(await raiseAlert(user.workspaceId, occurrence)).toEqual({ id: first!.id, opened: true });
+    await drain();
+    expect(sentOf("token_refresh_failed").map((body) => body.type)).toEqual(["issue.opened", "issue.reopened"]);
+    expect(sentOf("token_refresh_failed")[1].data).toMatchObject({ occurrences: 3 });
+
+    expect(await changeIssue(user.workspaceId, first!.id, { to: "ignored" })).toBe(true);
+    expect(await raiseAlert(user.workspaceId, occurrence)).toEqual({ id: first!.id, opened: false });
+    await drain();
+    expect(sentOf("token_refresh_failed")).toHaveLength(2);
+    const [ignored] = await listAlerts(user.workspaceId, { view: "ignored" });
+    expect(ignored).toMatchObject({ id: first!.id, status: "ignored", occurrences: 4 });
+    expect(await issueCounts(user.workspaceId)).toEqual({ open: 0, muted: 0, ignored: 1, resolved: 0 });
+  });
+
+  it("keeps a muted issue quiet until its time is up, then opens it again on the next occurrence", async () => {
+    const user = await createUser("issues-mute", "owner");
+    const { secret } = await createChannel(user, { kind: "webhook", target: `${receiver.url}/alerts` });
+    receiver.secret = secret;
+    const start = Date.now();
+    const occurrence = { kind: "endpoint_failing" as const, subject: "endpoint:github/x", title: "Deliveries keep failing", link: "/webhooks" };
+    const { id } = (await raiseAlert(user.workspaceId, occurrence, start))!;
+    expect(await changeIssue(user.workspaceId, id, { to: "muted", hours: 8 }, start)).toBe(true);
+    expect(await issueCounts(user.workspaceId, start + HOUR)).toMatchObject({ open: 0, muted: 1 });
+    expect(await raiseAlert(user.workspaceId, occurrence, start + HOUR)).toEqual({ id, opened: false });
+    // Past the mute, it counts as open again, and its next occurrence tells the channels.
+    expect(await issueCounts(user.workspaceId, start + 9 * HOUR)).toMatchObject({ open: 1, muted: 0 });
+    expect(await raiseAlert(user.workspaceId, occurrence, start + 9 * HOUR)).toEqual({ id, opened: true });
+    expect((await db().select().from(outboundMessages).where(eq(outboundMessages.alertId, id))).map((message) => message.alertOpening).sort()).toEqual([1, 2]);
+  });
+
+  it("keeps each workspace's issues to itself", async () => {
+    const one = await createUser("alerts-one");
+    const two = await createUser("alerts-two");
+    const { id } = (await raiseAlert(one.workspaceId, { kind: "token_refresh_failed", subject: "connection:x", title: "t", link: "/connections" }))!;
+    expect(await openAlertCount(two.workspaceId)).toBe(0);
+    expect(await changeIssue(two.workspaceId, id, { to: "resolved" })).toBe(false);
+    expect(await getIssue(two.workspaceId, id)).toBeUndefined();
+    expect((await db().select().from(alerts).where(eq(alerts.id, id)))[0]!.status).toBe("open");
+  });
+
+  it("queues nothing for a workspace without channels", async () => {
+    const user = await createUser("no-channels");
+    await raiseAlert(user.workspaceId, { kind: "token_refresh_failed", subject: "connection:y", title: "t", link: "/connections" });
+    expect(await db().select().from(outboundMessages).where(eq(outboundMessages.workspaceId, user.workspaceId))).toHaveLength(0);
   });
 
   it("raises endpoint_failing once after a streak of failed attempts", async () => {
@@ -218,21 +370,6 @@ describe("alerts", () => {
     const failingAlerts = (await listAlerts(user.workspaceId)).filter((alert) => alert.kind === "endpoint_failing");
     expect(failingAlerts).toHaveLength(1);
     expect(failingAlerts[0]!.subject).toBe(`endpoint:github/${endpoint.id}`);
-  });
-
-  it("keeps each user's alerts to themselves", async () => {
-    const one = await createUser("alerts-one");
-    const two = await createUser("alerts-two");
-    const id = (await raiseAlert(one.workspaceId, { kind: "token_refresh_failed", subject: "connection:x", title: "t", link: "/connections" }))!;
-    expect(await openAlertCount(two.workspaceId)).toBe(0);
-    expect(await acknowledgeAlert(two.workspaceId, id)).toBe(false);
-    expect((await db().select().from(alerts).where(eq(alerts.id, id)))[0]!.acknowledgedAt).toBeNull();
-  });
-
-  it("queues nothing for a user without channels", async () => {
-    const user = await createUser("no-channels");
-    await raiseAlert(user.workspaceId, { kind: "token_refresh_failed", subject: "connection:y", title: "t", link: "/connections" });
-    expect(await db().select().from(outboundMessages).where(eq(outboundMessages.workspaceId, user.workspaceId))).toHaveLength(0);
   });
 });
 
@@ -247,7 +384,7 @@ describe("connection alerts", () => {
     github.refreshTokens.clear();
     await expect(getAccessToken(user.id, "github")).rejects.toThrow(/Reconnect/);
     await expect(getAccessToken(user.id, "github")).rejects.toThrow(/reconnect/);
-    expect(await listAlerts(user.workspaceId, { open: true })).toEqual([
+    expect(await listAlerts(user.workspaceId, { view: "open" })).toEqual([
       expect.objectContaining({ kind: "connection_needs_reconnect", subject: `connection:${connection.id}`, link: "/connections" }),
     ]);
   });

@@ -2,7 +2,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { instanceId } from "@/db/instance";
-import { webhookDeliveries, workflowRuns } from "@/db/schema";
+import { connections, webhookDeliveries, workflowRuns } from "@/db/schema";
+import { MissingConnectionsError } from "@/lib/runs/workflow-readiness";
+import { isReusedStep } from "@/lib/runs/reused-steps";
 import { mastra } from "@/lib/mastra";
 import { failInterruptedRuns, INTERRUPTED } from "@/lib/runs/interrupted-runs";
 import { getWorkflowRun, RerunError, rerunFromFailedStep, RunInputError, startWorkflowRun } from "@/lib/runs/workflow-runs";
@@ -87,6 +89,13 @@ describe("project-setup", () => {
     ]);
     expect(services.github.repos.length).toBe(repos);
     expect(services.linear.projects.length).toBe(projects);
+    // The steps before the failed one were reused, not run: the run page marks them.
+    expect(steps.map((step) => [step.stepId, isReusedStep(run, step)])).toEqual([
+      ["create-repository", true],
+      ["create-linear-project", true],
+      ["create-slack-channel", false],
+    ]);
+    expect((await getWorkflowRun(user.workspaceId, first.runId))!.steps.some((step) => isReusedStep(failed, step))).toBe(false);
     await expect(rerunFromFailedStep(user, second.runId)).rejects.toBeInstanceOf(RerunError);
     const stranger = await createUser("rerun-stranger");
     await expect(rerunFromFailedStep(stranger, first.runId)).rejects.toThrow("There is no such run.");
@@ -111,6 +120,27 @@ describe("project-setup", () => {
     const { runId, finished } = await startWorkflowRun(user, "project-setup", setupInput("gone"));
     await finished;
     expect((await getWorkflowRun(user.workspaceId, runId))!.steps[0]!.error).toBe("GitHub: POST /user/repos answered 404: Not Found");
+  });
+
+  it("does not start (nor re-run) when a service it needs is not connected, saying what is missing and where to fix it", async () => {
+    const newcomer = await createUser("workflows-newcomer"); // nothing connected, no instance key shared with them
+    const refused = await startWorkflowRun(newcomer, "project-setup", setupInput("bound-to-fail")).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(MissingConnectionsError);
+    expect((refused as MissingConnectionsError).missing.map((service) => service.providerId)).toContain("github");
+    expect((refused as Error).message).toMatch(/^project-setup was not started: Connect GitHub.*first, on the Connections page \(\/connections\)\.$/);
+    expect(await db().select().from(workflowRuns).where(eq(workflowRuns.workspaceId, newcomer.workspaceId))).toEqual([]);
+
+    // A failed run is not re-run while what it needs is missing: it would only fail again.
+    services.github.cannedAnswers.set("POST /user/repos", { status: 200, body: "" });
+    const { runId, finished } = await startWorkflowRun(user, "project-setup", setupInput("rerun-refused"));
+    await finished;
+    await db().delete(connections).where(eq(connections.userId, user.id));
+    try {
+      await expect(rerunFromFailedStep(user, runId)).rejects.toThrow(RerunError);
+      await expect(rerunFromFailedStep(user, runId)).rejects.toThrow(/was not started: Connect GitHub/);
+    } finally {
+      await connectGitHub(user.id);
+    }
   });
 
   it("refuses input that does not match the schema, per field", async () => {

@@ -22,6 +22,7 @@ const { createDestination } = await import("@/lib/outbox/forwarding");
 const { createChannel, raiseAlert } = await import("@/lib/outbox/alerts");
 const { createInvite } = await import("@/lib/auth/invites");
 const { saveImport } = await import("@/lib/openapi/store");
+const { createConversation } = await import("@/lib/agent/conversations");
 const { webhookDeliveries, toolRuns } = await import("@/db/schema");
 
 const APP = "http://localhost:3000";
@@ -71,7 +72,7 @@ beforeAll(async () => {
   ids.destinationId = destination.id;
   const { channel } = await createChannel(owner, { kind: "webhook", target: "https://alerts.example/hook" });
   ids.channelId = channel.id;
-  ids.alertId = (await raiseAlert(owner.workspaceId, { kind: "delivery_failed", subject: "delivery:1", title: "A failed", detail: "", link: "/" }))!;
+  ids.alertId = (await raiseAlert(owner.workspaceId, { kind: "delivery_failed", subject: "delivery:1", title: "A failed", detail: "", link: "/" }))!.id;
   const [delivery] = await db()
     .insert(webhookDeliveries)
     .values({
@@ -97,6 +98,7 @@ beforeAll(async () => {
   ids.specId = spec.id;
   ids.inviteId = (await createInvite(owner.workspaceId, owner.id, "new@example.com", "member")).id;
   ids.userId = viewer.id;
+  ids.conversationId = (await createConversation(owner, "A conversation of the owner's")).id;
 }, 60_000);
 
 /** A form naming the target workspace's things under every field name the actions read. */
@@ -118,6 +120,8 @@ function formFor(target: Ids, extra: Record<string, string> = {}): FormData {
     kind: "webhook",
     target: "https://alerts.example/other",
     events: "push",
+    to: "resolved",
+    hours: "1",
     repository: "octo/repo",
     password: "a long enough password 123",
     newPassword: "a long enough password 123",
@@ -145,7 +149,7 @@ function argumentsFor(name: string, form: FormData, target: Ids): unknown[] {
       return [target.specId, []];
     case "switchWorkspaceAction":
       return [form];
-    case "acknowledgeAllAction":
+    case "resolveAllAction":
       return [];
     default:
       return [undefined, form];
@@ -197,6 +201,8 @@ const ADMIN_ONLY = new Set([
   "createDestinationAction",
   "toggleDestinationAction",
   "deleteDestinationAction",
+  "sendTestEventAction",
+  "replayToUrlAction",
   "createChannelAction",
   "deleteChannelAction",
   "deleteImportedApiAction",

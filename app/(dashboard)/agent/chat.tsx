@@ -59,10 +59,10 @@ function ToolCard({ call, onDecide, busy }: { call: ToolCallView; onDecide: (app
       aria-label={`Tool call ${call.toolId}`}
       data-testid="tool-call"
       data-status={call.status}
-      className={`rounded-lg border p-4 text-sm ${call.status === "pending_approval" ? "border-amber-400 bg-amber-50/50 dark:border-amber-700 dark:bg-amber-950/20" : "border-zinc-200 dark:border-zinc-800"}`}
+      className={`min-w-0 overflow-hidden rounded-lg border p-4 text-sm ${call.status === "pending_approval" ? "border-amber-400 bg-amber-50/50 dark:border-amber-700 dark:bg-amber-950/20" : "border-zinc-200 dark:border-zinc-800"}`}
     >
       <header className="mb-2 flex flex-wrap items-center justify-between gap-2">
-        <span className="font-mono font-medium">{call.toolId}</span>
+        <span className="min-w-0 break-all font-mono font-medium">{call.toolId}</span>
         <span className="flex items-center gap-2">
           {call.writes && <Badge tone="amber">changes something</Badge>}
           <Badge tone={look.tone}>{look.label}</Badge>
@@ -179,7 +179,7 @@ export function Chat({
             <p
               key={index}
               data-testid="user-message"
-              className="ml-auto w-fit max-w-[85%] whitespace-pre-wrap rounded-lg bg-indigo-600 px-3 py-2 text-sm text-white"
+              className="ml-auto w-fit max-w-[85%] whitespace-pre-wrap break-words rounded-lg bg-indigo-600 px-3 py-2 text-sm text-white"
             >
               {item.text}
             </p>
@@ -187,7 +187,7 @@ export function Chat({
             <p
               key={index}
               data-testid="assistant-message"
-              className="w-fit max-w-[85%] whitespace-pre-wrap rounded-lg bg-zinc-100 px-3 py-2 text-sm dark:bg-zinc-800"
+              className="w-fit max-w-[85%] whitespace-pre-wrap break-words rounded-lg bg-zinc-100 px-3 py-2 text-sm dark:bg-zinc-800"
             >
               {item.text}
             </p>
@@ -203,7 +203,11 @@ export function Chat({
           </p>
         )}
       </div>
-      <form onSubmit={send} className="flex gap-2">
+      {/* The message box stays in view at the bottom however long the conversation grows. */}
+      <form
+        onSubmit={send}
+        className="sticky bottom-0 z-10 flex gap-2 border-t border-zinc-200 bg-white/95 py-3 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95"
+      >
         <label htmlFor="agent-message" className="sr-only">
           Message
         </label>

@@ -7,6 +7,8 @@ import { getConversation, listConversations } from "@/lib/agent/conversations";
 import { agentModel } from "@/lib/agent/model";
 import { transcript } from "@/lib/agent/transcript";
 import { listReadyTools } from "@/lib/catalog/exposure";
+import { ActionForm } from "../webhooks/action-form";
+import { deleteConversationAction } from "./actions";
 import { Chat } from "./chat";
 
 export const metadata: Metadata = { title: "Agent" };
@@ -37,8 +39,8 @@ export default async function AgentPage({ searchParams }: Props) {
           </Alert>
         </div>
       )}
-      <div className="grid gap-6 lg:grid-cols-4">
-        <nav aria-label="Conversations" className="space-y-2 text-sm">
+      <div className="grid min-w-0 gap-6 lg:grid-cols-4">
+        <nav aria-label="Conversations" className="min-w-0 space-y-2 text-sm">
           <Link
             href="/agent"
             className="block rounded-md border border-zinc-300 px-3 py-2 font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
@@ -58,8 +60,18 @@ export default async function AgentPage({ searchParams }: Props) {
               </li>
             ))}
           </ul>
+          {conversation && (
+            <ActionForm
+              action={deleteConversationAction}
+              submitLabel="Delete this conversation"
+              variant="danger"
+              confirm="Delete this conversation and its messages?"
+            >
+              <input type="hidden" name="conversationId" value={conversation.id} />
+            </ActionForm>
+          )}
         </nav>
-        <div className="lg:col-span-3">
+        <div className="min-w-0 lg:col-span-3">
           <Chat
             key={conversation?.id ?? "new"}
             conversationId={conversation?.id}

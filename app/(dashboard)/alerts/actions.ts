@@ -4,28 +4,38 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionInput, userAction } from "@/lib/auth/action";
 import { actorOf, audit } from "@/lib/auth/audit";
-import { acknowledgeAlert, acknowledgeAll, AlertChannelError, createChannel, deleteChannel, newChannelSchema } from "@/lib/outbox/alerts";
+import { AlertChannelError, changeIssue, createChannel, deleteChannel, issueChangeSchema, newChannelSchema, resolveAll } from "@/lib/outbox/alerts";
 import type { WebhookActionState } from "../webhooks/actions";
 
-function refresh(): void {
+function refresh(alertId?: string): void {
   revalidatePath("/alerts");
+  if (alertId) revalidatePath(`/alerts/${alertId}`);
   revalidatePath("/");
 }
 
-export async function acknowledgeAlertAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
+const said: Record<z.infer<typeof issueChangeSchema>["to"], string> = {
+  resolved: "Resolved: it opens again if it happens again.",
+  ignored: "Ignored: it is still counted, but stays quiet.",
+  muted: "Muted.",
+  open: "Reopened.",
+};
+
+/** Resolve, Ignore, Mute (for `hours`) or Reopen an issue: members and above, like any change to the workspace's work. */
+export async function changeIssueAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
   return userAction(async (user) => {
-    const id = z.uuid().safeParse(form.get("alertId"));
-    if (!id.success || !(await acknowledgeAlert(user.workspaceId, id.data))) return { error: "That alert is not open." };
-    refresh();
-    return { ok: "Acknowledged." };
+    const alertId = actionInput(z.uuid(), form.get("alertId"), "That issue does not exist.");
+    const change = actionInput(issueChangeSchema, { to: form.get("to"), hours: form.get("hours") ?? undefined }, "Choose Resolve, Ignore or Mute.");
+    if (!(await changeIssue(user.workspaceId, alertId, change))) return { error: "That issue does not exist." };
+    refresh(alertId);
+    return { ok: change.to === "muted" ? `Muted for ${change.hours === 1 ? "an hour" : `${change.hours} hours`}.` : said[change.to] };
   });
 }
 
-export async function acknowledgeAllAction(): Promise<WebhookActionState> {
+export async function resolveAllAction(): Promise<WebhookActionState> {
   return userAction(async (user) => {
-    const count = await acknowledgeAll(user.workspaceId);
+    const count = await resolveAll(user.workspaceId);
     refresh();
-    return { ok: count === 1 ? "1 alert acknowledged." : `${count} alerts acknowledged.` };
+    return { ok: count === 1 ? "1 issue resolved." : `${count} issues resolved.` };
   });
 }
 
@@ -37,8 +47,8 @@ export async function createChannelAction(_previous: WebhookActionState, form: F
       await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "alert_channel_created", target: input.target, detail: { kind: input.kind } });
       refresh();
       return input.kind === "webhook"
-        ? { ok: "Alerts will be POSTed to that URL, signed with Standard Webhooks.", secret }
-        : { ok: `Alerts will be posted to ${input.target} through your Slack connection.` };
+        ? { ok: "Issues will be POSTed to that URL, signed with Standard Webhooks.", secret, secretFor: "receiver" as const }
+        : { ok: `Issues will be posted to ${input.target} through your Slack connection.` };
     },
     [AlertChannelError],
     "admin",

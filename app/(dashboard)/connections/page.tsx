@@ -12,6 +12,7 @@ import { findConnection, type ConnectionSummary } from "@/lib/connections/store"
 import { getProvider } from "@/lib/providers";
 import { Avatar } from "@/app/_components/avatar";
 import { CopyButton } from "@/app/_components/copy-button";
+import { canSetUpServices } from "@/lib/auth/roles";
 import { ApiKeyForm, DisconnectButton, InstanceKeyShareButton } from "./controls";
 
 export const metadata: Metadata = { title: "Connections" };
@@ -94,18 +95,20 @@ function OAuthConnection({ card, connection }: { card: ProviderCard; connection:
   );
 }
 
-function OAuthSection({ card, isOwner }: { card: ProviderCard; isOwner: boolean }) {
+/**
+ * OAuth for one service. Setting it up (client id and secret variables, the callback URL) is said to
+ * those who may set services up (lib/auth/roles.ts); a member sees only what they can use: nothing
+ * here when an API key works instead, else that OAuth is not set up.
+ */
+function OAuthSection({ card, canSetUp }: { card: ProviderCard; canSetUp: boolean }) {
   const oauth = card.oauth!;
-  if (!oauth.configured && !isOwner) {
+  if (!oauth.configured && !canSetUp) {
+    if (card.apiKey) return null;
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">Connecting {card.name} by OAuth is not set up on this instance; ask its owner.</p>;
   }
   if (!oauth.configured) {
-    return (
-      <div className="space-y-2 text-sm">
-        <p className="flex items-center gap-2">
-          <Badge tone="gray">Not configured</Badge>
-          <span className="text-zinc-600 dark:text-zinc-400">OAuth needs a client registered with {card.name}.</span>
-        </p>
+    const setup = (
+      <div className="space-y-2">
         <p className="text-zinc-600 dark:text-zinc-400">
           Set <code className="font-mono text-xs">{oauth.variables[0]}</code> and <code className="font-mono text-xs">{oauth.variables[1]}</code>, and register
           this callback URL:
@@ -114,6 +117,23 @@ function OAuthSection({ card, isOwner }: { card: ProviderCard; isOwner: boolean 
           <code className="min-w-0 flex-1 truncate rounded bg-zinc-100 px-2 py-1 font-mono text-xs dark:bg-zinc-800">{oauth.callbackUrl}</code>
           <CopyButton value={oauth.callbackUrl} label={`Copy the ${card.name} callback URL`} />
         </div>
+      </div>
+    );
+    // With an API key to use, OAuth is an option an admin may set up, not something missing.
+    if (card.apiKey)
+      return (
+        <details className="text-sm" data-testid={`${card.id}-oauth-setup`}>
+          <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Connect by OAuth instead (for admins: set it up)</summary>
+          <div className="mt-2">{setup}</div>
+        </details>
+      );
+    return (
+      <div className="space-y-2 text-sm">
+        <p className="flex items-center gap-2">
+          <Badge tone="gray">Not configured</Badge>
+          <span className="text-zinc-600 dark:text-zinc-400">OAuth needs a client registered with {card.name}.</span>
+        </p>
+        {setup}
       </div>
     );
   }
@@ -215,10 +235,11 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const params = await searchParams;
   // Setting a service up (variables, callback URLs) and the instance's own keys are the instance owner's.
   const isOwner = user.instanceOwner;
+  const canSetUp = canSetUpServices(user);
   const isAdmin = atLeast(user.role, "admin");
   const shared = await listSharedConnections(user.workspaceId);
   // Members see the services they can connect; setting one up (variables, callback URLs) is the owner's job.
-  const cards = (await providerCards(user.id)).filter((card) => isOwner || card.apiKey || card.oauth?.configured);
+  const cards = (await providerCards(user.id)).filter((card) => canSetUp || card.apiKey || card.oauth?.configured);
   return (
     <>
       <PageHeader
@@ -241,7 +262,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
                   <p className="text-sm text-zinc-600 dark:text-zinc-400">{card.description}</p>
                 </div>
               </header>
-              {card.oauth && <OAuthSection card={card} isOwner={isOwner} />}
+              {card.oauth && <OAuthSection card={card} canSetUp={canSetUp} />}
               {card.oauth && card.apiKey && <hr className="border-zinc-200 dark:border-zinc-800" />}
               {card.apiKey && <ApiKeySection card={card} isOwner={isOwner} />}
             </article>

@@ -8,12 +8,13 @@ import { requireRole, requireUser } from "@/lib/auth/session";
 import { atLeast } from "@/lib/auth/workspaces";
 import { runTool } from "@/lib/runs/tool-runs";
 import { RunInputError, startWorkflowRun } from "@/lib/runs/workflow-runs";
+import { FIX_CONNECTIONS_PATH, MissingConnectionsError } from "@/lib/runs/workflow-readiness";
 import { deleteSpec, setEnabledOperations } from "@/lib/openapi/store";
 import { getDelivery } from "@/lib/webhooks/queries";
 
 export type RunState =
   | { status: "succeeded" | "failed"; runId: string; output: unknown; error: string | null; durationMs: number | null }
-  | { status: "invalid"; fieldErrors: Record<string, string>; message: string }
+  | { status: "invalid"; fieldErrors: Record<string, string>; message: string; fix?: { href: string; label: string } }
   | undefined;
 
 function invalid(error: RunInputError): RunState {
@@ -69,6 +70,9 @@ export async function startWorkflowAction(workflowId: string, input: unknown, ra
     await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "workflow_run", target: workflowId, detail: { run: runId } });
   } catch (error) {
     if (error instanceof RunInputError) return invalid(error);
+    // Bound to fail: nothing is started, and the form says what is missing with a link to fix it.
+    if (error instanceof MissingConnectionsError)
+      return { status: "invalid", fieldErrors: {}, message: error.message, fix: { href: FIX_CONNECTIONS_PATH, label: "Open Connections" } };
     throw error;
   }
   redirect(`/runs/${runId}`);

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useState, useTransition } from "react";
 import { JsonTree } from "@/app/_components/json-tree";
-import { SchemaForm, type JsonSchema } from "@/app/_components/schema-form";
+import { type FormLookup, SchemaForm, type JsonSchema } from "@/app/_components/schema-form";
 import { Alert, Card, inputClass } from "@/app/_components/ui";
 import type { AccountChoice } from "@/lib/catalog/catalog";
 import { runToolAction, startWorkflowAction, type RunState } from "./actions";
@@ -63,8 +63,10 @@ export function Runner({
   schema,
   initial,
   accountChoices = [],
+  lookups = [],
   deliveryId,
 }: {
+  lookups?: FormLookup[];
   kind: "tool" | "workflow";
   id: string;
   schema: JsonSchema;
@@ -88,6 +90,7 @@ export function Runner({
       <SchemaForm
         schema={schema}
         initial={initial}
+        lookups={lookups}
         pending={pending}
         submitLabel={kind === "tool" ? "Run tool" : "Start workflow"}
         serverErrors={state?.status === "invalid" ? state.fieldErrors : {}}
@@ -102,7 +105,19 @@ export function Runner({
           Running…
         </p>
       )}
-      {state?.status === "invalid" && <Alert>{state.message}</Alert>}
+      {state?.status === "invalid" && (
+        <Alert>
+          {state.message}
+          {state.fix && (
+            <>
+              {" "}
+              <Link href={state.fix.href} className="font-medium underline">
+                {state.fix.label}
+              </Link>
+            </>
+          )}
+        </Alert>
+      )}
       {state && state.status !== "invalid" && (
         <Card>
           <div className="mb-3 flex flex-wrap items-center gap-3 text-sm" data-testid="run-result">

@@ -43,7 +43,11 @@ export function ActionForm({ action, submitLabel, pendingLabel, variant = "prima
       )}
       {state?.secret && (
         <div className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
-          <p className="font-medium">Signing secret, shown once: copy it into the sender now.</p>
+          <p className="font-medium">
+            {state.secretFor === "receiver"
+              ? "Signing secret, shown once: copy it into the receiver that verifies these requests now."
+              : "Signing secret, shown once: copy it into the sender now."}
+          </p>
           <div className="flex items-center gap-2">
             <code data-testid="new-secret" className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900">
               {state.secret}

@@ -11,7 +11,12 @@ import { createEndpoint, endpointEventsSchema } from "@/lib/webhooks/endpoints";
 import { deliveryFiltersSchema, failedIds } from "@/lib/webhooks/queries";
 import { deleteRegistered, pingGitHubHook, registerGitHubHook, registerStripeEndpoint, RegistrationError, rotateSecret } from "@/lib/webhooks/registration";
 
-export type WebhookActionState = { ok?: string; error?: string; secret?: string; url?: string } | undefined;
+/**
+ * What a webhook-page form shows after its action. A new signing secret is shown once: `secretFor`
+ * says where it goes, the sender that signs (an endpoint's) or the receiver that verifies (a
+ * forwarding destination's, an alert URL's).
+ */
+export type WebhookActionState = { ok?: string; error?: string; secret?: string; secretFor?: "sender" | "receiver"; url?: string } | undefined;
 
 const deliveryIdSchema = z.coerce.number().int().positive();
 const eventsSchema = z.array(z.string().regex(/^[\w.*-]{1,80}$/)).max(50);

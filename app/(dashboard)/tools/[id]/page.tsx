@@ -9,6 +9,7 @@ import { toolAccountChoices, toolFormSchema, toolSummary } from "@/lib/catalog/c
 import { prefillFromDelivery } from "@/lib/webhooks/prefill";
 import { getToolRun, listToolRuns } from "@/lib/runs/tool-runs";
 import { formatTime } from "../../webhooks/status";
+import { lookupChoices } from "@/lib/tools/lookups";
 import { Runner } from "../runner";
 import { triggerLabel } from "../trigger-label";
 
@@ -53,6 +54,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
               schema={schema}
               initial={initial}
               accountChoices={await toolAccountChoices(user, tool.id)}
+              lookups={tool.ready ? await lookupChoices(user, tool.id) : []}
               deliveryId={prefill && "input" in prefill ? prefill.deliveryId : undefined}
             />
           </Card>

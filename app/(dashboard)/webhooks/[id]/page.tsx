@@ -6,6 +6,7 @@ import { JsonTree } from "@/app/_components/json-tree";
 import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { atLeast } from "@/lib/auth/workspaces";
 import { toolSummaries, workflowCatalog } from "@/lib/catalog/catalog";
 import { curlCommand } from "@/lib/webhooks/curl";
 import { endpointUrl } from "@/lib/webhooks/endpoints";
@@ -148,7 +149,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           )}
         </Card>
 
-        <ForwardsCard workspaceId={user.workspaceId} deliveryId={delivery.id} />
+        <ForwardsCard
+          workspaceId={user.workspaceId}
+          deliveryId={delivery.id}
+          replay={atLeast(user.role, "admin") && delivery.verified ? { payload: delivery.trimmedAt === null ? delivery.body : "" } : undefined}
+        />
 
         <Card className="lg:col-span-3">
           <h2 className="mb-3 font-semibold">Headers</h2>

@@ -3,11 +3,13 @@ import { BackLink, Card, inputClass, PageHeader } from "@/app/_components/ui";
 import { NotAllowed } from "@/app/_components/not-allowed";
 import { requireUser } from "@/lib/auth/session";
 import { atLeast } from "@/lib/auth/workspaces";
-import { listDestinations } from "@/lib/outbox/forwarding";
+import { destinationHealth, listDestinations } from "@/lib/outbox/forwarding";
+import { currentTime } from "@/lib/platform/clock";
 import { listProviders } from "@/lib/providers";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { ActionForm } from "../action-form";
 import { createDestinationAction, deleteDestinationAction, toggleDestinationAction } from "./actions";
+import { DestinationHealthPanel } from "./destination-health";
 
 export const metadata: Metadata = { title: "Forwarding" };
 
@@ -17,6 +19,8 @@ export default async function ForwardingPage() {
   const endpoints = await listEndpoints(user.workspaceId);
   const providers = listProviders().filter((provider) => provider.webhooks);
   const destinations = await listDestinations(user.workspaceId);
+  const now = currentTime();
+  const health = await destinationHealth(user.workspaceId, now);
   const sourceLabel = (providerId: string, endpointId: string | null) => {
     const provider = providers.find((candidate) => candidate.id === providerId)?.name ?? providerId;
     if (!endpointId) return `${provider} (instance URL)`;
@@ -45,6 +49,7 @@ export default async function ForwardingPage() {
                     {destination.events.length ? `Only ${destination.events.join(", ")}` : "Every verified delivery"}
                     {destination.enabled ? "" : " · paused"}
                   </p>
+                  <DestinationHealthPanel destinationId={destination.id} health={health.get(destination.id)} now={now} />
                 </div>
                 <div className="flex gap-2">
                   <ActionForm action={toggleDestinationAction} submitLabel={destination.enabled ? "Pause" : "Resume"} variant="secondary">

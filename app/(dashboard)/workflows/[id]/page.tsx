@@ -34,7 +34,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
       {missing.length > 0 && (
         <div className="mb-4" data-testid="missing-services">
           <Alert tone="info">
-            Not ready: the steps that need these services will fail until you{" "}
+            Not ready: this workflow will not start until you{" "}
             {missing.map((service, index) => (
               <span key={service.providerId}>
                 {index > 0 && (index === missing.length - 1 ? " and " : ", ")}
