@@ -37,16 +37,13 @@ export async function credentialFor(userId: string, providerId: string): Promise
     return { credential: { accessToken }, connectionId, origins: [providerApiOrigin(provider)], owner: `your ${provider.name} connection` };
   }
   const key = await resolveApiKey(userId, providerId);
-  const connection = await findConnectionFor(userId, providerId, "api_key");
-  const mine = key.source === "user" && connection;
-  const connectionId = mine ? connection.id : "environment";
-  noteConnectionUsed(providerId, connectionId);
-  return {
-    credential: { apiKey: key.apiKey },
-    connectionId,
-    origins: [providerApiOrigin(provider)],
-    owner: mine ? `your ${provider.name} API key` : `${provider.name}'s instance-wide API key`,
+  noteConnectionUsed(providerId, key.connectionId);
+  const owners = {
+    user: `your ${provider.name} API key`,
+    workspace: `the workspace's shared ${provider.name} API key`,
+    environment: `${provider.name}'s instance-wide API key`,
   };
+  return { credential: { apiKey: key.apiKey }, connectionId: key.connectionId, origins: [providerApiOrigin(provider)], owner: owners[key.source] };
 }
 
 /** Whether a tool for this provider can run for this user now, and if not, what to do. */

@@ -136,7 +136,7 @@ export function connectionLockName(owner: string, providerId: string, accountId:
 export type ConnectionOwner = { userId: string; sharedIn?: string };
 
 /** The row a (person or shared workspace, provider, account) already has, in one transaction. */
-function sameAccount(owner: ConnectionOwner, providerId: string, accountId: string): SQL {
+export function sameAccount(owner: ConnectionOwner, providerId: string, accountId: string): SQL {
   const whose = owner.sharedIn ? eq(connections.workspaceId, owner.sharedIn) : and(eq(connections.userId, owner.userId), isNull(connections.workspaceId));
   return and(whose, eq(connections.providerId, providerId), eq(connections.accountId, accountId))!;
 }

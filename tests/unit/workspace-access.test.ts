@@ -124,6 +124,7 @@ function formFor(target: Ids, extra: Record<string, string> = {}): FormData {
     confirmPassword: "a long enough password 123",
     currentPassword: "wrong",
     requireSecondFactor: "on",
+    apiKey: "5555eeee5555eeee5555eeee5555eeee",
     workspaceId: target.workspaceId ?? "x",
     ...extra,
   };
@@ -210,6 +211,8 @@ const ADMIN_ONLY = new Set([
   "workspaceSettingsAction",
   "createWorkspaceAction",
   "disconnectSharedAction",
+  "saveSharedApiKeyAction",
+  "turnOffSecondFactorAction",
 ]);
 
 describe("server actions keep to the person's workspace and role", async () => {

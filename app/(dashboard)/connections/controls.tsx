@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
-import { disconnectAction, disconnectSharedAction, instanceKeyShareAction, saveApiKeyAction, type ActionResult } from "./actions";
+import { disconnectAction, disconnectSharedAction, instanceKeyShareAction, saveApiKeyAction, saveSharedApiKeyAction, type ActionResult } from "./actions";
 
 export function DisconnectButton({
   connectionId,
@@ -41,8 +41,21 @@ export function DisconnectButton({
   );
 }
 
-export function ApiKeyForm({ providerId, providerName, replacing }: { providerId: string; providerName: string; replacing: boolean }) {
-  const [state, action, pending] = useActionState<ActionResult, FormData>(saveApiKeyAction, undefined);
+export function ApiKeyForm({
+  providerId,
+  providerName,
+  replacing,
+  shared = false,
+}: {
+  providerId: string;
+  providerName: string;
+  replacing: boolean;
+  /** The workspace's shared key (admins), rather than the person's own. */
+  shared?: boolean;
+}) {
+  const [state, action, pending] = useActionState<ActionResult, FormData>(shared ? saveSharedApiKeyAction : saveApiKeyAction, undefined);
+  const fieldId = `${providerId}-${shared ? "shared-" : ""}api-key`;
+  const whose = shared ? "the shared" : "your";
   // Controlled, so the pasted key survives the form reset React does after an action.
   const [apiKey, setApiKey] = useState("");
   // Once saved, the key leaves the field (and the page): it is never shown again.
@@ -54,12 +67,12 @@ export function ApiKeyForm({ providerId, providerName, replacing }: { providerId
   return (
     <form action={action} className="space-y-2">
       <input type="hidden" name="providerId" value={providerId} />
-      <label htmlFor={`${providerId}-api-key`} className="block text-sm font-medium">
-        {replacing ? `Replace your ${providerName} API key` : `Your ${providerName} API key`}
+      <label htmlFor={fieldId} className="block text-sm font-medium">
+        {replacing ? `Replace ${whose} ${providerName} API key` : shared ? `A shared ${providerName} API key` : `Your ${providerName} API key`}
       </label>
       <div className="flex gap-2">
         <input
-          id={`${providerId}-api-key`}
+          id={fieldId}
           name="apiKey"
           type="password"
           autoComplete="off"
@@ -70,7 +83,7 @@ export function ApiKeyForm({ providerId, providerName, replacing }: { providerId
           onChange={(event) => setApiKey(event.target.value)}
         />
         <Button type="submit" disabled={pending}>
-          {pending ? "Checking…" : replacing ? "Replace key" : "Add API key"}
+          {pending ? "Checking…" : replacing ? "Replace key" : shared ? "Share API key" : "Add API key"}
         </Button>
       </div>
       {state?.error && <Alert>{state.error}</Alert>}
