@@ -64,9 +64,11 @@ export const oauth2Schema = z.object({
       /**
        * rfc7009: form `token=` with client auth; json-access-token: JSON `{access_token}` with HTTP
        * Basic client auth (GitHub); bearer: the access token itself in the token header, no body
-       * (Dropbox's /2/auth/token/revoke, Intercom's /auth/uninstall, Zendesk's DELETE tokens/current).
+       * (Dropbox's /2/auth/token/revoke, Intercom's /auth/uninstall, Zendesk's DELETE tokens/current);
+       * refresh-token-path: the refresh token as the last path segment of the URL, no body and no
+       * client authentication (HubSpot's DELETE /oauth/v1/refresh-tokens/:token).
        */
-      style: z.enum(["rfc7009", "json-access-token", "bearer"]).default("rfc7009"),
+      style: z.enum(["rfc7009", "json-access-token", "bearer", "refresh-token-path"]).default("rfc7009"),
       /**
        * A JSON field that must be `true` in a 2xx answer for the revocation to count (Slack's
        * auth.revoke answers failures as HTTP 200 with {"ok": false}). Unset: the status decides.

@@ -184,7 +184,15 @@ describe.each(oauthProviders.map((provider) => [provider.id]))("OAuth: %s agains
 
     // Revoke where the provider can; either way the connection and its tokens are gone.
     const result = await disconnect(user.id, connection.id);
-    if (oauth2.revoke) {
+    if (oauth2.revoke?.style === "refresh-token-path") {
+      // HubSpot deletes the refresh token named in the path: it no longer refreshes.
+      const storedRefresh = unsealFrom(connection.id, "refresh_token", refreshed.refreshTokenSealed!);
+      expect(result).toMatchObject({ revoked: true, message: "Disconnected and revoked." });
+      expect(fake.revoked.has(storedRefresh)).toBe(true);
+      expect(fake.liveRefreshTokens.has(storedRefresh)).toBe(false);
+      const again = await fetch(`${fake.url}${config.paths.revoke!.path}/${encodeURIComponent(storedRefresh)}`, { method: "DELETE" });
+      expect(again.status).toBe(400);
+    } else if (oauth2.revoke) {
       expect(result).toMatchObject({ revoked: true, message: "Disconnected and revoked." });
       expect(fake.revoked.has(accessToken)).toBe(true);
       await expect(providerRequest(provider, provider.account!.request, { accessToken }, { "token.instance_url": fake.url })).rejects.toThrow(/HTTP 401/);
