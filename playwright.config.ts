@@ -152,6 +152,9 @@ export default defineConfig({
         GITHUB_API_URL: fakeGitHub.url,
         GITHUB_CLIENT_ID: fakeGitHub.clientId,
         GITHUB_CLIENT_SECRET: fakeGitHub.clientSecret,
+        // "Sign in with GitHub" (and "Join with GitHub" on an invite) against the same fake GitHub.
+        AUTH_GITHUB_ID: fakeGitHub.clientId,
+        AUTH_GITHUB_SECRET: fakeGitHub.clientSecret,
         OPENWEATHER_API_URL: fakeOpenWeatherUrl,
         ASANA_BASE_URL: fakeAsana.url,
         ASANA_CLIENT_ID: fakeAsana.config.clientId,
