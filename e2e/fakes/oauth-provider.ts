@@ -4,7 +4,8 @@
  * credentials as HTTP Basic or in the form, refresh tokens that rotate (the old one stops working),
  * stay the same, or do not exist, answers without expires_in or without token_type, `"scope": null`,
  * extra fields in the token answer (Salesforce's instance_url, Slack's bot and user tokens,
- * Notion's workspace), the token in a header of the provider's own (Shopify's
+ * Notion's workspace), discovery endpoints answered after the token (Atlassian's
+ * accessible-resources) and a connection's own API base, the token in a header of the provider's own (Shopify's
  * X-Shopify-Access-Token), and revocation by RFC 7009 form, by the token itself, or by deleting
  * the refresh token named in the path (HubSpot's DELETE /oauth/v1/refresh-tokens/:token).
  *
@@ -50,6 +51,12 @@ export type FakeOAuthConfig = {
   tokenQuery?: string;
   /** The account endpoint's answer. */
   account: unknown;
+  /**
+   * Further GET endpoints answered (for a live token) with a fixed JSON body: discovery calls made
+   * after the token (Atlassian's /oauth/token/accessible-resources) and API calls at a connection's
+   * own base URL (a Salesforce instance, a Mailchimp data center).
+   */
+  resources?: Record<string, unknown>;
 };
 
 type Code = { redirectUri: string; scope: string; challenge?: string; used: boolean };
@@ -275,6 +282,12 @@ export async function startFakeOAuthProvider(config: FakeOAuthConfig, port = 0):
         return deleteRefreshToken(response, decodeURIComponent(url.pathname.slice(paths.revoke.path.length + 1)));
       }
       if (paths.revoke && url.pathname === paths.revoke.path && request.method === paths.revoke.method) return revokeEndpoint(request, response);
+      const resources = fake.config.resources ?? {};
+      if (request.method === "GET" && Object.hasOwn(resources, url.pathname) && url.pathname !== paths.account.path) {
+        const presented = presentedToken(request);
+        if (!presented || !live.has(presented)) return reply(response, 401, { error: "invalid_token" });
+        return reply(response, 200, resources[url.pathname]);
+      }
       if (url.pathname === paths.account.path && request.method === paths.account.method) {
         await readBody(request);
         const presented = presentedToken(request);

@@ -213,6 +213,7 @@ const ADMIN_ONLY = new Set([
   "disconnectSharedAction",
   "saveSharedApiKeyAction",
   "turnOffSecondFactorAction",
+  "addProviderToolsAction",
 ]);
 
 describe("server actions keep to the person's workspace and role", async () => {
