@@ -42,9 +42,10 @@ test("an admin shares an API key and a GitHub account with the workspace", async
   await signIn(page);
   await page.goto("/connections");
   const shared = page.locator("section[aria-labelledby=shared-connections]");
-  await shared.getByText(/^Share an API key with/).click();
-  await shared.getByLabel("A shared OpenWeather API key").fill("9999abcd9999abcd9999abcd9999abcd");
-  await shared.getByTestId("shared-api-keys").getByRole("button", { name: "Share API key" }).first().click();
+  const shareKey = shared.getByRole("form", { name: /^Share an API key with / });
+  await shareKey.getByLabel("Service").selectOption({ label: "OpenWeather" });
+  await shareKey.getByLabel("Shared API key").fill("9999abcd9999abcd9999abcd9999abcd");
+  await shareKey.getByRole("button", { name: "Share API key" }).click();
   await expect(shared.getByText("Shared key saved (….abcd)")).toBeVisible();
   await expect(shared.getByTestId("shared-connection").filter({ hasText: "OpenWeather" })).toContainText("….abcd");
 

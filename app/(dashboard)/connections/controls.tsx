@@ -41,21 +41,8 @@ export function DisconnectButton({
   );
 }
 
-export function ApiKeyForm({
-  providerId,
-  providerName,
-  replacing,
-  shared = false,
-}: {
-  providerId: string;
-  providerName: string;
-  replacing: boolean;
-  /** The workspace's shared key (admins), rather than the person's own. */
-  shared?: boolean;
-}) {
-  const [state, action, pending] = useActionState<ActionResult, FormData>(shared ? saveSharedApiKeyAction : saveApiKeyAction, undefined);
-  const fieldId = `${providerId}-${shared ? "shared-" : ""}api-key`;
-  const whose = shared ? "the shared" : "your";
+export function ApiKeyForm({ providerId, providerName, replacing }: { providerId: string; providerName: string; replacing: boolean }) {
+  const [state, action, pending] = useActionState<ActionResult, FormData>(saveApiKeyAction, undefined);
   // Controlled, so the pasted key survives the form reset React does after an action.
   const [apiKey, setApiKey] = useState("");
   // Once saved, the key leaves the field (and the page): it is never shown again.
@@ -67,12 +54,12 @@ export function ApiKeyForm({
   return (
     <form action={action} className="space-y-2">
       <input type="hidden" name="providerId" value={providerId} />
-      <label htmlFor={fieldId} className="block text-sm font-medium">
-        {replacing ? `Replace ${whose} ${providerName} API key` : shared ? `A shared ${providerName} API key` : `Your ${providerName} API key`}
+      <label htmlFor={`${providerId}-api-key`} className="block text-sm font-medium">
+        {replacing ? `Replace your ${providerName} API key` : `Your ${providerName} API key`}
       </label>
       <div className="flex gap-2">
         <input
-          id={fieldId}
+          id={`${providerId}-api-key`}
           name="apiKey"
           type="password"
           autoComplete="off"
@@ -83,7 +70,58 @@ export function ApiKeyForm({
           onChange={(event) => setApiKey(event.target.value)}
         />
         <Button type="submit" disabled={pending}>
-          {pending ? "Checking…" : replacing ? "Replace key" : shared ? "Share API key" : "Add API key"}
+          {pending ? "Checking…" : replacing ? "Replace key" : "Add API key"}
+        </Button>
+      </div>
+      {state?.error && <Alert>{state.error}</Alert>}
+      {state?.canSaveUnchecked && (
+        <Button type="submit" name="unchecked" value="1" variant="secondary" disabled={pending}>
+          Save without checking
+        </Button>
+      )}
+      {state?.ok && <Alert tone="success">{state.ok}</Alert>}
+    </form>
+  );
+}
+
+/** An admin saves an API key as the workspace's shared connection: one form, the service chosen from those that take a key. */
+export function SharedApiKeyForm({ services, workspaceName }: { services: { id: string; name: string }[]; workspaceName: string }) {
+  const [state, action, pending] = useActionState<ActionResult, FormData>(saveSharedApiKeyAction, undefined);
+  const [apiKey, setApiKey] = useState("");
+  const [providerId, setProviderId] = useState(services[0]?.id ?? "");
+  const [answered, setAnswered] = useState(state);
+  if (state !== answered) {
+    setAnswered(state);
+    if (state?.ok) setApiKey("");
+  }
+  return (
+    <form action={action} className="space-y-2" aria-label={`Share an API key with ${workspaceName}`}>
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="text-sm font-medium">
+          <span className="mb-1 block">Service</span>
+          <select name="providerId" className={`${inputClass} w-auto`} value={providerId} onChange={(event) => setProviderId(event.target.value)}>
+            {services.map((service) => (
+              <option key={service.id} value={service.id}>
+                {service.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="min-w-0 flex-1 text-sm font-medium">
+          <span className="mb-1 block">Shared API key</span>
+          <input
+            name="apiKey"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            required
+            className={inputClass}
+            value={apiKey}
+            onChange={(event) => setApiKey(event.target.value)}
+          />
+        </label>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Checking…" : "Share API key"}
         </Button>
       </div>
       {state?.error && <Alert>{state.error}</Alert>}

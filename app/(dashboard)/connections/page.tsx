@@ -12,7 +12,7 @@ import { findConnection, type ConnectionSummary } from "@/lib/connections/store"
 import { getProvider } from "@/lib/providers";
 import { Avatar } from "@/app/_components/avatar";
 import { CopyButton } from "@/app/_components/copy-button";
-import { ApiKeyForm, DisconnectButton, InstanceKeyShareButton } from "./controls";
+import { ApiKeyForm, DisconnectButton, InstanceKeyShareButton, SharedApiKeyForm } from "./controls";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -319,20 +319,11 @@ function SharedConnections({
           </div>
         )}
         {isAdmin && keyed.length > 0 && (
-          <details className="mt-4 text-sm" data-testid="shared-api-keys">
-            <summary className="cursor-pointer font-medium">Share an API key with {workspaceName}</summary>
-            <div className="mt-3 grid gap-4 lg:grid-cols-2">
-              {keyed.map((card) => (
-                <ApiKeyForm
-                  key={card.id}
-                  providerId={card.id}
-                  providerName={card.name}
-                  shared
-                  replacing={shared.some((connection) => connection.providerId === card.id && connection.authKind === "api_key")}
-                />
-              ))}
-            </div>
-          </details>
+          <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+            <h3 className="mb-2 text-sm font-semibold">Share an API key with {workspaceName}</h3>
+            <p className="mb-2 text-xs text-zinc-500">Members without a key of their own act with it; saving again replaces the shared key for that service.</p>
+            <SharedApiKeyForm services={keyed.map((card) => ({ id: card.id, name: card.name }))} workspaceName={workspaceName} />
+          </div>
         )}
       </Card>
     </section>
