@@ -17,6 +17,7 @@ process.env.E2E_OPENAI_PORT ??= freePort();
 process.env.E2E_OAUTH_PORT ??= freePort();
 process.env.E2E_SMTP_PORT ??= freePort();
 process.env.E2E_SMTP_HTTP_PORT ??= freePort();
+process.env.E2E_DESCRIPTIONS_PORT ??= freePort();
 const appUrl = `http://127.0.0.1:${process.env.E2E_PORT}`;
 /** Fakes of outside services (e2e/fakes), reached through the same variables a deployment sets. */
 const fakeGitHub = { url: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`, clientId: "e2e-client-id", clientSecret: "e2e-client-secret" };
@@ -25,6 +26,8 @@ const fakeSlackUrl = `http://127.0.0.1:${process.env.E2E_SLACK_PORT}`;
 const fakeLinearUrl = `http://127.0.0.1:${process.env.E2E_LINEAR_PORT}`;
 const fakePetstoreUrl = `http://127.0.0.1:${process.env.E2E_PETSTORE_PORT}`;
 const fakeModelUrl = `http://127.0.0.1:${process.env.E2E_OPENAI_PORT}`;
+/** Where providers publish their OpenAPI descriptions (raw.githubusercontent.com), played by a static server of the fixtures. */
+const fakeDescriptionsUrl = `http://127.0.0.1:${process.env.E2E_DESCRIPTIONS_PORT}`;
 /** The configurable OAuth fake (e2e/fakes/oauth-provider.ts), playing Asana as lib/providers/asana.ts declares it (PKCE, one-hour tokens, RFC 7009 revocation). */
 const fakeAsana = {
   url: `http://127.0.0.1:${process.env.E2E_OAUTH_PORT}`,
@@ -137,6 +140,12 @@ export default defineConfig({
       },
     },
     {
+      command: "node --experimental-strip-types e2e/fakes/published-descriptions.ts",
+      url: `${fakeDescriptionsUrl}/_fake/state`,
+      reuseExistingServer: false,
+      env: { FAKE_DESCRIPTIONS_PORT: process.env.E2E_DESCRIPTIONS_PORT },
+    },
+    {
       command: "node e2e/support/start-app.mjs",
       url: `${appUrl}/api/health`,
       reuseExistingServer: false,
@@ -152,10 +161,14 @@ export default defineConfig({
         GITHUB_API_URL: fakeGitHub.url,
         GITHUB_CLIENT_ID: fakeGitHub.clientId,
         GITHUB_CLIENT_SECRET: fakeGitHub.clientSecret,
+        // "Sign in with GitHub" (and "Join with GitHub" on an invite) against the same fake GitHub.
+        AUTH_GITHUB_ID: fakeGitHub.clientId,
+        AUTH_GITHUB_SECRET: fakeGitHub.clientSecret,
         OPENWEATHER_API_URL: fakeOpenWeatherUrl,
         ASANA_BASE_URL: fakeAsana.url,
         ASANA_CLIENT_ID: fakeAsana.config.clientId,
         ASANA_CLIENT_SECRET: fakeAsana.config.clientSecret,
+        ASANA_OPENAPI_URL: `${fakeDescriptionsUrl}/asana.yaml`,
         GITHUB_WEBHOOK_SECRET: "e2e-github-webhook-secret",
         STRIPE_WEBHOOK_SECRET: "whsec_e2e_stripe_webhook_secret",
         SLACK_API_URL: fakeSlackUrl,

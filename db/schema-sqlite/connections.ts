@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { users } from "./auth";
-import { createdAt, dbNow, defineTable, index, text, timestampMs, uniqueIndex } from "./common";
+import { createdAt, dbNow, defineTable, index, jsonValue, text, timestampMs, uniqueIndex } from "./common";
 
 /**
  * A user's connection to a provider, by OAuth 2.0 or API key. Secrets are sealed (lib/crypto) with
@@ -27,6 +27,13 @@ export const connections = defineTable(
     refreshTokenSealed: text("refresh_token_sealed"),
     apiKeySealed: text("api_key_sealed"),
     apiKeyLast4: text("api_key_last4"),
+    /**
+     * What the provider told about this connection when it was made and its requests need (the
+     * declaration's connectionValues: Salesforce's instance_url, Mailchimp's API endpoint, an
+     * Atlassian cloud id): the plain ones as JSON, the secret ones sealed (JSON inside).
+     */
+    connectionValues: jsonValue("connection_values").$type<Record<string, string>>(),
+    connectionValuesSealed: text("connection_values_sealed"),
     expiresAt: timestampMs("expires_at"),
     status: text("status", { enum: ["active", "needs_reconnect", "revoked", "error"] })
       .notNull()

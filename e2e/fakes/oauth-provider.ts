@@ -4,8 +4,10 @@
  * credentials as HTTP Basic or in the form, refresh tokens that rotate (the old one stops working),
  * stay the same, or do not exist, answers without expires_in or without token_type, `"scope": null`,
  * extra fields in the token answer (Salesforce's instance_url, Slack's bot and user tokens,
- * Notion's workspace), the token in a header of the provider's own (Shopify's
- * X-Shopify-Access-Token), and revocation by RFC 7009 form or by the token itself.
+ * Notion's workspace), discovery endpoints answered after the token (Atlassian's
+ * accessible-resources) and a connection's own API base, the token in a header of the provider's own (Shopify's
+ * X-Shopify-Access-Token), and revocation by RFC 7009 form, by the token itself, or by deleting
+ * the refresh token named in the path (HubSpot's DELETE /oauth/v1/refresh-tokens/:token).
  *
  * Every path is configured (the test takes them from a provider's declaration), so one fake plays
  * any provider: the authorize page (GET shows a consent form; POST decision=approve|deny
@@ -27,7 +29,8 @@ export type FakeOAuthConfig = {
     refresh?: string;
     /** The "who am I" request: answered with `account` for a live token. */
     account: { path: string; method: "GET" | "POST" };
-    revoke?: { path: string; method: "POST" | "DELETE"; style: "rfc7009" | "bearer" | "json-access-token" };
+    /** refresh-token-path: `path` is the prefix, the refresh token the last segment (HubSpot). */
+    revoke?: { path: string; method: "POST" | "DELETE"; style: "rfc7009" | "bearer" | "json-access-token" | "refresh-token-path" };
   };
   /** How the client must authenticate at the token (and RFC 7009 revocation) endpoint. */
   clientAuth: "client_secret_post" | "client_secret_basic";
@@ -48,6 +51,12 @@ export type FakeOAuthConfig = {
   tokenQuery?: string;
   /** The account endpoint's answer. */
   account: unknown;
+  /**
+   * Further GET endpoints answered (for a live token) with a fixed JSON body: discovery calls made
+   * after the token (Atlassian's /oauth/token/accessible-resources) and API calls at a connection's
+   * own base URL (a Salesforce instance, a Mailchimp data center).
+   */
+  resources?: Record<string, unknown>;
 };
 
 type Code = { redirectUri: string; scope: string; challenge?: string; used: boolean };
@@ -222,6 +231,15 @@ export async function startFakeOAuthProvider(config: FakeOAuthConfig, port = 0):
     response.writeHead(302, { location: back.toString() }).end();
   }
 
+  /** HubSpot: DELETE <prefix>/<refresh token>, no client authentication; 204, or 400 BAD_REFRESH_TOKEN for one it does not know. */
+  async function deleteRefreshToken(response: ServerResponse, refreshToken: string): Promise<void> {
+    if (!fake.liveRefreshTokens.has(refreshToken))
+      return reply(response, 400, { status: "BAD_REFRESH_TOKEN", message: "missing or unknown refresh token", category: "BAD_REQUEST" });
+    fake.liveRefreshTokens.delete(refreshToken);
+    fake.revoked.add(refreshToken);
+    response.writeHead(204).end();
+  }
+
   async function revokeEndpoint(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const revoke = fake.config.paths.revoke!;
     const body = await readBody(request);
@@ -259,7 +277,17 @@ export async function startFakeOAuthProvider(config: FakeOAuthConfig, port = 0):
       }
       if (url.pathname === paths.authorize && (request.method === "GET" || request.method === "POST")) return authorizeEndpoint(request, response, url);
       if ((url.pathname === paths.token || url.pathname === paths.refresh) && request.method === "POST") return tokenEndpoint(request, response, url.pathname);
+      if (paths.revoke?.style === "refresh-token-path" && url.pathname.startsWith(`${paths.revoke.path}/`) && request.method === paths.revoke.method) {
+        await readBody(request);
+        return deleteRefreshToken(response, decodeURIComponent(url.pathname.slice(paths.revoke.path.length + 1)));
+      }
       if (paths.revoke && url.pathname === paths.revoke.path && request.method === paths.revoke.method) return revokeEndpoint(request, response);
+      const resources = fake.config.resources ?? {};
+      if (request.method === "GET" && Object.hasOwn(resources, url.pathname) && url.pathname !== paths.account.path) {
+        const presented = presentedToken(request);
+        if (!presented || !live.has(presented)) return reply(response, 401, { error: "invalid_token" });
+        return reply(response, 200, resources[url.pathname]);
+      }
       if (url.pathname === paths.account.path && request.method === paths.account.method) {
         await readBody(request);
         const presented = presentedToken(request);

@@ -22,6 +22,8 @@ export const auditActions = [
   "instance_key_shared",
   "instance_key_unshared",
   "api_key_saved",
+  "connection_shared",
+  "connection_unshared",
   "token_created",
   "token_revoked",
   "password_changed",

@@ -8,6 +8,7 @@ import { db } from "@/db/client";
 import { accounts, users } from "@/db/schema";
 import { env } from "@/lib/platform";
 import { authLogger } from "./auth-log";
+import { carriedInvite, invitedEmail, joinCarriedInvite } from "./invite-pass";
 import { isChallengeInput, providerSignInVerdict, signInWithCode, signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
@@ -48,12 +49,17 @@ export class ChallengeExpired extends CredentialsSignin {
 
 /**
  * Signing in with GitHub identifies a Patchbay user; it is not a service connection, so the
- * sign-in provider's tokens are dropped instead of stored.
+ * sign-in provider's tokens are dropped instead of stored. A person made while carrying an open
+ * invite (lib/auth/invite-pass.ts) gets the invited address, as the password path gives it.
  */
 function adapterWithoutTokens(): Adapter {
   const adapter = DrizzleAdapter(db(), { usersTable: users, accountsTable: accounts });
   return {
     ...adapter,
+    createUser: async (user) => {
+      const email = await invitedEmail();
+      return adapter.createUser!(email ? { ...user, email } : user);
+    },
     linkAccount: (account) => adapter.linkAccount!({ ...account, access_token: undefined, refresh_token: undefined, id_token: undefined }),
   };
 }
@@ -118,8 +124,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       },
       async signIn({ account }) {
         if (!account || account.provider === "credentials") return true;
-        const verdict = await providerSignInVerdict(account.provider, account.providerAccountId, config.ALLOW_SIGNUP);
-        return verdict === "allowed" ? true : verdict === "second_factor" ? "/sign-in?error=SecondFactorRequired" : false;
+        const verdict = await providerSignInVerdict(account.provider, account.providerAccountId, config.ALLOW_SIGNUP, await carriedInvite());
+        if (verdict === "second_factor") return "/sign-in?error=SecondFactorRequired";
+        if (verdict === "account_exists") return "/sign-in?error=InviteAccountExists";
+        return verdict === "allowed";
+      },
+    },
+    events: {
+      // A GitHub sign-in that carried an invite joins its workspace (once), whether the person is new or not.
+      async signIn({ user, account }) {
+        if (account && account.provider !== "credentials" && user.id) await joinCarriedInvite(user.id);
       },
     },
   };

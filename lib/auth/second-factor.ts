@@ -8,6 +8,7 @@ import { recoveryCodes, secondFactors, signInChallenges, users } from "@/db/sche
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { attemptAllowed, clearAttempts, countAttempt, type AttemptLimit } from "./attempt-limit";
 import { verifyPassword } from "./password";
+import { atLeast, membershipsOf, roleIn, type WorkspaceRole } from "./workspaces";
 
 /**
  * TOTP (RFC 6238) as every authenticator app reads it: SHA-1, 6 digits, 30-second steps, one step
@@ -197,9 +198,36 @@ export async function disableSecondFactor(userId: string, proof: { code?: string
     if (!row?.passwordHash || !proof.password || !(await verifyPassword(proof.password, row.passwordHash)))
       throw new SecondFactorError("Enter a current code from your authenticator, or your password.");
   }
+  await removeSecondFactor(userId);
+}
+
+/**
+ * Removes a person's second factor, recovery codes and any sign-in waiting for a code, without
+ * proof: for an admin helping someone who lost their authenticator (the caller checks that right,
+ * see turnOffSecondFactorFor in workspaces' people actions). False when none was on.
+ */
+export async function removeSecondFactor(userId: string): Promise<boolean> {
+  const wasOn = await hasSecondFactor(userId);
   await transaction(async (tx) => {
     await tx.delete(secondFactors).where(eq(secondFactors.userId, userId));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.delete(signInChallenges).where(eq(signInChallenges.userId, userId));
   });
+  return wasOn;
+}
+
+/**
+ * An admin turns off the second factor of someone in their workspace who lost their authenticator
+ * (they set up a new one at their next sign-in if the workspace requires it). An owner's (of any
+ * workspace, or of the instance) only an owner may turn off; one's own is turned off with proof
+ * on the account page. Answers whether one was on.
+ */
+export async function turnOffSecondFactorFor(workspaceId: string, actor: { id: string; role: WorkspaceRole }, targetId: string): Promise<boolean> {
+  if (!atLeast(actor.role, "admin")) throw new SecondFactorError("Only admins and owners can turn off someone's two-factor sign-in.");
+  if (targetId === actor.id) throw new SecondFactorError("Turn off your own two-factor sign-in on your account page.");
+  if (!(await roleIn(targetId, workspaceId))) throw new SecondFactorError("That person is not in this workspace.");
+  const [target] = await db().select({ role: users.role }).from(users).where(eq(users.id, targetId)).limit(1);
+  const ownsSomething = target?.role === "owner" || (await membershipsOf(targetId)).some((membership) => membership.role === "owner");
+  if (ownsSomething && actor.role !== "owner") throw new SecondFactorError("Only an owner can turn off an owner's two-factor sign-in.");
+  return removeSecondFactor(targetId);
 }

@@ -1,16 +1,15 @@
 import "server-only";
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth/config";
-import { ApiError, env } from "@/lib/platform";
+import { ApiError } from "@/lib/platform";
 import { withErrors } from "./route";
+import { wantedWorkspace } from "./workspace-cookie";
 import { refuseCrossSiteWrite, type BodyType } from "./request-guard";
 import { hasSecondFactor } from "./second-factor";
 import { findSessionUser, type PublicUser } from "./users";
 import { atLeast, membershipsOf, type WorkspaceMembership, type WorkspaceRole } from "./workspaces";
 
-/** The cookie naming the workspace a person is looking at (a person in several switches between them). */
-export const WORKSPACE_COOKIE = "patchbay-workspace";
+export { lookAtWorkspace, WORKSPACE_COOKIE } from "./workspace-cookie";
 
 /**
  * A signed-in person as they act in one workspace: `role` is their role there, `instanceOwner`
@@ -29,26 +28,9 @@ export type Member = Omit<PublicUser, "role"> & {
   workspaces: WorkspaceMembership[];
 };
 
-/**
- * Looks at a workspace from the next request on: the one way the cookie is written (switching,
- * joining by invite, creating one). Whether the person is in it is checked on every request.
- */
-export async function lookAtWorkspace(workspaceId: string): Promise<void> {
-  (await cookies()).set(WORKSPACE_COOKIE, workspaceId, { httpOnly: true, sameSite: "lax", path: "/", secure: new URL(env().APP_URL).protocol === "https:" });
-}
-
 /** The workspace the cookie names when the person is in it, else their first. */
 function chooseWorkspace(all: WorkspaceMembership[], wanted: string | undefined): WorkspaceMembership | undefined {
   return all.find((membership) => membership.workspaceId === wanted) ?? all[0];
-}
-
-/** The workspace the request's cookie names; none outside a request (a script, a test calling lib directly). */
-async function wantedWorkspace(): Promise<string | undefined> {
-  try {
-    return (await cookies()).get(WORKSPACE_COOKIE)?.value;
-  } catch {
-    return undefined;
-  }
 }
 
 async function asMember(user: PublicUser): Promise<Member | undefined> {

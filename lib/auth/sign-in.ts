@@ -92,14 +92,20 @@ export function signInAgainChallenge(userId: string): Promise<string> {
 /**
  * Whether a sign-in provider's identity (GitHub) may sign in: one linked to a person may, unless
  * that person has a second factor (GitHub would skip the code: they sign in with password and
- * code); a new one only when sign-up is open.
+ * code); a new one when sign-up is open, or when it carries an open invite (lib/auth/invite-pass.ts)
+ * whose address has no account yet (someone with an account signs in with it and opens the link;
+ * "account_exists" says so).
  */
 export async function providerSignInVerdict(
   provider: string,
   providerAccountId: string,
   allowSignup: boolean,
-): Promise<"allowed" | "refused" | "second_factor"> {
+  invite?: { email: string },
+): Promise<"allowed" | "refused" | "second_factor" | "account_exists"> {
   const userId = await linkedUserId(provider, providerAccountId);
-  if (userId === undefined) return allowSignup ? "allowed" : "refused";
+  if (userId === undefined) {
+    if (invite) return (await findUserForSignIn(invite.email)) ? "account_exists" : "allowed";
+    return allowSignup ? "allowed" : "refused";
+  }
   return (await hasSecondFactor(userId)) ? "second_factor" : "allowed";
 }

@@ -52,9 +52,17 @@ export async function toolAccountChoices(actor: Actor, toolId: string): Promise<
   const providerIds = entry ? (entry.providerId ? [entry.providerId] : (entry.anyOf ?? [])) : [];
   const choices: AccountChoice[] = [];
   for (const providerId of providerIds) {
-    const accounts = (await listConnectionsFor(actor.userId, providerId, "oauth2", actor.workspaceId)).map((connection) => ({
+    // OAuth accounts, then API keys (the person's own, the workspace's shared one).
+    const connections = [
+      ...(await listConnectionsFor(actor.userId, providerId, "oauth2", actor.workspaceId)),
+      ...(await listConnectionsFor(actor.userId, providerId, "api_key", actor.workspaceId)),
+    ];
+    const accounts = connections.map((connection) => ({
       id: connection.id,
-      label: `${connection.accountLabel ?? connection.accountId}${connection.shared ? " (shared)" : ""}`,
+      label:
+        connection.authKind === "api_key"
+          ? `${connection.shared ? "Shared" : "Your"} API key ….${connection.apiKeyLast4}`
+          : `${connection.accountLabel ?? connection.accountId}${connection.shared ? " (shared)" : ""}`,
       status: connection.status,
     }));
     if (accounts.length > 0) choices.push({ providerId, providerName: getProvider(providerId)?.name ?? providerId, accounts });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { connections } from "@/db/schema";
@@ -8,9 +8,10 @@ import { getProvider, type Provider } from "@/lib/providers";
 import { ConnectionError } from "./errors";
 import { instanceKeyAccess } from "./instance-keys";
 import { ProviderRequestError, providerRequest } from "./provider-request";
-import { connectionLockName, sealFor, unsealFrom, type ConnectionRow } from "./store";
+import { chosenConnectionId, scopeWorkspaceId } from "./run-scope";
+import { connectionLockName, findConnection, sameAccount, sealFor, unsealFrom, type ConnectionOwner, type ConnectionRow } from "./store";
 
-/** API-key connections have one row per user and provider. */
+/** API-key connections have one row per user and provider (personal), and one per workspace and provider (shared). */
 export const API_KEY_ACCOUNT = "api-key";
 
 export const apiKeyInputSchema = z
@@ -44,23 +45,31 @@ async function checkKey(provider: Provider & { apiKey: NonNullable<Provider["api
 /**
  * Checks the key with the provider (where a cheap check exists), then saves it sealed. When the
  * provider cannot be reached the person may save it unchecked; a key the provider refused never is.
+ * `sharedIn` saves it as the workspace's shared key (its admins decide that, in the action), which
+ * members without a key of their own act with; the person's own key is a separate row.
  */
-export async function saveApiKey(userId: string, providerId: string, rawKey: string, options: { unchecked?: boolean } = {}): Promise<ConnectionRow> {
+export async function saveApiKey(
+  userId: string,
+  providerId: string,
+  rawKey: string,
+  options: { unchecked?: boolean; sharedIn?: string } = {},
+): Promise<ConnectionRow> {
   const provider = apiKeyProvider(providerId);
   const apiKey = apiKeyInputSchema.parse(rawKey);
   if (!options.unchecked) await checkKey(provider, apiKey);
+  const owner: ConnectionOwner = { userId, sharedIn: options.sharedIn };
   const now = new Date();
   return transaction(async (tx) => {
-    await lockForTransaction(connectionLockName(userId, providerId, API_KEY_ACCOUNT));
+    await lockForTransaction(connectionLockName(options.sharedIn ?? userId, providerId, API_KEY_ACCOUNT));
     const [existing] = await tx
       .select({ id: connections.id })
       .from(connections)
-      .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT)))
+      .where(sameAccount(owner, providerId, API_KEY_ACCOUNT))
       .limit(1);
     const id = existing?.id ?? crypto.randomUUID();
     const values = {
       authKind: "api_key" as const,
-      accountLabel: "API key",
+      accountLabel: options.sharedIn ? `${provider.name} API key (shared)` : "API key",
       apiKeySealed: sealFor(id, "api_key", apiKey),
       apiKeyLast4: apiKey.slice(-4),
       status: "active" as const,
@@ -71,29 +80,51 @@ export async function saveApiKey(userId: string, providerId: string, rawKey: str
       ? await tx.update(connections).set(values).where(eq(connections.id, id)).returning()
       : await tx
           .insert(connections)
-          .values({ id, userId, providerId, accountId: API_KEY_ACCOUNT, ...values })
+          .values({ id, userId, workspaceId: options.sharedIn ?? null, providerId, accountId: API_KEY_ACCOUNT, ...values })
           .returning();
     return saved!;
   });
 }
 
-export type ResolvedApiKey = { apiKey: string; source: "user" | "environment" };
+export type ResolvedApiKey = {
+  apiKey: string;
+  /** The person's own key, the workspace's shared key, or the instance-wide one. */
+  source: "user" | "workspace" | "environment";
+  /** The connection row that acted ("environment" for the instance key), as runs record it. */
+  connectionId: string | "environment";
+};
+
+function fromRow(row: ConnectionRow): ResolvedApiKey {
+  return { apiKey: unsealFrom(row.id, "api_key", row.apiKeySealed!), source: row.workspaceId ? "workspace" : "user", connectionId: row.id };
+}
+
+async function apiKeyRow(where: SQL): Promise<ConnectionRow | undefined> {
+  const [row] = await db().select().from(connections).where(where).limit(1);
+  return row?.apiKeySealed ? row : undefined;
+}
 
 /**
- * The user's own key first, then the instance-wide <SERVICE>_API_KEY if they may act with it (an
- * owner, or a member while an owner shares it: lib/connections/instance-keys.ts); otherwise an
- * error saying what this person can do. Every path to an API key comes through here.
+ * The key a person acts with for a provider, in the workspace of the current work (run-scope.ts)
+ * or the one given: the key they picked for this run (theirs or the workspace's shared one), else
+ * their own key, else the workspace's shared key, else the instance-wide <SERVICE>_API_KEY if they
+ * may act with it (an owner, or a member while an owner shares it: lib/connections/instance-keys.ts);
+ * otherwise an error saying what this person can do. Every path to an API key comes through here.
  */
-export async function resolveApiKey(userId: string, providerId: string): Promise<ResolvedApiKey> {
+export async function resolveApiKey(userId: string, providerId: string, workspaceId: string | undefined = scopeWorkspaceId()): Promise<ResolvedApiKey> {
   const provider = apiKeyProvider(providerId);
-  const [row] = await db()
-    .select()
-    .from(connections)
-    .where(and(eq(connections.userId, userId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT)))
-    .limit(1);
-  if (row?.apiKeySealed) return { apiKey: unsealFrom(row.id, "api_key", row.apiKeySealed), source: "user" };
+  const chosenId = chosenConnectionId(providerId);
+  const chosen = chosenId ? await findConnection(userId, chosenId, workspaceId ?? null) : undefined;
+  if (chosen?.providerId === providerId && chosen.authKind === "api_key" && chosen.apiKeySealed) return fromRow(chosen);
+  const own = await apiKeyRow(
+    and(eq(connections.userId, userId), isNull(connections.workspaceId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT))!,
+  );
+  if (own) return fromRow(own);
+  const shared = workspaceId
+    ? await apiKeyRow(and(eq(connections.workspaceId, workspaceId), eq(connections.providerId, providerId), eq(connections.accountId, API_KEY_ACCOUNT))!)
+    : undefined;
+  if (shared) return fromRow(shared);
   const instance = await instanceKeyAccess(userId, provider);
-  if (instance.state === "usable") return { apiKey: instance.apiKey, source: "environment" };
+  if (instance.state === "usable") return { apiKey: instance.apiKey, source: "environment", connectionId: "environment" };
   if (instance.state === "not_shared") {
     throw new ConnectionError(
       "instance_key_not_shared",

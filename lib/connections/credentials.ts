@@ -10,15 +10,33 @@ import { getAccessToken } from "./tokens";
 export type ResolvedCredential = {
   credential: Credential;
   connectionId: string | "environment";
+  /** The connection's own values (`{connection.instance_url}`, ...), for its base URL. */
+  values: Record<string, string>;
   /** The only origins this credential may be sent to: the provider's API origin. */
   origins: string[];
   /** Who it belongs to, for messages: "OpenWeather's instance-wide API key", "your GitHub connection". */
   owner: string;
 };
 
-/** The origin of the provider's API (its environment override included): where its credentials may go. */
-export function providerApiOrigin(provider: Provider): string {
-  return new URL(expandTemplate(provider, provider.apiBaseUrl)).origin;
+/**
+ * The base URL of the provider's API for one connection: the declared one with its environment
+ * override, and the connection's own values where the provider has them (Salesforce's instance).
+ */
+export function providerApiBase(provider: Provider, values: Record<string, string> = {}): string {
+  const base = expandTemplate(provider, provider.apiBaseUrl, values);
+  if (/\{connection\.\w+\}/.test(base))
+    throw new ConnectionError("not_connected", `${provider.name}'s API address comes with a connection: connect ${provider.name} first.`);
+  return base;
+}
+
+/** The origin of the provider's API (for one connection, where it has values of its own): where its credentials may go. */
+export function providerApiOrigin(provider: Provider, values: Record<string, string> = {}): string {
+  return new URL(providerApiBase(provider, values)).origin;
+}
+
+/** Whether the provider's API address depends on the connection (a Salesforce instance, a Mailchimp data center). */
+export function apiDependsOnConnection(provider: Provider): boolean {
+  return /\{connection\.\w+\}/.test(provider.apiBaseUrl);
 }
 
 /**
@@ -33,20 +51,17 @@ export async function credentialFor(userId: string, providerId: string): Promise
   if (!provider) throw new ConnectionError("unknown_provider", `There is no provider "${providerId}".`);
   const oauth = provider.oauth2 ? await findConnectionFor(userId, providerId, "oauth2") : undefined;
   if (oauth || !provider.apiKey) {
-    const { accessToken, connectionId } = await getAccessToken(userId, providerId);
-    return { credential: { accessToken }, connectionId, origins: [providerApiOrigin(provider)], owner: `your ${provider.name} connection` };
+    const { accessToken, connectionId, values } = await getAccessToken(userId, providerId);
+    return { credential: { accessToken }, connectionId, values, origins: [providerApiOrigin(provider, values)], owner: `your ${provider.name} connection` };
   }
   const key = await resolveApiKey(userId, providerId);
-  const connection = await findConnectionFor(userId, providerId, "api_key");
-  const mine = key.source === "user" && connection;
-  const connectionId = mine ? connection.id : "environment";
-  noteConnectionUsed(providerId, connectionId);
-  return {
-    credential: { apiKey: key.apiKey },
-    connectionId,
-    origins: [providerApiOrigin(provider)],
-    owner: mine ? `your ${provider.name} API key` : `${provider.name}'s instance-wide API key`,
+  noteConnectionUsed(providerId, key.connectionId);
+  const owners = {
+    user: `your ${provider.name} API key`,
+    workspace: `the workspace's shared ${provider.name} API key`,
+    environment: `${provider.name}'s instance-wide API key`,
   };
+  return { credential: { apiKey: key.apiKey }, connectionId: key.connectionId, values: {}, origins: [providerApiOrigin(provider)], owner: owners[key.source] };
 }
 
 /** Whether a tool for this provider can run for this user now, and if not, what to do. */

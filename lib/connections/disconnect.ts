@@ -30,9 +30,23 @@ async function tokenToRevoke(provider: Provider, row: ConnectionRow): Promise<st
 async function revokeAtProvider(provider: Provider, row: ConnectionRow): Promise<void> {
   const revoke = provider.oauth2!.revoke!;
   const setup = oauthSetup(provider);
-  const accessToken = await tokenToRevoke(provider, row);
   const endpoint = setup.as.revocation_endpoint!;
   let response: Response;
+  if (revoke.style === "refresh-token-path") {
+    // HubSpot: the refresh token is what is deleted, named in the path; nothing is refreshed first.
+    if (!row.refreshTokenSealed) throw new NotConfirmed("no refresh token to revoke");
+    const refreshToken = unsealFrom(row.id, "refresh_token", row.refreshTokenSealed);
+    response = await fetch(`${endpoint.replace(/\/+$/, "")}/${encodeURIComponent(refreshToken)}`, {
+      method: revoke.method,
+      headers: { accept: "application/json", "user-agent": "Patchbay" },
+      signal: AbortSignal.timeout(10_000),
+      redirect: "error",
+    });
+    await response.body?.cancel();
+    if (!response.ok) throw new NotConfirmed(`HTTP ${response.status}`);
+    return;
+  }
+  const accessToken = await tokenToRevoke(provider, row);
   if (revoke.style === "rfc7009") {
     response = await oauth.revocationRequest(setup.as, setup.client, setup.clientAuth, accessToken, setup.options);
     const body = revoke.okField ? await response.clone().text() : "";

@@ -1,6 +1,6 @@
 // The face of lib/connections/: what other areas of lib/ use (docs/architecture.md).
 export { resolveApiKey } from "./api-keys";
-export { credentialFor, providerApiOrigin, readiness } from "./credentials";
+export { apiDependsOnConnection, credentialFor, providerApiBase, providerApiOrigin, readiness } from "./credentials";
 export { ConnectionError } from "./errors";
 export { briefStatus, providerCards } from "./overview";
 export { credentialPlacement, readPath } from "./provider-request";

@@ -25,7 +25,7 @@ export type ConnectionSummary = Pick<
   | "createdAt"
 > & { scopes: string[]; shared: boolean };
 
-type SecretColumn = "access_token" | "refresh_token" | "api_key";
+type SecretColumn = "access_token" | "refresh_token" | "api_key" | "connection_values";
 
 export function sealFor(connectionId: string, column: SecretColumn, value: string): string {
   return seal(keyRing(), value, { table: "connections", column, id: connectionId });
@@ -111,11 +111,23 @@ export async function findConnectionFor(userId: string, providerId: string, auth
   return oldest;
 }
 
+/** A connection's values, as discovered (connection-values.ts): plain ones kept as they are, secret ones sealed. */
+export type ConnectionValues = { plain: Record<string, string>; secret: Record<string, string> };
+
+/** The columns a connection keeps its values in: plain JSON, and the secret ones sealed (JSON inside) with the row's id. */
+function valueColumns(connectionId: string, values: ConnectionValues | undefined) {
+  if (!values) return { connectionValues: null, connectionValuesSealed: null };
+  const secret = Object.keys(values.secret).length > 0 ? sealFor(connectionId, "connection_values", JSON.stringify(values.secret)) : null;
+  return { connectionValues: Object.keys(values.plain).length > 0 ? values.plain : null, connectionValuesSealed: secret };
+}
+
 export type OAuthGrant = {
   accessToken: string;
   refreshToken?: string;
   expiresInSeconds?: number;
   scopes: string;
+  /** What the provider told about this connection (connection-values.ts), kept with it. */
+  values?: ConnectionValues;
 };
 
 export type Account = { id: string; label: string | null; avatar: string | null };
@@ -136,7 +148,7 @@ export function connectionLockName(owner: string, providerId: string, accountId:
 export type ConnectionOwner = { userId: string; sharedIn?: string };
 
 /** The row a (person or shared workspace, provider, account) already has, in one transaction. */
-function sameAccount(owner: ConnectionOwner, providerId: string, accountId: string): SQL {
+export function sameAccount(owner: ConnectionOwner, providerId: string, accountId: string): SQL {
   const whose = owner.sharedIn ? eq(connections.workspaceId, owner.sharedIn) : and(eq(connections.userId, owner.userId), isNull(connections.workspaceId));
   return and(whose, eq(connections.providerId, providerId), eq(connections.accountId, accountId))!;
 }
@@ -166,6 +178,7 @@ export async function upsertOAuthConnection(
       accessTokenSealed: sealFor(id, "access_token", grant.accessToken),
       refreshTokenSealed: grant.refreshToken ? sealFor(id, "refresh_token", grant.refreshToken) : null,
       expiresAt: grant.expiresInSeconds ? new Date(now.getTime() + grant.expiresInSeconds * 1000) : null,
+      ...valueColumns(id, grant.values),
       status: "active" as const,
       lastError: null,
       lastRefreshedAt: now,

@@ -9,6 +9,7 @@ import { getProvider, type Provider } from "@/lib/providers";
 import { log, recordTokenRefresh } from "@/lib/platform";
 import { raiseAlert } from "@/lib/outbox";
 import { membershipsOf } from "@/lib/auth";
+import { connectionTemplateValues } from "./connection-values";
 import { ConnectionError } from "./errors";
 import { noteConnectionUsed } from "./run-scope";
 import { findConnectionFor, sealFor, unsealFrom, type ConnectionRow } from "./store";
@@ -157,7 +158,11 @@ export async function liveAccessToken(provider: Provider, row: ConnectionRow, no
  * A live access token for this user's connection to the provider, refreshed first when it
  * expires within five minutes. Tools call this at run time; the token never leaves the server.
  */
-export async function getAccessToken(userId: string, providerId: string, now = Date.now()): Promise<{ accessToken: string; connectionId: string }> {
+export async function getAccessToken(
+  userId: string,
+  providerId: string,
+  now = Date.now(),
+): Promise<{ accessToken: string; connectionId: string; values: Record<string, string> }> {
   const provider = knownProvider(providerId);
   const row = await findConnectionFor(userId, providerId, "oauth2");
   if (!row || !row.accessTokenSealed) {
@@ -167,5 +172,5 @@ export async function getAccessToken(userId: string, providerId: string, now = D
     throw new ConnectionError("needs_reconnect", `Your ${provider.name} connection needs to be reconnected on the Connections page.`);
   }
   noteConnectionUsed(providerId, row.id);
-  return { accessToken: await liveAccessToken(provider, row, now), connectionId: row.id };
+  return { accessToken: await liveAccessToken(provider, row, now), connectionId: row.id, values: connectionTemplateValues(row) };
 }

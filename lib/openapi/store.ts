@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { affectedRows, db, transaction } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
-import { credentialFor, providerApiOrigin } from "@/lib/connections";
+import { apiDependsOnConnection, credentialFor, providerApiOrigin } from "@/lib/connections";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { httpRequest, ResponseTooLargeError } from "@/lib/http";
 import { getProvider } from "@/lib/providers";
@@ -201,6 +201,9 @@ function checkAuth({ auth, serverUrl }: ImportRequest, schemes: Record<string, S
     const provider = getProvider(auth.providerId);
     if (!provider) throw new OpenApiImportError([{ location: "auth.providerId", message: `There is no provider "${auth.providerId}".` }]);
     // A connection's credential (and the instance-wide key behind it) only ever goes to the provider's own API.
+    // Where that API's address is each connection's own (a Salesforce instance), the run binds the
+    // credential to the connection's origin instead (credentialFor), and a call elsewhere is refused then.
+    if (apiDependsOnConnection(provider)) return;
     const origin = providerApiOrigin(provider);
     if (new URL(serverUrl).origin !== origin) {
       throw new OpenApiImportError([

@@ -18,11 +18,13 @@ export function newNonce(): string {
 
 /**
  * Pages whose forms end on another origin by design: the consent page's Allow and Deny (the client's
- * redirect URI: any https origin, a loopback port or a private-use scheme) and "Sign in with GitHub".
+ * redirect URI: any https origin, a loopback port or a private-use scheme), "Sign in with GitHub",
+ * and an invite's "Join with GitHub" (/invite/<token>).
  * Chromium checks form-action on every redirect after a form is posted, which is how those forms
  * travel before the page has hydrated or without JavaScript; so these pages have no form-action.
  */
 const FORMS_LEAVE_ORIGIN = new Set(["/oauth/authorize/consent", "/sign-in"]);
+const formsLeaveOrigin = (pathname: string) => FORMS_LEAVE_ORIGIN.has(pathname) || /^\/invite\/[^/]+$/.test(pathname);
 
 export function pagePolicy(nonce: string, { pathname, development }: { pathname: string; development: boolean }): string {
   return [
@@ -42,7 +44,7 @@ export function pagePolicy(nonce: string, { pathname, development }: { pathname:
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    ...(FORMS_LEAVE_ORIGIN.has(pathname) ? [] : ["form-action 'self'"]),
+    ...(formsLeaveOrigin(pathname) ? [] : ["form-action 'self'"]),
     FRAME_ANCESTORS,
   ].join("; ");
 }

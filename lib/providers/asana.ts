@@ -7,7 +7,12 @@ export const asana = defineProvider({
   category: "productivity",
   logo: "asana",
   color: "#f06a6a",
-  urls: { app: { default: "https://app.asana.com", env: "ASANA_BASE_URL" } },
+  urls: {
+    app: { default: "https://app.asana.com", env: "ASANA_BASE_URL" },
+    // Asana publishes its API's OpenAPI description in github.com/Asana/openapi.
+    openapiDescription: { default: "https://raw.githubusercontent.com/Asana/openapi/master/defs/asana_oas.yaml", env: "ASANA_OPENAPI_URL" },
+  },
+  openapi: { url: "{openapiDescription}" },
   apiBaseUrl: "{app}/api/1.0",
   oauth2: {
     authorizeUrl: "{app}/-/oauth_authorize",

@@ -12,9 +12,17 @@ export const atlassian = defineProvider({
     auth: { default: "https://auth.atlassian.com", env: "ATLASSIAN_AUTH_URL" },
     api: { default: "https://api.atlassian.com", env: "ATLASSIAN_API_URL" },
   },
-  // Product calls go to {api}/ex/jira/<cloudid>/... and {api}/ex/confluence/<cloudid>/...;
-  // the cloud ids come from {api}/oauth/token/accessible-resources.
-  apiBaseUrl: "{api}",
+  // Product calls go to {api}/ex/jira/<cloudid>/... and {api}/ex/confluence/<cloudid>/...; the
+  // site's cloud id comes from {api}/oauth/token/accessible-resources (the first site the grant covers).
+  connectionValues: {
+    cloud_id: {
+      from: "request",
+      request: { url: "{api}/oauth/token/accessible-resources" },
+      path: "0.id",
+      format: { pattern: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" },
+    },
+  },
+  apiBaseUrl: "{api}/ex/jira/{connection.cloud_id}",
   oauth2: {
     authorizeUrl: "{auth}/authorize",
     tokenUrl: "{auth}/oauth/token",

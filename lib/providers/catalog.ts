@@ -1,6 +1,6 @@
 import "server-only";
 import { readVariable } from "@/lib/platform";
-import { callbackUrl, listProviders, missingSettings, oauthCredentials } from "./index";
+import { callbackUrl, expandTemplate, listProviders, missingSettings, oauthCredentials } from "./index";
 import { providerCategories, type Provider, type ProviderCategory } from "./schema";
 
 /** One service as the catalog page shows it: what it is, how it connects, and whether this instance is set up for it. */
@@ -24,6 +24,8 @@ export type CatalogEntry = {
   };
   apiKey?: { variable: string; help?: string };
   webhooks?: { url: string; secretVariable: string; instanceSecretSet: boolean; scheme: string };
+  /** The OpenAPI description the provider publishes: "Add tools" imports it (lib/openapi/provider-tools.ts). */
+  openapi?: { url: string };
 };
 
 function entry(provider: Provider): CatalogEntry {
@@ -45,6 +47,7 @@ function entry(provider: Provider): CatalogEntry {
       revocable: Boolean(oauth2.revoke),
     },
     apiKey: provider.apiKey && { variable: provider.apiKey.env, help: provider.apiKey.help },
+    openapi: provider.openapi && { url: expandTemplate(provider, provider.openapi.url) },
     webhooks: provider.webhooks && {
       url: `/api/webhooks/${provider.id}`,
       secretVariable: provider.webhooks.secretEnv,

@@ -10,8 +10,14 @@ export const github = defineProvider({
   urls: {
     web: { default: "https://github.com", env: "GITHUB_BASE_URL" },
     api: { default: "https://api.github.com", env: "GITHUB_API_URL" },
+    // GitHub publishes its REST API's OpenAPI description in github.com/github/rest-api-description.
+    openapiDescription: {
+      default: "https://raw.githubusercontent.com/github/rest-api-description/main/descriptions/api.github.com/api.github.com.json",
+      env: "GITHUB_OPENAPI_URL",
+    },
   },
   apiBaseUrl: "{api}",
+  openapi: { url: "{openapiDescription}" },
   oauth2: {
     authorizeUrl: "{web}/login/oauth/authorize",
     tokenUrl: "{web}/login/oauth/access_token",

@@ -20,8 +20,9 @@ export const hubspot = defineProvider({
     tokens: { expires: true, refresh: "reused" },
     clientIdEnv: "HUBSPOT_CLIENT_ID",
     clientSecretEnv: "HUBSPOT_CLIENT_SECRET",
-    // Access tokens last 30 minutes; the refresh token stays the same. HubSpot revokes a refresh
-    // token by DELETE /oauth/v1/refresh-tokens/<token>, which no declared style covers yet.
+    // Access tokens last 30 minutes; the refresh token stays the same. Uninstalling deletes the
+    // refresh token: DELETE /oauth/v1/refresh-tokens/:token, answered 204 (its OAuth API docs).
+    revoke: { url: "{api}/oauth/v1/refresh-tokens", method: "DELETE", style: "refresh-token-path" },
   },
   account: { request: { url: "{api}/account-info/v3/details" }, id: "portalId", label: "portalId", labelPrefix: "Hub " },
   webhooks: {

@@ -38,7 +38,7 @@ import { zendesk } from "./zendesk";
 import { zoom } from "./zoom";
 import { clerk, mux, paddle, razorpay, resend, square, svix, twilio, workos } from "./webhook-senders";
 
-export type { Provider, ProviderCategory, RequestSpec, WebhookScheme } from "./schema";
+export type { ConnectionValueSpec, Provider, ProviderCategory, RequestSpec, WebhookScheme } from "./schema";
 export { providerCategories } from "./schema";
 export { checkProviderVariables } from "./variables";
 

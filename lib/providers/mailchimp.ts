@@ -7,15 +7,16 @@ export const mailchimp = defineProvider({
   category: "marketing",
   logo: "mailchimp",
   color: "#ffe01b",
-  settings: {
-    // An account's API lives on its data center (us6.api.mailchimp.com), which the metadata endpoint names.
-    dc: { env: "MAILCHIMP_DC", label: "data center (us6 in us6.api.mailchimp.com)", pattern: "^[a-z]{2}[0-9]{1,3}$", example: "us6" },
-  },
   urls: {
     login: { default: "https://login.mailchimp.com", env: "MAILCHIMP_LOGIN_URL" },
-    api: { default: "https://{dc}.api.mailchimp.com", env: "MAILCHIMP_API_URL" },
   },
-  apiBaseUrl: "{api}/3.0",
+  // An account's API lives on its data center (us6.api.mailchimp.com): the metadata endpoint answers
+  // {dc: "us6", api_endpoint: "https://us6.api.mailchimp.com", ...} for the new token.
+  connectionValues: {
+    dc: { from: "request", request: { url: "{login}/oauth2/metadata" }, path: "dc", format: { pattern: "[a-z]{2}[0-9]{1,3}" } },
+    api_endpoint: { from: "request", request: { url: "{login}/oauth2/metadata" }, path: "api_endpoint", format: "url" },
+  },
+  apiBaseUrl: "{connection.api_endpoint}/3.0",
   oauth2: {
     authorizeUrl: "{login}/oauth2/authorize",
     tokenUrl: "{login}/oauth2/token",

@@ -9,10 +9,10 @@ export const salesforce = defineProvider({
   urls: {
     // https://test.salesforce.com for sandboxes, or the org's My Domain.
     login: { default: "https://login.salesforce.com", env: "SALESFORCE_LOGIN_URL" },
-    // The org's My Domain URL, where the REST API lives (the token answer's instance_url).
-    instance: { default: "https://login.salesforce.com", env: "SALESFORCE_INSTANCE_URL" },
   },
-  apiBaseUrl: "{instance}/services/data/v62.0",
+  // Each connection's org has its own instance (its My Domain), named by the token answer's instance_url.
+  connectionValues: { instance_url: { from: "token", path: "instance_url", format: "url" } },
+  apiBaseUrl: "{connection.instance_url}/services/data/v62.0",
   oauth2: {
     authorizeUrl: "{login}/services/oauth2/authorize",
     tokenUrl: "{login}/services/oauth2/token",
@@ -25,5 +25,5 @@ export const salesforce = defineProvider({
     revoke: { url: "{login}/services/oauth2/revoke" },
   },
   // Asked at the instance the token answer names.
-  account: { request: { url: "{token.instance_url}/services/oauth2/userinfo" }, id: "user_id", label: "preferred_username", avatar: "picture" },
+  account: { request: { url: "{connection.instance_url}/services/oauth2/userinfo" }, id: "user_id", label: "preferred_username", avatar: "picture" },
 });

@@ -64,9 +64,11 @@ export const oauth2Schema = z.object({
       /**
        * rfc7009: form `token=` with client auth; json-access-token: JSON `{access_token}` with HTTP
        * Basic client auth (GitHub); bearer: the access token itself in the token header, no body
-       * (Dropbox's /2/auth/token/revoke, Intercom's /auth/uninstall, Zendesk's DELETE tokens/current).
+       * (Dropbox's /2/auth/token/revoke, Intercom's /auth/uninstall, Zendesk's DELETE tokens/current);
+       * refresh-token-path: the refresh token as the last path segment of the URL, no body and no
+       * client authentication (HubSpot's DELETE /oauth/v1/refresh-tokens/:token).
        */
-      style: z.enum(["rfc7009", "json-access-token", "bearer"]).default("rfc7009"),
+      style: z.enum(["rfc7009", "json-access-token", "bearer", "refresh-token-path"]).default("rfc7009"),
       /**
        * A JSON field that must be `true` in a 2xx answer for the revocation to count (Slack's
        * auth.revoke answers failures as HTTP 200 with {"ok": false}). Unset: the status decides.
@@ -87,6 +89,36 @@ export const apiKeySchema = z.object({
   check: requestSpecSchema.optional(),
   /** Where to get a key, shown beside the form. */
   help: z.string().optional(),
+});
+
+/**
+ * A value a connection keeps, read once when it is made: from the token answer (Salesforce's
+ * instance_url) or from a request made with the new token (Mailchimp's metadata, Atlassian's
+ * accessible-resources). Templates use it as `{connection.<name>}`, so that connection's requests
+ * go where its account lives. It is checked before it is kept, since it goes into URLs: `url` an
+ * https URL (http only on a loopback address), `pattern` an anchored regular expression.
+ */
+export const connectionValueSchema = z
+  .object({
+    from: z.enum(["token", "request"]),
+    /** The discovery request (with the new token) when `from` is request. */
+    request: requestSpecSchema.optional(),
+    /** Where the value is in the answer: `instance_url`, `dc`, `0.id`. */
+    path: jsonPath,
+    format: z.union([z.literal("url"), z.object({ pattern: z.string().min(2) })]),
+    /** Sealed at rest like the tokens; a value that is not a secret (a URL, an id) is kept plain. */
+    secret: z.boolean().default(false),
+  })
+  .refine((value) => (value.from === "request") === (value.request !== undefined), { message: "a request value names its request, a token value none" });
+
+/** Where a provider publishes its OpenAPI description, for "Add tools" on the catalog page (lib/openapi/provider-tools.ts). */
+export const openapiSchema = z.object({
+  /** The description's URL: a template over `urls`, so tests and offline installs point it elsewhere. */
+  url: template,
+  /** The server its operations go to; unset: the provider's apiBaseUrl. */
+  serverUrl: template.optional(),
+  /** The description's security scheme the connection's credential fills; unset: a bearer token. */
+  scheme: z.string().min(1).optional(),
 });
 
 export const accountSchema = z.object({
@@ -201,6 +233,10 @@ export const providerSchema = z
     apiKey: apiKeySchema.optional(),
     /** Who is connected, read with the new token after an OAuth connection. */
     account: accountSchema.optional(),
+    /** Values each connection keeps (its instance URL, data center, cloud id): `{connection.<name>}` in templates. */
+    connectionValues: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), connectionValueSchema).default({}),
+    /** The OpenAPI description the provider publishes, if any. */
+    openapi: openapiSchema.optional(),
     /** Headers every API call to this provider carries (API versions and the like). */
     apiHeaders: z.record(z.string(), z.string()).default({}),
     /** Outbound calls per connection: a token bucket (burst `capacity`, then `refillPerSecond`). */
@@ -216,6 +252,7 @@ export const providerSchema = z
 export type ProviderDeclaration = z.input<typeof providerSchema>;
 export type Provider = z.output<typeof providerSchema>;
 export type RequestSpec = z.output<typeof requestSpecSchema>;
+export type ConnectionValueSpec = z.output<typeof connectionValueSchema>;
 export type WebhookScheme = (typeof webhookSchemes)[number];
 export type ProviderCategory = (typeof providerCategories)[number];
 

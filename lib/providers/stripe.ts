@@ -7,7 +7,12 @@ export const stripe = defineProvider({
   category: "payments",
   logo: "stripe",
   color: "#635bff",
-  urls: { api: { default: "https://api.stripe.com", env: "STRIPE_API_URL" } },
+  urls: {
+    api: { default: "https://api.stripe.com", env: "STRIPE_API_URL" },
+    // Stripe publishes its OpenAPI description in github.com/stripe/openapi; its paths start with /v1.
+    openapiDescription: { default: "https://raw.githubusercontent.com/stripe/openapi/master/openapi/spec3.json", env: "STRIPE_OPENAPI_URL" },
+  },
+  openapi: { url: "{openapiDescription}", serverUrl: "{api}", scheme: "bearerAuth" },
   apiBaseUrl: "{api}/v1",
   webhooks: {
     scheme: "stripe",

@@ -1,7 +1,7 @@
 import "server-only";
-import { credentialFor, credentialPlacement } from "@/lib/connections";
+import { credentialFor, credentialPlacement, providerApiBase } from "@/lib/connections";
 import { boundCredential, httpRequest, type HttpResponse } from "@/lib/http";
-import { expandTemplate, getProvider } from "@/lib/providers";
+import { getProvider } from "@/lib/providers";
 
 export type ProviderCall = {
   path: string;
@@ -14,15 +14,16 @@ export type ProviderCall = {
 };
 
 /**
- * A request to a provider's API as this user: the base URL from the provider declaration (and its
- * environment override), the user's credential placed where the provider wants it, the provider's
+ * A request to a provider's API as this user: the base URL from the provider declaration (its
+ * environment override, and the connection's own values), the user's credential placed where the provider wants it, the provider's
  * rate limit per connection, timeouts and retries from lib/http.
  */
 export async function callProvider(userId: string, providerId: string, call: ProviderCall): Promise<HttpResponse> {
   const provider = getProvider(providerId);
   if (!provider) throw new Error(`There is no provider "${providerId}".`);
-  const { credential, connectionId, origins, owner } = await credentialFor(userId, providerId);
-  const url = new URL(`${expandTemplate(provider, provider.apiBaseUrl)}${call.path}`);
+  const { credential, connectionId, values, origins, owner } = await credentialFor(userId, providerId);
+  // The connection's own base URL where the provider has one per account (a Salesforce instance, a Jira site).
+  const url = new URL(`${providerApiBase(provider, values)}${call.path}`);
   for (const [name, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
   return httpRequest({
     url: url.toString(),

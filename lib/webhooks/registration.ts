@@ -92,10 +92,11 @@ export async function pingGitHubHook(actor: Actor, endpointId: string): Promise<
  * A Stripe client with the person's own key, or the instance's key when they may act with it (an
  * owner, or a member while an owner shares it); otherwise resolveApiKey's ConnectionError.
  */
-async function stripeClient(userId: string): Promise<{ stripe: Stripe; account: string }> {
+async function stripeClient(userId: string, workspaceId?: string): Promise<{ stripe: Stripe; account: string }> {
   const provider = getProvider("stripe")!;
   const api = new URL(expandTemplate(provider, "{api}"));
-  const { apiKey, source } = await resolveApiKey(userId, provider.id);
+  // The person's own key, else the workspace's shared one, else the instance's (resolveApiKey).
+  const { apiKey, source } = await resolveApiKey(userId, provider.id, workspaceId);
   const stripe = new Stripe(apiKey, {
     host: api.hostname,
     port: api.port ? Number(api.port) : undefined,
@@ -103,12 +104,13 @@ async function stripeClient(userId: string): Promise<{ stripe: Stripe; account: 
     maxNetworkRetries: 2,
     timeout: 15_000,
   });
-  return { stripe, account: source === "user" ? "Stripe account" : "Stripe account (instance key)" };
+  const accounts = { user: "Stripe account", workspace: "Stripe account (shared key)", environment: "Stripe account (instance key)" };
+  return { stripe, account: accounts[source] };
 }
 
 /** Creates the endpoint through Stripe's webhook endpoints API and keeps the signing secret Stripe returns, sealed. */
 export async function registerStripeEndpoint(actor: Actor, events: string[]): Promise<EndpointSummary> {
-  const { stripe, account } = await stripeClient(actor.userId);
+  const { stripe, account } = await stripeClient(actor.userId, actor.workspaceId);
   const { endpoint } = await createEndpoint(actor, { providerId: "stripe", description: "Stripe webhook endpoint", events });
   try {
     const created = await stripe.webhookEndpoints.create({

@@ -6,8 +6,10 @@ import { saveApiKey } from "@/lib/connections/api-keys";
 import { disconnect } from "@/lib/connections/disconnect";
 import { beginAuthorization, completeAuthorization } from "@/lib/connections/oauth/flow";
 import { providerRequest } from "@/lib/connections/provider-request";
-import { findConnection, listConnections, unsealFrom } from "@/lib/connections/store";
+import { connectionTemplateValues } from "@/lib/connections/connection-values";
+import { findConnection, listConnections, unsealFrom, upsertOAuthConnection } from "@/lib/connections/store";
 import { getAccessToken } from "@/lib/connections/tokens";
+import { callProvider } from "@/lib/tools/provider-call";
 import { expandTemplate, getProvider, listProviders, type Provider } from "@/lib/providers";
 import { startFakeOAuthProvider, type FakeOAuthConfig, type FakeOAuthProvider } from "@/e2e/fakes/oauth-provider";
 import { createUser } from "../support/helpers";
@@ -55,7 +57,8 @@ function at(path: string, value: unknown, into: Record<string, unknown> = {}): R
 function tokenExtras(providerId: string): Record<string, unknown> {
   switch (providerId) {
     case "salesforce":
-      return { instance_url: fake.url, id: `${fake.url}/id/00Dxx0000001gPL/005xx000001Sv6A`, issued_at: "1733472000000", signature: "c2lnbmF0dXJl" };
+      // The org's own instance: a base of its own, so the test sees its requests go there.
+      return { instance_url: `${fake.url}/na1`, id: `${fake.url}/id/00Dxx0000001gPL/005xx000001Sv6A`, issued_at: "1733472000000", signature: "c2lnbmF0dXJl" };
     case "slack":
       return {
         ok: true,
@@ -80,10 +83,53 @@ function tokenExtras(providerId: string): Record<string, unknown> {
   }
 }
 
+const ATLASSIAN_CLOUD_ID = "1324a887-45db-1bf4-1e99-ef0ff456d421";
+
+/** What a connection should keep from its token answer or discovery calls (the declaration's connectionValues), as the fake plays them. */
+function expectedValues(providerId: string): Record<string, string> {
+  switch (providerId) {
+    case "salesforce":
+      return { instance_url: `${fake.url}/na1` };
+    case "mailchimp":
+      return { dc: "us6", api_endpoint: `${fake.url}/us6` };
+    case "atlassian":
+      return { cloud_id: ATLASSIAN_CLOUD_ID };
+    default:
+      return {};
+  }
+}
+
+const asTemplateValues = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [`connection.${name}`, value]));
+
+/** What a provider's discovery endpoints answer, in their wire format (the account endpoint's answer aside). */
+function discoveryAnswers(providerId: string): { resources?: Record<string, unknown>; account?: Record<string, unknown> } {
+  switch (providerId) {
+    case "atlassian":
+      return {
+        resources: {
+          "/oauth/token/accessible-resources": [
+            {
+              id: ATLASSIAN_CLOUD_ID,
+              url: "https://your-domain.atlassian.net",
+              name: "your-domain",
+              scopes: ["read:jira-work", "write:jira-work"],
+              avatarUrl: "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/flag.png",
+            },
+          ],
+        },
+      };
+    case "mailchimp":
+      // /oauth2/metadata is also who the account is.
+      return { account: { dc: "us6", role: "owner", login_url: "https://login.mailchimp.com", api_endpoint: `${fake.url}/us6` } };
+    default:
+      return {};
+  }
+}
+
 function fakeConfig(provider: Provider, account: unknown): FakeOAuthConfig {
   const oauth2 = provider.oauth2!;
   const path = (template: string) =>
-    new URL(expandTemplate(provider, template, { clientId: `${provider.id}-client`, "token.instance_url": fake.url })).pathname;
+    new URL(expandTemplate(provider, template, { clientId: `${provider.id}-client`, ...asTemplateValues(expectedValues(provider.id)) })).pathname;
   const accountRequest = provider.account!.request;
   return {
     clientId: `${provider.id}-client`,
@@ -103,7 +149,12 @@ function fakeConfig(provider: Provider, account: unknown): FakeOAuthConfig {
     nullScope: provider.id === "mailchimp",
     extra: tokenExtras(provider.id),
     tokenHeader: { name: oauth2.tokenHeader?.name ?? "authorization", prefix: oauth2.tokenHeader?.prefix ?? "Bearer " },
-    account,
+    account: { ...(account as object), ...discoveryAnswers(provider.id).account },
+    resources: {
+      ...discoveryAnswers(provider.id).resources,
+      // A call at the connection's API base answers this, so the test sees where requests go.
+      ...(Object.keys(provider.connectionValues).length > 0 && { [path(`${provider.apiBaseUrl}/probe`)]: { probe: provider.id } }),
+    },
   };
 }
 
@@ -179,15 +230,33 @@ describe.each(oauthProviders.map((provider) => [provider.id]))("OAuth: %s agains
       expect(fake.liveRefreshTokens.has(firstRefresh!)).toBe(oauth2.tokens.refresh === "reused");
     }
 
+    // What the connection keeps from its token answer or discovery calls, and its requests going to that base.
+    const values = expectedValues(providerId);
+    expect(connection.connectionValues ?? {}).toEqual(values);
+    expect(connection.connectionValuesSealed).toBeNull();
+    if (Object.keys(values).length > 0) {
+      const probe = await callProvider(user.id, providerId, { path: "/probe" });
+      expect(probe).toMatchObject({ status: 200, body: { probe: providerId } });
+    }
+
     // Who am I, with the live token where the provider wants it.
-    expect(await providerRequest(provider, provider.account!.request, { accessToken }, { "token.instance_url": fake.url })).toEqual(accountBody);
+    const whoAmI = { "token.instance_url": fake.url, ...asTemplateValues(values) };
+    expect(await providerRequest(provider, provider.account!.request, { accessToken }, whoAmI)).toEqual(config.account);
 
     // Revoke where the provider can; either way the connection and its tokens are gone.
     const result = await disconnect(user.id, connection.id);
-    if (oauth2.revoke) {
+    if (oauth2.revoke?.style === "refresh-token-path") {
+      // HubSpot deletes the refresh token named in the path: it no longer refreshes.
+      const storedRefresh = unsealFrom(connection.id, "refresh_token", refreshed.refreshTokenSealed!);
+      expect(result).toMatchObject({ revoked: true, message: "Disconnected and revoked." });
+      expect(fake.revoked.has(storedRefresh)).toBe(true);
+      expect(fake.liveRefreshTokens.has(storedRefresh)).toBe(false);
+      const again = await fetch(`${fake.url}${config.paths.revoke!.path}/${encodeURIComponent(storedRefresh)}`, { method: "DELETE" });
+      expect(again.status).toBe(400);
+    } else if (oauth2.revoke) {
       expect(result).toMatchObject({ revoked: true, message: "Disconnected and revoked." });
       expect(fake.revoked.has(accessToken)).toBe(true);
-      await expect(providerRequest(provider, provider.account!.request, { accessToken }, { "token.instance_url": fake.url })).rejects.toThrow(/HTTP 401/);
+      await expect(providerRequest(provider, provider.account!.request, { accessToken }, whoAmI)).rejects.toThrow(/HTTP 401/);
     } else {
       expect(result.revoked).toBe(false);
       expect(result.message).toMatch(/offers no revocation endpoint/);
@@ -226,5 +295,50 @@ describe.each(apiKeyProviders.map((provider) => [provider.id]))("API key: %s aga
 
     expect((await disconnect(user.id, saved.id)).message).toBe("Disconnected.");
     expect(await listConnections(user.id)).toEqual([]);
+  });
+});
+
+describe("values a connection keeps are checked before they are kept", () => {
+  it.each([
+    ["salesforce", "an http instance elsewhere", { extra: { instance_url: "http://na1.example.com" } }],
+    ["salesforce", "an instance URL with a query", { extra: { instance_url: "https://na1.example.com/?next=x" } }],
+    ["salesforce", "no instance URL", { extra: { instance_url: 42 } }],
+    ["atlassian", "a cloud id that is not one", { resources: { "/oauth/token/accessible-resources": [{ id: "../../admin" }] } }],
+    ["atlassian", "no site at all", { resources: { "/oauth/token/accessible-resources": [] } }],
+  ])("%s: %s refuses the connection, and nothing is saved", async (providerId, _what, quirk) => {
+    const provider = getProvider(providerId)!;
+    pointAtFake(provider);
+    const config = fakeConfig(provider, at(provider.account!.label, "someone", at(provider.account!.id, "account-1")));
+    fake.configure({
+      ...config,
+      extra: { ...config.extra, ...("extra" in quirk ? quirk.extra : {}) },
+      resources: { ...config.resources, ...("resources" in quirk ? quirk.resources : {}) },
+    });
+    process.env[provider.oauth2!.clientIdEnv] = config.clientId;
+    process.env[provider.oauth2!.clientSecretEnv] = config.clientSecret;
+    const user = await createUser();
+    const authorizeUrl = await beginAuthorization(user.id, providerId);
+    const consent = new URLSearchParams(authorizeUrl.searchParams);
+    consent.set("decision", "approve");
+    const approved = await fetch(authorizeUrl.origin + authorizeUrl.pathname, { method: "POST", body: consent, redirect: "manual" });
+    await expect(completeAuthorization(user.id, providerId, new URL(approved.headers.get("location")!))).rejects.toMatchObject({
+      failure: "account_error",
+      message: expect.stringMatching(/would not say where this account lives/),
+    });
+    expect(await listConnections(user.id)).toEqual([]);
+  });
+
+  it("keeps a secret value sealed, and gives it back to the connection's templates", async () => {
+    const user = await createUser();
+    const saved = await upsertOAuthConnection(
+      user.id,
+      "salesforce",
+      { id: "sealed-values", label: null, avatar: null },
+      { accessToken: "at-1", scopes: "api", values: { plain: { instance_url: "https://na1.example.com" }, secret: { signing_key: "s3cr3t-value" } } },
+    );
+    expect(saved.connectionValues).toEqual({ instance_url: "https://na1.example.com" });
+    expect(saved.connectionValuesSealed).toMatch(/^v1\./);
+    expect(saved.connectionValuesSealed).not.toContain("s3cr3t-value");
+    expect(connectionTemplateValues(saved)).toEqual({ "connection.instance_url": "https://na1.example.com", "connection.signing_key": "s3cr3t-value" });
   });
 });

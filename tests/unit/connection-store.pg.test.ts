@@ -303,12 +303,12 @@ describe("API keys", () => {
     expect((error as ConnectionError).message).toContain("Connections page");
 
     process.env.OPENWEATHER_API_KEY = "instance-wide-key-000";
-    expect(await resolveApiKey(user.id, "openweather")).toEqual({ apiKey: "instance-wide-key-000", source: "environment" });
+    expect(await resolveApiKey(user.id, "openweather")).toEqual({ apiKey: "instance-wide-key-000", source: "environment", connectionId: "environment" });
 
     const saved = await saveApiKey(user.id, "openweather", `  ${goodKey}  `);
     expect(saved.apiKeyLast4).toBe("cdef");
     expect(saved.apiKeySealed).not.toContain(goodKey);
-    expect(await resolveApiKey(user.id, "openweather")).toEqual({ apiKey: goodKey, source: "user" });
+    expect(await resolveApiKey(user.id, "openweather")).toMatchObject({ apiKey: goodKey, source: "user" });
     delete process.env.OPENWEATHER_API_KEY;
   });
 

@@ -91,7 +91,7 @@ const stripeSawInstanceKey = (from: number) => stripe.requests.slice(from).some(
 describe("resolveApiKey and the provider tools built on it", () => {
   it("gives the instance key to owners, and to a member only while an owner shares it", async () => {
     const { owner, member } = await people("resolve");
-    expect(await resolveApiKey(owner.id, "openweather")).toEqual({ apiKey: WEATHER_INSTANCE_KEY, source: "environment" });
+    expect(await resolveApiKey(owner.id, "openweather")).toEqual({ apiKey: WEATHER_INSTANCE_KEY, source: "environment", connectionId: "environment" });
 
     const refused = await resolveApiKey(member.id, "openweather").catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConnectionError);
@@ -113,7 +113,7 @@ describe("resolveApiKey and the provider tools built on it", () => {
 
     await expect(shareInstanceKey(member.id, "openweather")).rejects.toThrow("Only an owner can share the instance's keys with members.");
     await shareInstanceKey(owner.id, "openweather");
-    expect(await resolveApiKey(member.id, "openweather")).toEqual({ apiKey: WEATHER_INSTANCE_KEY, source: "environment" });
+    expect(await resolveApiKey(member.id, "openweather")).toEqual({ apiKey: WEATHER_INSTANCE_KEY, source: "environment", connectionId: "environment" });
     const shared = await runTool(member, "get-weather", { location: "London" });
     expect(shared.status).toBe("succeeded");
     expect(shared.accounts).toEqual([{ providerId: "openweather", connectionId: "environment", label: "instance-wide key" }]);
@@ -126,7 +126,7 @@ describe("resolveApiKey and the provider tools built on it", () => {
 
     // A member's own key is theirs whatever is shared.
     await saveApiKey(member.id, "openweather", MEMBER_WEATHER_KEY, { unchecked: true });
-    expect(await resolveApiKey(member.id, "openweather")).toEqual({ apiKey: MEMBER_WEATHER_KEY, source: "user" });
+    expect(await resolveApiKey(member.id, "openweather")).toMatchObject({ apiKey: MEMBER_WEATHER_KEY, source: "user" });
   });
 
   it("shares the key as it is: a key replaced in the environment is not shared until an owner shares it again", async () => {
@@ -139,7 +139,7 @@ describe("resolveApiKey and the provider tools built on it", () => {
     process.env.OPENWEATHER_API_KEY = "2222cccc2222cccc2222cccc2222cccc";
     await expect(resolveApiKey(member.id, "openweather")).rejects.toThrow(/ask an owner to share/);
     expect((await listInstanceKeyShares()).find((share) => share.providerId === "openweather")).toMatchObject({ current: false });
-    expect(await resolveApiKey(owner.id, "openweather")).toMatchObject({ source: "environment" });
+    expect(await resolveApiKey(owner.id, "openweather")).toMatchObject({ source: "environment", connectionId: "environment" });
     await stopSharingInstanceKey(owner.id, "openweather");
   });
 

@@ -89,7 +89,7 @@ describe("security headers on every answer of the proxy", () => {
   it("forms post only to Patchbay, except on the two pages whose forms end on another origin by design", async () => {
     const cookie = await signedInCookie();
     expect(directives((await call("/users", { cookie })).headers.get("content-security-policy")).get("form-action")).toEqual(["'self'"]);
-    for (const path of ["/oauth/authorize/consent?client_id=x", "/sign-in"]) {
+    for (const path of ["/oauth/authorize/consent?client_id=x", "/sign-in", "/invite/some-token"]) {
       expect(directives((await call(path, { cookie })).headers.get("content-security-policy")).has("form-action"), path).toBe(false);
     }
   });

@@ -128,6 +128,7 @@ function formFor(target: Ids, extra: Record<string, string> = {}): FormData {
     confirmPassword: "a long enough password 123",
     currentPassword: "wrong",
     requireSecondFactor: "on",
+    apiKey: "5555eeee5555eeee5555eeee5555eeee",
     workspaceId: target.workspaceId ?? "x",
     ...extra,
   };
@@ -216,6 +217,9 @@ const ADMIN_ONLY = new Set([
   "workspaceSettingsAction",
   "createWorkspaceAction",
   "disconnectSharedAction",
+  "saveSharedApiKeyAction",
+  "turnOffSecondFactorAction",
+  "addProviderToolsAction",
 ]);
 
 describe("server actions keep to the person's workspace and role", async () => {

@@ -19,6 +19,7 @@ const errorMessages: Record<string, string> = {
   AccessDenied: "That GitHub account is not linked to a Patchbay user, and sign-up is closed.",
   OAuthAccountNotLinked: "An account with that email exists. Sign in with your password.",
   SecondFactorRequired: "Your account has two-factor sign-in: sign in with your email, password and code.",
+  InviteAccountExists: "An account for the invited address exists already: sign in with it, then open the invite link again.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

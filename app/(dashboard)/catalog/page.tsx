@@ -5,9 +5,11 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { Badge } from "@/app/_components/provider-logo";
 import { Button, Card, EmptyState, inputClass, PageHeader } from "@/app/_components/ui";
 import { canSetUpServices } from "@/lib/auth/roles";
+import { atLeast } from "@/lib/auth/workspaces";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/platform/env";
 import { catalogCategories, serviceCatalog, type CatalogEntry } from "@/lib/providers/catalog";
+import { AddToolsButton } from "./add-tools-button";
 
 export const metadata: Metadata = { title: "Catalog" };
 
@@ -113,7 +115,26 @@ function WebhookLine({ entry, canSetUp }: { entry: CatalogEntry; canSetUp: boole
   );
 }
 
-function Entry({ entry, canSetUp }: { entry: CatalogEntry; canSetUp: boolean }) {
+/** The OpenAPI description the provider publishes; admins add its tools in one click (imports are theirs). */
+function OpenApiLine({ entry, canAddTools }: { entry: CatalogEntry; canAddTools: boolean }) {
+  const openapi = entry.openapi!;
+  return (
+    <div className="space-y-2 text-sm" data-testid={`catalog-${entry.id}-openapi`}>
+      <p className="flex flex-wrap items-center gap-2">
+        <Badge tone="gray">OpenAPI</Badge>
+        <span className="min-w-0 text-xs text-zinc-600 dark:text-zinc-400">
+          {entry.name} publishes its API description:{" "}
+          <a href={openapi.url} className="break-all text-indigo-600 hover:underline dark:text-indigo-400" rel="noreferrer" target="_blank">
+            {openapi.url}
+          </a>
+        </span>
+      </p>
+      {canAddTools ? <AddToolsButton providerId={entry.id} providerName={entry.name} /> : <p className="text-xs text-zinc-500">An admin can add its tools.</p>}
+    </div>
+  );
+}
+
+function Entry({ entry, canSetUp, canAddTools }: { entry: CatalogEntry; canSetUp: boolean; canAddTools: boolean }) {
   const showOAuth = entry.oauth && (entry.oauth.configured || canSetUp);
   return (
     <Card>
@@ -137,6 +158,7 @@ function Entry({ entry, canSetUp }: { entry: CatalogEntry; canSetUp: boolean }) 
             </Link>
           </p>
         )}
+        {entry.openapi && <OpenApiLine entry={entry} canAddTools={canAddTools} />}
         {entry.webhooks && <WebhookLine entry={entry} canSetUp={canSetUp} />}
       </article>
     </Card>
@@ -192,7 +214,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Sear
       ) : (
         <div className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
           {entries.map((entry) => (
-            <Entry key={entry.id} entry={entry} canSetUp={canSetUp} />
+            <Entry key={entry.id} entry={entry} canSetUp={canSetUp} canAddTools={atLeast(user.role, "admin")} />
           ))}
         </div>
       )}

@@ -31,7 +31,7 @@ export async function disconnectSharedAction(_previous: ActionResult, form: Form
     async (user) => {
       const connectionId = actionInput(z.string().min(1).max(100), form.get("connectionId"), "That connection does not exist.");
       const result = await disconnect(user.id, connectionId, { sharedIn: user.workspaceId });
-      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "connection_removed", target: connectionId, detail: { shared: true } });
+      await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "connection_unshared", target: connectionId, detail: { shared: true } });
       revalidatePath("/connections");
       return result.warning ? { error: result.message } : { ok: result.message };
     },
@@ -56,6 +56,38 @@ export async function saveApiKeyAction(_previous: ActionResult, form: FormData):
       throw error;
     }
   });
+}
+
+/**
+ * An admin saves an API key as the workspace's shared connection: members without a key of their
+ * own act with it (runs record that it did); replacing it keeps one shared key per service.
+ */
+export async function saveSharedApiKeyAction(_previous: ActionResult, form: FormData): Promise<ActionResult> {
+  return userAction(
+    async (user) => {
+      const providerId = actionInput(z.string().min(1).max(40), form.get("providerId"), "Unknown service.");
+      const apiKey = actionInput(apiKeyInputSchema, form.get("apiKey"));
+      const unchecked = form.get("unchecked") === "1";
+      try {
+        const saved = await saveApiKey(user.id, providerId, apiKey, { unchecked, sharedIn: user.workspaceId });
+        await audit({
+          workspaceId: user.workspaceId,
+          actor: actorOf(user),
+          action: "connection_shared",
+          target: saved.id,
+          detail: { provider: providerId, kind: "api_key", last4: saved.apiKeyLast4 },
+        });
+        revalidatePath("/connections");
+        revalidatePath("/");
+        return { ok: `Shared key saved (….${saved.apiKeyLast4})${unchecked ? ", unchecked" : ""}: members without a key of their own act with it.` };
+      } catch (error) {
+        if (error instanceof ConnectionError) return { error: error.message, canSaveUnchecked: error.code === "check_failed" };
+        throw error;
+      }
+    },
+    [],
+    "admin",
+  );
 }
 
 /** An owner shares the instance's key for one service with members, or stops sharing it. */

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
-import { disconnectAction, disconnectSharedAction, instanceKeyShareAction, saveApiKeyAction, type ActionResult } from "./actions";
+import { disconnectAction, disconnectSharedAction, instanceKeyShareAction, saveApiKeyAction, saveSharedApiKeyAction, type ActionResult } from "./actions";
 
 export function DisconnectButton({
   connectionId,
@@ -71,6 +71,57 @@ export function ApiKeyForm({ providerId, providerName, replacing }: { providerId
         />
         <Button type="submit" disabled={pending}>
           {pending ? "Checking…" : replacing ? "Replace key" : "Add API key"}
+        </Button>
+      </div>
+      {state?.error && <Alert>{state.error}</Alert>}
+      {state?.canSaveUnchecked && (
+        <Button type="submit" name="unchecked" value="1" variant="secondary" disabled={pending}>
+          Save without checking
+        </Button>
+      )}
+      {state?.ok && <Alert tone="success">{state.ok}</Alert>}
+    </form>
+  );
+}
+
+/** An admin saves an API key as the workspace's shared connection: one form, the service chosen from those that take a key. */
+export function SharedApiKeyForm({ services, workspaceName }: { services: { id: string; name: string }[]; workspaceName: string }) {
+  const [state, action, pending] = useActionState<ActionResult, FormData>(saveSharedApiKeyAction, undefined);
+  const [apiKey, setApiKey] = useState("");
+  const [providerId, setProviderId] = useState(services[0]?.id ?? "");
+  const [answered, setAnswered] = useState(state);
+  if (state !== answered) {
+    setAnswered(state);
+    if (state?.ok) setApiKey("");
+  }
+  return (
+    <form action={action} className="space-y-2" aria-label={`Share an API key with ${workspaceName}`}>
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="text-sm font-medium">
+          <span className="mb-1 block">Service</span>
+          <select name="providerId" className={`${inputClass} w-auto`} value={providerId} onChange={(event) => setProviderId(event.target.value)}>
+            {services.map((service) => (
+              <option key={service.id} value={service.id}>
+                {service.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="min-w-0 flex-1 text-sm font-medium">
+          <span className="mb-1 block">Shared API key</span>
+          <input
+            name="apiKey"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            required
+            className={inputClass}
+            value={apiKey}
+            onChange={(event) => setApiKey(event.target.value)}
+          />
+        </label>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Checking…" : "Share API key"}
         </Button>
       </div>
       {state?.error && <Alert>{state.error}</Alert>}

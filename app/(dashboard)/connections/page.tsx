@@ -13,7 +13,7 @@ import { getProvider } from "@/lib/providers";
 import { Avatar } from "@/app/_components/avatar";
 import { CopyButton } from "@/app/_components/copy-button";
 import { canSetUpServices } from "@/lib/auth/roles";
-import { ApiKeyForm, DisconnectButton, InstanceKeyShareButton } from "./controls";
+import { ApiKeyForm, DisconnectButton, InstanceKeyShareButton, SharedApiKeyForm } from "./controls";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -34,16 +34,17 @@ function failureMessage(failure: string, providerName: string, detail?: string):
   return messages[failure] ?? `Connecting ${providerName} failed. Nothing was saved.`;
 }
 
-async function Banner({ params, userId }: { params: Record<string, string | string[] | undefined>; userId: string }) {
+async function Banner({ params, userId, workspaceId }: { params: Record<string, string | string[] | undefined>; userId: string; workspaceId: string }) {
   const one = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : undefined);
   const connectedId = one("connected");
   if (connectedId) {
-    const connection = await findConnection(userId, connectedId);
+    // The person's own connection, or one they just shared in this workspace.
+    const connection = await findConnection(userId, connectedId, workspaceId);
     if (!connection) return null;
     const name = getProvider(connection.providerId)?.name ?? connection.providerId;
     return (
       <Alert tone="success">
-        Connected {name}
+        Connected {connection.workspaceId ? `a shared ${name} account` : name}
         {connection.accountLabel ? ` as ${connection.accountLabel}` : ""}.
       </Alert>
     );
@@ -247,7 +248,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         description="The services Patchbay acts on for you. Tokens and keys are stored encrypted and never shown again; tools ask for them at run time."
       />
       <div className="mb-4 space-y-2">
-        <Banner params={params} userId={user.id} />
+        <Banner params={params} userId={user.id} workspaceId={user.workspaceId} />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         {cards.map((card) => (
@@ -290,6 +291,7 @@ function SharedConnections({
   isAdmin: boolean;
 }) {
   const connectable = cards.filter((card) => card.oauth?.configured);
+  const keyed = cards.filter((card) => card.apiKey);
   return (
     <section className="mt-8" aria-labelledby="shared-connections">
       <h2 id="shared-connections" className="mb-1 text-lg font-semibold">
@@ -308,7 +310,14 @@ function SharedConnections({
               return (
                 <li key={connection.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm" data-testid="shared-connection">
                   <span>
-                    <span className="font-medium">{name}</span> · {connection.accountLabel ?? connection.accountId}{" "}
+                    <span className="font-medium">{name}</span> ·{" "}
+                    {connection.authKind === "api_key" ? (
+                      <>
+                        API key <code className="font-mono">….{connection.apiKeyLast4}</code>
+                      </>
+                    ) : (
+                      (connection.accountLabel ?? connection.accountId)
+                    )}{" "}
                     <Badge tone={connectionStatusView(connection).tone}>{connectionStatusView(connection).label}</Badge>
                   </span>
                   {isAdmin && <DisconnectButton connectionId={connection.id} providerName={`the shared ${name} account`} what="connection" shared />}
@@ -328,6 +337,13 @@ function SharedConnections({
                 Connect a shared {card.name} account
               </a>
             ))}
+          </div>
+        )}
+        {isAdmin && keyed.length > 0 && (
+          <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+            <h3 className="mb-2 text-sm font-semibold">Share an API key with {workspaceName}</h3>
+            <p className="mb-2 text-xs text-zinc-500">Members without a key of their own act with it; saving again replaces the shared key for that service.</p>
+            <SharedApiKeyForm services={keyed.map((card) => ({ id: card.id, name: card.name }))} workspaceName={workspaceName} />
           </div>
         )}
       </Card>

@@ -9,6 +9,7 @@ import { actionInput, userAction } from "@/lib/auth/action";
 import { actorOf, audit, auditPerson } from "@/lib/auth/audit";
 import { createInvite, InviteError, mailInvite, revokeInvite } from "@/lib/auth/invites";
 import { lookAtWorkspace, type Member, requireUser } from "@/lib/auth/session";
+import { SecondFactorError, turnOffSecondFactorFor } from "@/lib/auth/second-factor";
 import { signInAgainChallenge } from "@/lib/auth/sign-in";
 import { newAccountSchema, newPasswordSchema } from "@/lib/auth/schemas";
 import { AccountExistsError, changeOwnPassword, createLocalUser, findUserById, setPassword, UserChangeError } from "@/lib/auth/users";
@@ -55,7 +56,7 @@ async function asAdmin(change: (admin: Member) => Promise<string> | string): Pro
       revalidatePath("/users");
       return { ok };
     },
-    [UserChangeError, MembershipError, InviteError],
+    [UserChangeError, MembershipError, InviteError, SecondFactorError],
     "admin",
   );
 }
@@ -109,6 +110,24 @@ export async function removeUserAction(_previous: UserActionState, form: FormDat
     await removeMember(admin.workspaceId, admin.role, userId.data);
     await audit({ workspaceId: admin.workspaceId, actor: actorOf(admin), action: "member_removed", target: label });
     return `${label} is no longer in this workspace.`;
+  });
+}
+
+/** An admin turns off the second factor of someone who lost their authenticator (an owner's: owners only). */
+export async function turnOffSecondFactorAction(_previous: UserActionState, form: FormData): Promise<UserActionState> {
+  const userId = userIdSchema.safeParse(form.get("userId"));
+  if (!userId.success) return { error: "That person does not exist." };
+  return asAdmin(async (admin) => {
+    const wasOn = await turnOffSecondFactorFor(admin.workspaceId, admin, userId.data);
+    if (!wasOn) return "Two-factor sign-in was not on.";
+    await audit({
+      workspaceId: admin.workspaceId,
+      actor: actorOf(admin),
+      action: "second_factor_disabled",
+      target: await personLabel(userId.data),
+      detail: { by: "admin" },
+    });
+    return "Two-factor sign-in turned off: they can sign in with their password and set up a new authenticator.";
   });
 }
 

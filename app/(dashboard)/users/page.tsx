@@ -3,7 +3,8 @@ import { NotAllowed } from "@/app/_components/not-allowed";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { listPendingInvites } from "@/lib/auth/invites";
 import { requireUser } from "@/lib/auth/session";
-import { atLeast, listMembers } from "@/lib/auth/workspaces";
+import { hasSecondFactor } from "@/lib/auth/second-factor";
+import { atLeast, listMembers, membershipsOf } from "@/lib/auth/workspaces";
 import { CreateMemberForm } from "./create-member-form";
 import { PersonControls } from "./person-controls";
 import { CreateWorkspaceForm, InviteForm, RevokeInviteButton, WorkspaceSettingsForm } from "./workspace-forms";
@@ -15,6 +16,13 @@ export default async function PeoplePage() {
   if (!atLeast(user.role, "admin")) return <NotAllowed title="People" role={user.role} needs="admin" workspaceName={user.workspaceName} />;
   const people = await listMembers(user.workspaceId);
   const invites = await listPendingInvites(user.workspaceId);
+  // Whose second factor this admin may turn off: someone else's that is on, and an owner's only by an owner.
+  const factorOff = new Set<string>();
+  for (const person of people) {
+    if (person.id === user.id || !(await hasSecondFactor(person.id))) continue;
+    const owns = person.role === "owner" || (await membershipsOf(person.id)).some((membership) => membership.role === "owner");
+    if (!owns || user.role === "owner") factorOff.add(person.id);
+  }
   return (
     <>
       <PageHeader
@@ -37,6 +45,7 @@ export default async function PeoplePage() {
                 isSelf={person.id === user.id}
                 canMakeOwners={user.role === "owner"}
                 canResetPassword={user.instanceOwner && person.id !== user.id}
+                canTurnOffSecondFactor={factorOff.has(person.id)}
               />
             </li>
           ))}

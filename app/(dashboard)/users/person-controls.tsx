@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
 import type { WorkspaceRole } from "@/lib/auth/workspaces";
-import { changeRoleAction, removeUserAction, resetPasswordAction, type UserActionState } from "./actions";
+import { changeRoleAction, removeUserAction, resetPasswordAction, turnOffSecondFactorAction, type UserActionState } from "./actions";
 
 function Result({ state }: { state: UserActionState }) {
   if (state?.error) return <Alert>{state.error}</Alert>;
@@ -19,6 +19,7 @@ export function PersonControls({
   isSelf,
   canMakeOwners,
   canResetPassword,
+  canTurnOffSecondFactor = false,
 }: {
   userId: string;
   name: string;
@@ -26,10 +27,13 @@ export function PersonControls({
   isSelf: boolean;
   canMakeOwners: boolean;
   canResetPassword: boolean;
+  /** They have a second factor on, and this admin may turn it off (an owner's: owners only). */
+  canTurnOffSecondFactor?: boolean;
 }) {
   const [roleState, roleAction, rolePending] = useActionState<UserActionState, FormData>(changeRoleAction, undefined);
   const [resetState, resetAction, resetPending] = useActionState<UserActionState, FormData>(resetPasswordAction, undefined);
   const [removeState, removeAction, removePending] = useActionState<UserActionState, FormData>(removeUserAction, undefined);
+  const [factorState, factorAction, factorPending] = useActionState<UserActionState, FormData>(turnOffSecondFactorAction, undefined);
   const [password, setPassword] = useState("");
   const [confirming, setConfirming] = useState(false);
   return (
@@ -71,6 +75,14 @@ export function PersonControls({
             </Button>
           </form>
         )}
+        {canTurnOffSecondFactor && !factorState?.ok && (
+          <form action={factorAction}>
+            <input type="hidden" name="userId" value={userId} />
+            <Button type="submit" variant="secondary" disabled={factorPending}>
+              Turn off two-factor
+            </Button>
+          </form>
+        )}
         {!isSelf &&
           (confirming ? (
             <form action={removeAction} className="flex flex-wrap items-center gap-2">
@@ -92,6 +104,7 @@ export function PersonControls({
       <Result state={roleState} />
       <Result state={resetState} />
       <Result state={removeState} />
+      <Result state={factorState} />
     </div>
   );
 }

@@ -51,9 +51,9 @@ async function repositoriesOrError(userId: string): Promise<{ repositories: Repo
 }
 
 /** Why this person cannot register on Stripe (no key of theirs, and the instance's is not theirs to use), or undefined. */
-async function stripeKeyProblem(userId: string): Promise<string | undefined> {
+async function stripeKeyProblem(userId: string, workspaceId: string): Promise<string | undefined> {
   try {
-    await resolveApiKey(userId, "stripe");
+    await resolveApiKey(userId, "stripe", workspaceId);
     return undefined;
   } catch (error) {
     if (error instanceof ConnectionError) return error.message;
@@ -68,7 +68,7 @@ export async function EndpointsSection({ actor }: { actor: Actor }) {
   const githubConnected = Boolean(await findConnectionFor(actor.userId, "github", "oauth2"));
   const repositories = githubConnected ? await repositoriesOrError(actor.userId) : undefined;
   const stripe = webhookProviders.find((provider) => provider.id === "stripe");
-  const stripeProblem = stripe && (await stripeKeyProblem(actor.userId));
+  const stripeProblem = stripe && (await stripeKeyProblem(actor.userId, actor.workspaceId));
   const now = currentTime();
 
   return (

@@ -5,7 +5,8 @@ import * as oauth from "oauth4webapi";
 import { db } from "@/db/client";
 import { oauthStates } from "@/db/schema";
 import { atLeast, roleIn } from "@/lib/auth";
-import { upsertOAuthConnection, type Account, type ConnectionRow } from "@/lib/connections/store";
+import { discoverConnectionValues, templateValues } from "@/lib/connections/connection-values";
+import { upsertOAuthConnection, type Account, type ConnectionRow, type ConnectionValues } from "@/lib/connections/store";
 import { providerRequest, readPath } from "@/lib/connections/provider-request";
 import { keyRing, seal, unseal } from "@/lib/crypto";
 import { callbackUrl, getProvider, type Provider } from "@/lib/providers";
@@ -134,10 +135,27 @@ function tokenValues(tokens: oauth.TokenEndpointResponse): Record<string, string
   );
 }
 
-async function readAccount(provider: Provider, tokens: oauth.TokenEndpointResponse): Promise<Account> {
+/** What the provider says about this connection (its instance URL, data center, cloud id), read before who it is. */
+async function readConnectionValues(provider: Provider, tokens: oauth.TokenEndpointResponse): Promise<ConnectionValues> {
+  try {
+    return await discoverConnectionValues(provider, tokens.access_token, tokens as Record<string, unknown>);
+  } catch (error) {
+    throw new OAuthFlowError(
+      "account_error",
+      `Connected, but ${provider.name} would not say where this account lives: ${(error as Error).message}. Nothing was saved.`,
+    );
+  }
+}
+
+async function readAccount(provider: Provider, tokens: oauth.TokenEndpointResponse, values: ConnectionValues): Promise<Account> {
   if (!provider.account) return { id: "default", label: null, avatar: null };
   try {
-    const body = await providerRequest(provider, provider.account.request, { accessToken: tokens.access_token }, tokenValues(tokens));
+    const body = await providerRequest(
+      provider,
+      provider.account.request,
+      { accessToken: tokens.access_token },
+      { ...tokenValues(tokens), ...templateValues(values) },
+    );
     const id = readPath(body, provider.account.id);
     if (id === undefined || id === null || id === "") throw new Error(`no ${provider.account.id} in the answer`);
     const label = readPath(body, provider.account.label);
@@ -210,12 +228,14 @@ export async function completeAuthorization(
     );
   }
 
-  const account = await readAccount(provider, tokens);
+  const values = await readConnectionValues(provider, tokens);
+  const account = await readAccount(provider, tokens, values);
   const connection = await upsertOAuthConnection({ userId, sharedIn: sharedIn ?? undefined }, providerId, account, {
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     expiresInSeconds: tokens.expires_in,
     scopes: tokens.scope ?? setup.provider.oauth2.scopes.join(" "),
+    values,
   });
   return { connection, returnTo };
 }

@@ -5,10 +5,12 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { actorOf, audit } from "@/lib/auth/audit";
 import { signIn } from "@/lib/auth/config";
+import { carryInvite } from "@/lib/auth/invite-pass";
 import { acceptInvite, findOpenInvite, InviteError } from "@/lib/auth/invites";
 import { newPasswordSchema } from "@/lib/auth/schemas";
 import { currentPerson, lookAtWorkspace } from "@/lib/auth/session";
 import { AccountExistsError, createLocalUser } from "@/lib/auth/users";
+import { env } from "@/lib/platform/env";
 import { fieldErrors } from "@/lib/platform/issues";
 
 export type InviteFormState = { error?: string; fieldErrors?: Record<string, string | undefined>; values?: { name: string } } | undefined;
@@ -56,4 +58,18 @@ export async function acceptAsSignedIn(token: string): Promise<InviteFormState> 
   await audit({ workspaceId: invite.workspaceId, actor: actorOf(person), action: "invite_accepted", target: invite.email, detail: { role: invite.role } });
   await lookAtWorkspace(invite.workspaceId);
   redirect("/");
+}
+
+/**
+ * Someone new joins by signing in with GitHub: the invite rides through the round trip in a
+ * short-lived sealed cookie (lib/auth/invite-pass.ts); the sign-in callback lets this new GitHub
+ * identity in, makes the person with the invited address and joins them to the workspace.
+ */
+export async function acceptWithGitHub(token: string): Promise<InviteFormState> {
+  if (!env().githubSignInEnabled) return { error: "Signing in with GitHub is not set up on this instance." };
+  const invite = await findOpenInvite(token);
+  if (!invite) return { error: "This invite link is not valid any more: it was used, revoked or has expired. Ask for a new one." };
+  await carryInvite(token);
+  await signIn("github", { redirectTo: "/" });
+  return undefined;
 }

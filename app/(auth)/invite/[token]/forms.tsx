@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Alert, Button, Field } from "@/app/_components/ui";
-import { acceptAsNewPerson, acceptAsSignedIn, type InviteFormState } from "./actions";
+import { acceptAsNewPerson, acceptAsSignedIn, acceptWithGitHub, type InviteFormState } from "./actions";
 
 export function NewPersonInviteForm({ token, email }: { token: string; email: string }) {
   const [state, action, pending] = useActionState<InviteFormState, FormData>(acceptAsNewPerson.bind(null, token), undefined);
@@ -35,6 +35,19 @@ export function AcceptInviteButton({ token }: { token: string }) {
       {state?.error && <Alert>{state.error}</Alert>}
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Joining…" : "Accept and join"}
+      </Button>
+    </form>
+  );
+}
+
+/** Joins by signing in with GitHub instead of choosing a password. */
+export function JoinWithGitHubButton({ token }: { token: string }) {
+  const [state, action, pending] = useActionState<InviteFormState, FormData>(() => acceptWithGitHub(token), undefined);
+  return (
+    <form action={action} className="space-y-3">
+      {state?.error && <Alert>{state.error}</Alert>}
+      <Button type="submit" variant="secondary" className="w-full" disabled={pending}>
+        {pending ? "Going to GitHub…" : "Join with GitHub"}
       </Button>
     </form>
   );

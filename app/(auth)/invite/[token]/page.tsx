@@ -3,7 +3,8 @@ import Link from "next/link";
 import { findOpenInvite } from "@/lib/auth/invites";
 import { currentPerson } from "@/lib/auth/session";
 import { findUserForSignIn } from "@/lib/auth/users";
-import { AcceptInviteButton, NewPersonInviteForm } from "./forms";
+import { env } from "@/lib/platform/env";
+import { AcceptInviteButton, JoinWithGitHubButton, NewPersonInviteForm } from "./forms";
 
 export const metadata: Metadata = { title: "Join a workspace" };
 
@@ -54,7 +55,15 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           .
         </p>
       ) : (
-        <NewPersonInviteForm token={token} email={invite.email} />
+        <>
+          <NewPersonInviteForm token={token} email={invite.email} />
+          {env().githubSignInEnabled && (
+            <div className="mt-4 space-y-2">
+              <p className="text-center text-xs text-zinc-500">or, without a password</p>
+              <JoinWithGitHubButton token={token} />
+            </div>
+          )}
+        </>
       )}
     </>
   );
