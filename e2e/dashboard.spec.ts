@@ -187,7 +187,18 @@ test("every page fits 1280 and 390 px wide, the phone menu lists every section, 
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  const pages = new Set(["/", "/connections", "/webhooks", "/tools", "/tools/github-create-issue", "/tools/import", "/workflows", "/users"]);
+  const pages = new Set([
+    "/",
+    "/connections",
+    "/webhooks",
+    "/webhooks/endpoints",
+    "/webhooks/settings",
+    "/tools",
+    "/tools/github-create-issue",
+    "/tools/import",
+    "/workflows",
+    "/users",
+  ]);
   await page.goto("/webhooks");
   pages.add((await deliveries(page).getByRole("link").first().getAttribute("href"))!);
   await page.goto("/workflows");

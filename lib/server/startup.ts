@@ -5,7 +5,7 @@ import { checkProviderVariables, listProviders, type Provider, ProviderConfigErr
 import { superviseRuns } from "@/lib/runs";
 import { startOutboxSender } from "./outbox-sender";
 import { startRetention } from "./retention";
-import { startDispatcher, startWorkflowForDelivery } from "@/lib/webhooks";
+import { startChartRollup, startDispatcher, startWorkflowForDelivery } from "@/lib/webhooks";
 
 /**
  * Validates the whole configuration: the variables in lib/platform/env.ts, PROVIDERS_FILE, and the
@@ -28,6 +28,7 @@ export async function startServer(): Promise<void> {
     startDispatcher({ startWorkflow: startWorkflowForDelivery });
     startOutboxSender();
     startRetention();
+    startChartRollup();
     log.info(`ready: database ${config.DATABASE_PATH} migrated, ${providers.length} providers, public URL ${config.APP_URL}`);
   } catch (error) {
     if (error instanceof EnvError || error instanceof ProviderConfigError) {

@@ -20,7 +20,8 @@ const eventsSchema = z.array(z.string().regex(/^[\w.*-]{1,80}$/)).max(50);
 const REFUSALS = [RegistrationError, ConnectionError];
 
 function refresh(): void {
-  revalidatePath("/webhooks");
+  // The log and its sub-pages (endpoints, settings) all show endpoints and deliveries.
+  revalidatePath("/webhooks", "layout");
 }
 
 export async function replayDeliveryAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
