@@ -160,3 +160,21 @@ export const webhookDeliveryRollup = defineTable("webhook_delivery_rollup", {
   id: integer("id").primaryKey(),
   nextHour: integer("next_hour").notNull(),
 });
+
+/** A person's saved view of the log in a workspace: a name and the log's filters as a query string (lib/webhooks/views.ts). */
+export const savedDeliveryViews = defineTable(
+  "saved_delivery_views",
+  {
+    id: serialId("id"),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    query: text("query").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("saved_delivery_views_owner_name").on(table.workspaceId, table.userId, table.name)],
+);

@@ -27,6 +27,7 @@ export const {
   webhookDeliveryHours,
   webhookDeliveryChanges,
   webhookDeliveryRollup,
+  savedDeliveryViews,
   toolRuns,
   workflowRuns,
   workflowRunSteps,

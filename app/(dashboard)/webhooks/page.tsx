@@ -7,12 +7,14 @@ import { currentTime } from "@/lib/platform/clock";
 import { deliveryStatuses } from "@/db/schema";
 import { listProviders } from "@/lib/providers";
 import { countDeliveries, deliveryHistogram, knownEventActions } from "@/lib/webhooks/chart";
+import { listViews } from "@/lib/webhooks/views";
 import { deliveryFiltersSchema, failedCount, knownEvents, listDeliveries, PAGE_SIZE, type DeliveryFilters } from "@/lib/webhooks/queries";
 import { DeliveryChart } from "./chart";
 import { DeliveryTable } from "./delivery-table";
 import { FilterBar } from "./filters";
 import { webhooksHref } from "./href";
 import { ReplayFailed } from "./replay-failed";
+import { SavedViews } from "./saved-views";
 import { formatTime } from "./status";
 import { WebhooksNav } from "./sub-nav";
 
@@ -43,6 +45,8 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
   const events = [...new Set([...(await knownEvents(user.workspaceId)), ...(await knownEventActions(user.workspaceId, now))])].sort();
   const providers = listProviders().filter((provider) => provider.webhooks);
   const filtered = Object.keys(filterFields(filters)).length > 0;
+  const views = await listViews(user);
+  const query = webhooksHref({ ...filters, cursor: undefined, after: undefined }).replace(/^\/webhooks\??/, "");
   const totalText = `${total.count.toLocaleString("en")}${total.atLeast ? "+" : ""}`;
 
   return (
@@ -56,6 +60,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
       {!parsed.success && <p className="mb-4 text-sm text-red-700 dark:text-red-400">Some filters were not understood and were ignored.</p>}
 
       <FilterBar current={filters} providers={providers.map((provider) => [provider.id, provider.name])} events={events} statuses={[...deliveryStatuses]} />
+      <SavedViews views={views} query={query} />
 
       <Card className="mb-4">
         <DeliveryChart histogram={histogram} filters={filters} filtered={filtered} />
