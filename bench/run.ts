@@ -195,7 +195,7 @@ if (only.has("log-pg")) {
 if (only.has("chart")) {
   console.log("(b3) the log's chart at 1,000,000 rows (lib/webhooks/chart.ts), median of 7 runs; goal: under 50 ms for every filter\n");
   type ChartResult = { size: number; rollUpSeconds: number; timings: { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] }[] };
-  const sqlite = (child("log-viewer.ts", { BENCH_LOG_SIZES: "1000000", BENCH_LOG_PARTS: "chart" }) as ChartResult[]).at(-1)!;
+  const sqlite = (child("log-viewer.ts", { BENCH_LOG_SIZES: "1000000", BENCH_LOG_PARTS: "chart" }, 45) as ChartResult[]).at(-1)!;
   const postgres = postgresMissing
     ? undefined
     : (child("log-viewer-pg.ts", { BENCH_PG_LOG_SIZES: "1000000", BENCH_LOG_PARTS: "chart" }, 60) as { results: ChartResult[] }).results.at(-1)!;
