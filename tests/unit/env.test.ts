@@ -171,7 +171,9 @@ describe("environment", () => {
     const env = loadEnv({ DATABASE_URL: `file:${dir}/nested/patchbay.db` });
     const path = join(dir, "nested", "secrets.json");
     expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ AUTH_SECRET: env.AUTH_SECRET, ENCRYPTION_KEY: env.ENCRYPTION_KEY });
-    expect(existsSync(join(process.cwd(), "data", "secrets.json")) && statSync(join(process.cwd(), "data", "secrets.json")).mtimeMs > Date.now() - 5000).toBe(false);
+    expect(existsSync(join(process.cwd(), "data", "secrets.json")) && statSync(join(process.cwd(), "data", "secrets.json")).mtimeMs > Date.now() - 5000).toBe(
+      false,
+    );
     // DATA_DIR, when set, still decides.
     const other = scratchDir("env-");
     loadEnv({ DATABASE_URL: `file:${dir}/nested/patchbay.db`, DATA_DIR: other });
