@@ -32,7 +32,9 @@ process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
 
 const { db, databaseReady, closeDatabase } = await import("@/db/client");
-const { measureLogViewer } = await import("./log-queries");
+const { measureChart, measureLogViewer } = await import("./log-queries");
+/** Which timings: the chart (measured first, on the fresh table, then rolled up) and the list. */
+const parts = (process.env.BENCH_LOG_PARTS ?? "chart,list").split(",");
 
 /** The workspace whose log is viewed, and another team's sharing the table. */
 const WORKSPACE = "bench-workspace";
@@ -114,7 +116,14 @@ function compactPlan(lines: string[]): string[] {
     );
 }
 
-const results: { size: number; seedSeconds: number; tableSize: string; totalSize: string; timings: Awaited<ReturnType<typeof measureLogViewer>> }[] = [];
+const results: {
+  size: number;
+  seedSeconds: number;
+  tableSize: string;
+  totalSize: string;
+  rollUpSeconds?: number;
+  timings: Awaited<ReturnType<typeof measureLogViewer>>;
+}[] = [];
 let settings: Record<string, string> = {};
 const seeder = new pg.Client({ connectionString: database.url });
 try {
@@ -156,12 +165,21 @@ try {
       );
       return `${row.at}.${row.id}`;
     };
-    const timings = await measureLogViewer({ workspaceId: WORKSPACE, now, sampleId: sample.id, workspaceRows, cursorAt }, tracer);
+    const context = { workspaceId: WORKSPACE, now, sampleId: sample.id, workspaceRows, cursorAt };
+    const chart = parts.includes("chart") ? await measureChart(context, tracer) : undefined;
+    const timings = [...(chart?.timings ?? []), ...(parts.includes("list") ? await measureLogViewer(context, tracer) : [])];
     const footprint = await one<{ table: string; total: string }>(
       `select pg_size_pretty(pg_relation_size('webhook_deliveries')) as "table", pg_size_pretty(pg_total_relation_size('webhook_deliveries')) as total`,
       [],
     );
-    results.push({ size, seedSeconds: +seedSeconds.toFixed(1), tableSize: footprint.table, totalSize: footprint.total, timings });
+    results.push({
+      size,
+      seedSeconds: +seedSeconds.toFixed(1),
+      rollUpSeconds: chart?.rollUpSeconds,
+      tableSize: footprint.table,
+      totalSize: footprint.total,
+      timings,
+    });
   }
 } finally {
   await seeder.end().catch(() => undefined);

@@ -23,7 +23,9 @@ process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
 
 const { db, closeDatabase } = await import("@/db/client");
-const { measureLogViewer } = await import("./log-queries");
+const { measureChart, measureLogViewer } = await import("./log-queries");
+/** Which timings: the chart (measured first, on the fresh table, then rolled up) and the list. */
+const parts = (process.env.BENCH_LOG_PARTS ?? "chart,list").split(",");
 
 type Captured = { sql: string; params: unknown[] };
 let captured: Captured[] = [];
@@ -148,7 +150,7 @@ async function cursorAt(offset: number): Promise<string> {
   return `${row.at}.${row.id}`;
 }
 
-const results: { size: number; seedSeconds: number; timings: Awaited<ReturnType<typeof measureLogViewer>> }[] = [];
+const results: { size: number; seedSeconds: number; rollUpSeconds?: number; timings: Awaited<ReturnType<typeof measureLogViewer>> }[] = [];
 try {
   for (const size of sizes) {
     const seedSeconds = seed(size);
@@ -160,8 +162,10 @@ try {
     ) as {
       id: string;
     };
-    const timings = await measureLogViewer({ workspaceId: WORKSPACE, now, sampleId: sample.id, workspaceRows, cursorAt }, tracer);
-    results.push({ size, seedSeconds: +seedSeconds.toFixed(1), timings });
+    const context = { workspaceId: WORKSPACE, now, sampleId: sample.id, workspaceRows, cursorAt };
+    const chart = parts.includes("chart") ? await measureChart(context, tracer) : undefined;
+    const timings = [...(chart?.timings ?? []), ...(parts.includes("list") ? await measureLogViewer(context, tracer) : [])];
+    results.push({ size, seedSeconds: +seedSeconds.toFixed(1), rollUpSeconds: chart?.rollUpSeconds, timings });
     console.error(`log viewer: ${size.toLocaleString("en")} rows seeded in ${seedSeconds.toFixed(1)} s`);
   }
 } finally {

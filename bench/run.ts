@@ -7,7 +7,9 @@
  * rows, (f) processing 1,000 pushes through the shipped automation, then through ten more
  * automations each. Prints tables and writes bench/results/<date>.json.
  *
- * BENCH_ONLY=intake,intake-pg,log,log-pg,token,openapi,retention,automations picks parts; BENCH_DURATION sets
+ * BENCH_ONLY=intake,intake-pg,log,log-pg,token,openapi,retention,automations picks parts (the default), and
+ * chart (not by default: log and log-pg include it) the log's chart, total and suggestions alone at
+ * 1,000,000 rows on SQLite and PostgreSQL, before and after the hourly roll-up; BENCH_DURATION sets
  * seconds per intake run, BENCH_ROUNDS how many runs per level and target (the median is reported).
  * The PostgreSQL parts use a throwaway cluster with PostgreSQL's durable defaults, or a fresh
  * database on the server of BENCH_DATABASE_URL; without PostgreSQL installed they are skipped.
@@ -189,6 +191,30 @@ if (only.has("log-pg")) {
     console.log(`  load average (1 / 5 / 15 min): ${load(result.loadAverage.start)} before, ${load(result.loadAverage.end)} after\n`);
     report.logViewerPostgres = result;
   }
+}
+
+if (only.has("chart")) {
+  console.log("(b3) the log's chart at 1,000,000 rows (lib/webhooks/chart.ts), median of 7 runs; goal: under 50 ms for every filter\n");
+  type ChartResult = { size: number; rollUpSeconds: number; timings: { name: string; medianMs: number; maxMs: number; rows: number; plan: string[] }[] };
+  const sqlite = (child("log-viewer.ts", { BENCH_LOG_SIZES: "1000000", BENCH_LOG_PARTS: "chart" }, 45) as ChartResult[]).at(-1)!;
+  const postgres = postgresMissing
+    ? undefined
+    : (child("log-viewer-pg.ts", { BENCH_PG_LOG_SIZES: "1000000", BENCH_LOG_PARTS: "chart" }, 60) as { results: ChartResult[] }).results.at(-1)!;
+  table(
+    ["query", "SQLite median ms", "max ms", "PostgreSQL median ms", "max ms", "rows"],
+    sqlite.timings.map((timing, index) => [
+      timing.name,
+      timing.medianMs,
+      timing.maxMs,
+      postgres?.timings[index]?.medianMs ?? "-",
+      postgres?.timings[index]?.maxMs ?? "-",
+      timing.rows,
+    ]),
+  );
+  console.log(
+    `\n  rolling up 30 days of 1,000,000 rows: SQLite ${sqlite.rollUpSeconds} s, PostgreSQL ${postgres?.rollUpSeconds ?? "-"} s (once; then an hour at a time)\n`,
+  );
+  report.chart = { sqlite, postgres };
 }
 
 if (only.has("token")) {

@@ -148,7 +148,7 @@ test("every page, signed out and as the owner, carries the headers and passes it
 
   await visit(page, refused, "/webhooks");
   await expect(page.getByTestId("live-status")).toHaveText("Live"); // the SSE stream (connect-src)
-  const deliveryPage = await firstHref(page, "main a[href^='/webhooks/']:not([href^='/webhooks/forwarding']):not([href*='?'])");
+  const deliveryPage = await firstHref(page, "main table a[href^='/webhooks/']");
   await visit(page, refused, "/runs");
   const runPage = await firstHref(page, "main a[href^='/runs/']");
   await visit(page, refused, "/workflows");
@@ -159,6 +159,8 @@ test("every page, signed out and as the owner, carries the headers and passes it
     "/connections",
     deliveryPage,
     "/webhooks/forwarding",
+    "/webhooks/endpoints",
+    "/webhooks/settings",
     "/tools/api-call",
     workflowPage,
     runPage,

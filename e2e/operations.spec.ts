@@ -27,7 +27,7 @@ async function sendPush(page: Page, body: string, delivery: string) {
 }
 
 test("verified deliveries are forwarded, re-signed, shown per destination on the delivery page, and sent again on request", async ({ page }) => {
-  await page.goto("/webhooks");
+  await page.goto("/webhooks/settings");
   await expect(page.getByTestId("retention-note")).toContainText("kept for 30 days");
   await page.getByRole("link", { name: "Forward deliveries to your own services" }).click();
   await page.getByLabel("Deliveries of").selectOption({ label: "GitHub (instance URL)" });

@@ -83,7 +83,7 @@ test("a redelivery is acknowledged once, and a badly signed delivery is shown as
 test("register a hook on a repository of GitHub; GitHub records it and its ping arrives verified", async ({ page, request }) => {
   await ensureGitHubConnected(page);
 
-  await page.goto("/webhooks");
+  await page.goto("/webhooks/settings");
   await page.getByRole("combobox", { name: "Repository", exact: true }).selectOption("octocat/hello-world");
   await page.getByRole("button", { name: "Register hook" }).click();
   await expect(page.getByText("Hook created on octocat/hello-world; GitHub sends a ping right away.")).toBeVisible();
@@ -97,13 +97,16 @@ test("register a hook on a repository of GitHub; GitHub records it and its ping 
   expect(hook.config.url).toMatch(/\/api\/webhooks\/github\/we_[0-9a-f]+$/);
 
   // Other specs share this account and send pings of their own (e2e/headers.spec.ts): this repository's only.
+  await page.goto("/webhooks");
   const pings = deliveriesTable(page).getByRole("row").filter({ hasText: "ping" }).filter({ hasText: "octocat/hello-world" });
   await expect(pings.first()).toBeVisible();
   await expect(pings.first().getByRole("cell", { name: "yes", exact: true })).toBeVisible();
   await expect(pings.first().getByText("processed")).toBeVisible();
   const before = await pings.count();
 
+  await page.goto("/webhooks/endpoints");
   await page.getByRole("button", { name: "Send ping" }).click();
   await expect(page.getByText("Ping sent; it appears in the log in a moment.")).toBeVisible();
+  await page.goto("/webhooks");
   await expect(pings).toHaveCount(before + 1);
 });

@@ -72,6 +72,7 @@ test("a team of three: invites by mail and by link, and each role sees what it m
   // The viewer reads the shared log but manages and runs nothing; pages say so in the app's layout.
   await viewer.goto("/webhooks");
   await expect(viewer.getByRole("heading", { name: "Webhooks" })).toBeVisible();
+  await viewer.goto("/webhooks/endpoints");
   await expect(viewer.getByText("Endpoints and forwarding are managed by the workspace's admins.")).toBeVisible();
   await viewer.goto("/users");
   await expect(viewer.getByRole("status")).toContainText("Your role in");

@@ -24,7 +24,7 @@ function Node({ name, value, query, depth, openDepth }: { name: string; value: J
           : "text-violet-700 dark:text-violet-400";
     return (
       <li className="whitespace-pre-wrap break-all">
-        <span className="text-zinc-500">{name}: </span>
+        <span className="text-zinc-600 dark:text-zinc-400">{name}: </span>
         <span className={tone}>
           {typeof value === "string" && /^https?:\/\/\S+$/.test(value) ? (
             <>
@@ -48,8 +48,8 @@ function Node({ name, value, query, depth, openDepth }: { name: string; value: J
     <li>
       <details open={depth < openDepth || Boolean(query)}>
         <summary className="cursor-pointer select-none">
-          <span className="text-zinc-500">{name}</span>{" "}
-          <span className="text-zinc-400">{Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`}</span>
+          <span className="text-zinc-600 dark:text-zinc-400">{name}</span>{" "}
+          <span className="text-zinc-600 dark:text-zinc-400">{Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`}</span>
         </summary>
         <ul className="ml-4 border-l border-zinc-200 pl-3 dark:border-zinc-800">
           {entries.map(([key, child]) => (

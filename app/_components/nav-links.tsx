@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 
 export type NavItem = { href: string; label: string };
 
@@ -39,15 +39,28 @@ function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate: () => v
 
 /**
  * The dashboard's navigation: a sidebar from md up; on a phone a bar with a Menu button that opens
- * every section (and the account block) below it.
+ * every section (and the account block) below it; Escape closes it.
  */
 export function SidebarNav({ brand, items, account }: { brand: ReactNode; items: NavItem[]; account: ReactNode }) {
   const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  // Escape closes the open menu and gives focus back to its button.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setOpen(false);
+      toggle.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [open]);
   return (
     <div className="md:sticky md:top-0 md:flex md:h-screen md:flex-col">
       <div className="flex items-center justify-between gap-2 px-4 py-3 md:py-5">
         {brand}
         <button
+          ref={toggle}
           type="button"
           className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium md:hidden dark:border-zinc-700"
           aria-expanded={open}

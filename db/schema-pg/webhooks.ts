@@ -120,3 +120,61 @@ export const webhookAttempts = defineTable(
   },
   (table) => [index("webhook_attempts_delivery").on(table.deliveryId, table.number)],
 );
+
+/** The columns the log's chart counts deliveries by: every filter of the log but the search and the time. */
+const chartKey = () => ({
+  workspaceId: text("workspace_id").notNull(),
+  /** Hours since the epoch (received_at / 3600000), UTC. */
+  hour: integer("hour").notNull(),
+  providerId: text("provider_id").notNull(),
+  endpointId: text("endpoint_id"),
+  event: text("event"),
+  action: text("action"),
+  verified: boolean("verified").notNull(),
+  status: text("status", { enum: deliveryStatuses }).notNull(),
+  count: integer("count").notNull(),
+});
+
+/**
+ * The chart's hourly counts for the hours that have closed (lib/webhooks/chart.ts rolls them up
+ * from the deliveries, then folds the changes below into them). Several rows may share a key; the
+ * chart sums them. No foreign key: a deleted workspace's rows are never read.
+ */
+export const webhookDeliveryHours = defineTable("webhook_delivery_hours", { id: serialId("id"), ...chartKey() }, (table) => [
+  index("webhook_delivery_hours_workspace_hour").on(table.workspaceId, table.hour),
+]);
+
+/**
+ * What changed a delivery's place in the chart after it arrived: a status or endpoint change is a
+ * -1 for the old key and a +1 for the new, a deletion a -1. Written by triggers on
+ * webhook_deliveries (db/migrations/0019, db/migrations-pg/0012), in the same transaction as the
+ * change, so the roll-up never misses one; intake inserts write nothing here.
+ */
+export const webhookDeliveryChanges = defineTable("webhook_delivery_changes", { id: serialId("id"), ...chartKey() }, (table) => [
+  index("webhook_delivery_changes_workspace_hour").on(table.workspaceId, table.hour),
+  index("webhook_delivery_changes_hour").on(table.hour),
+]);
+
+/** One row (id 1): the roll-up covers the hours before next_hour (hours since the epoch). */
+export const webhookDeliveryRollup = defineTable("webhook_delivery_rollup", {
+  id: integer("id").primaryKey(),
+  nextHour: integer("next_hour").notNull(),
+});
+
+/** A person's saved view of the log in a workspace: a name and the log's filters as a query string (lib/webhooks/views.ts). */
+export const savedDeliveryViews = defineTable(
+  "saved_delivery_views",
+  {
+    id: serialId("id"),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    query: text("query").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("saved_delivery_views_owner_name").on(table.workspaceId, table.userId, table.name)],
+);

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { db, usingPostgres } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
@@ -67,14 +67,15 @@ export function searchMatches(term: string): SQL {
   );
 }
 
-/** Up to `limit` indexed deliveries matching the term and `where`, newest (highest id) first, as the log lists them. */
-export async function indexedMatches(term: string, where: SQL[], limit: number) {
+/** Up to `limit` indexed deliveries matching the term and `where`, newest (highest id) first as the log lists them, or oldest first (to page back to newer ones). */
+export async function indexedMatches(term: string, where: SQL[], limit: number, oldestFirst = false) {
+  const order = oldestFirst ? asc : desc;
   if (usingPostgres()) {
     return await db()
       .select(listColumns)
       .from(webhookDeliveries)
       .where(and(...where, trigramMatch(term)))
-      .orderBy(desc(webhookDeliveries.id))
+      .orderBy(order(webhookDeliveries.id))
       .limit(limit);
   }
   return await db()
@@ -82,6 +83,6 @@ export async function indexedMatches(term: string, where: SQL[], limit: number) 
     .from(deliverySearch)
     .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, deliverySearch.rowid))
     .where(and(...where, sql`${deliverySearch} match ${phrase(term)}`))
-    .orderBy(desc(deliverySearch.rowid))
+    .orderBy(order(deliverySearch.rowid))
     .limit(limit);
 }

@@ -287,11 +287,26 @@ function checkPostgres(raw: RawEnv): void {
   }
 }
 
-/** Parses the environment and fills AUTH_SECRET / ENCRYPTION_KEY from data/secrets.json when unset (SQLite only). */
+/**
+ * Where generated keys are kept (secrets.json): DATA_DIR when it is set; otherwise, with a SQLite
+ * DATABASE_URL, beside that database file (the keys belong with the data they seal, not in the
+ * directory Patchbay was started from, which may be a checkout); else the default DATA_DIR.
+ */
+export function secretsDirectory(raw: Pick<RawEnv, "DATABASE_URL" | "DATA_DIR">, source: Record<string, string | undefined>): string {
+  if (source.DATA_DIR?.trim()) return raw.DATA_DIR;
+  if (raw.DATABASE_URL && databaseDialect(raw) === "sqlite") {
+    const file = databasePath(raw);
+    const slash = file.lastIndexOf("/");
+    return slash < 0 ? "." : slash === 0 ? "/" : file.slice(0, slash);
+  }
+  return raw.DATA_DIR;
+}
+
+/** Parses the environment and fills AUTH_SECRET / ENCRYPTION_KEY from secrets.json (secretsDirectory) when unset (SQLite only). */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const raw = parseEnv(source);
   checkPostgres(raw);
-  const secrets = resolveEmbeddedSecrets(raw.DATA_DIR, {
+  const secrets = resolveEmbeddedSecrets(secretsDirectory(raw, source), {
     AUTH_SECRET: raw.AUTH_SECRET,
     ENCRYPTION_KEY: raw.ENCRYPTION_KEY,
   });

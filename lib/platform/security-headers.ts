@@ -37,8 +37,8 @@ export function pagePolicy(nonce: string, { pathname, development }: { pathname:
     // style="" attributes (avatar and logo sizes, the delivery chart's bars) cannot carry a nonce;
     // they can neither run script nor load anything img-src does not allow.
     "style-src-attr 'unsafe-inline'",
-    // Account pictures come from whatever host the provider's account endpoint names (GitHub's avatar CDN).
-    "img-src 'self' data: https:",
+    // Images come from Patchbay only (account pictures are shown as initials, app/_components/avatar.tsx).
+    "img-src 'self' data:",
     "font-src 'self'",
     // fetch and EventSource go to Patchbay only: the agent's stream, the import preview, the live logs.
     "connect-src 'self'",

@@ -7,7 +7,7 @@ import { startOutboxSender } from "./outbox-sender";
 import { startRetention } from "./retention";
 import { setAgentStepRunner, setDeliveryReader, startAutomationWorker, startScheduler } from "@/lib/automations";
 import { runUnattended } from "@/lib/agent/turn";
-import { readDeliveryForAutomations, startDispatcher } from "@/lib/webhooks";
+import { readDeliveryForAutomations, startChartRollup, startDispatcher } from "@/lib/webhooks";
 
 /**
  * Validates the whole configuration: the variables in lib/platform/env.ts, PROVIDERS_FILE, and the
@@ -34,6 +34,7 @@ export async function startServer(): Promise<void> {
     startScheduler();
     startOutboxSender();
     startRetention();
+    startChartRollup();
     log.info(`ready: database ${config.DATABASE_PATH} migrated, ${providers.length} providers, public URL ${config.APP_URL}`);
   } catch (error) {
     if (error instanceof EnvError || error instanceof ProviderConfigError) {

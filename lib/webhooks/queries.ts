@@ -1,5 +1,6 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { db, rows } from "@/db/client";
 import { indexedMatches, listColumns, searchMatches } from "@/db/sql/delivery-search";
@@ -27,13 +28,16 @@ export const deliveryFiltersSchema = z.object({
   to: optional(epochMs),
   endpoint: optional(z.string().regex(/^[\w-]{1,64}$/)),
   q: optional(z.string().trim().min(1).max(200)),
+  /** Older than this row ("receivedAt.id"): the next page. */
   cursor: optional(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
+  /** Newer than this row: the page before (Newer). */
+  after: optional(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
 });
 
 export type DeliveryFilters = z.infer<typeof deliveryFiltersSchema>;
 
-const HOUR = 3_600_000;
-const rangeMs: Record<Range, number> = { "1h": HOUR, "24h": 24 * HOUR, "7d": 7 * 24 * HOUR, "30d": 30 * 24 * HOUR };
+export const HOUR = 3_600_000;
+export const rangeMs: Record<Range, number> = { "1h": HOUR, "24h": 24 * HOUR, "7d": 7 * 24 * HOUR, "30d": 30 * 24 * HOUR };
 
 /** Trigrams need three characters; shorter terms search delivery ids and repositories by prefix. */
 const MIN_INDEXED_TERM = 3;
@@ -41,21 +45,53 @@ const MIN_INDEXED_TERM = 3;
 /** For the tests: the search condition, to check which index a plan uses. */
 export const searchMatchesForTest = searchMatches;
 
-function eventCondition(value: string): SQL {
+/** The columns a filter of the log reads: the deliveries' own, or the chart's hourly counts (lib/webhooks/chart.ts). */
+export type FilterColumns = {
+  workspaceId: SQLiteColumn;
+  providerId: SQLiteColumn;
+  endpointId: SQLiteColumn;
+  event: SQLiteColumn;
+  action: SQLiteColumn;
+  verified: SQLiteColumn;
+  status: SQLiteColumn;
+};
+
+/** Text starting with `prefix`, as a range an index can read. */
+function startsWith(column: SQLiteColumn, prefix: string): SQL {
+  return and(gte(column, prefix), lt(column, `${prefix}\uffff`))!;
+}
+
+/**
+ * The Event filter, applied as it is typed: events starting with the text (`pull` finds
+ * `pull_request`), or an event with its action (`pull_request.op` finds `pull_request.opened`).
+ * Stripe's event names contain dots themselves, so `invoice.pa` may be the start of a whole event name.
+ */
+function eventCondition(columns: FilterColumns, value: string): SQL {
   const dot = value.lastIndexOf(".");
-  if (dot <= 0) return eq(webhookDeliveries.event, value);
-  // Stripe's event names contain dots themselves, so `invoice.paid` may be a whole event name.
-  return or(eq(webhookDeliveries.event, value), and(eq(webhookDeliveries.event, value.slice(0, dot)), eq(webhookDeliveries.action, value.slice(dot + 1))))!;
+  if (dot <= 0) return startsWith(columns.event, value);
+  return or(startsWith(columns.event, value), and(eq(columns.event, value.slice(0, dot)), startsWith(columns.action, value.slice(dot + 1))))!;
+}
+
+/** The workspace and the filters on what a delivery is (service, event, status, verified, endpoint): no time, no search. */
+export function attributeConditions(columns: FilterColumns, workspaceId: string, filters: DeliveryFilters): SQL[] {
+  const where: SQL[] = [eq(columns.workspaceId, workspaceId)];
+  if (filters.provider) where.push(eq(columns.providerId, filters.provider));
+  if (filters.event) where.push(eventCondition(columns, filters.event));
+  if (filters.status) where.push(eq(columns.status, filters.status));
+  if (filters.verified) where.push(eq(columns.verified, filters.verified === "yes"));
+  if (filters.endpoint) where.push(eq(columns.endpointId, filters.endpoint));
+  return where;
+}
+
+/** Where the chosen range starts (range and a chart bar's from), or undefined for all time. */
+export function rangeStart(filters: DeliveryFilters, now: number): number | undefined {
+  const starts = [filters.range ? now - rangeMs[filters.range] : undefined, filters.from].filter((value): value is number => value !== undefined);
+  return starts.length > 0 ? Math.max(...starts) : undefined;
 }
 
 /** Every filter except the search term and the cursor, as conditions on webhook_deliveries. */
 function conditions(workspaceId: string, filters: DeliveryFilters, now: number): SQL[] {
-  const where: SQL[] = [eq(webhookDeliveries.workspaceId, workspaceId)];
-  if (filters.provider) where.push(eq(webhookDeliveries.providerId, filters.provider));
-  if (filters.event) where.push(eventCondition(filters.event));
-  if (filters.status) where.push(eq(webhookDeliveries.status, filters.status));
-  if (filters.verified) where.push(eq(webhookDeliveries.verified, filters.verified === "yes"));
-  if (filters.endpoint) where.push(eq(webhookDeliveries.endpointId, filters.endpoint));
+  const where = attributeConditions(webhookDeliveries, workspaceId, filters);
   if (filters.range) where.push(gte(webhookDeliveries.receivedAt, now - rangeMs[filters.range]));
   if (filters.from !== undefined) where.push(gte(webhookDeliveries.receivedAt, filters.from));
   if (filters.to !== undefined) where.push(lt(webhookDeliveries.receivedAt, filters.to));
@@ -73,7 +109,7 @@ function prefixSearch(term: string): SQL {
 const indexedTerm = (filters: DeliveryFilters) => (filters.q && filters.q.length >= MIN_INDEXED_TERM ? filters.q : undefined);
 
 /** For counts and bulk actions: the matching ids of the search index as a subquery. */
-function allConditions(workspaceId: string, filters: DeliveryFilters, now: number): SQL[] {
+export function allConditions(workspaceId: string, filters: DeliveryFilters, now: number): SQL[] {
   const where = conditions(workspaceId, filters, now);
   const term = indexedTerm(filters);
   if (term) where.push(searchMatches(term));
@@ -88,90 +124,73 @@ function parseCursor(cursor: string): [number, number] {
 
 /**
  * One page of this user's deliveries, newest first, by keyset (received_at, id): no OFFSET, so deep
- * pages stay fast. A search walks the trigram index newest first (by id, which grows with arrival)
- * and stops once the page is full, so a term matching most rows costs no more than a rare one.
+ * pages stay fast. `cursor` pages to older rows, `after` back to newer ones (read oldest first,
+ * then turned round). A search walks the trigram index by id (which grows with arrival) and stops
+ * once the page is full, so a term matching most rows costs no more than a rare one.
  */
 export async function listDeliveries(workspaceId: string, filters: DeliveryFilters, now = Date.now(), pageSize = PAGE_SIZE) {
   const term = indexedTerm(filters);
-  const rows = term ? await searchPage(workspaceId, filters, term, now, pageSize + 1) : await timePage(workspaceId, filters, now, pageSize + 1);
-  const page = rows.slice(0, pageSize);
+  const newer = filters.after !== undefined;
+  const found = term ? await searchPage(workspaceId, filters, term, now, pageSize + 1) : await timePage(workspaceId, filters, now, pageSize + 1);
+  const more = found.length > pageSize;
+  const page = newer ? found.slice(0, pageSize).reverse() : found.slice(0, pageSize);
+  const first = page.at(0);
   const last = page.at(-1);
-  return { items: page, nextCursor: rows.length > pageSize && last ? `${last.receivedAt}.${last.id}` : undefined };
+  const at = (row: { receivedAt: number; id: number }) => `${row.receivedAt}.${row.id}`;
+  return {
+    items: page,
+    /** Older rows exist: the next page's cursor. */
+    nextCursor: last && (newer || more) ? at(last) : undefined,
+    /** Newer rows exist: the previous page's `after`. */
+    newerCursor: first && (newer ? more : filters.cursor !== undefined) ? at(first) : undefined,
+  };
 }
 
 async function timePage(workspaceId: string, filters: DeliveryFilters, now: number, limit: number) {
   const where = conditions(workspaceId, filters, now);
-  if (filters.cursor) {
+  const newer = filters.after !== undefined;
+  if (filters.after) {
+    const [at, id] = parseCursor(filters.after);
+    where.push(sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id}) > (${at}, ${id})`);
+  } else if (filters.cursor) {
     const [at, id] = parseCursor(filters.cursor);
     where.push(sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id}) < (${at}, ${id})`);
   }
+  const order = newer ? asc : desc;
   return await db()
     .select(listColumns)
     .from(webhookDeliveries)
     .where(and(...where))
-    .orderBy(desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id))
+    .orderBy(order(webhookDeliveries.receivedAt), order(webhookDeliveries.id))
     .limit(limit);
 }
 
 /**
- * Search results by id, newest first. Deliveries still waiting for their first attempt are not in
- * the index yet (see migration 0004), so those few are matched by delivery id or repository prefix
- * and merged in.
+ * Search results by id, newest first (oldest first after `after`). Deliveries still waiting for
+ * their first attempt are not in the index yet (see migration 0004), so those few are matched by
+ * delivery id or repository prefix and merged in.
  */
 async function searchPage(workspaceId: string, filters: DeliveryFilters, term: string, now: number, limit: number) {
-  const before = filters.cursor ? [lt(webhookDeliveries.id, parseCursor(filters.cursor)[1])] : [];
-  const indexed = await indexedMatches(term, [...conditions(workspaceId, filters, now), ...before], limit);
+  const newer = filters.after !== undefined;
+  const bound = filters.after
+    ? [gt(webhookDeliveries.id, parseCursor(filters.after)[1])]
+    : filters.cursor
+      ? [lt(webhookDeliveries.id, parseCursor(filters.cursor)[1])]
+      : [];
+  const indexed = await indexedMatches(term, [...conditions(workspaceId, filters, now), ...bound], limit, newer);
   const waiting = await db()
     .select(listColumns)
     .from(webhookDeliveries)
     .where(
-      and(...conditions(workspaceId, filters, now), eq(webhookDeliveries.status, "received"), eq(webhookDeliveries.attempts, 0), prefixSearch(term), ...before),
+      and(...conditions(workspaceId, filters, now), eq(webhookDeliveries.status, "received"), eq(webhookDeliveries.attempts, 0), prefixSearch(term), ...bound),
     )
-    .orderBy(desc(webhookDeliveries.id))
+    .orderBy((newer ? asc : desc)(webhookDeliveries.id))
     .limit(limit);
   const byId = new Map([...indexed, ...waiting].map((row) => [row.id, row]));
-  return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, limit);
+  return [...byId.values()].sort((a, b) => (newer ? a.id - b.id : b.id - a.id)).slice(0, limit);
 }
 
 export type DeliveryListItem = Awaited<ReturnType<typeof listDeliveries>>["items"][number];
-
-export type Histogram = { range: Range; bucketMs: number; buckets: { start: number; counts: Record<string, number> }[] };
-
-const histogramShapes: Record<Range, { bucketMs: number; count: number }> = {
-  "1h": { bucketMs: 5 * 60_000, count: 12 },
-  "24h": { bucketMs: HOUR, count: 24 },
-  "7d": { bucketMs: 6 * HOUR, count: 28 },
-  "30d": { bucketMs: 24 * HOUR, count: 30 },
-};
-
-/** Deliveries over `range` before `now` in equal UTC-aligned buckets, split by status (oldest first). */
-export async function deliveryHistogram(workspaceId: string, range: Range = "24h", now = Date.now()): Promise<Histogram> {
-  const { bucketMs, count: size } = histogramShapes[range];
-  const current = Math.floor(now / bucketMs);
-  const first = current - size + 1;
-  const rows = await db()
-    .select({
-      // Inlined: a bound JS number is a REAL to SQLite, and the division must stay integral.
-      bucket: sql<number>`${webhookDeliveries.receivedAt} / ${sql.raw(String(bucketMs))}`.as("bucket"),
-      status: webhookDeliveries.status,
-      count: sql<number>`count(*)`,
-    })
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.workspaceId, workspaceId),
-        gte(webhookDeliveries.receivedAt, first * bucketMs),
-        lt(webhookDeliveries.receivedAt, (current + 1) * bucketMs),
-      ),
-    )
-    .groupBy(sql`bucket`, webhookDeliveries.status);
-  const buckets = Array.from({ length: size }, (_, index) => ({ start: (first + index) * bucketMs, counts: {} as Record<string, number> }));
-  for (const row of rows) {
-    const bucket = buckets[row.bucket - first];
-    if (bucket) bucket.counts[row.status] = row.count;
-  }
-  return { range, bucketMs, buckets };
-}
 
 /**
  * The events this user has seen, for the filter's suggestions (up to 200). A loose index scan:
@@ -213,7 +232,7 @@ export async function failedIds(workspaceId: string, filters: DeliveryFilters, n
     await db()
       .select({ id: webhookDeliveries.id })
       .from(webhookDeliveries)
-      .where(and(...allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined }, now)))
+      .where(and(...allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined, after: undefined }, now)))
       .limit(limit)
   ).map((row) => row.id);
 }
@@ -223,7 +242,7 @@ export async function failedCount(workspaceId: string, filters: DeliveryFilters,
   const matching = db()
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
-    .where(and(...allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined }, now)))
+    .where(and(...allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined, after: undefined }, now)))
     .limit(limit)
     .as("matching");
   const [row] = await db().select({ n: count() }).from(matching);

@@ -166,6 +166,20 @@ describe("environment", () => {
     expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ AUTH_SECRET: first.AUTH_SECRET, ENCRYPTION_KEY: first.ENCRYPTION_KEY });
   });
 
+  it("with a SQLite DATABASE_URL and no DATA_DIR, keeps secrets.json beside the database, not in the working directory", () => {
+    const dir = scratchDir("env-");
+    const env = loadEnv({ DATABASE_URL: `file:${dir}/nested/patchbay.db` });
+    const path = join(dir, "nested", "secrets.json");
+    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ AUTH_SECRET: env.AUTH_SECRET, ENCRYPTION_KEY: env.ENCRYPTION_KEY });
+    expect(existsSync(join(process.cwd(), "data", "secrets.json")) && statSync(join(process.cwd(), "data", "secrets.json")).mtimeMs > Date.now() - 5000).toBe(
+      false,
+    );
+    // DATA_DIR, when set, still decides.
+    const other = scratchDir("env-");
+    loadEnv({ DATABASE_URL: `file:${dir}/nested/patchbay.db`, DATA_DIR: other });
+    expect(existsSync(join(other, "secrets.json"))).toBe(true);
+  });
+
   it("prefers secrets from the environment and writes no file when both are set", () => {
     const dir = scratchDir("env-");
     const env = loadEnv({ DATA_DIR: dir, AUTH_SECRET: secret, ENCRYPTION_KEY: key });

@@ -2,15 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { webhookDeliveries, type DeliveryStatus } from "@/db/schema";
-import {
-  deliveryFiltersSchema,
-  failedIds,
-  deliveryHistogram,
-  knownEvents,
-  listDeliveries,
-  searchMatchesForTest,
-  type DeliveryFilters,
-} from "@/lib/webhooks/queries";
+import { deliveryFiltersSchema, failedIds, knownEvents, listDeliveries, searchMatchesForTest, type DeliveryFilters } from "@/lib/webhooks/queries";
+import { deliveryHistogram } from "@/lib/webhooks/chart";
 import { createUser } from "../support/helpers";
 
 const HOUR = 3_600_000;
@@ -175,7 +168,7 @@ describe("keyset paging", () => {
 
 describe("the hourly chart", () => {
   it("counts the last 24 hours per hour and status, oldest hour first, the current hour last", async () => {
-    const { buckets, bucketMs } = await deliveryHistogram(workspaceId, "24h", NOW);
+    const { buckets, bucketMs } = await deliveryHistogram(workspaceId, filters({ range: "24h" }), NOW);
     expect(bucketMs).toBe(HOUR);
     expect(buckets).toHaveLength(24);
     const currentHour = Math.floor(NOW / HOUR) * HOUR;

@@ -98,7 +98,7 @@ function WebhookLine({ entry, canSetUp }: { entry: CatalogEntry; canSetUp: boole
         <Badge tone="gray">Webhooks</Badge>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
           Signatures verified ({webhooks.scheme}).{" "}
-          <Link href="/webhooks" className="text-indigo-600 hover:underline dark:text-indigo-400">
+          <Link href="/webhooks/endpoints" className="text-indigo-700 underline hover:no-underline dark:text-indigo-400">
             Make an endpoint
           </Link>{" "}
           with its own secret

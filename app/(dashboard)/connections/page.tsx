@@ -60,7 +60,7 @@ function OAuthConnection({ card, connection }: { card: ProviderCard; connection:
   return (
     <div className="space-y-2 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
       <div className="flex flex-wrap items-center gap-2">
-        <Avatar src={connection.accountAvatar} name={connection.accountLabel ?? connection.accountId} />
+        <Avatar name={connection.accountLabel ?? connection.accountId} />
         <span className="font-medium">Connected as {connection.accountLabel ?? connection.accountId}</span>
         <Badge tone={status.tone}>{status.label}</Badge>
       </div>

@@ -9,6 +9,7 @@ import { getProvider } from "@/lib/providers";
 import { cancelRetries, requestReplay, retryNow } from "@/lib/webhooks/dispatcher";
 import { createEndpoint, endpointEventsSchema } from "@/lib/webhooks/endpoints";
 import { deliveryFiltersSchema, failedIds } from "@/lib/webhooks/queries";
+import { deleteView, saveView, ViewError, viewNameSchema } from "@/lib/webhooks/views";
 import { deleteRegistered, pingGitHubHook, registerGitHubHook, registerStripeEndpoint, RegistrationError, rotateSecret } from "@/lib/webhooks/registration";
 
 /**
@@ -25,7 +26,8 @@ const eventsSchema = z.array(z.string().regex(/^[\w.*-]{1,80}$/)).max(50);
 const REFUSALS = [RegistrationError, ConnectionError];
 
 function refresh(): void {
-  revalidatePath("/webhooks");
+  // The log and its sub-pages (endpoints, settings) all show endpoints and deliveries.
+  revalidatePath("/webhooks", "layout");
 }
 
 export async function replayDeliveryAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
@@ -160,5 +162,33 @@ export async function registerStripeAction(_previous: WebhookActionState, form: 
     },
     REFUSALS,
     "admin",
+  );
+}
+
+const viewIdSchema = z.coerce.number().int().positive();
+
+/** Saves the log's current filters as one of this person's views (any role: a view changes nothing for others). */
+export async function saveViewAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
+  return userAction(
+    async (user) => {
+      const name = actionInput(viewNameSchema, form.get("name"));
+      await saveView(user, name, String(form.get("query") ?? ""));
+      refresh();
+      return { ok: `Saved the view “${name}”.` };
+    },
+    [ViewError],
+    "viewer",
+  );
+}
+
+export async function deleteViewAction(_previous: WebhookActionState, form: FormData): Promise<WebhookActionState> {
+  return userAction(
+    async (user) => {
+      const deleted = await deleteView(user, actionInput(viewIdSchema, form.get("viewId"), "Unknown view."));
+      refresh();
+      return deleted ? { ok: "View deleted." } : { error: "That view is not yours or is already gone." };
+    },
+    [],
+    "viewer",
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import type { DeliveryFilters, Histogram, Range } from "@/lib/webhooks/queries";
+import type { Histogram } from "@/lib/webhooks/chart";
+import type { DeliveryFilters, Range } from "@/lib/webhooks/queries";
 import { webhooksHref } from "./href";
 import { statusColors } from "./status";
 
@@ -19,21 +20,39 @@ function bucketLabel(start: number, bucketMs: number): string {
   return iso.slice(11, 16);
 }
 
+/** The filters the chart follows, in words ("service github, status failed, search “abc”"). */
+function filterWords(filters: DeliveryFilters): string {
+  const words = [
+    filters.provider && `service ${filters.provider}`,
+    filters.event && `event ${filters.event}`,
+    filters.status && `status ${filters.status}`,
+    filters.verified && (filters.verified === "yes" ? "verified" : "not verified"),
+    filters.endpoint && `endpoint ${filters.endpoint}`,
+    filters.q && `search “${filters.q}”`,
+  ].filter(Boolean);
+  return words.join(", ");
+}
+
 /**
- * Deliveries over the chosen range, stacked by status. Each bar links to the list of that bar's
- * deliveries; the range links set the time range of both the chart and the list.
+ * Deliveries matching the log's filters and search over the chosen range (the last 30 days under
+ * "All"), stacked by status. Each bar links to the list of that bar's deliveries, and stays
+ * highlighted while the list shows it; the range links set the time range of both.
  */
-export function DeliveryChart({ histogram, filters }: { histogram: Histogram; filters: DeliveryFilters }) {
-  const { buckets, bucketMs } = histogram;
+export function DeliveryChart({ histogram, filters, filtered }: { histogram: Histogram; filters: DeliveryFilters; filtered: boolean }) {
+  const { buckets, bucketMs, total } = histogram;
   const totals = buckets.map((bucket) => Object.values(bucket.counts).reduce((sum, count) => sum + count, 0));
   const max = Math.max(1, ...totals);
-  const total = totals.reduce((sum, count) => sum + count, 0);
   const label = (start: number) => `${bucketLabel(start, bucketMs)}–${bucketLabel(start + bucketMs, bucketMs)} UTC`;
+  const span = histogram.all ? "All time (chart: last 30 days)" : rangeNames[histogram.range];
+  const matching = filterWords(filters);
+  const selected = buckets.find((bucket) => bucket.start === filters.from);
+  const caption = `${span}: ${total.toLocaleString("en")} ${total === 1 ? "delivery" : "deliveries"}${matching ? ` matching ${matching}` : ""}`;
   return (
-    <figure aria-label={`Deliveries, ${rangeNames[histogram.range].toLowerCase()}: ${total} in all`}>
+    <figure aria-label={caption}>
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <figcaption className="text-sm font-medium">
-          {rangeNames[histogram.range]}: {total} deliveries
+        <figcaption className="text-sm font-medium" data-testid="chart-caption">
+          {caption}
+          {selected && <span className="block text-xs font-normal text-indigo-700 dark:text-indigo-300">Listing the bar {label(selected.start)}</span>}
         </figcaption>
         <nav aria-label="Time range" className="inline-flex rounded-md border border-zinc-300 text-xs dark:border-zinc-700">
           {rangeChoices.map(([range, text]) => {
@@ -41,7 +60,7 @@ export function DeliveryChart({ histogram, filters }: { histogram: Histogram; fi
             return (
               <Link
                 key={text}
-                href={webhooksHref({ ...filters, range, from: undefined, to: undefined, cursor: undefined })}
+                href={webhooksHref({ ...filters, range, from: undefined, to: undefined, cursor: undefined, after: undefined })}
                 aria-current={current ? "true" : undefined}
                 className={`px-2.5 py-1 first:rounded-l-md last:rounded-r-md ${current ? "bg-indigo-600 text-white" : "hover:bg-zinc-100 dark:hover:bg-zinc-800"}`}
               >
@@ -53,7 +72,7 @@ export function DeliveryChart({ histogram, filters }: { histogram: Histogram; fi
       </div>
       <div className="flex h-24 items-end gap-px sm:gap-1">
         {buckets.map((bucket, index) => {
-          const selected = filters.from === bucket.start;
+          const isSelected = bucket === selected;
           const summary =
             Object.entries(bucket.counts)
               .map(([status, count]) => `${count} ${status}`)
@@ -61,11 +80,18 @@ export function DeliveryChart({ histogram, filters }: { histogram: Histogram; fi
           return (
             <Link
               key={bucket.start}
-              href={webhooksHref({ ...filters, from: bucket.start, to: bucket.start + bucketMs, cursor: undefined })}
-              aria-label={`${label(bucket.start)}: ${totals[index]} deliveries (${summary})`}
+              href={
+                isSelected
+                  ? webhooksHref({ ...filters, from: undefined, to: undefined, cursor: undefined, after: undefined })
+                  : webhooksHref({ ...filters, from: bucket.start, to: bucket.start + bucketMs, cursor: undefined, after: undefined })
+              }
+              aria-label={`${label(bucket.start)}: ${totals[index]} deliveries (${summary})${isSelected ? ", listed; select again to list the whole range" : ""}`}
               title={`${label(bucket.start)}: ${totals[index]} (${summary})`}
-              aria-current={selected ? "true" : undefined}
-              className={`flex h-full min-w-0 flex-1 flex-col-reverse overflow-hidden rounded-sm bg-zinc-100 hover:ring-2 hover:ring-indigo-400 dark:bg-zinc-800 ${selected ? "ring-2 ring-indigo-600" : ""}`}
+              aria-current={isSelected ? "true" : undefined}
+              data-selected={isSelected ? "true" : undefined}
+              className={`flex h-full min-w-0 flex-1 flex-col-reverse overflow-hidden rounded-sm hover:ring-2 hover:ring-indigo-400 ${
+                isSelected ? "bg-indigo-100 ring-2 ring-indigo-600 dark:bg-indigo-500/25" : "bg-zinc-100 dark:bg-zinc-800"
+              } ${selected && !isSelected ? "opacity-40" : ""}`}
             >
               {order.map((status) =>
                 bucket.counts[status] ? (
@@ -76,7 +102,7 @@ export function DeliveryChart({ histogram, filters }: { histogram: Histogram; fi
           );
         })}
       </div>
-      <div className="mt-1 flex justify-between text-[11px] text-zinc-500">
+      <div className="mt-1 flex justify-between text-[11px] text-zinc-600 dark:text-zinc-400">
         <span>{bucketLabel(buckets[0]!.start, bucketMs)}</span>
         <span>now</span>
       </div>
@@ -87,7 +113,7 @@ export function DeliveryChart({ histogram, filters }: { histogram: Histogram; fi
             {status}
           </span>
         ))}
-        <span className="text-zinc-500">· click a bar to list its deliveries</span>
+        <span>· click a bar to list its deliveries{filtered ? "; the chart follows the filters and search above" : ""}</span>
       </p>
     </figure>
   );

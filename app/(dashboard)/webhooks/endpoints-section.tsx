@@ -60,22 +60,14 @@ async function stripeKeyProblem(userId: string, workspaceId: string): Promise<st
     throw error;
   }
 }
-
+/** The workspace's endpoints and the form that creates one. */
 export async function EndpointsSection({ actor }: { actor: Actor }) {
   const webhookProviders = listProviders().filter((provider) => provider.webhooks);
   const endpoints = await listEndpoints(actor.workspaceId);
-  const github = webhookProviders.find((provider) => provider.id === "github");
-  const githubConnected = Boolean(await findConnectionFor(actor.userId, "github", "oauth2"));
-  const repositories = githubConnected ? await repositoriesOrError(actor.userId) : undefined;
-  const stripe = webhookProviders.find((provider) => provider.id === "stripe");
-  const stripeProblem = stripe && (await stripeKeyProblem(actor.userId, actor.workspaceId));
   const now = currentTime();
 
   return (
-    <section aria-labelledby="endpoints-heading" className="mt-10 space-y-4">
-      <h2 id="endpoints-heading" className="text-lg font-semibold">
-        Endpoints
-      </h2>
+    <div className="space-y-4">
       <Card>
         <h3 className="mb-3 font-medium">Your endpoints</h3>
         {endpoints.length === 0 ? (
@@ -127,46 +119,60 @@ export async function EndpointsSection({ actor }: { actor: Actor }) {
         )}
       </Card>
 
-      <div className="grid gap-4 lg:grid-cols-2">
-        <Card>
-          <h3 className="mb-3 font-medium">Create an endpoint</h3>
-          <ActionForm action={createEndpointAction} submitLabel="Create endpoint">
-            <label className="block text-sm font-medium" htmlFor="endpoint-provider">
-              Service
-            </label>
-            <select id="endpoint-provider" name="providerId" className={inputClass}>
-              {webhookProviders.map((provider) => (
-                <option key={provider.id} value={provider.id}>
-                  {provider.name}
-                </option>
-              ))}
-            </select>
-            <label className="block text-sm font-medium" htmlFor="endpoint-description">
-              Description
-            </label>
-            <input id="endpoint-description" name="description" className={inputClass} placeholder="What sends here" maxLength={200} />
-            <label className="block text-sm font-medium" htmlFor="endpoint-events">
-              Events
-            </label>
-            <input
-              id="endpoint-events"
-              name="events"
-              className={inputClass}
-              placeholder="push, pull_request (empty: any)"
-              maxLength={4000}
-              aria-describedby="endpoint-events-hint"
-            />
-            <p id="endpoint-events-hint" className="text-xs text-zinc-500">
-              Comma-separated. Known events:{" "}
-              {webhookProviders
-                .filter((provider) => provider.webhooks!.events.length > 0)
-                .map((provider) => `${provider.name}: ${provider.webhooks!.events.join(", ")}`)
-                .join("; ")}
-              .
-            </p>
-          </ActionForm>
-        </Card>
+      <Card>
+        <h3 className="mb-3 font-medium">Create an endpoint</h3>
+        <ActionForm action={createEndpointAction} submitLabel="Create endpoint">
+          <label className="block text-sm font-medium" htmlFor="endpoint-provider">
+            Service
+          </label>
+          <select id="endpoint-provider" name="providerId" className={inputClass}>
+            {webhookProviders.map((provider) => (
+              <option key={provider.id} value={provider.id}>
+                {provider.name}
+              </option>
+            ))}
+          </select>
+          <label className="block text-sm font-medium" htmlFor="endpoint-description">
+            Description
+          </label>
+          <input id="endpoint-description" name="description" className={inputClass} placeholder="What sends here" maxLength={200} />
+          <label className="block text-sm font-medium" htmlFor="endpoint-events">
+            Events
+          </label>
+          <input
+            id="endpoint-events"
+            name="events"
+            className={inputClass}
+            placeholder="push, pull_request (empty: any)"
+            maxLength={4000}
+            aria-describedby="endpoint-events-hint"
+          />
+          <p id="endpoint-events-hint" className="text-xs text-zinc-500">
+            Comma-separated. Known events:{" "}
+            {webhookProviders
+              .filter((provider) => provider.webhooks!.events.length > 0)
+              .map((provider) => `${provider.name}: ${provider.webhooks!.events.join(", ")}`)
+              .join("; ")}
+            .
+          </p>
+        </ActionForm>
+      </Card>
+    </div>
+  );
+}
 
+/** Instance-wide URLs, registering hooks at GitHub and Stripe, and what happens to each delivery. */
+export async function WebhookSettingsSections({ actor }: { actor: Actor }) {
+  const webhookProviders = listProviders().filter((provider) => provider.webhooks);
+  const github = webhookProviders.find((provider) => provider.id === "github");
+  const githubConnected = Boolean(await findConnectionFor(actor.userId, "github", "oauth2"));
+  const repositories = githubConnected ? await repositoriesOrError(actor.userId) : undefined;
+  const stripe = webhookProviders.find((provider) => provider.id === "stripe");
+  const stripeProblem = stripe && (await stripeKeyProblem(actor.userId, actor.workspaceId));
+
+  return (
+    <div className="space-y-4">
+      <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <h3 className="mb-3 font-medium">Instance-wide URLs</h3>
           <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">Signed with a secret from the environment; deliveries go to the instance owner.</p>
@@ -250,6 +256,6 @@ export async function EndpointsSection({ actor }: { actor: Actor }) {
           Failing processing is retried after {env().WEBHOOK_RETRY_SCHEDULE.map(formatDelay).join(", ")}, then marked failed.
         </p>
       </Card>
-    </section>
+    </div>
   );
 }

@@ -16,7 +16,8 @@ const same = (a: Values, b: Values) => fields.every((name) => a[name] === b[name
 const TYPING_PAUSE_MS = 300;
 
 /**
- * The log's filters, applied as they change (menus at once, typed text after a pause) by replacing
+ * The log's filters, applied as they change (menus at once, typed text after a pause: the Event box
+ * matches events starting with what is typed, so it narrows the log letter by letter) by replacing
  * the URL, which holds only the filters that are set. The time range, a chart bar and an endpoint
  * are kept from the URL.
  */
@@ -65,7 +66,7 @@ export function FilterBar({ current, providers, events, statuses }: { current: C
     <form
       role="search"
       aria-label="Filter deliveries"
-      className="mb-4 grid grid-cols-2 items-end gap-3 md:grid-cols-6"
+      className="mb-4 grid grid-cols-2 items-end gap-3 md:grid-cols-4 xl:grid-cols-7"
       onSubmit={(event) => {
         event.preventDefault();
         navigate(values);
@@ -83,7 +84,7 @@ export function FilterBar({ current, providers, events, statuses }: { current: C
         />
       </label>
       {select("provider", "Service", providers)}
-      <label className="min-w-0 space-y-1 text-xs font-medium">
+      <label className="col-span-2 min-w-0 space-y-1 text-xs font-medium">
         <span>Event</span>
         <input
           name="event"
@@ -91,7 +92,8 @@ export function FilterBar({ current, providers, events, statuses }: { current: C
           value={values.event}
           onChange={(event) => change("event", event.target.value, true)}
           className={inputClass}
-          placeholder="pull_request.opened"
+          placeholder="push, pull_request.opened"
+          autoComplete="off"
         />
         <datalist id="known-events">
           {events.map((event) => (
@@ -109,7 +111,7 @@ export function FilterBar({ current, providers, events, statuses }: { current: C
         ["no", "not verified"],
       ])}
       {filtered && (
-        <p className="col-span-2 text-sm md:col-span-6">
+        <p className="col-span-2 text-sm md:col-span-4 xl:col-span-7">
           <Link href="/webhooks" className="text-zinc-600 hover:underline dark:text-zinc-400">
             Clear all filters
           </Link>

@@ -196,7 +196,14 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         <Card className="space-y-4 lg:col-span-1">
           <details>
             <summary className="cursor-pointer font-semibold">Raw body</summary>
-            <pre className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-800">{delivery.body}</pre>
+            <pre
+              tabIndex={0}
+              role="region"
+              aria-label="Raw body"
+              className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs focus:outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-zinc-800"
+            >
+              {delivery.body}
+            </pre>
           </details>
           <div>
             <div className="mb-2 flex items-center justify-between">
@@ -208,7 +215,15 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
                 Only the first part of this body was stored, so this command re-sends a truncated body.
               </p>
             )}
-            <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-800">{curl}</pre>
+            {/* Focusable, so a keyboard scrolls it (axe: scrollable-region-focusable). */}
+            <pre
+              tabIndex={0}
+              role="region"
+              aria-label="curl command"
+              className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs focus:outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-zinc-800"
+            >
+              {curl}
+            </pre>
           </div>
         </Card>
       </div>

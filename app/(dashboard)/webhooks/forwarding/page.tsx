@@ -8,6 +8,7 @@ import { currentTime } from "@/lib/platform/clock";
 import { listProviders } from "@/lib/providers";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { ActionForm } from "../action-form";
+import { WebhooksNav } from "../sub-nav";
 import { createDestinationAction, deleteDestinationAction, toggleDestinationAction } from "./actions";
 import { DestinationHealthPanel } from "./destination-health";
 
@@ -34,6 +35,7 @@ export default async function ForwardingPage() {
         title="Forwarding"
         description="Hand verified deliveries on to your own services. Each is POSTed with its original body, re-signed with Standard Webhooks under a secret Patchbay generates, retried on the delivery schedule, and sent at least once with the same webhook-id so your receiver can deduplicate."
       />
+      <WebhooksNav />
       <Card>
         <h2 className="mb-3 font-semibold">Destinations</h2>
         {destinations.length === 0 ? (

@@ -1,0 +1,186 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { webhookDeliveries, webhookDeliveryChanges, type DeliveryStatus } from "@/db/schema";
+import { countDeliveries, deliveryHistogram, knownEventActions, rollUpAllDeliveryHours } from "@/lib/webhooks/chart";
+import { deliveryFiltersSchema, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
+import { createUser } from "../support/helpers";
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 10, 24, 12, 30);
+let workspaceId: string;
+let otherWorkspaceId: string;
+
+type Seed = { providerId?: string; event?: string; action?: string; status?: DeliveryStatus; at: number; workspace?: string; repository?: string };
+
+async function seed(row: Seed): Promise<number> {
+  const [inserted] = await db()
+    .insert(webhookDeliveries)
+    .values({
+      workspaceId: row.workspace ?? workspaceId,
+      providerId: row.providerId ?? "github",
+      dedupeKey: crypto.randomUUID(),
+      deliveryId: crypto.randomUUID(),
+      event: row.event ?? "push",
+      action: row.action ?? null,
+      repository: row.repository ?? null,
+      receivedAt: row.at,
+      headers: {},
+      body: "{}",
+      bodyBytes: 2,
+      verified: row.status !== "rejected",
+      status: row.status ?? "processed",
+    })
+    .returning({ id: webhookDeliveries.id });
+  return inserted!.id;
+}
+
+const filters = (query: Record<string, string>): DeliveryFilters => deliveryFiltersSchema.parse(query);
+
+/** Counts per status over the whole chart, and the chart's total. */
+async function chart(query: Record<string, string>) {
+  const histogram = await deliveryHistogram(workspaceId, filters(query), NOW);
+  const byStatus: Record<string, number> = {};
+  for (const bucket of histogram.buckets) for (const [status, count] of Object.entries(bucket.counts)) byStatus[status] = (byStatus[status] ?? 0) + count;
+  return { byStatus, total: histogram.total, histogram };
+}
+
+const queries: Record<string, string>[] = [
+  {},
+  { range: "24h" },
+  { range: "7d" },
+  { range: "7d", status: "failed" },
+  { range: "7d", provider: "stripe" },
+  { range: "7d", event: "pull_request.opened" },
+  { range: "7d", event: "pull" },
+  { range: "7d", verified: "no" },
+  { range: "24h", event: "push", status: "retrying" },
+];
+
+let changed: number;
+let removed: number;
+
+beforeAll(async () => {
+  workspaceId = (await createUser("chart", "owner")).workspaceId;
+  otherWorkspaceId = (await createUser("chart-other")).workspaceId;
+  // Over five days: pushes every 3 hours, some failing; pull requests opened and closed; Stripe; refusals.
+  for (let hoursAgo = 0; hoursAgo < 120; hoursAgo += 3) {
+    const at = NOW - hoursAgo * HOUR - 60_000;
+    await seed({ at, status: hoursAgo % 9 === 0 ? "failed" : "processed" });
+    if (hoursAgo % 6 === 0) await seed({ at: at - 1000, event: "pull_request", action: hoursAgo % 12 === 0 ? "opened" : "closed", repository: "octocat/pr" });
+    if (hoursAgo % 15 === 0) await seed({ at: at - 2000, providerId: "stripe", event: "invoice.paid" });
+    if (hoursAgo % 30 === 0) await seed({ at: at - 3000, status: "rejected" });
+  }
+  await seed({ at: NOW - 5 * 60_000, status: "retrying" });
+  await seed({ at: NOW - 2 * HOUR, workspace: otherWorkspaceId, status: "failed" });
+  changed = await seed({ at: NOW - 50 * HOUR, status: "failed", repository: "octocat/replayed" });
+  removed = await seed({ at: NOW - 60 * HOUR, status: "processed", repository: "octocat/removed" });
+});
+
+describe("the chart follows the log's filters", () => {
+  it("counts what the list lists, for each filter", async () => {
+    for (const query of queries) {
+      const listed = (await listDeliveries(workspaceId, filters(query), NOW, 1000)).items;
+      const rangeStart = query.range ? NOW - { "24h": 24, "7d": 168 }[query.range]! * HOUR : 0;
+      const expected: Record<string, number> = {};
+      for (const item of listed) if (item.receivedAt >= rangeStart) expected[item.status] = (expected[item.status] ?? 0) + 1;
+      const { byStatus } = await chart(query);
+      expect(byStatus, JSON.stringify(query)).toEqual(expected);
+    }
+  });
+
+  it("follows the search too", async () => {
+    const { total } = await chart({ range: "7d", q: "octocat/pr" });
+    expect(total).toBe((await listDeliveries(workspaceId, filters({ range: "7d", q: "octocat/pr" }), NOW, 1000)).items.length);
+    expect(total).toBeGreaterThan(0);
+  });
+
+  it("says when it shows all: the last 30 days in daily bars", async () => {
+    const { histogram } = await chart({});
+    expect(histogram.all).toBe(true);
+    expect(histogram.range).toBe("30d");
+    expect(histogram.buckets).toHaveLength(30);
+    expect((await chart({ range: "24h" })).histogram.all).toBe(false);
+  });
+
+  it("ignores a chart bar's own range (the page highlights that bar)", async () => {
+    const whole = await chart({ range: "24h" });
+    const bar = whole.histogram.buckets.at(-3)!.start;
+    const narrowed = await chart({ range: "24h", from: String(bar), to: String(bar + HOUR) });
+    expect(narrowed.total).toBe(whole.total);
+  });
+});
+
+describe("the roll-up", () => {
+  it("gives the same chart and totals as counting the deliveries, also after a status change and a deletion", async () => {
+    const before = await Promise.all(queries.map((query) => chart(query)));
+    const totalsBefore = await Promise.all(queries.map((query) => countDeliveries(workspaceId, filters(query), NOW)));
+    await rollUpAllDeliveryHours(NOW);
+    expect(await Promise.all(queries.map((query) => chart(query)))).toEqual(before);
+    expect(await Promise.all(queries.map((query) => countDeliveries(workspaceId, filters(query), NOW)))).toEqual(totalsBefore);
+
+    // A replay of a rolled-up delivery and a deletion: the triggers record the changes, the chart follows at once.
+    await db().update(webhookDeliveries).set({ status: "processed" }).where(eq(webhookDeliveries.id, changed));
+    await db().delete(webhookDeliveries).where(eq(webhookDeliveries.id, removed));
+    const recorded = await db()
+      .select()
+      .from(webhookDeliveryChanges)
+      .where(and(eq(webhookDeliveryChanges.workspaceId, workspaceId)));
+    expect(recorded.map((row) => [row.status, row.count]).sort()).toEqual([
+      ["failed", -1],
+      ["processed", -1],
+      ["processed", 1],
+    ]);
+    const failed = await chart({ range: "7d", status: "failed" });
+    expect(failed.total).toBe(before[3]!.total - 1);
+    expect((await chart({ range: "7d" })).total).toBe(before[2]!.total - 1);
+
+    // Folding the changes into the roll-up changes nothing the chart shows.
+    const afterChanges = await Promise.all(queries.map((query) => chart(query)));
+    await rollUpAllDeliveryHours(NOW + HOUR);
+    expect(await db().select().from(webhookDeliveryChanges).where(eq(webhookDeliveryChanges.workspaceId, workspaceId))).toEqual([]);
+    expect(await Promise.all(queries.map((query) => chart(query)))).toEqual(afterChanges);
+  });
+});
+
+describe("the total and the pages", () => {
+  it("counts every page of what the filters match", async () => {
+    for (const query of [...queries, { q: "octocat/pr" }]) {
+      const listed = (await listDeliveries(workspaceId, filters(query), NOW, 1000)).items.length;
+      expect(await countDeliveries(workspaceId, filters(query), NOW), JSON.stringify(query)).toEqual({ count: listed, atLeast: false });
+    }
+    expect(await countDeliveries(workspaceId, filters({ q: "octocat/pr" }), NOW, 3)).toEqual({ count: 3, atLeast: true });
+  });
+
+  it("pages to older and back to newer with the same rows", async () => {
+    for (const query of [{}, { q: "octocat/pr" }] as Record<string, string>[]) {
+      const first = await listDeliveries(workspaceId, filters(query), NOW, 4);
+      expect(first.newerCursor).toBeUndefined();
+      const second = await listDeliveries(workspaceId, filters({ ...query, cursor: first.nextCursor! }), NOW, 4);
+      const third = await listDeliveries(workspaceId, filters({ ...query, cursor: second.nextCursor! }), NOW, 4);
+      const back = await listDeliveries(workspaceId, filters({ ...query, after: third.newerCursor! }), NOW, 4);
+      expect(back.items.map((item) => item.id)).toEqual(second.items.map((item) => item.id));
+      const start = await listDeliveries(workspaceId, filters({ ...query, after: back.newerCursor! }), NOW, 4);
+      expect(start.items.map((item) => item.id)).toEqual(first.items.map((item) => item.id));
+      expect(start.newerCursor).toBeUndefined();
+      expect(start.nextCursor).toBe(first.nextCursor);
+    }
+  });
+});
+
+describe("the Event filter", () => {
+  it("applies as it is typed: events and event.action pairs starting with the text", async () => {
+    const count = async (event: string) => (await countDeliveries(workspaceId, filters({ event }), NOW)).count;
+    const pulls = await count("pull_request");
+    expect(pulls).toBeGreaterThan(0);
+    expect(await count("pull")).toBe(pulls);
+    expect((await count("pull_request.op")) + (await count("pull_request.cl"))).toBe(pulls);
+    expect(await count("pull_request.opened")).toBe(await count("pull_request.op"));
+    expect(await count("invoice.pa")).toBe(await count("invoice.paid"));
+  });
+
+  it("suggests event.action pairs the workspace has seen", async () => {
+    expect(await knownEventActions(workspaceId, NOW)).toEqual(["pull_request.closed", "pull_request.opened"]);
+    expect(await knownEventActions(otherWorkspaceId, NOW)).toEqual([]);
+  });
+});
