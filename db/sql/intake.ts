@@ -80,6 +80,7 @@ function acceptedColumns(delivery: NewDelivery) {
     verified: delivery.verified,
     status: delivery.status,
     nextAttemptAt: delivery.nextAttemptAt ?? null,
+    traceParent: delivery.traceParent ?? null,
   };
 }
 
@@ -97,9 +98,9 @@ export function insertAcceptedRow(delivery: NewDelivery): number | undefined {
 
 const INSERT_ACCEPTED = `
   insert into webhook_deliveries
-    (workspace_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, status, next_attempt_at)
+    (workspace_id, endpoint_id, provider_id, dedupe_key, delivery_id, event, action, repository, received_at, headers, body, body_bytes, verified, status, next_attempt_at, trace_parent)
   values
-    (@workspaceId, @endpointId, @providerId, @dedupeKey, @deliveryId, @event, @action, @repository, @receivedAt, @headers, @body, @bodyBytes, @verified, @status, @nextAttemptAt)
+    (@workspaceId, @endpointId, @providerId, @dedupeKey, @deliveryId, @event, @action, @repository, @receivedAt, @headers, @body, @bodyBytes, @verified, @status, @nextAttemptAt, @traceParent)
   on conflict (dedupe_key) do nothing
   returning id`;
 

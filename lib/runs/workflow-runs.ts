@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
-import { type Actor, log, describeIssues, formatIssues, recordRun, type Issue } from "@/lib/platform";
+import { type Actor, log, describeIssues, formatIssues, openSpan, recordRun, SpanStatusCode, TraceAttributes, type Issue } from "@/lib/platform";
 import { withinWorkspace } from "@/lib/connections";
 import { requestContextFor } from "@/lib/tools";
 import { findWorkflow, mastra } from "@/lib/mastra";
@@ -93,10 +93,26 @@ export async function startWorkflowRun(
   });
   announceRun({ workspaceId: actor.workspaceId, runId: run.runId, status: "running" });
 
-  return withinWorkspace(actor.workspaceId, () => {
-    const output = run.stream({ inputData: parsed.data as never, requestContext: requestContextFor(actor) });
-    return { runId: run.runId, finished: follow(actor.workspaceId, workflowId, workflow, run.runId, output) };
+  // A span for the run (when tracing is on), a child of what started it (a delivery's processing); Mastra's steps run inside it.
+  const traced = openSpan(`workflow run ${workflowId}`, {
+    attributes: {
+      [TraceAttributes.runId]: run.runId,
+      [TraceAttributes.workflowId]: workflowId,
+      ...(options.deliveryId !== undefined ? { [TraceAttributes.deliveryId]: options.deliveryId } : {}),
+    },
   });
+  return withinWorkspace(actor.workspaceId, () =>
+    traced.within(() => {
+      const output = run.stream({ inputData: parsed.data as never, requestContext: requestContextFor(actor) });
+      const finished = follow(actor.workspaceId, workflowId, workflow, run.runId, output)
+        .then((row) => {
+          if (row.status === "failed") traced.span.setStatus({ code: SpanStatusCode.ERROR, message: "run failed" });
+          return row;
+        })
+        .finally(() => traced.span.end());
+      return { runId: run.runId, finished };
+    }),
+  );
 }
 
 type MastraWorkflow = ReturnType<ReturnType<typeof mastra>["getWorkflow"]>;

@@ -8,6 +8,7 @@ import { checkEndpointFailing, enqueueForwards, raiseAlert } from "@/lib/outbox"
 import { type BackgroundLoop, env, log, recordDeliveryAttempt, startBackgroundLoop } from "@/lib/platform";
 import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
 import type { DeliveryRow } from "./deliveries";
+import { inDeliverySpan } from "./delivery-span";
 import { handleDelivery, PermanentDeliveryError, type DeliveryHandler, type WorkflowStarter } from "./handlers";
 import { announce, deliveryEvents, type DeliveryEvent } from "./events";
 import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
@@ -217,7 +218,7 @@ export async function processDueDeliveries({
     },
     attempt: (delivery) => {
       announce({ workspaceId: delivery.workspaceId, deliveryId: delivery.id, status: "processing" });
-      return attempt(delivery, handle, now, leaseMs);
+      return inDeliverySpan(delivery, () => attempt(delivery, handle, now, leaseMs));
     },
     idOf: (delivery) => String(delivery.id),
   };
