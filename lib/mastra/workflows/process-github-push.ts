@@ -1,7 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
-import { traceStep } from "../traced-step";
 import { z } from "zod";
 import { ConnectionError } from "@/lib/connections";
 import { githubErrorMessage, githubFor } from "@/lib/github";
@@ -79,85 +78,81 @@ export function todoTitle(todo: Pick<Todo, "commitId" | "text">): string {
   return `TODO: ${todo.text} (${todo.commitId.slice(0, 7)})`;
 }
 
-const recordPush = traceStep(
-  createStep({
-    id: "record-push",
-    description: "Record the branch, the commits and any TODO: lines",
-    inputSchema: pushInput,
-    outputSchema: summary,
-    execute: async ({ inputData }) => ({
-      repository: inputData.repository,
-      branch: inputData.ref.replace(/^refs\/(heads|tags)\//, ""),
-      commitCount: inputData.commits.length,
-      authors: [...new Set(inputData.commits.map((commit) => commit.author).filter((author): author is string => Boolean(author)))],
-      todos: inputData.commits.flatMap((commit) => {
-        const match = TODO.exec(commit.message);
-        return match ? [{ commitId: commit.id, text: match[1]!.trim().slice(0, 200), url: commit.url }] : [];
-      }),
-      since: inputData.commits.every((commit) => commit.timestamp && !Number.isNaN(Date.parse(commit.timestamp)))
-        ? inputData.commits
-            .map((commit) => new Date(commit.timestamp!))
-            .sort((a, b) => a.getTime() - b.getTime())[0]
-            ?.toISOString()
-        : undefined,
+const recordPush = createStep({
+  id: "record-push",
+  description: "Record the branch, the commits and any TODO: lines",
+  inputSchema: pushInput,
+  outputSchema: summary,
+  execute: async ({ inputData }) => ({
+    repository: inputData.repository,
+    branch: inputData.ref.replace(/^refs\/(heads|tags)\//, ""),
+    commitCount: inputData.commits.length,
+    authors: [...new Set(inputData.commits.map((commit) => commit.author).filter((author): author is string => Boolean(author)))],
+    todos: inputData.commits.flatMap((commit) => {
+      const match = TODO.exec(commit.message);
+      return match ? [{ commitId: commit.id, text: match[1]!.trim().slice(0, 200), url: commit.url }] : [];
     }),
+    since: inputData.commits.every((commit) => commit.timestamp && !Number.isNaN(Date.parse(commit.timestamp)))
+      ? inputData.commits
+          .map((commit) => new Date(commit.timestamp!))
+          .sort((a, b) => a.getTime() - b.getTime())[0]
+          ?.toISOString()
+      : undefined,
   }),
-);
+});
 
 const issueLink = z.object({ number: z.number(), url: z.string() });
 
-const openTodoIssues = traceStep(
-  createStep({
-    id: "open-todo-issues",
-    description: "Open a GitHub issue for each commit message with a TODO: line, unless one is already open for it",
-    inputSchema: summary,
-    outputSchema: z.object({ opened: z.array(issueLink), existing: z.array(issueLink), skipped: z.string().optional() }),
-    execute: async ({ inputData, requestContext }) => {
-      if (inputData.todos.length === 0) return { opened: [], existing: [], skipped: "No TODO: lines in these commits." };
-      let github;
-      try {
-        github = await githubFor(userIdFrom(requestContext));
-      } catch (error) {
-        if (error instanceof ConnectionError) return { opened: [], existing: [], skipped: `${error.message} Then TODO: commits become issues.` };
-        throw error;
+const openTodoIssues = createStep({
+  id: "open-todo-issues",
+  description: "Open a GitHub issue for each commit message with a TODO: line, unless one is already open for it",
+  inputSchema: summary,
+  outputSchema: z.object({ opened: z.array(issueLink), existing: z.array(issueLink), skipped: z.string().optional() }),
+  execute: async ({ inputData, requestContext }) => {
+    if (inputData.todos.length === 0) return { opened: [], existing: [], skipped: "No TODO: lines in these commits." };
+    let github;
+    try {
+      github = await githubFor(userIdFrom(requestContext));
+    } catch (error) {
+      if (error instanceof ConnectionError) return { opened: [], existing: [], skipped: `${error.message} Then TODO: commits become issues.` };
+      throw error;
+    }
+    const [owner, repo] = inputData.repository.split("/") as [string, string];
+    // Issues this workflow opened before (label todo, open or closed, touched since the commits
+    // were made), so that running it again for the same push opens nothing twice.
+    let known: { number: number; html_url: string; title: string; body?: string | null }[];
+    try {
+      const issues = await github.paginate(github.issues.listForRepo, { owner, repo, labels: "todo", state: "all", since: inputData.since, per_page: 100 });
+      known = issues.filter((issue) => !issue.pull_request);
+    } catch (error) {
+      throw new Error(githubErrorMessage(error));
+    }
+    const opened = [];
+    const existing = [];
+    for (const todo of inputData.todos) {
+      const marker = todoMarker(todo);
+      const title = todoTitle(todo);
+      const found = known.find((issue) => issue.body?.includes(marker) || issue.title === title);
+      if (found) {
+        existing.push({ number: found.number, url: found.html_url });
+        continue;
       }
-      const [owner, repo] = inputData.repository.split("/") as [string, string];
-      // Issues this workflow opened before (label todo, open or closed, touched since the commits
-      // were made), so that running it again for the same push opens nothing twice.
-      let known: { number: number; html_url: string; title: string; body?: string | null }[];
       try {
-        const issues = await github.paginate(github.issues.listForRepo, { owner, repo, labels: "todo", state: "all", since: inputData.since, per_page: 100 });
-        known = issues.filter((issue) => !issue.pull_request);
+        const { data } = await github.issues.create({
+          owner,
+          repo,
+          title,
+          body: `Opened by Patchbay from commit ${todo.commitId.slice(0, 7)} on ${inputData.branch}${todo.url ? ` (${todo.url})` : ""}.\n\n${marker}`,
+          labels: ["todo"],
+        });
+        opened.push({ number: data.number, url: data.html_url });
       } catch (error) {
         throw new Error(githubErrorMessage(error));
       }
-      const opened = [];
-      const existing = [];
-      for (const todo of inputData.todos) {
-        const marker = todoMarker(todo);
-        const title = todoTitle(todo);
-        const found = known.find((issue) => issue.body?.includes(marker) || issue.title === title);
-        if (found) {
-          existing.push({ number: found.number, url: found.html_url });
-          continue;
-        }
-        try {
-          const { data } = await github.issues.create({
-            owner,
-            repo,
-            title,
-            body: `Opened by Patchbay from commit ${todo.commitId.slice(0, 7)} on ${inputData.branch}${todo.url ? ` (${todo.url})` : ""}.\n\n${marker}`,
-            labels: ["todo"],
-          });
-          opened.push({ number: data.number, url: data.html_url });
-        } catch (error) {
-          throw new Error(githubErrorMessage(error));
-        }
-      }
-      return { opened, existing };
-    },
-  }),
-);
+    }
+    return { opened, existing };
+  },
+});
 
 /** Triggered by GitHub push webhooks: records what was pushed and turns TODO: commit lines into issues. */
 export const processGitHubPush = createWorkflow({

@@ -1,6 +1,5 @@
 import "server-only";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
-import { traceStep } from "../traced-step";
 import { z } from "zod";
 import { githubErrorMessage, githubFor } from "@/lib/github";
 import { createLinearProject, createSlackChannel, userIdFrom } from "@/lib/tools";
@@ -49,55 +48,49 @@ function documentedAnswer<T>(response: { status: number; url: string; data: unkn
   );
 }
 
-const createRepository = traceStep(
-  createStep({
-    id: "create-repository",
-    description: "Create the GitHub repository",
-    inputSchema: projectSetupInput,
-    outputSchema: repositoryOutput,
-    execute: async ({ inputData, requestContext }) => {
-      const github = await githubFor(userIdFrom(requestContext));
-      const { owner, name } = inputData.repository;
-      const me = documentedAnswer(await githubCall(() => github.users.getAuthenticated()), 200, authenticatedUser, "GET");
-      const mine = me.login.toLowerCase() === owner.toLowerCase();
-      const response = await githubCall(() =>
-        mine
-          ? github.repos.createForAuthenticatedUser({ name, private: inputData.private, auto_init: true })
-          : github.repos.createInOrg({ org: owner, name, private: inputData.private, auto_init: true }),
-      );
-      const created = documentedAnswer(response, 201, createdRepository, "POST");
-      return { repositoryUrl: created.html_url, fullName: created.full_name };
-    },
-  }),
-);
+const createRepository = createStep({
+  id: "create-repository",
+  description: "Create the GitHub repository",
+  inputSchema: projectSetupInput,
+  outputSchema: repositoryOutput,
+  execute: async ({ inputData, requestContext }) => {
+    const github = await githubFor(userIdFrom(requestContext));
+    const { owner, name } = inputData.repository;
+    const me = documentedAnswer(await githubCall(() => github.users.getAuthenticated()), 200, authenticatedUser, "GET");
+    const mine = me.login.toLowerCase() === owner.toLowerCase();
+    const response = await githubCall(() =>
+      mine
+        ? github.repos.createForAuthenticatedUser({ name, private: inputData.private, auto_init: true })
+        : github.repos.createInOrg({ org: owner, name, private: inputData.private, auto_init: true }),
+    );
+    const created = documentedAnswer(response, 201, createdRepository, "POST");
+    return { repositoryUrl: created.html_url, fullName: created.full_name };
+  },
+});
 
-const createTracking = traceStep(
-  createStep({
-    id: "create-linear-project",
-    description: "Create the Linear project",
-    inputSchema: repositoryOutput,
-    outputSchema: trackingOutput,
-    execute: async ({ inputData, requestContext, getInitData }) => {
-      const { projectName } = getInitData<z.infer<typeof projectSetupInput>>();
-      const project = await createLinearProject(userIdFrom(requestContext), { name: projectName, description: `Tracking for ${inputData.fullName}` });
-      return { ...inputData, projectId: project.id, projectUrl: project.url };
-    },
-  }),
-);
+const createTracking = createStep({
+  id: "create-linear-project",
+  description: "Create the Linear project",
+  inputSchema: repositoryOutput,
+  outputSchema: trackingOutput,
+  execute: async ({ inputData, requestContext, getInitData }) => {
+    const { projectName } = getInitData<z.infer<typeof projectSetupInput>>();
+    const project = await createLinearProject(userIdFrom(requestContext), { name: projectName, description: `Tracking for ${inputData.fullName}` });
+    return { ...inputData, projectId: project.id, projectUrl: project.url };
+  },
+});
 
-const createChannel = traceStep(
-  createStep({
-    id: "create-slack-channel",
-    description: "Create the Slack channel",
-    inputSchema: trackingOutput,
-    outputSchema: setupOutput,
-    execute: async ({ inputData, requestContext, getInitData }) => {
-      const { projectName } = getInitData<z.infer<typeof projectSetupInput>>();
-      const channel = await createSlackChannel(userIdFrom(requestContext), projectName, false);
-      return { ...inputData, channelId: channel.channelId, channelName: channel.name };
-    },
-  }),
-);
+const createChannel = createStep({
+  id: "create-slack-channel",
+  description: "Create the Slack channel",
+  inputSchema: trackingOutput,
+  outputSchema: setupOutput,
+  execute: async ({ inputData, requestContext, getInitData }) => {
+    const { projectName } = getInitData<z.infer<typeof projectSetupInput>>();
+    const channel = await createSlackChannel(userIdFrom(requestContext), projectName, false);
+    return { ...inputData, channelId: channel.channelId, channelName: channel.name };
+  },
+});
 
 /** The seed's multi-service setup: a GitHub repository, a Linear project and a Slack channel, in that order. */
 export const projectSetup = createWorkflow({

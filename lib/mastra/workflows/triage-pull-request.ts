@@ -1,6 +1,5 @@
 import "server-only";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
-import { traceStep } from "../traced-step";
 import { z } from "zod";
 import { githubErrorMessage, githubFor } from "@/lib/github";
 import { userIdFrom } from "@/lib/tools";
@@ -39,46 +38,42 @@ export function labelsFor(files: string[]): string[] {
 
 const LABELLED_ACTIONS = new Set(["opened", "reopened", "synchronize", "ready_for_review"]);
 
-const listFiles = traceStep(
-  createStep({
-    id: "list-changed-files",
-    description: "List the files the pull request changes",
-    inputSchema: pullRequestInput,
-    outputSchema: pullRequestInput.extend({ files: z.array(z.string()) }),
-    execute: async ({ inputData, requestContext }) => {
-      const github = await githubFor(userIdFrom(requestContext));
-      const [owner, repo] = inputData.repository.split("/") as [string, string];
-      try {
-        const files = await github.paginate(github.pulls.listFiles, { owner, repo, pull_number: inputData.number, per_page: 100 });
-        return { ...inputData, files: files.map((file) => file.filename) };
-      } catch (error) {
-        throw new Error(githubErrorMessage(error));
-      }
-    },
-  }),
-);
+const listFiles = createStep({
+  id: "list-changed-files",
+  description: "List the files the pull request changes",
+  inputSchema: pullRequestInput,
+  outputSchema: pullRequestInput.extend({ files: z.array(z.string()) }),
+  execute: async ({ inputData, requestContext }) => {
+    const github = await githubFor(userIdFrom(requestContext));
+    const [owner, repo] = inputData.repository.split("/") as [string, string];
+    try {
+      const files = await github.paginate(github.pulls.listFiles, { owner, repo, pull_number: inputData.number, per_page: 100 });
+      return { ...inputData, files: files.map((file) => file.filename) };
+    } catch (error) {
+      throw new Error(githubErrorMessage(error));
+    }
+  },
+});
 
-const applyLabels = traceStep(
-  createStep({
-    id: "apply-labels",
-    description: "Label the pull request by the paths it changes",
-    inputSchema: listFiles.outputSchema,
-    outputSchema: z.object({ labels: z.array(z.string()), applied: z.boolean(), reason: z.string().optional() }),
-    execute: async ({ inputData, requestContext }) => {
-      const labels = labelsFor(inputData.files);
-      if (!LABELLED_ACTIONS.has(inputData.action)) return { labels, applied: false, reason: `Nothing to do for action "${inputData.action}".` };
-      if (labels.length === 0) return { labels, applied: false, reason: "No path rule matched." };
-      const github = await githubFor(userIdFrom(requestContext));
-      const [owner, repo] = inputData.repository.split("/") as [string, string];
-      try {
-        await github.issues.addLabels({ owner, repo, issue_number: inputData.number, labels });
-      } catch (error) {
-        throw new Error(githubErrorMessage(error));
-      }
-      return { labels, applied: true };
-    },
-  }),
-);
+const applyLabels = createStep({
+  id: "apply-labels",
+  description: "Label the pull request by the paths it changes",
+  inputSchema: listFiles.outputSchema,
+  outputSchema: z.object({ labels: z.array(z.string()), applied: z.boolean(), reason: z.string().optional() }),
+  execute: async ({ inputData, requestContext }) => {
+    const labels = labelsFor(inputData.files);
+    if (!LABELLED_ACTIONS.has(inputData.action)) return { labels, applied: false, reason: `Nothing to do for action "${inputData.action}".` };
+    if (labels.length === 0) return { labels, applied: false, reason: "No path rule matched." };
+    const github = await githubFor(userIdFrom(requestContext));
+    const [owner, repo] = inputData.repository.split("/") as [string, string];
+    try {
+      await github.issues.addLabels({ owner, repo, issue_number: inputData.number, labels });
+    } catch (error) {
+      throw new Error(githubErrorMessage(error));
+    }
+    return { labels, applied: true };
+  },
+});
 
 /** Triggered by pull_request webhooks: labels the pull request by the paths it changes. */
 export const triagePullRequest = createWorkflow({
