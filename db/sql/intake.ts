@@ -27,7 +27,7 @@ const BATCH_MAX_ROWS = 128;
 const BATCH_MAX_WAIT_MS = 2;
 
 export function intakeWriter(othersComing: () => boolean): IntakeWriter {
-  if (usingPostgres()) return { accepted: insertAcceptedAwaited, refusal: insertRefusalAwaited };
+  if (usingPostgres()) return { accepted: batchedInserts(), refusal: insertRefusalAwaited };
   const batches = new WeakMap<Database.Database, GroupCommit>();
   const inBatch = <T>(write: () => T): Promise<T> => {
     const client = db().$client;
@@ -41,16 +41,99 @@ export function intakeWriter(othersComing: () => boolean): IntakeWriter {
   };
 }
 
+/** How long PostgreSQL's intake trusts the owner it read (another process may change people; the answer only gates instance-wide URLs). */
+const OWNER_TTL_MS = 5000;
+let ownerSeen: { id: string; at: number } | undefined;
+
 /**
- * The first owner: deliveries to the instance-wide webhook URLs are theirs. Read for every such
- * delivery: on SQLite through a statement prepared once, on PostgreSQL an awaited query.
+ * The first owner: deliveries to the instance-wide webhook URLs are theirs. On SQLite read for
+ * every such delivery through a statement prepared once (microseconds). On PostgreSQL an owner
+ * found is kept for OWNER_TTL_MS, so a burst costs one query rather than one per delivery; an
+ * instance without an owner is asked again every time (the first sign-up must count at once).
  */
-export async function instanceOwnerId(): Promise<string | undefined> {
+export async function instanceOwnerId(now = Date.now()): Promise<string | undefined> {
   if (usingPostgres()) {
+    if (ownerSeen && now - ownerSeen.at < OWNER_TTL_MS) return ownerSeen.id;
     const [owner] = await db().select({ id: users.id }).from(users).where(eq(users.role, "owner")).orderBy(asc(users.createdAt)).limit(1);
+    ownerSeen = owner ? { id: owner.id, at: now } : undefined;
     return owner?.id;
   }
   return (prepared("select id from user where role = 'owner' order by created_at limit 1").get() as { id: string } | undefined)?.id;
+}
+
+/** Forgets the owner PostgreSQL's intake kept (a change of people in this process; tests). */
+export function forgetInstanceOwner(): void {
+  ownerSeen = undefined;
+}
+
+/** PostgreSQL's intake batches: at most this many rows in one insert ... */
+const PG_BATCH_MAX_ROWS = 256;
+/** ... and at most this many inserts in flight at once (each on its own pooled connection). */
+const PG_BATCHES_IN_FLIGHT = 2;
+
+type PendingInsert = { delivery: NewDelivery; resolve: (id: number | undefined) => void; reject: (error: unknown) => void };
+
+/**
+ * PostgreSQL's group commit: deliveries arriving while an insert is in flight wait for it and then
+ * go together, as one multi-row `insert ... on conflict (dedupe_key) do nothing returning id,
+ * dedupe_key` in a transaction of its own, so a burst costs one statement, one round trip and one
+ * commit (one WAL flush) per batch instead of per delivery. Each promise settles after that
+ * commit. A dedupe key twice in one batch: the first is inserted, the second answered as a
+ * redelivery, as if they had come one after the other. A failed batch (a constraint, the server
+ * gone) is retried one row at a time, so one bad row fails only its own delivery.
+ */
+function batchedInserts(): (delivery: NewDelivery) => Promise<number | undefined> {
+  let queue: PendingInsert[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  const pump = () => {
+    scheduled = false;
+    while (queue.length > 0 && inFlight < PG_BATCHES_IN_FLIGHT) {
+      const batch = queue.slice(0, PG_BATCH_MAX_ROWS);
+      queue = queue.slice(batch.length);
+      inFlight++;
+      void insertBatch(batch).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  };
+
+  return (delivery) =>
+    new Promise((resolve, reject) => {
+      queue.push({ delivery, resolve, reject });
+      // The end of this turn of the event loop: what arrived together goes together.
+      if (!scheduled && inFlight < PG_BATCHES_IN_FLIGHT) {
+        scheduled = true;
+        setImmediate(pump);
+      }
+    });
+}
+
+async function insertBatch(batch: PendingInsert[]): Promise<void> {
+  const first = new Map<string, PendingInsert>();
+  const repeats: PendingInsert[] = [];
+  for (const pending of batch) {
+    const key = pending.delivery.dedupeKey ?? "";
+    if (first.has(key)) repeats.push(pending);
+    else first.set(key, pending);
+  }
+  const unique = [...first.values()];
+  try {
+    const stored = await db()
+      .insert(webhookDeliveries)
+      .values(unique.map((pending) => acceptedColumns(pending.delivery)))
+      .onConflictDoNothing({ target: webhookDeliveries.dedupeKey })
+      .returning({ id: webhookDeliveries.id, dedupeKey: webhookDeliveries.dedupeKey });
+    const ids = new Map(stored.map((row) => [row.dedupeKey ?? "", row.id]));
+    for (const pending of unique) pending.resolve(ids.get(pending.delivery.dedupeKey ?? ""));
+    for (const pending of repeats) pending.resolve(undefined);
+  } catch (error) {
+    if (batch.length === 1) return batch[0]!.reject(error);
+    // One row at a time: only the delivery that cannot be stored fails.
+    for (const pending of batch) await insertAcceptedAwaited(pending.delivery).then(pending.resolve, pending.reject);
+  }
 }
 
 /** The insert through drizzle, awaited: `on conflict (dedupe_key) do nothing returning id`, in either dialect. */
