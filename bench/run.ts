@@ -6,7 +6,9 @@
  * (d) OpenAPI import of GitHub's REST description (d2: through the production server), (e) retention's effect on intake latency at 1M
  * rows. Prints tables and writes bench/results/<date>.json.
  *
- * BENCH_ONLY=intake,intake-pg,log,log-pg,token,openapi,retention picks parts; BENCH_DURATION sets
+ * (f) processing throughput draining a backlog (bench/processing.ts), on SQLite and PostgreSQL.
+ *
+ * BENCH_ONLY=intake,intake-pg,log,log-pg,token,openapi,retention,processing picks parts; BENCH_DURATION sets
  * seconds per intake run, BENCH_ROUNDS how many runs per level and target (the median is reported).
  * The PostgreSQL parts use a throwaway cluster with PostgreSQL's durable defaults, or a fresh
  * database on the server of BENCH_DATABASE_URL; without PostgreSQL installed they are skipped.
@@ -20,7 +22,7 @@ import { benchIntake, type IntakeRow } from "./intake";
 import { benchIntakePostgres } from "./intake-pg";
 import { NOT_INSTALLED, findPostgresBinaries } from "../tests/support/postgres";
 
-const only = new Set((process.env.BENCH_ONLY ?? "intake,intake-pg,log,log-pg,token,openapi,retention").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "intake,intake-pg,log,log-pg,token,openapi,retention,processing").split(","));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const report: Record<string, unknown> = {
@@ -271,6 +273,49 @@ if (only.has("retention")) {
     `  ${result.trimmed.toLocaleString("en")} of ${result.rows.toLocaleString("en")} deliveries trimmed in ${result.retentionSeconds} s; ${result.rowsKept.toLocaleString("en")} rows kept; file ${result.sizeBeforeMb} MB -> ${result.sizeAfterMb} MB\n`,
   );
   report.retention = result;
+}
+
+if (only.has("processing")) {
+  const backlog = Number(process.env.BENCH_BACKLOG ?? 2000);
+  console.log(
+    `(f) processing: a backlog of ${backlog} received pushes without TODO: lines drained by the dispatcher (16 in flight): recorded only, through process-github-push (nothing outside), and the workflow through Mastra alone\n`,
+  );
+  type Drained = { seconds: number; perSecond: number; msPerDelivery: number; notProcessed: number; commitsPerDelivery?: number; fsyncsPerDelivery?: number };
+  type Processing = { database: string; record: Drained; workflow: Drained; mastra: { perSecond: number; seconds: number; createRunMsEach: number } };
+  const results: Processing[] = [child("processing.ts") as Processing];
+  if (!postgresMissing) {
+    const { startBenchPostgres } = await import("./postgres");
+    const database = await startBenchPostgres();
+    try {
+      results.push(child("processing.ts", { BENCH_PROCESSING_DATABASE_URL: database.url }) as Processing);
+    } finally {
+      await database.stop();
+    }
+  }
+  table(
+    ["database", "drain", "deliveries/s", "ms each", "commits each", "not processed"],
+    results.flatMap((result) => [
+      [
+        result.database,
+        "recorded only",
+        result.record.perSecond,
+        result.record.msPerDelivery,
+        result.record.commitsPerDelivery ?? result.record.fsyncsPerDelivery ?? "",
+        result.record.notProcessed,
+      ],
+      [
+        result.database,
+        "process-github-push",
+        result.workflow.perSecond,
+        result.workflow.msPerDelivery,
+        result.workflow.commitsPerDelivery ?? result.workflow.fsyncsPerDelivery ?? "",
+        result.workflow.notProcessed,
+      ],
+      [result.database, "Mastra alone (no tables)", result.mastra.perSecond, "", "", ""],
+    ]),
+  );
+  console.log("  goal: a backlog drains at >= 500 deliveries/s through a one-step workflow that calls nothing outside\n");
+  report.processing = results;
 }
 
 report.loadAverageAtEnd = loadavg();

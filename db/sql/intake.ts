@@ -9,8 +9,8 @@ import { users, webhookDeliveries } from "@/db/schema";
  * stored delivery once the promise resolves, i.e. after the commit holding it:
  *   - SQLite: synchronous inserts run inside a group commit on the one connection
  *     (db/group-commit.ts), so deliveries arriving together share one transaction and one fsync;
- *   - PostgreSQL: each delivery awaits its own commit (concurrent commits already share WAL
- *     flushes there): the accepted insert on its own, a refusal and its cap in one transaction.
+ *   - PostgreSQL: accepted deliveries arriving together share one multi-row insert and its
+ *     commit (batchedInserts, two batches in flight); a refusal and its cap in one transaction.
  */
 export type IntakeWriter = {
   /** The delivery's id, or undefined when its dedupe key was stored before (a redelivery). */

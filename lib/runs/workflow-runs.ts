@@ -149,19 +149,22 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
       const result = await output.result;
       const status = result.status === "success" ? "success" : "failed";
       const failure = "error" in result ? errorText(result.error) : null;
-      await db()
-        .update(workflowRuns)
-        .set({
-          status,
-          output: "result" in result ? forHistory(result.result ?? null) : null,
-          error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null,
-          finishedAt: Date.now(),
-        })
-        .where(eq(workflowRuns.id, run.runId));
-      await db()
-        .update(workflowRunSteps)
-        .set({ status: "skipped" })
-        .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
+      // The outcome and the steps never reached in one commit (one fsync on SQLite at synchronous=FULL, not two).
+      await transaction(async (tx) => {
+        await tx
+          .update(workflowRuns)
+          .set({
+            status,
+            output: "result" in result ? forHistory(result.result ?? null) : null,
+            error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null,
+            finishedAt: Date.now(),
+          })
+          .where(eq(workflowRuns.id, run.runId));
+        await tx
+          .update(workflowRunSteps)
+          .set({ status: "skipped" })
+          .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
+      });
       recordRun("workflow", status === "success" ? "succeeded" : "failed");
       announceRun({ workspaceId, runId: run.runId, status });
       return findRun(run.runId);

@@ -134,8 +134,8 @@ function store(): IntakeWriter {
 
 /**
  * POST /api/webhooks/<provider>[/<endpointId>]: read the raw body with a cap, verify it, store it,
- * and only then acknowledge. On SQLite deliveries arriving together are committed in one transaction
- * (one fsync); on PostgreSQL each awaits its own commit. Either way a delivery is answered only after
+ * and only then acknowledge. Deliveries arriving together are committed together: on SQLite in one
+ * transaction (one fsync), on PostgreSQL in one multi-row insert. Either way a delivery is answered only after
  * the commit holding it. Processing happens later,
  * in the dispatcher.
  */
