@@ -8,8 +8,8 @@
  *   - "workflow": process-github-push for every delivery, as in production;
  *   - "mastra alone": the same workflow run directly through Mastra (createRun + start) with no
  *     Patchbay table written: Mastra's set-up and execution share.
- * Commits per delivery: on PostgreSQL the database's own count (pg_stat_database.xact_commit,
- * every commit, the notices' included); on SQLite the fsyncs of this process, counted by strace
+ * Commits per delivery: on PostgreSQL the WAL flushes (pg_stat_wal.wal_sync: the durable commits,
+ * less those that shared a flush; a read or a notice's asynchronous commit waits for none); on SQLite the fsyncs of this process, counted by strace
  * over a further, untimed drain of a tenth of the backlog (every commit is one at
  * synchronous=FULL; strace slows the process, so that drain is not timed).
  *
@@ -73,10 +73,10 @@ async function seed(count: number, event: string): Promise<void> {
   }
 }
 
-/** PostgreSQL's count of commits in this database so far. */
+/** PostgreSQL's WAL flushes so far (the whole server: a throwaway cluster of its own); each durable commit waits for one, concurrent ones may share it. */
 async function commits(): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 1200)); // backends report their statistics about a second after going idle
-  const [row] = await rows<{ n: number | string }>(sql`select xact_commit as n from pg_stat_database where datname = current_database()`);
+  const [row] = await rows<{ n: number | string }>(sql`select wal_sync as n from pg_stat_wal`);
   return Number(row!.n);
 }
 
@@ -109,7 +109,7 @@ async function drain(label: string, count: number, event: string) {
   const after = usingPostgres() ? await commits() : 0;
   const [left] = await rows<{ n: number | string }>(sql`select count(*) as n from webhook_deliveries where status <> 'processed'`);
   let perDelivery: Record<string, number | undefined>;
-  if (usingPostgres()) perDelivery = { commitsPerDelivery: +((after - before) / count).toFixed(2) };
+  if (usingPostgres()) perDelivery = { walFlushesPerDelivery: +((after - before) / count).toFixed(2) };
   else {
     const sample = Math.max(50, Math.round(count / 10));
     await seed(sample, event);

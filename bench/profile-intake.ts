@@ -7,9 +7,10 @@
  * innermost frame of ours, see `PARTS`). Prints the table and the profile's path; the profile
  * itself opens in Chrome's DevTools or speedscope.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { appEnvironment, ensureBuild, freePort, seedOwner, sleep, startApp, stopApp } from "./harness";
+import { spawn } from "node:child_process";
+import { appEnvironment, ensureBuild, freePort, ROOT, seedOwner, sleep } from "./harness";
 import { drive, SECRET } from "./intake";
 
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] };
@@ -37,12 +38,18 @@ const PARTS: [part: string, matches: (frame: ProfileNode["callFrame"]) => boolea
   ["node:http, sockets", (f) => /^node:(_http|http|net|stream|internal\/(http|stream|net))/.test(f.url) || /^node:internal\/streams/.test(f.url)],
 ];
 
-function summarise(profile: Profile): { part: string; ms: number; share: string }[] {
+/** Self time by part, of the samples taken between `fromMs` and `toMs` after the profile started (the load, not start-up). */
+function summarise(profile: Profile, fromMs = 0, toMs = Infinity): { part: string; ms: number; share: string }[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfMs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000));
+  let at = 0;
+  profile.samples.forEach((id, index) => {
+    const delta = (profile.timeDeltas[index] ?? 0) / 1000;
+    at += delta;
+    if (at >= fromMs && at <= toMs) selfMs.set(id, (selfMs.get(id) ?? 0) + delta);
+  });
   const totals = new Map<string, number>();
   let all = 0;
   for (const [id, ms] of selfMs) {
@@ -61,6 +68,29 @@ function summarise(profile: Profile): { part: string; ms: number; share: string 
   return [...totals].sort((a, b) => b[1] - a[1]).map(([part, ms]) => ({ part, ms: Math.round(ms), share: `${((100 * ms) / all).toFixed(1)}%` }));
 }
 
+/** The samples that were not idle: tsx's own process also writes a profile, nearly all idle. */
+const busy = (profile: Profile) => {
+  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id));
+  return profile.samples.filter((id) => !idle.has(id)).length;
+};
+
+function report(profileDir: string, heading: string, fromMs?: number, toMs?: number): void {
+  const profiles = readdirSync(profileDir)
+    .filter((name) => name.endsWith(".cpuprofile"))
+    .map((name) => join(profileDir, name))
+    .map((path) => ({ path, profile: JSON.parse(readFileSync(path, "utf8")) as Profile }))
+    .sort((a, b) => busy(b.profile) - busy(a.profile));
+  const server = profiles[0]!;
+  console.log(`${heading}; profile ${server.path}`);
+  console.table(summarise(server.profile, fromMs, toMs));
+}
+
+// `--report <dir>`: only summarise the profiles written before.
+if (process.argv[2] === "--report") {
+  report(process.argv[3]!, "summary", Number(process.argv[4] ?? 0), Number(process.argv[5] ?? Infinity));
+  process.exit(0);
+}
+
 const connections = Number(process.argv[2] ?? 64);
 const seconds = Number(process.argv[3] ?? 10);
 await ensureBuild();
@@ -69,19 +99,45 @@ const { mkdtempSync } = await import("node:fs");
 const { tmpdir } = await import("node:os");
 const dataDir = mkdtempSync(join(tmpdir(), "patchbay-profile-"));
 const profileDir = join(dataDir, "profiles");
-const env = appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: SECRET, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` });
-const app = await startApp({ port, dataDir, env });
-seedOwner(app.dbPath);
-await drive(app.url, 4, 2, "patchbay", new Set()); // warm-up
-const row = await drive(app.url, connections, seconds, "patchbay", new Set());
+const env = appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: SECRET });
+// The server in one process (node --import tsx rather than tsx's CLI, which runs it in a child), so the profile is the server's.
+const spawnedAt = Date.now();
+const child = spawn(
+  process.execPath,
+  [
+    "--cpu-prof",
+    `--cpu-prof-dir=${profileDir}`,
+    "--import",
+    "tsx",
+    "--conditions=react-server",
+    join(ROOT, "server.ts"),
+    "-p",
+    String(port),
+    "-H",
+    "127.0.0.1",
+  ],
+  { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] },
+);
+const url = `http://127.0.0.1:${port}`;
+for (let waited = 0; ; waited += 250) {
+  if (waited > 60_000 || child.exitCode !== null) throw new Error("the server did not start");
+  const healthy = await fetch(`${url}/api/health`).then(
+    (response) => response.ok,
+    () => false,
+  );
+  if (healthy) break;
+  await sleep(250);
+}
+seedOwner(join(dataDir, "patchbay.db"));
+await drive(url, 4, 2, "patchbay", new Set()); // warm-up
+const loadFrom = Date.now() - spawnedAt;
+const row = await drive(url, connections, seconds, "patchbay", new Set());
+const loadTo = Date.now() - spawnedAt;
 await sleep(5000); // the dispatcher drains the burst
-await stopApp(app);
-await sleep(1000);
-// tsx's own process writes a profile too; the server's is the largest.
-const profiles = readdirSync(profileDir)
-  .map((name) => join(profileDir, name))
-  .map((path) => ({ path, profile: JSON.parse(readFileSync(path, "utf8")) as Profile }))
-  .sort((a, b) => b.profile.samples.length - a.profile.samples.length);
-const server = profiles[0]!;
-console.log(`${row.rps} req/s at ${connections} connections for ${seconds} s (p99 ${row.p99} ms); profile ${server.path}`);
-console.table(summarise(server.profile));
+const exited = new Promise((resolve) => child.once("exit", resolve));
+child.kill("SIGTERM"); // server.ts exits (process.exit), and Node writes the profile
+await exited;
+console.log(`the load: ${loadFrom}-${loadTo} ms after the server started (bench/profile-intake.ts --report ${profileDir} ${loadFrom} ${loadTo})`);
+report(profileDir, `${row.rps} req/s at ${connections} connections for ${seconds} s (p99 ${row.p99} ms)`, loadFrom, loadTo);
+console.log("after the load, while the dispatcher drains:");
+report(profileDir, "the drain", loadTo, loadTo + 5000);
