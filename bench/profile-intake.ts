@@ -7,7 +7,7 @@
  * innermost frame of ours, see `PARTS`). Prints the table and the profile's path; the profile
  * itself opens in Chrome's DevTools or speedscope.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { appEnvironment, ensureBuild, freePort, ROOT, seedOwner, sleep } from "./harness";
