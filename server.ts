@@ -12,6 +12,7 @@ import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { stampClientAddress } from "./lib/auth/client-address";
 import { closeGracefully } from "./lib/platform/graceful-close";
+import { stopTracing } from "./lib/platform/tracing";
 
 const { values } = parseArgs({
   options: { dev: { type: "boolean", default: false }, port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
@@ -57,6 +58,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
     void closeGracefully(server, SHUTDOWN_GRACE_MS - 500)
       .then(() => app.close())
+      .then(() => stopTracing()) // the spans still buffered go to the collector
       .finally(() => process.exit(0));
   });
 }

@@ -10,7 +10,7 @@
  * Prints "listening <port>" when ready. Rows go to the default workspace (FLOOR_WORKSPACE), which the migrations create.
  */
 import pg from "pg";
-import { startFloorServer } from "./floor-server";
+import { startFloorServer } from "./floor-server.ts";
 
 const [portArg, databaseUrl, secret, poolArg, maxArg] = process.argv.slice(2);
 if (!portArg || !databaseUrl || !secret) {

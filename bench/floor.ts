@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { startFloorServer } from "./floor-server";
+import { startFloorServer } from "./floor-server.ts";
 
 const [portArg, dbPath, secret, synchronous, maxArg] = process.argv.slice(2);
 if (!portArg || !dbPath || !secret || (synchronous !== "FULL" && synchronous !== "NORMAL")) {

@@ -47,15 +47,52 @@ export function publish(channel: NoticeChannel, notice: object): void {
     return;
   }
   startInBackground();
-  const notify = sql`pg_notify(${PREFIX + channel}, ${JSON.stringify({ origin: ORIGIN, notice })})`;
-  // Inside a transaction the notice goes out with its COMMIT. On its own it is a transaction of its
-  // own, and a NOTIFY's commit waits for a WAL flush like a data change's would: a notice is no
-  // data (a lost one costs a page a poll), so that commit does not wait (synchronous_commit off
-  // for this transaction only).
-  const statement = currentTransaction() ? sql`select ${notify}` : sql`select set_config('synchronous_commit', 'off', true), ${notify}`;
+  // Inside a transaction the notice goes out with its COMMIT.
+  if (currentTransaction()) return send(sql`select ${notifyOf(channel, [notice])}`);
+  // On its own, it waits for the end of this turn of the event loop: the notices published until
+  // then (a burst of deliveries) go out together, a few to a NOTIFY, in one statement.
+  pending.push({ channel, notice });
+  if (pending.length === 1) setImmediate(flushPending);
+}
+
+/** A NOTIFY payload stays under PostgreSQL's 8000 bytes with room to spare. */
+const PAYLOAD_BYTES = 7000;
+let pending: { channel: NoticeChannel; notice: object }[] = [];
+
+function notifyOf(channel: NoticeChannel, notices: object[]) {
+  return sql`pg_notify(${PREFIX + channel}, ${JSON.stringify({ origin: ORIGIN, notices })})`;
+}
+
+function send(statement: ReturnType<typeof sql>): void {
   execute(statement).catch((error: unknown) => {
     console.error(`patchbay: a live-page notice was not sent: ${(error as Error).message}`);
   });
+}
+
+/** The notices published this turn, packed into as few NOTIFYs as their size allows, in one statement. */
+function flushPending(): void {
+  const notices = pending;
+  pending = [];
+  const notifies: ReturnType<typeof notifyOf>[] = [];
+  for (const channel of CHANNELS) {
+    let group: object[] = [];
+    let bytes = 0;
+    for (const { notice } of notices.filter((entry) => entry.channel === channel)) {
+      const size = JSON.stringify(notice).length + 1;
+      if (group.length > 0 && bytes + size > PAYLOAD_BYTES) {
+        notifies.push(notifyOf(channel, group));
+        group = [];
+        bytes = 0;
+      }
+      group.push(notice);
+      bytes += size;
+    }
+    if (group.length > 0) notifies.push(notifyOf(channel, group));
+  }
+  if (notifies.length === 0) return;
+  // A NOTIFY's commit waits for a WAL flush like a data change's would: a notice is no data (a lost
+  // one costs a page a poll), so that commit does not wait (synchronous_commit off for this transaction only).
+  send(sql`select set_config('synchronous_commit', 'off', true), ${sql.join(notifies, sql`, `)}`);
 }
 
 /** Connects this process's LISTEN connection (once; reconnects with backoff when it drops). */
@@ -71,8 +108,11 @@ async function connect(): Promise<void> {
     const channel = message.channel.slice(PREFIX.length) as NoticeChannel;
     if (!CHANNELS.includes(channel) || !message.payload) return;
     try {
-      const { origin, notice } = JSON.parse(message.payload) as { origin?: unknown; notice?: unknown };
-      if (typeof notice === "object" && notice !== null) noticeBus.emit(channel, notice, origin === ORIGIN ? HERE : ELSEWHERE);
+      // `notices`: one NOTIFY carries those published together; `notice`: one (as earlier versions sent).
+      const { origin, notice, notices } = JSON.parse(message.payload) as { origin?: unknown; notice?: unknown; notices?: unknown };
+      for (const each of Array.isArray(notices) ? notices : [notice]) {
+        if (typeof each === "object" && each !== null) noticeBus.emit(channel, each, origin === ORIGIN ? HERE : ELSEWHERE);
+      }
     } catch {
       // not one of ours
     }

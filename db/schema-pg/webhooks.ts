@@ -84,6 +84,8 @@ export const webhookDeliveries = defineTable(
     lastError: text("last_error"),
     processingMs: integer("processing_ms"),
     workflowRunId: text("workflow_run_id"),
+    /** The W3C traceparent of intake's span when tracing is on, so the processing span joins intake's trace; else null. */
+    traceParent: text("trace_parent"),
     /** Set when retention dropped the body and headers; the row, status and dedupe key stay. */
     trimmedAt: epochMs("trimmed_at"),
   },

@@ -3,6 +3,7 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { affectedRows, db, transaction, type Db } from "@/db/client";
 import { accounts, signInChallenges, users } from "@/db/schema";
 import { revokeAllAccessTokens } from "@/lib/auth/access-tokens";
+import { forgetInstanceOwner } from "@/db/sql/intake";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { hashPassword, verifyPassword } from "./password";
 import type { NewAccount } from "./schemas";
@@ -113,6 +114,7 @@ export async function removeUser(actingOwnerId: string, userId: string): Promise
     if (target.role === "owner" && (await ownerCount(tx)) <= 1) throw new UserChangeError("That is the only owner.");
     await tx.delete(users).where(eq(users.id, userId));
   });
+  forgetInstanceOwner();
 }
 
 /** Makes a person owner or member; the last owner stays owner. */
@@ -125,6 +127,7 @@ export async function setRole(userId: string, role: UserRole): Promise<void> {
       throw new UserChangeError("There must be at least one owner: make someone else owner first.");
     await tx.update(users).set({ role }).where(eq(users.id, userId));
   });
+  forgetInstanceOwner();
 }
 
 /**

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { db, type Db, transaction } from "@/db/client";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
-import { type Actor, log, recordRun } from "@/lib/platform";
+import { type Actor, inSpan, log, recordRun, TraceAttributes } from "@/lib/platform";
 import { announceRun, forHistory } from "@/lib/runs";
 import type { AutomationDefinition, AutomationStep } from "./definition";
 import { ExpressionError } from "./expressions";
@@ -136,7 +136,12 @@ export async function attemptRun(
     const failed: { error?: unknown } = {};
     const workflow = buildWorkflow(run, automation, actor, scope, reusable, number, failed);
     const mastraRun = await workflow.createRun();
-    const result = await mastraRun.start({ inputData: {} });
+    // The attempt is a span of its own under the delivery's processing (or nothing, with tracing off): its workflow runs and calls nest in it.
+    const result = await inSpan(
+      `automation run ${run.id}`,
+      { attributes: { [TraceAttributes.automationId]: automation.id, [TraceAttributes.runId]: run.id, [TraceAttributes.attempt]: number } },
+      () => mastraRun.start({ inputData: {} }),
+    );
     if (result.status === "success") outcome = { ok: true };
     else {
       const error = failed.error ?? ("error" in result ? result.error : undefined);

@@ -1,6 +1,6 @@
 import "server-only";
 import { fetch as undiciFetch } from "undici";
-import { env, recordOutboundCall } from "@/lib/platform";
+import { env, inSpan, recordOutboundCall, SpanKind, SpanStatusCode, type Span } from "@/lib/platform";
 import { attachCredential, withoutCredentialHeaders, type BoundCredential } from "./credential";
 import { readLimited, ResponseTooLargeError } from "./limited-body";
 import { assertNoMethodOverride } from "./method-override";
@@ -139,14 +139,31 @@ type Exchanged<T> = { value: T; response: Response; attempts: number; durationMs
  */
 async function exchange<T>(options: HttpRequestOptions, read: (response: Response) => Promise<T>): Promise<Exchanged<T>> {
   assertNoMethodOverride(options.headers);
-  const host = new URL(options.url).host;
+  const url = new URL(options.url);
+  const method = (options.method ?? "GET").toUpperCase();
+  // The span names the host, never the path or query (a hook URL's path or an API key in the query is a secret), headers or bodies.
+  const attributes = {
+    "http.request.method": method,
+    "server.address": url.hostname,
+    "server.port": Number(url.port) || (url.protocol === "https:" ? 443 : 80),
+    "url.scheme": url.protocol.replace(":", ""),
+  };
+  return inSpan(`${method} ${url.hostname}`, { kind: SpanKind.CLIENT, attributes }, (span) => counted(options, read, url.host, span));
+}
+
+/** `exchange` counted (metrics) and its span completed: the status, the attempts made, or the failure's class. */
+async function counted<T>(options: HttpRequestOptions, read: (response: Response) => Promise<T>, host: string, span: Span): Promise<Exchanged<T>> {
   try {
     const exchanged = await attempts(options, read);
     recordOutboundCall(host, exchanged.response.status);
+    span.setAttributes({ "http.response.status_code": exchanged.response.status, "http.request.resend_count": exchanged.attempts - 1 });
+    if (exchanged.response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
     return exchanged;
   } catch (error) {
     // A refusal by the SSRF guard sent nothing; the rest failed on the way or in reading.
     if (!(error instanceof BlockedRequestError)) recordOutboundCall(host, error instanceof HttpError && error.status !== undefined ? error.status : "error");
+    if (error instanceof HttpError && error.status !== undefined) span.setAttribute("http.response.status_code", error.status);
+    span.setAttribute("error.type", (error as Error)?.name ?? "Error");
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import { processGitHubPush, processGitHubPushSteps, pushFromPayload, pushInput }
 import { projectSetup, projectSetupInput, projectSetupSteps } from "./workflows/project-setup";
 import { pullRequestFromPayload, pullRequestInput, triagePullRequest, triagePullRequestSteps } from "./workflows/triage-pull-request";
 import { processState } from "@/lib/platform";
+import { traceSteps } from "./traced-step";
 
 /** A workflow in the catalog: its steps in order, its input schema, and how a webhook payload becomes its input. */
 export type CatalogWorkflow = {
@@ -63,7 +64,12 @@ export function mastra(): Mastra {
     "Mastra",
     () =>
       new Mastra({
-        workflows: { [projectSetup.id]: projectSetup, [processGitHubPush.id]: processGitHubPush, [triagePullRequest.id]: triagePullRequest },
+        // Each step gets a span per execution when tracing is on (lib/platform/tracing.ts).
+        workflows: {
+          [projectSetup.id]: traceSteps(projectSetup),
+          [processGitHubPush.id]: traceSteps(processGitHubPush),
+          [triagePullRequest.id]: traceSteps(triagePullRequest),
+        },
         logger: false,
       }),
   );

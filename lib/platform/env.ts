@@ -188,6 +188,12 @@ const variables = z.object({
   OAUTH_MAX_PENDING_CLIENTS: z.coerce.number().int().min(1).default(500),
   /** Requests one person may make to /api/mcp per minute with all their tokens together. */
   MCP_RATE_LIMIT_PER_PERSON_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** OpenTelemetry's OTLP/HTTP collector (the standard variable; the exporter reads it and the other OTEL_* ones itself); unset: no traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined)
+    .pipe(z.url({ protocol: /^https?$/, message: "expected the collector's OTLP/HTTP root, e.g. http://localhost:4318" }).optional()),
   /** The bearer token Prometheus sends to GET /metrics; unset: /metrics answers 404. */
   METRICS_TOKEN: z
     .string()

@@ -16,6 +16,20 @@ export {
   recordTokenRefresh,
   setQueueState,
 } from "./metrics";
+export {
+  contextFromTraceparent,
+  currentTraceparent,
+  flushTraces,
+  inSpan,
+  openSpan,
+  SpanKind,
+  SpanStatusCode,
+  startTracing,
+  stopTracing,
+  TraceAttributes,
+  tracingConfigured,
+} from "./tracing";
+export type { Span } from "./tracing";
 export { describeIssues, fieldErrors, formatIssues } from "./issues";
 export { processState } from "./process-state";
 export { safeReturnPath } from "./safe-redirect";

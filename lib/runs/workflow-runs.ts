@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { runTriggers, workflowRuns, workflowRunSteps } from "@/db/schema";
-import { type Actor, log, describeIssues, formatIssues, recordRun, type Issue } from "@/lib/platform";
+import { type Actor, log, describeIssues, formatIssues, openSpan, recordRun, SpanStatusCode, TraceAttributes, type Issue } from "@/lib/platform";
 import { withinWorkspace } from "@/lib/connections";
 import { requestContextFor } from "@/lib/tools";
 import { findWorkflow, mastra } from "@/lib/mastra";
@@ -95,10 +95,26 @@ export async function startWorkflowRun(
   });
   announceRun({ workspaceId: actor.workspaceId, runId: run.runId, status: "running" });
 
-  return withinWorkspace(actor.workspaceId, () => {
-    const output = run.stream({ inputData: parsed.data as never, requestContext: requestContextFor(actor) });
-    return { runId: run.runId, finished: follow(actor.workspaceId, workflowId, workflow, run.runId, output) };
+  // A span for the run (when tracing is on), a child of what started it (a delivery's processing); Mastra's steps run inside it.
+  const traced = openSpan(`workflow run ${workflowId}`, {
+    attributes: {
+      [TraceAttributes.runId]: run.runId,
+      [TraceAttributes.workflowId]: workflowId,
+      ...(options.deliveryId !== undefined ? { [TraceAttributes.deliveryId]: options.deliveryId } : {}),
+    },
   });
+  return withinWorkspace(actor.workspaceId, () =>
+    traced.within(() => {
+      const output = run.stream({ inputData: parsed.data as never, requestContext: requestContextFor(actor) });
+      const finished = follow(actor.workspaceId, workflowId, workflow, run.runId, output)
+        .then((row) => {
+          if (row.status === "failed") traced.span.setStatus({ code: SpanStatusCode.ERROR, message: "run failed" });
+          return row;
+        })
+        .finally(() => traced.span.end());
+      return { runId: run.runId, finished };
+    }),
+  );
 }
 
 type MastraWorkflow = ReturnType<ReturnType<typeof mastra>["getWorkflow"]>;
@@ -135,19 +151,22 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
       const result = await output.result;
       const status = result.status === "success" ? "success" : "failed";
       const failure = "error" in result ? errorText(result.error) : null;
-      await db()
-        .update(workflowRuns)
-        .set({
-          status,
-          output: "result" in result ? forHistory(result.result ?? null) : null,
-          error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null,
-          finishedAt: Date.now(),
-        })
-        .where(eq(workflowRuns.id, run.runId));
-      await db()
-        .update(workflowRunSteps)
-        .set({ status: "skipped" })
-        .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
+      // The outcome and the steps never reached in one commit (one fsync on SQLite at synchronous=FULL, not two).
+      await transaction(async (tx) => {
+        await tx
+          .update(workflowRuns)
+          .set({
+            status,
+            output: "result" in result ? forHistory(result.result ?? null) : null,
+            error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null,
+            finishedAt: Date.now(),
+          })
+          .where(eq(workflowRuns.id, run.runId));
+        await tx
+          .update(workflowRunSteps)
+          .set({ status: "skipped" })
+          .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
+      });
       recordRun("workflow", status === "success" ? "succeeded" : "failed");
       announceRun({ workspaceId, runId: run.runId, status });
       return findRun(run.runId);

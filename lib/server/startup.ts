@@ -1,6 +1,6 @@
 import "server-only";
 import { databaseReady } from "@/db/client";
-import { env, type Env, EnvError, log } from "@/lib/platform";
+import { env, type Env, EnvError, log, startTracing } from "@/lib/platform";
 import { checkProviderVariables, listProviders, type Provider, ProviderConfigError } from "@/lib/providers";
 import { superviseRuns } from "@/lib/runs";
 import { startOutboxSender } from "./outbox-sender";
@@ -25,6 +25,7 @@ export function checkConfiguration(source: Record<string, string | undefined> = 
 export async function startServer(): Promise<void> {
   try {
     const { config, providers } = checkConfiguration();
+    startTracing();
     await databaseReady();
     await superviseRuns();
     setDeliveryReader(readDeliveryForAutomations);

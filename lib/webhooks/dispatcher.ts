@@ -11,6 +11,7 @@ import type { DeliveryRow } from "./deliveries";
 import { failDeliveryRuns } from "@/lib/automations";
 import { PermanentDeliveryError, type DeliveryHandler } from "./handlers";
 import { handleDelivery } from "./webhook-trigger";
+import { inDeliverySpan } from "./delivery-span";
 import { announce, deliveryEvents, type DeliveryEvent } from "./events";
 import { dispatcherWake, lastIntakeAt, wakeForDeliveryElsewhere } from "./wake";
 
@@ -222,7 +223,7 @@ export async function processDueDeliveries({
     },
     attempt: (delivery) => {
       announce({ workspaceId: delivery.workspaceId, deliveryId: delivery.id, status: "processing" });
-      return attempt(delivery, handle, now, leaseMs);
+      return inDeliverySpan(delivery, () => attempt(delivery, handle, now, leaseMs));
     },
     idOf: (delivery) => String(delivery.id),
   };

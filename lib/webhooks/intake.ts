@@ -3,7 +3,19 @@ import { createHash } from "node:crypto";
 import { instanceOwnerId, intakeWriter, type IntakeWriter } from "@/db/sql/intake";
 import { DEFAULT_WORKSPACE_ID } from "@/db/schema";
 import { readPath } from "@/lib/connections";
-import { env, ApiError, observeIntake, recordDeliveryReceived, recordDeliveryRefused, type ErrorCode } from "@/lib/platform";
+import {
+  env,
+  ApiError,
+  currentTraceparent,
+  inSpan,
+  observeIntake,
+  recordDeliveryReceived,
+  recordDeliveryRefused,
+  SpanKind,
+  TraceAttributes,
+  type ErrorCode,
+  type Span,
+} from "@/lib/platform";
 import { getProvider, type Provider } from "@/lib/providers";
 import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
 import { announce } from "./events";
@@ -122,20 +134,26 @@ function store(): IntakeWriter {
 
 /**
  * POST /api/webhooks/<provider>[/<endpointId>]: read the raw body with a cap, verify it, store it,
- * and only then acknowledge. On SQLite deliveries arriving together are committed in one transaction
- * (one fsync); on PostgreSQL each awaits its own commit. Either way a delivery is answered only after
+ * and only then acknowledge. Deliveries arriving together are committed together: on SQLite in one
+ * transaction (one fsync), on PostgreSQL in one multi-row insert. Either way a delivery is answered only after
  * the commit holding it. Processing happens later,
  * in the dispatcher.
  */
-export async function acceptWebhook(request: IntakeRequest): Promise<IntakeReply> {
+export function acceptWebhook(request: IntakeRequest): Promise<IntakeReply> {
+  const attributes = { [TraceAttributes.provider]: request.providerId, ...(request.endpointId ? { [TraceAttributes.endpointId]: request.endpointId } : {}) };
+  return inSpan("webhook intake", { kind: SpanKind.SERVER, attributes }, (span) => acceptWithin(request, span));
+}
+
+async function acceptWithin(request: IntakeRequest, span: Span): Promise<IntakeReply> {
   // The body's bytes count against the process's budget from before they are read until the row
   // holding them (or the refusal) is committed, or the reading fails.
   const reservation = reserveIntakeBody();
   const started = performance.now();
   let status = 500;
   try {
-    const answer = await examineAndStore(request, reservation);
+    const answer = await examineAndStore(request, reservation, span);
     status = answer.status;
+    span.setAttribute("http.response.status_code", status);
     return answer;
   } finally {
     reservation.release();
@@ -148,7 +166,7 @@ function refusalCode(answer: IntakeReply): string {
   return (answer.body as { error?: { code?: string } } | undefined)?.error?.code ?? String(answer.status);
 }
 
-async function examineAndStore(request: IntakeRequest, reservation: BodyReservation): Promise<IntakeReply> {
+async function examineAndStore(request: IntakeRequest, reservation: BodyReservation, span: Span): Promise<IntakeReply> {
   examining++;
   let examined: Examined;
   try {
@@ -164,6 +182,7 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
     case "refusal": {
       const { row } = examined;
       const id = await store().refusal(row, env().WEBHOOK_REJECTED_CAP);
+      span.setAttribute(TraceAttributes.deliveryId, id);
       recordDeliveryRefused(row.providerId, row.endpointId, refusalCode(examined.reply));
       announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
       return examined.reply;
@@ -172,6 +191,7 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
       const { row } = examined;
       const id = await store().accepted(row);
       if (id === undefined) return reply(200, { duplicate: true });
+      span.setAttribute(TraceAttributes.deliveryId, id);
       recordDeliveryReceived(row.providerId, row.endpointId);
       announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
       if (examined.handshake !== undefined) return reply(200, examined.handshake);
@@ -261,6 +281,8 @@ async function examine({ providerId, endpointId, headers, readBody }: IntakeRequ
       verified: true,
       status: handshake !== undefined ? "processed" : "received",
       nextAttemptAt: receivedAt,
+      // The dispatcher's span for this delivery joins intake's trace (null when tracing is off).
+      traceParent: currentTraceparent(),
     },
   };
 }

@@ -50,6 +50,20 @@ describe("live-page notices", () => {
     expect(seen).toEqual([{ notice: { runId: "r1", status: "success" }, origin: { elsewhere: true } }]);
   });
 
+  it("published in a burst all arrive, in order (on PostgreSQL several to a NOTIFY, more than one payload's worth)", async () => {
+    // 150 notices of ~120 bytes: more than one NOTIFY payload (8000 bytes at most) holds.
+    const burst = Array.from({ length: 150 }, (_, index) => ({ workspaceId: "w".repeat(80), deliveryId: index, status: "received" }));
+    const runs: unknown[] = [];
+    const listener = (notice: unknown) => runs.push(notice);
+    noticeBus.on("run", listener);
+    const seen = await heard("delivery", 500, async () => {
+      for (const notice of burst) publish("delivery", notice);
+      publish("run", { runId: "r-burst", status: "running" });
+    }).finally(() => noticeBus.off("run", listener));
+    expect(seen).toEqual(burst);
+    expect(runs).toEqual([{ runId: "r-burst", status: "running" }]);
+  });
+
   it.runIf(usingPostgres())("ignore a NOTIFY on their channels that is not a Patchbay notice", async () => {
     const seen = await heard("run", 300, () =>
       otherProcess((client) => client.query("select pg_notify('patchbay_run', 'not json'), pg_notify('patchbay_run', '{\"runId\":\"bare\"}')")),

@@ -13,7 +13,7 @@ import { insertAccepted } from "@/lib/webhooks/deliveries";
 import { intakeHasPriority } from "@/lib/webhooks/dispatcher";
 import { deliveryEvents, type DeliveryEvent } from "@/lib/webhooks/events";
 import { handleIntake, intakeTarget } from "@/lib/webhooks/node-intake";
-import { dispatcherWake, lastIntakeAt, wakeDispatcher, WAKE_COALESCE_MS } from "@/lib/webhooks/wake";
+import { dispatcherWake, lastIntakeAt, wakeDispatcher, wakeForDeliveryElsewhere, WAKE_COALESCE_MS } from "@/lib/webhooks/wake";
 import { githubHeaders, pushPayload } from "../support/signers";
 
 const SECRET = "fast-path-secret";
@@ -170,6 +170,14 @@ describe("intake first", () => {
     await new Promise((resolve) => setTimeout(resolve, WAKE_COALESCE_MS * 3));
     dispatcherWake.off("wake", count);
     expect(wakes).toBe(1);
+    expect(Date.now() - lastIntakeAt()).toBeLessThan(1000);
+  });
+
+  it("counts a delivery another process stored as intake too, so processing here gives way to a burst there", async () => {
+    const before = Date.now() - 60_000;
+    wakeDispatcher(before);
+    expect(lastIntakeAt()).toBe(before);
+    wakeForDeliveryElsewhere();
     expect(Date.now() - lastIntakeAt()).toBeLessThan(1000);
   });
 

@@ -1,0 +1,64 @@
+import { inArray } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
+import { intakeWriter, type NewDelivery } from "@/db/sql/intake";
+
+function delivery(dedupeKey: string, workspaceId = DEFAULT_WORKSPACE_ID): NewDelivery {
+  const body = JSON.stringify({ key: dedupeKey });
+  return {
+    workspaceId,
+    providerId: "github",
+    dedupeKey,
+    deliveryId: dedupeKey,
+    event: "push",
+    receivedAt: Date.now(),
+    headers: { "content-type": "application/json" },
+    body,
+    bodyBytes: body.length,
+    verified: true,
+    status: "received",
+    nextAttemptAt: Date.now(),
+  };
+}
+
+describe("intake's writer (SQLite: one transaction per batch; PostgreSQL: one multi-row insert per batch)", () => {
+  it("stores deliveries arriving together, each answered with its own id, a repeated dedupe key as a redelivery", async () => {
+    const writer = intakeWriter(() => false);
+    const prefix = `writer-${crypto.randomUUID()}`;
+    const earlier = await writer.accepted(delivery(`${prefix}-earlier`));
+    expect(earlier).toBeTypeOf("number");
+
+    const keys = Array.from({ length: 60 }, (_, index) => `${prefix}-${index}`);
+    // Twice the same new key in the burst, and a key stored before it.
+    const burst = [...keys, `${prefix}-7`, `${prefix}-earlier`];
+    const ids = await Promise.all(burst.map((key) => writer.accepted(delivery(key))));
+
+    const fresh = ids.slice(0, keys.length);
+    expect(fresh.every((id) => typeof id === "number")).toBe(true);
+    expect(new Set(fresh).size).toBe(keys.length);
+    expect(ids.slice(keys.length)).toEqual([undefined, undefined]);
+    const rows = await db()
+      .select({ id: webhookDeliveries.id, dedupeKey: webhookDeliveries.dedupeKey })
+      .from(webhookDeliveries)
+      .where(inArray(webhookDeliveries.dedupeKey, keys));
+    // Each promise's id is the row holding its own delivery.
+    expect(new Map(rows.map((row) => [row.dedupeKey, row.id]))).toEqual(new Map(keys.map((key, index) => [key, fresh[index]])));
+  });
+
+  it("fails only the delivery that cannot be stored, the others of its batch are stored", async () => {
+    const writer = intakeWriter(() => false);
+    const prefix = `writer-bad-${crypto.randomUUID()}`;
+    const results = await Promise.allSettled([
+      writer.accepted(delivery(`${prefix}-a`)),
+      writer.accepted(delivery(`${prefix}-bad`, "no-such-workspace")),
+      writer.accepted(delivery(`${prefix}-b`)),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const rows = await db()
+      .select({ dedupeKey: webhookDeliveries.dedupeKey })
+      .from(webhookDeliveries)
+      .where(inArray(webhookDeliveries.dedupeKey, [`${prefix}-a`, `${prefix}-bad`, `${prefix}-b`]));
+    expect(rows.map((row) => row.dedupeKey).sort()).toEqual([`${prefix}-a`, `${prefix}-b`]);
+  });
+});
