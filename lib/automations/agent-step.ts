@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/platform";
+import { type Actor, processState } from "@/lib/platform";
 import type { AutomationStep } from "./definition";
 import { evaluateExpression } from "./expressions";
 import { type RunScope, type StepContext, type StepDone, StepFailure } from "./scope";
@@ -21,11 +21,14 @@ export type AgentStepAnswer = {
 };
 export type AgentStepRunner = (request: AgentStepRequest) => Promise<AgentStepAnswer>;
 
-/** The agent lives on a higher floor (lib/agent); lib/server/startup.ts hands its runner over here. */
-let runner: AgentStepRunner | undefined;
+/**
+ * The agent lives on a higher floor (lib/agent); lib/server/startup.ts hands its runner over here,
+ * kept process-wide (Next's bundle loads this module apart from server.ts).
+ */
+const hooks = () => processState("AutomationHooks", () => ({}) as { agentRunner?: AgentStepRunner });
 
 export function setAgentStepRunner(next: AgentStepRunner | undefined): void {
-  runner = next;
+  hooks().agentRunner = next;
 }
 
 export async function runAgentStep(step: Extract<AutomationStep, { kind: "agent" }>, scope: RunScope, context: StepContext): Promise<StepDone> {
@@ -35,6 +38,7 @@ export async function runAgentStep(step: Extract<AutomationStep, { kind: "agent"
   // The agent may call tools that change something: a dry run shows the prompt it would be given.
   if (context.dryRun)
     return { input: { prompt }, output: { dryRun: true, skipped: "The agent may change something, so a dry run does not ask it", wouldSend: { prompt } } };
+  const runner = hooks().agentRunner;
   if (!runner) throw new StepFailure("The agent is not available in this process.", false, { prompt });
   const answer = await runner({ actor: context.actor, prompt, tools: step.tools, approvedTools: step.approvedTools });
   if (answer.error) throw new StepFailure(`The agent could not answer: ${answer.error}`, false, { prompt });

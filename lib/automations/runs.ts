@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray, isNotNull, lt, sql, type SQL } from "drizz
 import { db, rows } from "@/db/client";
 import { forLease } from "@/db/sql/leasing";
 import { automationRunAttempts, automationRuns, automationRunSteps, automations } from "@/db/schema";
-import { type Actor, type BackgroundLoop, log, startBackgroundLoop } from "@/lib/platform";
+import { type Actor, type BackgroundLoop, log, processState, startBackgroundLoop } from "@/lib/platform";
 import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, type QueueTable } from "@/lib/queue";
 import { raiseAlert } from "@/lib/outbox";
 import { announceRun } from "@/lib/runs";
@@ -28,10 +28,12 @@ export type DeliveryScope = {
 
 /** How the automation queue reads a past delivery ("try with this delivery"); lib/server/startup.ts hands lib/webhooks' reader over. */
 export type DeliveryReader = (workspaceId: string, deliveryId: number) => Promise<{ scope: DeliveryScope; actingPerson?: string } | undefined>;
-let readDelivery: DeliveryReader | undefined;
+/** Set once per process by start-up; kept process-wide, because Next's bundle loads this module apart from server.ts. */
+const hooks = () => processState("AutomationHooks", () => ({}) as { readDelivery?: DeliveryReader; agentRunner?: unknown });
 export function setDeliveryReader(reader: DeliveryReader | undefined): void {
-  readDelivery = reader;
+  hooks().readDelivery = reader;
 }
+const readDeliveryHook = (): DeliveryReader | undefined => hooks().readDelivery;
 
 export function deliveryScope(delivery: DeliveryScope): Omit<RunScope, "steps"> {
   return {
@@ -207,8 +209,12 @@ export async function failDeliveryRuns(deliveryId: number, reason: string): Prom
 
 // ---- Runs that are not a delivery's: by hand, on a schedule, tried on a past delivery ----
 
-export const automationWake = new EventEmitter();
-automationWake.setMaxListeners(0);
+/** Wakes the automation queue; process-wide, so a run started from a page (Next's bundle) wakes the worker start-up runs. */
+export const automationWake: EventEmitter = processState("AutomationWake", () => {
+  const wake = new EventEmitter();
+  wake.setMaxListeners(0);
+  return wake;
+});
 
 export class AutomationRunError extends Error {
   override name = "AutomationRunError";
@@ -243,6 +249,7 @@ export async function startAutomationRun(
   const problem = manualInputIssues(automation.definition, input);
   if (problem) throw new AutomationRunError(problem);
   if (request.deliveryId !== undefined) {
+    const readDelivery = readDeliveryHook();
     if (!readDelivery || !(await readDelivery(actor.workspaceId, request.deliveryId)))
       throw new AutomationRunError(`There is no delivery #${request.deliveryId} in this workspace (or retention removed its payload).`);
   }
@@ -314,6 +321,7 @@ async function leaseDueRuns(now: number, limit: number, inFlight: string[]): Pro
 
 async function scopeOfQueuedRun(run: AutomationRunRow): Promise<{ base: Omit<RunScope, "steps">; fallbackPerson?: string }> {
   if (run.deliveryId !== null) {
+    const readDelivery = readDeliveryHook();
     const found = readDelivery ? await readDelivery(run.workspaceId, run.deliveryId) : undefined;
     if (!found) throw new ExpressionError(`Delivery #${run.deliveryId} is gone (retention removed its payload).`);
     return { base: deliveryScope(found.scope), fallbackPerson: found.actingPerson };

@@ -30,7 +30,10 @@ export type ProcessStateName =
   /** db/instance.ts: this process's instance id and the lock that says it is alive. */
   | "Instance"
   /** lib/platform/metrics.ts: the Prometheus registry and its metrics. */
-  | "Metrics";
+  | "Metrics"
+  /** lib/automations: the automation queue's wake, and what start-up hands it (the delivery reader, the agent's runner). */
+  | "AutomationWake"
+  | "AutomationHooks";
 
 /** The process's `name`, created by `create` the first time it is asked for. */
 export function processState<T>(name: ProcessStateName, create: () => T): T {
