@@ -1,70 +1,80 @@
 import "server-only";
+import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
-import { roleIn, atLeast } from "@/lib/auth";
-import type { Actor } from "@/lib/platform";
+import { atLeast, roleIn } from "@/lib/auth";
+import { type CatalogTool, userIdFrom, workspaceIdFrom } from "@/lib/tools";
 import { AutomationRunError, startAutomationRun } from "./runs";
 import { listAutomations } from "./store";
 
 /**
- * Automations as an MCP client or the agent sees them: one tool lists them, one starts a manual
- * one (write scope, and a member's role). Each answers plain JSON.
+ * Automations as tools, beside the others in the catalog (lib/catalog), so the agent and MCP
+ * clients see them like any tool: one lists the workspace's automations (reads), one starts a
+ * manual one with its input (writes: the agent asks first, a read token does not see it). Their
+ * calls are tool runs like any other.
  */
-export type AutomationTool = {
-  name: string;
-  description: string;
-  inputSchema: z.ZodType;
-  writes: boolean;
-  call(actor: Actor, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: string }>;
-};
+const failed = z.object({ success: z.literal(false), error: z.string() });
 
-const startInput = z.object({
-  automation: z.string().min(1).describe("The automation's id or its exact name"),
-  input: z.record(z.string(), z.unknown()).default({}).describe("Values for its input form (by field name)"),
+const listAutomationsTool = createTool({
+  id: "automations-list",
+  description: "List this workspace's automations: id, name, whether enabled, what triggers it, the input fields of manual ones, and run counts.",
+  inputSchema: z.object({}),
+  outputSchema: z.object({
+    success: z.literal(true),
+    automations: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        enabled: z.boolean(),
+        trigger: z.string(),
+        fields: z.array(z.object({ name: z.string(), type: z.string(), required: z.boolean() })).optional(),
+        runs: z.object({ total: z.number(), succeeded: z.number(), failed: z.number() }),
+      }),
+    ),
+  }),
+  execute: async (_input, context) => {
+    const automations = await listAutomations(workspaceIdFrom(context?.requestContext));
+    return {
+      success: true as const,
+      automations: automations.map((automation) => ({
+        id: automation.id,
+        name: automation.name,
+        enabled: automation.enabled,
+        trigger: automation.definition.trigger.kind,
+        fields: automation.definition.trigger.kind === "manual" ? automation.definition.trigger.fields : undefined,
+        runs: { total: automation.runs.total, succeeded: automation.runs.succeeded, failed: automation.runs.failed },
+      })),
+    };
+  },
 });
 
-export const automationTools: AutomationTool[] = [
-  {
-    name: "patchbay_list_automations",
-    description: "List this workspace's automations: id, name, whether enabled, what triggers it, and for manual ones the input fields.",
-    inputSchema: z.object({}),
-    writes: false,
-    async call(actor) {
-      const automations = await listAutomations(actor.workspaceId);
-      return {
-        ok: true,
-        value: automations.map((automation) => ({
-          id: automation.id,
-          name: automation.name,
-          enabled: automation.enabled,
-          trigger: automation.definition.trigger.kind,
-          fields: automation.definition.trigger.kind === "manual" ? automation.definition.trigger.fields : undefined,
-          runs: automation.runs,
-        })),
-      };
-    },
+const startAutomationTool = createTool({
+  id: "automations-start",
+  description:
+    "Start an automation whose trigger is 'by hand' (by its id or exact name), with values for its input fields. Answers the run's id and page; it runs in the background.",
+  inputSchema: z.object({
+    automation: z.string().min(1).describe("The automation's id or its exact name"),
+    input: z.record(z.string(), z.unknown()).default({}).describe("Values for its input fields, by name"),
+  }),
+  outputSchema: z.union([z.object({ success: z.literal(true), runId: z.string(), page: z.string() }), failed]),
+  execute: async (input, context) => {
+    const actor = { userId: userIdFrom(context?.requestContext), workspaceId: workspaceIdFrom(context?.requestContext) };
+    const role = await roleIn(actor.userId, actor.workspaceId);
+    if (!role || !atLeast(role, "member")) return { success: false as const, error: "Only members and above can start automations." };
+    const automation = (await listAutomations(actor.workspaceId)).find((candidate) => candidate.id === input.automation || candidate.name === input.automation);
+    if (!automation) return { success: false as const, error: `There is no automation "${input.automation}". List them first.` };
+    if (automation.definition.trigger.kind !== "manual")
+      return { success: false as const, error: `"${automation.name}" is not started by hand; its trigger is a ${automation.definition.trigger.kind}.` };
+    try {
+      const run = await startAutomationRun(actor, automation.id, { input: input.input });
+      return { success: true as const, runId: run.id, page: `/automations/${automation.id}/runs/${run.id}` };
+    } catch (error) {
+      if (error instanceof AutomationRunError) return { success: false as const, error: error.message };
+      throw error;
+    }
   },
-  {
-    name: "patchbay_start_automation",
-    description: "Start an automation whose trigger is 'by hand', with values for its input fields. Answers the run's id; it runs in the background.",
-    inputSchema: startInput,
-    writes: true,
-    async call(actor, raw) {
-      const parsed = startInput.safeParse(raw ?? {});
-      if (!parsed.success) return { ok: false, error: parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ") };
-      const role = await roleIn(actor.userId, actor.workspaceId);
-      if (!role || !atLeast(role, "member")) return { ok: false, error: "Only members and above can start automations." };
-      const automations = await listAutomations(actor.workspaceId);
-      const automation = automations.find((candidate) => candidate.id === parsed.data.automation || candidate.name === parsed.data.automation);
-      if (!automation) return { ok: false, error: `There is no automation "${parsed.data.automation}". List them first.` };
-      if (automation.definition.trigger.kind !== "manual")
-        return { ok: false, error: `"${automation.name}" is not started by hand; its trigger is a ${automation.definition.trigger.kind}.` };
-      try {
-        const run = await startAutomationRun(actor, automation.id, { input: parsed.data.input });
-        return { ok: true, value: { runId: run.id, status: run.status, page: `/automations/${automation.id}/runs/${run.id}` } };
-      } catch (error) {
-        if (error instanceof AutomationRunError) return { ok: false, error: error.message };
-        throw error;
-      }
-    },
-  },
+});
+
+export const automationCatalogTools: CatalogTool[] = [
+  { tool: listAutomationsTool, group: "Automations", access: "read" },
+  { tool: startAutomationTool, group: "Automations", access: "write" },
 ];

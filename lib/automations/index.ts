@@ -8,5 +8,4 @@ export { listAutomations, requireAutomation } from "./store";
 export type { Automation, AutomationSummary } from "./store";
 export { checkAutomation, previewAutomation } from "./check";
 export type { Preview, Problem } from "./check";
-export { automationTools } from "./exposed";
-export type { AutomationTool } from "./exposed";
+export { automationCatalogTools } from "./exposed";

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { withinWorkspace } from "@/lib/connections";
 import type { Actor } from "@/lib/platform";
 import { runCatalogTool, type ToolRunRow, type ToolRunTrigger } from "@/lib/runs";
+import { automationCatalogTools } from "@/lib/automations";
 import {
   builtInTools,
   type CatalogTool,
@@ -96,7 +97,7 @@ export function readyIn(actor: Actor, entry: CatalogTool): Promise<ToolReadiness
 
 /** Every tool this person could use, with its function name: names are unique over the whole list, so a name stays put while connections come and go. */
 async function namedTools(workspaceId: string): Promise<{ entry: CatalogTool; name: string }[]> {
-  const entries = [...builtInTools, ...(await listImportedTools(workspaceId))];
+  const entries = [...builtInTools, ...automationCatalogTools, ...(await listImportedTools(workspaceId))];
   const names = functionNames(entries.map((entry) => entry.tool.id));
   return entries.map((entry, index) => ({ entry, name: names[index]! }));
 }

@@ -5,8 +5,6 @@ import type { TokenIdentity } from "@/lib/auth";
 import { type Actor, log } from "@/lib/platform";
 import { RunInputError } from "@/lib/runs";
 import { type ExposedTool, listReadyTools, resolveToolName } from "@/lib/catalog";
-import { type AutomationTool, automationTools } from "@/lib/automations";
-import { z } from "zod";
 
 function actorOf(identity: TokenIdentity): Actor {
   return { userId: identity.userId, workspaceId: identity.workspaceId };
@@ -56,38 +54,13 @@ async function callTool(identity: TokenIdentity, name: string, input: unknown): 
   }
 }
 
-function automationMcpTool(tool: AutomationTool): Tool {
-  return {
-    name: tool.name,
-    title: tool.name,
-    description: tool.description,
-    inputSchema: { type: "object", ...(z.toJSONSchema(tool.inputSchema, { io: "input" }) as object) } as Tool["inputSchema"],
-    annotations: { readOnlyHint: !tool.writes },
-  };
-}
-
-/** The automation tools (list, start a manual one) under the same scope rule as every tool. */
-async function callAutomationTool(identity: TokenIdentity, tool: AutomationTool, input: unknown): Promise<CallToolResult> {
-  if (tool.writes && identity.scope !== "write") return toolError(`"${tool.name}" starts a run, and the token "${identity.tokenName}" has read scope.`);
-  const result = await tool.call(actorOf(identity), input);
-  if (!result.ok) return toolError(result.error);
-  return { content: [{ type: "text", text: JSON.stringify(result.value) }] };
-}
-
 /** One server instance per request, knowing only the token's owner and scope. */
 function serverFor(identity: TokenIdentity): Server {
   const server = new Server({ name: "patchbay", title: "Patchbay", version: packageJson.version }, { capabilities: { tools: {} } });
   server.setRequestHandler("tools/list", async () => ({
-    tools: [
-      ...(await listReadyTools(actorOf(identity))).filter((tool) => allowedFor(identity, tool)).map(toMcpTool),
-      ...automationTools.filter((tool) => identity.scope === "write" || !tool.writes).map(automationMcpTool),
-    ],
+    tools: (await listReadyTools(actorOf(identity))).filter((tool) => allowedFor(identity, tool)).map(toMcpTool),
   }));
-  server.setRequestHandler("tools/call", async (request) => {
-    const automationTool = automationTools.find((tool) => tool.name === request.params.name);
-    if (automationTool) return callAutomationTool(identity, automationTool, request.params.arguments);
-    return callTool(identity, request.params.name, request.params.arguments);
-  });
+  server.setRequestHandler("tools/call", async (request) => callTool(identity, request.params.name, request.params.arguments));
   return server;
 }
 

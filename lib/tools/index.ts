@@ -2,7 +2,7 @@
 export { destinationHost, mayWrite, writesWith } from "./access";
 export { builtInTools, findTool, findUserTool, toolInputSchema } from "./built-in";
 export type { CatalogTool, ToolAccess } from "./built-in";
-export { requestContextFor, userIdFrom } from "./context";
+export { requestContextFor, userIdFrom, workspaceIdFrom } from "./context";
 export { createLinearProject } from "./linear/create-project";
 export { listImportedTools } from "./openapi/imported-tool";
 export { toolReadiness } from "./readiness";

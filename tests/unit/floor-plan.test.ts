@@ -16,8 +16,8 @@ const FLOORS: readonly (readonly string[])[] = [
   ["tools"],
   ["mastra"],
   ["runs"],
-  ["automations", "catalog"],
-  ["webhooks"],
+  ["automations"],
+  ["webhooks", "catalog"],
   ["agent", "mcp"],
   ["server"],
 ];

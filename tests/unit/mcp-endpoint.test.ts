@@ -159,15 +159,16 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
       },
     });
     const writer = await modernClient((await token(alice, "Alice automations", "write")).token);
-    const listed = await writer.callTool({ name: "patchbay_list_automations", arguments: {} });
-    expect(JSON.parse((listed.content as { text: string }[])[0]!.text)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: automation.id, name: "Say hello over MCP", trigger: "manual" })]),
-    );
-    const missing = await writer.callTool({ name: "patchbay_start_automation", arguments: { automation: "Say hello over MCP" } });
+    const listed = await writer.callTool({ name: "automations-list", arguments: {} });
+    expect(listed.structuredContent).toMatchObject({
+      success: true,
+      automations: expect.arrayContaining([expect.objectContaining({ id: automation.id, name: "Say hello over MCP", trigger: "manual" })]),
+    });
+    const missing = await writer.callTool({ name: "automations-start", arguments: { automation: "Say hello over MCP" } });
     expect(missing).toMatchObject({ isError: true, content: [{ text: "who is required." }] });
-    const started = await writer.callTool({ name: "patchbay_start_automation", arguments: { automation: "Say hello over MCP", input: { who: "Ada" } } });
+    const started = await writer.callTool({ name: "automations-start", arguments: { automation: "Say hello over MCP", input: { who: "Ada" } } });
     expect(started.isError).toBeFalsy();
-    const { runId } = JSON.parse((started.content as { text: string }[])[0]!.text) as { runId: string };
+    const { runId } = started.structuredContent as { runId: string };
     expect(await db().select().from(automationRuns).where(eq(automationRuns.id, runId))).toMatchObject([
       { trigger: "manual", startedBy: alice.id, input: { who: "Ada" } },
     ]);
@@ -175,9 +176,9 @@ describe("MCP endpoint: each token acts as its owner, with the owner's connectio
 
     const reader = await legacyClient((await token(alice, "Alice automations read", "read")).token);
     const names = (await reader.listTools()).tools.map((tool) => tool.name);
-    expect(names).toContain("patchbay_list_automations");
-    expect(names).not.toContain("patchbay_start_automation");
-    const refused = await reader.callTool({ name: "patchbay_start_automation", arguments: { automation: automation.id, input: { who: "Ada" } } });
+    expect(names).toContain("automations-list");
+    expect(names).not.toContain("automations-start");
+    const refused = await reader.callTool({ name: "automations-start", arguments: { automation: automation.id, input: { who: "Ada" } } });
     expect(refused.isError).toBe(true);
     await reader.close();
   });

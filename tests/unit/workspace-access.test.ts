@@ -189,6 +189,9 @@ const OWN_ACCOUNT = new Set([
   "confirmTwoFactorSetup",
   "disableTwoFactor",
   "newRecoveryCodes",
+  // A saved view of the log is the person's own (per person and workspace), as any role may keep one.
+  "saveViewAction",
+  "deleteViewAction",
 ]);
 
 /** What only admins and owners manage: endpoints, forwarding, alert channels, imported APIs, people, invites, the workspace. */

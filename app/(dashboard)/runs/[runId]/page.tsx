@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { JsonTree } from "@/app/_components/json-tree";
 import { LiveRefresh } from "@/app/_components/live-refresh";
 import { Badge } from "@/app/_components/provider-logo";
+import { isReusedStep } from "@/lib/runs/reused-steps";
 import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { findUserById } from "@/lib/auth/users";
@@ -78,7 +79,13 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
               <div className="flex flex-wrap items-center gap-3">
                 <span className="font-mono text-sm font-semibold">{step.stepId}</span>
                 <Badge tone={stepTone[step.status]}>{step.status}</Badge>
-                {step.startedAt && step.endedAt && <span className="text-xs text-zinc-500">{step.endedAt - step.startedAt} ms</span>}
+                {isReusedStep(run, step) ? (
+                  <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="reused-step">
+                    reused from the run this one continues: it did not run again
+                  </span>
+                ) : (
+                  step.startedAt && step.endedAt && <span className="text-xs text-zinc-500">{step.endedAt - step.startedAt} ms</span>
+                )}
               </div>
               {step.error && <p className="mt-2 text-sm text-red-700 dark:text-red-400">{step.error}</p>}
               {step.output !== null && step.output !== undefined && (
