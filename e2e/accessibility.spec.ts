@@ -18,6 +18,8 @@ const fixedPages = [
   "/webhooks/endpoints",
   "/webhooks/forwarding",
   "/webhooks/settings",
+  "/automations",
+  "/automations/new",
   "/tools",
   "/tools/api-call",
   "/tools/import",
@@ -50,6 +52,8 @@ test("every dashboard page has no axe violations at 1280x800 and 390x844", async
     ["/webhooks", /^\/webhooks\/\d+$/],
     ["/runs", /^\/runs\/[^/?]+$/],
     ["/workflows", /^\/workflows\/[^/?]+$/],
+    ["/automations", /^\/automations\/[0-9a-f-]{36}$/],
+    ["/runs?kind=automation", /^\/automations\/[0-9a-f-]{36}\/runs\/[0-9a-f-]{36}$/],
   ] as const) {
     const detail = await firstDetail(page, list, pattern);
     if (detail) pages.push(detail);

@@ -123,7 +123,7 @@ describe("what the metrics count", () => {
     const labels = { provider: "github", endpoint: "instance" };
 
     const body = pushPayload();
-    expect((await deliver(body, await githubHeaders(GITHUB_SECRET, body, "push", "metrics-1"))).status).toBe(202);
+    expect((await deliver(body, await githubHeaders(GITHUB_SECRET, body, "ping", "metrics-1"))).status).toBe(202);
     expect((await deliver(body, await githubHeaders("not-the-secret", body, "push", "metrics-2"))).status).toBe(401);
     // A made-up URL: counted, but not under the provider it names.
     expect((await deliver(body, await githubHeaders(GITHUB_SECRET, body, "push", "metrics-3"), "made-up-provider")).status).toBe(404);

@@ -114,6 +114,9 @@ describe("moving an existing install into the default workspace", () => {
     expect(sqlite.pragma("foreign_key_check")).toEqual([]);
     // Rebuilding webhook_deliveries must not lose the triggers that keep the delivery search index (0004).
     expect(sqlite.prepare("select name from sqlite_master where type = 'trigger' order by name").all()).toEqual([
+      // The chart's roll-up (0022) keeps its hourly counts exact through status changes and deletions.
+      { name: "webhook_deliveries_chart_delete" },
+      { name: "webhook_deliveries_chart_update" },
       { name: "webhook_delivery_search_removed" },
       { name: "webhook_delivery_search_taken" },
       { name: "webhook_delivery_search_trimmed" },
