@@ -21,7 +21,7 @@ test("Add Asana's tools from the catalog, then run one as my Asana connection", 
   const openapi = page.getByTestId("catalog-asana-openapi");
   await expect(openapi).toContainText("Asana publishes its API description:");
   await expect(openapi.getByRole("link")).toHaveAttribute("href", /\/asana\.yaml$/);
-  await openapi.getByRole("button", { name: "Add Asana tools" }).click();
+  await openapi.getByRole("button", { name: "Add tools from Asana" }).click();
   await expect(openapi.getByText("Added 4 Asana tools from its OpenAPI description, 2 read tools enabled.")).toBeVisible({ timeout: 60_000 });
 
   // The API's page: the reads on, the writes off until someone turns them on.

@@ -21,7 +21,9 @@ test("a member without the services a workflow needs is told what is missing, wi
     await memberPage.getByLabel("Name", { exact: true }).fill("bound-to-fail");
     await memberPage.getByRole("button", { name: "Start workflow" }).click();
     const refusal = memberPage.locator("main [role=alert]").filter({ hasText: "project-setup was not started" });
-    await expect(refusal).toContainText("Connect GitHub");
+    // Linear and Slack at least (GitHub too, unless an earlier spec shared a GitHub account with the workspace).
+    await expect(refusal).toContainText("Connect Linear");
+    await expect(refusal).toContainText("Connect Slack");
     await expect(refusal.getByRole("link", { name: "Open Connections" })).toHaveAttribute("href", "/connections");
     await expect(memberPage).toHaveURL(/\/workflows\/project-setup$/);
 

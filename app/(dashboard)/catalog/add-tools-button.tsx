@@ -11,7 +11,7 @@ export function AddToolsButton({ providerId, providerName }: { providerId: strin
   return (
     <form action={action} className="space-y-2">
       <input type="hidden" name="providerId" value={providerId} />
-      <Button type="submit" variant="secondary" disabled={pending} aria-label={`Add ${providerName} tools`}>
+      <Button type="submit" variant="secondary" disabled={pending} aria-label={`Add tools from ${providerName}`}>
         {pending ? "Adding…" : "Add tools"}
       </Button>
       {state?.error && <Alert>{state.error}</Alert>}

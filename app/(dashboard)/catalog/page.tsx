@@ -124,7 +124,7 @@ function OpenApiLine({ entry, canAddTools }: { entry: CatalogEntry; canAddTools:
         <Badge tone="gray">OpenAPI</Badge>
         <span className="min-w-0 text-xs text-zinc-600 dark:text-zinc-400">
           {entry.name} publishes its API description:{" "}
-          <a href={openapi.url} className="break-all text-indigo-600 hover:underline dark:text-indigo-400" rel="noreferrer" target="_blank">
+          <a href={openapi.url} className="break-all text-indigo-600 underline dark:text-indigo-400" rel="noreferrer" target="_blank">
             {openapi.url}
           </a>
         </span>
