@@ -358,7 +358,7 @@ function StepFields({
           }}
         />
       </label>
-      <div aria-label={`Mapped input of step ${index + 1}`} aria-live="polite">
+      <div role="region" aria-label={`Mapped input of step ${index + 1}`} aria-live="polite">
         {preview?.error ? (
           <Alert>{preview.error}</Alert>
         ) : preview ? (
