@@ -13,7 +13,7 @@ export type CatalogWorkflow = {
   name: string;
   description: string;
   steps: string[];
-  /** The services its steps act on, so a person hears before the run which are not connected. */
+  /** The services its steps always act on: a run does not start until the person can use each (lib/runs/workflow-readiness.ts). */
   providers: string[];
   inputSchema: z.ZodType;
   fromWebhookPayload?: z.ZodType;
@@ -33,7 +33,9 @@ export const workflowCatalog: CatalogWorkflow[] = [
     name: "Process a GitHub push",
     description: processGitHubPush.description ?? "",
     steps: processGitHubPushSteps,
-    providers: ["github"],
+    // GitHub only when a commit says TODO: (an issue is opened); a push without one is recorded
+    // with no service at all, so GitHub is not required to start.
+    providers: [],
     inputSchema: pushInput,
     fromWebhookPayload: pushFromPayload,
   },
