@@ -7,14 +7,8 @@ import { db } from "@/db/client";
 import { automationRuns, webhookDeliveries, workspaces } from "@/db/schema";
 import { checkAutomation, previewAutomation } from "@/lib/automations/check";
 import { evaluateExpression } from "@/lib/automations/expressions";
-import {
-  getAutomationRun,
-  listAutomationRuns,
-  processDueAutomationRuns,
-  rerunAutomationRun,
-  setDeliveryReader,
-  startAutomationRun,
-} from "@/lib/automations/runs";
+import { getAutomationRun, listAutomationRuns } from "@/lib/automations/run-queries";
+import { processDueAutomationRuns, rerunAutomationRun, setDeliveryReader, startAutomationRun } from "@/lib/automations/runs";
 import { fireDueSchedules } from "@/lib/automations/scheduler";
 import { createAutomation, exportAutomation, listAutomations, listVersions, mayEdit, setAutomationEnabled, updateAutomation } from "@/lib/automations/store";
 import { resetEnvCache } from "@/lib/platform/env";

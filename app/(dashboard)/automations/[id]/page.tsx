@@ -6,7 +6,7 @@ import { BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { findUserById } from "@/lib/auth/users";
 import { atLeast } from "@/lib/auth/workspaces";
-import { listAutomationRuns } from "@/lib/automations/runs";
+import { listAutomationRuns } from "@/lib/automations/run-queries";
 import { findAutomation, listVersions, mayEdit } from "@/lib/automations/store";
 import { formatTime } from "../../webhooks/status";
 import { AutomationEditor } from "../editor";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { withUser } from "@/lib/auth/session";
 import { automationDefinition } from "@/lib/automations/definition";
 import { previewAutomation } from "@/lib/automations/check";
-import { lastStepOutputs } from "@/lib/automations/runs";
+import { lastStepOutputs } from "@/lib/automations/run-queries";
 import { deliveryScope } from "@/lib/automations/runs";
 import { ApiError } from "@/lib/platform/errors";
 import { describeIssues } from "@/lib/platform/issues";

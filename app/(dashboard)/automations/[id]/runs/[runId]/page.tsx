@@ -8,7 +8,7 @@ import { Alert, BackLink, Card, PageHeader } from "@/app/_components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { findUserById } from "@/lib/auth/users";
 import { atLeast } from "@/lib/auth/workspaces";
-import { getAutomationRun } from "@/lib/automations/runs";
+import { getAutomationRun } from "@/lib/automations/run-queries";
 import { findAutomation } from "@/lib/automations/store";
 import { formatTime } from "../../../../webhooks/status";
 import { RerunForm } from "../../../run-forms";

@@ -1,5 +1,5 @@
 import { withUser } from "@/lib/auth/session";
-import { getAutomationRun } from "@/lib/automations/runs";
+import { getAutomationRun } from "@/lib/automations/run-queries";
 import { runEvents, type RunEvent } from "@/lib/runs/run-events";
 import { eventStream } from "@/lib/platform/sse";
 import { ApiError } from "@/lib/platform/errors";
