@@ -40,7 +40,7 @@ type Server = { port: number; url: string; dataDir: string; app?: AppServer; env
  */
 async function scheduleFiresOnce(database: ReturnType<typeof openDeliveryDb>): Promise<{ violations: string[]; summary: string }> {
   const violations: string[] = [];
-  const [person] = await database.query("select id from users where email = ?", [owner.email]);
+  const [person] = await database.query('select id from "user" where email = ?', [owner.email]);
   const id = randomUUID();
   const definition = JSON.stringify({
     trigger: { kind: "schedule", cron: "* * * * *", timezone: "UTC" },
