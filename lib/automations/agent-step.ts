@@ -1,34 +1,14 @@
 import "server-only";
-import { type Actor, processState } from "@/lib/platform";
+import { type AgentStepRunner, automationHooks } from "./hooks";
 import type { AutomationStep } from "./definition";
 import { evaluateExpression } from "./expressions";
 import { type RunScope, type StepContext, type StepDone, StepFailure } from "./scope";
 
-export type AgentStepRequest = {
-  actor: Actor;
-  prompt: string;
-  /** The tools the agent may use. */
-  tools: string[];
-  /** Writes among them that run without asking; any other write waits for a person's approval. */
-  approvedTools: string[];
-};
-export type AgentStepAnswer = {
-  text: string;
-  conversationId: string;
-  toolCalls: { toolId: string; status: string }[];
-  waitingForApproval?: string;
-  error?: string;
-};
-export type AgentStepRunner = (request: AgentStepRequest) => Promise<AgentStepAnswer>;
+export type { AgentStepAnswer, AgentStepRequest, AgentStepRunner } from "./hooks";
 
-/**
- * The agent lives on a higher floor (lib/agent); lib/server/startup.ts hands its runner over here,
- * kept process-wide (Next's bundle loads this module apart from server.ts).
- */
-const hooks = () => processState("AutomationHooks", () => ({}) as { agentRunner?: AgentStepRunner });
-
+/** The agent lives on a higher floor (lib/agent): lib/server/startup.ts hands its runner over here. */
 export function setAgentStepRunner(next: AgentStepRunner | undefined): void {
-  hooks().agentRunner = next;
+  automationHooks().agentRunner = next;
 }
 
 export async function runAgentStep(step: Extract<AutomationStep, { kind: "agent" }>, scope: RunScope, context: StepContext): Promise<StepDone> {
@@ -38,7 +18,7 @@ export async function runAgentStep(step: Extract<AutomationStep, { kind: "agent"
   // The agent may call tools that change something: a dry run shows the prompt it would be given.
   if (context.dryRun)
     return { input: { prompt }, output: { dryRun: true, skipped: "The agent may change something, so a dry run does not ask it", wouldSend: { prompt } } };
-  const runner = hooks().agentRunner;
+  const runner = automationHooks().agentRunner;
   if (!runner) throw new StepFailure("The agent is not available in this process.", false, { prompt });
   const answer = await runner({ actor: context.actor, prompt, tools: step.tools, approvedTools: step.approvedTools });
   if (answer.error) throw new StepFailure(`The agent could not answer: ${answer.error}`, false, { prompt });

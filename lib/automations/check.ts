@@ -2,7 +2,7 @@ import "server-only";
 import { findUserTool, toolInputSchema } from "@/lib/tools";
 import { findWorkflow } from "@/lib/mastra";
 import { describeIssues, formatIssues } from "@/lib/platform";
-import { type AutomationDefinition, automationFile, expressionsOf } from "./definition";
+import { type AutomationDefinition, automationFile, expressionsOf, stepExpression } from "./definition";
 import { evaluateExpression, expressionSyntaxError, passes } from "./expressions";
 import type { RunScope } from "./execute";
 import { cronProblem } from "./schedule-time";
@@ -66,8 +66,7 @@ export async function previewAutomation(
     }
   }
   for (const step of definition.steps) {
-    const expression =
-      step.kind === "tool" || step.kind === "workflow" ? step.input : step.kind === "forward" ? step.body : step.kind === "condition" ? step.when : step.prompt;
+    const expression = stepExpression(step);
     const entry: StepPreview = { key: step.key };
     if (expression) {
       try {

@@ -125,16 +125,33 @@ export type AutomationTrigger = z.infer<typeof trigger>;
 export type DeliveryTrigger = z.infer<typeof deliveryTrigger>;
 export type StepKind = AutomationStep["kind"];
 
+/** The field of a step that holds its expression (a forward's body may be absent: the payload is sent). */
+export function stepExpressionField(step: AutomationStep): "input" | "body" | "when" | "prompt" {
+  switch (step.kind) {
+    case "tool":
+    case "workflow":
+      return "input";
+    case "forward":
+      return "body";
+    case "condition":
+      return "when";
+    case "agent":
+      return "prompt";
+  }
+}
+
+/** A step's expression, or undefined for a forward that sends the payload as it came. */
+export function stepExpression(step: AutomationStep): string | undefined {
+  return (step as Record<string, unknown>)[stepExpressionField(step)] as string | undefined;
+}
+
 /** The expressions of a definition with where they sit, for checking them all before saving. */
 export function expressionsOf(definition: AutomationDefinition): { path: string; expression: string }[] {
   const found: { path: string; expression: string }[] = [];
   if (definition.trigger.kind === "delivery" && definition.trigger.filter) found.push({ path: "trigger.filter", expression: definition.trigger.filter });
   for (const [position, candidate] of definition.steps.entries()) {
-    const at = `steps.${position}`;
-    if (candidate.kind === "tool" || candidate.kind === "workflow") found.push({ path: `${at}.input`, expression: candidate.input });
-    if (candidate.kind === "forward" && candidate.body) found.push({ path: `${at}.body`, expression: candidate.body });
-    if (candidate.kind === "condition") found.push({ path: `${at}.when`, expression: candidate.when });
-    if (candidate.kind === "agent") found.push({ path: `${at}.prompt`, expression: candidate.prompt });
+    const expression = stepExpression(candidate);
+    if (expression) found.push({ path: `steps.${position}.${stepExpressionField(candidate)}`, expression });
   }
   return found;
 }

@@ -12,29 +12,15 @@ import type { Automation } from "./store";
 import { enabledDeliveryAutomations, findAutomation, requireAutomation } from "./store";
 import { attemptRun, type AutomationRunRow, type RunScope } from "./execute";
 import { getAutomationRun } from "./run-queries";
+import { automationHooks, type DeliveryReader, type DeliveryScope } from "./hooks";
 import { evaluateEach, ExpressionError, passes } from "./expressions";
 import type { AutomationDefinition, DeliveryTrigger } from "./definition";
 
-/** A delivery as automations see it: parsed payload, headers without credentials. */
-export type DeliveryScope = {
-  id: number;
-  workspaceId: string;
-  providerId: string;
-  endpointId: string | null;
-  event: string | null;
-  action: string | null;
-  payload: unknown;
-  headers: Record<string, string>;
-};
-
-/** How the automation queue reads a past delivery ("try with this delivery"); lib/server/startup.ts hands lib/webhooks' reader over. */
-export type DeliveryReader = (workspaceId: string, deliveryId: number) => Promise<{ scope: DeliveryScope; actingPerson?: string } | undefined>;
-/** Set once per process by start-up; kept process-wide, because Next's bundle loads this module apart from server.ts. */
-const hooks = () => processState("AutomationHooks", () => ({}) as { readDelivery?: DeliveryReader; agentRunner?: unknown });
+export type { DeliveryReader, DeliveryScope } from "./hooks";
 export function setDeliveryReader(reader: DeliveryReader | undefined): void {
-  hooks().readDelivery = reader;
+  automationHooks().readDelivery = reader;
 }
-const readDeliveryHook = (): DeliveryReader | undefined => hooks().readDelivery;
+const readDeliveryHook = (): DeliveryReader | undefined => automationHooks().readDelivery;
 
 export function deliveryScope(delivery: DeliveryScope): Omit<RunScope, "steps"> {
   return {

@@ -1,7 +1,7 @@
 "use client";
 
 import { Alert, Button, inputClass } from "@/app/_components/ui";
-import type { AutomationStep } from "@/lib/automations/definition";
+import { type AutomationStep, stepExpression, stepExpressionField } from "@/lib/automations/definition";
 import { areaClass, type EditorOptions, labelClass, type StepPreview } from "./editor-shared";
 
 function JsonBlock({ value }: { value: unknown }) {
@@ -185,13 +185,11 @@ export function StepFields({
           className={areaClass}
           aria-label={`Step ${index + 1} ${step.kind === "condition" ? "condition" : step.kind === "agent" ? "prompt" : step.kind === "forward" ? "body" : "input"}`}
           rows={step.kind === "condition" ? 2 : 5}
-          value={(step.kind === "condition" ? step.when : step.kind === "agent" ? step.prompt : step.kind === "forward" ? step.body : step.input) ?? ""}
+          value={stepExpression(step) ?? ""}
           onChange={(event) => {
             const value = event.target.value;
-            if (step.kind === "condition") change({ ...step, when: value });
-            else if (step.kind === "agent") change({ ...step, prompt: value });
-            else if (step.kind === "forward") change({ ...step, body: value || undefined });
-            else change({ ...step, input: value });
+            // A forward's empty body is no body: the payload is sent as it came.
+            change({ ...step, [stepExpressionField(step)]: step.kind === "forward" ? value || undefined : value } as AutomationStep);
           }}
         />
       </label>
