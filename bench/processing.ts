@@ -103,8 +103,10 @@ async function drain(label: string, count: number, event: string) {
   await seed(count, event);
   const before = usingPostgres() ? await commits() : 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const attempts = await drainAll();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const after = usingPostgres() ? await commits() : 0;
   const [left] = await rows<{ n: number | string }>(sql`select count(*) as n from webhook_deliveries where status <> 'processed'`);
   let perDelivery: Record<string, number | undefined>;
@@ -123,6 +125,8 @@ async function drain(label: string, count: number, event: string) {
     seconds: +seconds.toFixed(2),
     perSecond: Math.round(count / seconds),
     msPerDelivery: +((seconds * 1000) / count).toFixed(2),
+    // This process's CPU (all its threads) per delivery: what a quiet machine's rate is bounded by, however busy this one is.
+    cpuMsPerDelivery: +((cpu.user + cpu.system) / 1000 / count).toFixed(2),
     ...perDelivery,
   };
 }

@@ -8,7 +8,8 @@ import type { SQL } from "drizzle-orm";
 import { env } from "@/lib/platform/env";
 import { currentTransaction, migratePostgres, openPostgres, postgresTransaction, type PgDb } from "./postgres";
 import * as schema from "./schema";
-import { exclusively, gateOpen, gated } from "./sqlite-gate";
+import { sharedCommit } from "./sqlite-commit";
+import { exclusively, gated, inGatedTransaction, outsideTransactions } from "./sqlite-gate";
 import { processState } from "@/lib/platform/process-state";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -41,9 +42,37 @@ export function openDatabase(path: string): Db {
   // already in WAL mode would otherwise open at NORMAL, where the last commits can be lost on power loss.
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("busy_timeout = 5000");
+  reusePreparedStatements(sqlite);
   const database = drizzle(sqlite, { schema });
   migrateSqlite(database, migrationsFolder);
   return database;
+}
+
+/** How many statements a connection keeps prepared (the app runs a few hundred distinct ones). */
+const PREPARED_STATEMENTS_KEPT = 1000;
+
+/**
+ * drizzle prepares every query it runs afresh; preparing cost more than running for the
+ * dispatcher's small statements (16% of a processed delivery's time, bench/processing.ts). The
+ * connection keeps its most recent statements by SQL text and hands them out again. drizzle runs a
+ * statement in the same synchronous step as it prepares it, and may switch it to raw (array)
+ * rows, so a statement handed out again is switched back first.
+ */
+function reusePreparedStatements(sqlite: Database.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const kept = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = kept.get(source);
+    if (statement) {
+      kept.delete(source);
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = prepare(source);
+      if (kept.size >= PREPARED_STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+    }
+    kept.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 /**
@@ -108,48 +137,77 @@ export async function databaseReady(): Promise<void> {
 export function db(): Db {
   if (usingPostgres()) return postgresNow() as unknown as Db;
   const raw = connection();
-  if (held.gated?.$client !== raw.$client) held.gated = gated(raw);
+  if (held.gated?.$client !== raw.$client) held.gated = gated(raw, writeOutsideTransactions);
   return held.gated;
 }
 
 /**
+ * A write outside any transaction, on SQLite: it runs in the shared transaction of this turn
+ * (db/sqlite-commit.ts) once no transaction is running, and settles after that COMMIT.
+ */
+async function writeOutsideTransactions<T>(run: () => Promise<T>): Promise<T> {
+  const { committed, result } = await outsideTransactions(() => {
+    const joined = sharedCommit(connection().$client).join();
+    return { committed: joined, result: run() };
+  });
+  const value = await result;
+  await committed;
+  return value;
+}
+
+/** The savepoint each top-level transaction runs in, inside the shared transaction (they never nest: a nested one joins). */
+const SAVEPOINT = "patchbay_transaction";
+
+/**
  * Runs `body` as one transaction and resolves with its result after COMMIT (or rejects after
- * ROLLBACK). `tx` is the database to use inside it; `db()`, `rows` and `execute` called inside it
- * run in it too, and a transaction started inside another joins it. On SQLite it is BEGIN
- * IMMEDIATE on the process's one connection, with the gate (db/sqlite-gate.ts) holding back
- * queries from outside it until it ends; on PostgreSQL, one pooled connection.
+ * rolling it back). `tx` is the database to use inside it; `db()`, `rows` and `execute` called
+ * inside it run in it too, and a transaction started inside another joins it. On SQLite the
+ * transactions of the process take turns on its one connection, the gate (db/sqlite-gate.ts)
+ * holding back queries from outside the running one; each runs in a savepoint of the shared
+ * transaction (db/sqlite-commit.ts), so those of one turn share one COMMIT. On PostgreSQL, one
+ * pooled connection each.
  */
 export function transaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
   if (usingPostgres()) return postgresTransaction(postgres(), (tx) => body(tx as unknown as Db));
   const database = db();
+  if (inGatedTransaction()) return body(database);
+  const client = database.$client;
+  const shared = sharedCommit(client);
+  let committed: Promise<void> | undefined;
   return exclusively(async () => {
-    const client = database.$client;
-    if (client.inTransaction) return body(database);
-    client.exec("BEGIN IMMEDIATE");
+    committed = shared.join();
+    client.exec(`SAVEPOINT ${SAVEPOINT}`);
     try {
       const result = await body(database);
-      client.exec("COMMIT");
+      client.exec(`RELEASE ${SAVEPOINT}`);
       return result;
     } catch (error) {
-      // SQLite may already have rolled back (e.g. a full disk); then there is nothing to undo.
-      if (client.inTransaction) client.exec("ROLLBACK");
+      if (client.inTransaction) {
+        client.exec(`ROLLBACK TO ${SAVEPOINT}`);
+        client.exec(`RELEASE ${SAVEPOINT}`);
+      } else {
+        // SQLite rolled everything back itself (e.g. a full disk): the others in the shared transaction are lost too.
+        shared.lost(error);
+      }
       throw error;
     }
+  }).then(async (result) => {
+    await committed;
+    return result;
   });
 }
 
 /** Runs a raw SELECT and resolves with its rows (alias columns as "camelCase", quoted, for both dialects). */
 export async function rows<T>(query: SQL): Promise<T[]> {
   if (usingPostgres()) return (await postgresNow().execute(query)).rows as T[];
-  await gateOpen();
-  return connection().all<T>(query);
+  return outsideTransactions(() => connection().all<T>(query));
 }
 
-/** Runs a raw INSERT / UPDATE / DELETE and resolves with how many rows it changed. */
+/** Runs a raw INSERT / UPDATE / DELETE and resolves with how many rows it changed (on SQLite, after its COMMIT). */
 export async function execute(query: SQL): Promise<number> {
   if (usingPostgres()) return (await postgresNow().execute(query)).rowCount ?? 0;
-  await gateOpen();
-  return connection().run(query).changes;
+  if (inGatedTransaction()) return connection().run(query).changes;
+  return writeOutsideTransactions(async () => connection().run(query).changes);
 }
 
 /** How many rows an awaited insert / update / delete without `returning` changed, in either dialect. */
@@ -175,6 +233,7 @@ export function prepared(sqlText: string): Database.Statement {
 }
 
 export async function closeDatabase(): Promise<void> {
+  if (held.sqlite) sharedCommit(held.sqlite.$client).commitNow();
   held.sqlite?.$client.close();
   held.sqlite = undefined;
   held.gated = undefined;

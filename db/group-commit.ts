@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import { sharedCommit } from "./sqlite-commit";
+import { transactionRunning, whenNoTransactionRuns } from "./sqlite-gate";
 
 /** Runs a write and resolves with its result once the transaction holding it has committed. */
 export type GroupCommit = <T>(write: () => T) => Promise<T>;
@@ -21,34 +23,28 @@ type Pending = { write: () => unknown; resolve: (value: unknown) => void; reject
 /**
  * Group commit on one SQLite connection: writes enqueued during the same turn of the event loop
  * (better-sqlite3 blocks that loop during a commit, so under load that is everything that arrived
- * while the previous batch was being flushed) share one transaction and so one fsync. Each write
- * runs inside its own savepoint, so one that throws (a constraint) is rolled back alone and only
- * its promise rejects; the others commit. Every promise settles only after COMMIT returned, so at
- * synchronous=FULL a resolved write is on disk.
+ * while the previous batch was being flushed) share one transaction and so one fsync: the shared
+ * transaction of that turn (db/sqlite-commit.ts), which the processing's transactions of the turn
+ * share too. Each write runs inside its own savepoint, so one that throws (a constraint) is rolled
+ * back alone and only its promise rejects; the others commit. Every promise settles only after
+ * COMMIT returned, so at synchronous=FULL a resolved write is on disk.
  */
 export function createGroupCommit(
   client: Database.Database,
   { maxRows = 256, maxWaitMs = 0, othersComing = () => false }: GroupCommitOptions = {},
 ): GroupCommit {
+  const shared = sharedCommit(client);
   let queue: Pending[] = [];
   let immediate: NodeJS.Immediate | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let waitingForTransaction = false;
   let waitingSince = 0;
 
-  // better-sqlite3 runs a transaction function nested in another as a savepoint (rolled back to on a throw).
+  // better-sqlite3 runs a transaction function inside an open transaction as a savepoint (rolled back to on a throw).
   const inSavepoint = client.transaction((write: () => unknown) => write());
-  const inTransaction = client.transaction((batch: Pending[]) =>
-    batch.map((pending): { ok: true; value: unknown } | { ok: false; error: unknown } => {
-      try {
-        return { ok: true, value: inSavepoint(pending.write) };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    }),
-  );
 
   function schedule(): void {
-    if (immediate || timer || queue.length === 0) return;
+    if (immediate || timer || waitingForTransaction || queue.length === 0) return;
     immediate = setImmediate(flush);
   }
 
@@ -61,27 +57,45 @@ export function createGroupCommit(
       timer = setTimeout(flush, Math.min(1, lingerLeft));
       return;
     }
-    // A caller inside its own transaction: committing now would only be a savepoint of it.
-    if (client.inTransaction) {
-      timer = setTimeout(flush, 1);
+    // A transaction awaiting something holds its savepoint open: writing now would put these rows in it.
+    if (transactionRunning()) {
+      waitingForTransaction = true;
+      whenNoTransactionRuns(() => {
+        waitingForTransaction = false;
+        flush();
+      });
       return;
     }
     const batch = queue.slice(0, maxRows);
     queue = queue.slice(batch.length);
     waitingSince = Date.now();
-    let outcomes: ReturnType<typeof inTransaction>;
+    let committed: Promise<void>;
     try {
-      outcomes = inTransaction.immediate(batch);
+      committed = shared.join();
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       schedule();
       return;
     }
-    batch.forEach((pending, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) pending.resolve(outcome.value);
-      else pending.reject(outcome.error);
-    });
+    const written: Pending[] = [];
+    const values: unknown[] = [];
+    for (const [index, pending] of batch.entries()) {
+      try {
+        values.push(inSavepoint(pending.write));
+        written.push(pending);
+      } catch (error) {
+        pending.reject(error);
+        if (client.inTransaction) continue;
+        // SQLite rolled the whole transaction back itself (e.g. a full disk): nothing of it will commit.
+        shared.lost(error);
+        for (const rest of batch.slice(index + 1)) rest.reject(error);
+        break;
+      }
+    }
+    committed.then(
+      () => written.forEach((pending, index) => pending.resolve(values[index])),
+      (error: unknown) => written.forEach((pending) => pending.reject(error)),
+    );
     schedule();
   }
 

@@ -1,5 +1,5 @@
 import { db, usingPostgres } from "@/db/client";
-import { gateOpen } from "@/db/sqlite-gate";
+import { outsideTransactions } from "@/db/sqlite-gate";
 
 /**
  * dialect: returning the space of rows retention trimmed. Returns up to `maxPages` free pages to the file system (one short write: 256 pages took 10-30 ms
@@ -12,10 +12,11 @@ import { gateOpen } from "@/db/sqlite-gate";
  */
 export async function reclaimSpace(maxPages = 256): Promise<number> {
   if (usingPostgres()) return 0;
-  await gateOpen();
-  const client = db().$client;
-  if (client.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
-  const before = client.pragma("freelist_count", { simple: true }) as number;
-  client.pragma(`incremental_vacuum(${Math.min(before, maxPages)})`);
-  return before - (client.pragma("freelist_count", { simple: true }) as number);
+  return outsideTransactions(() => {
+    const client = db().$client;
+    if (client.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
+    const before = client.pragma("freelist_count", { simple: true }) as number;
+    client.pragma(`incremental_vacuum(${Math.min(before, maxPages)})`);
+    return before - (client.pragma("freelist_count", { simple: true }) as number);
+  });
 }

@@ -12,9 +12,23 @@ export type AutomationRow = typeof automations.$inferSelect;
 export type AutomationVersionRow = typeof automationVersions.$inferSelect;
 export type Automation = Omit<AutomationRow, "definition"> & { definition: AutomationDefinition };
 
-/** A stored definition read back; one that no longer parses (an older shape) is refused loudly rather than run half-understood. */
+/** Definitions already checked, by automation, version and last change: a delivery matched against ten automations parses none of them again. */
+const checkedDefinitions = new Map<string, AutomationDefinition>();
+const CHECKED_DEFINITIONS_KEPT = 1000;
+
+/**
+ * A stored definition read back; one that no longer parses (an older shape) is refused loudly
+ * rather than run half-understood. The parsed definition is shared between callers: read-only.
+ */
 export function withDefinition(row: AutomationRow): Automation {
-  return { ...row, definition: automationDefinition.parse(row.definition) };
+  const key = `${row.id}:${row.version}:${Number(row.updatedAt)}`;
+  let definition = checkedDefinitions.get(key);
+  if (!definition) {
+    definition = automationDefinition.parse(row.definition);
+    if (checkedDefinitions.size >= CHECKED_DEFINITIONS_KEPT) checkedDefinitions.clear();
+    checkedDefinitions.set(key, definition);
+  }
+  return { ...row, definition };
 }
 
 /** Who may change an automation: admins and owners, and its author. */

@@ -33,7 +33,10 @@ export type ProcessStateName =
   | "Metrics"
   /** lib/automations: the automation queue's wake, and what start-up hands it (the delivery reader, the agent's runner). */
   | "AutomationWake"
-  | "AutomationHooks";
+  | "AutomationHooks"
+  /** db/sqlite-gate.ts and db/sqlite-commit.ts: the one SQLite connection's gate and its shared transaction. */
+  | "SqliteGate"
+  | "SqliteCommit";
 
 /** The process's `name`, created by `create` the first time it is asked for. */
 export function processState<T>(name: ProcessStateName, create: () => T): T {

@@ -176,7 +176,7 @@ async function rollHours(from: number, until: number): Promise<void> {
     // One statement, one snapshot: a change committed after it is neither in the counts nor dropped.
     await execute(sql`with dropped as (${dropChanges}) insert into webhook_delivery_hours (${keyColumns}, count) ${counts}`);
   } else {
-    // BEGIN IMMEDIATE holds every other writer back, so the two statements see the same rows.
+    // The transaction holds every other writer back (the write lock; in this process, the gate), so the two statements see the same rows.
     await execute(sql`insert into webhook_delivery_hours (${keyColumns}, count) ${counts}`);
     await execute(dropChanges);
   }

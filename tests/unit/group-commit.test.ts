@@ -1,10 +1,12 @@
 import Database from "better-sqlite3";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { databaseReady, db } from "@/db/client";
+import { databaseReady, db, transaction } from "@/db/client";
 import { createGroupCommit } from "@/db/group-commit";
 import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/platform/env";
 import { insertAcceptedRow, type NewDelivery } from "@/db/sql/intake";
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A second connection to the same file: it sees only what has been committed. */
 let observer: Database.Database;
@@ -84,16 +86,54 @@ describe("group commit", () => {
     expect(committedIds()).toEqual(["1", "2", "3"]);
   });
 
-  it("waits while the caller is inside its own transaction, so a resolved write is really committed", async () => {
+  it("holds a batch back while a transaction awaits something, then commits both together", async () => {
     const commit = createGroupCommit(db().$client);
-    const client = db().$client;
-    client.prepare("begin").run();
-    const pending = commit(() => insertAcceptedRow(delivery("later")));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    let finish!: () => void;
+    const running = transaction(async () => {
+      insertAcceptedRow(delivery("in-transaction"));
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
+    await pause(5);
+    const pending = commit(() => insertAcceptedRow(delivery("batched")));
+    await pause(20);
+    // Written now, the batch would have landed inside the transaction's savepoint.
     expect(committedIds()).toEqual([]);
-    client.prepare("commit").run();
-    await pending;
-    expect(committedIds()).toEqual(["later"]);
+    finish();
+    await Promise.all([running, pending]);
+    expect(committedIds()).toEqual(["batched", "in-transaction"]);
+  });
+
+  it("commits the transactions of one turn together, each resolving only after that COMMIT", async () => {
+    const seenByLast: string[][] = [];
+    const write = (key: string, look = false) =>
+      transaction(async () => {
+        if (look) seenByLast.push(committedIds());
+        insertAcceptedRow(delivery(key));
+      });
+    const failing = transaction(async () => {
+      insertAcceptedRow(delivery("rolled-back"));
+      throw new Error("changed my mind");
+    });
+    const written = [write("t1"), write("t2"), write("t3", true)];
+    await expect(failing).rejects.toThrow("changed my mind");
+    await Promise.all(written);
+    // The first two had ended when the third ran, yet another connection saw neither: one shared COMMIT.
+    expect(seenByLast).toEqual([[]]);
+    expect(committedIds()).toEqual(["t1", "t2", "t3"]);
+  });
+
+  it("settles a write outside any transaction after the COMMIT holding it", async () => {
+    const seen: string[][] = [];
+    await Promise.all([
+      db()
+        .insert(webhookDeliveries)
+        .values(delivery("outside"))
+        .then(() => seen.push(committedIds())),
+      transaction(async () => {
+        insertAcceptedRow(delivery("beside"));
+      }),
+    ]);
+    expect(seen).toEqual([["beside", "outside"]]);
   });
 
   it("rejects every write of a batch whose transaction cannot start", async () => {
