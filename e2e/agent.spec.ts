@@ -41,7 +41,7 @@ test("a read tool runs without asking and the reply streams in", async ({ page, 
   const card = page.getByTestId("tool-call");
   await expect(card).toHaveAttribute("data-status", "succeeded");
   await expect(card).toContainText("github-list-issues");
-  await expect(card.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await expect(card.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
   await expect(page.getByTestId("assistant-message")).toHaveText("I looked at octocat/hello-world for you.");
 });
 
@@ -55,7 +55,7 @@ test("a write waits for Approve, runs once, and the reply quotes the new issue's
   await expect(page.getByLabel("Message")).toBeDisabled();
   expect(await issuesTitled(request, title)).toHaveLength(0);
 
-  await card.getByRole("button", { name: "Approve" }).click();
+  await card.getByRole("button", { name: "Approve", exact: true }).click();
   await expect(card).toHaveAttribute("data-status", "succeeded");
   const created = await issuesTitled(request, title);
   expect(created).toHaveLength(1);
