@@ -147,6 +147,8 @@ function argumentsFor(name: string, form: FormData, target: Ids): unknown[] {
     case "runToolAction":
     case "startWorkflowAction":
       return ["api-call", { endpoint: "https://example.com" }, { deliveryId: Number(target.deliveryId) }];
+    case "toolLookupsAction":
+      return ["github-create-issue", { github: target.connectionId ?? "x" }];
     case "deleteImportedApiAction":
       return [target.specId];
     case "saveToolChoicesAction":
