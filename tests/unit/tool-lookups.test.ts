@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { beginAuthorization, completeAuthorization } from "@/lib/connections/oauth/flow";
 import { toolAccountChoices } from "@/lib/catalog/catalog";
+import { saveApiKey } from "@/lib/connections/api-keys";
 import { lookupChoices, lookupsOf } from "@/lib/tools/lookups";
 import { connectGitHub, createUser, type TestUser } from "../support/helpers";
 import { startServices, type Services } from "../support/services";
@@ -87,6 +88,25 @@ describe("tool lookups with the connection the form chose", () => {
     const theirs = (await toolAccountChoices(stranger, "github-create-issue"))[0]!.accounts[0]!.id;
     expect(repositoriesOf(await lookupChoices(me, "github-create-issue", { github: theirs }))).toEqual(["octocat/hello-world", "octocat/secret-plans"]);
     expect(repositoriesOf(await lookupChoices(stranger, "github-create-issue", { github: octocat }))).toEqual(["hubot/hubot-scripts", "octocat/hello-world"]);
+  });
+
+  it("list with the workspace's shared key when the form chose it, and with the person's own key otherwise", async () => {
+    const admin = await createUser("lookups-admin");
+    const member = await createUser("lookups-member", "member", { workspaceId: admin.workspaceId, role: "member" });
+    const ownKey = "lin_api_memberownkey000000000000";
+    const sharedKey = "lin_api_workspacesharedkey000000";
+    await saveApiKey(member.id, "linear", ownKey, { unchecked: true });
+    const shared = await saveApiKey(admin.id, "linear", sharedKey, { unchecked: true, sharedIn: admin.workspaceId });
+    const accounts = (await toolAccountChoices(member, "linear-create-project"))[0]!.accounts;
+    expect(accounts.map((account) => account.label)).toEqual(["Your API key ….0000", "Shared API key ….0000"]);
+    const keyOfTeamsLookup = () => services.linear.calls.filter((call) => call.operation === "teams").at(-1)!.authorization;
+
+    const [byDefault] = await lookupChoices(member, "linear-create-project");
+    expect(byDefault!.choices).toEqual([{ label: "Engineering (ENG)", values: { teamId: "team-eng-0001" } }]);
+    expect(keyOfTeamsLookup()).toBe(ownKey);
+    const [withShared] = await lookupChoices(member, "linear-create-project", { linear: shared.id });
+    expect(withShared!.error).toBeUndefined();
+    expect(keyOfTeamsLookup()).toBe(sharedKey);
   });
 
   it("are listed again by the tool page's action for the chosen account, signed in and in the person's workspace only", async () => {
