@@ -41,7 +41,7 @@ test("a read tool runs without asking and the reply streams in", async ({ page, 
   const card = page.getByTestId("tool-call");
   await expect(card).toHaveAttribute("data-status", "succeeded");
   await expect(card).toContainText("github-list-issues");
-  await expect(card.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await expect(card.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
   await expect(page.getByTestId("assistant-message")).toHaveText("I looked at octocat/hello-world for you.");
 });
 
@@ -55,7 +55,7 @@ test("a write waits for Approve, runs once, and the reply quotes the new issue's
   await expect(page.getByLabel("Message")).toBeDisabled();
   expect(await issuesTitled(request, title)).toHaveLength(0);
 
-  await card.getByRole("button", { name: "Approve" }).click();
+  await card.getByRole("button", { name: "Approve", exact: true }).click();
   await expect(card).toHaveAttribute("data-status", "succeeded");
   const created = await issuesTitled(request, title);
   expect(created).toHaveLength(1);
@@ -119,4 +119,58 @@ test("at 390 px the page fits, the message box stays in view in a long chat, and
   await page.getByRole("button", { name: "Delete this conversation" }).click();
   await expect(page).toHaveURL(/\/agent$/);
   await expect(page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: topic })).toHaveCount(0);
+});
+
+test("an approval edits the input and allows the tool for the rest of the conversation; Revoke makes it ask again", async ({ page, request }) => {
+  const stamp = Date.now();
+  const proposed = `Proposed by the agent ${stamp}`;
+  const edited = `Edited before approval ${stamp}`;
+  const second = `Filed without asking ${stamp}`;
+  const third = `Asked again ${stamp}`;
+  await scriptModel(request, [
+    createIssue(proposed),
+    { text: "Created issue #{{result.result.issue.number}} titled {{result.inputUsed.title}}." },
+    createIssue(second),
+    { text: "Filed the second one." },
+    createIssue(third),
+    { text: "Understood: not filed." },
+  ]);
+  await ask(page, `Open an issue titled "${proposed}"`);
+  const first = page.getByTestId("tool-call").first();
+  await expect(first).toHaveAttribute("data-status", "pending_approval");
+  await first.getByRole("button", { name: "Edit input" }).click();
+  const editor = first.getByTestId("edit-input");
+  await expect(editor.getByLabel("Title", { exact: true })).toHaveValue(proposed);
+  await editor.getByLabel("Title", { exact: true }).fill(edited);
+  await editor.getByLabel("Also allow github-create-issue for the rest of this conversation").check();
+  await editor.getByRole("button", { name: "Approve with this input" }).click();
+
+  await expect(first).toHaveAttribute("data-status", "succeeded");
+  await expect(first).toContainText("edited before approval");
+  await expect(first.getByTestId("tool-call-input")).toContainText(edited);
+  const created = await issuesTitled(request, edited);
+  expect(created).toHaveLength(1);
+  expect(await issuesTitled(request, proposed)).toHaveLength(0);
+  await expect(page.getByTestId("assistant-message")).toHaveText(`Created issue #${created[0]!.number} titled ${edited}.`);
+  const allowed = page.getByRole("region", { name: "Allowed in this conversation" });
+  await expect(allowed.getByTestId("allowed-tool")).toHaveText([/github-create-issue/]);
+
+  // A later call of the same tool runs without asking.
+  await ask(page, "File another one");
+  await expect(page.getByTestId("tool-call").nth(1)).toHaveAttribute("data-status", "succeeded");
+  await expect(page.getByTestId("tool-call").nth(1).getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
+  expect(await issuesTitled(request, second)).toHaveLength(1);
+
+  // Reopened, the page still shows the edit and the allowance; Revoke makes the tool ask again.
+  await page.reload();
+  await expect(page.getByTestId("tool-call").first()).toContainText("edited before approval");
+  await allowed.getByRole("button", { name: "Revoke github-create-issue" }).click();
+  await expect(allowed.getByRole("status")).toHaveText("github-create-issue asks for your approval again in this conversation.");
+  await expect(allowed.getByTestId("allowed-tool")).toHaveCount(0);
+  await ask(page, "And one more");
+  const asked = page.getByTestId("tool-call").nth(2);
+  await expect(asked).toHaveAttribute("data-status", "pending_approval");
+  expect(await issuesTitled(request, third)).toHaveLength(0);
+  await asked.getByRole("button", { name: "Deny" }).click();
+  await expect(asked).toHaveAttribute("data-status", "denied");
 });

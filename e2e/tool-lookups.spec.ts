@@ -30,3 +30,33 @@ test("slack-post-message offers the channels Slack lists", async ({ page }) => {
   await channel.selectOption({ label: "#general" });
   await expect(page.getByLabel("Channel", { exact: true })).toHaveValue("C0GENERAL");
 });
+
+test("choosing another GitHub account to act as lists that account's repositories", async ({ page }) => {
+  await page.goto("/connections");
+  const github = page.getByTestId("provider-github");
+  await github.getByRole("link", { name: "Connect another GitHub account" }).click();
+  await page.getByRole("button", { name: "Authorize hubot (a second account)" }).click();
+  await expect(page.locator("main [role=status]").first()).toHaveText("Connected GitHub as @hubot.");
+  try {
+    await page.goto("/tools/github-create-issue");
+    const repository = page.getByLabel(/^Repository/);
+    await expect(repository.locator("option", { hasText: "octocat/secret-plans" })).toHaveCount(1);
+    await expect(repository.locator("option", { hasText: "hubot/hubot-scripts" })).toHaveCount(0);
+
+    await page.getByLabel("GitHub account to act as").selectOption({ label: "@hubot" });
+    await expect(repository.locator("option", { hasText: "hubot/hubot-scripts" })).toHaveCount(1);
+    await expect(repository.locator("option", { hasText: "octocat/secret-plans" })).toHaveCount(0);
+    await repository.selectOption({ label: "hubot/hubot-scripts" });
+    await expect(page.getByLabel("Owner", { exact: true })).toHaveValue("hubot");
+
+    await page.getByLabel("GitHub account to act as").selectOption({ label: "@octocat" });
+    await expect(repository.locator("option", { hasText: "octocat/secret-plans" })).toHaveCount(1);
+    await expect(repository.locator("option", { hasText: "hubot/hubot-scripts" })).toHaveCount(0);
+  } finally {
+    await page.goto("/connections");
+    const box = page.getByTestId("provider-github").getByText("Connected as @hubot").locator("xpath=ancestor::div[contains(@class,'rounded-md')][1]");
+    await box.getByRole("button", { name: "Disconnect" }).click();
+    await box.getByRole("button", { name: "Yes, disconnect" }).click();
+    await expect(page.getByText("Connected as @hubot")).toHaveCount(0);
+  }
+});

@@ -22,6 +22,8 @@ export const agentConversations = defineTable(
     title: text("title").notNull(),
     /** Hosts (host:port) the person approved for calls whose input chooses the URL (api-call); such a call to any other host waits for approval. */
     approvedHosts: jsonValue("approved_hosts").$type<string[]>().notNull().default(emptyJsonList),
+    /** Tools (ids) the person allowed for the rest of this conversation: their calls run without asking, but for a call to a host not approved yet. */
+    approvedTools: jsonValue("approved_tools").$type<string[]>().notNull().default(emptyJsonList),
     createdAt: createdAt(),
     updatedAt: timestampMs("updated_at").notNull(),
   },
@@ -61,6 +63,8 @@ export const agentToolCalls = defineTable(
     toolId: text("tool_id").notNull(),
     toolName: text("tool_name").notNull(),
     input: jsonValue("input").$type<unknown>().notNull(),
+    /** The input the model proposed, kept when the person edited it before approving (input is then what ran); null when unedited. */
+    proposedInput: jsonValue("proposed_input").$type<unknown>(),
     writes: boolean("writes").notNull(),
     status: text("status", { enum: ["pending_approval", "running", "succeeded", "failed", "denied"] }).notNull(),
     runId: text("run_id"),

@@ -53,6 +53,7 @@ const secondUser = {
   name: "Hubot",
 };
 const accountFor = (login: string) => (login === secondUser.login ? secondUser : user);
+const accountIds: Record<string, number> = { [user.login]: user.id, [secondUser.login]: secondUser.id };
 
 function repository(id: number, name: string, isPrivate: boolean, owner = "octocat") {
   return {
@@ -61,7 +62,7 @@ function repository(id: number, name: string, isPrivate: boolean, owner = "octoc
     name,
     full_name: `${owner}/${name}`,
     private: isPrivate,
-    owner: { login: owner, id: owner === "octocat" ? user.id : 9919, type: owner === "octocat" ? "User" : "Organization" },
+    owner: { login: owner, id: accountIds[owner] ?? 9919, type: owner in accountIds ? "User" : "Organization" },
     html_url: `https://github.com/${owner}/${name}`,
     description: `${name} repository`,
     fork: false,
@@ -89,6 +90,8 @@ export class FakeGitHub {
   /** While set, refresh grants wait for it before answering: a test holds a refresh in flight for as long as it needs. */
   refreshGate: Promise<unknown> | undefined;
   readonly repos = [repository(1296269, "hello-world", false), repository(1296270, "secret-plans", true)];
+  /** The second account's own repositories: /user/repos answers them (and octocat's public ones, as a collaborator), not octocat's private ones, when hubot's token asks. */
+  readonly secondAccountRepos = [repository(1296301, "hubot-scripts", false, secondUser.login)];
   readonly hooks = new Map<number, Hook>();
   readonly sentDeliveries: SentDelivery[] = [];
   readonly createdIssues: { owner: string; repo: string; number: number; title: string; body?: string; labels: string[]; assignees: string[] }[] = [];
@@ -180,10 +183,11 @@ export class FakeGitHub {
       response.setHeader("x-ratelimit-reset", String(Math.floor(Date.now() / 1000) + 3600));
       if (route === "GET /user") return send(response, 200, accountFor(token.login));
       const visibility = url.searchParams.get("visibility") ?? "all";
+      const visible = token.login === secondUser.login ? [...this.secondAccountRepos, ...this.repos.filter((repo) => !repo.private)] : this.repos;
       return send(
         response,
         200,
-        this.repos.filter((repo) => visibility === "all" || repo.visibility === visibility),
+        visible.filter((repo) => visibility === "all" || repo.visibility === visibility),
       );
     }
 

@@ -13,6 +13,8 @@ export type FakeLinear = {
   server: Server;
   projects: { id: string; name: string; description?: string; teamIds: string[]; url: string }[];
   failures: Map<string, number>;
+  /** Each GraphQL operation received with the Authorization it came with, in order: which key or token asked. */
+  calls: { operation: string; authorization: string }[];
   close: () => Promise<void>;
 };
 
@@ -45,6 +47,7 @@ function operation(query: string): string | undefined {
 export async function startFakeLinear(port = 0): Promise<FakeLinear> {
   const projects: FakeLinear["projects"] = [];
   const failures = new Map<string, number>();
+  const calls: FakeLinear["calls"] = [];
   const server = createServer(async (request, response) => {
     const path = (request.url ?? "/").split("?")[0];
     if (path === "/_fake/state") return reply(response, 200, { projects });
@@ -76,6 +79,7 @@ export async function startFakeLinear(port = 0): Promise<FakeLinear> {
     }
     const { query = "", variables = {} } = await readJson(request);
     const name = operation(query);
+    calls.push({ operation: name ?? "unknown", authorization });
     const failure = (name && failures.get(name)) ?? failures.get("*");
     if (failure) return reply(response, failure, { errors: [{ message: "Service unavailable", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
     switch (name) {
@@ -120,6 +124,7 @@ export async function startFakeLinear(port = 0): Promise<FakeLinear> {
     server,
     projects,
     failures,
+    calls,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

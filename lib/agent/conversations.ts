@@ -53,33 +53,56 @@ export async function deleteConversation({ userId, workspaceId }: Actor, convers
   return deleted.length > 0;
 }
 
-/** The hosts the person approved in this conversation for calls whose input chooses the URL. */
-export async function approvedHosts(conversationId: string): Promise<Set<string>> {
+/** What the person allowed for the rest of a conversation: hosts for calls whose input chooses the URL, and whole tools. */
+export type ConversationAllowances = { hosts: Set<string>; tools: Set<string> };
+
+export async function conversationAllowances(conversationId: string): Promise<ConversationAllowances> {
   const [row] = await db()
-    .select({ hosts: agentConversations.approvedHosts })
+    .select({ hosts: agentConversations.approvedHosts, tools: agentConversations.approvedTools })
     .from(agentConversations)
     .where(eq(agentConversations.id, conversationId))
     .limit(1);
-  return new Set(row?.hosts ?? []);
+  return { hosts: new Set(row?.hosts ?? []), tools: new Set(row?.tools ?? []) };
 }
 
+/** The hosts the person approved in this conversation for calls whose input chooses the URL. */
+export async function approvedHosts(conversationId: string): Promise<Set<string>> {
+  return (await conversationAllowances(conversationId)).hosts;
+}
+
+type AllowanceColumn = "approvedHosts" | "approvedTools";
+
 /**
- * Records that the person approved a host for the rest of this conversation. Two approvals racing
- * in one conversation may keep only one host; the other is then asked about again, never skipped.
+ * Changes one of a conversation's allowance lists in a transaction. Two changes racing in one
+ * conversation may keep only one of them; a lost approval is then asked about again, never skipped.
  */
-export async function approveHost(conversationId: string, host: string): Promise<void> {
-  await transaction(async (tx) => {
-    const [row] = await tx
-      .select({ hosts: agentConversations.approvedHosts })
-      .from(agentConversations)
-      .where(eq(agentConversations.id, conversationId))
-      .limit(1);
-    if (!row || row.hosts.includes(host)) return;
-    await tx
-      .update(agentConversations)
-      .set({ approvedHosts: [...row.hosts, host] })
-      .where(eq(agentConversations.id, conversationId));
+async function changeAllowances(conversationId: string, column: AllowanceColumn, change: (current: string[]) => string[]): Promise<string[] | undefined> {
+  return transaction(async (tx) => {
+    const [row] = await tx.select({ list: agentConversations[column] }).from(agentConversations).where(eq(agentConversations.id, conversationId)).limit(1);
+    if (!row) return undefined;
+    const next = change(row.list);
+    if (next.length !== row.list.length || next.some((value, index) => value !== row.list[index]))
+      await tx
+        .update(agentConversations)
+        .set({ [column]: next })
+        .where(eq(agentConversations.id, conversationId));
+    return next;
   });
+}
+
+/** Records that the person approved a host for the rest of this conversation. */
+export async function approveHost(conversationId: string, host: string): Promise<void> {
+  await changeAllowances(conversationId, "approvedHosts", (hosts) => (hosts.includes(host) ? hosts : [...hosts, host]));
+}
+
+/** Records that the person allowed a tool for the rest of this conversation; answers the tools allowed now. */
+export async function allowTool(conversationId: string, toolId: string): Promise<string[]> {
+  return (await changeAllowances(conversationId, "approvedTools", (tools) => (tools.includes(toolId) ? tools : [...tools, toolId]))) ?? [];
+}
+
+/** Takes a tool's allowance back: its later calls in this conversation ask again. Answers the tools still allowed. */
+export async function revokeTool(conversationId: string, toolId: string): Promise<string[]> {
+  return (await changeAllowances(conversationId, "approvedTools", (tools) => tools.filter((allowed) => allowed !== toolId))) ?? [];
 }
 
 export async function loadMessages(conversationId: string): Promise<ConversationMessage[]> {
@@ -132,7 +155,7 @@ export async function recordToolCall(call: NewToolCall): Promise<ToolCallRow> {
 export async function updateToolCall(
   conversationId: string,
   toolCallId: string,
-  change: Partial<Pick<ToolCallRow, "status" | "runId" | "output">>,
+  change: Partial<Pick<ToolCallRow, "status" | "runId" | "output" | "input" | "proposedInput" | "writes">>,
 ): Promise<ToolCallRow | undefined> {
   const [row] = await db()
     .update(agentToolCalls)

@@ -6,7 +6,12 @@ import type { AgentEvent } from "./turn";
 export const MAX_MESSAGE_LENGTH = 20_000;
 
 export const messageRequest = z.object({ message: z.string().trim().min(1, { message: "Write a message first." }).max(MAX_MESSAGE_LENGTH) });
-export const decisionRequest = z.object({ decision: z.enum(["approve", "deny"]) });
+/** Approve or Deny; an approval may carry the input as the person edited it, and allow the tool for the rest of the conversation. */
+export const decisionRequest = z.object({
+  decision: z.enum(["approve", "deny"]),
+  input: z.unknown().optional(),
+  allowTool: z.boolean().optional(),
+});
 
 export const AGENT_NOT_CONFIGURED = "The agent has no model: set AGENT_MODEL first.";
 

@@ -3,14 +3,13 @@ import { Agent } from "@mastra/core/agent";
 import { noopLogger } from "@mastra/core/logger";
 import { createTool } from "@mastra/core/tools";
 import { type Actor, log } from "@/lib/platform";
-import { destinationHost, findTool, requestContextFor } from "@/lib/tools";
-import { type ExposedTool, findReadyTool, listReadyTools } from "@/lib/catalog";
+import { requestContextFor } from "@/lib/tools";
+import { type ExposedTool, listReadyTools } from "@/lib/catalog";
 import {
   appendMessage,
-  approvedHosts,
-  createConversation,
-  approveHost,
   claimPendingCall,
+  conversationAllowances,
+  createConversation,
   findToolCall,
   loadMessages,
   pendingApprovals,
@@ -19,21 +18,21 @@ import {
   type ConversationMessage,
   type TextPart,
   type ToolCallPart,
-  type ToolCallRow,
   type ToolResultPart,
 } from "./conversations";
+import { type Allowances, modelResult, needsApproval, resultPart, runCall, toView, type ToolCallView } from "./calls";
 import { agentModel, describeProviderError } from "./model";
 
-/**
- * A tool call as the chat shows it: never more than the model saw (its input and output), and the
- * host it reaches when its input chooses one (api-call), which an approval allows for the conversation.
- */
-export type ToolCallView = Pick<ToolCallRow, "toolCallId" | "toolId" | "toolName" | "input" | "writes" | "status" | "output" | "runId"> & {
-  host: string | null;
-};
+export type { ToolCallView } from "./calls";
 
 /** What the browser receives while a turn runs, one JSON object per line. */
-export type AgentEvent = { type: "text"; text: string } | { type: "tool"; call: ToolCallView } | { type: "error"; message: string } | { type: "done" };
+export type AgentEvent =
+  | { type: "text"; text: string }
+  | { type: "tool"; call: ToolCallView }
+  | { type: "error"; message: string }
+  /** The tools allowed for the rest of the conversation, after the person allowed one. */
+  | { type: "allowed"; tools: string[] }
+  | { type: "done" };
 
 const MAX_STEPS = 8;
 
@@ -44,55 +43,6 @@ const INSTRUCTIONS = [
   "When the person refuses a call, do not try it again another way unless they ask.",
   "Quote numbers, names and links from tool results exactly.",
 ].join(" ");
-
-/** The host a call reaches when its input chooses it: only built-in tools do (imported operations go to their chosen server). */
-function hostOf(toolId: string, input: unknown): string | null {
-  return destinationHost(findTool(toolId)?.destinationField, input);
-}
-
-export function toView(row: ToolCallRow): ToolCallView {
-  return {
-    toolCallId: row.toolCallId,
-    toolId: row.toolId,
-    toolName: row.toolName,
-    input: row.input,
-    writes: row.writes,
-    status: row.status,
-    output: row.output,
-    runId: row.runId,
-    host: hostOf(row.toolId, row.input),
-  };
-}
-
-const NO_TOOLS: ReadonlySet<string> = new Set();
-
-/**
- * Whether a call waits for the person: a write always; any call, whatever its method, to a host the
- * person has not approved in this conversation (text the model read may ask it to send data anywhere).
- */
-function needsApproval(tool: ExposedTool, input: unknown, approved: Set<string>, preApproved: ReadonlySet<string> = NO_TOOLS): boolean {
-  // An automation's author may approve a tool for their automation's agent step: its calls run unasked.
-  if (preApproved.has(tool.id)) return false;
-  if (tool.writesWith(input)) return true;
-  const host = tool.hostWith(input);
-  return host !== null && !approved.has(host);
-}
-
-function resultPart(toolCallId: string, toolName: string, value: unknown): ToolResultPart {
-  return { type: "tool-result", toolCallId, toolName, output: { type: "json", value: value ?? null } };
-}
-
-/** Runs one call as the person, recorded in run history under this conversation; the output is what the model sees. */
-async function runCall(tool: ExposedTool, input: unknown, actor: Actor, conversationId: string, toolCallId: string): Promise<ToolCallRow> {
-  await recordToolCall({ conversationId, toolCallId, toolId: tool.id, toolName: tool.name, input, writes: tool.writesWith(input), status: "running" });
-  try {
-    const run = await tool.run(input, { actor, trigger: { kind: "agent", conversationId } });
-    const output = run.output ?? { success: false, error: run.error };
-    return (await updateToolCall(conversationId, toolCallId, { status: run.status === "succeeded" ? "succeeded" : "failed", runId: run.id, output }))!;
-  } catch (error) {
-    return (await updateToolCall(conversationId, toolCallId, { status: "failed", output: { success: false, error: (error as Error).message } }))!;
-  }
-}
 
 /** The person's ready tools as Mastra tools under their function-safe names; execution goes through tool exposure. */
 function mastraTools(tools: ExposedTool[], actor: Actor, conversationId: string) {
@@ -156,18 +106,12 @@ function openCalls(messages: ConversationMessage[]): ToolCallPart[] {
  * approved with another call) runs. Yields each call's state; afterwards the caller continues only
  * when nothing waits for approval.
  */
-async function* settleOpenCalls(
-  actor: Actor,
-  conversationId: string,
-  tools: ExposedTool[],
-  approved: Set<string>,
-  preApproved: ReadonlySet<string> = NO_TOOLS,
-): AsyncGenerator<AgentEvent> {
+async function* settleOpenCalls(actor: Actor, conversationId: string, tools: ExposedTool[], allowed: Allowances): AsyncGenerator<AgentEvent> {
   for (const part of openCalls(await loadMessages(conversationId))) {
     let row = await findToolCall(conversationId, part.toolCallId);
     if (row?.status === "pending_approval") {
       const waiting = tools.find((candidate) => candidate.id === row!.toolId);
-      if (!waiting || needsApproval(waiting, row.input, approved, preApproved)) continue;
+      if (!waiting || needsApproval(waiting, row.input, allowed)) continue;
       row = await claimPendingCall(conversationId, part.toolCallId, "running");
       if (!row) continue;
       const done = await runCall(waiting, row.input, actor, conversationId, part.toolCallId);
@@ -176,7 +120,7 @@ async function* settleOpenCalls(
       continue;
     }
     if (row && row.status !== "running") {
-      await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, row.output)] });
+      await appendMessage(conversationId, { role: "tool", content: [resultPart(part.toolCallId, part.toolName, modelResult(row))] });
       continue;
     }
     const tool = tools.find((candidate) => candidate.name === part.toolName);
@@ -189,7 +133,7 @@ async function* settleOpenCalls(
         yield { type: "tool", call: toView((await updateToolCall(conversationId, part.toolCallId, { status: "failed", output: { success: false, error } }))!) };
       continue;
     }
-    if (needsApproval(tool, part.input, approved, preApproved)) {
+    if (needsApproval(tool, part.input, allowed)) {
       const pending = await recordToolCall({
         conversationId,
         toolCallId: part.toolCallId,
@@ -199,7 +143,7 @@ async function* settleOpenCalls(
         writes: tool.writesWith(part.input),
         status: "pending_approval",
       });
-      yield { type: "tool", call: toView(pending) };
+      yield { type: "tool", call: toView(pending, tool) };
       continue;
     }
     const done = await runCall(tool, part.input, actor, conversationId, part.toolCallId);
@@ -209,13 +153,7 @@ async function* settleOpenCalls(
 }
 
 /** One agent run over the stored conversation: text streams as it comes, reads to approved hosts run, a call needing approval stops the run until decided. */
-async function* streamModel(
-  actor: Actor,
-  conversationId: string,
-  tools: ExposedTool[],
-  approved: Set<string>,
-  preApproved: ReadonlySet<string> = NO_TOOLS,
-): AsyncGenerator<AgentEvent> {
+async function* streamModel(actor: Actor, conversationId: string, tools: ExposedTool[], allowed: Allowances): AsyncGenerator<AgentEvent> {
   const setting = agentModel();
   if (!setting.configured) {
     yield { type: "error", message: "The agent has no model: set AGENT_MODEL (and AGENT_MODEL_API_KEY, and AGENT_MODEL_URL for an OpenAI-compatible server)." };
@@ -240,7 +178,7 @@ async function* streamModel(
       // A name outside the set is refused by Mastra as an unknown tool; there is nothing to approve.
       requireToolApproval: ({ toolName, args }) => {
         const tool = byName.get(toolName);
-        return tool ? needsApproval(tool, args, approved, preApproved) : false;
+        return tool ? needsApproval(tool, args, allowed) : false;
       },
     });
     for await (const chunk of output.fullStream) {
@@ -262,6 +200,7 @@ async function* streamModel(
                 toolId: tool.id,
                 toolName,
                 input: args ?? {},
+                proposedInput: null,
                 writes: tool.writesWith(args),
                 status: "running",
                 output: null,
@@ -287,6 +226,7 @@ async function* streamModel(
                   writes: tool.writesWith(args),
                   status: "pending_approval",
                 }),
+                tool,
               ),
             };
           break;
@@ -321,52 +261,17 @@ async function* streamModel(
 }
 
 /** Settles open calls, then asks the model again unless something waits for the person's approval. */
-async function* proceed(actor: Actor, conversationId: string): AsyncGenerator<AgentEvent> {
+export async function* proceed(actor: Actor, conversationId: string): AsyncGenerator<AgentEvent> {
   const tools = await listReadyTools(actor);
-  const approved = await approvedHosts(conversationId);
-  yield* settleOpenCalls(actor, conversationId, tools, approved);
-  if ((await pendingApprovals(conversationId)).length === 0) yield* streamModel(actor, conversationId, tools, approved);
+  const allowed = { ...(await conversationAllowances(conversationId)), preApproved: new Set<string>() };
+  yield* settleOpenCalls(actor, conversationId, tools, allowed);
+  if ((await pendingApprovals(conversationId)).length === 0) yield* streamModel(actor, conversationId, tools, allowed);
   yield { type: "done" };
 }
 
 /** The person's message: stored, then answered. The caller checks that nothing waits for approval first. */
 export async function* sendMessage(actor: Actor, conversationId: string, text: string): AsyncGenerator<AgentEvent> {
   await appendMessage(conversationId, { role: "user", content: text });
-  yield* proceed(actor, conversationId);
-}
-
-/** A refusal the model reads as the tool's result. */
-export const REFUSAL = { success: false, refused: true, error: "The person denied this action, so nothing was done." };
-
-/**
- * The person's Approve or Deny on a held call. Approve runs it exactly once (the pending row is
- * claimed first, so a second click finds nothing to claim) and approves its host, if its input
- * chose one, for the rest of the conversation; Deny answers the model with a refusal. Then the
- * model continues.
- */
-export async function* decide(actor: Actor, conversationId: string, toolCallId: string, approved: boolean): AsyncGenerator<AgentEvent> {
-  const claimed = await claimPendingCall(conversationId, toolCallId, approved ? "running" : "denied");
-  if (!claimed) {
-    yield { type: "error", message: "This action is not waiting for a decision (it was already approved or denied)." };
-    yield { type: "done" };
-    return;
-  }
-  let settled: ToolCallRow;
-  if (!approved) {
-    settled = (await updateToolCall(conversationId, toolCallId, { output: REFUSAL }))!;
-  } else {
-    const tool = await findReadyTool(actor, claimed.toolId);
-    const host = tool?.hostWith(claimed.input);
-    if (host) await approveHost(conversationId, host);
-    settled = tool
-      ? await runCall(tool, claimed.input, actor, conversationId, toolCallId)
-      : (await updateToolCall(conversationId, toolCallId, {
-          status: "failed",
-          output: { success: false, error: `${claimed.toolId} is no longer ready: reconnect its service first.` },
-        }))!;
-  }
-  await appendMessage(conversationId, { role: "tool", content: [resultPart(toolCallId, claimed.toolName, settled.output)] });
-  yield { type: "tool", call: toView(settled) };
   yield* proceed(actor, conversationId);
 }
 
@@ -387,13 +292,13 @@ export type UnattendedAnswer = {
 export async function runUnattended(actor: Actor, prompt: string, options: { tools: string[]; approvedTools: string[] }): Promise<UnattendedAnswer> {
   const conversation = await createConversation(actor, prompt);
   await appendMessage(conversation.id, { role: "user", content: prompt });
-  const allowed = new Set(options.tools);
-  const tools = (await listReadyTools(actor)).filter((tool) => allowed.has(tool.id));
-  const preApproved = new Set(options.approvedTools.filter((id) => allowed.has(id)));
+  const named = new Set(options.tools);
+  const tools = (await listReadyTools(actor)).filter((tool) => named.has(tool.id));
+  const preApproved = new Set(options.approvedTools.filter((id) => named.has(id)));
   let text = "";
   let error: string | undefined;
   const calls = new Map<string, { toolId: string; status: string }>();
-  for await (const event of streamModel(actor, conversation.id, tools, await approvedHosts(conversation.id), preApproved)) {
+  for await (const event of streamModel(actor, conversation.id, tools, { ...(await conversationAllowances(conversation.id)), preApproved })) {
     if (event.type === "text") text += event.text;
     if (event.type === "error") error = event.message;
     if (event.type === "tool") calls.set(event.call.toolCallId, { toolId: event.call.toolId, status: event.call.status });

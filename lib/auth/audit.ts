@@ -52,6 +52,8 @@ export const auditActions = [
   "automation_disabled",
   "automation_removed",
   "automation_run",
+  "agent_call_approved",
+  "agent_tool_revoked",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { withinWorkspace } from "@/lib/connections";
+import { inConnectionScope } from "@/lib/connections";
 import { type Actor, log } from "@/lib/platform";
 import { githubRepositoryLookup } from "./github/lookups";
 import { linearTeamLookup } from "./linear/lookups";
@@ -22,12 +22,18 @@ export function lookupsOf(toolId: string): ToolLookup[] {
 /** A lookup's answer for one person: its choices, or why there are none (not connected, the service failed). */
 export type LookupResult = { label: string; fields: string[]; choices: LookupChoice[]; error?: string };
 
-/** The choices a tool's form offers this person, each lookup asked once with their connection in their workspace. */
-export async function lookupChoices(actor: Actor, toolId: string): Promise<LookupResult[]> {
+/**
+ * The choices a tool's form offers this person, each lookup asked once in their workspace with the
+ * connection the form chose for its provider (`accounts`: provider id -> connection id, as a run
+ * takes them), else their default one. A chosen id that is not theirs or their workspace's shared
+ * one, or not of that provider, is ignored as a run ignores it.
+ */
+export async function lookupChoices(actor: Actor, toolId: string, accounts: Record<string, string> = {}): Promise<LookupResult[]> {
   return Promise.all(
     lookupsOf(toolId).map(async (lookup) => {
       try {
-        const response = await withinWorkspace(actor.workspaceId, () => callProvider(actor.userId, lookup.providerId, lookup.request));
+        const chosen = accounts[lookup.providerId] ? { [lookup.providerId]: accounts[lookup.providerId]! } : {};
+        const { result: response } = await inConnectionScope(actor.workspaceId, chosen, () => callProvider(actor.userId, lookup.providerId, lookup.request));
         if (response.status < 200 || response.status >= 300) throw new Error(`answered HTTP ${response.status}`);
         return { label: lookup.label, fields: lookup.fields, choices: lookup.choices(response.body).slice(0, 500) };
       } catch (error) {

@@ -22,6 +22,7 @@ describe("ApiError", () => {
       ["too_large", 413],
       ["unsupported_media_type", 415],
       ["invalid_description", 422],
+      ["invalid_input", 422],
       ["internal_error", 500],
       ["fetch_failed", 502],
       ["agent_not_configured", 503],

@@ -22,7 +22,7 @@ const { createDestination } = await import("@/lib/outbox/forwarding");
 const { createChannel, raiseAlert } = await import("@/lib/outbox/alerts");
 const { createInvite } = await import("@/lib/auth/invites");
 const { saveImport } = await import("@/lib/openapi/store");
-const { createConversation } = await import("@/lib/agent/conversations");
+const { allowTool, createConversation } = await import("@/lib/agent/conversations");
 const { webhookDeliveries, toolRuns } = await import("@/db/schema");
 
 const APP = "http://localhost:3000";
@@ -99,6 +99,8 @@ beforeAll(async () => {
   ids.inviteId = (await createInvite(owner.workspaceId, owner.id, "new@example.com", "member")).id;
   ids.userId = viewer.id;
   ids.conversationId = (await createConversation(owner, "A conversation of the owner's")).id;
+  // A tool allowed in it, so taking the allowance back is a change the snapshot would see.
+  await allowTool(ids.conversationId, "github-create-issue");
 }, 60_000);
 
 /** A form naming the target workspace's things under every field name the actions read. */
@@ -107,6 +109,7 @@ function formFor(target: Ids, extra: Record<string, string> = {}): FormData {
   const fields: Record<string, string> = {
     ...target,
     messageId: "x",
+    toolId: "github-create-issue",
     connectionId: "x",
     tokenId: "00000000-0000-4000-8000-000000000000",
     providerId: "github",
@@ -144,6 +147,8 @@ function argumentsFor(name: string, form: FormData, target: Ids): unknown[] {
     case "runToolAction":
     case "startWorkflowAction":
       return ["api-call", { endpoint: "https://example.com" }, { deliveryId: Number(target.deliveryId) }];
+    case "toolLookupsAction":
+      return ["github-create-issue", { github: target.connectionId ?? "x" }];
     case "deleteImportedApiAction":
       return [target.specId];
     case "saveToolChoicesAction":
@@ -192,6 +197,8 @@ const OWN_ACCOUNT = new Set([
   // A saved view of the log is the person's own (per person and workspace), as any role may keep one.
   "saveViewAction",
   "deleteViewAction",
+  // Takes back a tool allowed in the person's own agent conversation: it only takes a permission away.
+  "revokeAllowedToolAction",
 ]);
 
 /** What only admins and owners manage: endpoints, forwarding, alert channels, imported APIs, people, invites, the workspace. */

@@ -1,22 +1,13 @@
 "use client";
 
-import Link from "next/link";
-import { useState } from "react";
-import { JsonTree } from "@/app/_components/json-tree";
-import { Badge } from "@/app/_components/provider-logo";
+import { useState, useTransition } from "react";
 import { Alert, Button, inputClass } from "@/app/_components/ui";
 import type { ChatItem } from "@/lib/agent/transcript";
 import type { AgentEvent, ToolCallView } from "@/lib/agent/turn";
+import { revokeAllowedToolAction } from "./actions";
+import { type DecisionBody, type EditRefusal, ToolCard } from "./tool-card";
 
 type StreamEvent = AgentEvent | { type: "conversation"; id: string; title: string };
-
-const statusLook: Record<ToolCallView["status"], { tone: "gray" | "amber" | "green" | "red"; label: string }> = {
-  pending_approval: { tone: "amber", label: "Waiting for your approval" },
-  running: { tone: "gray", label: "Running" },
-  succeeded: { tone: "green", label: "Succeeded" },
-  failed: { tone: "red", label: "Failed" },
-  denied: { tone: "red", label: "Denied" },
-};
 
 /** Adds one streamed event to the transcript: text extends the agent's current reply, a tool call replaces its earlier state. */
 function applyEvent(items: ChatItem[], event: AgentEvent): ChatItem[] {
@@ -34,65 +25,57 @@ function applyEvent(items: ChatItem[], event: AgentEvent): ChatItem[] {
   return items;
 }
 
-async function failureOf(response: Response): Promise<string> {
+/** A refused request's message, and its problems by field when it names them (an edited input that does not fit). */
+async function failureOf(response: Response): Promise<EditRefusal> {
   try {
-    const body = (await response.json()) as { error?: { message?: string } };
-    return body.error?.message ?? `The request failed (${response.status}).`;
+    const body = (await response.json()) as { error?: { message?: string; problems?: { path: string; message: string }[] } };
+    return {
+      message: body.error?.message ?? `The request failed (${response.status}).`,
+      fieldErrors: Object.fromEntries((body.error?.problems ?? []).map((problem) => [problem.path, problem.message])),
+    };
   } catch {
-    return `The request failed (${response.status}).`;
+    return { message: `The request failed (${response.status}).`, fieldErrors: {} };
   }
 }
 
-/** Why a call waits: it changes something, or it reaches a host not yet approved in this conversation (or both). */
-function approvalReason(call: ToolCallView): string {
-  if (!call.host) return "This changes something at the service.";
-  const allows = `Approving also lets the agent call ${call.host} in the rest of this conversation without asking (changes still ask).`;
-  return call.writes
-    ? `This changes something at ${call.host}. ${allows}`
-    : `This sends a request to ${call.host}, which you have not approved in this conversation. ${allows}`;
-}
-
-function ToolCard({ call, onDecide, busy }: { call: ToolCallView; onDecide: (approve: boolean) => void; busy: boolean }) {
-  const look = statusLook[call.status];
+/** The tools the person allowed for the rest of this conversation, each with a way to take it back. */
+function AllowedTools({ conversationId, tools, onChange }: { conversationId: string; tools: string[]; onChange: (tools: string[]) => void }) {
+  const [message, setMessage] = useState<string>();
+  const [pending, startTransition] = useTransition();
+  if (tools.length === 0 && !message) return null;
+  function revoke(toolId: string) {
+    const form = new FormData();
+    form.set("conversationId", conversationId);
+    form.set("toolId", toolId);
+    startTransition(async () => {
+      const result = await revokeAllowedToolAction(undefined, form);
+      if (result && "ok" in result) onChange(result.tools);
+      setMessage(result && "ok" in result ? result.ok : result?.error);
+    });
+  }
   return (
-    <article
-      aria-label={`Tool call ${call.toolId}`}
-      data-testid="tool-call"
-      data-status={call.status}
-      className={`min-w-0 overflow-hidden rounded-lg border p-4 text-sm ${call.status === "pending_approval" ? "border-amber-400 bg-amber-50/50 dark:border-amber-700 dark:bg-amber-950/20" : "border-zinc-200 dark:border-zinc-800"}`}
-    >
-      <header className="mb-2 flex flex-wrap items-center justify-between gap-2">
-        <span className="min-w-0 break-all font-mono font-medium">{call.toolId}</span>
-        <span className="flex items-center gap-2">
-          {call.writes && <Badge tone="amber">changes something</Badge>}
-          <Badge tone={look.tone}>{look.label}</Badge>
-        </span>
-      </header>
-      <JsonTree text={JSON.stringify(call.input ?? {})} label="input" openDepth={3} testId="tool-call-input" />
-      {call.output !== null && call.output !== undefined && (
-        <div className="mt-2">
-          <JsonTree text={JSON.stringify(call.output)} label="output" openDepth={2} testId="tool-call-output" />
-        </div>
+    <section aria-label="Allowed in this conversation" className="rounded-lg border border-zinc-200 p-3 text-sm dark:border-zinc-800">
+      {tools.length > 0 && (
+        <>
+          <h2 className="mb-2 font-medium">Allowed without asking in this conversation</h2>
+          <ul className="space-y-1">
+            {tools.map((toolId) => (
+              <li key={toolId} className="flex flex-wrap items-center justify-between gap-2" data-testid="allowed-tool">
+                <span className="break-all font-mono">{toolId}</span>
+                <Button type="button" variant="secondary" disabled={pending} onClick={() => revoke(toolId)} aria-label={`Revoke ${toolId}`}>
+                  Revoke
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
-      {call.status === "pending_approval" && (
-        <div className="mt-3 space-y-2">
-          <p>{approvalReason(call)} Approve to run it once, with exactly the input above, as you.</p>
-          <div className="flex gap-2">
-            <Button type="button" disabled={busy} onClick={() => onDecide(true)}>
-              Approve
-            </Button>
-            <Button type="button" variant="secondary" disabled={busy} onClick={() => onDecide(false)}>
-              Deny
-            </Button>
-          </div>
-        </div>
+      {message && (
+        <p role="status" className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
+          {message}
+        </p>
       )}
-      {call.runId && (
-        <Link href={`/runs/${call.runId}`} className="mt-2 inline-block text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-          Open this run
-        </Link>
-      )}
-    </article>
+    </section>
   );
 }
 
@@ -102,25 +85,30 @@ export function Chat({
   initialItems,
   configured,
   toolCount,
+  allowedTools = [],
 }: {
   conversationId?: string;
   initialItems: ChatItem[];
   configured: boolean;
   toolCount: number;
+  allowedTools?: string[];
 }) {
+  const [allowed, setAllowed] = useState(allowedTools);
   const [currentId, setCurrentId] = useState(conversationId);
   const [items, setItems] = useState<ChatItem[]>(initialItems);
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState(false);
   const waiting = items.some((item) => item.kind === "tool" && item.call.status === "pending_approval");
 
-  async function stream(url: string, body: unknown): Promise<void> {
+  /** Posts and reads the streamed answer; a refusal goes to `onRefused` when given (the edit form shows it), else into the chat. */
+  async function stream(url: string, body: unknown, onRefused?: (refusal: EditRefusal) => void): Promise<void> {
     setBusy(true);
     try {
       const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       if (!response.ok || !response.body) {
-        const message = await failureOf(response);
-        setItems((current) => [...current, { kind: "error", message }]);
+        const refusal = await failureOf(response);
+        if (onRefused) onRefused(refusal);
+        else setItems((current) => [...current, { kind: "error", message: refusal.message }]);
         return;
       }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -137,7 +125,8 @@ export function Chat({
             setCurrentId(event.id);
             // The address names the conversation so a reload reopens it; the chat itself stays as it is.
             window.history.replaceState(null, "", `/agent?c=${event.id}`);
-          } else setItems((current) => applyEvent(current, event));
+          } else if (event.type === "allowed") setAllowed(event.tools);
+          else setItems((current) => applyEvent(current, event));
         }
       }
     } catch (error) {
@@ -159,13 +148,14 @@ export function Chat({
     void stream(currentId ? `/api/agent/conversations/${currentId}/messages` : "/api/agent/conversations", { message });
   }
 
-  function decide(call: ToolCallView, approve: boolean) {
+  function decide(call: ToolCallView, body: DecisionBody, onRefused?: (refusal: EditRefusal) => void) {
     if (!currentId) return;
-    void stream(`/api/agent/conversations/${currentId}/tool-calls/${encodeURIComponent(call.toolCallId)}`, { decision: approve ? "approve" : "deny" });
+    void stream(`/api/agent/conversations/${currentId}/tool-calls/${encodeURIComponent(call.toolCallId)}`, body, onRefused);
   }
 
   return (
     <div className="space-y-4">
+      {currentId && <AllowedTools conversationId={currentId} tools={allowed} onChange={setAllowed} />}
       <div role="log" aria-label="Conversation" aria-live="polite" className="space-y-3">
         {items.length === 0 && (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -192,7 +182,7 @@ export function Chat({
               {item.text}
             </p>
           ) : item.kind === "tool" ? (
-            <ToolCard key={item.call.toolCallId} call={item.call} busy={busy} onDecide={(approve) => decide(item.call, approve)} />
+            <ToolCard key={item.call.toolCallId} call={item.call} busy={busy} onDecide={(body, onRefused) => decide(item.call, body, onRefused)} />
           ) : (
             <Alert key={index}>{item.message}</Alert>
           ),

@@ -75,7 +75,8 @@ export default async function AgentPage({ searchParams }: Props) {
           <Chat
             key={conversation?.id ?? "new"}
             conversationId={conversation?.id}
-            initialItems={conversation ? await transcript(conversation.id) : []}
+            initialItems={conversation ? await transcript(conversation.id, tools) : []}
+            allowedTools={conversation?.approvedTools ?? []}
             configured={setting.configured}
             toolCount={tools.length}
           />

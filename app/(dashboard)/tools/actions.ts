@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { actionInput, userAction } from "@/lib/auth/action";
 import { actorOf, audit } from "@/lib/auth/audit";
 import { requireRole, requireUser } from "@/lib/auth/session";
 import { atLeast } from "@/lib/auth/workspaces";
@@ -11,6 +12,8 @@ import { RunInputError, startWorkflowRun } from "@/lib/runs/workflow-runs";
 import { FIX_CONNECTIONS_PATH, MissingConnectionsError } from "@/lib/runs/workflow-readiness";
 import { deleteSpec, setEnabledOperations } from "@/lib/openapi/store";
 import { getDelivery } from "@/lib/webhooks/queries";
+import { toolSummary } from "@/lib/catalog/catalog";
+import { lookupChoices, type LookupResult } from "@/lib/tools/lookups";
 
 export type RunState =
   | { status: "succeeded" | "failed"; runId: string; output: unknown; error: string | null; durationMs: number | null }
@@ -98,4 +101,30 @@ export async function saveToolChoicesAction(specId: string, toolIds: string[]): 
     await audit({ workspaceId: user.workspaceId, actor: actorOf(user), action: "api_tools_chosen", target: parsed.specId, detail: { enabled } });
   revalidatePath("/tools");
   revalidatePath(`/tools/apis/${parsed.specId}`);
+}
+
+/** A tool form's choices, or why they could not be listed. */
+export type LookupsState = { lookups: LookupResult[] } | { error: string };
+
+const lookupRequest = z.object({
+  toolId: z.string().min(1).max(300),
+  accounts: z.record(z.string().min(1).max(40), z.string().min(1).max(100)).default({}),
+});
+
+/**
+ * The tool form's choices listed again with the connection the person just chose to act with (their
+ * own or the workspace's shared one; an id that is neither is ignored, as a run ignores it). Any
+ * role: the page shows the choices to viewers too, and listing changes nothing.
+ */
+export async function toolLookupsAction(toolId: string, accounts: unknown): Promise<LookupsState> {
+  return userAction(
+    async (user) => {
+      const request = actionInput(lookupRequest, { toolId, accounts }, "The chosen account is not valid; reload the page.");
+      const tool = await toolSummary(user, request.toolId);
+      if (!tool) return { error: "There is no such tool." };
+      return { lookups: tool.ready ? await lookupChoices(user, tool.id, request.accounts) : [] };
+    },
+    [],
+    "viewer",
+  );
 }

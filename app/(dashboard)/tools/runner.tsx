@@ -1,12 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { JsonTree } from "@/app/_components/json-tree";
 import { type FormLookup, SchemaForm, type JsonSchema } from "@/app/_components/schema-form";
 import { Alert, Card, inputClass } from "@/app/_components/ui";
 import type { AccountChoice } from "@/lib/catalog/catalog";
-import { runToolAction, startWorkflowAction, type RunState } from "./actions";
+import { runToolAction, startWorkflowAction, toolLookupsAction, type RunState } from "./actions";
 
 /** Per-service failures a tool reported beside partial results (multi-service-search). */
 function serviceErrors(output: unknown): { service: string; error: string }[] {
@@ -79,18 +79,35 @@ export function Runner({
   const [accounts, setAccounts] = useState<Record<string, string>>(() =>
     Object.fromEntries(accountChoices.map((choice) => [choice.providerId, choice.accounts[0]!.id])),
   );
+  const [choices, setChoices] = useState(lookups);
+  const [listing, startListing] = useTransition();
+  const latestListing = useRef(0);
   const failures = state && state.status !== "invalid" ? serviceErrors(state.output) : [];
+
+  /** Another account to act as: the form's choices are listed again with it (only the latest answer counts). */
+  function chooseAccount(providerId: string, connectionId: string) {
+    const next = { ...accounts, [providerId]: connectionId };
+    setAccounts(next);
+    if (kind !== "tool" || lookups.length === 0) return;
+    const asked = ++latestListing.current;
+    startListing(async () => {
+      const answer = await toolLookupsAction(id, next);
+      if (asked !== latestListing.current) return;
+      setChoices("lookups" in answer ? answer.lookups : lookups.map((lookup) => ({ ...lookup, choices: [], error: answer.error })));
+    });
+  }
   return (
     <div className="space-y-4">
-      <AccountPicker
-        choices={accountChoices}
-        chosen={accounts}
-        onChange={(providerId, connectionId) => setAccounts({ ...accounts, [providerId]: connectionId })}
-      />
+      <AccountPicker choices={accountChoices} chosen={accounts} onChange={chooseAccount} />
+      {listing && (
+        <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+          Listing the choices of the chosen account…
+        </p>
+      )}
       <SchemaForm
         schema={schema}
         initial={initial}
-        lookups={lookups}
+        lookups={choices}
         pending={pending}
         submitLabel={kind === "tool" ? "Run tool" : "Start workflow"}
         serverErrors={state?.status === "invalid" ? state.fieldErrors : {}}
