@@ -13,8 +13,10 @@ import { allConditions, attributeConditions, HOUR, newestMatches, rangeStart, ty
  * service, endpoint, event, action, verified and status) plus the changes since it was rolled
  * (webhook_delivery_changes, written by triggers when a delivery's status or endpoint changes or
  * it is deleted); the hours after the roll-up (the last hour or so) are counted from the
- * deliveries themselves. A search cannot be rolled up: with a search term the chart counts the
- * matching deliveries directly.
+ * deliveries themselves. The same counts by UTC day (webhook_delivery_days, written with every
+ * hourly row) serve the whole days of the 30-day chart and of the total. A search cannot be rolled
+ * up: with a search term the chart counts the newest SEARCH_CHART_LIMIT matches through the search
+ * index, and says so when more matched.
  */
 
 export type Histogram = {
