@@ -124,10 +124,7 @@ export const webhookAttempts = defineTable(
 );
 
 /** The columns the log's chart counts deliveries by: every filter of the log but the search and the time. */
-const chartKey = () => ({
-  workspaceId: text("workspace_id").notNull(),
-  /** Hours since the epoch (received_at / 3600000), UTC. */
-  hour: integer("hour").notNull(),
+const chartAttributes = () => ({
   providerId: text("provider_id").notNull(),
   endpointId: text("endpoint_id"),
   event: text("event"),
@@ -135,6 +132,14 @@ const chartKey = () => ({
   verified: boolean("verified").notNull(),
   status: text("status", { enum: deliveryStatuses }).notNull(),
   count: integer("count").notNull(),
+});
+
+/** An hour's counts by the chart's attributes. */
+const chartKey = () => ({
+  workspaceId: text("workspace_id").notNull(),
+  /** Hours since the epoch (received_at / 3600000), UTC. */
+  hour: integer("hour").notNull(),
+  ...chartAttributes(),
 });
 
 /**
@@ -156,6 +161,23 @@ export const webhookDeliveryChanges = defineTable("webhook_delivery_changes", { 
   index("webhook_delivery_changes_workspace_hour").on(table.workspaceId, table.hour),
   index("webhook_delivery_changes_hour").on(table.hour),
 ]);
+
+/**
+ * The same counts by UTC day (days since the epoch, received_at / 86400000), for the 30-day chart
+ * and the all-time total: every row written to webhook_delivery_hours is also added to its day,
+ * in the same transaction (lib/webhooks/chart.ts), so a day's rows sum to its hours' rows.
+ */
+export const webhookDeliveryDays = defineTable(
+  "webhook_delivery_days",
+  {
+    id: serialId("id"),
+    workspaceId: text("workspace_id").notNull(),
+    /** Days since the epoch (received_at / 86400000), UTC. */
+    day: integer("day").notNull(),
+    ...chartAttributes(),
+  },
+  (table) => [index("webhook_delivery_days_workspace_day").on(table.workspaceId, table.day)],
+);
 
 /** One row (id 1): the roll-up covers the hours before next_hour (hours since the epoch). */
 export const webhookDeliveryRollup = defineTable("webhook_delivery_rollup", {

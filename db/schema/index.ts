@@ -25,6 +25,7 @@ export const {
   webhookDeliveries,
   webhookAttempts,
   webhookDeliveryHours,
+  webhookDeliveryDays,
   webhookDeliveryChanges,
   webhookDeliveryRollup,
   savedDeliveryViews,

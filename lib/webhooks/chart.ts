@@ -1,9 +1,10 @@
 import "server-only";
-import { and, count, gte, lt, sql } from "drizzle-orm";
+import { and, count, gte, lt, sql, type SQL } from "drizzle-orm";
 import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
-import { webhookDeliveries, webhookDeliveryChanges, webhookDeliveryHours } from "@/db/schema";
+import { webhookDeliveries, webhookDeliveryChanges, webhookDeliveryDays, webhookDeliveryHours } from "@/db/schema";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { log, startBackgroundLoop, type BackgroundLoop } from "@/lib/platform";
-import { allConditions, attributeConditions, HOUR, rangeStart, type DeliveryFilters, type Range } from "./queries";
+import { allConditions, attributeConditions, HOUR, newestMatches, rangeStart, type DeliveryFilters, type Range } from "./queries";
 
 /**
  * The log's chart and its total, following every filter of the log, fast at a million rows.
@@ -12,8 +13,10 @@ import { allConditions, attributeConditions, HOUR, rangeStart, type DeliveryFilt
  * service, endpoint, event, action, verified and status) plus the changes since it was rolled
  * (webhook_delivery_changes, written by triggers when a delivery's status or endpoint changes or
  * it is deleted); the hours after the roll-up (the last hour or so) are counted from the
- * deliveries themselves. A search cannot be rolled up: with a search term the chart counts the
- * matching deliveries directly.
+ * deliveries themselves. The same counts by UTC day (webhook_delivery_days, written with every
+ * hourly row) serve the whole days of the 30-day chart and of the total. A search cannot be rolled
+ * up: with a search term the chart counts the newest SEARCH_CHART_LIMIT matches through the search
+ * index, and says so when more matched.
  */
 
 export type Histogram = {
@@ -24,6 +27,11 @@ export type Histogram = {
   buckets: { start: number; counts: Record<string, number> }[];
   /** Deliveries in the chart's bars. */
   total: number;
+  /**
+   * Set when a search matched more than the chart counts: the bars hold the `limit` newest
+   * matches, and the bars starting before `completeFrom` may lack older ones.
+   */
+  bounded?: { limit: number; completeFrom: number };
 };
 
 const histogramShapes: Record<Range, { bucketMs: number; count: number }> = {
@@ -56,7 +64,36 @@ async function countedFromDeliveries(workspaceId: string, filters: DeliveryFilte
     .groupBy(sql`bucket`, d.status);
 }
 
-/** The same from the roll-up, for the whole hours [fromHour, toHour) that it covers. */
+const HOURS_PER_DAY = 24;
+
+/** A roll-up table's rows in [from, to) of its own unit (hours or days), summed by bucket (`perBucket` units) and status. */
+async function summedFrom(
+  table: typeof webhookDeliveryHours | typeof webhookDeliveryChanges | typeof webhookDeliveryDays,
+  unit: SQLiteColumn,
+  workspaceId: string,
+  filters: DeliveryFilters,
+  from: number,
+  to: number,
+  perBucket: number,
+): Promise<BucketCount[]> {
+  if (to <= from) return [];
+  return await db()
+    .select({
+      bucket: sql<number>`${unit} / ${sql.raw(String(perBucket))}`.as("bucket"),
+      status: table.status,
+      count: sql<number>`sum(${table.count})`,
+    })
+    .from(table)
+    .where(and(...attributeConditions(table, workspaceId, filters), gte(unit, from), lt(unit, to)))
+    .groupBy(sql`bucket`, table.status);
+}
+
+/**
+ * The same from the roll-up, for the whole hours [fromHour, toHour) that it covers. When a bucket
+ * is a whole number of days, the whole days in between come from the daily counts (24 times fewer
+ * rows: the 30-day chart, the total) and only the hours at either end from the hourly ones; the
+ * changes not folded in yet are read by hour.
+ */
 async function countedFromRollup(
   workspaceId: string,
   filters: DeliveryFilters,
@@ -65,20 +102,24 @@ async function countedFromRollup(
   hoursPerBucket: number,
 ): Promise<BucketCount[]> {
   if (toHour <= fromHour) return [];
+  const h = webhookDeliveryHours;
+  const firstDay = Math.ceil(fromHour / HOURS_PER_DAY);
+  const lastDay = Math.floor(toHour / HOURS_PER_DAY);
+  const byDay = hoursPerBucket % HOURS_PER_DAY === 0 && firstDay < lastDay;
+  const hourSpans: [number, number][] = byDay
+    ? [
+        [fromHour, firstDay * HOURS_PER_DAY],
+        [lastDay * HOURS_PER_DAY, toHour],
+      ]
+    : [[fromHour, toHour]];
   const counted: BucketCount[] = [];
-  for (const table of [webhookDeliveryHours, webhookDeliveryChanges]) {
-    counted.push(
-      ...(await db()
-        .select({
-          bucket: sql<number>`${table.hour} / ${sql.raw(String(hoursPerBucket))}`.as("bucket"),
-          status: table.status,
-          count: sql<number>`sum(${table.count})`,
-        })
-        .from(table)
-        .where(and(...attributeConditions(table, workspaceId, filters), gte(table.hour, fromHour), lt(table.hour, toHour)))
-        .groupBy(sql`bucket`, table.status)),
-    );
+  for (const [from, to] of hourSpans) counted.push(...(await summedFrom(h, h.hour, workspaceId, filters, from, to, hoursPerBucket)));
+  if (byDay) {
+    const d = webhookDeliveryDays;
+    counted.push(...(await summedFrom(d, d.day, workspaceId, filters, firstDay, lastDay, hoursPerBucket / HOURS_PER_DAY)));
   }
+  const c = webhookDeliveryChanges;
+  counted.push(...(await summedFrom(c, c.hour, workspaceId, filters, fromHour, toHour, hoursPerBucket)));
   return counted;
 }
 
@@ -104,17 +145,58 @@ async function countedByBucket(workspaceId: string, filters: DeliveryFilters, st
   ];
 }
 
+export const COUNT_LIMIT = 10_000;
+/** With a search term, the chart counts this many matches at most, the newest (as the total counts to COUNT_LIMIT). */
+export const SEARCH_CHART_LIMIT = COUNT_LIMIT;
+
+/**
+ * Under a search: the newest `limit` deliveries matching the filters and the term in [start, end),
+ * by bucket and status, read through the search index newest first and stopped there, so neither a
+ * term in every delivery nor a wide range costs more than `limit` rows. Also says, when more
+ * matched, the bucket of the newest match left out (the bars from it back may be incomplete).
+ */
+async function searchCountedByBucket(
+  workspaceId: string,
+  filters: DeliveryFilters,
+  start: number,
+  end: number,
+  bucketMs: number,
+  limit: number,
+): Promise<{ counted: BucketCount[]; leftOutBucket?: number }> {
+  const newest = newestMatches(workspaceId, { ...withoutTime(filters), from: start, to: end }, 0, limit + 1);
+  const groups = await db()
+    .select({
+      bucket: sql<number>`${newest.receivedAt} / ${sql.raw(String(bucketMs))}`.as("bucket"),
+      status: newest.status,
+      count: sql<number>`count(*)`,
+      oldestId: sql<number>`min(${newest.id})`,
+    })
+    .from(newest)
+    .groupBy(sql`bucket`, newest.status);
+  const counted = groups.map((group) => ({ bucket: Number(group.bucket), status: group.status, count: Number(group.count) }));
+  if (counted.reduce((sum, group) => sum + group.count, 0) <= limit) return { counted };
+  // One more than the limit matched: leave the oldest of them (the lowest id) out.
+  const oldest = groups.reduce((found, group) => (Number(group.oldestId) < Number(found.oldestId) ? group : found));
+  const leftOut = counted[groups.indexOf(oldest)]!;
+  leftOut.count -= 1;
+  return { counted, leftOutBucket: leftOut.bucket };
+}
+
 /**
  * The chart: deliveries matching the log's filters and search over its range (the last 30 days
  * when the list shows all), in equal UTC-aligned buckets split by status, oldest first. A chart
  * bar's own range (from, to) does not narrow the chart: the page highlights that bar instead.
+ * With a search term it counts the newest SEARCH_CHART_LIMIT matches (`bounded` says when more matched).
  */
-export async function deliveryHistogram(workspaceId: string, filters: DeliveryFilters, now = Date.now()): Promise<Histogram> {
+export async function deliveryHistogram(workspaceId: string, filters: DeliveryFilters, now = Date.now(), searchLimit = SEARCH_CHART_LIMIT): Promise<Histogram> {
   const range = filters.range ?? "30d";
   const { bucketMs, count: size } = histogramShapes[range];
   const current = Math.floor(now / bucketMs);
   const first = current - size + 1;
-  const counted = await countedByBucket(workspaceId, filters, first * bucketMs, (current + 1) * bucketMs, bucketMs);
+  const start = first * bucketMs;
+  const end = (current + 1) * bucketMs;
+  const searched = filters.q ? await searchCountedByBucket(workspaceId, filters, start, end, bucketMs, searchLimit) : undefined;
+  const counted = searched ? searched.counted : await countedByBucket(workspaceId, filters, start, end, bucketMs);
   const buckets = Array.from({ length: size }, (_, index) => ({ start: (first + index) * bucketMs, counts: {} as Record<string, number> }));
   let total = 0;
   for (const row of counted) {
@@ -125,10 +207,9 @@ export async function deliveryHistogram(workspaceId: string, filters: DeliveryFi
     total += value;
   }
   for (const bucket of buckets) for (const [status, value] of Object.entries(bucket.counts)) if (value === 0) delete bucket.counts[status];
-  return { range, all: filters.range === undefined, bucketMs, buckets, total };
+  const bounded = searched?.leftOutBucket === undefined ? undefined : { limit: searchLimit, completeFrom: (searched.leftOutBucket + 1) * bucketMs };
+  return { range, all: filters.range === undefined, bucketMs, buckets, total, ...(bounded ? { bounded } : {}) };
 }
-
-export const COUNT_LIMIT = 10_000;
 
 /**
  * How many deliveries the log's filters match in all (every page): from the roll-up and the
@@ -153,8 +234,8 @@ export async function countDeliveries(
     const found = row?.n ?? 0;
     return { count: Math.min(found, limit), atLeast: found > limit };
   }
-  // Counted by hour; the buckets do not matter, only their sum.
-  const counted = await countedByBucket(workspaceId, filters, start, end, HOUR);
+  // Counted by day (whole days from the daily roll-up); the buckets do not matter, only their sum.
+  const counted = await countedByBucket(workspaceId, filters, start, end, HOURS_PER_DAY * HOUR);
   return { count: counted.reduce((sum, row) => sum + Number(row.count), 0), atLeast: false };
 }
 
@@ -163,9 +244,19 @@ export const ROLLUP_GRACE_MS = 10 * 60_000;
 const MAX_HOURS_PER_STEP = 6;
 
 const keyColumns = sql.raw("workspace_id, hour, provider_id, endpoint_id, event, action, verified, status");
+const attributeColumns = sql.raw("provider_id, endpoint_id, event, action, verified, status");
+const dayColumns = sql.raw("workspace_id, day, provider_id, endpoint_id, event, action, verified, status");
 const forUpdate = () => (usingPostgres() ? sql` for update` : sql``);
 
-/** Rolls the deliveries of hours [from, until) up, and drops the changes to those hours (the counts include them). */
+/** The hourly rows `source` (a table or a CTE of webhook_delivery_hours' columns) summed by day, to insert into webhook_delivery_days. */
+const summedByDay = (source: SQL) => sql`
+  select workspace_id, hour / ${sql.raw(String(HOURS_PER_DAY))}, ${attributeColumns}, sum(count) from ${source}
+  group by workspace_id, hour / ${sql.raw(String(HOURS_PER_DAY))}, ${attributeColumns} having sum(count) <> 0`;
+
+/**
+ * Rolls the deliveries of hours [from, until) up, by hour and by day, and drops the changes to those
+ * hours (the counts include them).
+ */
 async function rollHours(from: number, until: number): Promise<void> {
   const counts = sql`
     select d.workspace_id, d.received_at / ${sql.raw(String(HOUR))}, d.provider_id, d.endpoint_id, d.event, d.action, d.verified, d.status, count(*)
@@ -174,25 +265,39 @@ async function rollHours(from: number, until: number): Promise<void> {
   const dropChanges = sql`delete from webhook_delivery_changes where hour >= ${from} and hour < ${until}`;
   if (usingPostgres()) {
     // One statement, one snapshot: a change committed after it is neither in the counts nor dropped.
-    await execute(sql`with dropped as (${dropChanges}) insert into webhook_delivery_hours (${keyColumns}, count) ${counts}`);
+    await execute(sql`
+      with dropped as (${dropChanges}),
+        counted (${keyColumns}, count) as (${counts}),
+        hourly as (insert into webhook_delivery_hours (${keyColumns}, count) select * from counted)
+      insert into webhook_delivery_days (${dayColumns}, count) ${summedByDay(sql`counted`)}`);
   } else {
-    // The transaction holds every other writer back (the write lock; in this process, the gate), so the two statements see the same rows.
+    // The transaction holds every other writer back (the write lock; in this process, the gate), so the statements see the same rows.
     await execute(sql`insert into webhook_delivery_hours (${keyColumns}, count) ${counts}`);
+    const rolled = sql`(select * from webhook_delivery_hours where hour >= ${from} and hour < ${until})`;
+    await execute(sql`insert into webhook_delivery_days (${dayColumns}, count) ${summedByDay(rolled)}`);
     await execute(dropChanges);
   }
 }
 
-/** Folds the changes to hours already rolled up into the roll-up (several rows per key are fine: the chart sums). */
+/**
+ * Folds the changes to hours already rolled up into the roll-up, hourly and daily (several rows per
+ * key are fine: the chart sums).
+ */
 async function foldChanges(before: number): Promise<void> {
   if (usingPostgres()) {
     await execute(sql`
-      with moved as (delete from webhook_delivery_changes where hour < ${before} returning ${keyColumns}, count)
-      insert into webhook_delivery_hours (${keyColumns}, count)
-      select ${keyColumns}, sum(count) from moved group by ${keyColumns} having sum(count) <> 0`);
+      with moved as (delete from webhook_delivery_changes where hour < ${before} returning ${keyColumns}, count),
+        hourly as (
+          insert into webhook_delivery_hours (${keyColumns}, count)
+          select ${keyColumns}, sum(count) from moved group by ${keyColumns} having sum(count) <> 0
+        )
+      insert into webhook_delivery_days (${dayColumns}, count) ${summedByDay(sql`moved`)}`);
   } else {
+    const changes = sql`(select * from webhook_delivery_changes where hour < ${before})`;
     await execute(sql`
       insert into webhook_delivery_hours (${keyColumns}, count)
       select ${keyColumns}, sum(count) from webhook_delivery_changes where hour < ${before} group by ${keyColumns} having sum(count) <> 0`);
+    await execute(sql`insert into webhook_delivery_days (${dayColumns}, count) ${summedByDay(changes)}`);
     await execute(sql`delete from webhook_delivery_changes where hour < ${before}`);
   }
 }

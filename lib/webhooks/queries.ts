@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } fr
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { db, rows } from "@/db/client";
-import { indexedMatches, listColumns, searchMatches } from "@/db/sql/delivery-search";
+import { indexedMatches, listColumns, newestMatching, searchMatches } from "@/db/sql/delivery-search";
 import { deliveryStatuses, webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { withoutInternalHeaders } from "./redact";
 
@@ -114,6 +114,14 @@ export function allConditions(workspaceId: string, filters: DeliveryFilters, now
   const term = indexedTerm(filters);
   if (term) where.push(searchMatches(term));
   return where;
+}
+
+/**
+ * The newest `limit` deliveries (by id) matching the filters and the search, as a subquery of their
+ * id, receivedAt and status: the chart's counts under a search (lib/webhooks/chart.ts).
+ */
+export function newestMatches(workspaceId: string, filters: DeliveryFilters, now: number, limit: number) {
+  return newestMatching(indexedTerm(filters), conditions(workspaceId, filters, now), limit);
 }
 
 export const PAGE_SIZE = 50;

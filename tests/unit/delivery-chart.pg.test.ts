@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
-import { db } from "@/db/client";
-import { webhookDeliveries, webhookDeliveryChanges, type DeliveryStatus } from "@/db/schema";
-import { countDeliveries, deliveryHistogram, knownEventActions, rollUpAllDeliveryHours } from "@/lib/webhooks/chart";
+import { and, eq, sql } from "drizzle-orm";
+import { db, rows } from "@/db/client";
+import { webhookDeliveries, webhookDeliveryChanges, webhookDeliveryDays, webhookDeliveryHours, webhookEndpoints, type DeliveryStatus } from "@/db/schema";
+import { countDeliveries, deliveryHistogram, knownEventActions, rollUpAllDeliveryHours, type Histogram } from "@/lib/webhooks/chart";
 import { deliveryFiltersSchema, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
 import { createUser } from "../support/helpers";
 
@@ -11,13 +11,23 @@ const NOW = Date.UTC(2026, 10, 24, 12, 30);
 let workspaceId: string;
 let otherWorkspaceId: string;
 
-type Seed = { providerId?: string; event?: string; action?: string; status?: DeliveryStatus; at: number; workspace?: string; repository?: string };
+type Seed = {
+  providerId?: string;
+  event?: string;
+  action?: string;
+  status?: DeliveryStatus;
+  at: number;
+  workspace?: string;
+  repository?: string;
+  endpointId?: string;
+};
 
 async function seed(row: Seed): Promise<number> {
   const [inserted] = await db()
     .insert(webhookDeliveries)
     .values({
       workspaceId: row.workspace ?? workspaceId,
+      endpointId: row.endpointId ?? null,
       providerId: row.providerId ?? "github",
       dedupeKey: crypto.randomUUID(),
       deliveryId: crypto.randomUUID(),
@@ -76,6 +86,102 @@ beforeAll(async () => {
   changed = await seed({ at: NOW - 50 * HOUR, status: "failed", repository: "octocat/replayed" });
   removed = await seed({ at: NOW - 60 * HOUR, status: "processed", repository: "octocat/removed" });
 });
+
+/** A workspace with 40 days of deliveries (more than the 30-day chart), for the daily roll-up. */
+let daysWorkspaceId: string;
+const DAYS_ENDPOINT = "we_chartdays000000000000";
+const dayChanged: number[] = [];
+const dayRemoved: number[] = [];
+
+beforeAll(async () => {
+  const owner = await createUser("chart-days", "owner");
+  daysWorkspaceId = owner.workspaceId;
+  await db()
+    .insert(webhookEndpoints)
+    .values({ id: DAYS_ENDPOINT, workspaceId: daysWorkspaceId, userId: owner.userId, providerId: "github", secretSealed: "sealed" });
+  const statuses: DeliveryStatus[] = ["processed", "processed", "failed", "rejected", "retrying", "processed", "received"];
+  let index = 0;
+  for (let hoursAgo = 1; hoursAgo < 40 * 24; hoursAgo += 5) {
+    const at = NOW - hoursAgo * HOUR + (index % 7) * 60_000;
+    const status = statuses[index % statuses.length]!;
+    const kind = index % 4;
+    const id = await seed({
+      workspace: daysWorkspaceId,
+      at,
+      status,
+      providerId: kind === 3 ? "stripe" : "github",
+      event: kind === 3 ? "invoice.paid" : kind === 2 ? "pull_request" : "push",
+      action: kind === 2 ? (index % 8 === 2 ? "opened" : "closed") : undefined,
+      repository: kind === 3 ? undefined : `octocat/days-${index % 3}`,
+      endpointId: index % 5 === 0 ? DAYS_ENDPOINT : undefined,
+    });
+    // The same hours in the first workspace too: the counts must stay apart.
+    if (index % 3 === 0) await seed({ workspace: otherWorkspaceId, at, status: "failed" });
+    if (hoursAgo > 24 && index % 11 === 0) dayChanged.push(id);
+    if (hoursAgo > 24 && index % 13 === 1) dayRemoved.push(id);
+    index++;
+  }
+});
+
+/**
+ * In the search index: a delivery waiting for its first attempt is not yet (migration 0004); the
+ * list finds those by prefix, the search's chart and total count the index's matches.
+ */
+const indexed = (item: { status: string; attempts: number }) => item.status !== "received" || item.attempts > 0;
+
+/** The chart's bars for the filters as counted from the listed deliveries themselves, bucket by bucket. */
+async function listedByBucket(workspace: string, query: Record<string, string>, histogram: Histogram): Promise<Record<string, number>[]> {
+  // The chart's own span, not the range's rolling start: every delivery, bucketed below.
+  const listed = (await listDeliveries(workspace, filters({ ...query, range: "" }), NOW, 10_000)).items.filter((item) => !query.q || indexed(item));
+  const first = histogram.buckets[0]!.start;
+  const expected = histogram.buckets.map(() => ({}) as Record<string, number>);
+  for (const item of listed) {
+    const bucket = expected[Math.floor((item.receivedAt - first) / histogram.bucketMs)];
+    if (item.receivedAt >= first && bucket) bucket[item.status] = (bucket[item.status] ?? 0) + 1;
+  }
+  return expected;
+}
+
+const dayQueries: Record<string, string>[] = [
+  {},
+  { status: "failed" },
+  { provider: "stripe" },
+  { event: "pull" },
+  { event: "pull_request.opened" },
+  { verified: "no" },
+  { endpoint: DAYS_ENDPOINT },
+  { provider: "github", status: "processed", verified: "yes" },
+  { range: "7d" },
+  { range: "7d", provider: "stripe" },
+  { range: "24h" },
+  { range: "24h", event: "push" },
+  { range: "1h" },
+];
+
+/** For every filter: each bar equals the deliveries counted one by one, and so does the log's total. */
+async function expectExactForEveryFilter(workspace: string): Promise<void> {
+  for (const query of dayQueries) {
+    const histogram = await deliveryHistogram(workspace, filters(query), NOW);
+    expect(
+      histogram.buckets.map((bucket) => bucket.counts),
+      JSON.stringify(query),
+    ).toEqual(await listedByBucket(workspace, query, histogram));
+    const listed = (await listDeliveries(workspace, filters(query), NOW, 10_000)).items.length;
+    expect(await countDeliveries(workspace, filters(query), NOW), JSON.stringify(query)).toEqual({ count: listed, atLeast: false });
+  }
+}
+
+/** Every day's rows in the daily roll-up sum to its hours' rows, key by key. */
+async function expectDaysSumTheirHours(): Promise<void> {
+  const byKey = (table: string, unit: string) =>
+    rows<{ key: string; n: number }>(sql`
+      select workspace_id || '|' || (${sql.raw(unit)}) || '|' || provider_id || '|' || coalesce(endpoint_id, '') || '|' || coalesce(event, '') || '|' ||
+        coalesce(action, '') || '|' || (case when verified then 'yes' else 'no' end) || '|' || status as "key", sum(count) as "n"
+      from ${sql.raw(table)} group by 1 having sum(count) <> 0 order by 1`);
+  const days = await byKey("webhook_delivery_days", "day");
+  const hours = await byKey("webhook_delivery_hours", "hour / 24");
+  expect(days.map((row) => [row.key, Number(row.n)])).toEqual(hours.map((row) => [row.key, Number(row.n)]));
+}
 
 describe("the chart follows the log's filters", () => {
   it("counts what the list lists, for each filter", async () => {
@@ -182,5 +288,72 @@ describe("the Event filter", () => {
   it("suggests event.action pairs the workspace has seen", async () => {
     expect(await knownEventActions(workspaceId, NOW)).toEqual(["pull_request.closed", "pull_request.opened"]);
     expect(await knownEventActions(otherWorkspaceId, NOW)).toEqual([]);
+  });
+});
+
+describe("the daily roll-up (30-day chart and the total)", () => {
+  it("gives every bar and total exactly as counting the deliveries, before and after rolling up, through changes and deletions", async () => {
+    await expectExactForEveryFilter(daysWorkspaceId);
+    await rollUpAllDeliveryHours(NOW);
+    const rolledDays = await db().select().from(webhookDeliveryDays).where(eq(webhookDeliveryDays.workspaceId, daysWorkspaceId));
+    expect(rolledDays.length).toBeGreaterThan(30);
+    await expectDaysSumTheirHours();
+    await expectExactForEveryFilter(daysWorkspaceId);
+    await expectExactForEveryFilter(otherWorkspaceId);
+
+    // Replays and deletions of rolled-up deliveries (as retention or the refusal cap does): the chart follows at once.
+    for (const id of dayChanged)
+      await db().update(webhookDeliveries).set({ status: "processed", endpointId: DAYS_ENDPOINT }).where(eq(webhookDeliveries.id, id));
+    for (const id of dayRemoved) await db().delete(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+    expect(dayChanged.length).toBeGreaterThan(3);
+    expect(dayRemoved.length).toBeGreaterThan(3);
+    await expectExactForEveryFilter(daysWorkspaceId);
+
+    // Folding the changes in writes them to the hours and the days alike.
+    await rollUpAllDeliveryHours(NOW + HOUR);
+    expect(await db().select().from(webhookDeliveryChanges).where(eq(webhookDeliveryChanges.workspaceId, daysWorkspaceId))).toEqual([]);
+    await expectDaysSumTheirHours();
+    await expectExactForEveryFilter(daysWorkspaceId);
+    await expectExactForEveryFilter(otherWorkspaceId);
+    expect((await db().select().from(webhookDeliveryHours).where(eq(webhookDeliveryHours.workspaceId, daysWorkspaceId))).length).toBeGreaterThan(0);
+  });
+});
+
+describe("the chart under a search", () => {
+  it("counts every match when they are fewer than its limit, and only the newest ones, saying so, when more match", async () => {
+    for (const query of [{ q: "octocat/days" }, { q: "octocat/days-1", status: "failed" }, { q: "octocat/days", range: "7d" }] as Record<string, string>[]) {
+      const histogram = await deliveryHistogram(daysWorkspaceId, filters(query), NOW);
+      expect(histogram.bounded, JSON.stringify(query)).toBeUndefined();
+      expect(
+        histogram.buckets.map((bucket) => bucket.counts),
+        JSON.stringify(query),
+      ).toEqual(await listedByBucket(daysWorkspaceId, query, histogram));
+      expect(histogram.total).toBeGreaterThan(0);
+    }
+    // Another workspace's search finds none of these.
+    expect((await deliveryHistogram(workspaceId, filters({ q: "octocat/days" }), NOW)).total).toBe(0);
+
+    // Bounded: the chart holds the 7 newest matches (as the list's first page of 7 shows them) and says from where it may lack some.
+    const limit = 7;
+    const query = { q: "octocat/days" };
+    const bounded = await deliveryHistogram(daysWorkspaceId, filters(query), NOW, limit);
+    // The newest by arrival (id), in the chart's 30 days, as the list orders a search.
+    const chartStart = bounded.buckets[0]!.start;
+    const newest = (await listDeliveries(daysWorkspaceId, filters(query), NOW, 10_000)).items
+      .filter((item) => indexed(item) && item.receivedAt >= chartStart)
+      .slice(0, limit + 1);
+    expect(newest).toHaveLength(limit + 1);
+    expect(bounded.total).toBe(limit);
+    const expected = bounded.buckets.map(() => ({}) as Record<string, number>);
+    for (const item of newest.slice(0, limit)) {
+      const bucket = expected[Math.floor((item.receivedAt - bounded.buckets[0]!.start) / bounded.bucketMs)]!;
+      bucket[item.status] = (bucket[item.status] ?? 0) + 1;
+    }
+    expect(bounded.buckets.map((bucket) => bucket.counts)).toEqual(expected);
+    const leftOut = newest.at(-1)!;
+    expect(bounded.bounded).toEqual({ limit, completeFrom: (Math.floor(leftOut.receivedAt / bounded.bucketMs) + 1) * bounded.bucketMs });
+    // Exactly at the limit nothing is left out.
+    const all = (await deliveryHistogram(daysWorkspaceId, filters(query), NOW)).total;
+    expect((await deliveryHistogram(daysWorkspaceId, filters(query), NOW, all)).bounded).toBeUndefined();
   });
 });

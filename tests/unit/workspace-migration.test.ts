@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -8,6 +8,7 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrateSqlite } from "@/db/client";
+import { migrationsUpTo } from "../support/migrations";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres";
 
 /*
@@ -18,19 +19,6 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from "../support/postg
  */
 
 const BEFORE_WORKSPACES = { sqlite: "0014_instance_key_shares", pg: "0007_instance_key_shares" };
-
-/** A copy of a migrations folder whose journal stops at `lastTag` (included). */
-function migrationsUpTo(folder: string, lastTag: string): string {
-  const copy = mkdtempSync(join(tmpdir(), "patchbay-migrations-"));
-  cpSync(folder, copy, { recursive: true });
-  const journalPath = join(copy, "meta", "_journal.json");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-  const last = journal.entries.findIndex((entry) => entry.tag === lastTag);
-  expect(last).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, last + 1);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return copy;
-}
 
 const now = 1_767_000_000_000;
 

@@ -46,12 +46,22 @@ export function DeliveryChart({ histogram, filters, filtered }: { histogram: His
   const span = histogram.all ? "All time (chart: last 30 days)" : rangeNames[histogram.range];
   const matching = filterWords(filters);
   const selected = buckets.find((bucket) => bucket.start === filters.from);
-  const caption = `${span}: ${total.toLocaleString("en")} ${total === 1 ? "delivery" : "deliveries"}${matching ? ` matching ${matching}` : ""}`;
+  const { bounded } = histogram;
+  const counted = `${total.toLocaleString("en")}${bounded ? "+" : ""}`;
+  const caption = `${span}: ${counted} ${total === 1 && !bounded ? "delivery" : "deliveries"}${matching ? ` matching ${matching}` : ""}`;
+  /** Under a search that matched more than the chart counts: this bar may lack older matches. */
+  const incomplete = (start: number) => bounded !== undefined && start < bounded.completeFrom;
   return (
     <figure aria-label={caption}>
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <figcaption className="text-sm font-medium" data-testid="chart-caption">
           {caption}
+          {bounded && (
+            <span className="block text-xs font-normal text-amber-800 dark:text-amber-300" data-testid="chart-bounded">
+              The bars count the {bounded.limit.toLocaleString("en")} most recent matches; older matches are left out, so the bars before{" "}
+              {bucketLabel(bounded.completeFrom, bucketMs)} UTC (shown faded) may be incomplete.
+            </span>
+          )}
           {selected && <span className="block text-xs font-normal text-indigo-700 dark:text-indigo-300">Listing the bar {label(selected.start)}</span>}
         </figcaption>
         <nav aria-label="Time range" className="inline-flex rounded-md border border-zinc-300 text-xs dark:border-zinc-700">
@@ -85,13 +95,14 @@ export function DeliveryChart({ histogram, filters, filtered }: { histogram: His
                   ? webhooksHref({ ...filters, from: undefined, to: undefined, cursor: undefined, after: undefined })
                   : webhooksHref({ ...filters, from: bucket.start, to: bucket.start + bucketMs, cursor: undefined, after: undefined })
               }
-              aria-label={`${label(bucket.start)}: ${totals[index]} deliveries (${summary})${isSelected ? ", listed; select again to list the whole range" : ""}`}
-              title={`${label(bucket.start)}: ${totals[index]} (${summary})`}
+              aria-label={`${label(bucket.start)}: ${totals[index]} deliveries (${summary})${incomplete(bucket.start) ? ", may be incomplete" : ""}${isSelected ? ", listed; select again to list the whole range" : ""}`}
+              title={`${label(bucket.start)}: ${totals[index]} (${summary})${incomplete(bucket.start) ? ", may be incomplete" : ""}`}
+              data-incomplete={incomplete(bucket.start) ? "true" : undefined}
               aria-current={isSelected ? "true" : undefined}
               data-selected={isSelected ? "true" : undefined}
               className={`flex h-full min-w-0 flex-1 flex-col-reverse overflow-hidden rounded-sm hover:ring-2 hover:ring-indigo-400 ${
                 isSelected ? "bg-indigo-100 ring-2 ring-indigo-600 dark:bg-indigo-500/25" : "bg-zinc-100 dark:bg-zinc-800"
-              } ${selected && !isSelected ? "opacity-40" : ""}`}
+              } ${(selected && !isSelected) || incomplete(bucket.start) ? "opacity-40" : ""}`}
             >
               {order.map((status) =>
                 bucket.counts[status] ? (
