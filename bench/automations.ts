@@ -103,3 +103,5 @@ try {
   await closeDatabase();
   rmSync(dataDir, { recursive: true, force: true });
 }
+// The expression worker and Mastra may hold handles open; the report is printed.
+process.exit(0);

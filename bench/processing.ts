@@ -127,6 +127,8 @@ async function drain(label: string, count: number, event: string) {
     msPerDelivery: +((seconds * 1000) / count).toFixed(2),
     // This process's CPU (all its threads) per delivery: what a quiet machine's rate is bounded by, however busy this one is.
     cpuMsPerDelivery: +((cpu.user + cpu.system) / 1000 / count).toFixed(2),
+    // ... of which in the kernel (the fsyncs, the file writes).
+    systemCpuMsPerDelivery: +(cpu.system / 1000 / count).toFixed(2),
     ...perDelivery,
   };
 }
