@@ -22,15 +22,23 @@ export class ExpressionError extends Error {
   override name = "ExpressionError";
 }
 
+/** Expressions already checked, with their mistake (or none): a run checks the same few expressions every time. */
+const checkedSyntax = new Map<string, string | undefined>();
+const CHECKED_SYNTAX_KEPT = 2000;
+
 /** A mistake in how the expression is written, with where; undefined when it parses. */
 export function expressionSyntaxError(expression: string): string | undefined {
+  if (checkedSyntax.has(expression)) return checkedSyntax.get(expression);
+  let mistake: string | undefined;
   try {
     jsonata(expression);
-    return undefined;
   } catch (error) {
     const value = error as { message?: string; position?: number };
-    return `${value.message ?? String(error)}${typeof value.position === "number" ? ` (at character ${value.position})` : ""}`;
+    mistake = `${value.message ?? String(error)}${typeof value.position === "number" ? ` (at character ${value.position})` : ""}`;
   }
+  if (checkedSyntax.size >= CHECKED_SYNTAX_KEPT) checkedSyntax.clear();
+  checkedSyntax.set(expression, mistake);
+  return mistake;
 }
 
 /** Where the worker's code lives: beside this file (Next's bundle keeps import.meta.url pointing at the source tree). */
