@@ -1,7 +1,8 @@
 import { actorOf, audit } from "@/lib/auth/audit";
 import { withUser } from "@/lib/auth/session";
 import { IMPORT_BODY_TYPES, importError, readImportBody } from "@/lib/openapi/http";
-import { importRequestSchema, saveImport } from "@/lib/openapi/store";
+import { importRequestSchema } from "@/lib/openapi/import-request";
+import { saveImport } from "@/lib/openapi/store";
 import { env } from "@/lib/platform";
 import { withApiSecurityHeaders } from "@/lib/platform/security-headers";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { withUser } from "@/lib/auth/session";
 import { IMPORT_BODY_TYPES, importError, readImportBody } from "@/lib/openapi/http";
 import { previewImport } from "@/lib/openapi/preview";
-import { apiNameSchema, specSourceSchema } from "@/lib/openapi/store";
+import { apiNameSchema, specSourceSchema } from "@/lib/openapi/import-request";
 import { env } from "@/lib/platform";
 import { withApiSecurityHeaders } from "@/lib/platform/security-headers";
 
