@@ -1,19 +1,21 @@
 import "server-only";
-import { httpRequest, ResponseTooLargeError } from "@/lib/http";
+import { httpRequestBytes, ResponseTooLargeError } from "@/lib/http";
 import { OpenApiImportError, type ParsedSpec, type ServerEntry } from "./document";
 import type { SpecSource } from "./import-request";
 import { MAX_SPEC_BYTES } from "./limits";
 import { parseDescription } from "./parse";
 
 /**
- * The text of a description: pasted, uploaded (its bytes, handed to the parser as they are), or
- * fetched from a URL through the guarded client (no private addresses).
+ * The text of a description: pasted, uploaded, or fetched from a URL through the guarded client (no
+ * private addresses). Uploaded and fetched bytes are handed to the parser as they arrived, never
+ * parsed or decoded here: the server holds a 13 MB description once, as bytes, not as a string and
+ * the objects JSON.parse would make of it.
  */
 export async function readSource(source: SpecSource): Promise<{ text: string | Buffer; sourceUrl?: string }> {
   if (source.kind === "text") return { text: source.text };
   if (source.kind === "upload") return { text: source.bytes };
   const tooLarge = () => new OpenApiImportError([{ location: "source.url", message: "The description is larger than 40 MB." }]);
-  const response = await httpRequest({
+  const response = await httpRequestBytes({
     url: source.url,
     headers: { accept: "application/json, application/yaml, text/yaml, */*" },
     guard: true,
@@ -24,9 +26,7 @@ export async function readSource(source: SpecSource): Promise<{ text: string | B
   });
   if (response.status >= 400)
     throw new OpenApiImportError([{ location: "", message: `${new URL(source.url).host} answered ${response.status} for the description.` }]);
-  const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? "");
-  if (text.length > MAX_SPEC_BYTES) throw tooLarge();
-  return { text, sourceUrl: source.url };
+  return { text: response.body, sourceUrl: source.url };
 }
 
 /** Server URLs as a person can use them: relative ones resolved against where the description came from. */
