@@ -6,6 +6,12 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["better-sqlite3", "prom-client"],
   poweredByHeader: false,
   typedRoutes: false,
+  experimental: {
+    // Each route's server code is loaded when the route is first asked for, not all of them at start:
+    // loading every page and route at start held about 90 MB (their bundles' source text and code) that
+    // a server answering a few routes never needs (docs/performance.md, "OpenAPI import").
+    preloadEntriesOnStart: false,
+  },
 };
 
 export default nextConfig;

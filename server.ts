@@ -6,7 +6,17 @@
  * one event bus (process state: lib/platform/process-state.ts), so the dispatcher and the live log see every delivery.
  *
  *   npm run dev     tsx --conditions=react-server server.ts --dev
- *   npm start       tsx --conditions=react-server server.ts [-p port] [-H hostname]
+ *   npm start       MALLOC_MMAP_THRESHOLD_=65536 tsx --max-semi-space-size=16 --conditions=react-server server.ts [-p port] [-H hostname]
+ *
+ * Two settings of memory, given by every launcher (package.json, the Dockerfile, bench/harness.ts,
+ * e2e/support/start-app.mjs), measured in docs/performance.md ("OpenAPI import"):
+ * - --max-semi-space-size=16: V8 sizes the young generation from the machine's memory (64 MB
+ *   semi-spaces, 128 MB resident, on 24 GB); 16 MB is plenty here and keeps ~100 MB off the
+ *   server's resident memory.
+ * - MALLOC_MMAP_THRESHOLD_=65536: the 64 KB buffers Node reads sockets and pipes into get their own
+ *   mappings, returned to the system when freed. Otherwise glibc raises its threshold after the first
+ *   large free and serves them from its heap, where a 13 MB upload's hundreds of them, freed among
+ *   longer-lived blocks, stayed resident: each OpenAPI import kept 30-50 MB more.
  */
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";

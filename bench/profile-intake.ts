@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { appEnvironment, ensureBuild, freePort, ROOT, seedOwner, sleep } from "./harness";
+import { appEnvironment, ensureBuild, freePort, ROOT, seedOwner, SERVER_NODE_FLAGS, sleep } from "./harness";
 import { drive, SECRET } from "./intake";
 
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] };
@@ -107,6 +107,7 @@ const child = spawn(
   [
     "--cpu-prof",
     `--cpu-prof-dir=${profileDir}`,
+    ...SERVER_NODE_FLAGS,
     "--import",
     "tsx",
     "--conditions=react-server",

@@ -236,6 +236,17 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
   return { status: response.status, headers: Object.fromEntries(response.headers), body: value, durationMs, attempts };
 }
 
+/**
+ * httpRequest answering the body as the bytes that arrived, never parsed: for a large document that
+ * is handed on as it is (an OpenAPI description goes to its parser process), where parsing JSON here
+ * would hold it several times over on the server's heap.
+ */
+export async function httpRequestBytes(options: HttpRequestOptions): Promise<Omit<HttpResponse, "body"> & { body: Buffer }> {
+  const limit = options.maxResponseBytes ?? env().TOOL_RESPONSE_MAX_BYTES;
+  const { value, response, attempts, durationMs } = await exchange(options, (answer) => readLimited(answer, limit));
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: value, durationMs, attempts };
+}
+
 export type FetchPolicy = Omit<HttpRequestOptions, "url" | "method" | "headers" | "body" | "signal">;
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 

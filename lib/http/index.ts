@@ -1,5 +1,5 @@
 // The face of lib/http/: what other areas of lib/ use (docs/architecture.md).
-export { fetchThrough, HttpError, httpRequest } from "./client";
+export { fetchThrough, HttpError, httpRequest, httpRequestBytes } from "./client";
 export type { HttpResponse } from "./client";
 export { attachCredential, boundCredential, isCredentialField } from "./credential";
 export type { BoundCredential, CredentialPlacement } from "./credential";

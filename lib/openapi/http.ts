@@ -4,7 +4,7 @@ import { BlockedRequestError, HttpError, readCapped } from "@/lib/http";
 import { ApiError, type ErrorCode, formatIssues } from "@/lib/platform";
 import { OpenApiImportError } from "./document";
 import { formatBytes, MAX_SPEC_BYTES } from "./limits";
-import { ReplaceNotConfirmedError } from "./store";
+import { ReplaceNotConfirmedError } from "./import-request";
 
 /** The body types the import routes take: JSON (a pasted text or a URL), or the description uploaded as a file. */
 export const IMPORT_BODY_TYPES = ["application/json", "multipart/form-data"] as const;

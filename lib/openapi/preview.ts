@@ -3,7 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
 import type { Problem, SecurityScheme, ServerEntry, SkippedOperation } from "./document";
-import { defaultApiName, ENABLE_ALL_UP_TO, parseOrThrow, readSource, resolveServers, type SpecSource } from "./store";
+import { defaultApiName } from "./api-name";
+import { ENABLE_ALL_UP_TO, type SpecSource } from "./import-request";
+import { parseOrThrow, readSource, resolveServers } from "./source";
 
 export type PreviewOperation = { toolId: string; operationId: string | null; method: string; path: string; summary: string; tags: string[]; enabled: boolean };
 export type OperationChange = { toolId: string; method: string; path: string; changed: ("method" | "path" | "inputs")[] };

@@ -4,7 +4,8 @@ import { db } from "@/db/client";
 import { openapiSpecs } from "@/db/schema";
 import { expandTemplate, getProvider, type Provider } from "@/lib/providers";
 import { OpenApiImportError } from "./document";
-import { parseOrThrow, readSource, saveImport, type SpecSummary } from "./store";
+import { parseOrThrow, readSource } from "./source";
+import { saveImport, type SpecSummary } from "./store";
 
 /*
  * "Tools in one click": a provider whose declaration names the OpenAPI description it publishes

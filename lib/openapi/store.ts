@@ -1,189 +1,22 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { z } from "zod";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { affectedRows, db, transaction } from "@/db/client";
 import { openapiOperations, openapiSpecs } from "@/db/schema";
 import { apiDependsOnConnection, credentialFor, providerApiOrigin } from "@/lib/connections";
 import { keyRing, seal, unseal } from "@/lib/crypto";
-import { httpRequest, ResponseTooLargeError } from "@/lib/http";
 import { getProvider } from "@/lib/providers";
-import { OpenApiImportError, slugify, type ParsedSpec, type RequestRecipe, type SecurityScheme, type ServerEntry } from "./document";
+import { defaultApiName } from "./api-name";
+import { OpenApiImportError, type RequestRecipe, type SecurityScheme } from "./document";
+import { customScheme, ENABLE_ALL_UP_TO, importRequestSchema, ReplaceNotConfirmedError, type ImportRequest, type ImportRequestInput } from "./import-request";
 import type { FormSchema } from "./json-schema";
-import { MAX_SPEC_BYTES } from "./limits";
-import { parseDescription } from "./parse";
 import type { AppliedCredential } from "./request";
+import { parseOrThrow, readSource } from "./source";
 
-export const specSourceSchema = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("text"),
-    text: z.string().min(1, "Paste a description or choose a file.").max(MAX_SPEC_BYTES, "The description is larger than 40 MB."),
-  }),
-  z.object({ kind: z.literal("url"), url: z.url({ protocol: /^https?$/, message: "Enter an http or https URL." }) }),
-  // An uploaded file's bytes as they arrived (lib/openapi/http.ts, multipart): never decoded until saved. JSON cannot send it.
-  z.object({
-    kind: z.literal("upload"),
-    bytes: z
-      .instanceof(Buffer)
-      .refine((bytes) => bytes.length > 0, "Paste a description or choose a file.")
-      .refine((bytes) => bytes.length <= MAX_SPEC_BYTES, "The description is larger than 40 MB."),
-  }),
-]);
-
-/** Headers a credential may not be put in: they frame the request itself. */
-const RESERVED_HEADERS = /^(host|content-length|content-type|transfer-encoding|connection|cookie)$/i;
-
-/**
- * How calls authenticate when the person says so (the description declares no scheme, or not the
- * right one): a bearer token, an API key in a named header or query parameter, or basic auth.
- */
-export const customSchemeSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("bearer") }),
-  z.object({
-    type: z.literal("apiKey"),
-    in: z.enum(["header", "query"]),
-    name: z
-      .string()
-      .trim()
-      .min(1, "Name the header or query parameter.")
-      .max(100)
-      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "Use letters, digits and - _ . only.")
-      .refine((name) => !RESERVED_HEADERS.test(name), "That header frames the request; choose another."),
-  }),
-  z.object({ type: z.literal("basic") }),
-]);
-
-/** A security scheme the description declares (by name), or one the person describes. */
-const authSchemeSchema = z.union([z.string().min(1), customSchemeSchema]);
-
-export const importAuthSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("none") }),
-  z.object({ kind: z.literal("connection"), scheme: authSchemeSchema, providerId: z.string().min(1) }),
-  z.object({ kind: z.literal("secret"), scheme: authSchemeSchema, secret: z.string().min(1, "Enter the key or token.").max(8192) }),
-]);
-
-/** An API's name: the prefix of its tool ids (`github.issues-list-for-repo`). */
-export const apiNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Name the API.")
-  .max(40, "At most 40 characters.")
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens (github, billing-v2).");
-
-export const importRequestSchema = z.object({
-  source: specSourceSchema,
-  serverUrl: z.url({ protocol: /^https?$/, message: "Choose or enter the server URL (http or https)." }),
-  auth: importAuthSchema.default({ kind: "none" }),
-  /** The API's name, the prefix of its tool ids; without it, the name of the earlier import of the same title, else one suggested from the title. */
-  name: apiNameSchema.optional(),
-  /** The tool ids to enable; without it, an earlier import's choices are kept and new operations get the default. */
-  enabledToolIds: z.array(z.string().max(200)).max(20_000).optional(),
-  /** Saving over an API imported before happens only when the person confirmed the difference. */
-  replace: z.boolean().default(false),
-});
-
-/** Above this many operations an import starts with none enabled, and the person picks. */
-export const ENABLE_ALL_UP_TO = 50;
-
-export class ReplaceNotConfirmedError extends Error {
-  override name = "ReplaceNotConfirmedError";
-}
-
-export type SpecSource = z.infer<typeof specSourceSchema>;
-export type ImportRequest = z.infer<typeof importRequestSchema>;
-export type ImportRequestInput = z.input<typeof importRequestSchema>;
 type SpecRow = typeof openapiSpecs.$inferSelect;
 export type OperationRow = typeof openapiOperations.$inferSelect;
 export type SpecSummary = Omit<SpecRow, "document" | "credentialSealed">;
 export type OperationSummary = Pick<OperationRow, "toolId" | "operationId" | "method" | "path" | "summary" | "tags" | "deprecated" | "enabled">;
-
-/**
- * The text of a description: pasted, uploaded (its bytes, handed to the parser as they are), or
- * fetched from a URL through the guarded client (no private addresses).
- */
-export async function readSource(source: SpecSource): Promise<{ text: string | Buffer; sourceUrl?: string }> {
-  if (source.kind === "text") return { text: source.text };
-  if (source.kind === "upload") return { text: source.bytes };
-  const tooLarge = () => new OpenApiImportError([{ location: "source.url", message: "The description is larger than 40 MB." }]);
-  const response = await httpRequest({
-    url: source.url,
-    headers: { accept: "application/json, application/yaml, text/yaml, */*" },
-    guard: true,
-    timeoutMs: 30_000,
-    maxResponseBytes: MAX_SPEC_BYTES,
-  }).catch((error: unknown) => {
-    throw error instanceof ResponseTooLargeError ? tooLarge() : error;
-  });
-  if (response.status >= 400)
-    throw new OpenApiImportError([{ location: "", message: `${new URL(source.url).host} answered ${response.status} for the description.` }]);
-  const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body ?? "");
-  if (text.length > MAX_SPEC_BYTES) throw tooLarge();
-  return { text, sourceUrl: source.url };
-}
-
-/** Server URLs as a person can use them: relative ones resolved against where the description came from. */
-export function resolveServers(spec: ParsedSpec, sourceUrl?: string): ServerEntry[] {
-  return spec.servers.flatMap((server) => {
-    try {
-      const url = new URL(server.url, sourceUrl).toString().replace(/\/+$/, "");
-      // A relative server has its variables filled in before it is resolved; an absolute one keeps them editable.
-      const absolute = /^([a-z][a-z0-9+.-]*:)?\/\//i.test(server.template) || server.template.startsWith("{");
-      return [{ ...server, url, template: absolute ? server.template.replace(/\/+$/, "") : url, variables: absolute ? server.variables : {} }];
-    } catch {
-      return [];
-    }
-  });
-}
-
-/** Words that say nothing about which API it is. */
-const FILLER = new Set(["the", "official", "openapi", "spec", "specification", "description", "definition", "document"]);
-
-/**
- * A short name suggested from an API's title: the owner before a possessive ("GitHub's official
- * OpenAPI spec" -> "github"), else its first three telling words, at most 24 characters.
- */
-export function suggestApiName(title: string): string {
-  const owner = /^\s*(.+?)['\u2019]s\s/u.exec(title)?.[1];
-  // Accents dropped (Ü -> u), not turned into word breaks.
-  const words =
-    slugify((owner ?? title).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(), "api", 200)
-      // A version stays one word ("2.0" is "2-0", not two).
-      .match(/\d+(?:-\d+)*|[a-z0-9]+/g)
-      ?.filter((word) => !FILLER.has(word)) ?? [];
-  let name = "";
-  for (const word of words.slice(0, 3)) {
-    const next = name ? `${name}-${word}` : word;
-    if (next.length > 24) break;
-    name = next;
-  }
-  return name || words[0]?.slice(0, 24) || "api";
-}
-
-/**
- * The name an import of `title` gets unless the person gives one: the name they gave the latest
- * earlier import of the same title (so tool ids stay what they were), else a suggestion.
- */
-export async function defaultApiName(workspaceId: string, title: string): Promise<string> {
-  const [earlier] = await db()
-    .select({ slug: openapiSpecs.slug })
-    .from(openapiSpecs)
-    .where(and(eq(openapiSpecs.workspaceId, workspaceId), eq(openapiSpecs.title, title)))
-    .orderBy(desc(openapiSpecs.updatedAt))
-    .limit(1);
-  return earlier?.slug ?? suggestApiName(title);
-}
-
-/** A custom scheme as the security scheme it stands for. */
-function customScheme(scheme: z.infer<typeof customSchemeSchema>): SecurityScheme {
-  if (scheme.type === "apiKey") return { type: "apiKey", in: scheme.in, name: scheme.name };
-  return { type: "http", scheme: scheme.type };
-}
-
-export async function parseOrThrow(text: string | Buffer): Promise<ParsedSpec> {
-  const result = await parseDescription(text);
-  if (!result.ok) throw new OpenApiImportError(result.problems);
-  return result.spec;
-}
 
 function checkAuth({ auth, serverUrl }: ImportRequest, schemes: Record<string, SecurityScheme>): void {
   if (auth.kind === "none") return;

@@ -9,7 +9,8 @@ import { connectGitHub, createUser, startGitHubFake } from "../support/helpers";
 const session = vi.hoisted(() => ({ current: null as { user: { id: string } } | null }));
 vi.mock("@/lib/auth/config", () => ({ auth: async () => session.current }));
 
-const { saveImport, listOperations, listSpecs, suggestApiName } = await import("@/lib/openapi/store");
+const { saveImport, listOperations, listSpecs } = await import("@/lib/openapi/store");
+const { suggestApiName } = await import("@/lib/openapi/api-name");
 const { previewImport } = await import("@/lib/openapi/preview");
 const { runTool } = await import("@/lib/runs/tool-runs");
 const { toolFormSchema } = await import("@/lib/catalog/catalog");

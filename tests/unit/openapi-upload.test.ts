@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createUser } from "../support/helpers";
@@ -12,6 +15,8 @@ const { POST: importRoute } = await import("@/app/api/openapi/imports/route");
 const { parseOpenApi } = await import("@/lib/openapi/document");
 const { filterOperations } = await import("@/lib/openapi/operation-filter");
 const { config: proxyConfig } = await import("@/proxy");
+const { db } = await import("@/db/client");
+const { openapiSpecs } = await import("@/db/schema");
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -101,6 +106,37 @@ describe("descriptions past 10 MB (issue 29)", () => {
     expect(refused.status).toBe(413);
     expect(await refused.json()).toMatchObject({ error: { code: "too_large", message: "The description is larger than 40.0 MB." } });
     expect((await previewRoute(json({ source: { kind: "text", text: huge } }), context)).status).toBe(413);
+  });
+
+  it("by URL, hands the parser the description's bytes as served and stores them so, never parsing them on the server", async () => {
+    // Served as written (indented, as the fixture is): parsed and serialized again on the server, it would be stored compact.
+    const origin = createServer((_request, response) => response.writeHead(200, { "content-type": "application/json" }).end(githubIssues));
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+    const allowed = process.env.HTTP_TOOL_ALLOWED_HOSTS;
+    process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
+    try {
+      const url = `http://127.0.0.1:${(origin.address() as AddressInfo).port}/api.github.com.json`;
+      const saved = await importRoute(
+        new Request("http://localhost:3000/api/openapi/imports", {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+          body: JSON.stringify({ source: { kind: "url", url }, serverUrl: "https://api.github.com", name: "github-by-url" }),
+        }),
+        context,
+      );
+      expect(saved.status).toBe(201);
+      const { id, operationCount } = (await saved.json()) as { id: string; operationCount: number };
+      expect(operationCount).toBe(2);
+      const [stored] = await db()
+        .select({ document: openapiSpecs.document, sourceUrl: openapiSpecs.sourceUrl })
+        .from(openapiSpecs)
+        .where(eq(openapiSpecs.id, id));
+      expect(stored).toEqual({ document: githubIssues, sourceUrl: url });
+    } finally {
+      if (allowed === undefined) delete process.env.HTTP_TOOL_ALLOWED_HOSTS;
+      else process.env.HTTP_TOOL_ALLOWED_HOSTS = allowed;
+      origin.close();
+    }
   });
 
   it("answers 400 for an empty file or none, and 401 without a session", async () => {

@@ -13,7 +13,7 @@ process.env.HTTP_TOOL_ALLOWED_HOSTS = "127.0.0.1";
 
 const { httpRequest } = await import("@/lib/http/client");
 const { ResponseTooLargeError } = await import("@/lib/http/limited-body");
-const { readSource } = await import("@/lib/openapi/store");
+const { readSource } = await import("@/lib/openapi/source");
 const { MAX_SPEC_BYTES } = await import("@/lib/openapi/limits");
 const { OpenApiImportError } = await import("@/lib/openapi/document");
 const { runTool, listToolRuns } = await import("@/lib/runs/tool-runs");

@@ -1,8 +1,10 @@
 import { actorOf, audit } from "@/lib/auth/audit";
 import { withUser } from "@/lib/auth/session";
 import { IMPORT_BODY_TYPES, importError, readImportBody } from "@/lib/openapi/http";
-import { importRequestSchema, saveImport } from "@/lib/openapi/store";
+import { importRequestSchema } from "@/lib/openapi/import-request";
+import { saveImport } from "@/lib/openapi/store";
 import { env } from "@/lib/platform";
+import { collectGarbageSoon } from "@/lib/platform/collect-garbage";
 import { withApiSecurityHeaders } from "@/lib/platform/security-headers";
 
 /** Saves an imported API (replacing an earlier import under the same name): one tool per operation. */
@@ -28,5 +30,10 @@ const save = withUser(
 
 // Outside the proxy (proxy.ts), which would buffer the upload and cut it at 10 MB: the headers it gives every answer are put on here.
 export async function POST(request: Request, context: { params: Promise<object> }): Promise<Response> {
-  return withApiSecurityHeaders(await save(request, context), { https: new URL(env().APP_URL).protocol === "https:" });
+  try {
+    return withApiSecurityHeaders(await save(request, context), { https: new URL(env().APP_URL).protocol === "https:" });
+  } finally {
+    // The description's copies (tens of MB) are garbage once this answers: collected now, not whenever V8 next needs room.
+    collectGarbageSoon();
+  }
 }

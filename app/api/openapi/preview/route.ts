@@ -2,8 +2,9 @@ import { z } from "zod";
 import { withUser } from "@/lib/auth/session";
 import { IMPORT_BODY_TYPES, importError, readImportBody } from "@/lib/openapi/http";
 import { previewImport } from "@/lib/openapi/preview";
-import { apiNameSchema, specSourceSchema } from "@/lib/openapi/store";
+import { apiNameSchema, specSourceSchema } from "@/lib/openapi/import-request";
 import { env } from "@/lib/platform";
+import { collectGarbageSoon } from "@/lib/platform/collect-garbage";
 import { withApiSecurityHeaders } from "@/lib/platform/security-headers";
 
 const previewRequest = z.object({ source: specSourceSchema, name: apiNameSchema.optional() });
@@ -23,5 +24,10 @@ const preview = withUser(
 
 // Outside the proxy (proxy.ts), which would buffer the upload and cut it at 10 MB: the headers it gives every answer are put on here.
 export async function POST(request: Request, context: { params: Promise<object> }): Promise<Response> {
-  return withApiSecurityHeaders(await preview(request, context), { https: new URL(env().APP_URL).protocol === "https:" });
+  try {
+    return withApiSecurityHeaders(await preview(request, context), { https: new URL(env().APP_URL).protocol === "https:" });
+  } finally {
+    // The description's copies (tens of MB) are garbage once this answers: collected now, not whenever V8 next needs room.
+    collectGarbageSoon();
+  }
 }
