@@ -9,14 +9,17 @@ export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The keys of a JSON Pointer (`/paths/~1pets/get` -> `paths`, `/pets`, `get`), unescaped. */
+function pointerKeys(pointer: string): string[] {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
 /** `/paths/~1pets/get/parameters/0` (or its segments) as `paths./pets.get.parameters[0]`, judged against the document. */
 export function formatLocation(path: string | string[] | undefined, document: unknown): string {
-  const segments = Array.isArray(path)
-    ? path
-    : (path ?? "")
-        .split("/")
-        .slice(1)
-        .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = Array.isArray(path) ? path : pointerKeys(path ?? "");
   let node = document;
   let text = "";
   for (const segment of segments) {
@@ -29,12 +32,7 @@ export function formatLocation(path: string | string[] | undefined, document: un
 
 /** A JSON pointer (or segments) as path segments, array indexes as numbers, judged against the document. */
 export function pointerSegments(path: string | string[] | undefined, document: unknown): (string | number)[] {
-  const segments = Array.isArray(path)
-    ? path
-    : (path ?? "")
-        .split("/")
-        .slice(1)
-        .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = Array.isArray(path) ? path : pointerKeys(path ?? "");
   let node = document;
   return segments.map((segment) => {
     const index = Array.isArray(node) ? Number(segment) : undefined;
@@ -55,8 +53,7 @@ function atPointer(document: Json, ref: string): unknown {
   if (pointer === "") return document;
   if (!pointer.startsWith("/")) return undefined;
   let node: unknown = document;
-  for (const segment of pointer.slice(1).split("/")) {
-    const key = segment.replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const key of pointerKeys(pointer)) {
     if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) return undefined;
     node = (node as Json)[key];
   }
