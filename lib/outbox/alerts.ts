@@ -4,13 +4,10 @@ import { and, count, desc, eq, gt, inArray, isNull, lte, or, type SQL, sql } fro
 import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { alertChannels, alertDeliveries, alerts, webhookAttempts, webhookDeliveries, type AlertKind } from "@/db/schema";
-import { assertUrlAllowed, BlockedRequestError } from "@/lib/http";
-import { type Actor, log } from "@/lib/platform";
+import { log } from "@/lib/platform";
 import { enqueue } from "./queue";
-import { newSigningSecret, sealSigningSecret } from "./signing";
 
 export type Alert = typeof alerts.$inferSelect;
-export type AlertChannel = Omit<typeof alertChannels.$inferSelect, "secretSealed">;
 
 /**
  * One occurrence of a problem. `subject` names what failed (a connection, a destination, a source
@@ -281,84 +278,6 @@ export async function resolveAll(workspaceId: string, now = Date.now()): Promise
       .update(alerts)
       .set({ status: "resolved", mutedUntil: null, statusChangedAt: now })
       .where(and(eq(alerts.workspaceId, workspaceId), openNow(now))),
-  );
-}
-
-export const newChannelSchema = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("slack"),
-    target: z
-      .string()
-      .trim()
-      .regex(/^#?[A-Za-z0-9_-]{1,80}$/, { message: "expected a Slack channel name (#alerts) or id (C0123…)" }),
-  }),
-  z.object({
-    kind: z.literal("webhook"),
-    target: z
-      .url({ message: "expected an absolute http(s) URL" })
-      .refine((value) => /^https?:/i.test(value), { message: "expected an http or https URL" })
-      .refine((value) => !new URL(value).username && !new URL(value).password, { message: "put no credentials in the URL; verify the signature instead" }),
-  }),
-]);
-
-/** Everything about a channel but its sealed secret. */
-const channelColumns = {
-  id: alertChannels.id,
-  workspaceId: alertChannels.workspaceId,
-  userId: alertChannels.userId,
-  kind: alertChannels.kind,
-  target: alertChannels.target,
-  createdAt: alertChannels.createdAt,
-};
-
-export class AlertChannelError extends Error {
-  override name = "AlertChannelError";
-}
-
-/** Adds a channel (a Slack one posts through its maker's Slack connection); for a URL, the Standard Webhooks secret is returned once here and stored sealed. */
-export async function createChannel(
-  { userId, workspaceId }: Actor,
-  input: z.input<typeof newChannelSchema>,
-  now = Date.now(),
-): Promise<{ channel: AlertChannel; secret?: string }> {
-  const parsed = newChannelSchema.parse(input);
-  const id = crypto.randomUUID();
-  let secret: string | undefined;
-  if (parsed.kind === "webhook") {
-    try {
-      assertUrlAllowed(new URL(parsed.target));
-    } catch (error) {
-      if (error instanceof BlockedRequestError) throw new AlertChannelError(error.message);
-      throw error;
-    }
-    secret = newSigningSecret();
-  }
-  const [channel] = await db()
-    .insert(alertChannels)
-    .values({
-      id,
-      workspaceId,
-      userId,
-      kind: parsed.kind,
-      target: parsed.target,
-      secretSealed: secret ? sealSigningSecret("alert_channels", id, secret) : null,
-      createdAt: now,
-    })
-    .returning(channelColumns);
-  return { channel: channel!, secret };
-}
-
-export async function listChannels(workspaceId: string): Promise<AlertChannel[]> {
-  return db().select(channelColumns).from(alertChannels).where(eq(alertChannels.workspaceId, workspaceId)).orderBy(desc(alertChannels.createdAt));
-}
-
-export async function deleteChannel(workspaceId: string, channelId: string): Promise<boolean> {
-  return (
-    affectedRows(
-      await db()
-        .delete(alertChannels)
-        .where(and(eq(alertChannels.id, channelId), eq(alertChannels.workspaceId, workspaceId))),
-    ) > 0
   );
 }
 

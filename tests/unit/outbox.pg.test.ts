@@ -9,7 +9,6 @@ import {
   affectedDeliveryCounts,
   causeOf,
   changeIssue,
-  createChannel,
   ENDPOINT_FAILING_STREAK,
   fingerprintOf,
   getIssue,
@@ -18,6 +17,7 @@ import {
   openAlertCount,
   raiseAlert,
 } from "@/lib/outbox/alerts";
+import { createChannel } from "@/lib/outbox/alert-channels";
 import { createDestination, destinationHealth, enqueueForwards, forwardsOfDelivery, replayForward, replayToUrl, sendTestEvent } from "@/lib/outbox/forwarding";
 import { attemptsOf, enqueue, leaseDueMessages, recordAttempt, RESPONSE_HEAD_CHARS } from "@/lib/outbox/queue";
 import { sendDueMessages } from "@/lib/server/outbox-sender";

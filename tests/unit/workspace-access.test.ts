@@ -19,7 +19,8 @@ vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {}
 const { db } = await import("@/db/client");
 const { createEndpoint } = await import("@/lib/webhooks/endpoints");
 const { createDestination } = await import("@/lib/outbox/forwarding");
-const { createChannel, raiseAlert } = await import("@/lib/outbox/alerts");
+const { createChannel } = await import("@/lib/outbox/alert-channels");
+const { raiseAlert } = await import("@/lib/outbox/alerts");
 const { createInvite } = await import("@/lib/auth/invites");
 const { saveImport } = await import("@/lib/openapi/store");
 const { allowTool, createConversation } = await import("@/lib/agent/conversations");

@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionInput, userAction } from "@/lib/auth/action";
 import { actorOf, audit } from "@/lib/auth/audit";
-import { AlertChannelError, changeIssue, createChannel, deleteChannel, issueChangeSchema, newChannelSchema, resolveAll } from "@/lib/outbox/alerts";
+import { AlertChannelError, createChannel, deleteChannel, newChannelSchema } from "@/lib/outbox/alert-channels";
+import { changeIssue, issueChangeSchema, resolveAll } from "@/lib/outbox/alerts";
 import type { WebhookActionState } from "../webhooks/actions";
 
 function refresh(alertId?: string): void {
