@@ -94,11 +94,19 @@ export class QueueWorker<T> {
     for (;;) {
       const yielding = (await yieldFirst?.()) ?? false;
       if (!yielding) await this.pump();
-      if (this.running.size === 0 && !yielding) return this.started;
+      // A pass may have judged with slots an attempt that has since finished still taken: nothing
+      // in flight is known only after a pass that began with nothing in flight.
+      if (this.running.size === 0 && !yielding && (await this.nothingStartsNow())) return this.started;
       const wait = wake ? wakeOrTimeout(wake, yielding ? YIELD_CHECK_MS : pollMs) : undefined;
       await Promise.race([...(wait ? [wait.promise] : []), ...this.running]);
       wait?.cancel();
     }
+  }
+
+  /** One more pass, begun now that nothing is in flight; true when it started nothing either. */
+  private async nothingStartsNow(): Promise<boolean> {
+    await this.pump();
+    return this.running.size === 0;
   }
 
   private async fill(): Promise<void> {
