@@ -21,11 +21,6 @@ function mustWait(): boolean {
   return gate.current !== undefined && gate.insideTransaction.getStore() === undefined;
 }
 
-/** Resolves once no transaction is running (or at once, inside the running one). */
-export async function gateOpen(): Promise<void> {
-  while (mustWait()) await gate.current;
-}
-
 /**
  * Runs `work` once no transaction it is not part of is running, checked in the same turn as it
  * starts (an `await` between the check and the work would let a transaction in).
