@@ -41,7 +41,9 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
     bytes: delivery.bodyBytes,
   });
   const payload = delivery.bodyTruncated ? undefined : payloadJson(delivery.body, delivery.headers["content-type"]);
-  const canReplay = delivery.verified && delivery.trimmedAt === null && (delivery.status === "processed" || delivery.status === "failed");
+  const replayable = delivery.verified && delivery.trimmedAt === null;
+  // The form stays while a replay runs (only its button is off), so the outcome it shows is not lost.
+  const replayFinished = delivery.status === "processed" || delivery.status === "failed";
 
   return (
     <>
@@ -116,8 +118,8 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
               </ActionForm>
             </div>
           )}
-          {canReplay && (
-            <ActionForm action={replayDeliveryAction} submitLabel="Replay" pendingLabel="Queuing…">
+          {replayable && (
+            <ActionForm action={replayDeliveryAction} submitLabel="Replay" pendingLabel="Queuing…" disabled={!replayFinished}>
               <input type="hidden" name="deliveryId" value={delivery.id} />
             </ActionForm>
           )}
