@@ -1,7 +1,7 @@
 import "server-only";
 import { noopLogger } from "@mastra/core/logger";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Db, transaction } from "@/db/client";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
@@ -36,39 +36,58 @@ export async function runSteps(runId: string): Promise<AutomationStepRow[]> {
   return db().select().from(automationRunSteps).where(eq(automationRunSteps.runId, runId)).orderBy(asc(automationRunSteps.position));
 }
 
+/** A run about to be attempted, with what its steps see and who it acts as when no one is named. */
+export type RunToAttempt = { run: AutomationRunRow; automation: Automation; base: Omit<RunScope, "steps">; fallbackPerson?: string };
+
+/** How an attempt starts: the steps an earlier attempt finished (reused) and each step's workflow run to continue. */
+type PreparedSteps = { reusable: Map<number, AutomationStepRow>; workflowRunIds: Map<number, string> };
+
 /**
- * The steps an attempt starts from. Steps that succeeded in an earlier attempt keep their output
+ * The steps each attempt starts from. Steps that succeeded in an earlier attempt keep their output
  * (they are reused, so what they created is not created twice) up to the first that did not; a
- * fresh attempt (a replay) or a changed list of steps starts over.
+ * fresh attempt (a replay) or a changed list of steps starts over. A first attempt has no steps yet.
  */
-async function prepareSteps(tx: Db, run: AutomationRunRow, definition: AutomationDefinition, fresh: boolean): Promise<Map<number, AutomationStepRow>> {
-  const existing = await tx.select().from(automationRunSteps).where(eq(automationRunSteps.runId, run.id)).orderBy(asc(automationRunSteps.position));
-  const sameSteps = existing.length === definition.steps.length && existing.every((row, position) => row.stepKey === definition.steps[position]!.key);
-  const reusable = new Map<number, AutomationStepRow>();
-  if (sameSteps && !fresh) {
-    for (const row of existing) {
-      if (row.status !== "succeeded" || row.kind === "condition") break;
-      reusable.set(row.position, row);
-    }
+async function prepareSteps(tx: Db, runs: RunToAttempt[], fresh: boolean): Promise<PreparedSteps[]> {
+  const earlier = runs.filter(({ run }) => run.attempts > 0).map(({ run }) => run.id);
+  const existingOf = new Map<string, AutomationStepRow[]>();
+  if (earlier.length > 0) {
+    const found = await tx
+      .select()
+      .from(automationRunSteps)
+      .where(inArray(automationRunSteps.runId, earlier))
+      .orderBy(asc(automationRunSteps.runId), asc(automationRunSteps.position));
+    for (const row of found) existingOf.set(row.runId, [...(existingOf.get(row.runId) ?? []), row]);
+    const replaced = [...existingOf.keys()];
+    if (replaced.length > 0) await tx.delete(automationRunSteps).where(inArray(automationRunSteps.runId, replaced));
   }
-  if (existing.length > 0) await tx.delete(automationRunSteps).where(eq(automationRunSteps.runId, run.id));
-  await tx.insert(automationRunSteps).values(
-    definition.steps.map((step, position) => {
+  const prepared: PreparedSteps[] = [];
+  const inserted: (typeof automationRunSteps.$inferInsert)[] = [];
+  for (const { run, automation } of runs) {
+    const steps = automation.definition.steps;
+    const existing = existingOf.get(run.id) ?? [];
+    const sameSteps = existing.length === steps.length && existing.every((row, position) => row.stepKey === steps[position]!.key);
+    const reusable = new Map<number, AutomationStepRow>();
+    if (sameSteps && !fresh) {
+      for (const row of existing) {
+        if (row.status !== "succeeded" || row.kind === "condition") break;
+        reusable.set(row.position, row);
+      }
+    }
+    const workflowRunIds = new Map<number, string>();
+    for (const [position, step] of steps.entries()) {
       const kept = reusable.get(position);
-      return kept
-        ? { ...kept, reused: true }
-        : {
-            runId: run.id,
-            position,
-            stepKey: step.key,
-            kind: step.kind,
-            status: "pending" as const,
-            reused: false,
-            workflowRunId: existingWorkflowRun(existing, position, step),
-          };
-    }),
-  );
-  return reusable;
+      if (kept) {
+        inserted.push({ ...kept, reused: true });
+        continue;
+      }
+      const workflowRunId = existingWorkflowRun(existing, position, step);
+      if (workflowRunId) workflowRunIds.set(position, workflowRunId);
+      inserted.push({ runId: run.id, position, stepKey: step.key, kind: step.kind, status: "pending", reused: false, workflowRunId });
+    }
+    prepared.push({ reusable, workflowRunIds });
+  }
+  if (inserted.length > 0) await tx.insert(automationRunSteps).values(inserted);
+  return prepared;
 }
 
 /** A workflow step that failed keeps its workflow run, so the next attempt continues that run from its failed step. */
@@ -78,63 +97,201 @@ function existingWorkflowRun(existing: AutomationStepRow[], position: number, st
 }
 
 /** Who the run acts as: whoever started it by hand, the automation's author, or (a shipped one) `fallback`. */
-async function actingPerson(run: AutomationRunRow, automation: Automation, fallback: string | undefined): Promise<string> {
+async function actingPerson(run: AutomationRunRow, automation: Automation, fallback: string | undefined, isMember: (userId: string) => Promise<boolean>): Promise<string> {
   const chosen = run.startedBy ?? automation.createdBy;
   if (!chosen) {
     if (!fallback) throw new StepFailure("No one in this workspace can act for this run: its endpoint's maker and every owner are gone.", true);
     return fallback;
   }
-  if (!(await roleIn(chosen, automation.workspaceId)))
+  if (!(await isMember(chosen)))
     throw new StepFailure("The person this automation acts as is no longer a member of the workspace; an admin can save a copy as their own.", true);
   return chosen;
 }
 
 /**
- * One attempt of a run, as a Mastra workflow built from the automation's steps: each step maps its
- * input from the scope with its expression, does its work, and is recorded as it starts and ends
- * (the run page follows live). A condition that fails stops the run (Mastra's bail) or skips the
- * next step. Returns whether the attempt succeeded and, if not, whether another could help.
+ * A step whose record can wait for the attempt's last commit: it only evaluates (a condition, or a
+ * step skipped by one), so doing it again after a crash changes nothing outside.
  */
-export async function attemptRun(
-  run: AutomationRunRow,
-  automation: Automation,
-  base: Omit<RunScope, "steps">,
+type DeferredStep = Omit<typeof automationRunSteps.$inferInsert, "runId" | "stepKey" | "kind" | "position">;
+
+export type AttemptResult = { outcome: AttemptOutcome; workflowRunId?: string };
+
+/**
+ * Attempts runs together (a delivery's runs, or one queued run), each as a Mastra workflow built
+ * from its automation's steps: each step maps its input from the scope with its expression, does
+ * its work, and is recorded (a step that calls out as it starts and ends, so the run page follows
+ * live). A condition that fails stops the run (Mastra's bail) or skips the next step.
+ *
+ * The bookkeeping is shared: one commit starts every attempt (`claim` picks the runs inside it: a
+ * delivery's are created there), and attempts that end in the same turn are recorded together
+ * (`endAttempt`), each statement covering every run, so ten automations matching a delivery cost
+ * about what one does in commits and statements. Returns, for each run claimed, whether its
+ * attempt succeeded and, if not, whether another could help.
+ */
+export async function attemptRuns(
+  claim: (tx: Db) => Promise<RunToAttempt[]>,
   options: {
-    fallbackPerson?: string;
     fresh?: boolean;
     now?: () => number;
-    /** The run's columns after this attempt, written in the attempt's last commit. */
-    settle?: (outcome: AttemptOutcome) => Partial<AutomationRunRow> | undefined;
+    /** Each run's columns after its attempt, written in the commit that records its end. */
+    settle?: (outcome: AttemptOutcome, finishedAt: number) => Partial<AutomationRunRow> | undefined;
   } = {},
-): Promise<AttemptOutcome> {
+): Promise<(AttemptResult & RunToAttempt)[]> {
   const now = options.now ?? Date.now;
-  const number = run.attempts + 1;
   const startedAt = now();
-  const definition = automation.definition;
-  // One commit starts the attempt: the run, its attempt row (an attempt still "running" here was cut off by a stopped process), its steps.
-  const reusable = await transaction(async (tx) => {
-    await tx.update(automationRuns).set({ status: "running", attempts: number, error: null }).where(eq(automationRuns.id, run.id));
-    if (run.attempts > 0)
+  // One commit starts the attempts: the runs, their attempt rows (an attempt still "running" here was cut off by a stopped process), their steps.
+  const { runs, prepared } = await transaction(async (tx) => {
+    const runs = await claim(tx);
+    if (runs.length === 0) return { runs, prepared: [] };
+    for (const [attempts, group] of Map.groupBy(runs, ({ run }) => run.attempts))
+      await tx
+        .update(automationRuns)
+        .set({ status: "running", attempts: attempts + 1, error: null })
+        .where(inArray(automationRuns.id, group.map(({ run }) => run.id)));
+    const resumed = runs.filter(({ run }) => run.attempts > 0).map(({ run }) => run.id);
+    if (resumed.length > 0)
       await tx
         .update(automationRunAttempts)
         .set({ outcome: "failed", error: "interrupted (the process running it stopped)" })
-        .where(and(eq(automationRunAttempts.runId, run.id), eq(automationRunAttempts.outcome, "running")));
+        .where(and(inArray(automationRunAttempts.runId, resumed), eq(automationRunAttempts.outcome, "running")));
     await tx
       .insert(automationRunAttempts)
-      .values({ runId: run.id, number, startedAt, outcome: "running" })
+      .values(runs.map(({ run }) => ({ runId: run.id, number: run.attempts + 1, startedAt, outcome: "running" as const })))
       .onConflictDoUpdate({ target: [automationRunAttempts.runId, automationRunAttempts.number], set: { startedAt, outcome: "running", error: null } });
-    return prepareSteps(tx, run, definition, options.fresh ?? false);
+    return { runs, prepared: await prepareSteps(tx, runs, options.fresh ?? false) };
   });
-  announceRun({ workspaceId: run.workspaceId, runId: run.id, status: "running" });
+  if (runs.length === 0) return [];
+  for (const { run } of runs) announceRun({ workspaceId: run.workspaceId, runId: run.id, status: "running" });
 
+  const membership = new Map<string, Promise<boolean>>();
+  const isMember = (workspaceId: string) => (userId: string) => {
+    const key = `${workspaceId}:${userId}`;
+    if (!membership.has(key)) membership.set(key, roleIn(userId, workspaceId).then(Boolean));
+    return membership.get(key)!;
+  };
+  return Promise.all(
+    runs.map(async (entry, index) => {
+      const { outcome, deferredSteps, workflowRunId } = await attemptOne(entry, prepared[index]!, isMember(entry.automation.workspaceId));
+      await endAttempt({ run: entry.run, automation: entry.automation, startedAt, finishedAt: now(), outcome, deferredSteps, settle: options.settle });
+      recordRun("automation", outcome.ok ? "succeeded" : "failed");
+      if (!outcome.ok)
+        log.warn("automation run attempt failed", { run: entry.run.id, automation: entry.automation.id, attempt: entry.run.attempts + 1, error: outcome.error });
+      return { ...entry, outcome, workflowRunId };
+    }),
+  );
+}
+
+type Ending = {
+  run: AutomationRunRow;
+  automation: Automation;
+  startedAt: number;
+  finishedAt: number;
+  outcome: AttemptOutcome;
+  deferredSteps: Map<number, DeferredStep>;
+  settle?: (outcome: AttemptOutcome, finishedAt: number) => Partial<AutomationRunRow> | undefined;
+};
+
+/**
+ * Attempts that end in the same turn of the event loop (a delivery's runs that only evaluate, other
+ * deliveries' runs) are recorded in one commit, each statement covering them all; one that takes
+ * longer ends on its own, without waiting for the rest.
+ */
+const endings: { pending: { ending: Ending; done: () => void; failed: (error: unknown) => void }[]; scheduled: boolean } = { pending: [], scheduled: false };
+
+function endAttempt(ending: Ending): Promise<void> {
+  return new Promise<void>((done, failed) => {
+    endings.pending.push({ ending, done, failed });
+    if (endings.scheduled) return;
+    endings.scheduled = true;
+    setImmediate(() => {
+      const batch = endings.pending.splice(0);
+      endings.scheduled = false;
+      transaction((tx) => recordEndings(tx, batch.map((entry) => entry.ending))).then(
+        () => batch.forEach((entry) => entry.done()),
+        (error: unknown) => batch.forEach((entry) => entry.failed(error)),
+      );
+    });
+  });
+}
+
+/** The attempts' outcomes, the steps recorded at the end, steps never reached, and (when the caller says how) the runs. */
+async function recordEndings(tx: Db, ended: Ending[]): Promise<void> {
+  const recordedAt = Date.now();
+  await tx
+    .insert(automationRunAttempts)
+    .values(
+      ended.map(({ run, outcome, startedAt, finishedAt }) => ({
+        runId: run.id,
+        number: run.attempts + 1,
+        startedAt,
+        durationMs: finishedAt - startedAt,
+        outcome: outcome.ok ? ("succeeded" as const) : ("failed" as const),
+        error: outcome.ok ? null : outcome.error.slice(0, 2000),
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [automationRunAttempts.runId, automationRunAttempts.number],
+      set: { durationMs: sql`excluded.duration_ms`, outcome: sql`excluded.outcome`, error: sql`excluded.error` },
+    });
+  const deferred = ended.flatMap(({ run, automation, deferredSteps }) =>
+    [...deferredSteps].map(([position, values]) => {
+      const step = automation.definition.steps[position]!;
+      return { runId: run.id, position, stepKey: step.key, kind: step.kind, reused: false, ...values };
+    }),
+  );
+  if (deferred.length > 0)
+    await tx
+      .insert(automationRunSteps)
+      .values(deferred)
+      .onConflictDoUpdate({
+        target: [automationRunSteps.runId, automationRunSteps.position],
+        set: {
+          status: sql`excluded.status`,
+          attempt: sql`excluded.attempt`,
+          input: sql`excluded.input`,
+          output: sql`excluded.output`,
+          error: sql`excluded.error`,
+          startedAt: sql`excluded.started_at`,
+          endedAt: sql`excluded.ended_at`,
+        },
+      });
+  await tx
+    .update(automationRunSteps)
+    .set({ status: "skipped" })
+    .where(
+      and(
+        inArray(
+          automationRunSteps.runId,
+          ended.map(({ run }) => run.id),
+        ),
+        eq(automationRunSteps.status, "pending"),
+      ),
+    );
+  const settled = ended.flatMap(({ run, outcome, settle }) => {
+    const values = settle?.(outcome, recordedAt);
+    return values ? [{ id: run.id, values }] : [];
+  });
+  for (const [, group] of Map.groupBy(settled, (entry) => JSON.stringify(entry.values)))
+    await tx
+      .update(automationRuns)
+      .set(group[0]!.values)
+      .where(inArray(automationRuns.id, group.map((entry) => entry.id)));
+}
+
+/** One run's attempt, between the commit that starts it and the one that records its end. */
+async function attemptOne(
+  { run, automation, base, fallbackPerson }: RunToAttempt,
+  prepared: PreparedSteps,
+  isMember: (userId: string) => Promise<boolean>,
+): Promise<AttemptResult & { deferredSteps: Map<number, DeferredStep> }> {
+  const number = run.attempts + 1;
   const scope: RunScope = { ...base, steps: {} };
+  const attempt: AttemptState = { failed: {}, deferredSteps: new Map(), workflowRunIds: prepared.workflowRunIds };
   let outcome: AttemptOutcome;
   try {
-    const userId = await actingPerson(run, automation, options.fallbackPerson);
+    const userId = await actingPerson(run, automation, fallbackPerson, isMember);
     const actor: Actor = { userId, workspaceId: automation.workspaceId };
-    // Mastra hands back its own copy of a step's error; the step keeps the original, which says whether retrying can help.
-    const failed: { error?: unknown } = {};
-    const workflow = buildWorkflow(run, automation, actor, scope, reusable, number, failed);
+    const workflow = buildWorkflow(run, automation, actor, scope, prepared.reusable, number, attempt);
     const mastraRun = await workflow.createRun();
     // The attempt is a span of its own under the delivery's processing (or nothing, with tracing off): its workflow runs and calls nest in it.
     const result = await inSpan(
@@ -144,30 +301,22 @@ export async function attemptRun(
     );
     if (result.status === "success") outcome = { ok: true };
     else {
-      const error = failed.error ?? ("error" in result ? result.error : undefined);
+      const error = attempt.failed.error ?? ("error" in result ? result.error : undefined);
       outcome = { ok: false, error: (error as Error | undefined)?.message ?? `The run ended ${result.status}.`, permanent: isPermanent(error) };
     }
   } catch (error) {
     outcome = { ok: false, error: (error as Error).message ?? String(error), permanent: isPermanent(error) };
   }
-  const finishedAt = now();
-  // One commit ends it: the attempt's outcome, steps never reached, and (when the caller says how) the run.
-  await transaction(async (tx) => {
-    await tx
-      .update(automationRunAttempts)
-      .set({ durationMs: finishedAt - startedAt, outcome: outcome.ok ? "succeeded" : "failed", error: outcome.ok ? null : outcome.error.slice(0, 2000) })
-      .where(and(eq(automationRunAttempts.runId, run.id), eq(automationRunAttempts.number, number)));
-    await tx
-      .update(automationRunSteps)
-      .set({ status: "skipped" })
-      .where(and(eq(automationRunSteps.runId, run.id), eq(automationRunSteps.status, "pending")));
-    const settled = options.settle?.(outcome);
-    if (settled) await tx.update(automationRuns).set(settled).where(eq(automationRuns.id, run.id));
-  });
-  recordRun("automation", outcome.ok ? "succeeded" : "failed");
-  if (!outcome.ok) log.warn("automation run attempt failed", { run: run.id, automation: automation.id, attempt: number, error: outcome.error });
-  return outcome;
+  return { outcome, deferredSteps: attempt.deferredSteps, workflowRunId: [...attempt.workflowRunIds.values()].at(-1) };
 }
+
+
+/**
+ * What one attempt's steps share: the original error of the step that failed (Mastra hands back its
+ * own copy; the original says whether retrying can help), the records kept for the last commit,
+ * and each workflow step's run.
+ */
+type AttemptState = { failed: { error?: unknown }; deferredSteps: Map<number, DeferredStep>; workflowRunIds: Map<number, string> };
 
 /** The Mastra workflow one attempt runs: a step per automation step, in order. */
 function buildWorkflow(
@@ -177,7 +326,7 @@ function buildWorkflow(
   scope: RunScope,
   reusable: Map<number, AutomationStepRow>,
   attempt: number,
-  failed: { error?: unknown },
+  state: AttemptState,
 ) {
   let skipNext = false;
   const announce = (stepId: string, status: string) => announceRun({ workspaceId: run.workspaceId, runId: run.id, stepId, status });
@@ -196,56 +345,61 @@ function buildWorkflow(
         }
         if (skipNext) {
           skipNext = false;
-          await recordStep(run.id, position, { status: "skipped", attempt });
+          state.deferredSteps.set(position, { status: "skipped", attempt, input: null, output: null, error: null, startedAt: null, endedAt: null });
           announce(definitionStep.key, "skipped");
           return null;
         }
         const stepStarted = Date.now();
-        // A condition only evaluates: its one write is its result. Steps that call out show "running" while they do.
-        if (definitionStep.kind !== "condition") {
+        // A condition only evaluates: its record waits for the attempt's last commit. A workflow step
+        // shows "running" with its workflow run once that has started; other steps as they start.
+        const evaluatesOnly = definitionStep.kind === "condition";
+        if (!evaluatesOnly && definitionStep.kind !== "workflow") {
           await recordStep(run.id, position, { status: "running", attempt, startedAt: stepStarted, endedAt: null, error: null });
           announce(definitionStep.key, "running");
         }
         try {
-          const [previous] =
-            definitionStep.kind === "workflow"
-              ? await db()
-                  .select({ workflowRunId: automationRunSteps.workflowRunId })
-                  .from(automationRunSteps)
-                  .where(and(eq(automationRunSteps.runId, run.id), eq(automationRunSteps.position, position)))
-              : [];
           const done = await runStep(definitionStep, scope, {
             actor,
             dryRun: run.dryRun,
             deliveryId: run.deliveryId ?? undefined,
-            previousWorkflowRunId: previous?.workflowRunId ?? undefined,
-            onWorkflowRun: (workflowRunId) => recordStep(run.id, position, { workflowRunId }),
+            previousWorkflowRunId: state.workflowRunIds.get(position),
+            onWorkflowRun: async (workflowRunId) => {
+              state.workflowRunIds.set(position, workflowRunId);
+              await recordStep(run.id, position, { status: "running", attempt, startedAt: stepStarted, endedAt: null, error: null, workflowRunId });
+              announce(definitionStep.key, "running");
+            },
           });
           scope.steps[definitionStep.key] = done.output;
-          await recordStep(run.id, position, {
+          const record: DeferredStep = {
             status: "succeeded",
             attempt,
             startedAt: stepStarted,
             input: forHistory(done.input ?? null, done.secretFields),
             output: forHistory(done.output ?? null),
+            error: null,
             endedAt: Date.now(),
-          });
+          };
+          if (evaluatesOnly) state.deferredSteps.set(position, record);
+          else await recordStep(run.id, position, record);
           announce(definitionStep.key, "succeeded");
           if (done.stop) return bail(done.output);
           if (done.skipNext) skipNext = true;
           return done.output;
         } catch (error) {
           const failure = error as Error & { input?: unknown };
-          await recordStep(run.id, position, {
+          const record: DeferredStep = {
             status: "failed",
             attempt,
             startedAt: stepStarted,
             error: failure.message?.slice(0, 2000) ?? String(error),
             input: failure.input === undefined ? null : forHistory(failure.input),
+            output: null,
             endedAt: Date.now(),
-          });
+          };
+          if (evaluatesOnly) state.deferredSteps.set(position, record);
+          else await recordStep(run.id, position, record);
           announce(definitionStep.key, "failed");
-          failed.error = error;
+          state.failed.error = error;
           throw error;
         }
       },
@@ -260,7 +414,7 @@ function buildWorkflow(
   });
   for (const step of steps) workflow = workflow.then(step) as typeof workflow;
   const committed = workflow.commit();
-  // A failed step is recorded on the run and logged once by attemptRun; Mastra's own logger would print it again with a stack.
+  // A failed step is recorded on the run and logged once by attemptRuns; Mastra's own logger would print it again with a stack.
   committed.__setLogger(noopLogger);
   return committed;
 }

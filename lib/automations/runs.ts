@@ -1,7 +1,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { db, rows } from "@/db/client";
+import { db, type Db, rows } from "@/db/client";
 import { forLease } from "@/db/sql/leasing";
 import { automationRuns, automationRunSteps } from "@/db/schema";
 import { type Actor, type BackgroundLoop, log, processState, startBackgroundLoop } from "@/lib/platform";
@@ -10,7 +10,7 @@ import { raiseAlert } from "@/lib/outbox";
 import { announceRun } from "@/lib/runs";
 import type { Automation } from "./store";
 import { enabledDeliveryAutomations, findAutomation, requireAutomation } from "./store";
-import { attemptRun, type AutomationRunRow, type RunScope } from "./execute";
+import { type AttemptOutcome, attemptRuns, type AutomationRunRow, type RunScope, type RunToAttempt } from "./execute";
 import { getAutomationRun } from "./run-queries";
 import { automationHooks, type DeliveryReader, type DeliveryScope } from "./hooks";
 import { evaluateEach, ExpressionError, passes } from "./expressions";
@@ -53,42 +53,6 @@ export type DeliveryRunsOutcome = {
   workflowRunId?: string;
 };
 
-async function deliveryRunFor(automation: Automation, delivery: DeliveryScope, now: number): Promise<AutomationRunRow> {
-  const [inserted] = await db()
-    .insert(automationRuns)
-    .values({
-      automationId: automation.id,
-      workspaceId: automation.workspaceId,
-      version: automation.version,
-      trigger: "delivery",
-      deliveryId: delivery.id,
-      status: "queued",
-      createdAt: now,
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (inserted) return inserted;
-  const [row] = await db()
-    .select()
-    .from(automationRuns)
-    .where(and(eq(automationRuns.automationId, automation.id), eq(automationRuns.deliveryId, delivery.id), eq(automationRuns.trigger, "delivery")))
-    .limit(1);
-  return row!;
-}
-
-async function finishRun(
-  run: AutomationRunRow,
-  status: AutomationRunRow["status"],
-  error: string | null,
-  values: Partial<AutomationRunRow> = {},
-): Promise<void> {
-  await db()
-    .update(automationRuns)
-    .set({ status, error, finishedAt: status === "succeeded" || status === "failed" ? Date.now() : null, ...values })
-    .where(eq(automationRuns.id, run.id));
-  announceRun({ workspaceId: run.workspaceId, runId: run.id, status });
-}
-
 async function raiseRunFailed(automation: Automation, run: AutomationRunRow, error: string): Promise<void> {
   await raiseAlert(automation.workspaceId, {
     kind: "automation_failed",
@@ -99,12 +63,44 @@ async function raiseRunFailed(automation: Automation, run: AutomationRunRow, err
   });
 }
 
+/** The run of each automation for this delivery: created now, or the one an earlier attempt of the delivery created. */
+async function deliveryRunsFor(tx: Db, automations: Automation[], delivery: DeliveryScope, now: number): Promise<Map<string, AutomationRunRow>> {
+  const inserted = await tx
+    .insert(automationRuns)
+    .values(
+      automations.map((automation) => ({
+        automationId: automation.id,
+        workspaceId: automation.workspaceId,
+        version: automation.version,
+        trigger: "delivery" as const,
+        deliveryId: delivery.id,
+        status: "queued" as const,
+        createdAt: now,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning();
+  const runOf = new Map(inserted.map((run) => [run.automationId, run]));
+  const missing = automations.filter((automation) => !runOf.has(automation.id)).map((automation) => automation.id);
+  if (missing.length > 0) {
+    const found = await tx
+      .select()
+      .from(automationRuns)
+      .where(and(inArray(automationRuns.automationId, missing), eq(automationRuns.deliveryId, delivery.id), eq(automationRuns.trigger, "delivery")));
+    for (const run of found) runOf.set(run.automationId, run);
+  }
+  return runOf;
+}
+
+type DeliveryRunResult = { automation: Automation; run: AutomationRunRow; outcome: AttemptOutcome; workflowRunId?: string };
+
 /**
  * What processing a delivery means: every enabled automation of its workspace whose trigger and
  * filter match gets exactly one run for it (a unique row per delivery and automation), attempted
  * now. A later attempt of the delivery (its retry schedule, or after a crash, its expired lease)
  * attempts again only the runs that have not succeeded, each continuing from its failed step; a
- * replay attempts them all afresh, as new attempts of the same runs.
+ * replay attempts them all afresh, as new attempts of the same runs. The runs are created and
+ * started in one commit and ended in another, however many match.
  */
 export async function runAutomationsForDelivery(
   delivery: DeliveryScope,
@@ -116,13 +112,6 @@ export async function runAutomationsForDelivery(
   );
   if (candidates.length === 0) return { note: "No automation matches this event; it was recorded." };
   const base = deliveryScope(delivery);
-  let fallbackPerson: string | undefined;
-  let askedPerson = false;
-  const person = async () => {
-    if (!askedPerson) fallbackPerson = await options.actingPerson();
-    askedPerson = true;
-    return fallbackPerson;
-  };
   // Every candidate's filter in one evaluation over the delivery: the payload crosses to the expression worker once.
   const filtered = candidates.filter((automation) => (automation.definition.trigger as DeliveryTrigger).filter);
   const verdicts = await evaluateEach(
@@ -130,59 +119,80 @@ export async function runAutomationsForDelivery(
     { ...base, steps: {} },
   );
   const verdictOf = new Map(filtered.map((automation, index) => [automation.id, verdicts[index]!]));
-  const results = await Promise.all(
-    candidates.map(async (automation) => {
-      const verdict = verdictOf.get(automation.id);
-      if (verdict && "error" in verdict) {
-        // A filter that cannot be evaluated fails a run of its own, so the person sees why nothing ran.
-        const run = await deliveryRunFor(automation, delivery, now());
-        if (run.status !== "succeeded") await finishRun(run, "failed", verdict.error.message);
-        return { automation, outcome: { ok: false as const, error: verdict.error.message, permanent: true }, run };
+  // A filter that cannot be evaluated fails a run of its own, so the person sees why nothing ran.
+  const filterErrors = new Map<string, string>();
+  const matched = candidates.filter((automation) => {
+    const verdict = verdictOf.get(automation.id);
+    if (verdict && "error" in verdict) filterErrors.set(automation.id, verdict.error.message);
+    return !verdict || "error" in verdict || passes(verdict.value);
+  });
+  if (matched.length === 0) return { note: "No automation's filter matched this event; it was recorded." };
+  // Shipped automations act as the endpoint's maker or an owner: asked once, and only if a run needs it.
+  const fallbackPerson = matched.some((automation) => !automation.createdBy) ? await options.actingPerson() : undefined;
+
+  const results: DeliveryRunResult[] = [];
+  const failedNow: DeliveryRunResult[] = [];
+  const attempted = await attemptRuns(
+    async (tx) => {
+      const runOf = await deliveryRunsFor(tx, matched, delivery, now());
+      const toAttempt: RunToAttempt[] = [];
+      for (const automation of matched) {
+        const run = runOf.get(automation.id)!;
+        const filterError = filterErrors.get(automation.id);
+        if (filterError !== undefined) {
+          const outcome = { ok: false as const, error: filterError, permanent: true };
+          if (run.status === "succeeded") results.push({ automation, run, outcome });
+          else failedNow.push({ automation, run, outcome });
+        } else if (!options.replay && (run.status === "succeeded" || run.status === "failed"))
+          results.push({
+            automation,
+            run,
+            outcome: run.status === "succeeded" ? { ok: true } : { ok: false, error: run.error ?? "failed", permanent: true },
+          });
+        else toAttempt.push({ run, automation, base, fallbackPerson });
       }
-      if (verdict && !passes(verdict.value)) return undefined;
-      const run = await deliveryRunFor(automation, delivery, now());
-      if (!options.replay && (run.status === "succeeded" || run.status === "failed"))
-        return {
-          automation,
-          outcome: run.status === "succeeded" ? { ok: true as const } : { ok: false as const, error: run.error ?? "failed", permanent: true },
-          run,
-        };
-      const outcome = await attemptRun(run, automation, base, {
-        fallbackPerson: await person(),
-        fresh: options.replay,
-        now,
-        settle: (result) =>
-          result.ok
-            ? { status: "succeeded", error: null, finishedAt: now() }
-            : { status: result.permanent ? "failed" : "retrying", error: result.error.slice(0, 2000), finishedAt: result.permanent ? now() : null },
-      });
-      announceRun({ workspaceId: run.workspaceId, runId: run.id, status: outcome.ok ? "succeeded" : outcome.permanent ? "failed" : "retrying" });
-      if (!outcome.ok && outcome.permanent) await raiseRunFailed(automation, run, outcome.error);
-      return { automation, outcome, run };
-    }),
+      for (const [error, group] of Map.groupBy(failedNow, (entry) => (entry.outcome as { error: string }).error))
+        await tx
+          .update(automationRuns)
+          .set({ status: "failed", error, finishedAt: now() })
+          .where(inArray(automationRuns.id, group.map((entry) => entry.run.id)));
+      return toAttempt;
+    },
+    {
+      fresh: options.replay,
+      now,
+      settle: (result, finishedAt) =>
+        result.ok
+          ? { status: "succeeded", error: null, finishedAt }
+          : { status: result.permanent ? "failed" : "retrying", error: result.error.slice(0, 2000), finishedAt: result.permanent ? finishedAt : null },
+    },
   );
-  const ran = results.filter((result) => result !== undefined);
-  if (ran.length === 0) return { note: "No automation's filter matched this event; it was recorded." };
+  for (const entry of failedNow) announceRun({ workspaceId: entry.run.workspaceId, runId: entry.run.id, status: "failed" });
+  for (const { run, automation, outcome, workflowRunId } of attempted) {
+    announceRun({ workspaceId: run.workspaceId, runId: run.id, status: outcome.ok ? "succeeded" : outcome.permanent ? "failed" : "retrying" });
+    results.push({ automation, run, outcome, workflowRunId });
+  }
+  for (const { automation, run, outcome } of [...failedNow, ...attempted])
+    if (!outcome.ok && outcome.permanent) await raiseRunFailed(automation, run, outcome.error);
+  const ran = [...failedNow, ...results];
   const failures = ran.filter((result) => !result.outcome.ok) as { automation: Automation; outcome: { ok: false; error: string; permanent: boolean } }[];
-  const [step] = await db()
-    .select({ workflowRunId: automationRunSteps.workflowRunId })
-    .from(automationRunSteps)
-    .where(
-      and(
-        inArray(
-          automationRunSteps.runId,
-          ran.map((result) => result.run.id),
-        ),
-        isNotNull(automationRunSteps.workflowRunId),
-      ),
-    )
-    .limit(1);
-  const workflowRunId = step?.workflowRunId ?? undefined;
+  const workflowRunId = ran.find((result) => result.workflowRunId)?.workflowRunId ?? (await earlierWorkflowRun(ran.map((result) => result.run.id)));
   const names = ran.map((result) => `"${result.automation.name}"`).join(", ");
   if (failures.length === 0) return { note: `Ran ${ran.length === 1 ? "the automation" : `${ran.length} automations`} ${names}.`, workflowRunId };
   const error = failures.map((failure) => `${failure.automation.name}: ${failure.outcome.error}`).join("; ");
   return { note: `Ran ${names}.`, error, permanent: failures.every((failure) => failure.outcome.permanent), workflowRunId };
 }
+
+/** A workflow run one of these runs started in an earlier attempt (a delivery's page links it). */
+async function earlierWorkflowRun(runIds: string[]): Promise<string | undefined> {
+  const [step] = await db()
+    .select({ workflowRunId: automationRunSteps.workflowRunId })
+    .from(automationRunSteps)
+    .where(and(inArray(automationRunSteps.runId, runIds), isNotNull(automationRunSteps.workflowRunId)))
+    .limit(1);
+  return step?.workflowRunId ?? undefined;
+}
+
 
 /** A delivery whose retries ended (used up, or cancelled): its runs that were waiting to retry fail with it. */
 export async function failDeliveryRuns(deliveryId: number, reason: string): Promise<void> {
@@ -329,10 +339,11 @@ async function attemptQueuedRun(run: AutomationRunRow): Promise<void> {
     LEASE_MS,
     (error) => log.warn("could not renew an automation run's lease", { run: run.id, error: (error as Error)?.message }),
   );
-  let outcome: Awaited<ReturnType<typeof attemptRun>>;
+  let outcome: AttemptOutcome;
   try {
     const { base, fallbackPerson } = await scopeOfQueuedRun(run);
-    outcome = await attemptRun(run, automation, base, { fallbackPerson });
+    const [attempted] = await attemptRuns(async () => [{ run, automation, base, fallbackPerson }]);
+    outcome = attempted!.outcome;
   } catch (error) {
     outcome = { ok: false, error: (error as Error).message, permanent: error instanceof ExpressionError };
   } finally {

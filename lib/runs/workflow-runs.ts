@@ -91,7 +91,8 @@ export async function startWorkflowRun(
       startedAt,
       runnerInstance,
     });
-    for (const [position, stepId] of entry.steps.entries()) await tx.insert(workflowRunSteps).values({ runId: run.runId, stepId, position, status: "pending" });
+    if (entry.steps.length > 0)
+      await tx.insert(workflowRunSteps).values(entry.steps.map((stepId, position) => ({ runId: run.runId, stepId, position, status: "pending" as const })));
   });
   announceRun({ workspaceId: actor.workspaceId, runId: run.runId, status: "running" });
 
@@ -122,38 +123,67 @@ type RunOutput = ReturnType<Awaited<ReturnType<MastraWorkflow["createRun"]>>["st
 
 /**
  * Records a run's step events as Mastra streams them, then its outcome; steps never reached are
- * marked skipped. Mastra's snapshot of the finished run is dropped: Patchbay's tables are the history.
+ * marked skipped. The step writes run one after another beside the run rather than holding it up,
+ * and a step that ends in the turn it started is written once (a step that calls out is shown
+ * running a turn after it starts). Mastra's snapshot of the finished run is dropped: Patchbay's
+ * tables are the history.
  */
 function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflow, runId: string, output: RunOutput): Promise<WorkflowRunRow> {
-  const run = { runId };
+  let writes: Promise<void> = Promise.resolve();
+  const write = (stepId: string, values: Partial<WorkflowStepRow>, status: string) => {
+    writes = writes.then(async () => {
+      await updateStep(runId, values, stepId);
+      announceRun({ workspaceId, runId, stepId, status });
+    });
+    // Awaited once the stream ends; until then a failed write must not count as unhandled.
+    writes.catch(() => undefined);
+  };
+  const starting = new Map<string, Partial<WorkflowStepRow>>();
+  const ended = new Set<string>();
   return (
     (async () => {
-      for await (const event of output.fullStream) {
-        const step = stepEvent.safeParse(event);
-        if (!step.success) continue;
-        const { id, status, payload, output: stepOutput, error, startedAt: stepStarted, endedAt } = step.data.payload;
-        if (step.data.type === "workflow-step-start") {
-          await updateStep(run.runId, { status: "running", input: forHistory(payload ?? null), startedAt: stepStarted ?? Date.now() }, id);
-        } else {
-          await updateStep(
-            run.runId,
-            {
-              status: status === "success" ? "success" : "failed",
-              output: forHistory(stepOutput ?? null),
-              error: errorText(error),
-              endedAt: endedAt ?? Date.now(),
-            },
-            id,
-          );
+      try {
+        for await (const event of output.fullStream) {
+          const step = stepEvent.safeParse(event);
+          if (!step.success) continue;
+          const { id, status, payload, output: stepOutput, error, startedAt: stepStarted, endedAt } = step.data.payload;
+          if (step.data.type === "workflow-step-start") {
+            starting.set(id, { status: "running", input: forHistory(payload ?? null), startedAt: stepStarted ?? Date.now() });
+            setImmediate(() => {
+              const values = starting.get(id);
+              if (!values) return;
+              starting.delete(id);
+              write(id, values, status);
+            });
+          } else {
+            const start = starting.get(id);
+            starting.delete(id);
+            ended.add(id);
+            write(
+              id,
+              {
+                ...start,
+                status: status === "success" ? "success" : "failed",
+                output: forHistory(stepOutput ?? null),
+                error: errorText(error),
+                endedAt: endedAt ?? Date.now(),
+              },
+              status,
+            );
+          }
         }
-        announceRun({ workspaceId, runId: run.runId, stepId: id, status });
+      } finally {
+        // A start still waiting for its turn is written first: the writes below must find the row as the run left it.
+        for (const [id, values] of starting) write(id, values, "running");
+        starting.clear();
+        await writes;
       }
       const result = await output.result;
       const status = result.status === "success" ? "success" : "failed";
       const failure = "error" in result ? errorText(result.error) : null;
       // The outcome and the steps never reached in one commit (one fsync on SQLite at synchronous=FULL, not two).
-      await transaction(async (tx) => {
-        await tx
+      const finished = await transaction(async (tx) => {
+        const [row] = await tx
           .update(workflowRuns)
           .set({
             status,
@@ -161,32 +191,36 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
             error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null,
             finishedAt: Date.now(),
           })
-          .where(eq(workflowRuns.id, run.runId));
-        await tx
-          .update(workflowRunSteps)
-          .set({ status: "skipped" })
-          .where(and(eq(workflowRunSteps.runId, run.runId), eq(workflowRunSteps.status, "pending")));
+          .where(eq(workflowRuns.id, runId))
+          .returning();
+        if (ended.size < (findWorkflow(workflowId)?.steps.length ?? Infinity))
+          await tx
+            .update(workflowRunSteps)
+            .set({ status: "skipped" })
+            .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.status, "pending")));
+        return row!;
       });
       recordRun("workflow", status === "success" ? "succeeded" : "failed");
-      announceRun({ workspaceId, runId: run.runId, status });
-      return findRun(run.runId);
+      announceRun({ workspaceId, runId, status });
+      return finished;
     })()
       .catch(async (error: unknown) => {
-        log.error("workflow run crashed", { run: run.runId, workflow: workflowId, error: (error as Error).message });
+        log.error("workflow run crashed", { run: runId, workflow: workflowId, error: (error as Error).message });
+        await writes.catch(() => undefined);
         await db()
           .update(workflowRuns)
           .set({ status: "failed", error: (error as Error).message, finishedAt: Date.now() })
-          .where(eq(workflowRuns.id, run.runId));
+          .where(eq(workflowRuns.id, runId));
         recordRun("workflow", "failed");
-        announceRun({ workspaceId, runId: run.runId, status: "failed" });
-        return findRun(run.runId);
+        announceRun({ workspaceId, runId, status: "failed" });
+        return findRun(runId);
       })
       // Patchbay's tables are the run history; Mastra's snapshot of a finished run would otherwise
       // pile up in its in-memory store for as long as the server runs.
       .finally(() =>
         workflow
-          .deleteWorkflowRunById(run.runId)
-          .catch((error: unknown) => log.warn("could not drop a finished run's snapshot", { run: run.runId, error: (error as Error).message })),
+          .deleteWorkflowRunById(runId)
+          .catch((error: unknown) => log.warn("could not drop a finished run's snapshot", { run: runId, error: (error as Error).message })),
       )
   );
 }
@@ -234,22 +268,22 @@ export async function rerunFromFailedStep(actor: Actor, failedRunId: string, tri
       resumedFromRunId: failed.id,
       runnerInstance,
     });
-    for (const [position, step] of steps.entries()) {
-      await tx.insert(workflowRunSteps).values(
+    await tx.insert(workflowRunSteps).values(
+      steps.map((step, position) =>
         position < failedAt
           ? {
               runId: run.runId,
               stepId: step.stepId,
               position,
-              status: "success",
+              status: "success" as const,
               input: step.input,
               output: step.output,
               startedAt: step.startedAt,
               endedAt: step.endedAt,
             }
-          : { runId: run.runId, stepId: step.stepId, position, status: "pending" },
-      );
-    }
+          : { runId: run.runId, stepId: step.stepId, position, status: "pending" as const, input: null, output: null, startedAt: null, endedAt: null },
+      ),
+    );
   });
   announceRun({ workspaceId: actor.workspaceId, runId: run.runId, status: "running" });
   const context = Object.fromEntries(
