@@ -8,7 +8,7 @@ import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/
 import { roleIn } from "@/lib/auth";
 import { type Actor, inSpan, log, recordRun, TraceAttributes } from "@/lib/platform";
 import { announceRun, forHistory } from "@/lib/runs";
-import type { AutomationDefinition, AutomationStep } from "./definition";
+import type { AutomationStep } from "./definition";
 import { ExpressionError } from "./expressions";
 import { type RunScope, StepFailure } from "./scope";
 import { runStep } from "./steps";
@@ -97,7 +97,12 @@ function existingWorkflowRun(existing: AutomationStepRow[], position: number, st
 }
 
 /** Who the run acts as: whoever started it by hand, the automation's author, or (a shipped one) `fallback`. */
-async function actingPerson(run: AutomationRunRow, automation: Automation, fallback: string | undefined, isMember: (userId: string) => Promise<boolean>): Promise<string> {
+async function actingPerson(
+  run: AutomationRunRow,
+  automation: Automation,
+  fallback: string | undefined,
+  isMember: (userId: string) => Promise<boolean>,
+): Promise<string> {
   const chosen = run.startedBy ?? automation.createdBy;
   if (!chosen) {
     if (!fallback) throw new StepFailure("No one in this workspace can act for this run: its endpoint's maker and every owner are gone.", true);
@@ -147,7 +152,12 @@ export async function attemptRuns(
       await tx
         .update(automationRuns)
         .set({ status: "running", attempts: attempts + 1, error: null })
-        .where(inArray(automationRuns.id, group.map(({ run }) => run.id)));
+        .where(
+          inArray(
+            automationRuns.id,
+            group.map(({ run }) => run.id),
+          ),
+        );
     const resumed = runs.filter(({ run }) => run.attempts > 0).map(({ run }) => run.id);
     if (resumed.length > 0)
       await tx
@@ -175,7 +185,12 @@ export async function attemptRuns(
       await endAttempt({ run: entry.run, automation: entry.automation, startedAt, finishedAt: now(), outcome, deferredSteps, settle: options.settle });
       recordRun("automation", outcome.ok ? "succeeded" : "failed");
       if (!outcome.ok)
-        log.warn("automation run attempt failed", { run: entry.run.id, automation: entry.automation.id, attempt: entry.run.attempts + 1, error: outcome.error });
+        log.warn("automation run attempt failed", {
+          run: entry.run.id,
+          automation: entry.automation.id,
+          attempt: entry.run.attempts + 1,
+          error: outcome.error,
+        });
       return { ...entry, outcome, workflowRunId };
     }),
   );
@@ -206,7 +221,12 @@ function endAttempt(ending: Ending): Promise<void> {
     setImmediate(() => {
       const batch = endings.pending.splice(0);
       endings.scheduled = false;
-      transaction((tx) => recordEndings(tx, batch.map((entry) => entry.ending))).then(
+      transaction((tx) =>
+        recordEndings(
+          tx,
+          batch.map((entry) => entry.ending),
+        ),
+      ).then(
         () => batch.forEach((entry) => entry.done()),
         (error: unknown) => batch.forEach((entry) => entry.failed(error)),
       );
@@ -275,7 +295,12 @@ async function recordEndings(tx: Db, ended: Ending[]): Promise<void> {
     await tx
       .update(automationRuns)
       .set(group[0]!.values)
-      .where(inArray(automationRuns.id, group.map((entry) => entry.id)));
+      .where(
+        inArray(
+          automationRuns.id,
+          group.map((entry) => entry.id),
+        ),
+      );
 }
 
 /** One run's attempt, between the commit that starts it and the one that records its end. */
@@ -309,7 +334,6 @@ async function attemptOne(
   }
   return { outcome, deferredSteps: attempt.deferredSteps, workflowRunId: [...attempt.workflowRunIds.values()].at(-1) };
 }
-
 
 /**
  * What one attempt's steps share: the original error of the step that failed (Mastra hands back its

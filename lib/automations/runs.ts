@@ -155,7 +155,12 @@ export async function runAutomationsForDelivery(
         await tx
           .update(automationRuns)
           .set({ status: "failed", error, finishedAt: now() })
-          .where(inArray(automationRuns.id, group.map((entry) => entry.run.id)));
+          .where(
+            inArray(
+              automationRuns.id,
+              group.map((entry) => entry.run.id),
+            ),
+          );
       return toAttempt;
     },
     {
@@ -192,7 +197,6 @@ async function earlierWorkflowRun(runIds: string[]): Promise<string | undefined>
     .limit(1);
   return step?.workflowRunId ?? undefined;
 }
-
 
 /** A delivery whose retries ended (used up, or cancelled): its runs that were waiting to retry fail with it. */
 export async function failDeliveryRuns(deliveryId: number, reason: string): Promise<void> {
