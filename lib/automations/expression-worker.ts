@@ -1,14 +1,14 @@
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import jsonata from "jsonata";
 
 /**
  * The thread lib/automations/expressions.ts evaluates JSONata in: an expression that loops, recurses
  * or allocates without end stops here (JSONata's own guardrails, this thread's heap limit, or the
- * parent terminating it), never in the server's thread. One request evaluates several expressions
- * over one scope (a delivery's filters), so the scope crosses once. Runs under Node's type
- * stripping: imports packages only.
+ * parent terminating it), never in the server's thread. One request evaluates groups of
+ * expressions, each over one of the request's scopes (a delivery's filters, the steps its runs
+ * reached together), so each scope crosses once. Runs under Node's type stripping: imports packages only.
  */
-type Request = { id: number; expressions: string[]; scope: unknown; timeoutMs: number; maxOutputBytes: number };
+type Request = { id: number; groups: { scope: number; expressions: string[] }[]; scopes: unknown[]; timeoutMs: number; maxOutputBytes: number };
 type Result = { ok: true; text?: string } | { ok: false; error: string };
 
 function describe(error: unknown): string {
@@ -32,8 +32,20 @@ async function evaluateOne(expression: string, scope: unknown, timeoutMs: number
   }
 }
 
+/** Expressions finished, counted where the parent can read it while this thread is busy (it stops a thread that stops counting). */
+const progress = new Int32Array((workerData as { progress: SharedArrayBuffer }).progress);
+// Started: a slow start on a busy machine counts as progress, not as an expression that overran.
+Atomics.add(progress, 0, 1);
+
 parentPort!.on("message", async (request: Request) => {
-  const results: Result[] = [];
-  for (const expression of request.expressions) results.push(await evaluateOne(expression, request.scope, request.timeoutMs, request.maxOutputBytes));
+  const results: Result[][] = [];
+  for (const group of request.groups) {
+    const answers: Result[] = [];
+    for (const expression of group.expressions) {
+      answers.push(await evaluateOne(expression, request.scopes[group.scope], request.timeoutMs, request.maxOutputBytes));
+      Atomics.add(progress, 0, 1);
+    }
+    results.push(answers);
+  }
   parentPort!.postMessage({ id: request.id, results });
 });

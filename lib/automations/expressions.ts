@@ -52,11 +52,15 @@ const { Worker } = process.getBuiltinModule("node:worker_threads");
 type Worker = InstanceType<typeof Worker>;
 
 type Result = { ok: true; text?: string } | { ok: false; error: string };
-type Pending = { resolve: (results: Result[]) => void; reject: (error: Error) => void };
-type Answer = { id: number; results: Result[] };
+/** Expressions to evaluate over one of a message's scopes (its index). */
+type Group = { scope: number; expressions: string[] };
+type Pending = { resolve: (results: Result[][]) => void; reject: (error: Error) => void };
+type Answer = { id: number; results: Result[][] };
 
 /** The evaluations a worker has not answered yet: each worker its own, so one that dies fails only its own. */
 const pendingOf = new WeakMap<Worker, Map<number, Pending>>();
+/** How many expressions each worker has finished (it counts them in shared memory, even while its thread is busy). */
+const progressOf = new WeakMap<Worker, Int32Array>();
 let worker: Worker | undefined;
 let nextId = 1;
 let queue: Promise<unknown> = Promise.resolve();
@@ -69,7 +73,9 @@ function failAll(of: Worker, message: string): void {
 
 function theWorker(): Worker {
   if (worker) return worker;
+  const progress = new Int32Array(new SharedArrayBuffer(4));
   const started = new Worker(WORKER, {
+    workerData: { progress: progress.buffer },
     resourceLimits: { maxOldGenerationSizeMb: EXPRESSION_LIMITS.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     stdout: false,
     stderr: false,
@@ -77,6 +83,7 @@ function theWorker(): Worker {
   started.unref();
   const pending = new Map<number, Pending>();
   pendingOf.set(started, pending);
+  progressOf.set(started, progress);
   started.on("message", (answer: Answer) => {
     const entry = pending.get(answer.id);
     if (!entry) return;
@@ -95,23 +102,40 @@ function theWorker(): Worker {
   return started;
 }
 
-function evaluateNow(expressions: string[], scope: unknown): Promise<Result[]> {
+/** Longer than JSONata's own limit, so an expression that loops between steps is stopped by JSONata, with its own message. */
+const WATCH_PERIOD_MS = EXPRESSION_LIMITS.timeoutMs + 500;
+
+/**
+ * One message to the worker: each group's expressions over its scope, answered together. An
+ * expression may take up to the time limit (JSONata checks its own clock between steps); one that
+ * blocks inside a step (a regex, a huge $pad) shows as no expression finishing for a whole period,
+ * and the worker is stopped.
+ */
+function evaluateNow(groups: Group[], scopes: unknown[]): Promise<Result[][]> {
   const id = nextId++;
   const current = theWorker();
   const pending = pendingOf.get(current)!;
-  return new Promise<Result[]>((resolve, reject) => {
-    // JSONata checks its own clock between steps; this catches what blocks inside one (a regex, a huge $pad).
-    const timer = setTimeout(
-      () => {
+  const progress = progressOf.get(current)!;
+  return new Promise<Result[][]>((resolve, reject) => {
+    let finished = Atomics.load(progress, 0);
+    let timer: NodeJS.Timeout;
+    const watch = () => {
+      timer = setTimeout(() => {
         if (!pending.has(id)) return;
+        const now = Atomics.load(progress, 0);
+        if (now !== finished) {
+          finished = now;
+          watch();
+          return;
+        }
         pending.delete(id);
         reject(new ExpressionError(`it ran for longer than ${EXPRESSION_LIMITS.timeoutMs} ms`));
         if (worker === current) worker = undefined;
         void current.terminate();
-      },
-      EXPRESSION_LIMITS.timeoutMs * (1 + expressions.length),
-    );
-    timer.unref();
+      }, WATCH_PERIOD_MS);
+      timer.unref();
+    };
+    watch();
     pending.set(id, {
       resolve: (value) => {
         clearTimeout(timer);
@@ -122,8 +146,88 @@ function evaluateNow(expressions: string[], scope: unknown): Promise<Result[]> {
         reject(error);
       },
     });
-    current.postMessage({ id, expressions, scope, timeoutMs: EXPRESSION_LIMITS.timeoutMs, maxOutputBytes: EXPRESSION_LIMITS.maxOutputBytes });
+    current.postMessage({ id, groups, scopes, timeoutMs: EXPRESSION_LIMITS.timeoutMs, maxOutputBytes: EXPRESSION_LIMITS.maxOutputBytes });
   });
+}
+
+/** One after another: a message that overruns stops the worker, and only its own evaluations fail. */
+function inTurn(groups: Group[], scopes: unknown[]): Promise<Result[][]> {
+  const run = queue.then(
+    () => evaluateNow(groups, scopes),
+    () => evaluateNow(groups, scopes),
+  );
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * The same scope as far as expressions can tell: the same fields holding the same values (a
+ * delivery's runs each spread the delivery's scope), empty step outputs alike.
+ */
+function sameScope(one: unknown, other: unknown): boolean {
+  if (one === other) return true;
+  if (!isPlainObject(one) || !isPlainObject(other)) return false;
+  const keys = Object.keys(one);
+  if (keys.length !== Object.keys(other).length) return false;
+  return keys.every((key) => {
+    const a = one[key];
+    const b = other[key];
+    return a === b || (isPlainObject(a) && isPlainObject(b) && Object.keys(a).length === 0 && Object.keys(b).length === 0);
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+type Request = { expressions: string[]; scope: unknown; resolve: (results: Result[]) => void };
+
+/**
+ * Evaluations asked for in the same turn of the event loop (a delivery's runs reaching their steps
+ * together, other deliveries' steps) cross to the worker in one message, each distinct scope once.
+ */
+const asked: { requests: Request[]; scheduled: boolean } = { requests: [], scheduled: false };
+
+function evaluateInWorker(expressions: string[], scope: unknown): Promise<Result[]> {
+  return new Promise<Result[]>((resolve) => {
+    asked.requests.push({ expressions, scope, resolve });
+    if (asked.scheduled) return;
+    asked.scheduled = true;
+    setImmediate(() => {
+      asked.scheduled = false;
+      void send(asked.requests.splice(0));
+    });
+  });
+}
+
+async function send(requests: Request[]): Promise<void> {
+  const scopes: unknown[] = [];
+  const groups = requests.map(({ expressions, scope }) => {
+    let index = scopes.findIndex((known) => sameScope(known, scope));
+    if (index < 0) index = scopes.push(scope) - 1;
+    return { scope: index, expressions };
+  });
+  try {
+    const results = await inTurn(groups, scopes);
+    requests.forEach((request, index) => request.resolve(results[index]!));
+  } catch (error) {
+    if (requests.length === 1 && requests[0]!.expressions.length === 1) {
+      requests[0]!.resolve([{ ok: false, error: (error as Error).message }]);
+      return;
+    }
+    // The thread was stopped (time, memory): each expression again on its own, so only the one that overran fails.
+    for (const request of requests) {
+      const results: Result[] = [];
+      for (const expression of request.expressions) {
+        try {
+          results.push((await inTurn([{ scope: 0, expressions: [expression] }], [request.scope]))[0]![0]!);
+        } catch (alone) {
+          results.push({ ok: false, error: (alone as Error).message });
+        }
+      }
+      request.resolve(results);
+    }
+  }
 }
 
 /** Values of several expressions over one scope, each its own value or its own ExpressionError (`what` names each in messages). */
@@ -135,34 +239,12 @@ export async function evaluateEach(
     const syntax = expressionSyntaxError(expression);
     return syntax ? { error: new ExpressionError(`${what} cannot be read: ${syntax}`) } : undefined;
   });
-  const asked = expressions.filter((_, index) => answers[index] === undefined);
-  if (asked.length > 0) {
-    const run = queue.then(
-      () =>
-        evaluateNow(
-          asked.map((entry) => entry.expression),
-          scope,
-        ),
-      () =>
-        evaluateNow(
-          asked.map((entry) => entry.expression),
-          scope,
-        ),
+  const wanted = expressions.filter((_, index) => answers[index] === undefined);
+  if (wanted.length > 0) {
+    const results = await evaluateInWorker(
+      wanted.map((entry) => entry.expression),
+      scope,
     );
-    queue = run.catch(() => undefined);
-    let results: Result[];
-    try {
-      results = await run;
-    } catch (error) {
-      // The thread was stopped (time, memory): one by one, so only the expression that overran fails.
-      if (asked.length === 1) results = [{ ok: false, error: (error as Error).message }];
-      else
-        results = (await evaluateEach(asked, scope)).map((answer) =>
-          "error" in answer
-            ? { ok: false as const, error: answer.error.message.replace(/^.*? failed: /, "") }
-            : { ok: true as const, text: answer.value === undefined ? undefined : JSON.stringify(answer.value) },
-        );
-    }
     let next = 0;
     for (const [index, entry] of expressions.entries()) {
       if (answers[index] !== undefined) continue;

@@ -153,6 +153,20 @@ describe("the expression evaluator", () => {
     // The evaluator keeps working after each of those.
     expect(await evaluateExpression("1 + 1", {})).toBe(2);
   }, 30_000);
+
+  it("evaluations asked in the same turn share the worker, and one that overruns fails alone", async () => {
+    const base = { payload: { ref: "refs/heads/main", commits: [{ message: "a" }, { message: "b" }] } };
+    const [count, ref, blocking, other] = await Promise.allSettled([
+      evaluateExpression("$count(payload.commits)", { ...base, steps: {} }),
+      evaluateExpression("payload.ref", { ...base, steps: {} }),
+      evaluateExpression('$match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /^(a+)+$/)', { ...base, steps: {} }, "the condition of step slow"),
+      evaluateExpression("steps.first.value * 2", { ...base, steps: { first: { value: 21 } } }),
+    ]);
+    expect(count).toEqual({ status: "fulfilled", value: 2 });
+    expect(ref).toEqual({ status: "fulfilled", value: "refs/heads/main" });
+    expect(blocking).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/^the condition of step slow failed: .*longer than 1000 ms/) } });
+    expect(other).toEqual({ status: "fulfilled", value: 42 });
+  }, 30_000);
 });
 
 describe("automations", () => {
