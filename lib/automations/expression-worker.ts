@@ -19,9 +19,23 @@ function describe(error: unknown): string {
   return `${value?.message ?? String(error)}${where}`;
 }
 
+/** Parsed expressions: a run evaluates the same few every time (the limits apply per evaluation, from its start). */
+const compiledOf = new Map<string, ReturnType<typeof jsonata>>();
+const COMPILED_KEPT = 1000;
+
+function compile(expression: string, timeoutMs: number): ReturnType<typeof jsonata> {
+  let compiled = compiledOf.get(expression);
+  if (!compiled) {
+    compiled = jsonata(expression, { timeout: timeoutMs, stack: 400, sequence: 200_000 });
+    if (compiledOf.size >= COMPILED_KEPT) compiledOf.delete(compiledOf.keys().next().value!);
+    compiledOf.set(expression, compiled);
+  }
+  return compiled;
+}
+
 async function evaluateOne(expression: string, scope: unknown, timeoutMs: number, maxOutputBytes: number): Promise<Result> {
   try {
-    const compiled = jsonata(expression, { timeout: timeoutMs, stack: 400, sequence: 200_000 });
+    const compiled = compile(expression, timeoutMs);
     const value = await compiled.evaluate(scope);
     if (typeof value === "function") return { ok: false, error: "it evaluates to a function, not a value" };
     const text = value === undefined ? undefined : JSON.stringify(value);
