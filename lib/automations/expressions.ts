@@ -104,6 +104,8 @@ function theWorker(): Worker {
 
 /** Longer than JSONata's own limit, so an expression that loops between steps is stopped by JSONata, with its own message. */
 const WATCH_PERIOD_MS = EXPRESSION_LIMITS.timeoutMs + 500;
+/** How long a new worker thread may take to start before its first message counts as stuck. */
+const WORKER_START_MS = 30_000;
 
 /**
  * One message to the worker: each group's expressions over its scope, answered together. An
@@ -118,12 +120,14 @@ function evaluateNow(groups: Group[], scopes: unknown[]): Promise<Result[][]> {
   const progress = progressOf.get(current)!;
   return new Promise<Result[][]>((resolve, reject) => {
     let finished = Atomics.load(progress, 0);
+    const sentAt = Date.now();
     let timer: NodeJS.Timeout;
     const watch = () => {
       timer = setTimeout(() => {
         if (!pending.has(id)) return;
         const now = Atomics.load(progress, 0);
-        if (now !== finished) {
+        // 0: the thread has not started yet (a busy machine); its start is not the expression's time.
+        if (now !== finished || (now === 0 && Date.now() - sentAt < WORKER_START_MS)) {
           finished = now;
           watch();
           return;
