@@ -316,14 +316,14 @@ async function attemptOne(
   try {
     const userId = await actingPerson(run, automation, fallbackPerson, isMember);
     const actor: Actor = { userId, workspaceId: automation.workspaceId };
-    const workflow = buildWorkflow(run, automation, actor, scope, prepared.reusable, number, attempt);
-    const mastraRun = await workflow.createRun();
+    const mastraRun = await workflowOf(automation).createRun();
+    attempts.set(mastraRun.runId, { run, actor, scope, reusable: prepared.reusable, attempt: number, state: attempt, skipNext: false });
     // The attempt is a span of its own under the delivery's processing (or nothing, with tracing off): its workflow runs and calls nest in it.
     const result = await inSpan(
       `automation run ${run.id}`,
       { attributes: { [TraceAttributes.automationId]: automation.id, [TraceAttributes.runId]: run.id, [TraceAttributes.attempt]: number } },
       () => mastraRun.start({ inputData: {} }),
-    );
+    ).finally(() => attempts.delete(mastraRun.runId));
     if (result.status === "success") outcome = { ok: true };
     else {
       const error = attempt.failed.error ?? ("error" in result ? result.error : undefined);
@@ -342,44 +342,66 @@ async function attemptOne(
  */
 type AttemptState = { failed: { error?: unknown }; deferredSteps: Map<number, DeferredStep>; workflowRunIds: Map<number, string> };
 
-/** The Mastra workflow one attempt runs: a step per automation step, in order. */
-function buildWorkflow(
-  run: AutomationRunRow,
-  automation: Automation,
-  actor: Actor,
-  scope: RunScope,
-  reusable: Map<number, AutomationStepRow>,
-  attempt: number,
-  state: AttemptState,
-) {
-  let skipNext = false;
-  const announce = (stepId: string, status: string) => announceRun({ workspaceId: run.workspaceId, runId: run.id, stepId, status });
+/** What a running attempt's steps work with, found by Mastra's run id (the workflow is shared by every attempt of a version). */
+type RunningAttempt = {
+  run: AutomationRunRow;
+  actor: Actor;
+  scope: RunScope;
+  reusable: Map<number, AutomationStepRow>;
+  attempt: number;
+  state: AttemptState;
+  /** A condition that failed with "skip-next" skips the step after it. */
+  skipNext: boolean;
+};
+
+const attempts = new Map<string, RunningAttempt>();
+
+/** Each automation's Mastra workflow, built once per saved version (steps, their zod schemas) rather than on every attempt. */
+const workflows = new Map<string, ReturnType<typeof buildWorkflow>>();
+const WORKFLOWS_KEPT = 500;
+
+function workflowOf(automation: Automation): ReturnType<typeof buildWorkflow> {
+  const key = `${automation.id}:${automation.version}:${automation.updatedAt}`;
+  let workflow = workflows.get(key);
+  if (!workflow) {
+    workflow = buildWorkflow(automation);
+    if (workflows.size >= WORKFLOWS_KEPT) workflows.delete(workflows.keys().next().value!);
+    workflows.set(key, workflow);
+  }
+  return workflow;
+}
+
+/** The Mastra workflow an automation's attempts run: a step per automation step, in order. */
+function buildWorkflow(automation: Automation) {
   const steps = automation.definition.steps.map((definitionStep, position) =>
     createStep({
       id: definitionStep.key,
       description: definitionStep.name ?? definitionStep.kind,
       inputSchema: z.unknown(),
       outputSchema: z.unknown(),
-      execute: async ({ bail }) => {
+      execute: async ({ bail, runId }) => {
+        const self = attempts.get(runId)!;
+        const { run, actor, scope, reusable, attempt, state } = self;
+        const announce = (status: string) => announceRun({ workspaceId: run.workspaceId, runId: run.id, stepId: definitionStep.key, status });
         const kept = reusable.get(position);
         if (kept) {
           scope.steps[definitionStep.key] = kept.output;
-          announce(definitionStep.key, "succeeded");
+          announce("succeeded");
           return kept.output;
         }
-        if (skipNext) {
-          skipNext = false;
+        if (self.skipNext) {
+          self.skipNext = false;
           state.deferredSteps.set(position, { status: "skipped", attempt, input: null, output: null, error: null, startedAt: null, endedAt: null });
-          announce(definitionStep.key, "skipped");
+          announce("skipped");
           return null;
         }
         const stepStarted = Date.now();
-        // A condition only evaluates: its record waits for the attempt's last commit. A workflow step
-        // shows "running" with its workflow run once that has started; other steps as they start.
+        // A condition only evaluates: its record waits for the commit that ends the attempt. A
+        // workflow step shows "running" with its workflow run once that has started; other steps as they start.
         const evaluatesOnly = definitionStep.kind === "condition";
         if (!evaluatesOnly && definitionStep.kind !== "workflow") {
           await recordStep(run.id, position, { status: "running", attempt, startedAt: stepStarted, endedAt: null, error: null });
-          announce(definitionStep.key, "running");
+          announce("running");
         }
         try {
           const done = await runStep(definitionStep, scope, {
@@ -390,7 +412,7 @@ function buildWorkflow(
             onWorkflowRun: async (workflowRunId) => {
               state.workflowRunIds.set(position, workflowRunId);
               await recordStep(run.id, position, { status: "running", attempt, startedAt: stepStarted, endedAt: null, error: null, workflowRunId });
-              announce(definitionStep.key, "running");
+              announce("running");
             },
           });
           scope.steps[definitionStep.key] = done.output;
@@ -405,9 +427,9 @@ function buildWorkflow(
           };
           if (evaluatesOnly) state.deferredSteps.set(position, record);
           else await recordStep(run.id, position, record);
-          announce(definitionStep.key, "succeeded");
+          announce("succeeded");
           if (done.stop) return bail(done.output);
-          if (done.skipNext) skipNext = true;
+          if (done.skipNext) self.skipNext = true;
           return done.output;
         } catch (error) {
           const failure = error as Error & { input?: unknown };
@@ -422,7 +444,7 @@ function buildWorkflow(
           };
           if (evaluatesOnly) state.deferredSteps.set(position, record);
           else await recordStep(run.id, position, record);
-          announce(definitionStep.key, "failed");
+          announce("failed");
           state.failed.error = error;
           throw error;
         }
