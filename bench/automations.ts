@@ -4,7 +4,7 @@
  * (b) through ten more automations matching every push, each a JSONata filter and one mapped step
  * that calls nothing outside (a condition), so 11 runs per delivery. Reports deliveries/s, runs/s
  * and the cost per run beside (a). SQLite in a temporary directory, the dispatcher as the server
- * runs it (16 in flight), no network.
+ * runs it (WEBHOOK_PROCESSING_CONCURRENCY in flight, 64 by default), no network.
  *
  * Run by bench/run.ts as: tsx --conditions=react-server bench/automations.ts
  */

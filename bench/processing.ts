@@ -1,7 +1,7 @@
 /**
  * Bench (f): processing throughput. Seeds a backlog of BENCH_BACKLOG (default 2,000) received GitHub
  * pushes without TODO: lines (process-github-push runs its two steps and calls nothing outside),
- * then drains it with the dispatcher (processDueDeliveries, 16 in flight, as the server runs it) and
+ * then drains it with the dispatcher (processDueDeliveries, WEBHOOK_PROCESSING_CONCURRENCY in flight, 64 by default, as the server runs it) and
  * reports deliveries/s. Where the time goes, by draining equal backlogs three ways:
  *   - "record": every delivery only recorded (the lease, the attempt's commit, the notices): the
  *     dispatcher's own cost;

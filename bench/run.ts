@@ -334,7 +334,7 @@ if (only.has("automations")) {
 if (only.has("processing")) {
   const backlog = Number(process.env.BENCH_BACKLOG ?? 2000);
   console.log(
-    `(g) processing: a backlog of ${backlog} received pushes without TODO: lines drained by the dispatcher (16 in flight): recorded only, through process-github-push (nothing outside), and the workflow through Mastra alone\n`,
+    `(g) processing: a backlog of ${backlog} received pushes without TODO: lines drained by the dispatcher (${process.env.WEBHOOK_PROCESSING_CONCURRENCY ?? 64} in flight): recorded only, through process-github-push (nothing outside), and the workflow through Mastra alone\n`,
   );
   type Drained = {
     seconds: number;

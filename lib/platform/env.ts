@@ -121,6 +121,12 @@ const variables = z.object({
   WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
   /** During a burst of deliveries processing waits for intake, but never longer than this (0: never waits). */
   WEBHOOK_PROCESSING_MAX_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * Deliveries one process works on at once. More share each commit (on SQLite one fsync serves
+   * every delivery that wrote in that turn), at the price of more payloads in memory and more
+   * concurrent calls to the services automations reach.
+   */
+  WEBHOOK_PROCESSING_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   /** How long a delivery being processed stays leased; renewed while it runs, so this is how soon a crashed process's delivery is taken over. */
   WEBHOOK_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Days a delivery's body and headers are kept; after that only its row, status and dedupe key remain (0: keep forever). */

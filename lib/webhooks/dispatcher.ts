@@ -208,7 +208,7 @@ export type ProcessOptions = {
 export async function processDueDeliveries({
   handle = handleDelivery,
   now = Date.now,
-  limit = BATCH,
+  limit = env().WEBHOOK_PROCESSING_CONCURRENCY,
   leaseMs = LEASE_MS,
   pollMs = 1000,
   yieldToIntake,
