@@ -114,8 +114,9 @@ async function actingPerson(
 }
 
 /**
- * A step whose record can wait for the attempt's last commit: it only evaluates (a condition, or a
- * step skipped by one), so doing it again after a crash changes nothing outside.
+ * A step's record that waits for the commit ending the attempt: a step that only evaluates (a
+ * condition, or a step skipped by one: doing it again after a crash changes nothing outside), or
+ * the last step's outcome (the commit follows it at once, so a crash loses no more than before).
  */
 type DeferredStep = Omit<typeof automationRunSteps.$inferInsert, "runId" | "stepKey" | "kind" | "position">;
 
@@ -396,9 +397,11 @@ function buildWorkflow(automation: Automation) {
           return null;
         }
         const stepStarted = Date.now();
-        // A condition only evaluates: its record waits for the commit that ends the attempt. A
-        // workflow step shows "running" with its workflow run once that has started; other steps as they start.
+        // A condition only evaluates: its record waits for the commit that ends the attempt, as does
+        // the last step's outcome (that commit follows it at once). A workflow step shows "running"
+        // with its workflow run once that has started; other steps as they start.
         const evaluatesOnly = definitionStep.kind === "condition";
+        const recordAtEnd = evaluatesOnly || position === automation.definition.steps.length - 1;
         if (!evaluatesOnly && definitionStep.kind !== "workflow") {
           await recordStep(run.id, position, { status: "running", attempt, startedAt: stepStarted, endedAt: null, error: null });
           announce("running");
@@ -425,7 +428,7 @@ function buildWorkflow(automation: Automation) {
             error: null,
             endedAt: Date.now(),
           };
-          if (evaluatesOnly) state.deferredSteps.set(position, record);
+          if (recordAtEnd) state.deferredSteps.set(position, record);
           else await recordStep(run.id, position, record);
           announce("succeeded");
           if (done.stop) return bail(done.output);
@@ -442,7 +445,7 @@ function buildWorkflow(automation: Automation) {
             output: null,
             endedAt: Date.now(),
           };
-          if (evaluatesOnly) state.deferredSteps.set(position, record);
+          if (recordAtEnd) state.deferredSteps.set(position, record);
           else await recordStep(run.id, position, record);
           announce("failed");
           state.failed.error = error;
