@@ -222,15 +222,13 @@ function endAttempt(ending: Ending): Promise<void> {
     setImmediate(() => {
       const batch = endings.pending.splice(0);
       endings.scheduled = false;
-      transaction((tx) =>
-        recordEndings(
-          tx,
-          batch.map((entry) => entry.ending),
-        ),
-      ).then(
-        () => batch.forEach((entry) => entry.done()),
-        (error: unknown) => batch.forEach((entry) => entry.failed(error)),
-      );
+      const ended = batch.map((entry) => entry.ending);
+      Promise.resolve()
+        .then(() => transaction((tx) => recordEndings(tx, ended)))
+        .then(
+          () => batch.forEach((entry) => entry.done()),
+          (error: unknown) => batch.forEach((entry) => entry.failed(error)),
+        );
     });
   });
 }
