@@ -216,6 +216,17 @@ export function affectedRows(result: unknown): number {
   return outcome.changes ?? outcome.rowCount ?? 0;
 }
 
+/**
+ * SQLite: runs a statement written as text with `?` parameters, inside the running transaction
+ * (its statement is prepared once per text and kept with the others). Returns the rows changed.
+ */
+export function runSqliteStatement(sqlText: string, parameters: unknown[]): number {
+  if (!inGatedTransaction()) throw new Error("runSqliteStatement runs inside transaction() only");
+  return connection()
+    .$client.prepare(sqlText)
+    .run(...parameters).changes;
+}
+
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 /**

@@ -1,9 +1,10 @@
 import "server-only";
 import { noopLogger } from "@mastra/core/logger";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Db, transaction } from "@/db/client";
+import { insertRows, type RowColumn } from "@/db/sql/many-rows";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
 import { type Actor, inSpan, log, recordRun, TraceAttributes } from "@/lib/platform";
@@ -61,7 +62,7 @@ async function prepareSteps(tx: Db, runs: RunToAttempt[], fresh: boolean): Promi
     if (replaced.length > 0) await tx.delete(automationRunSteps).where(inArray(automationRunSteps.runId, replaced));
   }
   const prepared: PreparedSteps[] = [];
-  const inserted: (typeof automationRunSteps.$inferInsert)[] = [];
+  const inserted: StepColumns[] = [];
   for (const { run, automation } of runs) {
     const steps = automation.definition.steps;
     const existing = existingOf.get(run.id) ?? [];
@@ -77,16 +78,16 @@ async function prepareSteps(tx: Db, runs: RunToAttempt[], fresh: boolean): Promi
     for (const [position, step] of steps.entries()) {
       const kept = reusable.get(position);
       if (kept) {
-        inserted.push({ ...kept, reused: true });
+        inserted.push(stepColumns({ ...kept, reused: true }));
         continue;
       }
       const workflowRunId = existingWorkflowRun(existing, position, step);
       if (workflowRunId) workflowRunIds.set(position, workflowRunId);
-      inserted.push({ runId: run.id, position, stepKey: step.key, kind: step.kind, status: "pending", reused: false, workflowRunId });
+      inserted.push(stepColumns({ runId: run.id, position, stepKey: step.key, kind: step.kind, status: "pending", reused: false, workflowRunId }));
     }
     prepared.push({ reusable, workflowRunIds });
   }
-  if (inserted.length > 0) await tx.insert(automationRunSteps).values(inserted);
+  await insertRows("automation_run_steps", STEP_COLUMNS, inserted);
   return prepared;
 }
 
@@ -119,6 +120,51 @@ async function actingPerson(
  * the last step's outcome (the commit follows it at once, so a crash loses no more than before).
  */
 type DeferredStep = Omit<typeof automationRunSteps.$inferInsert, "runId" | "stepKey" | "kind" | "position">;
+
+/** automation_run_steps and automation_run_attempts as insertRows fills them (db/sql/many-rows.ts: many rows without drizzle's per-value cost). */
+const STEP_COLUMNS: RowColumn[] = [
+  { name: "run_id", type: "text" },
+  { name: "position", type: "integer" },
+  { name: "step_key", type: "text" },
+  { name: "kind", type: "text" },
+  { name: "status", type: "text" },
+  { name: "attempt", type: "integer" },
+  { name: "reused", type: "boolean" },
+  { name: "input", type: "jsonb" },
+  { name: "output", type: "jsonb" },
+  { name: "error", type: "text" },
+  { name: "workflow_run_id", type: "text" },
+  { name: "started_at", type: "bigint" },
+  { name: "ended_at", type: "bigint" },
+];
+const ATTEMPT_COLUMNS: RowColumn[] = [
+  { name: "run_id", type: "text" },
+  { name: "number", type: "integer" },
+  { name: "started_at", type: "bigint" },
+  { name: "duration_ms", type: "integer" },
+  { name: "outcome", type: "text" },
+  { name: "error", type: "text" },
+];
+
+type StepColumns = Record<(typeof STEP_COLUMNS)[number]["name"], unknown>;
+
+function stepColumns(step: typeof automationRunSteps.$inferInsert): StepColumns {
+  return {
+    run_id: step.runId,
+    position: step.position,
+    step_key: step.stepKey,
+    kind: step.kind,
+    status: step.status,
+    attempt: step.attempt ?? null,
+    reused: step.reused ?? false,
+    input: step.input ?? null,
+    output: step.output ?? null,
+    error: step.error ?? null,
+    workflow_run_id: step.workflowRunId ?? null,
+    started_at: step.startedAt ?? null,
+    ended_at: step.endedAt ?? null,
+  };
+}
 
 export type AttemptResult = { outcome: AttemptOutcome; workflowRunId?: string };
 
@@ -165,10 +211,12 @@ export async function attemptRuns(
         .update(automationRunAttempts)
         .set({ outcome: "failed", error: "interrupted (the process running it stopped)" })
         .where(and(inArray(automationRunAttempts.runId, resumed), eq(automationRunAttempts.outcome, "running")));
-    await tx
-      .insert(automationRunAttempts)
-      .values(runs.map(({ run }) => ({ runId: run.id, number: run.attempts + 1, startedAt, outcome: "running" as const })))
-      .onConflictDoUpdate({ target: [automationRunAttempts.runId, automationRunAttempts.number], set: { startedAt, outcome: "running", error: null } });
+    await insertRows(
+      "automation_run_attempts",
+      ATTEMPT_COLUMNS.filter((column) => ["run_id", "number", "started_at", "outcome"].includes(column.name)),
+      runs.map(({ run }) => ({ run_id: run.id, number: run.attempts + 1, started_at: startedAt, outcome: "running" })),
+      "on conflict (run_id, number) do update set started_at = excluded.started_at, outcome = excluded.outcome, error = null",
+    );
     return { runs, prepared: await prepareSteps(tx, runs, options.fresh ?? false) };
   });
   if (runs.length === 0) return [];
@@ -236,44 +284,32 @@ function endAttempt(ending: Ending): Promise<void> {
 /** The attempts' outcomes, the steps recorded at the end, steps never reached, and (when the caller says how) the runs. */
 async function recordEndings(tx: Db, ended: Ending[]): Promise<void> {
   const recordedAt = Date.now();
-  await tx
-    .insert(automationRunAttempts)
-    .values(
-      ended.map(({ run, outcome, startedAt, finishedAt }) => ({
-        runId: run.id,
-        number: run.attempts + 1,
-        startedAt,
-        durationMs: finishedAt - startedAt,
-        outcome: outcome.ok ? ("succeeded" as const) : ("failed" as const),
-        error: outcome.ok ? null : outcome.error.slice(0, 2000),
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [automationRunAttempts.runId, automationRunAttempts.number],
-      set: { durationMs: sql`excluded.duration_ms`, outcome: sql`excluded.outcome`, error: sql`excluded.error` },
-    });
+  await insertRows(
+    "automation_run_attempts",
+    ATTEMPT_COLUMNS,
+    ended.map(({ run, outcome, startedAt, finishedAt }) => ({
+      run_id: run.id,
+      number: run.attempts + 1,
+      started_at: startedAt,
+      duration_ms: finishedAt - startedAt,
+      outcome: outcome.ok ? "succeeded" : "failed",
+      error: outcome.ok ? null : outcome.error.slice(0, 2000),
+    })),
+    "on conflict (run_id, number) do update set duration_ms = excluded.duration_ms, outcome = excluded.outcome, error = excluded.error",
+  );
   const deferred = ended.flatMap(({ run, automation, deferredSteps }) =>
     [...deferredSteps].map(([position, values]) => {
       const step = automation.definition.steps[position]!;
-      return { runId: run.id, position, stepKey: step.key, kind: step.kind, reused: false, ...values };
+      return stepColumns({ runId: run.id, position, stepKey: step.key, kind: step.kind, reused: false, ...values });
     }),
   );
-  if (deferred.length > 0)
-    await tx
-      .insert(automationRunSteps)
-      .values(deferred)
-      .onConflictDoUpdate({
-        target: [automationRunSteps.runId, automationRunSteps.position],
-        set: {
-          status: sql`excluded.status`,
-          attempt: sql`excluded.attempt`,
-          input: sql`excluded.input`,
-          output: sql`excluded.output`,
-          error: sql`excluded.error`,
-          startedAt: sql`excluded.started_at`,
-          endedAt: sql`excluded.ended_at`,
-        },
-      });
+  await insertRows(
+    "automation_run_steps",
+    STEP_COLUMNS,
+    deferred,
+    `on conflict (run_id, position) do update set status = excluded.status, attempt = excluded.attempt, input = excluded.input,
+      output = excluded.output, error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at`,
+  );
   await tx
     .update(automationRunSteps)
     .set({ status: "skipped" })

@@ -2,6 +2,7 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { db, type Db, rows } from "@/db/client";
+import { insertRows, type RowColumn } from "@/db/sql/many-rows";
 import { forLease } from "@/db/sql/leasing";
 import { automationRuns, automationRunSteps } from "@/db/schema";
 import { type Actor, type BackgroundLoop, log, processState, startBackgroundLoop } from "@/lib/platform";
@@ -65,32 +66,48 @@ async function raiseRunFailed(automation: Automation, run: AutomationRunRow, err
 
 /** The run of each automation for this delivery: created now, or the one an earlier attempt of the delivery created. */
 async function deliveryRunsFor(tx: Db, automations: Automation[], delivery: DeliveryScope, now: number): Promise<Map<string, AutomationRunRow>> {
-  const inserted = await tx
-    .insert(automationRuns)
-    .values(
-      automations.map((automation) => ({
-        automationId: automation.id,
-        workspaceId: automation.workspaceId,
-        version: automation.version,
-        trigger: "delivery" as const,
-        deliveryId: delivery.id,
-        status: "queued" as const,
-        createdAt: now,
-      })),
-    )
-    .onConflictDoNothing()
-    .returning();
-  const runOf = new Map(inserted.map((run) => [run.automationId, run]));
-  const missing = automations.filter((automation) => !runOf.has(automation.id)).map((automation) => automation.id);
-  if (missing.length > 0) {
-    const found = await tx
-      .select()
-      .from(automationRuns)
-      .where(and(inArray(automationRuns.automationId, missing), eq(automationRuns.deliveryId, delivery.id), eq(automationRuns.trigger, "delivery")));
-    for (const run of found) runOf.set(run.automationId, run);
-  }
-  return runOf;
+  // One statement for every run (db/sql/many-rows.ts); a run that exists already (exactly one per delivery and automation) stays as it is.
+  await insertRows(
+    "automation_runs",
+    RUN_COLUMNS,
+    automations.map((automation) => ({
+      id: crypto.randomUUID(),
+      automation_id: automation.id,
+      workspace_id: automation.workspaceId,
+      version: automation.version,
+      trigger: "delivery",
+      delivery_id: delivery.id,
+      status: "queued",
+      created_at: now,
+    })),
+    "on conflict do nothing",
+  );
+  const found = await tx
+    .select()
+    .from(automationRuns)
+    .where(
+      and(
+        inArray(
+          automationRuns.automationId,
+          automations.map((automation) => automation.id),
+        ),
+        eq(automationRuns.deliveryId, delivery.id),
+        eq(automationRuns.trigger, "delivery"),
+      ),
+    );
+  return new Map(found.map((run) => [run.automationId, run]));
 }
+
+const RUN_COLUMNS: RowColumn[] = [
+  { name: "id", type: "text" },
+  { name: "automation_id", type: "text" },
+  { name: "workspace_id", type: "text" },
+  { name: "version", type: "integer" },
+  { name: "trigger", type: "text" },
+  { name: "delivery_id", type: "bigint" },
+  { name: "status", type: "text" },
+  { name: "created_at", type: "bigint" },
+];
 
 type DeliveryRunResult = { automation: Automation; run: AutomationRunRow; outcome: AttemptOutcome; workflowRunId?: string };
 
