@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type Column, sql, type SQL } from "drizzle-orm";
 import { execute, runSqliteStatement, usingPostgres } from "@/db/client";
 
 /** A column the rows fill, with its PostgreSQL type (for SQLite, how its value is written). */
@@ -44,4 +44,13 @@ function sqliteValue(value: unknown, type: RowColumn["type"]): unknown {
   if (type === "jsonb") return JSON.stringify(value);
   if (type === "boolean") return value ? 1 : 0;
   return value;
+}
+
+/**
+ * dialect: `column in (ids)` with the ids as one JSON parameter (drizzle's inArray is one parameter,
+ * built and checked, per id): SQLite's json_each, PostgreSQL's jsonb_array_elements_text.
+ */
+export function inJsonList(column: Column, ids: string[]): SQL {
+  if (usingPostgres()) return sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+  return sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`;
 }

@@ -4,7 +4,7 @@ import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Db, transaction } from "@/db/client";
-import { insertRows, type RowColumn } from "@/db/sql/many-rows";
+import { inJsonList, insertRows, type RowColumn } from "@/db/sql/many-rows";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
 import { type Actor, inSpan, log, recordRun, TraceAttributes } from "@/lib/platform";
@@ -200,7 +200,7 @@ export async function attemptRuns(
         .update(automationRuns)
         .set({ status: "running", attempts: attempts + 1, error: null })
         .where(
-          inArray(
+          inJsonList(
             automationRuns.id,
             group.map(({ run }) => run.id),
           ),
@@ -315,7 +315,7 @@ async function recordEndings(tx: Db, ended: Ending[]): Promise<void> {
     .set({ status: "skipped" })
     .where(
       and(
-        inArray(
+        inJsonList(
           automationRunSteps.runId,
           ended.map(({ run }) => run.id),
         ),
@@ -331,7 +331,7 @@ async function recordEndings(tx: Db, ended: Ending[]): Promise<void> {
       .update(automationRuns)
       .set(group[0]!.values)
       .where(
-        inArray(
+        inJsonList(
           automationRuns.id,
           group.map((entry) => entry.id),
         ),

@@ -1,0 +1,144 @@
+import { asc, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db, transaction } from "@/db/client";
+import { automationRuns, automationRunSteps } from "@/db/schema";
+import { inJsonList, insertRows, type RowColumn } from "@/db/sql/many-rows";
+import { createAutomation } from "@/lib/automations/store";
+import { createUser } from "../support/helpers";
+
+const RUN_COLUMNS: RowColumn[] = [
+  { name: "id", type: "text" },
+  { name: "automation_id", type: "text" },
+  { name: "workspace_id", type: "text" },
+  { name: "version", type: "integer" },
+  { name: "trigger", type: "text" },
+  { name: "status", type: "text" },
+  { name: "dry_run", type: "boolean" },
+  { name: "input", type: "jsonb" },
+  { name: "created_at", type: "bigint" },
+];
+const STEP_COLUMNS: RowColumn[] = [
+  { name: "run_id", type: "text" },
+  { name: "position", type: "integer" },
+  { name: "step_key", type: "text" },
+  { name: "kind", type: "text" },
+  { name: "status", type: "text" },
+  { name: "reused", type: "boolean" },
+  { name: "output", type: "jsonb" },
+  { name: "error", type: "text" },
+  { name: "started_at", type: "bigint" },
+];
+
+async function anAutomation() {
+  const owner = await createUser("many-rows");
+  const automation = await createAutomation(owner, {
+    name: "Many rows",
+    definition: { trigger: { kind: "manual", fields: [] }, steps: [{ key: "check", kind: "condition", when: "true" }] },
+  });
+  return { owner, automation };
+}
+
+/** db/sql/many-rows.ts: the multi-row statements of automation runs, without drizzle's builder. */
+describe("insertRows and inJsonList", () => {
+  it("store every kind of value as drizzle reads it back: quotes, unicode, nested JSON, booleans, nulls, large numbers", async () => {
+    const { owner, automation } = await anAutomation();
+    const runId = crypto.randomUUID();
+    const input = { text: `it's "quoted" \\ and 🚀`, nested: { list: [1, null, { deep: true }] }, empty: "" };
+    await transaction(async () => {
+      await insertRows("automation_runs", RUN_COLUMNS, [
+        {
+          id: runId,
+          automation_id: automation.id,
+          workspace_id: owner.workspaceId,
+          version: 1,
+          trigger: "manual",
+          status: "queued",
+          dry_run: true,
+          input,
+          created_at: 1_780_000_000_123,
+        },
+      ]);
+      await insertRows("automation_run_steps", STEP_COLUMNS, [
+        { run_id: runId, position: 0, step_key: "a", kind: "condition", status: "succeeded", reused: false, output: "a string", error: null, started_at: 5 },
+        {
+          run_id: runId,
+          position: 1,
+          step_key: "b",
+          kind: "tool",
+          status: "failed",
+          reused: true,
+          output: null,
+          error: "it's broken; drop table x",
+          started_at: null,
+        },
+        { run_id: runId, position: 2, step_key: "c", kind: "tool", status: "pending", reused: false },
+      ]);
+    });
+    const [run] = await db().select().from(automationRuns).where(eq(automationRuns.id, runId));
+    expect(run).toMatchObject({ dryRun: true, input, createdAt: 1_780_000_000_123, attempts: 0, status: "queued" });
+    const steps = await db().select().from(automationRunSteps).where(eq(automationRunSteps.runId, runId)).orderBy(asc(automationRunSteps.position));
+    expect(steps.map(({ stepKey, reused, output, error, startedAt }) => ({ stepKey, reused, output, error, startedAt }))).toEqual([
+      { stepKey: "a", reused: false, output: "a string", error: null, startedAt: 5 },
+      { stepKey: "b", reused: true, output: null, error: "it's broken; drop table x", startedAt: null },
+      { stepKey: "c", reused: false, output: null, error: null, startedAt: null },
+    ]);
+  });
+
+  it("upserts with the caller's ON CONFLICT, writes more rows than one SQLite statement holds, and matches ids given as one list", async () => {
+    const { owner, automation } = await anAutomation();
+    const runId = crypto.randomUUID();
+    const count = 2_600; // 9 columns each: more than one statement's share on SQLite
+    await transaction(async () => {
+      await insertRows("automation_runs", RUN_COLUMNS, [
+        {
+          id: runId,
+          automation_id: automation.id,
+          workspace_id: owner.workspaceId,
+          version: 1,
+          trigger: "manual",
+          status: "queued",
+          dry_run: false,
+          created_at: 1,
+        },
+      ]);
+      await insertRows(
+        "automation_run_steps",
+        STEP_COLUMNS,
+        Array.from({ length: count }, (_, position) => ({
+          run_id: runId,
+          position,
+          step_key: `s${position}`,
+          kind: "condition",
+          status: "pending",
+          reused: false,
+        })),
+      );
+      await insertRows(
+        "automation_run_steps",
+        STEP_COLUMNS,
+        [0, count - 1].map((position) => ({
+          run_id: runId,
+          position,
+          step_key: "ignored",
+          kind: "condition",
+          status: "succeeded",
+          reused: false,
+          output: { position },
+        })),
+        "on conflict (run_id, position) do update set status = excluded.status, output = excluded.output",
+      );
+    });
+    const steps = await db().select().from(automationRunSteps).where(eq(automationRunSteps.runId, runId)).orderBy(asc(automationRunSteps.position));
+    expect(steps).toHaveLength(count);
+    expect(steps[0]).toMatchObject({ stepKey: "s0", status: "succeeded", output: { position: 0 } });
+    expect(steps[count - 1]).toMatchObject({ stepKey: `s${count - 1}`, status: "succeeded", output: { position: count - 1 } });
+    expect(steps.filter((step) => step.status === "pending")).toHaveLength(count - 2);
+
+    const other = crypto.randomUUID();
+    const found = await db()
+      .select({ id: automationRuns.id })
+      .from(automationRuns)
+      .where(inJsonList(automationRuns.id, [runId, other, "'; drop table automation_runs; --"]));
+    expect(found).toEqual([{ id: runId }]);
+  });
+});
