@@ -7,7 +7,7 @@ import { db } from "@/db/client";
 import { automationRunSteps } from "@/db/schema";
 import type { Actor } from "@/lib/platform";
 import { announceRun, forHistory } from "@/lib/runs";
-import type { AutomationRunRow, AutomationStepRow } from "./execute";
+import type { AutomationRunRow, AutomationStepRow } from "./run-rows";
 import type { RunScope } from "./scope";
 import { runStep } from "./steps";
 import type { Automation } from "./store";

@@ -13,8 +13,8 @@ import { type AttemptState, attempts, type DeferredStep, workflowOf } from "./at
 import type { Automation } from "./store";
 
 export type { RunScope } from "./scope";
-export type AutomationRunRow = typeof automationRuns.$inferSelect;
-export type AutomationStepRow = typeof automationRunSteps.$inferSelect;
+export type { AutomationRunRow, AutomationStepRow } from "./run-rows";
+import type { AutomationRunRow, AutomationStepRow } from "./run-rows";
 
 export type AttemptOutcome = { ok: true } | { ok: false; error: string; permanent: boolean };
 

@@ -164,7 +164,10 @@ describe("the expression evaluator", () => {
     ]);
     expect(count).toEqual({ status: "fulfilled", value: 2 });
     expect(ref).toEqual({ status: "fulfilled", value: "refs/heads/main" });
-    expect(blocking).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/^the condition of step slow failed: .*longer than 1000 ms/) } });
+    expect(blocking).toMatchObject({
+      status: "rejected",
+      reason: { message: expect.stringMatching(/^the condition of step slow failed: .*longer than 1000 ms/) },
+    });
     expect(other).toEqual({ status: "fulfilled", value: 42 });
   }, 30_000);
 });
