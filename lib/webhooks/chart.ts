@@ -60,7 +60,7 @@ async function countedFromDeliveries(workspaceId: string, filters: DeliveryFilte
       count: sql<number>`count(*)`,
     })
     .from(d)
-    .where(and(...allConditions(workspaceId, withoutTime(filters), 0), gte(d.receivedAt, start), lt(d.receivedAt, end)))
+    .where(and(...(await allConditions(workspaceId, withoutTime(filters), 0)), gte(d.receivedAt, start), lt(d.receivedAt, end)))
     .groupBy(sql`bucket`, d.status);
 }
 
@@ -163,7 +163,7 @@ async function searchCountedByBucket(
   bucketMs: number,
   limit: number,
 ): Promise<{ counted: BucketCount[]; leftOutBucket?: number }> {
-  const newest = newestMatches(workspaceId, { ...withoutTime(filters), from: start, to: end }, 0, limit + 1);
+  const newest = await newestMatches(workspaceId, { ...withoutTime(filters), from: start, to: end }, 0, limit + 1);
   const groups = await db()
     .select({
       bucket: sql<number>`${newest.receivedAt} / ${sql.raw(String(bucketMs))}`.as("bucket"),
@@ -227,7 +227,7 @@ export async function countDeliveries(
     const matching = db()
       .select({ id: webhookDeliveries.id })
       .from(webhookDeliveries)
-      .where(and(...allConditions(workspaceId, { ...filters, cursor: undefined }, now)))
+      .where(and(...(await allConditions(workspaceId, { ...filters, cursor: undefined }, now))))
       .limit(limit + 1)
       .as("matching");
     const [row] = await db().select({ n: count() }).from(matching);
