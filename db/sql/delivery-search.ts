@@ -2,7 +2,8 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { db, usingPostgres } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
-import { containsTerm, phrase, rarestTrigramsQuery, substringPattern } from "./rare-trigrams";
+import { containsTerm, phrase, rarestTrigramsQuery } from "./rare-trigrams";
+import { trigramMatch } from "./rare-trigrams-pg";
 
 /**
  * dialect: full-text search over deliveries. Both hold the same rows (taken at least once, or
@@ -11,7 +12,8 @@ import { containsTerm, phrase, rarestTrigramsQuery, substringPattern } from "./r
  *   - SQLite: the FTS5 trigram table of db/migrations/0004, matched with MATCH: the term's rarest
  *     trigrams, each candidate then checked exactly, or the whole term as a phrase (./rare-trigrams.ts);
  *   - PostgreSQL: the GIN trigram index of db/migrations-pg/0001_delivery_search.sql, used through
- *     the predicate documented there (the index's own WHERE, then ILIKE on each indexed field).
+ *     the predicate documented there (the index's own WHERE, then ILIKE on each indexed field),
+ *     asked for the term's rarest pieces only when it has some (./rare-trigrams-pg.ts).
  */
 
 /** The FTS5 table (not in db/schema: drizzle-kit cannot create FTS5 tables), declared so queries can join and match it. */
@@ -25,14 +27,6 @@ async function ftsMatch(term: string): Promise<SQL[]> {
   const rare = await rarestTrigramsQuery(term);
   if (rare === undefined) return [sql`${deliverySearch} match ${phrase(term)}`];
   return [sql`${deliverySearch} match ${rare}`, containsTerm(term)];
-}
-
-/** PostgreSQL: in the trigram index (its partial predicate) and matching the term in one of its fields. */
-function trigramMatch(term: string): SQL {
-  const d = webhookDeliveries;
-  const pattern = substringPattern(term);
-  return sql`(${d.attempts} > 0 or ${d.status} <> 'received') and (${d.deliveryId} ilike ${pattern} or ${d.repository} ilike ${pattern}
-    or coalesce(${d.event} || coalesce('.' || ${d.action}, ''), '') ilike ${pattern} or ${d.body} ilike ${pattern})`;
 }
 
 /** The columns the webhook log lists (lib/webhooks/queries.ts). */
@@ -56,7 +50,7 @@ export const listColumns = {
 
 /** A condition on webhook_deliveries: the delivery is in the search index and matches the term. */
 export async function searchMatches(term: string): Promise<SQL> {
-  if (usingPostgres()) return trigramMatch(term);
+  if (usingPostgres()) return await trigramMatch(term);
   const [match, check] = await ftsMatch(term);
   const candidates = inArray(webhookDeliveries.id, db().select({ id: deliverySearch.rowid }).from(deliverySearch).where(match));
   return check ? and(candidates, check)! : candidates;
@@ -69,7 +63,7 @@ export async function indexedMatches(term: string, where: SQL[], limit: number, 
     return await db()
       .select(listColumns)
       .from(webhookDeliveries)
-      .where(and(...where, trigramMatch(term)))
+      .where(and(...where, await trigramMatch(term)))
       .orderBy(order(webhookDeliveries.id))
       .limit(limit);
   }
@@ -103,7 +97,7 @@ export async function newestMatching(term: string | undefined, where: SQL[], lim
     return db()
       .select(columns)
       .from(d)
-      .where(and(...where, trigramMatch(term)))
+      .where(and(...where, await trigramMatch(term)))
       .orderBy(desc(d.id))
       .limit(limit)
       .as("newest");

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { db, rows, usingPostgres } from "@/db/client";
+import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import { rarestTrigramsQuery } from "@/db/sql/rare-trigrams";
+import { trigramMatch } from "@/db/sql/rare-trigrams-pg";
 import { countDeliveries, deliveryHistogram } from "@/lib/webhooks/chart";
 import { deliveryFiltersSchema, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
 import { createUser } from "../support/helpers";
@@ -84,6 +85,7 @@ beforeAll(async () => {
 
 const terms: [string, string][] = [
   ["a phrase of common trigrams", "fix issue 42 in"],
+  ["a phrase of common trigrams and a rare number", "fix issue 117 in"],
   ["a repository substring", "g7/repo-4"],
   ["a term in every delivery", "refs/heads/main"],
   ["a rare term (part of one delivery id)", "-137-"],
@@ -186,5 +188,31 @@ describe.runIf(!usingPostgres())("SQLite: the rarest trigrams", () => {
       expect(found).toEqual(phraseMatches);
       expect(await countDeliveries(exotic, filters({ q: term }), NOW)).toEqual({ count: phraseMatches.length, atLeast: false });
     }
+  });
+});
+
+describe.runIf(usingPostgres())("PostgreSQL: the rarest pieces", () => {
+  const plan = async (term: string) =>
+    await transaction(async () => {
+      await execute(sql`set local enable_seqscan = off`);
+      return (await rows<{ "QUERY PLAN": string }>(sql`explain select id from webhook_deliveries where ${await trigramMatch(term)}`))
+        .map((row) => row["QUERY PLAN"])
+        .join("\n");
+    });
+
+  // The planner's choice on a table this small says little; the conditions it was given say what the index can be asked.
+  it("asks the trigram index for the rarest pieces of a phrase of common trigrams, and rechecks the whole term", async () => {
+    const steered = await plan("fix issue 117 in");
+    expect(steered).toContain("webhook_deliveries_search");
+    expect(steered).toContain("(body ~~* '%117%'::text)");
+    expect(steered).toContain("((body || ''::text) ~~* '%fix issue 117 in%'::text)");
+    expect(steered).not.toContain("(body ~~* '%fix issue 117 in%'::text)");
+    expect(steered).not.toContain("'%fix%'");
+  });
+
+  it("asks it for the whole term when every piece is common", async () => {
+    const plain = await plan("refs/heads/main");
+    expect(plain).toContain("(body ~~* '%refs/heads/main%'::text)");
+    expect(plain).not.toContain("'%ref%'");
   });
 });
