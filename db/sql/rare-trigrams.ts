@@ -13,8 +13,9 @@ import { webhookDeliveries } from "@/db/schema";
  *   1. how many deliveries contain each trigram of the term (up to PROBED of them) is estimated
  *      from its newest SAMPLE occurrences: all of them when it has fewer, else from how many
  *      deliveries back the SAMPLE-th one is (about 0.1 ms a trigram, common or rare);
- *   2. the FTS5 query is the AND of the RAREST rarest (`"432" AND "321" AND "21 "`): every row
- *      that contains the term contains them, so the candidates include every match;
+ *   2. the FTS5 query is the AND of the RAREST rarest that are not common (`"432" AND "321" AND
+ *      "21 "`): every row that contains the term contains them, so the candidates include every
+ *      match (a common one would cost a seek at each candidate and rule out few);
  *   3. each candidate is checked exactly (`containsTerm`), with the same meaning as the phrase.
  * When every trigram is in most deliveries (COMMON), so is the term as a rule, and its phrase finds
  * the newest ones at once; it, and a term with other characters, are matched as a phrase as before.
@@ -62,11 +63,8 @@ export async function rarestTrigramsQuery(term: string): Promise<string | undefi
     ) as "share"
     from json_each(${JSON.stringify(trigramsOf(term).map(phrase))}) as trigram, newest
     order by "share"`);
-  if (estimated.length === 0 || Number(estimated[0]!.share) >= COMMON) return undefined;
-  return estimated
-    .slice(0, RAREST)
-    .map((trigram) => trigram.query)
-    .join(" AND ");
+  const rare = estimated.filter((trigram) => Number(trigram.share) < COMMON).slice(0, RAREST);
+  return rare.length > 0 ? rare.map((trigram) => trigram.query).join(" AND ") : undefined;
 }
 
 /** The term as a LIKE (or ILIKE) pattern for a substring, its wildcards and escape character taken literally. */
