@@ -16,15 +16,19 @@ import { substringPattern } from "./rare-trigrams";
  * cover (`(body || '') ILIKE ...`), so the planner rechecks it instead of reading its trigrams.
  * pg_trgm keeps no counts of its trigrams: how rare a piece is is judged from the newest SAMPLE
  * indexed deliveries, which each process reads again every SAMPLE_TTL_MS. A term with no piece
- * in fewer than COMMON of them keeps the plain ILIKE.
+ * in fewer than RARE of them keeps the plain ILIKE.
  */
 
 /** How many of the newest indexed deliveries the rarity of a piece is judged from. */
 const SAMPLE = 200;
 const SAMPLE_TTL_MS = 5 * 60_000;
-/** In this share of the sample or more, a piece is common. */
-const COMMON = 0.5;
-/** How many of the rarest pieces the index is asked for (a common one would cost what it saves). */
+/**
+ * Seen in fewer than this share of the sample, a piece is rare enough to be asked alone: the whole
+ * pattern's trigrams together are often narrower than a piece in a few percent of the rows
+ * ("rg7" of "org7/repo-1"), and reading them costs little then.
+ */
+const RARE = 0.02;
+/** How many of the rarest pieces the index is asked for. */
 const RAREST = 2;
 
 let sample: { takenAt: number; texts: Promise<string[]> } | undefined;
@@ -48,14 +52,14 @@ function piecesOf(term: string): string[] {
   return [...new Set(pieces)].filter((piece) => /^[a-z0-9]{3}$/.test(piece));
 }
 
-/** The term's rarest pieces that are not common (up to RAREST), or undefined when it has none. */
+/** The term's rarest pieces (up to RAREST) that are rare, or undefined when it has none. */
 async function rarestPieces(term: string): Promise<string[] | undefined> {
   const pieces = piecesOf(term);
   if (pieces.length === 0) return undefined;
   const texts = await recentTexts();
   const rare = pieces
     .map((piece) => ({ piece, seen: texts.filter((text) => text.includes(piece)).length }))
-    .filter((counted) => counted.seen < COMMON * Math.max(1, texts.length))
+    .filter((counted) => counted.seen < RARE * Math.max(1, texts.length))
     .sort((a, b) => a.seen - b.seen);
   return rare.length > 0 ? rare.slice(0, RAREST).map((counted) => counted.piece) : undefined;
 }
