@@ -90,6 +90,9 @@ export async function measureChart({ workspaceId, now }: LogContext, tracer: Tra
     await measure("total, q = payload text, rare (counted to 10,000)", async () => ({
       rows: (await countDeliveries(workspaceId, parse({ q: "fix issue 4321 in" }), now)).count,
     })),
+    await measure("total, q = payload text in every row (counted to 10,000)", async () => ({
+      rows: (await countDeliveries(workspaceId, parse({ q: "refs/heads/main" }), now)).count,
+    })),
     await measure("event.action suggestions", async () => ({ rows: (await knownEventActions(workspaceId, now)).length })),
   );
   return { rollUpSeconds, timings };

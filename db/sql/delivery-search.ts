@@ -2,14 +2,18 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { db, usingPostgres } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
+import { containsTerm, phrase, rarestTrigramsQuery } from "./rare-trigrams";
+import { trigramMatch } from "./rare-trigrams-pg";
 
 /**
  * dialect: full-text search over deliveries. Both hold the same rows (taken at least once, or
  * stored finished) and match case-insensitive substrings of the delivery id, the repository, the
  * event (with its action) and the body:
- *   - SQLite: the FTS5 trigram table of db/migrations/0004, matched with MATCH;
+ *   - SQLite: the FTS5 trigram table of db/migrations/0004, matched with MATCH: the term's rarest
+ *     trigrams, each candidate then checked exactly, or the whole term as a phrase (./rare-trigrams.ts);
  *   - PostgreSQL: the GIN trigram index of db/migrations-pg/0001_delivery_search.sql, used through
- *     the predicate documented there (the index's own WHERE, then ILIKE on each indexed field).
+ *     the predicate documented there (the index's own WHERE, then ILIKE on each indexed field),
+ *     asked for the term's rarest pieces only when it has some (./rare-trigrams-pg.ts).
  */
 
 /** The FTS5 table (not in db/schema: drizzle-kit cannot create FTS5 tables), declared so queries can join and match it. */
@@ -18,22 +22,11 @@ const deliverySearch = sqliteTable("webhook_delivery_search", {
   deliveryId: text("delivery_id"),
 });
 
-/** SQLite: the term as one FTS5 phrase: a case-insensitive substring of any indexed column. */
-function phrase(term: string): string {
-  return `"${term.replaceAll('"', '""')}"`;
-}
-
-/** PostgreSQL: the term as an ILIKE pattern for a substring, its wildcards and escape character taken literally. */
-function substringPattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, "\\$&")}%`;
-}
-
-/** PostgreSQL: in the trigram index (its partial predicate) and matching the term in one of its fields. */
-function trigramMatch(term: string): SQL {
-  const d = webhookDeliveries;
-  const pattern = substringPattern(term);
-  return sql`(${d.attempts} > 0 or ${d.status} <> 'received') and (${d.deliveryId} ilike ${pattern} or ${d.repository} ilike ${pattern}
-    or coalesce(${d.event} || coalesce('.' || ${d.action}, ''), '') ilike ${pattern} or ${d.body} ilike ${pattern})`;
+/** SQLite: the conditions that find the term: a MATCH on the FTS5 table, and maybe a check of each candidate delivery. */
+async function ftsMatch(term: string): Promise<SQL[]> {
+  const rare = await rarestTrigramsQuery(term);
+  if (rare === undefined) return [sql`${deliverySearch} match ${phrase(term)}`];
+  return [sql`${deliverySearch} match ${rare}`, containsTerm(term)];
 }
 
 /** The columns the webhook log lists (lib/webhooks/queries.ts). */
@@ -56,15 +49,11 @@ export const listColumns = {
 };
 
 /** A condition on webhook_deliveries: the delivery is in the search index and matches the term. */
-export function searchMatches(term: string): SQL {
-  if (usingPostgres()) return trigramMatch(term);
-  return inArray(
-    webhookDeliveries.id,
-    db()
-      .select({ id: deliverySearch.rowid })
-      .from(deliverySearch)
-      .where(sql`${deliverySearch} match ${phrase(term)}`),
-  );
+export async function searchMatches(term: string): Promise<SQL> {
+  if (usingPostgres()) return await trigramMatch(term);
+  const [match, check] = await ftsMatch(term);
+  const candidates = inArray(webhookDeliveries.id, db().select({ id: deliverySearch.rowid }).from(deliverySearch).where(match));
+  return check ? and(candidates, check)! : candidates;
 }
 
 /** Up to `limit` indexed deliveries matching the term and `where`, newest (highest id) first as the log lists them, or oldest first (to page back to newer ones). */
@@ -74,7 +63,7 @@ export async function indexedMatches(term: string, where: SQL[], limit: number, 
     return await db()
       .select(listColumns)
       .from(webhookDeliveries)
-      .where(and(...where, trigramMatch(term)))
+      .where(and(...where, await trigramMatch(term)))
       .orderBy(order(webhookDeliveries.id))
       .limit(limit);
   }
@@ -82,7 +71,7 @@ export async function indexedMatches(term: string, where: SQL[], limit: number, 
     .select(listColumns)
     .from(deliverySearch)
     .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, deliverySearch.rowid))
-    .where(and(...where, sql`${deliverySearch} match ${phrase(term)}`))
+    .where(and(...where, ...(await ftsMatch(term))))
     .orderBy(order(deliverySearch.rowid))
     .limit(limit);
 }
@@ -93,7 +82,7 @@ export async function indexedMatches(term: string, where: SQL[], limit: number, 
  * is typed. Read in the index's own order and stopped at `limit`, so a term in every delivery
  * costs no more than `limit` rows.
  */
-export function newestMatching(term: string | undefined, where: SQL[], limit: number) {
+export async function newestMatching(term: string | undefined, where: SQL[], limit: number) {
   const d = webhookDeliveries;
   const columns = { id: d.id, receivedAt: d.receivedAt, status: d.status };
   if (!term)
@@ -108,7 +97,7 @@ export function newestMatching(term: string | undefined, where: SQL[], limit: nu
     return db()
       .select(columns)
       .from(d)
-      .where(and(...where, trigramMatch(term)))
+      .where(and(...where, await trigramMatch(term)))
       .orderBy(desc(d.id))
       .limit(limit)
       .as("newest");
@@ -117,7 +106,7 @@ export function newestMatching(term: string | undefined, where: SQL[], limit: nu
     .select(columns)
     .from(deliverySearch)
     .innerJoin(d, eq(d.id, deliverySearch.rowid))
-    .where(and(...where, sql`${deliverySearch} match ${phrase(term)}`))
+    .where(and(...where, ...(await ftsMatch(term))))
     .orderBy(desc(deliverySearch.rowid))
     .limit(limit)
     .as("newest");

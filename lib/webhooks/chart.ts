@@ -60,7 +60,7 @@ async function countedFromDeliveries(workspaceId: string, filters: DeliveryFilte
       count: sql<number>`count(*)`,
     })
     .from(d)
-    .where(and(...allConditions(workspaceId, withoutTime(filters), 0), gte(d.receivedAt, start), lt(d.receivedAt, end)))
+    .where(and(...(await allConditions(workspaceId, withoutTime(filters), 0)), gte(d.receivedAt, start), lt(d.receivedAt, end)))
     .groupBy(sql`bucket`, d.status);
 }
 
@@ -163,7 +163,7 @@ async function searchCountedByBucket(
   bucketMs: number,
   limit: number,
 ): Promise<{ counted: BucketCount[]; leftOutBucket?: number }> {
-  const newest = newestMatches(workspaceId, { ...withoutTime(filters), from: start, to: end }, 0, limit + 1);
+  const newest = await newestMatches(workspaceId, { ...withoutTime(filters), from: start, to: end }, 0, limit + 1);
   const groups = await db()
     .select({
       bucket: sql<number>`${newest.receivedAt} / ${sql.raw(String(bucketMs))}`.as("bucket"),
@@ -224,12 +224,10 @@ export async function countDeliveries(
   const start = rangeStart(filters, now) ?? 0;
   const end = filters.to ?? now + HOUR;
   if (filters.q) {
-    const matching = db()
-      .select({ id: webhookDeliveries.id })
-      .from(webhookDeliveries)
-      .where(and(...allConditions(workspaceId, { ...filters, cursor: undefined }, now)))
-      .limit(limit + 1)
-      .as("matching");
+    // The newest limit + 1 matches, read through the search index newest first as the chart reads
+    // them: a term in every delivery costs no more than that (an IN over the index's matches
+    // collected every one of them first: 110 ms at 200,000 rows on SQLite).
+    const matching = await newestMatches(workspaceId, { ...filters, cursor: undefined }, now, limit + 1);
     const [row] = await db().select({ n: count() }).from(matching);
     const found = row?.n ?? 0;
     return { count: Math.min(found, limit), atLeast: found > limit };

@@ -109,10 +109,10 @@ function prefixSearch(term: string): SQL {
 const indexedTerm = (filters: DeliveryFilters) => (filters.q && filters.q.length >= MIN_INDEXED_TERM ? filters.q : undefined);
 
 /** For counts and bulk actions: the matching ids of the search index as a subquery. */
-export function allConditions(workspaceId: string, filters: DeliveryFilters, now: number): SQL[] {
+export async function allConditions(workspaceId: string, filters: DeliveryFilters, now: number): Promise<SQL[]> {
   const where = conditions(workspaceId, filters, now);
   const term = indexedTerm(filters);
-  if (term) where.push(searchMatches(term));
+  if (term) where.push(await searchMatches(term));
   return where;
 }
 
@@ -120,8 +120,8 @@ export function allConditions(workspaceId: string, filters: DeliveryFilters, now
  * The newest `limit` deliveries (by id) matching the filters and the search, as a subquery of their
  * id, receivedAt and status: the chart's counts under a search (lib/webhooks/chart.ts).
  */
-export function newestMatches(workspaceId: string, filters: DeliveryFilters, now: number, limit: number) {
-  return newestMatching(indexedTerm(filters), conditions(workspaceId, filters, now), limit);
+export async function newestMatches(workspaceId: string, filters: DeliveryFilters, now: number, limit: number) {
+  return await newestMatching(indexedTerm(filters), conditions(workspaceId, filters, now), limit);
 }
 
 export const PAGE_SIZE = 50;
@@ -240,7 +240,7 @@ export async function failedIds(workspaceId: string, filters: DeliveryFilters, n
     await db()
       .select({ id: webhookDeliveries.id })
       .from(webhookDeliveries)
-      .where(and(...allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined, after: undefined }, now)))
+      .where(and(...(await allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined, after: undefined }, now))))
       .limit(limit)
   ).map((row) => row.id);
 }
@@ -250,7 +250,7 @@ export async function failedCount(workspaceId: string, filters: DeliveryFilters,
   const matching = db()
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
-    .where(and(...allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined, after: undefined }, now)))
+    .where(and(...(await allConditions(workspaceId, { ...filters, status: "failed", cursor: undefined, after: undefined }, now))))
     .limit(limit)
     .as("matching");
   const [row] = await db().select({ n: count() }).from(matching);

@@ -283,7 +283,7 @@ describe("search", () => {
   it.runIf(usingPostgres())("searches through the trigram index on PostgreSQL (the query's predicate implies the partial index's)", async () => {
     const plan = await transaction(async () => {
       await execute(sql`set local enable_seqscan = off`);
-      return (await rows<{ "QUERY PLAN": string }>(sql`explain select id from webhook_deliveries where ${searchMatchesForTest("login flow")}`))
+      return (await rows<{ "QUERY PLAN": string }>(sql`explain select id from webhook_deliveries where ${await searchMatchesForTest("login flow")}`))
         .map((row) => row["QUERY PLAN"])
         .join("\n");
     });
