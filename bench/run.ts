@@ -20,7 +20,7 @@ import { spawnSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, ensureBuild } from "./harness";
+import { ROOT, SERVER_ENV, SERVER_NODE_FLAGS, ensureBuild } from "./harness";
 import { benchIntake, type IntakeRow } from "./intake";
 import { benchIntakePostgres } from "./intake-pg";
 import { NOT_INSTALLED, findPostgresBinaries } from "../tests/support/postgres";
@@ -35,6 +35,9 @@ const report: Record<string, unknown> = {
 const load = (figures: number[]) => figures.map((figure) => figure.toFixed(2)).join(" / ");
 /** PostgreSQL for the PostgreSQL parts: a server given, or one installed for the throwaway cluster. */
 const postgresMissing = !process.env.BENCH_DATABASE_URL?.trim() && !findPostgresBinaries();
+
+/** In-process benches of the server's work run with the memory settings `npm start` gives the server. */
+const AS_THE_SERVER: Record<string, string> = { ...SERVER_ENV, NODE_OPTIONS: [process.env.NODE_OPTIONS, ...SERVER_NODE_FLAGS].filter(Boolean).join(" ") };
 
 function child(script: string, env: Record<string, string> = {}, timeoutMinutes = 15): unknown {
   const result = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["--conditions=react-server", join(ROOT, "bench", script)], {
@@ -305,7 +308,7 @@ if (only.has("retention")) {
 if (only.has("automations")) {
   console.log("(f) automations: a backlog of 1,000 pushes, through the shipped automation, then with ten more matching each\n");
   type Drain = { seconds: number; deliveriesPerSecond: number; runs: number; runsPerSecond: number };
-  const result = child("automations.ts", {}, 30) as { deliveries: number; shippedOnly: Drain; withTenMore: Drain; timeRatio: number };
+  const result = child("automations.ts", AS_THE_SERVER, 30) as { deliveries: number; shippedOnly: Drain; withTenMore: Drain; timeRatio: number };
   table(
     ["backlog", "deliveries", "runs", "seconds", "deliveries/s", "runs/s"],
     [
@@ -346,12 +349,12 @@ if (only.has("processing")) {
     fsyncsPerDelivery?: number;
   };
   type Processing = { database: string; record: Drained; workflow: Drained; mastra: { perSecond: number; seconds: number; createRunMsEach: number } };
-  const results: Processing[] = [child("processing.ts") as Processing];
+  const results: Processing[] = [child("processing.ts", AS_THE_SERVER) as Processing];
   if (!postgresMissing) {
     const { startBenchPostgres } = await import("./postgres");
     const database = await startBenchPostgres();
     try {
-      results.push(child("processing.ts", { BENCH_PROCESSING_DATABASE_URL: database.url }) as Processing);
+      results.push(child("processing.ts", { ...AS_THE_SERVER, BENCH_PROCESSING_DATABASE_URL: database.url }) as Processing);
     } finally {
       await database.stop();
     }
