@@ -1,8 +1,5 @@
-import { type Column, sql, type SQL } from "drizzle-orm";
+import { type Column, getTableColumns, getTableName, sql, type SQL, type Table } from "drizzle-orm";
 import { execute, runSqliteStatement, usingPostgres } from "@/db/client";
-
-/** A column the rows fill, with its PostgreSQL type (for SQLite, how its value is written). */
-export type RowColumn = { name: string; type: "text" | "integer" | "bigint" | "boolean" | "jsonb" };
 
 /** SQLite's limit on a statement's parameters is 32,766; rows are written in chunks well under it. */
 const SQLITE_PARAMETERS_PER_STATEMENT = 30_000;
@@ -11,18 +8,33 @@ const SQLITE_PARAMETERS_PER_STATEMENT = 30_000;
  * dialect: inserts (or upserts, with `onConflict`) many rows in one statement, without drizzle's
  * query builder, which builds and checks every value of a multi-row VALUES list one by one: for a
  * delivery's automation runs that cost more than running the statements did.
- *   - SQLite: a VALUES list of `?` parameters, its statement prepared once per shape;
+ *   - SQLite: a VALUES list of `?` parameters, each value mapped as drizzle maps it (booleans, JSON
+ *     text), the statement prepared once per shape;
  *   - PostgreSQL: the rows as one JSON parameter, expanded by json_to_recordset with the columns' types.
- * `rows` are keyed by column name; a missing value is NULL (a column's default does not apply: list
- * only the columns the rows fill). Only inside a transaction (`transaction()` in db/client.ts).
+ * Rows are keyed like drizzle's inserts; `keys` are the columns written (a column left out gets its
+ * default; a listed one a row lacks is NULL). `onConflict` is SQL text naming columns by their SQL
+ * names. Only inside a transaction (`transaction()` in db/client.ts).
  */
-export async function insertRows(table: string, columns: RowColumn[], rows: Record<string, unknown>[], onConflict = ""): Promise<void> {
+export async function insertRows<T extends Table>(
+  table: T,
+  keys: readonly (keyof T["$inferInsert"] & string)[],
+  rows: Partial<T["$inferInsert"]>[],
+  onConflict = "",
+): Promise<void> {
   if (rows.length === 0) return;
+  const all = getTableColumns(table) as Record<string, Column>;
+  const columns = keys.map((key) => all[key]!);
   const names = columns.map((column) => `"${column.name}"`).join(", ");
+  const into = `"${getTableName(table)}" (${names})`;
+  const values = (row: Partial<T["$inferInsert"]>) => keys.map((key) => (row as Record<string, unknown>)[key] ?? null);
   if (usingPostgres()) {
-    const definition = columns.map((column) => `"${column.name}" ${column.type}`).join(", ");
+    const definition = columns.map((column) => `"${column.name}" ${column.getSQLType()}`).join(", ");
+    const records = rows.map((row) => {
+      const fields = values(row);
+      return Object.fromEntries(columns.map((column, index) => [column.name, fields[index]]));
+    });
     await execute(
-      sql`insert into ${sql.raw(`"${table}" (${names})`)} select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(rows)}::json) as rows(${sql.raw(definition)}) ${sql.raw(onConflict)}`,
+      sql`insert into ${sql.raw(into)} select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(records)}::json) as rows(${sql.raw(definition)}) ${sql.raw(onConflict)}`,
     );
     return;
   }
@@ -30,20 +42,11 @@ export async function insertRows(table: string, columns: RowColumn[], rows: Reco
   const perStatement = Math.max(1, Math.floor(SQLITE_PARAMETERS_PER_STATEMENT / columns.length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
-    const text = `insert into "${table}" (${names}) values ${chunk.map(() => rowPlaceholders).join(", ")} ${onConflict}`;
     runSqliteStatement(
-      text,
-      chunk.flatMap((row) => columns.map((column) => sqliteValue(row[column.name], column.type))),
+      `insert into ${into} values ${chunk.map(() => rowPlaceholders).join(", ")} ${onConflict}`,
+      chunk.flatMap((row) => values(row).map((value, index) => (value === null ? null : columns[index]!.mapToDriverValue(value)))),
     );
   }
-}
-
-/** How SQLite keeps a value: booleans as 0/1, JSON as its text. */
-function sqliteValue(value: unknown, type: RowColumn["type"]): unknown {
-  if (value === undefined || value === null) return null;
-  if (type === "jsonb") return JSON.stringify(value);
-  if (type === "boolean") return value ? 1 : 0;
-  return value;
 }
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { db, type Db, transaction } from "@/db/client";
-import { inJsonList, insertRows, type RowColumn } from "@/db/sql/many-rows";
+import { inJsonList, insertRows } from "@/db/sql/many-rows";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
 import { type Actor, inSpan, log, recordRun, TraceAttributes } from "@/lib/platform";
@@ -52,7 +52,7 @@ async function prepareSteps(tx: Db, runs: RunToAttempt[], fresh: boolean): Promi
     if (replaced.length > 0) await tx.delete(automationRunSteps).where(inArray(automationRunSteps.runId, replaced));
   }
   const prepared: PreparedSteps[] = [];
-  const inserted: StepColumns[] = [];
+  const inserted: (typeof automationRunSteps.$inferInsert)[] = [];
   for (const { run, automation } of runs) {
     const steps = automation.definition.steps;
     const existing = existingOf.get(run.id) ?? [];
@@ -68,16 +68,16 @@ async function prepareSteps(tx: Db, runs: RunToAttempt[], fresh: boolean): Promi
     for (const [position, step] of steps.entries()) {
       const kept = reusable.get(position);
       if (kept) {
-        inserted.push(stepColumns({ ...kept, reused: true }));
+        inserted.push({ ...kept, reused: true });
         continue;
       }
       const workflowRunId = existingWorkflowRun(existing, position, step);
       if (workflowRunId) workflowRunIds.set(position, workflowRunId);
-      inserted.push(stepColumns({ runId: run.id, position, stepKey: step.key, kind: step.kind, status: "pending", reused: false, workflowRunId }));
+      inserted.push({ runId: run.id, position, stepKey: step.key, kind: step.kind, status: "pending", reused: false, workflowRunId });
     }
     prepared.push({ reusable, workflowRunIds });
   }
-  await insertRows("automation_run_steps", STEP_COLUMNS, inserted);
+  await insertRows(automationRunSteps, STEP_KEYS, inserted);
   return prepared;
 }
 
@@ -104,50 +104,23 @@ async function actingPerson(
   return chosen;
 }
 
-/** automation_run_steps and automation_run_attempts as insertRows fills them (db/sql/many-rows.ts: many rows without drizzle's per-value cost). */
-const STEP_COLUMNS: RowColumn[] = [
-  { name: "run_id", type: "text" },
-  { name: "position", type: "integer" },
-  { name: "step_key", type: "text" },
-  { name: "kind", type: "text" },
-  { name: "status", type: "text" },
-  { name: "attempt", type: "integer" },
-  { name: "reused", type: "boolean" },
-  { name: "input", type: "jsonb" },
-  { name: "output", type: "jsonb" },
-  { name: "error", type: "text" },
-  { name: "workflow_run_id", type: "text" },
-  { name: "started_at", type: "bigint" },
-  { name: "ended_at", type: "bigint" },
-];
-const ATTEMPT_COLUMNS: RowColumn[] = [
-  { name: "run_id", type: "text" },
-  { name: "number", type: "integer" },
-  { name: "started_at", type: "bigint" },
-  { name: "duration_ms", type: "integer" },
-  { name: "outcome", type: "text" },
-  { name: "error", type: "text" },
-];
-
-type StepColumns = Record<(typeof STEP_COLUMNS)[number]["name"], unknown>;
-
-function stepColumns(step: typeof automationRunSteps.$inferInsert): StepColumns {
-  return {
-    run_id: step.runId,
-    position: step.position,
-    step_key: step.stepKey,
-    kind: step.kind,
-    status: step.status,
-    attempt: step.attempt ?? null,
-    reused: step.reused ?? false,
-    input: step.input ?? null,
-    output: step.output ?? null,
-    error: step.error ?? null,
-    workflow_run_id: step.workflowRunId ?? null,
-    started_at: step.startedAt ?? null,
-    ended_at: step.endedAt ?? null,
-  };
-}
+/** The columns insertRows writes (db/sql/many-rows.ts: many rows without drizzle's per-value cost). */
+const STEP_KEYS = [
+  "runId",
+  "position",
+  "stepKey",
+  "kind",
+  "status",
+  "attempt",
+  "reused",
+  "input",
+  "output",
+  "error",
+  "workflowRunId",
+  "startedAt",
+  "endedAt",
+] as const;
+const ATTEMPT_KEYS = ["runId", "number", "startedAt", "durationMs", "outcome", "error"] as const;
 
 export type AttemptResult = { outcome: AttemptOutcome; workflowRunId?: string };
 
@@ -195,9 +168,9 @@ export async function attemptRuns(
         .set({ outcome: "failed", error: "interrupted (the process running it stopped)" })
         .where(and(inArray(automationRunAttempts.runId, resumed), eq(automationRunAttempts.outcome, "running")));
     await insertRows(
-      "automation_run_attempts",
-      ATTEMPT_COLUMNS.filter((column) => ["run_id", "number", "started_at", "outcome"].includes(column.name)),
-      runs.map(({ run }) => ({ run_id: run.id, number: run.attempts + 1, started_at: startedAt, outcome: "running" })),
+      automationRunAttempts,
+      ["runId", "number", "startedAt", "outcome"],
+      runs.map(({ run }) => ({ runId: run.id, number: run.attempts + 1, startedAt, outcome: "running" as const })),
       "on conflict (run_id, number) do update set started_at = excluded.started_at, outcome = excluded.outcome, error = null",
     );
     return { runs, prepared: await prepareSteps(tx, runs, options.fresh ?? false) };
@@ -268,14 +241,14 @@ function endAttempt(ending: Ending): Promise<void> {
 async function recordEndings(tx: Db, ended: Ending[]): Promise<void> {
   const recordedAt = Date.now();
   await insertRows(
-    "automation_run_attempts",
-    ATTEMPT_COLUMNS,
+    automationRunAttempts,
+    ATTEMPT_KEYS,
     ended.map(({ run, outcome, startedAt, finishedAt }) => ({
-      run_id: run.id,
+      runId: run.id,
       number: run.attempts + 1,
-      started_at: startedAt,
-      duration_ms: finishedAt - startedAt,
-      outcome: outcome.ok ? "succeeded" : "failed",
+      startedAt,
+      durationMs: finishedAt - startedAt,
+      outcome: outcome.ok ? ("succeeded" as const) : ("failed" as const),
       error: outcome.ok ? null : outcome.error.slice(0, 2000),
     })),
     "on conflict (run_id, number) do update set duration_ms = excluded.duration_ms, outcome = excluded.outcome, error = excluded.error",
@@ -283,12 +256,12 @@ async function recordEndings(tx: Db, ended: Ending[]): Promise<void> {
   const deferred = ended.flatMap(({ run, automation, deferredSteps }) =>
     [...deferredSteps].map(([position, values]) => {
       const step = automation.definition.steps[position]!;
-      return stepColumns({ runId: run.id, position, stepKey: step.key, kind: step.kind, reused: false, ...values });
+      return { runId: run.id, position, stepKey: step.key, kind: step.kind, reused: false, ...values };
     }),
   );
   await insertRows(
-    "automation_run_steps",
-    STEP_COLUMNS,
+    automationRunSteps,
+    STEP_KEYS,
     deferred,
     `on conflict (run_id, position) do update set status = excluded.status, attempt = excluded.attempt, input = excluded.input,
       output = excluded.output, error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at`,

@@ -2,7 +2,7 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { db, type Db, rows } from "@/db/client";
-import { insertRows, type RowColumn } from "@/db/sql/many-rows";
+import { insertRows } from "@/db/sql/many-rows";
 import { forLease } from "@/db/sql/leasing";
 import { automationRuns, automationRunSteps } from "@/db/schema";
 import { type Actor, type BackgroundLoop, log, processState, startBackgroundLoop } from "@/lib/platform";
@@ -68,17 +68,17 @@ async function raiseRunFailed(automation: Automation, run: AutomationRunRow, err
 async function deliveryRunsFor(tx: Db, automations: Automation[], delivery: DeliveryScope, now: number): Promise<Map<string, AutomationRunRow>> {
   // One statement for every run (db/sql/many-rows.ts); a run that exists already (exactly one per delivery and automation) stays as it is.
   await insertRows(
-    "automation_runs",
-    RUN_COLUMNS,
+    automationRuns,
+    ["id", "automationId", "workspaceId", "version", "trigger", "deliveryId", "status", "createdAt"],
     automations.map((automation) => ({
       id: crypto.randomUUID(),
-      automation_id: automation.id,
-      workspace_id: automation.workspaceId,
+      automationId: automation.id,
+      workspaceId: automation.workspaceId,
       version: automation.version,
-      trigger: "delivery",
-      delivery_id: delivery.id,
-      status: "queued",
-      created_at: now,
+      trigger: "delivery" as const,
+      deliveryId: delivery.id,
+      status: "queued" as const,
+      createdAt: now,
     })),
     "on conflict do nothing",
   );
@@ -97,17 +97,6 @@ async function deliveryRunsFor(tx: Db, automations: Automation[], delivery: Deli
     );
   return new Map(found.map((run) => [run.automationId, run]));
 }
-
-const RUN_COLUMNS: RowColumn[] = [
-  { name: "id", type: "text" },
-  { name: "automation_id", type: "text" },
-  { name: "workspace_id", type: "text" },
-  { name: "version", type: "integer" },
-  { name: "trigger", type: "text" },
-  { name: "delivery_id", type: "bigint" },
-  { name: "status", type: "text" },
-  { name: "created_at", type: "bigint" },
-];
 
 type DeliveryRunResult = { automation: Automation; run: AutomationRunRow; outcome: AttemptOutcome; workflowRunId?: string };
 

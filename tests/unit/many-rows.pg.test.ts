@@ -2,32 +2,12 @@ import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db, transaction } from "@/db/client";
 import { automationRuns, automationRunSteps } from "@/db/schema";
-import { inJsonList, insertRows, type RowColumn } from "@/db/sql/many-rows";
+import { inJsonList, insertRows } from "@/db/sql/many-rows";
 import { createAutomation } from "@/lib/automations/store";
 import { createUser } from "../support/helpers";
 
-const RUN_COLUMNS: RowColumn[] = [
-  { name: "id", type: "text" },
-  { name: "automation_id", type: "text" },
-  { name: "workspace_id", type: "text" },
-  { name: "version", type: "integer" },
-  { name: "trigger", type: "text" },
-  { name: "status", type: "text" },
-  { name: "dry_run", type: "boolean" },
-  { name: "input", type: "jsonb" },
-  { name: "created_at", type: "bigint" },
-];
-const STEP_COLUMNS: RowColumn[] = [
-  { name: "run_id", type: "text" },
-  { name: "position", type: "integer" },
-  { name: "step_key", type: "text" },
-  { name: "kind", type: "text" },
-  { name: "status", type: "text" },
-  { name: "reused", type: "boolean" },
-  { name: "output", type: "jsonb" },
-  { name: "error", type: "text" },
-  { name: "started_at", type: "bigint" },
-];
+const RUN_KEYS = ["id", "automationId", "workspaceId", "version", "trigger", "status", "dryRun", "input", "createdAt"] as const;
+const STEP_KEYS = ["runId", "position", "stepKey", "kind", "status", "reused", "output", "error", "startedAt"] as const;
 
 async function anAutomation() {
   const owner = await createUser("many-rows");
@@ -45,33 +25,33 @@ describe("insertRows and inJsonList", () => {
     const runId = crypto.randomUUID();
     const input = { text: `it's "quoted" \\ and 🚀`, nested: { list: [1, null, { deep: true }] }, empty: "" };
     await transaction(async () => {
-      await insertRows("automation_runs", RUN_COLUMNS, [
+      await insertRows(automationRuns, RUN_KEYS, [
         {
           id: runId,
-          automation_id: automation.id,
-          workspace_id: owner.workspaceId,
+          automationId: automation.id,
+          workspaceId: owner.workspaceId,
           version: 1,
           trigger: "manual",
           status: "queued",
-          dry_run: true,
+          dryRun: true,
           input,
-          created_at: 1_780_000_000_123,
+          createdAt: 1_780_000_000_123,
         },
       ]);
-      await insertRows("automation_run_steps", STEP_COLUMNS, [
-        { run_id: runId, position: 0, step_key: "a", kind: "condition", status: "succeeded", reused: false, output: "a string", error: null, started_at: 5 },
+      await insertRows(automationRunSteps, STEP_KEYS, [
+        { runId: runId, position: 0, stepKey: "a", kind: "condition", status: "succeeded", reused: false, output: "a string", error: null, startedAt: 5 },
         {
-          run_id: runId,
+          runId: runId,
           position: 1,
-          step_key: "b",
+          stepKey: "b",
           kind: "tool",
           status: "failed",
           reused: true,
           output: null,
           error: "it's broken; drop table x",
-          started_at: null,
+          startedAt: null,
         },
-        { run_id: runId, position: 2, step_key: "c", kind: "tool", status: "pending", reused: false },
+        { runId: runId, position: 2, stepKey: "c", kind: "tool", status: "pending", reused: false },
       ]);
     });
     const [run] = await db().select().from(automationRuns).where(eq(automationRuns.id, runId));
@@ -89,37 +69,37 @@ describe("insertRows and inJsonList", () => {
     const runId = crypto.randomUUID();
     const count = 2_600; // 9 columns each: more than one statement's share on SQLite
     await transaction(async () => {
-      await insertRows("automation_runs", RUN_COLUMNS, [
+      await insertRows(automationRuns, RUN_KEYS, [
         {
           id: runId,
-          automation_id: automation.id,
-          workspace_id: owner.workspaceId,
+          automationId: automation.id,
+          workspaceId: owner.workspaceId,
           version: 1,
           trigger: "manual",
           status: "queued",
-          dry_run: false,
-          created_at: 1,
+          dryRun: false,
+          createdAt: 1,
         },
       ]);
       await insertRows(
-        "automation_run_steps",
-        STEP_COLUMNS,
+        automationRunSteps,
+        STEP_KEYS,
         Array.from({ length: count }, (_, position) => ({
-          run_id: runId,
+          runId: runId,
           position,
-          step_key: `s${position}`,
+          stepKey: `s${position}`,
           kind: "condition",
           status: "pending",
           reused: false,
         })),
       );
       await insertRows(
-        "automation_run_steps",
-        STEP_COLUMNS,
+        automationRunSteps,
+        STEP_KEYS,
         [0, count - 1].map((position) => ({
-          run_id: runId,
+          runId: runId,
           position,
-          step_key: "ignored",
+          stepKey: "ignored",
           kind: "condition",
           status: "succeeded",
           reused: false,
