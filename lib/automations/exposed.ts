@@ -3,7 +3,7 @@ import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { atLeast, roleIn } from "@/lib/auth";
 import { type CatalogTool, userIdFrom, workspaceIdFrom } from "@/lib/tools";
-import { AutomationRunError, startAutomationRun } from "./runs";
+import { AutomationRunError, startAutomationRun } from "./queued-runs";
 import { listAutomations } from "./store";
 
 /**

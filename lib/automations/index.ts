@@ -1,7 +1,8 @@
 // The face of lib/automations/: what other areas of lib/ use (docs/architecture.md).
 export { setAgentStepRunner } from "./agent-step";
 export type { AgentStepAnswer, AgentStepRequest, AgentStepRunner } from "./agent-step";
-export { failDeliveryRuns, runAutomationsForDelivery, setDeliveryReader, startAutomationRun, startAutomationWorker } from "./runs";
+export { failDeliveryRuns, runAutomationsForDelivery, setDeliveryReader } from "./runs";
+export { startAutomationRun, startAutomationWorker } from "./queued-runs";
 export { listAutomationRuns } from "./run-queries";
 export type { DeliveryReader, DeliveryRunsOutcome, DeliveryScope } from "./runs";
 export { startScheduler } from "./scheduler";

@@ -4,7 +4,7 @@ import { db } from "@/db/client";
 import { automationRuns, automations } from "@/db/schema";
 import { type BackgroundLoop, log, startBackgroundLoop } from "@/lib/platform";
 import { automationDefinition } from "./definition";
-import { automationWake } from "./runs";
+import { automationWake } from "./queued-runs";
 import { nextDueTime } from "./schedule-time";
 
 /**

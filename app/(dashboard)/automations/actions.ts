@@ -8,7 +8,7 @@ import { actorOf, audit } from "@/lib/auth/audit";
 import { findUserById } from "@/lib/auth/users";
 import type { Member } from "@/lib/auth/session";
 import { checkAutomation, type Problem } from "@/lib/automations/check";
-import { AutomationRunError, rerunAutomationRun, startAutomationRun } from "@/lib/automations/runs";
+import { AutomationRunError, rerunAutomationRun, startAutomationRun } from "@/lib/automations/queued-runs";
 import { createAutomation, deleteAutomation, mayEdit, requireAutomation, setAutomationEnabled, updateAutomation } from "@/lib/automations/store";
 import { ApiError } from "@/lib/platform/errors";
 
