@@ -193,7 +193,8 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
           })
           .where(eq(workflowRuns.id, runId))
           .returning();
-        if (ended.size < (findWorkflow(workflowId)?.steps.length ?? Infinity))
+        // Steps never reached are left pending by Mastra's stream: mark them, unless every step has ended.
+        if (!findWorkflow(workflowId)?.steps.every((stepId) => ended.has(stepId)))
           await tx
             .update(workflowRunSteps)
             .set({ status: "skipped" })
