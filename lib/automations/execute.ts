@@ -4,17 +4,17 @@ import { db, type Db, transaction } from "@/db/client";
 import { inJsonList, insertRows } from "@/db/sql/many-rows";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
-import { type Actor, inSpan, log, recordRun, TraceAttributes } from "@/lib/platform";
+import { type Actor, inSpan, log, perTurn, recordRun, TraceAttributes } from "@/lib/platform";
 import { announceRun } from "@/lib/runs";
 import type { AutomationStep } from "./definition";
 import { ExpressionError } from "./expressions";
 import { type RunScope, StepFailure } from "./scope";
 import { type AttemptState, attempts, type DeferredStep, workflowOf } from "./attempt-workflow";
 import type { Automation } from "./store";
+import type { AutomationRunRow, AutomationStepRow } from "./run-rows";
 
 export type { RunScope } from "./scope";
 export type { AutomationRunRow, AutomationStepRow } from "./run-rows";
-import type { AutomationRunRow, AutomationStepRow } from "./run-rows";
 
 export type AttemptOutcome = { ok: true } | { ok: false; error: string; permanent: boolean };
 
@@ -216,25 +216,18 @@ type Ending = {
  * deliveries' runs) are recorded in one commit, each statement covering them all; one that takes
  * longer ends on its own, without waiting for the rest.
  */
-const endings: { pending: { ending: Ending; done: () => void; failed: (error: unknown) => void }[]; scheduled: boolean } = { pending: [], scheduled: false };
+const recordEnding = perTurn<{ ending: Ending; done: () => void; failed: (error: unknown) => void }>((batch) => {
+  const ended = batch.map((entry) => entry.ending);
+  Promise.resolve()
+    .then(() => transaction((tx) => recordEndings(tx, ended)))
+    .then(
+      () => batch.forEach((entry) => entry.done()),
+      (error: unknown) => batch.forEach((entry) => entry.failed(error)),
+    );
+});
 
 function endAttempt(ending: Ending): Promise<void> {
-  return new Promise<void>((done, failed) => {
-    endings.pending.push({ ending, done, failed });
-    if (endings.scheduled) return;
-    endings.scheduled = true;
-    setImmediate(() => {
-      const batch = endings.pending.splice(0);
-      endings.scheduled = false;
-      const ended = batch.map((entry) => entry.ending);
-      Promise.resolve()
-        .then(() => transaction((tx) => recordEndings(tx, ended)))
-        .then(
-          () => batch.forEach((entry) => entry.done()),
-          (error: unknown) => batch.forEach((entry) => entry.failed(error)),
-        );
-    });
-  });
+  return new Promise<void>((done, failed) => recordEnding({ ending, done, failed }));
 }
 
 /** The attempts' outcomes, the steps recorded at the end, steps never reached, and (when the caller says how) the runs. */

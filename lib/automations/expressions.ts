@@ -2,6 +2,7 @@ import "server-only";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import jsonata from "jsonata";
+import { perTurn } from "@/lib/platform";
 
 /**
  * Filters and mappings are JSONata (docs/automations.md says why not JMESPath): parsed here to
@@ -190,18 +191,10 @@ type Request = { expressions: string[]; scope: unknown; resolve: (results: Resul
  * Evaluations asked for in the same turn of the event loop (a delivery's runs reaching their steps
  * together, other deliveries' steps) cross to the worker in one message, each distinct scope once.
  */
-const asked: { requests: Request[]; scheduled: boolean } = { requests: [], scheduled: false };
+const askWorker = perTurn<Request>((requests) => void send(requests));
 
 function evaluateInWorker(expressions: string[], scope: unknown): Promise<Result[]> {
-  return new Promise<Result[]>((resolve) => {
-    asked.requests.push({ expressions, scope, resolve });
-    if (asked.scheduled) return;
-    asked.scheduled = true;
-    setImmediate(() => {
-      asked.scheduled = false;
-      void send(asked.requests.splice(0));
-    });
-  });
+  return new Promise<Result[]>((resolve) => askWorker({ expressions, scope, resolve }));
 }
 
 async function send(requests: Request[]): Promise<void> {

@@ -31,6 +31,7 @@ export {
 } from "./tracing";
 export type { Span } from "./tracing";
 export { describeIssues, fieldErrors, formatIssues } from "./issues";
+export { perTurn } from "./per-turn";
 export { processState } from "./process-state";
 export { safeReturnPath } from "./safe-redirect";
 export { ApiError, errorResponse, statusOf } from "./errors";
