@@ -72,11 +72,16 @@ async function seed(count: number, event: string): Promise<void> {
   }
 }
 
-/** PostgreSQL's WAL flushes so far (the whole server: a throwaway cluster of its own); each durable commit waits for one, concurrent ones may share it. */
-async function commits(): Promise<number> {
+/**
+ * PostgreSQL so far (the whole server: a throwaway cluster of its own): WAL flushes (each durable
+ * commit waits for one, concurrent ones may share it) and transactions committed in this database.
+ */
+async function commits(): Promise<{ walFlushes: number; transactions: number }> {
   await new Promise((resolve) => setTimeout(resolve, 1200)); // backends report their statistics about a second after going idle
-  const [row] = await rows<{ n: number | string }>(sql`select wal_sync as n from pg_stat_wal`);
-  return Number(row!.n);
+  const [row] = await rows<{ wal: number | string; xacts: number | string }>(
+    sql`select (select wal_sync from pg_stat_wal) as wal, (select xact_commit from pg_stat_database where datname = current_database()) as xacts`,
+  );
+  return { walFlushes: Number(row!.wal), transactions: Number(row!.xacts) };
 }
 
 /** SQLite: the fsyncs this process makes while `work` runs (strace on its main thread, where better-sqlite3 commits). */
@@ -101,17 +106,22 @@ const drainAll = () => processDueDeliveries({ pollMs: 50 });
 
 async function drain(label: string, count: number, event: string) {
   await seed(count, event);
-  const before = usingPostgres() ? await commits() : 0;
+  const before = usingPostgres() ? await commits() : undefined;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const attempts = await drainAll();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const after = usingPostgres() ? await commits() : 0;
+  const after = usingPostgres() ? await commits() : undefined;
   const [left] = await rows<{ n: number | string }>(sql`select count(*) as n from webhook_deliveries where status <> 'processed'`);
   let perDelivery: Record<string, number | undefined>;
-  if (usingPostgres()) perDelivery = { walFlushesPerDelivery: +((after - before) / count).toFixed(2) };
-  else {
+  if (before && after) {
+    perDelivery = {
+      walFlushesPerDelivery: +((after.walFlushes - before.walFlushes) / count).toFixed(2),
+      // Every transaction, a read's too (and the statistics query itself, a few in all).
+      transactionsPerDelivery: +((after.transactions - before.transactions) / count).toFixed(2),
+    };
+  } else {
     const sample = Math.max(50, Math.round(count / 10));
     await seed(sample, event);
     const fsyncs = await fsyncsDuring(drainAll);

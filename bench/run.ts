@@ -346,6 +346,7 @@ if (only.has("processing")) {
     cpuMsPerDelivery: number;
     notProcessed: number;
     walFlushesPerDelivery?: number;
+    transactionsPerDelivery?: number;
     fsyncsPerDelivery?: number;
   };
   type Processing = { database: string; record: Drained; workflow: Drained; mastra: { perSecond: number; seconds: number; createRunMsEach: number } };
@@ -360,7 +361,7 @@ if (only.has("processing")) {
     }
   }
   table(
-    ["database", "drain", "deliveries/s", "ms each", "CPU ms each", "fsyncs each", "not processed"],
+    ["database", "drain", "deliveries/s", "ms each", "CPU ms each", "fsyncs each", "transactions each", "not processed"],
     results.flatMap((result) => [
       [
         result.database,
@@ -369,6 +370,7 @@ if (only.has("processing")) {
         result.record.msPerDelivery,
         result.record.cpuMsPerDelivery,
         result.record.walFlushesPerDelivery ?? result.record.fsyncsPerDelivery ?? "",
+        result.record.transactionsPerDelivery ?? "",
         result.record.notProcessed,
       ],
       [
@@ -378,13 +380,17 @@ if (only.has("processing")) {
         result.workflow.msPerDelivery,
         result.workflow.cpuMsPerDelivery,
         result.workflow.walFlushesPerDelivery ?? result.workflow.fsyncsPerDelivery ?? "",
+        result.workflow.transactionsPerDelivery ?? "",
         result.workflow.notProcessed,
       ],
-      [result.database, "Mastra alone (no tables)", result.mastra.perSecond, "", "", "", ""],
+      [result.database, "Mastra alone (no tables)", result.mastra.perSecond, "", "", "", "", ""],
     ]),
   );
   console.log("  CPU ms each: this process's CPU time (every thread) per delivery, the bound on a quiet machine's rate (1,000 / CPU ms per core)");
   console.log("  fsyncs each: SQLite, this process's fsync calls (strace, an untimed drain); PostgreSQL, WAL flushes (pg_stat_wal.wal_sync)");
+  console.log(
+    "  transactions each: PostgreSQL, transactions committed in the database (pg_stat_database.xact_commit; reads and asynchronous commits count too)",
+  );
   console.log("  goal: a backlog drains at >= 500 deliveries/s through a one-step workflow that calls nothing outside\n");
   report.processing = results;
 }

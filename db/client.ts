@@ -1,5 +1,6 @@
 import "server-only";
 import Database from "better-sqlite3";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
@@ -90,7 +91,9 @@ export function migrateSqlite(database: BetterSQLite3Database<Record<string, unk
   database.$client.pragma("foreign_keys = ON");
 }
 
-const held = processState("Db", (): { sqlite?: Db; gated?: Db; pg?: PgDb; pgReady?: Promise<void> } => ({}));
+const held = processState("Db", (): { sqlite?: Db; gated?: Db; pg?: PgDb; pgLazy?: PgDb; pgReady?: Promise<void>; lazyCommits: AsyncLocalStorage<true> } => ({
+  lazyCommits: new AsyncLocalStorage<true>(),
+}));
 
 /** PostgreSQL when DATABASE_URL is a postgres:// URL (the tables of @/db/schema follow the same rule). */
 export function usingPostgres(): boolean {
@@ -103,8 +106,26 @@ function connection(): Db {
 }
 
 function postgres(): PgDb {
+  if (held.lazyCommits.getStore()) return (held.pgLazy ??= openPostgres(env().DATABASE_URL!, env().DATABASE_POOL_SIZE, { lazyCommits: true }));
   held.pg ??= openPostgres(env().DATABASE_URL!, env().DATABASE_POOL_SIZE);
   return held.pg;
+}
+
+/**
+ * Runs `body`, whose writes lead up to a durable commit made after it in the same flow, with
+ * PostgreSQL's asynchronous commit (synchronous_commit off, on a pool of its own): a COMMIT there
+ * returns without waiting for the WAL to reach the disk. Nothing is weaker for it: the WAL is
+ * written in order, so the durable commit that follows flushes these commits too, and until it
+ * has, nothing promised depends on them (a server crash before it loses them with it, and the work
+ * is done again, as after a crash in the middle of it; PostgreSQL's WAL writer flushes them within
+ * a fraction of a second anyway). Everything else stays durable at COMMIT.
+ * The dispatcher runs a delivery's processing this way (lib/webhooks/dispatcher.ts): a processed
+ * delivery cost five or six WAL flushes, one per transaction, and now about one, its outcome's.
+ * A transaction already open (joined) keeps its own setting. SQLite: nothing to do (one shared
+ * COMMIT per turn, db/sqlite-commit.ts).
+ */
+export function withLazyCommits<T>(body: () => Promise<T>): Promise<T> {
+  return usingPostgres() ? held.lazyCommits.run(true, body) : body();
 }
 
 /** Inside a PostgreSQL transaction, its connection; otherwise the pool. */
@@ -248,8 +269,9 @@ export async function closeDatabase(): Promise<void> {
   held.sqlite?.$client.close();
   held.sqlite = undefined;
   held.gated = undefined;
-  const pool = held.pg?.$client;
+  const pools = [held.pg?.$client, held.pgLazy?.$client];
   held.pg = undefined;
+  held.pgLazy = undefined;
   held.pgReady = undefined;
-  await pool?.end();
+  await Promise.all(pools.map((pool) => pool?.end()));
 }

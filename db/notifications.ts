@@ -5,6 +5,7 @@ import { env } from "@/lib/platform/env";
 import { execute, usingPostgres } from "./client";
 import { instanceId } from "./instance";
 import { currentTransaction } from "./postgres";
+import { perTurn } from "@/lib/platform/per-turn";
 import { processState } from "@/lib/platform/process-state";
 
 /**
@@ -48,31 +49,32 @@ export function publish(channel: NoticeChannel, notice: object): void {
   }
   startInBackground();
   // Inside a transaction the notice goes out with its COMMIT.
-  if (currentTransaction()) return send(sql`select ${notifyOf(channel, [notice])}`);
-  // On its own, it waits for the end of this turn of the event loop: the notices published until
-  // then (a burst of deliveries) go out together, a few to a NOTIFY, in one statement.
-  pending.push({ channel, notice });
-  if (pending.length === 1) setImmediate(flushPending);
+  if (currentTransaction()) {
+    void send(sql`select ${notifyOf(channel, [notice])}`);
+    return;
+  }
+  // On its own, it waits for the end of this turn of the event loop, or for the notices sent before
+  // it to be: the notices published until then (a burst of deliveries, the deliveries processed side
+  // by side) go out together, a few to a NOTIFY, in one statement.
+  sendWithOthers({ channel, notice });
 }
 
 /** A NOTIFY payload stays under PostgreSQL's 8000 bytes with room to spare. */
 const PAYLOAD_BYTES = 7000;
-let pending: { channel: NoticeChannel; notice: object }[] = [];
 
 function notifyOf(channel: NoticeChannel, notices: object[]) {
   return sql`pg_notify(${PREFIX + channel}, ${JSON.stringify({ origin: ORIGIN, notices })})`;
 }
 
-function send(statement: ReturnType<typeof sql>): void {
-  execute(statement).catch((error: unknown) => {
-    console.error(`patchbay: a live-page notice was not sent: ${(error as Error).message}`);
-  });
+function send(statement: ReturnType<typeof sql>): Promise<void> {
+  return execute(statement).then(
+    () => undefined,
+    (error: unknown) => console.error(`patchbay: a live-page notice was not sent: ${(error as Error).message}`),
+  );
 }
 
-/** The notices published this turn, packed into as few NOTIFYs as their size allows, in one statement. */
-function flushPending(): void {
-  const notices = pending;
-  pending = [];
+/** The notices published together, packed into as few NOTIFYs as their size allows, in one statement. */
+const sendWithOthers = perTurn<{ channel: NoticeChannel; notice: object }>((notices) => {
   const notifies: ReturnType<typeof notifyOf>[] = [];
   for (const channel of CHANNELS) {
     let group: object[] = [];
@@ -92,8 +94,8 @@ function flushPending(): void {
   if (notifies.length === 0) return;
   // A NOTIFY's commit waits for a WAL flush like a data change's would: a notice is no data (a lost
   // one costs a page a poll), so that commit does not wait (synchronous_commit off for this transaction only).
-  send(sql`select set_config('synchronous_commit', 'off', true), ${sql.join(notifies, sql`, `)}`);
-}
+  return send(sql`select set_config('synchronous_commit', 'off', true), ${sql.join(notifies, sql`, `)}`);
+});
 
 /** Connects this process's LISTEN connection (once; reconnects with backoff when it drops). */
 export function startNoticeRelay(): Promise<void> {

@@ -18,8 +18,14 @@ export const pgMigrationsFolder = join(process.cwd(), "db", "migrations-pg");
  * The pool of one process. Every process of a deployment opens its own against the same
  * database; anything they must agree on goes through the database, never this pool's memory.
  */
-export function openPostgres(url: string, poolSize: number): PgDb {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+export function openPostgres(url: string, poolSize: number, { lazyCommits = false } = {}): PgDb {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    // Set when the connection starts, so every statement on it commits lazily (db/client.ts, withLazyCommits).
+    ...(lazyCommits ? { options: "-c synchronous_commit=off" } : {}),
+  });
   // An idle client losing its connection (a server restart) must not take the process down; the pool replaces it.
   pool.on("error", (error) => console.error(`patchbay: a PostgreSQL connection was lost: ${error.message}`));
   return drizzle(pool, { schema: pgSchema }) as PgDb;

@@ -7,7 +7,7 @@ import { forgetInstanceOwner } from "@/db/sql/intake";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
 import { hashPassword, verifyPassword } from "./password";
 import type { NewAccount } from "./schemas";
-import { addMember, DEFAULT_WORKSPACE_ID, type WorkspaceRole } from "./workspaces";
+import { addMember, DEFAULT_WORKSPACE_ID, forgetWorkspaceOwners, type WorkspaceRole } from "./workspaces";
 
 export type UserRole = "owner" | "member";
 export type PublicUser = { id: string; name: string | null; email: string | null; role: UserRole; image: string | null };
@@ -115,6 +115,7 @@ export async function removeUser(actingOwnerId: string, userId: string): Promise
     await tx.delete(users).where(eq(users.id, userId));
   });
   forgetInstanceOwner();
+  forgetWorkspaceOwners();
 }
 
 /** Makes a person owner or member; the last owner stays owner. */

@@ -3,6 +3,7 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { db, transaction, type Db } from "@/db/client";
 import { memberships, users, workspaces, type WorkspaceRole } from "@/db/schema";
 import { lockForTransaction } from "@/db/sql/transaction-lock";
+import { keptBriefly } from "@/lib/platform";
 
 export { DEFAULT_WORKSPACE_ID, workspaceRoles, type WorkspaceRole } from "@/db/schema";
 
@@ -80,6 +81,7 @@ export async function addMember(workspaceId: string, userId: string, role: Works
     .insert(memberships)
     .values({ workspaceId, userId, role })
     .onConflictDoUpdate({ target: [memberships.workspaceId, memberships.userId], set: { role } });
+  firstOwners.forget();
 }
 
 /**
@@ -103,6 +105,7 @@ export async function setMemberRole(workspaceId: string, actorRole: WorkspaceRol
       .set({ role })
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
   });
+  firstOwners.forget();
 }
 
 /** Takes a person out of a workspace (their personal connections stay theirs); the last owner stays. */
@@ -119,6 +122,7 @@ export async function removeMember(workspaceId: string, actorRole: WorkspaceRole
     if (target.role === "owner" && (await ownerCount(tx, workspaceId)) <= 1) throw new MembershipError("That is the workspace's only owner.");
     await tx.delete(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
   });
+  firstOwners.forget();
 }
 
 /** A new workspace with its creator as owner. */
@@ -143,13 +147,26 @@ export async function findWorkspace(workspaceId: string): Promise<{ id: string; 
   return row;
 }
 
-/** The workspace's first owner: work that belongs to the workspace but no one started (an instance-wide delivery's workflow) acts as them. */
+/**
+ * The workspace's first owner: work that belongs to the workspace but no one started (an
+ * instance-wide delivery's workflow) acts as them. Read for every such delivery processed, so kept
+ * briefly; every change of memberships here forgets it (and removing a person: `forgetWorkspaceOwners`).
+ */
 export async function workspaceOwnerId(workspaceId: string): Promise<string | undefined> {
-  const [row] = await db()
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, "owner")))
-    .orderBy(asc(memberships.createdAt))
-    .limit(1);
-  return row?.userId;
+  return firstOwners.get(workspaceId, async () => {
+    const [row] = await db()
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, "owner")))
+      .orderBy(asc(memberships.createdAt))
+      .limit(1);
+    return row?.userId;
+  });
+}
+
+const firstOwners = keptBriefly<string | undefined>("KeptWorkspaceOwner", 1000);
+
+/** Forgets the first owners kept (a person removed: their memberships went with them). */
+export function forgetWorkspaceOwners(): void {
+  firstOwners.forget();
 }

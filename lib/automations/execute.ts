@@ -213,12 +213,13 @@ type Ending = {
 
 /**
  * Attempts that end in the same turn of the event loop (a delivery's runs that only evaluate, other
- * deliveries' runs) are recorded in one commit, each statement covering them all; one that takes
- * longer ends on its own, without waiting for the rest.
+ * deliveries' runs), or while the previous endings' commit is under way, are recorded in one
+ * commit, each statement covering them all; one that takes longer ends on its own, without waiting
+ * for the rest.
  */
 const recordEnding = perTurn<{ ending: Ending; done: () => void; failed: (error: unknown) => void }>((batch) => {
   const ended = batch.map((entry) => entry.ending);
-  Promise.resolve()
+  return Promise.resolve()
     .then(() => transaction((tx) => recordEndings(tx, ended)))
     .then(
       () => batch.forEach((entry) => entry.done()),

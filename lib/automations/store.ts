@@ -3,7 +3,7 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { db, transaction } from "@/db/client";
 import { automationRuns, automations, automationVersions, workspaces } from "@/db/schema";
 import { atLeast, type WorkspaceRole } from "@/lib/auth";
-import { ApiError, type Actor } from "@/lib/platform";
+import { ApiError, keptBriefly, type Actor } from "@/lib/platform";
 import { type AutomationDefinition, automationDefinition, automationFile } from "./definition";
 import { nextDueTime } from "./schedule-time";
 import { shippedAutomations } from "./shipped";
@@ -77,6 +77,7 @@ export async function ensureShippedAutomations(workspaceId: string, now = Date.n
     }
   });
   seededWorkspaces.add(workspaceId);
+  enabledAutomations.forget();
 }
 
 export type AutomationSummary = Automation & { runs: { total: number; succeeded: number; failed: number; lastAt: number | null } };
@@ -133,7 +134,7 @@ function scheduleOf(definition: AutomationDefinition, enabled: boolean, now: num
 /** Saves a new automation (disabled unless said otherwise: "try it" first) with its first version. */
 export async function createAutomation(actor: Actor, file: unknown, { enabled = false, now = Date.now() } = {}): Promise<Automation> {
   const { name, definition } = automationFile.parse(file);
-  return transaction(async (tx) => {
+  const created = await transaction(async (tx) => {
     const [row] = await tx
       .insert(automations)
       .values({
@@ -153,6 +154,8 @@ export async function createAutomation(actor: Actor, file: unknown, { enabled = 
       .values({ automationId: row!.id, version: 1, name, definition, changedBy: actor.userId, changedAt: now, summary: "Created" });
     return withDefinition(row!);
   });
+  enabledAutomations.forget();
+  return created;
 }
 
 /** What changed between two versions, in words for the version list. */
@@ -171,7 +174,7 @@ function describeChange(before: Automation, name: string, definition: Automation
 export async function updateAutomation(actor: Actor, id: string, file: unknown, now = Date.now()): Promise<Automation> {
   const { name, definition } = automationFile.parse(file);
   const before = await requireAutomation(actor.workspaceId, id);
-  return transaction(async (tx) => {
+  const updated = await transaction(async (tx) => {
     const version = before.version + 1;
     const [row] = await tx
       .update(automations)
@@ -183,6 +186,8 @@ export async function updateAutomation(actor: Actor, id: string, file: unknown, 
       .values({ automationId: id, version, name, definition, changedBy: actor.userId, changedAt: now, summary: describeChange(before, name, definition) });
     return withDefinition(row!);
   });
+  enabledAutomations.forget();
+  return updated;
 }
 
 export async function setAutomationEnabled(actor: Actor, id: string, enabled: boolean, now = Date.now()): Promise<Automation> {
@@ -192,6 +197,7 @@ export async function setAutomationEnabled(actor: Actor, id: string, enabled: bo
     .set({ enabled, updatedBy: actor.userId, updatedAt: now, nextDueAt: scheduleOf(before.definition, enabled, now) })
     .where(and(eq(automations.id, id), eq(automations.workspaceId, actor.workspaceId)))
     .returning();
+  enabledAutomations.forget();
   return withDefinition(row!);
 }
 
@@ -200,6 +206,7 @@ export async function deleteAutomation(workspaceId: string, id: string): Promise
     .delete(automations)
     .where(and(eq(automations.id, id), eq(automations.workspaceId, workspaceId)))
     .returning({ id: automations.id });
+  enabledAutomations.forget();
   return removed.length > 0;
 }
 
@@ -213,13 +220,17 @@ export function exportAutomation(automation: Automation): { name: string; defini
 }
 
 /** The enabled automations a delivery from this source could start, for matching. */
-export async function enabledDeliveryAutomations(workspaceId: string, providerId: string): Promise<Automation[]> {
-  await ensureShippedAutomations(workspaceId);
-  const rows = await db()
-    .select()
-    .from(automations)
-    .where(and(eq(automations.workspaceId, workspaceId), eq(automations.enabled, true)));
-  return rows
-    .map(withDefinition)
-    .filter((automation) => automation.definition.trigger.kind === "delivery" && automation.definition.trigger.providerId === providerId);
+export async function enabledDeliveryAutomations(workspaceId: string, providerId: string): Promise<readonly Automation[]> {
+  const enabled = await enabledAutomations.get(workspaceId, async () => {
+    await ensureShippedAutomations(workspaceId);
+    const rows = await db()
+      .select()
+      .from(automations)
+      .where(and(eq(automations.workspaceId, workspaceId), eq(automations.enabled, true)));
+    return rows.map(withDefinition);
+  });
+  return enabled.filter((automation) => automation.definition.trigger.kind === "delivery" && automation.definition.trigger.providerId === providerId);
 }
+
+/** A workspace's enabled automations, read for every delivery processed: kept briefly, forgotten by every write of automations here. */
+const enabledAutomations = keptBriefly<Automation[]>("KeptAutomations", 1000);

@@ -1,15 +1,18 @@
 import "server-only";
-import { and, asc, desc, eq, gte, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { forwardDestinations, outboundAttempts, outboundMessages, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { assertUrlAllowed, BlockedRequestError } from "@/lib/http";
-import { env } from "@/lib/platform";
+import { env, keptBriefly } from "@/lib/platform";
 import { getProvider } from "@/lib/providers";
 import { attemptsOf, enqueue, outboxWake, requeueMessage } from "./queue";
 import { newSigningSecret, sealSigningSecret } from "./signing";
 
 type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+/** A workspace's enabled destinations, read for every delivery processed: kept briefly, forgotten by every change of destinations here. */
+const enabledDestinations = keptBriefly<Pick<ForwardDestination, "id" | "providerId" | "endpointId" | "events">[]>("KeptForwardDestinations", 1000);
 export type ForwardDestination = Omit<typeof forwardDestinations.$inferSelect, "secretSealed">;
 
 /** `push`, `pull_request` or `pull_request.opened`: an event, optionally with its action. */
@@ -82,6 +85,7 @@ export async function createDestination(
       createdAt: now,
     })
     .returning();
+  enabledDestinations.forget();
   return { destination: publicView(row!), secret };
 }
 
@@ -92,24 +96,24 @@ export async function listDestinations(workspaceId: string): Promise<ForwardDest
 }
 
 export async function setDestinationEnabled(workspaceId: string, id: string, enabled: boolean): Promise<boolean> {
-  return (
-    affectedRows(
-      await db()
-        .update(forwardDestinations)
-        .set({ enabled })
-        .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.workspaceId, workspaceId))),
-    ) > 0
+  const changed = affectedRows(
+    await db()
+      .update(forwardDestinations)
+      .set({ enabled })
+      .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.workspaceId, workspaceId))),
   );
+  enabledDestinations.forget();
+  return changed > 0;
 }
 
 export async function deleteDestination(workspaceId: string, id: string): Promise<boolean> {
-  return (
-    affectedRows(
-      await db()
-        .delete(forwardDestinations)
-        .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.workspaceId, workspaceId))),
-    ) > 0
+  const removed = affectedRows(
+    await db()
+      .delete(forwardDestinations)
+      .where(and(eq(forwardDestinations.id, id), eq(forwardDestinations.workspaceId, workspaceId))),
   );
+  enabledDestinations.forget();
+  return removed > 0;
 }
 
 export function matchesEvents(filter: string[], delivery: Pick<DeliveryRow, "event" | "action">): boolean {
@@ -125,19 +129,21 @@ export function matchesEvents(filter: string[], delivery: Pick<DeliveryRow, "eve
  */
 export async function enqueueForwards(delivery: DeliveryRow, now = Date.now()): Promise<number> {
   if (!delivery.verified) return 0;
-  const destinations = (
-    await db()
-      .select({ id: forwardDestinations.id, events: forwardDestinations.events })
+  const enabled = await enabledDestinations.get(delivery.workspaceId, () =>
+    db()
+      .select({
+        id: forwardDestinations.id,
+        providerId: forwardDestinations.providerId,
+        endpointId: forwardDestinations.endpointId,
+        events: forwardDestinations.events,
+      })
       .from(forwardDestinations)
-      .where(
-        and(
-          eq(forwardDestinations.workspaceId, delivery.workspaceId),
-          eq(forwardDestinations.providerId, delivery.providerId),
-          eq(forwardDestinations.enabled, true),
-          delivery.endpointId === null ? isNull(forwardDestinations.endpointId) : eq(forwardDestinations.endpointId, delivery.endpointId),
-        ),
-      )
-  ).filter((destination) => matchesEvents(destination.events, delivery));
+      .where(and(eq(forwardDestinations.workspaceId, delivery.workspaceId), eq(forwardDestinations.enabled, true))),
+  );
+  const destinations = enabled.filter(
+    (destination) =>
+      destination.providerId === delivery.providerId && destination.endpointId === delivery.endpointId && matchesEvents(destination.events, delivery),
+  );
   return enqueue(
     destinations.map((destination) => ({
       workspaceId: delivery.workspaceId,

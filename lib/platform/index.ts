@@ -32,6 +32,7 @@ export {
 export type { Span } from "./tracing";
 export { describeIssues, fieldErrors, formatIssues } from "./issues";
 export { perTurn } from "./per-turn";
+export { keptBriefly, type KeptBriefly } from "./kept-briefly";
 export { processState } from "./process-state";
 export { safeReturnPath } from "./safe-redirect";
 export { ApiError, errorResponse, statusOf } from "./errors";

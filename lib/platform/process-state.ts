@@ -36,7 +36,11 @@ export type ProcessStateName =
   | "AutomationHooks"
   /** db/sqlite-gate.ts and db/sqlite-commit.ts: the one SQLite connection's gate and its shared transaction. */
   | "SqliteGate"
-  | "SqliteCommit";
+  | "SqliteCommit"
+  /** lib/platform/kept-briefly.ts, for the dispatcher: a workspace's enabled automations, its forwarding destinations, its first owner. */
+  | "KeptAutomations"
+  | "KeptForwardDestinations"
+  | "KeptWorkspaceOwner";
 
 /** The process's `name`, created by `create` the first time it is asked for. */
 export function processState<T>(name: ProcessStateName, create: () => T): T {

@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase, execute, rows, transaction, usingPostgres, withLazyCommits } from "@/db/client";
+
+const setting = async () => (await rows<{ value: string }>(sql`select current_setting('synchronous_commit') as value`))[0]!.value;
+
+/** db/client.ts withLazyCommits: the dispatcher's processing commits without waiting for the WAL; everything else waits. */
+describe("withLazyCommits", () => {
+  beforeAll(async () => {
+    if (!usingPostgres()) return;
+    // The test cluster commits lazily everywhere for speed; this database commits durably, as a deployment does.
+    const [database] = await rows<{ name: string }>(sql`select current_database() as name`);
+    await execute(sql.raw(`alter database "${database!.name}" set synchronous_commit = on`));
+    await closeDatabase(); // the pool's next connections start with it
+  });
+
+  it("commits lazily inside, in statements and transactions alike, and durably outside and after", async () => {
+    if (!usingPostgres()) {
+      // SQLite: nothing to change; the body runs and its result comes back.
+      expect(await withLazyCommits(async () => "ran")).toBe("ran");
+      return;
+    }
+    expect(await setting()).toBe("on");
+    const inside = await withLazyCommits(async () => ({
+      statement: await setting(),
+      transaction: await transaction(() => setting()),
+      // Work that goes on in the body's flow (a chain of writes, a timer) stays lazy too.
+      later: await new Promise<string>((resolve) => setTimeout(() => void setting().then(resolve), 1)),
+    }));
+    expect(inside).toEqual({ statement: "off", transaction: "off", later: "off" });
+    expect(await setting()).toBe("on");
+    expect(await transaction(() => setting())).toBe("on");
+  });
+
+  it("leaves a transaction already open as it is", async () => {
+    if (!usingPostgres()) return;
+    const joined = await transaction(() => withLazyCommits(() => setting()));
+    expect(joined).toBe("on");
+  });
+});
