@@ -231,8 +231,9 @@ export async function execute(query: SQL): Promise<number> {
   return writeOutsideTransactions(async () => connection().run(query).changes);
 }
 
-/** How many rows an awaited insert / update / delete without `returning` changed, in either dialect. */
+/** How many rows an awaited insert / update / delete without `returning` changed, in either dialect (or a count already). */
 export function affectedRows(result: unknown): number {
+  if (typeof result === "number") return result;
   const outcome = result as { changes?: number; rowCount?: number | null };
   return outcome.changes ?? outcome.rowCount ?? 0;
 }

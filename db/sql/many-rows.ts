@@ -1,5 +1,5 @@
 import { type Column, getTableColumns, getTableName, sql, type SQL, type Table } from "drizzle-orm";
-import { execute, runSqliteStatement, usingPostgres } from "@/db/client";
+import { execute, runSqliteStatement, transaction, usingPostgres } from "@/db/client";
 
 /** SQLite's limit on a statement's parameters is 32,766; rows are written in chunks well under it. */
 const SQLITE_PARAMETERS_PER_STATEMENT = 30_000;
@@ -56,4 +56,35 @@ export async function insertRows<T extends Table>(
 export function inJsonList(column: Column, ids: string[]): SQL {
   if (usingPostgres()) return sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
   return sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`;
+}
+
+/**
+ * dialect: `update table set <values> where <match>` (each key of `match` equal), without drizzle's
+ * builder, for the small updates made several times per processed delivery (a workflow step's
+ * progress). Keys whose value is undefined are left out, as drizzle's `set` leaves them; values are
+ * mapped as drizzle maps them. SQLite: prepared once per shape; PostgreSQL: one statement with
+ * parameters. Inside a transaction or on its own. Returns how many rows changed.
+ */
+export async function updateWhere<T extends Table>(table: T, values: Partial<T["$inferInsert"]>, match: Partial<T["$inferInsert"]>): Promise<number> {
+  const all = getTableColumns(table) as Record<string, Column>;
+  const entries = (record: object) => Object.entries(record).filter(([, value]) => value !== undefined);
+  const set = entries(values);
+  const where = entries(match);
+  if (set.length === 0 || where.length === 0) throw new Error("updateWhere needs values and a match");
+  const parameter = ([key, value]: [string, unknown]) => (value === null ? null : all[key]!.mapToDriverValue(value));
+  const name = ([key]: [string, unknown]) => `"${all[key]!.name}"`;
+  if (usingPostgres()) {
+    const assignments = sql.join(
+      set.map((entry) => sql`${sql.raw(name(entry))} = ${parameter(entry)}`),
+      sql`, `,
+    );
+    const conditions = sql.join(
+      where.map((entry) => sql`${sql.raw(name(entry))} = ${parameter(entry)}`),
+      sql` and `,
+    );
+    return execute(sql`update ${sql.raw(`"${getTableName(table)}"`)} set ${assignments} where ${conditions}`);
+  }
+  const statement = `update "${getTableName(table)}" set ${set.map((entry) => `${name(entry)} = ?`).join(", ")} where ${where.map((entry) => `${name(entry)} = ?`).join(" and ")}`;
+  // Inside the caller's transaction, or one of its own (joining this turn's shared commit).
+  return transaction(async () => runSqliteStatement(statement, [...set, ...where].map(parameter)));
 }

@@ -1,9 +1,8 @@
 import "server-only";
 import { noopLogger } from "@mastra/core/logger";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
-import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { updateWhere } from "@/db/sql/many-rows";
 import { automationRunSteps } from "@/db/schema";
 import type { Actor } from "@/lib/platform";
 import { announceRun, forHistory } from "@/lib/runs";
@@ -26,10 +25,7 @@ import type { Automation } from "./store";
 export type DeferredStep = Omit<typeof automationRunSteps.$inferInsert, "runId" | "stepKey" | "kind" | "position">;
 
 async function recordStep(runId: string, position: number, values: Partial<AutomationStepRow>): Promise<void> {
-  await db()
-    .update(automationRunSteps)
-    .set(values)
-    .where(and(eq(automationRunSteps.runId, runId), eq(automationRunSteps.position, position)));
+  await updateWhere(automationRunSteps, values, { runId, position });
 }
 
 /**

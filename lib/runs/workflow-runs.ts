@@ -3,6 +3,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
+import { insertRows, updateWhere } from "@/db/sql/many-rows";
 import { runTriggers, workflowRuns, workflowRunSteps } from "@/db/schema";
 import { type Actor, log, describeIssues, formatIssues, openSpan, recordRun, SpanStatusCode, TraceAttributes, type Issue } from "@/lib/platform";
 import { withinWorkspace } from "@/lib/connections";
@@ -43,10 +44,7 @@ function errorText(error: unknown): string | null {
 }
 
 async function updateStep(runId: string, values: Partial<WorkflowStepRow>, stepId: string): Promise<void> {
-  await db()
-    .update(workflowRunSteps)
-    .set(values)
-    .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.stepId, stepId)));
+  await updateWhere(workflowRunSteps, values, { runId, stepId });
 }
 
 async function findRun(runId: string): Promise<WorkflowRunRow> {
@@ -78,21 +76,31 @@ export async function startWorkflowRun(
   const run = await workflow.createRun();
   const startedAt = Date.now();
   const runnerInstance = await liveInstanceId();
-  await transaction(async (tx) => {
-    await tx.insert(workflowRuns).values({
-      id: run.runId,
-      userId: actor.userId,
-      workspaceId: actor.workspaceId,
-      workflowId,
-      trigger: options.trigger,
-      deliveryId: options.deliveryId,
-      input: forHistory(parsed.data),
-      status: "running",
-      startedAt,
-      runnerInstance,
-    });
-    if (entry.steps.length > 0)
-      await tx.insert(workflowRunSteps).values(entry.steps.map((stepId, position) => ({ runId: run.runId, stepId, position, status: "pending" as const })));
+  // Without drizzle's builder (db/sql/many-rows.ts): a delivery's processing starts a run each time.
+  await transaction(async () => {
+    await insertRows(
+      workflowRuns,
+      ["id", "userId", "workspaceId", "workflowId", "trigger", "deliveryId", "input", "status", "startedAt", "runnerInstance"],
+      [
+        {
+          id: run.runId,
+          userId: actor.userId,
+          workspaceId: actor.workspaceId,
+          workflowId,
+          trigger: options.trigger,
+          deliveryId: options.deliveryId,
+          input: forHistory(parsed.data),
+          status: "running",
+          startedAt,
+          runnerInstance,
+        },
+      ],
+    );
+    await insertRows(
+      workflowRunSteps,
+      ["runId", "stepId", "position", "status"],
+      entry.steps.map((stepId, position) => ({ runId: run.runId, stepId, position, status: "pending" as const })),
+    );
   });
   announceRun({ workspaceId: actor.workspaceId, runId: run.runId, status: "running" });
 

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { affectedRows, db, rows, withLazyCommits } from "@/db/client";
 import type { NoticeOrigin } from "@/db/notifications";
 import { forLease } from "@/db/sql/leasing";
+import { insertRows, updateWhere } from "@/db/sql/many-rows";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { checkEndpointFailing, enqueueForwards, raiseAlert } from "@/lib/outbox";
 import { type BackgroundLoop, env, log, recordDeliveryAttempt, startBackgroundLoop } from "@/lib/platform";
@@ -150,11 +151,12 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const finishedAt = now();
   const durationMs = finishedAt - startedAt;
   const { status, retryIn } = nextStep(delivery.attempts, { ok: error === undefined, permanent }, { done: "processed", retry: "retrying", failed: "failed" });
+  // The two statements every processed delivery ends with, without drizzle's builder (db/sql/many-rows.ts).
   const kept = await recordFenced(
-    (tx) =>
-      tx
-        .update(webhookDeliveries)
-        .set({
+    () =>
+      updateWhere(
+        webhookDeliveries,
+        {
           status,
           leaseUntil: null,
           replayRequested: false,
@@ -162,19 +164,26 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
           lastError: error ?? null,
           nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
           ...(outcome?.workflowRunId ? { workflowRunId: outcome.workflowRunId } : {}),
-        })
-        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "processing"), eq(webhookDeliveries.attempts, delivery.attempts))),
-    (tx) =>
-      tx.insert(webhookAttempts).values({
-        deliveryId: delivery.id,
-        number: delivery.attempts,
-        trigger,
-        startedAt,
-        durationMs,
-        outcome: error === undefined ? "processed" : "failed",
-        error: error ?? null,
-        note: outcome?.note ?? null,
-      }),
+        },
+        { id: delivery.id, status: "processing", attempts: delivery.attempts },
+      ),
+    () =>
+      insertRows(
+        webhookAttempts,
+        ["deliveryId", "number", "trigger", "startedAt", "durationMs", "outcome", "error", "note"],
+        [
+          {
+            deliveryId: delivery.id,
+            number: delivery.attempts,
+            trigger,
+            startedAt,
+            durationMs,
+            outcome: error === undefined ? "processed" : "failed",
+            error: error ?? null,
+            note: outcome?.note ?? null,
+          },
+        ],
+      ),
   );
   if (!kept) {
     log.warn("a delivery's lease ran out before its attempt finished; another dispatcher took it over", { delivery: delivery.id, attempt: delivery.attempts });

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db, transaction } from "@/db/client";
 import { automationRuns, automationRunSteps } from "@/db/schema";
-import { inJsonList, insertRows } from "@/db/sql/many-rows";
+import { inJsonList, insertRows, updateWhere } from "@/db/sql/many-rows";
 import { createAutomation } from "@/lib/automations/store";
 import { createUser } from "../support/helpers";
 
@@ -19,7 +19,7 @@ async function anAutomation() {
 }
 
 /** db/sql/many-rows.ts: the multi-row statements of automation runs, without drizzle's builder. */
-describe("insertRows and inJsonList", () => {
+describe("insertRows, updateWhere and inJsonList", () => {
   it("store every kind of value as drizzle reads it back: quotes, unicode, nested JSON, booleans, nulls, large numbers", async () => {
     const { owner, automation } = await anAutomation();
     const runId = crypto.randomUUID();
@@ -120,5 +120,49 @@ describe("insertRows and inJsonList", () => {
       .from(automationRuns)
       .where(inJsonList(automationRuns.id, [runId, other, "'; drop table automation_runs; --"]));
     expect(found).toEqual([{ id: runId }]);
+  });
+
+  it("updates only the matching row, with values mapped as drizzle maps them, leaving keys not given, inside a transaction or on its own", async () => {
+    const { owner, automation } = await anAutomation();
+    const runId = crypto.randomUUID();
+    await transaction(async () => {
+      await insertRows(automationRuns, RUN_KEYS, [
+        {
+          id: runId,
+          automationId: automation.id,
+          workspaceId: owner.workspaceId,
+          version: 1,
+          trigger: "manual",
+          status: "queued",
+          dryRun: false,
+          createdAt: 1,
+        },
+      ]);
+      await insertRows(
+        automationRunSteps,
+        STEP_KEYS,
+        [0, 1].map((position) => ({ runId, position, stepKey: `s${position}`, kind: "tool", status: "pending", reused: false, error: "before" })),
+      );
+    });
+    const output = { text: `it's "quoted" and 🚀`, list: [1, null, { deep: true }] };
+    // On its own (no transaction), as a step's progress is written.
+    const changed = await updateWhere(
+      automationRunSteps,
+      { status: "succeeded", reused: true, output, startedAt: 7, endedAt: undefined },
+      { runId, position: 1 },
+    );
+    expect(changed).toBe(1);
+    // Inside one, with a null; and a match that finds nothing changes nothing.
+    const none = await transaction(async () => {
+      await updateWhere(automationRunSteps, { error: null }, { runId, position: 1 });
+      return updateWhere(automationRunSteps, { status: "failed" }, { runId, position: 99 });
+    });
+    expect(none).toBe(0);
+    const steps = await db().select().from(automationRunSteps).where(eq(automationRunSteps.runId, runId)).orderBy(asc(automationRunSteps.position));
+    expect(steps.map(({ status, reused, output, error, startedAt, endedAt }) => ({ status, reused, output, error, startedAt, endedAt }))).toEqual([
+      { status: "pending", reused: false, output: null, error: "before", startedAt: null, endedAt: null },
+      { status: "succeeded", reused: true, output, error: null, startedAt: 7, endedAt: null },
+    ]);
+    await expect(updateWhere(automationRunSteps, { status: "failed" }, {})).rejects.toThrow("needs values and a match");
   });
 });
