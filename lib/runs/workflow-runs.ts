@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db, transaction } from "@/db/client";
+import { db, transaction, type Db } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
 import { insertRows, updateWhere } from "@/db/sql/many-rows";
 import { runTriggers, workflowRuns, workflowRunSteps } from "@/db/schema";
@@ -189,8 +189,7 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
       const result = await output.result;
       const status = result.status === "success" ? "success" : "failed";
       const failure = "error" in result ? errorText(result.error) : null;
-      // The outcome and the steps never reached in one commit (one fsync on SQLite at synchronous=FULL, not two).
-      const finished = await transaction(async (tx) => {
+      const finish = async (tx: Db) => {
         const [row] = await tx
           .update(workflowRuns)
           .set({
@@ -201,14 +200,21 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
           })
           .where(eq(workflowRuns.id, runId))
           .returning();
-        // Steps never reached are left pending by Mastra's stream: mark them, unless every step has ended.
-        if (!findWorkflow(workflowId)?.steps.every((stepId) => ended.has(stepId)))
-          await tx
-            .update(workflowRunSteps)
-            .set({ status: "skipped" })
-            .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.status, "pending")));
         return row!;
-      });
+      };
+      // Steps never reached are left pending by Mastra's stream: they are marked skipped in the
+      // outcome's commit (one fsync on SQLite at synchronous=FULL, not two), unless every step has
+      // ended, when the outcome is one statement on its own (on PostgreSQL no BEGIN and COMMIT round trips).
+      const finished = findWorkflow(workflowId)?.steps.every((stepId) => ended.has(stepId))
+        ? await finish(db())
+        : await transaction(async (tx) => {
+            const row = await finish(tx);
+            await tx
+              .update(workflowRunSteps)
+              .set({ status: "skipped" })
+              .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.status, "pending")));
+            return row;
+          });
       recordRun("workflow", status === "success" ? "succeeded" : "failed");
       announceRun({ workspaceId, runId, status });
       return finished;
