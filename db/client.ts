@@ -91,9 +91,15 @@ export function migrateSqlite(database: BetterSQLite3Database<Record<string, unk
   database.$client.pragma("foreign_keys = ON");
 }
 
-const held = processState("Db", (): { sqlite?: Db; gated?: Db; pg?: PgDb; pgLazy?: PgDb; pgReady?: Promise<void>; lazyCommits: AsyncLocalStorage<true> } => ({
-  lazyCommits: new AsyncLocalStorage<true>(),
-}));
+const held = processState(
+  "Db",
+  (): { sqlite?: Db; gated?: Db; pg?: PgDb; pgLazy?: PgDb; pgReady?: Promise<void>; lazyCommits?: AsyncLocalStorage<true> } => ({}),
+);
+
+/** Whether this async context runs with lazy commits (withLazyCommits); made on first use, as a dev-mode reload keeps the process state it found. */
+function lazyCommits(): AsyncLocalStorage<true> {
+  return (held.lazyCommits ??= new AsyncLocalStorage<true>());
+}
 
 /** PostgreSQL when DATABASE_URL is a postgres:// URL (the tables of @/db/schema follow the same rule). */
 export function usingPostgres(): boolean {
@@ -106,7 +112,7 @@ function connection(): Db {
 }
 
 function postgres(): PgDb {
-  if (held.lazyCommits.getStore()) return (held.pgLazy ??= openPostgres(env().DATABASE_URL!, env().DATABASE_POOL_SIZE, { lazyCommits: true }));
+  if (lazyCommits().getStore()) return (held.pgLazy ??= openPostgres(env().DATABASE_URL!, env().DATABASE_POOL_SIZE, { lazyCommits: true }));
   held.pg ??= openPostgres(env().DATABASE_URL!, env().DATABASE_POOL_SIZE);
   return held.pg;
 }
@@ -125,7 +131,7 @@ function postgres(): PgDb {
  * COMMIT per turn, db/sqlite-commit.ts).
  */
 export function withLazyCommits<T>(body: () => Promise<T>): Promise<T> {
-  return usingPostgres() ? held.lazyCommits.run(true, body) : body();
+  return usingPostgres() ? lazyCommits().run(true, body) : body();
 }
 
 /** Inside a PostgreSQL transaction, its connection; otherwise the pool. */

@@ -1,6 +1,7 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
-import { db, execute, prepared, transaction, usingPostgres } from "@/db/client";
+import { db, execute, prepared, rows, transaction, usingPostgres } from "@/db/client";
+import { jsonRecordset } from "./many-rows";
 import { createGroupCommit, type GroupCommit } from "@/db/group-commit";
 import { users, webhookDeliveries } from "@/db/schema";
 
@@ -124,11 +125,15 @@ async function insertBatch(batch: PendingInsert[]): Promise<void> {
   }
   const unique = [...first.values()];
   try {
-    const stored = await db()
-      .insert(webhookDeliveries)
-      .values(unique.map((pending) => acceptedColumns(pending.delivery)))
-      .onConflictDoNothing({ target: webhookDeliveries.dedupeKey })
-      .returning({ id: webhookDeliveries.id, dedupeKey: webhookDeliveries.dedupeKey });
+    // The rows as one JSON parameter (db/sql/many-rows.ts): drizzle built a batch's VALUES list at
+    // about 100 us a row, a third of a core at 3,000 deliveries a second.
+    const stored = await rows<{ id: number; dedupeKey: string | null }>(
+      sql`insert into webhook_deliveries (${sql.raw(ACCEPTED_COLUMNS)}) ${jsonRecordset(
+        webhookDeliveries,
+        ACCEPTED_KEYS,
+        unique.map((pending) => acceptedColumns(pending.delivery)),
+      )} on conflict (dedupe_key) do nothing returning id, dedupe_key as "dedupeKey"`,
+    );
     const ids = new Map(stored.map((row) => [row.dedupeKey ?? "", row.id]));
     for (const pending of unique) pending.resolve(ids.get(pending.delivery.dedupeKey ?? ""));
     for (const pending of repeats) pending.resolve(undefined);
@@ -148,6 +153,27 @@ export async function insertAcceptedAwaited(delivery: NewDelivery): Promise<numb
     .returning({ id: webhookDeliveries.id });
   return row?.id;
 }
+
+const ACCEPTED_KEYS = [
+  "workspaceId",
+  "endpointId",
+  "providerId",
+  "dedupeKey",
+  "deliveryId",
+  "event",
+  "action",
+  "repository",
+  "receivedAt",
+  "headers",
+  "body",
+  "bodyBytes",
+  "verified",
+  "status",
+  "nextAttemptAt",
+  "traceParent",
+] as const satisfies readonly (keyof NewDelivery)[];
+
+const ACCEPTED_COLUMNS = ACCEPTED_KEYS.map((key) => `"${getTableColumns(webhookDeliveries)[key].name}"`).join(", ");
 
 function acceptedColumns(delivery: NewDelivery) {
   return {

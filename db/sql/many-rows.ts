@@ -28,14 +28,7 @@ export async function insertRows<T extends Table>(
   const into = `"${getTableName(table)}" (${names})`;
   const values = (row: Partial<T["$inferInsert"]>) => keys.map((key) => (row as Record<string, unknown>)[key] ?? null);
   if (usingPostgres()) {
-    const definition = columns.map((column) => `"${column.name}" ${column.getSQLType()}`).join(", ");
-    const records = rows.map((row) => {
-      const fields = values(row);
-      return Object.fromEntries(columns.map((column, index) => [column.name, fields[index]]));
-    });
-    await execute(
-      sql`insert into ${sql.raw(into)} select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(records)}::json) as rows(${sql.raw(definition)}) ${sql.raw(onConflict)}`,
-    );
+    await execute(sql`insert into ${sql.raw(into)} ${jsonRecordset(table, keys, rows)} ${sql.raw(onConflict)}`);
     return;
   }
   const rowPlaceholders = `(${columns.map(() => "?").join(", ")})`;
@@ -47,6 +40,19 @@ export async function insertRows<T extends Table>(
       chunk.flatMap((row) => values(row).map((value, index) => (value === null ? null : columns[index]!.mapToDriverValue(value)))),
     );
   }
+}
+
+/**
+ * PostgreSQL: `select <keys' columns> from json_to_recordset($1::json) as rows(<columns and types>)`,
+ * the rows as one JSON parameter (a key a row lacks is NULL), for `insert into table (<keys' columns>) <this>`.
+ */
+export function jsonRecordset<T extends Table>(table: T, keys: readonly (keyof T["$inferInsert"] & string)[], rows: Partial<T["$inferInsert"]>[]): SQL {
+  const all = getTableColumns(table) as Record<string, Column>;
+  const columns = keys.map((key) => all[key]!);
+  const names = columns.map((column) => `"${column.name}"`).join(", ");
+  const definition = columns.map((column) => `"${column.name}" ${column.getSQLType()}`).join(", ");
+  const records = rows.map((row) => Object.fromEntries(keys.map((key, index) => [columns[index]!.name, (row as Record<string, unknown>)[key] ?? null])));
+  return sql`select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(records)}::json) as rows(${sql.raw(definition)})`;
 }
 
 /**
