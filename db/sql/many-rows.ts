@@ -13,33 +13,33 @@ const SQLITE_PARAMETERS_PER_STATEMENT = 30_000;
  *   - PostgreSQL: the rows as one JSON parameter, expanded by json_to_recordset with the columns' types.
  * Rows are keyed like drizzle's inserts; `keys` are the columns written (a column left out gets its
  * default; a listed one a row lacks is NULL). `onConflict` is SQL text naming columns by their SQL
- * names. Only inside a transaction (`transaction()` in db/client.ts).
+ * names. Only inside a transaction (`transaction()` in db/client.ts). Returns how many rows it
+ * wrote: the rows inserted (skipped by `on conflict do nothing`: not counted; updated by an upsert: counted).
  */
 export async function insertRows<T extends Table>(
   table: T,
   keys: readonly (keyof T["$inferInsert"] & string)[],
   rows: Partial<T["$inferInsert"]>[],
   onConflict = "",
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<number> {
+  if (rows.length === 0) return 0;
   const all = getTableColumns(table) as Record<string, Column>;
   const columns = keys.map((key) => all[key]!);
   const names = columns.map((column) => `"${column.name}"`).join(", ");
   const into = `"${getTableName(table)}" (${names})`;
   const values = (row: Partial<T["$inferInsert"]>) => keys.map((key) => (row as Record<string, unknown>)[key] ?? null);
-  if (usingPostgres()) {
-    await execute(sql`insert into ${sql.raw(into)} ${jsonRecordset(table, keys, rows)} ${sql.raw(onConflict)}`);
-    return;
-  }
+  if (usingPostgres()) return execute(sql`insert into ${sql.raw(into)} ${jsonRecordset(table, keys, rows)} ${sql.raw(onConflict)}`);
   const rowPlaceholders = `(${columns.map(() => "?").join(", ")})`;
   const perStatement = Math.max(1, Math.floor(SQLITE_PARAMETERS_PER_STATEMENT / columns.length));
+  let inserted = 0;
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
-    runSqliteStatement(
+    inserted += runSqliteStatement(
       `insert into ${into} values ${chunk.map(() => rowPlaceholders).join(", ")} ${onConflict}`,
       chunk.flatMap((row) => values(row).map((value, index) => (value === null ? null : columns[index]!.mapToDriverValue(value)))),
     );
   }
+  return inserted;
 }
 
 /**

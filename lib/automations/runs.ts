@@ -58,24 +58,40 @@ export async function raiseRunFailed(automation: Automation, run: AutomationRunR
   });
 }
 
+/** The columns of automation_runs a delivery's run is created without, as the table fills them in. */
+const RUN_DEFAULTS: Omit<AutomationRunRow, "id" | "automationId" | "workspaceId" | "version" | "trigger" | "deliveryId" | "status" | "createdAt"> = {
+  dueAt: null,
+  startedBy: null,
+  input: null,
+  dryRun: false,
+  attempts: 0,
+  nextAttemptAt: null,
+  leaseUntil: null,
+  error: null,
+  finishedAt: null,
+};
+
 /** The run of each automation for this delivery: created now, or the one an earlier attempt of the delivery created. */
 async function deliveryRunsFor(tx: Db, automations: Automation[], delivery: DeliveryScope, now: number): Promise<Map<string, AutomationRunRow>> {
   // One statement for every run (db/sql/many-rows.ts); a run that exists already (exactly one per delivery and automation) stays as it is.
-  await insertRows(
+  const created = automations.map((automation) => ({
+    id: crypto.randomUUID(),
+    automationId: automation.id,
+    workspaceId: automation.workspaceId,
+    version: automation.version,
+    trigger: "delivery" as const,
+    deliveryId: delivery.id,
+    status: "queued" as const,
+    createdAt: now,
+  }));
+  const inserted = await insertRows(
     automationRuns,
     ["id", "automationId", "workspaceId", "version", "trigger", "deliveryId", "status", "createdAt"],
-    automations.map((automation) => ({
-      id: crypto.randomUUID(),
-      automationId: automation.id,
-      workspaceId: automation.workspaceId,
-      version: automation.version,
-      trigger: "delivery" as const,
-      deliveryId: delivery.id,
-      status: "queued" as const,
-      createdAt: now,
-    })),
+    created,
     "on conflict do nothing",
   );
+  // Every run new (the delivery's first attempt): the rows are what was written and the table's defaults, not read back.
+  if (inserted === created.length) return new Map(created.map((run) => [run.automationId, { ...RUN_DEFAULTS, ...run }]));
   const found = await tx
     .select()
     .from(automationRuns)

@@ -122,6 +122,34 @@ describe("insertRows, updateWhere and inJsonList", () => {
     expect(found).toEqual([{ id: runId }]);
   });
 
+  it("counts the rows it wrote, not those a conflict skipped", async () => {
+    const { owner, automation } = await anAutomation();
+    const run = {
+      automationId: automation.id,
+      workspaceId: owner.workspaceId,
+      version: 1,
+      trigger: "manual" as const,
+      status: "queued" as const,
+      dryRun: false,
+      createdAt: 1,
+    };
+    const first = crypto.randomUUID();
+    const counts = await transaction(async () => [
+      await insertRows(automationRuns, RUN_KEYS, [{ ...run, id: first }]),
+      await insertRows(
+        automationRuns,
+        RUN_KEYS,
+        [
+          { ...run, id: first },
+          { ...run, id: crypto.randomUUID() },
+        ],
+        "on conflict do nothing",
+      ),
+      await insertRows(automationRuns, RUN_KEYS, []),
+    ]);
+    expect(counts).toEqual([1, 1, 0]);
+  });
+
   it("updates only the matching row, with values mapped as drizzle maps them, leaving keys not given, inside a transaction or on its own", async () => {
     const { owner, automation } = await anAutomation();
     const runId = crypto.randomUUID();
