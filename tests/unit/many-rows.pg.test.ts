@@ -18,6 +18,11 @@ async function anAutomation() {
   return { owner, automation };
 }
 
+/** A manual run, queued, to hang steps on. */
+function queuedRun(workspaceId: string, automationId: string, id: string) {
+  return { id, automationId, workspaceId, version: 1, trigger: "manual" as const, status: "queued" as const, dryRun: false, createdAt: 1 };
+}
+
 /** db/sql/many-rows.ts: the multi-row statements of automation runs, without drizzle's builder. */
 describe("insertRows, updateWhere and inJsonList", () => {
   it("store every kind of value as drizzle reads it back: quotes, unicode, nested JSON, booleans, nulls, large numbers", async () => {
@@ -69,18 +74,7 @@ describe("insertRows, updateWhere and inJsonList", () => {
     const runId = crypto.randomUUID();
     const count = 2_600; // 9 columns each: more than one statement's share on SQLite
     await transaction(async () => {
-      await insertRows(automationRuns, RUN_KEYS, [
-        {
-          id: runId,
-          automationId: automation.id,
-          workspaceId: owner.workspaceId,
-          version: 1,
-          trigger: "manual",
-          status: "queued",
-          dryRun: false,
-          createdAt: 1,
-        },
-      ]);
+      await insertRows(automationRuns, RUN_KEYS, [queuedRun(owner.workspaceId, automation.id, runId)]);
       await insertRows(
         automationRunSteps,
         STEP_KEYS,
@@ -124,27 +118,11 @@ describe("insertRows, updateWhere and inJsonList", () => {
 
   it("counts the rows it wrote, not those a conflict skipped", async () => {
     const { owner, automation } = await anAutomation();
-    const run = {
-      automationId: automation.id,
-      workspaceId: owner.workspaceId,
-      version: 1,
-      trigger: "manual" as const,
-      status: "queued" as const,
-      dryRun: false,
-      createdAt: 1,
-    };
+    const run = (id: string) => queuedRun(owner.workspaceId, automation.id, id);
     const first = crypto.randomUUID();
     const counts = await transaction(async () => [
-      await insertRows(automationRuns, RUN_KEYS, [{ ...run, id: first }]),
-      await insertRows(
-        automationRuns,
-        RUN_KEYS,
-        [
-          { ...run, id: first },
-          { ...run, id: crypto.randomUUID() },
-        ],
-        "on conflict do nothing",
-      ),
+      await insertRows(automationRuns, RUN_KEYS, [run(first)]),
+      await insertRows(automationRuns, RUN_KEYS, [run(first), run(crypto.randomUUID())], "on conflict do nothing"),
       await insertRows(automationRuns, RUN_KEYS, []),
     ]);
     expect(counts).toEqual([1, 1, 0]);
@@ -154,18 +132,7 @@ describe("insertRows, updateWhere and inJsonList", () => {
     const { owner, automation } = await anAutomation();
     const runId = crypto.randomUUID();
     await transaction(async () => {
-      await insertRows(automationRuns, RUN_KEYS, [
-        {
-          id: runId,
-          automationId: automation.id,
-          workspaceId: owner.workspaceId,
-          version: 1,
-          trigger: "manual",
-          status: "queued",
-          dryRun: false,
-          createdAt: 1,
-        },
-      ]);
+      await insertRows(automationRuns, RUN_KEYS, [queuedRun(owner.workspaceId, automation.id, runId)]);
       await insertRows(
         automationRunSteps,
         STEP_KEYS,
