@@ -1,13 +1,14 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { affectedRows, db, rows, withLazyCommits } from "@/db/client";
+import { affectedRows, db, rows, transaction, withLazyCommits } from "@/db/client";
 import type { NoticeOrigin } from "@/db/notifications";
 import { forLease } from "@/db/sql/leasing";
-import { insertRows, updateWhere } from "@/db/sql/many-rows";
+import { settleDeliveries, type DeliveryOutcome } from "@/db/sql/delivery-outcomes";
+import { insertRows } from "@/db/sql/many-rows";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { checkEndpointFailing, enqueueForwards, raiseAlert } from "@/lib/outbox";
-import { type BackgroundLoop, env, log, recordDeliveryAttempt, startBackgroundLoop } from "@/lib/platform";
-import { leaseRows, nextStep, QueueWorker, recordFenced, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
+import { type BackgroundLoop, env, log, perTurn, recordDeliveryAttempt, startBackgroundLoop } from "@/lib/platform";
+import { leaseRows, nextStep, QueueWorker, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
 import type { DeliveryRow } from "./deliveries";
 import { failDeliveryRuns } from "@/lib/automations";
 import { PermanentDeliveryError, type DeliveryHandler } from "./handlers";
@@ -121,6 +122,44 @@ async function raiseDeliveryFailed(delivery: DeliveryRow, error: string, now: nu
   );
 }
 
+type AttemptRow = typeof webhookAttempts.$inferInsert;
+type Settling = { outcome: DeliveryOutcome; attempt: AttemptRow; done: (kept: boolean) => void; failed: (error: unknown) => void };
+
+const ATTEMPT_KEYS = ["deliveryId", "number", "trigger", "startedAt", "durationMs", "outcome", "error", "note"] as const;
+
+/**
+ * The outcomes of the attempts that end in the same turn, or while the previous outcomes' commit is
+ * under way, settled together: one statement moves every delivery still leased to its attempt on
+ * (settleDeliveries), one writes their attempt rows, in one transaction (on PostgreSQL one round
+ * trip each instead of four per delivery). A delivery whose lease ran out and was taken over is
+ * left to the dispatcher that took it (false), and no attempt row is written for it. A batch that
+ * fails is settled again one delivery at a time, so only the one that cannot be fails.
+ */
+const settleTogether = perTurn<Settling>((batch) =>
+  settleBatch(batch).catch(async (error: unknown) => {
+    if (batch.length === 1) return batch[0]!.failed(error);
+    for (const entry of batch) await settleBatch([entry]).catch(entry.failed);
+  }),
+);
+
+async function settleBatch(batch: Settling[]): Promise<void> {
+  const kept = await transaction(async () => {
+    const settled = await settleDeliveries(batch.map((entry) => entry.outcome));
+    await insertRows(
+      webhookAttempts,
+      ATTEMPT_KEYS,
+      batch.filter((entry) => settled.has(entry.outcome.id)).map((entry) => entry.attempt),
+    );
+    return settled;
+  });
+  for (const entry of batch) entry.done(kept.has(entry.outcome.id));
+}
+
+/** Records an attempt's outcome fenced by the attempt number its lease counted (see settleTogether): false when another dispatcher owns the delivery now. */
+function settleAttempt(settling: Pick<Settling, "outcome" | "attempt">): Promise<boolean> {
+  return new Promise((done, failed) => settleTogether({ ...settling, done, failed }));
+}
+
 async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () => number, leaseMs: number): Promise<void> {
   const startedAt = now();
   const trigger = triggerOf(delivery);
@@ -151,40 +190,27 @@ async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () =
   const finishedAt = now();
   const durationMs = finishedAt - startedAt;
   const { status, retryIn } = nextStep(delivery.attempts, { ok: error === undefined, permanent }, { done: "processed", retry: "retrying", failed: "failed" });
-  // The two statements every processed delivery ends with, without drizzle's builder (db/sql/many-rows.ts).
-  const kept = await recordFenced(
-    () =>
-      updateWhere(
-        webhookDeliveries,
-        {
-          status,
-          leaseUntil: null,
-          replayRequested: false,
-          processingMs: durationMs,
-          lastError: error ?? null,
-          nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
-          ...(outcome?.workflowRunId ? { workflowRunId: outcome.workflowRunId } : {}),
-        },
-        { id: delivery.id, status: "processing", attempts: delivery.attempts },
-      ),
-    () =>
-      insertRows(
-        webhookAttempts,
-        ["deliveryId", "number", "trigger", "startedAt", "durationMs", "outcome", "error", "note"],
-        [
-          {
-            deliveryId: delivery.id,
-            number: delivery.attempts,
-            trigger,
-            startedAt,
-            durationMs,
-            outcome: error === undefined ? "processed" : "failed",
-            error: error ?? null,
-            note: outcome?.note ?? null,
-          },
-        ],
-      ),
-  );
+  const kept = await settleAttempt({
+    outcome: {
+      id: delivery.id,
+      attempts: delivery.attempts,
+      status,
+      processingMs: durationMs,
+      lastError: error ?? null,
+      nextAttemptAt: retryIn === undefined ? null : finishedAt + retryIn,
+      workflowRunId: outcome?.workflowRunId ?? null,
+    },
+    attempt: {
+      deliveryId: delivery.id,
+      number: delivery.attempts,
+      trigger,
+      startedAt,
+      durationMs,
+      outcome: error === undefined ? "processed" : "failed",
+      error: error ?? null,
+      note: outcome?.note ?? null,
+    },
+  });
   if (!kept) {
     log.warn("a delivery's lease ran out before its attempt finished; another dispatcher took it over", { delivery: delivery.id, attempt: delivery.attempts });
     return;
