@@ -130,7 +130,11 @@ function intakeGoals(rows: IntakeRow[], levels: number[]): { level: number; met:
     if (!ours || !full || !normal) return [];
     const checks = [
       { ok: ours.rps >= full.rps, text: `${(ours.rps / full.rps).toFixed(2)}x floor-full (>= 1)` },
-      { ok: ours.rps >= 0.5 * normal.rps, text: `${(ours.rps / normal.rps).toFixed(2)}x floor-normal (>= 0.5)` },
+      // floor-full's own ratio beside it: at one connection on a disk with dear fsync no server at that durability reaches 0.5.
+      {
+        ok: ours.rps >= 0.5 * normal.rps,
+        text: `${(ours.rps / normal.rps).toFixed(2)}x floor-normal (>= 0.5; floor-full ${(full.rps / normal.rps).toFixed(2)}x)`,
+      },
       { ok: ours.p99 <= full.p99, text: `p99 ${ours.p99} ms vs floor-full's ${full.p99} ms (<=)` },
     ];
     const met = checks.every((check) => check.ok);

@@ -44,9 +44,10 @@ export function openDatabase(path: string): Db {
   // Every write runs in a savepoint of the shared transaction (db/sqlite-commit.ts), whose
   // sub-journal keeps the pages it changes so it can be rolled back alone. Past 64 KB (a 7 KB
   // delivery and its index pages often are) SQLite spills that journal to a new temporary file:
-  // an open, writes and a close in /var/tmp for every other delivery, on the data disk. In memory
+  // an open, writes and a close in /var/tmp for about every other delivery, on the data disk. In memory
   // it is a copy of those pages; it is never needed after a crash (the WAL is what recovers).
-  // Temporary tables and materialised subqueries are kept in memory too, which here are small.
+  // The trade: temporary tables and the b-trees some queries build (DISTINCT, IN (subquery)) are
+  // held in memory too rather than spilling to a file past the page cache.
   sqlite.pragma("temp_store = MEMORY");
   sqlite.pragma("busy_timeout = 5000");
   reusePreparedStatements(sqlite);
