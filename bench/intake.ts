@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -33,6 +33,8 @@ export type IntakeRow = {
   timeouts: number;
   acknowledged: number;
   lost: number;
+  /** The server's CPU time (user + system, every process of it) during the run, per request answered; undefined where not measured. */
+  cpuMsPerRequest?: number;
 };
 
 export const SECRET = `bench-${randomUUID()}`;
@@ -148,17 +150,56 @@ export function median<Row extends IntakeRow>(rounds: Row[]): Row {
   return [...rounds].sort((a, b) => a.rps - b.rps)[Math.floor(rounds.length / 2)]!;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** The CPU time (user + system, ms) the processes so far: `pids`, and with `group` every process of that process group. Zero where /proc is missing. */
+export function cpuMs({ pids = [], group }: { pids?: number[]; group?: number }): number {
+  let ticks = 0;
+  const stat = (pid: number | string) => {
+    try {
+      // The fields after the command's closing parenthesis: state (3), ppid, pgrp (5), ... utime (14), stime (15).
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").at(-1)!.split(" ");
+      return { pgrp: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return undefined;
+    }
+  };
+  for (const pid of pids) ticks += stat(pid)?.ticks ?? 0;
+  if (group !== undefined) {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+    } catch {
+      // no /proc
+    }
+    for (const pid of entries) {
+      const found = stat(pid);
+      if (found?.pgrp === group) ticks += found.ticks;
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/** Where a bench run keeps its databases: the system's temporary directory (the data disk), or another (tmpfs: a disk with cheap fsync). */
+export type IntakeBenchOptions = { dataRoot?: string };
+
 /**
  * The three servers run side by side; at each level they are driven in turn, `rounds` times (each
  * round in a rotated order), waiting for Patchbay's dispatcher to drain before every run so its
  * processing never overlaps a measurement of any target. Each target's row per level is its
  * median round.
  */
-export async function benchIntake(levels = [1, 16, 64], durationS = 5, rounds = 3): Promise<{ rows: IntakeRow[]; rounds: IntakeRow[]; notes: string[] }> {
+export async function benchIntake(
+  levels = [1, 16, 64],
+  durationS = 5,
+  rounds = 3,
+  { dataRoot = tmpdir() }: IntakeBenchOptions = {},
+): Promise<{ rows: IntakeRow[]; rounds: IntakeRow[]; notes: string[] }> {
   const notes: string[] = [];
   const all: IntakeRow[] = [];
-  const dataDir = mkdtempSync(join(tmpdir(), "patchbay-bench-"));
-  const floorDir = mkdtempSync(join(tmpdir(), "patchbay-floor-"));
+  const dataDir = mkdtempSync(join(dataRoot, "patchbay-bench-"));
+  const floorDir = mkdtempSync(join(dataRoot, "patchbay-floor-"));
   const port = await freePort();
   // Patchbay: the production server, with its dispatcher running as it would in production.
   const app = await startApp({ port, dataDir, env: appEnvironment(dataDir, port, { GITHUB_WEBHOOK_SECRET: SECRET }) });
@@ -174,6 +215,12 @@ export async function benchIntake(levels = [1, 16, 64], durationS = 5, rounds = 
     await drive(app.url, 4, 2, "patchbay", acknowledged);
     for (const [target, floor] of Object.entries(floors)) await drive(floor.url, 4, 2, target as IntakeRow["target"], new Set());
     const servers: Record<(typeof TARGETS)[number], { url: string; dbPath: string }> = { patchbay: app, ...floors };
+    // The app runs in its own process group (tsx's CLI and the server it starts); a floor is one process.
+    const cpuOf: Record<(typeof TARGETS)[number], () => number> = {
+      patchbay: () => cpuMs({ group: app.child.pid }),
+      "floor-full": () => cpuMs({ pids: [floors["floor-full"].child.pid!] }),
+      "floor-normal": () => cpuMs({ pids: [floors["floor-normal"].child.pid!] }),
+    };
     for (const connections of levels) {
       for (let round = 0; round < rounds; round++) {
         // Each round starts with a different target, so a slow spell of this shared machine does not always hit the same one.
@@ -182,7 +229,10 @@ export async function benchIntake(levels = [1, 16, 64], durationS = 5, rounds = 
           const pending = await drained(app.dbPath, 300_000);
           if (pending > 0) notes.push(`patchbay: ${pending} deliveries still pending or processing before a ${connections}-connection ${target} run`);
           const ids = new Set<string>();
+          const cpuBefore = cpuOf[target]();
           const row = await drive(servers[target].url, connections, durationS, target, ids);
+          const cpuUsed = cpuOf[target]() - cpuBefore;
+          if (cpuUsed > 0 && row.requests > 0) row.cpuMsPerRequest = Math.round((1000 * cpuUsed) / row.requests) / 1000;
           row.lost = countLost(servers[target].dbPath, ids);
           if (target === "patchbay") for (const id of ids) acknowledged.add(id);
           all.push(row);

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: a benchmark with a report, not a timed test. Loopback only; every loop is
- * bounded. Runs (a) webhook intake against the production build and the two floors, (a2) intake on
+ * bounded. Runs (a) webhook intake against the production build and the two floors, once with the
+ * databases on the data disk and once on tmpfs (/dev/shm, a disk with cheap fsync; BENCH_INTAKE_DIRS
+ * names the directories), each against issue 30's goals, (a2) intake on
  * PostgreSQL with one and three Patchbay processes and their floors, (b) the log viewer's queries
  * at 100k and 1M rows, (b2) the same at 1M rows on PostgreSQL, (c) the single-flight token refresh,
  * (d) OpenAPI import of GitHub's REST description (d2: through the production server), (e) retention's effect on intake latency at 1M
@@ -17,7 +19,7 @@
  * database on the server of BENCH_DATABASE_URL; without PostgreSQL installed they are skipped.
  */
 import { spawnSync } from "node:child_process";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, SERVER_ENV, SERVER_NODE_FLAGS, ensureBuild } from "./harness";
@@ -60,14 +62,14 @@ function intakeTable<Row extends IntakeRow>(
   rows: Row[],
   ratioHeader: string,
   floorOf: (row: Row) => IntakeRow | undefined,
-  extra?: [header: string, value: (row: Row) => number],
+  ...extras: [header: string, value: (row: Row) => number | string][]
 ): void {
   const ratio = (candidate: Row) => {
     const floor = floorOf(candidate);
     return floor ? `${(candidate.rps / floor.rps).toFixed(2)}x` : "";
   };
   table(
-    ["target", "conns", "req/s", "mean ms", "p50 ms", "p99 ms", "max ms", "non-2xx", "errors", "2xx", "lost", ratioHeader, ...(extra ? [extra[0]] : [])],
+    ["target", "conns", "req/s", "mean ms", "p50 ms", "p99 ms", "max ms", "non-2xx", "errors", "2xx", "lost", ratioHeader, ...extras.map(([header]) => header)],
     rows.map((candidate) => [
       candidate.target,
       candidate.connections,
@@ -81,7 +83,7 @@ function intakeTable<Row extends IntakeRow>(
       candidate.acknowledged,
       candidate.lost,
       ratio(candidate),
-      ...(extra ? [extra[1](candidate)] : []),
+      ...extras.map(([, value]) => value(candidate)),
     ]),
   );
 }
@@ -96,27 +98,98 @@ function table(headers: string[], rows: (string | number)[][]): void {
   console.log("");
 }
 
+/**
+ * Where intake's databases go, one pass each: the data disk (the temporary directory) and tmpfs
+ * (/dev/shm: a disk with cheap fsync, where CPU per delivery rather than fsync sets the pace).
+ * BENCH_INTAKE_DIRS (comma-separated) names others; a directory that is missing is skipped.
+ */
+function intakeDirectories(): { dir: string; label: string }[] {
+  const given = process.env.BENCH_INTAKE_DIRS?.split(",")
+    .map((dir) => dir.trim())
+    .filter(Boolean);
+  const dirs = given ?? [...new Set([tmpdir(), "/dev/shm"])];
+  return dirs.filter((dir) => existsSync(dir)).map((dir) => ({ dir, label: isTmpfs(dir) ? `${dir}, tmpfs (cheap fsync)` : `${dir}, the data disk` }));
+}
+
+function isTmpfs(dir: string): boolean {
+  const found = spawnSync("stat", ["-f", "-c", "%T", dir], { encoding: "utf8" });
+  return found.stdout.trim() === "tmpfs";
+}
+
+/**
+ * Issue 30's goals for SQLite intake, on any disk: never slower than the one-commit-per-request
+ * floor at the same durability (floor-full), at least half the no-fsync ceiling (floor-normal),
+ * p99 no worse than floor-full's. Checked at every level; one line per level.
+ */
+function intakeGoals(rows: IntakeRow[], levels: number[]): { level: number; met: boolean; line: string }[] {
+  const find = (target: string, connections: number) => rows.find((candidate) => candidate.target === target && candidate.connections === connections);
+  return levels.flatMap((level) => {
+    const ours = find("patchbay", level);
+    const full = find("floor-full", level);
+    const normal = find("floor-normal", level);
+    if (!ours || !full || !normal) return [];
+    const checks = [
+      { ok: ours.rps >= full.rps, text: `${(ours.rps / full.rps).toFixed(2)}x floor-full (>= 1)` },
+      // floor-full's own ratio beside it: at one connection on a disk with dear fsync no server at that durability reaches 0.5.
+      {
+        ok: ours.rps >= 0.5 * normal.rps,
+        text: `${(ours.rps / normal.rps).toFixed(2)}x floor-normal (>= 0.5; floor-full ${(full.rps / normal.rps).toFixed(2)}x)`,
+      },
+      { ok: ours.p99 <= full.p99, text: `p99 ${ours.p99} ms vs floor-full's ${full.p99} ms (<=)` },
+    ];
+    const met = checks.every((check) => check.ok);
+    return [
+      {
+        level,
+        met,
+        line: `${String(level).padStart(2)} conns: ${checks.map((check) => `${check.text} ${check.ok ? "ok" : "NO"}`).join(", ")} -> ${met ? "met" : "NOT met"}`,
+      },
+    ];
+  });
+}
+
 if (only.has("intake")) {
   await ensureBuild();
-  console.log(
-    `(a) webhook intake: signed ~7 KB GitHub pushes, unique delivery ids, ${duration} s per run; Patchbay and the two one-commit-per-request floors (synchronous=FULL, NORMAL) in turn, ${rounds} rounds per level, median round shown\n`,
-  );
-  const { rows, rounds: allRounds, notes } = await benchIntake([1, 16, 64], duration, rounds);
-  const row = (target: IntakeRow["target"], connections: number) =>
-    rows.find((candidate) => candidate.target === target && candidate.connections === connections);
-  intakeTable(rows, "vs FULL floor", (candidate) => (candidate.target === "floor-full" ? undefined : row("floor-full", candidate.connections)));
-  const at64 = row("patchbay", 64);
-  const floor64 = row("floor-full", 64);
-  if (at64 && floor64) {
-    const ratio = at64.rps / floor64.rps;
+  const levels = [1, 16, 64];
+  const passes: Record<string, unknown>[] = [];
+  for (const [index, { dir, label }] of intakeDirectories().entries()) {
     console.log(
-      `  goal at 64 connections: >= 1.5x the FULL floor and p99 < 50 ms: ${ratio.toFixed(2)}x, p99 ${at64.p99} ms -> ${ratio >= 1.5 && at64.p99 < 50 ? "met" : "NOT met"}`,
+      `(a${index === 0 ? "" : `.${index + 1}`}) webhook intake, databases in ${label}: signed ~7 KB GitHub pushes, unique delivery ids, ${duration} s per run; Patchbay and the two one-commit-per-request floors (synchronous=FULL, NORMAL) in turn, ${rounds} rounds per level, median round shown\n`,
     );
+    const loadBefore = loadavg();
+    const { rows, rounds: allRounds, notes } = await benchIntake(levels, duration, rounds, { dataRoot: dir });
+    const row = (target: IntakeRow["target"], connections: number) =>
+      rows.find((candidate) => candidate.target === target && candidate.connections === connections);
+    intakeTable(
+      rows,
+      "vs FULL floor",
+      (candidate) => (candidate.target === "floor-full" ? undefined : row("floor-full", candidate.connections)),
+      ["CPU ms/req", (candidate) => candidate.cpuMsPerRequest ?? ""],
+      ["vs NORMAL", (candidate) => (candidate.target === "patchbay" ? `${(candidate.rps / row("floor-normal", candidate.connections)!.rps).toFixed(2)}x` : "")],
+    );
+    console.log("  CPU ms/req: the server's CPU time (user + system, all its processes) during the run per request; the load generator shares the 2 cores.");
+    const goals = intakeGoals(rows, levels);
+    console.log("  goals (issue 30): never slower than floor-full, at least half of floor-normal, p99 no worse than floor-full's:");
+    for (const goal of goals) console.log(`    ${goal.line}`);
+    const at64 = goals.find((goal) => goal.level === 64);
+    console.log(`    at 64 connections: ${at64?.met ? "met" : "NOT met"}; at every level: ${goals.every((goal) => goal.met) ? "met" : "NOT met"}`);
+    const ours64 = row("patchbay", 64);
+    const floor64 = row("floor-full", 64);
+    if (index === 0 && ours64 && floor64) {
+      const ratio = ours64.rps / floor64.rps;
+      console.log(
+        `  the earlier goal at 64 connections: >= 1.5x the FULL floor and p99 < 50 ms: ${ratio.toFixed(2)}x, p99 ${ours64.p99} ms -> ${ratio >= 1.5 && ours64.p99 < 50 ? "met" : "NOT met"}`,
+      );
+    }
+    for (const note of notes) console.log(`  ${note}`);
+    const lost = allRounds.reduce((sum, candidate) => sum + candidate.lost, 0);
+    console.log(`  load average (1 / 5 / 15 min): ${load(loadBefore)} before, ${load(loadavg())} after`);
+    console.log(`\n  lost: ${lost} (every 2xx of every round is a stored row)\n`);
+    passes.push({ dir, label, rows, rounds: allRounds, notes, lost, goals });
   }
-  for (const note of notes) console.log(`  ${note}`);
-  const lost = allRounds.reduce((sum, row) => sum + row.lost, 0);
-  console.log(`\n  lost: ${lost} (every 2xx of every round is a stored row)\n`);
-  report.intake = { rows, rounds: allRounds, notes, lost };
+  // report.intake stays the first pass (the data disk), as before; every pass in intakePasses.
+  report.intake = passes[0];
+  report.intakePasses = passes;
 }
 
 if (only.has("intake-pg")) {

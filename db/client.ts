@@ -42,6 +42,14 @@ export function openDatabase(path: string): Db {
   // Explicit: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a database that is
   // already in WAL mode would otherwise open at NORMAL, where the last commits can be lost on power loss.
   sqlite.pragma("synchronous = FULL");
+  // Every write runs in a savepoint of the shared transaction (db/sqlite-commit.ts), whose
+  // sub-journal keeps the pages it changes so it can be rolled back alone. Past 64 KB (a 7 KB
+  // delivery and its index pages often are) SQLite spills that journal to a new temporary file:
+  // an open, writes and a close in /var/tmp for about every other delivery, on the data disk. In memory
+  // it is a copy of those pages; it is never needed after a crash (the WAL is what recovers).
+  // The trade: temporary tables and the b-trees some queries build (DISTINCT, IN (subquery)) are
+  // held in memory too rather than spilling to a file past the page cache.
+  sqlite.pragma("temp_store = MEMORY");
   sqlite.pragma("busy_timeout = 5000");
   reusePreparedStatements(sqlite);
   const database = drizzle(sqlite, { schema });

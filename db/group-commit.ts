@@ -3,7 +3,18 @@ import { sharedCommit } from "./sqlite-commit";
 import { transactionRunning, whenNoTransactionRuns } from "./sqlite-gate";
 
 /** Runs a write and resolves with its result once the transaction holding it has committed. */
-export type GroupCommit = <T>(write: () => T) => Promise<T>;
+export type GroupCommit = <T>(write: () => T, options?: WriteOptions) => Promise<T>;
+
+export type WriteOptions = {
+  /**
+   * The write is one SQL statement and does nothing after it that can throw. SQLite undoes a
+   * failed statement alone (its statement journal), so it needs no savepoint of its own in a
+   * batch; and alone in its batch, with no transaction open, it runs in autocommit: one statement
+   * that commits (and at synchronous=FULL is on disk) as it returns, as a one-commit-per-request
+   * server's insert does, without BEGIN, SAVEPOINT, RELEASE and a COMMIT one more turn later.
+   */
+  oneStatement?: boolean;
+};
 
 export type GroupCommitOptions = {
   /** The most writes one transaction holds; more wait for the next one. */
@@ -18,7 +29,7 @@ export type GroupCommitOptions = {
   othersComing?: () => boolean;
 };
 
-type Pending = { write: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type Pending = { write: () => unknown; oneStatement: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
 /**
  * Group commit on one SQLite connection: writes enqueued during the same turn of the event loop
@@ -27,7 +38,8 @@ type Pending = { write: () => unknown; resolve: (value: unknown) => void; reject
  * transaction of that turn (db/sqlite-commit.ts), which the processing's transactions of the turn
  * share too. Each write runs inside its own savepoint, so one that throws (a constraint) is rolled
  * back alone and only its promise rejects; the others commit. Every promise settles only after
- * COMMIT returned, so at synchronous=FULL a resolved write is on disk.
+ * COMMIT returned, so at synchronous=FULL a resolved write is on disk. A lone one-statement write
+ * (WriteOptions.oneStatement: one connection's deliveries, one at a time) commits on its own instead.
  */
 export function createGroupCommit(
   client: Database.Database,
@@ -69,6 +81,11 @@ export function createGroupCommit(
     const batch = queue.slice(0, maxRows);
     queue = queue.slice(batch.length);
     waitingSince = Date.now();
+    if (batch.length === 1 && batch[0]!.oneStatement && !client.inTransaction) {
+      writeAlone(batch[0]!);
+      schedule();
+      return;
+    }
     let committed: Promise<void>;
     try {
       committed = shared.join();
@@ -81,7 +98,7 @@ export function createGroupCommit(
     const values: unknown[] = [];
     for (const [index, pending] of batch.entries()) {
       try {
-        values.push(inSavepoint(pending.write));
+        values.push(pending.oneStatement ? pending.write() : inSavepoint(pending.write));
         written.push(pending);
       } catch (error) {
         pending.reject(error);
@@ -99,10 +116,22 @@ export function createGroupCommit(
     schedule();
   }
 
-  return <T>(write: () => T) =>
+  /** A one-statement write in autocommit: SQLite commits it as the statement returns; a failed one left nothing behind. */
+  function writeAlone(pending: Pending): void {
+    let value: unknown;
+    try {
+      value = pending.write();
+    } catch (error) {
+      pending.reject(error);
+      return;
+    }
+    pending.resolve(value);
+  }
+
+  return <T>(write: () => T, { oneStatement = false }: WriteOptions = {}) =>
     new Promise<T>((resolve, reject) => {
       if (queue.length === 0) waitingSince = Date.now();
-      queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      queue.push({ write, oneStatement, resolve: resolve as (value: unknown) => void, reject });
       schedule();
     });
 }

@@ -2,7 +2,7 @@ import { asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import { db, execute, prepared, rows, transaction, usingPostgres } from "@/db/client";
 import { jsonRecordset } from "./many-rows";
-import { createGroupCommit, type GroupCommit } from "@/db/group-commit";
+import { createGroupCommit, type GroupCommit, type WriteOptions } from "@/db/group-commit";
 import { users, webhookDeliveries } from "@/db/schema";
 
 /**
@@ -30,14 +30,15 @@ const BATCH_MAX_WAIT_MS = 2;
 export function intakeWriter(othersComing: () => boolean): IntakeWriter {
   if (usingPostgres()) return { accepted: batchedInserts(), refusal: insertRefusalAwaited };
   const batches = new WeakMap<Database.Database, GroupCommit>();
-  const inBatch = <T>(write: () => T): Promise<T> => {
+  const inBatch = <T>(write: () => T, options?: WriteOptions): Promise<T> => {
     const client = db().$client;
     let batch = batches.get(client);
     if (!batch) batches.set(client, (batch = createGroupCommit(client, { maxRows: BATCH_MAX_ROWS, maxWaitMs: BATCH_MAX_WAIT_MS, othersComing })));
-    return batch(write);
+    return batch(write, options);
   };
   return {
-    accepted: (delivery) => inBatch(() => insertAcceptedRow(delivery)),
+    // One statement (the insert, with any trigger it fires): alone in its batch, it commits on its own.
+    accepted: (delivery) => inBatch(() => insertAcceptedRow(delivery), { oneStatement: true }),
     refusal: (delivery, cap) => inBatch(() => insertRefusalRow(delivery, cap)),
   };
 }

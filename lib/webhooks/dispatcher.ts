@@ -320,10 +320,20 @@ export async function cancelRetries(workspaceId: string, id: number): Promise<bo
   return changed;
 }
 
+/** How long intakeHasPriority trusts the oldest due delivery it read: it asks on every wake (every 25 ms of a burst) otherwise. */
+const OLDEST_DUE_TTL_MS = 1000;
+let oldestDueSeen: { oldest: number | null; at: number } | undefined;
+
 /**
  * Intake first: while deliveries keep arriving (one in the last `quietMs`), processing waits, so a
  * sender's burst is acknowledged at full speed and processed right after it. The wait is bounded:
  * once the oldest due delivery has waited `maxDelayMs`, processing runs alongside intake again.
+ *
+ * The oldest due delivery read is trusted for OLDEST_DUE_TTL_MS: during a burst this is asked on
+ * every wake, and the query (a min over the burst's rows) cost about a millisecond each time on
+ * SQLite, some 5% of intake's CPU at one connection. Deliveries that became due meanwhile are
+ * newer, so the oldest can only have been processed since, never replaced by an older one (but for
+ * a delivery read before the query and committed after it: milliseconds).
  */
 export async function intakeHasPriority({
   now = Date.now(),
@@ -332,12 +342,20 @@ export async function intakeHasPriority({
   maxDelayMs = env().WEBHOOK_PROCESSING_MAX_DELAY_MS,
 } = {}): Promise<boolean> {
   if (maxDelayMs === 0 || now - lastIntake >= quietMs) return false;
+  const seen = oldestDueSeen;
+  if (seen && now >= seen.at && now - seen.at < OLDEST_DUE_TTL_MS && (seen.oldest === null || now - seen.oldest < maxDelayMs)) return true;
   const [row] = await db()
     .select({ at: sql<number | null>`min(${webhookDeliveries.nextAttemptAt})` })
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.status, "received"), lte(webhookDeliveries.nextAttemptAt, now)));
-  const oldest = row?.at;
-  return oldest === null || oldest === undefined || now - oldest < maxDelayMs;
+  const oldest = row?.at ?? null;
+  oldestDueSeen = { oldest, at: now };
+  return oldest === null || now - oldest < maxDelayMs;
+}
+
+/** Forgets the oldest due delivery intakeHasPriority read (tests that rewrite the queue). */
+export function forgetOldestDue(): void {
+  oldestDueSeen = undefined;
 }
 
 /**

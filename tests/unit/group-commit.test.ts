@@ -86,6 +86,53 @@ describe("group commit", () => {
     expect(committedIds()).toEqual(["1", "2", "3"]);
   });
 
+  it("keeps the savepoints' journals in memory (temp_store=MEMORY), not in a temporary file per delivery", () => {
+    expect(db().$client.pragma("temp_store", { simple: true })).toBe(2);
+  });
+
+  it("commits a lone one-statement write on its own (autocommit), settling after that commit", async () => {
+    const commit = createGroupCommit(db().$client);
+    let inTransaction: boolean | undefined;
+    const id = await commit(
+      () => {
+        inTransaction = db().$client.inTransaction;
+        return insertAcceptedRow(delivery("alone"));
+      },
+      { oneStatement: true },
+    );
+    expect(inTransaction).toBe(false);
+    expect(typeof id).toBe("number");
+    expect(committedIds()).toEqual(["alone"]);
+    // A lone one that fails leaves nothing behind, and the next one commits as before.
+    await expect(commit(() => insertAcceptedRow(delivery("bad", { workspaceId: "no-such-workspace" })), { oneStatement: true })).rejects.toMatchObject({
+      code: "SQLITE_CONSTRAINT_FOREIGNKEY",
+    });
+    expect(db().$client.inTransaction).toBe(false);
+    await commit(() => insertAcceptedRow(delivery("after")), { oneStatement: true });
+    expect(committedIds().sort()).toEqual(["after", "alone"]);
+  });
+
+  it("batches one-statement writes in one transaction without savepoints: a failed statement is undone alone", async () => {
+    const commit = createGroupCommit(db().$client);
+    const seen: { inTransaction: boolean; committed: string[] }[] = [];
+    const look = () => seen.push({ inTransaction: db().$client.inTransaction, committed: committedIds() });
+    const results = await Promise.allSettled([
+      commit(() => insertAcceptedRow(delivery("a")), { oneStatement: true }),
+      commit(() => insertAcceptedRow(delivery("bad", { workspaceId: "no-such-workspace" })), { oneStatement: true }),
+      commit(
+        () => {
+          look();
+          return insertAcceptedRow(delivery("b"));
+        },
+        { oneStatement: true },
+      ),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    // One transaction, not three commits: the last write ran inside it, before anything was visible elsewhere.
+    expect(seen).toEqual([{ inTransaction: true, committed: [] }]);
+    expect(committedIds()).toEqual(["a", "b"]);
+  });
+
   it("holds a batch back while a transaction awaits something, then commits both together", async () => {
     const commit = createGroupCommit(db().$client);
     let finish!: () => void;

@@ -10,7 +10,7 @@ import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
 import { createLocalUser } from "@/lib/auth/users";
 import { env, resetEnvCache } from "@/lib/platform/env";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
-import { intakeHasPriority } from "@/lib/webhooks/dispatcher";
+import { forgetOldestDue, intakeHasPriority } from "@/lib/webhooks/dispatcher";
 import { deliveryEvents, type DeliveryEvent } from "@/lib/webhooks/events";
 import { handleIntake, intakeTarget } from "@/lib/webhooks/node-intake";
 import { dispatcherWake, lastIntakeAt, wakeDispatcher, wakeForDeliveryElsewhere, WAKE_COALESCE_MS } from "@/lib/webhooks/wake";
@@ -196,10 +196,31 @@ describe("intake first", () => {
         status: "received",
         nextAttemptAt: at,
       });
+    forgetOldestDue();
     await deliver(now - 2_000);
     expect(await intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 10_000 })).toBe(true);
     expect(await intakeHasPriority({ now, lastIntake: now - 500, quietMs: 250, maxDelayMs: 10_000 })).toBe(false);
     expect(await intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 1_000 })).toBe(false);
     expect(await intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 0 })).toBe(false);
+  });
+
+  it("keeps the oldest due delivery it read for a moment, but never waits past the longest delay for it", async () => {
+    forgetOldestDue();
+    const now = Date.now();
+    await insertAccepted({
+      workspaceId: DEFAULT_WORKSPACE_ID,
+      providerId: "github",
+      dedupeKey: `prio-kept-${Math.random()}`,
+      receivedAt: now - 2_000,
+      headers: {},
+      body: "{}",
+      bodyBytes: 2,
+      verified: true,
+      status: "received",
+      nextAttemptAt: now - 2_000,
+    });
+    expect(await intakeHasPriority({ now, lastIntake: now - 10, quietMs: 250, maxDelayMs: 2_500 })).toBe(true);
+    // 600 ms on, within the time the answer is kept, the oldest has waited 2.6 s: processing goes ahead.
+    expect(await intakeHasPriority({ now: now + 600, lastIntake: now + 590, quietMs: 250, maxDelayMs: 2_500 })).toBe(false);
   });
 });
