@@ -1,29 +1,17 @@
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db, transaction } from "@/db/client";
-import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
+import { webhookDeliveries } from "@/db/schema";
 import { settleDeliveries, type DeliveryOutcome } from "@/db/sql/delivery-outcomes";
 import { insertAccepted } from "@/lib/webhooks/deliveries";
+import { newDelivery } from "../support/deliveries";
 
 let sequence = 0;
 
 /** A delivery being processed by its `attempts`-th attempt, maybe with a workflow run already. */
 async function leased(attempts: number, workflowRunId: string | null = null): Promise<number> {
   sequence++;
-  const id = (await insertAccepted({
-    workspaceId: DEFAULT_WORKSPACE_ID,
-    providerId: "github",
-    dedupeKey: `outcomes:${sequence}:${crypto.randomUUID()}`,
-    deliveryId: `outcomes-${sequence}`,
-    event: "ping",
-    receivedAt: Date.now(),
-    headers: {},
-    body: "{}",
-    bodyBytes: 2,
-    verified: true,
-    status: "received",
-    nextAttemptAt: Date.now(),
-  }))!;
+  const id = (await insertAccepted(newDelivery(`outcomes-${sequence}-${crypto.randomUUID()}`, { event: "ping" })))!;
   await db()
     .update(webhookDeliveries)
     .set({ status: "processing", attempts, leaseUntil: Date.now() + 60_000, replayRequested: true, workflowRunId })

@@ -2,9 +2,10 @@ import Database from "better-sqlite3";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { databaseReady, db, transaction } from "@/db/client";
 import { createGroupCommit } from "@/db/group-commit";
-import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
+import { webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/platform/env";
 import { insertAcceptedRow, type NewDelivery } from "@/db/sql/intake";
+import { newDelivery } from "../support/deliveries";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -12,21 +13,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let observer: Database.Database;
 
 /** Deliveries to an instance-wide URL: the default workspace's. */
-const delivery = (key: string, overrides: Partial<NewDelivery> = {}): NewDelivery => ({
-  workspaceId: DEFAULT_WORKSPACE_ID,
-  providerId: "github",
-  dedupeKey: `group:${key}`,
-  deliveryId: key,
-  event: "push",
-  receivedAt: Date.now(),
-  headers: {},
-  body: "{}",
-  bodyBytes: 2,
-  verified: true,
-  status: "received",
-  nextAttemptAt: Date.now(),
-  ...overrides,
-});
+const delivery = (key: string, overrides: Partial<NewDelivery> = {}): NewDelivery => newDelivery(key, { dedupeKey: `group:${key}`, ...overrides });
 
 const committedIds = () => (observer.prepare("select delivery_id as id from webhook_deliveries order by id").all() as { id: string }[]).map((row) => row.id);
 
