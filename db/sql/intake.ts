@@ -1,7 +1,7 @@
-import { asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import { db, execute, prepared, rows, transaction, usingPostgres } from "@/db/client";
-import { jsonRecordset } from "./many-rows";
+import { insertTarget, jsonRecordset } from "./many-rows";
 import { createGroupCommit, type GroupCommit, type WriteOptions } from "@/db/group-commit";
 import { users, webhookDeliveries } from "@/db/schema";
 
@@ -129,10 +129,10 @@ async function insertBatch(batch: PendingInsert[]): Promise<void> {
     // The rows as one JSON parameter (db/sql/many-rows.ts): drizzle built a batch's VALUES list at
     // about 100 us a row, a third of a core at 3,000 deliveries a second.
     const stored = await rows<{ id: number; dedupeKey: string | null }>(
-      sql`insert into webhook_deliveries (${sql.raw(ACCEPTED_COLUMNS)}) ${jsonRecordset(
+      sql`insert into ${sql.raw(insertTarget(webhookDeliveries, ACCEPTED_KEYS))} ${jsonRecordset(
         webhookDeliveries,
         ACCEPTED_KEYS,
-        unique.map((pending) => acceptedColumns(pending.delivery)),
+        unique.map((pending) => pending.delivery),
       )} on conflict (dedupe_key) do nothing returning id, dedupe_key as "dedupeKey"`,
     );
     const ids = new Map(stored.map((row) => [row.dedupeKey ?? "", row.id]));
@@ -173,8 +173,6 @@ const ACCEPTED_KEYS = [
   "nextAttemptAt",
   "traceParent",
 ] as const satisfies readonly (keyof NewDelivery)[];
-
-const ACCEPTED_COLUMNS = ACCEPTED_KEYS.map((key) => `"${getTableColumns(webhookDeliveries)[key].name}"`).join(", ");
 
 function acceptedColumns(delivery: NewDelivery) {
   return {

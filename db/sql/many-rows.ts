@@ -25,8 +25,7 @@ export async function insertRows<T extends Table>(
   if (rows.length === 0) return 0;
   const all = getTableColumns(table) as Record<string, Column>;
   const columns = keys.map((key) => all[key]!);
-  const names = columns.map((column) => `"${column.name}"`).join(", ");
-  const into = `"${getTableName(table)}" (${names})`;
+  const into = insertTarget(table, keys);
   const values = (row: Partial<T["$inferInsert"]>) => keys.map((key) => (row as Record<string, unknown>)[key] ?? null);
   if (usingPostgres()) return execute(sql`insert into ${sql.raw(into)} ${jsonRecordset(table, keys, rows)} ${sql.raw(onConflict)}`);
   const rowPlaceholders = `(${columns.map(() => "?").join(", ")})`;
@@ -40,6 +39,12 @@ export async function insertRows<T extends Table>(
     );
   }
   return inserted;
+}
+
+/** `"table" ("column", ...)`: what an insert of `keys` names after `insert into`. */
+export function insertTarget<T extends Table>(table: T, keys: readonly (keyof T["$inferInsert"] & string)[]): string {
+  const all = getTableColumns(table) as Record<string, Column>;
+  return `"${getTableName(table)}" (${keys.map((key) => `"${all[key]!.name}"`).join(", ")})`;
 }
 
 /**
