@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import pg from "pg";
 import { env } from "@/lib/platform/env";
 import { execute, usingPostgres } from "./client";
@@ -64,6 +64,24 @@ const PAYLOAD_BYTES = 7000;
 
 function notifyOf(channel: NoticeChannel, notices: object[]) {
   return sql`pg_notify(${PREFIX + channel}, ${JSON.stringify({ origin: ORIGIN, notices })})`;
+}
+
+/** How many rows' notices notifyEachRow packs into one NOTIFY (a delivery's notice is under 120 bytes). */
+const ROWS_PER_NOTIFY = 48;
+
+/**
+ * PostgreSQL, for a statement that writes rows and announces them: a select of one NOTIFY per
+ * ROWS_PER_NOTIFY rows of the relation `rows` (a CTE of the statement, with an `id` to order by),
+ * each row's notice built by `notice` (a json expression over its columns), in the format publish
+ * sends. The notices go out with the statement's commit, so a write and its notices cost one
+ * statement and one commit. Reference the result in the statement's output: PostgreSQL skips a
+ * CTE nothing reads. Like publish, it starts this process's relay.
+ */
+export function notifyEachRow(channel: NoticeChannel, rows: string, notice: SQL): SQL {
+  startInBackground();
+  return sql`select pg_notify(${PREFIX + channel}, json_build_object('origin', ${ORIGIN}::text, 'notices', json_agg(${notice} order by id))::text)
+    from (select *, (row_number() over (order by id) - 1) / ${sql.raw(String(ROWS_PER_NOTIFY))} as chunk from ${sql.raw(rows)}) numbered
+    group by chunk`;
 }
 
 function send(statement: ReturnType<typeof sql>): Promise<void> {

@@ -4,18 +4,23 @@ import { db, execute, prepared, rows, transaction, usingPostgres } from "@/db/cl
 import { insertTarget, jsonRecordset } from "./many-rows";
 import { createGroupCommit, type GroupCommit, type WriteOptions } from "@/db/group-commit";
 import { users, webhookDeliveries } from "@/db/schema";
+import { notifyEachRow } from "@/db/notifications";
+import { keptBriefly } from "@/lib/platform/kept-briefly";
 
 /**
- * dialect: how webhook intake makes a delivery durable before it answers. The caller announces a
- * stored delivery once the promise resolves, i.e. after the commit holding it:
+ * dialect: how webhook intake makes a delivery durable before it answers. Each promise resolves
+ * after the commit holding its delivery:
  *   - SQLite: synchronous inserts run inside a group commit on the one connection
  *     (db/group-commit.ts), so deliveries arriving together share one transaction and one fsync;
  *   - PostgreSQL: accepted deliveries arriving together share one multi-row insert and its
- *     commit (batchedInserts, two batches in flight); a refusal and its cap in one transaction.
+ *     commit (batchedInserts, two batches in flight), which also sends the live pages' notices of
+ *     the rows it stored; a refusal and its cap in one transaction.
  */
 export type IntakeWriter = {
   /** The delivery's id, or undefined when its dedupe key was stored before (a redelivery). */
   accepted(delivery: NewDelivery): Promise<number | undefined>;
+  /** Whether `accepted` sends the stored delivery's live-page notice itself (else the caller announces it after the promise resolves). */
+  announcesAccepted: boolean;
   /** Stores a refusal at a known endpoint, keeping at most `cap` refusals per endpoint. */
   refusal(delivery: NewDelivery, cap: number): Promise<number>;
 };
@@ -28,7 +33,7 @@ const BATCH_MAX_ROWS = 128;
 const BATCH_MAX_WAIT_MS = 2;
 
 export function intakeWriter(othersComing: () => boolean): IntakeWriter {
-  if (usingPostgres()) return { accepted: batchedInserts(), refusal: insertRefusalAwaited };
+  if (usingPostgres()) return { accepted: batchedInserts(), announcesAccepted: true, refusal: insertRefusalAwaited };
   const batches = new WeakMap<Database.Database, GroupCommit>();
   const inBatch = <T>(write: () => T, options?: WriteOptions): Promise<T> => {
     const client = db().$client;
@@ -39,26 +44,32 @@ export function intakeWriter(othersComing: () => boolean): IntakeWriter {
   return {
     // One statement (the insert, with any trigger it fires): alone in its batch, it commits on its own.
     accepted: (delivery) => inBatch(() => insertAcceptedRow(delivery), { oneStatement: true }),
+    announcesAccepted: false,
     refusal: (delivery, cap) => inBatch(() => insertRefusalRow(delivery, cap)),
   };
 }
 
 /** How long intake trusts the owner it read (another process may change people; the answer only gates instance-wide URLs). */
 const OWNER_TTL_MS = 5000;
-let ownerSeen: { id: string; at: number } | undefined;
+const instanceOwner = keptBriefly<string | undefined>("KeptInstanceOwner", OWNER_TTL_MS);
 
 /**
  * The first owner: deliveries to the instance-wide webhook URLs are theirs. An owner found is kept
- * for OWNER_TTL_MS, so a burst costs one query rather than one per delivery (on SQLite a prepared
- * statement, 3% of intake's time at 64 connections; on PostgreSQL a round trip); an instance
- * without an owner is asked again every time (the first sign-up must count at once).
+ * for OWNER_TTL_MS, and the requests arriving while it is read share that read, so a burst costs
+ * one query rather than one per delivery (on SQLite a prepared statement, 3% of intake's time at 64
+ * connections; on PostgreSQL a round trip); an instance without an owner is asked again every time
+ * (the first sign-up must count at once).
  */
-export async function instanceOwnerId(now = Date.now()): Promise<string | undefined> {
-  if (ownerSeen && now - ownerSeen.at < OWNER_TTL_MS) return ownerSeen.id;
+export async function instanceOwnerId(): Promise<string | undefined> {
+  const id = await instanceOwner.get("", readInstanceOwner);
+  if (id === undefined) instanceOwner.forget();
+  return id;
+}
+
+async function readInstanceOwner(): Promise<string | undefined> {
   const owner = usingPostgres()
     ? (await db().select({ id: users.id }).from(users).where(eq(users.role, "owner")).orderBy(asc(users.createdAt)).limit(1))[0]
     : (prepared("select id from user where role = 'owner' order by created_at limit 1").get() as { id: string } | undefined);
-  ownerSeen = owner ? { id: owner.id, at: now } : undefined;
   return owner?.id;
 }
 
@@ -68,7 +79,7 @@ export async function instanceOwnerId(now = Date.now()): Promise<string | undefi
  * leave), so a stale one in another process does no harm until its OWNER_TTL_MS runs out.
  */
 export function forgetInstanceOwner(): void {
-  ownerSeen = undefined;
+  instanceOwner.forget();
 }
 
 /** PostgreSQL's intake batches: at most this many rows in one insert ... */
@@ -78,11 +89,16 @@ const PG_BATCHES_IN_FLIGHT = 2;
 
 type PendingInsert = { delivery: NewDelivery; resolve: (id: number | undefined) => void; reject: (error: unknown) => void };
 
+/** A stored delivery's live-page notice, as lib/webhooks/events.ts's DeliveryEvent, from the columns the insert returns. */
+const DELIVERY_NOTICE = sql`json_build_object('workspaceId', workspace_id, 'deliveryId', id, 'status', status)`;
+
 /**
  * PostgreSQL's group commit: deliveries arriving while an insert is in flight wait for it and then
  * go together, as one multi-row `insert ... on conflict (dedupe_key) do nothing returning id,
  * dedupe_key` in a transaction of its own, so a burst costs one statement, one round trip and one
- * commit (one WAL flush) per batch instead of per delivery. Each promise settles after that
+ * commit (one WAL flush) per batch instead of per delivery. The same statement sends the stored
+ * rows' live-page notices (they go out with its commit), where a notice statement per batch
+ * doubled the transactions of a burst. Each promise settles after that
  * commit. A dedupe key twice in one batch: the first is inserted, the second answered as a
  * redelivery, as if they had come one after the other. A failed batch (a constraint, the server
  * gone) is retried one row at a time, so one bad row fails only its own delivery.
@@ -128,20 +144,25 @@ async function insertBatch(batch: PendingInsert[]): Promise<void> {
   try {
     // The rows as one JSON parameter (db/sql/many-rows.ts): drizzle built a batch's VALUES list at
     // about 100 us a row, a third of a core at 3,000 deliveries a second.
-    const stored = await rows<{ id: number; dedupeKey: string | null }>(
-      sql`insert into ${sql.raw(insertTarget(webhookDeliveries, ACCEPTED_KEYS))} ${jsonRecordset(
-        webhookDeliveries,
-        ACCEPTED_KEYS,
-        unique.map((pending) => pending.delivery),
-      )} on conflict (dedupe_key) do nothing returning id, dedupe_key as "dedupeKey"`,
-    );
+    const stored = await rows<{ id: number; dedupeKey: string | null }>(sql`
+      with stored as (
+        insert into ${sql.raw(insertTarget(webhookDeliveries, ACCEPTED_KEYS))} ${jsonRecordset(
+          webhookDeliveries,
+          ACCEPTED_KEYS,
+          unique.map((pending) => pending.delivery),
+        )}
+        on conflict (dedupe_key) do nothing
+        returning id, dedupe_key, workspace_id, status
+      ),
+      notified as (${notifyEachRow("delivery", "stored", DELIVERY_NOTICE)})
+      select id, dedupe_key as "dedupeKey", (select count(*) from notified) as notices from stored`);
     const ids = new Map(stored.map((row) => [row.dedupeKey ?? "", row.id]));
     for (const pending of unique) pending.resolve(ids.get(pending.delivery.dedupeKey ?? ""));
     for (const pending of repeats) pending.resolve(undefined);
   } catch (error) {
     if (batch.length === 1) return batch[0]!.reject(error);
     // One row at a time: only the delivery that cannot be stored fails.
-    for (const pending of batch) await insertAcceptedAwaited(pending.delivery).then(pending.resolve, pending.reject);
+    for (const pending of batch) await insertBatch([pending]);
   }
 }
 

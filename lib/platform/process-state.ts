@@ -40,7 +40,9 @@ export type ProcessStateName =
   /** lib/platform/kept-briefly.ts, for the dispatcher: a workspace's enabled automations, its forwarding destinations, its first owner. */
   | "KeptAutomations"
   | "KeptForwardDestinations"
-  | "KeptWorkspaceOwner";
+  | "KeptWorkspaceOwner"
+  /** db/sql/intake.ts: the instance's first owner, for the instance-wide webhook URLs. */
+  | "KeptInstanceOwner";
 
 /** The process's `name`, created by `create` the first time it is asked for. */
 export function processState<T>(name: ProcessStateName, create: () => T): T {

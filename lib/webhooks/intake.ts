@@ -193,7 +193,7 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
       if (id === undefined) return reply(200, { duplicate: true });
       span.setAttribute(TraceAttributes.deliveryId, id);
       recordDeliveryReceived(row.providerId, row.endpointId);
-      announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
+      if (!store().announcesAccepted) announce({ workspaceId: row.workspaceId, deliveryId: id, status: row.status });
       if (examined.handshake !== undefined) return reply(200, examined.handshake);
       wakeDispatcher();
       return reply(202, { received: true, id });

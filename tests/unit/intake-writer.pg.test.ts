@@ -1,6 +1,7 @@
 import { inArray } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { afterAll, describe, expect, it } from "vitest";
+import { db, usingPostgres } from "@/db/client";
+import { noticeBus, startNoticeRelay, stopNoticeRelay, type NoticeOrigin } from "@/db/notifications";
 import { DEFAULT_WORKSPACE_ID, webhookDeliveries } from "@/db/schema";
 import { intakeWriter, type NewDelivery } from "@/db/sql/intake";
 
@@ -61,4 +62,39 @@ describe("intake's writer (SQLite: one transaction per batch; PostgreSQL: one mu
       .where(inArray(webhookDeliveries.dedupeKey, [`${prefix}-a`, `${prefix}-bad`, `${prefix}-b`]));
     expect(rows.map((row) => row.dedupeKey).sort()).toEqual([`${prefix}-a`, `${prefix}-b`]);
   });
+
+  it.runIf(usingPostgres())("on PostgreSQL sends each stored delivery's live-page notice with the batch's commit, none for a redelivery", async () => {
+    const writer = intakeWriter(() => false);
+    expect(writer.announcesAccepted).toBe(true);
+    await startNoticeRelay();
+    const heard: { notice: unknown; origin: NoticeOrigin }[] = [];
+    const listener = (notice: unknown, origin: NoticeOrigin) => heard.push({ notice, origin });
+    noticeBus.on("delivery", listener);
+    try {
+      const prefix = `writer-notice-${crypto.randomUUID()}`;
+      // More rows than one NOTIFY carries (several NOTIFYs in the one statement), and a key twice.
+      const keys = Array.from({ length: 120 }, (_, index) => `${prefix}-${index}`);
+      const ids = await Promise.all([...keys, `${prefix}-3`].map((key) => writer.accepted(delivery(key))));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const mine = heard.filter(({ notice }) => ids.includes((notice as { deliveryId: number }).deliveryId));
+      const byId = (a: { deliveryId: number }, b: { deliveryId: number }) => a.deliveryId - b.deliveryId;
+      expect(mine.map(({ notice }) => notice as { deliveryId: number }).sort(byId)).toEqual(
+        ids
+          .slice(0, keys.length)
+          .map((id) => ({ workspaceId: DEFAULT_WORKSPACE_ID, deliveryId: id!, status: "received" }))
+          .sort(byId),
+      );
+      expect(mine.every(({ origin }) => !origin.elsewhere)).toBe(true);
+    } finally {
+      noticeBus.off("delivery", listener);
+    }
+  });
+
+  it.runIf(!usingPostgres())("on SQLite leaves the notice to the caller, after the commit", () => {
+    expect(intakeWriter(() => false).announcesAccepted).toBe(false);
+  });
+});
+
+afterAll(async () => {
+  await stopNoticeRelay();
 });
