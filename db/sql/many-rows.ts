@@ -99,3 +99,36 @@ export async function updateWhere<T extends Table>(table: T, values: Partial<T["
   // Inside the caller's transaction, or one of its own (joining this turn's shared commit).
   return transaction(async () => runSqliteStatement(statement, [...set, ...where].map(parameter)));
 }
+
+/** One row's change for `updateRows`: the row found by `match` (equal keys), given `values`. */
+export type RowChange<T extends Table> = { values: Partial<T["$inferInsert"]>; match: Partial<T["$inferInsert"]> };
+
+/**
+ * dialect: many rows' updates (each as `updateWhere` would make it) in as few statements as their
+ * shapes allow: changes setting the same columns and matching on the same keys are one statement
+ * on PostgreSQL (`update ... from json_to_recordset(...)`: one round trip for them all); on SQLite,
+ * in-process, each is its own prepared statement. Only inside a transaction.
+ */
+export async function updateRows<T extends Table>(table: T, changes: RowChange<T>[]): Promise<void> {
+  const defined = (record: object) =>
+    Object.entries(record)
+      .filter(([, value]) => value !== undefined)
+      .map(([key]) => key);
+  const shapes = Map.groupBy(changes, (change) => `${defined(change.values).join(",")}|${defined(change.match).join(",")}`);
+  for (const [shape, group] of shapes) {
+    if (!usingPostgres() || group.length === 1) {
+      for (const change of group) await updateWhere(table, change.values, change.match);
+      continue;
+    }
+    const [setKeys, matchKeys] = shape.split("|").map((keys) => keys.split(",")) as [string[], string[]];
+    const all = getTableColumns(table) as Record<string, Column>;
+    const name = (key: string) => `"${all[key]!.name}"`;
+    const keys = [...new Set([...matchKeys, ...setKeys])] as (keyof T["$inferInsert"] & string)[];
+    const rows = group.map((change) => ({ ...change.values, ...change.match }));
+    await execute(
+      sql`update ${sql.raw(`"${getTableName(table)}"`)} as target set ${sql.raw(setKeys.map((key) => `${name(key)} = changed.${name(key)}`).join(", "))}
+        from (${jsonRecordset(table, keys, rows)}) as changed
+        where ${sql.raw(matchKeys.map((key) => `target.${name(key)} = changed.${name(key)}`).join(" and "))}`,
+    );
+  }
+}

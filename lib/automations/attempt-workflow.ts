@@ -2,10 +2,9 @@ import "server-only";
 import { noopLogger } from "@mastra/core/logger";
 import { createStep, createWorkflow } from "@mastra/core/workflows";
 import { z } from "zod";
-import { updateWhere } from "@/db/sql/many-rows";
 import { automationRunSteps } from "@/db/schema";
 import type { Actor } from "@/lib/platform";
-import { announceRun, forHistory } from "@/lib/runs";
+import { announceRun, forHistory, recordProgress } from "@/lib/runs";
 import type { AutomationRunRow, AutomationStepRow } from "./run-rows";
 import type { RunScope } from "./scope";
 import { runStep } from "./steps";
@@ -25,7 +24,7 @@ import type { Automation } from "./store";
 export type DeferredStep = Omit<typeof automationRunSteps.$inferInsert, "runId" | "stepKey" | "kind" | "position">;
 
 async function recordStep(runId: string, position: number, values: Partial<AutomationStepRow>): Promise<void> {
-  await updateWhere(automationRunSteps, values, { runId, position });
+  await recordProgress(automationRunSteps, values, { runId, position });
 }
 
 /**

@@ -38,7 +38,7 @@ type PreparedSteps = { reusable: Map<number, AutomationStepRow>; workflowRunIds:
  * (they are reused, so what they created is not created twice) up to the first that did not; a
  * fresh attempt (a replay) or a changed list of steps starts over. A first attempt has no steps yet.
  */
-async function prepareSteps(tx: Db, runs: RunToAttempt[], fresh: boolean): Promise<PreparedSteps[]> {
+async function prepareSteps(tx: Db, runs: (RunToAttempt & { starting: { fresh: boolean } })[]): Promise<PreparedSteps[]> {
   const earlier = runs.filter(({ run }) => run.attempts > 0).map(({ run }) => run.id);
   const existingOf = new Map<string, AutomationStepRow[]>();
   if (earlier.length > 0) {
@@ -53,12 +53,12 @@ async function prepareSteps(tx: Db, runs: RunToAttempt[], fresh: boolean): Promi
   }
   const prepared: PreparedSteps[] = [];
   const inserted: (typeof automationRunSteps.$inferInsert)[] = [];
-  for (const { run, automation } of runs) {
+  for (const { run, automation, starting } of runs) {
     const steps = automation.definition.steps;
     const existing = existingOf.get(run.id) ?? [];
     const sameSteps = existing.length === steps.length && existing.every((row, position) => row.stepKey === steps[position]!.key);
     const reusable = new Map<number, AutomationStepRow>();
-    if (sameSteps && !fresh) {
+    if (sameSteps && !starting.fresh) {
       for (const row of existing) {
         if (row.status !== "succeeded" || row.kind === "condition") break;
         reusable.set(row.position, row);
@@ -131,7 +131,8 @@ export type AttemptResult = { outcome: AttemptOutcome; workflowRunId?: string };
  * live). A condition that fails stops the run (Mastra's bail) or skips the next step.
  *
  * The bookkeeping is shared: one commit starts every attempt (`claim` picks the runs inside it: a
- * delivery's are created there), and attempts that end in the same turn are recorded together
+ * delivery's are created there; other deliveries' starts of the same turn share the commit, and
+ * `claim` runs again, alone, if that shared commit fails), and attempts that end in the same turn are recorded together
  * (`endAttempt`), each statement covering every run, so ten automations matching a delivery cost
  * about what one does in commits and statements. Returns, for each run claimed, whether its
  * attempt succeeded and, if not, whether another could help.
@@ -147,34 +148,7 @@ export async function attemptRuns(
 ): Promise<(AttemptResult & RunToAttempt)[]> {
   const now = options.now ?? Date.now;
   const startedAt = now();
-  // One commit starts the attempts: the runs, their attempt rows (an attempt still "running" here was cut off by a stopped process), their steps.
-  const { runs, prepared } = await transaction(async (tx) => {
-    const runs = await claim(tx);
-    if (runs.length === 0) return { runs, prepared: [] };
-    for (const [attempts, group] of Map.groupBy(runs, ({ run }) => run.attempts))
-      await tx
-        .update(automationRuns)
-        .set({ status: "running", attempts: attempts + 1, error: null })
-        .where(
-          inJsonList(
-            automationRuns.id,
-            group.map(({ run }) => run.id),
-          ),
-        );
-    const resumed = runs.filter(({ run }) => run.attempts > 0).map(({ run }) => run.id);
-    if (resumed.length > 0)
-      await tx
-        .update(automationRunAttempts)
-        .set({ outcome: "failed", error: "interrupted (the process running it stopped)" })
-        .where(and(inArray(automationRunAttempts.runId, resumed), eq(automationRunAttempts.outcome, "running")));
-    await insertRows(
-      automationRunAttempts,
-      ["runId", "number", "startedAt", "outcome"],
-      runs.map(({ run }) => ({ runId: run.id, number: run.attempts + 1, startedAt, outcome: "running" as const })),
-      "on conflict (run_id, number) do update set started_at = excluded.started_at, outcome = excluded.outcome, error = null",
-    );
-    return { runs, prepared: await prepareSteps(tx, runs, options.fresh ?? false) };
-  });
+  const { runs, prepared } = await startAttempts({ claim, fresh: options.fresh ?? false, startedAt });
   if (runs.length === 0) return [];
   for (const { run } of runs) announceRun({ workspaceId: run.workspaceId, runId: run.id, status: "running" });
 
@@ -199,6 +173,72 @@ export async function attemptRuns(
       return { ...entry, outcome, workflowRunId };
     }),
   );
+}
+
+type Starting = { claim: (tx: Db) => Promise<RunToAttempt[]>; fresh: boolean; startedAt: number };
+type Started = { runs: RunToAttempt[]; prepared: PreparedSteps[] };
+
+/**
+ * One commit starts the attempts (the runs, their attempt rows, their steps; an attempt still
+ * "running" here was cut off by a stopped process), and the attempts that start in the same turn of
+ * the event loop, or while the previous start commits (other deliveries' runs), share it, each
+ * statement covering them all: on PostgreSQL a start was five round trips per delivery. `claim`
+ * may run again (alone) if the shared commit fails, so it must only read and write in `tx`.
+ */
+const startTogether = perTurn<{ starting: Starting; done: (started: Started) => void; failed: (error: unknown) => void }>(async (batch) => {
+  try {
+    const started = await transaction((tx) =>
+      startAll(
+        tx,
+        batch.map((entry) => entry.starting),
+      ),
+    );
+    batch.forEach((entry, index) => entry.done(started[index]!));
+  } catch (error) {
+    if (batch.length === 1) return batch[0]!.failed(error);
+    // One delivery's claim at fault must not fail the others' starts.
+    for (const entry of batch)
+      await transaction((tx) => startAll(tx, [entry.starting])).then(
+        ([started]) => entry.done(started!),
+        (alone: unknown) => entry.failed(alone),
+      );
+  }
+});
+
+function startAttempts(starting: Starting): Promise<Started> {
+  return new Promise((done, failed) => startTogether({ starting, done, failed }));
+}
+
+async function startAll(tx: Db, startings: Starting[]): Promise<Started[]> {
+  const claimed: RunToAttempt[][] = [];
+  for (const { claim } of startings) claimed.push(await claim(tx));
+  const all = claimed.flatMap((runs, index) => runs.map((entry) => ({ ...entry, starting: startings[index]! })));
+  if (all.length === 0) return claimed.map(() => ({ runs: [], prepared: [] }));
+  for (const [attempts, group] of Map.groupBy(all, ({ run }) => run.attempts))
+    await tx
+      .update(automationRuns)
+      .set({ status: "running", attempts: attempts + 1, error: null })
+      .where(
+        inJsonList(
+          automationRuns.id,
+          group.map(({ run }) => run.id),
+        ),
+      );
+  const resumed = all.filter(({ run }) => run.attempts > 0).map(({ run }) => run.id);
+  if (resumed.length > 0)
+    await tx
+      .update(automationRunAttempts)
+      .set({ outcome: "failed", error: "interrupted (the process running it stopped)" })
+      .where(and(inArray(automationRunAttempts.runId, resumed), eq(automationRunAttempts.outcome, "running")));
+  await insertRows(
+    automationRunAttempts,
+    ["runId", "number", "startedAt", "outcome"],
+    all.map(({ run, starting }) => ({ runId: run.id, number: run.attempts + 1, startedAt: starting.startedAt, outcome: "running" as const })),
+    "on conflict (run_id, number) do update set started_at = excluded.started_at, outcome = excluded.outcome, error = null",
+  );
+  const prepared = await prepareSteps(tx, all);
+  let at = 0;
+  return claimed.map((runs) => ({ runs, prepared: prepared.slice(at, (at += runs.length)) }));
 }
 
 type Ending = {

@@ -150,6 +150,9 @@ export async function runAutomationsForDelivery(
   const failedNow: DeliveryRunResult[] = [];
   const attempted = await attemptRuns(
     async (tx) => {
+      // Claimed again, alone, if the commit it shared with other deliveries' starts failed.
+      results.length = 0;
+      failedNow.length = 0;
       const runOf = await deliveryRunsFor(tx, matched, delivery, now());
       const toAttempt: RunToAttempt[] = [];
       for (const automation of matched) {

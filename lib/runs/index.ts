@@ -3,6 +3,7 @@ export { superviseRuns } from "./interrupted-runs";
 export { failureText, isFailure, runCatalogTool } from "./tool-runs";
 export { forHistory } from "./run-history";
 export { announceRun } from "./run-events";
+export { recordProgress } from "./run-writes";
 export type { ToolRunRow, ToolRunTrigger } from "./tool-runs";
 export { getWorkflowRun, rerunFromFailedStep, RunInputError, startWorkflowRun } from "./workflow-runs";
 export type { RunTrigger, WorkflowRunRow } from "./workflow-runs";

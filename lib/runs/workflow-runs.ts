@@ -1,15 +1,15 @@
 import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db, transaction, type Db } from "@/db/client";
+import { db, transaction } from "@/db/client";
 import { liveInstanceId } from "@/db/instance";
-import { insertRows, updateWhere } from "@/db/sql/many-rows";
 import { runTriggers, workflowRuns, workflowRunSteps } from "@/db/schema";
 import { type Actor, log, describeIssues, formatIssues, openSpan, recordRun, SpanStatusCode, TraceAttributes, type Issue } from "@/lib/platform";
 import { withinWorkspace } from "@/lib/connections";
 import { requestContextFor } from "@/lib/tools";
 import { findWorkflow, mastra } from "@/lib/mastra";
 import { announceRun } from "./run-events";
+import { recordProgress, recordRunOutcome, recordRunStart } from "./run-writes";
 import { forHistory } from "./run-history";
 import { assertReadyToStart, MissingConnectionsError } from "./workflow-readiness";
 
@@ -44,7 +44,7 @@ function errorText(error: unknown): string | null {
 }
 
 async function updateStep(runId: string, values: Partial<WorkflowStepRow>, stepId: string): Promise<void> {
-  await updateWhere(workflowRunSteps, values, { runId, stepId });
+  await recordProgress(workflowRunSteps, values, { runId, stepId });
 }
 
 async function findRun(runId: string): Promise<WorkflowRunRow> {
@@ -76,32 +76,22 @@ export async function startWorkflowRun(
   const run = await workflow.createRun();
   const startedAt = Date.now();
   const runnerInstance = await liveInstanceId();
-  // Without drizzle's builder (db/sql/many-rows.ts): a delivery's processing starts a run each time.
-  await transaction(async () => {
-    await insertRows(
-      workflowRuns,
-      ["id", "userId", "workspaceId", "workflowId", "trigger", "deliveryId", "input", "status", "startedAt", "runnerInstance"],
-      [
-        {
-          id: run.runId,
-          userId: actor.userId,
-          workspaceId: actor.workspaceId,
-          workflowId,
-          trigger: options.trigger,
-          deliveryId: options.deliveryId,
-          input: forHistory(parsed.data),
-          status: "running",
-          startedAt,
-          runnerInstance,
-        },
-      ],
-    );
-    await insertRows(
-      workflowRunSteps,
-      ["runId", "stepId", "position", "status"],
-      entry.steps.map((stepId, position) => ({ runId: run.runId, stepId, position, status: "pending" as const })),
-    );
-  });
+  // Written with the other runs' records of this turn (./run-writes.ts): a delivery's processing starts a run each time.
+  await recordRunStart(
+    {
+      id: run.runId,
+      userId: actor.userId,
+      workspaceId: actor.workspaceId,
+      workflowId,
+      trigger: options.trigger,
+      deliveryId: options.deliveryId,
+      input: forHistory(parsed.data),
+      status: "running",
+      startedAt,
+      runnerInstance,
+    },
+    entry.steps.map((stepId, position) => ({ runId: run.runId, stepId, position, status: "pending" as const })),
+  );
   announceRun({ workspaceId: actor.workspaceId, runId: run.runId, status: "running" });
 
   // A span for the run (when tracing is on), a child of what started it (a delivery's processing); Mastra's steps run inside it.
@@ -189,32 +179,17 @@ function follow(workspaceId: string, workflowId: string, workflow: MastraWorkflo
       const result = await output.result;
       const status = result.status === "success" ? "success" : "failed";
       const failure = "error" in result ? errorText(result.error) : null;
-      const finish = async (tx: Db) => {
-        const [row] = await tx
-          .update(workflowRuns)
-          .set({
-            status,
-            output: "result" in result ? forHistory(result.result ?? null) : null,
-            error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null,
-            finishedAt: Date.now(),
-          })
-          .where(eq(workflowRuns.id, runId))
-          .returning();
-        return row!;
-      };
-      // Steps never reached are left pending by Mastra's stream: they are marked skipped in the
-      // outcome's commit (one fsync on SQLite at synchronous=FULL, not two), unless every step has
-      // ended, when the outcome is one statement on its own (on PostgreSQL no BEGIN and COMMIT round trips).
-      const finished = findWorkflow(workflowId)?.steps.every((stepId) => ended.has(stepId))
-        ? await finish(db())
-        : await transaction(async (tx) => {
-            const row = await finish(tx);
-            await tx
-              .update(workflowRunSteps)
-              .set({ status: "skipped" })
-              .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.status, "pending")));
-            return row;
-          });
+      // Steps never reached are left pending by Mastra's stream: they are marked skipped with the outcome.
+      const finished = await recordRunOutcome(
+        runId,
+        {
+          status,
+          output: "result" in result ? forHistory(result.result ?? null) : null,
+          error: status === "failed" ? (failure ?? `Run ended ${result.status}`) : null,
+          finishedAt: Date.now(),
+        },
+        !findWorkflow(workflowId)?.steps.every((stepId) => ended.has(stepId)),
+      );
       recordRun("workflow", status === "success" ? "succeeded" : "failed");
       announceRun({ workspaceId, runId, status });
       return finished;

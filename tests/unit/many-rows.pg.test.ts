@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db, transaction } from "@/db/client";
 import { automationRuns, automationRunSteps } from "@/db/schema";
-import { inJsonList, insertRows, updateWhere } from "@/db/sql/many-rows";
+import { inJsonList, insertRows, updateRows, updateWhere } from "@/db/sql/many-rows";
 import { createAutomation } from "@/lib/automations/store";
 import { createUser } from "../support/helpers";
 
@@ -24,7 +24,7 @@ function queuedRun(workspaceId: string, automationId: string, id: string) {
 }
 
 /** db/sql/many-rows.ts: the multi-row statements of automation runs, without drizzle's builder. */
-describe("insertRows, updateWhere and inJsonList", () => {
+describe("insertRows, updateWhere, updateRows and inJsonList", () => {
   it("store every kind of value as drizzle reads it back: quotes, unicode, nested JSON, booleans, nulls, large numbers", async () => {
     const { owner, automation } = await anAutomation();
     const runId = crypto.randomUUID();
@@ -159,5 +159,50 @@ describe("insertRows, updateWhere and inJsonList", () => {
       { status: "succeeded", reused: true, output, error: null, startedAt: 7, endedAt: null },
     ]);
     await expect(updateWhere(automationRunSteps, { status: "failed" }, {})).rejects.toThrow("needs values and a match");
+  });
+
+  it("updates many rows at once, each with its own values and shape, as updateWhere would one by one", async () => {
+    const { owner, automation } = await anAutomation();
+    const runs = [crypto.randomUUID(), crypto.randomUUID()];
+    await transaction(async () => {
+      await insertRows(
+        automationRuns,
+        RUN_KEYS,
+        runs.map((id) => queuedRun(owner.workspaceId, automation.id, id)),
+      );
+      await insertRows(
+        automationRunSteps,
+        STEP_KEYS,
+        runs.flatMap((runId) =>
+          [0, 1, 2].map((position) => ({ runId, position, stepKey: `s${position}`, kind: "tool", status: "pending", reused: false, error: "before" })),
+        ),
+      );
+    });
+    const nested = { text: `it's "quoted" and 🚀`, list: [1, null, { deep: true }] };
+    await transaction(() =>
+      updateRows(automationRunSteps, [
+        // Three of one shape (one statement on PostgreSQL), with a JSON string, an object and a JSON null as outputs.
+        { values: { status: "succeeded", output: "a string", startedAt: 5 }, match: { runId: runs[0], position: 0 } },
+        { values: { status: "succeeded", output: nested, startedAt: 6 }, match: { runId: runs[1], position: 0 } },
+        { values: { status: "failed", output: null, startedAt: 7 }, match: { runId: runs[0], position: 1 } },
+        // Another shape: a key left undefined is not written; an explicit null is.
+        { values: { status: "running", error: null, endedAt: undefined }, match: { runId: runs[1], position: 2 } },
+        // A match that finds nothing changes nothing.
+        { values: { status: "succeeded", output: 1, startedAt: 1 }, match: { runId: runs[1], position: 9 } },
+      ]),
+    );
+    const steps = await db().select().from(automationRunSteps).where(inJsonList(automationRunSteps.runId, runs)).orderBy(asc(automationRunSteps.position));
+    const of = (runId: string) =>
+      steps.filter((step) => step.runId === runId).map(({ position, status, output, error, startedAt }) => ({ position, status, output, error, startedAt }));
+    expect(of(runs[0]!)).toEqual([
+      { position: 0, status: "succeeded", output: "a string", error: "before", startedAt: 5 },
+      { position: 1, status: "failed", output: null, error: "before", startedAt: 7 },
+      { position: 2, status: "pending", output: null, error: "before", startedAt: null },
+    ]);
+    expect(of(runs[1]!)).toEqual([
+      { position: 0, status: "succeeded", output: nested, error: "before", startedAt: 6 },
+      { position: 1, status: "pending", output: null, error: "before", startedAt: null },
+      { position: 2, status: "running", output: null, error: null, startedAt: null },
+    ]);
   });
 });

@@ -149,6 +149,21 @@ describe("project-setup", () => {
     );
   });
 
+  it("records each of many runs going side by side whole: their records are written together, each run's in its order", async () => {
+    const names = Array.from({ length: 8 }, (_, index) => `side-${index}`);
+    const started = await Promise.all(names.map((name) => startWorkflowRun(user, "project-setup", setupInput(name))));
+    const runs = await Promise.all(started.map(({ finished }) => finished));
+    for (const [index, run] of runs.entries()) {
+      expect(run).toMatchObject({ id: started[index]!.runId, status: "success", error: null });
+      expect(run.output).toMatchObject({ fullName: `octocat/rocket-${names[index]}`, channelName: `rocket-${names[index]}` });
+      const { run: stored, steps } = (await getWorkflowRun(user.workspaceId, run.id))!;
+      expect(stored).toEqual(run);
+      expect(steps.map((step) => step.status)).toEqual(["success", "success", "success"]);
+      expect(steps[0]!.output).toMatchObject({ fullName: `octocat/rocket-${names[index]}` });
+      expect(steps.every((step) => step.startedAt && step.endedAt && step.endedAt >= step.startedAt && step.input !== null)).toBe(true);
+    }
+  });
+
   it("keeps runs of other users out of reach", async () => {
     const { runId, finished } = await startWorkflowRun(user, "project-setup", setupInput("three"));
     await finished;
