@@ -142,6 +142,21 @@ export function withLazyCommits<T>(body: () => Promise<T>): Promise<T> {
   return usingPostgres() ? lazyCommits().run(true, body) : body();
 }
 
+/** Whether writes made here commit lazily (inside withLazyCommits, on PostgreSQL). */
+export function commitsLazily(): boolean {
+  return usingPostgres() && lazyCommits().getStore() === true;
+}
+
+/**
+ * Runs `body` with lazy commits when `lazy` and with durable ones when not, whatever the async
+ * context it is called from says: a batch of writes handed in by several flows (lib/platform/per-turn.ts)
+ * runs in the context of whichever scheduled it, and commits lazily only if every write in it would have.
+ */
+export function withCommitsAs<T>(lazy: boolean, body: () => Promise<T>): Promise<T> {
+  if (!usingPostgres()) return body();
+  return lazy ? lazyCommits().run(true, body) : lazyCommits().exit(body);
+}
+
 /** Inside a PostgreSQL transaction, its connection; otherwise the pool. */
 function postgresNow(): PgDb {
   return currentTransaction() ?? postgres();

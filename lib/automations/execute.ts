@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { db, type Db, transaction } from "@/db/client";
+import { commitsLazily, db, type Db, transaction, withCommitsAs } from "@/db/client";
 import { inJsonList, insertRows } from "@/db/sql/many-rows";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
@@ -185,28 +185,34 @@ type Started = { runs: RunToAttempt[]; prepared: PreparedSteps[] };
  * statement covering them all: on PostgreSQL a start was five round trips per delivery. `claim`
  * may run again (alone) if the shared commit fails, so it must only read and write in `tx`.
  */
-const startTogether = perTurn<{ starting: Starting; done: (started: Started) => void; failed: (error: unknown) => void }>(async (batch) => {
-  try {
-    const started = await transaction((tx) =>
-      startAll(
-        tx,
-        batch.map((entry) => entry.starting),
-      ),
-    );
-    batch.forEach((entry, index) => entry.done(started[index]!));
-  } catch (error) {
-    if (batch.length === 1) return batch[0]!.failed(error);
-    // One delivery's claim at fault must not fail the others' starts.
-    for (const entry of batch)
-      await transaction((tx) => startAll(tx, [entry.starting])).then(
-        ([started]) => entry.done(started!),
-        (alone: unknown) => entry.failed(alone),
-      );
-  }
-});
+const startTogether = perTurn<{ starting: Starting; lazy: boolean; done: (started: Started) => void; failed: (error: unknown) => void }>((batch) =>
+  // Lazily committed (db/client.ts) only if every start in the batch was handed in that way.
+  withCommitsAs(
+    batch.every((entry) => entry.lazy),
+    async () => {
+      try {
+        const started = await transaction((tx) =>
+          startAll(
+            tx,
+            batch.map((entry) => entry.starting),
+          ),
+        );
+        batch.forEach((entry, index) => entry.done(started[index]!));
+      } catch (error) {
+        if (batch.length === 1) return batch[0]!.failed(error);
+        // One delivery's claim at fault must not fail the others' starts.
+        for (const entry of batch)
+          await transaction((tx) => startAll(tx, [entry.starting])).then(
+            ([started]) => entry.done(started!),
+            (alone: unknown) => entry.failed(alone),
+          );
+      }
+    },
+  ),
+);
 
 function startAttempts(starting: Starting): Promise<Started> {
-  return new Promise((done, failed) => startTogether({ starting, done, failed }));
+  return new Promise((done, failed) => startTogether({ starting, lazy: commitsLazily(), done, failed }));
 }
 
 async function startAll(tx: Db, startings: Starting[]): Promise<Started[]> {
@@ -257,18 +263,19 @@ type Ending = {
  * commit, each statement covering them all; one that takes longer ends on its own, without waiting
  * for the rest.
  */
-const recordEnding = perTurn<{ ending: Ending; done: () => void; failed: (error: unknown) => void }>((batch) => {
+const recordEnding = perTurn<{ ending: Ending; lazy: boolean; done: () => void; failed: (error: unknown) => void }>((batch) => {
   const ended = batch.map((entry) => entry.ending);
-  return Promise.resolve()
-    .then(() => transaction((tx) => recordEndings(tx, ended)))
-    .then(
-      () => batch.forEach((entry) => entry.done()),
-      (error: unknown) => batch.forEach((entry) => entry.failed(error)),
-    );
+  return withCommitsAs(
+    batch.every((entry) => entry.lazy),
+    () => Promise.resolve().then(() => transaction((tx) => recordEndings(tx, ended))),
+  ).then(
+    () => batch.forEach((entry) => entry.done()),
+    (error: unknown) => batch.forEach((entry) => entry.failed(error)),
+  );
 });
 
 function endAttempt(ending: Ending): Promise<void> {
-  return new Promise<void>((done, failed) => recordEnding({ ending, done, failed }));
+  return new Promise<void>((done, failed) => recordEnding({ ending, lazy: commitsLazily(), done, failed }));
 }
 
 /** The attempts' outcomes, the steps recorded at the end, steps never reached, and (when the caller says how) the runs. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, sql, type Table } from "drizzle-orm";
-import { transaction, usingPostgres, type Db } from "@/db/client";
+import { commitsLazily, transaction, usingPostgres, withCommitsAs, type Db } from "@/db/client";
 import { inJsonList, insertRows, jsonRecordset, type RowChange, updateRows } from "@/db/sql/many-rows";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
 import { perTurn } from "@/lib/platform";
@@ -15,7 +15,7 @@ type Write =
   | { kind: "update"; table: Table; change: RowChange<Table> }
   | { kind: "finish"; runId: string; outcome: RunOutcome; skipPending: boolean };
 
-type Queued = { write: Write; done: (row: WorkflowRunRow | undefined) => void; failed: (error: unknown) => void };
+type Queued = { write: Write; lazy: boolean; done: (row: WorkflowRunRow | undefined) => void; failed: (error: unknown) => void };
 
 /**
  * The records runs keep as they go (a workflow run's start and steps, each step's progress, an
@@ -26,29 +26,36 @@ type Queued = { write: Write; done: (row: WorkflowRunRow | undefined) => void; f
  * a processed delivery's run records were seven round trips of its own.
  *
  * A run's writes still happen in its order: each is awaited before the next is handed in. A batch
- * that fails is tried again write by write, so only the write at fault fails.
+ * that fails is tried again write by write, so only the write at fault fails. A batch commits
+ * lazily (db/client.ts, withLazyCommits: a delivery's processing) only if every write in it was
+ * handed in that way; one from a run started by hand makes it durable.
  */
-const queue = perTurn<Queued>(async (batch) => {
-  try {
-    const rows = await transaction((tx) =>
-      apply(
-        tx,
-        batch.map((entry) => entry.write),
-      ),
-    );
-    batch.forEach((entry, index) => entry.done(rows[index]));
-  } catch (error) {
-    if (batch.length === 1) return batch[0]!.failed(error);
-    for (const entry of batch)
-      await transaction((tx) => apply(tx, [entry.write])).then(
-        ([row]) => entry.done(row),
-        (alone: unknown) => entry.failed(alone),
-      );
-  }
-});
+const queue = perTurn<Queued>((batch) =>
+  withCommitsAs(
+    batch.every((entry) => entry.lazy),
+    async () => {
+      try {
+        const rows = await transaction((tx) =>
+          apply(
+            tx,
+            batch.map((entry) => entry.write),
+          ),
+        );
+        batch.forEach((entry, index) => entry.done(rows[index]));
+      } catch (error) {
+        if (batch.length === 1) return batch[0]!.failed(error);
+        for (const entry of batch)
+          await transaction((tx) => apply(tx, [entry.write])).then(
+            ([row]) => entry.done(row),
+            (alone: unknown) => entry.failed(alone),
+          );
+      }
+    },
+  ),
+);
 
 function enqueue(write: Write): Promise<WorkflowRunRow | undefined> {
-  return new Promise((done, failed) => queue({ write, done, failed }));
+  return new Promise((done, failed) => queue({ write, lazy: commitsLazily(), done, failed }));
 }
 
 /** Records a workflow run as started, with its steps. */

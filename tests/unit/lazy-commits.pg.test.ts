@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, execute, rows, transaction, usingPostgres, withLazyCommits } from "@/db/client";
+import { closeDatabase, commitsLazily, execute, rows, transaction, usingPostgres, withCommitsAs, withLazyCommits } from "@/db/client";
+import { workflowRuns } from "@/db/schema";
+import { recordRunStart } from "@/lib/runs/run-writes";
+import { createUser } from "../support/helpers";
 
 const setting = async () => (await rows<{ value: string }>(sql`select current_setting('synchronous_commit') as value`))[0]!.value;
 
@@ -36,5 +39,34 @@ describe("withLazyCommits", () => {
     if (!usingPostgres()) return;
     const joined = await transaction(() => withLazyCommits(() => setting()));
     expect(joined).toBe("on");
+  });
+
+  it("commits a batch handed in from several flows lazily only if every flow did (withCommitsAs)", async () => {
+    if (!usingPostgres()) {
+      expect(commitsLazily()).toBe(false);
+      expect(await withCommitsAs(true, async () => "ran")).toBe("ran");
+      return;
+    }
+    expect(await withLazyCommits(async () => commitsLazily())).toBe(true);
+    expect(commitsLazily()).toBe(false);
+    // Whatever the flow that runs the batch says, the batch's own verdict counts.
+    expect(await withLazyCommits(() => withCommitsAs(false, () => transaction(() => setting())))).toBe("on");
+    expect(await withCommitsAs(true, () => transaction(() => setting()))).toBe("off");
+    // A run's records: one handed in lazily and one durably in the same turn are written together, and both are there.
+    const user = await createUser("mixed-commits");
+    const run = (id: string) => ({
+      id,
+      userId: user.id,
+      workspaceId: user.workspaceId,
+      workflowId: "process-github-push",
+      trigger: "manual" as const,
+      input: {},
+      status: "running" as const,
+      startedAt: Date.now(),
+    });
+    const ids = [crypto.randomUUID(), crypto.randomUUID()];
+    await Promise.all([withLazyCommits(() => recordRunStart(run(ids[0]!), [])), recordRunStart(run(ids[1]!), [])]);
+    const stored = await rows<{ id: string }>(sql`select id from ${workflowRuns} where workspace_id = ${user.workspaceId}`);
+    expect(stored.map((row) => row.id).sort()).toEqual([...ids].sort());
   });
 });
