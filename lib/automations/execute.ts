@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { commitsLazily, db, type Db, transaction, withCommitsAs } from "@/db/client";
 import { inJsonList, insertRows } from "@/db/sql/many-rows";
+import { writtenTogether } from "@/db/written-together";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
 import { type Actor, inSpan, log, perTurn, recordRun, TraceAttributes } from "@/lib/platform";
@@ -185,35 +186,7 @@ type Started = { runs: RunToAttempt[]; prepared: PreparedSteps[] };
  * statement covering them all: on PostgreSQL a start was five round trips per delivery. `claim`
  * may run again (alone) if the shared commit fails, so it must only read and write in `tx`.
  */
-const startTogether = perTurn<{ starting: Starting; lazy: boolean; done: (started: Started) => void; failed: (error: unknown) => void }>((batch) =>
-  // Lazily committed (db/client.ts) only if every start in the batch was handed in that way.
-  withCommitsAs(
-    batch.every((entry) => entry.lazy),
-    async () => {
-      try {
-        const started = await transaction((tx) =>
-          startAll(
-            tx,
-            batch.map((entry) => entry.starting),
-          ),
-        );
-        batch.forEach((entry, index) => entry.done(started[index]!));
-      } catch (error) {
-        if (batch.length === 1) return batch[0]!.failed(error);
-        // One delivery's claim at fault must not fail the others' starts.
-        for (const entry of batch)
-          await transaction((tx) => startAll(tx, [entry.starting])).then(
-            ([started]) => entry.done(started!),
-            (alone: unknown) => entry.failed(alone),
-          );
-      }
-    },
-  ),
-);
-
-function startAttempts(starting: Starting): Promise<Started> {
-  return new Promise((done, failed) => startTogether({ starting, lazy: commitsLazily(), done, failed }));
-}
+const startAttempts = writtenTogether(startAll);
 
 async function startAll(tx: Db, startings: Starting[]): Promise<Started[]> {
   const claimed: RunToAttempt[][] = [];

@@ -1,9 +1,9 @@
 import "server-only";
 import { and, eq, sql, type Table } from "drizzle-orm";
-import { commitsLazily, transaction, usingPostgres, withCommitsAs, type Db } from "@/db/client";
+import { usingPostgres, type Db } from "@/db/client";
 import { inJsonList, insertRows, jsonRecordset, type RowChange, updateRows } from "@/db/sql/many-rows";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
-import { perTurn } from "@/lib/platform";
+import { writtenTogether } from "@/db/written-together";
 
 type WorkflowRunRow = typeof workflowRuns.$inferSelect;
 type NewWorkflowRun = typeof workflowRuns.$inferInsert;
@@ -15,13 +15,11 @@ type Write =
   | { kind: "update"; table: Table; change: RowChange<Table> }
   | { kind: "finish"; runId: string; outcome: RunOutcome; skipPending: boolean };
 
-type Queued = { write: Write; lazy: boolean; done: (row: WorkflowRunRow | undefined) => void; failed: (error: unknown) => void };
-
 /**
  * The records runs keep as they go (a workflow run's start and steps, each step's progress, an
  * automation step's progress, a workflow run's outcome), written together: what the runs going on
  * side by side hand in during one turn of the event loop, or while the previous batch commits, is
- * one transaction with one statement per kind of write (db/sql/many-rows.ts). On PostgreSQL every
+ * one transaction (db/written-together.ts) with one statement per kind of write (db/sql/many-rows.ts). On PostgreSQL every
  * statement is a round trip whose socket send alone costs about 0.1 ms of CPU; written one by one,
  * a processed delivery's run records were seven round trips of its own.
  *
@@ -30,33 +28,7 @@ type Queued = { write: Write; lazy: boolean; done: (row: WorkflowRunRow | undefi
  * lazily (db/client.ts, withLazyCommits: a delivery's processing) only if every write in it was
  * handed in that way; one from a run started by hand makes it durable.
  */
-const queue = perTurn<Queued>((batch) =>
-  withCommitsAs(
-    batch.every((entry) => entry.lazy),
-    async () => {
-      try {
-        const rows = await transaction((tx) =>
-          apply(
-            tx,
-            batch.map((entry) => entry.write),
-          ),
-        );
-        batch.forEach((entry, index) => entry.done(rows[index]));
-      } catch (error) {
-        if (batch.length === 1) return batch[0]!.failed(error);
-        for (const entry of batch)
-          await transaction((tx) => apply(tx, [entry.write])).then(
-            ([row]) => entry.done(row),
-            (alone: unknown) => entry.failed(alone),
-          );
-      }
-    },
-  ),
-);
-
-function enqueue(write: Write): Promise<WorkflowRunRow | undefined> {
-  return new Promise((done, failed) => queue({ write, lazy: commitsLazily(), done, failed }));
-}
+const enqueue = writtenTogether(apply);
 
 /** Records a workflow run as started, with its steps. */
 export async function recordRunStart(run: NewWorkflowRun, steps: NewWorkflowStep[]): Promise<void> {
