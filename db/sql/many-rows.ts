@@ -110,17 +110,16 @@ export type RowChange<T extends Table> = { values: Partial<T["$inferInsert"]>; m
  * in-process, each is its own prepared statement. Only inside a transaction.
  */
 export async function updateRows<T extends Table>(table: T, changes: RowChange<T>[]): Promise<void> {
-  const defined = (record: object) =>
-    Object.entries(record)
-      .filter(([, value]) => value !== undefined)
-      .map(([key]) => key);
-  const shapes = Map.groupBy(changes, (change) => `${defined(change.values).join(",")}|${defined(change.match).join(",")}`);
-  for (const [shape, group] of shapes) {
-    if (!usingPostgres() || group.length === 1) {
+  const defined = (record: object) => Object.keys(record).filter((key) => (record as Record<string, unknown>)[key] !== undefined);
+  const shapes = Map.groupBy(changes, (change) => JSON.stringify([defined(change.values), defined(change.match)]));
+  for (const group of shapes.values()) {
+    const setKeys = defined(group[0]!.values);
+    const matchKeys = defined(group[0]!.match);
+    // One at a time on SQLite, for a lone change, and for one updateWhere refuses (no values or no match).
+    if (!usingPostgres() || group.length === 1 || setKeys.length === 0 || matchKeys.length === 0) {
       for (const change of group) await updateWhere(table, change.values, change.match);
       continue;
     }
-    const [setKeys, matchKeys] = shape.split("|").map((keys) => keys.split(",")) as [string[], string[]];
     const all = getTableColumns(table) as Record<string, Column>;
     const name = (key: string) => `"${all[key]!.name}"`;
     const keys = [...new Set([...matchKeys, ...setKeys])] as (keyof T["$inferInsert"] & string)[];

@@ -204,5 +204,14 @@ describe("insertRows, updateWhere, updateRows and inJsonList", () => {
       { position: 1, status: "pending", output: null, error: "before", startedAt: null },
       { position: 2, status: "running", output: null, error: null, startedAt: null },
     ]);
+    // Changes with nothing to set are refused as updateWhere refuses one, however many there are.
+    await expect(
+      transaction(() =>
+        updateRows(automationRunSteps, [
+          { values: { status: undefined }, match: { runId: runs[0], position: 0 } },
+          { values: {}, match: { runId: runs[1], position: 0 } },
+        ]),
+      ),
+    ).rejects.toThrow("needs values and a match");
   });
 });
