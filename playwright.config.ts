@@ -3,9 +3,12 @@ import { defineConfig, devices } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium, MISSING_CHROMIUM } from "./e2e/support/browser.mjs";
 
 // Worker processes load this file again; the port chosen by the main process reaches them
-// through the environment, so every process agrees on one server.
+// through the environment, so every process agrees on one server. The ports are chosen together
+// (e2e/support/free-port.mjs holds each until all are picked), so no two servers get the same one.
+let choices: string[] = [];
 function freePort(): string {
-  return execFileSync(process.execPath, ["e2e/support/free-port.mjs"], { encoding: "utf8" }).trim();
+  if (choices.length === 0) choices = execFileSync(process.execPath, ["e2e/support/free-port.mjs", "16"], { encoding: "utf8" }).trim().split(" ");
+  return choices.shift()!;
 }
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_GITHUB_PORT ??= freePort();
