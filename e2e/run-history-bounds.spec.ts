@@ -5,11 +5,16 @@ import { fakePetstoreUrl } from "./support/fakes";
 test("a tool's page stays small after runs with multi-megabyte responses: history keeps a marked preview", async ({ page }) => {
   await signIn(page);
   await page.goto("/tools/api-call");
+  const thisRun = page.getByTestId("run-result").getByRole("link", { name: "Open this run" });
+  let previousRun: string | null = null;
   for (let run = 1; run <= 3; run++) {
     await page.getByLabel("Endpoint", { exact: true }).fill(`${fakePetstoreUrl}/_fake/large?mb=3&run=${run}`);
     await page.getByRole("button", { name: "Run tool" }).click();
+    // The previous run's result stays on screen while this one runs: wait for this run's own.
+    if (previousRun) await expect(thisRun).not.toHaveAttribute("href", previousRun);
     await expect(page.getByTestId("run-result")).toContainText("Succeeded");
     await expect(page.getByTestId("json-tree")).toContainText("truncated");
+    previousRun = await thisRun.getAttribute("href");
   }
   const response = await page.goto("/tools/api-call");
   const html = await response!.text();
