@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { and, eq, sql } from "drizzle-orm";
-import { db, rows } from "@/db/client";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { db, rows, usingPostgres } from "@/db/client";
 import { webhookDeliveries, webhookDeliveryChanges, webhookDeliveryDays, webhookDeliveryHours, webhookEndpoints, type DeliveryStatus } from "@/db/schema";
 import { countDeliveries, deliveryHistogram, knownEventActions, rollUpAllDeliveryHours, type Histogram } from "@/lib/webhooks/chart";
 import { deliveryFiltersSchema, listDeliveries, type DeliveryFilters } from "@/lib/webhooks/queries";
@@ -92,6 +92,9 @@ let daysWorkspaceId: string;
 const DAYS_ENDPOINT = "we_chartdays000000000000";
 const dayChanged: number[] = [];
 const dayRemoved: number[] = [];
+/** Deliveries sharing their hour and attributes, changed many to a statement. */
+const pushes: number[] = [];
+const pulls: number[] = [];
 
 beforeAll(async () => {
   const owner = await createUser("chart-days", "owner");
@@ -121,6 +124,9 @@ beforeAll(async () => {
     if (hoursAgo > 24 && index % 13 === 1) dayRemoved.push(id);
     index++;
   }
+  for (let index = 0; index < 24; index++) pushes.push(await seed({ workspace: daysWorkspaceId, at: NOW - 30 * HOUR, endpointId: DAYS_ENDPOINT }));
+  for (let index = 0; index < 16; index++)
+    pulls.push(await seed({ workspace: daysWorkspaceId, at: NOW - 50 * HOUR + index * 60_000, event: "pull_request", action: "opened" }));
 });
 
 /**
@@ -316,6 +322,44 @@ describe("the daily roll-up (30-day chart and the total)", () => {
     await expectExactForEveryFilter(daysWorkspaceId);
     await expectExactForEveryFilter(otherWorkspaceId);
     expect((await db().select().from(webhookDeliveryHours).where(eq(webhookDeliveryHours.workspaceId, daysWorkspaceId))).length).toBeGreaterThan(0);
+  });
+});
+
+describe("changes many rows to a statement (the dispatcher's batches, retention's deletes)", () => {
+  it("are summed per group of the chart's attributes, and the chart stays exact before and after rolling them up", async () => {
+    await rollUpAllDeliveryHours(NOW + 2 * HOUR);
+    expect(await db().select().from(webhookDeliveryChanges).where(eq(webhookDeliveryChanges.workspaceId, daysWorkspaceId))).toEqual([]);
+    const moved = [...pushes.slice(0, 20), ...pulls.slice(0, 10)];
+    const deleted = [...pushes.slice(20), ...pulls.slice(10)];
+    const d = webhookDeliveries;
+
+    await db().update(d).set({ status: "processing" }).where(inArray(d.id, moved));
+    await db().delete(d).where(inArray(d.id, deleted));
+    // A statement that changes no status or endpoint records nothing.
+    await db().update(d).set({ leaseUntil: NOW }).where(inArray(d.id, moved));
+
+    const recorded = await db().select().from(webhookDeliveryChanges).where(eq(webhookDeliveryChanges.workspaceId, daysWorkspaceId));
+    const summed: Record<string, number> = {};
+    for (const row of recorded) {
+      const name = `${row.hour} ${row.event}.${row.action ?? ""} ${row.endpointId ?? "-"} ${row.status}`;
+      summed[name] = (summed[name] ?? 0) + row.count;
+    }
+    const pushHour = Math.floor((NOW - 30 * HOUR) / HOUR);
+    const pullHour = Math.floor((NOW - 50 * HOUR) / HOUR);
+    expect(summed).toEqual({
+      [`${pushHour} push. ${DAYS_ENDPOINT} processed`]: -24,
+      [`${pushHour} push. ${DAYS_ENDPOINT} processing`]: 20,
+      [`${pullHour} pull_request.opened - processed`]: -16,
+      [`${pullHour} pull_request.opened - processing`]: 10,
+    });
+    // PostgreSQL: one row per group and statement (statement triggers, migration 0020); SQLite: one per row and change.
+    expect(recorded.length).toBe(usingPostgres() ? 4 + 2 : 2 * moved.length + deleted.length);
+
+    await expectExactForEveryFilter(daysWorkspaceId);
+    await rollUpAllDeliveryHours(NOW + 3 * HOUR);
+    await expectDaysSumTheirHours();
+    await expectExactForEveryFilter(daysWorkspaceId);
+    await expectExactForEveryFilter(otherWorkspaceId);
   });
 });
 
