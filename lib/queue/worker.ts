@@ -23,6 +23,8 @@ export type WorkerOptions = {
   refillOnFinish?: boolean;
   /** The name failed pumps are logged under. */
   name: string;
+  /** At most this many items a lease, leasing again while slots are free (default: every free slot in one lease). */
+  leaseAtMost?: number;
 };
 
 export type DrainOptions = {
@@ -111,7 +113,7 @@ export class QueueWorker<T> {
 
   private async fill(): Promise<void> {
     while (this.slots.free > 0) {
-      const wanted = this.slots.free;
+      const wanted = Math.min(this.slots.free, this.options.leaseAtMost ?? Infinity);
       const admitted: string[] = [];
       let leased: T[] = [];
       try {

@@ -266,7 +266,15 @@ export async function processDueDeliveries({
     },
     idOf: (delivery) => String(delivery.id),
   };
-  const worker = new QueueWorker(table, { name: "dispatcher", slots: { total: limit, perPerson: limit, perOrigin: limit } });
+  const worker = new QueueWorker(table, {
+    name: "dispatcher",
+    slots: { total: limit, perPerson: limit, perOrigin: limit },
+    // Half the slots a lease: attempts leased together move through the batched writes together and
+    // free their slots together, so with one lease for every slot the next lease, then the
+    // workflows, then the outcomes took turns, the database and Node each idle while the other
+    // worked. Two halves take turns instead, one leased or settling while the other runs.
+    leaseAtMost: Math.ceil(limit / 2),
+  });
   return worker.drain({ wake: dispatcherWake, pollMs, yieldFirst: yieldToIntake });
 }
 

@@ -65,6 +65,20 @@ describe("the queue worker", () => {
     expect(await drained).toBe(4);
   });
 
+  it("with leaseAtMost, fills its slots in several leases of at most that many, and leases again as they free", async () => {
+    const { table, started, finish } = memoryTable(items(12));
+    const asked: number[] = [];
+    const counted: QueueTable<Item> = { ...table, lease: (wanted, admission) => (asked.push(wanted), table.lease(wanted, admission)) };
+    const worker = new QueueWorker(counted, { name: "test", slots: { total: 8, perPerson: 8, perOrigin: 8 }, leaseAtMost: 4 });
+    await worker.pump();
+    expect(asked).toEqual([4, 4]);
+    expect(started).toHaveLength(8);
+    for (const id of ["ax0", "ax1", "ax2"]) await finish(id);
+    await worker.pump();
+    expect(asked).toEqual([4, 4, 3]);
+    expect(started).toHaveLength(11);
+  });
+
   it("leases nothing while asked to yield, and gives back the slots a failed lease admitted", async () => {
     const { table, started } = memoryTable(items(1));
     let yielding = true;
