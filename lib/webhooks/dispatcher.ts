@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { affectedRows, db, rows, transaction, withLazyCommits } from "@/db/client";
 import type { NoticeOrigin } from "@/db/notifications";
-import { forLease } from "@/db/sql/leasing";
+import { forLease, leaseSize } from "@/db/sql/leasing";
 import { settleDeliveries, type DeliveryOutcome } from "@/db/sql/delivery-outcomes";
 import { insertRows } from "@/db/sql/many-rows";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
@@ -269,11 +269,7 @@ export async function processDueDeliveries({
   const worker = new QueueWorker(table, {
     name: "dispatcher",
     slots: { total: limit, perPerson: limit, perOrigin: limit },
-    // Half the slots a lease: attempts leased together move through the batched writes together and
-    // free their slots together, so with one lease for every slot the next lease, then the
-    // workflows, then the outcomes took turns, the database and Node each idle while the other
-    // worked. Two halves take turns instead, one leased or settling while the other runs.
-    leaseAtMost: Math.ceil(limit / 2),
+    leaseAtMost: leaseSize(limit),
   });
   return worker.drain({ wake: dispatcherWake, pollMs, yieldFirst: yieldToIntake });
 }
