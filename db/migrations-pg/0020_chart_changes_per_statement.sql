@@ -17,18 +17,16 @@ DROP FUNCTION IF EXISTS webhook_deliveries_chart_change();
 CREATE FUNCTION webhook_deliveries_chart_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO webhook_delivery_changes (workspace_id, hour, provider_id, endpoint_id, event, action, verified, status, count)
-    SELECT workspace_id, hour, provider_id, endpoint_id, event, action, verified, status, sum(count)
-    FROM (
-      SELECT o.workspace_id, o.received_at / 3600000 AS hour, o.provider_id, o.endpoint_id, o.event, o.action, o.verified, o.status, -1 AS count
-        FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE o.status IS DISTINCT FROM n.status OR o.endpoint_id IS DISTINCT FROM n.endpoint_id
-      UNION ALL
-      SELECT n.workspace_id, n.received_at / 3600000, n.provider_id, n.endpoint_id, n.event, n.action, n.verified, n.status, 1
-        FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE o.status IS DISTINCT FROM n.status OR o.endpoint_id IS DISTINCT FROM n.endpoint_id
-    ) AS changed
-    GROUP BY workspace_id, hour, provider_id, endpoint_id, event, action, verified, status
-    HAVING sum(count) <> 0;
+    SELECT c.workspace_id, c.hour, c.provider_id, c.endpoint_id, c.event, c.action, c.verified, c.status, sum(c.count)
+    FROM old_rows o
+    JOIN new_rows n ON n.id = o.id
+    CROSS JOIN LATERAL (VALUES
+      (o.workspace_id, o.received_at / 3600000, o.provider_id, o.endpoint_id, o.event, o.action, o.verified, o.status, -1),
+      (n.workspace_id, n.received_at / 3600000, n.provider_id, n.endpoint_id, n.event, n.action, n.verified, n.status, 1)
+    ) AS c (workspace_id, hour, provider_id, endpoint_id, event, action, verified, status, count)
+    WHERE o.status IS DISTINCT FROM n.status OR o.endpoint_id IS DISTINCT FROM n.endpoint_id
+    GROUP BY c.workspace_id, c.hour, c.provider_id, c.endpoint_id, c.event, c.action, c.verified, c.status
+    HAVING sum(c.count) <> 0;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
