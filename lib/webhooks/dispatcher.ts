@@ -1,13 +1,14 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { affectedRows, db, rows, transaction, withLazyCommits } from "@/db/client";
+import { affectedRows, db, type Db, rows, withLazyCommits } from "@/db/client";
+import { writtenTogether } from "@/db/written-together";
 import type { NoticeOrigin } from "@/db/notifications";
 import { forLease, leaseSize } from "@/db/sql/leasing";
 import { settleDeliveries, type DeliveryOutcome } from "@/db/sql/delivery-outcomes";
 import { insertRows } from "@/db/sql/many-rows";
 import { webhookAttempts, webhookDeliveries } from "@/db/schema";
 import { checkEndpointFailing, enqueueForwards, raiseAlert } from "@/lib/outbox";
-import { type BackgroundLoop, env, log, perTurn, recordDeliveryAttempt, startBackgroundLoop } from "@/lib/platform";
+import { type BackgroundLoop, env, log, recordDeliveryAttempt, startBackgroundLoop } from "@/lib/platform";
 import { leaseRows, nextStep, QueueWorker, renewWhileRunning, retryDelayMs, type QueueTable } from "@/lib/queue";
 import type { DeliveryRow } from "./deliveries";
 import { failDeliveryRuns } from "@/lib/automations";
@@ -123,42 +124,28 @@ async function raiseDeliveryFailed(delivery: DeliveryRow, error: string, now: nu
 }
 
 type AttemptRow = typeof webhookAttempts.$inferInsert;
-type Settling = { outcome: DeliveryOutcome; attempt: AttemptRow; done: (kept: boolean) => void; failed: (error: unknown) => void };
+type Settling = { outcome: DeliveryOutcome; attempt: AttemptRow };
 
 const ATTEMPT_KEYS = ["deliveryId", "number", "trigger", "startedAt", "durationMs", "outcome", "error", "note"] as const;
 
 /**
- * The outcomes of the attempts that end in the same turn, or while the previous outcomes' commit is
- * under way, settled together: one statement moves every delivery still leased to its attempt on
- * (settleDeliveries), one writes their attempt rows, in one transaction (on PostgreSQL one round
- * trip each instead of four per delivery). A delivery whose lease ran out and was taken over is
- * left to the dispatcher that took it (false), and no attempt row is written for it. A batch that
- * fails is settled again one delivery at a time, so only the one that cannot be fails.
+ * Records an attempt's outcome fenced by the attempt number its lease counted: false when another
+ * dispatcher owns the delivery now, and no attempt row is written for it. The outcomes handed in
+ * together (db/written-together.ts: in one turn, or while the previous batch commits) are one
+ * transaction: one statement moves every delivery still leased to its attempt on
+ * (settleDeliveries), one writes their attempt rows (on PostgreSQL one round trip each instead of
+ * four per delivery). A batch that fails is settled again one delivery at a time, so only the one
+ * that cannot be fails.
  */
-const settleTogether = perTurn<Settling>((batch) =>
-  settleBatch(batch).catch(async (error: unknown) => {
-    if (batch.length === 1) return batch[0]!.failed(error);
-    for (const entry of batch) await settleBatch([entry]).catch(entry.failed);
-  }),
-);
-
-async function settleBatch(batch: Settling[]): Promise<void> {
-  const kept = await transaction(async () => {
-    const settled = await settleDeliveries(batch.map((entry) => entry.outcome));
-    await insertRows(
-      webhookAttempts,
-      ATTEMPT_KEYS,
-      batch.filter((entry) => settled.has(entry.outcome.id)).map((entry) => entry.attempt),
-    );
-    return settled;
-  });
-  for (const entry of batch) entry.done(kept.has(entry.outcome.id));
-}
-
-/** Records an attempt's outcome fenced by the attempt number its lease counted (see settleTogether): false when another dispatcher owns the delivery now. */
-function settleAttempt(settling: Pick<Settling, "outcome" | "attempt">): Promise<boolean> {
-  return new Promise((done, failed) => settleTogether({ ...settling, done, failed }));
-}
+const settleAttempt = writtenTogether(async (_tx: Db, batch: Settling[]): Promise<boolean[]> => {
+  const settled = await settleDeliveries(batch.map((entry) => entry.outcome));
+  await insertRows(
+    webhookAttempts,
+    ATTEMPT_KEYS,
+    batch.filter((entry) => settled.has(entry.outcome.id)).map((entry) => entry.attempt),
+  );
+  return batch.map((entry) => settled.has(entry.outcome.id));
+});
 
 async function attempt(delivery: DeliveryRow, handle: DeliveryHandler, now: () => number, leaseMs: number): Promise<void> {
   const startedAt = now();
