@@ -11,9 +11,10 @@ import { trigramMatch } from "./rare-trigrams-pg";
  * event (with its action) and the body:
  *   - SQLite: the FTS5 trigram table of db/migrations/0004, matched with MATCH: the term's rarest
  *     trigrams, each candidate then checked exactly, or the whole term as a phrase (./rare-trigrams.ts);
- *   - PostgreSQL: the GIN trigram index of db/migrations-pg/0001_delivery_search.sql, used through
- *     the predicate documented there (the index's own WHERE, then ILIKE on each indexed field),
- *     asked for the term's rarest pieces only when it has some (./rare-trigrams-pg.ts).
+ *   - PostgreSQL: settled deliveries through the GIN trigram index of
+ *     db/migrations-pg/0001_delivery_search.sql (held once settled since 0021_search_settled.sql),
+ *     used through its own WHERE and ILIKE on each indexed field, asked for the term's rarest
+ *     pieces only when it has some; the few in flight through ILIKE alone (./rare-trigrams-pg.ts).
  */
 
 /** The FTS5 table (not in db/schema: drizzle-kit cannot create FTS5 tables), declared so queries can join and match it. */

@@ -38,7 +38,7 @@ function recentTexts(now = Date.now()): Promise<string[]> {
   if (!sample || now - sample.takenAt > SAMPLE_TTL_MS) {
     const texts = rows<{ text: string }>(sql`
       select lower(concat_ws(' ', delivery_id, repository, event, action, body)) as "text" from webhook_deliveries
-      where attempts > 0 or status <> 'received' order by id desc limit ${SAMPLE}`).then((found) => found.map((row) => row.text));
+      where status not in ('received', 'processing') order by id desc limit ${SAMPLE}`).then((found) => found.map((row) => row.text));
     sample = { takenAt: now, texts };
     texts.catch(() => (sample = undefined));
   }
@@ -65,34 +65,29 @@ async function rarestPieces(term: string): Promise<string[] | undefined> {
 }
 
 /**
- * In the trigram index (its partial predicate) and matching the term in one of its fields: found
- * through the rarest pieces of the term when it has some, else through the term's own ILIKE.
+ * Found by the search (db/migrations-pg/0021_search_settled.sql): a settled delivery through the
+ * trigram index (its partial predicate), asked for the rarest pieces of the term when it has some,
+ * else for the term's own ILIKE; a delivery in flight (being processed, or received again for a
+ * replay: a few rows, through their own btree index) by the term's ILIKE alone.
  */
 export async function trigramMatch(term: string): Promise<SQL> {
   const d = webhookDeliveries;
   const fields = [d.deliveryId, d.repository, sql`coalesce(${d.event} || coalesce('.' || ${d.action}, ''), '')`, d.body].map((field) => sql`${field}`);
   const pattern = substringPattern(term);
-  const indexed = sql`(${d.attempts} > 0 or ${d.status} <> 'received')`;
+  const settled = sql`${d.status} not in ('received', 'processing')`;
+  const inFlight = sql`(${d.status} = 'processing' or (${d.status} = 'received' and ${d.attempts} > 0))`;
+  const anyField = (matches: (field: SQL) => SQL) => sql`(${sql.join(fields.map(matches), sql` or `)})`;
+  // `|| ''` hides a field from the trigram index: a check of rows found otherwise, not a search of the index.
+  const exact = anyField((field) => sql`(${field} || '') ilike ${pattern}`);
+  const unindexed = sql`(${inFlight} and ${exact})`;
   const pieces = await rarestPieces(term);
-  if (!pieces)
-    return sql`${indexed} and (${sql.join(
-      fields.map((field) => sql`${field} ilike ${pattern}`),
-      sql` or `,
-    )})`;
-  const candidates = sql.join(
-    fields.map(
-      (field) =>
-        sql`(${sql.join(
-          pieces.map((piece) => sql`${field} ilike ${`%${piece}%`}`),
-          sql` and `,
-        )})`,
-    ),
-    sql` or `,
+  if (!pieces) return sql`((${settled} and ${anyField((field) => sql`${field} ilike ${pattern}`)}) or ${unindexed})`;
+  const candidates = anyField(
+    (field) =>
+      sql`(${sql.join(
+        pieces.map((piece) => sql`${field} ilike ${`%${piece}%`}`),
+        sql` and `,
+      )})`,
   );
-  // `|| ''` hides the field from the index: this is the recheck, not a second index search.
-  const exact = sql.join(
-    fields.map((field) => sql`(${field} || '') ilike ${pattern}`),
-    sql` or `,
-  );
-  return sql`${indexed} and (${candidates}) and (${exact})`;
+  return sql`((${settled} and ${candidates} and ${exact}) or ${unindexed})`;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { db, execute, rows, transaction, usingPostgres } from "@/db/client";
 import { webhookDeliveries } from "@/db/schema";
 import { rarestTrigramsQuery } from "@/db/sql/rare-trigrams";
@@ -12,14 +12,26 @@ import { createUser } from "../support/helpers";
  * The search (list, chart, total) gives exactly the deliveries a plain case-insensitive substring
  * check of their delivery id, repository, event (with its action) and payload gives, whichever way
  * the index finds them: on SQLite by the term's rarest trigrams with each candidate checked, or as
- * a whole phrase (db/sql/rare-trigrams.ts); on PostgreSQL through pg_trgm.
+ * a whole phrase (db/sql/rare-trigrams.ts); on PostgreSQL through pg_trgm for settled deliveries
+ * and without it for those in flight. Searched: every delivery taken at least once or stored
+ * finished, whatever its status now; one waiting for its first attempt is not (migration 0004).
  */
+
+/** A mix of what the log holds: finished, failed, being processed, waiting to be retried, never taken yet, and replayed (received again after an attempt). */
+function stateOf(index: number) {
+  if (index % 7 === 0) return { status: "failed" as const, attempts: 1 };
+  if (index % 11 === 5) return { status: "processing" as const, attempts: 1 };
+  if (index % 13 === 6) return { status: "retrying" as const, attempts: 1 };
+  if (index % 17 === 8) return { status: "received" as const, attempts: 0 };
+  return { status: "processed" as const, attempts: 1 };
+}
+const isReplayed = (index: number) => index % 19 === 3 && stateOf(index).status === "processed";
 
 const NOW = Date.UTC(2026, 10, 24, 12, 30);
 /** Enough deliveries that the trigrams they all share are common on SQLite (seen 200 times in the newest 20,000). */
 const ROWS = 240;
 
-type Seeded = { id: number; deliveryId: string | null; repository: string | null; event: string; action: string | null; body: string };
+type Seeded = { id: number; deliveryId: string | null; repository: string | null; event: string; action: string | null; body: string; taken: boolean };
 let workspaceId: string;
 const seeded: Seeded[] = [];
 
@@ -31,7 +43,7 @@ const fields = (row: Seeded) => [row.deliveryId, row.repository, row.action ? `$
 /** The plain substring check: ids of the deliveries containing the term in any field, any case, newest (highest id) first. */
 const containing = (term: string) =>
   seeded
-    .filter((row) => fields(row).some((field) => field?.toLowerCase().includes(term.toLowerCase())))
+    .filter((row) => row.taken && fields(row).some((field) => field?.toLowerCase().includes(term.toLowerCase())))
     .map((row) => row.id)
     .sort((a, b) => b - a);
 
@@ -76,11 +88,25 @@ beforeAll(async () => {
         headers: {},
         bodyBytes: value.body.length,
         verified: true,
-        status: index % 7 === 0 ? "failed" : "processed",
+        ...stateOf(index),
       })
       .returning({ id: webhookDeliveries.id });
-    seeded.push({ id: row!.id, ...value });
+    seeded.push({ id: row!.id, ...value, taken: stateOf(index).attempts > 0 });
   }
+  // A replay: a processed delivery received again for another attempt (lib/webhooks/replay.ts).
+  const replayed = seeded.filter((_, index) => isReplayed(index)).map((row) => row.id);
+  await db().update(webhookDeliveries).set({ status: "received", replayRequested: true }).where(inArray(webhookDeliveries.id, replayed));
+});
+
+it("searches deliveries in every state, a replayed one too, and none waiting for their first attempt", async () => {
+  const statuses = new Map(
+    (await db().select({ id: webhookDeliveries.id, status: webhookDeliveries.status, attempts: webhookDeliveries.attempts }).from(webhookDeliveries)).map(
+      (row) => [row.id, `${row.status}${row.attempts > 0 ? "" : " (never taken)"}`],
+    ),
+  );
+  const found = new Set((await allPages("fix issue", 50)).flat().map((id) => statuses.get(id)));
+  expect([...found].sort()).toEqual(["failed", "processed", "processing", "received", "retrying"]);
+  expect(containing("fix issue").length).toBeLessThan(seeded.length - 10);
 });
 
 const terms: [string, string][] = [
@@ -208,6 +234,8 @@ describe.runIf(usingPostgres())("PostgreSQL: the rarest pieces", () => {
     expect(steered).toContain("((body || ''::text) ~~* '%fix issue 117 in%'::text)");
     expect(steered).not.toContain("(body ~~* '%fix issue 117 in%'::text)");
     expect(steered).not.toContain("'%fix%'");
+    // Those in flight: their own index, each checked with the whole term.
+    expect(steered).toContain("webhook_deliveries_in_flight");
   });
 
   it("asks it for the whole term when every piece is common", async () => {

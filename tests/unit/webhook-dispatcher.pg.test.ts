@@ -141,14 +141,14 @@ describe("the dispatcher", () => {
     expect(await retryNow(workspaceId, second, clock)).toBe(false);
   });
 
-  it("puts a delivery into the search index when it is first taken, with its payload", async () => {
+  it("puts a delivery into the search index when it is first taken (PostgreSQL: once settled), with its payload", async () => {
     const id = await deliver();
-    // SQLite: the FTS5 table's rows; PostgreSQL: the rows the partial trigram index holds (its predicate, migrations-pg/0001).
+    // SQLite: the FTS5 table's rows; PostgreSQL: the rows the partial trigram index holds (its predicate, migrations-pg/0021).
     const indexed = async (): Promise<number[]> =>
       usingPostgres()
         ? (
             await rows<{ id: number }>(
-              sql`select id as "id" from webhook_deliveries where (attempts > 0 or status <> 'received') and body ilike ${"%commit number 0%"}`,
+              sql`select id as "id" from webhook_deliveries where status not in ('received', 'processing') and body ilike ${"%commit number 0%"}`,
             )
           ).map((row) => row.id)
         : (db()
