@@ -1,11 +1,11 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { commitsLazily, db, type Db, transaction, withCommitsAs } from "@/db/client";
+import { db, type Db } from "@/db/client";
 import { inJsonList, insertRows } from "@/db/sql/many-rows";
 import { writtenTogether } from "@/db/written-together";
 import { automationRunAttempts, automationRuns, automationRunSteps } from "@/db/schema";
 import { roleIn } from "@/lib/auth";
-import { type Actor, inSpan, log, perTurn, recordRun, TraceAttributes } from "@/lib/platform";
+import { type Actor, inSpan, log, recordRun, TraceAttributes } from "@/lib/platform";
 import { announceRun } from "@/lib/runs";
 import type { AutomationStep } from "./definition";
 import { ExpressionError } from "./expressions";
@@ -234,22 +234,12 @@ type Ending = {
  * Attempts that end in the same turn of the event loop (a delivery's runs that only evaluate, other
  * deliveries' runs), or while the previous endings' commit is under way, are recorded in one
  * commit, each statement covering them all; one that takes longer ends on its own, without waiting
- * for the rest.
+ * for the rest. A batch that fails is recorded again ending by ending, so only the one at fault fails.
  */
-const recordEnding = perTurn<{ ending: Ending; lazy: boolean; done: () => void; failed: (error: unknown) => void }>((batch) => {
-  const ended = batch.map((entry) => entry.ending);
-  return withCommitsAs(
-    batch.every((entry) => entry.lazy),
-    () => Promise.resolve().then(() => transaction((tx) => recordEndings(tx, ended))),
-  ).then(
-    () => batch.forEach((entry) => entry.done()),
-    (error: unknown) => batch.forEach((entry) => entry.failed(error)),
-  );
+const endAttempt = writtenTogether(async (tx: Db, ended: Ending[]) => {
+  await recordEndings(tx, ended);
+  return ended.map(() => undefined);
 });
-
-function endAttempt(ending: Ending): Promise<void> {
-  return new Promise<void>((done, failed) => recordEnding({ ending, lazy: commitsLazily(), done, failed }));
-}
 
 /** The attempts' outcomes, the steps recorded at the end, steps never reached, and (when the caller says how) the runs. */
 async function recordEndings(tx: Db, ended: Ending[]): Promise<void> {
