@@ -4,6 +4,8 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as pgSchema from "./schema-pg";
+import { rebuildSearchIndex, searchIndexNeedsRebuild } from "./sql/search-index-pg";
+import { log } from "@/lib/platform/log";
 
 export type PgDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
 
@@ -41,12 +43,21 @@ export async function migratePostgres(database: PgDb): Promise<void> {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
       await migrate(drizzle(client, { schema: pgSchema }), { migrationsFolder: pgMigrationsFolder });
+      if (await searchIndexNeedsRebuild(client)) rebuildInBackground(database.$client.options.connectionString);
     } finally {
       await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]);
     }
   } finally {
     client.release();
   }
+}
+
+/** A rebuild a migration left for after start-up (db/sql/search-index-pg.ts): the process serves meanwhile. */
+function rebuildInBackground(connectionString: string | undefined): void {
+  if (!connectionString) return;
+  rebuildSearchIndex(connectionString).catch((error: unknown) =>
+    log.warn("the delivery search index could not be rebuilt now; the next start tries again", { error: (error as Error).message }),
+  );
 }
 
 type Scope = { tx: PgDb; open: boolean };
