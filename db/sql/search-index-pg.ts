@@ -13,7 +13,7 @@ import { log } from "@/lib/platform/log";
 const SEARCH = "webhook_deliveries_search";
 const BUILDING = "webhook_deliveries_search_settled";
 /** Any constant, distinct from the migrations' lock (db/postgres.ts). */
-const REBUILD_LOCK = 0x5041_5453; // "PATS"
+export const REBUILD_LOCK = 0x5041_5453; // "PATS"
 
 const DEFINITION = `ON webhook_deliveries USING gin (
   delivery_id gin_trgm_ops,

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { migratePostgres, openPostgres, type PgDb } from "@/db/postgres";
-import { rebuildSearchIndex, searchIndexNeedsRebuild } from "@/db/sql/search-index-pg";
+import { REBUILD_LOCK, rebuildSearchIndex, searchIndexNeedsRebuild } from "@/db/sql/search-index-pg";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres";
 
 /*
@@ -108,7 +108,7 @@ describe("the search index's rebuild after migration 0021", () => {
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     try {
-      await other.query("select pg_advisory_lock($1)", [0x5041_5453]);
+      await other.query("select pg_advisory_lock($1)", [REBUILD_LOCK]);
       expect(await rebuildSearchIndex(url)).toBe("busy");
     } finally {
       await other.end();
