@@ -46,6 +46,8 @@ export type RebuildOutcome = "current" | "rebuilt" | "busy";
 /** Rebuilds the search index for settled deliveries if it is not yet; "busy" when another process is at it. */
 export async function rebuildSearchIndex(connectionString: string): Promise<RebuildOutcome> {
   const client = new pg.Client({ connectionString });
+  // A connection lost between statements (a server restart) must not take the process down; the statement under way fails the rebuild.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [REBUILD_LOCK]);
