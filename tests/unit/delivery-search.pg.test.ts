@@ -93,7 +93,7 @@ beforeAll(async () => {
       .returning({ id: webhookDeliveries.id });
     seeded.push({ id: row!.id, ...value, taken: stateOf(index).attempts > 0 });
   }
-  // A replay: a processed delivery received again for another attempt (lib/webhooks/replay.ts).
+  // A replay: a processed delivery received again for another attempt (requestReplay, lib/webhooks/dispatcher.ts).
   const replayed = seeded.filter((_, index) => isReplayed(index)).map((row) => row.id);
   await db().update(webhookDeliveries).set({ status: "received", replayRequested: true }).where(inArray(webhookDeliveries.id, replayed));
 });
