@@ -52,17 +52,17 @@ export async function rebuildSearchIndex(connectionString: string): Promise<Rebu
   try {
     const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [REBUILD_LOCK]);
     if (!rows[0]?.locked) return "busy";
-    let states = await indexStates(client);
+    const states = await indexStates(client);
     const search = states.get(SEARCH);
+    const building = states.get(BUILDING);
     if (search?.valid && search.settled) {
-      if (states.has(BUILDING)) await client.query(`drop index concurrently if exists ${BUILDING}`);
+      if (building) await client.query(`drop index concurrently if exists ${BUILDING}`);
       return "current";
     }
     const started = Date.now();
     log.info("rebuilding the delivery search index for settled deliveries; the search and intake go on meanwhile", { index: SEARCH });
-    if (states.get(BUILDING)?.valid === false) await client.query(`drop index concurrently if exists ${BUILDING}`);
-    states = await indexStates(client);
-    if (!states.has(BUILDING)) await client.query(`create index concurrently ${BUILDING} ${DEFINITION}`);
+    if (building && !building.valid) await client.query(`drop index concurrently if exists ${BUILDING}`);
+    if (!building?.valid) await client.query(`create index concurrently ${BUILDING} ${DEFINITION}`);
     await client.query(`drop index concurrently if exists ${SEARCH}`);
     await client.query(`alter index ${BUILDING} rename to ${SEARCH}`);
     log.info("rebuilt the delivery search index", { index: SEARCH, seconds: Math.round((Date.now() - started) / 1000) });
