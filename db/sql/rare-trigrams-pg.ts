@@ -31,6 +31,9 @@ const RARE = 0.02;
 /** How many of the rarest pieces the index is asked for. */
 const RAREST = 2;
 
+/** What the trigram index holds (its partial predicate, db/migrations-pg/0021_search_settled.sql): settled deliveries. */
+const settled = sql`${webhookDeliveries.status} not in ('received', 'processing')`;
+
 let sample: { takenAt: number; texts: Promise<string[]> } | undefined;
 
 /** The newest indexed deliveries' searched text in lower case, read at most every SAMPLE_TTL_MS. */
@@ -38,7 +41,7 @@ function recentTexts(now = Date.now()): Promise<string[]> {
   if (!sample || now - sample.takenAt > SAMPLE_TTL_MS) {
     const texts = rows<{ text: string }>(sql`
       select lower(concat_ws(' ', delivery_id, repository, event, action, body)) as "text" from webhook_deliveries
-      where status not in ('received', 'processing') order by id desc limit ${SAMPLE}`).then((found) => found.map((row) => row.text));
+      where ${settled} order by id desc limit ${SAMPLE}`).then((found) => found.map((row) => row.text));
     sample = { takenAt: now, texts };
     texts.catch(() => (sample = undefined));
   }
@@ -74,7 +77,6 @@ export async function trigramMatch(term: string): Promise<SQL> {
   const d = webhookDeliveries;
   const fields = [d.deliveryId, d.repository, sql`coalesce(${d.event} || coalesce('.' || ${d.action}, ''), '')`, d.body].map((field) => sql`${field}`);
   const pattern = substringPattern(term);
-  const settled = sql`${d.status} not in ('received', 'processing')`;
   const inFlight = sql`(${d.status} = 'processing' or (${d.status} = 'received' and ${d.attempts} > 0))`;
   const anyField = (matches: (field: SQL) => SQL) => sql`(${sql.join(fields.map(matches), sql` or `)})`;
   // `|| ''` hides a field from the trigram index: a check of rows found otherwise, not a search of the index.

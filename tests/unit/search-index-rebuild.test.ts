@@ -45,7 +45,7 @@ async function indexes(): Promise<Record<string, { valid: boolean; definition: s
   const { rows } = await pool.query<{ name: string; valid: boolean; definition: string }>(
     `select c.relname as name, i.indisvalid as valid, pg_get_indexdef(i.indexrelid) as definition
      from pg_index i join pg_class c on c.oid = i.indexrelid
-     where i.indrelid = 'webhook_deliveries'::regclass and c.relname like 'webhook_deliveries_search%' or c.relname = 'webhook_deliveries_in_flight'`,
+     where i.indrelid = 'webhook_deliveries'::regclass and (c.relname like 'webhook_deliveries_search%' or c.relname = 'webhook_deliveries_in_flight')`,
   );
   return Object.fromEntries(rows.map((row) => [row.name, { valid: row.valid, definition: row.definition }]));
 }
