@@ -51,6 +51,9 @@ export function openDatabase(path: string): Db {
   // held in memory too rather than spilling to a file past the page cache.
   sqlite.pragma("temp_store = MEMORY");
   sqlite.pragma("busy_timeout = 5000");
+  // A burst can grow the write-ahead log by hundreds of megabytes before a checkpoint catches up;
+  // once a checkpoint has emptied it, SQLite cuts the file back to this size instead of keeping it.
+  sqlite.pragma("journal_size_limit = 67108864");
   reusePreparedStatements(sqlite);
   const database = drizzle(sqlite, { schema });
   migrateSqlite(database, migrationsFolder);

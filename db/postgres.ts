@@ -52,12 +52,20 @@ export async function migratePostgres(database: PgDb): Promise<void> {
   }
 }
 
+/** The background rebuild this process started, if any (settles, never rejects). */
+let backgroundRebuild: Promise<unknown> | undefined;
+
 /** A rebuild a migration left for after start-up (db/sql/search-index-pg.ts): the process serves meanwhile. */
 function rebuildInBackground(connectionString: string | undefined): void {
   if (!connectionString) return;
-  rebuildSearchIndex(connectionString).catch((error: unknown) =>
+  backgroundRebuild = rebuildSearchIndex(connectionString).catch((error: unknown) =>
     log.warn("the delivery search index could not be rebuilt now; the next start tries again", { error: (error as Error).message }),
   );
+}
+
+/** Resolves once the background rebuild started by this process's migration has ended (at once if none): `npm run db:migrate` waits for it. */
+export async function backgroundRebuildEnded(): Promise<void> {
+  await backgroundRebuild;
 }
 
 type Scope = { tx: PgDb; open: boolean };

@@ -223,8 +223,10 @@ function acceptedColumns(delivery: NewDelivery) {
  */
 export function insertAcceptedRow(delivery: NewDelivery): number | undefined {
   const columns = acceptedColumns(delivery);
-  const row = prepared(INSERT_ACCEPTED).get({ ...columns, headers: JSON.stringify(columns.headers), verified: columns.verified ? 1 : 0 }) as
-    { id: number } | undefined;
+  // all(), not get(): SQLite checkpoints the write-ahead log when a statement steps to its end, and
+  // get() resets a RETURNING statement after its first row, so a lone insert in autocommit (one
+  // connection's deliveries) never checkpointed and the log grew by every delivery's pages.
+  const [row] = prepared(INSERT_ACCEPTED).all({ ...columns, headers: JSON.stringify(columns.headers), verified: columns.verified ? 1 : 0 }) as { id: number }[];
   return row?.id;
 }
 

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { migratePostgres, openPostgres, type PgDb } from "@/db/postgres";
@@ -103,6 +104,29 @@ describe("the search index's rebuild after migration 0021", () => {
     expect(await rebuildSearchIndex(url)).toBe("rebuilt");
     expect((await indexes()).webhook_deliveries_search).toEqual({ valid: true, definition: settled });
   }, 120_000);
+
+  it("is waited for by `npm run db:migrate`, which says the migrations are applied only after it", async () => {
+    await pool.query(`drop index webhook_deliveries_search`);
+    await pool.query(OLD_INDEX);
+    expect(await needsRebuild()).toBe(true);
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/db-migrate.ts"], {
+      // TMPDIR in the test's data directory: tsx keeps its cache there, and it goes with the directory.
+      env: { ...process.env, DATABASE_URL: url, NODE_ENV: "test", TMPDIR: process.env.DATA_DIR },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code, output).toBe(0);
+    const lines = output.split("\n").filter((line) => /delivery search index|migrations applied/.test(line));
+    expect(lines).toEqual([
+      expect.stringContaining("rebuilding the delivery search index"),
+      expect.stringContaining("rebuilt the delivery search index"),
+      expect.stringContaining("migrations applied to the PostgreSQL database"),
+    ]);
+    expect(await needsRebuild()).toBe(false);
+  }, 180_000);
 
   it("is done by one process at a time", async () => {
     const other = new pg.Client({ connectionString: url });
