@@ -4,6 +4,8 @@ import { processState, type ProcessStateName } from "./process-state";
 export type KeptBriefly<T> = {
   /** The value kept for `key` if younger than the cache's lifetime, else `load()`'s; callers asking while it loads share that one read. */
   get(key: string, load: () => Promise<T>): Promise<T>;
+  /** The value kept for `key` when it has been read and is younger than the cache's lifetime (no promise to await on a hot path). */
+  peek(key: string): { value: T } | undefined;
   /** Drops everything kept: the writes of what is kept call this, so a change in this process counts at once. */
   forget(): void;
 };
@@ -18,7 +20,7 @@ export type KeptBriefly<T> = {
  * the writes and the dispatcher may run in different copies of a module.
  */
 export function keptBriefly<T>(name: ProcessStateName, lifetimeMs: number): KeptBriefly<T> {
-  const kept = processState(name, () => new Map<string, { at: number; value: Promise<T> }>());
+  const kept = processState(name, () => new Map<string, { at: number; value: Promise<T>; read?: { value: T } }>());
   return {
     get(key, load) {
       const now = Date.now();
@@ -26,10 +28,18 @@ export function keptBriefly<T>(name: ProcessStateName, lifetimeMs: number): Kept
       if (entry && now - entry.at < lifetimeMs) return entry.value;
       // Promise.resolve: a query builder is a thenable that runs again each time it is awaited.
       const value = Promise.resolve(load());
-      kept.set(key, { at: now, value });
-      // A failed read is not kept: the next caller reads again.
-      value.catch(() => kept.get(key)?.value === value && kept.delete(key));
+      const loading: { at: number; value: Promise<T>; read?: { value: T } } = { at: now, value };
+      kept.set(key, loading);
+      value.then(
+        (read) => (loading.read = { value: read }),
+        // A failed read is not kept: the next caller reads again.
+        () => kept.get(key) === loading && kept.delete(key),
+      );
       return value;
+    },
+    peek(key) {
+      const entry = kept.get(key);
+      return entry && Date.now() - entry.at < lifetimeMs ? entry.read : undefined;
     },
     forget() {
       kept.clear();

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { instanceOwnerId, intakeWriter, type IntakeWriter } from "@/db/sql/intake";
+import { instanceOwnerId, intakeWriter, keptInstanceOwnerId, type IntakeWriter } from "@/db/sql/intake";
 import { DEFAULT_WORKSPACE_ID } from "@/db/schema";
 import { readPath } from "@/lib/connections";
 import {
@@ -25,6 +25,7 @@ import { deliveryPayload } from "./payload";
 import { readCapped, type CappedBody } from "@/lib/http";
 import { redactHeaders } from "./redact";
 import { handshakeAnswer } from "./signatures";
+import type { RequestHeaders } from "./signed-request";
 import { verifyDelivery } from "./verify";
 import { wakeDispatcher } from "./wake";
 
@@ -40,7 +41,7 @@ export type IntakeReply = { status: number; body: unknown; headers?: Record<stri
 export type IntakeRequest = {
   providerId: string;
   endpointId?: string;
-  headers: Headers;
+  headers: RequestHeaders;
   readBody: (maxBytes: number, keepBytes: number, reservation: BodyReservation) => Promise<CappedBody>;
 };
 
@@ -95,22 +96,30 @@ export function receiveGet(request: Request, providerId: string): Response {
   return challenge === undefined ? methodNotAllowed() : new Response(challenge, { status: 200, headers: CHALLENGE_HEADERS });
 }
 
-/** The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured instance URL. */
-async function resolveTarget(providerId: string, endpointId: string | undefined): Promise<Target | undefined> {
+/**
+ * The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured
+ * instance URL. An instance-wide URL whose owner intake kept a moment ago is answered at once,
+ * without a promise to wait for; the rest are looked up.
+ */
+function resolveTarget(providerId: string, endpointId: string | undefined): Target | undefined | Promise<Target | undefined> {
   const provider = getProvider(providerId);
   if (!provider?.webhooks) return undefined;
   const webhookProvider = provider as Target["provider"];
   if (endpointId !== undefined) {
-    const endpoint = await findEndpointForIntake(providerId, endpointId);
-    return endpoint && { provider: webhookProvider, workspaceId: endpoint.workspaceId, endpointId: endpoint.id, secrets: endpointSecrets(endpoint) };
+    return findEndpointForIntake(providerId, endpointId).then(
+      (endpoint) => endpoint && { provider: webhookProvider, workspaceId: endpoint.workspaceId, endpointId: endpoint.id, secrets: endpointSecrets(endpoint) },
+    );
   }
   const secrets = instanceSecrets(provider);
+  if (secrets.length === 0) return undefined;
   // Instance-wide URLs deliver to the default workspace, once the instance has its owner.
-  const owner = await instanceOwnerId();
-  return secrets.length > 0 && owner ? { provider: webhookProvider, workspaceId: DEFAULT_WORKSPACE_ID, endpointId: null, secrets } : undefined;
+  const toInstance = (owner: string | undefined): Target | undefined =>
+    owner ? { provider: webhookProvider, workspaceId: DEFAULT_WORKSPACE_ID, endpointId: null, secrets } : undefined;
+  const kept = keptInstanceOwnerId();
+  return kept ? toInstance(kept) : instanceOwnerId().then(toInstance);
 }
 
-function field(source: { header?: string; path?: string; value?: string } | undefined, headers: Headers, payload: unknown): string | null {
+function field(source: { header?: string; path?: string; value?: string } | undefined, headers: RequestHeaders, payload: unknown): string | null {
   if (!source) return null;
   const value = source.header ? headers.get(source.header) : source.path ? readPath(payload, source.path) : source.value;
   return value === undefined || value === null || value === "" ? null : String(value).slice(0, 500);
@@ -202,7 +211,8 @@ async function examineAndStore(request: IntakeRequest, reservation: BodyReservat
 }
 
 async function examine({ providerId, endpointId, headers, readBody }: IntakeRequest, reservation: BodyReservation): Promise<Examined> {
-  const target = await resolveTarget(providerId, endpointId);
+  const resolving = resolveTarget(providerId, endpointId);
+  const target = resolving instanceof Promise ? await resolving : resolving;
   if (!target) return { kind: "answer", reply: refuse("unknown_endpoint", "No webhook endpoint here.") };
   const { provider, workspaceId } = target;
   const receivedAt = Date.now();

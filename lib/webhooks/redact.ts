@@ -1,4 +1,5 @@
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth";
+import type { RequestHeaders } from "./signed-request";
 
 /** Headers whose values are secrets or signatures: stored and shown as "[redacted]". */
 const SECRET_HEADERS = new Set([
@@ -18,7 +19,7 @@ const SECRET_HEADERS = new Set([
 export const REDACTED = "[redacted]";
 
 /** The headers stored with a delivery: secrets redacted, and server.ts's internal client-address stamp left out. */
-export function redactHeaders(headers: Headers): Record<string, string> {
+export function redactHeaders(headers: RequestHeaders): Record<string, string> {
   const result: Record<string, string> = {};
   headers.forEach((value, name) => {
     if (name === CLIENT_ADDRESS_HEADER) return;

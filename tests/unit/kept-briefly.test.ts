@@ -35,6 +35,26 @@ describe("keptBriefly", () => {
     expect(await cache.get("broken", load)).toBe("read 3");
   });
 
+  it("gives a value it has read without a promise while it is fresh, and nothing while it loads, after its lifetime or after forget", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const cache = keptBriefly<string>("KeptInstanceOwner", 1000);
+    cache.forget();
+    expect(cache.peek("")).toBeUndefined();
+    let finish!: (value: string) => void;
+    const reading = cache.get("", () => new Promise<string>((resolve) => (finish = resolve)));
+    expect(cache.peek("")).toBeUndefined(); // still loading
+    finish("owner-1");
+    await reading;
+    expect(cache.peek("")).toEqual({ value: "owner-1" });
+    vi.advanceTimersByTime(1000);
+    expect(cache.peek("")).toBeUndefined();
+    await cache.get("", async () => "owner-2");
+    cache.forget();
+    expect(cache.peek("")).toBeUndefined();
+    await expect(cache.get("", () => Promise.reject(new Error("gone")))).rejects.toThrow("gone");
+    expect(cache.peek("")).toBeUndefined();
+  });
+
   it("is one cache per name in the process, whichever copy of the module asks", async () => {
     const one = keptBriefly<number>("KeptWorkspaceOwner", 60_000);
     const another = keptBriefly<number>("KeptWorkspaceOwner", 60_000);

@@ -100,6 +100,50 @@ describe("the intake fast path", () => {
     expect((await fetch(`${base}/api/health`)).status).toBe(418);
   });
 
+  it("reads a body that arrives in pieces whole, and keeps its headers as a Web Headers gives them", async () => {
+    const body = pushPayload();
+    const signed = await githubHeaders(SECRET, body, "push", "fast-pieces");
+    // Raw header lines, so a header can repeat and names keep the sender's case.
+    const lines = [
+      "POST /api/webhooks/github HTTP/1.1",
+      `Host: ${new URL(base).host}`,
+      "Transfer-Encoding: chunked",
+      ...Object.entries(signed).map(([name, value]) => `${name.toUpperCase()}: ${value}`),
+      "X-Trace-Note: first",
+      "x-trace-note: second",
+      "Connection: close",
+    ];
+    const { createConnection } = await import("node:net");
+    const socket = createConnection({ host: "127.0.0.1", port: Number(new URL(base).port) });
+    const answer = new Promise<string>((resolve, reject) => {
+      let text = "";
+      socket.on("data", (chunk) => (text += chunk.toString()));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+    const bytes = Buffer.from(body);
+    const third = Math.ceil(bytes.length / 3);
+    for (let start = 0; start < bytes.length; start += third) {
+      const piece = bytes.subarray(start, start + third);
+      socket.write(`${piece.length.toString(16)}\r\n`);
+      socket.write(piece);
+      socket.write("\r\n");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Not end(): a sender that half-closes its side may lose the answer; the server closes after it (Connection: close).
+    socket.write("0\r\n\r\n");
+    const text = await answer;
+    expect(text.split("\r\n")[0]).toBe("HTTP/1.1 202 Accepted");
+    const id = (JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { id: number }).id;
+    const [stored] = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+    expect(stored!.body).toBe(body);
+    expect(stored!.bodyBytes).toBe(bytes.length);
+    expect(stored!.headers["x-trace-note"]).toBe("first, second");
+    expect(stored!.headers["x-hub-signature-256"]).toBe("[redacted]");
+    expect(stored!.headers["x-github-delivery"]).toBe("fast-pieces");
+  });
+
   it("commits deliveries arriving together, each announced and answered only once it is on disk", async () => {
     const body = pushPayload();
     const ids = [...Array.from({ length: 20 }, (_, index) => `together-${index}`), "together-0"];
