@@ -9,18 +9,19 @@ import { perTurn } from "@/lib/platform/per-turn";
 import { processState } from "@/lib/platform/process-state";
 
 /**
- * Change notices for live pages (the webhook log, run pages): "delivery" and "run". On SQLite
+ * Change notices: "delivery" and "run" for live pages (the webhook log, run pages), "endpoint" for
+ * intake (an endpoint changed: forget the endpoints kept, lib/webhooks/endpoints.ts). On SQLite
  * there is one process, so a notice is emitted on this process's bus at once. On PostgreSQL it is
  * a NOTIFY, and each process's relay (one LISTEN connection) re-emits what it hears, its own
  * notices included, so a page served by one process sees what another received (there a notice
  * sent inside a transaction goes out at COMMIT, and not at all on ROLLBACK). Listeners get the
  * notice and its origin: `elsewhere` is true for a notice another process sent.
  */
-export type NoticeChannel = "delivery" | "run";
+export type NoticeChannel = "delivery" | "run" | "endpoint";
 export type NoticeOrigin = { elsewhere: boolean };
 
 const PREFIX = "patchbay_";
-const CHANNELS: NoticeChannel[] = ["delivery", "run"];
+const CHANNELS: NoticeChannel[] = ["delivery", "run", "endpoint"];
 
 type Relay = { client: pg.Client | undefined; starting: Promise<void> | undefined; retryMs: number };
 

@@ -42,7 +42,9 @@ export type ProcessStateName =
   | "KeptForwardDestinations"
   | "KeptWorkspaceOwner"
   /** db/sql/intake.ts: the instance's first owner, for the instance-wide webhook URLs. */
-  | "KeptInstanceOwner";
+  | "KeptInstanceOwner"
+  /** lib/webhooks/endpoints.ts: the endpoints intake looked up a moment ago, with their secrets. */
+  | "IntakeEndpoints";
 
 /** The process's `name`, created by `create` the first time it is asked for. */
 export function processState<T>(name: ProcessStateName, create: () => T): T {

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { affectedRows, db } from "@/db/client";
 import { webhookEndpoints } from "@/db/schema";
 import { keyRing, seal, unseal } from "@/lib/crypto";
-import { type Actor, env, readVariable } from "@/lib/platform";
+import { type Actor, env, processState, readVariable } from "@/lib/platform";
+import { noticeBus, publish } from "@/db/notifications";
 import { getProvider, type Provider } from "@/lib/providers";
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -61,9 +62,72 @@ export async function findEndpoint(workspaceId: string, endpointId: string): Pro
   return endpoint;
 }
 
-/** Intake looks endpoints up by id alone: the URL is the capability, the signature the proof. */
-export async function findEndpointForIntake(providerId: string, endpointId: string): Promise<EndpointRow | undefined> {
-  if (!/^we_[a-z0-9]{16,32}$/.test(endpointId)) return undefined;
+/** What intake needs of an endpoint: its workspace, and the secrets a delivery may be signed with now. */
+export type IntakeEndpoint = { id: string; workspaceId: string; secrets: string[] };
+
+/** How long intake trusts an endpoint it looked up: a change made in another process counts from at most this later. */
+const INTAKE_ENDPOINT_TTL_MS = 5000;
+/** More endpoints than this kept at once: start again (a bound, not a policy; an instance has far fewer). */
+const INTAKE_ENDPOINTS_KEPT = 10_000;
+
+type KeptEndpoints = { byUrl: Map<string, { endpoint: IntakeEndpoint; until: number }>; generation: number; listening: boolean };
+const kept = processState<KeptEndpoints>("IntakeEndpoints", () => ({ byUrl: new Map(), generation: 0, listening: false }));
+
+const ENDPOINT_ID = /^we_[a-z0-9]{16,32}$/;
+
+/**
+ * The endpoint a delivery URL names, as intake needs it. Looked up by id alone: the URL is the
+ * capability, the signature the proof. A lookup is kept for INTAKE_ENDPOINT_TTL_MS (never past a
+ * previous secret's grace period): with its select and the unsealing of its secrets it cost about
+ * as much as the rest of intake did for a delivery on SQLite. Every change to an endpoint forgets
+ * what is kept, in this process at once and in the others through the "endpoint" notice
+ * (PostgreSQL); the lifetime bounds what a lost notice can leave behind.
+ */
+export function intakeEndpoint(providerId: string, endpointId: string): IntakeEndpoint | undefined | Promise<IntakeEndpoint | undefined> {
+  if (!ENDPOINT_ID.test(endpointId)) return undefined;
+  const key = `${providerId}/${endpointId}`;
+  const found = kept.byUrl.get(key);
+  if (found && Date.now() < found.until) return found.endpoint;
+  const generation = kept.generation;
+  return db()
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.providerId, providerId)))
+    .limit(1)
+    .then(([row]) => {
+      if (!row) return undefined;
+      const now = Date.now();
+      const endpoint = { id: row.id, workspaceId: row.workspaceId, secrets: endpointSecrets(row, now) };
+      // A change while this was read (its forget came first) must not be undone by keeping the old row.
+      if (generation === kept.generation) keep(key, endpoint, Math.min(now + INTAKE_ENDPOINT_TTL_MS, row.previousSecretExpiresAt?.getTime() ?? Infinity));
+      return endpoint;
+    });
+}
+
+function keep(key: string, endpoint: IntakeEndpoint, until: number): void {
+  if (!kept.listening) {
+    kept.listening = true;
+    noticeBus.on("endpoint", forgetIntakeEndpoints);
+  }
+  if (kept.byUrl.size >= INTAKE_ENDPOINTS_KEPT) kept.byUrl.clear();
+  kept.byUrl.set(key, { endpoint, until });
+}
+
+/** Drops every endpoint intake kept (this process only; see endpointChanged). */
+export function forgetIntakeEndpoints(): void {
+  kept.generation++;
+  kept.byUrl.clear();
+}
+
+/** After any change to an endpoint (its secrets, its removal, its workspace's): no process's intake goes on with the old one. */
+export function endpointChanged(endpointId: string): void {
+  forgetIntakeEndpoints();
+  publish("endpoint", { endpointId });
+}
+
+/** The endpoint a stored delivery came through, as it is now (processing: who made it). */
+export async function findEndpointForDelivery(providerId: string, endpointId: string): Promise<EndpointRow | undefined> {
+  if (!ENDPOINT_ID.test(endpointId)) return undefined;
   const [endpoint] = await db()
     .select()
     .from(webhookEndpoints)
@@ -156,6 +220,7 @@ export async function rotateEndpointSecret(workspaceId: string, endpointId: stri
       previousSecretExpiresAt: new Date(now + env().WEBHOOK_SECRET_GRACE_HOURS * 3600 * 1000),
     })
     .where(eq(webhookEndpoints.id, endpoint.id));
+  endpointChanged(endpoint.id);
   return secret;
 }
 
@@ -167,14 +232,16 @@ export async function restoreSecrets(workspaceId: string, endpointId: string, se
     .update(webhookEndpoints)
     .set({ secretSealed: secrets.secretSealed, previousSecretSealed: secrets.previousSecretSealed, previousSecretExpiresAt: secrets.previousSecretExpiresAt })
     .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.workspaceId, workspaceId)));
+  endpointChanged(endpointId);
 }
 
 export async function deleteEndpoint(workspaceId: string, endpointId: string): Promise<boolean> {
-  return (
+  const deleted =
     affectedRows(
       await db()
         .delete(webhookEndpoints)
         .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.workspaceId, workspaceId))),
-    ) > 0
-  );
+    ) > 0;
+  if (deleted) endpointChanged(endpointId);
+  return deleted;
 }

@@ -17,7 +17,7 @@ import {
   type Span,
 } from "@/lib/platform";
 import { getProvider, type Provider } from "@/lib/providers";
-import { endpointSecrets, findEndpointForIntake, instanceSecrets } from "./endpoints";
+import { instanceSecrets, intakeEndpoint, type IntakeEndpoint } from "./endpoints";
 import { announce } from "./events";
 import type { NewDelivery } from "./deliveries";
 import { INTAKE_BUSY_RETRY_AFTER_SECONDS, reserveIntakeBody, type BodyReservation } from "./intake-budget";
@@ -98,7 +98,7 @@ export function receiveGet(request: Request, providerId: string): Response {
 
 /**
  * The endpoint a URL names, or undefined (404): an unknown provider, endpoint, or an unconfigured
- * instance URL. An instance-wide URL whose owner intake kept a moment ago is answered at once,
+ * instance URL. An endpoint or an instance owner intake kept a moment ago is answered at once,
  * without a promise to wait for; the rest are looked up.
  */
 function resolveTarget(providerId: string, endpointId: string | undefined): Target | undefined | Promise<Target | undefined> {
@@ -106,9 +106,10 @@ function resolveTarget(providerId: string, endpointId: string | undefined): Targ
   if (!provider?.webhooks) return undefined;
   const webhookProvider = provider as Target["provider"];
   if (endpointId !== undefined) {
-    return findEndpointForIntake(providerId, endpointId).then(
-      (endpoint) => endpoint && { provider: webhookProvider, workspaceId: endpoint.workspaceId, endpointId: endpoint.id, secrets: endpointSecrets(endpoint) },
-    );
+    const toEndpoint = (endpoint: IntakeEndpoint | undefined): Target | undefined =>
+      endpoint && { provider: webhookProvider, workspaceId: endpoint.workspaceId, endpointId: endpoint.id, secrets: endpoint.secrets };
+    const found = intakeEndpoint(providerId, endpointId);
+    return found instanceof Promise ? found.then(toEndpoint) : toEndpoint(found);
   }
   const secrets = instanceSecrets(provider);
   if (secrets.length === 0) return undefined;

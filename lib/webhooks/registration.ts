@@ -11,6 +11,7 @@ import { expandTemplate, getProvider } from "@/lib/providers";
 import {
   createEndpoint,
   deleteEndpoint,
+  endpointChanged,
   endpointUrl,
   findEndpoint,
   restoreSecrets,
@@ -126,6 +127,7 @@ export async function registerStripeEndpoint(actor: Actor, events: string[]): Pr
         remoteTarget: account,
       })
       .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.workspaceId, actor.workspaceId)));
+    endpointChanged(endpoint.id);
     return { ...endpoint, remoteHookId: created.id, remoteTarget: account };
   } catch (error) {
     await deleteEndpoint(actor.workspaceId, endpoint.id);
