@@ -140,6 +140,18 @@ export function seedOwner(dbPath: string): string {
   return id;
 }
 
+/** Creates a GitHub endpoint signed with `secret` in the app's database (bench/seed-endpoint.ts, the app's own code, the app's environment); its id. */
+export function seedEndpoint(app: AppServer, ownerId: string, secret: string): string {
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", join(ROOT, "bench", "seed-endpoint.ts"), ownerId, secret],
+    { cwd: ROOT, env: app.env, encoding: "utf8" },
+  );
+  const id = result.stdout.trim().split("\n").at(-1) ?? "";
+  if (result.status !== 0 || !/^we_\w+$/.test(id)) throw new Error(`could not create the bench's endpoint: ${result.stderr || result.stdout}`);
+  return id;
+}
+
 /** A realistic GitHub push body (about 7 KB: eleven commits), the same payload the tests send. */
 export function pushBody(commits = 11): string {
   return pushPayload({ commits });

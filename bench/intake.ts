@@ -1,5 +1,6 @@
 /**
- * Bench (a): webhook intake under autocannon, against the production server and against two
+ * Bench (a): webhook intake under autocannon, against the production server (its instance-wide
+ * URL and a workspace endpoint's URL) and against two
  * floors (bench/floor.ts, one commit per request, at synchronous=FULL and at NORMAL), at 1, 16 and
  * 64 connections for a fixed duration each. Every request is a signed ~7 KB GitHub push with its
  * own delivery id; afterwards every 2xx delivery id is looked up in the database ("lost" counts the
@@ -12,9 +13,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { appEnvironment, freePort, githubHeaders, pushBody, seedOwner, sleep, startApp, stopApp } from "./harness";
+import { appEnvironment, freePort, githubHeaders, pushBody, seedEndpoint, seedOwner, sleep, startApp, stopApp } from "./harness";
 
-export const TARGETS = ["patchbay", "floor-full", "floor-normal"] as const;
+/** "patchbay" posts to the instance-wide URL, "patchbay-endpoint" to a workspace endpoint's URL (its secret looked up), on the same server. */
+export const TARGETS = ["patchbay", "patchbay-endpoint", "floor-full", "floor-normal"] as const;
+
+/** The instance-wide GitHub URL's path, which the floors answer too. */
+export const INSTANCE_PATH = "/api/webhooks/github";
 
 export type IntakeRow = {
   /** One of TARGETS here; bench/intake-pg.ts names its own. */
@@ -50,6 +55,7 @@ export async function drive(
   durationS: number,
   target: IntakeRow["target"],
   acknowledged: Set<string>,
+  path = INSTANCE_PATH,
 ): Promise<IntakeRow> {
   const body = pushBody();
   const template = githubHeaders(SECRET, body, "x"); // the signature covers the body only, so one serves every request
@@ -64,7 +70,7 @@ export async function drive(
     requests: [
       {
         method: "POST",
-        path: "/api/webhooks/github",
+        path,
         body,
         setupRequest: (request, context) => {
           const id = randomUUID();
@@ -185,7 +191,8 @@ export function cpuMs({ pids = [], group }: { pids?: number[]; group?: number })
 export type IntakeBenchOptions = { dataRoot?: string };
 
 /**
- * The three servers run side by side; at each level they are driven in turn, `rounds` times (each
+ * The three servers run side by side (Patchbay driven on two URLs: the instance-wide one and a
+ * workspace endpoint's); at each level the targets are driven in turn, `rounds` times (each
  * round in a rotated order), waiting for Patchbay's dispatcher to drain before every run so its
  * processing never overlaps a measurement of any target. Each target's row per level is its
  * median round.
@@ -210,14 +217,20 @@ export async function benchIntake(
   };
   const acknowledged = new Set<string>();
   try {
-    seedOwner(app.dbPath);
+    const endpointPath = `${INSTANCE_PATH}/${seedEndpoint(app, seedOwner(app.dbPath), SECRET)}`;
     // Warm-up: compile paths, JIT, open the databases.
     await drive(app.url, 4, 2, "patchbay", acknowledged);
+    await drive(app.url, 4, 2, "patchbay-endpoint", acknowledged, endpointPath);
     for (const [target, floor] of Object.entries(floors)) await drive(floor.url, 4, 2, target as IntakeRow["target"], new Set());
-    const servers: Record<(typeof TARGETS)[number], { url: string; dbPath: string }> = { patchbay: app, ...floors };
+    const servers: Record<(typeof TARGETS)[number], { url: string; dbPath: string; path?: string }> = {
+      patchbay: app,
+      "patchbay-endpoint": { ...app, path: endpointPath },
+      ...floors,
+    };
     // The app runs in its own process group (tsx's CLI and the server it starts); a floor is one process.
     const cpuOf: Record<(typeof TARGETS)[number], () => number> = {
       patchbay: () => cpuMs({ group: app.child.pid }),
+      "patchbay-endpoint": () => cpuMs({ group: app.child.pid }),
       "floor-full": () => cpuMs({ pids: [floors["floor-full"].child.pid!] }),
       "floor-normal": () => cpuMs({ pids: [floors["floor-normal"].child.pid!] }),
     };
@@ -230,11 +243,11 @@ export async function benchIntake(
           if (pending > 0) notes.push(`patchbay: ${pending} deliveries still pending or processing before a ${connections}-connection ${target} run`);
           const ids = new Set<string>();
           const cpuBefore = cpuOf[target]();
-          const row = await drive(servers[target].url, connections, durationS, target, ids);
+          const row = await drive(servers[target].url, connections, durationS, target, ids, servers[target].path);
           const cpuUsed = cpuOf[target]() - cpuBefore;
           if (cpuUsed > 0 && row.requests > 0) row.cpuMsPerRequest = Math.round((1000 * cpuUsed) / row.requests) / 1000;
           row.lost = countLost(servers[target].dbPath, ids);
-          if (target === "patchbay") for (const id of ids) acknowledged.add(id);
+          if (target.startsWith("patchbay")) for (const id of ids) acknowledged.add(id);
           all.push(row);
         }
       }
