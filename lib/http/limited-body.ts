@@ -30,42 +30,64 @@ export type CapOptions = {
   reservation?: ByteReservation;
 };
 
-/**
- * Reads `body` up to `maxBytes` without buffering more. Stopping early returns the stream's
- * iterator, which cancels a web stream (see node-intake.ts for Node's request); a stream that fails
- * or is aborted rejects as it does.
- */
-export async function readCapped(
-  body: AsyncIterable<Uint8Array> | null | undefined,
-  { maxBytes, keepBytes = 0, declared, reservation }: CapOptions,
-): Promise<CappedBody> {
+/** A declared Content-Length over the cap: the read is refused before it starts (undefined: read it). */
+export function declaredTooLarge(declared: string | null | undefined, maxBytes: number): CappedBody | undefined {
   const declaredBytes = Number(declared ?? Number.NaN);
-  const chunks = body?.[Symbol.asyncIterator]();
-  const stop = () => chunks?.return?.().catch(() => undefined);
-  if (Number.isFinite(declaredBytes) && declaredBytes > maxBytes) {
-    await stop();
-    return { ok: false, reason: "too_large", head: Buffer.alloc(0), bytesRead: 0, declaredBytes };
-  }
-  if (!chunks) return { ok: true, body: Buffer.alloc(0) };
+  return Number.isFinite(declaredBytes) && declaredBytes > maxBytes
+    ? { ok: false, reason: "too_large", head: Buffer.alloc(0), bytesRead: 0, declaredBytes }
+    : undefined;
+}
+
+/**
+ * A body's bytes as they arrive, against the cap, the keep and the reservation: `add` takes each
+ * chunk and answers when the read must stop there (over the cap, no room); `whole` is the body once
+ * the stream has ended. Shared by readCapped and Node's request reader (lib/webhooks/node-intake.ts).
+ */
+export function cappedBytes({ maxBytes, keepBytes = 0, reservation }: Omit<CapOptions, "declared">): {
+  add(chunk: Uint8Array): CappedBody | undefined;
+  whole(): CappedBody;
+} {
   const kept: Uint8Array[] = [];
   let total = 0;
+  return {
+    add(chunk) {
+      total += chunk.byteLength;
+      if (total <= maxBytes && reservation?.holdUpTo(total) === false) return { ok: false, reason: "busy" };
+      if (total > maxBytes) return { ok: false, reason: "too_large", head: Buffer.concat([...kept, chunk]).subarray(0, keepBytes), bytesRead: total };
+      kept.push(chunk);
+      return undefined;
+    },
+    whole() {
+      // One chunk (most small bodies) is used as it is, without a copy.
+      if (kept.length === 1) return { ok: true, body: Buffer.from(kept[0]!.buffer as ArrayBuffer, kept[0]!.byteOffset, kept[0]!.byteLength) };
+      return { ok: true, body: Buffer.concat(kept, total) };
+    },
+  };
+}
+
+/**
+ * Reads `body` up to `maxBytes` without buffering more. Stopping early returns the stream's
+ * iterator, which cancels a web stream; a stream that fails or is aborted rejects as it does.
+ */
+export async function readCapped(body: AsyncIterable<Uint8Array> | null | undefined, { declared, ...options }: CapOptions): Promise<CappedBody> {
+  const chunks = body?.[Symbol.asyncIterator]();
+  const stop = () => chunks?.return?.().catch(() => undefined);
+  const refused = declaredTooLarge(declared, options.maxBytes);
+  if (refused) {
+    await stop();
+    return refused;
+  }
+  if (!chunks) return { ok: true, body: Buffer.alloc(0) };
+  const bytes = cappedBytes(options);
   for (;;) {
     const { done, value } = await chunks.next();
-    if (done) break;
-    total += value.byteLength;
-    if (total <= maxBytes && reservation?.holdUpTo(total) === false) {
+    if (done) return bytes.whole();
+    const ended = bytes.add(value);
+    if (ended) {
       await stop();
-      return { ok: false, reason: "busy" };
+      return ended;
     }
-    if (total > maxBytes) {
-      await stop();
-      return { ok: false, reason: "too_large", head: Buffer.concat([...kept, value]).subarray(0, keepBytes), bytesRead: total };
-    }
-    kept.push(value);
   }
-  // One chunk (most small bodies) is used as it is, without a copy.
-  if (kept.length === 1) return { ok: true, body: Buffer.from(kept[0]!.buffer as ArrayBuffer, kept[0]!.byteOffset, kept[0]!.byteLength) };
-  return { ok: true, body: Buffer.concat(kept, total) };
 }
 
 /** A response body larger than the reader's limit; reading stopped (and the body was cancelled) at `bytesRead`. */

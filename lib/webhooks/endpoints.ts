@@ -89,19 +89,14 @@ export function intakeEndpoint(providerId: string, endpointId: string): IntakeEn
   const found = kept.byUrl.get(key);
   if (found && Date.now() < found.until) return found.endpoint;
   const generation = kept.generation;
-  return db()
-    .select()
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.providerId, providerId)))
-    .limit(1)
-    .then(([row]) => {
-      if (!row) return undefined;
-      const now = Date.now();
-      const endpoint = { id: row.id, workspaceId: row.workspaceId, secrets: endpointSecrets(row, now) };
-      // A change while this was read (its forget came first) must not be undone by keeping the old row.
-      if (generation === kept.generation) keep(key, endpoint, Math.min(now + INTAKE_ENDPOINT_TTL_MS, row.previousSecretExpiresAt?.getTime() ?? Infinity));
-      return endpoint;
-    });
+  return findEndpointByUrl(providerId, endpointId).then((row) => {
+    if (!row) return undefined;
+    const now = Date.now();
+    const endpoint = { id: row.id, workspaceId: row.workspaceId, secrets: endpointSecrets(row, now) };
+    // A change while this was read (its forget came first) must not be undone by keeping the old row.
+    if (generation === kept.generation) keep(key, endpoint, Math.min(now + INTAKE_ENDPOINT_TTL_MS, row.previousSecretExpiresAt?.getTime() ?? Infinity));
+    return endpoint;
+  });
 }
 
 function keep(key: string, endpoint: IntakeEndpoint, until: number): void {
@@ -125,8 +120,8 @@ export function endpointChanged(endpointId: string): void {
   publish("endpoint", { endpointId });
 }
 
-/** The endpoint a stored delivery came through, as it is now (processing: who made it). */
-export async function findEndpointForDelivery(providerId: string, endpointId: string): Promise<EndpointRow | undefined> {
+/** The endpoint a delivery URL names, read now (intakeEndpoint keeps what intake needs of it; processing asks who made it). */
+export async function findEndpointByUrl(providerId: string, endpointId: string): Promise<EndpointRow | undefined> {
   if (!ENDPOINT_ID.test(endpointId)) return undefined;
   const [endpoint] = await db()
     .select()

@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log, ApiError } from "@/lib/platform";
 import { acceptWebhook, CHALLENGE_HEADERS, METHOD_NOT_ALLOWED, verificationChallenge, type IntakeReply } from "./intake";
-import type { CapOptions, CappedBody } from "@/lib/http";
+import { cappedBytes, declaredTooLarge, type CapOptions, type CappedBody } from "@/lib/http";
 import type { RequestHeaders } from "./signed-request";
 
 const INTAKE_PATH = /^\/api\/webhooks\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:\?.*)?$/;
@@ -38,39 +38,36 @@ function headersOf(message: IncomingMessage): RequestHeaders {
 }
 
 /**
- * Reads the request's body with readCapped's cap, keep and reservation, on the stream's own events:
- * an async iterator over the request cost a promise and several callbacks per chunk, about a tenth
- * of intake's time for a one-chunk push at one connection. Stopping early (over the cap, no room)
+ * Reads the request's body with readCapped's cap, keep and reservation (cappedBytes), on the
+ * stream's own events: an async iterator over the request cost a promise and several callbacks per
+ * chunk. Stopping early (over the cap, no room)
  * drains the rest instead of destroying the request, whose socket still carries the answer; a
  * sender that goes away mid-body fails the read (a read that never settled would hold intake's
  * batch waiting for it).
  */
-export function readRequestCapped(message: IncomingMessage, { maxBytes, keepBytes = 0, reservation }: CapOptions): Promise<CappedBody> {
-  const declared = Number(message.headers["content-length"] ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
+export function readRequestCapped(message: IncomingMessage, options: CapOptions): Promise<CappedBody> {
+  const refused = declaredTooLarge(message.headers["content-length"], options.maxBytes);
+  if (refused) {
     message.resume();
-    return Promise.resolve({ ok: false, reason: "too_large", head: Buffer.alloc(0), bytesRead: 0, declaredBytes: declared });
+    return Promise.resolve(refused);
   }
   return new Promise((resolve, reject) => {
-    const kept: Buffer[] = [];
-    let total = 0;
+    const bytes = cappedBytes(options);
     // Once settled, what still arrives is read and dropped (the stream keeps flowing): the rest of a refused body is drained.
     let settled = false;
-    const settle = (result: CappedBody) => {
-      settled = true;
-      kept.length = 0;
-      resolve(result);
-    };
     // Listeners inline, not named: tsx names each named closure as it is made, a cost paid per request.
     message.on("data", (chunk: Buffer) => {
       if (settled) return;
-      total += chunk.byteLength;
-      if (total <= maxBytes && reservation?.holdUpTo(total) === false) return settle({ ok: false, reason: "busy" });
-      if (total > maxBytes) return settle({ ok: false, reason: "too_large", head: Buffer.concat([...kept, chunk]).subarray(0, keepBytes), bytesRead: total });
-      kept.push(chunk);
+      const ended = bytes.add(chunk);
+      if (ended) {
+        settled = true;
+        resolve(ended);
+      }
     });
     message.on("end", () => {
-      if (!settled) settle({ ok: true, body: kept.length === 1 ? (kept[0] as Buffer<ArrayBuffer>) : Buffer.concat(kept, total) });
+      if (settled) return;
+      settled = true;
+      resolve(bytes.whole());
     });
     // Closed before its end: the sender went away mid-body (Node emits "error" on the request only while someone listens).
     for (const event of ["error", "close"] as const) {

@@ -4,14 +4,14 @@ import { type DeliveryReader, type DeliveryScope, runAutomationsForDelivery } fr
 import { isCredentialField } from "@/lib/http";
 import { getProvider } from "@/lib/providers";
 import type { DeliveryRow } from "./deliveries";
-import { findEndpointForDelivery } from "./endpoints";
+import { findEndpointByUrl } from "./endpoints";
 import { type HandlerOutcome, PermanentDeliveryError } from "./handlers";
 import { deliveryPayload } from "./payload";
 import { getDelivery } from "./queries";
 
 /** Who a delivery's shipped automations act as: the person who made its endpoint, or for an instance-wide URL the workspace's first owner. */
 async function actingPersonFor(delivery: Pick<DeliveryRow, "providerId" | "endpointId" | "workspaceId">): Promise<string | undefined> {
-  const endpoint = delivery.endpointId ? await findEndpointForDelivery(delivery.providerId, delivery.endpointId) : undefined;
+  const endpoint = delivery.endpointId ? await findEndpointByUrl(delivery.providerId, delivery.endpointId) : undefined;
   return endpoint?.userId ?? (await workspaceOwnerId(delivery.workspaceId));
 }
 
