@@ -86,7 +86,7 @@ const PARTS: [part: string, matches: (frame: CallFrame) => boolean][] = [
   ["intake: commit (BEGIN, COMMIT, WAL writes, fsync: group and shared commit)", (f) => /db\/(group-commit|sqlite-commit)/.test(f.url)],
   ["intake: insert statement", (f) => /db\/sql\/intake/.test(f.url)],
   ["intake: signature (HMAC, compare)", (f) => /lib\/webhooks\/(verify|signatures|safe-equal|signed-request)/.test(f.url)],
-  ["intake: body read (readCapped, budget)", (f) => /lib\/http\/limited-body|intake-budget|node-intake.*bodyOf/.test(f.url + f.functionName)],
+  ["intake: body read (readCapped, budget)", (f) => /lib\/http\/limited-body|intake-budget|node-intake.*readRequestCapped/.test(f.url + f.functionName)],
   [
     "intake: parse (UTF-8, JSON, fields)",
     (f) => /lib\/webhooks\/payload|lib\/connections/.test(f.url) || (/intake\.ts/.test(f.url) && /field|examine/.test(f.functionName)),
