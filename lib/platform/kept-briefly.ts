@@ -19,8 +19,11 @@ export type KeptBriefly<T> = {
  * values are shared by every caller and must not be changed. Process-wide (lib/platform/process-state.ts):
  * the writes and the dispatcher may run in different copies of a module.
  */
+/** One key's read: when it started, its promise, and once it has succeeded its value (for `peek`). */
+type Entry<T> = { at: number; value: Promise<T>; read?: { value: T } };
+
 export function keptBriefly<T>(name: ProcessStateName, lifetimeMs: number): KeptBriefly<T> {
-  const kept = processState(name, () => new Map<string, { at: number; value: Promise<T>; read?: { value: T } }>());
+  const kept = processState(name, () => new Map<string, Entry<T>>());
   return {
     get(key, load) {
       const now = Date.now();
@@ -28,7 +31,7 @@ export function keptBriefly<T>(name: ProcessStateName, lifetimeMs: number): Kept
       if (entry && now - entry.at < lifetimeMs) return entry.value;
       // Promise.resolve: a query builder is a thenable that runs again each time it is awaited.
       const value = Promise.resolve(load());
-      const loading: { at: number; value: Promise<T>; read?: { value: T } } = { at: now, value };
+      const loading: Entry<T> = { at: now, value };
       kept.set(key, loading);
       value.then(
         (read) => (loading.read = { value: read }),

@@ -40,10 +40,9 @@ function headersOf(message: IncomingMessage): RequestHeaders {
 /**
  * Reads the request's body with readCapped's cap, keep and reservation (cappedBytes), on the
  * stream's own events: an async iterator over the request cost a promise and several callbacks per
- * chunk. Stopping early (over the cap, no room)
- * drains the rest instead of destroying the request, whose socket still carries the answer; a
- * sender that goes away mid-body fails the read (a read that never settled would hold intake's
- * batch waiting for it).
+ * chunk. Stopping early (over the cap, no room) drains the rest instead of destroying the request,
+ * whose socket still carries the answer; a sender that goes away mid-body fails the read (a read
+ * that never settled would hold intake's batch waiting for it).
  */
 export function readRequestCapped(message: IncomingMessage, options: CapOptions): Promise<CappedBody> {
   const refused = declaredTooLarge(message.headers["content-length"], options.maxBytes);
